@@ -1,0 +1,81 @@
+/** Configuration: one zod schema with safe defaults, loaded from env and a YAML file, every problem at once. */
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+import { describeZodError } from './issue.ts';
+import { modeSchema } from './mode.ts';
+
+export const configSchema = z.object({
+  /** Where the control plane is reachable from taps. */
+  controlPlaneUrl: z.string().url().default('https://meshward.meshward.svc:8443'),
+  /** Namespace meshward itself runs in: never injected. */
+  namespace: z.string().min(1).default('meshward'),
+  /** Secret URL path segment for webhooks; empty means plain paths (local use). */
+  webhookPathSecret: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'only letters, digits, "-" and "_"')
+    .refine((value) => value === '' || value.length >= 16, 'must be at least 16 characters when set')
+    .default(''),
+  /** What an admission webhook does when it cannot decide: allow with a warning, or deny. */
+  failurePolicy: z.enum(['fail-open', 'fail-closed']).default('fail-open'),
+  inject: z
+    .object({
+      /** Inject into pods that neither opt in nor out, in namespaces that did not opt in. */
+      default: z.boolean().default(false),
+      image: z.string().min(1).default('ghcr.io/meshward/tap:0.1.0'),
+      imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+      /** Kubernetes minor version of the cluster: 29 or later gets a native sidecar. */
+      kubernetesMinor: z.number().int().min(16).default(29),
+      mode: modeSchema.default('discover'),
+      /** The tap's own egress port to the control plane, excluded from mesh redirection when set. */
+      egressPort: z.number().int().min(1).max(65535).optional(),
+      cpuRequest: z.string().default('50m'),
+      cpuLimit: z.string().default('500m'),
+      memoryRequest: z.string().default('64Mi'),
+      memoryLimit: z.string().default('256Mi'),
+      tokenExpirationSeconds: z.number().int().min(600).default(3600),
+    })
+    .prefault({}),
+});
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses a raw configuration object; reports every problem at once as one AppError. */
+export const parseConfig = (raw: unknown, source = 'configuration'): Config => {
+  const result = configSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const details = describeZodError(result.error);
+  throw new AppError('config-invalid', `${source} is invalid:\n  ${details.join('\n  ')}`, { details });
+};
+
+const envKeys: Record<string, (config: Record<string, unknown>, value: string) => void> = {
+  MESHWARD_CONTROL_PLANE_URL: (c, v) => {
+    c.controlPlaneUrl = v;
+  },
+  MESHWARD_NAMESPACE: (c, v) => {
+    c.namespace = v;
+  },
+  MESHWARD_WEBHOOK_PATH_SECRET: (c, v) => {
+    c.webhookPathSecret = v;
+  },
+  MESHWARD_FAILURE_POLICY: (c, v) => {
+    c.failurePolicy = v;
+  },
+  MESHWARD_INJECT_DEFAULT: (c, v) => {
+    c.inject = { ...(c.inject as object), default: v === 'true' };
+  },
+  MESHWARD_TAP_IMAGE: (c, v) => {
+    c.inject = { ...(c.inject as object), image: v };
+  },
+  MESHWARD_KUBERNETES_MINOR: (c, v) => {
+    c.inject = { ...(c.inject as object), kubernetesMinor: Number(v) };
+  },
+};
+
+/** Overlays MESHWARD_* environment variables on a raw configuration object. */
+export const applyEnv = (raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> => {
+  const merged: Record<string, unknown> = { ...raw };
+  for (const [key, apply] of Object.entries(envKeys)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') apply(merged, value);
+  }
+  return merged;
+};

@@ -1,0 +1,162 @@
+/** Findings the tap reports and the control plane derives, in a versioned batch envelope. */
+import { z } from 'zod';
+import { modeSchema } from './mode.ts';
+import { protocolIdSchema, transportSchema } from './protocol-id.ts';
+import { podRefSchema } from './workload.ts';
+
+export const findingsVersion = 1;
+const list = (max = 64) => z.array(z.string().max(512)).max(max);
+const time = z.string().datetime({ offset: true });
+
+export const endpointSchema = z.object({
+  ip: z.string().min(1).max(64),
+  port: z.number().int().min(0).max(65535),
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+export const severitySchema = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof severitySchema>;
+
+/** Layer-7 summary of one flow; every list is bounded so a hostile flow cannot grow it. */
+export const l7SummarySchema = z.object({
+  http: z
+    .object({ methods: list(), paths: list(), statuses: list(), hosts: list(), userAgents: list(16) })
+    .partial()
+    .optional(),
+  grpc: z.object({ methods: list() }).optional(),
+  dns: z
+    .object({ queries: z.array(z.object({ name: z.string(), type: z.string() })).max(64), rcodes: list() })
+    .partial()
+    .optional(),
+  sql: z.object({ verbs: list() }).optional(),
+  redis: z.object({ commands: list() }).optional(),
+  kafka: z.object({ topics: list(), apis: list() }).partial().optional(),
+  mqtt: z.object({ topics: list(), packets: list() }).partial().optional(),
+  tls: z
+    .object({ sni: z.string(), alpn: list(16), version: z.string(), ja3: z.string(), ja3Hash: z.string() })
+    .partial()
+    .optional(),
+  ssh: z.object({ client: z.string(), server: z.string() }).partial().optional(),
+  /** Verbs or operations of the other protocols (memcached commands, AMQP methods, SMTP verbs, ...). */
+  operations: list().optional(),
+});
+export type L7Summary = z.infer<typeof l7SummarySchema>;
+
+const flowBase = {
+  transport: transportSchema,
+  client: endpointSchema,
+  server: endpointSchema,
+  protocol: protocolIdSchema,
+};
+
+export const flowFindingSchema = z.object({
+  type: z.literal('flow'),
+  ...flowBase,
+  /** dpi: identified from the bytes; partial: one direction only or a mid-stream pickup; unknown. */
+  confidence: z.enum(['dpi', 'partial', 'unknown']),
+  encrypted: z.boolean(),
+  mesh: z.enum(['istio', 'linkerd']).optional(),
+  tls: z.object({ sni: z.string().optional(), alpn: z.array(z.string()).max(16).optional() }).optional(),
+  bytes: z.object({ toServer: z.number().int().min(0), toClient: z.number().int().min(0) }),
+  packets: z.object({ toServer: z.number().int().min(0), toClient: z.number().int().min(0) }),
+  firstSeen: time,
+  lastSeen: time,
+  l7: l7SummarySchema.optional(),
+  /** Hex of the first bytes of each direction, kept as evidence when the protocol is unknown. */
+  evidence: z
+    .object({ toServer: z.string().max(256), toClient: z.string().max(256) })
+    .partial()
+    .optional(),
+  /** Conditions seen while reassembling: gaps, mid-stream pickup, truncation. */
+  notes: z.array(z.string().max(128)).max(16).optional(),
+});
+export type FlowFinding = z.infer<typeof flowFindingSchema>;
+
+export const threatFindingSchema = z.object({
+  type: z.literal('threat'),
+  threat: z.string().min(1).max(64),
+  severity: severitySchema,
+  confidence: z.number().min(0).max(1),
+  transport: transportSchema,
+  client: endpointSchema,
+  server: endpointSchema,
+  protocol: protocolIdSchema,
+  /** Bounded, redacted snippet: never a secret. */
+  evidence: z.string().max(1024),
+  firstSeen: time,
+  lastSeen: time,
+  count: z.number().int().min(1),
+});
+export type ThreatFinding = z.infer<typeof threatFindingSchema>;
+
+export const heartbeatFindingSchema = z.object({
+  type: z.literal('heartbeat'),
+  ips: z.array(z.string()).max(16),
+  serviceAccount: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  owner: z.object({ kind: z.string(), name: z.string() }).optional(),
+  hostNetwork: z.boolean().optional(),
+  mode: modeSchema.optional(),
+  quarantined: z.boolean().optional(),
+  counters: z.record(z.string(), z.number()).optional(),
+  at: time,
+});
+export type HeartbeatFinding = z.infer<typeof heartbeatFindingSchema>;
+
+export const captureFindingSchema = z.object({
+  type: z.literal('capture'),
+  commandId: z.string().min(1),
+  location: z.string().min(1),
+  packets: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  from: time,
+  to: time,
+});
+export type CaptureFinding = z.infer<typeof captureFindingSchema>;
+
+export const violationFindingSchema = z.object({
+  type: z.literal('violation'),
+  ...flowBase,
+  group: z.string(),
+  peer: z.string(),
+  mode: modeSchema,
+  nearestRule: z.string().optional(),
+  reason: z.string().max(512),
+  firstSeen: time,
+  lastSeen: time,
+});
+export type ViolationFinding = z.infer<typeof violationFindingSchema>;
+
+export const admissionFindingSchema = z.object({
+  type: z.literal('admission'),
+  policy: z.string(),
+  check: z.string(),
+  action: z.enum(['enforce', 'warn', 'audit']),
+  resource: z.object({ kind: z.string(), namespace: z.string().optional(), name: z.string() }),
+  path: z.string(),
+  message: z.string().max(1024),
+  at: time,
+});
+export type AdmissionFinding = z.infer<typeof admissionFindingSchema>;
+
+export const findingSchema = z.discriminatedUnion('type', [
+  flowFindingSchema,
+  threatFindingSchema,
+  heartbeatFindingSchema,
+  captureFindingSchema,
+  violationFindingSchema,
+  admissionFindingSchema,
+]);
+export type Finding = z.infer<typeof findingSchema>;
+
+/** What a tap sends: one batch, with an id so a retried batch is stored once. */
+export const findingBatchSchema = z.object({
+  version: z.literal(findingsVersion),
+  batchId: z.string().uuid(),
+  pod: podRefSchema,
+  sentAt: time,
+  /** Findings the tap had to drop since its last batch (bounded queue overflow). */
+  dropped: z.number().int().min(0).default(0),
+  findings: z.array(findingSchema).max(5000),
+});
+export type FindingBatch = z.infer<typeof findingBatchSchema>;

@@ -1,0 +1,31 @@
+/** The application protocols the tap identifies from bytes, as lowercase ids. */
+import { z } from 'zod';
+
+export const protocolIds = [
+  'http',
+  'http2',
+  'grpc',
+  'tls',
+  'dns',
+  'postgresql',
+  'mysql',
+  'redis',
+  'mongodb',
+  'kafka',
+  'amqp',
+  'mqtt',
+  'memcached',
+  'ssh',
+  'cassandra',
+  'smtp',
+  'ldap',
+  'nats',
+  'zookeeper',
+  'unknown',
+] as const;
+
+export const protocolIdSchema = z.enum(protocolIds);
+export type ProtocolId = z.infer<typeof protocolIdSchema>;
+
+export const transportSchema = z.enum(['tcp', 'udp', 'icmp', 'icmpv6', 'other']);
+export type Transport = z.infer<typeof transportSchema>;

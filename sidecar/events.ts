@@ -1,0 +1,138 @@
+/** Typed layer-7 events that protocol parsers emit and threat detectors read (never raw bytes). */
+import type { ProtocolId } from '#core/protocol-id.ts';
+
+export type Direction = 'to-server' | 'to-client';
+
+type Base = {
+  /** Capture time of the packet that completed the event, epoch milliseconds. */
+  ts: number;
+  direction: Direction;
+};
+
+export type Header = readonly [name: string, value: string];
+
+export type HttpRequestEvent = Base & {
+  kind: 'http-request';
+  /** '1.0' | '1.1' | '2' */
+  version: string;
+  method: string;
+  /** The request target exactly as sent (path and query, or absolute form). */
+  target: string;
+  path: string;
+  query: string;
+  headers: readonly Header[];
+  /** Body bytes, up to a bound; `bodyTruncated` says when more was sent. */
+  body: Uint8Array;
+  bodyTruncated: boolean;
+  /** HTTP/2 stream id, for multiplexed requests. */
+  streamId?: number;
+};
+
+export type HttpResponseEvent = Base & {
+  kind: 'http-response';
+  version: string;
+  status: number;
+  headers: readonly Header[];
+  body: Uint8Array;
+  bodyTruncated: boolean;
+  streamId?: number;
+};
+
+export type GrpcCallEvent = Base & { kind: 'grpc-call'; service: string; method: string; streamId?: number };
+
+export type TlsClientHelloEvent = Base & {
+  kind: 'tls-client-hello';
+  /** Highest version offered, e.g. 'TLS1.3' (from supported_versions when present). */
+  version: string;
+  recordVersion: string;
+  sni?: string;
+  alpn: readonly string[];
+  ja3: string;
+  ja3Hash: string;
+};
+
+export type TlsServerHelloEvent = Base & {
+  kind: 'tls-server-hello';
+  /** Negotiated version, e.g. 'TLS1.2'. */
+  version: string;
+  cipherSuite: number;
+  alpn?: string;
+};
+
+export type TlsRecordEvent = Base & {
+  kind: 'tls-record';
+  contentType: number;
+  version: string;
+  length: number;
+  /** For heartbeat records (content type 24): the declared payload length. */
+  heartbeatPayloadLength?: number;
+};
+
+export type DnsQuestion = { name: string; type: string };
+export type DnsAnswer = { name: string; type: string; ttl: number; data: string };
+
+export type DnsMessageEvent = Base & {
+  kind: 'dns-message';
+  id: number;
+  isResponse: boolean;
+  opcode: number;
+  rcode: string;
+  questions: readonly DnsQuestion[];
+  answers: readonly DnsAnswer[];
+  /** Size of the DNS message in bytes. */
+  size: number;
+  transport: 'udp' | 'tcp';
+};
+
+export type SqlQueryEvent = Base & {
+  kind: 'sql-query';
+  dialect: 'postgresql' | 'mysql' | 'cassandra';
+  text: string;
+};
+
+export type DbAuthEvent = Base & {
+  kind: 'db-auth';
+  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis';
+  ok: boolean;
+  user?: string;
+  message?: string;
+};
+
+export type RedisCommandEvent = Base & { kind: 'redis-command'; command: string; args: readonly string[] };
+
+export type KafkaRequestEvent = Base & {
+  kind: 'kafka-request';
+  apiKey: number;
+  api: string;
+  topics: readonly string[];
+};
+
+export type MqttEvent = Base & { kind: 'mqtt'; packet: string; topics: readonly string[] };
+
+export type SshBannerEvent = Base & { kind: 'ssh-banner'; protocolVersion: string; software: string };
+
+/** A request or operation of any other protocol: memcached commands, AMQP methods, SMTP verbs, LDAP ops... */
+export type OperationEvent = Base & {
+  kind: 'operation';
+  protocol: ProtocolId;
+  operation: string;
+  detail?: string;
+};
+
+export type ProtocolEvent =
+  | HttpRequestEvent
+  | HttpResponseEvent
+  | GrpcCallEvent
+  | TlsClientHelloEvent
+  | TlsServerHelloEvent
+  | TlsRecordEvent
+  | DnsMessageEvent
+  | SqlQueryEvent
+  | DbAuthEvent
+  | RedisCommandEvent
+  | KafkaRequestEvent
+  | MqttEvent
+  | SshBannerEvent
+  | OperationEvent;
+
+export type ProtocolEventKind = ProtocolEvent['kind'];

@@ -1,0 +1,27 @@
+/** The protocol seam: detect from the first bytes (tri-state), then parse a stream into events. */
+import type { ProtocolId } from '#core/protocol-id.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+
+export type Detection = 'match' | 'no-match' | 'need-more';
+
+/** A per-flow parser. TCP: chunks are reassembled, in order, per direction. UDP: one datagram per call. */
+export type ProtocolParser = {
+  parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
+  /** Bytes were lost in this direction (reassembly gap): resynchronise or stop parsing it. */
+  gap(direction: Direction): void;
+};
+
+export type Protocol = {
+  id: ProtocolId;
+  transport: 'tcp' | 'udp' | 'both';
+  /** Ports it is usually seen on: a reporting hint only, never used to decide. */
+  ports: readonly number[];
+  /** True when the payload after the handshake is encrypted (TLS, SSH). */
+  encrypted: boolean;
+  /**
+   * Looks at the first bytes seen in one direction of a flow (up to a few KiB).
+   * `match` only when the bytes are this protocol's; `need-more` when a longer prefix could decide.
+   */
+  detect(bytes: Uint8Array, direction: Direction): Detection;
+  createParser(): ProtocolParser;
+};
