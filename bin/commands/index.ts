@@ -1,0 +1,4 @@
+/** Every CLI command, in the order `meshward --help` lists them. */
+import type { CliCommand } from '../command.ts';
+
+export const commands: CliCommand[] = [];

@@ -1,0 +1,17 @@
+/** What the inspection engine tells observers (threat detection, ring buffer, metrics) as it runs. */
+import type { Finding } from '#core/finding.ts';
+import type { ProtocolEvent } from './events.ts';
+import type { FlowContext, PacketEvent } from './threats/threat.ts';
+
+export type ObservedFlow = FlowContext & { key: string };
+
+export type EngineObserver = {
+  /** Every decoded packet, before flow lookup. */
+  onPacket?(packet: PacketEvent): void;
+  /** Every layer-7 event, with the flow it belongs to. */
+  onEvent?(flow: ObservedFlow, event: ProtocolEvent): void;
+  /** A flow ended (FIN/RST, idle, evicted, or end of capture). */
+  onFlowEnd?(flow: ObservedFlow): void;
+  /** Findings accumulated since the last call (threats and the like); called at window ends and at the end. */
+  drain?(now: number): Finding[];
+};
