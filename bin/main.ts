@@ -14,6 +14,16 @@ const overview = (list: readonly CliCommand[]): string => {
   return `meshward: a security mesh for the service mesh\n\nUsage: meshward <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'meshward <command> --help' for a command's options.`;
 };
 
+const reportError = (name: string, error: unknown, io: CommandIo): number => {
+  if (isAppError(error)) {
+    io.stderr(`meshward ${name}: ${error.message}`);
+    return error.code === 'bad-request' || error.code === 'config-invalid' ? 2 : 1;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(`meshward ${name}: unexpected error: ${text}`);
+  return 1;
+};
+
 export const main = async (argv: string[], io: CommandIo = processIo, list = commands): Promise<number> => {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -32,13 +42,6 @@ export const main = async (argv: string[], io: CommandIo = processIo, list = com
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (isAppError(error)) {
-      io.stderr(`meshward ${name}: ${error.message}`);
-      return error.code === 'bad-request' || error.code === 'config-invalid' ? 2 : 1;
-    }
-    io.stderr(
-      `meshward ${name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    return 1;
+    return reportError(name, error, io);
   }
 };
