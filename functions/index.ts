@@ -1,4 +1,5 @@
 /** Every cloud function the control plane serves; the local host and the AWS stack both read this list. */
+import { admissionFunction } from './admission/function.ts';
 import type { CloudFunction } from './cloud-function.ts';
 
-export const cloudFunctions: CloudFunction[] = [];
+export const cloudFunctions: CloudFunction[] = [admissionFunction];

@@ -1,4 +1,5 @@
 /** Every CLI command, in the order `meshward --help` lists them. */
 import type { CliCommand } from '../command.ts';
+import { serveCommand } from './serve.ts';
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [serveCommand];

@@ -1,0 +1,27 @@
+/** Lambda adapter for the admission webhooks: path check, body parsing, dispatch, error mapping. */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { reviewResponse } from '#core/admission-review.ts';
+import { AppError } from '#core/errors.ts';
+import { errorResponse, json, jsonBody } from '../platform/http.ts';
+import { currentConfig } from '../platform/load-config.ts';
+import { mutateReview } from './mutate/run.ts';
+import { parseReview } from './parse-review.ts';
+import { parseWebhookPath } from './webhook-path.ts';
+
+export const handler = async (event: APIGatewayProxyEventV2) => {
+  try {
+    const config = currentConfig();
+    const route = parseWebhookPath(event.rawPath, config.webhookPathSecret);
+    if (route === undefined) return json(404, { error: 'not-found' });
+    const review = parseReview(jsonBody(event));
+    if (route.operation === 'mutate') {
+      return json(
+        200,
+        reviewResponse(mutateReview(review.request, { config, namespaceOptedIn: route.namespaceOptedIn })),
+      );
+    }
+    throw new AppError('not-found', 'validation is not enabled in this build');
+  } catch (error) {
+    return errorResponse(error);
+  }
+};

@@ -1,0 +1,90 @@
+/** Builds the RFC 6902 JSON Patch that injects the tap into a Pod, with RFC 6901 escaped paths. */
+import type { Config } from '#core/config.ts';
+import { AppError } from '#core/errors.ts';
+import { statusAnnotation, tapContainerName } from './injection-decision.ts';
+import { pointer } from './json-pointer.ts';
+import type { PodView } from './pod-view.ts';
+import { tapContainer, tapPodVolumes } from './tap-container.ts';
+
+export type PatchOperation =
+  | { op: 'add'; path: string; value: unknown }
+  | { op: 'replace'; path: string; value: unknown };
+
+/** Mesh containers the tap goes after, so it never runs before the mesh's own init steps. */
+const meshContainers = new Set([
+  'istio-init',
+  'istio-validation',
+  'istio-proxy',
+  'linkerd-init',
+  'linkerd-network-validator',
+  'linkerd-proxy',
+]);
+
+export const meshExclusionAnnotations = [
+  'traffic.sidecar.istio.io/excludeOutboundPorts',
+  'config.linkerd.io/skip-outbound-ports',
+] as const;
+
+export const supportsNativeSidecar = (config: Config): boolean => config.inject.kubernetesMinor >= 29;
+
+const containerOps = (pod: PodView, config: Config): PatchOperation[] => {
+  if (!supportsNativeSidecar(config)) {
+    return [{ op: 'add', path: pointer('spec', 'containers', '-'), value: tapContainer(config, false) }];
+  }
+  const inits = pod.spec.initContainers;
+  if (inits === undefined)
+    return [{ op: 'add', path: pointer('spec', 'initContainers'), value: [tapContainer(config, true)] }];
+  const lastMesh = inits.findLastIndex((container) => meshContainers.has(container.name));
+  const index = lastMesh + 1;
+  const slot = index >= inits.length ? '-' : index;
+  return [{ op: 'add', path: pointer('spec', 'initContainers', slot), value: tapContainer(config, true) }];
+};
+
+const volumeOps = (pod: PodView, config: Config): PatchOperation[] => {
+  const volumes = tapPodVolumes(config);
+  const existing = pod.spec.volumes;
+  if (existing === undefined) return [{ op: 'add', path: pointer('spec', 'volumes'), value: volumes }];
+  const taken = new Set(existing.map((volume) => volume.name));
+  const clash = volumes.find((volume) => taken.has(String(volume.name)));
+  if (clash !== undefined)
+    throw new AppError('conflict', `the pod already has a volume named ${String(clash.name)}`);
+  return volumes.map((value) => ({ op: 'add', path: pointer('spec', 'volumes', '-'), value }));
+};
+
+/** Appends the port to a comma-separated list, keeping what is there and never duplicating. */
+export const appendPort = (existing: string | undefined, port: number): string => {
+  const parts = (existing ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  return parts.includes(String(port)) ? parts.join(',') : [...parts, String(port)].join(',');
+};
+
+const annotationOps = (pod: PodView, config: Config, native: boolean): PatchOperation[] => {
+  const status = JSON.stringify({
+    version: 1,
+    container: tapContainerName,
+    native,
+    volumes: tapPodVolumes(config).map((v) => v.name),
+  });
+  const wanted: Record<string, string> = { [statusAnnotation]: status };
+  const existing = pod.metadata.annotations;
+  const port = config.inject.egressPort;
+  if (port !== undefined) {
+    for (const key of meshExclusionAnnotations) wanted[key] = appendPort(existing?.[key], port);
+  }
+  if (existing === undefined) return [{ op: 'add', path: pointer('metadata', 'annotations'), value: wanted }];
+  return Object.entries(wanted)
+    .filter(([key, value]) => existing[key] !== value)
+    .map(([key, value]) => ({
+      op: key in existing ? ('replace' as const) : ('add' as const),
+      path: pointer('metadata', 'annotations', key),
+      value,
+    }));
+};
+
+export const buildInjectionPatch = (pod: PodView, config: Config): PatchOperation[] => [
+  ...containerOps(pod, config),
+  ...volumeOps(pod, config),
+  ...annotationOps(pod, config, supportsNativeSidecar(config)),
+];

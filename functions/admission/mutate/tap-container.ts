@@ -1,0 +1,79 @@
+/** The tap container and its volumes, as the injector adds them to a Pod. */
+import type { Config } from '#core/config.ts';
+import { tapContainerName } from './injection-decision.ts';
+
+export const tapVolumes = {
+  podinfo: 'meshward-podinfo',
+  token: 'meshward-token',
+  scratch: 'meshward-scratch',
+} as const;
+export const podinfoPath = '/etc/meshward/podinfo';
+export const tokenPath = '/var/run/secrets/meshward/token';
+
+const fieldEnv = (name: string, fieldPath: string) => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+
+export const tapContainer = (config: Config, native: boolean): Record<string, unknown> => ({
+  name: tapContainerName,
+  image: config.inject.image,
+  imagePullPolicy: config.inject.imagePullPolicy,
+  args: ['tap'],
+  ...(native ? { restartPolicy: 'Always' } : {}),
+  env: [
+    fieldEnv('MESHWARD_POD_NAME', 'metadata.name'),
+    fieldEnv('MESHWARD_POD_NAMESPACE', 'metadata.namespace'),
+    fieldEnv('MESHWARD_POD_UID', 'metadata.uid'),
+    fieldEnv('MESHWARD_POD_IP', 'status.podIP'),
+    fieldEnv('MESHWARD_POD_IPS', 'status.podIPs'),
+    fieldEnv('MESHWARD_NODE_NAME', 'spec.nodeName'),
+    fieldEnv('MESHWARD_SERVICE_ACCOUNT', 'spec.serviceAccountName'),
+    { name: 'MESHWARD_CONTROL_PLANE_URL', value: config.controlPlaneUrl },
+    { name: 'MESHWARD_MODE', value: config.inject.mode },
+    { name: 'MESHWARD_TOKEN_PATH', value: `${tokenPath}/token` },
+    { name: 'MESHWARD_PODINFO_DIR', value: podinfoPath },
+  ],
+  resources: {
+    requests: { cpu: config.inject.cpuRequest, memory: config.inject.memoryRequest },
+    limits: { cpu: config.inject.cpuLimit, memory: config.inject.memoryLimit },
+  },
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    privileged: false,
+    capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN'] },
+  },
+  ports: [{ name: 'meshward-metrics', containerPort: 15090, protocol: 'TCP' }],
+  readinessProbe: { httpGet: { path: '/readyz', port: 15090 }, periodSeconds: 10 },
+  livenessProbe: { httpGet: { path: '/healthz', port: 15090 }, periodSeconds: 20, failureThreshold: 3 },
+  volumeMounts: [
+    { name: tapVolumes.podinfo, mountPath: podinfoPath, readOnly: true },
+    { name: tapVolumes.token, mountPath: tokenPath, readOnly: true },
+    { name: tapVolumes.scratch, mountPath: '/tmp' },
+  ],
+});
+
+export const tapPodVolumes = (config: Config): Record<string, unknown>[] => [
+  {
+    name: tapVolumes.podinfo,
+    downwardAPI: {
+      items: [
+        { path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } },
+        { path: 'annotations', fieldRef: { fieldPath: 'metadata.annotations' } },
+      ],
+    },
+  },
+  {
+    name: tapVolumes.token,
+    projected: {
+      sources: [
+        {
+          serviceAccountToken: {
+            audience: 'meshward',
+            expirationSeconds: config.inject.tokenExpirationSeconds,
+            path: 'token',
+          },
+        },
+      ],
+    },
+  },
+  { name: tapVolumes.scratch, emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+];
