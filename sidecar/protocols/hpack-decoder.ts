@@ -1,0 +1,134 @@
+/** HPACK header block decoder (RFC 7541): static and dynamic tables, integers, Huffman strings. */
+import type { Header } from '../events.ts';
+import { hpackHuffman } from './hpack-huffman.ts';
+import { hpackStaticTable } from './hpack-static-table.ts';
+
+export type HpackDecoder = {
+  /** Decodes one complete header block; undefined when it is malformed (the connection's state is then lost). */
+  decode(block: Uint8Array): Header[] | undefined;
+};
+
+/** Octets kept per decoded string; longer values are truncated but still sized correctly. */
+const maxStringKept = 8192;
+/** Largest dynamic table we accept via a size update (§6.3); bounds memory on hostile input. */
+const maxTableSizeLimit = 65536;
+const maxHeadersPerBlock = 256;
+const staticCount = hpackStaticTable.length;
+
+type Entry = { name: string; value: string; size: number };
+type Cursor = { at: number };
+
+const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+
+/** §5.1 integer with an N-bit prefix; undefined on truncation or a value over 2^28. */
+const readInteger = (block: Uint8Array, cursor: Cursor, prefixBits: number): number | undefined => {
+  const mask = (1 << prefixBits) - 1;
+  const first = block[cursor.at];
+  if (first === undefined) return undefined;
+  cursor.at += 1;
+  let value = first & mask;
+  if (value < mask) return value;
+  for (let shift = 0; shift <= 21; shift += 7) {
+    const byte = block[cursor.at];
+    if (byte === undefined) return undefined;
+    cursor.at += 1;
+    value += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return value;
+  }
+  return undefined;
+};
+
+/** §5.2 string literal: H bit, 7-bit-prefix length, octets (Huffman-coded when H is set). */
+const readString = (block: Uint8Array, cursor: Cursor): { text: string; length: number } | undefined => {
+  const huffman = ((block[cursor.at] ?? 0) & 0x80) !== 0;
+  const length = readInteger(block, cursor, 7);
+  if (length === undefined || cursor.at + length > block.length) return undefined;
+  const raw = block.subarray(cursor.at, cursor.at + length);
+  cursor.at += length;
+  if (!huffman) return { text: latin1(raw.subarray(0, maxStringKept)), length };
+  const decoded = hpackHuffman(raw, maxStringKept);
+  return decoded && { text: latin1(decoded.bytes), length: decoded.length };
+};
+
+/** Creates a decoder with its own dynamic table (one per direction of a connection). */
+export const createHpackDecoder = (): HpackDecoder => {
+  /** Newest entry last; index 62 is the newest (§2.3.3). */
+  const table: Entry[] = [];
+  let tableSize = 0;
+  let maxSize = 4096;
+
+  const evict = (): void => {
+    while (tableSize > maxSize && table.length > 0) tableSize -= table.shift()?.size ?? 0;
+  };
+
+  const lookup = (index: number): Header | undefined => {
+    if (index >= 1 && index <= staticCount) return hpackStaticTable[index - 1];
+    const entry = table[table.length - 1 - (index - staticCount - 1)];
+    return entry && [entry.name, entry.value];
+  };
+
+  /** §4.4: adding an entry larger than the table empties it. */
+  const insert = (name: string, value: string, size: number): void => {
+    table.push({ name, value, size });
+    tableSize += size;
+    evict();
+  };
+
+  /** §6.2 literal header field; `prefixBits` 6 (incremental indexing) or 4 (without / never indexed). */
+  const readLiteral = (block: Uint8Array, cursor: Cursor, prefixBits: number): Entry | undefined => {
+    const index = readInteger(block, cursor, prefixBits);
+    if (index === undefined) return undefined;
+    let name: string;
+    let nameLength: number;
+    if (index === 0) {
+      const literal = readString(block, cursor);
+      if (literal === undefined) return undefined;
+      name = literal.text;
+      nameLength = literal.length;
+    } else {
+      const header = lookup(index);
+      if (header === undefined) return undefined;
+      name = header[0];
+      nameLength = header[0].length;
+    }
+    const value = readString(block, cursor);
+    if (value === undefined) return undefined;
+    return { name, value: value.text, size: nameLength + value.length + 32 };
+  };
+
+  /** One representation (§6); returns the header, null for a size update, undefined when malformed. */
+  const readField = (block: Uint8Array, cursor: Cursor): Header | null | undefined => {
+    const first = block[cursor.at] ?? 0;
+    if (first & 0x80) {
+      const header = lookup(readInteger(block, cursor, 7) ?? 0);
+      return header && [header[0], header[1]];
+    }
+    if ((first & 0xc0) === 0x40) {
+      const entry = readLiteral(block, cursor, 6);
+      if (entry) insert(entry.name, entry.value, entry.size);
+      return entry && [entry.name, entry.value];
+    }
+    if ((first & 0xe0) === 0x20) {
+      const size = readInteger(block, cursor, 5);
+      if (size === undefined || size > maxTableSizeLimit) return undefined;
+      maxSize = size;
+      evict();
+      return null;
+    }
+    const entry = readLiteral(block, cursor, 4);
+    return entry && [entry.name, entry.value];
+  };
+
+  return {
+    decode(block) {
+      const headers: Header[] = [];
+      const cursor: Cursor = { at: 0 };
+      while (cursor.at < block.length) {
+        const field = readField(block, cursor);
+        if (field === undefined) return undefined;
+        if (field !== null && headers.length < maxHeadersPerBlock) headers.push(field);
+      }
+      return headers;
+    },
+  };
+};

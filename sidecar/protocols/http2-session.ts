@@ -1,0 +1,242 @@
+/** An HTTP/2 connection seen from the wire: preface, frames, HPACK per direction, streams → events. */
+import type { Direction, GrpcCallEvent, Header, ProtocolEvent } from '../events.ts';
+import { createHpackDecoder, type HpackDecoder } from './hpack-decoder.ts';
+import {
+  type FrameHeader,
+  frameFlag,
+  frameHeaderLength,
+  frameType,
+  headerFragment,
+  readFrameHeader,
+  unpad,
+} from './http2-frame.ts';
+import { createHttp2Messages, type Http2Messages } from './http2-streams.ts';
+
+/** RFC 9113 §3.4: the client connection preface. */
+export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'));
+
+export const http2MaxEvents = 64;
+/** Largest frame we buffer whole; larger DATA frames are skipped, larger header frames end parsing. */
+const maxBufferedFrame = 65536;
+const maxHeaderBlock = 65536;
+
+type OpenBlock = { streamId: number; push: boolean; endStream: boolean; parts: Uint8Array[]; size: number };
+
+type Side = {
+  direction: Direction;
+  pending: Uint8Array;
+  prefaceChecked: boolean;
+  stopped: boolean;
+  skip: number;
+  hpack: HpackDecoder;
+  block: OpenBlock | undefined;
+  messages: Http2Messages;
+};
+
+export type Http2Session = {
+  feed(chunk: Uint8Array, direction: Direction, ts: number, out: ProtocolEvent[]): void;
+  gap(direction: Direction): void;
+};
+
+const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
+  const n = Math.min(bytes.length, prefix.length);
+  for (let i = 0; i < n; i += 1) if (bytes[i] !== prefix[i]) return false;
+  return true;
+};
+
+const joinParts = (parts: Uint8Array[], size: number): Uint8Array => {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
+
+/** gRPC over HTTP/2: content-type application/grpc[+proto|...] and :path /package.Service/Method. */
+const grpcCall = (headers: readonly Header[], streamId: number, ts: number): GrpcCallEvent | undefined => {
+  const contentType = headers.find((h) => h[0] === 'content-type')?.[1] ?? '';
+  if (!contentType.toLowerCase().startsWith('application/grpc')) return undefined;
+  const path = headers.find((h) => h[0] === ':path')?.[1] ?? '';
+  const slash = path.indexOf('/', 1);
+  if (!path.startsWith('/') || slash < 2 || slash === path.length - 1) return undefined;
+  return {
+    kind: 'grpc-call',
+    ts,
+    direction: 'to-server',
+    service: path.slice(1, slash),
+    method: path.slice(slash + 1),
+    streamId,
+  };
+};
+
+const newSide = (direction: Direction): Side => ({
+  direction,
+  pending: new Uint8Array(0),
+  prefaceChecked: direction === 'to-client',
+  stopped: false,
+  skip: 0,
+  hpack: createHpackDecoder(),
+  block: undefined,
+  messages: createHttp2Messages(direction, http2MaxEvents),
+});
+
+/** Creates a session; the client preface is consumed when present (absent when picked up mid-stream). */
+export const createHttp2Session = (): Http2Session => {
+  const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
+  const peer = (side: Side): Side => (side.direction === 'to-server' ? sides['to-client'] : sides['to-server']);
+
+  /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
+  const onHeaderBlock = (side: Side, block: OpenBlock, ts: number, out: ProtocolEvent[]): void => {
+    const headers = side.hpack.decode(joinParts(block.parts, block.size));
+    if (headers === undefined) {
+      side.stopped = true;
+      return;
+    }
+    if (block.push) return;
+    const existing = side.messages.get(block.streamId);
+    if (existing === undefined) {
+      if (side.direction === 'to-client') {
+        const status = headers.find((h) => h[0] === ':status')?.[1] ?? '';
+        if (status.startsWith('1')) return;
+        peer(side).messages.flush(block.streamId, ts, out, true);
+      } else {
+        const call = grpcCall(headers, block.streamId, ts);
+        if (call && out.length < http2MaxEvents) out.push(call);
+      }
+      side.messages.open(block.streamId, headers, ts, out);
+    }
+    if (block.endStream) side.messages.flush(block.streamId, ts, out, true);
+  };
+
+  const onHeadersFrame = (side: Side, header: FrameHeader, payload: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+    const fragment = headerFragment(header, payload);
+    if (fragment === undefined || header.streamId === 0) {
+      side.stopped = true;
+      return;
+    }
+    side.block = {
+      streamId: header.streamId,
+      push: header.type === frameType.pushPromise,
+      endStream: header.type === frameType.headers && (header.flags & frameFlag.endStream) !== 0,
+      parts: [fragment.slice()],
+      size: fragment.length,
+    };
+    if (header.flags & frameFlag.endHeaders) finishBlock(side, ts, out);
+  };
+
+  const finishBlock = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+    const block = side.block;
+    side.block = undefined;
+    if (block) onHeaderBlock(side, block, ts, out);
+  };
+
+  const onContinuation = (side: Side, header: FrameHeader, payload: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+    const block = side.block;
+    if (block === undefined || block.streamId !== header.streamId || block.size + payload.length > maxHeaderBlock) {
+      side.stopped = true;
+      return;
+    }
+    block.parts.push(payload.slice());
+    block.size += payload.length;
+    if (header.flags & frameFlag.endHeaders) finishBlock(side, ts, out);
+  };
+
+  const onData = (side: Side, header: FrameHeader, payload: Uint8Array | undefined, ts: number, out: ProtocolEvent[]) => {
+    const message = side.messages.get(header.streamId);
+    if (message === undefined) return;
+    const data = payload === undefined ? undefined : unpad(payload, header.flags);
+    if (data === undefined) message.truncated = true;
+    side.messages.append(message, data ?? new Uint8Array(0), ts, out);
+    if (payload === undefined || header.flags & frameFlag.endStream) {
+      side.messages.flush(header.streamId, ts, out, (header.flags & frameFlag.endStream) !== 0);
+    }
+  };
+
+  const onFrame = (side: Side, header: FrameHeader, payload: Uint8Array, ts: number, out: ProtocolEvent[]): void => {
+    if (side.block !== undefined && header.type !== frameType.continuation) {
+      side.stopped = true;
+      return;
+    }
+    switch (header.type) {
+      case frameType.headers:
+      case frameType.pushPromise:
+        onHeadersFrame(side, header, payload, ts, out);
+        return;
+      case frameType.continuation:
+        onContinuation(side, header, payload, ts, out);
+        return;
+      case frameType.data:
+        onData(side, header, payload, ts, out);
+        return;
+      case frameType.rstStream:
+        side.messages.flush(header.streamId, ts, out, true);
+        peer(side).messages.flush(header.streamId, ts, out, true);
+        return;
+      case frameType.goaway:
+        sides['to-server'].messages.flushAll(ts, out);
+        sides['to-client'].messages.flushAll(ts, out);
+        return;
+      default:
+    }
+  };
+
+  /** Consumes the client preface when present; false while a short prefix still matches it. */
+  const checkPreface = (side: Side): boolean => {
+    if (side.prefaceChecked) return true;
+    if (side.pending.length < http2Preface.length && startsWith(side.pending, http2Preface)) return false;
+    if (startsWith(side.pending, http2Preface)) side.pending = side.pending.subarray(http2Preface.length);
+    side.prefaceChecked = true;
+    return true;
+  };
+
+  /** Skips the rest of an oversized DATA frame already reported as truncated. */
+  const skipBytes = (side: Side, bytes: Uint8Array): Uint8Array => {
+    const skipped = Math.min(side.skip, bytes.length);
+    side.skip -= skipped;
+    return bytes.subarray(skipped);
+  };
+
+  const drain = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+    let bytes = side.pending;
+    while (!side.stopped && bytes.length >= frameHeaderLength && out.length < http2MaxEvents) {
+      const header = readFrameHeader(bytes, 0);
+      const total = frameHeaderLength + header.length;
+      if (bytes.length < total && header.length <= maxBufferedFrame) break;
+      if (bytes.length < total) {
+        if (header.type !== frameType.data) side.stopped = true;
+        else onData(side, header, undefined, ts, out);
+        side.skip = total;
+        bytes = skipBytes(side, bytes);
+        continue;
+      }
+      onFrame(side, header, bytes.subarray(frameHeaderLength, total), ts, out);
+      bytes = bytes.subarray(total);
+    }
+    side.pending = side.stopped ? new Uint8Array(0) : bytes.slice();
+  };
+
+  return {
+    feed(chunk, direction, ts, out) {
+      const side = sides[direction];
+      if (side.stopped) return;
+      const rest = side.skip > 0 ? skipBytes(side, chunk) : chunk;
+      if (rest.length === 0) return;
+      if (side.pending.length + rest.length > maxBufferedFrame * 2) {
+        side.stopped = true;
+        return;
+      }
+      const merged = new Uint8Array(side.pending.length + rest.length);
+      merged.set(side.pending);
+      merged.set(rest, side.pending.length);
+      side.pending = merged;
+      if (checkPreface(side)) drain(side, ts, out);
+    },
+    gap(direction) {
+      // HPACK state cannot survive lost bytes (RFC 7541 §2.2): stop this direction.
+      sides[direction].stopped = true;
+      sides[direction].pending = new Uint8Array(0);
+    },
+  };
+};

@@ -1,0 +1,107 @@
+/** HTTP/2 per-stream message assembly: headers plus a bounded body, turned into http-request/response events. */
+import type { Direction, Header, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
+
+export const http2BodyLimit = 8192;
+const maxOpenStreams = 128;
+
+export type Http2Message = {
+  streamId: number;
+  headers: Header[];
+  parts: Uint8Array[];
+  size: number;
+  truncated: boolean;
+  emitted: boolean;
+};
+
+const concat = (parts: Uint8Array[], size: number): Uint8Array => {
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    body.set(part, at);
+    at += part.length;
+  }
+  return body;
+};
+
+const pseudo = (headers: readonly Header[], name: string): string => headers.find((h) => h[0] === name)?.[1] ?? '';
+
+const toEvent = (message: Http2Message, direction: Direction, ts: number): ProtocolEvent => {
+  const base = {
+    ts,
+    direction,
+    version: '2',
+    headers: message.headers,
+    body: concat(message.parts, message.size),
+    bodyTruncated: message.truncated,
+    streamId: message.streamId,
+  };
+  if (direction === 'to-client') {
+    const response: HttpResponseEvent = { ...base, kind: 'http-response', status: Number(pseudo(message.headers, ':status')) || 0 };
+    return response;
+  }
+  const method = pseudo(message.headers, ':method');
+  const target = method === 'CONNECT' ? pseudo(message.headers, ':authority') : pseudo(message.headers, ':path');
+  const mark = target.indexOf('?');
+  const request: HttpRequestEvent = {
+    ...base,
+    kind: 'http-request',
+    method,
+    target,
+    path: mark < 0 ? target : target.slice(0, mark),
+    query: mark < 0 ? '' : target.slice(mark + 1),
+  };
+  return request;
+};
+
+/** Open messages of one direction, keyed by stream id, bounded in number. */
+export type Http2Messages = {
+  open(streamId: number, headers: Header[], ts: number, out: ProtocolEvent[]): Http2Message;
+  get(streamId: number): Http2Message | undefined;
+  /** Emits the message once (complete, truncated, reset or answered) and forgets it when `close`. */
+  flush(streamId: number, ts: number, out: ProtocolEvent[], close: boolean): void;
+  flushAll(ts: number, out: ProtocolEvent[]): void;
+  append(message: Http2Message, data: Uint8Array, ts: number, out: ProtocolEvent[]): void;
+};
+
+export const createHttp2Messages = (direction: Direction, maxEvents: number): Http2Messages => {
+  const messages = new Map<number, Http2Message>();
+  const emit = (message: Http2Message, ts: number, out: ProtocolEvent[]): void => {
+    if (message.emitted) return;
+    message.emitted = true;
+    if (out.length < maxEvents) out.push(toEvent(message, direction, ts));
+  };
+  const self: Http2Messages = {
+    open(streamId, headers, ts, out) {
+      self.flush(streamId, ts, out, true);
+      const oldest = messages.keys().next();
+      if (messages.size >= maxOpenStreams && !oldest.done) self.flush(oldest.value, ts, out, true);
+      const message: Http2Message = { streamId, headers, parts: [], size: 0, truncated: false, emitted: false };
+      messages.set(streamId, message);
+      return message;
+    },
+    get: (streamId) => messages.get(streamId),
+    flush(streamId, ts, out, close) {
+      const message = messages.get(streamId);
+      if (message === undefined) return;
+      emit(message, ts, out);
+      if (close) messages.delete(streamId);
+    },
+    flushAll(ts, out) {
+      for (const streamId of [...messages.keys()]) self.flush(streamId, ts, out, true);
+    },
+    append(message, data, ts, out) {
+      if (message.emitted) return;
+      const room = http2BodyLimit - message.size;
+      const kept = data.subarray(0, Math.max(0, room));
+      if (kept.length > 0) {
+        message.parts.push(kept.slice());
+        message.size += kept.length;
+      }
+      if (data.length > room) {
+        message.truncated = true;
+        emit(message, ts, out);
+      }
+    },
+  };
+  return self;
+};
