@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readCapture } from '#sidecar/capture/read-capture.ts';
+import { streamCapture } from '#sidecar/capture/stream-capture.ts';
+import { buildPcap, buildPcapng } from './build-capture.ts';
+
+const collect = async (chunks: Uint8Array[]) => {
+  const records: { ts: number; length: number; first: number | undefined; offset: number }[] = [];
+  const problems: unknown[] = [];
+  for await (const batch of streamCapture(Readable.from(chunks))) {
+    for (const r of batch.records)
+      records.push({ ts: r.ts, length: r.data.length, first: r.data[0], offset: r.offset });
+    problems.push(...batch.problems);
+  }
+  return { records, problems };
+};
+
+const split = (bytes: Uint8Array, size: number): Uint8Array[] => {
+  const chunks: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.slice(at, at + size));
+  return chunks;
+};
+
+const sample = (seed: number) =>
+  Array.from({ length: 20 }, (_, i) => ({
+    ts: 1_600_000_000_000 + i * 10,
+    data: new Uint8Array(40 + ((i * seed) % 200)).fill(i),
+  }));
+
+describe('streamCapture', () => {
+  const files = {
+    pcap: buildPcap({ packets: sample(7) }),
+    'pcap big-endian ns': buildPcap({ little: false, nano: true, packets: sample(13) }),
+    pcapng: buildPcapng({ interfaces: [{ linkType: 1 }], packets: sample(17), unknownBlocks: 1 }),
+    'pcapng big-endian': buildPcapng({
+      little: false,
+      interfaces: [{ linkType: 1, tsresol: 9 }],
+      packets: sample(3),
+    }),
+  };
+  for (const [name, file] of Object.entries(files)) {
+    it(`gives the same records as the whole-buffer reader for ${name} split into 1..64-byte chunks`, async () => {
+      const expected = readCapture(file).records.map((r) => ({
+        ts: r.ts,
+        length: r.data.length,
+        first: r.data[0],
+        offset: r.offset,
+      }));
+      expect(expected).toHaveLength(20);
+      for (const size of [1, 2, 3, 5, 16, 64]) {
+        const { records, problems } = await collect(split(file, size));
+        expect(problems).toEqual([]);
+        expect(records).toEqual(expected);
+      }
+    });
+  }
+
+  it('keeps reading after a corrupt record header split across chunks', async () => {
+    const file = buildPcap({ packets: sample(7) });
+    const corrupt = file.slice();
+    new DataView(corrupt.buffer).setUint32(24 + 8, 0xfffffff0, true);
+    const { records, problems } = await collect(split(corrupt, 7));
+    expect(records).toHaveLength(19);
+    expect(problems).toEqual([expect.objectContaining({ offset: 24, fatal: false })]);
+  });
+
+  it('reads a real pcapng capture from a file stream', async () => {
+    const path = '/work/shared/corpus/ndpi/http.pcapng';
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      return;
+    }
+    const { records, problems } = await collect(split(bytes, 4093));
+    expect(problems).toEqual([]);
+    expect(records.length).toBe(readCapture(bytes).records.length);
+  });
+});
