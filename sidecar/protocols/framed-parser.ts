@@ -1,0 +1,104 @@
+/** A streaming parser for message-framed protocols: bounded per-direction buffers, truncation, stop on malformed input. */
+import type { Direction, ProtocolEvent } from '../events.ts';
+import type { ProtocolParser } from './protocol.ts';
+
+/** The most bytes buffered per direction; a longer message is handed over truncated and its rest skipped. */
+export const maxBuffered = 64 * 1024;
+/** The most events one `parse` call returns. */
+export const maxEventsPerChunk = 64;
+
+export type FrameContext = {
+  direction: Direction;
+  ts: number;
+  /** True when `message` holds only the first `maxBuffered` bytes of a longer message. */
+  truncated: boolean;
+  /** Stops parsing a direction for good (e.g. after a switch to TLS). */
+  stop(direction: Direction): void;
+};
+
+export type FramedSpec = {
+  /** Length of the message at the start of `buf`: > 0 the length, 0 when more bytes are needed, -1 malformed. */
+  frame(buf: Uint8Array, direction: Direction): number;
+  /** Turns one message into events (may update the protocol's connection state). */
+  message(message: Uint8Array, context: FrameContext): readonly ProtocolEvent[];
+};
+
+type Side = { buf: Uint8Array; skip: number; stopped: boolean };
+
+const empty = new Uint8Array(0);
+
+const append = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+};
+
+const skipBytes = (side: Side, data: Uint8Array): Uint8Array => {
+  const n = Math.min(side.skip, data.length);
+  side.skip -= n;
+  return data.subarray(n);
+};
+
+/** Builds a `ProtocolParser` from a framing function and a message handler; it never throws. */
+export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
+  const sides: Record<Direction, Side> = {
+    'to-server': { buf: empty, skip: 0, stopped: false },
+    'to-client': { buf: empty, skip: 0, stopped: false },
+  };
+  const stop = (direction: Direction): void => {
+    sides[direction] = { buf: empty, skip: 0, stopped: true };
+  };
+  const emit = (out: ProtocolEvent[], message: Uint8Array, context: FrameContext): void => {
+    for (const event of spec.message(message, context)) {
+      if (out.length < maxEventsPerChunk) out.push(event);
+    }
+  };
+  /** Takes one message off the buffer when it can; false when it must wait for more bytes or stopped. */
+  const step = (side: Side, context: FrameContext, out: ProtocolEvent[]): boolean => {
+    const length = spec.frame(side.buf, context.direction);
+    if (length < 0 || (length === 0 && side.buf.length >= maxBuffered)) {
+      stop(context.direction);
+      return false;
+    }
+    if (length > 0 && length <= side.buf.length) {
+      const message = side.buf.subarray(0, length);
+      side.buf = side.buf.subarray(length);
+      emit(out, message, context);
+      return true;
+    }
+    if (length === 0 || side.buf.length < maxBuffered) return false;
+    side.skip = length - side.buf.length;
+    const message = side.buf.subarray(0, maxBuffered);
+    side.buf = empty;
+    emit(out, message, { ...context, truncated: true });
+    return true;
+  };
+  const drain = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+    const context = { direction, ts, truncated: false, stop };
+    while (!side.stopped && side.buf.length > 0 && step(side, context, out)) {
+      // step() consumed one message
+    }
+  };
+  return {
+    parse(chunk, direction, ts) {
+      const side = sides[direction];
+      if (side.stopped) return [];
+      const out: ProtocolEvent[] = [];
+      try {
+        side.buf = append(side.buf, skipBytes(side, chunk));
+        drain(side, direction, ts, out);
+      } catch {
+        // A decoder bug on hostile bytes must not take the tap down: give up on this direction.
+        stop(direction);
+      }
+      // Keep a copy: the caller may reuse the chunk's memory after we return.
+      if (side.buf.length > 0) side.buf = side.buf.slice();
+      return out;
+    },
+    gap(direction) {
+      stop(direction);
+    },
+  };
+};

@@ -1,0 +1,67 @@
+/** Small bounds-checked byte helpers shared by the binary protocol decoders (they never throw). */
+
+/** Bytes of text kept in an event field, except SQL text. */
+export const maxTextBytes = 1024;
+/** Bytes of SQL text kept, enough for the injection detectors. */
+export const maxSqlBytes = 8 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Decodes `bytes[start, end)` as UTF-8, keeping at most `max` bytes. */
+export const text = (bytes: Uint8Array, start: number, end: number, max = maxTextBytes): string =>
+  utf8.decode(bytes.subarray(start, Math.min(end, start + max, bytes.length)));
+
+/** True when every byte of `bytes[start, end)` is printable ASCII (tab, CR and LF allowed when `lines`). */
+export const isPrintable = (bytes: Uint8Array, start: number, end: number, lines = false): boolean => {
+  if (end > bytes.length || start > end) return false;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i] ?? 0;
+    const ok = (b >= 0x20 && b < 0x7f) || (lines && (b === 0x09 || b === 0x0a || b === 0x0d));
+    if (!ok) return false;
+  }
+  return true;
+};
+
+/** True when every byte of `bytes[start, end)` is printable ASCII or NUL (lists of C strings). */
+export const isPrintableOrNul = (bytes: Uint8Array, start: number, end: number): boolean => {
+  if (end > bytes.length || start > end) return false;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i] ?? 0;
+    if (b !== 0 && (b < 0x20 || b >= 0x7f)) return false;
+  }
+  return true;
+};
+
+/** Index of the first NUL at or after `start` (before `end`), or -1. */
+export const indexOfNul = (bytes: Uint8Array, start: number, end = bytes.length): number => {
+  const limit = Math.min(end, bytes.length);
+  for (let i = start; i < limit; i++) if (bytes[i] === 0) return i;
+  return -1;
+};
+
+/** A NUL-terminated string at `start`: its text and the offset after the NUL, or undefined when unterminated. */
+export const cString = (
+  bytes: Uint8Array,
+  start: number,
+  end = bytes.length,
+  max = maxTextBytes,
+): { value: string; next: number } | undefined => {
+  const nul = indexOfNul(bytes, start, end);
+  return nul < 0 ? undefined : { value: text(bytes, start, nul, max), next: nul + 1 };
+};
+
+/** True when `bytes` starts with the ASCII string `prefix` (compares only the bytes present when `partial`). */
+export const startsWithAscii = (bytes: Uint8Array, prefix: string, partial = false): boolean => {
+  const n = partial ? Math.min(bytes.length, prefix.length) : prefix.length;
+  if (bytes.length < n) return false;
+  for (let i = 0; i < n; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
+  return true;
+};
+
+export const u16be = (b: Uint8Array, o: number): number => ((b[o] ?? 0) << 8) | (b[o + 1] ?? 0);
+export const u32be = (b: Uint8Array, o: number): number => u16be(b, o) * 0x10000 + u16be(b, o + 2);
+export const i32be = (b: Uint8Array, o: number): number => u32be(b, o) | 0;
+export const u16le = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o + 1] ?? 0) << 8);
+export const u24le = (b: Uint8Array, o: number): number => u16le(b, o) | ((b[o + 2] ?? 0) << 16);
+export const u32le = (b: Uint8Array, o: number): number => u16le(b, o) + u16le(b, o + 2) * 0x10000;
+export const i32le = (b: Uint8Array, o: number): number => u32le(b, o) | 0;

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { postgresql } from '#sidecar/protocols/postgresql.ts';
+import {
+  ascii,
+  concat,
+  contractCheck,
+  detectFlow,
+  everySplitAgrees,
+  feed,
+  feedByteByByte,
+  hex,
+  ndpiFlows,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
+import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+
+// Built by hand from the PostgreSQL docs, "Frontend/Backend Protocol" → "Message Formats".
+// StartupMessage: Int32 length, Int32 196608 (protocol 3.0), name/value C strings, a final NUL.
+const startup = concat(
+  hex('00000038 00030000'),
+  ascii('user\0alice\0database\0shop\0application_name\0psql\0\0'),
+);
+// SSLRequest: Int32 8, Int32 80877103.
+const sslRequest = hex('00000008 04d2162f');
+// AuthenticationMD5Password: 'R', Int32 12, Int32 5, Byte4 salt.
+const md5Request = hex('52 0000000c 00000005 01020304');
+// PasswordMessage: 'p', Int32 length, the password as a C string.
+const password = concat(hex('70 00000028'), ascii('md5ceffc01dcde7541829deef6b5e9c9142\0'));
+// AuthenticationOk: 'R', Int32 8, Int32 0; then ReadyForQuery: 'Z', Int32 5, Byte1 'I'.
+const authOk = hex('52 00000008 00000000 5a 00000005 49');
+// Query: 'Q', Int32 length, the query string.
+const query = (sql: string): Uint8Array => {
+  const body = ascii(`${sql}\0`);
+  const header = new Uint8Array(5);
+  header[0] = 0x51;
+  new DataView(header.buffer).setUint32(1, body.length + 4);
+  return concat(header, body);
+};
+// Parse: 'P', Int32 length, statement name "", query, Int16 0 parameter types.
+const parse = concat(hex('50 00000026 00'), ascii('SELECT name FROM t WHERE id=$1\0'), hex('0000'));
+// ErrorResponse: 'E', Int32 length, fields S, V, C (SQLSTATE), M, then a NUL ("Error and Notice Message Fields").
+const authError = concat(
+  hex('45 00000058'),
+  ascii('SFATAL\0VFATAL\0C28P01\0Mpassword authentication failed for user "alice"\0Rauth_failed\0\0'),
+);
+
+const session: Segment[] = [
+  ['to-server', startup],
+  ['to-client', md5Request],
+  ['to-server', password],
+  ['to-client', authOk],
+  ['to-server', concat(query('SELECT 1'), parse)],
+];
+
+describe('postgresql detect', () => {
+  it('matches a minimal SSLRequest, GSSENCRequest and CancelRequest', () => {
+    expect(postgresql.detect(sslRequest, 'to-server')).toBe('match');
+    expect(postgresql.detect(hex('00000008 04d21630'), 'to-server')).toBe('match');
+    expect(postgresql.detect(hex('00000010 04d2162e 00001234 deadbeef'), 'to-server')).toBe('match');
+  });
+
+  it('matches a realistic StartupMessage and the first server messages', () => {
+    expect(postgresql.detect(startup, 'to-server')).toBe('match');
+    expect(postgresql.detect(md5Request, 'to-client')).toBe('match');
+    expect(postgresql.detect(authOk, 'to-client')).toBe('match');
+    expect(postgresql.detect(authError, 'to-client')).toBe('match');
+    expect(postgresql.detect(hex('52 00000017 0000000a 5343 52414d2d5348412d32353600 00'), 'to-client')).toBe(
+      'match',
+    );
+  });
+
+  it('matches a simple Query picked up mid-stream', () => {
+    expect(postgresql.detect(query('SELECT * FROM users WHERE id = 1'), 'to-server')).toBe('match');
+  });
+
+  it('needs more on a too-short prefix of each', () => {
+    for (const bytes of [startup, sslRequest, md5Request, authError, query('SELECT 1')]) {
+      for (const n of [1, 3, 6]) {
+        const direction = bytes[0] === 0x52 || bytes[0] === 0x45 ? 'to-client' : 'to-server';
+        expect(postgresql.detect(bytes.subarray(0, n), direction)).toBe('need-more');
+      }
+    }
+    expect(postgresql.detect(startup.subarray(0, 30), 'to-server')).toBe('need-more');
+  });
+
+  it('rejects a startup without a user, a wrong length and a bad terminator', () => {
+    expect(
+      postgresql.detect(concat(hex('00000017 00030000'), ascii('database\0shop\0\0')), 'to-server'),
+    ).toBe('no-match');
+    expect(postgresql.detect(hex('00000009 04d2162f 00'), 'to-server')).toBe('no-match');
+    expect(postgresql.detect(hex('52 00000009 00000000 00'), 'to-client')).toBe('no-match');
+  });
+
+  it('says no-match on every other protocol sample', () => {
+    for (const sample of samplesExcept('postgresql')) {
+      expect([sample.protocol, postgresql.detect(sample.bytes, sample.direction)]).not.toEqual([
+        sample.protocol,
+        'match',
+      ]);
+    }
+  });
+});
+
+describe('postgresql parser', () => {
+  const expected = [
+    { kind: 'db-auth', direction: 'to-client', dialect: 'postgresql', ok: true, user: 'alice' },
+    { kind: 'sql-query', direction: 'to-server', dialect: 'postgresql', text: 'SELECT 1' },
+    {
+      kind: 'sql-query',
+      direction: 'to-server',
+      dialect: 'postgresql',
+      text: 'SELECT name FROM t WHERE id=$1',
+    },
+  ];
+
+  it('emits queries (simple and extended) and a successful login', () => {
+    expect(feed(postgresql, session)).toEqual(expected);
+  });
+
+  it('gives the same events for every split point and byte by byte', () => {
+    const result = everySplitAgrees(postgresql, session);
+    expect(result.mismatch).toBeUndefined();
+    expect(result.cuts).toBeGreaterThan(30);
+    expect(feedByteByByte(postgresql, session)).toEqual(expected);
+  });
+
+  it('reports a failed password with its SQLSTATE', () => {
+    const events = feed(postgresql, [
+      ['to-server', startup],
+      ['to-client', authError],
+    ]);
+    expect(events).toEqual([
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'postgresql',
+        ok: false,
+        user: 'alice',
+        message: '28P01 password authentication failed for user "alice"',
+      },
+    ]);
+  });
+
+  it('stops after the server accepts SSL, and reads on after it refuses', () => {
+    const secret = query('SELECT secret');
+    expect(
+      feed(postgresql, [
+        ['to-server', sslRequest],
+        ['to-client', ascii('S')],
+        ['to-server', secret],
+      ]),
+    ).toEqual([]);
+    expect(
+      feed(postgresql, [
+        ['to-server', sslRequest],
+        ['to-client', ascii('N')],
+        ['to-server', secret],
+      ]),
+    ).toHaveLength(1);
+  });
+
+  it('keeps at most 8 KiB of SQL text and survives a 100 KiB query', () => {
+    const big = query(`SELECT '${'x'.repeat(100_000)}'`);
+    const events = feed(postgresql, [
+      ['to-server', big],
+      ['to-server', query('SELECT 2')],
+    ]) as { text: string }[];
+    expect(events.map((e) => e.text.length)).toEqual([8192, 8]);
+  });
+
+  it('stops a direction on garbage instead of throwing', () => {
+    expect(
+      feed(postgresql, [
+        ['to-server', hex('ff ff ff ff')],
+        ['to-server', query('SELECT 1')],
+      ]),
+    ).toEqual([]);
+  });
+
+  it('passes the local contract check', () => {
+    expect(contractCheck(postgresql, ['to-server', startup]).randomMatches).toBe(0);
+  });
+});
+
+describe('postgresql on nDPI pgsql.pcap (real bytes)', () => {
+  const flows = ndpiFlows('postgresql');
+
+  it('detects every flow that nDPI labels PostgreSQL by DPI', () => {
+    expect(flows.map((f) => detectFlow(postgresql, f.segments))).toEqual(flows.map(() => true));
+  });
+
+  it('reads logins and queries from the captured sessions', () => {
+    const events = flows.flatMap((f) => feed(postgresql, f.segments)) as { kind: string; text?: string }[];
+    const sql = events.filter((e) => e.kind === 'sql-query').map((e) => e.text);
+    expect(sql).toContain('select revision from mailstore for update');
+    expect(sql).toContain('select * from mailboxes');
+    expect(events.filter((e) => e.kind === 'db-auth')).toContainEqual(
+      expect.objectContaining({ ok: true, user: 'test' }),
+    );
+  });
+});
