@@ -1,0 +1,28 @@
+/** Registers the mutating-webhook latency benchmark with its report table. */
+import { type MutateBenchResult, runMutateBench } from './admission-mutate.bench.ts';
+import { type Benchmark, table } from './benchmark.ts';
+
+const row = (name: string, s: { p50Ms: number; p99Ms: number; perSecond: number }) => [
+  name,
+  s.p50Ms,
+  s.p99Ms,
+  s.perSecond,
+];
+
+export const admissionMutateBenchmark: Benchmark<MutateBenchResult> = {
+  id: 'admission-mutate',
+  title: 'Mutating webhook latency (target: p99 < 2 ms in-process; HTTPS ≥ 80% of a do-nothing webhook)',
+  run: () => runMutateBench(),
+  render: (r) =>
+    `${table(
+      ['path', 'p50 ms', 'p99 ms', 'reviews/s'],
+      [
+        row('in-process: inject (Istio pod)', r.inProcess),
+        row('in-process: do-nothing', r.inProcessNoop),
+        row('HTTPS, 16 concurrent: inject', r.https),
+        row('HTTPS, 16 concurrent: do-nothing', r.httpsNoop),
+      ],
+    )}\n\nHTTPS throughput ratio (inject / do-nothing): **${r.httpsThroughputRatio}**; in-process p99 ${r.inProcess.p99Ms} ms — ${
+      r.inProcess.p99Ms < 2 ? 'meets' : 'MISSES'
+    } the 2 ms target; ratio ${r.httpsThroughputRatio >= 0.8 ? 'meets' : 'MISSES'} the 0.8 target.`,
+};

@@ -1,0 +1,16 @@
+/** The benchmark seam: one file per benchmark, one line in bench/index.ts. */
+
+export type Benchmark<Result = unknown> = {
+  id: string;
+  title: string;
+  run(): Promise<Result>;
+  /** Markdown for the report. */
+  render(result: Result): string;
+};
+
+export const table = (header: string[], rows: (string | number)[][]): string =>
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');

@@ -1,0 +1,5 @@
+/** Every benchmark `npm run bench` runs, in report order. */
+import { admissionMutateBenchmark } from './admission-mutate.ts';
+import type { Benchmark } from './benchmark.ts';
+
+export const benchmarks: Benchmark<never>[] = [admissionMutateBenchmark as Benchmark<never>];
