@@ -1,0 +1,67 @@
+/** Contract every registered protocol meets: hostile and random input never throws, results are deterministic. */
+import { describe, expect, it } from 'vitest';
+import type { Direction } from '#sidecar/events.ts';
+import { protocols } from '#sidecar/protocols/index.ts';
+import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { seededRandom } from '#test/helpers/random.ts';
+
+const directions: Direction[] = ['to-server', 'to-client'];
+
+const feed = (protocol: Protocol, chunks: Uint8Array[]) => {
+  const parser = protocol.createParser();
+  const events = chunks.flatMap((chunk, index) =>
+    parser.parse(chunk, directions[index % 2] ?? 'to-server', 1000 + index),
+  );
+  parser.gap('to-server');
+  events.push(...parser.parse(chunks[0] ?? new Uint8Array(), 'to-server', 5000));
+  return events;
+};
+
+describe.each(protocols.map((protocol) => [protocol.id, protocol] as const))(
+  'protocol contract: %s',
+  (_id, protocol) => {
+    it('declares its facts', () => {
+      expect(protocol.id).toMatch(/^[a-z0-9]+$/);
+      expect(['tcp', 'udp', 'both']).toContain(protocol.transport);
+      expect(Array.isArray(protocol.ports)).toBe(true);
+    });
+
+    it('never matches empty input', () => {
+      for (const direction of directions)
+        expect(protocol.detect(new Uint8Array(), direction)).not.toBe('match');
+    });
+
+    it('detects deterministically and rarely matches random bytes', () => {
+      const random = seededRandom(0x5eed + protocol.id.length);
+      let matches = 0;
+      const trials = 3000;
+      for (let i = 0; i < trials; i += 1) {
+        const bytes = random.bytes(16 + random.int(512));
+        const direction = directions[i % 2] ?? 'to-server';
+        const verdict = protocol.detect(bytes, direction);
+        expect(protocol.detect(bytes, direction)).toBe(verdict);
+        if (verdict === 'match') matches += 1;
+      }
+      expect(matches / trials).toBeLessThan(0.005);
+    });
+
+    it('parses random, truncated and empty chunks without throwing, deterministically and boundedly', () => {
+      const random = seededRandom(0xc0ffee + protocol.id.length);
+      for (let round = 0; round < 200; round += 1) {
+        const chunks = Array.from({ length: 1 + random.int(6) }, () => random.bytes(random.int(700)));
+        const first = feed(protocol, chunks);
+        const second = feed(protocol, chunks);
+        expect(second).toEqual(first);
+        expect(first.length).toBeLessThan(1000);
+      }
+      expect(() => feed(protocol, [new Uint8Array()])).not.toThrow();
+    });
+  },
+);
+
+describe('protocol registry', () => {
+  it('has unique ids', () => {
+    const ids = protocols.map((protocol) => protocol.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
