@@ -1,0 +1,244 @@
+/** One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels and h2c upgrades. */
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { type ChunkedState, decodeChunked } from './http-chunked.ts';
+import { detectRequestLine, detectStatusLine } from './http-detect.ts';
+import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
+import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
+import { createHttp2Session, type Http2Session, http2MaxEvents, http2Preface } from './http2-session.ts';
+
+type Mode = 'head' | 'length' | 'chunked' | 'until-close' | 'resync' | 'tunnel' | 'h2' | 'stopped';
+
+type Side = {
+  direction: Direction;
+  pending: Uint8Array;
+  mode: Mode;
+  remaining: number;
+  chunked: ChunkedState;
+  message: HttpMessage | undefined;
+};
+
+/** What the response side needs to know about each outstanding request (RFC 9112 §6.3). */
+type Outstanding = { method: string; h2c: boolean };
+const maxOutstanding = 64;
+
+export type HttpConnection = {
+  parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
+  gap(direction: Direction): void;
+};
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+const hasToken = (value: string | undefined, token: string): boolean =>
+  (value ?? '').toLowerCase().split(',').some((part) => part.trim() === token);
+
+/** §6.3: Transfer-Encoding ending in chunked wins; else a valid Content-Length; undefined when invalid. */
+const framing = (head: HttpHead): { mode: Mode; length: number } | undefined => {
+  const te = headerValue(head.headers, 'transfer-encoding');
+  if (te !== undefined) return { mode: hasToken(te.split(',').pop(), 'chunked') ? 'chunked' : 'until-close', length: 0 };
+  const cl = headerValue(head.headers, 'content-length');
+  if (cl === undefined) return { mode: 'head', length: 0 };
+  const values = new Set(cl.split(',').map((v) => v.trim()));
+  const [only] = values;
+  if (values.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) return undefined;
+  const length = Number(only);
+  return { mode: length > 0 ? 'length' : 'head', length };
+};
+
+const newSide = (direction: Direction): Side => ({
+  direction,
+  pending: new Uint8Array(0),
+  mode: 'head',
+  remaining: 0,
+  chunked: { phase: 'size', remaining: 0 },
+  message: undefined,
+});
+
+/**
+ * After lost bytes: the offset of the next line that starts a request (or status line), or where to keep
+ * waiting from. `pending` starts with a virtual line feed so the first line is a candidate too.
+ */
+const resync = (side: Side): { at: number; found: boolean } => {
+  const detect = side.direction === 'to-server' ? detectRequestLine : detectStatusLine;
+  for (let at = side.pending.indexOf(0x0a); at >= 0; at = side.pending.indexOf(0x0a, at + 1)) {
+    const verdict = detect(side.pending.subarray(at + 1));
+    if (verdict === 'match') return { at: at + 1, found: true };
+    if (verdict === 'need-more') return { at, found: false };
+  }
+  return { at: Math.max(0, side.pending.length - 1), found: false };
+};
+
+export const createHttpConnection = (): HttpConnection => {
+  const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
+  const outstanding: Outstanding[] = [];
+  let session: Http2Session | undefined;
+
+  const emit = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+    const message = side.message;
+    if (message === undefined || message.emitted) return;
+    message.emitted = true;
+    if (out.length < http2MaxEvents) out.push(httpEvent(message, ts));
+  };
+
+  /** Switches both directions to HTTP/2 (RFC 7540 §3.2), handing over what each has buffered. */
+  const upgrade = (ts: number, out: ProtocolEvent[]): void => {
+    session ??= createHttp2Session();
+    for (const side of [sides['to-server'], sides['to-client']]) {
+      side.mode = 'h2';
+      const rest = side.pending;
+      side.pending = new Uint8Array(0);
+      if (rest.length > 0) session.feed(rest, side.direction, ts, out);
+    }
+  };
+
+  /** After a response completes: CONNECT 2xx opens a tunnel, 101 switches protocols (§7.8 of RFC 9110). */
+  const afterResponse = (status: number, request: Outstanding | undefined, ts: number, out: ProtocolEvent[]): void => {
+    if (status === 101 && request?.h2c) upgrade(ts, out);
+    else if (status === 101 || (request?.method === 'CONNECT' && status >= 200 && status < 300)) {
+      sides['to-server'].mode = 'tunnel';
+      sides['to-client'].mode = 'tunnel';
+    }
+  };
+
+  const finish = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+    emit(side, ts, out);
+    const message = side.message;
+    side.message = undefined;
+    side.mode = side.mode === 'h2' || side.mode === 'tunnel' ? side.mode : 'head';
+    if (message?.direction !== 'to-client') return;
+    const status = Number(message.head.first[1]) || 0;
+    if (status >= 100 && status < 200 && status !== 101) return;
+    afterResponse(status, outstanding.shift(), ts, out);
+  };
+
+  /** §6.3 rules for responses: HEAD, 1xx, 204, 304 and CONNECT 2xx have no body. */
+  const responseFraming = (head: HttpHead): { mode: Mode; length: number } | undefined => {
+    const status = Number(head.first[1]) || 0;
+    const request = outstanding[0];
+    const bodiless =
+      request?.method === 'HEAD' ||
+      (status >= 100 && status < 200) ||
+      status === 204 ||
+      status === 304 ||
+      (request?.method === 'CONNECT' && status >= 200 && status < 300);
+    if (bodiless) return { mode: 'head', length: 0 };
+    const found = framing(head);
+    if (found?.mode === 'head' && headerValue(head.headers, 'content-length') === undefined) {
+      return { mode: 'until-close', length: 0 };
+    }
+    return found;
+  };
+
+  const onHead = (side: Side, head: HttpHead, ts: number, out: ProtocolEvent[]): void => {
+    side.message = newHttpMessage(head, side.direction);
+    const isRequest = side.direction === 'to-server';
+    if (isRequest && outstanding.length < maxOutstanding) {
+      outstanding.push({ method: head.first[0], h2c: hasToken(headerValue(head.headers, 'upgrade'), 'h2c') });
+    }
+    const found = isRequest ? framing(head) : responseFraming(head);
+    if (found === undefined) {
+      side.mode = 'stopped';
+      return;
+    }
+    side.mode = found.mode;
+    side.remaining = found.length;
+    side.chunked = { phase: 'size', remaining: 0 };
+    if (found.mode === 'head') finish(side, ts, out);
+  };
+
+  /** A client that switches to HTTP/2 sends the connection preface (RFC 9113 §3.4). */
+  const startsPreface = (side: Side): boolean | undefined => {
+    const prefix = side.pending.subarray(0, Math.min(side.pending.length, http2Preface.length));
+    if (side.direction !== 'to-server' || side.pending[0] !== 0x50) return false;
+    if (Buffer.compare(prefix, http2Preface.subarray(0, prefix.length)) !== 0) return false;
+    return prefix.length === http2Preface.length ? true : undefined;
+  };
+
+  const stepHead = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
+    const preface = startsPreface(side);
+    if (preface !== false) {
+      if (preface) upgrade(ts, out);
+      return preface === true;
+    }
+    const result = parseHttpHead(side.pending);
+    if (result === 'incomplete') return false;
+    if (result === 'malformed') {
+      side.mode = 'stopped';
+      return false;
+    }
+    side.pending = side.pending.subarray(result.length);
+    onHead(side, result.head, ts, out);
+    return true;
+  };
+
+  const stepBody = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
+    const message = side.message;
+    if (message === undefined) return false;
+    if (side.mode === 'chunked') {
+      const result = decodeChunked(side.chunked, side.pending);
+      side.pending = side.pending.subarray(result.consumed);
+      for (const data of result.data) if (addBody(message, data)) emit(side, ts, out);
+      if (result.malformed) side.mode = 'stopped';
+      else if (side.chunked.phase === 'done') finish(side, ts, out);
+      return result.consumed > 0 || side.mode !== 'chunked';
+    }
+    const take = side.mode === 'length' ? Math.min(side.remaining, side.pending.length) : side.pending.length;
+    const data = side.pending.subarray(0, take);
+    side.pending = side.pending.subarray(take);
+    if (addBody(message, data)) emit(side, ts, out);
+    side.remaining -= take;
+    if (side.mode === 'length' && side.remaining === 0) finish(side, ts, out);
+    return take > 0;
+  };
+
+  const stepResync = (side: Side): boolean => {
+    const found = resync(side);
+    side.pending = side.pending.subarray(found.at);
+    if (found.found) side.mode = 'head';
+    return found.found;
+  };
+
+  const step = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
+    if (side.mode === 'head') return stepHead(side, ts, out);
+    if (side.mode === 'resync') return stepResync(side);
+    if (side.mode === 'length' || side.mode === 'chunked' || side.mode === 'until-close') {
+      return stepBody(side, ts, out);
+    }
+    return false;
+  };
+
+  const run = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+    for (let guard = 0; guard < 4 * http2MaxEvents && side.pending.length > 0; guard += 1) {
+      if (!step(side, ts, out)) break;
+    }
+    if (side.mode === 'until-close') emit(side, ts, out);
+    const stop = side.mode === 'stopped' || side.mode === 'tunnel' || side.pending.length > maxHeadLength;
+    side.pending = stop ? new Uint8Array(0) : side.pending.slice();
+  };
+
+  return {
+    parse(chunk, direction, ts) {
+      const out: ProtocolEvent[] = [];
+      const side = sides[direction];
+      if (side.mode === 'h2') session?.feed(chunk, direction, ts, out);
+      if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return out;
+      side.pending = concat(side.pending, chunk);
+      run(side, ts, out);
+      return out;
+    },
+    gap(direction) {
+      const side = sides[direction];
+      if (side.mode === 'h2') session?.gap(direction);
+      if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return;
+      if (direction === 'to-client') outstanding.length = 0;
+      side.message = undefined;
+      side.pending = Uint8Array.of(0x0a);
+      side.mode = 'resync';
+    },
+  };
+};

@@ -1,0 +1,67 @@
+/** HTTP/1.x message heads (RFC 9112 §2–§5): start line and header fields, with bounds. */
+import type { Header } from '../events.ts';
+
+export type HttpHead = {
+  /** Request: method, target, version; response: version, status, reason. */
+  first: readonly [string, string, string];
+  headers: Header[];
+};
+
+export type HeadResult = { head: HttpHead; length: number } | 'incomplete' | 'malformed';
+
+/** Largest head we buffer (request line plus fields); larger is treated as malformed. */
+export const maxHeadLength = 65536;
+const maxHeaders = 128;
+const maxValue = 1024;
+/** The request target is kept longer: threat detectors read queries. */
+export const maxTarget = 8192;
+
+const latin1 = (bytes: Uint8Array, end: number): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(end, bytes.length)).toString('latin1');
+
+/** Position just past the empty line ending the head (CRLF CRLF, or bare LF LF tolerated by §2.2), or -1. */
+const headEnd = (text: string): number => {
+  const crlf = text.indexOf('\r\n\r\n');
+  const lf = text.indexOf('\n\n');
+  if (crlf >= 0 && (lf < 0 || crlf + 1 <= lf)) return crlf + 4;
+  return lf >= 0 ? lf + 2 : -1;
+};
+
+const splitFirst = (line: string): readonly [string, string, string] | undefined => {
+  const a = line.indexOf(' ');
+  const b = line.indexOf(' ', a + 1);
+  if (a <= 0) return undefined;
+  if (b < 0) return [line.slice(0, a), line.slice(a + 1), ''];
+  return [line.slice(0, a), line.slice(a + 1, b).slice(0, maxTarget), line.slice(b + 1)];
+};
+
+/** §5.2 obsolete line folding continues the previous field value. */
+const parseFields = (lines: readonly string[]): Header[] => {
+  const headers: Header[] = [];
+  for (const line of lines) {
+    if (headers.length >= maxHeaders) break;
+    const previous = headers[headers.length - 1];
+    if ((line.startsWith(' ') || line.startsWith('\t')) && previous) {
+      headers[headers.length - 1] = [previous[0], `${previous[1]} ${line.trim()}`.slice(0, maxValue)];
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim().slice(0, maxValue)]);
+  }
+  return headers;
+};
+
+/** Parses a head at the start of `bytes`. Header names are lowercased. */
+export const parseHttpHead = (bytes: Uint8Array): HeadResult => {
+  const text = latin1(bytes, maxHeadLength);
+  const end = headEnd(text);
+  if (end < 0) return bytes.length >= maxHeadLength ? 'malformed' : 'incomplete';
+  const lines = text.slice(0, end).split(/\r?\n/);
+  const first = splitFirst(lines[0] ?? '');
+  if (first === undefined) return 'malformed';
+  return { head: { first, headers: parseFields(lines.slice(1, -2)) }, length: end };
+};
+
+export const headerValue = (headers: readonly Header[], name: string): string | undefined =>
+  headers.find((h) => h[0] === name)?.[1];

@@ -1,0 +1,76 @@
+/** Builds HTTP/1.x request and response events from a parsed head and a bounded body. */
+import type { Direction, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
+import type { HttpHead } from './http-head.ts';
+
+/** Body bytes kept per message: threat detectors read up to this much. */
+export const httpBodyLimit = 8192;
+
+export type HttpMessage = {
+  head: HttpHead;
+  direction: Direction;
+  parts: Uint8Array[];
+  size: number;
+  truncated: boolean;
+  emitted: boolean;
+};
+
+export const newHttpMessage = (head: HttpHead, direction: Direction): HttpMessage => ({
+  head,
+  direction,
+  parts: [],
+  size: 0,
+  truncated: false,
+  emitted: false,
+});
+
+/** Keeps body bytes up to the limit; returns true when the limit was passed. */
+export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
+  const room = httpBodyLimit - message.size;
+  if (room > 0 && data.length > 0) {
+    const kept = data.slice(0, room);
+    message.parts.push(kept);
+    message.size += kept.length;
+  }
+  if (data.length > room) message.truncated = true;
+  return message.truncated;
+};
+
+const body = (message: HttpMessage): Uint8Array => {
+  const out = new Uint8Array(message.size);
+  let at = 0;
+  for (const part of message.parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
+
+const versionOf = (text: string): string => (text.startsWith('HTTP/') ? text.slice(5) : text);
+
+/** The event for a message; requests split the target into path and query. */
+export const httpEvent = (message: HttpMessage, ts: number): ProtocolEvent => {
+  const [a, b, c] = message.head.first;
+  const common = { ts, direction: message.direction, headers: message.head.headers, body: body(message) };
+  if (message.direction === 'to-client') {
+    const response: HttpResponseEvent = {
+      ...common,
+      kind: 'http-response',
+      version: versionOf(a),
+      status: Number(b) || 0,
+      bodyTruncated: message.truncated,
+    };
+    return response;
+  }
+  const mark = b.indexOf('?');
+  const request: HttpRequestEvent = {
+    ...common,
+    kind: 'http-request',
+    version: versionOf(c),
+    method: a,
+    target: b,
+    path: mark < 0 ? b : b.slice(0, mark),
+    query: mark < 0 ? '' : b.slice(mark + 1),
+    bodyTruncated: message.truncated,
+  };
+  return request;
+};
