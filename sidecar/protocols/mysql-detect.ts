@@ -10,26 +10,32 @@ export const clientSsl = 0x0800;
 /** A packet (MySQL docs, "MySQL Packets"): int<3> payload length, int<1> sequence id, payload. */
 const header = (b: Uint8Array): { length: number; seq: number } => ({ length: u24le(b, 0), seq: b[3] ?? -1 });
 
+const greetingPrefix = (b: Uint8Array): Detection =>
+  b.length < 4 || (b[3] === 0 && (b.length < 5 || b[4] === 0x0a)) ? 'need-more' : 'no-match';
+
+/** After the version: thread id (4), salt (8), a 0x00 filler, caps (2), charset, status (2), caps (2), salt length,
+ * then 10 reserved bytes, of which MariaDB uses the last 4 for its extended capabilities. */
+const greetingTail = (b: Uint8Array, nul: number, end: number): Detection => {
+  if (nul + 14 > end) return 'no-match';
+  if (b.length < end) return 'need-more';
+  const filler = nul + 13;
+  const reserved = b.subarray(filler + 9, Math.min(filler + 15, end));
+  return b[filler] === 0 && reserved.every((x) => x === 0) ? 'match' : 'no-match';
+};
+
 /** Protocol::HandshakeV10: 0x0a, server version (NUL-terminated), thread id, 8 bytes of salt, a 0x00 filler, ... */
 const detectGreeting = (b: Uint8Array): Detection => {
-  if (b.length < 6)
-    return b.length < 4 || (b[3] === 0 && (b.length < 5 || b[4] === 0x0a)) ? 'need-more' : 'no-match';
+  if (b.length < 6) return greetingPrefix(b);
   const { length, seq } = header(b);
   if (seq !== 0 || b[4] !== 0x0a || length < 18 || length > 1024) return 'no-match';
   const end = 4 + length;
   // Version strings start with a digit: "8.0.36", "5.5.5-10.6.12-MariaDB-...".
   const b5 = b[5] ?? 0;
   if (b5 < 0x30 || b5 > 0x39) return 'no-match';
-  const nul = indexOfNul(b, 5, Math.min(end, 5 + 64));
-  if (nul < 0)
-    return b.length < Math.min(end, 5 + 64) && isPrintable(b, 5, b.length) ? 'need-more' : 'no-match';
-  if (!isPrintable(b, 5, nul) || nul + 14 > end) return 'no-match';
-  if (b.length < end) return 'need-more';
-  const filler = nul + 13;
-  // After the filler: capabilities (2), charset (1), status (2), capabilities (2), salt length (1), 10 reserved
-  // bytes, of which MariaDB uses the last 4 for its extended capabilities.
-  const reserved = b.subarray(filler + 9, Math.min(filler + 15, end));
-  return b[filler] === 0 && reserved.every((x) => x === 0) ? 'match' : 'no-match';
+  const limit = Math.min(end, 5 + 64);
+  const nul = indexOfNul(b, 5, limit);
+  if (nul < 0) return b.length < limit && isPrintable(b, 5, b.length) ? 'need-more' : 'no-match';
+  return isPrintable(b, 5, nul) ? greetingTail(b, nul, end) : 'no-match';
 };
 
 /** An ERR packet instead of a greeting ("Host ... is not allowed to connect", "Too many connections"). */
