@@ -1,0 +1,82 @@
+/** The facts of one decoded packet that flows and observers need; a decoder fills one object and reuses it. */
+import type { Transport } from '#core/protocol-id.ts';
+
+export type FragmentFacts = { offset: number; more: boolean; overlap: boolean };
+
+export type DecodedPacket = {
+  ts: number;
+  ipVersion: 4 | 6;
+  src: string;
+  dst: string;
+  /** IP protocol number of the transport header (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...). */
+  protocol: number;
+  transport: Transport;
+  srcPort: number;
+  dstPort: number;
+  /** TCP flags as a bit set (FIN=1, SYN=2, RST=4, PSH=8, ACK=16, URG=32, ECE=64, CWR=128). */
+  tcpFlags: number;
+  seq: number;
+  ack: number;
+  window: number;
+  /** Options from the SYN that matter for reassembly and fingerprints; -1 when absent. */
+  mss: number;
+  windowScale: number;
+  /** Transport payload as captured (a view, not a copy). */
+  payload: Uint8Array;
+  /** Transport payload length on the wire; larger than `payload.length` when the snap length cut the frame. */
+  payloadLength: number;
+  /** Total IP length (header + payload) from the IP header. */
+  ipLength: number;
+  icmpType: number;
+  icmpCode: number;
+  /** Set when the packet was an IP fragment (or completed a fragmented datagram). */
+  fragment: FragmentFacts | undefined;
+  /** The frame was cut by the snap length: lengths come from headers, bytes stop early. */
+  snapped: boolean;
+  /** Transport header and payload as captured, handed from the IP layer to the transport layer. */
+  l4: Uint8Array;
+  /** Transport header and payload length according to the IP header. */
+  l4Length: number;
+};
+
+export const emptyPacket = (): DecodedPacket => ({
+  ts: 0,
+  ipVersion: 4,
+  src: '',
+  dst: '',
+  protocol: 0,
+  transport: 'other',
+  srcPort: 0,
+  dstPort: 0,
+  tcpFlags: 0,
+  seq: 0,
+  ack: 0,
+  window: 0,
+  mss: -1,
+  windowScale: -1,
+  payload: new Uint8Array(0),
+  payloadLength: 0,
+  ipLength: 0,
+  icmpType: -1,
+  icmpCode: -1,
+  fragment: undefined,
+  snapped: false,
+  l4: new Uint8Array(0),
+  l4Length: 0,
+});
+
+/** Why a packet was not decoded (counted, never thrown), or that it was only a pending fragment. */
+export type DecodeOutcome =
+  | 'ok'
+  | 'fragment'
+  | 'unsupported-link'
+  | 'truncated-link'
+  | 'not-ip'
+  | 'truncated-ip'
+  | 'malformed-ip'
+  | 'fragment-dropped'
+  | 'truncated-tcp'
+  | 'malformed-tcp'
+  | 'truncated-udp'
+  | 'malformed-udp'
+  | 'truncated-icmp';

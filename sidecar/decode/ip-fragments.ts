@@ -1,0 +1,106 @@
+/** IP fragment reassembly (RFC 791 section 3.2, RFC 8200 section 4.5), bounded, first fragment wins on overlap. */
+
+export type FragmentLimits = {
+  /** Datagrams being reassembled at once; the oldest is dropped beyond this. */
+  maxDatagrams: number;
+  /** Fragments per datagram. */
+  maxFragments: number;
+  /** Seconds of capture time a datagram may take to complete (RFC 791 suggests 15 s; Linux uses 30 s). */
+  timeoutMs: number;
+};
+
+export const defaultFragmentLimits: FragmentLimits = {
+  maxDatagrams: 1024,
+  maxFragments: 64,
+  timeoutMs: 30_000,
+};
+
+/** The largest datagram an IP length field allows. */
+const maxDatagram = 65_535;
+
+type Part = { start: number; data: Uint8Array };
+type Pending = { parts: Part[]; total: number; firstTs: number; overlap: boolean };
+
+export type FragmentResult = {
+  /** The reassembled payload once every byte has arrived. */
+  done: Uint8Array | undefined;
+  /** This fragment overlapped one already held (a teardrop-style attack or a broken stack). */
+  overlap: boolean;
+  /** The fragment was refused: too many fragments, beyond 64 KiB, or a full table. */
+  dropped: boolean;
+};
+
+const overlaps = (parts: readonly Part[], start: number, end: number): boolean =>
+  parts.some((part) => start < part.start + part.data.length && part.start < end);
+
+/** Every byte from 0 to total is covered; parts sorted by start. */
+const complete = (pending: Pending): boolean => {
+  if (pending.total < 0) return false;
+  const sorted = [...pending.parts].sort((a, b) => a.start - b.start);
+  let covered = 0;
+  for (const part of sorted) {
+    if (part.start > covered) return false;
+    covered = Math.max(covered, part.start + part.data.length);
+  }
+  return covered >= pending.total;
+};
+
+/** Later parts are written first so the earliest arrival's bytes win where fragments overlap. */
+const assemble = (pending: Pending): Uint8Array => {
+  const out = new Uint8Array(pending.total);
+  for (let i = pending.parts.length - 1; i >= 0; i--) {
+    const part = pending.parts[i] as Part;
+    out.set(part.data.subarray(0, Math.max(0, pending.total - part.start)), part.start);
+  }
+  return out;
+};
+
+export type FragmentTable = {
+  add(key: string, offset: number, more: boolean, data: Uint8Array, ts: number): FragmentResult;
+  readonly size: number;
+  readonly dropped: number;
+};
+
+export const createFragmentTable = (limits: FragmentLimits = defaultFragmentLimits): FragmentTable => {
+  const table = new Map<string, Pending>();
+  let dropped = 0;
+  const refuse = (key: string): FragmentResult => {
+    dropped += 1;
+    table.delete(key);
+    return { done: undefined, overlap: false, dropped: true };
+  };
+  const expire = (ts: number): void => {
+    for (const [key, pending] of table) {
+      if (table.size < limits.maxDatagrams && ts - pending.firstTs <= limits.timeoutMs) break;
+      table.delete(key);
+      dropped += 1;
+    }
+  };
+  return {
+    add(key, offset, more, data, ts) {
+      const end = offset + data.length;
+      if (end > maxDatagram) return refuse(key);
+      let pending = table.get(key);
+      if (pending === undefined) {
+        expire(ts);
+        pending = { parts: [], total: -1, firstTs: ts, overlap: false };
+        table.set(key, pending);
+      }
+      if (pending.parts.length >= limits.maxFragments) return refuse(key);
+      const overlap = overlaps(pending.parts, offset, end);
+      pending.overlap ||= overlap;
+      // A copy: the capture buffer the fragment points into is not kept alive by the table.
+      pending.parts.push({ start: offset, data: data.slice() });
+      if (!more) pending.total = end;
+      if (!complete(pending)) return { done: undefined, overlap, dropped: false };
+      table.delete(key);
+      return { done: assemble(pending), overlap: overlap || pending.overlap, dropped: false };
+    },
+    get size() {
+      return table.size;
+    },
+    get dropped() {
+      return dropped;
+    },
+  };
+};

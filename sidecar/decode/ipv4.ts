@@ -1,0 +1,54 @@
+/** IPv4 (RFC 791 section 3.1): header checks, length trimming, fragments handed to the reassembly table. */
+import { u8, u16 } from './byte-reader.ts';
+import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
+import type { FragmentTable } from './ip-fragments.ts';
+
+const address = (data: Uint8Array, at: number): string =>
+  `${data[at] as number}.${data[at + 1] as number}.${data[at + 2] as number}.${data[at + 3] as number}`;
+
+const reassemble = (
+  data: Uint8Array,
+  at: number,
+  out: DecodedPacket,
+  fragments: FragmentTable,
+): DecodeOutcome => {
+  const flags = u16(data, at + 6);
+  // Flags (3 bits: reserved, DF, MF) then the fragment offset in 8-octet units (13 bits).
+  const offset = (flags & 0x1fff) * 8;
+  const more = (flags & 0x2000) !== 0;
+  const key = `4|${out.src}|${out.dst}|${out.protocol}|${u16(data, at + 4)}`;
+  const result = fragments.add(key, offset, more, out.l4, out.ts);
+  out.fragment = { offset, more, overlap: result.overlap };
+  if (result.dropped) return 'fragment-dropped';
+  if (result.done === undefined) return 'fragment';
+  out.l4 = result.done;
+  out.l4Length = result.done.length;
+  out.ipLength = out.l4Length + (u8(data, at) & 0x0f) * 4;
+  return 'ok';
+};
+
+export const ipv4 = (
+  data: Uint8Array,
+  at: number,
+  out: DecodedPacket,
+  fragments: FragmentTable,
+): DecodeOutcome => {
+  const first = u8(data, at);
+  if (first < 0 || at + 20 > data.length) return 'truncated-ip';
+  const headerLength = (first & 0x0f) * 4;
+  const total = u16(data, at + 2);
+  if (first >> 4 !== 4 || headerLength < 20 || total < headerLength) return 'malformed-ip';
+  if (at + headerLength > data.length) return 'truncated-ip';
+  // Bytes beyond the total length are link padding (e.g. Ethernet's 60-byte minimum); fewer is a cut frame.
+  if (at + total > data.length && !out.snapped) return 'truncated-ip';
+  out.ipVersion = 4;
+  out.protocol = u8(data, at + 9);
+  out.src = address(data, at + 12);
+  out.dst = address(data, at + 16);
+  out.ipLength = total;
+  out.l4 = data.subarray(at + headerLength, Math.min(at + total, data.length));
+  out.l4Length = total - headerLength;
+  const flags = u16(data, at + 6);
+  if ((flags & 0x3fff) === 0) return 'ok';
+  return out.snapped ? 'truncated-ip' : reassemble(data, at, out, fragments);
+};
