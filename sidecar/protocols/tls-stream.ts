@@ -1,0 +1,155 @@
+/** The TLS record layer per direction (RFC 8446 §5.1, RFC 5246 §6.2): records, handshake messages, heartbeats. */
+import type { Direction, ProtocolEvent, TlsRecordEvent } from '../events.ts';
+import { clientHelloEvent, parseClientHello } from './tls-client-hello.ts';
+import { parseServerHello } from './tls-server-hello.ts';
+import { parseSslv2Hello, sslv2HelloLength } from './tls-sslv2.ts';
+import { tlsVersionName } from './tls-version.ts';
+
+const contentType = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23, heartbeat: 24 } as const;
+/** §5.2: a TLSCiphertext fragment is at most 2^14 + 256 octets (2^14 + 2048 in TLS 1.2). */
+const maxRecord = 16384 + 2048;
+const maxHandshakeBuffer = 65536;
+const maxEvents = 64;
+
+type Side = {
+  direction: Direction;
+  pending: Uint8Array;
+  skip: number;
+  started: boolean;
+  stopped: boolean;
+  /** After ChangeCipherSpec in this direction, record contents are encrypted. */
+  encrypted: boolean;
+  handshake: Uint8Array;
+  recordVersion: number;
+};
+
+export type TlsStream = {
+  parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
+  gap(direction: Direction): void;
+};
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+const newSide = (direction: Direction): Side => ({
+  direction,
+  pending: new Uint8Array(0),
+  skip: 0,
+  started: false,
+  stopped: false,
+  encrypted: false,
+  handshake: new Uint8Array(0),
+  recordVersion: 0,
+});
+
+/** §4: handshake messages are type (1) + 24-bit length, and may span records. */
+const drainHandshake = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+  let hs = side.handshake;
+  while (hs.length >= 4) {
+    const length = ((hs[1] ?? 0) << 16) | ((hs[2] ?? 0) << 8) | (hs[3] ?? 0);
+    if (hs.length < 4 + length) break;
+    const body = hs.subarray(4, 4 + length);
+    if (hs[0] === 1) {
+      const hello = parseClientHello(body);
+      if (hello) out.push(clientHelloEvent(hello, side.recordVersion, side.direction, ts));
+    } else if (hs[0] === 2) {
+      const hello = parseServerHello(body, side.direction, ts);
+      if (hello) out.push(hello);
+    }
+    hs = hs.subarray(4 + length);
+  }
+  side.handshake = hs.length > maxHandshakeBuffer ? new Uint8Array(0) : hs.slice();
+};
+
+const recordEvent = (side: Side, type: number, version: number, fragment: Uint8Array, ts: number): TlsRecordEvent => {
+  const event: TlsRecordEvent = {
+    kind: 'tls-record',
+    ts,
+    direction: side.direction,
+    contentType: type,
+    version: tlsVersionName(version),
+    length: fragment.length,
+  };
+  // RFC 6520 §4: HeartbeatMessage = type (1), payload_length (2), payload, padding; readable before encryption.
+  if (type === contentType.heartbeat && !side.encrypted && fragment.length >= 3) {
+    event.heartbeatPayloadLength = ((fragment[1] ?? 0) << 8) | (fragment[2] ?? 0);
+  }
+  return event;
+};
+
+const onRecord = (side: Side, type: number, version: number, fragment: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+  if (out.length < maxEvents) out.push(recordEvent(side, type, version, fragment, ts));
+  if (type === contentType.changeCipherSpec) side.encrypted = true;
+  if (type !== contentType.handshake || side.encrypted) return;
+  side.recordVersion ||= version;
+  side.handshake = concat(side.handshake, fragment);
+  drainHandshake(side, ts, out);
+};
+
+/** A record header: a known content type, major version 3, and a plausible length. */
+const validHeader = (type: number, version: number, length: number): boolean =>
+  type >= contentType.changeCipherSpec && type <= contentType.heartbeat && version >> 8 === 3 && length <= maxRecord;
+
+const drainRecords = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+  let b = side.pending;
+  while (b.length >= 5) {
+    const type = b[0] ?? 0;
+    const version = ((b[1] ?? 0) << 8) | (b[2] ?? 0);
+    const length = ((b[3] ?? 0) << 8) | (b[4] ?? 0);
+    if (!validHeader(type, version, length)) {
+      side.stopped = true;
+      break;
+    }
+    if (type === contentType.applicationData) {
+      side.skip = 5 + length;
+      const skipped = Math.min(side.skip, b.length);
+      side.skip -= skipped;
+      b = b.subarray(skipped);
+      continue;
+    }
+    if (b.length < 5 + length) break;
+    onRecord(side, type, version, b.subarray(5, 5 + length), ts, out);
+    b = b.subarray(5 + length);
+  }
+  side.pending = side.stopped ? new Uint8Array(0) : b.slice();
+};
+
+/** The first client bytes may be an SSL 2.0-compatible ClientHello, followed by ordinary records. */
+const startSide = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
+  if (side.direction !== 'to-server' || ((side.pending[0] ?? 0) & 0x80) === 0) return true;
+  if (side.pending.length < 11) return false;
+  const length = sslv2HelloLength(side.pending);
+  if (length === undefined) return true;
+  if (side.pending.length < length) return false;
+  out.push(clientHelloEvent(parseSslv2Hello(side.pending), 0x0002, side.direction, ts));
+  side.pending = side.pending.subarray(length);
+  return true;
+};
+
+export const createTlsStream = (): TlsStream => {
+  const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
+  return {
+    parse(chunk, direction, ts) {
+      const side = sides[direction];
+      const out: ProtocolEvent[] = [];
+      if (side.stopped) return out;
+      const skipped = Math.min(side.skip, chunk.length);
+      side.skip -= skipped;
+      side.pending = concat(side.pending, chunk.subarray(skipped));
+      if (!side.started) side.started = startSide(side, ts, out);
+      if (side.started) drainRecords(side, ts, out);
+      if (side.pending.length > 2 * maxRecord) side.stopped = true;
+      return out;
+    },
+    gap(direction) {
+      // Record boundaries are lost with the bytes; nothing later can be trusted to align.
+      sides[direction].stopped = true;
+      sides[direction].pending = new Uint8Array(0);
+    },
+  };
+};
