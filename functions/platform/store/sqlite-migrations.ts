@@ -10,7 +10,8 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE TABLE batches (batch_id TEXT PRIMARY KEY, pod_uid TEXT NOT NULL, received_at TEXT NOT NULL,
         finding_count INTEGER NOT NULL);
       CREATE TABLE findings (id TEXT PRIMARY KEY, batch_id TEXT NOT NULL, pod_uid TEXT, namespace TEXT NOT NULL,
-        grp TEXT, kind TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL);
+        grp TEXT, kind TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL, proposal TEXT);
+      CREATE INDEX findings_batch ON findings (batch_id);
       CREATE INDEX findings_kind_at ON findings (kind, at);
       CREATE INDEX findings_grp_at ON findings (grp, at);
       CREATE INDEX findings_ns_at ON findings (namespace, at);

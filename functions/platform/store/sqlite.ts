@@ -48,6 +48,7 @@ const toFinding = (row: Row): FindingRecord => {
   };
   if (row.pod_uid !== null) record.podUid = row.pod_uid as string;
   if (row.grp !== null) record.group = row.grp as string;
+  if (row.proposal !== null) record.proposal = JSON.parse(row.proposal as string);
   return record;
 };
 
@@ -58,6 +59,7 @@ const findingWhere = (filter: FindingFilter): { sql: string; params: unknown[] }
     clauses.push(clause);
     params.push(value);
   };
+  if (filter.batchId !== undefined) add('batch_id = ?', filter.batchId);
   if (filter.namespace !== undefined) add('namespace = ?', filter.namespace);
   if (filter.group !== undefined) add('grp = ?', filter.group);
   if (filter.kind !== undefined) add('kind = ?', filter.kind);
@@ -75,11 +77,13 @@ class SqliteStore implements Store {
 
   #insertFindings(records: FindingRecord[]): void {
     const insert = this.#db.prepare(
-      `INSERT OR IGNORE INTO findings (id, batch_id, pod_uid, namespace, grp, kind, at, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO findings (proposal, id, batch_id, pod_uid, namespace, grp, kind, at, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const r of records) {
+      const proposal = r.proposal === undefined ? null : JSON.stringify(r.proposal);
       insert.run(
+        proposal,
         r.id,
         r.batchId,
         r.podUid ?? null,

@@ -16,11 +16,14 @@ export type FindingRecord = {
   /** ISO time the finding describes (its first-seen or `at`). */
   at: string;
   finding: Finding;
+  /** For a violation: the rule that would allow it, which "allow" stores. */
+  proposal?: Rule;
 };
 
 export type BatchRecord = { batchId: string; podUid: string; receivedAt: string; findings: FindingRecord[] };
 
 export type FindingFilter = {
+  batchId?: string;
   namespace?: string;
   group?: string;
   kind?: Finding['type'];

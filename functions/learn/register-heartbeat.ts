@@ -1,0 +1,66 @@
+/** Records what a tap's heartbeat says about its pod: its group, and its IPs (with expiry; never host-network). */
+import type { HeartbeatFinding } from '#core/finding.ts';
+import { groupKey, type PodRef } from '#core/workload.ts';
+import type { GroupRecord, PodRecord, Store } from '#functions/platform/store/store.ts';
+import type { LearnConfig } from './learn-config.ts';
+import { isMeshControlGroup } from './mesh-control.ts';
+import { workloadOfPod } from './workload-of-pod.ts';
+
+const plusSeconds = (iso: string, seconds: number): string =>
+  new Date(Date.parse(iso) + seconds * 1000).toISOString();
+
+export const podRecordOf = (pod: PodRef, heartbeat: HeartbeatFinding, config: LearnConfig): PodRecord => {
+  const workload = workloadOfPod(pod, heartbeat, config.groupByLabel);
+  const hostNetwork = heartbeat.hostNetwork === true;
+  return {
+    pod,
+    group: groupKey(workload),
+    workload,
+    ips: heartbeat.ips,
+    hostNetwork,
+    lastSeen: heartbeat.at,
+    expiresAt: plusSeconds(heartbeat.at, config.ipTtlSeconds),
+  };
+};
+
+export const newGroup = (
+  record: Pick<PodRecord, 'group' | 'workload'>,
+  config: LearnConfig,
+  at: string,
+): GroupRecord => ({
+  key: record.group,
+  namespace: record.workload.namespace,
+  name: record.workload.name,
+  kind: record.workload.kind,
+  mode: config.defaultMode,
+  modeSince: at,
+  meshControl: isMeshControlGroup(record.workload.namespace, record.workload.name),
+});
+
+/**
+ * Stores the pod, its group (created in the default mode the first time) and its IPs. A host-network pod
+ * shares the node's IP with every other host-network pod, so its IPs are never attributed to it.
+ */
+export const registerHeartbeat = async (
+  store: Store,
+  pod: PodRef,
+  heartbeat: HeartbeatFinding,
+  config: LearnConfig,
+): Promise<PodRecord> => {
+  const record = podRecordOf(pod, heartbeat, config);
+  await store.putPod(record);
+  const existing = await store.getGroup(record.group);
+  if (existing === undefined) await store.putGroup(newGroup(record, config, heartbeat.at));
+  else if (
+    heartbeat.labels !== undefined &&
+    JSON.stringify(existing.labels) !== JSON.stringify(heartbeat.labels)
+  ) {
+    await store.putGroup({ ...existing, labels: heartbeat.labels });
+  }
+  if (!record.hostNetwork) {
+    await store.putIps(
+      record.ips.map((ip) => ({ ip, podUid: pod.uid, group: record.group, expiresAt: record.expiresAt })),
+    );
+  }
+  return record;
+};
