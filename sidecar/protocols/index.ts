@@ -2,9 +2,12 @@
 import { mysql } from './mysql.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
+import { redis } from './redis.ts';
 
 export const protocols: Protocol[] = [
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,
+  // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
+  redis,
 ];

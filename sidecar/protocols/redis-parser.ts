@@ -1,0 +1,83 @@
+/** Streaming Redis parser: commands from clients, and the outcome of AUTH (or NOAUTH/WRONGPASS) from replies. */
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import type { ProtocolParser } from './protocol.ts';
+import { isRespMarker, lineEnd, respToken, respTokenLength } from './redis-resp.ts';
+import { createRespAssembler, type RespValue } from './redis-values.ts';
+
+type Pending = { command: string; user?: string };
+type State = { pending: Pending[]; assemblers: Record<Direction, ReturnType<typeof createRespAssembler>> };
+
+const maxPending = 1024;
+const maxArgs = 32;
+
+/** AUTH [user] password and HELLO ... AUTH user password: the password never leaves the parser. */
+const redact = (command: string, args: string[]): { args: string[]; user?: string } => {
+  if (command === 'AUTH')
+    return args.length >= 2 ? { args: [args[0] ?? '', '***'], user: args[0] ?? '' } : { args: ['***'] };
+  const at = command === 'HELLO' ? args.findIndex((a) => a.toUpperCase() === 'AUTH') : -1;
+  if (at < 0) return { args };
+  const redacted = args.map((a, i) => (i === at + 2 ? '***' : a));
+  return { args: redacted, user: args[at + 1] ?? '' };
+};
+
+const command = (state: State, value: RespValue, ctx: FrameContext): ProtocolEvent[] => {
+  if (value.marker !== '*' && value.marker !== 'inline') return [];
+  const [name, ...rest] = value.items;
+  if (!name) return [];
+  const upper = name.toUpperCase();
+  const { args, user } = redact(upper, rest.slice(0, maxArgs));
+  if (state.pending.length >= maxPending) state.pending.shift();
+  const isAuth = upper === 'AUTH' || user !== undefined;
+  state.pending.push({ command: isAuth ? 'AUTH' : upper, ...(user === undefined ? {} : { user }) });
+  return [{ kind: 'redis-command', ts: ctx.ts, direction: ctx.direction, command: upper, args }];
+};
+
+const reply = (state: State, value: RespValue, ctx: FrameContext): ProtocolEvent[] => {
+  if (value.marker === '>') return []; // RESP3 push: not a reply to a command
+  const pending = state.pending.shift();
+  const error = value.marker === '-' || value.marker === '!' ? value.text : undefined;
+  const refused = error !== undefined && /^(NOAUTH|WRONGPASS)\b/.test(error);
+  if (pending?.command !== 'AUTH' && !refused) return [];
+  const user = pending?.user === undefined ? {} : { user: pending.user };
+  const message = error === undefined ? {} : { message: error };
+  return [
+    {
+      kind: 'db-auth',
+      ts: ctx.ts,
+      direction: ctx.direction,
+      dialect: 'redis',
+      ok: error === undefined,
+      ...user,
+      ...message,
+    },
+  ];
+};
+
+/** Client bytes not starting with a RESP marker are an inline command: one line. */
+const frame = (b: Uint8Array, direction: Direction): number => {
+  if (direction === 'to-server' && !isRespMarker(b[0])) {
+    const lf = lineEnd(b, 0);
+    return lf < 0 ? 0 : lf + 1;
+  }
+  return isRespMarker(b[0]) ? respTokenLength(b) : -1;
+};
+
+export const createRedisParser = (): ProtocolParser => {
+  const state: State = {
+    pending: [],
+    assemblers: { 'to-server': createRespAssembler(), 'to-client': createRespAssembler() },
+  };
+  return createFramedParser({
+    frame,
+    message: (m, ctx) => {
+      const value = state.assemblers[ctx.direction].add(respToken(m));
+      if (value === 'malformed') {
+        ctx.stop(ctx.direction);
+        return [];
+      }
+      if (value === undefined) return [];
+      return ctx.direction === 'to-server' ? command(state, value, ctx) : reply(state, value, ctx);
+    },
+  });
+};

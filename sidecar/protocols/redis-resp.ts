@@ -1,0 +1,62 @@
+/** RESP2/RESP3 tokenizer (redis.io/docs/reference/protocol-spec): one token per line or bulk string. */
+
+export type RespToken =
+  | { type: 'aggregate'; marker: string; count: number }
+  | { type: 'string'; marker: string; value: Uint8Array; isNull: boolean }
+  | { type: 'inline'; value: Uint8Array };
+
+// '*' array, '%' map, '~' set, '>' push, '|' attribute.
+const aggregates = new Set([0x2a, 0x25, 0x7e, 0x3e, 0x7c]);
+// '$' bulk string, '!' bulk error, '=' verbatim string: a length line, then that many bytes and CRLF.
+const bulks = new Set([0x24, 0x21, 0x3d]);
+// '+' simple string, '-' error, ':' integer, '_' null, ',' double, '#' boolean, '(' big number.
+const simples = new Set([0x2b, 0x2d, 0x3a, 0x5f, 0x2c, 0x23, 0x28]);
+
+export const isRespMarker = (b: number | undefined): boolean =>
+  b !== undefined && (aggregates.has(b) || bulks.has(b) || simples.has(b));
+
+/** Index of the LF ending the line at `start`, or -1 when not (yet) present within `limit` bytes. */
+export const lineEnd = (b: Uint8Array, start: number, limit = 64 * 1024): number => {
+  const end = Math.min(b.length, start + limit);
+  for (let i = start; i < end; i++) if (b[i] === 0x0a) return i;
+  return -1;
+};
+
+/** Parses a decimal integer in `b[start, end)`; NaN when not one (RESP lengths may be -1). */
+export const respInteger = (b: Uint8Array, start: number, end: number): number => {
+  const digits = Buffer.from(b.subarray(start, end)).toString('latin1');
+  return /^-?\d{1,12}$/.test(digits) ? Number(digits) : Number.NaN;
+};
+
+/** Total byte length of the token at the start of `b`: > 0 when whole, 0 when more bytes are needed, -1 malformed. */
+export const respTokenLength = (b: Uint8Array): number => {
+  const lf = lineEnd(b, 0);
+  if (lf < 0) return 0;
+  const marker = b[0];
+  if (marker === undefined || !bulks.has(marker)) return lf + 1;
+  if (b[lf - 1] !== 0x0d) return -1;
+  const length = respInteger(b, 1, lf - 1);
+  if (Number.isNaN(length) || length < -1 || length > 512 * 1024 * 1024) return -1;
+  return length < 0 ? lf + 1 : lf + 1 + length + 2;
+};
+
+/** Reads the whole token `t` (as framed by `respTokenLength`). */
+export const respToken = (t: Uint8Array): RespToken => {
+  const marker = t[0];
+  if (!isRespMarker(marker)) return { type: 'inline', value: t };
+  const lf = lineEnd(t, 0);
+  const lineStop = lf > 0 && t[lf - 1] === 0x0d ? lf - 1 : lf < 0 ? t.length : lf;
+  const m = String.fromCharCode(marker ?? 0);
+  if (aggregates.has(marker ?? 0))
+    return { type: 'aggregate', marker: m, count: respInteger(t, 1, lineStop) };
+  if (!bulks.has(marker ?? 0))
+    return { type: 'string', marker: m, value: t.subarray(1, lineStop), isNull: m === '_' };
+  const length = respInteger(t, 1, lineStop);
+  if (length < 0) return { type: 'string', marker: m, value: new Uint8Array(0), isNull: true };
+  return {
+    type: 'string',
+    marker: m,
+    value: t.subarray(lf + 1, Math.min(t.length, lf + 1 + length)),
+    isNull: false,
+  };
+};

@@ -1,0 +1,57 @@
+/** Assembles RESP tokens into top-level values (bounded depth and items), one direction at a time. */
+import type { RespToken } from './redis-resp.ts';
+import { maxTextBytes, text } from './wire-bytes.ts';
+
+export type RespValue = {
+  /** The RESP type marker of the value: '*', '%', '>', '+', '-', '$', ... or 'inline'. */
+  marker: string;
+  /** For a string-like value: its text (bounded). */
+  text: string;
+  /** For a top-level array: its string elements (bounded), in order. */
+  items: string[];
+};
+
+type Frame = { remaining: number; attribute: boolean };
+
+const maxDepth = 32;
+const maxItems = 64;
+
+export type RespAssembler = {
+  /** Adds one token; returns a finished top-level value, undefined while one is open, or 'malformed'. */
+  add(token: RespToken): RespValue | undefined | 'malformed';
+};
+
+export const createRespAssembler = (): RespAssembler => {
+  const stack: Frame[] = [];
+  let top: RespValue | undefined;
+  const finishOne = (): RespValue | undefined => {
+    for (;;) {
+      const frame = stack[stack.length - 1];
+      if (!frame) return top;
+      frame.remaining -= 1;
+      if (frame.remaining > 0) return undefined;
+      stack.pop();
+      // An attribute annotates the value that follows it: it is not a value of its own.
+      if (frame.attribute) return undefined;
+    }
+  };
+  const open = (marker: string, count: number): RespValue | undefined | 'malformed' => {
+    if (Number.isNaN(count) || stack.length >= maxDepth) return 'malformed';
+    if (stack.length === 0 && marker !== '|') top = { marker, text: '', items: [] };
+    const n = marker === '%' || marker === '|' ? count * 2 : count;
+    if (n <= 0) return marker === '|' ? undefined : finishOne();
+    stack.push({ remaining: n, attribute: marker === '|' });
+    return undefined;
+  };
+  return {
+    add(token) {
+      if (token.type === 'aggregate') return open(token.marker, token.count);
+      const value = text(token.value, 0, token.value.length, maxTextBytes);
+      if (token.type === 'inline')
+        return { marker: 'inline', text: value, items: value.trim().split(/\s+/).slice(0, maxItems) };
+      if (stack.length === 0) top = { marker: token.marker, text: value, items: [] };
+      else if (stack.length === 1 && top && top.items.length < maxItems) top.items.push(value);
+      return finishOne();
+    },
+  };
+};

@@ -1,0 +1,13 @@
+/** Redis (RESP2 and RESP3): client commands and the outcome of authentication. */
+import type { Protocol } from './protocol.ts';
+import { detectRedis } from './redis-detect.ts';
+import { createRedisParser } from './redis-parser.ts';
+
+export const redis: Protocol = {
+  id: 'redis',
+  transport: 'tcp',
+  ports: [6379],
+  encrypted: false,
+  detect: detectRedis,
+  createParser: createRedisParser,
+};

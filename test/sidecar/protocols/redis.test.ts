@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { redis } from '#sidecar/protocols/redis.ts';
+import {
+  ascii,
+  contractCheck,
+  detectFlow,
+  everySplitAgrees,
+  feed,
+  feedByteByByte,
+  ndpiFlows,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
+import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+
+// Written from the RESP specification (redis.io/docs/reference/protocol-spec): arrays `*N\r\n` of bulk
+// strings `$L\r\n<L bytes>\r\n`; replies `+simple`, `-error`, `:integer`, `$bulk`, RESP3 `%map`, `>push`, `|attribute`.
+const resp = (...args: string[]): Uint8Array =>
+  ascii(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+
+const session: Segment[] = [
+  ['to-server', resp('AUTH', 'app', 's3cret')],
+  ['to-client', ascii('+OK\r\n')],
+  ['to-server', resp('HELLO', '3')],
+  // RESP3 map reply to HELLO (two pairs shown), with a nested array value.
+  ['to-client', ascii('%2\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nmodules\r\n*1\r\n$6\r\nsearch\r\n')],
+  ['to-server', ascii('*3\r\n$3\r\nSET\r\n$4\r\nuser\r\n$5\r\nalice\r\n*2\r\n$3\r\nGET\r\n$4\r\nuser\r\n')],
+  // An attribute before the reply, and a push message in between (RESP3): neither is a reply of its own.
+  [
+    'to-client',
+    ascii('|1\r\n+ttl\r\n:3600\r\n+OK\r\n>3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n$5\r\nalice\r\n'),
+  ],
+];
+
+describe('redis detect', () => {
+  it('matches a minimal and a realistic RESP command', () => {
+    expect(redis.detect(resp('PING'), 'to-server')).toBe('match');
+    expect(redis.detect(resp('set', 'test', 'Hello world!'), 'to-server')).toBe('match');
+    expect(redis.detect(resp('FT.SEARCH', 'idx', '@title:hello'), 'to-server')).toBe('match');
+  });
+
+  it('matches inline commands only with a known, unambiguous name', () => {
+    expect(redis.detect(ascii('KEYS *\r\n'), 'to-server')).toBe('match');
+    expect(redis.detect(ascii('hgetall user:1\n'), 'to-server')).toBe('match');
+    expect(redis.detect(ascii('get user:42\r\n'), 'to-server')).toBe('no-match');
+    expect(redis.detect(ascii('PING\r\n'), 'to-server')).toBe('no-match');
+    expect(redis.detect(ascii('KEYSTONE now\r\n'), 'to-server')).toBe('no-match');
+    expect(redis.detect(ascii('FOO bar\r\n'), 'to-server')).toBe('no-match');
+  });
+
+  it('needs more on a too-short prefix', () => {
+    const bytes = resp('COMMAND');
+    for (let n = 1; n < bytes.length; n++)
+      expect(redis.detect(bytes.subarray(0, n), 'to-server')).toBe('need-more');
+    expect(redis.detect(ascii('HGE'), 'to-server')).toBe('need-more');
+    expect(redis.detect(ascii('KEYS us'), 'to-server')).toBe('need-more');
+  });
+
+  it('never matches server bytes, and rejects arrays with a bad element', () => {
+    expect(redis.detect(ascii('+OK\r\n'), 'to-client')).toBe('no-match');
+    expect(redis.detect(ascii('*1\r\n:12\r\n'), 'to-server')).toBe('no-match');
+    expect(redis.detect(ascii('*1\r\n$3\r\nA;B\r\n'), 'to-server')).toBe('no-match');
+  });
+
+  it('says no-match on every other protocol sample', () => {
+    for (const sample of samplesExcept('redis')) {
+      expect([sample.protocol, redis.detect(sample.bytes, sample.direction)]).not.toEqual([
+        sample.protocol,
+        'match',
+      ]);
+    }
+  });
+});
+
+describe('redis parser', () => {
+  const expected = [
+    { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['app', '***'] },
+    { kind: 'db-auth', direction: 'to-client', dialect: 'redis', ok: true, user: 'app' },
+    { kind: 'redis-command', direction: 'to-server', command: 'HELLO', args: ['3'] },
+    { kind: 'redis-command', direction: 'to-server', command: 'SET', args: ['user', 'alice'] },
+    { kind: 'redis-command', direction: 'to-server', command: 'GET', args: ['user'] },
+  ];
+
+  it('emits commands (password redacted) and the AUTH outcome, through RESP3 maps, attributes and pushes', () => {
+    expect(feed(redis, session)).toEqual(expected);
+  });
+
+  it('gives the same events for every split point and byte by byte', () => {
+    expect(everySplitAgrees(redis, session).mismatch).toBeUndefined();
+    expect(feedByteByByte(redis, session)).toEqual(expected);
+  });
+
+  it('reports WRONGPASS after AUTH and NOAUTH on any command', () => {
+    const events = feed(redis, [
+      ['to-server', ascii('AUTH hunter2\r\n')],
+      ['to-client', ascii('-WRONGPASS invalid username-password pair or user is disabled.\r\n')],
+      ['to-server', resp('GET', 'k')],
+      ['to-client', ascii('-NOAUTH Authentication required.\r\n')],
+    ]);
+    expect(events).toEqual([
+      { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['***'] },
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'redis',
+        ok: false,
+        message: 'WRONGPASS invalid username-password pair or user is disabled.',
+      },
+      { kind: 'redis-command', direction: 'to-server', command: 'GET', args: ['k'] },
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'redis',
+        ok: false,
+        message: 'NOAUTH Authentication required.',
+      },
+    ]);
+  });
+
+  it('redacts the password of HELLO ... AUTH user pass', () => {
+    expect(feed(redis, [['to-server', resp('HELLO', '3', 'AUTH', 'app', 'pw')]])).toEqual([
+      { kind: 'redis-command', direction: 'to-server', command: 'HELLO', args: ['3', 'AUTH', 'app', '***'] },
+    ]);
+  });
+
+  it('survives a 100 KiB bulk string and stops on a malformed length', () => {
+    const big = resp('SET', 'k', 'v'.repeat(100_000));
+    expect(
+      feed(redis, [
+        ['to-server', big],
+        ['to-server', resp('DBSIZE')],
+      ]).length,
+    ).toBe(2);
+    expect(
+      feed(redis, [
+        ['to-server', ascii('*1\r\n$x\r\nPING\r\n')],
+        ['to-server', resp('DBSIZE')],
+      ]),
+    ).toEqual([]);
+  });
+
+  it('passes the local contract check', () => {
+    expect(contractCheck(redis, ['to-server', resp('GET', 'k')]).randomMatches).toBe(0);
+  });
+});
+
+describe('redis on nDPI resp.pcap (real bytes)', () => {
+  it('detects the flow and reads its commands through a 90 KiB COMMAND reply', () => {
+    const [flow] = ndpiFlows('redis');
+    expect(detectFlow(redis, flow?.segments ?? [])).toBe(true);
+    const commands = (feed(redis, flow?.segments ?? []) as { command?: string }[]).map((e) => e.command);
+    expect(commands.slice(0, 4)).toEqual(['COMMAND', 'PING', 'SET', 'GET']);
+  });
+});
