@@ -1,0 +1,24 @@
+/** Counters one TCP direction's reassembly keeps: what was repaired, what was lost. */
+
+export type ReassemblyStats = {
+  /** Segments wholly before the delivered point: retransmissions. */
+  retransmissions: number;
+  /** Segments that partly overlapped bytes already delivered or held. */
+  overlaps: number;
+  /** Overlaps whose bytes differed from the bytes held (first copy wins): an evasion attempt or corruption. */
+  conflicts: number;
+  /** Segments that arrived ahead of a hole and were held. */
+  outOfOrder: number;
+  /** Holes skipped (lost packets, buffer limit, snap length). */
+  gaps: number;
+  gapBytes: number;
+};
+
+export const emptyReassemblyStats = (): ReassemblyStats => ({
+  retransmissions: 0,
+  overlaps: 0,
+  conflicts: 0,
+  outOfOrder: 0,
+  gaps: 0,
+  gapBytes: 0,
+});

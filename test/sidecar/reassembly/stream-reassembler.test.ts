@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { createStreamReassembler, type ReassemblyLimits } from '#sidecar/reassembly/stream-reassembler.ts';
+
+const syn = 2;
+const fin = 1;
+const rst = 4;
+const ack = 16;
+
+/** A sink that records what the consumer sees: text for data, `[gap N]` for holes. */
+const recording = (limits?: ReassemblyLimits) => {
+  const seen: string[] = [];
+  const reassembler = createStreamReassembler(
+    {
+      data: (chunk) => seen.push(Buffer.from(chunk).toString('latin1')),
+      gap: (lost) => seen.push(`[gap ${lost}]`),
+    },
+    limits,
+  );
+  const send = (seq: number, text: string, flags = ack, wireLength = text.length) =>
+    reassembler.segment(seq >>> 0, flags, Buffer.from(text, 'latin1'), wireLength, 0);
+  return { seen, reassembler, send, text: () => seen.join('') };
+};
+
+describe('stream reassembler', () => {
+  it('delivers in order after a SYN, the SYN taking one sequence number (RFC 9293 section 3.4)', () => {
+    const r = recording();
+    r.send(1000, '', syn);
+    r.send(1001, 'hello ');
+    r.send(1007, 'world');
+    expect(r.text()).toBe('hello world');
+    expect(r.reassembler.midStream).toBe(false);
+  });
+
+  it('holds out-of-order segments until the hole fills', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(7, 'cd');
+    r.send(5, 'ab');
+    r.send(1, 'WXYZ');
+    expect(r.text()).toBe('WXYZabcd');
+    expect(r.reassembler.stats.outOfOrder).toBe(2);
+    expect(r.reassembler.heldBytes).toBe(0);
+  });
+
+  it('drops whole retransmissions and trims partial ones', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(1, 'abcdef');
+    r.send(1, 'abcdef');
+    r.send(4, 'defgh');
+    expect(r.text()).toBe('abcdefgh');
+    expect(r.reassembler.stats).toMatchObject({ retransmissions: 1, overlaps: 1 });
+  });
+
+  it('keeps the first copy where held segments overlap and counts conflicting bytes', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(5, 'EFGH');
+    r.send(3, 'cdXXYYij');
+    r.send(1, 'ab');
+    expect(r.text()).toBe('abcdEFGHij');
+    expect(r.reassembler.stats).toMatchObject({ overlaps: 1, conflicts: 1 });
+  });
+
+  it('counts an overlap with the same bytes without a conflict', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(5, 'EF');
+    r.send(3, 'cdEFg');
+    r.send(1, 'ab');
+    expect(r.text()).toBe('abcdEFg');
+    expect(r.reassembler.stats).toMatchObject({ overlaps: 1, conflicts: 0 });
+  });
+
+  it('follows sequence numbers across 2^32', () => {
+    const r = recording();
+    const isn = 0xfffffff0;
+    r.send(isn, '', syn);
+    r.send(isn + 1, 'x'.repeat(10));
+    r.send((isn + 21) >>> 0, 'z'.repeat(5));
+    r.send((isn + 11) >>> 0, 'y'.repeat(10));
+    expect(r.text()).toBe(`${'x'.repeat(10)}${'y'.repeat(10)}${'z'.repeat(5)}`);
+    expect(r.reassembler.stats.gaps).toBe(0);
+  });
+
+  it('skips a hole when too much is held, and marks it', () => {
+    const r = recording({ maxSegments: 2, maxBytes: 1 << 20 });
+    r.send(0, '', syn);
+    r.send(1, 'a');
+    r.send(5, 'e');
+    r.send(6, 'f');
+    r.send(7, 'g');
+    expect(r.seen).toEqual(['a', '[gap 3]', 'e', 'f', 'g']);
+    expect(r.reassembler.stats).toMatchObject({ gaps: 1, gapBytes: 3 });
+  });
+
+  it('delivers held bytes with gaps on flush', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(1, 'a');
+    r.send(10, 'j');
+    r.reassembler.flush();
+    expect(r.seen).toEqual(['a', '[gap 8]', 'j']);
+  });
+
+  it('picks up a stream mid-way without a SYN', () => {
+    const r = recording();
+    r.send(123456, 'GET / HTTP/1.1');
+    r.send(123470, '\r\n');
+    expect(r.text()).toBe('GET / HTTP/1.1\r\n');
+    expect(r.reassembler.midStream).toBe(true);
+  });
+
+  it('turns bytes cut by the snap length into a gap', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(1, 'abc', ack, 10);
+    r.send(11, 'k');
+    expect(r.seen).toEqual(['abc', '[gap 7]', 'k']);
+  });
+
+  it('closes on a FIN reached in order (even when it arrived early) and on RST', () => {
+    const r = recording();
+    r.send(0, '', syn);
+    r.send(4, 'de', fin | ack);
+    expect(r.reassembler.closed).toBe(false);
+    r.send(1, 'abc');
+    expect(r.text()).toBe('abcde');
+    expect(r.reassembler.closed).toBe(true);
+    const s = recording();
+    s.send(0, 'x');
+    s.send(1, '', rst);
+    expect(s.reassembler.closed).toBe(true);
+  });
+
+  it('keeps data sent on a SYN (TCP Fast Open, RFC 7413)', () => {
+    const r = recording();
+    r.send(99, 'early', syn);
+    r.send(105, '!');
+    expect(r.text()).toBe('early!');
+  });
+});
