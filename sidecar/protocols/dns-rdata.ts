@@ -1,0 +1,75 @@
+/** DNS RDATA in presentation form (RFC 1035 §3.3, RFC 3596, RFC 2782; RFC 3597 §5 for unknown types). */
+import { readDnsName } from './dns-domain.ts';
+
+const maxText = 1024;
+
+const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+const u32 = (b: Uint8Array, at: number): number => u16(b, at) * 65536 + u16(b, at + 2);
+
+const hex = (b: Uint8Array): string => Buffer.from(b.subarray(0, maxText / 2)).toString('hex');
+
+/** RFC 5952 §4: lowercase, leading zeros dropped, the longest run of two or more zero groups as "::". */
+export const formatIpv6 = (b: Uint8Array): string => {
+  const groups = Array.from({ length: 8 }, (_, i) => u16(b, i * 2));
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j += 1;
+    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
+    i = j > i ? j : i + 1;
+  }
+  const text = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return text.join(':');
+  return `${text.slice(0, bestStart).join(':')}::${text.slice(bestStart + bestLength).join(':')}`;
+};
+
+/** RFC 1035 §3.3.14 character-strings, quoted with '"' and '\' escaped. */
+const characterStrings = (b: Uint8Array): string => {
+  const parts: string[] = [];
+  for (let at = 0; at < b.length; ) {
+    const length = b[at] ?? 0;
+    const text = Buffer.from(b.subarray(at + 1, at + 1 + length)).toString('latin1');
+    parts.push(`"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`);
+    at += 1 + length;
+  }
+  return parts.join(' ').slice(0, maxText);
+};
+
+const nameAt = (msg: Uint8Array, at: number): string => readDnsName(msg, at)?.name ?? '<malformed>';
+
+const soa = (msg: Uint8Array, at: number, end: number): string => {
+  const mname = readDnsName(msg, at);
+  const rname = mname && readDnsName(msg, mname.end);
+  if (!mname || !rname || rname.end + 20 > end) return '<malformed>';
+  const numbers = [0, 4, 8, 12, 16].map((o) => u32(msg, rname.end + o));
+  return [mname.name, rname.name, ...numbers].join(' ');
+};
+
+/** Formats the RDATA at msg[at..at+length) for `type`; names may point back into the message. */
+export const formatRdata = (msg: Uint8Array, type: number, at: number, length: number): string => {
+  const data = msg.subarray(at, at + length);
+  switch (type) {
+    case 1:
+      return length === 4 ? data.join('.') : `\\# ${length} ${hex(data)}`;
+    case 28:
+      return length === 16 ? formatIpv6(data) : `\\# ${length} ${hex(data)}`;
+    case 2:
+    case 5:
+    case 12:
+    case 39:
+      return nameAt(msg, at);
+    case 15:
+      return `${u16(msg, at)} ${nameAt(msg, at + 2)}`;
+    case 16:
+      return characterStrings(data);
+    case 33:
+      return `${u16(msg, at)} ${u16(msg, at + 2)} ${u16(msg, at + 4)} ${nameAt(msg, at + 6)}`;
+    case 6:
+      return soa(msg, at, at + length);
+    case 10:
+      return hex(data);
+    default:
+      return `\\# ${length} ${hex(data)}`;
+  }
+};
