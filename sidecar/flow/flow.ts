@@ -1,0 +1,26 @@
+/** One conversation between two endpoints, oriented client → server, with counters; `state` belongs to the engine. */
+import type { Endpoint } from '#core/finding.ts';
+import type { Transport } from '#core/protocol-id.ts';
+
+/** How the client was chosen: from the handshake, by the port heuristic, or as the first packet's sender. */
+export type Orientation = 'syn' | 'syn-ack' | 'port-heuristic' | 'first-packet';
+
+export type FlowEndReason = 'closed' | 'idle' | 'evicted' | 'lifetime' | 'end-of-capture';
+
+export type Flow<State> = {
+  key: string;
+  transport: Transport;
+  client: Endpoint;
+  server: Endpoint;
+  orientation: Orientation;
+  firstSeen: number;
+  lastSeen: number;
+  bytesToServer: number;
+  bytesToClient: number;
+  packetsToServer: number;
+  packetsToClient: number;
+  /** Set by the engine when the connection is over (FIN both ways, RST); the flow lingers briefly for late packets. */
+  closed: boolean;
+  endReason: FlowEndReason | undefined;
+  state: State;
+};
