@@ -1,0 +1,113 @@
+/**
+ * Extracts per-flow payload sequences from real captures with tshark, as templates for the synthetic
+ * benchmark capture. Sources: bench/fixtures/real-traffic.pcap (made by test/e2e/real-traffic with real
+ * servers and clients from Debian's packages) and nDPI's test captures in ../shared/corpus/ndpi/.
+ * Usage: npx tsx scripts/bench/extract-sessions.ts > bench/fixtures/sessions.json
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Message = { fromClient: boolean; hex: string };
+type Session = {
+  source: string;
+  transport: 'tcp' | 'udp';
+  label: string;
+  serverPort?: number;
+  messages: Message[];
+};
+
+const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'ndpi');
+const sources: { file: string; label: string }[] = [
+  {
+    file: join(import.meta.dirname, '..', '..', 'bench', 'fixtures', 'real-traffic.pcap'),
+    label: 'real-traffic',
+  },
+  ...[
+    'http.pcapng',
+    'http2.pcapng',
+    'tls_esni_sni_both.pcap',
+    'dns.pcap',
+    'mysql.pcapng',
+    'pgsql.pcap',
+    'mongodb.pcap',
+    'kafka.pcapng',
+    'amqp.pcap',
+    'mqtt.pcap',
+    'memcached.cap',
+    'ssh.pcap',
+    'cassandra.pcap',
+    'nats.pcap',
+    'smtp.pcap',
+    'resp.pcap',
+  ].map((file) => ({ file: join(corpus, file), label: file })),
+];
+
+const maxMessages = 24;
+const maxBytes = 16_384;
+
+const extract = (file: string, label: string): Session[] => {
+  const out = execFileSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-T',
+      'fields',
+      '-E',
+      'separator=/t',
+      '-e',
+      'tcp.stream',
+      '-e',
+      'udp.stream',
+      '-e',
+      'tcp.flags.syn',
+      '-e',
+      'tcp.flags.ack',
+      '-e',
+      'tcp.srcport',
+      '-e',
+      'udp.srcport',
+      '-e',
+      'tcp.payload',
+      '-e',
+      'udp.payload',
+    ],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const sessions = new Map<string, Session & { clientPort?: string }>();
+  for (const line of out.split('\n')) {
+    const [tcpStream, udpStream, syn, ack, tcpPort, udpPort, tcpPayload, udpPayload] = line.split('\t');
+    const transport = tcpStream !== '' && tcpStream !== undefined ? 'tcp' : 'udp';
+    const key = `${transport}:${transport === 'tcp' ? tcpStream : udpStream}`;
+    if (key.endsWith(':') || key.endsWith(':undefined')) continue;
+    const port = transport === 'tcp' ? tcpPort : udpPort;
+    let session = sessions.get(key);
+    if (session === undefined) {
+      session = { source: label, transport, label: `${label}#${key}`, messages: [] };
+      sessions.set(key, session);
+    }
+    if (
+      session.clientPort === undefined &&
+      (transport === 'udp' || (syn === '1' && ack === '0') || (tcpPayload ?? '') !== '')
+    ) {
+      session.clientPort = port;
+    }
+    if (session.clientPort !== undefined && port !== session.clientPort && session.serverPort === undefined) {
+      session.serverPort = Number(port);
+    }
+    const hex = (transport === 'tcp' ? tcpPayload : udpPayload)?.replaceAll(':', '') ?? '';
+    if (hex === '' || session.messages.length >= maxMessages) continue;
+    session.messages.push({ fromClient: port === session.clientPort, hex: hex.slice(0, maxBytes * 2) });
+  }
+  return [...sessions.values()]
+    .filter((session) => session.messages.length > 0)
+    .map(({ clientPort: _unused, ...session }) => session);
+};
+
+const all = sources
+  .filter((source) => existsSync(source.file))
+  .flatMap((source) => extract(source.file, source.label));
+process.stdout.write(
+  `${JSON.stringify({ generatedBy: 'scripts/bench/extract-sessions.ts', sessions: all })}\n`,
+);
