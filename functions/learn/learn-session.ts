@@ -70,12 +70,13 @@ const violatedGroup = (session: LearnSession, edge: Edge, ends: string[]): Group
 export const judgeEdge = (session: LearnSession, edge: Edge): void => {
   const ends = groupEnds(edge);
   const match = matchEdge([...session.rules.values()], edge);
-  if (match.allowed) {
+  const upgrade = match.allowed && match.rule.protocol === 'unknown' && edge.protocol !== 'unknown';
+  if (match.allowed && !upgrade) {
     bumpHits(session, match.rule, edge);
     return;
   }
   const group = violatedGroup(session, edge, ends);
-  if (group === undefined) {
+  if (group === undefined || match.allowed) {
     learn(session, edge, ends);
     return;
   }

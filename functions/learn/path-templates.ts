@@ -77,11 +77,15 @@ const emit = (node: Node, prefix: string[], out: string[]): void => {
 
 /** Templates covering every given path (raw or already templated), at most `maxTemplates` of them. */
 export const templatePaths = (paths: readonly string[], options: TemplateOptions): string[] => {
+  const templates = paths.filter((path) => path.includes(paramSegment));
+  const kept = paths.filter(
+    (path) => templates.includes(path) || !templates.some((t) => pathMatches(t, path)),
+  );
   let minSiblings = options.minSiblings;
   let literalMax = options.literalMax;
   for (;;) {
     const root: Node = new Map();
-    for (const path of paths) insert(root, segmentsOf(path));
+    for (const path of kept) insert(root, segmentsOf(path));
     collapse(root, { ...options, minSiblings, literalMax });
     const out: string[] = [];
     emit(root, [], out);

@@ -15,9 +15,12 @@ const cidrHolds = (cidr: string, ip: string): boolean => {
 const fqdnCovers = (pattern: string, name: string): boolean =>
   pattern === name || (pattern.startsWith('*.') && name.endsWith(pattern.slice(1)));
 
-/** `ip` is the edge end's address, so a CIDR rule also covers a peer that was resolved to a name or group. */
+/**
+ * `ip` is the edge end's address, so a CIDR rule also covers a peer that was resolved to a name. It never
+ * covers a known workload: pod IPs are reused, so workloads are matched by identity only.
+ */
 export const peerAllows = (rule: Peer, edge: Peer, ip: string): boolean => {
-  if (rule.type === 'cidr') return cidrHolds(rule.cidr, ip);
+  if (rule.type === 'cidr') return edge.type !== 'group' && cidrHolds(rule.cidr, ip);
   if (rule.type === 'fqdn') return edge.type === 'fqdn' && fqdnCovers(rule.fqdn, edge.fqdn);
   return edge.type === 'group' && edge.namespace === rule.namespace && edge.name === rule.name;
 };

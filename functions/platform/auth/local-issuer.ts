@@ -15,7 +15,10 @@ export type IssuerKey = { kid: string; privateJwk: JWK };
 export type LocalIssuer = {
   issuer: string;
   jwks: JSONWebKeySet;
-  mintPodToken(pod: PodRef, options?: { serviceAccount?: string; ttlSeconds?: number; audience?: string }): Promise<string>;
+  mintPodToken(
+    pod: PodRef,
+    options?: { serviceAccount?: string; ttlSeconds?: number; audience?: string },
+  ): Promise<string>;
   mintApiToken(role: ApiRole, options?: { subject?: string; ttlSeconds?: number }): Promise<string>;
 };
 

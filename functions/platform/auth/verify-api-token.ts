@@ -13,7 +13,8 @@ const roleClaim = z.enum(apiRoles);
 export const createApiTokenVerifier =
   (options: { issuer: string; keys: JWTVerifyGetKey; audience: string }): ApiTokenVerifier =>
   async (token) => {
-    if (token === undefined || token === '') return { ok: false, status: 401, reason: 'missing bearer token' };
+    if (token === undefined || token === '')
+      return { ok: false, status: 401, reason: 'missing bearer token' };
     try {
       const { payload } = await jwtVerify(token, options.keys, {
         issuer: options.issuer,
@@ -30,4 +31,5 @@ export const createApiTokenVerifier =
   };
 
 /** Whether a role may do what a route needs. */
-export const roleAllows = (role: ApiRole, needed: ApiRole): boolean => role === 'operator' || needed === 'viewer';
+export const roleAllows = (role: ApiRole, needed: ApiRole): boolean =>
+  role === 'operator' || needed === 'viewer';

@@ -7,7 +7,17 @@ import type { PodRef } from '#core/workload.ts';
 export const podTokenAudience = 'meshward';
 
 /** Asymmetric algorithms only: `none` and HMAC (whose key would be public) are refused before any key lookup. */
-export const allowedAlgorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+export const allowedAlgorithms = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+];
 
 export type TokenCheck<T> = { ok: true; value: T } | { ok: false; status: 401 | 403; reason: string };
 
@@ -30,8 +40,10 @@ export const explainJoseError = (error: unknown): TokenCheck<never> => {
     return denied(401, `token claim "${error.claim}" is not accepted: ${error.reason}`);
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return denied(401, 'token algorithm is not allowed');
-  if (error instanceof errors.JWKSNoMatchingKey) return denied(401, "token signing key is not in the issuer's key set");
-  if (error instanceof errors.JWSSignatureVerificationFailed) return denied(401, 'token signature is invalid');
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return denied(401, "token signing key is not in the issuer's key set");
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return denied(401, 'token signature is invalid');
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
     throw new AppError('unavailable', "the issuer's key set cannot be fetched", { cause: error });
   }
@@ -41,7 +53,8 @@ export const explainJoseError = (error: unknown): TokenCheck<never> => {
 
 const matchPod = (payload: JWTPayload, pod: PodRef): TokenCheck<VerifiedPod> => {
   const claim = kubernetesClaim.safeParse(payload['kubernetes.io']);
-  if (!claim.success) return denied(403, 'token carries no kubernetes.io pod claim: it is not bound to a pod');
+  if (!claim.success)
+    return denied(403, 'token carries no kubernetes.io pod claim: it is not bound to a pod');
   const { namespace, pod: tokenPod, serviceaccount } = claim.data;
   const mismatch = [
     namespace !== pod.namespace ? `namespace ${namespace} ≠ ${pod.namespace}` : '',
@@ -54,7 +67,12 @@ const matchPod = (payload: JWTPayload, pod: PodRef): TokenCheck<VerifiedPod> => 
   return { ok: true, value };
 };
 
-export type PodTokenOptions = { issuer: string; keys: JWTVerifyGetKey; audience?: string; clockToleranceSeconds?: number };
+export type PodTokenOptions = {
+  issuer: string;
+  keys: JWTVerifyGetKey;
+  audience?: string;
+  clockToleranceSeconds?: number;
+};
 
 export const createPodTokenVerifier =
   (options: PodTokenOptions): PodTokenVerifier =>

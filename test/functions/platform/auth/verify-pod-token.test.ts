@@ -38,8 +38,15 @@ describe('verify pod token', () => {
 
   it('rejects the wrong audience', async () => {
     const { issuer, verify } = await setup();
-    const result = await verify(await issuer.mintPodToken(pod, { audience: 'https://kubernetes.default.svc' }), pod);
-    expect(result).toEqual({ ok: false, status: 401, reason: 'token claim "aud" is not accepted: check_failed' });
+    const result = await verify(
+      await issuer.mintPodToken(pod, { audience: 'https://kubernetes.default.svc' }),
+      pod,
+    );
+    expect(result).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'token claim "aud" is not accepted: check_failed',
+    });
   });
 
   it('rejects an expired token', async () => {
@@ -57,12 +64,18 @@ describe('verify pod token', () => {
   });
 
   it('rejects alg: none', async () => {
-    const token = new UnsecuredJWT({ 'kubernetes.io': { namespace: 'shop', pod: { name: pod.name, uid: pod.uid } } })
+    const token = new UnsecuredJWT({
+      'kubernetes.io': { namespace: 'shop', pod: { name: pod.name, uid: pod.uid } },
+    })
       .setIssuer(issuerUrl)
       .setAudience('meshward')
       .setExpirationTime('1h')
       .encode();
-    expect(await reasonOf(token)).toEqual({ ok: false, status: 401, reason: 'token algorithm is not allowed' });
+    expect(await reasonOf(token)).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'token algorithm is not allowed',
+    });
   });
 
   it('rejects HS256 signed with the public key as a secret (algorithm confusion)', async () => {
@@ -74,7 +87,11 @@ describe('verify pod token', () => {
       .setAudience('meshward')
       .setExpirationTime('1h')
       .sign(secret);
-    expect(await verify(token, pod)).toEqual({ ok: false, status: 401, reason: 'token algorithm is not allowed' });
+    expect(await verify(token, pod)).toEqual({
+      ok: false,
+      status: 401,
+      reason: 'token algorithm is not allowed',
+    });
   });
 
   it('rejects a key that is not in the set', async () => {
@@ -102,7 +119,10 @@ describe('verify pod token', () => {
       reason: `token belongs to another pod: name cart-other ≠ ${pod.name}, uid uid-2 ≠ ${pod.uid}`,
     });
     const otherNs = await issuer.mintPodToken({ ...pod, namespace: 'other' });
-    expect(await verify(otherNs, pod)).toMatchObject({ status: 403, reason: expect.stringContaining('namespace') });
+    expect(await verify(otherNs, pod)).toMatchObject({
+      status: 403,
+      reason: expect.stringContaining('namespace'),
+    });
   });
 
   it('forbids a valid token that is not bound to a pod', async () => {

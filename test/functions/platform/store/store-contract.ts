@@ -48,9 +48,16 @@ export const describeStoreContract = (name: string, open: () => Promise<Store>):
         record('v#1', { namespace: 'other', group: 'other/x', at: at(11) }),
       ]);
       await store.putFindings([record('v#0', { kind: 'violation', group: 'changed', at: at(10) })]);
-      await store.putFindings([record('v#2', { kind: 'violation', at: at(12), proposal: rule({ id: 'p' }) })]);
+      await store.putFindings([
+        record('v#2', { kind: 'violation', at: at(12), proposal: rule({ id: 'p' }) }),
+      ]);
       expect((await store.getFinding('v#2'))?.proposal).toEqual(rule({ id: 'p' }));
-      expect((await store.listFindings({ batchId: 'b3' })).map((r) => r.id)).toEqual(['b3#3', 'b3#2', 'b3#1', 'b3#0']);
+      expect((await store.listFindings({ batchId: 'b3' })).map((r) => r.id)).toEqual([
+        'b3#3',
+        'b3#2',
+        'b3#1',
+        'b3#0',
+      ]);
       expect((await store.listFindings({ kind: 'violation' })).map((r) => r.id)).toEqual(['v#2', 'v#0']);
       expect((await store.getFinding('v#0'))?.group).toBe('shop/cart');
       expect((await store.listFindings({ namespace: 'other' })).map((r) => r.id)).toEqual(['v#1']);
