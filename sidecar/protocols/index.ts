@@ -1,4 +1,5 @@
 /** Every protocol detector, in detection priority order: more specific signatures first. */
+import { mongodb } from './mongodb.ts';
 import { mysql } from './mysql.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
@@ -8,6 +9,7 @@ export const protocols: Protocol[] = [
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,
+  mongodb,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
   redis,
 ];
