@@ -25,14 +25,18 @@ describe('default policy set', () => {
   it('loads without a single problem and has 30+ policies, every Pod Security check among them', () => {
     expect(set.problems).toEqual([]);
     expect(set.policies.length).toBeGreaterThanOrEqual(30);
-    const psaIds = set.policies.flatMap((p) => (p.rule.type === 'check' && p.rule.check.psa ? [p.rule.check.id] : []));
+    const psaIds = set.policies.flatMap((p) =>
+      p.rule.type === 'check' && p.rule.check.psa ? [p.rule.check.id] : [],
+    );
     expect(new Set(psaIds).size).toBe(19);
   });
 
   it('enforces the baseline level and audits the restricted level', () => {
     for (const policy of set.policies) {
       if (policy.rule.type !== 'check' || policy.rule.check.psa === undefined) continue;
-      expect(policy.action, policy.name).toBe(policy.rule.check.psa.level === 'baseline' ? 'enforce' : 'audit');
+      expect(policy.action, policy.name).toBe(
+        policy.rule.check.psa.level === 'baseline' ? 'enforce' : 'audit',
+      );
     }
   });
 });
