@@ -151,21 +151,18 @@ const flowFrames = (e: Endpoints, packets: Packet[], transport: 'tcp' | 'udp', i
 const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 const ipText = (value: number) => [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
 
-export const generateSyntheticCapture = async (
-  path: string,
-  options: { targetBytes?: number; bulkShare?: number; seed?: number } = {},
-): Promise<SyntheticCapture> => {
-  const target = options.targetBytes ?? 200 * 1024 * 1024;
-  const bulkTarget = target * (options.bulkShare ?? 0.6);
-  const sessions = loadSessions().map((s) => ({
-    ...s,
-    data: s.messages.map((m) => ({ fromClient: m.fromClient, data: Buffer.from(m.hex, 'hex') })),
-  }));
-  let state = options.seed ?? 42;
-  const rand = (max: number) => {
+type Rand = (max: number) => number;
+
+const seeded = (seed: number): Rand => {
+  let state = seed;
+  return (max) => {
     state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
     return state % max;
   };
+};
+
+/** A pcap file being written, with back-pressure. */
+const pcapSink = (path: string, rand: Rand) => {
   const out = createWriteStream(path);
   const header = Buffer.alloc(24);
   header.writeUInt32LE(0xa1b2c3d4, 0);
@@ -174,81 +171,115 @@ export const generateSyntheticCapture = async (
   header.writeUInt32LE(262144, 16);
   header.writeUInt32LE(1, 20);
   out.write(header);
-  let bytes = 24;
-  let packets = 0;
+  const totals = { bytes: 24, packets: 0 };
   let time = 1_764_000_000_000_000n;
-  const flows: SyntheticFlow[] = [];
-  const write = (data: Buffer) => {
+  const write = async (data: Buffer) => {
     const record = Buffer.alloc(16);
     time += BigInt(1 + rand(50));
     record.writeUInt32LE(Number(time / 1_000_000n), 0);
     record.writeUInt32LE(Number(time % 1_000_000n), 4);
     record.writeUInt32LE(data.length, 8);
     record.writeUInt32LE(data.length, 12);
-    bytes += 16 + data.length;
-    packets += 1;
+    totals.bytes += 16 + data.length;
+    totals.packets += 1;
     const recordFlushed = out.write(record);
-    return out.write(data) && recordFlushed;
+    if (!(out.write(data) && recordFlushed))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   };
-  const bulkBody = Buffer.alloc(4 * 1024 * 1024);
-  for (let i = 0; i < bulkBody.length; i += 4) bulkBody.writeUInt32LE(rand(0xffffffff), i);
-  let bulkBytes = 0;
-  let index = 0;
-  while (bytes < target) {
-    const group: Buffer[][] = [];
-    for (let k = 0; k < 128; k += 1, index += 1) {
-      const e: Endpoints = {
-        clientIp: ip(10, 1 + (index % 200), (index >>> 8) & 255, 1 + (index & 127)),
-        serverIp: ip(10, 250, (index >>> 6) & 255, 1 + rand(250)),
-        clientPort: 32768 + (index % 28000),
-        serverPort: 20000 + rand(20000),
-      };
-      const bulk = bulkBytes < bulkTarget && index % 97 === 0;
-      const session = sessions[rand(sessions.length)];
-      if (session === undefined) continue;
-      const messages = bulk
-        ? [
-            {
-              fromClient: true,
-              data: Buffer.from(
-                `GET /downloads/image-${index}.tar HTTP/1.1\r\nHost: files.shop.test\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`,
-              ),
-            },
-            {
-              fromClient: false,
-              data: Buffer.concat([
-                Buffer.from(
-                  `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bulkBody.length}\r\n\r\n`,
-                ),
-                bulkBody,
-              ]),
-            },
-          ]
-        : session.data;
-      const transport = bulk ? 'tcp' : session.transport;
-      const packetsOfFlow =
-        transport === 'tcp'
-          ? tcpPackets(messages)
-          : messages.map((m) => ({ fromClient: m.fromClient, flags: 0, payload: m.data }));
-      if (bulk) bulkBytes += bulkBody.length;
-      group.push(flowFrames(e, packetsOfFlow, transport, rand(0xffffffff)));
-      flows.push({
-        client: `${ipText(e.clientIp)}:${e.clientPort}`,
-        server: `${ipText(e.serverIp)}:${e.serverPort}`,
-        transport,
-        truth: bulk ? 'http' : truthOf(session),
-        template: bulk ? 'bulk-http' : session.label,
-      });
-    }
-    for (let round = 0; group.some((frames) => round < frames.length); round += 1) {
-      for (const frames of group) {
-        const data = frames[round];
-        if (data !== undefined && !write(data)) await new Promise((resolve) => out.once('drain', resolve));
-      }
+  const close = () =>
+    new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  return { write, close, totals };
+};
+
+type LoadedSession = Session & { data: { fromClient: boolean; data: Uint8Array }[] };
+
+const bulkMessages = (index: number, body: Buffer) => [
+  {
+    fromClient: true,
+    data: Buffer.from(
+      `GET /downloads/image-${index}.tar HTTP/1.1\r\nHost: files.shop.test\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n`,
+    ),
+  },
+  {
+    fromClient: false,
+    data: Buffer.concat([
+      Buffer.from(
+        `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n\r\n`,
+      ),
+      body,
+    ]),
+  },
+];
+
+const makeFlow = (index: number, session: LoadedSession, bulkBody: Buffer | undefined, rand: Rand) => {
+  const e: Endpoints = {
+    clientIp: ip(10, 1 + (index % 200), (index >>> 8) & 255, 1 + (index & 127)),
+    serverIp: ip(10, 250, (index >>> 6) & 255, 1 + rand(250)),
+    clientPort: 32768 + (index % 28000),
+    serverPort: 20000 + rand(20000),
+  };
+  const messages = bulkBody === undefined ? session.data : bulkMessages(index, bulkBody);
+  const transport = bulkBody === undefined ? session.transport : 'tcp';
+  const packets =
+    transport === 'tcp'
+      ? tcpPackets(messages)
+      : messages.map((m) => ({ fromClient: m.fromClient, flags: 0, payload: m.data }));
+  const flow: SyntheticFlow = {
+    client: `${ipText(e.clientIp)}:${e.clientPort}`,
+    server: `${ipText(e.serverIp)}:${e.serverPort}`,
+    transport,
+    truth: bulkBody === undefined ? truthOf(session) : 'http',
+    template: bulkBody === undefined ? session.label : 'bulk-http',
+  };
+  return { flow, frames: flowFrames(e, packets, transport, rand(0xffffffff)) };
+};
+
+/** Interleaves a group of flows round-robin, as concurrent connections appear on a wire. */
+const writeInterleaved = async (sink: ReturnType<typeof pcapSink>, group: Buffer[][]): Promise<void> => {
+  const longest = Math.max(...group.map((frames) => frames.length));
+  for (let round = 0; round < longest; round += 1) {
+    for (const frames of group) {
+      const data = frames[round];
+      if (data !== undefined) await sink.write(data);
     }
   }
-  await new Promise<void>((resolve, reject) =>
-    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-  return { path, bytes, packets, flows };
+};
+
+export const generateSyntheticCapture = async (
+  path: string,
+  options: { targetBytes?: number; bulkShare?: number; seed?: number } = {},
+): Promise<SyntheticCapture> => {
+  const target = options.targetBytes ?? 200 * 1024 * 1024;
+  const bulkTarget = target * (options.bulkShare ?? 0.6);
+  const sessions: LoadedSession[] = loadSessions().map((s) => ({
+    ...s,
+    data: s.messages.map((m) => ({ fromClient: m.fromClient, data: Buffer.from(m.hex, 'hex') })),
+  }));
+  const rand = seeded(options.seed ?? 42);
+  const sink = pcapSink(path, rand);
+  const bulkBody = Buffer.alloc(4 * 1024 * 1024);
+  for (let i = 0; i < bulkBody.length; i += 4) bulkBody.writeUInt32LE(rand(0xffffffff), i);
+  const flows: SyntheticFlow[] = [];
+  let bulkBytes = 0;
+  let index = 0;
+  while (sink.totals.bytes < target) {
+    const group: Buffer[][] = [];
+    for (let k = 0; k < 128; k += 1, index += 1) {
+      const bulk = bulkBytes < bulkTarget && index % 97 === 0;
+      if (bulk) bulkBytes += bulkBody.length;
+      const made = makeFlow(
+        index,
+        sessions[rand(sessions.length)] as LoadedSession,
+        bulk ? bulkBody : undefined,
+        rand,
+      );
+      flows.push(made.flow);
+      group.push(made.frames);
+    }
+    await writeInterleaved(sink, group);
+  }
+  await sink.close();
+  return { path, bytes: sink.totals.bytes, packets: sink.totals.packets, flows };
 };

@@ -46,6 +46,28 @@ const sources: { file: string; label: string }[] = [
 const maxMessages = 24;
 const maxBytes = 16_384;
 
+type Building = Session & { clientPort?: string | undefined };
+
+/** Adds one tshark row to its session: the first talker with payload or a bare SYN is the client. */
+const addPacket = (sessions: Map<string, Building>, label: string, fields: string[]): void => {
+  const [tcpStream = '', udpStream = '', syn, ack, tcpPort, udpPort, tcpPayload = '', udpPayload = ''] =
+    fields;
+  const transport = tcpStream !== '' ? 'tcp' : 'udp';
+  const stream = transport === 'tcp' ? tcpStream : udpStream;
+  if (stream === '') return;
+  const key = `${transport}:${stream}`;
+  const port = transport === 'tcp' ? tcpPort : udpPort;
+  const payload = transport === 'tcp' ? tcpPayload : udpPayload;
+  const session = sessions.get(key) ?? { source: label, transport, label: `${label}#${key}`, messages: [] };
+  sessions.set(key, session);
+  const opens = transport === 'udp' || (syn === '1' && ack === '0') || payload !== '';
+  if (session.clientPort === undefined && opens) session.clientPort = port;
+  if (session.clientPort !== undefined && port !== session.clientPort) session.serverPort ??= Number(port);
+  const hex = payload.replaceAll(':', '');
+  if (hex === '' || session.messages.length >= maxMessages) return;
+  session.messages.push({ fromClient: port === session.clientPort, hex: hex.slice(0, maxBytes * 2) });
+};
+
 const extract = (file: string, label: string): Session[] => {
   const out = execFileSync(
     'tshark',
@@ -75,31 +97,8 @@ const extract = (file: string, label: string): Session[] => {
     ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] },
   );
-  const sessions = new Map<string, Session & { clientPort?: string }>();
-  for (const line of out.split('\n')) {
-    const [tcpStream, udpStream, syn, ack, tcpPort, udpPort, tcpPayload, udpPayload] = line.split('\t');
-    const transport = tcpStream !== '' && tcpStream !== undefined ? 'tcp' : 'udp';
-    const key = `${transport}:${transport === 'tcp' ? tcpStream : udpStream}`;
-    if (key.endsWith(':') || key.endsWith(':undefined')) continue;
-    const port = transport === 'tcp' ? tcpPort : udpPort;
-    let session = sessions.get(key);
-    if (session === undefined) {
-      session = { source: label, transport, label: `${label}#${key}`, messages: [] };
-      sessions.set(key, session);
-    }
-    if (
-      session.clientPort === undefined &&
-      (transport === 'udp' || (syn === '1' && ack === '0') || (tcpPayload ?? '') !== '')
-    ) {
-      session.clientPort = port;
-    }
-    if (session.clientPort !== undefined && port !== session.clientPort && session.serverPort === undefined) {
-      session.serverPort = Number(port);
-    }
-    const hex = (transport === 'tcp' ? tcpPayload : udpPayload)?.replaceAll(':', '') ?? '';
-    if (hex === '' || session.messages.length >= maxMessages) continue;
-    session.messages.push({ fromClient: port === session.clientPort, hex: hex.slice(0, maxBytes * 2) });
-  }
+  const sessions = new Map<string, Building>();
+  for (const line of out.split('\n')) addPacket(sessions, label, line.split('\t'));
   return [...sessions.values()]
     .filter((session) => session.messages.length > 0)
     .map(({ clientPort: _unused, ...session }) => session);
