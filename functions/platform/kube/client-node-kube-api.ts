@@ -93,7 +93,10 @@ export const createClientNodeKubeApi = (kc: KubeConfig): KubeApi => {
       return result === 'absent' ? 'absent' : 'deleted';
     },
     async createEvent(namespace, body) {
-      await call(`create event in ${namespace}`, () => core.createNamespacedEvent({ namespace, body }), {});
+      // The same event twice (a retried action) is already recorded: 409 is fine.
+      await call(`create event in ${namespace}`, () => core.createNamespacedEvent({ namespace, body }), {
+        409: 'exists',
+      });
     },
   };
 };
