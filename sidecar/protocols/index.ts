@@ -1,4 +1,5 @@
 /** Every protocol detector, in detection priority order: more specific signatures first. */
+import { kafka } from './kafka.ts';
 import { mongodb } from './mongodb.ts';
 import { mysql } from './mysql.ts';
 import { postgresql } from './postgresql.ts';
@@ -10,6 +11,7 @@ export const protocols: Protocol[] = [
   postgresql,
   mysql,
   mongodb,
+  kafka,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
   redis,
 ];
