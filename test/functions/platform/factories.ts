@@ -1,5 +1,6 @@
 /** Factories for the control plane's tests: flow findings, heartbeats, batches, rules. */
 import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { FindingBatch, FlowFinding, HeartbeatFinding } from '#core/finding.ts';
 import type { Rule } from '#core/rule.ts';
 import type { PodRef } from '#core/workload.ts';
@@ -62,3 +63,42 @@ export const rule = (overrides: Partial<Rule> = {}): Rule => ({
   lastSeen: at(1),
   ...overrides,
 });
+
+/** An API Gateway v2 event, as the local host or a Function URL would build it. */
+export const httpEvent = (
+  method: string,
+  path: string,
+  options: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    query?: Record<string, string>;
+    pathParameters?: Record<string, string>;
+  } = {},
+): APIGatewayProxyEventV2 => {
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: randomUUID(),
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+  };
+  if (options.body !== undefined) {
+    event.body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  }
+  if (options.query !== undefined) event.queryStringParameters = options.query;
+  if (options.pathParameters !== undefined) event.pathParameters = options.pathParameters;
+  return event;
+};
