@@ -1,0 +1,83 @@
+/** Applies the enforcement state with iptables (filter table, our chains only) for IPv4 and IPv6, and removes it all. */
+import { AppError } from '#core/errors.ts';
+import type { CommandRunner } from './command-runner.ts';
+import { type EnforcementState, isOpen, openState } from './enforcement-state.ts';
+import { type AllowedChannel, type IpFamily, inputChain, outputChain, renderRules } from './render-rules.ts';
+
+export type EnforcerOptions = {
+  run: CommandRunner;
+  channel: AllowedChannel;
+  families?: readonly IpFamily[];
+  now?: () => number;
+  /** Called after every change, so the state can be persisted for a restart. */
+  persist?: (state: EnforcementState) => Promise<void>;
+};
+
+const tool = (family: IpFamily) => (family === 4 ? 'iptables' : 'ip6tables');
+const hooks = [
+  ['INPUT', inputChain],
+  ['OUTPUT', outputChain],
+] as const;
+
+export const createEnforcer = (options: EnforcerOptions) => {
+  const families = options.families ?? [4, 6];
+  const now = options.now ?? Date.now;
+  let state: EnforcementState = openState;
+
+  const must = async (argv: string[], input?: string) => {
+    const result = await options.run(argv, input);
+    if (result.code !== 0) {
+      throw new AppError('unavailable', `${argv.join(' ')} failed (${result.code}): ${result.stderr.trim()}`);
+    }
+  };
+
+  /** Loads our chains, then adds the jumps (first in INPUT/OUTPUT) unless they are already there. */
+  const install = async (family: IpFamily) => {
+    await must(
+      [`${tool(family)}-restore`, '-w', '--noflush'],
+      renderRules(state, options.channel, family, now()),
+    );
+    for (const [hook, chain] of hooks) {
+      const present = await options.run([tool(family), '-w', '-t', 'filter', '-C', hook, '-j', chain]);
+      if (present.code !== 0) await must([tool(family), '-w', '-t', 'filter', '-I', hook, '1', '-j', chain]);
+    }
+  };
+
+  /** Removes every jump to our chains and the chains themselves; tolerant, since some may never have existed. */
+  const uninstall = async (family: IpFamily) => {
+    for (const [hook, chain] of hooks) {
+      for (let guard = 0; guard < 16; guard++) {
+        const removed = await options.run([tool(family), '-w', '-t', 'filter', '-D', hook, '-j', chain]);
+        if (removed.code !== 0) break;
+      }
+    }
+    for (const [, chain] of hooks) {
+      await options.run([tool(family), '-w', '-t', 'filter', '-F', chain]);
+      await options.run([tool(family), '-w', '-t', 'filter', '-X', chain]);
+    }
+  };
+
+  const apply = async (next: EnforcementState) => {
+    state = next;
+    for (const family of families) {
+      if (isOpen(next)) await uninstall(family);
+      else await install(family);
+    }
+    await options.persist?.(next);
+  };
+
+  return {
+    apply,
+    state: () => state,
+    quarantine: (reason: string) => apply({ ...state, quarantined: true, reason }),
+    release: () => apply({ quarantined: false, blocks: state.blocks }),
+    block: (block: EnforcementState['blocks'][number]) =>
+      apply({ ...state, blocks: [...state.blocks, block].slice(-1024) }),
+    /** Takes every rule out without forgetting the state (a restarted tap re-applies it). */
+    teardown: async () => {
+      for (const family of families) await uninstall(family);
+    },
+  };
+};
+
+export type Enforcer = ReturnType<typeof createEnforcer>;
