@@ -17,35 +17,51 @@ const formatLabel = (label: Uint8Array): string => {
 
 export type DnsName = { name: string; end: number };
 
+type Walk = { labels: string[]; at: number; segmentStart: number; end: number; wire: number };
+
+/** Follows a compression pointer (§4.1.4); false when it does not point strictly backwards. */
+const jump = (msg: Uint8Array, walk: Walk, first: number): boolean => {
+  const second = msg[walk.at + 1];
+  const target = ((first & 0x3f) << 8) | (second ?? 0);
+  if (second === undefined || target >= walk.segmentStart) return false;
+  if (walk.end < 0) walk.end = walk.at + 2;
+  walk.segmentStart = target;
+  walk.at = target;
+  return true;
+};
+
+/** Appends one label; false when it runs past the message or the name grows over 255 octets. */
+const label = (msg: Uint8Array, walk: Walk, length: number): boolean => {
+  walk.wire += length + 1;
+  if (walk.wire > maxWireLength || walk.at + 1 + length > msg.length) return false;
+  walk.labels.push(formatLabel(msg.subarray(walk.at + 1, walk.at + 1 + length)));
+  walk.at += 1 + length;
+  return true;
+};
+
+/** 0x40 and 0x80 label types (RFC 6891 §5 obsoleted extended labels) are not valid here. */
+const advance = (msg: Uint8Array, walk: Walk, length: number): boolean => {
+  const kind = length & 0xc0;
+  if (kind === 0xc0) return jump(msg, walk, length);
+  return kind === 0 && label(msg, walk, length);
+};
+
+const finish = (walk: Walk): DnsName => ({
+  name: walk.labels.length === 0 ? '.' : walk.labels.join('.'),
+  end: walk.end < 0 ? walk.at + 1 : walk.end,
+});
+
 /**
  * Reads a name at `start`. A pointer must point strictly before the start of the labels being read,
  * so every jump goes backwards and no loop is possible; `end` is where the name ends at `start`.
  */
 export const readDnsName = (msg: Uint8Array, start: number): DnsName | undefined => {
-  const labels: string[] = [];
-  let at = start;
-  let segmentStart = start;
-  let end = -1;
-  let wire = 1;
-  for (let jumps = 0; jumps <= maxJumps; ) {
-    const length = msg[at];
+  const walk: Walk = { labels: [], at: start, segmentStart: start, end: -1, wire: 1 };
+  for (let steps = 0; steps <= maxJumps + 128; steps += 1) {
+    const length = msg[walk.at];
     if (length === undefined) return undefined;
-    if ((length & 0xc0) === 0xc0) {
-      const target = ((length & 0x3f) << 8) | (msg[at + 1] ?? 0xff);
-      if (at + 1 >= msg.length || target >= segmentStart) return undefined;
-      if (end < 0) end = at + 2;
-      segmentStart = target;
-      at = target;
-      jumps += 1;
-      continue;
-    }
-    // 0x40 and 0x80 label types (RFC 6891 §5 obsoleted extended labels) are not valid here.
-    if (length & 0xc0) return undefined;
-    if (length === 0) return { name: labels.length === 0 ? '.' : labels.join('.'), end: end < 0 ? at + 1 : end };
-    wire += length + 1;
-    if (wire > maxWireLength || at + 1 + length > msg.length) return undefined;
-    labels.push(formatLabel(msg.subarray(at + 1, at + 1 + length)));
-    at += 1 + length;
+    if (length === 0) return finish(walk);
+    if (!advance(msg, walk, length)) return undefined;
   }
   return undefined;
 };

@@ -66,7 +66,8 @@ const readRecord = (msg: Uint8Array, cursor: Cursor): DnsAnswer | undefined => {
   const rclass = u16(msg, name.end + 2) & 0x7fff;
   const length = u16(msg, name.end + 8);
   const rdata = name.end + 10;
-  if (type === 0 || (type !== typeOpt && !classes.has(rclass)) || rdata + length > msg.length) return undefined;
+  if (type === 0 || (type !== typeOpt && !classes.has(rclass)) || rdata + length > msg.length)
+    return undefined;
   cursor.at = rdata + length;
   const ttl = u16(msg, name.end + 4) * 65536 + u16(msg, name.end + 6);
   return { name: name.name, type: dnsTypeName(type), ttl, data: formatRdata(msg, type, rdata, length) };

@@ -11,7 +11,8 @@ const maxTcpBuffer = 65536 + 2;
  * A complete, fully parsed message. Either kind is accepted in either direction: a capture that starts
  * with a response orients the flow backwards, and the header checks already differ per kind.
  */
-const isMessage = (parsed: DnsMessage | undefined, length: number): boolean => parsed !== undefined && parsed.end === length;
+const isMessage = (parsed: DnsMessage | undefined, length: number): boolean =>
+  parsed !== undefined && parsed.end === length;
 
 /** TCP framing: the length prefix, then a header that is already plausible on the bytes we have. */
 const detectTcp = (b: Uint8Array): Detection => {
@@ -27,7 +28,13 @@ const detectTcp = (b: Uint8Array): Detection => {
 const detectDns = (bytes: Uint8Array): Detection =>
   isMessage(parseDnsMessage(bytes), bytes.length) ? 'match' : detectTcp(bytes);
 
-const toEvent = (parsed: DnsMessage, size: number, direction: Direction, ts: number, tcp: boolean): DnsMessageEvent => ({
+const toEvent = (
+  parsed: DnsMessage,
+  size: number,
+  direction: Direction,
+  ts: number,
+  tcp: boolean,
+): DnsMessageEvent => ({
   kind: 'dns-message',
   ts,
   direction,

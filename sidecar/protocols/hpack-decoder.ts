@@ -18,7 +18,8 @@ const staticCount = hpackStaticTable.length;
 type Entry = { name: string; value: string; size: number };
 type Cursor = { at: number };
 
-const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+const latin1 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 
 /** §5.1 integer with an N-bit prefix; undefined on truncation or a value over 2^28. */
 const readInteger = (block: Uint8Array, cursor: Cursor, prefixBits: number): number | undefined => {
@@ -96,6 +97,15 @@ export const createHpackDecoder = (): HpackDecoder => {
     return { name, value: value.text, size: nameLength + value.length + 32 };
   };
 
+  /** §6.3 dynamic table size update; null on success, undefined when over our limit. */
+  const resize = (block: Uint8Array, cursor: Cursor): null | undefined => {
+    const size = readInteger(block, cursor, 5);
+    if (size === undefined || size > maxTableSizeLimit) return undefined;
+    maxSize = size;
+    evict();
+    return null;
+  };
+
   /** One representation (§6); returns the header, null for a size update, undefined when malformed. */
   const readField = (block: Uint8Array, cursor: Cursor): Header | null | undefined => {
     const first = block[cursor.at] ?? 0;
@@ -103,20 +113,12 @@ export const createHpackDecoder = (): HpackDecoder => {
       const header = lookup(readInteger(block, cursor, 7) ?? 0);
       return header && [header[0], header[1]];
     }
-    if ((first & 0xc0) === 0x40) {
-      const entry = readLiteral(block, cursor, 6);
-      if (entry) insert(entry.name, entry.value, entry.size);
-      return entry && [entry.name, entry.value];
-    }
-    if ((first & 0xe0) === 0x20) {
-      const size = readInteger(block, cursor, 5);
-      if (size === undefined || size > maxTableSizeLimit) return undefined;
-      maxSize = size;
-      evict();
-      return null;
-    }
-    const entry = readLiteral(block, cursor, 4);
-    return entry && [entry.name, entry.value];
+    if ((first & 0xe0) === 0x20) return resize(block, cursor);
+    const indexing = (first & 0xc0) === 0x40;
+    const entry = readLiteral(block, cursor, indexing ? 6 : 4);
+    if (entry === undefined) return undefined;
+    if (indexing) insert(entry.name, entry.value, entry.size);
+    return [entry.name, entry.value];
   };
 
   return {

@@ -5,15 +5,15 @@
  * The code is canonical: codes are assigned in order of (length, symbol), so lengths define it.
  */
 const codeLengths: readonly number[] = [
-  13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28,
-  28, 28, 28, 28, 6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15,
-  6, 12, 10, 13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6,
-  15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5, 6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28, 20, 22, 20,
-  20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23, 24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23,
-  24, 22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23, 21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22,
-  22, 23, 22, 22, 23, 26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25, 19, 21, 26, 27, 27, 26, 27,
-  24, 21, 21, 26, 26, 28, 27, 27, 27, 20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23, 26, 27, 26,
-  26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26, 30,
+  13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28,
+  28, 28, 28, 28, 28, 6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7,
+  8, 15, 6, 12, 10, 13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19,
+  13, 14, 6, 15, 5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5, 6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13,
+  28, 20, 22, 20, 20, 22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23, 24, 24, 22, 23, 24, 23, 23, 23, 23, 21,
+  22, 23, 22, 23, 23, 24, 22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23, 21, 21, 22, 21, 23,
+  22, 23, 23, 20, 22, 22, 22, 23, 22, 22, 23, 26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25,
+  19, 21, 26, 27, 27, 26, 27, 24, 21, 21, 26, 26, 28, 27, 27, 27, 20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25,
+  25, 24, 24, 26, 23, 26, 27, 26, 26, 27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26, 30,
 ];
 
 const eos = 256;
@@ -51,6 +51,22 @@ const lookup = (code: number, length: number): number => {
   return canonical.symbols[(canonical.offset[length] ?? 0) + relative] ?? -1;
 };
 
+type BitState = { produced: number; code: number; length: number };
+
+/** Adds one bit; emits a symbol when a code completes; false on EOS or an impossible code. */
+const pushBit = (state: BitState, bit: number, out: Uint8Array): boolean => {
+  state.code = (state.code << 1) | bit;
+  state.length += 1;
+  const symbol = lookup(state.code, state.length);
+  if (symbol === eos) return false;
+  if (symbol < 0) return state.length <= maxLength;
+  if (state.produced < out.length) out[state.produced] = symbol;
+  state.produced += 1;
+  state.code = 0;
+  state.length = 0;
+  return true;
+};
+
 /**
  * Decodes a Huffman-coded octet string; undefined when it is invalid (§5.2: EOS inside the string,
  * padding longer than 7 bits or not made of the most significant bits of EOS, i.e. all ones).
@@ -61,23 +77,12 @@ export const hpackHuffman = (
   maxOutput: number,
 ): { bytes: Uint8Array; length: number } | undefined => {
   const out = new Uint8Array(Math.min(maxOutput, Math.ceil((input.length * 8) / 5)));
-  let produced = 0;
-  let code = 0;
-  let length = 0;
+  const state = { produced: 0, code: 0, length: 0 };
   for (const byte of input) {
     for (let bit = 7; bit >= 0; bit -= 1) {
-      code = (code << 1) | ((byte >> bit) & 1);
-      length += 1;
-      const symbol = lookup(code, length);
-      if (symbol === eos) return undefined;
-      if (symbol >= 0) {
-        if (produced < out.length) out[produced] = symbol;
-        produced += 1;
-        code = 0;
-        length = 0;
-      } else if (length > maxLength) return undefined;
+      if (!pushBit(state, (byte >> bit) & 1, out)) return undefined;
     }
   }
-  if (length > 7 || code !== (1 << length) - 1) return undefined;
-  return { bytes: out.subarray(0, Math.min(produced, out.length)), length: produced };
+  if (state.length > 7 || state.code !== (1 << state.length) - 1) return undefined;
+  return { bytes: out.subarray(0, Math.min(state.produced, out.length)), length: state.produced };
 };

@@ -21,6 +21,23 @@ const parseSize = (line: string): number | undefined => {
   return Number.parseInt(hex, 16);
 };
 
+/** A line in the size, data-end or trailers phase; false when malformed. */
+const onLine = (state: ChunkedState, line: string): boolean => {
+  if (state.phase === 'data-end') {
+    state.phase = 'size';
+    return line === '';
+  }
+  if (state.phase === 'trailers') {
+    if (line === '') state.phase = 'done';
+    return true;
+  }
+  const size = parseSize(line);
+  if (size === undefined) return false;
+  state.phase = size === 0 ? 'trailers' : 'data';
+  state.remaining = size;
+  return true;
+};
+
 /** One phase step; returns the new offset, or -1 when more bytes are needed, or -2 when malformed. */
 const step = (state: ChunkedState, bytes: Uint8Array, at: number, data: Uint8Array[]): number => {
   if (state.phase === 'data') {
@@ -33,19 +50,7 @@ const step = (state: ChunkedState, bytes: Uint8Array, at: number, data: Uint8Arr
   }
   const end = lineEnd(bytes, at);
   if (end < 0) return bytes.length - at > maxSizeLine ? -2 : -1;
-  const line = latin1(bytes, at, end).replace(/\r$/, '');
-  if (state.phase === 'data-end') {
-    if (line !== '') return -2;
-    state.phase = 'size';
-  } else if (state.phase === 'trailers') {
-    if (line === '') state.phase = 'done';
-  } else {
-    const size = parseSize(line);
-    if (size === undefined) return -2;
-    state.phase = size === 0 ? 'trailers' : 'data';
-    state.remaining = size;
-  }
-  return end + 1;
+  return onLine(state, latin1(bytes, at, end).replace(/\r$/, '')) ? end + 1 : -2;
 };
 
 /** Decodes as far as the buffered bytes allow; `data` are views into `bytes`. */

@@ -35,12 +35,16 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 };
 
 const hasToken = (value: string | undefined, token: string): boolean =>
-  (value ?? '').toLowerCase().split(',').some((part) => part.trim() === token);
+  (value ?? '')
+    .toLowerCase()
+    .split(',')
+    .some((part) => part.trim() === token);
 
 /** §6.3: Transfer-Encoding ending in chunked wins; else a valid Content-Length; undefined when invalid. */
 const framing = (head: HttpHead): { mode: Mode; length: number } | undefined => {
   const te = headerValue(head.headers, 'transfer-encoding');
-  if (te !== undefined) return { mode: hasToken(te.split(',').pop(), 'chunked') ? 'chunked' : 'until-close', length: 0 };
+  if (te !== undefined)
+    return { mode: hasToken(te.split(',').pop(), 'chunked') ? 'chunked' : 'until-close', length: 0 };
   const cl = headerValue(head.headers, 'content-length');
   if (cl === undefined) return { mode: 'head', length: 0 };
   const values = new Set(cl.split(',').map((v) => v.trim()));
@@ -97,7 +101,12 @@ export const createHttpConnection = (): HttpConnection => {
   };
 
   /** After a response completes: CONNECT 2xx opens a tunnel, 101 switches protocols (§7.8 of RFC 9110). */
-  const afterResponse = (status: number, request: Outstanding | undefined, ts: number, out: ProtocolEvent[]): void => {
+  const afterResponse = (
+    status: number,
+    request: Outstanding | undefined,
+    ts: number,
+    out: ProtocolEvent[],
+  ): void => {
     if (status === 101 && request?.h2c) upgrade(ts, out);
     else if (status === 101 || (request?.method === 'CONNECT' && status >= 200 && status < 300)) {
       sides['to-server'].mode = 'tunnel';
@@ -176,17 +185,19 @@ export const createHttpConnection = (): HttpConnection => {
     return true;
   };
 
+  const stepChunked = (side: Side, message: HttpMessage, ts: number, out: ProtocolEvent[]): boolean => {
+    const result = decodeChunked(side.chunked, side.pending);
+    side.pending = side.pending.subarray(result.consumed);
+    for (const data of result.data) if (addBody(message, data)) emit(side, ts, out);
+    if (result.malformed) side.mode = 'stopped';
+    else if (side.chunked.phase === 'done') finish(side, ts, out);
+    return result.consumed > 0 || side.mode !== 'chunked';
+  };
+
   const stepBody = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
     const message = side.message;
     if (message === undefined) return false;
-    if (side.mode === 'chunked') {
-      const result = decodeChunked(side.chunked, side.pending);
-      side.pending = side.pending.subarray(result.consumed);
-      for (const data of result.data) if (addBody(message, data)) emit(side, ts, out);
-      if (result.malformed) side.mode = 'stopped';
-      else if (side.chunked.phase === 'done') finish(side, ts, out);
-      return result.consumed > 0 || side.mode !== 'chunked';
-    }
+    if (side.mode === 'chunked') return stepChunked(side, message, ts, out);
     const take = side.mode === 'length' ? Math.min(side.remaining, side.pending.length) : side.pending.length;
     const data = side.pending.subarray(0, take);
     side.pending = side.pending.subarray(take);

@@ -47,7 +47,13 @@ const parseFields = (lines: readonly string[]): Header[] => {
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    headers.push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim().slice(0, maxValue)]);
+    headers.push([
+      line.slice(0, colon).trim().toLowerCase(),
+      line
+        .slice(colon + 1)
+        .trim()
+        .slice(0, maxValue),
+    ]);
   }
   return headers;
 };

@@ -27,7 +27,10 @@ export const readFrameHeader = (bytes: Uint8Array, at: number): FrameHeader => (
   type: bytes[at + 3] ?? 0,
   flags: bytes[at + 4] ?? 0,
   streamId:
-    (((bytes[at + 5] ?? 0) & 0x7f) << 24) | ((bytes[at + 6] ?? 0) << 16) | ((bytes[at + 7] ?? 0) << 8) | (bytes[at + 8] ?? 0),
+    (((bytes[at + 5] ?? 0) & 0x7f) << 24) |
+    ((bytes[at + 6] ?? 0) << 16) |
+    ((bytes[at + 7] ?? 0) << 8) |
+    (bytes[at + 8] ?? 0),
 });
 
 /** Strips the Pad Length octet and padding (§6.1, §6.2, §6.6); undefined when padding exceeds the payload. */
@@ -48,22 +51,28 @@ export const headerFragment = (header: FrameHeader, payload: Uint8Array): Uint8A
 };
 
 const u32 = (bytes: Uint8Array, at: number): number =>
-  (bytes[at] ?? 0) * 2 ** 24 + ((bytes[at + 1] ?? 0) << 16) + ((bytes[at + 2] ?? 0) << 8) + (bytes[at + 3] ?? 0);
+  (bytes[at] ?? 0) * 2 ** 24 +
+  ((bytes[at + 1] ?? 0) << 16) +
+  ((bytes[at + 2] ?? 0) << 8) +
+  (bytes[at + 3] ?? 0);
 
 /** Setting ids 1..6 (RFC 9113 §6.5.2), 8 (RFC 8441), 9 (RFC 9218), and reserved GREASE ids 0x?a?a. */
 const isKnownSetting = (id: number): boolean =>
   (id >= 1 && id <= 6) || id === 8 || id === 9 || (id & 0x0f0f) === 0x0a0a;
 
+const isPlausibleSetting = (id: number, value: number): boolean => {
+  if (!isKnownSetting(id)) return false;
+  if (id === 2 || id === 8) return value <= 1;
+  if (id === 4) return value <= 0x7fffffff;
+  return id !== 5 || (value >= 16384 && value <= 0xffffff);
+};
+
 /** §6.5: a SETTINGS payload is a multiple of 6 octets of (id, value) with values in their ranges (§6.5.2). */
 export const isPlausibleSettings = (payload: Uint8Array): boolean => {
   if (payload.length % 6 !== 0) return false;
   for (let at = 0; at < payload.length; at += 6) {
-    const id = ((payload[at] ?? 0) << 8) | (payload[at + 1] ?? 0);
-    const value = u32(payload, at + 2);
-    if (!isKnownSetting(id)) return false;
-    if ((id === 2 || id === 8) && value > 1) return false;
-    if (id === 4 && value > 0x7fffffff) return false;
-    if (id === 5 && (value < 16384 || value > 0xffffff)) return false;
+    if (!isPlausibleSetting(((payload[at] ?? 0) << 8) | (payload[at + 1] ?? 0), u32(payload, at + 2)))
+      return false;
   }
   return true;
 };

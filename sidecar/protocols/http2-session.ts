@@ -85,7 +85,8 @@ const newSide = (direction: Direction): Side => ({
 /** Creates a session; the client preface is consumed when present (absent when picked up mid-stream). */
 export const createHttp2Session = (): Http2Session => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
-  const peer = (side: Side): Side => (side.direction === 'to-server' ? sides['to-client'] : sides['to-server']);
+  const peer = (side: Side): Side =>
+    side.direction === 'to-server' ? sides['to-client'] : sides['to-server'];
 
   /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
   const onHeaderBlock = (side: Side, block: OpenBlock, ts: number, out: ProtocolEvent[]): void => {
@@ -95,22 +96,35 @@ export const createHttp2Session = (): Http2Session => {
       return;
     }
     if (block.push) return;
-    const existing = side.messages.get(block.streamId);
-    if (existing === undefined) {
-      if (side.direction === 'to-client') {
-        const status = headers.find((h) => h[0] === ':status')?.[1] ?? '';
-        if (status.startsWith('1')) return;
-        peer(side).messages.flush(block.streamId, ts, out, true);
-      } else {
-        const call = grpcCall(headers, block.streamId, ts);
-        if (call && out.length < http2MaxEvents) out.push(call);
-      }
-      side.messages.open(block.streamId, headers, ts, out);
-    }
+    if (
+      side.messages.get(block.streamId) === undefined &&
+      !openMessage(side, block.streamId, headers, ts, out)
+    )
+      return;
     if (block.endStream) side.messages.flush(block.streamId, ts, out, true);
   };
 
-  const onHeadersFrame = (side: Side, header: FrameHeader, payload: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+  /** A new request (maybe a gRPC call) or a final response, which completes the request it answers. */
+  const openMessage = (side: Side, streamId: number, headers: Header[], ts: number, out: ProtocolEvent[]) => {
+    if (side.direction === 'to-client') {
+      const status = headers.find((h) => h[0] === ':status')?.[1] ?? '';
+      if (status.startsWith('1')) return false;
+      peer(side).messages.flush(streamId, ts, out, true);
+    } else {
+      const call = grpcCall(headers, streamId, ts);
+      if (call && out.length < http2MaxEvents) out.push(call);
+    }
+    side.messages.open(streamId, headers, ts, out);
+    return true;
+  };
+
+  const onHeadersFrame = (
+    side: Side,
+    header: FrameHeader,
+    payload: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ) => {
     const fragment = headerFragment(header, payload);
     if (fragment === undefined || header.streamId === 0) {
       side.stopped = true;
@@ -132,9 +146,19 @@ export const createHttp2Session = (): Http2Session => {
     if (block) onHeaderBlock(side, block, ts, out);
   };
 
-  const onContinuation = (side: Side, header: FrameHeader, payload: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+  const onContinuation = (
+    side: Side,
+    header: FrameHeader,
+    payload: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ) => {
     const block = side.block;
-    if (block === undefined || block.streamId !== header.streamId || block.size + payload.length > maxHeaderBlock) {
+    if (
+      block === undefined ||
+      block.streamId !== header.streamId ||
+      block.size + payload.length > maxHeaderBlock
+    ) {
       side.stopped = true;
       return;
     }
@@ -143,7 +167,13 @@ export const createHttp2Session = (): Http2Session => {
     if (header.flags & frameFlag.endHeaders) finishBlock(side, ts, out);
   };
 
-  const onData = (side: Side, header: FrameHeader, payload: Uint8Array | undefined, ts: number, out: ProtocolEvent[]) => {
+  const onData = (
+    side: Side,
+    header: FrameHeader,
+    payload: Uint8Array | undefined,
+    ts: number,
+    out: ProtocolEvent[],
+  ) => {
     const message = side.messages.get(header.streamId);
     if (message === undefined) return;
     const data = payload === undefined ? undefined : unpad(payload, header.flags);
@@ -154,7 +184,13 @@ export const createHttp2Session = (): Http2Session => {
     }
   };
 
-  const onFrame = (side: Side, header: FrameHeader, payload: Uint8Array, ts: number, out: ProtocolEvent[]): void => {
+  const onFrame = (
+    side: Side,
+    header: FrameHeader,
+    payload: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ): void => {
     if (side.block !== undefined && header.type !== frameType.continuation) {
       side.stopped = true;
       return;
@@ -198,21 +234,30 @@ export const createHttp2Session = (): Http2Session => {
     return bytes.subarray(skipped);
   };
 
+  /** A frame too large to buffer: DATA is reported truncated and skipped; anything else ends parsing. */
+  const oversized = (
+    side: Side,
+    header: FrameHeader,
+    bytes: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ) => {
+    if (header.type !== frameType.data) side.stopped = true;
+    else onData(side, header, undefined, ts, out);
+    side.skip = frameHeaderLength + header.length;
+    return skipBytes(side, bytes);
+  };
+
   const drain = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     let bytes = side.pending;
     while (!side.stopped && bytes.length >= frameHeaderLength && out.length < http2MaxEvents) {
       const header = readFrameHeader(bytes, 0);
       const total = frameHeaderLength + header.length;
-      if (bytes.length < total && header.length <= maxBufferedFrame) break;
-      if (bytes.length < total) {
-        if (header.type !== frameType.data) side.stopped = true;
-        else onData(side, header, undefined, ts, out);
-        side.skip = total;
-        bytes = skipBytes(side, bytes);
-        continue;
-      }
-      onFrame(side, header, bytes.subarray(frameHeaderLength, total), ts, out);
-      bytes = bytes.subarray(total);
+      if (bytes.length >= total) {
+        onFrame(side, header, bytes.subarray(frameHeaderLength, total), ts, out);
+        bytes = bytes.subarray(total);
+      } else if (header.length > maxBufferedFrame) bytes = oversized(side, header, bytes, ts, out);
+      else break;
     }
     side.pending = side.stopped ? new Uint8Array(0) : bytes.slice();
   };

@@ -23,7 +23,8 @@ const concat = (parts: Uint8Array[], size: number): Uint8Array => {
   return body;
 };
 
-const pseudo = (headers: readonly Header[], name: string): string => headers.find((h) => h[0] === name)?.[1] ?? '';
+const pseudo = (headers: readonly Header[], name: string): string =>
+  headers.find((h) => h[0] === name)?.[1] ?? '';
 
 const toEvent = (message: Http2Message, direction: Direction, ts: number): ProtocolEvent => {
   const base = {
@@ -36,11 +37,16 @@ const toEvent = (message: Http2Message, direction: Direction, ts: number): Proto
     streamId: message.streamId,
   };
   if (direction === 'to-client') {
-    const response: HttpResponseEvent = { ...base, kind: 'http-response', status: Number(pseudo(message.headers, ':status')) || 0 };
+    const response: HttpResponseEvent = {
+      ...base,
+      kind: 'http-response',
+      status: Number(pseudo(message.headers, ':status')) || 0,
+    };
     return response;
   }
   const method = pseudo(message.headers, ':method');
-  const target = method === 'CONNECT' ? pseudo(message.headers, ':authority') : pseudo(message.headers, ':path');
+  const target =
+    method === 'CONNECT' ? pseudo(message.headers, ':authority') : pseudo(message.headers, ':path');
   const mark = target.indexOf('?');
   const request: HttpRequestEvent = {
     ...base,
@@ -75,7 +81,14 @@ export const createHttp2Messages = (direction: Direction, maxEvents: number): Ht
       self.flush(streamId, ts, out, true);
       const oldest = messages.keys().next();
       if (messages.size >= maxOpenStreams && !oldest.done) self.flush(oldest.value, ts, out, true);
-      const message: Http2Message = { streamId, headers, parts: [], size: 0, truncated: false, emitted: false };
+      const message: Http2Message = {
+        streamId,
+        headers,
+        parts: [],
+        size: 0,
+        truncated: false,
+        emitted: false,
+      };
       messages.set(streamId, message);
       return message;
     },

@@ -24,7 +24,9 @@ const detectServer = (bytes: Uint8Array): Detection => {
   const header = readFrameHeader(bytes, 0);
   if (header.length % 6 !== 0 || header.length > maxInitialSettings) return 'no-match';
   if (bytes.length < frameHeaderLength + header.length) return 'need-more';
-  return isPlausibleSettings(bytes.subarray(frameHeaderLength, frameHeaderLength + header.length)) ? 'match' : 'no-match';
+  return isPlausibleSettings(bytes.subarray(frameHeaderLength, frameHeaderLength + header.length))
+    ? 'match'
+    : 'no-match';
 };
 
 export const http2: Protocol = {

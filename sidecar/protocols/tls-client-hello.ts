@@ -5,7 +5,13 @@ import { readU16List, type TlsReader, tlsReader } from './tls-reader.ts';
 import { highestVersion, isGrease, tlsVersionName } from './tls-version.ts';
 
 /** Extension types read here (IANA TLS ExtensionType registry). */
-const ext = { serverName: 0, supportedGroups: 10, ecPointFormats: 11, alpn: 16, supportedVersions: 43 } as const;
+const ext = {
+  serverName: 0,
+  supportedGroups: 10,
+  ecPointFormats: 11,
+  alpn: 16,
+  supportedVersions: 43,
+} as const;
 const maxList = 256;
 const maxName = 1024;
 

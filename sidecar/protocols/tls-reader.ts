@@ -19,7 +19,7 @@ export const tlsReader = (data: Uint8Array): TlsReader => {
     get remaining() {
       return data.length - at;
     },
-    u8: () => (reader.bytes(1)[0] ?? 0),
+    u8: () => reader.bytes(1)[0] ?? 0,
     u16() {
       const b = reader.bytes(2);
       return ((b[0] ?? 0) << 8) | (b[1] ?? 0);

@@ -6,7 +6,11 @@ import { tlsVersionName } from './tls-version.ts';
 const ext = { alpn: 16, supportedVersions: 43 } as const;
 
 /** Parses a ServerHello body into an event; undefined when lengths are inconsistent. */
-export const parseServerHello = (body: Uint8Array, direction: Direction, ts: number): TlsServerHelloEvent | undefined => {
+export const parseServerHello = (
+  body: Uint8Array,
+  direction: Direction,
+  ts: number,
+): TlsServerHelloEvent | undefined => {
   const r = tlsReader(body);
   let version = r.u16();
   r.bytes(32);
@@ -27,7 +31,13 @@ export const parseServerHello = (body: Uint8Array, direction: Direction, ts: num
     }
   }
   if (!extensions.ok) return undefined;
-  const event: TlsServerHelloEvent = { kind: 'tls-server-hello', ts, direction, version: tlsVersionName(version), cipherSuite };
+  const event: TlsServerHelloEvent = {
+    kind: 'tls-server-hello',
+    ts,
+    direction,
+    version: tlsVersionName(version),
+    cipherSuite,
+  };
   if (alpn !== undefined) event.alpn = alpn;
   return event;
 };

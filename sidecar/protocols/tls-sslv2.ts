@@ -6,7 +6,13 @@ const knownVersions = new Set([0x0002, 0x0300, 0x0301, 0x0302, 0x0303]);
 const headerLength = 11;
 const maxSpecs = 256;
 
-type V2Header = { length: number; version: number; cipherSpecs: number; sessionId: number; challenge: number };
+type V2Header = {
+  length: number;
+  version: number;
+  cipherSpecs: number;
+  sessionId: number;
+  challenge: number;
+};
 
 /** The 2-octet record header (high bit set) and the fixed CLIENT-HELLO fields. */
 const readHeader = (b: Uint8Array): V2Header => ({
@@ -45,5 +51,13 @@ export const parseSslv2Hello = (b: Uint8Array): ClientHello => {
   for (let at = headerLength; at + 3 <= headerLength + h.cipherSpecs && ciphers.length < maxSpecs; at += 3) {
     ciphers.push(((b[at] ?? 0) << 16) | ((b[at + 1] ?? 0) << 8) | (b[at + 2] ?? 0));
   }
-  return { legacyVersion: h.version, ciphers, extensions: [], groups: [], pointFormats: [], versions: [], alpn: [] };
+  return {
+    legacyVersion: h.version,
+    ciphers,
+    extensions: [],
+    groups: [],
+    pointFormats: [],
+    versions: [],
+    alpn: [],
+  };
 };

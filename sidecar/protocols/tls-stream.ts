@@ -5,7 +5,13 @@ import { parseServerHello } from './tls-server-hello.ts';
 import { parseSslv2Hello, sslv2HelloLength } from './tls-sslv2.ts';
 import { tlsVersionName } from './tls-version.ts';
 
-const contentType = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23, heartbeat: 24 } as const;
+const contentType = {
+  changeCipherSpec: 20,
+  alert: 21,
+  handshake: 22,
+  applicationData: 23,
+  heartbeat: 24,
+} as const;
 /** §5.2: a TLSCiphertext fragment is at most 2^14 + 256 octets (2^14 + 2048 in TLS 1.2). */
 const maxRecord = 16384 + 2048;
 const maxHandshakeBuffer = 65536;
@@ -47,26 +53,35 @@ const newSide = (direction: Direction): Side => ({
   recordVersion: 0,
 });
 
+/** ClientHello (1) and ServerHello (2) become events; other handshake messages are skipped. */
+const helloEvent = (side: Side, type: number, body: Uint8Array, ts: number): ProtocolEvent | undefined => {
+  if (type === 1) {
+    const hello = parseClientHello(body);
+    return hello && clientHelloEvent(hello, side.recordVersion, side.direction, ts);
+  }
+  return type === 2 ? parseServerHello(body, side.direction, ts) : undefined;
+};
+
 /** §4: handshake messages are type (1) + 24-bit length, and may span records. */
 const drainHandshake = (side: Side, ts: number, out: ProtocolEvent[]): void => {
   let hs = side.handshake;
   while (hs.length >= 4) {
     const length = ((hs[1] ?? 0) << 16) | ((hs[2] ?? 0) << 8) | (hs[3] ?? 0);
     if (hs.length < 4 + length) break;
-    const body = hs.subarray(4, 4 + length);
-    if (hs[0] === 1) {
-      const hello = parseClientHello(body);
-      if (hello) out.push(clientHelloEvent(hello, side.recordVersion, side.direction, ts));
-    } else if (hs[0] === 2) {
-      const hello = parseServerHello(body, side.direction, ts);
-      if (hello) out.push(hello);
-    }
+    const event = helloEvent(side, hs[0] ?? 0, hs.subarray(4, 4 + length), ts);
+    if (event) out.push(event);
     hs = hs.subarray(4 + length);
   }
   side.handshake = hs.length > maxHandshakeBuffer ? new Uint8Array(0) : hs.slice();
 };
 
-const recordEvent = (side: Side, type: number, version: number, fragment: Uint8Array, ts: number): TlsRecordEvent => {
+const recordEvent = (
+  side: Side,
+  type: number,
+  version: number,
+  fragment: Uint8Array,
+  ts: number,
+): TlsRecordEvent => {
   const event: TlsRecordEvent = {
     kind: 'tls-record',
     ts,
@@ -82,7 +97,14 @@ const recordEvent = (side: Side, type: number, version: number, fragment: Uint8A
   return event;
 };
 
-const onRecord = (side: Side, type: number, version: number, fragment: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+const onRecord = (
+  side: Side,
+  type: number,
+  version: number,
+  fragment: Uint8Array,
+  ts: number,
+  out: ProtocolEvent[],
+) => {
   if (out.length < maxEvents) out.push(recordEvent(side, type, version, fragment, ts));
   if (type === contentType.changeCipherSpec) side.encrypted = true;
   if (type !== contentType.handshake || side.encrypted) return;
@@ -93,7 +115,10 @@ const onRecord = (side: Side, type: number, version: number, fragment: Uint8Arra
 
 /** A record header: a known content type, major version 3, and a plausible length. */
 const validHeader = (type: number, version: number, length: number): boolean =>
-  type >= contentType.changeCipherSpec && type <= contentType.heartbeat && version >> 8 === 3 && length <= maxRecord;
+  type >= contentType.changeCipherSpec &&
+  type <= contentType.heartbeat &&
+  version >> 8 === 3 &&
+  length <= maxRecord;
 
 const drainRecords = (side: Side, ts: number, out: ProtocolEvent[]): void => {
   let b = side.pending;

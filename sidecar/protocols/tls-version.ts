@@ -1,12 +1,12 @@
 /** TLS version names and GREASE values (RFC 8701). */
 
 const names: Readonly<Record<number, string>> = {
-  0x0002: 'SSL2.0',
-  0x0300: 'SSL3.0',
-  0x0301: 'TLS1.0',
-  0x0302: 'TLS1.1',
-  0x0303: 'TLS1.2',
-  0x0304: 'TLS1.3',
+  2: 'SSL2.0',
+  768: 'SSL3.0',
+  769: 'TLS1.0',
+  770: 'TLS1.1',
+  771: 'TLS1.2',
+  772: 'TLS1.3',
 };
 
 /** A readable version name: SSL2.0 … TLS1.3, TLS 1.3 drafts (0x7fNN), else hex. */
@@ -18,7 +18,8 @@ export const tlsVersionName = (version: number): string => {
 };
 
 /** RFC 8701 §2: GREASE values are 0x0A0A, 0x1A1A, …, 0xFAFA (both octets equal, low nibble 0xA). */
-export const isGrease = (value: number): boolean => (value & 0x0f0f) === 0x0a0a && value >> 8 === (value & 0xff);
+export const isGrease = (value: number): boolean =>
+  (value & 0x0f0f) === 0x0a0a && value >> 8 === (value & 0xff);
 
 /** Orders versions so that TLS 1.3 drafts rank just below TLS 1.3 and unknown values lowest. */
 const rank = (version: number): number => {
@@ -29,6 +30,7 @@ const rank = (version: number): number => {
 /** The highest known version in a list (RFC 8446 §4.2.1 supported_versions), GREASE ignored. */
 export const highestVersion = (versions: readonly number[]): number | undefined => {
   let best: number | undefined;
-  for (const v of versions) if (!isGrease(v) && rank(v) >= 0 && (best === undefined || rank(v) > rank(best))) best = v;
+  for (const v of versions)
+    if (!isGrease(v) && rank(v) >= 0 && (best === undefined || rank(v) > rank(best))) best = v;
   return best;
 };

@@ -1,0 +1,107 @@
+/** NATS (docs.nats.io "Client Protocol"): INFO, CONNECT, PUB/HPUB, SUB, UNSUB, MSG/HMSG, -ERR as operation events. */
+import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { detectNats, natsJson } from './nats-detect.ts';
+import type { Protocol } from './protocol.ts';
+
+const maxLine = 65536;
+const maxEvents = 64;
+const maxDetail = 1024;
+
+type Side = { text: string; skip: number; stopped: boolean };
+
+const operation = (direction: Direction, ts: number, name: string, detail: string): OperationEvent => {
+  const event: OperationEvent = { kind: 'operation', ts, direction, protocol: 'nats', operation: name };
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
+  return event;
+};
+
+/** Only descriptive fields of INFO/CONNECT: never user, pass, auth_token, sig or jwt. */
+const describe = (json: string, keys: readonly string[]): string => {
+  const value = natsJson(json.trim());
+  if (value === undefined) return '';
+  return keys
+    .filter((k) => typeof value[k] === 'string' || typeof value[k] === 'number')
+    .map((k) => `${k}=${String(value[k])}`)
+    .join(' ');
+};
+
+/** Payload octets (plus CRLF) after PUB/MSG (last field) and HPUB/HMSG (last field is the total). */
+const payloadLength = (fields: readonly string[]): number => {
+  const size = Number(fields[fields.length - 1]);
+  return Number.isInteger(size) && size >= 0 ? size + 2 : 0;
+};
+
+const onLine = (line: string, direction: Direction, ts: number, out: ProtocolEvent[]): number => {
+  const space = line.search(/[ \t]/);
+  const op = (space < 0 ? line : line.slice(0, space)).toUpperCase();
+  const rest = space < 0 ? '' : line.slice(space + 1);
+  const fields = rest.split(/[ \t]+/).filter((f) => f !== '');
+  switch (op) {
+    case 'INFO':
+      out.push(operation(direction, ts, op, describe(rest, ['server_name', 'version', 'proto'])));
+      return 0;
+    case 'CONNECT':
+      out.push(operation(direction, ts, op, describe(rest, ['name', 'lang', 'version', 'protocol'])));
+      return 0;
+    case 'PUB':
+    case 'HPUB':
+    case 'MSG':
+    case 'HMSG':
+      out.push(operation(direction, ts, op, fields[0] ?? ''));
+      return payloadLength(fields);
+    case 'SUB':
+    case 'UNSUB':
+    case '-ERR':
+      out.push(operation(direction, ts, op, rest));
+      return 0;
+    default:
+      return 0;
+  }
+};
+
+const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+  while (out.length < maxEvents) {
+    if (side.skip > 0) {
+      const skipped = Math.min(side.skip, side.text.length);
+      side.skip -= skipped;
+      side.text = side.text.slice(skipped);
+      if (side.skip > 0) return;
+    }
+    const end = side.text.indexOf('\n');
+    if (end < 0) break;
+    const line = side.text.slice(0, end).replace(/\r$/, '');
+    side.text = side.text.slice(end + 1);
+    side.skip = onLine(line, direction, ts, out);
+  }
+  if (side.text.length > maxLine) side.stopped = true;
+};
+
+const createNatsParser = () => {
+  const sides: Record<Direction, Side> = {
+    'to-server': { text: '', skip: 0, stopped: false },
+    'to-client': { text: '', skip: 0, stopped: false },
+  };
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const side = sides[direction];
+      const out: ProtocolEvent[] = [];
+      if (side.stopped) return out;
+      side.text += Buffer.from(chunk).toString('latin1');
+      run(side, direction, ts, out);
+      return out;
+    },
+    gap(direction: Direction): void {
+      // A lost payload length makes line boundaries guesswork: stop this direction.
+      sides[direction].stopped = true;
+    },
+  };
+};
+
+export const nats: Protocol = {
+  id: 'nats',
+  transport: 'tcp',
+  ports: [4222],
+  encrypted: false,
+  detect: detectNats,
+  createParser: createNatsParser,
+};

@@ -1,0 +1,133 @@
+/** SMTP (RFC 5321): commands and replies as operation events; DATA and BDAT content skipped; stops at STARTTLS. */
+import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Detection, Protocol } from './protocol.ts';
+import { detectSmtpCommand, detectSmtpGreeting } from './smtp-detect.ts';
+
+const maxEvents = 64;
+const maxLine = 4096;
+const maxDetail = 1024;
+
+type Side = {
+  text: string;
+  mode: 'lines' | 'data' | 'stopped';
+  skip: number;
+  dataLines: number;
+  discard: boolean;
+};
+
+const operation = (direction: Direction, ts: number, name: string, detail: string): OperationEvent => {
+  const event: OperationEvent = { kind: 'operation', ts, direction, protocol: 'smtp', operation: name };
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
+  return event;
+};
+
+/** AUTH carries credentials after the mechanism (RFC 4954 §4): keep only the mechanism. */
+const commandDetail = (verb: string, rest: string): string => {
+  if (verb === 'AUTH') return rest.split(' ')[0] ?? '';
+  if (verb === 'MAIL' || verb === 'RCPT') return rest.slice(rest.indexOf(':') + 1).trim();
+  return rest;
+};
+
+/** Drops BDAT chunk octets; true once nothing is left to skip. */
+const skipped = (side: Side): boolean => {
+  const n = Math.min(side.skip, side.text.length);
+  side.skip -= n;
+  side.text = side.text.slice(n);
+  return side.skip === 0;
+};
+
+const createSmtpParser = () => {
+  const sides: Record<Direction, Side> = {
+    'to-server': { text: '', mode: 'lines', skip: 0, dataLines: 0, discard: false },
+    'to-client': { text: '', mode: 'lines', skip: 0, dataLines: 0, discard: false },
+  };
+  let startTls = false;
+
+  const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    const client = sides['to-server'];
+    const space = line.indexOf(' ');
+    const verb = (space < 0 ? line : line.slice(0, space)).toUpperCase();
+    const rest = space < 0 ? '' : line.slice(space + 1).trim();
+    if (!/^[A-Z]{4,8}$/.test(verb)) {
+      client.mode = 'stopped';
+      return;
+    }
+    out.push(operation('to-server', ts, verb, commandDetail(verb, rest)));
+    if (verb === 'DATA') [client.mode, client.dataLines] = ['data', 0];
+    if (verb === 'STARTTLS') startTls = true;
+    // RFC 3030 §2: BDAT <size> [LAST] is followed by exactly <size> octets.
+    if (verb === 'BDAT') client.skip = Number(rest.split(' ')[0]) || 0;
+  };
+
+  /** §4.2: a reply is one or more "code-text" lines ended by a "code text" line. */
+  const onReply = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    if (!/^\d{3}([ -]|$)/.test(line)) {
+      sides['to-client'].mode = 'stopped';
+      return;
+    }
+    if (line[3] === '-') return;
+    const client = sides['to-server'];
+    const code = line.slice(0, 3);
+    out.push(operation('to-client', ts, 'reply', line));
+    // A refused DATA (not 354) means no content follows.
+    if (client.mode === 'data' && client.dataLines === 0 && code !== '354') client.mode = 'lines';
+    if (startTls) afterStartTls(code);
+  };
+
+  /** RFC 3207 §4: after "220" to STARTTLS both sides speak TLS; any other reply means it was refused. */
+  const afterStartTls = (code: string): void => {
+    startTls = false;
+    if (code !== '220') return;
+    sides['to-server'].mode = 'stopped';
+    sides['to-client'].mode = 'stopped';
+  };
+
+  const onLine = (side: Side, direction: Direction, line: string, ts: number, out: ProtocolEvent[]): void => {
+    if (side.discard || line === '') side.discard = false;
+    else if (side.mode === 'data') {
+      side.dataLines += 1;
+      if (line === '.') side.mode = 'lines';
+    } else if (direction === 'to-server') onCommand(line, ts, out);
+    else onReply(line, ts, out);
+  };
+
+  const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+    while (side.mode !== 'stopped' && out.length < maxEvents && skipped(side)) {
+      const end = side.text.indexOf('\n');
+      if (end < 0) break;
+      const line = side.text.slice(0, end).replace(/\r$/, '');
+      side.text = side.text.slice(end + 1);
+      onLine(side, direction, line, ts, out);
+    }
+    if (side.text.length > maxLine && side.mode !== 'data') side.mode = 'stopped';
+    if (side.text.length > maxLine) side.text = '';
+  };
+
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const side = sides[direction];
+      const out: ProtocolEvent[] = [];
+      if (side.mode === 'stopped') return out;
+      side.text += Buffer.from(chunk).toString('latin1');
+      run(side, direction, ts, out);
+      return out;
+    },
+    gap(direction: Direction): void {
+      // Resynchronise on the next line: drop the partial one.
+      const side = sides[direction];
+      side.text = '';
+      side.skip = 0;
+      side.discard = true;
+    },
+  };
+};
+
+export const smtp: Protocol = {
+  id: 'smtp',
+  transport: 'tcp',
+  ports: [25, 587, 24],
+  encrypted: false,
+  detect: (bytes: Uint8Array, direction: Direction): Detection =>
+    direction === 'to-server' ? detectSmtpCommand(bytes) : detectSmtpGreeting(bytes),
+  createParser: createSmtpParser,
+};
