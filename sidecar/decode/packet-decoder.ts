@@ -43,6 +43,7 @@ const reset = (out: DecodedPacket, record: PacketRecord): void => {
   out.srcPort = 0;
   out.dstPort = 0;
   out.tcpFlags = 0;
+  out.payloadLength = 0;
   out.icmpType = -1;
   out.icmpCode = -1;
 };

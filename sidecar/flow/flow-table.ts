@@ -64,7 +64,12 @@ export const createFlowTable = <State>(
   limits: FlowLimits = defaultFlowLimits,
 ): FlowTable<State> => {
   const flows = new Map<string, Flow<State>>();
-  const shortestIdle = Math.min(limits.closedLingerMs, limits.idleTcpMs, limits.idleUdpMs, limits.idleOtherMs);
+  const shortestIdle = Math.min(
+    limits.closedLingerMs,
+    limits.idleTcpMs,
+    limits.idleUdpMs,
+    limits.idleOtherMs,
+  );
   let evictions = 0;
   let created = 0;
   let recent: Flow<State> | undefined;

@@ -22,7 +22,9 @@ const byPorts = (srcPort: number, dstPort: number): boolean | undefined => {
 /** `srcIsClient` says whether the packet's sender is the client. */
 export const orient = (packet: DecodedPacket): { srcIsClient: boolean; orientation: Orientation } => {
   if (packet.transport === 'tcp' && packet.tcpFlags & syn) {
-    return packet.tcpFlags & ack ? { srcIsClient: false, orientation: 'syn-ack' } : { srcIsClient: true, orientation: 'syn' };
+    return packet.tcpFlags & ack
+      ? { srcIsClient: false, orientation: 'syn-ack' }
+      : { srcIsClient: true, orientation: 'syn' };
   }
   if (packet.transport === 'icmp' || packet.transport === 'icmpv6') {
     if (icmpRequests.has(packet.icmpType)) return { srcIsClient: true, orientation: 'first-packet' };

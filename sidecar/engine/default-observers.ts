@@ -1,0 +1,4 @@
+/** The observers `meshward inspect` and the tap attach to the engine by default (threat detection registers here). */
+import type { EngineObserver } from '../engine-observer.ts';
+
+export const defaultObservers = (): EngineObserver[] => [];

@@ -1,0 +1,63 @@
+/** Runs every registered detector, in registry order, on the client→server and server→client prefixes; first match wins. */
+import type { Direction } from '../events.ts';
+import type { Detection, Protocol } from '../protocols/protocol.ts';
+
+export type DetectionVerdict =
+  | { verdict: 'match'; index: number }
+  | { verdict: 'need-more' }
+  /** Every applicable detector refused every direction that has bytes. */
+  | { verdict: 'no-match' };
+
+export type DetectionInput = {
+  transport: 'tcp' | 'udp';
+  toServer: Uint8Array;
+  toClient: Uint8Array;
+  /** Per protocol: bit 1/2 = already refused to-server/to-client (updated here); empty to ask again every time. */
+  refused: Uint8Array;
+  /** A direction whose prefix is full: need-more there counts as no-match. */
+  fullToServer: boolean;
+  fullToClient: boolean;
+};
+
+const bitOf = (direction: Direction): number => (direction === 'to-server' ? 1 : 2);
+
+/** A detector that throws is a bug in it, not in the traffic: it counts as no-match. */
+const safeDetect = (protocol: Protocol, bytes: Uint8Array, direction: Direction): Detection => {
+  try {
+    return protocol.detect(bytes, direction);
+  } catch {
+    return 'no-match';
+  }
+};
+
+const ask = (
+  protocol: Protocol,
+  index: number,
+  bytes: Uint8Array,
+  direction: Direction,
+  full: boolean,
+  input: DetectionInput,
+): Detection => {
+  const bit = bitOf(direction);
+  if (bytes.length === 0 || ((input.refused[index] ?? 0) & bit) !== 0) return 'no-match';
+  const result = safeDetect(protocol, bytes, direction);
+  if (result === 'no-match' || (result === 'need-more' && full)) {
+    if (index < input.refused.length) input.refused[index] = (input.refused[index] ?? 0) | bit;
+    return 'no-match';
+  }
+  return result;
+};
+
+export const detectProtocol = (protocols: readonly Protocol[], input: DetectionInput): DetectionVerdict => {
+  let waiting = false;
+  for (let index = 0; index < protocols.length; index++) {
+    const protocol = protocols[index] as Protocol;
+    if (protocol.transport !== 'both' && protocol.transport !== input.transport) continue;
+    const up = ask(protocol, index, input.toServer, 'to-server', input.fullToServer, input);
+    if (up === 'match') return { verdict: 'match', index };
+    const down = ask(protocol, index, input.toClient, 'to-client', input.fullToClient, input);
+    if (down === 'match') return { verdict: 'match', index };
+    waiting ||= up === 'need-more' || down === 'need-more';
+  }
+  return waiting ? { verdict: 'need-more' } : { verdict: 'no-match' };
+};

@@ -1,0 +1,48 @@
+/** Every bound the inspection engine keeps, so hostile or huge traffic costs bounded memory. */
+import { defaultFragmentLimits, type FragmentLimits } from '../decode/ip-fragments.ts';
+import { defaultFlowLimits, type FlowLimits } from '../flow/flow-limits.ts';
+import { defaultReassemblyLimits, type ReassemblyLimits } from '../reassembly/stream-reassembler.ts';
+
+export type EngineLimits = {
+  flows: FlowLimits;
+  reassembly: ReassemblyLimits;
+  fragments: FragmentLimits;
+  /** Bytes of each direction kept for protocol detection. */
+  prefixBytes: number;
+  /** Data packets (both directions) after which detection gives up and says `unknown`. */
+  detectionPackets: number;
+  /** Bytes of each direction kept as hex evidence for an unknown flow (hex is twice as long). */
+  evidenceBytes: number;
+  /** Out-of-order bytes held across all flows; past it, the flow being fed gives up its holes. */
+  maxHeldBytes: number;
+  /** Capture-time interval between idle-flow sweeps. */
+  expireEveryMs: number;
+  /** Findings held between two `flush` calls; more are counted as dropped. */
+  maxPendingFindings: number;
+};
+
+export const defaultEngineLimits: EngineLimits = {
+  flows: defaultFlowLimits,
+  reassembly: defaultReassemblyLimits,
+  fragments: defaultFragmentLimits,
+  prefixBytes: 4096,
+  detectionPackets: 24,
+  evidenceBytes: 64,
+  maxHeldBytes: 64 * 1024 * 1024,
+  expireEveryMs: 1000,
+  maxPendingFindings: 100_000,
+};
+
+export type EngineLimitsInput = Partial<Omit<EngineLimits, 'flows' | 'reassembly' | 'fragments'>> & {
+  flows?: Partial<FlowLimits>;
+  reassembly?: Partial<ReassemblyLimits>;
+  fragments?: Partial<FragmentLimits>;
+};
+
+export const resolveLimits = (input: EngineLimitsInput = {}): EngineLimits => ({
+  ...defaultEngineLimits,
+  ...input,
+  flows: { ...defaultFlowLimits, ...input.flows },
+  reassembly: { ...defaultReassemblyLimits, ...input.reassembly },
+  fragments: { ...defaultFragmentLimits, ...input.fragments },
+});

@@ -1,0 +1,224 @@
+/** A flow's in-order bytes: kept and detected while the protocol is unknown, then parsed into events for observers. */
+
+import { toHex } from '../decode/byte-reader.ts';
+import type { ObservedFlow } from '../engine-observer.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+import type { Flow } from '../flow/flow.ts';
+import { detectProtocol } from './detect-protocol.ts';
+import type { EngineContext } from './engine-context.ts';
+import type { DirectionState, FlowState } from './flow-state.ts';
+import { createL7Collector } from './l7-collector.ts';
+import { meshOf } from './mesh-of.ts';
+
+const empty = new Uint8Array(0);
+const noCache = new Uint8Array(0);
+
+const side = (state: FlowState, direction: Direction): DirectionState =>
+  direction === 'to-server' ? state.toServer : state.toClient;
+
+export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
+  flow.state.observed ??= {
+    key: flow.key,
+    transport: flow.transport,
+    client: flow.client,
+    server: flow.server,
+    protocol: flow.state.protocolId,
+  };
+  return flow.state.observed;
+};
+
+const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
+  const state = flow.state;
+  ctx.counters.events += 1;
+  state.l7?.add(event);
+  if (event.kind === 'grpc-call' && state.protocolId === 'http2') {
+    state.protocolId = 'grpc';
+    if (state.observed !== undefined) state.observed.protocol = 'grpc';
+  }
+  if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
+  for (const observer of ctx.observers) {
+    if (observer.onEvent === undefined) continue;
+    try {
+      observer.onEvent(observedFlow(flow), event);
+    } catch {
+      ctx.counters.observerErrors += 1;
+    }
+  }
+};
+
+const failParser = (ctx: EngineContext, state: FlowState): void => {
+  state.parser = undefined;
+  state.parserFailed = true;
+  ctx.counters.parserErrors += 1;
+};
+
+const feed = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  chunk: Uint8Array,
+  ts: number,
+): void => {
+  const parser = flow.state.parser;
+  if (parser === undefined) return;
+  let events: ProtocolEvent[];
+  try {
+    events = parser.parse(chunk, direction, ts);
+  } catch {
+    failParser(ctx, flow.state);
+    return;
+  }
+  for (const event of events) handleEvent(ctx, flow, event);
+};
+
+const gapParser = (ctx: EngineContext, state: FlowState, direction: Direction): void => {
+  try {
+    state.parser?.gap(direction);
+  } catch {
+    failParser(ctx, state);
+  }
+};
+
+/** Copies a chunk into the direction's prefix (growing it up to the bound); false when it did not all fit. */
+const keep = (
+  ctx: EngineContext,
+  state: FlowState,
+  direction: Direction,
+  chunk: Uint8Array,
+  ts: number,
+): boolean => {
+  const d = side(state, direction);
+  if (d.incomplete) return false;
+  const needed = Math.min(d.prefixLength + chunk.length, ctx.limits.prefixBytes);
+  if (d.prefix === undefined || d.prefix.length < needed) {
+    const grown = new Uint8Array(
+      Math.min(Math.max(needed, 256, (d.prefix?.length ?? 0) * 2), ctx.limits.prefixBytes),
+    );
+    if (d.prefix !== undefined) grown.set(d.prefix.subarray(0, d.prefixLength));
+    d.prefix = grown;
+  }
+  const count = Math.min(chunk.length, d.prefix.length - d.prefixLength);
+  if (count > 0) {
+    d.prefix.set(chunk.subarray(0, count), d.prefixLength);
+    state.replay.push({ direction, start: d.prefixLength, end: d.prefixLength + count, ts });
+    d.prefixLength += count;
+  }
+  if (count < chunk.length) d.incomplete = true;
+  return count === chunk.length;
+};
+
+const release = (state: FlowState): void => {
+  for (const d of [state.toServer, state.toClient]) d.prefix = undefined;
+  state.replay = [];
+  state.refused = noCache;
+};
+
+/** No protocol matched: keep the first bytes of each direction as hex evidence. */
+export const giveUp = (ctx: EngineContext, state: FlowState): void => {
+  state.phase = 'unknown';
+  for (const d of [state.toServer, state.toClient]) {
+    if (d.prefix !== undefined && d.prefixLength > 0)
+      d.evidence = toHex(d.prefix.subarray(0, d.prefixLength), ctx.limits.evidenceBytes);
+  }
+  release(state);
+};
+
+const startParsing = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  index: number,
+  pending: PendingChunk | undefined,
+): void => {
+  const state = flow.state;
+  const protocol = ctx.protocols[index];
+  if (protocol === undefined) return;
+  state.phase = 'parsing';
+  state.protocol = protocol;
+  state.protocolId = protocol.id;
+  state.l7 = createL7Collector();
+  if (state.observed !== undefined) state.observed.protocol = protocol.id;
+  try {
+    state.parser = protocol.createParser();
+  } catch {
+    failParser(ctx, state);
+  }
+  for (const entry of state.replay) {
+    const d = side(state, entry.direction);
+    if (d.prefix !== undefined)
+      feed(ctx, flow, entry.direction, d.prefix.subarray(entry.start, entry.end), entry.ts);
+  }
+  if (pending !== undefined) feed(ctx, flow, pending.direction, pending.chunk, pending.ts);
+  else
+    for (const direction of ['to-server', 'to-client'] as const)
+      if (side(state, direction).incomplete) gapParser(ctx, state, direction);
+  release(state);
+};
+
+type PendingChunk = { direction: Direction; chunk: Uint8Array; ts: number };
+
+const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+  const state = flow.state;
+  const up = state.toServer;
+  const down = state.toClient;
+  const result = detectProtocol(ctx.protocols, {
+    transport: 'tcp',
+    toServer: up.prefix?.subarray(0, up.prefixLength) ?? empty,
+    toClient: down.prefix?.subarray(0, down.prefixLength) ?? empty,
+    refused: state.refused,
+    fullToServer: up.incomplete || up.prefixLength >= ctx.limits.prefixBytes,
+    fullToClient: down.incomplete || down.prefixLength >= ctx.limits.prefixBytes,
+  });
+  if (result.verdict === 'match') startParsing(ctx, flow, result.index, undefined);
+  else if (result.verdict === 'no-match' && up.prefixLength > 0 && down.prefixLength > 0) giveUp(ctx, state);
+  else if (state.dataPackets >= ctx.limits.detectionPackets) giveUp(ctx, state);
+};
+
+/** Each datagram is a whole message: detect on it alone (no refusal cache: the next datagram may differ). */
+const detectUdp = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  chunk: Uint8Array,
+  ts: number,
+  kept: boolean,
+): void => {
+  const state = flow.state;
+  const toServer = direction === 'to-server';
+  const result = detectProtocol(ctx.protocols, {
+    transport: 'udp',
+    toServer: toServer ? chunk : empty,
+    toClient: toServer ? empty : chunk,
+    refused: noCache,
+    fullToServer: false,
+    fullToClient: false,
+  });
+  if (result.verdict === 'match')
+    startParsing(ctx, flow, result.index, kept ? undefined : { direction, chunk, ts });
+  else if (state.dataPackets >= ctx.limits.detectionPackets) giveUp(ctx, state);
+};
+
+export const onFlowData = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  chunk: Uint8Array,
+  ts: number,
+): void => {
+  const state = flow.state;
+  if (state.phase === 'parsing') {
+    feed(ctx, flow, direction, chunk, ts);
+    return;
+  }
+  if (state.phase !== 'detecting' || chunk.length === 0) return;
+  state.dataPackets += 1;
+  const kept = keep(ctx, state, direction, chunk, ts);
+  if (flow.transport === 'udp') detectUdp(ctx, flow, direction, chunk, ts, kept);
+  else detectTcp(ctx, flow);
+};
+
+export const onFlowGap = (ctx: EngineContext, flow: Flow<FlowState>, direction: Direction): void => {
+  const state = flow.state;
+  side(state, direction).gaps += 1;
+  if (state.phase === 'parsing') gapParser(ctx, state, direction);
+  else if (state.phase === 'detecting') side(state, direction).incomplete = true;
+};

@@ -1,0 +1,39 @@
+/** The conditions worth telling about a flow (core FlowFinding `notes`): guessed orientation, pickup, gaps, overlaps. */
+import type { Flow } from '../flow/flow.ts';
+import type { DirectionState, FlowState } from './flow-state.ts';
+
+const maxNotes = 16;
+
+const directionNotes = (name: string, direction: DirectionState, notes: string[]): void => {
+  const stats = direction.reassembler?.stats;
+  if (stats === undefined) return;
+  if (stats.gaps > 0) notes.push(`${name}: ${stats.gaps} gaps, ${stats.gapBytes} bytes lost`);
+  if (stats.conflicts > 0)
+    notes.push(`${name}: ${stats.conflicts} overlapping segments with different bytes`);
+  if (stats.retransmissions > 0) notes.push(`${name}: ${stats.retransmissions} retransmissions`);
+};
+
+const endNotes: Record<string, string> = {
+  evicted: 'flow table full: evicted before its end',
+  lifetime: 'maximum lifetime reached: reported and restarted',
+  idle: 'ended by idle timeout',
+};
+
+export const flowNotes = (flow: Flow<FlowState>): string[] => {
+  const state = flow.state;
+  const notes: string[] = [];
+  if (flow.orientation === 'port-heuristic')
+    notes.push('no handshake seen: client and server guessed from the ports');
+  else if (flow.orientation === 'first-packet' && flow.transport === 'tcp')
+    notes.push('no handshake seen: client is the first sender');
+  if (state.toServer.reassembler?.midStream || state.toClient.reassembler?.midStream)
+    notes.push('mid-stream pickup (no SYN)');
+  directionNotes('to-server', state.toServer, notes);
+  directionNotes('to-client', state.toClient, notes);
+  if (state.snapped) notes.push('payload cut by the capture snap length');
+  if (state.parserFailed) notes.push('protocol parser failed: parsing stopped');
+  const ended = flow.endReason === undefined ? undefined : endNotes[flow.endReason];
+  if (ended !== undefined) notes.push(ended);
+  for (const note of state.notes) notes.push(note);
+  return notes.slice(0, maxNotes).map((note) => note.slice(0, 128));
+};

@@ -1,0 +1,76 @@
+/** What the engine keeps per flow: detection prefixes, the chosen protocol's parser, reassembly, the L7 summary. */
+import type { ProtocolId } from '#core/protocol-id.ts';
+import type { ObservedFlow } from '../engine-observer.ts';
+import type { Direction } from '../events.ts';
+import type { Protocol, ProtocolParser } from '../protocols/protocol.ts';
+import type { StreamReassembler } from '../reassembly/stream-reassembler.ts';
+import type { L7Collector } from './l7-collector.ts';
+import type { Mesh } from './mesh-of.ts';
+
+/** detecting → parsing (a protocol matched) or unknown (none did); `none` for transports without detection. */
+export type Phase = 'detecting' | 'parsing' | 'unknown' | 'none';
+
+export type DirectionState = {
+  reassembler: StreamReassembler | undefined;
+  /** First bytes of this direction (allocated while detecting, released after). */
+  prefix: Uint8Array | undefined;
+  prefixLength: number;
+  /** Bytes of this direction were not kept for detection (prefix full, or a gap): the parser must resynchronise. */
+  incomplete: boolean;
+  /** Hex of the first bytes, kept when the flow stays unknown. */
+  evidence: string | undefined;
+  gaps: number;
+};
+
+/** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
+export type Replay = { direction: Direction; start: number; end: number; ts: number };
+
+export type FlowState = {
+  phase: Phase;
+  protocol: Protocol | undefined;
+  protocolId: ProtocolId;
+  parser: ProtocolParser | undefined;
+  toServer: DirectionState;
+  toClient: DirectionState;
+  replay: Replay[];
+  dataPackets: number;
+  /** Per protocol (registry index): bit 1 = said no-match to-server, bit 2 = no-match to-client (TCP only). */
+  refused: Uint8Array;
+  l7: L7Collector | undefined;
+  mesh: Mesh | undefined;
+  notes: Set<string>;
+  /** The parser threw: it is dropped and the flow counted; the tap keeps going. */
+  parserFailed: boolean;
+  observed: ObservedFlow | undefined;
+  snapped: boolean;
+  /** FIN seen: bit 1 to-server, bit 2 to-client. */
+  fins: number;
+};
+
+const direction = (): DirectionState => ({
+  reassembler: undefined,
+  prefix: undefined,
+  prefixLength: 0,
+  incomplete: false,
+  evidence: undefined,
+  gaps: 0,
+});
+
+export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({
+  phase: detect ? 'detecting' : 'none',
+  protocol: undefined,
+  protocolId: 'unknown',
+  parser: undefined,
+  toServer: direction(),
+  toClient: direction(),
+  replay: [],
+  dataPackets: 0,
+  refused: new Uint8Array(detect ? protocolCount : 0),
+  l7: undefined,
+  mesh: undefined,
+  notes: new Set(),
+  parserFailed: false,
+  observed: undefined,
+  snapped: false,
+  fins: 0,
+});
