@@ -1,17 +1,41 @@
 /** Every protocol detector, in detection priority order: more specific signatures first. */
+
+import { amqp } from './amqp.ts';
+import { dns } from './dns.ts';
+import { http } from './http.ts';
+import { http2 } from './http2.ts';
 import { kafka } from './kafka.ts';
+import { memcached } from './memcached.ts';
 import { mongodb } from './mongodb.ts';
 import { mysql } from './mysql.ts';
+import { nats } from './nats.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
 import { redis } from './redis.ts';
+import { smtp } from './smtp.ts';
+import { ssh } from './ssh.ts';
+import { tls } from './tls.ts';
 
 export const protocols: Protocol[] = [
+  // Fixed signatures first: a TLS record + hello header, the 24-octet HTTP/2 preface or server SETTINGS,
+  // an HTTP/1 request line (known method, target, "HTTP/1.x") or status line, an SSH identification line.
+  tls,
+  http2,
+  http,
+  ssh,
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,
   mongodb,
   kafka,
+  amqp,
+  // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
+  dns,
+  // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
+  memcached,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
   redis,
+  // Text protocols with disjoint verbs: NATS INFO/CONNECT JSON or PUB/SUB, SMTP greeting or EHLO/HELO/MAIL/RCPT.
+  nats,
+  smtp,
 ];
