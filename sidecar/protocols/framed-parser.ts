@@ -48,7 +48,10 @@ export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
     'to-client': { buf: empty, skip: 0, stopped: false },
   };
   const stop = (direction: Direction): void => {
-    sides[direction] = { buf: empty, skip: 0, stopped: true };
+    const side = sides[direction];
+    side.buf = empty;
+    side.skip = 0;
+    side.stopped = true;
   };
   const emit = (out: ProtocolEvent[], message: Uint8Array, context: FrameContext): void => {
     for (const event of spec.message(message, context)) {
