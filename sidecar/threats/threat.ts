@@ -1,6 +1,6 @@
 /** The threat seam: a detector reads typed events (or packet summaries) and returns findings. */
-import type { z } from 'zod';
-import type { Endpoint, Severity } from '#core/finding.ts';
+import { z } from 'zod';
+import { type Endpoint, type Severity, severitySchema } from '#core/finding.ts';
 import type { ProtocolId, Transport } from '#core/protocol-id.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../events.ts';
 
@@ -20,6 +20,9 @@ export type PacketEvent = {
   fragment?: { offset: number; more: boolean; overlap: boolean };
 };
 
+/** Synthetic event a detector may subscribe to: the flow ended (lets it judge flows that never produced an event). */
+export type FlowEndEvent = { kind: 'flow-end'; ts: number };
+
 export type FlowContext = {
   transport: Transport;
   client: Endpoint;
@@ -27,6 +30,8 @@ export type FlowContext = {
   protocol: ProtocolId;
   /** What the learned rules or the port say this flow should be, when known. */
   expectedProtocol?: ProtocolId;
+  /** Payload bytes seen so far, when the engine tracks them (lets a detector tell an empty flow from unidentified bytes). */
+  bytes?: { toServer: number; toClient: number };
 };
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */
@@ -45,14 +50,22 @@ export type ThreatHit = {
 
 export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   id: string;
-  on: readonly (ProtocolEventKind | 'packet')[];
+  on: readonly (ProtocolEventKind | 'packet' | 'flow-end')[];
   config: Config;
   /** Creates the detector's state: per flow for event detectors, global for packet detectors. */
   initialState(): State;
   scope: 'flow' | 'global';
   inspect(
-    event: ProtocolEvent | PacketEvent,
+    event: ProtocolEvent | PacketEvent | FlowEndEvent,
     state: State,
     context: { flow?: FlowContext; config: z.infer<Config> },
   ): ThreatHit[];
 };
+
+/** Every detector's YAML has `enabled` and `severity`; detectors add their thresholds to this base. */
+export const detectorConfig = <Shape extends z.ZodRawShape>(severity: Severity, shape: Shape) =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    severity: severitySchema.default(severity),
+    ...shape,
+  });

@@ -1,0 +1,46 @@
+/** Database password guessing: repeated failed logins (MySQL, PostgreSQL, MongoDB, Redis) from one client to one server. */
+import { z } from 'zod';
+import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { boundedMap } from './window/bounded-map.ts';
+import { advanceEpisode, episode } from './window/episode.ts';
+import { addToRate, rateWindow } from './window/rate-window.ts';
+
+const config = detectorConfig('high', {
+  windowMs: z.number().int().positive().default(60_000),
+  /** Failed logins within the window that start an episode. */
+  threshold: z.number().int().positive().default(10),
+});
+
+const pair = () => ({ rate: rateWindow(), episode: episode(), users: new Set<string>() });
+
+export const dbAuthBruteForce: Threat<
+  typeof config,
+  ReturnType<typeof boundedMap<ReturnType<typeof pair>>>
+> = {
+  id: 'db-auth-brute-force',
+  on: ['db-auth'],
+  config,
+  scope: 'global',
+  initialState: () => boundedMap(4096),
+  inspect(event, state, { flow, config: c }): ThreatHit[] {
+    if (event.kind !== 'db-auth' || event.ok || flow === undefined) return [];
+    const item = state.upsert(`${flow.client.ip}>${flow.server.ip}:${flow.server.port}`, pair);
+    if (event.user !== undefined && item.users.size < 64) item.users.add(event.user.slice(0, 64));
+    const level = addToRate(item.rate, event.ts, c.windowMs);
+    const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
+    if (count === 0) return [];
+    const evidence = `${level} failed ${event.dialect} logins within ${c.windowMs} ms for ${item.users.size} user name(s)`;
+    return [
+      {
+        threat: 'db-auth-brute-force',
+        severity: c.severity,
+        confidence: 0.9,
+        evidence,
+        ts: event.ts,
+        count,
+        client: flow.client,
+        server: flow.server,
+      },
+    ];
+  },
+};

@@ -1,0 +1,150 @@
+/** DNS tunnelling: per client and registered domain, many unique long high-entropy subdomains, tunnel-friendly types or fat answers. */
+import { z } from 'zod';
+import type { DnsMessageEvent } from '../events.ts';
+import { registeredDomain } from './text/registered-domain.ts';
+import { shannonEntropy } from './text/shannon-entropy.ts';
+import { detectorConfig, type FlowContext, type Threat, type ThreatHit } from './threat.ts';
+import { boundedMap } from './window/bounded-map.ts';
+import { advanceEpisode, episode } from './window/episode.ts';
+
+const config = detectorConfig('high', {
+  windowMs: z.number().int().positive().default(60_000),
+  /** Unique subdomains of one registered domain, from one client, within the window. */
+  minUnique: z.number().int().positive().default(15),
+  /** Average subdomain length (characters, dots excluded) that counts as long. */
+  minAverageLength: z.number().positive().default(20),
+  /** Average Shannon entropy (bits per character) that counts as encoded data. */
+  minEntropy: z.number().positive().default(3.3),
+  /** Average answer size (bytes) that counts as a download channel. */
+  minAverageResponse: z.number().positive().default(256),
+  tunnelTypes: z.array(z.string()).default(['TXT', 'NULL', 'CNAME', 'MX', 'SRV', 'PRIVATE', 'ANY', 'KEY']),
+  /** Registered domains and suffixes never judged: cluster search paths, reverse lookups, CDNs and cloud SDK endpoints. */
+  ignoreSuffixes: z
+    .array(z.string())
+    .default([
+      'cluster.local',
+      'local',
+      'internal',
+      'localdomain',
+      'in-addr.arpa',
+      'ip6.arpa',
+      'amazonaws.com',
+      'aws',
+      'cloudfront.net',
+      'akamaiedge.net',
+      'akamai.net',
+      'akamaized.net',
+      'edgekey.net',
+      'edgesuite.net',
+      'fastly.net',
+      'googleapis.com',
+      'gvt1.com',
+      '1e100.net',
+      'googleusercontent.com',
+      'windows.net',
+      'azure.com',
+      'azureedge.net',
+      'cloudflare.net',
+      'cloudapp.net',
+      'trafficmanager.net',
+    ]),
+});
+type Config = z.infer<typeof config>;
+
+const stats = () => ({
+  start: 0,
+  queries: 0,
+  unique: new Set<string>(),
+  length: 0,
+  entropy: 0,
+  typed: 0,
+  responses: 0,
+  responseBytes: 0,
+  episode: episode(),
+});
+type Stats = ReturnType<typeof stats>;
+
+const ignored = (domain: string, c: Config): boolean =>
+  c.ignoreSuffixes.some((s) => domain === s || domain.endsWith(`.${s}`));
+
+const record = (item: Stats, event: DnsMessageEvent, sub: string, c: Config): void => {
+  if (event.isResponse) {
+    item.responses++;
+    item.responseBytes += event.size;
+    return;
+  }
+  item.queries++;
+  if (c.tunnelTypes.includes(event.questions[0]?.type.toUpperCase() ?? '')) item.typed++;
+  if (sub === '' || item.unique.has(sub) || item.unique.size >= 1024) return;
+  item.unique.add(sub);
+  const bare = sub.replaceAll('.', '');
+  item.length += bare.length;
+  item.entropy += shannonEntropy(bare);
+};
+
+/** Why the window looks like a tunnel, or undefined. */
+const judge = (item: Stats, c: Config): string | undefined => {
+  const unique = item.unique.size;
+  if (unique < c.minUnique) return undefined;
+  const length = item.length / unique;
+  const entropy = item.entropy / unique;
+  const typed = item.queries === 0 ? 0 : item.typed / item.queries;
+  const response = item.responses === 0 ? 0 : item.responseBytes / item.responses;
+  if (length < c.minAverageLength) return undefined;
+  const signs = [
+    entropy >= c.minEntropy ? `entropy ${entropy.toFixed(2)} bits/char` : '',
+    typed >= 0.5 ? `${Math.round(typed * 100)}% tunnel-friendly types` : '',
+    response >= c.minAverageResponse ? `answers ${Math.round(response)} B on average` : '',
+  ].filter((s) => s !== '');
+  return signs.length === 0
+    ? undefined
+    : `${unique} unique subdomains averaging ${length.toFixed(0)} chars, ${signs.join(', ')}`;
+};
+
+const keyOf = (
+  event: DnsMessageEvent,
+  flow: FlowContext,
+): [key: string, domain: string, sub: string] | undefined => {
+  const name = event.questions[0]?.name.toLowerCase().replace(/\.$/, '');
+  if (name === undefined || name === '') return undefined;
+  const domain = registeredDomain(name);
+  const sub = name.length > domain.length ? name.slice(0, name.length - domain.length - 1) : '';
+  return [`${flow.client.ip}|${domain}`, domain, sub];
+};
+
+export const dnsTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Stats>>> = {
+  id: 'dns-tunnel',
+  on: ['dns-message'],
+  config,
+  scope: 'global',
+  initialState: () => boundedMap(8192),
+  inspect(event, state, { flow, config: c }): ThreatHit[] {
+    if (event.kind !== 'dns-message' || flow === undefined) return [];
+    const keyed = keyOf(event, flow);
+    if (keyed === undefined || ignored(keyed[1], c)) return [];
+    const item = state.upsert(keyed[0], stats);
+    if (event.ts - item.start > c.windowMs)
+      Object.assign(item, { ...stats(), start: event.ts, episode: item.episode });
+    record(item, event, keyed[2], c);
+    const reason = judge(item, c);
+    const count = advanceEpisode(
+      item.episode,
+      event.ts,
+      reason === undefined ? 0 : item.unique.size,
+      c.minUnique,
+    );
+    if (count === 0 || reason === undefined) return [];
+    return [
+      {
+        threat: 'dns-tunnel',
+        severity: c.severity,
+        confidence: 0.85,
+        evidence: `${reason} under ${keyed[1]}`,
+        ts: event.ts,
+        count,
+        client: flow.client,
+        server: flow.server,
+      },
+    ];
+  },
+};

@@ -1,0 +1,60 @@
+/** Every threat detector; adding one is a new file here plus its `policies/threats/<id>.yaml`. */
+import { commandInjection } from './command-injection.ts';
+import { dbAuthBruteForce } from './db-auth-brute-force.ts';
+import { dnsTunnel } from './dns-tunnel.ts';
+import { dnsTypeNull } from './dns-type-null.ts';
+import { dnsZoneTransfer } from './dns-zone-transfer.ts';
+import { heartbleed } from './heartbleed.ts';
+import { hostSweep } from './host-sweep.ts';
+import { httpSmuggling } from './http-smuggling.ts';
+import { icmpFlood } from './icmp-flood.ts';
+import { icmpTunnel } from './icmp-tunnel.ts';
+import { ipFragmentAttack } from './ip-fragment-attack.ts';
+import { log4shell } from './log4shell.ts';
+import { pathTraversal } from './path-traversal.ts';
+import { pingOfDeath } from './ping-of-death.ts';
+import { portScan } from './port-scan.ts';
+import { protocolMismatch } from './protocol-mismatch.ts';
+import { shellshock } from './shellshock.ts';
+import { slowloris } from './slowloris.ts';
+import { sqlInjection } from './sql-injection.ts';
+import { sshV1 } from './ssh-v1.ts';
+import { ssrf } from './ssrf.ts';
+import { synFlood } from './syn-flood.ts';
+import { tcpSplitHandshake } from './tcp-split-handshake.ts';
+import { tcpSynWithData } from './tcp-syn-with-data.ts';
+import type { Threat } from './threat.ts';
+import { udpFlood } from './udp-flood.ts';
+import { weakTls } from './weak-tls.ts';
+import { xss } from './xss.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: detectors differ in config and state types; the runner treats them uniformly.
+export const threats: readonly Threat<any, any>[] = [
+  sqlInjection,
+  xss,
+  pathTraversal,
+  commandInjection,
+  log4shell,
+  shellshock,
+  ssrf,
+  protocolMismatch,
+  dnsTunnel,
+  synFlood,
+  udpFlood,
+  icmpFlood,
+  pingOfDeath,
+  portScan,
+  hostSweep,
+  httpSmuggling,
+  slowloris,
+  weakTls,
+  heartbleed,
+  sshV1,
+  dnsZoneTransfer,
+  dnsTypeNull,
+  icmpTunnel,
+  tcpSynWithData,
+  tcpSplitHandshake,
+  ipFragmentAttack,
+  dbAuthBruteForce,
+];

@@ -1,0 +1,32 @@
+/** Ping of death and oversized ICMP: fragments that reassemble past 65,535 bytes, and echo payloads larger than any ping needs. */
+import { z } from 'zod';
+import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { isEcho, packetHit } from './window/packet-hit.ts';
+
+const maxDatagram = 65_535;
+const config = detectorConfig('high', {
+  /** Echo payload bytes above which an ICMP echo is "oversized" (a standard ping sends 56). */
+  maxEchoPayload: z.number().int().positive().default(1472),
+});
+
+export const pingOfDeath: Threat<typeof config, undefined> = {
+  id: 'ping-of-death',
+  on: ['packet'],
+  config,
+  scope: 'global',
+  initialState: () => undefined,
+  inspect(event, _state, { config: c }): ThreatHit[] {
+    if (event.kind !== 'packet') return [];
+    const fields = { ts: event.ts, count: 1, client: event.src, server: event.dst };
+    // Fragment offset is in bytes: a fragment ending past 65,535 overflows the reassembly buffer (CVE-1999-0128).
+    if (event.fragment !== undefined && event.fragment.offset + event.ipLength > maxDatagram) {
+      const evidence = `IP fragment at offset ${event.fragment.offset} with ${event.ipLength} bytes ends past 65535`;
+      return [packetHit('ping-of-death', c, { ...fields, evidence, confidence: 0.95 })];
+    }
+    if (isEcho(event) && event.payloadLength > c.maxEchoPayload) {
+      const evidence = `oversized ICMP echo: ${event.payloadLength} payload bytes (limit ${c.maxEchoPayload})`;
+      return [packetHit('ping-of-death', { severity: 'medium' }, { ...fields, evidence, confidence: 0.7 })];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,99 @@
+/** Slowloris: one client holding many connections to one server open for long while sending almost nothing on each. */
+import { z } from 'zod';
+import { detectorConfig, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
+import { boundedMap } from './window/bounded-map.ts';
+import { isSynOnly, packetHit, tcpFlag } from './window/packet-hit.ts';
+
+const config = detectorConfig('high', {
+  /** Slow connections from one client to one server that make an attack. */
+  minConnections: z.number().int().positive().default(50),
+  /** A connection is slow once it is this old ... */
+  minAgeMs: z.number().int().positive().default(10_000),
+  /** ... and has sent fewer bytes than this per second of its life. */
+  maxBytesPerSecond: z.number().positive().default(100),
+});
+
+type Connection = { group: string; start: number; bytes: number };
+type Group = {
+  connections: Set<string>;
+  checkedAt: number;
+  reported: boolean;
+  client: PacketEvent['src'];
+  server: PacketEvent['dst'];
+};
+type State = {
+  connections: ReturnType<typeof boundedMap<Connection>>;
+  groups: ReturnType<typeof boundedMap<Group>>;
+};
+
+const key = (p: PacketEvent): string => `${p.src.ip}:${p.src.port}>${p.dst.ip}:${p.dst.port}`;
+const reverseKey = (p: PacketEvent): string => `${p.dst.ip}:${p.dst.port}>${p.src.ip}:${p.src.port}`;
+
+const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof config>): number => {
+  let slow = 0;
+  for (const id of group.connections) {
+    const conn = state.connections.get(id);
+    if (conn === undefined) group.connections.delete(id);
+    else if (now - conn.start >= c.minAgeMs && conn.bytes / ((now - conn.start) / 1000) < c.maxBytesPerSecond)
+      slow++;
+  }
+  return slow;
+};
+
+const track = (state: State, packet: PacketEvent): Group | undefined => {
+  const flags = packet.tcpFlags ?? 0;
+  const id = key(packet);
+  if ((flags & (tcpFlag.fin | tcpFlag.rst)) !== 0) {
+    state.connections.delete(id);
+    state.connections.delete(reverseKey(packet));
+    return undefined;
+  }
+  if (isSynOnly(packet)) {
+    const groupId = `${packet.src.ip}>${packet.dst.ip}:${packet.dst.port}`;
+    state.connections.upsert(id, () => ({ group: groupId, start: packet.ts, bytes: 0 }));
+    const group = state.groups.upsert(groupId, () => ({
+      connections: new Set(),
+      checkedAt: 0,
+      reported: false,
+      client: packet.src,
+      server: packet.dst,
+    }));
+    if (group.connections.size < 10_000) group.connections.add(id);
+    return group;
+  }
+  const conn = state.connections.get(id);
+  if (conn === undefined) return undefined;
+  conn.bytes += packet.payloadLength;
+  return state.groups.get(conn.group);
+};
+
+export const slowloris: Threat<typeof config, State> = {
+  id: 'slowloris',
+  on: ['packet'],
+  config,
+  scope: 'global',
+  initialState: () => ({ connections: boundedMap(65_536), groups: boundedMap(4096) }),
+  inspect(event, state, { config: c }): ThreatHit[] {
+    if (event.kind !== 'packet' || event.transport !== 'tcp') return [];
+    const group = track(state, event);
+    if (group === undefined || event.ts - group.checkedAt < 1000) return [];
+    group.checkedAt = event.ts;
+    const slow = slowCount(state, group, event.ts, c);
+    if (slow < c.minConnections) {
+      group.reported = false;
+      return [];
+    }
+    if (group.reported) return [];
+    group.reported = true;
+    const evidence = `${slow} connections from ${group.client.ip} to ${group.server.ip}:${group.server.port} open ≥ ${c.minAgeMs} ms at < ${c.maxBytesPerSecond} B/s`;
+    return [
+      packetHit('slowloris', c, {
+        ts: event.ts,
+        count: slow,
+        evidence,
+        client: group.client,
+        server: group.server,
+      }),
+    ];
+  },
+};

@@ -1,0 +1,13 @@
+/** SYN flood: a burst of handshake openings (SYN without ACK) towards one host, however many sources, over a sliding window. */
+import { isSynOnly } from './window/packet-hit.ts';
+import { volumetricThreat } from './window/volumetric-threat.ts';
+
+export const synFlood = volumetricThreat({
+  id: 'syn-flood',
+  severity: 'high',
+  windowMs: 1000,
+  threshold: 300,
+  key: (packet) => (isSynOnly(packet) ? packet.dst.ip : undefined),
+  describe: (level, windowMs, packet, sources) =>
+    `${level} SYN without ACK to ${packet.dst.ip} within ${windowMs} ms from ${sources} source(s)`,
+});

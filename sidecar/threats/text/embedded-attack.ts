@@ -1,0 +1,67 @@
+/** Builds a detector for an attack carried inside allowed traffic: judge every attacker-controllable value with a verdict function. */
+import { z } from 'zod';
+import type { Severity } from '#core/finding.ts';
+import type { ProtocolEvent, ProtocolEventKind } from '../../events.ts';
+import { detectorConfig, type Threat, type ThreatHit } from '../threat.ts';
+import { eventInputs } from './event-inputs.ts';
+import type { PayloadInput } from './payload-input.ts';
+
+export type Verdict = (decoded: string, input: PayloadInput) => string | undefined;
+
+const snippetLength = 200;
+
+const embeddedConfig = (severity: Severity) =>
+  detectorConfig(severity, {
+    /** Input locations (`header user-agent`, `cookie`, `query`, `json`, ...) to leave alone, by prefix. */
+    ignore: z.array(z.string()).default([]),
+    confidence: z.number().min(0).max(1).default(0.9),
+  });
+type EmbeddedConfig = z.infer<ReturnType<typeof embeddedConfig>>;
+
+export type EmbeddedAttackOptions = {
+  id: string;
+  severity: Severity;
+  verdict: Verdict;
+  /** Event kinds whose inputs are judged (http-request, redis-command, operation). */
+  on: readonly ProtocolEventKind[];
+  /** Extra judgement for events that are not split into inputs (e.g. whole SQL statements). */
+  inspectEvent?: (event: ProtocolEvent) => { reason: string; evidence: string } | undefined;
+};
+
+const judgeInputs = (
+  event: ProtocolEvent,
+  verdict: Verdict,
+  config: EmbeddedConfig,
+): { reason: string; evidence: string } | undefined => {
+  for (const input of eventInputs(event)) {
+    if (config.ignore.some((prefix) => input.where.startsWith(prefix))) continue;
+    const reason = verdict(input.decoded, input);
+    if (reason !== undefined)
+      return { reason, evidence: `${input.where}: ${input.raw.slice(0, snippetLength)}` };
+  }
+  return undefined;
+};
+
+export const embeddedAttack = (
+  options: EmbeddedAttackOptions,
+): Threat<ReturnType<typeof embeddedConfig>, undefined> => ({
+  id: options.id,
+  on: options.on,
+  config: embeddedConfig(options.severity),
+  scope: 'flow',
+  initialState: () => undefined,
+  inspect(event, _state, { config }): ThreatHit[] {
+    if (event.kind === 'packet' || event.kind === 'flow-end' || event.direction !== 'to-server') return [];
+    const found = options.inspectEvent?.(event) ?? judgeInputs(event, options.verdict, config);
+    if (found === undefined) return [];
+    return [
+      {
+        threat: options.id,
+        severity: config.severity,
+        confidence: config.confidence,
+        evidence: `${found.reason} — ${found.evidence}`,
+        ts: event.ts,
+      },
+    ];
+  },
+});

@@ -1,0 +1,81 @@
+/** Splits an HTTP request into the values an attacker controls: path, query and form parameters, headers, cookies, JSON strings. */
+import type { HttpRequestEvent } from '../../events.ts';
+import { jsonStrings } from './json-strings.ts';
+import { lenientUrlDecode } from './lenient-url-decode.ts';
+import { type PayloadInput, payloadInput } from './payload-input.ts';
+
+/** Bytes of body inspected; the parser already bounds what it hands us. */
+const maxBodyBytes = 64 * 1024;
+const maxInputs = 256;
+/** Headers whose values are framing or fixed vocabularies, not free text; smuggling checks read them separately. */
+const skippedHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'accept-encoding']);
+const cache = new WeakMap<HttpRequestEvent, readonly PayloadInput[]>();
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+const formPairs = (text: string, where: string, into: PayloadInput[]): void => {
+  for (const pair of text.split('&')) {
+    if (pair === '' || into.length >= maxInputs) continue;
+    const eq = pair.indexOf('=');
+    const name = lenientUrlDecode(eq < 0 ? pair : pair.slice(0, eq), true);
+    const value = eq < 0 ? name : lenientUrlDecode(pair.slice(eq + 1), true);
+    into.push(payloadInput(`${where} ${name.slice(0, 64)}`, value));
+  }
+};
+
+const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
+  for (const [rawName, value] of event.headers) {
+    const name = rawName.toLowerCase();
+    if (skippedHeaders.has(name) || into.length >= maxInputs) continue;
+    if (name !== 'cookie') {
+      into.push(payloadInput(`header ${name}`, value));
+      continue;
+    }
+    for (const crumb of value.split(';')) {
+      const eq = crumb.indexOf('=');
+      into.push(payloadInput(`cookie ${crumb.slice(0, Math.max(eq, 0)).trim()}`, crumb.slice(eq + 1).trim()));
+    }
+  }
+};
+
+const contentType = (event: HttpRequestEvent): string =>
+  (event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '').toLowerCase();
+
+const bodyText = (body: Uint8Array): string => {
+  const slice = body.subarray(0, maxBodyBytes);
+  const text = utf8.decode(slice);
+  return text.includes('\ufffd') ? latin1.decode(slice) : text;
+};
+
+const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
+  if (event.body.length === 0) return;
+  const text = bodyText(event.body);
+  const type = contentType(event);
+  const trimmed = text.trimStart();
+  if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const strings = jsonStrings(text, maxInputs - into.length);
+    if (strings !== undefined) {
+      for (const [path, value] of strings) into.push(payloadInput(`json ${path}`, value));
+      return;
+    }
+  }
+  if (type.includes('x-www-form-urlencoded')) formPairs(text, 'form', into);
+  else into.push(payloadInput('body', text));
+};
+
+const extract = (event: HttpRequestEvent): PayloadInput[] => {
+  const inputs: PayloadInput[] = [payloadInput('path', event.path)];
+  if (event.query !== '') formPairs(event.query.replace(/^\?/, ''), 'query', inputs);
+  headerInputs(event, inputs);
+  bodyInputs(event, inputs);
+  return inputs;
+};
+
+/** The request's inputs, computed once per event however many detectors ask. */
+export const httpInputs = (event: HttpRequestEvent): readonly PayloadInput[] => {
+  const cached = cache.get(event);
+  if (cached !== undefined) return cached;
+  const inputs = extract(event);
+  cache.set(event, inputs);
+  return inputs;
+};

@@ -1,0 +1,79 @@
+/** Builds a rate detector: packets selected by a key (target, source→target) over a sliding window, reported per episode. */
+import { z } from 'zod';
+import type { Endpoint, Severity } from '#core/finding.ts';
+import { detectorConfig, type PacketEvent, type Threat } from '../threat.ts';
+import { boundedMap } from './bounded-map.ts';
+import { addDistinct, distinctWindow } from './distinct-window.ts';
+import { advanceEpisode, episode } from './episode.ts';
+import { packetHit } from './packet-hit.ts';
+import { addToRate, rateWindow } from './rate-window.ts';
+
+const maxKeys = 8192;
+
+const volumetricConfig = (severity: Severity, windowMs: number, threshold: number) =>
+  detectorConfig(severity, {
+    windowMs: z.number().int().positive().default(windowMs),
+    /** Events per key within the window that start an episode. */
+    threshold: z.number().int().positive().default(threshold),
+  });
+
+export type VolumetricOptions = {
+  id: string;
+  severity: Severity;
+  windowMs: number;
+  threshold: number;
+  /** The key a packet counts towards, or undefined when it does not count. */
+  key(packet: PacketEvent): string | undefined;
+  /** What is counted: a distinct value per key (ports, hosts) instead of packets. */
+  distinct?(packet: PacketEvent): string;
+  describe(level: number, windowMs: number, packet: PacketEvent, sources: number): string;
+};
+
+const entry = () => ({
+  rate: rateWindow(),
+  values: distinctWindow(),
+  sources: distinctWindow(),
+  episode: episode(),
+  client: undefined as Endpoint | undefined,
+  server: undefined as Endpoint | undefined,
+});
+type Entry = ReturnType<typeof entry>;
+
+const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, windowMs: number): number =>
+  options.distinct === undefined
+    ? addToRate(item.rate, packet.ts, windowMs)
+    : addDistinct(item.values, options.distinct(packet), packet.ts, windowMs);
+
+export const volumetricThreat = (
+  options: VolumetricOptions,
+): Threat<ReturnType<typeof volumetricConfig>, ReturnType<typeof boundedMap<Entry>>> => ({
+  id: options.id,
+  on: ['packet'],
+  config: volumetricConfig(options.severity, options.windowMs, options.threshold),
+  scope: 'global',
+  initialState: () => boundedMap<Entry>(maxKeys),
+  inspect(event, state, { config }) {
+    if (event.kind !== 'packet') return [];
+    const key = options.key(event);
+    if (key === undefined) return [];
+    const item = state.upsert(key, entry);
+    const level = levelOf(options, item, event, config.windowMs);
+    const sources = addDistinct(item.sources, event.src.ip, event.ts, config.windowMs);
+    const wasActive = item.episode.active;
+    const count = advanceEpisode(item.episode, event.ts, level, config.threshold);
+    if (!wasActive && item.episode.active) {
+      item.client = event.src;
+      item.server = event.dst;
+    }
+    if (count === 0) return [];
+    return [
+      packetHit(options.id, config, {
+        ts: event.ts,
+        count,
+        evidence: options.describe(level, config.windowMs, event, sources),
+        client: item.client ?? event.src,
+        server: item.server ?? event.dst,
+      }),
+    ];
+  },
+});
