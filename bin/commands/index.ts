@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `meshward --help` lists them. */
 import type { CliCommand } from '../command.ts';
+import { policyCommand } from './policy.ts';
 import { serveCommand } from './serve.ts';
 
-export const commands: CliCommand[] = [serveCommand];
+export const commands: CliCommand[] = [serveCommand, policyCommand];
