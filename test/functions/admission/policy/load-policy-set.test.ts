@@ -38,7 +38,7 @@ describe('parsePolicyDocuments problems', () => {
   });
 
   it('points a missing field at its parent', () => {
-    const text = head('a').replace('  title: t\n', '') + '  action: warn\n  check: {id: privileged}\n';
+    const text = `${head('a').replace('  title: t\n', '')}  action: warn\n  check: {id: privileged}\n`;
     expect(problemsOf(text)).toEqual([
       { file: 'p.yaml', line: 6, message: expect.stringMatching(/^spec\.title: /) },
     ]);
