@@ -1,0 +1,94 @@
+/** `meshward inspect FILE... [--json]`: every flow in packet captures, its protocol identified from the bytes. */
+import { parseArgs } from 'node:util';
+import { AppError, isAppError } from '#core/errors.ts';
+import type { Finding } from '#core/finding.ts';
+import { describeProblem } from '#sidecar/capture/capture-problem.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { formatFindings } from '#sidecar/engine/format-findings.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import type { CliCommand, CommandIo } from '../command.ts';
+
+const usage = `Usage: meshward inspect FILE... [--json] [--flows-only]
+
+Reads pcap or pcapng captures (tcpdump, Wireshark, tcpdump -i any) and prints, for every flow, the
+client and server, the transport, the application protocol identified from the bytes (never from the
+port), how sure that is, whether it is encrypted (TLS, SSH, Istio or Linkerd mTLS), the bytes each way
+and a short layer-7 summary. Exit 1 when a file is missing or corrupt (the message names the byte
+offset); the flows read before the problem are still printed.
+
+Options:
+  --json        one JSON finding per line (core/finding.ts), flows and threats
+  --flows-only  flow findings only: do not run the default observers (threat detection)`;
+
+/** Files larger than this get a progress line on stderr. */
+const progressThreshold = 20 * 1024 * 1024;
+
+const progress = (file: string, io: CommandIo) => {
+  let shown = 0;
+  return (bytes: number, size: number): void => {
+    if (size < progressThreshold) return;
+    const tenth = Math.floor((bytes / size) * 10);
+    if (tenth <= shown || tenth >= 10) return;
+    shown = tenth;
+    io.stderr(
+      `inspect: ${file}: ${tenth * 10}% (${(bytes / 1e6).toFixed(1)} of ${(size / 1e6).toFixed(1)} MB)`,
+    );
+  };
+};
+
+const startOf = (finding: Finding): string => ('firstSeen' in finding ? finding.firstSeen : '');
+
+const print = (unsorted: Finding[], json: boolean, io: CommandIo): void => {
+  // Flows end in any order; the reader wants them in the order they started.
+  const findings = [...unsorted].sort((a, b) => startOf(a).localeCompare(startOf(b)));
+  if (json) {
+    for (const finding of findings) io.stdout(JSON.stringify(finding));
+  } else {
+    for (const line of formatFindings(findings)) io.stdout(line);
+  }
+};
+
+/** Inspects one file; returns false when it was missing or had problems (already reported on stderr). */
+const inspectOne = async (
+  file: string,
+  options: { json: boolean; flowsOnly: boolean; heading: boolean },
+  io: CommandIo,
+) => {
+  try {
+    const result = await inspectFile(file, {
+      observers: options.flowsOnly ? [] : defaultObservers(),
+      onProgress: progress(file, io),
+    });
+    if (options.heading && !options.json) io.stdout(`==> ${file} <==`);
+    print(result.findings, options.json, io);
+    for (const problem of result.problems) io.stderr(`meshward inspect: ${describeProblem(file, problem)}`);
+    return result.problems.length === 0;
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'not-found') throw error;
+    io.stderr(`meshward inspect: ${error.message}`);
+    return false;
+  }
+};
+
+export const inspectCommand: CliCommand = {
+  name: 'inspect',
+  summary: 'Identify every flow in pcap/pcapng captures from its bytes, with a layer-7 summary',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'flows-only': { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length === 0) throw new AppError('bad-request', `no capture file given\n\n${usage}`);
+    let ok = true;
+    for (const file of positionals) {
+      const options = { json: values.json, flowsOnly: values['flows-only'], heading: positionals.length > 1 };
+      ok = (await inspectOne(file, options, io)) && ok;
+    }
+    return ok ? 0 : 1;
+  },
+};
