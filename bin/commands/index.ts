@@ -1,6 +1,7 @@
 /** Every CLI command, in the order `meshward --help` lists them. */
 import type { CliCommand } from '../command.ts';
+import { inspectCommand } from './inspect.ts';
 import { policyCommand } from './policy.ts';
 import { serveCommand } from './serve.ts';
 
-export const commands: CliCommand[] = [serveCommand, policyCommand];
+export const commands: CliCommand[] = [serveCommand, policyCommand, inspectCommand];
