@@ -1,6 +1,7 @@
 /** Every cloud function the control plane serves; the local host and the AWS stack both read this list. */
 import { admissionFunction } from './admission/function.ts';
+import { apiFunction } from './api/function.ts';
 import type { CloudFunction } from './cloud-function.ts';
 import { ingestFunction } from './ingest/function.ts';
 
-export const cloudFunctions: CloudFunction[] = [admissionFunction, ingestFunction];
+export const cloudFunctions: CloudFunction[] = [admissionFunction, ingestFunction, apiFunction];
