@@ -7,6 +7,7 @@ import { http2 } from './http2.ts';
 import { kafka } from './kafka.ts';
 import { memcached } from './memcached.ts';
 import { mongodb } from './mongodb.ts';
+import { mqtt } from './mqtt.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
 import { postgresql } from './postgresql.ts';
@@ -29,6 +30,7 @@ export const protocols: Protocol[] = [
   mongodb,
   kafka,
   amqp,
+  mqtt,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
