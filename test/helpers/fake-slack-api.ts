@@ -120,7 +120,7 @@ const checkBlock = (problems: string[], where: string, block: unknown, ids: Set<
 };
 
 export const blockKitProblems = (blocks: unknown): string[] => {
-  if (!Array.isArray(blocks)) return ['blocks: must be an array'];
+  if (!Array.isArray(blocks) || blocks.length === 0) return ['blocks: must be a non-empty array'];
   const problems: string[] = [];
   if (blocks.length > 50) problems.push('blocks: must be less than 51 items');
   const ids = new Set<string>();

@@ -45,6 +45,7 @@ export type Block =
   | { type: 'actions'; elements: Button[]; block_id?: string }
   | { type: 'divider' };
 
+/** `text` is the notification fallback; with no blocks, the text is the message. */
 export type SlackMessage = { text: string; blocks: Block[] };
 
 /** Cuts text to `max` characters, marking the cut with an ellipsis. */

@@ -42,7 +42,7 @@ export const createWebClientSlackApi = (options: WebClientOptions): SlackApi => 
         client.chat.postMessage({
           channel,
           text: message.text,
-          blocks: message.blocks,
+          ...(message.blocks.length === 0 ? {} : { blocks: message.blocks }),
           unfurl_links: false,
           ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
         }),

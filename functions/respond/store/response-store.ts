@@ -1,4 +1,5 @@
 /** What the response path persists: audit records, mutes, alert groups, button tokens, quarantines, rate windows. */
+import type { AlertRequest } from '../alerts/alert-request.ts';
 import type { Matcher } from '../mutes/matcher.ts';
 
 export type AuditRecord = {
@@ -45,6 +46,18 @@ export type AlertGroup = {
   lastUpdateAt: string;
   /** The first finding's id: the message's buttons act on it. */
   findingId: string;
+  /** Everything needed to render the message again (chat.update replaces it whole). */
+  view: AlertView;
+};
+
+export type AlertView = {
+  request: AlertRequest;
+  /** Button action → the opaque interaction id it carries. */
+  buttons: Record<string, string>;
+  /** What people did from the message ("Quarantined by <@U1> at …"), oldest first. */
+  status: string[];
+  /** One line about the newest repeat. */
+  latest?: string;
 };
 
 /** What a button stands for: its value is only this record's opaque id, looked up server-side. */
@@ -56,6 +69,8 @@ export type Interaction = {
   group?: string;
   matchers?: Matcher[];
   message?: { channel: string; ts: string };
+  /** The alert group the message belongs to, so a result can re-render it. */
+  groupKey?: string;
   expiresAt: string;
 };
 
@@ -81,6 +96,7 @@ export type ResponseStore = {
   countSuppressed(id: string): Promise<void>;
   getAlertGroup(key: string): Promise<AlertGroup | undefined>;
   putAlertGroup(group: AlertGroup): Promise<void>;
+  listAlertGroups(): Promise<AlertGroup[]>;
   putInteraction(interaction: Interaction): Promise<void>;
   getInteraction(id: string): Promise<Interaction | undefined>;
   putQuarantine(record: QuarantineRecord): Promise<void>;

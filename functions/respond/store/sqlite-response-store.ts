@@ -61,11 +61,13 @@ export const openSqliteResponseStore = (path: string): ResponseStore => {
       statements.audit.run(record.id, record.at, record.actor, record.target, JSON.stringify(record));
     },
     async listAudit(filter = {}) {
-      const clauses = ['1 = 1'];
-      const params: unknown[] = [];
-      if (filter.since !== undefined) clauses.push('at >= ?') && params.push(filter.since);
-      if (filter.target !== undefined) clauses.push('target = ?') && params.push(filter.target);
-      if (filter.actor !== undefined) clauses.push('actor = ?') && params.push(filter.actor);
+      const columns = [
+        ['at >= ?', filter.since],
+        ['target = ?', filter.target],
+        ['actor = ?', filter.actor],
+      ].filter(([, value]) => value !== undefined);
+      const clauses = ['1 = 1', ...columns.map(([clause]) => clause)];
+      const params = columns.map(([, value]) => value);
       const sql = `SELECT body FROM respond_audit WHERE ${clauses.join(' AND ')} ORDER BY at DESC, rowid DESC LIMIT ?`;
       return parseAll<AuditRecord>(db.prepare(sql).all(...params, filter.limit ?? 100));
     },
@@ -88,6 +90,8 @@ export const openSqliteResponseStore = (path: string): ResponseStore => {
     async putAlertGroup(group) {
       statements.group.run(group.key, JSON.stringify(group));
     },
+    listAlertGroups: async () =>
+      parseAll<AlertGroup>(db.prepare('SELECT body FROM respond_alert_groups ORDER BY key').all()),
     async putInteraction(interaction) {
       statements.interaction.run(interaction.id, interaction.expiresAt, JSON.stringify(interaction));
     },

@@ -1,0 +1,53 @@
+/** The one-line title and the facts of an alert, from its finding. */
+import type { Finding } from '#core/finding.ts';
+import type { ResponseFinding } from '../response-finding.ts';
+
+const where = (record: ResponseFinding): string => record.group ?? record.pod?.name ?? record.namespace;
+
+const titles: { [K in Finding['type']]: (finding: Extract<Finding, { type: K }>, at: string) => string } = {
+  threat: (f, at) => `Threat: ${f.threat} (${f.severity}) in ${at}`,
+  violation: (f, at) => `Violation: ${at} → ${f.peer} (${f.mode})`,
+  admission: (f) => `Policy ${f.action}: ${f.policy}/${f.check} on ${f.resource.kind} ${f.resource.name}`,
+  flow: (f, at) => `Flow: ${at} → ${f.server.ip}:${f.server.port} ${f.protocol}`,
+  heartbeat: (_f, at) => `Heartbeat from ${at}`,
+  capture: (f, at) => `Capture ${f.commandId} from ${at}`,
+};
+
+export const alertTitle = (record: ResponseFinding): string =>
+  (titles[record.finding.type] as (finding: Finding, at: string) => string)(record.finding, where(record));
+
+const flowFacts = (finding: Finding): [string, string][] => {
+  if (finding.type === 'threat') {
+    return [
+      ['Peer', `${finding.client.ip} → ${finding.server.ip}:${finding.server.port}`],
+      ['Protocol', finding.protocol],
+      ['Threat', finding.threat],
+      ['Severity', finding.severity],
+    ];
+  }
+  if (finding.type === 'violation') {
+    return [
+      ['Peer', finding.peer],
+      ['Protocol', `${finding.protocol} ${finding.server.port}/${finding.transport}`],
+      ['Rule', finding.nearestRule ?? 'none near'],
+      ['Mode', finding.mode],
+    ];
+  }
+  return [];
+};
+
+/** Namespace, workload, pod, peer, protocol, threat or rule, severity, mode: those that apply. */
+export const alertFacts = (record: ResponseFinding): [string, string][] => [
+  ['Namespace', record.namespace],
+  ['Workload', record.group ?? 'unknown'],
+  ['Pod', record.pod?.name ?? 'unknown'],
+  ...flowFacts(record.finding),
+];
+
+/** The evidence or the reason, as a person should read it. */
+export const alertDetail = (finding: Finding): string | undefined => {
+  if (finding.type === 'threat') return finding.evidence;
+  if (finding.type === 'violation') return finding.reason;
+  if (finding.type === 'admission') return finding.message;
+  return undefined;
+};
