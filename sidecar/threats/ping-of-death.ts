@@ -1,13 +1,24 @@
 /** Ping of death and oversized ICMP: fragments that reassemble past 65,535 bytes, and echo payloads larger than any ping needs. */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
 import { isEcho, packetHit } from './window/packet-hit.ts';
 
 const maxDatagram = 65_535;
+const ipHeader = 20;
 const config = detectorConfig('high', {
   /** Echo payload bytes above which an ICMP echo is "oversized" (a standard ping sends 56). */
   maxEchoPayload: z.number().int().positive().default(1472),
 });
+
+/**
+ * Fragment offset is in bytes: a fragment ending past 65,535 overflows the reassembly buffer (CVE-1999-0128).
+ * A packet that completed reassembly carries the whole datagram's length (at least its offset), so it is not judged.
+ */
+const overflows = (event: PacketEvent): boolean =>
+  event.ipLength > maxDatagram ||
+  (event.fragment !== undefined &&
+    event.ipLength < event.fragment.offset &&
+    event.fragment.offset + event.ipLength - ipHeader > maxDatagram);
 
 export const pingOfDeath: Threat<typeof config, undefined> = {
   id: 'ping-of-death',
@@ -18,9 +29,8 @@ export const pingOfDeath: Threat<typeof config, undefined> = {
   inspect(event, _state, { config: c }): ThreatHit[] {
     if (event.kind !== 'packet') return [];
     const fields = { ts: event.ts, count: 1, client: event.src, server: event.dst };
-    // Fragment offset is in bytes: a fragment ending past 65,535 overflows the reassembly buffer (CVE-1999-0128).
-    if (event.fragment !== undefined && event.fragment.offset + event.ipLength > maxDatagram) {
-      const evidence = `IP fragment at offset ${event.fragment.offset} with ${event.ipLength} bytes ends past 65535`;
+    if (overflows(event)) {
+      const evidence = `IP datagram or fragment at offset ${event.fragment?.offset ?? 0} with ${event.ipLength} bytes ends past 65535`;
       return [packetHit('ping-of-death', c, { ...fields, evidence, confidence: 0.95 })];
     }
     if (isEcho(event) && event.payloadLength > c.maxEchoPayload) {
