@@ -3,5 +3,6 @@ import type { CliCommand } from '../command.ts';
 import { inspectCommand } from './inspect.ts';
 import { policyCommand } from './policy.ts';
 import { serveCommand } from './serve.ts';
+import { tapCommand } from './tap.ts';
 
-export const commands: CliCommand[] = [serveCommand, policyCommand, inspectCommand];
+export const commands: CliCommand[] = [serveCommand, policyCommand, inspectCommand, tapCommand];

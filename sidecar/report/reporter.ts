@@ -27,13 +27,13 @@ export type ReporterOptions = {
 export type ReporterStats = { batchesSent: number; findingsSent: number; failures: number; refused: number };
 
 export type Reporter = {
-  /** Queues findings (drops beyond the bound are counted) and wakes the loop when a batch is full. */
-  add(findings: readonly Finding[]): void;
+  /** Queues findings and wakes the loop when a batch is full; returns how many were dropped (and counted). */
+  add(findings: readonly Finding[]): number;
   /** Sends the pending batch, or a new one from the queue; 'empty' when there was nothing to send. */
   sendOnce(): Promise<'sent' | 'empty' | 'failed'>;
   /** Wakes the loop early (the queue reached the batch size). */
   wake(): void;
-  /** Runs until the signal aborts, then tries one last send. */
+  /** Runs until the signal aborts, then sends what it can without waiting. */
   run(signal: AbortSignal): Promise<void>;
   stats(): ReporterStats;
 };
@@ -113,21 +113,30 @@ export const createReporter = (options: ReporterOptions): Reporter => {
     return oldest === undefined ? maxDelayMs : Math.max(0, oldest + maxDelayMs - now());
   };
 
+  /** One turn of the loop: wait (backoff, or until the oldest finding is due, or woken), then send if there is work. */
+  const turn = async (signal: AbortSignal) => {
+    const wait = delay();
+    if (wait > 0) await sleep(wait, AbortSignal.any([signal, waker.signal]));
+    if (waker.signal.aborted) waker = new AbortController();
+    if (signal.aborted) return;
+    if (pending !== undefined || options.queue.size() > 0) await sendOnce();
+  };
+
+  /** Last chance on shutdown: a few batches, no backoff (the container is about to be stopped). */
+  const finalSends = async () => {
+    for (let round = 0; round < 8; round++) if ((await sendOnce()) !== 'sent') return;
+  };
+
   const run = async (signal: AbortSignal) => {
-    while (!signal.aborted) {
-      const wait = delay();
-      if (wait > 0) await sleep(wait, AbortSignal.any([signal, waker.signal]));
-      if (waker.signal.aborted) waker = new AbortController();
-      if (signal.aborted) break;
-      if (pending !== undefined || options.queue.size() > 0) await sendOnce();
-    }
-    await sendOnce();
+    while (!signal.aborted) await turn(signal);
+    await finalSends();
   };
 
   return {
     add(findings) {
-      options.queue.push(findings);
+      const dropped = options.queue.push(findings);
       if (options.queue.size() >= maxBatch) waker.abort();
+      return dropped;
     },
     sendOnce,
     wake: () => waker.abort(),
