@@ -82,6 +82,8 @@ export type DnsMessageEvent = Base & {
   /** Size of the DNS message in bytes. */
   size: number;
   transport: 'udp' | 'tcp';
+  /** Set when the message did not parse completely (bad header counts, names or records); the lists hold what did. */
+  malformed?: boolean;
 };
 
 export type SqlQueryEvent = Base & {

@@ -73,24 +73,33 @@ const readRecord = (msg: Uint8Array, cursor: Cursor): DnsAnswer | undefined => {
   return { name: name.name, type: dnsTypeName(type), ttl, data: formatRdata(msg, type, rdata, length) };
 };
 
-/** Parses a whole message; undefined when the header or a question is invalid. `end` is -1 when a record is not. */
-export const parseDnsMessage = (msg: Uint8Array): DnsMessage | undefined => {
+/** Reads every resource record, keeping answers (§4.1: answer, authority, additional); false on a bad one. */
+const readRecords = (msg: Uint8Array, cursor: Cursor, message: DnsMessage): boolean => {
+  const { an, ns, ar } = message.header;
+  for (let i = 0; i < an + ns + ar; i += 1) {
+    const record = readRecord(msg, cursor);
+    if (record === undefined) return false;
+    if (i < an && message.answers.length < maxRecords) message.answers.push(record);
+  }
+  return true;
+};
+
+/**
+ * Parses a message. Strict (detection): undefined when the header or a question is implausible.
+ * Lenient (parsing a flow already known to be DNS): any 12-octet header; `end` is -1 when something failed.
+ */
+export const parseDnsMessage = (msg: Uint8Array, strict = true): DnsMessage | undefined => {
   if (msg.length < 12) return undefined;
   const header = readDnsHeader(msg);
-  if (!plausibleDnsHeader(header)) return undefined;
+  const plausible = plausibleDnsHeader(header);
+  if (strict && !plausible) return undefined;
+  const message: DnsMessage = { header, questions: [], answers: [], end: -1 };
   const cursor: Cursor = { at: 12 };
-  const questions: DnsQuestion[] = [];
   for (let i = 0; i < header.qd; i += 1) {
     const question = readQuestion(msg, cursor);
-    if (question === undefined) return undefined;
-    questions.push(question);
+    if (question === undefined) return strict ? undefined : message;
+    if (message.questions.length < maxRecords) message.questions.push(question);
   }
-  const answers: DnsAnswer[] = [];
-  const records = header.an + header.ns + header.ar;
-  for (let i = 0; i < records; i += 1) {
-    const record = readRecord(msg, cursor);
-    if (record === undefined) return { header, questions, answers, end: -1 };
-    if (i < header.an && answers.length < maxRecords) answers.push(record);
-  }
-  return { header, questions, answers, end: cursor.at };
+  if (readRecords(msg, cursor, message) && plausible) message.end = cursor.at;
+  return message;
 };

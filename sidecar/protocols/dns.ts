@@ -34,19 +34,23 @@ const toEvent = (
   direction: Direction,
   ts: number,
   tcp: boolean,
-): DnsMessageEvent => ({
-  kind: 'dns-message',
-  ts,
-  direction,
-  id: parsed.header.id,
-  isResponse: (parsed.header.flags & 0x8000) !== 0,
-  opcode: (parsed.header.flags >> 11) & 0xf,
-  rcode: dnsRcodeName(parsed.header.flags & 0xf),
-  questions: parsed.questions,
-  answers: parsed.answers,
-  size,
-  transport: tcp ? 'tcp' : 'udp',
-});
+): DnsMessageEvent => {
+  const event: DnsMessageEvent = {
+    kind: 'dns-message',
+    ts,
+    direction,
+    id: parsed.header.id,
+    isResponse: (parsed.header.flags & 0x8000) !== 0,
+    opcode: (parsed.header.flags >> 11) & 0xf,
+    rcode: dnsRcodeName(parsed.header.flags & 0xf),
+    questions: parsed.questions,
+    answers: parsed.answers,
+    size,
+    transport: tcp ? 'tcp' : 'udp',
+  };
+  if (parsed.end !== size) event.malformed = true;
+  return event;
+};
 
 type Framing = 'unknown' | 'udp' | 'tcp';
 
@@ -62,7 +66,7 @@ const createDnsParser = () => {
   const stopped = { 'to-server': false, 'to-client': false };
 
   const udp = (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
-    const parsed = parseDnsMessage(chunk);
+    const parsed = parseDnsMessage(chunk, false);
     return parsed ? [toEvent(parsed, chunk.length, direction, ts, false)] : [];
   };
 
@@ -75,7 +79,7 @@ const createDnsParser = () => {
     while (b.length >= 2 && out.length < maxEvents) {
       const length = ((b[0] ?? 0) << 8) | (b[1] ?? 0);
       if (b.length < 2 + length) break;
-      const parsed = parseDnsMessage(b.subarray(2, 2 + length));
+      const parsed = parseDnsMessage(b.subarray(2, 2 + length), false);
       if (parsed) out.push(toEvent(parsed, length, direction, ts, true));
       b = b.subarray(2 + length);
     }

@@ -32,18 +32,34 @@ const detectHandshake = (b: Uint8Array, helloType: number): Detection => {
   return recordLength > 4 && recordLength <= 16384 && helloLength >= minHelloBody ? 'match' : 'no-match';
 };
 
-/** §6: a server may answer with a plaintext alert record: level 1 or 2, a two-octet body. */
-const detectAlert = (b: Uint8Array): Detection => {
-  const expected = [21, 3, undefined, 0, 2];
-  for (let i = 0; i < 7; i += 1) {
-    const x = b[i];
-    if (x === undefined) return 'need-more';
-    const want = expected[i];
-    if (want !== undefined && x !== want) return 'no-match';
-    if (i === 2 && x > 4) return 'no-match';
-    if (i === 5 && x !== 1 && x !== 2) return 'no-match';
+/** §5.1: content type 20..24, legacy version 3.0..3.3 (3.4 never appears in records), length ≤ 2^14 + 2048. */
+const validRecordHeader = (b: Uint8Array, at: number): boolean => {
+  const type = b[at] ?? 0;
+  const minor = b[at + 2] ?? 0xff;
+  const length = ((b[at + 3] ?? 0) << 8) | (b[at + 4] ?? 0);
+  return type >= 20 && type <= 24 && b[at + 1] === 3 && minor <= 3 && length <= 16384 + 2048;
+};
+
+/** The first 1..4 octets of a record header. */
+const partialRecordHeader = (h: Uint8Array): boolean =>
+  (h[0] ?? 20) >= 20 && (h[0] ?? 20) <= 24 && (h[1] ?? 3) === 3 && (h[2] ?? 0) <= 3;
+
+/**
+ * A stream picked up mid-connection (or one that starts with an alert): whole records whose headers are
+ * valid and whose lengths tile the bytes exactly, or a valid header following at least one whole record.
+ */
+const detectRecords = (b: Uint8Array): Detection => {
+  let at = 0;
+  let whole = 0;
+  while (b.length - at >= 5) {
+    if (!validRecordHeader(b, at)) return 'no-match';
+    const next = at + 5 + (((b[at + 3] ?? 0) << 8) | (b[at + 4] ?? 0));
+    if (next > b.length) return whole > 0 ? 'match' : 'need-more';
+    whole += 1;
+    at = next;
   }
-  return 'match';
+  if (at < b.length && !partialRecordHeader(b.subarray(at))) return 'no-match';
+  return whole > 0 ? 'match' : 'need-more';
 };
 
 const combine = (a: Detection, b: Detection): Detection => {
@@ -57,8 +73,11 @@ export const tls: Protocol = {
   ports: [443, 8443, 993, 995, 465, 636],
   encrypted: true,
   detect: (bytes: Uint8Array, direction: Direction): Detection =>
-    direction === 'to-server'
-      ? combine(detectHandshake(bytes, 1), detectSslv2Hello(bytes))
-      : combine(detectHandshake(bytes, 2), detectAlert(bytes)),
+    combine(
+      detectHandshake(bytes, direction === 'to-server' ? 1 : 2),
+      direction === 'to-server'
+        ? combine(detectSslv2Hello(bytes), detectRecords(bytes))
+        : detectRecords(bytes),
+    ),
   createParser: createTlsStream,
 };
