@@ -1,8 +1,9 @@
 /** Every CLI command, in the order `meshward --help` lists them. */
 import type { CliCommand } from '../command.ts';
 import { inspectCommand } from './inspect.ts';
+import { installCommand } from './install.ts';
 import { policyCommand } from './policy.ts';
 import { serveCommand } from './serve.ts';
 import { tapCommand } from './tap.ts';
 
-export const commands: CliCommand[] = [serveCommand, policyCommand, inspectCommand, tapCommand];
+export const commands: CliCommand[] = [serveCommand, policyCommand, inspectCommand, tapCommand, installCommand];
