@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { policyCommand } from '#bin/commands/policy.ts';
 import { main } from '#bin/main.ts';
 
 const run = async (...argv: string[]) => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  // Only this command is registered, so the test does not depend on other commands' modules.
+  const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, [policyCommand]);
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 };
 

@@ -1,12 +1,23 @@
-/** Converts parsed JSON/YAML into CEL values: integers become int (BigInt), everything else stays as it is. */
+/** Presents parsed JSON/YAML to CEL: integers read as int (BigInt), converted lazily, only where an expression looks. */
 
-export const toCelValue = (value: unknown): unknown => {
+const views = new WeakMap<object, object>();
+
+const convert = (value: unknown): unknown => {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCelValue);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = toCelValue(item);
-    return out;
-  }
-  return value;
+  if (typeof value !== 'object' || value === null) return value;
+  const cached = views.get(value);
+  if (cached !== undefined) return cached;
+  // A read-only proxy: converting a whole Deployment up front costs more than the expression that reads two fields.
+  const view = new Proxy(value, {
+    get: (target, key, receiver) => {
+      const item: unknown = Reflect.get(target, key, receiver);
+      return typeof key === 'symbol' || key === 'length' ? item : convert(item);
+    },
+    set: () => false,
+    deleteProperty: () => false,
+  });
+  views.set(value, view);
+  return view;
 };
+
+export const toCelValue = (value: unknown): unknown => convert(value);
