@@ -1,0 +1,211 @@
+import { once } from 'node:events';
+import nodeHttp2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { HttpRequestEvent } from '#sidecar/events.ts';
+import { http2 } from '#sidecar/protocols/http2.ts';
+import {
+  ascii,
+  concat,
+  contractCheck,
+  detectFlow,
+  everySplitAgrees,
+  feed,
+  hex,
+  ndpiFlows,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
+import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { startRecorder } from './loopback-recorder.ts';
+
+/** RFC 9113 §3.4 client preface. */
+const preface = ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+/** §6.5 SETTINGS frame: length 6, type 4, flags 0, stream 0; SETTINGS_MAX_CONCURRENT_STREAMS (3) = 100. */
+const settings = hex('000006 04 00 00000000 0003 00000064');
+
+/** A frame (§4.1): 24-bit length, type, flags, stream id, payload. */
+const frame = (type: number, flags: number, stream: number, payload: Uint8Array): Uint8Array => {
+  const header = new Uint8Array(9);
+  header.set([
+    (payload.length >> 16) & 0xff,
+    (payload.length >> 8) & 0xff,
+    payload.length & 0xff,
+    type,
+    flags,
+  ]);
+  new DataView(header.buffer).setUint32(5, stream);
+  return concat(header, payload);
+};
+
+// HPACK blocks from RFC 7541 C.3.1 (GET / on www.example.com) and a literal content-type header.
+const getBlock = hex('8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d');
+/** :method POST (3), :scheme http (6), :path literal "/helloworld.Greeter/SayHello" (4), content-type literal. */
+const grpcBlock = concat(
+  hex('83 86 44 1c'),
+  ascii('/helloworld.Greeter/SayHello'),
+  hex('5f 10'),
+  ascii('application/grpc'),
+);
+/** :status 200 (index 8). */
+const okBlock = hex('88');
+
+describe('http2 detect', () => {
+  it('matches the client preface, minimal and with frames after it', () => {
+    expect(http2.detect(preface, 'to-server')).toBe('match');
+    expect(http2.detect(concat(preface, settings), 'to-server')).toBe('match');
+  });
+
+  it('matches the server SETTINGS frame and waits on short prefixes', () => {
+    expect(http2.detect(settings, 'to-client')).toBe('match');
+    expect(http2.detect(hex('000000 04 00 00000000'), 'to-client')).toBe('match');
+    expect(http2.detect(preface.subarray(0, 10), 'to-server')).toBe('need-more');
+    expect(http2.detect(settings.subarray(0, 5), 'to-client')).toBe('need-more');
+    expect(http2.detect(settings.subarray(0, 12), 'to-client')).toBe('need-more');
+  });
+
+  it('rejects SETTINGS with an ACK flag, a non-zero stream, a bad length or an invalid value', () => {
+    expect(http2.detect(hex('000000 04 01 00000000'), 'to-client')).toBe('no-match');
+    expect(http2.detect(hex('000006 04 00 00000001 0003 00000064'), 'to-client')).toBe('no-match');
+    expect(http2.detect(hex('000005 04 00 00000000 0003 000000'), 'to-client')).toBe('no-match');
+    // SETTINGS_ENABLE_PUSH (2) must be 0 or 1 (RFC 9113 §6.5.2).
+    expect(http2.detect(hex('000006 04 00 00000000 0002 00000002'), 'to-client')).toBe('no-match');
+  });
+
+  it("says no-match on other protocols' first bytes", () => {
+    for (const sample of samplesExcept('http2')) {
+      expect(http2.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
+      expect(http2.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
+    }
+  });
+});
+
+describe('http2 parser', () => {
+  const grpcExchange: Segment[] = [
+    [
+      'to-server',
+      concat(preface, settings, frame(1, 0x4, 1, grpcBlock), frame(0, 0x1, 1, hex('0000000002 0a00'))),
+    ],
+    ['to-client', concat(settings, frame(1, 0x4, 1, okBlock), frame(0, 0, 1, hex('0000000000')))],
+    // Trailers (§8.1): literal grpc-status: 0 with incremental indexing, new name (RFC 7541 §6.2.1).
+    ['to-client', frame(1, 0x5, 1, concat(hex('40 0b'), ascii('grpc-status'), hex('01 30')))],
+    // A second call on stream 3; its response reuses the trailer's dynamic table entry (index 62).
+    ['to-server', concat(frame(1, 0x4, 3, grpcBlock), frame(0, 0x1, 3, hex('0000000000')))],
+    ['to-client', concat(frame(1, 0x4, 3, okBlock), frame(1, 0x5, 3, hex('be')))],
+  ];
+
+  it('emits grpc-call, then the request and the response with stream ids', () => {
+    const events = feed(http2, grpcExchange);
+    expect(events.map((e) => (e as { kind: string }).kind)).toEqual([
+      'grpc-call',
+      'http-request',
+      'http-response',
+      'grpc-call',
+      'http-request',
+      'http-response',
+    ]);
+    expect(events[5]).toMatchObject({ streamId: 3, status: 200 });
+    expect(events[0]).toMatchObject({ service: 'helloworld.Greeter', method: 'SayHello', streamId: 1 });
+    expect(events[1]).toMatchObject({
+      method: 'POST',
+      path: '/helloworld.Greeter/SayHello',
+      version: '2',
+      streamId: 1,
+    });
+    expect((events[1] as HttpRequestEvent).body).toEqual(hex('0000000002 0a00'));
+    expect(events[2]).toMatchObject({ status: 200, version: '2', streamId: 1, body: hex('0000000000') });
+  });
+
+  it('gives the same events for every split point', () => {
+    expect(everySplitAgrees(http2, grpcExchange).mismatch).toBeUndefined();
+  });
+
+  it('handles padding, priority, CONTINUATION and several streams in one chunk', () => {
+    const padded = concat(hex('03'), hex('80000000 10'), getBlock.subarray(0, 4), hex('000000'));
+    const chunk = concat(
+      preface,
+      frame(1, 0x8 | 0x20 | 0x1, 3, padded), // PADDED + PRIORITY + END_STREAM, block continues
+      frame(9, 0x4, 3, getBlock.subarray(4)), // CONTINUATION with END_HEADERS
+      frame(1, 0x5, 5, hex('8286 84be')), // second request reuses the dynamic table entry (index 62)
+    );
+    const events = feed(http2, [['to-server', chunk]]);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ kind: 'http-request', method: 'GET', path: '/', streamId: 3 });
+    expect(events[1]).toMatchObject({
+      streamId: 5,
+      headers: expect.arrayContaining([[':authority', 'www.example.com']]),
+    });
+  });
+
+  it('bounds bodies at 8 KiB and marks them truncated', () => {
+    const big = new Uint8Array(10000).fill(0x61);
+    const events = feed(http2, [
+      ['to-server', concat(preface, frame(1, 0x4, 1, hex('83 86 84')), frame(0, 0x1, 1, big))],
+    ]);
+    expect(events[0]).toMatchObject({ kind: 'http-request', bodyTruncated: true });
+    expect((events[0] as HttpRequestEvent).body.length).toBe(8192);
+  });
+
+  it('stops a direction on a broken header block and on a gap, without throwing', () => {
+    const parser = http2.createParser();
+    expect(parser.parse(concat(preface, frame(1, 0x4, 1, hex('80'))), 'to-server', 1)).toEqual([]);
+    expect(parser.parse(frame(1, 0x5, 3, getBlock), 'to-server', 2)).toEqual([]);
+    const other = http2.createParser();
+    other.gap('to-client');
+    expect(other.parse(frame(1, 0x5, 1, okBlock), 'to-client', 3)).toEqual([]);
+  });
+
+  it('decodes nDPI http2.pcapng (a Go 5G core client and server)', () => {
+    const [flow] = ndpiFlows('http2');
+    expect(flow && detectFlow(http2, flow.segments)).toBe(true);
+    const events = feed(http2, flow?.segments ?? []);
+    expect(events[0]).toMatchObject({
+      kind: 'http-request',
+      method: 'POST',
+      path: '/namf-comm/v1/subscriptions',
+      streamId: 3,
+      headers: expect.arrayContaining([['user-agent', 'OpenAPI-Generator/1.0.0/go']]),
+    });
+    expect(events[1]).toMatchObject({ kind: 'http-response', status: 201, streamId: 3 });
+  });
+
+  it('passes the local contract check (random bytes never match, never throw)', () => {
+    expect(contractCheck(http2, ['to-server', concat(preface, settings)]).randomMatches).toBe(0);
+  });
+});
+
+describe('http2 on real traffic from node:http2 (nghttp2) on loopback', () => {
+  it('identifies and decodes gRPC-style calls with Huffman-coded, indexed headers', async () => {
+    const server = nodeHttp2.createServer();
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+      stream.end('reply');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const recorder = await startRecorder((server.address() as AddressInfo).port);
+    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
+    for (const path of ['/shop.Cart/AddItem', '/shop.Cart/GetCart']) {
+      const request = client.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/grpc+proto',
+      });
+      request.end('payload');
+      request.resume();
+      await once(request, 'end');
+    }
+    client.close();
+    await recorder.close();
+    server.close();
+    const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
+    expect(detectFlow(http2, segments)).toBe(true);
+    const calls = feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'grpc-call');
+    expect(calls).toEqual([
+      { kind: 'grpc-call', direction: 'to-server', service: 'shop.Cart', method: 'AddItem', streamId: 1 },
+      { kind: 'grpc-call', direction: 'to-server', service: 'shop.Cart', method: 'GetCart', streamId: 3 },
+    ]);
+    expect(
+      feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'http-response'),
+    ).toHaveLength(2);
+  });
+});
