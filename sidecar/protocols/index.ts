@@ -1,6 +1,7 @@
 /** Every protocol detector, in detection priority order: more specific signatures first. */
 
 import { amqp } from './amqp.ts';
+import { cassandra } from './cassandra.ts';
 import { dns } from './dns.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
@@ -31,6 +32,7 @@ export const protocols: Protocol[] = [
   kafka,
   amqp,
   mqtt,
+  cassandra,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
