@@ -232,7 +232,11 @@ export const startTap = async (deps: TapDeps): Promise<RunningTap> => {
     () => state.identity,
     (tokens) => void handleCommands(tokens),
   );
-  const engine = createEngine({ observers: defaultObservers() });
+  // Live flows report sooner than a file's: a closed flow after 2 s, a long-lived one every 5 minutes.
+  const engine = createEngine({
+    observers: defaultObservers(),
+    limits: { flows: { closedLingerMs: 2_000, maxLifetimeMs: 300_000 } },
+  });
   const pipeline = createLivePipeline({ engine, observe: recorder.observe, report, metrics });
   const supervisor = buildCapture(shared, deps, (stdout) => pipeline.consume(stdout as never));
   const heartbeat = () =>
