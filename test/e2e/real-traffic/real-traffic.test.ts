@@ -1,0 +1,62 @@
+/**
+ * Real servers and clients from Debian's packages, each on a port that belongs to another protocol,
+ * captured with tcpdump in a network namespace: every flow must be identified from its bytes.
+ * nDPI (ndpiReader) runs on the same capture for comparison; its verdicts are printed, not asserted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowFinding } from '#core/finding.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { ndpiAvailable, ndpiToOurs, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { netnsUnavailable } from '#test/helpers/netns.ts';
+import { type CaptureRun, captureScenarios } from './capture-scenarios.ts';
+import { scenarios } from './scenarios.ts';
+
+const unavailable = netnsUnavailable(['tcpdump', 'ss', ...new Set(scenarios.flatMap((s) => s.commands))]);
+
+describe.skipIf(unavailable !== undefined)(
+  `real traffic on swapped ports${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    let run: CaptureRun;
+    let flows: FlowFinding[];
+
+    beforeAll(async () => {
+      run = await captureScenarios(scenarios);
+      const result = await inspectFile(run.pcap);
+      flows = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
+    }, 240_000);
+
+    afterAll(() => {
+      if (run === undefined) return;
+      const ndpi = ndpiAvailable() ? runNdpi(run.pcap) : [];
+      const rows = scenarios.map((scenario) => {
+        const ours = flows
+          .filter((f) => f.transport === scenario.transport && f.server.port === scenario.port)
+          .map((f) => f.protocol);
+        const theirs = ndpi
+          .filter((f) => f.transport === scenario.transport && f.b.endsWith(`:${scenario.port}`))
+          .map((f) => `${ndpiToOurs[f.app] ?? f.app} (${f.confidence})`);
+        return `${scenario.protocol.padEnd(10)} on ${String(scenario.port).padEnd(5)} (${scenario.portBelongsTo.padEnd(10)}) meshward: ${ours.join(',').padEnd(12)} nDPI: ${theirs.join(', ')}`;
+      });
+      console.log(`Real traffic, protocol on a port that belongs to another:\n${rows.join('\n')}`);
+    });
+
+    it('every scenario ran: servers started and clients connected', () => {
+      expect(run.failures).toEqual([]);
+    });
+
+    it.each(scenarios.map((s) => [s.name, s] as const))(
+      '%s is identified from its bytes',
+      (_name, scenario) => {
+        const matching = flows.filter(
+          (f) => f.transport === scenario.transport && f.server.port === scenario.port,
+        );
+        expect(matching.length, `no ${scenario.transport} flow to port ${scenario.port}`).toBeGreaterThan(0);
+        for (const flow of matching) {
+          expect(flow.protocol).toBe(scenario.protocol);
+          expect(flow.confidence).toBe('dpi');
+        }
+        if (scenario.sni !== undefined) expect(matching[0]?.tls?.sni).toBe(scenario.sni);
+      },
+    );
+  },
+);

@@ -1,0 +1,80 @@
+/** Runs Debian's ndpiReader on a capture and parses its per-flow labels, for side-by-side comparisons. */
+import { execFileSync } from 'node:child_process';
+
+export type NdpiFlow = {
+  transport: string;
+  a: string;
+  b: string;
+  app: string;
+  confidence: string;
+  risks: string[];
+};
+
+/** Parses the flow lines of nDPI's verbose output (the same format as the corpus `.out` files). */
+export const parseNdpiFlows = (text: string): NdpiFlow[] =>
+  text.split('\n').flatMap((line) => {
+    const match =
+      /^\s+\d+\s+(TCP|UDP|ICMP|ICMPV6)\s+(\S+)\s+(?:<->|->)\s+(\S+)\s+.*?\[proto: ([^\]]+)\].*?\[Confidence: ([^\]]+)\]/.exec(
+        line,
+      );
+    if (match === null) return [];
+    const label = match[4] ?? '';
+    const app = label.split('/')[1]?.split('.').pop() ?? 'Unknown';
+    const risks = [...line.matchAll(/\*\* ([^*]+?) \*\*/g)].map((m) => m[1] ?? '');
+    return [
+      {
+        transport: (match[1] ?? '').toLowerCase(),
+        a: match[2] ?? '',
+        b: match[3] ?? '',
+        app,
+        confidence: match[5] ?? '',
+        risks,
+      },
+    ];
+  });
+
+export const ndpiAvailable = (): boolean => {
+  try {
+    execFileSync('ndpiReader', ['-h'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    return (error as { status?: number }).status !== undefined;
+  }
+};
+
+export const runNdpi = (pcap: string): NdpiFlow[] =>
+  parseNdpiFlows(
+    execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  );
+
+/** nDPI application names → our protocol ids, for the protocols both identify. */
+export const ndpiToOurs: Record<string, string> = {
+  HTTP: 'http',
+  HTTP_Connect: 'http',
+  HTTP_Proxy: 'http',
+  Elasticsearch: 'http',
+  HTTP2: 'http2',
+  TLS: 'tls',
+  DNS: 'dns',
+  PostgreSQL: 'postgresql',
+  MySQL: 'mysql',
+  Redis: 'redis',
+  RESP: 'redis',
+  MongoDB: 'mongodb',
+  Kafka: 'kafka',
+  AMQP: 'amqp',
+  MQTT: 'mqtt',
+  Memcached: 'memcached',
+  SSH: 'ssh',
+  Cassandra: 'cassandra',
+  SMTP: 'smtp',
+  LDAP: 'ldap',
+  Nats: 'nats',
+  ZooKeeper: 'zookeeper',
+  Google: 'tls',
+  Microsoft: 'tls',
+};
