@@ -7,7 +7,15 @@ import type { Change } from './change.ts';
 /** One Kubernetes RBAC rule an action needs: API group ('' is core), resource, verbs. */
 export type Permission = { apiGroup: string; resource: string; verbs: readonly string[] };
 
-export type ActionStatus = 'done' | 'unchanged' | 'dry-run' | 'failed' | 'conflict' | 'not-found';
+export type ActionStatus =
+  | 'done'
+  | 'unchanged'
+  | 'dry-run'
+  | 'failed'
+  | 'conflict'
+  | 'not-found'
+  /** Not run: rate-limited, a duplicate, muted, or an earlier action failed. */
+  | 'skipped';
 
 export type ActionResult = {
   action: string;
@@ -28,6 +36,8 @@ export type Action<Params extends z.ZodType = z.ZodType> = {
   /** `pod`: run reads the pod, its namespace's quarantine policy and other quarantined pods before planning. */
   target: 'pod' | 'finding';
   permissions: readonly Permission[];
+  /** When a rule is rate-limited or de-duplicated: `run` (alerts, which count the repeat) or `skip`. */
+  whenLimited: 'run' | 'skip';
   plan(target: ActionTarget, params: z.infer<Params>): Change[];
   apply(changes: readonly Change[], deps: ActionDeps): Promise<ActionResult>;
 };

@@ -43,6 +43,7 @@ export const capture: Action<typeof params> = {
   params,
   target: 'finding',
   permissions: [],
+  whenLimited: 'skip',
   plan,
   apply: (changes, deps) => applyChanges('capture', changes, deps),
 };

@@ -41,6 +41,7 @@ export const notifySlack: Action<typeof params> = {
   params,
   target: 'finding',
   permissions: [],
+  whenLimited: 'run',
   plan,
   apply: (changes, deps) => applyChanges('notify-slack', changes, deps),
 };

@@ -134,6 +134,7 @@ export const quarantinePod: Action<typeof params> = {
     { apiGroup: 'networking.k8s.io', resource: 'networkpolicies', verbs: ['get', 'create'] },
     { apiGroup: '', resource: 'events', verbs: ['create'] },
   ],
+  whenLimited: 'skip',
   plan,
   apply: (changes, deps) => applyChanges('quarantine-pod', changes, deps),
 };

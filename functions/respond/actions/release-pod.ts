@@ -81,6 +81,7 @@ export const releasePod: Action<typeof params> = {
     { apiGroup: 'networking.k8s.io', resource: 'networkpolicies', verbs: ['get', 'delete'] },
     { apiGroup: '', resource: 'events', verbs: ['create'] },
   ],
+  whenLimited: 'skip',
   plan,
   apply: (changes, deps) => applyChanges('release-pod', changes, deps),
 };

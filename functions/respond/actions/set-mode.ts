@@ -28,6 +28,7 @@ export const setMode: Action<typeof params> = {
   params,
   target: 'finding',
   permissions: [],
+  whenLimited: 'skip',
   plan,
   apply: (changes, deps) => applyChanges('set-mode', changes, deps),
 };

@@ -33,6 +33,7 @@ export const webhook: Action<typeof params> = {
   params,
   target: 'finding',
   permissions: [],
+  whenLimited: 'skip',
   plan,
   apply: (changes, deps) => applyChanges('webhook', changes, deps),
 };
