@@ -40,14 +40,7 @@ const detectInternode = (b: Uint8Array): Detection => {
 
 export const detectCassandra = (b: Uint8Array, direction: Direction): Detection => {
   if (b.length === 0) return 'need-more';
-  if (b[0] === 0xca && direction === 'to-server') {
-    const n = Math.min(4, b.length);
-    return b.subarray(0, n).every((x, i) => x === internodeMagic[i])
-      ? n === 4
-        ? 'match'
-        : 'need-more'
-      : 'no-match';
-  }
+  if (b[0] === 0xca && direction === 'to-server') return detectInternode(b);
   if (b.length < cqlHeaderSize) return prefixPlausible(b, direction) ? 'need-more' : 'no-match';
   const header = cqlHeader(b);
   if (!header || header.response !== (direction === 'to-client')) return 'no-match';
