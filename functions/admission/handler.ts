@@ -1,11 +1,12 @@
 /** Lambda adapter for the admission webhooks: path check, body parsing, dispatch, error mapping. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { reviewResponse } from '#core/admission-review.ts';
-import { AppError } from '#core/errors.ts';
 import { errorResponse, json, jsonBody } from '../platform/http.ts';
 import { currentConfig } from '../platform/load-config.ts';
 import { mutateReview } from './mutate/run.ts';
 import { parseReview } from './parse-review.ts';
+import { currentPolicySet } from './validate/default-policy-set.ts';
+import { validateReview } from './validate/run.ts';
 import { parseWebhookPath } from './webhook-path.ts';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
@@ -20,7 +21,8 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
         reviewResponse(mutateReview(review.request, { config, namespaceOptedIn: route.namespaceOptedIn })),
       );
     }
-    throw new AppError('not-found', 'validation is not enabled in this build');
+    const { response } = validateReview(review, { policies: currentPolicySet(), now: new Date(), config });
+    return json(200, reviewResponse(response));
   } catch (error) {
     return errorResponse(error);
   }
