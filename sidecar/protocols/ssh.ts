@@ -13,8 +13,8 @@ const lineOf = (bytes: Uint8Array): string => Buffer.from(bytes.subarray(0, maxL
 const consistent = (text: string, expected: string): boolean =>
   text.length >= expected.length ? text.startsWith(expected) : expected.startsWith(text);
 
-/** Software version: printable US-ASCII without spaces or '-' (§4.2), at least one character. */
-const validSoftware = (text: string): boolean => text.length > 0 && /^[\x21-\x2c\x2e-\x7e]+$/.test(text);
+/** Software version: printable US-ASCII without spaces (§4.2 also forbids '-', which Cisco's "Cisco-1.25" uses). */
+const validSoftware = (text: string): boolean => text.length > 0 && /^[\x21-\x7e]+$/.test(text);
 
 const parseBanner = (line: string): { protocolVersion: string; software: string } | undefined => {
   const version = versions.find((v) => line.startsWith(prefix + v));
