@@ -3,7 +3,8 @@
 export type Episode = { active: boolean; lastReport: number; pending: number; started: number };
 
 /** How often an ongoing episode reports its growing count (the runner merges these into one finding). */
-const reportEveryMs = 1000;
+const reportEveryMs = 100;
+const reportEveryCount = 256;
 
 export const episode = (): Episode => ({ active: false, lastReport: 0, pending: 0, started: 0 });
 
@@ -33,7 +34,7 @@ export const advanceEpisode = (
     return rest;
   }
   state.pending += amount;
-  if (ts - state.lastReport < reportEveryMs) return 0;
+  if (ts - state.lastReport < reportEveryMs && state.pending < reportEveryCount) return 0;
   const count = state.pending;
   state.pending = 0;
   state.lastReport = ts;

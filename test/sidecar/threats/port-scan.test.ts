@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { portScan } from '#sidecar/threats/port-scan.ts';
+import { episodeSummary, packet, runThreat } from './threat-factories.ts';
+
+describe('port-scan', () => {
+  it('reports a SYN scan of many ports once with counts', () => {
+    const probes = Array.from({ length: 1_000 }, (_, i) =>
+      packet({ ts: 1_000 + i, dst: { ip: '10.0.0.9', port: i + 1 } }),
+    );
+    const hits = runThreat(portScan, probes);
+    expect(hits[0]?.evidence).toMatch(/probed 25 distinct TCP ports of 10\.0\.0\.9/);
+    expect(episodeSummary(hits).reports).toBeLessThanOrEqual(12);
+    expect(episodeSummary(hits).total).toBeGreaterThan(900);
+  });
+
+  it('ignores many connections to the same few ports', () => {
+    const calls = Array.from({ length: 1_000 }, (_, i) =>
+      packet({
+        ts: 1_000 + i,
+        src: { ip: '10.0.0.5', port: 30_000 + i },
+        dst: { ip: '10.0.0.9', port: [80, 443, 8080][i % 3] ?? 80 },
+      }),
+    );
+    expect(runThreat(portScan, calls)).toEqual([]);
+  });
+});

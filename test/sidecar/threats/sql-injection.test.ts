@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { SqlQueryEvent } from '#sidecar/events.ts';
+import { sqlInjection } from '#sidecar/threats/sql-injection.ts';
+import { httpRequest, runThreat } from './threat-factories.ts';
+
+const sql = (text: string, dialect: SqlQueryEvent['dialect'] = 'mysql'): SqlQueryEvent => ({
+  kind: 'sql-query',
+  ts: 5,
+  direction: 'to-server',
+  dialect,
+  text,
+});
+
+describe('sql-injection', () => {
+  it.each([
+    ['query', httpRequest(`/items?id=${encodeURIComponent("1' OR '1'='1")}`)],
+    [
+      'double-encoded query',
+      httpRequest('/items?id=1%2527%2520UNION%2520SELECT%2520password%2520FROM%2520users--'),
+    ],
+    [
+      'form body',
+      httpRequest('/login', {
+        headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+        body: "user=admin'--&pass=x",
+      }),
+    ],
+    [
+      'JSON body',
+      httpRequest('/api', {
+        headers: [['Content-Type', 'application/json']],
+        body: '{"q":"1; DROP TABLE users"}',
+      }),
+    ],
+    ['header', httpRequest('/', { headers: [['X-Forwarded-For', "1' AND SLEEP(5)#"]] })],
+  ])('flags an injection in the %s', (_where, event) => {
+    const [hit] = runThreat(sqlInjection, [event]);
+    expect(hit?.threat).toBe('sql-injection');
+    expect(hit?.severity).toBe('high');
+  });
+
+  it.each([
+    "O'Reilly",
+    'how to drop a table tennis ball',
+    'I usually select icecream where cookies are in union with other fruits',
+    'Tom & Jerry; order by price',
+    "it's 5 o'clock -- time for tea",
+    '1) a-b=c',
+  ])('does not flag the benign value %j', (value) => {
+    expect(runThreat(sqlInjection, [httpRequest(`/search?q=${encodeURIComponent(value)}`)])).toEqual([]);
+  });
+
+  it.each([
+    "SELECT * FROM users WHERE name = 'x' OR '1'='1'",
+    "SELECT * FROM users WHERE id = 1 OR 1=1 -- '",
+    "SELECT * FROM accounts WHERE name = 'a'; DROP TABLE accounts; --'",
+    "SELECT name FROM products WHERE id = 1 UNION SELECT password FROM users -- '",
+    'SELECT * FROM t WHERE id = 2 AND SLEEP(5)',
+  ])('flags injected structure in the statement %j', (text) => {
+    expect(runThreat(sqlInjection, [sql(text)])).toHaveLength(1);
+  });
+
+  it.each([
+    "SELECT id, name FROM authors WHERE last_name = 'O''Reilly'",
+    'SELECT a.id FROM a JOIN b ON a.id = b.a_id WHERE 1=1 AND b.x = $1',
+    "INSERT INTO notes (body) VALUES ('how to drop a table tennis ball; union select me')",
+    'SELECT id FROM t1 UNION SELECT id FROM t2 ORDER BY id',
+    "SET NAMES 'utf8mb4'; SELECT 1",
+    'SELECT pg_sleep(0.1)',
+    "UPDATE users SET password = 'x' WHERE id = 7",
+  ])('does not flag ordinary application SQL %j', (text) => {
+    expect(runThreat(sqlInjection, [sql(text, 'postgresql')])).toEqual([]);
+  });
+
+  it('redacts nothing itself but keeps evidence bounded', () => {
+    const [hit] = runThreat(sqlInjection, [
+      httpRequest(`/x?id=${encodeURIComponent(`1 UNION SELECT ${'a,'.repeat(500)}b`)}`),
+    ]);
+    expect(hit?.evidence.length).toBeLessThan(400);
+  });
+});
