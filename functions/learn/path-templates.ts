@@ -4,6 +4,8 @@ export const paramSegment = '{param}';
 const idLike = /^(\d+|[0-9a-f]{16,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 type Node = Map<string, Node>;
+/** `{id}`, `{param}`…: a segment already templated (by the tap's engine or an earlier pass). */
+const isParam = (segment: string): boolean => segment.startsWith('{') && segment.endsWith('}');
 /** Marks the end of a path (a key no segment can be). */
 const end = '\u0000';
 
@@ -26,7 +28,7 @@ const shapeOf = (segment: string): string => {
 const insert = (root: Node, segments: string[]): void => {
   let node = root;
   for (const segment of segments) {
-    const value = idLike.test(segment) ? paramSegment : segment;
+    const value = idLike.test(segment) || isParam(segment) ? paramSegment : segment;
     let child = node.get(value);
     if (child === undefined) {
       child = new Map();
@@ -77,7 +79,7 @@ const emit = (node: Node, prefix: string[], out: string[]): void => {
 
 /** Templates covering every given path (raw or already templated), at most `maxTemplates` of them. */
 export const templatePaths = (paths: readonly string[], options: TemplateOptions): string[] => {
-  const templates = paths.filter((path) => path.includes(paramSegment));
+  const templates = paths.filter((path) => segmentsOf(path).some(isParam));
   const kept = paths.filter(
     (path) => templates.includes(path) || !templates.some((t) => pathMatches(t, path)),
   );
@@ -99,7 +101,5 @@ export const templatePaths = (paths: readonly string[], options: TemplateOptions
 export const pathMatches = (template: string, path: string): boolean => {
   const want = segmentsOf(template);
   const got = segmentsOf(path);
-  return (
-    want.length === got.length && want.every((segment, i) => segment === paramSegment || segment === got[i])
-  );
+  return want.length === got.length && want.every((segment, i) => isParam(segment) || segment === got[i]);
 };

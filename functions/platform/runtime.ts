@@ -38,6 +38,9 @@ export type Runtime = {
   close: () => Promise<void>;
 };
 
+/** Where `meshward serve` leaves a fresh operator token for the CLI on the same machine. */
+export const operatorTokenFile = 'operator.token';
+
 export type PodIssuerConfig =
   | { issuer: string; jwks: { keys: object[] } }
   | { issuer: string; jwksUrl: string };
@@ -79,6 +82,13 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     generateCommandKey(),
   );
   const issuer = await createLocalIssuer(issuerKey);
+  writeFileSync(
+    join(options.dataDir, operatorTokenFile),
+    await issuer.mintApiToken('operator', { ttlSeconds: 30 * 86_400 }),
+    {
+      mode: 0o600,
+    },
+  );
   const log = options.log ?? jsonLogger();
   const learnConfig = learnConfigSchema.parse(options.learn ?? {});
   const bus = createInProcessBus((error, message) =>
