@@ -2,8 +2,22 @@
 import type { CliCommand } from '../command.ts';
 import { inspectCommand } from './inspect.ts';
 import { installCommand } from './install.ts';
+import { learnCommand } from './learn.ts';
+import { modeCommand } from './mode.ts';
 import { policyCommand } from './policy.ts';
+import { rulesCommand } from './rules.ts';
 import { serveCommand } from './serve.ts';
 import { tapCommand } from './tap.ts';
+import { violationsCommand } from './violations.ts';
 
-export const commands: CliCommand[] = [serveCommand, policyCommand, inspectCommand, tapCommand, installCommand];
+export const commands: CliCommand[] = [
+  serveCommand,
+  policyCommand,
+  inspectCommand,
+  tapCommand,
+  installCommand,
+  learnCommand,
+  rulesCommand,
+  modeCommand,
+  violationsCommand,
+];
