@@ -42,6 +42,8 @@ const createSmtpParser = () => {
     'to-client': { text: '', mode: 'lines', skip: 0, dataLines: 0, discard: false },
   };
   let startTls = false;
+  /** Verbs awaiting a reply, in order (pipelining, RFC 2920), so a reply can be matched to its command. */
+  const awaiting: string[] = [];
 
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
     const client = sides['to-server'];
@@ -53,6 +55,7 @@ const createSmtpParser = () => {
       return;
     }
     out.push(operation('to-server', ts, verb, commandDetail(verb, rest)));
+    if (awaiting.length < maxEvents) awaiting.push(verb);
     if (verb === 'DATA') [client.mode, client.dataLines] = ['data', 0];
     if (verb === 'STARTTLS') startTls = true;
     // RFC 3030 §2: BDAT <size> [LAST] is followed by exactly <size> octets.
@@ -69,9 +72,11 @@ const createSmtpParser = () => {
     const client = sides['to-server'];
     const code = line.slice(0, 3);
     out.push(operation('to-client', ts, 'reply', line));
+    const command = code === '220' && awaiting.length === 0 ? 'greeting' : awaiting.shift();
     // A refused DATA (not 354) means no content follows.
-    if (client.mode === 'data' && client.dataLines === 0 && code !== '354') client.mode = 'lines';
-    if (startTls) afterStartTls(code);
+    if (command === 'DATA' && client.mode === 'data' && client.dataLines === 0 && code !== '354')
+      client.mode = 'lines';
+    if (startTls && command === 'STARTTLS') afterStartTls(code);
   };
 
   /** RFC 3207 §4: after "220" to STARTTLS both sides speak TLS; any other reply means it was refused. */
