@@ -41,7 +41,7 @@ export const startServer = async (command: string, args: string[], port: number)
   };
 };
 
-/** Sends each message in turn, waiting for the server to answer (or `quietMs` of silence) before the next. */
+/** Waits for a greeting, then sends each message in turn, waiting for the server to answer (or `quietMs` of silence) before the next. */
 export const converse = async (port: number, messages: readonly (string | Uint8Array)[], quietMs = 150) => {
   const socket = net.connect(port, '127.0.0.1');
   await once(socket, 'connect');
@@ -49,6 +49,8 @@ export const converse = async (port: number, messages: readonly (string | Uint8A
   socket.on('data', (d: Buffer) => {
     received += d.length;
   });
+  // Server-first protocols greet on connect: let the greeting arrive before the first message.
+  for (let waited = 0; waited < quietMs && received === 0; waited += 10) await sleep(10);
   for (const message of messages) {
     const before = received;
     socket.write(message);
