@@ -5,6 +5,8 @@ export type FragmentFacts = { offset: number; more: boolean; overlap: boolean };
 
 export type DecodedPacket = {
   ts: number;
+  /** 802.1Q VLAN id (nested tags combined), 0 when untagged: the same 5-tuple on two VLANs is two flows. */
+  vlan: number;
   ipVersion: 4 | 6;
   src: string;
   dst: string;
@@ -41,6 +43,7 @@ export type DecodedPacket = {
 
 export const emptyPacket = (): DecodedPacket => ({
   ts: 0,
+  vlan: 0,
   ipVersion: 4,
   src: '',
   dst: '',

@@ -62,7 +62,7 @@ export const createPacketDecoder = (limits: FragmentLimits = defaultFragmentLimi
     counts: () => ({ ...counts }),
     decode(record) {
       reset(packet, record);
-      const at = linkLayer(record.linkType, record.data);
+      const at = linkLayer(record.linkType, record.data, packet);
       if (typeof at === 'string') return count(at);
       const ip = network(record, at, packet, fragments);
       if (ip !== 'ok') return count(ip);

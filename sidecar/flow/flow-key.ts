@@ -1,4 +1,4 @@
-/** The flow table key: the 5-tuple in a canonical order, so both directions of a conversation share one key. */
+/** The flow table key: the 5-tuple (and VLAN) in a canonical order, so both directions of a conversation share one key. */
 
 export const flowKey = (
   protocol: number,
@@ -6,7 +6,8 @@ export const flowKey = (
   srcPort: number,
   dst: string,
   dstPort: number,
+  vlan = 0,
 ): string =>
   src < dst || (src === dst && srcPort <= dstPort)
-    ? `${protocol}|${src}|${srcPort}|${dst}|${dstPort}`
-    : `${protocol}|${dst}|${dstPort}|${src}|${srcPort}`;
+    ? `${protocol}|${vlan}|${src}|${srcPort}|${dst}|${dstPort}`
+    : `${protocol}|${vlan}|${dst}|${dstPort}|${src}|${srcPort}`;

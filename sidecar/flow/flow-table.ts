@@ -106,7 +106,14 @@ export const createFlowTable = <State>(
 
   return {
     lookup(packet) {
-      const key = flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort);
+      const key = flowKey(
+        packet.protocol,
+        packet.src,
+        packet.srcPort,
+        packet.dst,
+        packet.dstPort,
+        packet.vlan,
+      );
       let flow = flows.get(key);
       if (flow !== undefined && reopens(flow, packet)) end(flow, 'closed');
       else if (flow !== undefined && packet.ts - flow.firstSeen > limits.maxLifetimeMs) end(flow, 'lifetime');

@@ -95,6 +95,10 @@ describe('packet decoder: link layers', () => {
     ['Ethernet', 1, ethernetFrame(ip, 0x0800)],
     ['802.1Q', 1, ethernetFrame(ip, 0x0800, [0x8100])],
     ['QinQ 802.1ad + 802.1Q', 1, ethernetFrame(ip, 0x0800, [0x88a8, 0x8100])],
+    // PPPoE session (RFC 2516 section 4): ver/type 0x11, code 0, session 1, length, PPP protocol 0x0021 (IPv4).
+    ['PPPoE', 1, ethernetFrame(Uint8Array.from([0x11, 0, 0, 1, 0, ip.length + 2, 0, 0x21, ...ip]), 0x8864)],
+    // MPLS (RFC 3032): two labels, the second with the bottom-of-stack bit.
+    ['MPLS', 1, ethernetFrame(Uint8Array.from([0, 1, 0, 64, 0, 2, 1, 64, ...ip]), 0x8847)],
     // Linux cooked v1: packet type, ARPHRD_ETHER, address length 6, address (8), protocol 0x0800.
     ['SLL', 113, Uint8Array.from([0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 8, 0, ...ip])],
     // Linux cooked v2: protocol 0x0800, reserved, ifindex 2, ARPHRD 1, packet type 0, address length 6, address (8).
