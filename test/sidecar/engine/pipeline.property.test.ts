@@ -187,9 +187,9 @@ describe('pipeline property: random and mutated packets', () => {
       fc.property(fc.array(packet, { minLength: 20, maxLength: 100 }), (packets) => {
         const once = () => {
           const engine = createEngine({ protocols: registered });
-          packets.forEach(({ frame, linkType }, i) =>
-            engine.push({ ts: 1000 + i, linkType, data: frame, originalLength: frame.length, offset: 0 }),
-          );
+          for (const [i, { frame, linkType }] of packets.entries()) {
+            engine.push({ ts: 1000 + i, linkType, data: frame, originalLength: frame.length, offset: 0 });
+          }
           return JSON.stringify(engine.flush());
         };
         expect(once()).toBe(once());
