@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the payloads are literal Log4j and shell lookups, not templates.
 import { describe, expect, it } from 'vitest';
 import { commandInjection } from '#sidecar/threats/command-injection.ts';
 import { httpRequest, runThreat } from './threat-factories.ts';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the payloads are literal Log4j and shell lookups, not templates.
 import { describe, expect, it } from 'vitest';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
 import { httpRequest, runThreat } from './threat-factories.ts';

@@ -56,21 +56,27 @@ export const dnsQuery = (
   ...overrides,
 });
 
-export const packet = (overrides: Partial<PacketEvent> = {}): PacketEvent => ({
-  kind: 'packet',
-  ts: 1_000,
-  transport: 'tcp',
-  src: client,
-  dst: server,
-  tcpFlags: 2,
-  payloadLength: 0,
-  ipLength: 60,
-  ...overrides,
-});
+/** A TCP SYN from client to server unless overridden; an override of `undefined` removes the field (e.g. tcpFlags for ICMP). */
+export const packet = (
+  overrides: { [K in keyof PacketEvent]?: PacketEvent[K] | undefined } = {},
+): PacketEvent => {
+  const merged: Record<string, unknown> = {
+    kind: 'packet',
+    ts: 1_000,
+    transport: 'tcp',
+    src: client,
+    dst: server,
+    tcpFlags: 2,
+    payloadLength: 0,
+    ipLength: 60,
+    ...overrides,
+  };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  return merged as PacketEvent;
+};
 
 /** Runs one detector over events with its default config and one state, as the runner would; returns all hits. */
 export const runThreat = (
-  // biome-ignore lint/suspicious/noExplicitAny: any detector.
   threat: Threat<any, any>,
   events: readonly (ProtocolEvent | PacketEvent | FlowEndEvent)[],
   options: { flow?: ObservedFlow; config?: Record<string, unknown> } = {},
