@@ -6,6 +6,7 @@ import { dns } from './dns.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
 import { kafka } from './kafka.ts';
+import { ldap } from './ldap.ts';
 import { memcached } from './memcached.ts';
 import { mongodb } from './mongodb.ts';
 import { mqtt } from './mqtt.ts';
@@ -33,6 +34,7 @@ export const protocols: Protocol[] = [
   amqp,
   mqtt,
   cassandra,
+  ldap,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.

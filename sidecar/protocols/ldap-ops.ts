@@ -1,0 +1,73 @@
+/** LDAP protocolOp application tags (RFC 4511 §4.2-§4.14) and result code names (RFC 4511 Appendix A). */
+
+export const ldapRequests: Record<number, string> = {
+  96: 'bindRequest',
+  66: 'unbindRequest',
+  99: 'searchRequest',
+  102: 'modifyRequest',
+  104: 'addRequest',
+  74: 'delRequest',
+  108: 'modDNRequest',
+  110: 'compareRequest',
+  80: 'abandonRequest',
+  119: 'extendedRequest',
+};
+
+export const ldapResponses: Record<number, string> = {
+  97: 'bindResponse',
+  100: 'searchResEntry',
+  101: 'searchResDone',
+  115: 'searchResRef',
+  103: 'modifyResponse',
+  105: 'addResponse',
+  107: 'delResponse',
+  109: 'modDNResponse',
+  111: 'compareResponse',
+  120: 'extendedResponse',
+  121: 'intermediateResponse',
+};
+
+export const ldapResultCodes: Record<number, string> = {
+  0: 'success',
+  1: 'operationsError',
+  2: 'protocolError',
+  3: 'timeLimitExceeded',
+  4: 'sizeLimitExceeded',
+  5: 'compareFalse',
+  6: 'compareTrue',
+  7: 'authMethodNotSupported',
+  8: 'strongerAuthRequired',
+  10: 'referral',
+  11: 'adminLimitExceeded',
+  12: 'unavailableCriticalExtension',
+  13: 'confidentialityRequired',
+  14: 'saslBindInProgress',
+  16: 'noSuchAttribute',
+  17: 'undefinedAttributeType',
+  18: 'inappropriateMatching',
+  19: 'constraintViolation',
+  20: 'attributeOrValueExists',
+  21: 'invalidAttributeSyntax',
+  32: 'noSuchObject',
+  33: 'aliasProblem',
+  34: 'invalidDNSyntax',
+  36: 'aliasDereferencingProblem',
+  48: 'inappropriateAuthentication',
+  49: 'invalidCredentials',
+  50: 'insufficientAccessRights',
+  51: 'busy',
+  52: 'unavailable',
+  53: 'unwillingToPerform',
+  54: 'loopDetect',
+  64: 'namingViolation',
+  65: 'objectClassViolation',
+  66: 'notAllowedOnNonLeaf',
+  67: 'notAllowedOnRDN',
+  68: 'entryAlreadyExists',
+  69: 'objectClassModsProhibited',
+  71: 'affectsMultipleDSAs',
+  80: 'other',
+};
+
+/** StartTLS extended operation (RFC 4511 §4.14.1). */
+export const startTlsOid = '1.3.6.1.4.1.1466.20037';

@@ -1,0 +1,80 @@
+/** Streaming LDAP parser: one `operation` event per request or result, with the DN or result code as detail. */
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { berInteger, readTlv, type Tlv } from './ldap-ber.ts';
+import { ldapMessage } from './ldap-detect.ts';
+import { ldapRequests, ldapResponses, ldapResultCodes, startTlsOid } from './ldap-ops.ts';
+import type { ProtocolParser } from './protocol.ts';
+import { maxTextBytes, text } from './wire-bytes.ts';
+
+type State = { startTlsAsked: boolean };
+
+const child = (b: Uint8Array, at: number, parent: Tlv): Tlv | undefined => {
+  const tlv = at < parent.end ? readTlv(b, at) : undefined;
+  return typeof tlv === 'object' && tlv.end <= parent.end ? tlv : undefined;
+};
+
+const string = (b: Uint8Array, tlv: Tlv | undefined): string =>
+  tlv ? text(b, tlv.contentStart, tlv.end, maxTextBytes) : '';
+
+/** The DN a request names: BindRequest after its version; DelRequest is the DN itself; others start with it. */
+const requestDetail = (b: Uint8Array, op: Tlv, state: State): string | undefined => {
+  if (op.tag === 0x4a) return `dn=${string(b, op)}`;
+  if (op.tag === 0x77) {
+    const oid = string(b, child(b, op.contentStart, op));
+    if (oid === startTlsOid) state.startTlsAsked = true;
+    return `oid=${oid}`;
+  }
+  if (op.tag === 0x42 || op.tag === 0x50) return undefined;
+  const first = child(b, op.contentStart, op);
+  const dn = op.tag === 0x60 && first ? child(b, first.end, op) : first;
+  const label = op.tag === 0x63 ? 'base' : 'dn';
+  return dn?.tag === 0x04 ? `${label}=${string(b, dn)}` : undefined;
+};
+
+/** LDAPResult (§4.1.9): resultCode ENUMERATED, matchedDN, diagnosticMessage. */
+const resultDetail = (b: Uint8Array, op: Tlv): string | undefined => {
+  const code = child(b, op.contentStart, op);
+  if (code?.tag !== 0x0a) return undefined;
+  const value = berInteger(b, code);
+  const matched = child(b, code.end, op);
+  const diagnostic = matched ? string(b, child(b, matched.end, op)) : '';
+  const name = ldapResultCodes[value] ?? 'unknown';
+  return `result=${value} ${name}${diagnostic ? `: ${diagnostic}` : ''}`;
+};
+
+const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
+  const toServer = ctx.direction === 'to-server';
+  const parsed = ldapMessage(m, toServer ? ldapRequests : ldapResponses);
+  if (typeof parsed === 'string') return [];
+  const { op } = parsed;
+  const operation = (toServer ? ldapRequests : ldapResponses)[op.tag] ?? 'unknown';
+  // Entries and referrals are data, not operations.
+  if (op.tag === 0x64 || op.tag === 0x73) return [];
+  const detail = toServer ? requestDetail(m, op, state) : resultDetail(m, op);
+  if (!toServer && op.tag === 0x78 && state.startTlsAsked && detail?.startsWith('result=0 ')) {
+    for (const d of ['to-server', 'to-client'] as Direction[]) ctx.stop(d); // TLS follows (RFC 4511 §4.14.2)
+  }
+  return [
+    {
+      kind: 'operation',
+      ts: ctx.ts,
+      direction: ctx.direction,
+      protocol: 'ldap',
+      operation,
+      ...(detail ? { detail } : {}),
+    },
+  ];
+};
+
+export const createLdapParser = (): ProtocolParser => {
+  const state: State = { startTlsAsked: false };
+  return createFramedParser({
+    frame: (b) => {
+      const seq = readTlv(b, 0);
+      if (seq === 'need-more') return 0;
+      return seq === 'bad' || seq.tag !== 0x30 ? -1 : seq.end;
+    },
+    message: (m, ctx) => message(state, m, ctx),
+  });
+};
