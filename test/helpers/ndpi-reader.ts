@@ -5,6 +5,7 @@ export type NdpiFlow = {
   transport: string;
   a: string;
   b: string;
+  master: string;
   app: string;
   confidence: string;
   risks: string[];
@@ -19,13 +20,16 @@ export const parseNdpiFlows = (text: string): NdpiFlow[] =>
       );
     if (match === null) return [];
     const label = match[4] ?? '';
-    const app = label.split('/')[1]?.split('.').pop() ?? 'Unknown';
+    const names = (label.split('/')[1] ?? 'Unknown').split('.');
+    const app = names[names.length - 1] ?? 'Unknown';
+    const master = names[0] ?? app;
     const risks = [...line.matchAll(/\*\* ([^*]+?) \*\*/g)].map((m) => m[1] ?? '');
     return [
       {
         transport: (match[1] ?? '').toLowerCase(),
         a: match[2] ?? '',
         b: match[3] ?? '',
+        master,
         app,
         confidence: match[5] ?? '',
         risks,
@@ -56,7 +60,6 @@ export const ndpiToOurs: Record<string, string> = {
   HTTP: 'http',
   HTTP_Connect: 'http',
   HTTP_Proxy: 'http',
-  Elasticsearch: 'http',
   HTTP2: 'http2',
   TLS: 'tls',
   DNS: 'dns',
@@ -75,6 +78,8 @@ export const ndpiToOurs: Record<string, string> = {
   LDAP: 'ldap',
   Nats: 'nats',
   ZooKeeper: 'zookeeper',
-  Google: 'tls',
-  Microsoft: 'tls',
 };
+
+/** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
+export const ourIdOf = (flow: Pick<NdpiFlow, 'master' | 'app'>): string | undefined =>
+  ndpiToOurs[flow.app] ?? ndpiToOurs[flow.master];

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { ndpiAvailable, ndpiToOurs, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
 import { type CaptureRun, captureScenarios } from './capture-scenarios.ts';
 import { scenarios } from './scenarios.ts';
@@ -34,7 +34,7 @@ describe.skipIf(unavailable !== undefined)(
           .map((f) => f.protocol);
         const theirs = ndpi
           .filter((f) => f.transport === scenario.transport && f.b.endsWith(`:${scenario.port}`))
-          .map((f) => `${ndpiToOurs[f.app] ?? f.app} (${f.confidence})`);
+          .map((f) => `${ourIdOf(f) ?? f.app} (${f.confidence})`);
         return `${scenario.protocol.padEnd(10)} on ${String(scenario.port).padEnd(5)} (${scenario.portBelongsTo.padEnd(10)}) meshward: ${ours.join(',').padEnd(12)} nDPI: ${theirs.join(', ')}`;
       });
       console.log(`Real traffic, protocol on a port that belongs to another:\n${rows.join('\n')}`);
