@@ -9,7 +9,7 @@ const params = z
     namePattern: z
       .string()
       .default(
-        '(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$|^(PASSWORD|SECRET)',
+        '(^|_)(PASSWORD|PASSWD|SECRET|SECRET_?KEY|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$',
       ),
   })
   .strict();
