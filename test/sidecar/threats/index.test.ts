@@ -1,0 +1,136 @@
+import { existsSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { ProtocolEvent } from '#sidecar/events.ts';
+import { threats } from '#sidecar/threats/index.ts';
+import { defaultPolicyDir } from '#sidecar/threats/load-threat-configs.ts';
+import type { PacketEvent } from '#sidecar/threats/threat.ts';
+import { flow, httpRequest, packet } from './threat-factories.ts';
+
+const issueIds = [
+  'sql-injection',
+  'xss',
+  'path-traversal',
+  'command-injection',
+  'log4shell',
+  'shellshock',
+  'ssrf',
+  'protocol-mismatch',
+  'dns-tunnel',
+  'syn-flood',
+  'udp-flood',
+  'icmp-flood',
+  'ping-of-death',
+  'port-scan',
+  'host-sweep',
+  'http-smuggling',
+  'slowloris',
+  'weak-tls',
+  'heartbleed',
+  'ssh-v1',
+  'dns-zone-transfer',
+  'dns-type-null',
+  'icmp-tunnel',
+  'tcp-syn-with-data',
+  'tcp-split-handshake',
+  'ip-fragment-attack',
+  'db-auth-brute-force',
+];
+
+const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
+  fc
+    .record({
+      target: fc.string({ maxLength: 200 }),
+      header: fc.string({ maxLength: 200 }),
+      body: fc.string({ maxLength: 300 }),
+    })
+    .map(({ target, header, body }) =>
+      httpRequest(`/${target}`, {
+        headers: [
+          ['X-Any', header],
+          ['Content-Type', 'application/json'],
+        ],
+        body,
+      }),
+    ),
+  fc
+    .record({ text: fc.string({ maxLength: 300 }) })
+    .map(
+      ({ text }): ProtocolEvent => ({
+        kind: 'sql-query',
+        ts: 1,
+        direction: 'to-server',
+        dialect: 'mysql',
+        text,
+      }),
+    ),
+  fc
+    .record({ name: fc.string({ maxLength: 100 }), type: fc.constantFrom('A', 'NULL', 'TXT', 'AXFR', '') })
+    .map(
+      ({ name, type }): ProtocolEvent => ({
+        kind: 'dns-message',
+        ts: 1,
+        direction: 'to-server',
+        id: 0,
+        isResponse: false,
+        opcode: 0,
+        rcode: 'NOERROR',
+        questions: [{ name, type }],
+        answers: [],
+        size: 0,
+        transport: 'udp',
+      }),
+    ),
+  fc
+    .record({
+      flags: fc.integer({ min: 0, max: 255 }),
+      len: fc.integer({ min: 0, max: 70_000 }),
+      offset: fc.integer({ min: 0, max: 65_528 }),
+      type: fc.integer({ min: 0, max: 255 }),
+      transport: fc.constantFrom('tcp', 'udp', 'icmp', 'icmpv6', 'other' as const),
+    })
+    .map(({ flags, len, offset, type, transport }) =>
+      packet({
+        tcpFlags: flags,
+        payloadLength: len,
+        ipLength: len + 20,
+        icmpType: type,
+        transport,
+        fragment: { offset, more: flags % 2 === 0, overlap: flags > 200 },
+      }),
+    ),
+);
+
+describe('threat registry', () => {
+  it('holds every detector of the issue, each id once', () => {
+    expect(threats.map((t) => t.id).sort()).toEqual([...issueIds].sort());
+  });
+
+  it.each(threats.map((t) => [t.id, t] as const))(
+    '%s has a YAML policy that its own schema accepts, and an on/off switch',
+    (id, threat) => {
+      const file = `${defaultPolicyDir}${id}.yaml`;
+      expect(existsSync(file)).toBe(true);
+      const config = threat.config.parse(parse(readFileSync(file, 'utf8')));
+      expect(config).toMatchObject({ enabled: true });
+      expect(['info', 'low', 'medium', 'high', 'critical']).toContain(config.severity);
+    },
+  );
+
+  it('never throws on random events and is deterministic', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryEvent, { maxLength: 8 }), (events) => {
+        for (const threat of threats) {
+          const config = threat.config.parse({});
+          const run = () => {
+            const state = threat.initialState();
+            return events.flatMap((event) => threat.inspect(event, state, { flow: flow(), config }));
+          };
+          expect(run()).toEqual(run());
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

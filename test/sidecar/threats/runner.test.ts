@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '#core/errors.ts';
+import { threatFindingSchema } from '#core/finding.ts';
+import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import type { Threat } from '#sidecar/threats/threat.ts';
+import { detectorConfig } from '#sidecar/threats/threat.ts';
+import { flow, httpRequest, packet } from './threat-factories.ts';
+
+const sqli = (ts: number) => httpRequest(`/items?id=${encodeURIComponent("1' OR '1'='1")}`, { ts });
+
+describe('createThreatRunner', () => {
+  it('turns repeated hits on one flow into one finding with first/last seen and count', () => {
+    const runner = createThreatRunner({ policyDir: false });
+    for (const ts of [1_000, 2_000, 3_000]) runner.onEvent(flow(), sqli(ts));
+    const findings = runner.drain(3_000);
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(threatFindingSchema.parse(finding)).toMatchObject({
+      type: 'threat',
+      threat: 'sql-injection',
+      severity: 'high',
+      protocol: 'http',
+      client: { ip: '10.0.0.5', port: 40000 },
+      server: { ip: '10.0.0.9', port: 8080 },
+      firstSeen: '1970-01-01T00:00:01.000Z',
+      lastSeen: '1970-01-01T00:00:03.000Z',
+      count: 3,
+    });
+    expect(runner.drain(4_000)).toEqual([]);
+  });
+
+  it('starts a new finding after the episode gap and for another flow', () => {
+    const runner = createThreatRunner({ policyDir: false, episodeGapMs: 10_000 });
+    runner.onEvent(flow(), sqli(1_000));
+    runner.onEvent(flow(), sqli(60_000));
+    runner.onEvent(flow({ key: 'other', client: { ip: '10.0.0.6', port: 1 } }), sqli(60_000));
+    expect(runner.drain(60_000).map((f) => (f.type === 'threat' ? f.count : 0))).toEqual([1, 1, 1]);
+  });
+
+  it('reports a flood as one finding per episode, however many packets', () => {
+    const runner = createThreatRunner({ policyDir: false });
+    for (let i = 0; i < 5_000; i++)
+      runner.onPacket(packet({ ts: 1_000 + i * 0.2, src: { ip: `203.0.113.${i % 200}`, port: 1_000 + i } }));
+    const floods = runner.drain(2_000).filter((f) => f.type === 'threat' && f.threat === 'syn-flood');
+    expect(floods).toHaveLength(1);
+    expect(floods[0]).toMatchObject({ transport: 'tcp', server: { ip: '10.0.0.9' } });
+    expect(floods[0]?.type === 'threat' && floods[0].count).toBeGreaterThan(4_500);
+  });
+
+  it('masks secrets in evidence', () => {
+    const runner = createThreatRunner({ policyDir: false });
+    runner.onEvent(
+      flow(),
+      httpRequest('/', {
+        headers: [
+          ['Authorization', "Bearer ' OR 1=1 --"],
+          ['Cookie', 'session=abc; q=1 UNION SELECT 1'],
+        ],
+      }),
+    );
+    const evidence = runner.drain(2_000).map((f) => (f.type === 'threat' ? f.evidence : ''));
+    expect(evidence.length).toBeGreaterThan(0);
+    for (const text of evidence) expect(text).not.toMatch(/abc|Bearer '/);
+  });
+
+  it('loads thresholds and on/off from YAML, and reports every invalid file at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threats-'));
+    writeFileSync(join(dir, 'sql-injection.yaml'), 'enabled: false\n');
+    writeFileSync(join(dir, 'syn-flood.yaml'), 'threshold: 5\nseverity: critical\n');
+    const runner = createThreatRunner({ policyDir: dir });
+    runner.onEvent(flow(), sqli(1_000));
+    for (let i = 0; i < 10; i++) runner.onPacket(packet({ ts: 1_000 + i }));
+    expect(runner.drain(2_000).map((f) => (f.type === 'threat' ? `${f.threat}:${f.severity}` : ''))).toEqual([
+      'syn-flood:critical',
+    ]);
+
+    writeFileSync(join(dir, 'xss.yaml'), 'severity: extreme\n');
+    writeFileSync(join(dir, 'udp-flood.yaml'), 'threshold: -1\nbogus: 1\n');
+    let caught: unknown;
+    try {
+      createThreatRunner({ policyDir: dir });
+    } catch (error) {
+      caught = error;
+    }
+    expect(isAppError(caught) && caught.code).toBe('config-invalid');
+    expect(isAppError(caught) && caught.details.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('counts a failing detector and keeps running the others', () => {
+    const broken: Threat<ReturnType<typeof detectorConfig>, undefined> = {
+      id: 'broken',
+      on: ['http-request'],
+      config: detectorConfig('low', {}),
+      scope: 'flow',
+      initialState: () => undefined,
+      inspect: () => {
+        throw new Error('bug');
+      },
+    };
+    const runner = createThreatRunner({ policyDir: false, threats: [broken] });
+    runner.onEvent(flow(), sqli(1));
+    expect(runner.stats()).toMatchObject({ events: 1, errors: 1, hits: 0 });
+  });
+
+  it('runs flow-end detectors with the flow and forgets per-flow state afterwards', () => {
+    const runner = createThreatRunner({ policyDir: false });
+    const odd = flow({
+      protocol: 'unknown',
+      expectedProtocol: 'http',
+      bytes: { toServer: 200, toClient: 0 },
+    });
+    runner.onPacket(packet({ ts: 5_000 }));
+    runner.onFlowEnd(odd);
+    const [finding] = runner.drain(6_000);
+    expect(finding).toMatchObject({ threat: 'protocol-mismatch', lastSeen: '1970-01-01T00:00:05.000Z' });
+  });
+});
