@@ -20,7 +20,6 @@ const proseDir = '/usr/share/common-licenses';
 export const placements = ['query', 'header', 'form', 'json'] as const;
 export type Placement = (typeof placements)[number];
 
-// biome-ignore lint/suspicious/noExplicitAny: the embedded-attack detectors share one config shape.
 type Detector = Threat<any, any>;
 const embedded: readonly Detector[] = [
   sqlInjection,

@@ -54,17 +54,15 @@ const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
         body,
       }),
     ),
-  fc
-    .record({ text: fc.string({ maxLength: 300 }) })
-    .map(
-      ({ text }): ProtocolEvent => ({
-        kind: 'sql-query',
-        ts: 1,
-        direction: 'to-server',
-        dialect: 'mysql',
-        text,
-      }),
-    ),
+  fc.record({ text: fc.string({ maxLength: 300 }) }).map(
+    ({ text }): ProtocolEvent => ({
+      kind: 'sql-query',
+      ts: 1,
+      direction: 'to-server',
+      dialect: 'mysql',
+      text,
+    }),
+  ),
   fc
     .record({ name: fc.string({ maxLength: 100 }), type: fc.constantFrom('A', 'NULL', 'TXT', 'AXFR', '') })
     .map(
