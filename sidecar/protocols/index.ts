@@ -18,6 +18,7 @@ import { redis } from './redis.ts';
 import { smtp } from './smtp.ts';
 import { ssh } from './ssh.ts';
 import { tls } from './tls.ts';
+import { zookeeper } from './zookeeper.ts';
 
 export const protocols: Protocol[] = [
   // Fixed signatures first: a TLS record + hello header, the 24-octet HTTP/2 preface or server SETTINGS,
@@ -30,6 +31,8 @@ export const protocols: Protocol[] = [
   postgresql,
   mysql,
   mongodb,
+  // Before kafka: a ZooKeeper ConnectRequest (length 44, then zeros) also parses as a Kafka Produce v0 header.
+  zookeeper,
   kafka,
   amqp,
   mqtt,
