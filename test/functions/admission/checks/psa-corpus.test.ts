@@ -7,6 +7,8 @@ import type { PodCheck } from '#functions/admission/checks/check.ts';
 import type { KubeObject } from '#functions/admission/checks/fields.ts';
 import { checks } from '#functions/admission/checks/index.ts';
 import { podViewOf } from '#functions/admission/checks/pod-view.ts';
+import { parsePolicyDocuments } from '#functions/admission/policy/parse-policy-documents.ts';
+import { evaluateObject } from '#functions/admission/validate/evaluate-object.ts';
 
 const corpus = '/work/shared/corpus/admission/psa';
 const present = existsSync(corpus);
@@ -169,5 +171,75 @@ describe('version gates', () => {
     if (check === undefined) throw new Error('allowPrivilegeEscalation missing');
     expect(issuesOf(check, pod, 'v1.24')).toHaveLength(1);
     expect(issuesOf(check, pod, 'v1.25')).toEqual([]);
+  });
+});
+
+/** One enforce policy per Pod Security check, pinned to a version, the way a policy file pins it. */
+const pinnedSet = (version: string) => {
+  const text = psaChecks
+    .map(
+      (check) => `---
+apiVersion: meshward.io/v1
+kind: AdmissionPolicy
+metadata: {name: psa-${check.id.toLowerCase().replace('_', '-')}}
+spec:
+  title: ${check.id}
+  description: ${check.summary}
+  severity: high
+  category: pod-security-${check.psa?.level}
+  action: enforce
+  check: {id: ${check.id}, params: {version: ${version}}}
+`,
+    )
+    .join('');
+  const set = parsePolicyDocuments(text, 'pinned.yaml');
+  if (set.problems.length > 0) throw new Error(JSON.stringify(set.problems));
+  return set;
+};
+
+describe.skipIf(!present)('the same fixtures through policy files pinned to their version', () => {
+  const sets = { 'v1.25': pinnedSet('v1.25'), 'v1.37': pinnedSet('v1.37') };
+
+  it.each(cases.filter((c) => c.verdict === 'fail'))(
+    '$level $version fail/$file: the pinned policy fails a CronJob with the real path',
+    (c) => {
+      const pod = parse(readFileSync(c.path, 'utf8')) as KubeObject;
+      const check = checkFor(c.file);
+      const set = sets[c.version as 'v1.25' | 'v1.37'];
+      const verdict = evaluateObject(wrappers.CronJob?.wrap(pod) ?? {}, set, { now: new Date() }).find(
+        (v) => v.check === check?.id,
+      );
+      expect(verdict?.result).toBe('fail');
+      for (const issue of verdict?.issues ?? [])
+        expect(issue.path).toMatch(/^spec\.jobTemplate\.spec\.template\.(spec|metadata)\./);
+    },
+  );
+
+  it('skips checks that do not exist at the pinned version instead of passing them silently', () => {
+    const verdicts = evaluateObject({ kind: 'Pod', spec: { containers: [{ name: 'a' }] } }, sets['v1.25'], {
+      now: new Date(),
+    });
+    const skipped = verdicts
+      .filter((v) => v.result === 'skip')
+      .map((v) => v.check)
+      .sort();
+    expect(skipped).toEqual(['hostProbesAndHostLifecycle', 'procMount_restricted']);
+  });
+});
+
+describe('ephemeral containers', () => {
+  it('are checked like the others, at their own path', () => {
+    const pod: KubeObject = {
+      kind: 'Pod',
+      spec: {
+        containers: [{ name: 'app' }],
+        ephemeralContainers: [{ name: 'debugger', securityContext: { privileged: true } }],
+      },
+    };
+    const check = psaChecks.find((c) => c.id === 'privileged');
+    if (check === undefined) throw new Error('privileged missing');
+    expect(issuesOf(check, pod, 'latest').map((issue) => issue.path)).toEqual([
+      'spec.ephemeralContainers[0].securityContext.privileged',
+    ]);
   });
 });
