@@ -1,12 +1,14 @@
 import dgram from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { once } from 'node:events';
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { DnsMessageEvent } from '#sidecar/events.ts';
 import { dns } from '#sidecar/protocols/dns.ts';
 import {
   concat,
   contractCheck,
+  detectFlow,
   everySplitAgrees,
   feed,
   hex,
@@ -199,5 +201,64 @@ describe('dns on real traffic: a c-ares query from node:dns to a loopback UDP re
     expect(events[1]?.answers).toEqual([
       { name: 'orders.shop.internal', type: 'A', ttl: 60, data: '10.0.0.7' },
     ]);
+  });
+});
+
+/** The question section's end (§4.1.2): past the name's labels, QTYPE and QCLASS. */
+const questionEnd = (msg: Uint8Array): number => {
+  let end = 12;
+  while ((msg[end] ?? 0) > 0) end += (msg[end] ?? 0) + 1;
+  return end + 5;
+};
+
+describe('dns on real traffic: c-ares falls back to TCP after a truncated UDP answer (RFC 1035 §4.2.2)', () => {
+  it('detects the length-prefixed TCP query and decodes the TCP answer', async () => {
+    const udp = dgram.createSocket('udp4');
+    udp.bind(0, '127.0.0.1');
+    await once(udp, 'listening');
+    const port = udp.address().port;
+    // TC bit set (0x8380): the resolver must retry over TCP on the same port.
+    udp.on('message', (msg, peer) => {
+      const end = questionEnd(msg);
+      const reply = Buffer.concat([
+        msg.subarray(0, 2),
+        Buffer.from('83800001000000000000', 'hex'),
+        msg.subarray(12, end),
+      ]);
+      udp.send(reply, peer.port, peer.address);
+    });
+    const seen: Segment[] = [];
+    const tcp = net.createServer((socket) => {
+      let buffered = Buffer.alloc(0);
+      socket.on('data', (data: Buffer) => {
+        seen.push(['to-server', Uint8Array.from(data)]);
+        buffered = Buffer.concat([buffered, data]);
+        if (buffered.length < 2 || buffered.length < 2 + buffered.readUInt16BE(0)) return;
+        const msg = buffered.subarray(2);
+        const body = Buffer.concat([
+          msg.subarray(0, 2),
+          Buffer.from('81800001000100000000', 'hex'),
+          msg.subarray(12, questionEnd(msg)),
+          Buffer.from('c00c000100010000003c00040a000009', 'hex'),
+        ]);
+        const framed = Buffer.concat([Buffer.from([body.length >> 8, body.length & 0xff]), body]);
+        seen.push(['to-client', Uint8Array.from(framed)]);
+        socket.end(framed);
+      });
+    });
+    tcp.listen(port, '127.0.0.1');
+    await once(tcp, 'listening');
+    const resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${port}`]);
+    expect(await resolver.resolve4('big.shop.internal')).toEqual(['10.0.0.9']);
+    udp.close();
+    tcp.close();
+    expect(detectFlow(dns, seen)).toBe(true);
+    const events = feed(dns, seen) as DnsMessageEvent[];
+    expect(events.map((e) => [e.transport, e.isResponse, e.questions[0]?.name])).toEqual([
+      ['tcp', false, 'big.shop.internal'],
+      ['tcp', true, 'big.shop.internal'],
+    ]);
+    expect(events[1]?.answers[0]?.data).toBe('10.0.0.9');
   });
 });
