@@ -13,7 +13,10 @@ const setup = (now = 1_795_694_400) => {
     secret: 'a-long-enough-secret-for-tests',
     nowSeconds: () => clock,
   });
-  return { store, dir, advance: (seconds: number) => void (clock += seconds) };
+  const advance = (seconds: number) => {
+    clock += seconds;
+  };
+  return { store, dir, advance };
 };
 
 const parts = (url: string) => {
