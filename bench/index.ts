@@ -1,5 +1,9 @@
 /** Every benchmark `npm run bench` runs, in report order. */
 import { admissionMutateBenchmark } from './admission-mutate.ts';
 import type { Benchmark } from './benchmark.ts';
+import { inspectThroughputBenchmark } from './inspect-throughput.ts';
 
-export const benchmarks: Benchmark<never>[] = [admissionMutateBenchmark as Benchmark<never>];
+export const benchmarks: Benchmark<never>[] = [
+  admissionMutateBenchmark as Benchmark<never>,
+  inspectThroughputBenchmark as Benchmark<never>,
+];

@@ -1,0 +1,139 @@
+/**
+ * Throughput of the inspection engine on a 200+ MB synthetic capture, side by side with nDPI's
+ * ndpiReader on the same file in the same run, plus per-flow labels against the capture's ground truth.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { generateSyntheticCapture, type SyntheticFlow } from './synthetic-capture.ts';
+
+const work = join(import.meta.dirname, 'work');
+const root = join(import.meta.dirname, '..');
+
+type ChildResult = {
+  ms: number;
+  cpuMs: number;
+  packets: number;
+  bytes: number;
+  flows: number;
+  threats: number;
+  maxRssMb: number;
+};
+
+const runOurs = (file: string, mode: 'engine' | 'threats', labels?: string): ChildResult => {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'inspect-child.ts'),
+      file,
+      mode,
+      ...(labels === undefined ? [] : [labels]),
+    ],
+    { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
+};
+
+const runNdpiTimed = (file: string) => {
+  const started = process.hrtime.bigint();
+  const out = execFileSync('ndpiReader', ['-i', file], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const processing = Number(/Packet Processing Time:\s+(\d+) msec/.exec(out)?.[1] ?? Number.NaN);
+  const peak = /Peak Memory:\s+([\d.]+) (KB|MB)/.exec(out);
+  const peakMb = peak === null ? Number.NaN : Number(peak[1]) / (peak[2] === 'KB' ? 1024 : 1);
+  return { ms, processingMs: processing, peakMemoryMb: Math.round(peakMb) };
+};
+
+export type ThroughputResult = {
+  capture: { bytes: number; packets: number; flows: number };
+  ours: ChildResult & { packetsPerSecond: number; mbPerSecond: number };
+  oursWithThreats: ChildResult & { packetsPerSecond: number; slowdown: number };
+  ndpi?: {
+    ms: number;
+    processingMs: number;
+    peakMemoryMb: number;
+    packetsPerSecond: number;
+    mbPerSecond: number;
+  };
+  ratio?: number;
+  labels: {
+    truthFlows: number;
+    oursCorrect: number;
+    ndpiCorrect?: number;
+    ndpiRightWeWrong?: number;
+    examples: string[];
+  };
+};
+
+const ensureCapture = async (file: string) => {
+  mkdirSync(work, { recursive: true });
+  const flowsFile = `${file}.flows.json`;
+  const generator = statSync(join(import.meta.dirname, 'synthetic-capture.ts')).mtimeMs;
+  if (existsSync(file) && existsSync(flowsFile) && statSync(file).mtimeMs > generator) {
+    return JSON.parse(readFileSync(flowsFile, 'utf8')) as {
+      flows: SyntheticFlow[];
+      bytes: number;
+      packets: number;
+    };
+  }
+  const made = await generateSyntheticCapture(file);
+  const summary = { flows: made.flows, bytes: made.bytes, packets: made.packets };
+  (await import('node:fs')).writeFileSync(flowsFile, JSON.stringify(summary));
+  return summary;
+};
+
+const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
+
+export const runThroughputBench = async (): Promise<ThroughputResult> => {
+  const file = join(work, 'synthetic.pcap');
+  const capture = await ensureCapture(file);
+  const labelsFile = join(work, 'ours-labels.json');
+  const ours = runOurs(file, 'engine', labelsFile);
+  const threats = runOurs(file, 'threats');
+  const ourLabels = JSON.parse(readFileSync(labelsFile, 'utf8')) as Record<string, string>;
+  const key = (f: SyntheticFlow) => `${f.transport}|${f.client}|${f.server}`;
+  const truth = capture.flows.filter((f) => f.truth !== 'unknown');
+  const oursCorrect = truth.filter((f) => ourLabels[key(f)] === f.truth).length;
+  const result: ThroughputResult = {
+    capture: { bytes: capture.bytes, packets: capture.packets, flows: capture.flows.length },
+    ours: {
+      ...ours,
+      packetsPerSecond: rate(ours.packets, ours.ms),
+      mbPerSecond: Math.round((ours.bytes / 1048576 / ours.ms) * 10000) / 10,
+    },
+    oursWithThreats: {
+      ...threats,
+      packetsPerSecond: rate(threats.packets, threats.ms),
+      slowdown: Math.round((threats.ms / ours.ms) * 100) / 100,
+    },
+    labels: { truthFlows: truth.length, oursCorrect, examples: [] },
+  };
+  if (!ndpiAvailable()) return result;
+  const ndpi = runNdpiTimed(file);
+  const ndpiFlows = runNdpi(file);
+  const ndpiLabels = new Map(ndpiFlows.map((f) => [[f.a, f.b].sort().join('|'), ourIdOf(f) ?? f.app]));
+  const ndpiOf = (f: SyntheticFlow) => ndpiLabels.get([f.client, f.server].sort().join('|'));
+  const ndpiRightWeWrong = truth.filter((f) => ndpiOf(f) === f.truth && ourLabels[key(f)] !== f.truth);
+  result.ndpi = {
+    ...ndpi,
+    packetsPerSecond: rate(capture.packets, ndpi.ms),
+    mbPerSecond: Math.round((capture.bytes / 1048576 / ndpi.ms) * 10000) / 10,
+  };
+  result.ratio = Math.round((ndpi.ms / ours.ms) * 100) / 100;
+  result.labels = {
+    ...result.labels,
+    ndpiCorrect: truth.filter((f) => ndpiOf(f) === f.truth).length,
+    ndpiRightWeWrong: ndpiRightWeWrong.length,
+    examples: ndpiRightWeWrong
+      .slice(0, 10)
+      .map((f) => `${f.template}: truth ${f.truth}, ours ${ourLabels[key(f)]}, nDPI ${ndpiOf(f)}`),
+  };
+  return result;
+};
