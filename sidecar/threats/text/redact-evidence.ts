@@ -11,7 +11,7 @@ const rules: readonly [RegExp, string][] = [
     '$1$2***',
   ],
   [
-    /\b(identified\s+by|password\s*\(|pass(?:word|wd)?|pwd|secret|token)(\s*(?:=|:|\s)\s*)('(?:[^']|'')*'|"[^"]*"|[^\s&;,)]+)/gi,
+    /\b(identified\s+by|password\s*\(|pass(?:word|wd)?|pwd|secret|token)(\s*[=:]\s*|\s*(?=['"]))('(?:[^']|'')*'|"[^"]*"|[^\s&;,)]+)/gi,
     "$1$2'***'",
   ],
   [/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '<jwt>'],
