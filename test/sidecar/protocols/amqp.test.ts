@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -148,5 +149,12 @@ describe('amqp on nDPI amqp.pcap (real bytes, picked up mid-stream)', () => {
     expect(kinds).toContain('basic.publish exchange=celeryev routing_key=worker.heartbeat');
     expect(kinds).toContain('basic.deliver exchange=default routing_key=tasks.#');
     expect(kinds).toContain('basic.ack');
+  });
+});
+
+describe('amqp among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow amqp', () => {
+    const flows = ndpiFlows('amqp');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'amqp'));
   });
 });

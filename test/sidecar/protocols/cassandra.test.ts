@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -168,5 +169,12 @@ describe('cassandra on nDPI cassandra.pcap (real bytes)', () => {
   it('detects all 3 flows: CQL v4, CQL v5 and internode', () => {
     const flows = ndpiFlows('cassandra');
     expect(flows.map((f) => detectFlow(cassandra, f.segments))).toEqual([true, true, true]);
+  });
+});
+
+describe('cassandra among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow cassandra', () => {
+    const flows = ndpiFlows('cassandra');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'cassandra'));
   });
 });

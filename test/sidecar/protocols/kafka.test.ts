@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -154,5 +155,12 @@ describe('kafka on nDPI kafka.pcapng (real bytes)', () => {
         'Produce:sampleTopic',
       ].sort(),
     );
+  });
+});
+
+describe('kafka among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow kafka', () => {
+    const flows = ndpiFlows('kafka');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'kafka'));
   });
 });

@@ -4,6 +4,7 @@ import {
   ascii,
   concat,
   contractCheck,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -166,5 +167,17 @@ describe('ldap parser', () => {
 
   it('passes the local contract check', () => {
     expect(contractCheck(ldap, ['to-server', bind]).randomMatches).toBe(0);
+  });
+});
+
+describe('ldap among every registered protocol (engine order, first match wins)', () => {
+  it('labels a session ldap from either side', () => {
+    expect(
+      engineLabel([
+        ['to-server', bind],
+        ['to-client', bindFailed],
+      ]),
+    ).toBe('ldap');
+    expect(engineLabel([['to-client', concat(entry, done)]])).toBe('ldap');
   });
 });

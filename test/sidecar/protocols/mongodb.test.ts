@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -228,5 +229,12 @@ describe('mongodb on nDPI mongodb.pcap (real bytes)', () => {
       'isMaster@admin',
       'getnonce@InactiveUserIdentity',
     ]);
+  });
+});
+
+describe('mongodb among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow mongodb', () => {
+    const flows = ndpiFlows('mongodb');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'mongodb'));
   });
 });

@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -148,5 +149,12 @@ describe('mqtt on nDPI mqtt.pcap (real bytes)', () => {
       'PUBLISH astr/s720/02D5050223D3/99',
       'DISCONNECT',
     ]);
+  });
+});
+
+describe('mqtt among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow mqtt', () => {
+    const flows = ndpiFlows('mqtt');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'mqtt'));
   });
 });

@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -153,5 +154,12 @@ describe('mysql on nDPI mysql.pcapng (real bytes)', () => {
         text: 'select @@version_comment limit 1',
       },
     ]);
+  });
+});
+
+describe('mysql among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow mysql', () => {
+    const flows = ndpiFlows('mysql');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'mysql'));
   });
 });

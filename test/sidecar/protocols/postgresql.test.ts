@@ -5,6 +5,7 @@ import {
   concat,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -197,5 +198,12 @@ describe('postgresql on nDPI pgsql.pcap (real bytes)', () => {
     expect(events.filter((e) => e.kind === 'db-auth')).toContainEqual(
       expect.objectContaining({ ok: true, user: 'test' }),
     );
+  });
+});
+
+describe('postgresql among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow postgresql', () => {
+    const flows = ndpiFlows('postgresql');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'postgresql'));
   });
 });

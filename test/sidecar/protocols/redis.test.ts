@@ -4,6 +4,7 @@ import {
   ascii,
   contractCheck,
   detectFlow,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -149,5 +150,12 @@ describe('redis on nDPI resp.pcap (real bytes)', () => {
     expect(detectFlow(redis, flow?.segments ?? [])).toBe(true);
     const commands = (feed(redis, flow?.segments ?? []) as { command?: string }[]).map((e) => e.command);
     expect(commands.slice(0, 4)).toEqual(['COMMAND', 'PING', 'SET', 'GET']);
+  });
+});
+
+describe('redis among every registered protocol (engine order, first match wins)', () => {
+  it('labels every nDPI flow redis', () => {
+    const flows = ndpiFlows('redis');
+    expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'redis'));
   });
 });

@@ -4,6 +4,7 @@ import {
   ascii,
   concat,
   contractCheck,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -149,5 +150,22 @@ describe('zookeeper parser', () => {
 
   it('passes the local contract check', () => {
     expect(contractCheck(zookeeper, ['to-server', connect]).randomMatches).toBe(0);
+  });
+});
+
+describe('zookeeper among every registered protocol (engine order, first match wins)', () => {
+  it('labels a session zookeeper from either side', () => {
+    expect(
+      engineLabel([
+        ['to-server', connect],
+        ['to-client', connected],
+      ]),
+    ).toBe('zookeeper');
+    expect(
+      engineLabel([
+        ['to-server', ascii('ruok')],
+        ['to-client', ascii('imok')],
+      ]),
+    ).toBe('zookeeper');
   });
 });
