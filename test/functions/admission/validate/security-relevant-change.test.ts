@@ -79,3 +79,41 @@ describe('securityRelevantChange', () => {
     expect(securityRelevantChange(deployment([]), undefined)).toBe(true);
   });
 });
+
+describe('securityRelevantChange for live Pods', () => {
+  const pod: KubeObject = {
+    kind: 'Pod',
+    metadata: { name: 'p', labels: { app: 'web' }, annotations: { note: 'a' } },
+    spec: { containers: [container('app', { securityContext: { privileged: true } })] },
+  };
+
+  it('ignores relabelling and ordinary annotations, as PSA does, so old pods can still be managed', () => {
+    expect(
+      changed((o) => {
+        (o.metadata as { labels: Record<string, string> }).labels.canary = 'true';
+        (o.metadata as { annotations: Record<string, string> }).annotations.note = 'b';
+      }, pod),
+    ).toBe(false);
+  });
+
+  it('sees image changes, seccomp/AppArmor annotations and added ephemeral containers', () => {
+    const containers = (o: KubeObject) => (o.spec as { containers: KubeObject[] }).containers;
+    expect(
+      changed((o) => {
+        Object.assign(containers(o)[0] ?? {}, { image: 'ghcr.io/example/app:2.0.0' });
+      }, pod),
+    ).toBe(true);
+    expect(
+      changed((o) => {
+        (o.metadata as { annotations: Record<string, string> }).annotations[
+          'container.apparmor.security.beta.kubernetes.io/app'
+        ] = 'unconfined';
+      }, pod),
+    ).toBe(true);
+    expect(
+      changed((o) => {
+        (o.spec as KubeObject).ephemeralContainers = [{ name: 'debug', image: 'busybox' }];
+      }, pod),
+    ).toBe(true);
+  });
+});
