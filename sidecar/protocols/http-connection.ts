@@ -1,10 +1,11 @@
-/** One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels and h2c upgrades. */
+/** One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels (TLS hellos read) and h2c upgrades. */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { type ChunkedState, decodeChunked } from './http-chunked.ts';
 import { detectRequestLine, detectStatusLine } from './http-detect.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
 import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
 import { createHttp2Session, type Http2Session, http2MaxEvents, http2Preface } from './http2-session.ts';
+import { createTlsStream, type TlsStream } from './tls-stream.ts';
 
 type Mode = 'head' | 'length' | 'chunked' | 'until-close' | 'resync' | 'tunnel' | 'h2' | 'stopped';
 
@@ -81,6 +82,8 @@ export const createHttpConnection = (): HttpConnection => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
   const outstanding: Outstanding[] = [];
   let session: Http2Session | undefined;
+  /** Inside a CONNECT tunnel, TLS is read for its hellos (SNI, ALPN); anything else stops at its first byte. */
+  let tunnel: TlsStream | undefined;
 
   const emit = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     const message = side.message;
@@ -100,18 +103,27 @@ export const createHttpConnection = (): HttpConnection => {
     }
   };
 
+  /** Both directions become a tunnel; a CONNECT tunnel reads TLS from what each side has buffered. */
+  const openTunnel = (readTls: boolean, ts: number, out: ProtocolEvent[]): void => {
+    if (readTls) tunnel = createTlsStream();
+    for (const side of [sides['to-server'], sides['to-client']]) {
+      side.mode = 'tunnel';
+      const rest = side.pending;
+      side.pending = new Uint8Array(0);
+      if (tunnel && rest.length > 0) out.push(...tunnel.parse(rest, side.direction, ts));
+    }
+  };
+
   /** After a response completes: CONNECT 2xx opens a tunnel, 101 switches protocols (§7.8 of RFC 9110). */
   const afterResponse = (
     status: number,
     request: Outstanding | undefined,
     ts: number,
     out: ProtocolEvent[],
-  ): void => {
+  ) => {
+    const connected = request?.method === 'CONNECT' && status >= 200 && status < 300;
     if (status === 101 && request?.h2c) upgrade(ts, out);
-    else if (status === 101 || (request?.method === 'CONNECT' && status >= 200 && status < 300)) {
-      sides['to-server'].mode = 'tunnel';
-      sides['to-client'].mode = 'tunnel';
-    }
+    else if (status === 101 || connected) openTunnel(connected, ts, out);
   };
 
   const finish = (side: Side, ts: number, out: ProtocolEvent[]): void => {
@@ -237,6 +249,7 @@ export const createHttpConnection = (): HttpConnection => {
       const out: ProtocolEvent[] = [];
       const side = sides[direction];
       if (side.mode === 'h2') session?.feed(chunk, direction, ts, out);
+      if (side.mode === 'tunnel' && tunnel) out.push(...tunnel.parse(chunk, direction, ts));
       if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return out;
       side.pending = concat(side.pending, chunk);
       run(side, ts, out);
@@ -245,6 +258,7 @@ export const createHttpConnection = (): HttpConnection => {
     gap(direction) {
       const side = sides[direction];
       if (side.mode === 'h2') session?.gap(direction);
+      if (side.mode === 'tunnel') tunnel?.gap(direction);
       if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return;
       if (direction === 'to-client') outstanding.length = 0;
       side.message = undefined;

@@ -21,6 +21,9 @@ import { startRecorder } from './loopback-recorder.ts';
 const kinds = (events: unknown[]): string[] => events.map((e) => (e as { kind: string }).kind);
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 
+/** Either event kind, for tables of mixed requests and responses. */
+type AnyHttp = Omit<HttpRequestEvent, 'kind'> & Omit<HttpResponseEvent, 'kind'> & { kind: string };
+
 describe('http detect', () => {
   it('matches a minimal and a realistic request line, and a status line', () => {
     expect(http.detect(ascii('GET / HTTP/1.1\r\n'), 'to-server')).toBe('match');
@@ -92,7 +95,7 @@ describe('http parser', () => {
       'http-response',
       'http-response',
     ]);
-    const [get, post, put, ok, found, created] = events as (HttpRequestEvent & HttpResponseEvent)[];
+    const [get, post, put, ok, found, created] = events as AnyHttp[];
     expect(get).toMatchObject({
       method: 'GET',
       target: '/api/v1/users/42?expand=1',
@@ -132,13 +135,27 @@ describe('http parser', () => {
     ]);
   });
 
-  it('stops after a CONNECT tunnel opens (nDPI http_connect.pcap: a proxied TLS session)', () => {
+  it('reads the TLS hellos inside a CONNECT tunnel (nDPI http_connect.pcap: a proxied TLS session)', () => {
     const flow = ndpiFlows('http-connect').find((f) => detectFlow(http, f.segments));
     const events = feed(http, flow?.segments ?? []);
-    expect(events).toMatchObject([
+    expect(events.slice(0, 2)).toMatchObject([
       { kind: 'http-request', method: 'CONNECT', target: 'apache.org:443' },
       { kind: 'http-response', status: 200, version: '1.0' },
     ]);
+    expect(events.find((e) => (e as { kind: string }).kind === 'tls-client-hello')).toMatchObject({
+      sni: 'apache.org',
+      alpn: ['h2', 'http/1.1'],
+    });
+    expect(kinds(events).filter((k) => k.startsWith('http-'))).toEqual(['http-request', 'http-response']);
+  });
+
+  it('stops after a 101 to a WebSocket upgrade', () => {
+    const events = feed(http, [
+      ['to-server', ascii('GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')],
+      ['to-client', ascii('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello')],
+      ['to-server', ascii('GET /not-http HTTP/1.1\r\n\r\n')],
+    ]);
+    expect(kinds(events)).toEqual(['http-request', 'http-response']);
   });
 
   it('switches to HTTP/2 after a 101 to Upgrade: h2c (RFC 7540 §3.2)', () => {
@@ -240,7 +257,7 @@ describe('http on real traffic from node:http on loopback', () => {
     server.close();
     const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
     expect(detectFlow(http, segments)).toBe(true);
-    const events = feed(http, segments) as (HttpRequestEvent & HttpResponseEvent)[];
+    const events = feed(http, segments) as AnyHttp[];
     expect(events.map((e) => e.path ?? e.status)).toEqual(['/items', 200, '/items/8', 200]);
     expect(text(events[1]?.body ?? new Uint8Array())).toBe('part one;part two');
   });
