@@ -17,33 +17,12 @@ const runCel = (
 ): RuleOutcome => {
   const view = podViewOf(object);
   if (rule.scope === 'pod' && view === undefined) return { applicable: false, note: 'no pod template' };
-  // Converting a whole object for CEL is the expensive part: convert only what the expression reads, once.
-  const lazy = (read: () => unknown) => {
-    let value: unknown;
-    let done = false;
-    return () => {
-      if (!done) value = read();
-      done = true;
-      return value;
-    };
-  };
-  const celObject = lazy(() => toCelValue(object));
-  const celOld = lazy(() => (oldObject === undefined ? null : toCelValue(oldObject)));
-  const celSpec = lazy(() => (view === undefined ? null : toCelValue(view.spec)));
-  const celMetadata = lazy(() => (view === undefined ? null : toCelValue(view.metadata)));
+  // toCelValue wraps, it does not copy: each field is converted only if the expression reads it.
   const outcome = rule.cel.evaluate({
-    get object() {
-      return celObject();
-    },
-    get oldObject() {
-      return celOld();
-    },
-    get podSpec() {
-      return celSpec();
-    },
-    get podMetadata() {
-      return celMetadata();
-    },
+    object: toCelValue(object),
+    oldObject: oldObject === undefined ? null : toCelValue(oldObject),
+    podSpec: view === undefined ? null : toCelValue(view.spec),
+    podMetadata: view === undefined ? null : toCelValue(view.metadata),
     namespaceName: context.namespace ?? '',
   });
   if (outcome.result === 'pass') return { applicable: true, issues: [] };
