@@ -1,5 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mqtt } from '#sidecar/protocols/mqtt.ts';
+import {
+  freePort,
+  hasBinaries,
+  type RecordingProxy,
+  run,
+  startDaemon,
+  startRecordingProxy,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
 import {
   ascii,
   concat,
@@ -158,3 +172,84 @@ describe('mqtt among every registered protocol (engine order, first match wins)'
     expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'mqtt'));
   });
 });
+
+const mosquittoBinaries = hasBinaries(
+  '/usr/sbin/mosquitto',
+  '/usr/bin/mosquitto_pub',
+  '/usr/bin/mosquitto_sub',
+);
+
+describe.skipIf(!mosquittoBinaries)(
+  'mqtt against a real mosquitto broker and clients (Debian mosquitto, mosquitto-clients)',
+  () => {
+    let broker: ChildProcess | undefined;
+    let proxy: RecordingProxy | undefined;
+    let dir = '';
+
+    beforeAll(async () => {
+      const port = await freePort();
+      dir = mkdtempSync(join(tmpdir(), 'meshward-mqtt-'));
+      writeFileSync(join(dir, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\n`);
+      broker = startDaemon('/usr/sbin/mosquitto', ['-c', join(dir, 'mosquitto.conf')]);
+      await waitForPort(port);
+      proxy = await startRecordingProxy(port);
+    });
+
+    afterAll(async () => {
+      await proxy?.close();
+      await stopDaemon(broker);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('reads subscriptions and publishes for MQTT 3.1.1 and 5.0 clients, labelled mqtt', async () => {
+      const port = String(proxy?.port);
+      const sub = run('/usr/bin/mosquitto_sub', [
+        '-p',
+        port,
+        '-V',
+        'mqttv5',
+        '-t',
+        'sensors/#',
+        '-C',
+        '1',
+        '-W',
+        '8',
+      ]);
+      await new Promise((r) => setTimeout(r, 500));
+      await run('/usr/bin/mosquitto_pub', [
+        '-p',
+        port,
+        '-V',
+        'mqttv311',
+        '-q',
+        '1',
+        '-t',
+        'sensors/kitchen/temp',
+        '-m',
+        '21.5',
+      ]);
+      expect((await sub).stdout.trim()).toBe('21.5');
+      const [subscriber = [], publisher = []] = proxy?.connections ?? [];
+      const summary = (segments: Segment[]) =>
+        (feed(mqtt, segments) as { direction: string; packet: string; topics: string[] }[]).map((e) =>
+          `${e.direction} ${e.packet} ${e.topics.join(',')}`.trim(),
+        );
+      expect(summary(subscriber)).toEqual(
+        expect.arrayContaining([
+          'to-server CONNECT',
+          'to-server SUBSCRIBE sensors/#',
+          'to-client PUBLISH sensors/kitchen/temp',
+        ]),
+      );
+      expect(summary(publisher)).toEqual(
+        expect.arrayContaining([
+          'to-server CONNECT',
+          'to-client CONNACK',
+          'to-server PUBLISH sensors/kitchen/temp',
+          'to-server DISCONNECT',
+        ]),
+      );
+      expect([engineLabel(subscriber), engineLabel(publisher)]).toEqual(['mqtt', 'mqtt']);
+    });
+  },
+);

@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redis } from '#sidecar/protocols/redis.ts';
+import {
+  freePort,
+  hasBinaries,
+  type RecordingProxy,
+  run,
+  startDaemon,
+  startRecordingProxy,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
 import {
   ascii,
   contractCheck,
@@ -159,3 +170,76 @@ describe('redis among every registered protocol (engine order, first match wins)
     expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'redis'));
   });
 });
+
+const redisBinaries = hasBinaries('/usr/bin/redis-server', '/usr/bin/redis-cli');
+
+describe.skipIf(!redisBinaries)(
+  'redis against a real redis-server and redis-cli (Debian redis-server, redis-tools)',
+  () => {
+    let server: ChildProcess | undefined;
+    let proxy: RecordingProxy | undefined;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      server = startDaemon('/usr/bin/redis-server', [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--requirepass',
+        's3cret',
+      ]);
+      await waitForPort(port);
+      proxy = await startRecordingProxy(port);
+    });
+
+    afterAll(async () => {
+      await proxy?.close();
+      await stopDaemon(server);
+    });
+
+    it('reads a refused and an accepted login and the commands, and labels both connections redis', async () => {
+      const port = String(proxy?.port);
+      const refused = await run('/usr/bin/redis-cli', [
+        '-p',
+        port,
+        '--user',
+        'default',
+        '--pass',
+        'wrong',
+        '--no-auth-warning',
+        'ping',
+      ]);
+      // redis-cli reports the failed AUTH on stderr, then sends PING anyway and gets NOAUTH.
+      expect(`${refused.stderr}${refused.stdout}`).toMatch(/WRONGPASS[\s\S]*NOAUTH/);
+      const accepted = await run('/usr/bin/redis-cli', [
+        '-p',
+        port,
+        '-a',
+        's3cret',
+        '--no-auth-warning',
+        'set',
+        'user:1',
+        'alice',
+      ]);
+      expect(accepted.stdout.trim()).toBe('OK');
+      const [first = [], second = []] = proxy?.connections ?? [];
+      const events = [...feed(redis, first), ...feed(redis, second)] as {
+        kind: string;
+        ok?: boolean;
+        command?: string;
+      }[];
+      expect(events.filter((e) => e.kind === 'db-auth').map((e) => e.ok)).toEqual([false, false, true]);
+      expect(events.filter((e) => e.kind === 'redis-command').map((e) => e.command)).toEqual(
+        expect.arrayContaining(['AUTH', 'PING', 'SET']),
+      );
+      expect(JSON.stringify(events)).not.toContain('s3cret');
+      expect([engineLabel(first), engineLabel(second)]).toEqual(['redis', 'redis']);
+      expect(everySplitAgrees(redis, second).mismatch).toBeUndefined();
+    });
+  },
+);
