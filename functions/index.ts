@@ -3,5 +3,13 @@ import { admissionFunction } from './admission/function.ts';
 import { apiFunction } from './api/function.ts';
 import type { CloudFunction } from './cloud-function.ts';
 import { ingestFunction } from './ingest/function.ts';
+import { capturesFunction } from './respond/captures-function.ts';
+import { slackFunction } from './slack/function.ts';
 
-export const cloudFunctions: CloudFunction[] = [admissionFunction, ingestFunction, apiFunction];
+export const cloudFunctions: CloudFunction[] = [
+  admissionFunction,
+  ingestFunction,
+  apiFunction,
+  slackFunction,
+  capturesFunction,
+];

@@ -1,0 +1,141 @@
+/** Builds the respond function's dependencies once per process, on top of the shared runtime (store, signer, clock). */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allowViolation } from '#functions/learn/allow-violation.ts';
+import { createClientNodeKubeApi } from '#functions/platform/kube/client-node-kube-api.ts';
+import type { KubeApi } from '#functions/platform/kube/kube-api.ts';
+import { kubeConfigSource, loadKubeConfig } from '#functions/platform/kube/load-kube-config.ts';
+import {
+  createLocalObjectStore,
+  type LocalObjectStore,
+} from '#functions/platform/object-store/local-object-store.ts';
+import type { Runtime } from '#functions/platform/runtime.ts';
+import type { SlackApi } from '#functions/platform/slack/slack-api.ts';
+import { createWebClientSlackApi } from '#functions/platform/slack/web-client-slack-api.ts';
+import type { SlackConfig } from '#functions/slack/slack-config.ts';
+import type { ActionResult } from './action.ts';
+import { actions } from './actions/index.ts';
+import { createSlackAlertSender, type SlackAlertSender } from './alerts/slack-alert-sender.ts';
+import { groupModesFromStore } from './group-modes.ts';
+import { createInProcessJobQueue, type InProcessJobQueue } from './jobs/in-process-job-queue.ts';
+import type { JobDeps } from './jobs/job-deps.ts';
+import { runJob } from './jobs/run-job.ts';
+import { defaultResponseRulesDir, loadResponseRules } from './rules/load-response-rules.ts';
+import { openSqliteResponseStore } from './store/sqlite-response-store.ts';
+import { createTapCommands } from './tap-commands.ts';
+import { unavailableKube, unconfiguredSlack } from './unavailable-deps.ts';
+
+export type RespondRuntimeOptions = {
+  dataDir: string;
+  /** Where taps PUT captures: the control plane's `/captures` URL. */
+  capturesUrl: string;
+  kube?: KubeApi;
+  slack?: SlackApi;
+  slackConfig?: SlackConfig;
+  rulesDir?: string;
+  alertOptions?: Parameters<typeof createSlackAlertSender>[2];
+};
+
+export type RespondRuntime = {
+  deps: JobDeps;
+  alerts: SlackAlertSender;
+  queue: InProcessJobQueue;
+  objectStore: LocalObjectStore;
+  slackConfig?: SlackConfig;
+  close(): Promise<void>;
+};
+
+const secretFile = (path: string): string => {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+};
+
+const kubeFromEnv = (env: NodeJS.ProcessEnv): KubeApi => {
+  try {
+    return createClientNodeKubeApi(loadKubeConfig(kubeConfigSource(env)));
+  } catch (error) {
+    return unavailableKube(`no Kubernetes API configured: ${(error as Error).message}`);
+  }
+};
+
+const slackFromEnv = (env: NodeJS.ProcessEnv): SlackApi =>
+  env.MESHWARD_SLACK_BOT_TOKEN === undefined || env.MESHWARD_SLACK_BOT_TOKEN === ''
+    ? unconfiguredSlack('Slack is not configured: set MESHWARD_SLACK_BOT_TOKEN')
+    : createWebClientSlackApi({
+        token: env.MESHWARD_SLACK_BOT_TOKEN,
+        ...(env.MESHWARD_SLACK_API_URL ? { slackApiUrl: env.MESHWARD_SLACK_API_URL } : {}),
+      });
+
+const allowFinding =
+  (runtime: Runtime) =>
+  async (findingId: string, _actor: string, now: string): Promise<ActionResult> => {
+    const result = await allowViolation(runtime.store, findingId, now);
+    return result.ok
+      ? { action: 'allow', status: 'done', applied: [`rule ${result.rule.id}`], notes: [] }
+      : {
+          action: 'allow',
+          status: result.reason === 'not-found' ? 'not-found' : 'failed',
+          applied: [],
+          notes: [],
+          error: result.reason,
+        };
+  };
+
+export const createRespondRuntime = (
+  runtime: Runtime,
+  options: RespondRuntimeOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): RespondRuntime => {
+  mkdirSync(options.dataDir, { recursive: true });
+  const store = openSqliteResponseStore(join(options.dataDir, 'respond.db'));
+  const slack = options.slack ?? slackFromEnv(env);
+  const objectStore = createLocalObjectStore({
+    dir: join(options.dataDir, 'objects'),
+    baseUrl: options.capturesUrl,
+    secret: secretFile(join(options.dataDir, 'object-url-key')),
+  });
+  const alerts = createSlackAlertSender(slack, store, options.alertOptions);
+  const { signer } = runtime;
+  const nowIso = () => runtime.now().toISOString();
+  const deps: JobDeps = {
+    actionDeps: {
+      kube: options.kube ?? kubeFromEnv(env),
+      tap: createTapCommands({
+        sign: (command) =>
+          signer === undefined ? Promise.reject(new Error('no command signer')) : signer.sign(command),
+        putCommand: (command) => runtime.store.putCommand(command),
+        nowSeconds: () => Math.floor(runtime.now().getTime() / 1000),
+      }),
+      quarantines: store,
+      groups: groupModesFromStore(runtime.store),
+      alerts,
+      objectStore,
+      httpPost: async (url, body, headers) => ({
+        status: (await fetch(url, { method: 'POST', body, headers })).status,
+      }),
+      secret: (name) => env[name],
+      now: nowIso,
+    },
+    store,
+    rules: loadResponseRules(options.rulesDir ?? defaultResponseRulesDir, actions),
+    actions,
+    newId: randomUUID,
+    slack,
+    allowFinding: allowFinding(runtime),
+  };
+  const queue = createInProcessJobQueue(
+    (job) => runJob(job, deps, nowIso()),
+    (error, job) => runtime.log('error', 'respond job failed', { type: job.type, error: String(error) }),
+  );
+  return {
+    deps,
+    alerts,
+    queue,
+    objectStore,
+    ...(options.slackConfig === undefined ? {} : { slackConfig: options.slackConfig }),
+    close: () => store.close(),
+  };
+};
