@@ -1,7 +1,8 @@
 /** Applies the enforcement state with iptables (filter table, our chains only) for IPv4 and IPv6, and removes it all. */
 import { AppError } from '#core/errors.ts';
 import type { CommandRunner } from './command-runner.ts';
-import { type EnforcementState, isOpen, openState } from './enforcement-state.ts';
+import { type Block, type EnforcementState, isOpen, openState } from './enforcement-state.ts';
+import { mergeBlocks } from './protect-blocks.ts';
 import { type AllowedChannel, type IpFamily, inputChain, outputChain, renderRules } from './render-rules.ts';
 
 export type EnforcerOptions = {
@@ -71,8 +72,11 @@ export const createEnforcer = (options: EnforcerOptions) => {
     state: () => state,
     quarantine: (reason: string) => apply({ ...state, quarantined: true, reason }),
     release: () => apply({ quarantined: false, blocks: state.blocks }),
-    block: (block: EnforcementState['blocks'][number]) =>
-      apply({ ...state, blocks: [...state.blocks, block].slice(-1024) }),
+    /** Adds blocks (protect mode) and drops expired ones; re-applies only when the rule set changes. */
+    block: async (added: readonly Block[]) => {
+      const merged = mergeBlocks(state.blocks, added, now());
+      if (merged.changed) await apply({ ...state, blocks: merged.blocks });
+    },
     /** Takes every rule out without forgetting the state (a restarted tap re-applies it). */
     teardown: async () => {
       for (const family of families) await uninstall(family);

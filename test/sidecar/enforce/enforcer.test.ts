@@ -205,7 +205,7 @@ describe('createEnforcer in a network namespace', () => {
       });
       const client = await open(ns.podIp, 8080);
       expect(await echo(client, 'x')).toBe('x');
-      await enforcer.block({ ip: ns.hostIp, port: 8080, peer: 'client' });
+      await enforcer.block([{ ip: ns.hostIp, port: 8080, peer: 'client' }]);
       await expect(echo(client, 'y')).rejects.toThrow(/ECONNRESET|EPIPE/);
       // The blocked peer's other traffic still flows.
       expect(await curlFromPod(ns.name, `http://${ns.hostIp}:${cpPort + 1}/`)).toBe(200);
