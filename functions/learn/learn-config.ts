@@ -7,8 +7,13 @@ export const learnConfigSchema = z.object({
   groupByLabel: z.string().min(1).optional(),
   /** Mode of a group seen for the first time. */
   defaultMode: modeSchema.default('discover'),
-  /** How long a pod IP stays attributed to its pod after the pod's last heartbeat. */
-  ipTtlSeconds: z.number().int().min(1).default(300),
+  /**
+   * How long a pod IP stays attributed to its pod after the pod's last heartbeat: three of the tap's default
+   * 30 s heartbeats. Shorter than the time a CNI takes to hand a freed IP to a new pod in practice, so a
+   * reused IP is not attributed to its previous pod; a pod whose tap falls silent is an address until it
+   * speaks again (its address rules are then dropped and relearned by identity).
+   */
+  ipTtlSeconds: z.number().int().min(1).default(90),
   /** Distinct ports between one pair (same transport and protocol) from which they collapse to a range rule. */
   portRangeThreshold: z.number().int().min(2).default(8),
   /** Sibling path segments of one shape from which they become a `{param}` template segment. */

@@ -2,14 +2,31 @@
 import { BlockList, isIP } from 'node:net';
 import type { Peer } from '#core/rule.ts';
 
+/** Parsed CIDRs, kept because the same few rules are checked against every flow. */
+const lists = new Map<string, { list: BlockList; family: number } | null>();
+
+const listOf = (cidr: string) => {
+  let entry = lists.get(cidr);
+  if (entry !== undefined) return entry;
+  const [network = '', bits] = cidr.split('/');
+  const family = isIP(network);
+  entry = null;
+  if (family !== 0) {
+    const list = new BlockList();
+    list.addSubnet(network, Number(bits ?? (family === 6 ? 128 : 32)), family === 6 ? 'ipv6' : 'ipv4');
+    entry = { list, family };
+  }
+  if (lists.size > 10_000) lists.clear();
+  lists.set(cidr, entry);
+  return entry;
+};
+
 const cidrHolds = (cidr: string, ip: string): boolean => {
-  const [network, bits] = cidr.split('/');
-  const family = isIP(network ?? '');
-  if (family === 0 || isIP(ip) !== family) return false;
-  const list = new BlockList();
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  list.addSubnet(network ?? '', Number(bits ?? (family === 6 ? 128 : 32)), type);
-  return list.check(ip, type);
+  if (cidr === `${ip}/32` || cidr === `${ip}/128`) return true;
+  const entry = listOf(cidr);
+  const family = isIP(ip);
+  if (entry === null || family !== entry.family) return false;
+  return entry.list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
 };
 
 const fqdnCovers = (pattern: string, name: string): boolean =>

@@ -38,6 +38,18 @@ export const newGroup = (
 });
 
 /**
+ * Learned rules to a pod IP seen before its pod's first heartbeat (`10.1.2.3/32`) name the pod by address;
+ * once the IP belongs to a workload they are dropped, and the traffic is learned again by identity.
+ */
+const dropHostRules = async (store: Store, ips: readonly string[]): Promise<void> => {
+  for (const ip of ips) {
+    const key = `cidr:${ip}/${ip.includes(':') ? 128 : 32}`;
+    for (const rule of await store.listRules({ group: key }))
+      if (rule.source === 'learned') await store.deleteRule(rule.id);
+  }
+};
+
+/**
  * Stores the pod, its group (created in the default mode the first time) and its IPs. A host-network pod
  * shares the node's IP with every other host-network pod, so its IPs are never attributed to it.
  */
@@ -58,9 +70,13 @@ export const registerHeartbeat = async (
     await store.putGroup({ ...existing, labels: heartbeat.labels });
   }
   if (!record.hostNetwork) {
+    const fresh = [];
+    for (const ip of record.ips)
+      if ((await store.lookupIp(ip, heartbeat.at))?.podUid !== pod.uid) fresh.push(ip);
     await store.putIps(
       record.ips.map((ip) => ({ ip, podUid: pod.uid, group: record.group, expiresAt: record.expiresAt })),
     );
+    await dropHostRules(store, fresh);
   }
   return record;
 };

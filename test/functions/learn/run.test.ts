@@ -107,6 +107,21 @@ describe('learn batch', () => {
     expect(tos).toContainEqual({ type: 'group', namespace: 'shop', name: 'ads' });
   });
 
+  it('drops a learned host rule once its IP turns out to be a pod, and relearns by identity', async () => {
+    const { store, send } = harness();
+    await send(frontend, [heartbeat()]);
+    await send(frontend, [flow()]);
+    expect((await store.listRules()).map((r) => r.to)).toEqual([{ type: 'cidr', cidr: '10.0.0.2/32' }]);
+    await send(cart, [
+      heartbeat({ ips: ['10.0.0.2'], owner: { kind: 'ReplicaSet', name: 'cart-5c6d7f8b9c' } }),
+    ]);
+    expect(await store.listRules()).toEqual([]);
+    await send(frontend, [flow()]);
+    expect((await store.listRules()).map((r) => r.to)).toEqual([
+      { type: 'group', namespace: 'shop', name: 'cart' },
+    ]);
+  });
+
   it('never attributes a host-network pod by IP', async () => {
     const { store, send, hello } = harness();
     await hello();
