@@ -19,11 +19,15 @@ export const maxTarget = 8192;
 const latin1 = (bytes: Uint8Array, end: number): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(end, bytes.length)).toString('latin1');
 
-/** Position just past the empty line ending the head (CRLF CRLF, or bare LF LF tolerated by §2.2), or -1. */
-const headEnd = (text: string): number => {
-  const crlf = text.indexOf('\r\n\r\n');
-  const lf = text.indexOf('\n\n');
-  if (crlf >= 0 && (lf < 0 || crlf + 1 <= lf)) return crlf + 4;
+/**
+ * Position just past the empty line ending the head (CRLF CRLF, or bare LF LF tolerated by §2.2), or -1.
+ * Searched in the bytes, so that only the head is ever converted to text.
+ */
+const headEnd = (bytes: Uint8Array): number => {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, maxHeadLength));
+  const crlf = view.indexOf('\r\n\r\n', 0, 'latin1');
+  const lf = view.indexOf('\n\n', 0, 'latin1');
+  if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
   return lf >= 0 ? lf + 2 : -1;
 };
 
@@ -60,10 +64,9 @@ const parseFields = (lines: readonly string[]): Header[] => {
 
 /** Parses a head at the start of `bytes`. Header names are lowercased. */
 export const parseHttpHead = (bytes: Uint8Array): HeadResult => {
-  const text = latin1(bytes, maxHeadLength);
-  const end = headEnd(text);
+  const end = headEnd(bytes);
   if (end < 0) return bytes.length >= maxHeadLength ? 'malformed' : 'incomplete';
-  const lines = text.slice(0, end).split(/\r?\n/);
+  const lines = latin1(bytes, end).split(/\r?\n/);
   const first = splitFirst(lines[0] ?? '');
   if (first === undefined) return 'malformed';
   return { head: { first, headers: parseFields(lines.slice(1, -2)) }, length: end };

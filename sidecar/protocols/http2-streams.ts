@@ -2,6 +2,12 @@
 import type { Direction, Header, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
 
 export const http2BodyLimit = 8192;
+/** Header values in events: 1 KiB, the path 8 KiB (threat detectors read queries), as for HTTP/1. */
+const maxValue = 1024;
+const maxPath = 8192;
+
+const boundHeaders = (headers: readonly Header[]): Header[] =>
+  headers.map(([name, value]) => [name, value.slice(0, name === ':path' ? maxPath : maxValue)]);
 const maxOpenStreams = 128;
 
 export type Http2Message = {
@@ -31,7 +37,7 @@ const toEvent = (message: Http2Message, direction: Direction, ts: number): Proto
     ts,
     direction,
     version: '2',
-    headers: message.headers,
+    headers: boundHeaders(message.headers),
     body: concat(message.parts, message.size),
     bodyTruncated: message.truncated,
     streamId: message.streamId,
