@@ -1,13 +1,18 @@
 /** Validating-webhook latency in-process: a real Deployment (Online Boutique's frontend) against the whole default set. */
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { parseAllDocuments } from 'yaml';
 import { admissionReviewSchema, reviewResponse } from '#core/admission-review.ts';
 import { parseConfig } from '#core/config.ts';
+import { admissionFunction } from '#functions/admission/function.ts';
 import { defaultPolicyDirectory } from '#functions/admission/policy/default-policy-paths.ts';
 import { loadPolicySetOrThrow } from '#functions/admission/policy/load-policy-set.ts';
 import { validateReview } from '#functions/admission/validate/run.ts';
-import { timeSync } from './latency.ts';
+import { createLocalServer } from '#functions/local/server.ts';
+import { silentLogger } from '#functions/platform/logger.ts';
+import { type LatencySummary, summarize, timeSync } from './latency.ts';
 
 const manifests = join(
   import.meta.dirname,
@@ -57,4 +62,57 @@ export const runValidateBench = async (iterations = 5000): Promise<ValidateBench
     perSecond: summary.perSecond,
     policies: policies.policies.length,
   };
+};
+
+const post = (agent: Agent, port: number, body: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/admission/validate',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(performance.now() - t0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
+/** The same review over local HTTPS through the real handler and local host, `concurrency` requests in flight. */
+export const runValidateHttpsBench = async (requests = 2000, concurrency = 16): Promise<LatencySummary> => {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec' });
+  const server = createLocalServer({
+    functions: [admissionFunction],
+    tls: { key: pems.private, cert: pems.cert },
+    logger: silentLogger,
+  });
+  const port = await server.listen(0, '127.0.0.1');
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
+  const body = reviewBody();
+  try {
+    const samples: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < requests) {
+        next += 1;
+        samples.push(await post(agent, port, body));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker)); // warm-up round
+    samples.length = 0;
+    next = 0;
+    const start = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return summarize(samples, performance.now() - start);
+  } finally {
+    agent.destroy();
+    await server.close();
+  }
 };
