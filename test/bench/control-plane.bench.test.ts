@@ -10,7 +10,7 @@ describe('control-plane bench', () => {
       batchSize: 400,
       peersPerWorkload: 3,
     });
-    expect(result.storedFindings).toBe(8_000);
+    expect(result.storedFindings).toBe(12_000);
     expect(result.distinctEdges).toBe(60);
     expect(result.rules).toBe(60);
     expect(result.findingsPerSecond).toBeGreaterThan(0);
