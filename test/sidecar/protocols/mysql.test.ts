@@ -1,5 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysql } from '#sidecar/protocols/mysql.ts';
+import {
+  freePort,
+  hasBinaries,
+  isRoot,
+  type RecordingProxy,
+  run,
+  startDaemon,
+  startRecordingProxy,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
 import {
   ascii,
   concat,
@@ -161,5 +176,74 @@ describe('mysql among every registered protocol (engine order, first match wins)
   it('labels every nDPI flow mysql', () => {
     const flows = ndpiFlows('mysql');
     expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'mysql'));
+  });
+});
+
+const mariadbAvailable =
+  isRoot && hasBinaries('/usr/bin/mariadb-install-db', '/usr/sbin/mariadbd', '/usr/bin/mariadb');
+
+// Needs root (mariadbd runs with --user=root here; Debian mariadb-server, mariadb-client); skipped otherwise.
+describe.skipIf(!mariadbAvailable)('mysql against a real MariaDB 10.11 server and the mariadb client', () => {
+  let server: ChildProcess | undefined;
+  let proxy: RecordingProxy | undefined;
+  let dir = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meshward-mariadb-'));
+    const data = join(dir, 'data');
+    const install = [
+      '--no-defaults',
+      `--datadir=${data}`,
+      '--auth-root-authentication-method=normal',
+      '--user=root',
+      '--skip-test-db',
+    ];
+    expect((await run('/usr/bin/mariadb-install-db', install)).code).toBe(0);
+    const port = await freePort();
+    server = startDaemon('/usr/sbin/mariadbd', [
+      '--no-defaults',
+      `--datadir=${data}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${join(dir, 'sock')}`,
+      `--pid-file=${join(dir, 'pid')}`,
+      '--user=root',
+      '--skip-log-bin',
+      '--innodb-buffer-pool-size=16M',
+    ]);
+    await waitForPort(port, 30_000);
+    proxy = await startRecordingProxy(port);
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await stopDaemon(server);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads access denied (1045), an accepted login and the query, labelled mysql', async () => {
+    const base = ['--no-defaults', '-h', '127.0.0.1', '-P', String(proxy?.port), '--ssl=0'];
+    const refused = await run('/usr/bin/mariadb', [...base, '-u', 'root', '-pwrong', '-e', 'SELECT 1']);
+    expect(refused.stderr).toContain('Access denied');
+    const accepted = await run('/usr/bin/mariadb', [...base, '-u', 'root', '-N', '-e', 'SELECT 40 + 2']);
+    expect(accepted.stdout.trim()).toBe('42');
+    const [first = [], second = []] = proxy?.connections ?? [];
+    const auth = (segments: Segment[]) =>
+      (feed(mysql, segments) as { kind: string; ok?: boolean; user?: string; message?: string }[]).filter(
+        (e) => e.kind === 'db-auth',
+      );
+    expect(auth(first)).toEqual([
+      expect.objectContaining({
+        ok: false,
+        user: 'root',
+        message: expect.stringMatching(/^1045 Access denied for user 'root'@/),
+      }),
+    ]);
+    expect(auth(second)).toEqual([expect.objectContaining({ ok: true, user: 'root' })]);
+    const sql = (feed(mysql, second) as { kind: string; text?: string }[])
+      .filter((e) => e.kind === 'sql-query')
+      .map((e) => e.text);
+    expect(sql).toContain('SELECT 40 + 2');
+    expect([engineLabel(first), engineLabel(second)]).toEqual(['mysql', 'mysql']);
   });
 });

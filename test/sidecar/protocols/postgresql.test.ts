@@ -1,5 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresql } from '#sidecar/protocols/postgresql.ts';
+import {
+  freePort,
+  hasBinaries,
+  isRoot,
+  type RecordingProxy,
+  run,
+  startDaemon,
+  startRecordingProxy,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
 import {
   ascii,
   concat,
@@ -207,3 +222,95 @@ describe('postgresql among every registered protocol (engine order, first match 
     expect(flows.map((f) => engineLabel(f.segments))).toEqual(flows.map(() => 'postgresql'));
   });
 });
+
+const pgBin = '/usr/lib/postgresql/15/bin';
+const pgAvailable = isRoot && hasBinaries(`${pgBin}/initdb`, `${pgBin}/postgres`, `${pgBin}/psql`);
+
+// Needs root to run initdb/postgres as the `postgres` user (Debian postgresql-15); skipped otherwise.
+describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server and psql', () => {
+  let server: ChildProcess | undefined;
+  let proxy: RecordingProxy | undefined;
+  let dir = '';
+
+  beforeAll(async () => {
+    const { uid, gid } = userIds('postgres');
+    dir = mkdtempSync(join(tmpdir(), 'meshward-pg-'));
+    chownSync(dir, uid, gid);
+    writeFileSync(join(dir, 'pw'), 'secretpw\n');
+    chownSync(join(dir, 'pw'), uid, gid);
+    const init = [
+      `-D${join(dir, 'data')}`,
+      '-Uapp',
+      `--pwfile=${join(dir, 'pw')}`,
+      '--auth-host=scram-sha-256',
+      '--auth-local=trust',
+      '-N',
+    ];
+    expect((await run(`${pgBin}/initdb`, init, { uid, gid })).code).toBe(0);
+    const port = await freePort();
+    const args = [
+      '-D',
+      join(dir, 'data'),
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+    ];
+    server = startDaemon(`${pgBin}/postgres`, args, { uid, gid });
+    await waitForPort(port);
+    proxy = await startRecordingProxy(port);
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    await stopDaemon(server);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a refused SCRAM login (28P01), an accepted one and the query, labelled postgresql', async () => {
+    const conn = (password: string) =>
+      `host=127.0.0.1 port=${proxy?.port} user=app dbname=postgres password=${password} sslmode=prefer`;
+    const refused = await run(`${pgBin}/psql`, [conn('wrong'), '-c', 'SELECT 1']);
+    expect(refused.stderr).toContain('password authentication failed');
+    const accepted = await run(`${pgBin}/psql`, [
+      conn('secretpw'),
+      '-tAc',
+      "SELECT count(*) FROM pg_class WHERE relname = 'pg_type'",
+    ]);
+    expect(accepted.stdout.trim()).toBe('1');
+    const [first = [], second = []] = proxy?.connections ?? [];
+    expect(feed(postgresql, first)).toEqual([
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'postgresql',
+        ok: false,
+        user: 'app',
+        message: '28P01 password authentication failed for user "app"',
+      },
+    ]);
+    expect(feed(postgresql, second)).toEqual([
+      { kind: 'db-auth', direction: 'to-client', dialect: 'postgresql', ok: true, user: 'app' },
+      {
+        kind: 'sql-query',
+        direction: 'to-server',
+        dialect: 'postgresql',
+        text: "SELECT count(*) FROM pg_class WHERE relname = 'pg_type'",
+      },
+    ]);
+    expect([engineLabel(first), engineLabel(second)]).toEqual(['postgresql', 'postgresql']);
+  });
+});
+
+function userIds(name: string): { uid: number; gid: number } {
+  const line =
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${name}:`)) ?? '';
+  const [, , uid = '0', gid = '0'] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
