@@ -13,6 +13,8 @@ export type ReporterOptions = {
   pod: () => PodRef;
   /** Largest batch, and the queue size that triggers an early send. */
   maxBatch?: number;
+  /** Largest batch body (JSON bytes of its findings); one oversized finding still goes alone. */
+  maxBatchBytes?: number;
   /** Longest a finding waits before its batch is sent. */
   maxDelayMs?: number;
   backoff?: BackoffOptions;
@@ -62,7 +64,7 @@ export const createReporter = (options: ReporterOptions): Reporter => {
 
   const nextBatch = (): FindingBatch | undefined => {
     if (options.queue.size() === 0) return undefined;
-    const findings = options.queue.take(maxBatch);
+    const findings = options.queue.take(maxBatch, options.maxBatchBytes ?? 4 * 1024 * 1024);
     const dropped = options.queue.takeDropped();
     return {
       version: findingsVersion,

@@ -24,4 +24,14 @@ describe('createFindingQueue', () => {
     queue.addDropped(4);
     expect(queue.takeDropped()).toBe(4);
   });
+
+  it('is bounded by bytes too, and takes batches within a byte budget', () => {
+    const size = JSON.stringify(heartbeat(1)).length;
+    const queue = createFindingQueue(100, () => 0, size * 3);
+    expect(queue.push([heartbeat(1), heartbeat(2), heartbeat(3), heartbeat(4)])).toBe(1);
+    expect(queue.bytes()).toBe(size * 3);
+    expect(queue.take(10, size * 2)).toEqual([heartbeat(1), heartbeat(2)]);
+    expect(queue.take(10, 1)).toEqual([heartbeat(3)]);
+    expect(queue.bytes()).toBe(0);
+  });
 });
