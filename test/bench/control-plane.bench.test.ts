@@ -5,9 +5,9 @@ import { runControlPlaneBench } from '#bench/control-plane.bench.ts';
 describe('control-plane bench', () => {
   it('stores every finding exactly once and learns one rule per distinct edge', async () => {
     const result = await runControlPlaneBench({
-      findings: 8_000,
+      findings: 12_000,
       workloads: 20,
-      batchSize: 400,
+      batchSize: 300,
       peersPerWorkload: 3,
     });
     expect(result.storedFindings).toBe(12_000);
