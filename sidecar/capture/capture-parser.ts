@@ -20,6 +20,15 @@ const pickFormat = (bytes: Uint8Array): CaptureFormat | undefined => {
   return undefined;
 };
 
+/** Bytes of a new chunk joined to the unparsed tail of the last one: enough for any ordinary record. */
+const bridgeBytes = 256 * 1024;
+
+/** A plain Uint8Array view: Buffer's subarray goes through a slower species constructor, once per record. */
+const plain = (chunk: Uint8Array): Uint8Array =>
+  Object.getPrototypeOf(chunk) === Uint8Array.prototype
+    ? chunk
+    : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+
 const concat = (left: Uint8Array, right: Uint8Array): Uint8Array => {
   const joined = new Uint8Array(left.length + right.length);
   joined.set(left, 0);
@@ -41,33 +50,62 @@ export const createCaptureParser = (sink: CaptureSink): CaptureParser => {
     },
   };
 
+  /**
+   * Parses across the boundary on a small joined copy, then goes on in the chunk itself (no copy of whole chunks).
+   * Returns what is left of the chunk to parse, or undefined when the bridge took all of it.
+   */
+  const acrossBoundary = (active: CaptureFormat, chunk: Uint8Array): Uint8Array | undefined => {
+    const bridge = concat(pending, chunk.subarray(0, bridgeBytes));
+    const used = active.parse(bridge, base, counted);
+    base += used;
+    const whole = bridge.length === pending.length + chunk.length;
+    const held = pending.length;
+    pending = new Uint8Array(0);
+    if (whole) {
+      pending = bridge.subarray(used);
+      return undefined;
+    }
+    return used < held ? concat(bridge.subarray(used, held), chunk) : chunk.subarray(used - held);
+  };
+
+  /** Picks the format from the first bytes; false when the capture is not one we read. */
+  const pick = (bytes: Uint8Array): boolean => {
+    format = pickFormat(bytes);
+    if (format !== undefined) return true;
+    stopped = true;
+    counted.problem({
+      offset: 0,
+      reason: `not a pcap or pcapng file (starts with ${toHex(bytes, 8)})`,
+      fatal: true,
+    });
+    return false;
+  };
+
+  /** The bytes to parse now: the chunk, joined to what was left of the last one. */
+  const join = (chunk: Uint8Array): Uint8Array | undefined => {
+    if (pending.length === 0) return chunk;
+    return format === undefined ? concat(pending, chunk) : acrossBoundary(format, chunk);
+  };
+
+  const push = (input: Uint8Array): void => {
+    if (stopped || input.length === 0) return;
+    const bytes = join(plain(input));
+    if (bytes === undefined) return;
+    if (format === undefined && bytes.length < 4) {
+      pending = bytes.slice();
+      return;
+    }
+    if (format === undefined && !pick(bytes)) return;
+    const used = (format as CaptureFormat).parse(bytes, base, counted);
+    base += used;
+    pending = bytes.subarray(used);
+  };
+
   return {
     get offset() {
       return base;
     },
-    push(chunk) {
-      if (stopped || chunk.length === 0) return;
-      const bytes = pending.length === 0 ? chunk : concat(pending, chunk);
-      if (format === undefined) {
-        if (bytes.length < 4) {
-          pending = bytes.slice();
-          return;
-        }
-        format = pickFormat(bytes);
-        if (format === undefined) {
-          stopped = true;
-          counted.problem({
-            offset: 0,
-            reason: `not a pcap or pcapng file (starts with ${toHex(bytes, 8)})`,
-            fatal: true,
-          });
-          return;
-        }
-      }
-      const used = format.parse(bytes, base, counted);
-      base += used;
-      pending = bytes.subarray(used);
-    },
+    push,
     end() {
       if (stopped) return;
       stopped = true;

@@ -30,9 +30,5 @@ export const u32le = (bytes: Uint8Array, offset: number): number =>
     : -1;
 
 /** Lowercase hex of at most `max` bytes, for evidence and messages. */
-export const toHex = (bytes: Uint8Array, max = bytes.length): string => {
-  let text = '';
-  const end = Math.min(bytes.length, max);
-  for (let i = 0; i < end; i++) text += (bytes[i] as number).toString(16).padStart(2, '0');
-  return text;
-};
+export const toHex = (bytes: Uint8Array, max = bytes.length): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, Math.max(0, max))).toString('hex');

@@ -8,8 +8,13 @@ export type DecodedPacket = {
   /** 802.1Q VLAN id (nested tags combined), 0 when untagged: the same 5-tuple on two VLANs is two flows. */
   vlan: number;
   ipVersion: 4 | 6;
+  /** IPv4 addresses as unsigned 32-bit numbers (-1 for IPv6): flows compare these, not text. */
+  srcV4: number;
+  dstV4: number;
+  /** Address text: for IPv4 only valid after `addressText(packet)` (formatting every packet would cost). */
   src: string;
   dst: string;
+  textReady: boolean;
   /** IP protocol number of the transport header (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...). */
   protocol: number;
   transport: Transport;
@@ -45,8 +50,11 @@ export const emptyPacket = (): DecodedPacket => ({
   ts: 0,
   vlan: 0,
   ipVersion: 4,
+  srcV4: -1,
+  dstV4: -1,
   src: '',
   dst: '',
+  textReady: false,
   protocol: 0,
   transport: 'other',
   srcPort: 0,
@@ -83,3 +91,16 @@ export type DecodeOutcome =
   | 'truncated-udp'
   | 'malformed-udp'
   | 'truncated-icmp';
+
+const ipv4Text = (value: number): string =>
+  `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
+
+/** Fills `src` and `dst` from the numeric IPv4 addresses the first time someone needs the text. */
+export const addressText = (packet: DecodedPacket): DecodedPacket => {
+  if (!packet.textReady) {
+    packet.src = ipv4Text(packet.srcV4);
+    packet.dst = ipv4Text(packet.dstV4);
+    packet.textReady = true;
+  }
+  return packet;
+};

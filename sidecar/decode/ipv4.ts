@@ -1,10 +1,7 @@
 /** IPv4 (RFC 791 section 3.1): header checks, length trimming, fragments handed to the reassembly table. */
-import { u8, u16 } from './byte-reader.ts';
+import { u8, u16, u32 } from './byte-reader.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 import type { FragmentTable } from './ip-fragments.ts';
-
-const address = (data: Uint8Array, at: number): string =>
-  `${data[at] as number}.${data[at + 1] as number}.${data[at + 2] as number}.${data[at + 3] as number}`;
 
 const reassemble = (
   data: Uint8Array,
@@ -16,7 +13,7 @@ const reassemble = (
   // Flags (3 bits: reserved, DF, MF) then the fragment offset in 8-octet units (13 bits).
   const offset = (flags & 0x1fff) * 8;
   const more = (flags & 0x2000) !== 0;
-  const key = `4|${out.src}|${out.dst}|${out.protocol}|${u16(data, at + 4)}`;
+  const key = `4|${out.srcV4}|${out.dstV4}|${out.protocol}|${u16(data, at + 4)}`;
   const result = fragments.add(key, offset, more, out.l4, out.ts);
   out.fragment = { offset, more, overlap: result.overlap };
   if (result.dropped) return 'fragment-dropped';
@@ -43,8 +40,9 @@ export const ipv4 = (
   if (at + total > data.length && !out.snapped) return 'truncated-ip';
   out.ipVersion = 4;
   out.protocol = u8(data, at + 9);
-  out.src = address(data, at + 12);
-  out.dst = address(data, at + 16);
+  out.srcV4 = u32(data, at + 12);
+  out.dstV4 = u32(data, at + 16);
+  out.textReady = false;
   out.ipLength = total;
   out.l4 = data.subarray(at + headerLength, Math.min(at + total, data.length));
   out.l4Length = total - headerLength;

@@ -87,6 +87,9 @@ export const ipv6 = (
   out.protocol = u8(data, at + 6);
   out.src = ipv6Text(data, at + 8);
   out.dst = ipv6Text(data, at + 24);
+  out.srcV4 = -1;
+  out.dstV4 = -1;
+  out.textReady = true;
   out.ipLength = 40 + payloadLength;
   const upper = skipExtensions(data, at + 40, out, end);
   if (upper < 0) return 'malformed-ip';

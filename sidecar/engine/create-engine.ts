@@ -109,7 +109,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
   const route = (): void => {
     const packet = decoder.packet;
     const flow = table.lookup(packet);
-    const toServer = packet.srcPort === flow.client.port && packet.src === flow.client.ip;
+    const toServer = table.toServer;
     if (toServer) {
       flow.packetsToServer += 1;
       flow.bytesToServer += packet.payloadLength;

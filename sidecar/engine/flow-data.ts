@@ -7,7 +7,7 @@ import type { Flow } from '../flow/flow.ts';
 import { detectProtocol } from './detect-protocol.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
-import { createL7Collector } from './l7-collector.ts';
+import { collectL7, createL7Collector } from './l7-collector.ts';
 import { meshOf } from './mesh-of.ts';
 
 const empty = new Uint8Array(0);
@@ -30,7 +30,8 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
   const state = flow.state;
   ctx.counters.events += 1;
-  state.l7?.add(event);
+  state.l7 ??= createL7Collector();
+  collectL7(state.l7, event);
   if (event.kind === 'grpc-call' && state.protocolId === 'http2') {
     state.protocolId = 'grpc';
     if (state.observed !== undefined) state.observed.protocol = 'grpc';
@@ -135,7 +136,6 @@ const startParsing = (
   state.phase = 'parsing';
   state.protocol = protocol;
   state.protocolId = protocol.id;
-  state.l7 = createL7Collector();
   if (state.observed !== undefined) state.observed.protocol = protocol.id;
   try {
     state.parser = protocol.createParser();

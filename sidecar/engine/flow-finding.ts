@@ -3,6 +3,7 @@ import type { FlowFinding } from '#core/finding.ts';
 import type { Flow } from '../flow/flow.ts';
 import { flowNotes } from './flow-notes.ts';
 import type { FlowState } from './flow-state.ts';
+import { l7Summary } from './l7-collector.ts';
 
 /** dpi: identified from the bytes of a conversation seen from its start in both directions; else partial. */
 const confidenceOf = (flow: Flow<FlowState>): FlowFinding['confidence'] => {
@@ -51,7 +52,7 @@ export const flowFinding = (flow: Flow<FlowState>): FlowFinding => {
   if (state.mesh !== undefined) finding.mesh = state.mesh;
   const tls = tlsOf(state);
   if (tls !== undefined) finding.tls = tls;
-  const l7 = state.l7?.summary();
+  const l7 = state.l7 === undefined ? undefined : l7Summary(state.l7);
   if (l7 !== undefined) finding.l7 = l7;
   const evidence = evidenceOf(state);
   if (evidence !== undefined) finding.evidence = evidence;

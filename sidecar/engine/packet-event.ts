@@ -1,6 +1,6 @@
 /** The payload-free packet summary observers (volumetric and scan detectors) receive for every decoded packet. */
 import type { Transport } from '#core/protocol-id.ts';
-import type { DecodedPacket } from '../decode/decoded-packet.ts';
+import { addressText, type DecodedPacket } from '../decode/decoded-packet.ts';
 import type { PacketEvent } from '../threats/threat.ts';
 
 /** For a fragment still waiting for the rest, the transport comes from the IP protocol number. */
@@ -11,6 +11,7 @@ const transportOf = (packet: DecodedPacket): Transport => {
 };
 
 export const packetEvent = (packet: DecodedPacket): PacketEvent => {
+  addressText(packet);
   const event: PacketEvent = {
     kind: 'packet',
     ts: packet.ts,

@@ -1,5 +1,5 @@
 /** The flow table: 5-tuple → flow, oriented at creation, with idle and lifetime expiry and LRU eviction when full. */
-import type { DecodedPacket } from '../decode/decoded-packet.ts';
+import { addressText, type DecodedPacket } from '../decode/decoded-packet.ts';
 import type { Flow, FlowEndReason } from './flow.ts';
 import { flowKey } from './flow-key.ts';
 import { defaultFlowLimits, type FlowLimits } from './flow-limits.ts';
@@ -13,8 +13,9 @@ export type FlowTableHooks<State> = {
 };
 
 export type FlowTable<State> = {
-  /** Finds or creates the flow of a decoded transport packet. */
+  /** Finds or creates the flow of a decoded transport packet; `toServer` then says the packet's direction. */
   lookup(packet: DecodedPacket): Flow<State>;
+  readonly toServer: boolean;
   /** Ends flows idle (in capture time) at `now`. */
   expire(now: number): void;
   /** Ends every flow (end of capture). */
@@ -26,6 +27,8 @@ export type FlowTable<State> = {
 
 const syn = 2;
 const ack = 16;
+/** Recent-flow cache slots (a power of two): most packets find their flow here without building the key. */
+const cacheSize = 8192;
 
 const newFlow = (key: string, packet: DecodedPacket): Flow<undefined> => {
   const { srcIsClient, orientation } = orient(packet);
@@ -46,6 +49,12 @@ const newFlow = (key: string, packet: DecodedPacket): Flow<undefined> => {
     closed: false,
     endReason: undefined,
     state: undefined,
+    protocolNumber: packet.protocol,
+    vlan: packet.vlan,
+    clientV4: srcIsClient ? packet.srcV4 : packet.dstV4,
+    serverV4: srcIsClient ? packet.dstV4 : packet.srcV4,
+    touched: false,
+    slot: -1,
   };
 };
 
@@ -59,78 +68,127 @@ const idleLimit = (flow: Flow<unknown>, limits: FlowLimits): number => {
 const reopens = (flow: Flow<unknown>, packet: DecodedPacket): boolean =>
   flow.closed && packet.transport === 'tcp' && (packet.tcpFlags & (syn | ack)) === syn;
 
+/** Symmetric in the two endpoints, so both directions land in the same slot. */
+const slotOf = (p: DecodedPacket): number =>
+  (Math.imul((p.srcV4 ^ p.dstV4) + (p.srcPort ^ p.dstPort) * 65599 + p.protocol + p.vlan, 0x9e3779b1) >>>
+    19) &
+  (cacheSize - 1);
+
+/** 1: the packet goes client → server, 2: server → client, 0: another flow. IPv4 only. */
+const sameV4 = (flow: Flow<unknown>, p: DecodedPacket): number => {
+  if (flow.protocolNumber !== p.protocol || flow.vlan !== p.vlan) return 0;
+  if (
+    flow.clientV4 === p.srcV4 &&
+    flow.serverV4 === p.dstV4 &&
+    flow.client.port === p.srcPort &&
+    flow.server.port === p.dstPort
+  )
+    return 1;
+  if (
+    flow.clientV4 === p.dstV4 &&
+    flow.serverV4 === p.srcV4 &&
+    flow.client.port === p.dstPort &&
+    flow.server.port === p.srcPort
+  )
+    return 2;
+  return 0;
+};
+
 export const createFlowTable = <State>(
   hooks: FlowTableHooks<State>,
   limits: FlowLimits = defaultFlowLimits,
 ): FlowTable<State> => {
   const flows = new Map<string, Flow<State>>();
-  const shortestIdle = Math.min(
-    limits.closedLingerMs,
-    limits.idleTcpMs,
-    limits.idleUdpMs,
-    limits.idleOtherMs,
-  );
-  let evictions = 0;
-  let created = 0;
-  let recent: Flow<State> | undefined;
+  const cache: (Flow<State> | undefined)[] = new Array(cacheSize).fill(undefined);
+  const counters = { evictions: 0, created: 0 };
+  let toServer = true;
 
   const end = (flow: Flow<State>, reason: FlowEndReason): void => {
     flows.delete(flow.key);
-    if (recent === flow) recent = undefined;
+    if (flow.slot >= 0 && cache[flow.slot] === flow) cache[flow.slot] = undefined;
     flow.endReason = reason;
     hooks.end(flow);
   };
 
-  const create = (key: string, packet: DecodedPacket): Flow<State> => {
-    if (flows.size >= limits.maxFlows) {
-      const oldest = flows.values().next().value as Flow<State>;
-      evictions += 1;
-      end(oldest, 'evicted');
+  /** Second chance: flows used since the sweep last passed go to the back; the first unused one is evicted. */
+  const evictOne = (): void => {
+    for (const flow of flows.values()) {
+      if (!flow.touched) {
+        counters.evictions += 1;
+        end(flow, 'evicted');
+        return;
+      }
+      flow.touched = false;
+      flows.delete(flow.key);
+      flows.set(flow.key, flow);
     }
+  };
+
+  const create = (key: string, packet: DecodedPacket): Flow<State> => {
+    if (flows.size >= limits.maxFlows) evictOne();
     const bare = newFlow(key, packet);
     const flow = bare as unknown as Flow<State>;
     flow.state = hooks.create(bare, packet);
     flows.set(key, flow);
-    created += 1;
+    counters.created += 1;
+    toServer = packet.srcPort === flow.client.port && packet.src === flow.client.ip;
     return flow;
   };
 
-  /** Moves the flow to the most-recent end of the map's order (skipped for runs of one flow's packets). */
-  const touch = (flow: Flow<State>, ts: number): void => {
-    if (ts > flow.lastSeen) flow.lastSeen = ts;
-    if (recent === flow) return;
-    flows.delete(flow.key);
-    flows.set(flow.key, flow);
-    recent = flow;
+  /** The slow path: the key string, the map, and text addresses for a new flow. */
+  const find = (packet: DecodedPacket): Flow<State> | undefined => {
+    addressText(packet);
+    const flow = flows.get(
+      flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort, packet.vlan),
+    );
+    if (flow !== undefined) toServer = packet.srcPort === flow.client.port && packet.src === flow.client.ip;
+    return flow;
+  };
+
+  const cached = (packet: DecodedPacket, slot: number): Flow<State> | undefined => {
+    const flow = slot >= 0 ? cache[slot] : undefined;
+    const match = flow === undefined ? 0 : sameV4(flow, packet);
+    if (match === 0) return undefined;
+    toServer = match === 1;
+    return flow;
+  };
+
+  /** The flow still holds this packet, or it ends: a new connection on closed ports, or past its lifetime. */
+  const current = (flow: Flow<State> | undefined, packet: DecodedPacket): Flow<State> | undefined => {
+    if (flow === undefined || !(reopens(flow, packet) || packet.ts - flow.firstSeen > limits.maxLifetimeMs))
+      return flow;
+    end(flow, flow.closed ? 'closed' : 'lifetime');
+    return undefined;
+  };
+
+  const lookup = (packet: DecodedPacket): Flow<State> => {
+    const slot = packet.srcV4 >= 0 ? slotOf(packet) : -1;
+    let flow = current(cached(packet, slot) ?? find(packet), packet);
+    if (flow === undefined) {
+      addressText(packet);
+      flow = create(
+        flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort, packet.vlan),
+        packet,
+      );
+    } else {
+      flow.touched = true;
+      if (packet.ts > flow.lastSeen) flow.lastSeen = packet.ts;
+    }
+    if (slot >= 0 && cache[slot] !== flow) {
+      cache[slot] = flow;
+      flow.slot = slot;
+    }
+    return flow;
   };
 
   return {
-    lookup(packet) {
-      const key = flowKey(
-        packet.protocol,
-        packet.src,
-        packet.srcPort,
-        packet.dst,
-        packet.dstPort,
-        packet.vlan,
-      );
-      let flow = flows.get(key);
-      if (flow !== undefined && reopens(flow, packet)) end(flow, 'closed');
-      else if (flow !== undefined && packet.ts - flow.firstSeen > limits.maxLifetimeMs) end(flow, 'lifetime');
-      else if (flow !== undefined) {
-        touch(flow, packet.ts);
-        return flow;
-      }
-      flow = create(key, packet);
-      recent = flow;
-      return flow;
+    lookup,
+    get toServer() {
+      return toServer;
     },
     expire(now) {
       for (const flow of flows.values()) {
-        const idle = now - flow.lastSeen;
-        // The map is in least-recently-used order: past the shortest idle limit nothing later can expire.
-        if (idle <= shortestIdle) break;
-        if (idle > idleLimit(flow, limits)) end(flow, flow.closed ? 'closed' : 'idle');
+        if (now - flow.lastSeen > idleLimit(flow, limits)) end(flow, flow.closed ? 'closed' : 'idle');
       }
     },
     endAll(reason) {
@@ -140,10 +198,10 @@ export const createFlowTable = <State>(
       return flows.size;
     },
     get evictions() {
-      return evictions;
+      return counters.evictions;
     },
     get created() {
-      return created;
+      return counters.created;
     },
   };
 };

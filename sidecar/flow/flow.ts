@@ -23,4 +23,13 @@ export type Flow<State> = {
   closed: boolean;
   endReason: FlowEndReason | undefined;
   state: State;
+  /** Numeric identity for the table's fast path: IP protocol, VLAN, IPv4 addresses (-1 for IPv6). */
+  protocolNumber: number;
+  vlan: number;
+  clientV4: number;
+  serverV4: number;
+  /** Used since the eviction sweep last passed it (second-chance LRU). */
+  touched: boolean;
+  /** Index in the table's recent-flow cache, or -1. */
+  slot: number;
 };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addressText } from '#sidecar/decode/decoded-packet.ts';
 import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
 import {
   ethernetFrame,
@@ -35,7 +36,7 @@ describe('packet decoder: a hand-written Ethernet/IPv4/TCP SYN', () => {
   it('reads every field', () => {
     const decoder = createPacketDecoder();
     expect(decoder.decode(record(frame))).toBe('ok');
-    const p = decoder.packet;
+    const p = addressText(decoder.packet);
     expect([p.ipVersion, p.src, p.dst, p.transport, p.srcPort, p.dstPort]).toEqual([
       4,
       '192.168.0.1',
@@ -113,7 +114,7 @@ describe('packet decoder: link layers', () => {
     it(`finds IPv4/UDP behind ${name}`, () => {
       const decoder = createPacketDecoder();
       expect(decoder.decode(record(data, linkType))).toBe('ok');
-      expect([decoder.packet.src, decoder.packet.srcPort, decoder.packet.dstPort]).toEqual([
+      expect([addressText(decoder.packet).src, decoder.packet.srcPort, decoder.packet.dstPort]).toEqual([
         '10.1.1.1',
         5353,
         53,

@@ -8,18 +8,24 @@ import { createFlowTable } from '#sidecar/flow/flow-table.ts';
 const syn = 2;
 const ack = 16;
 
-const packet = (o: Partial<DecodedPacket>): DecodedPacket => ({
-  ...emptyPacket(),
-  transport: 'tcp',
-  protocol: 6,
-  src: '10.0.0.1',
-  dst: '10.0.0.2',
-  srcPort: 50000,
-  dstPort: 8080,
-  tcpFlags: ack,
-  ts: 1000,
-  ...o,
-});
+const v4 = (text: string): number => text.split('.').reduce((value, part) => value * 256 + Number(part), 0);
+
+/** A decoded IPv4 packet as the decoder leaves it: numeric addresses (the table's fast path) and their text. */
+const packet = (o: Partial<DecodedPacket>): DecodedPacket => {
+  const p: DecodedPacket = {
+    ...emptyPacket(),
+    transport: 'tcp',
+    protocol: 6,
+    src: '10.0.0.1',
+    dst: '10.0.0.2',
+    srcPort: 50000,
+    dstPort: 8080,
+    tcpFlags: ack,
+    ts: 1000,
+    ...o,
+  };
+  return { ...p, srcV4: v4(p.src), dstV4: v4(p.dst), textReady: true };
+};
 
 const table = (limits: Partial<FlowLimits> = {}) => {
   const ended: Flow<number>[] = [];
