@@ -9,13 +9,21 @@ export type ManifestDocument = { file: string; document: number; object: KubeObj
 
 const isManifest = (name: string): boolean => /\.(ya?ml|json)$/.test(name);
 
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch (error) {
+    throw new AppError('bad-request', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
+};
+
 const filesUnder = (path: string): string[] => {
-  if (path === '-' || !statSync(path).isDirectory()) return [path];
+  if (path === '-' || !isDirectory(path)) return [path];
   return readdirSync(path)
     .sort()
     .flatMap((name) => {
       const child = join(path, name);
-      return statSync(child).isDirectory() ? filesUnder(child) : isManifest(name) ? [child] : [];
+      return isDirectory(child) ? filesUnder(child) : isManifest(name) ? [child] : [];
     });
 };
 
