@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { main } from '#bin/main.ts';
+import { findingSchema } from '#core/finding.ts';
+
+const fixtures = 'test/fixtures/pcap';
+
+const run = async (...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['inspect', ...args], {
+    stdout: (text) => out.push(text),
+    stderr: (text) => err.push(text),
+  });
+  return { code, out, err };
+};
+
+describe('meshward inspect', () => {
+  it('prints an aligned table with one row per flow, client → server first', async () => {
+    const { code, out, err } = await run(`${fixtures}/three-flows.pcap`);
+    expect([code, err]).toEqual([0, []]);
+    expect(out[0]).toMatch(
+      /^CLIENT → SERVER\s+TRANSPORT\s+PROTOCOL\s+CONFIDENCE\s+ENCRYPTED\s+BYTES →\/←\s+L7$/,
+    );
+    const rows = out.slice(1);
+    expect(rows).toHaveLength(3);
+    expect(rows.map((row) => row.split(/\s+/).slice(0, 4))).toEqual([
+      ['10.1.0.5:43512', '→', '10.1.0.9:8080', 'tcp'],
+      ['10.1.0.5:43600', '→', '10.1.0.7:9999', 'tcp'],
+      ['10.1.0.5:53000', '→', '10.1.0.53:5353', 'udp'],
+    ]);
+    const transportColumn = (out[0] ?? '').indexOf('TRANSPORT');
+    for (const row of rows) expect(row.slice(transportColumn, transportColumn + 3)).toMatch(/tcp|udp/);
+    expect(rows[1]).toMatch(/\bunknown\s+unknown\s+no\s+8\/4\b/);
+  });
+
+  it('prints one core finding per line with --json, the same from pcap and pcapng', async () => {
+    const pcap = await run(`${fixtures}/three-flows.pcap`, '--json');
+    const pcapng = await run('--json', `${fixtures}/three-flows.pcapng`);
+    expect(pcap.code).toBe(0);
+    const findings = pcap.out.map((line) => findingSchema.parse(JSON.parse(line)));
+    expect(
+      findings.map(
+        (f) => f.type === 'flow' && [f.transport, f.server.port, f.bytes.toServer, f.bytes.toClient],
+      ),
+    ).toEqual([
+      ['tcp', 8080, 75, 40],
+      ['tcp', 9999, 8, 4],
+      ['udp', 5353, 5, 6],
+    ]);
+    expect(findings[1]).toMatchObject({
+      protocol: 'unknown',
+      evidence: { toServer: 'deadbeef00010203', toClient: 'cafebabe' },
+    });
+    expect(pcapng.out).toEqual(pcap.out);
+  });
+
+  it('names the byte offset of a corrupt record, still prints the flows it read, and exits 1', async () => {
+    const offset = readFileSync(`${fixtures}/corrupt-record.offset`, 'utf8').trim();
+    const { code, out, err } = await run(`${fixtures}/corrupt-record.pcap`);
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      expect.stringContaining(`corrupt-record.pcap: byte offset ${offset}: corrupt pcap record header`),
+    ]);
+    expect(out.length).toBe(4);
+  });
+
+  it('reports a missing file and a file that is not a capture, exit 1, and goes on with the others', async () => {
+    const { code, out, err } = await run(
+      '/nonexistent/x.pcap',
+      'package.json',
+      `${fixtures}/three-flows.pcap`,
+    );
+    expect(code).toBe(1);
+    expect(err[0]).toContain('cannot read /nonexistent/x.pcap');
+    expect(err[1]).toMatch(/package\.json: byte offset 0: not a pcap or pcapng file/);
+    expect(out.filter((line) => line.startsWith('10.1.0.5'))).toHaveLength(3);
+  });
+
+  it('asks for a file and prints its usage with --help', async () => {
+    expect((await run()).code).toBe(2);
+    const help = await run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out.join('\n')).toContain('Usage: meshward inspect FILE...');
+  });
+});
