@@ -166,4 +166,58 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
     });
     expect(new Set(batches.map((batch) => batch.batchId)).size).toBe(batches.length);
   });
+
+  it('takes commands from the pod annotation when the kubelet updates it (the fallback channel)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-tapmain-'));
+    const podinfo = join(dir, 'podinfo');
+    mkdirSync(podinfo);
+    writeFileSync(join(podinfo, 'labels'), 'app="catalog"');
+    writeFileSync(join(podinfo, 'annotations'), '');
+    writeFileSync(join(dir, 'token'), 'token-a');
+    const uid = randomUUID();
+    const tap = await startTap({
+      env: {
+        MESHWARD_POD_NAME: 'catalog-0',
+        MESHWARD_POD_NAMESPACE: 'shop',
+        MESHWARD_POD_UID: uid,
+        MESHWARD_PODINFO_DIR: podinfo,
+        MESHWARD_CONTROL_PLANE_URL: url,
+        MESHWARD_TOKEN_PATH: join(dir, 'token'),
+        MESHWARD_CA_FILE: join(tls.dir, 'ca.crt'),
+        MESHWARD_COMMAND_JWKS: JSON.stringify(signer.jwks),
+        MESHWARD_METRICS_PORT: '0',
+        MESHWARD_ENFORCE: 'false',
+        MESHWARD_BATCH_MAX_DELAY_MS: '50',
+        MESHWARD_HEARTBEAT_SECONDS: '1',
+      },
+      log: () => {},
+      spawnCapture: () => spawn('sleep', ['60'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    });
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await signer.sign({
+        kind: 'set-mode',
+        id: randomUUID(),
+        podUid: uid,
+        issuedAt: now,
+        expiresAt: now + 60,
+        mode: 'protect',
+      });
+      // The kubelet rewrites the file; the Go-quoted JSON array is what `kubectl annotate` of a list looks like.
+      writeFileSync(
+        join(podinfo, 'annotations'),
+        `meshward.io/commands=${JSON.stringify(JSON.stringify([token]))}\n`,
+      );
+      await until(() =>
+        batches.some(
+          (batch) =>
+            batch.pod.uid === uid &&
+            batch.findings.some((f) => f.type === 'heartbeat' && f.mode === 'protect'),
+        ),
+      );
+      expect(tap.metrics.get('meshward_tap_commands_accepted_total')).toBe(1);
+    } finally {
+      await tap.stop();
+    }
+  });
 });
