@@ -5,7 +5,12 @@ import { captureLocation, createCaptureUploader } from '#sidecar/pcap/upload-cap
 
 describe('createCaptureUploader over plain HTTP (the local control plane)', () => {
   it('PUTs the bytes with the pcap media type and reports the status', async () => {
-    const seen: { method: string | undefined; type: string | undefined; length: string | undefined; body: string }[] = [];
+    const seen: {
+      method: string | undefined;
+      type: string | undefined;
+      length: string | undefined;
+      body: string;
+    }[] = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => {
