@@ -76,11 +76,11 @@ const createDnsParser = () => {
     merged.set(pending[direction]);
     merged.set(chunk, pending[direction].length);
     let b: Uint8Array = merged;
-    while (b.length >= 2 && out.length < maxEvents) {
+    while (b.length >= 2) {
       const length = ((b[0] ?? 0) << 8) | (b[1] ?? 0);
       if (b.length < 2 + length) break;
       const parsed = parseDnsMessage(b.subarray(2, 2 + length), false);
-      if (parsed) out.push(toEvent(parsed, length, direction, ts, true));
+      if (parsed && out.length < maxEvents) out.push(toEvent(parsed, length, direction, ts, true));
       b = b.subarray(2 + length);
     }
     pending[direction] = b.length > maxTcpBuffer ? new Uint8Array(0) : b.slice();

@@ -250,7 +250,8 @@ export const createHttp2Session = (): Http2Session => {
 
   const drain = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     let bytes = side.pending;
-    while (!side.stopped && bytes.length >= frameHeaderLength && out.length < http2MaxEvents) {
+    // Frames past the event cap are still parsed (HPACK state must follow every header block).
+    while (!side.stopped && bytes.length >= frameHeaderLength) {
       const header = readFrameHeader(bytes, 0);
       const total = frameHeaderLength + header.length;
       if (bytes.length >= total) {

@@ -2,6 +2,7 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import {
   detectMemcachedBinary,
+  type MemcachedBinaryHeader,
   memcachedHeaderLength,
   memcachedOpcodeName,
   readMemcachedHeader,
@@ -28,6 +29,7 @@ const replyWords = [
   'NOT_STORED',
 ];
 const moreReplyWords = ['EXISTS', 'NOT_FOUND', 'DELETED', 'TOUCHED'];
+const errorWords = new Set(['ERROR', 'CLIENT_ERROR', 'SERVER_ERROR']);
 
 const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   if (a.length === 0) return b;
@@ -78,7 +80,7 @@ const operation = (direction: Direction, ts: number, name: string, detail: strin
 
 /** Text: one command per line; storage commands and VALUE replies carry a data block (bytes + CRLF). */
 const runText = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-  while (out.length < maxEvents) {
+  for (;;) {
     if (side.skip > 0) {
       const skipped = Math.min(side.skip, side.text.length);
       side.skip -= skipped;
@@ -91,19 +93,23 @@ const runText = (side: Side, direction: Direction, ts: number, out: ProtocolEven
     side.text = side.text.slice(end + 1);
     side.skip = memcachedDataLength(line);
     const [word = ''] = line;
-    if (direction === 'to-server' && memcachedVerbs.has(word))
-      out.push(operation(direction, ts, word, line.slice(1).join(' ')));
-    if (direction === 'to-client' && /^(ERROR|CLIENT_ERROR|SERVER_ERROR)$/.test(word)) {
-      out.push(operation(direction, ts, word, line.slice(1).join(' ')));
-    }
+    // Past the event cap parsing goes on (data blocks must still be skipped); only events are dropped.
+    const isEvent = direction === 'to-server' ? memcachedVerbs.has(word) : errorWords.has(word);
+    if (isEvent && out.length < maxEvents) out.push(operation(direction, ts, word, line.slice(1).join(' ')));
   }
   if (side.text.length > maxLine) side.mode = 'stopped';
+};
+
+/** Requests by opcode name with their key; responses only when they failed. */
+const binaryEvent = (h: MemcachedBinaryHeader, key: string, direction: Direction, ts: number) => {
+  if (h.magic === 0x80) return operation(direction, ts, memcachedOpcodeName(h.opcode), key);
+  return h.status === 0 ? undefined : operation(direction, ts, 'error', `status 0x${h.status.toString(16)}`);
 };
 
 /** Binary: 24-octet header then body (extras, key, value); requests and failed responses become events. */
 const runBinary = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
   let b = side.bytes;
-  while (b.length >= memcachedHeaderLength && out.length < maxEvents) {
+  while (b.length >= memcachedHeaderLength) {
     if (b[0] !== 0x80 && b[0] !== 0x81) {
       side.mode = 'stopped';
       break;
@@ -112,8 +118,9 @@ const runBinary = (side: Side, direction: Direction, ts: number, out: ProtocolEv
     const keyStart = memcachedHeaderLength + h.extrasLength;
     if (b.length < keyStart + h.keyLength) break;
     const key = Buffer.from(b.subarray(keyStart, keyStart + h.keyLength)).toString('latin1');
-    if (h.magic === 0x80) out.push(operation(direction, ts, memcachedOpcodeName(h.opcode), key));
-    else if (h.status !== 0) out.push(operation(direction, ts, 'error', `status 0x${h.status.toString(16)}`));
+    const event = binaryEvent(h, key, direction, ts);
+    // Past the event cap framing goes on; only events are dropped.
+    if (event && out.length < maxEvents) out.push(event);
     side.skip = memcachedHeaderLength + h.bodyLength;
     const skipped = Math.min(side.skip, b.length);
     side.skip -= skipped;

@@ -60,7 +60,7 @@ const onLine = (line: string, direction: Direction, ts: number, out: ProtocolEve
 };
 
 const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-  while (out.length < maxEvents) {
+  for (;;) {
     if (side.skip > 0) {
       const skipped = Math.min(side.skip, side.text.length);
       side.skip -= skipped;
@@ -72,6 +72,8 @@ const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[])
     const line = side.text.slice(0, end).replace(/\r$/, '');
     side.text = side.text.slice(end + 1);
     side.skip = onLine(line, direction, ts, out);
+    // Parsing continues past the event cap so that payload skipping stays right; only events are dropped.
+    if (out.length > maxEvents) out.length = maxEvents;
   }
   if (side.text.length > maxLine) side.stopped = true;
 };

@@ -45,6 +45,12 @@ const createSmtpParser = () => {
   /** Verbs awaiting a reply, in order (pipelining, RFC 2920), so a reply can be matched to its command. */
   const awaiting: string[] = [];
 
+  /** The command's event (within the cap) and its place in the queue of commands awaiting replies. */
+  const record = (verb: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
+    if (out.length < maxEvents) out.push(operation('to-server', ts, verb, commandDetail(verb, rest)));
+    if (awaiting.length < maxEvents) awaiting.push(verb);
+  };
+
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
     const client = sides['to-server'];
     const space = line.indexOf(' ');
@@ -54,8 +60,7 @@ const createSmtpParser = () => {
       client.mode = 'stopped';
       return;
     }
-    out.push(operation('to-server', ts, verb, commandDetail(verb, rest)));
-    if (awaiting.length < maxEvents) awaiting.push(verb);
+    record(verb, rest, ts, out);
     if (verb === 'DATA') [client.mode, client.dataLines] = ['data', 0];
     if (verb === 'STARTTLS') startTls = true;
     // RFC 3030 §2: BDAT <size> [LAST] is followed by exactly <size> octets.
@@ -71,7 +76,7 @@ const createSmtpParser = () => {
     if (line[3] === '-') return;
     const client = sides['to-server'];
     const code = line.slice(0, 3);
-    out.push(operation('to-client', ts, 'reply', line));
+    if (out.length < maxEvents) out.push(operation('to-client', ts, 'reply', line));
     const command = code === '220' && awaiting.length === 0 ? 'greeting' : awaiting.shift();
     // A refused DATA (not 354) means no content follows.
     if (command === 'DATA' && client.mode === 'data' && client.dataLines === 0 && code !== '354')
@@ -97,7 +102,8 @@ const createSmtpParser = () => {
   };
 
   const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-    while (side.mode !== 'stopped' && out.length < maxEvents && skipped(side)) {
+    // Parsing continues past the event cap so that line state stays right; only events are dropped.
+    while (side.mode !== 'stopped' && skipped(side)) {
       const end = side.text.indexOf('\n');
       if (end < 0) break;
       const line = side.text.slice(0, end).replace(/\r$/, '');

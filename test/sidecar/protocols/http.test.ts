@@ -113,6 +113,19 @@ describe('http parser', () => {
     expect(everySplitAgrees(http, pipelined).mismatch).toBeUndefined();
   });
 
+  it('caps events at 64 per chunk but keeps parsing, so the next chunk is still understood', () => {
+    const parser = http.createParser();
+    const many = parser.parse(
+      ascii('POST /p HTTP/1.1\r\nContent-Length: 4\r\n\r\nGET '.repeat(300)),
+      'to-server',
+      1,
+    );
+    expect(many).toHaveLength(64);
+    expect(parser.parse(ascii('GET /next HTTP/1.1\r\n\r\n'), 'to-server', 2)).toMatchObject([
+      { path: '/next' },
+    ]);
+  });
+
   it('knows HEAD, 204 and 304 responses have no body (RFC 9112 §6.3)', () => {
     const events = feed(http, [
       ['to-server', ascii('HEAD / HTTP/1.1\r\n\r\nGET /a HTTP/1.1\r\n\r\n')],

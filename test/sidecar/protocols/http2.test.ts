@@ -136,6 +136,17 @@ describe('http2 parser', () => {
     });
   });
 
+  it('caps events at 64 per chunk but keeps decoding header blocks, so HPACK stays in sync', () => {
+    const parser = http2.createParser();
+    // Each request adds ':authority www.example.com' to the dynamic table again (RFC 7541 C.3.1).
+    const requests = Array.from({ length: 100 }, (_, i) => frame(1, 0x5, 2 * i + 1, getBlock));
+    expect(parser.parse(concat(preface, ...requests), 'to-server', 1)).toHaveLength(64);
+    // Index 62 is the newest dynamic entry: only right if every block before was decoded.
+    expect(parser.parse(frame(1, 0x5, 301, hex('8286 84be')), 'to-server', 2)).toMatchObject([
+      { streamId: 301, headers: expect.arrayContaining([[':authority', 'www.example.com']]) },
+    ]);
+  });
+
   it('bounds header values at 1 KiB in events (a 3000-octet user-agent literal, RFC 7541 §6.2.2)', () => {
     const agent = 'x'.repeat(3000);
     // 0x0f 0x2b: literal without indexing, name index 58 (user-agent) = 15 + 43; length 3000 as a §5.1 integer.
