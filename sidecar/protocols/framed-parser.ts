@@ -23,16 +23,45 @@ export type FramedSpec = {
   message(message: Uint8Array, context: FrameContext): readonly ProtocolEvent[];
 };
 
-type Side = { buf: Uint8Array; skip: number; stopped: boolean };
+type Side = {
+  buf: Uint8Array;
+  /** Chunks held back, uncopied into `buf`, until `wanted` bytes are there: long messages cost O(n), not O(n²). */
+  pending: Uint8Array[];
+  pendingSize: number;
+  /** Bytes the next message needs before framing is worth retrying (0: retry on every chunk). */
+  wanted: number;
+  skip: number;
+  stopped: boolean;
+};
 
 const empty = new Uint8Array(0);
 
-const append = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+const join = (parts: readonly Uint8Array[]): Uint8Array => {
+  const nonEmpty = parts.filter((p) => p.length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? empty;
+  const out = new Uint8Array(nonEmpty.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of nonEmpty) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
+};
+
+const newSide = (): Side => ({ buf: empty, pending: [], pendingSize: 0, wanted: 0, skip: 0, stopped: false });
+
+/** Adds a chunk; true when enough bytes are buffered to try framing again. */
+const collect = (side: Side, data: Uint8Array): boolean => {
+  if (side.buf.length + side.pendingSize + data.length < side.wanted) {
+    side.pending.push(data.slice()); // a copy: the caller may reuse the chunk's memory
+    side.pendingSize += data.length;
+    return false;
+  }
+  side.buf = join([side.buf, ...side.pending, data]);
+  side.pending = [];
+  side.pendingSize = 0;
+  side.wanted = 0;
+  return true;
 };
 
 const skipBytes = (side: Side, data: Uint8Array): Uint8Array => {
@@ -43,15 +72,9 @@ const skipBytes = (side: Side, data: Uint8Array): Uint8Array => {
 
 /** Builds a `ProtocolParser` from a framing function and a message handler; it never throws. */
 export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
-  const sides: Record<Direction, Side> = {
-    'to-server': { buf: empty, skip: 0, stopped: false },
-    'to-client': { buf: empty, skip: 0, stopped: false },
-  };
+  const sides: Record<Direction, Side> = { 'to-server': newSide(), 'to-client': newSide() };
   const stop = (direction: Direction): void => {
-    const side = sides[direction];
-    side.buf = empty;
-    side.skip = 0;
-    side.stopped = true;
+    Object.assign(sides[direction], newSide(), { stopped: true });
   };
   const emit = (out: ProtocolEvent[], message: Uint8Array, context: FrameContext): void => {
     for (const event of spec.message(message, context)) {
@@ -71,7 +94,10 @@ export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
       emit(out, message, context);
       return true;
     }
-    if (length === 0 || side.buf.length < maxBuffered) return false;
+    if (length === 0 || side.buf.length < maxBuffered) {
+      side.wanted = Math.min(length, maxBuffered);
+      return false;
+    }
     side.skip = length - side.buf.length;
     const message = side.buf.subarray(0, maxBuffered);
     side.buf = empty;
@@ -90,14 +116,13 @@ export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
       if (side.stopped) return [];
       const out: ProtocolEvent[] = [];
       try {
-        side.buf = append(side.buf, skipBytes(side, chunk));
-        drain(side, direction, ts, out);
+        if (collect(side, skipBytes(side, chunk))) drain(side, direction, ts, out);
       } catch {
         // A decoder bug on hostile bytes must not take the tap down: give up on this direction.
         stop(direction);
       }
       // Keep a copy: the caller may reuse the chunk's memory after we return.
-      if (side.buf.length > 0) side.buf = side.buf.slice();
+      if (side.buf.length > 0 && side.buf.buffer === chunk.buffer) side.buf = side.buf.slice();
       return out;
     },
     gap(direction) {

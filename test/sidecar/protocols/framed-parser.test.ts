@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { ProtocolEvent } from '#sidecar/events.ts';
+import { createFramedParser, maxBuffered, maxEventsPerChunk } from '#sidecar/protocols/framed-parser.ts';
+
+// A toy framing for the tests: a 4-byte big-endian length (of the whole message), then the payload.
+const frame = (b: Uint8Array): number =>
+  b.length < 4 ? 0 : new DataView(b.buffer, b.byteOffset).getUint32(0) || -1;
+const message = (payload: number[] | Uint8Array): Uint8Array => {
+  const out = new Uint8Array(4 + payload.length);
+  new DataView(out.buffer).setUint32(0, out.length);
+  out.set(payload, 4);
+  return out;
+};
+const recorder = () => {
+  const seen: { length: number; first: number; truncated: boolean }[] = [];
+  const parser = createFramedParser({
+    frame,
+    message: (m, ctx) => {
+      seen.push({ length: m.length, first: m[4] ?? -1, truncated: ctx.truncated });
+      return [
+        {
+          kind: 'operation',
+          ts: ctx.ts,
+          direction: ctx.direction,
+          protocol: 'unknown',
+          operation: String(m[4]),
+        },
+      ];
+    },
+  });
+  return { parser, seen };
+};
+
+describe('framed-parser', () => {
+  it('hands over a 1 MiB message truncated to 64 KiB, skips its rest, and reads the next one (chunk memory reused)', () => {
+    const { parser, seen } = recorder();
+    const big = message(new Uint8Array(1024 * 1024).fill(7));
+    const stream = Buffer.concat([big, message([9, 9])]);
+    const reused = new Uint8Array(1000);
+    for (let at = 0; at < stream.length; at += reused.length) {
+      const n = Math.min(reused.length, stream.length - at);
+      reused.set(stream.subarray(at, at + n));
+      parser.parse(reused.subarray(0, n), 'to-server', 0);
+      reused.fill(0xee); // the caller overwrites its buffer after each call
+    }
+    expect(seen).toEqual([
+      { length: maxBuffered, first: 7, truncated: true },
+      { length: 6, first: 9, truncated: false },
+    ]);
+  });
+
+  it('bounds the events of one call and keeps going on the next', () => {
+    const { parser, seen } = recorder();
+    const many = Buffer.concat(Array.from({ length: 100 }, (_, i) => message([i])));
+    expect(parser.parse(many, 'to-client', 0)).toHaveLength(maxEventsPerChunk);
+    expect(seen).toHaveLength(100);
+    expect(parser.parse(message([1]), 'to-client', 0)).toHaveLength(1);
+  });
+
+  it('stops a direction on a malformed frame, after a gap, and when a handler throws; the other direction goes on', () => {
+    const { parser } = recorder();
+    expect(parser.parse(Uint8Array.of(0, 0, 0, 0), 'to-server', 0)).toEqual([]);
+    expect(parser.parse(message([1]), 'to-server', 0)).toEqual([]);
+    parser.gap('to-client');
+    expect(parser.parse(message([1]), 'to-client', 0)).toEqual([]);
+    const throwing = createFramedParser({
+      frame,
+      message: (): ProtocolEvent[] => {
+        throw new RangeError('decoder bug');
+      },
+    });
+    expect(() => throwing.parse(message([1]), 'to-server', 0)).not.toThrow();
+    expect(throwing.parse(message([1]), 'to-server', 0)).toEqual([]);
+  });
+
+  it('stops when no frame fits in the buffer bound', () => {
+    // Would frame a message once more than maxBuffered bytes are there: too late, the direction has stopped.
+    const parser = createFramedParser({
+      frame: (b) => (b.length > maxBuffered ? 5 : 0),
+      message: (_m, ctx) => [
+        { kind: 'operation', ts: 0, direction: ctx.direction, protocol: 'unknown', operation: 'x' },
+      ],
+    });
+    expect(parser.parse(new Uint8Array(maxBuffered), 'to-server', 0)).toEqual([]);
+    expect(parser.parse(new Uint8Array(10), 'to-server', 0)).toEqual([]);
+    const control = createFramedParser({ frame: (b) => (b.length > 100 ? 5 : 0), message: () => [] });
+    expect(control.parse(new Uint8Array(101), 'to-server', 0)).toEqual([]);
+  });
+});
