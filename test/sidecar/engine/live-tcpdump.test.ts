@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type Server } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { type FlowFinding, flowFindingSchema } from '#core/finding.ts';
+import { inspectStream } from '#sidecar/engine/inspect-stream.ts';
+import { lineProtocol } from './toy-protocols.ts';
+
+const isRoot = process.getuid?.() === 0;
+const hasTcpdump = spawnSync('tcpdump', ['--version']).status === 0;
+
+/**
+ * Starts tcpdump writing pcap to stdout packet by packet (-U) and without the kernel's block timeout
+ * (--immediate-mode: with TPACKET_V3 packets otherwise wait up to a second), resolving once it listens.
+ */
+const startTcpdump = async (args: string[]): Promise<ChildProcess> => {
+  const child = spawn('tcpdump', ['-U', '--immediate-mode', '-w', '-', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('listening on')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`tcpdump exited ${code}: ${text}`)));
+  });
+  return child;
+};
+
+const echoServer = async (): Promise<Server> => {
+  const server = createServer((socket) => {
+    socket.on('data', (data) => socket.write(data.toString().replace('PING', 'PONG')));
+    socket.on('end', () => socket.end());
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+};
+
+const talk = async (port: number): Promise<number> => {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const local = socket.localPort ?? 0;
+  socket.write('PING live\n');
+  await once(socket, 'data');
+  socket.end();
+  await once(socket, 'close');
+  return local;
+};
+
+describe('live capture from tcpdump -U -w - (root)', () => {
+  for (const iface of ['any', 'lo']) {
+    it.skipIf(!isRoot || !hasTcpdump)(
+      `identifies a loopback conversation read from tcpdump -i ${iface} as it streams (needs root and tcpdump)`,
+      async () => {
+        const server = await echoServer();
+        const port = (server.address() as { port: number }).port;
+        const tcpdump = await startTcpdump(['-i', iface, '-s', '0', 'tcp', 'port', String(port)]);
+        const log: string[] = [];
+        const findings: FlowFinding[] = [];
+        const reading = (async () => {
+          if (tcpdump.stdout === null) return;
+          for await (const update of inspectStream(tcpdump.stdout, {
+            protocols: [lineProtocol('nats', { 'to-server': 'PING ' }, log)],
+          })) {
+            expect(update.problems).toEqual([]);
+            for (const finding of update.findings) if (finding.type === 'flow') findings.push(finding);
+          }
+        })();
+        try {
+          const clientPort = await talk(port);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          tcpdump.kill('SIGINT');
+          await reading;
+          expect(findings).toHaveLength(1);
+          const flow = flowFindingSchema.parse(findings[0]);
+          expect(flow).toMatchObject({
+            transport: 'tcp',
+            client: { ip: '127.0.0.1', port: clientPort },
+            server: { ip: '127.0.0.1', port },
+            protocol: 'nats',
+            confidence: 'dpi',
+            bytes: { toServer: 10, toClient: 10 },
+          });
+          expect(log).toEqual(['to-server:PING live', 'to-client:PONG live']);
+        } finally {
+          tcpdump.kill('SIGKILL');
+          server.close();
+        }
+      },
+      15_000,
+    );
+  }
+});
