@@ -1,4 +1,5 @@
 /** Applies the enforcement state with iptables (filter table, our chains only) for IPv4 and IPv6, and removes it all. */
+import { existsSync } from 'node:fs';
 import { AppError } from '#core/errors.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { type Block, type EnforcementState, isOpen, openState } from './enforcement-state.ts';
@@ -21,7 +22,8 @@ const hooks = [
 ] as const;
 
 export const createEnforcer = (options: EnforcerOptions) => {
-  const families = options.families ?? [4, 6];
+  // IPv6 rules only where the namespace has IPv6 at all (ip6tables fails in one without it).
+  const families = options.families ?? (existsSync('/proc/net/if_inet6') ? [4, 6] : [4]);
   const now = options.now ?? Date.now;
   let state: EnforcementState = openState;
 
