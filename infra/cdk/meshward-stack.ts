@@ -88,14 +88,15 @@ export class MeshwardStack extends Stack {
 
     // The API server cannot sign requests: the webhooks' URLs have no IAM auth; the secret path
     // segment and a concurrency cap protect them, and they get no data-plane permissions at all.
+    // Secrets reach functions as CloudFormation dynamic references resolved at deploy time, so no
+    // function needs the AWS SDK (or its cold start) to read them; see docs/deploy-aws.md.
     const admission = fn('Admission', 'functions/admission/handler.ts', {
-      environment: { MESHWARD_WEBHOOK_PATH_SECRET_ARN: webhookPath.secretArn },
+      environment: { MESHWARD_WEBHOOK_PATH_SECRET: webhookPath.secretValue.unsafeUnwrap() },
       reservedConcurrentExecutions: 50,
       memorySize: 1024,
       timeout: Duration.seconds(5),
       external: ['@kubernetes/client-node', '@slack/web-api'],
     });
-    webhookPath.grantRead(admission.fn);
     admission.fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
 
     const ingest = fn('Ingest', 'functions/ingest/handler.ts', { reservedConcurrentExecutions: 200 });
@@ -132,8 +133,6 @@ export class MeshwardStack extends Stack {
     });
     table.grantReadWriteData(respond.fn);
     captures.grantPut(respond.fn);
-    slackToken.grantRead(respond.fn);
-    commandKey.grantRead(respond.fn);
     respond.fn.addEventSource(
       new SqsEventSource(respondQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
