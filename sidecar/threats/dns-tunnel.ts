@@ -17,6 +17,9 @@ const config = detectorConfig('high', {
   minEntropy: z.number().positive().default(3.3),
   /** Average answer size (bytes) that counts as a download channel. */
   minAverageResponse: z.number().positive().default(256),
+  /** One query is enough when its subdomain is this long with this entropy (or carries non-hostname bytes). */
+  singleNameLength: z.number().int().positive().default(52),
+  singleNameEntropy: z.number().positive().default(4),
   tunnelTypes: z.array(z.string()).default(['TXT', 'NULL', 'CNAME', 'MX', 'SRV', 'PRIVATE', 'ANY', 'KEY']),
   /** Registered domains and suffixes never judged: cluster search paths, reverse lookups, CDNs and cloud SDK endpoints. */
   ignoreSuffixes: z
@@ -101,6 +104,17 @@ const judge = (item: Stats, c: Config): string | undefined => {
     : `${unique} unique subdomains averaging ${length.toFixed(0)} chars, ${signs.join(', ')}`;
 };
 
+/** A single query that already looks like exfiltration: binary bytes in the name, or a long random subdomain. */
+const nameVerdict = (sub: string, c: Config): string | undefined => {
+  if (/[^a-z0-9_.*-]/.test(sub)) return 'non-hostname characters in the query name';
+  const bare = sub.replaceAll('.', '');
+  if (bare.length < c.singleNameLength) return undefined;
+  const entropy = shannonEntropy(bare);
+  return entropy >= c.singleNameEntropy
+    ? `a ${bare.length}-char subdomain with entropy ${entropy.toFixed(2)} bits/char`
+    : undefined;
+};
+
 const keyOf = (
   event: DnsMessageEvent,
   flow: FlowContext,
@@ -133,18 +147,26 @@ export const dnsTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Stats
       reason === undefined ? 0 : item.unique.size,
       c.minUnique,
     );
-    if (count === 0 || reason === undefined) return [];
+    const endpoints = { client: flow.client, server: flow.server };
+    if (count > 0 && reason !== undefined) {
+      const evidence = `${reason} under ${keyed[1]}`;
+      return [
+        {
+          threat: 'dns-tunnel',
+          severity: c.severity,
+          confidence: 0.85,
+          evidence,
+          ts: event.ts,
+          count,
+          ...endpoints,
+        },
+      ];
+    }
+    const single = event.isResponse || item.episode.active ? undefined : nameVerdict(keyed[2], c);
+    if (single === undefined) return [];
+    const evidence = `${single} under ${keyed[1]}`;
     return [
-      {
-        threat: 'dns-tunnel',
-        severity: c.severity,
-        confidence: 0.85,
-        evidence: `${reason} under ${keyed[1]}`,
-        ts: event.ts,
-        count,
-        client: flow.client,
-        server: flow.server,
-      },
+      { threat: 'dns-tunnel', severity: c.severity, confidence: 0.6, evidence, ts: event.ts, ...endpoints },
     ];
   },
 };

@@ -55,6 +55,8 @@ const toFinding = (
   count: Math.max(1, Math.round(hit.count ?? 1)),
 });
 
+const pick = ({ evidence, confidence, severity }: ThreatFinding) => ({ evidence, confidence, severity });
+
 const arm = (options: ThreatRunnerOptions): Armed[] => {
   const list = options.threats ?? registered;
   const configs = loadThreatConfigs(list, options.policyDir, options.configs ?? {});
@@ -96,6 +98,8 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     const found = aggregates.get(key);
     if (found !== undefined && hit.ts - found.last <= gap && hit.ts >= found.first - gap) {
       found.finding.count += finding.count;
+      // A surer hit of the same episode (a window verdict after a single-event hint) tells the story better.
+      if (finding.confidence > found.finding.confidence) Object.assign(found.finding, pick(finding));
       found.last = Math.max(found.last, hit.ts);
       found.finding.lastSeen = iso(found.last);
       found.dirty = true;

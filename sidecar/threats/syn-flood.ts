@@ -7,7 +7,8 @@ export const synFlood = volumetricThreat({
   severity: 'high',
   windowMs: 1000,
   threshold: 300,
-  key: (packet) => (isSynOnly(packet) ? packet.dst.ip : undefined),
+  // Per target service: a flood hammers one port, while a SYN scan spreads over many (port-scan reports that).
+  key: (packet) => (isSynOnly(packet) ? `${packet.dst.ip}:${packet.dst.port}` : undefined),
   describe: (level, windowMs, packet, sources) =>
-    `${level} SYN without ACK to ${packet.dst.ip} within ${windowMs} ms from ${sources} source(s)`,
+    `${level} SYN without ACK to ${packet.dst.ip}:${packet.dst.port} within ${windowMs} ms from ${sources} source(s)`,
 });

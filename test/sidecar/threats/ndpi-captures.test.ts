@@ -1,0 +1,50 @@
+/** nDPI's attack captures through the engine and the threat runner: each attack found, benign captures left alone. */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compareCapture, ndpiDir } from '#bench/ndpi-threats-report.ts';
+
+const attacks: readonly [capture: string, threats: readonly string[]][] = [
+  ['WebattackSQLinj.pcap', ['sql-injection']],
+  ['log4j-webapp-exploit.pcap', ['log4shell']],
+  ['dns-tunnel-iodine.pcap', ['dns-tunnel', 'dns-type-null']],
+  ['dns-exf.pcap', ['dns-tunnel']],
+  ['synscan.pcap', ['port-scan']],
+  ['tls-rdn-extract.pcap', ['weak-tls']],
+];
+/** Ordinary traffic of many protocols: no threat may be reported. */
+const benign = [
+  'dns.pcap',
+  'dns_long_domainname.pcap',
+  'malformed_dns.pcap',
+  'http.pcapng',
+  'http2.pcapng',
+  'http_connect.pcap',
+  'mysql.pcapng',
+  'pgsql.pcap',
+  'resp.pcap',
+  'mongodb.pcap',
+  'kafka.pcapng',
+  'amqp.pcap',
+  'mqtt.pcap',
+  'smtp.pcap',
+  'memcached.cap',
+  'cassandra.pcap',
+  'nats.pcap',
+  'elasticsearch.pcap',
+  'ssh.pcap',
+  'tls_esni_sni_both.pcap',
+];
+
+describe.skipIf(!existsSync(ndpiDir))('nDPI captures (../shared/corpus/ndpi)', () => {
+  it.each(attacks)('%s: reports %j', async (capture, threats) => {
+    const result = await compareCapture(capture);
+    console.log(
+      `${capture}: nDPI ${JSON.stringify(result.ndpi)} meshward ${JSON.stringify(result.meshward)}`,
+    );
+    expect(Object.keys(result.meshward).sort()).toEqual([...threats].sort());
+  });
+
+  it.each(benign)('%s: reports no threat', async (capture) => {
+    expect((await compareCapture(capture)).meshward).toEqual({});
+  });
+});
