@@ -49,6 +49,18 @@ const talk = async (port: number): Promise<number> => {
   return local;
 };
 
+/** Streams tcpdump's stdout through the engine until tcpdump exits; returns the flow findings. */
+const collect = async (tcpdump: ChildProcess, log: string[]): Promise<FlowFinding[]> => {
+  const findings: FlowFinding[] = [];
+  if (tcpdump.stdout === null) return findings;
+  const protocols = [lineProtocol('nats', { 'to-server': 'PING ' }, log)];
+  for await (const update of inspectStream(tcpdump.stdout, { protocols })) {
+    expect(update.problems).toEqual([]);
+    for (const finding of update.findings) if (finding.type === 'flow') findings.push(finding);
+  }
+  return findings;
+};
+
 describe('live capture from tcpdump -U -w - (root)', () => {
   for (const iface of ['any', 'lo']) {
     it.skipIf(!isRoot || !hasTcpdump)(
@@ -58,16 +70,7 @@ describe('live capture from tcpdump -U -w - (root)', () => {
         const port = (server.address() as { port: number }).port;
         const tcpdump = await startTcpdump(['-i', iface, '-s', '0', 'tcp', 'port', String(port)]);
         const log: string[] = [];
-        const findings: FlowFinding[] = [];
-        const reading = (async () => {
-          if (tcpdump.stdout === null) return;
-          for await (const update of inspectStream(tcpdump.stdout, {
-            protocols: [lineProtocol('nats', { 'to-server': 'PING ' }, log)],
-          })) {
-            expect(update.problems).toEqual([]);
-            for (const finding of update.findings) if (finding.type === 'flow') findings.push(finding);
-          }
-        })();
+        const reading = collect(tcpdump, log);
         try {
           const clientPort = await talk(port);
           await new Promise((resolve) => setTimeout(resolve, 300));
