@@ -27,7 +27,8 @@ const command = (state: State, value: RespValue, ctx: FrameContext): ProtocolEve
   if (!name) return [];
   const upper = name.toUpperCase();
   const { args, user } = redact(upper, rest.slice(0, maxArgs));
-  if (state.pending.length >= maxPending) state.pending.shift();
+  // Replies we never see (a one-sided capture) must not grow the queue; dropping half at once keeps this O(1).
+  if (state.pending.length >= maxPending) state.pending.splice(0, maxPending / 2);
   const isAuth = upper === 'AUTH' || user !== undefined;
   state.pending.push({ command: isAuth ? 'AUTH' : upper, ...(user === undefined ? {} : { user }) });
   return [{ kind: 'redis-command', ts: ctx.ts, direction: ctx.direction, command: upper, args }];

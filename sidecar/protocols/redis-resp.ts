@@ -12,8 +12,10 @@ const bulks = new Set([0x24, 0x21, 0x3d]);
 // '+' simple string, '-' error, ':' integer, '_' null, ',' double, '#' boolean, '(' big number.
 const simples = new Set([0x2b, 0x2d, 0x3a, 0x5f, 0x2c, 0x23, 0x28]);
 
-export const isRespMarker = (b: number | undefined): boolean =>
-  b !== undefined && (aggregates.has(b) || bulks.has(b) || simples.has(b));
+const markers = new Uint8Array(256);
+for (const m of [...aggregates, ...bulks, ...simples]) markers[m] = 1;
+
+export const isRespMarker = (b: number | undefined): boolean => b !== undefined && markers[b] === 1;
 
 /** Index of the LF ending the line at `start`, or -1 when not (yet) present within `limit` bytes. */
 export const lineEnd = (b: Uint8Array, start: number, limit = 64 * 1024): number => {
@@ -22,10 +24,18 @@ export const lineEnd = (b: Uint8Array, start: number, limit = 64 * 1024): number
   return -1;
 };
 
-/** Parses a decimal integer in `b[start, end)`; NaN when not one (RESP lengths may be -1). */
+/** Parses a decimal integer in `b[start, end)`; NaN when not one (RESP lengths may be -1). Allocation-free. */
 export const respInteger = (b: Uint8Array, start: number, end: number): number => {
-  const digits = Buffer.from(b.subarray(start, end)).toString('latin1');
-  return /^-?\d{1,12}$/.test(digits) ? Number(digits) : Number.NaN;
+  const negative = b[start] === 0x2d;
+  const from = negative ? start + 1 : start;
+  if (end <= from || end - from > 12) return Number.NaN;
+  let value = 0;
+  for (let i = from; i < end; i++) {
+    const d = (b[i] ?? 0) - 0x30;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
 };
 
 /** Total byte length of the token at the start of `b`: > 0 when whole, 0 when more bytes are needed, -1 malformed. */
