@@ -176,6 +176,16 @@ describe('learn batch', () => {
     expect(await store.listRules()).toHaveLength(1);
   });
 
+  it('freezes a monitored group: a discover peer cannot widen its baseline, the frozen group raises it', async () => {
+    const { store, send, hello } = harness();
+    await hello();
+    const cartGroup = await store.getGroup('shop/cart');
+    await store.putGroup({ ...(cartGroup as NonNullable<typeof cartGroup>), mode: 'monitor' });
+    const outcome = await send(frontend, [flow()]);
+    expect(await store.listRules()).toEqual([]);
+    expect(outcome.violations.map((v) => v.group)).toEqual(['shop/cart']);
+  });
+
   it('lets an operator allow a violation, after which the traffic is inside the baseline', async () => {
     const { store, send, hello } = harness({ defaultMode: 'monitor' });
     await hello();
