@@ -21,7 +21,7 @@ export const configSchema = z.object({
     .object({
       /** Inject into pods that neither opt in nor out, in namespaces that did not opt in. */
       default: z.boolean().default(false),
-      image: z.string().min(1).default('ghcr.io/meshward/tap:0.1.0'),
+      image: z.string().min(1).default('ghcr.io/meshward/meshward:0.1.0'),
       imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
       /** Kubernetes minor version of the cluster: 29 or later gets a native sidecar. */
       kubernetesMinor: z.number().int().min(16).default(29),

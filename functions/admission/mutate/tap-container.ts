@@ -35,7 +35,11 @@ export const tapContainer = (config: Config, native: boolean): Record<string, un
     requests: { cpu: config.inject.cpuRequest, memory: config.inject.memoryRequest },
     limits: { cpu: config.inject.cpuLimit, memory: config.inject.memoryLimit },
   },
+  // Kubernetes gives capabilities only to root processes (no ambient capabilities), so the tap runs
+  // as uid 0 with every capability dropped but NET_RAW and NET_ADMIN, and a read-only root filesystem.
   securityContext: {
+    runAsUser: 0,
+    runAsNonRoot: false,
     allowPrivilegeEscalation: false,
     readOnlyRootFilesystem: true,
     privileged: false,

@@ -32,6 +32,8 @@ describe('mutateReview: injection', () => {
     const tap = pod.spec.initContainers?.[0] as Record<string, any>;
     expect(tap.restartPolicy).toBe('Always');
     expect(tap.securityContext).toEqual({
+      runAsUser: 0,
+      runAsNonRoot: false,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       privileged: false,
