@@ -49,6 +49,18 @@ describe('framed-parser', () => {
     ]);
   });
 
+  it('keeps its own copy of a partial message when the caller reuses a Node Buffer', () => {
+    const { parser, seen } = recorder();
+    const reused = Buffer.alloc(5);
+    const whole = message([1, 2, 3, 4, 5, 6]);
+    reused.set(whole.subarray(0, 5));
+    parser.parse(reused, 'to-server', 0);
+    reused.fill(0xee);
+    reused.set(whole.subarray(5, 10));
+    parser.parse(reused, 'to-server', 0);
+    expect(seen).toEqual([{ length: 10, first: 1, truncated: false }]);
+  });
+
   it('bounds the events of one call and keeps going on the next', () => {
     const { parser, seen } = recorder();
     const many = Buffer.concat(Array.from({ length: 100 }, (_, i) => message([i])));
