@@ -5,6 +5,7 @@ import { actions } from '#functions/respond/actions/index.ts';
 import { createSlackAlertSender } from '#functions/respond/alerts/slack-alert-sender.ts';
 import type { JobDeps } from '#functions/respond/jobs/job-deps.ts';
 import { runJob } from '#functions/respond/jobs/run-job.ts';
+import type { ResponseFinding } from '#functions/respond/response-finding.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
 import { minute, responseFinding, threat, violation } from '../findings.ts';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => Promise.all([kube.stop(), slack.stop()]));
 
 /** Posts a real alert for a pod in `namespace` and returns the deps and its buttons' opaque ids. */
-const alerted = async (namespace: string, finding = threat()) => {
+const alerted = async (namespace: string, finding: ResponseFinding['finding'] = threat()) => {
   const slackApi = createWebClientSlackApi({
     token: slack.token,
     slackApiUrl: slack.url,
