@@ -75,7 +75,7 @@ describe('live capture from tcpdump -U -w - (root)', () => {
           const clientPort = await talk(port);
           await new Promise((resolve) => setTimeout(resolve, 300));
           tcpdump.kill('SIGINT');
-          await reading;
+          const findings = await reading;
           expect(findings).toHaveLength(1);
           const flow = flowFindingSchema.parse(findings[0]);
           expect(flow).toMatchObject({
