@@ -1,4 +1,5 @@
 /** Finds the PolicyException covering a policy verdict for an object, live or expired (expiry is honoured everywhere). */
+import type { WorkloadRef } from './exception-schema.ts';
 import type { LoadedException, LoadedPolicy } from './loaded-policy.ts';
 import { ruleId } from './loaded-policy.ts';
 import { nameMatches } from './name-pattern.ts';
@@ -10,14 +11,21 @@ const coversPolicy = (exception: LoadedException, policy: LoadedPolicy): boolean
   exception.policies.some((pattern) => nameMatches(pattern, policy.name)) ||
   exception.checks.includes(ruleId(policy));
 
+/** Objects a workload creates (Pods, a Deployment's ReplicaSets, a CronJob's Jobs) match through their owners. */
+const childKinds = ['Pod', 'ReplicaSet', 'Job'];
+
+const candidateNames = (workload: WorkloadRef, target: PolicyTarget): string[] => {
+  if (workload.kind === undefined) return [target.name, ...target.owners];
+  if (workload.kind === target.kind) return [target.name];
+  return childKinds.includes(target.kind) ? target.owners : [];
+};
+
 const coversTarget = (exception: LoadedException, target: PolicyTarget): boolean =>
-  exception.workloads.some(
-    (workload) =>
-      (workload.kind === undefined || workload.kind === target.kind || target.owners.length > 0) &&
-      target.namespace !== undefined &&
-      nameMatches(workload.namespace, target.namespace) &&
-      [target.name, ...target.owners].some((name) => nameMatches(workload.name, name)),
-  );
+  exception.workloads.some((workload) => {
+    const { namespace } = target;
+    if (namespace === undefined || !nameMatches(workload.namespace, namespace)) return false;
+    return candidateNames(workload, target).some((name) => nameMatches(workload.name, name));
+  });
 
 /** A live exception wins over an expired one; an expired one is still reported, so the denial can say why. */
 export const exceptionFor = (
