@@ -19,7 +19,7 @@ const config = detectorConfig('high', {
   minAverageResponse: z.number().positive().default(256),
   /** One query is enough when its subdomain is this long with this entropy (or carries non-hostname bytes). */
   singleNameLength: z.number().int().positive().default(52),
-  singleNameEntropy: z.number().positive().default(4),
+  singleNameEntropy: z.number().positive().default(4.5),
   tunnelTypes: z.array(z.string()).default(['TXT', 'NULL', 'CNAME', 'MX', 'SRV', 'PRIVATE', 'ANY', 'KEY']),
   /** Registered domains and suffixes never judged: cluster search paths, reverse lookups, CDNs and cloud SDK endpoints. */
   ignoreSuffixes: z
