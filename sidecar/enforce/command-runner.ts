@@ -7,7 +7,9 @@ export type CommandRunner = (argv: readonly string[], input?: string) => Promise
 export const runCommand: CommandRunner = (argv, input) =>
   new Promise((resolve) => {
     const [program, ...args] = argv;
-    const child = spawn(program ?? 'false', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // iptables-legacy takes a lock under /run, which a read-only root filesystem lacks: keep it in /tmp.
+    const env = { ...process.env, XTABLES_LOCKFILE: process.env.XTABLES_LOCKFILE ?? '/tmp/xtables.lock' };
+    const child = spawn(program ?? 'false', args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

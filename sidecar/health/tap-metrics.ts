@@ -41,6 +41,7 @@ export const tapMetricDefinitions = [
   { name: 'meshward_tap_queue_findings', kind: 'gauge', help: 'Findings waiting to be sent.' },
   { name: 'meshward_tap_ring_bytes', kind: 'gauge', help: 'Bytes held in the packet ring buffer.' },
   { name: 'meshward_tap_quarantined', kind: 'gauge', help: '1 while the pod is quarantined.' },
+  { name: 'meshward_tap_capture_up', kind: 'gauge', help: '1 while the capture process is running.' },
 ] as const satisfies readonly MetricDefinition[];
 
 export type TapMetricName = (typeof tapMetricDefinitions)[number]['name'];

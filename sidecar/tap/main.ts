@@ -114,15 +114,17 @@ const heartbeatOf = (parts: Parts) => () =>
     Date.now(),
   );
 
+/**
+ * Readiness does not wait for the capture: a tap that cannot capture must never hold the application's pod out of
+ * its Service (a native sidecar's readiness counts for the pod). Capture health is the `capture_up` gauge instead.
+ */
 const healthOf = (parts: Parts) =>
   createHealthServer({
     live: () => ({ ok: true }),
-    ready: () =>
-      parts.supervisor.current()?.exitCode === null
-        ? { ok: true }
-        : { ok: false, reason: 'capture is not running' },
+    ready: () => ({ ok: true }),
     metrics: () => {
       parts.ctx.metrics.set('meshward_tap_ring_bytes', parts.ring.stats().bytes);
+      parts.ctx.metrics.set('meshward_tap_capture_up', parts.supervisor.current()?.exitCode === null ? 1 : 0);
       return parts.ctx.metrics.render();
     },
   });

@@ -151,6 +151,9 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
       const health = await fetch(`http://127.0.0.1:${tap.metricsPort}/metrics`);
       expect(await health.text()).toMatch(/meshward_tap_packets_total 7\n/);
       expect((await fetch(`http://127.0.0.1:${tap.metricsPort}/readyz`)).status).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${tap.metricsPort}/metrics`)).text()).toContain(
+        'meshward_tap_capture_up 1\n',
+      );
     } finally {
       await tap.stop();
     }
