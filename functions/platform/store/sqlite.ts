@@ -71,12 +71,24 @@ const findingWhere = (filter: FindingFilter): { sql: string; params: unknown[] }
 class SqliteStore implements Store {
   readonly #db: Database.Database;
 
+  /** Prepared statements, kept: preparing costs more than running for these small queries. */
+  readonly #statements = new Map<string, Database.Statement>();
+
   constructor(db: Database.Database) {
     this.#db = db;
   }
 
+  #sql(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   #insertFindings(records: FindingRecord[]): void {
-    const insert = this.#db.prepare(
+    const insert = this.#sql(
       `INSERT OR IGNORE INTO findings (proposal, id, batch_id, pod_uid, namespace, grp, kind, at, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -98,11 +110,9 @@ class SqliteStore implements Store {
 
   async putBatch(batch: BatchRecord): Promise<'stored' | 'duplicate'> {
     const run = this.#db.transaction((): 'stored' | 'duplicate' => {
-      const inserted = this.#db
-        .prepare(
-          'INSERT OR IGNORE INTO batches (batch_id, pod_uid, received_at, finding_count) VALUES (?, ?, ?, ?)',
-        )
-        .run(batch.batchId, batch.podUid, batch.receivedAt, batch.findings.length);
+      const inserted = this.#sql(
+        'INSERT OR IGNORE INTO batches (batch_id, pod_uid, received_at, finding_count) VALUES (?, ?, ?, ?)',
+      ).run(batch.batchId, batch.podUid, batch.receivedAt, batch.findings.length);
       if (inserted.changes === 0) return 'duplicate';
       this.#insertFindings(batch.findings);
       return 'stored';
@@ -115,25 +125,26 @@ class SqliteStore implements Store {
   }
 
   async getFinding(id: string): Promise<FindingRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM findings WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#sql('SELECT * FROM findings WHERE id = ?').get(id) as Row | undefined;
     return row === undefined ? undefined : toFinding(row);
   }
 
   async listFindings(filter: FindingFilter): Promise<FindingRecord[]> {
     const { sql, params } = findingWhere(filter);
     const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
-    const rows = this.#db
-      .prepare(`SELECT * FROM findings ${sql} ORDER BY at DESC, id DESC LIMIT ?`)
-      .all(...params, limit) as Row[];
+    const rows = this.#sql(`SELECT * FROM findings ${sql} ORDER BY at DESC, id DESC LIMIT ?`).all(
+      ...params,
+      limit,
+    ) as Row[];
     return rows.map(toFinding);
   }
 
   async countFindings(): Promise<number> {
-    return (this.#db.prepare('SELECT COUNT(*) AS n FROM findings').get() as { n: number }).n;
+    return (this.#sql('SELECT COUNT(*) AS n FROM findings').get() as { n: number }).n;
   }
 
   async putRules(rules: Rule[]): Promise<void> {
-    const upsert = this.#db.prepare(
+    const upsert = this.#sql(
       `INSERT INTO rules (id, from_key, to_key, body) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET from_key = excluded.from_key, to_key = excluded.to_key, body = excluded.body`,
     );
@@ -146,63 +157,60 @@ class SqliteStore implements Store {
   }
 
   async getRule(id: string): Promise<Rule | undefined> {
-    const row = this.#db.prepare('SELECT body FROM rules WHERE id = ?').get(id) as Row | undefined;
+    const row = this.#sql('SELECT body FROM rules WHERE id = ?').get(id) as Row | undefined;
     return row === undefined ? undefined : (JSON.parse(row.body as string) as Rule);
   }
 
   async deleteRule(id: string): Promise<boolean> {
-    return this.#db.prepare('DELETE FROM rules WHERE id = ?').run(id).changes > 0;
+    return this.#sql('DELETE FROM rules WHERE id = ?').run(id).changes > 0;
   }
 
   async listRules(filter: RuleFilter = {}): Promise<Rule[]> {
     const rows = (
       filter.group === undefined
-        ? this.#db.prepare('SELECT body FROM rules ORDER BY id').all()
-        : this.#db
-            .prepare('SELECT body FROM rules WHERE from_key = ? OR to_key = ? ORDER BY id')
-            .all(filter.group, filter.group)
+        ? this.#sql('SELECT body FROM rules ORDER BY id').all()
+        : this.#sql('SELECT body FROM rules WHERE from_key = ? OR to_key = ? ORDER BY id').all(
+            filter.group,
+            filter.group,
+          )
     ) as Row[];
     return rows.map((row) => JSON.parse(row.body as string) as Rule);
   }
 
   async putGroup(group: GroupRecord): Promise<void> {
-    this.#db
-      .prepare(
-        'INSERT INTO groups (key, body) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body',
-      )
-      .run(group.key, JSON.stringify(group));
+    this.#sql(
+      'INSERT INTO groups (key, body) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body',
+    ).run(group.key, JSON.stringify(group));
   }
 
   async getGroup(key: string): Promise<GroupRecord | undefined> {
-    const row = this.#db.prepare('SELECT body FROM groups WHERE key = ?').get(key) as Row | undefined;
+    const row = this.#sql('SELECT body FROM groups WHERE key = ?').get(key) as Row | undefined;
     return row === undefined ? undefined : (JSON.parse(row.body as string) as GroupRecord);
   }
 
   async listGroups(): Promise<GroupRecord[]> {
-    const rows = this.#db.prepare('SELECT body FROM groups ORDER BY key').all() as Row[];
+    const rows = this.#sql('SELECT body FROM groups ORDER BY key').all() as Row[];
     return rows.map((row) => JSON.parse(row.body as string) as GroupRecord);
   }
 
   async putPod(pod: PodRecord): Promise<void> {
-    this.#db
-      .prepare(
-        'INSERT INTO pods (uid, body) VALUES (?, ?) ON CONFLICT (uid) DO UPDATE SET body = excluded.body',
-      )
-      .run(pod.pod.uid, JSON.stringify(pod));
+    this.#sql(
+      'INSERT INTO pods (uid, body) VALUES (?, ?) ON CONFLICT (uid) DO UPDATE SET body = excluded.body',
+    ).run(pod.pod.uid, JSON.stringify(pod));
   }
 
   async getPod(uid: string): Promise<PodRecord | undefined> {
-    const row = this.#db.prepare('SELECT body FROM pods WHERE uid = ?').get(uid) as Row | undefined;
+    const row = this.#sql('SELECT body FROM pods WHERE uid = ?').get(uid) as Row | undefined;
     return row === undefined ? undefined : (JSON.parse(row.body as string) as PodRecord);
   }
 
   async listPods(): Promise<PodRecord[]> {
-    const rows = this.#db.prepare('SELECT body FROM pods ORDER BY uid').all() as Row[];
+    const rows = this.#sql('SELECT body FROM pods ORDER BY uid').all() as Row[];
     return rows.map((row) => JSON.parse(row.body as string) as PodRecord);
   }
 
   async putIps(records: IpRecord[]): Promise<void> {
-    const upsert = this.#db.prepare(
+    const upsert = this.#sql(
       `INSERT INTO ips (ip, pod_uid, grp, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ip) DO UPDATE SET
        pod_uid = excluded.pod_uid, grp = excluded.grp, expires_at = excluded.expires_at`,
     );
@@ -214,9 +222,7 @@ class SqliteStore implements Store {
   }
 
   async lookupIp(ip: string, at: string): Promise<IpRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM ips WHERE ip = ? AND expires_at > ?').get(ip, at) as
-      | Row
-      | undefined;
+    const row = this.#sql('SELECT * FROM ips WHERE ip = ? AND expires_at > ?').get(ip, at) as Row | undefined;
     if (row === undefined) return undefined;
     return {
       ip,
@@ -227,16 +233,19 @@ class SqliteStore implements Store {
   }
 
   async putCommand(command: PendingCommand): Promise<void> {
-    this.#db
-      .prepare('INSERT OR REPLACE INTO commands (id, pod_uid, expires_at, token) VALUES (?, ?, ?, ?)')
-      .run(command.id, command.podUid, command.expiresAt, command.token);
+    this.#sql('INSERT OR REPLACE INTO commands (id, pod_uid, expires_at, token) VALUES (?, ?, ?, ?)').run(
+      command.id,
+      command.podUid,
+      command.expiresAt,
+      command.token,
+    );
   }
 
   async takeCommands(podUid: string, nowSeconds: number): Promise<PendingCommand[]> {
     const take = this.#db.transaction((): PendingCommand[] => {
-      const rows = this.#db
-        .prepare('DELETE FROM commands WHERE pod_uid = ? RETURNING id, expires_at, token')
-        .all(podUid) as Row[];
+      const rows = this.#sql('DELETE FROM commands WHERE pod_uid = ? RETURNING id, expires_at, token').all(
+        podUid,
+      ) as Row[];
       return rows
         .filter((row) => (row.expires_at as number) > nowSeconds)
         .map((row) => ({
