@@ -55,7 +55,8 @@ const compressedBody = (b: Uint8Array): boolean => {
 /** Legacy writes: ZERO int32, then fullCollectionName. */
 const legacyBody = (b: Uint8Array): boolean => {
   const name = cString(b, 20, b.length, 256);
-  return name !== undefined && name.value.includes('.') && isPrintable(b, 20, name.next - 1);
+  if (!name) return false;
+  return name.value.includes('.') && isPrintable(b, 20, name.next - 1);
 };
 
 const bodyCheck = (opCode: number, direction: Direction): ((b: Uint8Array) => boolean) | undefined => {
