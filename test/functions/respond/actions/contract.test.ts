@@ -13,7 +13,9 @@ const podArb = fc.record({
   quarantined: fc.boolean(),
 });
 
-const targetOf = (spec: fc.infer<typeof podArb> | undefined, reason: string): ActionTarget => {
+type PodSpec = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
+
+const targetOf = (spec: PodSpec | undefined, reason: string): ActionTarget => {
   const base = {
     actor: 'rule:x',
     reason,
