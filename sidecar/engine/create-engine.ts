@@ -63,9 +63,12 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     totals.ended += 1;
     if (pending.length < limits.maxPendingFindings) pending.push(flowFinding(flow));
     else totals.dropped += 1;
+    const observed = observers.length > 0 ? observedFlow(flow) : undefined;
+    if (observed !== undefined)
+      observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
     for (const observer of observers) {
       try {
-        observer.onFlowEnd?.(observedFlow(flow));
+        if (observed !== undefined) observer.onFlowEnd?.(observed);
       } catch {
         ctx.counters.observerErrors += 1;
       }

@@ -37,10 +37,12 @@ const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolE
     if (state.observed !== undefined) state.observed.protocol = 'grpc';
   }
   if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
+  const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;
+  if (observed !== undefined) observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
   for (const observer of ctx.observers) {
-    if (observer.onEvent === undefined) continue;
+    if (observer.onEvent === undefined || observed === undefined) continue;
     try {
-      observer.onEvent(observedFlow(flow), event);
+      observer.onEvent(observed, event);
     } catch {
       ctx.counters.observerErrors += 1;
     }
