@@ -16,6 +16,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 
 const name = (labels: string): string =>
   `${labels
@@ -67,6 +68,13 @@ describe('dns detect', () => {
     expect(dns.detect(hex(`1234 0140 0001 0000 0000 0000 ${name('a.b')} 0001 0001`), 'to-server')).toBe(
       'no-match',
     );
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['dns', 'dns-long', 'dns-malformed', 'dns-iodine']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(dns, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

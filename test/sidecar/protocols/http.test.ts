@@ -16,6 +16,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
 const kinds = (events: unknown[]): string[] => events.map((e) => (e as { kind: string }).kind);
@@ -54,6 +55,13 @@ describe('http detect', () => {
     }
     expect(http.detect(ascii('HTTP/2 200\r\n'), 'to-client')).toBe('no-match');
     expect(http.detect(ascii('RTSP/1.0 200 OK\r\n'), 'to-client')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['http', 'http-connect', 'log4j']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(http, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

@@ -16,6 +16,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
 /** RFC 9113 §3.4 client preface. */
@@ -69,6 +70,13 @@ describe('http2 detect', () => {
     expect(http2.detect(hex('000005 04 00 00000000 0003 000000'), 'to-client')).toBe('no-match');
     // SETTINGS_ENABLE_PUSH (2) must be 0 or 1 (RFC 9113 §6.5.2).
     expect(http2.detect(hex('000006 04 00 00000000 0002 00000002'), 'to-client')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['http2']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(http2, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

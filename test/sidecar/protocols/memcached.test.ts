@@ -13,6 +13,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
 import { converse, freePort, startServer } from './real-server.ts';
 
@@ -102,6 +103,13 @@ describe('memcached detect', () => {
       memcached.detect(hex('80 00 0010 00 00 0000 00000003 00000000 0000000000000000'), 'to-server'),
     ).toBe('no-match');
     expect(memcached.detect(ascii('OK\r\n'), 'to-client')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['memcached']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(memcached, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

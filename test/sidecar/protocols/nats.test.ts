@@ -11,6 +11,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
 import { converse, freePort, startServer } from './real-server.ts';
 
@@ -41,6 +42,13 @@ describe('nats detect', () => {
     expect(nats.detect(ascii('CONNECT example.com:443 HTTP/1.1\r\n'), 'to-server')).toBe('no-match');
     expect(nats.detect(ascii('PUB a 5\r\nhelloXX'), 'to-server')).toBe('no-match');
     expect(nats.detect(ascii('PING\r\n'), 'to-server')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['nats']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(nats, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

@@ -11,6 +11,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 
 const ops = (events: unknown[]): string[] =>
   (events as OperationEvent[]).map((e) =>
@@ -34,6 +35,13 @@ describe('smtp detect', () => {
     expect(smtp.detect(ascii('220 ProFTPD Server (Debian)\r\n'), 'to-client')).toBe('no-match');
     expect(smtp.detect(ascii('EHLO \r\n'), 'to-server')).toBe('no-match');
     expect(smtp.detect(ascii('QUIT\r\n'), 'to-server')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['smtp']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(smtp, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

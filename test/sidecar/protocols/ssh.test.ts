@@ -14,6 +14,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
 import { freePort, isRoot, startServer } from './real-server.ts';
 
@@ -36,6 +37,13 @@ describe('ssh detect', () => {
     expect(ssh.detect(ascii('SSH-2.0-\r\n'), 'to-client')).toBe('no-match');
     expect(ssh.detect(ascii(`SSH-2.0-${'a'.repeat(300)}`), 'to-client')).toBe('no-match');
     expect(ssh.detect(ascii('ssh-2.0-x\r\n'), 'to-client')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['ssh']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(ssh, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {

@@ -16,6 +16,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
 const u16 = (n: number): string => n.toString(16).padStart(4, '0');
@@ -73,6 +74,13 @@ describe('tls detect', () => {
     expect(tls.detect(appData, 'to-client')).toBe('match');
     expect(tls.detect(appData.subarray(0, 7), 'to-server')).toBe('need-more');
     expect(tls.detect(hex('17 0303 0004 deadbeef 99 0303 0002 cafe'), 'to-server')).toBe('no-match');
+  });
+
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(['tls-esni', 'tls-alert', 'tls-rdn', 'http-connect']);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(tls, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
   });
 
   it("says no-match on other protocols' first bytes", () => {
