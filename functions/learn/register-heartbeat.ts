@@ -62,8 +62,10 @@ export const registerHeartbeat = async (
   const record = podRecordOf(pod, heartbeat, config);
   await store.putPod(record);
   const existing = await store.getGroup(record.group);
-  if (existing === undefined) await store.putGroup(newGroup(record, config, heartbeat.at));
-  else if (
+  if (existing === undefined) {
+    const group = newGroup(record, config, heartbeat.at);
+    await store.putGroup(heartbeat.labels === undefined ? group : { ...group, labels: heartbeat.labels });
+  } else if (
     heartbeat.labels !== undefined &&
     JSON.stringify(existing.labels) !== JSON.stringify(heartbeat.labels)
   ) {
