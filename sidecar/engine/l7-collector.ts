@@ -32,11 +32,26 @@ export type L7Collector = { lists: Lists; tls: TlsFacts; ssh: Ssh };
 
 const maxAlpn = 16;
 
-export const createL7Collector = (): L7Collector => ({
-  lists: Object.fromEntries(Object.entries(bounds).map(([name, max]) => [name, boundedSet(max)])) as Lists,
-  tls: {},
-  ssh: {},
+/** Written out (not built from `bounds` by reflection): one collector per identified flow, on the hot path. */
+const createLists = (): Lists => ({
+  httpMethods: boundedSet(bounds.httpMethods),
+  httpPaths: boundedSet(bounds.httpPaths),
+  httpStatuses: boundedSet(bounds.httpStatuses),
+  httpHosts: boundedSet(bounds.httpHosts),
+  httpUserAgents: boundedSet(bounds.httpUserAgents),
+  grpcMethods: boundedSet(bounds.grpcMethods),
+  dnsQueries: boundedSet(bounds.dnsQueries),
+  dnsRcodes: boundedSet(bounds.dnsRcodes),
+  sqlVerbs: boundedSet(bounds.sqlVerbs),
+  redisCommands: boundedSet(bounds.redisCommands),
+  kafkaTopics: boundedSet(bounds.kafkaTopics),
+  kafkaApis: boundedSet(bounds.kafkaApis),
+  mqttTopics: boundedSet(bounds.mqttTopics),
+  mqttPackets: boundedSet(bounds.mqttPackets),
+  operations: boundedSet(bounds.operations),
 });
+
+export const createL7Collector = (): L7Collector => ({ lists: createLists(), tls: {}, ssh: {} });
 
 const statusClass = (status: number): string =>
   status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
