@@ -5,6 +5,7 @@ import { bearerToken } from '#functions/platform/auth/verify-pod-token.ts';
 import { bodyText, header, json, jsonBody } from '#functions/platform/http.ts';
 import type { ApiDeps, ApiRoute } from './api-route.ts';
 import { matchRoute } from './match-route.ts';
+import { exportRoutes } from './routes/export-routes.ts';
 import { findingRoutes } from './routes/finding-routes.ts';
 import { graphRoutes } from './routes/graph-routes.ts';
 import { groupRoutes } from './routes/group-routes.ts';
@@ -15,6 +16,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...ruleRoutes,
   ...findingRoutes,
   ...graphRoutes,
+  ...exportRoutes,
 ];
 
 const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> =>

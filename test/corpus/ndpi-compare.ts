@@ -19,9 +19,17 @@ export const compareCapture = async (file: string): Promise<{ pairings: Pairing[
   const ndpi = parseNdpiFlows(readFileSync(join(ndpiCorpus, `${file}.out`), 'utf8'));
   const result = await inspectFile(join(ndpiCorpus, file));
   const ours = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
-  const byKey = new Map(ours.map((f) => [ourKey(f), f]));
+  const byKey = new Map<string, FlowFinding[]>();
+  for (const flow of ours) byKey.set(ourKey(flow), [...(byKey.get(ourKey(flow)) ?? []), flow]);
+  // The same 5-tuple can appear on several VLANs: pick ours with nDPI's packet count, else the busiest.
+  const pick = (candidates: FlowFinding[] | undefined, packets: number) => {
+    const total = (f: FlowFinding) => f.packets.toServer + f.packets.toClient;
+    return (
+      candidates?.find((f) => total(f) === packets) ?? candidates?.sort((a, b) => total(b) - total(a))[0]
+    );
+  };
   const pairings = ndpi.map((flow) => {
-    const found = byKey.get(key(flow.transport, flow.a, flow.b));
+    const found = pick(byKey.get(key(flow.transport, flow.a, flow.b)), flow.packets);
     const expected = ourIdOf(flow);
     return {
       file,

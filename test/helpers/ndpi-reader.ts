@@ -9,6 +9,8 @@ export type NdpiFlow = {
   app: string;
   confidence: string;
   risks: string[];
+  /** Packets both ways, to tell apart flows that share a 5-tuple on different VLANs. */
+  packets: number;
 };
 
 /** Parses the flow lines of nDPI's verbose output (the same format as the corpus `.out` files). */
@@ -23,6 +25,8 @@ export const parseNdpiFlows = (text: string): NdpiFlow[] =>
     const names = (label.split('/')[1] ?? 'Unknown').split('.');
     const app = names[names.length - 1] ?? 'Unknown';
     const master = names[0] ?? app;
+    const counts = /\[(\d+) pkts\/\d+ bytes (?:<->|->) (\d+) pkts\/\d+ bytes\]/.exec(line);
+    const packets = Number(counts?.[1] ?? 0) + Number(counts?.[2] ?? 0);
     const risks = [...line.matchAll(/\*\* ([^*]+?) \*\*/g)].map((m) => m[1] ?? '');
     return [
       {
@@ -33,6 +37,7 @@ export const parseNdpiFlows = (text: string): NdpiFlow[] =>
         app,
         confidence: match[5] ?? '',
         risks,
+        packets,
       },
     ];
   });
