@@ -16,7 +16,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const name = (labels: string): string =>
   `${labels
@@ -172,6 +172,10 @@ describe('dns parser', () => {
     const replies = (feed(dns, bad?.segments ?? []) as DnsMessageEvent[]).filter((e) => e.isResponse);
     expect(replies.length).toBeGreaterThan(0);
     expect(replies.every((e) => e.malformed)).toBe(true);
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(dns, 3, 0x86aa)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

@@ -16,8 +16,8 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const kinds = (events: unknown[]): string[] => events.map((e) => (e as { kind: string }).kind);
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
@@ -246,6 +246,10 @@ describe('http parser', () => {
     const request = feed(http, exploit?.segments ?? [])[0] as HttpRequestEvent;
     expect(request.headers).toContainEqual(['user-agent', 'jndi:ldap://172.16.238.11:1389/a']);
     expect(text(request.body)).toContain('uname=');
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(http, 3, 0x7e10)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

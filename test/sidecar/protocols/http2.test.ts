@@ -16,8 +16,8 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 /** RFC 9113 §3.4 client preface. */
 const preface = ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -195,6 +195,10 @@ describe('http2 parser', () => {
       headers: expect.arrayContaining([['user-agent', 'OpenAPI-Generator/1.0.0/go']]),
     });
     expect(events[1]).toMatchObject({ kind: 'http-response', status: 201, streamId: 3 });
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(http2, 3, 0x3f44)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

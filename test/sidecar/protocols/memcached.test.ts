@@ -13,8 +13,8 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { converse, freePort, startServer } from './real-server.ts';
 
 const ops = (events: unknown[]): string[] =>
@@ -168,6 +168,10 @@ describe('memcached parser', () => {
     const [flow] = ndpiFlows('memcached');
     expect(flow && detectFlow(memcached, flow.segments)).toBe(true);
     expect(ops(feed(memcached, flow?.segments ?? []))).toEqual(['C stats']);
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(memcached, 3, 0x0103)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

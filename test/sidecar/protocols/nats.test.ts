@@ -11,8 +11,8 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { converse, freePort, startServer } from './real-server.ts';
 
 const ops = (events: unknown[]): string[] =>
@@ -98,6 +98,10 @@ describe('nats parser', () => {
       'S INFO server_name=NALG56HQZ4C4ILRHCGYWMCSBVC5W2QHX6WKGH7A2I34P3DCEHISN72B7 version=2.1.6 proto=1',
       'C CONNECT name= lang=C version=2.1.0 protocol=1',
     ]);
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(nats, 3, 0xf6d2)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

@@ -1,15 +1,45 @@
-/** Test helper: every nDPI flow fixture (test/fixtures/protocols/ndpi-*.json) not listed, for "no false match" checks. */
+/** Test helpers over nDPI's real flows (test/fixtures/protocols/ndpi-*.json): false-match and mutation checks. */
 import { readdirSync } from 'node:fs';
-import { ndpiFlows, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { ndpiFlows, prng, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 
-export type ForeignFlow = { fixture: string; stream: number; segments: Segment[] };
+export type NdpiFlow = { fixture: string; stream: number; segments: Segment[] };
 
 const fixtureDir = new URL('../../fixtures/protocols/', import.meta.url);
 
-/** Flows from every fixture except `own` (which hold this protocol's flows, or flows that tunnel it). */
-export const foreignFlows = (own: readonly string[]): ForeignFlow[] =>
+const allFlows = (): NdpiFlow[] =>
   readdirSync(fixtureDir)
     .filter((name) => /^ndpi-.+\.json$/.test(name))
     .map((name) => name.slice('ndpi-'.length, -'.json'.length))
-    .filter((fixture) => !own.includes(fixture))
     .flatMap((fixture) => ndpiFlows(fixture).map((flow) => ({ fixture, ...flow })));
+
+/** Flows from every fixture except `own` (which hold this protocol's flows, or flows that tunnel it). */
+export const foreignFlows = (own: readonly string[]): NdpiFlow[] =>
+  allFlows().filter((f) => !own.includes(f.fixture));
+
+/**
+ * Feeds every real flow, with a few random octets overwritten per segment, split at a random point and with
+ * an occasional gap, through one parser per flow; returns how many segments went through (a throw fails the test).
+ */
+export const mutatedFlowsParse = (protocol: Protocol, rounds: number, seed: number): number => {
+  const next = prng(seed);
+  let segments = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    for (const flow of allFlows()) {
+      const parser = protocol.createParser();
+      for (const [direction, bytes] of flow.segments.slice(0, 12)) {
+        const mutated = Uint8Array.from(bytes);
+        for (let i = 0; i < 1 + next() * 4 && mutated.length > 0; i += 1) {
+          mutated[Math.floor(next() * mutated.length)] = Math.floor(next() * 256);
+        }
+        const cut = Math.floor(next() * (mutated.length + 1));
+        protocol.detect(mutated, direction);
+        parser.parse(mutated.subarray(0, cut), direction, 1);
+        if (next() < 0.05) parser.gap(direction);
+        parser.parse(mutated.subarray(cut), direction, 2);
+        segments += 1;
+      }
+    }
+  }
+  return segments;
+};

@@ -11,7 +11,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const ops = (events: unknown[]): string[] =>
   (events as OperationEvent[]).map((e) =>
@@ -133,6 +133,10 @@ describe('smtp parser', () => {
       'S reply 250 (delta.peach.mil) pleased to meet you.',
     ]);
     expect(events).toContain('C MAIL <coreys@delta.peach.mil>');
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(smtp, 3, 0x2c1d)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

@@ -14,8 +14,8 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { freePort, isRoot, startServer } from './real-server.ts';
 
 // RFC 4253 §4.2: SSH-protoversion-softwareversion SP comments CR LF; then binary packets (here a KEXINIT start).
@@ -75,6 +75,10 @@ describe('ssh parser', () => {
       'OpenSSH_5.3',
       'OpenSSH_5.6',
     ]);
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(ssh, 3, 0x6bc8)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {

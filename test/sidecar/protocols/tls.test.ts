@@ -16,8 +16,8 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows } from './foreign-flows.ts';
 import { startRecorder } from './loopback-recorder.ts';
+import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const u16 = (n: number): string => n.toString(16).padStart(4, '0');
 const u24 = (n: number): string => n.toString(16).padStart(6, '0');
@@ -205,6 +205,10 @@ describe('tls parser', () => {
       length: 2,
     });
     expect(midStream && detectFlow(tls, midStream.segments)).toBe(true);
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(tls, 3, 0x8e30)).toBeGreaterThan(300);
   });
 
   it('passes the local contract check (random bytes never match, never throw)', () => {
