@@ -14,7 +14,7 @@ import {
 } from './auth/local-issuer.ts';
 import { type ApiTokenVerifier, createApiTokenVerifier } from './auth/verify-api-token.ts';
 import { createPodTokenVerifier, type PodTokenVerifier } from './auth/verify-pod-token.ts';
-import type { Bus } from './bus/bus.ts';
+import type { Bus, BusHandler } from './bus/bus.ts';
 import { createInProcessBus } from './bus/in-process-bus.ts';
 import { type CommandKey, generateCommandKey } from './keys/command-key.ts';
 import { type CommandSigner, createCommandSigner } from './keys/command-signer.ts';
@@ -33,6 +33,8 @@ export type Runtime = {
   signer?: CommandSigner;
   now: () => Date;
   log: Logger;
+  /** Adds a consumer of every published batch (in-process bus: respond subscribes here locally). */
+  subscribe: (handler: BusHandler) => void;
   /** Resolves once published messages have been handled (in-process bus); immediate otherwise. */
   idle: () => Promise<void>;
   close: () => Promise<void>;
@@ -111,6 +113,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     signer: await createCommandSigner(commandKey),
     now: options.now ?? (() => new Date()),
     log,
+    subscribe: (handler) => bus.subscribe(handler),
     idle: () => bus.idle(),
     close: () => store.close(),
   };

@@ -120,3 +120,21 @@ describe('ingest handler', () => {
     expect(parse(await post(batch(pod, [flow()], randomUUID()), token)).body.commands).toEqual([]);
   });
 });
+
+describe('runtime bus', () => {
+  it('delivers each stored batch, once, to every subscriber in order', async () => {
+    const runtime = await localRuntime();
+    const seen: string[] = [];
+    runtime.subscribe(async (message) => {
+      seen.push(message.batchId);
+    });
+    const token = await runtime.issuer?.mintPodToken(pod);
+    const first = batch(pod, [flow()]);
+    const second = batch(pod, [flow()]);
+    await post(first, token);
+    await post(first, token);
+    await post(second, token);
+    await runtime.idle();
+    expect(seen).toEqual([first.batchId, second.batchId]);
+  });
+});
