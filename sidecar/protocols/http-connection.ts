@@ -2,6 +2,7 @@
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { type ChunkedState, decodeChunked } from './http-chunked.ts';
 import { detectRequestLine, detectStatusLine } from './http-detect.ts';
+import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
 import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
 import { createHttp2Session, type Http2Session, http2MaxEvents, http2Preface } from './http2-session.ts';
@@ -33,26 +34,6 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   out.set(a);
   out.set(b, a.length);
   return out;
-};
-
-const hasToken = (value: string | undefined, token: string): boolean =>
-  (value ?? '')
-    .toLowerCase()
-    .split(',')
-    .some((part) => part.trim() === token);
-
-/** §6.3: Transfer-Encoding ending in chunked wins; else a valid Content-Length; undefined when invalid. */
-const framing = (head: HttpHead): { mode: Mode; length: number } | undefined => {
-  const te = headerValue(head.headers, 'transfer-encoding');
-  if (te !== undefined)
-    return { mode: hasToken(te.split(',').pop(), 'chunked') ? 'chunked' : 'until-close', length: 0 };
-  const cl = headerValue(head.headers, 'content-length');
-  if (cl === undefined) return { mode: 'head', length: 0 };
-  const values = new Set(cl.split(',').map((v) => v.trim()));
-  const [only] = values;
-  if (values.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) return undefined;
-  const length = Number(only);
-  return { mode: length > 0 ? 'length' : 'head', length };
 };
 
 const newSide = (direction: Direction): Side => ({
@@ -138,7 +119,7 @@ export const createHttpConnection = (): HttpConnection => {
   };
 
   /** §6.3 rules for responses: HEAD, 1xx, 204, 304 and CONNECT 2xx have no body. */
-  const responseFraming = (head: HttpHead): { mode: Mode; length: number } | undefined => {
+  const responseFraming = (head: HttpHead): HttpFraming | undefined => {
     const status = Number(head.first[1]) || 0;
     const request = outstanding[0];
     const bodiless =
@@ -148,7 +129,7 @@ export const createHttpConnection = (): HttpConnection => {
       status === 304 ||
       (request?.method === 'CONNECT' && status >= 200 && status < 300);
     if (bodiless) return { mode: 'head', length: 0 };
-    const found = framing(head);
+    const found = requestFraming(head);
     if (found?.mode === 'head' && headerValue(head.headers, 'content-length') === undefined) {
       return { mode: 'until-close', length: 0 };
     }
@@ -161,7 +142,7 @@ export const createHttpConnection = (): HttpConnection => {
     if (isRequest && outstanding.length < maxOutstanding) {
       outstanding.push({ method: head.first[0], h2c: hasToken(headerValue(head.headers, 'upgrade'), 'h2c') });
     }
-    const found = isRequest ? framing(head) : responseFraming(head);
+    const found = isRequest ? requestFraming(head) : responseFraming(head);
     if (found === undefined) {
       side.mode = 'stopped';
       return;

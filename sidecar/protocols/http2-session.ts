@@ -1,5 +1,5 @@
 /** An HTTP/2 connection seen from the wire: preface, frames, HPACK per direction, streams → events. */
-import type { Direction, GrpcCallEvent, Header, ProtocolEvent } from '../events.ts';
+import type { Direction, Header, ProtocolEvent } from '../events.ts';
 import { createHpackDecoder, type HpackDecoder } from './hpack-decoder.ts';
 import {
   type FrameHeader,
@@ -10,6 +10,7 @@ import {
   readFrameHeader,
   unpad,
 } from './http2-frame.ts';
+import { http2GrpcCall } from './http2-grpc.ts';
 import { createHttp2Messages, type Http2Messages } from './http2-streams.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
@@ -54,23 +55,6 @@ const joinParts = (parts: Uint8Array[], size: number): Uint8Array => {
   return out;
 };
 
-/** gRPC over HTTP/2: content-type application/grpc[+proto|...] and :path /package.Service/Method. */
-const grpcCall = (headers: readonly Header[], streamId: number, ts: number): GrpcCallEvent | undefined => {
-  const contentType = headers.find((h) => h[0] === 'content-type')?.[1] ?? '';
-  if (!contentType.toLowerCase().startsWith('application/grpc')) return undefined;
-  const path = headers.find((h) => h[0] === ':path')?.[1] ?? '';
-  const slash = path.indexOf('/', 1);
-  if (!path.startsWith('/') || slash < 2 || slash === path.length - 1) return undefined;
-  return {
-    kind: 'grpc-call',
-    ts,
-    direction: 'to-server',
-    service: path.slice(1, slash),
-    method: path.slice(slash + 1),
-    streamId,
-  };
-};
-
 const newSide = (direction: Direction): Side => ({
   direction,
   pending: new Uint8Array(0),
@@ -111,7 +95,7 @@ export const createHttp2Session = (): Http2Session => {
       if (status.startsWith('1')) return false;
       peer(side).messages.flush(streamId, ts, out, true);
     } else {
-      const call = grpcCall(headers, streamId, ts);
+      const call = http2GrpcCall(headers, streamId, ts);
       if (call && out.length < http2MaxEvents) out.push(call);
     }
     side.messages.open(streamId, headers, ts, out);
