@@ -5,6 +5,7 @@ import type { PodRef } from '#core/workload.ts';
 import { type BackoffOptions, backoffDelay, defaultBackoff } from './backoff-delay.ts';
 import type { FindingQueue } from './finding-queue.ts';
 import type { BatchSender } from './https-sender.ts';
+import { realSleep } from './real-sleep.ts';
 import type { SendResult } from './send-result.ts';
 
 export type ReporterOptions = {
@@ -40,109 +41,100 @@ export type Reporter = {
   stats(): ReporterStats;
 };
 
-export const realSleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+type Loop = {
+  options: ReporterOptions;
+  maxBatch: number;
+  maxDelayMs: number;
+  now: () => number;
+  stats: ReporterStats;
+  pending: FindingBatch | undefined;
+  attempt: number;
+  waker: AbortController;
+};
+
+const nextBatch = (loop: Loop): FindingBatch | undefined => {
+  const { queue, maxBatchBytes, pod } = loop.options;
+  if (queue.size() === 0) return undefined;
+  const findings = queue.take(loop.maxBatch, maxBatchBytes ?? 4 * 1024 * 1024);
+  const dropped = queue.takeDropped();
+  return { version: findingsVersion, batchId: randomUUID(), pod: pod(), sentAt: '', dropped, findings };
+};
+
+/** Books a send attempt: delivered, refused for good (its findings become counted drops), or to be retried. */
+const settle = (loop: Loop, batch: FindingBatch, result: SendResult): 'sent' | 'failed' => {
+  loop.options.onResult?.(result, batch);
+  if (result.ok) {
+    loop.pending = undefined;
+    loop.attempt = 0;
+    loop.stats.batchesSent += 1;
+    loop.stats.findingsSent += batch.findings.length;
+    if (result.commands.length > 0) loop.options.onCommands?.(result.commands);
+    return 'sent';
+  }
+  loop.stats.failures += 1;
+  if (result.retry) {
+    loop.attempt += 1;
+    return 'failed';
+  }
+  loop.stats.refused += 1;
+  loop.options.queue.addDropped(batch.findings.length + batch.dropped);
+  loop.pending = undefined;
+  loop.attempt = 0;
+  return 'failed';
+};
+
+const sendOnce = async (loop: Loop): Promise<'sent' | 'empty' | 'failed'> => {
+  loop.pending ??= nextBatch(loop);
+  if (loop.pending === undefined) return 'empty';
+  const batch: FindingBatch = { ...loop.pending, sentAt: new Date(loop.now()).toISOString() };
+  return settle(loop, loop.pending, await loop.options.send(batch));
+};
+
+/** How long to wait before the next send: backoff after a failure, else until the oldest finding is due. */
+const delay = (loop: Loop): number => {
+  const { queue, backoff, random } = loop.options;
+  if (loop.pending !== undefined && loop.attempt > 0) {
+    return backoffDelay(loop.attempt - 1, backoff ?? defaultBackoff, random ?? Math.random);
+  }
+  if (queue.size() >= loop.maxBatch) return 0;
+  const oldest = queue.oldestAt();
+  return oldest === undefined ? loop.maxDelayMs : Math.max(0, oldest + loop.maxDelayMs - loop.now());
+};
+
+/** One turn of the loop: wait (backoff, or until the oldest finding is due, or woken), then send if there is work. */
+const turn = async (loop: Loop, signal: AbortSignal) => {
+  const wait = delay(loop);
+  const sleep = loop.options.sleep ?? realSleep;
+  if (wait > 0) await sleep(wait, AbortSignal.any([signal, loop.waker.signal]));
+  if (loop.waker.signal.aborted) loop.waker = new AbortController();
+  if (signal.aborted) return;
+  if (loop.pending !== undefined || loop.options.queue.size() > 0) await sendOnce(loop);
+};
 
 export const createReporter = (options: ReporterOptions): Reporter => {
-  const maxBatch = options.maxBatch ?? 500;
-  const maxDelayMs = options.maxDelayMs ?? 5_000;
-  const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? realSleep;
-  const stats: ReporterStats = { batchesSent: 0, findingsSent: 0, failures: 0, refused: 0 };
-  let pending: FindingBatch | undefined;
-  let attempt = 0;
-  let waker = new AbortController();
-
-  const nextBatch = (): FindingBatch | undefined => {
-    if (options.queue.size() === 0) return undefined;
-    const findings = options.queue.take(maxBatch, options.maxBatchBytes ?? 4 * 1024 * 1024);
-    const dropped = options.queue.takeDropped();
-    return {
-      version: findingsVersion,
-      batchId: randomUUID(),
-      pod: options.pod(),
-      sentAt: '',
-      dropped,
-      findings,
-    };
+  const loop: Loop = {
+    options,
+    maxBatch: options.maxBatch ?? 500,
+    maxDelayMs: options.maxDelayMs ?? 5_000,
+    now: options.now ?? Date.now,
+    stats: { batchesSent: 0, findingsSent: 0, failures: 0, refused: 0 },
+    pending: undefined,
+    attempt: 0,
+    waker: new AbortController(),
   };
-
-  const settle = (batch: FindingBatch, result: SendResult): 'sent' | 'failed' => {
-    options.onResult?.(result, batch);
-    if (result.ok) {
-      pending = undefined;
-      attempt = 0;
-      stats.batchesSent += 1;
-      stats.findingsSent += batch.findings.length;
-      if (result.commands.length > 0) options.onCommands?.(result.commands);
-      return 'sent';
-    }
-    stats.failures += 1;
-    if (!result.retry) {
-      // Refused as a whole: retrying cannot help, so its findings become counted drops.
-      stats.refused += 1;
-      options.queue.addDropped(batch.findings.length + batch.dropped);
-      pending = undefined;
-      attempt = 0;
-      return 'failed';
-    }
-    attempt += 1;
-    return 'failed';
-  };
-
-  const sendOnce = async (): Promise<'sent' | 'empty' | 'failed'> => {
-    pending ??= nextBatch();
-    if (pending === undefined) return 'empty';
-    const batch: FindingBatch = { ...pending, sentAt: new Date(now()).toISOString() };
-    return settle(pending, await options.send(batch));
-  };
-
-  /** How long to wait before the next send: backoff after a failure, else until the oldest finding is due. */
-  const delay = (): number => {
-    if (pending !== undefined && attempt > 0)
-      return backoffDelay(attempt - 1, options.backoff ?? defaultBackoff, random);
-    if (options.queue.size() >= maxBatch) return 0;
-    const oldest = options.queue.oldestAt();
-    return oldest === undefined ? maxDelayMs : Math.max(0, oldest + maxDelayMs - now());
-  };
-
-  /** One turn of the loop: wait (backoff, or until the oldest finding is due, or woken), then send if there is work. */
-  const turn = async (signal: AbortSignal) => {
-    const wait = delay();
-    if (wait > 0) await sleep(wait, AbortSignal.any([signal, waker.signal]));
-    if (waker.signal.aborted) waker = new AbortController();
-    if (signal.aborted) return;
-    if (pending !== undefined || options.queue.size() > 0) await sendOnce();
-  };
-
-  /** Last chance on shutdown: a few batches, no backoff (the container is about to be stopped). */
-  const finalSends = async () => {
-    for (let round = 0; round < 8; round++) if ((await sendOnce()) !== 'sent') return;
-  };
-
-  const run = async (signal: AbortSignal) => {
-    while (!signal.aborted) await turn(signal);
-    await finalSends();
-  };
-
   return {
     add(findings) {
       const dropped = options.queue.push(findings);
-      if (options.queue.size() >= maxBatch) waker.abort();
+      if (options.queue.size() >= loop.maxBatch) loop.waker.abort();
       return dropped;
     },
-    sendOnce,
-    wake: () => waker.abort(),
-    run,
-    stats: () => ({ ...stats }),
+    sendOnce: () => sendOnce(loop),
+    wake: () => loop.waker.abort(),
+    async run(signal) {
+      while (!signal.aborted) await turn(loop, signal);
+      // Last chance on shutdown: a few batches, no backoff (the container is about to be stopped).
+      for (let round = 0; round < 8; round++) if ((await sendOnce(loop)) !== 'sent') return;
+    },
+    stats: () => ({ ...loop.stats }),
   };
 };

@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { type BackoffOptions, backoffDelay } from '../report/backoff-delay.ts';
-import { realSleep } from '../report/reporter.ts';
+import { realSleep } from '../report/real-sleep.ts';
 
 export type CaptureProcess = Pick<ChildProcess, 'pid' | 'kill' | 'once' | 'exitCode' | 'signalCode'> & {
   stdout: Readable | null;
