@@ -2,6 +2,7 @@
 import { admissionFunction } from './admission/function.ts';
 import { apiFunction } from './api/function.ts';
 import type { CloudFunction } from './cloud-function.ts';
+import { dashboardFunction } from './dashboard/function.ts';
 import { ingestFunction } from './ingest/function.ts';
 import { capturesFunction } from './respond/captures-function.ts';
 import { slackFunction } from './slack/function.ts';
@@ -12,4 +13,5 @@ export const cloudFunctions: CloudFunction[] = [
   apiFunction,
   slackFunction,
   capturesFunction,
+  dashboardFunction,
 ];

@@ -1,0 +1,120 @@
+/** The panel for one service: its mode (operators switch it), its rules, recent threats and violations, its policy. */
+import type { ApiClient } from './api-client.ts';
+import { describePeer, type FindingRecord, type Group, type Mode, type Rule } from './api-types.ts';
+import { el, emptyState, replaceChildren, timeAgo } from './dom.ts';
+import { exportPanel } from './export-view.ts';
+
+export type PanelContext = { api: ApiClient; operator: boolean; onChanged: () => void };
+
+const modes: Mode[] = ['discover', 'monitor', 'protect'];
+
+const ruleLine = (rule: Rule) =>
+  el('li', { 'data-rule': rule.id }, [
+    `${describePeer(rule.from)} → ${describePeer(rule.to)} ${rule.protocol}/${rule.port}`,
+    rule.http === undefined ? '' : ` ${rule.http.methods.join(',')} ${rule.http.paths.join(' ')}`,
+    ` (${rule.source}, ${rule.hits} hits)`,
+  ]);
+
+const findingLine = (record: FindingRecord) => {
+  const f = record.finding;
+  const what =
+    f.type === 'threat' ? `${String(f.threat)} (${String(f.severity)})` : String(f.reason ?? f.type);
+  return el('li', { class: `finding ${record.kind}` }, [`${timeAgo(record.at)} · ${record.kind}: ${what}`]);
+};
+
+const modeButtons = (group: Group, context: PanelContext, status: HTMLElement) =>
+  el(
+    'div',
+    { class: 'modes', role: 'group', 'aria-label': 'mode' },
+    modes.map((mode) =>
+      el(
+        'button',
+        {
+          type: 'button',
+          'data-mode': mode,
+          'aria-pressed': String(group.mode === mode),
+          disabled: !context.operator || group.mode === mode,
+          title: context.operator ? `switch to ${mode}` : 'operators only',
+          onclick: async () => {
+            const answer = await context.api.send(
+              'PUT',
+              `/api/groups/${group.namespace}/${group.name}/mode`,
+              { mode },
+            );
+            status.textContent = answer.ok ? `mode is now ${mode}` : `could not switch: ${answer.message}`;
+            if (answer.ok) context.onChanged();
+          },
+        },
+        [mode],
+      ),
+    ),
+  );
+
+const section = (title: string, items: HTMLElement[], empty: string) =>
+  el('section', {}, [
+    el('h3', {}, [title]),
+    items.length === 0 ? el('p', { class: 'muted' }, [empty]) : el('ul', {}, items),
+  ]);
+
+export const renderServicePanel = async (
+  panel: HTMLElement,
+  id: string,
+  context: PanelContext,
+): Promise<void> => {
+  panel.hidden = false;
+  panel.dataset.service = id;
+  replaceChildren(panel, [el('p', {}, [`Loading ${id}…`])]);
+  const q = encodeURIComponent(id);
+  const [groups, rules, threats, violations] = await Promise.all([
+    context.api.get<{ groups: Group[] }>('/api/groups'),
+    context.api.get<{ rules: Rule[] }>(`/api/rules?group=${q}`),
+    context.api.get<{ findings: FindingRecord[] }>(`/api/findings?group=${q}&kind=threat&limit=20`),
+    context.api.get<{ findings: FindingRecord[] }>(`/api/violations?group=${q}&limit=20`),
+  ]);
+  const group = groups.ok ? groups.value.groups.find((g) => g.key === id) : undefined;
+  const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  const close = el(
+    'button',
+    {
+      type: 'button',
+      class: 'close',
+      'aria-label': 'close panel',
+      onclick: () => {
+        panel.hidden = true;
+      },
+    },
+    ['×'],
+  );
+  replaceChildren(panel, [
+    close,
+    el('h2', { tabindex: '-1' }, [id]),
+    group === undefined
+      ? el('p', { class: 'muted' }, ['An external peer: it has no mode or rules of its own.'])
+      : el('div', {}, [
+          el('p', {}, [
+            `${group.kind}, ${group.pods} pod(s), mode `,
+            el('strong', { 'data-current-mode': group.mode }, [group.mode]),
+          ]),
+          modeButtons(group, context, status),
+          status,
+        ]),
+    section(
+      'Rules',
+      rules.ok ? rules.value.rules.map(ruleLine) : [],
+      rules.ok ? 'No rules yet: the service has not been seen talking.' : rules.message,
+    ),
+    section('Recent threats', threats.ok ? threats.value.findings.map(findingLine) : [], 'No threats seen.'),
+    section(
+      'Recent violations',
+      violations.ok ? violations.value.findings.map(findingLine) : [],
+      'No violations.',
+    ),
+    group === undefined ? undefined : exportPanel(context.api, group),
+  ]);
+  panel.querySelector('h2')?.focus();
+};
+
+export const emptyPanel = (panel: HTMLElement) =>
+  replaceChildren(panel, [
+    emptyState('No service selected', 'Click a service in the graph or choose it from the list.'),
+  ]);

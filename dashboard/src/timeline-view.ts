@@ -1,0 +1,57 @@
+/** Threats and violations, newest first; an operator can turn a violation into a rule ("allow"). */
+import type { ApiClient } from './api-client.ts';
+import type { FindingRecord } from './api-types.ts';
+import { el, emptyState, replaceChildren } from './dom.ts';
+
+const summary = (record: FindingRecord): string => {
+  const f = record.finding;
+  if (f.type === 'threat') return `${String(f.threat)} · ${String(f.severity)} · ${String(f.evidence ?? '')}`;
+  return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}`;
+};
+
+export const renderTimelineView = (
+  root: HTMLElement,
+  records: readonly FindingRecord[],
+  context: { api: ApiClient; operator: boolean; onChanged: () => void },
+): void => {
+  if (records.length === 0) {
+    replaceChildren(root, [
+      emptyState(
+        'No threats or violations',
+        'Threats appear when a tap sees an attack; violations when a group in monitor or protect mode talks outside its rules.',
+      ),
+    ]);
+    return;
+  }
+  const sorted = [...records].sort((a, b) => b.at.localeCompare(a.at));
+  replaceChildren(root, [
+    el(
+      'ol',
+      { class: 'timeline' },
+      sorted.map((record) =>
+        el('li', { class: `finding ${record.kind}`, 'data-kind': record.kind }, [
+          el('time', { datetime: record.at }, [new Date(record.at).toLocaleString()]),
+          el('span', { class: 'badge' }, [record.kind]),
+          el('span', {}, [summary(record)]),
+          record.kind === 'violation' && context.operator
+            ? el(
+                'button',
+                {
+                  type: 'button',
+                  onclick: async (event) => {
+                    const answer = await context.api.send(
+                      'POST',
+                      `/api/violations/${encodeURIComponent(record.id)}/allow`,
+                    );
+                    (event.target as HTMLButtonElement).textContent = answer.ok ? 'allowed' : answer.message;
+                    if (answer.ok) context.onChanged();
+                  },
+                },
+                ['Allow'],
+              )
+            : undefined,
+        ]),
+      ),
+    ),
+  ]);
+};
