@@ -1,11 +1,17 @@
 /** Every benchmark `npm run bench` runs, in report order. */
 import { admissionMutateBenchmark } from './admission-mutate.ts';
+import { admissionValidateBenchmark } from './admission-validate.ts';
 import type { Benchmark } from './benchmark.ts';
 import { bundlesBenchmark } from './bundles.ts';
+import { controlPlaneBenchmark } from './control-plane.bench.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
+import { ruleQualityBenchmark } from './rule-quality.ts';
 
 export const benchmarks: Benchmark<never>[] = [
   admissionMutateBenchmark as Benchmark<never>,
+  admissionValidateBenchmark as Benchmark<never>,
   inspectThroughputBenchmark as Benchmark<never>,
   bundlesBenchmark as Benchmark<never>,
+  ruleQualityBenchmark as Benchmark<never>,
+  controlPlaneBenchmark as Benchmark<never>,
 ];

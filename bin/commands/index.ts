@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `meshward --help` lists them. */
 import type { CliCommand } from '../command.ts';
+import { exportCommand } from './export.ts';
 import { inspectCommand } from './inspect.ts';
 import { installCommand } from './install.ts';
 import { learnCommand } from './learn.ts';
@@ -20,4 +21,5 @@ export const commands: CliCommand[] = [
   rulesCommand,
   modeCommand,
   violationsCommand,
+  exportCommand,
 ];

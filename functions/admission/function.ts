@@ -8,9 +8,11 @@ export const admissionFunction: CloudFunction = {
     'POST /admission/mutate',
     'POST /admission/mutate/namespace',
     'POST /admission/validate',
+    'POST /admission/validate/namespace',
     'POST /{secret}/admission/mutate',
     'POST /{secret}/admission/mutate/namespace',
     'POST /{secret}/admission/validate',
+    'POST /{secret}/admission/validate/namespace',
   ],
   handler,
 };

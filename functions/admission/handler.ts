@@ -3,11 +3,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { reviewResponse } from '#core/admission-review.ts';
 import { errorResponse, json, jsonBody } from '../platform/http.ts';
 import { currentConfig } from '../platform/load-config.ts';
+import { jsonLogger } from '../platform/logger.ts';
 import { mutateReview } from './mutate/run.ts';
 import { parseReview } from './parse-review.ts';
 import { currentPolicySet } from './validate/default-policy-set.ts';
 import { validateReview } from './validate/run.ts';
 import { parseWebhookPath } from './webhook-path.ts';
+
+const log = jsonLogger();
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   try {
@@ -21,7 +24,11 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
         reviewResponse(mutateReview(review.request, { config, namespaceOptedIn: route.namespaceOptedIn })),
       );
     }
-    const { response } = validateReview(review, { policies: currentPolicySet(), now: new Date(), config });
+    const namespaceLabels = route.namespaceOptedIn ? { 'meshward.io/inject': 'enabled' } : {};
+    const deps = { policies: currentPolicySet(), now: new Date(), config, namespaceLabels };
+    const { response, audit } = validateReview(review, deps);
+    // Admission has no side effects: audit results go to the API server's audit log (auditAnnotations) and here.
+    for (const finding of audit) log('info', 'admission audit', { finding });
     return json(200, reviewResponse(response));
   } catch (error) {
     return errorResponse(error);

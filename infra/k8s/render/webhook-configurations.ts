@@ -83,26 +83,36 @@ const controllers = [
   { apiGroups: [''], resources: ['services'] },
 ];
 
+const validatingEntry = (options: InstallOptions, name: string, route: string, optIn: 'In' | 'NotIn') => ({
+  name,
+  ...common(options),
+  clientConfig: clientConfig(options, route),
+  rules: controllers.map((rule) => ({
+    operations: ['CREATE', 'UPDATE'],
+    apiGroups: rule.apiGroups,
+    apiVersions: ['v1'],
+    resources: rule.resources,
+    scope: 'Namespaced',
+  })),
+  namespaceSelector: {
+    matchExpressions: [
+      { key: 'meshward.io/inject', operator: optIn, values: ['enabled'] },
+      notExcluded(options),
+    ],
+  },
+  matchConditions: [
+    { name: 'not-status-updates', expression: "!has(request.subResource) || request.subResource == ''" },
+  ],
+});
+
 export const validatingWebhookConfiguration = (options: InstallOptions) => ({
   apiVersion: 'admissionregistration.k8s.io/v1',
   kind: 'ValidatingWebhookConfiguration',
   metadata: { name: 'meshward-policy', labels: { 'app.kubernetes.io/part-of': 'meshward' } },
+  // Two entries because only the API server knows namespace labels: `tap-required` needs to know
+  // whether the namespace opted into injection.
   webhooks: [
-    {
-      name: 'policy.meshward.io',
-      ...common(options),
-      clientConfig: clientConfig(options, '/admission/validate'),
-      rules: controllers.map((rule) => ({
-        operations: ['CREATE', 'UPDATE'],
-        apiGroups: rule.apiGroups,
-        apiVersions: ['v1'],
-        resources: rule.resources,
-        scope: 'Namespaced',
-      })),
-      namespaceSelector: { matchExpressions: [notExcluded(options)] },
-      matchConditions: [
-        { name: 'not-status-updates', expression: "!has(request.subResource) || request.subResource == ''" },
-      ],
-    },
+    validatingEntry(options, 'namespace.policy.meshward.io', '/admission/validate/namespace', 'In'),
+    validatingEntry(options, 'policy.meshward.io', '/admission/validate', 'NotIn'),
   ],
 });
