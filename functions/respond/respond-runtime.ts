@@ -15,6 +15,7 @@ import type { SlackApi } from '#functions/platform/slack/slack-api.ts';
 import { createWebClientSlackApi } from '#functions/platform/slack/web-client-slack-api.ts';
 import type { SlackConfig } from '#functions/slack/slack-config.ts';
 import type { ActionResult } from './action.ts';
+import type { ActionDeps } from './action-deps.ts';
 import { actions } from './actions/index.ts';
 import { createSlackAlertSender, type SlackAlertSender } from './alerts/slack-alert-sender.ts';
 import { groupModesFromStore } from './group-modes.ts';
@@ -22,6 +23,7 @@ import { createInProcessJobQueue, type InProcessJobQueue } from './jobs/in-proce
 import type { JobDeps } from './jobs/job-deps.ts';
 import { runJob } from './jobs/run-job.ts';
 import { defaultResponseRulesDir, loadResponseRules } from './rules/load-response-rules.ts';
+import type { ResponseStore } from './store/response-store.ts';
 import { openSqliteResponseStore } from './store/sqlite-response-store.ts';
 import { createTapCommands } from './tap-commands.ts';
 import { unavailableKube, unconfiguredSlack } from './unavailable-deps.ts';
@@ -84,6 +86,32 @@ const allowFinding =
         };
   };
 
+const actionDepsOf = (
+  runtime: Runtime,
+  parts: { kube: KubeApi; store: ResponseStore; alerts: SlackAlertSender; objectStore: LocalObjectStore },
+  env: NodeJS.ProcessEnv,
+): ActionDeps => {
+  const { signer } = runtime;
+  return {
+    kube: parts.kube,
+    tap: createTapCommands({
+      sign: (command) =>
+        signer === undefined ? Promise.reject(new Error('no command signer')) : signer.sign(command),
+      putCommand: (command) => runtime.store.putCommand(command),
+      nowSeconds: () => Math.floor(runtime.now().getTime() / 1000),
+    }),
+    quarantines: parts.store,
+    groups: groupModesFromStore(runtime.store),
+    alerts: parts.alerts,
+    objectStore: parts.objectStore,
+    httpPost: async (url, body, headers) => ({
+      status: (await fetch(url, { method: 'POST', body, headers })).status,
+    }),
+    secret: (name) => env[name],
+    now: () => runtime.now().toISOString(),
+  };
+};
+
 export const createRespondRuntime = (
   runtime: Runtime,
   options: RespondRuntimeOptions,
@@ -98,27 +126,9 @@ export const createRespondRuntime = (
     secret: secretFile(join(options.dataDir, 'object-url-key')),
   });
   const alerts = createSlackAlertSender(slack, store, options.alertOptions);
-  const { signer } = runtime;
-  const nowIso = () => runtime.now().toISOString();
+  const kube = options.kube ?? kubeFromEnv(env);
   const deps: JobDeps = {
-    actionDeps: {
-      kube: options.kube ?? kubeFromEnv(env),
-      tap: createTapCommands({
-        sign: (command) =>
-          signer === undefined ? Promise.reject(new Error('no command signer')) : signer.sign(command),
-        putCommand: (command) => runtime.store.putCommand(command),
-        nowSeconds: () => Math.floor(runtime.now().getTime() / 1000),
-      }),
-      quarantines: store,
-      groups: groupModesFromStore(runtime.store),
-      alerts,
-      objectStore,
-      httpPost: async (url, body, headers) => ({
-        status: (await fetch(url, { method: 'POST', body, headers })).status,
-      }),
-      secret: (name) => env[name],
-      now: nowIso,
-    },
+    actionDeps: actionDepsOf(runtime, { kube, store, alerts, objectStore }, env),
     store,
     rules: loadResponseRules(options.rulesDir ?? defaultResponseRulesDir, actions),
     actions,
@@ -127,15 +137,9 @@ export const createRespondRuntime = (
     allowFinding: allowFinding(runtime),
   };
   const queue = createInProcessJobQueue(
-    (job) => runJob(job, deps, nowIso()),
+    (job) => runJob(job, deps, runtime.now().toISOString()),
     (error, job) => runtime.log('error', 'respond job failed', { type: job.type, error: String(error) }),
   );
-  return {
-    deps,
-    alerts,
-    queue,
-    objectStore,
-    ...(options.slackConfig === undefined ? {} : { slackConfig: options.slackConfig }),
-    close: () => store.close(),
-  };
+  const slackConfig = options.slackConfig === undefined ? {} : { slackConfig: options.slackConfig };
+  return { deps, alerts, queue, objectStore, ...slackConfig, close: () => store.close() };
 };

@@ -37,66 +37,70 @@ const call = async <T, K extends number>(
   }
 };
 
+type Clients = { core: CoreV1Api; networking: NetworkingV1Api };
+
+const podCalls = ({ core }: Clients): Pick<KubeApi, 'getPod' | 'listPods' | 'patchPod' | 'createEvent'> => ({
+  async getPod(namespace, name) {
+    const pod = await call(
+      `get pod ${namespace}/${name}`,
+      () => core.readNamespacedPod({ namespace, name }),
+      {
+        404: 'absent',
+      },
+    );
+    return typeof pod === 'string' ? undefined : pod;
+  },
+  async listPods(namespace, labelSelector) {
+    const list = await call(
+      `list pods in ${namespace}`,
+      () => core.listNamespacedPod({ namespace, labelSelector }),
+      {},
+    );
+    return typeof list === 'string' ? [] : list.items;
+  },
+  async patchPod(namespace, name, body, kind) {
+    const options = setHeaderOptions('Content-Type', contentTypes[kind]);
+    const result = await call(
+      `patch pod ${namespace}/${name}`,
+      () => core.patchNamespacedPod({ namespace, name, body }, options),
+      { 404: 'not-found', 409: 'conflict' },
+    );
+    return result as Awaited<ReturnType<KubeApi['patchPod']>>;
+  },
+  async createEvent(namespace, body) {
+    // The same event twice (a retried action) is already recorded: 409 is fine.
+    await call(`create event in ${namespace}`, () => core.createNamespacedEvent({ namespace, body }), {
+      409: 'exists',
+    });
+  },
+});
+
+const policyCalls = ({
+  networking,
+}: Clients): Pick<KubeApi, 'getNetworkPolicy' | 'createNetworkPolicy' | 'deleteNetworkPolicy'> => ({
+  async getNetworkPolicy(namespace, name) {
+    const read = () => networking.readNamespacedNetworkPolicy({ namespace, name });
+    const policy = await call(`get networkpolicy ${namespace}/${name}`, read, { 404: 'absent' });
+    return typeof policy === 'string' ? undefined : policy;
+  },
+  async createNetworkPolicy(namespace, body) {
+    const create = () => networking.createNamespacedNetworkPolicy({ namespace, body });
+    const result = await call(`create networkpolicy ${namespace}/${body.metadata?.name}`, create, {
+      409: 'exists',
+    });
+    return result === 'exists' ? 'exists' : 'created';
+  },
+  async deleteNetworkPolicy(namespace, name) {
+    const remove = () => networking.deleteNamespacedNetworkPolicy({ namespace, name });
+    const result = await call(`delete networkpolicy ${namespace}/${name}`, remove, { 404: 'absent' });
+    return result === 'absent' ? 'absent' : 'deleted';
+  },
+});
+
 export const createClientNodeKubeApi = (kc: KubeConfig): KubeApi => {
-  const core = kc.makeApiClient(CoreV1Api);
-  const networking = kc.makeApiClient(NetworkingV1Api);
-  return {
-    async getPod(namespace, name) {
-      const pod = await call(
-        `get pod ${namespace}/${name}`,
-        () => core.readNamespacedPod({ namespace, name }),
-        {
-          404: 'absent',
-        },
-      );
-      return typeof pod === 'string' ? undefined : pod;
-    },
-    async listPods(namespace, labelSelector) {
-      const list = await core.listNamespacedPod({ namespace, labelSelector }).catch((error: unknown) => {
-        throw new AppError('unavailable', `Kubernetes API: list pods in ${namespace} failed`, {
-          cause: error,
-        });
-      });
-      return list.items;
-    },
-    async patchPod(namespace, name, body, kind) {
-      const options = setHeaderOptions('Content-Type', contentTypes[kind]);
-      const result = await call(
-        `patch pod ${namespace}/${name}`,
-        () => core.patchNamespacedPod({ namespace, name, body }, options),
-        { 404: 'not-found', 409: 'conflict' },
-      );
-      return result as Awaited<ReturnType<KubeApi['patchPod']>>;
-    },
-    async getNetworkPolicy(namespace, name) {
-      const policy = await call(
-        `get networkpolicy ${namespace}/${name}`,
-        () => networking.readNamespacedNetworkPolicy({ namespace, name }),
-        { 404: 'absent' },
-      );
-      return typeof policy === 'string' ? undefined : policy;
-    },
-    async createNetworkPolicy(namespace, body) {
-      const result = await call(
-        `create networkpolicy ${namespace}/${body.metadata?.name}`,
-        () => networking.createNamespacedNetworkPolicy({ namespace, body }),
-        { 409: 'exists' },
-      );
-      return result === 'exists' ? 'exists' : 'created';
-    },
-    async deleteNetworkPolicy(namespace, name) {
-      const result = await call(
-        `delete networkpolicy ${namespace}/${name}`,
-        () => networking.deleteNamespacedNetworkPolicy({ namespace, name }),
-        { 404: 'absent' },
-      );
-      return result === 'absent' ? 'absent' : 'deleted';
-    },
-    async createEvent(namespace, body) {
-      // The same event twice (a retried action) is already recorded: 409 is fine.
-      await call(`create event in ${namespace}`, () => core.createNamespacedEvent({ namespace, body }), {
-        409: 'exists',
-      });
-    },
+  const clients: Clients = {
+    core: kc.makeApiClient(CoreV1Api),
+    networking: kc.makeApiClient(NetworkingV1Api),
   };
+  return { ...podCalls(clients), ...policyCalls(clients) };
 };

@@ -23,8 +23,7 @@ const sha256 = (data: string) => createHash('sha256').update(data).digest('hex')
 const encode = (text: string) =>
   encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html */
-export const presignS3Url = (spec: {
+type PresignSpec = {
   method: 'GET' | 'PUT';
   host: string;
   key: string;
@@ -32,27 +31,33 @@ export const presignS3Url = (spec: {
   credentials: AwsCredentials;
   at: Date;
   expiresSeconds: number;
-}): string => {
+};
+
+const canonicalQueryOf = (spec: PresignSpec, amzDate: string, scope: string): string => {
+  const query: [string, string][] = [
+    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
+    ['X-Amz-Credential', `${spec.credentials.accessKeyId}/${scope}`],
+    ['X-Amz-Date', amzDate],
+    ['X-Amz-Expires', String(spec.expiresSeconds)],
+    ['X-Amz-SignedHeaders', 'host'],
+  ];
+  if (spec.credentials.sessionToken !== undefined)
+    query.push(['X-Amz-Security-Token', spec.credentials.sessionToken]);
+  return query
+    .map(([k, v]) => `${encode(k)}=${encode(v)}`)
+    .sort()
+    .join('&');
+};
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html */
+export const presignS3Url = (spec: PresignSpec): string => {
   const amzDate = spec.at
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${spec.region}/s3/aws4_request`;
-  const query: [string, string][] = [
-    ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
-    ['X-Amz-Credential', `${spec.credentials.accessKeyId}/${scope}`],
-    ['X-Amz-Date', amzDate],
-    ['X-Amz-Expires', String(spec.expiresSeconds)],
-    ...(spec.credentials.sessionToken === undefined
-      ? []
-      : [['X-Amz-Security-Token', spec.credentials.sessionToken] as [string, string]]),
-    ['X-Amz-SignedHeaders', 'host'],
-  ];
-  const canonicalQuery = query
-    .map(([k, v]) => `${encode(k)}=${encode(v)}`)
-    .sort()
-    .join('&');
+  const canonicalQuery = canonicalQueryOf(spec, amzDate, scope);
   const path = `/${spec.key.split('/').map(encode).join('/')}`;
   const canonical = [
     spec.method,
@@ -63,10 +68,8 @@ export const presignS3Url = (spec: {
     'UNSIGNED-PAYLOAD',
   ].join('\n');
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  const signingKey = hmac(
-    hmac(hmac(hmac(`AWS4${spec.credentials.secretAccessKey}`, day), spec.region), 's3'),
-    'aws4_request',
-  );
+  const dayKey = hmac(`AWS4${spec.credentials.secretAccessKey}`, day);
+  const signingKey = hmac(hmac(hmac(dayKey, spec.region), 's3'), 'aws4_request');
   const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
   return `https://${spec.host}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 };

@@ -43,13 +43,8 @@ const restoreChanges = (state: PodState, target: ActionTarget): Change[] => {
     },
     { kind: 'record-quarantine', podUid: uid, summary: 'record the release' },
   ];
-  if (relabelled.length > 0) {
-    changes.push({
-      kind: 'note',
-      summary: `labels ${relabelled.join(', ')} restored: the ReplicaSet may adopt the pod again and scale one pod down`,
-    });
-  }
-  return changes;
+  const adopt = `labels ${relabelled.join(', ')} restored: the ReplicaSet may adopt the pod again and scale one pod down`;
+  return relabelled.length === 0 ? changes : [...changes, { kind: 'note', summary: adopt }];
 };
 
 const plan = (target: ActionTarget): Change[] => {

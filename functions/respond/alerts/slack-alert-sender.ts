@@ -34,107 +34,131 @@ const latestLine = (request: AlertRequest, at: string): string => {
   return `${request.finding.pod?.name ?? request.finding.namespace} ${flow} at ${at}`.replace(/\s+/g, ' ');
 };
 
+type Context = {
+  slack: SlackApi;
+  store: ResponseStore;
+  windowSeconds: number;
+  intervalSeconds: number;
+  ttlSeconds: number;
+};
+
+const interactionsFor = (
+  ctx: Context,
+  request: AlertRequest,
+  labels: Record<string, string>,
+  key: string,
+  now: string,
+) => {
+  const expiresAt = new Date(Date.parse(now) + ctx.ttlSeconds * 1000).toISOString();
+  const { finding } = request;
+  return request.buttons.map(
+    (action): Interaction => ({
+      id: newId(),
+      action,
+      findingId: finding.id,
+      ...(finding.pod === undefined ? {} : { pod: finding.pod }),
+      ...(finding.group === undefined ? {} : { group: finding.group }),
+      ...(action === 'mute' ? { matchers: muteMatchersOf(labels) } : {}),
+      groupKey: key,
+      expiresAt,
+    }),
+  );
+};
+
+const postNew = async (
+  ctx: Context,
+  request: AlertRequest,
+  labels: Record<string, string>,
+  key: string,
+  now: string,
+): Promise<AlertGroup> => {
+  const interactions = interactionsFor(ctx, request, labels, key, now);
+  const buttons = Object.fromEntries(interactions.map((i) => [i.action, i.id]));
+  const group: AlertGroup = {
+    key,
+    channel: request.channel,
+    ts: '',
+    firstAt: now,
+    lastAt: now,
+    total: 1,
+    pending: 0,
+    lastUpdateAt: now,
+    findingId: request.finding.id,
+    view: { request, buttons, status: [] },
+  };
+  const posted = await ctx.slack.postMessage(request.channel, alertMessage(group));
+  const stored = { ...group, channel: posted.channel, ts: posted.ts };
+  await ctx.store.putAlertGroup(stored);
+  for (const interaction of interactions) {
+    await ctx.store.putInteraction({ ...interaction, message: { channel: posted.channel, ts: posted.ts } });
+  }
+  return stored;
+};
+
+/** Updates the group's message and threads one line about the repeats it had not shown yet. */
+const refresh = async (ctx: Context, group: AlertGroup, now: string): Promise<void> => {
+  await ctx.slack.updateMessage(group.channel, group.ts, alertMessage(group));
+  const summary = `${group.pending} more (${repeatSummary(group) ?? ''}); latest: ${group.view.latest ?? ''}`;
+  await ctx.slack.postMessage(group.channel, { text: summary, blocks: [] }, group.ts);
+  await ctx.store.putAlertGroup({ ...group, pending: 0, lastUpdateAt: now });
+};
+
+const repeat = async (
+  ctx: Context,
+  group: AlertGroup,
+  request: AlertRequest,
+  now: string,
+): Promise<AlertOutcome> => {
+  const grown: AlertGroup = {
+    ...group,
+    total: group.total + 1,
+    pending: group.pending + 1,
+    lastAt: now,
+    view: { ...group.view, latest: latestLine(request, now) },
+  };
+  if (seconds(group.lastUpdateAt, now) < ctx.intervalSeconds) {
+    await ctx.store.putAlertGroup(grown);
+    return { status: 'grouped', channel: group.channel, ts: group.ts };
+  }
+  await refresh(ctx, grown, now);
+  return { status: 'updated', channel: group.channel, ts: group.ts };
+};
+
+const notify = async (ctx: Context, request: AlertRequest, now: string): Promise<AlertOutcome> => {
+  const labels = alertLabels(request.finding);
+  const mute = activeMute(await ctx.store.listMutes(now), labels, now);
+  if (mute !== undefined) {
+    await ctx.store.countSuppressed(mute.id);
+    return { status: 'muted', channel: request.channel, muteId: mute.id };
+  }
+  const key = alertGroupKey(request.channel, labels);
+  const group = await ctx.store.getAlertGroup(key);
+  if (group === undefined || group.ts === '' || seconds(group.lastAt, now) > ctx.windowSeconds) {
+    const posted = await postNew(ctx, request, labels, key, now);
+    return { status: 'posted', channel: posted.channel, ts: posted.ts };
+  }
+  return repeat(ctx, group, request, now);
+};
+
+const flush = async (ctx: Context, now: string): Promise<number> => {
+  const due = (await ctx.store.listAlertGroups()).filter(
+    (group) => group.pending > 0 && seconds(group.lastUpdateAt, now) >= ctx.intervalSeconds,
+  );
+  for (const group of due) await refresh(ctx, group, now);
+  return due.length;
+};
+
 export const createSlackAlertSender = (
   slack: SlackApi,
   store: ResponseStore,
   options: AlertSenderOptions = {},
 ): SlackAlertSender => {
-  const windowSeconds = options.groupWindowSeconds ?? 3600;
-  const intervalSeconds = options.updateIntervalSeconds ?? 30;
-  const ttlSeconds = options.buttonTtlSeconds ?? 7 * 24 * 3600;
-
-  const interactionsFor = (
-    request: AlertRequest,
-    labels: Record<string, string>,
-    key: string,
-    now: string,
-  ) => {
-    const expiresAt = new Date(Date.parse(now) + ttlSeconds * 1000).toISOString();
-    const { finding } = request;
-    return request.buttons.map(
-      (action): Interaction => ({
-        id: newId(),
-        action,
-        findingId: finding.id,
-        ...(finding.pod === undefined ? {} : { pod: finding.pod }),
-        ...(finding.group === undefined ? {} : { group: finding.group }),
-        ...(action === 'mute' ? { matchers: muteMatchersOf(labels) } : {}),
-        groupKey: key,
-        expiresAt,
-      }),
-    );
+  const ctx: Context = {
+    slack,
+    store,
+    windowSeconds: options.groupWindowSeconds ?? 3600,
+    intervalSeconds: options.updateIntervalSeconds ?? 30,
+    ttlSeconds: options.buttonTtlSeconds ?? 7 * 24 * 3600,
   };
-
-  const postNew = async (request: AlertRequest, labels: Record<string, string>, key: string, now: string) => {
-    const interactions = interactionsFor(request, labels, key, now);
-    const group: AlertGroup = {
-      key,
-      channel: request.channel,
-      ts: '',
-      firstAt: now,
-      lastAt: now,
-      total: 1,
-      pending: 0,
-      lastUpdateAt: now,
-      findingId: request.finding.id,
-      view: { request, buttons: Object.fromEntries(interactions.map((i) => [i.action, i.id])), status: [] },
-    };
-    const posted = await slack.postMessage(request.channel, alertMessage(group));
-    const stored = { ...group, channel: posted.channel, ts: posted.ts };
-    await store.putAlertGroup(stored);
-    for (const interaction of interactions) {
-      await store.putInteraction({ ...interaction, message: { channel: posted.channel, ts: posted.ts } });
-    }
-    return stored;
-  };
-
-  const refresh = async (group: AlertGroup, now: string): Promise<AlertGroup> => {
-    await slack.updateMessage(group.channel, group.ts, alertMessage(group));
-    const summary = `${group.pending} more (${repeatSummary(group) ?? ''}); latest: ${group.view.latest ?? ''}`;
-    await slack.postMessage(group.channel, { text: summary, blocks: [] }, group.ts);
-    const refreshed = { ...group, pending: 0, lastUpdateAt: now };
-    await store.putAlertGroup(refreshed);
-    return refreshed;
-  };
-
-  const repeat = async (group: AlertGroup, request: AlertRequest, now: string): Promise<AlertOutcome> => {
-    const grown: AlertGroup = {
-      ...group,
-      total: group.total + 1,
-      pending: group.pending + 1,
-      lastAt: now,
-      view: { ...group.view, latest: latestLine(request, now) },
-    };
-    if (seconds(group.lastUpdateAt, now) < intervalSeconds) {
-      await store.putAlertGroup(grown);
-      return { status: 'grouped', channel: group.channel, ts: group.ts };
-    }
-    await refresh(grown, now);
-    return { status: 'updated', channel: group.channel, ts: group.ts };
-  };
-
-  return {
-    async notify(request, now) {
-      const labels = alertLabels(request.finding);
-      const mute = activeMute(await store.listMutes(now), labels, now);
-      if (mute !== undefined) {
-        await store.countSuppressed(mute.id);
-        return { status: 'muted', channel: request.channel, muteId: mute.id };
-      }
-      const key = alertGroupKey(request.channel, labels);
-      const group = await store.getAlertGroup(key);
-      if (group === undefined || group.ts === '' || seconds(group.lastAt, now) > windowSeconds) {
-        const posted = await postNew(request, labels, key, now);
-        return { status: 'posted', channel: posted.channel, ts: posted.ts };
-      }
-      return repeat(group, request, now);
-    },
-    async flush(now) {
-      const due = (await store.listAlertGroups()).filter(
-        (group) => group.pending > 0 && seconds(group.lastUpdateAt, now) >= intervalSeconds,
-      );
-      for (const group of due) await refresh(group, now);
-      return due.length;
-    },
-  };
+  return { notify: (request, now) => notify(ctx, request, now), flush: (now) => flush(ctx, now) };
 };

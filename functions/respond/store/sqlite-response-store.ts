@@ -28,37 +28,21 @@ const parseAll = <T>(rows: unknown[]): T[] => rows.map((row) => JSON.parse((row 
 const isActive = (mute: Mute, at: string): boolean =>
   mute.startsAt <= at && at < mute.endsAt && (mute.expiredAt === undefined || at < mute.expiredAt);
 
-export const openSqliteResponseStore = (path: string): ResponseStore => {
-  const db = new Database(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(schema);
-  const putBody = (table: string, key: string) =>
-    db.prepare(
-      `INSERT INTO ${table} (${key}, body) VALUES (?, ?) ON CONFLICT(${key}) DO UPDATE SET body = excluded.body`,
-    );
-  const get = (table: string, key: string) => db.prepare(`SELECT body FROM ${table} WHERE ${key} = ?`);
-  const statements = {
-    audit: db.prepare(
-      'INSERT OR IGNORE INTO respond_audit (id, at, actor, target, body) VALUES (?, ?, ?, ?, ?)',
-    ),
-    mute: putBody('respond_mutes', 'id'),
-    group: putBody('respond_alert_groups', 'key'),
-    quarantine: putBody('respond_quarantines', 'pod_uid'),
-    interaction: db.prepare(
-      'INSERT INTO respond_interactions (id, expires_at, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body',
-    ),
-    hit: db.prepare(
-      `INSERT INTO respond_windows (key, window_start, count) VALUES (?, ?, 1)
-       ON CONFLICT(key) DO UPDATE SET count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
-         window_start = excluded.window_start
-       RETURNING count`,
-    ),
-  };
-  const getMute = (id: string) => parse<Mute>(get('respond_mutes', 'id').get(id));
+type Db = Database.Database;
+
+const putBody = (db: Db, table: string, key: string) =>
+  db.prepare(
+    `INSERT INTO ${table} (${key}, body) VALUES (?, ?) ON CONFLICT(${key}) DO UPDATE SET body = excluded.body`,
+  );
+const get = (db: Db, table: string, key: string) => db.prepare(`SELECT body FROM ${table} WHERE ${key} = ?`);
+
+const auditMethods = (db: Db): Pick<ResponseStore, 'appendAudit' | 'listAudit'> => {
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO respond_audit (id, at, actor, target, body) VALUES (?, ?, ?, ?, ?)',
+  );
   return {
     async appendAudit(record) {
-      statements.audit.run(record.id, record.at, record.actor, record.target, JSON.stringify(record));
+      insert.run(record.id, record.at, record.actor, record.target, JSON.stringify(record));
     },
     async listAudit(filter = {}) {
       const columns = [
@@ -71,8 +55,17 @@ export const openSqliteResponseStore = (path: string): ResponseStore => {
       const sql = `SELECT body FROM respond_audit WHERE ${clauses.join(' AND ')} ORDER BY at DESC, rowid DESC LIMIT ?`;
       return parseAll<AuditRecord>(db.prepare(sql).all(...params, filter.limit ?? 100));
     },
+  };
+};
+
+const muteMethods = (
+  db: Db,
+): Pick<ResponseStore, 'putMute' | 'getMute' | 'listMutes' | 'countSuppressed'> => {
+  const put = putBody(db, 'respond_mutes', 'id');
+  const getMute = (id: string) => parse<Mute>(get(db, 'respond_mutes', 'id').get(id));
+  return {
     async putMute(mute) {
-      statements.mute.run(mute.id, JSON.stringify(mute));
+      put.run(mute.id, JSON.stringify(mute));
     },
     getMute: async (id) => getMute(id),
     async listMutes(activeAt) {
@@ -82,29 +75,69 @@ export const openSqliteResponseStore = (path: string): ResponseStore => {
     async countSuppressed(id) {
       db.transaction(() => {
         const mute = getMute(id);
-        if (mute !== undefined)
-          statements.mute.run(id, JSON.stringify({ ...mute, suppressed: mute.suppressed + 1 }));
+        if (mute !== undefined) put.run(id, JSON.stringify({ ...mute, suppressed: mute.suppressed + 1 }));
       }).immediate();
     },
-    getAlertGroup: async (key) => parse<AlertGroup>(get('respond_alert_groups', 'key').get(key)),
+  };
+};
+
+const alertMethods = (
+  db: Db,
+): Pick<
+  ResponseStore,
+  'getAlertGroup' | 'putAlertGroup' | 'listAlertGroups' | 'putInteraction' | 'getInteraction'
+> => {
+  const putGroup = putBody(db, 'respond_alert_groups', 'key');
+  const putInteraction = db.prepare(
+    'INSERT INTO respond_interactions (id, expires_at, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body',
+  );
+  return {
+    getAlertGroup: async (key) => parse<AlertGroup>(get(db, 'respond_alert_groups', 'key').get(key)),
     async putAlertGroup(group) {
-      statements.group.run(group.key, JSON.stringify(group));
+      putGroup.run(group.key, JSON.stringify(group));
     },
     listAlertGroups: async () =>
       parseAll<AlertGroup>(db.prepare('SELECT body FROM respond_alert_groups ORDER BY key').all()),
     async putInteraction(interaction) {
-      statements.interaction.run(interaction.id, interaction.expiresAt, JSON.stringify(interaction));
+      putInteraction.run(interaction.id, interaction.expiresAt, JSON.stringify(interaction));
     },
-    getInteraction: async (id) => parse<Interaction>(get('respond_interactions', 'id').get(id)),
+    getInteraction: async (id) => parse<Interaction>(get(db, 'respond_interactions', 'id').get(id)),
+  };
+};
+
+const stateMethods = (
+  db: Db,
+): Pick<ResponseStore, 'putQuarantine' | 'deleteQuarantine' | 'listQuarantines' | 'hit'> => {
+  const putQuarantine = putBody(db, 'respond_quarantines', 'pod_uid');
+  const hit = db.prepare(
+    `INSERT INTO respond_windows (key, window_start, count) VALUES (?, ?, 1)
+     ON CONFLICT(key) DO UPDATE SET count = CASE WHEN window_start = excluded.window_start THEN count + 1 ELSE 1 END,
+       window_start = excluded.window_start
+     RETURNING count`,
+  );
+  return {
     async putQuarantine(record) {
-      statements.quarantine.run(record.podUid, JSON.stringify(record));
+      putQuarantine.run(record.podUid, JSON.stringify(record));
     },
     async deleteQuarantine(podUid) {
       db.prepare('DELETE FROM respond_quarantines WHERE pod_uid = ?').run(podUid);
     },
     listQuarantines: async () =>
       parseAll<QuarantineRecord>(db.prepare('SELECT body FROM respond_quarantines ORDER BY pod_uid').all()),
-    hit: async (key, windowStart) => (statements.hit.get(key, windowStart) as { count: number }).count,
+    hit: async (key, windowStart) => (hit.get(key, windowStart) as { count: number }).count,
+  };
+};
+
+export const openSqliteResponseStore = (path: string): ResponseStore => {
+  const db = new Database(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(schema);
+  return {
+    ...auditMethods(db),
+    ...muteMethods(db),
+    ...alertMethods(db),
+    ...stateMethods(db),
     async close() {
       db.close();
     },
