@@ -21,50 +21,48 @@ const hooks = [
   ['OUTPUT', outputChain],
 ] as const;
 
+const must = async (run: CommandRunner, argv: string[], input?: string) => {
+  const result = await run(argv, input);
+  if (result.code !== 0) {
+    throw new AppError('unavailable', `${argv.join(' ')} failed (${result.code}): ${result.stderr.trim()}`);
+  }
+};
+
+/** Loads our chains (atomically, from one restore script), then adds the jumps first in INPUT/OUTPUT unless present. */
+const install = async (run: CommandRunner, family: IpFamily, rules: string) => {
+  await must(run, [`${tool(family)}-restore`, '-w', '--noflush'], rules);
+  for (const [hook, chain] of hooks) {
+    const present = await run([tool(family), '-w', '-t', 'filter', '-C', hook, '-j', chain]);
+    if (present.code !== 0)
+      await must(run, [tool(family), '-w', '-t', 'filter', '-I', hook, '1', '-j', chain]);
+  }
+};
+
+/** Removes every jump to our chains and the chains themselves; tolerant, since some may never have existed. */
+const uninstall = async (run: CommandRunner, family: IpFamily) => {
+  for (const [hook, chain] of hooks) {
+    for (let guard = 0; guard < 16; guard++) {
+      const removed = await run([tool(family), '-w', '-t', 'filter', '-D', hook, '-j', chain]);
+      if (removed.code !== 0) break;
+    }
+  }
+  for (const [, chain] of hooks) {
+    await run([tool(family), '-w', '-t', 'filter', '-F', chain]);
+    await run([tool(family), '-w', '-t', 'filter', '-X', chain]);
+  }
+};
+
 export const createEnforcer = (options: EnforcerOptions) => {
   // IPv6 rules only where the namespace has IPv6 at all (ip6tables fails in one without it).
   const families = options.families ?? (existsSync('/proc/net/if_inet6') ? [4, 6] : [4]);
   const now = options.now ?? Date.now;
   let state: EnforcementState = openState;
 
-  const must = async (argv: string[], input?: string) => {
-    const result = await options.run(argv, input);
-    if (result.code !== 0) {
-      throw new AppError('unavailable', `${argv.join(' ')} failed (${result.code}): ${result.stderr.trim()}`);
-    }
-  };
-
-  /** Loads our chains, then adds the jumps (first in INPUT/OUTPUT) unless they are already there. */
-  const install = async (family: IpFamily) => {
-    await must(
-      [`${tool(family)}-restore`, '-w', '--noflush'],
-      renderRules(state, options.channel, family, now()),
-    );
-    for (const [hook, chain] of hooks) {
-      const present = await options.run([tool(family), '-w', '-t', 'filter', '-C', hook, '-j', chain]);
-      if (present.code !== 0) await must([tool(family), '-w', '-t', 'filter', '-I', hook, '1', '-j', chain]);
-    }
-  };
-
-  /** Removes every jump to our chains and the chains themselves; tolerant, since some may never have existed. */
-  const uninstall = async (family: IpFamily) => {
-    for (const [hook, chain] of hooks) {
-      for (let guard = 0; guard < 16; guard++) {
-        const removed = await options.run([tool(family), '-w', '-t', 'filter', '-D', hook, '-j', chain]);
-        if (removed.code !== 0) break;
-      }
-    }
-    for (const [, chain] of hooks) {
-      await options.run([tool(family), '-w', '-t', 'filter', '-F', chain]);
-      await options.run([tool(family), '-w', '-t', 'filter', '-X', chain]);
-    }
-  };
-
   const apply = async (next: EnforcementState) => {
     state = next;
     for (const family of families) {
-      if (isOpen(next)) await uninstall(family);
-      else await install(family);
+      if (isOpen(next)) await uninstall(options.run, family);
+      else await install(options.run, family, renderRules(next, options.channel, family, now()));
     }
     await options.persist?.(next);
   };
@@ -81,7 +79,7 @@ export const createEnforcer = (options: EnforcerOptions) => {
     },
     /** Takes every rule out without forgetting the state (a restarted tap re-applies it). */
     teardown: async () => {
-      for (const family of families) await uninstall(family);
+      for (const family of families) await uninstall(options.run, family);
     },
   };
 };
