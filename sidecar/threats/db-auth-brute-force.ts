@@ -1,6 +1,6 @@
 /** Database password guessing: repeated failed logins (MySQL, PostgreSQL, MongoDB, Redis) from one client to one server. */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
 import { addToRate, rateWindow } from './window/rate-window.ts';
@@ -23,12 +23,12 @@ export const dbAuthBruteForce: Threat<
   scope: 'global',
   initialState: () => boundedMap(4096),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
-    if (event.kind !== 'db-auth' || event.ok || flow === undefined) return [];
+    if (event.kind !== 'db-auth' || event.ok || flow === undefined) return noHits;
     const item = state.upsert(`${flow.client.ip}>${flow.server.ip}:${flow.server.port}`, pair);
     if (event.user !== undefined && item.users.size < 64) item.users.add(event.user.slice(0, 64));
     const level = addToRate(item.rate, event.ts, c.windowMs);
     const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
-    if (count === 0) return [];
+    if (count === 0) return noHits;
     const evidence = `${level} failed ${event.dialect} logins within ${c.windowMs} ms for ${item.users.size} user name(s)`;
     return [
       {

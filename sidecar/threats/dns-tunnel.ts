@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DnsMessageEvent } from '../events.ts';
 import { registeredDomain } from './text/registered-domain.ts';
 import { shannonEntropy } from './text/shannon-entropy.ts';
-import { detectorConfig, type FlowContext, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
 
@@ -133,9 +133,9 @@ export const dnsTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Stats
   scope: 'global',
   initialState: () => boundedMap(8192),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
-    if (event.kind !== 'dns-message' || flow === undefined) return [];
+    if (event.kind !== 'dns-message' || flow === undefined) return noHits;
     const keyed = keyOf(event, flow);
-    if (keyed === undefined || ignored(keyed[1], c)) return [];
+    if (keyed === undefined || ignored(keyed[1], c)) return noHits;
     const item = state.upsert(keyed[0], stats);
     if (event.ts - item.start > c.windowMs)
       Object.assign(item, { ...stats(), start: event.ts, episode: item.episode });
@@ -163,7 +163,7 @@ export const dnsTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Stats
       ];
     }
     const single = event.isResponse || item.episode.active ? undefined : nameVerdict(keyed[2], c);
-    if (single === undefined) return [];
+    if (single === undefined) return noHits;
     const evidence = `${single} under ${keyed[1]}`;
     return [
       { threat: 'dns-tunnel', severity: c.severity, confidence: 0.6, evidence, ts: event.ts, ...endpoints },

@@ -1,5 +1,5 @@
 /** DNS NULL records: a query for type NULL (10), which no ordinary resolver use needs and DNS tunnels (iodine) favour. */
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {});
 
@@ -10,11 +10,11 @@ export const dnsTypeNull: Threat<typeof config, undefined> = {
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'dns-message' || event.isResponse) return [];
+    if (event.kind !== 'dns-message' || event.isResponse) return noHits;
     const question = event.questions.find(
       (q) => q.type.toUpperCase() === 'NULL' || q.type === '10' || q.type === 'TYPE10',
     );
-    if (question === undefined) return [];
+    if (question === undefined) return noHits;
     return [
       {
         threat: 'dns-type-null',

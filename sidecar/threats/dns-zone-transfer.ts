@@ -1,5 +1,5 @@
 /** DNS zone transfer: an AXFR or IXFR request, which dumps a whole zone to whoever asks. */
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {});
 const transferTypes = new Set(['AXFR', 'IXFR']);
@@ -11,9 +11,9 @@ export const dnsZoneTransfer: Threat<typeof config, undefined> = {
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'dns-message' || event.isResponse) return [];
+    if (event.kind !== 'dns-message' || event.isResponse) return noHits;
     const question = event.questions.find((q) => transferTypes.has(q.type.toUpperCase()));
-    if (question === undefined) return [];
+    if (question === undefined) return noHits;
     const evidence = `${question.type.toUpperCase()} request for ${question.name.slice(0, 253)}`;
     return [{ threat: 'dns-zone-transfer', severity: c.severity, confidence: 1, evidence, ts: event.ts }];
   },

@@ -1,6 +1,6 @@
 /** HTTP request smuggling: framing two parsers can disagree on (CL and TE together, duplicate or malformed lengths, odd TE). */
 import type { Header, HttpRequestEvent } from '../events.ts';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {});
 
@@ -51,9 +51,9 @@ export const httpSmuggling: Threat<typeof config, undefined> = {
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'http-request') return [];
+    if (event.kind !== 'http-request') return noHits;
     const found = problem(event);
-    if (found === undefined) return [];
+    if (found === undefined) return noHits;
     const evidence = `${found} in ${event.method} ${event.target.slice(0, 120)}`;
     return [{ threat: 'http-smuggling', severity: c.severity, confidence: 0.85, evidence, ts: event.ts }];
   },

@@ -1,6 +1,6 @@
 /** ICMP tunnel: a stream of echo packets with large, varying payloads between two hosts (ptunnel, icmpsh, hans). */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { addDistinct, distinctWindow } from './window/distinct-window.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
@@ -26,13 +26,13 @@ export const icmpTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Retu
   scope: 'global',
   initialState: () => boundedMap(4096),
   inspect(event, state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet' || !isEcho(event) || event.payloadLength <= c.normalPayload) return [];
+    if (event.kind !== 'packet' || !isEcho(event) || event.payloadLength <= c.normalPayload) return noHits;
     const hosts = [event.src.ip, event.dst.ip].sort();
     const item = state.upsert(hosts.join('<>'), pair);
     const level = addToRate(item.rate, event.ts, c.windowMs);
     const sizes = addDistinct(item.sizes, String(event.payloadLength), event.ts, c.windowMs);
     const count = advanceEpisode(item.episode, event.ts, sizes >= c.minSizes ? level : 0, c.threshold);
-    if (count === 0) return [];
+    if (count === 0) return noHits;
     const evidence = `${level} ICMP echoes with large payloads (${sizes} sizes) between ${hosts.join(' and ')} within ${c.windowMs} ms`;
     return [
       packetHit('icmp-tunnel', c, { ts: event.ts, count, evidence, client: event.src, server: event.dst }),

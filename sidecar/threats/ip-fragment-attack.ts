@@ -1,6 +1,6 @@
 /** IP fragment attacks: overlapping fragments (teardrop) and tiny first fragments that split the transport header (RFC 1858). */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { packetHit } from './window/packet-hit.ts';
 
 const config = detectorConfig('high', {
@@ -27,9 +27,9 @@ export const ipFragmentAttack: Threat<typeof config, undefined> = {
   scope: 'global',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet' || event.fragment === undefined) return [];
+    if (event.kind !== 'packet' || event.fragment === undefined) return noHits;
     const evidence = describe(event.fragment, event.payloadLength, c.minFirstFragment);
-    if (evidence === undefined) return [];
+    if (evidence === undefined) return noHits;
     return [
       packetHit('ip-fragment-attack', c, {
         ts: event.ts,

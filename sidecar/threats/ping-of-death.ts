@@ -1,6 +1,6 @@
 /** Ping of death and oversized ICMP: fragments that reassemble past 65,535 bytes, and echo payloads larger than any ping needs. */
 import { z } from 'zod';
-import { detectorConfig, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
 import { isEcho, packetHit } from './window/packet-hit.ts';
 
 const maxDatagram = 65_535;
@@ -27,7 +27,7 @@ export const pingOfDeath: Threat<typeof config, undefined> = {
   scope: 'global',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet') return [];
+    if (event.kind !== 'packet') return noHits;
     const fields = { ts: event.ts, count: 1, client: event.src, server: event.dst };
     if (overflows(event)) {
       const evidence = `IP datagram or fragment at offset ${event.fragment?.offset ?? 0} with ${event.ipLength} bytes ends past 65535`;
@@ -37,6 +37,6 @@ export const pingOfDeath: Threat<typeof config, undefined> = {
       const evidence = `oversized ICMP echo: ${event.payloadLength} payload bytes (limit ${c.maxEchoPayload})`;
       return [packetHit('ping-of-death', { severity: 'medium' }, { ...fields, evidence, confidence: 0.7 })];
     }
-    return [];
+    return noHits;
   },
 };

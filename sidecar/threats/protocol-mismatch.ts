@@ -1,6 +1,6 @@
 /** Protocol mismatch: a flow whose bytes are not the protocol its learned rule or port says (SSH or random bytes on HTTP, non-DNS on DNS). */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
   /** Pairs (expected → seen) that are legitimate upgrades, e.g. HTTP to HTTP/2 or gRPC, and TLS on an HTTP port. */
@@ -36,13 +36,13 @@ export const protocolMismatch: Threat<typeof config, State> = {
   scope: 'flow',
   initialState: () => ({ judged: false }),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
-    if (state.judged || flow?.expectedProtocol === undefined || event.kind === 'packet') return [];
+    if (state.judged || flow?.expectedProtocol === undefined || event.kind === 'packet') return noHits;
     const { expectedProtocol: expected, protocol: seen } = flow;
     // A flow that never carried payload (a refused or scanned port) is not a mismatch, just empty.
     if (seen === 'unknown' && (flow.bytes === undefined || flow.bytes.toServer + flow.bytes.toClient === 0))
-      return [];
+      return noHits;
     state.judged = true;
-    if (seen === expected || (c.compatible[expected] ?? []).includes(seen)) return [];
+    if (seen === expected || (c.compatible[expected] ?? []).includes(seen)) return noHits;
     const what = seen === 'unknown' ? 'unidentified bytes' : seen;
     const evidence = `expected ${expected} on ${flow.server.ip}:${flow.server.port}, saw ${what}`;
     return [

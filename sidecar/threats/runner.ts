@@ -11,7 +11,12 @@ import { findingEpisodes } from './window/finding-episodes.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: detectors differ in config and state types; the runner treats them uniformly.
 type AnyThreat = Threat<any, any>;
-type Armed = { threat: AnyThreat; config: Record<string, unknown> };
+/** A detector with its validated config, and the context object packets reuse (no allocation per packet). */
+type Armed = {
+  threat: AnyThreat;
+  config: Record<string, unknown>;
+  bare: { config: Record<string, unknown> };
+};
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
 export type ThreatRunnerOptions = {
@@ -67,7 +72,8 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
   for (const threat of list) {
     const config = configs[threat.id] as Record<string, unknown>;
     if (config.enabled === false) continue;
-    for (const kind of threat.on) byKind.set(kind, [...(byKind.get(kind) ?? []), { threat, config }]);
+    for (const kind of threat.on)
+      byKind.set(kind, [...(byKind.get(kind) ?? []), { threat, config, bare: { config } }]);
   }
   return byKind;
 };
@@ -80,13 +86,13 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   let clock = 0;
 
   const run = (kind: string, event: Observed, flow: ObservedFlow | undefined): void => {
-    for (const { threat, config } of byKind.get(kind) ?? []) {
+    for (const { threat, config, bare } of byKind.get(kind) ?? []) {
       let hits: ThreatHit[];
       try {
         hits = threat.inspect(
           event,
           states.of(threat, flow?.key),
-          flow === undefined ? { config } : { flow, config },
+          flow === undefined ? bare : { flow, config },
         );
       } catch {
         // Hostile input must never stop the tap: count the detector failure and keep going.

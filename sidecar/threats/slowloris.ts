@@ -1,6 +1,6 @@
 /** Slowloris: one client holding many connections to one server open for long while sending almost nothing on each. */
 import { z } from 'zod';
-import { detectorConfig, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { isSynOnly, packetHit, tcpFlag } from './window/packet-hit.ts';
 
@@ -74,16 +74,17 @@ export const slowloris: Threat<typeof config, State> = {
   scope: 'global',
   initialState: () => ({ connections: boundedMap(65_536), groups: boundedMap(4096) }),
   inspect(event, state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet' || event.transport !== 'tcp') return [];
+    if (event.kind !== 'packet' || event.transport !== 'tcp') return noHits;
+    if (state.connections.size === 0 && !isSynOnly(event)) return noHits;
     const group = track(state, event);
-    if (group === undefined || event.ts - group.checkedAt < 1000) return [];
+    if (group === undefined || event.ts - group.checkedAt < 1000) return noHits;
     group.checkedAt = event.ts;
     const slow = slowCount(state, group, event.ts, c);
     if (slow < c.minConnections) {
       group.reported = false;
-      return [];
+      return noHits;
     }
-    if (group.reported) return [];
+    if (group.reported) return noHits;
     group.reported = true;
     const evidence = `${slow} connections from ${group.client.ip} to ${group.server.ip}:${group.server.port} open ≥ ${c.minAgeMs} ms at < ${c.maxBytesPerSecond} B/s`;
     return [

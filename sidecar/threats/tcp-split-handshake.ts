@@ -1,6 +1,6 @@
 /** TCP split handshake: the "server" answers a SYN with its own SYN instead of SYN-ACK, confusing which side is the client. */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { isSynOnly, packetHit } from './window/packet-hit.ts';
 
@@ -19,7 +19,7 @@ export const tcpSplitHandshake: Threat<typeof config, ReturnType<typeof boundedM
   scope: 'global',
   initialState: () => boundedMap<number>(16_384),
   inspect(event, pending, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet' || !isSynOnly(event)) return [];
+    if (event.kind !== 'packet' || !isSynOnly(event)) return noHits;
     const reverse = endpoints(event.dst, event.src);
     const openedAt = pending.get(reverse);
     if (openedAt !== undefined && event.ts - openedAt <= c.handshakeMs) {
@@ -36,6 +36,6 @@ export const tcpSplitHandshake: Threat<typeof config, ReturnType<typeof boundedM
       ];
     }
     pending.upsert(endpoints(event.src, event.dst), () => event.ts);
-    return [];
+    return noHits;
   },
 };

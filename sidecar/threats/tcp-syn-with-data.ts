@@ -1,5 +1,5 @@
 /** TCP SYN with data: payload on the first handshake packet, used to slip data past stateful filters (TCP Fast Open aside). */
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { isSynOnly, packetHit } from './window/packet-hit.ts';
 
 const config = detectorConfig('low', {});
@@ -11,7 +11,7 @@ export const tcpSynWithData: Threat<typeof config, undefined> = {
   scope: 'global',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet' || !isSynOnly(event) || event.payloadLength === 0) return [];
+    if (event.kind !== 'packet' || !isSynOnly(event) || event.payloadLength === 0) return noHits;
     const evidence = `SYN carrying ${event.payloadLength} payload bytes ${event.src.ip}:${event.src.port} → ${event.dst.ip}:${event.dst.port}`;
     return [
       packetHit('tcp-syn-with-data', c, {

@@ -69,3 +69,6 @@ export const detectorConfig = <Shape extends z.ZodRawShape>(severity: Severity, 
     severity: severitySchema.default(severity),
     ...shape,
   });
+
+/** The shared "nothing found" result: detectors run per packet, so they should not allocate an empty array each time. */
+export const noHits: ThreatHit[] = Object.freeze([]) as unknown as ThreatHit[];

@@ -1,6 +1,6 @@
 /** Weak TLS: a server negotiating SSLv2, SSLv3, TLS 1.0 or 1.1, or a client whose best offer is one of them. */
 import { z } from 'zod';
-import { detectorConfig, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
   /** Versions considered weak, compared after lower-casing and removing everything but letters and digits. */
@@ -20,9 +20,9 @@ export const weakTls: Threat<typeof config, undefined> = {
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'tls-server-hello' && event.kind !== 'tls-client-hello') return [];
-    if (event.kind === 'tls-client-hello' && !c.clients) return [];
-    if (!c.weakVersions.includes(canonical(event.version))) return [];
+    if (event.kind !== 'tls-server-hello' && event.kind !== 'tls-client-hello') return noHits;
+    if (event.kind === 'tls-client-hello' && !c.clients) return noHits;
+    if (!c.weakVersions.includes(canonical(event.version))) return noHits;
     const who = event.kind === 'tls-server-hello' ? 'server negotiated' : 'client offers at most';
     return [
       {

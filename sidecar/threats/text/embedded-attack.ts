@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Severity } from '#core/finding.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../../events.ts';
-import { detectorConfig, type Threat, type ThreatHit } from '../threat.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from '../threat.ts';
 import { eventInputs } from './event-inputs.ts';
 import type { PayloadInput } from './payload-input.ts';
 
@@ -51,9 +51,10 @@ export const embeddedAttack = (
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config }): ThreatHit[] {
-    if (event.kind === 'packet' || event.kind === 'flow-end' || event.direction !== 'to-server') return [];
+    if (event.kind === 'packet' || event.kind === 'flow-end' || event.direction !== 'to-server')
+      return noHits;
     const found = options.inspectEvent?.(event) ?? judgeInputs(event, options.verdict, config);
-    if (found === undefined) return [];
+    if (found === undefined) return noHits;
     return [
       {
         threat: options.id,

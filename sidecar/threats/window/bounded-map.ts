@@ -1,7 +1,7 @@
-/** A Map that forgets its least recently touched keys past a bound, so spoofed sources cannot grow detector state. */
+/** A Map that forgets its oldest keys past a bound (first in, first out), so spoofed sources cannot grow detector state. */
 
 export type BoundedMap<V> = {
-  /** The value for `key`, created when absent; touching a key makes it the most recent. */
+  /** The value for `key`, created when absent (insertion order decides eviction; reads do not reorder, to stay cheap). */
   upsert(key: string, create: () => V): V;
   get(key: string): V | undefined;
   delete(key: string): void;
@@ -14,11 +14,7 @@ export const boundedMap = <V>(max: number): BoundedMap<V> => {
   return {
     upsert(key, create) {
       const found = map.get(key);
-      if (found !== undefined) {
-        map.delete(key);
-        map.set(key, found);
-        return found;
-      }
+      if (found !== undefined) return found;
       const value = create();
       map.set(key, value);
       if (map.size > max) {

@@ -1,7 +1,7 @@
 /** Builds a rate detector: packets selected by a key (target, source→target) over a sliding window, reported per episode. */
 import { z } from 'zod';
 import type { Endpoint, Severity } from '#core/finding.ts';
-import { detectorConfig, type PacketEvent, type Threat } from '../threat.ts';
+import { detectorConfig, noHits, type PacketEvent, type Threat } from '../threat.ts';
 import { boundedMap } from './bounded-map.ts';
 import { addDistinct, distinctWindow } from './distinct-window.ts';
 import { advanceEpisode, episode } from './episode.ts';
@@ -53,9 +53,9 @@ export const volumetricThreat = (
   scope: 'global',
   initialState: () => boundedMap<Entry>(maxKeys),
   inspect(event, state, { config }) {
-    if (event.kind !== 'packet') return [];
+    if (event.kind !== 'packet') return noHits;
     const key = options.key(event);
-    if (key === undefined) return [];
+    if (key === undefined) return noHits;
     const item = state.upsert(key, entry);
     const level = levelOf(options, item, event, config.windowMs);
     const sources = addDistinct(item.sources, event.src.ip, event.ts, config.windowMs);
@@ -65,7 +65,7 @@ export const volumetricThreat = (
       item.client = event.src;
       item.server = event.dst;
     }
-    if (count === 0) return [];
+    if (count === 0) return noHits;
     return [
       packetHit(options.id, config, {
         ts: event.ts,
