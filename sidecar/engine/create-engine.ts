@@ -1,10 +1,10 @@
 /** The inspection engine: records → decode → flows → reassembly → detection → parsers → events, observers, findings. */
 import type { Finding } from '#core/finding.ts';
 import type { PacketRecord } from '../capture/packet-record.ts';
-import { createPacketDecoder } from '../decode/packet-decoder.ts';
+import { createPacketDecoder, type PacketDecoder } from '../decode/packet-decoder.ts';
 import type { EngineObserver } from '../engine-observer.ts';
 import type { Flow } from '../flow/flow.ts';
-import { createFlowTable } from '../flow/flow-table.ts';
+import { createFlowTable, type FlowTable } from '../flow/flow-table.ts';
 import { protocols as registered } from '../protocols/index.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -33,6 +33,113 @@ export type Engine = {
   stats(): EngineStats;
 };
 
+type Totals = {
+  packets: number;
+  bytes: number;
+  ended: number;
+  emitted: number;
+  dropped: number;
+  lastTs: number;
+  lastExpire: number;
+};
+
+/** Everything one engine instance holds. */
+type Runtime = {
+  ctx: EngineContext;
+  packetObservers: readonly EngineObserver[];
+  decoder: PacketDecoder;
+  table: FlowTable<FlowState>;
+  pending: Finding[];
+  totals: Totals;
+};
+
+const safely = (ctx: EngineContext, call: () => void): void => {
+  try {
+    call();
+  } catch {
+    ctx.counters.observerErrors += 1;
+  }
+};
+
+/** A flow left the table: deliver what reassembly holds, decide unknown, report it, tell observers. */
+const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
+  const { ctx, totals } = rt;
+  const state = flow.state;
+  flushReassembler(ctx, state.toServer.reassembler);
+  flushReassembler(ctx, state.toClient.reassembler);
+  if (state.phase === 'detecting') giveUp(ctx, state);
+  totals.ended += 1;
+  if (rt.pending.length < ctx.limits.maxPendingFindings) rt.pending.push(flowFinding(flow));
+  else totals.dropped += 1;
+  if (ctx.observers.length > 0) {
+    const observed = observedFlow(flow);
+    observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
+    for (const observer of ctx.observers) safely(ctx, () => observer.onFlowEnd?.(observed));
+  }
+  state.parser = undefined;
+};
+
+/** A decoded transport packet: its flow, counters, and the bytes for reassembly or the UDP parser. */
+const route = (rt: Runtime): void => {
+  const packet = rt.decoder.packet;
+  const flow = rt.table.lookup(packet);
+  const toServer = rt.table.toServer;
+  if (toServer) {
+    flow.packetsToServer += 1;
+    flow.bytesToServer += packet.payloadLength;
+  } else {
+    flow.packetsToClient += 1;
+    flow.bytesToClient += packet.payloadLength;
+  }
+  if (packet.snapped) flow.state.snapped = true;
+  const direction = toServer ? 'to-server' : 'to-client';
+  if (packet.transport === 'tcp') tcpSegment(rt.ctx, flow, direction, packet);
+  else if (packet.transport === 'udp' && packet.payload.length > 0)
+    onFlowData(rt.ctx, flow, direction, packet.payload, packet.ts);
+};
+
+const push = (rt: Runtime, record: PacketRecord): void => {
+  const { totals, decoder } = rt;
+  totals.packets += 1;
+  totals.bytes += record.data.length;
+  if (record.ts > totals.lastTs) totals.lastTs = record.ts;
+  const outcome = decoder.decode(record);
+  if (outcome !== 'ok' && outcome !== 'fragment') return;
+  if (rt.packetObservers.length > 0) {
+    const event = packetEvent(decoder.packet);
+    for (const observer of rt.packetObservers) safely(rt.ctx, () => observer.onPacket?.(event));
+  }
+  if (outcome === 'ok') route(rt);
+  if (record.ts - totals.lastExpire >= rt.ctx.limits.expireEveryMs) {
+    totals.lastExpire = record.ts;
+    rt.table.expire(record.ts);
+  }
+};
+
+const flush = (rt: Runtime, now: number | undefined): Finding[] => {
+  if (now === undefined) rt.table.endAll('end-of-capture');
+  else rt.table.expire(now);
+  const out = rt.pending;
+  rt.pending = [];
+  for (const observer of rt.ctx.observers)
+    if (observer.drain) out.push(...observer.drain(now ?? rt.totals.lastTs));
+  rt.totals.emitted += out.length;
+  return out;
+};
+
+const stats = ({ ctx, decoder, table, totals }: Runtime): EngineStats => ({
+  packets: totals.packets,
+  bytes: totals.bytes,
+  decode: decoder.counts(),
+  flows: { active: table.size, created: table.created, evicted: table.evictions, ended: totals.ended },
+  findings: { emitted: totals.emitted, dropped: totals.dropped },
+  events: ctx.counters.events,
+  parserErrors: ctx.counters.parserErrors,
+  observerErrors: ctx.counters.observerErrors,
+  fragments: { pending: decoder.fragments.size, dropped: decoder.fragments.dropped },
+  heldBytes: ctx.counters.heldBytes,
+});
+
 export const createEngine = (options: EngineOptions = {}): Engine => {
   const limits = resolveLimits(options.limits);
   const observers = options.observers ?? [];
@@ -42,113 +149,28 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     limits,
     counters: { events: 0, parserErrors: 0, observerErrors: 0, heldBytes: 0 },
   };
-  const packetObservers = observers.filter((observer) => observer.onPacket !== undefined);
-  const decoder = createPacketDecoder(limits.fragments);
-  let pending: Finding[] = [];
-  const totals = {
-    packets: 0,
-    bytes: 0,
-    ended: 0,
-    emitted: 0,
-    dropped: 0,
-    lastTs: 0,
-    lastExpire: Number.NEGATIVE_INFINITY,
-  };
-
-  const end = (flow: Flow<FlowState>): void => {
-    const state = flow.state;
-    flushReassembler(ctx, state.toServer.reassembler);
-    flushReassembler(ctx, state.toClient.reassembler);
-    if (state.phase === 'detecting') giveUp(ctx, state);
-    totals.ended += 1;
-    if (pending.length < limits.maxPendingFindings) pending.push(flowFinding(flow));
-    else totals.dropped += 1;
-    const observed = observers.length > 0 ? observedFlow(flow) : undefined;
-    if (observed !== undefined)
-      observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
-    for (const observer of observers) {
-      try {
-        if (observed !== undefined) observer.onFlowEnd?.(observed);
-      } catch {
-        ctx.counters.observerErrors += 1;
-      }
-    }
-    state.parser = undefined;
-  };
-  const table = createFlowTable<FlowState>(
-    {
-      create: (flow) =>
-        createFlowState(flow.transport === 'tcp' || flow.transport === 'udp', ctx.protocols.length),
-      end,
+  const detects = (transport: string) => transport === 'tcp' || transport === 'udp';
+  const rt: Runtime = {
+    ctx,
+    packetObservers: observers.filter((observer) => observer.onPacket !== undefined),
+    decoder: createPacketDecoder(limits.fragments),
+    table: createFlowTable<FlowState>(
+      {
+        create: (flow) => createFlowState(detects(flow.transport), ctx.protocols.length),
+        end: (flow) => endFlow(rt, flow),
+      },
+      limits.flows,
+    ),
+    pending: [],
+    totals: {
+      packets: 0,
+      bytes: 0,
+      ended: 0,
+      emitted: 0,
+      dropped: 0,
+      lastTs: 0,
+      lastExpire: Number.NEGATIVE_INFINITY,
     },
-    limits.flows,
-  );
-
-  const notifyPacket = (): void => {
-    const event = packetEvent(decoder.packet);
-    for (const observer of packetObservers) {
-      try {
-        observer.onPacket?.(event);
-      } catch {
-        ctx.counters.observerErrors += 1;
-      }
-    }
   };
-
-  const push = (record: PacketRecord): void => {
-    totals.packets += 1;
-    totals.bytes += record.data.length;
-    if (record.ts > totals.lastTs) totals.lastTs = record.ts;
-    const outcome = decoder.decode(record);
-    if (outcome !== 'ok' && outcome !== 'fragment') return;
-    if (packetObservers.length > 0) notifyPacket();
-    if (outcome === 'ok') route();
-    if (record.ts - totals.lastExpire >= limits.expireEveryMs) {
-      totals.lastExpire = record.ts;
-      table.expire(record.ts);
-    }
-  };
-
-  const route = (): void => {
-    const packet = decoder.packet;
-    const flow = table.lookup(packet);
-    const toServer = table.toServer;
-    if (toServer) {
-      flow.packetsToServer += 1;
-      flow.bytesToServer += packet.payloadLength;
-    } else {
-      flow.packetsToClient += 1;
-      flow.bytesToClient += packet.payloadLength;
-    }
-    if (packet.snapped) flow.state.snapped = true;
-    const direction = toServer ? 'to-server' : 'to-client';
-    if (packet.transport === 'tcp') tcpSegment(ctx, flow, direction, packet);
-    else if (packet.transport === 'udp' && packet.payload.length > 0)
-      onFlowData(ctx, flow, direction, packet.payload, packet.ts);
-  };
-
-  const stats = (): EngineStats => ({
-    packets: totals.packets,
-    bytes: totals.bytes,
-    decode: decoder.counts(),
-    flows: { active: table.size, created: table.created, evicted: table.evictions, ended: totals.ended },
-    findings: { emitted: totals.emitted, dropped: totals.dropped },
-    events: ctx.counters.events,
-    parserErrors: ctx.counters.parserErrors,
-    observerErrors: ctx.counters.observerErrors,
-    fragments: { pending: decoder.fragments.size, dropped: decoder.fragments.dropped },
-    heldBytes: ctx.counters.heldBytes,
-  });
-
-  const flush = (now?: number): Finding[] => {
-    if (now === undefined) table.endAll('end-of-capture');
-    else table.expire(now);
-    const out = pending;
-    pending = [];
-    for (const observer of observers) if (observer.drain) out.push(...observer.drain(now ?? totals.lastTs));
-    totals.emitted += out.length;
-    return out;
-  };
-
-  return { push, flush, stats };
+  return { push: (record) => push(rt, record), flush: (now) => flush(rt, now), stats: () => stats(rt) };
 };

@@ -72,8 +72,10 @@ describe('live capture from tcpdump -U -w - (root)', () => {
         const log: string[] = [];
         const reading = collect(tcpdump, log);
         try {
-          const clientPort = await talk(port);
+          // Under load the capture may start a moment after tcpdump says it listens, and end before it wrote all.
           await new Promise((resolve) => setTimeout(resolve, 300));
+          const clientPort = await talk(port);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
           tcpdump.kill('SIGINT');
           const findings = await reading;
           expect(findings).toHaveLength(1);
