@@ -27,7 +27,9 @@ describe('dns-tunnel', () => {
       (_, i) => `0${base32(i, 58)}.${base32(i + 99, 50)}.t.tunnel.example`,
     );
     const evidence = runThreat(dnsTunnel, queries(names, 'NULL'), dns).map((h) => h.evidence);
-    expect(evidence).toContainEqual(expect.stringMatching(/^15 unique subdomains averaging \d+ chars, entropy .* under tunnel\.example$/));
+    expect(evidence).toContainEqual(
+      expect.stringMatching(/^15 unique subdomains averaging \d+ chars, entropy .* under tunnel\.example$/),
+    );
   });
 
   it('catches dnscat2-style hex TXT queries', () => {
@@ -76,13 +78,20 @@ describe('dns-tunnel', () => {
 
   it('reports a single exfiltration-style query (binary bytes or a long random subdomain) with lower confidence', () => {
     const [binary] = runThreat(dnsTunnel, [dnsQuery('4sicn03\u0001\u00ff2qaa3r.test.txt')], dns);
-    expect(binary).toMatchObject({ confidence: 0.6, evidence: 'non-hostname characters in the query name under test.txt' });
+    expect(binary).toMatchObject({
+      confidence: 0.6,
+      evidence: 'non-hostname characters in the query name under test.txt',
+    });
     const [random] = runThreat(dnsTunnel, [dnsQuery(`${base32(7, 40)}.${base32(8, 30)}.x.example`)], dns);
     expect(random?.evidence).toMatch(/a 70-char subdomain with entropy/);
   });
 
   it('does not report one long but readable name, or SRV and wildcard labels', () => {
-    const names = ['this-is-a-very-long-but-perfectly-readable-service-name-for-testing.example.com', '_ldap._tcp.dc._msdcs.corp.example', '*.example.com'];
+    const names = [
+      'this-is-a-very-long-but-perfectly-readable-service-name-for-testing.example.com',
+      '_ldap._tcp.dc._msdcs.corp.example',
+      '*.example.com',
+    ];
     expect(runThreat(dnsTunnel, queries(names), dns)).toEqual([]);
   });
 });
