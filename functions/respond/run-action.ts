@@ -63,7 +63,10 @@ export const runAction = async (
   }
   let result = failed(action.id, 'not attempted');
   for (let count = 1; count <= maxAttempts; count++) {
-    result = await attempt(action, request, params.data, deps);
+    // An unavailable dependency (API server down, Slack unset) fails this action only, never the response.
+    result = await attempt(action, request, params.data, deps).catch((error: unknown) =>
+      failed(action.id, error instanceof Error ? error.message : String(error)),
+    );
     if (result.status !== 'conflict') return result;
   }
   return { ...result, error: `the pod kept changing under us (${maxAttempts} attempts)` };
