@@ -15,7 +15,25 @@ const download = (name: string, text: string) => {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 };
 
-const exportForm = (api: ApiClient, namespace: () => string, onlyFor?: string): HTMLElement => {
+type Workload = { namespace: string; name: string };
+
+/** A workload's own documents; when it has none, the whole namespace with a note saying why. */
+const selection = (yaml: string, format: string, workload?: Workload): { yaml: string; note?: string } => {
+  if (workload === undefined) return { yaml };
+  const key = `${workload.namespace}/${workload.name}`;
+  const docs = documentsNaming(yaml, workload.namespace, workload.name);
+  if (docs.length === 0)
+    return {
+      yaml,
+      note: `No ${format} document is about ${key} (no learned traffic into or out of it that this format expresses); showing namespace ${workload.namespace}.`,
+    };
+  return {
+    yaml: docs.join('---\n'),
+    note: `${docs.length} document(s) for ${key}; namespace-wide defaults (default deny, DNS) are in the full export.`,
+  };
+};
+
+const exportForm = (api: ApiClient, namespace: () => string, workload?: Workload): HTMLElement => {
   const format = el(
     'select',
     { 'aria-label': 'export format', name: 'format' },
@@ -28,17 +46,16 @@ const exportForm = (api: ApiClient, namespace: () => string, onlyFor?: string): 
       `/api/export?format=${format.value}${ns === '' ? '' : `&namespace=${encodeURIComponent(ns)}`}`,
     );
     if (!answer.ok) return replaceChildren(output, [el('p', { role: 'alert' }, [answer.message])]);
-    const docs = onlyFor === undefined ? [answer.value.yaml] : documentsNaming(answer.value.yaml, onlyFor);
-    const yaml = docs.join('---\n');
-    const file = `meshward-${format.value}${ns === '' ? '' : `-${ns}`}${onlyFor === undefined ? '' : `-${onlyFor}`}.yaml`;
+    const shown = selection(answer.value.yaml, format.value, workload);
+    const file = `meshward-${format.value}${ns === '' ? '' : `-${ns}`}${workload === undefined ? '' : `-${workload.name}`}.yaml`;
     replaceChildren(output, [
       ...answer.value.warnings.map((w) => el('p', { class: 'warning' }, [`Warning: ${w}`])),
-      onlyFor === undefined
-        ? undefined
-        : el('p', { class: 'muted' }, [`${docs.length} document(s) of namespace ${ns} name ${onlyFor}.`]),
-      el('button', { type: 'button', onclick: () => download(file, yaml) }, [`Download ${file}`]),
+      shown.note === undefined ? undefined : el('p', { class: 'muted export-note' }, [shown.note]),
+      el('button', { type: 'button', class: 'download', onclick: () => download(file, shown.yaml) }, [
+        `Download ${file}`,
+      ]),
       el('pre', { class: 'yaml', tabindex: '0', 'aria-label': 'exported YAML' }, [
-        yaml === '' ? '# nothing to export for this selection' : yaml,
+        shown.yaml === '' ? '# nothing to export for this selection' : shown.yaml,
       ]),
     ]);
   };
@@ -52,7 +69,7 @@ const exportForm = (api: ApiClient, namespace: () => string, onlyFor?: string): 
 export const exportPanel = (api: ApiClient, group: Group): HTMLElement =>
   el('section', { class: 'panel-export' }, [
     el('h3', {}, ['Export policy']),
-    exportForm(api, () => group.namespace, group.name),
+    exportForm(api, () => group.namespace, group),
   ]);
 
 export const renderExportView = (root: HTMLElement, api: ApiClient, namespaces: readonly string[]): void => {

@@ -33,7 +33,14 @@ const api = createApiClient(loadToken, (status, message) =>
   signOut(`Signed out (${status}): ${message}. Paste a valid token.`),
 );
 const operator = () => roleOfToken(loadToken() ?? '') === 'operator';
-const context = () => ({ api, operator: operator(), onChanged: () => void refresh(true) });
+const context = () => ({ api, operator: operator(), onChanged });
+
+/** After an operator's change: redraw the current view, and the open panel with its new state. */
+const onChanged = () => {
+  void refresh(true);
+  if (state.selected !== undefined && !byId('panel').hidden)
+    void renderServicePanel(byId('panel'), state.selected, context());
+};
 
 /** Draws only when the data changed, so polling never resets a view someone is reading. */
 const changed = (view: View, data: unknown, force: boolean): boolean => {
