@@ -35,12 +35,25 @@ const runLayout = (cy: Core, positions: Map<string, Point>): void => {
         avoidOverlap: true,
         sort: (a: NodeSingular, b: NodeSingular) => a.id().localeCompare(b.id()),
       }
-    : { name: 'cose', animate: false, randomize: true, numIter: 1500, nodeRepulsion: () => 9000 };
+    : {
+        name: 'cose',
+        animate: false,
+        randomize: true,
+        numIter: 1500,
+        idealEdgeLength: () => 140,
+        nodeRepulsion: () => 400_000,
+        nodeDimensionsIncludeLabels: true,
+      };
   cy.layout(options as cytoscape.LayoutOptions).run();
   cy.nodes().forEach((node) => {
     positions.set(node.id(), { ...node.position() });
   });
   cy.fit(undefined, 30);
+  // A handful of services would otherwise be blown up to fill the canvas.
+  if (cy.zoom() > 1.2) {
+    cy.zoom(1.2);
+    cy.center();
+  }
 };
 
 const sync = (cy: Core, model: GraphModel, positions: Map<string, Point>): string[] => {

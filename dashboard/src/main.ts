@@ -53,7 +53,7 @@ const changed = (view: View, data: unknown, force: boolean): boolean => {
 const selectService = (id: string) => {
   state.selected = id;
   state.graphView?.select(id);
-  void renderServicePanel(byId('panel'), id, context());
+  void renderServicePanel(byId('panel'), id, context()).then(() => state.graphView?.resize());
 };
 
 const drawGraph = () => {
