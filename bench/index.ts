@@ -6,6 +6,7 @@ import { bundlesBenchmark } from './bundles.ts';
 import { controlPlaneBenchmark } from './control-plane.bench.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
 import { ruleQualityBenchmark } from './rule-quality.ts';
+import { tapBenchmark } from './tap.ts';
 
 export const benchmarks: Benchmark<never>[] = [
   admissionMutateBenchmark as Benchmark<never>,
@@ -14,4 +15,5 @@ export const benchmarks: Benchmark<never>[] = [
   bundlesBenchmark as Benchmark<never>,
   ruleQualityBenchmark as Benchmark<never>,
   controlPlaneBenchmark as Benchmark<never>,
+  tapBenchmark as Benchmark<never>,
 ];

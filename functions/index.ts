@@ -4,6 +4,7 @@ import { apiFunction } from './api/function.ts';
 import type { CloudFunction } from './cloud-function.ts';
 import { dashboardFunction } from './dashboard/function.ts';
 import { ingestFunction } from './ingest/function.ts';
+import { keysFunction } from './keys/function.ts';
 import { capturesFunction } from './respond/captures-function.ts';
 import { slackFunction } from './slack/function.ts';
 
@@ -14,4 +15,5 @@ export const cloudFunctions: CloudFunction[] = [
   slackFunction,
   capturesFunction,
   dashboardFunction,
+  keysFunction,
 ];

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '#core/errors.ts';
 import { cloudFunctions } from '#functions/index.ts';
+import { startBackgroundWork } from '#functions/local/background-work.ts';
 import { createLocalServer } from '#functions/local/server.ts';
 import { ensureTlsMaterial } from '#functions/local/tls-material.ts';
 import { currentConfig } from '#functions/platform/load-config.ts';
@@ -38,6 +39,7 @@ const banner = (io: CommandIo, port: number, host: string, caCert: string, secre
   io.stdout(`  mutating webhook:   POST ${base}${prefix}/admission/mutate`);
   io.stdout(`  validating webhook: POST ${base}${prefix}/admission/validate`);
   io.stdout(`  health:             GET  ${base}/healthz`);
+  io.stdout(`  dashboard:          ${base}/  (API token for the CLI and the dashboard: DATA/operator.token)`);
   io.stdout(`caBundle (base64, for clientConfig.caBundle):\n${Buffer.from(caCert).toString('base64')}`);
 };
 
@@ -71,10 +73,12 @@ export const serveCommand: CliCommand = {
     const tls = await ensureTlsMaterial(dataDir, config.namespace);
     const server = createLocalServer({ functions: cloudFunctions, tls, logger });
     const bound = await server.listen(port, values.host);
+    const background = await startBackgroundWork(logger);
     logger('info', 'listening', { port: bound, host: values.host, dataDir, tlsCreated: tls.created });
     if (!values.quiet) banner(io, bound, values.host, tls.caCert, config.webhookPathSecret);
     const signal = await waitForSignal();
     logger('info', 'shutting down', { signal });
+    background.stop();
     await server.close();
     logger('info', 'stopped');
     return 0;

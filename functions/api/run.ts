@@ -3,6 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type ApiTokenVerifier, roleAllows } from '#functions/platform/auth/verify-api-token.ts';
 import { bearerToken } from '#functions/platform/auth/verify-pod-token.ts';
 import { bodyText, header, json, jsonBody } from '#functions/platform/http.ts';
+import { responseRoutes } from '#functions/respond/api/response-routes.ts';
+import { getRespondRuntime } from '#functions/respond/current-respond-runtime.ts';
 import type { ApiDeps, ApiRoute } from './api-route.ts';
 import { matchRoute } from './match-route.ts';
 import { exportRoutes } from './routes/export-routes.ts';
@@ -17,6 +19,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...findingRoutes,
   ...graphRoutes,
   ...exportRoutes,
+  ...responseRoutes(async () => (await getRespondRuntime()).deps.store),
 ];
 
 const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> =>

@@ -30,20 +30,23 @@ export const tapContainer = (config: Config, native: boolean): Record<string, un
     { name: 'MESHWARD_MODE', value: config.inject.mode },
     { name: 'MESHWARD_TOKEN_PATH', value: `${tokenPath}/token` },
     { name: 'MESHWARD_PODINFO_DIR', value: podinfoPath },
+    { name: 'MESHWARD_COMMAND_JWKS_URL', value: `${config.controlPlaneUrl}/keys/commands` },
+    fieldEnv('MESHWARD_HOST_IP', 'status.hostIP'),
   ],
   resources: {
     requests: { cpu: config.inject.cpuRequest, memory: config.inject.memoryRequest },
     limits: { cpu: config.inject.cpuLimit, memory: config.inject.memoryLimit },
   },
   // Kubernetes gives capabilities only to root processes (no ambient capabilities), so the tap runs
-  // as uid 0 with every capability dropped but NET_RAW and NET_ADMIN, and a read-only root filesystem.
+  // as uid 0 with every capability dropped but NET_RAW and NET_ADMIN (capture, iptables) and SETUID
+  // and SETGID (Debian's tcpdump drops root to its own user and exits if it cannot), read-only root.
   securityContext: {
     runAsUser: 0,
     runAsNonRoot: false,
     allowPrivilegeEscalation: false,
     readOnlyRootFilesystem: true,
     privileged: false,
-    capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN'] },
+    capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN', 'SETUID', 'SETGID'] },
   },
   ports: [{ name: 'meshward-metrics', containerPort: 15090, protocol: 'TCP' }],
   readinessProbe: { httpGet: { path: '/readyz', port: 15090 }, periodSeconds: 10 },

@@ -37,9 +37,9 @@ describe('mutateReview: injection', () => {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
       privileged: false,
-      capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN'] },
+      capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN', 'SETUID', 'SETGID'] },
     });
-    expect(tap.resources.limits).toEqual({ cpu: '500m', memory: '256Mi' });
+    expect(tap.resources.limits).toEqual({ cpu: '500m', memory: '512Mi' });
     expect(names(pod.spec.volumes)).toEqual(['meshward-podinfo', 'meshward-token', 'meshward-scratch']);
     const token = pod.spec.volumes?.[1] as Record<string, any>;
     expect(token.projected.sources[0].serviceAccountToken.audience).toBe('meshward');
