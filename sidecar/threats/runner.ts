@@ -16,6 +16,8 @@ type Armed = {
   threat: AnyThreat;
   config: Record<string, unknown>;
   bare: { config: Record<string, unknown> };
+  /** A global detector's one state, resolved once instead of looked up per packet. */
+  global: unknown;
 };
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
@@ -73,7 +75,15 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
     const config = configs[threat.id] as Record<string, unknown>;
     if (config.enabled === false) continue;
     for (const kind of threat.on)
-      byKind.set(kind, [...(byKind.get(kind) ?? []), { threat, config, bare: { config } }]);
+      byKind.set(kind, [
+        ...(byKind.get(kind) ?? []),
+        {
+          threat,
+          config,
+          bare: { config },
+          global: threat.scope === 'global' ? threat.initialState() : undefined,
+        },
+      ]);
   }
   return byKind;
 };
@@ -86,12 +96,12 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   let clock = 0;
 
   const run = (kind: string, event: Observed, flow: ObservedFlow | undefined): void => {
-    for (const { threat, config, bare } of byKind.get(kind) ?? []) {
+    for (const { threat, config, bare, global } of byKind.get(kind) ?? []) {
       let hits: ThreatHit[];
       try {
         hits = threat.inspect(
           event,
-          states.of(threat, flow?.key),
+          threat.scope === 'global' ? global : states.of(threat, flow?.key),
           flow === undefined ? bare : { flow, config },
         );
       } catch {

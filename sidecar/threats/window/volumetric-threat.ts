@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Endpoint, Severity } from '#core/finding.ts';
 import { detectorConfig, noHits, type PacketEvent, type Threat } from '../threat.ts';
 import { boundedMap } from './bounded-map.ts';
-import { addDistinct, distinctWindow } from './distinct-window.ts';
+import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
 import { advanceEpisode, episode } from './episode.ts';
 import { packetHit } from './packet-hit.ts';
 import { addToRate, rateWindow } from './rate-window.ts';
@@ -26,23 +26,34 @@ export type VolumetricOptions = {
   key(packet: PacketEvent): string | undefined;
   /** What is counted: a distinct value per key (ports, hosts) instead of packets. */
   distinct?(packet: PacketEvent): string;
+  /** Count distinct sources per key (a spoofed flood's spread); costs a map per key. */
+  countSources?: boolean;
   describe(level: number, windowMs: number, packet: PacketEvent, sources: number): string;
 };
 
+/** Per-key state; the distinct windows are allocated only by detectors that count distinct values or sources. */
 const entry = () => ({
   rate: rateWindow(),
-  values: distinctWindow(),
-  sources: distinctWindow(),
+  values: undefined as DistinctWindow | undefined,
+  sources: undefined as DistinctWindow | undefined,
   episode: episode(),
   client: undefined as Endpoint | undefined,
   server: undefined as Endpoint | undefined,
 });
 type Entry = ReturnType<typeof entry>;
 
+const windowOf = (item: Entry, field: 'values' | 'sources'): DistinctWindow => {
+  const found = item[field];
+  if (found !== undefined) return found;
+  const created = distinctWindow();
+  item[field] = created;
+  return created;
+};
+
 const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, windowMs: number): number =>
   options.distinct === undefined
     ? addToRate(item.rate, packet.ts, windowMs)
-    : addDistinct(item.values, options.distinct(packet), packet.ts, windowMs);
+    : addDistinct(windowOf(item, 'values'), options.distinct(packet), packet.ts, windowMs);
 
 export const volumetricThreat = (
   options: VolumetricOptions,
@@ -58,7 +69,10 @@ export const volumetricThreat = (
     if (key === undefined) return noHits;
     const item = state.upsert(key, entry);
     const level = levelOf(options, item, event, config.windowMs);
-    const sources = addDistinct(item.sources, event.src.ip, event.ts, config.windowMs);
+    const sources =
+      options.countSources === true
+        ? addDistinct(windowOf(item, 'sources'), event.src.ip, event.ts, config.windowMs)
+        : 1;
     const wasActive = item.episode.active;
     const count = advanceEpisode(item.episode, event.ts, level, config.threshold);
     if (!wasActive && item.episode.active) {
