@@ -24,6 +24,8 @@ export const buildDashboard = async (paths: DashboardPaths): Promise<string[]> =
     sourcemap: false,
     metafile: true,
     logLevel: 'silent',
+    // Sources may live outside the repository (MESHWARD_DASHBOARD_DIR): resolve cytoscape from ours.
+    nodePaths: [join(import.meta.dirname, '..', '..', 'node_modules')],
   });
   const outputs = Object.keys(result.metafile.outputs);
   const html = readFileSync(join(paths.root, 'index.html'), 'utf8')

@@ -134,12 +134,7 @@ const seedBookinfo = async (store: Store) => {
 
 const graphAttr = (page: Page, name: string) => page.getAttribute('#graph', `data-${name}`);
 const waitGraph = (page: Page, name: string, value: string) =>
-  page.waitForFunction(
-    ([attr, expected]) =>
-      (document.querySelector('#graph') as HTMLElement | null)?.dataset[attr] === expected,
-    [name, value] as const,
-    { timeout: 8000 },
-  );
+  page.waitForSelector(`#graph[data-${name}="${value}"]`, { timeout: 8000 });
 const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 
 const launch = () =>
@@ -162,7 +157,7 @@ const signedInPage = async (browser: Browser, token: string): Promise<Page> => {
     ignoreHTTPSErrors: true,
     viewport: { width: 1400, height: 900 },
   });
-  await context.addInitScript((value) => localStorage.setItem('meshward.token', value), token);
+  await context.addInitScript(`localStorage.setItem('meshward.token', ${JSON.stringify(token)})`);
   return context.newPage();
 };
 
@@ -409,9 +404,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: 500 services, 1500 edges',
     expect(await graphAttr(page, 'edges')).toBe('1500');
     const filterStarted = performance.now();
     await page.selectOption('#filter-namespace', 'ns3');
-    await page.waitForFunction(
-      () => Number((document.querySelector('#graph') as HTMLElement).dataset.nodes) < 500,
-    );
+    await page.waitForSelector('#graph[data-ready="true"]:not([data-nodes="500"])');
     const filterMs = performance.now() - filterStarted;
     await shot(page, '10-large-graph');
     console.info(
