@@ -142,10 +142,18 @@ const refreshers: Record<Exclude<View, 'graph'>, (root: HTMLElement, force: bool
   export: refreshExport,
 };
 
+let refreshing = false;
+
+/** One refresh at a time: a slow control plane must not pile up requests every five seconds. */
 const refresh = async (force = false) => {
-  if (loadToken() === undefined) return;
-  if (state.view === 'graph') await refreshGraph(force);
-  else await refreshers[state.view](byId(`view-${state.view}`), force);
+  if (loadToken() === undefined || (refreshing && !force)) return;
+  refreshing = true;
+  try {
+    if (state.view === 'graph') await refreshGraph(force);
+    else await refreshers[state.view](byId(`view-${state.view}`), force);
+  } finally {
+    refreshing = false;
+  }
 };
 
 const showView = (view: View) => {
@@ -183,7 +191,9 @@ const start = () => {
   state.drawn.clear();
   showView(state.view);
   window.clearInterval(state.timer);
-  state.timer = window.setInterval(() => void refresh(), pollMs);
+  state.timer = window.setInterval(() => {
+    if (!document.hidden) void refresh();
+  }, pollMs);
 };
 
 const wire = () => {

@@ -324,6 +324,19 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
       'violation',
     ]);
     await shot(page, '07-timeline');
+    await page.click('.timeline li[data-kind=violation] button');
+    const manualRules = async () => {
+      const answer = await httpsRequest(serve.port, serve.ca, 'GET', '/api/rules', undefined, {
+        authorization: `Bearer ${token}`,
+      });
+      return (JSON.parse(answer.body).rules as Rule[])
+        .filter((r) => r.source === 'manual')
+        .map(
+          (r) =>
+            `${r.from.type === 'group' ? r.from.name : ''}>${r.to.type === 'group' ? r.to.name : ''}:${r.port}`,
+        );
+    };
+    await expect.poll(manualRules, { timeout: 5000 }).toEqual(['details>ratings:9080']);
     await page.click('[role=tab][data-view=audit]');
     await page.waitForSelector('#view-audit .empty, #view-audit .timeline, #view-audit [role=alert]');
     await page.click('[role=tab][data-view=export]');
@@ -341,7 +354,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await store.putGroup(group('default', 'reviews-cache'));
     await store.putRules([rule('default/reviews', 'default/reviews-cache', 6379, 'redis')]);
     await waitGraph(page, 'nodes', '5');
-    expect(await graphAttr(page, 'edges')).toBe('5');
+    expect(await graphAttr(page, 'edges')).toBe('6');
     expect(await graphAttr(page, 'layout-runs')).toBe('1');
     await shot(page, '09-graph-after-poll');
   });
