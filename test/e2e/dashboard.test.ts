@@ -405,7 +405,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: 500 services, 1500 edges',
     await serve?.stop();
   });
 
-  it('loads and reports the graph ready within 8 s, and filters it within 2 s', async () => {
+  it('loads and reports the graph ready within 10 s, and filters it within 2 s', async () => {
     const page = await signedInPage(browser, token);
     await page.goto(`https://localhost:${serve.port}/`); // warm the build and the caches
     await page.waitForSelector('#graph[data-ready="true"]', { timeout: 20_000 });
@@ -423,7 +423,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: 500 services, 1500 edges',
     console.info(
       `dashboard 500 services / 1500 edges: ready ${Math.round(loadMs)} ms after reload (render ${await graphAttr(page, 'render-ms')} ms), namespace filter ${Math.round(filterMs)} ms`,
     );
-    expect(loadMs).toBeLessThan(8000);
+    expect(loadMs).toBeLessThan(10_000);
     expect(filterMs).toBeLessThan(2000);
   });
 });
