@@ -67,7 +67,7 @@ const frame = (b: Uint8Array, direction: Direction): number => {
 export const createRedisParser = (): ProtocolParser => {
   const state: State = {
     pending: [],
-    assemblers: { 'to-server': createRespAssembler(), 'to-client': createRespAssembler() },
+    assemblers: { 'to-server': createRespAssembler(), 'to-client': createRespAssembler('errors') },
   };
   return createFramedParser({
     frame,

@@ -5,9 +5,9 @@ import { maxTextBytes, text } from './wire-bytes.ts';
 export type RespValue = {
   /** The RESP type marker of the value: '*', '%', '>', '+', '-', '$', ... or 'inline'. */
   marker: string;
-  /** For a string-like value: its text (bounded). */
+  /** For a string-like value: its text (bounded; '' when the assembler does not decode it). */
   text: string;
-  /** For a top-level array: its string elements (bounded), in order. */
+  /** For a top-level array: its string elements (bounded), in order (none when texts are 'errors'). */
   items: string[];
 };
 
@@ -21,7 +21,12 @@ export type RespAssembler = {
   add(token: RespToken): RespValue | undefined | 'malformed';
 };
 
-export const createRespAssembler = (): RespAssembler => {
+/** Which strings the assembler decodes: all of them, or only a top-level error's text (all a reply reader needs). */
+export type RespTexts = 'all' | 'errors';
+
+const isError = (marker: string): boolean => marker === '-' || marker === '!';
+
+export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => {
   const stack: Frame[] = [];
   let top: RespValue | undefined;
   const finishOne = (): RespValue | undefined => {
@@ -46,11 +51,15 @@ export const createRespAssembler = (): RespAssembler => {
   return {
     add(token) {
       if (token.type === 'aggregate') return open(token.marker, token.count);
-      const value = text(token.value, 0, token.value.length, maxTextBytes);
-      if (token.type === 'inline')
-        return { marker: 'inline', text: value, items: value.trim().split(/\s+/).slice(0, maxItems) };
+      if (token.type === 'inline') {
+        const line = text(token.value, 0, token.value.length, maxTextBytes);
+        return { marker: 'inline', text: line, items: line.trim().split(/\s+/).slice(0, maxItems) };
+      }
+      // Decoding every reply value to text cost more than the rest of the parser: skip what is never read.
+      const wanted = texts === 'all' || (stack.length === 0 && isError(token.marker));
+      const value = wanted ? text(token.value, 0, token.value.length, maxTextBytes) : '';
       if (stack.length === 0) top = { marker: token.marker, text: value, items: [] };
-      else if (stack.length === 1 && top && top.items.length < maxItems) top.items.push(value);
+      else if (wanted && stack.length === 1 && top && top.items.length < maxItems) top.items.push(value);
       return finishOne();
     },
   };
