@@ -7,11 +7,14 @@ import { controlPlaneBenchmark } from './control-plane.bench.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
 import { ruleQualityBenchmark } from './rule-quality.ts';
 import { tapBenchmark } from './tap.ts';
+import { ndpiThreatsBenchmark, payloadsBenchmark } from './threats.ts';
 
 export const benchmarks: Benchmark<never>[] = [
   admissionMutateBenchmark as Benchmark<never>,
   admissionValidateBenchmark as Benchmark<never>,
   inspectThroughputBenchmark as Benchmark<never>,
+  payloadsBenchmark as Benchmark<never>,
+  ndpiThreatsBenchmark as Benchmark<never>,
   bundlesBenchmark as Benchmark<never>,
   ruleQualityBenchmark as Benchmark<never>,
   controlPlaneBenchmark as Benchmark<never>,
