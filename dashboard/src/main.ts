@@ -30,7 +30,7 @@ const state = {
 };
 
 const api = createApiClient(loadToken, (status, message) =>
-  signOut(`Signed out (${status}): ${message}. Paste a valid token.`),
+  signOut(`The control plane refused the token (${status}): ${message}. Paste a valid token.`),
 );
 const operator = () => roleOfToken(loadToken() ?? '') === 'operator';
 const context = () => ({ api, operator: operator(), onChanged });
