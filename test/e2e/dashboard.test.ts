@@ -206,7 +206,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await page.fill('#token', 'not-a-token');
     await page.click('form.login button[type=submit]');
     await page.waitForSelector('form.login [role=alert]');
-    expect(await page.textContent('form.login [role=alert]')).toMatch(/refused the token \(401\): token is malformed/);
+    expect(await page.textContent('form.login [role=alert]')).toMatch(
+      /refused the token \(401\): token is malformed/,
+    );
     await shot(page, '01-login-refused');
     await page.fill('#token', token);
     await page.click('form.login button[type=submit]');
