@@ -67,7 +67,17 @@ export type FindingRecord = {
   proposal?: Rule;
 };
 
-export type AuditEntry = Record<string, unknown> & { at?: string; actor?: string; action?: string };
+/** One audited action (functions/respond/store/response-store.ts AuditRecord). */
+export type AuditEntry = {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  reason: string;
+  status: string;
+  detail: string[];
+};
 
 export type ExportResult = { format: string; warnings: string[]; yaml: string };
 

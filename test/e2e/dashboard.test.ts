@@ -10,6 +10,7 @@ import type { Rule } from '#core/rule.ts';
 import { createLocalIssuer, type IssuerKey } from '#functions/platform/auth/local-issuer.ts';
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import type { FindingRecord, GroupRecord, Store } from '#functions/platform/store/store.ts';
+import { openSqliteResponseStore } from '#functions/respond/store/sqlite-response-store.ts';
 import { httpsRequest, type ServeProcess, startServe } from '#test/helpers/serve-process.ts';
 import { bookinfo, rulesOf } from '#test/helpers/topology.ts';
 
@@ -339,8 +340,21 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
         );
     };
     await expect.poll(manualRules, { timeout: 5000 }).toEqual(['details>ratings:9080']);
+    const audit = openSqliteResponseStore(join(serve.dataDir, 'respond.db'));
+    await audit.appendAudit({
+      id: 'a-1',
+      at: seen,
+      actor: 'slack:U024BE7LH',
+      action: 'quarantine-pod',
+      target: 'pod:default/productpage-0',
+      reason: 'sql-injection from 10.0.0.5',
+      status: 'applied',
+      detail: ['labelled meshward.io/quarantine=true'],
+    });
+    await audit.close();
     await page.click('[role=tab][data-view=audit]');
-    await page.waitForSelector('#view-audit .empty, #view-audit .timeline, #view-audit [role=alert]');
+    await page.waitForSelector('#view-audit tr[data-audit="a-1"]');
+    expect(await page.textContent('#view-audit tr[data-audit="a-1"]')).toContain('quarantine-pod');
     await page.click('[role=tab][data-view=export]');
     await page.selectOption('#view-export select[name=namespace]', 'default');
     await page.click('#view-export button.run-export');
