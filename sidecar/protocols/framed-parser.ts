@@ -36,11 +36,14 @@ type Side = {
 
 const empty = new Uint8Array(0);
 
+/** A plain Uint8Array view: Node Buffers are much slower to subarray, and their slice() does not copy. */
+const view = (p: Uint8Array): Uint8Array =>
+  p.length === 0 ? empty : new Uint8Array(p.buffer, p.byteOffset, p.length);
+
 const join = (parts: readonly Uint8Array[]): Uint8Array => {
   const nonEmpty = parts.filter((p) => p.length > 0);
   const [only] = nonEmpty;
-  // A plain Uint8Array view: Node Buffers are much slower to subarray, and their slice() does not copy.
-  if (nonEmpty.length <= 1) return only ? new Uint8Array(only.buffer, only.byteOffset, only.length) : empty;
+  if (nonEmpty.length <= 1) return only ? view(only) : empty;
   const out = new Uint8Array(nonEmpty.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of nonEmpty) {
@@ -59,17 +62,20 @@ const collect = (side: Side, data: Uint8Array): boolean => {
     side.pendingSize += data.length;
     return false;
   }
-  side.buf = join([side.buf, ...side.pending, data]);
-  side.pending = [];
+  // Nothing held back (the usual case): a view of the chunk, without join()'s arrays.
+  side.buf =
+    side.buf.length === 0 && side.pending.length === 0 ? view(data) : join([side.buf, ...side.pending, data]);
+  if (side.pending.length > 0) side.pending = [];
   side.pendingSize = 0;
   side.wanted = 0;
   return true;
 };
 
 const skipBytes = (side: Side, data: Uint8Array): Uint8Array => {
+  if (side.skip === 0) return data;
   const n = Math.min(side.skip, data.length);
   side.skip -= n;
-  return data.subarray(n);
+  return n === data.length ? empty : data.subarray(n);
 };
 
 /** Builds a `ProtocolParser` from a framing function and a message handler; it never throws. */
@@ -92,7 +98,8 @@ export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
     }
     if (length > 0 && length <= side.buf.length) {
       const message = side.buf.subarray(0, length);
-      side.buf = side.buf.subarray(length);
+      // A typed-array view costs an allocation: the usual whole-buffer message leaves none.
+      side.buf = length === side.buf.length ? empty : side.buf.subarray(length);
       emit(out, message, context);
       return true;
     }
