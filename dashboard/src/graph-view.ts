@@ -10,6 +10,8 @@ export type GraphView = {
   select(id: string): void;
   /** After the container was hidden: Cytoscape must re-read its size. */
   resize(): void;
+  /** Zooms and pans to show every node; moves none. */
+  fit(): void;
 };
 
 /** Above this many nodes the first layout is a grid: a force layout would hold the page for seconds. */
@@ -117,6 +119,10 @@ export const createGraphView = (container: HTMLElement, onSelect: (id: string) =
     },
     resize() {
       cy.resize();
+    },
+    fit() {
+      cy.resize();
+      cy.fit(undefined, 30);
     },
     select(id) {
       cy.$(':selected').unselect();

@@ -214,6 +214,7 @@ const wire = () => {
     () => state.model && renderServiceList(state.model, selectService),
   );
   byId('relayout').addEventListener('click', () => state.graphView?.relayout());
+  byId('fit').addEventListener('click', () => state.graphView?.fit());
   byId('sign-out').addEventListener('click', () => signOut(''));
 };
 

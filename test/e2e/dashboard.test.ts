@@ -372,6 +372,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await waitGraph(page, 'nodes', '5');
     expect(await graphAttr(page, 'edges')).toBe('6');
     expect(await graphAttr(page, 'layout-runs')).toBe('1');
+    await page.click('#fit');
+    expect(await graphAttr(page, 'layout-runs')).toBe('1');
     await shot(page, '09-graph-after-poll');
   });
 
