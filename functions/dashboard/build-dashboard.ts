@@ -1,5 +1,5 @@
 /** Bundles the dashboard with esbuild into content-hashed files and an index.html that names them. */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
 import type { DashboardPaths } from './dashboard-paths.ts';
@@ -10,12 +10,32 @@ const outputNamed = (outputs: string[], entry: string, ext: string): string => {
   return basename(found);
 };
 
+/**
+ * Builds into a fresh sibling directory and swaps it in, so two processes building at once (two `serve`s on
+ * one checkout) never leave a half-written `dist/`; the loser of the swap keeps the winner's equal build.
+ */
 export const buildDashboard = async (paths: DashboardPaths): Promise<string[]> => {
-  rmSync(paths.dist, { recursive: true, force: true });
-  mkdirSync(paths.dist, { recursive: true });
+  const staging = mkdtempSync(`${paths.dist}-building-`);
+  try {
+    const files = await buildInto(paths, staging);
+    rmSync(paths.dist, { recursive: true, force: true });
+    renameSync(staging, paths.dist);
+    return files;
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOTEMPTY' ||
+      (error as NodeJS.ErrnoException).code === 'EEXIST'
+    )
+      return [];
+    throw error;
+  }
+};
+
+const buildInto = async (paths: DashboardPaths, outdir: string): Promise<string[]> => {
   const result = await build({
     entryPoints: { app: join(paths.root, 'src', 'main.ts'), style: join(paths.root, 'style.css') },
-    outdir: paths.dist,
+    outdir,
     entryNames: '[name]-[hash]',
     bundle: true,
     minify: true,
@@ -31,6 +51,6 @@ export const buildDashboard = async (paths: DashboardPaths): Promise<string[]> =
   const html = readFileSync(join(paths.root, 'index.html'), 'utf8')
     .replace('%APP_JS%', `/ui/${outputNamed(outputs, 'app', '.js')}`)
     .replace('%STYLE_CSS%', `/ui/${outputNamed(outputs, 'style', '.css')}`);
-  writeFileSync(join(paths.dist, 'index.html'), html);
+  writeFileSync(join(outdir, 'index.html'), html);
   return [...outputs.map((file) => basename(file)), 'index.html'];
 };

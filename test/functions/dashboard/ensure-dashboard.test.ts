@@ -37,6 +37,16 @@ describe('dashboard build', () => {
     expect(bundle).not.toMatch(/from\s*["']cytoscape["']/);
   });
 
+  it('two builds racing on one checkout leave a complete dist whose index names files that exist', async () => {
+    const paths = copy();
+    await Promise.all([buildDashboard(paths), buildDashboard(paths), buildDashboard(paths)]);
+    const html = readFileSync(join(paths.dist, 'index.html'), 'utf8');
+    const named = [...html.matchAll(/\/ui\/([\w.-]+)/g)].map((m) => m[1] ?? '');
+    expect(named).toHaveLength(2);
+    for (const file of named) expect(existsSync(join(paths.dist, file)), file).toBe(true);
+    expect(readdirSync(paths.root).filter((name) => name.startsWith('dist-building-'))).toEqual([]);
+  });
+
   it('is stale when missing or older than a source, fresh after a build', async () => {
     const paths = copy();
     expect(dashboardStale(paths)).toBe(true);
