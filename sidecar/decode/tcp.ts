@@ -2,6 +2,8 @@
 import { u8, u16, u32 } from './byte-reader.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 
+const noPayload = new Uint8Array(0);
+
 /** Walks the options; false when an option's length is impossible (RFC 9293 section 3.2 says such a segment is bad). */
 const readOptions = (l4: Uint8Array, end: number, out: DecodedPacket): boolean => {
   let at = 20;
@@ -38,7 +40,8 @@ export const tcp = (out: DecodedPacket): DecodeOutcome => {
   out.ack = u32(l4, 8);
   out.tcpFlags = u8(l4, 13);
   out.window = u16(l4, 14);
-  out.payload = l4.subarray(headerLength);
+  // Most segments are bare ACKs: one shared empty payload instead of a new view per packet.
+  out.payload = headerLength === l4.length ? noPayload : l4.subarray(headerLength);
   out.payloadLength = out.l4Length - headerLength;
   return 'ok';
 };

@@ -78,6 +78,17 @@ const skipBytes = (side: Side, data: Uint8Array): Uint8Array => {
   return n === data.length ? empty : data.subarray(n);
 };
 
+/** Takes the first `length` bytes off `side.buf`; a whole-buffer message (the usual case) costs no new view. */
+const take = (side: Side, length: number): Uint8Array => {
+  const all = side.buf;
+  if (length === all.length) {
+    side.buf = empty;
+    return all;
+  }
+  side.buf = all.subarray(length);
+  return all.subarray(0, length);
+};
+
 /** Builds a `ProtocolParser` from a framing function and a message handler; it never throws. */
 export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
   const sides: Record<Direction, Side> = { 'to-server': newSide(), 'to-client': newSide() };
@@ -97,10 +108,7 @@ export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
       return false;
     }
     if (length > 0 && length <= side.buf.length) {
-      const message = side.buf.subarray(0, length);
-      // A typed-array view costs an allocation: the usual whole-buffer message leaves none.
-      side.buf = length === side.buf.length ? empty : side.buf.subarray(length);
-      emit(out, message, context);
+      emit(out, take(side, length), context);
       return true;
     }
     if (length === 0 || side.buf.length < maxBuffered) {

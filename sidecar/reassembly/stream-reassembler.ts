@@ -115,7 +115,8 @@ export const createStreamReassembler = (
       return;
     }
     if (offset < 0) stats.overlaps += 1;
-    const captured = payload.subarray(Math.min(-offset, payload.length));
+    // In order (the usual case): the payload itself, not a new view of all of it.
+    const captured = offset === 0 ? payload : payload.subarray(Math.min(-offset, payload.length));
     deliver(captured, wireLength + offset, ts);
     drain();
   };
