@@ -89,6 +89,15 @@ const sync = (cy: Core, model: GraphModel, positions: Map<string, Point>): strin
   return unplaced;
 };
 
+/** Counts and timing in the DOM, for people (status) and tests (assertions). */
+const report = (container: HTMLElement, cy: Core, started: number) => {
+  container.dataset.nodes = String(cy.nodes().length);
+  container.dataset.edges = String(cy.edges().length);
+  container.dataset.meshEdges = String(cy.edges('[?meshControl]').length);
+  container.dataset.renderMs = String(Math.round(performance.now() - started));
+  container.dataset.ready = 'true';
+};
+
 export const createGraphView = (container: HTMLElement, onSelect: (id: string) => void): GraphView => {
   const cy = cytoscape({ container, style: graphStyle, minZoom: 0.05, maxZoom: 4, textureOnViewport: true });
   const positions = new Map<string, Point>();
@@ -106,11 +115,7 @@ export const createGraphView = (container: HTMLElement, onSelect: (id: string) =
         laidOut = true;
         container.dataset.layoutRuns = String(Number(container.dataset.layoutRuns ?? 0) + 1);
       }
-      container.dataset.nodes = String(cy.nodes().length);
-      container.dataset.edges = String(cy.edges().length);
-      container.dataset.meshEdges = String(cy.edges('[?meshControl]').length);
-      container.dataset.renderMs = String(Math.round(performance.now() - started));
-      container.dataset.ready = 'true';
+      report(container, cy, started);
     },
     relayout() {
       positions.clear();

@@ -20,34 +20,16 @@ const row = (rule: Rule) =>
     el('td', {}, [timeAgo(rule.lastSeen)]),
   ]);
 
-export const renderRulesView = (
-  root: HTMLElement,
-  rules: readonly Rule[],
-  groups: readonly string[],
-): void => {
-  const previous = {
-    text: (root.querySelector('input[name=search]') as HTMLInputElement | null)?.value ?? '',
-    group: (root.querySelector('select[name=group]') as HTMLSelectElement | null)?.value ?? '',
-    source: ((root.querySelector('select[name=source]') as HTMLSelectElement | null)?.value ??
-      '') as RuleQuery['source'],
-  };
-  if (rules.length === 0) {
-    replaceChildren(root, [
-      emptyState(
-        'No rules learned yet',
-        'Run `npm start` to replay the demo capture, or inject a tap into a pod and send it traffic.',
-      ),
-    ]);
-    return;
-  }
-  const body = el('tbody');
-  const count = el('p', { role: 'status', class: 'muted' });
+/** The query controls, keeping what the reader had chosen before a refresh redrew the view. */
+const queryControls = (root: HTMLElement, groups: readonly string[]) => {
+  const value = (selector: string) =>
+    (root.querySelector(selector) as HTMLInputElement | HTMLSelectElement | null)?.value ?? '';
   const search = el('input', {
     type: 'search',
     name: 'search',
     placeholder: 'search rules',
     'aria-label': 'search rules',
-    value: previous.text,
+    value: value('input[name=search]'),
   });
   const group = el('select', { name: 'group', 'aria-label': 'group' }, [
     el('option', { value: '' }, ['all groups']),
@@ -58,32 +40,52 @@ export const renderRulesView = (
     el('option', { value: 'learned' }, ['learned']),
     el('option', { value: 'manual' }, ['manual']),
   ]);
-  group.value = previous.group;
-  source.value = previous.source;
+  group.value = value('select[name=group]');
+  source.value = value('select[name=source]');
+  const query = (): RuleQuery => ({
+    text: search.value,
+    group: group.value,
+    source: source.value as RuleQuery['source'],
+  });
+  return { controls: [search, group, source], query };
+};
+
+const headings = ['From', 'To', 'Port', 'Layer 7', 'Source', 'Hits', 'Last seen'];
+
+export const renderRulesView = (
+  root: HTMLElement,
+  rules: readonly Rule[],
+  groups: readonly string[],
+): void => {
+  if (rules.length === 0) {
+    replaceChildren(root, [
+      emptyState(
+        'No rules learned yet',
+        'Run `npm start` to replay the demo capture, or inject a tap into a pod and send it traffic.',
+      ),
+    ]);
+    return;
+  }
+  const { controls, query } = queryControls(root, groups);
+  const body = el('tbody');
+  const count = el('p', { role: 'status', class: 'muted' });
   const draw = () => {
-    const shown = filterRules(rules, {
-      text: search.value,
-      group: group.value,
-      source: source.value as RuleQuery['source'],
-    });
+    const shown = filterRules(rules, query());
     replaceChildren(body, shown.slice(0, maxRows).map(row));
     count.textContent = `${shown.length} of ${rules.length} rules${shown.length > maxRows ? `, first ${maxRows} shown` : ''}`;
   };
-  for (const control of [search, group, source]) control.addEventListener('input', draw);
-  const headings = ['From', 'To', 'Port', 'Layer 7', 'Source', 'Hits', 'Last seen'];
+  for (const control of controls) control.addEventListener('input', draw);
+  const head = el('thead', {}, [
+    el(
+      'tr',
+      {},
+      headings.map((h) => el('th', { scope: 'col' }, [h])),
+    ),
+  ]);
   replaceChildren(root, [
-    el('div', { class: 'toolbar' }, [search, group, source]),
+    el('div', { class: 'toolbar' }, controls),
     count,
-    el('table', { class: 'rules' }, [
-      el('thead', {}, [
-        el(
-          'tr',
-          {},
-          headings.map((h) => el('th', { scope: 'col' }, [h])),
-        ),
-      ]),
-      body,
-    ]),
+    el('table', { class: 'rules' }, [head, body]),
   ]);
   draw();
 };

@@ -1,7 +1,7 @@
 /** The panel for one service: its mode (operators switch it), its rules, recent threats and violations, its policy. */
 import type { ApiClient } from './api-client.ts';
 import { describePeer, type FindingRecord, type Group, type Mode, type Rule } from './api-types.ts';
-import { el, emptyState, replaceChildren, timeAgo } from './dom.ts';
+import { el, replaceChildren, timeAgo } from './dom.ts';
 import { exportPanel } from './export-view.ts';
 
 export type PanelContext = { api: ApiClient; operator: boolean; onChanged: () => void };
@@ -56,24 +56,8 @@ const section = (title: string, items: HTMLElement[], empty: string) =>
     items.length === 0 ? el('p', { class: 'muted' }, [empty]) : el('ul', {}, items),
   ]);
 
-export const renderServicePanel = async (
-  panel: HTMLElement,
-  id: string,
-  context: PanelContext,
-): Promise<void> => {
-  panel.hidden = false;
-  panel.dataset.service = id;
-  replaceChildren(panel, [el('p', {}, [`Loading ${id}…`])]);
-  const q = encodeURIComponent(id);
-  const [groups, rules, threats, violations] = await Promise.all([
-    context.api.get<{ groups: Group[] }>('/api/groups'),
-    context.api.get<{ rules: Rule[] }>(`/api/rules?group=${q}`),
-    context.api.get<{ findings: FindingRecord[] }>(`/api/findings?group=${q}&kind=threat&limit=20`),
-    context.api.get<{ findings: FindingRecord[] }>(`/api/violations?group=${q}&limit=20`),
-  ]);
-  const group = groups.ok ? groups.value.groups.find((g) => g.key === id) : undefined;
-  const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  const close = el(
+const closeButton = (panel: HTMLElement) =>
+  el(
     'button',
     {
       type: 'button',
@@ -85,19 +69,41 @@ export const renderServicePanel = async (
     },
     ['×'],
   );
+
+const modeSection = (group: Group | undefined, context: PanelContext) => {
+  if (group === undefined)
+    return el('p', { class: 'muted' }, ['An external peer: it has no mode of its own.']);
+  const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
+  return el('div', {}, [
+    el('p', {}, [
+      `${group.kind}, ${group.pods} pod(s), mode `,
+      el('strong', { 'data-current-mode': group.mode }, [group.mode]),
+    ]),
+    modeButtons(group, context, status),
+    status,
+  ]);
+};
+
+const loadService = (api: ApiClient, id: string) => {
+  const q = encodeURIComponent(id);
+  return Promise.all([
+    api.get<{ groups: Group[] }>('/api/groups'),
+    api.get<{ rules: Rule[] }>(`/api/rules?group=${q}`),
+    api.get<{ findings: FindingRecord[] }>(`/api/findings?group=${q}&kind=threat&limit=20`),
+    api.get<{ findings: FindingRecord[] }>(`/api/violations?group=${q}&limit=20`),
+  ]);
+};
+
+export const renderServicePanel = async (panel: HTMLElement, id: string, context: PanelContext) => {
+  panel.hidden = false;
+  panel.dataset.service = id;
+  replaceChildren(panel, [el('p', {}, [`Loading ${id}…`])]);
+  const [groups, rules, threats, violations] = await loadService(context.api, id);
+  const group = groups.ok ? groups.value.groups.find((g) => g.key === id) : undefined;
   replaceChildren(panel, [
-    close,
+    closeButton(panel),
     el('h2', { tabindex: '-1' }, [id]),
-    group === undefined
-      ? el('p', { class: 'muted' }, ['An external peer: it has no mode or rules of its own.'])
-      : el('div', {}, [
-          el('p', {}, [
-            `${group.kind}, ${group.pods} pod(s), mode `,
-            el('strong', { 'data-current-mode': group.mode }, [group.mode]),
-          ]),
-          modeButtons(group, context, status),
-          status,
-        ]),
+    modeSection(group, context),
     section(
       'Rules',
       rules.ok ? rules.value.rules.map(ruleLine) : [],
@@ -113,8 +119,3 @@ export const renderServicePanel = async (
   ]);
   panel.querySelector('h2')?.focus();
 };
-
-export const emptyPanel = (panel: HTMLElement) =>
-  replaceChildren(panel, [
-    emptyState('No service selected', 'Click a service in the graph or choose it from the list.'),
-  ]);

@@ -9,10 +9,38 @@ const summary = (record: FindingRecord): string => {
   return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}`;
 };
 
+type TimelineContext = { api: ApiClient; operator: boolean; onChanged: () => void };
+
+const allowButton = (record: FindingRecord, context: TimelineContext) =>
+  el(
+    'button',
+    {
+      type: 'button',
+      title: 'turn this violation into a manual rule',
+      onclick: async (event) => {
+        const answer = await context.api.send(
+          'POST',
+          `/api/violations/${encodeURIComponent(record.id)}/allow`,
+        );
+        (event.target as HTMLButtonElement).textContent = answer.ok ? 'allowed' : answer.message;
+        if (answer.ok) context.onChanged();
+      },
+    },
+    ['Allow'],
+  );
+
+const item = (record: FindingRecord, context: TimelineContext) =>
+  el('li', { class: `finding ${record.kind}`, 'data-kind': record.kind }, [
+    el('time', { datetime: record.at }, [new Date(record.at).toLocaleString()]),
+    el('span', { class: 'badge' }, [record.kind]),
+    el('span', {}, [summary(record)]),
+    record.kind === 'violation' && context.operator ? allowButton(record, context) : undefined,
+  ]);
+
 export const renderTimelineView = (
   root: HTMLElement,
   records: readonly FindingRecord[],
-  context: { api: ApiClient; operator: boolean; onChanged: () => void },
+  context: TimelineContext,
 ): void => {
   if (records.length === 0) {
     replaceChildren(root, [
@@ -28,30 +56,7 @@ export const renderTimelineView = (
     el(
       'ol',
       { class: 'timeline' },
-      sorted.map((record) =>
-        el('li', { class: `finding ${record.kind}`, 'data-kind': record.kind }, [
-          el('time', { datetime: record.at }, [new Date(record.at).toLocaleString()]),
-          el('span', { class: 'badge' }, [record.kind]),
-          el('span', {}, [summary(record)]),
-          record.kind === 'violation' && context.operator
-            ? el(
-                'button',
-                {
-                  type: 'button',
-                  onclick: async (event) => {
-                    const answer = await context.api.send(
-                      'POST',
-                      `/api/violations/${encodeURIComponent(record.id)}/allow`,
-                    );
-                    (event.target as HTMLButtonElement).textContent = answer.ok ? 'allowed' : answer.message;
-                    if (answer.ok) context.onChanged();
-                  },
-                },
-                ['Allow'],
-              )
-            : undefined,
-        ]),
-      ),
+      sorted.map((record) => item(record, context)),
     ),
   ]);
 };
