@@ -141,6 +141,13 @@ const watchPod = (parts: Parts, dir: string | undefined) => {
   });
 };
 
+/** Waits for `work`, but no longer than `ms`; the timer never outlives the wait. */
+const atMost = async (work: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+};
+
 export const startTap = async (deps: TapDeps): Promise<RunningTap> => {
   const parts = await buildParts(deps);
   const { ctx, enforcer, engine, pipeline, report } = parts;
@@ -163,15 +170,17 @@ export const startTap = async (deps: TapDeps): Promise<RunningTap> => {
     controlPlane: ctx.cp,
     metricsPort,
   });
+  // Bounded: Kubernetes kills the container after its grace period, so local clean-up (iptables)
+  // comes first and the last batches get at most a few seconds.
   const stop = async () => {
     for (const timer of timers) clearInterval(timer);
     watcher?.close();
     captureStop.abort();
-    await capturing;
+    await enforcer?.teardown();
+    await atMost(capturing, 3_000);
     report([...engine.flush(), heartbeat()]);
     reportStop.abort();
-    await sending;
-    await enforcer?.teardown();
+    await atMost(sending, 5_000);
     await health.close();
     ctx.log('info', 'tap stopped', ctx.metrics.snapshot());
   };

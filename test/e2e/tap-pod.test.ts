@@ -264,7 +264,7 @@ describe('the tap in an emulated pod', () => {
 
       // Stopping the tap leaves no rule behind.
       tap.child.kill('SIGTERM');
-      await until('the tap to exit', () => (tap.child.exitCode === null ? undefined : true));
+      await until('the tap to exit', () => (tap.child.exitCode === null ? undefined : true), 30_000);
       expect(tap.child.exitCode).toBe(0);
       const rules = execFileSync('ip', ['netns', 'exec', ns.name, 'iptables-save'], { encoding: 'utf8' });
       expect(rules).not.toContain('MESHWARD');
