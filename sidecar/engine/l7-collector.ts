@@ -60,9 +60,17 @@ const header = (headers: readonly (readonly [string, string])[], name: string): 
   headers.find(([key]) => key.toLowerCase() === name)?.[1];
 
 /** Drops the keys whose value is undefined, so the summary has only what was seen. */
+/** `value` without its undefined fields, or undefined when none is left; once per summary field of every flow, so no entry arrays. */
 const compact = <T extends object>(value: T): T | undefined => {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length > 0 ? (Object.fromEntries(entries) as T) : undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const v: unknown = value[key];
+    if (Object.hasOwn(value, key) && v !== undefined) {
+      out ??= {};
+      out[key] = v;
+    }
+  }
+  return out as T | undefined;
 };
 
 const splitQuery = (key: string): { name: string; type: string } => {
