@@ -70,7 +70,7 @@ const drawGraph = () => {
     replaceChildren(empty, [
       emptyState(
         'No traffic learned yet',
-        'Run `npm start` to replay the demo capture, or inject a tap into a pod (label its namespace meshward.io/inject=enabled).',
+        'Inject a tap into a pod (label its namespace meshward.io/inject=enabled), or learn from a capture offline with `meshward learn FILE.pcap`.',
       ),
     ]);
   else

@@ -61,7 +61,7 @@ export const renderRulesView = (
     replaceChildren(root, [
       emptyState(
         'No rules learned yet',
-        'Run `npm start` to replay the demo capture, or inject a tap into a pod and send it traffic.',
+        'Inject a tap into a pod and send it traffic; rules appear as they are learned.',
       ),
     ]);
     return;
