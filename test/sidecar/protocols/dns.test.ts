@@ -15,8 +15,7 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const name = (labels: string): string =>
   `${labels
@@ -70,19 +69,7 @@ describe('dns detect', () => {
     );
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['dns', 'dns-long', 'dns-malformed', 'dns-iodine']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(dns, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('dns')) {
-      expect(dns.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(dns.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(dns, ['dns', 'dns-long', 'dns-malformed', 'dns-iodine']);
 });
 
 describe('dns parser', () => {

@@ -15,9 +15,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const kinds = (events: unknown[]): string[] => events.map((e) => (e as { kind: string }).kind);
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
@@ -57,19 +56,7 @@ describe('http detect', () => {
     expect(http.detect(ascii('RTSP/1.0 200 OK\r\n'), 'to-client')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['http', 'http-connect', 'log4j']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(http, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('http')) {
-      expect(http.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(http.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(http, ['http', 'http-connect', 'log4j']);
 });
 
 describe('http parser', () => {

@@ -15,9 +15,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 /** RFC 9113 §3.4 client preface. */
 const preface = ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -72,19 +71,7 @@ describe('http2 detect', () => {
     expect(http2.detect(hex('000006 04 00 00000000 0002 00000002'), 'to-client')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['http2']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(http2, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('http2')) {
-      expect(http2.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(http2.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(http2, ['http2']);
 });
 
 describe('http2 parser', () => {

@@ -12,9 +12,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { converse, freePort, startServer } from './real-server.ts';
 
 const ops = (events: unknown[]): string[] =>
@@ -105,19 +104,7 @@ describe('memcached detect', () => {
     expect(memcached.detect(ascii('OK\r\n'), 'to-client')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['memcached']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(memcached, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('memcached')) {
-      expect(memcached.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(memcached.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(memcached, ['memcached']);
 });
 
 describe('memcached parser', () => {

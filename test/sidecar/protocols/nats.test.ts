@@ -10,9 +10,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { converse, freePort, startServer } from './real-server.ts';
 
 const ops = (events: unknown[]): string[] =>
@@ -44,19 +43,7 @@ describe('nats detect', () => {
     expect(nats.detect(ascii('PING\r\n'), 'to-server')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['nats']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(nats, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('nats')) {
-      expect(nats.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(nats.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(nats, ['nats']);
 });
 
 describe('nats parser', () => {

@@ -1,7 +1,9 @@
 /** Test helpers over nDPI's real flows (test/fixtures/protocols/ndpi-*.json): false-match and mutation checks. */
 import { readdirSync } from 'node:fs';
+import { expect, it } from 'vitest';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
-import { ndpiFlows, prng, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { detectFlow, ndpiFlows, prng, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 
 export type NdpiFlow = { fixture: string; stream: number; segments: Segment[] };
 
@@ -42,4 +44,24 @@ export const mutatedFlowsParse = (protocol: Protocol, rounds: number, seed: numb
     }
   }
   return segments;
+};
+
+/**
+ * The two false-match tests every protocol's detect suite runs: no match on other protocols' real flows
+ * (`own` names the fixtures holding this protocol's flows or tunnelling it) and on their first bytes.
+ */
+export const itRejectsForeignBytes = (protocol: Protocol, own: readonly string[]): void => {
+  it("matches none of the other protocols' real flows from nDPI's captures", () => {
+    const flows = foreignFlows(own);
+    expect(flows.length).toBeGreaterThan(20);
+    for (const flow of flows)
+      expect(detectFlow(protocol, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
+  });
+
+  it("says no-match on other protocols' first bytes", () => {
+    for (const sample of samplesExcept(protocol.id)) {
+      expect(protocol.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
+      expect(protocol.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
+    }
+  });
 };

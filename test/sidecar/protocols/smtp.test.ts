@@ -10,8 +10,7 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const ops = (events: unknown[]): string[] =>
   (events as OperationEvent[]).map((e) =>
@@ -37,19 +36,7 @@ describe('smtp detect', () => {
     expect(smtp.detect(ascii('QUIT\r\n'), 'to-server')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['smtp']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(smtp, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('smtp')) {
-      expect(smtp.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(smtp.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(smtp, ['smtp']);
 });
 
 describe('smtp parser', () => {

@@ -13,9 +13,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { freePort, isRoot, startServer } from './real-server.ts';
 
 // RFC 4253 §4.2: SSH-protoversion-softwareversion SP comments CR LF; then binary packets (here a KEXINIT start).
@@ -39,19 +38,7 @@ describe('ssh detect', () => {
     expect(ssh.detect(ascii('ssh-2.0-x\r\n'), 'to-client')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['ssh']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(ssh, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('ssh')) {
-      expect(ssh.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(ssh.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(ssh, ['ssh']);
 });
 
 describe('ssh parser', () => {

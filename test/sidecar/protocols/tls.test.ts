@@ -15,9 +15,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
-import { foreignFlows, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const u16 = (n: number): string => n.toString(16).padStart(4, '0');
 const u24 = (n: number): string => n.toString(16).padStart(6, '0');
@@ -76,19 +75,7 @@ describe('tls detect', () => {
     expect(tls.detect(hex('17 0303 0004 deadbeef 99 0303 0002 cafe'), 'to-server')).toBe('no-match');
   });
 
-  it("matches none of the other protocols' real flows from nDPI's captures", () => {
-    const flows = foreignFlows(['tls-esni', 'tls-alert', 'tls-rdn', 'http-connect']);
-    expect(flows.length).toBeGreaterThan(20);
-    for (const flow of flows)
-      expect(detectFlow(tls, flow.segments), `${flow.fixture} #${flow.stream}`).toBe(false);
-  });
-
-  it("says no-match on other protocols' first bytes", () => {
-    for (const sample of samplesExcept('tls')) {
-      expect(tls.detect(sample.bytes, 'to-server'), sample.protocol).not.toBe('match');
-      expect(tls.detect(sample.bytes, 'to-client'), sample.protocol).not.toBe('match');
-    }
-  });
+  itRejectsForeignBytes(tls, ['tls-esni', 'tls-alert', 'tls-rdn', 'http-connect']);
 });
 
 /** SSL 2.0 CLIENT-HELLO: length 0x22, type 1, version 0x0002, 3 cipher specs, no session id, 16-octet challenge. */
