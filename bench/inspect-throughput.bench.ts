@@ -3,7 +3,7 @@
  * ndpiReader on the same file in the same run, plus per-flow labels against the capture's ground truth.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { generateSyntheticCapture, type SyntheticFlow } from './synthetic-capture.ts';
@@ -85,7 +85,7 @@ const ensureCapture = async (file: string) => {
   }
   const made = await generateSyntheticCapture(file);
   const summary = { flows: made.flows, bytes: made.bytes, packets: made.packets };
-  (await import('node:fs')).writeFileSync(flowsFile, JSON.stringify(summary));
+  writeFileSync(flowsFile, JSON.stringify(summary));
   return summary;
 };
 

@@ -31,7 +31,7 @@ const source = (rule: Rule, lookup: Lookup, warnings: string[]): Record<string, 
 };
 
 const operation = (rule: Rule, warnings: string[]) => {
-  const ports = [rule.portEnd === undefined ? String(rule.port) : String(rule.port)];
+  const ports = [String(rule.port)];
   if (rule.portEnd !== undefined)
     warnings.push(`rule ${rule.id}: Istio has no port ranges; only ${rule.port} exported`);
   if (!l7Protocols.has(rule.protocol) || rule.http === undefined) return { ports };
