@@ -124,7 +124,7 @@ const healthOf = (parts: Parts) =>
     ready: () => ({ ok: true }),
     metrics: () => {
       parts.ctx.metrics.set('meshward_tap_ring_bytes', parts.ring.stats().bytes);
-      parts.ctx.metrics.set('meshward_tap_capture_up', parts.supervisor.current()?.exitCode === null ? 1 : 0);
+      parts.ctx.metrics.set('meshward_tap_capture_up', parts.supervisor.listening() ? 1 : 0);
       return parts.ctx.metrics.render();
     },
   });

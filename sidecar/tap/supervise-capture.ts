@@ -20,6 +20,8 @@ export type SupervisorOptions = {
   random?: () => number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   onStart?: (pid: number | undefined) => void;
+  /** tcpdump said "listening on …" on stderr: packets from now on are seen (spawned is not yet capturing). */
+  onListening?: (pid: number | undefined) => void;
   onExit?: (event: {
     pid: number | undefined;
     code: number | null;
@@ -41,10 +43,17 @@ const exited = (child: CaptureProcess) =>
     child.once('error', () => resolve({ code: -1, signal: null }));
   });
 
-const collectStderr = (child: CaptureProcess): (() => string) => {
+const listeningLine = /listening on /;
+
+const collectStderr = (child: CaptureProcess, onListening: () => void): (() => string) => {
   let text = '';
+  let heard = false;
   child.stderr?.on('data', (chunk: Buffer) => {
     text = (text + chunk.toString()).slice(-2048);
+    if (!heard && listeningLine.test(text)) {
+      heard = true;
+      onListening();
+    }
   });
   return () => text;
 };
@@ -55,6 +64,7 @@ export const superviseCapture = (options: SupervisorOptions) => {
   const backoff = options.backoff ?? { baseMs: 250, maxMs: 30_000 };
   const stats: SupervisorStats = { starts: 0, restarts: 0, lastDelayMs: 0 };
   let current: CaptureProcess | undefined;
+  let listening = false;
   let failures = 0;
 
   const runOnce = async () => {
@@ -62,7 +72,10 @@ export const superviseCapture = (options: SupervisorOptions) => {
     current = child;
     stats.starts += 1;
     options.onStart?.(child.pid);
-    const stderr = collectStderr(child);
+    const stderr = collectStderr(child, () => {
+      listening = true;
+      options.onListening?.(child.pid);
+    });
     const startedAt = now();
     const done = exited(child);
     await Promise.all([
@@ -70,6 +83,7 @@ export const superviseCapture = (options: SupervisorOptions) => {
       done,
     ]);
     const { code, signal } = await done;
+    listening = false;
     options.onExit?.({ pid: child.pid, code, signal, stderr: stderr() });
     failures = now() - startedAt >= (options.healthyAfterMs ?? 30_000) ? 0 : failures + 1;
   };
@@ -87,5 +101,5 @@ export const superviseCapture = (options: SupervisorOptions) => {
     signal.removeEventListener('abort', stop);
   };
 
-  return { run, stats: () => ({ ...stats }), current: () => current };
+  return { run, stats: () => ({ ...stats }), current: () => current, listening: () => listening };
 };

@@ -23,6 +23,7 @@ export const tapCapture = (
     start: () => start(config.tcpdumpPath, args),
     consume: (stdout) => consume(stdout),
     onStart: (pid) => log('info', 'capture started', { pid, args }),
+    onListening: (pid) => log('info', 'capture listening', { pid, iface: config.captureInterface }),
     onExit: (event) => {
       metrics.add('meshward_tap_capture_restarts_total');
       log('warn', 'capture exited', { ...event, stderr: event.stderr.trim().slice(-500) });

@@ -167,7 +167,8 @@ describe('the tap in an emulated pod', () => {
         MESHWARD_HEARTBEAT_SECONDS: '1',
         MESHWARD_BATCH_MAX_DELAY_MS: '200',
       },
-      /"message":"capture started"/,
+      // tcpdump is listening (not merely spawned): the first request below is captured from its SYN.
+      /"message":"capture listening"/,
     );
     await until(
       'tap readiness',

@@ -35,6 +35,7 @@ describe('superviseCapture with a real tcpdump', () => {
       const pids: (number | undefined)[] = [];
       const delays: number[] = [];
       const exits: (string | null)[] = [];
+      const heard: (number | undefined)[] = [];
       const controller = new AbortController();
       const supervisor = superviseCapture({
         start: () =>
@@ -53,6 +54,7 @@ describe('superviseCapture with a real tcpdump', () => {
           if (!signal.aborted) await wait(ms);
         },
         onStart: (pid) => pids.push(pid),
+        onListening: (pid) => heard.push(pid),
         onExit: (event) => exits.push(event.signal),
       });
       const stopTraffic = udpTraffic(port);
@@ -63,6 +65,7 @@ describe('superviseCapture with a real tcpdump', () => {
         await until(() => (perStart[1] ?? 0) >= 5);
         supervisor.current()?.kill('SIGKILL');
         await until(() => (perStart[2] ?? 0) >= 5);
+        expect(supervisor.listening()).toBe(true);
       } finally {
         controller.abort();
         stopTraffic();
@@ -70,6 +73,9 @@ describe('superviseCapture with a real tcpdump', () => {
       }
       expect(pids).toHaveLength(3);
       expect(new Set(pids).size).toBe(3);
+      // Each run announced when tcpdump was really listening, and not after it died.
+      expect(heard).toEqual(pids);
+      expect(supervisor.listening()).toBe(false);
       // tcpdump handles the SIGTERM of a stop and exits by itself (no signal in its exit status).
       expect(exits).toEqual(['SIGKILL', 'SIGKILL', null]);
       // Two quick deaths in a row: the second restart waits twice as long (jitter pinned to its floor).
