@@ -110,7 +110,11 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
       },
       log: () => {},
       spawnCapture: () =>
-        spawn('sh', ['-c', `echo 'listening on eth0, link-type EN10MB' >&2; cat ${pcapPath}; exec sleep 60`], { stdio: ['ignore', 'pipe', 'pipe'] }),
+        spawn(
+          'sh',
+          ['-c', `echo 'listening on eth0, link-type EN10MB' >&2; cat ${pcapPath}; exec sleep 60`],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        ),
     });
     try {
       await until(() => batches.length > 0);
