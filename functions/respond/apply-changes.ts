@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import type { ActionResult } from './action.ts';
 import type { ActionDeps } from './action-deps.ts';
 import type { Change, ChangeKind } from './change.ts';
+import { deliverByAnnotation } from './deliver-by-annotation.ts';
 
 type Outcome = {
   outcome: 'ok' | 'unchanged' | 'conflict' | 'not-found';
@@ -28,6 +29,17 @@ const postJson: Applier<'http-post'> = async (change, deps) => {
   return ok;
 };
 
+/** The annotation fallback for a command whose pod is named (see deliver-by-annotation.ts). */
+const byAnnotation = async (
+  pod: { namespace: string; name: string } | undefined,
+  uid: string,
+  token: string,
+  deps: ActionDeps,
+): Promise<Outcome> => {
+  const note = pod === undefined ? undefined : await deliverByAnnotation(deps, { ...pod, uid }, token);
+  return note === undefined ? ok : { outcome: 'ok', note };
+};
+
 const appliers: { [K in ChangeKind]: Applier<K> } = {
   note: async (change) => ({ outcome: 'unchanged', note: change.summary }),
   'patch-pod': async (change, deps) => {
@@ -47,14 +59,16 @@ const appliers: { [K in ChangeKind]: Applier<K> } = {
     return ok;
   },
   'tap-command': async (change, deps) => {
-    await deps.tap.send(change.command);
-    return ok;
+    const { token } = await deps.tap.send(change.command);
+    return byAnnotation(change.pod, change.command.podUid, token, deps);
   },
   capture: async (change, deps) => {
     const uploadUrl = await deps.objectStore.uploadUrl(change.key, 15 * 60);
-    const { id, podUid, beforeSeconds, afterSeconds } = change;
-    await deps.tap.send({ kind: 'capture', id, podUid, beforeSeconds, afterSeconds, uploadUrl });
-    return { outcome: 'ok', link: ['capture', await deps.objectStore.link(change.key)] };
+    const { id, podUid, beforeSeconds, afterSeconds, flow } = change;
+    const filter = flow === undefined ? {} : { flow };
+    const sent = await deps.tap.send({ kind: 'capture', id, podUid, beforeSeconds, afterSeconds, uploadUrl, ...filter });
+    const delivered = await byAnnotation(change.pod, podUid, sent.token, deps);
+    return { ...delivered, link: ['capture', await deps.objectStore.link(change.key)] };
   },
   'set-group-mode': async (change, deps) => {
     const result = await deps.groups.setMode(change.group, change.mode, deps.now());

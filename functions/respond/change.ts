@@ -14,14 +14,18 @@ export type Change = Described &
     | { kind: 'create-network-policy'; namespace: string; policy: V1NetworkPolicy }
     | { kind: 'delete-network-policy'; namespace: string; name: string }
     | { kind: 'create-event'; namespace: string; event: CoreV1Event }
-    | { kind: 'tap-command'; command: TapCommandRequest }
+    /** With `pod`: also written to the pod's commands annotation when its tap is not polling ingest. */
+    | { kind: 'tap-command'; command: TapCommandRequest; pod?: { namespace: string; name: string } }
     | {
         kind: 'capture';
         podUid: string;
+        /** Where the capture command also goes by annotation when the tap is not polling ingest. */
+        pod?: { namespace: string; name: string };
         id: string;
         key: string;
         beforeSeconds: number;
         afterSeconds: number;
+        flow?: { ip: string; port: number };
       }
     | { kind: 'set-group-mode'; group: string; mode: Mode; podUids: string[] }
     | { kind: 'http-post'; url: string; body: unknown; secretEnv?: string }

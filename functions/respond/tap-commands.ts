@@ -14,10 +14,12 @@ export type TapCommandRequest =
       id: string;
       beforeSeconds: number;
       afterSeconds: number;
+      flow?: { ip: string; port: number };
       uploadUrl: string;
     };
 
-export type TapCommands = { send(request: TapCommandRequest): Promise<{ id: string }> };
+/** `token` is the signed command, for a second channel (the pod annotation) when the tap does not poll. */
+export type TapCommands = { send(request: TapCommandRequest): Promise<{ id: string; token: string }> };
 
 export type TapCommandDeps = {
   sign(command: Command): Promise<string>;
@@ -34,6 +36,6 @@ export const createTapCommands = (deps: TapCommandDeps): TapCommands => ({
     const command = commandSchema.parse({ ...request, id, issuedAt, expiresAt: issuedAt + lifetime });
     const token = await deps.sign(command);
     await deps.putCommand({ id, podUid: request.podUid, expiresAt: command.expiresAt, token });
-    return { id };
+    return { id, token };
   },
 });

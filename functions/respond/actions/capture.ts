@@ -9,6 +9,10 @@ import type { Change } from '../change.ts';
 const params = z.strictObject({
   beforeSeconds: z.number().int().min(0).max(300).default(30),
   afterSeconds: z.number().int().min(0).max(600).default(30),
+  /** Only packets to or from this peer (the tap's flow filter); the whole pod's traffic when absent. */
+  flow: z
+    .strictObject({ ip: z.union([z.ipv4(), z.ipv6()]), port: z.number().int().min(0).max(65535) })
+    .optional(),
 });
 
 const podOf = (target: ActionTarget) => {
@@ -28,10 +32,12 @@ const plan = (target: ActionTarget, p: z.infer<typeof params>): Change[] => {
     {
       kind: 'capture',
       podUid: pod.uid,
+      pod: { namespace: pod.namespace, name: pod.name },
       id,
       key,
       beforeSeconds: p.beforeSeconds,
       afterSeconds: p.afterSeconds,
+      ...(p.flow === undefined ? {} : { flow: p.flow }),
       summary: `capture ${p.beforeSeconds}s before and ${p.afterSeconds}s after on ${pod.namespace}/${pod.name}`,
     },
   ];
@@ -42,7 +48,8 @@ export const capture: Action<typeof params> = {
   description: 'Take a packet capture on the pod, including the seconds before the trigger',
   params,
   target: 'finding',
-  permissions: [],
+  /** Reads and patches the pod only to write the command annotation when the tap is not polling ingest. */
+  permissions: [{ apiGroup: '', resource: 'pods', verbs: ['get', 'patch'] }],
   whenLimited: 'skip',
   plan,
   apply: (changes, deps) => applyChanges('capture', changes, deps),
