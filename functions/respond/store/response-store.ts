@@ -16,7 +16,13 @@ export type AuditRecord = {
   findingId?: string;
 };
 
-export type AuditFilter = { since?: string; target?: string; actor?: string; limit?: number };
+export type AuditFilter = {
+  since?: string;
+  target?: string;
+  actor?: string;
+  action?: string;
+  limit?: number;
+};
 
 export type Mute = {
   id: string;

@@ -49,6 +49,7 @@ const auditMethods = (db: Db): Pick<ResponseStore, 'appendAudit' | 'listAudit'> 
         ['at >= ?', filter.since],
         ['target = ?', filter.target],
         ['actor = ?', filter.actor],
+        ["json_extract(body, '$.action') = ?", filter.action],
       ].filter(([, value]) => value !== undefined);
       const clauses = ['1 = 1', ...columns.map(([clause]) => clause)];
       const params = columns.map(([, value]) => value);
