@@ -104,7 +104,8 @@ const push = (rt: Runtime, record: PacketRecord): void => {
   totals.bytes += record.data.length;
   if (record.ts > totals.lastTs) totals.lastTs = record.ts;
   const outcome = decoder.decode(record);
-  if (outcome !== 'ok' && outcome !== 'fragment') return;
+  // A refused fragment (past 64 KiB, too many) is still shown to packet observers: it is the ping of death.
+  if (outcome !== 'ok' && outcome !== 'fragment' && outcome !== 'fragment-dropped') return;
   if (rt.packetObservers.length > 0) {
     const event = packetEvent(decoder.packet);
     for (const observer of rt.packetObservers) safely(rt.ctx, () => observer.onPacket?.(event));
