@@ -1,7 +1,7 @@
 /** Ping of death and oversized ICMP: fragments that reassemble past 65,535 bytes, and echo payloads larger than any ping needs. */
 import { z } from 'zod';
 import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
-import { isEcho, packetHit } from './window/packet-hit.ts';
+import { isEchoRequest, packetHit } from './window/packet-hit.ts';
 
 const maxDatagram = 65_535;
 const ipHeader = 20;
@@ -33,7 +33,8 @@ export const pingOfDeath: Threat<typeof config, undefined> = {
       const evidence = `IP datagram or fragment at offset ${event.fragment?.offset ?? 0} with ${event.ipLength} bytes ends past 65535`;
       return [packetHit('ping-of-death', c, { ...fields, evidence, confidence: 0.95 })];
     }
-    if (isEcho(event) && event.payloadLength > c.maxEchoPayload) {
+    // Requests only: the reply to an oversized ping is the victim answering, not a second attack.
+    if (isEchoRequest(event) && event.payloadLength > c.maxEchoPayload) {
       const evidence = `oversized ICMP echo: ${event.payloadLength} payload bytes (limit ${c.maxEchoPayload})`;
       return [packetHit('ping-of-death', { severity: 'medium' }, { ...fields, evidence, confidence: 0.7 })];
     }

@@ -37,4 +37,10 @@ describe('ping-of-death', () => {
     });
     expect(runThreat(pingOfDeath, [reassembled])).toEqual([]);
   });
+
+  it('does not count the reply to an oversized ping as a second attack', () => {
+    expect(
+      runThreat(pingOfDeath, [packet({ ...icmp, icmpType: 0, payloadLength: 9_000, ipLength: 9_028 })]),
+    ).toEqual([]);
+  });
 });
