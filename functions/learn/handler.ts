@@ -2,10 +2,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sqsMessages } from '#functions/platform/bus/sqs-bus.ts';
 import { getRuntime } from '#functions/platform/runtime.ts';
-import { onBatchMessage } from './on-batch-message.ts';
+import { learnMessage } from './learn-message.ts';
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const runtime = await getRuntime();
+  const deps = { store: runtime.store, config: runtime.learnConfig, bus: runtime.bus };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of sqsMessages(event)) {
     if ('error' in record) {
@@ -13,7 +14,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       continue;
     }
     try {
-      await onBatchMessage(record.message, { store: runtime.store, config: runtime.learnConfig });
+      await learnMessage(record.message, deps);
     } catch (error) {
       runtime.log('error', 'learn: message failed, will be retried', {
         messageId: record.messageId,

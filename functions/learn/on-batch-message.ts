@@ -1,6 +1,6 @@
 /** What learn does with one bus message: load the findings if they were not inline, then learn from them. */
 import type { Finding } from '#core/finding.ts';
-import type { BusMessage } from '#functions/platform/bus/bus.ts';
+import type { BatchMessage } from '#functions/platform/bus/bus.ts';
 import type { Store } from '#functions/platform/store/store.ts';
 import type { LearnConfig } from './learn-config.ts';
 import { type LearnOutcome, learnBatch } from './run.ts';
@@ -9,7 +9,7 @@ const storedFindings = async (store: Store, batchId: string): Promise<Finding[]>
   (await store.listFindings({ batchId, limit: 10_000 })).reverse().map((record) => record.finding);
 
 export const onBatchMessage = async (
-  message: BusMessage,
+  message: BatchMessage,
   deps: { store: Store; config: LearnConfig },
 ): Promise<LearnOutcome> => {
   const findings = message.findings ?? (await storedFindings(deps.store, message.batchId));

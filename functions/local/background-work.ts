@@ -6,7 +6,7 @@ import { progressAllGroups } from '#functions/learn/progress-all-groups.ts';
 import type { Logger } from '#functions/platform/logger.ts';
 import { getRuntime } from '#functions/platform/runtime.ts';
 import { getRespondRuntime } from '#functions/respond/current-respond-runtime.ts';
-import { respondOnBatch } from '#functions/respond/on-batch-message.ts';
+import { respondOnBusMessage } from '#functions/respond/on-bus-message.ts';
 
 export type BackgroundWork = { stop(): void };
 
@@ -17,7 +17,12 @@ export const startBackgroundWork = async (
   const runtime = await getRuntime();
   runtime.subscribe(async (message) => {
     const respond = await getRespondRuntime();
-    const result = await respondOnBatch(message, runtime.store, respond.deps, runtime.now().toISOString());
+    const result = await respondOnBusMessage(
+      message,
+      runtime.store,
+      respond.deps,
+      runtime.now().toISOString(),
+    );
     for (const failure of result.failures) log('warn', 'response failed', failure);
   });
   const guard = (name: string, work: () => Promise<unknown>) => () => {

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { AppError } from '#core/errors.ts';
 import { type LearnConfig, learnConfigSchema } from '#functions/learn/learn-config.ts';
-import { onBatchMessage } from '#functions/learn/on-batch-message.ts';
+import { learnMessage } from '#functions/learn/learn-message.ts';
 import { jwksSource } from './auth/jwks-source.ts';
 import {
   apiAudience,
@@ -97,7 +97,7 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
     log('error', 'learn failed on a batch', { batchId: message.batchId, error: String(error) }),
   );
   bus.subscribe(async (message) => {
-    await onBatchMessage(message, { store, config: learnConfig });
+    await learnMessage(message, { store, config: learnConfig, bus });
   });
   return {
     store,

@@ -1,6 +1,6 @@
 /** What respond does with one bus message: each finding a rule could match, with its pod, group and labels, responded to. */
 import type { Finding } from '#core/finding.ts';
-import type { BusMessage } from '#functions/platform/bus/bus.ts';
+import type { BatchMessage } from '#functions/platform/bus/bus.ts';
 import type { Store } from '#functions/platform/store/store.ts';
 import type { RespondDeps } from './respond-deps.ts';
 import type { ResponseFinding } from './response-finding.ts';
@@ -12,7 +12,7 @@ export type BatchResponse = {
   failures: { findingId: string; error: string }[];
 };
 
-const findingsOf = async (message: BusMessage, store: Pick<Store, 'listFindings'>): Promise<Finding[]> =>
+const findingsOf = async (message: BatchMessage, store: Pick<Store, 'listFindings'>): Promise<Finding[]> =>
   message.findings ??
   (await store.listFindings({ batchId: message.batchId, limit: 10_000 }))
     .reverse()
@@ -20,7 +20,7 @@ const findingsOf = async (message: BusMessage, store: Pick<Store, 'listFindings'
 
 /** The batch's findings whose type some rule matches, as the response path sees them (`batchId#index` ids). */
 export const responseFindingsOf = async (
-  message: BusMessage,
+  message: BatchMessage,
   store: Pick<Store, 'listFindings' | 'getPod' | 'getGroup'>,
   types: ReadonlySet<string>,
 ): Promise<ResponseFinding[]> => {
@@ -50,7 +50,7 @@ export const responseFindingsOf = async (
 
 /** A failure on one finding is recorded and the rest go on: the finding itself is already stored by ingest. */
 export const respondOnBatch = async (
-  message: BusMessage,
+  message: BatchMessage,
   store: Pick<Store, 'listFindings' | 'getPod' | 'getGroup'>,
   deps: RespondDeps,
   now: string,

@@ -1,18 +1,28 @@
-/** The AWS bus: publishes to SQS through an injected sender and reads SQS events back into bus messages. */
+/** The AWS bus: publishes to the learn and respond SQS queues through an injected sender and reads SQS events back. */
 import type { SQSEvent } from 'aws-lambda';
 import { describeZodError } from '#core/issue.ts';
-import { type Bus, type BusMessage, busMessageSchema } from './bus.ts';
+import { type Bus, type BusMessage, busConsumers, busMessageSchema } from './bus.ts';
 
 /** SQS allows 256 KiB per message; keep a margin for attributes. */
 export const maxInlineBytes = 200_000;
 
+export type SqsQueues = { learn: string; respond: string };
+
 /** `send` is the SQS SendMessage call (AWS SDK or signed fetch), injected so this file needs no SDK. */
-export const createSqsBus = (send: (body: string) => Promise<void>): Bus => ({
+export type SqsSend = (queueUrl: string, body: string) => Promise<void>;
+
+const bodyOf = (message: BusMessage): string => {
+  const body = JSON.stringify(message);
+  if (message.type !== 'batch' || Buffer.byteLength(body) <= maxInlineBytes) return body;
+  const { findings: _findings, ...pointer } = message;
+  return JSON.stringify(pointer);
+};
+
+/** Each message goes to the queue of every consumer it is for (`busConsumers`), in parallel. */
+export const createSqsBus = (send: SqsSend, queues: SqsQueues): Bus => ({
   publish: async (message) => {
-    const body = JSON.stringify(message);
-    if (Buffer.byteLength(body) <= maxInlineBytes) return send(body);
-    const { findings: _findings, ...pointer } = message;
-    return send(JSON.stringify(pointer));
+    const body = bodyOf(message);
+    await Promise.all(busConsumers[message.type].map((consumer) => send(queues[consumer], body)));
   },
 });
 

@@ -57,9 +57,12 @@ describe('learn handler (SQS)', () => {
   it('sends a pointer instead of a batch too large for SQS, and learn reads the store', async () => {
     const runtime = await localRuntime();
     const sent: string[] = [];
-    const bus = createSqsBus(async (body) => {
-      sent.push(body);
-    });
+    const bus = createSqsBus(
+      async (queueUrl, body) => {
+        if (queueUrl === 'learn-queue') sent.push(body);
+      },
+      { learn: 'learn-queue', respond: 'respond-queue' },
+    );
     const findings = [
       heartbeat(),
       ...Array.from({ length: 1500 }, (_, i) => flow({ client: { ip: '10.0.0.1', port: i } })),

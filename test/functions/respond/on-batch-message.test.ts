@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BusMessage } from '#functions/platform/bus/bus.ts';
+import type { BatchMessage } from '#functions/platform/bus/bus.ts';
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import { actions } from '#functions/respond/actions/index.ts';
 import { respondOnBatch } from '#functions/respond/on-batch-message.ts';
@@ -11,7 +11,7 @@ import { threat } from './findings.ts';
 import { respondDeps } from './respond-deps.ts';
 
 const pod = { namespace: 'shop', name: 'web-1', uid: 'uid-web-1' };
-const batch = (findings: BusMessage['findings']): BusMessage => ({
+const batch = (findings: BatchMessage['findings']): BatchMessage => ({
   type: 'batch',
   batchId: '0b8c3a4e-2f61-4d1c-9a57-5d7e7b1f3c11',
   pod,
