@@ -51,6 +51,58 @@ describe('protocol-mismatch', () => {
         flow: flow({ protocol: 'unknown', expectedProtocol: 'http', bytes: { toServer: 0, toClient: 0 } }),
       }),
     ).toEqual([]);
-    expect(runThreat(protocolMismatch, [ssh], { flow: flow({ protocol: 'ssh' }) })).toEqual([]);
+    const noHint = { ip: '10.0.0.9', port: 9999 };
+    expect(runThreat(protocolMismatch, [ssh], { flow: flow({ protocol: 'ssh', server: noHint }) })).toEqual(
+      [],
+    );
+  });
+
+  it('accepts TLS on any flow: a mesh wraps every port in mutual TLS', () => {
+    const flowOfTls = flow({
+      protocol: 'tls',
+      expectedProtocol: 'redis',
+      bytes: { toServer: 517, toClient: 0 },
+    });
+    expect(runThreat(protocolMismatch, [end], { flow: flowOfTls })).toEqual([]);
+  });
+});
+
+describe('protocol-mismatch without a learned rule: the port as a hint', () => {
+  const on = (transport: 'tcp' | 'udp', port: number) => ({ transport, server: { ip: '10.0.0.9', port } });
+
+  it('flags SSH on tcp/80, naming the port hint and with less confidence than a rule', () => {
+    const hits = runThreat(protocolMismatch, [ssh], { flow: flow({ ...on('tcp', 80), protocol: 'ssh' }) });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.evidence).toBe('expected http2 or http on 10.0.0.9:80 (port hint), saw ssh');
+    expect(hits[0]?.confidence).toBeLessThan(0.95);
+  });
+
+  it('flags unidentified bytes on udp/53 when the flow ends', () => {
+    const bytes = { toServer: 200, toClient: 0 };
+    const hits = runThreat(protocolMismatch, [end], {
+      flow: flow({ ...on('udp', 53), protocol: 'unknown', bytes }),
+    });
+    expect(hits[0]?.evidence).toBe('expected dns on 10.0.0.9:53 (port hint), saw unidentified bytes');
+  });
+
+  it('leaves the port’s own protocol, HTTP/2 on 80, undeclared ports and ports above 1023 alone', () => {
+    const cases = [
+      { ...on('udp', 53), protocol: 'dns' as const },
+      { ...on('tcp', 22), protocol: 'ssh' as const },
+      { ...on('tcp', 80), protocol: 'http2' as const },
+      { ...on('tcp', 31337), protocol: 'ssh' as const },
+      { ...on('tcp', 8000), protocol: 'ssh' as const },
+      { ...on('udp', 80), protocol: 'unknown' as const, bytes: { toServer: 9, toClient: 0 } },
+    ];
+    for (const c of cases)
+      expect(runThreat(protocolMismatch, [end], { flow: flow(c) }), c.protocol).toEqual([]);
+  });
+
+  it('uses no port when portHints is off, and ports above 1023 only when maxHintPort allows', () => {
+    const sshOn = (port: number) => flow({ ...on('tcp', port), protocol: 'ssh' });
+    expect(runThreat(protocolMismatch, [ssh], { flow: sshOn(80), config: { portHints: false } })).toEqual([]);
+    expect(
+      runThreat(protocolMismatch, [ssh], { flow: sshOn(8000), config: { maxHintPort: 65_535 } }),
+    ).toHaveLength(1);
   });
 });
