@@ -15,6 +15,8 @@ export type HttpPost = (
 export type ActionDeps = {
   kube: KubeApi;
   tap: TapCommands;
+  /** When the pod's tap last reported (its heartbeat), undefined if never: a silent tap gets commands by annotation. */
+  tapLastSeen(podUid: string): Promise<string | undefined>;
   quarantines: {
     putQuarantine(record: QuarantineRecord): Promise<void>;
     deleteQuarantine(podUid: string): Promise<void>;

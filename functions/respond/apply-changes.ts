@@ -66,7 +66,15 @@ const appliers: { [K in ChangeKind]: Applier<K> } = {
     const uploadUrl = await deps.objectStore.uploadUrl(change.key, 15 * 60);
     const { id, podUid, beforeSeconds, afterSeconds, flow } = change;
     const filter = flow === undefined ? {} : { flow };
-    const sent = await deps.tap.send({ kind: 'capture', id, podUid, beforeSeconds, afterSeconds, uploadUrl, ...filter });
+    const sent = await deps.tap.send({
+      kind: 'capture',
+      id,
+      podUid,
+      beforeSeconds,
+      afterSeconds,
+      uploadUrl,
+      ...filter,
+    });
     const delivered = await byAnnotation(change.pod, podUid, sent.token, deps);
     return { ...delivered, link: ['capture', await deps.objectStore.link(change.key)] };
   },

@@ -10,6 +10,7 @@ import {
   createLocalObjectStore,
   type LocalObjectStore,
 } from '#functions/platform/object-store/local-object-store.ts';
+import type { ObjectStore } from '#functions/platform/object-store/object-store.ts';
 import type { Runtime } from '#functions/platform/runtime.ts';
 import type { SlackApi } from '#functions/platform/slack/slack-api.ts';
 import { createWebClientSlackApi } from '#functions/platform/slack/web-client-slack-api.ts';
@@ -19,8 +20,9 @@ import type { ActionDeps } from './action-deps.ts';
 import { actions } from './actions/index.ts';
 import { createSlackAlertSender, type SlackAlertSender } from './alerts/slack-alert-sender.ts';
 import { groupModesFromStore } from './group-modes.ts';
-import { createInProcessJobQueue, type InProcessJobQueue } from './jobs/in-process-job-queue.ts';
+import { createInProcessJobQueue } from './jobs/in-process-job-queue.ts';
 import type { JobDeps } from './jobs/job-deps.ts';
+import type { JobQueue } from './jobs/respond-job.ts';
 import { runJob } from './jobs/run-job.ts';
 import { defaultResponseRulesDir, loadResponseRules } from './rules/load-response-rules.ts';
 import type { ResponseStore } from './store/response-store.ts';
@@ -39,13 +41,32 @@ export type RespondRuntimeOptions = {
   alertOptions?: Parameters<typeof createSlackAlertSender>[2];
 };
 
+/** Where respond jobs go: run in this process after Slack is answered (local), or onto the respond queue (AWS). */
+export type RespondJobQueue = JobQueue & {
+  /** Resolves once every job enqueued so far has run (in-process) or been sent. */
+  idle(): Promise<void>;
+};
+
+/** Captures: local files behind the signed `/captures` route (`verify`), or S3 with presigned URLs (no route). */
+export type CaptureObjectStore = ObjectStore & { verify?: LocalObjectStore['verify'] };
+
 export type RespondRuntime = {
   deps: JobDeps;
   alerts: SlackAlertSender;
-  queue: InProcessJobQueue;
-  objectStore: LocalObjectStore;
+  queue: RespondJobQueue;
+  objectStore: CaptureObjectStore;
   slackConfig?: SlackConfig;
   close(): Promise<void>;
+};
+
+/** The backend-specific parts; everything else is the same locally and on AWS. */
+export type RespondParts = {
+  store: ResponseStore;
+  objectStore: CaptureObjectStore;
+  kube: KubeApi;
+  slack: SlackApi;
+  /** Absent: jobs run in this process. */
+  queue?: RespondJobQueue;
 };
 
 const secretFile = (path: string): string => {
@@ -55,7 +76,7 @@ const secretFile = (path: string): string => {
   return secret;
 };
 
-const kubeFromEnv = (env: NodeJS.ProcessEnv): KubeApi => {
+export const kubeFromEnv = (env: NodeJS.ProcessEnv): KubeApi => {
   try {
     return createClientNodeKubeApi(loadKubeConfig(kubeConfigSource(env)));
   } catch (error) {
@@ -63,7 +84,7 @@ const kubeFromEnv = (env: NodeJS.ProcessEnv): KubeApi => {
   }
 };
 
-const slackFromEnv = (env: NodeJS.ProcessEnv): SlackApi =>
+export const slackFromEnv = (env: NodeJS.ProcessEnv): SlackApi =>
   env.MESHWARD_SLACK_BOT_TOKEN === undefined || env.MESHWARD_SLACK_BOT_TOKEN === ''
     ? unconfiguredSlack('Slack is not configured: set MESHWARD_SLACK_BOT_TOKEN')
     : createWebClientSlackApi({
@@ -88,7 +109,7 @@ const allowFinding =
 
 const actionDepsOf = (
   runtime: Runtime,
-  parts: { kube: KubeApi; store: ResponseStore; alerts: SlackAlertSender; objectStore: LocalObjectStore },
+  parts: { kube: KubeApi; store: ResponseStore; alerts: SlackAlertSender; objectStore: ObjectStore },
   env: NodeJS.ProcessEnv,
 ): ActionDeps => {
   const { signer } = runtime;
@@ -100,6 +121,7 @@ const actionDepsOf = (
       putCommand: (command) => runtime.store.putCommand(command),
       nowSeconds: () => Math.floor(runtime.now().getTime() / 1000),
     }),
+    tapLastSeen: async (podUid) => (await runtime.store.getPod(podUid))?.lastSeen,
     quarantines: parts.store,
     groups: groupModesFromStore(runtime.store),
     alerts: parts.alerts,
@@ -112,21 +134,15 @@ const actionDepsOf = (
   };
 };
 
-export const createRespondRuntime = (
+/** Wires respond's dependencies from its backend parts: actions, rules, alerts, and the job queue. */
+export const assembleRespondRuntime = (
   runtime: Runtime,
-  options: RespondRuntimeOptions,
+  parts: RespondParts,
+  options: Pick<RespondRuntimeOptions, 'rulesDir' | 'slackConfig' | 'alertOptions'>,
   env: NodeJS.ProcessEnv = process.env,
 ): RespondRuntime => {
-  mkdirSync(options.dataDir, { recursive: true });
-  const store = openSqliteResponseStore(join(options.dataDir, 'respond.db'));
-  const slack = options.slack ?? slackFromEnv(env);
-  const objectStore = createLocalObjectStore({
-    dir: join(options.dataDir, 'objects'),
-    baseUrl: options.capturesUrl,
-    secret: secretFile(join(options.dataDir, 'object-url-key')),
-  });
+  const { store, slack, kube, objectStore } = parts;
   const alerts = createSlackAlertSender(slack, store, options.alertOptions);
-  const kube = options.kube ?? kubeFromEnv(env);
   const deps: JobDeps = {
     actionDeps: actionDepsOf(runtime, { kube, store, alerts, objectStore }, env),
     store,
@@ -136,10 +152,33 @@ export const createRespondRuntime = (
     slack,
     allowFinding: allowFinding(runtime),
   };
-  const queue = createInProcessJobQueue(
-    (job) => runJob(job, deps, runtime.now().toISOString()),
-    (error, job) => runtime.log('error', 'respond job failed', { type: job.type, error: String(error) }),
-  );
+  const queue =
+    parts.queue ??
+    createInProcessJobQueue(
+      (job) => runJob(job, deps, runtime.now().toISOString()),
+      (error, job) => runtime.log('error', 'respond job failed', { type: job.type, error: String(error) }),
+    );
   const slackConfig = options.slackConfig === undefined ? {} : { slackConfig: options.slackConfig };
   return { deps, alerts, queue, objectStore, ...slackConfig, close: () => store.close() };
+};
+
+/** The embedded respond runtime: SQLite in the data directory, local captures, jobs in this process. */
+export const createRespondRuntime = (
+  runtime: Runtime,
+  options: RespondRuntimeOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): RespondRuntime => {
+  mkdirSync(options.dataDir, { recursive: true });
+  const objectStore = createLocalObjectStore({
+    dir: join(options.dataDir, 'objects'),
+    baseUrl: options.capturesUrl,
+    secret: secretFile(join(options.dataDir, 'object-url-key')),
+  });
+  const parts: RespondParts = {
+    store: openSqliteResponseStore(join(options.dataDir, 'respond.db')),
+    objectStore,
+    kube: options.kube ?? kubeFromEnv(env),
+    slack: options.slack ?? slackFromEnv(env),
+  };
+  return assembleRespondRuntime(runtime, parts, options, env);
 };

@@ -75,6 +75,7 @@ const firstQuarantine = (state: PodState, target: ActionTarget, detach: boolean)
     {
       kind: 'tap-command',
       command: { kind: 'quarantine', podUid: uid, reason: target.reason.slice(0, 512) },
+      pod: { namespace, name },
       summary: 'tell the tap to drop all traffic but the control plane',
     },
     {

@@ -39,6 +39,7 @@ const restoreChanges = (state: PodState, target: ActionTarget): Change[] => {
     {
       kind: 'tap-command',
       command: { kind: 'release', podUid: uid },
+      pod: { namespace, name },
       summary: 'tell the tap to stop dropping',
     },
     { kind: 'record-quarantine', podUid: uid, summary: 'record the release' },

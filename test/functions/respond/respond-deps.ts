@@ -66,6 +66,8 @@ export const respondDeps = async (
       putCommand: async (command) => void recorded.commands.push(command),
       nowSeconds: () => Math.floor(Date.parse('2026-11-26T12:00:00Z') / 1000),
     }),
+    /** A tap that reported ten seconds ago polls ingest: no annotation fallback unless a test says otherwise. */
+    tapLastSeen: async () => '2026-11-26T11:59:50.000Z',
     quarantines: store,
     groups,
     alerts,
