@@ -147,6 +147,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
   const ctx: EngineContext = {
     protocols: options.protocols ?? registered,
     observers,
+    eventsWanted: observers.some((observer) => observer.onEvent !== undefined),
     limits,
     counters: { events: 0, parserErrors: 0, observerErrors: 0, heldBytes: 0 },
   };

@@ -17,6 +17,8 @@ export type EngineCounters = {
 export type EngineContext = {
   protocols: readonly Protocol[];
   observers: readonly EngineObserver[];
+  /** Some observer reads layer-7 events: parsers run on every byte (no `summaryBytes` bound). */
+  eventsWanted: boolean;
   limits: EngineLimits;
   counters: EngineCounters;
 };

@@ -11,6 +11,12 @@ export type EngineLimits = {
   prefixBytes: number;
   /** Data packets (both directions) after which detection gives up and says `unknown`. */
   detectionPackets: number;
+  /**
+   * Bytes of each direction a parser reads when nobody but the flow's L7 summary wants its events (no observer
+   * with `onEvent`): past it the direction is only counted, not reassembled or parsed, as nDPI stops inspecting
+   * a flow once it is classified. Infinity = parse every byte.
+   */
+  summaryBytes: number;
   /** Bytes of each direction kept as hex evidence for an unknown flow (hex is twice as long). */
   evidenceBytes: number;
   /** Out-of-order bytes held across all flows; past it, the flow being fed gives up its holes. */
@@ -27,6 +33,7 @@ export const defaultEngineLimits: EngineLimits = {
   fragments: defaultFragmentLimits,
   prefixBytes: 4096,
   detectionPackets: 24,
+  summaryBytes: 32 * 1024,
   evidenceBytes: 64,
   maxHeldBytes: 64 * 1024 * 1024,
   expireEveryMs: 1000,

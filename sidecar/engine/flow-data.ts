@@ -63,7 +63,10 @@ const feed = (
   ts: number,
 ): void => {
   const parser = flow.state.parser;
-  if (parser === undefined) return;
+  const d = side(flow.state, direction);
+  if (parser === undefined || d.done) return;
+  d.parsed += chunk.length;
+  if (!ctx.eventsWanted && d.parsed >= ctx.limits.summaryBytes) d.done = true;
   let events: ProtocolEvent[];
   try {
     events = parser.parse(chunk, direction, ts);

@@ -20,6 +20,10 @@ export type DirectionState = {
   /** Hex of the first bytes, kept when the flow stays unknown. */
   evidence: string | undefined;
   gaps: number;
+  /** Bytes of this direction handed to the parser. */
+  parsed: number;
+  /** The parser is done with this direction (summary bound reached): no more reassembly or parsing. */
+  done: boolean;
 };
 
 /** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
@@ -54,6 +58,8 @@ const direction = (): DirectionState => ({
   incomplete: false,
   evidence: undefined,
   gaps: 0,
+  parsed: 0,
+  done: false,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

@@ -40,7 +40,9 @@ export const tcpSegment = (
   packet: DecodedPacket,
 ): void => {
   const state = flow.state;
-  const wanted = state.phase === 'detecting' || (state.phase === 'parsing' && state.parser !== undefined);
+  const side = direction === 'to-server' ? state.toServer : state.toClient;
+  const wanted =
+    state.phase === 'detecting' || (state.phase === 'parsing' && state.parser !== undefined && !side.done);
   if (wanted) {
     const reassembler = reassemblerFor(ctx, flow, direction);
     const before = reassembler.heldBytes;

@@ -2,11 +2,19 @@
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { isRespMarker, lineEnd, respToken, respTokenLength } from './redis-resp.ts';
-import { createRespAssembler, type RespValue } from './redis-values.ts';
+import {
+  isAggregate,
+  isRespMarker,
+  lineEnd,
+  respInteger,
+  respRunLength,
+  respToken,
+  respTokenLength,
+} from './redis-resp.ts';
+import { createRespAssembler, type RespAssembler, type RespValue } from './redis-values.ts';
 
 type Pending = { command: string; user?: string };
-type State = { pending: Pending[]; assemblers: Record<Direction, ReturnType<typeof createRespAssembler>> };
+type State = { pending: Pending[]; assemblers: Record<Direction, RespAssembler> };
 
 const maxPending = 1024;
 const maxArgs = 32;
@@ -55,13 +63,52 @@ const reply = (state: State, value: RespValue, ctx: FrameContext): ProtocolEvent
   ];
 };
 
-/** Client bytes not starting with a RESP marker are an inline command: one line. */
+/** Client bytes not starting with a RESP marker are an inline command: one line; else a run of whole tokens. */
 const frame = (b: Uint8Array, direction: Direction): number => {
   if (direction === 'to-server' && !isRespMarker(b[0])) {
     const lf = lineEnd(b, 0);
     return lf < 0 ? 0 : lf + 1;
   }
-  return isRespMarker(b[0]) ? respTokenLength(b) : -1;
+  return isRespMarker(b[0]) ? respRunLength(b) : -1;
+};
+
+const isError = (marker: number | undefined): boolean => marker === 0x2d || marker === 0x21;
+
+/**
+ * Adds the token at `m[at, end)`. Texts nobody reads (a reply's elements, its non-error strings) are skipped
+ * by position, without a token object: a reply of thousands of elements costs a scan, not an allocation each.
+ */
+const addToken = (assembler: RespAssembler, m: Uint8Array, at: number, end: number, all: boolean) => {
+  const marker = m[at] ?? 0;
+  if (all || !isRespMarker(marker) || (assembler.atTop && isError(marker)))
+    return assembler.add(respToken(m.subarray(at, end)));
+  if (!isAggregate(marker)) return assembler.skip(String.fromCharCode(marker));
+  return assembler.open(String.fromCharCode(marker), respInteger(m, at + 1, lineEnd(m, at) - 1));
+};
+
+const onValue = (state: State, value: RespValue, ctx: FrameContext, out: ProtocolEvent[]): void => {
+  const events = ctx.direction === 'to-server' ? command(state, value, ctx) : reply(state, value, ctx);
+  for (const event of events) out.push(event);
+};
+
+/** One framed run of tokens (or one inline line, or the truncated head of one long token) into events. */
+const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
+  const out: ProtocolEvent[] = [];
+  const assembler = state.assemblers[ctx.direction];
+  const all = ctx.direction === 'to-server';
+  let at = 0;
+  while (at < m.length) {
+    const length = isRespMarker(m[at]) ? respTokenLength(m, at) : m.length - at;
+    const end = length <= 0 ? m.length : Math.min(m.length, at + length);
+    const value = addToken(assembler, m, at, end, all);
+    if (value === 'malformed') {
+      ctx.stop(ctx.direction);
+      return out;
+    }
+    if (value !== undefined) onValue(state, value, ctx, out);
+    at = end;
+  }
+  return out;
 };
 
 export const createRedisParser = (): ProtocolParser => {
@@ -69,16 +116,5 @@ export const createRedisParser = (): ProtocolParser => {
     pending: [],
     assemblers: { 'to-server': createRespAssembler(), 'to-client': createRespAssembler('errors') },
   };
-  return createFramedParser({
-    frame,
-    message: (m, ctx) => {
-      const value = state.assemblers[ctx.direction].add(respToken(m));
-      if (value === 'malformed') {
-        ctx.stop(ctx.direction);
-        return [];
-      }
-      if (value === undefined) return [];
-      return ctx.direction === 'to-server' ? command(state, value, ctx) : reply(state, value, ctx);
-    },
-  });
+  return createFramedParser({ frame, message: (m, ctx) => message(state, m, ctx) });
 };

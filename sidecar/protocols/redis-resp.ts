@@ -38,16 +38,37 @@ export const respInteger = (b: Uint8Array, start: number, end: number): number =
   return negative ? -value : value;
 };
 
-/** Total byte length of the token at the start of `b`: > 0 when whole, 0 when more bytes are needed, -1 malformed. */
-export const respTokenLength = (b: Uint8Array): number => {
-  const lf = lineEnd(b, 0);
+export const isAggregate = (b: number): boolean => aggregates.has(b);
+
+/**
+ * Byte length of the token at `b[at]`: > 0 its length (which may run past the end of `b`), 0 when its
+ * first line is not complete yet, -1 malformed.
+ */
+export const respTokenLength = (b: Uint8Array, at = 0): number => {
+  const lf = lineEnd(b, at);
   if (lf < 0) return 0;
-  const marker = b[0];
-  if (marker === undefined || !bulks.has(marker)) return lf + 1;
+  const marker = b[at];
+  if (marker === undefined || !bulks.has(marker)) return lf + 1 - at;
   if (b[lf - 1] !== 0x0d) return -1;
-  const length = respInteger(b, 1, lf - 1);
+  const length = respInteger(b, at + 1, lf - 1);
   if (Number.isNaN(length) || length < -1 || length > 512 * 1024 * 1024) return -1;
-  return length < 0 ? lf + 1 : lf + 1 + length + 2;
+  return length < 0 ? lf + 1 - at : lf + 1 - at + length + 2;
+};
+
+/**
+ * Length of the run of whole RESP tokens at the start of `b` (one message for the framed parser, so a reply
+ * of thousands of small tokens is framed once): the first token's length when it is not whole yet.
+ */
+export const respRunLength = (b: Uint8Array): number => {
+  const first = respTokenLength(b, 0);
+  if (first <= 0 || first >= b.length) return first;
+  let at = first;
+  while (at < b.length && isRespMarker(b[at])) {
+    const n = respTokenLength(b, at);
+    if (n <= 0 || at + n > b.length) break;
+    at += n;
+  }
+  return at;
 };
 
 /** Reads the whole token `t` (as framed by `respTokenLength`). */

@@ -19,6 +19,12 @@ const maxItems = 64;
 export type RespAssembler = {
   /** Adds one token; returns a finished top-level value, undefined while one is open, or 'malformed'. */
   add(token: RespToken): RespValue | undefined | 'malformed';
+  /** Opens an aggregate of `count` elements (as `add` of an aggregate token, without the token object). */
+  open(marker: string, count: number): RespValue | undefined | 'malformed';
+  /** Adds a string-like token whose text nobody reads: only its place in the value counts. */
+  skip(marker: string): RespValue | undefined;
+  /** True when the next token is at the top level (not inside an aggregate). */
+  readonly atTop: boolean;
 };
 
 /** Which strings the assembler decodes: all of them, or only a top-level error's text (all a reply reader needs). */
@@ -49,6 +55,14 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
     return undefined;
   };
   return {
+    open,
+    skip(marker) {
+      if (stack.length === 0) top = { marker, text: '', items: [] };
+      return finishOne();
+    },
+    get atTop() {
+      return stack.length === 0;
+    },
     add(token) {
       if (token.type === 'aggregate') return open(token.marker, token.count);
       if (token.type === 'inline') {

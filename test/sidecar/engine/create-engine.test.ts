@@ -435,6 +435,23 @@ describe('engine: flows, observers, bounds', () => {
     expect(findings.map((f) => f.type)).toEqual(['flow', 'threat']);
   });
 
+  it('stops parsing a direction past summaryBytes unless an observer reads events, and keeps counting', () => {
+    const messages = Array.from({ length: 10 }, (_, i) => ({ from: 'client' as const, data: `PING ${i}\n` }));
+    const parsedWith = (observers: EngineObserver[]) => {
+      const log: string[] = [];
+      const ping = lineProtocol('nats', { 'to-server': 'PING ' }, log);
+      const records = tcpConversation(web, messages);
+      const flow = only(run(records, { protocols: [ping], observers, limits: { summaryBytes: 20 } }).flows);
+      expect(flow.bytes.toServer).toBe(70);
+      expect(flow.packets.toServer).toBe(14);
+      return log;
+    };
+    // 7-byte chunks: the third crosses 20 bytes and is the last one parsed.
+    expect(parsedWith([])).toEqual(['to-server:PING 0', 'to-server:PING 1', 'to-server:PING 2']);
+    expect(parsedWith([{ onFlowEnd: () => undefined }])).toHaveLength(3);
+    expect(parsedWith([{ onEvent: () => undefined }])).toHaveLength(10);
+  });
+
   it('ends idle flows on flush(now) and keeps the active ones', () => {
     const engine = createEngine({ protocols: [] });
     for (const r of tcpConversation(web, [{ from: 'client', data: 'x' }], { close: false, start: 0 }))
