@@ -3,7 +3,7 @@ import type { Bus, BusHandler, BusMessage } from './bus.ts';
 
 export type InProcessBus = Bus & {
   subscribe(handler: BusHandler): void;
-  /** Resolves once every message published so far has been handled. */
+  /** Resolves once every message published so far has been handled, including those its handlers published. */
   idle(): Promise<void>;
   /** Messages a subscriber threw on (they are logged by `onError` and not retried). */
   failures(): number;
@@ -32,7 +32,14 @@ export const createInProcessBus = (
     subscribe: (handler) => {
       handlers.push(handler);
     },
-    idle: () => tail,
+    // Learn publishes violations while handling a batch: wait until no handler has queued anything more.
+    idle: async () => {
+      let seen: Promise<void>;
+      do {
+        seen = tail;
+        await seen;
+      } while (seen !== tail);
+    },
     failures: () => failed,
   };
 };
