@@ -3,6 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type ApiTokenVerifier, roleAllows } from '#functions/platform/auth/verify-api-token.ts';
 import { bearerToken } from '#functions/platform/auth/verify-pod-token.ts';
 import { bodyText, header, json, jsonBody } from '#functions/platform/http.ts';
+import { captureRoutes } from '#functions/respond/api/capture-routes.ts';
+import { podActionRoutes } from '#functions/respond/api/pod-action-routes.ts';
+import { podRoutes } from '#functions/respond/api/pod-routes.ts';
 import { responseRoutes } from '#functions/respond/api/response-routes.ts';
 import { getRespondRuntime } from '#functions/respond/current-respond-runtime.ts';
 import type { ApiDeps, ApiRoute } from './api-route.ts';
@@ -20,6 +23,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...graphRoutes,
   ...exportRoutes,
   ...responseRoutes(async () => (await getRespondRuntime()).deps.store),
+  ...podRoutes(async () => (await getRespondRuntime()).deps),
+  ...podActionRoutes(async () => (await getRespondRuntime()).deps),
+  ...captureRoutes(async () => (await getRespondRuntime()).deps),
 ];
 
 const queryOf = (event: APIGatewayProxyEventV2): Record<string, string> =>

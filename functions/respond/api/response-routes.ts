@@ -10,6 +10,7 @@ const auditQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   target: z.string().min(1).optional(),
   actor: z.string().min(1).optional(),
+  action: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
