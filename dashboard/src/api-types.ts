@@ -85,3 +85,36 @@ export const describePeer = (peer: Peer): string => {
   if (peer.type === 'group') return `${peer.namespace}/${peer.name}`;
   return peer.type === 'cidr' ? peer.cidr : peer.fqdn;
 };
+
+/** A pod of a group (functions/respond/api/pod-routes.ts PodView). */
+export type PodView = {
+  uid: string;
+  namespace: string;
+  name: string;
+  group: string;
+  lastSeen: string;
+  live: boolean;
+  quarantine?: { by: string; reason: string; at: string };
+};
+
+/** One capture (functions/respond/api/capture-views.ts CaptureView). */
+export type CaptureView = {
+  id: string;
+  at: string;
+  actor: string;
+  reason: string;
+  pod: string;
+  status: 'pending' | 'uploaded' | 'failed';
+  download?: string;
+  packets?: number;
+  bytes?: number;
+  from?: string;
+  to?: string;
+  detail: string[];
+};
+
+/** What a pod action answered: the action's result and the id of its audit record. */
+export type ActionOutcome = {
+  result: { action: string; status: string; applied: string[]; notes: string[]; error?: string };
+  audit: string;
+};

@@ -1,7 +1,8 @@
 /** The dashboard's composition root: login, tabs, the polling loop, and which view draws what. */
 import { type ApiAnswer, createApiClient } from './api-client.ts';
-import type { AuditEntry, FindingRecord, Group, Rule, ServiceGraph } from './api-types.ts';
+import type { AuditEntry, CaptureView, FindingRecord, Group, Rule, ServiceGraph } from './api-types.ts';
 import { renderAuditView } from './audit-view.ts';
+import { renderCapturesView } from './captures-view.ts';
 import { emptyState, replaceChildren } from './dom.ts';
 import { renderExportView } from './export-view.ts';
 import { readFilters, renderServiceList, updateFilterChoices } from './graph-controls.ts';
@@ -13,7 +14,7 @@ import { renderServicePanel } from './service-panel.ts';
 import { renderTimelineView } from './timeline-view.ts';
 import { clearToken, loadToken, roleOfToken, saveToken } from './token-store.ts';
 
-type View = 'graph' | 'rules' | 'timeline' | 'audit' | 'export';
+type View = 'graph' | 'rules' | 'timeline' | 'captures' | 'audit' | 'export';
 
 const pollMs = 5000;
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -129,6 +130,11 @@ const refreshAudit = async (root: HTMLElement, force: boolean) => {
   if (changed('audit', audit, force)) renderAuditView(root, audit);
 };
 
+const refreshCaptures = async (root: HTMLElement, force: boolean) => {
+  const captures = await api.get<{ captures: CaptureView[] }>('/api/captures?limit=200');
+  if (changed('captures', captures, force)) renderCapturesView(root, captures);
+};
+
 const refreshExport = async (root: HTMLElement, force: boolean) => {
   if (state.graph === undefined) await refreshGraph(false);
   const namespaces = state.model?.namespaces ?? [];
@@ -138,6 +144,7 @@ const refreshExport = async (root: HTMLElement, force: boolean) => {
 const refreshers: Record<Exclude<View, 'graph'>, (root: HTMLElement, force: boolean) => Promise<void>> = {
   rules: refreshRules,
   timeline: refreshTimeline,
+  captures: refreshCaptures,
   audit: refreshAudit,
   export: refreshExport,
 };

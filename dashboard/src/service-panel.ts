@@ -1,8 +1,9 @@
-/** The panel for one service: its mode (operators switch it), its rules, recent threats and violations, its policy. */
+/** The panel for one service: its mode and pods (operators act on them), its rules, recent threats and violations, its policy. */
 import type { ApiClient } from './api-client.ts';
 import { describePeer, type FindingRecord, type Group, type Mode, type Rule } from './api-types.ts';
 import { el, replaceChildren, timeAgo } from './dom.ts';
 import { exportPanel } from './export-view.ts';
+import { podsSection } from './pods-section.ts';
 
 export type PanelContext = { api: ApiClient; operator: boolean; onChanged: () => void };
 
@@ -100,10 +101,13 @@ export const renderServicePanel = async (panel: HTMLElement, id: string, context
   replaceChildren(panel, [el('p', {}, [`Loading ${id}…`])]);
   const [groups, rules, threats, violations] = await loadService(context.api, id);
   const group = groups.ok ? groups.value.groups.find((g) => g.key === id) : undefined;
+  const pods = group === undefined ? undefined : await podsSection(group, context);
+  if (panel.dataset.service !== id) return; // another service was opened meanwhile
   replaceChildren(panel, [
     closeButton(panel),
     el('h2', { tabindex: '-1' }, [id]),
     modeSection(group, context),
+    pods,
     section(
       'Rules',
       rules.ok ? rules.value.rules.map(ruleLine) : [],
