@@ -64,6 +64,15 @@ export type AlertView = {
   status: string[];
   /** One line about the newest repeat. */
   latest?: string;
+  /** Packet captures taken for this alert (by its rule or its Capture button), filled in when the tap uploads them. */
+  captures?: AlertCapture[];
+};
+
+export type AlertCapture = {
+  /** The object store's download link (presigned GET). */
+  link: string;
+  /** Set once the tap reported the upload (a `capture` finding). */
+  ready?: { packets: number; bytes: number; from: string; to: string };
 };
 
 /** What a button stands for: its value is only this record's opaque id, looked up server-side. */
