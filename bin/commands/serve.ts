@@ -10,8 +10,9 @@ import { ensureTlsMaterial } from '#functions/local/tls-material.ts';
 import { currentConfig } from '#functions/platform/load-config.ts';
 import { jsonLogger } from '#functions/platform/logger.ts';
 import type { CliCommand, CommandIo } from '../command.ts';
+import { startServeDemo as startDemo } from './serve-demo.ts';
 
-const usage = `Usage: meshward serve [--port N] [--host ADDR] [--data DIR]
+const usage = `Usage: meshward serve [--port N] [--host ADDR] [--data DIR] [--no-demo]
 
 Serves the meshward control plane (admission webhooks, ingest, API) over HTTPS on one port.
 A local CA and server certificate are created under DIR/tls on first start; the CA bundle is
@@ -22,6 +23,7 @@ Options:
   --host ADDR   address to bind (default 127.0.0.1; use 0.0.0.0 inside a cluster)
   --data DIR    data directory for certificates and the store (default .meshward-data)
   --quiet       do not print the CA bundle banner
+  --no-demo     do not replay the bundled Bookinfo capture (it is replayed only while DIR has no pods yet)
 Environment: MESHWARD_CONFIG (YAML file), MESHWARD_WEBHOOK_PATH_SECRET, MESHWARD_* (see README).`;
 
 const parsePort = (text: string): number => {
@@ -61,6 +63,7 @@ export const serveCommand: CliCommand = {
         host: { type: 'string', default: '127.0.0.1' },
         data: { type: 'string', default: '.meshward-data' },
         quiet: { type: 'boolean', default: false },
+        'no-demo': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -76,8 +79,10 @@ export const serveCommand: CliCommand = {
     const background = await startBackgroundWork(logger);
     logger('info', 'listening', { port: bound, host: values.host, dataDir, tlsCreated: tls.created });
     if (!values.quiet) banner(io, bound, values.host, tls.caCert, config.webhookPathSecret);
+    const demo = values['no-demo'] ? undefined : await startDemo(bound, values.host, tls.caCert, logger);
     const signal = await waitForSignal();
     logger('info', 'shutting down', { signal });
+    demo?.stop();
     background.stop();
     await server.close();
     logger('info', 'stopped');

@@ -119,7 +119,7 @@ describe('the tap in an emulated pod', () => {
     signer = await createCommandSigner(commandKey);
     serve = spawn(
       process.execPath,
-      [meshward, 'serve', '--port', '0', '--host', ns.hostIp, '--data', dataDir, '--quiet'],
+      [meshward, 'serve', '--port', '0', '--host', ns.hostIp, '--data', dataDir, '--quiet', '--no-demo'],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let serveOut = '';

@@ -16,14 +16,17 @@ export type ServeProcess = {
 
 const root = join(import.meta.dirname, '..', '..');
 
+/** Without `demo: true` the server starts empty (`--no-demo`): tests seed what they need. */
 export const startServe = async (
   env: Record<string, string> = {},
   extraArgs: string[] = [],
+  options: { demo?: boolean } = {},
 ): Promise<ServeProcess> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'meshward-e2e-'));
+  const demoArgs = options.demo === true ? [] : ['--no-demo'];
   const child = spawn(
     process.execPath,
-    [join(root, 'bin', 'meshward.js'), 'serve', '--port', '0', '--data', dataDir, ...extraArgs],
+    [join(root, 'bin', 'meshward.js'), 'serve', '--port', '0', '--data', dataDir, ...demoArgs, ...extraArgs],
     {
       cwd: root,
       env: { ...process.env, ...env },
