@@ -4,6 +4,7 @@ import { admissionValidateBenchmark } from './admission-validate.ts';
 import type { Benchmark } from './benchmark.ts';
 import { bundlesBenchmark } from './bundles.ts';
 import { controlPlaneBenchmark } from './control-plane.bench.ts';
+import { fuzzBenchmark } from './fuzz.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
 import { ruleQualityBenchmark } from './rule-quality.ts';
 import { tapBenchmark } from './tap.ts';
@@ -13,6 +14,7 @@ export const benchmarks: Benchmark<never>[] = [
   admissionMutateBenchmark as Benchmark<never>,
   admissionValidateBenchmark as Benchmark<never>,
   inspectThroughputBenchmark as Benchmark<never>,
+  fuzzBenchmark as Benchmark<never>,
   payloadsBenchmark as Benchmark<never>,
   ndpiThreatsBenchmark as Benchmark<never>,
   bundlesBenchmark as Benchmark<never>,
