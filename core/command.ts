@@ -1,5 +1,6 @@
 /** Commands the control plane sends to one tap; each is JWS-signed, expires, and has a unique id. */
 import { z } from 'zod';
+import { allowListSchema } from './allow-list.ts';
 import { modeSchema } from './mode.ts';
 
 /** Longest lifetime a command may have: the tap rejects anything longer-lived. */
@@ -29,6 +30,12 @@ export const quarantineCommandSchema = z.object({
 });
 export const releaseCommandSchema = z.object({ kind: z.literal('release'), ...base });
 export const setModeCommandSchema = z.object({ kind: z.literal('set-mode'), ...base, mode: modeSchema });
+/** Protect mode: the connections the learned rules allow; the tap drops other new connections (ADR 5). */
+export const allowListCommandSchema = z.object({
+  kind: z.literal('allow-list'),
+  ...base,
+  allowList: allowListSchema,
+});
 
 export const commandSchema = z
   .discriminatedUnion('kind', [
@@ -36,6 +43,7 @@ export const commandSchema = z
     quarantineCommandSchema,
     releaseCommandSchema,
     setModeCommandSchema,
+    allowListCommandSchema,
   ])
   .refine((command) => command.expiresAt > command.issuedAt, { message: 'expiresAt must be after issuedAt' })
   .refine((command) => command.expiresAt - command.issuedAt <= maxCommandLifetimeSeconds, {

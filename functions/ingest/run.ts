@@ -6,7 +6,9 @@ import { podRecordOf } from '#functions/learn/register-heartbeat.ts';
 import { workloadOfPod } from '#functions/learn/workload-of-pod.ts';
 import type { PodTokenVerifier } from '#functions/platform/auth/verify-pod-token.ts';
 import type { Bus } from '#functions/platform/bus/bus.ts';
+import type { CommandSigner } from '#functions/platform/keys/command-signer.ts';
 import type { FindingRecord, Store } from '#functions/platform/store/store.ts';
+import { protectRefresh } from '#functions/respond/protect-refresh.ts';
 import { findingTime } from './finding-time.ts';
 
 export type IngestDeps = {
@@ -14,6 +16,8 @@ export type IngestDeps = {
   bus: Bus;
   verifyPodToken: PodTokenVerifier;
   learnConfig: LearnConfig;
+  /** Signs the protect-mode commands a heartbeat's answer carries; without it only queued commands go out. */
+  signer?: CommandSigner | undefined;
   now: () => Date;
 };
 
@@ -61,7 +65,8 @@ export const ingest = async (request: IngestRequest, deps: IngestDeps): Promise<
   const auth = await deps.verifyPodToken(request.token, batch.pod);
   if (!auth.ok) return refuse(auth.status, auth.reason);
   const receivedAt = deps.now().toISOString();
-  const findings = recordsOf(batch, await groupOf(batch, deps));
+  const group = await groupOf(batch, deps);
+  const findings = recordsOf(batch, group);
   const outcome = await deps.store.putBatch({
     batchId: batch.batchId,
     podUid: batch.pod.uid,
@@ -77,12 +82,18 @@ export const ingest = async (request: IngestRequest, deps: IngestDeps): Promise<
       findings: batch.findings,
     });
   }
+  const heartbeat = batch.findings.find((f): f is HeartbeatFinding => f.type === 'heartbeat');
+  // Computed before the queued commands are taken, so a failure here loses none of them (the tap retries).
+  const refresh =
+    heartbeat === undefined || deps.signer === undefined
+      ? []
+      : await protectRefresh(batch.pod.uid, group, heartbeat, { ...deps, signer: deps.signer });
   const commands = await deps.store.takeCommands(batch.pod.uid, Math.floor(deps.now().getTime() / 1000));
   const body = {
     batchId: batch.batchId,
     stored: outcome === 'stored',
     accepted: batch.findings.length,
-    commands: commands.map((c) => c.token),
+    commands: [...commands.map((c) => c.token), ...refresh],
   };
   return { status: 200, body };
 };

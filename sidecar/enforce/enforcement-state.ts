@@ -1,6 +1,7 @@
-/** What the tap enforces right now (quarantine, blocked peers), persisted so a restarted tap re-applies it. */
+/** What the tap enforces right now (quarantine, blocked peers, protect mode's allow-list), persisted so a restarted tap re-applies it. */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { allowListSchema } from '#core/allow-list.ts';
 
 /** A peer to cut off: all its traffic, or only the connections to one server port (ours or the peer's). */
 export const blockSchema = z.object({
@@ -17,12 +18,15 @@ export const enforcementStateSchema = z.object({
   quarantined: z.boolean().default(false),
   reason: z.string().max(512).optional(),
   blocks: z.array(blockSchema).max(1024).default([]),
+  /** Protect mode: the last verified allow-list, enforced until release or a mode other than protect. */
+  allowList: allowListSchema.optional(),
 });
 export type EnforcementState = z.infer<typeof enforcementStateSchema>;
 
 export const openState: EnforcementState = { quarantined: false, blocks: [] };
 
-export const isOpen = (state: EnforcementState): boolean => !state.quarantined && state.blocks.length === 0;
+export const isOpen = (state: EnforcementState): boolean =>
+  !state.quarantined && state.blocks.length === 0 && state.allowList === undefined;
 
 /** A missing or unreadable file means nothing is enforced. */
 export const loadEnforcementState = async (path: string): Promise<EnforcementState> => {

@@ -1,6 +1,7 @@
 /** Renders the enforcement state as iptables-restore input for the filter table: our two chains and nothing else. */
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Block, EnforcementState } from './enforcement-state.ts';
+import { allowInChain, allowOutChain, renderAllowList } from './render-allow-list.ts';
 
 export const inputChain = 'MESHWARD-IN';
 export const outputChain = 'MESHWARD-OUT';
@@ -13,7 +14,12 @@ export type AllowedChannel = {
   controlPlanePort: number;
   metricsPort?: number;
   hostIps?: readonly string[];
+  /** The pod's resolvers (resolv.conf): protect mode's allow-list always lets DNS out to them. */
+  dnsServers?: readonly string[];
 };
+
+/** Every chain we own, jumps from INPUT/OUTPUT first: the order they are emptied and deleted in. */
+export const ourChains = () => [inputChain, outputChain, allowInChain, allowOutChain] as const;
 
 const ofFamily = (family: IpFamily) => (ip: string) => (family === 4 ? isIPv4(ip) : isIPv6(ip));
 
@@ -68,7 +74,7 @@ export const renderRules = (
   family: IpFamily,
   now: number,
 ): string => {
-  const lines = ['*filter', `:${inputChain} - [0:0]`, `:${outputChain} - [0:0]`];
+  const lines = ['*filter', ...ourChains().map((chain) => `:${chain} - [0:0]`)];
   if (state.quarantined) {
     lines.push(
       resetsOut,
@@ -76,8 +82,12 @@ export const renderRules = (
       ...cutRules(inputChain, ''),
       ...cutRules(outputChain, ''),
     );
-  } else if (state.blocks.length > 0) {
+  } else if (state.blocks.length > 0 || state.allowList !== undefined) {
     lines.push(resetsOut, ...blockRules(state, family, now));
+    if (state.allowList !== undefined)
+      lines.push(
+        ...renderAllowList(state.allowList, channel, family, { input: inputChain, output: outputChain }),
+      );
   }
   lines.push('COMMIT', '');
   return lines.join('\n');

@@ -38,6 +38,12 @@ export const tapMetricDefinitions = [
     kind: 'counter',
     help: 'Times the capture process was restarted.',
   },
+  {
+    name: 'meshward_tap_connections_refused_total',
+    kind: 'counter',
+    help: 'New connections protect mode refused (not in the allow-list), from the iptables counters.',
+  },
+  { name: 'meshward_tap_allow_list', kind: 'gauge', help: '1 while a protect-mode allow-list is enforced.' },
   { name: 'meshward_tap_queue_findings', kind: 'gauge', help: 'Findings waiting to be sent.' },
   { name: 'meshward_tap_ring_bytes', kind: 'gauge', help: 'Bytes held in the packet ring buffer.' },
   { name: 'meshward_tap_quarantined', kind: 'gauge', help: '1 while the pod is quarantined.' },

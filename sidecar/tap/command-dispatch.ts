@@ -1,4 +1,5 @@
-/** Verifies each signed command and carries it out: quarantine, release, capture, set-mode. Outcomes are values. */
+/** Verifies each signed command and carries it out: quarantine, release, capture, set-mode, allow-list. Outcomes are values. */
+import type { AllowList } from '#core/allow-list.ts';
 import type { Command } from '#core/command.ts';
 import type { Finding } from '#core/finding.ts';
 import type { Mode } from '#core/mode.ts';
@@ -10,7 +11,10 @@ export type CommandOutcome = { id?: string; kind?: Command['kind']; ok: boolean;
 export type CommandTargets = {
   quarantine(reason: string): Promise<void>;
   release(): Promise<void>;
-  setMode(mode: Mode): void;
+  /** May return a promise (leaving protect mode takes the allow-list out), which is awaited. */
+  setMode(mode: Mode): unknown;
+  /** Protect mode's allow-list: what it did ('applied', 'unchanged'); throws when the tap cannot enforce it. */
+  allowList?(list: AllowList): Promise<string>;
   capture(request: CaptureRequest): Promise<CaptureOutcome>;
   /** Findings the commands produce (a capture's location) go back with the next batch. */
   report(findings: Finding[]): void;
@@ -25,8 +29,11 @@ const run = async (command: Command, targets: CommandTargets): Promise<string> =
       await targets.release();
       return 'released';
     case 'set-mode':
-      targets.setMode(command.mode);
+      await targets.setMode(command.mode);
       return `mode ${command.mode}`;
+    case 'allow-list':
+      if (targets.allowList === undefined) throw new Error('this tap does not enforce allow-lists');
+      return `allow-list ${command.allowList.hash.slice(0, 12)} ${await targets.allowList(command.allowList)}`;
     case 'capture': {
       // A capture runs for its whole after-window: report when done, without holding up other commands.
       const request: CaptureRequest = {

@@ -76,6 +76,8 @@ const buildParts = async (deps: TapDeps): Promise<Parts> => {
   const { config, metrics } = ctx;
   const state: TapState = { identity: await readPodIdentity(deps.env), mode: config.mode };
   const enforcer = await tapEnforcer(ctx, deps.run ?? runCommand);
+  // An allow-list only exists in protect mode: a restarted tap resumes it (its heartbeat tells the control plane).
+  if (enforcer?.state().allowList !== undefined) state.mode = 'protect';
   const ring = createPacketRing({ maxBytes: config.ringMaxBytes, maxSeconds: config.ringMaxSeconds });
   const recorder = createCaptureRecorder({
     ring,
@@ -141,6 +143,15 @@ const watchPod = (parts: Parts, dir: string | undefined) => {
   });
 };
 
+/** The allow-list's refusals (iptables' counters) and whether one is enforced, as metrics. */
+const refusedCounter = (parts: Parts) => async () => {
+  const enforcer = parts.enforcer;
+  if (enforcer === undefined) return;
+  parts.ctx.metrics.set('meshward_tap_allow_list', enforcer.state().allowList === undefined ? 0 : 1);
+  const refused = await enforcer.refused().catch(() => undefined);
+  if (refused !== undefined) parts.ctx.metrics.set('meshward_tap_connections_refused_total', refused);
+};
+
 /** Waits for `work`, but no longer than `ms`; the timer never outlives the wait. */
 const atMost = async (work: Promise<unknown>, ms: number): Promise<void> => {
   let timer: NodeJS.Timeout | undefined;
@@ -152,6 +163,7 @@ export const startTap = async (deps: TapDeps): Promise<RunningTap> => {
   const parts = await buildParts(deps);
   const { ctx, enforcer, engine, pipeline, report } = parts;
   const heartbeat = heartbeatOf(parts);
+  const countRefused = refusedCounter(parts);
   const health = healthOf(parts);
   const metricsPort = await health.listen(ctx.config.metricsPort);
   const [captureStop, reportStop] = [new AbortController(), new AbortController()];
@@ -159,8 +171,9 @@ export const startTap = async (deps: TapDeps): Promise<RunningTap> => {
   const timers = [
     setInterval(() => report([heartbeat()]), ctx.config.heartbeatSeconds * 1000),
     setInterval(() => pipeline.drain(Date.now()), 2_000),
-    // Expired protect-mode blocks are taken out.
+    // Expired protect-mode blocks are taken out; the allow-list's refusals are counted.
     setInterval(() => void enforcer?.block([]).catch(() => {}), 30_000),
+    setInterval(() => void countRefused(), 10_000),
   ];
   const capturing = parts.supervisor.run(captureStop.signal);
   const sending = parts.reporter.run(reportStop.signal);

@@ -1,4 +1,5 @@
-/** The tap's command handling: verification with the configured keys, then quarantine, release, mode, capture. */
+/** The tap's command handling: verification with the configured keys, then quarantine, release, mode, capture, allow-list. */
+import { type AllowList, allowRuleCount } from '#core/allow-list.ts';
 import type { Finding } from '#core/finding.ts';
 import type { Mode } from '#core/mode.ts';
 import { createReplayCache } from '../commands/replay-cache.ts';
@@ -9,6 +10,15 @@ import type { createCaptureRecorder } from '../pcap/capture-recorder.ts';
 import { createCommandDispatch } from './command-dispatch.ts';
 import { commandKeys } from './command-keys.ts';
 import type { TapContext } from './tap-context.ts';
+
+const summary = (list: AllowList) => ({
+  group: list.group,
+  hash: list.hash.slice(0, 12),
+  inbound: list.inbound.enforce ? `${allowRuleCount(list.inbound)} rules` : `open (${list.inbound.reason})`,
+  outbound: list.outbound.enforce
+    ? `${allowRuleCount(list.outbound)} rules`
+    : `open (${list.outbound.reason})`,
+});
 
 export const tapCommands = (
   shared: TapContext,
@@ -33,8 +43,17 @@ export const tapCommands = (
   const dispatch = createCommandDispatch(verify, {
     quarantine: (reason) => targets.enforcer?.quarantine(reason) ?? unavailable(),
     release: () => targets.enforcer?.release() ?? unavailable(),
-    setMode: (mode) => {
+    setMode: async (mode) => {
       state.mode = mode;
+      // Leaving protect mode takes its allow-list out; attack cuts lapse on their own.
+      if (mode !== 'protect') await targets.enforcer?.allow(undefined);
+    },
+    allowList: async (list) => {
+      if (targets.enforcer === undefined) return unavailable();
+      if (state.mode !== 'protect') throw new Error(`ignored: the tap is in ${state.mode} mode, not protect`);
+      const done = await targets.enforcer.allow(list);
+      if (done === 'applied') log('warn', 'protect mode: allow-list enforced', summary(list));
+      return done;
     },
     capture: async (request) => {
       const outcome = await targets.recorder.record(request);

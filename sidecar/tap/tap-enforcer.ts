@@ -2,6 +2,7 @@
 import type { CommandRunner } from '../enforce/command-runner.ts';
 import { loadEnforcementState, saveEnforcementState } from '../enforce/enforcement-state.ts';
 import { createEnforcer, type Enforcer } from '../enforce/enforcer.ts';
+import { readNameservers } from '../enforce/resolv-conf.ts';
 import type { TapContext } from './tap-context.ts';
 
 export const tapEnforcer = async (shared: TapContext, run: CommandRunner): Promise<Enforcer | undefined> => {
@@ -14,6 +15,7 @@ export const tapEnforcer = async (shared: TapContext, run: CommandRunner): Promi
       controlPlanePort: cp.port,
       metricsPort: config.metricsPort,
       ...(config.hostIp === undefined ? {} : { hostIps: [config.hostIp] }),
+      dnsServers: readNameservers(),
     },
     persist: async (state) => {
       metrics.set('meshward_tap_quarantined', state.quarantined ? 1 : 0);
@@ -24,6 +26,8 @@ export const tapEnforcer = async (shared: TapContext, run: CommandRunner): Promi
   try {
     await enforcer.apply(previous);
     if (previous.quarantined) log('warn', 're-applied quarantine after restart', { reason: previous.reason });
+    if (previous.allowList !== undefined)
+      log('warn', 're-applied the protect-mode allow-list after restart', { hash: previous.allowList.hash });
   } catch (error) {
     log('error', 'cannot apply enforcement state', { error: String(error) });
   }

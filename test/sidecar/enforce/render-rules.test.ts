@@ -9,6 +9,8 @@ describe('renderRules', () => {
       '*filter',
       ':MESHWARD-IN - [0:0]',
       ':MESHWARD-OUT - [0:0]',
+      ':MESHWARD-ALLOW-IN - [0:0]',
+      ':MESHWARD-ALLOW-OUT - [0:0]',
       '-A MESHWARD-OUT -p tcp --tcp-flags RST RST -j RETURN',
       '-A MESHWARD-IN -i lo -j RETURN',
       '-A MESHWARD-OUT -o lo -j RETURN',
@@ -60,7 +62,7 @@ describe('renderRules', () => {
 
   it('an open state renders empty chains', () => {
     expect(renderRules({ quarantined: false, blocks: [] }, channel, 4, 0)).toBe(
-      '*filter\n:MESHWARD-IN - [0:0]\n:MESHWARD-OUT - [0:0]\nCOMMIT\n',
+      '*filter\n:MESHWARD-IN - [0:0]\n:MESHWARD-OUT - [0:0]\n:MESHWARD-ALLOW-IN - [0:0]\n:MESHWARD-ALLOW-OUT - [0:0]\nCOMMIT\n',
     );
   });
 });
