@@ -8,6 +8,8 @@ const maxCaptureBytes = 64 * 1024 * 1024;
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   try {
     const { objectStore } = await getRespondRuntime();
+    if (objectStore.verify === undefined)
+      return json(404, { error: 'not-found', message: 'captures are in S3 here: use the presigned link' });
     const key = event.pathParameters?.key ?? '';
     const method = event.requestContext.http.method === 'PUT' ? 'PUT' : 'GET';
     const query = event.queryStringParameters ?? {};

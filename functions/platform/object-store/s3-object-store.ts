@@ -1,6 +1,8 @@
-/** The AWS object store: S3 presigned PUT/GET URLs (SigV4 query signing, no SDK); puts and gets through an injected client. */
+/** The AWS object store: S3 presigned PUT/GET URLs (SigV4 query signing, no SDK); the function's own puts and gets use them too. */
 import { createHash, createHmac } from 'node:crypto';
+import { AppError } from '#core/errors.ts';
 import { isSafeKey, type ObjectStore } from './object-store.ts';
+import { createPresignedS3Client, type PresignedS3Client } from './presigned-s3-client.ts';
 
 export type AwsCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
@@ -8,11 +10,10 @@ export type S3ObjectStoreOptions = {
   bucket: string;
   region: string;
   credentials: () => AwsCredentials;
-  /** Direct object reads and writes (the AWS SDK's PutObject/GetObject), injected so this file needs no SDK. */
-  client: {
-    put(key: string, body: Uint8Array): Promise<void>;
-    get(key: string): Promise<Uint8Array | undefined>;
-  };
+  /** The function's own reads and writes; by default presigned requests over fetch. */
+  client?: PresignedS3Client;
+  /** A path-style endpoint (`http://127.0.0.1:9000`) instead of `https://<bucket>.s3.<region>.amazonaws.com`. */
+  endpoint?: string;
   now?: () => Date;
   linkTtlSeconds?: number;
 };
@@ -25,7 +26,8 @@ const encode = (text: string) =>
 
 type PresignSpec = {
   method: 'GET' | 'PUT';
-  host: string;
+  /** `https://host` (virtual-hosted: the bucket is in the host) or `http://host:port/bucket` (path-style). */
+  base: string;
   key: string;
   region: string;
   credentials: AwsCredentials;
@@ -58,12 +60,13 @@ export const presignS3Url = (spec: PresignSpec): string => {
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${spec.region}/s3/aws4_request`;
   const canonicalQuery = canonicalQueryOf(spec, amzDate, scope);
-  const path = `/${spec.key.split('/').map(encode).join('/')}`;
+  const base = new URL(spec.base);
+  const path = `${base.pathname.replace(/\/$/, '')}/${spec.key.split('/').map(encode).join('/')}`;
   const canonical = [
     spec.method,
     path,
     canonicalQuery,
-    `host:${spec.host}\n`,
+    `host:${base.host}\n`,
     'host',
     'UNSIGNED-PAYLOAD',
   ].join('\n');
@@ -71,17 +74,20 @@ export const presignS3Url = (spec: PresignSpec): string => {
   const dayKey = hmac(`AWS4${spec.credentials.secretAccessKey}`, day);
   const signingKey = hmac(hmac(hmac(dayKey, spec.region), 's3'), 'aws4_request');
   const signature = createHmac('sha256', signingKey).update(toSign).digest('hex');
-  return `https://${spec.host}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
+  return `${base.origin}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 };
 
 export const createS3ObjectStore = (options: S3ObjectStoreOptions): ObjectStore => {
-  const host = `${options.bucket}.s3.${options.region}.amazonaws.com`;
+  const base =
+    options.endpoint === undefined
+      ? `https://${options.bucket}.s3.${options.region}.amazonaws.com`
+      : `${options.endpoint.replace(/\/$/, '')}/${options.bucket}`;
   const presign = (method: 'GET' | 'PUT', key: string, expiresSeconds: number) => {
-    if (!isSafeKey(key)) throw new Error(`invalid object key "${key}"`);
+    if (!isSafeKey(key)) throw new AppError('bad-request', `invalid object key "${key}"`);
     const at = options.now?.() ?? new Date();
     return presignS3Url({
       method,
-      host,
+      base,
       key,
       region: options.region,
       credentials: options.credentials(),
@@ -89,10 +95,11 @@ export const createS3ObjectStore = (options: S3ObjectStoreOptions): ObjectStore 
       expiresSeconds,
     });
   };
+  const client = options.client ?? createPresignedS3Client(presign);
   return {
     uploadUrl: async (key, expiresSeconds) => presign('PUT', key, expiresSeconds),
     link: async (key) => presign('GET', key, options.linkTtlSeconds ?? 7 * 86_400),
-    put: (key, body) => options.client.put(key, body),
-    get: (key) => options.client.get(key),
+    put: (key, body) => client.put(key, body),
+    get: (key) => client.get(key),
   };
 };

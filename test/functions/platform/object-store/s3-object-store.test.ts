@@ -11,7 +11,7 @@ describe('S3 presigned URLs (SigV4 query signing)', () => {
     // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html ("An example").
     const url = presignS3Url({
       method: 'GET',
-      host: 'examplebucket.s3.amazonaws.com',
+      base: 'https://examplebucket.s3.amazonaws.com',
       key: 'test.txt',
       region: 'us-east-1',
       credentials,
