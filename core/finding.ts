@@ -17,6 +17,14 @@ export type Endpoint = z.infer<typeof endpointSchema>;
 export const severitySchema = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 export type Severity = z.infer<typeof severitySchema>;
 
+export const dnsAnswerSchema = z.object({
+  name: z.string().max(255),
+  type: z.string().max(16),
+  ttl: z.number().int().min(0),
+  data: z.string().max(255),
+});
+export type DnsAnswerSummary = z.infer<typeof dnsAnswerSchema>;
+
 /** Layer-7 summary of one flow; every list is bounded so a hostile flow cannot grow it. */
 export const l7SummarySchema = z.object({
   http: z
@@ -25,7 +33,12 @@ export const l7SummarySchema = z.object({
     .optional(),
   grpc: z.object({ methods: list() }).optional(),
   dns: z
-    .object({ queries: z.array(z.object({ name: z.string(), type: z.string() })).max(64), rcodes: list() })
+    .object({
+      queries: z.array(z.object({ name: z.string(), type: z.string() })).max(64),
+      rcodes: list(),
+      /** A, AAAA and CNAME records of the answers: what a name resolved to, so the control plane can name an IP. */
+      answers: z.array(dnsAnswerSchema).max(64),
+    })
     .partial()
     .optional(),
   sql: z.object({ verbs: list() }).optional(),

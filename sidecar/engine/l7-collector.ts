@@ -1,6 +1,6 @@
 /** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
 import type { L7Summary } from '#core/finding.ts';
-import type { ProtocolEvent } from '../events.ts';
+import type { DnsAnswer, ProtocolEvent } from '../events.ts';
 import { type BoundedSet, boundedAdd, boundedSet, boundedValues } from './bounded-set.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
@@ -14,6 +14,7 @@ const bounds = {
   grpcMethods: 64,
   dnsQueries: 64,
   dnsRcodes: 64,
+  dnsAnswers: 64,
   sqlVerbs: 64,
   redisCommands: 64,
   kafkaTopics: 64,
@@ -42,6 +43,7 @@ const createLists = (): Lists => ({
   grpcMethods: boundedSet(bounds.grpcMethods),
   dnsQueries: boundedSet(bounds.dnsQueries),
   dnsRcodes: boundedSet(bounds.dnsRcodes),
+  dnsAnswers: boundedSet(bounds.dnsAnswers),
   sqlVerbs: boundedSet(bounds.sqlVerbs),
   redisCommands: boundedSet(bounds.redisCommands),
   kafkaTopics: boundedSet(bounds.kafkaTopics),
@@ -78,6 +80,18 @@ const splitQuery = (key: string): { name: string; type: string } => {
   return { name: key.slice(0, at), type: key.slice(at + 1) };
 };
 
+/** Answer records kept as `name type ttl data` (no spaces in names or in A, AAAA and CNAME data). */
+const namingTypes = new Set(['A', 'AAAA', 'CNAME']);
+const isNamingAnswer = (a: DnsAnswer): boolean =>
+  namingTypes.has(a.type) &&
+  a.name.length <= 255 &&
+  a.data.length <= 255 &&
+  !`${a.name}${a.data}`.includes(' ');
+const splitAnswer = (key: string) => {
+  const [name = '', type = '', ttl = '0', data = ''] = key.split(' ');
+  return { name, type, ttl: Number(ttl), data };
+};
+
 const only = (set: BoundedSet, key: string): Record<string, string[]> | undefined => {
   const values = boundedValues(set);
   return values === undefined ? undefined : { [key]: values };
@@ -96,6 +110,7 @@ export const l7Summary = ({ lists: l, tls, ssh }: L7Collector): L7Summary | unde
     dns: compact({
       queries: boundedValues(l.dnsQueries)?.map(splitQuery),
       rcodes: boundedValues(l.dnsRcodes),
+      answers: boundedValues(l.dnsAnswers)?.map(splitAnswer),
     }),
     sql: only(l.sqlVerbs, 'verbs') as L7Summary['sql'],
     redis: only(l.redisCommands, 'commands') as L7Summary['redis'],
@@ -143,7 +158,10 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   'tls-record': () => undefined,
   'dns-message': ({ lists }, event) => {
     for (const question of event.questions) boundedAdd(lists.dnsQueries, `${question.name} ${question.type}`);
-    if (event.isResponse) boundedAdd(lists.dnsRcodes, event.rcode);
+    if (!event.isResponse) return;
+    boundedAdd(lists.dnsRcodes, event.rcode);
+    for (const a of event.answers)
+      if (isNamingAnswer(a)) boundedAdd(lists.dnsAnswers, `${a.name} ${a.type} ${a.ttl} ${a.data}`);
   },
   'sql-query': ({ lists }, event) => {
     const verb = sqlVerb(event.text);

@@ -14,7 +14,7 @@ import {
 } from './dynamodb-io.ts';
 import { bodyItem, dataOf, itemKey, str, ttlSeconds } from './dynamodb-item.ts';
 import { dynamoRules } from './dynamodb-rules.ts';
-import type { GroupRecord, IpRecord, PendingCommand, PodRecord, Store } from './store.ts';
+import type { DnsNameRecord, GroupRecord, IpRecord, PendingCommand, PodRecord, Store } from './store.ts';
 
 /** Pod records outlive their expiry by a week (the views show recent pods), then TTL removes them. */
 const podRetentionSeconds = 7 * 86_400;
@@ -64,6 +64,22 @@ const ipMethods = (table: Table): Pick<Store, 'putIps' | 'lookupIp'> => ({
   },
 });
 
+const dnsNameMethods = (table: Table): Pick<Store, 'putDnsNames' | 'lookupDnsName'> => ({
+  async putDnsNames(records) {
+    // Last answer wins; expiry is decided on read (TTL only tidies up, late).
+    await writeAll(
+      table,
+      records.map((record) =>
+        putRequest(bodyItem(`DNS#${record.ip}`, 'DNS', record, { expiresAt: ttlSeconds(record.expiresAt) })),
+      ),
+    );
+  },
+  async lookupDnsName(ip, at) {
+    const record = await getBody<DnsNameRecord>(table, `DNS#${ip}`, 'DNS');
+    return record !== undefined && record.expiresAt > at ? record : undefined;
+  },
+});
+
 const commandMethods = (table: Table): Pick<Store, 'putCommand' | 'takeCommands'> => ({
   putCommand: (command) =>
     putItem(
@@ -102,6 +118,7 @@ export const openDynamoStore = (options: DynamoStoreOptions): Store => {
     ...dynamoRules(table),
     ...workloadMethods(table),
     ...ipMethods(table),
+    ...dnsNameMethods(table),
     ...commandMethods(table),
     async close() {},
   };

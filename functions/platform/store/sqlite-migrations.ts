@@ -26,4 +26,9 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX commands_pod ON commands (pod_uid);
     `,
   },
+  {
+    id: 2,
+    name: 'dns-names',
+    sql: 'CREATE TABLE dns_names (ip TEXT PRIMARY KEY, fqdn TEXT NOT NULL, expires_at TEXT NOT NULL);',
+  },
 ];

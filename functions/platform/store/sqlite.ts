@@ -4,6 +4,7 @@ import type { Rule } from '#core/rule.ts';
 import { type Migration, sqliteMigrations } from './sqlite-migrations.ts';
 import {
   type BatchRecord,
+  type DnsNameRecord,
   type FindingFilter,
   type FindingRecord,
   type GroupRecord,
@@ -230,6 +231,27 @@ class SqliteStore implements Store {
       group: row.grp as string,
       expiresAt: row.expires_at as string,
     };
+  }
+
+  async putDnsNames(records: DnsNameRecord[]): Promise<void> {
+    const upsert = this.#sql(
+      `INSERT INTO dns_names (ip, fqdn, expires_at) VALUES (?, ?, ?) ON CONFLICT (ip) DO UPDATE SET
+       fqdn = excluded.fqdn, expires_at = excluded.expires_at`,
+    );
+    this.#db
+      .transaction(() => {
+        for (const r of records) upsert.run(r.ip, r.fqdn, r.expiresAt);
+      })
+      .immediate();
+  }
+
+  async lookupDnsName(ip: string, at: string): Promise<DnsNameRecord | undefined> {
+    const row = this.#sql('SELECT * FROM dns_names WHERE ip = ? AND expires_at > ?').get(ip, at) as
+      | Row
+      | undefined;
+    return row === undefined
+      ? undefined
+      : { ip, fqdn: row.fqdn as string, expiresAt: row.expires_at as string };
   }
 
   async putCommand(command: PendingCommand): Promise<void> {

@@ -63,6 +63,9 @@ export type PodRecord = {
 /** Who held an IP, until when: pod IPs are reused, so every mapping expires with its pod. */
 export type IpRecord = { ip: string; podUid: string; group: string; expiresAt: string };
 
+/** What an IP was last resolved from, per the cluster's DNS answers, until when (the cluster's IP → FQDN cache). */
+export type DnsNameRecord = { ip: string; fqdn: string; expiresAt: string };
+
 /** A signed command waiting for its tap's next batch. */
 export type PendingCommand = { id: string; podUid: string; expiresAt: number; token: string };
 
@@ -91,6 +94,10 @@ export type Store = {
   putIps(records: IpRecord[]): Promise<void>;
   /** The holder of an IP at a time, unless its mapping has expired. */
   lookupIp(ip: string, at: string): Promise<IpRecord | undefined>;
+  /** Records DNS answers (name → address); a later answer for an address replaces the earlier one. */
+  putDnsNames(records: DnsNameRecord[]): Promise<void>;
+  /** The name an address was resolved from at a time, unless that answer has expired. */
+  lookupDnsName(ip: string, at: string): Promise<DnsNameRecord | undefined>;
   putCommand(command: PendingCommand): Promise<void>;
   /** Unexpired commands for a pod, removed as they are handed out (each is delivered once). */
   takeCommands(podUid: string, nowSeconds: number): Promise<PendingCommand[]>;
