@@ -15,6 +15,8 @@ const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
 
 export type LocalDynamo = {
   client: DynamoDBClient;
+  /** Another client of the same server (tests add middleware to it to inject faults). */
+  connect(): DynamoDBClient;
   /** Creates a fresh table (a new name each call) exactly as the CDK stack declares it, and waits until it is active. */
   createTable(): Promise<string>;
   close(): Promise<void>;
@@ -36,13 +38,16 @@ export const startDynalite = async (): Promise<LocalDynamo> => {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const connect = () =>
+    new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  const client = connect();
   return {
     client,
+    connect,
     async createTable() {
       // dynalite has no UpdateTimeToLive: the stack's TTL attribute cannot be switched on here (see the ADR).
       const tableName = `meshward-${randomUUID()}`;
