@@ -34,7 +34,7 @@ export const renderAuditView = (root: HTMLElement, answer: ApiAnswer<{ audit: Au
   }
   const headings = ['When', 'Who', 'Action', 'Target', 'Status', 'Reason', 'Detail'];
   replaceChildren(root, [
-    el('table', { class: 'rules audit' }, [
+    el('table', { class: 'data audit' }, [
       el('thead', {}, [
         el(
           'tr',

@@ -57,7 +57,7 @@ export const renderCapturesView = (
   }
   const headings = ['When', 'Pod', 'Who', 'Reason', 'Status', 'Size', 'Download'];
   replaceChildren(root, [
-    el('table', { class: 'rules captures' }, [
+    el('table', { class: 'data captures' }, [
       el('caption', { class: 'muted' }, [
         'Download links are signed by the object store and expire (after 7 days by default).',
       ]),

@@ -1,9 +1,15 @@
 /**
  * The dashboard in headless Chromium against a real `meshward serve` whose SQLite store is seeded with
  * Bookinfo's rules plus istiod mesh-control edges, a violation and a threat; and a 500-service graph.
+ * Pod actions reach the fake Kubernetes API server the respond tests use (serve reads its kubeconfig).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeJwt } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rule } from '#core/rule.ts';
@@ -11,6 +17,8 @@ import { createLocalIssuer, type IssuerKey } from '#functions/platform/auth/loca
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import type { FindingRecord, GroupRecord, Store } from '#functions/platform/store/store.ts';
 import { openSqliteResponseStore } from '#functions/respond/store/sqlite-response-store.ts';
+import { snapshot } from '#test/functions/respond/kube-fixtures.ts';
+import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.ts';
 import { httpsRequest, type ServeProcess, startServe } from '#test/helpers/serve-process.ts';
 import { bookinfo, rulesOf } from '#test/helpers/topology.ts';
 
@@ -133,6 +141,109 @@ const seedBookinfo = async (store: Store) => {
   await store.putFindings([violation, threat]);
 };
 
+/** A free loopback port, so serve can be told its own URL (capture links point at the control plane). */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** The fake API server with Bookinfo's productpage pod, and a kubeconfig file serve can read. */
+const startFakeCluster = async (): Promise<{ fake: FakeKubeApi; kubeconfig: string }> => {
+  const fake = await startFakeKubeApi();
+  fake.put('pods', {
+    metadata: {
+      name: 'productpage-0',
+      namespace: 'default',
+      uid: 'uid-productpage',
+      labels: { app: 'productpage', 'pod-template-hash': '6b8d5c4f7' },
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'productpage-v1-6b8d5c4f7',
+          uid: 'uid-rs',
+          controller: true,
+        },
+      ],
+    },
+    spec: {
+      containers: [{ name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.20.2' }],
+    },
+  });
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'meshward-e2e-kube-')), 'kubeconfig.json');
+  writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
+  return { fake, kubeconfig };
+};
+
+const pcapFixture = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pcap', 'three-flows.pcap'));
+
+/** Records in a classic pcap: a 24-byte file header, then a 16-byte header (captured length at 8) per record. */
+const pcapRecords = (bytes: Buffer): number => {
+  let count = 0;
+  for (let offset = 24; offset + 16 <= bytes.length; count++) offset += 16 + bytes.readUInt32LE(offset + 8);
+  return count;
+};
+
+/** The tap's upload: one HTTPS PUT of the pcap bytes to the presigned path. */
+const putPcap = (serve: ServeProcess, path: string, bytes: Buffer) =>
+  new Promise<number>((resolve, reject) => {
+    const put = request(
+      {
+        host: 'localhost',
+        port: serve.port,
+        method: 'PUT',
+        path,
+        ca: serve.ca,
+        headers: { 'content-type': 'application/vnd.tcpdump.pcap', 'content-length': bytes.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    put.on('error', reject);
+    put.end(bytes);
+  });
+
+/** What a tap does with a capture command: it polls with a batch, PUTs the pcap to the command's URL, reports it. */
+const playTap = async (serve: ServeProcess, podToken: string) => {
+  const pod = { namespace: 'default', name: 'productpage-0', uid: 'uid-productpage' };
+  const post = (findings: unknown[]) =>
+    httpsRequest(
+      serve.port,
+      serve.ca,
+      'POST',
+      '/findings',
+      JSON.stringify({ version: 1, batchId: randomUUID(), pod, sentAt: new Date().toISOString(), findings }),
+      { authorization: `Bearer ${podToken}` },
+    );
+  const polled = await post([]);
+  expect(polled.status).toBe(200);
+  const commands = (JSON.parse(polled.body).commands as string[]).map((token) => decodeJwt(token));
+  const command = commands.find((claims) => claims.kind === 'capture');
+  expect(command).toMatchObject({ beforeSeconds: 5, afterSeconds: 1 });
+  const upload = new URL(String(command?.uploadUrl));
+  expect(upload.origin).toBe(`https://localhost:${serve.port}`);
+  expect(await putPcap(serve, `${upload.pathname}${upload.search}`, pcapFixture)).toBe(201);
+  const reported = await post([
+    {
+      type: 'capture',
+      commandId: String(command?.id),
+      location: `${upload.origin}${upload.pathname}`,
+      packets: pcapRecords(pcapFixture),
+      bytes: pcapFixture.length,
+      from: new Date(Date.now() - 5000).toISOString(),
+      to: new Date().toISOString(),
+    },
+  ]);
+  expect(reported.status).toBe(200);
+};
+
 const graphAttr = (page: Page, name: string) => page.getAttribute('#graph', `data-${name}`);
 const waitGraph = (page: Page, name: string, value: string) =>
   page.waitForSelector(`#graph[data-${name}="${value}"]`, { timeout: 8000 });
@@ -168,11 +279,20 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
   let store: Store;
   let token: string;
   let page: Page;
+  let fake: FakeKubeApi;
   const base = () => `https://localhost:${serve.port}`;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    [serve, browser] = await Promise.all([startServe({ MESHWARD_WEBHOOK_PATH_SECRET: '' }), launch()]);
+    const cluster = await startFakeCluster();
+    fake = cluster.fake;
+    const port = await freePort();
+    const env = {
+      MESHWARD_WEBHOOK_PATH_SECRET: '',
+      MESHWARD_KUBECONFIG: cluster.kubeconfig,
+      MESHWARD_CONTROL_PLANE_URL: `https://localhost:${port}`,
+    };
+    [serve, browser] = await Promise.all([startServe(env, ['--port', String(port)]), launch()]);
     ({ store, token } = await openServeStore(serve));
     await seedBookinfo(store);
     const context = await browser.newContext({
@@ -185,6 +305,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await browser?.close();
     await store?.close();
     await serve?.stop();
+    await fake?.stop();
   });
 
   it('serves the page and its hashed bundles with the right types and caching', async () => {
@@ -307,6 +428,87 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     expect(await page.textContent('#panel pre.yaml')).toContain('name: meshward-reviews');
   });
 
+  it('quarantines a pod from the service panel after a confirm dialog (Esc cancels); the pod is marked and audited', async () => {
+    const pod = '#panel li[data-pod="productpage-0"]';
+    await page.waitForSelector(`${pod}[data-quarantined="false"]`);
+    await page.click(`${pod} button[data-action=quarantine]`);
+    await page.waitForSelector('dialog[open] textarea[name=reason]');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog', { state: 'detached' });
+    expect(await page.$eval(':focus', (node) => node.getAttribute('data-action'))).toBe('quarantine');
+    expect(fake.callsTo('PATCH')).toEqual([]);
+    await page.keyboard.press('Enter');
+    await page.fill('dialog[open] textarea[name=reason]', 'sql-injection from 10.0.0.5');
+    await shot(page, '05a-quarantine-dialog');
+    await page.click('dialog[open] button.confirm');
+    await page.waitForSelector(`${pod}[data-quarantined="true"]`);
+    expect(await page.textContent(`${pod} .pod-state`)).toMatch(
+      /^quarantined by api:meshward:operator .*: sql-injection from 10\.0\.0\.5$/,
+    );
+    expect(await page.textContent('#panel .pod-outcome')).toMatch(/^productpage-0: quarantine-pod done/);
+    const labelled = fake.get('pods', 'default', 'productpage-0');
+    expect(labelled?.metadata.labels?.['meshward.io/quarantine']).toBe('true');
+    expect(fake.get('networkpolicies', 'default', 'meshward-quarantine')).toBeDefined();
+    await shot(page, '05b-pod-quarantined');
+    await page.click('[role=tab][data-view=audit]');
+    const row = '#view-audit tr:has-text("quarantine-pod"):has-text("api:meshward:operator")';
+    await page.waitForSelector(row);
+    expect(await page.textContent(row)).toContain('pod:default/productpage-0');
+    await shot(page, '05c-audit-quarantine');
+  });
+
+  it("releases the pod: quarantine's label, annotations and policy are gone, the pod unmarked, the release audited", async () => {
+    await page.click('[role=tab][data-view=graph]');
+    const pod = '#panel li[data-pod="productpage-0"]';
+    await page.click(`${pod} button[data-action=release]`);
+    await page.fill('dialog[open] textarea[name=reason]', 'false positive: a pentest');
+    await page.click('dialog[open] button.confirm');
+    await page.waitForSelector(`${pod}[data-quarantined="false"]`);
+    const after = snapshot(fake, 'default');
+    expect(after.networkpolicies).toEqual([]);
+    expect(after.pods[0]?.metadata.labels).toEqual({ app: 'productpage', 'pod-template-hash': '6b8d5c4f7' });
+    // Quarantine's own annotations are gone (meshward.io/commands is how commands reach a tap that has not reported).
+    expect(
+      Object.keys(after.pods[0]?.metadata.annotations ?? {}).filter((k) => k.includes('quarantine')),
+    ).toEqual([]);
+    await page.click('[role=tab][data-view=audit]');
+    await page.waitForSelector(
+      '#view-audit tr:has-text("release-pod"):has-text("false positive: a pentest")',
+    );
+    await page.click('[role=tab][data-view=graph]');
+  });
+
+  it('starts a capture (pending), then — the test playing the tap: command, upload, report — lists it uploaded and downloads it', async () => {
+    await page.click('#panel li[data-pod="productpage-0"] button[data-action=capture]');
+    await page.fill('dialog[open] input[name=before]', '5');
+    await page.fill('dialog[open] input[name=after]', '1');
+    await page.click('dialog[open] button.confirm');
+    await page.waitForSelector('#panel .pod-outcome:has-text("capture done")');
+    await page.click('[role=tab][data-view=captures]');
+    await page.waitForSelector('#view-captures tr[data-status=pending]');
+    expect(await page.textContent('#view-captures tr[data-status=pending]')).toContain(
+      'default/productpage-0',
+    );
+    await shot(page, '05d-capture-pending');
+    const key = JSON.parse(readFileSync(join(serve.dataDir, 'issuer-key.json'), 'utf8')) as IssuerKey;
+    const podToken = await (await createLocalIssuer(key)).mintPodToken(
+      { namespace: 'default', name: 'productpage-0', uid: 'uid-productpage' },
+      { serviceAccount: 'bookinfo-productpage' },
+    );
+    await playTap(serve, podToken);
+    // The view polls: the upload shows up without a reload.
+    await page.waitForSelector('#view-captures tr[data-status=uploaded]', { timeout: 12_000 });
+    await shot(page, '05e-capture-uploaded');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#view-captures tr[data-status=uploaded] a[download]'),
+    ]);
+    const saved = join(artifacts, 'capture-productpage-0.pcap');
+    await download.saveAs(saved);
+    expect(readFileSync(saved).equals(pcapFixture)).toBe(true);
+    await page.click('[role=tab][data-view=graph]');
+  });
+
   it('lists, searches and filters rules in the rules table', async () => {
     await page.click('[role=tab][data-view=rules]');
     await page.waitForSelector('table.rules tbody tr');
@@ -377,7 +579,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await shot(page, '09-graph-after-poll');
   });
 
-  it('shows a viewer the mode buttons disabled', async () => {
+  it('shows a viewer the mode and pod action buttons disabled, with a hint', async () => {
     const key = JSON.parse(readFileSync(join(serve.dataDir, 'issuer-key.json'), 'utf8')) as IssuerKey;
     const viewer = await (await createLocalIssuer(key)).mintApiToken('viewer');
     const viewerPage = await signedInPage(browser, viewer);
@@ -385,6 +587,16 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await viewerPage.click('#service-list button[data-service="default/details"]');
     await viewerPage.waitForSelector('#panel button[data-mode="monitor"]');
     expect(await viewerPage.isDisabled('#panel button[data-mode="monitor"]')).toBe(true);
+    await viewerPage.click('#service-list button[data-service="default/productpage"]');
+    await viewerPage.waitForSelector('#panel li[data-pod="productpage-0"]');
+    for (const action of ['quarantine', 'capture'])
+      expect(
+        await viewerPage.isDisabled(`#panel li[data-pod="productpage-0"] button[data-action=${action}]`),
+      ).toBe(true);
+    expect(await viewerPage.textContent('#panel .pods-section .hint')).toContain(
+      'you are signed in as a viewer',
+    );
+    await shot(viewerPage, '11-viewer-pods');
     expect(await viewerPage.textContent('#who')).toBe('signed in as viewer');
   });
 });
