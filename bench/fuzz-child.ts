@@ -13,7 +13,7 @@ import { fuzzLinkTypes, mutate, type Rand, relink, seededRand } from './fuzz-mut
 import { generateSyntheticCapture } from './synthetic-capture.ts';
 
 const total = Number(process.argv[2] ?? 1_000_000);
-const checkpoints = [100_000, 500_000, 1_000_000].filter((n) => n <= total);
+const checkpoints = [100_000, 250_000, 500_000, 750_000, 1_000_000].filter((n) => n <= total);
 const batchSize = 1000;
 const maxSeedFrames = 20_000;
 
@@ -44,7 +44,7 @@ const pcapStream = (
   let at = 24;
   for (const frame of frames) {
     clock.us += rand(2000);
-    if (rand(1000) === 0) clock.us -= rand(10_000_000);
+    if (rand(100_000) === 0) clock.us -= rand(2_000_000); // a clock step back now and then
     view.setUint32(at, Math.floor(clock.us / 1e6), true);
     view.setUint32(at + 4, clock.us % 1e6, true);
     const corrupt = rand(2000) === 0;
@@ -63,9 +63,9 @@ const heapMb = (): number => {
 
 const frames = await seedFrames();
 const rand = seededRand(20261126);
-const engine = createEngine({ observers: defaultObservers() });
-const clock = { us: 1_764_000_000_000_000 };
-const samples: { packets: number; heapMb: number; rssMb: number }[] = [];
+const engine = createEngine({ observers: process.argv[3] === 'engine' ? [] : defaultObservers() });
+const clock = { us: 1_764_000_000 * 1e6 };
+const samples: { packets: number; heapMb: number; rssMb: number; activeFlows: number; heldKb: number }[] = [];
 let generated = 0;
 let pushed = 0;
 let nextCheckpoint = 0;
@@ -99,10 +99,13 @@ try {
     const checkpoint = checkpoints[nextCheckpoint];
     if (checkpoint !== undefined && pushed >= checkpoint) {
       nextCheckpoint += 1;
+      const now = engine.stats();
       samples.push({
         packets: pushed,
         heapMb: heapMb(),
         rssMb: Math.round(process.memoryUsage().rss / 1048576),
+        activeFlows: now.flows.active,
+        heldKb: Math.round(now.heldBytes / 1024),
       });
     }
   }
@@ -116,6 +119,9 @@ process.stdout.write(
   `${JSON.stringify({
     generated,
     pushed: stats.packets,
+    activeFlows: stats.flows.active,
+    heldBytes: stats.heldBytes,
+    fragments: stats.fragments,
     threw,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     findings,
