@@ -1,4 +1,4 @@
-/** Turns a flow finding into an edge, resolving each IP to a group, else an FQDN or a host CIDR. */
+/** Turns a flow finding into an edge, resolving each IP to a group, else an FQDN (SNI, Host, then DNS answers) or a host CIDR. */
 import { isIP } from 'node:net';
 import type { FlowFinding } from '#core/finding.ts';
 import type { Peer } from '#core/rule.ts';
@@ -11,6 +11,8 @@ export type EdgeContext = {
   self?: PodRecord;
   /** Live IP → pod mappings for the IPs of this batch. */
   ips: ReadonlyMap<string, IpRecord>;
+  /** IP → the FQDN a pod resolved it from (the cluster's DNS answers), for IPs that are no pod's. */
+  names?: ReadonlyMap<string, string>;
 };
 
 export type EdgeResult = { edge: Edge } | { skipped: string };
@@ -34,7 +36,8 @@ const peerOf = (ip: string, ctx: EdgeContext, name: string | undefined): Peer =>
     return groupPeer(ctx.self.group);
   const record = ctx.ips.get(ip);
   if (record !== undefined) return groupPeer(record.group);
-  return name === undefined ? hostCidr(ip) : { type: 'fqdn', fqdn: name };
+  const fqdn = name ?? ctx.names?.get(ip);
+  return fqdn === undefined ? hostCidr(ip) : { type: 'fqdn', fqdn };
 };
 
 const sideOf = (flow: FlowFinding, self: PodRecord | undefined): 'client' | 'server' | undefined => {

@@ -16,6 +16,7 @@ import { groupEnds, judgeEdge, type LearnSession, newSession } from './learn-ses
 import { progressMode } from './mode-progression.ts';
 import { collapsePortRanges } from './port-ranges.ts';
 import { newGroup, registerHeartbeat } from './register-heartbeat.ts';
+import { resolveDnsNames } from './resolve-dns-names.ts';
 
 export type LearnInput = { batchId: string; pod: PodRef; receivedAt: string; findings: readonly Finding[] };
 export type LearnDeps = { store: Store; config: LearnConfig };
@@ -56,10 +57,11 @@ const resolveIps = async (store: Store, flows: readonly FlowFinding[]): Promise<
 const edgesOf = async (input: LearnInput, deps: LearnDeps, self: PodRecord | undefined) => {
   const flows = input.findings.filter((f): f is FlowFinding => f.type === 'flow');
   const ips = await resolveIps(deps.store, flows);
+  const names = await resolveDnsNames(deps.store, flows, ips);
   const edges: Edge[] = [];
   const skipped: Record<string, number> = {};
   for (const flow of flows) {
-    const result = edgeOfFlow(flow, self === undefined ? { ips } : { self, ips });
+    const result = edgeOfFlow(flow, self === undefined ? { ips, names } : { self, ips, names });
     if ('edge' in result) edges.push(result.edge);
     else skipped[result.skipped] = (skipped[result.skipped] ?? 0) + 1;
   }
