@@ -34,6 +34,11 @@ export const configSchema = z.object({
       // The tap loads its TypeScript through tsx at start: measured peak RSS ~250-310 MiB at 1-20k pps.
       memoryLimit: z.string().default('512Mi'),
       tokenExpirationSeconds: z.number().int().min(600).default(3600),
+      /** PEM bundle the injected tap trusts for the control plane (a private CA); unset: the system CAs only. */
+      caBundle: z
+        .string()
+        .includes('BEGIN CERTIFICATE', { message: 'is not a PEM certificate bundle' })
+        .optional(),
     })
     .prefault({}),
 });
@@ -65,6 +70,9 @@ const envKeys: Record<string, (config: Record<string, unknown>, value: string) =
   },
   MESHWARD_TAP_IMAGE: (c, v) => {
     c.inject = { ...(c.inject as object), image: v };
+  },
+  MESHWARD_TAP_CA_BUNDLE: (c, v) => {
+    c.inject = { ...(c.inject as object), caBundle: v };
   },
   MESHWARD_KUBERNETES_MINOR: (c, v) => {
     c.inject = { ...(c.inject as object), kubernetesMinor: Number(v) };

@@ -30,7 +30,7 @@ export const tapCommands = (
   },
 ) => {
   const { log, metrics } = shared;
-  const keys = commandKeys(shared.config);
+  const keys = commandKeys(shared.config, shared.ca);
   if (keys === undefined)
     log('warn', 'no command keys configured (MESHWARD_COMMAND_JWKS*): every command will be rejected');
   const verify =

@@ -13,6 +13,8 @@ export const tapConfigSchema = z.object({
   mode: modeSchema.default('discover'),
   /** PEM bundle trusted for the control plane besides the system CAs (the local CA of `meshward serve`). */
   caFile: z.string().optional(),
+  /** The same bundle inline (what the injector sets from its `inject.caBundle`); wins over caFile. */
+  caPem: z.string().includes('BEGIN CERTIFICATE', { message: 'is not a PEM certificate bundle' }).optional(),
   /** The control plane's command-signing public keys: a JWKS as JSON, a file holding one, or a URL. */
   commandJwks: z.string().optional(),
   commandJwksFile: z.string().optional(),
@@ -46,6 +48,7 @@ const envNames: Record<string, keyof TapConfig> = {
   MESHWARD_TOKEN_PATH: 'tokenPath',
   MESHWARD_MODE: 'mode',
   MESHWARD_CA_FILE: 'caFile',
+  MESHWARD_CA_PEM: 'caPem',
   MESHWARD_COMMAND_JWKS: 'commandJwks',
   MESHWARD_COMMAND_JWKS_FILE: 'commandJwksFile',
   MESHWARD_COMMAND_JWKS_URL: 'commandJwksUrl',

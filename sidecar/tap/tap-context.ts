@@ -21,6 +21,6 @@ export const createTapContext = async (
 ): Promise<TapContext> => {
   const config = tapConfigFromEnv(env);
   const cp = await controlPlaneAddress(config.controlPlaneUrl, resolveHost);
-  const ca = config.caFile === undefined ? undefined : readFileSync(config.caFile, 'utf8');
+  const ca = config.caPem ?? (config.caFile === undefined ? undefined : readFileSync(config.caFile, 'utf8'));
   return { config, log, metrics: createTapMetrics(), cp, ca };
 };

@@ -32,6 +32,10 @@ export const tapContainer = (config: Config, native: boolean): Record<string, un
     { name: 'MESHWARD_PODINFO_DIR', value: podinfoPath },
     { name: 'MESHWARD_COMMAND_JWKS_URL', value: `${config.controlPlaneUrl}/keys/commands` },
     fieldEnv('MESHWARD_HOST_IP', 'status.hostIP'),
+    // Inline, not a ConfigMap volume: a pod can only mount ConfigMaps of its own namespace.
+    ...(config.inject.caBundle === undefined
+      ? []
+      : [{ name: 'MESHWARD_CA_PEM', value: config.inject.caBundle }]),
   ],
   resources: {
     requests: { cpu: config.inject.cpuRequest, memory: config.inject.memoryRequest },

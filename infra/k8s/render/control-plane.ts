@@ -1,6 +1,9 @@
 /** The in-cluster control plane: `meshward serve` as a Deployment with a volume for its SQLite store. */
 import type { InstallOptions } from './install-options.ts';
 
+/** Holds `--ca-bundle`: the CA of the control plane's TLS certificate, for injected taps. */
+export const caConfigMapName = 'meshward-ca';
+
 const labels = { 'app.kubernetes.io/name': 'meshward', 'app.kubernetes.io/component': 'control-plane' };
 
 export const controlPlaneManifests = (options: InstallOptions) => [
@@ -9,6 +12,17 @@ export const controlPlaneManifests = (options: InstallOptions) => [
     kind: 'ServiceAccount',
     metadata: { name: 'meshward', namespace: options.namespace, labels },
   },
+  // Before the Deployment that reads it.
+  ...(options.caBundlePem === undefined
+    ? []
+    : [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: caConfigMapName, namespace: options.namespace, labels },
+          data: { 'ca.crt': options.caBundlePem },
+        },
+      ]),
   {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
@@ -41,6 +55,15 @@ export const controlPlaneManifests = (options: InstallOptions) => [
               args: ['serve', '--host', '0.0.0.0', '--port', '8443', '--data', '/var/lib/meshward'],
               env: [
                 { name: 'MESHWARD_NAMESPACE', value: options.namespace },
+                // The CA injected taps trust for this control plane (the webhook passes it on to them).
+                ...(options.caBundlePem === undefined
+                  ? []
+                  : [
+                      {
+                        name: 'MESHWARD_TAP_CA_BUNDLE',
+                        valueFrom: { configMapKeyRef: { name: caConfigMapName, key: 'ca.crt' } },
+                      },
+                    ]),
                 ...(options.webhookPathSecret === undefined
                   ? []
                   : [

@@ -6,7 +6,14 @@ import {
 } from 'kubernetes-models/admissionregistration.k8s.io/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
-import { Namespace, PersistentVolumeClaim, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import {
+  ConfigMap,
+  Namespace,
+  PersistentVolumeClaim,
+  Secret,
+  Service,
+  ServiceAccount,
+} from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { main } from '#bin/main.ts';
@@ -16,6 +23,7 @@ import { installManifests, renderInstall } from '#infra/k8s/render/render-instal
 const models: Record<string, new (data: any) => { validate(): void }> = {
   Namespace,
   ServiceAccount,
+  ConfigMap,
   PersistentVolumeClaim,
   Secret,
   Service,
@@ -34,6 +42,26 @@ const options = parseInstallOptions({
 });
 
 describe('meshward install manifests', () => {
+  it('--ca-bundle becomes the meshward-ca ConfigMap, which the control plane passes to the taps it injects', () => {
+    const documents = installManifests(options) as any[];
+    const kinds = documents.map((d) => d.kind);
+    const configMap = documents.find((d) => d.kind === 'ConfigMap');
+    expect(configMap).toMatchObject({
+      metadata: { name: 'meshward-ca', namespace: 'meshward' },
+      data: { 'ca.crt': options.caBundlePem },
+    });
+    expect(kinds.indexOf('ConfigMap')).toBeLessThan(kinds.indexOf('Deployment'));
+    const env = documents.find((d) => d.kind === 'Deployment').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({
+      name: 'MESHWARD_TAP_CA_BUNDLE',
+      valueFrom: { configMapKeyRef: { name: 'meshward-ca', key: 'ca.crt' } },
+    });
+    const without = installManifests(
+      parseInstallOptions({ endpoint: 'https://m.example.com', inCluster: true }),
+    );
+    expect(without.some((d) => d.kind === 'ConfigMap')).toBe(false);
+  });
+
   it('renders YAML that parses and validates against the Kubernetes schemas, every object once', () => {
     const documents = parseAllDocuments(renderInstall(options)).map((doc) => doc.toJS());
     expect(documents.length).toBe(installManifests(options).length);
