@@ -1,7 +1,8 @@
-/** What respond does with one bus message: each finding a rule could match, with its pod, group and labels, responded to. */
+/** What respond does with one batch: each finding a rule could match responded to; each finished capture shown on its alerts. */
 import type { Finding } from '#core/finding.ts';
 import type { BatchMessage } from '#functions/platform/bus/bus.ts';
 import type { Store } from '#functions/platform/store/store.ts';
+import { onCaptureReady } from './on-capture-ready.ts';
 import type { RespondDeps } from './respond-deps.ts';
 import type { ResponseFinding } from './response-finding.ts';
 import { type RuleRun, respondToFinding } from './run.ts';
@@ -21,10 +22,10 @@ const findingsOf = async (message: BatchMessage, store: Pick<Store, 'listFinding
 /** The batch's findings whose type some rule matches, as the response path sees them (`batchId#index` ids). */
 export const responseFindingsOf = async (
   message: BatchMessage,
-  store: Pick<Store, 'listFindings' | 'getPod' | 'getGroup'>,
+  findings: readonly Finding[],
+  store: Pick<Store, 'getPod' | 'getGroup'>,
   types: ReadonlySet<string>,
 ): Promise<ResponseFinding[]> => {
-  const findings = await findingsOf(message, store);
   if (!findings.some((finding) => types.has(finding.type))) return [];
   const group = (await store.getPod(message.pod.uid))?.group;
   const labels = group === undefined ? undefined : (await store.getGroup(group))?.labels;
@@ -57,13 +58,21 @@ export const respondOnBatch = async (
 ): Promise<BatchResponse> => {
   const types = new Set(deps.rules.flatMap((rule) => rule.match.types));
   const result: BatchResponse = { responded: 0, runs: [], failures: [] };
-  for (const finding of await responseFindingsOf(message, store, types)) {
+  const findings = await findingsOf(message, store);
+  for (const finding of await responseFindingsOf(message, findings, store, types)) {
     try {
       result.runs.push(...(await respondToFinding(finding, now, deps)));
       result.responded += 1;
     } catch (error) {
       result.failures.push({ findingId: finding.id, error: (error as Error).message });
     }
+  }
+  for (const [index, finding] of findings.entries()) {
+    if (finding.type !== 'capture') continue;
+    // A failure here is recorded; the capture itself is stored by ingest and listed by the API either way.
+    await onCaptureReady(finding, message.pod, deps, now).catch((error: unknown) =>
+      result.failures.push({ findingId: `${message.batchId}#${index}`, error: (error as Error).message }),
+    );
   }
   return result;
 };

@@ -14,6 +14,7 @@ import {
   truncate,
 } from '#functions/platform/slack/block-kit.ts';
 import type { AlertGroup } from '../store/response-store.ts';
+import { captureLine, capturesOf } from './alert-captures.ts';
 import type { AlertButton } from './alert-request.ts';
 import { alertDetail, alertFacts, alertTitle } from './alert-title.ts';
 
@@ -57,7 +58,8 @@ const contextLines = (group: AlertGroup): string[] => {
     `Finding \`${request.finding.id}\``,
     `first seen ${group.firstAt}`,
     ...(request.rule === undefined ? [] : [`rule \`${request.rule}\``]),
-    ...(request.captureLink === undefined ? [] : [`<${request.captureLink}|packet capture>`]),
+    // The newest three: a context block holds ten elements, and older captures stay in the audit trail.
+    ...capturesOf(group.view).slice(-3).map(captureLine),
   ];
 };
 

@@ -1,4 +1,5 @@
 /** What notify-slack asks for: a finding, the rule that matched, where to post, and which buttons to offer. */
+import type { CaptureFinding } from '#core/finding.ts';
 import type { ResponseFinding } from '../response-finding.ts';
 
 export const alertButtons = ['quarantine', 'release', 'capture', 'allow', 'mute'] as const;
@@ -23,4 +24,11 @@ export type AlertOutcome = {
   muteId?: string;
 };
 
-export type AlertSender = { notify(request: AlertRequest, now: string): Promise<AlertOutcome> };
+/** An alert message a finished capture was added to. */
+export type CaptureShown = { channel: string; ts: string; findingId: string };
+
+export type AlertSender = {
+  notify(request: AlertRequest, now: string): Promise<AlertOutcome>;
+  /** The tap uploaded a capture (its `capture` finding): every alert that asked for it gets the download link. */
+  captureReady(capture: CaptureFinding): Promise<CaptureShown[]>;
+};

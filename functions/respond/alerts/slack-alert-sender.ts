@@ -1,12 +1,14 @@
 /** Sends alerts to Slack: mutes hold them back (counted), repeats update one message and thread, buttons get opaque ids. */
 import { randomBytes } from 'node:crypto';
+import type { CaptureFinding } from '#core/finding.ts';
 import type { SlackApi } from '#functions/platform/slack/slack-api.ts';
 import { activeMute } from '../mutes/active-mute.ts';
 import { alertLabels } from '../mutes/alert-labels.ts';
 import type { AlertGroup, Interaction, ResponseStore } from '../store/response-store.ts';
+import { captureLine, withCapture, withCaptureReady } from './alert-captures.ts';
 import { alertGroupKey, muteMatchersOf } from './alert-group-key.ts';
 import { alertMessage, repeatSummary } from './alert-message.ts';
-import type { AlertOutcome, AlertRequest, AlertSender } from './alert-request.ts';
+import type { AlertOutcome, AlertRequest, AlertSender, CaptureShown } from './alert-request.ts';
 
 export type AlertSenderOptions = {
   /** A repeat later than this after the last one starts a new message. */
@@ -84,7 +86,7 @@ const postNew = async (
     pending: 0,
     lastUpdateAt: now,
     findingId: request.finding.id,
-    view: { request, buttons, status: [] },
+    view: withCapture({ request, buttons, status: [] }, request.captureLink),
   };
   const posted = await ctx.slack.postMessage(request.channel, alertMessage(group));
   const stored = { ...group, channel: posted.channel, ts: posted.ts };
@@ -114,7 +116,7 @@ const repeat = async (
     total: group.total + 1,
     pending: group.pending + 1,
     lastAt: now,
-    view: { ...group.view, latest: latestLine(request, now) },
+    view: withCapture({ ...group.view, latest: latestLine(request, now) }, request.captureLink),
   };
   if (seconds(group.lastUpdateAt, now) < ctx.intervalSeconds) {
     await ctx.store.putAlertGroup(grown);
@@ -140,6 +142,25 @@ const notify = async (ctx: Context, request: AlertRequest, now: string): Promise
   return repeat(ctx, group, request, now);
 };
 
+/** Shows the download link on each alert that asked for this capture, and says so in its thread. */
+const captureReady = async (ctx: Context, capture: CaptureFinding): Promise<CaptureShown[]> => {
+  const shown: CaptureShown[] = [];
+  for (const group of await ctx.store.listAlertGroups()) {
+    const found = group.ts === '' ? undefined : withCaptureReady(group.view, capture);
+    if (found === undefined) continue;
+    const updated: AlertGroup = { ...group, view: found.view };
+    await ctx.store.putAlertGroup(updated);
+    await ctx.slack.updateMessage(group.channel, group.ts, alertMessage(updated));
+    await ctx.slack.postMessage(
+      group.channel,
+      { text: `Packet capture ready: ${captureLine(found.capture)}`, blocks: [] },
+      group.ts,
+    );
+    shown.push({ channel: group.channel, ts: group.ts, findingId: group.view.request.finding.id });
+  }
+  return shown;
+};
+
 const flush = async (ctx: Context, now: string): Promise<number> => {
   const due = (await ctx.store.listAlertGroups()).filter(
     (group) => group.pending > 0 && seconds(group.lastUpdateAt, now) >= ctx.intervalSeconds,
@@ -160,5 +181,9 @@ export const createSlackAlertSender = (
     intervalSeconds: options.updateIntervalSeconds ?? 30,
     ttlSeconds: options.buttonTtlSeconds ?? 7 * 24 * 3600,
   };
-  return { notify: (request, now) => notify(ctx, request, now), flush: (now) => flush(ctx, now) };
+  return {
+    notify: (request, now) => notify(ctx, request, now),
+    captureReady: (capture) => captureReady(ctx, capture),
+    flush: (now) => flush(ctx, now),
+  };
 };

@@ -2,6 +2,7 @@
 
 import { interactionById } from '#functions/slack/interactions/index.ts';
 import type { ActionResult } from '../action.ts';
+import { withCapture } from '../alerts/alert-captures.ts';
 import { alertMessage } from '../alerts/alert-message.ts';
 import { audit } from '../audit.ts';
 import { runAction } from '../run-action.ts';
@@ -32,10 +33,19 @@ const statusLine = (
   return `${button} by ${who} at ${clock(now)}: ${result.status}${result.error === undefined ? '' : ` (${result.error})`}`;
 };
 
-const updateAlert = async (record: Interaction, line: string, deps: JobDeps): Promise<void> => {
+/** Adds the status line (and a capture the press took, shown once the tap uploads it) and re-renders the alert. */
+const updateAlert = async (
+  record: Interaction,
+  line: string,
+  deps: JobDeps,
+  capture?: string,
+): Promise<void> => {
   const group = record.groupKey === undefined ? undefined : await deps.store.getAlertGroup(record.groupKey);
   if (group === undefined || group.ts === '') return;
-  const updated = { ...group, view: { ...group.view, status: [...group.view.status, line] } };
+  const updated = {
+    ...group,
+    view: withCapture({ ...group.view, status: [...group.view.status, line] }, capture),
+  };
   await deps.store.putAlertGroup(updated);
   await deps.slack.updateMessage(updated.channel, updated.ts, alertMessage(updated));
 };
@@ -57,7 +67,8 @@ const onInteraction = async (
     { actor, reason, now, ...(record.pod === undefined ? {} : { pod: record.pod }) },
     result,
   );
-  await updateAlert(record, statusLine(interaction.done, interaction.id, job.user.id, result, now), deps);
+  const line = statusLine(interaction.done, interaction.id, job.user.id, result, now);
+  await updateAlert(record, line, deps, result.links?.capture);
   if (job.channel !== undefined) await deps.slack.postEphemeral(job.channel, job.user.id, describe(result));
 };
 

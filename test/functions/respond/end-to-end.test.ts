@@ -17,6 +17,7 @@ import { respondOnBatch } from '#functions/respond/on-batch-message.ts';
 import { createRespondRuntime, type RespondRuntime } from '#functions/respond/respond-runtime.ts';
 import { slackFunction } from '#functions/slack/function.ts';
 import { slackConfigSchema } from '#functions/slack/slack-config.ts';
+import { captureLocation } from '#sidecar/pcap/upload-capture.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
 import { app, blockActionsBody, sign, signingSecret, team } from '../slack/slack-requests.ts';
@@ -128,18 +129,43 @@ describe('threat finding → Slack alert → signed button press → pod quarant
     quarantineId =
       buttonsOf(alert?.blocks ?? []).find((b) => b.action_id === 'meshward:quarantine')?.value ?? '';
     expect(quarantineId).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    expect(JSON.stringify(alert?.blocks)).toContain(`${base}/captures/captures/shop/`);
+    expect(JSON.stringify(alert?.blocks)).toContain('packet capture pending');
   });
 
-  it('takes the tap’s pcap upload at the presigned URL and serves it from the alert’s link', async () => {
+  it('takes the tap’s pcap upload, shows its link on the alert when the tap reports it, and serves it', async () => {
     const [command] = await runtime.store.takeCommands(pod.uid, Math.floor(Date.now() / 1000) - 60);
-    const claims = decodeJwt(command?.token ?? '') as { kind: string; uploadUrl: string };
+    const claims = decodeJwt(command?.token ?? '') as { kind: string; uploadUrl: string; jti: string };
     expect(claims.kind).toBe('capture');
     const pcap = Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex');
     const put = await send('PUT', claims.uploadUrl, pcap, { 'content-type': 'application/octet-stream' });
     expect(put.status).toBe(201);
-    const link =
-      /<(https:[^|>]+)\|packet capture>/.exec(JSON.stringify(slack.messages[0]?.blocks))?.[1] ?? '';
+    // The tap's next batch carries the capture finding, as its capture recorder builds it.
+    const uploaded: BusMessage = {
+      type: 'batch',
+      batchId: '0d0c3f4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+      pod,
+      receivedAt: '2026-11-26T12:01:05.000Z',
+      findings: [
+        {
+          type: 'capture',
+          commandId: claims.jti,
+          location: captureLocation(claims.uploadUrl),
+          packets: 0,
+          bytes: pcap.length,
+          from: '2026-11-26T12:00:02.000Z',
+          to: '2026-11-26T12:01:02.000Z',
+        },
+      ],
+    };
+    const reported = await respondOnBatch(uploaded, runtime.store, respond.deps, '2026-11-26T12:01:06.000Z');
+    expect(reported.failures).toEqual([]);
+    expect(slack.callsTo('chat.update').map((call) => call.args.ts)).toEqual([slack.messages[0]?.ts]);
+    const blocks = JSON.stringify(
+      slack.message(slack.messages[0]?.channel ?? '', slack.messages[0]?.ts ?? '')?.blocks,
+    );
+    expect(blocks).toContain('(0 packets, 24 B)');
+    const link = /<(https:[^|>]+)\|packet capture>/.exec(blocks)?.[1] ?? '';
+    expect(link).toContain(`${base}/captures/captures/shop/`);
     const got = await send('GET', link, '');
     expect([got.status, got.body.toString('hex')]).toEqual([200, pcap.toString('hex')]);
     expect(
@@ -149,6 +175,7 @@ describe('threat finding → Slack alert → signed button press → pod quarant
 
   it('refuses a forged press with 401 and changes nothing', async () => {
     const before = snapshot(kube);
+    const updates = slack.callsTo('chat.update').length;
     const signed = sign(
       blockActionsBody({ user: 'U0ALICE', actionId: 'meshward:quarantine', value: quarantineId }),
       Math.floor(Date.now() / 1000),
@@ -166,7 +193,7 @@ describe('threat finding → Slack alert → signed button press → pod quarant
     expect(forged.status).toBe(401);
     await respond.queue.idle();
     expect(snapshot(kube)).toEqual(before);
-    expect(slack.callsTo('chat.update')).toEqual([]);
+    expect(slack.callsTo('chat.update')).toHaveLength(updates);
   });
 
   it('quarantines the pod when an allowed user presses the button, and updates the alert', async () => {
@@ -203,6 +230,7 @@ describe('threat finding → Slack alert → signed button press → pod quarant
     expect(trail.map((record) => `${record.actor} ${record.action} ${record.status}`).reverse()).toEqual([
       'rule:embedded-attack capture done',
       'rule:embedded-attack notify-slack done',
+      `tap:shop/${pod.name} capture-uploaded done`,
       'slack:U0ALICE quarantine-pod done',
     ]);
     expect(await respond.deps.store.listQuarantines()).toMatchObject([

@@ -2,6 +2,7 @@
 
 import { decodeJwt } from 'jose';
 import type { Command } from '#core/command.ts';
+import type { CaptureFinding } from '#core/finding.ts';
 import { generateCommandKey } from '#functions/platform/keys/command-key.ts';
 import { createCommandSigner } from '#functions/platform/keys/command-signer.ts';
 import type { KubeApi } from '#functions/platform/kube/kube-api.ts';
@@ -19,6 +20,8 @@ export type Recorded = {
   /** The commands' claims as the tap would read them from the signed token. */
   claims(): Record<string, unknown>[];
   alerts: AlertRequest[];
+  /** Captures reported ready to the alert sender. */
+  captures: CaptureFinding[];
   posts: { url: string; body: string; headers: Record<string, string> }[];
   modes: { group: string; mode: string }[];
 };
@@ -44,6 +47,7 @@ export const respondDeps = async (
     commands: [],
     claims: () => recorded.commands.map((command) => decodeJwt(command.token) as Record<string, unknown>),
     alerts: [],
+    captures: [],
     posts: [],
     modes: [],
   };
@@ -51,6 +55,10 @@ export const respondDeps = async (
     notify: async (request) => {
       recorded.alerts.push(request);
       return { status: 'posted', channel: request.channel, ts: `1700000000.00000${recorded.alerts.length}` };
+    },
+    captureReady: async (capture) => {
+      recorded.captures.push(capture);
+      return [];
     },
   };
   const groups: GroupModes = {

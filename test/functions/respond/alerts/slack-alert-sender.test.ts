@@ -131,6 +131,54 @@ describe('createSlackAlertSender', () => {
     expect((await sender.notify(request(), minute(11))).status).toBe('posted');
   });
 
+  it('shows a capture as pending, then its download link and size once the tap reports the upload', async () => {
+    const sender = createSlackAlertSender(slack, store);
+    const link = 'https://captures.example/captures/shop/x.pcap?expires=1&signature=ab';
+    const sent = await sender.notify(request({ captureLink: link }), minute(0));
+    expect(allText(sent.ts)).toContain('packet capture pending');
+    expect(allText(sent.ts)).not.toContain(link);
+    const capture = {
+      type: 'capture' as const,
+      commandId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+      location: 'https://captures.example/captures/shop/x.pcap',
+      packets: 42,
+      bytes: 6_400,
+      from: minute(0),
+      to: minute(1),
+    };
+    expect(
+      await sender.captureReady({ ...capture, location: 'https://captures.example/other.pcap' }),
+    ).toEqual([]);
+    expect(fake.callsTo('chat.update')).toEqual([]);
+    expect(await sender.captureReady(capture)).toEqual([
+      { channel: 'C0SECURITY', ts: sent.ts, findingId: 'batch-1#0' },
+    ]);
+    expect(fake.callsTo('chat.update').map((call) => call.args.ts)).toEqual([sent.ts]);
+    expect(allText(sent.ts)).toContain(`<${link}|packet capture> (42 packets, 6.3 KiB)`);
+    expect(allText(sent.ts)).not.toContain('pending');
+    const reply = fake.messages.find((m) => m.threadTs === sent.ts);
+    expect(reply?.text).toBe(`Packet capture ready: <${link}|packet capture> (42 packets, 6.3 KiB)`);
+  });
+
+  it('keeps the captures of repeats on the grouped message', async () => {
+    const sender = createSlackAlertSender(slack, store, { updateIntervalSeconds: 0 });
+    const first = await sender.notify(request({ captureLink: 'https://c.example/a.pcap?s=1' }), minute(0));
+    await sender.notify(request({ captureLink: 'https://c.example/b.pcap?s=2' }), minute(1));
+    expect(allText(first.ts).match(/packet capture pending/g)).toHaveLength(2);
+    const shown = await sender.captureReady({
+      type: 'capture',
+      commandId: 'c0ffee00c0ffee00c0ffee00c0ffee01',
+      location: 'https://c.example/b.pcap',
+      packets: 1,
+      bytes: 100,
+      from: minute(1),
+      to: minute(2),
+    });
+    expect(shown).toHaveLength(1);
+    expect(allText(first.ts)).toContain('<https://c.example/b.pcap?s=2|packet capture> (1 packet, 100 B)');
+    expect(allText(first.ts).match(/packet capture pending/g)).toHaveLength(1);
+  });
+
   it('renders a violation with its peer, rule and mode', async () => {
     const { violation } = await import('../findings.ts');
     const sender = createSlackAlertSender(slack, store);

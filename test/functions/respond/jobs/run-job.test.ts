@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClientNodeKubeApi } from '#functions/platform/kube/client-node-kube-api.ts';
 import { createWebClientSlackApi } from '#functions/platform/slack/web-client-slack-api.ts';
 import { actions } from '#functions/respond/actions/index.ts';
+import type { AlertButton } from '#functions/respond/alerts/alert-request.ts';
 import { createSlackAlertSender } from '#functions/respond/alerts/slack-alert-sender.ts';
 import type { JobDeps } from '#functions/respond/jobs/job-deps.ts';
 import { runJob } from '#functions/respond/jobs/run-job.ts';
+import { onCaptureReady } from '#functions/respond/on-capture-ready.ts';
 import type { ResponseFinding } from '#functions/respond/response-finding.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
@@ -20,7 +22,11 @@ beforeAll(async () => {
 afterAll(() => Promise.all([kube.stop(), slack.stop()]));
 
 /** Posts a real alert for a pod in `namespace` and returns the deps and its buttons' opaque ids. */
-const alerted = async (namespace: string, finding: ResponseFinding['finding'] = threat()) => {
+const alerted = async (
+  namespace: string,
+  finding: ResponseFinding['finding'] = threat(),
+  buttons: AlertButton[] = ['quarantine', 'release', 'mute', 'allow'],
+) => {
   const slackApi = createWebClientSlackApi({
     token: slack.token,
     slackApiUrl: slack.url,
@@ -48,10 +54,7 @@ const alerted = async (namespace: string, finding: ResponseFinding['finding'] = 
     group: `${namespace}/frontend`,
     pod: { namespace, name: 'web-1', uid: `uid-${namespace}` },
   });
-  const sent = await alerts.notify(
-    { channel: 'C0SEC', finding: record, buttons: ['quarantine', 'release', 'mute', 'allow'], outcomes: [] },
-    minute(0),
-  );
+  const sent = await alerts.notify({ channel: 'C0SEC', finding: record, buttons, outcomes: [] }, minute(0));
   const blocks = slack.message('C0SEC', sent.ts ?? '')?.blocks as {
     type: string;
     elements?: { action_id: string; value: string }[];
@@ -81,6 +84,64 @@ const seedPod = (namespace: string) => {
 const text = (ts: string) => JSON.stringify(slack.message('C0SEC', ts)?.blocks);
 
 describe('runJob', () => {
+  it('Capture: the alert says pending, then links the pcap when the tap reports it; both audited', async () => {
+    seedPod('j7');
+    const { deps, ids, ts, store, record } = await alerted('j7', threat(), ['capture']);
+    await runJob(press('capture', ids.capture), deps, minute(1));
+    expect(text(ts)).toContain('Capture requested by <@U0ALICE> at 2026-11-26 12:01 UTC');
+    expect(text(ts)).toContain('packet capture pending');
+    const [requested] = await store.listAudit();
+    const link =
+      requested?.detail.find((line) => line.startsWith('capture: '))?.slice('capture: '.length) ?? '';
+    expect(link).toMatch(/^https:\/\/captures\.example\/captures\/j7\/web-1\//);
+    const capture = {
+      type: 'capture' as const,
+      commandId: '0123456789abcdef0123456789abcdef',
+      location: link,
+      packets: 12,
+      bytes: 2048,
+      from: minute(0, 30),
+      to: minute(1, 30),
+    };
+    const shown = await onCaptureReady(
+      capture,
+      record.pod ?? { namespace: '', name: '', uid: '' },
+      deps,
+      minute(2),
+    );
+    expect(shown).toEqual([{ channel: 'C0SEC', ts, findingId: record.id }]);
+    expect(text(ts)).toContain(`<${link}|packet capture> (12 packets, 2.0 KiB)`);
+    expect((await store.listAudit()).map((r) => [r.actor, r.action, r.status, r.findingId])).toEqual([
+      ['tap:j7/web-1', 'capture-uploaded', 'done', record.id],
+      ['slack:U0ALICE', 'capture', 'done', undefined],
+    ]);
+  });
+
+  it('records a capture upload even when Slack is away, and says why the alert was not updated', async () => {
+    const { deps, store } = await alerted('j8');
+    deps.actionDeps.alerts = {
+      ...deps.actionDeps.alerts,
+      captureReady: () => Promise.reject(new Error('Slack is down')),
+    };
+    const capture = {
+      type: 'capture' as const,
+      commandId: '0123456789abcdef0123456789abcdee',
+      location: 'https://captures.example/captures/j8/web-1/x.pcap',
+      packets: 1,
+      bytes: 100,
+      from: minute(0),
+      to: minute(1),
+    };
+    expect(
+      await onCaptureReady(capture, { namespace: 'j8', name: 'web-1', uid: 'uid-j8' }, deps, minute(2)),
+    ).toEqual([]);
+    expect((await store.listAudit())[0]).toMatchObject({
+      action: 'capture-uploaded',
+      status: 'failed',
+      detail: expect.arrayContaining(['error: could not update the alert: Slack is down']),
+    });
+  });
+
   it('quarantine then release from the buttons: both shown on the alert, both audited', async () => {
     seedPod('j1');
     const { deps, ids, ts, store } = await alerted('j1');
