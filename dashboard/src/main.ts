@@ -71,7 +71,7 @@ const drawGraph = () => {
     replaceChildren(empty, [
       emptyState(
         'No traffic learned yet',
-        'Inject a tap into a pod (label its namespace meshward.io/inject=enabled), or learn from a capture offline with `meshward learn FILE.pcap`.',
+        'Inject a tap into a pod (label its namespace meshward.io/inject=enabled), learn from a capture offline with `meshward learn FILE.pcap`, or see the bundled Bookinfo demo: `npm start` on a fresh data directory (without --no-demo).',
       ),
     ]);
   else
