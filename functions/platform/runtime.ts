@@ -124,7 +124,7 @@ export const localRuntimeOptionsFromEnv = (env: NodeJS.ProcessEnv): LocalRuntime
   if ((env.MESHWARD_STORE ?? 'sqlite') !== 'sqlite') {
     throw new AppError(
       'config-invalid',
-      `MESHWARD_STORE=${env.MESHWARD_STORE}: only sqlite can be built from env; inject other stores with setRuntime`,
+      `MESHWARD_STORE=${env.MESHWARD_STORE}: expected sqlite (local) or dynamodb (AWS)`,
     );
   }
   const options: LocalRuntimeOptions = { dataDir: env.MESHWARD_DATA_DIR ?? '.meshward-data' };
@@ -140,9 +140,22 @@ export const localRuntimeOptionsFromEnv = (env: NodeJS.ProcessEnv): LocalRuntime
 
 let current: Promise<Runtime> | undefined;
 
+/** `MESHWARD_STORE=dynamodb` is the AWS runtime (DynamoDB, SQS, the cluster's issuer); anything else is local. */
+export const runtimeFromEnv = async (env: NodeJS.ProcessEnv): Promise<Runtime> => {
+  if (env.MESHWARD_STORE !== 'dynamodb') return createLocalRuntime(localRuntimeOptionsFromEnv(env));
+  const [{ createAwsRuntime }, { openAwsStore }] = await Promise.all([
+    import('./aws-runtime.ts'),
+    import('./aws-store.ts'),
+  ]);
+  return createAwsRuntime(env, { openStore: openAwsStore });
+};
+
 /** The process's runtime, built from the environment on first use unless one was injected. */
 export const getRuntime = (): Promise<Runtime> => {
-  current ??= createLocalRuntime(localRuntimeOptionsFromEnv(process.env));
+  current ??= runtimeFromEnv(process.env).catch((error: unknown) => {
+    current = undefined;
+    throw error;
+  });
   return current;
 };
 

@@ -2,15 +2,34 @@
 
 import { currentConfig } from '#functions/platform/load-config.ts';
 import { getRuntime } from '#functions/platform/runtime.ts';
-import { slackConfigFromEnv } from '#functions/slack/slack-config.ts';
-import { createRespondRuntime, type RespondRuntime } from './respond-runtime.ts';
+import { type SlackConfig, slackConfigFromEnv } from '#functions/slack/slack-config.ts';
+import type { RespondRuntime } from './respond-runtime.ts';
 
 let current: Promise<RespondRuntime> | undefined;
 
-const fromEnv = async (env: NodeJS.ProcessEnv): Promise<RespondRuntime> => {
-  const slackConfig = env.MESHWARD_SLACK_SIGNING_SECRET ? slackConfigFromEnv(env) : undefined;
+/** Slack is configured once its signing secret and workspace are set; a half-set configuration is an error. */
+const slackConfigOf = (env: NodeJS.ProcessEnv): SlackConfig | undefined =>
+  env.MESHWARD_SLACK_SIGNING_SECRET && env.MESHWARD_SLACK_TEAM_ID !== ''
+    ? slackConfigFromEnv(env)
+    : undefined;
+
+/** `MESHWARD_STORE=dynamodb`: DynamoDB, S3 and the respond queue; otherwise SQLite, local captures, in-process jobs. */
+export const respondRuntimeFromEnv = async (env: NodeJS.ProcessEnv): Promise<RespondRuntime> => {
+  const slackConfig = slackConfigOf(env);
+  const runtime = await getRuntime();
+  if (env.MESHWARD_STORE === 'dynamodb') {
+    const [{ createAwsRespondRuntime }, { openAwsResponseStore }] = await Promise.all([
+      import('./aws-respond-runtime.ts'),
+      import('./aws-response-store.ts'),
+    ]);
+    return createAwsRespondRuntime(runtime, env, {
+      openResponseStore: openAwsResponseStore,
+      ...(slackConfig === undefined ? {} : { slackConfig }),
+    });
+  }
+  const { createRespondRuntime } = await import('./respond-runtime.ts');
   return createRespondRuntime(
-    await getRuntime(),
+    runtime,
     {
       dataDir: env.MESHWARD_DATA_DIR ?? '.meshward-data',
       capturesUrl: `${currentConfig().controlPlaneUrl.replace(/\/$/, '')}/captures`,
@@ -22,7 +41,10 @@ const fromEnv = async (env: NodeJS.ProcessEnv): Promise<RespondRuntime> => {
 };
 
 export const getRespondRuntime = (): Promise<RespondRuntime> => {
-  current ??= fromEnv(process.env);
+  current ??= respondRuntimeFromEnv(process.env).catch((error: unknown) => {
+    current = undefined;
+    throw error;
+  });
   return current;
 };
 

@@ -6,6 +6,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** A directory of the repository copied into the function's asset (`/var/task/<to>`): policies, the built SPA. */
+export type AssetCopy = { from: string; to: string };
+
 export type MeshwardFunctionProps = {
   /** Path of the handler module, relative to the repository root (`functions/ingest/handler.ts`). */
   entry: string;
@@ -16,7 +19,20 @@ export type MeshwardFunctionProps = {
   reservedConcurrentExecutions?: number;
   /** Modules that must never be bundled (the AWS SDK is provided by the runtime). */
   external?: string[];
+  /** Files the handler reads at run time; `*.yaml` copies only the YAML files at the top of `from`. */
+  copy?: AssetCopy[];
 };
+
+/** Where a copied directory is inside the running function. */
+export const taskPath = (to: string): string => `/var/task/${to}`;
+
+/** Shell commands run after esbuild (local bundling, no Docker): copy what the handler reads at run time. */
+const copyCommands = (inputDir: string, outputDir: string, copy: readonly AssetCopy[]): string[] =>
+  copy.map(({ from, to }) =>
+    from.endsWith('/*.yaml')
+      ? `mkdir -p "${outputDir}/${to}" && cp "${inputDir}/${from.slice(0, -'/*.yaml'.length)}"/*.yaml "${outputDir}/${to}/"`
+      : `mkdir -p "${outputDir}/${to}" && cp -R "${inputDir}/${from}/." "${outputDir}/${to}/"`,
+  );
 
 export class MeshwardFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -28,6 +44,7 @@ export class MeshwardFunction extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const copy = props.copy ?? [];
     this.fn = new NodejsFunction(this, 'Function', {
       entry: `${props.repositoryRoot}/${props.entry}`,
       handler: 'handler',
@@ -48,8 +65,15 @@ export class MeshwardFunction extends Construct {
         minify: true,
         sourceMap: true,
         forceDockerBundling: false,
-        externalModules: ['@aws-sdk/*', 'better-sqlite3', ...(props.external ?? [])],
+        externalModules: ['@aws-sdk/*', ...(props.external ?? [])],
+        // Lambda has no native SQLite: the local store's import resolves to a module that says so.
+        esbuildArgs: { '--alias:better-sqlite3': './infra/cdk/lambda/no-sqlite.ts' },
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => copyCommands(inputDir, outputDir, copy),
+        },
       },
     });
     this.errors = new Alarm(this, 'Errors', {

@@ -3,9 +3,16 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cloudFunctions } from '#functions/index.ts';
+import { storeTable } from '#functions/platform/store/dynamodb-table.ts';
 import { MeshwardStack } from '#infra/cdk/meshward-stack.ts';
 
 let template: Template;
+
+const functionNamed = (id: string): any =>
+  Object.entries(template.findResources('AWS::Lambda::Function')).find(
+    ([key, f]: [string, any]) => key.startsWith(id) && f.Properties.Runtime === 'nodejs22.x',
+  )?.[1];
 
 beforeAll(() => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -22,9 +29,9 @@ describe('meshward AWS stack', () => {
     const functions = Object.values(resourcesOf('AWS::Lambda::Function')).filter(
       (f: any) => f.Properties.Runtime === 'nodejs22.x',
     );
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(8);
     for (const f of functions) expect((f as any).Properties.Architectures).toEqual(['arm64']);
-    template.resourceCountIs('AWS::Lambda::Url', 4);
+    template.resourceCountIs('AWS::Lambda::Url', 1);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -77,13 +84,81 @@ describe('meshward AWS stack', () => {
     expect(
       alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
     ).toHaveLength(2);
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(6);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(8);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.resourceCountIs('AWS::Logs::LogGroup', 6);
+    template.resourceCountIs('AWS::Logs::LogGroup', 8);
   });
 
-  it('keeps secrets in Secrets Manager', () => {
+  it('keeps secrets in Secrets Manager and hands them over as dynamic references, not ARNs read at run time', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 4);
+    const respond = functionNamed('Respond');
+    for (const name of [
+      'MESHWARD_SLACK_BOT_TOKEN',
+      'MESHWARD_SLACK_SIGNING_SECRET',
+      'MESHWARD_COMMAND_KEY',
+    ]) {
+      expect(JSON.stringify(respond.Properties.Environment.Variables[name]), name).toContain(
+        '{{resolve:secretsmanager:',
+      );
+    }
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/_ARN"/);
+  });
+
+  it('runs every data function on the AWS runtime with the table, queues, bucket and issuer settings', () => {
+    for (const id of ['Ingest', 'Api', 'Slack', 'Learn', 'Respond', 'Keys']) {
+      const vars = functionNamed(id).Properties.Environment.Variables;
+      expect(vars.MESHWARD_STORE, id).toBe('dynamodb');
+      for (const name of [
+        'MESHWARD_TABLE',
+        'MESHWARD_LEARN_QUEUE_URL',
+        'MESHWARD_RESPOND_QUEUE_URL',
+        'MESHWARD_CAPTURE_BUCKET',
+        'MESHWARD_POD_TOKEN_ISSUER',
+        'MESHWARD_JWKS_URL',
+        'MESHWARD_API_JWKS',
+      ]) {
+        expect(vars[name], `${id} ${name}`).toBeDefined();
+      }
+    }
+    const admission = functionNamed('Admission').Properties.Environment.Variables;
+    expect(admission.MESHWARD_STORE).toBeUndefined();
+    expect(admission.MESHWARD_POLICY_DIR).toBe('/var/task/policies/admission');
+    expect(functionNamed('Respond').Properties.Environment.Variables.MESHWARD_RESPONSE_RULES).toBe(
+      '/var/task/policies/response',
+    );
+    expect(functionNamed('Dashboard').Properties.Environment.Variables.MESHWARD_DASHBOARD_DIR).toBe(
+      '/var/task/dashboard',
+    );
+  });
+
+  it('declares the table the DynamoDB adapters use: keys, every GSI, TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: storeTable.partitionKey, KeyType: 'HASH' },
+        { AttributeName: storeTable.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: storeTable.globalSecondaryIndexes.map((index) =>
+        Match.objectLike({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
+      ),
+    });
+  });
+
+  it('routes every HTTP function through one HTTP API, built from the cloud-function registry', () => {
+    const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route')).map(
+      (r: any) => r.Properties.RouteKey as string,
+    );
+    const expected = cloudFunctions
+      .filter((f) => !['admission', 'captures'].includes(f.id))
+      .flatMap((f) => f.routes);
+    expect(routes.sort()).toEqual([...expected].sort());
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
   });
 
   it('matches the snapshot of its resource list', () => {
