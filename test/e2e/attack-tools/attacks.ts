@@ -1,0 +1,183 @@
+/**
+ * Every attack the e2e launches from the attacker namespace with a real tool, bounded in packets and time,
+ * and the threat findings that must come out of the capture for it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ThreatFinding } from '#core/finding.ts';
+import { type AttackLab, addresses } from './attack-lab.ts';
+import { payloadRequests } from './payload-requests.ts';
+import { runIodine } from './run-iodine.ts';
+import { ports } from './victim-servers.ts';
+
+export type Attack = {
+  name: string;
+  /** Threat ids that must each be reported with the attacker as client. */
+  threats: readonly string[];
+  /** Which of those findings belong to this attack (target port or address, evidence). */
+  matches(finding: ThreatFinding): boolean;
+  /** iodine needs /dev/net/tun in both namespaces. */
+  needsTun?: boolean;
+  run(lab: AttackLab): unknown;
+};
+
+/** Tools that exit non-zero by design here (hping3 without replies, ssh refused): their packets are what count. */
+const tolerant = (fn: () => unknown): void => {
+  try {
+    fn();
+  } catch {
+    // the packets were sent; detection is asserted on the capture
+  }
+};
+
+const { victim, victimAlias } = addresses;
+const toPort = (port: number) => (f: ThreatFinding) => f.server.port === port;
+const toHost = (ip: string) => (f: ThreatFinding) => f.server.ip === ip;
+
+/** 200 bytes from a fixed xorshift sequence: random-looking, the same every run. */
+const randomBytes = (): Buffer => {
+  let x = 0x2545f491;
+  return Buffer.from(
+    Array.from({ length: 200 }, () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x & 0xff;
+    }),
+  );
+};
+
+const hping = (lab: AttackLab, args: string[]) =>
+  tolerant(() => lab.attacker.exec('hping3', [...args], { timeoutMs: 15_000 }));
+
+export const attacks: readonly Attack[] = [
+  {
+    name: 'sqlmap: boolean-based blind injection on GET id',
+    threats: ['sql-injection'],
+    matches: toPort(ports.sqlmapTarget),
+    run: (lab) =>
+      lab.attacker.exec(
+        'sqlmap',
+        [
+          '-u',
+          `http://${victim}:${ports.sqlmapTarget}/item?id=1`,
+          '-p',
+          'id',
+          '--batch',
+          '--level=1',
+          '--risk=1',
+          '--technique=B',
+          '--flush-session',
+          '--disable-coloring',
+          `--output-dir=${join(lab.dir, 'sqlmap')}`,
+        ],
+        { timeoutMs: 60_000 },
+      ),
+  },
+  ...payloadRequests.map(
+    (request): Attack => ({
+      name: `${request.tool} with a ${request.threat} payload`,
+      threats: [request.threat],
+      matches: toPort(ports.payloadTarget),
+      run: (lab) => request.run(lab.attacker, `${victim}:${ports.payloadTarget}`),
+    }),
+  ),
+  {
+    name: 'nmap SYN scan of ports 1-200',
+    threats: ['port-scan'],
+    matches: toHost(victim),
+    run: (lab) =>
+      lab.attacker.exec('nmap', ['-sS', '-n', '-Pn', '-T4', '--max-retries', '0', '-p', '1-200', victim]),
+  },
+  {
+    name: 'nmap ping sweep of 64 addresses',
+    threats: ['host-sweep'],
+    matches: () => true,
+    run: (lab) =>
+      lab.attacker.exec('nmap', [
+        '-sn',
+        '-PE',
+        '--send-ip',
+        '-n',
+        '-T5',
+        '--max-retries',
+        '0',
+        addresses.sweep,
+      ]),
+  },
+  {
+    name: 'hping3 SYN flood (600 SYN, 100 µs apart)',
+    threats: ['syn-flood'],
+    matches: toPort(8082),
+    run: (lab) => hping(lab, ['-S', '-p', '8082', '-c', '600', '-i', 'u100', victim]),
+  },
+  {
+    name: 'hping3 UDP flood (6000 datagrams)',
+    threats: ['udp-flood'],
+    matches: toPort(9999),
+    run: (lab) => hping(lab, ['--udp', '-p', '9999', '-c', '6000', '-i', 'u1', victim]),
+  },
+  {
+    name: 'hping3 ICMP flood (300 echo requests, 1 ms apart)',
+    threats: ['icmp-flood'],
+    matches: toHost(victim),
+    run: (lab) => hping(lab, ['--icmp', '-c', '300', '-i', 'u1000', victim]),
+  },
+  {
+    name: 'hping3 ping of death (ICMP fragment at offset 65528)',
+    threats: ['ping-of-death'],
+    matches: (f) => f.server.ip === victim && /past 65535/.test(f.evidence),
+    run: (lab) => hping(lab, ['--icmp', '-g', '65528', '-d', '100', '-c', '1', victim]),
+  },
+  {
+    name: 'hping3 oversized ping (3000 bytes, fragmented)',
+    threats: ['ping-of-death'],
+    matches: (f) => f.server.ip === victimAlias && /oversized/.test(f.evidence),
+    run: (lab) => hping(lab, ['--icmp', '-d', '3000', '-m', '1400', '-c', '2', '-i', 'u10000', victimAlias]),
+  },
+  {
+    name: 'hping3 SYN carrying data',
+    threats: ['tcp-syn-with-data'],
+    matches: toPort(8083),
+    run: (lab) => hping(lab, ['-S', '-p', '8083', '-d', '64', '-c', '2', '-i', 'u10000', victim]),
+  },
+  {
+    name: 'iodine: IP over DNS, with traffic through the tunnel',
+    threats: ['dns-tunnel', 'dns-type-null'],
+    matches: toPort(53),
+    needsTun: true,
+    run: (lab) => runIodine(lab),
+  },
+  {
+    name: 'ssh to the server listening on port 80',
+    threats: ['protocol-mismatch'],
+    matches: (f) => f.transport === 'tcp' && f.server.port === ports.sshMismatch,
+    run: (lab) =>
+      tolerant(() =>
+        lab.attacker.exec('ssh', [
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'ConnectTimeout=5',
+          '-p',
+          String(ports.sshMismatch),
+          `nobody@${victim}`,
+          'true',
+        ]),
+      ),
+  },
+  {
+    name: 'nc: random bytes to udp/53',
+    threats: ['protocol-mismatch'],
+    matches: (f) => f.transport === 'udp' && f.server.port === 53,
+    run: (lab) => {
+      const file = join(lab.dir, 'random.bin');
+      writeFileSync(file, randomBytes());
+      tolerant(() => lab.attacker.exec('sh', ['-c', `nc -u -w1 ${victim} 53 < ${file}`]));
+    },
+  },
+];

@@ -1,0 +1,103 @@
+/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, dnsmasq, iodined. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Netns, waitForListen } from '#test/helpers/netns.ts';
+import { addresses } from './attack-lab.ts';
+
+export const ports = { sqlmapTarget: 8080, payloadTarget: 8081, sshMismatch: 80 } as const;
+
+const app = fileURLToPath(new URL('./vulnerable-app.ts', import.meta.url));
+
+/** Polls until something listens on a UDP address and port inside the namespace. */
+const waitForUdp = async (ns: Netns, address: string, port: number): Promise<void> => {
+  for (let i = 0; i < 200; i++) {
+    if (ns.exec('ss', ['-Hlun', 'src', `${address}:${port}`]).trim() !== '') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listening on udp ${address}:${port} in ${ns.name}`);
+};
+
+const startSshd = (victim: Netns, dir: string): void => {
+  const key = join(dir, 'ssh_host_ed25519_key');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+  // sshd insists on its privilege separation directory.
+  mkdirSync('/run/sshd', { recursive: true });
+  victim.spawn('/usr/sbin/sshd', [
+    '-D',
+    '-e',
+    '-f',
+    '/dev/null',
+    '-h',
+    key,
+    '-o',
+    'PidFile=none',
+    '-o',
+    `ListenAddress=${addresses.victim}:${ports.sshMismatch}`,
+    '-o',
+    `ListenAddress=${addresses.victimForBenign}:22`,
+  ]);
+};
+
+const startDnsmasq = (victim: Netns): void => {
+  victim.spawn('dnsmasq', [
+    '-k',
+    '--no-resolv',
+    '--no-hosts',
+    '--no-poll',
+    '--bind-interfaces',
+    `--listen-address=${addresses.victimForBenign}`,
+    '--except-interface=lo',
+    '--user=root',
+    '--pid-file=',
+    // Kubernetes-like names, and everything else (CDN, cloud SDK endpoints) to a documentation address.
+    '--address=/cluster.local/10.96.0.10',
+    '--address=/#/203.0.113.7',
+    '--srv-host=_http._tcp.api.default.svc.cluster.local,api.default.svc.cluster.local,80',
+  ]);
+};
+
+export type VictimOptions = { iodine: boolean };
+
+export const startVictimServers = async (
+  victim: Netns,
+  dir: string,
+  options: VictimOptions,
+): Promise<void> => {
+  victim.spawn('node', ['--import', 'tsx', app, String(ports.sqlmapTarget), String(ports.payloadTarget)]);
+  startSshd(victim, dir);
+  victim.spawn('redis-server', [
+    '--bind',
+    addresses.victimForBenign,
+    '--port',
+    '6379',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--protected-mode',
+    'no',
+  ]);
+  startDnsmasq(victim);
+  if (options.iodine)
+    victim.spawn('iodined', [
+      '-f',
+      '-c',
+      '-P',
+      'meshward-e2e',
+      '-l',
+      addresses.victim,
+      '10.53.0.1',
+      't.example',
+    ]);
+  await Promise.all([
+    waitForListen(victim, ports.sqlmapTarget, 30_000),
+    waitForListen(victim, ports.payloadTarget, 30_000),
+    waitForListen(victim, ports.sshMismatch),
+    waitForListen(victim, 22),
+    waitForListen(victim, 6379),
+    waitForUdp(victim, addresses.victimForBenign, 53),
+    ...(options.iodine ? [waitForUdp(victim, addresses.victim, 53)] : []),
+  ]);
+};
