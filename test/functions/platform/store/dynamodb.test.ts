@@ -84,6 +84,22 @@ describe('dynamodb store', () => {
     expect(pages).toBeGreaterThan(continued);
   });
 
+  it('costs one read, ceil(2n/25) batch writes and one conditional put per new batch; one read per retry', async () => {
+    const calls: string[] = [];
+    const { store } = await faultyStore(async (command, input, send) => {
+      calls.push(command);
+      return send(input);
+    });
+    await store.putBatch({ batchId: 'n', podUid: 'u', receivedAt: at(0), findings: records('n', 100) });
+    const count = (name: string) => calls.filter((call) => call === name).length;
+    expect([count('GetItemCommand'), count('BatchWriteItemCommand'), count('PutItemCommand')]).toEqual([
+      1, 8, 1,
+    ]);
+    calls.length = 0;
+    await store.putBatch({ batchId: 'n', podUid: 'u', receivedAt: at(0), findings: records('n', 100) });
+    expect(calls).toEqual(['GetItemCommand']);
+  });
+
   it('re-sends the items a throttled BatchWriteItem leaves unprocessed', async () => {
     let calls = 0;
     const { store } = await faultyStore(async (command, input, send) => {

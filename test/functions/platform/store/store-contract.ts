@@ -158,6 +158,13 @@ export const describeStoreContract = (name: string, open: () => Promise<Store>):
       expect(await store.putBatch(batchOf('empty', 0))).toBe('duplicate');
       expect(await store.countFindings()).toBe(0);
       expect(await store.listFindings({})).toEqual([]);
+      await store.putFindings([]);
+      await store.putRules([]);
+      await store.putIps([]);
+      expect(await store.countFindings()).toBe(0);
+      expect(await store.listRules()).toEqual([]);
+      expect(await store.getPod('none')).toBeUndefined();
+      expect(await store.takeCommands('none', 0)).toEqual([]);
       await store.close();
     });
 
