@@ -1,4 +1,4 @@
-/** The DynamoDB store: the `Store` interface on one table (single-table design, see docs/adr/0005). */
+/** The DynamoDB store: the `Store` interface on one table (single-table design, see docs/adr/0007). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppError } from '#core/errors.ts';
 import { dynamoFindings } from './dynamodb-findings.ts';
