@@ -39,7 +39,12 @@ export const deliverByAnnotation = async (
   const lastSeen = await deps.tapLastSeen(pod.uid);
   if (!isTapSilent(lastSeen, deps.now())) return undefined;
   const silent = lastSeen === undefined ? 'has never reported' : `has not reported since ${lastSeen}`;
-  const outcome = await write(deps, pod, token);
+  // The command is queued for ingest already: an API server that is away costs the fallback, not the command.
+  const outcome = await write(deps, pod, token).catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error)),
+  );
+  if (outcome instanceof Error)
+    return `the tap ${silent}, and the command annotation could not be written: ${outcome.message}`;
   if (outcome === 'written')
     return `the tap ${silent}: command also written to the pod annotation ${commandsAnnotation}`;
   if (outcome === 'not-found') return `the tap ${silent} and the pod is gone: no annotation written`;

@@ -10,6 +10,7 @@ import { releasePod } from '#functions/respond/actions/release-pod.ts';
 import { commandsAnnotation } from '#functions/respond/command-annotation.ts';
 import { runAction } from '#functions/respond/run-action.ts';
 import { createTapCommands } from '#functions/respond/tap-commands.ts';
+import { unavailableKube } from '#functions/respond/unavailable-deps.ts';
 import { commandsAnnotation as tapCommandsAnnotation } from '#sidecar/commands/annotation-commands.ts';
 import { createReplayCache } from '#sidecar/commands/replay-cache.ts';
 import { createCommandVerifier } from '#sidecar/commands/verify-command.ts';
@@ -163,6 +164,16 @@ describe('command delivery by pod annotation when the tap does not poll ingest',
       expect.stringMatching(/^capture [0-9a-f]{32}$/),
     ]);
     expect(JSON.parse(annotationsOf('a2', 'web-2')[commandsAnnotation] ?? '[]')).toHaveLength(3);
+  });
+
+  it('keeps the command (queued for ingest) when the API server is away, and says the annotation failed', async () => {
+    const { deps } = await controlPlane(undefined);
+    deps.kube = unavailableKube('the API server is unreachable');
+    const result = await runAction(capture, { params: {}, target: target('a5', 'web-5', 'uid-a5') }, deps);
+    expect(result.status).toBe('done');
+    expect(result.notes).toEqual([
+      'the tap has never reported, and the command annotation could not be written: the API server is unreachable',
+    ]);
   });
 
   it('leaves the annotation alone while the tap polls ingest', async () => {
