@@ -135,12 +135,14 @@ export const createFlowTable = <State>(
     return flow;
   };
 
+  /** The key of the last slow-path lookup, reused when it creates the flow. */
+  let lastKey = '';
+
   /** The slow path: the key string, the map, and text addresses for a new flow. */
   const find = (packet: DecodedPacket): Flow<State> | undefined => {
     addressText(packet);
-    const flow = flows.get(
-      flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort, packet.vlan),
-    );
+    lastKey = flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort, packet.vlan);
+    const flow = flows.get(lastKey);
     if (flow !== undefined) toServer = packet.srcPort === flow.client.port && packet.src === flow.client.ip;
     return flow;
   };
@@ -163,13 +165,13 @@ export const createFlowTable = <State>(
 
   const lookup = (packet: DecodedPacket): Flow<State> => {
     const slot = packet.srcV4 >= 0 ? slotOf(packet) : -1;
-    let flow = current(cached(packet, slot) ?? find(packet), packet);
+    const hit = cached(packet, slot);
+    const found = hit ?? find(packet);
+    let flow = current(found, packet);
     if (flow === undefined) {
-      addressText(packet);
-      flow = create(
-        flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort, packet.vlan),
-        packet,
-      );
+      // find() built this packet's key unless the flow came from the cache (then it just ended: build it).
+      if (hit !== undefined) find(packet);
+      flow = create(lastKey, packet);
     } else {
       flow.touched = true;
       if (packet.ts > flow.lastSeen) flow.lastSeen = packet.ts;
