@@ -37,32 +37,59 @@ const runOurs = (file: string, mode: 'engine' | 'threats', labels?: string): Chi
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
 };
 
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU of the children a shell waited for: cutime + cstime of its own /proc stat (fields 16 and 17). */
+const childrenCpuMs = (stat: string): number => {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
+};
+
 const runNdpiTimed = (file: string) => {
   const started = process.hrtime.bigint();
-  const out = execFileSync('ndpiReader', ['-i', file], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const raw = execFileSync(
+    'sh',
+    ['-c', 'ndpiReader -i "$1"; echo "@@stat $(cat /proc/$$/stat)"', 'sh', file],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const at = raw.lastIndexOf('@@stat ');
+  const out = raw.slice(0, at);
+  const cpuMs = childrenCpuMs(raw.slice(at + 7).trim());
   const processing = Number(/Packet Processing Time:\s+(\d+) msec/.exec(out)?.[1] ?? Number.NaN);
   const peak = /Peak Memory:\s+([\d.]+) (KB|MB)/.exec(out);
   const peakMb = peak === null ? Number.NaN : Number(peak[1]) / (peak[2] === 'KB' ? 1024 : 1);
-  return { ms, processingMs: processing, peakMemoryMb: Math.round(peakMb) };
+  return { ms, cpuMs, processingMs: processing, peakMemoryMb: Math.round(peakMb) };
 };
 
 export type ThroughputResult = {
   capture: { bytes: number; packets: number; flows: number };
-  ours: ChildResult & { packetsPerSecond: number; mbPerSecond: number };
+  ours: ChildResult & {
+    packetsPerSecond: number;
+    mbPerSecond: number;
+    cpuUsPerPacket: number;
+    cpuMbPerSecond: number;
+  };
   oursWithThreats: ChildResult & { packetsPerSecond: number; slowdown: number };
   ndpi?: {
     ms: number;
+    cpuMs: number;
+    cpuUsPerPacket: number;
+    cpuMbPerSecond: number;
     processingMs: number;
     peakMemoryMb: number;
     packetsPerSecond: number;
     mbPerSecond: number;
   };
+  /** nDPI CPU time / ours (≥ 1: meshward needs no more CPU than nDPI for the same capture). */
   ratio?: number;
+  /** The same on wall time (noisy on a shared machine). */
+  wallRatio?: number;
   labels: {
     truthFlows: number;
     oursCorrect: number;
@@ -90,6 +117,8 @@ const ensureCapture = async (file: string) => {
 };
 
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
+const usPer = (ms: number, packets: number) => Math.round(((ms * 1000) / packets) * 100) / 100;
+const mbPerSecond = (bytes: number, ms: number) => Math.round((bytes / 1048576 / ms) * 10000) / 10;
 
 export const runThroughputBench = async (): Promise<ThroughputResult> => {
   const file = join(work, 'synthetic.pcap');
@@ -106,12 +135,14 @@ export const runThroughputBench = async (): Promise<ThroughputResult> => {
     ours: {
       ...ours,
       packetsPerSecond: rate(ours.packets, ours.ms),
-      mbPerSecond: Math.round((ours.bytes / 1048576 / ours.ms) * 10000) / 10,
+      mbPerSecond: mbPerSecond(ours.bytes, ours.ms),
+      cpuUsPerPacket: usPer(ours.cpuMs, ours.packets),
+      cpuMbPerSecond: mbPerSecond(ours.bytes, ours.cpuMs),
     },
     oursWithThreats: {
       ...threats,
       packetsPerSecond: rate(threats.packets, threats.ms),
-      slowdown: Math.round((threats.ms / ours.ms) * 100) / 100,
+      slowdown: Math.round((threats.cpuMs / ours.cpuMs) * 100) / 100,
     },
     labels: { truthFlows: truth.length, oursCorrect, examples: [] },
   };
@@ -124,9 +155,12 @@ export const runThroughputBench = async (): Promise<ThroughputResult> => {
   result.ndpi = {
     ...ndpi,
     packetsPerSecond: rate(capture.packets, ndpi.ms),
-    mbPerSecond: Math.round((capture.bytes / 1048576 / ndpi.ms) * 10000) / 10,
+    mbPerSecond: mbPerSecond(capture.bytes, ndpi.ms),
+    cpuUsPerPacket: usPer(ndpi.cpuMs, capture.packets),
+    cpuMbPerSecond: mbPerSecond(capture.bytes, ndpi.cpuMs),
   };
-  result.ratio = Math.round((ndpi.ms / ours.ms) * 100) / 100;
+  result.ratio = Math.round((ndpi.cpuMs / ours.cpuMs) * 100) / 100;
+  result.wallRatio = Math.round((ndpi.ms / ours.ms) * 100) / 100;
   result.labels = {
     ...result.labels,
     ndpiCorrect: truth.filter((f) => ndpiOf(f) === f.truth).length,
