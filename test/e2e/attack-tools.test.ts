@@ -15,7 +15,19 @@ import { type Attack, attacks } from './attack-tools/attacks.ts';
 import { benignClients } from './attack-tools/benign-traffic.ts';
 import { startVictimServers } from './attack-tools/victim-servers.ts';
 
-const tools = ['tcpdump', 'ss', 'sqlmap', 'nmap', 'hping3', 'iodine', 'iodined', 'sshd', 'ssh', 'ssh-keygen'];
+const tools = [
+  'tcpdump',
+  'ss',
+  'sqlmap',
+  'nmap',
+  'hping3',
+  'iodine',
+  'iodined',
+  'sshd',
+  'ssh',
+  'ssh-keygen',
+  'openssl',
+];
 const unavailable = netnsUnavailable([...tools, 'nc', 'curl', 'dig', 'redis-server', 'redis-cli', 'dnsmasq']);
 const tun = existsSync('/dev/net/tun');
 const meshward = fileURLToPath(new URL('../../bin/meshward.js', import.meta.url));
@@ -131,7 +143,7 @@ describe.skipIf(unavailable !== undefined)(
         (f): f is FlowFinding =>
           f.type === 'flow' && f.client.ip === addresses.benign && f.transport !== 'icmp',
       );
-      expect(new Set(flows.map((f) => f.protocol))).toEqual(new Set(['http', 'redis', 'dns', 'ssh']));
+      expect(new Set(flows.map((f) => f.protocol))).toEqual(new Set(['http', 'tls', 'redis', 'dns', 'ssh']));
       const flagged = run.findings
         .filter(isThreat)
         .filter((f) => benignSide(f.client.ip) || benignSide(f.server.ip));

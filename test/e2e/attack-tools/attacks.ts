@@ -112,10 +112,10 @@ export const attacks: readonly Attack[] = [
     run: (lab) => hping(lab, ['-S', '-p', '8082', '-c', '600', '-i', 'u100', victim]),
   },
   {
-    name: 'hping3 UDP flood (6000 datagrams)',
+    name: 'hping3 UDP flood (10000 datagrams)',
     threats: ['udp-flood'],
     matches: toPort(9999),
-    run: (lab) => hping(lab, ['--udp', '-p', '9999', '-c', '6000', '-i', 'u1', victim]),
+    run: (lab) => hping(lab, ['--udp', '-p', '9999', '-c', '10000', '-i', 'u1', victim]),
   },
   {
     name: 'hping3 ICMP flood (300 echo requests, 1 ms apart)',
@@ -168,6 +168,29 @@ export const attacks: readonly Attack[] = [
           `nobody@${victim}`,
           'true',
         ]),
+      ),
+  },
+  {
+    name: 'openssl s_client forcing TLS 1.0',
+    threats: ['weak-tls'],
+    matches: toPort(ports.weakTls),
+    run: (lab) =>
+      lab.attacker.exec('openssl', [
+        's_client',
+        '-connect',
+        `${victim}:${ports.weakTls}`,
+        '-tls1',
+        '-cipher',
+        'DEFAULT@SECLEVEL=0',
+      ]),
+  },
+  {
+    name: 'dig AXFR zone transfer over TCP',
+    threats: ['dns-zone-transfer'],
+    matches: (f) => f.transport === 'tcp' && f.server.port === 53,
+    run: (lab) =>
+      tolerant(() =>
+        lab.attacker.exec('dig', [`@${victimAlias}`, '+tries=1', '+time=2', 'cluster.local', 'AXFR']),
       ),
   },
   {

@@ -96,6 +96,11 @@ export const benignClients: readonly BenignClient[] = [
     },
   },
   {
+    name: 'curl: HTTPS (TLS 1.3) to the same shop',
+    requests: 1,
+    run: (ns) => ns.exec('curl', ['-sk', '-o', '/dev/null', ...browser, `https://${server}/`]),
+  },
+  {
     name: 'redis-cli: cache and session commands',
     requests: 6,
     run: (ns) =>

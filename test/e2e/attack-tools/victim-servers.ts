@@ -1,4 +1,4 @@
-/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, dnsmasq, iodined. */
+/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, dnsmasq, iodined, OpenSSL. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { addresses } from './attack-lab.ts';
 
-export const ports = { sqlmapTarget: 8080, payloadTarget: 8081, sshMismatch: 80 } as const;
+export const ports = { sqlmapTarget: 8080, payloadTarget: 8081, sshMismatch: 80, weakTls: 4433 } as const;
 
 const app = fileURLToPath(new URL('./vulnerable-app.ts', import.meta.url));
 
@@ -47,7 +47,8 @@ const startDnsmasq = (victim: Netns): void => {
     '--no-hosts',
     '--no-poll',
     '--bind-interfaces',
-    `--listen-address=${addresses.victimForBenign}`,
+    // The benign client's resolver, and one the attacker reaches over TCP (iodined holds udp 10.66.1.1:53).
+    `--listen-address=${addresses.victimForBenign},${addresses.victimAlias}`,
     '--except-interface=lo',
     '--user=root',
     '--pid-file=',
@@ -56,6 +57,37 @@ const startDnsmasq = (victim: Netns): void => {
     '--address=/#/203.0.113.7',
     '--srv-host=_http._tcp.api.default.svc.cluster.local,api.default.svc.cluster.local,80',
   ]);
+};
+
+/** TLS 1.0 only for the attacker (weak-tls), ordinary TLS for the benign client, both with a throwaway certificate. */
+const startTls = (victim: Netns, dir: string): void => {
+  const [cert, key] = [join(dir, 'tls-cert.pem'), join(dir, 'tls-key.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=shop.local',
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = (accept: string, extra: string[]) =>
+    victim.spawn('openssl', ['s_server', '-accept', accept, '-cert', cert, '-key', key, '-quiet', ...extra]);
+  // OpenSSL 3 refuses TLS 1.0 below security level 0: the weak server has to ask for it.
+  server(`${addresses.victim}:${ports.weakTls}`, ['-tls1', '-cipher', 'DEFAULT@SECLEVEL=0']);
+  server(`${addresses.victimForBenign}:443`, ['-www']);
 };
 
 export type VictimOptions = { iodine: boolean };
@@ -80,6 +112,7 @@ export const startVictimServers = async (
     'no',
   ]);
   startDnsmasq(victim);
+  startTls(victim, dir);
   if (options.iodine)
     victim.spawn('iodined', [
       '-f',
@@ -97,6 +130,8 @@ export const startVictimServers = async (
     waitForListen(victim, ports.sshMismatch),
     waitForListen(victim, 22),
     waitForListen(victim, 6379),
+    waitForListen(victim, ports.weakTls),
+    waitForListen(victim, 443),
     waitForUdp(victim, addresses.victimForBenign, 53),
     ...(options.iodine ? [waitForUdp(victim, addresses.victim, 53)] : []),
   ]);
