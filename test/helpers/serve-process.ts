@@ -41,8 +41,8 @@ export const startServe = async (
     out += chunk.toString();
   });
   const port = await new Promise<number>((resolve, reject) => {
-    // Generous: the first start creates keys and a CA, and tsx compiles the import graph; a loaded 2-core CI box takes 15 s.
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 60_000);
+    // Generous but inside the 60 s hook timeout: the first start creates keys and a CA and tsx compiles the import graph (15 s on a loaded 2-core box).
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 50_000);
     const check = () => {
       const match = /listening on https:\/\/[^:]+:(\d+)/.exec(out);
       if (match?.[1] !== undefined) {
