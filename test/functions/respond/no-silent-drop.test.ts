@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BusMessage } from '#functions/platform/bus/bus.ts';
+import type { BatchMessage } from '#functions/platform/bus/bus.ts';
 import { silentLogger } from '#functions/platform/logger.ts';
 import { createLocalRuntime, type Runtime } from '#functions/platform/runtime.ts';
 import { createWebClientSlackApi } from '#functions/platform/slack/web-client-slack-api.ts';
@@ -51,7 +51,7 @@ const respondWith = (slackApiUrl: string) => {
 };
 
 const pod = { namespace: 'shop', name: 'frontend-7d9c5b6f4d-x2x4q', uid: 'uid-burst-frontend' };
-const batchOf = (n: number, finding: ReturnType<typeof threat>): BusMessage => ({
+const batchOf = (n: number, finding: ReturnType<typeof threat>): BatchMessage => ({
   type: 'batch',
   batchId: `burst-${n}`,
   pod,
