@@ -506,6 +506,32 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     const saved = join(artifacts, 'capture-productpage-0.pcap');
     await download.saveAs(saved);
     expect(readFileSync(saved).equals(pcapFixture)).toBe(true);
+  });
+
+  it('shows an action taken elsewhere (the API) in the open audit log on its next poll; a repeated request id starts nothing new', async () => {
+    await page.click('[role=tab][data-view=audit]');
+    const rows = '#view-audit tr:has-text("capture requested through the API")';
+    await page.waitForSelector(rows);
+    expect(await page.$$eval(rows, (found) => found.length)).toBe(1);
+    const post = () =>
+      httpsRequest(
+        serve.port,
+        serve.ca,
+        'POST',
+        '/api/pods/uid-productpage/captures',
+        JSON.stringify({ requestId: 'e2e-live-0001', afterSeconds: 0, reason: 'from the CLI' }),
+        { authorization: `Bearer ${token}` },
+      );
+    expect((await post()).status).toBe(201);
+    await page.waitForSelector('#view-audit tr:has-text("from the CLI")', { timeout: 8000 });
+    const again = await post();
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.body)).toMatchObject({ repeated: true, capture: { reason: 'from the CLI' } });
+    const audit = await httpsRequest(serve.port, serve.ca, 'GET', '/api/audit?action=capture', undefined, {
+      authorization: `Bearer ${token}`,
+    });
+    const reasons = (JSON.parse(audit.body).audit as { reason: string }[]).map((record) => record.reason);
+    expect(reasons.filter((reason) => reason === 'from the CLI')).toHaveLength(1);
     await page.click('[role=tab][data-view=graph]');
   });
 
@@ -595,6 +621,18 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
       ).toBe(true);
     expect(await viewerPage.textContent('#panel .pods-section .hint')).toContain(
       'you are signed in as a viewer',
+    );
+    const refused = await httpsRequest(
+      serve.port,
+      serve.ca,
+      'POST',
+      '/api/pods/uid-productpage/quarantine',
+      JSON.stringify({ reason: 'a viewer tries' }),
+      { authorization: `Bearer ${viewer}` },
+    );
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).message).toBe(
+      'POST /api/pods/{uid}/quarantine needs the operator role; you are a viewer',
     );
     await shot(viewerPage, '11-viewer-pods');
     expect(await viewerPage.textContent('#who')).toBe('signed in as viewer');
