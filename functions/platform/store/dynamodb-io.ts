@@ -25,13 +25,17 @@ const maxAttempts = 10;
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-/** Anything DynamoDB refuses that is not an expected condition failure: the dependency is unavailable. */
-const failed = (operation: string, error: unknown): AppError =>
-  new AppError(
-    'unavailable',
-    `DynamoDB ${operation} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-    { cause: error },
-  );
+/**
+ * What DynamoDB refused, as an AppError: an item over 400 KB is too large, another validation error is our
+ * bug, anything else (throttling exhausted, network, service) means the dependency is unavailable.
+ */
+const failed = (operation: string, error: unknown): AppError => {
+  const name = error instanceof Error ? error.name : '';
+  const message = `DynamoDB ${operation} failed: ${error instanceof Error ? `${name}: ${error.message}` : String(error)}`;
+  if (name === 'ValidationException')
+    return new AppError(/item size/i.test(message) ? 'too-large' : 'internal', message, { cause: error });
+  return new AppError('unavailable', message, { cause: error });
+};
 
 const attempt = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
   try {

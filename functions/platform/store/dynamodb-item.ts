@@ -8,7 +8,12 @@ export type Key = { pk: AttributeValue; sk: AttributeValue };
 export const str = (value: string): AttributeValue => ({ S: value });
 export const num = (value: number): AttributeValue => ({ N: String(value) });
 
-export const itemKey = (pk: string, sk: string): Key => ({ pk: str(pk), sk: str(sk) });
+/** DynamoDB refuses an empty key string: say which key was empty instead of a ValidationException. */
+export const itemKey = (pk: string, sk: string): Key => {
+  if (sk === '')
+    throw new AppError('bad-request', `an empty key cannot be stored or looked up (under ${pk})`);
+  return { pk: str(pk), sk: str(sk) };
+};
 
 /** Optional string attributes (GSI keys, filter columns) that are simply absent when undefined. */
 export type Extra = Record<string, string | number | undefined>;
@@ -18,7 +23,7 @@ export type Extra = Record<string, string | number | undefined>;
  * adapter keeps it (no empty-string or number-precision surprises), with keys and filter columns beside it.
  */
 export const bodyItem = (pk: string, sk: string, data: unknown, extra: Extra = {}): Item => {
-  const item: Item = { pk: str(pk), sk: str(sk), data: str(JSON.stringify(data)) };
+  const item: Item = { ...itemKey(pk, sk), data: str(JSON.stringify(data)) };
   for (const [name, value] of Object.entries(extra)) {
     if (value === undefined) continue;
     item[name] = typeof value === 'number' ? num(value) : str(value);

@@ -181,6 +181,14 @@ describe('dynamodb store', () => {
     expect(await raw('CMD#u1', 'c1')).toBe('1800000000');
   });
 
+  it('names an item over 400 KB as too large and an empty key as bad input', async () => {
+    const store = openDynamoStore({ client: dynamo.client, tableName: await dynamo.createTable() });
+    const [huge] = records('huge', 1);
+    const padded = { ...(huge as FindingRecord), finding: flow({ notes: ['x'.repeat(450_000)] }) };
+    await expect(store.putFindings([padded])).rejects.toMatchObject({ code: 'too-large' });
+    await expect(store.getGroup('')).rejects.toMatchObject({ code: 'bad-request', message: /empty key/ });
+  });
+
   it('refuses a bad table name and reports an unreachable DynamoDB as unavailable', async () => {
     expect(() => openDynamoStore({ client: dynamo.client, tableName: 'x' })).toThrow(/table name 'x'/);
     const client = new DynamoDBClient({
