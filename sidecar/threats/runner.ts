@@ -1,11 +1,12 @@
 /** Runs the threat detectors as an engine observer: routes events and packets, keeps per-flow state, merges hits into findings. */
 import type { Endpoint, ThreatFinding } from '#core/finding.ts';
+import type { ProtocolId } from '#core/protocol-id.ts';
 import type { EngineObserver, ObservedFlow } from '../engine-observer.ts';
 import type { ProtocolEvent } from '../events.ts';
 import { threats as registered } from './index.ts';
 import { loadThreatConfigs } from './load-threat-configs.ts';
 import { redactEvidence } from './text/redact-evidence.ts';
-import type { FlowEndEvent, PacketEvent, Threat, ThreatHit } from './threat.ts';
+import type { FlowContext, FlowEndEvent, PacketEvent, Threat, ThreatHit } from './threat.ts';
 import { detectorStates } from './window/detector-states.ts';
 import { findingEpisodes } from './window/finding-episodes.ts';
 
@@ -30,6 +31,11 @@ export type ThreatRunnerOptions = {
   /** A hit later than this after the last one starts a new episode (a new finding). */
   episodeGapMs?: number;
   maxFlows?: number;
+  /**
+   * What the learned rules say a flow should carry, asked once per flow that does not say already; protocol-mismatch
+   * judges against it (and falls back to the server port's protocol). The tap plugs its rules in here.
+   */
+  expectProtocol?: (flow: FlowContext) => ProtocolId | undefined;
 };
 
 export type ThreatRunnerStats = { events: number; packets: number; hits: number; errors: number };
@@ -94,6 +100,15 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   const episodes = findingEpisodes(options.episodeGapMs ?? 60_000);
   const counters: ThreatRunnerStats = { events: 0, packets: 0, hits: 0, errors: 0 };
   let clock = 0;
+  const asked = new WeakSet<ObservedFlow>();
+  const { expectProtocol } = options;
+  /** The engine keeps one observed-flow object per flow, so the rule is looked up once and stays on it. */
+  const expect = (flow: ObservedFlow): void => {
+    if (expectProtocol === undefined || flow.expectedProtocol !== undefined || asked.has(flow)) return;
+    asked.add(flow);
+    const expected = expectProtocol(flow);
+    if (expected !== undefined) flow.expectedProtocol = expected;
+  };
 
   const run = (kind: string, event: Observed, flow: ObservedFlow | undefined): void => {
     for (const { threat, config, bare, global } of byKind.get(kind) ?? []) {
@@ -126,9 +141,11 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     onEvent(flow, event) {
       counters.events++;
       clock = Math.max(clock, event.ts);
+      expect(flow);
       run(event.kind, event, flow);
     },
     onFlowEnd(flow) {
+      expect(flow);
       run('flow-end', { kind: 'flow-end', ts: clock }, flow);
       states.endFlow(flow.key);
     },

@@ -117,4 +117,24 @@ describe('createThreatRunner', () => {
     const [finding] = runner.drain(6_000);
     expect(finding).toMatchObject({ threat: 'protocol-mismatch', lastSeen: '1970-01-01T00:00:05.000Z' });
   });
+
+  it('asks expectProtocol (the learned rules) once per flow and judges the flow against its answer', () => {
+    const asked: string[] = [];
+    const runner = createThreatRunner({
+      policyDir: false,
+      expectProtocol: (f) => {
+        asked.push(f.server.ip);
+        return f.server.ip === '10.0.0.9' ? 'redis' : undefined;
+      },
+    });
+    const ruled = flow({ protocol: 'http' });
+    const unruled = flow({ key: 'other', protocol: 'http', server: { ip: '10.0.0.10', port: 8080 } });
+    for (const f of [ruled, ruled, unruled, unruled]) runner.onEvent(f, httpRequest('/'));
+    runner.onFlowEnd(ruled);
+    expect(asked).toEqual(['10.0.0.9', '10.0.0.10']);
+    const findings = runner.drain(2_000);
+    expect(findings.map((f) => (f.type === 'threat' ? [f.threat, f.server.ip, f.evidence] : []))).toEqual([
+      ['protocol-mismatch', '10.0.0.9', 'expected redis on 10.0.0.9:8080, saw http'],
+    ]);
+  });
 });
