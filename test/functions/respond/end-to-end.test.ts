@@ -20,7 +20,7 @@ import { slackConfigSchema } from '#functions/slack/slack-config.ts';
 import { captureLocation } from '#sidecar/pcap/upload-capture.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
-import { app, blockActionsBody, sign, signingSecret, team } from '../slack/slack-requests.ts';
+import { app, blockActionsBody, commandBody, sign, signingSecret, team } from '../slack/slack-requests.ts';
 import { threat } from './findings.ts';
 import { ownedPod, snapshot } from './kube-fixtures.ts';
 
@@ -72,7 +72,7 @@ beforeAll(async () => {
       signingSecret,
       teamId: team,
       appId: app,
-      allow: { quarantine: ['U0ALICE'] },
+      allow: { quarantine: ['U0ALICE'], release: ['U0ALICE'] },
     }),
   });
   setRuntime(runtime);
@@ -236,5 +236,46 @@ describe('threat finding → Slack alert → signed button press → pod quarant
     expect(await respond.deps.store.listQuarantines()).toMatchObject([
       { name: pod.name, by: 'slack:U0ALICE' },
     ]);
+  });
+
+  it('releases the pod with a signed `/meshward release` and answers privately with the result', async () => {
+    const signed = sign(
+      commandBody('U0ALICE', `release shop/${pod.name} false positive`),
+      Math.floor(Date.now() / 1000),
+    );
+    const headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-signature': signed.signature,
+      'x-slack-request-timestamp': signed.timestamp,
+    };
+    const tampered = await send(
+      'POST',
+      `${base}/slack/commands`,
+      signed.rawBody.replace('false', 'true'),
+      headers,
+    );
+    expect(tampered.status).toBe(401);
+    const answer = await send('POST', `${base}/slack/commands`, signed.rawBody, headers);
+    expect([answer.status, JSON.parse(answer.body.toString()).text]).toEqual([
+      200,
+      `Releasing shop/${pod.name}… the result follows here.`,
+    ]);
+    await respond.queue.idle();
+    const released = kube.get('pods', pod.namespace, pod.name);
+    expect(released?.metadata.labels?.['meshward.io/quarantine']).toBeUndefined();
+    expect(released?.metadata.annotations?.['meshward.io/quarantined-by']).toBeUndefined();
+    expect(kube.get('networkpolicies', 'shop', 'meshward-quarantine')).toBeUndefined();
+    expect(slack.ephemeral.at(-1)).toMatchObject({
+      user: 'U0ALICE',
+      text: expect.stringContaining('release-pod: done'),
+    });
+    // This tap never reported (no heartbeat here): capture, quarantine and release also went by annotation.
+    const tokens = JSON.parse(released?.metadata.annotations?.['meshward.io/commands'] ?? '[]') as string[];
+    expect(tokens.map((token) => (decodeJwt(token) as { kind: string }).kind)).toEqual([
+      'capture',
+      'quarantine',
+      'release',
+    ]);
+    expect(await respond.deps.store.listQuarantines()).toEqual([]);
   });
 });

@@ -186,6 +186,41 @@ describe('/meshward slash command', () => {
     expect(text).toContain('threat="port-scan" until 2026-11-26T13:00:00.000Z by slack:U0BOB (4 held back)');
   });
 
+  it('enqueues a release for an allowed user, and lets members of an allowed user group quarantine', async () => {
+    expect((await command('U0ALICE', 'release shop/web-1')).body).toMatchObject({
+      text: 'Releasing shop/web-1… the result follows here.',
+    });
+    expect((await command('U0CAROL', 'quarantine shop/web-2')).body).toMatchObject({
+      text: 'Quarantining shop/web-2… the result follows here.',
+    });
+    expect(
+      jobs.map((job) => (job.type === 'command' ? `${job.action} ${job.pod.name} ${job.reason}` : '')),
+    ).toEqual(['release web-1 requested in Slack', 'quarantine web-2 requested in Slack']);
+  });
+
+  it('answers 401 to a tampered, stale or unsigned slash command and enqueues nothing', async () => {
+    const signed = sign(commandBody('U0BOB', 'status'), now);
+    const tampered = { ...signed, rawBody: signed.rawBody.replace('U0BOB', 'U0ALICE') };
+    expect(await handleSlackRequest(tampered, deps)).toMatchObject({
+      status: 401,
+      body: { message: 'signature does not match' },
+    });
+    const stale = sign(commandBody('U0ALICE', 'quarantine shop/web-1'), now - 301);
+    expect(await handleSlackRequest(stale, deps)).toMatchObject({
+      status: 401,
+      body: { message: expect.stringContaining('five-minute window') },
+    });
+    const unsigned = { signature: undefined, timestamp: undefined, rawBody: signed.rawBody };
+    expect((await handleSlackRequest(unsigned, deps)).status).toBe(401);
+    const otherSecret = sign(
+      commandBody('U0ALICE', 'quarantine shop/web-1'),
+      now,
+      'not-the-signing-secret-0000',
+    );
+    expect((await handleSlackRequest(otherSecret, deps)).status).toBe(401);
+    expect(jobs).toEqual([]);
+  });
+
   it('rejects a slash command for another workspace', async () => {
     expect((await command('U0ALICE', 'status', { team_id: 'T0OTHER' })).status).toBe(401);
   });
