@@ -50,10 +50,15 @@ const quarantineDialog = (pod: PodView, context: PodsContext) =>
         maxlength: 512,
         rows: 2,
       }),
+      field('Detach it from its ReplicaSet and Services (the controller starts a clean replacement)', {
+        name: 'detach',
+        type: 'checkbox',
+      }),
     ],
     confirm: 'Quarantine',
     tone: 'danger',
-    onConfirm: (form) => act(context, pod, 'quarantine', { reason: text(form, 'reason') }),
+    onConfirm: (form) =>
+      act(context, pod, 'quarantine', { reason: text(form, 'reason'), detach: form.get('detach') === 'on' }),
   });
 
 const releaseDialog = (pod: PodView, context: PodsContext) =>
