@@ -1,25 +1,18 @@
 /** IP fragment attacks: overlapping fragments (teardrop) and tiny first fragments that split the transport header (RFC 1858). */
 import { z } from 'zod';
 import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
-import { packetHit } from './window/packet-hit.ts';
+import { fragmentBytes, packetHit } from './window/packet-hit.ts';
 
 const config = detectorConfig('high', {
   /** A first fragment (offset 0, more fragments) with fewer data bytes than this cannot hold a TCP header. */
   minFirstFragment: z.number().int().min(0).default(16),
 });
 
-/**
- * Data bytes the fragment itself carried. A fragment still waiting for the rest has no transport payload yet
- * (payloadLength 0), so its size comes from the IP length less the smallest header: 20 for IPv4, 40 + the
- * 8-byte fragment header for IPv6 (options make the estimate larger, never smaller: no false alarm).
- */
-const fragmentData = (event: PacketEvent): number => event.ipLength - (event.src.ip.includes(':') ? 48 : 20);
-
 const describe = (event: PacketEvent, min: number): string | undefined => {
   const fragment = event.fragment;
   if (fragment === undefined) return undefined;
   if (fragment.overlap) return `overlapping IP fragment at offset ${fragment.offset} (teardrop)`;
-  const data = fragmentData(event);
+  const data = fragmentBytes(event);
   if (fragment.offset === 0 && fragment.more && data < min) return `tiny first fragment of ${data} bytes`;
   // RFC 1858 §3.2: an offset of 8 bytes can only rewrite the TCP flags of the first fragment.
   return fragment.offset === 8 ? 'fragment at offset 8 overwrites the transport header' : undefined;

@@ -1,10 +1,9 @@
 /** Ping of death and oversized ICMP: fragments that reassemble past 65,535 bytes, and echo payloads larger than any ping needs. */
 import { z } from 'zod';
 import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
-import { isEchoRequest, packetHit } from './window/packet-hit.ts';
+import { fragmentBytes, isEchoRequest, packetHit } from './window/packet-hit.ts';
 
 const maxDatagram = 65_535;
-const ipHeader = 20;
 const config = detectorConfig('high', {
   /** Echo payload bytes above which an ICMP echo is "oversized" (a standard ping sends 56). */
   maxEchoPayload: z.number().int().positive().default(1472),
@@ -18,7 +17,7 @@ const overflows = (event: PacketEvent): boolean =>
   event.ipLength > maxDatagram ||
   (event.fragment !== undefined &&
     event.ipLength < event.fragment.offset &&
-    event.fragment.offset + event.ipLength - ipHeader > maxDatagram);
+    event.fragment.offset + fragmentBytes(event) > maxDatagram);
 
 export const pingOfDeath: Threat<typeof config, undefined> = {
   id: 'ping-of-death',

@@ -20,6 +20,14 @@ export const isEcho = (packet: PacketEvent): boolean =>
   (packet.transport === 'icmp' && packet.icmpType === 0) ||
   (packet.transport === 'icmpv6' && packet.icmpType === 129);
 
+/**
+ * Data bytes an IP fragment carried itself. A fragment still waiting for the rest has no transport payload yet
+ * (payloadLength 0), so its size is the IP length less the smallest header: 20 for IPv4, 40 + the 8-byte
+ * fragment header for IPv6 (options make the estimate larger, never smaller).
+ */
+export const fragmentBytes = (packet: PacketEvent): number =>
+  packet.ipLength - (packet.src.ip.includes(':') ? 48 : 20);
+
 export const packetHit = (
   threat: string,
   config: { severity: Severity },

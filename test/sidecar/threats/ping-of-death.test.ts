@@ -38,6 +38,15 @@ describe('ping-of-death', () => {
     expect(runThreat(pingOfDeath, [reassembled])).toEqual([]);
   });
 
+  it('sizes an IPv6 fragment past its 40-byte header and fragment header', () => {
+    const v6 = { transport: 'icmpv6' as const, tcpFlags: undefined, src: { ip: 'fd00::2', port: 0 } };
+    const at = (offset: number, ipLength: number) =>
+      packet({ ...v6, ipLength, payloadLength: 0, fragment: { offset, more: false, overlap: false } });
+    // 65,000 + (600 - 48) = 65,552 bytes: past the limit. 65,000 + (560 - 48) = 65,512: within it.
+    expect(runThreat(pingOfDeath, [at(65_000, 600)])).toHaveLength(1);
+    expect(runThreat(pingOfDeath, [at(65_000, 560)])).toEqual([]);
+  });
+
   it('does not count the reply to an oversized ping as a second attack', () => {
     expect(
       runThreat(pingOfDeath, [packet({ ...icmp, icmpType: 0, payloadLength: 9_000, ipLength: 9_028 })]),
