@@ -140,6 +140,11 @@ const startParsing = (
   if (protocol === undefined) return;
   state.phase = 'parsing';
   state.protocol = protocol;
+  const summary = protocol.summaryDirections;
+  if (!ctx.eventsWanted && summary !== undefined) {
+    state.toServer.done = !summary.includes('to-server');
+    state.toClient.done = !summary.includes('to-client');
+  }
   state.protocolId = protocol.id;
   if (state.observed !== undefined) state.observed.protocol = protocol.id;
   try {

@@ -19,6 +19,11 @@ export type Protocol = {
   /** True when the payload after the handshake is encrypted (TLS, SSH). */
   encrypted: boolean;
   /**
+   * The directions whose events feed the flow's L7 summary, when not both (Redis replies only tell observers
+   * about authentication). With no observer reading events, the engine neither reassembles nor parses the others.
+   */
+  summaryDirections?: readonly Direction[];
+  /**
    * Looks at the first bytes seen in one direction of a flow (up to a few KiB).
    * `match` only when the bytes are this protocol's; `need-more` when a longer prefix could decide.
    */

@@ -8,6 +8,8 @@ export const redis: Protocol = {
   transport: 'tcp',
   ports: [6379],
   encrypted: false,
+  // Replies only yield db-auth events (for the threat detectors): the summary's commands come from the client.
+  summaryDirections: ['to-server'],
   detect: detectRedis,
   createParser: createRedisParser,
 };

@@ -452,6 +452,30 @@ describe('engine: flows, observers, bounds', () => {
     expect(parsedWith([{ onEvent: () => undefined }])).toHaveLength(10);
   });
 
+  it("parses only a protocol's summary directions unless an observer reads events", () => {
+    const parsedWith = (observers: EngineObserver[]) => {
+      const log: string[] = [];
+      const ping = {
+        ...lineProtocol('redis', { 'to-server': 'PING ' }, log),
+        summaryDirections: ['to-server'],
+      };
+      const records = tcpConversation(web, [
+        { from: 'client', data: 'PING a\n' },
+        { from: 'server', data: 'PONG a\n' },
+        { from: 'client', data: 'PING b\n' },
+      ]);
+      const flow = only(run(records, { protocols: [ping as Protocol], observers }).flows);
+      expect(flow.bytes).toEqual({ toServer: 14, toClient: 7 });
+      return log;
+    };
+    expect(parsedWith([])).toEqual(['to-server:PING a', 'to-server:PING b']);
+    expect(parsedWith([{ onEvent: () => undefined }])).toEqual([
+      'to-server:PING a',
+      'to-client:PONG a',
+      'to-server:PING b',
+    ]);
+  });
+
   it('ends idle flows on flush(now) and keeps the active ones', () => {
     const engine = createEngine({ protocols: [] });
     for (const r of tcpConversation(web, [{ from: 'client', data: 'x' }], { close: false, start: 0 }))
