@@ -13,10 +13,14 @@ mutating webhook sets:
   MESHWARD_CONTROL_PLANE_URL where findings go (POST /findings)
   MESHWARD_TOKEN_PATH        the projected service-account token (re-read before each send)
   MESHWARD_MODE              discover | monitor | protect
-Optional: MESHWARD_CA_FILE, MESHWARD_COMMAND_JWKS / _FILE / _URL (command-signing keys),
+Optional: MESHWARD_CA_FILE or MESHWARD_CA_PEM (the control plane's CA; the injector sets MESHWARD_CA_PEM from
+  inject.caBundle), MESHWARD_COMMAND_JWKS / _FILE / _URL (command-signing keys),
   MESHWARD_CAPTURE_INTERFACE (any), MESHWARD_SNAPLEN, MESHWARD_METRICS_PORT (15090), MESHWARD_STATE_PATH,
   MESHWARD_RING_MAX_BYTES, MESHWARD_RING_MAX_SECONDS, MESHWARD_QUEUE_MAX_FINDINGS, MESHWARD_BATCH_MAX_FINDINGS,
   MESHWARD_BATCH_MAX_DELAY_MS, MESHWARD_HEARTBEAT_SECONDS, MESHWARD_ENFORCE (true), MESHWARD_HOST_IP.
+In protect mode it enforces the allow-list the control plane signs and re-sends with every heartbeat answer
+(new connections the learned rules do not allow are refused; see docs/adr/0005-protect-mode-allow-list.md).
+MESHWARD_TAP_BUNDLE=PATH runs a prebuilt esbuild bundle instead of the sources (the image does this by default).
 Stops on SIGTERM or SIGINT: sends what it can, removes its iptables rules, and exits.`;
 
 const waitForSignal = () =>
