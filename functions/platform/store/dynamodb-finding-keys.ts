@@ -2,7 +2,7 @@
 
 import { bodyItem, type Item, itemKey, type Key } from './dynamodb-item.ts';
 import type { IndexName } from './dynamodb-table.ts';
-import type { FindingFilter, FindingRecord } from './store.ts';
+import type { BatchRecord, FindingFilter, FindingRecord } from './store.ts';
 
 /**
  * Each view partition is split over this many shards (by a hash of the finding id), so no single GSI
@@ -24,6 +24,15 @@ const timeKey = (record: Pick<FindingRecord, 'at' | 'id'>) => `${record.at}#${re
 export const findingKey = (id: string): Key => itemKey(`F#${id}`, 'F');
 export const batchMarkerKey = (batchId: string): Key => itemKey(`B#${batchId}`, '#BATCH');
 const batchPartition = (batchId: string) => `B#${batchId}`;
+
+/** The batch's commit record, written last and only once (`attribute_not_exists`). */
+export const batchMarkerItem = (batch: BatchRecord): Item =>
+  bodyItem(batchPartition(batch.batchId), '#BATCH', {
+    batchId: batch.batchId,
+    podUid: batch.podUid,
+    receivedAt: batch.receivedAt,
+    findingCount: batch.findings.length,
+  });
 
 /** The view families, one GSI each: partition prefix and the attribute that names the partition. */
 const views = {

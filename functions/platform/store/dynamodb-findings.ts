@@ -1,7 +1,8 @@
 /** Findings and batches on DynamoDB: idempotent by conditional writes, read back by id, batch or sharded view. */
-import type { QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   batchCopyItem,
+  batchMarkerItem,
   batchMarkerKey,
   everyFinding,
   type FindingSource,
@@ -19,7 +20,7 @@ import {
   type Table,
   writeAll,
 } from './dynamodb-io.ts';
-import { bodyItem, dataOf, type Item, str } from './dynamodb-item.ts';
+import { dataOf, str } from './dynamodb-item.ts';
 import type { FindingFilter, FindingRecord, Store } from './store.ts';
 
 type FindingMethods = Pick<
@@ -37,21 +38,21 @@ const newestFirst = (a: FindingRecord, b: FindingRecord): number => {
 /** The key condition for one partition: the time window becomes a range on the `at#id` sort key. */
 const keyCondition = (source: FindingSource, filter: FindingFilter) => {
   const prefix = source.skPrefix;
-  const values: Record<string, { S: string }> = {};
+  const values: Record<string, AttributeValue> = {};
   let range = '';
   if (filter.since !== undefined && filter.until !== undefined) {
-    values[':lo'] = str(prefix + filter.since) as { S: string };
-    values[':hi'] = str(prefix + filter.until) as { S: string };
+    values[':lo'] = str(prefix + filter.since);
+    values[':hi'] = str(prefix + filter.until);
     range = ' AND #sk BETWEEN :lo AND :hi';
   } else if (filter.since !== undefined) {
-    values[':lo'] = str(prefix + filter.since) as { S: string };
+    values[':lo'] = str(prefix + filter.since);
     range = ' AND #sk >= :lo';
   } else if (filter.until !== undefined) {
-    values[':hi'] = str(prefix + filter.until) as { S: string };
+    values[':hi'] = str(prefix + filter.until);
     range = prefix === '' ? ' AND #sk < :hi' : ' AND #sk BETWEEN :prefix AND :hi';
-    if (prefix !== '') values[':prefix'] = str(prefix) as { S: string };
+    if (prefix !== '') values[':prefix'] = str(prefix);
   } else if (prefix !== '') {
-    values[':prefix'] = str(prefix) as { S: string };
+    values[':prefix'] = str(prefix);
     range = ' AND begins_with(#sk, :prefix)';
   }
   return { expression: `#pk = :pk${range}`, values };
@@ -114,13 +115,7 @@ export const dynamoFindings = (table: Table): FindingMethods => {
           putRequest(batchCopyItem(record)),
         ]),
       );
-      const marker: Item = bodyItem(batchMarkerKey(batch.batchId).pk.S as string, '#BATCH', {
-        batchId: batch.batchId,
-        podUid: batch.podUid,
-        receivedAt: batch.receivedAt,
-        findingCount: batch.findings.length,
-      });
-      return (await putIfAbsent(table, marker)) ? 'stored' : 'duplicate';
+      return (await putIfAbsent(table, batchMarkerItem(batch))) ? 'stored' : 'duplicate';
     },
 
     async putFindings(records) {
@@ -139,7 +134,8 @@ export const dynamoFindings = (table: Table): FindingMethods => {
     },
 
     async listFindings(filter) {
-      const limit = Math.min(Math.max(filter.limit ?? 100, 1), 10_000);
+      const asked = Math.floor(filter.limit ?? 100);
+      const limit = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), 10_000) : 100;
       if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) return [];
       return listFrom(table, findingSource(filter), filter, limit);
     },
