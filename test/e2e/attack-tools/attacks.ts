@@ -70,6 +70,7 @@ export const attacks: readonly Attack[] = [
           '--flush-session',
           '--disable-coloring',
           `--output-dir=${join(lab.dir, 'sqlmap')}`,
+          `--tmp-dir=${join(lab.dir, 'sqlmap-tmp')}`,
         ],
         { timeoutMs: 60_000 },
       ),
