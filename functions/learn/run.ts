@@ -11,15 +11,22 @@ import type {
 } from '#functions/platform/store/store.ts';
 import type { Edge } from './edge.ts';
 import { edgeOfFlow } from './edge-of-flow.ts';
+import type { KubePeerResolver } from './kube-peer-resolver.ts';
 import type { LearnConfig } from './learn-config.ts';
 import { groupEnds, judgeEdge, type LearnSession, newSession } from './learn-session.ts';
 import { progressMode } from './mode-progression.ts';
 import { collapsePortRanges } from './port-ranges.ts';
 import { newGroup, registerHeartbeat } from './register-heartbeat.ts';
 import { resolveDnsNames } from './resolve-dns-names.ts';
+import { resolveKubePeers } from './resolve-kube-peers.ts';
 
 export type LearnInput = { batchId: string; pod: PodRef; receivedAt: string; findings: readonly Finding[] };
-export type LearnDeps = { store: Store; config: LearnConfig };
+export type LearnDeps = {
+  store: Store;
+  config: LearnConfig;
+  /** Where a cluster is configured: Kubernetes names the IPs no heartbeat claims. */
+  kubePeers?: KubePeerResolver;
+};
 
 export type LearnOutcome = {
   flows: number;
@@ -57,7 +64,8 @@ const resolveIps = async (store: Store, flows: readonly FlowFinding[]): Promise<
 const edgesOf = async (input: LearnInput, deps: LearnDeps, self: PodRecord | undefined) => {
   const flows = input.findings.filter((f): f is FlowFinding => f.type === 'flow');
   const ips = await resolveIps(deps.store, flows);
-  const names = await resolveDnsNames(deps.store, flows, ips);
+  const kubeNames = await resolveKubePeers(deps.kubePeers, flows, ips);
+  const names = new Map([...(await resolveDnsNames(deps.store, flows, ips)), ...kubeNames]);
   const edges: Edge[] = [];
   const skipped: Record<string, number> = {};
   for (const flow of flows) {

@@ -42,6 +42,7 @@ const patchTypes = [
 const routes = [
   { resource: 'pods', kind: 'Pod', apiVersion: 'v1', prefix: '/api/v1' },
   { resource: 'events', kind: 'Event', apiVersion: 'v1', prefix: '/api/v1' },
+  { resource: 'services', kind: 'Service', apiVersion: 'v1', prefix: '/api/v1' },
   {
     resource: 'networkpolicies',
     kind: 'NetworkPolicy',
@@ -86,7 +87,39 @@ const matchesSelector = (labels: Record<string, string>, selector: string): bool
       return term.includes('!=') ? labels[key] !== value : labels[key] === value;
     });
 
+/** Field selectors the API server accepts per resource (others are a 400, as on a real server). */
+const selectableFields: Record<string, readonly string[]> = {
+  pods: ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'status.phase', 'status.podIP'],
+  services: ['metadata.name', 'metadata.namespace', 'spec.clusterIP', 'spec.type'],
+};
+
+const fieldValue = (object: KubeObject, path: string): string => {
+  let value: unknown = object;
+  for (const key of path.split('.')) value = isPlainObject(value) ? value[key] : undefined;
+  return value === undefined || value === null ? '' : String(value);
+};
+
+type FieldTerm = { field: string; equal: boolean; value: string };
+
+/** `a=b,c!=d` (`==` too); a field the resource does not support is an error message, as on a real server. */
+const parseFieldSelector = (selector: string, allowed: readonly string[]): FieldTerm[] | string => {
+  const terms: FieldTerm[] = [];
+  for (const term of selector.split(',').filter((t) => t !== '')) {
+    const match = /^([^!=]+)(!=|==|=)(.*)$/.exec(term);
+    if (match === null) return `invalid field selector: ${term}`;
+    const [, field = '', op, value = ''] = match;
+    if (!allowed.includes(field)) return `field label not supported: ${field}`;
+    terms.push({ field, equal: op !== '!=', value });
+  }
+  return terms;
+};
+
+const matchesFields = (object: KubeObject, terms: readonly FieldTerm[]): boolean =>
+  terms.every((term) => (fieldValue(object, term.field) === term.value) === term.equal);
+
 export class FakeKubeApi {
+  /** Older API servers (before 1.31) do not select Services by `spec.clusterIP`; set false to be one. */
+  serviceClusterIpSelector = true;
   readonly calls: RecordedCall[] = [];
   readonly token = 'fake-kube-token';
   private readonly objects = new Map<string, KubeObject>();
@@ -205,6 +238,9 @@ export class FakeKubeApi {
   }
 
   private route(method: string, url: URL, contentType: string | undefined, body: unknown): [number, unknown] {
+    const everywhere = /^\/api\/v1\/(pods|services)$/.exec(url.pathname);
+    const all = routes.find((candidate) => candidate.resource === everywhere?.[1]);
+    if (all !== undefined && method === 'GET') return this.serveList(all, undefined, url);
     for (const route of routes) {
       const pattern = new RegExp(`^${route.prefix}/namespaces/([^/]+)/${route.resource}(?:/([^/]+))?$`);
       const match = pattern.exec(url.pathname);
@@ -240,10 +276,16 @@ export class FakeKubeApi {
     return [405, status(405, 'MethodNotAllowed', `${method} not allowed`)];
   }
 
-  private serveList(route: Route, namespace: string, url: URL): [number, unknown] {
+  private serveList(route: Route, namespace: string | undefined, url: URL): [number, unknown] {
     const selector = url.searchParams.get('labelSelector') ?? '';
-    const items = this.list(route.resource, `${namespace}/`).filter((object) =>
-      matchesSelector(object.metadata.labels ?? {}, selector),
+    const fields = url.searchParams.get('fieldSelector') ?? '';
+    const allowed = (selectableFields[route.resource] ?? ['metadata.name', 'metadata.namespace']).filter(
+      (field) => field !== 'spec.clusterIP' || this.serviceClusterIpSelector,
+    );
+    const terms = parseFieldSelector(fields, allowed);
+    if (typeof terms === 'string') return [400, status(400, 'BadRequest', terms)];
+    const items = this.list(route.resource, namespace === undefined ? '' : `${namespace}/`).filter(
+      (object) => matchesFields(object, terms) && matchesSelector(object.metadata.labels ?? {}, selector),
     );
     return [
       200,
