@@ -14,6 +14,7 @@ import { netnsUnavailable } from '#test/helpers/netns.ts';
 import { type AttackLab, addresses, createAttackLab } from './attack-tools/attack-lab.ts';
 import { type Attack, attacks } from './attack-tools/attacks.ts';
 import { benignClients } from './attack-tools/benign-traffic.ts';
+import { postgresBin } from './attack-tools/start-postgres.ts';
 import { startVictimServers } from './attack-tools/victim-servers.ts';
 
 const tools = [
@@ -29,7 +30,11 @@ const tools = [
   'ssh-keygen',
   'openssl',
 ];
-const unavailable = netnsUnavailable([...tools, 'nc', 'curl', 'dig', 'redis-server', 'redis-cli', 'dnsmasq']);
+const clients = ['nc', 'curl', 'dig', 'redis-server', 'redis-cli', 'dnsmasq', 'psql', 'runuser'];
+const unavailable =
+  postgresBin() === undefined
+    ? 'PostgreSQL is not installed (.ci/apt/real-traffic.txt)'
+    : netnsUnavailable([...tools, ...clients]);
 const tun = existsSync('/dev/net/tun');
 const meshward = fileURLToPath(new URL('../../bin/meshward.js', import.meta.url));
 
@@ -148,7 +153,9 @@ describe.skipIf(unavailable !== undefined)(
         (f): f is FlowFinding =>
           f.type === 'flow' && f.client.ip === addresses.benign && f.transport !== 'icmp',
       );
-      expect(new Set(flows.map((f) => f.protocol))).toEqual(new Set(['http', 'tls', 'redis', 'dns', 'ssh']));
+      expect(new Set(flows.map((f) => f.protocol))).toEqual(
+        new Set(['http', 'tls', 'redis', 'postgresql', 'dns', 'ssh']),
+      );
       const flagged = run.findings
         .filter(isThreat)
         .filter((f) => benignSide(f.client.ip) || benignSide(f.server.ip));

@@ -195,6 +195,38 @@ export const attacks: readonly Attack[] = [
       ),
   },
   {
+    name: 'psql: 12 password guesses for postgres',
+    threats: ['db-auth-brute-force'],
+    matches: toPort(5432),
+    run: (lab) => {
+      for (let i = 0; i < 12; i++)
+        tolerant(() =>
+          lab.attacker.exec('env', [
+            `PGPASSWORD=guess-${i}`,
+            'PGCONNECT_TIMEOUT=5',
+            'psql',
+            ...['-h', victim, '-U', 'postgres', '-w', '-c', 'SELECT 1'],
+          ]),
+        );
+    },
+  },
+  {
+    name: 'psql: an injected tautology inside a PostgreSQL statement',
+    threats: ['sql-injection'],
+    matches: toPort(5432),
+    run: (lab) =>
+      lab.attacker.exec('psql', [
+        '-h',
+        victim,
+        '-U',
+        'app',
+        '-d',
+        'postgres',
+        '-c',
+        "SELECT rolname FROM pg_roles WHERE rolname = '' OR '1'='1' --'",
+      ]),
+  },
+  {
     name: 'nc: random bytes to udp/53',
     threats: ['protocol-mismatch'],
     matches: (f) => f.transport === 'udp' && f.server.port === 53,

@@ -116,6 +116,27 @@ export const benignClients: readonly BenignClient[] = [
       }),
   },
   {
+    name: 'psql: a table, quoted names and a LIKE',
+    requests: 5,
+    run: (ns) =>
+      ns.exec('psql', [
+        '-h',
+        server,
+        '-U',
+        'postgres',
+        '-c',
+        'SELECT count(*) FROM pg_class',
+        '-c',
+        'CREATE TABLE books (title text, note text)',
+        '-c',
+        "INSERT INTO books VALUES ('O''Reilly Media', 'how to drop a table tennis ball -- or not')",
+        '-c',
+        "SELECT title FROM books WHERE title LIKE 'O''%' OR note = 'n/a'",
+        '-c',
+        'DROP TABLE books',
+      ]),
+  },
+  {
     name: 'dig: Kubernetes service names with search-path expansion, SRV, CDN and cloud SDK names',
     requests: lookups.length,
     run: (ns) => ns.exec('dig', [`@${server}`, '+tries=1', '+time=2', ...lookups.flat()]),

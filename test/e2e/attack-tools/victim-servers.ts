@@ -1,10 +1,11 @@
-/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, dnsmasq, iodined, OpenSSL. */
+/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, PostgreSQL, dnsmasq, iodined, OpenSSL. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { addresses } from './attack-lab.ts';
+import { startPostgres } from './start-postgres.ts';
 
 export const ports = { sqlmapTarget: 8080, payloadTarget: 8081, sshMismatch: 80, weakTls: 4433 } as const;
 
@@ -125,6 +126,7 @@ export const startVictimServers = async (
       't.example',
     ]);
   await Promise.all([
+    startPostgres(victim, dir),
     waitForListen(victim, ports.sqlmapTarget, 30_000),
     waitForListen(victim, ports.payloadTarget, 30_000),
     waitForListen(victim, ports.sshMismatch),
