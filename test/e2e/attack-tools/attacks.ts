@@ -137,6 +137,15 @@ export const attacks: readonly Attack[] = [
     run: (lab) => hping(lab, ['--icmp', '-d', '3000', '-m', '1400', '-c', '2', '-i', 'u10000', victimAlias]),
   },
   {
+    name: 'hping3 teardrop: two ICMP fragments with one IP id, the second overlapping the first',
+    threats: ['ip-fragment-attack'],
+    matches: (f) => f.server.ip === victim && /overlapping/.test(f.evidence),
+    run: (lab) => {
+      hping(lab, ['--icmp', '-N', '4242', '-x', '-g', '0', '-d', '40', '-c', '1', victim]);
+      hping(lab, ['--icmp', '-N', '4242', '-g', '24', '-d', '40', '-c', '1', victim]);
+    },
+  },
+  {
     name: 'hping3 SYN carrying data',
     threats: ['tcp-syn-with-data'],
     matches: toPort(8083),
