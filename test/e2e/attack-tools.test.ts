@@ -9,9 +9,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding, FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { Finding, FlowFinding } from '#core/finding.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
 import { type AttackLab, addresses, createAttackLab } from './attack-tools/attack-lab.ts';
+import { attackReport, benignSide, detections, isThreat } from './attack-tools/attack-report.ts';
 import { type Attack, attacks } from './attack-tools/attacks.ts';
 import { benignClients } from './attack-tools/benign-traffic.ts';
 import { postgresBin } from './attack-tools/start-postgres.ts';
@@ -39,18 +40,6 @@ const tun = existsSync('/dev/net/tun');
 const meshward = fileURLToPath(new URL('../../bin/meshward.js', import.meta.url));
 
 type Run = { findings: Finding[]; failures: string[]; seconds: number; dir: string };
-
-const isThreat = (f: Finding): f is ThreatFinding => f.type === 'threat';
-const benignSide = (ip: string) => ip === addresses.benign || ip === addresses.victimForBenign;
-
-/** The findings one attack must have produced: its threat ids, the attacker as client, its target. */
-const detections = (attack: Attack, threats: readonly ThreatFinding[]) =>
-  attack.threats.map((id) => {
-    const found = threats.filter(
-      (f) => f.threat === id && f.client.ip === addresses.attacker && attack.matches(f),
-    );
-    return { id, findings: found.length, count: found.reduce((sum, f) => sum + f.count, 0) };
-  });
 
 const captureEverything = async (lab: AttackLab): Promise<string[]> => {
   const failures: string[] = [];
@@ -103,32 +92,12 @@ describe.skipIf(unavailable !== undefined)(
       if (run === undefined) return;
       if (process.env.MESHWARD_KEEP_CAPTURE === undefined) rmSync(run.dir, { recursive: true, force: true });
       else console.log(`capture kept in ${run.dir}`);
-      const threats = run.findings.filter(isThreat);
-      const rows = attacks.map((attack) => {
-        if (attack.needsTun === true && !tun) return `  ${attack.name}: skipped (no /dev/net/tun)`;
-        const found = detections(attack, threats).map(
-          (d) => `${d.id} ${d.findings > 0 ? 'yes' : 'NO'} (${d.count})`,
-        );
-        return `  ${attack.name}: ${found.join(', ')}`;
-      });
-      const flagged = threats.filter((f) => benignSide(f.client.ip) || benignSide(f.server.ip));
-      // Threats on attack traffic that no attack asked for (e.g. sqlmap's own XSS probe): reported, not failed.
-      const expected = (f: ThreatFinding) =>
-        attacks.some((a) => a.threats.includes(f.threat) && a.matches(f));
-      const extra = new Map<string, number>();
-      for (const f of threats.filter((t) => !benignSide(t.client.ip) && !expected(t)))
-        extra.set(f.threat, (extra.get(f.threat) ?? 0) + f.count);
       const requests = benignClients.reduce((sum, c) => sum + c.requests, 0);
-      const benignFlows = run.findings.filter(
-        (f) => f.type === 'flow' && f.client.ip === addresses.benign,
-      ).length;
+      const lines = attackReport(run.findings, attacks, { requests }, tun);
       console.log(
         [
           `Attack tools e2e (${run.seconds.toFixed(1)} s wall, ${run.findings.length} findings):`,
-          ...rows,
-          `  also raised on attack traffic: ${JSON.stringify(Object.fromEntries(extra))}`,
-          `  benign: ${requests} requests in ${benignFlows} flows, ${flagged.length} flagged`,
-          ...flagged.map((f) => `    FALSE POSITIVE ${f.threat}: ${f.evidence}`),
+          ...lines,
         ].join('\n'),
       );
     });
