@@ -98,10 +98,12 @@ export const createEnforcer = (options: EnforcerOptions) => {
   };
   // Changes run one at a time, each computed from the state the previous one left (commands and timers interleave).
   let queue: Promise<unknown> = Promise.resolve();
+  // After teardown nothing is applied: the last batch's answer may still bring commands while the tap stops.
+  let closed = false;
   const update = <T>(change: (current: EnforcementState) => { next?: EnforcementState; result: T }) => {
     const run = queue.then(async () => {
       const { next, result } = change(state);
-      if (next !== undefined) await applyNow(next);
+      if (next !== undefined && !closed) await applyNow(next);
       return result;
     });
     queue = run.catch(() => {});
@@ -136,8 +138,14 @@ export const createEnforcer = (options: EnforcerOptions) => {
         };
       }),
     /** Takes every rule out without forgetting the state (a restarted tap re-applies it). */
-    teardown: async () => {
-      for (const family of families) await uninstall(options.run, family);
+    teardown: () => {
+      // After any change in flight, so a command applied during shutdown cannot put rules back afterwards.
+      closed = true;
+      const run = queue.then(async () => {
+        for (const family of families) await uninstall(options.run, family);
+      });
+      queue = run.catch(() => {});
+      return run;
     },
   };
 };
