@@ -6,7 +6,12 @@ import { learnMessage } from './learn-message.ts';
 
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const runtime = await getRuntime();
-  const deps = { store: runtime.store, config: runtime.learnConfig, bus: runtime.bus };
+  const deps = {
+    store: runtime.store,
+    config: runtime.learnConfig,
+    bus: runtime.bus,
+    ...(runtime.kubePeers === undefined ? {} : { kubePeers: runtime.kubePeers }),
+  };
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of sqsMessages(event)) {
     if ('error' in record) {

@@ -1,11 +1,12 @@
 /** Learn's consumer of the bus: learns from a batch and publishes the violations it raised, so respond sees them. */
 import type { Bus, BusMessage } from '#functions/platform/bus/bus.ts';
 import type { Store } from '#functions/platform/store/store.ts';
+import type { KubePeerResolver } from './kube-peer-resolver.ts';
 import type { LearnConfig } from './learn-config.ts';
 import { onBatchMessage } from './on-batch-message.ts';
 import type { LearnOutcome } from './run.ts';
 
-export type LearnMessageDeps = { store: Store; config: LearnConfig; bus: Bus };
+export type LearnMessageDeps = { store: Store; config: LearnConfig; bus: Bus; kubePeers?: KubePeerResolver };
 
 /** Violations messages are respond's; learn ignores them (returns undefined). */
 export const learnMessage = async (

@@ -2,6 +2,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '#core/errors.ts';
+import type { KubePeerResolver } from '#functions/learn/kube-peer-resolver.ts';
+import { kubePeersFromEnv } from '#functions/learn/kube-peers-from-env.ts';
 import { type LearnConfig, learnConfigSchema } from '#functions/learn/learn-config.ts';
 import { learnMessage } from '#functions/learn/learn-message.ts';
 import { jwksSource } from './auth/jwks-source.ts';
@@ -26,6 +28,8 @@ export type Runtime = {
   store: Store;
   bus: Bus;
   learnConfig: LearnConfig;
+  /** Where a cluster is configured: learn names the IPs no heartbeat claims through the Kubernetes API. */
+  kubePeers?: KubePeerResolver;
   verifyPodToken: PodTokenVerifier;
   verifyApiToken: ApiTokenVerifier;
   /** Present when this process is its own issuer (`meshward serve`): mints tap and API tokens. */
@@ -52,6 +56,7 @@ export type LocalRuntimeOptions = {
   learn?: Partial<LearnConfig>;
   /** The cluster's service-account issuer; absent means tap tokens are the local issuer's own. */
   podIssuer?: PodIssuerConfig;
+  kubePeers?: KubePeerResolver;
   log?: Logger;
   now?: () => Date;
 };
@@ -93,16 +98,18 @@ export const createLocalRuntime = async (options: LocalRuntimeOptions): Promise<
   );
   const log = options.log ?? jsonLogger();
   const learnConfig = learnConfigSchema.parse(options.learn ?? {});
+  const kube = options.kubePeers === undefined ? {} : { kubePeers: options.kubePeers };
   const bus = createInProcessBus((error, message) =>
     log('error', 'learn failed on a batch', { batchId: message.batchId, error: String(error) }),
   );
   bus.subscribe(async (message) => {
-    await learnMessage(message, { store, config: learnConfig, bus });
+    await learnMessage(message, { store, config: learnConfig, bus, ...kube });
   });
   return {
     store,
     bus,
     learnConfig,
+    ...kube,
     verifyPodToken: podVerifier(issuer, options.podIssuer),
     verifyApiToken: createApiTokenVerifier({
       issuer: issuer.issuer,
@@ -132,6 +139,11 @@ export const localRuntimeOptionsFromEnv = (env: NodeJS.ProcessEnv): LocalRuntime
   if (env.MESHWARD_GROUP_BY_LABEL) learn.groupByLabel = env.MESHWARD_GROUP_BY_LABEL;
   if (env.MESHWARD_DEFAULT_MODE) learn.defaultMode = env.MESHWARD_DEFAULT_MODE as LearnConfig['defaultMode'];
   options.learn = learn;
+  const kubePeers = kubePeersFromEnv(env, {
+    log: jsonLogger(),
+    ...(learn.groupByLabel === undefined ? {} : { groupByLabel: learn.groupByLabel }),
+  });
+  if (kubePeers !== undefined) options.kubePeers = kubePeers;
   const issuer = env.MESHWARD_POD_TOKEN_ISSUER;
   if (issuer && env.MESHWARD_JWKS_URL) options.podIssuer = { issuer, jwksUrl: env.MESHWARD_JWKS_URL };
   else if (issuer && env.MESHWARD_JWKS) options.podIssuer = { issuer, jwks: JSON.parse(env.MESHWARD_JWKS) };
