@@ -23,6 +23,7 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
     client: flow.client,
     server: flow.server,
     protocol: flow.state.protocolId,
+    handshake: flow.orientation === 'syn' || flow.orientation === 'syn-ack',
   };
   return flow.state.observed;
 };

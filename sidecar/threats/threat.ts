@@ -32,6 +32,8 @@ export type FlowContext = {
   expectedProtocol?: ProtocolId;
   /** Payload bytes seen so far, when the engine tracks them (lets a detector tell an empty flow from unidentified bytes). */
   bytes?: { toServer: number; toClient: number };
+  /** TCP: the handshake (SYN or SYN-ACK) was seen, so detection had the first bytes; false when picked up mid-stream. */
+  handshake?: boolean;
 };
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */
