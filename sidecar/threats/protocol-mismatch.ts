@@ -43,6 +43,16 @@ const evidenceOf = (expected: Expectation, flow: FlowContext): string => {
   return `expected ${expected.protocols.join(' or ')} on ${flow.server.ip}:${flow.server.port}${why}, saw ${what}`;
 };
 
+/**
+ * Unidentified bytes are a mismatch only when there were bytes (a refused or scanned port is just empty) and,
+ * against a mere port hint, when TCP detection saw the flow's first bytes: a connection picked up mid-stream
+ * (the tap started, or the flow idled out and resumed) is unidentifiable, not suspicious.
+ */
+const judgeable = (expected: Expectation, flow: FlowContext): boolean => {
+  if (flow.bytes === undefined || flow.bytes.toServer + flow.bytes.toClient === 0) return false;
+  return expected.source === 'rule' || flow.transport !== 'tcp' || flow.handshake !== false;
+};
+
 export const protocolMismatch: Threat<typeof config, State> = {
   id: 'protocol-mismatch',
   on: [
@@ -69,9 +79,7 @@ export const protocolMismatch: Threat<typeof config, State> = {
     const expected = expectationOf(flow, c.portHints && flow.server.port <= c.maxHintPort);
     if (expected === undefined) return noHits;
     const seen = flow.protocol;
-    // A flow that never carried payload (a refused or scanned port) is not a mismatch, just empty.
-    if (seen === 'unknown' && (flow.bytes === undefined || flow.bytes.toServer + flow.bytes.toClient === 0))
-      return noHits;
+    if (seen === 'unknown' && !judgeable(expected, flow)) return noHits;
     state.judged = true;
     if (fits(expected, seen, c)) return noHits;
     const hit = {

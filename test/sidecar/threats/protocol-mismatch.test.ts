@@ -85,6 +85,16 @@ describe('protocol-mismatch without a learned rule: the port as a hint', () => {
     expect(hits[0]?.evidence).toBe('expected dns on 10.0.0.9:53 (port hint), saw unidentified bytes');
   });
 
+  it('judges unidentified TCP bytes against a port only when the handshake was seen (not mid-stream)', () => {
+    const bytes = { toServer: 900, toClient: 700 };
+    const unknownOn22 = (handshake: boolean) =>
+      flow({ ...on('tcp', 22), protocol: 'unknown', bytes, handshake });
+    expect(runThreat(protocolMismatch, [end], { flow: unknownOn22(true) })).toHaveLength(1);
+    expect(runThreat(protocolMismatch, [end], { flow: unknownOn22(false) })).toEqual([]);
+    const ruled = flow({ protocol: 'unknown', expectedProtocol: 'http', bytes, handshake: false });
+    expect(runThreat(protocolMismatch, [end], { flow: ruled })).toHaveLength(1);
+  });
+
   it('leaves the port’s own protocol, HTTP/2 on 80, undeclared ports and ports above 1023 alone', () => {
     const cases = [
       { ...on('udp', 53), protocol: 'dns' as const },
