@@ -143,13 +143,23 @@ const watchPod = (parts: Parts, dir: string | undefined) => {
   });
 };
 
-/** The allow-list's refusals (iptables' counters) and whether one is enforced, as metrics. */
-const refusedCounter = (parts: Parts) => async () => {
-  const enforcer = parts.enforcer;
-  if (enforcer === undefined) return;
-  parts.ctx.metrics.set('meshward_tap_allow_list', enforcer.state().allowList === undefined ? 0 : 1);
-  const refused = await enforcer.refused().catch(() => undefined);
-  if (refused !== undefined) parts.ctx.metrics.set('meshward_tap_connections_refused_total', refused);
+/** The allow-list's refusals (iptables' counters) and whether one is enforced, as metrics; new refusals are logged. */
+const refusedCounter = (parts: Parts) => {
+  let logged = 0;
+  return async () => {
+    const enforcer = parts.enforcer;
+    if (enforcer === undefined) return;
+    parts.ctx.metrics.set('meshward_tap_allow_list', enforcer.state().allowList === undefined ? 0 : 1);
+    const refused = await enforcer.refused().catch(() => undefined);
+    if (refused === undefined) return;
+    parts.ctx.metrics.set('meshward_tap_connections_refused_total', refused);
+    if (refused > logged)
+      parts.ctx.log('warn', 'protect mode refused new connections', {
+        since: refused - logged,
+        total: refused,
+      });
+    logged = refused;
+  };
 };
 
 /** Waits for `work`, but no longer than `ms`; the timer never outlives the wait. */
