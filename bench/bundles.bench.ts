@@ -1,56 +1,86 @@
-/** Lambda bundle sizes (esbuild, as the CDK stack bundles them) and module load time of each bundle. */
+/**
+ * Lambda bundle sizes (built exactly as the stack builds them, `infra/cdk/lambda-bundle.ts`) and the module load
+ * time of each bundle in a fresh Node process: CPU ms (user + system, steady on a shared machine) and wall ms.
+ */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import type { Metafile } from 'esbuild';
+import { bundleLambda } from '#infra/cdk/lambda-bundle.ts';
 
 const root = join(import.meta.dirname, '..');
 const out = join(import.meta.dirname, 'work', 'bundles');
-export const handlers = ['admission', 'ingest', 'api', 'slack', 'learn', 'respond'];
+
+/** Each function as the stack deploys it (admission keeps the Kubernetes client and Slack external). */
+export const handlers: { name: string; entry: string; external?: string[] }[] = [
+  {
+    name: 'admission',
+    entry: 'functions/admission/handler.ts',
+    external: ['@kubernetes/client-node', '@slack/web-api'],
+  },
+  { name: 'ingest', entry: 'functions/ingest/handler.ts' },
+  { name: 'api', entry: 'functions/api/handler.ts' },
+  { name: 'dashboard', entry: 'functions/dashboard/handler.ts' },
+  { name: 'keys', entry: 'functions/keys/handler.ts' },
+  { name: 'slack', entry: 'functions/slack/handler.ts' },
+  { name: 'learn', entry: 'functions/learn/handler.ts' },
+  { name: 'respond', entry: 'functions/respond/handler.ts' },
+];
 
 export type BundleResult = {
   name: string;
   bytes: number;
-  loadMs: number;
+  loadCpuMs: number;
+  loadWallMs: number;
+  zodBytes: number;
   kubernetesClient: boolean;
   awsSdk: boolean;
 };
 
-const loadTime = (file: string): number => {
-  const script = `const t=performance.now();await import(${JSON.stringify(`file://${file}`)});process.stdout.write(String(performance.now()-t));`;
-  const samples = [0, 1, 2].map(() =>
-    Number(
-      execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: out }),
-    ),
+type Load = { cpu: number; wall: number };
+
+/** Module load in a fresh process, as a Lambda cold start does before the first event; best of 3. */
+const loadTime = (file: string): Load => {
+  const script = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(`file://${file}`)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify({cpu:(u.user+u.system)/1000,wall:performance.now()-t}));`;
+  const samples = [0, 1, 2].map(
+    () =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: out }),
+      ) as Load,
   );
-  return Math.round(Math.min(...samples) * 10) / 10;
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    cpu: round(Math.min(...samples.map((s) => s.cpu))),
+    wall: round(Math.min(...samples.map((s) => s.wall))),
+  };
 };
 
+const bytesFrom = (metafile: Metafile, match: (input: string) => boolean): number =>
+  Object.values(metafile.outputs)
+    .flatMap((output) => Object.entries(output.inputs))
+    .filter(([input]) => match(input))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
+
 export const runBundleBench = async (): Promise<BundleResult[]> => {
-  mkdirSync(out, { recursive: true });
   const results: BundleResult[] = [];
-  for (const name of handlers) {
-    const outfile = join(out, `${name}.mjs`);
-    const result = await build({
-      entryPoints: [join(root, 'functions', name, 'handler.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      minify: true,
-      outfile,
-      metafile: true,
-      external: ['@aws-sdk/*', 'better-sqlite3'],
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
-      logLevel: 'silent',
+  for (const handler of handlers) {
+    const outdir = join(out, handler.name);
+    rmSync(outdir, { recursive: true, force: true });
+    const metafile = await bundleLambda({
+      repositoryRoot: root,
+      entry: handler.entry,
+      outdir,
+      external: handler.external ?? [],
     });
-    const inputs = Object.keys(result.metafile.inputs);
+    const file = join(outdir, 'index.mjs');
+    const inputs = Object.keys(metafile.inputs);
+    const load = loadTime(file);
     results.push({
-      name,
-      bytes: statSync(outfile).size,
-      loadMs: loadTime(outfile),
+      name: handler.name,
+      bytes: statSync(file).size,
+      loadCpuMs: load.cpu,
+      loadWallMs: load.wall,
+      zodBytes: bytesFrom(metafile, (input) => input.includes('node_modules/zod/')),
       kubernetesClient: inputs.some((input) => input.includes('@kubernetes/client-node')),
       awsSdk: inputs.some((input) => input.includes('@aws-sdk')),
     });

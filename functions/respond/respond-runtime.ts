@@ -3,9 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allowViolation } from '#functions/learn/allow-violation.ts';
-import { createClientNodeKubeApi } from '#functions/platform/kube/client-node-kube-api.ts';
 import type { KubeApi } from '#functions/platform/kube/kube-api.ts';
-import { kubeConfigSource, loadKubeConfig } from '#functions/platform/kube/load-kube-config.ts';
+import { kubeConnectionFromEnv } from '#functions/platform/kube/kube-connection.ts';
+import { createRestKubeApi } from '#functions/platform/kube/rest-kube-api.ts';
 import {
   createLocalObjectStore,
   type LocalObjectStore,
@@ -78,7 +78,7 @@ const secretFile = (path: string): string => {
 
 export const kubeFromEnv = (env: NodeJS.ProcessEnv): KubeApi => {
   try {
-    return createClientNodeKubeApi(loadKubeConfig(kubeConfigSource(env)));
+    return createRestKubeApi(kubeConnectionFromEnv(env));
   } catch (error) {
     return unavailableKube(`no Kubernetes API configured: ${(error as Error).message}`);
   }

@@ -1,13 +1,14 @@
-/** One construct with the Lambda defaults every meshward function shares: Node 22, ARM64, esbuild, logs, alarm. */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+/** One construct with the Lambda defaults every meshward function shares: Node 22, ARM64, our esbuild bundle, logs, alarm. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { AssetCopy, LambdaBundleSpec } from './lambda-bundle.ts';
 
-/** A directory of the repository copied into the function's asset (`/var/task/<to>`): policies, the built SPA. */
-export type AssetCopy = { from: string; to: string };
+export type { AssetCopy } from './lambda-bundle.ts';
 
 export type MeshwardFunctionProps = {
   /** Path of the handler module, relative to the repository root (`functions/ingest/handler.ts`). */
@@ -17,25 +18,49 @@ export type MeshwardFunctionProps = {
   memorySize?: number;
   timeout?: Duration;
   reservedConcurrentExecutions?: number;
-  /** Modules that must never be bundled (the AWS SDK is provided by the runtime). */
+  /** Modules that must never be bundled (the AWS SDK always is: the runtime provides it). */
   external?: string[];
-  /** Files the handler reads at run time; `*.yaml` copies only the YAML files at the top of `from`. */
+  /** Files the handler reads at run time (policies, the built SPA), copied into the asset. */
   copy?: AssetCopy[];
 };
 
 /** Where a copied directory is inside the running function. */
 export const taskPath = (to: string): string => `/var/task/${to}`;
 
-/** Shell commands run after esbuild (local bundling, no Docker): copy what the handler reads at run time. */
-const copyCommands = (inputDir: string, outputDir: string, copy: readonly AssetCopy[]): string[] =>
-  copy.map(({ from, to }) =>
-    from.endsWith('/*.yaml')
-      ? `mkdir -p "${outputDir}/${to}" && cp "${inputDir}/${from.slice(0, -'/*.yaml'.length)}"/*.yaml "${outputDir}/${to}/"`
-      : `mkdir -p "${outputDir}/${to}" && cp -R "${inputDir}/${from}/." "${outputDir}/${to}/"`,
-  );
+/**
+ * Bundles locally (no Docker) with `lambda-bundle.ts` in a child process: CDK asks synchronously, esbuild's
+ * plugins need its asynchronous API. The asset is hashed by its output, so only a changed bundle redeploys.
+ */
+const lambdaCode = (props: MeshwardFunctionProps): Code => {
+  const what = { entry: props.entry, external: props.external ?? [], copy: props.copy ?? [] };
+  return Code.fromAsset(join(props.repositoryRoot, 'infra/cdk/lambda'), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: DockerImage.fromRegistry('docker-bundling-is-not-used'),
+      // Part of CDK's bundling cache key: without it every function would reuse the first bundle.
+      command: ['bundle-lambda', JSON.stringify(what)],
+      local: {
+        tryBundle(outdir) {
+          const spec: LambdaBundleSpec = { repositoryRoot: props.repositoryRoot, outdir, ...what };
+          execFileSync(
+            process.execPath,
+            [
+              '--import',
+              'tsx',
+              join(props.repositoryRoot, 'infra/cdk/bundle-lambda-cli.ts'),
+              JSON.stringify(spec),
+            ],
+            { cwd: props.repositoryRoot, stdio: 'inherit' },
+          );
+          return true;
+        },
+      },
+    },
+  });
+};
 
 export class MeshwardFunction extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly errors: Alarm;
 
   constructor(scope: Construct, id: string, props: MeshwardFunctionProps) {
@@ -44,12 +69,9 @@ export class MeshwardFunction extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const copy = props.copy ?? [];
-    this.fn = new NodejsFunction(this, 'Function', {
-      entry: `${props.repositoryRoot}/${props.entry}`,
-      handler: 'handler',
-      projectRoot: props.repositoryRoot,
-      depsLockFilePath: `${props.repositoryRoot}/package-lock.json`,
+    this.fn = new LambdaFunction(this, 'Function', {
+      code: lambdaCode(props),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -59,22 +81,6 @@ export class MeshwardFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        forceDockerBundling: false,
-        externalModules: ['@aws-sdk/*', ...(props.external ?? [])],
-        // Lambda has no native SQLite: the local store's import resolves to a module that says so.
-        esbuildArgs: { '--alias:better-sqlite3': './infra/cdk/lambda/no-sqlite.ts' },
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => copyCommands(inputDir, outputDir, copy),
-        },
-      },
     });
     this.errors = new Alarm(this, 'Errors', {
       metric: this.fn.metricErrors({ period: Duration.minutes(5) }),

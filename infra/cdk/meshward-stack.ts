@@ -98,6 +98,9 @@ export class MeshwardStack extends Stack {
     const commandKey = new Secret(this, 'CommandSigningKey', {
       description: 'Private JWK (JSON: kid, alg, privateJwk) that signs commands to taps',
     });
+    const kubeconfig = new Secret(this, 'Kubeconfig', {
+      description: 'kubeconfig (YAML, with a service-account token) respond uses to reach the cluster API',
+    });
     const webhookPath = new Secret(this, 'WebhookPathSecret', {
       description: 'Secret URL path segment of the admission webhooks',
       generateSecretString: { excludePunctuation: true, passwordLength: 32 },
@@ -123,6 +126,7 @@ export class MeshwardStack extends Stack {
       MESHWARD_SLACK_BOT_TOKEN: slackToken.secretValue.unsafeUnwrap(),
       MESHWARD_SLACK_SIGNING_SECRET: slackSigning.secretValue.unsafeUnwrap(),
       MESHWARD_COMMAND_KEY: commandKey.secretValue.unsafeUnwrap(),
+      MESHWARD_KUBECONFIG_DATA: kubeconfig.secretValue.unsafeUnwrap(),
       MESHWARD_RESPONSE_RULES: taskPath('policies/response'),
     };
     const responseRules = [{ from: 'policies/response/*.yaml', to: 'policies/response' }];

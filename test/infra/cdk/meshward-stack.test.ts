@@ -90,7 +90,7 @@ describe('meshward AWS stack', () => {
   });
 
   it('keeps secrets in Secrets Manager and hands them over as dynamic references, not ARNs read at run time', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 4);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 5);
     const respond = functionNamed('Respond');
     for (const name of [
       'MESHWARD_SLACK_BOT_TOKEN',
