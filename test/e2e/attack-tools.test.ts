@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, FlowFinding } from '#core/finding.ts';
+import { type NdpiFlow, ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
 import { type AttackLab, addresses, createAttackLab } from './attack-tools/attack-lab.ts';
-import { attackReport, benignSide, detections, isThreat } from './attack-tools/attack-report.ts';
+import { attackReport, benignSide, detections, isThreat, ndpiReport } from './attack-tools/attack-report.ts';
 import { type Attack, attacks } from './attack-tools/attacks.ts';
 import { benignClients } from './attack-tools/benign-traffic.ts';
 import { postgresBin } from './attack-tools/start-postgres.ts';
@@ -39,7 +40,13 @@ const unavailable =
 const tun = existsSync('/dev/net/tun');
 const meshward = fileURLToPath(new URL('../../bin/meshward.js', import.meta.url));
 
-type Run = { findings: Finding[]; failures: string[]; seconds: number; dir: string };
+type Run = {
+  findings: Finding[];
+  failures: string[];
+  seconds: number;
+  dir: string;
+  ndpi: NdpiFlow[] | undefined;
+};
 
 const captureEverything = async (lab: AttackLab): Promise<string[]> => {
   const failures: string[] = [];
@@ -85,7 +92,14 @@ describe.skipIf(unavailable !== undefined)(
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Finding);
-      run = { findings, failures, seconds: Number(process.hrtime.bigint() - started) / 1e9, dir: lab.dir };
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      run = {
+        findings,
+        failures,
+        seconds,
+        dir: lab.dir,
+        ndpi: ndpiAvailable() ? runNdpi(lab.pcap) : undefined,
+      };
     }, 110_000);
 
     afterAll(() => {
@@ -93,7 +107,10 @@ describe.skipIf(unavailable !== undefined)(
       if (process.env.MESHWARD_KEEP_CAPTURE === undefined) rmSync(run.dir, { recursive: true, force: true });
       else console.log(`capture kept in ${run.dir}`);
       const requests = benignClients.reduce((sum, c) => sum + c.requests, 0);
-      const lines = attackReport(run.findings, attacks, { requests }, tun);
+      const lines = [
+        ...attackReport(run.findings, attacks, { requests }, tun),
+        ...(run.ndpi === undefined ? ['  nDPI: ndpiReader not installed'] : ndpiReport(run.ndpi)),
+      ];
       console.log(
         [
           `Attack tools e2e (${run.seconds.toFixed(1)} s wall, ${run.findings.length} findings):`,

@@ -77,8 +77,19 @@ export const createAttackLab = async (): Promise<AttackLab> => {
     link(victim, addresses.victimForBenign, benign, addresses.benign, 'bn');
     ip('-n', victim.name, 'addr', 'add', `${addresses.victimAlias}/24`, 'dev', 'ata');
     ip('-n', attacker.name, 'route', 'add', addresses.sweep, 'via', addresses.victim);
-    // -i any: both veths and the victim's loopback, as Linux cooked capture (the tap decodes it).
-    const tcpdump = victim.spawn('tcpdump', ['-i', 'any', '-U', '-n', '-s', '0', '-w', pcap]);
+    // -i any: both veths and the victim's loopback, as Linux cooked capture v1 (the tap decodes v1 and v2; nDPI 4.2 only v1).
+    const tcpdump = victim.spawn('tcpdump', [
+      '-i',
+      'any',
+      '-y',
+      'LINUX_SLL',
+      '-U',
+      '-n',
+      '-s',
+      '0',
+      '-w',
+      pcap,
+    ]);
     await listening(tcpdump);
     const stopCapture = () =>
       new Promise<void>((resolve) => {

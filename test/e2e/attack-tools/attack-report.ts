@@ -1,5 +1,6 @@
-/** The e2e's printed report: per attack, each expected threat found or not with its count; extras; benign traffic and false positives. */
+/** The e2e's printed report: per attack, each expected threat found or not with its count; extras; benign traffic and false positives; nDPI alongside. */
 import type { Finding, ThreatFinding } from '#core/finding.ts';
+import type { NdpiFlow } from '#test/helpers/ndpi-reader.ts';
 import { addresses } from './attack-lab.ts';
 import type { Attack } from './attacks.ts';
 
@@ -52,5 +53,21 @@ export const attackReport = (
     `  also raised on attack traffic: ${JSON.stringify(extras(attacks, threats))}`,
     `  benign: ${benign.requests} requests in ${flows} flows, ${flagged.length} flagged`,
     ...flagged.map((f) => `    FALSE POSITIVE ${f.threat}: ${f.evidence}`),
+  ];
+};
+
+/** nDPI on the same capture, for comparison only: its risk names over attacker flows and over benign flows. */
+export const ndpiReport = (flows: readonly NdpiFlow[]): string[] => {
+  const hostOf = (endpoint: string) => endpoint.split(':')[0] ?? '';
+  const tally = (side: (ip: string) => boolean) => {
+    const out: Record<string, number> = {};
+    for (const flow of flows.filter((f) => side(hostOf(f.a)) || side(hostOf(f.b))))
+      for (const risk of new Set(flow.risks)) out[risk] = (out[risk] ?? 0) + 1;
+    return JSON.stringify(out);
+  };
+  return [
+    `  nDPI on the same capture (${flows.length} flows), flows per risk:`,
+    `    attacker: ${tally((ip) => ip === addresses.attacker)}`,
+    `    benign: ${tally(benignSide)}`,
   ];
 };
