@@ -23,7 +23,8 @@ Options:
   --host ADDR   address to bind (default 127.0.0.1; use 0.0.0.0 inside a cluster)
   --data DIR    data directory for certificates and the store (default .meshward-data)
   --quiet       do not print the CA bundle banner
-  --no-demo     do not replay the bundled Bookinfo capture (it is replayed only while DIR has no pods yet)
+  --no-demo     do not replay the bundled Bookinfo capture (replayed only while DIR has no pods yet, the
+                address is loopback and this is not a Kubernetes pod)
 Environment: MESHWARD_CONFIG (YAML file), MESHWARD_WEBHOOK_PATH_SECRET, MESHWARD_* (see README).`;
 
 const parsePort = (text: string): number => {
