@@ -19,8 +19,19 @@ export type AllowListInputs = {
   pods: readonly Pick<PodRecord, 'group' | 'ips'>[];
   /** Groups of the mesh's own control plane: reachable both ways on every port, never blocked. */
   meshControlGroups: readonly string[];
+  /**
+   * Whether the group's pods run a mesh proxy (Istio sidecar, Linkerd), which dials workloads by pod IP. Without
+   * one, a call to a Service leaves the pod addressed to its cluster IP (kube-proxy translates it on the node), so
+   * an outbound list naming workloads by pod IP would refuse it: outbound with workload peers then stays open.
+   */
+  meshed: boolean;
   maxRules?: number;
 };
+
+/** Labels the meshes' injectors put on a pod with a proxy. */
+const meshProxyLabels = ['security.istio.io/tlsMode', 'linkerd.io/control-plane-ns'];
+export const hasMeshProxy = (labels: Readonly<Record<string, string>> | undefined): boolean =>
+  meshProxyLabels.some((label) => labels?.[label] !== undefined);
 
 type Resolved = { cidrs: string[] } | { unrenderable: string };
 
@@ -85,6 +96,8 @@ export const allowListOfGroup = (inputs: AllowListInputs): AllowList => {
     if (keyOf(rule.to) === inputs.group) inbound.push({ peer: rule.from, port });
     if (keyOf(rule.from) === inputs.group) outbound.push({ peer: rule.to, port });
   }
+  // Only the rules' peers: the mesh control plane's are added below whether or not the pod has a proxy.
+  const workloadOut = outbound.find(({ peer }) => peer.type === 'group');
   for (const key of inputs.meshControlGroups) {
     const slash = key.indexOf('/');
     const peer: Peer = { type: 'group', namespace: key.slice(0, slash), name: key.slice(slash + 1) };
@@ -94,7 +107,16 @@ export const allowListOfGroup = (inputs: AllowListInputs): AllowList => {
     }
   }
   const max = inputs.maxRules ?? maxAllowRulesPerDirection;
-  const lists = { inbound: direction(inbound, ipsOf, max), outbound: direction(outbound, ipsOf, max) };
+  const lists = {
+    inbound: direction(inbound, ipsOf, max),
+    outbound:
+      !inputs.meshed && workloadOut !== undefined
+        ? ({
+            enforce: false,
+            reason: `no mesh proxy: calls to ${keyOf(workloadOut.peer)} leave through a Service cluster IP, not its pod IPs`,
+          } as const)
+        : direction(outbound, ipsOf, max),
+  };
   const hash = createHash('sha256').update(JSON.stringify(lists)).digest('hex');
   return { group: inputs.group, hash, ...lists };
 };
@@ -111,4 +133,5 @@ export const allowListInputsOf = (
   rules,
   pods: pods.filter((pod) => !pod.hostNetwork && pod.expiresAt > now.toISOString()),
   meshControlGroups: groups.filter((record) => record.meshControl).map((record) => record.key),
+  meshed: hasMeshProxy(groups.find((record) => record.key === group)?.labels),
 });

@@ -29,6 +29,7 @@ describe('allowListOfGroup', () => {
       ],
       pods,
       meshControlGroups: [],
+      meshed: true,
     });
     expect(list.inbound).toEqual({
       enforce: true,
@@ -61,6 +62,7 @@ describe('allowListOfGroup', () => {
       ],
       pods: [...pods].reverse(),
       meshControlGroups: [],
+      meshed: true,
     });
     expect(reordered.hash).toBe(list.hash);
   });
@@ -74,10 +76,39 @@ describe('allowListOfGroup', () => {
       ],
       pods,
       meshControlGroups: [],
+      meshed: true,
       maxRules: 2,
     });
     expect(list.outbound).toEqual({ enforce: false, reason: expect.stringContaining('api.stripe.com') });
     expect(list.inbound).toEqual({ enforce: false, reason: '4 address/port rules exceed the bound of 2' });
+  });
+
+  it('without a mesh proxy, outbound to workloads stays open (Service cluster IPs); CIDRs alone are enforced', () => {
+    const rules = [
+      rule({ id: 'a', from: group('frontend'), to: group('cart'), port: 7070 }),
+      rule({ id: 'c', from: group('cart'), to: group('frontend'), port: 8080 }),
+    ];
+    const list = allowListOfGroup({ group: 'shop/cart', rules, pods, meshControlGroups: [], meshed: false });
+    expect(list.inbound.enforce).toBe(true);
+    expect(list.outbound).toEqual({
+      enforce: false,
+      reason: expect.stringMatching(/^no mesh proxy: .*shop\/frontend/),
+    });
+    const cidrOnly = allowListOfGroup({
+      group: 'shop/cart',
+      rules: [rule({ id: 'd', from: group('cart'), to: { type: 'cidr', cidr: '10.50.0.0/16' }, port: 5432 })],
+      pods,
+      meshControlGroups: ['istio-system/istiod'],
+      meshed: false,
+    });
+    expect(cidrOnly.outbound).toEqual({
+      enforce: true,
+      entries: [
+        { transport: 'tcp', port: 1, portEnd: 65535, cidrs: ['10.0.9.1/32'] },
+        { transport: 'tcp', port: 5432, cidrs: ['10.50.0.0/16'] },
+        { transport: 'udp', port: 1, portEnd: 65535, cidrs: ['10.0.9.1/32'] },
+      ],
+    });
   });
 
   it('the mesh control plane is reachable both ways on every port', () => {
@@ -86,6 +117,7 @@ describe('allowListOfGroup', () => {
       rules: [],
       pods,
       meshControlGroups: ['istio-system/istiod'],
+      meshed: true,
     });
     const everyPort = [
       { transport: 'tcp', port: 1, portEnd: 65535, cidrs: ['10.0.9.1/32'] },
