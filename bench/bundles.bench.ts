@@ -25,6 +25,7 @@ export const handlers: { name: string; entry: string; external?: string[] }[] = 
   { name: 'slack', entry: 'functions/slack/handler.ts' },
   { name: 'learn', entry: 'functions/learn/handler.ts' },
   { name: 'respond', entry: 'functions/respond/handler.ts' },
+  { name: 'schedule', entry: 'functions/schedule/handler.ts' },
 ];
 
 export type BundleResult = {

@@ -4,6 +4,8 @@ import { HttpApi, type HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
@@ -195,6 +197,18 @@ export class MeshwardStack extends Stack {
     respond.fn.addEventSource(
       new SqsEventSource(respondQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
+
+    // The timers `meshward serve` runs in-process (ADR 4): mode progression and grouped-alert flush.
+    const schedule = fn('Schedule', 'functions/schedule/handler.ts', {
+      timeout: Duration.seconds(30),
+      environment: respondEnv,
+      copy: responseRules,
+    });
+    table.grantReadWriteData(schedule.fn);
+    new Rule(this, 'EveryMinute', {
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaTarget(schedule.fn, { retryAttempts: 0 })],
+    });
 
     // One HTTP API for every route but the webhooks': the SPA and the REST API share an origin.
     const http = new HttpApi(this, 'Http', { description: 'meshward: ingest, API, dashboard, Slack, keys' });

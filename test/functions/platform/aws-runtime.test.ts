@@ -19,6 +19,7 @@ import { generateCommandKey } from '#functions/platform/keys/command-key.ts';
 import { getRuntime, setRuntime } from '#functions/platform/runtime.ts';
 import { getRespondRuntime, setRespondRuntime } from '#functions/respond/current-respond-runtime.ts';
 import { handler as respondHandler } from '#functions/respond/handler.ts';
+import { handler as scheduleHandler } from '#functions/schedule/handler.ts';
 import { handler as slackHandler } from '#functions/slack/handler.ts';
 import { type FakeS3, startFakeS3 } from '#test/helpers/fake-s3.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
@@ -186,5 +187,13 @@ describe('meshward on AWS (DynamoDB, SQS, S3 and Slack fakes; real handlers, env
     ]);
     expect(sqs.refused).toEqual([]);
     expect(s3.refused).toEqual([]);
+  });
+
+  it('the scheduled function progresses modes and flushes grouped alerts against DynamoDB', async () => {
+    const { store } = await getRuntime();
+    const before = await store.listGroups();
+    const result = await scheduleHandler();
+    expect(result).toEqual({ modeChanges: 0, alertsFlushed: expect.any(Number) });
+    expect(await store.listGroups()).toEqual(before);
   });
 });

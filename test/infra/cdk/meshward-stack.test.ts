@@ -29,10 +29,11 @@ describe('meshward AWS stack', () => {
     const functions = Object.values(resourcesOf('AWS::Lambda::Function')).filter(
       (f: any) => f.Properties.Runtime === 'nodejs22.x',
     );
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(9);
     for (const f of functions) expect((f as any).Properties.Architectures).toEqual(['arm64']);
     template.resourceCountIs('AWS::Lambda::Url', 1);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
@@ -84,9 +85,9 @@ describe('meshward AWS stack', () => {
     expect(
       alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible'),
     ).toHaveLength(2);
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(8);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(9);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.resourceCountIs('AWS::Logs::LogGroup', 8);
+    template.resourceCountIs('AWS::Logs::LogGroup', 9);
   });
 
   it('keeps secrets in Secrets Manager and hands them over as dynamic references, not ARNs read at run time', () => {
@@ -105,7 +106,7 @@ describe('meshward AWS stack', () => {
   });
 
   it('runs every data function on the AWS runtime with the table, queues, bucket and issuer settings', () => {
-    for (const id of ['Ingest', 'Api', 'Slack', 'Learn', 'Respond', 'Keys']) {
+    for (const id of ['Ingest', 'Api', 'Slack', 'Learn', 'Respond', 'Keys', 'Schedule']) {
       const vars = functionNamed(id).Properties.Environment.Variables;
       expect(vars.MESHWARD_STORE, id).toBe('dynamodb');
       for (const name of [
