@@ -1,5 +1,6 @@
 /** What the inspection engine tells observers (threat detection, ring buffer, metrics) as it runs. */
 import type { Finding } from '#core/finding.ts';
+import type { EventRead } from './engine/event-read.ts';
 import type { ProtocolEvent } from './events.ts';
 import type { FlowContext, PacketEvent } from './threats/threat.ts';
 
@@ -10,6 +11,11 @@ export type EngineObserver = {
   onPacket?(packet: PacketEvent): void;
   /** Every layer-7 event, with the flow it belongs to. */
   onEvent?(flow: ObservedFlow, event: ProtocolEvent): void;
+  /**
+   * The events `onEvent` reads, so the engine parses a direction only as far as some observer reads it (ADR 0009).
+   * Absent: every event of every kind, both directions (each direction of every flow is parsed to its end).
+   */
+  reads?: readonly EventRead[];
   /** A flow ended (FIN/RST, idle, evicted, or end of capture). */
   onFlowEnd?(flow: ObservedFlow): void;
   /** Findings accumulated since the last call (threats and the like); called at window ends and at the end. */

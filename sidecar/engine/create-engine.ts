@@ -14,6 +14,7 @@ import { giveUp, observedFlow, onFlowData } from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
 import { createFlowState, type FlowState } from './flow-state.ts';
 import { packetEvent } from './packet-event.ts';
+import { parseBudget } from './parse-budget.ts';
 import { flushReassembler, tcpSegment } from './tcp-segment.ts';
 
 export type EngineOptions = {
@@ -147,7 +148,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
   const ctx: EngineContext = {
     protocols: options.protocols ?? registered,
     observers,
-    eventsWanted: observers.some((observer) => observer.onEvent !== undefined),
+    budget: parseBudget(observers, limits.summaryBytes),
     limits,
     counters: { events: 0, parserErrors: 0, observerErrors: 0, heldBytes: 0 },
   };

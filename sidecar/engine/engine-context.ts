@@ -2,6 +2,7 @@
 import type { EngineObserver } from '../engine-observer.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { EngineLimits } from './engine-limits.ts';
+import type { ParseBudget } from './parse-budget.ts';
 
 export type EngineCounters = {
   /** Layer-7 events parsers emitted. */
@@ -17,8 +18,8 @@ export type EngineCounters = {
 export type EngineContext = {
   protocols: readonly Protocol[];
   observers: readonly EngineObserver[];
-  /** Some observer reads layer-7 events: parsers run on every byte (no `summaryBytes` bound). */
-  eventsWanted: boolean;
+  /** How far each direction of a flow is parsed, from what the observers read. */
+  budget: ParseBudget;
   limits: EngineLimits;
   counters: EngineCounters;
 };

@@ -38,6 +38,8 @@ const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolE
     if (state.observed !== undefined) state.observed.protocol = 'grpc';
   }
   if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
+  if (ctx.budget.lifts(event.kind, event.direction))
+    side(state, event.direction).budget = Number.POSITIVE_INFINITY;
   const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;
   if (observed !== undefined) observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
   for (const observer of ctx.observers) {
@@ -67,7 +69,6 @@ const feed = (
   const d = side(flow.state, direction);
   if (parser === undefined || d.done) return;
   d.parsed += chunk.length;
-  if (!ctx.eventsWanted && d.parsed >= ctx.limits.summaryBytes) d.done = true;
   let events: ProtocolEvent[];
   try {
     events = parser.parse(chunk, direction, ts);
@@ -76,6 +77,8 @@ const feed = (
     return;
   }
   for (const event of events) handleEvent(ctx, flow, event);
+  // After the events: one an observer reads to the end (a CONNECT tunnel's TLS record) lifts the budget.
+  if (d.parsed >= d.budget) d.done = true;
 };
 
 const gapParser = (ctx: EngineContext, state: FlowState, direction: Direction): void => {
@@ -141,10 +144,10 @@ const startParsing = (
   if (protocol === undefined) return;
   state.phase = 'parsing';
   state.protocol = protocol;
-  const summary = protocol.summaryDirections;
-  if (!ctx.eventsWanted && summary !== undefined) {
-    state.toServer.done = !summary.includes('to-server');
-    state.toClient.done = !summary.includes('to-client');
+  for (const direction of ['to-server', 'to-client'] as const) {
+    const d = side(state, direction);
+    d.budget = ctx.budget.of(protocol, direction);
+    d.done = d.budget === 0;
   }
   state.protocolId = protocol.id;
   if (state.observed !== undefined) state.observed.protocol = protocol.id;

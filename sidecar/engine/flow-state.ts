@@ -22,7 +22,9 @@ export type DirectionState = {
   gaps: number;
   /** Bytes of this direction handed to the parser. */
   parsed: number;
-  /** The parser is done with this direction (summary bound reached): no more reassembly or parsing. */
+  /** Bytes of this direction to parse (set when a protocol matches, from what observers read; see parse-budget.ts). */
+  budget: number;
+  /** The parser is done with this direction (budget reached): no more reassembly or parsing. */
   done: boolean;
 };
 
@@ -59,6 +61,7 @@ const direction = (): DirectionState => ({
   evidence: undefined,
   gaps: 0,
   parsed: 0,
+  budget: Number.POSITIVE_INFINITY,
   done: false,
 });
 

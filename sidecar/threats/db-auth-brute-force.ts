@@ -1,5 +1,6 @@
 /** Database password guessing: repeated failed logins (MySQL, PostgreSQL, MongoDB, Redis) from one client to one server. */
 import { z } from 'zod';
+import { readsEvery } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
@@ -19,6 +20,7 @@ export const dbAuthBruteForce: Threat<
 > = {
   id: 'db-auth-brute-force',
   on: ['db-auth'],
+  reads: [readsEvery('db-auth')],
   config,
   scope: 'global',
   initialState: () => boundedMap(4096),

@@ -1,5 +1,6 @@
 /** DNS tunnelling: per client and registered domain, many unique long high-entropy subdomains, tunnel-friendly types or fat answers. */
 import { z } from 'zod';
+import { readsEvery } from '../engine/event-read.ts';
 import type { DnsMessageEvent } from '../events.ts';
 import { registeredDomain } from './text/registered-domain.ts';
 import { shannonEntropy } from './text/shannon-entropy.ts';
@@ -129,6 +130,7 @@ const keyOf = (
 export const dnsTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Stats>>> = {
   id: 'dns-tunnel',
   on: ['dns-message'],
+  reads: [readsEvery('dns-message')],
   config,
   scope: 'global',
   initialState: () => boundedMap(8192),

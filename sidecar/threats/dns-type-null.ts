@@ -1,4 +1,5 @@
 /** DNS NULL records: a query for type NULL (10), which no ordinary resolver use needs and DNS tunnels (iodine) favour. */
+import { readsEvery } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {});
@@ -6,6 +7,7 @@ const config = detectorConfig('medium', {});
 export const dnsTypeNull: Threat<typeof config, undefined> = {
   id: 'dns-type-null',
   on: ['dns-message'],
+  reads: [readsEvery('dns-message')],
   config,
   scope: 'flow',
   initialState: () => undefined,

@@ -1,4 +1,5 @@
 /** DNS zone transfer: an AXFR or IXFR request, which dumps a whole zone to whoever asks. */
+import { readsEvery } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {});
@@ -7,6 +8,7 @@ const transferTypes = new Set(['AXFR', 'IXFR']);
 export const dnsZoneTransfer: Threat<typeof config, undefined> = {
   id: 'dns-zone-transfer',
   on: ['dns-message'],
+  reads: [readsEvery('dns-message')],
   config,
   scope: 'flow',
   initialState: () => undefined,

@@ -1,4 +1,5 @@
 /** Heartbleed (CVE-2014-0160): a TLS heartbeat whose declared payload is longer than the record that carries it. */
+import { readsEvery } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {});
@@ -9,6 +10,7 @@ const heartbeat = 24;
 export const heartbleed: Threat<typeof config, undefined> = {
   id: 'heartbleed',
   on: ['tls-record'],
+  reads: [readsEvery('tls-record')],
   config,
   scope: 'flow',
   initialState: () => undefined,

@@ -1,4 +1,5 @@
 /** HTTP request smuggling: framing two parsers can disagree on (CL and TE together, duplicate or malformed lengths, odd TE). */
+import { readsRequests } from '../engine/event-read.ts';
 import type { Header, HttpRequestEvent } from '../events.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -47,6 +48,7 @@ const problem = (event: HttpRequestEvent): string | undefined => {
 export const httpSmuggling: Threat<typeof config, undefined> = {
   id: 'http-smuggling',
   on: ['http-request'],
+  reads: [readsRequests('http-request')],
   config,
   scope: 'flow',
   initialState: () => undefined,

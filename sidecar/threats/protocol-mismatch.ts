@@ -1,6 +1,7 @@
 /** Protocol mismatch: a flow whose bytes are not the protocol its learned rule or port says (SSH or random bytes on HTTP, non-DNS on DNS). */
 import { z } from 'zod';
 import type { ProtocolId } from '#core/protocol-id.ts';
+import { readsFirst } from '../engine/event-read.ts';
 import { type Expectation, expectationOf } from './expected-protocols.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -53,24 +54,28 @@ const judgeable = (expected: Expectation, flow: FlowContext): boolean => {
   return expected.source === 'rule' || flow.transport !== 'tcp' || flow.handshake !== false;
 };
 
+/** Any event of the flow: the first one decides. */
+const judgedOn = [
+  'http-request',
+  'http-response',
+  'grpc-call',
+  'tls-client-hello',
+  'tls-server-hello',
+  'dns-message',
+  'sql-query',
+  'db-auth',
+  'redis-command',
+  'kafka-request',
+  'mqtt',
+  'ssh-banner',
+  'operation',
+] as const;
+
 export const protocolMismatch: Threat<typeof config, State> = {
   id: 'protocol-mismatch',
-  on: [
-    'flow-end',
-    'http-request',
-    'http-response',
-    'grpc-call',
-    'tls-client-hello',
-    'tls-server-hello',
-    'dns-message',
-    'sql-query',
-    'db-auth',
-    'redis-command',
-    'kafka-request',
-    'mqtt',
-    'ssh-banner',
-    'operation',
-  ],
+  on: ['flow-end', ...judgedOn],
+  // It judges a flow once, on its first event (or its end): the first bytes of each direction are enough.
+  reads: judgedOn.map(readsFirst),
   config,
   scope: 'flow',
   initialState: () => ({ judged: false }),

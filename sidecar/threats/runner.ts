@@ -1,6 +1,7 @@
 /** Runs the threat detectors as an engine observer: routes events and packets, keeps per-flow state, merges hits into findings. */
 import type { Endpoint, ThreatFinding } from '#core/finding.ts';
 import type { ProtocolId } from '#core/protocol-id.ts';
+import { type EventRead, readsEvery } from '../engine/event-read.ts';
 import type { EngineObserver, ObservedFlow } from '../engine-observer.ts';
 import type { ProtocolEvent } from '../events.ts';
 import { threats as registered } from './index.ts';
@@ -39,7 +40,7 @@ export type ThreatRunnerOptions = {
 };
 
 export type ThreatRunnerStats = { events: number; packets: number; hits: number; errors: number };
-export type ThreatRunner = Required<Pick<EngineObserver, 'onPacket' | 'onEvent' | 'onFlowEnd'>> & {
+export type ThreatRunner = Required<Pick<EngineObserver, 'onPacket' | 'onEvent' | 'onFlowEnd' | 'reads'>> & {
   drain(now: number): ThreatFinding[];
   stats(): ThreatRunnerStats;
 };
@@ -94,6 +95,19 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
   return byKind;
 };
 
+/** What the enabled detectors read of events: their declarations, and every kind of `on` they do not declare. */
+const readsOf = (byKind: Map<string, Armed[]>): EventRead[] => {
+  const reads: EventRead[] = [];
+  for (const [kind, armed] of byKind) {
+    if (kind === 'packet' || kind === 'flow-end') continue;
+    for (const { threat } of armed) {
+      const declared = (threat.reads ?? []).filter((read) => read.kind === kind);
+      reads.push(...(declared.length > 0 ? declared : [readsEvery(kind as EventRead['kind'])]));
+    }
+  }
+  return reads;
+};
+
 export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRunner => {
   const byKind = route(options);
   const states = detectorStates(options.maxFlows ?? 65_536);
@@ -133,6 +147,7 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   };
 
   return {
+    reads: readsOf(byKind),
     onPacket(packet) {
       counters.packets++;
       clock = Math.max(clock, packet.ts);

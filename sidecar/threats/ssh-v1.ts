@@ -1,5 +1,7 @@
 /** SSH protocol version 1: a banner announcing SSH-1.x (and, optionally, 1.99, which still accepts version 1). */
+
 import { z } from 'zod';
+import { readsFirst } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
@@ -10,6 +12,7 @@ const config = detectorConfig('high', {
 export const sshV1: Threat<typeof config, undefined> = {
   id: 'ssh-v1',
   on: ['ssh-banner'],
+  reads: [readsFirst('ssh-banner')],
   config,
   scope: 'flow',
   initialState: () => undefined,

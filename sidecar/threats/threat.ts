@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type Endpoint, type Severity, severitySchema } from '#core/finding.ts';
 import type { ProtocolId, Transport } from '#core/protocol-id.ts';
+import type { EventRead } from '../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../events.ts';
 
 /** Packet-level facts for volumetric and reconnaissance detectors (no payload bytes). */
@@ -53,6 +54,11 @@ export type ThreatHit = {
 export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   id: string;
   on: readonly (ProtocolEventKind | 'packet' | 'flow-end')[];
+  /**
+   * How far it reads the event kinds of `on` (directions and depth), so the engine parses only that far (ADR 0009).
+   * A kind of `on` not listed here is read in both directions to the end of the flow.
+   */
+  reads?: readonly EventRead[];
   config: Config;
   /** Creates the detector's state: per flow for event detectors, global for packet detectors. */
   initialState(): State;

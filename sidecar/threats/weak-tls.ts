@@ -1,5 +1,7 @@
 /** Weak TLS: a server negotiating SSLv2, SSLv3, TLS 1.0 or 1.1, or a client whose best offer is one of them. */
+
 import { z } from 'zod';
+import { readsFirst } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
@@ -16,6 +18,7 @@ const canonical = (version: string): string => version.toLowerCase().replace(/[^
 export const weakTls: Threat<typeof config, undefined> = {
   id: 'weak-tls',
   on: ['tls-server-hello', 'tls-client-hello'],
+  reads: [readsFirst('tls-server-hello'), readsFirst('tls-client-hello')],
   config,
   scope: 'flow',
   initialState: () => undefined,

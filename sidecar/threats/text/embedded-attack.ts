@@ -1,6 +1,7 @@
 /** Builds a detector for an attack carried inside allowed traffic: judge every attacker-controllable value with a verdict function. */
 import { z } from 'zod';
 import type { Severity } from '#core/finding.ts';
+import { readsRequests } from '../../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../../events.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from '../threat.ts';
 import { eventInputs } from './event-inputs.ts';
@@ -47,6 +48,8 @@ export const embeddedAttack = (
 ): Threat<ReturnType<typeof embeddedConfig>, undefined> => ({
   id: options.id,
   on: options.on,
+  // Attacks come from clients: only client→server events are judged (below), every one of them.
+  reads: options.on.map(readsRequests),
   config: embeddedConfig(options.severity),
   scope: 'flow',
   initialState: () => undefined,
