@@ -49,7 +49,10 @@ describe('meshward serve: the bundled demo', () => {
   });
 
   it('says in one log line that it is demo data and how to turn it off', () => {
-    const lines = serve.output().split('\n').filter((line) => line.includes('DEMO DATA'));
+    const lines = serve
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('DEMO DATA'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('--no-demo');
   });
