@@ -3,6 +3,7 @@ import type { CliCommand } from '../command.ts';
 import { exportCommand } from './export.ts';
 import { inspectCommand } from './inspect.ts';
 import { installCommand } from './install.ts';
+import { keysCommand } from './keys.ts';
 import { learnCommand } from './learn.ts';
 import { modeCommand } from './mode.ts';
 import { policyCommand } from './policy.ts';
@@ -22,4 +23,5 @@ export const commands: CliCommand[] = [
   modeCommand,
   violationsCommand,
   exportCommand,
+  keysCommand,
 ];
