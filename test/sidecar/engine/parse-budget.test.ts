@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import type { EventRead } from '#sidecar/engine/event-read.ts';
+import { parseBudget } from '#sidecar/engine/parse-budget.ts';
+import type { EngineObserver } from '#sidecar/engine-observer.ts';
+import type { ProtocolEvent } from '#sidecar/events.ts';
+import { protocols } from '#sidecar/protocols/index.ts';
+import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { type Endpoints, type Message, tcpConversation } from './conversation.ts';
+import { eventProtocol } from './toy-protocols.ts';
+
+const registered = (id: string): Protocol => {
+  const found = protocols.find((protocol) => protocol.id === id);
+  if (found === undefined) throw new Error(`no protocol ${id}`);
+  return found;
+};
+const summary = 32 * 1024;
+const budgets = (observers: EngineObserver[], id: string) => {
+  const budget = parseBudget(observers, summary);
+  return [budget.of(registered(id), 'to-server'), budget.of(registered(id), 'to-client')];
+};
+/** An observer that sees events but declares it reads none: it never makes the engine parse further. */
+const recorder = (seen: ProtocolEvent[], reads: EventRead[] = []): EngineObserver => ({
+  onEvent: (_flow, event) => seen.push(event),
+  reads,
+});
+
+describe('parse budget: how far each direction is parsed, from what observers read', () => {
+  it('without event readers: the summary bound, and nothing of a direction the summary skips', () => {
+    expect(budgets([], 'http')).toEqual([summary, summary]);
+    expect(budgets([{ onFlowEnd: () => undefined }], 'redis')).toEqual([summary, 0]);
+  });
+
+  it('a reader that does not say what it reads gets every byte of every flow (the safe default)', () => {
+    expect(budgets([{ onEvent: () => undefined }], 'http')).toEqual([Infinity, Infinity]);
+    expect(budgets([{ onEvent: () => undefined }], 'redis')).toEqual([Infinity, Infinity]);
+  });
+
+  it('the threat runner: requests to the end, replies only where a detector reads them', () => {
+    const runner = [createThreatRunner({ policyDir: false })];
+    expect(budgets(runner, 'http')).toEqual([Infinity, summary]);
+    expect(budgets(runner, 'http2')).toEqual([Infinity, summary]);
+    // Failed logins are server replies: db-auth-brute-force reads them to the end.
+    for (const id of ['mysql', 'postgresql', 'redis', 'mongodb'])
+      expect(budgets(runner, id)).toEqual([Infinity, Infinity]);
+    // Heartbleed reads TLS records both ways; DNS detectors read DNS both ways.
+    expect(budgets(runner, 'tls')).toEqual([Infinity, Infinity]);
+    expect(budgets(runner, 'dns')).toEqual([Infinity, Infinity]);
+    // Commands where injection detectors look; replies only for protocol-mismatch's first look.
+    expect(budgets(runner, 'memcached')).toEqual([Infinity, summary]);
+    expect(budgets(runner, 'ssh')).toEqual([summary, summary]);
+    expect(budgets(runner, 'kafka')).toEqual([summary, summary]);
+  });
+
+  it('follows the enabled detectors: with db-auth-brute-force off, database replies stop at the bound', () => {
+    const runner = [
+      createThreatRunner({ policyDir: false, configs: { 'db-auth-brute-force': { enabled: false } } }),
+    ];
+    expect(budgets(runner, 'postgresql')).toEqual([Infinity, summary]);
+    // Redis replies feed no summary: without a reader they are not parsed at all.
+    expect(budgets(runner, 'redis')).toEqual([Infinity, summary]);
+    const none = [createThreatRunner({ policyDir: false, threats: [] })];
+    expect(budgets(none, 'redis')).toEqual([summary, 0]);
+  });
+
+  it('a kind read to the end lifts the bound of the direction it appears in', () => {
+    const budget = parseBudget(
+      [recorder([], [{ kind: 'tls-record', directions: ['to-client'], depth: 'every' }])],
+      1,
+    );
+    expect(budget.lifts('tls-record', 'to-client')).toBe(true);
+    expect(budget.lifts('tls-record', 'to-server')).toBe(false);
+    expect(budget.lifts('http-response', 'to-client')).toBe(false);
+  });
+});
+
+const web: Endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
+
+const run = (
+  messages: Message[],
+  observers: EngineObserver[],
+  options: Parameters<typeof createEngine>[0] = {},
+) => {
+  const engine = createEngine({ ...options, observers });
+  for (const r of tcpConversation(web, messages)) engine.push(r);
+  const findings = engine.flush();
+  return {
+    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
+    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+  };
+};
+
+describe('parse budget through the engine', () => {
+  it('with the threat runner, an attack deep in a keep-alive connection is found while bulk replies are not parsed', () => {
+    const messages: Message[] = [];
+    const body = 'x'.repeat(2000);
+    for (let i = 0; i < 40; i++) {
+      messages.push({ from: 'client', data: `GET /items/${i} HTTP/1.1\r\nHost: shop\r\n\r\n` });
+      messages.push({
+        from: 'server',
+        data: `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      });
+    }
+    const attack = `/items?id=${encodeURIComponent("1' OR '1'='1")}`;
+    messages.push({ from: 'client', data: `GET ${attack} HTTP/1.1\r\nHost: shop\r\n\r\n` });
+    const seen: ProtocolEvent[] = [];
+    const { flows, threats } = run(messages, [createThreatRunner({ policyDir: false }), recorder(seen)]);
+    expect(flows[0]?.protocol).toBe('http');
+    expect(flows[0]?.bytes.toClient).toBeGreaterThan(80_000);
+    expect(threats.map((t) => t.threat)).toEqual(['sql-injection']);
+    expect(seen.filter((e) => e.kind === 'http-request')).toHaveLength(41);
+    // 32 KiB of 2 KiB replies: about 16 parsed, not 40.
+    const responses = seen.filter((e) => e.kind === 'http-response').length;
+    expect(responses).toBeGreaterThanOrEqual(15);
+    expect(responses).toBeLessThan(20);
+  });
+
+  it('an event read to the end (a CONNECT tunnel’s TLS record) lifts the bound; one first seen past it is not read', () => {
+    // A toy 'http' whose lines are replies, or TLS records when they start with T (as in a CONNECT tunnel).
+    const toy = eventProtocol('http', 'GET', (line, direction, ts): ProtocolEvent[] =>
+      line.startsWith('T')
+        ? [{ kind: 'tls-record', contentType: 23, version: 'TLS 1.2', length: line.length, ts, direction }]
+        : [
+            {
+              kind: 'http-response',
+              version: 'HTTP/1.1',
+              status: 200,
+              headers: [],
+              body: new Uint8Array(0),
+              bodyTruncated: false,
+              ts,
+              direction,
+            },
+          ],
+    );
+    const bulk = Array.from(
+      { length: 10 },
+      (): Message => ({ from: 'server', data: `R ${'y'.repeat(1000)}\n` }),
+    );
+    const records = (early: boolean): ProtocolEvent[] => {
+      const seen: ProtocolEvent[] = [];
+      const reader = recorder(seen, [{ kind: 'tls-record', directions: ['to-client'], depth: 'every' }]);
+      const messages: Message[] = [
+        { from: 'client', data: 'GET x\n' },
+        ...(early ? [{ from: 'server' as const, data: 'T early\n' }] : []),
+        ...bulk,
+        { from: 'server', data: 'T late\n' },
+      ];
+      run(messages, [reader], { protocols: [toy], limits: { summaryBytes: 4096 } });
+      return seen.filter((e) => e.kind === 'tls-record');
+    };
+    expect(records(true)).toHaveLength(2);
+    expect(records(false)).toHaveLength(0);
+  });
+});
