@@ -14,6 +14,7 @@ export const portScan = volumetricThreat({
   threshold: 25,
   key: (packet) => (isProbe(packet) ? `${packet.transport} ${packet.src.ip}>${packet.dst.ip}` : undefined),
   distinct: (packet) => String(packet.dst.port),
+  skipUdpReplies: true,
   describe: (level, windowMs, packet) =>
     `${packet.src.ip} probed ${level} distinct ${packet.transport.toUpperCase()} ports of ${packet.dst.ip} within ${windowMs} ms`,
 });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Endpoint, Severity } from '#core/finding.ts';
 import { detectorConfig, noHits, type PacketEvent, type Threat } from '../threat.ts';
-import { boundedMap } from './bounded-map.ts';
+import { type BoundedMap, boundedMap } from './bounded-map.ts';
 import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
 import { advanceEpisode, episode } from './episode.ts';
 import { packetHit } from './packet-hit.ts';
@@ -29,6 +29,11 @@ export type VolumetricOptions = {
   /** Count distinct sources per key (a spoofed flood's spread); costs a map per key. */
   countSources?: boolean;
   describe(level: number, windowMs: number, packet: PacketEvent, sources: number): string;
+  /**
+   * UDP answers do not count: a datagram from B:pb to A:pa within the window after one from A:pa to B:pb is a reply
+   * (a DNS server answering a client's changing source ports is not probing them).
+   */
+  skipUdpReplies?: boolean;
 };
 
 /** Per-key state; the distinct windows are allocated only by detectors that count distinct values or sources. */
@@ -55,19 +60,37 @@ const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, w
     ? addToRate(item.rate, packet.ts, windowMs)
     : addDistinct(windowOf(item, 'values'), options.distinct(packet), packet.ts, windowMs);
 
+/** Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent. */
+type VolumetricState = { entries: BoundedMap<Entry>; udpSent: BoundedMap<{ ts: number }> };
+
+const maxConversations = 65_536;
+const conversation = (from: Endpoint, to: Endpoint) => `${from.ip} ${from.port}>${to.ip} ${to.port}`;
+
+/** Records a UDP datagram's conversation; true when it answers one the other side opened within the window. */
+const isUdpReply = (state: VolumetricState, packet: PacketEvent, windowMs: number): boolean => {
+  if (packet.transport !== 'udp') return false;
+  const opened = state.udpSent.get(conversation(packet.dst, packet.src));
+  if (opened !== undefined && packet.ts - opened.ts <= windowMs) return true;
+  state.udpSent.upsert(conversation(packet.src, packet.dst), () => ({ ts: packet.ts })).ts = packet.ts;
+  return false;
+};
+
+const skips = (options: VolumetricOptions, state: VolumetricState, packet: PacketEvent, windowMs: number) =>
+  options.skipUdpReplies === true && isUdpReply(state, packet, windowMs);
+
 export const volumetricThreat = (
   options: VolumetricOptions,
-): Threat<ReturnType<typeof volumetricConfig>, ReturnType<typeof boundedMap<Entry>>> => ({
+): Threat<ReturnType<typeof volumetricConfig>, VolumetricState> => ({
   id: options.id,
   on: ['packet'],
   config: volumetricConfig(options.severity, options.windowMs, options.threshold),
   scope: 'global',
-  initialState: () => boundedMap<Entry>(maxKeys),
+  initialState: () => ({ entries: boundedMap<Entry>(maxKeys), udpSent: boundedMap(maxConversations) }),
   inspect(event, state, { config }) {
-    if (event.kind !== 'packet') return noHits;
+    if (event.kind !== 'packet' || skips(options, state, event, config.windowMs)) return noHits;
     const key = options.key(event);
     if (key === undefined) return noHits;
-    const item = state.upsert(key, entry);
+    const item = state.entries.upsert(key, entry);
     const level = levelOf(options, item, event, config.windowMs);
     const sources =
       options.countSources === true
