@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { peerLookupPermissions } from '#functions/learn/peer-lookup-permissions.ts';
+import type { Permission } from '#functions/respond/action.ts';
 import { actions } from '#functions/respond/actions/index.ts';
 import { quarantinePolicy } from '#functions/respond/quarantine-policy.ts';
 
@@ -26,18 +28,17 @@ const grantsOf = (rules: readonly RbacRule[]): string[] =>
     ),
   ].sort();
 
-const declared = (): string[] =>
+const grantsDeclared = (permissions: readonly Permission[]): string[] =>
   [
-    ...new Set(
-      actions.flatMap((action) =>
-        action.permissions.flatMap((p) => p.verbs.map((verb) => `${p.apiGroup}/${p.resource}:${verb}`)),
-      ),
-    ),
+    ...new Set(permissions.flatMap((p) => p.verbs.map((verb) => `${p.apiGroup}/${p.resource}:${verb}`))),
   ].sort();
+
+const declared = (): string[] => grantsDeclared(actions.flatMap((action) => action.permissions));
 
 describe('infra/k8s/rbac.yaml', () => {
   const docs = documents('infra/k8s/rbac.yaml');
   const role = docs.find((doc) => doc.kind === 'ClusterRole' && doc.metadata.name === 'meshward-respond');
+  const learnRole = docs.find((doc) => doc.kind === 'ClusterRole' && doc.metadata.name === 'meshward-learn');
 
   it('grants exactly the union of the permissions the actions declare', () => {
     expect(declared()).toEqual([
@@ -52,18 +53,28 @@ describe('infra/k8s/rbac.yaml', () => {
     expect(grantsOf(role?.rules ?? [])).toEqual(declared());
   });
 
-  it('uses no wildcards and is the only role in the file', () => {
-    const roles = docs.filter((doc) => doc.kind === 'ClusterRole' || doc.kind === 'Role');
-    expect(roles).toHaveLength(1);
-    expect(JSON.stringify(role?.rules)).not.toContain('*');
+  it("grants learn's peer lookups exactly what they declare: list pods and Services, nothing else", () => {
+    expect(grantsDeclared(peerLookupPermissions)).toEqual(['/pods:list', '/services:list']);
+    expect(grantsOf(learnRole?.rules ?? [])).toEqual(grantsDeclared(peerLookupPermissions));
   });
 
-  it('binds the role to the meshward service account', () => {
-    const binding = docs.find((doc) => doc.kind === 'ClusterRoleBinding');
-    expect(binding).toMatchObject({
-      roleRef: { kind: 'ClusterRole', name: 'meshward-respond' },
-      subjects: [{ kind: 'ServiceAccount', name: 'meshward', namespace: 'meshward' }],
-    });
+  it('uses no wildcards and has only these two roles', () => {
+    const roles = docs.filter((doc) => doc.kind === 'ClusterRole' || doc.kind === 'Role');
+    expect(roles.map((r) => r.metadata.name).sort()).toEqual(['meshward-learn', 'meshward-respond']);
+    expect(JSON.stringify(roles.map((r) => r.rules))).not.toContain('*');
+  });
+
+  it('binds each role to the meshward service account', () => {
+    const bindings = docs.filter((doc) => doc.kind === 'ClusterRoleBinding');
+    expect(bindings.map((b) => (b.roleRef as { name: string }).name).sort()).toEqual([
+      'meshward-learn',
+      'meshward-respond',
+    ]);
+    for (const binding of bindings)
+      expect(binding).toMatchObject({
+        roleRef: { kind: 'ClusterRole' },
+        subjects: [{ kind: 'ServiceAccount', name: 'meshward', namespace: 'meshward' }],
+      });
     expect(docs.find((doc) => doc.kind === 'ServiceAccount')?.metadata).toMatchObject({
       name: 'meshward',
       namespace: 'meshward',
