@@ -1,4 +1,5 @@
 /** What an observer declares it reads of flows' layer-7 events, so the engine parses a direction only as far as someone reads. */
+import type { ProtocolId } from '#core/protocol-id.ts';
 import type { Direction, ProtocolEventKind } from '../events.ts';
 
 export type EventRead = {
@@ -10,6 +11,8 @@ export type EventRead = {
    * `first`: only the first ones, which the summary bound (`limits.summaryBytes` per direction) delivers.
    */
   depth: 'every' | 'first';
+  /** Only on flows of these protocols (all when absent). */
+  protocols?: readonly ProtocolId[];
 };
 
 const both: readonly Direction[] = ['to-server', 'to-client'];

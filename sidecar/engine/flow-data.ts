@@ -28,6 +28,12 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
   return flow.state.observed;
 };
 
+/** An event someone reads to the end (a CONNECT tunnel's TLS record): parse its direction to the end. */
+const liftBudget = (ctx: EngineContext, state: FlowState, event: ProtocolEvent): void => {
+  if (state.protocol !== undefined && ctx.budget.lifts(state.protocol, event.kind, event.direction))
+    side(state, event.direction).budget = Number.POSITIVE_INFINITY;
+};
+
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
   const state = flow.state;
   ctx.counters.events += 1;
@@ -38,8 +44,7 @@ const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolE
     if (state.observed !== undefined) state.observed.protocol = 'grpc';
   }
   if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
-  if (ctx.budget.lifts(event.kind, event.direction))
-    side(state, event.direction).budget = Number.POSITIVE_INFINITY;
+  liftBudget(ctx, state, event);
   const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;
   if (observed !== undefined) observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
   for (const observer of ctx.observers) {

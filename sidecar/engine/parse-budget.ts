@@ -13,55 +13,61 @@ import { protocolEventKinds } from './protocol-event-kinds.ts';
 export type ParseBudget = {
   /** Bytes of this direction a flow of this protocol parses from the start: Infinity, the summary bound, or 0. */
   of(protocol: Protocol, direction: Direction): number;
-  /** Someone reads every event of this kind in this direction: a flow that emits one parses that direction to its end. */
-  lifts(kind: ProtocolEventKind, direction: Direction): boolean;
+  /** Someone reads every event of this kind in this direction of this protocol's flows: parse it to the end. */
+  lifts(protocol: Protocol, kind: ProtocolEventKind, direction: Direction): boolean;
 };
 
-/** Kinds read in one direction; `any` when a reader reads events without saying which. */
-type Wanted = { every: Set<ProtocolEventKind>; first: Set<ProtocolEventKind>; any: boolean };
+/** What one protocol's flows need in one direction. */
+type Plan = { budget: number; lifting: ReadonlySet<ProtocolEventKind> | 'any' };
 
-const wantedIn = (observers: readonly EngineObserver[], direction: Direction): Wanted => {
-  const wanted: Wanted = { every: new Set(), first: new Set(), any: false };
-  for (const observer of observers) {
-    if (observer.onEvent === undefined) continue;
-    const reads: readonly EventRead[] | undefined = observer.reads;
-    if (reads === undefined) wanted.any = true;
-    for (const read of reads ?? [])
-      if (read.directions.includes(direction)) wanted[read.depth].add(read.kind);
-  }
-  return wanted;
-};
+const allKinds = (kinds: readonly ProtocolEventKind[] | undefined, reads: readonly EventRead[]) =>
+  kinds ?? reads.map((read) => read.kind);
 
-const meets = (wanted: Set<ProtocolEventKind>, kinds: readonly ProtocolEventKind[] | undefined): boolean =>
-  kinds === undefined ? wanted.size > 0 : kinds.some((kind) => wanted.has(kind));
-
-const budgetOf = (protocol: Protocol, direction: Direction, wanted: Wanted, summaryBytes: number): number => {
-  const kinds = protocolEventKinds[protocol.id]?.kinds;
-  if (wanted.any || meets(wanted.every, kinds)) return Number.POSITIVE_INFINITY;
+const planOf = (
+  protocol: Protocol,
+  direction: Direction,
+  observers: readonly EngineObserver[],
+  summaryBytes: number,
+): Plan => {
+  const readers = observers.filter((observer) => observer.onEvent !== undefined);
+  if (readers.some((observer) => observer.reads === undefined))
+    return { budget: Number.POSITIVE_INFINITY, lifting: 'any' };
+  const reads = readers
+    .flatMap((observer) => observer.reads ?? [])
+    .filter(
+      (read) =>
+        read.directions.includes(direction) &&
+        (read.protocols === undefined || read.protocols.includes(protocol.id)),
+    );
+  const kinds = allKinds(protocolEventKinds[protocol.id]?.kinds, reads);
+  const every = new Set(reads.filter((read) => read.depth === 'every').map((read) => read.kind));
+  const read = (depth: EventRead['depth']) =>
+    kinds.some((kind) => reads.some((r) => r.kind === kind && r.depth === depth));
   const summary = protocol.summaryDirections;
-  if (summary === undefined || summary.includes(direction) || meets(wanted.first, kinds)) return summaryBytes;
-  return 0;
+  let budget = 0;
+  if (read('every')) budget = Number.POSITIVE_INFINITY;
+  else if (summary === undefined || summary.includes(direction) || read('first')) budget = summaryBytes;
+  return { budget, lifting: every };
 };
 
 export const parseBudget = (observers: readonly EngineObserver[], summaryBytes: number): ParseBudget => {
-  const toServer = wantedIn(observers, 'to-server');
-  const toClient = wantedIn(observers, 'to-client');
-  const cache = new Map<Protocol, readonly [number, number]>();
+  const cache = new Map<Protocol, readonly [Plan, Plan]>();
+  const plan = (protocol: Protocol, direction: Direction): Plan => {
+    let plans = cache.get(protocol);
+    if (plans === undefined) {
+      plans = [
+        planOf(protocol, 'to-server', observers, summaryBytes),
+        planOf(protocol, 'to-client', observers, summaryBytes),
+      ];
+      cache.set(protocol, plans);
+    }
+    return direction === 'to-server' ? plans[0] : plans[1];
+  };
   return {
-    of(protocol, direction) {
-      let budgets = cache.get(protocol);
-      if (budgets === undefined) {
-        budgets = [
-          budgetOf(protocol, 'to-server', toServer, summaryBytes),
-          budgetOf(protocol, 'to-client', toClient, summaryBytes),
-        ];
-        cache.set(protocol, budgets);
-      }
-      return direction === 'to-server' ? budgets[0] : budgets[1];
-    },
-    lifts(kind, direction) {
-      const wanted = direction === 'to-server' ? toServer : toClient;
-      return wanted.any || wanted.every.has(kind);
+    of: (protocol, direction) => plan(protocol, direction).budget,
+    lifts(protocol, kind, direction) {
+      const lifting = plan(protocol, direction).lifting;
+      return lifting === 'any' || lifting.has(kind);
     },
   };
 };

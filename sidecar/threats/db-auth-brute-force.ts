@@ -1,6 +1,6 @@
 /** Database password guessing: repeated failed logins (MySQL, PostgreSQL, MongoDB, Redis) from one client to one server. */
 import { z } from 'zod';
-import { readsEvery } from '../engine/event-read.ts';
+import { readsEvery, readsFirst } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
@@ -20,7 +20,13 @@ export const dbAuthBruteForce: Threat<
 > = {
   id: 'db-auth-brute-force',
   on: ['db-auth'],
-  reads: [readsEvery('db-auth')],
+  // MySQL and PostgreSQL: every reply (a re-login can come late). Redis and MongoDB replies are long (a Redis
+  // COMMAND reply is 86 KB): their first 32 KiB hold hundreds of failed-login replies, and a client that is not
+  // logged in gets nothing but short errors.
+  reads: [
+    { ...readsEvery('db-auth'), protocols: ['mysql', 'postgresql'] },
+    { ...readsFirst('db-auth'), protocols: ['redis', 'mongodb'] },
+  ],
   config,
   scope: 'global',
   initialState: () => boundedMap(4096),

@@ -42,9 +42,11 @@ describe('parse budget: how far each direction is parsed, from what observers re
     const runner = [createThreatRunner({ policyDir: false })];
     expect(budgets(runner, 'http')).toEqual([Infinity, summary]);
     expect(budgets(runner, 'http2')).toEqual([Infinity, summary]);
-    // Failed logins are server replies: db-auth-brute-force reads them to the end.
-    for (const id of ['mysql', 'postgresql', 'redis', 'mongodb'])
-      expect(budgets(runner, id)).toEqual([Infinity, Infinity]);
+    // Failed logins are server replies: db-auth-brute-force reads them to the end for MySQL and PostgreSQL, and
+    // the first 32 KiB of Redis and MongoDB replies (hundreds of failed logins; their other replies are long).
+    for (const id of ['mysql', 'postgresql']) expect(budgets(runner, id)).toEqual([Infinity, Infinity]);
+    expect(budgets(runner, 'redis')).toEqual([Infinity, summary]);
+    expect(budgets(runner, 'mongodb')).toEqual([Infinity, summary]);
     // Heartbleed reads TLS records both ways; DNS detectors read DNS both ways.
     expect(budgets(runner, 'tls')).toEqual([Infinity, Infinity]);
     expect(budgets(runner, 'dns')).toEqual([Infinity, Infinity]);
@@ -70,9 +72,10 @@ describe('parse budget: how far each direction is parsed, from what observers re
       [recorder([], [{ kind: 'tls-record', directions: ['to-client'], depth: 'every' }])],
       1,
     );
-    expect(budget.lifts('tls-record', 'to-client')).toBe(true);
-    expect(budget.lifts('tls-record', 'to-server')).toBe(false);
-    expect(budget.lifts('http-response', 'to-client')).toBe(false);
+    const http = registered('http');
+    expect(budget.lifts(http, 'tls-record', 'to-client')).toBe(true);
+    expect(budget.lifts(http, 'tls-record', 'to-server')).toBe(false);
+    expect(budget.lifts(http, 'http-response', 'to-client')).toBe(false);
   });
 });
 
@@ -115,6 +118,23 @@ describe('parse budget through the engine', () => {
     const responses = seen.filter((e) => e.kind === 'http-response').length;
     expect(responses).toBeGreaterThanOrEqual(15);
     expect(responses).toBeLessThan(20);
+  });
+
+  it('a Redis password guesser on one connection is caught within the first 32 KiB of replies', () => {
+    const messages: Message[] = [];
+    for (let i = 0; i < 40; i++) {
+      const guess = `guess${i}`;
+      messages.push({ from: 'client', data: `*2\r\n$4\r\nAUTH\r\n$${guess.length}\r\n${guess}\r\n` });
+      messages.push({
+        from: 'server',
+        data: '-WRONGPASS invalid username-password pair or user is disabled.\r\n',
+      });
+    }
+    const redis: Endpoints = { ...web, serverPort: 6379 };
+    const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
+    for (const r of tcpConversation(redis, messages)) engine.push(r);
+    const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+    expect(threats.map((t) => [t.threat, t.protocol])).toEqual([['db-auth-brute-force', 'redis']]);
   });
 
   it('an event read to the end (a CONNECT tunnel’s TLS record) lifts the bound; one first seen past it is not read', () => {
