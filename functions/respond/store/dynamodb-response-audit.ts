@@ -19,7 +19,7 @@ const byActor = (actor: string) => `R#AUDIT@A#${actor}`;
 /** The record under its id, then one copy per listing, all sorted by `at#id`. */
 const copies = (record: AuditRecord) => {
   const sk = `${record.at}#${record.id}`;
-  const columns = { actor: record.actor, target: record.target };
+  const columns = { actor: record.actor, target: record.target, action: record.action };
   return [trail, byTarget(record.target), byActor(record.actor)].map((pk) =>
     bodyItem(pk, sk, record, columns),
   );
@@ -30,20 +30,22 @@ const newestFirst = (a: AuditRecord, b: AuditRecord): number => {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 };
 
-/** Where to read: the narrowest listing, with the other filter left to a FilterExpression. */
-const sourceOf = (filter: AuditFilter): { partition: string; residual?: ['actor' | 'target', string] } => {
-  if (filter.target !== undefined)
-    return {
-      partition: byTarget(filter.target),
-      ...(filter.actor === undefined ? {} : { residual: ['actor', filter.actor] as ['actor', string] }),
-    };
-  if (filter.actor !== undefined) return { partition: byActor(filter.actor) };
-  return { partition: trail };
+type Residual = ['actor' | 'action', string];
+
+/** Where to read: the narrowest listing, with the other filters left to a FilterExpression. */
+const sourceOf = (filter: AuditFilter): { partition: string; residuals: Residual[] } => {
+  const residuals: Residual[] = filter.action === undefined ? [] : [['action', filter.action]];
+  if (filter.target !== undefined) {
+    if (filter.actor !== undefined) residuals.push(['actor', filter.actor]);
+    return { partition: byTarget(filter.target), residuals };
+  }
+  if (filter.actor !== undefined) return { partition: byActor(filter.actor), residuals };
+  return { partition: trail, residuals };
 };
 
 /** Newest first from the narrowest listing; `Limit` only when no filter can drop items from a page. */
 const auditQuery = (filter: AuditFilter, limit: number): Omit<QueryCommandInput, 'TableName'> => {
-  const { partition, residual } = sourceOf(filter);
+  const { partition, residuals } = sourceOf(filter);
   const values: Record<string, AttributeValue> = { ':pk': str(partition) };
   let condition = 'pk = :pk';
   if (filter.since !== undefined) {
@@ -56,10 +58,10 @@ const auditQuery = (filter: AuditFilter, limit: number): Omit<QueryCommandInput,
     ScanIndexForward: false,
     ConsistentRead: true,
   };
-  if (residual !== undefined) {
-    input.FilterExpression = '#r = :r';
-    input.ExpressionAttributeNames = { '#r': residual[0] };
-    values[':r'] = str(residual[1]);
+  if (residuals.length > 0) {
+    input.FilterExpression = residuals.map(([name]) => `#${name} = :${name}`).join(' AND ');
+    input.ExpressionAttributeNames = Object.fromEntries(residuals.map(([name]) => [`#${name}`, name]));
+    for (const [name, value] of residuals) values[`:${name}`] = str(value);
   } else if (limit > 0) input.Limit = limit;
   return input;
 };

@@ -77,6 +77,7 @@ export const describeResponseStoreContract = (name: string, open: OpenResponseSt
           actor: i % 2 === 0 ? 'rule:even' : 'slack:U1',
           target: `pod:shop/p${i % 3}`,
           detail: [`step ${i}`],
+          ...(i % 7 === 0 ? { action: 'capture' } : {}),
         }),
       );
       await Promise.all(records.map((record) => store.appendAudit(record)));
@@ -103,6 +104,18 @@ export const describeResponseStoreContract = (name: string, open: OpenResponseSt
         newest.filter((r) => r.actor === 'slack:U1').slice(0, 5),
       );
       expect(await store.listAudit()).toHaveLength(100);
+      // The action filter is applied before the limit: the newest captures, not captures among the newest records.
+      const captures = newest.filter((r) => r.action === 'capture');
+      expect((await store.listAudit({ action: 'capture', limit: 3 })).map((r) => r.id)).toEqual(
+        captures.slice(0, 3).map((r) => r.id),
+      );
+      expect(
+        (
+          await store.listAudit({ action: 'capture', actor: 'rule:even', target: 'pod:shop/p0', limit: 1000 })
+        ).map((r) => r.id),
+      ).toEqual(
+        captures.filter((r) => r.actor === 'rule:even' && r.target === 'pod:shop/p0').map((r) => r.id),
+      );
       await store.close();
     });
 
