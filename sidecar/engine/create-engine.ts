@@ -99,6 +99,18 @@ const route = (rt: Runtime): void => {
     onFlowData(rt.ctx, flow, direction, packet.payload, packet.ts);
 };
 
+/** Every packet to the packet observers (no closure per packet: this runs for each one). */
+const tellPacket = (rt: Runtime): void => {
+  const event = packetEvent(rt.decoder.packet);
+  for (const observer of rt.packetObservers) {
+    try {
+      observer.onPacket?.(event);
+    } catch {
+      rt.ctx.counters.observerErrors += 1;
+    }
+  }
+};
+
 const push = (rt: Runtime, record: PacketRecord): void => {
   const { totals, decoder } = rt;
   totals.packets += 1;
@@ -107,10 +119,7 @@ const push = (rt: Runtime, record: PacketRecord): void => {
   const outcome = decoder.decode(record);
   // A refused fragment (past 64 KiB, too many) is still shown to packet observers: it is the ping of death.
   if (outcome !== 'ok' && outcome !== 'fragment' && outcome !== 'fragment-dropped') return;
-  if (rt.packetObservers.length > 0) {
-    const event = packetEvent(decoder.packet);
-    for (const observer of rt.packetObservers) safely(rt.ctx, () => observer.onPacket?.(event));
-  }
+  if (rt.packetObservers.length > 0) tellPacket(rt);
   if (outcome === 'ok') route(rt);
   if (record.ts - totals.lastExpire >= rt.ctx.limits.expireEveryMs) {
     totals.lastExpire = record.ts;

@@ -10,8 +10,38 @@ const transportOf = (packet: DecodedPacket): Transport => {
   return byNumber[packet.protocol] ?? 'other';
 };
 
+/**
+ * IPv4 address text, kept per address: detectors key their state by it on every packet, and one string per address
+ * (flat, its hash computed once) is cheaper than formatting two per packet. Cleared when full.
+ */
+const v4Texts = new Map<number, string>();
+const maxV4Texts = 65_536;
+
+const v4Text = (value: number, format: () => string): string => {
+  let text = v4Texts.get(value);
+  if (text === undefined) {
+    if (v4Texts.size >= maxV4Texts) v4Texts.clear();
+    text = format();
+    v4Texts.set(value, text);
+  }
+  return text;
+};
+
+/** Fills the packet's address text, from the per-address cache for IPv4. */
+const withAddressText = (packet: DecodedPacket): void => {
+  if (packet.textReady || packet.srcV4 < 0 || packet.dstV4 < 0) {
+    addressText(packet);
+    return;
+  }
+  const src = v4Text(packet.srcV4, () => addressText(packet).src);
+  const dst = v4Text(packet.dstV4, () => addressText(packet).dst);
+  packet.src = src;
+  packet.dst = dst;
+  packet.textReady = true;
+};
+
 export const packetEvent = (packet: DecodedPacket): PacketEvent => {
-  addressText(packet);
+  withAddressText(packet);
   const event: PacketEvent = {
     kind: 'packet',
     ts: packet.ts,
