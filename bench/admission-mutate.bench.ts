@@ -1,32 +1,17 @@
-/** Admission latency: the injector in-process and over local HTTPS, beside a do-nothing webhook. */
+/** Admission latency: the injector in-process and over local HTTPS (server in its own process), beside a do-nothing webhook. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { admissionReviewSchema, reviewResponse } from '#core/admission-review.ts';
 import { parseConfig } from '#core/config.ts';
-import { handler as admissionHandler } from '#functions/admission/handler.ts';
 import { mutateReview } from '#functions/admission/mutate/run.ts';
-import type { CloudFunction } from '#functions/cloud-function.ts';
-import { createLocalServer } from '#functions/local/server.ts';
-import { json, jsonBody } from '#functions/platform/http.ts';
-import { silentLogger } from '#functions/platform/logger.ts';
 import { type LatencySummary, summarize, timeSync } from './latency.ts';
 
 const fixtureText = readFileSync(
   join(import.meta.dirname, '..', 'test', 'fixtures', 'mutate', 'istio-pod.json'),
   'utf8',
 );
-
-/** The baseline: parses the body and echoes an allowed response, nothing else. */
-const noopFunction: CloudFunction = {
-  id: 'noop',
-  routes: ['POST /noop'],
-  handler: async (event) => {
-    const body = jsonBody(event) as { request: { uid: string } };
-    return json(200, reviewResponse({ uid: body.request.uid, allowed: true }));
-  },
-};
 
 const post = (agent: Agent, port: number, path: string, body: string): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -85,12 +70,37 @@ const combine = (rounds: LatencySummary[]): LatencySummary => {
   };
 };
 
+const startServerChild = (): Promise<{ child: ChildProcess; port: number }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'admission-server-child.ts')],
+      { cwd: join(import.meta.dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line !== undefined)
+        resolve({ child, port: (JSON.parse(line) as { port: number }).port });
+    });
+    child.once('exit', (code) => reject(new Error(`the benchmark's webhook server exited with ${code}`)));
+  });
+
 export type MutateBenchResult = {
   inProcess: LatencySummary;
   inProcessNoop: LatencySummary;
   https: LatencySummary;
   httpsNoop: LatencySummary;
   httpsThroughputRatio: number;
+  /** The server process's CPU (user + system) per review over HTTPS: what the webhook costs a core. */
+  serverCpuMsPerReview: { inject: number; noop: number };
+};
+
+/** CPU milliseconds (user + system) a process has used, from /proc (USER_HZ = 100). */
+const cpuMsOf = (pid: number | undefined): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
 export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult> => {
@@ -103,26 +113,21 @@ export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult
     const review = JSON.parse(fixtureText) as { request: { uid: string } };
     return JSON.stringify(reviewResponse({ uid: review.request.uid, allowed: true }));
   }, 20_000);
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec' });
-  const admission: CloudFunction = {
-    id: 'admission',
-    routes: ['POST /admission/mutate/namespace'],
-    handler: admissionHandler,
-  };
-  const server = createLocalServer({
-    functions: [admission, noopFunction],
-    tls: { key: pems.private, cert: pems.cert },
-    logger: silentLogger,
-  });
-  const port = await server.listen(0, '127.0.0.1');
+  // The server runs in its own process so the load generator never shares its event loop (or its TLS work).
+  const { child, port } = await startServerChild();
   try {
     await loadTest(port, '/noop', 500, 16);
     // Alternate short rounds so both see the same machine load: the ratio is the figure.
     const noopRounds: LatencySummary[] = [];
     const injectRounds: LatencySummary[] = [];
+    const serverMs = { noop: 0, inject: 0 };
     for (let round = 0; round < 8; round += 1) {
+      let before = cpuMsOf(child.pid);
       noopRounds.push(await loadTest(port, '/noop', requests / 8, 16));
+      serverMs.noop += cpuMsOf(child.pid) - before;
+      before = cpuMsOf(child.pid);
       injectRounds.push(await loadTest(port, '/admission/mutate/namespace', requests / 8, 16));
+      serverMs.inject += cpuMsOf(child.pid) - before;
     }
     const httpsNoop = combine(noopRounds);
     const https = combine(injectRounds);
@@ -132,8 +137,13 @@ export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult
       https,
       httpsNoop,
       httpsThroughputRatio: Math.round((https.perSecond / httpsNoop.perSecond) * 1000) / 1000,
+      serverCpuMsPerReview: {
+        inject: Math.round((serverMs.inject / requests) * 1000) / 1000,
+        noop: Math.round((serverMs.noop / requests) * 1000) / 1000,
+      },
     };
   } finally {
-    await server.close();
+    child.stdin?.end();
+    child.kill();
   }
 };
