@@ -12,9 +12,19 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { AppError } from '#core/errors.ts';
-import { type Item, type Key, keyOf } from './dynamodb-item.ts';
+import { dataOf, type Item, itemKey, type Key, keyOf, str } from './dynamodb-item.ts';
 
 export type Table = { client: DynamoDBClient; tableName: string };
+
+/** The table both stores write to, its name checked as DynamoDB would (3 to 255 characters). */
+export const dynamoTable = (options: Table): Table => {
+  if (options.tableName.length < 3)
+    throw new AppError(
+      'config-invalid',
+      `DynamoDB table name '${options.tableName}' is too short (3 to 255 characters)`,
+    );
+  return { client: options.client, tableName: options.tableName };
+};
 
 /** BatchWriteItem's own limit per request. */
 const batchSize = 25;
@@ -136,6 +146,20 @@ export const queryItems = async (
     start = page.LastEvaluatedKey;
   } while (start !== undefined && items.length < enough);
   return items;
+};
+
+/** Every item of one partition, strongly consistent, in sort-key order. */
+export const partitionItems = (table: Table, partition: string): Promise<Item[]> =>
+  queryItems(table, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': str(partition) },
+    ConsistentRead: true,
+  });
+
+/** The record stored whole in the `data` attribute of one item, if the item exists. */
+export const getBody = async <T>(table: Table, pk: string, sk: string): Promise<T | undefined> => {
+  const item = await getItem(table, itemKey(pk, sk));
+  return item === undefined ? undefined : dataOf<T>(item);
 };
 
 /** Counts a query's matches page by page (Select COUNT reads, but does not return, the items). */

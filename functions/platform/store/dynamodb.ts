@@ -1,11 +1,12 @@
 /** The DynamoDB store: the `Store` interface on one table (single-table design, see docs/adr/0007). */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AppError } from '#core/errors.ts';
 import { dynamoFindings } from './dynamodb-findings.ts';
 import {
   deleteItem,
-  getItem,
+  dynamoTable,
+  getBody,
   mapLimited,
+  partitionItems,
   putItem,
   putRequest,
   queryItems,
@@ -20,18 +21,7 @@ import type { DnsNameRecord, GroupRecord, IpRecord, PendingCommand, PodRecord, S
 const podRetentionSeconds = 7 * 86_400;
 
 const listBodies = async <T>(table: Table, partition: string): Promise<T[]> =>
-  (
-    await queryItems(table, {
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': str(partition) },
-      ConsistentRead: true,
-    })
-  ).map((item) => dataOf<T>(item));
-
-const getBody = async <T>(table: Table, pk: string, sk: string): Promise<T | undefined> => {
-  const item = await getItem(table, itemKey(pk, sk));
-  return item === undefined ? undefined : dataOf<T>(item);
-};
+  (await partitionItems(table, partition)).map((item) => dataOf<T>(item));
 
 const workloadMethods = (
   table: Table,
@@ -107,12 +97,7 @@ export type DynamoStoreOptions = { client: DynamoDBClient; tableName: string };
 
 /** A `Store` on the table `tableName` (created as `dynamodb-table.ts` describes); closing leaves the client open. */
 export const openDynamoStore = (options: DynamoStoreOptions): Store => {
-  if (options.tableName.length < 3)
-    throw new AppError(
-      'config-invalid',
-      `DynamoDB table name '${options.tableName}' is too short (3 to 255 characters)`,
-    );
-  const table: Table = { client: options.client, tableName: options.tableName };
+  const table = dynamoTable(options);
   return {
     ...dynamoFindings(table),
     ...dynamoRules(table),

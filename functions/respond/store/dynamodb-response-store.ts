@@ -3,9 +3,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppError } from '#core/errors.ts';
 import {
   deleteItem,
+  dynamoTable,
+  getBody,
   getItem,
+  partitionItems,
   putItem,
-  queryItems,
   type Table,
   updateItem,
 } from '#functions/platform/store/dynamodb-io.ts';
@@ -27,18 +29,6 @@ const interactionGraceSeconds = 7 * 86_400;
 /** A rate window's counter is useless long before this; TTL tidies it away. */
 const windowRetentionSeconds = 7 * 86_400;
 
-const listBodies = async (table: Table, partition: string): Promise<Item[]> =>
-  queryItems(table, {
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': str(partition) },
-    ConsistentRead: true,
-  });
-
-const getBody = async <T>(table: Table, pk: string, sk: string): Promise<T | undefined> => {
-  const item = await getItem(table, itemKey(pk, sk));
-  return item === undefined ? undefined : dataOf<T>(item);
-};
-
 /** The suppressed count lives in its own numeric attribute so that counting is one atomic ADD. */
 const muteOf = (item: Item): Mute => ({
   ...dataOf<Mute>(item),
@@ -54,7 +44,7 @@ const muteMethods = (
     return item === undefined ? undefined : muteOf(item);
   },
   async listMutes(activeAt) {
-    const mutes = (await listBodies(table, 'R#MUTES')).map(muteOf);
+    const mutes = (await partitionItems(table, 'R#MUTES')).map(muteOf);
     if (activeAt === undefined) return mutes;
     return mutes.filter(
       (mute) =>
@@ -81,7 +71,8 @@ const alertMethods = (
 > => ({
   getAlertGroup: (key) => getBody<AlertGroup>(table, 'R#ALERTS', key),
   putAlertGroup: (group) => putItem(table, bodyItem('R#ALERTS', group.key, group)),
-  listAlertGroups: async () => (await listBodies(table, 'R#ALERTS')).map((item) => dataOf<AlertGroup>(item)),
+  listAlertGroups: async () =>
+    (await partitionItems(table, 'R#ALERTS')).map((item) => dataOf<AlertGroup>(item)),
   putInteraction: (interaction) =>
     putItem(
       table,
@@ -128,7 +119,7 @@ const stateMethods = (
     await deleteItem(table, itemKey('R#QUARANTINES', podUid));
   },
   listQuarantines: async () =>
-    (await listBodies(table, 'R#QUARANTINES')).map((item) => dataOf<QuarantineRecord>(item)),
+    (await partitionItems(table, 'R#QUARANTINES')).map((item) => dataOf<QuarantineRecord>(item)),
   hit: (key, windowStart) => hit(table, key, windowStart),
 });
 
@@ -136,12 +127,7 @@ export type DynamoResponseStoreOptions = { client: DynamoDBClient; tableName: st
 
 /** A ResponseStore on the store's table (see `dynamodb-table.ts`); closing leaves the client open. */
 export const openDynamoResponseStore = (options: DynamoResponseStoreOptions): ResponseStore => {
-  if (options.tableName.length < 3)
-    throw new AppError(
-      'config-invalid',
-      `DynamoDB table name '${options.tableName}' is too short (3 to 255 characters)`,
-    );
-  const table: Table = { client: options.client, tableName: options.tableName };
+  const table = dynamoTable(options);
   return {
     ...dynamoAudit(table),
     ...muteMethods(table),
