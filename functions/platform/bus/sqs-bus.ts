@@ -1,5 +1,6 @@
 /** The AWS bus: publishes to the learn and respond SQS queues through an injected sender and reads SQS events back. */
 import type { SQSEvent } from 'aws-lambda';
+import type { z } from 'zod';
 import { describeZodError } from '#core/issue.ts';
 import { type Bus, type BusMessage, busConsumers, busMessageSchema } from './bus.ts';
 
@@ -26,12 +27,11 @@ export const createSqsBus = (send: SqsSend, queues: SqsQueues): Bus => ({
   },
 });
 
-export type SqsRecordMessage =
-  | { messageId: string; message: BusMessage }
-  | { messageId: string; error: string };
+/** One SQS record read against a schema: the message, or why it is not one. */
+export type SqsRecord<T> = { messageId: string; message: T } | { messageId: string; error: string };
 
-/** Parses every record; a record that is not a bus message is reported, never thrown. */
-export const sqsMessages = (event: SQSEvent): SqsRecordMessage[] =>
+/** Parses every record of an SQS event with `schema`; a record that does not fit is reported, never thrown. */
+export const sqsRecords = <T>(event: SQSEvent, schema: z.ZodType<T>): SqsRecord<T>[] =>
   event.Records.map((record) => {
     let raw: unknown;
     try {
@@ -39,7 +39,12 @@ export const sqsMessages = (event: SQSEvent): SqsRecordMessage[] =>
     } catch {
       return { messageId: record.messageId, error: 'body is not JSON' };
     }
-    const parsed = busMessageSchema.safeParse(raw);
+    const parsed = schema.safeParse(raw);
     if (parsed.success) return { messageId: record.messageId, message: parsed.data };
     return { messageId: record.messageId, error: describeZodError(parsed.error).join('; ') };
   });
+
+export type SqsRecordMessage = SqsRecord<BusMessage>;
+
+/** Parses every record as a bus message. */
+export const sqsMessages = (event: SQSEvent): SqsRecordMessage[] => sqsRecords(event, busMessageSchema);
