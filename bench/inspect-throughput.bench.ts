@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { generateSyntheticCapture, type SyntheticFlow } from './synthetic-capture.ts';
 
@@ -21,19 +22,33 @@ type ChildResult = {
   maxRssMb: number;
 };
 
-const runOurs = (file: string, mode: 'engine' | 'threats', labels?: string): ChildResult => {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'inspect-child.ts'),
-      file,
-      mode,
-      ...(labels === undefined ? [] : [labels]),
-    ],
-    { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-  );
+/**
+ * The child as one esbuild bundle, built like the tap's own (infra/image/build-tap-bundle.ts: dist/tap.mjs): what
+ * runs in a pod. Under tsx every closure the engine creates would also pay for tsx's keep-names helper.
+ */
+const buildChild = async (): Promise<string> => {
+  const out = join(work, 'inspect-child.mjs');
+  await build({
+    entryPoints: [join(import.meta.dirname, 'inspect-child.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: {
+      js: "import { createRequire as __mwRequire } from 'node:module'; const require = __mwRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return out;
+};
+
+const runOurs = (child: string, file: string, mode: 'engine' | 'threats', labels?: string): ChildResult => {
+  const out = execFileSync(process.execPath, [child, file, mode, ...(labels === undefined ? [] : [labels])], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
 };
 
@@ -124,8 +139,9 @@ export const runThroughputBench = async (): Promise<ThroughputResult> => {
   const file = join(work, 'synthetic.pcap');
   const capture = await ensureCapture(file);
   const labelsFile = join(work, 'ours-labels.json');
-  const ours = runOurs(file, 'engine', labelsFile);
-  const threats = runOurs(file, 'threats');
+  const child = await buildChild();
+  const ours = runOurs(child, file, 'engine', labelsFile);
+  const threats = runOurs(child, file, 'threats');
   const ourLabels = JSON.parse(readFileSync(labelsFile, 'utf8')) as Record<string, string>;
   const key = (f: SyntheticFlow) => `${f.transport}|${f.client}|${f.server}`;
   const truth = capture.flows.filter((f) => f.truth !== 'unknown');

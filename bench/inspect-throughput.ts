@@ -37,7 +37,7 @@ export const inspectThroughputBenchmark: Benchmark<ThroughputResult> = {
       ]);
     const labels = r.labels;
     return [
-      `Capture: ${(r.capture.bytes / 1048576).toFixed(1)} MiB, ${r.capture.packets} packets, ${r.capture.flows} flows (bench/synthetic-capture.ts).`,
+      `Capture: ${(r.capture.bytes / 1048576).toFixed(1)} MiB, ${r.capture.packets} packets, ${r.capture.flows} flows (bench/synthetic-capture.ts). meshward runs as one esbuild bundle, as the tap ships (dist/tap.mjs).`,
       '',
       table(['run', 'CPU ms', 'CPU µs/packet', 'MiB per CPU-second', 'wall ms', 'peak RSS MiB'], rows),
       '',
