@@ -2,13 +2,34 @@
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
 import type { Direction } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
-import { createStreamReassembler, type StreamReassembler } from '../reassembly/stream-reassembler.ts';
+import {
+  createStreamReassembler,
+  type StreamReassembler,
+  type StreamSink,
+} from '../reassembly/stream-reassembler.ts';
 import type { EngineContext } from './engine-context.ts';
-import { onFlowData, onFlowGap } from './flow-data.ts';
-import type { FlowState } from './flow-state.ts';
+import { giveUp, onFlowData, onFlowGap } from './flow-data.ts';
+import type { DirectionState, FlowState } from './flow-state.ts';
 
 const fin = 1;
 const rst = 4;
+
+/** Where a direction's in-order bytes go: one small object per direction rather than two closures. */
+class DirectionSink implements StreamSink {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly flow: Flow<FlowState>,
+    private readonly direction: Direction,
+  ) {}
+
+  data(chunk: Uint8Array, ts: number): void {
+    onFlowData(this.ctx, this.flow, this.direction, chunk, ts);
+  }
+
+  gap(): void {
+    onFlowGap(this.ctx, this.flow, this.direction);
+  }
+}
 
 const reassemblerFor = (
   ctx: EngineContext,
@@ -16,13 +37,7 @@ const reassemblerFor = (
   direction: Direction,
 ): StreamReassembler => {
   const d = direction === 'to-server' ? flow.state.toServer : flow.state.toClient;
-  d.reassembler ??= createStreamReassembler(
-    {
-      data: (chunk, ts) => onFlowData(ctx, flow, direction, chunk, ts),
-      gap: () => onFlowGap(ctx, flow, direction),
-    },
-    ctx.limits.reassembly,
-  );
+  d.reassembler ??= createStreamReassembler(new DirectionSink(ctx, flow, direction), ctx.limits.reassembly);
   return d.reassembler;
 };
 
@@ -31,6 +46,25 @@ export const flushReassembler = (ctx: EngineContext, reassembler: StreamReassemb
   if (reassembler === undefined) return;
   ctx.counters.heldBytes -= reassembler.heldBytes;
   reassembler.flush();
+};
+
+/** No more bytes can reach the parser in this direction: its budget is spent, or its FIN was reached in order. */
+const directionOver = (d: DirectionState): boolean =>
+  d.done || (d.reassembler?.closed === true && d.reassembler.heldBytes === 0);
+
+const finished = (state: FlowState): boolean =>
+  (state.parser !== undefined || state.phase === 'detecting') &&
+  directionOver(state.toServer) &&
+  directionOver(state.toClient);
+
+/**
+ * A closed connection whose both directions are over: what the flow's end would decide is decided now, and the
+ * parser is let go. The flow lingers in the table for late packets (closedLingerMs) holding only its counters and
+ * summary, instead of a parser's buffers and tables for seconds.
+ */
+const settle = (ctx: EngineContext, state: FlowState): void => {
+  if (state.phase === 'detecting') giveUp(ctx, state);
+  state.parser = undefined;
 };
 
 export const tcpSegment = (
@@ -55,4 +89,6 @@ export const tcpSegment = (
     state.fins |= direction === 'to-server' ? 1 : 2;
     if (state.fins === 3) flow.closed = true;
   }
+  if (flow.closed && state.phase !== 'unknown' && state.phase !== 'none' && finished(state))
+    settle(ctx, state);
 };

@@ -36,130 +36,146 @@ export type StreamReassembler = {
   readonly heldBytes: number;
 };
 
-export const createStreamReassembler = (
-  sink: StreamSink,
-  limits: ReassemblyLimits = defaultReassemblyLimits,
-): StreamReassembler => {
-  const stats = emptyReassemblyStats();
-  const held: HeldSegment[] = [];
-  let heldBytes = 0;
-  let started = false;
-  let midStream = false;
-  let closed = false;
-  let next = 0;
-  let finAt = -1;
+/**
+ * One object per direction, its methods on the prototype: a flow table holds two per TCP flow, and a dozen
+ * closures each (with their context) cost more memory and young-generation copying than the bytes they track.
+ */
+class Reassembler implements StreamReassembler {
+  readonly stats: ReassemblyStats = emptyReassemblyStats();
+  private readonly held: HeldSegment[] = [];
+  private held_ = 0;
+  private started = false;
+  private midStream_ = false;
+  private closed_ = false;
+  private next = 0;
+  private finAt = -1;
 
-  const deliver = (payload: Uint8Array, wireLength: number, ts: number): void => {
-    if (payload.length > 0) {
-      sink.data(payload, ts);
-      next = seqAdd(next, payload.length);
+  constructor(
+    private readonly sink: StreamSink,
+    private readonly limits: ReassemblyLimits,
+  ) {}
+
+  get midStream(): boolean {
+    return this.midStream_;
+  }
+
+  get closed(): boolean {
+    return this.closed_;
+  }
+
+  get heldBytes(): number {
+    return this.held_;
+  }
+
+  segment(seq: number, flags: number, payload: Uint8Array, wireLength: number, ts: number): void {
+    if (this.closed_) return;
+    if (!this.started) this.start(seq, flags);
+    if (flags & rst) {
+      this.closed_ = true;
+      return;
     }
-    // Bytes on the wire the snap length cut off are a hole like any other.
-    if (payload.length < wireLength) skip(wireLength - payload.length);
-  };
-
-  const skip = (lost: number): void => {
-    stats.gaps += 1;
-    stats.gapBytes += lost;
-    next = seqAdd(next, lost);
-    sink.gap(lost);
-  };
-
-  const checkFin = (): void => {
-    if (finAt >= 0 && seqDiff(finAt, next) <= 0) {
-      closed = true;
-      finAt = -1;
+    // Data on a SYN (TCP Fast Open) starts one after the SYN's own sequence number.
+    const dataSeq = flags & syn ? seqAdd(seq, 1) : seq;
+    if (wireLength > 0) this.data(dataSeq, payload, wireLength, ts);
+    if (flags & fin) {
+      this.finAt = seqAdd(dataSeq, wireLength);
+      this.checkFin();
     }
-  };
+  }
 
-  /** Delivers held segments that now start at or before the delivered point. */
-  const drain = (): void => {
+  flush(): void {
+    const held = this.held;
     while (held.length > 0) {
       const first = held[0] as HeldSegment;
-      const offset = seqDiff(first.seq, next);
+      const lost = seqDiff(first.seq, this.next);
+      if (lost > 0) this.skip(lost);
+      this.drain();
+    }
+  }
+
+  private deliver(payload: Uint8Array, wireLength: number, ts: number): void {
+    if (payload.length > 0) {
+      this.sink.data(payload, ts);
+      this.next = seqAdd(this.next, payload.length);
+    }
+    // Bytes on the wire the snap length cut off are a hole like any other.
+    if (payload.length < wireLength) this.skip(wireLength - payload.length);
+  }
+
+  private skip(lost: number): void {
+    this.stats.gaps += 1;
+    this.stats.gapBytes += lost;
+    this.next = seqAdd(this.next, lost);
+    this.sink.gap(lost);
+  }
+
+  private checkFin(): void {
+    if (this.finAt >= 0 && seqDiff(this.finAt, this.next) <= 0) {
+      this.closed_ = true;
+      this.finAt = -1;
+    }
+  }
+
+  /** Delivers held segments that now start at or before the delivered point. */
+  private drain(): void {
+    const held = this.held;
+    while (held.length > 0) {
+      const first = held[0] as HeldSegment;
+      const offset = seqDiff(first.seq, this.next);
       if (offset > 0) break;
       held.shift();
-      heldBytes -= first.data.length;
+      this.held_ -= first.data.length;
       if (offset + first.data.length > 0)
-        deliver(first.data.subarray(-offset), first.data.length + offset, first.ts);
+        this.deliver(first.data.subarray(-offset), first.data.length + offset, first.ts);
     }
-    checkFin();
-  };
+    this.checkFin();
+  }
 
   /** Gives up the hole before the first held segment when too much is held. */
-  const enforceLimits = (): void => {
-    while (held.length > limits.maxSegments || heldBytes > limits.maxBytes) {
+  private enforceLimits(): void {
+    const held = this.held;
+    while (held.length > this.limits.maxSegments || this.held_ > this.limits.maxBytes) {
       const first = held[0] as HeldSegment;
-      skip(seqDiff(first.seq, next));
-      drain();
+      this.skip(seqDiff(first.seq, this.next));
+      this.drain();
     }
-  };
+  }
 
-  const data = (seq: number, payload: Uint8Array, wireLength: number, ts: number): void => {
-    const offset = seqDiff(seq, next);
+  private data(seq: number, payload: Uint8Array, wireLength: number, ts: number): void {
+    const offset = seqDiff(seq, this.next);
     if (offset + wireLength <= 0) {
-      stats.retransmissions += 1;
+      this.stats.retransmissions += 1;
       return;
     }
     if (offset > 0) {
-      stats.outOfOrder += 1;
-      heldBytes += holdSegment(
-        held,
-        next,
+      this.stats.outOfOrder += 1;
+      this.held_ += holdSegment(
+        this.held,
+        this.next,
         seq,
         payload.subarray(0, Math.min(payload.length, wireLength)),
         ts,
-        stats,
+        this.stats,
       );
-      enforceLimits();
+      this.enforceLimits();
       return;
     }
-    if (offset < 0) stats.overlaps += 1;
+    if (offset < 0) this.stats.overlaps += 1;
     // In order (the usual case): the payload itself, not a new view of all of it.
     const captured = offset === 0 ? payload : payload.subarray(Math.min(-offset, payload.length));
-    deliver(captured, wireLength + offset, ts);
-    drain();
-  };
+    this.deliver(captured, wireLength + offset, ts);
+    if (this.held.length > 0) this.drain();
+    else this.checkFin();
+  }
 
-  const start = (seq: number, flags: number): void => {
-    started = true;
-    midStream = (flags & syn) === 0;
-    next = (flags & syn) !== 0 ? seqAdd(seq, 1) : seq;
-  };
+  private start(seq: number, flags: number): void {
+    this.started = true;
+    this.midStream_ = (flags & syn) === 0;
+    this.next = (flags & syn) !== 0 ? seqAdd(seq, 1) : seq;
+  }
+}
 
-  return {
-    segment(seq, flags, payload, wireLength, ts) {
-      if (closed) return;
-      if (!started) start(seq, flags);
-      if (flags & rst) {
-        closed = true;
-        return;
-      }
-      // Data on a SYN (TCP Fast Open) starts one after the SYN's own sequence number.
-      const dataSeq = flags & syn ? seqAdd(seq, 1) : seq;
-      if (wireLength > 0) data(dataSeq, payload, wireLength, ts);
-      if (flags & fin) {
-        finAt = seqAdd(dataSeq, wireLength);
-        checkFin();
-      }
-    },
-    flush() {
-      while (held.length > 0) {
-        const first = held[0] as HeldSegment;
-        const lost = seqDiff(first.seq, next);
-        if (lost > 0) skip(lost);
-        drain();
-      }
-    },
-    stats,
-    get midStream() {
-      return midStream;
-    },
-    get closed() {
-      return closed;
-    },
-    get heldBytes() {
-      return heldBytes;
-    },
-  };
-};
+export const createStreamReassembler = (
+  sink: StreamSink,
+  limits: ReassemblyLimits = defaultReassemblyLimits,
+): StreamReassembler => new Reassembler(sink, limits);
