@@ -1,17 +1,25 @@
-/** An insertion-ordered set of short strings that stops growing at its bound; allocated on first use. */
+/** Insertion-ordered sets of short strings, by name, each stopping at its bound; a set exists only once used. */
 
 const maxText = 512;
 
-export type BoundedSet = { items: Set<string> | undefined; max: number };
+/** Named sets, created on first add: most flows fill one or two of the summary's lists. */
+export type BoundedSets<Name extends string> = Partial<Record<Name, Set<string>>>;
 
-export const boundedSet = (max: number): BoundedSet => ({ items: undefined, max });
-
-export const boundedAdd = (set: BoundedSet, value: string): void => {
+export const boundedAdd = <Name extends string>(
+  sets: BoundedSets<Name>,
+  name: Name,
+  max: number,
+  value: string,
+): void => {
   if (value.length === 0) return;
-  set.items ??= new Set();
-  if (set.items.size < set.max) set.items.add(value.length > maxText ? value.slice(0, maxText) : value);
+  let set = sets[name];
+  if (set === undefined) {
+    set = new Set();
+    sets[name] = set;
+  }
+  if (set.size < max) set.add(value.length > maxText ? value.slice(0, maxText) : value);
 };
 
 /** The values, or undefined when there are none (so summaries carry only what was seen). */
-export const boundedValues = (set: BoundedSet): string[] | undefined =>
-  set.items === undefined || set.items.size === 0 ? undefined : [...set.items];
+export const boundedValues = (set: Set<string> | undefined): string[] | undefined =>
+  set === undefined || set.size === 0 ? undefined : [...set];

@@ -1,7 +1,8 @@
 /** Runs a capture byte stream (a file, `tcpdump -U -w -` stdout) through the engine, yielding findings as flows end. */
 import type { Finding } from '#core/finding.ts';
+import { createCaptureParser } from '../capture/capture-parser.ts';
 import type { CaptureProblem } from '../capture/capture-problem.ts';
-import { streamCapture } from '../capture/stream-capture.ts';
+import type { PacketRecord } from '../capture/packet-record.ts';
 import { createEngine, type Engine, type EngineOptions } from './create-engine.ts';
 
 export type InspectOptions = EngineOptions & {
@@ -21,6 +22,10 @@ export type InspectUpdate = {
   engine: Engine;
 };
 
+/**
+ * Records go from the capture parser straight into the engine through one reused record object: the engine keeps
+ * nothing of a record past its `push`, and an object plus an array slot per packet was young-generation churn.
+ */
 export async function* inspectStream(
   source: AsyncIterable<Uint8Array>,
   options: InspectOptions = {},
@@ -28,20 +33,39 @@ export async function* inspectStream(
   const engine = createEngine(options);
   const every = options.reportEveryMs ?? 0;
   let lastReport = Number.NEGATIVE_INFINITY;
-  let offset = 0;
-  for await (const batch of streamCapture(source)) {
-    let now = lastReport;
-    for (const record of batch.records) {
+  let now = lastReport;
+  let problems: CaptureProblem[] = [];
+  const record: PacketRecord = { ts: 0, linkType: 0, data: new Uint8Array(0), originalLength: 0, offset: 0 };
+  const parser = createCaptureParser({
+    record: (ts, linkType, data, originalLength, offset) => {
+      record.ts = ts;
+      record.linkType = linkType;
+      record.data = data;
+      record.originalLength = originalLength;
+      record.offset = offset;
       engine.push(record);
-      now = record.ts;
-    }
-    offset = batch.offset;
-    options.onProgress?.(offset);
+      now = ts;
+    },
+    problem: (problem) => {
+      problems.push(problem);
+    },
+  });
+  const update = (done: boolean): InspectUpdate | undefined => {
     const due = every > 0 && now - lastReport >= every;
     if (due) lastReport = now;
-    if (due || batch.problems.length > 0) {
-      yield { findings: due ? engine.flush(now) : [], problems: batch.problems, offset, done: false, engine };
-    }
+    if (!due && problems.length === 0) return undefined;
+    const out = { findings: due ? engine.flush(now) : [], problems, offset: parser.offset, done, engine };
+    problems = [];
+    return out;
+  };
+  for await (const chunk of source) {
+    parser.push(chunk);
+    options.onProgress?.(parser.offset);
+    const due = update(false);
+    if (due !== undefined) yield due;
   }
-  yield { findings: engine.flush(), problems: [], offset, done: true, engine };
+  parser.end();
+  const last = problems.length > 0 ? update(false) : undefined;
+  if (last !== undefined) yield last;
+  yield { findings: engine.flush(), problems: [], offset: parser.offset, done: true, engine };
 }

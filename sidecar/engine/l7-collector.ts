@@ -1,7 +1,7 @@
 /** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
 import type { L7Summary } from '#core/finding.ts';
 import type { DnsAnswer, ProtocolEvent } from '../events.ts';
-import { type BoundedSet, boundedAdd, boundedSet, boundedValues } from './bounded-set.ts';
+import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
 
@@ -24,36 +24,20 @@ const bounds = {
   operations: 64,
 } as const;
 
-type Lists = Record<keyof typeof bounds, BoundedSet>;
+type ListName = keyof typeof bounds;
+type Lists = BoundedSets<ListName>;
 export type TlsFacts = { sni?: string; alpn?: string[]; version?: string; ja3?: string; ja3Hash?: string };
 type Ssh = { client?: string; server?: string };
 
-/** One flow's collected facts; the lists are allocated only when something is added. */
+/** One flow's collected facts; each list is allocated when something is first added to it. */
 export type L7Collector = { lists: Lists; tls: TlsFacts; ssh: Ssh };
 
 const maxAlpn = 16;
 
-/** Written out (not built from `bounds` by reflection): one collector per identified flow, on the hot path. */
-const createLists = (): Lists => ({
-  httpMethods: boundedSet(bounds.httpMethods),
-  httpPaths: boundedSet(bounds.httpPaths),
-  httpStatuses: boundedSet(bounds.httpStatuses),
-  httpHosts: boundedSet(bounds.httpHosts),
-  httpUserAgents: boundedSet(bounds.httpUserAgents),
-  grpcMethods: boundedSet(bounds.grpcMethods),
-  dnsQueries: boundedSet(bounds.dnsQueries),
-  dnsRcodes: boundedSet(bounds.dnsRcodes),
-  dnsAnswers: boundedSet(bounds.dnsAnswers),
-  sqlVerbs: boundedSet(bounds.sqlVerbs),
-  redisCommands: boundedSet(bounds.redisCommands),
-  kafkaTopics: boundedSet(bounds.kafkaTopics),
-  kafkaApis: boundedSet(bounds.kafkaApis),
-  mqttTopics: boundedSet(bounds.mqttTopics),
-  mqttPackets: boundedSet(bounds.mqttPackets),
-  operations: boundedSet(bounds.operations),
-});
+export const createL7Collector = (): L7Collector => ({ lists: {}, tls: {}, ssh: {} });
 
-export const createL7Collector = (): L7Collector => ({ lists: createLists(), tls: {}, ssh: {} });
+const add = (lists: Lists, name: ListName, value: string): void =>
+  boundedAdd(lists, name, bounds[name], value);
 
 const statusClass = (status: number): string =>
   status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
@@ -92,7 +76,7 @@ const splitAnswer = (key: string) => {
   return { name, type, ttl: Number(ttl), data };
 };
 
-const only = (set: BoundedSet, key: string): Record<string, string[]> | undefined => {
+const only = (set: Set<string> | undefined, key: string): Record<string, string[]> | undefined => {
   const values = boundedValues(set);
   return values === undefined ? undefined : { [key]: values };
 };
@@ -127,12 +111,12 @@ type Handler<K extends ProtocolEvent['kind']> = (
 ) => void;
 
 const onHttpRequest: Handler<'http-request'> = ({ lists: l }, event) => {
-  boundedAdd(l.httpMethods, event.method);
-  boundedAdd(l.httpPaths, pathTemplate(event.path));
+  add(l, 'httpMethods', event.method);
+  add(l, 'httpPaths', pathTemplate(event.path));
   const host = header(event.headers, 'host') ?? header(event.headers, ':authority');
-  if (host !== undefined) boundedAdd(l.httpHosts, host);
+  if (host !== undefined) add(l, 'httpHosts', host);
   const agent = header(event.headers, 'user-agent');
-  if (agent !== undefined) boundedAdd(l.httpUserAgents, agent);
+  if (agent !== undefined) add(l, 'httpUserAgents', agent);
 };
 
 const onClientHello: Handler<'tls-client-hello'> = ({ tls }, event) => {
@@ -143,44 +127,44 @@ const onClientHello: Handler<'tls-client-hello'> = ({ tls }, event) => {
   tls.ja3Hash = event.ja3Hash;
 };
 
-const addAll = (set: BoundedSet, values: readonly string[]): void => {
-  for (const value of values) boundedAdd(set, value);
+const addAll = (lists: Lists, name: ListName, values: readonly string[]): void => {
+  for (const value of values) add(lists, name, value);
 };
 
 const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   'http-request': onHttpRequest,
-  'http-response': ({ lists }, event) => boundedAdd(lists.httpStatuses, statusClass(event.status)),
-  'grpc-call': ({ lists }, event) => boundedAdd(lists.grpcMethods, `${event.service}/${event.method}`),
+  'http-response': ({ lists }, event) => add(lists, 'httpStatuses', statusClass(event.status)),
+  'grpc-call': ({ lists }, event) => add(lists, 'grpcMethods', `${event.service}/${event.method}`),
   'tls-client-hello': onClientHello,
   'tls-server-hello': ({ tls }, event) => {
     tls.version = event.version;
   },
   'tls-record': () => undefined,
   'dns-message': ({ lists }, event) => {
-    for (const question of event.questions) boundedAdd(lists.dnsQueries, `${question.name} ${question.type}`);
+    for (const question of event.questions) add(lists, 'dnsQueries', `${question.name} ${question.type}`);
     if (!event.isResponse) return;
-    boundedAdd(lists.dnsRcodes, event.rcode);
+    add(lists, 'dnsRcodes', event.rcode);
     for (const a of event.answers)
-      if (isNamingAnswer(a)) boundedAdd(lists.dnsAnswers, `${a.name} ${a.type} ${a.ttl} ${a.data}`);
+      if (isNamingAnswer(a)) add(lists, 'dnsAnswers', `${a.name} ${a.type} ${a.ttl} ${a.data}`);
   },
   'sql-query': ({ lists }, event) => {
     const verb = sqlVerb(event.text);
-    if (verb !== undefined) boundedAdd(lists.sqlVerbs, verb);
+    if (verb !== undefined) add(lists, 'sqlVerbs', verb);
   },
   'db-auth': () => undefined,
-  'redis-command': ({ lists }, event) => boundedAdd(lists.redisCommands, event.command.toUpperCase()),
+  'redis-command': ({ lists }, event) => add(lists, 'redisCommands', event.command.toUpperCase()),
   'kafka-request': ({ lists }, event) => {
-    boundedAdd(lists.kafkaApis, event.api);
-    addAll(lists.kafkaTopics, event.topics);
+    add(lists, 'kafkaApis', event.api);
+    addAll(lists, 'kafkaTopics', event.topics);
   },
   mqtt: ({ lists }, event) => {
-    boundedAdd(lists.mqttPackets, event.packet);
-    addAll(lists.mqttTopics, event.topics);
+    add(lists, 'mqttPackets', event.packet);
+    addAll(lists, 'mqttTopics', event.topics);
   },
   'ssh-banner': ({ ssh }, event) => {
     ssh[event.direction === 'to-server' ? 'client' : 'server'] = event.software;
   },
-  operation: ({ lists }, event) => boundedAdd(lists.operations, event.operation),
+  operation: ({ lists }, event) => add(lists, 'operations', event.operation),
 };
 
 export const collectL7 = (collector: L7Collector, event: ProtocolEvent): void => {
