@@ -2,6 +2,7 @@
 import type { Header } from '../events.ts';
 import { hpackHuffman } from './hpack-huffman.ts';
 import { hpackStaticTable } from './hpack-static-table.ts';
+import { latin1 } from './wire-bytes.ts';
 
 export type HpackDecoder = {
   /** Decodes one complete header block; undefined when it is malformed (the connection's state is then lost). */
@@ -17,9 +18,6 @@ const staticCount = hpackStaticTable.length;
 
 type Entry = { name: string; value: string; size: number };
 type Cursor = { at: number };
-
-const latin1 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 
 /** §5.1 integer with an N-bit prefix; undefined on truncation or a value over 2^28. */
 const readInteger = (block: Uint8Array, cursor: Cursor, prefixBits: number): number | undefined => {
@@ -46,7 +44,7 @@ const readString = (block: Uint8Array, cursor: Cursor): { text: string; length: 
   if (length === undefined || cursor.at + length > block.length) return undefined;
   const raw = block.subarray(cursor.at, cursor.at + length);
   cursor.at += length;
-  if (!huffman) return { text: latin1(raw.subarray(0, maxStringKept)), length };
+  if (!huffman) return { text: latin1(raw, 0, maxStringKept), length };
   const decoded = hpackHuffman(raw, maxStringKept);
   return decoded && { text: latin1(decoded.bytes), length: decoded.length };
 };

@@ -53,18 +53,94 @@ const lookup = (code: number, length: number): number => {
 
 type BitState = { produced: number; code: number; length: number };
 
-/** Adds one bit; emits a symbol when a code completes; false on EOS or an impossible code. */
-const pushBit = (state: BitState, bit: number, out: Uint8Array): boolean => {
+/** One bit of the bit-by-bit decoder (the definition the nibble table is built from): the symbol it completes, -1 when
+ * none yet, -2 on EOS or an impossible code. */
+const pushBit = (state: BitState, bit: number): number => {
   state.code = (state.code << 1) | bit;
   state.length += 1;
   const symbol = lookup(state.code, state.length);
-  if (symbol === eos) return false;
-  if (symbol < 0) return state.length <= maxLength;
-  if (state.produced < out.length) out[state.produced] = symbol;
-  state.produced += 1;
+  if (symbol === eos) return -2;
+  if (symbol < 0) return state.length <= maxLength ? -1 : -2;
   state.code = 0;
   state.length = 0;
-  return true;
+  return symbol;
+};
+
+/**
+ * The decoder as a table over 4-bit input (as nghttp2 does): a state is an unfinished code (its bits so far); each
+ * (state, nibble) says the next state and the symbol completed, if any (codes are at least 5 bits, so at most one),
+ * or that the nibble reached EOS or an impossible code. Built once from the canonical code above.
+ */
+type NibbleTable = {
+  /** Per state × 16 + nibble: the next state, or -1 when the nibble hits EOS or an impossible code. */
+  next: Int16Array;
+  /** Per state × 16 + nibble: the symbol completed, or -1. */
+  symbol: Int16Array;
+  /** True when a string may end in this state: at most 7 bits of padding, all ones (the start of EOS). */
+  accepting: Uint8Array;
+};
+
+type Partial = { code: number; length: number };
+
+/** Runs four bits through the bit decoder: the state after them and the symbol completed (-1 none, -2 failed). */
+const stepNibble = (from: Partial, nibble: number): { state: BitState; emitted: number } => {
+  const state = { produced: 0, code: from.code, length: from.length };
+  let emitted = -1;
+  for (let bit = 3; bit >= 0 && emitted !== -2; bit -= 1) {
+    const result = pushBit(state, (nibble >> bit) & 1);
+    if (result !== -1) emitted = result;
+  }
+  return { state, emitted };
+};
+
+const buildNibbleTable = (): NibbleTable => {
+  const states: Partial[] = [{ code: 0, length: 0 }];
+  const index = new Map<number, number>([[1, 0]]);
+  const stateOf = (p: Partial): number => {
+    const key = 2 ** p.length + p.code;
+    let found = index.get(key);
+    if (found === undefined) {
+      found = states.length;
+      index.set(key, found);
+      states.push({ code: p.code, length: p.length });
+    }
+    return found;
+  };
+  const next: number[] = [];
+  const symbol: number[] = [];
+  for (let s = 0; s < states.length; s += 1) {
+    for (let nibble = 0; nibble < 16; nibble += 1) {
+      const { state, emitted } = stepNibble(states[s] as Partial, nibble);
+      next.push(emitted === -2 ? -1 : stateOf(state));
+      symbol.push(emitted === -2 ? -1 : emitted);
+    }
+  }
+  return {
+    next: Int16Array.from(next),
+    symbol: Int16Array.from(symbol),
+    accepting: Uint8Array.from(states, (s) => (s.length <= 7 && s.code === (1 << s.length) - 1 ? 1 : 0)),
+  };
+};
+
+const table = buildNibbleTable();
+
+/** Decodes `input` into `out` (symbols past its end are counted only); the symbol count, or -1 when invalid. */
+const decodeInto = (input: Uint8Array, out: Uint8Array): number => {
+  const { next, symbol } = table;
+  let state = 0;
+  let produced = 0;
+  for (let i = 0; i < input.length * 2; i += 1) {
+    const nibble = ((input[i >> 1] ?? 0) >> (i & 1 ? 0 : 4)) & 0xf;
+    const entry = state * 16 + nibble;
+    const emitted = symbol[entry] ?? -1;
+    state = next[entry] ?? -1;
+    if (state < 0) return -1;
+    if (emitted >= 0) {
+      if (produced < out.length) out[produced] = emitted;
+      produced += 1;
+    }
+  }
+  return table.accepting[state] === 1 ? produced : -1;
 };
 
 /**
@@ -77,12 +153,7 @@ export const hpackHuffman = (
   maxOutput: number,
 ): { bytes: Uint8Array; length: number } | undefined => {
   const out = new Uint8Array(Math.min(maxOutput, Math.ceil((input.length * 8) / 5)));
-  const state = { produced: 0, code: 0, length: 0 };
-  for (const byte of input) {
-    for (let bit = 7; bit >= 0; bit -= 1) {
-      if (!pushBit(state, (byte >> bit) & 1, out)) return undefined;
-    }
-  }
-  if (state.length > 7 || state.code !== (1 << state.length) - 1) return undefined;
-  return { bytes: out.subarray(0, Math.min(state.produced, out.length)), length: state.produced };
+  const produced = decodeInto(input, out);
+  if (produced < 0) return undefined;
+  return { bytes: out.subarray(0, Math.min(produced, out.length)), length: produced };
 };

@@ -45,7 +45,10 @@ const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
   return true;
 };
 
+const empty = new Uint8Array(0);
+
 const joinParts = (parts: Uint8Array[], size: number): Uint8Array => {
+  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
   const out = new Uint8Array(size);
   let at = 0;
   for (const part of parts) {
@@ -57,7 +60,7 @@ const joinParts = (parts: Uint8Array[], size: number): Uint8Array => {
 
 const newSide = (direction: Direction): Side => ({
   direction,
-  pending: new Uint8Array(0),
+  pending: empty,
   prefaceChecked: direction === 'to-client',
   stopped: false,
   skip: 0,
@@ -73,8 +76,14 @@ export const createHttp2Session = (): Http2Session => {
     side.direction === 'to-server' ? sides['to-client'] : sides['to-server'];
 
   /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
-  const onHeaderBlock = (side: Side, block: OpenBlock, ts: number, out: ProtocolEvent[]): void => {
-    const headers = side.hpack.decode(joinParts(block.parts, block.size));
+  const onHeaderBlock = (
+    side: Side,
+    block: OpenBlock,
+    bytes: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ): void => {
+    const headers = side.hpack.decode(bytes);
     if (headers === undefined) {
       side.stopped = true;
       return;
@@ -114,20 +123,25 @@ export const createHttp2Session = (): Http2Session => {
       side.stopped = true;
       return;
     }
-    side.block = {
+    const block: OpenBlock = {
       streamId: header.streamId,
       push: header.type === frameType.pushPromise,
       endStream: header.type === frameType.headers && (header.flags & frameFlag.endStream) !== 0,
-      parts: [fragment.slice()],
+      parts: [],
       size: fragment.length,
     };
-    if (header.flags & frameFlag.endHeaders) finishBlock(side, ts, out);
+    // A whole block in one frame (the usual case) is decoded in place; CONTINUATION frames need a copy.
+    if (header.flags & frameFlag.endHeaders) onHeaderBlock(side, block, fragment, ts, out);
+    else {
+      block.parts.push(fragment.slice());
+      side.block = block;
+    }
   };
 
   const finishBlock = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     const block = side.block;
     side.block = undefined;
-    if (block) onHeaderBlock(side, block, ts, out);
+    if (block) onHeaderBlock(side, block, joinParts(block.parts, block.size), ts, out);
   };
 
   const onContinuation = (
@@ -244,7 +258,8 @@ export const createHttp2Session = (): Http2Session => {
       } else if (header.length > maxBufferedFrame) bytes = oversized(side, header, bytes, ts, out);
       else break;
     }
-    side.pending = side.stopped ? new Uint8Array(0) : bytes.slice();
+    // A copy of what is left: the caller may reuse the chunk's memory once `feed` returns.
+    side.pending = side.stopped || bytes.length === 0 ? empty : bytes.slice();
   };
 
   return {
@@ -257,16 +272,20 @@ export const createHttp2Session = (): Http2Session => {
         side.stopped = true;
         return;
       }
-      const merged = new Uint8Array(side.pending.length + rest.length);
-      merged.set(side.pending);
-      merged.set(rest, side.pending.length);
-      side.pending = merged;
+      if (side.pending.length === 0) side.pending = rest;
+      else {
+        const merged = new Uint8Array(side.pending.length + rest.length);
+        merged.set(side.pending);
+        merged.set(rest, side.pending.length);
+        side.pending = merged;
+      }
       if (checkPreface(side)) drain(side, ts, out);
+      else if (side.pending === rest) side.pending = rest.slice();
     },
     gap(direction) {
       // HPACK state cannot survive lost bytes (RFC 7541 §2.2): stop this direction.
       sides[direction].stopped = true;
-      sides[direction].pending = new Uint8Array(0);
+      sides[direction].pending = empty;
     },
   };
 };

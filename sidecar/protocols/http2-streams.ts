@@ -6,8 +6,13 @@ export const http2BodyLimit = 8192;
 const maxValue = 1024;
 const maxPath = 8192;
 
+/** Each header list is decoded afresh for its message, so a value within bounds keeps its tuple. */
 const boundHeaders = (headers: readonly Header[]): Header[] =>
-  headers.map(([name, value]) => [name, value.slice(0, name === ':path' ? maxPath : maxValue)]);
+  headers.map((header) => {
+    const [name, value] = header;
+    const limit = name === ':path' ? maxPath : maxValue;
+    return value.length <= limit ? header : [name, value.slice(0, limit)];
+  });
 const maxOpenStreams = 128;
 
 export type Http2Message = {

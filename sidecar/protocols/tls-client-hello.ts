@@ -26,7 +26,9 @@ export type ClientHello = {
   alpn: string[];
 };
 
-const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1').slice(0, maxName);
+/** Latin-1 is one character per octet: decoding only the first `maxName` octets equals decoding all and cutting. */
+const text = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, maxName)).toString('latin1');
 
 /** RFC 6066 §3: ServerNameList of (NameType, HostName); host_name is type 0. */
 const readSni = (r: TlsReader): string | undefined => {
@@ -103,6 +105,20 @@ export const ja3String = (hello: ClientHello): string =>
     hello.pointFormats.join('-'),
   ].join(',');
 
+/** JA3 hashes by JA3 string: a few client stacks make most hellos, and an MD5 costs more than the parse. */
+const ja3Hashes = new Map<string, string>();
+const maxJa3Hashes = 1024;
+
+const ja3HashOf = (ja3: string): string => {
+  let hash = ja3Hashes.get(ja3);
+  if (hash === undefined) {
+    hash = createHash('md5').update(ja3).digest('hex');
+    if (ja3Hashes.size >= maxJa3Hashes) ja3Hashes.clear();
+    ja3Hashes.set(ja3, hash);
+  }
+  return hash;
+};
+
 export const clientHelloEvent = (
   hello: ClientHello,
   recordVersion: number,
@@ -118,7 +134,7 @@ export const clientHelloEvent = (
     recordVersion: tlsVersionName(recordVersion),
     alpn: hello.alpn,
     ja3,
-    ja3Hash: createHash('md5').update(ja3).digest('hex'),
+    ja3Hash: ja3HashOf(ja3),
   };
   if (hello.sni !== undefined) event.sni = hello.sni;
   return event;

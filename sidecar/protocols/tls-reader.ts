@@ -12,39 +12,68 @@ export type TlsReader = {
   vector(prefixBytes: number): TlsReader;
 };
 
-export const tlsReader = (data: Uint8Array): TlsReader => {
-  let at = 0;
-  const reader: TlsReader = {
-    ok: true,
-    get remaining() {
-      return data.length - at;
-    },
-    u8: () => reader.bytes(1)[0] ?? 0,
-    u16() {
-      const b = reader.bytes(2);
-      return ((b[0] ?? 0) << 8) | (b[1] ?? 0);
-    },
-    u24() {
-      const b = reader.bytes(3);
-      return ((b[0] ?? 0) << 16) | ((b[1] ?? 0) << 8) | (b[2] ?? 0);
-    },
-    bytes(length) {
-      if (!reader.ok || at + length > data.length) {
-        reader.ok = false;
-        return new Uint8Array(0);
-      }
-      at += length;
-      return data.subarray(at - length, at);
-    },
-    vector(prefixBytes) {
-      const length = prefixBytes === 1 ? reader.u8() : prefixBytes === 2 ? reader.u16() : reader.u24();
-      const inner = tlsReader(reader.bytes(length));
-      if (!reader.ok) inner.ok = false;
-      return inner;
-    },
-  };
-  return reader;
-};
+const empty = new Uint8Array(0);
+
+/**
+ * Reads `data[at, end)` in place: a sub-reader shares `data` with a narrower window, and integers are read from
+ * the octets directly, so a ClientHello costs no view per field (hundreds of cipher suites and extensions).
+ */
+class WindowReader implements TlsReader {
+  ok = true;
+  constructor(
+    private readonly data: Uint8Array,
+    private at: number,
+    private readonly end: number,
+  ) {}
+
+  get remaining(): number {
+    return this.end - this.at;
+  }
+
+  /** Advances over `length` octets; the start offset, or -1 (and not ok) when they are not all there. */
+  private take(length: number): number {
+    if (!this.ok || this.at + length > this.end) {
+      this.ok = false;
+      return -1;
+    }
+    this.at += length;
+    return this.at - length;
+  }
+
+  u8(): number {
+    const at = this.take(1);
+    return at < 0 ? 0 : (this.data[at] ?? 0);
+  }
+
+  u16(): number {
+    const at = this.take(2);
+    return at < 0 ? 0 : ((this.data[at] ?? 0) << 8) | (this.data[at + 1] ?? 0);
+  }
+
+  u24(): number {
+    const at = this.take(3);
+    const d = this.data;
+    return at < 0 ? 0 : ((d[at] ?? 0) << 16) | ((d[at + 1] ?? 0) << 8) | (d[at + 2] ?? 0);
+  }
+
+  bytes(length: number): Uint8Array {
+    const at = this.take(length);
+    return at < 0 ? empty : this.data.subarray(at, at + length);
+  }
+
+  vector(prefixBytes: number): TlsReader {
+    const length = prefixBytes === 1 ? this.u8() : prefixBytes === 2 ? this.u16() : this.u24();
+    const at = this.take(length);
+    if (at < 0) {
+      const failed = new WindowReader(empty, 0, 0);
+      failed.ok = false;
+      return failed;
+    }
+    return new WindowReader(this.data, at, at + length);
+  }
+}
+
+export const tlsReader = (data: Uint8Array): TlsReader => new WindowReader(data, 0, data.length);
 
 /** Reads a vector of 16-bit values (cipher suites, groups, versions); `limit` bounds the list. */
 export const readU16List = (reader: TlsReader, limit: number): number[] => {

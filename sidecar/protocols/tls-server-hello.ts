@@ -5,6 +5,8 @@ import { tlsVersionName } from './tls-version.ts';
 
 const ext = { alpn: 16, supportedVersions: 43 } as const;
 
+const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+
 /** Parses a ServerHello body into an event; undefined when lengths are inconsistent. */
 export const parseServerHello = (
   body: Uint8Array,
@@ -27,7 +29,7 @@ export const parseServerHello = (
     if (type === ext.supportedVersions && data.remaining === 2) version = data.u16();
     if (type === ext.alpn) {
       const name = data.vector(2).vector(1);
-      if (name.ok) alpn = Buffer.from(name.bytes(name.remaining)).toString('latin1').slice(0, 255);
+      if (name.ok) alpn = latin1(name.bytes(Math.min(name.remaining, 255)));
     }
   }
   if (!extensions.ok) return undefined;

@@ -34,6 +34,11 @@ export type TlsStream = {
   gap(direction: Direction): void;
 };
 
+const empty = new Uint8Array(0);
+
+/** What is left of a buffer, copied (the caller may reuse a chunk's memory once `parse` returns). */
+const keepRest = (rest: Uint8Array): Uint8Array => (rest.length === 0 ? empty : rest.slice());
+
 const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -44,12 +49,12 @@ const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 
 const newSide = (direction: Direction): Side => ({
   direction,
-  pending: new Uint8Array(0),
+  pending: empty,
   skip: 0,
   started: false,
   stopped: false,
   encrypted: false,
-  handshake: new Uint8Array(0),
+  handshake: empty,
   recordVersion: 0,
 });
 
@@ -72,7 +77,7 @@ const drainHandshake = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     if (event) out.push(event);
     hs = hs.subarray(4 + length);
   }
-  side.handshake = hs.length > maxHandshakeBuffer ? new Uint8Array(0) : hs.slice();
+  side.handshake = hs.length > maxHandshakeBuffer ? empty : keepRest(hs);
 };
 
 const recordEvent = (
@@ -141,7 +146,7 @@ const drainRecords = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     onRecord(side, type, version, b.subarray(5, 5 + length), ts, out);
     b = b.subarray(5 + length);
   }
-  side.pending = side.stopped ? new Uint8Array(0) : b.slice();
+  side.pending = side.stopped ? empty : keepRest(b);
 };
 
 /** The first client bytes may be an SSL 2.0-compatible ClientHello, followed by ordinary records. */
@@ -174,7 +179,7 @@ export const createTlsStream = (): TlsStream => {
     gap(direction) {
       // Record boundaries are lost with the bytes; nothing later can be trusted to align.
       sides[direction].stopped = true;
-      sides[direction].pending = new Uint8Array(0);
+      sides[direction].pending = empty;
     },
   };
 };

@@ -7,25 +7,22 @@ import { createTlsStream } from './tls-stream.ts';
 /** Minimum ClientHello / ServerHello body: version (2) + random (32) + session id length (1) + more. */
 const minHelloBody = 38;
 
+/** Octet i of a hello's record and handshake headers is fine: `helloType` is 1 (ClientHello) or 2 (ServerHello). */
+const handshakeOctetOk = (i: number, x: number, helloType: number): boolean => {
+  if (i === 0) return x === 22;
+  if (i === 1 || i === 9) return x === 3;
+  if (i === 2 || i === 10) return x <= 4;
+  if (i === 5) return x === helloType;
+  return i !== 6 || x === 0;
+};
+const handshakeHeaderLength = 11;
+
 /** Record header (§5.1) then handshake header (§4): type 22, version 3.x, length, msg type, 24-bit length, hello version 3.x. */
 const detectHandshake = (b: Uint8Array, helloType: number): Detection => {
-  const checks: readonly ((x: number) => boolean)[] = [
-    (x) => x === 22,
-    (x) => x === 3,
-    (x) => x <= 4,
-    () => true,
-    () => true,
-    (x) => x === helloType,
-    (x) => x === 0,
-    () => true,
-    () => true,
-    (x) => x === 3,
-    (x) => x <= 4,
-  ];
-  for (let i = 0; i < checks.length; i += 1) {
+  for (let i = 0; i < handshakeHeaderLength; i += 1) {
     const x = b[i];
     if (x === undefined) return 'need-more';
-    if (!checks[i]?.(x)) return 'no-match';
+    if (!handshakeOctetOk(i, x, helloType)) return 'no-match';
   }
   const recordLength = ((b[3] ?? 0) << 8) | (b[4] ?? 0);
   const helloLength = ((b[7] ?? 0) << 8) | (b[8] ?? 0);

@@ -7,6 +7,21 @@ export const maxSqlBytes = 8 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
+/**
+ * Node's decoder behind `Buffer#toString('latin1')`, called on the view itself: no Buffer object per string, which
+ * costs more than decoding the few octets of a header name or command word.
+ */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+
+/** `bytes[start, end)` as Latin-1 text (one character per octet), clamped to the bytes present. */
+export const latin1 = (bytes: Uint8Array, start = 0, end = bytes.length): string => {
+  const stop = Math.min(end, bytes.length);
+  if (stop <= start) return '';
+  if (latin1Slice !== undefined) return latin1Slice.call(bytes, start, stop);
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, stop - start).toString('latin1');
+};
+
 /** Decodes `bytes[start, end)` as UTF-8, keeping at most `max` bytes. */
 export const text = (bytes: Uint8Array, start: number, end: number, max = maxTextBytes): string =>
   utf8.decode(bytes.subarray(start, Math.min(end, start + max, bytes.length)));
