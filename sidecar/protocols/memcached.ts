@@ -14,6 +14,7 @@ import {
   memcachedVerbs,
 } from './memcached-text.ts';
 import type { Detection, Protocol } from './protocol.ts';
+import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 2048;
 const maxEvents = 64;
@@ -48,12 +49,26 @@ const couldBecome = (text: string, words: readonly string[]): boolean => {
   return words.some((w) => (spaced ? first === w : w.startsWith(first)));
 };
 
+const commandWords = [...memcachedVerbs];
+const replyOpeners = [...replyWords, ...moreReplyWords];
+/** First octets a line can start with and still be (or become) a command or reply: a word's first letter, or a space. */
+const firstOctets = (words: readonly string[]): Uint8Array => {
+  const allowed = new Uint8Array(256);
+  allowed[0x20] = 1;
+  for (const word of words) allowed[word.charCodeAt(0)] = 1;
+  return allowed;
+};
+const commandFirst = firstOctets(commandWords);
+const replyFirst = firstOctets(replyOpeners);
+
 const detectText = (bytes: Uint8Array, direction: Direction): Detection => {
-  const text = Buffer.from(bytes.subarray(0, maxLine + 1)).toString('latin1');
-  const end = text.indexOf('\n');
   const toServer = direction === 'to-server';
+  // The first token (after spaces) must be one of the words, or a prefix of one: decided without the text.
+  if (bytes.length > 0 && (toServer ? commandFirst : replyFirst)[bytes[0] ?? 0] !== 1) return 'no-match';
+  const text = latin1(bytes, 0, maxLine + 1);
+  const end = text.indexOf('\n');
   if (end < 0) {
-    const words = toServer ? [...memcachedVerbs] : [...replyWords, ...moreReplyWords];
+    const words = toServer ? commandWords : replyOpeners;
     return text.length <= maxLine && couldBecome(text, words) ? 'need-more' : 'no-match';
   }
   const line = tokens(text.slice(0, end).replace(/\r$/, ''));

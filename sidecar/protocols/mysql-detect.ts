@@ -1,7 +1,7 @@
 /** MySQL/MariaDB detection: the server's HandshakeV10 greeting, the client's handshake response, or a COM_QUERY. */
 import type { Direction } from '../events.ts';
 import type { Detection } from './protocol.ts';
-import { indexOfNul, isPrintable, u16le, u24le, u32le } from './wire-bytes.ts';
+import { indexOfNul, isPrintable, latin1, u16le, u24le, u32le } from './wire-bytes.ts';
 
 // Capability flags (MySQL source docs, "Capabilities Flags").
 export const clientProtocol41 = 0x0200;
@@ -67,7 +67,7 @@ const detectQuery = (b: Uint8Array): Detection => {
   const { length } = header(b);
   if (length < 2 || length > 1_000_000) return 'no-match';
   const end = 4 + length;
-  const head = Buffer.from(b.subarray(5, Math.min(end, 5 + 32))).toString('latin1');
+  const head = latin1(b, 5, Math.min(end, 5 + 32));
   if (!isPrintable(b, 5, Math.min(end, b.length), true)) return 'no-match';
   if (b.length < end) return b.length - 5 < 16 || sqlStart.test(head) ? 'need-more' : 'no-match';
   return sqlStart.test(head) ? 'match' : 'no-match';

@@ -1,6 +1,7 @@
 /** NATS client protocol detection (docs.nats.io "Client Protocol"): INFO/CONNECT with JSON, or PUB/SUB lines. */
 import type { Direction } from '../events.ts';
 import type { Detection } from './protocol.ts';
+import { latin1 } from './wire-bytes.ts';
 
 /** INFO and CONNECT lines carry JSON and can be long (connect_urls); we look at this much. */
 const maxLine = 4096;
@@ -66,8 +67,15 @@ const detectClientLine = (text: string): Detection => {
   return upper === 'PUB ' ? detectPub(text, end, fields) : detectSub(fields);
 };
 
+/** First letters (either case) of INFO, and of CONNECT, PUB and SUB; no other Latin-1 letter upper-cases to them. */
+const infoFirst = new Set([0x49, 0x69]);
+const clientFirst = new Set([0x43, 0x63, 0x50, 0x70, 0x53, 0x73]);
+
 export const detectNats = (bytes: Uint8Array, direction: Direction): Detection => {
-  const text = Buffer.from(bytes.subarray(0, maxLine * 2)).toString('latin1');
+  const first = bytes[0];
+  if (first !== undefined && !(direction === 'to-client' ? infoFirst : clientFirst).has(first))
+    return 'no-match';
+  const text = latin1(bytes, 0, maxLine * 2);
   return direction === 'to-client' ? detectJsonOp(text, 'INFO', infoKeys) : detectClientLine(text);
 };
 

@@ -1,7 +1,7 @@
 /** PostgreSQL detection from the first bytes of either direction (frontend/backend protocol v3). */
 import type { Direction } from '../events.ts';
 import type { Detection } from './protocol.ts';
-import { indexOfNul, isPrintable, isPrintableOrNul, u32be } from './wire-bytes.ts';
+import { indexOfNul, isPrintable, isPrintableOrNul, latin1, u32be } from './wire-bytes.ts';
 
 // Request codes of the untyped startup-phase messages (PostgreSQL docs, "Message Formats").
 export const pgSslRequest = 80877103;
@@ -19,8 +19,8 @@ export const pgStartupParams = (b: Uint8Array, end: number): Map<string, string>
     const valueEnd = keyEnd < 0 ? -1 : indexOfNul(b, keyEnd + 1, end);
     if (valueEnd < 0 || keyEnd === at || !isPrintable(b, at, keyEnd)) return undefined;
     params.set(
-      Buffer.from(b.subarray(at, keyEnd)).toString('latin1'),
-      Buffer.from(b.subarray(keyEnd + 1, valueEnd)).toString('utf8'),
+      latin1(b, at, keyEnd),
+      Buffer.from(b.buffer, b.byteOffset + keyEnd + 1, valueEnd - keyEnd - 1).toString('utf8'),
     );
     at = valueEnd + 1;
   }

@@ -3,7 +3,7 @@ import type { Direction } from '../events.ts';
 import type { Detection } from './protocol.ts';
 import { ambiguousInline, redisCommands } from './redis-commands.ts';
 import { lineEnd, respInteger } from './redis-resp.ts';
-import { isPrintable } from './wire-bytes.ts';
+import { isPrintable, latin1 } from './wire-bytes.ts';
 
 const commandName = /^[A-Za-z][A-Za-z_.|-]{0,39}$/;
 
@@ -32,22 +32,30 @@ const detectArray = (b: Uint8Array): Detection => {
   return detectName(b, first + 1);
 };
 
-/** An inline command: a known, unambiguous command name, then a space or the end of a printable line. */
-const detectInline = (b: Uint8Array): Detection => {
+const commandList = [...redisCommands];
+const isLetter = (x: number | undefined): boolean =>
+  x !== undefined && ((x >= 0x41 && x <= 0x5a) || (x >= 0x61 && x <= 0x7a));
+
+const detectInlineWord = (b: Uint8Array): Detection => {
   const lf = lineEnd(b, 0, 4096);
-  const line = Buffer.from(b.subarray(0, lf < 0 ? Math.min(b.length, 64) : lf)).toString('latin1');
+  const line = latin1(b, 0, lf < 0 ? Math.min(b.length, 64) : lf);
   const word = /^[A-Za-z]+/.exec(line)?.[0] ?? '';
   const upper = word.toUpperCase();
   const known = redisCommands.has(upper) && !ambiguousInline.has(upper);
   if (lf < 0) {
     if (b.length >= 4096) return 'no-match';
-    const couldGrow = word.length === line.length && [...redisCommands].some((c) => c.startsWith(upper));
+    const couldGrow = word.length === line.length && commandList.some((c) => c.startsWith(upper));
     return (known || couldGrow) && isPrintable(b, 0, b.length) ? 'need-more' : 'no-match';
   }
   const end = b[lf - 1] === 0x0d ? lf - 1 : lf;
   const delimited = word.length === end || line[word.length] === ' ';
   return known && delimited && isPrintable(b, 0, end) ? 'match' : 'no-match';
 };
+
+/** An inline command: a known, unambiguous command name, then a space or the end of a printable line. */
+const detectInline = (b: Uint8Array): Detection =>
+  // No leading letter: no command word, and the line cannot grow into one.
+  isLetter(b[0]) ? detectInlineWord(b) : 'no-match';
 
 export const detectRedis = (b: Uint8Array, direction: Direction): Detection => {
   if (direction === 'to-client') return 'no-match';

@@ -1,13 +1,14 @@
 /** SSH (RFC 4253 §4.2): the identification string `SSH-protoversion-softwareversion [comments]` CR LF, either side. */
 import type { Direction, ProtocolEvent, SshBannerEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
+import { latin1 } from './wire-bytes.ts';
 
 /** §4.2: the identification line is at most 255 characters including CR LF. */
 const maxLine = 255;
 const prefix = 'SSH-';
 const versions = ['2.0-', '1.99-', '1.5-'] as const;
 
-const lineOf = (bytes: Uint8Array): string => Buffer.from(bytes.subarray(0, maxLine + 1)).toString('latin1');
+const lineOf = (bytes: Uint8Array): string => latin1(bytes, 0, maxLine + 1);
 
 /** True while `text` could still become `expected` (or already starts with it). */
 const consistent = (text: string, expected: string): boolean =>
@@ -25,7 +26,14 @@ const parseBanner = (line: string): { protocolVersion: string; software: string 
   return validSoftware(software) ? { protocolVersion: version.slice(0, -1), software } : undefined;
 };
 
+const letterS = 0x53;
+const cr = 0x0d;
+
 const detectSsh = (bytes: Uint8Array): Detection => {
+  // A first line not starting with 'S' cannot become "SSH-"; only a lone CR (an empty line so far) may still.
+  const first = bytes[0];
+  if (first !== undefined && first !== letterS)
+    return first === cr && bytes.length === 1 ? 'need-more' : 'no-match';
   const text = lineOf(bytes);
   const end = text.indexOf('\n');
   const line = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '');

@@ -1,7 +1,7 @@
 /** ZooKeeper detection: the session handshake (ConnectRequest/ConnectResponse) or a four-letter admin word. */
 import type { Direction } from '../events.ts';
 import type { Detection } from './protocol.ts';
-import { i32be, startsWithAscii } from './wire-bytes.ts';
+import { i32be, latin1, startsWithAscii } from './wire-bytes.ts';
 
 /** Four-letter words (ZooKeeper Administrator's Guide, "The Four Letter Words"). */
 export const fourLetterWords = new Set(
@@ -38,10 +38,14 @@ const handshake = (b: Uint8Array, direction: Direction): Detection => {
   return timeout > 0 && timeout <= 3_600_000 && passwordLength === 16 && readOnly ? 'match' : 'no-match';
 };
 
+const wordList = [...fourLetterWords];
+const wordFirst = new Set(wordList.map((w) => w.charCodeAt(0)));
+
 /** A four-letter word alone, or followed by a newline (`echo ruok | nc`). */
 const word = (b: Uint8Array): Detection => {
-  const head = Buffer.from(b.subarray(0, 6)).toString('latin1');
-  if (b.length < 4) return [...fourLetterWords].some((w) => w.startsWith(head)) ? 'need-more' : 'no-match';
+  if (!wordFirst.has(b[0] ?? -1)) return 'no-match';
+  const head = latin1(b, 0, 6);
+  if (b.length < 4) return wordList.some((w) => w.startsWith(head)) ? 'need-more' : 'no-match';
   const candidate = head.slice(0, 4);
   if (!fourLetterWords.has(candidate)) return 'no-match';
   const rest = head.slice(4);
