@@ -32,6 +32,8 @@ const replyWords = [
 const moreReplyWords = ['EXISTS', 'NOT_FOUND', 'DELETED', 'TOUCHED'];
 const errorWords = new Set(['ERROR', 'CLIENT_ERROR', 'SERVER_ERROR']);
 
+const noBytes = new Uint8Array(0);
+
 const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -93,25 +95,60 @@ const operation = (direction: Direction, ts: number, name: string, detail: strin
   return event;
 };
 
+/** Words whose line announces a data block (`memcachedDataLength` is 0 for every other line). */
+const dataWords = new Set(['set', 'add', 'replace', 'append', 'prepend', 'cas', 'VALUE', 'ms', 'VA']);
+
+/** The first space-separated token of `text[start, end)`, as `tokens()` would give it ('' when none). */
+const firstWord = (text: string, start: number, end: number): string => {
+  let from = start;
+  while (from < end && text.charCodeAt(from) === 0x20) from += 1;
+  let to = from;
+  while (to < end && text.charCodeAt(to) !== 0x20) to += 1;
+  return text.slice(from, to);
+};
+
+/**
+ * One line: its event, and the data block it announces to skip. Only lines that carry data or make an event are
+ * split into tokens; the rest (a `stats` reply is a hundred STAT lines) cost a look at their first word.
+ */
+const onTextLine = (
+  side: Side,
+  text: string,
+  start: number,
+  end: number,
+  direction: Direction,
+  ts: number,
+  out: ProtocolEvent[],
+): void => {
+  const word = firstWord(text, start, end);
+  const isEvent =
+    (direction === 'to-server' ? memcachedVerbs.has(word) : errorWords.has(word)) && out.length < maxEvents;
+  if (!isEvent && !dataWords.has(word)) return;
+  const words = tokens(text.slice(start, end));
+  side.skip = memcachedDataLength(words);
+  // Past the event cap parsing goes on (data blocks must still be skipped); only events are dropped.
+  if (isEvent) out.push(operation(direction, ts, word, words.slice(1).join(' ')));
+};
+
 /** Text: one command per line; storage commands and VALUE replies carry a data block (bytes + CRLF). */
 const runText = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+  const text = side.text;
+  let at = 0;
   for (;;) {
     if (side.skip > 0) {
-      const skipped = Math.min(side.skip, side.text.length);
+      const skipped = Math.min(side.skip, text.length - at);
       side.skip -= skipped;
-      side.text = side.text.slice(skipped);
-      if (side.skip > 0) return;
+      at += skipped;
+      if (side.skip > 0) break;
     }
-    const end = side.text.indexOf('\n');
+    const end = text.indexOf('\n', at);
     if (end < 0) break;
-    const line = tokens(side.text.slice(0, end).replace(/\r$/, ''));
-    side.text = side.text.slice(end + 1);
-    side.skip = memcachedDataLength(line);
-    const [word = ''] = line;
-    // Past the event cap parsing goes on (data blocks must still be skipped); only events are dropped.
-    const isEvent = direction === 'to-server' ? memcachedVerbs.has(word) : errorWords.has(word);
-    if (isEvent && out.length < maxEvents) out.push(operation(direction, ts, word, line.slice(1).join(' ')));
+    const lineEnd = end > at && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+    const start = at;
+    at = end + 1;
+    onTextLine(side, text, start, lineEnd, direction, ts, out);
   }
+  side.text = at === 0 ? text : text.slice(at);
   if (side.text.length > maxLine) side.mode = 'stopped';
 };
 
@@ -132,7 +169,7 @@ const runBinary = (side: Side, direction: Direction, ts: number, out: ProtocolEv
     const h = readMemcachedHeader(b);
     const keyStart = memcachedHeaderLength + h.extrasLength;
     if (b.length < keyStart + h.keyLength) break;
-    const key = Buffer.from(b.subarray(keyStart, keyStart + h.keyLength)).toString('latin1');
+    const key = latin1(b, keyStart, keyStart + h.keyLength);
     const event = binaryEvent(h, key, direction, ts);
     // Past the event cap framing goes on; only events are dropped.
     if (event && out.length < maxEvents) out.push(event);
@@ -141,7 +178,7 @@ const runBinary = (side: Side, direction: Direction, ts: number, out: ProtocolEv
     side.skip -= skipped;
     b = b.subarray(skipped);
   }
-  side.bytes = b.slice();
+  side.bytes = b.length === 0 ? noBytes : b.slice();
 };
 
 const createMemcachedParser = () => {
@@ -156,7 +193,7 @@ const createMemcachedParser = () => {
       if (side.mode === 'unknown' && chunk.length > 0)
         side.mode = chunk[0] === 0x80 || chunk[0] === 0x81 ? 'binary' : 'text';
       if (side.mode === 'text') {
-        side.text += Buffer.from(chunk).toString('latin1');
+        side.text += latin1(chunk);
         runText(side, direction, ts, out);
       } else if (side.mode === 'binary') {
         const rest = chunk.subarray(Math.min(side.skip, chunk.length));
