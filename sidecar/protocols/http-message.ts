@@ -47,13 +47,17 @@ const body = (message: HttpMessage): Uint8Array => {
 
 const versionOf = (text: string): string => (text.startsWith('HTTP/') ? text.slice(5) : text);
 
-/** The event for a message; requests split the target into path and query. */
+/** The event for a message; requests split the target into path and query. Literals, not spreads (key order kept). */
 export const httpEvent = (message: HttpMessage, ts: number): ProtocolEvent => {
   const [a, b, c] = message.head.first;
-  const common = { ts, direction: message.direction, headers: message.head.headers, body: body(message) };
-  if (message.direction === 'to-client') {
+  const { direction } = message;
+  const headers = message.head.headers;
+  if (direction === 'to-client') {
     const response: HttpResponseEvent = {
-      ...common,
+      ts,
+      direction,
+      headers,
+      body: body(message),
       kind: 'http-response',
       version: versionOf(a),
       status: Number(b) || 0,
@@ -63,7 +67,10 @@ export const httpEvent = (message: HttpMessage, ts: number): ProtocolEvent => {
   }
   const mark = b.indexOf('?');
   const request: HttpRequestEvent = {
-    ...common,
+    ts,
+    direction,
+    headers,
+    body: body(message),
     kind: 'http-request',
     version: versionOf(c),
     method: a,
