@@ -1,5 +1,6 @@
 /** DNS RDATA in presentation form (RFC 1035 §3.3, RFC 3596, RFC 2782; RFC 3597 §5 for unknown types). */
 import { readDnsName } from './dns-domain.ts';
+import { latin1 } from './wire-bytes.ts';
 
 const maxText = 1024;
 
@@ -29,7 +30,7 @@ const characterStrings = (b: Uint8Array): string => {
   const parts: string[] = [];
   for (let at = 0; at < b.length; ) {
     const length = b[at] ?? 0;
-    const text = Buffer.from(b.subarray(at + 1, at + 1 + length)).toString('latin1');
+    const text = latin1(b, at + 1, at + 1 + length);
     parts.push(`"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`);
     at += 1 + length;
   }

@@ -1,4 +1,5 @@
 /** HTTP/1.1 chunked transfer coding (RFC 9112 §7.1): an incremental decoder over buffered bytes. */
+import { latin1 } from './wire-bytes.ts';
 
 export type ChunkedState = { phase: 'size' | 'data' | 'data-end' | 'trailers' | 'done'; remaining: number };
 
@@ -10,9 +11,6 @@ const lineEnd = (bytes: Uint8Array, from: number): number => {
   const at = bytes.indexOf(0x0a, from);
   return at < 0 ? -1 : at;
 };
-
-const latin1 = (bytes: Uint8Array, start: number, end: number): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 
 /** §7.1: chunk-size is hex, optionally followed by chunk extensions after ';'. */
 const parseSize = (line: string): number | undefined => {

@@ -1,5 +1,6 @@
 /** HTTP/1.x message heads (RFC 9112 §2–§5): start line and header fields, with bounds. */
 import type { Header } from '../events.ts';
+import { latin1 } from './wire-bytes.ts';
 
 export type HttpHead = {
   /** Request: method, target, version; response: version, status, reason. */
@@ -15,9 +16,6 @@ const maxHeaders = 128;
 const maxValue = 1024;
 /** The request target is kept longer: threat detectors read queries. */
 export const maxTarget = 8192;
-
-const latin1 = (bytes: Uint8Array, end: number): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(end, bytes.length)).toString('latin1');
 
 /**
  * Position just past the empty line ending the head (CRLF CRLF, or bare LF LF tolerated by §2.2), or -1.
@@ -66,7 +64,7 @@ const parseFields = (lines: readonly string[]): Header[] => {
 export const parseHttpHead = (bytes: Uint8Array): HeadResult => {
   const end = headEnd(bytes);
   if (end < 0) return bytes.length >= maxHeadLength ? 'malformed' : 'incomplete';
-  const lines = latin1(bytes, end).split(/\r?\n/);
+  const lines = latin1(bytes, 0, end).split(/\r?\n/);
   const first = splitFirst(lines[0] ?? '');
   if (first === undefined) return 'malformed';
   return { head: { first, headers: parseFields(lines.slice(1, -2)) }, length: end };

@@ -1,5 +1,5 @@
 /** A tiny BSON reader (bsonspec.org v1.1): the top-level fields of one document, bounded and never throwing. */
-import { cString, i32le, isPrintable, maxTextBytes, text } from './wire-bytes.ts';
+import { cString, i32le, isPrintable, latin1, maxTextBytes, text } from './wire-bytes.ts';
 
 export type BsonValue = string | number | boolean | null | undefined;
 export type BsonField = { key: string; type: number; value: BsonValue };
@@ -50,8 +50,7 @@ const regexSize = (b: Uint8Array, at: number): number => {
 
 const readValue = (b: Uint8Array, type: number, at: number, size: number): BsonValue => {
   if (type === 0x02 || type === 0x0d || type === 0x0e) return text(b, at + 4, at + size - 1);
-  if (type === 0x05)
-    return Buffer.from(b.subarray(at + 5, Math.min(at + size, at + 5 + maxTextBytes))).toString('latin1');
+  if (type === 0x05) return latin1(b, at + 5, Math.min(at + size, at + 5 + maxTextBytes));
   if (type === 0x10) return i32le(b, at);
   if (type === 0x01) return Buffer.from(b.subarray(at, at + 8)).readDoubleLE(0);
   if (type === 0x12) return Number(Buffer.from(b.subarray(at, at + 8)).readBigInt64LE(0));

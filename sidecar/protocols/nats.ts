@@ -2,6 +2,7 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { detectNats, natsJson } from './nats-detect.ts';
 import type { Protocol } from './protocol.ts';
+import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 65536;
 const maxEvents = 64;
@@ -88,7 +89,7 @@ const createNatsParser = () => {
       const side = sides[direction];
       const out: ProtocolEvent[] = [];
       if (side.stopped) return out;
-      side.text += Buffer.from(chunk).toString('latin1');
+      side.text += latin1(chunk);
       run(side, direction, ts, out);
       return out;
     },

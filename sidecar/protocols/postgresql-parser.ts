@@ -3,7 +3,7 @@ import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { pgGssEncRequest, pgProtocol3, pgSslRequest, pgStartupParams } from './postgresql-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { cString, indexOfNul, maxSqlBytes, maxTextBytes, u32be } from './wire-bytes.ts';
+import { cString, indexOfNul, maxSqlBytes, maxTextBytes, u32be, utf8View } from './wire-bytes.ts';
 
 type State = { user?: string; encryptionAsked: boolean; authenticated: boolean };
 
@@ -37,15 +37,18 @@ const errorFields = (m: Uint8Array): Map<string, string> => {
   return fields;
 };
 
-const authEvent = (state: State, ctx: FrameContext, ok: boolean, message?: string): DbAuthEvent => ({
-  kind: 'db-auth',
-  ts: ctx.ts,
-  direction: ctx.direction,
-  dialect: 'postgresql',
-  ok,
-  ...(state.user === undefined ? {} : { user: state.user }),
-  ...(message === undefined ? {} : { message }),
-});
+const authEvent = (state: State, ctx: FrameContext, ok: boolean, message?: string): DbAuthEvent => {
+  const event: DbAuthEvent = {
+    kind: 'db-auth',
+    ts: ctx.ts,
+    direction: ctx.direction,
+    dialect: 'postgresql',
+    ok,
+  };
+  if (state.user !== undefined) event.user = state.user;
+  if (message !== undefined) event.message = message;
+  return event;
+};
 
 const fromServer = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   if (state.encryptionAsked) {
@@ -72,7 +75,7 @@ const fromServer = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
 const sql = (ctx: FrameContext, m: Uint8Array, start: number): ProtocolEvent[] => {
   const nul = indexOfNul(m, start);
   const end = nul < 0 ? m.length : nul;
-  const text = Buffer.from(m.subarray(start, Math.min(end, start + maxSqlBytes))).toString('utf8');
+  const text = utf8View(m, start, Math.min(end, start + maxSqlBytes));
   return [{ kind: 'sql-query', ts: ctx.ts, direction: ctx.direction, dialect: 'postgresql', text }];
 };
 

@@ -10,12 +10,12 @@ const commandName = /^[A-Za-z][A-Za-z_.|-]{0,39}$/;
 /** The bulk string `$L\r\n<name>\r\n` at `at`: the first element of a command array. */
 const detectName = (b: Uint8Array, at: number): Detection => {
   const lf = lineEnd(b, at, 8);
-  const head = Buffer.from(b.subarray(at, at + 8)).toString('latin1');
+  const head = latin1(b, at, at + 8);
   if (lf < 0) return b.length - at < 8 && /^(\$\d*\r?)?$/.test(head) ? 'need-more' : 'no-match';
   const length = respInteger(b, at + 1, lf - 1);
   if (b[at] !== 0x24 || b[lf - 1] !== 0x0d || !(length >= 1 && length <= 40)) return 'no-match';
   const start = lf + 1;
-  const name = Buffer.from(b.subarray(start, start + length)).toString('latin1');
+  const name = latin1(b, start, start + length);
   if (b.length < start + length + 2)
     return commandName.test(name) || name.length === 0 ? 'need-more' : 'no-match';
   const crlf = b[start + length] === 0x0d && b[start + length + 1] === 0x0a;
@@ -25,8 +25,7 @@ const detectName = (b: Uint8Array, at: number): Detection => {
 /** `*N\r\n$L\r\n<name>\r\n`, N ≥ 1, the name a command-like word (module commands too, like FT.SEARCH). */
 const detectArray = (b: Uint8Array): Detection => {
   const first = lineEnd(b, 0, 16);
-  if (first < 0)
-    return b.length < 16 && /^\*\d*\r?$/.test(Buffer.from(b).toString('latin1')) ? 'need-more' : 'no-match';
+  if (first < 0) return b.length < 16 && /^\*\d*\r?$/.test(latin1(b)) ? 'need-more' : 'no-match';
   const count = respInteger(b, 1, first - 1);
   if (b[first - 1] !== 0x0d || !(count >= 1 && count <= 1_000_000)) return 'no-match';
   return detectName(b, first + 1);

@@ -2,6 +2,7 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { detectSmtpCommand, detectSmtpGreeting } from './smtp-detect.ts';
+import { latin1 } from './wire-bytes.ts';
 
 const maxEvents = 64;
 const maxLine = 4096;
@@ -119,7 +120,7 @@ const createSmtpParser = () => {
       const side = sides[direction];
       const out: ProtocolEvent[] = [];
       if (side.mode === 'stopped') return out;
-      side.text += Buffer.from(chunk).toString('latin1');
+      side.text += latin1(chunk);
       run(side, direction, ts, out);
       return out;
     },

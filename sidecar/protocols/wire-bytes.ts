@@ -26,6 +26,13 @@ export const latin1 = (bytes: Uint8Array, start = 0, end = bytes.length): string
 export const text = (bytes: Uint8Array, start: number, end: number, max = maxTextBytes): string =>
   utf8.decode(bytes.subarray(start, Math.min(end, start + max, bytes.length)));
 
+/** `bytes[start, end)` (clamped) decoded as UTF-8 by Buffer's decoder, without copying the octets first. */
+export const utf8View = (bytes: Uint8Array, start: number, end: number): string => {
+  const stop = Math.min(end, bytes.length);
+  if (stop <= start) return '';
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, stop - start).toString('utf8');
+};
+
 /** True when every byte of `bytes[start, end)` is printable ASCII (tab, CR and LF allowed when `lines`). */
 export const isPrintable = (bytes: Uint8Array, start: number, end: number, lines = false): boolean => {
   if (end > bytes.length || start > end) return false;

@@ -2,7 +2,7 @@
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { i32be, isPrintable, maxTextBytes, text } from './wire-bytes.ts';
+import { i32be, isPrintable, latin1, maxTextBytes, text } from './wire-bytes.ts';
 import { fourLetterWords } from './zookeeper-detect.ts';
 
 type State = { first: Record<Direction, boolean> };
@@ -55,8 +55,7 @@ const errors: Record<number, string> = {
   [-118]: 'SESSIONMOVED',
 };
 
-const isWord = (b: Uint8Array): boolean =>
-  fourLetterWords.has(Buffer.from(b.subarray(0, 4)).toString('latin1'));
+const isWord = (b: Uint8Array): boolean => fourLetterWords.has(latin1(b, 0, 4));
 
 const frame = (state: State, b: Uint8Array, direction: Direction): number => {
   if (state.first[direction] && direction === 'to-server' && b[0] !== 0)
@@ -98,7 +97,7 @@ const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   state.first[ctx.direction] = false;
   if (first && ctx.direction === 'to-server' && m[0] !== 0) {
     ctx.stop('to-server');
-    return [op(ctx, Buffer.from(m.subarray(0, 4)).toString('latin1'))];
+    return [op(ctx, latin1(m, 0, 4))];
   }
   if (first) return ctx.direction === 'to-server' ? [op(ctx, 'connect', `timeout=${i32be(m, 16)}`)] : [];
   return ctx.direction === 'to-server' ? request(m, ctx) : reply(m, ctx);
