@@ -124,7 +124,7 @@ const keep = (
 
 const release = (state: FlowState): void => {
   for (const d of [state.toServer, state.toClient]) d.prefix = undefined;
-  state.replay = [];
+  state.replay.length = 0;
   state.refused = noCache;
 };
 

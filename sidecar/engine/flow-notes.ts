@@ -34,6 +34,5 @@ export const flowNotes = (flow: Flow<FlowState>): string[] => {
   if (state.parserFailed) notes.push('protocol parser failed: parsing stopped');
   const ended = flow.endReason === undefined ? undefined : endNotes[flow.endReason];
   if (ended !== undefined) notes.push(ended);
-  for (const note of state.notes) notes.push(note);
   return notes.slice(0, maxNotes).map((note) => note.slice(0, 128));
 };

@@ -44,7 +44,6 @@ export type FlowState = {
   refused: Uint8Array;
   l7: L7Collector | undefined;
   mesh: Mesh | undefined;
-  notes: Set<string>;
   /** The parser threw: it is dropped and the flow counted; the tap keeps going. */
   parserFailed: boolean;
   observed: ObservedFlow | undefined;
@@ -77,7 +76,6 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   refused: new Uint8Array(detect ? protocolCount : 0),
   l7: undefined,
   mesh: undefined,
-  notes: new Set(),
   parserFailed: false,
   observed: undefined,
   snapped: false,
