@@ -89,26 +89,40 @@ const take = (side: Side, length: number): Uint8Array => {
   return all.subarray(0, length);
 };
 
-/** Builds a `ProtocolParser` from a framing function and a message handler; it never throws. */
-export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
-  const sides: Record<Direction, Side> = { 'to-server': newSide(), 'to-client': newSide() };
-  const stop = (direction: Direction): void => {
-    Object.assign(sides[direction], newSide(), { stopped: true });
-  };
-  const emit = (out: ProtocolEvent[], message: Uint8Array, context: FrameContext): void => {
-    for (const event of spec.message(message, context)) {
+const stoppedSide = (side: Side): void => {
+  Object.assign(side, newSide(), { stopped: true });
+};
+
+/**
+ * The parser of one flow: its state and the spec, with methods on the prototype (a flow costs two sides and one
+ * object, not a closure per helper).
+ */
+class FramedParser implements ProtocolParser {
+  private readonly toServer = newSide();
+  private readonly toClient = newSide();
+  private readonly stop = (direction: Direction): void => stoppedSide(this.side(direction));
+
+  constructor(private readonly spec: FramedSpec) {}
+
+  private side(direction: Direction): Side {
+    return direction === 'to-server' ? this.toServer : this.toClient;
+  }
+
+  private emit(out: ProtocolEvent[], message: Uint8Array, context: FrameContext): void {
+    for (const event of this.spec.message(message, context)) {
       if (out.length < maxEventsPerChunk) out.push(event);
     }
-  };
+  }
+
   /** Takes one message off the buffer when it can; false when it must wait for more bytes or stopped. */
-  const step = (side: Side, context: FrameContext, out: ProtocolEvent[]): boolean => {
-    const length = spec.frame(side.buf, context.direction);
+  private step(side: Side, context: FrameContext, out: ProtocolEvent[]): boolean {
+    const length = this.spec.frame(side.buf, context.direction);
     if (length < 0 || (length === 0 && side.buf.length >= maxBuffered)) {
-      stop(context.direction);
+      this.stop(context.direction);
       return false;
     }
     if (length > 0 && length <= side.buf.length) {
-      emit(out, take(side, length), context);
+      this.emit(out, take(side, length), context);
       return true;
     }
     if (length === 0 || side.buf.length < maxBuffered) {
@@ -118,32 +132,36 @@ export const createFramedParser = (spec: FramedSpec): ProtocolParser => {
     side.skip = length - side.buf.length;
     const message = side.buf.subarray(0, maxBuffered);
     side.buf = empty;
-    emit(out, message, { ...context, truncated: true });
+    this.emit(out, message, { ...context, truncated: true });
     return true;
-  };
-  const drain = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-    const context = { direction, ts, truncated: false, stop };
-    while (!side.stopped && side.buf.length > 0 && step(side, context, out)) {
+  }
+
+  private drain(side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void {
+    const context = { direction, ts, truncated: false, stop: this.stop };
+    while (!side.stopped && side.buf.length > 0 && this.step(side, context, out)) {
       // step() consumed one message
     }
-  };
-  return {
-    parse(chunk, direction, ts) {
-      const side = sides[direction];
-      if (side.stopped) return [];
-      const out: ProtocolEvent[] = [];
-      try {
-        if (collect(side, skipBytes(side, chunk))) drain(side, direction, ts, out);
-      } catch {
-        // A decoder bug on hostile bytes must not take the tap down: give up on this direction.
-        stop(direction);
-      }
-      // Keep a copy: the caller may reuse the chunk's memory after we return.
-      if (side.buf.length > 0 && side.buf.buffer === chunk.buffer) side.buf = new Uint8Array(side.buf);
-      return out;
-    },
-    gap(direction) {
-      stop(direction);
-    },
-  };
-};
+  }
+
+  parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+    const side = this.side(direction);
+    if (side.stopped) return [];
+    const out: ProtocolEvent[] = [];
+    try {
+      if (collect(side, skipBytes(side, chunk))) this.drain(side, direction, ts, out);
+    } catch {
+      // A decoder bug on hostile bytes must not take the tap down: give up on this direction.
+      this.stop(direction);
+    }
+    // Keep a copy: the caller may reuse the chunk's memory after we return.
+    if (side.buf.length > 0 && side.buf.buffer === chunk.buffer) side.buf = new Uint8Array(side.buf);
+    return out;
+  }
+
+  gap(direction: Direction): void {
+    this.stop(direction);
+  }
+}
+
+/** Builds a `ProtocolParser` from a framing function and a message handler; it never throws. */
+export const createFramedParser = (spec: FramedSpec): ProtocolParser => new FramedParser(spec);
