@@ -1,5 +1,5 @@
 /** Streaming AMQP 0-9-1 parser: one `operation` event per method frame, with exchange/queue/routing key detail. */
-import type { ProtocolEvent } from '../events.ts';
+import type { OperationEvent, ProtocolEvent } from '../events.ts';
 import { amqpFrameLength, frameEnd } from './amqp-frame.ts';
 import { amqpMethodName } from './amqp-methods.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
@@ -50,10 +50,18 @@ const layouts: Record<string, readonly string[]> = {
   'channel.close': ['code', 'reply_text'],
 };
 
+/** The reported argument names of each layout, worked out once. */
+const reportedNames = new Map(
+  Object.entries(layouts).map(([name, layout]) => [
+    name,
+    layout.filter((k) => !['short', 'longlong', 'octet', 'skip'].includes(k)),
+  ]),
+);
+
 const detail = (name: string, p: Uint8Array): string | undefined => {
   const layout = layouts[name];
-  if (!layout) return undefined;
-  const names = layout.filter((k) => !['short', 'longlong', 'octet', 'skip'].includes(k));
+  const names = reportedNames.get(name);
+  if (!layout || !names) return undefined;
   const values = args(p, layout);
   return values.map((v, i) => `${names[i] === 'code' ? 'reply_code' : names[i]}=${v}`).join(' ') || undefined;
 };
@@ -68,16 +76,15 @@ const method = (m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   const name = amqpMethodName(u16be(m, 7), u16be(m, 9));
   if (!name) return [];
   const info = detail(name, m.subarray(11, m.length - 1));
-  return [
-    {
-      kind: 'operation',
-      ts: ctx.ts,
-      direction: ctx.direction,
-      protocol: 'amqp',
-      operation: name,
-      ...(info ? { detail: info } : {}),
-    },
-  ];
+  const event: OperationEvent = {
+    kind: 'operation',
+    ts: ctx.ts,
+    direction: ctx.direction,
+    protocol: 'amqp',
+    operation: name,
+  };
+  if (info) event.detail = info;
+  return [event];
 };
 
 export const createAmqpParser = (): ProtocolParser =>
