@@ -3,9 +3,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { admissionReviewSchema, reviewResponse } from '#core/admission-review.ts';
 import { parseConfig } from '#core/config.ts';
 import { mutateReview } from '#functions/admission/mutate/run.ts';
+import { lambdaBuildOptions } from '#infra/cdk/lambda-bundle.ts';
 import { type LatencySummary, summarize, timeSync } from './latency.ts';
 
 const fixtureText = readFileSync(
@@ -70,13 +72,29 @@ const combine = (rounds: LatencySummary[]): LatencySummary => {
   };
 };
 
-const startServerChild = (): Promise<{ child: ChildProcess; port: number }> =>
+const root = join(import.meta.dirname, '..');
+
+/**
+ * The server child as an esbuild bundle built with the Lambda bundles' options (infra/cdk/lambda-bundle.ts), the
+ * code that answers reviews on AWS. Under tsx, whose transform keeps function names, every closure created per
+ * request also calls a naming helper; both webhooks run in this one server, so the comparison stays fair either way.
+ */
+const buildServerChild = async (): Promise<string> => {
+  const outdir = join(import.meta.dirname, 'work', 'admission-server');
+  await build(
+    lambdaBuildOptions({
+      repositoryRoot: root,
+      entry: 'bench/admission-server-child.ts',
+      outdir,
+      external: ['@kubernetes/client-node', '@slack/web-api'],
+    }),
+  );
+  return join(outdir, 'index.mjs');
+};
+
+const startServerChild = (bundle: string): Promise<{ child: ChildProcess; port: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'admission-server-child.ts')],
-      { cwd: join(import.meta.dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, [bundle], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -114,7 +132,7 @@ export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult
     return JSON.stringify(reviewResponse({ uid: review.request.uid, allowed: true }));
   }, 20_000);
   // The server runs in its own process so the load generator never shares its event loop (or its TLS work).
-  const { child, port } = await startServerChild();
+  const { child, port } = await startServerChild(await buildServerChild());
   try {
     await loadTest(port, '/noop', 500, 16);
     // Alternate short rounds so both see the same machine load: the ratio is the figure.
