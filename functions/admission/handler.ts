@@ -1,6 +1,6 @@
 /** Lambda adapter for the admission webhooks: path check, body parsing, dispatch, error mapping. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { reviewResponse } from '#core/admission-review.ts';
+import { type AdmissionResponse, reviewResponseJson } from '#core/admission-review.ts';
 import { errorResponse, json, jsonBody } from '../platform/http.ts';
 import { currentConfig } from '../platform/load-config.ts';
 import { jsonLogger } from '../platform/logger.ts';
@@ -12,6 +12,13 @@ import { parseWebhookPath } from './webhook-path.ts';
 
 const log = jsonLogger();
 
+/** What `json(200, reviewResponse(response))` gives, serialized without re-reading the base64 patch. */
+const answer = (response: AdmissionResponse) => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: reviewResponseJson(response),
+});
+
 export const handler = async (event: APIGatewayProxyEventV2) => {
   try {
     const config = currentConfig();
@@ -19,17 +26,14 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
     if (route === undefined) return json(404, { error: 'not-found' });
     const review = parseReview(jsonBody(event));
     if (route.operation === 'mutate') {
-      return json(
-        200,
-        reviewResponse(mutateReview(review.request, { config, namespaceOptedIn: route.namespaceOptedIn })),
-      );
+      return answer(mutateReview(review.request, { config, namespaceOptedIn: route.namespaceOptedIn }));
     }
     const namespaceLabels = route.namespaceOptedIn ? { 'meshward.io/inject': 'enabled' } : {};
     const deps = { policies: currentPolicySet(), now: new Date(), config, namespaceLabels };
     const { response, audit } = validateReview(review, deps);
     // Admission has no side effects: audit results go to the API server's audit log (auditAnnotations) and here.
     for (const finding of audit) log('info', 'admission audit', { finding });
-    return json(200, reviewResponse(response));
+    return answer(response);
   } catch (error) {
     return errorResponse(error);
   }

@@ -3,6 +3,7 @@ import type { Config } from '#core/config.ts';
 import { AppError } from '#core/errors.ts';
 import { statusAnnotation, tapContainerName } from './injection-decision.ts';
 import { pointer } from './json-pointer.ts';
+import { withJsonText } from './patch-json.ts';
 import type { PodView } from './pod-view.ts';
 import { tapContainer, tapPodVolumes } from './tap-container.ts';
 
@@ -27,21 +28,54 @@ export const meshExclusionAnnotations = [
 
 export const supportsNativeSidecar = (config: Config): boolean => config.inject.kubernetesMinor >= 29;
 
+/** What the patch adds that depends on the configuration only, built (and serialized) once per configuration. */
+type TapParts = {
+  container: Record<string, unknown>;
+  containerList: Record<string, unknown>[];
+  volumes: Record<string, unknown>[];
+  status: string;
+};
+
+const tapPartsByConfig = new WeakMap<Config, TapParts>();
+
+const tapParts = (config: Config): TapParts => {
+  const cached = tapPartsByConfig.get(config);
+  if (cached !== undefined) return cached;
+  const native = supportsNativeSidecar(config);
+  const container = withJsonText(tapContainer(config, native));
+  const volumes = tapPodVolumes(config).map(withJsonText);
+  const status = JSON.stringify({
+    version: 1,
+    container: tapContainerName,
+    native,
+    volumes: volumes.map((v) => v.name),
+  });
+  const parts = {
+    container,
+    containerList: withJsonText([container]),
+    volumes: withJsonText(volumes),
+    status,
+  };
+  tapPartsByConfig.set(config, parts);
+  return parts;
+};
+
 const containerOps = (pod: PodView, config: Config): PatchOperation[] => {
+  const { container, containerList } = tapParts(config);
   if (!supportsNativeSidecar(config)) {
-    return [{ op: 'add', path: pointer('spec', 'containers', '-'), value: tapContainer(config, false) }];
+    return [{ op: 'add', path: pointer('spec', 'containers', '-'), value: container }];
   }
   const inits = pod.spec.initContainers;
   if (inits === undefined)
-    return [{ op: 'add', path: pointer('spec', 'initContainers'), value: [tapContainer(config, true)] }];
-  const lastMesh = inits.findLastIndex((container) => meshContainers.has(container.name));
+    return [{ op: 'add', path: pointer('spec', 'initContainers'), value: containerList }];
+  const lastMesh = inits.findLastIndex((init) => meshContainers.has(init.name));
   const index = lastMesh + 1;
   const slot = index >= inits.length ? '-' : index;
-  return [{ op: 'add', path: pointer('spec', 'initContainers', slot), value: tapContainer(config, true) }];
+  return [{ op: 'add', path: pointer('spec', 'initContainers', slot), value: container }];
 };
 
 const volumeOps = (pod: PodView, config: Config): PatchOperation[] => {
-  const volumes = tapPodVolumes(config);
+  const { volumes } = tapParts(config);
   const existing = pod.spec.volumes;
   if (existing === undefined) return [{ op: 'add', path: pointer('spec', 'volumes'), value: volumes }];
   const taken = new Set(existing.map((volume) => volume.name));
@@ -60,14 +94,8 @@ export const appendPort = (existing: string | undefined, port: number): string =
   return parts.includes(String(port)) ? parts.join(',') : [...parts, String(port)].join(',');
 };
 
-const annotationOps = (pod: PodView, config: Config, native: boolean): PatchOperation[] => {
-  const status = JSON.stringify({
-    version: 1,
-    container: tapContainerName,
-    native,
-    volumes: tapPodVolumes(config).map((v) => v.name),
-  });
-  const wanted: Record<string, string> = { [statusAnnotation]: status };
+const annotationOps = (pod: PodView, config: Config): PatchOperation[] => {
+  const wanted: Record<string, string> = { [statusAnnotation]: tapParts(config).status };
   const existing = pod.metadata.annotations;
   const port = config.inject.egressPort;
   if (port !== undefined) {
@@ -86,5 +114,5 @@ const annotationOps = (pod: PodView, config: Config, native: boolean): PatchOper
 export const buildInjectionPatch = (pod: PodView, config: Config): PatchOperation[] => [
   ...containerOps(pod, config),
   ...volumeOps(pod, config),
-  ...annotationOps(pod, config, supportsNativeSidecar(config)),
+  ...annotationOps(pod, config),
 ];

@@ -5,7 +5,8 @@ import { AppError } from '#core/errors.ts';
 import { describeZodError } from '#core/issue.ts';
 import { buildInjectionPatch } from './build-patch.ts';
 import { decideInjection } from './injection-decision.ts';
-import { podDisplayName, podViewSchema } from './pod-view.ts';
+import { patchJson } from './patch-json.ts';
+import { isPodView, podDisplayName, podViewSchema } from './pod-view.ts';
 
 export type MutateOptions = { config: Config; namespaceOptedIn: boolean };
 
@@ -19,6 +20,7 @@ const parsePod = (request: AdmissionRequest) => {
   if (request.object === undefined || request.object === null) {
     throw new AppError('bad-request', 'request.object is missing: expected the Pod being created');
   }
+  if (isPodView(request.object)) return request.object;
   const parsed = podViewSchema.safeParse(request.object);
   if (!parsed.success) {
     const details = describeZodError(parsed.error, 'request.object');
@@ -40,7 +42,7 @@ export const mutateReview = (request: AdmissionRequest, options: MutateOptions):
   if (!decision.inject)
     return decision.warning === undefined ? allow : { ...allow, warnings: [decision.warning] };
   try {
-    const patch = Buffer.from(JSON.stringify(buildInjectionPatch(pod, options.config))).toString('base64');
+    const patch = Buffer.from(patchJson(buildInjectionPatch(pod, options.config))).toString('base64');
     return { ...allow, patch, patchType: 'JSONPatch' };
   } catch (error) {
     const reason = `meshward could not inject the tap into ${podDisplayName(pod, namespace)}: ${(error as Error).message}`;
