@@ -70,8 +70,12 @@ const afterMethod = (bytes: Uint8Array, start: number): Detection => {
   return sep === 'match' ? versionTail(bytes, at + version.length) : sep;
 };
 
+/** First octets of the methods: any other first octet fails every method at its first comparison. */
+const methodFirst = new Set(methodBytes.map((m) => m[0]));
+
 /** A request line: a known method, SP, a request-target, SP, HTTP/1.x, CRLF. */
 export const detectRequestLine = (bytes: Uint8Array): Detection => {
+  if (bytes.length > 0 && !methodFirst.has(bytes[0])) return 'no-match';
   let best: Detection = 'no-match';
   for (const method of methodBytes) {
     const verdict = compareAt(bytes, 0, method);

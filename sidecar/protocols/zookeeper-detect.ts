@@ -20,6 +20,15 @@ const answers = [
   'This ZooKeeper instance is not currently serving requests',
 ];
 
+/** The length (`base`, or `base` + 1 with readOnly) then protocolVersion 0, octet by octet as far as they go. */
+const headerPrefixOk = (b: Uint8Array, base: number): boolean => {
+  for (let i = 0; i < Math.min(b.length, 8); i += 1) {
+    const x = b[i];
+    if (!(i === 3 ? x === base || x === base + 1 : x === 0)) return false;
+  }
+  return true;
+};
+
 /**
  * ConnectRequest (jute: zookeeper.jute): int len, int protocolVersion 0, long lastZxidSeen, int timeOut,
  * long sessionId, buffer passwd (16 bytes), [bool readOnly]. ConnectResponse: len, protocolVersion 0, timeOut,
@@ -27,9 +36,7 @@ const answers = [
  */
 const handshake = (b: Uint8Array, direction: Direction): Detection => {
   const base = direction === 'to-server' ? 44 : 36;
-  const expected = [0, 0, 0, base, 0, 0, 0, 0];
-  const n = Math.min(b.length, 8);
-  if (!b.subarray(0, n).every((x, i) => x === expected[i] || (i === 3 && x === base + 1))) return 'no-match';
+  if (!headerPrefixOk(b, base)) return 'no-match';
   const length = (b[3] ?? 0) + 4;
   if (b.length < length) return 'need-more';
   const timeout = i32be(b, direction === 'to-server' ? 16 : 8);
