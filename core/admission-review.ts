@@ -39,7 +39,8 @@ export const admissionReviewSchema = z.object({
 });
 export type AdmissionReview = z.infer<typeof admissionReviewSchema>;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+/** What zod's z.object accepts: any non-null object that is not an array. */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A plain object with string keys only, none of them `__proto__` (zod's record would drop it from its copy). */
@@ -55,11 +56,11 @@ export const isPlainRecord = (value: unknown): value is Record<string, unknown> 
 
 export const isOptionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
 
-const isStrings = (value: unknown, keys: readonly string[]): boolean =>
-  isObject(value) && keys.every((key) => typeof value[key] === 'string');
-
-const gvk = ['group', 'version', 'kind'] as const;
-const gvr = ['group', 'version', 'resource'] as const;
+const isGroupVersion = (value: unknown, last: 'kind' | 'resource'): boolean =>
+  isObject(value) &&
+  typeof value.group === 'string' &&
+  typeof value.version === 'string' &&
+  typeof value[last] === 'string';
 const operations: readonly unknown[] = admissionRequestSchema.shape.operation.options;
 
 const isStringList = (value: unknown): boolean => {
@@ -81,10 +82,10 @@ const isRequest = (request: unknown): boolean =>
   isObject(request) &&
   typeof request.uid === 'string' &&
   request.uid.length > 0 &&
-  isStrings(request.kind, gvk) &&
-  isStrings(request.resource, gvr) &&
-  (request.requestKind === undefined || isStrings(request.requestKind, gvk)) &&
-  (request.requestResource === undefined || isStrings(request.requestResource, gvr)) &&
+  isGroupVersion(request.kind, 'kind') &&
+  isGroupVersion(request.resource, 'resource') &&
+  (request.requestKind === undefined || isGroupVersion(request.requestKind, 'kind')) &&
+  (request.requestResource === undefined || isGroupVersion(request.requestResource, 'resource')) &&
   isOptionalString(request.subResource) &&
   isOptionalString(request.name) &&
   isOptionalString(request.namespace) &&

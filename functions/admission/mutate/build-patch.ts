@@ -94,6 +94,14 @@ export const appendPort = (existing: string | undefined, port: number): string =
   return parts.includes(String(port)) ? parts.join(',') : [...parts, String(port)].join(',');
 };
 
+/** The annotations the patch writes are always these; their escaped paths are made once. */
+const annotationPaths = new Map(
+  [statusAnnotation, ...meshExclusionAnnotations].map((key) => [
+    key,
+    pointer('metadata', 'annotations', key),
+  ]),
+);
+
 const annotationOps = (pod: PodView, config: Config): PatchOperation[] => {
   const wanted: Record<string, string> = { [statusAnnotation]: tapParts(config).status };
   const existing = pod.metadata.annotations;
@@ -106,7 +114,7 @@ const annotationOps = (pod: PodView, config: Config): PatchOperation[] => {
     .filter(([key, value]) => existing[key] !== value)
     .map(([key, value]) => ({
       op: key in existing ? ('replace' as const) : ('add' as const),
-      path: pointer('metadata', 'annotations', key),
+      path: annotationPaths.get(key) ?? pointer('metadata', 'annotations', key),
       value,
     }));
 };

@@ -4,7 +4,7 @@
  * copying, for the common case of a well-formed Pod.
  */
 import { z } from 'zod';
-import { isOptionalString, isPlainRecord } from '#core/admission-review.ts';
+import { isObject, isOptionalString, isPlainRecord } from '#core/admission-review.ts';
 
 const named = z.object({ name: z.string().min(1) });
 
@@ -33,8 +33,8 @@ const isNamedList = (value: unknown): value is unknown[] => {
   if (!Array.isArray(value)) return false;
   for (let index = 0; index < value.length; index += 1) {
     const item: unknown = value[index];
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
-    const name: unknown = (item as { name?: unknown }).name;
+    if (!isObject(item)) return false;
+    const name = item.name;
     if (typeof name !== 'string' || name.length === 0) return false;
   }
   return true;
@@ -44,7 +44,7 @@ const isStringRecord = (value: unknown): boolean =>
   isPlainRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
 
 const isMetadata = (value: unknown): boolean =>
-  isPlainRecord(value) &&
+  isObject(value) &&
   isOptionalString(value.name) &&
   isOptionalString(value.generateName) &&
   isOptionalString(value.namespace) &&
@@ -52,7 +52,7 @@ const isMetadata = (value: unknown): boolean =>
   (value.annotations === undefined || isStringRecord(value.annotations));
 
 const isSpec = (value: unknown): boolean =>
-  isPlainRecord(value) &&
+  isObject(value) &&
   isNamedList(value.containers) &&
   value.containers.length > 0 &&
   (value.initContainers === undefined || isNamedList(value.initContainers)) &&
@@ -65,7 +65,7 @@ const isSpec = (value: unknown): boolean =>
  * copying the Pod; anything else goes through the schema, whose issues name what is wrong.
  */
 export const isPodView = (value: unknown): value is PodView =>
-  isPlainRecord(value) && isMetadata(value.metadata) && isSpec(value.spec);
+  isObject(value) && isMetadata(value.metadata) && isSpec(value.spec);
 
 /** A name for messages: the pod's name, or its generateName prefix for controller-created pods. */
 export const podDisplayName = (pod: PodView, namespace: string): string =>
