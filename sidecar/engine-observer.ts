@@ -7,7 +7,7 @@ import type { FlowContext, PacketEvent } from './threats/threat.ts';
 export type ObservedFlow = FlowContext & { key: string };
 
 export type EngineObserver = {
-  /** Every decoded packet, before flow lookup. */
+  /** Every decoded packet, before flow lookup. The engine refills one event per packet: copy what you keep. */
   onPacket?(packet: PacketEvent): void;
   /** Every layer-7 event, with the flow it belongs to. */
   onEvent?(flow: ObservedFlow, event: ProtocolEvent): void;

@@ -13,6 +13,7 @@ export const hostSweep = volumetricThreat({
   severity: 'medium',
   windowMs: 10_000,
   threshold: 30,
+  packets: ['tcp-syn', 'icmp'],
   key: (packet) => {
     const kind = probeKind(packet);
     return kind === undefined ? undefined : `${packet.src.ip} ${kind}`;

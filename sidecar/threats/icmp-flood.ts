@@ -7,6 +7,7 @@ export const icmpFlood = volumetricThreat({
   severity: 'medium',
   windowMs: 1000,
   threshold: 100,
+  packets: ['icmp'],
   key: (packet) => (isEchoRequest(packet) ? `${packet.src.ip}>${packet.dst.ip}` : undefined),
   describe: (level, windowMs, packet) =>
     `${level} ICMP echo requests ${packet.src.ip} → ${packet.dst.ip} within ${windowMs} ms`,

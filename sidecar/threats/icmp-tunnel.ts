@@ -22,6 +22,7 @@ const pair = () => ({ rate: rateWindow(), sizes: distinctWindow(), episode: epis
 export const icmpTunnel: Threat<typeof config, ReturnType<typeof boundedMap<ReturnType<typeof pair>>>> = {
   id: 'icmp-tunnel',
   on: ['packet'],
+  packets: ['icmp'],
   config,
   scope: 'global',
   initialState: () => boundedMap(4096),

@@ -21,6 +21,7 @@ const describe = (event: PacketEvent, min: number): string | undefined => {
 export const ipFragmentAttack: Threat<typeof config, undefined> = {
   id: 'ip-fragment-attack',
   on: ['packet'],
+  packets: ['fragment'],
   config,
   scope: 'global',
   initialState: () => undefined,

@@ -22,6 +22,7 @@ const overflows = (event: PacketEvent): boolean =>
 export const pingOfDeath: Threat<typeof config, undefined> = {
   id: 'ping-of-death',
   on: ['packet'],
+  packets: ['oversized', 'fragment', 'icmp'],
   config,
   scope: 'global',
   initialState: () => undefined,

@@ -12,6 +12,7 @@ export const portScan = volumetricThreat({
   severity: 'medium',
   windowMs: 10_000,
   threshold: 25,
+  packets: ['tcp-syn', 'udp'],
   key: (packet) => (isProbe(packet) ? `${packet.transport} ${packet.src.ip}>${packet.dst.ip}` : undefined),
   distinct: (packet) => String(packet.dst.port),
   skipUdpReplies: true,

@@ -10,6 +10,7 @@ import { redactEvidence } from './text/redact-evidence.ts';
 import type { FlowContext, FlowEndEvent, PacketEvent, Threat, ThreatHit } from './threat.ts';
 import { detectorStates } from './window/detector-states.ts';
 import { findingEpisodes } from './window/finding-episodes.ts';
+import { packetClasses, packetClassMask, packetClassMasks } from './window/packet-classes.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: detectors differ in config and state types; the runner treats them uniformly.
 type AnyThreat = Threat<any, any>;
@@ -20,6 +21,8 @@ type Armed = {
   bare: { config: Record<string, unknown> };
   /** A global detector's one state, resolved once instead of looked up per packet. */
   global: unknown;
+  /** The packet classes it reads, as bits (`Threat.packets`); undefined: every packet. */
+  packets: number | undefined;
 };
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
@@ -48,6 +51,10 @@ export type ThreatRunner = Required<Pick<EngineObserver, 'onPacket' | 'onEvent' 
 const unknownEndpoint: Endpoint = { ip: '0.0.0.0', port: 0 };
 const iso = (ts: number): string => new Date(Number.isFinite(ts) && ts >= 0 ? ts : 0).toISOString();
 
+/** The engine reuses one packet event: a finding keeps copies of its endpoints. */
+const endpointOf = (endpoint: Endpoint | undefined): Endpoint | undefined =>
+  endpoint === undefined ? undefined : { ip: endpoint.ip, port: endpoint.port };
+
 /** The core finding for a hit: endpoints from the hit, else the flow, else the packet; evidence redacted. */
 const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefined): ThreatFinding => {
   const packet = event.kind === 'packet' ? event : undefined;
@@ -57,8 +64,8 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
     severity: hit.severity,
     confidence: Math.min(1, Math.max(0, hit.confidence)),
     transport: flow?.transport ?? packet?.transport ?? 'other',
-    client: hit.client ?? flow?.client ?? packet?.src ?? unknownEndpoint,
-    server: hit.server ?? flow?.server ?? packet?.dst ?? unknownEndpoint,
+    client: hit.client ?? flow?.client ?? endpointOf(packet?.src) ?? unknownEndpoint,
+    server: hit.server ?? flow?.server ?? endpointOf(packet?.dst) ?? unknownEndpoint,
     protocol: flow?.protocol ?? 'unknown',
     evidence: redactEvidence(hit.evidence),
     firstSeen: iso(hit.ts),
@@ -89,6 +96,7 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           config,
           bare: { config },
           global: threat.scope === 'global' ? threat.initialState() : undefined,
+          packets: packetClassMask(threat.packets),
         },
       ]);
   }
@@ -108,6 +116,20 @@ const readsOf = (byKind: Map<string, Armed[]>): EventRead[] => {
   return reads;
 };
 
+/** The packet detectors for each combination of packet classes, listed the first time a packet has it. */
+const packetRoutes = (armed: readonly Armed[]): ((packet: PacketEvent) => readonly Armed[]) => {
+  const routes: (readonly Armed[] | undefined)[] = new Array(packetClassMasks).fill(undefined);
+  return (packet) => {
+    const mask = packetClasses(packet);
+    let listed = routes[mask];
+    if (listed === undefined) {
+      listed = armed.filter(({ packets }) => packets === undefined || (packets & mask) !== 0);
+      routes[mask] = listed;
+    }
+    return listed;
+  };
+};
+
 export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRunner => {
   const byKind = route(options);
   const states = detectorStates(options.maxFlows ?? 65_536);
@@ -124,8 +146,10 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     if (expected !== undefined) flow.expectedProtocol = expected;
   };
 
-  const run = (kind: string, event: Observed, flow: ObservedFlow | undefined): void => {
-    for (const { threat, config, bare, global } of byKind.get(kind) ?? []) {
+  const packetDetectors = packetRoutes(byKind.get('packet') ?? []);
+  const none: readonly Armed[] = [];
+  const run = (detectors: readonly Armed[], event: Observed, flow: ObservedFlow | undefined): void => {
+    for (const { threat, config, bare, global } of detectors) {
       let hits: ThreatHit[];
       try {
         hits = threat.inspect(
@@ -151,17 +175,17 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     onPacket(packet) {
       counters.packets++;
       clock = Math.max(clock, packet.ts);
-      run('packet', packet, undefined);
+      run(packetDetectors(packet), packet, undefined);
     },
     onEvent(flow, event) {
       counters.events++;
       clock = Math.max(clock, event.ts);
       expect(flow);
-      run(event.kind, event, flow);
+      run(byKind.get(event.kind) ?? none, event, flow);
     },
     onFlowEnd(flow) {
       expect(flow);
-      run('flow-end', { kind: 'flow-end', ts: clock }, flow);
+      run(byKind.get('flow-end') ?? none, { kind: 'flow-end', ts: clock }, flow);
       states.endFlow(flow.key);
     },
     drain: (now) => episodes.drain(now),

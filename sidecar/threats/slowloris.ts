@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
+import { type ConnectionIndex, connectionIndex } from './window/connection-index.ts';
 import { isSynOnly, packetHit, tcpFlag } from './window/packet-hit.ts';
 
 const config = detectorConfig('high', {
@@ -13,7 +14,8 @@ const config = detectorConfig('high', {
   maxBytesPerSecond: z.number().positive().default(100),
 });
 
-type Connection = { group: string; start: number; bytes: number };
+type Connection = { id: string; src: Endpoint; dst: Endpoint; group: string; start: number; bytes: number };
+type Endpoint = PacketEvent['src'];
 type Group = {
   connections: Set<string>;
   checkedAt: number;
@@ -22,12 +24,31 @@ type Group = {
   server: PacketEvent['dst'];
 };
 type State = {
+  /** Connections by key, oldest first (the bound drops the oldest). */
   connections: ReturnType<typeof boundedMap<Connection>>;
+  /** The same connections by endpoints: segments find theirs without building the key. */
+  index: ConnectionIndex<Connection>;
   groups: ReturnType<typeof boundedMap<Group>>;
 };
 
 const key = (p: PacketEvent): string => `${p.src.ip}:${p.src.port}>${p.dst.ip}:${p.dst.port}`;
-const reverseKey = (p: PacketEvent): string => `${p.dst.ip}:${p.dst.port}>${p.src.ip}:${p.src.port}`;
+const copy = (endpoint: Endpoint): Endpoint => ({ ip: endpoint.ip, port: endpoint.port });
+
+const initialState = (): State => {
+  const index = connectionIndex<Connection>(17);
+  return {
+    connections: boundedMap(65_536, (_, conn) => index.delete(conn.src, conn.dst)),
+    index,
+    groups: boundedMap(4096),
+  };
+};
+
+const forget = (state: State, src: Endpoint, dst: Endpoint): void => {
+  const conn = state.index.get(src, dst);
+  if (conn === undefined) return;
+  state.index.delete(src, dst);
+  state.connections.delete(conn.id);
+};
 
 const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof config>): number => {
   let slow = 0;
@@ -42,26 +63,37 @@ const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof co
 
 const track = (state: State, packet: PacketEvent): Group | undefined => {
   const flags = packet.tcpFlags ?? 0;
-  const id = key(packet);
   if ((flags & (tcpFlag.fin | tcpFlag.rst)) !== 0) {
-    state.connections.delete(id);
-    state.connections.delete(reverseKey(packet));
+    forget(state, packet.src, packet.dst);
+    forget(state, packet.dst, packet.src);
     return undefined;
   }
   if (isSynOnly(packet)) {
+    const id = key(packet);
     const groupId = `${packet.src.ip}>${packet.dst.ip}:${packet.dst.port}`;
-    state.connections.upsert(id, () => ({ group: groupId, start: packet.ts, bytes: 0 }));
+    state.connections.upsert(id, () => {
+      const conn = {
+        id,
+        src: copy(packet.src),
+        dst: copy(packet.dst),
+        group: groupId,
+        start: packet.ts,
+        bytes: 0,
+      };
+      state.index.add(conn.src, conn.dst, conn);
+      return conn;
+    });
     const group = state.groups.upsert(groupId, () => ({
       connections: new Set(),
       checkedAt: 0,
       reported: false,
-      client: packet.src,
-      server: packet.dst,
+      client: copy(packet.src),
+      server: copy(packet.dst),
     }));
     if (group.connections.size < 10_000) group.connections.add(id);
     return group;
   }
-  const conn = state.connections.get(id);
+  const conn = state.index.get(packet.src, packet.dst);
   if (conn === undefined) return undefined;
   conn.bytes += packet.payloadLength;
   return state.groups.get(conn.group);
@@ -70,9 +102,10 @@ const track = (state: State, packet: PacketEvent): Group | undefined => {
 export const slowloris: Threat<typeof config, State> = {
   id: 'slowloris',
   on: ['packet'],
+  packets: ['tcp-syn', 'tcp-other'],
   config,
   scope: 'global',
-  initialState: () => ({ connections: boundedMap(65_536), groups: boundedMap(4096) }),
+  initialState,
   inspect(event, state, { config: c }): ThreatHit[] {
     if (event.kind !== 'packet' || event.transport !== 'tcp') return noHits;
     if (state.connections.size === 0 && !isSynOnly(event)) return noHits;

@@ -8,6 +8,7 @@ export const synFlood = volumetricThreat({
   windowMs: 1000,
   threshold: 300,
   countSources: true,
+  packets: ['tcp-syn'],
   // Per target service: a flood hammers one port, while a SYN scan spreads over many (port-scan reports that).
   key: (packet) => (isSynOnly(packet) ? `${packet.dst.ip}:${packet.dst.port}` : undefined),
   describe: (level, windowMs, packet, sources) =>

@@ -15,6 +15,7 @@ const endpoints = (a: { ip: string; port: number }, b: { ip: string; port: numbe
 export const tcpSplitHandshake: Threat<typeof config, ReturnType<typeof boundedMap<number>>> = {
   id: 'tcp-split-handshake',
   on: ['packet'],
+  packets: ['tcp-syn'],
   config,
   scope: 'global',
   initialState: () => boundedMap<number>(16_384),

@@ -7,6 +7,7 @@ const config = detectorConfig('low', {});
 export const tcpSynWithData: Threat<typeof config, undefined> = {
   id: 'tcp-syn-with-data',
   on: ['packet'],
+  packets: ['tcp-syn'],
   config,
   scope: 'global',
   initialState: () => undefined,

@@ -5,7 +5,10 @@ import type { ProtocolId, Transport } from '#core/protocol-id.ts';
 import type { EventRead } from '../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../events.ts';
 
-/** Packet-level facts for volumetric and reconnaissance detectors (no payload bytes). */
+/**
+ * Packet-level facts for volumetric and reconnaissance detectors (no payload bytes). The engine reuses one event
+ * (and its endpoints) for every packet: a detector copies what it keeps past `inspect`.
+ */
 export type PacketEvent = {
   kind: 'packet';
   ts: number;
@@ -13,13 +16,21 @@ export type PacketEvent = {
   src: Endpoint;
   dst: Endpoint;
   /** TCP flags as a bit set (FIN=1, SYN=2, RST=4, PSH=8, ACK=16, URG=32). */
-  tcpFlags?: number;
+  tcpFlags?: number | undefined;
   payloadLength: number;
   ipLength: number;
-  icmpType?: number;
+  icmpType?: number | undefined;
   /** IP fragment facts when the packet was a fragment. */
-  fragment?: { offset: number; more: boolean; overlap: boolean };
+  fragment?: { offset: number; more: boolean; overlap: boolean } | undefined;
 };
+
+/**
+ * What a packet detector reads, so the runner calls it only for those packets (most packets are TCP segments of
+ * established connections, which few detectors look at). A packet can be in several classes (a UDP fragment is
+ * `udp` and `fragment`). `tcp-syn`: SYN without ACK; `tcp-other`: any other TCP packet; `icmp`: ICMP or ICMPv6;
+ * `oversized`: an IP length past 65,535.
+ */
+export type PacketClass = 'tcp-syn' | 'tcp-other' | 'udp' | 'icmp' | 'fragment' | 'oversized';
 
 /** Synthetic event a detector may subscribe to: the flow ended (lets it judge flows that never produced an event). */
 export type FlowEndEvent = { kind: 'flow-end'; ts: number };
@@ -59,6 +70,11 @@ export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
    * A kind of `on` not listed here is read in both directions to the end of the flow.
    */
   reads?: readonly EventRead[];
+  /**
+   * With `on: ['packet']`: the packets `inspect` reads; it is not called for others, so for them it must return no
+   * hits and leave its state as it was. Absent: every packet.
+   */
+  packets?: readonly PacketClass[];
   config: Config;
   /** Creates the detector's state: per flow for event detectors, global for packet detectors. */
   initialState(): State;

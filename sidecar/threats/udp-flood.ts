@@ -6,6 +6,7 @@ export const udpFlood = volumetricThreat({
   severity: 'high',
   windowMs: 1000,
   threshold: 5000,
+  packets: ['udp'],
   key: (packet) => (packet.transport === 'udp' ? `${packet.src.ip}>${packet.dst.ip}` : undefined),
   describe: (level, windowMs, packet) =>
     `${level} UDP datagrams ${packet.src.ip} → ${packet.dst.ip} within ${windowMs} ms`,

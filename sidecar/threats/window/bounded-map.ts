@@ -9,8 +9,24 @@ export type BoundedMap<V> = {
   entries(): IterableIterator<[string, V]>;
 };
 
-export const boundedMap = <V>(max: number): BoundedMap<V> => {
+/**
+ * The oldest entry, from an iterator kept across evictions: every entry before its position has been evicted, so the
+ * next one it yields is the oldest left. A fresh `entries()` per eviction would walk over the deleted slots a Map
+ * keeps until it rehashes (thousands at the bound: microseconds per insert in a detector that runs per packet).
+ */
+const oldestOf = <V>(map: Map<string, V>, order: { at: MapIterator<[string, V]> | undefined }) => {
+  let next = order.at?.next();
+  if (next === undefined || next.done === true) {
+    order.at = map.entries();
+    next = order.at.next();
+  }
+  return next;
+};
+
+/** `evicted` hears of each entry dropped for the bound (not of `delete`), for owners that index entries elsewhere too. */
+export const boundedMap = <V>(max: number, evicted?: (key: string, value: V) => void): BoundedMap<V> => {
   const map = new Map<string, V>();
+  const order: { at: MapIterator<[string, V]> | undefined } = { at: undefined };
   return {
     upsert(key, create) {
       const found = map.get(key);
@@ -18,8 +34,11 @@ export const boundedMap = <V>(max: number): BoundedMap<V> => {
       const value = create();
       map.set(key, value);
       if (map.size > max) {
-        const oldest = map.keys().next();
-        if (oldest.done !== true) map.delete(oldest.value);
+        const oldest = oldestOf(map, order);
+        if (oldest.done !== true) {
+          map.delete(oldest.value[0]);
+          evicted?.(oldest.value[0], oldest.value[1]);
+        }
       }
       return value;
     },

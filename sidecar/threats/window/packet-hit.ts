@@ -46,6 +46,7 @@ export const packetHit = (
   evidence: fields.evidence,
   ts: fields.ts,
   count: Math.max(1, Math.round(fields.count)),
-  client: fields.client,
-  server: fields.server,
+  // Copies: the engine reuses the packet event whose endpoints these often are.
+  client: { ip: fields.client.ip, port: fields.client.port },
+  server: { ip: fields.server.ip, port: fields.server.port },
 });

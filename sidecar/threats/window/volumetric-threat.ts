@@ -1,7 +1,7 @@
 /** Builds a rate detector: packets selected by a key (target, source→target) over a sliding window, reported per episode. */
 import { z } from 'zod';
 import type { Endpoint, Severity } from '#core/finding.ts';
-import { detectorConfig, noHits, type PacketEvent, type Threat } from '../threat.ts';
+import { detectorConfig, noHits, type PacketClass, type PacketEvent, type Threat } from '../threat.ts';
 import { type BoundedMap, boundedMap } from './bounded-map.ts';
 import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
 import { advanceEpisode, episode } from './episode.ts';
@@ -22,6 +22,8 @@ export type VolumetricOptions = {
   severity: Severity;
   windowMs: number;
   threshold: number;
+  /** The packets `key` (and `skipUdpReplies`) can count: the runner shows it no others. */
+  packets: readonly PacketClass[];
   /** The key a packet counts towards, or undefined when it does not count. */
   key(packet: PacketEvent): string | undefined;
   /** What is counted: a distinct value per key (ports, hosts) instead of packets. */
@@ -83,6 +85,7 @@ export const volumetricThreat = (
 ): Threat<ReturnType<typeof volumetricConfig>, VolumetricState> => ({
   id: options.id,
   on: ['packet'],
+  packets: options.packets,
   config: volumetricConfig(options.severity, options.windowMs, options.threshold),
   scope: 'global',
   initialState: () => ({ entries: boundedMap<Entry>(maxKeys), udpSent: boundedMap(maxConversations) }),
@@ -99,8 +102,9 @@ export const volumetricThreat = (
     const wasActive = item.episode.active;
     const count = advanceEpisode(item.episode, event.ts, level, config.threshold);
     if (!wasActive && item.episode.active) {
-      item.client = event.src;
-      item.server = event.dst;
+      // Copies: the engine reuses the packet event.
+      item.client = { ip: event.src.ip, port: event.src.port };
+      item.server = { ip: event.dst.ip, port: event.dst.port };
     }
     if (count === 0) return noHits;
     return [
