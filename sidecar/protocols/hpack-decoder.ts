@@ -49,32 +49,33 @@ const readString = (block: Uint8Array, cursor: Cursor): { text: string; length: 
   return decoded && { text: latin1(decoded.bytes), length: decoded.length };
 };
 
-/** Creates a decoder with its own dynamic table (one per direction of a connection). */
-export const createHpackDecoder = (): HpackDecoder => {
+/** A decoder with its own dynamic table (one per direction of a connection); methods on the prototype. */
+class Decoder implements HpackDecoder {
   /** Newest entry last; index 62 is the newest (§2.3.3). */
-  const table: Entry[] = [];
-  let tableSize = 0;
-  let maxSize = 4096;
+  private readonly table: Entry[] = [];
+  private tableSize = 0;
+  private maxSize = 4096;
 
-  const evict = (): void => {
-    while (tableSize > maxSize && table.length > 0) tableSize -= table.shift()?.size ?? 0;
-  };
+  private evict(): void {
+    while (this.tableSize > this.maxSize && this.table.length > 0)
+      this.tableSize -= this.table.shift()?.size ?? 0;
+  }
 
-  const lookup = (index: number): Header | undefined => {
+  private lookup(index: number): Header | undefined {
     if (index >= 1 && index <= staticCount) return hpackStaticTable[index - 1];
-    const entry = table[table.length - 1 - (index - staticCount - 1)];
+    const entry = this.table[this.table.length - 1 - (index - staticCount - 1)];
     return entry && [entry.name, entry.value];
-  };
+  }
 
   /** §4.4: adding an entry larger than the table empties it. */
-  const insert = (name: string, value: string, size: number): void => {
-    table.push({ name, value, size });
-    tableSize += size;
-    evict();
-  };
+  private insert(name: string, value: string, size: number): void {
+    this.table.push({ name, value, size });
+    this.tableSize += size;
+    this.evict();
+  }
 
   /** §6.2 literal header field; `prefixBits` 6 (incremental indexing) or 4 (without / never indexed). */
-  const readLiteral = (block: Uint8Array, cursor: Cursor, prefixBits: number): Entry | undefined => {
+  private readLiteral(block: Uint8Array, cursor: Cursor, prefixBits: number): Entry | undefined {
     const index = readInteger(block, cursor, prefixBits);
     if (index === undefined) return undefined;
     let name: string;
@@ -85,7 +86,7 @@ export const createHpackDecoder = (): HpackDecoder => {
       name = literal.text;
       nameLength = literal.length;
     } else {
-      const header = lookup(index);
+      const header = this.lookup(index);
       if (header === undefined) return undefined;
       name = header[0];
       nameLength = header[0].length;
@@ -93,42 +94,43 @@ export const createHpackDecoder = (): HpackDecoder => {
     const value = readString(block, cursor);
     if (value === undefined) return undefined;
     return { name, value: value.text, size: nameLength + value.length + 32 };
-  };
+  }
 
   /** §6.3 dynamic table size update; null on success, undefined when over our limit. */
-  const resize = (block: Uint8Array, cursor: Cursor): null | undefined => {
+  private resize(block: Uint8Array, cursor: Cursor): null | undefined {
     const size = readInteger(block, cursor, 5);
     if (size === undefined || size > maxTableSizeLimit) return undefined;
-    maxSize = size;
-    evict();
+    this.maxSize = size;
+    this.evict();
     return null;
-  };
+  }
 
   /** One representation (§6); returns the header, null for a size update, undefined when malformed. */
-  const readField = (block: Uint8Array, cursor: Cursor): Header | null | undefined => {
+  private readField(block: Uint8Array, cursor: Cursor): Header | null | undefined {
     const first = block[cursor.at] ?? 0;
     if (first & 0x80) {
-      const header = lookup(readInteger(block, cursor, 7) ?? 0);
+      const header = this.lookup(readInteger(block, cursor, 7) ?? 0);
       return header && [header[0], header[1]];
     }
-    if ((first & 0xe0) === 0x20) return resize(block, cursor);
+    if ((first & 0xe0) === 0x20) return this.resize(block, cursor);
     const indexing = (first & 0xc0) === 0x40;
-    const entry = readLiteral(block, cursor, indexing ? 6 : 4);
+    const entry = this.readLiteral(block, cursor, indexing ? 6 : 4);
     if (entry === undefined) return undefined;
-    if (indexing) insert(entry.name, entry.value, entry.size);
+    if (indexing) this.insert(entry.name, entry.value, entry.size);
     return [entry.name, entry.value];
-  };
+  }
 
-  return {
-    decode(block) {
-      const headers: Header[] = [];
-      const cursor: Cursor = { at: 0 };
-      while (cursor.at < block.length) {
-        const field = readField(block, cursor);
-        if (field === undefined) return undefined;
-        if (field !== null && headers.length < maxHeadersPerBlock) headers.push(field);
-      }
-      return headers;
-    },
-  };
-};
+  decode(block: Uint8Array): Header[] | undefined {
+    const headers: Header[] = [];
+    const cursor: Cursor = { at: 0 };
+    while (cursor.at < block.length) {
+      const field = this.readField(block, cursor);
+      if (field === undefined) return undefined;
+      if (field !== null && headers.length < maxHeadersPerBlock) headers.push(field);
+    }
+    return headers;
+  }
+}
+
+/** Creates a decoder with its own dynamic table (one per direction of a connection). */
+export const createHpackDecoder = (): HpackDecoder => new Decoder();

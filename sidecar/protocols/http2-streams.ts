@@ -86,52 +86,68 @@ export type Http2Messages = {
   append(message: Http2Message, data: Uint8Array, ts: number, out: ProtocolEvent[]): void;
 };
 
-export const createHttp2Messages = (direction: Direction, maxEvents: number): Http2Messages => {
-  const messages = new Map<number, Http2Message>();
-  const emit = (message: Http2Message, ts: number, out: ProtocolEvent[]): void => {
+/** One object per direction with its methods on the prototype; the map is made when a first stream opens. */
+class Messages implements Http2Messages {
+  private messages: Map<number, Http2Message> | undefined;
+
+  constructor(
+    private readonly direction: Direction,
+    private readonly maxEvents: number,
+  ) {}
+
+  private emit(message: Http2Message, ts: number, out: ProtocolEvent[]): void {
     if (message.emitted) return;
     message.emitted = true;
-    if (out.length < maxEvents) out.push(toEvent(message, direction, ts));
-  };
-  const self: Http2Messages = {
-    open(streamId, headers, ts, out) {
-      self.flush(streamId, ts, out, true);
-      const oldest = messages.keys().next();
-      if (messages.size >= maxOpenStreams && !oldest.done) self.flush(oldest.value, ts, out, true);
-      const message: Http2Message = {
-        streamId,
-        headers,
-        parts: [],
-        size: 0,
-        truncated: false,
-        emitted: false,
-      };
-      messages.set(streamId, message);
-      return message;
-    },
-    get: (streamId) => messages.get(streamId),
-    flush(streamId, ts, out, close) {
-      const message = messages.get(streamId);
-      if (message === undefined) return;
-      emit(message, ts, out);
-      if (close) messages.delete(streamId);
-    },
-    flushAll(ts, out) {
-      for (const streamId of [...messages.keys()]) self.flush(streamId, ts, out, true);
-    },
-    append(message, data, ts, out) {
-      if (message.emitted) return;
-      const room = http2BodyLimit - message.size;
-      const kept = data.subarray(0, Math.max(0, room));
-      if (kept.length > 0) {
-        message.parts.push(kept.slice());
-        message.size += kept.length;
-      }
-      if (data.length > room) {
-        message.truncated = true;
-        emit(message, ts, out);
-      }
-    },
-  };
-  return self;
-};
+    if (out.length < this.maxEvents) out.push(toEvent(message, this.direction, ts));
+  }
+
+  open(streamId: number, headers: Header[], ts: number, out: ProtocolEvent[]): Http2Message {
+    this.flush(streamId, ts, out, true);
+    this.messages ??= new Map();
+    const oldest = this.messages.keys().next();
+    if (this.messages.size >= maxOpenStreams && !oldest.done) this.flush(oldest.value, ts, out, true);
+    const message: Http2Message = {
+      streamId,
+      headers,
+      parts: [],
+      size: 0,
+      truncated: false,
+      emitted: false,
+    };
+    this.messages.set(streamId, message);
+    return message;
+  }
+
+  get(streamId: number): Http2Message | undefined {
+    return this.messages?.get(streamId);
+  }
+
+  flush(streamId: number, ts: number, out: ProtocolEvent[], close: boolean): void {
+    const message = this.messages?.get(streamId);
+    if (message === undefined) return;
+    this.emit(message, ts, out);
+    if (close) this.messages?.delete(streamId);
+  }
+
+  flushAll(ts: number, out: ProtocolEvent[]): void {
+    if (this.messages === undefined) return;
+    for (const streamId of [...this.messages.keys()]) this.flush(streamId, ts, out, true);
+  }
+
+  append(message: Http2Message, data: Uint8Array, ts: number, out: ProtocolEvent[]): void {
+    if (message.emitted) return;
+    const room = http2BodyLimit - message.size;
+    const kept = data.subarray(0, Math.max(0, room));
+    if (kept.length > 0) {
+      message.parts.push(kept.slice());
+      message.size += kept.length;
+    }
+    if (data.length > room) {
+      message.truncated = true;
+      this.emit(message, ts, out);
+    }
+  }
+}
+
+export const createHttp2Messages = (direction: Direction, maxEvents: number): Http2Messages =>
+  new Messages(direction, maxEvents);
