@@ -10,9 +10,12 @@ export type InjectionDecision =
   | { inject: true; reason: string }
   | { inject: false; reason: string; warning?: string; alreadyInjected?: boolean };
 
+const isTap = (container: { name: string }): boolean => container.name === tapContainerName;
+
 const alreadyInjected = (pod: PodView): boolean =>
   pod.metadata.annotations?.[statusAnnotation] !== undefined ||
-  [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].some((c) => c.name === tapContainerName);
+  pod.spec.containers.some(isTap) ||
+  (pod.spec.initContainers?.some(isTap) ?? false);
 
 /**
  * `namespaceOptedIn` is true when the request came through the webhook entry whose namespaceSelector

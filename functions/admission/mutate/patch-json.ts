@@ -24,10 +24,10 @@ const valueText = (value: unknown): string =>
   (typeof value === 'object' && value !== null ? texts.get(value) : undefined) ?? JSON.stringify(value);
 
 /** The same text as `JSON.stringify(operations)`. */
-export const patchJson = (operations: readonly PatchOperation[]): string =>
-  `[${operations
-    .map(
-      (operation) =>
-        `{"op":"${operation.op}","path":${JSON.stringify(operation.path)},"value":${valueText(operation.value)}}`,
-    )
-    .join(',')}]`;
+export const patchJson = (operations: readonly PatchOperation[]): string => {
+  let text = '';
+  for (const operation of operations) {
+    text += `${text === '' ? '[' : ','}{"op":"${operation.op}","path":${JSON.stringify(operation.path)},"value":${valueText(operation.value)}}`;
+  }
+  return text === '' ? '[]' : `${text}]`;
+};
