@@ -54,10 +54,15 @@ const toEvent = (
 
 type Framing = 'unknown' | 'udp' | 'tcp';
 
-/** Decides UDP vs TCP on the first bytes: a datagram parses whole; TCP starts with a length prefix. */
-const decideFraming = (chunk: Uint8Array): Framing => {
-  if (isMessage(parseDnsMessage(chunk), chunk.length)) return 'udp';
-  return detectTcp(chunk) === 'no-match' ? 'udp' : 'tcp';
+/**
+ * Decides UDP vs TCP on the first bytes: a datagram parses whole; TCP starts with a length prefix. A whole strict
+ * parse is also what the lenient parse of that datagram gives (a plausible header, every section read), so it is
+ * handed back for the first event.
+ */
+const decideFraming = (chunk: Uint8Array): { framing: Framing; parsed?: DnsMessage } => {
+  const parsed = parseDnsMessage(chunk);
+  if (parsed !== undefined && isMessage(parsed, chunk.length)) return { framing: 'udp', parsed };
+  return { framing: detectTcp(chunk) === 'no-match' ? 'udp' : 'tcp' };
 };
 
 const createDnsParser = () => {
@@ -65,8 +70,8 @@ const createDnsParser = () => {
   const pending = { 'to-server': new Uint8Array(0), 'to-client': new Uint8Array(0) };
   const stopped = { 'to-server': false, 'to-client': false };
 
-  const udp = (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
-    const parsed = parseDnsMessage(chunk, false);
+  const udp = (chunk: Uint8Array, direction: Direction, ts: number, strict?: DnsMessage): ProtocolEvent[] => {
+    const parsed = strict ?? parseDnsMessage(chunk, false);
     return parsed ? [toEvent(parsed, chunk.length, direction, ts, false)] : [];
   };
 
@@ -90,8 +95,9 @@ const createDnsParser = () => {
   return {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
       if (stopped[direction]) return [];
-      if (framing === 'unknown') framing = decideFraming(chunk);
-      return framing === 'udp' ? udp(chunk, direction, ts) : tcp(chunk, direction, ts);
+      let first: DnsMessage | undefined;
+      if (framing === 'unknown') ({ framing, parsed: first } = decideFraming(chunk));
+      return framing === 'udp' ? udp(chunk, direction, ts, first) : tcp(chunk, direction, ts);
     },
     gap(direction: Direction): void {
       // TCP: message boundaries are lost with the bytes (there is no marker to resync on).

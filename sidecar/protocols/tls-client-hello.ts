@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Direction, TlsClientHelloEvent } from '../events.ts';
 import { readU16List, type TlsReader, tlsReader } from './tls-reader.ts';
 import { highestVersion, isGrease, tlsVersionName } from './tls-version.ts';
+import { latin1 } from './wire-bytes.ts';
 
 /** Extension types read here (IANA TLS ExtensionType registry). */
 const ext = {
@@ -27,8 +28,7 @@ export type ClientHello = {
 };
 
 /** Latin-1 is one character per octet: decoding only the first `maxName` octets equals decoding all and cutting. */
-const text = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, maxName)).toString('latin1');
+const text = (bytes: Uint8Array): string => latin1(bytes, 0, maxName);
 
 /** RFC 6066 §3: ServerNameList of (NameType, HostName); host_name is type 0. */
 const readSni = (r: TlsReader): string | undefined => {

@@ -2,10 +2,9 @@
 import type { Direction, TlsServerHelloEvent } from '../events.ts';
 import { tlsReader } from './tls-reader.ts';
 import { tlsVersionName } from './tls-version.ts';
+import { latin1 } from './wire-bytes.ts';
 
 const ext = { alpn: 16, supportedVersions: 43 } as const;
-
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 
 /** Parses a ServerHello body into an event; undefined when lengths are inconsistent. */
 export const parseServerHello = (
