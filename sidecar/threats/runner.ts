@@ -14,11 +14,15 @@ import { packetClasses, packetClassMask, packetClassMasks } from './window/packe
 
 // biome-ignore lint/suspicious/noExplicitAny: detectors differ in config and state types; the runner treats them uniformly.
 type AnyThreat = Threat<any, any>;
-/** A detector with its validated config, and the context object packets reuse (no allocation per packet). */
+/** A detector with its validated config, and the context objects packets and events reuse (no allocation per call). */
 type Armed = {
   threat: AnyThreat;
   config: Record<string, unknown>;
   bare: { config: Record<string, unknown> };
+  /** Its state is undefined everywhere (learned on the first call): no per-flow lookup. */
+  stateless: boolean;
+  /** Refilled with the event's flow for each call (detectors do not keep the context). */
+  withFlow: { flow: ObservedFlow; config: Record<string, unknown> } | undefined;
   /** A global detector's one state, resolved once instead of looked up per packet. */
   global: unknown;
   /** The packet classes it reads, as bits (`Threat.packets`); undefined: every packet. */
@@ -95,6 +99,8 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           threat,
           config,
           bare: { config },
+          withFlow: undefined,
+          stateless: false,
           global: threat.scope === 'global' ? threat.initialState() : undefined,
           packets: packetClassMask(threat.packets),
         },
@@ -148,15 +154,26 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
 
   const packetDetectors = packetRoutes(byKind.get('packet') ?? []);
   const none: readonly Armed[] = [];
+  const contextOf = (armed: Armed, flow: ObservedFlow | undefined) => {
+    if (flow === undefined) return armed.bare;
+    if (armed.withFlow === undefined) armed.withFlow = { flow, config: armed.config };
+    else armed.withFlow.flow = flow;
+    return armed.withFlow;
+  };
+  /** A detector whose initial state is undefined never gets another (detectorStates keeps none for it). */
+  const stateOf = (armed: Armed, flow: ObservedFlow | undefined): unknown => {
+    if (armed.threat.scope === 'global') return armed.global;
+    if (armed.stateless) return undefined;
+    const state = states.of(armed.threat, flow?.key);
+    if (state === undefined) armed.stateless = true;
+    return state;
+  };
   const run = (detectors: readonly Armed[], event: Observed, flow: ObservedFlow | undefined): void => {
-    for (const { threat, config, bare, global } of detectors) {
+    for (const armed of detectors) {
+      const { threat } = armed;
       let hits: ThreatHit[];
       try {
-        hits = threat.inspect(
-          event,
-          threat.scope === 'global' ? global : states.of(threat, flow?.key),
-          flow === undefined ? bare : { flow, config },
-        );
+        hits = threat.inspect(event, stateOf(armed, flow), contextOf(armed, flow));
       } catch {
         // Hostile input must never stop the tap: count the detector failure and keep going.
         counters.errors++;

@@ -14,7 +14,16 @@ const config = detectorConfig('high', {
   maxBytesPerSecond: z.number().positive().default(100),
 });
 
-type Connection = { id: string; src: Endpoint; dst: Endpoint; group: string; start: number; bytes: number };
+type Connection = {
+  id: string;
+  src: Endpoint;
+  dst: Endpoint;
+  group: string;
+  /** The group when the connection opened: while it is not evicted, it is what `groups.get(group)` returns. */
+  opened: Group;
+  start: number;
+  bytes: number;
+};
 type Endpoint = PacketEvent['src'];
 type Group = {
   connections: Set<string>;
@@ -22,6 +31,7 @@ type Group = {
   reported: boolean;
   client: PacketEvent['src'];
   server: PacketEvent['dst'];
+  evicted: boolean;
 };
 type State = {
   /** Connections by key, oldest first (the bound drops the oldest). */
@@ -39,15 +49,15 @@ const initialState = (): State => {
   return {
     connections: boundedMap(65_536, (_, conn) => index.delete(conn.src, conn.dst)),
     index,
-    groups: boundedMap(4096),
+    groups: boundedMap(4096, (_, group) => {
+      group.evicted = true;
+    }),
   };
 };
 
 const forget = (state: State, src: Endpoint, dst: Endpoint): void => {
-  const conn = state.index.get(src, dst);
-  if (conn === undefined) return;
-  state.index.delete(src, dst);
-  state.connections.delete(conn.id);
+  const conn = state.index.delete(src, dst);
+  if (conn !== undefined) state.connections.delete(conn.id);
 };
 
 const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof config>): number => {
@@ -71,32 +81,34 @@ const track = (state: State, packet: PacketEvent): Group | undefined => {
   if (isSynOnly(packet)) {
     const id = key(packet);
     const groupId = `${packet.src.ip}>${packet.dst.ip}:${packet.dst.port}`;
-    state.connections.upsert(id, () => {
-      const conn = {
-        id,
-        src: copy(packet.src),
-        dst: copy(packet.dst),
-        group: groupId,
-        start: packet.ts,
-        bytes: 0,
-      };
-      state.index.add(conn.src, conn.dst, conn);
-      return conn;
-    });
     const group = state.groups.upsert(groupId, () => ({
       connections: new Set(),
       checkedAt: 0,
       reported: false,
       client: copy(packet.src),
       server: copy(packet.dst),
+      evicted: false,
     }));
+    state.connections.upsert(id, () => {
+      const conn = {
+        id,
+        src: copy(packet.src),
+        dst: copy(packet.dst),
+        group: groupId,
+        opened: group,
+        start: packet.ts,
+        bytes: 0,
+      };
+      state.index.add(conn.src, conn.dst, conn);
+      return conn;
+    });
     if (group.connections.size < 10_000) group.connections.add(id);
     return group;
   }
   const conn = state.index.get(packet.src, packet.dst);
   if (conn === undefined) return undefined;
   conn.bytes += packet.payloadLength;
-  return state.groups.get(conn.group);
+  return conn.opened.evicted ? state.groups.get(conn.group) : conn.opened;
 };
 
 export const slowloris: Threat<typeof config, State> = {

@@ -4,7 +4,14 @@ import { httpInputs } from './http-inputs.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
 
 const maxArgs = 64;
-const cache = new WeakMap<ProtocolEvent, readonly PayloadInput[]>();
+/**
+ * The last event's inputs: the runner shows one event to each of its detectors in a row, so one entry serves them
+ * all (a WeakMap entry per event cost the garbage collector more than it saved).
+ */
+const last: { event: ProtocolEvent | undefined; inputs: readonly PayloadInput[] } = {
+  event: undefined,
+  inputs: [],
+};
 
 const extract = (event: ProtocolEvent): readonly PayloadInput[] => {
   if (event.kind === 'http-request') return httpInputs(event);
@@ -20,9 +27,9 @@ const extract = (event: ProtocolEvent): readonly PayloadInput[] => {
 };
 
 export const eventInputs = (event: ProtocolEvent): readonly PayloadInput[] => {
-  const cached = cache.get(event);
-  if (cached !== undefined) return cached;
+  if (last.event === event) return last.inputs;
   const inputs = extract(event);
-  cache.set(event, inputs);
+  last.event = event;
+  last.inputs = inputs;
   return inputs;
 };

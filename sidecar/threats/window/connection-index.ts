@@ -17,7 +17,8 @@ export type ConnectionIndex<V> = {
   get(src: Endpoint, dst: Endpoint): V | undefined;
   /** Adds the connection; the caller makes sure it is not there yet. */
   add(src: Endpoint, dst: Endpoint, value: V): void;
-  delete(src: Endpoint, dst: Endpoint): void;
+  /** Removes the connection; returns its value, if it was there. */
+  delete(src: Endpoint, dst: Endpoint): V | undefined;
 };
 
 const stringHash = (hash: number, text: string): number => {
@@ -64,8 +65,9 @@ export const connectionIndex = <V>(bits: number): ConnectionIndex<V> => {
         if (!matches(entry, src, dst)) continue;
         if (previous === undefined) buckets[at] = entry.next;
         else previous.next = entry.next;
-        return;
+        return entry.value;
       }
+      return undefined;
     },
   };
 };

@@ -6,7 +6,7 @@ import { type BoundedMap, boundedMap } from './bounded-map.ts';
 import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
 import { advanceEpisode, episode } from './episode.ts';
 import { packetHit } from './packet-hit.ts';
-import { addToRate, rateWindow } from './rate-window.ts';
+import { addToRate, type RateWindow, rateWindow } from './rate-window.ts';
 
 const maxKeys = 8192;
 
@@ -38,9 +38,12 @@ export type VolumetricOptions = {
   skipUdpReplies?: boolean;
 };
 
-/** Per-key state; the distinct windows are allocated only by detectors that count distinct values or sources. */
+/**
+ * Per-key state; the rate window only for detectors that count packets, the distinct windows only for those that count
+ * values or sources (at the key bound a new key comes with most SYNs: what it allocates adds up).
+ */
 const entry = () => ({
-  rate: rateWindow(),
+  rate: undefined as RateWindow | undefined,
   values: undefined as DistinctWindow | undefined,
   sources: undefined as DistinctWindow | undefined,
   episode: episode(),
@@ -57,9 +60,14 @@ const windowOf = (item: Entry, field: 'values' | 'sources'): DistinctWindow => {
   return created;
 };
 
+const rateOf = (item: Entry): RateWindow => {
+  if (item.rate === undefined) item.rate = rateWindow();
+  return item.rate;
+};
+
 const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, windowMs: number): number =>
   options.distinct === undefined
-    ? addToRate(item.rate, packet.ts, windowMs)
+    ? addToRate(rateOf(item), packet.ts, windowMs)
     : addDistinct(windowOf(item, 'values'), options.distinct(packet), packet.ts, windowMs);
 
 /** Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent. */

@@ -19,8 +19,8 @@ describe('connectionIndex', () => {
     // Two buckets: hundreds of connections share each chain.
     const index = connectionIndex<number>(1);
     for (let port = 0; port < 500; port++) index.add({ ...a, port }, b, port);
-    index.delete({ ...a, port: 250 }, b);
-    index.delete({ ...a, port: 9_999 }, b);
+    expect(index.delete({ ...a, port: 250 }, b)).toBe(250);
+    expect(index.delete({ ...a, port: 9_999 }, b)).toBeUndefined();
     expect(index.get({ ...a, port: 250 }, b)).toBeUndefined();
     for (const port of [0, 1, 249, 251, 499]) expect(index.get({ ...a, port }, b)).toBe(port);
   });
