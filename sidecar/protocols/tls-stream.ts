@@ -171,7 +171,11 @@ export const createTlsStream = (): TlsStream => {
       const skipped = Math.min(side.skip, chunk.length);
       side.skip -= skipped;
       side.pending = concat(side.pending, chunk.subarray(skipped));
-      if (!side.started) side.started = startSide(side, ts, out);
+      if (!side.started) {
+        side.started = startSide(side, ts, out);
+        // Waiting for the rest of an SSL 2.0 hello: keep a copy, the chunk is only valid during this call.
+        if (!side.started) side.pending = keepRest(side.pending);
+      }
       if (side.started) drainRecords(side, ts, out);
       if (side.pending.length > 2 * maxRecord) side.stopped = true;
       return out;

@@ -166,6 +166,16 @@ describe('tls parser', () => {
     );
   });
 
+  it('keeps its own copy of a split SSL 2.0 hello: the chunk is reused after the call', () => {
+    const parser = tls.createParser();
+    const first = sslv2Hello.slice(0, 20);
+    expect(parser.parse(first, 'to-server', 0)).toEqual([]);
+    first.fill(0xee);
+    expect(parser.parse(sslv2Hello.slice(20), 'to-server', 1)).toMatchObject([
+      { kind: 'tls-client-hello', version: 'SSL2.0', ja3: '2,65664-393280-458944,,,' },
+    ]);
+  });
+
   it('gives the same events for every split point', () => {
     expect(everySplitAgrees(tls, handshake).mismatch).toBeUndefined();
   });
