@@ -17,24 +17,30 @@ const transportOf = (packet: DecodedPacket): Transport => {
 const v4Texts = new Map<number, string>();
 const maxV4Texts = 65_536;
 
-const v4Text = (value: number, format: () => string): string => {
-  let text = v4Texts.get(value);
-  if (text === undefined) {
-    if (v4Texts.size >= maxV4Texts) v4Texts.clear();
-    text = format();
-    v4Texts.set(value, text);
-  }
-  return text;
+const remember = (value: number, text: string): void => {
+  if (v4Texts.size >= maxV4Texts) v4Texts.clear();
+  v4Texts.set(value, text);
 };
 
-/** Fills the packet's address text, from the per-address cache for IPv4. */
+/** Fills the packet's address text, from the per-address cache for IPv4 (formatting both only when one is new). */
 const withAddressText = (packet: DecodedPacket): void => {
   if (packet.textReady || packet.srcV4 < 0 || packet.dstV4 < 0) {
     addressText(packet);
     return;
   }
-  const src = v4Text(packet.srcV4, () => addressText(packet).src);
-  const dst = v4Text(packet.dstV4, () => addressText(packet).dst);
+  let src = v4Texts.get(packet.srcV4);
+  let dst = v4Texts.get(packet.dstV4);
+  if (src === undefined || dst === undefined) {
+    addressText(packet);
+    if (src === undefined) {
+      src = packet.src;
+      remember(packet.srcV4, src);
+    }
+    if (dst === undefined) {
+      dst = packet.dst;
+      remember(packet.dstV4, dst);
+    }
+  }
   packet.src = src;
   packet.dst = dst;
   packet.textReady = true;
