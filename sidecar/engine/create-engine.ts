@@ -10,7 +10,7 @@ import type { Protocol } from '../protocols/protocol.ts';
 import type { EngineContext } from './engine-context.ts';
 import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
-import { giveUp, observedFlow, onFlowData } from './flow-data.ts';
+import { countBytes, giveUp, observedFlow, onFlowData } from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
 import { createFlowState, type FlowState } from './flow-state.ts';
 import { packetEvent } from './packet-event.ts';
@@ -74,7 +74,7 @@ const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
   else totals.dropped += 1;
   if (ctx.observers.length > 0) {
     const observed = observedFlow(flow);
-    observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
+    countBytes(flow, observed);
     for (const observer of ctx.observers) safely(ctx, () => observer.onFlowEnd?.(observed));
   }
   state.parser = undefined;

@@ -34,6 +34,16 @@ const liftBudget = (ctx: EngineContext, state: FlowState, event: ProtocolEvent):
     side(state, event.direction).budget = Number.POSITIVE_INFINITY;
 };
 
+/** The flow's byte counts on its observed view, updated in place (observers read them, none keeps the object). */
+export const countBytes = (flow: Flow<FlowState>, observed: ObservedFlow): void => {
+  if (observed.bytes === undefined)
+    observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
+  else {
+    observed.bytes.toServer = flow.bytesToServer;
+    observed.bytes.toClient = flow.bytesToClient;
+  }
+};
+
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
   const state = flow.state;
   ctx.counters.events += 1;
@@ -46,7 +56,7 @@ const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolE
   if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
   liftBudget(ctx, state, event);
   const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;
-  if (observed !== undefined) observed.bytes = { toServer: flow.bytesToServer, toClient: flow.bytesToClient };
+  if (observed !== undefined) countBytes(flow, observed);
   for (const observer of ctx.observers) {
     if (observer.onEvent === undefined || observed === undefined) continue;
     try {

@@ -42,7 +42,10 @@ export type FlowContext = {
   protocol: ProtocolId;
   /** What the learned rules or the port say this flow should be, when known. */
   expectedProtocol?: ProtocolId;
-  /** Payload bytes seen so far, when the engine tracks them (lets a detector tell an empty flow from unidentified bytes). */
+  /**
+   * Payload bytes seen so far, when the engine tracks them (lets a detector tell an empty flow from unidentified
+   * bytes). One object per flow, updated in place before each call: read it, do not keep it.
+   */
   bytes?: { toServer: number; toClient: number };
   /** TCP: the handshake (SYN or SYN-ACK) was seen, so detection had the first bytes; false when picked up mid-stream. */
   handshake?: boolean;
