@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { nodeBundleOptions } from '#infra/image/build-tap-bundle.ts';
 import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { generateSyntheticCapture, type SyntheticFlow } from './synthetic-capture.ts';
 
@@ -29,16 +30,9 @@ type ChildResult = {
 const buildChild = async (): Promise<string> => {
   const out = join(work, 'inspect-child.mjs');
   await build({
+    ...nodeBundleOptions,
     entryPoints: [join(import.meta.dirname, 'inspect-child.ts')],
     outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    banner: {
-      js: "import { createRequire as __mwRequire } from 'node:module'; const require = __mwRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
   });
   return out;
 };

@@ -5,14 +5,28 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..', '..');
 export const defaultTapBundle = join(root, 'dist', 'tap.mjs');
 
+/** How node-side bundles are built (the tap's, and the benchmark child that measures the engine as the tap runs it). */
+export const nodeBundleOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // Some dependencies are CommonJS and call require(): give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __mwRequire } from 'node:module'; const require = __mwRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+} as const satisfies BuildOptions;
+
 export const buildTapBundle = async (out = defaultTapBundle): Promise<string> => {
   mkdirSync(dirname(resolve(out)), { recursive: true });
   await build({
+    ...nodeBundleOptions,
     stdin: {
       contents:
         "import { runTapEntry } from './sidecar/tap/tap-entry.ts';\nprocess.exitCode = await runTapEntry();\n",
@@ -21,15 +35,6 @@ export const buildTapBundle = async (out = defaultTapBundle): Promise<string> =>
       loader: 'js',
     },
     outfile: resolve(out),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // Some dependencies are CommonJS and call require(): give the ESM bundle one.
-    banner: {
-      js: "import { createRequire as __mwRequire } from 'node:module'; const require = __mwRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
   });
   return resolve(out);
 };
