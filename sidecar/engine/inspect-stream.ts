@@ -50,22 +50,23 @@ export async function* inspectStream(
       problems.push(problem);
     },
   });
-  const update = (done: boolean): InspectUpdate | undefined => {
+  /** An update while reading: ended flows when a report is due, and the problems met since the last one. */
+  const update = (): InspectUpdate | undefined => {
     const due = every > 0 && now - lastReport >= every;
     if (due) lastReport = now;
     if (!due && problems.length === 0) return undefined;
-    const out = { findings: due ? engine.flush(now) : [], problems, offset: parser.offset, done, engine };
+    const out = { findings: due ? engine.flush(now) : [], problems, offset: parser.offset, done: false, engine };
     problems = [];
     return out;
   };
   for await (const chunk of source) {
     parser.push(chunk);
     options.onProgress?.(parser.offset);
-    const due = update(false);
+    const due = update();
     if (due !== undefined) yield due;
   }
   parser.end();
-  const last = problems.length > 0 ? update(false) : undefined;
+  const last = problems.length > 0 ? update() : undefined;
   if (last !== undefined) yield last;
   yield { findings: engine.flush(), problems: [], offset: parser.offset, done: true, engine };
 }
