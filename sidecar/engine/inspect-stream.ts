@@ -55,7 +55,13 @@ export async function* inspectStream(
     const due = every > 0 && now - lastReport >= every;
     if (due) lastReport = now;
     if (!due && problems.length === 0) return undefined;
-    const out = { findings: due ? engine.flush(now) : [], problems, offset: parser.offset, done: false, engine };
+    const out = {
+      findings: due ? engine.flush(now) : [],
+      problems,
+      offset: parser.offset,
+      done: false,
+      engine,
+    };
     problems = [];
     return out;
   };
