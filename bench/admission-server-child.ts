@@ -5,10 +5,12 @@
  */
 import { generate } from 'selfsigned';
 import { reviewResponse } from '#core/admission-review.ts';
+import { parseConfig } from '#core/config.ts';
 import { handler as admissionHandler } from '#functions/admission/handler.ts';
 import type { CloudFunction } from '#functions/cloud-function.ts';
 import { createLocalServer } from '#functions/local/server.ts';
 import { json, jsonBody } from '#functions/platform/http.ts';
+import { setConfig } from '#functions/platform/load-config.ts';
 import { silentLogger } from '#functions/platform/logger.ts';
 
 /** The baseline: parses the body and echoes an allowed response, nothing else. */
@@ -28,6 +30,8 @@ const admission: CloudFunction = {
 };
 
 const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec' });
+// The configuration the in-process figures use: an Istio pod with the tap's egress port excluded from the mesh.
+setConfig(parseConfig({ inject: { egressPort: 8443 } }));
 const server = createLocalServer({
   functions: [admission, noopFunction],
   tls: { key: pems.private, cert: pems.cert },
