@@ -119,6 +119,14 @@ const checkBlock = (problems: string[], where: string, block: unknown, ids: Set<
   } else if (block.type !== 'divider') problems.push(`${where}.type: unsupported`);
 };
 
+export type SlackButton = { action_id: string; value: string };
+
+/** The buttons of a message's actions block (none when it has no such block). */
+export const buttonsOf = (blocks: unknown[] | undefined): SlackButton[] =>
+  (blocks as { type: string; elements?: SlackButton[] }[] | undefined)?.find(
+    (block) => block.type === 'actions',
+  )?.elements ?? [];
+
 export const blockKitProblems = (blocks: unknown): string[] => {
   if (!Array.isArray(blocks) || blocks.length === 0) return ['blocks: must be a non-empty array'];
   const problems: string[] = [];

@@ -22,10 +22,10 @@ import { handler as respondHandler } from '#functions/respond/handler.ts';
 import { handler as scheduleHandler } from '#functions/schedule/handler.ts';
 import { handler as slackHandler } from '#functions/slack/handler.ts';
 import { type FakeS3, startFakeS3 } from '#test/helpers/fake-s3.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
+import { buttonsOf, type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
 import { type FakeSqs, startFakeSqs } from '#test/helpers/fake-sqs.ts';
 import { app, blockActionsBody, sign, signingSecret, team } from '../slack/slack-requests.ts';
-import { batch, flow, heartbeat, podRef } from './factories.ts';
+import { batch, cartHeartbeat, heartbeat, podRef, toCart } from './factories.ts';
 import { type LocalDynamo, startDynalite } from './store/dynalite.ts';
 
 const credentials = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local/secret+key' };
@@ -111,18 +111,6 @@ const report = async (pod: PodRef, findings: Finding[]) => {
   expect((await learnHandler(sqs.drain('learn'))).batchItemFailures).toEqual([]);
   expect((await respondHandler(sqs.drain('respond'))).batchItemFailures).toEqual([]);
 };
-
-const cartHeartbeat = heartbeat({
-  ips: ['10.0.0.2'],
-  owner: { kind: 'ReplicaSet', name: 'cart-5c6d7f8b9c' },
-  labels: { app: 'cart' },
-});
-const toCart = flow({ server: { ip: '10.0.0.2', port: 7070 }, protocol: 'grpc' });
-
-type Button = { action_id: string; value: string };
-const buttonsOf = (blocks: unknown[] | undefined): Button[] =>
-  (blocks as { type: string; elements?: Button[] }[] | undefined)?.find((block) => block.type === 'actions')
-    ?.elements ?? [];
 
 describe('meshward on AWS (DynamoDB, SQS, S3 and Slack fakes; real handlers, env-built runtime)', () => {
   it('builds the AWS runtime from env: no local issuer, a command signer, SQS job queue, S3 captures', async () => {

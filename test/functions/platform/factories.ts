@@ -102,3 +102,11 @@ export const httpEvent = (
   if (options.pathParameters !== undefined) event.pathParameters = options.pathParameters;
   return event;
 };
+
+/** The cart workload of the alert tests: its pod's heartbeat, and a gRPC flow to it. */
+export const cartHeartbeat = heartbeat({
+  ips: ['10.0.0.2'],
+  owner: { kind: 'ReplicaSet', name: 'cart-5c6d7f8b9c' },
+  labels: { app: 'cart' },
+});
+export const toCart = flow({ server: { ip: '10.0.0.2', port: 7070 }, protocol: 'grpc' });

@@ -19,7 +19,7 @@ import { slackFunction } from '#functions/slack/function.ts';
 import { slackConfigSchema } from '#functions/slack/slack-config.ts';
 import { captureLocation } from '#sidecar/pcap/upload-capture.ts';
 import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
+import { buttonsOf, type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
 import { app, blockActionsBody, commandBody, sign, signingSecret, team } from '../slack/slack-requests.ts';
 import { threat } from './findings.ts';
 import { ownedPod, snapshot } from './kube-fixtures.ts';
@@ -106,11 +106,6 @@ const message: BusMessage = {
     }),
   ],
 };
-
-type Button = { action_id: string; value: string };
-const buttonsOf = (blocks: unknown[]): Button[] =>
-  (blocks as { type: string; elements?: Button[] }[]).find((block) => block.type === 'actions')?.elements ??
-  [];
 
 describe('threat finding → Slack alert → signed button press → pod quarantined → message updated', () => {
   let alertTs = '';

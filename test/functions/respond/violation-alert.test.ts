@@ -16,8 +16,8 @@ import { unavailableKube } from '#functions/respond/unavailable-deps.ts';
 import { slackEdgeDeps } from '#functions/slack/edge-deps.ts';
 import { handleSlackRequest } from '#functions/slack/run.ts';
 import { slackConfigSchema } from '#functions/slack/slack-config.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
-import { batch, flow, heartbeat, podRef } from '../platform/factories.ts';
+import { buttonsOf, type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
+import { batch, cartHeartbeat, heartbeat, podRef, toCart } from '../platform/factories.ts';
 import { app, blockActionsBody, sign, signingSecret, team } from '../slack/slack-requests.ts';
 
 const now = new Date('2026-11-26T12:00:10.000Z');
@@ -77,18 +77,6 @@ const report = async (pod: PodRef, findings: Finding[]) => {
   await runtime.idle();
   await respond.queue.idle();
 };
-
-const cartHeartbeat = heartbeat({
-  ips: ['10.0.0.2'],
-  owner: { kind: 'ReplicaSet', name: 'cart-5c6d7f8b9c' },
-  labels: { app: 'cart' },
-});
-const toCart = flow({ server: { ip: '10.0.0.2', port: 7070 }, protocol: 'grpc' });
-
-type Button = { action_id: string; value: string };
-const buttonsOf = (blocks: unknown[] | undefined): Button[] =>
-  (blocks as { type: string; elements?: Button[] }[] | undefined)?.find((block) => block.type === 'actions')
-    ?.elements ?? [];
 
 describe('a flow outside the rules of a monitor-mode group → Slack alert → Allow', () => {
   it('alerts in Slack through learn’s violations message, with Allow and Mute', async () => {
