@@ -38,6 +38,15 @@ const pod = (
   status: { phase: extra.phase ?? 'Running', podIP: ip },
 });
 
+/** A host-network DaemonSet pod: its IP is the node's, never to be named as the pod. */
+const nodeExporter = () =>
+  pod(
+    'node-exporter-x7k2p',
+    '10.1.0.250',
+    { kind: 'DaemonSet', name: 'node-exporter' },
+    { hostNetwork: true },
+  );
+
 const service = (name: string, clusterIP: string, selector: Record<string, string>): KubeObject => ({
   metadata: { name, namespace: 'bookinfo' },
   spec: { clusterIP, clusterIPs: [clusterIP], selector },
@@ -74,15 +83,7 @@ describe('kube peer resolver', () => {
   });
 
   it('never attributes a host-network pod by IP, and ignores finished pods whose IP may be reused', async () => {
-    kube.put(
-      'pods',
-      pod(
-        'node-exporter-x7k2p',
-        '10.1.0.250',
-        { kind: 'DaemonSet', name: 'node-exporter' },
-        { hostNetwork: true },
-      ),
-    );
+    kube.put('pods', nodeExporter());
     kube.put(
       'pods',
       pod('migrate-42', '10.1.0.77', { kind: 'Job', name: 'migrate' }, { phase: 'Succeeded' }),
@@ -174,15 +175,7 @@ describe('kube peer resolver', () => {
         { labels: { 'pod-template-hash': '6d8bc4d6c5' } },
       ),
     );
-    kube.put(
-      'pods',
-      pod(
-        'node-exporter-x7k2p',
-        '10.1.0.250',
-        { kind: 'DaemonSet', name: 'node-exporter' },
-        { hostNetwork: true },
-      ),
-    );
+    kube.put('pods', nodeExporter());
     const store = openSqliteStore(':memory:');
     const deps = { store, config: learnConfigSchema.parse({}), kubePeers: resolver() };
     const frontend = podRef('frontend-7d9c5b6f4d-abcde', 'bookinfo');
