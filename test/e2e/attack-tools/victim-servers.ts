@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
+import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { addresses } from './attack-lab.ts';
 import { startPostgres } from './start-postgres.ts';
 
@@ -63,27 +64,7 @@ const startDnsmasq = (victim: Netns): void => {
 /** TLS 1.0 only for the attacker (weak-tls), ordinary TLS for the benign client, both with a throwaway certificate. */
 const startTls = (victim: Netns, dir: string): void => {
   const [cert, key] = [join(dir, 'tls-cert.pem'), join(dir, 'tls-key.pem')];
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=shop.local',
-    ],
-    { stdio: 'ignore' },
-  );
+  execFileSync('openssl', selfSignedCertArgs(key, cert, 'shop.local'), { stdio: 'ignore' });
   const server = (accept: string, extra: string[]) =>
     victim.spawn('openssl', ['s_server', '-accept', accept, '-cert', cert, '-key', key, '-quiet', ...extra]);
   // OpenSSL 3 refuses TLS 1.0 below security level 0: the weak server has to ask for it.

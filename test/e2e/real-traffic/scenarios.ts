@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
+import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 
 export type Scenario = {
   name: string;
@@ -362,23 +363,7 @@ export const scenarios: Scenario[] = [
 const startNginx = async (ns: Netns, dir: string) => {
   const key = join(dir, 'tls.key');
   const cert = join(dir, 'tls.crt');
-  ns.exec('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=shop.test',
-  ]);
+  ns.exec('openssl', selfSignedCertArgs(key, cert, 'shop.test'));
   writeFileSync(join(dir, 'index.html'), '<h1>shop</h1>\n');
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
