@@ -37,7 +37,7 @@ const post = (agent: Agent, port: number, path: string, body: string): Promise<n
     req.end(body);
   });
 
-const loadTest = async (
+export const loadTest = async (
   port: number,
   path: string,
   total: number,
@@ -80,7 +80,7 @@ const root = join(import.meta.dirname, '..');
  * code that answers reviews on AWS. Under tsx, whose transform keeps function names, every closure created per
  * request also calls a naming helper; both webhooks run in this one server, so the comparison stays fair either way.
  */
-const buildServerChild = async (): Promise<string> => {
+export const buildServerChild = async (): Promise<string> => {
   const outdir = join(import.meta.dirname, 'work', 'admission-server');
   await build(
     lambdaBuildOptions({
@@ -93,9 +93,15 @@ const buildServerChild = async (): Promise<string> => {
   return join(outdir, 'index.mjs');
 };
 
-const startServerChild = (bundle: string): Promise<{ child: ChildProcess; port: number }> =>
+export const startServerChild = (
+  bundle: string,
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; port: number }> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, bundle], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -114,6 +120,8 @@ export type MutateBenchResult = {
   httpsThroughputRatio: number;
   /** The server process's CPU (user + system) per review over HTTPS: what the webhook costs a core. */
   serverCpuMsPerReview: { inject: number; noop: number };
+  /** The load generator's CPU per review: it shares the machine's cores, and a bigger response costs it more. */
+  clientCpuMsPerReview: { inject: number; noop: number };
 };
 
 /** CPU milliseconds (user + system) a process has used, from /proc (USER_HZ = 100). */
@@ -122,7 +130,11 @@ const cpuMsOf = (pid: number | undefined): number => {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
-export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult> => {
+/**
+ * `serverBundle` replaces the freshly built server child, e.g. a bundle built from another commit, so two versions
+ * can be compared in turns on the same machine load.
+ */
+export const runMutateBench = async (requests = 4000, serverBundle?: string): Promise<MutateBenchResult> => {
   const config = parseConfig({ inject: { egressPort: 8443 } });
   const inProcess = timeSync(() => {
     // What the handler does with a review: parse, check, mutate, serialize the response.
@@ -134,21 +146,31 @@ export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult
     return JSON.stringify(reviewResponse({ uid: review.request.uid, allowed: true }));
   }, 20_000);
   // The server runs in its own process so the load generator never shares its event loop (or its TLS work).
-  const { child, port } = await startServerChild(await buildServerChild());
+  const { child, port } = await startServerChild(serverBundle ?? (await buildServerChild()));
   try {
     await loadTest(port, '/noop', 500, 16);
     // Alternate short rounds so both see the same machine load: the ratio is the figure.
     const noopRounds: LatencySummary[] = [];
     const injectRounds: LatencySummary[] = [];
     const serverMs = { noop: 0, inject: 0 };
+    const clientMs = { noop: 0, inject: 0 };
+    const clientCpuMs = () => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    };
     for (let round = 0; round < 8; round += 1) {
       let before = cpuMsOf(child.pid);
+      let clientBefore = clientCpuMs();
       noopRounds.push(await loadTest(port, '/noop', requests / 8, 16));
       serverMs.noop += cpuMsOf(child.pid) - before;
+      clientMs.noop += clientCpuMs() - clientBefore;
       before = cpuMsOf(child.pid);
+      clientBefore = clientCpuMs();
       injectRounds.push(await loadTest(port, '/admission/mutate/namespace', requests / 8, 16));
       serverMs.inject += cpuMsOf(child.pid) - before;
+      clientMs.inject += clientCpuMs() - clientBefore;
     }
+    const perReview = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
     const httpsNoop = combine(noopRounds);
     const https = combine(injectRounds);
     return {
@@ -157,10 +179,8 @@ export const runMutateBench = async (requests = 4000): Promise<MutateBenchResult
       https,
       httpsNoop,
       httpsThroughputRatio: Math.round((https.perSecond / httpsNoop.perSecond) * 1000) / 1000,
-      serverCpuMsPerReview: {
-        inject: Math.round((serverMs.inject / requests) * 1000) / 1000,
-        noop: Math.round((serverMs.noop / requests) * 1000) / 1000,
-      },
+      serverCpuMsPerReview: { inject: perReview(serverMs.inject), noop: perReview(serverMs.noop) },
+      clientCpuMsPerReview: { inject: perReview(clientMs.inject), noop: perReview(clientMs.noop) },
     };
   } finally {
     child.stdin?.end();

@@ -22,7 +22,7 @@ export const admissionMutateBenchmark: Benchmark<MutateBenchResult> = {
         row('HTTPS, 16 concurrent: inject', r.https),
         row('HTTPS, 16 concurrent: do-nothing', r.httpsNoop),
       ],
-    )}\n\nThe HTTPS server runs in its own process as an esbuild bundle built like the Lambda bundles (no tsx, no keep-names helper), with both webhooks in it. Server CPU per review over HTTPS: inject ${r.serverCpuMsPerReview.inject} ms, do-nothing ${r.serverCpuMsPerReview.noop} ms.\n\nHTTPS throughput ratio (inject / do-nothing): **${r.httpsThroughputRatio}**; in-process p99 ${r.inProcess.p99Ms} ms — ${
+    )}\n\nThe HTTPS server runs in its own process as an esbuild bundle built like the Lambda bundles (no tsx, no keep-names helper), with both webhooks in it. Server CPU per review over HTTPS: inject ${r.serverCpuMsPerReview.inject} ms, do-nothing ${r.serverCpuMsPerReview.noop} ms; load generator CPU per review: inject ${r.clientCpuMsPerReview.inject} ms, do-nothing ${r.clientCpuMsPerReview.noop} ms.\n\nHTTPS throughput ratio (inject / do-nothing): **${r.httpsThroughputRatio}**; in-process p99 ${r.inProcess.p99Ms} ms — ${
       r.inProcess.p99Ms < 2 ? 'meets' : 'MISSES'
     } the 2 ms target; ratio ${r.httpsThroughputRatio >= 0.8 ? 'meets' : 'MISSES'} the 0.8 target.`,
 };
