@@ -60,6 +60,21 @@ const tapParts = (config: Config): TapParts => {
   return parts;
 };
 
+/** Where the native tap goes among existing init containers: right after the last mesh container. */
+export const nativeTapSlot = (inits: readonly { name: string }[]): number | '-' => {
+  const index = inits.findLastIndex((init) => meshContainers.has(init.name)) + 1;
+  return index >= inits.length ? '-' : index;
+};
+
+/** The first of the tap's volumes whose name the pod already uses, if any: the patch cannot add it. */
+export const tapVolumeClash = (existing: readonly { name: string }[], config: Config): string | undefined => {
+  for (const volume of tapParts(config).volumes) {
+    const name = String(volume.name);
+    if (existing.some((taken) => taken.name === name)) return name;
+  }
+  return undefined;
+};
+
 const containerOps = (pod: PodView, config: Config): PatchOperation[] => {
   const { container, containerList } = tapParts(config);
   if (!supportsNativeSidecar(config)) {
@@ -68,20 +83,15 @@ const containerOps = (pod: PodView, config: Config): PatchOperation[] => {
   const inits = pod.spec.initContainers;
   if (inits === undefined)
     return [{ op: 'add', path: pointer('spec', 'initContainers'), value: containerList }];
-  const lastMesh = inits.findLastIndex((init) => meshContainers.has(init.name));
-  const index = lastMesh + 1;
-  const slot = index >= inits.length ? '-' : index;
-  return [{ op: 'add', path: pointer('spec', 'initContainers', slot), value: container }];
+  return [{ op: 'add', path: pointer('spec', 'initContainers', nativeTapSlot(inits)), value: container }];
 };
 
 const volumeOps = (pod: PodView, config: Config): PatchOperation[] => {
   const { volumes } = tapParts(config);
   const existing = pod.spec.volumes;
   if (existing === undefined) return [{ op: 'add', path: pointer('spec', 'volumes'), value: volumes }];
-  const taken = new Set(existing.map((volume) => volume.name));
-  const clash = volumes.find((volume) => taken.has(String(volume.name)));
-  if (clash !== undefined)
-    throw new AppError('conflict', `the pod already has a volume named ${String(clash.name)}`);
+  const clash = tapVolumeClash(existing, config);
+  if (clash !== undefined) throw new AppError('conflict', `the pod already has a volume named ${clash}`);
   return volumes.map((value) => ({ op: 'add', path: pointer('spec', 'volumes', '-'), value }));
 };
 

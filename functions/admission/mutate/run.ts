@@ -3,9 +3,8 @@ import type { AdmissionRequest, AdmissionResponse } from '#core/admission-review
 import type { Config } from '#core/config.ts';
 import { AppError } from '#core/errors.ts';
 import { describeZodError } from '#core/issue.ts';
-import { buildInjectionPatch } from './build-patch.ts';
 import { decideInjection } from './injection-decision.ts';
-import { patchJson } from './patch-json.ts';
+import { injectionPatch } from './patch-cache.ts';
 import { isPodView, podDisplayName, podViewSchema } from './pod-view.ts';
 
 export type MutateOptions = { config: Config; namespaceOptedIn: boolean };
@@ -42,7 +41,7 @@ export const mutateReview = (request: AdmissionRequest, options: MutateOptions):
   if (!decision.inject)
     return decision.warning === undefined ? allow : { ...allow, warnings: [decision.warning] };
   try {
-    const patch = Buffer.from(patchJson(buildInjectionPatch(pod, options.config))).toString('base64');
+    const patch = injectionPatch(pod, options.config);
     return { ...allow, patch, patchType: 'JSONPatch' };
   } catch (error) {
     const reason = `meshward could not inject the tap into ${podDisplayName(pod, namespace)}: ${(error as Error).message}`;
