@@ -1,6 +1,7 @@
 /** Runs every registered detector, in registry order, on the client→server and server→client prefixes; first match wins. */
 import type { Direction } from '../events.ts';
 import type { Detection, Protocol } from '../protocols/protocol.ts';
+import { candidatesOf, candidateTable } from './detection-candidates.ts';
 
 export type DetectionVerdict =
   | { verdict: 'match'; index: number }
@@ -48,7 +49,14 @@ const ask = (
   return result;
 };
 
-export const detectProtocol = (protocols: readonly Protocol[], input: DetectionInput): DetectionVerdict => {
+const needMore: DetectionVerdict = { verdict: 'need-more' };
+const noMatch: DetectionVerdict = { verdict: 'no-match' };
+
+/** Every applicable detector, in registry order (registries too large for the candidate masks; tests compare). */
+export const detectAskingEvery = (
+  protocols: readonly Protocol[],
+  input: DetectionInput,
+): DetectionVerdict => {
   let waiting = false;
   for (let index = 0; index < protocols.length; index++) {
     const protocol = protocols[index] as Protocol;
@@ -59,5 +67,37 @@ export const detectProtocol = (protocols: readonly Protocol[], input: DetectionI
     if (down === 'match') return { verdict: 'match', index };
     waiting ||= up === 'need-more' || down === 'need-more';
   }
-  return waiting ? { verdict: 'need-more' } : { verdict: 'no-match' };
+  return waiting ? needMore : noMatch;
+};
+
+/**
+ * Only the detectors that do not refuse a direction's first octet (detection-candidates.ts), in registry order:
+ * the verdict is the same as asking all of them, since the others would say no-match.
+ */
+export const detectProtocol = (protocols: readonly Protocol[], input: DetectionInput): DetectionVerdict => {
+  const table = candidateTable(protocols);
+  if (table === undefined) return detectAskingEvery(protocols, input);
+  const masks = input.transport === 'tcp' ? table.tcp : table.udp;
+  const upMask = candidatesOf(masks, input.toServer, 0);
+  const downMask = candidatesOf(masks, input.toClient, 1);
+  let pending = upMask | downMask;
+  let waiting = false;
+  while (pending !== 0) {
+    const index = 31 - Math.clz32(pending & -pending);
+    pending &= pending - 1;
+    const protocol = protocols[index] as Protocol;
+    const bit = 1 << index;
+    const up =
+      upMask & bit
+        ? ask(protocol, index, input.toServer, 'to-server', input.fullToServer, input)
+        : 'no-match';
+    if (up === 'match') return { verdict: 'match', index };
+    const down =
+      downMask & bit
+        ? ask(protocol, index, input.toClient, 'to-client', input.fullToClient, input)
+        : 'no-match';
+    if (down === 'match') return { verdict: 'match', index };
+    waiting ||= up === 'need-more' || down === 'need-more';
+  }
+  return waiting ? needMore : noMatch;
 };

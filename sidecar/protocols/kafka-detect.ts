@@ -7,6 +7,8 @@ import type { Detection } from './protocol.ts';
 import { i32be, isPrintable, u16be } from './wire-bytes.ts';
 
 export const maxRequest = 100 * 1024 * 1024;
+/** Octets of header tagged fields (count, tags, sizes) a cut prefix may still be missing. */
+const taggedSlack = 8;
 
 export type KafkaHeader = {
   size: number;
@@ -41,6 +43,17 @@ export const kafkaHeader = (b: Uint8Array): KafkaHeader | undefined => {
 const prefixPlausible = (b: Uint8Array): boolean =>
   (b[0] ?? 0) <= 0x06 && (b.length < 5 || b[4] === 0) && (b.length < 7 || b[6] === 0);
 
+/** Cut inside the flexible header's tagged fields (a few octets after the client id): more bytes can decide. */
+const cutInHeader = (b: Uint8Array, idLength: number): boolean =>
+  b.length < Math.min(4 + i32be(b, 0), 14 + idLength + taggedSlack);
+
+/** After a whole header: for the bodies we know, a whole request must be read to its exact end. */
+const detectBody = (b: Uint8Array, header: KafkaHeader): Detection => {
+  if (!readsTopics(header.apiKey)) return 'match';
+  if (b.length < 4 + header.size) return header.size > 4096 ? 'match' : 'need-more';
+  return kafkaTopics(header.body, header.apiKey, header.version).exact ? 'match' : 'no-match';
+};
+
 /**
  * Requests are recognised in either direction: a flow picked up mid-stream may have been oriented from its first
  * (server) packet. Responses carry no api_key, so they are never the evidence.
@@ -52,9 +65,7 @@ export const detectKafka = (b: Uint8Array, _direction: Direction): Detection => 
   if (idLength < -1 || idLength > i32be(b, 0) - 10) return 'no-match';
   if (b.length < 14 + idLength) return isPrintable(b, 14, b.length) ? 'need-more' : 'no-match';
   const header = kafkaHeader(b);
-  if (!header) return 'no-match';
-  if (!readsTopics(header.apiKey)) return 'match';
-  // For the bodies we know, a whole request must be read to its exact end.
-  if (b.length < 4 + header.size) return header.size > 4096 ? 'match' : 'need-more';
-  return kafkaTopics(header.body, header.apiKey, header.version).exact ? 'match' : 'no-match';
+  // Cut inside the flexible header's tagged fields (a few octets after the client id): more bytes can decide.
+  if (!header) return cutInHeader(b, idLength) ? 'need-more' : 'no-match';
+  return detectBody(b, header);
 };

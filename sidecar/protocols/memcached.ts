@@ -63,16 +63,19 @@ const firstOctets = (words: readonly string[]): Uint8Array => {
 const commandFirst = firstOctets(commandWords);
 const replyFirst = firstOctets(replyOpeners);
 
+/** A first line without its LF yet (possibly cut between CR and LF, "stats\r"): could it still become one? */
+const unfinishedLine = (text: string, words: readonly string[]): Detection => {
+  const open = text.endsWith('\r') ? text.slice(0, -1) : text;
+  return text.length <= maxLine && couldBecome(open, words) ? 'need-more' : 'no-match';
+};
+
 const detectText = (bytes: Uint8Array, direction: Direction): Detection => {
   const toServer = direction === 'to-server';
   // The first token (after spaces) must be one of the words, or a prefix of one: decided without the text.
   if (bytes.length > 0 && (toServer ? commandFirst : replyFirst)[bytes[0] ?? 0] !== 1) return 'no-match';
   const text = latin1(bytes, 0, maxLine + 1);
   const end = text.indexOf('\n');
-  if (end < 0) {
-    const words = toServer ? commandWords : replyOpeners;
-    return text.length <= maxLine && couldBecome(text, words) ? 'need-more' : 'no-match';
-  }
+  if (end < 0) return unfinishedLine(text, toServer ? commandWords : replyOpeners);
   const line = tokens(text.slice(0, end).replace(/\r$/, ''));
   return (toServer ? isMemcachedCommand(line) : isMemcachedReply(line)) ? 'match' : 'no-match';
 };

@@ -1,0 +1,58 @@
+/**
+ * Which detectors can still match a direction, from its first octet alone: a table built once per registry by asking
+ * each detector about every single octet. A detector's `no-match` is final for every longer prefix (the tri-state
+ * contract the engine's refusal cache already relies on), so a detector that refuses the first octet alone is never
+ * asked about that direction again. Most flows then meet two or three detectors instead of all of them.
+ */
+import type { Direction } from '../events.ts';
+import type { Protocol } from '../protocols/protocol.ts';
+
+/** Registries larger than this fall back to asking every detector (the masks are 32-bit). */
+export const maxMaskedProtocols = 31;
+
+/** Per transport: 512 masks, [direction * 256 + first octet] → bit i set when detector i may match. */
+export type CandidateTable = { tcp: Uint32Array; udp: Uint32Array };
+
+const directions: readonly Direction[] = ['to-server', 'to-client'];
+
+/** A detector that throws on one octet is kept as a candidate: only a clean `no-match` excludes it. */
+const refusesOctet = (protocol: Protocol, octet: Uint8Array, direction: Direction): boolean => {
+  try {
+    return protocol.detect(octet, direction) === 'no-match';
+  } catch {
+    return false;
+  }
+};
+
+const buildFor = (protocols: readonly Protocol[], transport: 'tcp' | 'udp'): Uint32Array => {
+  const masks = new Uint32Array(512);
+  const octet = new Uint8Array(1);
+  protocols.forEach((protocol, index) => {
+    if (protocol.transport !== 'both' && protocol.transport !== transport) return;
+    directions.forEach((direction, side) => {
+      for (let first = 0; first < 256; first++) {
+        octet[0] = first;
+        const at = side * 256 + first;
+        if (!refusesOctet(protocol, octet, direction)) masks[at] = (masks[at] ?? 0) | (1 << index);
+      }
+    });
+  });
+  return masks;
+};
+
+const built = new WeakMap<readonly Protocol[], CandidateTable>();
+
+/** The registry's table, built on first use; undefined for a registry too large for 32-bit masks. */
+export const candidateTable = (protocols: readonly Protocol[]): CandidateTable | undefined => {
+  if (protocols.length > maxMaskedProtocols) return undefined;
+  let table = built.get(protocols);
+  if (table === undefined) {
+    table = { tcp: buildFor(protocols, 'tcp'), udp: buildFor(protocols, 'udp') };
+    built.set(protocols, table);
+  }
+  return table;
+};
+
+/** The detectors that may match a direction starting with these bytes (none for an empty direction). */
+export const candidatesOf = (masks: Uint32Array, bytes: Uint8Array, side: 0 | 1): number =>
+  bytes.length === 0 ? 0 : (masks[side * 256 + (bytes[0] as number)] as number);
