@@ -113,7 +113,10 @@ export const startServerChild = (
   });
 
 export type MutateBenchResult = {
+  /** Replicas of one workload: the patch comes from the cache. */
   inProcess: LatencySummary;
+  /** A pod shape the webhook has not seen: the patch is built. */
+  inProcessNewShape: LatencySummary;
   inProcessNoop: LatencySummary;
   https: LatencySummary;
   httpsNoop: LatencySummary;
@@ -139,6 +142,15 @@ export const runMutateBench = async (requests = 4000, serverBundle?: string): Pr
   const inProcess = timeSync(() => {
     // What the handler does with a review: parse, check, mutate, serialize the response.
     const review = parseReview(JSON.parse(fixtureText));
+    return reviewResponseJson(mutateReview(review.request, { config, namespaceOptedIn: true }));
+  }, 20_000);
+  // The first pod of its shape: a new exclusion annotation value each time, so the patch is never kept yet.
+  let shape = 0;
+  const inProcessNewShape = timeSync(() => {
+    const review = parseReview(JSON.parse(fixtureText));
+    const pod = review.request.object as { metadata: { annotations: Record<string, string> } };
+    shape += 1;
+    pod.metadata.annotations['traffic.sidecar.istio.io/excludeOutboundPorts'] = String(shape);
     return reviewResponseJson(mutateReview(review.request, { config, namespaceOptedIn: true }));
   }, 20_000);
   const inProcessNoop = timeSync(() => {
@@ -175,6 +187,7 @@ export const runMutateBench = async (requests = 4000, serverBundle?: string): Pr
     const https = combine(injectRounds);
     return {
       inProcess,
+      inProcessNewShape,
       inProcessNoop,
       https,
       httpsNoop,

@@ -9,6 +9,8 @@ const row = (name: string, s: { p50Ms: number; p99Ms: number; perSecond: number 
   s.perSecond,
 ];
 
+const worstP99 = (r: MutateBenchResult) => Math.max(r.inProcess.p99Ms, r.inProcessNewShape.p99Ms);
+
 export const admissionMutateBenchmark: Benchmark<MutateBenchResult> = {
   id: 'admission-mutate',
   title: 'Mutating webhook latency (target: p99 < 2 ms in-process; HTTPS ≥ 80% of a do-nothing webhook)',
@@ -17,12 +19,13 @@ export const admissionMutateBenchmark: Benchmark<MutateBenchResult> = {
     `${table(
       ['path', 'p50 ms', 'p99 ms', 'reviews/s'],
       [
-        row('in-process: inject (Istio pod)', r.inProcess),
+        row('in-process: inject (Istio pod, replica of a seen shape)', r.inProcess),
+        row('in-process: inject (Istio pod, new shape: patch built)', r.inProcessNewShape),
         row('in-process: do-nothing', r.inProcessNoop),
         row('HTTPS, 16 concurrent: inject', r.https),
         row('HTTPS, 16 concurrent: do-nothing', r.httpsNoop),
       ],
-    )}\n\nThe HTTPS server runs in its own process as an esbuild bundle built like the Lambda bundles (no tsx, no keep-names helper), with both webhooks in it. Server CPU per review over HTTPS: inject ${r.serverCpuMsPerReview.inject} ms, do-nothing ${r.serverCpuMsPerReview.noop} ms; load generator CPU per review: inject ${r.clientCpuMsPerReview.inject} ms, do-nothing ${r.clientCpuMsPerReview.noop} ms.\n\nHTTPS throughput ratio (inject / do-nothing): **${r.httpsThroughputRatio}**; in-process p99 ${r.inProcess.p99Ms} ms — ${
-      r.inProcess.p99Ms < 2 ? 'meets' : 'MISSES'
+    )}\n\nThe HTTPS server runs in its own process as an esbuild bundle built like the Lambda bundles (no tsx, no keep-names helper), with both webhooks in it; every review is of one Istio pod, so after the first the patch comes from the per-shape cache, as for the replicas of one Deployment. Server CPU per review over HTTPS: inject ${r.serverCpuMsPerReview.inject} ms, do-nothing ${r.serverCpuMsPerReview.noop} ms; load generator CPU per review: inject ${r.clientCpuMsPerReview.inject} ms, do-nothing ${r.clientCpuMsPerReview.noop} ms.\n\nHTTPS throughput ratio (inject / do-nothing): **${r.httpsThroughputRatio}**; in-process p99 ${worstP99(r)} ms (the slower of a seen and a new pod shape) — ${
+      worstP99(r) < 2 ? 'meets' : 'MISSES'
     } the 2 ms target; ratio ${r.httpsThroughputRatio >= 0.8 ? 'meets' : 'MISSES'} the 0.8 target.`,
 };

@@ -129,6 +129,16 @@ export const reviewResponse = (response: AdmissionResponse): AdmissionReviewResp
   response,
 });
 
+const responseFields: ReadonlySet<string> = new Set([
+  'uid',
+  'allowed',
+  'status',
+  'patch',
+  'patchType',
+  'warnings',
+  'auditAnnotations',
+]);
+
 /**
  * The review response as JSON text: the same text as `JSON.stringify(reviewResponse(response))`. JSON.stringify
  * copies a string one character at a time, checking each for escapes (≈ 10 µs for the 5 KB patch of a pod with
@@ -137,10 +147,15 @@ export const reviewResponse = (response: AdmissionResponse): AdmissionReviewResp
  */
 export const reviewResponseJson = (response: AdmissionResponse): string => {
   if (response.patch === undefined) return JSON.stringify(reviewResponse(response));
-  const fields: string[] = [];
-  for (const [key, value] of Object.entries(response)) {
-    if (value === undefined) continue;
-    fields.push(`${JSON.stringify(key)}:${key === 'patch' ? `"${value}"` : JSON.stringify(value)}`);
+  let fields = '';
+  for (const key in response) {
+    const value: unknown = response[key as keyof AdmissionResponse];
+    if (value === undefined || !Object.hasOwn(response, key)) continue;
+    // The fields of a response are plain words, which JSON never escapes; anything else goes through JSON.
+    const name = responseFields.has(key) ? `"${key}"` : JSON.stringify(key);
+    const text =
+      key === 'patch' ? `"${value}"` : typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+    fields += `${fields === '' ? '' : ','}${name}:${text}`;
   }
-  return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{${fields.join(',')}}}`;
+  return `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{${fields}}}`;
 };

@@ -22,6 +22,9 @@ const responses: AdmissionResponse[] = [
   { warnings: ['first'], uid: 'u-4', patch, allowed: true, patchType: 'JSONPatch' },
   { uid: 'u-5', allowed: false, status: { code: 500, message: 'no', reason: 'InternalError' } },
   { uid: 'u-6', allowed: true, auditAnnotations: { patch: '' }, patch: '', patchType: 'JSONPatch' },
+  { uid: 'u-7', allowed: false, patch, patchType: 'JSONPatch', status: { code: 403, message: 'ü\u2028' } },
+  { uid: 'u-8', allowed: true, patch, 'odd "key"\n': 1 } as unknown as AdmissionResponse,
+  Object.assign(Object.create({ inherited: 'not own' }), { uid: 'u-9', allowed: true, patch }),
 ];
 
 describe('reviewResponseJson', () => {
