@@ -91,6 +91,23 @@ const onValue = (state: State, value: RespValue, ctx: FrameContext, out: Protoco
   for (const event of events) out.push(event);
 };
 
+/**
+ * Inside a reply aggregate, its elements in bulk (nobody reads their texts); returns where the token loop goes on
+ * (`at` when the next token is left to it).
+ */
+const skipNested = (
+  state: State,
+  m: Uint8Array,
+  at: number,
+  ctx: FrameContext,
+  out: ProtocolEvent[],
+): number => {
+  const assembler = state.assemblers[ctx.direction];
+  const next = assembler.skipNested(m, at);
+  if (assembler.finished !== undefined) onValue(state, assembler.finished, ctx, out);
+  return next;
+};
+
 /** One framed run of tokens (or one inline line, or the truncated head of one long token) into events. */
 const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   const out: ProtocolEvent[] = [];
@@ -98,6 +115,11 @@ const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   const all = ctx.direction === 'to-server';
   let at = 0;
   while (at < m.length) {
+    const skipped = all || assembler.atTop ? at : skipNested(state, m, at, ctx, out);
+    if (skipped > at) {
+      at = skipped;
+      continue;
+    }
     const length = isRespMarker(m[at]) ? respTokenLength(m, at) : m.length - at;
     const end = length <= 0 ? m.length : Math.min(m.length, at + length);
     const value = addToken(assembler, m, at, end, all);

@@ -12,10 +12,16 @@ const bulks = new Set([0x24, 0x21, 0x3d]);
 // '+' simple string, '-' error, ':' integer, '_' null, ',' double, '#' boolean, '(' big number.
 const simples = new Set([0x2b, 0x2d, 0x3a, 0x5f, 0x2c, 0x23, 0x28]);
 
-const markers = new Uint8Array(256);
-for (const m of [...aggregates, ...bulks, ...simples]) markers[m] = 1;
+/** What each byte opens as a token's first byte: 0 nothing (not a marker), or one of the kinds below. */
+export const respKinds = new Uint8Array(256);
+export const respAggregate = 1;
+export const respBulk = 2;
+export const respSimple = 3;
+for (const m of aggregates) respKinds[m] = respAggregate;
+for (const m of bulks) respKinds[m] = respBulk;
+for (const m of simples) respKinds[m] = respSimple;
 
-export const isRespMarker = (b: number | undefined): boolean => b !== undefined && markers[b] === 1;
+export const isRespMarker = (b: number | undefined): boolean => b !== undefined && respKinds[b] !== 0;
 
 /** Index of the LF ending the line at `start`, or -1 when not (yet) present within `limit` bytes. */
 export const lineEnd = (b: Uint8Array, start: number, limit = 64 * 1024): number => {
@@ -38,7 +44,10 @@ export const respInteger = (b: Uint8Array, start: number, end: number): number =
   return negative ? -value : value;
 };
 
-export const isAggregate = (b: number): boolean => aggregates.has(b);
+/** The longest bulk string a server sends (proto-max-bulk-len): a longer length is malformed. */
+export const respMaxBulk = 512 * 1024 * 1024;
+
+export const isAggregate = (b: number): boolean => respKinds[b] === respAggregate;
 
 /**
  * Byte length of the token at `b[at]`: > 0 its length (which may run past the end of `b`), 0 when its
@@ -48,10 +57,10 @@ export const respTokenLength = (b: Uint8Array, at = 0): number => {
   const lf = lineEnd(b, at);
   if (lf < 0) return 0;
   const marker = b[at];
-  if (marker === undefined || !bulks.has(marker)) return lf + 1 - at;
+  if (marker === undefined || respKinds[marker] !== respBulk) return lf + 1 - at;
   if (b[lf - 1] !== 0x0d) return -1;
   const length = respInteger(b, at + 1, lf - 1);
-  if (Number.isNaN(length) || length < -1 || length > 512 * 1024 * 1024) return -1;
+  if (Number.isNaN(length) || length < -1 || length > respMaxBulk) return -1;
   return length < 0 ? lf + 1 - at : lf + 1 - at + length + 2;
 };
 
@@ -78,9 +87,9 @@ export const respToken = (t: Uint8Array): RespToken => {
   const lf = lineEnd(t, 0);
   const lineStop = lf > 0 && t[lf - 1] === 0x0d ? lf - 1 : lf < 0 ? t.length : lf;
   const m = String.fromCharCode(marker ?? 0);
-  if (aggregates.has(marker ?? 0))
+  if (respKinds[marker ?? 0] === respAggregate)
     return { type: 'aggregate', marker: m, count: respInteger(t, 1, lineStop) };
-  if (!bulks.has(marker ?? 0))
+  if (respKinds[marker ?? 0] !== respBulk)
     return { type: 'string', marker: m, value: t.subarray(1, lineStop), isNull: m === '_' };
   const length = respInteger(t, 1, lineStop);
   if (length < 0) return { type: 'string', marker: m, value: new Uint8Array(0), isNull: true };

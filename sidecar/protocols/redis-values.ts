@@ -1,5 +1,13 @@
 /** Assembles RESP tokens into top-level values (bounded depth and items), one direction at a time. */
-import type { RespToken } from './redis-resp.ts';
+import {
+  lineEnd,
+  type RespToken,
+  respAggregate,
+  respBulk,
+  respInteger,
+  respKinds,
+  respMaxBulk,
+} from './redis-resp.ts';
 import { maxTextBytes, text } from './wire-bytes.ts';
 
 export type RespValue = {
@@ -23,6 +31,15 @@ export type RespAssembler = {
   open(marker: string, count: number): RespValue | undefined | 'malformed';
   /** Adds a string-like token whose text nobody reads: only its place in the value counts. */
   skip(marker: string): RespValue | undefined;
+  /**
+   * With texts 'errors', inside an aggregate: takes the whole, well-formed tokens of `m` from `at` as `open` and
+   * `skip` would, one after the other, without a call or an object per token (a reply of thousands of elements is
+   * read for its end only). Stops at the top level, after the token that finishes a value (then in `finished`), or
+   * before a token it leaves to `add`, `open` and `skip` (not whole in `m`, not well formed). Returns where it stopped.
+   */
+  skipNested(m: Uint8Array, at: number): number;
+  /** The value the last `skipNested` finished, if any. */
+  readonly finished: RespValue | undefined;
   /** True when the next token is at the top level (not inside an aggregate). */
   readonly atTop: boolean;
 };
@@ -54,8 +71,47 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
     stack.push({ remaining: n, attribute: marker === '|' });
     return undefined;
   };
+  let finished: RespValue | undefined;
+  /** Where the well-formed token at `at` ends (past `m` when not whole), or -1 when `skipNested` leaves it. */
+  const tokenEnd = (m: Uint8Array, at: number, kind: number, lf: number): number => {
+    if (kind !== respBulk) return lf + 1;
+    if (m[lf - 1] !== 0x0d) return -1;
+    const length = respInteger(m, at + 1, lf - 1);
+    if (!(length >= -1 && length <= respMaxBulk)) return -1;
+    return length < 0 ? lf + 1 : lf + 1 + length + 2;
+  };
+  /** Takes the whole, well-formed token at `at` as `skipNested` does: where it ends, or -1 when it leaves it. */
+  const skipOne = (m: Uint8Array, at: number): number => {
+    const marker = m[at] ?? 0;
+    const kind = respKinds[marker] ?? 0;
+    const lf = kind === 0 ? -1 : lineEnd(m, at);
+    const end = lf < 0 ? -1 : tokenEnd(m, at, kind, lf);
+    if (end < 0 || end > m.length) return -1;
+    if (kind !== respAggregate) {
+      finished = finishOne();
+      return end;
+    }
+    const count = respInteger(m, at + 1, lf - 1);
+    if (Number.isNaN(count) || stack.length >= maxDepth) return -1;
+    finished = open(String.fromCharCode(marker), count) as RespValue | undefined;
+    return end;
+  };
+  const skipNested = (m: Uint8Array, from: number): number => {
+    finished = undefined;
+    let at = from;
+    while (stack.length > 0 && at < m.length && finished === undefined) {
+      const end = skipOne(m, at);
+      if (end < 0) break;
+      at = end;
+    }
+    return at;
+  };
   return {
     open,
+    skipNested,
+    get finished() {
+      return finished;
+    },
     skip(marker) {
       if (stack.length === 0) top = { marker, text: '', items: [] };
       return finishOne();

@@ -1,16 +1,20 @@
 /** SQL injection in request values (judged as fragments) and in the statements applications send to MySQL and PostgreSQL. */
 import { embeddedAttack } from './text/embedded-attack.ts';
+import { memoVerdict } from './text/memo-verdict.ts';
 import { sqlInjectionVerdict } from './text/sql-injection-verdict.ts';
 import { sqlStatementVerdict } from './text/sql-statement-verdict.ts';
+
+/** Applications send the same statements over and over (prepared or not): judged once while remembered. */
+const statementVerdict = memoVerdict(sqlStatementVerdict, 1024, 2048);
 
 export const sqlInjection = embeddedAttack({
   id: 'sql-injection',
   severity: 'high',
   on: ['http-request', 'sql-query'],
-  verdict: sqlInjectionVerdict,
+  verdict: memoVerdict(sqlInjectionVerdict),
   inspectEvent(event) {
     if (event.kind !== 'sql-query') return undefined;
-    const reason = sqlStatementVerdict(event.text);
+    const reason = statementVerdict(event.text);
     return reason === undefined
       ? undefined
       : { reason, evidence: `${event.dialect}: ${event.text.slice(0, 300)}` };

@@ -35,7 +35,7 @@ const judgeInputs = (
   config: EmbeddedConfig,
 ): { reason: string; evidence: string } | undefined => {
   for (const input of eventInputs(event)) {
-    if (config.ignore.some((prefix) => input.where.startsWith(prefix))) continue;
+    if (config.ignore.length > 0 && config.ignore.some((prefix) => input.where.startsWith(prefix))) continue;
     const reason = verdict(input.decoded, input);
     if (reason !== undefined)
       return { reason, evidence: `${input.where}: ${input.raw.slice(0, snippetLength)}` };

@@ -83,6 +83,9 @@ describe('redis detect', () => {
   });
 });
 
+/** The authentication outcomes among a parser's events. */
+const dbAuth = (events: unknown[]) => events.filter((e) => (e as { kind: string }).kind === 'db-auth');
+
 describe('redis parser', () => {
   const expected = [
     { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['app', '***'] },
@@ -148,6 +151,34 @@ describe('redis parser', () => {
         ['to-server', resp('DBSIZE')],
       ]),
     ).toEqual([]);
+  });
+
+  it('skips nested reply elements, a long bulk string among them, and still pairs the next reply with AUTH', () => {
+    const nested = `*3\r\n*2\r\n+a\r\n:1\r\n$70000\r\n${'x'.repeat(70_000)}\r\n%1\r\n$1\r\nk\r\n~2\r\n_\r\n#t\r\n`;
+    const segments: Segment[] = [
+      ['to-server', resp('COMMAND')],
+      ['to-server', resp('AUTH', 'bob', 'pw')],
+      ['to-client', ascii(nested)],
+      ['to-client', ascii('-WRONGPASS invalid username-password pair\r\n')],
+    ];
+    const denied = {
+      kind: 'db-auth',
+      direction: 'to-client',
+      dialect: 'redis',
+      ok: false,
+      user: 'bob',
+      message: 'WRONGPASS invalid username-password pair',
+    };
+    expect(dbAuth(feed(redis, segments))).toEqual([denied]);
+    expect(dbAuth(feedByteByByte(redis, segments))).toEqual([denied]);
+  });
+
+  it('stops reading replies at a malformed element inside an aggregate', () => {
+    const events = feed(redis, [
+      ['to-server', resp('AUTH', 'pw')],
+      ['to-client', ascii('*2\r\n+a\r\n$x\r\nb\r\n-WRONGPASS no\r\n')],
+    ]);
+    expect(dbAuth(events)).toEqual([]);
   });
 
   it('passes the local contract check', () => {
