@@ -21,7 +21,12 @@ type ChildResult = {
   flows: number;
   threats: number;
   maxRssMb: number;
+  /** CPU of each pass over the capture in the one process (`--passes`); the first is `cpuMs`. */
+  passCpuMs: number[];
 };
+
+/** Passes over the capture in one process for the steady-state figures: the last pass is the one reported. */
+export const steadyPasses = 4;
 
 /**
  * The child as one esbuild bundle, built like the tap's own (infra/image/build-tap-bundle.ts: dist/tap.mjs): what
@@ -39,8 +44,9 @@ const buildChild = async (): Promise<string> => {
 
 type Mode = 'read' | 'pipeline' | 'engine' | 'threats';
 
-const runOurs = (child: string, file: string, mode: Mode, labels?: string): ChildResult => {
-  const out = execFileSync(process.execPath, [child, file, mode, ...(labels === undefined ? [] : [labels])], {
+const runOurs = (child: string, file: string, mode: Mode, labels?: string, passes = 1): ChildResult => {
+  const args = [child, file, mode, ...(labels === undefined ? [] : [labels]), '--passes', String(passes)];
+  const out = execFileSync(process.execPath, args, {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -57,11 +63,12 @@ const childrenCpuMs = (stat: string): number => {
   return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
 };
 
-const runNdpiTimed = (file: string) => {
+/** ndpiReader on the file, `loops` times in one process (its `-l`, "number of detection loops"). */
+const runNdpiTimed = (file: string, loops = 1) => {
   const started = process.hrtime.bigint();
   const raw = execFileSync(
     'sh',
-    ['-c', 'ndpiReader -i "$1"; echo "@@stat $(cat /proc/$$/stat)"', 'sh', file],
+    ['-c', 'ndpiReader -i "$1" -l "$2"; echo "@@stat $(cat /proc/$$/stat)"', 'sh', file, String(loops)],
     {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
@@ -91,6 +98,12 @@ export type ThroughputResult = {
   stages: { read: ChildResult; pipeline: ChildResult };
   /** Each figure is the least CPU of this many runs. */
   runs: number;
+  /**
+   * Steady state, as in a tap that has run for a while: the capture inspected `passes` times in one process, the
+   * last pass's CPU (the JIT has compiled the hot code); nDPI's per-loop CPU of `ndpiReader -l passes` past its first
+   * loop. Least of `runs`.
+   */
+  steady: { passes: number; engineCpuMs: number; threatsCpuMs: number; ndpiCpuMs?: number; ratio?: number };
   ndpi?: {
     ms: number;
     cpuMs: number;
@@ -145,9 +158,20 @@ export const runThroughputBench = async (runs = 3): Promise<ThroughputResult> =>
   runOurs(child, file, 'engine', labelsFile);
   const best: Record<Mode, ChildResult[]> = { read: [], pipeline: [], engine: [], threats: [] };
   const ndpiRuns: ReturnType<typeof runNdpiTimed>[] = [];
+  const steadyRuns: { engine: number[]; threats: number[]; ndpi: number[] } = {
+    engine: [],
+    threats: [],
+    ndpi: [],
+  };
+  const lastPass = (r: ChildResult) => r.passCpuMs[r.passCpuMs.length - 1] ?? r.cpuMs;
   for (let round = 0; round < runs; round += 1) {
     for (const mode of Object.keys(best) as Mode[]) best[mode].push(runOurs(child, file, mode));
-    if (ndpiAvailable()) ndpiRuns.push(runNdpiTimed(file));
+    steadyRuns.engine.push(lastPass(runOurs(child, file, 'engine', undefined, steadyPasses)));
+    steadyRuns.threats.push(lastPass(runOurs(child, file, 'threats', undefined, steadyPasses)));
+    if (!ndpiAvailable()) continue;
+    const once = runNdpiTimed(file);
+    ndpiRuns.push(once);
+    steadyRuns.ndpi.push((runNdpiTimed(file, steadyPasses).cpuMs - once.cpuMs) / (steadyPasses - 1));
   }
   const least = <T extends { cpuMs: number }>(list: T[]): T =>
     list.reduce((a, b) => (b.cpuMs < a.cpuMs ? b : a), list[0] as T);
@@ -173,6 +197,11 @@ export const runThroughputBench = async (runs = 3): Promise<ThroughputResult> =>
     },
     stages: { read: least(best.read), pipeline: least(best.pipeline) },
     runs,
+    steady: {
+      passes: steadyPasses,
+      engineCpuMs: Math.min(...steadyRuns.engine),
+      threatsCpuMs: Math.min(...steadyRuns.threats),
+    },
     labels: { truthFlows: truth.length, oursCorrect, examples: [] },
   };
   if (!ndpiAvailable()) return result;
@@ -189,6 +218,8 @@ export const runThroughputBench = async (runs = 3): Promise<ThroughputResult> =>
     cpuMbPerSecond: mbPerSecond(capture.bytes, ndpi.cpuMs),
   };
   result.ratio = Math.round((ndpi.cpuMs / ours.cpuMs) * 100) / 100;
+  result.steady.ndpiCpuMs = Math.min(...steadyRuns.ndpi);
+  result.steady.ratio = Math.round((result.steady.ndpiCpuMs / result.steady.engineCpuMs) * 100) / 100;
   result.wallRatio = Math.round((ndpi.ms / ours.ms) * 100) / 100;
   result.labels = {
     ...result.labels,
