@@ -40,8 +40,13 @@ export type DecodedPacket = {
   fragment: FragmentFacts | undefined;
   /** The frame was cut by the snap length: lengths come from headers, bytes stop early. */
   snapped: boolean;
-  /** Transport header and payload as captured, handed from the IP layer to the transport layer. */
-  l4: Uint8Array;
+  /**
+   * Transport header and payload as captured, handed from the IP layer to the transport layer: octets
+   * [l4Start, l4End) of l4Bytes (offsets into the frame rather than a view, one object less per packet).
+   */
+  l4Bytes: Uint8Array;
+  l4Start: number;
+  l4End: number;
   /** Transport header and payload length according to the IP header. */
   l4Length: number;
 };
@@ -72,7 +77,9 @@ export const emptyPacket = (): DecodedPacket => ({
   icmpCode: -1,
   fragment: undefined,
   snapped: false,
-  l4: new Uint8Array(0),
+  l4Bytes: new Uint8Array(0),
+  l4Start: 0,
+  l4End: 0,
   l4Length: 0,
 });
 

@@ -4,13 +4,15 @@ import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 
 /** Type(1) code(1) checksum(2), then a 4-byte rest-of-header (echo identifier and sequence, etc.). */
 export const icmp = (out: DecodedPacket, transport: 'icmp' | 'icmpv6'): DecodeOutcome => {
-  const l4 = out.l4;
-  if (l4.length < 4) return 'truncated-icmp';
+  const bytes = out.l4Bytes;
+  const at = out.l4Start;
+  const captured = out.l4End - at;
+  if (captured < 4) return 'truncated-icmp';
   out.transport = transport;
-  out.icmpType = u8(l4, 0);
-  out.icmpCode = u8(l4, 1);
-  const headerLength = Math.min(8, l4.length);
-  out.payload = l4.subarray(headerLength);
+  out.icmpType = u8(bytes, at);
+  out.icmpCode = u8(bytes, at + 1);
+  const headerLength = Math.min(8, captured);
+  out.payload = bytes.subarray(at + headerLength, out.l4End);
   out.payloadLength = Math.max(0, out.l4Length - headerLength);
   return 'ok';
 };

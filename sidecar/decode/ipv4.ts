@@ -14,11 +14,13 @@ const reassemble = (
   const offset = (flags & 0x1fff) * 8;
   const more = (flags & 0x2000) !== 0;
   const key = `4|${out.srcV4}|${out.dstV4}|${out.protocol}|${u16(data, at + 4)}`;
-  const result = fragments.add(key, offset, more, out.l4, out.ts);
+  const result = fragments.add(key, offset, more, out.l4Bytes.subarray(out.l4Start, out.l4End), out.ts);
   out.fragment = { offset, more, overlap: result.overlap };
   if (result.dropped) return 'fragment-dropped';
   if (result.done === undefined) return 'fragment';
-  out.l4 = result.done;
+  out.l4Bytes = result.done;
+  out.l4Start = 0;
+  out.l4End = result.done.length;
   out.l4Length = result.done.length;
   out.ipLength = out.l4Length + (u8(data, at) & 0x0f) * 4;
   return 'ok';
@@ -44,7 +46,9 @@ export const ipv4 = (
   out.dstV4 = u32(data, at + 16);
   out.textReady = false;
   out.ipLength = total;
-  out.l4 = data.subarray(at + headerLength, Math.min(at + total, data.length));
+  out.l4Bytes = data;
+  out.l4Start = at + headerLength;
+  out.l4End = Math.min(at + total, data.length);
   out.l4Length = total - headerLength;
   const flags = u16(data, at + 6);
   if ((flags & 0x3fff) === 0) return 'ok';

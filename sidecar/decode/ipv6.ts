@@ -65,8 +65,10 @@ const reassemble = (
   if (result.done === undefined) return 'fragment';
   const inner = skipExtensions(result.done, 0, out, result.done.length);
   if (inner < 0) return 'malformed-ip';
-  out.l4 = result.done.subarray(inner);
-  out.l4Length = out.l4.length;
+  out.l4Bytes = result.done;
+  out.l4Start = inner;
+  out.l4End = result.done.length;
+  out.l4Length = result.done.length - inner;
   out.ipLength = 40 + result.done.length;
   return 'ok';
 };
@@ -95,7 +97,9 @@ export const ipv6 = (
   if (upper < 0) return 'malformed-ip';
   if (out.protocol === fragmentHeader)
     return out.snapped ? 'truncated-ip' : reassemble(data, upper, end, out, fragments);
-  out.l4 = data.subarray(upper, end);
+  out.l4Bytes = data;
+  out.l4Start = upper;
+  out.l4End = end;
   out.l4Length = claimedEnd - upper;
   return 'ok';
 };
