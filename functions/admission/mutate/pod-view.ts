@@ -40,8 +40,12 @@ const isNamedList = (value: unknown): value is unknown[] => {
   return true;
 };
 
-const isStringRecord = (value: unknown): boolean =>
-  isPlainRecord(value) && Object.values(value).every((entry) => typeof entry === 'string');
+const isStringRecord = (value: unknown): boolean => {
+  if (!isPlainRecord(value)) return false;
+  // Own keys only, as Object.values; a plain record inherits no enumerable keys but is checked anyway.
+  for (const key in value) if (Object.hasOwn(value, key) && typeof value[key] !== 'string') return false;
+  return true;
+};
 
 const isMetadata = (value: unknown): boolean =>
   isObject(value) &&
