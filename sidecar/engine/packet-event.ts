@@ -61,6 +61,8 @@ const event: PacketEvent = {
   ipLength: 0,
   icmpType: undefined,
   fragment: undefined,
+  srcV4: -1,
+  dstV4: -1,
 };
 
 /** The packet's summary, in the one reused event. */
@@ -77,5 +79,7 @@ export const packetEvent = (packet: DecodedPacket): PacketEvent => {
   event.tcpFlags = packet.transport === 'tcp' ? packet.tcpFlags : undefined;
   event.icmpType = packet.icmpType >= 0 ? packet.icmpType : undefined;
   event.fragment = packet.fragment === undefined ? undefined : { ...packet.fragment };
+  event.srcV4 = packet.srcV4;
+  event.dstV4 = packet.dstV4;
   return event;
 };

@@ -4,6 +4,7 @@ import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit }
 import { boundedMap } from './window/bounded-map.ts';
 import { type ConnectionIndex, connectionIndex } from './window/connection-index.ts';
 import { isSynOnly, packetHit, tcpFlag } from './window/packet-hit.ts';
+import { addressPairKey, connectionKey } from './window/packet-keys.ts';
 
 const config = detectorConfig('high', {
   /** Slow connections from one client to one server that make an attack. */
@@ -18,6 +19,9 @@ type Connection = {
   id: string;
   src: Endpoint;
   dst: Endpoint;
+  /** The addresses as numbers, as the connection index was given them (-1: none). */
+  srcV4: number;
+  dstV4: number;
   group: string;
   /** The group when the connection opened: while it is not evicted, it is what `groups.get(group)` returns. */
   opened: Group;
@@ -41,13 +45,15 @@ type State = {
   groups: ReturnType<typeof boundedMap<Group>>;
 };
 
-const key = (p: PacketEvent): string => `${p.src.ip}:${p.src.port}>${p.dst.ip}:${p.dst.port}`;
+const connectionText = (p: PacketEvent): string => `${p.src.ip}:${p.src.port}>${p.dst.ip}:${p.dst.port}`;
+const groupText = (p: PacketEvent): string => `${p.src.ip}>${p.dst.ip}:${p.dst.port}`;
+const v4 = (value: number | undefined): number => value ?? -1;
 const copy = (endpoint: Endpoint): Endpoint => ({ ip: endpoint.ip, port: endpoint.port });
 
 const initialState = (): State => {
   const index = connectionIndex<Connection>(17);
   return {
-    connections: boundedMap(65_536, (_, conn) => index.delete(conn.src, conn.dst)),
+    connections: boundedMap(65_536, (_, conn) => index.delete(conn.src, conn.dst, conn.srcV4, conn.dstV4)),
     index,
     groups: boundedMap(4096, (_, group) => {
       group.evicted = true;
@@ -55,8 +61,8 @@ const initialState = (): State => {
   };
 };
 
-const forget = (state: State, src: Endpoint, dst: Endpoint): void => {
-  const conn = state.index.delete(src, dst);
+const forget = (state: State, src: Endpoint, dst: Endpoint, srcV4: number, dstV4: number): void => {
+  const conn = state.index.delete(src, dst, srcV4, dstV4);
   if (conn !== undefined) state.connections.delete(conn.id);
 };
 
@@ -73,14 +79,16 @@ const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof co
 
 const track = (state: State, packet: PacketEvent): Group | undefined => {
   const flags = packet.tcpFlags ?? 0;
+  const srcV4 = v4(packet.srcV4);
+  const dstV4 = v4(packet.dstV4);
   if ((flags & (tcpFlag.fin | tcpFlag.rst)) !== 0) {
-    forget(state, packet.src, packet.dst);
-    forget(state, packet.dst, packet.src);
+    forget(state, packet.src, packet.dst, srcV4, dstV4);
+    forget(state, packet.dst, packet.src, dstV4, srcV4);
     return undefined;
   }
   if (isSynOnly(packet)) {
-    const id = key(packet);
-    const groupId = `${packet.src.ip}>${packet.dst.ip}:${packet.dst.port}`;
+    const id = connectionKey(packet, connectionText);
+    const groupId = addressPairKey(packet, packet.dst.port, groupText);
     const group = state.groups.upsert(groupId, () => ({
       connections: new Set(),
       checkedAt: 0,
@@ -94,18 +102,20 @@ const track = (state: State, packet: PacketEvent): Group | undefined => {
         id,
         src: copy(packet.src),
         dst: copy(packet.dst),
+        srcV4,
+        dstV4,
         group: groupId,
         opened: group,
         start: packet.ts,
         bytes: 0,
       };
-      state.index.add(conn.src, conn.dst, conn);
+      state.index.add(conn.src, conn.dst, conn, srcV4, dstV4);
       return conn;
     });
     if (group.connections.size < 10_000) group.connections.add(id);
     return group;
   }
-  const conn = state.index.get(packet.src, packet.dst);
+  const conn = state.index.get(packet.src, packet.dst, srcV4, dstV4);
   if (conn === undefined) return undefined;
   conn.bytes += packet.payloadLength;
   return conn.opened.evicted ? state.groups.get(conn.group) : conn.opened;

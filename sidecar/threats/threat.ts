@@ -22,6 +22,12 @@ export type PacketEvent = {
   icmpType?: number | undefined;
   /** IP fragment facts when the packet was a fragment. */
   fragment?: { offset: number; more: boolean; overlap: boolean } | undefined;
+  /**
+   * The IPv4 addresses as unsigned 32-bit numbers, when the producer has them (-1 or absent otherwise): detectors key
+   * their per-packet state by these instead of joining address text (`window/packet-keys.ts`).
+   */
+  srcV4?: number | undefined;
+  dstV4?: number | undefined;
 };
 
 /**

@@ -1,12 +1,15 @@
 /** A Map that forgets its oldest keys past a bound (first in, first out), so spoofed sources cannot grow detector state. */
 
-export type BoundedMap<V> = {
+/** Text, or a number (the packed keys of `packet-keys.ts`): the two never equal each other. */
+export type MapKey = string | number;
+
+export type BoundedMap<V, K extends MapKey = string> = {
   /** The value for `key`, created when absent (insertion order decides eviction; reads do not reorder, to stay cheap). */
-  upsert(key: string, create: () => V): V;
-  get(key: string): V | undefined;
-  delete(key: string): void;
+  upsert(key: K, create: () => V): V;
+  get(key: K): V | undefined;
+  delete(key: K): void;
   readonly size: number;
-  entries(): IterableIterator<[string, V]>;
+  entries(): IterableIterator<[K, V]>;
 };
 
 /**
@@ -14,7 +17,7 @@ export type BoundedMap<V> = {
  * next one it yields is the oldest left. A fresh `entries()` per eviction would walk over the deleted slots a Map
  * keeps until it rehashes (thousands at the bound: microseconds per insert in a detector that runs per packet).
  */
-const oldestOf = <V>(map: Map<string, V>, order: { at: MapIterator<[string, V]> | undefined }) => {
+const oldestOf = <K, V>(map: Map<K, V>, order: { at: MapIterator<[K, V]> | undefined }) => {
   let next = order.at?.next();
   if (next === undefined || next.done === true) {
     order.at = map.entries();
@@ -24,9 +27,12 @@ const oldestOf = <V>(map: Map<string, V>, order: { at: MapIterator<[string, V]> 
 };
 
 /** `evicted` hears of each entry dropped for the bound (not of `delete`), for owners that index entries elsewhere too. */
-export const boundedMap = <V>(max: number, evicted?: (key: string, value: V) => void): BoundedMap<V> => {
-  const map = new Map<string, V>();
-  const order: { at: MapIterator<[string, V]> | undefined } = { at: undefined };
+export const boundedMap = <V, K extends MapKey = string>(
+  max: number,
+  evicted?: (key: K, value: V) => void,
+): BoundedMap<V, K> => {
+  const map = new Map<K, V>();
+  const order: { at: MapIterator<[K, V]> | undefined } = { at: undefined };
   return {
     upsert(key, create) {
       const found = map.get(key);

@@ -13,12 +13,16 @@ type Entry<V> = {
   next: Entry<V> | undefined;
 };
 
+/**
+ * `srcV4`/`dstV4`: the addresses as numbers when the caller has them (-1 when not), hashed instead of the text; a
+ * caller passes them for a connection always or never.
+ */
 export type ConnectionIndex<V> = {
-  get(src: Endpoint, dst: Endpoint): V | undefined;
+  get(src: Endpoint, dst: Endpoint, srcV4?: number, dstV4?: number): V | undefined;
   /** Adds the connection; the caller makes sure it is not there yet. */
-  add(src: Endpoint, dst: Endpoint, value: V): void;
+  add(src: Endpoint, dst: Endpoint, value: V, srcV4?: number, dstV4?: number): void;
   /** Removes the connection; returns its value, if it was there. */
-  delete(src: Endpoint, dst: Endpoint): V | undefined;
+  delete(src: Endpoint, dst: Endpoint, srcV4?: number, dstV4?: number): V | undefined;
 };
 
 const stringHash = (hash: number, text: string): number => {
@@ -28,8 +32,13 @@ const stringHash = (hash: number, text: string): number => {
 };
 
 /** FNV-1a over both addresses and ports: spoofed sources spread over the buckets like any others. */
-const hashOf = (src: Endpoint, dst: Endpoint): number =>
-  Math.imul(stringHash(stringHash(0x811c9dc5, src.ip), dst.ip) ^ (src.port * 65_536 + dst.port), 0x01000193);
+const hashOf = (src: Endpoint, dst: Endpoint, srcV4 = -1, dstV4 = -1): number => {
+  const addresses =
+    srcV4 < 0 || dstV4 < 0
+      ? stringHash(stringHash(0x811c9dc5, src.ip), dst.ip)
+      : Math.imul(Math.imul(0x811c9dc5 ^ srcV4, 0x01000193) ^ dstV4, 0x01000193);
+  return Math.imul(addresses ^ (src.port * 65_536 + dst.port), 0x01000193);
+};
 
 const matches = <V>(entry: Entry<V>, src: Endpoint, dst: Endpoint): boolean =>
   entry.srcPort === src.port &&
@@ -42,13 +51,17 @@ export const connectionIndex = <V>(bits: number): ConnectionIndex<V> => {
   const mask = (1 << bits) - 1;
   const buckets: (Entry<V> | undefined)[] = new Array(mask + 1).fill(undefined);
   return {
-    get(src, dst) {
-      for (let entry = buckets[hashOf(src, dst) & mask]; entry !== undefined; entry = entry.next)
+    get(src, dst, srcV4, dstV4) {
+      for (
+        let entry = buckets[hashOf(src, dst, srcV4, dstV4) & mask];
+        entry !== undefined;
+        entry = entry.next
+      )
         if (matches(entry, src, dst)) return entry.value;
       return undefined;
     },
-    add(src, dst, value) {
-      const at = hashOf(src, dst) & mask;
+    add(src, dst, value, srcV4, dstV4) {
+      const at = hashOf(src, dst, srcV4, dstV4) & mask;
       buckets[at] = {
         srcIp: src.ip,
         srcPort: src.port,
@@ -58,8 +71,8 @@ export const connectionIndex = <V>(bits: number): ConnectionIndex<V> => {
         next: buckets[at],
       };
     },
-    delete(src, dst) {
-      const at = hashOf(src, dst) & mask;
+    delete(src, dst, srcV4, dstV4) {
+      const at = hashOf(src, dst, srcV4, dstV4) & mask;
       let previous: Entry<V> | undefined;
       for (let entry = buckets[at]; entry !== undefined; previous = entry, entry = entry.next) {
         if (!matches(entry, src, dst)) continue;

@@ -2,10 +2,11 @@
 import { z } from 'zod';
 import type { Endpoint, Severity } from '#core/finding.ts';
 import { detectorConfig, noHits, type PacketClass, type PacketEvent, type Threat } from '../threat.ts';
-import { type BoundedMap, boundedMap } from './bounded-map.ts';
+import { type BoundedMap, boundedMap, type MapKey } from './bounded-map.ts';
 import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
 import { advanceEpisode, episode } from './episode.ts';
 import { packetHit } from './packet-hit.ts';
+import { connectionKey, reverseConnectionKey } from './packet-keys.ts';
 import { addToRate, type RateWindow, rateWindow } from './rate-window.ts';
 
 const maxKeys = 8192;
@@ -24,10 +25,10 @@ export type VolumetricOptions = {
   threshold: number;
   /** The packets `key` (and `skipUdpReplies`) can count: the runner shows it no others. */
   packets: readonly PacketClass[];
-  /** The key a packet counts towards, or undefined when it does not count. */
-  key(packet: PacketEvent): string | undefined;
+  /** The key a packet counts towards (`packet-keys.ts`), or undefined when it does not count. */
+  key(packet: PacketEvent): MapKey | undefined;
   /** What is counted: a distinct value per key (ports, hosts) instead of packets. */
-  distinct?(packet: PacketEvent): string;
+  distinct?(packet: PacketEvent): MapKey;
   /** Count distinct sources per key (a spoofed flood's spread); costs a map per key. */
   countSources?: boolean;
   describe(level: number, windowMs: number, packet: PacketEvent, sources: number): string;
@@ -71,17 +72,19 @@ const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, w
     : addDistinct(windowOf(item, 'values'), options.distinct(packet), packet.ts, windowMs);
 
 /** Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent. */
-type VolumetricState = { entries: BoundedMap<Entry>; udpSent: BoundedMap<{ ts: number }> };
+type VolumetricState = { entries: BoundedMap<Entry, MapKey>; udpSent: BoundedMap<{ ts: number }> };
 
 const maxConversations = 65_536;
 const conversation = (from: Endpoint, to: Endpoint) => `${from.ip} ${from.port}>${to.ip} ${to.port}`;
+const sent = (packet: PacketEvent) => conversation(packet.src, packet.dst);
+const answered = (packet: PacketEvent) => conversation(packet.dst, packet.src);
 
 /** Records a UDP datagram's conversation; true when it answers one the other side opened within the window. */
 const isUdpReply = (state: VolumetricState, packet: PacketEvent, windowMs: number): boolean => {
   if (packet.transport !== 'udp') return false;
-  const opened = state.udpSent.get(conversation(packet.dst, packet.src));
+  const opened = state.udpSent.get(reverseConnectionKey(packet, answered));
   if (opened !== undefined && packet.ts - opened.ts <= windowMs) return true;
-  state.udpSent.upsert(conversation(packet.src, packet.dst), () => ({ ts: packet.ts })).ts = packet.ts;
+  state.udpSent.upsert(connectionKey(packet, sent), () => ({ ts: packet.ts })).ts = packet.ts;
   return false;
 };
 
@@ -96,7 +99,10 @@ export const volumetricThreat = (
   packets: options.packets,
   config: volumetricConfig(options.severity, options.windowMs, options.threshold),
   scope: 'global',
-  initialState: () => ({ entries: boundedMap<Entry>(maxKeys), udpSent: boundedMap(maxConversations) }),
+  initialState: () => ({
+    entries: boundedMap<Entry, MapKey>(maxKeys),
+    udpSent: boundedMap(maxConversations),
+  }),
   inspect(event, state, { config }) {
     if (event.kind !== 'packet' || skips(options, state, event, config.windowMs)) return noHits;
     const key = options.key(event);
