@@ -10,7 +10,7 @@ import type { Protocol } from '../protocols/protocol.ts';
 import type { EngineContext } from './engine-context.ts';
 import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
-import { countBytes, giveUp, observedFlow, onFlowData } from './flow-data.ts';
+import { countBytes, finishDetection, observedFlow, onFlowData } from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
 import { createFlowState, type FlowState } from './flow-state.ts';
 import { packetEvent } from './packet-event.ts';
@@ -68,7 +68,7 @@ const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
   const state = flow.state;
   flushReassembler(ctx, state.toServer.reassembler);
   flushReassembler(ctx, state.toClient.reassembler);
-  if (state.phase === 'detecting') giveUp(ctx, state);
+  finishDetection(ctx, flow);
   totals.ended += 1;
   if (rt.pending.length < ctx.limits.maxPendingFindings) rt.pending.push(flowFinding(flow));
   else totals.dropped += 1;

@@ -9,8 +9,13 @@ export type EngineLimits = {
   fragments: FragmentLimits;
   /** Bytes of each direction kept for protocol detection. */
   prefixBytes: number;
-  /** Data packets (both directions) after which detection gives up and says `unknown`. */
-  detectionPackets: number;
+  /**
+   * Detection attempts after which a flow the detectors still want more of is `unknown` (for UDP: datagrams). The
+   * first half run on every data packet, later ones only as the kept bytes grow (detection-pacing.ts).
+   */
+  detectionAttempts: number;
+  /** Data packets (both directions) after which detection ends whatever the detectors say. */
+  maxDetectionPackets: number;
   /**
    * Bytes of each direction a parser reads when nobody but the flow's L7 summary wants its events (no observer
    * with `onEvent`): past it the direction is only counted, not reassembled or parsed, as nDPI stops inspecting
@@ -32,7 +37,8 @@ export const defaultEngineLimits: EngineLimits = {
   reassembly: defaultReassemblyLimits,
   fragments: defaultFragmentLimits,
   prefixBytes: 4096,
-  detectionPackets: 24,
+  detectionAttempts: 24,
+  maxDetectionPackets: 1024,
   summaryBytes: 32 * 1024,
   evidenceBytes: 64,
   maxHeldBytes: 64 * 1024 * 1024,

@@ -4,7 +4,8 @@ import { toHex } from '../decode/byte-reader.ts';
 import type { ObservedFlow } from '../engine-observer.ts';
 import type { Direction, ProtocolEvent } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
-import { detectProtocol } from './detect-protocol.ts';
+import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
+import { detectionShape, noteAttempt, outOfPatience, unasked, worthAsking } from './detection-pacing.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { collectL7, createL7Collector } from './l7-collector.ts';
@@ -185,11 +186,31 @@ const startParsing = (
 
 type PendingChunk = { direction: Direction; chunk: Uint8Array; ts: number };
 
+/** Runs the detectors when worth it (detection-pacing.ts); a match starts the parser, a refusal of both sides ends. */
 const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>): void => {
   const state = flow.state;
+  const shape = detectionShape(state, ctx.limits.prefixBytes);
+  if (worthAsking(state, ctx.limits, shape)) {
+    noteAttempt(state, shape);
+    const verdict = askDetectors(ctx, state);
+    if (verdict.verdict === 'match') {
+      startParsing(ctx, flow, verdict.index, undefined);
+      return;
+    }
+    const spoke = state.toServer.prefixLength > 0 && state.toClient.prefixLength > 0;
+    if (verdict.verdict === 'no-match' && spoke) {
+      giveUp(ctx, state);
+      return;
+    }
+    state.refusedOneSide = verdict.verdict === 'no-match';
+  }
+  if (outOfPatience(state, ctx.limits)) giveUp(ctx, state);
+};
+
+const askDetectors = (ctx: EngineContext, state: FlowState): DetectionVerdict => {
   const up = state.toServer;
   const down = state.toClient;
-  const result = detectProtocol(ctx.protocols, {
+  return detectProtocol(ctx.protocols, {
     transport: 'tcp',
     toServer: up.prefix?.subarray(0, up.prefixLength) ?? empty,
     toClient: down.prefix?.subarray(0, down.prefixLength) ?? empty,
@@ -197,9 +218,6 @@ const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>): void => {
     fullToServer: up.incomplete || up.prefixLength >= ctx.limits.prefixBytes,
     fullToClient: down.incomplete || down.prefixLength >= ctx.limits.prefixBytes,
   });
-  if (result.verdict === 'match') startParsing(ctx, flow, result.index, undefined);
-  else if (result.verdict === 'no-match' && up.prefixLength > 0 && down.prefixLength > 0) giveUp(ctx, state);
-  else if (state.dataPackets >= ctx.limits.detectionPackets) giveUp(ctx, state);
 };
 
 /** Each datagram is a whole message: detect on it alone (no refusal cache: the next datagram may differ). */
@@ -223,7 +241,18 @@ const detectUdp = (
   });
   if (result.verdict === 'match')
     startParsing(ctx, flow, result.index, kept ? undefined : { direction, chunk, ts });
-  else if (state.dataPackets >= ctx.limits.detectionPackets) giveUp(ctx, state);
+  else if (state.dataPackets >= ctx.limits.detectionAttempts) giveUp(ctx, state);
+};
+
+/** The flow is over (closed both ways, or ended): one last attempt on bytes no attempt saw, then `unknown`. */
+export const finishDetection = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+  const state = flow.state;
+  if (state.phase !== 'detecting') return;
+  if (flow.transport === 'tcp' && unasked(state)) {
+    state.askedShape = -1;
+    detectTcp(ctx, flow);
+  }
+  if (state.phase === 'detecting') giveUp(ctx, state);
 };
 
 export const onFlowData = (

@@ -40,6 +40,12 @@ export type FlowState = {
   toClient: DirectionState;
   replay: Replay[];
   dataPackets: number;
+  /** Detection attempts so far, and what the last one saw (detection-pacing.ts). */
+  attempts: number;
+  askedBytes: number;
+  askedShape: number;
+  /** The last attempt: every detector refused the direction that spoke, and the other has not spoken. */
+  refusedOneSide: boolean;
   /** Per protocol (registry index): bit 1 = said no-match to-server, bit 2 = no-match to-client (TCP only). */
   refused: Uint8Array;
   l7: L7Collector | undefined;
@@ -73,6 +79,10 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   toClient: direction(),
   replay: [],
   dataPackets: 0,
+  attempts: 0,
+  askedBytes: 0,
+  askedShape: 0,
+  refusedOneSide: false,
   refused: new Uint8Array(detect ? protocolCount : 0),
   l7: undefined,
   mesh: undefined,

@@ -8,7 +8,7 @@ import {
   type StreamSink,
 } from '../reassembly/stream-reassembler.ts';
 import type { EngineContext } from './engine-context.ts';
-import { giveUp, onFlowData, onFlowGap } from './flow-data.ts';
+import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 
 const fin = 1;
@@ -62,9 +62,9 @@ const finished = (state: FlowState): boolean =>
  * parser is let go. The flow lingers in the table for late packets (closedLingerMs) holding only its counters and
  * summary, instead of a parser's buffers and tables for seconds.
  */
-const settle = (ctx: EngineContext, state: FlowState): void => {
-  if (state.phase === 'detecting') giveUp(ctx, state);
-  state.parser = undefined;
+const settle = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+  finishDetection(ctx, flow);
+  flow.state.parser = undefined;
 };
 
 export const tcpSegment = (
@@ -90,5 +90,5 @@ export const tcpSegment = (
     if (state.fins === 3) flow.closed = true;
   }
   if (flow.closed && state.phase !== 'unknown' && state.phase !== 'none' && finished(state))
-    settle(ctx, state);
+    settle(ctx, flow);
 };

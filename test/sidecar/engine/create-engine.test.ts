@@ -102,15 +102,39 @@ describe('engine: protocol detection from the bytes', () => {
     });
   });
 
-  it('gives up need-more after the packet bound', () => {
+  it('gives up need-more after the attempt bound, asking less often as tiny segments pile up', () => {
+    const lengths: number[] = [];
+    const slow: Protocol = {
+      ...ping,
+      id: 'nats',
+      detect: (bytes) => {
+        lengths.push(bytes.length);
+        return 'need-more';
+      },
+    };
+    const records = tcpConversation(
+      web,
+      Array.from({ length: 40 }, () => ({ from: 'client' as const, data: 'x' })),
+    );
+    const { flows } = run(records, { protocols: [slow], limits: { detectionAttempts: 8 } });
+    expect(only(flows).protocol).toBe('unknown');
+    // Attempts at 1, 2, 3, 4 octets (one per packet), then as the kept bytes grow by half: 6, 9, 14, 21.
+    expect(only(flows).evidence?.toServer).toBe('78'.repeat(21));
+    // (Single octets of every value first: the candidate table's probes.)
+    expect(lengths.filter((length) => length > 1)).toEqual([2, 3, 4, 6, 9, 14, 21]);
+  });
+
+  it('ends detection at the data-packet cap even while bytes keep growing', () => {
     const slow: Protocol = { ...ping, id: 'nats', detect: () => 'need-more' };
     const records = tcpConversation(
       web,
       Array.from({ length: 40 }, () => ({ from: 'client' as const, data: 'x' })),
     );
-    const { flows } = run(records, { protocols: [slow], limits: { detectionPackets: 8 } });
-    expect(only(flows).protocol).toBe('unknown');
-    expect(only(flows).evidence?.toServer).toBe('78'.repeat(8));
+    const { flows } = run(records, {
+      protocols: [slow],
+      limits: { detectionAttempts: 100, maxDetectionPackets: 10 },
+    });
+    expect(only(flows).evidence?.toServer).toBe('78'.repeat(10));
   });
 
   it('survives detectors and parsers that throw, counting them', () => {

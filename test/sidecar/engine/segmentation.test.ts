@@ -1,0 +1,125 @@
+/**
+ * Segmentation evasion: the same real sessions (bench/fixtures/sessions.json) cut into different TCP segments must get
+ * the same protocol and the same layer-7 summary. An attacker who splits a request at an odd octet (fragroute-style)
+ * must not turn an identified flow into `unknown`, nor hide what it did.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FlowFinding } from '#core/finding.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { type Message, tcpConversation } from './conversation.ts';
+
+type Session = { label: string; transport: 'tcp' | 'udp'; messages: { fromClient: boolean; hex: string }[] };
+
+const sessions = (
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../../bench/fixtures/sessions.json'), 'utf8')) as {
+    sessions: Session[];
+  }
+).sessions.filter((s) => s.transport === 'tcp');
+
+const endpoints = { client: '10.1.0.1', server: '10.1.0.2', clientPort: 41000, serverPort: 7000 };
+
+const messagesOf = (session: Session): Message[] =>
+  session.messages.map((m) => ({
+    from: m.fromClient ? 'client' : 'server',
+    data: Uint8Array.from(Buffer.from(m.hex, 'hex')),
+  }));
+
+/** What must not depend on segmentation: the protocol and the layer-7 summary (not packet counts). */
+const verdict = (messages: readonly Message[]) => {
+  const engine = createEngine();
+  for (const r of tcpConversation(endpoints, messages)) engine.push(r);
+  const flows = engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
+  return flows.map((f) => ({ protocol: f.protocol, l7: f.l7, tls: f.tls }));
+};
+
+const bytesOf = (m: Message): Uint8Array => (typeof m.data === 'string' ? Buffer.from(m.data) : m.data);
+
+/** The session with message `index` cut at each of `cuts` (ascending octet offsets). */
+const cutAt = (messages: readonly Message[], index: number, cuts: readonly number[]): Message[] => {
+  const target = messages[index] as Message;
+  const data = bytesOf(target);
+  const bounds = [0, ...cuts.filter((c) => c > 0 && c < data.length), data.length];
+  const pieces = bounds
+    .slice(1)
+    .map((end, i) => ({ from: target.from, data: data.subarray(bounds[i], end) }));
+  return [...messages.slice(0, index), ...pieces, ...messages.slice(index + 1)];
+};
+
+const firstOf = (messages: readonly Message[], from: 'client' | 'server'): number =>
+  messages.findIndex((m) => m.from === from);
+
+describe('segmentation does not change what the engine sees', () => {
+  it('has real TCP sessions of many protocols', () => {
+    const protocols = new Set(sessions.flatMap((s) => verdict(messagesOf(s)).map((v) => v.protocol)));
+    expect(sessions.length).toBeGreaterThan(40);
+    expect(protocols.size).toBeGreaterThan(12);
+  });
+
+  it.each(sessions.map((s) => [s.label, s] as const))(
+    '%s: each first message cut once at every octet up to 48',
+    (_label, session) => {
+      const messages = messagesOf(session);
+      const whole = verdict(messages);
+      const changed: string[] = [];
+      for (const from of ['client', 'server'] as const) {
+        const index = firstOf(messages, from);
+        if (index < 0) continue;
+        const length = bytesOf(messages[index] as Message).length;
+        for (let cut = 1; cut < Math.min(length, 48); cut++)
+          if (JSON.stringify(verdict(cutAt(messages, index, [cut]))) !== JSON.stringify(whole))
+            changed.push(`${from} cut at ${cut}`);
+      }
+      expect(changed).toEqual([]);
+    },
+  );
+
+  it.each(sessions.map((s) => [s.label, s] as const))(
+    '%s: first messages sent one octet at a time',
+    (_label, session) => {
+      let messages = messagesOf(session);
+      const whole = verdict(messages);
+      for (const from of ['client', 'server'] as const) {
+        const index = firstOf(messages, from);
+        if (index < 0) continue;
+        const length = Math.min(bytesOf(messages[index] as Message).length, 64);
+        messages = cutAt(
+          messages,
+          index,
+          Array.from({ length }, (_, i) => i + 1),
+        );
+      }
+      expect(verdict(messages)).toEqual(whole);
+    },
+  );
+});
+
+describe('tiny-segment evasion of threat detection', () => {
+  const attack = `GET /items?id=1%27%20OR%20%271%27%3D%271 HTTP/1.1\r\nHost: shop.local\r\nUser-Agent: curl/8.5\r\n\r\n`;
+  const threatsOf = (messages: readonly Message[]) => {
+    const engine = createEngine({ observers: defaultObservers() });
+    for (const r of tcpConversation({ ...endpoints, serverPort: 8080 }, messages)) engine.push(r);
+    const findings = engine.flush();
+    return {
+      protocols: findings.filter((f): f is FlowFinding => f.type === 'flow').map((f) => f.protocol),
+      threats: findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
+    };
+  };
+  const reply: Message = { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' };
+
+  it('finds the SQL injection in a request sent whole', () => {
+    const seen = threatsOf([{ from: 'client', data: attack }, reply]);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+  });
+
+  it('finds it when the whole request comes one octet per segment', () => {
+    const octets = [...Buffer.from(attack)].map((b): Message => ({ from: 'client', data: Uint8Array.of(b) }));
+    const seen = threatsOf([...octets, reply]);
+    expect(octets.length).toBeGreaterThan(90);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+  });
+});
