@@ -17,7 +17,10 @@ import { statusAnnotation } from './injection-decision.ts';
 import { patchJson } from './patch-json.ts';
 import type { PodView } from './pod-view.ts';
 
-/** Enough for every pod shape of a large cluster; a bounded cache cannot be grown by hostile pods. */
+/**
+ * A workload's pods share one shape (a few per mesh and annotation set), so this holds many workloads' shapes;
+ * bounded (oldest out first) so pods with ever-new annotation values cannot grow it.
+ */
 const maxEntries = 512;
 /** Annotation values are user data: a long one is not worth keeping. */
 const maxKeyLength = 512;
