@@ -12,6 +12,8 @@ import { collectL7, createL7Collector } from './l7-collector.ts';
 import { meshOf } from './mesh-of.ts';
 
 const empty = new Uint8Array(0);
+/** Replay entries (runs of one side's chunks) kept while detecting. */
+const maxReplayEntries = 64;
 const noCache = new Uint8Array(0);
 
 const side = (state: FlowState, direction: Direction): DirectionState =>
@@ -105,16 +107,27 @@ const gapParser = (ctx: EngineContext, state: FlowState, direction: Direction): 
   }
 };
 
-/** Copies a chunk into the direction's prefix (growing it up to the bound); false when it did not all fit. */
+/**
+ * Copies a chunk into the direction's prefix (growing it up to the bound); false when it did not all fit. On a
+ * stream, each run of chunks from one side is one replay entry (a datagram is always its own).
+ */
 const keep = (
   ctx: EngineContext,
   state: FlowState,
   direction: Direction,
   chunk: Uint8Array,
   ts: number,
+  stream: boolean,
 ): boolean => {
   const d = side(state, direction);
   if (d.incomplete) return false;
+  const last = stream ? state.replay[state.replay.length - 1] : undefined;
+  // Each run of chunks from one side is one replay entry (tiny segments must not cost an object each); a flow that
+  // switches sides more often than that before detection decides stops keeping bytes.
+  if (last?.direction !== direction && state.replay.length >= maxReplayEntries) {
+    d.incomplete = true;
+    return false;
+  }
   const needed = Math.min(d.prefixLength + chunk.length, ctx.limits.prefixBytes);
   if (d.prefix === undefined || d.prefix.length < needed) {
     const grown = new Uint8Array(
@@ -126,7 +139,10 @@ const keep = (
   const count = Math.min(chunk.length, d.prefix.length - d.prefixLength);
   if (count > 0) {
     d.prefix.set(chunk.subarray(0, count), d.prefixLength);
-    state.replay.push({ direction, start: d.prefixLength, end: d.prefixLength + count, ts });
+    if (last?.direction === direction) {
+      last.end += count;
+      last.ts = ts;
+    } else state.replay.push({ direction, start: d.prefixLength, end: d.prefixLength + count, ts });
     d.prefixLength += count;
   }
   if (count < chunk.length) d.incomplete = true;
@@ -269,7 +285,7 @@ export const onFlowData = (
   }
   if (state.phase !== 'detecting' || chunk.length === 0) return;
   state.dataPackets += 1;
-  const kept = keep(ctx, state, direction, chunk, ts);
+  const kept = keep(ctx, state, direction, chunk, ts, flow.transport === 'tcp');
   if (flow.transport === 'udp') detectUdp(ctx, flow, direction, chunk, ts, kept);
   else detectTcp(ctx, flow);
 };

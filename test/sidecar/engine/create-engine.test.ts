@@ -124,6 +124,46 @@ describe('engine: protocol detection from the bytes', () => {
     expect(lengths.filter((length) => length > 1)).toEqual([2, 3, 4, 6, 9, 14, 21]);
   });
 
+  it('replays a run of tiny segments from one side as one chunk once a protocol matches', () => {
+    const chunks: number[] = [];
+    const late: Protocol = {
+      ...ping,
+      id: 'nats',
+      detect: (bytes) => (bytes.length >= 30 ? 'match' : 'need-more'),
+      createParser: () => ({
+        parse: (chunk) => {
+          chunks.push(chunk.length);
+          return [];
+        },
+        gap: () => undefined,
+      }),
+    };
+    const records = tcpConversation(
+      web,
+      Array.from({ length: 40 }, () => ({ from: 'client' as const, data: 'x' })),
+    );
+    expect(only(run(records, { protocols: [late] }).flows).protocol).toBe('nats');
+    // Attempts at 1..12 octets, then 18 and 27 need more; 40 (>= 27 * 1.5) matches: 40 octets kept, one chunk.
+    expect(chunks).toEqual([40]);
+  });
+
+  it('stops keeping bytes of a flow that switches sides too often before detection decides', () => {
+    const slow: Protocol = { ...ping, id: 'nats', detect: () => 'need-more' };
+    const records = tcpConversation(
+      web,
+      Array.from({ length: 200 }, (_, i) => ({
+        from: i % 2 === 0 ? ('client' as const) : ('server' as const),
+        data: 'x',
+      })),
+    );
+    const flow = only(run(records, { protocols: [slow], limits: { detectionAttempts: 1000 } }).flows);
+    expect(flow.protocol).toBe('unknown');
+    // 64 runs kept (32 each way); then the client side stops (a new run), while the server's next octets extend the
+    // last run: the entries stay bounded whatever the attempt bound.
+    expect(flow.evidence?.toServer).toBe('78'.repeat(32));
+    expect(flow.evidence?.toClient?.length).toBeGreaterThan(64);
+  });
+
   it('ends detection at the data-packet cap even while bytes keep growing', () => {
     const slow: Protocol = { ...ping, id: 'nats', detect: () => 'need-more' };
     const records = tcpConversation(
