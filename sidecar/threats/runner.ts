@@ -168,22 +168,33 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     if (state === undefined) armed.stateless = true;
     return state;
   };
+  const record = (
+    armed: Armed,
+    hits: readonly ThreatHit[],
+    event: Observed,
+    flow: ObservedFlow | undefined,
+  ): void => {
+    for (let i = 0; i < hits.length; i++) {
+      const hit = hits[i] as ThreatHit;
+      counters.hits++;
+      const finding = toFinding(hit, event, flow);
+      episodes.add(episodeKey(armed.threat, finding, flow), hit.ts, finding);
+    }
+  };
+  // Indexed loops: `for…of` over the frozen `noHits` most detectors return takes the generic iterator path, an
+  // iterator and a result object per packet and detector.
   const run = (detectors: readonly Armed[], event: Observed, flow: ObservedFlow | undefined): void => {
-    for (const armed of detectors) {
-      const { threat } = armed;
+    for (let i = 0; i < detectors.length; i++) {
+      const armed = detectors[i] as Armed;
       let hits: ThreatHit[];
       try {
-        hits = threat.inspect(event, stateOf(armed, flow), contextOf(armed, flow));
+        hits = armed.threat.inspect(event, stateOf(armed, flow), contextOf(armed, flow));
       } catch {
         // Hostile input must never stop the tap: count the detector failure and keep going.
         counters.errors++;
         continue;
       }
-      for (const hit of hits) {
-        counters.hits++;
-        const finding = toFinding(hit, event, flow);
-        episodes.add(episodeKey(threat, finding, flow), hit.ts, finding);
-      }
+      if (hits.length > 0) record(armed, hits, event, flow);
     }
   };
 
