@@ -121,6 +121,8 @@ export type MutateBenchResult = {
   https: LatencySummary;
   httpsNoop: LatencySummary;
   httpsThroughputRatio: number;
+  /** Inject over do-nothing throughput of each pair of rounds, sorted: how much machine load moved the figure. */
+  roundRatios: number[];
   /** The server process's CPU (user + system) per review over HTTPS: what the webhook costs a core. */
   serverCpuMsPerReview: { inject: number; noop: number };
   /** The load generator's CPU per review: it shares the machine's cores, and a bigger response costs it more. */
@@ -192,6 +194,11 @@ export const runMutateBench = async (requests = 4000, serverBundle?: string): Pr
       https,
       httpsNoop,
       httpsThroughputRatio: Math.round((https.perSecond / httpsNoop.perSecond) * 1000) / 1000,
+      roundRatios: injectRounds
+        .map(
+          (round, index) => Math.round((round.perSecond / (noopRounds[index]?.perSecond ?? 1)) * 100) / 100,
+        )
+        .sort((a, b) => a - b),
       serverCpuMsPerReview: { inject: perReview(serverMs.inject), noop: perReview(serverMs.noop) },
       clientCpuMsPerReview: { inject: perReview(clientMs.inject), noop: perReview(clientMs.noop) },
     };
