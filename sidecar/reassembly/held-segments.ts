@@ -49,3 +49,39 @@ export const holdSegment = (
   }
   return added;
 };
+
+const contiguous = (a: HeldSegment, b: HeldSegment): boolean => seqAdd(a.seq, a.data.length) === b.seq;
+
+/**
+ * Joins each run of contiguous held segments into one, up to `maxRun` bytes a run, copying only the runs it joins
+ * (with the latest segment's time). Many tiny segments sent ahead of a hole (an evasion that used up the segment
+ * bound and made the hole be given up) then hold a few segments; the copying stays bounded by `maxRun` per run.
+ */
+export const coalesceHeld = (held: HeldSegment[], maxRun: number): void => {
+  const joined: HeldSegment[] = [];
+  let i = 0;
+  while (i < held.length) {
+    const first = held[i] as HeldSegment;
+    let end = i + 1;
+    let bytes = first.data.length;
+    for (; end < held.length; end++) {
+      const next = held[end] as HeldSegment;
+      if (!contiguous(held[end - 1] as HeldSegment, next) || bytes + next.data.length > maxRun) break;
+      bytes += next.data.length;
+    }
+    if (end - i === 1) joined.push(first);
+    else {
+      const data = new Uint8Array(bytes);
+      let at = 0;
+      for (let k = i; k < end; k++) {
+        const part = held[k] as HeldSegment;
+        data.set(part.data, at);
+        at += part.data.length;
+      }
+      joined.push({ seq: first.seq, data, ts: (held[end - 1] as HeldSegment).ts });
+    }
+    i = end;
+  }
+  held.length = 0;
+  for (const segment of joined) held.push(segment);
+};

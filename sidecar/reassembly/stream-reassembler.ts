@@ -1,5 +1,5 @@
 /** One direction of a TCP connection put back in order: retransmissions, overlaps, holes, wraparound, FIN/RST. */
-import { type HeldSegment, holdSegment } from './held-segments.ts';
+import { coalesceHeld, type HeldSegment, holdSegment } from './held-segments.ts';
 import { emptyReassemblyStats, type ReassemblyStats } from './reassembly-stats.ts';
 import { seqAdd, seqDiff } from './seq.ts';
 
@@ -11,12 +11,18 @@ export type StreamSink = {
 };
 
 export type ReassemblyLimits = {
-  /** Out-of-order segments held per direction before the hole is given up as lost. */
+  /** Out-of-order segments held per direction (after joining contiguous ones) before the hole is given up as lost. */
   maxSegments: number;
   maxBytes: number;
+  /** Contiguous held segments are joined into runs of up to this many bytes when the segment bound is reached. */
+  maxRunBytes: number;
 };
 
-export const defaultReassemblyLimits: ReassemblyLimits = { maxSegments: 64, maxBytes: 256 * 1024 };
+export const defaultReassemblyLimits: ReassemblyLimits = {
+  maxSegments: 64,
+  maxBytes: 256 * 1024,
+  maxRunBytes: 4096,
+};
 
 const syn = 2;
 const fin = 1;
@@ -131,9 +137,10 @@ class Reassembler implements StreamReassembler {
     this.checkFin();
   }
 
-  /** Gives up the hole before the first held segment when too much is held. */
+  /** Joins contiguous held segments when there are too many, then gives up holes while still too much is held. */
   private enforceLimits(): void {
     const held = this.held;
+    if (held.length > this.limits.maxSegments) coalesceHeld(held, this.limits.maxRunBytes);
     while (held.length > this.limits.maxSegments || this.held_ > this.limits.maxBytes) {
       const first = held[0] as HeldSegment;
       this.skip(seqDiff(first.seq, this.next));

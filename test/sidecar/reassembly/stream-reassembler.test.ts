@@ -83,15 +83,45 @@ describe('stream reassembler', () => {
     expect(r.reassembler.stats.gaps).toBe(0);
   });
 
-  it('skips a hole when too much is held, and marks it', () => {
-    const r = recording({ maxSegments: 2, maxBytes: 1 << 20 });
+  it('skips a hole when too many separate segments are held, and marks it', () => {
+    const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 4096 });
     r.send(0, '', syn);
     r.send(1, 'a');
     r.send(5, 'e');
-    r.send(6, 'f');
     r.send(7, 'g');
-    expect(r.seen).toEqual(['a', '[gap 3]', 'e', 'f', 'g']);
+    r.send(9, 'i');
+    expect(r.seen).toEqual(['a', '[gap 3]', 'e']);
     expect(r.reassembler.stats).toMatchObject({ gaps: 1, gapBytes: 3 });
+  });
+
+  it('joins contiguous held segments instead of giving up the hole (tiny segments sent ahead of it)', () => {
+    const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 4096 });
+    r.send(0, '', syn);
+    r.send(1, 'a');
+    for (const [seq, text] of [
+      [9, 'i'],
+      [8, 'h'],
+      [7, 'g'],
+      [6, 'f'],
+      [5, 'e'],
+    ] as const)
+      r.send(seq, text);
+    r.send(2, 'bcd');
+    expect(r.text()).toBe('abcdefghi');
+    expect(r.reassembler.stats.gaps).toBe(0);
+    // Joined runs stop at maxRunBytes: then the bound applies again.
+    const small = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 2 });
+    small.send(0, '', syn);
+    small.send(1, 'a');
+    for (const [seq, text] of [
+      [9, 'i'],
+      [8, 'h'],
+      [7, 'g'],
+      [6, 'f'],
+      [5, 'e'],
+    ] as const)
+      small.send(seq, text);
+    expect(small.reassembler.stats.gaps).toBe(1);
   });
 
   it('delivers held bytes with gaps on flush', () => {
