@@ -3,7 +3,10 @@
 export type FragmentLimits = {
   /** Datagrams being reassembled at once; the oldest is dropped beyond this. */
   maxDatagrams: number;
-  /** Fragments per datagram. */
+  /**
+   * Fragments per datagram. A 1500-octet packet cut into 8-octet fragments (the smallest IPv4 allows, as fragroute
+   * does to evade inspection) is 184 of them, and Linux reassembles it: fewer here would drop what the pod receives.
+   */
   maxFragments: number;
   /** Seconds of capture time a datagram may take to complete (RFC 791 suggests 15 s; Linux uses 30 s). */
   timeoutMs: number;
@@ -11,7 +14,7 @@ export type FragmentLimits = {
 
 export const defaultFragmentLimits: FragmentLimits = {
   maxDatagrams: 1024,
-  maxFragments: 64,
+  maxFragments: 256,
   timeoutMs: 30_000,
 };
 

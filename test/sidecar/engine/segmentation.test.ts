@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { ethernetFrame, ipv4Packet } from '../decode/build-frame.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 type Session = { label: string; transport: 'tcp' | 'udp'; messages: { fromClient: boolean; hex: string }[] };
@@ -144,6 +145,45 @@ describe('tiny-segment evasion of threat detection', () => {
     const seen = threatsOf([{ from: 'client', data: attack }, reply]);
     expect(seen.protocols).toEqual(['http']);
     expect(seen.threats).toContain('sql-injection');
+  });
+
+  it('finds it when the request segment comes as 8-octet IP fragments, last to first', () => {
+    // A long Accept header makes the segment ~800 octets: over 64 fragments of 8.
+    const long = attack.replace('\r\n\r\n', `\r\nAccept: ${'text/html;q=0.9, '.repeat(40)}*/*\r\n\r\n`);
+    const records = tcpConversation({ ...endpoints, serverPort: 8080 }, [
+      { from: 'client', data: long },
+      reply,
+    ]);
+    // Three handshake packets, then the request: Ethernet (14) and IPv4 (20) headers, then the TCP segment.
+    const request = records[3] as (typeof records)[number];
+    const segment = request.data.subarray(34);
+    const fragments = [];
+    for (let at = 0; at < segment.length; at += 8) {
+      const data = ethernetFrame(
+        ipv4Packet({
+          src: endpoints.client,
+          dst: endpoints.server,
+          protocol: 6,
+          id: 77,
+          more: at + 8 < segment.length,
+          fragmentOffset: at,
+          payload: segment.subarray(at, at + 8),
+        }),
+        0x0800,
+      );
+      fragments.push({ ...request, data, originalLength: data.length });
+    }
+    records.splice(3, 1, ...fragments.reverse());
+    const engine = createEngine({ observers: defaultObservers() });
+    for (const r of records) engine.push(r);
+    const findings = engine.flush();
+    expect(fragments.length).toBeGreaterThan(64);
+    expect(findings.filter((f): f is FlowFinding => f.type === 'flow').map((f) => f.protocol)).toEqual([
+      'http',
+    ]);
+    expect(
+      findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
+    ).toContain('sql-injection');
   });
 
   it('finds it when the whole request comes one octet per segment', () => {
