@@ -5,6 +5,10 @@ import type { DirectionState, FlowState } from './flow-state.ts';
 const maxNotes = 16;
 
 const directionNotes = (name: string, direction: DirectionState, notes: string[]): void => {
+  if (direction.ignoredResets > 0)
+    notes.push(
+      `${name}: ${direction.ignoredResets} resets ignored (not the next sequence number: the receiver drops them)`,
+    );
   const stats = direction.reassembler?.stats;
   if (stats === undefined) return;
   if (stats.gaps > 0) notes.push(`${name}: ${stats.gaps} gaps, ${stats.gapBytes} bytes lost`);

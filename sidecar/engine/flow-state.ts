@@ -26,6 +26,11 @@ export type DirectionState = {
   budget: number;
   /** The parser is done with this direction (budget reached): no more reassembly or parsing. */
   done: boolean;
+  /** The sender's next sequence number, from every segment it sent (reset-check.ts). */
+  nextSeq: number;
+  seqKnown: boolean;
+  /** Resets from this direction's sender with a sequence number the receiver would drop. */
+  ignoredResets: number;
 };
 
 /** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
@@ -68,6 +73,9 @@ const direction = (): DirectionState => ({
   parsed: 0,
   budget: Number.POSITIVE_INFINITY,
   done: false,
+  nextSeq: 0,
+  seqKnown: false,
+  ignoredResets: 0,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

@@ -10,6 +10,7 @@ import {
 import type { EngineContext } from './engine-context.ts';
 import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
+import { resetCounts, trackSequence } from './reset-check.ts';
 
 const fin = 1;
 const rst = 4;
@@ -67,7 +68,8 @@ const settle = (ctx: EngineContext, flow: Flow<FlowState>): void => {
   flow.state.parser = undefined;
 };
 
-export const tcpSegment = (
+/** Hands the segment to its direction's reassembler while someone needs the bytes, keeping the held-bytes budget. */
+const reassemble = (
   ctx: EngineContext,
   flow: Flow<FlowState>,
   direction: Direction,
@@ -77,13 +79,28 @@ export const tcpSegment = (
   const side = direction === 'to-server' ? state.toServer : state.toClient;
   const wanted =
     state.phase === 'detecting' || (state.phase === 'parsing' && state.parser !== undefined && !side.done);
-  if (wanted) {
-    const reassembler = reassemblerFor(ctx, flow, direction);
-    const before = reassembler.heldBytes;
-    reassembler.segment(packet.seq, packet.tcpFlags, packet.payload, packet.payloadLength, packet.ts);
-    ctx.counters.heldBytes += reassembler.heldBytes - before;
-    if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
+  if (!wanted) return;
+  const reassembler = reassemblerFor(ctx, flow, direction);
+  const before = reassembler.heldBytes;
+  reassembler.segment(packet.seq, packet.tcpFlags, packet.payload, packet.payloadLength, packet.ts);
+  ctx.counters.heldBytes += reassembler.heldBytes - before;
+  if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
+};
+
+export const tcpSegment = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  packet: DecodedPacket,
+): void => {
+  const state = flow.state;
+  const side = direction === 'to-server' ? state.toServer : state.toClient;
+  if (packet.tcpFlags & rst && !resetCounts(side, packet.seq)) {
+    side.ignoredResets += 1;
+    return;
   }
+  trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
+  reassemble(ctx, flow, direction, packet);
   if (packet.tcpFlags & rst) flow.closed = true;
   else if (packet.tcpFlags & fin) {
     state.fins |= direction === 'to-server' ? 1 : 2;

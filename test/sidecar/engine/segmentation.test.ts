@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
-import { ethernetFrame, ipv4Packet } from '../decode/build-frame.ts';
+import { ethernetFrame, flags, ipv4Packet, tcp4Frame } from '../decode/build-frame.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 type Session = { label: string; transport: 'tcp' | 'udp'; messages: { fromClient: boolean; hex: string }[] };
@@ -181,6 +181,35 @@ describe('tiny-segment evasion of threat detection', () => {
     expect(findings.filter((f): f is FlowFinding => f.type === 'flow').map((f) => f.protocol)).toEqual([
       'http',
     ]);
+    expect(
+      findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
+    ).toContain('sql-injection');
+  });
+
+  it('finds it after a reset the server would ignore (sequence number outside the window)', () => {
+    const records = tcpConversation({ ...endpoints, serverPort: 8080 }, [
+      { from: 'client', data: 'GET / HTTP/1.1\r\nHost: shop.local\r\n\r\n' },
+      { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' },
+      { from: 'client', data: attack },
+      reply,
+    ]);
+    // A client RST whose sequence number is far from the stream's: Linux drops it (RFC 5961) and the connection
+    // goes on, so the tap must go on reading it too.
+    const reset = {
+      ...(records[3] as (typeof records)[number]),
+      data: tcp4Frame({
+        src: endpoints.client,
+        dst: endpoints.server,
+        srcPort: endpoints.clientPort,
+        dstPort: 8080,
+        seq: 0x7000_0000,
+        flags: flags.rst,
+      }),
+    };
+    records.splice(5, 0, { ...reset, originalLength: reset.data.length });
+    const engine = createEngine({ observers: defaultObservers() });
+    for (const r of records) engine.push(r);
+    const findings = engine.flush();
     expect(
       findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
     ).toContain('sql-injection');

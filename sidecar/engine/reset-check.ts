@@ -1,0 +1,35 @@
+/**
+ * Which TCP resets count. RFC 5961 section 3.2: a stack resets a connection only for a RST whose sequence number is
+ * exactly the next one it expects; any other is dropped (with a challenge ACK when in the window). A client that
+ * sends a reset with a wrong sequence number and then its attack (an IDS evasion) keeps its connection, so the tap
+ * must keep reading it: such resets are ignored, counted and noted on the flow.
+ */
+import { seqAdd, seqDiff } from '../reassembly/seq.ts';
+import type { DirectionState } from './flow-state.ts';
+
+const syn = 2;
+const fin = 1;
+const rst = 4;
+
+/** Follows the next sequence number of a direction's sender from every segment it sends (SYN and FIN count one). */
+export const trackSequence = (
+  side: DirectionState,
+  seq: number,
+  flags: number,
+  payloadLength: number,
+): void => {
+  if (flags & rst) return;
+  const end = seqAdd(seq, payloadLength + (flags & syn ? 1 : 0) + (flags & fin ? 1 : 0));
+  if (!side.seqKnown || seqDiff(end, side.nextSeq) > 0) side.nextSeq = end;
+  side.seqKnown = true;
+};
+
+/**
+ * A reset the receiver acts on: its sender has not sent anything we saw yet (nothing to check against), or its
+ * sequence number is the next one (Linux also takes one less, after a FIN).
+ */
+export const resetCounts = (side: DirectionState, seq: number): boolean => {
+  if (!side.seqKnown) return true;
+  const offset = seqDiff(seq, side.nextSeq);
+  return offset === 0 || offset === -1;
+};
