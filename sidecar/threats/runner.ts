@@ -141,7 +141,8 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   const states = detectorStates(options.maxFlows ?? 65_536);
   const episodes = findingEpisodes(options.episodeGapMs ?? 60_000);
   const counters: ThreatRunnerStats = { events: 0, packets: 0, hits: 0, errors: 0 };
-  let clock = 0;
+  /** The latest timestamp seen, in a typed array: a closure variable holding a fraction boxes a new number per packet. */
+  const clock = new Float64Array(1);
   const asked = new WeakSet<ObservedFlow>();
   const { expectProtocol } = options;
   /** The engine keeps one observed-flow object per flow, so the rule is looked up once and stays on it. */
@@ -202,18 +203,18 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     reads: readsOf(byKind),
     onPacket(packet) {
       counters.packets++;
-      clock = Math.max(clock, packet.ts);
+      clock[0] = Math.max(clock[0] as number, packet.ts);
       run(packetDetectors(packet), packet, undefined);
     },
     onEvent(flow, event) {
       counters.events++;
-      clock = Math.max(clock, event.ts);
+      clock[0] = Math.max(clock[0] as number, event.ts);
       expect(flow);
       run(byKind.get(event.kind) ?? none, event, flow);
     },
     onFlowEnd(flow) {
       expect(flow);
-      run(byKind.get('flow-end') ?? none, { kind: 'flow-end', ts: clock }, flow);
+      run(byKind.get('flow-end') ?? none, { kind: 'flow-end', ts: clock[0] as number }, flow);
       states.endFlow(flow.key);
     },
     drain: (now) => episodes.drain(now),

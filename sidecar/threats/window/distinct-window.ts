@@ -1,27 +1,75 @@
 /** Counts distinct values seen in the last window (ports, hosts, subdomains), bounded in memory. */
 
-export type DistinctWindow = { seen: Map<string | number, number>; prunedAt: number };
+type Value = string | number;
+
+/**
+ * The values and when each was last seen. Most windows only ever see one value (one port between two hosts, one
+ * source for a target), and a Map each cost more than the rest of a packet detector's state: the first value is kept
+ * inline (`one`), and `seen` is created when a second distinct one comes (then it holds them all, in arrival order).
+ */
+export type DistinctWindow = {
+  seen: Map<Value, number> | undefined;
+  one: Value | undefined;
+  oneAt: number;
+  hasOne: boolean;
+  prunedAt: number;
+};
 
 const maxValues = 4096;
 
-export const distinctWindow = (): DistinctWindow => ({ seen: new Map(), prunedAt: 0 });
+export const distinctWindow = (): DistinctWindow => ({
+  seen: undefined,
+  one: undefined,
+  oneAt: 0,
+  hasOne: false,
+  prunedAt: 0,
+});
+
+/** Map key equality (SameValueZero). */
+const sameValue = (a: Value | undefined, b: Value): boolean =>
+  a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 
 const prune = (window: DistinctWindow, ts: number, windowMs: number): void => {
-  for (const [value, at] of window.seen) if (ts - at > windowMs) window.seen.delete(value);
+  const { seen } = window;
+  if (seen === undefined) {
+    if (window.hasOne && ts - window.oneAt > windowMs) {
+      window.hasOne = false;
+      window.one = undefined;
+    }
+  } else for (const [value, at] of seen) if (ts - at > windowMs) seen.delete(value);
   window.prunedAt = ts;
 };
 
+const sizeOf = (window: DistinctWindow): number =>
+  window.seen === undefined ? (window.hasOne ? 1 : 0) : window.seen.size;
+
+/** Records a value while no Map is needed; false when it must go into one. */
+const addInline = (window: DistinctWindow, value: Value, ts: number): boolean => {
+  if (window.hasOne && !sameValue(window.one, value)) return false;
+  window.one = value;
+  window.oneAt = ts;
+  window.hasOne = true;
+  return true;
+};
+
+const mapOf = (window: DistinctWindow): Map<Value, number> => {
+  if (window.seen !== undefined) return window.seen;
+  const seen = new Map<Value, number>();
+  if (window.hasOne) seen.set(window.one as Value, window.oneAt);
+  window.seen = seen;
+  window.hasOne = false;
+  window.one = undefined;
+  return seen;
+};
+
 /** Records `value` at `ts` and returns how many distinct values were seen within `windowMs`. */
-export const addDistinct = (
-  window: DistinctWindow,
-  value: string | number,
-  ts: number,
-  windowMs: number,
-): number => {
-  if (ts - window.prunedAt >= windowMs / 4 || window.seen.size >= maxValues) prune(window, ts, windowMs);
-  if (window.seen.size < maxValues || window.seen.has(value)) {
-    window.seen.delete(value);
-    window.seen.set(value, ts);
+export const addDistinct = (window: DistinctWindow, value: Value, ts: number, windowMs: number): number => {
+  if (ts - window.prunedAt >= windowMs / 4 || sizeOf(window) >= maxValues) prune(window, ts, windowMs);
+  if (window.seen === undefined && addInline(window, value, ts)) return sizeOf(window);
+  const seen = mapOf(window);
+  if (seen.size < maxValues || seen.has(value)) {
+    seen.delete(value);
+    seen.set(value, ts);
   }
-  return window.seen.size;
+  return seen.size;
 };
