@@ -15,6 +15,7 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
   if (stats.conflicts > 0)
     notes.push(`${name}: ${stats.conflicts} overlapping segments with different bytes`);
   if (stats.retransmissions > 0) notes.push(`${name}: ${stats.retransmissions} retransmissions`);
+  if (stats.staleFins > 0) notes.push(`${name}: ${stats.staleFins} stale FINs ignored`);
 };
 
 const endNotes: Record<string, string> = {

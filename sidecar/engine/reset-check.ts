@@ -24,6 +24,10 @@ export const trackSequence = (
   side.seqKnown = true;
 };
 
+/** A FIN ending before what its sender already sent (a duplicate or forged): it must not close the flow. */
+export const staleFin = (side: DirectionState, seq: number, payloadLength: number): boolean =>
+  side.seqKnown && seqDiff(seqAdd(seq, payloadLength), side.nextSeq) < -1;
+
 /**
  * A reset the receiver acts on: its sender has not sent anything we saw yet (nothing to check against), or its
  * sequence number is the next one (Linux also takes one less, after a FIN).

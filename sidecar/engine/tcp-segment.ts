@@ -10,7 +10,7 @@ import {
 import type { EngineContext } from './engine-context.ts';
 import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
-import { resetCounts, trackSequence } from './reset-check.ts';
+import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
 
 const fin = 1;
 const rst = 4;
@@ -99,10 +99,11 @@ export const tcpSegment = (
     side.ignoredResets += 1;
     return;
   }
+  const countsAsFin = (packet.tcpFlags & fin) !== 0 && !staleFin(side, packet.seq, packet.payloadLength);
   trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
   reassemble(ctx, flow, direction, packet);
   if (packet.tcpFlags & rst) flow.closed = true;
-  else if (packet.tcpFlags & fin) {
+  else if (countsAsFin) {
     state.fins |= direction === 'to-server' ? 1 : 2;
     if (state.fins === 3) flow.closed = true;
   }

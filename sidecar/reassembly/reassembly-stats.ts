@@ -12,6 +12,8 @@ export type ReassemblyStats = {
   /** Holes skipped (lost packets, buffer limit, snap length). */
   gaps: number;
   gapBytes: number;
+  /** FINs before bytes already delivered (duplicates, or forged to end reading): ignored. */
+  staleFins: number;
 };
 
 export const emptyReassemblyStats = (): ReassemblyStats => ({
@@ -21,4 +23,5 @@ export const emptyReassemblyStats = (): ReassemblyStats => ({
   outOfOrder: 0,
   gaps: 0,
   gapBytes: 0,
+  staleFins: 0,
 });

@@ -84,8 +84,12 @@ class Reassembler implements StreamReassembler {
     const dataSeq = flags & syn ? seqAdd(seq, 1) : seq;
     if (wireLength > 0) this.data(dataSeq, payload, wireLength, ts);
     if (flags & fin) {
-      this.finAt = seqAdd(dataSeq, wireLength);
-      this.checkFin();
+      const at = seqAdd(dataSeq, wireLength);
+      // A FIN before bytes already delivered is stale (a duplicate, or forged to end our reading): receivers ignore it.
+      if (seqDiff(at, this.next) >= 0) {
+        this.finAt = at;
+        this.checkFin();
+      } else this.stats.staleFins += 1;
     }
   }
 

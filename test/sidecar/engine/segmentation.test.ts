@@ -186,33 +186,42 @@ describe('tiny-segment evasion of threat detection', () => {
     ).toContain('sql-injection');
   });
 
-  it('finds it after a reset the server would ignore (sequence number outside the window)', () => {
+  /** A keep-alive connection: a harmless request and its answer, then `injected` client packets, then the attack. */
+  const afterInjected = (injected: { seq: number; flags: number }[]) => {
     const records = tcpConversation({ ...endpoints, serverPort: 8080 }, [
       { from: 'client', data: 'GET / HTTP/1.1\r\nHost: shop.local\r\n\r\n' },
       { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' },
       { from: 'client', data: attack },
       reply,
     ]);
-    // A client RST whose sequence number is far from the stream's: Linux drops it (RFC 5961) and the connection
-    // goes on, so the tap must go on reading it too.
-    const reset = {
-      ...(records[3] as (typeof records)[number]),
-      data: tcp4Frame({
+    const packets = injected.map((p) => {
+      const data = tcp4Frame({
         src: endpoints.client,
         dst: endpoints.server,
         srcPort: endpoints.clientPort,
         dstPort: 8080,
-        seq: 0x7000_0000,
-        flags: flags.rst,
-      }),
-    };
-    records.splice(5, 0, { ...reset, originalLength: reset.data.length });
+        seq: p.seq,
+        flags: p.flags,
+      });
+      return { ...(records[3] as (typeof records)[number]), data, originalLength: data.length };
+    });
+    records.splice(5, 0, ...packets);
     const engine = createEngine({ observers: defaultObservers() });
     for (const r of records) engine.push(r);
-    const findings = engine.flush();
-    expect(
-      findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
-    ).toContain('sql-injection');
+    return engine
+      .flush()
+      .filter((f) => f.type === 'threat')
+      .map((f) => (f as { threat: string }).threat);
+  };
+
+  it('finds it after a reset the server would drop (not the next sequence number: RFC 5961)', () => {
+    expect(afterInjected([{ seq: 0x7000_0000, flags: flags.rst }])).toContain('sql-injection');
+    expect(afterInjected([{ seq: 1001 + 10, flags: flags.rst | flags.ack }])).toContain('sql-injection');
+  });
+
+  it('finds it after a stale FIN (a sequence number already passed) from the client', () => {
+    // conversation.ts starts the client at 1000: its data begins at 1001, so a FIN there is long past.
+    expect(afterInjected([{ seq: 1001, flags: flags.fin | flags.ack }])).toContain('sql-injection');
   });
 
   it('finds it when the whole request comes one octet per segment', () => {
