@@ -37,19 +37,22 @@ const post = (agent: Agent, port: number, path: string, body: string): Promise<n
     req.end(body);
   });
 
+/** `bodies`: the review texts to send in turn (by default the one Istio pod fixture). */
 export const loadTest = async (
   port: number,
   path: string,
   total: number,
   concurrency: number,
+  bodies: readonly string[] = [fixtureText],
 ): Promise<LatencySummary> => {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
   const samples: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < total) {
+      const body = bodies[next % bodies.length] as string;
       next += 1;
-      samples.push(await post(agent, port, path, fixtureText));
+      samples.push(await post(agent, port, path, body));
     }
   };
   const start = performance.now();
@@ -121,6 +124,9 @@ export type MutateBenchResult = {
   https: LatencySummary;
   httpsNoop: LatencySummary;
   httpsThroughputRatio: number;
+  /** Every review a pod shape the server has not seen (the patch built each time, the shape cache churning). */
+  httpsNewShape: LatencySummary;
+  httpsNewShapeRatio: number;
   /** Inject over do-nothing throughput of each pair of rounds, sorted: how much machine load moved the figure. */
   roundRatios: number[];
   /** The server process's CPU (user + system) per review over HTTPS: what the webhook costs a core. */
@@ -166,6 +172,16 @@ export const runMutateBench = async (requests = 4000, serverBundle?: string): Pr
     // Alternate short rounds so both see the same machine load: the ratio is the figure.
     const noopRounds: LatencySummary[] = [];
     const injectRounds: LatencySummary[] = [];
+    const newShapeRounds: LatencySummary[] = [];
+    // Distinct shapes, written before the clock starts: the same text with a new exclusion annotation value each
+    // (a value the patch appends to, so it is part of the shape).
+    const annotation = /("traffic\.sidecar\.istio\.io\/excludeOutboundPorts":\s*")/;
+    if (!annotation.test(fixtureText))
+      throw new Error('istio-pod.json has no excludeOutboundPorts annotation to vary');
+    const newShapes = Array.from({ length: requests }, (_, i) =>
+      fixtureText.replace(annotation, `$1${10_000 + i},`),
+    );
+    let shapeAt = 0;
     const serverMs = { noop: 0, inject: 0 };
     const clientMs = { noop: 0, inject: 0 };
     const clientCpuMs = () => {
@@ -183,6 +199,9 @@ export const runMutateBench = async (requests = 4000, serverBundle?: string): Pr
       injectRounds.push(await loadTest(port, '/admission/mutate/namespace', requests / 8, 16));
       serverMs.inject += cpuMsOf(child.pid) - before;
       clientMs.inject += clientCpuMs() - clientBefore;
+      const shapes = newShapes.slice(shapeAt, shapeAt + requests / 8);
+      shapeAt += requests / 8;
+      newShapeRounds.push(await loadTest(port, '/admission/mutate/namespace', requests / 8, 16, shapes));
     }
     const perReview = (ms: number) => Math.round((ms / requests) * 1000) / 1000;
     const httpsNoop = combine(noopRounds);
@@ -194,6 +213,8 @@ export const runMutateBench = async (requests = 4000, serverBundle?: string): Pr
       https,
       httpsNoop,
       httpsThroughputRatio: Math.round((https.perSecond / httpsNoop.perSecond) * 1000) / 1000,
+      httpsNewShape: combine(newShapeRounds),
+      httpsNewShapeRatio: Math.round((combine(newShapeRounds).perSecond / httpsNoop.perSecond) * 1000) / 1000,
       roundRatios: injectRounds
         .map(
           (round, index) => Math.round((round.perSecond / (noopRounds[index]?.perSecond ?? 1)) * 100) / 100,
