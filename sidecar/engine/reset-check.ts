@@ -29,11 +29,23 @@ export const staleFin = (side: DirectionState, seq: number, payloadLength: numbe
   side.seqKnown && seqDiff(seqAdd(seq, payloadLength), side.nextSeq) < -1;
 
 /**
+ * The next sequence number the receiver expects: where the direction's reassembly has put bytes in order (a forged
+ * segment far ahead is held there, not counted), else the highest the sender reached; undefined before any.
+ */
+const expectedOf = (side: DirectionState): number | undefined => {
+  const reassembler = side.reassembler;
+  if (reassembler !== undefined && reassembler.expectedSeq >= 0 && !reassembler.closed)
+    return reassembler.expectedSeq;
+  return side.seqKnown ? side.nextSeq : undefined;
+};
+
+/**
  * A reset the receiver acts on: its sender has not sent anything we saw yet (nothing to check against), or its
- * sequence number is the next one (Linux also takes one less, after a FIN).
+ * sequence number is the next one the receiver expects (Linux also takes one less, after a FIN).
  */
 export const resetCounts = (side: DirectionState, seq: number): boolean => {
-  if (!side.seqKnown) return true;
-  const offset = seqDiff(seq, side.nextSeq);
+  const expected = expectedOf(side);
+  if (expected === undefined) return true;
+  const offset = seqDiff(seq, expected);
   return offset === 0 || offset === -1;
 };

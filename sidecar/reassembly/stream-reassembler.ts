@@ -40,6 +40,8 @@ export type StreamReassembler = {
   readonly closed: boolean;
   /** Bytes held out of order right now. */
   readonly heldBytes: number;
+  /** The sequence number of the next in-order byte (what the receiver has acknowledged, at best); -1 before any. */
+  readonly expectedSeq: number;
 };
 
 /**
@@ -71,6 +73,10 @@ class Reassembler implements StreamReassembler {
 
   get heldBytes(): number {
     return this.held_;
+  }
+
+  get expectedSeq(): number {
+    return this.started ? this.next : -1;
   }
 
   segment(seq: number, flags: number, payload: Uint8Array, wireLength: number, ts: number): void {

@@ -187,7 +187,7 @@ describe('tiny-segment evasion of threat detection', () => {
   });
 
   /** A keep-alive connection: a harmless request and its answer, then `injected` client packets, then the attack. */
-  const afterInjected = (injected: { seq: number; flags: number }[]) => {
+  const afterInjected = (injected: { seq: number; flags: number; payload?: string }[]) => {
     const records = tcpConversation({ ...endpoints, serverPort: 8080 }, [
       { from: 'client', data: 'GET / HTTP/1.1\r\nHost: shop.local\r\n\r\n' },
       { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' },
@@ -202,6 +202,7 @@ describe('tiny-segment evasion of threat detection', () => {
         dstPort: 8080,
         seq: p.seq,
         flags: p.flags,
+        ...(p.payload === undefined ? {} : { payload: p.payload }),
       });
       return { ...(records[3] as (typeof records)[number]), data, originalLength: data.length };
     });
@@ -217,6 +218,17 @@ describe('tiny-segment evasion of threat detection', () => {
   it('finds it after a reset the server would drop (not the next sequence number: RFC 5961)', () => {
     expect(afterInjected([{ seq: 0x7000_0000, flags: flags.rst }])).toContain('sql-injection');
     expect(afterInjected([{ seq: 1001 + 10, flags: flags.rst | flags.ack }])).toContain('sql-injection');
+  });
+
+  it('finds it after a reset made to look in order by a forged segment far ahead', () => {
+    // The forged segment lies far beyond what the server acknowledged (it drops or holds it); the reset that follows
+    // carries the sequence number just after it, which is not the next one the server expects.
+    const far = 1001 + 37 + 100_000;
+    const threats = afterInjected([
+      { seq: far, flags: flags.ack | flags.psh, payload: 'junk' },
+      { seq: far + 4, flags: flags.rst },
+    ]);
+    expect(threats).toContain('sql-injection');
   });
 
   it('finds it after a stale FIN (a sequence number already passed) from the client', () => {
