@@ -1,4 +1,10 @@
-/** Out-of-order TCP segments held until the hole before them fills; first copy wins where they overlap. */
+/**
+ * Out-of-order TCP segments held until the hole before them fills. Where they overlap, the bytes kept are the ones
+ * Linux would deliver (tcp_data_queue_ofo), since the pods we watch run on Linux and an attacker who sends
+ * overlapping segments with different bytes (a classic IDS evasion) is counting on the tap keeping the other copy:
+ * the segment that starts earlier wins; on the same start, a new segment at least as long replaces the held one,
+ * a shorter one is dropped.
+ */
 import type { ReassemblyStats } from './reassembly-stats.ts';
 import { seqAdd, seqDiff } from './seq.ts';
 
@@ -9,9 +15,63 @@ const differs = (a: Uint8Array, b: Uint8Array): boolean => {
   return false;
 };
 
+/** Where the new bytes `[origin, end)` start once held segments that win over them are taken out; -1: all lost. */
+const newStart = (held: readonly HeldSegment[], base: number, origin: number, end: number): number => {
+  let start = origin;
+  for (const segment of held) {
+    const from = seqDiff(segment.seq, base);
+    const to = from + segment.data.length;
+    // An earlier start wins its overlap; the same start wins over a shorter new segment.
+    if (to > start && (from < origin || (from === origin && to > end))) start = Math.max(start, to);
+  }
+  return start >= end ? -1 : start;
+};
+
+/** Counts an overlap of the new bytes with held ones, and a conflict where overlapping bytes differ. */
+const countOverlaps = (
+  held: readonly HeldSegment[],
+  base: number,
+  origin: number,
+  data: Uint8Array,
+  stats: ReassemblyStats,
+): void => {
+  const end = origin + data.length;
+  let overlapped = false;
+  for (const segment of held) {
+    const from = seqDiff(segment.seq, base);
+    const to = from + segment.data.length;
+    if (to <= origin || from >= end) continue;
+    overlapped = true;
+    const lo = Math.max(origin, from);
+    const hi = Math.min(end, to);
+    if (differs(data.subarray(lo - origin, hi - origin), segment.data.subarray(lo - from, hi - from)))
+      stats.conflicts += 1;
+  }
+  if (overlapped) stats.overlaps += 1;
+};
+
+/** Held segments give up their bytes inside `[start, end)` (keeping what lies beyond); returns how many. */
+const yieldRange = (held: HeldSegment[], base: number, start: number, end: number): number => {
+  let removed = 0;
+  for (let i = held.length - 1; i >= 0; i--) {
+    const segment = held[i] as HeldSegment;
+    const from = seqDiff(segment.seq, base);
+    const to = from + segment.data.length;
+    if (to <= start || from >= end) continue;
+    if (to > end) {
+      removed += end - from;
+      held[i] = { seq: seqAdd(base, end), data: segment.data.subarray(end - from), ts: segment.ts };
+    } else {
+      removed += to - from;
+      held.splice(i, 1);
+    }
+  }
+  return removed;
+};
+
 /**
- * Inserts `data` at `seq` into `held` (sorted by distance from `base`), keeping only bytes no held segment
- * already covers; counts overlaps and conflicting overlaps. Returns the number of bytes added.
+ * Inserts `data` at `seq` into `held` (sorted by distance from `base`, disjoint), with the overlap policy above;
+ * counts overlaps and overlaps whose bytes differ. Returns the change in bytes held (never negative).
  */
 export const holdSegment = (
   held: HeldSegment[],
@@ -23,31 +83,14 @@ export const holdSegment = (
 ): number => {
   const origin = seqDiff(seq, base);
   const end = origin + data.length;
-  let start = origin;
-  let overlapped = false;
-  const pieces: HeldSegment[] = [];
-  for (const segment of held) {
-    const from = seqDiff(segment.seq, base);
-    const to = from + segment.data.length;
-    if (to <= start || from >= end) continue;
-    overlapped = true;
-    const lo = Math.max(start, from);
-    const hi = Math.min(end, to);
-    if (differs(data.subarray(lo - origin, hi - origin), segment.data.subarray(lo - from, hi - from)))
-      stats.conflicts += 1;
-    if (from > start)
-      pieces.push({ seq: seqAdd(base, start), data: data.slice(start - origin, from - origin), ts });
-    start = Math.max(start, to);
-  }
-  if (start < end) pieces.push({ seq: seqAdd(base, start), data: data.slice(start - origin), ts });
-  if (overlapped) stats.overlaps += 1;
-  let added = 0;
-  for (const piece of pieces) {
-    added += piece.data.length;
-    const at = held.findIndex((segment) => seqDiff(segment.seq, base) > seqDiff(piece.seq, base));
-    held.splice(at < 0 ? held.length : at, 0, piece);
-  }
-  return added;
+  countOverlaps(held, base, origin, data, stats);
+  const start = newStart(held, base, origin, end);
+  if (start < 0) return 0;
+  const removed = yieldRange(held, base, start, end);
+  const piece = { seq: seqAdd(base, start), data: data.slice(start - origin), ts };
+  const at = held.findIndex((segment) => seqDiff(segment.seq, base) > start);
+  held.splice(at < 0 ? held.length : at, 0, piece);
+  return piece.data.length - removed;
 };
 
 const contiguous = (a: HeldSegment, b: HeldSegment): boolean => seqAdd(a.seq, a.data.length) === b.seq;

@@ -5,7 +5,7 @@ export type ReassemblyStats = {
   retransmissions: number;
   /** Segments that partly overlapped bytes already delivered or held. */
   overlaps: number;
-  /** Overlaps whose bytes differed from the bytes held (first copy wins): an evasion attempt or corruption. */
+  /** Overlaps whose bytes differed from the bytes held (Linux's copy is kept): an evasion attempt or corruption. */
   conflicts: number;
   /** Segments that arrived ahead of a hole and were held. */
   outOfOrder: number;

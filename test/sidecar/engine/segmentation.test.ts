@@ -236,6 +236,42 @@ describe('tiny-segment evasion of threat detection', () => {
     expect(afterInjected([{ seq: 1001, flags: flags.fin | flags.ack }])).toContain('sql-injection');
   });
 
+  it('finds it when overlapping out-of-order segments carry a harmless copy first (Linux keeps the other)', () => {
+    const records = tcpConversation({ ...endpoints, serverPort: 8080 }, [reply]);
+    const request = Buffer.from(attack);
+    const harmless = Buffer.from(request);
+    harmless.fill('a'.charCodeAt(0), 20, 40);
+    const segment = (offset: number, payload: Uint8Array) => {
+      const data = tcp4Frame({
+        src: endpoints.client,
+        dst: endpoints.server,
+        srcPort: endpoints.clientPort,
+        dstPort: 8080,
+        seq: 1001 + offset,
+        ack: 5001,
+        flags: flags.ack | flags.psh,
+        payload,
+      });
+      return { ...(records[0] as (typeof records)[number]), data, originalLength: data.length };
+    };
+    // Held ahead of the hole at 0..5: first the harmless bytes from 20, then the real ones from 5, which start
+    // earlier and so replace them in Linux's queue; then the hole fills.
+    records.splice(
+      3,
+      0,
+      segment(20, harmless.subarray(20)),
+      segment(5, request.subarray(5)),
+      segment(0, request.subarray(0, 5)),
+    );
+    const engine = createEngine({ observers: defaultObservers() });
+    for (const r of records) engine.push(r);
+    const threats = engine
+      .flush()
+      .filter((f) => f.type === 'threat')
+      .map((f) => (f as { threat: string }).threat);
+    expect(threats).toContain('sql-injection');
+  });
+
   it('finds it when the whole request comes one octet per segment', () => {
     const octets = [...Buffer.from(attack)].map((b): Message => ({ from: 'client', data: Uint8Array.of(b) }));
     const seen = threatsOf([...octets, reply]);

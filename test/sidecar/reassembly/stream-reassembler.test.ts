@@ -52,14 +52,44 @@ describe('stream reassembler', () => {
     expect(r.reassembler.stats).toMatchObject({ retransmissions: 1, overlaps: 1 });
   });
 
-  it('keeps the first copy where held segments overlap and counts conflicting bytes', () => {
-    const r = recording();
-    r.send(0, '', syn);
-    r.send(5, 'EFGH');
-    r.send(3, 'cdXXYYij');
-    r.send(1, 'ab');
-    expect(r.text()).toBe('abcdEFGHij');
-    expect(r.reassembler.stats).toMatchObject({ overlaps: 1, conflicts: 1 });
+  it("keeps Linux's copy where held segments overlap, and counts conflicting bytes", () => {
+    // A segment that starts earlier wins over a held one it overlaps (Linux's tcp_data_queue_ofo).
+    const earlier = recording();
+    earlier.send(0, '', syn);
+    earlier.send(5, 'EFGH');
+    earlier.send(3, 'cdXXYYij');
+    earlier.send(1, 'ab');
+    expect(earlier.text()).toBe('abcdXXYYij');
+    expect(earlier.reassembler.stats).toMatchObject({ overlaps: 1, conflicts: 1 });
+    // A held segment that starts earlier keeps its bytes; the newcomer adds only what lies beyond.
+    const later = recording();
+    later.send(0, '', syn);
+    later.send(5, 'EFG');
+    later.send(6, 'XYZW');
+    later.send(1, 'abcd');
+    expect(later.text()).toBe('abcdEFGZW');
+    // Same start: a longer or equal newcomer replaces the held segment, a shorter one is dropped.
+    const longer = recording();
+    longer.send(0, '', syn);
+    longer.send(5, 'EF');
+    longer.send(5, 'XYZ');
+    longer.send(1, 'abcd');
+    expect(longer.text()).toBe('abcdXYZ');
+    const shorter = recording();
+    shorter.send(0, '', syn);
+    shorter.send(5, 'EFG');
+    shorter.send(5, 'XY');
+    shorter.send(1, 'abcd');
+    expect(shorter.text()).toBe('abcdEFG');
+    // A newcomer inside a held segment but starting later changes nothing; one covering two held ones replaces both.
+    const covering = recording();
+    covering.send(0, '', syn);
+    covering.send(6, 'F');
+    covering.send(8, 'H');
+    covering.send(5, 'efghi');
+    covering.send(1, 'abcd');
+    expect(covering.text()).toBe('abcdefghi');
+    expect(covering.reassembler.heldBytes).toBe(0);
   });
 
   it('counts an overlap with the same bytes without a conflict', () => {
