@@ -1,4 +1,9 @@
-/** IP fragment reassembly (RFC 791 section 3.2, RFC 8200 section 4.5), bounded, first fragment wins on overlap. */
+/**
+ * IP fragment reassembly (RFC 791 section 3.2, RFC 8200 section 4.5), bounded. Overlaps are handled as Linux does
+ * (since 4.19; RFC 5722 for IPv6): an exact duplicate of a fragment held is ignored, any other overlap discards the
+ * whole datagram. A tap that assembled it anyway would read bytes the pod never received, and a TCP segment forged
+ * that way would then shadow the real one (an evasion).
+ */
 
 export type FragmentLimits = {
   /** Datagrams being reassembled at once; the oldest is dropped beyond this. */
@@ -22,14 +27,14 @@ export const defaultFragmentLimits: FragmentLimits = {
 const maxDatagram = 65_535;
 
 type Part = { start: number; data: Uint8Array };
-type Pending = { parts: Part[]; total: number; firstTs: number; overlap: boolean };
+type Pending = { parts: Part[]; total: number; firstTs: number };
 
 export type FragmentResult = {
   /** The reassembled payload once every byte has arrived. */
   done: Uint8Array | undefined;
   /** This fragment overlapped one already held (a teardrop-style attack or a broken stack). */
   overlap: boolean;
-  /** The fragment was refused: too many fragments, beyond 64 KiB, or a full table. */
+  /** The fragment was refused: too many fragments, beyond 64 KiB, a full table, or an overlap (datagram discarded). */
   dropped: boolean;
 };
 
@@ -48,7 +53,7 @@ const complete = (pending: Pending): boolean => {
   return covered >= pending.total;
 };
 
-/** Later parts are written first so the earliest arrival's bytes win where fragments overlap. */
+/** The parts (disjoint: an overlap discards the datagram) copied into place. */
 const assemble = (pending: Pending): Uint8Array => {
   const out = new Uint8Array(pending.total);
   for (let i = pending.parts.length - 1; i >= 0; i--) {
@@ -86,18 +91,23 @@ export const createFragmentTable = (limits: FragmentLimits = defaultFragmentLimi
       let pending = table.get(key);
       if (pending === undefined) {
         expire(ts);
-        pending = { parts: [], total: -1, firstTs: ts, overlap: false };
+        pending = { parts: [], total: -1, firstTs: ts };
         table.set(key, pending);
       }
       if (pending.parts.length >= limits.maxFragments) return refuse(key);
-      const overlap = overlaps(pending.parts, offset, end);
-      pending.overlap ||= overlap;
+      if (pending.parts.some((part) => part.start === offset && part.data.length === data.length))
+        return { done: undefined, overlap: false, dropped: false };
+      if (overlaps(pending.parts, offset, end)) {
+        dropped += 1;
+        table.delete(key);
+        return { done: undefined, overlap: true, dropped: true };
+      }
       // A copy: the capture buffer the fragment points into is not kept alive by the table.
       pending.parts.push({ start: offset, data: data.slice() });
       if (!more) pending.total = end;
-      if (!complete(pending)) return { done: undefined, overlap, dropped: false };
+      if (!complete(pending)) return { done: undefined, overlap: false, dropped: false };
       table.delete(key);
-      return { done: assemble(pending), overlap: overlap || pending.overlap, dropped: false };
+      return { done: assemble(pending), overlap: false, dropped: false };
     },
     get size() {
       return table.size;

@@ -165,15 +165,26 @@ describe('packet decoder: IPv4 fragments (RFC 791 section 3.2)', () => {
     ]);
   });
 
-  it('flags overlapping fragments (teardrop) and keeps the first bytes', () => {
+  it('flags overlapping fragments (teardrop) and discards the datagram, as Linux does', () => {
     const decoder = createPacketDecoder();
     expect(decoder.decode(fragment(0, datagram.subarray(0, 16), true))).toBe('fragment');
     const evil = Uint8Array.from(datagram.subarray(8)).fill(0x42);
-    expect(decoder.decode(fragment(8, evil, false))).toBe('ok');
+    expect(decoder.decode(fragment(8, evil, false))).toBe('fragment-dropped');
     expect(decoder.packet.fragment?.overlap).toBe(true);
-    expect(decoder.packet.srcPort).toBe(1000);
-    expect(decoder.packet.payload[7]).toBe(0x41);
-    expect(decoder.packet.payload[8]).toBe(0x42);
+    expect(decoder.fragments.size).toBe(0);
+    // What is left of it can never complete: the first fragment went with it.
+    expect(decoder.decode(fragment(16, datagram.subarray(16), false))).toBe('fragment');
+  });
+
+  it('ignores an exact duplicate fragment (first copy kept) and completes the datagram', () => {
+    const decoder = createPacketDecoder();
+    expect(decoder.decode(fragment(0, datagram.subarray(0, 16), true))).toBe('fragment');
+    const copy = Uint8Array.from(datagram.subarray(0, 16));
+    copy[10] = 0x42;
+    expect(decoder.decode(fragment(0, copy, true))).toBe('fragment');
+    expect(decoder.packet.fragment?.overlap).toBe(false);
+    expect(decoder.decode(fragment(16, datagram.subarray(16), false))).toBe('ok');
+    expect(decoder.packet.payload[2]).toBe(0x41);
   });
 
   it('bounds the datagrams it holds', () => {
