@@ -11,6 +11,11 @@ export type EventRead = {
    * `first`: only the first ones, which the summary bound (`limits.summaryBytes` per direction) delivers.
    */
   depth: 'every' | 'first';
+  /**
+   * `first` only: the bytes of each direction the reader needs from the start, when fewer than the summary bound.
+   * It decides only for a direction the protocol's summary skips (Redis replies); elsewhere the summary bound holds.
+   */
+  bytes?: number;
   /** Only on flows of these protocols (all when absent). */
   protocols?: readonly ProtocolId[];
 };
@@ -27,9 +32,13 @@ export const readsEvery = (kind: ProtocolEventKind, directions: readonly Directi
 /** Reads every client→server event of a kind: requests, where attacks come from. */
 export const readsRequests = (kind: ProtocolEventKind): EventRead => readsEvery(kind, ['to-server']);
 
-/** Reads only the first events of a kind, both directions (a handshake, a banner, the flow's first message). */
-export const readsFirst = (kind: ProtocolEventKind): EventRead => ({
+/**
+ * Reads only the first events of a kind, both directions (a handshake, a banner, the flow's first message), within
+ * the first `bytes` of each direction (the summary bound when absent).
+ */
+export const readsFirst = (kind: ProtocolEventKind, bytes?: number): EventRead => ({
   kind,
   directions: both,
   depth: 'first',
+  ...(bytes === undefined ? {} : { bytes }),
 });

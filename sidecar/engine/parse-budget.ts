@@ -23,6 +23,16 @@ type Plan = { budget: number; lifting: ReadonlySet<ProtocolEventKind> | 'any' };
 const allKinds = (kinds: readonly ProtocolEventKind[] | undefined, reads: readonly EventRead[]) =>
   kinds ?? reads.map((read) => read.kind);
 
+/** What the `first` readers of a direction the summary skips need: the most any asks for, within the bound. */
+const firstBytes = (
+  kinds: readonly ProtocolEventKind[],
+  reads: readonly EventRead[],
+  summaryBytes: number,
+): number =>
+  reads
+    .filter((read) => read.depth === 'first' && kinds.includes(read.kind))
+    .reduce((most, read) => Math.max(most, Math.min(read.bytes ?? summaryBytes, summaryBytes)), 0);
+
 const planOf = (
   protocol: Protocol,
   direction: Direction,
@@ -46,7 +56,8 @@ const planOf = (
   const summary = protocol.summaryDirections;
   let budget = 0;
   if (read('every')) budget = Number.POSITIVE_INFINITY;
-  else if (summary === undefined || summary.includes(direction) || read('first')) budget = summaryBytes;
+  else if (summary === undefined || summary.includes(direction)) budget = summaryBytes;
+  else budget = firstBytes(kinds, reads, summaryBytes);
   return { budget, lifting: every };
 };
 

@@ -74,8 +74,8 @@ const judgedOn = [
 export const protocolMismatch: Threat<typeof config, State> = {
   id: 'protocol-mismatch',
   on: ['flow-end', ...judgedOn],
-  // It judges a flow once, on its first event (or its end): the first bytes of each direction are enough.
-  reads: judgedOn.map(readsFirst),
+  // It judges a flow once, on its first event (or its end): the first 4 KiB of each direction are enough.
+  reads: judgedOn.map((kind) => readsFirst(kind, 4096)),
   config,
   scope: 'flow',
   initialState: () => ({ judged: false }),

@@ -43,9 +43,10 @@ describe('parse budget: how far each direction is parsed, from what observers re
     expect(budgets(runner, 'http')).toEqual([Infinity, summary]);
     expect(budgets(runner, 'http2')).toEqual([Infinity, summary]);
     // Failed logins are server replies: db-auth-brute-force reads them to the end for MySQL and PostgreSQL, and
-    // the first 32 KiB of Redis and MongoDB replies (hundreds of failed logins; their other replies are long).
+    // the first 4 KiB of Redis replies (dozens of failed logins; their other replies are long). MongoDB replies
+    // feed the summary: the bound holds there.
     for (const id of ['mysql', 'postgresql']) expect(budgets(runner, id)).toEqual([Infinity, Infinity]);
-    expect(budgets(runner, 'redis')).toEqual([Infinity, summary]);
+    expect(budgets(runner, 'redis')).toEqual([Infinity, 4096]);
     expect(budgets(runner, 'mongodb')).toEqual([Infinity, summary]);
     // Heartbleed reads TLS records both ways; DNS detectors read DNS both ways.
     expect(budgets(runner, 'tls')).toEqual([Infinity, Infinity]);
@@ -61,8 +62,9 @@ describe('parse budget: how far each direction is parsed, from what observers re
       createThreatRunner({ policyDir: false, configs: { 'db-auth-brute-force': { enabled: false } } }),
     ];
     expect(budgets(runner, 'postgresql')).toEqual([Infinity, summary]);
-    // Redis replies feed no summary: without a reader they are not parsed at all.
-    expect(budgets(runner, 'redis')).toEqual([Infinity, summary]);
+    // Redis replies feed no summary: only protocol-mismatch's first look (4 KiB) reads them; without a reader they
+    // are not parsed at all.
+    expect(budgets(runner, 'redis')).toEqual([Infinity, 4096]);
     const none = [createThreatRunner({ policyDir: false, threats: [] })];
     expect(budgets(none, 'redis')).toEqual([summary, 0]);
   });
@@ -120,7 +122,7 @@ describe('parse budget through the engine', () => {
     expect(responses).toBeLessThan(20);
   });
 
-  it('a Redis password guesser on one connection is caught within the first 32 KiB of replies', () => {
+  it('a Redis password guesser on one connection is caught within the first 4 KiB of replies', () => {
     const messages: Message[] = [];
     for (let i = 0; i < 40; i++) {
       const guess = `guess${i}`;
