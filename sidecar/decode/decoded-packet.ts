@@ -25,6 +25,8 @@ export type DecodedPacket = {
   seq: number;
   ack: number;
   window: number;
+  /** TCP urgent pointer (meaningful with the URG flag): the octet before it is out of band on Linux. */
+  urgentPointer: number;
   /** Options from the SYN that matter for reassembly and fingerprints; -1 when absent. */
   mss: number;
   windowScale: number;
@@ -68,6 +70,7 @@ export const emptyPacket = (): DecodedPacket => ({
   seq: 0,
   ack: 0,
   window: 0,
+  urgentPointer: 0,
   mss: -1,
   windowScale: -1,
   payload: new Uint8Array(0),

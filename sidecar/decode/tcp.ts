@@ -45,6 +45,7 @@ export const tcp = (out: DecodedPacket): DecodeOutcome => {
   out.ack = u32(bytes, at + 8);
   out.tcpFlags = u8(bytes, at + 13);
   out.window = u16(bytes, at + 14);
+  out.urgentPointer = u16(bytes, at + 18);
   // Most segments are bare ACKs: one shared empty payload instead of a new view per packet.
   out.payload = headerLength === captured ? noPayload : bytes.subarray(at + headerLength, out.l4End);
   out.payloadLength = out.l4Length - headerLength;

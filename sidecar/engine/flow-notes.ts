@@ -16,6 +16,7 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
     notes.push(`${name}: ${stats.conflicts} overlapping segments with different bytes`);
   if (stats.retransmissions > 0) notes.push(`${name}: ${stats.retransmissions} retransmissions`);
   if (stats.staleFins > 0) notes.push(`${name}: ${stats.staleFins} stale FINs ignored`);
+  if (stats.urgentOctets > 0) notes.push(`${name}: ${stats.urgentOctets} urgent octets taken out of band`);
 };
 
 const endNotes: Record<string, string> = {

@@ -82,7 +82,14 @@ const reassemble = (
   if (!wanted) return;
   const reassembler = reassemblerFor(ctx, flow, direction);
   const before = reassembler.heldBytes;
-  reassembler.segment(packet.seq, packet.tcpFlags, packet.payload, packet.payloadLength, packet.ts);
+  reassembler.segment(
+    packet.seq,
+    packet.tcpFlags,
+    packet.payload,
+    packet.payloadLength,
+    packet.ts,
+    packet.urgentPointer,
+  );
   ctx.counters.heldBytes += reassembler.heldBytes - before;
   if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
 };

@@ -14,6 +14,8 @@ export type ReassemblyStats = {
   gapBytes: number;
   /** FINs before bytes already delivered (duplicates, or forged to end reading): ignored. */
   staleFins: number;
+  /** Urgent (out-of-band) octets taken out of the stream, as Linux does. */
+  urgentOctets: number;
 };
 
 export const emptyReassemblyStats = (): ReassemblyStats => ({
@@ -24,4 +26,5 @@ export const emptyReassemblyStats = (): ReassemblyStats => ({
   gaps: 0,
   gapBytes: 0,
   staleFins: 0,
+  urgentOctets: 0,
 });

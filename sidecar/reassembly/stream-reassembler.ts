@@ -27,10 +27,21 @@ export const defaultReassemblyLimits: ReassemblyLimits = {
 const syn = 2;
 const fin = 1;
 const rst = 4;
+const urg = 32;
 
 export type StreamReassembler = {
-  /** One segment of this direction: sequence number, TCP flags, captured payload and its length on the wire. */
-  segment(seq: number, flags: number, payload: Uint8Array, wireLength: number, ts: number): void;
+  /**
+   * One segment of this direction: sequence number, TCP flags, captured payload and its length on the wire, and with
+   * URG its urgent pointer.
+   */
+  segment(
+    seq: number,
+    flags: number,
+    payload: Uint8Array,
+    wireLength: number,
+    ts: number,
+    urgentPointer?: number,
+  ): void;
   /** The connection is over: deliver what is held, skipping the holes. */
   flush(): void;
   readonly stats: ReassemblyStats;
@@ -57,6 +68,8 @@ class Reassembler implements StreamReassembler {
   private closed_ = false;
   private next = 0;
   private finAt = -1;
+  /** Sequence number of the urgent octet not delivered yet, or -1 (see `markUrgent`). */
+  private urgentAt = -1;
 
   constructor(
     private readonly sink: StreamSink,
@@ -79,7 +92,14 @@ class Reassembler implements StreamReassembler {
     return this.started ? this.next : -1;
   }
 
-  segment(seq: number, flags: number, payload: Uint8Array, wireLength: number, ts: number): void {
+  segment(
+    seq: number,
+    flags: number,
+    payload: Uint8Array,
+    wireLength: number,
+    ts: number,
+    urgentPointer = 0,
+  ): void {
     if (this.closed_) return;
     if (!this.started) this.start(seq, flags);
     if (flags & rst) {
@@ -88,6 +108,7 @@ class Reassembler implements StreamReassembler {
     }
     // Data on a SYN (TCP Fast Open) starts one after the SYN's own sequence number.
     const dataSeq = flags & syn ? seqAdd(seq, 1) : seq;
+    if (flags & urg && urgentPointer > 0) this.markUrgent(seqAdd(dataSeq, urgentPointer - 1));
     if (wireLength > 0) this.data(dataSeq, payload, wireLength, ts);
     if (flags & fin) {
       const at = seqAdd(dataSeq, wireLength);
@@ -109,9 +130,25 @@ class Reassembler implements StreamReassembler {
     }
   }
 
+  /**
+   * Linux (BSD urgent pointer semantics, `SO_OOBINLINE` off by default) takes the octet before the urgent pointer out
+   * of the stream the application reads: the tap does too, or a client could insert an octet the server never sees
+   * (an evasion). Like Linux it remembers one urgent octet, a later one replacing it, none already delivered.
+   */
+  private markUrgent(at: number): void {
+    if (seqDiff(at, this.next) < 0) return;
+    if (this.urgentAt < 0 || seqDiff(at, this.urgentAt) > 0) this.urgentAt = at;
+  }
+
   private deliver(payload: Uint8Array, wireLength: number, ts: number): void {
     if (payload.length > 0) {
-      this.sink.data(payload, ts);
+      const urgent = this.urgentAt < 0 ? -1 : seqDiff(this.urgentAt, this.next);
+      if (urgent >= 0 && urgent < payload.length) {
+        this.urgentAt = -1;
+        this.stats.urgentOctets += 1;
+        if (urgent > 0) this.sink.data(payload.subarray(0, urgent), ts);
+        if (urgent + 1 < payload.length) this.sink.data(payload.subarray(urgent + 1), ts);
+      } else this.sink.data(payload, ts);
       this.next = seqAdd(this.next, payload.length);
     }
     // Bytes on the wire the snap length cut off are a hole like any other.

@@ -31,6 +31,7 @@ export const tcpSegment = (o: {
   ack?: number;
   flags?: number;
   window?: number;
+  urgentPointer?: number;
   options?: number[];
   payload?: Uint8Array | string;
 }): Uint8Array => {
@@ -48,8 +49,7 @@ export const tcpSegment = (o: {
     ...be16(o.window ?? 65535),
     0,
     0,
-    0,
-    0,
+    ...be16(o.urgentPointer ?? 0),
     ...padded,
   ];
   return Uint8Array.from([...header, ...payload]);
@@ -146,6 +146,7 @@ export type Tcp4 = {
   seq?: number;
   ack?: number;
   flags?: number;
+  urgentPointer?: number;
   payload?: Uint8Array | string;
 };
 

@@ -272,6 +272,33 @@ describe('tiny-segment evasion of threat detection', () => {
     expect(threats).toContain('sql-injection');
   });
 
+  it('finds it when an urgent octet the server reads out of band is slipped into the request line', () => {
+    const records = tcpConversation({ ...endpoints, serverPort: 8080 }, [reply]);
+    // A space after "id=1", sent with URG and an urgent pointer just past it: Linux takes that octet out of band
+    // (SO_OOBINLINE is off by default), so the server reads the injection; a tap that kept the space would read a
+    // request line cut short before it.
+    const at = attack.indexOf('%27');
+    const data = tcp4Frame({
+      src: endpoints.client,
+      dst: endpoints.server,
+      srcPort: endpoints.clientPort,
+      dstPort: 8080,
+      seq: 1001,
+      ack: 5001,
+      flags: flags.ack | flags.psh | flags.urg,
+      urgentPointer: at + 1,
+      payload: `${attack.slice(0, at)} ${attack.slice(at)}`,
+    });
+    records.splice(3, 0, { ...(records[0] as (typeof records)[number]), data, originalLength: data.length });
+    const engine = createEngine({ observers: defaultObservers() });
+    for (const r of records) engine.push(r);
+    const threats = engine
+      .flush()
+      .filter((f) => f.type === 'threat')
+      .map((f) => (f as { threat: string }).threat);
+    expect(threats).toContain('sql-injection');
+  });
+
   it('finds it when the whole request comes one octet per segment', () => {
     const octets = [...Buffer.from(attack)].map((b): Message => ({ from: 'client', data: Uint8Array.of(b) }));
     const seen = threatsOf([...octets, reply]);

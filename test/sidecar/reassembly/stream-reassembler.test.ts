@@ -16,8 +16,8 @@ const recording = (limits?: ReassemblyLimits) => {
     },
     limits,
   );
-  const send = (seq: number, text: string, flags = ack, wireLength = text.length) =>
-    reassembler.segment(seq >>> 0, flags, Buffer.from(text, 'latin1'), wireLength, 0);
+  const send = (seq: number, text: string, flags = ack, wireLength = text.length, urgentPointer = 0) =>
+    reassembler.segment(seq >>> 0, flags, Buffer.from(text, 'latin1'), wireLength, 0, urgentPointer);
   return { seen, reassembler, send, text: () => seen.join('') };
 };
 
@@ -100,6 +100,30 @@ describe('stream reassembler', () => {
     r.send(1, 'ab');
     expect(r.text()).toBe('abcdEFg');
     expect(r.reassembler.stats).toMatchObject({ overlaps: 1, conflicts: 0 });
+  });
+
+  it('takes the urgent octet out of the stream, as Linux does with SO_OOBINLINE off', () => {
+    const urg = 32;
+    const r = recording();
+    r.send(0, '', syn);
+    // Urgent pointer 4: the octet at offset 3 ("!") is out of band.
+    r.send(1, 'abc!def', ack | urg, 7, 4);
+    expect(r.text()).toBe('abcdef');
+    expect(r.reassembler.stats.urgentOctets).toBe(1);
+    // Held out of order, then delivered: the mark waits for its octet; a later urgent pointer replaces it.
+    const held = recording();
+    held.send(0, '', syn);
+    held.send(4, 'd#e', ack | urg, 3, 2);
+    held.send(7, 'f*g', ack | urg, 3, 2);
+    held.send(1, 'abc');
+    expect(held.text()).toBe('abcd#efg');
+    // An urgent pointer into bytes already delivered is ignored.
+    const late = recording();
+    late.send(0, '', syn);
+    late.send(1, 'abcd');
+    late.send(1, 'abcd', ack | urg, 4, 2);
+    late.send(5, 'ef');
+    expect(late.text()).toBe('abcdef');
   });
 
   it('follows sequence numbers across 2^32', () => {
