@@ -1,0 +1,157 @@
+/**
+ * Evasion: a SQL injection the pod's Linux kernel would hand to the server must reach the threat detectors however
+ * the client cuts, reorders, overlaps, fragments or decorates its packets (docs/evasion.md). Each test fails on the
+ * engine before its fix.
+ */
+import { describe, expect, it } from 'vitest';
+import type { FlowFinding } from '#core/finding.ts';
+import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { ethernetFrame, flags, ipv4Packet, tcp4Frame } from '../decode/build-frame.ts';
+import { type Message, tcpConversation } from './conversation.ts';
+
+const web = { client: '10.1.0.1', server: '10.1.0.2', clientPort: 41000, serverPort: 8080 };
+const attack = `GET /items?id=1%27%20OR%20%271%27%3D%271 HTTP/1.1\r\nHost: shop.local\r\nUser-Agent: curl/8.5\r\n\r\n`;
+const reply: Message = { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' };
+
+/** The flows' protocols and the threats the engine, with the default detectors, finds in these records. */
+const inspect = (records: readonly PacketRecord[]) => {
+  const engine = createEngine({ observers: defaultObservers() });
+  for (const r of records) engine.push(r);
+  const findings = engine.flush();
+  return {
+    protocols: findings.filter((f): f is FlowFinding => f.type === 'flow').map((f) => f.protocol),
+    threats: findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
+  };
+};
+
+/** A client→server TCP packet built by hand (conversation.ts starts the client at 1000 and the server at 5000). */
+const clientPacket = (o: {
+  seq: number;
+  flags: number;
+  payload?: Uint8Array | string;
+  urgentPointer?: number;
+}) => {
+  const data = tcp4Frame({
+    src: web.client,
+    dst: web.server,
+    srcPort: web.clientPort,
+    dstPort: web.serverPort,
+    ack: 5001,
+    ...o,
+  });
+  return { ts: 1_700_000_000_000, linkType: 1, data, originalLength: data.length, offset: 0 };
+};
+
+describe('evasion of threat detection', () => {
+  it('finds the SQL injection in a request sent whole', () => {
+    const seen = inspect(tcpConversation(web, [{ from: 'client', data: attack }, reply]));
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+  });
+
+  it('finds it when the whole request comes one octet per segment', () => {
+    const octets = [...Buffer.from(attack)].map((b): Message => ({ from: 'client', data: Uint8Array.of(b) }));
+    const seen = inspect(tcpConversation(web, [...octets, reply]));
+    expect(octets.length).toBeGreaterThan(90);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+  });
+
+  it('finds it when the request segment comes as 8-octet IP fragments, last to first', () => {
+    // A long Accept header makes the segment ~800 octets: over 64 fragments of 8.
+    const long = attack.replace('\r\n\r\n', `\r\nAccept: ${'text/html;q=0.9, '.repeat(40)}*/*\r\n\r\n`);
+    const records = tcpConversation(web, [{ from: 'client', data: long }, reply]);
+    // Three handshake packets, then the request: Ethernet (14) and IPv4 (20) headers, then the TCP segment.
+    const request = records[3] as PacketRecord;
+    const segment = request.data.subarray(34);
+    const fragments: PacketRecord[] = [];
+    for (let at = 0; at < segment.length; at += 8) {
+      const ip = ipv4Packet({
+        src: web.client,
+        dst: web.server,
+        protocol: 6,
+        id: 77,
+        more: at + 8 < segment.length,
+        fragmentOffset: at,
+        payload: segment.subarray(at, at + 8),
+      });
+      const data = ethernetFrame(ip, 0x0800);
+      fragments.push({ ...request, data, originalLength: data.length });
+    }
+    records.splice(3, 1, ...fragments.reverse());
+    const seen = inspect(records);
+    expect(fragments.length).toBeGreaterThan(64);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+  });
+
+  /** A keep-alive connection: a harmless request and its answer, then `injected` client packets, then the attack. */
+  const afterInjected = (injected: { seq: number; flags: number; payload?: string }[]) => {
+    const records = tcpConversation(web, [
+      { from: 'client', data: 'GET / HTTP/1.1\r\nHost: shop.local\r\n\r\n' },
+      { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' },
+      { from: 'client', data: attack },
+      reply,
+    ]);
+    records.splice(5, 0, ...injected.map(clientPacket));
+    return inspect(records).threats;
+  };
+
+  it('finds it after a reset the server would drop (not the next sequence number: RFC 5961)', () => {
+    expect(afterInjected([{ seq: 0x7000_0000, flags: flags.rst }])).toContain('sql-injection');
+    expect(afterInjected([{ seq: 1001 + 10, flags: flags.rst | flags.ack }])).toContain('sql-injection');
+  });
+
+  it('finds it after a reset made to look in order by a forged segment far ahead', () => {
+    // The forged segment lies far beyond what the server acknowledged (it drops or holds it); the reset that follows
+    // carries the sequence number just after it, which is not the next one the server expects.
+    const far = 1001 + 37 + 100_000;
+    const threats = afterInjected([
+      { seq: far, flags: flags.ack | flags.psh, payload: 'junk' },
+      { seq: far + 4, flags: flags.rst },
+    ]);
+    expect(threats).toContain('sql-injection');
+  });
+
+  it('finds it after a stale FIN (a sequence number already passed) from the client', () => {
+    // The client's data begins at 1001, so a FIN there is long past.
+    expect(afterInjected([{ seq: 1001, flags: flags.fin | flags.ack }])).toContain('sql-injection');
+  });
+
+  it('finds it when overlapping out-of-order segments carry a harmless copy first (Linux keeps the other)', () => {
+    const request = Buffer.from(attack);
+    const harmless = Buffer.from(request);
+    harmless.fill('a'.charCodeAt(0), 20, 40);
+    const segment = (offset: number, payload: Uint8Array) =>
+      clientPacket({ seq: 1001 + offset, flags: flags.ack | flags.psh, payload });
+    // Held ahead of the hole at 0..5: first the harmless bytes from 20, then the real ones from 5, which start
+    // earlier and so replace them in Linux's queue; then the hole fills.
+    const records = tcpConversation(web, [reply]);
+    records.splice(
+      3,
+      0,
+      segment(20, harmless.subarray(20)),
+      segment(5, request.subarray(5)),
+      segment(0, request.subarray(0, 5)),
+    );
+    expect(inspect(records).threats).toContain('sql-injection');
+  });
+
+  it('finds it when an urgent octet the server reads out of band is slipped into the request line', () => {
+    // A space after "id=1", sent with URG and an urgent pointer just past it: Linux takes that octet out of band
+    // (SO_OOBINLINE is off by default), so the server reads the injection; a tap that kept the space would read a
+    // request line cut short before it.
+    const at = attack.indexOf('%27');
+    const records = tcpConversation(web, [reply]);
+    const packet = clientPacket({
+      seq: 1001,
+      flags: flags.ack | flags.psh | flags.urg,
+      urgentPointer: at + 1,
+      payload: `${attack.slice(0, at)} ${attack.slice(at)}`,
+    });
+    records.splice(3, 0, packet);
+    expect(inspect(records).threats).toContain('sql-injection');
+  });
+});
