@@ -15,6 +15,7 @@ import { flowFinding } from './flow-finding.ts';
 import { createFlowState, type FlowState } from './flow-state.ts';
 import { packetEvent } from './packet-event.ts';
 import { parseBudget } from './parse-budget.ts';
+import { tcpAnomalies } from './tcp-anomalies.ts';
 import { flushReassembler, tcpSegment } from './tcp-segment.ts';
 
 export type EngineOptions = {
@@ -75,6 +76,8 @@ const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
   if (ctx.observers.length > 0) {
     const observed = observedFlow(flow);
     countBytes(flow, observed);
+    const anomalies = flow.transport === 'tcp' ? tcpAnomalies(state) : undefined;
+    if (anomalies !== undefined) observed.anomalies = anomalies;
     for (const observer of ctx.observers) safely(ctx, () => observer.onFlowEnd?.(observed));
   }
   state.parser = undefined;

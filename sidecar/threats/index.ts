@@ -21,6 +21,7 @@ import { sqlInjection } from './sql-injection.ts';
 import { sshV1 } from './ssh-v1.ts';
 import { ssrf } from './ssrf.ts';
 import { synFlood } from './syn-flood.ts';
+import { tcpEvasion } from './tcp-evasion.ts';
 import { tcpSplitHandshake } from './tcp-split-handshake.ts';
 import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import type { Threat } from './threat.ts';
@@ -55,6 +56,7 @@ export const threats: readonly Threat<any, any>[] = [
   icmpTunnel,
   tcpSynWithData,
   tcpSplitHandshake,
+  tcpEvasion,
   ipFragmentAttack,
   dbAuthBruteForce,
 ];

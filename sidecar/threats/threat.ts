@@ -55,6 +55,20 @@ export type FlowContext = {
   bytes?: { toServer: number; toClient: number };
   /** TCP: the handshake (SYN or SYN-ACK) was seen, so detection had the first bytes; false when picked up mid-stream. */
   handshake?: boolean;
+  /** TCP, at the flow's end, when any: evasion tricks the reassembly saw and undid (both directions). */
+  anomalies?: TcpAnomalies;
+};
+
+/** Counts of what a client (or server) did that Linux undoes and a naive inspector would be fooled by (docs/evasion.md). */
+export type TcpAnomalies = {
+  /** Overlapping segments whose bytes differed. */
+  conflicts: number;
+  /** Resets without the next sequence number (the receiver drops them). */
+  ignoredResets: number;
+  /** FINs before bytes already delivered. */
+  staleFins: number;
+  /** Octets sent as urgent data (out of band on Linux). */
+  urgentOctets: number;
 };
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */

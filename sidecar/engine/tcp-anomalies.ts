@@ -1,0 +1,20 @@
+/** The evasion tricks a flow's reassembly saw and undid (docs/evasion.md), for observers at the flow's end. */
+import type { TcpAnomalies } from '../threats/threat.ts';
+import type { DirectionState, FlowState } from './flow-state.ts';
+
+const add = (sum: TcpAnomalies, d: DirectionState): void => {
+  sum.ignoredResets += d.ignoredResets;
+  const stats = d.reassembler?.stats;
+  if (stats === undefined) return;
+  sum.conflicts += stats.conflicts;
+  sum.staleFins += stats.staleFins;
+  sum.urgentOctets += stats.urgentOctets;
+};
+
+/** Both directions' counts, or undefined when there is nothing to tell (the usual case). */
+export const tcpAnomalies = (state: FlowState): TcpAnomalies | undefined => {
+  const sum: TcpAnomalies = { conflicts: 0, ignoredResets: 0, staleFins: 0, urgentOctets: 0 };
+  add(sum, state.toServer);
+  add(sum, state.toClient);
+  return sum.conflicts + sum.ignoredResets + sum.staleFins + sum.urgentOctets > 0 ? sum : undefined;
+};

@@ -1,0 +1,44 @@
+/**
+ * TCP evasion attempts: a flow whose packets disagree with themselves in ways only an attacker (or a badly broken
+ * stack) produces, each of which the tap undid as the pod's Linux kernel does (docs/evasion.md): overlapping
+ * segments with different bytes, resets and FINs the receiver drops, octets slipped in as urgent data. Reported once
+ * at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
+ * received.
+ */
+import { detectorConfig, noHits, type TcpAnomalies, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('medium', {});
+
+const described = (a: TcpAnomalies): string[] =>
+  [
+    a.conflicts > 0 ? `${a.conflicts} overlapping segments with different bytes` : '',
+    a.ignoredResets > 0 ? `${a.ignoredResets} resets without the next sequence number` : '',
+    a.staleFins > 0 ? `${a.staleFins} FINs before bytes already delivered` : '',
+    a.urgentOctets > 0 ? `${a.urgentOctets} octets sent as urgent data` : '',
+  ].filter((part) => part !== '');
+
+export const tcpEvasion: Threat<typeof config, undefined> = {
+  id: 'tcp-evasion',
+  on: ['flow-end'],
+  config,
+  scope: 'flow',
+  initialState: () => undefined,
+  inspect(event, _state, { flow, config: c }): ThreatHit[] {
+    const a = flow?.anomalies;
+    if (event.kind !== 'flow-end' || a === undefined) return noHits;
+    const parts = described(a);
+    if (parts.length === 0) return noHits;
+    // Urgent data alone has old, rare legitimate uses (telnet's interrupt); the others do not.
+    const strong = a.conflicts + a.ignoredResets + a.staleFins > 0;
+    return [
+      {
+        threat: 'tcp-evasion',
+        severity: c.severity,
+        confidence: strong ? 0.8 : 0.5,
+        evidence: `TCP evasion attempt: ${parts.join(', ')} (undone as Linux does)`,
+        ts: event.ts,
+        count: a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets,
+      },
+    ];
+  },
+};
