@@ -30,6 +30,8 @@ export type DecodedPacket = {
   /** Options from the SYN that matter for reassembly and fingerprints; -1 when absent. */
   mss: number;
   windowScale: number;
+  /** TCP timestamp option (RFC 7323): the sender's TSval, or -1 without the option (PAWS, reset-check.ts). */
+  tsVal: number;
   /** Transport payload as captured (a view, not a copy). */
   payload: Uint8Array;
   /** Transport payload length on the wire; larger than `payload.length` when the snap length cut the frame. */
@@ -73,6 +75,7 @@ export const emptyPacket = (): DecodedPacket => ({
   urgentPointer: 0,
   mss: -1,
   windowScale: -1,
+  tsVal: -1,
   payload: new Uint8Array(0),
   payloadLength: 0,
   ipLength: 0,

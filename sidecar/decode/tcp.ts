@@ -1,8 +1,21 @@
-/** TCP header (RFC 9293 section 3.1) and the options that matter (section 3.2: MSS, window scale). */
+/** TCP header (RFC 9293 section 3.1) and the options that matter (section 3.2: MSS, window scale; RFC 7323 timestamps). */
 import { u8, u16, u32 } from './byte-reader.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 
 const noPayload = new Uint8Array(0);
+
+/** The options that matter: MSS (2), window scale (3), timestamps (8, the sender's TSval). */
+const readOption = (
+  bytes: Uint8Array,
+  at: number,
+  kind: number,
+  length: number,
+  out: DecodedPacket,
+): void => {
+  if (kind === 2 && length === 4) out.mss = u16(bytes, at + 2);
+  else if (kind === 3 && length === 3) out.windowScale = u8(bytes, at + 2);
+  else if (kind === 8 && length === 10) out.tsVal = u32(bytes, at + 2);
+};
 
 /**
  * Walks the options between `start` (the header's first octet) and `end` (its last + 1); false when an option's
@@ -19,8 +32,7 @@ const readOptions = (bytes: Uint8Array, start: number, end: number, out: Decoded
     }
     const length = u8(bytes, at + 1);
     if (length < 2 || at + length > end) return false;
-    if (kind === 2 && length === 4) out.mss = u16(bytes, at + 2);
-    else if (kind === 3 && length === 3) out.windowScale = u8(bytes, at + 2);
+    readOption(bytes, at, kind, length, out);
     at += length;
   }
   return true;
@@ -37,6 +49,7 @@ export const tcp = (out: DecodedPacket): DecodeOutcome => {
   if (headerLength > captured) return 'truncated-tcp';
   out.mss = -1;
   out.windowScale = -1;
+  out.tsVal = -1;
   if (headerLength > 20 && !readOptions(bytes, at, at + headerLength, out)) return 'malformed-tcp';
   out.transport = 'tcp';
   out.srcPort = u16(bytes, at);

@@ -5,6 +5,8 @@ import type { DirectionState, FlowState } from './flow-state.ts';
 const maxNotes = 16;
 
 const directionNotes = (name: string, direction: DirectionState, notes: string[]): void => {
+  if (direction.pawsDrops > 0)
+    notes.push(`${name}: ${direction.pawsDrops} segments with an older timestamp dropped (PAWS)`);
   if (direction.ignoredResets > 0)
     notes.push(
       `${name}: ${direction.ignoredResets} resets ignored (not the next sequence number: the receiver drops them)`,

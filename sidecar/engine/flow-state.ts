@@ -31,6 +31,9 @@ export type DirectionState = {
   seqKnown: boolean;
   /** Resets from this direction's sender with a sequence number the receiver would drop. */
   ignoredResets: number;
+  /** The sender's timestamp on its last in-order segment (-1: none yet), and segments dropped as older (paws.ts). */
+  tsRecent: number;
+  pawsDrops: number;
 };
 
 /** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
@@ -76,6 +79,8 @@ const direction = (): DirectionState => ({
   nextSeq: 0,
   seqKnown: false,
   ignoredResets: 0,
+  tsRecent: -1,
+  pawsDrops: 0,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

@@ -4,6 +4,7 @@ import type { DirectionState, FlowState } from './flow-state.ts';
 
 const add = (sum: TcpAnomalies, d: DirectionState): void => {
   sum.ignoredResets += d.ignoredResets;
+  sum.pawsDrops += d.pawsDrops;
   const stats = d.reassembler?.stats;
   if (stats === undefined) return;
   sum.conflicts += stats.conflicts;
@@ -13,8 +14,10 @@ const add = (sum: TcpAnomalies, d: DirectionState): void => {
 
 /** Both directions' counts, or undefined when there is nothing to tell (the usual case). */
 export const tcpAnomalies = (state: FlowState): TcpAnomalies | undefined => {
-  const sum: TcpAnomalies = { conflicts: 0, ignoredResets: 0, staleFins: 0, urgentOctets: 0 };
+  const sum: TcpAnomalies = { conflicts: 0, ignoredResets: 0, staleFins: 0, urgentOctets: 0, pawsDrops: 0 };
   add(sum, state.toServer);
   add(sum, state.toClient);
-  return sum.conflicts + sum.ignoredResets + sum.staleFins + sum.urgentOctets > 0 ? sum : undefined;
+  return sum.conflicts + sum.ignoredResets + sum.staleFins + sum.urgentOctets + sum.pawsDrops > 0
+    ? sum
+    : undefined;
 };

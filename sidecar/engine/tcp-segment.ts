@@ -10,6 +10,7 @@ import {
 import type { EngineContext } from './engine-context.ts';
 import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
+import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
 
 const fin = 1;
@@ -106,6 +107,11 @@ export const tcpSegment = (
     side.ignoredResets += 1;
     return;
   }
+  if (pawsRejects(side, packet)) {
+    side.pawsDrops += 1;
+    return;
+  }
+  notePaws(side, packet);
   const countsAsFin = (packet.tcpFlags & fin) !== 0 && !staleFin(side, packet.seq, packet.payloadLength);
   trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
   reassemble(ctx, flow, direction, packet);

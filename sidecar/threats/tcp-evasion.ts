@@ -1,7 +1,8 @@
 /**
  * TCP evasion attempts: a flow whose packets disagree with themselves in ways only an attacker (or a badly broken
  * stack) produces, each of which the tap undid as the pod's Linux kernel does (docs/evasion.md): overlapping
- * segments with different bytes, resets and FINs the receiver drops, octets slipped in as urgent data. Reported once
+ * segments with different bytes, resets and FINs the receiver drops, octets slipped in as urgent data, segments with
+ * an old timestamp (PAWS). Reported once
  * at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
  * received.
  */
@@ -15,6 +16,7 @@ const described = (a: TcpAnomalies): string[] =>
     a.ignoredResets > 0 ? `${a.ignoredResets} resets without the next sequence number` : '',
     a.staleFins > 0 ? `${a.staleFins} FINs before bytes already delivered` : '',
     a.urgentOctets > 0 ? `${a.urgentOctets} octets sent as urgent data` : '',
+    a.pawsDrops > 0 ? `${a.pawsDrops} segments with an older timestamp (PAWS)` : '',
   ].filter((part) => part !== '');
 
 export const tcpEvasion: Threat<typeof config, undefined> = {
@@ -29,7 +31,7 @@ export const tcpEvasion: Threat<typeof config, undefined> = {
     const parts = described(a);
     if (parts.length === 0) return noHits;
     // Urgent data alone has old, rare legitimate uses (telnet's interrupt); the others do not.
-    const strong = a.conflicts + a.ignoredResets + a.staleFins > 0;
+    const strong = a.conflicts + a.ignoredResets + a.staleFins + a.pawsDrops > 0;
     return [
       {
         threat: 'tcp-evasion',
@@ -37,7 +39,7 @@ export const tcpEvasion: Threat<typeof config, undefined> = {
         confidence: strong ? 0.8 : 0.5,
         evidence: `TCP evasion attempt: ${parts.join(', ')} (undone as Linux does)`,
         ts: event.ts,
-        count: a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets,
+        count: a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops,
       },
     ];
   },

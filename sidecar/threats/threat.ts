@@ -69,6 +69,8 @@ export type TcpAnomalies = {
   staleFins: number;
   /** Octets sent as urgent data (out of band on Linux). */
   urgentOctets: number;
+  /** Segments with a timestamp older than one already accepted (PAWS: the receiver drops them). */
+  pawsDrops: number;
 };
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */

@@ -147,6 +147,7 @@ export type Tcp4 = {
   ack?: number;
   flags?: number;
   urgentPointer?: number;
+  options?: number[];
   payload?: Uint8Array | string;
 };
 

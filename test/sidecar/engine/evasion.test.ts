@@ -26,23 +26,37 @@ const inspect = (records: readonly PacketRecord[]) => {
   };
 };
 
-/** A client→server TCP packet built by hand (conversation.ts starts the client at 1000 and the server at 5000). */
-const clientPacket = (o: {
+type Hand = {
   seq: number;
   flags: number;
   payload?: Uint8Array | string;
   urgentPointer?: number;
-}) => {
+  options?: number[];
+};
+
+/** A TCP packet built by hand (conversation.ts starts the client at 1000 and the server at 5000). */
+const handPacket = (from: 'client' | 'server', o: Hand): PacketRecord => {
+  const client = from === 'client';
   const data = tcp4Frame({
-    src: web.client,
-    dst: web.server,
-    srcPort: web.clientPort,
-    dstPort: web.serverPort,
-    ack: 5001,
+    src: client ? web.client : web.server,
+    dst: client ? web.server : web.client,
+    srcPort: client ? web.clientPort : web.serverPort,
+    dstPort: client ? web.serverPort : web.clientPort,
+    ack: client ? 5001 : 1001,
     ...o,
   });
   return { ts: 1_700_000_000_000, linkType: 1, data, originalLength: data.length, offset: 0 };
 };
+const clientPacket = (o: Hand) => handPacket('client', o);
+
+/** The TCP timestamps option (RFC 7323), after two NOPs: kind 8, length 10, TSval, TSecr. */
+const timestamps = (tsVal: number, tsEcr = 0): number[] => [
+  1,
+  1,
+  8,
+  10,
+  ...[tsVal, tsEcr].flatMap((v) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff]),
+];
 
 describe('evasion of threat detection', () => {
   it('finds the SQL injection in a request sent whole', () => {
@@ -143,6 +157,29 @@ describe('evasion of threat detection', () => {
       segment(0, request.subarray(0, 5)),
     );
     expect(inspect(records).threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
+  });
+
+  it('finds it behind a forged copy with an older timestamp, which the server drops (PAWS), and the trick', () => {
+    const harmless = Buffer.from(attack);
+    harmless.fill('a'.charCodeAt(0), 15, 40);
+    const data = flags.ack | flags.psh;
+    const records = [
+      clientPacket({ seq: 1000, flags: flags.syn, options: timestamps(1000) }),
+      handPacket('server', { seq: 5000, flags: flags.syn | flags.ack, options: timestamps(7000, 1000) }),
+      clientPacket({ seq: 1001, flags: flags.ack, options: timestamps(1001, 7000) }),
+      // Same sequence number and length, harmless bytes, a timestamp from the past: Linux drops it.
+      clientPacket({ seq: 1001, flags: data, payload: harmless, options: timestamps(500, 7000) }),
+      clientPacket({ seq: 1001, flags: data, payload: attack, options: timestamps(1002, 7000) }),
+      handPacket('server', {
+        seq: 5001,
+        flags: data,
+        payload: String(reply.data),
+        options: timestamps(7001, 1002),
+      }),
+    ];
+    const seen = inspect(records);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
   });
 
   it('finds it when an urgent octet the server reads out of band is slipped into the request line', () => {
