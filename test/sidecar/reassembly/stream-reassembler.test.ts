@@ -21,6 +21,14 @@ const recording = (limits?: ReassemblyLimits) => {
   return { seen, reassembler, send, text: () => seen.join('') };
 };
 
+/** A stream opened by a SYN at 0 (data from 1), then these segments as [seq, text]: what the consumer reads. */
+const streamOf = (...segments: (readonly [number, string])[]) => {
+  const r = recording();
+  r.send(0, '', syn);
+  for (const [seq, text] of segments) r.send(seq, text);
+  return r;
+};
+
 describe('stream reassembler', () => {
   it('delivers in order after a SYN, the SYN taking one sequence number (RFC 9293 section 3.4)', () => {
     const r = recording();
@@ -54,40 +62,16 @@ describe('stream reassembler', () => {
 
   it("keeps Linux's copy where held segments overlap, and counts conflicting bytes", () => {
     // A segment that starts earlier wins over a held one it overlaps (Linux's tcp_data_queue_ofo).
-    const earlier = recording();
-    earlier.send(0, '', syn);
-    earlier.send(5, 'EFGH');
-    earlier.send(3, 'cdXXYYij');
-    earlier.send(1, 'ab');
+    const earlier = streamOf([5, 'EFGH'], [3, 'cdXXYYij'], [1, 'ab']);
     expect(earlier.text()).toBe('abcdXXYYij');
     expect(earlier.reassembler.stats).toMatchObject({ overlaps: 1, conflicts: 1 });
     // A held segment that starts earlier keeps its bytes; the newcomer adds only what lies beyond.
-    const later = recording();
-    later.send(0, '', syn);
-    later.send(5, 'EFG');
-    later.send(6, 'XYZW');
-    later.send(1, 'abcd');
-    expect(later.text()).toBe('abcdEFGZW');
+    expect(streamOf([5, 'EFG'], [6, 'XYZW'], [1, 'abcd']).text()).toBe('abcdEFGZW');
     // Same start: a longer or equal newcomer replaces the held segment, a shorter one is dropped.
-    const longer = recording();
-    longer.send(0, '', syn);
-    longer.send(5, 'EF');
-    longer.send(5, 'XYZ');
-    longer.send(1, 'abcd');
-    expect(longer.text()).toBe('abcdXYZ');
-    const shorter = recording();
-    shorter.send(0, '', syn);
-    shorter.send(5, 'EFG');
-    shorter.send(5, 'XY');
-    shorter.send(1, 'abcd');
-    expect(shorter.text()).toBe('abcdEFG');
+    expect(streamOf([5, 'EF'], [5, 'XYZ'], [1, 'abcd']).text()).toBe('abcdXYZ');
+    expect(streamOf([5, 'EFG'], [5, 'XY'], [1, 'abcd']).text()).toBe('abcdEFG');
     // A newcomer inside a held segment but starting later changes nothing; one covering two held ones replaces both.
-    const covering = recording();
-    covering.send(0, '', syn);
-    covering.send(6, 'F');
-    covering.send(8, 'H');
-    covering.send(5, 'efghi');
-    covering.send(1, 'abcd');
+    const covering = streamOf([6, 'F'], [8, 'H'], [5, 'efghi'], [1, 'abcd']);
     expect(covering.text()).toBe('abcdefghi');
     expect(covering.reassembler.heldBytes).toBe(0);
   });
@@ -149,33 +133,20 @@ describe('stream reassembler', () => {
   });
 
   it('joins contiguous held segments instead of giving up the hole (tiny segments sent ahead of it)', () => {
-    const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 4096 });
-    r.send(0, '', syn);
-    r.send(1, 'a');
-    for (const [seq, text] of [
-      [9, 'i'],
-      [8, 'h'],
-      [7, 'g'],
-      [6, 'f'],
-      [5, 'e'],
-    ] as const)
-      r.send(seq, text);
-    r.send(2, 'bcd');
-    expect(r.text()).toBe('abcdefghi');
-    expect(r.reassembler.stats.gaps).toBe(0);
+    /** "a", then "i" to "e" one octet at a time, last to first, ahead of the hole at 2..4: two segments may be held. */
+    const tinyLastToFirst = (maxRunBytes: number) => {
+      const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes });
+      r.send(0, '', syn);
+      r.send(1, 'a');
+      for (let seq = 9; seq >= 5; seq--) r.send(seq, 'abcdefghi'[seq - 1] as string);
+      return r;
+    };
+    const joined = tinyLastToFirst(4096);
+    joined.send(2, 'bcd');
+    expect(joined.text()).toBe('abcdefghi');
+    expect(joined.reassembler.stats.gaps).toBe(0);
     // Joined runs stop at maxRunBytes: then the bound applies again.
-    const small = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 2 });
-    small.send(0, '', syn);
-    small.send(1, 'a');
-    for (const [seq, text] of [
-      [9, 'i'],
-      [8, 'h'],
-      [7, 'g'],
-      [6, 'f'],
-      [5, 'e'],
-    ] as const)
-      small.send(seq, text);
-    expect(small.reassembler.stats.gaps).toBe(1);
+    expect(tinyLastToFirst(2).reassembler.stats.gaps).toBe(1);
   });
 
   it('delivers held bytes with gaps on flush', () => {
