@@ -49,6 +49,28 @@ const ask = (
   return result;
 };
 
+/**
+ * One detector on the directions it may match (`up`, `down`): 'match' as soon as one matches (the other is then not
+ * asked), 'need-more' when either wants more, else 'no-match'.
+ */
+const askSides = (
+  protocol: Protocol,
+  index: number,
+  input: DetectionInput,
+  up: boolean,
+  down: boolean,
+): Detection => {
+  const toServer = up
+    ? ask(protocol, index, input.toServer, 'to-server', input.fullToServer, input)
+    : 'no-match';
+  if (toServer === 'match') return 'match';
+  const toClient = down
+    ? ask(protocol, index, input.toClient, 'to-client', input.fullToClient, input)
+    : 'no-match';
+  if (toClient === 'match') return 'match';
+  return toServer === 'need-more' || toClient === 'need-more' ? 'need-more' : 'no-match';
+};
+
 const needMore: DetectionVerdict = { verdict: 'need-more' };
 const noMatch: DetectionVerdict = { verdict: 'no-match' };
 
@@ -61,11 +83,9 @@ export const detectAskingEvery = (
   for (let index = 0; index < protocols.length; index++) {
     const protocol = protocols[index] as Protocol;
     if (protocol.transport !== 'both' && protocol.transport !== input.transport) continue;
-    const up = ask(protocol, index, input.toServer, 'to-server', input.fullToServer, input);
-    if (up === 'match') return { verdict: 'match', index };
-    const down = ask(protocol, index, input.toClient, 'to-client', input.fullToClient, input);
-    if (down === 'match') return { verdict: 'match', index };
-    waiting ||= up === 'need-more' || down === 'need-more';
+    const detection = askSides(protocol, index, input, true, true);
+    if (detection === 'match') return { verdict: 'match', index };
+    waiting ||= detection === 'need-more';
   }
   return waiting ? needMore : noMatch;
 };
@@ -87,17 +107,9 @@ export const detectProtocol = (protocols: readonly Protocol[], input: DetectionI
     pending &= pending - 1;
     const protocol = protocols[index] as Protocol;
     const bit = 1 << index;
-    const up =
-      upMask & bit
-        ? ask(protocol, index, input.toServer, 'to-server', input.fullToServer, input)
-        : 'no-match';
-    if (up === 'match') return { verdict: 'match', index };
-    const down =
-      downMask & bit
-        ? ask(protocol, index, input.toClient, 'to-client', input.fullToClient, input)
-        : 'no-match';
-    if (down === 'match') return { verdict: 'match', index };
-    waiting ||= up === 'need-more' || down === 'need-more';
+    const detection = askSides(protocol, index, input, (upMask & bit) !== 0, (downMask & bit) !== 0);
+    if (detection === 'match') return { verdict: 'match', index };
+    waiting ||= detection === 'need-more';
   }
   return waiting ? needMore : noMatch;
 };

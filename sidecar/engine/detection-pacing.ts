@@ -8,10 +8,14 @@
  * detection has the bytes it needs. A hard cap on data packets still ends detection of a flow that trickles forever.
  */
 import type { EngineLimits } from './engine-limits.ts';
-import type { FlowState } from './flow-state.ts';
+import type { DirectionState, FlowState } from './flow-state.ts';
 
 /** Growth of the kept bytes since the last attempt that makes another one worth it. */
 const growth = 1.5;
+
+/** A direction detection can learn no more from: bytes were not kept (a gap, the bound) or its prefix is full. */
+export const prefixFull = (d: DirectionState, prefixBytes: number): boolean =>
+  d.incomplete || d.prefixLength >= prefixBytes;
 
 /** Which directions have bytes (bits 1, 2) and which are full (4, 8): any change is worth an attempt. */
 export const detectionShape = (state: FlowState, prefixBytes: number): number => {
@@ -20,8 +24,8 @@ export const detectionShape = (state: FlowState, prefixBytes: number): number =>
   return (
     (up.prefixLength > 0 ? 1 : 0) |
     (down.prefixLength > 0 ? 2 : 0) |
-    (up.incomplete || up.prefixLength >= prefixBytes ? 4 : 0) |
-    (down.incomplete || down.prefixLength >= prefixBytes ? 8 : 0)
+    (prefixFull(up, prefixBytes) ? 4 : 0) |
+    (prefixFull(down, prefixBytes) ? 8 : 0)
   );
 };
 

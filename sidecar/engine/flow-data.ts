@@ -5,7 +5,14 @@ import type { ObservedFlow } from '../engine-observer.ts';
 import type { Direction, ProtocolEvent } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
-import { detectionShape, noteAttempt, outOfPatience, unasked, worthAsking } from './detection-pacing.ts';
+import {
+  detectionShape,
+  noteAttempt,
+  outOfPatience,
+  prefixFull,
+  unasked,
+  worthAsking,
+} from './detection-pacing.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { collectL7, createL7Collector } from './l7-collector.ts';
@@ -231,8 +238,8 @@ const askDetectors = (ctx: EngineContext, state: FlowState): DetectionVerdict =>
     toServer: up.prefix?.subarray(0, up.prefixLength) ?? empty,
     toClient: down.prefix?.subarray(0, down.prefixLength) ?? empty,
     refused: state.refused,
-    fullToServer: up.incomplete || up.prefixLength >= ctx.limits.prefixBytes,
-    fullToClient: down.incomplete || down.prefixLength >= ctx.limits.prefixBytes,
+    fullToServer: prefixFull(up, ctx.limits.prefixBytes),
+    fullToClient: prefixFull(down, ctx.limits.prefixBytes),
   });
 };
 

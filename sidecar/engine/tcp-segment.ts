@@ -33,14 +33,18 @@ class DirectionSink implements StreamSink {
   }
 }
 
+/** `side`: the flow's state of `direction`. */
 const reassemblerFor = (
   ctx: EngineContext,
   flow: Flow<FlowState>,
   direction: Direction,
+  side: DirectionState,
 ): StreamReassembler => {
-  const d = direction === 'to-server' ? flow.state.toServer : flow.state.toClient;
-  d.reassembler ??= createStreamReassembler(new DirectionSink(ctx, flow, direction), ctx.limits.reassembly);
-  return d.reassembler;
+  side.reassembler ??= createStreamReassembler(
+    new DirectionSink(ctx, flow, direction),
+    ctx.limits.reassembly,
+  );
+  return side.reassembler;
 };
 
 /** Delivers what a direction holds, skipping holes, and returns the held bytes to the global budget. */
@@ -74,14 +78,14 @@ const reassemble = (
   ctx: EngineContext,
   flow: Flow<FlowState>,
   direction: Direction,
+  side: DirectionState,
   packet: DecodedPacket,
 ): void => {
   const state = flow.state;
-  const side = direction === 'to-server' ? state.toServer : state.toClient;
   const wanted =
     state.phase === 'detecting' || (state.phase === 'parsing' && state.parser !== undefined && !side.done);
   if (!wanted) return;
-  const reassembler = reassemblerFor(ctx, flow, direction);
+  const reassembler = reassemblerFor(ctx, flow, direction, side);
   const before = reassembler.heldBytes;
   reassembler.segment(
     packet.seq,
@@ -114,7 +118,7 @@ export const tcpSegment = (
   notePaws(side, packet);
   const countsAsFin = (packet.tcpFlags & fin) !== 0 && !staleFin(side, packet.seq, packet.payloadLength);
   trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
-  reassemble(ctx, flow, direction, packet);
+  reassemble(ctx, flow, direction, side, packet);
   if (packet.tcpFlags & rst) flow.closed = true;
   else if (countsAsFin) {
     state.fins |= direction === 'to-server' ? 1 : 2;
