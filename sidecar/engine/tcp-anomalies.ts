@@ -1,5 +1,5 @@
 /** The evasion tricks a flow's reassembly saw and undid (docs/evasion.md), for observers at the flow's end. */
-import type { TcpAnomalies } from '../threats/threat.ts';
+import { anomalyCount, type TcpAnomalies } from '../threats/threat.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 
 const add = (sum: TcpAnomalies, d: DirectionState): void => {
@@ -17,7 +17,5 @@ export const tcpAnomalies = (state: FlowState): TcpAnomalies | undefined => {
   const sum: TcpAnomalies = { conflicts: 0, ignoredResets: 0, staleFins: 0, urgentOctets: 0, pawsDrops: 0 };
   add(sum, state.toServer);
   add(sum, state.toClient);
-  return sum.conflicts + sum.ignoredResets + sum.staleFins + sum.urgentOctets + sum.pawsDrops > 0
-    ? sum
-    : undefined;
+  return anomalyCount(sum) > 0 ? sum : undefined;
 };

@@ -2,11 +2,17 @@
  * TCP evasion attempts: a flow whose packets disagree with themselves in ways only an attacker (or a badly broken
  * stack) produces, each of which the tap undid as the pod's Linux kernel does (docs/evasion.md): overlapping
  * segments with different bytes, resets and FINs the receiver drops, octets slipped in as urgent data, segments with
- * an old timestamp (PAWS). Reported once
- * at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
+ * an old timestamp (PAWS). Reported once at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
  * received.
  */
-import { detectorConfig, noHits, type TcpAnomalies, type Threat, type ThreatHit } from './threat.ts';
+import {
+  anomalyCount,
+  detectorConfig,
+  noHits,
+  type TcpAnomalies,
+  type Threat,
+  type ThreatHit,
+} from './threat.ts';
 
 const config = detectorConfig('medium', {});
 
@@ -31,7 +37,7 @@ export const tcpEvasion: Threat<typeof config, undefined> = {
     const parts = described(a);
     if (parts.length === 0) return noHits;
     // Urgent data alone has old, rare legitimate uses (telnet's interrupt); the others do not.
-    const strong = a.conflicts + a.ignoredResets + a.staleFins + a.pawsDrops > 0;
+    const strong = anomalyCount(a) > a.urgentOctets;
     return [
       {
         threat: 'tcp-evasion',
@@ -39,7 +45,7 @@ export const tcpEvasion: Threat<typeof config, undefined> = {
         confidence: strong ? 0.8 : 0.5,
         evidence: `TCP evasion attempt: ${parts.join(', ')} (undone as Linux does)`,
         ts: event.ts,
-        count: a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops,
+        count: anomalyCount(a),
       },
     ];
   },

@@ -73,6 +73,10 @@ export type TcpAnomalies = {
   pawsDrops: number;
 };
 
+/** How many tricks, of every kind. */
+export const anomalyCount = (a: TcpAnomalies): number =>
+  a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops;
+
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */
 export type ThreatHit = {
   threat: string;

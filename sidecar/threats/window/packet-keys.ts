@@ -22,37 +22,28 @@ export const addressPairKey = (packet: PacketEvent, tag: number, text: Text): st
   return String.fromCharCode(packed, tag, high(src), low(src), high(dst), low(dst));
 };
 
-/** Both endpoints, source first: one direction of a connection. */
-export const connectionKey = (packet: PacketEvent, text: Text): string => {
-  const src = v4Of(packet.srcV4);
-  const dst = v4Of(packet.dstV4);
-  if (src < 0 || dst < 0) return text(packet);
-  return String.fromCharCode(
-    packed,
-    high(src),
-    low(src),
-    packet.src.port,
-    high(dst),
-    low(dst),
-    packet.dst.port,
-  );
+/** Endpoint `a` then endpoint `b` (IPv4 numbers and ports), packed; the text when either address is not IPv4. */
+const endpointsKey = (
+  packet: PacketEvent,
+  text: Text,
+  a: number | undefined,
+  aPort: number,
+  b: number | undefined,
+  bPort: number,
+): string => {
+  const first = v4Of(a);
+  const second = v4Of(b);
+  if (first < 0 || second < 0) return text(packet);
+  return String.fromCharCode(packed, high(first), low(first), aPort, high(second), low(second), bPort);
 };
 
+/** Both endpoints, source first: one direction of a connection. */
+export const connectionKey = (packet: PacketEvent, text: Text): string =>
+  endpointsKey(packet, text, packet.srcV4, packet.src.port, packet.dstV4, packet.dst.port);
+
 /** Both endpoints, destination first: the `connectionKey` of a packet going the other way. */
-export const reverseConnectionKey = (packet: PacketEvent, text: Text): string => {
-  const src = v4Of(packet.srcV4);
-  const dst = v4Of(packet.dstV4);
-  if (src < 0 || dst < 0) return text(packet);
-  return String.fromCharCode(
-    packed,
-    high(dst),
-    low(dst),
-    packet.dst.port,
-    high(src),
-    low(src),
-    packet.src.port,
-  );
-};
+export const reverseConnectionKey = (packet: PacketEvent, text: Text): string =>
+  endpointsKey(packet, text, packet.dstV4, packet.dst.port, packet.srcV4, packet.src.port);
 
 /** The source (`side` 'src') or destination address and a 17-bit value (a port, or 65,536 for none): a number. */
 export const addressValueKey = (
