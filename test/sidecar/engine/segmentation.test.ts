@@ -26,13 +26,19 @@ const messagesOf = (session: Session): Message[] =>
     data: Uint8Array.from(Buffer.from(m.hex, 'hex')),
   }));
 
-/** What must not depend on segmentation: the protocol and the layer-7 summary (not packet counts). */
-const verdict = (messages: readonly Message[]) => {
+/**
+ * What must not depend on segmentation or order: the protocol and the layer-7 summary (not packet counts), from
+ * records (reordered packets keep their sequence numbers).
+ */
+const verdictOf = (records: ReturnType<typeof tcpConversation>) => {
   const engine = createEngine();
-  for (const r of tcpConversation(endpoints, messages)) engine.push(r);
+  for (const r of records) engine.push(r);
   const flows = engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
   return flows.map((f) => ({ protocol: f.protocol, l7: f.l7, tls: f.tls }));
 };
+
+/** The same, for a conversation of these messages, each one segment. */
+const verdict = (messages: readonly Message[]) => verdictOf(tcpConversation(endpoints, messages));
 
 const bytesOf = (m: Message): Uint8Array => (typeof m.data === 'string' ? Buffer.from(m.data) : m.data);
 
@@ -96,16 +102,6 @@ describe('segmentation does not change what the engine sees', () => {
 });
 
 describe('out-of-order delivery does not change what the engine sees', () => {
-  /** The engine's verdict on records (not messages): reordered packets keep their sequence numbers. */
-  const verdictOf = (records: ReturnType<typeof tcpConversation>) => {
-    const engine = createEngine();
-    for (const r of records) engine.push(r);
-    return engine
-      .flush()
-      .filter((f): f is FlowFinding => f.type === 'flow')
-      .map((f) => ({ protocol: f.protocol, l7: f.l7, tls: f.tls }));
-  };
-
   it.each(sessions.map((s) => [s.label, s] as const))(
     '%s: first client message in 8-octet segments delivered last to first',
     (_label, session) => {
