@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { benchmarks } from './index.ts';
 
 const only = process.argv.slice(2);
+const unknown = only.filter((id) => !benchmarks.some((bench) => bench.id === id));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `bench: no benchmark named ${unknown.join(', ')}; known: ${benchmarks.map((b) => b.id).join(', ')}\n`,
+  );
+  process.exit(2);
+}
 const results: Record<string, unknown> = {};
 const sections: string[] = [
   `# meshward benchmark report\n\nRun ${new Date().toISOString()} on Node ${process.version}, ${process.platform}/${process.arch}.\n`,
