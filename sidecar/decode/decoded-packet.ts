@@ -53,6 +53,10 @@ export type DecodedPacket = {
   l4End: number;
   /** Transport header and payload length according to the IP header. */
   l4Length: number;
+  /** The 16-bit words of both IP addresses summed (unfolded): the address part of the TCP/UDP pseudo-header. */
+  addressSum: number;
+  /** The IPv4 header checksum is wrong (the receiving kernel drops the packet); false for IPv6, which has none. */
+  ipHeaderBad: boolean;
 };
 
 export const emptyPacket = (): DecodedPacket => ({
@@ -87,6 +91,8 @@ export const emptyPacket = (): DecodedPacket => ({
   l4Start: 0,
   l4End: 0,
   l4Length: 0,
+  addressSum: 0,
+  ipHeaderBad: false,
 });
 
 /** Why a packet was not decoded (counted, never thrown), or that it was only a pending fragment. */

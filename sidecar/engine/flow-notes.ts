@@ -5,6 +5,10 @@ import type { DirectionState, FlowState } from './flow-state.ts';
 const maxNotes = 16;
 
 const directionNotes = (name: string, direction: DirectionState, notes: string[]): void => {
+  if (direction.badChecksums > 0)
+    notes.push(
+      `${name}: ${direction.badChecksums} segments with a bad checksum dropped (the receiver drops them)`,
+    );
   if (direction.pawsDrops > 0)
     notes.push(`${name}: ${direction.pawsDrops} segments with an older timestamp dropped (PAWS)`);
   if (direction.ignoredResets > 0)

@@ -34,6 +34,9 @@ export type DirectionState = {
   /** The sender's timestamp on its last in-order segment (-1: none yet), and segments dropped as older (paws.ts). */
   tsRecent: number;
   pawsDrops: number;
+  /** The sender's checksums have been valid at least once, and segments dropped since for a bad one (checksum-check.ts). */
+  checksumsVerified: boolean;
+  badChecksums: number;
 };
 
 /** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
@@ -81,6 +84,8 @@ const direction = (): DirectionState => ({
   ignoredResets: 0,
   tsRecent: -1,
   pawsDrops: 0,
+  checksumsVerified: false,
+  badChecksums: 0,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

@@ -7,6 +7,7 @@ import {
   type StreamReassembler,
   type StreamSink,
 } from '../reassembly/stream-reassembler.ts';
+import { checksumRejects } from './checksum-check.ts';
 import type { EngineContext } from './engine-context.ts';
 import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
@@ -14,6 +15,7 @@ import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
 
 const fin = 1;
+const syn = 2;
 const rst = 4;
 
 /** Where a direction's in-order bytes go: one small object per direction rather than two closures. */
@@ -73,6 +75,17 @@ const settle = (ctx: EngineContext, flow: Flow<FlowState>): void => {
   flow.state.parser = undefined;
 };
 
+/** Someone needs this direction's bytes: detection, or a parser with budget left. */
+const wanted = (state: FlowState, side: DirectionState): boolean =>
+  state.phase === 'detecting' || (state.phase === 'parsing' && state.parser !== undefined && !side.done);
+
+/**
+ * The segment could change what the tap reads: it opens, closes or resets the stream, or carries bytes someone
+ * needs. Only those pay for a checksum (bulk bytes past every budget are counted, not read).
+ */
+const matters = (state: FlowState, side: DirectionState, packet: DecodedPacket): boolean =>
+  (packet.tcpFlags & (syn | fin | rst)) !== 0 || (packet.payloadLength > 0 && wanted(state, side));
+
 /** Hands the segment to its direction's reassembler while someone needs the bytes, keeping the held-bytes budget. */
 const reassemble = (
   ctx: EngineContext,
@@ -81,10 +94,7 @@ const reassemble = (
   side: DirectionState,
   packet: DecodedPacket,
 ): void => {
-  const state = flow.state;
-  const wanted =
-    state.phase === 'detecting' || (state.phase === 'parsing' && state.parser !== undefined && !side.done);
-  if (!wanted) return;
+  if (!wanted(flow.state, side)) return;
   const reassembler = reassemblerFor(ctx, flow, direction, side);
   const before = reassembler.heldBytes;
   reassembler.segment(
@@ -107,6 +117,10 @@ export const tcpSegment = (
 ): void => {
   const state = flow.state;
   const side = direction === 'to-server' ? state.toServer : state.toClient;
+  if (matters(state, side, packet) && checksumRejects(side, packet)) {
+    side.badChecksums += 1;
+    return;
+  }
   if (packet.tcpFlags & rst && !resetCounts(side, packet.seq)) {
     side.ignoredResets += 1;
     return;

@@ -1,4 +1,7 @@
-/** Test helper: builds Ethernet/IPv4/IPv6/TCP/UDP/ICMP bytes field by field (checksums left zero: the tap never checks them). */
+/**
+ * Test helper: builds Ethernet/IPv4/IPv6/TCP/UDP/ICMP bytes field by field. Checksums are left zero (which the tap
+ * reads as a capture whose checksums mean nothing) unless `sealed` fills them in.
+ */
 
 const ipv4Bytes = (text: string): number[] => text.split('.').map(Number);
 
@@ -165,3 +168,54 @@ export const udp4Frame = (o: {
 
 export const hex = (text: string): Uint8Array =>
   Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+
+/** RFC 1071, written out plainly and separately from the tap's own: the one's complement of the 16-bit word sum. */
+const internetChecksum = (words: number[]): number => {
+  let sum = 0;
+  for (const word of words) {
+    sum += word;
+    sum = (sum & 0xffff) + (sum >>> 16);
+  }
+  return ~sum & 0xffff;
+};
+
+const wordsOf = (bytes: Uint8Array): number[] =>
+  Array.from(
+    { length: Math.ceil(bytes.length / 2) },
+    (_, i) => ((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0),
+  );
+
+/**
+ * An untagged Ethernet/IPv4/TCP frame with both checksums filled in as a sender's stack would (a copy); with
+ * `offloaded`, the TCP checksum holds only the pseudo-header sum, as a capture before checksum offload shows it.
+ */
+export const sealed = (frame: Uint8Array, options: { offloaded?: boolean } = {}): Uint8Array => {
+  const out = Uint8Array.from(frame);
+  const ip = 14;
+  const headerLength = ((out[ip] ?? 0) & 0x0f) * 4;
+  const total = ((out[ip + 2] ?? 0) << 8) | (out[ip + 3] ?? 0);
+  out[ip + 10] = 0;
+  out[ip + 11] = 0;
+  const ipSum = internetChecksum(wordsOf(out.subarray(ip, ip + headerLength)));
+  out[ip + 10] = ipSum >> 8;
+  out[ip + 11] = ipSum & 0xff;
+  const tcp = ip + headerLength;
+  const tcpLength = total - headerLength;
+  const pseudo = [...wordsOf(out.subarray(ip + 12, ip + 20)), 6, tcpLength];
+  out[tcp + 16] = 0;
+  out[tcp + 17] = 0;
+  const tcpSum = options.offloaded
+    ? ~internetChecksum(pseudo) & 0xffff
+    : internetChecksum([...pseudo, ...wordsOf(out.subarray(tcp, tcp + tcpLength))]);
+  out[tcp + 16] = tcpSum >> 8;
+  out[tcp + 17] = tcpSum & 0xff;
+  return out;
+};
+
+/** The same frame with its TCP checksum wrong (as fragroute's `tcp_chaff cksum` sends). */
+export const badTcpChecksum = (frame: Uint8Array): Uint8Array => {
+  const out = sealed(frame);
+  const at = 14 + ((out[14] ?? 0) & 0x0f) * 4 + 16;
+  out[at] = (out[at] ?? 0) ^ 0x5a;
+  return out;
+};

@@ -8,7 +8,14 @@ import type { FlowFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
-import { ethernetFrame, flags, ipv4Packet, tcp4Frame } from '../decode/build-frame.ts';
+import {
+  badTcpChecksum,
+  ethernetFrame,
+  flags,
+  ipv4Packet,
+  sealed,
+  tcp4Frame,
+} from '../decode/build-frame.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const web = { client: '10.1.0.1', server: '10.1.0.2', clientPort: 41000, serverPort: 8080 };
@@ -20,8 +27,10 @@ const inspect = (records: readonly PacketRecord[]) => {
   const engine = createEngine({ observers: defaultObservers() });
   for (const r of records) engine.push(r);
   const findings = engine.flush();
+  const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
   return {
-    protocols: findings.filter((f): f is FlowFinding => f.type === 'flow').map((f) => f.protocol),
+    protocols: flows.map((f) => f.protocol),
+    notes: flows.flatMap((f) => f.notes ?? []),
     threats: findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
   };
 };
@@ -196,5 +205,30 @@ describe('evasion of threat detection', () => {
     });
     records.splice(3, 0, packet);
     expect(inspect(records).threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
+  });
+
+  it('finds it behind a harmless copy with a bad checksum, which the server drops, once checksums are valid', () => {
+    const harmless = attack.replace('1%27%20OR%20%271%27%3D%271', 'x'.repeat(27));
+    const seal = (r: PacketRecord): PacketRecord => ({ ...r, data: sealed(r.data) });
+    const records = tcpConversation(web, [reply]).map(seal);
+    const data = flags.ack | flags.psh;
+    const chaff = clientPacket({ seq: 1001, flags: data, payload: harmless });
+    records.splice(
+      3,
+      0,
+      { ...chaff, data: badTcpChecksum(chaff.data) },
+      seal(clientPacket({ seq: 1001, flags: data, payload: attack })),
+    );
+    const seen = inspect(records);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+    expect(seen.notes.join('\n')).toContain('to-server: 1 segments with a bad checksum dropped');
+  });
+
+  it('reads every segment of a capture taken before checksum offload (loopback, veth): unfinished sums are not bad', () => {
+    const offload = (r: PacketRecord): PacketRecord => ({ ...r, data: sealed(r.data, { offloaded: true }) });
+    const seen = inspect(tcpConversation(web, [{ from: 'client', data: attack }, reply]).map(offload));
+    expect(seen.threats).toContain('sql-injection');
+    expect(seen.notes.join('\n')).not.toContain('checksum');
   });
 });
