@@ -23,6 +23,10 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
   if (stats.retransmissions > 0) notes.push(`${name}: ${stats.retransmissions} retransmissions`);
   if (stats.staleFins > 0) notes.push(`${name}: ${stats.staleFins} stale FINs ignored`);
   if (stats.urgentOctets > 0) notes.push(`${name}: ${stats.urgentOctets} urgent octets taken out of band`);
+  if (stats.pruned > 0)
+    notes.push(
+      `${name}: ${stats.pruned} out-of-order segments dropped past the bound while the receiver waited`,
+    );
 };
 
 const endNotes: Record<string, string> = {

@@ -17,6 +17,7 @@ import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
 const fin = 1;
 const syn = 2;
 const rst = 4;
+const ack = 16;
 
 /** Where a direction's in-order bytes go: one small object per direction rather than two closures. */
 class DirectionSink implements StreamSink {
@@ -109,6 +110,15 @@ const reassemble = (
   if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
 };
 
+/** The receiving kernel would drop this segment (checksum, reset number, PAWS): counted on the side, and true. */
+const receiverDrops = (state: FlowState, side: DirectionState, packet: DecodedPacket): boolean => {
+  if (matters(state, side, packet) && checksumRejects(side, packet)) side.badChecksums += 1;
+  else if (packet.tcpFlags & rst && !resetCounts(side, packet.seq)) side.ignoredResets += 1;
+  else if (pawsRejects(side, packet)) side.pawsDrops += 1;
+  else return false;
+  return true;
+};
+
 export const tcpSegment = (
   ctx: EngineContext,
   flow: Flow<FlowState>,
@@ -117,19 +127,11 @@ export const tcpSegment = (
 ): void => {
   const state = flow.state;
   const side = direction === 'to-server' ? state.toServer : state.toClient;
-  if (matters(state, side, packet) && checksumRejects(side, packet)) {
-    side.badChecksums += 1;
-    return;
-  }
-  if (packet.tcpFlags & rst && !resetCounts(side, packet.seq)) {
-    side.ignoredResets += 1;
-    return;
-  }
-  if (pawsRejects(side, packet)) {
-    side.pawsDrops += 1;
-    return;
-  }
+  if (receiverDrops(state, side, packet)) return;
   notePaws(side, packet);
+  // What this sender acknowledges, the other direction's receiver has: its reassembler judges holes by it.
+  if (packet.tcpFlags & ack)
+    (direction === 'to-server' ? state.toClient : state.toServer).reassembler?.acknowledged(packet.ack);
   const countsAsFin = (packet.tcpFlags & fin) !== 0 && !staleFin(side, packet.seq, packet.payloadLength);
   trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
   reassemble(ctx, flow, direction, side, packet);

@@ -16,6 +16,8 @@ export type ReassemblyStats = {
   staleFins: number;
   /** Urgent (out-of-band) octets taken out of the stream, as Linux does. */
   urgentOctets: number;
+  /** Held segments dropped from the far end to stay within bounds while the receiver waited for the hole. */
+  pruned: number;
 };
 
 export const emptyReassemblyStats = (): ReassemblyStats => ({
@@ -27,4 +29,5 @@ export const emptyReassemblyStats = (): ReassemblyStats => ({
   gapBytes: 0,
   staleFins: 0,
   urgentOctets: 0,
+  pruned: 0,
 });

@@ -11,15 +11,24 @@ export type StreamSink = {
 };
 
 export type ReassemblyLimits = {
-  /** Out-of-order segments held per direction (after joining contiguous ones) before the hole is given up as lost. */
+  /**
+   * Out-of-order segments held per direction (after joining contiguous ones). Past it, a hole the receiver has
+   * acknowledged is given up as lost to the capture; otherwise the receiver is waiting for it too, and the held
+   * segment furthest ahead is dropped, as Linux prunes its out-of-order queue from the end (tcp_prune_ofo_queue).
+   */
   maxSegments: number;
   maxBytes: number;
   /** Contiguous held segments are joined into runs of up to this many bytes when the segment bound is reached. */
   maxRunBytes: number;
 };
 
+/**
+ * 1024 separate segments is more than Linux holds at its default receive buffer (tcp_rmem 131072 bytes, each held
+ * segment charged at its buffer's true size, hundreds of bytes at least), so an attacker cannot make the pod wait
+ * for a hole the tap gave up.
+ */
 export const defaultReassemblyLimits: ReassemblyLimits = {
-  maxSegments: 64,
+  maxSegments: 1024,
   maxBytes: 256 * 1024,
   maxRunBytes: 4096,
 };
@@ -53,6 +62,8 @@ export type StreamReassembler = {
   readonly heldBytes: number;
   /** The sequence number of the next in-order byte (what the receiver has acknowledged, at best); -1 before any. */
   readonly expectedSeq: number;
+  /** The receiver acknowledged every byte before `ack` (the other direction's ACK number). */
+  acknowledged(ack: number): void;
 };
 
 /**
@@ -70,6 +81,9 @@ class Reassembler implements StreamReassembler {
   private finAt = -1;
   /** Sequence number of the urgent octet not delivered yet, or -1 (see `markUrgent`). */
   private urgentAt = -1;
+  /** The receiver's highest cumulative ACK, once one is seen (`acknowledged`). */
+  private peerAck = 0;
+  private peerAckKnown = false;
 
   constructor(
     private readonly sink: StreamSink,
@@ -118,6 +132,11 @@ class Reassembler implements StreamReassembler {
         this.checkFin();
       } else this.stats.staleFins += 1;
     }
+  }
+
+  acknowledged(ack: number): void {
+    if (!this.peerAckKnown || seqDiff(ack, this.peerAck) > 0) this.peerAck = ack;
+    this.peerAckKnown = true;
   }
 
   flush(): void {
@@ -184,14 +203,30 @@ class Reassembler implements StreamReassembler {
     this.checkFin();
   }
 
-  /** Joins contiguous held segments when there are too many, then gives up holes while still too much is held. */
+  /**
+   * The hole before the held segments is lost to the capture, not to the receiver: it acknowledged bytes past it
+   * (or no acknowledgement was ever seen, so nothing says it is waiting).
+   */
+  private holeLost(): boolean {
+    return !this.peerAckKnown || seqDiff(this.peerAck, this.next) > 0;
+  }
+
+  /**
+   * Joins contiguous held segments when there are too many; then, while still too much is held, gives up the hole
+   * the capture lost, or drops the segment furthest ahead when the receiver is waiting for the hole too.
+   */
   private enforceLimits(): void {
     const held = this.held;
     if (held.length > this.limits.maxSegments) coalesceHeld(held, this.limits.maxRunBytes);
     while (held.length > this.limits.maxSegments || this.held_ > this.limits.maxBytes) {
-      const first = held[0] as HeldSegment;
-      this.skip(seqDiff(first.seq, this.next));
-      this.drain();
+      if (this.holeLost()) {
+        this.skip(seqDiff((held[0] as HeldSegment).seq, this.next));
+        this.drain();
+      } else {
+        const last = held.pop() as HeldSegment;
+        this.held_ -= last.data.length;
+        this.stats.pruned += 1;
+      }
     }
   }
 

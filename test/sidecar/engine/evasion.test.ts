@@ -231,4 +231,18 @@ describe('evasion of threat detection', () => {
     expect(seen.threats).toContain('sql-injection');
     expect(seen.notes.join('\n')).not.toContain('checksum');
   });
+
+  it('finds it after more separate segments than the bound are sent ahead of the request (the server waits for it)', () => {
+    // 1,100 one-octet segments beyond the request, each after a one-octet hole: past the bound the tap used to give
+    // up the hole where the request goes, and then read the request as a retransmission.
+    const ahead = Array.from({ length: 1100 }, (_, k) =>
+      clientPacket({ seq: 1001 + attack.length + 2 * k + 1, flags: flags.ack, payload: 'x' }),
+    );
+    const records = tcpConversation(web, [{ from: 'client', data: attack }, reply]);
+    records.splice(3, 0, ...ahead);
+    const seen = inspect(records);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
+    expect(seen.notes.join('\n')).toContain('dropped past the bound while the receiver waited');
+  });
 });

@@ -121,7 +121,7 @@ describe('stream reassembler', () => {
     expect(r.reassembler.stats.gaps).toBe(0);
   });
 
-  it('skips a hole when too many separate segments are held, and marks it', () => {
+  it('skips a hole when too many separate segments are held and no acknowledgement was seen, and marks it', () => {
     const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 4096 });
     r.send(0, '', syn);
     r.send(1, 'a');
@@ -130,6 +130,48 @@ describe('stream reassembler', () => {
     r.send(9, 'i');
     expect(r.seen).toEqual(['a', '[gap 3]', 'e']);
     expect(r.reassembler.stats).toMatchObject({ gaps: 1, gapBytes: 3 });
+  });
+
+  it('keeps the hole the receiver waits for and drops the segment furthest ahead, as Linux prunes its queue', () => {
+    const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 4096 });
+    r.send(0, '', syn);
+    r.send(1, 'a');
+    r.reassembler.acknowledged(2); // the receiver has "a" and waits for octet 2
+    r.send(5, 'e');
+    r.send(7, 'g');
+    r.send(9, 'i');
+    expect(r.seen).toEqual(['a']);
+    expect(r.reassembler.stats).toMatchObject({ gaps: 0, pruned: 1 });
+    r.send(2, 'bcd');
+    r.send(6, 'f');
+    expect(r.text()).toBe('abcdefg');
+    r.send(8, 'hi'); // the sender retransmits what was pruned
+    expect(r.text()).toBe('abcdefghi');
+    expect(r.reassembler.stats.gaps).toBe(0);
+  });
+
+  it('gives up a hole the receiver acknowledged past: the capture lost those bytes, not the receiver', () => {
+    const r = recording({ maxSegments: 2, maxBytes: 1 << 20, maxRunBytes: 4096 });
+    r.send(0, '', syn);
+    r.send(1, 'a');
+    r.reassembler.acknowledged(2);
+    r.send(5, 'e');
+    r.reassembler.acknowledged(6); // it had "bcd": the capture missed them
+    r.send(7, 'g');
+    r.send(9, 'i');
+    expect(r.seen).toEqual(['a', '[gap 3]', 'e']);
+    expect(r.reassembler.stats).toMatchObject({ gaps: 1, gapBytes: 3, pruned: 0 });
+  });
+
+  it('judges acknowledgements in sequence space: an older ACK does not move the receiver back', () => {
+    const r = recording({ maxSegments: 1, maxBytes: 1 << 20, maxRunBytes: 4096 });
+    r.send(0, '', syn);
+    r.send(1, 'a');
+    r.reassembler.acknowledged(4);
+    r.reassembler.acknowledged(2);
+    r.send(5, 'e');
+    r.send(7, 'g');
+    expect(r.seen).toEqual(['a', '[gap 3]', 'e']);
   });
 
   it('joins contiguous held segments instead of giving up the hole (tiny segments sent ahead of it)', () => {
