@@ -29,6 +29,8 @@ export type DirectionState = {
   /** The sender's next sequence number, from every segment it sent (reset-check.ts). */
   nextSeq: number;
   seqKnown: boolean;
+  /** The receiver's last cumulative ACK for this direction (-1: none seen): what it expects next from the sender. */
+  peerAck: number;
   /** Resets from this direction's sender with a sequence number the receiver would drop. */
   ignoredResets: number;
   /** The sender's timestamp on its last in-order segment (-1: none yet), and segments dropped as older (paws.ts). */
@@ -81,6 +83,7 @@ const direction = (): DirectionState => ({
   done: false,
   nextSeq: 0,
   seqKnown: false,
+  peerAck: -1,
   ignoredResets: 0,
   tsRecent: -1,
   pawsDrops: 0,

@@ -30,18 +30,20 @@ export const staleFin = (side: DirectionState, seq: number, payloadLength: numbe
 
 /**
  * The next sequence number the receiver expects: where the direction's reassembly has put bytes in order (a forged
- * segment far ahead is held there, not counted), else the highest the sender reached; undefined before any.
+ * segment far ahead is held there, not counted), else the highest the sender reached, else what the receiver last
+ * acknowledged (a sender the tap has not heard yet); undefined before any.
  */
 const expectedOf = (side: DirectionState): number | undefined => {
   const reassembler = side.reassembler;
   if (reassembler !== undefined && reassembler.expectedSeq >= 0 && !reassembler.closed)
     return reassembler.expectedSeq;
-  return side.seqKnown ? side.nextSeq : undefined;
+  if (side.seqKnown) return side.nextSeq;
+  return side.peerAck >= 0 ? side.peerAck : undefined;
 };
 
 /**
- * A reset the receiver acts on: its sender has not sent anything we saw yet (nothing to check against), or its
- * sequence number is the next one the receiver expects (Linux also takes one less, after a FIN).
+ * A reset the receiver acts on: nothing tells what the receiver expects (no segment from the sender, no ACK from
+ * the receiver), or its sequence number is the next one the receiver expects (Linux also takes one less, after a FIN).
  */
 export const resetCounts = (side: DirectionState, seq: number): boolean => {
   const expected = expectedOf(side);

@@ -2,6 +2,7 @@
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
 import type { Direction } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
+import { seqDiff } from '../reassembly/seq.ts';
 import {
   createStreamReassembler,
   type StreamReassembler,
@@ -43,10 +44,13 @@ const reassemblerFor = (
   direction: Direction,
   side: DirectionState,
 ): StreamReassembler => {
-  side.reassembler ??= createStreamReassembler(
-    new DirectionSink(ctx, flow, direction),
-    ctx.limits.reassembly,
-  );
+  if (side.reassembler === undefined) {
+    side.reassembler = createStreamReassembler(
+      new DirectionSink(ctx, flow, direction),
+      ctx.limits.reassembly,
+    );
+    if (side.peerAck >= 0) side.reassembler.acknowledged(side.peerAck);
+  }
   return side.reassembler;
 };
 
@@ -110,6 +114,15 @@ const reassemble = (
   if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
 };
 
+/**
+ * What a sender acknowledges, it has received of the other direction: that direction's reassembler judges holes by
+ * it, and a reset from a sender the tap has not heard yet is checked against it.
+ */
+const acknowledge = (other: DirectionState, ackNumber: number): void => {
+  if (other.peerAck < 0 || seqDiff(ackNumber, other.peerAck) > 0) other.peerAck = ackNumber;
+  other.reassembler?.acknowledged(ackNumber);
+};
+
 /** The receiving kernel would drop this segment (checksum, reset number, PAWS): counted on the side, and true. */
 const receiverDrops = (state: FlowState, side: DirectionState, packet: DecodedPacket): boolean => {
   if (matters(state, side, packet) && checksumRejects(side, packet)) side.badChecksums += 1;
@@ -129,9 +142,8 @@ export const tcpSegment = (
   const side = direction === 'to-server' ? state.toServer : state.toClient;
   if (receiverDrops(state, side, packet)) return;
   notePaws(side, packet);
-  // What this sender acknowledges, the other direction's receiver has: its reassembler judges holes by it.
   if (packet.tcpFlags & ack)
-    (direction === 'to-server' ? state.toClient : state.toServer).reassembler?.acknowledged(packet.ack);
+    acknowledge(direction === 'to-server' ? state.toClient : state.toServer, packet.ack);
   const countsAsFin = (packet.tcpFlags & fin) !== 0 && !staleFin(side, packet.seq, packet.payloadLength);
   trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
   reassemble(ctx, flow, direction, side, packet);

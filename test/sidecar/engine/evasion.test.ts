@@ -142,6 +142,21 @@ describe('evasion of threat detection', () => {
     expect(threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
   });
 
+  it('finds it after a reset from a client the tap has not heard yet, checked against what the server acknowledged', () => {
+    // The capture starts mid-connection: the server's ACK says it expects 1001 from the client; a reset at another
+    // number is dropped by the server, so the tap must keep reading the request that follows.
+    const records = tcpConversation(web, [{ from: 'client', data: attack }, reply], {
+      handshake: false,
+      clientIsn: 1001,
+      serverIsn: 5001,
+    });
+    records.unshift(
+      handPacket('server', { seq: 5001, flags: flags.ack }),
+      clientPacket({ seq: 0x7000_0000, flags: flags.rst }),
+    );
+    expect(inspect(records).threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
+  });
+
   it('finds it after a stale FIN (a sequence number already passed) from the client, and the trick', () => {
     // The client's data begins at 1001, so a FIN there is long past.
     expect(afterInjected([{ seq: 1001, flags: flags.fin | flags.ack }])).toEqual(
