@@ -15,11 +15,38 @@ const differs = (a: Uint8Array, b: Uint8Array): boolean => {
   return false;
 };
 
+const fromOf = (segment: HeldSegment, base: number): number => seqDiff(segment.seq, base);
+
+/**
+ * The index of the first held segment that ends after `origin` (held segments are sorted and disjoint, so their ends
+ * are sorted too): a binary search, so that an attacker who makes the tap hold a thousand segments does not make
+ * each new one cost a thousand steps.
+ */
+const firstEndingAfter = (held: readonly HeldSegment[], base: number, origin: number): number => {
+  let lo = 0;
+  let hi = held.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const segment = held[mid] as HeldSegment;
+    if (fromOf(segment, base) + segment.data.length > origin) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+};
+
 /** Where the new bytes `[origin, end)` start once held segments that win over them are taken out; -1: all lost. */
-const newStart = (held: readonly HeldSegment[], base: number, origin: number, end: number): number => {
+const newStart = (
+  held: readonly HeldSegment[],
+  first: number,
+  base: number,
+  origin: number,
+  end: number,
+): number => {
   let start = origin;
-  for (const segment of held) {
-    const from = seqDiff(segment.seq, base);
+  for (let i = first; i < held.length; i++) {
+    const segment = held[i] as HeldSegment;
+    const from = fromOf(segment, base);
+    if (from >= end) break;
     const to = from + segment.data.length;
     // An earlier start wins its overlap; the same start wins over a shorter new segment.
     if (to > start && (from < origin || (from === origin && to > end))) start = Math.max(start, to);
@@ -30,6 +57,7 @@ const newStart = (held: readonly HeldSegment[], base: number, origin: number, en
 /** Counts an overlap of the new bytes with held ones, and a conflict where overlapping bytes differ. */
 const countOverlaps = (
   held: readonly HeldSegment[],
+  first: number,
   base: number,
   origin: number,
   data: Uint8Array,
@@ -37,10 +65,11 @@ const countOverlaps = (
 ): void => {
   const end = origin + data.length;
   let overlapped = false;
-  for (const segment of held) {
-    const from = seqDiff(segment.seq, base);
+  for (let i = first; i < held.length; i++) {
+    const segment = held[i] as HeldSegment;
+    const from = fromOf(segment, base);
+    if (from >= end) break;
     const to = from + segment.data.length;
-    if (to <= origin || from >= end) continue;
     overlapped = true;
     const lo = Math.max(origin, from);
     const hi = Math.min(end, to);
@@ -50,14 +79,16 @@ const countOverlaps = (
   if (overlapped) stats.overlaps += 1;
 };
 
-/** Held segments give up their bytes inside `[start, end)` (keeping what lies beyond); returns how many. */
-const yieldRange = (held: HeldSegment[], base: number, start: number, end: number): number => {
+/** Held segments from index `first` on give up their bytes inside `[start, end)` (keeping what lies beyond); returns how many. */
+const yieldRange = (held: HeldSegment[], first: number, base: number, start: number, end: number): number => {
   let removed = 0;
-  for (let i = held.length - 1; i >= 0; i--) {
+  let last = first;
+  while (last < held.length && fromOf(held[last] as HeldSegment, base) < end) last++;
+  for (let i = last - 1; i >= first; i--) {
     const segment = held[i] as HeldSegment;
-    const from = seqDiff(segment.seq, base);
+    const from = fromOf(segment, base);
     const to = from + segment.data.length;
-    if (to <= start || from >= end) continue;
+    if (to <= start) continue;
     if (to > end) {
       removed += end - from;
       held[i] = { seq: seqAdd(base, end), data: segment.data.subarray(end - from), ts: segment.ts };
@@ -83,13 +114,13 @@ export const holdSegment = (
 ): number => {
   const origin = seqDiff(seq, base);
   const end = origin + data.length;
-  countOverlaps(held, base, origin, data, stats);
-  const start = newStart(held, base, origin, end);
+  const first = firstEndingAfter(held, base, origin);
+  countOverlaps(held, first, base, origin, data, stats);
+  const start = newStart(held, first, base, origin, end);
   if (start < 0) return 0;
-  const removed = yieldRange(held, base, start, end);
+  const removed = yieldRange(held, first, base, start, end);
   const piece = { seq: seqAdd(base, start), data: data.slice(start - origin), ts };
-  const at = held.findIndex((segment) => seqDiff(segment.seq, base) > start);
-  held.splice(at < 0 ? held.length : at, 0, piece);
+  held.splice(firstEndingAfter(held, base, start), 0, piece);
   return piece.data.length - removed;
 };
 

@@ -213,20 +213,31 @@ class Reassembler implements StreamReassembler {
 
   /**
    * Joins contiguous held segments when there are too many; then, while still too much is held, gives up the hole
-   * the capture lost, or drops the segment furthest ahead when the receiver is waiting for the hole too.
+   * the capture lost, or, when the receiver is waiting for the hole too, drops segments from the far end down to an
+   * eighth below the bounds (Linux prunes at least an eighth of its buffer at a time), so that a sender who keeps
+   * the queue full does not make every new segment pay for a join and a prune.
    */
   private enforceLimits(): void {
     const held = this.held;
-    if (held.length > this.limits.maxSegments) coalesceHeld(held, this.limits.maxRunBytes);
-    while (held.length > this.limits.maxSegments || this.held_ > this.limits.maxBytes) {
-      if (this.holeLost()) {
-        this.skip(seqDiff((held[0] as HeldSegment).seq, this.next));
-        this.drain();
-      } else {
-        const last = held.pop() as HeldSegment;
-        this.held_ -= last.data.length;
-        this.stats.pruned += 1;
+    const { maxSegments, maxBytes, maxRunBytes } = this.limits;
+    if (held.length > maxSegments) coalesceHeld(held, maxRunBytes);
+    while (held.length > maxSegments || this.held_ > maxBytes) {
+      if (!this.holeLost()) {
+        this.prune(maxSegments - (maxSegments >> 3), maxBytes - (maxBytes >> 3));
+        return;
       }
+      this.skip(seqDiff((held[0] as HeldSegment).seq, this.next));
+      this.drain();
+    }
+  }
+
+  /** Drops held segments from the far end until at most `segments` and `bytes` are held. */
+  private prune(segments: number, bytes: number): void {
+    const held = this.held;
+    while (held.length > segments || this.held_ > bytes) {
+      const last = held.pop() as HeldSegment;
+      this.held_ -= last.data.length;
+      this.stats.pruned += 1;
     }
   }
 
