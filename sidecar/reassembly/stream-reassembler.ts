@@ -12,11 +12,16 @@ export type StreamSink = {
 
 export type ReassemblyLimits = {
   /**
-   * Out-of-order segments held per direction (after joining contiguous ones). Past it, a hole the receiver has
-   * acknowledged is given up as lost to the capture; otherwise the receiver is waiting for it too, and the held
-   * segment furthest ahead is dropped, as Linux prunes its out-of-order queue from the end (tcp_prune_ofo_queue).
+   * Out-of-order segments held per direction (after joining contiguous ones) while the receiver waits for the hole
+   * before them. Past it the held segment furthest ahead is dropped, as Linux prunes its out-of-order queue from the
+   * end (tcp_prune_ofo_queue), and the hole is kept.
    */
   maxSegments: number;
+  /**
+   * Held segments past a hole the receiver has acknowledged (or when no acknowledgement was seen at all): the capture
+   * lost those bytes, so the hole is given up past this many instead of waiting (default 64).
+   */
+  maxSegmentsPastLoss?: number;
   maxBytes: number;
   /** Contiguous held segments are joined into runs of up to this many bytes when the segment bound is reached. */
   maxRunBytes: number;
@@ -29,6 +34,7 @@ export type ReassemblyLimits = {
  */
 export const defaultReassemblyLimits: ReassemblyLimits = {
   maxSegments: 1024,
+  maxSegmentsPastLoss: 64,
   maxBytes: 256 * 1024,
   maxRunBytes: 4096,
 };
@@ -211,6 +217,12 @@ class Reassembler implements StreamReassembler {
     return !this.peerAckKnown || seqDiff(this.peerAck, this.next) > 0;
   }
 
+  /** How many separate segments may be held now: fewer when the hole before them is lost to the capture. */
+  private segmentBound(): number {
+    const { maxSegments, maxSegmentsPastLoss = 64 } = this.limits;
+    return this.holeLost() ? Math.min(maxSegments, maxSegmentsPastLoss) : maxSegments;
+  }
+
   /**
    * Joins contiguous held segments when there are too many; then, while still too much is held, gives up the hole
    * the capture lost, or, when the receiver is waiting for the hole too, drops segments from the far end down to an
@@ -219,11 +231,12 @@ class Reassembler implements StreamReassembler {
    */
   private enforceLimits(): void {
     const held = this.held;
-    const { maxSegments, maxBytes, maxRunBytes } = this.limits;
-    if (held.length > maxSegments) coalesceHeld(held, maxRunBytes);
-    while (held.length > maxSegments || this.held_ > maxBytes) {
+    const { maxBytes, maxRunBytes } = this.limits;
+    if (held.length > this.segmentBound()) coalesceHeld(held, maxRunBytes);
+    while (held.length > this.segmentBound() || this.held_ > maxBytes) {
       if (!this.holeLost()) {
-        this.prune(maxSegments - (maxSegments >> 3), maxBytes - (maxBytes >> 3));
+        const bound = this.limits.maxSegments;
+        this.prune(bound - (bound >> 3), maxBytes - (maxBytes >> 3));
         return;
       }
       this.skip(seqDiff((held[0] as HeldSegment).seq, this.next));
