@@ -5,6 +5,8 @@ export type FragmentFacts = { offset: number; more: boolean; overlap: boolean };
 
 export type DecodedPacket = {
   ts: number;
+  /** Sent, received or on loopback, from a Linux cooked capture header (`linkDirection` in local-addresses.ts). */
+  direction: number;
   /** 802.1Q VLAN id (nested tags combined), 0 when untagged: the same 5-tuple on two VLANs is two flows. */
   vlan: number;
   ipVersion: 4 | 6;
@@ -61,6 +63,7 @@ export type DecodedPacket = {
 
 export const emptyPacket = (): DecodedPacket => ({
   ts: 0,
+  direction: 0,
   vlan: 0,
   ipVersion: 4,
   srcV4: -1,
@@ -105,6 +108,7 @@ export type DecodeOutcome =
   | 'truncated-ip'
   | 'malformed-ip'
   | 'fragment-dropped'
+  | 'martian'
   | 'truncated-tcp'
   | 'malformed-tcp'
   | 'truncated-udp'

@@ -1,6 +1,7 @@
 /** Link layers: Ethernet (+802.1Q/802.1ad VLAN tags, PPPoE, MPLS), Linux cooked v1/v2, raw IP, BSD loopback/null. */
-import { u16, u32, u32le } from './byte-reader.ts';
+import { u8, u16, u32, u32le } from './byte-reader.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
+import { linkDirection, sllDirection } from './local-addresses.ts';
 
 /** LINKTYPE_* values (tcpdump.org/linktypes.html). */
 export const linkTypes = {
@@ -81,15 +82,20 @@ const nullLink = (data: Uint8Array, networkOrder: boolean): number | DecodeOutco
 /** Returns the offset of the IP header in `data`, or why there is none; sets `out.vlan` from 802.1Q tags. */
 export const linkLayer = (linkType: number, data: Uint8Array, out: DecodedPacket): number | DecodeOutcome => {
   out.vlan = 0;
+  out.direction = linkDirection.unknown;
   switch (linkType) {
     case linkTypes.ethernet:
       return ethernet(data, out);
     case linkTypes.linuxSll:
       // packet type(2) ARPHRD(2) address length(2) address(8) protocol(2): 16 bytes.
-      return data.length < 16 ? 'truncated-link' : fromEtherType(u16(data, 14), 16);
+      if (data.length < 16) return 'truncated-link';
+      out.direction = sllDirection(u16(data, 0), u16(data, 2));
+      return fromEtherType(u16(data, 14), 16);
     case linkTypes.linuxSll2:
       // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) address length(1) address(8): 20 bytes.
-      return data.length < 20 ? 'truncated-link' : fromEtherType(u16(data, 0), 20);
+      if (data.length < 20) return 'truncated-link';
+      out.direction = sllDirection(u8(data, 10), u16(data, 8));
+      return fromEtherType(u16(data, 0), 20);
     case linkTypes.raw:
     case linkTypes.rawLinux:
     case linkTypes.rawOpenbsd:

@@ -10,6 +10,7 @@ import {
 import { ipv4 } from './ipv4.ts';
 import { ipv6 } from './ipv6.ts';
 import { linkLayer } from './link-layer.ts';
+import { createLocalAddresses } from './local-addresses.ts';
 import { transportLayer } from './transport-layer.ts';
 
 export type PacketDecoder = {
@@ -48,9 +49,14 @@ const reset = (out: DecodedPacket, record: PacketRecord): void => {
   out.icmpCode = -1;
 };
 
-export const createPacketDecoder = (limits: FragmentLimits = defaultFragmentLimits): PacketDecoder => {
+/** `localAddresses`: the capturing pod's own IPv4 addresses, to drop martians as its kernel does (local-addresses.ts). */
+export const createPacketDecoder = (
+  limits: FragmentLimits = defaultFragmentLimits,
+  localAddresses: readonly string[] = [],
+): PacketDecoder => {
   const packet = emptyPacket();
   const fragments = createFragmentTable(limits);
+  const local = createLocalAddresses(localAddresses);
   const counts: Record<string, number> = {};
   const count = (outcome: DecodeOutcome): DecodeOutcome => {
     counts[outcome] = (counts[outcome] ?? 0) + 1;
@@ -65,6 +71,8 @@ export const createPacketDecoder = (limits: FragmentLimits = defaultFragmentLimi
       const at = linkLayer(record.linkType, record.data, packet);
       if (typeof at === 'string') return count(at);
       const ip = network(record, at, packet, fragments);
+      if ((ip === 'ok' || ip === 'fragment') && local.martian(packet.direction, packet.srcV4))
+        return count('martian');
       if (ip !== 'ok') return count(ip);
       return count(transportLayer(packet));
     },

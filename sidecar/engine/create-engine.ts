@@ -23,6 +23,11 @@ export type EngineOptions = {
   protocols?: readonly Protocol[];
   observers?: readonly EngineObserver[];
   limits?: EngineLimitsInput;
+  /**
+   * The capturing pod's own IPv4 addresses (the tap's): a packet received from outside with one of them as its
+   * source is dropped, as the pod's kernel drops it. Empty (no such check) for captures from elsewhere.
+   */
+  localAddresses?: readonly string[];
 };
 
 export type Engine = {
@@ -168,7 +173,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
   const rt: Runtime = {
     ctx,
     packetObservers: observers.filter((observer) => observer.onPacket !== undefined),
-    decoder: createPacketDecoder(limits.fragments),
+    decoder: createPacketDecoder(limits.fragments, options.localAddresses),
     table: createFlowTable<FlowState>(
       {
         create: (flow) => createFlowState(detects(flow.transport), ctx.protocols.length),

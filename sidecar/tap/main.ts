@@ -99,6 +99,8 @@ const buildParts = async (deps: TapDeps): Promise<Parts> => {
   const engine = createEngine({
     observers: defaultObservers(),
     limits: { flows: { closedLingerMs: 2_000, maxLifetimeMs: 300_000 } },
+    // Packets from outside that claim the pod's own address are dropped by its kernel, and by the engine.
+    localAddresses: state.identity.ips,
   });
   const pipeline = createLivePipeline({ engine, observe: recorder.observe, report, metrics });
   const supervisor = tapCapture(ctx, deps.spawnCapture, (stdout) => pipeline.consume(stdout as never));

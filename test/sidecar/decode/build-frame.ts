@@ -219,3 +219,19 @@ export const badTcpChecksum = (frame: Uint8Array): Uint8Array => {
   out[at] = (out[at] ?? 0) ^ 0x5a;
   return out;
 };
+
+/**
+ * The IP packet of an untagged Ethernet frame in a Linux cooked capture v1 header (LINKTYPE_LINUX_SLL, what
+ * `tcpdump -i any` writes): packet type (0 received for this host, 4 sent by it), ARPHRD type (1 Ethernet, 772
+ * loopback), address length, address, protocol.
+ */
+export const sllFrame = (ethernet: Uint8Array, packetType: number, hardwareType = 1): Uint8Array =>
+  Uint8Array.from([
+    ...be16(packetType),
+    ...be16(hardwareType),
+    ...be16(6),
+    ...ethernet.subarray(6, 12),
+    0,
+    0,
+    ...ethernet.subarray(12),
+  ]);

@@ -14,6 +14,7 @@ import {
   flags,
   ipv4Packet,
   sealed,
+  sllFrame,
   tcp4Frame,
 } from '../decode/build-frame.ts';
 import { type Message, tcpConversation } from './conversation.ts';
@@ -23,8 +24,8 @@ const attack = `GET /items?id=1%27%20OR%20%271%27%3D%271 HTTP/1.1\r\nHost: shop.
 const reply: Message = { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' };
 
 /** The flows' protocols and the threats the engine, with the default detectors, finds in these records. */
-const inspect = (records: readonly PacketRecord[]) => {
-  const engine = createEngine({ observers: defaultObservers() });
+const inspect = (records: readonly PacketRecord[], localAddresses: string[] = []) => {
+  const engine = createEngine({ observers: defaultObservers(), localAddresses });
   for (const r of records) engine.push(r);
   const findings = engine.flush();
   const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
@@ -259,5 +260,24 @@ describe('evasion of threat detection', () => {
     expect(seen.protocols).toEqual(['http']);
     expect(seen.threats).toContain('sql-injection');
     expect(seen.notes.join('\n')).toContain('dropped past the bound while the receiver waited');
+  });
+
+  it('finds it after a banner forged from the pod’s own address, which its kernel drops as a martian', () => {
+    // Captured in the pod as `tcpdump -i any` does (Linux cooked headers say sent or received); the server is the pod.
+    // A forged SSH banner "from the server" would make the flow look like SSH, and the request go unread as HTTP.
+    const captured = (r: PacketRecord, received = r.data[29] !== 2): PacketRecord => {
+      const data = sllFrame(r.data, received ? 0 : 4);
+      return { ...r, linkType: 113, data, originalLength: data.length };
+    };
+    const records = tcpConversation(web, [{ from: 'client', data: attack }, reply]).map((r) => captured(r));
+    const banner = handPacket('server', {
+      seq: 5001,
+      flags: flags.ack | flags.psh,
+      payload: 'SSH-2.0-OpenSSH_9.6\r\n',
+    });
+    records.splice(3, 0, captured(banner, true));
+    const seen = inspect(records, [web.server]);
+    expect(seen.protocols).toEqual(['http']);
+    expect(seen.threats).toContain('sql-injection');
   });
 });
