@@ -1,10 +1,8 @@
 /** Slowloris: one client holding many connections to one server open for long while sending almost nothing on each. */
 import { z } from 'zod';
 import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
-import { boundedMap } from './window/bounded-map.ts';
-import { type ConnectionIndex, connectionIndex } from './window/connection-index.ts';
+import { type ConnectionIndex, connectionIndex, type IndexEntry } from './window/connection-index.ts';
 import { isSynOnly, packetHit, tcpFlag } from './window/packet-hit.ts';
-import { addressPairKey, connectionKey } from './window/packet-keys.ts';
 
 const config = detectorConfig('high', {
   /** Slow connections from one client to one server that make an attack. */
@@ -15,110 +13,126 @@ const config = detectorConfig('high', {
   maxBytesPerSecond: z.number().positive().default(100),
 });
 
+type Endpoint = PacketEvent['src'];
 type Connection = {
-  id: string;
-  src: Endpoint;
-  dst: Endpoint;
-  /** The addresses as numbers, as the connection index was given them (-1: none). */
-  srcV4: number;
-  dstV4: number;
-  group: string;
-  /** The group when the connection opened: while it is not evicted, it is what `groups.get(group)` returns. */
-  opened: Group;
   start: number;
   bytes: number;
+  /** The group when the connection opened: while that is not evicted, it is the group of the connection's endpoints. */
+  opened: Group;
+  /** The last group that lists it (a group lists a connection once, as a set of connection keys did). */
+  listedIn: Group | undefined;
 };
-type Endpoint = PacketEvent['src'];
 type Group = {
-  connections: Set<string>;
+  /**
+   * One entry per connection key it saw open (at most 10,000): a gone entry is dropped when counted, or stands for the
+   * newer connection with the same endpoints (as the key did).
+   */
+  members: IndexEntry<Connection>[];
   checkedAt: number;
   reported: boolean;
-  client: PacketEvent['src'];
-  server: PacketEvent['dst'];
+  client: Endpoint;
+  server: Endpoint;
   evicted: boolean;
 };
 type State = {
-  /** Connections by key, oldest first (the bound drops the oldest). */
-  connections: ReturnType<typeof boundedMap<Connection>>;
-  /** The same connections by endpoints: segments find theirs without building the key. */
-  index: ConnectionIndex<Connection>;
-  groups: ReturnType<typeof boundedMap<Group>>;
+  /** Connections by endpoints, oldest first (the bound drops the oldest). */
+  connections: ConnectionIndex<Connection>;
+  /** Groups by client address and server address and port (the client port is 0), oldest first. */
+  groups: ConnectionIndex<Group>;
 };
 
-const connectionText = (p: PacketEvent): string => `${p.src.ip}:${p.src.port}>${p.dst.ip}:${p.dst.port}`;
-const groupText = (p: PacketEvent): string => `${p.src.ip}>${p.dst.ip}:${p.dst.port}`;
+const maxMembers = 10_000;
 const v4 = (value: number | undefined): number => value ?? -1;
 const copy = (endpoint: Endpoint): Endpoint => ({ ip: endpoint.ip, port: endpoint.port });
 
-const initialState = (): State => {
-  const index = connectionIndex<Connection>(17);
-  return {
-    connections: boundedMap(65_536, (_, conn) => index.delete(conn.src, conn.dst, conn.srcV4, conn.dstV4)),
-    index,
-    groups: boundedMap(4096, (_, group) => {
-      group.evicted = true;
-    }),
-  };
-};
+const initialState = (): State => ({
+  connections: connectionIndex<Connection>(17, 65_536),
+  groups: connectionIndex<Group>(13, 4096, (entry) => {
+    entry.value.evicted = true;
+  }),
+});
 
-const forget = (state: State, src: Endpoint, dst: Endpoint, srcV4: number, dstV4: number): void => {
-  const conn = state.index.delete(src, dst, srcV4, dstV4);
-  if (conn !== undefined) state.connections.delete(conn.id);
+/** The entry that counts for `member`'s connection key now, or undefined when it is gone or listed already. */
+const current = (state: State, group: Group, member: IndexEntry<Connection>) => {
+  if (member.present) return member;
+  const { srcIp, srcPort, dstIp, dstPort, srcV4, dstV4 } = member;
+  const newer = state.connections.get(srcIp, srcPort, dstIp, dstPort, srcV4, dstV4);
+  return newer === undefined || newer.value.listedIn === group ? undefined : newer;
 };
 
 const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof config>): number => {
+  const members = group.members;
   let slow = 0;
-  for (const id of group.connections) {
-    const conn = state.connections.get(id);
-    if (conn === undefined) group.connections.delete(id);
-    else if (now - conn.start >= c.minAgeMs && conn.bytes / ((now - conn.start) / 1000) < c.maxBytesPerSecond)
+  for (let i = 0; i < members.length; ) {
+    const entry = current(state, group, members[i] as IndexEntry<Connection>);
+    if (entry === undefined) {
+      // Order does not matter: the last member takes the gone one's place (and is looked at next).
+      members[i] = members[members.length - 1] as IndexEntry<Connection>;
+      members.pop();
+      continue;
+    }
+    members[i] = entry;
+    entry.value.listedIn = group;
+    const conn = entry.value;
+    if (now - conn.start >= c.minAgeMs && conn.bytes / ((now - conn.start) / 1000) < c.maxBytesPerSecond)
       slow++;
+    i++;
   }
   return slow;
 };
 
+const groupOf = (state: State, packet: PacketEvent, srcV4: number, dstV4: number): Group => {
+  const { src, dst } = packet;
+  const found = state.groups.get(src.ip, 0, dst.ip, dst.port, srcV4, dstV4);
+  if (found !== undefined) return found.value;
+  const group: Group = {
+    members: [],
+    checkedAt: 0,
+    reported: false,
+    client: copy(src),
+    server: copy(dst),
+    evicted: false,
+  };
+  state.groups.add(src.ip, 0, dst.ip, dst.port, srcV4, dstV4, group);
+  return group;
+};
+
+const opened = (state: State, packet: PacketEvent, srcV4: number, dstV4: number): Group => {
+  const { src, dst } = packet;
+  const group = groupOf(state, packet, srcV4, dstV4);
+  const entry =
+    state.connections.get(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4) ??
+    state.connections.add(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4, {
+      start: packet.ts,
+      bytes: 0,
+      opened: group,
+      listedIn: undefined,
+    });
+  if (entry.value.listedIn !== group && group.members.length < maxMembers) {
+    group.members.push(entry);
+    entry.value.listedIn = group;
+  }
+  return group;
+};
+
 const track = (state: State, packet: PacketEvent): Group | undefined => {
   const flags = packet.tcpFlags ?? 0;
+  const { src, dst } = packet;
   const srcV4 = v4(packet.srcV4);
   const dstV4 = v4(packet.dstV4);
   if ((flags & (tcpFlag.fin | tcpFlag.rst)) !== 0) {
-    forget(state, packet.src, packet.dst, srcV4, dstV4);
-    forget(state, packet.dst, packet.src, dstV4, srcV4);
+    state.connections.delete(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4);
+    state.connections.delete(dst.ip, dst.port, src.ip, src.port, dstV4, srcV4);
     return undefined;
   }
-  if (isSynOnly(packet)) {
-    const id = connectionKey(packet, connectionText);
-    const groupId = addressPairKey(packet, packet.dst.port, groupText);
-    const group = state.groups.upsert(groupId, () => ({
-      connections: new Set(),
-      checkedAt: 0,
-      reported: false,
-      client: copy(packet.src),
-      server: copy(packet.dst),
-      evicted: false,
-    }));
-    state.connections.upsert(id, () => {
-      const conn = {
-        id,
-        src: copy(packet.src),
-        dst: copy(packet.dst),
-        srcV4,
-        dstV4,
-        group: groupId,
-        opened: group,
-        start: packet.ts,
-        bytes: 0,
-      };
-      state.index.add(conn.src, conn.dst, conn, srcV4, dstV4);
-      return conn;
-    });
-    if (group.connections.size < 10_000) group.connections.add(id);
-    return group;
-  }
-  const conn = state.index.get(packet.src, packet.dst, srcV4, dstV4);
-  if (conn === undefined) return undefined;
+  if (isSynOnly(packet)) return opened(state, packet, srcV4, dstV4);
+  const entry = state.connections.get(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4);
+  if (entry === undefined) return undefined;
+  const conn = entry.value;
   conn.bytes += packet.payloadLength;
-  return conn.opened.evicted ? state.groups.get(conn.group) : conn.opened;
+  return conn.opened.evicted
+    ? state.groups.get(src.ip, 0, dst.ip, dst.port, srcV4, dstV4)?.value
+    : conn.opened;
 };
 
 export const slowloris: Threat<typeof config, State> = {

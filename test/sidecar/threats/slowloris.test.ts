@@ -37,4 +37,29 @@ describe('slowloris', () => {
     expect(runThreat(slowloris, traffic(80, 10, 1_000))).toEqual([]);
     expect(runThreat(slowloris, traffic(10, 10))).toEqual([]);
   });
+
+  it('keeps its connection and group tables bounded under spoofed sources', () => {
+    const state = slowloris.initialState();
+    const config = slowloris.config.parse({});
+    for (let i = 0; i < 80_000; i++) {
+      const src = { ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 1024 + (i % 60_000) };
+      const syn = packet({ ts: i, src, dst: server, tcpFlags: 2, srcV4: 0x0a000000 + i, dstV4: 0x0a000009 });
+      slowloris.inspect(syn, state, { config, flow: undefined as never });
+    }
+    expect(state.connections.size).toBe(65_536);
+    expect(state.groups.size).toBe(4096);
+  });
+
+  it('counts a connection reopened on the same ports once', () => {
+    const reopened = traffic(80, 10);
+    // Every connection closes at 2 s and opens again on the same port at 3 s: one connection each, not two.
+    for (let c = 0; c < 80; c++) {
+      const src = { ip: '10.0.0.5', port: 20_000 + c };
+      reopened.push(packet({ ts: 2_000 + c, src, dst: server, tcpFlags: 17 }));
+      reopened.push(packet({ ts: 3_000 + c, src, dst: server, tcpFlags: 2 }));
+    }
+    reopened.sort((x, y) => x.ts - y.ts);
+    const hits = runThreat(slowloris, reopened.concat(traffic(0, 0)));
+    expect(hits.map((hit) => hit.count)).toEqual([80]);
+  });
 });
