@@ -3,10 +3,10 @@ import { z } from 'zod';
 import type { Endpoint, Severity } from '#core/finding.ts';
 import { detectorConfig, noHits, type PacketClass, type PacketEvent, type Threat } from '../threat.ts';
 import { type BoundedMap, boundedMap, type MapKey } from './bounded-map.ts';
+import { type ConnectionIndex, connectionIndex } from './connection-index.ts';
 import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
-import { advanceEpisode, episode } from './episode.ts';
+import { advanceEpisode, type Episode } from './episode.ts';
 import { packetHit } from './packet-hit.ts';
-import { connectionKey, reverseConnectionKey } from './packet-keys.ts';
 import { addToRate, type RateWindow, rateWindow } from './rate-window.ts';
 
 const maxKeys = 8192;
@@ -40,18 +40,27 @@ export type VolumetricOptions = {
 };
 
 /**
- * Per-key state; the rate window only for detectors that count packets, the distinct windows only for those that count
- * values or sources (at the key bound a new key comes with most SYNs: what it allocates adds up).
+ * Per-key state, its episode inline; the rate window only for detectors that count packets, the distinct windows only
+ * for those that count values or sources (at the key bound a new key comes with most SYNs: what it allocates adds up).
  */
-const entry = () => ({
-  rate: undefined as RateWindow | undefined,
-  values: undefined as DistinctWindow | undefined,
-  sources: undefined as DistinctWindow | undefined,
-  episode: episode(),
-  client: undefined as Endpoint | undefined,
-  server: undefined as Endpoint | undefined,
+type Entry = Episode & {
+  rate: RateWindow | undefined;
+  values: DistinctWindow | undefined;
+  sources: DistinctWindow | undefined;
+  client: Endpoint | undefined;
+  server: Endpoint | undefined;
+};
+const entry = (): Entry => ({
+  active: false,
+  lastReport: 0,
+  pending: 0,
+  started: 0,
+  rate: undefined,
+  values: undefined,
+  sources: undefined,
+  client: undefined,
+  server: undefined,
 });
-type Entry = ReturnType<typeof entry>;
 
 const windowOf = (item: Entry, field: 'values' | 'sources'): DistinctWindow => {
   const found = item[field];
@@ -71,20 +80,25 @@ const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, w
     ? addToRate(rateOf(item), packet.ts, windowMs)
     : addDistinct(windowOf(item, 'values'), options.distinct(packet), packet.ts, windowMs);
 
-/** Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent. */
-type VolumetricState = { entries: BoundedMap<Entry, MapKey>; udpSent: BoundedMap<{ ts: number }> };
+/**
+ * Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent (by its endpoints,
+ * oldest first).
+ */
+type VolumetricState = { entries: BoundedMap<Entry, MapKey>; udpSent: ConnectionIndex<number> };
 
 const maxConversations = 65_536;
-const conversation = (from: Endpoint, to: Endpoint) => `${from.ip} ${from.port}>${to.ip} ${to.port}`;
-const sent = (packet: PacketEvent) => conversation(packet.src, packet.dst);
-const answered = (packet: PacketEvent) => conversation(packet.dst, packet.src);
 
 /** Records a UDP datagram's conversation; true when it answers one the other side opened within the window. */
 const isUdpReply = (state: VolumetricState, packet: PacketEvent, windowMs: number): boolean => {
   if (packet.transport !== 'udp') return false;
-  const opened = state.udpSent.get(reverseConnectionKey(packet, answered));
-  if (opened !== undefined && packet.ts - opened.ts <= windowMs) return true;
-  state.udpSent.upsert(connectionKey(packet, sent), () => ({ ts: packet.ts })).ts = packet.ts;
+  const { src, dst } = packet;
+  const srcV4 = packet.srcV4 ?? -1;
+  const dstV4 = packet.dstV4 ?? -1;
+  const opened = state.udpSent.get(dst.ip, dst.port, src.ip, src.port, dstV4, srcV4);
+  if (opened !== undefined && packet.ts - opened.value <= windowMs) return true;
+  const sent = state.udpSent.get(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4);
+  if (sent === undefined) state.udpSent.add(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4, packet.ts);
+  else sent.value = packet.ts;
   return false;
 };
 
@@ -101,7 +115,7 @@ export const volumetricThreat = (
   scope: 'global',
   initialState: () => ({
     entries: boundedMap<Entry, MapKey>(maxKeys),
-    udpSent: boundedMap(maxConversations),
+    udpSent: connectionIndex<number>(17, maxConversations),
   }),
   inspect(event, state, { config }) {
     if (event.kind !== 'packet' || skips(options, state, event, config.windowMs)) return noHits;
@@ -113,9 +127,9 @@ export const volumetricThreat = (
       options.countSources === true
         ? addDistinct(windowOf(item, 'sources'), event.src.ip, event.ts, config.windowMs)
         : 1;
-    const wasActive = item.episode.active;
-    const count = advanceEpisode(item.episode, event.ts, level, config.threshold);
-    if (!wasActive && item.episode.active) {
+    const wasActive = item.active;
+    const count = advanceEpisode(item, event.ts, level, config.threshold);
+    if (!wasActive && item.active) {
       // Copies: the engine reuses the packet event.
       item.client = { ip: event.src.ip, port: event.src.port };
       item.server = { ip: event.dst.ip, port: event.dst.port };
