@@ -9,6 +9,10 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
     notes.push(
       `${name}: ${direction.badChecksums} segments with a bad checksum dropped (the receiver drops them)`,
     );
+  if (direction.badFlags > 0)
+    notes.push(
+      `${name}: ${direction.badFlags} segments dropped for their flags (data without ACK, or on a stray SYN)`,
+    );
   if (direction.pawsDrops > 0)
     notes.push(`${name}: ${direction.pawsDrops} segments with an older timestamp dropped (PAWS)`);
   if (direction.ignoredResets > 0)

@@ -36,6 +36,10 @@ export type DirectionState = {
   /** The sender's timestamp on its last in-order segment (-1: none yet), and segments dropped as older (paws.ts). */
   tsRecent: number;
   pawsDrops: number;
+  /** The sender's SYN sequence number, once seen (-1 before). */
+  isn: number;
+  /** Segments the receiver discards for their flags (data without ACK; data on a SYN that is not the sender's). */
+  badFlags: number;
   /** The sender's checksums have been valid at least once, and segments dropped since for a bad one (checksum-check.ts). */
   checksumsVerified: boolean;
   badChecksums: number;
@@ -87,6 +91,8 @@ const direction = (): DirectionState => ({
   ignoredResets: 0,
   tsRecent: -1,
   pawsDrops: 0,
+  isn: -1,
+  badFlags: 0,
   checksumsVerified: false,
   badChecksums: 0,
 });

@@ -10,6 +10,7 @@ import {
 } from '../reassembly/stream-reassembler.ts';
 import { checksumRejects } from './checksum-check.ts';
 import type { EngineContext } from './engine-context.ts';
+import { flagsRejected } from './flag-check.ts';
 import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { notePaws, pawsRejects } from './paws.ts';
@@ -123,9 +124,10 @@ const acknowledge = (other: DirectionState, ackNumber: number): void => {
   other.reassembler?.acknowledged(ackNumber);
 };
 
-/** The receiving kernel would drop this segment (checksum, reset number, PAWS): counted on the side, and true. */
+/** The receiving kernel would drop this segment (checksum, flags, reset number, PAWS): counted on the side, and true. */
 const receiverDrops = (state: FlowState, side: DirectionState, packet: DecodedPacket): boolean => {
   if (matters(state, side, packet) && checksumRejects(side, packet)) side.badChecksums += 1;
+  else if (flagsRejected(side, packet)) side.badFlags += 1;
   else if (packet.tcpFlags & rst && !resetCounts(side, packet.seq)) side.ignoredResets += 1;
   else if (pawsRejects(side, packet)) side.pawsDrops += 1;
   else return false;

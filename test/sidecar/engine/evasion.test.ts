@@ -280,4 +280,20 @@ describe('evasion of threat detection', () => {
     expect(seen.protocols).toEqual(['http']);
     expect(seen.threats).toContain('sql-injection');
   });
+
+  it('finds it behind a harmless copy the server discards for its flags: data without ACK, or on a stray SYN', () => {
+    const harmless = attack.replace('1%27%20OR%20%271%27%3D%271', 'x'.repeat(27));
+    for (const chaff of [
+      clientPacket({ seq: 1001, flags: flags.psh, payload: harmless }),
+      // A SYN at 1000 would put its data at 1001, where the request goes: Linux answers it with a challenge ACK.
+      clientPacket({ seq: 1000 - 7, flags: flags.syn | flags.ack, payload: `${'y'.repeat(7)}${harmless}` }),
+    ]) {
+      const records = tcpConversation(web, [{ from: 'client', data: attack }, reply]);
+      records.splice(3, 0, chaff);
+      const seen = inspect(records);
+      expect(seen.protocols).toEqual(['http']);
+      expect(seen.threats).toContain('sql-injection');
+      expect(seen.notes.join('\n')).toContain('dropped for their flags');
+    }
+  });
 });
