@@ -109,6 +109,7 @@ export type DecodeOutcome =
   | 'malformed-ip'
   | 'fragment-dropped'
   | 'martian'
+  | 'source-routed'
   | 'truncated-tcp'
   | 'malformed-tcp'
   | 'truncated-udp'

@@ -4,6 +4,33 @@ import { ipv4HeaderValid } from './checksum.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 import type { FragmentTable } from './ip-fragments.ts';
 
+/** Loose and strict source and record route (RFC 791 section 3.1): option types 131 and 137. */
+const lsrr = 0x83;
+const ssrr = 0x89;
+
+/**
+ * Options the receiving Linux kernel drops the packet for (ip_options_compile, ip_rcv_options): an option whose
+ * length is under 2 or runs past the header, and source routing, refused unless accept_source_route is on (it is
+ * off for hosts; "all" is 0 in a new network namespace). A tap that read such a packet would read what the pod never
+ * gets (insertion).
+ */
+const optionsDropped = (data: Uint8Array, start: number, end: number): DecodeOutcome | undefined => {
+  let at = start;
+  while (at < end) {
+    const type = data[at] as number;
+    if (type === 0) return undefined;
+    if (type === 1) {
+      at += 1;
+      continue;
+    }
+    const length = at + 1 < end ? (data[at + 1] as number) : 0;
+    if (length < 2 || at + length > end) return 'malformed-ip';
+    if (type === lsrr || type === ssrr) return 'source-routed';
+    at += length;
+  }
+  return undefined;
+};
+
 const reassemble = (
   data: Uint8Array,
   at: number,
@@ -41,6 +68,8 @@ export const ipv4 = (
   if (at + headerLength > data.length) return 'truncated-ip';
   // Bytes beyond the total length are link padding (e.g. Ethernet's 60-byte minimum); fewer is a cut frame.
   if (at + total > data.length && !out.snapped) return 'truncated-ip';
+  const dropped = headerLength > 20 ? optionsDropped(data, at + 20, at + headerLength) : undefined;
+  if (dropped !== undefined) return dropped;
   out.ipVersion = 4;
   out.protocol = u8(data, at + 9);
   out.srcV4 = u32(data, at + 12);

@@ -295,3 +295,31 @@ describe('packet decoder: TCP, UDP, ICMP edge cases', () => {
     expect(decoder.decode(ip4(1, new Uint8Array(2)))).toBe('truncated-icmp');
   });
 });
+
+describe('packet decoder: IPv4 options the receiving kernel drops the packet for', () => {
+  /** A TCP frame whose IPv4 header carries `options` (padded to 32 bits), IHL and total length fixed up. */
+  const withOptions = (options: number[]): Uint8Array => {
+    const padded = [...options, ...Array((4 - (options.length % 4)) % 4).fill(0)];
+    const segment = tcpSegment({ srcPort: 40000, dstPort: 80, payload: 'x' });
+    const ip = ipv4Packet({ src: '10.0.0.1', dst: '10.0.0.2', protocol: 6, payload: segment });
+    const header = Uint8Array.from([...ip.subarray(0, 20), ...padded]);
+    header[0] = 0x40 | (header.length / 4);
+    const total = header.length + segment.length;
+    header[2] = total >> 8;
+    header[3] = total & 0xff;
+    return ethernetFrame(Uint8Array.from([...header, ...segment]), 0x0800);
+  };
+  const outcome = (frame: Uint8Array) => createPacketDecoder().decode(record(frame));
+
+  it('drops loose and strict source routing (accept_source_route is off for hosts)', () => {
+    expect(outcome(withOptions([0x83, 7, 4, 10, 0, 0, 2]))).toBe('source-routed');
+    expect(outcome(withOptions([1, 0x89, 7, 4, 10, 0, 0, 2]))).toBe('source-routed');
+  });
+
+  it('drops options whose length is impossible, and reads ordinary ones (record route, NOPs, end of list)', () => {
+    expect(outcome(withOptions([7, 1, 0, 0]))).toBe('malformed-ip');
+    expect(outcome(withOptions([7, 12, 4, 0]))).toBe('malformed-ip');
+    expect(outcome(withOptions([7, 7, 4, 0, 0, 0, 0]))).toBe('ok');
+    expect(outcome(withOptions([1, 1, 0, 0x83]))).toBe('ok');
+  });
+});

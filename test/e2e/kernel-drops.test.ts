@@ -1,0 +1,141 @@
+/**
+ * The real Linux kernel as the oracle for what a pod never receives: in a network namespace the test creates, a
+ * listening server is sent SYNs that its kernel drops (source-routed, and forged from the server's own address) and
+ * one it answers, captured with `tcpdump -i any` as the tap captures. The capture shows which SYNs the kernel
+ * answered; the engine, given the pod's address as the tap gives it, must drop exactly the ones it did not.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCapture } from '#sidecar/capture/read-capture.ts';
+import { addressText } from '#sidecar/decode/decoded-packet.ts';
+import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+
+const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'socat', 'ss']);
+const server = '10.68.0.1';
+const client = '10.68.0.2';
+const port = 8080;
+/** hping3 source ports, one per probe, so each SYN and its answer can be told apart. */
+const probes = { sourceRouted: 41001, spoofed: 41002, plain: 41003 } as const;
+
+const run = (ns: Netns, args: string[]) => {
+  try {
+    ns.exec('hping3', args, { timeoutMs: 5_000 });
+  } catch {
+    // hping3 exits non-zero when nothing answers: what the dropped probes expect
+  }
+};
+
+describe.skipIf(unavailable !== undefined)(
+  `the tap drops what the pod’s kernel drops (real kernel, netns)${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    let dir = '';
+    let pcap = '';
+    let serverNs: Netns;
+    let clientNs: Netns;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'meshward-kernel-'));
+      pcap = join(dir, 'kernel.pcap');
+      serverNs = createNetns('mwks');
+      clientNs = createNetns('mwkc');
+      const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      ip(
+        '-n',
+        serverNs.name,
+        'link',
+        'add',
+        'kva',
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'kvb',
+        'netns',
+        clientNs.name,
+      );
+      ip('-n', serverNs.name, 'addr', 'add', `${server}/24`, 'dev', 'kva');
+      ip('-n', clientNs.name, 'addr', 'add', `${client}/24`, 'dev', 'kvb');
+      ip('-n', serverNs.name, 'link', 'set', 'kva', 'up');
+      ip('-n', clientNs.name, 'link', 'set', 'kvb', 'up');
+      serverNs.spawn('socat', [`TCP-LISTEN:${port},bind=${server},fork,reuseaddr`, 'SYSTEM:cat']);
+      await waitForListen(serverNs, port);
+      const capture = serverNs.spawn('tcpdump', [
+        '-i',
+        'any',
+        '--immediate-mode',
+        '-U',
+        '-n',
+        '-w',
+        pcap,
+        'tcp',
+      ]);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
+        capture.stderr?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('listening on')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const syn = (sourcePort: number, extra: string[]) =>
+        run(clientNs, [
+          '-S',
+          '-c',
+          '1',
+          '-p',
+          String(port),
+          '-s',
+          String(sourcePort),
+          '-k',
+          ...extra,
+          server,
+        ]);
+      syn(probes.sourceRouted, ['--lsrr', server]);
+      syn(probes.spoofed, ['-a', server]);
+      syn(probes.plain, []);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      capture.kill('SIGINT');
+      await new Promise((resolve) => capture.once('exit', resolve));
+    }, 60_000);
+
+    afterAll(() => {
+      serverNs?.destroy();
+      clientNs?.destroy();
+      if (dir !== '' && process.env.MESHWARD_KEEP_CAPTURE !== '1')
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    /** Source ports the server's kernel answered with a SYN-ACK, read from the capture itself. */
+    const answered = (): Set<number> => {
+      const decoder = createPacketDecoder();
+      const ports = new Set<number>();
+      for (const record of readCapture(readFileSync(pcap)).records) {
+        if (decoder.decode(record) !== 'ok') continue;
+        const p = addressText(decoder.packet);
+        if (p.transport === 'tcp' && p.src === server && p.srcPort === port && (p.tcpFlags & 0x12) === 0x12)
+          ports.add(p.dstPort);
+      }
+      return ports;
+    };
+
+    it('sees the kernel answer only the plain SYN', () => {
+      expect([...answered()]).toEqual([probes.plain]);
+    });
+
+    it('drops the source-routed and the self-addressed SYN, and keeps the plain one', async () => {
+      const result = await inspectFile(pcap, { localAddresses: [server] });
+      expect(result.stats.decode['source-routed']).toBe(1);
+      expect(result.stats.decode.martian).toBe(1);
+      const clientPorts = result.findings.flatMap((f) =>
+        f.type === 'flow' && f.server.port === port ? [f.client.port] : [],
+      );
+      expect(clientPorts).toEqual([probes.plain]);
+    });
+  },
+);
