@@ -15,7 +15,7 @@ import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
-const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'socat', 'ss']);
+const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'ss']);
 const server = '10.68.0.1';
 const client = '10.68.0.2';
 const port = 8080;
@@ -62,7 +62,8 @@ describe.skipIf(unavailable !== undefined)(
       ip('-n', clientNs.name, 'addr', 'add', `${client}/24`, 'dev', 'kvb');
       ip('-n', serverNs.name, 'link', 'set', 'kva', 'up');
       ip('-n', clientNs.name, 'link', 'set', 'kvb', 'up');
-      serverNs.spawn('socat', [`TCP-LISTEN:${port},bind=${server},fork,reuseaddr`, 'SYSTEM:cat']);
+      const echo = `require('node:net').createServer((s) => s.pipe(s)).listen(${port}, '${server}')`;
+      serverNs.spawn(process.execPath, ['-e', echo]);
       await waitForListen(serverNs, port);
       const capture = serverNs.spawn('tcpdump', [
         '-i',
