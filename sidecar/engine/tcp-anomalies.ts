@@ -5,6 +5,8 @@ import type { DirectionState, FlowState } from './flow-state.ts';
 const add = (sum: TcpAnomalies, d: DirectionState): void => {
   sum.ignoredResets += d.ignoredResets;
   sum.pawsDrops += d.pawsDrops;
+  sum.badChecksums += d.badChecksums;
+  sum.badFlags += d.badFlags;
   const stats = d.reassembler?.stats;
   if (stats === undefined) return;
   sum.conflicts += stats.conflicts;
@@ -14,7 +16,15 @@ const add = (sum: TcpAnomalies, d: DirectionState): void => {
 
 /** Both directions' counts, or undefined when there is nothing to tell (the usual case). */
 export const tcpAnomalies = (state: FlowState): TcpAnomalies | undefined => {
-  const sum: TcpAnomalies = { conflicts: 0, ignoredResets: 0, staleFins: 0, urgentOctets: 0, pawsDrops: 0 };
+  const sum: TcpAnomalies = {
+    conflicts: 0,
+    ignoredResets: 0,
+    staleFins: 0,
+    urgentOctets: 0,
+    pawsDrops: 0,
+    badChecksums: 0,
+    badFlags: 0,
+  };
   add(sum, state.toServer);
   add(sum, state.toClient);
   return anomalyCount(sum) > 0 ? sum : undefined;

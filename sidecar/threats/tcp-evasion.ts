@@ -2,7 +2,7 @@
  * TCP evasion attempts: a flow whose packets disagree with themselves in ways only an attacker (or a badly broken
  * stack) produces, each of which the tap undid as the pod's Linux kernel does (docs/evasion.md): overlapping
  * segments with different bytes, resets and FINs the receiver drops, octets slipped in as urgent data, segments with
- * an old timestamp (PAWS). Reported once at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
+ * an old timestamp (PAWS), a bad checksum or flags the receiver discards. Reported once at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
  * received.
  */
 import {
@@ -23,6 +23,8 @@ const described = (a: TcpAnomalies): string[] =>
     a.staleFins > 0 ? `${a.staleFins} FINs before bytes already delivered` : '',
     a.urgentOctets > 0 ? `${a.urgentOctets} octets sent as urgent data` : '',
     a.pawsDrops > 0 ? `${a.pawsDrops} segments with an older timestamp (PAWS)` : '',
+    a.badChecksums > 0 ? `${a.badChecksums} segments with a bad checksum` : '',
+    a.badFlags > 0 ? `${a.badFlags} segments the receiver discards for their flags` : '',
   ].filter((part) => part !== '');
 
 export const tcpEvasion: Threat<typeof config, undefined> = {

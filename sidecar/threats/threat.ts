@@ -71,11 +71,15 @@ export type TcpAnomalies = {
   urgentOctets: number;
   /** Segments with a timestamp older than one already accepted (PAWS: the receiver drops them). */
   pawsDrops: number;
+  /** Segments with a bad checksum from a sender whose checksums were valid (the receiver drops them). */
+  badChecksums: number;
+  /** Segments the receiver discards for their flags: data without ACK, data on a stray SYN. */
+  badFlags: number;
 };
 
 /** How many tricks, of every kind. */
 export const anomalyCount = (a: TcpAnomalies): number =>
-  a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops;
+  a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops + a.badChecksums + a.badFlags;
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */
 export type ThreatHit = {

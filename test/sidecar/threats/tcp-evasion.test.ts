@@ -4,7 +4,15 @@ import type { TcpAnomalies } from '#sidecar/threats/threat.ts';
 import { flow } from './threat-factories.ts';
 
 const config = tcpEvasion.config.parse({});
-const none: TcpAnomalies = { conflicts: 0, ignoredResets: 0, staleFins: 0, urgentOctets: 0, pawsDrops: 0 };
+const none: TcpAnomalies = {
+  conflicts: 0,
+  ignoredResets: 0,
+  staleFins: 0,
+  urgentOctets: 0,
+  pawsDrops: 0,
+  badChecksums: 0,
+  badFlags: 0,
+};
 const atEnd = (anomalies?: TcpAnomalies) =>
   tcpEvasion.inspect({ kind: 'flow-end', ts: 5 }, undefined, {
     flow: anomalies === undefined ? flow() : { ...flow(), anomalies },
@@ -28,6 +36,13 @@ describe('tcp-evasion', () => {
     });
     expect(hit?.evidence).toContain('2 overlapping segments with different bytes');
     expect(hit?.evidence).toContain('1 resets without the next sequence number');
+  });
+
+  it('reports segments the receiver drops for a bad checksum or their flags', () => {
+    const [hit] = atEnd({ ...none, badChecksums: 1, badFlags: 2 });
+    expect(hit?.count).toBe(3);
+    expect(hit?.evidence).toContain('1 segments with a bad checksum');
+    expect(hit?.evidence).toContain('2 segments the receiver discards for their flags');
   });
 
   it('is less sure of urgent data alone (telnet still uses it)', () => {
