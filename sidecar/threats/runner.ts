@@ -27,6 +27,8 @@ type Armed = {
   global: unknown;
   /** The packet classes it reads, as bits (`Threat.packets`); undefined: every packet. */
   packets: number | undefined;
+  /** Its slot in the per-flow states, resolved on its first call (`DetectorStates.slotOf`). */
+  slot: number;
 };
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
@@ -103,6 +105,7 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           stateless: false,
           global: threat.scope === 'global' ? threat.initialState() : undefined,
           packets: packetClassMask(threat.packets),
+          slot: -1,
         },
       ]);
   }
@@ -144,6 +147,8 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   /** The latest timestamp seen, in a typed array: a closure variable holding a fraction boxes a new number per packet. */
   const clock = new Float64Array(1);
   const asked = new WeakSet<ObservedFlow>();
+  /** One flow-end event, refilled per flow (as the engine's packet event): detectors read it, none keeps it. */
+  const flowEnd: FlowEndEvent = { kind: 'flow-end', ts: 0 };
   const { expectProtocol } = options;
   /** The engine keeps one observed-flow object per flow, so the rule is looked up once and stays on it. */
   const expect = (flow: ObservedFlow): void => {
@@ -165,7 +170,8 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   const stateOf = (armed: Armed, flow: ObservedFlow | undefined): unknown => {
     if (armed.threat.scope === 'global') return armed.global;
     if (armed.stateless) return undefined;
-    const state = states.of(armed.threat, flow?.key);
+    if (armed.slot < 0) armed.slot = states.slotOf(armed.threat);
+    const state = states.at(armed.threat, armed.slot, flow?.key);
     if (state === undefined) armed.stateless = true;
     return state;
   };
@@ -214,7 +220,8 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     },
     onFlowEnd(flow) {
       expect(flow);
-      run(byKind.get('flow-end') ?? none, { kind: 'flow-end', ts: clock[0] as number }, flow);
+      flowEnd.ts = clock[0] as number;
+      run(byKind.get('flow-end') ?? none, flowEnd, flow);
       states.endFlow(flow.key);
     },
     drain: (now) => episodes.drain(now),

@@ -2,9 +2,15 @@
 import type { Threat } from '../threat.ts';
 import { boundedMap } from './bounded-map.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: any detector.
+type AnyThreat = Threat<any, any>;
+
 export type DetectorStates = {
-  // biome-ignore lint/suspicious/noExplicitAny: any detector.
-  of(threat: Threat<any, any>, flowKey: string | undefined): unknown;
+  of(threat: AnyThreat, flowKey: string | undefined): unknown;
+  /** The detector's slot (shared by detectors with one id): a caller that keeps it skips a lookup per call. */
+  slotOf(threat: AnyThreat): number;
+  /** `of`, with the detector's slot from `slotOf`. */
+  at(threat: AnyThreat, slot: number, flowKey: string | undefined): unknown;
   endFlow(flowKey: string): void;
 };
 
@@ -13,13 +19,19 @@ type States = unknown[];
 const absent = Symbol('absent');
 const newStates = (): States => [];
 
+/** Sets `list[slot]`, padding the slots before it (kept packed, never holey). */
+const fill = <T>(list: T[], slot: number, padding: T, value: T): void => {
+  while (list.length < slot) list.push(padding);
+  list[slot] = value;
+};
+
 export const detectorStates = (maxFlows: number): DetectorStates => {
   const perFlow = boundedMap<States>(maxFlows);
   const global: States = [];
   /** Slots by detector id (two detector objects with one id share their state, as keyed by id before). */
   const slots = new Map<string, number>();
-  /** Detectors whose initial state is undefined keep none: no per-flow bookkeeping for them. */
-  const stateless = new Set<string>();
+  /** Slots of detectors whose initial state is undefined: they keep none, no per-flow bookkeeping for them. */
+  const stateless: boolean[] = [];
   /** The last flow asked about: events come in runs per flow, and each asks for every stateful detector. */
   let lastKey: string | undefined;
   let lastStates: States = global;
@@ -39,21 +51,20 @@ export const detectorStates = (maxFlows: number): DetectorStates => {
     }
     return slot;
   };
+  const at = (threat: AnyThreat, slot: number, flowKey: string | undefined): unknown => {
+    if (stateless[slot] === true) return undefined;
+    const states = threat.scope === 'global' || flowKey === undefined ? global : flowStates(flowKey);
+    const known = slot < states.length ? states[slot] : absent;
+    if (known !== absent) return known;
+    const initial = threat.initialState();
+    if (initial === undefined) fill(stateless, slot, false, true);
+    else fill(states, slot, absent, initial);
+    return initial;
+  };
   return {
-    of(threat, flowKey) {
-      if (stateless.has(threat.id)) return undefined;
-      const states = threat.scope === 'global' || flowKey === undefined ? global : flowStates(flowKey);
-      const slot = slotOf(threat.id);
-      const known = slot < states.length ? states[slot] : absent;
-      if (known !== absent) return known;
-      const initial = threat.initialState();
-      if (initial === undefined) stateless.add(threat.id);
-      else {
-        while (states.length < slot) states.push(absent);
-        states[slot] = initial;
-      }
-      return initial;
-    },
+    of: (threat, flowKey) => at(threat, slotOf(threat.id), flowKey),
+    slotOf: (threat) => slotOf(threat.id),
+    at,
     endFlow(flowKey) {
       perFlow.delete(flowKey);
       if (flowKey === lastKey) lastKey = undefined;
