@@ -40,34 +40,37 @@ export type VolumetricOptions = {
 };
 
 /**
- * Per-key state, its episode inline; the rate window only for detectors that count packets, the distinct windows only
- * for those that count values or sources (at the key bound a new key comes with most SYNs: what it allocates adds up).
+ * Per-key state, its episode and its window of distinct values inline (port-scan and host-sweep make a key per SYN on
+ * a busy node: one object each); the rate window only for detectors that count packets, the sources window only for
+ * those that count sources.
  */
-type Entry = Episode & {
-  rate: RateWindow | undefined;
-  values: DistinctWindow | undefined;
-  sources: DistinctWindow | undefined;
-  client: Endpoint | undefined;
-  server: Endpoint | undefined;
-};
+type Entry = Episode &
+  DistinctWindow & {
+    rate: RateWindow | undefined;
+    sources: DistinctWindow | undefined;
+    client: Endpoint | undefined;
+    server: Endpoint | undefined;
+  };
 const entry = (): Entry => ({
   active: false,
   lastReport: 0,
   pending: 0,
   started: 0,
+  // distinctWindow(), inline
+  seen: undefined,
+  one: undefined,
+  oneAt: 0,
+  hasOne: false,
+  prunedAt: 0,
   rate: undefined,
-  values: undefined,
   sources: undefined,
   client: undefined,
   server: undefined,
 });
 
-const windowOf = (item: Entry, field: 'values' | 'sources'): DistinctWindow => {
-  const found = item[field];
-  if (found !== undefined) return found;
-  const created = distinctWindow();
-  item[field] = created;
-  return created;
+const sourcesOf = (item: Entry): DistinctWindow => {
+  if (item.sources === undefined) item.sources = distinctWindow();
+  return item.sources;
 };
 
 const rateOf = (item: Entry): RateWindow => {
@@ -78,7 +81,7 @@ const rateOf = (item: Entry): RateWindow => {
 const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, windowMs: number): number =>
   options.distinct === undefined
     ? addToRate(rateOf(item), packet.ts, windowMs)
-    : addDistinct(windowOf(item, 'values'), options.distinct(packet), packet.ts, windowMs);
+    : addDistinct(item, options.distinct(packet), packet.ts, windowMs);
 
 /**
  * Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent (by its endpoints,
@@ -125,7 +128,7 @@ export const volumetricThreat = (
     const level = levelOf(options, item, event, config.windowMs);
     const sources =
       options.countSources === true
-        ? addDistinct(windowOf(item, 'sources'), event.src.ip, event.ts, config.windowMs)
+        ? addDistinct(sourcesOf(item), event.src.ip, event.ts, config.windowMs)
         : 1;
     const wasActive = item.active;
     const count = advanceEpisode(item, event.ts, level, config.threshold);
