@@ -68,8 +68,24 @@ const stats = () => ({
 });
 type Stats = ReturnType<typeof stats>;
 
-const ignored = (domain: string, c: Config): boolean =>
-  c.ignoreSuffixes.some((s) => domain === s || domain.endsWith(`.${s}`));
+/** A new window from `ts` (in place: a window per client and domain restarts often), the episode carried over. */
+const restart = (item: Stats, ts: number): void => {
+  item.start = ts;
+  item.queries = 0;
+  item.unique.clear();
+  item.length = 0;
+  item.entropy = 0;
+  item.typed = 0;
+  item.responses = 0;
+  item.responseBytes = 0;
+};
+
+/** `domain` is `suffix` or ends with `.suffix` (without building that text per suffix and query). */
+const under = (domain: string, suffix: string): boolean =>
+  domain.endsWith(suffix) &&
+  (domain.length === suffix.length || domain.charCodeAt(domain.length - suffix.length - 1) === 46);
+
+const ignored = (domain: string, c: Config): boolean => c.ignoreSuffixes.some((s) => under(domain, s));
 
 const record = (item: Stats, event: DnsMessageEvent, sub: string, c: Config): void => {
   if (event.isResponse) {
@@ -139,8 +155,7 @@ export const dnsTunnel: Threat<typeof config, ReturnType<typeof boundedMap<Stats
     const keyed = keyOf(event, flow);
     if (keyed === undefined || ignored(keyed[1], c)) return noHits;
     const item = state.upsert(keyed[0], stats);
-    if (event.ts - item.start > c.windowMs)
-      Object.assign(item, { ...stats(), start: event.ts, episode: item.episode });
+    if (event.ts - item.start > c.windowMs) restart(item, event.ts);
     record(item, event, keyed[2], c);
     const reason = judge(item, c);
     const count = advanceEpisode(
