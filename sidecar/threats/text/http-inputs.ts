@@ -9,7 +9,11 @@ const maxBodyBytes = 64 * 1024;
 const maxInputs = 256;
 /** Headers whose values are framing or fixed vocabularies, not free text; smuggling checks read them separately. */
 const skippedHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'accept-encoding']);
-const cache = new WeakMap<HttpRequestEvent, readonly PayloadInput[]>();
+/** The last request's inputs: detectors ask in a row about one event (a WeakMap entry per request cost the GC more). */
+const last: { event: HttpRequestEvent | undefined; inputs: readonly PayloadInput[] } = {
+  event: undefined,
+  inputs: [],
+};
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
@@ -73,9 +77,9 @@ const extract = (event: HttpRequestEvent): PayloadInput[] => {
 
 /** The request's inputs, computed once per event however many detectors ask. */
 export const httpInputs = (event: HttpRequestEvent): readonly PayloadInput[] => {
-  const cached = cache.get(event);
-  if (cached !== undefined) return cached;
+  if (last.event === event) return last.inputs;
   const inputs = extract(event);
-  cache.set(event, inputs);
+  last.event = event;
+  last.inputs = inputs;
   return inputs;
 };
