@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util';
 import { AppError, isAppError } from '#core/errors.ts';
 import type { Finding } from '#core/finding.ts';
 import { describeProblem } from '#sidecar/capture/capture-problem.ts';
+import { ipv4Number } from '#sidecar/decode/local-addresses.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { CliCommand, CommandIo } from '../command.ts';
 
-const usage = `Usage: meshward inspect FILE... [--json] [--flows-only]
+const usage = `Usage: meshward inspect FILE... [--json] [--flows-only] [--pod-ip IP]...
 
 Reads pcap or pcapng captures (tcpdump, Wireshark, tcpdump -i any) and prints, for every flow, the
 client and server, the transport, the application protocol identified from the bytes (never from the
@@ -18,7 +19,18 @@ offset); the flows read before the problem are still printed.
 
 Options:
   --json        one JSON finding per line (core/finding.ts), flows and threats
-  --flows-only  flow findings only: do not run the default observers (threat detection)`;
+  --flows-only  flow findings only: do not run the default observers (threat detection)
+  --pod-ip IP   the capturing pod's IPv4 address (repeatable), as the tap knows it: in a capture with Linux
+                cooked headers (tcpdump -i any), packets received with it as their source are dropped as the
+                pod's kernel drops them (martians; counted, see docs/evasion.md)`;
+
+/** The --pod-ip values, each an IPv4 address: anything else is an error naming it. */
+const podIps = (values: readonly string[]): string[] => {
+  const wrong = values.find((value) => ipv4Number(value) === undefined);
+  if (wrong !== undefined)
+    throw new AppError('bad-request', `--pod-ip ${wrong}: not an IPv4 address (a.b.c.d)\n\n${usage}`);
+  return [...values];
+};
 
 /** Files larger than this get a progress line on stderr. */
 const progressThreshold = 20 * 1024 * 1024;
@@ -51,13 +63,14 @@ const print = (unsorted: Finding[], json: boolean, io: CommandIo): void => {
 /** Inspects one file; returns false when it was missing or had problems (already reported on stderr). */
 const inspectOne = async (
   file: string,
-  options: { json: boolean; flowsOnly: boolean; heading: boolean },
+  options: { json: boolean; flowsOnly: boolean; heading: boolean; podIps: string[] },
   io: CommandIo,
 ) => {
   try {
     const result = await inspectFile(file, {
       observers: options.flowsOnly ? [] : defaultObservers(),
       onProgress: progress(file, io),
+      localAddresses: options.podIps,
     });
     if (options.heading && !options.json) io.stdout(`==> ${file} <==`);
     print(result.findings, options.json, io);
@@ -81,12 +94,19 @@ export const inspectCommand: CliCommand = {
       options: {
         json: { type: 'boolean', default: false },
         'flows-only': { type: 'boolean', default: false },
+        'pod-ip': { type: 'string', multiple: true, default: [] },
       },
     });
     if (positionals.length === 0) throw new AppError('bad-request', `no capture file given\n\n${usage}`);
+    const pod = podIps(values['pod-ip']);
     let ok = true;
     for (const file of positionals) {
-      const options = { json: values.json, flowsOnly: values['flows-only'], heading: positionals.length > 1 };
+      const options = {
+        json: values.json,
+        flowsOnly: values['flows-only'],
+        heading: positionals.length > 1,
+        podIps: pod,
+      };
       ok = (await inspectOne(file, options, io)) && ok;
     }
     return ok ? 0 : 1;

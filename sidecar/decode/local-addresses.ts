@@ -25,7 +25,7 @@ export const sllDirection = (packetType: number, hardwareType: number): number =
 const dottedQuad = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** An IPv4 address as an unsigned 32-bit number, or undefined for anything else (IPv6 is not judged). */
-const ipv4Number = (text: string): number | undefined => {
+export const ipv4Number = (text: string): number | undefined => {
   const parts = dottedQuad.exec(text)?.slice(1).map(Number);
   if (parts === undefined || parts.some((part) => part > 255)) return undefined;
   return parts.reduce((value, part) => value * 256 + part, 0);

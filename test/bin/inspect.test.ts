@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '#bin/main.ts';
 import { findingSchema } from '#core/finding.ts';
+import { buildPcap } from '#test/sidecar/capture/build-capture.ts';
+import { sllFrame, tcp4Frame } from '#test/sidecar/decode/build-frame.ts';
 
 const fixtures = 'test/fixtures/pcap';
 
@@ -82,5 +86,26 @@ describe('meshward inspect', () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
     expect(help.out.join('\n')).toContain('Usage: meshward inspect FILE...');
+  });
+
+  it('drops packets received from the pod’s own address with --pod-ip (a cooked capture says which way)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
+    const file = join(dir, 'pod.pcap');
+    const syn = (src: string, srcPort: number) =>
+      sllFrame(tcp4Frame({ src, dst: '10.1.0.2', srcPort, dstPort: 8080, seq: 1, flags: 2 }), 0);
+    // A SYN from a client, and one forged from the pod's own address, both received by the pod.
+    const packets = [syn('10.1.0.9', 41000), syn('10.1.0.2', 41001)].map((data, i) => ({
+      ts: 1_000 + i,
+      data,
+    }));
+    writeFileSync(file, buildPcap({ linkType: 113, packets }));
+    const flowsOf = (out: string[]) => out.map((line) => JSON.parse(line)).filter((f) => f.type === 'flow');
+    expect(flowsOf((await run(file, '--json', '--flows-only')).out)).toHaveLength(2);
+    const dropped = await run(file, '--json', '--flows-only', '--pod-ip', '10.1.0.2');
+    expect(flowsOf(dropped.out).map((f) => f.client.ip)).toEqual(['10.1.0.9']);
+    const wrong = await run(file, '--pod-ip', 'pod-a');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err.join('\n')).toContain('--pod-ip pod-a: not an IPv4 address');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
