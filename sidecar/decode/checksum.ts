@@ -6,26 +6,38 @@
  */
 import type { DecodedPacket } from './decoded-packet.ts';
 
-/** Words summed between folds: 16,384 × 0xffff stays below 2^31, so the sum never leaves small integers. */
-const foldEvery = 32_768;
-
-/** Adds the 16-bit big-endian words of bytes [start, end) to `sum` (an odd last octet is padded with zero). */
+/**
+ * Adds the 16-bit big-endian words of bytes [start, end) to `sum` (an odd last octet is padded with zero): high and
+ * low octets summed apart, eight at a time, then joined (256 × high + low is the same sum modulo 0xffff).
+ */
 export const wordSum = (bytes: Uint8Array, start: number, end: number, sum: number): number => {
-  let total = sum;
+  let high = 0;
+  let low = 0;
   let at = start;
-  while (at + 1 < end) {
-    const stop = Math.min(end - 1, at + foldEvery);
-    for (; at < stop; at += 2) total += ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-    total = (total & 0xffff) + (total >>> 16);
+  for (const last = end - 7; at < last; at += 8) {
+    high +=
+      (bytes[at] as number) +
+      (bytes[at + 2] as number) +
+      (bytes[at + 4] as number) +
+      (bytes[at + 6] as number);
+    low +=
+      (bytes[at + 1] as number) +
+      (bytes[at + 3] as number) +
+      (bytes[at + 5] as number) +
+      (bytes[at + 7] as number);
   }
-  if (at < end) total += (bytes[at] as number) << 8;
-  return total;
+  for (; at + 1 < end; at += 2) {
+    high += bytes[at] as number;
+    low += bytes[at + 1] as number;
+  }
+  if (at < end) high += bytes[at] as number;
+  return sum + fold(high) * 256 + fold(low);
 };
 
 /** A sum folded to 16 bits (end-around carry). */
 export const fold = (sum: number): number => {
   let total = sum;
-  while (total > 0xffff) total = (total & 0xffff) + (total >>> 16);
+  while (total > 0xffff) total = (total % 0x10000) + Math.floor(total / 0x10000);
   return total;
 };
 
@@ -44,7 +56,8 @@ const tcpProtocol = 6;
 
 /** The checksum of a decoded TCP segment against its pseudo-header (RFC 9293 section 3.1; RFC 8200 section 8.1). */
 export const tcpChecksum = (packet: DecodedPacket): ChecksumVerdict => {
-  if (packet.ipHeaderBad) return 'bad';
+  if (packet.ipHeaderLength > 0 && !ipv4HeaderValid(packet.ipFrame, packet.ipStart, packet.ipHeaderLength))
+    return 'bad';
   const start = packet.l4Start;
   if (packet.l4End - start < packet.l4Length) return 'unknown';
   const pseudo = packet.addressSum + tcpProtocol + (packet.l4Length >>> 16) + (packet.l4Length & 0xffff);

@@ -57,8 +57,13 @@ export type DecodedPacket = {
   l4Length: number;
   /** The 16-bit words of both IP addresses summed (unfolded): the address part of the TCP/UDP pseudo-header. */
   addressSum: number;
-  /** The IPv4 header checksum is wrong (the receiving kernel drops the packet); false for IPv6, which has none. */
-  ipHeaderBad: boolean;
+  /**
+   * Where the IPv4 header lies (octets [ipStart, ipStart + ipHeaderLength) of `ipFrame`), for its checksum when
+   * someone needs it; length 0 for IPv6, which has none.
+   */
+  ipFrame: Uint8Array;
+  ipStart: number;
+  ipHeaderLength: number;
 };
 
 export const emptyPacket = (): DecodedPacket => ({
@@ -95,7 +100,9 @@ export const emptyPacket = (): DecodedPacket => ({
   l4End: 0,
   l4Length: 0,
   addressSum: 0,
-  ipHeaderBad: false,
+  ipFrame: new Uint8Array(0),
+  ipStart: 0,
+  ipHeaderLength: 0,
 });
 
 /** Why a packet was not decoded (counted, never thrown), or that it was only a pending fragment. */

@@ -1,6 +1,5 @@
 /** IPv4 (RFC 791 section 3.1): header checks, length trimming, fragments handed to the reassembly table. */
 import { u8, u16, u32 } from './byte-reader.ts';
-import { ipv4HeaderValid } from './checksum.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 import type { FragmentTable } from './ip-fragments.ts';
 
@@ -75,7 +74,9 @@ export const ipv4 = (
   out.srcV4 = u32(data, at + 12);
   out.dstV4 = u32(data, at + 16);
   out.addressSum = (out.srcV4 >>> 16) + (out.srcV4 & 0xffff) + (out.dstV4 >>> 16) + (out.dstV4 & 0xffff);
-  out.ipHeaderBad = !ipv4HeaderValid(data, at, headerLength);
+  out.ipFrame = data;
+  out.ipStart = at;
+  out.ipHeaderLength = headerLength;
   out.textReady = false;
   out.ipLength = total;
   out.l4Bytes = data;

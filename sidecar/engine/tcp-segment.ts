@@ -120,7 +120,9 @@ const reassemble = (
  * it, and a reset from a sender the tap has not heard yet is checked against it.
  */
 const acknowledge = (other: DirectionState, ackNumber: number): void => {
-  if (other.peerAck < 0 || seqDiff(ackNumber, other.peerAck) > 0) other.peerAck = ackNumber;
+  // Most segments repeat the last acknowledgement, or move it forward.
+  if (ackNumber === other.peerAck || (other.peerAck >= 0 && seqDiff(ackNumber, other.peerAck) < 0)) return;
+  other.peerAck = ackNumber;
   other.reassembler?.acknowledged(ackNumber);
 };
 
