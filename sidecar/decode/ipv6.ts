@@ -9,8 +9,12 @@ const routing = 43;
 const fragmentHeader = 44;
 const destinationOptions = 60;
 const authentication = 51;
-/** More extension headers than this is an evasion attempt or garbage. */
-const maxExtensions = 8;
+/**
+ * Linux sets no limit on how many extension headers precede the transport (its kernel answers a SYN behind nine
+ * destination-options headers), so neither does the tap, beyond the packet itself: each header is at least 8
+ * octets. Dropping such a packet would let an attacker hide bytes the pod reads. This cap only bounds the walk.
+ */
+const maxExtensions = 8192;
 
 /** RFC 5952 text form: lowercase, no leading zeros, the longest run of two or more zero groups as '::'. */
 export const ipv6Text = (data: Uint8Array, at: number): string => {
@@ -32,11 +36,18 @@ export const ipv6Text = (data: Uint8Array, at: number): string => {
 const isExtension = (next: number): boolean =>
   next === hopByHop || next === routing || next === destinationOptions || next === authentication;
 
-/** Walks extension headers from `at`; returns the offset of the upper-layer header, or -1 when they overrun. */
+/**
+ * Walks extension headers from `at`; returns the offset of the upper-layer header, -1 when they overrun, or -2 for
+ * a routing header with segments left (RFC 8200 section 4.4): the packet is for another node, and Linux does not
+ * deliver it here (types 0, 3 and 4 are refused or forwarded; type 2, Mobile IPv6, loops back only to an address
+ * configured as a home address, which pods do not have). The kernel in a namespace drops a SYN behind a type 2
+ * header with one segment left and answers one behind a type 0 header with none.
+ */
 const skipExtensions = (data: Uint8Array, at: number, out: DecodedPacket, limit: number): number => {
   let offset = at;
   for (let count = 0; isExtension(out.protocol); count++) {
     if (count >= maxExtensions || offset + 8 > limit) return -1;
+    if (out.protocol === routing && u8(data, offset + 3) !== 0) return -2;
     const length = u8(data, offset + 1);
     // AH counts 4-octet units minus 2 (RFC 4302 section 2.2); the others 8-octet units beyond the first 8.
     const size = out.protocol === authentication ? (length + 2) * 4 : (length + 1) * 8;
@@ -45,6 +56,9 @@ const skipExtensions = (data: Uint8Array, at: number, out: DecodedPacket, limit:
   }
   return offset <= limit ? offset : -1;
 };
+
+/** The outcome of a failed extension walk. */
+const walkFailed = (code: number): DecodeOutcome => (code === -2 ? 'source-routed' : 'malformed-ip');
 
 /** Fragment header (section 4.5): next header(1) reserved(1) offset(13 bits)+res(2)+M(1) identification(4). */
 const reassemble = (
@@ -65,7 +79,7 @@ const reassemble = (
   if (result.dropped) return 'fragment-dropped';
   if (result.done === undefined) return 'fragment';
   const inner = skipExtensions(result.done, 0, out, result.done.length);
-  if (inner < 0) return 'malformed-ip';
+  if (inner < 0) return walkFailed(inner);
   out.l4Bytes = result.done;
   out.l4Start = inner;
   out.l4End = result.done.length;
@@ -97,7 +111,7 @@ export const ipv6 = (
   out.textReady = true;
   out.ipLength = 40 + payloadLength;
   const upper = skipExtensions(data, at + 40, out, end);
-  if (upper < 0) return 'malformed-ip';
+  if (upper < 0) return walkFailed(upper);
   if (out.protocol === fragmentHeader)
     return out.snapped ? 'truncated-ip' : reassemble(data, upper, end, out, fragments);
   out.l4Bytes = data;

@@ -1,13 +1,16 @@
 /**
  * The real Linux kernel as the oracle for what a pod never receives: in a network namespace the test creates, a
- * listening server is sent SYNs that its kernel drops (source-routed, and forged from the server's own address) and
- * one it answers, captured with `tcpdump -i any` as the tap captures. The capture shows which SYNs the kernel
+ * listening server is sent SYNs that its kernel drops (IPv4 source routing, an IPv6 routing header with a segment
+ * left, and one forged from the server's own address) and ones it answers (plain; IPv6 behind nine
+ * destination-options headers, or behind a routing header with none left), captured with `tcpdump -i any` as the
+ * tap captures. The capture shows which SYNs the kernel
  * answered; the engine, given the pod's address as the tap gives it, must drop exactly the ones it did not.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { addressText } from '#sidecar/decode/decoded-packet.ts';
@@ -15,12 +18,16 @@ import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
-const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'ss']);
+const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'ss', 'python3']);
 const server = '10.68.0.1';
 const client = '10.68.0.2';
+const server6 = 'fd68::1';
+const client6 = 'fd68::2';
 const port = 8080;
-/** hping3 source ports, one per probe, so each SYN and its answer can be told apart. */
+/** Source ports, one per probe, so each SYN and its answer can be told apart (IPv6: see ipv6-syns.py). */
 const probes = { sourceRouted: 41001, spoofed: 41002, plain: 41003 } as const;
+const probes6 = { nineOptions: 41101, segmentLeft: 41102, routingDone: 41103, plain: 41104 } as const;
+const ipv6Syns = fileURLToPath(new URL('./kernel-drops/ipv6-syns.py', import.meta.url));
 
 const run = (ns: Netns, args: string[]) => {
   try {
@@ -60,9 +67,11 @@ describe.skipIf(unavailable !== undefined)(
       );
       ip('-n', serverNs.name, 'addr', 'add', `${server}/24`, 'dev', 'kva');
       ip('-n', clientNs.name, 'addr', 'add', `${client}/24`, 'dev', 'kvb');
+      ip('-n', serverNs.name, 'addr', 'add', `${server6}/64`, 'dev', 'kva', 'nodad');
+      ip('-n', clientNs.name, 'addr', 'add', `${client6}/64`, 'dev', 'kvb', 'nodad');
       ip('-n', serverNs.name, 'link', 'set', 'kva', 'up');
       ip('-n', clientNs.name, 'link', 'set', 'kvb', 'up');
-      const echo = `require('node:net').createServer((s) => s.pipe(s)).listen(${port}, '${server}')`;
+      const echo = `require('node:net').createServer((s) => s.pipe(s)).listen(${port}, '::')`;
       serverNs.spawn(process.execPath, ['-e', echo]);
       await waitForListen(serverNs, port);
       const capture = serverNs.spawn('tcpdump', [
@@ -73,7 +82,8 @@ describe.skipIf(unavailable !== undefined)(
         '-n',
         '-w',
         pcap,
-        'tcp',
+        // BPF's `tcp` does not look behind IPv6 extension headers: take all of IPv6.
+        'tcp or ip6',
       ]);
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
@@ -100,6 +110,17 @@ describe.skipIf(unavailable !== undefined)(
       syn(probes.sourceRouted, ['--lsrr', server]);
       syn(probes.spoofed, ['-a', server]);
       syn(probes.plain, []);
+      const mac = (ns: Netns, dev: string) =>
+        /link\/ether ([0-9a-f:]{17})/.exec(ns.exec('ip', ['link', 'show', 'dev', dev]))?.[1] ?? '';
+      clientNs.exec('python3', [
+        ipv6Syns,
+        'kvb',
+        mac(clientNs, 'kvb'),
+        mac(serverNs, 'kva'),
+        client6,
+        server6,
+        String(port),
+      ]);
       await new Promise((resolve) => setTimeout(resolve, 500));
       capture.kill('SIGINT');
       await new Promise((resolve) => capture.once('exit', resolve));
@@ -119,24 +140,34 @@ describe.skipIf(unavailable !== undefined)(
       for (const record of readCapture(readFileSync(pcap)).records) {
         if (decoder.decode(record) !== 'ok') continue;
         const p = addressText(decoder.packet);
-        if (p.transport === 'tcp' && p.src === server && p.srcPort === port && (p.tcpFlags & 0x12) === 0x12)
+        if (
+          p.transport === 'tcp' &&
+          (p.src === server || p.src === server6) &&
+          p.srcPort === port &&
+          (p.tcpFlags & 0x12) === 0x12
+        )
           ports.add(p.dstPort);
       }
       return ports;
     };
 
-    it('sees the kernel answer only the plain SYN', () => {
-      expect([...answered()]).toEqual([probes.plain]);
+    it('sees the kernel answer the plain SYNs and the IPv6 ones it delivers, and no other', () => {
+      expect([...answered()].sort()).toEqual([
+        probes.plain,
+        probes6.nineOptions,
+        probes6.routingDone,
+        probes6.plain,
+      ]);
     });
 
-    it('drops the source-routed and the self-addressed SYN, and keeps the plain one', async () => {
+    it('drops exactly the SYNs the kernel dropped: source-routed (IPv4 option, IPv6 segment left), self-addressed', async () => {
       const result = await inspectFile(pcap, { localAddresses: [server] });
-      expect(result.stats.decode['source-routed']).toBe(1);
+      expect(result.stats.decode['source-routed']).toBe(2);
       expect(result.stats.decode.martian).toBe(1);
       const clientPorts = result.findings.flatMap((f) =>
         f.type === 'flow' && f.server.port === port ? [f.client.port] : [],
       );
-      expect(clientPorts).toEqual([probes.plain]);
+      expect(clientPorts.sort()).toEqual([...answered()].sort());
     });
   },
 );

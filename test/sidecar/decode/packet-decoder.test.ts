@@ -323,3 +323,28 @@ describe('packet decoder: IPv4 options the receiving kernel drops the packet for
     expect(outcome(withOptions([1, 1, 0, 0x83]))).toBe('ok');
   });
 });
+
+describe('packet decoder: IPv6 extension chains as the receiving kernel treats them', () => {
+  // Probed on this kernel in a namespace: a SYN behind nine destination-options headers is answered, one behind a
+  // routing header with a segment left is dropped, one behind a type 0 routing header with none is answered.
+  const segment = tcpSegment({ srcPort: 40000, dstPort: 8080, payload: 'x' });
+  const decodeWith = (nextHeader: number, extensions: number[]) => {
+    const packet = ipv6Packet({ src: 'fd00::2', dst: 'fd00::1', nextHeader, payload: segment, extensions });
+    const decoder = createPacketDecoder();
+    return { outcome: decoder.decode(record(ethernetFrame(packet, 0x86dd))), packet: decoder.packet };
+  };
+  const destinationOptions = (next: number) => [next, 0, 1, 4, 0, 0, 0, 0];
+
+  it('reads a segment behind many destination-options headers (Linux sets no count limit)', () => {
+    const chain = Array.from({ length: 12 }, (_, i) => destinationOptions(i === 11 ? 6 : 60)).flat();
+    const { outcome, packet } = decodeWith(60, chain);
+    expect([outcome, packet.transport, packet.dstPort]).toEqual(['ok', 'tcp', 8080]);
+  });
+
+  it('drops a packet whose routing header has segments left (it is for another node), reads one with none', () => {
+    const routing = (type: number, left: number) => [6, 2, type, left, 0, 0, 0, 0, ...Array(16).fill(0)];
+    expect(decodeWith(43, routing(2, 1)).outcome).toBe('source-routed');
+    expect(decodeWith(43, routing(4, 1)).outcome).toBe('source-routed');
+    expect(decodeWith(43, routing(0, 0)).outcome).toBe('ok');
+  });
+});
