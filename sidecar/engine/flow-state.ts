@@ -36,8 +36,9 @@ export type DirectionState = {
   /** The sender's timestamp on its last in-order segment (-1: none yet), and segments dropped as older (paws.ts). */
   tsRecent: number;
   pawsDrops: number;
-  /** The sender's SYN sequence number, once seen (-1 before). */
+  /** The sender's SYN sequence number, once seen (-1 before), and whether it has sent a segment without SYN since. */
   isn: number;
+  pastSyn: boolean;
   /** Segments the receiver discards for their flags (data without ACK; data on a SYN that is not the sender's). */
   badFlags: number;
   /** The sender's checksums have been valid at least once, and segments dropped since for a bad one (checksum-check.ts). */
@@ -92,6 +93,7 @@ const direction = (): DirectionState => ({
   tsRecent: -1,
   pawsDrops: 0,
   isn: -1,
+  pastSyn: false,
   badFlags: 0,
   checksumsVerified: false,
   badChecksums: 0,

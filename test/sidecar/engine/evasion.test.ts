@@ -285,7 +285,9 @@ describe('evasion of threat detection', () => {
     const harmless = attack.replace('1%27%20OR%20%271%27%3D%271', 'x'.repeat(27));
     for (const chaff of [
       clientPacket({ seq: 1001, flags: flags.psh, payload: harmless }),
-      // A SYN at 1000 would put its data at 1001, where the request goes: Linux answers it with a challenge ACK.
+      // A SYN at 1000 (the client's own number) puts its data at 1001, where the request goes; the client is past
+      // its handshake, so Linux answers it with a challenge ACK. Another number is no better.
+      clientPacket({ seq: 1000, flags: flags.syn | flags.ack, payload: harmless }),
       clientPacket({ seq: 1000 - 7, flags: flags.syn | flags.ack, payload: `${'y'.repeat(7)}${harmless}` }),
     ]) {
       const records = tcpConversation(web, [{ from: 'client', data: attack }, reply]);

@@ -1,0 +1,120 @@
+"""A TCP client written on raw Ethernet frames (AF_PACKET, root), to send an HTTP request with one evasion trick.
+
+Usage: tcp-tricks.py IFACE SRC_MAC DST_MAC SRC DST PORT SOURCE_PORT TRICK
+Opens a connection by hand, sends GET /real/stream with the trick (a harmless copy, GET /fake/stream, where the
+trick needs one), and prints what the server answered: the server echoes the path its HTTP parser read, so stdout
+is what the pod's kernel handed the application. The client's own kernel must not reset the connection it does not
+know: the caller drops its outgoing resets (iptables). Tricks: plain, checksum, no-ack, stray-syn, old-timestamp,
+wrong-reset, urgent, source-route, overlap.
+"""
+import socket
+import struct
+import sys
+import time
+
+iface, src_mac, dst_mac, src_text, dst_text, port, sport, trick = sys.argv[1:9]
+port, sport = int(port), int(sport)
+src, dst = socket.inet_aton(src_text), socket.inet_aton(dst_text)
+mac = lambda text: bytes.fromhex(text.replace(":", ""))
+FIN, SYN, RST, PSH, ACK, URG = 1, 2, 4, 8, 16, 32
+
+
+def checksum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def frame(seq, ack, flags, payload=b"", urgent=0, bad_sum=False, options=b"", ip_options=b""):
+    offset = (20 + len(options)) // 4
+    tcp = struct.pack("!HHIIBBHHH", sport, port, seq, ack, offset << 4, flags, 65535, 0, urgent) + options + payload
+    tcp_sum = checksum(src + dst + struct.pack("!xBH", 6, len(tcp)) + tcp) ^ (0x5A5A if bad_sum else 0)
+    tcp = tcp[:16] + struct.pack("!H", tcp_sum) + tcp[18:]
+    ihl = 5 + len(ip_options) // 4
+    ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(tcp), 1, 0, 64, 6, 0, src, dst) + ip_options
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    return mac(dst_mac) + mac(src_mac) + b"\x08\x00" + ip + tcp
+
+
+sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+sock.bind((iface, 0))
+sock.settimeout(0.2)
+
+
+def receive(deadline):
+    """Segments from the server to us until the deadline: (seq, ack, flags, payload)."""
+    while time.time() < deadline:
+        try:
+            data = sock.recv(65535)
+        except socket.timeout:
+            continue
+        ip = data[14:]
+        if len(ip) < 20 or ip[9] != 6 or ip[12:16] != dst or ip[16:20] != src:
+            continue
+        ihl = (ip[0] & 15) * 4
+        total = struct.unpack("!H", ip[2:4])[0]
+        tcp = ip[ihl:total]
+        s_port, d_port, seq, ack, off, flags = struct.unpack("!HHIIBB", tcp[:14])
+        if s_port != port or d_port != sport:
+            continue
+        yield seq, ack, flags, tcp[(off >> 4) * 4 :]
+
+
+send = lambda *args, **kw: sock.send(frame(*args, **kw))
+isn = 1_000_000
+request = b"GET /real/stream HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n"
+harmless = request.replace(b"/real/", b"/fake/")
+stamp = lambda value: b"\x01\x01\x08\x0a" + struct.pack("!II", value, 0)
+
+timestamps = trick == "old-timestamp"
+send(isn, 0, SYN, options=stamp(1000) if timestamps else b"")
+server_isn = next((seq for seq, _, flags, _ in receive(time.time() + 3) if flags & (SYN | ACK) == SYN | ACK), None)
+if server_isn is None:
+    sys.exit("no SYN-ACK")
+ack = server_isn + 1
+send(isn + 1, ack, ACK, options=stamp(1001) if timestamps else b"")
+seq = isn + 1
+
+if trick == "checksum":
+    send(seq, ack, ACK | PSH, harmless, bad_sum=True)
+elif trick == "no-ack":
+    send(seq, ack, PSH, harmless)
+elif trick == "stray-syn":
+    send(seq - 1, ack, SYN | ACK, harmless)
+elif trick == "old-timestamp":
+    send(seq, ack, ACK | PSH, harmless, options=stamp(500))
+elif trick == "wrong-reset":
+    send(seq + 50_000, ack, RST)
+elif trick == "source-route":
+    send(seq, ack, ACK | PSH, harmless, ip_options=b"\x83\x07\x04" + dst + b"\x00")
+time.sleep(0.05)
+
+if trick == "urgent":
+    # An octet slipped into the path with URG: Linux takes it out of band, so the server reads /real/stream.
+    slipped = request.replace(b"/real/", b"/real/X", 1)
+    at = slipped.index(b"X")
+    send(seq, ack, ACK | PSH | URG, slipped, urgent=at + 1)
+    sent = len(slipped)
+elif trick == "overlap":
+    # The tail first (held out of order), then a harmless head that overlaps it: Linux keeps what it holds past the
+    # head's end and the head's own bytes before it.
+    send(seq + 10, ack, ACK | PSH, request[10:])
+    time.sleep(0.05)
+    send(seq, ack, ACK | PSH, harmless[:20])
+    sent = len(request)
+else:
+    send(seq, ack, ACK | PSH, request, options=stamp(1002) if timestamps else b"")
+    sent = len(request)
+
+body = b""
+for s, a, flags, payload in receive(time.time() + 3):
+    if payload:
+        body += payload
+        send(seq + sent, s + len(payload), ACK)
+    if flags & FIN or b"\r\n\r\n" in body and body.endswith(b"/stream"):
+        break
+send(seq + sent, ack, RST)
+print(body.split(b"\r\n\r\n", 1)[-1].decode("latin-1"))
