@@ -26,26 +26,40 @@ const oldestOf = <K, V>(map: Map<K, V>, order: { at: MapIterator<[K, V]> | undef
   return next;
 };
 
-/** `evicted` hears of each entry dropped for the bound (not of `delete`), for owners that index entries elsewhere too. */
+/**
+ * `evicted` hears of each entry dropped for the bound (not of `delete`), for owners that index entries elsewhere too.
+ * `reuse`, for values nothing else holds: at the bound, the oldest entry's value is handed to it and it returns the
+ * new key's value (that value, reset to what `create` makes): a detector making a key per packet then allocates
+ * nothing past the bound, instead of objects that live just long enough to be copied to the old generation.
+ */
 export const boundedMap = <V, K extends MapKey = string>(
   max: number,
   evicted?: (key: K, value: V) => void,
+  reuse?: (value: V) => V,
 ): BoundedMap<V, K> => {
   const map = new Map<K, V>();
   const order: { at: MapIterator<[K, V]> | undefined } = { at: undefined };
+  /** Drops the oldest entry; returns its value. */
+  const evictOldest = (): V | undefined => {
+    const oldest = oldestOf(map, order);
+    if (oldest.done === true) return undefined;
+    map.delete(oldest.value[0]);
+    evicted?.(oldest.value[0], oldest.value[1]);
+    return oldest.value[1];
+  };
+  /** A new key's value: the evicted one, reused, when the map is full (the same entries as inserting, then evicting). */
+  const valueFor = (create: () => V): V => {
+    if (reuse === undefined || max < 1 || map.size < max) return create();
+    const old = evictOldest();
+    return old === undefined ? create() : reuse(old);
+  };
   return {
     upsert(key, create) {
       const found = map.get(key);
       if (found !== undefined) return found;
-      const value = create();
+      const value = valueFor(create);
       map.set(key, value);
-      if (map.size > max) {
-        const oldest = oldestOf(map, order);
-        if (oldest.done !== true) {
-          map.delete(oldest.value[0]);
-          evicted?.(oldest.value[0], oldest.value[1]);
-        }
-      }
+      if (map.size > max) evictOldest();
       return value;
     },
     get: (key) => map.get(key),

@@ -25,6 +25,15 @@ export const distinctWindow = (): DistinctWindow => ({
   prunedAt: 0,
 });
 
+/** Makes a window as `distinctWindow()` does, in place (an owner reusing its objects). */
+export const emptyDistinct = (window: DistinctWindow): void => {
+  window.seen = undefined;
+  window.one = undefined;
+  window.oneAt = 0;
+  window.hasOne = false;
+  window.prunedAt = 0;
+};
+
 /** Map key equality (SameValueZero). */
 const sameValue = (a: Value | undefined, b: Value): boolean =>
   a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));

@@ -12,6 +12,14 @@ export const rateWindow = (): RateWindow => ({
   total: 0,
 });
 
+/** Makes a window as `rateWindow()` does, in place (an owner reusing its objects). */
+export const emptyRate = (window: RateWindow): void => {
+  window.buckets.fill(0);
+  window.head = 0;
+  window.headStart = 0;
+  window.total = 0;
+};
+
 /** Moves the window to `ts`, adds `amount`, and returns the total over the last `windowMs`. */
 export const addToRate = (window: RateWindow, ts: number, windowMs: number, amount = 1): number => {
   const width = windowMs / bucketCount;

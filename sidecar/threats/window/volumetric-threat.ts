@@ -4,10 +4,10 @@ import type { Endpoint, Severity } from '#core/finding.ts';
 import { detectorConfig, noHits, type PacketClass, type PacketEvent, type Threat } from '../threat.ts';
 import { type BoundedMap, boundedMap, type MapKey } from './bounded-map.ts';
 import { type ConnectionIndex, connectionIndex } from './connection-index.ts';
-import { addDistinct, type DistinctWindow, distinctWindow } from './distinct-window.ts';
+import { addDistinct, type DistinctWindow, distinctWindow, emptyDistinct } from './distinct-window.ts';
 import { advanceEpisode, type Episode } from './episode.ts';
 import { packetHit } from './packet-hit.ts';
-import { addToRate, type RateWindow, rateWindow } from './rate-window.ts';
+import { addToRate, emptyRate, type RateWindow, rateWindow } from './rate-window.ts';
 
 const maxKeys = 8192;
 
@@ -68,6 +68,20 @@ const entry = (): Entry => ({
   server: undefined,
 });
 
+/** An evicted entry made new for another key: as `entry()` makes it, its windows kept but emptied (`reuse`). */
+const renew = (item: Entry): Entry => {
+  item.active = false;
+  item.lastReport = 0;
+  item.pending = 0;
+  item.started = 0;
+  emptyDistinct(item);
+  if (item.rate !== undefined) emptyRate(item.rate);
+  if (item.sources !== undefined) emptyDistinct(item.sources);
+  item.client = undefined;
+  item.server = undefined;
+  return item;
+};
+
 const sourcesOf = (item: Entry): DistinctWindow => {
   if (item.sources === undefined) item.sources = distinctWindow();
   return item.sources;
@@ -117,7 +131,7 @@ export const volumetricThreat = (
   config: volumetricConfig(options.severity, options.windowMs, options.threshold),
   scope: 'global',
   initialState: () => ({
-    entries: boundedMap<Entry, MapKey>(maxKeys),
+    entries: boundedMap<Entry, MapKey>(maxKeys, undefined, renew),
     udpSent: connectionIndex<number>(17, maxConversations),
   }),
   inspect(event, state, { config }) {

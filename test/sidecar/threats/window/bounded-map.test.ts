@@ -51,6 +51,48 @@ describe('boundedMap', () => {
     );
   });
 
+  it('keeps the same entries when it reuses evicted values, and hands each new key the value just evicted', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12 }), fc.array(operation, { maxLength: 400 }), (max, ops) => {
+        const evicted: string[] = [];
+        const reused: { key: string }[] = [];
+        const bounded = boundedMap<{ key: string }>(
+          max,
+          (key, value) => {
+            evicted.push(key);
+            expect(value.key).toBe(key);
+          },
+          (value) => {
+            reused.push(value);
+            return value;
+          },
+        );
+        const expected = reference(max);
+        ops.forEach(({ op, key }, i) => {
+          if (op === 'upsert') {
+            const before = reused.length;
+            const value = bounded.upsert(key, () => ({ key }));
+            expected.upsert(key, i);
+            // A reused value is the evicted entry's object, renamed here as its owner would reset it.
+            if (reused.length > before) {
+              expect(value).toBe(reused.at(-1));
+              value.key = key;
+            }
+          }
+          if (op === 'delete') {
+            bounded.delete(key);
+            expected.map.delete(key);
+          }
+        });
+        expect([...bounded.entries()].map(([key, value]) => [key, value.key])).toEqual(
+          [...expected.map.keys()].map((key) => [key, key]),
+        );
+        expect(evicted).toEqual(expected.evicted);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('evicts in constant time at the bound', () => {
     const map = boundedMap<number>(8192);
     const started = process.cpuUsage();
