@@ -5,7 +5,7 @@ Opens a connection by hand, sends GET /real/stream with the trick (a harmless co
 trick needs one), and prints what the server answered: the server echoes the path its HTTP parser read, so stdout
 is what the pod's kernel handed the application. The client's own kernel must not reset the connection it does not
 know: the caller drops its outgoing resets (iptables). Tricks: plain, checksum, no-ack, stray-syn, old-timestamp,
-wrong-reset, urgent, source-route, overlap.
+wrong-reset, urgent, source-route, overlap, held-earlier, held-same-longer, held-same-shorter, many-holes.
 """
 import socket
 import struct
@@ -104,6 +104,26 @@ elif trick == "overlap":
     send(seq + 10, ack, ACK | PSH, request[10:])
     time.sleep(0.05)
     send(seq, ack, ACK | PSH, harmless[:20])
+    sent = len(request)
+elif trick.startswith("held-"):
+    # Out-of-order segments that overlap while held, then the head that fills the hole: which copy Linux keeps.
+    # The path is octets 4 to 15 of the request.
+    a, b = {
+        "held-earlier": ((8, None, request), (6, 14, harmless)),  # the later one starts earlier
+        "held-same-longer": ((8, 14, harmless), (8, None, request)),  # same start, the later one longer
+        "held-same-shorter": ((8, None, request), (8, 14, harmless)),  # same start, the later one shorter
+    }[trick]
+    for start, end, source in (a, b):
+        send(seq + start, ack, ACK | PSH, source[start:end])
+        time.sleep(0.05)
+    send(seq, ack, ACK | PSH, request[: min(a[0], b[0])])
+    sent = len(request)
+elif trick == "many-holes":
+    # 1,100 one-octet segments beyond the request, each after a one-octet hole, then the request itself.
+    for k in range(1100):
+        send(seq + len(request) + 2 * k + 1, ack, ACK, b"x")
+    time.sleep(0.05)
+    send(seq, ack, ACK | PSH, request)
     sent = len(request)
 else:
     send(seq, ack, ACK | PSH, request, options=stamp(1002) if timestamps else b"")
