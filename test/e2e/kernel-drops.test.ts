@@ -77,7 +77,12 @@ describe.skipIf(unavailable !== undefined)(
       const capture = serverNs.spawn('tcpdump', [
         '-i',
         'any',
+        // Immediate mode rings hold few snaplen-sized frames: a small snap length and a large buffer keep bursts.
         '--immediate-mode',
+        '-s',
+        '4096',
+        '-B',
+        '16384',
         '-U',
         '-n',
         '-w',

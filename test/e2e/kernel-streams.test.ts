@@ -3,7 +3,8 @@
  * (kernel-drops/tcp-tricks.py) sends an HTTP request to a real server in a network namespace the test creates, each
  * connection with one evasion trick (a harmless copy with a bad checksum, without ACK, on a stray SYN, with an old
  * timestamp, with IP source routing; a reset with a wrong number; an urgent octet; overlapping segments, in order and
- * while held; 1,100 separate segments ahead of the request). The server
+ * while held; 1,100 separate segments ahead of the request; 8-octet IP fragments last to first; a harmless copy in
+ * overlapping IP fragments). The server
  * answers with the path its HTTP parser read. Captured with `tcpdump -i any` as the tap captures, the engine must
  * read the same path as the application, trick by trick.
  */
@@ -36,6 +37,8 @@ const tricks = [
   'held-same-longer',
   'held-same-shorter',
   'many-holes',
+  'fragments',
+  'fragment-overlap',
 ] as const;
 /** What Linux hands the application where a trick's copy is not simply dropped (overlaps: see tcp-tricks.py). */
 const kernelReads: Partial<Record<(typeof tricks)[number], string>> = {
@@ -87,7 +90,12 @@ describe.skipIf(unavailable !== undefined)(
       const capture = serverNs.spawn('tcpdump', [
         '-i',
         'any',
+        // Immediate mode rings hold few snaplen-sized frames: a small snap length and a large buffer keep bursts.
         '--immediate-mode',
+        '-s',
+        '4096',
+        '-B',
+        '16384',
         '-U',
         '-n',
         '-w',

@@ -5,7 +5,8 @@ Opens a connection by hand, sends GET /real/stream with the trick (a harmless co
 trick needs one), and prints what the server answered: the server echoes the path its HTTP parser read, so stdout
 is what the pod's kernel handed the application. The client's own kernel must not reset the connection it does not
 know: the caller drops its outgoing resets (iptables). Tricks: plain, checksum, no-ack, stray-syn, old-timestamp,
-wrong-reset, urgent, source-route, overlap, held-earlier, held-same-longer, held-same-shorter, many-holes.
+wrong-reset, urgent, source-route, overlap, held-earlier, held-same-longer, held-same-shorter, many-holes,
+fragments, fragment-overlap.
 """
 import socket
 import struct
@@ -37,6 +38,25 @@ def frame(seq, ack, flags, payload=b"", urgent=0, bad_sum=False, options=b"", ip
     ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(tcp), 1, 0, 64, 6, 0, src, dst) + ip_options
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     return mac(dst_mac) + mac(src_mac) + b"\x08\x00" + ip + tcp
+
+
+def fragments(whole: bytes, pieces, ident: int) -> list:
+    """The IPv4 packet in `whole` (a frame from `frame`) as fragments: (start, end, bytes or None) of its payload."""
+    ip = whole[14:]
+    ihl = (ip[0] & 15) * 4
+    payload = ip[ihl:]
+    out = []
+    for start, end, data in pieces:
+        part = (data if data is not None else payload)[start:end]
+        more = 0x2000 if end < len(payload) else 0
+        header = bytearray(ip[:ihl])
+        header[2:4] = struct.pack("!H", ihl + len(part))
+        header[4:6] = struct.pack("!H", ident)
+        header[6:8] = struct.pack("!H", more | (start // 8))
+        header[10:12] = b"\0\0"
+        header[10:12] = struct.pack("!H", checksum(bytes(header)))
+        out.append(whole[:14] + bytes(header) + part)
+    return out
 
 
 sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
@@ -117,6 +137,22 @@ elif trick.startswith("held-"):
         send(seq + start, ack, ACK | PSH, source[start:end])
         time.sleep(0.05)
     send(seq, ack, ACK | PSH, request[: min(a[0], b[0])])
+    sent = len(request)
+elif trick == "fragments":
+    # The request segment in 8-octet fragments, last to first: Linux puts the datagram back together.
+    whole = frame(seq, ack, ACK | PSH, request)
+    size = len(whole) - 34
+    for piece in reversed(fragments(whole, [(i, min(i + 8, size), None) for i in range(0, size, 8)], 7)):
+        sock.send(piece)
+    sent = len(request)
+elif trick == "fragment-overlap":
+    # A harmless segment as two fragments that overlap with different bytes: Linux discards the whole datagram.
+    chaff = frame(seq, ack, ACK | PSH, harmless)
+    size = len(chaff) - 34
+    for piece in fragments(chaff, [(0, 24, None), (16, size, bytes(size))], 8):
+        sock.send(piece)
+    time.sleep(0.05)
+    send(seq, ack, ACK | PSH, request)
     sent = len(request)
 elif trick == "many-holes":
     # 1,100 one-octet segments beyond the request, each after a one-octet hole, then the request itself.
