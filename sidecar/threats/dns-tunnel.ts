@@ -136,8 +136,10 @@ const keyOf = (
   event: DnsMessageEvent,
   flow: FlowContext,
 ): [key: string, domain: string, sub: string] | undefined => {
-  const name = event.questions[0]?.name.toLowerCase().replace(/\.$/, '');
-  if (name === undefined || name === '') return undefined;
+  const asked = event.questions[0]?.name.toLowerCase();
+  if (asked === undefined) return undefined;
+  const name = asked.endsWith('.') ? asked.slice(0, -1) : asked;
+  if (name === '') return undefined;
   const domain = registeredDomain(name);
   const sub = name.length > domain.length ? name.slice(0, name.length - domain.length - 1) : '';
   return [`${flow.client.ip}|${domain}`, domain, sub];

@@ -34,9 +34,18 @@ const twoLabelSuffixes = new Set([
   'ec2.internal',
 ]);
 
+/** The last dot before position `at` (-1 when none; `lastIndexOf` would look at position 0 for a negative start). */
+const dotBefore = (text: string, at: number): number => (at <= 0 ? -1 : text.lastIndexOf('.', at - 1));
+
+/**
+ * The last two labels, or three under a two-label suffix, of the lower-cased name without its trailing dot. Found from
+ * the last dots rather than by splitting into labels and joining them again (it runs for every DNS message).
+ */
 export const registeredDomain = (name: string): string => {
-  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
-  if (labels.length <= 2) return labels.join('.');
-  const lastTwo = labels.slice(-2).join('.');
-  return labels.slice(twoLabelSuffixes.has(lastTwo) ? -3 : -2).join('.');
+  const lower = name.toLowerCase();
+  const bare = lower.endsWith('.') ? lower.slice(0, -1) : lower;
+  const second = dotBefore(bare, bare.lastIndexOf('.'));
+  if (second < 0) return bare;
+  const lastTwo = bare.slice(second + 1);
+  return twoLabelSuffixes.has(lastTwo) ? bare.slice(dotBefore(bare, second) + 1) : lastTwo;
 };
