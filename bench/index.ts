@@ -6,6 +6,7 @@ import { bundlesBenchmark } from './bundles.ts';
 import { controlPlaneBenchmark } from './control-plane.bench.ts';
 import { fuzzBenchmark } from './fuzz.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
+import { kernelAgreementBenchmark } from './kernel-agreement.ts';
 import { ruleQualityBenchmark } from './rule-quality.ts';
 import { tapBenchmark } from './tap.ts';
 import { ndpiThreatsBenchmark, payloadsBenchmark } from './threats.ts';
@@ -15,6 +16,7 @@ export const benchmarks: Benchmark<never>[] = [
   admissionValidateBenchmark as Benchmark<never>,
   inspectThroughputBenchmark as Benchmark<never>,
   fuzzBenchmark as Benchmark<never>,
+  kernelAgreementBenchmark as Benchmark<never>,
   payloadsBenchmark as Benchmark<never>,
   ndpiThreatsBenchmark as Benchmark<never>,
   bundlesBenchmark as Benchmark<never>,
