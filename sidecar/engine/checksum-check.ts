@@ -11,9 +11,17 @@ import { tcpChecksum } from '../decode/checksum.ts';
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
 import type { DirectionState } from './flow-state.ts';
 
-/** True when the receiver drops this segment for its checksum; learns from valid ones. */
+/**
+ * Unfinished checksums in a row, with no valid one, after which a direction is taken for a local sender (the pod
+ * itself, or a pod on its node) and its checksums are no longer summed: they never will be finished.
+ */
+const offloadedToStop = 8;
+
+/** True when the receiver drops this segment for its checksum; learns from valid and unfinished ones. */
 export const checksumRejects = (side: DirectionState, packet: DecodedPacket): boolean => {
+  if (!side.checksumsVerified && side.offloadedRun >= offloadedToStop) return false;
   const verdict = tcpChecksum(packet);
   if (verdict === 'valid') side.checksumsVerified = true;
+  side.offloadedRun = verdict === 'offloaded' ? side.offloadedRun + 1 : 0;
   return verdict === 'bad' && side.checksumsVerified;
 };

@@ -44,6 +44,8 @@ export type DirectionState = {
   /** The sender's checksums have been valid at least once, and segments dropped since for a bad one (checksum-check.ts). */
   checksumsVerified: boolean;
   badChecksums: number;
+  /** Unfinished (offloaded) checksums in a row from this sender (checksum-check.ts). */
+  offloadedRun: number;
 };
 
 /** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
@@ -97,6 +99,7 @@ const direction = (): DirectionState => ({
   badFlags: 0,
   checksumsVerified: false,
   badChecksums: 0,
+  offloadedRun: 0,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({
