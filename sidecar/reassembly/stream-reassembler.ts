@@ -1,5 +1,7 @@
 /** One direction of a TCP connection put back in order: retransmissions, overlaps, holes, wraparound, FIN/RST. */
-import { coalesceHeld, type HeldSegment, holdSegment } from './held-segments.ts';
+
+import { OfoQueue } from './ofo-queue.ts';
+import type { OfoNode } from './ofo-tree.ts';
 import { emptyReassemblyStats, type ReassemblyStats } from './reassembly-stats.ts';
 import { seqAdd, seqDiff } from './seq.ts';
 
@@ -78,7 +80,7 @@ export type StreamReassembler = {
  */
 class Reassembler implements StreamReassembler {
   readonly stats: ReassemblyStats = emptyReassemblyStats();
-  private readonly held: HeldSegment[] = [];
+  private readonly held = new OfoQueue();
   private held_ = 0;
   private started = false;
   private midStream_ = false;
@@ -147,8 +149,8 @@ class Reassembler implements StreamReassembler {
 
   flush(): void {
     const held = this.held;
-    while (held.length > 0) {
-      const first = held[0] as HeldSegment;
+    while (held.size > 0) {
+      const first = held.first() as OfoNode;
       const lost = seqDiff(first.seq, this.next);
       if (lost > 0) this.skip(lost);
       this.drain();
@@ -197,11 +199,11 @@ class Reassembler implements StreamReassembler {
   /** Delivers held segments that now start at or before the delivered point. */
   private drain(): void {
     const held = this.held;
-    while (held.length > 0) {
-      const first = held[0] as HeldSegment;
+    while (held.size > 0) {
+      const first = held.first() as OfoNode;
       const offset = seqDiff(first.seq, this.next);
       if (offset > 0) break;
-      held.shift();
+      held.remove(first);
       this.held_ -= first.data.length;
       if (offset + first.data.length > 0)
         this.deliver(first.data.subarray(-offset), first.data.length + offset, first.ts);
@@ -232,14 +234,15 @@ class Reassembler implements StreamReassembler {
   private enforceLimits(): void {
     const held = this.held;
     const { maxBytes, maxRunBytes } = this.limits;
-    if (held.length > this.segmentBound()) coalesceHeld(held, maxRunBytes);
-    while (held.length > this.segmentBound() || this.held_ > maxBytes) {
+    if (held.size > this.segmentBound()) held.collapse(maxRunBytes);
+    this.held_ = held.bytes;
+    while (held.size > this.segmentBound() || this.held_ > maxBytes) {
       if (!this.holeLost()) {
         const bound = this.limits.maxSegments;
         this.prune(bound - (bound >> 3), maxBytes - (maxBytes >> 3));
         return;
       }
-      this.skip(seqDiff((held[0] as HeldSegment).seq, this.next));
+      this.skip(seqDiff((held.first() as OfoNode).seq, this.next));
       this.drain();
     }
   }
@@ -247,8 +250,9 @@ class Reassembler implements StreamReassembler {
   /** Drops held segments from the far end until at most `segments` and `bytes` are held. */
   private prune(segments: number, bytes: number): void {
     const held = this.held;
-    while (held.length > segments || this.held_ > bytes) {
-      const last = held.pop() as HeldSegment;
+    while (held.size > segments || this.held_ > bytes) {
+      const last = held.last() as OfoNode;
+      held.remove(last);
       this.held_ -= last.data.length;
       this.stats.pruned += 1;
     }
@@ -262,9 +266,7 @@ class Reassembler implements StreamReassembler {
     }
     if (offset > 0) {
       this.stats.outOfOrder += 1;
-      this.held_ += holdSegment(
-        this.held,
-        this.next,
+      this.held_ += this.held.hold(
         seq,
         payload.subarray(0, Math.min(payload.length, wireLength)),
         ts,
@@ -277,7 +279,7 @@ class Reassembler implements StreamReassembler {
     // In order (the usual case): the payload itself, not a new view of all of it.
     const captured = offset === 0 ? payload : payload.subarray(Math.min(-offset, payload.length));
     this.deliver(captured, wireLength + offset, ts);
-    if (this.held.length > 0) this.drain();
+    if (this.held.size > 0) this.drain();
     else this.checkFin();
   }
 
