@@ -84,10 +84,11 @@ const capturing = async (ns: Netns, pcap: string) => {
   };
 };
 
-export const runKernelAgreement = async (): Promise<KernelAgreement> => {
+export const runKernelAgreement = async (
+  schedules = Number(process.env.MESHWARD_KERNEL_SCHEDULES ?? 200),
+): Promise<KernelAgreement> => {
   const unavailable = netnsUnavailable(['tcpdump', 'iptables', 'python3', 'ss']);
   if (unavailable !== undefined) return { skipped: unavailable };
-  const schedules = Number(process.env.MESHWARD_KERNEL_SCHEDULES ?? 200);
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'meshward-agreement-'));
   const { serverNs, clientNs, macs } = await lab();

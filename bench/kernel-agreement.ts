@@ -5,7 +5,7 @@ import { type KernelAgreement, runKernelAgreement } from './kernel-agreement.ben
 export const kernelAgreementBenchmark: Benchmark<KernelAgreement> = {
   id: 'kernel-agreement',
   title: 'Reassembly against the real Linux kernel: random overlapping segments, tap vs application',
-  run: runKernelAgreement,
+  run: () => runKernelAgreement(),
   render: (r) => {
     if ('skipped' in r) return `Skipped: ${r.skipped}.`;
     const shown = r.disagreements.slice(0, 12);
