@@ -46,28 +46,13 @@ export class OfoQueue {
 
   /** Removes a held segment (the first when delivering, the last when pruning). */
   remove(node: OfoNode): void {
-    if (node === this.lastNode) this.lastNode = this.tree.size > 1 ? this.before(node) : undefined;
+    if (node === this.lastNode) this.lastNode = this.tree.size > 1 ? this.tree.prev(node) : undefined;
     this.tree.erase(node);
     this.bytes -= node.data.length;
   }
 
   last(): OfoNode | undefined {
     return this.lastNode;
-  }
-
-  private before(node: OfoNode): OfoNode | undefined {
-    if (node.left !== undefined) {
-      let n = node.left;
-      while (n.right !== undefined) n = n.right;
-      return n;
-    }
-    let n = node;
-    let parent = n.parent;
-    while (parent !== undefined && n === parent.left) {
-      n = parent;
-      parent = n.parent;
-    }
-    return parent;
   }
 
   /** Appends `data` to `node` when it continues it exactly and the kernel could still join them. */

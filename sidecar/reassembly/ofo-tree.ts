@@ -4,7 +4,6 @@
  * ____rb_erase_color; replace: rb_replace_node). The shape matters, not only the order: where held segments overlap,
  * the kernel's walk settles some overlaps by which segment it meets first (ofo-queue.ts).
  */
-import { seqDiff } from './seq.ts';
 
 export type OfoNode = {
   seq: number;
@@ -271,21 +270,30 @@ export class OfoTree {
     return node;
   }
 
+  /** The segment after `start` in sequence order. */
   next(start: OfoNode): OfoNode | undefined {
-    if (start.right !== undefined) {
-      let node = start.right;
-      while (node.left !== undefined) node = node.left;
-      return node;
-    }
-    let node = start;
-    let parent = node.parent;
-    while (parent !== undefined && node === parent.right) {
-      node = parent;
-      parent = node.parent;
-    }
-    return parent;
+    return step(start, false);
+  }
+
+  /** The segment before `start` in sequence order. */
+  prev(start: OfoNode): OfoNode | undefined {
+    return step(start, true);
   }
 }
 
-/** a is before b in sequence space (Linux's before()). */
-export const before = (a: number, b: number): boolean => seqDiff(a, b) < 0;
+/** The in-order neighbour of `start`: the predecessor going `back`, else the successor. */
+const step = (start: OfoNode, back: boolean): OfoNode | undefined => {
+  let node = child(start, back);
+  if (node !== undefined) {
+    for (let further = child(node, !back); further !== undefined; further = child(further, !back))
+      node = further;
+    return node;
+  }
+  node = start;
+  let parent = node.parent;
+  while (parent !== undefined && node === child(parent, back)) {
+    node = parent;
+    parent = node.parent;
+  }
+  return parent;
+};

@@ -3,10 +3,8 @@
  * listening server is sent SYNs that its kernel drops (IPv4 source routing, an IPv6 routing header with a segment
  * left, and one forged from the server's own address) and ones it answers (plain; IPv6 behind nine
  * destination-options headers, or behind a routing header with none left), captured with `tcpdump -i any` as the
- * tap captures. The capture shows which SYNs the kernel
- * answered; the engine, given the pod's address as the tap gives it, must drop exactly the ones it did not.
+ * tap captures. The capture shows which SYNs the kernel answered; the engine, given the pod's address as the tap gives it, must drop exactly the ones it did not.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +14,8 @@ import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { addressText } from '#sidecar/decode/decoded-packet.ts';
 import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
+import { type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'ss', 'python3']);
 const server = '10.68.0.1';
@@ -42,63 +41,18 @@ describe.skipIf(unavailable !== undefined)(
   () => {
     let dir = '';
     let pcap = '';
-    let serverNs: Netns;
-    let clientNs: Netns;
+    let lab: KernelLab | undefined;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'meshward-kernel-'));
       pcap = join(dir, 'kernel.pcap');
-      serverNs = createNetns('mwks');
-      clientNs = createNetns('mwkc');
-      const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      ip(
-        '-n',
-        serverNs.name,
-        'link',
-        'add',
-        'kva',
-        'type',
-        'veth',
-        'peer',
-        'name',
-        'kvb',
-        'netns',
-        clientNs.name,
-      );
-      ip('-n', serverNs.name, 'addr', 'add', `${server}/24`, 'dev', 'kva');
-      ip('-n', clientNs.name, 'addr', 'add', `${client}/24`, 'dev', 'kvb');
-      ip('-n', serverNs.name, 'addr', 'add', `${server6}/64`, 'dev', 'kva', 'nodad');
-      ip('-n', clientNs.name, 'addr', 'add', `${client6}/64`, 'dev', 'kvb', 'nodad');
-      ip('-n', serverNs.name, 'link', 'set', 'kva', 'up');
-      ip('-n', clientNs.name, 'link', 'set', 'kvb', 'up');
+      lab = createKernelLab({ prefix: 'mwk', server, client, server6, client6 });
+      const { serverNs, clientNs, clientDev, macs } = lab;
       const echo = `require('node:net').createServer((s) => s.pipe(s)).listen(${port}, '::')`;
       serverNs.spawn(process.execPath, ['-e', echo]);
       await waitForListen(serverNs, port);
-      const capture = serverNs.spawn('tcpdump', [
-        '-i',
-        'any',
-        // Immediate mode rings hold few snaplen-sized frames: a small snap length and a large buffer keep bursts.
-        '--immediate-mode',
-        '-s',
-        '4096',
-        '-B',
-        '16384',
-        '-U',
-        '-n',
-        '-w',
-        pcap,
-        // BPF's `tcp` does not look behind IPv6 extension headers: take all of IPv6.
-        'tcp or ip6',
-      ]);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-        capture.stderr?.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('listening on')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
+      // BPF's `tcp` does not look behind IPv6 extension headers: take all of IPv6.
+      const stop = await lab.capture(pcap, 'tcp or ip6');
       const syn = (sourcePort: number, extra: string[]) =>
         run(clientNs, [
           '-S',
@@ -115,25 +69,12 @@ describe.skipIf(unavailable !== undefined)(
       syn(probes.sourceRouted, ['--lsrr', server]);
       syn(probes.spoofed, ['-a', server]);
       syn(probes.plain, []);
-      const mac = (ns: Netns, dev: string) =>
-        /link\/ether ([0-9a-f:]{17})/.exec(ns.exec('ip', ['link', 'show', 'dev', dev]))?.[1] ?? '';
-      clientNs.exec('python3', [
-        ipv6Syns,
-        'kvb',
-        mac(clientNs, 'kvb'),
-        mac(serverNs, 'kva'),
-        client6,
-        server6,
-        String(port),
-      ]);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      capture.kill('SIGINT');
-      await new Promise((resolve) => capture.once('exit', resolve));
+      clientNs.exec('python3', [ipv6Syns, clientDev, ...macs, client6, server6, String(port)]);
+      await stop();
     }, 60_000);
 
     afterAll(() => {
-      serverNs?.destroy();
-      clientNs?.destroy();
+      lab?.destroy();
       if (dir !== '' && process.env.MESHWARD_KEEP_CAPTURE !== '1')
         rmSync(dir, { recursive: true, force: true });
     });

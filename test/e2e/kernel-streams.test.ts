@@ -8,7 +8,6 @@
  * answers with the path its HTTP parser read. Captured with `tcpdump -i any` as the tap captures, the engine must
  * read the same path as the application, trick by trick.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
+import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'iptables', 'python3', 'ss']);
 const server = '10.69.0.1';
@@ -52,8 +52,7 @@ describe.skipIf(unavailable !== undefined)(
   `the tap reads the stream the pod's application reads (real kernel, netns)${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
   () => {
     let dir = '';
-    let serverNs: Netns;
-    let clientNs: Netns;
+    let lab: KernelLab | undefined;
     /** What the application read, per trick (the server's answer), and the flows the engine found. */
     const appRead = new Map<string, string>();
     let flows: FlowFinding[] = [];
@@ -61,77 +60,23 @@ describe.skipIf(unavailable !== undefined)(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'meshward-streams-'));
       const pcap = join(dir, 'streams.pcap');
-      serverNs = createNetns('mwts');
-      clientNs = createNetns('mwtc');
-      const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      ip(
-        '-n',
-        serverNs.name,
-        'link',
-        'add',
-        'tsa',
-        'type',
-        'veth',
-        'peer',
-        'name',
-        'tsb',
-        'netns',
-        clientNs.name,
-      );
-      ip('-n', serverNs.name, 'addr', 'add', `${server}/24`, 'dev', 'tsa');
-      ip('-n', clientNs.name, 'addr', 'add', `${client}/24`, 'dev', 'tsb');
-      ip('-n', serverNs.name, 'link', 'set', 'tsa', 'up');
-      ip('-n', clientNs.name, 'link', 'set', 'tsb', 'up');
-      // The raw client's connections are unknown to its own kernel, which would reset them.
-      clientNs.exec('iptables', ['-A', 'OUTPUT', '-p', 'tcp', '--tcp-flags', 'RST', 'RST', '-j', 'DROP']);
+      lab = createKernelLab({ prefix: 'mwt', server, client, dropClientResets: true });
+      const { serverNs, clientNs, clientDev, macs } = lab;
       const http = `require('node:http').createServer((q, r) => r.end(q.url)).listen(${port}, '${server}')`;
       serverNs.spawn(process.execPath, ['-e', http]);
       await waitForListen(serverNs, port);
-      const capture = serverNs.spawn('tcpdump', [
-        '-i',
-        'any',
-        // Immediate mode rings hold few snaplen-sized frames: a small snap length and a large buffer keep bursts.
-        '--immediate-mode',
-        '-s',
-        '4096',
-        '-B',
-        '16384',
-        '-U',
-        '-n',
-        '-w',
-        pcap,
-        'tcp',
-      ]);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-        capture.stderr?.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('listening on')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-      });
-      const mac = (ns: Netns, dev: string) =>
-        /link\/ether ([0-9a-f:]{17})/.exec(ns.exec('ip', ['link', 'show', 'dev', dev]))?.[1] ?? '';
-      const macs = [mac(clientNs, 'tsb'), mac(serverNs, 'tsa')];
+      const stop = await lab.capture(pcap, 'tcp');
       tricks.forEach((trick, i) => {
-        const out = clientNs.exec(
-          'python3',
-          [script, 'tsb', ...macs, client, server, String(port), String(client42(i)), trick],
-          { timeoutMs: 15_000 },
-        );
-        appRead.set(trick, out.trim());
+        const args = [script, clientDev, ...macs, client, server, String(port), String(client42(i)), trick];
+        appRead.set(trick, clientNs.exec('python3', args, { timeoutMs: 15_000 }).trim());
       });
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      capture.kill('SIGINT');
-      await new Promise((resolve) => capture.once('exit', resolve));
+      await stop();
       const result = await inspectFile(pcap, { observers: defaultObservers(), localAddresses: [server] });
       flows = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
     }, 120_000);
 
     afterAll(() => {
-      serverNs?.destroy();
-      clientNs?.destroy();
+      lab?.destroy();
       if (dir !== '' && process.env.MESHWARD_KEEP_CAPTURE !== '1')
         rmSync(dir, { recursive: true, force: true });
     });

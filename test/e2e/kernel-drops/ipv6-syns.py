@@ -9,18 +9,13 @@ import struct
 import sys
 import time
 
+from frames import checksum
+
 iface, src_mac, dst_mac, src_text, dst_text, port = sys.argv[1:7]
 src = socket.inet_pton(socket.AF_INET6, src_text)
 dst = socket.inet_pton(socket.AF_INET6, dst_text)
 
 
-def checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def syn(source_port: int) -> bytes:

@@ -13,6 +13,8 @@ import struct
 import sys
 import time
 
+from frames import checksum
+
 iface, src_mac, dst_mac, src_text, dst_text, port, sport, trick = sys.argv[1:9]
 port, sport = int(port), int(sport)
 src, dst = socket.inet_aton(src_text), socket.inet_aton(dst_text)
@@ -20,13 +22,6 @@ mac = lambda text: bytes.fromhex(text.replace(":", ""))
 FIN, SYN, RST, PSH, ACK, URG = 1, 2, 4, 8, 16, 32
 
 
-def checksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def frame(seq, ack, flags, payload=b"", urgent=0, bad_sum=False, options=b"", ip_options=b""):

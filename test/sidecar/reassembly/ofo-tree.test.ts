@@ -69,6 +69,9 @@ describe('out-of-order queue tree', () => {
           for (let node = tree.first(); node !== undefined; node = tree.next(node)) inOrder.push(node.seq);
           expect(inOrder).toEqual([...nodes.keys()].sort((a, b) => a - b));
           expect(tree.last()?.seq).toBe(inOrder.at(-1));
+          const backwards: number[] = [];
+          for (let node = tree.last(); node !== undefined; node = tree.prev(node)) backwards.push(node.seq);
+          expect(backwards).toEqual([...inOrder].reverse());
         },
       ),
       { numRuns: 300 },

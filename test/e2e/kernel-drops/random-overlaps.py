@@ -12,17 +12,14 @@ import struct
 import sys
 import time
 
+from frames import checksum
+
 iface, src_mac, dst_mac, src_text, dst_text, port, sport, seed = sys.argv[1:9]
 port, sport, seed = int(port), int(sport), int(seed)
 rng = random.Random(seed)
 src, dst = socket.inet_aton(src_text), socket.inet_aton(dst_text)
 mac = lambda t: bytes.fromhex(t.replace(":", ""))
 FIN, SYN, RST, PSH, ACK = 1, 2, 4, 8, 16
-def checksum(d):
-    if len(d) % 2: d += b"\0"
-    t = sum(struct.unpack(f"!{len(d)//2}H", d))
-    while t >> 16: t = (t & 0xFFFF) + (t >> 16)
-    return ~t & 0xFFFF
 def frame(seq, ack, flags, payload=b"", bad=False):
     tcp = struct.pack("!HHIIBBHHH", sport, port, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
     c = checksum(src + dst + struct.pack("!xBH", 6, len(tcp)) + tcp) ^ (0x5A5A if bad else 0)
