@@ -1,5 +1,5 @@
 /** The evasion tricks a flow's reassembly saw and undid (docs/evasion.md), for observers at the flow's end. */
-import { anomalyCount, type TcpAnomalies } from '../threats/threat.ts';
+import { anomalyCount, noTcpAnomalies, type TcpAnomalies } from '../threats/threat.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 
 const add = (sum: TcpAnomalies, d: DirectionState): void => {
@@ -16,15 +16,7 @@ const add = (sum: TcpAnomalies, d: DirectionState): void => {
 
 /** Both directions' counts, or undefined when there is nothing to tell (the usual case). */
 export const tcpAnomalies = (state: FlowState): TcpAnomalies | undefined => {
-  const sum: TcpAnomalies = {
-    conflicts: 0,
-    ignoredResets: 0,
-    staleFins: 0,
-    urgentOctets: 0,
-    pawsDrops: 0,
-    badChecksums: 0,
-    badFlags: 0,
-  };
+  const sum = noTcpAnomalies();
   add(sum, state.toServer);
   add(sum, state.toClient);
   return anomalyCount(sum) > 0 ? sum : undefined;

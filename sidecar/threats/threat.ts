@@ -77,6 +77,17 @@ export type TcpAnomalies = {
   badFlags: number;
 };
 
+/** Every count zero: a flow's starting point. */
+export const noTcpAnomalies = (): TcpAnomalies => ({
+  conflicts: 0,
+  ignoredResets: 0,
+  staleFins: 0,
+  urgentOctets: 0,
+  pawsDrops: 0,
+  badChecksums: 0,
+  badFlags: 0,
+});
+
 /** How many tricks, of every kind. */
 export const anomalyCount = (a: TcpAnomalies): number =>
   a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops + a.badChecksums + a.badFlags;

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { tcpEvasion } from '#sidecar/threats/tcp-evasion.ts';
-import type { TcpAnomalies } from '#sidecar/threats/threat.ts';
+import { noTcpAnomalies, type TcpAnomalies } from '#sidecar/threats/threat.ts';
 import { flow } from './threat-factories.ts';
 
 const config = tcpEvasion.config.parse({});
-const none: TcpAnomalies = {
-  conflicts: 0,
-  ignoredResets: 0,
-  staleFins: 0,
-  urgentOctets: 0,
-  pawsDrops: 0,
-  badChecksums: 0,
-  badFlags: 0,
-};
+const none: TcpAnomalies = noTcpAnomalies();
 const atEnd = (anomalies?: TcpAnomalies) =>
   tcpEvasion.inspect({ kind: 'flow-end', ts: 5 }, undefined, {
     flow: anomalies === undefined ? flow() : { ...flow(), anomalies },
