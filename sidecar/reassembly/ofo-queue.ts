@@ -107,8 +107,8 @@ export class OfoQueue {
 
   private insert(seq: number, data: Uint8Array, ts: number): void {
     const end = seqAdd(seq, data.length);
-    const last = this.lastNode;
-    if (last === undefined || this.tree.size === 0) {
+    const last = this.lastNode ?? this.tree.last();
+    if (last === undefined) {
       const node = ofoNode(seq, end, data.slice(), ts);
       this.tree.insertAt(node, undefined, true);
       this.lastNode = node;
