@@ -34,6 +34,7 @@ export class OfoQueue {
   private readonly tree = new OfoTree();
   /** The held segment with the highest start (the kernel's ooo_last_skb). */
   private lastNode: OfoNode | undefined;
+  /** Bytes held right now (overlapping segments count each). */
   bytes = 0;
 
   get size(): number {
@@ -97,12 +98,10 @@ export class OfoQueue {
     if (overlapped) stats.overlaps += 1;
   }
 
-  /** Holds `data` at `seq` as the kernel's queue would; returns the change in bytes held. */
-  hold(seq: number, data: Uint8Array, ts: number, stats: ReassemblyStats): number {
-    const before = this.bytes;
+  /** Holds `data` at `seq` as the kernel's queue would (`bytes` follows). */
+  hold(seq: number, data: Uint8Array, ts: number, stats: ReassemblyStats): void {
     if (this.tree.size > 0) this.countOverlaps(seq, data, stats);
     this.insert(seq, data, ts);
-    return this.bytes - before;
   }
 
   private insert(seq: number, data: Uint8Array, ts: number): void {

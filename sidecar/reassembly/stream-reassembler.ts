@@ -81,7 +81,6 @@ export type StreamReassembler = {
 class Reassembler implements StreamReassembler {
   readonly stats: ReassemblyStats = emptyReassemblyStats();
   private readonly held = new OfoQueue();
-  private held_ = 0;
   private started = false;
   private midStream_ = false;
   private closed_ = false;
@@ -107,7 +106,7 @@ class Reassembler implements StreamReassembler {
   }
 
   get heldBytes(): number {
-    return this.held_;
+    return this.held.bytes;
   }
 
   get expectedSeq(): number {
@@ -204,7 +203,6 @@ class Reassembler implements StreamReassembler {
       const offset = seqDiff(first.seq, this.next);
       if (offset > 0) break;
       held.remove(first);
-      this.held_ -= first.data.length;
       if (offset + first.data.length > 0)
         this.deliver(first.data.subarray(-offset), first.data.length + offset, first.ts);
     }
@@ -235,8 +233,7 @@ class Reassembler implements StreamReassembler {
     const held = this.held;
     const { maxBytes, maxRunBytes } = this.limits;
     if (held.size > this.segmentBound()) held.collapse(maxRunBytes);
-    this.held_ = held.bytes;
-    while (held.size > this.segmentBound() || this.held_ > maxBytes) {
+    while (held.size > this.segmentBound() || held.bytes > maxBytes) {
       if (!this.holeLost()) {
         const bound = this.limits.maxSegments;
         this.prune(bound - (bound >> 3), maxBytes - (maxBytes >> 3));
@@ -250,10 +247,9 @@ class Reassembler implements StreamReassembler {
   /** Drops held segments from the far end until at most `segments` and `bytes` are held. */
   private prune(segments: number, bytes: number): void {
     const held = this.held;
-    while (held.size > segments || this.held_ > bytes) {
+    while (held.size > segments || held.bytes > bytes) {
       const last = held.last() as OfoNode;
       held.remove(last);
-      this.held_ -= last.data.length;
       this.stats.pruned += 1;
     }
   }
@@ -266,12 +262,7 @@ class Reassembler implements StreamReassembler {
     }
     if (offset > 0) {
       this.stats.outOfOrder += 1;
-      this.held_ += this.held.hold(
-        seq,
-        payload.subarray(0, Math.min(payload.length, wireLength)),
-        ts,
-        this.stats,
-      );
+      this.held.hold(seq, payload.subarray(0, Math.min(payload.length, wireLength)), ts, this.stats);
       this.enforceLimits();
       return;
     }
