@@ -54,13 +54,19 @@ export type ChecksumVerdict = 'unknown' | 'valid' | 'offloaded' | 'bad';
 
 const tcpProtocol = 6;
 
+/** The 16-bit words of both IP addresses summed (unfolded): the address part of the TCP/UDP pseudo-header. */
+const addressSum = (packet: DecodedPacket): number =>
+  packet.ipVersion === 4
+    ? (packet.srcV4 >>> 16) + (packet.srcV4 & 0xffff) + (packet.dstV4 >>> 16) + (packet.dstV4 & 0xffff)
+    : wordSum(packet.ipFrame, packet.ipStart + 8, packet.ipStart + 40, 0);
+
 /** The checksum of a decoded TCP segment against its pseudo-header (RFC 9293 section 3.1; RFC 8200 section 8.1). */
 export const tcpChecksum = (packet: DecodedPacket): ChecksumVerdict => {
   if (packet.ipHeaderLength > 0 && !ipv4HeaderValid(packet.ipFrame, packet.ipStart, packet.ipHeaderLength))
     return 'bad';
   const start = packet.l4Start;
   if (packet.l4End - start < packet.l4Length) return 'unknown';
-  const pseudo = packet.addressSum + tcpProtocol + (packet.l4Length >>> 16) + (packet.l4Length & 0xffff);
+  const pseudo = addressSum(packet) + tcpProtocol + (packet.l4Length >>> 16) + (packet.l4Length & 0xffff);
   if (fold(wordSum(packet.l4Bytes, start, packet.l4End, pseudo)) === 0xffff) return 'valid';
   const field = ((packet.l4Bytes[start + 16] as number) << 8) | (packet.l4Bytes[start + 17] as number);
   const unfinished = fold(pseudo);

@@ -55,11 +55,9 @@ export type DecodedPacket = {
   l4End: number;
   /** Transport header and payload length according to the IP header. */
   l4Length: number;
-  /** The 16-bit words of both IP addresses summed (unfolded): the address part of the TCP/UDP pseudo-header. */
-  addressSum: number;
   /**
-   * Where the IPv4 header lies (octets [ipStart, ipStart + ipHeaderLength) of `ipFrame`), for its checksum when
-   * someone needs it; length 0 for IPv6, which has none.
+   * Where the IP header lies (it starts at octet `ipStart` of `ipFrame`), for checksums when someone needs them:
+   * the IPv4 header's own (`ipHeaderLength` octets; 0 for IPv6, which has none) and the addresses of a pseudo-header.
    */
   ipFrame: Uint8Array;
   ipStart: number;
@@ -99,7 +97,6 @@ export const emptyPacket = (): DecodedPacket => ({
   l4Start: 0,
   l4End: 0,
   l4Length: 0,
-  addressSum: 0,
   ipFrame: new Uint8Array(0),
   ipStart: 0,
   ipHeaderLength: 0,

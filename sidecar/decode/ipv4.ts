@@ -73,7 +73,6 @@ export const ipv4 = (
   out.protocol = u8(data, at + 9);
   out.srcV4 = u32(data, at + 12);
   out.dstV4 = u32(data, at + 16);
-  out.addressSum = (out.srcV4 >>> 16) + (out.srcV4 & 0xffff) + (out.dstV4 >>> 16) + (out.dstV4 & 0xffff);
   out.ipFrame = data;
   out.ipStart = at;
   out.ipHeaderLength = headerLength;

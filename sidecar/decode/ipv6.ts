@@ -1,6 +1,5 @@
 /** IPv6 (RFC 8200): fixed header, extension header chain (hop-by-hop, routing, fragment, destination, AH). */
 import { u8, u16, u32 } from './byte-reader.ts';
-import { wordSum } from './checksum.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 import type { FragmentTable } from './ip-fragments.ts';
 
@@ -106,7 +105,8 @@ export const ipv6 = (
   out.dst = ipv6Text(data, at + 24);
   out.srcV4 = -1;
   out.dstV4 = -1;
-  out.addressSum = wordSum(data, at + 8, at + 40, 0);
+  out.ipFrame = data;
+  out.ipStart = at;
   out.ipHeaderLength = 0;
   out.textReady = true;
   out.ipLength = 40 + payloadLength;
