@@ -10,10 +10,12 @@ import type { Protocol } from '../protocols/protocol.ts';
 import type { EngineContext } from './engine-context.ts';
 import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
+import { engineView } from './engine-view.ts';
 import { countBytes, finishDetection, observedFlow, onFlowData } from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
 import { createFlowState, type FlowState } from './flow-state.ts';
-import { packetEvent } from './packet-event.ts';
+import { packetClassBits, packetClassMask } from './packet-class-bits.ts';
+import { packetEvent, transportOf } from './packet-event.ts';
 import { parseBudget } from './parse-budget.ts';
 import { tcpAnomalies } from './tcp-anomalies.ts';
 import { flushReassembler, tcpSegment } from './tcp-segment.ts';
@@ -54,6 +56,9 @@ type Totals = {
 type Runtime = {
   ctx: EngineContext;
   packetObservers: readonly EngineObserver[];
+  /** The packet classes some packet observer reads, as bits; -1 when one reads every packet. */
+  packetMask: number;
+  tickObservers: readonly EngineObserver[];
   decoder: PacketDecoder;
   table: FlowTable<FlowState>;
   pending: Finding[];
@@ -119,6 +124,24 @@ const tellPacket = (rt: Runtime): void => {
   }
 };
 
+/** Some packet observer reads this packet's classes (the decoder's facts, before an event is built). */
+const wanted = (rt: Runtime): boolean => {
+  if (rt.packetMask === -1) return true;
+  const packet = rt.decoder.packet;
+  const transport = transportOf(packet);
+  const flags = packet.transport === 'tcp' ? packet.tcpFlags : 0;
+  return (
+    (packetClassBits(transport, flags, packet.fragment !== undefined, packet.ipLength) & rt.packetMask) !== 0
+  );
+};
+
+/** Capture time moved on past the sweep interval: observers' timers, then idle flows end. */
+const tick = (rt: Runtime, now: number): void => {
+  rt.totals.lastExpire = now;
+  for (const observer of rt.tickObservers) safely(rt.ctx, () => observer.onTick?.(now));
+  rt.table.expire(now);
+};
+
 const push = (rt: Runtime, record: PacketRecord): void => {
   const { totals, decoder } = rt;
   totals.packets += 1;
@@ -127,17 +150,25 @@ const push = (rt: Runtime, record: PacketRecord): void => {
   const outcome = decoder.decode(record);
   // A refused fragment (past 64 KiB, too many) is still shown to packet observers: it is the ping of death.
   if (outcome !== 'ok' && outcome !== 'fragment' && outcome !== 'fragment-dropped') return;
-  if (rt.packetObservers.length > 0) tellPacket(rt);
+  if (rt.packetObservers.length > 0 && wanted(rt)) tellPacket(rt);
   if (outcome === 'ok') route(rt);
-  if (record.ts - totals.lastExpire >= rt.ctx.limits.expireEveryMs) {
-    totals.lastExpire = record.ts;
-    rt.table.expire(record.ts);
+  if (record.ts - totals.lastExpire >= rt.ctx.limits.expireEveryMs) tick(rt, record.ts);
+};
+
+/** The union of what packet observers read; -1 when any reads every packet. */
+const packetMaskOf = (observers: readonly EngineObserver[]): number => {
+  let mask = 0;
+  for (const observer of observers) {
+    const bits = packetClassMask(observer.packets);
+    if (bits === undefined) return -1;
+    mask |= bits;
   }
+  return mask;
 };
 
 const flush = (rt: Runtime, now: number | undefined): Finding[] => {
   if (now === undefined) rt.table.endAll('end-of-capture');
-  else rt.table.expire(now);
+  else tick(rt, now);
   const out = rt.pending;
   rt.pending = [];
   for (const observer of rt.ctx.observers)
@@ -170,9 +201,12 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     counters: { events: 0, parserErrors: 0, observerErrors: 0, heldBytes: 0 },
   };
   const detects = (transport: string) => transport === 'tcp' || transport === 'udp';
+  const packetObservers = observers.filter((observer) => observer.onPacket !== undefined);
   const rt: Runtime = {
     ctx,
-    packetObservers: observers.filter((observer) => observer.onPacket !== undefined),
+    packetObservers,
+    packetMask: packetMaskOf(packetObservers),
+    tickObservers: observers.filter((observer) => observer.onTick !== undefined),
     decoder: createPacketDecoder(limits.fragments, options.localAddresses),
     table: createFlowTable<FlowState>(
       {
@@ -192,5 +226,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
       lastExpire: Number.NEGATIVE_INFINITY,
     },
   };
+  const view = engineView(rt.table.find);
+  for (const observer of observers) safely(ctx, () => observer.attach?.(view));
   return { push: (record) => push(rt, record), flush: (now) => flush(rt, now), stats: () => stats(rt) };
 };

@@ -3,11 +3,17 @@ import type { Transport } from '#core/protocol-id.ts';
 import { addressText, type DecodedPacket } from '../decode/decoded-packet.ts';
 import type { PacketEvent } from '../threats/threat.ts';
 
+const transportByNumber: Readonly<Record<number, Transport>> = {
+  6: 'tcp',
+  17: 'udp',
+  1: 'icmp',
+  58: 'icmpv6',
+};
+
 /** For a fragment still waiting for the rest, the transport comes from the IP protocol number. */
-const transportOf = (packet: DecodedPacket): Transport => {
+export const transportOf = (packet: DecodedPacket): Transport => {
   if (packet.transport !== 'other') return packet.transport;
-  const byNumber: Record<number, Transport> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
-  return byNumber[packet.protocol] ?? 'other';
+  return transportByNumber[packet.protocol] ?? 'other';
 };
 
 /**
@@ -63,6 +69,7 @@ const event: PacketEvent = {
   fragment: undefined,
   srcV4: -1,
   dstV4: -1,
+  vlan: 0,
 };
 
 /** The packet's summary, in the one reused event. */
@@ -81,5 +88,6 @@ export const packetEvent = (packet: DecodedPacket): PacketEvent => {
   event.fragment = packet.fragment === undefined ? undefined : { ...packet.fragment };
   event.srcV4 = packet.srcV4;
   event.dstV4 = packet.dstV4;
+  event.vlan = packet.vlan;
   return event;
 };

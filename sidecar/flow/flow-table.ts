@@ -16,6 +16,15 @@ export type FlowTable<State> = {
   /** Finds or creates the flow of a decoded transport packet; `toServer` then says the packet's direction. */
   lookup(packet: DecodedPacket): Flow<State>;
   readonly toServer: boolean;
+  /** The flow with these endpoints (either way round), if the table holds it; no packet needed (observers' queries). */
+  find(
+    protocol: number,
+    src: string,
+    srcPort: number,
+    dst: string,
+    dstPort: number,
+    vlan: number,
+  ): Flow<State> | undefined;
   /** Ends flows idle (in capture time) at `now`. */
   expire(now: number): void;
   /** Ends every flow (end of capture). */
@@ -185,6 +194,8 @@ export const createFlowTable = <State>(
 
   return {
     lookup,
+    find: (protocol, src, srcPort, dst, dstPort, vlan) =>
+      flows.get(flowKey(protocol, src, srcPort, dst, dstPort, vlan)),
     get toServer() {
       return toServer;
     },

@@ -1,13 +1,14 @@
 /** Runs the threat detectors as an engine observer: routes events and packets, keeps per-flow state, merges hits into findings. */
 import type { Endpoint, ThreatFinding } from '#core/finding.ts';
 import type { ProtocolId } from '#core/protocol-id.ts';
+import type { EngineView } from '../engine/engine-view.ts';
 import { type EventRead, readsEvery } from '../engine/event-read.ts';
 import type { EngineObserver, ObservedFlow } from '../engine-observer.ts';
 import type { ProtocolEvent } from '../events.ts';
 import { threats as registered } from './index.ts';
 import { loadThreatConfigs } from './load-threat-configs.ts';
 import { redactEvidence } from './text/redact-evidence.ts';
-import type { FlowContext, FlowEndEvent, PacketEvent, Threat, ThreatHit } from './threat.ts';
+import type { FlowContext, FlowEndEvent, PacketClass, PacketEvent, Threat, ThreatHit } from './threat.ts';
 import { detectorStates } from './window/detector-states.ts';
 import { findingEpisodes } from './window/finding-episodes.ts';
 import { packetClasses, packetClassMask, packetClassMasks } from './window/packet-classes.ts';
@@ -18,17 +19,19 @@ type AnyThreat = Threat<any, any>;
 type Armed = {
   threat: AnyThreat;
   config: Record<string, unknown>;
-  bare: { config: Record<string, unknown> };
+  bare: { config: Record<string, unknown>; engine?: EngineView };
   /** Its state is undefined everywhere (learned on the first call): no per-flow lookup. */
   stateless: boolean;
   /** Refilled with the event's flow for each call (detectors do not keep the context). */
-  withFlow: { flow: ObservedFlow; config: Record<string, unknown> } | undefined;
+  withFlow: { flow: ObservedFlow; config: Record<string, unknown>; engine?: EngineView } | undefined;
   /** A global detector's one state, resolved once instead of looked up per packet. */
   global: unknown;
   /** The packet classes it reads, as bits (`Threat.packets`); undefined: every packet. */
   packets: number | undefined;
   /** Its slot in the per-flow states, resolved on its first call (`DetectorStates.slotOf`). */
   slot: number;
+  /** The engine's view, once the engine attached the runner. */
+  engine: EngineView | undefined;
 };
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
@@ -49,11 +52,15 @@ export type ThreatRunnerOptions = {
 };
 
 export type ThreatRunnerStats = { events: number; packets: number; hits: number; errors: number };
-export type ThreatRunner = Required<Pick<EngineObserver, 'onPacket' | 'onEvent' | 'onFlowEnd' | 'reads'>> & {
-  drain(now: number): ThreatFinding[];
-  stats(): ThreatRunnerStats;
-};
+export type ThreatRunner = Required<
+  Pick<EngineObserver, 'onPacket' | 'onEvent' | 'onFlowEnd' | 'reads' | 'attach' | 'onTick'>
+> &
+  Pick<EngineObserver, 'packets'> & {
+    drain(now: number): ThreatFinding[];
+    stats(): ThreatRunnerStats;
+  };
 
+const noTickHits: ThreatHit[] = [];
 const unknownEndpoint: Endpoint = { ip: '0.0.0.0', port: 0 };
 const iso = (ts: number): string => new Date(Number.isFinite(ts) && ts >= 0 ? ts : 0).toISOString();
 
@@ -69,7 +76,7 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
     threat: hit.threat,
     severity: hit.severity,
     confidence: Math.min(1, Math.max(0, hit.confidence)),
-    transport: flow?.transport ?? packet?.transport ?? 'other',
+    transport: flow?.transport ?? packet?.transport ?? hit.transport ?? 'other',
     client: hit.client ?? flow?.client ?? endpointOf(packet?.src) ?? unknownEndpoint,
     server: hit.server ?? flow?.server ?? endpointOf(packet?.dst) ?? unknownEndpoint,
     protocol: flow?.protocol ?? 'unknown',
@@ -106,6 +113,7 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           global: threat.scope === 'global' ? threat.initialState() : undefined,
           packets: packetClassMask(threat.packets),
           slot: -1,
+          engine: undefined,
         },
       ]);
   }
@@ -123,6 +131,16 @@ const readsOf = (byKind: Map<string, Armed[]>): EventRead[] => {
     }
   }
   return reads;
+};
+
+/** The packet classes the packet detectors read together; undefined when one reads every packet. */
+const packetsOf = (armed: readonly Armed[]): PacketClass[] | undefined => {
+  const classes = new Set<PacketClass>();
+  for (const { threat } of armed) {
+    if (threat.packets === undefined) return undefined;
+    for (const name of threat.packets as readonly PacketClass[]) classes.add(name);
+  }
+  return [...classes];
 };
 
 /** The packet detectors for each combination of packet classes, listed the first time a packet has it. */
@@ -159,10 +177,22 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   };
 
   const packetDetectors = packetRoutes(byKind.get('packet') ?? []);
+  const packets = packetsOf(byKind.get('packet') ?? []);
+  /** Global detectors with a timer, each enabled one once (a detector may be listed under several kinds). */
+  const ticking = [...new Set([...byKind.values()].flat())].filter(
+    (armed) => armed.threat.tick !== undefined && armed.threat.scope === 'global',
+  );
+  /** The one event tick hits are recorded against (no flow, no packet: endpoints come from the hit). */
+  const tickEvent: FlowEndEvent = { kind: 'flow-end', ts: 0 };
   const none: readonly Armed[] = [];
   const contextOf = (armed: Armed, flow: ObservedFlow | undefined) => {
     if (flow === undefined) return armed.bare;
-    if (armed.withFlow === undefined) armed.withFlow = { flow, config: armed.config };
+    if (armed.withFlow === undefined)
+      armed.withFlow = {
+        flow,
+        config: armed.config,
+        ...(armed.engine === undefined ? {} : { engine: armed.engine }),
+      };
     else armed.withFlow.flow = flow;
     return armed.withFlow;
   };
@@ -207,6 +237,28 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
 
   return {
     reads: readsOf(byKind),
+    ...(packets === undefined ? {} : { packets }),
+    attach(view) {
+      for (const armed of new Set([...byKind.values()].flat())) {
+        armed.bare.engine = view;
+        if (armed.withFlow !== undefined) armed.withFlow.engine = view;
+        armed.engine = view;
+      }
+    },
+    onTick(now) {
+      clock[0] = Math.max(clock[0] as number, now);
+      tickEvent.ts = now;
+      for (const armed of ticking) {
+        let hits: ThreatHit[];
+        try {
+          hits = armed.threat.tick?.(now, armed.global, armed.bare) ?? noTickHits;
+        } catch {
+          counters.errors++;
+          continue;
+        }
+        if (hits.length > 0) record(armed, hits, tickEvent, undefined);
+      }
+    },
     onPacket(packet) {
       counters.packets++;
       clock[0] = Math.max(clock[0] as number, packet.ts);

@@ -1,8 +1,18 @@
-/** Slowloris: one client holding many connections to one server open for long while sending almost nothing on each. */
+/**
+ * Slowloris: one client holding many connections to one server open for long while sending almost nothing on each.
+ *
+ * It reads only SYNs (which connections a client opened to a server) and judges them on the engine's timer from the
+ * engine's own connection table (`EngineView`, ADR 0015): how long each has been open and how many bytes its client
+ * sent. No per-packet work: most packets are segments of established connections, and a second table updated on each
+ * of them cost more than every other packet detector together. Run on bare packet events, with no engine behind it,
+ * it cannot judge and finds nothing.
+ */
 import { z } from 'zod';
+import type { Endpoint } from '#core/finding.ts';
+import type { EngineView } from '../engine/engine-view.ts';
 import { detectorConfig, noHits, type PacketEvent, type Threat, type ThreatHit } from './threat.ts';
-import { type ConnectionIndex, connectionIndex, type IndexEntry } from './window/connection-index.ts';
-import { isSynOnly, packetHit, tcpFlag } from './window/packet-hit.ts';
+import { type ConnectionIndex, connectionIndex } from './window/connection-index.ts';
+import { isSynOnly, packetHit } from './window/packet-hit.ts';
 
 const config = detectorConfig('high', {
   /** Slow connections from one client to one server that make an attack. */
@@ -12,161 +22,145 @@ const config = detectorConfig('high', {
   /** ... and has sent fewer bytes than this per second of its life. */
   maxBytesPerSecond: z.number().positive().default(100),
 });
+type Config = z.infer<typeof config>;
 
-type Connection = {
-  start: number;
-  bytes: number;
-  /** The group when the connection opened: while that is not evicted, it is the group of the connection's endpoints. */
-  opened: Group;
-  /** The last group that lists it (a group lists a connection once, as a set of connection keys did). */
-  listedIn: Group | undefined;
-};
+/** The connections one client opened to one server address and port. */
 type Group = {
-  /**
-   * One entry per connection key it saw open (at most 10,000): a gone entry is dropped when counted, or stands for the
-   * newer connection with the same endpoints (as the key did).
-   */
-  members: IndexEntry<Connection>[];
+  /** The client ports it opened connections from (a port reused for a new connection counts once). */
+  ports: Set<number>;
   checkedAt: number;
   reported: boolean;
-  /** The first connection's endpoints, as fields (two objects less per group: most groups never report). */
   clientIp: string;
+  /** The first connection's port, named in the finding. */
   clientPort: number;
   serverIp: string;
   serverPort: number;
-  evicted: boolean;
+  vlan: number;
 };
 type State = {
-  /** Connections by endpoints, oldest first (the bound drops the oldest). */
-  connections: ConnectionIndex<Connection>;
   /** Groups by client address and server address and port (the client port is 0), oldest first. */
   groups: ConnectionIndex<Group>;
+  /** Groups with enough ports to make an attack: the ones the timer judges. */
+  candidates: Set<Group>;
+  /** Ports listed over all groups (bounded: spoofed SYNs cannot grow the state). */
+  listed: number;
 };
 
-const maxMembers = 10_000;
-const v4 = (value: number | undefined): number => value ?? -1;
+const maxGroups = 4096;
+const maxListed = 65_536;
+/** A group is judged at most this often (ms of capture time). */
+const checkEveryMs = 1000;
 
-const initialState = (): State => ({
-  connections: connectionIndex<Connection>(17, 65_536),
-  groups: connectionIndex<Group>(13, 4096, (entry) => {
-    entry.value.evicted = true;
-  }),
-});
-
-/** The entry that counts for `member`'s connection key now, or undefined when it is gone or listed already. */
-const current = (state: State, group: Group, member: IndexEntry<Connection>) => {
-  if (member.present) return member;
-  const { srcIp, srcPort, dstIp, dstPort, srcV4, dstV4 } = member;
-  const newer = state.connections.get(srcIp, srcPort, dstIp, dstPort, srcV4, dstV4);
-  return newer === undefined || newer.value.listedIn === group ? undefined : newer;
+const initialState = (): State => {
+  const state: State = {
+    groups: connectionIndex<Group>(13, maxGroups, (entry) => {
+      state.listed -= entry.value.ports.size;
+      state.candidates.delete(entry.value);
+    }),
+    candidates: new Set(),
+    listed: 0,
+  };
+  return state;
 };
 
-const slowCount = (state: State, group: Group, now: number, c: z.infer<typeof config>): number => {
-  const members = group.members;
-  let slow = 0;
-  for (let i = 0; i < members.length; ) {
-    const entry = current(state, group, members[i] as IndexEntry<Connection>);
-    if (entry === undefined) {
-      // Order does not matter: the last member takes the gone one's place (and is looked at next).
-      members[i] = members[members.length - 1] as IndexEntry<Connection>;
-      members.pop();
-      continue;
-    }
-    members[i] = entry;
-    entry.value.listedIn = group;
-    const conn = entry.value;
-    if (now - conn.start >= c.minAgeMs && conn.bytes / ((now - conn.start) / 1000) < c.maxBytesPerSecond)
-      slow++;
-    i++;
-  }
-  return slow;
-};
-
-const groupOf = (state: State, packet: PacketEvent, srcV4: number, dstV4: number): Group => {
+const groupOf = (state: State, packet: PacketEvent): Group => {
   const { src, dst } = packet;
+  const srcV4 = packet.srcV4 ?? -1;
+  const dstV4 = packet.dstV4 ?? -1;
   const found = state.groups.get(src.ip, 0, dst.ip, dst.port, srcV4, dstV4);
   if (found !== undefined) return found.value;
   const group: Group = {
-    members: [],
-    checkedAt: 0,
+    ports: new Set(),
+    checkedAt: Number.NEGATIVE_INFINITY,
     reported: false,
     clientIp: src.ip,
     clientPort: src.port,
     serverIp: dst.ip,
     serverPort: dst.port,
-    evicted: false,
+    vlan: packet.vlan ?? 0,
   };
   state.groups.add(src.ip, 0, dst.ip, dst.port, srcV4, dstV4, group);
   return group;
 };
 
-const opened = (state: State, packet: PacketEvent, srcV4: number, dstV4: number): Group => {
-  const { src, dst } = packet;
-  const group = groupOf(state, packet, srcV4, dstV4);
-  const entry =
-    state.connections.get(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4) ??
-    state.connections.add(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4, {
-      start: packet.ts,
-      bytes: 0,
-      opened: group,
-      listedIn: undefined,
-    });
-  if (entry.value.listedIn !== group && group.members.length < maxMembers) {
-    group.members.push(entry);
-    entry.value.listedIn = group;
+/** Endpoints refilled for each question to the engine (it reads them during the call only). */
+const asked = { client: { ip: '', port: 0 } as Endpoint, server: { ip: '', port: 0 } as Endpoint };
+
+/** The group's connections that are open, old and slow; gone ones (ended, evicted from the table) leave the group. */
+const slowCount = (state: State, group: Group, now: number, c: Config, engine: EngineView): number => {
+  asked.client.ip = group.clientIp;
+  asked.server.ip = group.serverIp;
+  asked.server.port = group.serverPort;
+  let slow = 0;
+  for (const port of group.ports) {
+    asked.client.port = port;
+    const facts = engine.connection(asked.client, asked.server, group.vlan);
+    if (facts === undefined || facts.closed) {
+      group.ports.delete(port);
+      state.listed--;
+      continue;
+    }
+    const age = now - facts.opened;
+    if (age >= c.minAgeMs && facts.sent / (age / 1000) < c.maxBytesPerSecond) slow++;
   }
-  return group;
+  if (group.ports.size < c.minConnections) state.candidates.delete(group);
+  return slow;
 };
 
-const track = (state: State, packet: PacketEvent): Group | undefined => {
-  const flags = packet.tcpFlags ?? 0;
-  const { src, dst } = packet;
-  const srcV4 = v4(packet.srcV4);
-  const dstV4 = v4(packet.dstV4);
-  if ((flags & (tcpFlag.fin | tcpFlag.rst)) !== 0) {
-    state.connections.delete(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4);
-    state.connections.delete(dst.ip, dst.port, src.ip, src.port, dstV4, srcV4);
+/** Judges a group: one hit when it first has enough slow connections, none again until it falls below. */
+const judge = (
+  state: State,
+  group: Group,
+  now: number,
+  c: Config,
+  engine: EngineView,
+): ThreatHit | undefined => {
+  group.checkedAt = now;
+  const slow = slowCount(state, group, now, c, engine);
+  if (slow < c.minConnections) {
+    group.reported = false;
     return undefined;
   }
-  if (isSynOnly(packet)) return opened(state, packet, srcV4, dstV4);
-  const entry = state.connections.get(src.ip, src.port, dst.ip, dst.port, srcV4, dstV4);
-  if (entry === undefined) return undefined;
-  const conn = entry.value;
-  conn.bytes += packet.payloadLength;
-  return conn.opened.evicted
-    ? state.groups.get(src.ip, 0, dst.ip, dst.port, srcV4, dstV4)?.value
-    : conn.opened;
+  if (group.reported) return undefined;
+  group.reported = true;
+  const evidence = `${slow} connections from ${group.clientIp} to ${group.serverIp}:${group.serverPort} open ≥ ${c.minAgeMs} ms at < ${c.maxBytesPerSecond} B/s`;
+  return {
+    ...packetHit('slowloris', c, {
+      ts: now,
+      count: slow,
+      evidence,
+      client: { ip: group.clientIp, port: group.clientPort },
+      server: { ip: group.serverIp, port: group.serverPort },
+    }),
+    transport: 'tcp',
+  };
 };
 
 export const slowloris: Threat<typeof config, State> = {
   id: 'slowloris',
   on: ['packet'],
-  packets: ['tcp-syn', 'tcp-other'],
+  packets: ['tcp-syn'],
   config,
   scope: 'global',
   initialState,
   inspect(event, state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'packet' || event.transport !== 'tcp') return noHits;
-    if (state.connections.size === 0 && !isSynOnly(event)) return noHits;
-    const group = track(state, event);
-    if (group === undefined || event.ts - group.checkedAt < 1000) return noHits;
-    group.checkedAt = event.ts;
-    const slow = slowCount(state, group, event.ts, c);
-    if (slow < c.minConnections) {
-      group.reported = false;
-      return noHits;
+    if (event.kind !== 'packet' || !isSynOnly(event)) return noHits;
+    const group = groupOf(state, event);
+    if (!group.ports.has(event.src.port) && state.listed < maxListed) {
+      group.ports.add(event.src.port);
+      state.listed++;
     }
-    if (group.reported) return noHits;
-    group.reported = true;
-    const evidence = `${slow} connections from ${group.clientIp} to ${group.serverIp}:${group.serverPort} open ≥ ${c.minAgeMs} ms at < ${c.maxBytesPerSecond} B/s`;
-    return [
-      packetHit('slowloris', c, {
-        ts: event.ts,
-        count: slow,
-        evidence,
-        client: { ip: group.clientIp, port: group.clientPort },
-        server: { ip: group.serverIp, port: group.serverPort },
-      }),
-    ];
+    if (group.ports.size >= c.minConnections) state.candidates.add(group);
+    return noHits;
+  },
+  tick(now, state, { config: c, engine }): ThreatHit[] {
+    if (engine === undefined || state.candidates.size === 0) return noHits;
+    const hits: ThreatHit[] = [];
+    for (const group of state.candidates) {
+      if (now - group.checkedAt < checkEveryMs) continue;
+      const hit = judge(state, group, now, c, engine);
+      if (hit !== undefined) hits.push(hit);
+    }
+    return hits.length === 0 ? noHits : hits;
   },
 };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type Endpoint, type Severity, severitySchema } from '#core/finding.ts';
 import type { ProtocolId, Transport } from '#core/protocol-id.ts';
+import type { EngineView } from '../engine/engine-view.ts';
 import type { EventRead } from '../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../events.ts';
 
@@ -28,6 +29,8 @@ export type PacketEvent = {
    */
   srcV4?: number | undefined;
   dstV4?: number | undefined;
+  /** The 802.1Q VLAN id (0: untagged), when the producer has it. */
+  vlan?: number | undefined;
 };
 
 /**
@@ -104,7 +107,15 @@ export type ThreatHit = {
   /** Override the flow's endpoints (e.g. a scan's source and a representative target). */
   client?: Endpoint;
   server?: Endpoint;
+  /** The transport, for a hit with no flow or packet behind it (one from `tick`). */
+  transport?: Transport;
 };
+
+/**
+ * What `inspect` and `tick` are given besides the event and state: the flow (event detectors), the validated config,
+ * and the engine's view when the detector runs inside an engine (absent when it is run on bare events).
+ */
+export type ThreatContext<Config> = { flow?: FlowContext; config: Config; engine?: EngineView };
 
 export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   id: string;
@@ -126,8 +137,10 @@ export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   inspect(
     event: ProtocolEvent | PacketEvent | FlowEndEvent,
     state: State,
-    context: { flow?: FlowContext; config: z.infer<Config> },
+    context: ThreatContext<z.infer<Config>>,
   ): ThreatHit[];
+  /** Global detectors: called about once a second of capture time (`now`, ms), to judge what no packet brings. */
+  tick?(now: number, state: State, context: ThreatContext<z.infer<Config>>): ThreatHit[];
 };
 
 /** Every detector's YAML has `enabled` and `severity`; detectors add their thresholds to this base. */

@@ -1,65 +1,110 @@
+/** Slowloris through the real decoder, engine and threat runner: it judges connections from the engine's own table. */
 import { describe, expect, it } from 'vitest';
+import type { ThreatFinding } from '#core/finding.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { slowloris } from '#sidecar/threats/slowloris.ts';
-import type { PacketEvent } from '#sidecar/threats/threat.ts';
+import { flags, tcp4Frame } from '../decode/build-frame.ts';
 import { packet, runThreat, server } from './threat-factories.ts';
 
-/** `connections` opened at t=0, each sending `bytes` every 5 s for 30 s. */
-const traffic = (connections: number, bytes: number, closeAfter?: number): PacketEvent[] => {
-  const events: PacketEvent[] = [];
-  for (let c = 0; c < connections; c++)
-    events.push(packet({ ts: c, src: { ip: '10.0.0.5', port: 20_000 + c }, dst: server, tcpFlags: 2 }));
+const client = '10.0.0.5';
+type Record = { ts: number; linkType: number; data: Uint8Array; originalLength: number; offset: number };
+const record = (ts: number, data: Uint8Array): Record => ({
+  ts,
+  linkType: 1,
+  data,
+  originalLength: data.length,
+  offset: 0,
+});
+
+/** One connection's packets: the handshake at `opened`, then `bytes` from the client every 5 s until 30 s. */
+const connection = (port: number, opened: number, bytes: number, endAt?: number): Record[] => {
+  const ends = { src: client, dst: server.ip, srcPort: port, dstPort: server.port };
+  const back = { src: server.ip, dst: client, srcPort: server.port, dstPort: port };
+  const out = [
+    record(opened, tcp4Frame({ ...ends, seq: 1000, flags: flags.syn })),
+    record(opened + 1, tcp4Frame({ ...back, seq: 5000, ack: 1001, flags: flags.syn | flags.ack })),
+    record(opened + 2, tcp4Frame({ ...ends, seq: 1001, ack: 5001 })),
+  ];
+  let seq = 1001;
   for (let t = 5_000; t <= 30_000; t += 5_000) {
-    for (let c = 0; c < connections; c++) {
-      const flags = closeAfter !== undefined && t > closeAfter ? 17 : 24;
-      events.push(
-        packet({
-          ts: t + c,
-          src: { ip: '10.0.0.5', port: 20_000 + c },
-          dst: server,
-          tcpFlags: flags,
-          payloadLength: bytes,
-        }),
-      );
-    }
+    if (endAt !== undefined && t > endAt) break;
+    const payload = 'X'.repeat(bytes);
+    out.push(
+      record(
+        t + port - 20_000,
+        tcp4Frame({ ...ends, seq, ack: 5001, flags: flags.psh | flags.ack, payload }),
+      ),
+    );
+    seq += bytes;
   }
-  return events;
+  if (endAt !== undefined) out.push(record(endAt, tcp4Frame({ ...ends, seq, ack: 5001, flags: flags.rst })));
+  return out;
+};
+
+const traffic = (connections: number, bytes: number, endAt?: number): Record[] =>
+  Array.from({ length: connections }, (_, c) => connection(20_000 + c, c, bytes, endAt))
+    .flat()
+    .sort((a, b) => a.ts - b.ts);
+
+const slowlorisFindings = (records: readonly Record[]): ThreatFinding[] => {
+  const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
+  for (const r of records) engine.push(r);
+  return engine.flush().filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'slowloris');
 };
 
 describe('slowloris', () => {
-  it('flags many long-lived connections trickling header bytes, once', () => {
-    const hits = runThreat(slowloris, traffic(80, 10));
+  it('flags many long-lived connections trickling header bytes, once, with no SYN after they opened', () => {
+    const hits = slowlorisFindings(traffic(80, 10));
     expect(hits).toHaveLength(1);
     expect(hits[0]?.evidence).toMatch(/80 connections from 10\.0\.0\.5 to 10\.0\.0\.9:8080/);
+    expect(hits[0]).toMatchObject({ transport: 'tcp', client: { ip: client }, server: server, count: 80 });
   });
 
-  it('ignores busy connections and short ones', () => {
-    expect(runThreat(slowloris, traffic(80, 5_000))).toEqual([]);
-    expect(runThreat(slowloris, traffic(80, 10, 1_000))).toEqual([]);
-    expect(runThreat(slowloris, traffic(10, 10))).toEqual([]);
+  it('ignores busy connections, short ones and a few', () => {
+    expect(slowlorisFindings(traffic(80, 5_000))).toEqual([]);
+    expect(slowlorisFindings(traffic(80, 10, 1_000))).toEqual([]);
+    expect(slowlorisFindings(traffic(10, 10))).toEqual([]);
   });
 
-  it('keeps its connection and group tables bounded under spoofed sources', () => {
+  it('counts a connection reopened on the same ports once', () => {
+    // Every connection is reset at 2 s and opened again on the same port at 3 s: one connection each, not two.
+    const reopened = [
+      ...traffic(80, 0, 2_000),
+      ...Array.from({ length: 80 }, (_, c) => connection(20_000 + c, 3_000 + c, 10)).flat(),
+    ].sort((a, b) => a.ts - b.ts);
+    expect(slowlorisFindings(reopened).map((hit) => hit.count)).toEqual([80]);
+  });
+
+  it('cannot judge on bare packet events with no engine behind it, and says nothing', () => {
+    const syns = Array.from({ length: 80 }, (_, c) =>
+      packet({ ts: c, src: { ip: client, port: 20_000 + c }, dst: server, tcpFlags: 2 }),
+    );
+    expect(runThreat(slowloris, syns)).toEqual([]);
+  });
+
+  it('keeps its tables bounded under spoofed sources', () => {
     const state = slowloris.initialState();
     const config = slowloris.config.parse({});
     for (let i = 0; i < 80_000; i++) {
       const src = { ip: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 1024 + (i % 60_000) };
       const syn = packet({ ts: i, src, dst: server, tcpFlags: 2, srcV4: 0x0a000000 + i, dstV4: 0x0a000009 });
-      slowloris.inspect(syn, state, { config, flow: undefined as never });
+      slowloris.inspect(syn, state, { config });
     }
-    expect(state.connections.size).toBe(65_536);
     expect(state.groups.size).toBe(4096);
-  });
-
-  it('counts a connection reopened on the same ports once', () => {
-    const reopened = traffic(80, 10);
-    // Every connection closes at 2 s and opens again on the same port at 3 s: one connection each, not two.
-    for (let c = 0; c < 80; c++) {
-      const src = { ip: '10.0.0.5', port: 20_000 + c };
-      reopened.push(packet({ ts: 2_000 + c, src, dst: server, tcpFlags: 17 }));
-      reopened.push(packet({ ts: 3_000 + c, src, dst: server, tcpFlags: 2 }));
+    expect(state.listed).toBe(4096);
+    // One client opening 80,000 connections to one server lists at most 65,536 ports in all.
+    const one = slowloris.initialState();
+    for (let i = 0; i < 80_000; i++) {
+      const syn = packet({
+        ts: i,
+        src: { ip: client, port: i % 65_536 },
+        dst: { ip: '10.0.0.9', port: 1 + (i >> 16) },
+        tcpFlags: 2,
+      });
+      slowloris.inspect(syn, one, { config });
     }
-    reopened.sort((x, y) => x.ts - y.ts);
-    const hits = runThreat(slowloris, reopened.concat(traffic(0, 0)));
-    expect(hits.map((hit) => hit.count)).toEqual([80]);
+    expect(one.listed).toBe(65_536);
+    expect(one.candidates.size).toBe(1);
   });
 });

@@ -13,7 +13,6 @@ const eager: Record<string, Record<string, unknown>> = {
   'port-scan': { threshold: 3 },
   'host-sweep': { threshold: 3 },
   'icmp-tunnel': { threshold: 2, minSizes: 2 },
-  slowloris: { minConnections: 2, minAgeMs: 50, maxBytesPerSecond: 1_000 },
 };
 
 /** Few addresses and ports, both ways, so that keys repeat, conversations answer and SYNs cross. */
@@ -73,7 +72,10 @@ const hitsOf = (id: string, packets: readonly PacketEvent[]): ThreatHit[] => {
   return packets.flatMap((p) => threat.inspect(p, state, { config }));
 };
 
-const declaring = threats.filter((t) => t.on.includes('packet') && t.packets !== undefined);
+/** Slowloris judges from the engine's connection table on its timer, not from packets: slowloris.test.ts runs it so. */
+const declaring = threats.filter(
+  (t) => t.on.includes('packet') && t.packets !== undefined && t.tick === undefined,
+);
 
 describe('packet classes', () => {
   it('every packet detector declares what it reads', () => {
