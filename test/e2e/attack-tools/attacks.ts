@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ThreatFinding } from '#core/finding.ts';
 import { type AttackLab, addresses } from './attack-lab.ts';
 import { payloadRequests } from './payload-requests.ts';
@@ -47,6 +48,9 @@ const randomBytes = (): Buffer => {
   );
 };
 
+/** Holds its connections 13 s: past slowloris's 10 s minimum age, well inside Node's 60 s headersTimeout on the victim. */
+const slowlorisClient = fileURLToPath(new URL('./slowloris-client.py', import.meta.url));
+
 const hping = (lab: AttackLab, args: string[]) =>
   tolerant(() => lab.attacker.exec('hping3', [...args], { timeoutMs: 15_000 }));
 
@@ -83,6 +87,15 @@ export const attacks: readonly Attack[] = [
       run: (lab) => request.run(lab.attacker, `${victim}:${ports.payloadTarget}`),
     }),
   ),
+  {
+    name: 'slowloris: 60 connections trickling header bytes',
+    threats: ['slowloris'],
+    matches: toPort(ports.payloadTarget),
+    run: (lab) =>
+      lab.attacker.exec('python3', [slowlorisClient, victim, String(ports.payloadTarget), '60', '13', '2'], {
+        timeoutMs: 30_000,
+      }),
+  },
   {
     name: 'nmap SYN scan of ports 1-200',
     threats: ['port-scan'],
