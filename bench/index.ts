@@ -9,12 +9,14 @@ import { inspectThroughputBenchmark } from './inspect-throughput.ts';
 import { kernelAgreementBenchmark } from './kernel-agreement.ts';
 import { ruleQualityBenchmark } from './rule-quality.ts';
 import { tapBenchmark } from './tap.ts';
+import { threatInstructionsBenchmark } from './threat-instructions.ts';
 import { ndpiThreatsBenchmark, payloadsBenchmark } from './threats.ts';
 
 export const benchmarks: Benchmark<never>[] = [
   admissionMutateBenchmark as Benchmark<never>,
   admissionValidateBenchmark as Benchmark<never>,
   inspectThroughputBenchmark as Benchmark<never>,
+  threatInstructionsBenchmark as Benchmark<never>,
   fuzzBenchmark as Benchmark<never>,
   kernelAgreementBenchmark as Benchmark<never>,
   payloadsBenchmark as Benchmark<never>,

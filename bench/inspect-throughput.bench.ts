@@ -32,7 +32,7 @@ export const steadyPasses = 4;
  * The child as one esbuild bundle, built like the tap's own (infra/image/build-tap-bundle.ts: dist/tap.mjs): what
  * runs in a pod. Under tsx every closure the engine creates would also pay for tsx's keep-names helper.
  */
-const buildChild = async (): Promise<string> => {
+export const buildChild = async (): Promise<string> => {
   const out = join(work, 'inspect-child.mjs');
   await build({
     ...nodeBundleOptions,
@@ -127,7 +127,7 @@ export type ThroughputResult = {
   };
 };
 
-const ensureCapture = async (file: string) => {
+export const ensureCapture = async (file: string) => {
   mkdirSync(work, { recursive: true });
   const flowsFile = `${file}.flows.json`;
   const generator = statSync(join(import.meta.dirname, 'synthetic-capture.ts')).mtimeMs;

@@ -101,13 +101,18 @@ const levelOf = (options: VolumetricOptions, item: Entry, packet: PacketEvent, w
  * Per run: the counted keys and, for reply-aware detectors, when each UDP conversation last sent (by its endpoints,
  * oldest first).
  */
-type VolumetricState = { entries: BoundedMap<Entry, MapKey>; udpSent: ConnectionIndex<number> };
+type VolumetricState = {
+  entries: BoundedMap<Entry, MapKey>;
+  /** Only for `skipUdpReplies` (its 131,072 buckets cost a megabyte and their filling per runner otherwise). */
+  udpSent: ConnectionIndex<number> | undefined;
+};
 
 const maxConversations = 65_536;
 
 /** Records a UDP datagram's conversation; true when it answers one the other side opened within the window. */
 const isUdpReply = (state: VolumetricState, packet: PacketEvent, windowMs: number): boolean => {
   if (packet.transport !== 'udp') return false;
+  state.udpSent ??= connectionIndex<number>(17, maxConversations);
   const { src, dst } = packet;
   const srcV4 = packet.srcV4 ?? -1;
   const dstV4 = packet.dstV4 ?? -1;
@@ -132,7 +137,7 @@ export const volumetricThreat = (
   scope: 'global',
   initialState: () => ({
     entries: boundedMap<Entry, MapKey>(maxKeys, undefined, renew),
-    udpSent: connectionIndex<number>(17, maxConversations),
+    udpSent: undefined,
   }),
   inspect(event, state, { config }) {
     if (event.kind !== 'packet' || skips(options, state, event, config.windowMs)) return noHits;
