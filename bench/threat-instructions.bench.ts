@@ -2,7 +2,8 @@
  * What threat detection costs the engine, counted in machine instructions rather than timed: the shared 2-core
  * machine's speed swings by half from one minute to the next, and so do CPU-time ratios. Valgrind's cachegrind counts
  * the instructions every thread of the inspect child executes (V8's compiler and garbage collector included), and
- * V8's `--predictable` makes the count repeat to within a few hundredths of a percent. Each count is taken on a
+ * V8's `--predictable` makes the count repeat: the engine's to a hundredth of a percent, with threat detection to about
+ * 2% (measured twice each on one slice; something in the threat path still depends on time). Each count is taken on a
  * 64 MiB slice of the synthetic capture, for the engine alone and with threat detection: one pass (a fresh process,
  * JIT compilation included), and three passes in one process (the later two: steady state).
  */
