@@ -31,8 +31,8 @@ type Group = {
   checkedAt: number;
   reported: boolean;
   clientIp: string;
-  /** The first connection's port, named in the finding. */
-  clientPort: number;
+  /** A connection counted slow by the last judgement, named in the finding (the group's first may be long gone). */
+  slowPort: number;
   serverIp: string;
   serverPort: number;
   vlan: number;
@@ -74,7 +74,7 @@ const groupOf = (state: State, packet: PacketEvent): Group => {
     checkedAt: Number.NEGATIVE_INFINITY,
     reported: false,
     clientIp: src.ip,
-    clientPort: src.port,
+    slowPort: src.port,
     serverIp: dst.ip,
     serverPort: dst.port,
     vlan: packet.vlan ?? 0,
@@ -101,7 +101,10 @@ const slowCount = (state: State, group: Group, now: number, c: Config, engine: E
       continue;
     }
     const age = now - facts.opened;
-    if (age >= c.minAgeMs && facts.sent / (age / 1000) < c.maxBytesPerSecond) slow++;
+    if (age >= c.minAgeMs && facts.sent / (age / 1000) < c.maxBytesPerSecond) {
+      if (slow === 0) group.slowPort = port;
+      slow++;
+    }
   }
   if (group.ports.size < c.minConnections) state.candidates.delete(group);
   return slow;
@@ -129,7 +132,7 @@ const judge = (
       ts: now,
       count: slow,
       evidence,
-      client: { ip: group.clientIp, port: group.clientPort },
+      client: { ip: group.clientIp, port: group.slowPort },
       server: { ip: group.serverIp, port: group.serverPort },
     }),
     transport: 'tcp',

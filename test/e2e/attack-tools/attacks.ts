@@ -147,7 +147,9 @@ export const attacks: readonly Attack[] = [
     name: 'hping3 oversized ping (3000 bytes, fragmented)',
     threats: ['ping-of-death'],
     matches: (f) => f.server.ip === victimAlias && /oversized/.test(f.evidence),
-    run: (lab) => hping(lab, ['--icmp', '-d', '3000', '-m', '1400', '-c', '2', '-i', 'u10000', victimAlias]),
+    run: (lab) =>
+      // A fixed IP id: hping3's default is getpid() & 255, and at 0 Linux gives each fragment its own id (1 run in 256).
+      hping(lab, ['--icmp', '-N', '4343', '-d', '3000', '-m', '1400', '-c', '1', victimAlias]),
   },
   {
     name: 'hping3 teardrop: two ICMP fragments with one IP id, the second overlapping the first',

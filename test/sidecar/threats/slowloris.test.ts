@@ -67,6 +67,14 @@ describe('slowloris', () => {
     expect(slowlorisFindings(traffic(10, 10))).toEqual([]);
   });
 
+  it('names a connection it counted, not the long-gone first one from that client', () => {
+    // A short request from port 19,999 first, closed long before the slow connections are judged.
+    const records = [...connection(19_999, 0, 100, 1_000), ...traffic(80, 10)].sort((a, b) => a.ts - b.ts);
+    const [hit] = slowlorisFindings(records);
+    expect(hit?.count).toBe(80);
+    expect(hit?.client.port).toBeGreaterThanOrEqual(20_000);
+  });
+
   it('counts a connection reopened on the same ports once', () => {
     // Every connection is reset at 2 s and opened again on the same port at 3 s: one connection each, not two.
     const reopened = [
