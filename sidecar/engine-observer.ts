@@ -8,7 +8,10 @@ import type { FlowContext, PacketClass, PacketEvent } from './threats/threat.ts'
 export type ObservedFlow = FlowContext & { key: string };
 
 export type EngineObserver = {
-  /** Every decoded packet, before flow lookup. The engine refills one event per packet: copy what you keep. */
+  /**
+   * Every decoded packet of the classes in `packets` (all when absent), before flow lookup. The engine refills one
+   * event per packet: copy what you keep.
+   */
   onPacket?(packet: PacketEvent): void;
   /**
    * The packets `onPacket` reads (ADR 0015): the engine builds no event for others (most packets are segments of
