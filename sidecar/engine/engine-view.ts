@@ -4,7 +4,7 @@
  * table updated on every packet.
  */
 import type { Endpoint } from '#core/finding.ts';
-import type { Flow } from '../flow/flow.ts';
+import type { FlowFinder } from '../flow/flow-table.ts';
 
 /** A TCP connection as the flow table holds it now. Refilled by each call: read it at once, do not keep it. */
 export type ConnectionFacts = {
@@ -24,16 +24,7 @@ export type EngineView = {
 const tcp = 6;
 
 /** The view over a flow table's lookup by endpoints. */
-export const engineView = (
-  find: (
-    protocol: number,
-    src: string,
-    srcPort: number,
-    dst: string,
-    dstPort: number,
-    vlan: number,
-  ) => Flow<unknown> | undefined,
-): EngineView => {
+export const engineView = (find: FlowFinder<unknown>): EngineView => {
   const facts: ConnectionFacts = { opened: 0, sent: 0, closed: false };
   return {
     connection(client, server, vlan = 0) {

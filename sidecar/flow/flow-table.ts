@@ -12,19 +12,22 @@ export type FlowTableHooks<State> = {
   end(flow: Flow<State>): void;
 };
 
+/** Looks a flow up by IP protocol number, endpoints (either way round) and VLAN. */
+export type FlowFinder<State> = (
+  protocol: number,
+  src: string,
+  srcPort: number,
+  dst: string,
+  dstPort: number,
+  vlan: number,
+) => Flow<State> | undefined;
+
 export type FlowTable<State> = {
   /** Finds or creates the flow of a decoded transport packet; `toServer` then says the packet's direction. */
   lookup(packet: DecodedPacket): Flow<State>;
   readonly toServer: boolean;
   /** The flow with these endpoints (either way round), if the table holds it; no packet needed (observers' queries). */
-  find(
-    protocol: number,
-    src: string,
-    srcPort: number,
-    dst: string,
-    dstPort: number,
-    vlan: number,
-  ): Flow<State> | undefined;
+  find: FlowFinder<State>;
   /** Ends flows idle (in capture time) at `now`. */
   expire(now: number): void;
   /** Ends every flow (end of capture). */
