@@ -5,6 +5,7 @@
  */
 import type { Endpoint } from '#core/finding.ts';
 import type { FlowFinder } from '../flow/flow-table.ts';
+import type { FlowState } from './flow-state.ts';
 
 /** A TCP connection as the flow table holds it now. Refilled by each call: read it at once, do not keep it. */
 export type ConnectionFacts = {
@@ -12,7 +13,10 @@ export type ConnectionFacts = {
   opened: number;
   /** Payload bytes the asked-about client sent so far. */
   sent: number;
-  /** Over: FIN both ways or RST (it lingers in the table briefly for late packets). */
+  /**
+   * Over for this client: it sent its FIN (it will send nothing more), or the connection was reset or closed both
+   * ways (it lingers in the table briefly for late packets).
+   */
   closed: boolean;
 };
 
@@ -24,7 +28,7 @@ export type EngineView = {
 const tcp = 6;
 
 /** The view over a flow table's lookup by endpoints. */
-export const engineView = (find: FlowFinder<unknown>): EngineView => {
+export const engineView = (find: FlowFinder<FlowState>): EngineView => {
   const facts: ConnectionFacts = { opened: 0, sent: 0, closed: false };
   return {
     connection(client, server, vlan = 0) {
@@ -33,7 +37,8 @@ export const engineView = (find: FlowFinder<unknown>): EngineView => {
       const fromClient = flow.client.port === client.port && flow.client.ip === client.ip;
       facts.opened = flow.firstSeen;
       facts.sent = fromClient ? flow.bytesToServer : flow.bytesToClient;
-      facts.closed = flow.closed;
+      // FlowState.fins: bit 1 the client's FIN, bit 2 the server's.
+      facts.closed = flow.closed || (flow.state.fins & (fromClient ? 1 : 2)) !== 0;
       return facts;
     },
   };

@@ -109,8 +109,15 @@ describe('engine observers: packet classes, timer, connection view', () => {
     expect(ask()).toEqual({ opened: start, sent: 18, closed: false });
     // Asked from the server's side: what the server sent.
     expect(view?.connection(server, client)?.sent).toBe(0);
-    for (const r of records.slice(4)) engine.push(r);
+    // The client's FIN first (tcpConversation closes from the client): over for the client, not for the server yet.
+    const clientFin = records.findIndex((r, i) => i >= 4 && (r.data[47] ?? 0) & 1);
+    expect(clientFin).toBeGreaterThan(4);
+    for (const r of records.slice(4, clientFin + 1)) engine.push(r);
     expect(ask()).toMatchObject({ sent: 18, closed: true });
+    expect(view?.connection(server, client)?.closed).toBe(false);
+    for (const r of records.slice(clientFin + 1)) engine.push(r);
+    expect(ask()).toMatchObject({ sent: 18, closed: true });
+    expect(view?.connection(server, client)?.closed).toBe(true);
     expect(view?.connection({ ...client, port: 1 }, server)).toBeUndefined();
     engine.flush();
     expect(ask()).toBeUndefined();

@@ -75,6 +75,31 @@ describe('slowloris', () => {
     expect(hit?.client.port).toBeGreaterThanOrEqual(20_000);
   });
 
+  it('does not count connections whose client has finished sending (its FIN), though the server has not closed', () => {
+    const halfClosed = [
+      ...traffic(80, 0, 30_000).filter((r) => ((r.data[47] ?? 0) & flags.rst) === 0),
+      ...Array.from({ length: 80 }, (_, c) =>
+        record(
+          2_000 + c,
+          tcp4Frame({
+            src: client,
+            dst: server.ip,
+            srcPort: 20_000 + c,
+            dstPort: server.port,
+            seq: 1001,
+            ack: 5001,
+            flags: flags.fin | flags.ack,
+          }),
+        ),
+      ),
+    ].sort((a, b) => a.ts - b.ts);
+    expect(slowlorisFindings(halfClosed)).toEqual([]);
+    // The same connections left open are slow ones.
+    expect(
+      slowlorisFindings(traffic(80, 0, 30_000).filter((r) => ((r.data[47] ?? 0) & flags.rst) === 0)),
+    ).toHaveLength(1);
+  });
+
   it('counts a connection reopened on the same ports once', () => {
     // Every connection is reset at 2 s and opened again on the same port at 3 s: one connection each, not two.
     const reopened = [
