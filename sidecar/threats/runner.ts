@@ -8,7 +8,15 @@ import type { ProtocolEvent } from '../events.ts';
 import { threats as registered } from './index.ts';
 import { loadThreatConfigs } from './load-threat-configs.ts';
 import { redactEvidence } from './text/redact-evidence.ts';
-import type { FlowContext, FlowEndEvent, PacketClass, PacketEvent, Threat, ThreatHit } from './threat.ts';
+import {
+  type FlowContext,
+  type FlowEndEvent,
+  noHits,
+  type PacketClass,
+  type PacketEvent,
+  type Threat,
+  type ThreatHit,
+} from './threat.ts';
 import { detectorStates } from './window/detector-states.ts';
 import { findingEpisodes } from './window/finding-episodes.ts';
 import { packetClasses, packetClassMask, packetClassMasks } from './window/packet-classes.ts';
@@ -30,8 +38,6 @@ type Armed = {
   packets: number | undefined;
   /** Its slot in the per-flow states, resolved on its first call (`DetectorStates.slotOf`). */
   slot: number;
-  /** The engine's view, once the engine attached the runner. */
-  engine: EngineView | undefined;
 };
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
@@ -60,7 +66,6 @@ export type ThreatRunner = Required<
     stats(): ThreatRunnerStats;
   };
 
-const noTickHits: ThreatHit[] = [];
 const unknownEndpoint: Endpoint = { ip: '0.0.0.0', port: 0 };
 const iso = (ts: number): string => new Date(Number.isFinite(ts) && ts >= 0 ? ts : 0).toISOString();
 
@@ -113,7 +118,6 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           global: threat.scope === 'global' ? threat.initialState() : undefined,
           packets: packetClassMask(threat.packets),
           slot: -1,
-          engine: undefined,
         },
       ]);
   }
@@ -178,8 +182,10 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
 
   const packetDetectors = packetRoutes(byKind.get('packet') ?? []);
   const packets = packetsOf(byKind.get('packet') ?? []);
-  /** Global detectors with a timer, each enabled one once (a detector may be listed under several kinds). */
-  const ticking = [...new Set([...byKind.values()].flat())].filter(
+  /** Every armed detector (one per detector and kind it reads). */
+  const allArmed = [...byKind.values()].flat();
+  /** Global detectors with a timer. */
+  const ticking = allArmed.filter(
     (armed) => armed.threat.tick !== undefined && armed.threat.scope === 'global',
   );
   /** The one event tick hits are recorded against (no flow, no packet: endpoints come from the hit). */
@@ -191,7 +197,7 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
       armed.withFlow = {
         flow,
         config: armed.config,
-        ...(armed.engine === undefined ? {} : { engine: armed.engine }),
+        ...(armed.bare.engine === undefined ? {} : { engine: armed.bare.engine }),
       };
     else armed.withFlow.flow = flow;
     return armed.withFlow;
@@ -239,10 +245,9 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     reads: readsOf(byKind),
     ...(packets === undefined ? {} : { packets }),
     attach(view) {
-      for (const armed of new Set([...byKind.values()].flat())) {
+      for (const armed of allArmed) {
         armed.bare.engine = view;
         if (armed.withFlow !== undefined) armed.withFlow.engine = view;
-        armed.engine = view;
       }
     },
     onTick(now) {
@@ -251,7 +256,7 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
       for (const armed of ticking) {
         let hits: ThreatHit[];
         try {
-          hits = armed.threat.tick?.(now, armed.global, armed.bare) ?? noTickHits;
+          hits = armed.threat.tick?.(now, armed.global, armed.bare) ?? noHits;
         } catch {
           counters.errors++;
           continue;
