@@ -45,8 +45,7 @@ const statusClass = (status: number): string =>
 const header = (headers: readonly (readonly [string, string])[], name: string): string | undefined =>
   headers.find(([key]) => key.toLowerCase() === name)?.[1];
 
-/** Drops the keys whose value is undefined, so the summary has only what was seen. */
-/** `value` without its undefined fields, or undefined when none is left; once per summary field of every flow, so no entry arrays. */
+/** `value` without its undefined fields, or undefined when none is left. */
 const compact = <T extends object>(value: T): T | undefined => {
   let out: Record<string, unknown> | undefined;
   for (const key in value) {
@@ -76,34 +75,63 @@ const splitAnswer = (key: string) => {
   return { name, type, ttl: Number(ttl), data };
 };
 
-const only = (set: Set<string> | undefined, key: string): Record<string, string[]> | undefined => {
-  const values = boundedValues(set);
-  return values === undefined ? undefined : { [key]: values };
+/**
+ * Where each list goes in the summary: its section, its field there (none: the section is the list itself), and how
+ * its values are shaped. In the summary's key order, so output is stable whatever order the lists filled in.
+ */
+const placements: readonly (readonly [ListName, keyof L7Summary, string, ((value: string) => unknown)?])[] = [
+  ['httpMethods', 'http', 'methods'],
+  ['httpPaths', 'http', 'paths'],
+  ['httpStatuses', 'http', 'statuses'],
+  ['httpHosts', 'http', 'hosts'],
+  ['httpUserAgents', 'http', 'userAgents'],
+  ['grpcMethods', 'grpc', 'methods'],
+  ['dnsQueries', 'dns', 'queries', splitQuery],
+  ['dnsRcodes', 'dns', 'rcodes'],
+  ['dnsAnswers', 'dns', 'answers', splitAnswer],
+  ['sqlVerbs', 'sql', 'verbs'],
+  ['redisCommands', 'redis', 'commands'],
+  ['kafkaTopics', 'kafka', 'topics'],
+  ['kafkaApis', 'kafka', 'apis'],
+  ['mqttTopics', 'mqtt', 'topics'],
+  ['mqttPackets', 'mqtt', 'packets'],
+];
+
+type Sections = Record<string, unknown>;
+
+/** The lists' sections, in summary order; one small loop rather than an object per section for every flow. */
+const listSections = (lists: Lists): Sections | undefined => {
+  let out: Sections | undefined;
+  for (const [name, section, field, shape] of placements) {
+    const values = boundedValues(lists[name]);
+    if (values === undefined) continue;
+    out ??= {};
+    const into = (out[section] ??= {}) as Record<string, unknown>;
+    into[field] = shape === undefined ? values : values.map(shape);
+  }
+  return out;
 };
 
-export const l7Summary = ({ lists: l, tls, ssh }: L7Collector): L7Summary | undefined =>
-  compact<L7Summary>({
-    http: compact({
-      methods: boundedValues(l.httpMethods),
-      paths: boundedValues(l.httpPaths),
-      statuses: boundedValues(l.httpStatuses),
-      hosts: boundedValues(l.httpHosts),
-      userAgents: boundedValues(l.httpUserAgents),
-    }),
-    grpc: only(l.grpcMethods, 'methods') as L7Summary['grpc'],
-    dns: compact({
-      queries: boundedValues(l.dnsQueries)?.map(splitQuery),
-      rcodes: boundedValues(l.dnsRcodes),
-      answers: boundedValues(l.dnsAnswers)?.map(splitAnswer),
-    }),
-    sql: only(l.sqlVerbs, 'verbs') as L7Summary['sql'],
-    redis: only(l.redisCommands, 'commands') as L7Summary['redis'],
-    kafka: compact({ topics: boundedValues(l.kafkaTopics), apis: boundedValues(l.kafkaApis) }),
-    mqtt: compact({ topics: boundedValues(l.mqttTopics), packets: boundedValues(l.mqttPackets) }),
-    tls: compact({ ...tls, alpn: tls.alpn?.slice(0, maxAlpn) }),
-    ssh: compact(ssh),
-    operations: boundedValues(l.operations),
-  });
+export const l7Summary = ({ lists, tls, ssh }: L7Collector): L7Summary | undefined => {
+  let out = listSections(lists);
+  const tlsFacts = compact(tls);
+  if (tlsFacts !== undefined) {
+    if (tlsFacts.alpn !== undefined) tlsFacts.alpn = tlsFacts.alpn.slice(0, maxAlpn);
+    out ??= {};
+    out.tls = tlsFacts;
+  }
+  const sshFacts = compact(ssh);
+  if (sshFacts !== undefined) {
+    out ??= {};
+    out.ssh = sshFacts;
+  }
+  const operations = boundedValues(lists.operations);
+  if (operations !== undefined) {
+    out ??= {};
+    out.operations = operations;
+  }
+  return out as L7Summary | undefined;
+};
 
 type Handler<K extends ProtocolEvent['kind']> = (
   c: L7Collector,
