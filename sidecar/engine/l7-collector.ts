@@ -106,8 +106,8 @@ const listSections = (lists: Lists): Sections | undefined => {
     const values = boundedValues(lists[name]);
     if (values === undefined) continue;
     out ??= {};
-    const into = (out[section] ??= {}) as Record<string, unknown>;
-    into[field] = shape === undefined ? values : values.map(shape);
+    out[section] ??= {};
+    (out[section] as Record<string, unknown>)[field] = shape === undefined ? values : values.map(shape);
   }
   return out;
 };
