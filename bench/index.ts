@@ -4,6 +4,7 @@ import { admissionValidateBenchmark } from './admission-validate.ts';
 import type { Benchmark } from './benchmark.ts';
 import { bundlesBenchmark } from './bundles.ts';
 import { controlPlaneBenchmark } from './control-plane.bench.ts';
+import { engineInstructionsBenchmark } from './engine-instructions.ts';
 import { fuzzBenchmark } from './fuzz.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
 import { kernelAgreementBenchmark } from './kernel-agreement.ts';
@@ -16,6 +17,7 @@ export const benchmarks: Benchmark<never>[] = [
   admissionMutateBenchmark as Benchmark<never>,
   admissionValidateBenchmark as Benchmark<never>,
   inspectThroughputBenchmark as Benchmark<never>,
+  engineInstructionsBenchmark as Benchmark<never>,
   threatInstructionsBenchmark as Benchmark<never>,
   fuzzBenchmark as Benchmark<never>,
   kernelAgreementBenchmark as Benchmark<never>,

@@ -1,0 +1,93 @@
+/**
+ * The engine against nDPI in instructions executed rather than CPU time (bench/instruction-count.ts says why): both
+ * read the whole synthetic capture, meshward as the tap's bundle under V8 `--predictable`, nDPI as `ndpiReader -i`.
+ * - Whole process: what each costs from exec to exit, one pass over the capture.
+ * - First pass: the whole process less the same process on a capture with no packets (startup: Node's own boot and
+ *   loading the bundle; nDPI's protocol tables), so neither is charged for starting.
+ * - Steady state: the third pass in one process (meshward's `--passes`, `ndpiReader -l`), counted as three passes
+ *   less two; by then the JIT has compiled the hot code.
+ * Instructions are not cycles (the two run different code), but on this capture the first-pass instruction ratio and
+ * the CPU-time ratio of `inspect-throughput` agree to a few hundredths, and the count repeats to 0.01%.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { buildChild, ensureCapture } from './inspect-throughput.bench.ts';
+import { childInstructions, countInstructions, valgrindAvailable } from './instruction-count.ts';
+
+const run = promisify(execFile);
+const work = join(import.meta.dirname, 'work');
+const root = join(import.meta.dirname, '..');
+
+export type Counts = { empty: number; once: number; twice: number; thrice: number };
+
+export type EngineInstructionResult =
+  | { skipped: string }
+  | {
+      capture: { bytes: number; packets: number };
+      ours: Counts;
+      ndpi: Counts;
+      /** nDPI ÷ meshward (≥ 1: meshward executes no more instructions than nDPI). */
+      ratios: { wholeProcess: number; firstPass: number; steady: number };
+    };
+
+/** The first 24 bytes of a classic pcap: a capture with no packets. */
+const emptyCapture = (): string => {
+  const file = join(work, 'empty.pcap');
+  const header = Buffer.alloc(24);
+  header.writeUInt32LE(0xa1b2c3d4, 0);
+  header.writeUInt16LE(2, 4);
+  header.writeUInt16LE(4, 6);
+  header.writeUInt32LE(262144, 16);
+  header.writeUInt32LE(1, 20);
+  writeFileSync(file, header);
+  return file;
+};
+
+const ndpiInstructions = (file: string, loops: number) =>
+  countInstructions('ndpiReader', ['-i', file, '-l', String(loops)], root);
+
+const missing = async (): Promise<string | undefined> => {
+  if (!(await valgrindAvailable())) return 'valgrind is not installed (apt-get install valgrind)';
+  if (!ndpiAvailable()) return 'ndpiReader is not installed (apt-get install libndpi-bin)';
+  try {
+    await run(process.execPath, ['--predictable', '-e', '0']);
+  } catch {
+    return 'this Node does not accept --predictable';
+  }
+  return undefined;
+};
+
+export const runEngineInstructions = async (): Promise<EngineInstructionResult> => {
+  const why = await missing();
+  if (why !== undefined) return { skipped: why };
+  const file = join(work, 'synthetic.pcap');
+  const capture = await ensureCapture(file);
+  const empty = emptyCapture();
+  const child = await buildChild();
+  const ours = (path: string, passes: number) => childInstructions(child, path, 'engine', passes, root);
+  // Two at a time (two cores): a count does not depend on what else runs.
+  const [oursEmpty, ndpiEmpty] = await Promise.all([ours(empty, 1), ndpiInstructions(empty, 1)]);
+  const [oursOnce, ndpiOnce, ndpiTwice, ndpiThrice] = await Promise.all([
+    ours(file, 1),
+    ndpiInstructions(file, 1),
+    ndpiInstructions(file, 2),
+    ndpiInstructions(file, 3),
+  ]);
+  const [oursTwice, oursThrice] = await Promise.all([ours(file, 2), ours(file, 3)]);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const o: Counts = { empty: oursEmpty, once: oursOnce, twice: oursTwice, thrice: oursThrice };
+  const n: Counts = { empty: ndpiEmpty, once: ndpiOnce, twice: ndpiTwice, thrice: ndpiThrice };
+  return {
+    capture: { bytes: capture.bytes, packets: capture.packets },
+    ours: o,
+    ndpi: n,
+    ratios: {
+      wholeProcess: round(n.once / o.once),
+      firstPass: round((n.once - n.empty) / (o.once - o.empty)),
+      steady: round((n.thrice - n.twice) / (o.thrice - o.twice)),
+    },
+  };
+};

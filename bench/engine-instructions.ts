@@ -1,0 +1,43 @@
+/** Registers the engine-versus-nDPI measure in instructions executed (noise-free beside the timed one). */
+import { type Benchmark, table } from './benchmark.ts';
+import { type EngineInstructionResult, runEngineInstructions } from './engine-instructions.bench.ts';
+
+const billions = (count: number) => (count / 1e9).toFixed(2);
+
+export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
+  id: 'engine-instructions',
+  title:
+    'Inspection engine vs nDPI in instructions executed (cachegrind, V8 --predictable), whole synthetic capture',
+  run: runEngineInstructions,
+  render: (r) => {
+    if ('skipped' in r) return `Skipped: ${r.skipped}.`;
+    const row = (name: string, c: { empty: number; once: number; twice: number; thrice: number }) => [
+      name,
+      billions(c.empty),
+      billions(c.once),
+      billions(c.once - c.empty),
+      billions(c.thrice - c.twice),
+      Math.round((c.once - c.empty) / r.capture.packets),
+      Math.round((c.thrice - c.twice) / r.capture.packets),
+    ];
+    const met = (x: number) => (x >= 1 ? 'met' : 'MISSED');
+    return [
+      `Capture: ${(r.capture.bytes / 1048576).toFixed(1)} MiB, ${r.capture.packets} packets. Counts are every thread's instructions, in billions; "startup" is the same process on a capture with no packets.`,
+      '',
+      table(
+        [
+          'run',
+          'startup',
+          'whole process, one pass',
+          'first pass (less startup)',
+          'third pass (steady state)',
+          'per packet, first pass',
+          'per packet, steady',
+        ],
+        [row('meshward engine', r.ours), row('ndpiReader', r.ndpi)],
+      ),
+      '',
+      `nDPI ÷ meshward (≥ 1: meshward executes no more than nDPI; target ≥ 1): whole process ${r.ratios.wholeProcess}, first pass **${r.ratios.firstPass}** (${met(r.ratios.firstPass)}), steady state **${r.ratios.steady}** (${met(r.ratios.steady)}).`,
+    ].join('\n');
+  },
+};
