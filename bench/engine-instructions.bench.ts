@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { buildChild, ensureCapture } from './inspect-throughput.bench.ts';
+import { categorize, type InstructionCategories } from './instruction-categories.ts';
 import { childInstructions, countInstructions, valgrindAvailable } from './instruction-count.ts';
 
 const run = promisify(execFile);
@@ -31,6 +32,8 @@ export type EngineInstructionResult =
       ndpi: Counts;
       /** nDPI ÷ meshward (≥ 1: meshward executes no more instructions than nDPI). */
       ratios: { wholeProcess: number; firstPass: number; steady: number };
+      /** meshward's instructions by category (instruction-categories.ts): one pass, and three passes. */
+      categories: { once: InstructionCategories; thrice: InstructionCategories };
     };
 
 /** The first 24 bytes of a classic pcap: a capture with no packets. */
@@ -67,16 +70,19 @@ export const runEngineInstructions = async (): Promise<EngineInstructionResult> 
   const capture = await ensureCapture(file);
   const empty = emptyCapture();
   const child = await buildChild();
-  const ours = (path: string, passes: number) => childInstructions(child, path, 'engine', passes, root);
+  const ours = (path: string, passes: number, keep?: string) =>
+    childInstructions(child, path, 'engine', passes, root, keep);
+  const keepOnce = join(work, 'cachegrind-engine-1.out');
+  const keepThrice = join(work, 'cachegrind-engine-3.out');
   // Two at a time (two cores): a count does not depend on what else runs.
   const [oursEmpty, ndpiEmpty] = await Promise.all([ours(empty, 1), ndpiInstructions(empty, 1)]);
   const [oursOnce, ndpiOnce, ndpiTwice, ndpiThrice] = await Promise.all([
-    ours(file, 1),
+    ours(file, 1, keepOnce),
     ndpiInstructions(file, 1),
     ndpiInstructions(file, 2),
     ndpiInstructions(file, 3),
   ]);
-  const [oursTwice, oursThrice] = await Promise.all([ours(file, 2), ours(file, 3)]);
+  const [oursTwice, oursThrice] = await Promise.all([ours(file, 2), ours(file, 3, keepThrice)]);
   const round = (x: number) => Math.round(x * 100) / 100;
   const o: Counts = { empty: oursEmpty, once: oursOnce, twice: oursTwice, thrice: oursThrice };
   const n: Counts = { empty: ndpiEmpty, once: ndpiOnce, twice: ndpiTwice, thrice: ndpiThrice };
@@ -89,5 +95,6 @@ export const runEngineInstructions = async (): Promise<EngineInstructionResult> 
       firstPass: round((n.once - n.empty) / (o.once - o.empty)),
       steady: round((n.thrice - n.twice) / (o.thrice - o.twice)),
     },
+    categories: { once: await categorize(keepOnce), thrice: await categorize(keepThrice) },
   };
 };

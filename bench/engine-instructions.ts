@@ -37,6 +37,17 @@ export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
         [row('meshward engine', r.ours), row('ndpiReader', r.ndpi)],
       ),
       '',
+      "Where meshward's instructions go (billions; cachegrind's per-function counts, by the node binary's symbol names; the steady column is passes 2 and 3 averaged):",
+      '',
+      table(
+        ['category', 'one pass (whole process)', 'per pass, passes 2 and 3'],
+        Object.keys(r.categories.once).map((name) => [
+          name,
+          billions(r.categories.once[name] ?? 0),
+          billions(((r.categories.thrice[name] ?? 0) - (r.categories.once[name] ?? 0)) / 2),
+        ]),
+      ),
+      '',
       `nDPI ÷ meshward (≥ 1: meshward executes no more than nDPI; target ≥ 1): whole process ${r.ratios.wholeProcess}, first pass **${r.ratios.firstPass}** (${met(r.ratios.firstPass)}), steady state **${r.ratios.steady}** (${met(r.ratios.steady)}).`,
     ].join('\n');
   },

@@ -53,9 +53,17 @@ export const valgrindAvailable = async (): Promise<boolean> => {
   }
 };
 
-/** Instructions `command args` executed, all threads, under cachegrind (no cache simulation). */
-export const countInstructions = async (command: string, args: string[], cwd?: string): Promise<number> => {
-  const tool = ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null'];
+/**
+ * Instructions `command args` executed, all threads, under cachegrind (no cache simulation); `keep`: a file for
+ * cachegrind's per-function counts (see instruction-categories.ts).
+ */
+export const countInstructions = async (
+  command: string,
+  args: string[],
+  cwd?: string,
+  keep = '/dev/null',
+): Promise<number> => {
+  const tool = ['--tool=cachegrind', '--cache-sim=no', `--cachegrind-out-file=${keep}`];
   const { stderr } = await run('valgrind', [...tool, command, ...args], {
     cwd,
     maxBuffer: 64 * 1024 * 1024,
@@ -75,5 +83,11 @@ export const childInstructions = (
   mode: string,
   passes: number,
   cwd?: string,
+  keep?: string,
 ): Promise<number> =>
-  countInstructions(process.execPath, ['--predictable', child, file, mode, '--passes', String(passes)], cwd);
+  countInstructions(
+    process.execPath,
+    ['--predictable', child, file, mode, '--passes', String(passes)],
+    cwd,
+    keep,
+  );
