@@ -28,13 +28,10 @@ const categories: readonly (readonly [string, RegExp])[] = [
 
 export type InstructionCategories = Record<string, number>;
 
-/** The instruction count of each category in a cachegrind output file (`cg_annotate` reads it). */
-export const categorize = async (cachegrindOut: string): Promise<InstructionCategories> => {
-  const { stdout } = await run('cg_annotate', ['--threshold=0', cachegrindOut], {
-    maxBuffer: 256 * 1024 * 1024,
-  });
+/** The instruction count of each category in `cg_annotate --threshold=0` output (lines `N (x%)  file:function`). */
+export const tallyCategories = (annotated: string): InstructionCategories => {
   const totals: InstructionCategories = Object.fromEntries(categories.map(([name]) => [name, 0]));
-  for (const line of stdout.split('\n')) {
+  for (const line of annotated.split('\n')) {
     const row = /^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*)$/.exec(line);
     if (row === null || (row[2] as string).includes('PROGRAM TOTALS')) continue;
     const name = row[2] as string;
@@ -43,4 +40,12 @@ export const categorize = async (cachegrindOut: string): Promise<InstructionCate
       totals[category[0]] = (totals[category[0]] ?? 0) + Number((row[1] as string).replaceAll(',', ''));
   }
   return totals;
+};
+
+/** The instruction count of each category in a cachegrind output file (`cg_annotate` reads it). */
+export const categorize = async (cachegrindOut: string): Promise<InstructionCategories> => {
+  const { stdout } = await run('cg_annotate', ['--threshold=0', cachegrindOut], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return tallyCategories(stdout);
 };
