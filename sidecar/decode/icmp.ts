@@ -12,7 +12,8 @@ export const icmp = (out: DecodedPacket, transport: 'icmp' | 'icmpv6'): DecodeOu
   out.icmpType = u8(bytes, at);
   out.icmpCode = u8(bytes, at + 1);
   const headerLength = Math.min(8, captured);
-  out.payload = bytes.subarray(at + headerLength, out.l4End);
+  out.payloadStart = at + headerLength;
+  out.payloadEnd = out.l4End;
   out.payloadLength = Math.max(0, out.l4Length - headerLength);
   return 'ok';
 };

@@ -44,6 +44,8 @@ const reset = (out: DecodedPacket, record: PacketRecord): void => {
   out.srcPort = 0;
   out.dstPort = 0;
   out.tcpFlags = 0;
+  out.payloadStart = 0;
+  out.payloadEnd = 0;
   out.payloadLength = 0;
   out.icmpType = -1;
   out.icmpCode = -1;

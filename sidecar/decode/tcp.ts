@@ -2,8 +2,6 @@
 import { u8, u16, u32 } from './byte-reader.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 
-const noPayload = new Uint8Array(0);
-
 /** The options that matter: MSS (2), window scale (3), timestamps (8, the sender's TSval). */
 const readOption = (
   bytes: Uint8Array,
@@ -59,8 +57,8 @@ export const tcp = (out: DecodedPacket): DecodeOutcome => {
   out.tcpFlags = u8(bytes, at + 13);
   out.window = u16(bytes, at + 14);
   out.urgentPointer = u16(bytes, at + 18);
-  // Most segments are bare ACKs: one shared empty payload instead of a new view per packet.
-  out.payload = headerLength === captured ? noPayload : bytes.subarray(at + headerLength, out.l4End);
+  out.payloadStart = at + headerLength;
+  out.payloadEnd = out.l4End;
   out.payloadLength = out.l4Length - headerLength;
   return 'ok';
 };

@@ -17,7 +17,8 @@ export const transportLayer = (out: DecodedPacket): DecodeOutcome => {
     default:
       // Other transports (GRE, SCTP, ESP, ...) are counted as flows without ports or protocol detection.
       out.transport = 'other';
-      out.payload = out.l4Bytes.subarray(out.l4Start, out.l4End);
+      out.payloadStart = out.l4Start;
+      out.payloadEnd = out.l4End;
       out.payloadLength = out.l4Length;
       return 'ok';
   }

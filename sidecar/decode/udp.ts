@@ -14,7 +14,8 @@ export const udp = (out: DecodedPacket): DecodeOutcome => {
   out.transport = 'udp';
   out.srcPort = u16(bytes, at);
   out.dstPort = u16(bytes, at + 2);
-  out.payload = bytes.subarray(at + 8, at + Math.min(total, captured));
+  out.payloadStart = at + 8;
+  out.payloadEnd = at + Math.min(total, captured);
   out.payloadLength = total - 8;
   return 'ok';
 };

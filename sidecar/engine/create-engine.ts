@@ -1,6 +1,7 @@
 /** The inspection engine: records → decode → flows → reassembly → detection → parsers → events, observers, findings. */
 import type { Finding } from '#core/finding.ts';
 import type { PacketRecord } from '../capture/packet-record.ts';
+import { payloadOf } from '../decode/decoded-packet.ts';
 import { createPacketDecoder, type PacketDecoder } from '../decode/packet-decoder.ts';
 import type { EngineObserver } from '../engine-observer.ts';
 import type { Flow } from '../flow/flow.ts';
@@ -108,8 +109,8 @@ const route = (rt: Runtime): void => {
   if (packet.snapped) flow.state.snapped = true;
   const direction = toServer ? 'to-server' : 'to-client';
   if (packet.transport === 'tcp') tcpSegment(rt.ctx, flow, direction, packet);
-  else if (packet.transport === 'udp' && packet.payload.length > 0)
-    onFlowData(rt.ctx, flow, direction, packet.payload, packet.ts);
+  else if (packet.transport === 'udp' && packet.payloadEnd > packet.payloadStart)
+    onFlowData(rt.ctx, flow, direction, payloadOf(packet), packet.ts);
 };
 
 /** Every packet to the packet observers (no closure per packet: this runs for each one). */

@@ -1,5 +1,5 @@
 /** Feeds one TCP segment to its direction's reassembler (only while someone needs the bytes) and tracks the close. */
-import type { DecodedPacket } from '../decode/decoded-packet.ts';
+import { type DecodedPacket, payloadOf } from '../decode/decoded-packet.ts';
 import type { Direction } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { seqDiff } from '../reassembly/seq.ts';
@@ -106,7 +106,7 @@ const reassemble = (
   reassembler.segment(
     packet.seq,
     packet.tcpFlags,
-    packet.payload,
+    payloadOf(packet),
     packet.payloadLength,
     packet.ts,
     packet.urgentPointer,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressText } from '#sidecar/decode/decoded-packet.ts';
+import { addressText, payloadOf } from '#sidecar/decode/decoded-packet.ts';
 import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
 import {
   ethernetFrame,
@@ -77,7 +77,7 @@ describe('packet decoder: a hand-written Ethernet/IPv4/TCP SYN', () => {
       payload: 'x'.repeat(1000),
     });
     expect(decoder.decode(record(long.subarray(0, 96), 1, long.length))).toBe('ok');
-    expect([decoder.packet.payload.length, decoder.packet.payloadLength, decoder.packet.snapped]).toEqual([
+    expect([payloadOf(decoder.packet).length, decoder.packet.payloadLength, decoder.packet.snapped]).toEqual([
       42,
       1000,
       true,
@@ -119,7 +119,7 @@ describe('packet decoder: link layers', () => {
         5353,
         53,
       ]);
-      expect(new TextDecoder().decode(decoder.packet.payload)).toBe('abc');
+      expect(new TextDecoder().decode(payloadOf(decoder.packet))).toBe('abc');
     });
   }
 
@@ -133,7 +133,7 @@ describe('packet decoder: link layers', () => {
     const decoder = createPacketDecoder();
     const padded = Uint8Array.from([...ethernetFrame(ip, 0x0800), 0, 0, 0, 0, 0, 0]);
     expect(decoder.decode(record(padded))).toBe('ok');
-    expect(decoder.packet.payload.length).toBe(3);
+    expect(payloadOf(decoder.packet).length).toBe(3);
   });
 });
 
@@ -160,7 +160,7 @@ describe('packet decoder: IPv4 fragments (RFC 791 section 3.2)', () => {
     expect(decoder.decode(fragment(16, datagram.subarray(16), false))).toBe('fragment');
     expect(decoder.packet.fragment).toEqual({ offset: 16, more: false, overlap: false });
     expect(decoder.decode(fragment(0, datagram.subarray(0, 16), true))).toBe('ok');
-    expect([decoder.packet.srcPort, decoder.packet.dstPort, decoder.packet.payload.length]).toEqual([
+    expect([decoder.packet.srcPort, decoder.packet.dstPort, payloadOf(decoder.packet).length]).toEqual([
       1000, 2000, 24,
     ]);
   });
@@ -184,7 +184,7 @@ describe('packet decoder: IPv4 fragments (RFC 791 section 3.2)', () => {
     expect(decoder.decode(fragment(0, copy, true))).toBe('fragment');
     expect(decoder.packet.fragment?.overlap).toBe(false);
     expect(decoder.decode(fragment(16, datagram.subarray(16), false))).toBe('ok');
-    expect(decoder.packet.payload[2]).toBe(0x41);
+    expect(payloadOf(decoder.packet)[2]).toBe(0x41);
   });
 
   it('bounds the datagrams it holds', () => {
@@ -220,7 +220,7 @@ describe('packet decoder: IPv6 (RFC 8200)', () => {
       decoder.packet.dst,
       decoder.packet.srcPort,
     ]).toEqual([6, '2001:db8::1', 'fe80::1:0:0:2', 443]);
-    expect(new TextDecoder().decode(decoder.packet.payload)).toBe('hi');
+    expect(new TextDecoder().decode(payloadOf(decoder.packet))).toBe('hi');
   });
 
   it('reassembles fragment headers and rejects a header chain that overruns the packet', () => {
@@ -240,7 +240,7 @@ describe('packet decoder: IPv6 (RFC 8200)', () => {
       );
     expect(decoder.decode(frag(0, true, segment.subarray(0, 16)))).toBe('fragment');
     expect(decoder.decode(frag(16, false, segment.subarray(16)))).toBe('ok');
-    expect([decoder.packet.src, decoder.packet.srcPort, decoder.packet.payload.length]).toEqual([
+    expect([decoder.packet.src, decoder.packet.srcPort, payloadOf(decoder.packet).length]).toEqual([
       '::1',
       443,
       2,
