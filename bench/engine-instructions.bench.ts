@@ -7,7 +7,9 @@
  * - Steady state: the third pass in one process (meshward's `--passes`, `ndpiReader -l`), counted as three passes
  *   less two; by then the JIT has compiled the hot code.
  * Instructions are not cycles (the two run different code), but on this capture the first-pass instruction ratio and
- * the CPU-time ratio of `inspect-throughput` agree to a few hundredths, and the count repeats to 0.01%.
+ * the CPU-time ratio of `inspect-throughput` agree to a few hundredths. nDPI's count repeats exactly; meshward's
+ * within 1% on a quiet machine (two runs side by side: 10.15 and 10.21 G), but on a busy one its garbage collector,
+ * whose idle-time work runs on timers, executed 7% more (10.86 G while CI ran). Run it on a quiet machine.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
