@@ -41,7 +41,7 @@ export type DecodedPacket = {
    */
   payloadStart: number;
   payloadEnd: number;
-  /** Transport payload length on the wire; larger than `payload.length` when the snap length cut the frame. */
+  /** Transport payload length on the wire; more than `payloadEnd - payloadStart` when the snap length cut the frame. */
   payloadLength: number;
   /** Total IP length (header + payload) from the IP header. */
   ipLength: number;

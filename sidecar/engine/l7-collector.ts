@@ -76,8 +76,9 @@ const splitAnswer = (key: string) => {
 };
 
 /**
- * Where each list goes in the summary: its section, its field there (none: the section is the list itself), and how
- * its values are shaped. In the summary's key order, so output is stable whatever order the lists filled in.
+ * Where each list goes in the summary: its section, its field there, and how its values are shaped (as they are when
+ * no function is given). In the summary's key order, so output is stable whatever order the lists filled in; TLS, SSH
+ * and `operations` follow them (l7Summary).
  */
 const placements: readonly (readonly [ListName, keyof L7Summary, string, ((value: string) => unknown)?])[] = [
   ['httpMethods', 'http', 'methods'],
