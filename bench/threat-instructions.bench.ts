@@ -7,7 +7,8 @@
  * 64 MiB slice of the synthetic capture, for the engine alone and with threat detection: one pass (a fresh process,
  * JIT compilation included), and three and five passes in one process. Steady state is the fourth and fifth passes:
  * the second still compiles (more with threat detection, whose code is larger), and counting it put the steady ratio
- * at ×1.45 where passes three and four alone gave ×1.11.
+ * at ×1.45 where passes three and four alone gave ×1.11. Run it on a quiet machine: the garbage collector's idle-time
+ * work runs on timers, and a run beside other valgrind jobs gave ×1.6 steady where a quiet run just after gave ×1.24.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
