@@ -15,6 +15,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { pcapFileHeader } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { buildChild, ensureCapture } from './inspect-throughput.bench.ts';
 import { categorize, type InstructionCategories } from './instruction-categories.ts';
@@ -38,16 +39,10 @@ export type EngineInstructionResult =
       categories: { once: InstructionCategories; thrice: InstructionCategories };
     };
 
-/** The first 24 bytes of a classic pcap: a capture with no packets. */
+/** A classic pcap of Ethernet with no packets: its file header alone. */
 const emptyCapture = (): string => {
   const file = join(work, 'empty.pcap');
-  const header = Buffer.alloc(24);
-  header.writeUInt32LE(0xa1b2c3d4, 0);
-  header.writeUInt16LE(2, 4);
-  header.writeUInt16LE(4, 6);
-  header.writeUInt32LE(262144, 16);
-  header.writeUInt32LE(1, 20);
-  writeFileSync(file, header);
+  writeFileSync(file, pcapFileHeader(1));
   return file;
 };
 
