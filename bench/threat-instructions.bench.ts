@@ -17,7 +17,7 @@ import { childInstructions, sliceCapture, valgrindAvailable } from './instructio
 
 const work = join(import.meta.dirname, 'work');
 const root = join(import.meta.dirname, '..');
-export const sliceBytes = 64 * 1024 * 1024;
+const sliceBytes = 64 * 1024 * 1024;
 
 const instructions = (child: string, file: string, mode: string, passes: number): Promise<number> =>
   childInstructions(child, file, mode, passes, root);
