@@ -1,8 +1,7 @@
 /** Registers the engine-versus-nDPI measure in instructions executed (noise-free beside the timed one). */
 import { type Benchmark, table } from './benchmark.ts';
 import { type EngineInstructionResult, runEngineInstructions } from './engine-instructions.bench.ts';
-
-const billions = (count: number) => (count / 1e9).toFixed(2);
+import { billions } from './instruction-count.ts';
 
 export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
   id: 'engine-instructions',

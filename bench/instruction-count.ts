@@ -91,3 +91,6 @@ export const childInstructions = (
     cwd,
     keep,
   );
+
+/** An instruction count in billions, two decimals (the reports' unit). */
+export const billions = (count: number): string => (count / 1e9).toFixed(2);

@@ -1,8 +1,7 @@
 /** Registers the instruction-count measure of threat detection's cost (noise-free beside the timed one). */
 import { type Benchmark, table } from './benchmark.ts';
+import { billions } from './instruction-count.ts';
 import { type InstructionResult, runThreatInstructions } from './threat-instructions.bench.ts';
-
-const billions = (count: number) => (count / 1e9).toFixed(2);
 
 export const threatInstructionsBenchmark: Benchmark<InstructionResult> = {
   id: 'threat-instructions',
