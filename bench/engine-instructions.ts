@@ -1,4 +1,4 @@
-/** Registers the engine-versus-nDPI measure in instructions executed (noise-free beside the timed one). */
+/** Registers the engine-versus-nDPI measure in instructions executed (steadier than the timed one; see its run). */
 import { type Benchmark, table } from './benchmark.ts';
 import { type EngineInstructionResult, runEngineInstructions } from './engine-instructions.bench.ts';
 import { billions } from './instruction-count.ts';

@@ -1,4 +1,4 @@
-/** Registers the instruction-count measure of threat detection's cost (noise-free beside the timed one). */
+/** Registers the instruction-count measure of threat detection's cost (steadier than the timed one; see its run). */
 import { type Benchmark, table } from './benchmark.ts';
 import { billions } from './instruction-count.ts';
 import { type InstructionResult, runThreatInstructions } from './threat-instructions.bench.ts';
