@@ -33,7 +33,7 @@ const readOnly = async (path: string): Promise<InspectResult> => {
     size += (chunk as Uint8Array).length;
   }
   parser.end();
-  return { findings: [], problems: [], size, stats: { packets } as EngineStats };
+  return { findings: [], problems: [], size, stats: { packets } as EngineStats, compressed: false };
 };
 
 const inspect = (path: string): Promise<InspectResult> =>

@@ -11,11 +11,12 @@ import type { CliCommand, CommandIo } from '../command.ts';
 
 const usage = `Usage: meshward inspect FILE... [--json] [--flows-only] [--pod-ip IP]...
 
-Reads pcap or pcapng captures (tcpdump, Wireshark, tcpdump -i any) and prints, for every flow, the
-client and server, the transport, the application protocol identified from the bytes (never from the
-port), how sure that is, whether it is encrypted (TLS, SSH, Istio or Linkerd mTLS), the bytes each way
-and a short layer-7 summary. Exit 1 when a file is missing or corrupt (the message names the byte
-offset); the flows read before the problem are still printed.
+Reads pcap or pcapng captures (tcpdump, Wireshark, tcpdump -i any), plain or gzip-compressed, and
+prints, for every flow, the client and server, the transport, the application protocol identified from
+the bytes (never from the port), how sure that is, whether it is encrypted (TLS, SSH, Istio or Linkerd
+mTLS), the bytes each way and a short layer-7 summary. Exit 1 when a file is missing or corrupt (the
+message names the byte offset, in the decompressed capture for gzip); the flows read before the
+problem are still printed.
 
 Options:
   --json        one JSON finding per line (core/finding.ts), flows and threats
@@ -74,7 +75,9 @@ const inspectOne = async (
     });
     if (options.heading && !options.json) io.stdout(`==> ${file} <==`);
     print(result.findings, options.json, io);
-    for (const problem of result.problems) io.stderr(`meshward inspect: ${describeProblem(file, problem)}`);
+    // A gzip capture's offsets count in its decompressed bytes (what `zcat FILE | tcpdump -r -` would see).
+    const source = result.compressed ? `${file} (decompressed)` : file;
+    for (const problem of result.problems) io.stderr(`meshward inspect: ${describeProblem(source, problem)}`);
     return result.problems.length === 0;
   } catch (error) {
     if (!isAppError(error) || error.code !== 'not-found') throw error;

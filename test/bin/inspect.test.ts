@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { main } from '#bin/main.ts';
 import { findingSchema } from '#core/finding.ts';
@@ -107,5 +108,57 @@ describe('meshward inspect', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.err.join('\n')).toContain('--pod-ip pod-a: not an IPv4 address');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a gzip-compressed capture as the same capture', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
+    const file = join(dir, 'three-flows.pcap.gz');
+    writeFileSync(file, gzipSync(readFileSync(`${fixtures}/three-flows.pcap`)));
+    const plain = await run(`${fixtures}/three-flows.pcap`, '--json');
+    const gzip = await run(file, '--json');
+    expect([gzip.code, gzip.err]).toEqual([0, []]);
+    expect(gzip.out).toHaveLength(3);
+    expect(gzip.out).toEqual(plain.out);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the flows before a truncated gzip capture ends, names the decompressed offset, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
+    const file = join(dir, 'cut.pcap.gz');
+    // 400 one-packet flows with incompressible payloads, so half the gzip bytes hold about half the flows.
+    let seed = 7;
+    const noise = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 24;
+    };
+    const packets = Array.from({ length: 400 }, (_, i) => ({
+      ts: 1_000 + i,
+      data: tcp4Frame({
+        src: '10.1.0.5',
+        dst: '10.1.0.9',
+        srcPort: 20_000 + i,
+        dstPort: 7000,
+        seq: 1,
+        flags: 24,
+        payload: Uint8Array.from({ length: 600 }, noise),
+      }),
+    }));
+    const whole = gzipSync(buildPcap({ packets }));
+    writeFileSync(file, whole.subarray(0, whole.length >> 1));
+    const { code, out, err } = await run(file, '--json', '--flows-only');
+    expect(code).toBe(1);
+    expect(out.length).toBeGreaterThan(100);
+    expect(out.length).toBeLessThan(300);
+    expect(err.at(-1)).toMatch(
+      /cut\.pcap\.gz \(decompressed\): byte offset \d+: the gzip data is corrupt or truncated \(unexpected end of file\)/,
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says a directory is not a capture file, exits 1, and goes on with the others', async () => {
+    const { code, out, err } = await run(tmpdir(), `${fixtures}/three-flows.pcap`);
+    expect(code).toBe(1);
+    expect(err).toEqual([`meshward inspect: ${tmpdir()} is a directory, not a capture file`]);
+    expect(out.filter((line) => line.startsWith('10.1.0.5'))).toHaveLength(3);
   });
 });
