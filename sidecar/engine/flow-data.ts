@@ -209,13 +209,16 @@ const startParsing = (
 
 type PendingChunk = { direction: Direction; chunk: Uint8Array; ts: number };
 
-/** Runs the detectors when worth it (detection-pacing.ts); a match starts the parser, a refusal of both sides ends. */
-const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+/**
+ * Runs the detectors when worth it (detection-pacing.ts); a match starts the parser, a refusal of both sides ends.
+ * `known`: the verdict on exactly the bytes kept, already asked (the flow's first chunk, detected in place).
+ */
+const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>, known?: DetectionVerdict): void => {
   const state = flow.state;
   const shape = detectionShape(state, ctx.limits.prefixBytes);
-  if (worthAsking(state, ctx.limits, shape)) {
+  if (known !== undefined || worthAsking(state, ctx.limits, shape)) {
     noteAttempt(state, shape);
-    const verdict = askDetectors(ctx, state);
+    const verdict = known ?? askDetectors(ctx, state);
     if (verdict.verdict === 'match') {
       startParsing(ctx, flow, verdict.index, undefined);
       return;
@@ -228,6 +231,46 @@ const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>): void => {
     state.refusedOneSide = verdict.verdict === 'no-match';
   }
   if (outOfPatience(state, ctx.limits)) giveUp(ctx, state);
+};
+
+/**
+ * The verdict on a TCP flow's first chunk where it lies, before any copy; undefined when this is not the first chunk,
+ * or when it would not be kept whole (a gap before it, or as large as the prefix). The verdict is the one the first
+ * attempt would reach on the same bytes kept, so the pacing that follows is unchanged (detectTcp's `known`).
+ */
+const firstChunkVerdict = (
+  ctx: EngineContext,
+  state: FlowState,
+  direction: Direction,
+  chunk: Uint8Array,
+): DetectionVerdict | undefined => {
+  const up = state.toServer;
+  const down = state.toClient;
+  if (state.attempts > 0 || up.prefixLength > 0 || down.prefixLength > 0) return undefined;
+  if (side(state, direction).incomplete || chunk.length >= ctx.limits.prefixBytes) return undefined;
+  const toServer = direction === 'to-server';
+  return detectProtocol(ctx.protocols, {
+    transport: 'tcp',
+    toServer: toServer ? chunk : empty,
+    toClient: toServer ? empty : chunk,
+    refused: state.refused,
+    fullToServer: !toServer && prefixFull(up, ctx.limits.prefixBytes),
+    fullToClient: toServer && prefixFull(down, ctx.limits.prefixBytes),
+  });
+};
+
+/**
+ * The first chunk matched: the parser starts on it with nothing copied, as the first attempt would have started it
+ * on the same bytes kept (the chunk, then a gap for a direction whose bytes were lost before it).
+ */
+const startInPlace = (ctx: EngineContext, flow: Flow<FlowState>, index: number, chunk: PendingChunk): void => {
+  const state = flow.state;
+  const bytes = chunk.direction === 'to-server' ? 1 : 2;
+  noteAttempt(state, detectionShape(state, ctx.limits.prefixBytes) | bytes);
+  state.askedBytes = chunk.chunk.length;
+  startParsing(ctx, flow, index, chunk);
+  for (const direction of ['to-server', 'to-client'] as const)
+    if (side(state, direction).incomplete) gapParser(ctx, state, direction);
 };
 
 const askDetectors = (ctx: EngineContext, state: FlowState): DetectionVerdict => {
@@ -292,9 +335,18 @@ export const onFlowData = (
   }
   if (state.phase !== 'detecting' || chunk.length === 0) return;
   state.dataPackets += 1;
-  const kept = keep(ctx, state, direction, chunk, ts, flow.transport === 'tcp');
-  if (flow.transport === 'udp') detectUdp(ctx, flow, direction, chunk, ts, kept);
-  else detectTcp(ctx, flow);
+  if (flow.transport === 'udp') {
+    const kept = keep(ctx, state, direction, chunk, ts, false);
+    detectUdp(ctx, flow, direction, chunk, ts, kept);
+    return;
+  }
+  const first = firstChunkVerdict(ctx, state, direction, chunk);
+  if (first?.verdict === 'match') {
+    startInPlace(ctx, flow, first.index, { direction, chunk, ts });
+    return;
+  }
+  keep(ctx, state, direction, chunk, ts, true);
+  detectTcp(ctx, flow, first);
 };
 
 export const onFlowGap = (ctx: EngineContext, flow: Flow<FlowState>, direction: Direction): void => {

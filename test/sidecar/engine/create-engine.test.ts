@@ -250,6 +250,25 @@ describe('engine: reassembly feeds parsers', () => {
     expect(log).toEqual(['to-server:PING a', 'to-server:[gap]', 'to-server:PING c']);
   });
 
+  it('parses a first chunk that identifies the protocol whole, and one past the prefix bound up to the bound', () => {
+    const log: string[] = [];
+    const ping = lineProtocol('nats', { 'to-server': 'PING ' }, log);
+    const parsed = (first: string): string[] => {
+      log.length = 0;
+      const records = tcpConversation(web, [
+        { from: 'client', data: first },
+        { from: 'client', data: 'PING b\n' },
+      ]);
+      run(records, { protocols: [ping], limits: { prefixBytes: 16 } });
+      return [...log];
+    };
+    // Under the 16-octet prefix (detected where it lies) and exactly filling it (kept): handed over whole.
+    expect(parsed('PING 123456789\n')).toEqual(['to-server:PING 123456789', 'to-server:PING b']);
+    expect(parsed('PING 1234567890\n')).toEqual(['to-server:PING 1234567890', 'to-server:PING b']);
+    // One octet past it: only the bound was kept, so the parser hears of the rest as a gap (the line is lost).
+    expect(parsed('PING 12345678901\n')).toEqual(['to-server:[gap]', 'to-server:PING b']);
+  });
+
   it('follows sequence numbers that wrap past 2^32', () => {
     const log: string[] = [];
     const ping = lineProtocol('nats', { 'to-server': 'PING ' }, log);
