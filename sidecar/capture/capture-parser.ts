@@ -12,6 +12,8 @@ export type CaptureParser = {
   end(): void;
   /** Bytes consumed so far. */
   readonly offset: number;
+  /** Nothing more can be read (the bytes are not a capture): the caller may stop feeding it. */
+  readonly stopped: boolean;
 };
 
 const pickFormat = (bytes: Uint8Array): CaptureFormat | undefined => {
@@ -104,6 +106,9 @@ export const createCaptureParser = (sink: CaptureSink): CaptureParser => {
   return {
     get offset() {
       return base;
+    },
+    get stopped() {
+      return stopped;
     },
     push,
     end() {

@@ -68,8 +68,13 @@ async function* sniffed(raw: ReadStream, state: Sniffed): AsyncGenerator<Uint8Ar
     head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
   }
   state.compressed = isGzip(head);
-  if (state.compressed) yield* gunzipped(chain(head, chunks), state);
-  else yield* chain(head, chunks);
+  try {
+    if (state.compressed) yield* gunzipped(chain(head, chunks), state);
+    else yield* chain(head, chunks);
+  } finally {
+    // The reader may stop early (not a capture): the file is closed then too.
+    raw.destroy();
+  }
 }
 
 /** Opens `path` for reading in `chunkSize` reads; a missing file or a directory is an error naming it. */

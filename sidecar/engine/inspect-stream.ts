@@ -67,6 +67,8 @@ export async function* inspectStream(
   };
   for await (const chunk of source) {
     parser.push(chunk);
+    // Not a capture (a fatal problem at its start): reading the rest of a large file would only cost time.
+    if (parser.stopped) break;
     options.onProgress?.(parser.offset);
     const due = update();
     if (due !== undefined) yield due;
