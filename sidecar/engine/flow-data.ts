@@ -263,7 +263,12 @@ const firstChunkVerdict = (
  * The first chunk matched: the parser starts on it with nothing copied, as the first attempt would have started it
  * on the same bytes kept (the chunk, then a gap for a direction whose bytes were lost before it).
  */
-const startInPlace = (ctx: EngineContext, flow: Flow<FlowState>, index: number, chunk: PendingChunk): void => {
+const startInPlace = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  index: number,
+  chunk: PendingChunk,
+): void => {
   const state = flow.state;
   const bytes = chunk.direction === 'to-server' ? 1 : 2;
   noteAttempt(state, detectionShape(state, ctx.limits.prefixBytes) | bytes);
