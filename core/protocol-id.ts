@@ -21,6 +21,7 @@ export const protocolIds = [
   'ldap',
   'nats',
   'zookeeper',
+  'elasticsearch',
   'unknown',
 ] as const;
 

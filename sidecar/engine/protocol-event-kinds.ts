@@ -36,4 +36,5 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   ldap: operations,
   nats: operations,
   zookeeper: operations,
+  elasticsearch: operations,
 };

@@ -3,6 +3,7 @@
 import { amqp } from './amqp.ts';
 import { cassandra } from './cassandra.ts';
 import { dns } from './dns.ts';
+import { elasticsearch } from './elasticsearch.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
 import { kafka } from './kafka.ts';
@@ -31,6 +32,8 @@ export const protocols: Protocol[] = [
   postgresql,
   mysql,
   mongodb,
+  // The marker "ES", a length, then a header whose status and version ids must be plausible.
+  elasticsearch,
   // Before kafka: a ZooKeeper ConnectRequest (length 44, then zeros) also parses as a Kafka Produce v0 header.
   zookeeper,
   kafka,

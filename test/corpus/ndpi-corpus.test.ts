@@ -9,8 +9,6 @@ import { compareCapture, ndpiCorpus, type Pairing } from './ndpi-compare.ts';
 
 /** Flows where we knowingly differ from nDPI, and why. */
 const knownDifferences: Record<string, string> = {
-  Elasticsearch:
-    'Elasticsearch transport (port 9300, "ES" framing) is not a protocol meshward identifies yet',
   ICMP: 'ICMP is a transport, not an application protocol: meshward reports transport icmp, protocol unknown',
 };
 

@@ -83,6 +83,7 @@ export const ndpiToOurs: Record<string, string> = {
   LDAP: 'ldap',
   Nats: 'nats',
   ZooKeeper: 'zookeeper',
+  Elasticsearch: 'elasticsearch',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
