@@ -22,6 +22,7 @@ export const protocolIds = [
   'nats',
   'zookeeper',
   'elasticsearch',
+  'mssql',
   'unknown',
 ] as const;
 

@@ -88,13 +88,13 @@ export type DnsMessageEvent = Base & {
 
 export type SqlQueryEvent = Base & {
   kind: 'sql-query';
-  dialect: 'postgresql' | 'mysql' | 'cassandra';
+  dialect: 'postgresql' | 'mysql' | 'cassandra' | 'mssql';
   text: string;
 };
 
 export type DbAuthEvent = Base & {
   kind: 'db-auth';
-  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis';
+  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis' | 'mssql';
   ok: boolean;
   user?: string;
   message?: string;

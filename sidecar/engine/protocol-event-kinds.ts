@@ -37,4 +37,5 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   nats: operations,
   zookeeper: operations,
   elasticsearch: operations,
+  mssql: { kinds: ['sql-query', 'db-auth', 'operation'] },
 };

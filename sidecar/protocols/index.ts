@@ -11,6 +11,7 @@ import { ldap } from './ldap.ts';
 import { memcached } from './memcached.ts';
 import { mongodb } from './mongodb.ts';
 import { mqtt } from './mqtt.ts';
+import { mssql } from './mssql.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
 import { postgresql } from './postgresql.ts';
@@ -31,6 +32,8 @@ export const protocols: Protocol[] = [
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,
+  // A PRELOGIN packet (or the server's answer) whose option table holds together.
+  mssql,
   mongodb,
   // The marker "ES", a length, then a header whose status and version ids must be plausible.
   elasticsearch,

@@ -1,4 +1,4 @@
-/** Database password guessing: repeated failed logins (MySQL, PostgreSQL, MongoDB, Redis) from one client to one server. */
+/** Database password guessing: repeated failed logins (MySQL, PostgreSQL, SQL Server, MongoDB, Redis) from one client to one server. */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
@@ -20,12 +20,13 @@ export const dbAuthBruteForce: Threat<
 > = {
   id: 'db-auth-brute-force',
   on: ['db-auth'],
-  // MySQL and PostgreSQL: every reply (a re-login can come late). Redis and MongoDB replies are long (a Redis
+  // MySQL, PostgreSQL and SQL Server: every reply (a re-login can come late; SQL Server's answer to the login comes
+  // after a TLS handshake of a few KiB). Redis and MongoDB replies are long (a Redis
   // COMMAND reply is 86 KB), and a client that is not logged in gets nothing but short errors: the first 4 KiB of
   // Redis replies hold 60 to 180 failed-login replies, six or more times the threshold (MongoDB replies are parsed
   // to the summary bound for the flow summary anyway).
   reads: [
-    { ...readsEvery('db-auth'), protocols: ['mysql', 'postgresql'] },
+    { ...readsEvery('db-auth'), protocols: ['mysql', 'postgresql', 'mssql'] },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },
   ],
   config,

@@ -1,4 +1,4 @@
-/** SQL injection in request values (judged as fragments) and in the statements applications send to MySQL and PostgreSQL. */
+/** SQL injection in request values (judged as fragments) and in the statements applications send to SQL databases. */
 import { embeddedAttack } from './text/embedded-attack.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import { sqlInjectionVerdict } from './text/sql-injection-verdict.ts';

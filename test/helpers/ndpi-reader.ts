@@ -84,6 +84,7 @@ export const ndpiToOurs: Record<string, string> = {
   Nats: 'nats',
   ZooKeeper: 'zookeeper',
   Elasticsearch: 'elasticsearch',
+  'MsSQL-TDS': 'mssql',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

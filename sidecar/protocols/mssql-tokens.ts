@@ -1,0 +1,64 @@
+/**
+ * The start of a TDS token stream (MS-TDS 2.2.7): the tokens a login answer or a failed batch opens with, each
+ * length-prefixed or of fixed size. A walk stops at the first token it cannot size (column metadata, rows).
+ */
+import { u16le, u32le } from './wire-bytes.ts';
+
+export type TdsTokenFacts = {
+  /** LOGINACK: the login succeeded. */
+  loginAck: boolean;
+  /** ERROR tokens: number and message text. */
+  errors: { number: number; message: string }[];
+};
+
+const ucs2 = (b: Uint8Array, start: number, units: number): string =>
+  Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(units * 2, b.length - start))).toString(
+    'utf16le',
+  );
+
+/** ERROR (0xAA): USHORT length, LONG number, BYTE state, BYTE class, US_VARCHAR message, … */
+const errorAt = (b: Uint8Array, at: number): { number: number; message: string } => ({
+  number: u32le(b, at + 3) | 0,
+  message: ucs2(b, at + 11, u16le(b, at + 9)),
+});
+
+/** Tokens with a USHORT length after them: ERROR, INFO, LOGINACK, ENVCHANGE, ORDER, TABNAME, COLINFO, SSPI. */
+const ushortLength = new Set([0xaa, 0xab, 0xad, 0xe3, 0xa9, 0xa4, 0xa5, 0xed]);
+/** Fixed sizes after the token: RETURNSTATUS, DONE, DONEPROC, DONEINPROC (TDS 7.2+). */
+const fixedLength = new Map([
+  [0x79, 4],
+  [0xfd, 12],
+  [0xfe, 12],
+  [0xff, 12],
+]);
+const maxTokens = 64;
+const maxErrors = 8;
+
+/** FEATUREEXTACK (0xAE): (feature id, DWORD length, data)… then 0xFF. The offset after it, or -1. */
+const featureAckEnd = (b: Uint8Array, from: number): number => {
+  let at = from;
+  for (let feature = 0; feature < 32 && at < b.length; feature++) {
+    if (b[at] === 0xff) return at + 1;
+    at += 5 + u32le(b, at + 1);
+  }
+  return -1;
+};
+
+export const walkTokens = (b: Uint8Array): TdsTokenFacts => {
+  const facts: TdsTokenFacts = { loginAck: false, errors: [] };
+  let at = 0;
+  for (let step = 0; step < maxTokens && at < b.length; step++) {
+    const token = b[at] as number;
+    if (ushortLength.has(token)) {
+      if (at + 3 > b.length) break;
+      if (token === 0xad) facts.loginAck = true;
+      if (token === 0xaa && facts.errors.length < maxErrors) facts.errors.push(errorAt(b, at));
+      at += 3 + u16le(b, at + 1);
+    } else if (fixedLength.has(token)) at += 1 + (fixedLength.get(token) as number);
+    else if (token === 0xae) {
+      at = featureAckEnd(b, at + 1);
+      if (at < 0) break;
+    } else break;
+  }
+  return facts;
+};
