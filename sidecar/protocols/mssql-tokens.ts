@@ -44,21 +44,23 @@ const featureAckEnd = (b: Uint8Array, from: number): number => {
   return -1;
 };
 
+/** Notes what the token at `at` says and returns where the next one starts, or -1 when it cannot be sized. */
+const step = (b: Uint8Array, at: number, facts: TdsTokenFacts): number => {
+  const token = b[at] as number;
+  if (ushortLength.has(token)) {
+    if (at + 3 > b.length) return -1;
+    if (token === 0xad) facts.loginAck = true;
+    if (token === 0xaa && facts.errors.length < maxErrors) facts.errors.push(errorAt(b, at));
+    return at + 3 + u16le(b, at + 1);
+  }
+  const fixed = fixedLength.get(token);
+  if (fixed !== undefined) return at + 1 + fixed;
+  return token === 0xae ? featureAckEnd(b, at + 1) : -1;
+};
+
 export const walkTokens = (b: Uint8Array): TdsTokenFacts => {
   const facts: TdsTokenFacts = { loginAck: false, errors: [] };
   let at = 0;
-  for (let step = 0; step < maxTokens && at < b.length; step++) {
-    const token = b[at] as number;
-    if (ushortLength.has(token)) {
-      if (at + 3 > b.length) break;
-      if (token === 0xad) facts.loginAck = true;
-      if (token === 0xaa && facts.errors.length < maxErrors) facts.errors.push(errorAt(b, at));
-      at += 3 + u16le(b, at + 1);
-    } else if (fixedLength.has(token)) at += 1 + (fixedLength.get(token) as number);
-    else if (token === 0xae) {
-      at = featureAckEnd(b, at + 1);
-      if (at < 0) break;
-    } else break;
-  }
+  for (let count = 0; count < maxTokens && at >= 0 && at < b.length; count++) at = step(b, at, facts);
   return facts;
 };
