@@ -121,6 +121,19 @@ export type OperationEvent = Base & {
   detail?: string;
 };
 
+/**
+ * A whole WebSocket message (RFC 6455) after an HTTP/1.1 upgrade: its length (inflated, when permessage-deflate
+ * compressed it and it could be inflated) and, for text, its first 16 KiB decoded. No text when a compressed
+ * message could not be inflated (docs/protocols.md).
+ */
+export type WebsocketMessageEvent = Base & {
+  kind: 'websocket-message';
+  opcode: 'text' | 'binary';
+  length: number;
+  compressed: boolean;
+  text?: string;
+};
+
 export type ProtocolEvent =
   | HttpRequestEvent
   | HttpResponseEvent
@@ -135,6 +148,7 @@ export type ProtocolEvent =
   | KafkaRequestEvent
   | MqttEvent
   | SshBannerEvent
-  | OperationEvent;
+  | OperationEvent
+  | WebsocketMessageEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

@@ -194,6 +194,7 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
     ssh[event.direction === 'to-server' ? 'client' : 'server'] = event.software;
   },
   operation: ({ lists }, event) => add(lists, 'operations', event.operation),
+  'websocket-message': ({ lists }, event) => add(lists, 'operations', `websocket ${event.opcode}`),
 };
 
 export const collectL7 = (collector: L7Collector, event: ProtocolEvent): void => {

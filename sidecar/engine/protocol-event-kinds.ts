@@ -12,7 +12,7 @@ export type EventKinds = { kinds: readonly ProtocolEventKind[]; tunnelled?: read
 
 const http: EventKinds = {
   kinds: ['http-request', 'http-response', 'grpc-call'],
-  tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record'],
+  tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'websocket-message'],
 };
 const operations: EventKinds = { kinds: ['operation'] };
 

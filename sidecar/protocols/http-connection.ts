@@ -1,14 +1,27 @@
-/** One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels (TLS hellos read) and h2c upgrades. */
+/**
+ * One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels (TLS hellos read), h2c upgrades
+ * and WebSocket upgrades (messages read).
+ */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { type ChunkedState, decodeChunked } from './http-chunked.ts';
 import { detectRequestLine, detectStatusLine } from './http-detect.ts';
 import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
 import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
+import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
 import { createHttp2Session, type Http2Session, http2MaxEvents, http2Preface } from './http2-session.ts';
 import { createTlsStream, type TlsStream } from './tls-stream.ts';
 
-type Mode = 'head' | 'length' | 'chunked' | 'until-close' | 'resync' | 'tunnel' | 'h2' | 'stopped';
+type Mode =
+  | 'head'
+  | 'length'
+  | 'chunked'
+  | 'until-close'
+  | 'resync'
+  | 'tunnel'
+  | 'h2'
+  | 'websocket'
+  | 'stopped';
 
 type Side = {
   direction: Direction;
@@ -20,7 +33,7 @@ type Side = {
 };
 
 /** What the response side needs to know about each outstanding request (RFC 9112 §6.3). */
-type Outstanding = { method: string; h2c: boolean };
+type Outstanding = { method: string; h2c: boolean; websocket: boolean };
 const maxOutstanding = 64;
 
 export type HttpConnection = {
@@ -65,6 +78,8 @@ export const createHttpConnection = (): HttpConnection => {
   let session: Http2Session | undefined;
   /** Inside a CONNECT tunnel, TLS is read for its hellos (SNI, ALPN); anything else stops at its first byte. */
   let tunnel: TlsStream | undefined;
+  /** After a WebSocket upgrade: one frame reader per direction. */
+  let websocket: Record<Direction, WebsocketReader> | undefined;
 
   const emit = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     const message = side.message;
@@ -95,15 +110,33 @@ export const createHttpConnection = (): HttpConnection => {
     }
   };
 
+  /** Both directions read WebSocket frames (RFC 6455 §4), with permessage-deflate when the server agreed to it. */
+  const openWebsocket = (response: HttpHead, ts: number, out: ProtocolEvent[]): void => {
+    const agreed = websocketDeflate(headerValue(response.headers, 'sec-websocket-extensions'));
+    websocket = {
+      'to-server': createWebsocketReader('to-server', agreed.client),
+      'to-client': createWebsocketReader('to-client', agreed.server),
+    };
+    for (const side of [sides['to-server'], sides['to-client']]) {
+      side.mode = 'websocket';
+      const rest = side.pending;
+      side.pending = new Uint8Array(0);
+      if (rest.length > 0) out.push(...websocket[side.direction].read(rest, ts));
+    }
+  };
+
   /** After a response completes: CONNECT 2xx opens a tunnel, 101 switches protocols (§7.8 of RFC 9110). */
   const afterResponse = (
-    status: number,
+    response: HttpHead,
     request: Outstanding | undefined,
     ts: number,
     out: ProtocolEvent[],
   ) => {
+    const status = Number(response.first[1]) || 0;
     const connected = request?.method === 'CONNECT' && status >= 200 && status < 300;
+    const switched = status === 101 && hasToken(headerValue(response.headers, 'upgrade'), 'websocket');
     if (status === 101 && request?.h2c) upgrade(ts, out);
+    else if (switched && request?.websocket) openWebsocket(response, ts, out);
     else if (status === 101 || connected) openTunnel(connected, ts, out);
   };
 
@@ -111,11 +144,12 @@ export const createHttpConnection = (): HttpConnection => {
     emit(side, ts, out);
     const message = side.message;
     side.message = undefined;
-    side.mode = side.mode === 'h2' || side.mode === 'tunnel' ? side.mode : 'head';
+    side.mode =
+      side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'websocket' ? side.mode : 'head';
     if (message?.direction !== 'to-client') return;
     const status = Number(message.head.first[1]) || 0;
     if (status >= 100 && status < 200 && status !== 101) return;
-    afterResponse(status, outstanding.shift(), ts, out);
+    afterResponse(message.head, outstanding.shift(), ts, out);
   };
 
   /** §6.3 rules for responses: HEAD, 1xx, 204, 304 and CONNECT 2xx have no body. */
@@ -140,7 +174,12 @@ export const createHttpConnection = (): HttpConnection => {
     side.message = newHttpMessage(head, side.direction);
     const isRequest = side.direction === 'to-server';
     if (isRequest && outstanding.length < maxOutstanding) {
-      outstanding.push({ method: head.first[0], h2c: hasToken(headerValue(head.headers, 'upgrade'), 'h2c') });
+      const upgradeTo = headerValue(head.headers, 'upgrade');
+      outstanding.push({
+        method: head.first[0],
+        h2c: hasToken(upgradeTo, 'h2c'),
+        websocket: hasToken(upgradeTo, 'websocket'),
+      });
     }
     const found = isRequest ? requestFraming(head) : responseFraming(head);
     if (found === undefined) {
@@ -222,7 +261,11 @@ export const createHttpConnection = (): HttpConnection => {
       if (!step(side, ts, out)) break;
     }
     if (side.mode === 'until-close') emit(side, ts, out);
-    const stop = side.mode === 'stopped' || side.mode === 'tunnel' || side.pending.length > maxHeadLength;
+    const stop =
+      side.mode === 'stopped' ||
+      side.mode === 'tunnel' ||
+      side.mode === 'websocket' ||
+      side.pending.length > maxHeadLength;
     side.pending = stop ? new Uint8Array(0) : side.pending.slice();
   };
 
@@ -232,7 +275,14 @@ export const createHttpConnection = (): HttpConnection => {
       const side = sides[direction];
       if (side.mode === 'h2') session?.feed(chunk, direction, ts, out);
       if (side.mode === 'tunnel' && tunnel) out.push(...tunnel.parse(chunk, direction, ts));
-      if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return out;
+      if (side.mode === 'websocket' && websocket) out.push(...websocket[direction].read(chunk, ts));
+      if (
+        side.mode === 'h2' ||
+        side.mode === 'tunnel' ||
+        side.mode === 'websocket' ||
+        side.mode === 'stopped'
+      )
+        return out;
       side.pending = concat(side.pending, chunk);
       run(side, ts, out);
       return out;
@@ -241,6 +291,8 @@ export const createHttpConnection = (): HttpConnection => {
       const side = sides[direction];
       if (side.mode === 'h2') session?.gap(direction);
       if (side.mode === 'tunnel') tunnel?.gap(direction);
+      // Frames cannot be found again after lost octets: that direction stops.
+      if (side.mode === 'websocket') side.mode = 'stopped';
       if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return;
       if (direction === 'to-client') outstanding.length = 0;
       side.message = undefined;

@@ -6,6 +6,6 @@ import { memoVerdict } from './text/memo-verdict.ts';
 export const commandInjection = embeddedAttack({
   id: 'command-injection',
   severity: 'critical',
-  on: ['http-request', 'redis-command', 'operation'],
+  on: ['http-request', 'websocket-message', 'redis-command', 'operation'],
   verdict: memoVerdict(commandInjectionVerdict),
 });

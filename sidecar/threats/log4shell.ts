@@ -6,6 +6,6 @@ import { memoVerdict } from './text/memo-verdict.ts';
 export const log4shell = embeddedAttack({
   id: 'log4shell',
   severity: 'critical',
-  on: ['http-request', 'redis-command', 'operation'],
+  on: ['http-request', 'websocket-message', 'redis-command', 'operation'],
   verdict: memoVerdict(log4shellVerdict),
 });

@@ -6,6 +6,6 @@ import { pathTraversalVerdict } from './text/path-traversal-verdict.ts';
 export const pathTraversal = embeddedAttack({
   id: 'path-traversal',
   severity: 'high',
-  on: ['http-request', 'redis-command'],
+  on: ['http-request', 'websocket-message', 'redis-command'],
   verdict: memoVerdict(pathTraversalVerdict),
 });

@@ -10,7 +10,7 @@ const statementVerdict = memoVerdict(sqlStatementVerdict, 1024, 2048);
 export const sqlInjection = embeddedAttack({
   id: 'sql-injection',
   severity: 'high',
-  on: ['http-request', 'sql-query'],
+  on: ['http-request', 'websocket-message', 'sql-query'],
   verdict: memoVerdict(sqlInjectionVerdict),
   inspectEvent(event) {
     if (event.kind !== 'sql-query') return undefined;

@@ -9,6 +9,6 @@ const metadataVerdict = memoVerdict(ssrfVerdict);
 export const ssrf = embeddedAttack({
   id: 'ssrf',
   severity: 'high',
-  on: ['http-request', 'redis-command'],
+  on: ['http-request', 'websocket-message', 'redis-command'],
   verdict: (decoded, input) => (input.where === 'header host' ? undefined : metadataVerdict(decoded)),
 });

@@ -6,6 +6,6 @@ import { xssVerdict } from './text/xss-verdict.ts';
 export const xss = embeddedAttack({
   id: 'xss',
   severity: 'high',
-  on: ['http-request'],
+  on: ['http-request', 'websocket-message'],
   verdict: memoVerdict(xssVerdict),
 });

@@ -1,9 +1,24 @@
-/** The attacker-controllable values of an event: HTTP request parts, Redis command arguments, other operations' details. */
+/**
+ * The attacker-controllable values of an event: HTTP request parts, WebSocket text messages, Redis command arguments,
+ * other operations' details.
+ */
 import type { ProtocolEvent } from '../../events.ts';
 import { httpInputs } from './http-inputs.ts';
+import { jsonStrings } from './json-strings.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
 
 const maxArgs = 64;
+
+/** A text message: its JSON string leaves (most WebSocket APIs speak JSON), else the whole text. */
+const websocketInputs = (text: string): readonly PayloadInput[] => {
+  const leaves =
+    text.trimStart().startsWith('{') || text.trimStart().startsWith('[')
+      ? jsonStrings(text, maxArgs)
+      : undefined;
+  return leaves === undefined
+    ? [payloadInput('websocket message', text)]
+    : leaves.map(([path, value]) => payloadInput(`websocket json ${path}`, value));
+};
 /**
  * The last event's inputs: the runner shows one event to each of its detectors in a row, so one entry serves them
  * all (a WeakMap entry per event cost the garbage collector more than it saved).
@@ -23,6 +38,7 @@ const extract = (event: ProtocolEvent): readonly PayloadInput[] => {
   if (event.kind === 'operation' && event.detail !== undefined) {
     return [payloadInput(`${event.protocol} ${event.operation}`, event.detail)];
   }
+  if (event.kind === 'websocket-message' && event.text !== undefined) return websocketInputs(event.text);
   return [];
 };
 

@@ -157,13 +157,13 @@ describe('http parser', () => {
     expect(kinds(events).filter((k) => k.startsWith('http-'))).toEqual(['http-request', 'http-response']);
   });
 
-  it('stops after a 101 to a WebSocket upgrade', () => {
+  it('reads WebSocket frames after a 101 to a WebSocket upgrade, and no HTTP after it (http-websocket.test.ts)', () => {
     const events = feed(http, [
       ['to-server', ascii('GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')],
       ['to-client', ascii('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello')],
       ['to-server', ascii('GET /not-http HTTP/1.1\r\n\r\n')],
     ]);
-    expect(kinds(events)).toEqual(['http-request', 'http-response']);
+    expect(kinds(events)).toEqual(['http-request', 'http-response', 'websocket-message']);
   });
 
   it('switches to HTTP/2 after a 101 to Upgrade: h2c (RFC 7540 §3.2)', () => {
