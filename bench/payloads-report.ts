@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Header, HttpRequestEvent } from '#sidecar/events.ts';
+import type { Header, ProtocolEvent } from '#sidecar/events.ts';
 import { commandInjection } from '#sidecar/threats/command-injection.ts';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
 import { pathTraversal } from '#sidecar/threats/path-traversal.ts';
@@ -17,7 +17,7 @@ export const payloadCorpusDir = resolve(root, '../shared/corpus/payloads');
 export const wordList = '/usr/share/dict/words';
 const proseDir = '/usr/share/common-licenses';
 
-export const placements = ['query', 'header', 'form', 'json'] as const;
+export const placements = ['query', 'header', 'form', 'json', 'websocket'] as const;
 export type Placement = (typeof placements)[number];
 
 type Detector = Threat<any, any>;
@@ -71,8 +71,8 @@ export type Table = {
 
 const headerOf = (name: string, value: string): Header => [name, value];
 
-/** The request an attacker sends with `payload` in one place (encoded as that place requires). */
-export const placePayload = (payload: string, placement: Placement): HttpRequestEvent => {
+/** The request (or WebSocket message) an attacker sends with `payload` in one place (encoded as that place requires). */
+export const placePayload = (payload: string, placement: Placement): ProtocolEvent => {
   const base = {
     kind: 'http-request' as const,
     ts: 1,
@@ -105,6 +105,18 @@ export const placePayload = (payload: string, placement: Placement): HttpRequest
       body: new Uint8Array(0),
     };
   }
+  if (placement === 'websocket') {
+    const text = JSON.stringify({ action: 'search', q: payload });
+    return {
+      kind: 'websocket-message',
+      ts: 1,
+      direction: 'to-server',
+      opcode: 'text',
+      length: text.length,
+      compressed: false,
+      text,
+    };
+  }
   const form = placement === 'form';
   const body = form ? `q=${encodeURIComponent(payload)}&submit=1` : JSON.stringify({ q: payload, page: 1 });
   const type = form ? 'application/x-www-form-urlencoded' : 'application/json';
@@ -120,9 +132,9 @@ export const placePayload = (payload: string, placement: Placement): HttpRequest
 };
 
 const configs = new Map(embedded.map((d) => [d.id, d.config.parse({})]));
-const flags = (detector: Detector, event: HttpRequestEvent): boolean =>
+const flags = (detector: Detector, event: ProtocolEvent): boolean =>
   detector.inspect(event, undefined, { config: configs.get(detector.id) }).length > 0;
-const anyFlags = (event: HttpRequestEvent): boolean => embedded.some((d) => flags(d, event));
+const anyFlags = (event: ProtocolEvent): boolean => embedded.some((d) => flags(d, event));
 
 export const readLines = (file: string): string[] =>
   existsSync(file)

@@ -6,6 +6,6 @@ import { shellshockVerdict } from './text/shellshock-verdict.ts';
 export const shellshock = embeddedAttack({
   id: 'shellshock',
   severity: 'critical',
-  on: ['http-request'],
+  on: ['http-request', 'websocket-message'],
   verdict: memoVerdict(shellshockVerdict),
 });

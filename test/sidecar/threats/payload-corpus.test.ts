@@ -1,4 +1,7 @@
-/** Payload corpus: per class detection share with payloads placed in query, header, form and JSON, and false positives. */
+/**
+ * Payload corpus: per class detection share with payloads placed in query, header, form, JSON and a WebSocket JSON
+ * message, and false positives.
+ */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
