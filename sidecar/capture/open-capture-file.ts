@@ -54,6 +54,18 @@ async function* gunzipped(bytes: AsyncGenerator<Uint8Array>, state: Sniffed): As
   }
 }
 
+const cannotRead = (path: string, error: unknown): AppError =>
+  new AppError('not-found', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+
+/** The bytes of `path`; an error reading the file itself (not its gzip data) names the file. */
+async function* reading(path: string, raw: ReadStream, state: Sniffed): AsyncGenerator<Uint8Array> {
+  try {
+    yield* sniffed(raw, state);
+  } catch (error) {
+    throw error instanceof AppError ? error : cannotRead(path, error);
+  }
+}
+
 /** The file's bytes as they are, or decompressed when its first two bytes are gzip's magic. */
 async function* sniffed(raw: ReadStream, state: Sniffed): AsyncGenerator<Uint8Array> {
   const chunks = (raw as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
@@ -80,13 +92,13 @@ async function* sniffed(raw: ReadStream, state: Sniffed): AsyncGenerator<Uint8Ar
 /** Opens `path` for reading in `chunkSize` reads; a missing file or a directory is an error naming it. */
 export const openCaptureFile = async (path: string, chunkSize: number): Promise<CaptureFile> => {
   const info = await stat(path).catch((error: unknown) => {
-    throw new AppError('not-found', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw cannotRead(path, error);
   });
   if (info.isDirectory()) throw new AppError('not-found', `${path} is a directory, not a capture file`);
   const raw = createReadStream(path, { highWaterMark: chunkSize });
   const state: Sniffed = { compressed: false, failure: undefined };
   return {
-    bytes: sniffed(raw, state),
+    bytes: reading(path, raw, state),
     size: info.size,
     fileBytesRead: () => raw.bytesRead,
     get compressed() {

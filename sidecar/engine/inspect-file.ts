@@ -1,4 +1,7 @@
-/** Inspects one capture file (pcap or pcapng, gzip-compressed or not): every flow's finding, the observers' findings, the problems met and the counters. */
+/**
+ * Inspects one capture file (pcap or pcapng, gzip-compressed or not): every flow's finding, the observers' findings,
+ * the problems met and the counters.
+ */
 import type { Finding } from '#core/finding.ts';
 import type { CaptureProblem } from '../capture/capture-problem.ts';
 import { openCaptureFile } from '../capture/open-capture-file.ts';

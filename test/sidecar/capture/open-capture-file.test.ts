@@ -61,6 +61,14 @@ describe('openCaptureFile', () => {
     expect(file.compressed).toBe(true);
   });
 
+  it('names the file when reading it fails after it was opened', async () => {
+    const path = join(dir, 'gone.pcap');
+    writeFileSync(path, fixture);
+    const file = await openCaptureFile(path, 1024);
+    rmSync(path);
+    await expect(readAll(file.bytes)).rejects.toThrow(/cannot read .*gone\.pcap: ENOENT/);
+  });
+
   it('names a missing file and a directory', async () => {
     await expect(openCaptureFile(join(dir, 'none.pcap'), 1024)).rejects.toThrow(/cannot read .*none\.pcap/);
     await expect(openCaptureFile(dir, 1024)).rejects.toThrow(`${dir} is a directory, not a capture file`);
