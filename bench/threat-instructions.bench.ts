@@ -5,10 +5,13 @@
  * V8's `--predictable` makes the count repeat: the engine's to a hundredth of a percent, with threat detection to about
  * 2% (measured twice each on one slice; something in the threat path still depends on time). Each count is taken on a
  * 64 MiB slice of the synthetic capture, for the engine alone and with threat detection: one pass (a fresh process,
- * JIT compilation included), and three and five passes in one process. Steady state is the fourth and fifth passes:
- * the second still compiles (more with threat detection, whose code is larger), and counting it put the steady ratio
- * at ×1.45 where passes three and four alone gave ×1.11. Run it on a quiet machine: the garbage collector's idle-time
- * work runs on timers, and a run beside other valgrind jobs gave ×1.6 steady where a quiet run just after gave ×1.24.
+ * JIT compilation included), and 3, 5, 7 and 9 passes in one process.
+ *
+ * Steady state is passes 8 and 9. Threat detection's code is larger and is still being compiled at passes 4 and 5:
+ * on 2026-11-27 the same build read ×1.54 there (twice) and ×1.12 at passes 8 and 9, and the base of the morning
+ * ranged from ×1.24 to ×1.37 at passes 4 and 5 from one run to the next. Passes 4 and 5 are still shown, as warm-up.
+ * Run it on a quiet machine: the garbage collector's idle-time work runs on timers, and a run beside other valgrind
+ * jobs gave ×1.6 where a quiet run just after gave ×1.24.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,13 +25,25 @@ const sliceBytes = 64 * 1024 * 1024;
 const instructions = (child: string, file: string, mode: string, passes: number): Promise<number> =>
   childInstructions(child, file, mode, passes, root);
 
+/** Instructions of a fresh process run for 1, 3, 5, 7 and 9 passes. */
+export type Counts = {
+  once: number;
+  thrice: number;
+  fiveTimes: number;
+  sevenTimes: number;
+  nineTimes: number;
+};
+
 export type InstructionResult =
   | { skipped: string }
   | {
       slice: { bytes: number; packets: number };
-      engine: { once: number; thrice: number; fiveTimes: number };
-      threats: { once: number; thrice: number; fiveTimes: number };
+      engine: Counts;
+      threats: Counts;
       firstPass: number;
+      /** Passes 4 and 5, still compiling. */
+      warming: number;
+      /** Passes 8 and 9. */
       steady: number;
     };
 
@@ -53,12 +68,35 @@ export const runThreatInstructions = async (): Promise<InstructionResult> => {
     instructions(child, slice, 'engine', 5),
     instructions(child, slice, 'threats', 5),
   ]);
+  const [engineSeven, threatsSeven] = await Promise.all([
+    instructions(child, slice, 'engine', 7),
+    instructions(child, slice, 'threats', 7),
+  ]);
+  const [engineNine, threatsNine] = await Promise.all([
+    instructions(child, slice, 'engine', 9),
+    instructions(child, slice, 'threats', 9),
+  ]);
   const round = (x: number) => Math.round(x * 100) / 100;
+  const engine = {
+    once: engineOnce,
+    thrice: engineThrice,
+    fiveTimes: engineFive,
+    sevenTimes: engineSeven,
+    nineTimes: engineNine,
+  };
+  const threats = {
+    once: threatsOnce,
+    thrice: threatsThrice,
+    fiveTimes: threatsFive,
+    sevenTimes: threatsSeven,
+    nineTimes: threatsNine,
+  };
   return {
     slice: { bytes: statSync(slice).size, packets },
-    engine: { once: engineOnce, thrice: engineThrice, fiveTimes: engineFive },
-    threats: { once: threatsOnce, thrice: threatsThrice, fiveTimes: threatsFive },
+    engine,
+    threats,
     firstPass: round(threatsOnce / engineOnce),
-    steady: round((threatsFive - threatsThrice) / (engineFive - engineThrice)),
+    warming: round((threatsFive - threatsThrice) / (engineFive - engineThrice)),
+    steady: round((threatsNine - threatsSeven) / (engineNine - engineSeven)),
   };
 };
