@@ -25,14 +25,13 @@ const sliceBytes = 64 * 1024 * 1024;
 const instructions = (child: string, file: string, mode: string, passes: number): Promise<number> =>
   childInstructions(child, file, mode, passes, root);
 
-/** Instructions of a fresh process run for 1, 3, 5, 7 and 9 passes. */
-export type Counts = {
-  once: number;
-  thrice: number;
-  fiveTimes: number;
-  sevenTimes: number;
-  nineTimes: number;
-};
+/** Instructions of a fresh process run for 1, 3, 5, 7 and 9 passes, by pass count. */
+export type Counts = Record<number, number>;
+const passCounts = [1, 3, 5, 7, 9] as const;
+
+/** Instructions per pass between two pass counts (from 0: the whole first pass, startup included). */
+export const perPass = (counts: Counts, from: number, to: number): number =>
+  ((counts[to] ?? 0) - (from === 0 ? 0 : (counts[from] ?? 0))) / (to - from);
 
 export type InstructionResult =
   | { skipped: string }
@@ -56,47 +55,22 @@ export const runThreatInstructions = async (): Promise<InstructionResult> => {
   const packets = sliceCapture(full, slice, sliceBytes);
   const child = await buildChild();
   // Two at a time (two cores): the counts do not depend on what else runs.
-  const [engineOnce, threatsOnce] = await Promise.all([
-    instructions(child, slice, 'engine', 1),
-    instructions(child, slice, 'threats', 1),
-  ]);
-  const [engineThrice, threatsThrice] = await Promise.all([
-    instructions(child, slice, 'engine', 3),
-    instructions(child, slice, 'threats', 3),
-  ]);
-  const [engineFive, threatsFive] = await Promise.all([
-    instructions(child, slice, 'engine', 5),
-    instructions(child, slice, 'threats', 5),
-  ]);
-  const [engineSeven, threatsSeven] = await Promise.all([
-    instructions(child, slice, 'engine', 7),
-    instructions(child, slice, 'threats', 7),
-  ]);
-  const [engineNine, threatsNine] = await Promise.all([
-    instructions(child, slice, 'engine', 9),
-    instructions(child, slice, 'threats', 9),
-  ]);
+  const engine: Counts = {};
+  const threats: Counts = {};
+  for (const passes of passCounts) {
+    [engine[passes], threats[passes]] = await Promise.all([
+      instructions(child, slice, 'engine', passes),
+      instructions(child, slice, 'threats', passes),
+    ]);
+  }
   const round = (x: number) => Math.round(x * 100) / 100;
-  const engine = {
-    once: engineOnce,
-    thrice: engineThrice,
-    fiveTimes: engineFive,
-    sevenTimes: engineSeven,
-    nineTimes: engineNine,
-  };
-  const threats = {
-    once: threatsOnce,
-    thrice: threatsThrice,
-    fiveTimes: threatsFive,
-    sevenTimes: threatsSeven,
-    nineTimes: threatsNine,
-  };
+  const ratio = (from: number, to: number) => round(perPass(threats, from, to) / perPass(engine, from, to));
   return {
     slice: { bytes: statSync(slice).size, packets },
     engine,
     threats,
-    firstPass: round(threatsOnce / engineOnce),
-    warming: round((threatsFive - threatsThrice) / (engineFive - engineThrice)),
-    steady: round((threatsNine - threatsSeven) / (engineNine - engineSeven)),
+    firstPass: round(perPass(threats, 0, 1) / perPass(engine, 0, 1)),
+    warming: ratio(3, 5),
+    steady: ratio(7, 9),
   };
 };

@@ -1,7 +1,12 @@
 /** Registers the instruction-count measure of threat detection's cost (steadier than the timed one; see its run). */
 import { type Benchmark, table } from './benchmark.ts';
 import { billions } from './instruction-count.ts';
-import { type Counts, type InstructionResult, runThreatInstructions } from './threat-instructions.bench.ts';
+import {
+  type Counts,
+  type InstructionResult,
+  perPass,
+  runThreatInstructions,
+} from './threat-instructions.bench.ts';
 
 export const threatInstructionsBenchmark: Benchmark<InstructionResult> = {
   id: 'threat-instructions',
@@ -10,8 +15,9 @@ export const threatInstructionsBenchmark: Benchmark<InstructionResult> = {
   run: runThreatInstructions,
   render: (r) => {
     if ('skipped' in r) return `Skipped: ${r.skipped}.`;
-    const warming = (x: Counts) => billions((x.fiveTimes - x.thrice) / 2);
-    const steady = (x: Counts) => billions((x.nineTimes - x.sevenTimes) / 2);
+    const first = (x: Counts) => billions(perPass(x, 0, 1));
+    const warming = (x: Counts) => billions(perPass(x, 3, 5));
+    const steady = (x: Counts) => billions(perPass(x, 7, 9));
     return [
       `Slice: the first ${(r.slice.bytes / 1048576).toFixed(1)} MiB (${r.slice.packets} packets) of the synthetic capture. Counts are every thread's instructions (V8's compiler and garbage collector included), in billions.`,
       '',
@@ -23,13 +29,8 @@ export const threatInstructionsBenchmark: Benchmark<InstructionResult> = {
           'per pass, passes 8 and 9 (steady state)',
         ],
         [
-          ['meshward engine', billions(r.engine.once), warming(r.engine), steady(r.engine)],
-          [
-            'meshward engine + threat detection',
-            billions(r.threats.once),
-            warming(r.threats),
-            steady(r.threats),
-          ],
+          ['meshward engine', first(r.engine), warming(r.engine), steady(r.engine)],
+          ['meshward engine + threat detection', first(r.threats), warming(r.threats), steady(r.threats)],
           ['threat detection ×', r.firstPass, r.warming, r.steady],
         ],
       ),

@@ -1,6 +1,7 @@
 /** Builds HTTP/1.x request and response events from a parsed head and a bounded body. */
 import type { Direction, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
 import type { HttpHead } from './http-head.ts';
+import { joinParts } from './wire-bytes.ts';
 
 /** Body bytes kept per message: threat detectors read up to this much. */
 export const httpBodyLimit = 8192;
@@ -35,15 +36,8 @@ export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
   return message.truncated;
 };
 
-const body = (message: HttpMessage): Uint8Array => {
-  const out = new Uint8Array(message.size);
-  let at = 0;
-  for (const part of message.parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
+/** The kept body: its parts are copies (addBody), so a single one can be handed over as it is. */
+const body = (message: HttpMessage): Uint8Array => joinParts(message.parts, message.size);
 
 const versionOf = (text: string): string => (text.startsWith('HTTP/') ? text.slice(5) : text);
 

@@ -10,6 +10,7 @@
  */
 import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, WebsocketMessageEvent } from '../events.ts';
+import { joinParts } from './wire-bytes.ts';
 
 /** Octets of a message's payload kept for its event: what the threat detectors judge. */
 export const websocketKeptBytes = 16 * 1024;
@@ -127,16 +128,6 @@ export const createWebsocketReader = (direction: Direction, deflate: WebsocketDe
     m.kept += keep;
   };
 
-  const joined = (m: Message): Uint8Array => {
-    const out = new Uint8Array(m.kept);
-    let at = 0;
-    for (const part of m.parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  };
-
   /** The message's inflated octets, or undefined when they cannot be had (the context is then lost for good). */
   const inflate = (m: Message): Uint8Array | undefined => {
     if (contextLost || m.kept > maxCompressed) {
@@ -144,7 +135,7 @@ export const createWebsocketReader = (direction: Direction, deflate: WebsocketDe
       return undefined;
     }
     const input = new Uint8Array(m.kept + syncTail.length);
-    input.set(joined(m));
+    input.set(joinParts(m.parts, m.kept));
     input.set(syncTail, m.kept);
     try {
       const output = inflateRawSync(input, {
@@ -168,7 +159,7 @@ export const createWebsocketReader = (direction: Direction, deflate: WebsocketDe
 
   const finishMessage = (m: Message, ts: number): WebsocketMessageEvent => {
     const opcode = opcodeNames[m.opcode] ?? 'binary';
-    const bytes = m.compressed ? inflate(m) : joined(m);
+    const bytes = m.compressed ? inflate(m) : joinParts(m.parts, m.kept);
     const event: WebsocketMessageEvent = {
       kind: 'websocket-message',
       ts,

@@ -13,7 +13,7 @@ import { isTdsHeader, tdsHeaderLength, tdsPrelogin, tdsTabular } from './mssql-d
 import { afterAllHeaders, rpcCall } from './mssql-rpc.ts';
 import { type TdsTokenFacts, walkTokens } from './mssql-tokens.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { maxSqlBytes, u16be, u16le } from './wire-bytes.ts';
+import { joinParts, maxSqlBytes, u16be, u16le } from './wire-bytes.ts';
 
 const sqlBatch = 0x01;
 const rpc = 0x03;
@@ -49,17 +49,6 @@ const ucs2 = (b: Uint8Array, start: number, bytes: number): string =>
   Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(bytes, b.length - start))).toString(
     'utf16le',
   );
-
-const joined = (assembly: Assembly): Uint8Array => {
-  if (assembly.parts.length === 1) return assembly.parts[0] as Uint8Array;
-  const out = new Uint8Array(assembly.size);
-  let at = 0;
-  for (const part of assembly.parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
 
 const base = (ctx: FrameContext) => ({ ts: ctx.ts, direction: ctx.direction });
 
@@ -141,7 +130,7 @@ const packet = (state: State, p: Uint8Array, ctx: FrameContext): ProtocolEvent[]
     return [];
   }
   state.assembly[ctx.direction] = undefined;
-  const m = joined(assembly);
+  const m = joinParts(assembly.parts, assembly.size);
   return ctx.direction === 'to-server' ? fromClient(state, type, m, ctx) : fromServer(state, type, m, ctx);
 };
 

@@ -87,3 +87,15 @@ export const u16le = (b: Uint8Array, o: number): number => (b[o] ?? 0) | ((b[o +
 export const u24le = (b: Uint8Array, o: number): number => u16le(b, o) | ((b[o + 2] ?? 0) << 16);
 export const u32le = (b: Uint8Array, o: number): number => u16le(b, o) + u16le(b, o + 2) * 0x10000;
 export const i32le = (b: Uint8Array, o: number): number => u32le(b, o) | 0;
+
+/** The parts one after another in a new array of `size` octets (their total); a single part is returned as it is. */
+export const joinParts = (parts: readonly Uint8Array[], size: number): Uint8Array => {
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
