@@ -37,5 +37,9 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   nats: operations,
   zookeeper: operations,
   elasticsearch: operations,
-  mssql: { kinds: ['sql-query', 'db-auth', 'operation'] },
+  // TLS only when the client asked for encryption (inside PRELOGIN packets, then bare records).
+  mssql: {
+    kinds: ['sql-query', 'db-auth', 'operation'],
+    tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record'],
+  },
 };

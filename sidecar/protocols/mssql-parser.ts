@@ -1,6 +1,7 @@
 /**
  * Streaming TDS parser: the login's outcome (LOGINACK, or the ERROR a failed login gets, with the user it names),
- * SQL text from batches and from sp_executesql-style RPC calls, other procedure calls, and error numbers in answers.
+ * SQL text from batches and from sp_executesql-style RPC calls, other procedure calls, error numbers in answers, and
+ * the TLS the connection may run (its hellos: version, SNI, ALPN, JA3).
  *
  * A message is one or more packets of one type, the last flagged end of message. Between PRELOGIN and the login, a
  * client that asked for encryption runs a TLS handshake inside PRELOGIN packets, then sends its LOGIN7 as bare TLS
@@ -13,6 +14,7 @@ import { isTdsHeader, tdsHeaderLength, tdsPrelogin, tdsTabular } from './mssql-d
 import { afterAllHeaders, rpcCall } from './mssql-rpc.ts';
 import { type TdsTokenFacts, walkTokens } from './mssql-tokens.ts';
 import type { ProtocolParser } from './protocol.ts';
+import { createTlsStream, type TlsStream } from './tls-stream.ts';
 import { joinParts, maxSqlBytes, u16be, u16le } from './wire-bytes.ts';
 
 const sqlBatch = 0x01;
@@ -30,6 +32,8 @@ type Assembly = { type: number; parts: Uint8Array[]; size: number };
 type State = {
   /** The server's PRELOGIN answer has come; the next tabular messages answer the login until it is decided. */
   preloginAnswered: boolean;
+  /** The TLS the two sides run inside PRELOGIN packets, then as bare records: its hellos and records. */
+  tls: TlsStream | undefined;
   login: 'pending' | 'done';
   user: string | undefined;
   assembly: Record<Direction, Assembly | undefined>;
@@ -116,8 +120,13 @@ const fromServer = (state: State, type: number, m: Uint8Array, ctx: FrameContext
 /** One packet: added to its direction's message; a whole message is read. */
 const packet = (state: State, p: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   const type = p[0] as number;
-  // The client's PRELOGIN, and the TLS handshake both sides may carry in PRELOGIN packets, tell nothing more.
-  if (isTlsRecord(p) || type === tdsPrelogin) return [];
+  // After the PRELOGIN answer, PRELOGIN packets carry a TLS handshake (MS-TDS 3.2.5.2), then TLS goes on as bare
+  // records: read as TLS (version, SNI, ALPN, JA3; records for Heartbleed). The client's first PRELOGIN tells no more.
+  if (isTlsRecord(p) || (type === tdsPrelogin && state.preloginAnswered)) {
+    state.tls ??= createTlsStream();
+    return state.tls.parse(isTlsRecord(p) ? p : p.subarray(tdsHeaderLength), ctx.direction, ctx.ts);
+  }
+  if (type === tdsPrelogin) return [];
   const payload = p.subarray(tdsHeaderLength);
   const open = state.assembly[ctx.direction];
   const assembly = open !== undefined && open.type === type ? open : { type, parts: [], size: 0 };
@@ -137,6 +146,7 @@ const packet = (state: State, p: Uint8Array, ctx: FrameContext): ProtocolEvent[]
 export const createMssqlParser = (): ProtocolParser => {
   const state: State = {
     preloginAnswered: false,
+    tls: undefined,
     login: 'pending',
     user: undefined,
     assembly: { 'to-server': undefined, 'to-client': undefined },

@@ -13,7 +13,7 @@ import {
   hex,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { samplesExcept, wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
 import { type Endpoints, tcpConversation } from '../engine/conversation.ts';
 
 // Built by hand from [MS-TDS] (version 36.0): the packet header (2.2.3.1), PRELOGIN (2.2.6.5), LOGIN7 (2.2.6.4),
@@ -172,20 +172,25 @@ describe('mssql parser', () => {
     expect(feedByteByByte(mssql, session)).toEqual(expected);
   });
 
-  it('reads a failed login, with the user its message names, past a TLS-protected LOGIN7', () => {
-    const tlsHandshake = packet(0x12, hex('160303000401000000'));
+  it('reads the TLS run inside PRELOGIN packets, then a failed login past a TLS-protected LOGIN7', () => {
+    // A real ClientHello (Node 20 tls.connect, SNI api.example.com: wire-samples.ts), cut across two PRELOGIN packets.
+    const hello =
+      wireSamples.find((w) => w.protocol === 'tls' && w.direction === 'to-server')?.bytes ?? hex('');
     const encryptedLogin = concat(hex('170303 0010'), new Uint8Array(16).fill(0x5a));
     const failed = packet(0x04, concat(errorToken(18456, "Login failed for user 'sa'."), done(2)));
-    expect(
-      feed(mssql, [
-        ['to-server', clientPrelogin],
-        ['to-client', serverPrelogin],
-        ['to-server', tlsHandshake],
-        ['to-client', packet(0x12, hex('160303000402000000'))],
-        ['to-server', encryptedLogin],
-        ['to-client', failed],
-      ]),
-    ).toEqual([
+    const events = feed(mssql, [
+      ['to-server', clientPrelogin],
+      ['to-client', serverPrelogin],
+      ['to-server', packet(0x12, hello.subarray(0, 100), 0x00, 1)],
+      ['to-server', packet(0x12, hello.subarray(100), 0x01, 2)],
+      ['to-server', encryptedLogin],
+      ['to-client', failed],
+    ]) as { kind: string; sni?: string }[];
+    expect(events.find((e) => e.kind === 'tls-client-hello')).toMatchObject({
+      direction: 'to-server',
+      sni: 'api.example.com',
+    });
+    expect(events.filter((e) => e.kind === 'db-auth')).toEqual([
       event('db-auth', 'to-client', {
         dialect: 'mssql',
         ok: false,
