@@ -36,7 +36,9 @@ export const captureScenarios = async (list: readonly Scenario[]): Promise<Captu
         failures.push({ scenario: scenario.name, error: String(error).slice(0, 500) });
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // libpcap hands packets over a block at a time, a block at most 1 s old (tcpdump's default timeout), and tcpdump
+    // stops at SIGINT without draining the block in hand: the last scenario's packets need that second to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await new Promise<void>((resolve) => {
       tcpdump.once('exit', () => resolve());
       tcpdump.kill('SIGINT');

@@ -56,6 +56,8 @@ describe.skipIf(unavailable !== undefined)(
           expect(flow.confidence).toBe('dpi');
         }
         if (scenario.sni !== undefined) expect(matching[0]?.tls?.sni).toBe(scenario.sni);
+        if (scenario.operations !== undefined)
+          expect(matching[0]?.l7?.operations).toEqual(expect.arrayContaining(scenario.operations));
       },
     );
   },

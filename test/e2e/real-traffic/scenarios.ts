@@ -4,6 +4,7 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
@@ -18,8 +19,9 @@ export type Scenario = {
   commands: string[];
   start(ns: Netns, dir: string): Promise<void>;
   client(ns: Netns, dir: string): void;
-  /** Optional extra check on the flow's layer-7 summary. */
+  /** Optional extra checks on the flow's layer-7 summary. */
   sni?: string;
+  operations?: string[];
 };
 
 const tolerant = (fn: () => void) => {
@@ -358,7 +360,46 @@ export const scenarios: Scenario[] = [
       tolerant(() => ns.exec('nc', ['-q', '1', '127.0.0.1', '2181'], { input, timeoutMs: 5000 }));
     },
   },
+  {
+    name: 'WebSocket (the ws library, permessage-deflate) on the SQL Server port',
+    protocol: 'http',
+    transport: 'tcp',
+    port: 1433,
+    portBelongsTo: 'mssql',
+    commands: [],
+    operations: ['websocket text'],
+    async start(ns, dir) {
+      writeFileSync(join(dir, 'ws-server.mjs'), websocketServer);
+      ns.spawn(process.execPath, [join(dir, 'ws-server.mjs')]);
+      await waitForListen(ns, 1433);
+    },
+    client(ns, dir) {
+      writeFileSync(join(dir, 'ws-client.mjs'), websocketClient);
+      ns.exec(process.execPath, [join(dir, 'ws-client.mjs')], { timeoutMs: 10_000 });
+    },
+  },
 ];
+
+/** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */
+const ws = pathToFileURL(
+  join(import.meta.dirname, '..', '..', '..', 'node_modules', 'ws', 'wrapper.mjs'),
+).href;
+const websocketServer = `import { WebSocketServer } from '${ws}';
+const server = new WebSocketServer({ host: '127.0.0.1', port: 1433, perMessageDeflate: { threshold: 0 } });
+server.on('connection', (socket) => socket.on('message', (data) => socket.send('echo ' + data)));
+`;
+const websocketClient = `import WebSocket from '${ws}';
+const socket = new WebSocket('ws://127.0.0.1:1433/live', { perMessageDeflate: { threshold: 0 } });
+const messages = [JSON.stringify({ q: 'socks' }), JSON.stringify({ q: 'socks', page: 2 })];
+socket.on('open', () => socket.send(messages.shift()));
+socket.on('message', () => (messages.length > 0 ? socket.send(messages.shift()) : socket.close()));
+socket.on('error', (error) => {
+  console.error(String(error));
+  process.exit(2);
+});
+socket.on('close', () => process.exit(0));
+setTimeout(() => process.exit(1), 8000);
+`;
 
 const startNginx = async (ns: Netns, dir: string) => {
   const key = join(dir, 'tls.key');
