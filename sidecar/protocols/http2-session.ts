@@ -12,6 +12,7 @@ import {
 } from './http2-frame.ts';
 import { http2GrpcCall } from './http2-grpc.ts';
 import { createHttp2Messages, type Http2Messages } from './http2-streams.ts';
+import { joinParts } from './wire-bytes.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
 export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'));
@@ -46,17 +47,6 @@ const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
 };
 
 const empty = new Uint8Array(0);
-
-const joinParts = (parts: Uint8Array[], size: number): Uint8Array => {
-  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
 
 const newSide = (direction: Direction): Side => ({
   direction,

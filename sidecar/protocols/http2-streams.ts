@@ -1,5 +1,6 @@
 /** HTTP/2 per-stream message assembly: headers plus a bounded body, turned into http-request/response events. */
 import type { Direction, Header, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
+import { joinParts } from './wire-bytes.ts';
 
 export const http2BodyLimit = 8192;
 /** Header values in events: 1 KiB, the path 8 KiB (threat detectors read queries), as for HTTP/1. */
@@ -24,23 +25,14 @@ export type Http2Message = {
   emitted: boolean;
 };
 
-const concat = (parts: Uint8Array[], size: number): Uint8Array => {
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    body.set(part, at);
-    at += part.length;
-  }
-  return body;
-};
-
 const pseudo = (headers: readonly Header[], name: string): string =>
   headers.find((h) => h[0] === name)?.[1] ?? '';
 
 /** Events are built as literals (an object spread costs more than the rest of the event); key order as before. */
 const toEvent = (message: Http2Message, direction: Direction, ts: number): ProtocolEvent => {
   const headers = boundHeaders(message.headers);
-  const body = concat(message.parts, message.size);
+  // The parts are copies (`kept.slice()` below), so a single one can be handed over as it is.
+  const body = joinParts(message.parts, message.size);
   if (direction === 'to-client') {
     const response: HttpResponseEvent = {
       ts,

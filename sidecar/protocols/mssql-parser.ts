@@ -15,7 +15,7 @@ import { afterAllHeaders, rpcCall } from './mssql-rpc.ts';
 import { type TdsTokenFacts, walkTokens } from './mssql-tokens.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { createTlsStream, type TlsStream } from './tls-stream.ts';
-import { joinParts, maxSqlBytes, u16be, u16le } from './wire-bytes.ts';
+import { joinParts, maxSqlBytes, u16be, u16le, utf16le } from './wire-bytes.ts';
 
 const sqlBatch = 0x01;
 const rpc = 0x03;
@@ -49,11 +49,6 @@ const frame = (b: Uint8Array): number => {
   return isTdsHeader(b) ? u16be(b, 2) : -1;
 };
 
-const ucs2 = (b: Uint8Array, start: number, bytes: number): string =>
-  Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(bytes, b.length - start))).toString(
-    'utf16le',
-  );
-
 const base = (ctx: FrameContext) => ({ ts: ctx.ts, direction: ctx.direction });
 
 /** LOGIN7 (MS-TDS 2.2.6.4), when sent in the clear: the user name, at its offset and length after 36 fixed octets. */
@@ -61,13 +56,13 @@ const loginUser = (b: Uint8Array): string | undefined => {
   const offset = u16le(b, 40);
   const units = u16le(b, 42);
   if (units === 0 || units > 128 || offset + units * 2 > b.length) return undefined;
-  return ucs2(b, offset, units * 2);
+  return utf16le(b, offset, units * 2);
 };
 
 const fromClient = (state: State, type: number, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   if (type === sqlBatch) {
     const start = afterAllHeaders(m);
-    const text = ucs2(m, start, maxSqlBytes * 2);
+    const text = utf16le(m, start, maxSqlBytes * 2);
     return text.trim() === '' ? [] : [{ kind: 'sql-query', ...base(ctx), dialect: 'mssql', text }];
   }
   if (type === rpc) {

@@ -4,7 +4,7 @@
  * are a name (B_VARCHAR), status flags, TYPE_INFO and a value; only the types those procedures' leading parameters
  * use are read (INTN, NVARCHAR/NCHAR, VARCHAR/CHAR, as plain or PLP values); anything else ends the read.
  */
-import { u16le, u32le } from './wire-bytes.ts';
+import { latin1, u16le, u32le, utf16le } from './wire-bytes.ts';
 
 /** Procedure ids (2.2.6.6, ProcID). */
 const procedures: Record<number, string> = {
@@ -29,15 +29,6 @@ const statementParameter: Record<string, number> = { sp_executesql: 0, sp_prepar
 
 export type RpcCall = { procedure: string; statement?: string };
 
-const ucs2 = (b: Uint8Array, start: number, bytes: number): string =>
-  Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(bytes, b.length - start))).toString(
-    'utf16le',
-  );
-const latin1 = (b: Uint8Array, start: number, bytes: number): string =>
-  Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(bytes, b.length - start))).toString(
-    'latin1',
-  );
-
 type Value = { end: number; text?: string };
 
 /** A PLP value (2.2.5.2.3): ULONGLONG length, then chunks of ULONG length, ending with a zero one. */
@@ -52,7 +43,9 @@ const plp = (b: Uint8Array, at: number, wide: boolean, max: number): Value => {
     offset += 4;
     if (length === 0) return { end: offset, text: parts.join('') };
     if (kept < max)
-      parts.push(wide ? ucs2(b, offset, Math.min(length, max - kept)) : latin1(b, offset, length));
+      parts.push(
+        wide ? utf16le(b, offset, Math.min(length, max - kept)) : latin1(b, offset, offset + length),
+      );
     kept += length;
     offset += length;
   }
@@ -71,8 +64,8 @@ const parameterValue = (b: Uint8Array, at: number, max: number): Value => {
     const length = u16le(b, value);
     if (length === 0xffff) return { end: value + 2 };
     const text = wide
-      ? ucs2(b, value + 2, Math.min(length, max))
-      : latin1(b, value + 2, Math.min(length, max));
+      ? utf16le(b, value + 2, Math.min(length, max))
+      : latin1(b, value + 2, value + 2 + Math.min(length, max));
     return { end: value + 2 + length, text };
   }
   return { end: -1 };
@@ -95,7 +88,7 @@ export const rpcCall = (b: Uint8Array, maxStatement: number): RpcCall | undefine
     at += 4;
   } else {
     if (nameLength === 0 || nameLength > 128 || at + 2 + nameLength * 2 > b.length) return undefined;
-    procedure = ucs2(b, at + 2, nameLength * 2);
+    procedure = utf16le(b, at + 2, nameLength * 2);
     at += 2 + nameLength * 2;
   }
   at += 2; // OptionFlags

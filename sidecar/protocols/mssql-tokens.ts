@@ -2,7 +2,7 @@
  * The start of a TDS token stream (MS-TDS 2.2.7): the tokens a login answer or a failed batch opens with, each
  * length-prefixed or of fixed size. A walk stops at the first token it cannot size (column metadata, rows).
  */
-import { u16le, u32le } from './wire-bytes.ts';
+import { u16le, u32le, utf16le } from './wire-bytes.ts';
 
 export type TdsTokenFacts = {
   /** LOGINACK: the login succeeded. */
@@ -11,15 +11,10 @@ export type TdsTokenFacts = {
   errors: { number: number; message: string }[];
 };
 
-const ucs2 = (b: Uint8Array, start: number, units: number): string =>
-  Buffer.from(b.buffer, b.byteOffset + start, Math.max(0, Math.min(units * 2, b.length - start))).toString(
-    'utf16le',
-  );
-
 /** ERROR (0xAA): USHORT length, LONG number, BYTE state, BYTE class, US_VARCHAR message, … */
 const errorAt = (b: Uint8Array, at: number): { number: number; message: string } => ({
   number: u32le(b, at + 3) | 0,
-  message: ucs2(b, at + 11, u16le(b, at + 9)),
+  message: utf16le(b, at + 11, u16le(b, at + 9) * 2),
 });
 
 /** Tokens with a USHORT length after them: ERROR, INFO, LOGINACK, ENVCHANGE, ORDER, TABNAME, COLINFO, SSPI. */

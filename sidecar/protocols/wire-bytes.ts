@@ -22,6 +22,13 @@ export const latin1 = (bytes: Uint8Array, start = 0, end = bytes.length): string
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, stop - start).toString('latin1');
 };
 
+/** `bytes[start, start + length)` (clamped to the bytes present) decoded as UTF-16LE (TDS's UCS-2 strings). */
+export const utf16le = (bytes: Uint8Array, start: number, length: number): string => {
+  const count = Math.min(length, bytes.length - start);
+  if (start < 0 || count <= 0) return '';
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, count).toString('utf16le');
+};
+
 /** Decodes `bytes[start, end)` as UTF-8, keeping at most `max` bytes. */
 export const text = (bytes: Uint8Array, start: number, end: number, max = maxTextBytes): string =>
   utf8.decode(bytes.subarray(start, Math.min(end, start + max, bytes.length)));
