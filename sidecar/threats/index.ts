@@ -27,6 +27,7 @@ import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import type { Threat } from './threat.ts';
 import { udpFlood } from './udp-flood.ts';
 import { weakTls } from './weak-tls.ts';
+import { xmlExternalEntity } from './xml-external-entity.ts';
 import { xss } from './xss.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: detectors differ in config and state types; the runner treats them uniformly.
@@ -38,6 +39,7 @@ export const threats: readonly Threat<any, any>[] = [
   log4shell,
   shellshock,
   ssrf,
+  xmlExternalEntity,
   protocolMismatch,
   dnsTunnel,
   synFlood,

