@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type { Direction } from '#sidecar/events.ts';
 
-export type RecordedChunk = { direction: Direction; bytes: Uint8Array };
+/** `connection` counts the relayed connections from 0, in the order they were accepted. */
+export type RecordedChunk = { direction: Direction; bytes: Uint8Array; connection: number };
 
 export type Recorder = {
   port: number;
@@ -16,7 +17,9 @@ export type Recorder = {
 export const startRecorder = async (targetPort: number): Promise<Recorder> => {
   const chunks: RecordedChunk[] = [];
   const sockets = new Set<net.Socket>();
+  let connections = 0;
   const server = net.createServer((client) => {
+    const connection = connections++;
     const upstream = net.connect(targetPort, '127.0.0.1');
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -24,11 +27,11 @@ export const startRecorder = async (targetPort: number): Promise<Recorder> => {
       socket.on('close', () => sockets.delete(socket));
     }
     client.on('data', (data: Buffer) => {
-      chunks.push({ direction: 'to-server', bytes: Uint8Array.from(data) });
+      chunks.push({ direction: 'to-server', bytes: Uint8Array.from(data), connection });
       upstream.write(data);
     });
     upstream.on('data', (data: Buffer) => {
-      chunks.push({ direction: 'to-client', bytes: Uint8Array.from(data) });
+      chunks.push({ direction: 'to-client', bytes: Uint8Array.from(data), connection });
       client.write(data);
     });
     client.on('end', () => upstream.end());
