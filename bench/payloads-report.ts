@@ -18,7 +18,7 @@ export const payloadCorpusDir = resolve(root, '../shared/corpus/payloads');
 export const wordList = '/usr/share/dict/words';
 const proseDir = '/usr/share/common-licenses';
 
-export const placements = ['query', 'header', 'form', 'json', 'websocket'] as const;
+export const placements = ['query', 'header', 'form', 'json', 'websocket', 'grpc'] as const;
 export type Placement = (typeof placements)[number];
 
 type Detector = Threat<any, any>;
@@ -75,6 +75,32 @@ export type Table = {
 
 const headerOf = (name: string, value: string): Header => [name, value];
 
+const varint = (n: number): number[] => {
+  const out: number[] = [];
+  let rest = n;
+  while (rest > 0x7f) {
+    out.push((rest & 0x7f) | 0x80);
+    rest >>>= 7;
+  }
+  out.push(rest);
+  return out;
+};
+/** A protobuf message `{ 1: "user-1234", 2: 20, 3: payload }` (a search request: user, page size, query). */
+const searchRequest = (payload: string): Uint8Array => {
+  const text = (field: number, value: string) => {
+    const bytes = new TextEncoder().encode(value);
+    return [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
+  };
+  return Uint8Array.from([...text(1, 'user-1234'), 0x10, 20, ...text(3, payload)]);
+};
+/** gRPC's length-prefixed message: uncompressed flag, 4-octet length. */
+const grpcFrame = (message: Uint8Array): Uint8Array => {
+  const framed = new Uint8Array(5 + message.length);
+  new DataView(framed.buffer).setUint32(1, message.length);
+  framed.set(message, 5);
+  return framed;
+};
+
 /** The request (or WebSocket message) an attacker sends with `payload` in one place (encoded as that place requires). */
 export const placePayload = (payload: string, placement: Placement): ProtocolEvent => {
   const base = {
@@ -119,6 +145,22 @@ export const placePayload = (payload: string, placement: Placement): ProtocolEve
       length: text.length,
       compressed: false,
       text,
+    };
+  }
+  if (placement === 'grpc') {
+    return {
+      ...base,
+      version: '2',
+      method: 'POST',
+      target: '/shop.Catalog/Search',
+      path: '/shop.Catalog/Search',
+      query: '',
+      headers: [
+        [':authority', 'catalog:3550'],
+        ['content-type', 'application/grpc'],
+        ['te', 'trailers'],
+      ],
+      body: grpcFrame(searchRequest(payload)),
     };
   }
   const form = placement === 'form';

@@ -1,5 +1,9 @@
-/** Splits an HTTP request into the values an attacker controls: path, query and form parameters, headers, cookies, JSON strings. */
+/**
+ * Splits an HTTP request into the values an attacker controls: path, query and form parameters, headers, cookies, JSON
+ * strings, gRPC messages' text fields.
+ */
 import type { HttpRequestEvent } from '../../events.ts';
+import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
@@ -42,8 +46,10 @@ const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   }
 };
 
-const contentType = (event: HttpRequestEvent): string =>
-  (event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '').toLowerCase();
+const headerValue = (event: HttpRequestEvent, name: string): string =>
+  (event.headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '').toLowerCase();
+
+const contentType = (event: HttpRequestEvent): string => headerValue(event, 'content-type');
 
 const bodyText = (body: Uint8Array): string => {
   const slice = body.subarray(0, maxBodyBytes);
@@ -51,10 +57,24 @@ const bodyText = (body: Uint8Array): string => {
   return text.includes('\ufffd') ? latin1.decode(slice) : text;
 };
 
+/** gRPC and gRPC-Web: each message's text fields; false when the body is not gRPC framing after all. */
+const grpcInputs = (event: HttpRequestEvent, type: string, into: PayloadInput[]): boolean => {
+  const leaves = grpcStrings(
+    event.body,
+    type,
+    headerValue(event, 'grpc-encoding').trim(),
+    maxInputs - into.length,
+  );
+  if (leaves === undefined) return false;
+  for (const [path, value] of leaves) into.push(payloadInput(`grpc ${path}`, value));
+  return true;
+};
+
 const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   if (event.body.length === 0) return;
-  const text = bodyText(event.body);
   const type = contentType(event);
+  if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
+  const text = bodyText(event.body);
   const trimmed = text.trimStart();
   if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
     const strings = jsonStrings(text, maxInputs - into.length);

@@ -1,0 +1,96 @@
+/**
+ * Lists the text fields of a protobuf message read without its schema, with their field-number paths (`$.1.3`):
+ * the values a gRPC client controls, as `jsonStrings` lists a JSON body's. Protobuf's wire format says only "length
+ * delimited" for strings, bytes and nested messages alike, so a delimited field that is valid UTF-8 text is taken as
+ * a string, and one that is not is read as a nested message if it parses as one to its end (bytes fields then give
+ * nothing). Undefined when the bytes are not a protobuf message.
+ */
+
+type Leaf = [path: string, value: string];
+
+const maxDepth = 8;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A varint at `at`: its value (exact up to 2^53, enough for tags and lengths) and the offset after it; undefined if cut. */
+const varint = (bytes: Uint8Array, at: number): [value: number, next: number] | undefined => {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < bytes.length && i < at + 10; i++) {
+    const b = bytes[i] ?? 0;
+    value += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) return [value, i + 1];
+    scale *= 128;
+  }
+  return undefined;
+};
+
+/** Text a person or program would send: valid UTF-8 with no control characters other than tab, CR and LF. */
+const asText = (bytes: Uint8Array): string | undefined => {
+  for (const b of bytes)
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
+
+type Field = { field: number; wireType: number; start: number; end: number };
+
+/** The field at `at`: its number, wire type, where its value starts and where the field ends; undefined if malformed. */
+const fieldAt = (bytes: Uint8Array, at: number): Field | undefined => {
+  const tag = varint(bytes, at);
+  if (tag === undefined || tag[0] < 8) return undefined; // field number 0 does not exist
+  const [key, start] = tag;
+  const field = Math.floor(key / 8);
+  const wireType = key % 8;
+  let end: number;
+  if (wireType === 0) {
+    const value = varint(bytes, start);
+    if (value === undefined) return undefined;
+    end = value[1];
+  } else if (wireType === 1 || wireType === 5) end = start + (wireType === 1 ? 8 : 4);
+  else if (wireType === 2) {
+    const length = varint(bytes, start);
+    if (length === undefined) return undefined;
+    return { field, wireType, start: length[1], end: length[1] + length[0] };
+  } else return undefined; // groups (3, 4) are deprecated; 6 and 7 do not exist
+  return { field, wireType, start, end };
+};
+
+/** A length-delimited value: text is a leaf; anything else is tried as a nested message, kept only if it is one. */
+const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[], max: number): void => {
+  if (inner.length === 0) return;
+  const text = asText(inner);
+  if (text !== undefined) {
+    if (into.length < max) into.push([path, text]);
+    return;
+  }
+  if (depth >= maxDepth) return;
+  const mark = into.length;
+  if (!walk(inner, path, depth + 1, into, max)) into.length = mark;
+};
+
+/** Walks one message; false when the bytes are not a well-formed message (the caller then keeps nothing of it). */
+function walk(bytes: Uint8Array, path: string, depth: number, into: Leaf[], max: number): boolean {
+  let at = 0;
+  while (at < bytes.length) {
+    const field = fieldAt(bytes, at);
+    if (field === undefined || field.end > bytes.length) return false;
+    if (field.wireType === 2)
+      delimited(bytes.subarray(field.start, field.end), `${path}.${field.field}`, depth, into, max);
+    at = field.end;
+  }
+  return true;
+}
+
+/** `cut`: the message was cut short (a bounded body), so the fields before the cut are kept. */
+export const protobufStrings = (
+  bytes: Uint8Array,
+  max: number,
+  path = '$',
+  cut = false,
+): Leaf[] | undefined => {
+  const leaves: Leaf[] = [];
+  return walk(bytes, path, 0, leaves, max) || (cut && leaves.length > 0) ? leaves : undefined;
+};

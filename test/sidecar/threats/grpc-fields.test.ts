@@ -1,0 +1,110 @@
+/**
+ * Injection inside gRPC: a real grpc-js client and server (protobuf encoded by protobufjs from a .proto) talk through
+ * the loopback recorder, and the engine judges the request message's text fields, nested ones and gzip-compressed
+ * ones included.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { fromJSON } from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import type { ThreatFinding } from '#core/finding.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { tcpConversation } from '../engine/conversation.ts';
+import { startRecorder } from '../protocols/loopback-recorder.ts';
+
+const proto = `
+syntax = "proto3";
+package shop;
+service Catalog { rpc Search (SearchRequest) returns (SearchReply); }
+message Filter { string name = 1; string value = 2; }
+message SearchRequest { string user = 1; int32 page_size = 2; string query = 3; repeated Filter filters = 4; }
+message SearchReply { repeated string ids = 1; }
+`;
+type CatalogClient = grpc.Client & {
+  Search(
+    request: object,
+    callback: (error: grpc.ServiceError | null, reply?: { ids: string[] }) => void,
+  ): void;
+};
+
+const definition = fromJSON(protobuf.parse(proto, { keepCase: true }).root.toJSON(), { keepCase: true });
+const shop = grpc.loadPackageDefinition(definition).shop as unknown as {
+  Catalog: grpc.ServiceClientConstructor;
+};
+
+/** One Search call from a real client, recorded; `compression` 2 is gzip in grpc-js's numbering. */
+const recordSearch = async (request: object, compression?: number) => {
+  const server = new grpc.Server();
+  server.addService(shop.Catalog.service, {
+    Search: (_call: unknown, callback: (e: null, reply: object) => void) =>
+      callback(null, { ids: ['sku-1'] }),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
+  const recorder = await startRecorder(port);
+  const options = compression === undefined ? {} : { 'grpc.default_compression_algorithm': compression };
+  const client = new shop.Catalog(
+    `127.0.0.1:${recorder.port}`,
+    grpc.credentials.createInsecure(),
+    options,
+  ) as unknown as CatalogClient;
+  const reply = await new Promise<{ ids: string[] } | undefined>((resolve, reject) =>
+    client.Search(request, (e, r) => (e ? reject(e) : resolve(r))),
+  );
+  client.close();
+  await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  await recorder.close();
+  return { reply, chunks: recorder.chunks };
+};
+
+const findingsOf = (chunks: Awaited<ReturnType<typeof recordSearch>>['chunks']) => {
+  const engine = createEngine({ observers: defaultObservers() });
+  const messages = chunks.map((c) => ({
+    from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
+    data: c.bytes,
+  }));
+  const endpoints = { client: '10.0.1.5', server: '10.0.2.9', clientPort: 41000, serverPort: 3550 };
+  for (const record of tcpConversation(endpoints, messages)) engine.push(record);
+  return engine.flush();
+};
+
+const injected = "x' UNION SELECT password FROM users--";
+const request = {
+  user: 'alice',
+  page_size: 20,
+  query: 'running shoes',
+  filters: [
+    { name: 'brand', value: 'acme' },
+    { name: 'colour', value: injected },
+  ],
+};
+
+describe('injection in gRPC messages (grpc-js client and server, protobufjs encoding)', () => {
+  it.each([
+    ['uncompressed', undefined],
+    ['gzip-compressed', 2],
+  ])(
+    'finds SQL injection in a nested field of an %s request and names the field',
+    async (_name, compression) => {
+      const { reply, chunks } = await recordSearch(request, compression);
+      expect(reply?.ids).toEqual(['sku-1']);
+      const findings = findingsOf(chunks);
+      expect(findings.find((f) => f.type === 'flow')).toMatchObject({ protocol: 'grpc' });
+      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      expect(threats.map((t) => t.threat)).toEqual(['sql-injection']);
+      expect(threats[0]?.evidence).toContain(`grpc $.4.2: ${injected}`);
+    },
+  );
+
+  it('flags nothing in the same call with ordinary values', async () => {
+    const { chunks } = await recordSearch({
+      ...request,
+      filters: [{ name: 'colour', value: "dark red, men's" }],
+    });
+    expect(findingsOf(chunks).filter((f) => f.type === 'threat')).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { protobufStrings } from '#sidecar/threats/text/protobuf-strings.ts';
+
+// Messages built by hand from the protobuf encoding guide: a tag is (field << 3 | wire type), then the value.
+const varint = (n: number): number[] => {
+  const out: number[] = [];
+  let rest = n;
+  while (rest > 0x7f) {
+    out.push((rest & 0x7f) | 0x80);
+    rest >>>= 7;
+  }
+  out.push(rest);
+  return out;
+};
+const delimited = (field: number, bytes: ArrayLike<number>): number[] => [
+  ...varint((field << 3) | 2),
+  ...varint(bytes.length),
+  ...Array.from(bytes),
+];
+const text = (field: number, value: string) => delimited(field, new TextEncoder().encode(value));
+const message = (...fields: number[][]) => Uint8Array.from(fields.flat());
+
+describe('protobufStrings', () => {
+  it('lists text fields by field-number path, through nested and repeated messages', () => {
+    const item = (sku: string) => delimited(4, message(text(1, sku), [0x10, 3]));
+    const order = message(
+      text(1, 'alice'),
+      [0x10, 0x96, 0x01],
+      item('A-1'),
+      item("B' OR 1=1--"),
+      text(5, 'note'),
+    );
+    expect(protobufStrings(order, 64)).toEqual([
+      ['$.1', 'alice'],
+      ['$.4.1', 'A-1'],
+      ['$.4.1', "B' OR 1=1--"],
+      ['$.5', 'note'],
+    ]);
+  });
+
+  it('skips the other wire types and bytes fields that are neither text nor a message', () => {
+    const fixed64 = [0x19, 1, 2, 3, 4, 5, 6, 7, 8];
+    const fixed32 = [0x25, 0, 0, 0x80, 0x3f];
+    const binary = delimited(6, [0xff, 0xfe, 0x00, 0x01]);
+    expect(protobufStrings(message(fixed64, fixed32, binary, text(7, 'kept')), 64)).toEqual([
+      ['$.7', 'kept'],
+    ]);
+  });
+
+  it('reads UTF-8 text, tabs and newlines included, and not text with other control characters', () => {
+    expect(protobufStrings(message(text(1, 'naïve\tline\r\n'), delimited(2, [0x41, 0x07])), 64)).toEqual([
+      ['$.1', 'naïve\tline\r\n'],
+    ]);
+  });
+
+  it('is undefined for bytes that are not a message (field 0, a cut length, groups)', () => {
+    expect(protobufStrings(Uint8Array.of(0x02, 0x01, 0x41), 64)).toBeUndefined();
+    expect(protobufStrings(Uint8Array.of(0x0a, 0x05, 0x41), 64)).toBeUndefined();
+    expect(protobufStrings(Uint8Array.of(0x0b, 0x0c), 64)).toBeUndefined();
+    expect(protobufStrings(new TextEncoder().encode('plain text body'), 64)).toBeUndefined();
+  });
+
+  it('keeps the fields before the cut when told the message was cut short', () => {
+    const cut = message(text(1, "1' OR '1'='1"), text(2, 'x'.repeat(50))).subarray(0, 30);
+    expect(protobufStrings(cut, 64)).toBeUndefined();
+    expect(protobufStrings(cut, 64, '$', true)).toEqual([['$.1', "1' OR '1'='1"]]);
+  });
+
+  it('stops listing at the bound and at nesting depth 8', () => {
+    const many = message(...Array.from({ length: 10 }, (_, i) => text(1, `v${i}`)));
+    expect(protobufStrings(many, 3)).toHaveLength(3);
+    let deep = message(text(1, 'bottom'));
+    for (let i = 0; i < 10; i++) deep = message(delimited(2, deep));
+    expect(protobufStrings(deep, 64)).toEqual([]);
+  });
+
+  it('never throws on random bytes', () => {
+    let x = 7;
+    for (let n = 0; n < 2_000; n++) {
+      const bytes = Uint8Array.from({ length: n % 97 }, () => {
+        x = (x * 1_103_515_245 + 12_345) >>> 0;
+        return x >>> 24;
+      });
+      expect(() => protobufStrings(bytes, 16)).not.toThrow();
+    }
+  });
+});
