@@ -23,6 +23,7 @@ export const protocolIds = [
   'zookeeper',
   'elasticsearch',
   'mssql',
+  'quic',
   'unknown',
 ] as const;
 

@@ -22,6 +22,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   grpc: http,
   tls: { kinds: ['tls-client-hello', 'tls-server-hello', 'tls-record'] },
   dns: { kinds: ['dns-message'] },
+  quic: { kinds: ['tls-client-hello', 'tls-server-hello'] },
   postgresql: { kinds: ['sql-query', 'db-auth'] },
   mysql: { kinds: ['sql-query', 'db-auth'] },
   redis: { kinds: ['redis-command', 'db-auth'] },

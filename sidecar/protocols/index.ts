@@ -16,6 +16,7 @@ import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
+import { quic } from './quic.ts';
 import { redis } from './redis.ts';
 import { smtp } from './smtp.ts';
 import { ssh } from './ssh.ts';
@@ -44,6 +45,8 @@ export const protocols: Protocol[] = [
   mqtt,
   cassandra,
   ldap,
+  // A QUIC client Initial whose protection comes off with the public Initial keys (the AEAD tag verifies).
+  quic,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
