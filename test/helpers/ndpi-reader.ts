@@ -85,6 +85,7 @@ export const ndpiToOurs: Record<string, string> = {
   ZooKeeper: 'zookeeper',
   Elasticsearch: 'elasticsearch',
   'MsSQL-TDS': 'mssql',
+  QUIC: 'quic',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
