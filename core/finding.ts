@@ -46,7 +46,14 @@ export const l7SummarySchema = z.object({
   kafka: z.object({ topics: list(), apis: list() }).partial().optional(),
   mqtt: z.object({ topics: list(), packets: list() }).partial().optional(),
   tls: z
-    .object({ sni: z.string(), alpn: list(16), version: z.string(), ja3: z.string(), ja3Hash: z.string() })
+    .object({
+      sni: z.string(),
+      alpn: list(16),
+      version: z.string(),
+      ja3: z.string(),
+      ja3Hash: z.string(),
+      ja4: z.string(),
+    })
     .partial()
     .optional(),
   ssh: z.object({ client: z.string(), server: z.string() }).partial().optional(),

@@ -49,6 +49,8 @@ export type TlsClientHelloEvent = Base & {
   alpn: readonly string[];
   ja3: string;
   ja3Hash: string;
+  /** JA4 (FoxIO): stable when a client shuffles its extensions, as Chrome does. */
+  ja4: string;
 };
 
 export type TlsServerHelloEvent = Base & {

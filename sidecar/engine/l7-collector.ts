@@ -26,7 +26,14 @@ const bounds = {
 
 type ListName = keyof typeof bounds;
 type Lists = BoundedSets<ListName>;
-export type TlsFacts = { sni?: string; alpn?: string[]; version?: string; ja3?: string; ja3Hash?: string };
+export type TlsFacts = {
+  sni?: string;
+  alpn?: string[];
+  version?: string;
+  ja3?: string;
+  ja3Hash?: string;
+  ja4?: string;
+};
 type Ssh = { client?: string; server?: string };
 
 /** One flow's collected facts; each list is allocated when something is first added to it. */
@@ -154,6 +161,7 @@ const onClientHello: Handler<'tls-client-hello'> = ({ tls }, event) => {
   tls.version ??= event.version;
   tls.ja3 = event.ja3;
   tls.ja3Hash = event.ja3Hash;
+  tls.ja4 = event.ja4;
 };
 
 const addAll = (lists: Lists, name: ListName, values: readonly string[]): void => {

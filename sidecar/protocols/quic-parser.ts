@@ -76,7 +76,9 @@ export const createQuicParser = (): ProtocolParser => {
     side.pieces = [];
     if (direction === 'to-server' && message.type === 1) {
       const parsed = parseClientHello(message.body);
-      return parsed === undefined ? undefined : clientHelloEvent(parsed, parsed.legacyVersion, direction, ts);
+      return parsed === undefined
+        ? undefined
+        : clientHelloEvent(parsed, parsed.legacyVersion, direction, ts, 'q');
     }
     if (direction === 'to-client' && message.type === 2) return parseServerHello(message.body, direction, ts);
     return undefined;

@@ -1,6 +1,7 @@
-/** TLS ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2) → version, SNI, ALPN and the JA3 fingerprint. */
+/** TLS ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2) → version, SNI, ALPN and the JA3 and JA4 fingerprints. */
 import { createHash } from 'node:crypto';
 import type { Direction, TlsClientHelloEvent } from '../events.ts';
+import { ja4 } from './tls-ja4.ts';
 import { readU16List, type TlsReader, tlsReader } from './tls-reader.ts';
 import { highestVersion, isGrease, tlsVersionName } from './tls-version.ts';
 import { latin1 } from './wire-bytes.ts';
@@ -10,6 +11,7 @@ const ext = {
   serverName: 0,
   supportedGroups: 10,
   ecPointFormats: 11,
+  signatureAlgorithms: 13,
   alpn: 16,
   supportedVersions: 43,
 } as const;
@@ -23,6 +25,7 @@ export type ClientHello = {
   groups: number[];
   pointFormats: number[];
   versions: number[];
+  signatureAlgorithms: number[];
   sni?: string;
   alpn: string[];
 };
@@ -62,6 +65,7 @@ const readExtension = (hello: ClientHello, type: number, data: TlsReader): void 
     const formats = data.vector(1);
     hello.pointFormats = [...formats.bytes(Math.min(formats.remaining, maxList))];
   } else if (type === ext.supportedVersions) hello.versions = readU16List(data.vector(1), maxList);
+  else if (type === ext.signatureAlgorithms) hello.signatureAlgorithms = readU16List(data.vector(2), maxList);
 };
 
 /** Parses a ClientHello body (after the 4-octet handshake header); undefined when lengths are inconsistent. */
@@ -74,6 +78,7 @@ export const parseClientHello = (body: Uint8Array): ClientHello | undefined => {
     groups: [],
     pointFormats: [],
     versions: [],
+    signatureAlgorithms: [],
     alpn: [],
   };
   r.bytes(32);
@@ -124,6 +129,8 @@ export const clientHelloEvent = (
   recordVersion: number,
   direction: Direction,
   ts: number,
+  /** `q` for a ClientHello carried in QUIC CRYPTO frames (JA4's first letter). */
+  transport: 't' | 'q' = 't',
 ): TlsClientHelloEvent => {
   const ja3 = ja3String(hello);
   const event: TlsClientHelloEvent = {
@@ -135,6 +142,7 @@ export const clientHelloEvent = (
     alpn: hello.alpn,
     ja3,
     ja3Hash: ja3HashOf(ja3),
+    ja4: ja4(hello, transport),
   };
   if (hello.sni !== undefined) event.sni = hello.sni;
   return event;

@@ -58,6 +58,7 @@ export const parseSslv2Hello = (b: Uint8Array): ClientHello => {
     groups: [],
     pointFormats: [],
     versions: [],
+    signatureAlgorithms: [],
     alpn: [],
   };
 };

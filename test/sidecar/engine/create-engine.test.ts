@@ -356,6 +356,7 @@ describe('engine: layer-7 summaries', () => {
     alpn,
     ja3: '771,4865,0,29,0',
     ja3Hash: 'abc',
+    ja4: 't13d0000h2_000000000000_000000000000',
     ts: 0,
     direction: 'to-server',
   });

@@ -105,6 +105,8 @@ describe('tls parser', () => {
       ja3: '771,4865-49199,0-10-11-16-43,29-23,0',
       // md5sum of the JA3 string (coreutils), computed outside the code under test.
       ja3Hash: 'ba56e367277299892e1a86aefd53de70',
+      // JA4: sha256sum (coreutils) of "1301,c02f" and of "000a,000b,002b" (no signature algorithms: no underscore).
+      ja4: 't13d0205h2_c1929292aa6b_675b29d69375',
     });
   });
 

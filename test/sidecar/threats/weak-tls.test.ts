@@ -19,6 +19,7 @@ const clientHello = (version: string): TlsClientHelloEvent => ({
   alpn: [],
   ja3: '',
   ja3Hash: '',
+  ja4: '',
 });
 const tls = { flow: flow({ protocol: 'tls' }) };
 
