@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import type { Header, ProtocolEvent } from '#sidecar/events.ts';
 import { commandInjection } from '#sidecar/threats/command-injection.ts';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
@@ -18,7 +19,16 @@ export const payloadCorpusDir = resolve(root, '../shared/corpus/payloads');
 export const wordList = '/usr/share/dict/words';
 const proseDir = '/usr/share/common-licenses';
 
-export const placements = ['query', 'header', 'form', 'json', 'websocket', 'grpc'] as const;
+export const placements = [
+  'query',
+  'header',
+  'form',
+  'json',
+  'gzip-json',
+  'multipart',
+  'websocket',
+  'grpc',
+] as const;
 export type Placement = (typeof placements)[number];
 
 type Detector = Threat<any, any>;
@@ -161,6 +171,23 @@ export const placePayload = (payload: string, placement: Placement): ProtocolEve
         ['te', 'trailers'],
       ],
       body: grpcFrame(searchRequest(payload)),
+    };
+  }
+  if (placement === 'gzip-json' || placement === 'multipart') {
+    const multipart = placement === 'multipart';
+    const body = multipart
+      ? `--x1b7\r\nContent-Disposition: form-data; name="q"\r\n\r\n${payload}\r\n--x1b7\r\nContent-Disposition: form-data; name="page"\r\n\r\n1\r\n--x1b7--\r\n`
+      : JSON.stringify({ q: payload, page: 1 });
+    return {
+      ...base,
+      method: 'POST',
+      target: '/api',
+      path: '/api',
+      query: '',
+      headers: multipart
+        ? [host, headerOf('Content-Type', 'multipart/form-data; boundary=x1b7')]
+        : [host, headerOf('Content-Type', 'application/json'), headerOf('Content-Encoding', 'gzip')],
+      body: multipart ? encode(body) : new Uint8Array(gzipSync(encode(body))),
     };
   }
   const form = placement === 'form';

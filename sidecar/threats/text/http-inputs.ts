@@ -1,11 +1,13 @@
 /**
  * Splits an HTTP request into the values an attacker controls: path, query and form parameters, headers, cookies, JSON
- * strings, gRPC messages' text fields.
+ * strings, multipart fields and file names, gRPC messages' text fields; a compressed body (Content-Encoding) decoded.
  */
 import type { HttpRequestEvent } from '../../events.ts';
+import { decodeContent } from './content-decoding.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
+import { multipartParts } from './multipart-parts.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
 
 /** Bytes of body inspected; the parser already bounds what it hands us. */
@@ -70,19 +72,43 @@ const grpcInputs = (event: HttpRequestEvent, type: string, into: PayloadInput[])
   return true;
 };
 
+const jsonInputs = (text: string, where: string, into: PayloadInput[]): boolean => {
+  const strings = jsonStrings(text, maxInputs - into.length);
+  if (strings === undefined) return false;
+  for (const [path, value] of strings) into.push(payloadInput(`${where}${path}`, value));
+  return true;
+};
+
+/** Each form field on its own, a file's name too; a file whose content is binary (a NUL in it) is not text to judge. */
+const multipartInputs = (text: string, type: string, into: PayloadInput[]): boolean => {
+  const parts = multipartParts(text, type, maxInputs - into.length);
+  if (parts === undefined) return false;
+  for (const part of parts) {
+    const where = `multipart ${part.name.slice(0, 64)}`;
+    if (part.filename !== undefined) into.push(payloadInput(`${where} filename`, part.filename));
+    if (part.content.includes('\u0000')) continue;
+    if (!(part.contentType?.includes('json') && jsonInputs(part.content, `${where} `, into)))
+      into.push(payloadInput(where, part.content));
+  }
+  return true;
+};
+
+/** The body as the application reads it: its Content-Encoding undone (undefined when that cannot be done). */
+const decodedBody = (event: HttpRequestEvent): Uint8Array | undefined => {
+  const encoding = headerValue(event, 'content-encoding');
+  return encoding === '' ? event.body : decodeContent(event.body, encoding);
+};
+
 const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   if (event.body.length === 0) return;
   const type = contentType(event);
   if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
-  const text = bodyText(event.body);
+  const body = decodedBody(event) ?? event.body;
+  const text = bodyText(body);
   const trimmed = text.trimStart();
-  if (type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    const strings = jsonStrings(text, maxInputs - into.length);
-    if (strings !== undefined) {
-      for (const [path, value] of strings) into.push(payloadInput(`json ${path}`, value));
-      return;
-    }
-  }
+  const looksJson = type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[');
+  if (looksJson && jsonInputs(text, 'json ', into)) return;
+  if (type.startsWith('multipart/form-data') && multipartInputs(text, type, into)) return;
   if (type.includes('x-www-form-urlencoded')) formPairs(text, 'form', into);
   else into.push(payloadInput('body', text));
 };

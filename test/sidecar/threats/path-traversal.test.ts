@@ -35,3 +35,36 @@ describe('path-traversal', () => {
     expect(runThreat(pathTraversal, [httpRequest(target)])).toEqual([]);
   });
 });
+
+describe('path traversal in multipart uploads and compressed bodies', () => {
+  it('flags an uploaded file whose name climbs out of the upload directory', () => {
+    const body = [
+      '--b',
+      'Content-Disposition: form-data; name="avatar"; filename="../../../etc/cron.d/evil"',
+      'Content-Type: text/plain',
+      '',
+      '* * * * * root id',
+      '--b--',
+    ].join('\r\n');
+    const event = httpRequest('/upload', {
+      headers: [['Content-Type', 'multipart/form-data; boundary=b']],
+      body,
+    });
+    expect(runThreat(pathTraversal, [event])[0]?.evidence).toContain(
+      'multipart avatar filename: ../../../etc/cron.d/evil',
+    );
+  });
+
+  it('flags a traversal inside a deflate-compressed JSON body', async () => {
+    const { deflateSync } = await import('node:zlib');
+    const base = httpRequest('/files', {
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'deflate'],
+      ],
+      body: 'x',
+    });
+    const event = { ...base, body: new Uint8Array(deflateSync('{"path":"../../../../etc/shadow"}')) };
+    expect(runThreat(pathTraversal, [event])[0]?.evidence).toContain('json $.path');
+  });
+});

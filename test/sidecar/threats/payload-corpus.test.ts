@@ -1,6 +1,6 @@
 /**
- * Payload corpus: per class detection share with payloads placed in query, header, form, JSON, a WebSocket JSON
- * message and a gRPC message's string field, and false positives.
+ * Payload corpus: per class detection share with payloads placed in query, header, form, JSON, gzip-compressed JSON,
+ * a multipart form field, a WebSocket JSON message and a gRPC message's string field, and false positives.
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -56,3 +56,51 @@ describe('httpInputs', () => {
     expect(httpInputs(event)).toBe(httpInputs(event));
   });
 });
+
+describe('httpInputs: compressed and multipart bodies', () => {
+  const withBody = (headers: [string, string][], body: Uint8Array) => ({
+    ...httpRequest('/api', { headers, body: 'x' }),
+    body,
+  });
+
+  it('reads a gzip-compressed JSON body as the application does, decoded', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const event = withBody(
+      [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      new Uint8Array(gzipSync('{"q":"1 UNION SELECT password FROM users--"}')),
+    );
+    expect(where(event)).toContainEqual(['json $.q', '1 UNION SELECT password FROM users--']);
+  });
+
+  it('splits a multipart form into its fields, a file’s name as its own input, a JSON part into its strings', () => {
+    const body = [
+      '--b',
+      'Content-Disposition: form-data; name="q"',
+      '',
+      '<script>alert(1)</script>',
+      '--b',
+      'Content-Disposition: form-data; name="meta"',
+      'Content-Type: application/json',
+      '',
+      '{"tag":"../../etc/passwd"}',
+      '--b',
+      'Content-Disposition: form-data; name="upload"; filename="..\\..\\win.ini"',
+      'Content-Type: application/octet-stream',
+      '',
+      'MZ\u0000\u0001binary',
+      '--b--',
+    ].join('\r\n');
+    const event = withBody(
+      [['Content-Type', 'multipart/form-data; boundary=b']],
+      new TextEncoder().encode(body),
+    );
+    expect(where(event).filter(([w]) => String(w).startsWith('multipart'))).toEqual([
+      ['multipart q', '<script>alert(1)</script>'],
+      ['multipart meta $.tag', '../../etc/passwd'],
+      ['multipart upload filename', '..\\..\\win.ini'],
+    ]);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Undoes a request body's Content-Encoding (RFC 9110 §8.4.1): gzip, deflate (zlib, or raw deflate as some clients
+ * send it) and br, in the reverse of the order listed. Servers and frameworks that accept compressed requests
+ * (nginx and Apache modules, Go, Spring, ASP.NET middleware) hand the application the decoded body, so that is what
+ * the detectors must read: compressing a body is a known way past WAFs that do not. A body cut at the parser's bound
+ * gives what its first part decodes to.
+ */
+import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+
+/** Past this a body is a compression bomb, not a request; it is not read (decoding stops with an error). */
+const maxDecoded = 1024 * 1024;
+const zlibOptions = { maxOutputLength: maxDecoded, finishFlush: constants.Z_SYNC_FLUSH };
+const brotliOptions = { maxOutputLength: maxDecoded, finishFlush: constants.BROTLI_OPERATION_FLUSH };
+
+/** RFC 1950: a zlib stream starts with CM 8 and a header whose 16-bit value is a multiple of 31. */
+const isZlib = (b: Uint8Array): boolean =>
+  b.length >= 2 && ((b[0] ?? 0) & 0x0f) === 8 && (((b[0] ?? 0) << 8) | (b[1] ?? 0)) % 31 === 0;
+
+const decodeOne = (bytes: Uint8Array, coding: string): Uint8Array | undefined => {
+  try {
+    if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(bytes, zlibOptions);
+    if (coding === 'deflate')
+      return isZlib(bytes) ? inflateSync(bytes, zlibOptions) : inflateRawSync(bytes, zlibOptions);
+    if (coding === 'br') return brotliDecompressSync(bytes, brotliOptions);
+    if (coding === 'identity') return bytes;
+  } catch {
+    return undefined;
+  }
+  return undefined; // compress, zstd and others are not read
+};
+
+/** The decoded body; undefined when a coding is not read or the data is not what it claims. */
+export const decodeContent = (body: Uint8Array, contentEncoding: string): Uint8Array | undefined => {
+  const codings = contentEncoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+  let decoded: Uint8Array | undefined = body;
+  for (const coding of codings.reverse()) {
+    decoded = decodeOne(decoded, coding);
+    if (decoded === undefined) return undefined;
+  }
+  return decoded;
+};
