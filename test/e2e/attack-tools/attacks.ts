@@ -83,7 +83,9 @@ export const attacks: readonly Attack[] = [
     (request): Attack => ({
       name: `${request.tool} with a ${request.threat} payload`,
       threats: [request.threat],
-      matches: toPort(ports.payloadTarget),
+      matches: (f) =>
+        toPort(ports.payloadTarget)(f) &&
+        (request.evidence === undefined || f.evidence.includes(request.evidence)),
       run: (lab) => request.run(lab.attacker, `${victim}:${ports.payloadTarget}`),
     }),
   ),

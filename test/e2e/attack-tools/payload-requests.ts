@@ -1,7 +1,17 @@
 /** One request per embedded-attack class, placed where an attacker puts it, sent by curl (nc for the raw smuggling request). */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Netns } from '#test/helpers/netns.ts';
 
-export type PayloadRequest = { threat: string; tool: string; run(ns: Netns, target: string): void };
+export type PayloadRequest = {
+  threat: string;
+  tool: string;
+  /** Text the finding's evidence must hold, where another request reports the same threat. */
+  evidence?: string;
+  run(ns: Netns, target: string): void;
+};
 
 const curl = (ns: Netns, target: string, path: string, headers: string[] = [], body?: string): void => {
   ns.exec('curl', [
@@ -59,6 +69,22 @@ export const payloadRequests: readonly PayloadRequest[] = [
         target,
         `/fetch?url=${q('http://169.254.169.254/latest/meta-data/iam/security-credentials/')}`,
       ),
+  },
+  {
+    threat: 'sql-injection',
+    tool: 'curl (gzip-compressed JSON body)',
+    evidence: 'json $.filter',
+    run: (ns, target) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'meshward-gzip-')), 'body.json.gz');
+      writeFileSync(file, gzipSync(JSON.stringify({ filter: "x' UNION SELECT password FROM users--" })));
+      curl(
+        ns,
+        target,
+        '/api/search',
+        ['Content-Type: application/json', 'Content-Encoding: gzip'],
+        `@${file}`,
+      );
+    },
   },
   {
     threat: 'xml-external-entity',
