@@ -28,7 +28,15 @@ export type DnsAnswerSummary = z.infer<typeof dnsAnswerSchema>;
 /** Layer-7 summary of one flow; every list is bounded so a hostile flow cannot grow it. */
 export const l7SummarySchema = z.object({
   http: z
-    .object({ methods: list(), paths: list(), statuses: list(), hosts: list(), userAgents: list(16) })
+    .object({
+      methods: list(),
+      paths: list(),
+      statuses: list(),
+      hosts: list(),
+      userAgents: list(16),
+      /** GraphQL operations (`query GetUser`): every call of a GraphQL API is one path. */
+      graphql: list(),
+    })
     .partial()
     .optional(),
   grpc: z.object({ methods: list() }).optional(),

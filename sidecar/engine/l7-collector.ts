@@ -1,6 +1,7 @@
 /** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
 import type { L7Summary } from '#core/finding.ts';
 import type { DnsAnswer, ProtocolEvent } from '../events.ts';
+import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
 import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
@@ -11,6 +12,7 @@ const bounds = {
   httpStatuses: 64,
   httpHosts: 64,
   httpUserAgents: 16,
+  graphqlOperations: 64,
   grpcMethods: 64,
   dnsQueries: 64,
   dnsRcodes: 64,
@@ -93,6 +95,7 @@ const placements: readonly (readonly [ListName, keyof L7Summary, string, ((value
   ['httpStatuses', 'http', 'statuses'],
   ['httpHosts', 'http', 'hosts'],
   ['httpUserAgents', 'http', 'userAgents'],
+  ['graphqlOperations', 'http', 'graphql'],
   ['grpcMethods', 'grpc', 'methods'],
   ['dnsQueries', 'dns', 'queries', splitQuery],
   ['dnsRcodes', 'dns', 'rcodes'],
@@ -153,6 +156,9 @@ const onHttpRequest: Handler<'http-request'> = ({ lists: l }, event) => {
   if (host !== undefined) add(l, 'httpHosts', host);
   const agent = header(event.headers, 'user-agent');
   if (agent !== undefined) add(l, 'httpUserAgents', agent);
+  const graphql = graphqlRequest(event);
+  if (graphql !== undefined)
+    for (const name of graphqlOperationNames(graphql)) add(l, 'graphqlOperations', name);
 };
 
 const onClientHello: Handler<'tls-client-hello'> = ({ tls }, event) => {

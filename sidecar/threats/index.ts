@@ -4,6 +4,7 @@ import { dbAuthBruteForce } from './db-auth-brute-force.ts';
 import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
 import { dnsZoneTransfer } from './dns-zone-transfer.ts';
+import { graphqlAbuse } from './graphql-abuse.ts';
 import { heartbleed } from './heartbleed.ts';
 import { hostSweep } from './host-sweep.ts';
 import { httpSmuggling } from './http-smuggling.ts';
@@ -49,6 +50,7 @@ export const threats: readonly Threat<any, any>[] = [
   portScan,
   hostSweep,
   httpSmuggling,
+  graphqlAbuse,
   slowloris,
   weakTls,
   heartbleed,

@@ -40,6 +40,8 @@ const issueIds = [
   'tcp-evasion',
   // Beyond the issue's list: the payload corpus's seventh class (XXE and entity bombs).
   'xml-external-entity',
+  // GraphQL APIs: introspection, aliasing and batching brute force, deep nesting.
+  'graphql-abuse',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -1,0 +1,78 @@
+/**
+ * GraphQL over HTTP (the GraphQL-over-HTTP draft and what servers accept): a POST whose JSON body has a `query`
+ * string (or an array of such, a batch), a POST of `application/graphql`, or a GET with a `query` parameter, to a
+ * path naming graphql or with a document that reads as one. Every GraphQL API is one path, so the operations inside
+ * are what tells its calls apart, and what its abuse (introspection, aliasing, batching, nesting) shows in.
+ */
+import type { HttpRequestEvent } from '../events.ts';
+import { type GraphqlDocument, readGraphqlDocument } from './graphql-document.ts';
+
+export type GraphqlRequest = {
+  /** Documents in the request: more than one is a batch. */
+  documents: GraphqlDocument[];
+};
+
+const maxBatch = 256;
+const documentStart = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription|fragment|\{)/;
+const utf8 = new TextDecoder();
+
+const header = (event: HttpRequestEvent, name: string): string =>
+  (event.headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '').toLowerCase();
+
+const queryOf = (entry: unknown): string | undefined =>
+  typeof entry === 'object' && entry !== null && typeof (entry as { query?: unknown }).query === 'string'
+    ? (entry as { query: string }).query
+    : undefined;
+
+/** The documents of a JSON body: one object, or an array of them (a batch). */
+const jsonDocuments = (text: string): string[] | undefined => {
+  const trimmed = text.trimStart();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('[')) || !text.includes('"query"')) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const entries = Array.isArray(parsed) ? parsed.slice(0, maxBatch) : [parsed];
+  const queries = entries.map(queryOf).filter((q): q is string => q !== undefined);
+  return queries.length === 0 ? undefined : queries;
+};
+
+const sources = (event: HttpRequestEvent): string[] | undefined => {
+  const type = header(event, 'content-type');
+  if (event.method === 'GET') {
+    const query = new URLSearchParams(event.query).get('query');
+    return query === null ? undefined : [query];
+  }
+  if (type.startsWith('application/graphql') && !type.includes('json')) return [utf8.decode(event.body)];
+  return event.body.length === 0 ? undefined : jsonDocuments(utf8.decode(event.body));
+};
+
+/** The last request's answer: the L7 summary and the detector ask about the same event in a row. */
+const last: { event: HttpRequestEvent | undefined; request: GraphqlRequest | undefined } = {
+  event: undefined,
+  request: undefined,
+};
+
+const read = (event: HttpRequestEvent): GraphqlRequest | undefined => {
+  const named = event.path.toLowerCase().includes('graphql');
+  if (!named && event.body.length === 0 && !event.query.includes('query=')) return undefined;
+  const texts = sources(event);
+  if (texts === undefined) return undefined;
+  if (!named && !texts.every((text) => documentStart.test(text))) return undefined;
+  return { documents: texts.map(readGraphqlDocument) };
+};
+
+/** The request's GraphQL documents, if it is a GraphQL request. */
+export const graphqlRequest = (event: HttpRequestEvent): GraphqlRequest | undefined => {
+  if (last.event === event) return last.request;
+  const request = read(event);
+  last.event = event;
+  last.request = request;
+  return request;
+};
+
+/** `query GetUser`, `mutation (anonymous)`: how operations appear in a flow's summary. */
+export const graphqlOperationNames = (request: GraphqlRequest): string[] =>
+  request.documents.flatMap((d) => d.operations.map((o) => `${o.type} ${o.name ?? '(anonymous)'}`));
