@@ -24,10 +24,20 @@ const queryOf = (entry: unknown): string | undefined =>
     ? (entry as { query: string }).query
     : undefined;
 
+/** A JSON object or array naming a `query` member: searched in the bytes, so other bodies are never decoded. */
+const mayHoldQuery = (body: Uint8Array): boolean => {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
+  let at = 0;
+  while (
+    at < bytes.length &&
+    (bytes[at] === 0x20 || bytes[at] === 0x0a || bytes[at] === 0x0d || bytes[at] === 0x09)
+  )
+    at++;
+  return (bytes[at] === 0x7b || bytes[at] === 0x5b) && bytes.indexOf('"query"', at) >= 0;
+};
+
 /** The documents of a JSON body: one object, or an array of them (a batch). */
 const jsonDocuments = (text: string): string[] | undefined => {
-  const trimmed = text.trimStart();
-  if (!(trimmed.startsWith('{') || trimmed.startsWith('[')) || !text.includes('"query"')) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -46,7 +56,8 @@ const sources = (event: HttpRequestEvent): string[] | undefined => {
     return query === null ? undefined : [query];
   }
   if (type.startsWith('application/graphql') && !type.includes('json')) return [utf8.decode(event.body)];
-  return event.body.length === 0 ? undefined : jsonDocuments(utf8.decode(event.body));
+  if (event.body.length === 0 || !mayHoldQuery(event.body)) return undefined;
+  return jsonDocuments(utf8.decode(event.body));
 };
 
 /** The last request's answer: the L7 summary and the detector ask about the same event in a row. */
