@@ -37,3 +37,17 @@ describe('decodeContent', () => {
     expect(decodeContent(new Uint8Array(gzipSync(new Uint8Array(4 * 1024 * 1024))), 'gzip')).toBeUndefined();
   });
 });
+
+describe('decodeContent on hostile input', () => {
+  it('never throws on random or corrupted compressed bytes', () => {
+    let x = 5;
+    const good = new Uint8Array(gzipSync(text));
+    for (let n = 0; n < 2_000; n++) {
+      const bytes = good.slice();
+      x = (x * 1_103_515_245 + 12_345) >>> 0;
+      bytes[x % bytes.length] = x >>> 24;
+      for (const coding of ['gzip', 'deflate', 'br', 'gzip, br'])
+        expect(() => decodeContent(bytes, coding)).not.toThrow();
+    }
+  });
+});

@@ -44,3 +44,16 @@ describe('multipartParts', () => {
     expect(multipartParts(body, 'multipart/form-data; boundary=AaB03x', 1)).toHaveLength(1);
   });
 });
+
+describe('multipartParts on hostile input', () => {
+  it('never throws on random text with boundary-like runs', () => {
+    let x = 11;
+    for (let n = 0; n < 2_000; n++) {
+      const text = Array.from({ length: n % 300 }, () => {
+        x = (x * 1_103_515_245 + 12_345) >>> 0;
+        return '-b\r\n:;="Content-Disposition name filename'[x % 42];
+      }).join('');
+      expect(() => multipartParts(text, 'multipart/form-data; boundary=b', 64)).not.toThrow();
+    }
+  });
+});
