@@ -13,6 +13,7 @@ import { ssrf } from '#sidecar/threats/ssrf.ts';
 import type { Threat } from '#sidecar/threats/threat.ts';
 import { xmlExternalEntity } from '#sidecar/threats/xml-external-entity.ts';
 import { xss } from '#sidecar/threats/xss.ts';
+import { protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const payloadCorpusDir = resolve(root, '../shared/corpus/payloads');
@@ -85,24 +86,9 @@ export type Table = {
 
 const headerOf = (name: string, value: string): Header => [name, value];
 
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  let rest = n;
-  while (rest > 0x7f) {
-    out.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
-  }
-  out.push(rest);
-  return out;
-};
 /** A protobuf message `{ 1: "user-1234", 2: 20, 3: payload }` (a search request: user, page size, query). */
-const searchRequest = (payload: string): Uint8Array => {
-  const text = (field: number, value: string) => {
-    const bytes = new TextEncoder().encode(value);
-    return [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
-  };
-  return Uint8Array.from([...text(1, 'user-1234'), 0x10, 20, ...text(3, payload)]);
-};
+const searchRequest = (payload: string): Uint8Array =>
+  Uint8Array.from([...protobufText(1, 'user-1234'), 0x10, 20, ...protobufText(3, payload)]);
 /** gRPC's length-prefixed message: uncompressed flag, 4-octet length. */
 const grpcFrame = (message: Uint8Array): Uint8Array => {
   const framed = new Uint8Array(5 + message.length);

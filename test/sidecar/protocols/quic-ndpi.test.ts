@@ -4,26 +4,19 @@
  * SNI and JA3 client hash; nDPI 4.2 predates QUIC version 2 (RFC 9369), which we read.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
 import { ndpiAvailable, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { cryptoFrame, sealInitial } from './quic-seal.ts';
 
-const fixture = (name: string): Uint8Array =>
-  hex(
-    readFileSync(new URL(`../../fixtures/protocols/${name}`, import.meta.url), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('#'))
-      .join(''),
-  );
 const serverInitial = hex(
   'cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc42158407dd074ee',
 );
@@ -39,9 +32,9 @@ const flows = [
   {
     port: 4433,
     version: 'v1 (RFC 9001 A.2, A.3)',
-    packets: [fixture('quic-rfc9001-client-initial.hex'), serverInitial],
+    packets: [hexFixture('quic-rfc9001-client-initial.hex'), serverInitial],
   },
-  { port: 4434, version: 'v2 (RFC 9369 A.2)', packets: [fixture('quic-rfc9369-client-initial.hex')] },
+  { port: 4434, version: 'v2 (RFC 9369 A.2)', packets: [hexFixture('quic-rfc9369-client-initial.hex')] },
   {
     port: 4435,
     version: 'v1, a ClientHello over two packets',

@@ -1,27 +1,19 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { TlsClientHelloEvent } from '#sidecar/events.ts';
 import { quic } from '#sidecar/protocols/quic.ts';
 import { initialKeys, readLongHeader } from '#sidecar/protocols/quic-initial.ts';
-import { concat, contractCheck, feed, hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { concat, contractCheck, feed, hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { cryptoFrame, sealInitial } from './quic-seal.ts';
 
-const fixture = (name: string): Uint8Array =>
-  hex(
-    readFileSync(new URL(`../../fixtures/protocols/${name}`, import.meta.url), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('#'))
-      .join(''),
-  );
 // RFC 9001 Appendix A (and RFC 9369 Appendix A for version 2): one client connection ID, its keys, the client's
 // first Initial packet and the server's.
 const rfcDcid = hex('8394c8f03e515708');
-const clientInitialV1 = fixture('quic-rfc9001-client-initial.hex');
-const clientInitialV2 = fixture('quic-rfc9369-client-initial.hex');
+const clientInitialV1 = hexFixture('quic-rfc9001-client-initial.hex');
+const clientInitialV2 = hexFixture('quic-rfc9369-client-initial.hex');
 const serverInitialV1 = hex(
   'cf000000010008f067a5502a4262b5004075c0d95a482cd0991cd25b0aac406a5816b6394100f37a1c69797554780bb38cc5a99f5ede4cf73c3ec2493a1839b3dbcba3f6ea46c5b7684df3548e7ddeb9c3bf9c73cc3f3bded74b562bfb19fb84022f8ef4cdd93795d77d06edbb7aaf2f58891850abbdca3d20398c276456cbc42158407dd074ee',
 );

@@ -1,20 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TlsClientHelloEvent } from '#sidecar/events.ts';
 import { quic } from '#sidecar/protocols/quic.ts';
 import { tls } from '#sidecar/protocols/tls.ts';
 import { type ClientHello, ja3String, parseClientHello } from '#sidecar/protocols/tls-client-hello.ts';
 import { ja4 } from '#sidecar/protocols/tls-ja4.ts';
-import { feed, hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { feed, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 
-const fixture = (name: string): Uint8Array =>
-  hex(
-    readFileSync(new URL(`../../fixtures/protocols/${name}`, import.meta.url), 'utf8')
-      .split('\n')
-      .filter((line) => !line.startsWith('#'))
-      .join(''),
-  );
-const chromeRecord = fixture('ja4-chrome-client-hello.hex');
+const chromeRecord = hexFixture('ja4-chrome-client-hello.hex');
 /** The ClientHello body: after the 5-octet record header and the 4-octet handshake header. */
 const chrome = parseClientHello(chromeRecord.subarray(9)) as ClientHello;
 
@@ -80,7 +72,7 @@ describe('JA4', () => {
 
   it('starts with q for a QUIC ClientHello (RFC 9001 A.2: two ciphers, eleven extensions, ALPN "alpn")', () => {
     const [event] = feed(quic, [
-      ['to-server', fixture('quic-rfc9001-client-initial.hex')],
+      ['to-server', hexFixture('quic-rfc9001-client-initial.hex')],
     ]) as TlsClientHelloEvent[];
     expect(event?.ja4).toMatch(/^q13d0211an_[0-9a-f]{12}_[0-9a-f]{12}$/);
   });

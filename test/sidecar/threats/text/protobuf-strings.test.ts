@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { protobufStrings } from '#sidecar/threats/text/protobuf-strings.ts';
+import { protobufDelimited, protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 
-// Messages built by hand from the protobuf encoding guide: a tag is (field << 3 | wire type), then the value.
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  let rest = n;
-  while (rest > 0x7f) {
-    out.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
-  }
-  out.push(rest);
-  return out;
-};
-const delimited = (field: number, bytes: ArrayLike<number>): number[] => [
-  ...varint((field << 3) | 2),
-  ...varint(bytes.length),
-  ...Array.from(bytes),
-];
-const text = (field: number, value: string) => delimited(field, new TextEncoder().encode(value));
+// Messages built by hand from the protobuf encoding guide (protobuf-encode.ts).
+const delimited = protobufDelimited;
+const text = protobufText;
 const message = (...fields: number[][]) => Uint8Array.from(fields.flat());
 
 describe('protobufStrings', () => {
