@@ -10,6 +10,7 @@
  */
 import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, WebsocketMessageEvent } from '../events.ts';
+import { msgpackStrings } from './msgpack-strings.ts';
 import { joinParts } from './wire-bytes.ts';
 
 /** Octets of a message's payload kept for its event: what the threat detectors judge. */
@@ -69,6 +70,36 @@ const payloadLength = (b: Uint8Array): number => {
   const low =
     ((b[6] as number) << 24) | ((b[7] as number) << 16) | ((b[8] as number) << 8) | (b[9] as number);
   return (high >>> 0) * 2 ** 32 + (low >>> 0);
+};
+
+/** Strings of a binary message listed at most; a message is judged like a request, so as many as a request's inputs. */
+const maxBinaryStrings = 256;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Text without control characters other than tab, CR and LF: what a binary frame carrying text holds. */
+const asText = (bytes: Uint8Array): string | undefined => {
+  for (const b of bytes)
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A binary message that is UTF-8 text is reported as text (some clients send JSON in binary frames); one that is
+ * MessagePack (socket.io's msgpack parser, SignalR's MessagePack hub protocol) gives its strings with their paths.
+ */
+const readBinary = (event: WebsocketMessageEvent, bytes: Uint8Array, cut: boolean): void => {
+  if (bytes.length === 0) return;
+  const text = asText(bytes);
+  if (text !== undefined) {
+    event.text = text;
+    return;
+  }
+  const strings = msgpackStrings(bytes, maxBinaryStrings, cut);
+  if (strings !== undefined) event.strings = strings;
 };
 
 export const createWebsocketReader = (direction: Direction, deflate: WebsocketDeflate): WebsocketReader => {
@@ -168,8 +199,10 @@ export const createWebsocketReader = (direction: Direction, deflate: WebsocketDe
       length: m.compressed && bytes !== undefined ? bytes.length : m.length,
       compressed: m.compressed,
     };
-    if (opcode === 'text' && bytes !== undefined)
-      event.text = utf8.decode(bytes.subarray(0, websocketKeptBytes));
+    if (bytes === undefined) return event;
+    const kept = bytes.subarray(0, websocketKeptBytes);
+    if (opcode === 'text') event.text = utf8.decode(kept);
+    else readBinary(event, kept, kept.length < (m.compressed ? bytes.length : m.length));
     return event;
   };
 

@@ -38,7 +38,11 @@ const extract = (event: ProtocolEvent): readonly PayloadInput[] => {
   if (event.kind === 'operation' && event.detail !== undefined) {
     return [payloadInput(`${event.protocol} ${event.operation}`, event.detail)];
   }
-  if (event.kind === 'websocket-message' && event.text !== undefined) return websocketInputs(event.text);
+  if (event.kind === 'websocket-message') {
+    if (event.text !== undefined) return websocketInputs(event.text);
+    if (event.strings !== undefined)
+      return event.strings.map(([path, value]) => payloadInput(`websocket msgpack ${path}`, value));
+  }
   return [];
 };
 

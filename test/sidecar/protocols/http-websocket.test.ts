@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { constants, createDeflateRaw, type DeflateRaw } from 'node:zlib';
+import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
@@ -296,6 +297,45 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
         ['to-client', true, `echo ${m}`],
       ]),
     );
+  });
+
+  it('reads binary messages from a real ws client: MessagePack strings by path, UTF-8 text as text', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { threshold: 0 } });
+    await once(server, 'listening');
+    server.on('connection', (socket) => socket.on('message', () => socket.send(encode({ ok: true }))));
+    const recorder = await startRecorder((server.address() as AddressInfo).port);
+    const client = new WebSocket(`ws://127.0.0.1:${recorder.port}/socket.io/`, {
+      perMessageDeflate: { threshold: 0 },
+    });
+    await once(client, 'open');
+    for (const message of [
+      encode({ type: 2, data: ['search', { q: "1' UNION SELECT password FROM users--" }] }),
+      new TextEncoder().encode('{"as":"utf-8 text in a binary frame"}'),
+    ]) {
+      client.send(message, { binary: true });
+      await once(client, 'message');
+    }
+    client.close();
+    await once(client, 'close');
+    await recorder.close();
+    server.close();
+    const events = feed(
+      http,
+      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
+    ) as WebsocketMessageEvent[];
+    const sent = events.filter((e) => e.kind === 'websocket-message' && e.direction === 'to-server');
+    expect(sent.map((e) => [e.opcode, e.compressed, e.strings, e.text])).toEqual([
+      [
+        'binary',
+        true,
+        [
+          ['$.data[0]', 'search'],
+          ['$.data[1].q', "1' UNION SELECT password FROM users--"],
+        ],
+        undefined,
+      ],
+      ['binary', true, undefined, '{"as":"utf-8 text in a binary frame"}'],
+    ]);
   });
 
   it('finds SQL injection in a client’s JSON message through the engine, and marks the flow as WebSocket', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SqlQueryEvent } from '#sidecar/events.ts';
+import type { ProtocolEvent, SqlQueryEvent } from '#sidecar/events.ts';
 import { sqlInjection } from '#sidecar/threats/sql-injection.ts';
 import { httpRequest, runThreat } from './threat-factories.ts';
 
@@ -77,5 +77,23 @@ describe('sql-injection', () => {
       httpRequest(`/x?id=${encodeURIComponent(`1 UNION SELECT ${'a,'.repeat(500)}b`)}`),
     ]);
     expect(hit?.evidence.length).toBeLessThan(400);
+  });
+});
+
+describe('sql-injection in binary WebSocket messages', () => {
+  it('judges each string of a MessagePack message at its path', () => {
+    const message: ProtocolEvent = {
+      kind: 'websocket-message',
+      ts: 1,
+      direction: 'to-server',
+      opcode: 'binary',
+      length: 60,
+      compressed: false,
+      strings: [
+        ['$.data[0]', 'search'],
+        ['$.data[1].q', "1' UNION SELECT password FROM users--"],
+      ],
+    };
+    expect(runThreat(sqlInjection, [message])[0]?.evidence).toContain('websocket msgpack $.data[1].q');
   });
 });
