@@ -19,9 +19,11 @@ import { parseServerHello } from './tls-server-hello.ts';
 /** A ClientHello with post-quantum key shares is 1.5 to 2 KiB; bound what one side's handshake stream may hold. */
 const maxStream = 16 * 1024;
 const maxPacketsPerDatagram = 8;
+/** Pieces held per side: a ClientHello comes in a few; thousands of tiny ones are an attack on the tap, not a hello. */
+const maxPieces = 256;
 
 type Side = {
-  /** The handshake stream's octets received so far, by offset; `next` is the first octet not yet contiguous. */
+  /** The handshake stream's pieces received so far, in arrival order (put in order when a message is looked for). */
   pieces: CryptoPiece[];
   done: boolean;
   keys?: { version: number; dcid: string; keys: InitialKeys };
@@ -98,6 +100,10 @@ export const createQuicParser = (): ProtocolParser => {
     const pieces = payload === undefined ? [] : (initialCryptoPieces(payload) ?? []);
     for (const { offset, data } of pieces)
       if (offset + data.length <= maxStream) side.pieces.push({ offset, data: data.slice() });
+    if (side.pieces.length > maxPieces) {
+      side.done = true; // give up on this side rather than sort an ever longer list on every datagram
+      side.pieces = [];
+    }
   };
 
   /** Each Initial packet in the datagram (coalesced packets included). */

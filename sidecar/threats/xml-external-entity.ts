@@ -11,6 +11,7 @@ import { xxeVerdict } from './text/xxe-verdict.ts';
 
 const judge = memoVerdict(xxeVerdict);
 /** Base64 long enough to hold a document; `+` may arrive as a space when a form value was not encoded. */
+const minWrapped = 40;
 const base64Text = /^[A-Za-z0-9+/ \r\n]{40,}={0,2}\s*$/;
 const maxWrapped = 256 * 1024;
 const samlName = /saml(?:request|response)/i;
@@ -35,8 +36,11 @@ const unwrapped = (input: PayloadInput): string | undefined => {
  * judged (an `&lt;!ENTITY` in a wiki edit is text about XML, not XML).
  */
 const verdict = (_decoded: string, input: PayloadInput): string | undefined => {
-  const direct = judge(input.raw);
+  const raw = input.raw;
+  // Most values hold no markup: rejected before the memo's lookup (every request value meets this detector).
+  const direct = raw.indexOf('<') >= 0 || raw.indexOf('+ADw-') >= 0 ? judge(raw) : undefined;
   if (direct !== undefined) return direct;
+  if (raw.length < minWrapped) return undefined;
   const inner = unwrapped(input);
   if (inner === undefined) return undefined;
   const found = xxeVerdict(inner);

@@ -228,3 +228,27 @@ describe('quic under mutation', () => {
     expect(readable).toBe(0);
   });
 });
+
+describe('quic against a flood of tiny CRYPTO frames', () => {
+  it('gives up on a side past 256 held pieces instead of holding and sorting them all', () => {
+    const dcid = hex('1122334455667788');
+    const oneOctet = concat(...Array.from({ length: 300 }, () => cryptoFrame(Uint8Array.of(0x01), 1)));
+    const flood = sealInitial(oneOctet, { clientDcid: dcid, dcid, side: 'client', padTo: 1100 });
+    const hello = sealInitial(cryptoFrame(nodeHello), {
+      clientDcid: dcid,
+      dcid,
+      side: 'client',
+      packetNumber: 1,
+      padTo: 600,
+    });
+    expect(clientHellos(feed(quic, [['to-server', hello]]))).toHaveLength(1);
+    expect(
+      clientHellos(
+        feed(quic, [
+          ['to-server', flood],
+          ['to-server', hello],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+});
