@@ -10,8 +10,8 @@ import type { PayloadInput } from './text/payload-input.ts';
 import { xxeVerdict } from './text/xxe-verdict.ts';
 
 const judge = memoVerdict(xxeVerdict);
-/** Base64 long enough to hold a document; `+` may arrive as a space when a form value was not encoded. */
 const minWrapped = 40;
+/** Base64 long enough to hold a document; `+` may arrive as a space when a form value was not encoded. */
 const base64Text = /^[A-Za-z0-9+/ \r\n]{40,}={0,2}\s*$/;
 const maxWrapped = 256 * 1024;
 const samlName = /saml(?:request|response)/i;
