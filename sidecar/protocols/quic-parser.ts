@@ -53,6 +53,16 @@ const firstMessage = (pieces: readonly CryptoPiece[]): { type: number; body: Uin
   return stream.length < 4 + size ? undefined : { type: stream[0] ?? 0, body: stream.subarray(4, 4 + size) };
 };
 
+/** Keeps a packet's pieces within the stream bound; past `maxPieces` the side is given up, not sorted forever. */
+const hold = (side: Side, pieces: readonly CryptoPiece[]): void => {
+  for (const { offset, data } of pieces)
+    if (offset + data.length <= maxStream) side.pieces.push({ offset, data: data.slice() });
+  if (side.pieces.length > maxPieces) {
+    side.done = true;
+    side.pieces = [];
+  }
+};
+
 export const createQuicParser = (): ProtocolParser => {
   const sides: Record<Direction, Side> = {
     'to-server': { pieces: [], done: false },
@@ -98,12 +108,7 @@ export const createQuicParser = (): ProtocolParser => {
     const who = direction === 'to-server' ? 'client' : 'server';
     const payload = openWith(keysFor(side, header.version, clientDcid, who), datagram, header);
     const pieces = payload === undefined ? [] : (initialCryptoPieces(payload) ?? []);
-    for (const { offset, data } of pieces)
-      if (offset + data.length <= maxStream) side.pieces.push({ offset, data: data.slice() });
-    if (side.pieces.length > maxPieces) {
-      side.done = true; // give up on this side rather than sort an ever longer list on every datagram
-      side.pieces = [];
-    }
+    hold(side, pieces);
   };
 
   /** Each Initial packet in the datagram (coalesced packets included). */

@@ -20,7 +20,7 @@ const entityReference = /([&%])([^\s;&%<>"']+);/g;
 const xincludeNamespace = 'http://www.w3.org/2001/xinclude';
 /** Bounded within the tag, so that many unclosed tags cost a bounded scan each. */
 const xincludeElement = /<(?:[\w.-]+:)?include\b[^>]{0,2048}?\bhref\s*=\s*("[^"]{0,2048}"|'[^']{0,2048}')/i;
-const utf7Declaration = /<\?xml[^>]*encoding\s*=\s*["']\s*utf-?7/i;
+const utf7Declaration = /<\?xml[^>]{0,200}?encoding\s*=\s*["']\s*utf-?7/i;
 /** W3C's own DTDs (XHTML, SVG, MathML): a public identifier and, if any, a w3.org address. */
 const w3cPublicId = /^-\/\/W3C\/\/DTD /;
 const w3cAddress = /^https?:\/\/www\.w3\.org\//i;
