@@ -97,6 +97,32 @@ const grpcFrame = (message: Uint8Array): Uint8Array => {
   return framed;
 };
 
+const encodeText = (text: string) => new TextEncoder().encode(text);
+const jsonBody = (payload: string) => JSON.stringify({ q: payload, page: 1 });
+
+/** The POST /api placements: the body an attacker sends, its Content-Type and, if compressed, its Content-Encoding. */
+const postBodies: Record<
+  'form' | 'json' | 'gzip-json' | 'multipart',
+  (payload: string) => { body: Uint8Array; type: string; encoding?: string }
+> = {
+  form: (payload) => ({
+    body: encodeText(`q=${encodeURIComponent(payload)}&submit=1`),
+    type: 'application/x-www-form-urlencoded',
+  }),
+  json: (payload) => ({ body: encodeText(jsonBody(payload)), type: 'application/json' }),
+  'gzip-json': (payload) => ({
+    body: new Uint8Array(gzipSync(encodeText(jsonBody(payload)))),
+    type: 'application/json',
+    encoding: 'gzip',
+  }),
+  multipart: (payload) => ({
+    body: encodeText(
+      `--x1b7\r\nContent-Disposition: form-data; name="q"\r\n\r\n${payload}\r\n--x1b7\r\nContent-Disposition: form-data; name="page"\r\n\r\n1\r\n--x1b7--\r\n`,
+    ),
+    type: 'multipart/form-data; boundary=x1b7',
+  }),
+};
+
 /** The request (or WebSocket message) an attacker sends with `payload` in one place (encoded as that place requires). */
 export const placePayload = (payload: string, placement: Placement): ProtocolEvent => {
   const base = {
@@ -107,7 +133,6 @@ export const placePayload = (payload: string, placement: Placement): ProtocolEve
     bodyTruncated: false,
   };
   const host = headerOf('Host', 'app.example');
-  const encode = (text: string) => new TextEncoder().encode(text);
   if (placement === 'query') {
     const query = `q=${encodeURIComponent(payload)}`;
     return {
@@ -159,34 +184,19 @@ export const placePayload = (payload: string, placement: Placement): ProtocolEve
       body: grpcFrame(searchRequest(payload)),
     };
   }
-  if (placement === 'gzip-json' || placement === 'multipart') {
-    const multipart = placement === 'multipart';
-    const body = multipart
-      ? `--x1b7\r\nContent-Disposition: form-data; name="q"\r\n\r\n${payload}\r\n--x1b7\r\nContent-Disposition: form-data; name="page"\r\n\r\n1\r\n--x1b7--\r\n`
-      : JSON.stringify({ q: payload, page: 1 });
-    return {
-      ...base,
-      method: 'POST',
-      target: '/api',
-      path: '/api',
-      query: '',
-      headers: multipart
-        ? [host, headerOf('Content-Type', 'multipart/form-data; boundary=x1b7')]
-        : [host, headerOf('Content-Type', 'application/json'), headerOf('Content-Encoding', 'gzip')],
-      body: multipart ? encode(body) : new Uint8Array(gzipSync(encode(body))),
-    };
-  }
-  const form = placement === 'form';
-  const body = form ? `q=${encodeURIComponent(payload)}&submit=1` : JSON.stringify({ q: payload, page: 1 });
-  const type = form ? 'application/x-www-form-urlencoded' : 'application/json';
+  const { body, type, encoding } = postBodies[placement](payload);
   return {
     ...base,
     method: 'POST',
     target: '/api',
     path: '/api',
     query: '',
-    headers: [host, headerOf('Content-Type', type)],
-    body: encode(body),
+    headers: [
+      host,
+      headerOf('Content-Type', type),
+      ...(encoding === undefined ? [] : [headerOf('Content-Encoding', encoding)]),
+    ],
+    body,
   };
 };
 

@@ -2,6 +2,7 @@
 import type { L7Summary } from '#core/finding.ts';
 import type { DnsAnswer, ProtocolEvent } from '../events.ts';
 import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
+import { headerNamed } from '../protocols/http-head.ts';
 import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
@@ -50,9 +51,6 @@ const add = (lists: Lists, name: ListName, value: string): void =>
 
 const statusClass = (status: number): string =>
   status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
-
-const header = (headers: readonly (readonly [string, string])[], name: string): string | undefined =>
-  headers.find(([key]) => key.toLowerCase() === name)?.[1];
 
 /** `value` without its undefined fields, or undefined when none is left. */
 const compact = <T extends object>(value: T): T | undefined => {
@@ -152,9 +150,9 @@ type Handler<K extends ProtocolEvent['kind']> = (
 const onHttpRequest: Handler<'http-request'> = ({ lists: l }, event) => {
   add(l, 'httpMethods', event.method);
   add(l, 'httpPaths', pathTemplate(event.path));
-  const host = header(event.headers, 'host') ?? header(event.headers, ':authority');
+  const host = headerNamed(event.headers, 'host') ?? headerNamed(event.headers, ':authority');
   if (host !== undefined) add(l, 'httpHosts', host);
-  const agent = header(event.headers, 'user-agent');
+  const agent = headerNamed(event.headers, 'user-agent');
   if (agent !== undefined) add(l, 'httpUserAgents', agent);
   const graphql = graphqlRequest(event);
   if (graphql !== undefined)

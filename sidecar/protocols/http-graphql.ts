@@ -6,6 +6,7 @@
  */
 import type { HttpRequestEvent } from '../events.ts';
 import { type GraphqlDocument, readGraphqlDocument } from './graphql-document.ts';
+import { headerToken } from './http-head.ts';
 
 export type GraphqlRequest = {
   /** Documents in the request: more than one is a batch. */
@@ -15,9 +16,6 @@ export type GraphqlRequest = {
 const maxBatch = 256;
 const documentStart = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription|fragment|\{)/;
 const utf8 = new TextDecoder();
-
-const header = (event: HttpRequestEvent, name: string): string =>
-  (event.headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '').toLowerCase();
 
 const queryOf = (entry: unknown): string | undefined =>
   typeof entry === 'object' && entry !== null && typeof (entry as { query?: unknown }).query === 'string'
@@ -50,7 +48,7 @@ const jsonDocuments = (text: string): string[] | undefined => {
 };
 
 const sources = (event: HttpRequestEvent): string[] | undefined => {
-  const type = header(event, 'content-type');
+  const type = headerToken(event.headers, 'content-type');
   if (event.method === 'GET') {
     const query = new URLSearchParams(event.query).get('query');
     return query === null ? undefined : [query];

@@ -72,3 +72,11 @@ export const parseHttpHead = (bytes: Uint8Array): HeadResult => {
 
 export const headerValue = (headers: readonly Header[], name: string): string | undefined =>
   headers.find((h) => h[0] === name)?.[1];
+
+/** The first header named `name` (lowercase), whatever the case it was sent in: events keep names as sent. */
+export const headerNamed = (headers: readonly Header[], name: string): string | undefined =>
+  headers.find(([key]) => key.toLowerCase() === name)?.[1];
+
+/** The same, lowercased, or '' when absent: for values compared as tokens (content types, codings). */
+export const headerToken = (headers: readonly Header[], name: string): string =>
+  (headerNamed(headers, name) ?? '').toLowerCase();

@@ -11,7 +11,7 @@
 import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, WebsocketMessageEvent } from '../events.ts';
 import { msgpackStrings } from './msgpack-strings.ts';
-import { joinParts } from './wire-bytes.ts';
+import { joinParts, utf8Text } from './wire-bytes.ts';
 
 /** Octets of a message's payload kept for its event: what the threat detectors judge. */
 export const websocketKeptBytes = 16 * 1024;
@@ -74,26 +74,13 @@ const payloadLength = (b: Uint8Array): number => {
 
 /** Strings of a binary message listed at most; a message is judged like a request, so as many as a request's inputs. */
 const maxBinaryStrings = 256;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Text without control characters other than tab, CR and LF: what a binary frame carrying text holds. */
-const asText = (bytes: Uint8Array): string | undefined => {
-  for (const b of bytes)
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * A binary message that is UTF-8 text is reported as text (some clients send JSON in binary frames); one that is
  * MessagePack (socket.io's msgpack parser, SignalR's MessagePack hub protocol) gives its strings with their paths.
  */
 const readBinary = (event: WebsocketMessageEvent, bytes: Uint8Array, cut: boolean): void => {
   if (bytes.length === 0) return;
-  const text = asText(bytes);
+  const text = utf8Text(bytes);
   if (text !== undefined) {
     event.text = text;
     return;

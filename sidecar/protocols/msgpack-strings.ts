@@ -5,6 +5,8 @@
  * their end (or to the cut, for a message kept only in part) or hold no string.
  */
 
+import { leb128 } from './wire-bytes.ts';
+
 type Leaf = [path: string, value: string];
 
 const maxDepth = 16;
@@ -131,18 +133,10 @@ const signalrFrames = (b: Uint8Array): Uint8Array[] | undefined => {
   const frames: Uint8Array[] = [];
   let at = 0;
   while (at < b.length) {
-    let length = 0;
-    let i = 0;
-    for (; i < 5; i++) {
-      const octet = b[at + i];
-      if (octet === undefined) return undefined;
-      length += (octet & 0x7f) * 2 ** (7 * i);
-      if ((octet & 0x80) === 0) break;
-    }
-    at += i + 1;
-    if (length === 0 || at + length > b.length) return undefined;
-    frames.push(b.subarray(at, at + length));
-    at += length;
+    const length = leb128(b, at, 5);
+    if (length === undefined || length[0] === 0 || length[1] + length[0] > b.length) return undefined;
+    frames.push(b.subarray(length[1], length[1] + length[0]));
+    at = length[1] + length[0];
   }
   return frames;
 };

@@ -6,6 +6,7 @@ export const maxTextBytes = 1024;
 export const maxSqlBytes = 8 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
 /**
@@ -105,4 +106,35 @@ export const joinParts = (parts: readonly Uint8Array[], size: number): Uint8Arra
     at += part.length;
   }
   return out;
+};
+
+/**
+ * A little-endian base-128 varint (protobuf's, SignalR's length prefix) at `at`, at most `maxOctets` long: its value
+ * (exact up to 2^53) and the offset after it; undefined when it is cut or runs past `maxOctets`.
+ */
+export const leb128 = (
+  bytes: Uint8Array,
+  at: number,
+  maxOctets: number,
+): [value: number, next: number] | undefined => {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < bytes.length && i < at + maxOctets; i++) {
+    const b = bytes[i] ?? 0;
+    value += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) return [value, i + 1];
+    scale *= 128;
+  }
+  return undefined;
+};
+
+/** Text a person or program would send: valid UTF-8 with no control characters other than tab, CR and LF. */
+export const utf8Text = (bytes: Uint8Array): string | undefined => {
+  for (const b of bytes)
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 };

@@ -3,6 +3,7 @@
  * strings, multipart fields and file names, gRPC messages' text fields; a compressed body (Content-Encoding) decoded.
  */
 import type { HttpRequestEvent } from '../../events.ts';
+import { headerToken } from '../../protocols/http-head.ts';
 import { decodeContent } from './content-decoding.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
@@ -48,10 +49,7 @@ const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   }
 };
 
-const headerValue = (event: HttpRequestEvent, name: string): string =>
-  (event.headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? '').toLowerCase();
-
-const contentType = (event: HttpRequestEvent): string => headerValue(event, 'content-type');
+const contentType = (event: HttpRequestEvent): string => headerToken(event.headers, 'content-type');
 
 const bodyText = (body: Uint8Array): string => {
   const slice = body.subarray(0, maxBodyBytes);
@@ -64,7 +62,7 @@ const grpcInputs = (event: HttpRequestEvent, type: string, into: PayloadInput[])
   const leaves = grpcStrings(
     event.body,
     type,
-    headerValue(event, 'grpc-encoding').trim(),
+    headerToken(event.headers, 'grpc-encoding').trim(),
     maxInputs - into.length,
   );
   if (leaves === undefined) return false;
@@ -95,7 +93,7 @@ const multipartInputs = (text: string, type: string, into: PayloadInput[]): bool
 
 /** The body as the application reads it: its Content-Encoding undone (undefined when that cannot be done). */
 const decodedBody = (event: HttpRequestEvent): Uint8Array | undefined => {
-  const encoding = headerValue(event, 'content-encoding');
+  const encoding = headerToken(event.headers, 'content-encoding');
   return encoding === '' ? event.body : decodeContent(event.body, encoding);
 };
 

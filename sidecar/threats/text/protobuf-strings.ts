@@ -6,34 +6,13 @@
  * nothing). Undefined when the bytes are not a protobuf message.
  */
 
+import { leb128, utf8Text } from '../../protocols/wire-bytes.ts';
+
 type Leaf = [path: string, value: string];
 
 const maxDepth = 8;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A varint at `at`: its value (exact up to 2^53, enough for tags and lengths) and the offset after it; undefined if cut. */
-const varint = (bytes: Uint8Array, at: number): [value: number, next: number] | undefined => {
-  let value = 0;
-  let scale = 1;
-  for (let i = at; i < bytes.length && i < at + 10; i++) {
-    const b = bytes[i] ?? 0;
-    value += (b & 0x7f) * scale;
-    if ((b & 0x80) === 0) return [value, i + 1];
-    scale *= 128;
-  }
-  return undefined;
-};
-
-/** Text a person or program would send: valid UTF-8 with no control characters other than tab, CR and LF. */
-const asText = (bytes: Uint8Array): string | undefined => {
-  for (const b of bytes)
-    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return undefined;
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-};
+/** A protobuf varint: at most 10 octets (a 64-bit value). */
+const varint = (bytes: Uint8Array, at: number) => leb128(bytes, at, 10);
 
 type Field = { field: number; wireType: number; start: number; end: number };
 
@@ -61,7 +40,7 @@ const fieldAt = (bytes: Uint8Array, at: number): Field | undefined => {
 /** A length-delimited value: text is a leaf; anything else is tried as a nested message, kept only if it is one. */
 const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[], max: number): void => {
   if (inner.length === 0) return;
-  const text = asText(inner);
+  const text = utf8Text(inner);
   if (text !== undefined) {
     if (into.length < max) into.push([path, text]);
     return;

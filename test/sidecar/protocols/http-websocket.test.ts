@@ -268,18 +268,26 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
     expect(other.map((e) => e.kind)).toEqual(['http-request', 'http-response']);
   });
 
-  it('reads a real ws client and server (permessage-deflate, context takeover) through a loopback relay', async () => {
+  /**
+   * A real `ws` client and server with permessage-deflate through the loopback recorder: each message is sent and its
+   * answer awaited; returns the WebSocket message events the HTTP parser reads from the recorded bytes.
+   */
+  const recordWsSession = async (
+    path: string,
+    answer: (data: WebSocket.RawData) => string | Uint8Array,
+    messages: readonly (string | Uint8Array)[],
+    binary = false,
+  ): Promise<WebsocketMessageEvent[]> => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { threshold: 0 } });
     await once(server, 'listening');
-    server.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo ${String(data)}`)));
+    server.on('connection', (socket) => socket.on('message', (data) => socket.send(answer(data))));
     const recorder = await startRecorder((server.address() as AddressInfo).port);
-    const client = new WebSocket(`ws://127.0.0.1:${recorder.port}/live`, {
+    const client = new WebSocket(`ws://127.0.0.1:${recorder.port}${path}`, {
       perMessageDeflate: { threshold: 0 },
     });
     await once(client, 'open');
-    const sent = ['{"q":"first"}', '{"q":"first","n":2}', `{"q":"${'z'.repeat(500)}"}`];
-    for (const message of sent) {
-      client.send(message);
+    for (const message of messages) {
+      client.send(message, { binary });
       await once(client, 'message');
     }
     client.close();
@@ -290,7 +298,12 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
       http,
       recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
     ) as WebsocketMessageEvent[];
-    const messages = events.filter((e) => e.kind === 'websocket-message');
+    return events.filter((e) => e.kind === 'websocket-message');
+  };
+
+  it('reads a real ws client and server (permessage-deflate, context takeover) through a loopback relay', async () => {
+    const sent = ['{"q":"first"}', '{"q":"first","n":2}', `{"q":"${'z'.repeat(500)}"}`];
+    const messages = await recordWsSession('/live', (data) => `echo ${String(data)}`, sent);
     expect(messages.map((e) => [e.direction, e.compressed, e.text])).toEqual(
       sent.flatMap((m) => [
         ['to-server', true, m],
@@ -300,30 +313,16 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
   });
 
   it('reads binary messages from a real ws client: MessagePack strings by path, UTF-8 text as text', async () => {
-    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { threshold: 0 } });
-    await once(server, 'listening');
-    server.on('connection', (socket) => socket.on('message', () => socket.send(encode({ ok: true }))));
-    const recorder = await startRecorder((server.address() as AddressInfo).port);
-    const client = new WebSocket(`ws://127.0.0.1:${recorder.port}/socket.io/`, {
-      perMessageDeflate: { threshold: 0 },
-    });
-    await once(client, 'open');
-    for (const message of [
-      encode({ type: 2, data: ['search', { q: "1' UNION SELECT password FROM users--" }] }),
-      new TextEncoder().encode('{"as":"utf-8 text in a binary frame"}'),
-    ]) {
-      client.send(message, { binary: true });
-      await once(client, 'message');
-    }
-    client.close();
-    await once(client, 'close');
-    await recorder.close();
-    server.close();
-    const events = feed(
-      http,
-      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
-    ) as WebsocketMessageEvent[];
-    const sent = events.filter((e) => e.kind === 'websocket-message' && e.direction === 'to-server');
+    const messages = await recordWsSession(
+      '/socket.io/',
+      () => encode({ ok: true }),
+      [
+        encode({ type: 2, data: ['search', { q: "1' UNION SELECT password FROM users--" }] }),
+        new TextEncoder().encode('{"as":"utf-8 text in a binary frame"}'),
+      ],
+      true,
+    );
+    const sent = messages.filter((e) => e.direction === 'to-server');
     expect(sent.map((e) => [e.opcode, e.compressed, e.strings, e.text])).toEqual([
       [
         'binary',
