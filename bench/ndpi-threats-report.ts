@@ -15,6 +15,12 @@ export const ndpiRiskToThreat: Record<string, string> = {
   'Susp DNS Traffic': 'dns-tunnel',
   'Obsolete TLS (v1.1 or older)': 'weak-tls',
   'Weak TLS Cipher': 'weak-tls',
+  // Certificate risks: the corpus's names (a later nDPI) and nDPI 4.2's, as Debian 12 ships it.
+  'TLS Cert Expired': 'tls-certificate',
+  'TLS Expired Certificate': 'tls-certificate',
+  'Self-signed Certificate': 'tls-certificate',
+  'TLS Cert Mismatch': 'tls-certificate',
+  'TLS Certificate Mismatch': 'tls-certificate',
   'SSH Obsolete Ser Vers/Cipher': 'ssh-v1',
   'SSH Obsolete Cli Vers/Cipher': 'ssh-v1',
 };

@@ -25,6 +25,26 @@ export const dnsAnswerSchema = z.object({
 });
 export type DnsAnswerSummary = z.infer<typeof dnsAnswerSchema>;
 
+/** A certificate seen in a TLS handshake: its leaf's names, issuer, validity, key and signature, and the chain's length. */
+export const certificateSummarySchema = z
+  .object({
+    subject: z.string().max(1100),
+    issuer: z.string().max(1100),
+    names: list(),
+    notBefore: time,
+    notAfter: time,
+    sha1: z.string().max(64),
+    keyType: z.string().max(32),
+    keyBits: z.number().int().min(0),
+    signature: z.string().max(64),
+    selfSigned: z.boolean(),
+    chain: z.number().int().min(0),
+    /** Why the leaf could not be read (the other fields are then absent). */
+    problem: z.string().max(512),
+  })
+  .partial();
+export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
+
 /** Layer-7 summary of one flow; every list is bounded so a hostile flow cannot grow it. */
 export const l7SummarySchema = z.object({
   http: z
@@ -61,6 +81,13 @@ export const l7SummarySchema = z.object({
       ja3: z.string(),
       ja3Hash: z.string(),
       ja4: z.string(),
+      /** JA3S of the server's hello. */
+      ja3s: z.string(),
+      ja3sHash: z.string(),
+      /** The server's certificate (TLS 1.2 and older; TLS 1.3 encrypts it). */
+      certificate: certificateSummarySchema,
+      /** The client's certificate, in mutual TLS 1.2. */
+      clientCertificate: certificateSummarySchema,
     })
     .partial()
     .optional(),

@@ -59,6 +59,51 @@ export type TlsServerHelloEvent = Base & {
   version: string;
   cipherSuite: number;
   alpn?: string;
+  /** JA3S (Salesforce): `version,cipher,extensions` as the server sent them. */
+  ja3s: string;
+  ja3sHash: string;
+};
+
+/** A certificate's facts (`protocols/x509-facts.ts`); times are epoch milliseconds. */
+export type CertificateFacts = {
+  /** `C=US, O=Acme, CN=example.com` */
+  subject: string;
+  issuer: string;
+  /** The subject's common names (`CN=`). */
+  commonNames: string[];
+  /** subjectAltName DNS names. */
+  names: string[];
+  /** subjectAltName IP addresses. */
+  addresses: string[];
+  notBefore: number;
+  notAfter: number;
+  serial: string;
+  /** Colon-separated upper-case hex, as OpenSSL and nDPI print it. */
+  sha1: string;
+  sha256: string;
+  /** 'rsa', 'ec', 'ed25519', ... ('unknown' when OpenSSL cannot load the key). */
+  keyType: string;
+  keyBits?: number;
+  /** The signature algorithm's name (`sha256WithRSAEncryption`), or its dotted OID when unnamed. */
+  signature?: string;
+  /** basicConstraints CA:TRUE */
+  ca: boolean;
+  /** Issued by its own key: the issuer is the subject and the signature verifies with the certificate's key. */
+  selfSigned: boolean;
+};
+
+/**
+ * A TLS 1.0–1.2 Certificate message (RFC 5246 §7.4.2): the server's chain, or the client's in mutual TLS. TLS 1.3
+ * encrypts it, so it is never seen there.
+ */
+export type TlsCertificateEvent = Base & {
+  kind: 'tls-certificate';
+  /** Certificates in the chain as sent, leaf first. */
+  chain: number;
+  /** The leaf's facts, when it could be read. */
+  leaf?: CertificateFacts;
+  /** Why the leaf could not be read. */
+  problem?: string;
 };
 
 export type TlsRecordEvent = Base & {
@@ -146,6 +191,7 @@ export type ProtocolEvent =
   | TlsClientHelloEvent
   | TlsServerHelloEvent
   | TlsRecordEvent
+  | TlsCertificateEvent
   | DnsMessageEvent
   | SqlQueryEvent
   | DbAuthEvent

@@ -1,6 +1,6 @@
 /** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
-import type { L7Summary } from '#core/finding.ts';
-import type { DnsAnswer, ProtocolEvent } from '../events.ts';
+import type { CertificateSummary, L7Summary } from '#core/finding.ts';
+import type { DnsAnswer, ProtocolEvent, TlsCertificateEvent } from '../events.ts';
 import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
 import { headerNamed } from '../protocols/http-head.ts';
 import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
@@ -36,6 +36,10 @@ export type TlsFacts = {
   ja3?: string;
   ja3Hash?: string;
   ja4?: string;
+  ja3s?: string;
+  ja3sHash?: string;
+  certificate?: CertificateSummary;
+  clientCertificate?: CertificateSummary;
 };
 type Ssh = { client?: string; server?: string };
 
@@ -168,6 +172,32 @@ const onClientHello: Handler<'tls-client-hello'> = ({ tls }, event) => {
   tls.ja4 = event.ja4;
 };
 
+/** An epoch time as the schema's ISO text; undefined when it is not a date (a certificate's unparsed validity). */
+const isoTime = (ms: number): string | undefined =>
+  Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
+
+/** The summary's view of a Certificate message: its leaf's facts that a person or a rule would look up. */
+export const certificateSummary = (event: TlsCertificateEvent): CertificateSummary => {
+  const { leaf, chain, problem } = event;
+  if (leaf === undefined) return problem === undefined ? { chain } : { chain, problem };
+  const summary: CertificateSummary = {
+    subject: leaf.subject,
+    issuer: leaf.issuer,
+    names: [...leaf.names, ...leaf.addresses],
+    sha1: leaf.sha1,
+    keyType: leaf.keyType,
+    selfSigned: leaf.selfSigned,
+    chain,
+  };
+  const notBefore = isoTime(leaf.notBefore);
+  const notAfter = isoTime(leaf.notAfter);
+  if (notBefore !== undefined) summary.notBefore = notBefore;
+  if (notAfter !== undefined) summary.notAfter = notAfter;
+  if (leaf.keyBits !== undefined) summary.keyBits = leaf.keyBits;
+  if (leaf.signature !== undefined) summary.signature = leaf.signature;
+  return summary;
+};
+
 const addAll = (lists: Lists, name: ListName, values: readonly string[]): void => {
   for (const value of values) add(lists, name, value);
 };
@@ -179,6 +209,11 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   'tls-client-hello': onClientHello,
   'tls-server-hello': ({ tls }, event) => {
     tls.version = event.version;
+    tls.ja3s = event.ja3s;
+    tls.ja3sHash = event.ja3sHash;
+  },
+  'tls-certificate': ({ tls }, event) => {
+    tls[event.direction === 'to-client' ? 'certificate' : 'clientCertificate'] = certificateSummary(event);
   },
   'tls-record': () => undefined,
   'dns-message': ({ lists }, event) => {

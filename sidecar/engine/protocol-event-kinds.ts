@@ -12,7 +12,7 @@ export type EventKinds = { kinds: readonly ProtocolEventKind[]; tunnelled?: read
 
 const http: EventKinds = {
   kinds: ['http-request', 'http-response', 'grpc-call'],
-  tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'websocket-message'],
+  tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate', 'websocket-message'],
 };
 const operations: EventKinds = { kinds: ['operation'] };
 
@@ -20,7 +20,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   http,
   http2: http,
   grpc: http,
-  tls: { kinds: ['tls-client-hello', 'tls-server-hello', 'tls-record'] },
+  tls: { kinds: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },
   dns: { kinds: ['dns-message'] },
   quic: { kinds: ['tls-client-hello', 'tls-server-hello'] },
   postgresql: { kinds: ['sql-query', 'db-auth'] },
@@ -41,6 +41,6 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   // TLS only when the client asked for encryption (inside PRELOGIN packets, then bare records).
   mssql: {
     kinds: ['sql-query', 'db-auth', 'operation'],
-    tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record'],
+    tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'],
   },
 };

@@ -110,11 +110,11 @@ export const ja3String = (hello: ClientHello): string =>
     hello.pointFormats.join('-'),
   ].join(',');
 
-/** JA3 hashes by JA3 string: a few client stacks make most hellos, and an MD5 costs more than the parse. */
+/** JA3 (and JA3S) hashes by string: a few TLS stacks make most hellos, and an MD5 costs more than the parse. */
 const ja3Hashes = new Map<string, string>();
 const maxJa3Hashes = 1024;
 
-const ja3HashOf = (ja3: string): string => {
+export const ja3HashOf = (ja3: string): string => {
   let hash = ja3Hashes.get(ja3);
   if (hash === undefined) {
     hash = createHash('md5').update(ja3).digest('hex');

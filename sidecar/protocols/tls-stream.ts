@@ -1,5 +1,6 @@
 /** The TLS record layer per direction (RFC 8446 §5.1, RFC 5246 §6.2): records, handshake messages, heartbeats. */
 import type { Direction, ProtocolEvent, TlsRecordEvent } from '../events.ts';
+import { parseCertificate } from './tls-certificate.ts';
 import { clientHelloEvent, parseClientHello } from './tls-client-hello.ts';
 import { parseServerHello } from './tls-server-hello.ts';
 import { parseSslv2Hello, sslv2HelloLength } from './tls-sslv2.ts';
@@ -27,6 +28,7 @@ type Side = {
   encrypted: boolean;
   handshake: Uint8Array;
   recordVersion: number;
+  certificateSeen: boolean;
 };
 
 export type TlsStream = {
@@ -56,15 +58,27 @@ const newSide = (direction: Direction): Side => ({
   encrypted: false,
   handshake: empty,
   recordVersion: 0,
+  certificateSeen: false,
 });
 
-/** ClientHello (1) and ServerHello (2) become events; other handshake messages are skipped. */
-const helloEvent = (side: Side, type: number, body: Uint8Array, ts: number): ProtocolEvent | undefined => {
-  if (type === 1) {
+const handshakeType = { clientHello: 1, serverHello: 2, certificate: 11 } as const;
+
+/** ClientHello, ServerHello and Certificate become events; other handshake messages are skipped. */
+const handshakeEvent = (
+  side: Side,
+  type: number,
+  body: Uint8Array,
+  ts: number,
+): ProtocolEvent | undefined => {
+  if (type === handshakeType.clientHello) {
     const hello = parseClientHello(body);
     return hello && clientHelloEvent(hello, side.recordVersion, side.direction, ts);
   }
-  return type === 2 ? parseServerHello(body, side.direction, ts) : undefined;
+  if (type === handshakeType.serverHello) return parseServerHello(body, side.direction, ts);
+  // Only the first Certificate of a side: a renegotiation's would repeat it at the cost of another parse.
+  if (type !== handshakeType.certificate || side.certificateSeen) return undefined;
+  side.certificateSeen = true;
+  return parseCertificate(body, side.direction, ts);
 };
 
 /** §4: handshake messages are type (1) + 24-bit length, and may span records. */
@@ -73,7 +87,7 @@ const drainHandshake = (side: Side, ts: number, out: ProtocolEvent[]): void => {
   while (hs.length >= 4) {
     const length = ((hs[1] ?? 0) << 16) | ((hs[2] ?? 0) << 8) | (hs[3] ?? 0);
     if (hs.length < 4 + length) break;
-    const event = helloEvent(side, hs[0] ?? 0, hs.subarray(4, 4 + length), ts);
+    const event = handshakeEvent(side, hs[0] ?? 0, hs.subarray(4, 4 + length), ts);
     if (event) out.push(event);
     hs = hs.subarray(4 + length);
   }

@@ -26,6 +26,7 @@ import { tcpEvasion } from './tcp-evasion.ts';
 import { tcpSplitHandshake } from './tcp-split-handshake.ts';
 import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import type { Threat } from './threat.ts';
+import { tlsCertificate } from './tls-certificate.ts';
 import { udpFlood } from './udp-flood.ts';
 import { weakTls } from './weak-tls.ts';
 import { xmlExternalEntity } from './xml-external-entity.ts';
@@ -53,6 +54,7 @@ export const threats: readonly Threat<any, any>[] = [
   graphqlAbuse,
   slowloris,
   weakTls,
+  tlsCertificate,
   heartbleed,
   sshV1,
   dnsZoneTransfer,

@@ -120,7 +120,15 @@ describe('tls parser', () => {
         version: 'TLS1.2',
         length: serverHello.length - 5,
       },
-      { kind: 'tls-server-hello', direction: 'to-client', version: 'TLS1.3', cipherSuite: 0x1301 },
+      {
+        kind: 'tls-server-hello',
+        direction: 'to-client',
+        version: 'TLS1.3',
+        cipherSuite: 0x1301,
+        // JA3S: legacy version 0x0303, cipher 0x1301, the one extension (43); MD5 by coreutils' md5sum.
+        ja3s: '771,4865,43',
+        ja3sHash: 'cce84e7a8b742462e40afb585a3e3ccc',
+      },
       { kind: 'tls-record', direction: 'to-client', contentType: 20, version: 'TLS1.2', length: 1 },
     ]);
   });

@@ -42,6 +42,8 @@ const issueIds = [
   'xml-external-entity',
   // GraphQL APIs: introspection, aliasing and batching brute force, deep nesting.
   'graphql-abuse',
+  // Certificates in TLS 1.2 handshakes: expired, self-signed, not covering the SNI, weak signature or key.
+  'tls-certificate',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
@@ -85,6 +87,53 @@ const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
         size: 0,
         transport: 'udp',
       }),
+    ),
+  fc
+    .record({
+      name: fc.string({ maxLength: 40 }),
+      sni: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
+      notAfter: fc.double({ noNaN: false }),
+      bits: fc.option(fc.integer({ min: 0, max: 8192 }), { nil: undefined }),
+      toClient: fc.boolean(),
+    })
+    .chain(({ name, sni, notAfter, bits, toClient }) =>
+      fc.constantFrom<ProtocolEvent>(
+        {
+          kind: 'tls-client-hello',
+          ts: 1,
+          direction: 'to-server',
+          version: 'TLS1.2',
+          recordVersion: 'TLS1.0',
+          ...(sni === undefined ? {} : { sni }),
+          alpn: [],
+          ja3: '',
+          ja3Hash: '',
+          ja4: '',
+        },
+        {
+          kind: 'tls-certificate',
+          ts: 2,
+          direction: toClient ? 'to-client' : 'to-server',
+          chain: 1,
+          leaf: {
+            subject: `CN=${name}`,
+            issuer: name,
+            commonNames: [name],
+            names: [name, `*.${name}`],
+            addresses: [name],
+            notBefore: 0,
+            notAfter,
+            serial: '01',
+            sha1: name,
+            sha256: name,
+            keyType: name.length % 2 === 0 ? 'rsa' : 'ec',
+            ...(bits === undefined ? {} : { keyBits: bits }),
+            signature: name,
+            ca: false,
+            selfSigned: name.length % 3 === 0,
+          },
+        },
+      ),
     ),
   fc
     .record({

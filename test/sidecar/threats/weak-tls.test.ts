@@ -9,6 +9,8 @@ const serverHello = (version: string): TlsServerHelloEvent => ({
   direction: 'to-client',
   version,
   cipherSuite: 0x2f,
+  ja3s: '769,47,',
+  ja3sHash: '',
 });
 const clientHello = (version: string): TlsClientHelloEvent => ({
   kind: 'tls-client-hello',

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { CertificateFacts, TlsCertificateEvent, TlsClientHelloEvent } from '#sidecar/events.ts';
+import { tlsCertificate } from '#sidecar/threats/tls-certificate.ts';
+import { flow, runThreat } from './threat-factories.ts';
+
+const now = Date.parse('2026-06-01T00:00:00Z');
+const good: CertificateFacts = {
+  subject: 'O=Shop, CN=api.shop.local',
+  issuer: 'O=Shop, CN=Shop Root CA',
+  commonNames: ['api.shop.local'],
+  names: ['api.shop.local', '*.api.shop.local'],
+  addresses: [],
+  notBefore: Date.parse('2026-01-01T00:00:00Z'),
+  notAfter: Date.parse('2027-01-01T00:00:00Z'),
+  serial: '01',
+  sha1: 'AA:BB',
+  sha256: 'CC:DD',
+  keyType: 'ec',
+  keyBits: 256,
+  signature: 'ecdsa-with-SHA256',
+  ca: false,
+  selfSigned: false,
+};
+
+const hello = (sni?: string): TlsClientHelloEvent => ({
+  kind: 'tls-client-hello',
+  ts: now,
+  direction: 'to-server',
+  version: 'TLS1.2',
+  recordVersion: 'TLS1.0',
+  ...(sni === undefined ? {} : { sni }),
+  alpn: [],
+  ja3: '',
+  ja3Hash: '',
+  ja4: '',
+});
+
+const certificate = (
+  leaf: Partial<CertificateFacts> | undefined,
+  direction: TlsCertificateEvent['direction'] = 'to-client',
+): TlsCertificateEvent => ({
+  kind: 'tls-certificate',
+  ts: now,
+  direction,
+  chain: 2,
+  ...(leaf === undefined
+    ? { problem: 'certificate is not valid DER X.509 (bad)' }
+    : { leaf: { ...good, ...leaf } }),
+});
+
+const evidence = (events: Parameters<typeof runThreat>[1], config?: Record<string, unknown>) =>
+  runThreat(tlsCertificate, events, { flow: flow({ protocol: 'tls' }), ...(config ? { config } : {}) }).map(
+    (hit) => hit.evidence,
+  );
+
+describe('tls-certificate', () => {
+  it('says nothing of a valid certificate, issued by a CA, that covers the SNI', () => {
+    expect(evidence([hello('api.shop.local'), certificate({})])).toEqual([]);
+    expect(evidence([hello('v2.api.shop.local'), certificate({})])).toEqual([]);
+    // No SNI: there is no name to hold the certificate to.
+    expect(evidence([hello(), certificate({})])).toEqual([]);
+  });
+
+  it('reports an expired certificate at the packet time, not the wall clock', () => {
+    const expired = { notAfter: now - 1 };
+    expect(evidence([hello('api.shop.local'), certificate(expired)])).toEqual([
+      'server certificate CN=api.shop.local (issuer O=Shop, CN=Shop Root CA): expired on 2026-05-31',
+    ]);
+    expect(evidence([certificate({ notBefore: now + 86_400_000 })])[0]).toMatch(
+      /not valid before 2026-06-02/,
+    );
+  });
+
+  it('reports every problem of one certificate in one finding, worst first', () => {
+    const bad = {
+      notAfter: now - 1,
+      selfSigned: true,
+      keyType: 'rsa',
+      keyBits: 1024,
+      issuer: 'CN=api.shop.local',
+    };
+    expect(evidence([hello('pay.shop.local'), certificate(bad)])).toEqual([
+      'server certificate CN=api.shop.local (issuer CN=api.shop.local): expired on 2026-05-31; does not cover pay.shop.local; self-signed; rsa key of 1024 bits',
+    ]);
+  });
+
+  it('reports a broken signature hash unless the certificate signed itself', () => {
+    expect(evidence([certificate({ signature: 'sha1WithRSAEncryption' })])[0]).toMatch(
+      /signed with sha1WithRSAEncryption$/,
+    );
+    expect(evidence([certificate({ signature: 'md5WithRSAEncryption', selfSigned: true })])[0]).toMatch(
+      /: self-signed$/,
+    );
+    expect(evidence([certificate({ keyType: 'ec', keyBits: 192 })])[0]).toMatch(/ec key of 192 bits$/);
+  });
+
+  it("judges a client's certificate (mutual TLS) on validity, not on the server's name", () => {
+    expect(evidence([hello('other.local'), certificate({ selfSigned: true }, 'to-server')])).toEqual([]);
+    expect(evidence([certificate({ notAfter: now - 1 }, 'to-server')])[0]).toMatch(
+      /^client certificate .* expired/,
+    );
+    expect(evidence([certificate({ notAfter: now - 1 }, 'to-server')], { clients: false })).toEqual([]);
+  });
+
+  it('reports an unreadable certificate with lower confidence', () => {
+    const hits = runThreat(tlsCertificate, [certificate(undefined)]);
+    expect(hits).toMatchObject([
+      {
+        confidence: 0.6,
+        evidence: 'server certificate unreadable: certificate is not valid DER X.509 (bad)',
+      },
+    ]);
+    expect(runThreat(tlsCertificate, [certificate(undefined)], { config: { malformed: false } })).toEqual([]);
+  });
+
+  it('honours its switches and the fingerprints a team has accepted', () => {
+    const selfSigned = [hello('api.shop.local'), certificate({ selfSigned: true })];
+    expect(evidence(selfSigned)).toHaveLength(1);
+    expect(evidence(selfSigned, { selfSigned: false })).toEqual([]);
+    expect(evidence(selfSigned, { allowFingerprints: ['CC:DD'] })).toEqual([]);
+    expect(evidence([hello('x.local'), certificate({})], { nameMismatch: false })).toEqual([]);
+    expect(evidence([certificate({ notAfter: now - 1 })], { expired: false })).toEqual([]);
+  });
+});
