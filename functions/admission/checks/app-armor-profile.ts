@@ -1,7 +1,7 @@
 /** PSA baseline `appArmorProfile`: no Unconfined AppArmor profile, by field or by the beta annotation. */
 import type { CheckIssue } from './check.ts';
 import { containersOf, named } from './containers.ts';
-import { asObject, asStringMap, showValue } from './fields.ts';
+import { asObject, asStringMap, showValue, textOf } from './fields.ts';
 import type { PodView } from './pod-view.ts';
 import { psaCheck } from './psa-check.ts';
 
@@ -38,13 +38,13 @@ const appArmorProfile1_0 = (view: PodView): CheckIssue[] => {
   const issues: CheckIssue[] = [];
   const pod = asObject(view.spec.securityContext).appArmorProfile;
   const podType = asObject(pod).type;
-  if (pod !== undefined && !allowedTypes.includes(String(podType))) {
+  if (pod !== undefined && !allowedTypes.includes(textOf(podType))) {
     issues.push(fieldIssue(view.specPath, 'pod', podType));
   }
   for (const ref of containersOf(view)) {
     const profile = ref.securityContext.appArmorProfile;
     const type = asObject(profile).type;
-    if (profile !== undefined && !allowedTypes.includes(String(type)))
+    if (profile !== undefined && !allowedTypes.includes(textOf(type)))
       issues.push(fieldIssue(ref.path, named(ref), type));
   }
   return [...issues, ...annotationIssues(view)];

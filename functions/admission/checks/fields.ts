@@ -36,3 +36,9 @@ export const fieldAt = (value: unknown, ...keys: string[]): unknown => {
 /** Renders an offending value for a message: strings quoted, everything else as JSON. */
 export const showValue = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'unset' : JSON.stringify(value);
+
+/**
+ * A value as text for comparisons: a string as it is, anything else as JSON. Never `String(value)`: an object from a
+ * request may carry its own `toString` or `valueOf` key, and then `String` throws.
+ */
+export const textOf = (value: unknown): string => (typeof value === 'string' ? value : showValue(value));

@@ -1,7 +1,7 @@
 /** PSA baseline `hostPorts`: no container port may bind a host port. */
 import type { CheckIssue } from './check.ts';
 import { containersOf, named } from './containers.ts';
-import { asObjects } from './fields.ts';
+import { asObjects, showValue } from './fields.ts';
 import type { PodView } from './pod-view.ts';
 import { psaCheck } from './psa-check.ts';
 
@@ -14,8 +14,8 @@ const hostPorts1_0 = (view: PodView): CheckIssue[] =>
         {
           code: 'host-port',
           path: `${ref.path}.ports[${index}].hostPort`,
-          message: `${named(ref)} must not use hostPort ${String(hostPort)}`,
-          value: String(hostPort),
+          message: `${named(ref)} must not use hostPort ${showValue(hostPort)}`,
+          value: showValue(hostPort),
           allowed: '0 or unset',
           fix: 'remove hostPort and expose the port with a Service',
         },

@@ -1,7 +1,7 @@
 /** PSA baseline `seccompProfile_baseline`: no Unconfined seccomp profile (annotations before v1.19, fields after). */
 import type { CheckIssue } from './check.ts';
 import { containersOf, named } from './containers.ts';
-import { asObject, asStringMap, showValue } from './fields.ts';
+import { asObject, asStringMap, showValue, textOf } from './fields.ts';
 import type { PodView } from './pod-view.ts';
 import { psaCheck } from './psa-check.ts';
 
@@ -35,7 +35,7 @@ const seccompAnnotations1_0 = (view: PodView): CheckIssue[] => {
 export const unconfinedSeccomp = (profile: unknown, path: string, who: string): CheckIssue[] => {
   if (profile === undefined || profile === null) return [];
   const type = asObject(profile).type;
-  if (validTypes.includes(String(type))) return [];
+  if (validTypes.includes(textOf(type))) return [];
   return [
     {
       code: 'seccomp-profile',
