@@ -81,6 +81,8 @@ export const l7SummarySchema = z.object({
       ja3: z.string(),
       ja3Hash: z.string(),
       ja4: z.string(),
+      /** The cipher suite the server chose (`TLS_AES_128_GCM_SHA256`, or `0x1234` when unnamed). */
+      cipher: z.string().max(64),
       /** JA3S of the server's hello. */
       ja3s: z.string(),
       ja3sHash: z.string(),

@@ -3,6 +3,7 @@ import type { CertificateSummary, L7Summary } from '#core/finding.ts';
 import type { DnsAnswer, ProtocolEvent, TlsCertificateEvent } from '../events.ts';
 import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
 import { headerNamed } from '../protocols/http-head.ts';
+import { cipherSuiteText } from '../protocols/tls-cipher-names.ts';
 import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
@@ -36,6 +37,7 @@ export type TlsFacts = {
   ja3?: string;
   ja3Hash?: string;
   ja4?: string;
+  cipher?: string;
   ja3s?: string;
   ja3sHash?: string;
   certificate?: CertificateSummary;
@@ -209,6 +211,7 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   'tls-client-hello': onClientHello,
   'tls-server-hello': ({ tls }, event) => {
     tls.version = event.version;
+    tls.cipher = cipherSuiteText(event.cipherSuite);
     tls.ja3s = event.ja3s;
     tls.ja3sHash = event.ja3sHash;
   },

@@ -3,13 +3,14 @@ import type { TlsClientHelloEvent, TlsServerHelloEvent } from '#sidecar/events.t
 import { weakTls } from '#sidecar/threats/weak-tls.ts';
 import { flow, runThreat } from './threat-factories.ts';
 
-const serverHello = (version: string): TlsServerHelloEvent => ({
+/** TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f) unless another suite is given. */
+const serverHello = (version: string, cipherSuite = 0xc02f): TlsServerHelloEvent => ({
   kind: 'tls-server-hello',
   ts: 1,
   direction: 'to-client',
   version,
-  cipherSuite: 0x2f,
-  ja3s: '769,47,',
+  cipherSuite,
+  ja3s: `769,${cipherSuite},`,
   ja3sHash: '',
 });
 const clientHello = (version: string): TlsClientHelloEvent => ({
@@ -38,4 +39,35 @@ describe('weak-tls', () => {
   it.each(['TLS1.2', 'TLS1.3'])('does not flag %s', (version) => {
     expect(runThreat(weakTls, [serverHello(version), clientHello(version)], tls)).toEqual([]);
   });
+
+  it.each([
+    [0x2f, 'TLS_RSA_WITH_AES_128_CBC_SHA (weak: no forward secrecy)'],
+    [0x0a, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA (weak: 64-bit block cipher)'],
+    [0xc012, 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA (weak: 64-bit block cipher)'],
+    [0x05, 'TLS_RSA_WITH_RC4_128_SHA (insecure: RC4)'],
+    [0x3b, 'TLS_RSA_WITH_NULL_SHA256 (insecure: no encryption)'],
+    [0x34, 'TLS_DH_anon_WITH_AES_128_CBC_SHA (insecure: no server authentication)'],
+  ])('flags a server choosing cipher suite %d', (suite, why) => {
+    expect(runThreat(weakTls, [serverHello('TLS1.2', suite)], tls).map((h) => h.evidence)).toEqual([
+      `server negotiated TLS1.2 with ${why}`,
+    ]);
+  });
+
+  it('reports a weak version and a weak suite in one finding, and honours the ciphers switch', () => {
+    expect(runThreat(weakTls, [serverHello('TLS1.0', 0x2f)], tls).map((h) => h.evidence)).toEqual([
+      'server negotiated TLS1.0 with TLS_RSA_WITH_AES_128_CBC_SHA (weak: no forward secrecy)',
+    ]);
+    const only = (ciphers: string, suite: number) =>
+      runThreat(weakTls, [serverHello('TLS1.2', suite)], { ...tls, config: { ciphers } });
+    expect(only('insecure', 0x2f)).toEqual([]);
+    expect(only('insecure', 0x05)).toHaveLength(1);
+    expect(only('off', 0x05)).toEqual([]);
+  });
+
+  it.each([0xc02b, 0xc030, 0xcca8, 0x009e, 0x1301, 0x1303, 0xfafa])(
+    'leaves strong or unnamed suite 0x%s alone',
+    (suite) => {
+      expect(runThreat(weakTls, [serverHello('TLS1.2', suite)], tls)).toEqual([]);
+    },
+  );
 });
