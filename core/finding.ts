@@ -59,7 +59,11 @@ export const l7SummarySchema = z.object({
     })
     .partial()
     .optional(),
-  grpc: z.object({ methods: list() }).optional(),
+  /** gRPC methods called, and the status names of the answers (`OK`, `UNAUTHENTICATED`). */
+  grpc: z
+    .object({ methods: list(), statuses: list(17) })
+    .partial()
+    .optional(),
   dns: z
     .object({
       queries: z.array(z.object({ name: z.string(), type: z.string() })).max(64),

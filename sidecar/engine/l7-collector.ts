@@ -1,6 +1,7 @@
 /** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
 import type { CertificateSummary, L7Summary } from '#core/finding.ts';
 import type { DnsAnswer, ProtocolEvent, TlsCertificateEvent } from '../events.ts';
+import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
 import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
 import { headerNamed } from '../protocols/http-head.ts';
 import { cipherSuiteText } from '../protocols/tls-cipher-names.ts';
@@ -16,6 +17,7 @@ const bounds = {
   httpUserAgents: 16,
   graphqlOperations: 64,
   grpcMethods: 64,
+  grpcStatuses: 17,
   dnsQueries: 64,
   dnsRcodes: 64,
   dnsAnswers: 64,
@@ -101,6 +103,7 @@ const placements: readonly (readonly [ListName, keyof L7Summary, string, ((value
   ['httpUserAgents', 'http', 'userAgents'],
   ['graphqlOperations', 'http', 'graphql'],
   ['grpcMethods', 'grpc', 'methods'],
+  ['grpcStatuses', 'grpc', 'statuses'],
   ['dnsQueries', 'dns', 'queries', splitQuery],
   ['dnsRcodes', 'dns', 'rcodes'],
   ['dnsAnswers', 'dns', 'answers', splitAnswer],
@@ -206,7 +209,11 @@ const addAll = (lists: Lists, name: ListName, values: readonly string[]): void =
 
 const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   'http-request': onHttpRequest,
-  'http-response': ({ lists }, event) => add(lists, 'httpStatuses', statusClass(event.status)),
+  'http-response': ({ lists }, event) => {
+    add(lists, 'httpStatuses', statusClass(event.status));
+    const grpc = grpcStatusOf(event.headers);
+    if (grpc !== undefined) add(lists, 'grpcStatuses', grpcStatusName(grpc));
+  },
   'grpc-call': ({ lists }, event) => add(lists, 'grpcMethods', `${event.service}/${event.method}`),
   'tls-client-hello': onClientHello,
   'tls-server-hello': ({ tls }, event) => {

@@ -22,6 +22,9 @@ export const http2MaxEvents = 64;
 const maxBufferedFrame = 65536;
 const maxHeaderBlock = 65536;
 
+/** Trailer fields kept per message (gRPC sends two or three). */
+const maxTrailers = 16;
+
 type OpenBlock = { streamId: number; push: boolean; endStream: boolean; parts: Uint8Array[]; size: number };
 
 type Side = {
@@ -79,11 +82,10 @@ export const createHttp2Session = (): Http2Session => {
       return;
     }
     if (block.push) return;
-    if (
-      side.messages.get(block.streamId) === undefined &&
-      !openMessage(side, block.streamId, headers, ts, out)
-    )
-      return;
+    const open = side.messages.get(block.streamId);
+    if (open === undefined && !openMessage(side, block.streamId, headers, ts, out)) return;
+    // Trailers (RFC 9113 §8.1): a gRPC answer's status comes here, so they join the message's headers.
+    if (open !== undefined && !open.emitted) open.headers.push(...headers.slice(0, maxTrailers));
     if (block.endStream) side.messages.flush(block.streamId, ts, out, true);
   };
 

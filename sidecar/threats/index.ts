@@ -7,6 +7,7 @@ import { dnsZoneTransfer } from './dns-zone-transfer.ts';
 import { graphqlAbuse } from './graphql-abuse.ts';
 import { heartbleed } from './heartbleed.ts';
 import { hostSweep } from './host-sweep.ts';
+import { httpAuthBruteForce } from './http-auth-brute-force.ts';
 import { httpSmuggling } from './http-smuggling.ts';
 import { icmpFlood } from './icmp-flood.ts';
 import { icmpTunnel } from './icmp-tunnel.ts';
@@ -65,4 +66,5 @@ export const threats: readonly Threat<any, any>[] = [
   tcpEvasion,
   ipFragmentAttack,
   dbAuthBruteForce,
+  httpAuthBruteForce,
 ];

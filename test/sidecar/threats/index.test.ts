@@ -44,6 +44,8 @@ const issueIds = [
   'graphql-abuse',
   // Certificates in TLS 1.2 handshakes: expired, self-signed, not covering the SNI, weak signature or key.
   'tls-certificate',
+  // API password guessing and authorization probing (HTTP 401/403, gRPC UNAUTHENTICATED/PERMISSION_DENIED).
+  'http-auth-brute-force',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
