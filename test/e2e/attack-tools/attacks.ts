@@ -79,6 +79,37 @@ export const attacks: readonly Attack[] = [
         { timeoutMs: 60_000 },
       ),
   },
+  {
+    name: 'hydra: HTTP Basic password guessing on /admin (30 wrong passwords, then the right one)',
+    threats: ['http-auth-brute-force'],
+    matches: toPort(ports.sqlmapTarget),
+    run: (lab) => {
+      const words = join(lab.dir, 'passwords.txt');
+      writeFileSync(
+        words,
+        `${[...Array.from({ length: 30 }, (_, i) => `guess${i}`), 'correct-horse'].join('\n')}\n`,
+      );
+      lab.attacker.exec(
+        'hydra',
+        [
+          '-l',
+          'admin',
+          '-P',
+          words,
+          '-t',
+          '4',
+          '-f',
+          '-I',
+          '-s',
+          String(ports.sqlmapTarget),
+          victim,
+          'http-get',
+          '/admin',
+        ],
+        { timeoutMs: 60_000 },
+      );
+    },
+  },
   ...payloadRequests.map(
     (request): Attack => ({
       name: `${request.tool} with a ${request.threat} payload`,

@@ -1,6 +1,7 @@
 /**
  * A deliberately vulnerable shop for the attack-tools e2e, run inside the victim namespace only:
  * `GET /item?id=` pastes its parameter into SQL (real SQLite), so sqlmap finds a real injection.
+ * `/admin` asks for HTTP Basic authentication (admin:correct-horse), for hydra to guess at.
  * Every other path answers like an ordinary small web app (pages, assets, a JSON API, a login form).
  * Usage: node --import tsx vulnerable-app.ts PORT...
  */
@@ -30,8 +31,12 @@ const page = (title: string): string =>
   `<!doctype html><html><head><title>${title}</title><link rel="stylesheet" href="/static/site.css">` +
   `<script src="/static/app.js"></script></head><body><h1>${title}</h1><a href="/item?id=1">socks</a></body></html>`;
 
+const adminCredentials = `Basic ${Buffer.from('admin:correct-horse').toString('base64')}`;
+
 const route = (req: IncomingMessage, body: string): Reply => {
   const url = new URL(req.url ?? '/', 'http://shop.local');
+  if (url.pathname === '/admin' && req.headers.authorization !== adminCredentials)
+    return [401, 'text/html', '<html><body><p>Who are you?</p></body></html>'];
   if (url.pathname === '/item') return item(url.searchParams.get('id') ?? '1');
   if (url.pathname.endsWith('.css')) return [200, 'text/css', 'body { font-family: sans-serif; }'];
   if (url.pathname.endsWith('.js')) return [200, 'application/javascript', 'console.log("shop");'];
@@ -41,7 +46,8 @@ const route = (req: IncomingMessage, body: string): Reply => {
 };
 
 const send = (res: ServerResponse, [status, type, body]: Reply): void => {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  const challenge = status === 401 ? { 'www-authenticate': 'Basic realm="shop admin"' } : {};
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...challenge });
   res.end(body);
 };
 
