@@ -29,7 +29,22 @@ const requestDetail = (b: Uint8Array, op: Tlv, state: State): string | undefined
   const first = child(b, op.contentStart, op);
   const dn = op.tag === 0x60 && first ? child(b, first.end, op) : first;
   const label = op.tag === 0x63 ? 'base' : 'dn';
-  return dn?.tag === 0x04 ? `${label}=${string(b, dn)}` : undefined;
+  if (dn?.tag !== 0x04) return undefined;
+  const named = `${label}=${string(b, dn)}`;
+  return op.tag === 0x60 ? `${named}${bindAuthentication(b, child(b, dn.end, op))}` : named;
+};
+
+/**
+ * §4.2: AuthenticationChoice, simple [0] (a password, in the clear unless TLS carries the connection) or sasl [3]
+ * (its mechanism). Only the kind is kept, never the password: ` auth=simple`, ` auth=sasl:PLAIN`; an anonymous bind
+ * (empty password) adds nothing.
+ */
+const bindAuthentication = (b: Uint8Array, auth: Tlv | undefined): string => {
+  if (auth === undefined) return '';
+  if (auth.tag === 0x80) return auth.end > auth.contentStart ? ' auth=simple' : '';
+  if (auth.tag !== 0xa3) return '';
+  const mechanism = child(b, auth.contentStart, auth);
+  return ` auth=sasl:${mechanism?.tag === 0x04 ? string(b, mechanism).slice(0, 64) : ''}`;
 };
 
 /** LDAPResult (§4.1.9): resultCode ENUMERATED, matchedDN, diagnosticMessage. */

@@ -1,4 +1,5 @@
 /** Every threat detector; adding one is a new file here plus its `policies/threats/<id>.yaml`. */
+import { cleartextCredentials } from './cleartext-credentials.ts';
 import { commandInjection } from './command-injection.ts';
 import { dbAuthBruteForce } from './db-auth-brute-force.ts';
 import { dnsTunnel } from './dns-tunnel.ts';
@@ -67,4 +68,5 @@ export const threats: readonly Threat<any, any>[] = [
   ipFragmentAttack,
   dbAuthBruteForce,
   httpAuthBruteForce,
+  cleartextCredentials,
 ];

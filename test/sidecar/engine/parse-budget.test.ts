@@ -136,7 +136,10 @@ describe('parse budget through the engine', () => {
     const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
     for (const r of tcpConversation(redis, messages)) engine.push(r);
     const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
-    expect(threats.map((t) => [t.threat, t.protocol])).toEqual([['db-auth-brute-force', 'redis']]);
+    expect(threats.map((t) => [t.threat, t.protocol])).toEqual([
+      ['cleartext-credentials', 'redis'],
+      ['db-auth-brute-force', 'redis'],
+    ]);
   });
 
   it('an event read to the end (a CONNECT tunnel’s TLS record) lifts the bound; one first seen past it is not read', () => {

@@ -123,7 +123,7 @@ describe('ldap parser', () => {
     ...(detail ? { detail } : {}),
   });
   const expected = [
-    op('to-server', 'bindRequest', 'dn=cn=admin,dc=example,dc=org'),
+    op('to-server', 'bindRequest', 'dn=cn=admin,dc=example,dc=org auth=simple'),
     op(
       'to-client',
       'bindResponse',
@@ -134,6 +134,16 @@ describe('ldap parser', () => {
     op('to-client', 'searchResDone', 'result=0 success'),
     op('to-server', 'unbindRequest'),
   ];
+
+  it('says how a bind authenticates (simple, SASL and its mechanism, or anonymous), never with what', () => {
+    const anonymous = msg(2, tlv(0x60, int(3), octets(''), tlv(0x80, ascii(''))));
+    const sasl = msg(3, tlv(0x60, int(3), octets(''), tlv(0xa3, octets('GSSAPI'), octets('token'))));
+    const details = feed(ldap, [['to-server', concat(bind, anonymous, sasl)]]).map(
+      (e) => (e as { detail?: string }).detail,
+    );
+    expect(details).toEqual(['dn=cn=admin,dc=example,dc=org auth=simple', 'dn=', 'dn= auth=sasl:GSSAPI']);
+    expect(details.join(' ')).not.toContain('secret');
+  });
 
   it('emits operations with DNs and result codes, never the bind password', () => {
     const events = feed(ldap, session);

@@ -46,6 +46,8 @@ const issueIds = [
   'tls-certificate',
   // API password guessing and authorization probing (HTTP 401/403, gRPC UNAUTHENTICATED/PERMISSION_DENIED).
   'http-auth-brute-force',
+  // Passwords and tokens crossing the network unencrypted (not between loopback addresses).
+  'cleartext-credentials',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -1,0 +1,133 @@
+/**
+ * Credentials crossing the network unencrypted: HTTP Basic credentials and bearer tokens, SMTP AUTH PLAIN, LOGIN and
+ * XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds. Anyone on the path (a compromised node, a
+ * mirrored port) reads them. Flows between loopback addresses are left alone by default: that is where an app talks
+ * plaintext to its own mesh proxy (Istio's inbound proxy connects from 127.0.0.6), which encrypts on the wire.
+ * The evidence names the scheme and the user, never the secret.
+ */
+import { z } from 'zod';
+import type { Endpoint } from '#core/finding.ts';
+import { readsRequests } from '../engine/event-read.ts';
+import type { HttpRequestEvent, OperationEvent, RedisCommandEvent } from '../events.ts';
+import { headerNamed } from '../protocols/http-head.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('medium', {
+  /** Also report credentials between loopback addresses (127.0.0.0/8, ::1): off, since a mesh proxy sits there. */
+  loopback: z.boolean().default(false),
+  /** Report bearer tokens too (a stolen token is as good as a password until it expires). */
+  bearerTokens: z.boolean().default(true),
+});
+type Config = z.infer<typeof config>;
+
+/** A credential found: its kind (one finding per kind per flow) and how the evidence names it. */
+type Found = [kind: string, what: string];
+
+/** The kinds already reported on this flow: one finding per kind per flow. */
+type State = Set<string>;
+
+const isLoopback = (e: Endpoint): boolean => e.ip.startsWith('127.') || e.ip === '::1';
+
+/** SASL mechanisms that carry the secret itself (RFC 4616 PLAIN, LOGIN, RFC 7628 XOAUTH2/OAUTHBEARER). */
+const cleartextMechanisms = new Set(['PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER']);
+
+/** The user of a Basic credential (`user:password` in base64), bounded; the password is never kept. */
+const basicUser = (token: string): string => {
+  const decoded = Buffer.from(token, 'base64').toString('latin1');
+  const colon = decoded.indexOf(':');
+  const user = colon < 0 ? '' : decoded.slice(0, Math.min(colon, 64));
+  return /^[\x20-\x7e]*$/.test(user) && user !== '' ? `user ${user}` : 'a user';
+};
+
+const fromHttp = (event: HttpRequestEvent, c: Config): Found | undefined => {
+  for (const name of ['authorization', 'proxy-authorization']) {
+    const value = headerNamed(event.headers, name)?.trim();
+    if (value === undefined) continue;
+    const space = value.indexOf(' ');
+    const scheme = (space < 0 ? value : value.slice(0, space)).toLowerCase();
+    const header = name === 'authorization' ? 'Authorization' : 'Proxy-Authorization';
+    // Worded so the evidence redaction (text/redact-evidence.ts) leaves it readable: no long word after "Basic".
+    if (scheme === 'basic') {
+      const user = basicUser(value.slice(space + 1).trim());
+      return ['http-basic', `HTTP Basic (${header} header): the password of ${user}`];
+    }
+    if (scheme === 'bearer' && c.bearerTokens)
+      return ['http-bearer', `an HTTP Bearer token (${header} header)`];
+  }
+  return undefined;
+};
+
+const fromSmtp = (event: OperationEvent): Found | undefined => {
+  if (event.operation !== 'AUTH') return undefined;
+  const mechanism = (event.detail ?? '').toUpperCase();
+  return cleartextMechanisms.has(mechanism)
+    ? ['smtp-auth', `SMTP AUTH ${mechanism} before STARTTLS`]
+    : undefined;
+};
+
+/** The bind's detail is `dn=... auth=simple` or `auth=sasl:MECH` (ldap-parser.ts). */
+const fromLdap = (event: OperationEvent): Found | undefined => {
+  if (event.operation !== 'bindRequest') return undefined;
+  const detail = event.detail ?? '';
+  const at = detail.lastIndexOf(' auth=');
+  if (at < 0) return undefined;
+  const auth = detail.slice(at + 6);
+  const dn = detail.slice(0, at).replace(/^dn=/, '') || 'an empty DN';
+  if (auth === 'simple') return ['ldap-simple', `an LDAP simple bind (password) for ${dn}`];
+  const mechanism = auth.replace(/^sasl:/, '').toUpperCase();
+  return cleartextMechanisms.has(mechanism)
+    ? ['ldap-sasl', `an LDAP SASL ${mechanism} bind for ${dn}`]
+    : undefined;
+};
+
+const fromOperation = (event: OperationEvent): Found | undefined => {
+  if (event.direction !== 'to-server') return undefined;
+  if (event.protocol === 'smtp') return fromSmtp(event);
+  return event.protocol === 'ldap' ? fromLdap(event) : undefined;
+};
+
+/** Redis AUTH [user] password, or HELLO ... AUTH user password (RESP3). */
+const fromRedis = (event: RedisCommandEvent): Found | undefined => {
+  const command = event.command.toUpperCase();
+  if (command === 'AUTH')
+    return [
+      'redis-auth',
+      event.args.length > 1 ? `Redis AUTH for user ${event.args[0]?.slice(0, 64)}` : 'Redis AUTH',
+    ];
+  if (command === 'HELLO' && event.args.some((a) => a.toUpperCase() === 'AUTH'))
+    return ['redis-auth', 'Redis HELLO AUTH'];
+  return undefined;
+};
+
+export const cleartextCredentials: Threat<typeof config, State> = {
+  id: 'cleartext-credentials',
+  on: ['http-request', 'operation', 'redis-command'],
+  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP and Redis connections.
+  reads: [
+    readsRequests('http-request'),
+    { kind: 'operation', directions: ['to-server'], depth: 'first', protocols: ['smtp', 'ldap'] },
+    { kind: 'redis-command', directions: ['to-server'], depth: 'first' },
+  ],
+  config,
+  scope: 'flow',
+  initialState: () => new Set(),
+  inspect(event, state, { flow, config: c }): ThreatHit[] {
+    if (flow === undefined || (!c.loopback && (isLoopback(flow.client) || isLoopback(flow.server))))
+      return noHits;
+    let found: Found | undefined;
+    if (event.kind === 'http-request') found = fromHttp(event, c);
+    else if (event.kind === 'operation') found = fromOperation(event);
+    else if (event.kind === 'redis-command' && event.direction === 'to-server') found = fromRedis(event);
+    if (found === undefined || state.has(found[0])) return noHits;
+    state.add(found[0]);
+    return [
+      {
+        threat: 'cleartext-credentials',
+        severity: c.severity,
+        confidence: 1,
+        evidence: `${found[1]} sent unencrypted`,
+        ts: event.ts,
+      },
+    ];
+  },
+};

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { OperationEvent, RedisCommandEvent } from '#sidecar/events.ts';
+import { cleartextCredentials } from '#sidecar/threats/cleartext-credentials.ts';
+import { flow, httpRequest, runThreat } from './threat-factories.ts';
+
+const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
+const operation = (protocol: 'smtp' | 'ldap', name: string, detail?: string): OperationEvent => ({
+  kind: 'operation',
+  ts: 1,
+  direction: 'to-server',
+  protocol,
+  operation: name,
+  ...(detail === undefined ? {} : { detail }),
+});
+const redis = (command: string, ...args: string[]): RedisCommandEvent => ({
+  kind: 'redis-command',
+  ts: 1,
+  direction: 'to-server',
+  command,
+  args,
+});
+const evidence = (events: Parameters<typeof runThreat>[1], options: Parameters<typeof runThreat>[2] = {}) =>
+  runThreat(cleartextCredentials, events, options).map((h) => h.evidence);
+
+describe('cleartext-credentials', () => {
+  it('names the user of HTTP Basic credentials and never the password', () => {
+    const hits = evidence([
+      httpRequest('/admin', { headers: [['Authorization', basic('alice:Tr0ub4dor&3')]] }),
+    ]);
+    expect(hits).toEqual(['HTTP Basic (Authorization header): the password of user alice sent unencrypted']);
+    expect(hits.join()).not.toContain('Tr0ub4dor');
+  });
+
+  it('reports bearer tokens and proxy credentials, once per kind per flow', () => {
+    const token = httpRequest('/api', { headers: [['authorization', 'Bearer eyJhbGciOi.x.y']] });
+    const proxy = httpRequest('/api', { headers: [['Proxy-Authorization', basic('svc:pw')]] });
+    expect(evidence([token, token, proxy])).toEqual([
+      'an HTTP Bearer token (Authorization header) sent unencrypted',
+      'HTTP Basic (Proxy-Authorization header): the password of user svc sent unencrypted',
+    ]);
+    expect(evidence([token], { config: { bearerTokens: false } })).toEqual([]);
+  });
+
+  it('leaves alone schemes that do not carry the secret, and requests without credentials', () => {
+    const digest = httpRequest('/', { headers: [['Authorization', 'Digest username="a", response="0a4f"']] });
+    const negotiate = httpRequest('/', { headers: [['Authorization', 'Negotiate YIIG']] });
+    expect(evidence([digest, negotiate, httpRequest('/')])).toEqual([]);
+  });
+
+  it('reads SMTP AUTH mechanisms, LDAP binds and Redis AUTH', () => {
+    expect(
+      evidence([
+        operation('smtp', 'AUTH', 'PLAIN'),
+        operation('smtp', 'AUTH', 'CRAM-MD5'),
+        operation('ldap', 'bindRequest', 'dn=cn=admin,dc=example,dc=org auth=simple'),
+        operation('ldap', 'bindRequest', 'dn='),
+        redis('AUTH', 'default', 's3cret'),
+      ]),
+    ).toEqual([
+      'SMTP AUTH PLAIN before STARTTLS sent unencrypted',
+      'an LDAP simple bind (password) for cn=admin,dc=example,dc=org sent unencrypted',
+      'Redis AUTH for user default sent unencrypted',
+    ]);
+    expect(evidence([operation('ldap', 'bindRequest', 'dn= auth=sasl:GSSAPI')])).toEqual([]);
+    expect(evidence([redis('hello', '3', 'auth', 'u', 'p')])).toEqual(['Redis HELLO AUTH sent unencrypted']);
+  });
+
+  it('leaves loopback alone (an app and its mesh proxy) unless told otherwise', () => {
+    const request = httpRequest('/admin', { headers: [['Authorization', basic('a:b')]] });
+    const inbound = flow({
+      client: { ip: '127.0.0.6', port: 40000 },
+      server: { ip: '10.0.0.9', port: 8080 },
+    });
+    expect(evidence([request], { flow: inbound })).toEqual([]);
+    expect(evidence([request], { flow: inbound, config: { loopback: true } })).toHaveLength(1);
+    expect(evidence([request], { flow: flow({ server: { ip: '::1', port: 80 } }) })).toEqual([]);
+  });
+});
