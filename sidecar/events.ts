@@ -145,6 +145,8 @@ export type DbAuthEvent = Base & {
   ok: boolean;
   user?: string;
   message?: string;
+  /** How the server asked for the password, when the protocol says: `cleartext` sends it as it is. */
+  method?: 'cleartext' | 'md5' | 'sasl' | 'other';
 };
 
 export type RedisCommandEvent = Base & { kind: 'redis-command'; command: string; args: readonly string[] };

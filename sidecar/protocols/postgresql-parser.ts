@@ -5,7 +5,15 @@ import { pgGssEncRequest, pgProtocol3, pgSslRequest, pgStartupParams } from './p
 import type { ProtocolParser } from './protocol.ts';
 import { cString, indexOfNul, maxSqlBytes, maxTextBytes, u32be, utf8View } from './wire-bytes.ts';
 
-type State = { user?: string; encryptionAsked: boolean; authenticated: boolean };
+type State = {
+  user?: string;
+  encryptionAsked: boolean;
+  authenticated: boolean;
+  method?: DbAuthEvent['method'];
+};
+
+/** AuthenticationRequest codes (protocol docs, "Message Formats": 'R'): 3 cleartext, 5 MD5, 10 SASL (SCRAM). */
+const authMethods: Record<number, DbAuthEvent['method']> = { 3: 'cleartext', 5: 'md5', 10: 'sasl' };
 
 const isLetter = (b: number | undefined): boolean =>
   b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a));
@@ -47,6 +55,7 @@ const authEvent = (state: State, ctx: FrameContext, ok: boolean, message?: strin
   };
   if (state.user !== undefined) event.user = state.user;
   if (message !== undefined) event.message = message;
+  if (state.method !== undefined) event.method = state.method;
   return event;
 };
 
@@ -60,7 +69,12 @@ const fromServer = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
     }
     return [];
   }
-  if (m[0] === 0x52 && u32be(m, 5) === 0 && !state.authenticated) {
+  if (m[0] === 0x52 && !state.authenticated) {
+    const code = u32be(m, 5);
+    if (code !== 0) {
+      state.method ??= authMethods[code] ?? 'other';
+      return [];
+    }
     state.authenticated = true;
     return [authEvent(state, ctx, true)];
   }

@@ -1,6 +1,6 @@
 /**
  * Credentials crossing the network unencrypted: HTTP Basic credentials and bearer tokens, SMTP AUTH PLAIN, LOGIN and
- * XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds. Anyone on the path (a compromised node, a
+ * XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext password method. Anyone on the path (a compromised node, a
  * mirrored port) reads them. Flows between loopback addresses are left alone by default: that is where an app talks
  * plaintext to its own mesh proxy (Istio's inbound proxy connects from 127.0.0.6), which encrypts on the wire.
  * The evidence names the scheme and the user, never the secret.
@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
-import type { HttpRequestEvent, OperationEvent, RedisCommandEvent } from '../events.ts';
+import type { DbAuthEvent, HttpRequestEvent, OperationEvent, RedisCommandEvent } from '../events.ts';
 import { headerNamed } from '../protocols/http-head.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -99,14 +99,24 @@ const fromRedis = (event: RedisCommandEvent): Found | undefined => {
   return undefined;
 };
 
+/** A database login whose server asked for the password as it is (PostgreSQL's AuthenticationCleartextPassword). */
+const fromDbAuth = (event: DbAuthEvent): Found | undefined =>
+  event.method === 'cleartext'
+    ? [
+        'db-cleartext',
+        `a ${event.dialect} password${event.user ? ` for user ${event.user.slice(0, 64)}` : ''} (cleartext method)`,
+      ]
+    : undefined;
+
 export const cleartextCredentials: Threat<typeof config, State> = {
   id: 'cleartext-credentials',
-  on: ['http-request', 'operation', 'redis-command'],
+  on: ['http-request', 'operation', 'redis-command', 'db-auth'],
   // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP and Redis connections.
   reads: [
     readsRequests('http-request'),
     { kind: 'operation', directions: ['to-server'], depth: 'first', protocols: ['smtp', 'ldap'] },
     { kind: 'redis-command', directions: ['to-server'], depth: 'first' },
+    { kind: 'db-auth', directions: ['to-client'], depth: 'first', protocols: ['postgresql'] },
   ],
   config,
   scope: 'flow',
@@ -118,6 +128,7 @@ export const cleartextCredentials: Threat<typeof config, State> = {
     if (event.kind === 'http-request') found = fromHttp(event, c);
     else if (event.kind === 'operation') found = fromOperation(event);
     else if (event.kind === 'redis-command' && event.direction === 'to-server') found = fromRedis(event);
+    else if (event.kind === 'db-auth') found = fromDbAuth(event);
     if (found === undefined || state.has(found[0])) return noHits;
     state.add(found[0]);
     return [

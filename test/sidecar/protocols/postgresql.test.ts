@@ -119,7 +119,14 @@ describe('postgresql detect', () => {
 
 describe('postgresql parser', () => {
   const expected = [
-    { kind: 'db-auth', direction: 'to-client', dialect: 'postgresql', ok: true, user: 'alice' },
+    {
+      kind: 'db-auth',
+      direction: 'to-client',
+      dialect: 'postgresql',
+      ok: true,
+      user: 'alice',
+      method: 'md5',
+    },
     { kind: 'sql-query', direction: 'to-server', dialect: 'postgresql', text: 'SELECT 1' },
     {
       kind: 'sql-query',
@@ -153,6 +160,28 @@ describe('postgresql parser', () => {
         ok: false,
         user: 'alice',
         message: '28P01 password authentication failed for user "alice"',
+      },
+    ]);
+  });
+
+  it('tells a cleartext password login (AuthenticationCleartextPassword, code 3) from an MD5 one', () => {
+    // 'R', Int32 8, Int32 3; the client's PasswordMessage then carries the password itself.
+    const cleartextRequest = hex('52 00000008 00000003');
+    const plain = concat(hex('70 0000000d'), ascii('hunter2\0'));
+    const events = feed(postgresql, [
+      ['to-server', startup],
+      ['to-client', cleartextRequest],
+      ['to-server', plain],
+      ['to-client', authOk],
+    ]);
+    expect(events).toEqual([
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'postgresql',
+        ok: true,
+        user: 'alice',
+        method: 'cleartext',
       },
     ]);
   });
@@ -291,10 +320,18 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
         ok: false,
         user: 'app',
         message: '28P01 password authentication failed for user "app"',
+        method: 'sasl',
       },
     ]);
     expect(feed(postgresql, second)).toEqual([
-      { kind: 'db-auth', direction: 'to-client', dialect: 'postgresql', ok: true, user: 'app' },
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'postgresql',
+        ok: true,
+        user: 'app',
+        method: 'sasl',
+      },
       {
         kind: 'sql-query',
         direction: 'to-server',

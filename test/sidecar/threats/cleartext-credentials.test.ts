@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationEvent, RedisCommandEvent } from '#sidecar/events.ts';
+import type { DbAuthEvent, OperationEvent, RedisCommandEvent } from '#sidecar/events.ts';
 import { cleartextCredentials } from '#sidecar/threats/cleartext-credentials.ts';
 import { flow, httpRequest, runThreat } from './threat-factories.ts';
 
@@ -63,6 +63,22 @@ describe('cleartext-credentials', () => {
     ]);
     expect(evidence([operation('ldap', 'bindRequest', 'dn= auth=sasl:GSSAPI')])).toEqual([]);
     expect(evidence([redis('hello', '3', 'auth', 'u', 'p')])).toEqual(['Redis HELLO AUTH sent unencrypted']);
+  });
+
+  it('reports a PostgreSQL login whose server asked for the cleartext password, not an MD5 or SCRAM one', () => {
+    const login = (method: 'cleartext' | 'md5' | 'sasl'): DbAuthEvent => ({
+      kind: 'db-auth',
+      ts: 1,
+      direction: 'to-client',
+      dialect: 'postgresql',
+      ok: true,
+      user: 'app',
+      method,
+    });
+    expect(evidence([login('cleartext')])).toEqual([
+      'a postgresql password for user app (cleartext method) sent unencrypted',
+    ]);
+    expect(evidence([login('md5'), login('sasl')])).toEqual([]);
   });
 
   it('leaves loopback alone (an app and its mesh proxy) unless told otherwise', () => {
