@@ -19,7 +19,7 @@ export const l7Brief = (l7: L7Summary | undefined): string => {
   if (l7 === undefined) return '';
   const parts = [
     l7.http && httpBrief(l7.http),
-    l7.grpc && few(l7.grpc.methods, 2),
+    l7.grpc && join(few(l7.grpc.methods, 2), few(l7.grpc.statuses, 2)),
     l7.tls &&
       join(l7.tls.sni && `sni=${l7.tls.sni}`, few(l7.tls.alpn) && `alpn=${few(l7.tls.alpn)}`, l7.tls.version),
     l7.dns &&
