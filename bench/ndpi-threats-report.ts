@@ -21,8 +21,9 @@ export const ndpiRiskToThreat: Record<string, string> = {
   'Self-signed Certificate': 'tls-certificate',
   'TLS Cert Mismatch': 'tls-certificate',
   'TLS Certificate Mismatch': 'tls-certificate',
-  'SSH Obsolete Ser Vers/Cipher': 'ssh-v1',
-  'SSH Obsolete Cli Vers/Cipher': 'ssh-v1',
+  // nDPI's one risk for old versions and weak ciphers; its corpus flags ciphers (arcfour128), which weak-ssh judges.
+  'SSH Obsolete Ser Vers/Cipher': 'weak-ssh',
+  'SSH Obsolete Cli Vers/Cipher': 'weak-ssh',
 };
 
 export type CaptureComparison = {

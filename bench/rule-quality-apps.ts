@@ -5,6 +5,8 @@
  * against the Services and Deployments the manifest declares).
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { ProtocolId } from '#core/protocol-id.ts';
 
@@ -38,7 +40,8 @@ const protocolOf = (portName: string | undefined): ProtocolId => {
   return 'http';
 };
 
-export const corpusApps = '/work/shared/corpus/apps';
+/** The corpus's application manifests, beside this checkout (`../shared/corpus/apps`). */
+export const corpusApps = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/corpus/apps');
 
 const docsOf = (path: string): Doc[] =>
   parseAllDocuments(readFileSync(path, 'utf8'))

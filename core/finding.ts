@@ -97,7 +97,11 @@ export const l7SummarySchema = z.object({
     })
     .partial()
     .optional(),
-  ssh: z.object({ client: z.string(), server: z.string() }).partial().optional(),
+  /** Both sides' software, and the HASSH fingerprints of their KEXINIT (client and server). */
+  ssh: z
+    .object({ client: z.string(), server: z.string(), hassh: z.string(), hasshServer: z.string() })
+    .partial()
+    .optional(),
   /** Verbs or operations of the other protocols (memcached commands, AMQP methods, SMTP verbs, ...). */
   operations: list().optional(),
 });

@@ -162,6 +162,22 @@ export type MqttEvent = Base & { kind: 'mqtt'; packet: string; topics: readonly 
 
 export type SshBannerEvent = Base & { kind: 'ssh-banner'; protocolVersion: string; software: string };
 
+/** Algorithm lists of one SSH direction: what goes to the server, what goes to the client. */
+type SshDirections = { toServer: readonly string[]; toClient: readonly string[] };
+
+/** An SSH_MSG_KEXINIT (RFC 4253 §7.1): one side's algorithms in order of preference, and its HASSH. */
+export type SshKexInitEvent = Base & {
+  kind: 'ssh-kexinit';
+  kex: readonly string[];
+  hostKeys: readonly string[];
+  ciphers: SshDirections;
+  macs: SshDirections;
+  compression: SshDirections;
+  /** `kex;ciphers;macs;compression` of the sender's own direction, and its MD5 (HASSH, or HASSH-Server). */
+  hasshAlgorithms: string;
+  hassh: string;
+};
+
 /** A request or operation of any other protocol: memcached commands, AMQP methods, SMTP verbs, LDAP ops... */
 export type OperationEvent = Base & {
   kind: 'operation';
@@ -201,6 +217,7 @@ export type ProtocolEvent =
   | KafkaRequestEvent
   | MqttEvent
   | SshBannerEvent
+  | SshKexInitEvent
   | OperationEvent
   | WebsocketMessageEvent;
 

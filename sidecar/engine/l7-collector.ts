@@ -45,7 +45,7 @@ export type TlsFacts = {
   certificate?: CertificateSummary;
   clientCertificate?: CertificateSummary;
 };
-type Ssh = { client?: string; server?: string };
+type Ssh = { client?: string; server?: string; hassh?: string; hasshServer?: string };
 
 /** One flow's collected facts; each list is allocated when something is first added to it. */
 export type L7Collector = { lists: Lists; tls: TlsFacts; ssh: Ssh };
@@ -249,6 +249,9 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   },
   'ssh-banner': ({ ssh }, event) => {
     ssh[event.direction === 'to-server' ? 'client' : 'server'] = event.software;
+  },
+  'ssh-kexinit': ({ ssh }, event) => {
+    ssh[event.direction === 'to-server' ? 'hassh' : 'hasshServer'] = event.hassh;
   },
   operation: ({ lists }, event) => add(lists, 'operations', event.operation),
   'websocket-message': ({ lists }, event) => add(lists, 'operations', `websocket ${event.opcode}`),

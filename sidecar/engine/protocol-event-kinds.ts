@@ -31,7 +31,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   amqp: operations,
   mqtt: { kinds: ['mqtt'] },
   memcached: operations,
-  ssh: { kinds: ['ssh-banner'] },
+  ssh: { kinds: ['ssh-banner', 'ssh-kexinit'] },
   cassandra: { kinds: ['sql-query', 'operation'] },
   smtp: operations,
   ldap: operations,

@@ -1,6 +1,10 @@
-/** SSH (RFC 4253 §4.2): the identification string `SSH-protoversion-softwareversion [comments]` CR LF, either side. */
+/**
+ * SSH (RFC 4253 §4.2): the identification string `SSH-protoversion-softwareversion [comments]` CR LF, either side,
+ * then each side's KEXINIT (ssh-kexinit.ts).
+ */
 import type { Direction, ProtocolEvent, SshBannerEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
+import { maxSshPacket, parseKexInit, sshPacket } from './ssh-kexinit.ts';
 import { latin1 } from './wire-bytes.ts';
 
 /** §4.2: the identification line is at most 255 characters including CR LF. */
@@ -44,30 +48,78 @@ const detectSsh = (bytes: Uint8Array): Detection => {
   return parseBanner(line) ? 'match' : 'no-match';
 };
 
-/** Emits each side's banner; what follows (binary packets, then encrypted) is not parsed. */
+type Side = { pending: Uint8Array; banner: boolean; done: boolean };
+
+const empty = new Uint8Array(0);
+
+/** A copy of both: a chunk's memory is only valid during `parse`. */
+const joined = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+/** The banner line, when complete: its event and where the binary packets start; `done` when it is not SSH. */
+const readBanner = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+  const head = lineOf(side.pending);
+  const end = head.indexOf('\n');
+  if (end < 0) {
+    side.done = side.pending.length > maxLine;
+    return;
+  }
+  const banner = parseBanner(head.slice(0, end).replace(/\r$/, ''));
+  if (banner === undefined) {
+    side.done = true;
+    return;
+  }
+  const event: SshBannerEvent = { kind: 'ssh-banner', ts, direction, ...banner };
+  out.push(event);
+  side.banner = true;
+  // latin1 maps each octet to one character, so the line's length is its length in octets.
+  side.pending = side.pending.subarray(end + 1);
+};
+
+/** Binary packets until the side's KEXINIT, the last message sent in the clear; then the side is done. */
+const readPackets = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+  for (;;) {
+    const packet = sshPacket(side.pending);
+    if (packet === 'need-more') return;
+    if (packet === 'bad') {
+      side.done = true;
+      return;
+    }
+    const kexinit = parseKexInit(packet.payload, direction, ts);
+    side.pending = side.pending.subarray(packet.end);
+    if (kexinit !== undefined) {
+      out.push(kexinit);
+      side.done = true;
+      return;
+    }
+  }
+};
+
+/** Emits each side's banner and KEXINIT; what follows (key exchange, then encrypted packets) is not parsed. */
 const createSshParser = () => {
-  const state = {
-    'to-server': { text: '', done: false },
-    'to-client': { text: '', done: false },
+  const state: Record<Direction, Side> = {
+    'to-server': { pending: empty, banner: false, done: false },
+    'to-client': { pending: empty, banner: false, done: false },
   };
   return {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
       const side = state[direction];
       if (side.done) return [];
-      side.text += lineOf(chunk);
-      const end = side.text.indexOf('\n');
-      if (end < 0) {
-        side.done = side.text.length > maxLine;
-        return [];
-      }
-      side.done = true;
-      const banner = parseBanner(side.text.slice(0, end).replace(/\r$/, ''));
-      if (banner === undefined) return [];
-      const event: SshBannerEvent = { kind: 'ssh-banner', ts, direction, ...banner };
-      return [event];
+      const out: ProtocolEvent[] = [];
+      side.pending = joined(side.pending, chunk);
+      if (!side.banner) readBanner(side, direction, ts, out);
+      if (side.banner && !side.done) readPackets(side, direction, ts, out);
+      if (side.pending.length > maxSshPacket + 4) side.done = true;
+      if (side.done) side.pending = empty;
+      return out;
     },
     gap(direction: Direction): void {
       state[direction].done = true;
+      state[direction].pending = empty;
     },
   };
 };

@@ -30,6 +30,7 @@ import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import type { Threat } from './threat.ts';
 import { tlsCertificate } from './tls-certificate.ts';
 import { udpFlood } from './udp-flood.ts';
+import { weakSsh } from './weak-ssh.ts';
 import { weakTls } from './weak-tls.ts';
 import { xmlExternalEntity } from './xml-external-entity.ts';
 import { xss } from './xss.ts';
@@ -69,4 +70,5 @@ export const threats: readonly Threat<any, any>[] = [
   dbAuthBruteForce,
   httpAuthBruteForce,
   cleartextCredentials,
+  weakSsh,
 ];

@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { learnCommand } from '#bin/commands/learn.ts';
 import { main } from '#bin/main.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 import { captureIo } from './control-plane-server.ts';
 
-const corpus = '/work/shared/corpus/ndpi';
+const corpus = corpusDir('ndpi');
 const present = existsSync(`${corpus}/pgsql.pcap`);
 
 const run = async (...args: string[]) => {

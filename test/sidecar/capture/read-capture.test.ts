@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeProblem } from '#sidecar/capture/capture-problem.ts';
 import { readCapture } from '#sidecar/capture/read-capture.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 import { buildPcap, buildPcapng } from './build-capture.ts';
 
 const frame = (fill: number, length: number) => new Uint8Array(length).fill(fill);
@@ -110,7 +111,7 @@ describe('readCapture: pcapng', () => {
   });
 });
 
-const corpus = '/work/shared/corpus/ndpi';
+const corpus = corpusDir('ndpi');
 const corpusFiles = (() => {
   try {
     return readdirSync(corpus).filter((name) => /\.(pcap|pcapng|cap)$/.test(name));

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { streamCapture } from '#sidecar/capture/stream-capture.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 import { buildPcap, buildPcapng } from './build-capture.ts';
 
 const collect = async (chunks: Uint8Array[]) => {
@@ -66,7 +67,7 @@ describe('streamCapture', () => {
   });
 
   it('reads a real pcapng capture from a file stream', async () => {
-    const path = '/work/shared/corpus/ndpi/http.pcapng';
+    const path = `${corpusDir('ndpi')}/http.pcapng`;
     let bytes: Uint8Array;
     try {
       bytes = readFileSync(path);

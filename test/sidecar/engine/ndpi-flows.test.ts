@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type FlowFinding, flowFindingSchema } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 
 /**
- * nDPI's own test captures with its per-flow output (see /work/shared/corpus/README.md). nDPI's flow lines read
+ * nDPI's own test captures with its per-flow output (see ../shared/corpus/README.md). nDPI's flow lines read
  * `N  TCP a:1 <-> b:2 [proto: ...]...[12 pkts/1366 bytes <-> 12 pkts/1664 bytes]`: the first endpoint is its client.
  */
-const corpus = '/work/shared/corpus/ndpi';
+const corpus = corpusDir('ndpi');
 const flowLine =
   /^\s+\d+\s+(TCP|UDP|ICMP|ICMPV6)\s+(\S+) (?:<->|->) (\S+) .*?\[(\d+) pkts\/\d+ bytes(?: (?:<->|->) (\d+) pkts\/\d+ bytes)?\]/;
 

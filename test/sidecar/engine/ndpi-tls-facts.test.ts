@@ -2,13 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 
 /**
  * The TLS facts nDPI prints in its own test captures' expected output (../shared/corpus/ndpi, written by nDPI's
  * authors): the server's JA3S and, where the certificate travels in the clear (TLS 1.2 and older), its SHA-1
  * fingerprint, validity and names. Ours must be the same, flow by flow.
  */
-const corpus = '/work/shared/corpus/ndpi';
+const corpus = corpusDir('ndpi');
 const flowLine = /^\s+\d+\s+TCP\s+\S+:(\d+) (?:<->|->) \S+:(\d+) /;
 const field = (line: string, name: string) => new RegExp(`\\[${name}: ([^\\]]+)\\]`).exec(line)?.[1];
 

@@ -5,13 +5,14 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { protocolEventKinds } from '#sidecar/engine/protocol-event-kinds.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 
 /**
  * The engine stops parsing a direction nobody reads by trusting protocol-event-kinds.ts: replay real captures
  * (nDPI's corpus and the real-traffic fixture) through every registered parser and check each event they emit
  * is listed for its protocol and carries the direction of the bytes that produced it.
  */
-const corpus = '/work/shared/corpus/ndpi';
+const corpus = corpusDir('ndpi');
 const captures = (() => {
   try {
     return readdirSync(corpus)

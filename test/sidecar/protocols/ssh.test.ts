@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ProtocolEvent, SshKexInitEvent } from '#sidecar/events.ts';
 import { ssh } from '#sidecar/protocols/ssh.ts';
+import { weakSsh } from '#sidecar/threats/weak-ssh.ts';
 import {
   ascii,
   concat,
@@ -13,9 +16,20 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 import { startRecorder } from './loopback-recorder.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { freePort, isRoot, startServer } from './real-server.ts';
+
+const banners = (events: readonly unknown[]) =>
+  (events as ProtocolEvent[]).flatMap((e) => (e.kind === 'ssh-banner' ? [e.software] : []));
+
+/** The HASSH-C and HASSH-S pairs nDPI printed for a capture of the corpus (../shared/corpus/ndpi). */
+const ndpiHassh = (capture: string): (string | undefined)[][] =>
+  readFileSync(`${corpusDir('ndpi')}/${capture}.out`, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('[HASSH-C: '))
+    .map((line) => [/\[HASSH-C: (\w+)\]/.exec(line)?.[1], /\[HASSH-S: (\w+)\]/.exec(line)?.[1]]);
 
 // RFC 4253 §4.2: SSH-protoversion-softwareversion SP comments CR LF; then binary packets (here a KEXINIT start).
 const serverBanner = ascii('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n');
@@ -58,10 +72,60 @@ describe('ssh parser', () => {
   it('decodes nDPI ssh.pcap (OpenSSH 5.3 server, 5.6 client)', () => {
     const [flow] = ndpiFlows('ssh');
     expect(flow && detectFlow(ssh, flow.segments)).toBe(true);
-    expect(feed(ssh, flow?.segments ?? []).map((e) => (e as { software: string }).software)).toEqual([
-      'OpenSSH_5.3',
-      'OpenSSH_5.6',
-    ]);
+    expect(banners(feed(ssh, flow?.segments ?? []))).toEqual(['OpenSSH_5.3', 'OpenSSH_5.6']);
+  });
+
+  it("reads both KEXINITs into the HASSH values nDPI's authors recorded for ssh.pcap", () => {
+    const expected = ndpiHassh('ssh.pcap');
+    expect(expected).toHaveLength(2);
+    const ours = ndpiFlows('ssh').map((flow) => {
+      const events = feed(ssh, flow.segments) as { kind: string; direction: string; hassh?: string }[];
+      const hassh = (direction: string) =>
+        events.find((e) => e.kind === 'ssh-kexinit' && e.direction === direction)?.hassh?.toUpperCase();
+      return [hassh('to-server'), hassh('to-client')];
+    });
+    expect(ours.sort()).toEqual(expected.sort());
+  });
+
+  it('reads a KEXINIT split anywhere, after a banner in the same segment, and gives up on a malformed one', () => {
+    const list = (names: string) => concat(hex(names.length.toString(16).padStart(8, '0')), ascii(names));
+    const payload = concat(
+      hex('14'),
+      new Uint8Array(16),
+      list('curve25519-sha256,diffie-hellman-group1-sha1'),
+      list('ssh-ed25519'),
+      list('aes128-ctr'),
+      list('aes128-ctr,arcfour'),
+      list('hmac-sha2-256'),
+      list('hmac-sha2-256'),
+      list('none'),
+      list('none'),
+      list(''),
+      list(''),
+      hex('00 00000000'),
+    );
+    const padding = 8 - ((payload.length + 5) % 8) + 4;
+    const packet = concat(
+      hex((payload.length + padding + 1).toString(16).padStart(8, '0')),
+      Uint8Array.of(padding),
+      payload,
+      new Uint8Array(padding),
+    );
+    const segments: Segment[] = [['to-server', concat(ascii('SSH-2.0-Test_1.0\r\n'), packet)]];
+    const events = feed(ssh, segments) as { kind: string; hasshAlgorithms?: string; ciphers?: unknown }[];
+    expect(events.map((e) => e.kind)).toEqual(['ssh-banner', 'ssh-kexinit']);
+    expect(events[1]).toMatchObject({
+      hasshAlgorithms: 'curve25519-sha256,diffie-hellman-group1-sha1;aes128-ctr;hmac-sha2-256;none',
+      ciphers: { toServer: ['aes128-ctr'], toClient: ['aes128-ctr', 'arcfour'] },
+    });
+    expect(everySplitAgrees(ssh, segments).mismatch).toBeUndefined();
+    const broken = Uint8Array.from(packet);
+    broken[4] = 0xff; // padding longer than the packet
+    expect(
+      (feed(ssh, [['to-server', concat(ascii('SSH-2.0-Test_1.0\r\n'), broken)]]) as ProtocolEvent[]).map(
+        (e) => e.kind,
+      ),
+    ).toEqual(['ssh-banner']);
   });
 
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
@@ -103,8 +167,17 @@ describe('ssh on real traffic: the OpenSSH client against sshd on loopback', () 
     await sshd.stop();
     const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
     expect(detectFlow(ssh, segments)).toBe(true);
-    const software = feed(ssh, segments).map((e) => (e as { software: string }).software);
+    const software = banners(feed(ssh, segments));
     expect(software).toHaveLength(2);
     expect(software.every((s) => s.startsWith('OpenSSH_'))).toBe(true);
+    // Both KEXINITs, and OpenSSH 9.2's own defaults negotiate nothing weak and accept nothing weak.
+    const kexinits = (feed(ssh, segments) as ProtocolEvent[]).filter(
+      (e): e is SshKexInitEvent => e.kind === 'ssh-kexinit',
+    );
+    expect(kexinits.map((e) => e.direction).sort()).toEqual(['to-client', 'to-server']);
+    const state = weakSsh.initialState();
+    const config = weakSsh.config.parse({});
+    const hits = kexinits.flatMap((e) => weakSsh.inspect({ ...e, ts: 1 }, state, { config }));
+    expect(hits).toEqual([]);
   });
 });

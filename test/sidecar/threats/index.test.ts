@@ -48,6 +48,8 @@ const issueIds = [
   'http-auth-brute-force',
   // Passwords and tokens crossing the network unencrypted (not between loopback addresses).
   'cleartext-credentials',
+  // SSH key exchange, host key, cipher or MAC that is weak, negotiated or accepted by the server.
+  'weak-ssh',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

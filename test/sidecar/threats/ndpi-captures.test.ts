@@ -11,6 +11,8 @@ const attacks: readonly [capture: string, threats: readonly string[]][] = [
   ['synscan.pcap', ['port-scan']],
   // TLS 1.0, and a certificate that expired in 2013 (nDPI: Obsolete TLS, TLS Cert Expired).
   ['tls-rdn-extract.pcap', ['weak-tls', 'tls-certificate']],
+  // Servers accepting arcfour128, CBC ciphers and SHA-1 key exchange (nDPI: SSH Obsolete Ser Vers/Cipher).
+  ['ssh.pcap', ['weak-ssh']],
 ];
 /** Ordinary traffic of many protocols: no threat may be reported. */
 const benign = [
@@ -32,7 +34,6 @@ const benign = [
   'cassandra.pcap',
   'nats.pcap',
   'elasticsearch.pcap',
-  'ssh.pcap',
   'tls_esni_sni_both.pcap',
 ];
 

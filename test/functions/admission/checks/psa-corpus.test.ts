@@ -9,8 +9,9 @@ import { checks } from '#functions/admission/checks/index.ts';
 import { podViewOf } from '#functions/admission/checks/pod-view.ts';
 import { parsePolicyDocuments } from '#functions/admission/policy/parse-policy-documents.ts';
 import { evaluateObject } from '#functions/admission/validate/evaluate-object.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 
-const corpus = '/work/shared/corpus/admission/psa';
+const corpus = corpusDir('admission/psa');
 const present = existsSync(corpus);
 
 const psaChecks = checks.filter(
