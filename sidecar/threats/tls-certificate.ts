@@ -1,7 +1,7 @@
 /**
- * Certificate problems seen in a TLS 1.0–1.2 handshake: expired or not yet valid at the packet's time, self-signed,
- * not covering the name the client asked for (SNI), signed with a broken hash (MD5, SHA-1), a short key, or not X.509
- * at all. TLS 1.3 encrypts certificates, so they are judged only where the handshake is readable: what a mesh's mTLS
+ * Certificate problems seen in a TLS 1.0–1.2 handshake: expired, about to expire or not yet valid at the packet's
+ * time, self-signed, not covering the name the client asked for (SNI), signed with a broken hash (MD5, SHA-1), a
+ * short key, or not X.509 at all. TLS 1.3 encrypts certificates, so they are judged only where the handshake is readable: what a mesh's mTLS
  * hides, a pod's own TLS to a database or an external API often shows.
  */
 import { z } from 'zod';
@@ -13,6 +13,13 @@ import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts
 
 const config = detectorConfig('medium', {
   expired: z.boolean().default(true),
+  /**
+   * Report a certificate about to expire: fewer than this many days left and less than `expiringFraction` of its
+   * lifetime (a renewer that works renews long before; short-lived certificates stay quiet until their last tenth).
+   * 0 turns it off.
+   */
+  expiringWithinDays: z.number().min(0).default(7),
+  expiringFraction: z.number().min(0).max(1).default(0.1),
   selfSigned: z.boolean().default(true),
   nameMismatch: z.boolean().default(true),
   weakSignature: z.boolean().default(true),
@@ -37,9 +44,18 @@ const day = (ms: number): string =>
     ? new Date(ms).toISOString().slice(0, 10)
     : 'an unreadable date';
 
-const validity = (leaf: CertificateFacts, ts: number): string | undefined => {
+const dayMs = 86_400_000;
+
+const validity = (leaf: CertificateFacts, ts: number, c: Config): string | undefined => {
   if (ts > leaf.notAfter) return `expired on ${day(leaf.notAfter)}`;
   if (ts < leaf.notBefore) return `not valid before ${day(leaf.notBefore)}`;
+  const left = leaf.notAfter - ts;
+  const lifetime = leaf.notAfter - leaf.notBefore;
+  if (left < c.expiringWithinDays * dayMs && left < lifetime * c.expiringFraction) {
+    const days = Math.floor(left / dayMs);
+    const when = days === 0 ? `${Math.max(1, Math.round(left / 3_600_000))} hours` : `${days} days`;
+    return `expires in ${when} (on ${day(leaf.notAfter)}), ${Math.round((100 * left) / lifetime)}% of its lifetime left`;
+  }
   return undefined;
 };
 
@@ -63,7 +79,7 @@ const problems = (
   const push = (on: boolean, problem: string | undefined) => {
     if (on && problem !== undefined) out.push(problem);
   };
-  push(c.expired, validity(leaf, ts));
+  push(c.expired, validity(leaf, ts, c));
   push(
     server && c.nameMismatch && sni !== undefined && !certificateCovers(leaf, sni),
     `does not cover ${sni}`,

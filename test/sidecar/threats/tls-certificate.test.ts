@@ -71,6 +71,23 @@ describe('tls-certificate', () => {
     );
   });
 
+  it('reports a certificate about to expire, judged against its lifetime, unless switched off', () => {
+    // A certificate of about five months with 3 days left: a renewal that failed.
+    expect(evidence([certificate({ notAfter: now + 3 * 86_400_000 })])[0]).toMatch(
+      /: expires in 3 days \(on 2026-06-04\), 2% of its lifetime left$/,
+    );
+    // A 24-hour certificate with 20 hours left is how short-lived certificates live: quiet.
+    const daily = { notBefore: now - 4 * 3_600_000, notAfter: now + 20 * 3_600_000 };
+    expect(evidence([certificate(daily)])).toEqual([]);
+    // In its last tenth it is not renewed as it should be.
+    expect(
+      evidence([certificate({ notBefore: now - 22 * 3_600_000, notAfter: now + 2 * 3_600_000 })])[0],
+    ).toMatch(/expires in 2 hours/);
+    expect(evidence([certificate({ notAfter: now + 3 * 86_400_000 })], { expiringWithinDays: 0 })).toEqual(
+      [],
+    );
+  });
+
   it('reports every problem of one certificate in one finding, worst first', () => {
     const bad = {
       notAfter: now - 1,
