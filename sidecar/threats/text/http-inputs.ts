@@ -3,8 +3,8 @@
  * strings, multipart fields and file names, gRPC messages' text fields; a compressed body (Content-Encoding) decoded.
  */
 import type { HttpRequestEvent } from '../../events.ts';
+import { decodeContent } from '../../protocols/http-content-decoding.ts';
 import { headerToken } from '../../protocols/http-head.ts';
-import { decodeContent } from './content-decoding.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';

@@ -1,3 +1,4 @@
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { graphqlAbuse } from '#sidecar/threats/graphql-abuse.ts';
 import { httpRequest, runThreat } from './threat-factories.ts';
@@ -52,6 +53,17 @@ describe('graphql-abuse', () => {
     expect(evidence(post('{ __schema { queryType { name } } }', '/gql', 'application/graphql'))).toContain(
       'introspection',
     );
+  });
+
+  it('reads a gzip- or br-compressed body as the server does, and leaves a body that does not decode', () => {
+    const introspection = JSON.stringify({ query: '{ __schema { types { name } } }' });
+    const compressed = (coding: string, body: Uint8Array) => {
+      const event = post('');
+      return { ...event, headers: [...event.headers, ['Content-Encoding', coding] as const], body };
+    };
+    expect(evidence(compressed('gzip', gzipSync(introspection)))).toContain('introspection');
+    expect(evidence(compressed('br', brotliCompressSync(introspection)))).toContain('introspection');
+    expect(evidence(compressed('gzip', new TextEncoder().encode(introspection)))).toBeUndefined();
   });
 
   it.each(ordinary)('does not flag an ordinary operation: %s', (query) => {

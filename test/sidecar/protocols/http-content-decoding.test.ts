@@ -1,6 +1,6 @@
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeContent } from '#sidecar/threats/text/content-decoding.ts';
+import { decodeContent } from '#sidecar/protocols/http-content-decoding.ts';
 
 const text = new TextEncoder().encode('{"q":"1\' OR \'1\'=\'1"}');
 const asText = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString());
