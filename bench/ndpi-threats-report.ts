@@ -12,6 +12,7 @@ export const ndpiRiskToThreat: Record<string, string> = {
   'SQL Injection': 'sql-injection',
   'XSS Attack': 'xss',
   'Possible Exploit Attempt': 'log4shell',
+  'Binary App Transfer': 'executable-download',
   'Susp DNS Traffic': 'dns-tunnel',
   'Obsolete TLS (v1.1 or older)': 'weak-tls',
   'Weak TLS Cipher': 'weak-tls',

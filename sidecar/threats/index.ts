@@ -5,6 +5,7 @@ import { dbAuthBruteForce } from './db-auth-brute-force.ts';
 import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
 import { dnsZoneTransfer } from './dns-zone-transfer.ts';
+import { executableDownload } from './executable-download.ts';
 import { graphqlAbuse } from './graphql-abuse.ts';
 import { heartbleed } from './heartbleed.ts';
 import { hostSweep } from './host-sweep.ts';
@@ -71,4 +72,5 @@ export const threats: readonly Threat<any, any>[] = [
   httpAuthBruteForce,
   cleartextCredentials,
   weakSsh,
+  executableDownload,
 ];

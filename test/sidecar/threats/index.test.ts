@@ -50,6 +50,8 @@ const issueIds = [
   'cleartext-credentials',
   // SSH key exchange, host key, cipher or MAC that is weak, negotiated or accepted by the server.
   'weak-ssh',
+  // Programs, class files and scripts fetched over HTTP: drift from the image, or an exploit's second stage.
+  'executable-download',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
