@@ -94,8 +94,12 @@ const problems = (
 };
 
 /** `CN=name` of the leaf, else its whole subject, for the evidence. */
-const who = (leaf: CertificateFacts): string =>
-  leaf.commonNames[0] === undefined ? leaf.subject || 'empty subject' : `CN=${leaf.commonNames[0]}`;
+/** A name's `CN=` part, else the whole name: the issuer's full DN buries what matters in a one-line table. */
+const shortName = (name: string, commonName?: string): string => {
+  if (commonName !== undefined) return `CN=${commonName}`;
+  const cn = /(?:^|, )CN=([^,]*)/.exec(name)?.[1];
+  return cn === undefined ? name || 'an empty name' : `CN=${cn}`;
+};
 
 const judge = (event: TlsCertificateEvent, state: State, c: Config): ThreatHit[] => {
   const server = event.direction === 'to-client';
@@ -110,7 +114,12 @@ const judge = (event: TlsCertificateEvent, state: State, c: Config): ThreatHit[]
   const found = problems(leaf, server, state.sni, event.ts, c);
   if (found.length === 0) return noHits;
   return [
-    hit(c, 1, `${side} certificate ${who(leaf)} (issuer ${leaf.issuer}): ${found.join('; ')}`, event.ts),
+    hit(
+      c,
+      1,
+      `${side} certificate ${found.join('; ')} (${shortName(leaf.subject, leaf.commonNames[0])}, issued by ${shortName(leaf.issuer)})`,
+      event.ts,
+    ),
   ];
 };
 

@@ -275,7 +275,7 @@ describe.skipIf(!ndpiAvailable())(
         ['weak', []],
       ]);
       expect(threats.find((t) => t.server.port === 8447)?.evidence).toMatch(
-        /signed with ecdsa-with-SHA1; rsa key of 1024 bits$/,
+        /certificate signed with ecdsa-with-SHA1; rsa key of 1024 bits \(CN=api.shop.local, issued by CN=Shop Root CA\)$/,
       );
       expect(threats.find((t) => t.server.port === 8443)).toBeUndefined();
     });

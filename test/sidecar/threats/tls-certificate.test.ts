@@ -64,7 +64,7 @@ describe('tls-certificate', () => {
   it('reports an expired certificate at the packet time, not the wall clock', () => {
     const expired = { notAfter: now - 1 };
     expect(evidence([hello('api.shop.local'), certificate(expired)])).toEqual([
-      'server certificate CN=api.shop.local (issuer O=Shop, CN=Shop Root CA): expired on 2026-05-31',
+      'server certificate expired on 2026-05-31 (CN=api.shop.local, issued by CN=Shop Root CA)',
     ]);
     expect(evidence([certificate({ notBefore: now + 86_400_000 })])[0]).toMatch(
       /not valid before 2026-06-02/,
@@ -74,7 +74,7 @@ describe('tls-certificate', () => {
   it('reports a certificate about to expire, judged against its lifetime, unless switched off', () => {
     // A certificate of about five months with 3 days left: a renewal that failed.
     expect(evidence([certificate({ notAfter: now + 3 * 86_400_000 })])[0]).toMatch(
-      /: expires in 3 days \(on 2026-06-04\), 2% of its lifetime left$/,
+      /certificate expires in 3 days \(on 2026-06-04\), 2% of its lifetime left \(CN=/,
     );
     // A 24-hour certificate with 20 hours left is how short-lived certificates live: quiet.
     const daily = { notBefore: now - 4 * 3_600_000, notAfter: now + 20 * 3_600_000 };
@@ -97,24 +97,24 @@ describe('tls-certificate', () => {
       issuer: 'CN=api.shop.local',
     };
     expect(evidence([hello('pay.shop.local'), certificate(bad)])).toEqual([
-      'server certificate CN=api.shop.local (issuer CN=api.shop.local): expired on 2026-05-31; does not cover pay.shop.local; self-signed; rsa key of 1024 bits',
+      'server certificate expired on 2026-05-31; does not cover pay.shop.local; self-signed; rsa key of 1024 bits (CN=api.shop.local, issued by CN=api.shop.local)',
     ]);
   });
 
   it('reports a broken signature hash unless the certificate signed itself', () => {
     expect(evidence([certificate({ signature: 'sha1WithRSAEncryption' })])[0]).toMatch(
-      /signed with sha1WithRSAEncryption$/,
+      /certificate signed with sha1WithRSAEncryption \(CN=/,
     );
     expect(evidence([certificate({ signature: 'md5WithRSAEncryption', selfSigned: true })])[0]).toMatch(
-      /: self-signed$/,
+      /certificate self-signed \(CN=/,
     );
-    expect(evidence([certificate({ keyType: 'ec', keyBits: 192 })])[0]).toMatch(/ec key of 192 bits$/);
+    expect(evidence([certificate({ keyType: 'ec', keyBits: 192 })])[0]).toMatch(/certificate ec key of 192 bits \(CN=/);
   });
 
   it("judges a client's certificate (mutual TLS) on validity, not on the server's name", () => {
     expect(evidence([hello('other.local'), certificate({ selfSigned: true }, 'to-server')])).toEqual([]);
     expect(evidence([certificate({ notAfter: now - 1 }, 'to-server')])[0]).toMatch(
-      /^client certificate .* expired/,
+      /^client certificate expired/,
     );
     expect(evidence([certificate({ notAfter: now - 1 }, 'to-server')], { clients: false })).toEqual([]);
   });
