@@ -1,9 +1,10 @@
 /**
- * Credentials crossing the network unencrypted: HTTP Basic credentials and bearer tokens, SMTP AUTH PLAIN, LOGIN and
- * XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext password method. Anyone on the path (a compromised node, a
- * mirrored port) reads them. Flows between loopback addresses are left alone by default: that is where an app talks
- * plaintext to its own mesh proxy (Istio's inbound proxy connects from 127.0.0.6), which encrypts on the wire.
- * The evidence names the scheme and the user, never the secret.
+ * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), SMTP AUTH
+ * PLAIN, LOGIN and XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext
+ * password method. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
+ * addresses are left alone by default: that is where an app talks plaintext to its own mesh proxy (Istio's inbound
+ * proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and the user, never the
+ * secret.
  */
 import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
@@ -15,8 +16,11 @@ import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts
 const config = detectorConfig('medium', {
   /** Also report credentials between loopback addresses (127.0.0.0/8, ::1): off, since a mesh proxy sits there. */
   loopback: z.boolean().default(false),
-  /** Report bearer tokens too (a stolen token is as good as a password until it expires). */
-  bearerTokens: z.boolean().default(true),
+  /**
+   * Report bearer tokens too (a stolen token is as good as a password until it expires). Off by default: services
+   * inside a cluster routinely pass JWTs over plain HTTP, so this is for teams that require TLS everywhere.
+   */
+  bearerTokens: z.boolean().default(false),
 });
 type Config = z.infer<typeof config>;
 

@@ -108,7 +108,9 @@ describe('tls-certificate', () => {
     expect(evidence([certificate({ signature: 'md5WithRSAEncryption', selfSigned: true })])[0]).toMatch(
       /certificate self-signed \(CN=/,
     );
-    expect(evidence([certificate({ keyType: 'ec', keyBits: 192 })])[0]).toMatch(/certificate ec key of 192 bits \(CN=/);
+    expect(evidence([certificate({ keyType: 'ec', keyBits: 192 })])[0]).toMatch(
+      /certificate ec key of 192 bits \(CN=/,
+    );
   });
 
   it("judges a client's certificate (mutual TLS) on validity, not on the server's name", () => {
