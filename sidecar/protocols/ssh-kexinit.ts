@@ -8,8 +8,11 @@ import { ja3HashOf } from './tls-client-hello.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const msgKexInit = 20;
-/** §6.1: implementations must handle packets of 35,000 octets; a KEXINIT is a few hundred to two thousand. */
-export const maxSshPacket = 35_000;
+/**
+ * §6.1 allows packets of 35,000 octets, but a KEXINIT is a few hundred to two thousand: past 16 KiB the side is not
+ * worth holding (a tap must not buffer and re-copy tens of KiB per connection for a fingerprint).
+ */
+export const maxSshPacket = 16_384;
 /** Names kept per list, and the length of one list's text. */
 const maxNames = 64;
 const maxListText = 4096;
@@ -22,10 +25,12 @@ const u32 = (b: Uint8Array, at: number): number =>
  * lengths cannot be.
  */
 export const sshPacket = (b: Uint8Array): { payload: Uint8Array; end: number } | 'need-more' | 'bad' => {
-  if (b.length < 5) return 'need-more';
+  if (b.length < 6) return 'need-more';
   const length = u32(b, 0);
   const padding = b[4] ?? 0;
   if (length < 5 || length > maxSshPacket || padding < 4 || padding >= length) return 'bad';
+  // §7.1: key exchange begins at once, so the first packet is the KEXINIT; anything else ends the reading.
+  if (b[5] !== msgKexInit) return 'bad';
   if (b.length < 4 + length) return 'need-more';
   return { payload: b.subarray(5, 4 + length - padding), end: 4 + length };
 };

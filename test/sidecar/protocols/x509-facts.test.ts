@@ -148,6 +148,14 @@ describe('certificate facts', () => {
     expect(factsOf(ed25519)).toMatchObject({ keyType: 'ed25519', names: [], addresses: [] });
   });
 
+  it('reads a certificate seen again from memory, frozen, since every connection to a server shows the same one', () => {
+    const der = readFileSync(leaf);
+    const first = certificateFacts(der);
+    expect(certificateFacts(Uint8Array.from(der))).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen((first as CertificateFacts).names)).toBe(true);
+  });
+
   it('reads quoted alternative names as Node prints them since 17.3.1', () => {
     expect(
       altNames('DNS:"evil.com, DNS:good.com", DNS:plain.example, IP Address:10.1.2.3, email:a@b'),
