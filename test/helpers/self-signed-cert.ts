@@ -1,5 +1,13 @@
-/** Arguments for `openssl req` that write a throwaway self-signed P-256 certificate and key, valid one day. */
-export const selfSignedCertArgs = (key: string, cert: string, commonName: string): string[] => [
+/**
+ * Arguments for `openssl req` that write a throwaway self-signed P-256 certificate and key, valid one day. The name
+ * is a common name, or a whole subject when it starts with `/` (`/O=Shop/CN=a/CN=b`); `extra` goes last.
+ */
+export const selfSignedCertArgs = (
+  key: string,
+  cert: string,
+  commonName: string,
+  extra: readonly string[] = [],
+): string[] => [
   'req',
   '-x509',
   '-newkey',
@@ -14,5 +22,6 @@ export const selfSignedCertArgs = (key: string, cert: string, commonName: string
   '-days',
   '1',
   '-subj',
-  `/CN=${commonName}`,
+  commonName.startsWith('/') ? commonName : `/CN=${commonName}`,
+  ...extra,
 ];

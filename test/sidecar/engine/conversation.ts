@@ -117,3 +117,29 @@ export const udpExchange = (
       start + i,
     ),
   );
+
+/** What the loopback recorder keeps of a relayed connection (test/sidecar/protocols/loopback-recorder.ts). */
+type Recorded = { direction: 'to-server' | 'to-client'; bytes: Uint8Array; connection: number };
+
+/**
+ * Each recorded connection as its own TCP conversation, in connection order: `endpoints` gives the addresses and ports
+ * of connection `n`, which starts `spacingMs` after the one before it.
+ */
+export const recordedConversations = (
+  chunks: readonly Recorded[],
+  endpoints: (connection: number) => Endpoints,
+  start = Date.now(),
+  spacingMs = 100,
+): PacketRecord[] =>
+  [...new Set(chunks.map((c) => c.connection))].flatMap((connection, n) =>
+    tcpConversation(
+      endpoints(connection),
+      chunks
+        .filter((c) => c.connection === connection)
+        .map((c) => ({
+          from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
+          data: c.bytes,
+        })),
+      { start: start + n * spacingMs },
+    ),
+  );

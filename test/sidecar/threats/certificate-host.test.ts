@@ -12,33 +12,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { certificateFacts } from '#sidecar/protocols/x509-facts.ts';
 import { certificateCovers, nameMatches } from '#sidecar/threats/text/certificate-host.ts';
 import { seededRandom } from '#test/helpers/random.ts';
+import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-hosts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const makeCert = (name: string, subject: string, san?: string): X509Certificate => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '1',
-      '-subj',
-      subject,
-      ...(san === undefined ? [] : ['-addext', `subjectAltName=${san}`]),
-    ],
-    { cwd: dir, stdio: 'ignore' },
-  );
+  const extra = san === undefined ? [] : ['-addext', `subjectAltName=${san}`];
+  execFileSync('openssl', selfSignedCertArgs(`${name}.key`, `${name}.pem`, subject, extra), {
+    cwd: dir,
+    stdio: 'ignore',
+  });
   return new X509Certificate(readFileSync(join(dir, `${name}.pem`)));
 };
 

@@ -18,7 +18,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { tcpConversation } from '../engine/conversation.ts';
+import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 
 const run = promisify(execFile);
@@ -118,17 +118,13 @@ describe.skipIf(!ndpiAvailable())(
       const records = [];
       for (const [i, session] of sessions.entries()) {
         const chunks = await session.record();
-        const messages = chunks.map((c) => ({
-          from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
-          data: c.bytes,
-        }));
         const endpoints = {
           client: '10.0.7.5',
           server: '10.0.7.9',
           clientPort: 44000 + i,
           serverPort: session.port,
         };
-        records.push(...tcpConversation(endpoints, messages, { start: start + i * 1000 }));
+        records.push(...recordedConversations(chunks, () => endpoints, start + i * 1000));
       }
       const pcap = join(dir, 'cleartext.pcap');
       writeFileSync(pcap, writePcap(records).bytes);

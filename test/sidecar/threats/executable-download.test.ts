@@ -13,7 +13,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { executableKind } from '#sidecar/protocols/executable-magic.ts';
-import { tcpConversation } from '../engine/conversation.ts';
+import { recordedConversations } from '../engine/conversation.ts';
 import { startRecorder } from '../protocols/loopback-recorder.ts';
 
 const elf = readFileSync(process.execPath).subarray(0, 8192);
@@ -73,22 +73,13 @@ const serveAndFetch = async (
   await recorder.close();
   server.close();
   const engine = createEngine({ observers: defaultObservers() });
-  for (const connection of new Set(recorder.chunks.map((c) => c.connection))) {
-    const messages = recorder.chunks
-      .filter((c) => c.connection === connection)
-      .map((c) => ({
-        from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
-        data: c.bytes,
-      }));
-    const endpoints = {
-      client: '10.0.8.5',
-      server: '203.0.113.9',
-      clientPort: 45000 + connection,
-      serverPort: 80,
-    };
-    for (const record of tcpConversation(endpoints, messages, { start: Date.now() + connection * 100 }))
-      engine.push(record);
-  }
+  const endpoints = (n: number) => ({
+    client: '10.0.8.5',
+    server: '203.0.113.9',
+    clientPort: 45000 + n,
+    serverPort: 80,
+  });
+  for (const record of recordedConversations(recorder.chunks, endpoints)) engine.push(record);
   return engine
     .flush()
     .filter((f): f is ThreatFinding => f.type === 'threat')

@@ -13,25 +13,19 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
-import { tcpConversation } from '../engine/conversation.ts';
+import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 
 /** Every connection the recorder relayed, as its own TCP conversation, through one engine. */
 const findingsOf = (chunks: RecordedChunk[], serverPort: number): Finding[] => {
   const engine = createEngine({ observers: defaultObservers() });
-  const connections = [...new Set(chunks.map((c) => c.connection))];
-  const start = Date.now();
-  for (const connection of connections) {
-    const messages = chunks
-      .filter((c) => c.connection === connection)
-      .map((c) => ({
-        from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
-        data: c.bytes,
-      }));
-    const endpoints = { client: '10.0.6.5', server: '10.0.6.9', clientPort: 43000 + connection, serverPort };
-    for (const record of tcpConversation(endpoints, messages, { start: start + connection * 50 }))
-      engine.push(record);
-  }
+  const endpoints = (n: number) => ({
+    client: '10.0.6.5',
+    server: '10.0.6.9',
+    clientPort: 43000 + n,
+    serverPort,
+  });
+  for (const record of recordedConversations(chunks, endpoints, Date.now(), 50)) engine.push(record);
   return engine.flush();
 };
 

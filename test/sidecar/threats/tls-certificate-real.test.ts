@@ -18,7 +18,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { tcpConversation } from '../engine/conversation.ts';
+import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-certs-'));
@@ -209,13 +209,15 @@ describe.skipIf(!ndpiAvailable())(
       const recorded = await handshakes();
       const start = Date.now();
       const records = recorded.flatMap((chunks, i) =>
-        tcpConversation(
-          { client: '10.0.4.2', server: '10.0.4.9', clientPort: 41000 + i, serverPort: cases[i]?.port ?? 0 },
-          chunks.map((c) => ({
-            from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
-            data: c.bytes,
-          })),
-          { start: start + i * 1000 },
+        recordedConversations(
+          chunks,
+          () => ({
+            client: '10.0.4.2',
+            server: '10.0.4.9',
+            clientPort: 41000 + i,
+            serverPort: cases[i]?.port ?? 0,
+          }),
+          start + i * 1000,
         ),
       );
       writeFileSync(pcap, writePcap(records).bytes);

@@ -18,7 +18,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { tcpConversation } from '../engine/conversation.ts';
+import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-ciphers-'));
@@ -94,16 +94,13 @@ describe.skipIf(!ndpiAvailable())(
       const records = [];
       for (const [i, [cipher]] of suites.entries()) {
         const chunks = await handshake(cipher, key, cert);
-        records.push(
-          ...tcpConversation(
-            { client: '10.0.5.2', server: '10.0.5.9', clientPort: 42000 + i, serverPort: portOf(i) },
-            chunks.map((c) => ({
-              from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
-              data: c.bytes,
-            })),
-            { start: start + i * 1000 },
-          ),
-        );
+        const endpoints = {
+          client: '10.0.5.2',
+          server: '10.0.5.9',
+          clientPort: 42000 + i,
+          serverPort: portOf(i),
+        };
+        records.push(...recordedConversations(chunks, () => endpoints, start + i * 1000));
       }
       const pcap = join(dir, 'ciphers.pcap');
       writeFileSync(pcap, writePcap(records).bytes);
