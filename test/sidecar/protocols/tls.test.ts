@@ -1,6 +1,4 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import nodeTls from 'node:tls';
+import type nodeTls from 'node:tls';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import type { TlsClientHelloEvent } from '#sidecar/events.ts';
@@ -15,8 +13,8 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { startRecorder } from './loopback-recorder.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+import { recordTlsConnection } from './tls-recording.ts';
 
 const u16 = (n: number): string => n.toString(16).padStart(4, '0');
 const u24 = (n: number): string => n.toString(16).padStart(6, '0');
@@ -228,27 +226,11 @@ const realHandshake = async (
   maxVersion: nodeTls.SecureVersion,
 ): Promise<{ detected: boolean; events: unknown[] }> => {
   const pems = await generate([{ name: 'commonName', value: 'api.shop.local' }], { keySize: 2048 });
-  const server = nodeTls.createServer(
+  const chunks = await recordTlsConnection(
     { key: pems.private, cert: pems.cert, ALPNProtocols: ['h2', 'http/1.1'] },
-    (s) => s.end('bye'),
+    { ALPNProtocols: ['h2'], maxVersion },
   );
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const recorder = await startRecorder((server.address() as AddressInfo).port);
-  const socket = nodeTls.connect({
-    port: recorder.port,
-    host: '127.0.0.1',
-    servername: 'api.shop.local',
-    ALPNProtocols: ['h2'],
-    maxVersion,
-    rejectUnauthorized: false,
-  });
-  socket.resume();
-  await once(socket, 'end');
-  socket.destroy();
-  await recorder.close();
-  server.close();
-  const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
+  const segments = chunks.map((c): Segment => [c.direction, c.bytes]);
   return { detected: detectFlow(tls, segments), events: feed(tls, segments) };
 };
 

@@ -6,12 +6,9 @@
  * JA3S and the problems each reports must agree wherever nDPI judges the same thing.
  */
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodeTls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateSummary, FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
@@ -19,7 +16,8 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
-import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
+import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
+import { recordTlsConnection } from '../protocols/tls-recording.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-certs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -165,31 +163,9 @@ const handshakes = async (): Promise<RecordedChunk[][]> => {
       readFileSync(join(dir, `${i}.pem`), 'utf8') +
       (cases[i]?.selfSigned ? '' : readFileSync(join(dir, 'ca.pem'), 'utf8'));
     // SECLEVEL=0 lets OpenSSL 3 serve the 1024-bit key and the SHA-1 signature the weak case needs.
-    const server = nodeTls.createServer(
-      {
-        key: readFileSync(join(dir, `${i}.key`)),
-        cert: chain,
-        maxVersion: 'TLSv1.2',
-        ciphers: 'DEFAULT@SECLEVEL=0',
-      },
-      (s) => s.end('bye'),
-    );
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const recorder = await startRecorder((server.address() as AddressInfo).port);
-    const socket = nodeTls.connect({
-      port: recorder.port,
-      host: '127.0.0.1',
-      servername: 'api.shop.local',
-      rejectUnauthorized: false,
-      ciphers: 'DEFAULT@SECLEVEL=0',
-    });
-    socket.resume();
-    await once(socket, 'end');
-    socket.destroy();
-    await recorder.close();
-    server.close();
-    out.push(recorder.chunks);
+    const key = readFileSync(join(dir, `${i}.key`));
+    const ciphers = 'DEFAULT@SECLEVEL=0';
+    out.push(await recordTlsConnection({ key, cert: chain, maxVersion: 'TLSv1.2', ciphers }, { ciphers }));
   }
   return out;
 };

@@ -6,12 +6,9 @@
  * anonymous suites), and the test records where.
  */
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodeTls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
@@ -19,7 +16,8 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
-import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
+import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
+import { recordTlsConnection } from '../protocols/tls-recording.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-ciphers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,26 +37,10 @@ const portOf = (i: number) => 9443 + i;
 
 const handshake = async (cipher: string, key: Buffer, cert: Buffer): Promise<RecordedChunk[]> => {
   const ciphers = `${cipher}:@SECLEVEL=0`;
-  const server = nodeTls.createServer({ key, cert, maxVersion: 'TLSv1.2', ciphers, dhparam: 'auto' }, (s) =>
-    s.end('bye'),
+  return recordTlsConnection(
+    { key, cert, maxVersion: 'TLSv1.2', ciphers, dhparam: 'auto' },
+    { maxVersion: 'TLSv1.2', ciphers },
   );
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const recorder = await startRecorder((server.address() as AddressInfo).port);
-  const socket = nodeTls.connect({
-    port: recorder.port,
-    host: '127.0.0.1',
-    servername: 'api.shop.local',
-    rejectUnauthorized: false,
-    maxVersion: 'TLSv1.2',
-    ciphers,
-  });
-  socket.resume();
-  await once(socket, 'end');
-  socket.destroy();
-  await recorder.close();
-  server.close();
-  return recorder.chunks;
 };
 
 describe.skipIf(!ndpiAvailable())(
