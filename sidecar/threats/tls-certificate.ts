@@ -53,7 +53,9 @@ const validity = (leaf: CertificateFacts, ts: number, c: Config): string | undef
   const lifetime = leaf.notAfter - leaf.notBefore;
   if (left < c.expiringWithinDays * dayMs && left < lifetime * c.expiringFraction) {
     const days = Math.floor(left / dayMs);
-    const when = days === 0 ? `${Math.max(1, Math.round(left / 3_600_000))} hours` : `${days} days`;
+    const hours = Math.max(1, Math.round(left / 3_600_000));
+    const when =
+      days === 0 ? `${hours} hour${hours === 1 ? '' : 's'}` : `${days} day${days === 1 ? '' : 's'}`;
     return `expires in ${when} (on ${day(leaf.notAfter)}), ${Math.round((100 * left) / lifetime)}% of its lifetime left`;
   }
   return undefined;
@@ -93,7 +95,6 @@ const problems = (
   return out;
 };
 
-/** `CN=name` of the leaf, else its whole subject, for the evidence. */
 /** A name's `CN=` part, else the whole name: the issuer's full DN buries what matters in a one-line table. */
 const shortName = (name: string, commonName?: string): string => {
   if (commonName !== undefined) return `CN=${commonName}`;
