@@ -6,6 +6,8 @@
  * gives what its first part decodes to.
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import type { HttpRequestEvent, HttpResponseEvent } from '../events.ts';
+import { headerToken } from './http-head.ts';
 
 /** Past this a body is a compression bomb, not a request; it is not read (decoding stops with an error). */
 const maxDecoded = 1024 * 1024;
@@ -42,4 +44,21 @@ export const decodeContent = (body: Uint8Array, contentEncoding: string): Uint8A
     if (decoded === undefined) return undefined;
   }
   return decoded;
+};
+
+/** The last message's answer: the flow summary's GraphQL reader and the injection inputs ask about one request in a row. */
+const last: { event: HttpRequestEvent | HttpResponseEvent | undefined; body: Uint8Array | undefined } = {
+  event: undefined,
+  body: undefined,
+};
+
+/** A message's body as the application reads it: its Content-Encoding undone (undefined when that cannot be done). */
+export const decodedBody = (event: HttpRequestEvent | HttpResponseEvent): Uint8Array | undefined => {
+  const encoding = headerToken(event.headers, 'content-encoding');
+  if (encoding === '') return event.body;
+  if (last.event !== event) {
+    last.event = event;
+    last.body = decodeContent(event.body, encoding);
+  }
+  return last.body;
 };

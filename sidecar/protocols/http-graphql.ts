@@ -6,7 +6,7 @@
  */
 import type { HttpRequestEvent } from '../events.ts';
 import { type GraphqlDocument, readGraphqlDocument } from './graphql-document.ts';
-import { decodeContent } from './http-content-decoding.ts';
+import { decodedBody } from './http-content-decoding.ts';
 import { headerToken } from './http-head.ts';
 
 export type GraphqlRequest = {
@@ -48,19 +48,14 @@ const jsonDocuments = (text: string): string[] | undefined => {
   return queries.length === 0 ? undefined : queries;
 };
 
-/** The body as the server reads it: a gzip, deflate or br request body decoded (Apollo and others accept them). */
-const bodyOf = (event: HttpRequestEvent): Uint8Array | undefined => {
-  const encoding = headerToken(event.headers, 'content-encoding');
-  return encoding === '' ? event.body : decodeContent(event.body, encoding);
-};
-
 const sources = (event: HttpRequestEvent): string[] | undefined => {
   const type = headerToken(event.headers, 'content-type');
   if (event.method === 'GET') {
     const query = new URLSearchParams(event.query).get('query');
     return query === null ? undefined : [query];
   }
-  const body = bodyOf(event);
+  // As the server reads it: a gzip, deflate or br request body decoded (Apollo and others accept them).
+  const body = decodedBody(event);
   if (body === undefined) return undefined;
   if (type.startsWith('application/graphql') && !type.includes('json')) return [utf8.decode(body)];
   if (body.length === 0 || !mayHoldQuery(body)) return undefined;

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { HttpResponseEvent } from '../events.ts';
 import { executableKind } from '../protocols/executable-magic.ts';
-import { decodeContent } from '../protocols/http-content-decoding.ts';
+import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -24,8 +24,7 @@ const executableTypes =
   /^application\/(x-executable|x-elf|x-sharedlib|x-msdownload|x-dosexec|java-vm|x-java-class|x-sh|x-shellscript)\b/;
 
 const bodyKind = (event: HttpResponseEvent): string | undefined => {
-  const encoding = headerToken(event.headers, 'content-encoding');
-  const body = encoding === '' ? event.body : decodeContent(event.body, encoding);
+  const body = decodedBody(event);
   const kind = body === undefined ? undefined : executableKind(body);
   if (kind !== undefined) return kind;
   const type = headerToken(event.headers, 'content-type');

@@ -3,7 +3,7 @@
  * strings, multipart fields and file names, gRPC messages' text fields; a compressed body (Content-Encoding) decoded.
  */
 import type { HttpRequestEvent } from '../../events.ts';
-import { decodeContent } from '../../protocols/http-content-decoding.ts';
+import { decodedBody } from '../../protocols/http-content-decoding.ts';
 import { headerToken } from '../../protocols/http-head.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
@@ -89,12 +89,6 @@ const multipartInputs = (text: string, type: string, into: PayloadInput[]): bool
       into.push(payloadInput(where, part.content));
   }
   return true;
-};
-
-/** The body as the application reads it: its Content-Encoding undone (undefined when that cannot be done). */
-const decodedBody = (event: HttpRequestEvent): Uint8Array | undefined => {
-  const encoding = headerToken(event.headers, 'content-encoding');
-  return encoding === '' ? event.body : decodeContent(event.body, encoding);
 };
 
 const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
