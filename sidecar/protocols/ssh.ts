@@ -5,7 +5,7 @@
 import type { Direction, ProtocolEvent, SshBannerEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { maxSshPacket, parseKexInit, sshPacket } from './ssh-kexinit.ts';
-import { latin1 } from './wire-bytes.ts';
+import { joinParts, latin1 } from './wire-bytes.ts';
 
 /** §4.2: the identification line is at most 255 characters including CR LF. */
 const maxLine = 255;
@@ -51,14 +51,6 @@ const detectSsh = (bytes: Uint8Array): Detection => {
 type Side = { pending: Uint8Array; banner: boolean; done: boolean };
 
 const empty = new Uint8Array(0);
-
-/** A copy of both: a chunk's memory is only valid during `parse`. */
-const joined = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
 
 /** The banner line, when complete: its event and where the binary packets start; `done` when it is not SSH. */
 const readBanner = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
@@ -110,7 +102,8 @@ const createSshParser = () => {
       const side = state[direction];
       if (side.done) return [];
       const out: ProtocolEvent[] = [];
-      side.pending = joined(side.pending, chunk);
+      // Always a copy (two parts): a chunk's memory is only valid during `parse`.
+      side.pending = joinParts([side.pending, chunk], side.pending.length + chunk.length);
       if (!side.banner) readBanner(side, direction, ts, out);
       if (side.banner && !side.done) readPackets(side, direction, ts, out);
       if (side.pending.length > maxSshPacket + 4) side.done = true;
