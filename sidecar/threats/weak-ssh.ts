@@ -21,15 +21,12 @@ const judge = (state: State, ts: number, c: Config): ThreatHit[] => {
   const { client, server } = state;
   if (server === undefined || state.judged) return noHits;
   state.judged = true;
-  const used =
-    client === undefined
-      ? []
-      : negotiated(client, server)
-          .filter((a) => isWeakSshAlgorithm(a.kind, a.name))
-          .map((a) => `${a.kind} ${a.name}${a.direction ? ` (${a.direction})` : ''}`);
-  const accepted = c.serverOffers
-    ? weakOffered(server).filter((name) => !used.some((u) => u.includes(` ${name}`)))
-    : [];
+  const weakUsed =
+    client === undefined ? [] : negotiated(client, server).filter((a) => isWeakSshAlgorithm(a.kind, a.name));
+  const used = weakUsed.map((a) => `${a.kind} ${a.name}${a.direction ? ` (${a.direction})` : ''}`);
+  // By name, not by text: `hmac-md5` is still worth naming when the connection used `hmac-md5-96`.
+  const usedNames = new Set(weakUsed.map((a) => a.name));
+  const accepted = c.serverOffers ? weakOffered(server).filter((name) => !usedNames.has(name)) : [];
   if (used.length === 0 && accepted.length === 0) return noHits;
   const parts = [
     used.length > 0 ? `negotiated ${used.join(', ')}` : undefined,

@@ -79,6 +79,14 @@ describe('weak-ssh', () => {
     expect(evidence(events, { serverOffers: false })).toEqual([]);
   });
 
+  it('names an accepted algorithm whose name is part of a negotiated one (hmac-md5 beside hmac-md5-96)', () => {
+    const client = { ...modern, macs: ['hmac-md5-96'], ciphers: ['aes128-ctr'] };
+    const server = { ...modern, macs: ['hmac-md5-96', 'hmac-md5'], ciphers: ['aes128-ctr'] };
+    expect(evidence([kexinit('to-server', client), kexinit('to-client', server)])).toEqual([
+      'negotiated mac hmac-md5-96 (client to server), mac hmac-md5-96 (server to client); server also accepts hmac-md5',
+    ]);
+  });
+
   it('judges the server alone at the flow end when the client KEXINIT was never seen, once', () => {
     const hits = runThreat(weakSsh, [
       kexinit('to-client', legacy),
