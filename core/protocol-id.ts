@@ -24,6 +24,9 @@ export const protocolIds = [
   'elasticsearch',
   'mssql',
   'quic',
+  'ftp',
+  'pop3',
+  'imap',
   'unknown',
 ] as const;
 

@@ -141,7 +141,8 @@ export type SqlQueryEvent = Base & {
 
 export type DbAuthEvent = Base & {
   kind: 'db-auth';
-  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis' | 'mssql';
+  /** The database, or the server with a login of its own (FTP, POP3, IMAP). */
+  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis' | 'mssql' | 'ftp' | 'pop3' | 'imap';
   ok: boolean;
   user?: string;
   message?: string;

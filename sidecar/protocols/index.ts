@@ -4,8 +4,10 @@ import { amqp } from './amqp.ts';
 import { cassandra } from './cassandra.ts';
 import { dns } from './dns.ts';
 import { elasticsearch } from './elasticsearch.ts';
+import { ftp } from './ftp.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
+import { imap } from './imap.ts';
 import { kafka } from './kafka.ts';
 import { ldap } from './ldap.ts';
 import { memcached } from './memcached.ts';
@@ -14,6 +16,7 @@ import { mqtt } from './mqtt.ts';
 import { mssql } from './mssql.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
+import { pop3 } from './pop3.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
 import { quic } from './quic.ts';
@@ -56,4 +59,9 @@ export const protocols: Protocol[] = [
   // Text protocols with disjoint verbs: NATS INFO/CONNECT JSON or PUB/SUB, SMTP greeting or EHLO/HELO/MAIL/RCPT.
   nats,
   smtp,
+  // Server-first text protocols: FTP's 220 greeting (SMTP's names SMTP), POP3's "+OK text" (a Redis reply has no
+  // text, and Redis clients speak first), IMAP's "* OK"; client commands only where a verb is the protocol's own.
+  ftp,
+  pop3,
+  imap,
 ];

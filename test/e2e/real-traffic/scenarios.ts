@@ -5,24 +5,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ProtocolId } from '#core/protocol-id.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
+import { mailFtpScenarios } from './mail-ftp-scenarios.ts';
+import type { Scenario } from './scenario.ts';
 
-export type Scenario = {
-  name: string;
-  protocol: ProtocolId;
-  transport: 'tcp' | 'udp';
-  port: number;
-  /** The port's usual protocol: what a port-based guess would say. */
-  portBelongsTo: string;
-  commands: string[];
-  start(ns: Netns, dir: string): Promise<void>;
-  client(ns: Netns, dir: string): void;
-  /** Optional extra checks on the flow's layer-7 summary. */
-  sni?: string;
-  operations?: string[];
-};
+export type { Scenario } from './scenario.ts';
 
 const tolerant = (fn: () => void) => {
   try {
@@ -378,6 +366,7 @@ export const scenarios: Scenario[] = [
       ns.exec(process.execPath, [join(dir, 'ws-client.mjs')], { timeoutMs: 10_000 });
     },
   },
+  ...mailFtpScenarios,
 ];
 
 /** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */

@@ -1,0 +1,111 @@
+/**
+ * FTP control connections (RFC 959): commands as operation events (a password never: PASS names the user it
+ * follows), login outcomes as `db-auth` events (230 accepted, 530 refused), and nothing after AUTH TLS is accepted
+ * (RFC 4217: both sides speak TLS from then on). Data connections carry file bytes only and stay `unknown`.
+ */
+import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { detectFtpCommands, detectFtpGreeting } from './ftp-detect.ts';
+import type { Protocol } from './protocol.ts';
+import { feedLines, hasControl, type LineSide, lineGap, lineSide, splitCommand } from './text-lines.ts';
+
+const maxEvents = 64;
+const maxLine = 4096;
+const maxDetail = 256;
+
+/** Users that stand for "no account" (RFC 1635): their password is by custom an e-mail address, not a secret. */
+export const anonymousUsers = new Set(['anonymous', 'ftp']);
+
+const operation = (ts: number, name: string, detail: string): OperationEvent => {
+  const event: OperationEvent = {
+    kind: 'operation',
+    ts,
+    direction: 'to-server',
+    protocol: 'ftp',
+    operation: name,
+  };
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
+  return event;
+};
+
+const createFtpParser = () => {
+  const client = lineSide();
+  const server = lineSide();
+  let user = '';
+  /** The last login step sent (USER or PASS), until its reply says how it went. */
+  let loginStep = '';
+  let authTls = false;
+
+  const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    const { verb, argument } = splitCommand(line);
+    if (!/^[A-Z]{3,4}$/.test(verb)) {
+      client.stopped = true;
+      return;
+    }
+    if (verb === 'USER') user = argument.slice(0, 64);
+    if (verb === 'USER' || verb === 'PASS') loginStep = verb;
+    authTls = verb === 'AUTH' && /^(TLS|SSL|TLS-C|TLS-P)$/i.test(argument);
+    // The password is never kept: PASS says whose it is.
+    if (out.length < maxEvents) out.push(operation(ts, verb, verb === 'PASS' ? `user=${user}` : argument));
+  };
+
+  const login = (ts: number, ok: boolean): DbAuthEvent => {
+    const event: DbAuthEvent = {
+      kind: 'db-auth',
+      ts,
+      direction: 'to-client',
+      dialect: 'ftp',
+      ok,
+      method: 'cleartext',
+    };
+    if (user !== '') event.user = user;
+    return event;
+  };
+
+  /** A login step's answer: 230 in, 530 refused, 331/332 asks for the next step; anything else ends the attempt. */
+  const onLoginReply = (code: string, ts: number, out: ProtocolEvent[]): void => {
+    if (code === '230' || code === '530') {
+      if (out.length < maxEvents) out.push(login(ts, code === '230'));
+      loginStep = '';
+    } else if (code !== '331' && code !== '332') loginStep = '';
+  };
+
+  /** RFC 959 §4.2: the last line of a reply is "code SP text"; the lines before it (`code-` and text) continue it. */
+  const onReply = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    if (!/^\d{3}( |$)/.test(line)) {
+      server.stopped = hasControl(line);
+      return;
+    }
+    const code = line.slice(0, 3);
+    if (code === '234' && authTls) {
+      client.stopped = true;
+      server.stopped = true;
+    } else if (loginStep !== '') onLoginReply(code, ts, out);
+    authTls = false;
+  };
+
+  const run = (side: LineSide, direction: Direction, chunk: Uint8Array, ts: number, out: ProtocolEvent[]) =>
+    feedLines(side, chunk, maxLine, (line) =>
+      direction === 'to-server' ? onCommand(line, ts, out) : onReply(line, ts, out),
+    );
+
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      run(direction === 'to-server' ? client : server, direction, chunk, ts, out);
+      return out;
+    },
+    gap(direction: Direction): void {
+      lineGap(direction === 'to-server' ? client : server);
+    },
+  };
+};
+
+export const ftp: Protocol = {
+  id: 'ftp',
+  transport: 'tcp',
+  ports: [21],
+  encrypted: false,
+  detect: (bytes, direction) =>
+    direction === 'to-server' ? detectFtpCommands(bytes) : detectFtpGreeting(bytes),
+  createParser: createFtpParser,
+};

@@ -1,0 +1,154 @@
+/**
+ * IMAP (RFC 9051, RFC 3501): commands as operation events (LOGIN names its user, AUTHENTICATE its mechanism; the
+ * password and SASL responses never leave here), login outcomes as `db-auth` events from the tagged answer, literals
+ * (`{n}`: messages, and strings a client sends that way) passed over by their length, and nothing after STARTTLS is
+ * accepted (§6.2.1: TLS from then on).
+ */
+import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { detectImapCommand, detectImapGreeting, imapCommands, taggedLine } from './imap-detect.ts';
+import type { Protocol } from './protocol.ts';
+import { feedLines, hasControl, type LineSide, lineGap, lineSide } from './text-lines.ts';
+
+const maxEvents = 64;
+const maxLine = 16 * 1024;
+const maxDetail = 256;
+const maxTags = 64;
+
+/** A literal announced at the end of a line (`{n}`, or `{n+}` without waiting, RFC 7888): its length. */
+const literalLength = (line: string): number => {
+  const m = /\{(\d{1,10})\+?\}$/.exec(line);
+  return m === null ? 0 : Number(m[1]);
+};
+
+/** The first argument, as an atom or a quoted string (RFC 9051 §4.3); a literal gives nothing. */
+const firstArgument = (rest: string): string => {
+  if (rest.startsWith('"')) {
+    const m = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
+    return m === null ? '' : (m[1] as string).replace(/\\(.)/g, '$1');
+  }
+  return rest.startsWith('{') ? '' : (rest.split(' ')[0] ?? '');
+};
+
+/** Commands whose first argument names a mailbox, which the summary may show. */
+const mailboxCommands = new Set([
+  'SELECT',
+  'EXAMINE',
+  'CREATE',
+  'DELETE',
+  'RENAME',
+  'SUBSCRIBE',
+  'STATUS',
+  'APPEND',
+]);
+
+const detailOf = (command: string, rest: string): string => {
+  if (command === 'LOGIN') return `user=${firstArgument(rest).slice(0, 64)}`;
+  if (command === 'AUTHENTICATE') return (rest.split(' ')[0] ?? '').toUpperCase();
+  return mailboxCommands.has(command) ? firstArgument(rest) : '';
+};
+
+const operation = (ts: number, name: string, detail: string): OperationEvent => {
+  const event: OperationEvent = {
+    kind: 'operation',
+    ts,
+    direction: 'to-server',
+    protocol: 'imap',
+    operation: name,
+  };
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
+  return event;
+};
+
+type Sent = { command: string; user: string };
+
+const createImapParser = () => {
+  const client = lineSide();
+  const server = lineSide();
+  const tags = new Map<string, Sent>();
+  /** The client's next line continues its last command (after a literal), rather than starting one. */
+  let continued = false;
+  /** The tag of an AUTHENTICATE under way: the client's lines are SASL responses until its answer. */
+  let authenticating: string | undefined;
+
+  /** A tagged command: its event, and its tag remembered until the tagged answer. */
+  const onTagged = (tag: string, name: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
+    if (!imapCommands.has(name)) return;
+    const command = name === 'UID' ? `UID ${(rest.split(' ')[0] ?? '').toUpperCase()}` : name;
+    if (out.length < maxEvents) out.push(operation(ts, command, detailOf(name, rest)));
+    const user = name === 'LOGIN' ? firstArgument(rest).slice(0, 64) : '';
+    if (tags.size < maxTags) tags.set(tag, { command: name, user });
+    if (name === 'AUTHENTICATE' && !/^\S+ \S/.test(rest)) authenticating = tag;
+  };
+
+  const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    const wasContinued = continued;
+    client.skip = literalLength(line);
+    continued = client.skip > 0;
+    if (wasContinued || authenticating !== undefined) return;
+    const m = taggedLine.exec(line);
+    // "DONE" ends IDLE; anything with control characters is not IMAP.
+    if (m === null) client.stopped = hasControl(line);
+    else onTagged(m[1] as string, (m[2] as string).toUpperCase(), m[3] ?? '', ts, out);
+  };
+
+  const login = (ts: number, ok: boolean, sent: Sent): DbAuthEvent => {
+    const event: DbAuthEvent = {
+      kind: 'db-auth',
+      ts,
+      direction: 'to-client',
+      dialect: 'imap',
+      ok,
+      method: sent.command === 'LOGIN' ? 'cleartext' : 'sasl',
+    };
+    if (sent.user !== '') event.user = sent.user;
+    return event;
+  };
+
+  const onAnswer = (tag: string, status: string, ts: number, out: ProtocolEvent[]): void => {
+    const sent = tags.get(tag);
+    if (sent === undefined) return;
+    tags.delete(tag);
+    if (authenticating === tag) authenticating = undefined;
+    const ok = status === 'OK';
+    if ((sent.command === 'LOGIN' || sent.command === 'AUTHENTICATE') && out.length < maxEvents)
+      out.push(login(ts, ok, sent));
+    if (ok && sent.command === 'STARTTLS') {
+      client.stopped = true;
+      server.stopped = true;
+    }
+  };
+
+  const onResponse = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    server.skip = literalLength(line);
+    const m = /^(\S+) (OK|NO|BAD)\b/i.exec(line);
+    if (m !== null && m[1] !== '*' && m[1] !== '+')
+      onAnswer(m[1] as string, (m[2] as string).toUpperCase(), ts, out);
+    else if (hasControl(line)) server.stopped = true;
+  };
+
+  const feed = (side: LineSide, chunk: Uint8Array, onLine: (line: string) => void) =>
+    feedLines(side, chunk, maxLine, onLine);
+
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      if (direction === 'to-server') feed(client, chunk, (line) => onCommand(line, ts, out));
+      else feed(server, chunk, (line) => onResponse(line, ts, out));
+      return out;
+    },
+    gap(direction: Direction): void {
+      lineGap(direction === 'to-server' ? client : server);
+      if (direction === 'to-server') [continued, authenticating] = [false, undefined];
+    },
+  };
+};
+
+export const imap: Protocol = {
+  id: 'imap',
+  transport: 'tcp',
+  ports: [143],
+  encrypted: false,
+  detect: (bytes, direction) =>
+    direction === 'to-server' ? detectImapCommand(bytes) : detectImapGreeting(bytes),
+  createParser: createImapParser,
+};

@@ -1,0 +1,134 @@
+/**
+ * POP3 (RFC 1939, 2449, 5034): commands as operation events (never a password or a SASL response: PASS and AUTH
+ * name the user or the mechanism), login outcomes as `db-auth` events, multi-line answers (messages, listings)
+ * passed over, and nothing after STLS is accepted (RFC 2595: TLS from then on).
+ */
+import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { detectPop3Commands, detectPop3Greeting } from './pop3-detect.ts';
+import type { Protocol } from './protocol.ts';
+import { feedLines, hasControl, lineGap, lineSide, splitCommand } from './text-lines.ts';
+
+const maxEvents = 64;
+const maxLine = 4096;
+const maxDetail = 256;
+/** Pipelined commands remembered while their answers are awaited (RFC 2449 PIPELINING). */
+const maxAwaiting = 64;
+
+/**
+ * Commands whose positive answer is multi-line (ended by a lone "."): LIST and UIDL only without an argument, AUTH
+ * without one lists the mechanisms (RFC 5034 §4).
+ */
+const multiLine = (verb: string, argument: string): boolean =>
+  verb === 'RETR' ||
+  verb === 'TOP' ||
+  verb === 'CAPA' ||
+  ((verb === 'LIST' || verb === 'UIDL' || verb === 'AUTH') && argument === '');
+
+/** Commands whose answer says whether a login worked. */
+const isLogin = (verb: string, argument: string): boolean =>
+  verb === 'PASS' || verb === 'APOP' || (verb === 'AUTH' && argument !== '');
+
+type Awaited = { verb: string; multiLine: boolean; login: boolean };
+
+const operation = (ts: number, name: string, detail: string): OperationEvent => {
+  const event: OperationEvent = {
+    kind: 'operation',
+    ts,
+    direction: 'to-server',
+    protocol: 'pop3',
+    operation: name,
+  };
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
+  return event;
+};
+
+/** What a command's event may say: the user for login commands, the mechanism for AUTH, else its arguments. */
+const detailOf = (verb: string, argument: string, user: string): string => {
+  if (verb === 'PASS') return `user=${user}`;
+  if (verb === 'APOP' || verb === 'AUTH') return argument.split(' ')[0] ?? '';
+  return argument;
+};
+
+const createPop3Parser = () => {
+  const client = lineSide();
+  const server = lineSide();
+  const awaiting: Awaited[] = [];
+  let user = '';
+  /** The server's answer lines are message or listing text until a lone ".". */
+  let inBody = false;
+  /** AUTH is under way: the client's lines are SASL responses, the server's `+ ` lines challenges. */
+  let sasl = false;
+
+  const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    if (sasl) return; // a SASL response (base64 credentials), or "*" to cancel
+    const { verb, argument } = splitCommand(line);
+    if (!/^[A-Z]{3,4}$/.test(verb)) {
+      client.stopped = hasControl(line);
+      return;
+    }
+    if (verb === 'USER' || verb === 'APOP') user = (argument.split(' ')[0] ?? '').slice(0, 64);
+    sasl = verb === 'AUTH' && argument !== '';
+    if (out.length < maxEvents) out.push(operation(ts, verb, detailOf(verb, argument, user)));
+    if (awaiting.length < maxAwaiting)
+      awaiting.push({ verb, multiLine: multiLine(verb, argument), login: isLogin(verb, argument) });
+  };
+
+  const login = (ts: number, ok: boolean, verb: string): DbAuthEvent => {
+    const event: DbAuthEvent = {
+      kind: 'db-auth',
+      ts,
+      direction: 'to-client',
+      dialect: 'pop3',
+      ok,
+      method: verb === 'PASS' ? 'cleartext' : verb === 'AUTH' ? 'sasl' : 'other',
+    };
+    if (user !== '') event.user = user;
+    return event;
+  };
+
+  const onStatus = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    const ok = line.startsWith('+OK');
+    const command = awaiting.shift();
+    if (command === undefined) return; // the greeting, or an answer to a command sent before the capture began
+    if (command.verb === 'AUTH') sasl = false;
+    if (command.login && out.length < maxEvents) out.push(login(ts, ok, command.verb));
+    if (ok && command.verb === 'STLS') {
+      client.stopped = true;
+      server.stopped = true;
+    }
+    inBody = ok && command.multiLine;
+  };
+
+  const onReply = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    if (inBody) {
+      inBody = line !== '.';
+      return;
+    }
+    if (line.startsWith('+OK') || line.startsWith('-ERR')) onStatus(line, ts, out);
+    else if (!(sasl && line.startsWith('+'))) server.stopped = hasControl(line);
+  };
+
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      if (direction === 'to-server') feedLines(client, chunk, maxLine, (line) => onCommand(line, ts, out));
+      else feedLines(server, chunk, maxLine, (line) => onReply(line, ts, out));
+      return out;
+    },
+    gap(direction: Direction): void {
+      lineGap(direction === 'to-server' ? client : server);
+      // Which answer comes next is no longer known: drop the queue, and a body that was running.
+      if (direction === 'to-client') [awaiting.length, inBody] = [0, false];
+    },
+  };
+};
+
+export const pop3: Protocol = {
+  id: 'pop3',
+  transport: 'tcp',
+  ports: [110],
+  encrypted: false,
+  detect: (bytes, direction) =>
+    direction === 'to-server' ? detectPop3Commands(bytes) : detectPop3Greeting(bytes),
+  createParser: createPop3Parser,
+};

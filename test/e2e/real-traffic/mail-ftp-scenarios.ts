@@ -1,0 +1,138 @@
+/**
+ * FTP (vsftpd), POP3 and IMAP (one Dovecot) on ports that belong to other protocols, each driven by curl.
+ * The servers run in the foreground on config files written into the capture's dir, never the packages' own.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Netns, waitForListen } from '#test/helpers/netns.ts';
+import type { Scenario } from './scenario.ts';
+
+const ftpPort = 25;
+const pop3Port = 389;
+const imapPort = 9042;
+
+/** Anonymous and read-only. `ftp` (the default anonymous user) is created by Debian's package; `nobody` would not
+ * do, as vsftpd changes into the user's home (/nonexistent) before anon_root. Passive ports are kept off the others. */
+const vsftpdConf = (root: string, empty: string) => `listen=YES
+listen_address=127.0.0.1
+listen_port=${ftpPort}
+background=NO
+anonymous_enable=YES
+anon_root=${root}
+local_enable=NO
+write_enable=NO
+seccomp_sandbox=NO
+secure_chroot_dir=${empty}
+pasv_min_port=40000
+pasv_max_port=40009
+`;
+
+/** The login processes run as `dovenull` and the rest as `dovecot`, both made by Debian's package. */
+const dovecotConf = (dir: string) => `protocols = imap pop3
+listen = 127.0.0.1
+base_dir = ${dir}/dovecot-run
+state_dir = ${dir}/dovecot-state
+log_path = ${dir}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+default_internal_user = dovecot
+default_login_user = dovenull
+mail_location = maildir:~/Maildir
+passdb {
+  driver = static
+  args = password=s3cret
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=${dir}/home/%u
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = ${pop3Port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = ${imapPort}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+`;
+
+const message =
+  'From: bob@shop.test\r\nTo: alice@shop.test\r\nSubject: order 42\r\n\r\nYour socks have shipped.\r\n';
+
+const startDovecot = async (ns: Netns, dir: string) => {
+  // Alice's mail is read by a process running as nobody, which reaches her home through dir (mkdtemp's 0700).
+  chmodSync(dir, 0o755);
+  const maildir = join(dir, 'home', 'alice', 'Maildir');
+  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
+  writeFileSync(join(maildir, 'new', '1700000000.M1P1.meshward'), message);
+  ns.exec('chown', ['-R', 'nobody:nogroup', join(dir, 'home')]);
+  writeFileSync(join(dir, 'dovecot.conf'), dovecotConf(dir));
+  ns.spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')]);
+  await waitForListen(ns, pop3Port);
+  await waitForListen(ns, imapPort);
+};
+
+export const mailFtpScenarios: Scenario[] = [
+  {
+    name: 'vsftpd on the SMTP port',
+    protocol: 'ftp',
+    transport: 'tcp',
+    port: ftpPort,
+    portBelongsTo: 'smtp',
+    commands: ['/usr/sbin/vsftpd', 'curl'],
+    operations: ['USER', 'PASS', 'RETR'],
+    async start(ns, dir) {
+      const root = join(dir, 'ftp-root');
+      const empty = join(dir, 'ftp-empty');
+      mkdirSync(root, { recursive: true });
+      mkdirSync(empty, { recursive: true });
+      writeFileSync(join(root, 'file.txt'), 'invoice 42\n');
+      writeFileSync(join(dir, 'vsftpd.conf'), vsftpdConf(root, empty));
+      ns.spawn('/usr/sbin/vsftpd', [join(dir, 'vsftpd.conf')]);
+      await waitForListen(ns, ftpPort);
+    },
+    client(ns) {
+      // Passive mode: the file itself comes over a second connection, to a port in 40000-40009.
+      ns.exec('curl', ['-sS', '-o', '/dev/null', `ftp://127.0.0.1:${ftpPort}/file.txt`]);
+    },
+  },
+  {
+    name: 'Dovecot POP3 on the LDAP port',
+    protocol: 'pop3',
+    transport: 'tcp',
+    port: pop3Port,
+    portBelongsTo: 'ldap',
+    commands: ['/usr/sbin/dovecot', 'curl'],
+    // Dovecot's CAPA offers "SASL PLAIN", which curl prefers to USER/PASS: it logs in with AUTH PLAIN.
+    operations: ['AUTH', 'RETR'],
+    start: startDovecot,
+    client(ns) {
+      ns.exec('curl', ['-sS', '-o', '/dev/null', `pop3://alice:s3cret@127.0.0.1:${pop3Port}/1`]);
+    },
+  },
+  {
+    name: 'Dovecot IMAP on the Cassandra port',
+    protocol: 'imap',
+    transport: 'tcp',
+    port: imapPort,
+    portBelongsTo: 'cassandra',
+    commands: ['/usr/sbin/dovecot', 'curl'],
+    // The greeting advertises AUTH=PLAIN and SASL-IR, so curl sends AUTHENTICATE PLAIN <credentials>, not LOGIN.
+    operations: ['AUTHENTICATE', 'SELECT'],
+    async start(ns) {
+      // the POP3 scenario's Dovecot also listens for IMAP
+      await waitForListen(ns, imapPort);
+    },
+    client(ns) {
+      ns.exec('curl', ['-sS', '-o', '/dev/null', `imap://alice:s3cret@127.0.0.1:${imapPort}/INBOX;UID=1`]);
+    },
+  },
+];
