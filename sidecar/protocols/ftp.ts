@@ -49,14 +49,7 @@ const createFtpParser = () => {
   };
 
   const login = (ts: number, ok: boolean): DbAuthEvent => {
-    const event: DbAuthEvent = {
-      kind: 'db-auth',
-      ts,
-      direction: 'to-client',
-      dialect: 'ftp',
-      ok,
-      method: 'cleartext',
-    };
+    const event: DbAuthEvent = { kind: 'db-auth', ts, direction: 'to-client', dialect: 'ftp', ok };
     if (user !== '') event.user = user;
     return event;
   };

@@ -98,7 +98,8 @@ const createImapParser = () => {
       direction: 'to-client',
       dialect: 'imap',
       ok,
-      method: sent.command === 'LOGIN' ? 'cleartext' : 'sasl',
+      // LOGIN has no method to name: the command itself is the credential (cleartext-credentials reads it).
+      ...(sent.command === 'LOGIN' ? {} : { method: 'sasl' as const }),
     };
     if (sent.user !== '') event.user = sent.user;
     return event;

@@ -80,7 +80,8 @@ const createPop3Parser = () => {
       direction: 'to-client',
       dialect: 'pop3',
       ok,
-      method: verb === 'PASS' ? 'cleartext' : verb === 'AUTH' ? 'sasl' : 'other',
+      // PASS has no method to name: the command itself is the credential (cleartext-credentials reads it).
+      ...(verb === 'PASS' ? {} : { method: verb === 'AUTH' ? 'sasl' : 'other' }),
     };
     if (user !== '') event.user = user;
     return event;

@@ -1,7 +1,8 @@
 /**
  * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), SMTP AUTH
  * PLAIN, LOGIN and XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext
- * password method. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
+ * password method, FTP and POP3 passwords (PASS), IMAP LOGIN, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
+ * that carries the secret. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
  * addresses are left alone by default: that is where an app talks plaintext to its own mesh proxy (Istio's inbound
  * proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and the user, never the
  * secret.
@@ -10,6 +11,7 @@ import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import type { DbAuthEvent, HttpRequestEvent, OperationEvent, RedisCommandEvent } from '../events.ts';
+import { anonymousUsers } from '../protocols/ftp.ts';
 import { headerNamed } from '../protocols/http-head.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -84,10 +86,43 @@ const fromLdap = (event: OperationEvent): Found | undefined => {
     : undefined;
 };
 
+/** The user a PASS or LOGIN event names (`user=...`, as ftp.ts, pop3.ts and imap.ts write it), bounded. */
+const namedUser = (event: OperationEvent): string => (event.detail ?? '').replace(/^user=/, '').slice(0, 64);
+
+/** The protocol's name in evidence, and the login command that carries a password as it is. */
+const passwordCommands: Record<string, { name: string; command: string }> = {
+  ftp: { name: 'FTP', command: 'PASS' },
+  pop3: { name: 'POP3', command: 'PASS' },
+  imap: { name: 'IMAP', command: 'LOGIN' },
+};
+
+/**
+ * FTP's and POP3's PASS, IMAP's LOGIN, and a SASL mechanism carrying the secret (POP3 AUTH, IMAP AUTHENTICATE).
+ * FTP's anonymous logins are left out: their "password" is an e-mail address by custom (RFC 1635).
+ */
+const fromMailOrFtp = (event: OperationEvent): Found | undefined => {
+  const known = passwordCommands[event.protocol];
+  if (known === undefined) return undefined;
+  if (event.operation === known.command) {
+    const user = namedUser(event);
+    if (event.protocol === 'ftp' && anonymousUsers.has(user.toLowerCase())) return undefined;
+    return [
+      `${event.protocol}-password`,
+      // No "PASS:" in the wording: the evidence redaction (text/redact-evidence.ts) would mask what follows.
+      `the ${known.name} password (${event.operation}) of user ${user || '(none)'}`,
+    ];
+  }
+  const mechanism = (event.detail ?? '').toUpperCase();
+  return (event.operation === 'AUTH' || event.operation === 'AUTHENTICATE') &&
+    cleartextMechanisms.has(mechanism)
+    ? [`${event.protocol}-sasl`, `${known.name} ${event.operation} ${mechanism}`]
+    : undefined;
+};
+
 const fromOperation = (event: OperationEvent): Found | undefined => {
   if (event.direction !== 'to-server') return undefined;
   if (event.protocol === 'smtp') return fromSmtp(event);
-  return event.protocol === 'ldap' ? fromLdap(event) : undefined;
+  return event.protocol === 'ldap' ? fromLdap(event) : fromMailOrFtp(event);
 };
 
 /** Redis AUTH [user] password, or HELLO ... AUTH user password (RESP3). */
@@ -115,10 +150,16 @@ const fromDbAuth = (event: DbAuthEvent): Found | undefined =>
 export const cleartextCredentials: Threat<typeof config, State> = {
   id: 'cleartext-credentials',
   on: ['http-request', 'operation', 'redis-command', 'db-auth'],
-  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP and Redis connections.
+  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP, FTP, POP3, IMAP and Redis
+  // connections.
   reads: [
     readsRequests('http-request'),
-    { kind: 'operation', directions: ['to-server'], depth: 'first', protocols: ['smtp', 'ldap'] },
+    {
+      kind: 'operation',
+      directions: ['to-server'],
+      depth: 'first',
+      protocols: ['smtp', 'ldap', 'ftp', 'pop3', 'imap'],
+    },
     { kind: 'redis-command', directions: ['to-server'], depth: 'first' },
     { kind: 'db-auth', directions: ['to-client'], depth: 'first', protocols: ['postgresql'] },
   ],

@@ -86,6 +86,9 @@ export const ndpiToOurs: Record<string, string> = {
   Elasticsearch: 'elasticsearch',
   'MsSQL-TDS': 'mssql',
   QUIC: 'quic',
+  FTP_CONTROL: 'ftp',
+  POP3: 'pop3',
+  IMAP: 'imap',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

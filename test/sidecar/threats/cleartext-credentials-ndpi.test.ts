@@ -4,9 +4,9 @@
  * only sends mail) to a small ESMTP responder. Recorded through the loopback relay into one pcap that our engine and
  * Debian's ndpiReader both read; every flow must get the same verdict from both.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,12 +14,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
-import { defaultObservers } from '#sidecar/engine/default-observers.ts';
-import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
+import { ndpiLineFor, type RecordedSession, recordAndInspect } from './recorded-sessions.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'meshward-cleartext-'));
@@ -100,7 +97,7 @@ const smtplib = async (login: boolean): Promise<RecordedChunk[]> => {
   return recorder.chunks;
 };
 
-const sessions: { name: string; port: number; record: () => Promise<RecordedChunk[]> }[] = [
+const sessions: RecordedSession[] = [
   { name: 'HTTP GET with Basic credentials', port: 80, record: () => httpGet('alice:Tr0ub4dor&3') },
   { name: 'HTTP GET without credentials', port: 8080, record: () => httpGet() },
   { name: 'smtplib login (AUTH PLAIN) and send', port: 25, record: () => smtplib(true) },
@@ -114,33 +111,16 @@ describe.skipIf(!ndpiAvailable())(
     let ndpiLines: string[] = [];
 
     beforeAll(async () => {
-      const start = Date.now();
-      const records = [];
-      for (const [i, session] of sessions.entries()) {
-        const chunks = await session.record();
-        const endpoints = {
-          client: '10.0.7.5',
-          server: '10.0.7.9',
-          clientPort: 44000 + i,
-          serverPort: session.port,
-        };
-        records.push(...recordedConversations(chunks, () => endpoints, start + i * 1000));
-      }
-      const pcap = join(dir, 'cleartext.pcap');
-      writeFileSync(pcap, writePcap(records).bytes);
-      ours = (await inspectFile(pcap, { observers: defaultObservers() })).findings.filter(
-        (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'cleartext-credentials',
-      );
-      ndpiLines = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' })
-        .split('\n')
-        .filter((l) => /^\s+\d+\s+TCP /.test(l));
+      const recorded = await recordAndInspect(sessions, dir, 'cleartext.pcap');
+      ours = recorded.ours.filter((f) => f.threat === 'cleartext-credentials');
+      ndpiLines = recorded.ndpiLines;
     }, 60_000);
 
     it('gives every flow the verdict nDPI gives it', () => {
       const rows = sessions.map((s) => ({
         name: s.name,
         ours: ours.some((f) => f.server.port === s.port),
-        ndpi: (ndpiLines.find((l) => l.includes(`:${s.port} `)) ?? '').includes('Clear-Text Credentials'),
+        ndpi: ndpiLineFor(ndpiLines, s.port).includes('Clear-Text Credentials'),
       }));
       expect(rows.map((r) => [r.name, r.ours])).toEqual(rows.map((r) => [r.name, r.ndpi]));
       expect(rows.map((r) => r.ours)).toEqual([true, false, true, false]);

@@ -4,7 +4,7 @@ import { cleartextCredentials } from '#sidecar/threats/cleartext-credentials.ts'
 import { flow, httpRequest, runThreat } from './threat-factories.ts';
 
 const basic = (userPass: string) => `Basic ${Buffer.from(userPass).toString('base64')}`;
-const operation = (protocol: 'smtp' | 'ldap', name: string, detail?: string): OperationEvent => ({
+const operation = (protocol: OperationEvent['protocol'], name: string, detail?: string): OperationEvent => ({
   kind: 'operation',
   ts: 1,
   direction: 'to-server',
@@ -45,6 +45,27 @@ describe('cleartext-credentials', () => {
     const digest = httpRequest('/', { headers: [['Authorization', 'Digest username="a", response="0a4f"']] });
     const negotiate = httpRequest('/', { headers: [['Authorization', 'Negotiate YIIG']] });
     expect(evidence([digest, negotiate, httpRequest('/')])).toEqual([]);
+  });
+
+  it('reads FTP and POP3 PASS, IMAP LOGIN and SASL mechanisms that carry the secret, not anonymous FTP', () => {
+    expect(
+      evidence([
+        operation('ftp', 'PASS', 'user=anonymous'),
+        operation('ftp', 'PASS', 'user=FTP'),
+        operation('ftp', 'PASS', 'user=deploy'),
+        operation('pop3', 'APOP', 'mrose'),
+        operation('pop3', 'AUTH', 'CRAM-MD5'),
+        operation('pop3', 'PASS', 'user=mrose'),
+        operation('imap', 'AUTHENTICATE', 'PLAIN'),
+        operation('imap', 'LOGIN', 'user='),
+        operation('imap', 'SELECT', 'INBOX'),
+      ]),
+    ).toEqual([
+      'the FTP password (PASS) of user deploy sent unencrypted',
+      'the POP3 password (PASS) of user mrose sent unencrypted',
+      'IMAP AUTHENTICATE PLAIN sent unencrypted',
+      'the IMAP password (LOGIN) of user (none) sent unencrypted',
+    ]);
   });
 
   it('reads SMTP AUTH mechanisms, LDAP binds and Redis AUTH', () => {
