@@ -27,6 +27,7 @@ export const protocolIds = [
   'ftp',
   'pop3',
   'imap',
+  'telnet',
   'unknown',
 ] as const;
 

@@ -141,8 +141,8 @@ export type SqlQueryEvent = Base & {
 
 export type DbAuthEvent = Base & {
   kind: 'db-auth';
-  /** The database, or the server with a login of its own (FTP, POP3, IMAP). */
-  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis' | 'mssql' | 'ftp' | 'pop3' | 'imap';
+  /** The database, or the server with a login of its own (FTP, POP3, IMAP, Telnet). */
+  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis' | 'mssql' | 'ftp' | 'pop3' | 'imap' | 'telnet';
   ok: boolean;
   user?: string;
   message?: string;

@@ -37,6 +37,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   ftp: { kinds: ['operation', 'db-auth'] },
   pop3: { kinds: ['operation', 'db-auth'] },
   imap: { kinds: ['operation', 'db-auth'] },
+  telnet: { kinds: ['operation', 'db-auth'] },
   ldap: operations,
   nats: operations,
   zookeeper: operations,

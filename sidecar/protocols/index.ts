@@ -23,6 +23,7 @@ import { quic } from './quic.ts';
 import { redis } from './redis.ts';
 import { smtp } from './smtp.ts';
 import { ssh } from './ssh.ts';
+import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
 import { zookeeper } from './zookeeper.ts';
 
@@ -64,4 +65,6 @@ export const protocols: Protocol[] = [
   ftp,
   pop3,
   imap,
+  // IAC negotiation: at least two well-formed WILL/WONT/DO/DONT or subnegotiations of registered options.
+  telnet,
 ];

@@ -1,7 +1,7 @@
 /**
  * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), SMTP AUTH
  * PLAIN, LOGIN and XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext
- * password method, FTP and POP3 passwords (PASS), IMAP LOGIN, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
+ * password method, FTP and POP3 passwords (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
  * that carries the secret. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
  * addresses are left alone by default: that is where an app talks plaintext to its own mesh proxy (Istio's inbound
  * proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and the user, never the
@@ -94,6 +94,8 @@ const passwordCommands: Record<string, { name: string; command: string }> = {
   ftp: { name: 'FTP', command: 'PASS' },
   pop3: { name: 'POP3', command: 'PASS' },
   imap: { name: 'IMAP', command: 'LOGIN' },
+  // telnet.ts's event for the line typed after a `Password:` prompt.
+  telnet: { name: 'Telnet', command: 'password' },
 };
 
 /**
@@ -109,7 +111,7 @@ const fromMailOrFtp = (event: OperationEvent): Found | undefined => {
     return [
       `${event.protocol}-password`,
       // No "PASS:" in the wording: the evidence redaction (text/redact-evidence.ts) would mask what follows.
-      `the ${known.name} password (${event.operation}) of user ${user || '(none)'}`,
+      `the ${known.name} password${event.protocol === 'telnet' ? '' : ` (${event.operation})`} of user ${user || '(none)'}`,
     ];
   }
   const mechanism = (event.detail ?? '').toUpperCase();
@@ -158,7 +160,7 @@ export const cleartextCredentials: Threat<typeof config, State> = {
       kind: 'operation',
       directions: ['to-server'],
       depth: 'first',
-      protocols: ['smtp', 'ldap', 'ftp', 'pop3', 'imap'],
+      protocols: ['smtp', 'ldap', 'ftp', 'pop3', 'imap', 'telnet'],
     },
     { kind: 'redis-command', directions: ['to-server'], depth: 'first' },
     { kind: 'db-auth', directions: ['to-client'], depth: 'first', protocols: ['postgresql'] },

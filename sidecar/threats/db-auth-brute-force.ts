@@ -1,6 +1,6 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
- * Server, MongoDB, Redis) and on servers with logins of their own (FTP, POP3, IMAP).
+ * Server, MongoDB, Redis) and on servers with logins of their own (FTP, POP3, IMAP, Telnet).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -23,13 +23,16 @@ export const dbAuthBruteForce: Threat<
 > = {
   id: 'db-auth-brute-force',
   on: ['db-auth'],
-  // MySQL, PostgreSQL, SQL Server, FTP, POP3 and IMAP: every reply (a re-login can come late; SQL Server's answer to the login comes
+  // MySQL, PostgreSQL, SQL Server, FTP, POP3, IMAP and Telnet: every reply (a re-login can come late; SQL Server's answer to the login comes
   // after a TLS handshake of a few KiB). Redis and MongoDB replies are long (a Redis
   // COMMAND reply is 86 KB), and a client that is not logged in gets nothing but short errors: the first 4 KiB of
   // Redis replies hold 60 to 180 failed-login replies, six or more times the threshold (MongoDB replies are parsed
   // to the summary bound for the flow summary anyway).
   reads: [
-    { ...readsEvery('db-auth'), protocols: ['mysql', 'postgresql', 'mssql', 'ftp', 'pop3', 'imap'] },
+    {
+      ...readsEvery('db-auth'),
+      protocols: ['mysql', 'postgresql', 'mssql', 'ftp', 'pop3', 'imap', 'telnet'],
+    },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },
   ],
   config,

@@ -31,6 +31,7 @@ import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import type { Threat } from './threat.ts';
 import { tlsCertificate } from './tls-certificate.ts';
 import { udpFlood } from './udp-flood.ts';
+import { unsafeProtocol } from './unsafe-protocol.ts';
 import { weakSsh } from './weak-ssh.ts';
 import { weakTls } from './weak-tls.ts';
 import { xmlExternalEntity } from './xml-external-entity.ts';
@@ -73,4 +74,5 @@ export const threats: readonly Threat<any, any>[] = [
   cleartextCredentials,
   weakSsh,
   executableDownload,
+  unsafeProtocol,
 ];

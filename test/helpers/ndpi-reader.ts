@@ -89,6 +89,7 @@ export const ndpiToOurs: Record<string, string> = {
   FTP_CONTROL: 'ftp',
   POP3: 'pop3',
   IMAP: 'imap',
+  Telnet: 'telnet',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

@@ -9,6 +9,7 @@ import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { mailFtpScenarios } from './mail-ftp-scenarios.ts';
 import type { Scenario } from './scenario.ts';
+import { telnetScenario } from './telnet-scenario.ts';
 
 export type { Scenario } from './scenario.ts';
 
@@ -367,6 +368,7 @@ export const scenarios: Scenario[] = [
     },
   },
   ...mailFtpScenarios,
+  telnetScenario,
 ];
 
 /** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */

@@ -47,7 +47,7 @@ describe('cleartext-credentials', () => {
     expect(evidence([digest, negotiate, httpRequest('/')])).toEqual([]);
   });
 
-  it('reads FTP and POP3 PASS, IMAP LOGIN and SASL mechanisms that carry the secret, not anonymous FTP', () => {
+  it('reads FTP and POP3 PASS, IMAP LOGIN, Telnet passwords and SASL mechanisms carrying the secret, not anonymous FTP', () => {
     expect(
       evidence([
         operation('ftp', 'PASS', 'user=anonymous'),
@@ -59,12 +59,15 @@ describe('cleartext-credentials', () => {
         operation('imap', 'AUTHENTICATE', 'PLAIN'),
         operation('imap', 'LOGIN', 'user='),
         operation('imap', 'SELECT', 'INBOX'),
+        operation('telnet', 'login', 'admin'),
+        operation('telnet', 'password', 'user=admin'),
       ]),
     ).toEqual([
       'the FTP password (PASS) of user deploy sent unencrypted',
       'the POP3 password (PASS) of user mrose sent unencrypted',
       'IMAP AUTHENTICATE PLAIN sent unencrypted',
       'the IMAP password (LOGIN) of user (none) sent unencrypted',
+      'the Telnet password of user admin sent unencrypted',
     ]);
   });
 

@@ -52,6 +52,8 @@ const issueIds = [
   'weak-ssh',
   // Programs, class files and scripts fetched over HTTP: drift from the image, or an exploit's second stage.
   'executable-download',
+  // Protocols that should not be spoken at all (Telnet by default), as nDPI's "Unsafe Protocol" risk.
+  'unsafe-protocol',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -1,0 +1,148 @@
+/**
+ * Telnet (RFC 854): what the login dialogue shows. The server's prompts say what the client types next: after
+ * `login:` its line is the user (an operation event), after `Password:` it is the password, which is never kept (an
+ * operation `password` naming the user, which cleartext-credentials reports); the server's next words say whether the
+ * login worked (`db-auth` events, for brute-force detection). The terminal type a client announces is kept too. A
+ * session's shell traffic after login is not read.
+ */
+import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Protocol } from './protocol.ts';
+import { detectTelnet } from './telnet-detect.ts';
+import { createIacReader } from './telnet-iac.ts';
+
+const maxEvents = 64;
+/** Server text remembered for prompt matching: the end of the current output. */
+const maxTail = 256;
+const maxLine = 256;
+/** RFC 1091: TERMINAL-TYPE's option number, and IS (what the client sends). */
+const terminalType = 24;
+const is = 0;
+
+const userPrompt = /(login|user ?name|user)\s*:\s*$/i;
+const passwordPrompt = /pass(word|code)?\s*:\s*$/i;
+const refused =
+  /(login|authentication|password)\s+(incorrect|failed|failure)|incorrect (password|login)|access denied|permission denied/i;
+const loggedIn = /last login|welcome|[$#%>] ?$/i;
+
+/** `shell`: logged in; what follows is a session, not a login dialogue, and is not read. */
+type Expecting = 'nothing' | 'user' | 'password' | 'outcome' | 'shell';
+
+const operation = (ts: number, name: string, detail: string): OperationEvent => {
+  const event: OperationEvent = {
+    kind: 'operation',
+    ts,
+    direction: 'to-server',
+    protocol: 'telnet',
+    operation: name,
+  };
+  if (detail !== '') event.detail = detail;
+  return event;
+};
+
+/** A typed line as the terminal would show it: backspace and DEL take back the character before them. */
+const edited = (typed: string): string => {
+  let out = '';
+  for (const ch of typed) out = ch === '\b' || ch === '\x7f' ? out.slice(0, -1) : out + ch;
+  return out;
+};
+
+const createTelnetParser = () => {
+  const readers = { 'to-server': createIacReader(), 'to-client': createIacReader() };
+  let tail = '';
+  let typed = '';
+  let expecting: Expecting = 'nothing';
+  let user = '';
+
+  const push = (out: ProtocolEvent[], event: ProtocolEvent): void => {
+    if (out.length < maxEvents) out.push(event);
+  };
+
+  const login = (ts: number, ok: boolean): DbAuthEvent => {
+    const event: DbAuthEvent = { kind: 'db-auth', ts, direction: 'to-client', dialect: 'telnet', ok };
+    if (user !== '') event.user = user;
+    return event;
+  };
+
+  /** A line the client finished with CR or LF, read by what the server last asked for. */
+  const onTypedLine = (line: string, ts: number, out: ProtocolEvent[]): void => {
+    if (expecting === 'user') {
+      user = edited(line)
+        .replace(/[^\x20-\x7e]/g, '')
+        .slice(0, 64);
+      push(out, operation(ts, 'login', user));
+      expecting = 'nothing';
+    } else if (expecting === 'password') {
+      push(out, operation(ts, 'password', `user=${user}`));
+      expecting = 'outcome';
+    }
+  };
+
+  const onClientText = (text: string, ts: number, out: ProtocolEvent[]): void => {
+    for (const ch of text) {
+      if (ch !== '\r' && ch !== '\n' && ch !== '\0') {
+        if (typed.length < maxLine) typed += ch;
+        continue;
+      }
+      if (typed !== '' || ch === '\r') onTypedLine(typed, ts, out);
+      typed = '';
+    }
+  };
+
+  /** After a password: a refusal or a sign of a shell ends the attempt (the refusal's text is then dropped). */
+  const onOutcome = (ts: number, out: ProtocolEvent[]): void => {
+    const refusal = refused.exec(tail);
+    if (refusal !== null) {
+      push(out, login(ts, false));
+      tail = tail.slice(refusal.index + refusal[0].length);
+      expecting = 'nothing';
+    } else if (loggedIn.test(tail.trimEnd())) {
+      push(out, login(ts, true));
+      tail = '';
+      expecting = 'shell';
+    }
+  };
+
+  const onServerText = (text: string, ts: number, out: ProtocolEvent[]): void => {
+    tail = (tail + text).slice(-maxTail);
+    if (expecting === 'outcome') onOutcome(ts, out);
+    if (expecting === 'shell') return;
+    const prompt = passwordPrompt.test(tail) ? 'password' : userPrompt.test(tail) ? 'user' : undefined;
+    if (prompt === undefined) return;
+    expecting = prompt;
+    tail = '';
+  };
+
+  const onSub =
+    (direction: Direction, ts: number, out: ProtocolEvent[]) => (option: number, body: Uint8Array) => {
+      if (direction !== 'to-server' || option !== terminalType || body[0] !== is) return;
+      const name = Buffer.from(body.subarray(1, 41))
+        .toString('latin1')
+        .replace(/[^\x20-\x7e]/g, '');
+      if (name !== '') push(out, operation(ts, 'terminal-type', name));
+    };
+
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      const text = readers[direction].read(chunk, onSub(direction, ts, out));
+      if (direction === 'to-server') onClientText(text, ts, out);
+      else if (text !== '') onServerText(text, ts, out);
+      return out;
+    },
+    gap(direction: Direction): void {
+      readers[direction].reset();
+      if (direction === 'to-server') typed = '';
+      else tail = '';
+      expecting = 'nothing';
+    },
+  };
+};
+
+export const telnet: Protocol = {
+  id: 'telnet',
+  transport: 'tcp',
+  ports: [23],
+  encrypted: false,
+  detect: (bytes) => detectTelnet(bytes),
+  createParser: createTelnetParser,
+};

@@ -1,0 +1,40 @@
+/**
+ * A protocol that should not be spoken at all: Telnet by default, a remote shell whose every keystroke (passwords
+ * included) crosses the network as it is, and which no modern workload needs (nDPI's "Unsafe Protocol" risk says the
+ * same). Teams that have retired FTP or the mail protocols in the clear can add them. One finding per flow, on its
+ * first event, loopback included: a Telnet server inside a pod is the finding, wherever its client is.
+ */
+import { z } from 'zod';
+import { readsFirst } from '../engine/event-read.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('medium', {
+  /** Protocol ids reported whenever they are seen. */
+  protocols: z.array(z.string()).default(['telnet']),
+});
+
+/** Why each protocol is unsafe, for evidence; others get a generic reason. */
+const reasons: Record<string, string> = {
+  telnet: 'Telnet: a remote shell without encryption, every keystroke readable on the path (use SSH)',
+  ftp: 'FTP: files and passwords without encryption (use SFTP or FTPS)',
+  pop3: 'POP3 without TLS: mail and passwords readable on the path',
+  imap: 'IMAP without TLS: mail and passwords readable on the path',
+};
+
+/** The events the protocols that may be listed emit (telnet, ftp, pop3, imap: operations and login outcomes). */
+const judgedOn = ['operation', 'db-auth'] as const;
+
+export const unsafeProtocol: Threat<typeof config, { reported: boolean }> = {
+  id: 'unsafe-protocol',
+  on: ['flow-end', ...judgedOn],
+  reads: judgedOn.map((kind) => readsFirst(kind, 1024)),
+  config,
+  scope: 'flow',
+  initialState: () => ({ reported: false }),
+  inspect(event, state, { flow, config: c }): ThreatHit[] {
+    if (state.reported || flow === undefined || !c.protocols.includes(flow.protocol)) return noHits;
+    state.reported = true;
+    const evidence = reasons[flow.protocol] ?? `${flow.protocol}: a protocol this cluster's policy rules out`;
+    return [{ threat: 'unsafe-protocol', severity: c.severity, confidence: 1, evidence, ts: event.ts }];
+  },
+};
