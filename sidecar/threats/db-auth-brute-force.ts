@@ -37,6 +37,8 @@ export const dbAuthBruteForce: Threat<
   ],
   config,
   scope: 'global',
+  // One finding per attacked service: guessing at a host's database and at its mail server are two episodes.
+  episodes: 'service',
   initialState: () => boundedMap(4096),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (event.kind !== 'db-auth' || event.ok || flow === undefined) return noHits;

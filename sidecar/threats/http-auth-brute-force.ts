@@ -53,6 +53,8 @@ export const httpAuthBruteForce: Threat<
   reads: [readsFirst('http-response')],
   config,
   scope: 'global',
+  // One finding per attacked service: guessing at two APIs (ports) of one host are two episodes.
+  episodes: 'service',
   initialState: () => boundedMap(4096),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (event.kind !== 'http-response' || flow === undefined) return noHits;

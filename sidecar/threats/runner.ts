@@ -92,11 +92,15 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
   };
 };
 
-/** Flow detectors merge per flow; global ones (floods, scans, tunnels) per client and server address. */
-const episodeKey = (threat: AnyThreat, finding: ThreatFinding, flow: ObservedFlow | undefined): string =>
-  threat.scope === 'flow' && flow !== undefined
-    ? `${finding.threat}|${flow.key}`
-    : `${finding.threat}|${finding.client.ip}|${finding.server.ip}`;
+/**
+ * Flow detectors merge per flow; global ones (floods, scans, tunnels) per client and server address, or per service
+ * (address and port) when they say so (password guessing: one finding per attacked service).
+ */
+const episodeKey = (threat: AnyThreat, finding: ThreatFinding, flow: ObservedFlow | undefined): string => {
+  if (threat.scope === 'flow' && flow !== undefined) return `${finding.threat}|${flow.key}`;
+  const service = threat.episodes === 'service' ? `:${finding.server.port}` : '';
+  return `${finding.threat}|${finding.client.ip}|${finding.server.ip}${service}`;
+};
 
 /** Enabled detectors with their validated configuration, grouped by the event kinds they read. */
 const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {

@@ -134,6 +134,12 @@ export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   /** Creates the detector's state: per flow for event detectors, global for packet detectors. */
   initialState(): State;
   scope: 'flow' | 'global';
+  /**
+   * Global detectors: which hits are one episode (one finding). `address` (the default): per client and server
+   * address, so a scan or a flood over many ports is one finding. `service`: per client and server address and port,
+   * so password guessing against two services of one host (its database and its mail server) is two findings.
+   */
+  episodes?: 'address' | 'service';
   inspect(
     event: ProtocolEvent | PacketEvent | FlowEndEvent,
     state: State,

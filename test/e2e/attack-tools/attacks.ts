@@ -9,7 +9,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { type AttackLab, addresses } from './attack-lab.ts';
 import { payloadRequests } from './payload-requests.ts';
 import { runIodine } from './run-iodine.ts';
-import { ports } from './victim-servers.ts';
+import { pop3Login, ports } from './victim-servers.ts';
 
 export type Attack = {
   name: string;
@@ -51,6 +51,13 @@ const randomBytes = (): Buffer => {
 /** Holds its connections 13 s: past slowloris's 10 s minimum age, well inside Node's 60 s headersTimeout on the victim. */
 const slowlorisClient = fileURLToPath(new URL('./slowloris-client.py', import.meta.url));
 
+/** hydra's word list: 30 wrong passwords, then the right one. */
+const passwordList = (lab: AttackLab, name: string, right: string): string => {
+  const words = join(lab.dir, name);
+  writeFileSync(words, `${[...Array.from({ length: 30 }, (_, i) => `guess${i}`), right].join('\n')}\n`);
+  return words;
+};
+
 const hping = (lab: AttackLab, args: string[]) =>
   tolerant(() => lab.attacker.exec('hping3', [...args], { timeoutMs: 15_000 }));
 
@@ -83,19 +90,14 @@ export const attacks: readonly Attack[] = [
     name: 'hydra: HTTP Basic password guessing on /admin (30 wrong passwords, then the right one)',
     threats: ['http-auth-brute-force'],
     matches: toPort(ports.sqlmapTarget),
-    run: (lab) => {
-      const words = join(lab.dir, 'passwords.txt');
-      writeFileSync(
-        words,
-        `${[...Array.from({ length: 30 }, (_, i) => `guess${i}`), 'correct-horse'].join('\n')}\n`,
-      );
+    run: (lab) =>
       lab.attacker.exec(
         'hydra',
         [
           '-l',
           'admin',
           '-P',
-          words,
+          passwordList(lab, 'passwords.txt', 'correct-horse'),
           '-t',
           '4',
           '-f',
@@ -107,8 +109,32 @@ export const attacks: readonly Attack[] = [
           '/admin',
         ],
         { timeoutMs: 60_000 },
-      );
-    },
+      ),
+  },
+  {
+    // hydra asks for CAPA first and, as Dovecot offers SASL PLAIN, guesses with AUTH PLAIN rather than USER/PASS.
+    name: 'hydra: POP3 password guessing against Dovecot (30 wrong passwords, then the right one)',
+    threats: ['db-auth-brute-force', 'cleartext-credentials'],
+    matches: toPort(ports.pop3),
+    run: (lab) =>
+      lab.attacker.exec(
+        'hydra',
+        [
+          '-l',
+          pop3Login.user,
+          '-P',
+          passwordList(lab, 'pop3-passwords.txt', pop3Login.password),
+          '-t',
+          '4',
+          '-f',
+          '-I',
+          '-s',
+          String(ports.pop3),
+          victim,
+          'pop3',
+        ],
+        { timeoutMs: 60_000 },
+      ),
   },
   ...payloadRequests.map(
     (request): Attack => ({

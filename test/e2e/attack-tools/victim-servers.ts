@@ -1,14 +1,24 @@
-/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, PostgreSQL, dnsmasq, iodined, OpenSSL. */
+/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, PostgreSQL, Dovecot, dnsmasq, iodined, OpenSSL. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDovecot } from '#test/helpers/dovecot.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { addresses } from './attack-lab.ts';
 import { startPostgres } from './start-postgres.ts';
 
-export const ports = { sqlmapTarget: 8080, payloadTarget: 8081, sshMismatch: 80, weakTls: 4433 } as const;
+export const ports = {
+  sqlmapTarget: 8080,
+  payloadTarget: 8081,
+  sshMismatch: 80,
+  weakTls: 4433,
+  pop3: 110,
+} as const;
+
+/** The one mailbox on the victim's Dovecot, for hydra to guess at. */
+export const pop3Login = { user: 'alice', password: 'correct-horse' } as const;
 
 const app = fileURLToPath(new URL('./vulnerable-app.ts', import.meta.url));
 
@@ -108,6 +118,15 @@ export const startVictimServers = async (
     ]);
   await Promise.all([
     startPostgres(victim, dir),
+    startDovecot(victim, dir, {
+      listen: addresses.victim,
+      pop3Port: ports.pop3,
+      password: pop3Login.password,
+      mail: { [pop3Login.user]: [] },
+      // Dovecot's brute-force delays (2 s per failure, then a per-IP penalty of up to 15 s before each attempt) would
+      // stretch hydra's 31 guesses over minutes; the guesses on the wire are the same without them.
+      failedLoginDelays: false,
+    }),
     waitForListen(victim, ports.sqlmapTarget, 30_000),
     waitForListen(victim, ports.payloadTarget, 30_000),
     waitForListen(victim, ports.sshMismatch),

@@ -2,9 +2,10 @@
  * FTP (vsftpd), POP3 and IMAP (one Dovecot) on ports that belong to other protocols, each driven by curl.
  * The servers run in the foreground on config files written into the capture's dir, never the packages' own.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Netns, waitForListen } from '#test/helpers/netns.ts';
+import { startDovecot } from '#test/helpers/dovecot.ts';
+import { waitForListen } from '#test/helpers/netns.ts';
 import type { Scenario } from './scenario.ts';
 
 const ftpPort = 25;
@@ -27,58 +28,8 @@ pasv_min_port=40000
 pasv_max_port=40009
 `;
 
-/** The login processes run as `dovenull` and the rest as `dovecot`, both made by Debian's package. */
-const dovecotConf = (dir: string) => `protocols = imap pop3
-listen = 127.0.0.1
-base_dir = ${dir}/dovecot-run
-state_dir = ${dir}/dovecot-state
-log_path = ${dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-default_internal_user = dovecot
-default_login_user = dovenull
-mail_location = maildir:~/Maildir
-passdb {
-  driver = static
-  args = password=s3cret
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=${dir}/home/%u
-}
-service pop3-login {
-  inet_listener pop3 {
-    port = ${pop3Port}
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-}
-service imap-login {
-  inet_listener imap {
-    port = ${imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-`;
-
 const message =
   'From: bob@shop.test\r\nTo: alice@shop.test\r\nSubject: order 42\r\n\r\nYour socks have shipped.\r\n';
-
-const startDovecot = async (ns: Netns, dir: string) => {
-  // Alice's mail is read by a process running as nobody, which reaches her home through dir (mkdtemp's 0700).
-  chmodSync(dir, 0o755);
-  const maildir = join(dir, 'home', 'alice', 'Maildir');
-  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true });
-  writeFileSync(join(maildir, 'new', '1700000000.M1P1.meshward'), message);
-  ns.exec('chown', ['-R', 'nobody:nogroup', join(dir, 'home')]);
-  writeFileSync(join(dir, 'dovecot.conf'), dovecotConf(dir));
-  ns.spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')]);
-  await waitForListen(ns, pop3Port);
-  await waitForListen(ns, imapPort);
-};
 
 export const mailFtpScenarios: Scenario[] = [
   {
@@ -113,7 +64,14 @@ export const mailFtpScenarios: Scenario[] = [
     commands: ['/usr/sbin/dovecot', 'curl'],
     // Dovecot's CAPA offers "SASL PLAIN", which curl prefers to USER/PASS: it logs in with AUTH PLAIN.
     operations: ['AUTH', 'RETR'],
-    start: startDovecot,
+    start: (ns, dir) =>
+      startDovecot(ns, dir, {
+        listen: '127.0.0.1',
+        pop3Port,
+        imapPort,
+        password: 's3cret',
+        mail: { alice: [message] },
+      }),
     client(ns) {
       ns.exec('curl', ['-sS', '-o', '/dev/null', `pop3://alice:s3cret@127.0.0.1:${pop3Port}/1`]);
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '#core/errors.ts';
 import { threatFindingSchema } from '#core/finding.ts';
+import type { DbAuthEvent } from '#sidecar/events.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import type { Threat } from '#sidecar/threats/threat.ts';
 import { detectorConfig } from '#sidecar/threats/threat.ts';
@@ -48,6 +49,34 @@ describe('createThreatRunner', () => {
     expect(floods).toHaveLength(1);
     expect(floods[0]).toMatchObject({ transport: 'tcp', server: { ip: '10.0.0.9' } });
     expect(floods[0]?.type === 'threat' && floods[0].count).toBeGreaterThan(4_500);
+  });
+
+  it('keeps password guessing against two services of one host apart, in one episode window', () => {
+    const runner = createThreatRunner({ policyDir: false });
+    const failedLogin = (ts: number, dialect: 'postgresql' | 'pop3'): DbAuthEvent => ({
+      kind: 'db-auth',
+      ts,
+      direction: 'to-client',
+      dialect,
+      ok: false,
+    });
+    const service = (port: number, i: number) =>
+      flow({
+        key: `tcp ${port} ${i}`,
+        client: { ip: '10.0.0.5', port: 40_000 + i },
+        server: { ip: '10.0.0.9', port },
+      });
+    for (let i = 0; i < 12; i++) runner.onEvent(service(110, i), failedLogin(1_000 + i * 100, 'pop3'));
+    for (let i = 0; i < 12; i++)
+      runner.onEvent(service(5432, i), failedLogin(20_000 + i * 100, 'postgresql'));
+    const guessing = runner
+      .drain(30_000)
+      .filter((f) => f.type === 'threat' && f.threat === 'db-auth-brute-force')
+      .map((f) => `${f.server.port} ${f.type === 'threat' ? f.evidence : ''}`);
+    expect(guessing).toEqual([
+      '110 10 failed pop3 logins within 60000 ms for 0 user name(s)',
+      '5432 10 failed postgresql logins within 60000 ms for 0 user name(s)',
+    ]);
   });
 
   it('masks secrets in evidence', () => {
