@@ -7,6 +7,7 @@
 import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { detectImapCommand, detectImapGreeting, imapCommands, taggedLine } from './imap-detect.ts';
 import type { Protocol } from './protocol.ts';
+import { saslUser } from './sasl-user.ts';
 import { feedLines, hasControl, type LineSide, lineGap, lineSide } from './text-lines.ts';
 
 const maxEvents = 64;
@@ -61,6 +62,13 @@ const operation = (ts: number, name: string, detail: string): OperationEvent => 
 
 type Sent = { command: string; user: string };
 
+/** LOGIN's user is its first argument; AUTHENTICATE's is in its first SASL message, here or on the next line. */
+const userOf = (command: string, rest: string): string => {
+  if (command === 'LOGIN') return firstArgument(rest).slice(0, 64);
+  const [mechanism = '', initial] = rest.split(' ');
+  return command === 'AUTHENTICATE' && initial !== undefined ? (saslUser(mechanism, initial) ?? '') : '';
+};
+
 const createImapParser = () => {
   const client = lineSide();
   const server = lineSide();
@@ -69,22 +77,35 @@ const createImapParser = () => {
   let continued = false;
   /** The tag of an AUTHENTICATE under way: the client's lines are SASL responses until its answer. */
   let authenticating: string | undefined;
+  /** Its mechanism, until its first client message has named the user. */
+  let saslMechanism = '';
 
   /** A tagged command: its event, and its tag remembered until the tagged answer. */
   const onTagged = (tag: string, name: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
     if (!imapCommands.has(name)) return;
     const command = name === 'UID' ? `UID ${(rest.split(' ')[0] ?? '').toUpperCase()}` : name;
     if (out.length < maxEvents) out.push(operation(ts, command, detailOf(name, rest)));
-    const user = name === 'LOGIN' ? firstArgument(rest).slice(0, 64) : '';
-    if (tags.size < maxTags) tags.set(tag, { command: name, user });
-    if (name === 'AUTHENTICATE' && !/^\S+ \S/.test(rest)) authenticating = tag;
+    const [mechanism = '', initial] = rest.split(' ');
+    if (tags.size < maxTags) tags.set(tag, { command: name, user: userOf(name, rest) });
+    if (name === 'AUTHENTICATE' && initial === undefined) [authenticating, saslMechanism] = [tag, mechanism];
+  };
+
+  /** A SASL client message of the AUTHENTICATE under way: the first one names the user (never the password). */
+  const onSaslMessage = (line: string): void => {
+    const sent = authenticating === undefined ? undefined : tags.get(authenticating);
+    if (sent !== undefined && saslMechanism !== '') sent.user = saslUser(saslMechanism, line) ?? '';
+    saslMechanism = '';
   };
 
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
     const wasContinued = continued;
     client.skip = literalLength(line);
     continued = client.skip > 0;
-    if (wasContinued || authenticating !== undefined) return;
+    if (wasContinued) return;
+    if (authenticating !== undefined) {
+      onSaslMessage(line);
+      return;
+    }
     const m = taggedLine.exec(line);
     // "DONE" ends IDLE; anything with control characters is not IMAP.
     if (m === null) client.stopped = hasControl(line);

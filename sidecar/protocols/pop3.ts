@@ -6,6 +6,7 @@
 import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { detectPop3Commands, detectPop3Greeting } from './pop3-detect.ts';
 import type { Protocol } from './protocol.ts';
+import { saslUser } from './sasl-user.ts';
 import { feedLines, hasControl, lineGap, lineSide, splitCommand } from './text-lines.ts';
 
 const maxEvents = 64;
@@ -58,16 +59,35 @@ const createPop3Parser = () => {
   let inBody = false;
   /** AUTH is under way: the client's lines are SASL responses, the server's `+ ` lines challenges. */
   let sasl = false;
+  /** The mechanism of the AUTH under way, until its first client message has named the user (PLAIN, LOGIN). */
+  let saslMechanism = '';
+
+  /** A SASL client message: the first one names the user (never the password); "*" cancels. */
+  const onSaslMessage = (message: string): void => {
+    if (saslMechanism !== '') user = saslUser(saslMechanism, message) ?? user;
+    saslMechanism = '';
+  };
+
+  /** RFC 5034 §4: AUTH mechanism [initial-response]; the client's next lines are SASL messages until the answer. */
+  const startSasl = (argument: string): void => {
+    const [mechanism = '', initial] = argument.split(' ');
+    sasl = true;
+    saslMechanism = mechanism;
+    if (initial !== undefined) onSaslMessage(initial);
+  };
 
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
-    if (sasl) return; // a SASL response (base64 credentials), or "*" to cancel
+    if (sasl) {
+      onSaslMessage(line);
+      return;
+    }
     const { verb, argument } = splitCommand(line);
     if (!/^[A-Z]{3,4}$/.test(verb)) {
       client.stopped = hasControl(line);
       return;
     }
     if (verb === 'USER' || verb === 'APOP') user = (argument.split(' ')[0] ?? '').slice(0, 64);
-    sasl = verb === 'AUTH' && argument !== '';
+    if (verb === 'AUTH' && argument !== '') startSasl(argument);
     if (out.length < maxEvents) out.push(operation(ts, verb, detailOf(verb, argument, user)));
     if (awaiting.length < maxAwaiting)
       awaiting.push({ verb, multiLine: multiLine(verb, argument), login: isLogin(verb, argument) });

@@ -103,7 +103,7 @@ describe('imap parser', () => {
       ['to-client', ascii('b OK Begin TLS negotiation now.\r\n')],
       ['to-server', ascii('\x16\x03\x01\x00\x05hello\r\nc LOGIN not parsed\r\n')],
     ]);
-    expect(ops(events)).toEqual(['C AUTHENTICATE PLAIN', 'S login ok sasl', 'C STARTTLS']);
+    expect(ops(events)).toEqual(['C AUTHENTICATE PLAIN', 'S login ok sasl alice', 'C STARTTLS']);
     expect(JSON.stringify(events)).not.toContain('AGFsaWNl');
   });
 
