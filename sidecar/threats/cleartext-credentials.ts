@@ -1,5 +1,6 @@
 /**
- * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), SMTP AUTH
+ * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), passwords in
+ * request fields (login forms, JSON bodies, query parameters), SMTP AUTH
  * PLAIN, LOGIN and XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext
  * password method, FTP and POP3 passwords (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
  * that carries the secret. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
@@ -13,6 +14,7 @@ import { readsRequests } from '../engine/event-read.ts';
 import type { DbAuthEvent, HttpRequestEvent, OperationEvent, RedisCommandEvent } from '../events.ts';
 import { anonymousUsers } from '../protocols/ftp.ts';
 import { headerNamed } from '../protocols/http-head.ts';
+import { passwordField } from './text/password-fields.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
@@ -23,6 +25,11 @@ const config = detectorConfig('medium', {
    * inside a cluster routinely pass JWTs over plain HTTP, so this is for teams that require TLS everywhere.
    */
   bearerTokens: z.boolean().default(false),
+  /**
+   * Report passwords sent as request fields: a login form, a JSON or multipart body, a query parameter (by the
+   * field's name: password, passwd, pwd, passphrase, ...).
+   */
+  passwordFields: z.boolean().default(true),
 });
 type Config = z.infer<typeof config>;
 
@@ -61,6 +68,17 @@ const fromHttp = (event: HttpRequestEvent, c: Config): Found | undefined => {
       return ['http-bearer', `an HTTP Bearer token (${header} header)`];
   }
   return undefined;
+};
+
+/** A password field of a form, JSON or multipart body, or the query (text/password-fields.ts). */
+const fromHttpFields = (event: HttpRequestEvent, c: Config): Found | undefined => {
+  const field = c.passwordFields ? passwordField(event) : undefined;
+  if (field === undefined) return undefined;
+  // Worded so the redaction leaves it readable: no "password=" or "password:" in it.
+  return [
+    'http-password-field',
+    `a password in an HTTP request field (${field.where}) of user ${field.user ?? '(none named)'}`,
+  ];
 };
 
 const fromSmtp = (event: OperationEvent): Found | undefined => {
@@ -172,7 +190,7 @@ export const cleartextCredentials: Threat<typeof config, State> = {
     if (flow === undefined || (!c.loopback && (isLoopback(flow.client) || isLoopback(flow.server))))
       return noHits;
     let found: Found | undefined;
-    if (event.kind === 'http-request') found = fromHttp(event, c);
+    if (event.kind === 'http-request') found = fromHttp(event, c) ?? fromHttpFields(event, c);
     else if (event.kind === 'operation') found = fromOperation(event);
     else if (event.kind === 'redis-command' && event.direction === 'to-server') found = fromRedis(event);
     else if (event.kind === 'db-auth') found = fromDbAuth(event);

@@ -1,7 +1,7 @@
 /**
  * Credentials in the clear from real clients, side by side with nDPI's "Clear-Text Credentials" risk: node's HTTP
- * client with and without Basic credentials, and Python's smtplib logging in with AUTH PLAIN (and one session that
- * only sends mail) to a small ESMTP responder. Recorded through the loopback relay into one pcap that our engine and
+ * client with and without Basic credentials, curl posting a login form, and Python's smtplib logging in with AUTH
+ * PLAIN (and one session that only sends mail) to a small ESMTP responder. Recorded through the loopback relay into one pcap that our engine and
  * Debian's ndpiReader both read; every flow must get the same verdict from both.
  */
 import { execFile } from 'node:child_process';
@@ -97,11 +97,27 @@ const smtplib = async (login: boolean): Promise<RecordedChunk[]> => {
   return recorder.chunks;
 };
 
+/** curl posting a login form (application/x-www-form-urlencoded) to a plain HTTP server. */
+const curlFormLogin = async (): Promise<RecordedChunk[]> => {
+  const server = http.createServer((req, res) => req.resume().on('end', () => res.end('welcome')));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const recorder = await startRecorder((server.address() as AddressInfo).port);
+  const url = `http://127.0.0.1:${recorder.port}/login`;
+  await run('curl', ['-sS', '-o', '/dev/null', '--data', 'username=alice&password=Tr0ub4dor%263', url], {
+    timeout: 20_000,
+  });
+  await recorder.close();
+  server.close();
+  return recorder.chunks;
+};
+
 const sessions: RecordedSession[] = [
   { name: 'HTTP GET with Basic credentials', port: 80, record: () => httpGet('alice:Tr0ub4dor&3') },
   { name: 'HTTP GET without credentials', port: 8080, record: () => httpGet() },
   { name: 'smtplib login (AUTH PLAIN) and send', port: 25, record: () => smtplib(true) },
   { name: 'smtplib send without login', port: 2525, record: () => smtplib(false) },
+  { name: 'curl posting a login form', port: 8081, record: curlFormLogin },
 ];
 
 describe.skipIf(!ndpiAvailable())(
@@ -116,20 +132,27 @@ describe.skipIf(!ndpiAvailable())(
       ndpiLines = recorded.ndpiLines;
     }, 60_000);
 
-    it('gives every flow the verdict nDPI gives it', () => {
-      const rows = sessions.map((s) => ({
-        name: s.name,
-        ours: ours.some((f) => f.server.port === s.port),
-        ndpi: ndpiLineFor(ndpiLines, s.port).includes('Clear-Text Credentials'),
-      }));
-      expect(rows.map((r) => [r.name, r.ours])).toEqual(rows.map((r) => [r.name, r.ndpi]));
-      expect(rows.map((r) => r.ours)).toEqual([true, false, true, false]);
+    it('gives every flow the verdict nDPI gives it, and also reports the login form nDPI misses', () => {
+      const rows = sessions.map((s) => [
+        s.name,
+        ours.some((f) => f.server.port === s.port),
+        ndpiLineFor(ndpiLines, s.port).includes('Clear-Text Credentials'),
+      ]);
+      expect(rows).toEqual([
+        ['HTTP GET with Basic credentials', true, true],
+        ['HTTP GET without credentials', false, false],
+        ['smtplib login (AUTH PLAIN) and send', true, true],
+        ['smtplib send without login', false, false],
+        // nDPI 4.2 reads HTTP credentials from the Authorization header only.
+        ['curl posting a login form', true, false],
+      ]);
     });
 
     it('names the scheme and the user, never the password', () => {
       expect(ours.map((f) => f.evidence)).toEqual([
         'HTTP Basic (Authorization header): the password of user alice sent unencrypted',
         'SMTP AUTH PLAIN before STARTTLS sent unencrypted',
+        'a password in an HTTP request field (form password) of user alice sent unencrypted',
       ]);
       expect(ours.map((f) => f.evidence).join(' ')).not.toContain('Tr0ub4dor');
     });

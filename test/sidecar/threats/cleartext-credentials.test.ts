@@ -41,6 +41,49 @@ describe('cleartext-credentials', () => {
     expect(evidence([token])).toEqual([]);
   });
 
+  it('reads passwords sent as request fields: a login form, a JSON body, a query, naming the user field', () => {
+    const form = (body: string) =>
+      httpRequest('/login', {
+        method: 'POST',
+        body,
+        headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      });
+    const json = httpRequest('/api/session', {
+      method: 'POST',
+      body: '{"credentials":{"email":"ops@shop.local","pwd":"Tr0ub4dor&3"}}',
+      headers: [['Content-Type', 'application/json']],
+    });
+    expect(evidence([form('username=alice&password=Tr0ub4dor%263')])).toEqual([
+      'a password in an HTTP request field (form password) of user alice sent unencrypted',
+    ]);
+    expect(evidence([json])).toEqual([
+      'a password in an HTTP request field (json $.credentials.pwd) of user ops@shop.local sent unencrypted',
+    ]);
+    expect(evidence([httpRequest('/legacy/login?user[login]=bob&user[password]=x')])).toEqual([
+      'a password in an HTTP request field (query user[password]) of user bob sent unencrypted',
+    ]);
+    expect(evidence([form('password=hunter2')]).join(' ')).not.toMatch(/hunter2|Tr0ub4dor/);
+  });
+
+  it('leaves alone empty passwords, look-alike names, headers and cookies, and can be turned off', () => {
+    const quiet = [
+      httpRequest('/login', {
+        method: 'POST',
+        body: 'username=alice&password=',
+        headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      }),
+      httpRequest('/signup?password_hint=cat&passwordless=true'),
+      httpRequest('/', {
+        headers: [
+          ['X-Password', 'x'],
+          ['Cookie', 'password=x'],
+        ],
+      }),
+    ];
+    expect(evidence(quiet)).toEqual([]);
+    expect(evidence([httpRequest('/login?pass=x')], { config: { passwordFields: false } })).toEqual([]);
+  });
+
   it('leaves alone schemes that do not carry the secret, and requests without credentials', () => {
     const digest = httpRequest('/', { headers: [['Authorization', 'Digest username="a", response="0a4f"']] });
     const negotiate = httpRequest('/', { headers: [['Authorization', 'Negotiate YIIG']] });
