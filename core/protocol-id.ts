@@ -25,6 +25,7 @@ export const protocolIds = [
   'mssql',
   'quic',
   'ftp',
+  'ftp-data',
   'pop3',
   'imap',
   'telnet',

@@ -203,6 +203,20 @@ export type WebsocketMessageEvent = Base & {
   strings?: readonly (readonly [path: string, value: string])[];
 };
 
+/**
+ * A connection a control connection announced (FTP's PASV and EPSV answers, PORT and EPRT commands): the engine gives
+ * the next flow to that port `protocol` instead of detecting it, since its bytes are a file, not a protocol.
+ */
+export type ExpectedFlowEvent = Base & {
+  kind: 'expected-flow';
+  protocol: ProtocolId;
+  /** Whose address listens: the control connection's server (passive mode) or its client (active mode). */
+  listener: 'server' | 'client';
+  /** The address the message names, when it names one (PASV, PORT, EPRT; EPSV does not). */
+  ip?: string;
+  port: number;
+};
+
 export type ProtocolEvent =
   | HttpRequestEvent
   | HttpResponseEvent
@@ -220,6 +234,7 @@ export type ProtocolEvent =
   | SshBannerEvent
   | SshKexInitEvent
   | OperationEvent
-  | WebsocketMessageEvent;
+  | WebsocketMessageEvent
+  | ExpectedFlowEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

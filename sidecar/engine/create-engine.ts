@@ -12,9 +12,10 @@ import type { EngineContext } from './engine-context.ts';
 import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
 import { engineView } from './engine-view.ts';
+import { createExpectedFlows } from './expected-flows.ts';
 import { countBytes, finishDetection, observedFlow, onFlowData } from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
-import { createFlowState, type FlowState } from './flow-state.ts';
+import { createAnnouncedFlowState, createFlowState, type FlowState } from './flow-state.ts';
 import { packetClassBits, packetClassMask } from './packet-class-bits.ts';
 import { packetEvent, transportOf } from './packet-event.ts';
 import { parseBudget } from './parse-budget.ts';
@@ -200,6 +201,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     budget: parseBudget(observers, limits.summaryBytes),
     limits,
     counters: { events: 0, parserErrors: 0, observerErrors: 0, heldBytes: 0 },
+    expected: createExpectedFlows(),
   };
   const detects = (transport: string) => transport === 'tcp' || transport === 'udp';
   const packetObservers = observers.filter((observer) => observer.onPacket !== undefined);
@@ -211,7 +213,12 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     decoder: createPacketDecoder(limits.fragments, options.localAddresses),
     table: createFlowTable<FlowState>(
       {
-        create: (flow) => createFlowState(detects(flow.transport), ctx.protocols.length),
+        create: (flow, packet) => {
+          const announced = ctx.expected.take(flow, packet.ts);
+          return announced === undefined
+            ? createFlowState(detects(flow.transport), ctx.protocols.length)
+            : createAnnouncedFlowState(announced);
+        },
         end: (flow) => endFlow(rt, flow),
       },
       limits.flows,

@@ -2,6 +2,7 @@
 import type { EngineObserver } from '../engine-observer.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { EngineLimits } from './engine-limits.ts';
+import type { ExpectedFlows } from './expected-flows.ts';
 import type { ParseBudget } from './parse-budget.ts';
 
 export type EngineCounters = {
@@ -22,4 +23,6 @@ export type EngineContext = {
   budget: ParseBudget;
   limits: EngineLimits;
   counters: EngineCounters;
+  /** Flows control connections announced (FTP data connections). */
+  expected: ExpectedFlows;
 };

@@ -64,6 +64,7 @@ const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolE
     if (state.observed !== undefined) state.observed.protocol = 'grpc';
   }
   if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
+  if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
   liftBudget(ctx, state, event);
   const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;
   if (observed !== undefined) countBytes(flow, observed);

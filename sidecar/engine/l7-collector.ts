@@ -238,6 +238,7 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
     if (verb !== undefined) add(lists, 'sqlVerbs', verb);
   },
   'db-auth': () => undefined,
+  'expected-flow': () => undefined,
   'redis-command': ({ lists }, event) => add(lists, 'redisCommands', event.command.toUpperCase()),
   'kafka-request': ({ lists }, event) => {
     add(lists, 'kafkaApis', event.api);

@@ -34,7 +34,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   ssh: { kinds: ['ssh-banner', 'ssh-kexinit'] },
   cassandra: { kinds: ['sql-query', 'operation'] },
   smtp: operations,
-  ftp: { kinds: ['operation', 'db-auth'] },
+  ftp: { kinds: ['operation', 'db-auth', 'expected-flow'] },
   pop3: { kinds: ['operation', 'db-auth'] },
   imap: { kinds: ['operation', 'db-auth'] },
   telnet: { kinds: ['operation', 'db-auth'] },

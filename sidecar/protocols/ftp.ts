@@ -3,7 +3,8 @@
  * follows), login outcomes as `db-auth` events (230 accepted, 530 refused), and nothing after AUTH TLS is accepted
  * (RFC 4217: both sides speak TLS from then on). Data connections carry file bytes only and stay `unknown`.
  */
-import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { DbAuthEvent, Direction, ExpectedFlowEvent, OperationEvent, ProtocolEvent } from '../events.ts';
+import { type DataAddress, extendedPassivePort, extendedPort, hostPort } from './ftp-data-address.ts';
 import { detectFtpCommands, detectFtpGreeting } from './ftp-detect.ts';
 import type { Protocol } from './protocol.ts';
 import { feedLines, hasControl, type LineSide, lineGap, lineSide, splitCommand } from './text-lines.ts';
@@ -27,6 +28,37 @@ const operation = (ts: number, name: string, detail: string): OperationEvent => 
   return event;
 };
 
+/** The data connection a PASV/EPSV answer (the server listens) or a PORT/EPRT command (the client listens) announces. */
+const dataFlow = (
+  ts: number,
+  listener: 'server' | 'client',
+  address: DataAddress | undefined,
+): ExpectedFlowEvent[] => {
+  if (address === undefined) return [];
+  const direction = listener === 'server' ? 'to-client' : 'to-server';
+  const event: ExpectedFlowEvent = {
+    kind: 'expected-flow',
+    ts,
+    direction,
+    protocol: 'ftp-data',
+    listener,
+    port: address.port,
+  };
+  if (address.ip !== undefined) event.ip = address.ip;
+  return [event];
+};
+
+/** What a command or a reply says about the next data connection. */
+const announcedByCommand = (verb: string, argument: string, ts: number): ExpectedFlowEvent[] => {
+  if (verb === 'PORT') return dataFlow(ts, 'client', hostPort(argument));
+  return verb === 'EPRT' ? dataFlow(ts, 'client', extendedPort(argument)) : [];
+};
+
+const announcedByReply = (code: string, line: string, ts: number): ExpectedFlowEvent[] => {
+  if (code === '227') return dataFlow(ts, 'server', hostPort(line.slice(4)));
+  return code === '229' ? dataFlow(ts, 'server', extendedPassivePort(line)) : [];
+};
+
 const createFtpParser = () => {
   const client = lineSide();
   const server = lineSide();
@@ -46,6 +78,8 @@ const createFtpParser = () => {
     authTls = verb === 'AUTH' && /^(TLS|SSL|TLS-C|TLS-P)$/i.test(argument);
     // The password is never kept: PASS says whose it is.
     if (out.length < maxEvents) out.push(operation(ts, verb, verb === 'PASS' ? `user=${user}` : argument));
+    // Past the event cap too: a long session's later transfers are still announced.
+    out.push(...announcedByCommand(verb, argument, ts));
   };
 
   const login = (ts: number, ok: boolean): DbAuthEvent => {
@@ -69,6 +103,7 @@ const createFtpParser = () => {
       return;
     }
     const code = line.slice(0, 3);
+    out.push(...announcedByReply(code, line, ts));
     if (code === '234' && authTls) {
       client.stopped = true;
       server.stopped = true;

@@ -1,8 +1,9 @@
 /**
  * A protocol that should not be spoken at all: Telnet by default, a remote shell whose every keystroke (passwords
  * included) crosses the network as it is, and which no modern workload needs (nDPI's "Unsafe Protocol" risk says the
- * same). Teams that have retired FTP or the mail protocols in the clear can add them. One finding per flow, on its
- * first event, loopback included: a Telnet server inside a pod is the finding, wherever its client is.
+ * same). Teams that have retired FTP or the mail protocols in the clear can add them. One finding per flow from its
+ * first event on (or its end, for a session that says nothing), loopback included: a Telnet server inside a pod is
+ * the finding, wherever its client is.
  */
 import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
@@ -24,16 +25,19 @@ const reasons: Record<string, string> = {
 /** The events the protocols that may be listed emit (telnet, ftp, pop3, imap: operations and login outcomes). */
 const judgedOn = ['operation', 'db-auth'] as const;
 
-export const unsafeProtocol: Threat<typeof config, { reported: boolean }> = {
+/**
+ * Stateless (no state per flow for the thousands of flows it only glances at): every event of a listed protocol's
+ * flow is a hit, and the runner merges a flow's hits into one finding per episode.
+ */
+export const unsafeProtocol: Threat<typeof config, undefined> = {
   id: 'unsafe-protocol',
   on: ['flow-end', ...judgedOn],
   reads: judgedOn.map((kind) => readsFirst(kind, 1024)),
   config,
   scope: 'flow',
-  initialState: () => ({ reported: false }),
-  inspect(event, state, { flow, config: c }): ThreatHit[] {
-    if (state.reported || flow === undefined || !c.protocols.includes(flow.protocol)) return noHits;
-    state.reported = true;
+  initialState: () => undefined,
+  inspect(event, _state, { flow, config: c }): ThreatHit[] {
+    if (flow === undefined || !c.protocols.includes(flow.protocol)) return noHits;
     const evidence = reasons[flow.protocol] ?? `${flow.protocol}: a protocol this cluster's policy rules out`;
     return [{ threat: 'unsafe-protocol', severity: c.severity, confidence: 1, evidence, ts: event.ts }];
   },

@@ -18,8 +18,14 @@ const lastSegment = (where: string): string => {
   return name.slice(Math.max(name.lastIndexOf('.'), name.lastIndexOf('['), name.lastIndexOf(' ')) + 1);
 };
 
-const isField = (input: PayloadInput, name: RegExp): boolean =>
-  fieldKinds.test(input.where) && input.raw !== '' && name.test(lastSegment(input.where));
+/** `hint` first: a test that allocates nothing, so most inputs (not named like either) cost one regex each. */
+const isField = (input: PayloadInput, hint: RegExp, name: RegExp): boolean =>
+  hint.test(input.where) &&
+  fieldKinds.test(input.where) &&
+  input.raw !== '' &&
+  name.test(lastSegment(input.where));
+const passwordHint = /pass|pwd/i;
+const userHint = /user|login|mail|account/i;
 
 export type PasswordField = { where: string; user?: string };
 
@@ -27,9 +33,9 @@ export type PasswordField = { where: string; user?: string };
 export const passwordField = (event: HttpRequestEvent): PasswordField | undefined => {
   if (event.body.length === 0 && event.query === '') return undefined;
   const inputs = httpInputs(event);
-  const password = inputs.find((input) => isField(input, passwordName));
+  const password = inputs.find((input) => isField(input, passwordHint, passwordName));
   if (password === undefined) return undefined;
-  const user = inputs.find((input) => isField(input, userName))?.raw.slice(0, 64);
+  const user = inputs.find((input) => isField(input, userHint, userName))?.raw.slice(0, 64);
   const field = { where: password.where.slice(0, 80) };
   return user !== undefined && /^[\x20-\x7e]+$/.test(user) ? { ...field, user } : field;
 };

@@ -44,6 +44,14 @@ describe.skipIf(unavailable !== undefined)(
       expect(run.failures).toEqual([]);
     });
 
+    it("vsftpd's data connection, on the port its EPSV answer named, is labelled ftp-data", () => {
+      // mail-ftp-scenarios.ts: passive ports 40000-40009; curl fetches one file.
+      const data = flows.filter(
+        (f) => f.transport === 'tcp' && f.server.port >= 40000 && f.server.port <= 40009,
+      );
+      expect(data.map((f) => f.protocol)).toEqual(['ftp-data']);
+    });
+
     it.each(scenarios.map((s) => [s.name, s] as const))(
       '%s is identified from its bytes',
       (_name, scenario) => {

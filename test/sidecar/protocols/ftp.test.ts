@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
+import type { DbAuthEvent, ExpectedFlowEvent, OperationEvent } from '#sidecar/events.ts';
 import { ftp } from '#sidecar/protocols/ftp.ts';
 import {
   ascii,
@@ -12,11 +12,13 @@ import {
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const ops = (events: unknown[]): string[] =>
-  (events as (OperationEvent | DbAuthEvent)[]).map((e) =>
-    e.kind === 'db-auth'
+  (events as (OperationEvent | DbAuthEvent | ExpectedFlowEvent)[]).map((e) => {
+    if (e.kind === 'expected-flow')
+      return `data ${e.listener} listens on ${e.ip ?? '(control address)'} ${e.port}`;
+    return e.kind === 'db-auth'
       ? `S login ${e.ok ? 'ok' : 'refused'} ${e.user ?? ''}`.trim()
-      : `C ${e.operation} ${e.detail ?? ''}`.trim(),
-  );
+      : `C ${e.operation} ${e.detail ?? ''}`.trim();
+  });
 
 // A vsftpd 3.0 session as curl drives it (RFC 959 commands, RFC 2428 EPSV), with a refused login first.
 const session: Segment[] = [
@@ -98,11 +100,34 @@ describe('ftp parser', () => {
       'S login ok alice',
       'C PWD',
       'C EPSV',
+      'data server listens on (control address) 40001',
       'C TYPE I',
       'C RETR report.csv',
       'C QUIT',
     ]);
     expect(JSON.stringify(feed(ftp, session))).not.toContain('s3cret');
+  });
+
+  it('announces data connections: PASV and EPSV answers (server), PORT and EPRT commands (client)', () => {
+    const events = feed(ftp, [
+      ['to-server', ascii('PASV\r\n')],
+      ['to-client', ascii('227 Entering Passive Mode (10,1,2,3,156,65).\r\n')],
+      ['to-server', ascii('PORT 10,9,8,7,4,1\r\nEPRT |2|fd00::7|50000|\r\nEPRT |1|10.0.0.1|70000|\r\n')],
+      [
+        'to-client',
+        ascii('229 Extended Passive Mode OK (!!!40002!)\r\n227 Entering Passive Mode (999,1,2,3,1,1)\r\n'),
+      ],
+    ]);
+    expect(ops(events)).toEqual([
+      'C PASV',
+      'data server listens on 10.1.2.3 40001',
+      'C PORT 10,9,8,7,4,1',
+      'data client listens on 10.9.8.7 1025',
+      'C EPRT |2|fd00::7|50000|',
+      'data client listens on fd00::7 50000',
+      'C EPRT |1|10.0.0.1|70000|',
+      'data server listens on (control address) 40002',
+    ]);
   });
 
   it('gives the same events for every split point', () => {

@@ -3,7 +3,7 @@ import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { TlsClientHelloEvent } from '#sidecar/events.ts';
 import { quic } from '#sidecar/protocols/quic.ts';
-import { initialKeys, readLongHeader } from '#sidecar/protocols/quic-initial.ts';
+import { initialKeys, openInitial, readLongHeader } from '#sidecar/protocols/quic-initial.ts';
 import { concat, contractCheck, feed, hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
 import { udpExchange } from '../engine/conversation.ts';
@@ -90,6 +90,20 @@ describe('quic detect', () => {
       tampered[at] = (tampered[at] ?? 0) ^ 0x01;
       expect(quic.detect(tampered, 'to-server')).toBe('no-match');
     }
+  });
+
+  it('opens a packet once when detection and then the parser read it, and never answers from a stale packet', () => {
+    const header = readLongHeader(clientInitialV1, 0);
+    const keys = header && initialKeys(header.version, header.dcid, 'client');
+    if (header === undefined || keys === undefined) throw new Error('RFC 9001 A.2 packet did not parse');
+    const first = openInitial(clientInitialV1, header, keys);
+    expect(first).toBeDefined();
+    // A copy of the same octets (the parser's view of the datagram): the remembered plaintext, not a second decryption.
+    expect(openInitial(Uint8Array.from(clientInitialV1), header, keys)).toBe(first);
+    const tampered = clientInitialV1.slice();
+    tampered[700] = (tampered[700] ?? 0) ^ 0x01;
+    expect(openInitial(tampered, header, keys)).toBeUndefined();
+    expect(openInitial(clientInitialV1, header, keys)).toEqual(first);
   });
 
   it('does not match an unknown version, a short header, or any other protocol sample', () => {

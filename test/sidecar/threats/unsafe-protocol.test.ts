@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationEvent } from '#sidecar/events.ts';
+import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { unsafeProtocol } from '#sidecar/threats/unsafe-protocol.ts';
 import { flow, runThreat } from './threat-factories.ts';
 
@@ -13,11 +14,15 @@ const login: OperationEvent = {
 };
 
 describe('unsafe-protocol', () => {
-  it('reports a Telnet flow once, loopback included', () => {
+  it('reports a Telnet flow as one finding, loopback included, from its first event to its end', () => {
     const telnet = flow({ protocol: 'telnet', client: { ip: '127.0.0.1', port: 40000 } });
-    const hits = runThreat(unsafeProtocol, [login, login], { flow: telnet });
-    expect(hits.map((h) => h.evidence)).toEqual([
-      'Telnet: a remote shell without encryption, every keystroke readable on the path (use SSH)',
+    const runner = createThreatRunner({ policyDir: false, threats: [unsafeProtocol] });
+    runner.onEvent(telnet, login);
+    runner.onEvent(telnet, { ...login, ts: 2, operation: 'password', detail: 'user=admin' });
+    runner.onFlowEnd(telnet);
+    const findings = runner.drain(10_000);
+    expect(findings.map((f) => (f.type === 'threat' ? [f.evidence, f.count] : []))).toEqual([
+      ['Telnet: a remote shell without encryption, every keystroke readable on the path (use SSH)', 3],
     ]);
   });
 

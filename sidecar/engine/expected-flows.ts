@@ -1,0 +1,55 @@
+/**
+ * Flows a control connection announced (FTP's data connections): where they will go, who will open them, and what
+ * they carry. A new flow to an announced address and port, from the control connection's other side, takes the
+ * announced protocol and is not detected (a file's bytes say nothing about the protocol). Each announcement is used
+ * once and forgotten after two minutes of capture time; at most 256 are held (the oldest go first).
+ */
+import type { ProtocolId } from '#core/protocol-id.ts';
+import type { ExpectedFlowEvent } from '../events.ts';
+import type { Flow } from '../flow/flow.ts';
+
+const maxHeld = 256;
+const lifetimeMs = 120_000;
+
+type Expected = { protocol: ProtocolId; from: string; until: number };
+
+export type ExpectedFlows = {
+  /** A control flow's announcement. */
+  add(control: Pick<Flow<unknown>, 'client' | 'server'>, event: ExpectedFlowEvent): void;
+  /** The protocol announced for a new flow (its server address and port, from the expected client), once. */
+  take(flow: Pick<Flow<unknown>, 'client' | 'server' | 'transport'>, ts: number): ProtocolId | undefined;
+  readonly size: number;
+};
+
+export const createExpectedFlows = (): ExpectedFlows => {
+  const held = new Map<string, Expected>();
+  const put = (key: string, expected: Expected): void => {
+    held.delete(key);
+    held.set(key, expected);
+    if (held.size > maxHeld) held.delete(held.keys().next().value as string);
+  };
+  return {
+    add(control, event) {
+      const [listener, opener] =
+        event.listener === 'server' ? [control.server, control.client] : [control.client, control.server];
+      const expected = { protocol: event.protocol, from: opener.ip, until: event.ts + lifetimeMs };
+      put(`${listener.ip} ${event.port}`, expected);
+      // The address announced may differ from the one seen (NAT, or a server told to announce another): both count.
+      if (event.ip !== undefined && event.ip !== listener.ip) put(`${event.ip} ${event.port}`, expected);
+    },
+    take(flow, ts) {
+      if (flow.transport !== 'tcp' || held.size === 0) return undefined;
+      const key = `${flow.server.ip} ${flow.server.port}`;
+      const expected = held.get(key);
+      if (expected === undefined) return undefined;
+      if (ts > expected.until) held.delete(key);
+      // Someone else connecting first does not use up the announcement: only the expected opener does.
+      if (ts > expected.until || expected.from !== flow.client.ip) return undefined;
+      held.delete(key);
+      return expected.protocol;
+    },
+    get size() {
+      return held.size;
+    },
+  };
+};

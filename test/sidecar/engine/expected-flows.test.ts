@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowFinding } from '#core/finding.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { createExpectedFlows } from '#sidecar/engine/expected-flows.ts';
+import type { ExpectedFlowEvent } from '#sidecar/events.ts';
+import { type Endpoints, type Message, tcpConversation } from './conversation.ts';
+
+const control: Endpoints = { client: '10.0.0.5', server: '10.0.0.9', clientPort: 40100, serverPort: 21 };
+const session = (dataPort: number): Message[] => [
+  { from: 'server', data: '220 (vsFTPd 3.0.3)\r\n' },
+  { from: 'client', data: 'USER anonymous\r\n' },
+  { from: 'server', data: '331 Please specify the password.\r\n' },
+  { from: 'client', data: 'PASS guest@\r\n' },
+  { from: 'server', data: '230 Login successful.\r\n' },
+  { from: 'client', data: 'EPSV\r\n' },
+  { from: 'server', data: `229 Entering Extended Passive Mode (|||${dataPort}|)\r\n` },
+  { from: 'client', data: 'RETR report.bin\r\n' },
+];
+/** A file whose first bytes look like nothing in particular (random octets). */
+const file = Uint8Array.from({ length: 3000 }, (_, i) => (i * 2654435761) >>> 24);
+
+const flowsOf = (records: ReturnType<typeof tcpConversation>): FlowFinding[] => {
+  const engine = createEngine();
+  for (const r of records.sort((a, b) => a.ts - b.ts)) engine.push(r);
+  return engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
+};
+
+describe('expected flows (FTP data connections)', () => {
+  it('labels the data connection a control connection announced, from the expected client only, once', () => {
+    const start = 1_700_000_000_000;
+    const records = [
+      ...tcpConversation(control, session(40001), { start }),
+      // The announced connection, from the FTP client: the file comes back on it.
+      ...tcpConversation(
+        { ...control, clientPort: 40101, serverPort: 40001 },
+        [{ from: 'server', data: file }],
+        {
+          start: start + 1_000,
+        },
+      ),
+      // Another host trying the same port first would not take the label (nor use it up); a second connection
+      // from the client after the first used it gets none either.
+      ...tcpConversation(
+        { client: '10.0.0.66', server: '10.0.0.9', clientPort: 50000, serverPort: 40001 },
+        [{ from: 'server', data: file }],
+        { start: start + 500 },
+      ),
+      ...tcpConversation(
+        { ...control, clientPort: 40102, serverPort: 40001 },
+        [{ from: 'server', data: file }],
+        {
+          start: start + 2_000,
+        },
+      ),
+    ];
+    const byClient = Object.fromEntries(
+      flowsOf(records).map((f) => [`${f.client.ip}:${f.client.port}`, f.protocol]),
+    );
+    expect(byClient).toEqual({
+      '10.0.0.5:40100': 'ftp',
+      '10.0.0.5:40101': 'ftp-data',
+      '10.0.0.66:50000': 'unknown',
+      '10.0.0.5:40102': 'unknown',
+    });
+  });
+
+  it('forgets announcements after two minutes and holds at most 256', () => {
+    const expected = createExpectedFlows();
+    const ends = { client: { ip: '10.0.0.5', port: 1 }, server: { ip: '10.0.0.9', port: 21 } };
+    const announce = (port: number, ts: number): ExpectedFlowEvent => ({
+      kind: 'expected-flow',
+      ts,
+      direction: 'to-client',
+      protocol: 'ftp-data',
+      listener: 'server',
+      port,
+    });
+    const data = (port: number) => ({ ...ends, server: { ip: '10.0.0.9', port }, transport: 'tcp' as const });
+    expected.add(ends, announce(40001, 0));
+    expect(expected.take(data(40001), 120_001)).toBeUndefined();
+    for (let port = 30000; port < 30300; port++) expected.add(ends, announce(port, 0));
+    expect(expected.size).toBe(256);
+    expect(expected.take(data(30000), 1)).toBeUndefined();
+    expect(expected.take(data(30299), 1)).toBe('ftp-data');
+  });
+});
