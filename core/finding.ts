@@ -117,7 +117,7 @@ const flowBase = {
 export const flowFindingSchema = z.object({
   type: z.literal('flow'),
   ...flowBase,
-  /** dpi: identified from the bytes; partial: one direction only or a mid-stream pickup; unknown. */
+  /** dpi: identified from the bytes; partial: one direction only (of a protocol that answers) or a mid-stream pickup; unknown. */
   confidence: z.enum(['dpi', 'partial', 'unknown']),
   encrypted: z.boolean(),
   mesh: z.enum(['istio', 'linkerd']).optional(),

@@ -29,6 +29,8 @@ export const protocolIds = [
   'pop3',
   'imap',
   'telnet',
+  'syslog',
+  'statsd',
   'unknown',
 ] as const;
 

@@ -5,13 +5,18 @@ import { flowNotes } from './flow-notes.ts';
 import type { FlowState } from './flow-state.ts';
 import { l7Summary } from './l7-collector.ts';
 
-/** dpi: identified from the bytes of a conversation seen from its start in both directions; else partial. */
+/**
+ * dpi: identified from the bytes of a conversation seen from its start in both directions (or in its one direction,
+ * for a protocol that never answers); else partial.
+ */
 const confidenceOf = (flow: Flow<FlowState>): FlowFinding['confidence'] => {
   const state = flow.state;
   if (state.protocolId === 'unknown') return 'unknown';
   const pickedUp = state.toServer.reassembler?.midStream || state.toClient.reassembler?.midStream;
   const handshake = flow.transport !== 'tcp' || flow.orientation === 'syn' || flow.orientation === 'syn-ack';
-  const bothWays = flow.packetsToServer > 0 && flow.packetsToClient > 0;
+  const bothWays =
+    (flow.packetsToServer > 0 && flow.packetsToClient > 0) ||
+    (state.protocol?.oneWay === true && flow.packetsToServer > 0);
   return handshake && bothWays && !pickedUp ? 'dpi' : 'partial';
 };
 

@@ -38,6 +38,8 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   pop3: { kinds: ['operation', 'db-auth'] },
   imap: { kinds: ['operation', 'db-auth'] },
   telnet: { kinds: ['operation', 'db-auth'] },
+  syslog: operations,
+  statsd: operations,
   ldap: operations,
   nats: operations,
   zookeeper: operations,

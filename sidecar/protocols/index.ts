@@ -23,6 +23,8 @@ import { quic } from './quic.ts';
 import { redis } from './redis.ts';
 import { smtp } from './smtp.ts';
 import { ssh } from './ssh.ts';
+import { statsd } from './statsd.ts';
+import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
 import { zookeeper } from './zookeeper.ts';
@@ -67,4 +69,8 @@ export const protocols: Protocol[] = [
   imap,
   // IAC negotiation: at least two well-formed WILL/WONT/DO/DONT or subnegotiations of registered options.
   telnet,
+  // Log and metric lines: a syslog header (<PRI> then an RFC 5424 or RFC 3164 timestamp); StatsD lines, every one.
+  syslog,
+  syslogStream,
+  statsd,
 ];

@@ -18,6 +18,8 @@ export type Protocol = {
   ports: readonly number[];
   /** True when the payload after the handshake is encrypted (TLS, SSH). */
   encrypted: boolean;
+  /** The protocol never answers (syslog and StatsD over UDP): one direction is the whole conversation. */
+  oneWay?: boolean;
   /**
    * The directions whose events feed the flow's L7 summary, when not both (Redis replies only tell observers
    * about authentication). With no observer reading events, the engine neither reassembles nor parses the others.

@@ -60,8 +60,10 @@ describe.each(protocols.map((protocol) => [protocol.id, protocol] as const))(
 );
 
 describe('protocol registry', () => {
-  it('has unique ids', () => {
-    const ids = protocols.map((protocol) => protocol.id);
-    expect(new Set(ids).size).toBe(ids.length);
+  it('has unique ids per transport (syslog has one entry per framing: a datagram, a stream)', () => {
+    const keys = protocols.flatMap((p) =>
+      p.transport === 'both' ? [`${p.id}/tcp`, `${p.id}/udp`] : [`${p.id}/${p.transport}`],
+    );
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

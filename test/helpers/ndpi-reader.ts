@@ -90,6 +90,7 @@ export const ndpiToOurs: Record<string, string> = {
   POP3: 'pop3',
   IMAP: 'imap',
   Telnet: 'telnet',
+  Syslog: 'syslog',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
+import { logScenarios } from './log-scenarios.ts';
 import { mailFtpScenarios } from './mail-ftp-scenarios.ts';
 import type { Scenario } from './scenario.ts';
 import { telnetScenario } from './telnet-scenario.ts';
@@ -369,6 +370,7 @@ export const scenarios: Scenario[] = [
   },
   ...mailFtpScenarios,
   telnetScenario,
+  ...logScenarios,
 ];
 
 /** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */
