@@ -129,7 +129,7 @@ export const demoCallGraph: DemoCall[] = [
   { from: g('reviews-v3'), to: g('ratings-v1'), port: 9090, protocol: 'grpc' },
   { from: g('ratings-v1'), to: g('redis'), port: 6379, protocol: 'redis' },
   { from: g('details-v1'), to: 'fqdn:www.googleapis.com', port: 443, protocol: 'tls' },
-  { from: g('productpage-v1'), to: 'fqdn:statsd.example.net', port: 8125, protocol: 'unknown' },
+  { from: g('productpage-v1'), to: 'fqdn:statsd.example.net', port: 8125, protocol: 'statsd' },
   ...['loadgenerator-v1', 'productpage-v1', 'details-v1', 'reviews-v2', 'reviews-v3', 'ratings-v1'].map(
     (name) => ({ from: g(name), to: 'kube-system/coredns', port: 53, protocol: 'dns' }),
   ),

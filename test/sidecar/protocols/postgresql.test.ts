@@ -3,7 +3,9 @@ import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbAuthEvent } from '#sidecar/events.ts';
 import { postgresql } from '#sidecar/protocols/postgresql.ts';
+import { cleartextCredentials } from '#sidecar/threats/cleartext-credentials.ts';
 import {
   freePort,
   hasBinaries,
@@ -29,6 +31,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { runThreat } from '../threats/threat-factories.ts';
 
 // Built by hand from the PostgreSQL docs, "Frontend/Backend Protocol" → "Message Formats".
 // StartupMessage: Int32 length, Int32 196608 (protocol 3.0), name/value C strings, a final NUL.
@@ -276,6 +279,9 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
       '-N',
     ];
     expect((await run(`${pgBin}/initdb`, init, { uid, gid })).code).toBe(0);
+    // One role still on the `password` method, which sends the password as it is (AuthenticationCleartextPassword).
+    const hba = join(dir, 'data', 'pg_hba.conf');
+    writeFileSync(hba, `host all legacy 127.0.0.1/32 password\n${readFileSync(hba, 'utf8')}`);
     const port = await freePort();
     const args = [
       '-D',
@@ -291,6 +297,16 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
     ];
     server = startDaemon(`${pgBin}/postgres`, args, { uid, gid });
     await waitForPort(port);
+    const createRole = ['-h', dir, '-p', String(port), '-U', 'app', '-d', 'postgres'];
+    const role = await run(
+      `${pgBin}/psql`,
+      [...createRole, '-c', "CREATE ROLE legacy LOGIN PASSWORD 'oldpw'"],
+      {
+        uid,
+        gid,
+      },
+    );
+    expect(role.code).toBe(0);
     proxy = await startRecordingProxy(port);
   });
 
@@ -340,6 +356,29 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
       },
     ]);
     expect([engineLabel(first), engineLabel(second)]).toEqual(['postgresql', 'postgresql']);
+  });
+
+  it('reads a login on the `password` method as cleartext, and cleartext-credentials names its user', async () => {
+    const conn = `host=127.0.0.1 port=${proxy?.port} user=legacy dbname=postgres password=oldpw sslmode=disable`;
+    expect((await run(`${pgBin}/psql`, [conn, '-tAc', 'SELECT 1'])).stdout.trim()).toBe('1');
+    const last = proxy?.connections.at(-1) ?? [];
+    const auth = feed(postgresql, last).filter((e) => (e as { kind: string }).kind === 'db-auth');
+    expect(auth).toEqual([
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'postgresql',
+        ok: true,
+        user: 'legacy',
+        method: 'cleartext',
+      },
+    ]);
+    const hits = runThreat(
+      cleartextCredentials,
+      auth.map((e) => ({ ...(e as DbAuthEvent), ts: 1 })),
+    ).map((h) => h.evidence);
+    expect(hits).toEqual(['a postgresql password for user legacy (cleartext method) sent unencrypted']);
+    expect(JSON.stringify(feed(postgresql, last))).not.toContain('oldpw');
   });
 });
 
