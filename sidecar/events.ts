@@ -141,8 +141,19 @@ export type SqlQueryEvent = Base & {
 
 export type DbAuthEvent = Base & {
   kind: 'db-auth';
-  /** The database, or the server with a login of its own (FTP, POP3, IMAP, Telnet). */
-  dialect: 'postgresql' | 'mysql' | 'mongodb' | 'redis' | 'mssql' | 'ftp' | 'pop3' | 'imap' | 'telnet';
+  /** The database, or the server with a login of its own (SMTP, FTP, POP3, IMAP, Telnet, LDAP). */
+  dialect:
+    | 'postgresql'
+    | 'mysql'
+    | 'mongodb'
+    | 'redis'
+    | 'mssql'
+    | 'ftp'
+    | 'pop3'
+    | 'imap'
+    | 'telnet'
+    | 'smtp'
+    | 'ldap';
   ok: boolean;
   user?: string;
   message?: string;

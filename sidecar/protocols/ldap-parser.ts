@@ -1,5 +1,5 @@
 /** Streaming LDAP parser: one `operation` event per request or result, with the DN or result code as detail. */
-import type { Direction, ProtocolEvent } from '../events.ts';
+import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { berInteger, readTlv, type Tlv } from './ldap-ber.ts';
 import { ldapMessage } from './ldap-detect.ts';
@@ -7,7 +7,12 @@ import { ldapRequests, ldapResponses, ldapResultCodes, startTlsOid } from './lda
 import type { ProtocolParser } from './protocol.ts';
 import { maxTextBytes, text } from './wire-bytes.ts';
 
-type State = { startTlsAsked: boolean };
+/** `bindDn`: the DN of the last BindRequest, until its BindResponse says how it went. */
+type State = { startTlsAsked: boolean; bindDn: string | undefined };
+
+/** RFC 4511 §4.1.9: success, and the codes a wrong or refused password gives (invalidCredentials first of all). */
+const bindOk = 0;
+const bindRefused = new Set([48, 49, 50, 53]);
 
 const child = (b: Uint8Array, at: number, parent: Tlv): Tlv | undefined => {
   const tlv = at < parent.end ? readTlv(b, at) : undefined;
@@ -67,23 +72,54 @@ const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   // Entries and referrals are data, not operations.
   if (op.tag === 0x64 || op.tag === 0x73) return [];
   const detail = toServer ? requestDetail(m, op, state) : resultDetail(m, op);
+  const login = trackBind(state, toServer, op.tag, detail, ctx.ts);
   if (!toServer && op.tag === 0x78 && state.startTlsAsked && detail?.startsWith('result=0 ')) {
     for (const d of ['to-server', 'to-client'] as Direction[]) ctx.stop(d); // TLS follows (RFC 4511 §4.14.2)
   }
-  return [
-    {
-      kind: 'operation',
-      ts: ctx.ts,
-      direction: ctx.direction,
-      protocol: 'ldap',
-      operation,
-      ...(detail ? { detail } : {}),
-    },
-  ];
+  const event: ProtocolEvent = {
+    kind: 'operation',
+    ts: ctx.ts,
+    direction: ctx.direction,
+    protocol: 'ldap',
+    operation,
+    ...(detail ? { detail } : {}),
+  };
+  return login === undefined ? [event] : [event, login];
+};
+
+/** A BindRequest remembers its DN; its BindResponse gives the outcome. */
+const trackBind = (
+  state: State,
+  toServer: boolean,
+  tag: number,
+  detail: string | undefined,
+  ts: number,
+): DbAuthEvent | undefined => {
+  if (toServer && tag === 0x60) state.bindDn = (detail ?? '').replace(/^dn=/, '').replace(/ auth=.*$/, '');
+  return !toServer && tag === 0x61 ? bindOutcome(state, detail, ts) : undefined;
+};
+
+/**
+ * A BindResponse to a bind that named a DN: a login outcome (`db-auth`), for password-guessing detection. An
+ * anonymous bind (no DN) and a SASL step in progress (14) are not logins that worked or failed.
+ */
+const bindOutcome = (state: State, detail: string | undefined, ts: number): DbAuthEvent | undefined => {
+  const code = Number(/^result=(\d+)/.exec(detail ?? '')?.[1] ?? Number.NaN);
+  const dn = state.bindDn;
+  if (dn === undefined || dn === '' || !(code === bindOk || bindRefused.has(code))) return undefined;
+  state.bindDn = undefined;
+  return {
+    kind: 'db-auth',
+    ts,
+    direction: 'to-client',
+    dialect: 'ldap',
+    ok: code === bindOk,
+    user: dn.slice(0, 256),
+  };
 };
 
 export const createLdapParser = (): ProtocolParser => {
-  const state: State = { startTlsAsked: false };
+  const state: State = { startTlsAsked: false, bindDn: undefined };
   return createFramedParser({
     frame: (b) => {
       const seq = readTlv(b, 0);

@@ -1,6 +1,7 @@
 /** SMTP (RFC 5321): commands and replies as operation events; DATA and BDAT content skipped; stops at STARTTLS. */
-import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
+import { saslUser } from './sasl-user.ts';
 import { detectSmtpCommand, detectSmtpGreeting } from './smtp-detect.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -45,6 +46,39 @@ const createSmtpParser = () => {
   let startTls = false;
   /** Verbs awaiting a reply, in order (pipelining, RFC 2920), so a reply can be matched to its command. */
   const awaiting: string[] = [];
+  /**
+   * RFC 4954: an AUTH under way. After each 334 challenge the client's next line is a SASL message (base64, never a
+   * command); the first message names the user (PLAIN, LOGIN), and is read for that alone.
+   */
+  let sasl: { mechanism: string; named: boolean; challenged: boolean } | undefined;
+  let authUser = '';
+
+  const onSaslMessage = (line: string): void => {
+    if (sasl !== undefined && !sasl.named) authUser = saslUser(sasl.mechanism, line) ?? authUser;
+    if (sasl !== undefined) sasl.named = true;
+  };
+
+  const startAuth = (rest: string): void => {
+    const [mechanism = '', initial] = rest.split(' ');
+    authUser = '';
+    sasl = { mechanism, named: false, challenged: false };
+    if (initial !== undefined && initial !== '=') onSaslMessage(initial);
+  };
+
+  /** The final reply to AUTH: 235 in, a 4xx or 5xx refusal (535 above all) out. */
+  const authOutcome = (code: string, ts: number): DbAuthEvent | undefined => {
+    sasl = undefined;
+    if (code !== '235' && !/^[45]/.test(code)) return undefined;
+    const event: DbAuthEvent = {
+      kind: 'db-auth',
+      ts,
+      direction: 'to-client',
+      dialect: 'smtp',
+      ok: code === '235',
+    };
+    if (authUser !== '') event.user = authUser;
+    return event;
+  };
 
   /** The command's event (within the cap) and its place in the queue of commands awaiting replies. */
   const record = (verb: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
@@ -52,8 +86,23 @@ const createSmtpParser = () => {
     if (awaiting.length < maxEvents) awaiting.push(verb);
   };
 
+  /** What a command starts: message content, TLS, an AUTH exchange, or BDAT's chunk of octets. */
+  const afterCommand = (verb: string, rest: string): void => {
+    const client = sides['to-server'];
+    if (verb === 'DATA') [client.mode, client.dataLines] = ['data', 0];
+    if (verb === 'STARTTLS') startTls = true;
+    if (verb === 'AUTH') startAuth(rest);
+    // RFC 3030 §2: BDAT <size> [LAST] is followed by exactly <size> octets.
+    if (verb === 'BDAT') client.skip = Number(rest.split(' ')[0]) || 0;
+  };
+
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
     const client = sides['to-server'];
+    if (sasl?.challenged) {
+      onSaslMessage(line);
+      sasl.challenged = false;
+      return;
+    }
     const space = line.indexOf(' ');
     const verb = (space < 0 ? line : line.slice(0, space)).toUpperCase();
     const rest = space < 0 ? '' : line.slice(space + 1).trim();
@@ -62,10 +111,7 @@ const createSmtpParser = () => {
       return;
     }
     record(verb, rest, ts, out);
-    if (verb === 'DATA') [client.mode, client.dataLines] = ['data', 0];
-    if (verb === 'STARTTLS') startTls = true;
-    // RFC 3030 §2: BDAT <size> [LAST] is followed by exactly <size> octets.
-    if (verb === 'BDAT') client.skip = Number(rest.split(' ')[0]) || 0;
+    afterCommand(verb, rest);
   };
 
   /** §4.2: a reply is one or more "code-text" lines ended by a "code text" line. */
@@ -75,10 +121,22 @@ const createSmtpParser = () => {
       return;
     }
     if (line[3] === '-') return;
-    const client = sides['to-server'];
     const code = line.slice(0, 3);
     if (out.length < maxEvents) out.push(operation('to-client', ts, 'reply', line));
+    // A 334 challenge continues the AUTH exchange: the command still awaits its final reply.
+    if (code === '334' && sasl !== undefined) {
+      sasl.challenged = true;
+      return;
+    }
     const command = code === '220' && awaiting.length === 0 ? 'greeting' : awaiting.shift();
+    afterReply(command, code, ts, out);
+  };
+
+  /** What a final reply ends: an AUTH exchange (a login outcome), a refused DATA, a STARTTLS. */
+  const afterReply = (command: string | undefined, code: string, ts: number, out: ProtocolEvent[]): void => {
+    const client = sides['to-server'];
+    const login = command === 'AUTH' ? authOutcome(code, ts) : undefined;
+    if (login !== undefined && out.length < maxEvents) out.push(login);
     // A refused DATA (not 354) means no content follows.
     if (command === 'DATA' && client.mode === 'data' && client.dataLines === 0 && code !== '354')
       client.mode = 'lines';

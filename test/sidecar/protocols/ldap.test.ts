@@ -129,6 +129,14 @@ describe('ldap parser', () => {
       'bindResponse',
       'result=49 invalidCredentials: 80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error',
     ),
+    // The refused bind is also a failed login, for password-guessing detection.
+    {
+      kind: 'db-auth',
+      direction: 'to-client',
+      dialect: 'ldap',
+      ok: false,
+      user: 'cn=admin,dc=example,dc=org',
+    },
     op('to-server', 'searchRequest', 'base=dc=example,dc=org'),
     op('to-server', 'searchRequest', 'base=ou=people,dc=example,dc=org'),
     op('to-client', 'searchResDone', 'result=0 success'),
@@ -154,6 +162,37 @@ describe('ldap parser', () => {
   it('gives the same events for every split point and byte by byte', () => {
     expect(everySplitAgrees(ldap, session).mismatch).toBeUndefined();
     expect(feedByteByByte(ldap, session)).toEqual(expected);
+  });
+
+  it('turns bind results into login outcomes: success and refusals, not anonymous binds or SASL steps', () => {
+    const result = (id: number, code: number) =>
+      msg(id, tlv(0x61, tlv(0x0a, Uint8Array.of(code)), octets(''), octets('')));
+    const anonymous = msg(3, tlv(0x60, int(3), octets(''), tlv(0x80, ascii(''))));
+    const logins = feed(ldap, [
+      ['to-server', bind],
+      ['to-client', result(1, 0)],
+      ['to-server', anonymous],
+      ['to-client', result(3, 0)],
+      ['to-server', bind],
+      ['to-client', result(4, 14)],
+      ['to-client', result(4, 53)],
+    ]).filter((e) => (e as { kind: string }).kind === 'db-auth');
+    expect(logins).toEqual([
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'ldap',
+        ok: true,
+        user: 'cn=admin,dc=example,dc=org',
+      },
+      {
+        kind: 'db-auth',
+        direction: 'to-client',
+        dialect: 'ldap',
+        ok: false,
+        user: 'cn=admin,dc=example,dc=org',
+      },
+    ]);
   });
 
   it('stops after a successful StartTLS', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationEvent } from '#sidecar/events.ts';
+import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { smtp } from '#sidecar/protocols/smtp.ts';
 import {
   ascii,
@@ -13,8 +13,10 @@ import {
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const ops = (events: unknown[]): string[] =>
-  (events as OperationEvent[]).map((e) =>
-    `${e.direction === 'to-server' ? 'C' : 'S'} ${e.operation} ${e.detail ?? ''}`.trim(),
+  (events as (OperationEvent | DbAuthEvent)[]).map((e) =>
+    e.kind === 'db-auth'
+      ? `S login ${e.ok ? 'ok' : 'refused'} ${e.user ?? ''}`.trim()
+      : `${e.direction === 'to-server' ? 'C' : 'S'} ${e.operation} ${e.detail ?? ''}`.trim(),
   );
 
 describe('smtp detect', () => {
@@ -66,6 +68,7 @@ describe('smtp parser', () => {
       'C RCPT <Jones@foo.com>',
       'C DATA',
       'S reply 235 ok',
+      'S login ok alice',
       'S reply 250 OK',
       'S reply 250 OK',
       'S reply 354 Start mail input; end with <CRLF>.<CRLF>',
@@ -73,6 +76,29 @@ describe('smtp parser', () => {
       'S reply 250 OK',
       'S reply 221 foo.com Service closing transmission channel',
     ]);
+  });
+
+  it('reads an AUTH LOGIN exchange (RFC 4954): challenges, base64 answers never parsed as commands, the outcome', () => {
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const events = feed(smtp, [
+      ['to-client', ascii('220 mx.shop.local ESMTP\r\n')],
+      ['to-server', ascii('EHLO app\r\n')],
+      ['to-client', ascii('250-mx.shop.local\r\n250 AUTH LOGIN PLAIN\r\n')],
+      ['to-server', ascii('AUTH LOGIN\r\n')],
+      ['to-client', ascii('334 VXNlcm5hbWU6\r\n')],
+      ['to-server', ascii(`${b64('mailer')}\r\n`)],
+      ['to-client', ascii('334 UGFzc3dvcmQ6\r\n')],
+      ['to-server', ascii(`${b64('wrong-Secret9')}\r\n`)],
+      ['to-client', ascii('535 5.7.8 Authentication credentials invalid\r\n')],
+      ['to-server', ascii('MAIL FROM:<app@shop.local>\r\n')],
+    ]);
+    expect(ops(events).filter((line) => !line.startsWith('S reply'))).toEqual([
+      'C EHLO app',
+      'C AUTH LOGIN',
+      'S login refused mailer',
+      'C MAIL <app@shop.local>',
+    ]);
+    expect(JSON.stringify(events)).not.toContain(b64('wrong-Secret9'));
   });
 
   it('gives the same events for every split point', () => {
