@@ -3,7 +3,8 @@
  * follows), login outcomes as `db-auth` events (230 accepted, 530 refused), and nothing after AUTH TLS is accepted
  * (RFC 4217: both sides speak TLS from then on). Data connections carry file bytes only and stay `unknown`.
  */
-import type { DbAuthEvent, Direction, ExpectedFlowEvent, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Direction, ExpectedFlowEvent, ProtocolEvent } from '../events.ts';
+import { loginEvent, operationEvent } from './client-events.ts';
 import { type DataAddress, extendedPassivePort, extendedPort, hostPort } from './ftp-data-address.ts';
 import { detectFtpCommands, detectFtpGreeting } from './ftp-detect.ts';
 import type { Protocol } from './protocol.ts';
@@ -11,22 +12,11 @@ import { feedLines, hasControl, type LineSide, lineGap, lineSide, splitCommand }
 
 const maxEvents = 64;
 const maxLine = 4096;
-const maxDetail = 256;
 
 /** Users that stand for "no account" (RFC 1635): their password is by custom an e-mail address, not a secret. */
 export const anonymousUsers = new Set(['anonymous', 'ftp']);
 
-const operation = (ts: number, name: string, detail: string): OperationEvent => {
-  const event: OperationEvent = {
-    kind: 'operation',
-    ts,
-    direction: 'to-server',
-    protocol: 'ftp',
-    operation: name,
-  };
-  if (detail !== '') event.detail = detail.slice(0, maxDetail);
-  return event;
-};
+const operation = (ts: number, name: string, detail: string) => operationEvent('ftp', ts, name, detail);
 
 /** The data connection a PASV/EPSV answer (the server listens) or a PORT/EPRT command (the client listens) announces. */
 const dataFlow = (
@@ -82,11 +72,7 @@ const createFtpParser = () => {
     out.push(...announcedByCommand(verb, argument, ts));
   };
 
-  const login = (ts: number, ok: boolean): DbAuthEvent => {
-    const event: DbAuthEvent = { kind: 'db-auth', ts, direction: 'to-client', dialect: 'ftp', ok };
-    if (user !== '') event.user = user;
-    return event;
-  };
+  const login = (ts: number, ok: boolean) => loginEvent('ftp', ts, ok, user);
 
   /** A login step's answer: 230 in, 530 refused, 331/332 asks for the next step; anything else ends the attempt. */
   const onLoginReply = (code: string, ts: number, out: ProtocolEvent[]): void => {

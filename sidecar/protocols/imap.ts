@@ -4,7 +4,8 @@
  * (`{n}`: messages, and strings a client sends that way) passed over by their length, and nothing after STARTTLS is
  * accepted (§6.2.1: TLS from then on).
  */
-import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { loginEvent, operationEvent } from './client-events.ts';
 import { detectImapCommand, detectImapGreeting, imapCommands, taggedLine } from './imap-detect.ts';
 import type { Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
@@ -12,7 +13,6 @@ import { feedLines, hasControl, type LineSide, lineGap, lineSide } from './text-
 
 const maxEvents = 64;
 const maxLine = 16 * 1024;
-const maxDetail = 256;
 const maxTags = 64;
 
 /** A literal announced at the end of a line (`{n}`, or `{n+}` without waiting, RFC 7888): its length. */
@@ -48,17 +48,7 @@ const detailOf = (command: string, rest: string): string => {
   return mailboxCommands.has(command) ? firstArgument(rest) : '';
 };
 
-const operation = (ts: number, name: string, detail: string): OperationEvent => {
-  const event: OperationEvent = {
-    kind: 'operation',
-    ts,
-    direction: 'to-server',
-    protocol: 'imap',
-    operation: name,
-  };
-  if (detail !== '') event.detail = detail.slice(0, maxDetail);
-  return event;
-};
+const operation = (ts: number, name: string, detail: string) => operationEvent('imap', ts, name, detail);
 
 type Sent = { command: string; user: string };
 
@@ -112,19 +102,9 @@ const createImapParser = () => {
     else onTagged(m[1] as string, (m[2] as string).toUpperCase(), m[3] ?? '', ts, out);
   };
 
-  const login = (ts: number, ok: boolean, sent: Sent): DbAuthEvent => {
-    const event: DbAuthEvent = {
-      kind: 'db-auth',
-      ts,
-      direction: 'to-client',
-      dialect: 'imap',
-      ok,
-      // LOGIN has no method to name: the command itself is the credential (cleartext-credentials reads it).
-      ...(sent.command === 'LOGIN' ? {} : { method: 'sasl' as const }),
-    };
-    if (sent.user !== '') event.user = sent.user;
-    return event;
-  };
+  // LOGIN has no method to name: the command itself is the credential (cleartext-credentials reads it).
+  const login = (ts: number, ok: boolean, sent: Sent) =>
+    loginEvent('imap', ts, ok, sent.user, sent.command === 'LOGIN' ? undefined : 'sasl');
 
   const onAnswer = (tag: string, status: string, ts: number, out: ProtocolEvent[]): void => {
     const sent = tags.get(tag);

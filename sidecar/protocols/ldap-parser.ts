@@ -1,5 +1,6 @@
 /** Streaming LDAP parser: one `operation` event per request or result, with the DN or result code as detail. */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
+import { loginEvent } from './client-events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { berInteger, readTlv, type Tlv } from './ldap-ber.ts';
 import { ldapMessage } from './ldap-detect.ts';
@@ -108,14 +109,7 @@ const bindOutcome = (state: State, detail: string | undefined, ts: number): DbAu
   const dn = state.bindDn;
   if (dn === undefined || dn === '' || !(code === bindOk || bindRefused.has(code))) return undefined;
   state.bindDn = undefined;
-  return {
-    kind: 'db-auth',
-    ts,
-    direction: 'to-client',
-    dialect: 'ldap',
-    ok: code === bindOk,
-    user: dn.slice(0, 256),
-  };
+  return loginEvent('ldap', ts, code === bindOk, dn.slice(0, 256));
 };
 
 export const createLdapParser = (): ProtocolParser => {

@@ -3,7 +3,8 @@
  * name the user or the mechanism), login outcomes as `db-auth` events, multi-line answers (messages, listings)
  * passed over, and nothing after STLS is accepted (RFC 2595: TLS from then on).
  */
-import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { loginEvent, operationEvent } from './client-events.ts';
 import { detectPop3Commands, detectPop3Greeting } from './pop3-detect.ts';
 import type { Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
@@ -11,7 +12,6 @@ import { feedLines, hasControl, lineGap, lineSide, splitCommand } from './text-l
 
 const maxEvents = 64;
 const maxLine = 4096;
-const maxDetail = 256;
 /** Pipelined commands remembered while their answers are awaited (RFC 2449 PIPELINING). */
 const maxAwaiting = 64;
 
@@ -31,17 +31,7 @@ const isLogin = (verb: string, argument: string): boolean =>
 
 type Awaited = { verb: string; multiLine: boolean; login: boolean };
 
-const operation = (ts: number, name: string, detail: string): OperationEvent => {
-  const event: OperationEvent = {
-    kind: 'operation',
-    ts,
-    direction: 'to-server',
-    protocol: 'pop3',
-    operation: name,
-  };
-  if (detail !== '') event.detail = detail.slice(0, maxDetail);
-  return event;
-};
+const operation = (ts: number, name: string, detail: string) => operationEvent('pop3', ts, name, detail);
 
 /** What a command's event may say: the user for login commands, the mechanism for AUTH, else its arguments. */
 const detailOf = (verb: string, argument: string, user: string): string => {
@@ -93,19 +83,9 @@ const createPop3Parser = () => {
       awaiting.push({ verb, multiLine: multiLine(verb, argument), login: isLogin(verb, argument) });
   };
 
-  const login = (ts: number, ok: boolean, verb: string): DbAuthEvent => {
-    const event: DbAuthEvent = {
-      kind: 'db-auth',
-      ts,
-      direction: 'to-client',
-      dialect: 'pop3',
-      ok,
-      // PASS has no method to name: the command itself is the credential (cleartext-credentials reads it).
-      ...(verb === 'PASS' ? {} : { method: verb === 'AUTH' ? 'sasl' : 'other' }),
-    };
-    if (user !== '') event.user = user;
-    return event;
-  };
+  // PASS has no method to name: the command itself is the credential (cleartext-credentials reads it).
+  const login = (ts: number, ok: boolean, verb: string) =>
+    loginEvent('pop3', ts, ok, user, verb === 'PASS' ? undefined : verb === 'AUTH' ? 'sasl' : 'other');
 
   const onStatus = (line: string, ts: number, out: ProtocolEvent[]): void => {
     const ok = line.startsWith('+OK');

@@ -1,5 +1,6 @@
 /** SMTP (RFC 5321): commands and replies as operation events; DATA and BDAT content skipped; stops at STARTTLS. */
 import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { loginEvent } from './client-events.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
 import { detectSmtpCommand, detectSmtpGreeting } from './smtp-detect.ts';
@@ -69,15 +70,7 @@ const createSmtpParser = () => {
   const authOutcome = (code: string, ts: number): DbAuthEvent | undefined => {
     sasl = undefined;
     if (code !== '235' && !/^[45]/.test(code)) return undefined;
-    const event: DbAuthEvent = {
-      kind: 'db-auth',
-      ts,
-      direction: 'to-client',
-      dialect: 'smtp',
-      ok: code === '235',
-    };
-    if (authUser !== '') event.user = authUser;
-    return event;
+    return loginEvent('smtp', ts, code === '235', authUser);
   };
 
   /** The command's event (within the cap) and its place in the queue of commands awaiting replies. */

@@ -5,7 +5,8 @@
  * login worked (`db-auth` events, for brute-force detection). The terminal type a client announces is kept too. A
  * session's shell traffic after login is not read.
  */
-import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { loginEvent, operationEvent } from './client-events.ts';
 import type { Protocol } from './protocol.ts';
 import { detectTelnet } from './telnet-detect.ts';
 import { createIacReader } from './telnet-iac.ts';
@@ -27,17 +28,7 @@ const loggedIn = /last login|welcome|[$#%>] ?$/i;
 /** `shell`: logged in; what follows is a session, not a login dialogue, and is not read. */
 type Expecting = 'nothing' | 'user' | 'password' | 'outcome' | 'shell';
 
-const operation = (ts: number, name: string, detail: string): OperationEvent => {
-  const event: OperationEvent = {
-    kind: 'operation',
-    ts,
-    direction: 'to-server',
-    protocol: 'telnet',
-    operation: name,
-  };
-  if (detail !== '') event.detail = detail;
-  return event;
-};
+const operation = (ts: number, name: string, detail: string) => operationEvent('telnet', ts, name, detail);
 
 /** A typed line as the terminal would show it: backspace and DEL take back the character before them. */
 const edited = (typed: string): string => {
@@ -57,11 +48,7 @@ const createTelnetParser = () => {
     if (out.length < maxEvents) out.push(event);
   };
 
-  const login = (ts: number, ok: boolean): DbAuthEvent => {
-    const event: DbAuthEvent = { kind: 'db-auth', ts, direction: 'to-client', dialect: 'telnet', ok };
-    if (user !== '') event.user = user;
-    return event;
-  };
+  const login = (ts: number, ok: boolean) => loginEvent('telnet', ts, ok, user);
 
   /** A line the client finished with CR or LF, read by what the server last asked for. */
   const onTypedLine = (line: string, ts: number, out: ProtocolEvent[]): void => {

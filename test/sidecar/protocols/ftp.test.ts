@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DbAuthEvent, ExpectedFlowEvent, OperationEvent } from '#sidecar/events.ts';
 import { ftp } from '#sidecar/protocols/ftp.ts';
 import {
   ascii,
@@ -9,16 +8,10 @@ import {
   feed,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
-const ops = (events: unknown[]): string[] =>
-  (events as (OperationEvent | DbAuthEvent | ExpectedFlowEvent)[]).map((e) => {
-    if (e.kind === 'expected-flow')
-      return `data ${e.listener} listens on ${e.ip ?? '(control address)'} ${e.port}`;
-    return e.kind === 'db-auth'
-      ? `S login ${e.ok ? 'ok' : 'refused'} ${e.user ?? ''}`.trim()
-      : `C ${e.operation} ${e.detail ?? ''}`.trim();
-  });
+const ops = eventLines;
 
 // A vsftpd 3.0 session as curl drives it (RFC 959 commands, RFC 2428 EPSV), with a refused login first.
 const session: Segment[] = [

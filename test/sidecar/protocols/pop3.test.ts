@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { pop3 } from '#sidecar/protocols/pop3.ts';
 import {
   ascii,
@@ -9,14 +8,10 @@ import {
   feed,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
-const ops = (events: unknown[]): string[] =>
-  (events as (OperationEvent | DbAuthEvent)[]).map((e) =>
-    e.kind === 'db-auth'
-      ? ['S login', e.ok ? 'ok' : 'refused', e.method, e.user].filter(Boolean).join(' ')
-      : `C ${e.operation} ${e.detail ?? ''}`.trim(),
-  );
+const ops = eventLines;
 
 // RFC 1939 §10's example session, with a refused password first and a message whose lines look like commands.
 const session: Segment[] = [

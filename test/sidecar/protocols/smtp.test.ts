@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { smtp } from '#sidecar/protocols/smtp.ts';
 import {
   ascii,
@@ -10,14 +9,10 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
-const ops = (events: unknown[]): string[] =>
-  (events as (OperationEvent | DbAuthEvent)[]).map((e) =>
-    e.kind === 'db-auth'
-      ? `S login ${e.ok ? 'ok' : 'refused'} ${e.user ?? ''}`.trim()
-      : `${e.direction === 'to-server' ? 'C' : 'S'} ${e.operation} ${e.detail ?? ''}`.trim(),
-  );
+const ops = eventLines;
 
 describe('smtp detect', () => {
   it('matches a greeting that names SMTP, and EHLO/HELO/MAIL FROM/RCPT TO in any case', () => {

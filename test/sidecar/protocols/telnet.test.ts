@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { telnet } from '#sidecar/protocols/telnet.ts';
 import {
   ascii,
@@ -11,14 +10,10 @@ import {
   hex,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
-const ops = (events: unknown[]): string[] =>
-  (events as (OperationEvent | DbAuthEvent)[]).map((e) =>
-    e.kind === 'db-auth'
-      ? `S login ${e.ok ? 'ok' : 'refused'} ${e.user ?? ''}`.trim()
-      : `C ${e.operation} ${e.detail ?? ''}`.trim(),
-  );
+const ops = eventLines;
 
 // inetutils telnetd's opening (DO TERMINAL-TYPE, TSPEED, XDISPLOC, NEW-ENVIRON) and a Linux telnet client's answer,
 // then a refused login typed character by character (the server echoes), and a second one that works.

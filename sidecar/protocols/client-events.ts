@@ -1,0 +1,36 @@
+/**
+ * The two events the line-based login protocols (FTP, POP3, IMAP, Telnet, SMTP) share: a client command as an
+ * `operation`, and a login's outcome as `db-auth` (for password-guessing detection). Neither ever carries a secret:
+ * callers pass only a command's name, a bounded detail and a user name.
+ */
+import type { ProtocolId } from '#core/protocol-id.ts';
+import type { DbAuthEvent, Direction, OperationEvent } from '../events.ts';
+
+const maxDetail = 256;
+
+/** A command (or, with `direction`, a reply) as an operation event; an empty detail is left out. */
+export const operationEvent = (
+  protocol: ProtocolId,
+  ts: number,
+  name: string,
+  detail: string,
+  direction: Direction = 'to-server',
+): OperationEvent => {
+  const event: OperationEvent = { kind: 'operation', ts, direction, protocol, operation: name };
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
+  return event;
+};
+
+/** A login's outcome, from the server; the user when known, the method when the protocol names one. */
+export const loginEvent = (
+  dialect: DbAuthEvent['dialect'],
+  ts: number,
+  ok: boolean,
+  user: string,
+  method?: DbAuthEvent['method'],
+): DbAuthEvent => {
+  const event: DbAuthEvent = { kind: 'db-auth', ts, direction: 'to-client', dialect, ok };
+  if (user !== '') event.user = user;
+  if (method !== undefined) event.method = method;
+  return event;
+};
