@@ -1,7 +1,8 @@
 /**
  * FTP control connections (RFC 959): commands as operation events (a password never: PASS names the user it
  * follows), login outcomes as `db-auth` events (230 accepted, 530 refused), and nothing after AUTH TLS is accepted
- * (RFC 4217: both sides speak TLS from then on). Data connections carry file bytes only and stay `unknown`.
+ * (RFC 4217: both sides speak TLS from then on). The data connections PASV and EPSV answers and PORT and EPRT
+ * commands announce are `expected-flow` events, which the engine turns into `ftp-data` flows (ADR 21).
  */
 import type { Direction, ExpectedFlowEvent, ProtocolEvent } from '../events.ts';
 import { loginEvent, operationEvent } from './client-events.ts';

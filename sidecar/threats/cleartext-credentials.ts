@@ -1,8 +1,8 @@
 /**
  * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), passwords in
- * request fields (login forms, JSON bodies, query parameters), SMTP AUTH
- * PLAIN, LOGIN and XOAUTH2 before STARTTLS, Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext
- * password method, FTP and POP3 passwords (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
+ * request fields (login forms, JSON bodies, query parameters), SMTP AUTH PLAIN, LOGIN and XOAUTH2 before STARTTLS,
+ * Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext password method, FTP and POP3 passwords
+ * (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
  * that carries the secret. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
  * addresses are left alone by default: that is where an app talks plaintext to its own mesh proxy (Istio's inbound
  * proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and the user, never the
