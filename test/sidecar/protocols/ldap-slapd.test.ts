@@ -1,0 +1,110 @@
+/**
+ * LDAP against a real OpenLDAP server (Debian's slapd, started on its own config file) and real clients (ldap-utils'
+ * ldapwhoami and ldapsearch) through a recording proxy on loopback: binds refused and accepted become login outcomes,
+ * the bind password never leaves the parser, and the whole engine labels every connection ldap.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbAuthEvent } from '#sidecar/events.ts';
+import { ldap } from '#sidecar/protocols/ldap.ts';
+import {
+  freePort,
+  hasBinaries,
+  type RecordingProxy,
+  run,
+  startDaemon,
+  startRecordingProxy,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
+import { engineLabel, feed } from '#test/fixtures/protocols/protocol-harness.ts';
+import { eventLines } from './event-lines.ts';
+
+const slapd = '/usr/sbin/slapd';
+const clients = ['/usr/bin/ldapwhoami', '/usr/bin/ldapsearch'];
+const available = hasBinaries(slapd, ...clients, '/etc/ldap/schema/core.schema');
+const admin = 'cn=admin,dc=shop,dc=test';
+
+/** slapd.conf (the old static format, which slapd -f still reads): one MDB database with a root DN and password. */
+const config = (dir: string) => `include /etc/ldap/schema/core.schema
+pidfile ${dir}/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+suffix "dc=shop,dc=test"
+rootdn "${admin}"
+rootpw hunter2-admin
+directory ${dir}/db
+`;
+
+describe.skipIf(!available)(
+  `ldap against a real slapd and ldap-utils${available ? '' : ' (skipped: apt-get install slapd ldap-utils)'}`,
+  () => {
+    let server: ChildProcess | undefined;
+    let proxy: RecordingProxy | undefined;
+    let dir = '';
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'meshward-slapd-'));
+      mkdirSync(join(dir, 'db'));
+      writeFileSync(join(dir, 'slapd.conf'), config(dir));
+      const port = await freePort();
+      // -d 0: stay in the foreground (the test stops it); -h: only this loopback port.
+      server = startDaemon(slapd, [
+        '-d',
+        '0',
+        '-f',
+        join(dir, 'slapd.conf'),
+        '-h',
+        `ldap://127.0.0.1:${port}/`,
+      ]);
+      await waitForPort(port);
+      proxy = await startRecordingProxy(port);
+    }, 30_000);
+
+    afterAll(async () => {
+      await proxy?.close();
+      await stopDaemon(server);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('reads a refused and an accepted simple bind as login outcomes, never the password', async () => {
+      const url = `ldap://127.0.0.1:${proxy?.port}`;
+      const refused = await run('/usr/bin/ldapwhoami', [
+        '-x',
+        '-H',
+        url,
+        '-D',
+        admin,
+        '-w',
+        'not-the-password',
+      ]);
+      expect(refused.stderr).toContain('Invalid credentials (49)');
+      const accepted = await run('/usr/bin/ldapsearch', [
+        '-x',
+        '-H',
+        url,
+        '-D',
+        admin,
+        '-w',
+        'hunter2-admin',
+        '-b',
+        'dc=shop,dc=test',
+        '-s',
+        'base',
+      ]);
+      expect(accepted.code).toBe(32); // noSuchObject: the database is empty, but the bind worked
+      const [first = [], second = []] = proxy?.connections ?? [];
+      const logins = (segments: typeof first) =>
+        (feed(ldap, segments) as DbAuthEvent[]).filter((e) => e.kind === 'db-auth');
+      expect(eventLines(logins(first))).toEqual([`S login refused ${admin}`]);
+      expect(eventLines(logins(second))).toEqual([`S login ok ${admin}`]);
+      expect(eventLines(feed(ldap, second))).toContain('C searchRequest base=dc=shop,dc=test');
+      expect(JSON.stringify([feed(ldap, first), feed(ldap, second)])).not.toMatch(/hunter2|not-the-password/);
+      expect([engineLabel(first), engineLabel(second)]).toEqual(['ldap', 'ldap']);
+    });
+  },
+);
