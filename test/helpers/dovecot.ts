@@ -1,4 +1,7 @@
-/** A real Dovecot (POP3 and/or IMAP) in a test namespace: config written into the test's dir, one static password. */
+/**
+ * A real Dovecot (POP3, IMAP and/or SMTP submission) in a test namespace: config written into the test's dir,
+ * one static password.
+ */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Netns, waitForListen } from './netns.ts';
@@ -18,8 +21,22 @@ export type DovecotOptions = {
    * auth_failure_delay (2 s), and anvil's per-IP penalty holds each later attempt from that IP 2, 4, 8, then 15 s.
    */
   failedLoginDelays?: boolean;
+  /** SMTP submission (package dovecot-submissiond): AUTH, then each accepted message is relayed to another MTA. */
+  submission?: SubmissionOptions;
 };
 
+export type SubmissionOptions = {
+  port: number;
+  /** Dovecot delivers nothing itself: every message goes on to this MTA (and its EHLO answer shapes Dovecot's). */
+  relay: { host: string; port: number };
+  /**
+   * The SASL mechanisms offered, `login` by default: AUTH LOGIN asks for the user and the password in two 334
+   * challenges. auth_mechanisms is global, so this instance's POP3 and IMAP offer the same.
+   */
+  mechanisms?: string;
+};
+
+/** The TLS twin (pop3s, imaps, submissions) is switched off, as everything here runs with ssl = no. */
 const listener = (service: string, name: string, port: number) => `service ${service}-login {
   inet_listener ${name} {
     port = ${port}
@@ -39,12 +56,21 @@ service anvil {
 }
 `;
 
+const submissionConf = (s: SubmissionOptions) => `auth_mechanisms = ${s.mechanisms ?? 'login'}
+submission_relay_host = ${s.relay.host}
+submission_relay_port = ${s.relay.port}
+${listener('submission', 'submission', s.port)}`;
+
 /**
  * The login processes run as `dovenull` and the rest as `dovecot`, both made by Debian's package. It logs to a file
  * in dir (read it when a login fails), since nothing in a test namespace reads syslog, where it logs by default.
  */
 const dovecotConf = (dir: string, o: DovecotOptions) => {
-  const protocols = [o.imapPort === undefined ? '' : 'imap', o.pop3Port === undefined ? '' : 'pop3'];
+  const protocols = [
+    o.imapPort === undefined ? '' : 'imap',
+    o.pop3Port === undefined ? '' : 'pop3',
+    o.submission === undefined ? '' : 'submission',
+  ];
   return `protocols = ${protocols.filter(Boolean).join(' ')}
 listen = ${o.listen}
 base_dir = ${dir}/dovecot-run
@@ -63,7 +89,7 @@ userdb {
   driver = static
   args = uid=nobody gid=nogroup home=${dir}/home/%u
 }
-${o.pop3Port === undefined ? '' : listener('pop3', 'pop3', o.pop3Port)}${o.imapPort === undefined ? '' : listener('imap', 'imap', o.imapPort)}`;
+${o.pop3Port === undefined ? '' : listener('pop3', 'pop3', o.pop3Port)}${o.imapPort === undefined ? '' : listener('imap', 'imap', o.imapPort)}${o.submission === undefined ? '' : submissionConf(o.submission)}`;
 };
 
 /** Writes the mail, starts Dovecot in the foreground (logging to dir/dovecot.log) and waits for its ports. */
@@ -80,6 +106,6 @@ export const startDovecot = async (ns: Netns, dir: string, options: DovecotOptio
   ns.exec('chown', ['-R', 'nobody:nogroup', join(dir, 'home')]);
   writeFileSync(join(dir, 'dovecot.conf'), dovecotConf(dir, options));
   ns.spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')]);
-  for (const port of [options.pop3Port, options.imapPort])
+  for (const port of [options.pop3Port, options.imapPort, options.submission?.port])
     if (port !== undefined) await waitForListen(ns, port);
 };

