@@ -1,4 +1,7 @@
-/** hydra guessing passwords at the victim's services: HTTP Basic on the vulnerable app, POP3 on Dovecot, LDAP binds. */
+/**
+ * hydra guessing passwords at the victim's services: HTTP Basic on the vulnerable app, POP3 and SMTP AUTH on Dovecot,
+ * LDAP binds on OpenLDAP.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThreatFinding } from '#core/finding.ts';
@@ -88,6 +91,31 @@ export const passwordAttacks: readonly Attack[] = [
           victim,
           // ldap3: LDAPv3 binds (hydra's ldap2 module binds with version 2, which slapd refuses as a protocol error).
           'ldap3',
+        ],
+        { timeoutMs: 60_000 },
+      ),
+  },
+  {
+    // hydra's smtp module logs in with AUTH LOGIN: a 334 challenge for the user, one for the password, then 535.
+    name: 'hydra: SMTP AUTH LOGIN password guessing against Dovecot submission (30 wrong passwords, then the right one)',
+    threats: ['db-auth-brute-force', 'cleartext-credentials'],
+    matches: toPort(ports.submission),
+    run: (lab) =>
+      lab.attacker.exec(
+        'hydra',
+        [
+          '-l',
+          pop3Login.user,
+          '-P',
+          passwordList(lab, 'smtp-passwords.txt', pop3Login.password),
+          '-t',
+          '4',
+          '-f',
+          '-I',
+          '-s',
+          String(ports.submission),
+          victim,
+          'smtp',
         ],
         { timeoutMs: 60_000 },
       ),

@@ -1,4 +1,7 @@
-/** The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis, PostgreSQL, Dovecot, OpenLDAP, dnsmasq, iodined, OpenSSL. */
+/**
+ * The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis,
+ * PostgreSQL, Dovecot (POP3, and SMTP submission relaying to Python's smtpd), OpenLDAP, dnsmasq, iodined, OpenSSL.
+ */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +20,7 @@ export const ports = {
   weakTls: 4433,
   pop3: 110,
   ldap: 389,
+  submission: 587,
 } as const;
 
 /** The one mailbox on the victim's Dovecot, for hydra to guess at. */
@@ -87,6 +91,36 @@ const startTls = (victim: Netns, dir: string): void => {
   server(`${addresses.victimForBenign}:443`, ['-www']);
 };
 
+/** Relay hop of the submission service: Python's stdlib SMTP sink on the victim's loopback. */
+const relayPort = 10025;
+
+/**
+ * A second Dovecot (its own directory: the POP3 one owns dir's config and state) serving SMTP submission with AUTH
+ * LOGIN, for hydra to guess at; accepted mail goes on to the sink. No brute-force delays, as for POP3.
+ */
+const startSubmission = async (victim: Netns, dir: string): Promise<void> => {
+  const own = join(dir, 'submission');
+  mkdirSync(own, { recursive: true });
+  victim.spawn('python3', [
+    '-W',
+    'ignore',
+    '-m',
+    'smtpd',
+    '-n',
+    '-c',
+    'DebuggingServer',
+    `127.0.0.1:${relayPort}`,
+  ]);
+  await waitForListen(victim, relayPort);
+  await startDovecot(victim, own, {
+    listen: addresses.victim,
+    password: pop3Login.password,
+    mail: {},
+    failedLoginDelays: false,
+    submission: { port: ports.submission, relay: { host: '127.0.0.1', port: relayPort } },
+  });
+};
+
 export type VictimOptions = { iodine: boolean };
 
 export const startVictimServers = async (
@@ -133,6 +167,7 @@ export const startVictimServers = async (
       // stretch hydra's 31 guesses over minutes; the guesses on the wire are the same without them.
       failedLoginDelays: false,
     }),
+    startSubmission(victim, dir),
     waitForListen(victim, ports.sqlmapTarget, 30_000),
     waitForListen(victim, ports.payloadTarget, 30_000),
     waitForListen(victim, ports.sshMismatch),
