@@ -47,8 +47,10 @@ const createPop3Parser = () => {
   let user = '';
   /** The server's answer lines are message or listing text until a lone ".". */
   let inBody = false;
-  /** AUTH is under way: the client's lines are SASL responses, the server's `+ ` lines challenges. */
+  /** AUTH is under way: the server's `+ ` lines are challenges, each answered by the client's next line. */
   let sasl = false;
+  /** A challenge awaits its answer: the client's next line is a SASL message, not a command. */
+  let challenged = false;
   /** The mechanism of the AUTH under way, until its first client message has named the user (PLAIN, LOGIN). */
   let saslMechanism = '';
 
@@ -58,7 +60,7 @@ const createPop3Parser = () => {
     saslMechanism = '';
   };
 
-  /** RFC 5034 §4: AUTH mechanism [initial-response]; the client's next lines are SASL messages until the answer. */
+  /** RFC 5034 §4: AUTH mechanism [initial-response]; then challenges and answers until the final +OK or -ERR. */
   const startSasl = (argument: string): void => {
     const [mechanism = '', initial] = argument.split(' ');
     sasl = true;
@@ -67,8 +69,9 @@ const createPop3Parser = () => {
   };
 
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
-    if (sasl) {
+    if (challenged) {
       onSaslMessage(line);
+      challenged = false;
       return;
     }
     const { verb, argument } = splitCommand(line);
@@ -91,7 +94,7 @@ const createPop3Parser = () => {
     const ok = line.startsWith('+OK');
     const command = awaiting.shift();
     if (command === undefined) return; // the greeting, or an answer to a command sent before the capture began
-    if (command.verb === 'AUTH') sasl = false;
+    if (command.verb === 'AUTH') [sasl, challenged] = [false, false];
     if (command.login && out.length < maxEvents) out.push(login(ts, ok, command.verb));
     if (ok && command.verb === 'STLS') {
       client.stopped = true;
@@ -106,7 +109,8 @@ const createPop3Parser = () => {
       return;
     }
     if (line.startsWith('+OK') || line.startsWith('-ERR')) onStatus(line, ts, out);
-    else if (!(sasl && line.startsWith('+'))) server.stopped = hasControl(line);
+    else if (sasl && line.startsWith('+')) challenged = true;
+    else server.stopped = hasControl(line);
   };
 
   return {

@@ -105,6 +105,15 @@ describe('pop3 parser', () => {
     expect(JSON.stringify(events)).not.toMatch(/YWxpY2U|czNjcmV0/);
   });
 
+  it('reads a command pipelined after AUTH with an initial response as a command, not a SASL answer', () => {
+    const events = feed(pop3, [
+      ['to-client', ascii('+OK ready\r\n')],
+      ['to-server', ascii('AUTH PLAIN AGFsaWNlAHMzY3JldA==\r\nSTAT\r\n')],
+      ['to-client', ascii('+OK Logged in.\r\n+OK 0 0\r\n')],
+    ]);
+    expect(ops(events)).toEqual(['C AUTH PLAIN', 'C STAT', 'S login ok sasl alice']);
+  });
+
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
     expect(mutatedFlowsParse(pop3, 2, 0x9093)).toBeGreaterThan(300);
   });
