@@ -31,6 +31,7 @@ export const protocolIds = [
   'telnet',
   'syslog',
   'statsd',
+  'kerberos',
   'unknown',
 ] as const;
 

@@ -141,7 +141,7 @@ export type SqlQueryEvent = Base & {
 
 export type DbAuthEvent = Base & {
   kind: 'db-auth';
-  /** The database, or the server with a login of its own (SMTP, FTP, POP3, IMAP, Telnet, LDAP). */
+  /** The database, or the server with a login of its own (SMTP, FTP, POP3, IMAP, Telnet, LDAP, a Kerberos KDC). */
   dialect:
     | 'postgresql'
     | 'mysql'
@@ -153,6 +153,7 @@ export type DbAuthEvent = Base & {
     | 'imap'
     | 'telnet'
     | 'smtp'
+    | 'kerberos'
     | 'ldap';
   ok: boolean;
   user?: string;

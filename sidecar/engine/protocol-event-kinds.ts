@@ -40,6 +40,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   telnet: { kinds: ['operation', 'db-auth'] },
   syslog: operations,
   statsd: operations,
+  kerberos: { kinds: ['operation', 'db-auth'] },
   ldap: { kinds: ['operation', 'db-auth'] },
   nats: operations,
   zookeeper: operations,

@@ -9,6 +9,7 @@ import { http } from './http.ts';
 import { http2 } from './http2.ts';
 import { imap } from './imap.ts';
 import { kafka } from './kafka.ts';
+import { kerberos } from './kerberos.ts';
 import { ldap } from './ldap.ts';
 import { memcached } from './memcached.ts';
 import { mongodb } from './mongodb.ts';
@@ -73,4 +74,6 @@ export const protocols: Protocol[] = [
   syslog,
   syslogStream,
   statsd,
+  // A Kerberos 5 message whose pvno and msg-type agree with its APPLICATION tag, or a TCP record holding one.
+  kerberos,
 ];

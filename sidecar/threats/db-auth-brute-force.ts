@@ -1,6 +1,6 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
- * Server, MongoDB, Redis) and on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and directories (LDAP binds).
+ * Server, MongoDB, Redis) and on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and directories (LDAP binds, Kerberos AS exchanges).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -23,7 +23,7 @@ export const dbAuthBruteForce: Threat<
 > = {
   id: 'db-auth-brute-force',
   on: ['db-auth'],
-  // MySQL, PostgreSQL, SQL Server, SMTP, FTP, POP3, IMAP, Telnet and LDAP: every reply (a re-login can come late; SQL Server's answer to the login comes
+  // MySQL, PostgreSQL, SQL Server, SMTP, FTP, POP3, IMAP, Telnet, LDAP and Kerberos: every reply (a re-login can come late; SQL Server's answer to the login comes
   // after a TLS handshake of a few KiB). Redis and MongoDB replies are long (a Redis
   // COMMAND reply is 86 KB), and a client that is not logged in gets nothing but short errors: the first 4 KiB of
   // Redis replies hold 60 to 180 failed-login replies, six or more times the threshold (MongoDB replies are parsed

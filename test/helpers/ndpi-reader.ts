@@ -91,6 +91,7 @@ export const ndpiToOurs: Record<string, string> = {
   IMAP: 'imap',
   Telnet: 'telnet',
   Syslog: 'syslog',
+  Kerberos: 'kerberos',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

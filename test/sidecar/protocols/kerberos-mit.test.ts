@@ -1,0 +1,106 @@
+/**
+ * Kerberos against a real MIT KDC (Debian's krb5kdc on its own config files) and the real kinit, over TCP through a
+ * recording proxy on loopback: a wrong password is refused by the KDC (PREAUTH_FAILED) and a right one gets an
+ * AS-REP, each after the usual PREAUTH_REQUIRED first round; the password never leaves the parser, and the whole
+ * engine labels every connection kerberos.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbAuthEvent } from '#sidecar/events.ts';
+import { kerberos } from '#sidecar/protocols/kerberos.ts';
+import {
+  freePort,
+  hasBinaries,
+  type RecordingProxy,
+  startRecordingProxy,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
+import { engineLabel, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import {
+  createMitKdc,
+  kdcPassword,
+  kdcUser,
+  kinit,
+  mitKdcBinaries,
+  startMitKdc,
+} from '#test/helpers/mit-kdc.ts';
+import { eventLines } from './event-lines.ts';
+
+const available = hasBinaries(...mitKdcBinaries);
+const wrongPassword = 'not-the-password';
+const asReq = `C AS-REQ client=${kdcUser} service=krbtgt/SHOP.TEST`;
+const preauthRequired = 'S KRB-ERROR error=25 KDC_ERR_PREAUTH_REQUIRED';
+
+const operations = (segments: readonly Segment[]) =>
+  eventLines(feed(kerberos, segments).filter((e) => (e as { kind: string }).kind === 'operation'));
+const logins = (connections: readonly Segment[][]) =>
+  connections.flatMap((c) => feed(kerberos, c) as DbAuthEvent[]).filter((e) => e.kind === 'db-auth');
+
+describe.skipIf(!available)(
+  `kerberos against a real MIT KDC and kinit${available ? '' : ' (skipped: apt-get install krb5-kdc krb5-admin-server krb5-user)'}`,
+  () => {
+    let server: ChildProcess | undefined;
+    let proxy: RecordingProxy | undefined;
+    let dir = '';
+    /** The connections each kinit opened: the AS-REQ without pre-authentication, then the one with PA-ENC-TIMESTAMP. */
+    let refused: Segment[][] = [];
+    let accepted: Segment[][] = [];
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'meshward-kdc-'));
+      const kdcPort = await freePort();
+      proxy = await startRecordingProxy(kdcPort);
+      const kdc = await createMitKdc(dir, kdcPort, proxy.port);
+      server = startMitKdc(kdc);
+      await waitForPort(kdcPort);
+      const wrong = await kinit(kdc, wrongPassword);
+      expect(wrong.stderr).toContain('Password incorrect');
+      refused = [...proxy.connections];
+      const right = await kinit(kdc, kdcPassword);
+      expect(right).toEqual({ code: 0, stderr: '' });
+      accepted = proxy.connections.slice(refused.length);
+    }, 30_000);
+
+    afterAll(async () => {
+      await proxy?.close();
+      await stopDaemon(server);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('reads each round of a refused and an accepted kinit as requests and replies', () => {
+      expect(refused.map(operations)).toEqual([
+        [asReq, preauthRequired],
+        [asReq, 'S KRB-ERROR error=24 KDC_ERR_PREAUTH_FAILED'],
+      ]);
+      expect(accepted.map(operations)).toEqual([
+        [asReq, preauthRequired],
+        [asReq, expect.stringMatching(/^S AS-REP\b/)],
+      ]);
+    });
+
+    it('reports one refused and one accepted login, not the PREAUTH_REQUIRED rounds', () => {
+      expect(eventLines(logins(refused))).toEqual([`S login refused ${kdcUser}`]);
+      expect(eventLines(logins(accepted))).toEqual([`S login ok ${kdcUser}`]);
+      expect([...logins(refused), ...logins(accepted)].map((e) => e.dialect)).toEqual([
+        'kerberos',
+        'kerberos',
+      ]);
+    });
+
+    it('never carries a password in its events, and the engine labels every connection kerberos', () => {
+      const events = [...refused, ...accepted].map((c) => feed(kerberos, c));
+      expect(JSON.stringify(events)).not.toContain(wrongPassword);
+      expect(JSON.stringify(events)).not.toContain(kdcPassword);
+      expect([...refused, ...accepted].map(engineLabel)).toEqual([
+        'kerberos',
+        'kerberos',
+        'kerberos',
+        'kerberos',
+      ]);
+    });
+  },
+);

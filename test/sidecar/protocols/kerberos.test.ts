@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { kerberos } from '#sidecar/protocols/kerberos.ts';
+import {
+  ascii,
+  concat,
+  contractCheck,
+  engineLabel,
+  feed,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
+import { eventLines } from './event-lines.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
+
+// DER built from RFC 4120's ASN.1 (§5.4.1 KDC-REQ, §5.4.2 KDC-REP, §5.9.1 KRB-ERROR).
+const tlv = (tag: number, ...content: Uint8Array[]): Uint8Array => {
+  const body = concat(...content);
+  const n = body.length;
+  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return concat(Uint8Array.of(tag, ...length), body);
+};
+const ctx = (n: number, value: Uint8Array) => tlv(0xa0 + n, value);
+const int = (n: number) => tlv(0x02, Uint8Array.of(n));
+const str = (s: string) => tlv(0x1b, ascii(s));
+const name = (...parts: string[]) => tlv(0x30, ctx(0, int(1)), ctx(1, tlv(0x30, ...parts.map(str))));
+const realm = 'SHOP.TEST';
+
+const asReq = (user: string, preauth: boolean) =>
+  tlv(
+    0x6a,
+    tlv(
+      0x30,
+      ctx(1, int(5)),
+      ctx(2, int(10)),
+      ...(preauth
+        ? [ctx(3, tlv(0x30, tlv(0x30, ctx(1, int(2)), ctx(2, tlv(0x04, ascii('encrypted timestamp'))))))]
+        : []),
+      ctx(
+        4,
+        tlv(
+          0x30,
+          ctx(0, tlv(0x03, Uint8Array.of(0, 0x40, 0, 0, 0x10))),
+          ctx(1, name(user)),
+          ctx(2, str(realm)),
+          ctx(3, name('krbtgt', realm)),
+        ),
+      ),
+    ),
+  );
+const krbError = (code: number, user: string) =>
+  tlv(
+    0x7e,
+    tlv(
+      0x30,
+      ctx(0, int(5)),
+      ctx(1, int(30)),
+      ctx(4, tlv(0x18, ascii('20261127163000Z'))),
+      ctx(5, int(7)),
+      ctx(6, int(code)),
+      ctx(7, str(realm)),
+      ctx(8, name(user)),
+      ctx(9, str(realm)),
+      ctx(10, name('krbtgt', realm)),
+    ),
+  );
+const asRep = (user: string) =>
+  tlv(
+    0x6b,
+    tlv(
+      0x30,
+      ctx(0, int(5)),
+      ctx(1, int(11)),
+      ctx(3, str(realm)),
+      ctx(4, name(user)),
+      ctx(5, tlv(0x61, tlv(0x30))),
+      ctx(6, tlv(0x30)),
+    ),
+  );
+/** TCP framing (§7.2.2): a 4-octet big-endian length before each message. */
+const record = (message: Uint8Array) => {
+  const out = new Uint8Array(4 + message.length);
+  new DataView(out.buffer).setUint32(0, message.length);
+  out.set(message, 4);
+  return out;
+};
+
+// An MIT kinit with a wrong password, then the right one: PREAUTH_REQUIRED first, then the encrypted timestamp.
+const wrongPassword: Segment[] = [
+  ['to-server', asReq('alice', false)],
+  ['to-client', krbError(25, 'alice')],
+  ['to-server', asReq('alice', true)],
+  ['to-client', krbError(24, 'alice')],
+];
+
+describe('kerberos detect', () => {
+  it('matches a whole message over UDP, and a TCP record holding one', () => {
+    expect(kerberos.detect(asReq('alice', false), 'to-server')).toBe('match');
+    expect(kerberos.detect(krbError(24, 'alice'), 'to-client')).toBe('match');
+    expect(kerberos.detect(record(asReq('alice', true)), 'to-server')).toBe('match');
+    expect(kerberos.detect(record(asRep('alice')), 'to-client')).toBe('match');
+  });
+
+  it('waits for the rest of a record or a message, and refuses wrong versions, types and lengths', () => {
+    const whole = record(asReq('alice', false));
+    expect(kerberos.detect(whole.subarray(0, 3), 'to-server')).toBe('need-more');
+    expect(kerberos.detect(whole.subarray(0, 20), 'to-server')).toBe('need-more');
+    const v4 = asReq('alice', false).slice();
+    v4[v4.indexOf(0x05)] = 0x04; // pvno 4
+    expect(kerberos.detect(v4, 'to-server')).toBe('no-match');
+    expect(kerberos.detect(tlv(0x6a, tlv(0x30, ctx(1, int(5)), ctx(2, int(12)))), 'to-server')).toBe(
+      'no-match',
+    );
+    expect(kerberos.detect(Uint8Array.of(0, 0, 0, 4, 0x6a, 2, 0x30, 0), 'to-server')).toBe('no-match');
+    expect(kerberos.detect(ascii('GET / HTTP/1.1\r\n\r\n'), 'to-server')).toBe('no-match');
+  });
+
+  it('is chosen by the whole engine over TCP', () => {
+    expect(engineLabel(wrongPassword.map(([d, b]): Segment => [d, record(b)]))).toBe('kerberos');
+  });
+
+  itRejectsForeignBytes(kerberos, ['kerberos']);
+});
+
+describe('kerberos parser', () => {
+  it('reads the AS exchange: principals, error codes, and a refused password as a failed login', () => {
+    expect(eventLines(feed(kerberos, wrongPassword))).toEqual([
+      'C AS-REQ client=alice@SHOP.TEST service=krbtgt/SHOP.TEST',
+      'S KRB-ERROR error=25 KDC_ERR_PREAUTH_REQUIRED',
+      'C AS-REQ client=alice@SHOP.TEST service=krbtgt/SHOP.TEST',
+      'S KRB-ERROR error=24 KDC_ERR_PREAUTH_FAILED',
+      'S login refused alice@SHOP.TEST',
+    ]);
+  });
+
+  it('reads TCP records split anywhere, and an AS-REP as a login that worked', () => {
+    const stream = concat(record(asReq('bob', true)), record(asRep('bob')));
+    const events = feed(kerberos, [
+      ['to-server', stream.subarray(0, 7)],
+      ['to-server', stream.subarray(7, record(asReq('bob', true)).length)],
+      ['to-client', stream.subarray(record(asReq('bob', true)).length)],
+    ]);
+    expect(eventLines(events)).toEqual([
+      'C AS-REQ client=bob@SHOP.TEST service=krbtgt/SHOP.TEST',
+      'S AS-REP client=bob@SHOP.TEST',
+      'S login ok bob@SHOP.TEST',
+    ]);
+  });
+
+  it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
+    expect(mutatedFlowsParse(kerberos, 2, 0x4b5)).toBeGreaterThan(300);
+  });
+
+  it('passes the local contract check (random bytes never match, never throw)', () => {
+    expect(contractCheck(kerberos, ['to-server', record(asReq('alice', false))]).randomMatches).toBe(0);
+    expect(contractCheck(kerberos, ['to-server', asReq('alice', false)]).randomMatches).toBe(0);
+  });
+});
