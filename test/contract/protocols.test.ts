@@ -1,5 +1,6 @@
 /** Contract every registered protocol meets: hostile and random input never throws, results are deterministic. */
 import { describe, expect, it } from 'vitest';
+import { candidateTable, maxMaskedProtocols } from '#sidecar/engine/detection-candidates.ts';
 import type { Direction } from '#sidecar/events.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
@@ -60,6 +61,11 @@ describe.each(protocols.map((protocol) => [protocol.id, protocol] as const))(
 );
 
 describe('protocol registry', () => {
+  it('fits the first-octet candidate table (a registry past it asks every detector about every flow)', () => {
+    expect(protocols.length).toBeLessThanOrEqual(maxMaskedProtocols);
+    expect(candidateTable(protocols)).toBeDefined();
+  });
+
   it('has unique ids per transport (syslog has one entry per framing: a datagram, a stream)', () => {
     const keys = protocols.flatMap((p) =>
       p.transport === 'both' ? [`${p.id}/tcp`, `${p.id}/udp`] : [`${p.id}/${p.transport}`],
