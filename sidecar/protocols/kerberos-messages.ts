@@ -40,6 +40,8 @@ export type KerberosMessage = {
   service?: string;
   /** A KRB-ERROR's error-code. */
   error?: number;
+  /** A request's encryption types, in the client's order of preference (23 is RC4-HMAC, which Kerberoasting asks for). */
+  etypes?: number[];
 };
 
 const tlvAt = (b: Uint8Array, at: number, end: number): Tlv | undefined => {
@@ -96,13 +98,31 @@ const principal = (b: Uint8Array, field: Tlv | undefined): string | undefined =>
 const withRealm = (name: string | undefined, realm: string | undefined): string | undefined =>
   name === undefined ? undefined : realm === undefined ? name : `${name}@${realm}`;
 
-/** KDC-REQ-BODY ::= SEQUENCE { kdc-options [0], cname [1], realm [2], sname [3], ... } */
-const requestNames = (b: Uint8Array, body: Tlv | undefined): Pick<KerberosMessage, 'client' | 'service'> => {
+/** etype [8] SEQUENCE OF Int32, at most 16 of them. */
+const etypesOf = (b: Uint8Array, field: Tlv | undefined): number[] => {
+  const list = inner(b, field);
+  const out: number[] = [];
+  if (list?.tag !== 0x30) return out;
+  for (
+    let at = list.contentStart, e = tlvAt(b, at, list.end);
+    e && out.length < 16;
+    e = tlvAt(b, at, list.end)
+  ) {
+    if (e.tag === 0x02) out.push(berInteger(b, e));
+    at = e.end;
+  }
+  return out;
+};
+
+type RequestFacts = Pick<KerberosMessage, 'client' | 'service' | 'etypes'>;
+
+/** KDC-REQ-BODY ::= SEQUENCE { kdc-options [0], cname [1], realm [2], sname [3], ..., etype [8], ... } */
+const requestNames = (b: Uint8Array, body: Tlv | undefined): RequestFacts => {
   const sequence = inner(b, body);
   if (sequence?.tag !== 0x30) return {};
   const f = fields(b, sequence);
   const realm = stringOf(b, f.get(2));
-  const out: Pick<KerberosMessage, 'client' | 'service'> = {};
+  const out: RequestFacts = { etypes: etypesOf(b, f.get(8)) };
   const client = withRealm(principal(b, f.get(1)), realm);
   const service = principal(b, f.get(3));
   if (client !== undefined) out.client = client;

@@ -54,7 +54,8 @@ const detailOf = (m: KerberosMessage): string => {
   if (m.error !== undefined) return `error=${m.error} ${kerberosErrorName(m.error)}`;
   const client = m.client === undefined ? [] : [`client=${m.client}`];
   const service = m.service === undefined ? [] : [`service=${m.service}`];
-  return [...client, ...service].join(' ');
+  const etypes = m.etypes === undefined || m.etypes.length === 0 ? [] : [`etypes=${m.etypes.join(',')}`];
+  return [...client, ...service, ...etypes].join(' ');
 };
 
 const createKerberosParser = () => {

@@ -14,6 +14,7 @@ import { httpSmuggling } from './http-smuggling.ts';
 import { icmpFlood } from './icmp-flood.ts';
 import { icmpTunnel } from './icmp-tunnel.ts';
 import { ipFragmentAttack } from './ip-fragment-attack.ts';
+import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
 import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
@@ -75,4 +76,5 @@ export const threats: readonly Threat<any, any>[] = [
   weakSsh,
   executableDownload,
   unsafeProtocol,
+  kerberoasting,
 ];

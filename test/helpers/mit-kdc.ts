@@ -61,7 +61,13 @@ const must = async (command: string, args: string[], env: Record<string, string>
  * (`-requires_preauth` would clear it, and the KDC would then answer the first AS-REQ with an AS-REP, whatever the
  * password), so a wrong password is refused by the KDC with PREAUTH_FAILED rather than only by the client.
  */
-export const createMitKdc = async (dir: string, kdcPort: number, proxyPort: number): Promise<MitKdc> => {
+export const createMitKdc = async (
+  dir: string,
+  kdcPort: number,
+  proxyPort: number,
+  /** Service principals to add with random keys (`HTTP/web.shop.test`), for service tickets. */
+  services: readonly string[] = [],
+): Promise<MitKdc> => {
   writeFileSync(join(dir, 'krb5.conf'), krb5Conf(proxyPort));
   writeFileSync(join(dir, 'kdc.conf'), kdcConf(dir, kdcPort));
   const env = {
@@ -72,6 +78,8 @@ export const createMitKdc = async (dir: string, kdcPort: number, proxyPort: numb
   await must('/usr/sbin/kdb5_util', ['create', '-s', '-r', kdcRealm, '-P', 'kdc-master-password'], env);
   const addprinc = `addprinc +requires_preauth -pw ${kdcPassword} alice`;
   await must('/usr/sbin/kadmin.local', ['-r', kdcRealm, '-q', addprinc], env);
+  for (const service of services)
+    await must('/usr/sbin/kadmin.local', ['-r', kdcRealm, '-q', `addprinc -randkey ${service}`], env);
   return { env };
 };
 
@@ -92,4 +100,19 @@ export const kinit = (kdc: MitKdc, password: string): Promise<{ code: number; st
       },
     );
     child.stdin?.end(`${password}\n`);
+  });
+
+/** `kvno` for each service: a TGS-REQ per service, with the ticket-granting ticket kinit left in the cache. */
+export const kvno = (kdc: MitKdc, services: readonly string[]): Promise<{ code: number; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(
+      '/usr/bin/kvno',
+      [...services],
+      { env: { ...process.env, ...kdc.env }, timeout: 30_000 },
+      (error, _o, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stderr: String(stderr),
+        }),
+    );
   });

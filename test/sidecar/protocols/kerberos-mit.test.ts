@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbAuthEvent } from '#sidecar/events.ts';
+import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { kerberos } from '#sidecar/protocols/kerberos.ts';
+import { kerberoasting } from '#sidecar/threats/kerberoasting.ts';
 import {
   freePort,
   hasBinaries,
@@ -25,14 +26,18 @@ import {
   kdcPassword,
   kdcUser,
   kinit,
+  kvno,
   mitKdcBinaries,
   startMitKdc,
 } from '#test/helpers/mit-kdc.ts';
+import { flow, runThreat } from '../threats/threat-factories.ts';
 import { eventLines } from './event-lines.ts';
 
 const available = hasBinaries(...mitKdcBinaries);
 const wrongPassword = 'not-the-password';
-const asReq = `C AS-REQ client=${kdcUser} service=krbtgt/SHOP.TEST`;
+const services = Array.from({ length: 9 }, (_, i) => `HTTP/web${i}.shop.test`);
+// MIT 1.20 kinit asks for its default encryption types, AES first and RC4 (23) among them.
+const asReq = `C AS-REQ client=${kdcUser} service=krbtgt/SHOP.TEST etypes=18,17,20,19,16,23,25,26`;
 const preauthRequired = 'S KRB-ERROR error=25 KDC_ERR_PREAUTH_REQUIRED';
 
 const operations = (segments: readonly Segment[]) =>
@@ -49,12 +54,14 @@ describe.skipIf(!available)(
     /** The connections each kinit opened: the AS-REQ without pre-authentication, then the one with PA-ENC-TIMESTAMP. */
     let refused: Segment[][] = [];
     let accepted: Segment[][] = [];
+    /** kvno's connections: one TGS-REQ per service (what a Kerberoasting tool does for every SPN it finds). */
+    let roasted: Segment[][] = [];
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'meshward-kdc-'));
       const kdcPort = await freePort();
       proxy = await startRecordingProxy(kdcPort);
-      const kdc = await createMitKdc(dir, kdcPort, proxy.port);
+      const kdc = await createMitKdc(dir, kdcPort, proxy.port, services);
       server = startMitKdc(kdc);
       await waitForPort(kdcPort);
       const wrong = await kinit(kdc, wrongPassword);
@@ -63,6 +70,8 @@ describe.skipIf(!available)(
       const right = await kinit(kdc, kdcPassword);
       expect(right).toEqual({ code: 0, stderr: '' });
       accepted = proxy.connections.slice(refused.length);
+      expect((await kvno(kdc, services)).code).toBe(0);
+      roasted = proxy.connections.slice(refused.length + accepted.length);
     }, 30_000);
 
     afterAll(async () => {
@@ -89,6 +98,18 @@ describe.skipIf(!available)(
         'kerberos',
         'kerberos',
       ]);
+    });
+
+    it('reads kvno asking for nine service tickets as TGS requests that kerberoasting reports', () => {
+      const requests = roasted
+        .flatMap((c) => feed(kerberos, c) as OperationEvent[])
+        .filter((e) => e.kind === 'operation' && e.operation === 'TGS-REQ');
+      expect(requests.map((e) => /service=(\S+)/.exec(e.detail ?? '')?.[1])).toEqual(services);
+      const hits = runThreat(kerberoasting, requests, { flow: flow({ protocol: 'kerberos' }) });
+      expect(hits[0]?.evidence).toMatch(
+        /^service tickets for 8 distinct services within 60000 ms \(HTTP\/web0/,
+      );
+      expect(hits[0]?.evidence).toContain('RC4 (etype 23) asked for');
     });
 
     it('never carries a password in its events, and the engine labels every connection kerberos', () => {

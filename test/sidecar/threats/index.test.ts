@@ -54,6 +54,8 @@ const issueIds = [
   'executable-download',
   // Protocols that should not be spoken at all (Telnet by default), as nDPI's "Unsafe Protocol" risk.
   'unsafe-protocol',
+  // Many service tickets asked for in a short time, to crack the services' passwords offline (T1558.003).
+  'kerberoasting',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
