@@ -42,6 +42,20 @@ export type KerberosMessage = {
   error?: number;
   /** A request's encryption types, in the client's order of preference (23 is RC4-HMAC, which Kerberoasting asks for). */
   etypes?: number[];
+  /** An AS-REQ proves knowledge of the password (PA-ENC-TIMESTAMP, type 2; or FAST's PA-FX-FAST, 136). */
+  preauth?: boolean;
+};
+
+/** padata [3] SEQUENCE OF PA-DATA { padata-type [1] Int32, padata-value [2] }: whether one proves the password. */
+const hasPreauth = (b: Uint8Array, field: Tlv | undefined): boolean => {
+  const list = inner(b, field);
+  if (list?.tag !== 0x30) return false;
+  for (let at = list.contentStart, pa = tlvAt(b, at, list.end); pa; pa = tlvAt(b, at, list.end)) {
+    const type = pa.tag === 0x30 ? integerOf(b, fields(b, pa).get(1)) : -1;
+    if (type === 2 || type === 136) return true;
+    at = pa.end;
+  }
+  return false;
 };
 
 const tlvAt = (b: Uint8Array, at: number, end: number): Tlv | undefined => {
@@ -155,6 +169,10 @@ export const readKerberosMessage = (b: Uint8Array): KerberosMessage | undefined 
   const [pvno, msgType] = request ? [f.get(1), f.get(2)] : [f.get(0), f.get(1)];
   if (integerOf(b, pvno) !== 5 || integerOf(b, msgType) !== kind.msgType) return undefined;
   return request
-    ? { name: kind.name, ...requestNames(b, f.get(4)) }
+    ? {
+        name: kind.name,
+        ...requestNames(b, f.get(4)),
+        ...(kind.msgType === 10 ? { preauth: hasPreauth(b, f.get(3)) } : {}),
+      }
     : replyOrError(b, kind.name, f, kind.msgType === 30);
 };

@@ -5,7 +5,7 @@
  * as a `db-auth` event, so that password spraying and guessing against a KDC are counted. Tickets and encrypted parts
  * are not opened.
  */
-import type { Direction, ProtocolEvent } from '../events.ts';
+import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { loginEvent, operationEvent } from './client-events.ts';
 import { createFramedParser } from './framed-parser.ts';
 import {
@@ -62,15 +62,29 @@ const createKerberosParser = () => {
   /** The client of the last AS-REQ: a password login, whose answer says how it went. */
   let asClient: string | undefined;
 
+  /** The last AS-REQ proved the password (pre-authentication); an AS-REP to one that did not is crackable offline. */
+  let asPreauth = true;
+
   const events = (bytes: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
     const m = readKerberosMessage(bytes);
     if (m === undefined) return [];
-    const out: ProtocolEvent[] = [operationEvent('kerberos', ts, m.name, detailOf(m), direction)];
-    if (m.name === 'AS-REQ') asClient = m.client;
-    const login = asClient !== undefined && (m.name === 'AS-REP' || refusedCodes.has(m.error ?? -1));
-    if (login) out.push(loginEvent('kerberos', ts, m.name === 'AS-REP', m.client ?? asClient ?? ''));
-    if (login) asClient = undefined;
+    // AS-REP roasting's prize: the reply's encrypted part, made with the user's key, handed to anyone who asked.
+    const unproven = m.name === 'AS-REP' && !asPreauth ? ' without-preauth' : '';
+    const out: ProtocolEvent[] = [
+      operationEvent('kerberos', ts, m.name, `${detailOf(m)}${unproven}`, direction),
+    ];
+    if (m.name === 'AS-REQ') [asClient, asPreauth] = [m.client, m.preauth ?? true];
+    const login = loginAfter(m, ts);
+    if (login !== undefined) out.push(login);
     return out;
+  };
+
+  /** The answer to a password login (an AS exchange): in with an AS-REP, out with a refusal. */
+  const loginAfter = (m: KerberosMessage, ts: number): DbAuthEvent | undefined => {
+    if (asClient === undefined || !(m.name === 'AS-REP' || refusedCodes.has(m.error ?? -1))) return undefined;
+    const event = loginEvent('kerberos', ts, m.name === 'AS-REP', m.client ?? asClient);
+    asClient = undefined;
+    return event;
   };
 
   const stream = createFramedParser({

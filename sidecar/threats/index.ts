@@ -1,4 +1,5 @@
 /** Every threat detector; adding one is a new file here plus its `policies/threats/<id>.yaml`. */
+import { asrepRoasting } from './asrep-roasting.ts';
 import { cleartextCredentials } from './cleartext-credentials.ts';
 import { commandInjection } from './command-injection.ts';
 import { dbAuthBruteForce } from './db-auth-brute-force.ts';
@@ -77,4 +78,5 @@ export const threats: readonly Threat<any, any>[] = [
   executableDownload,
   unsafeProtocol,
   kerberoasting,
+  asrepRoasting,
 ];

@@ -67,6 +67,8 @@ export const createMitKdc = async (
   proxyPort: number,
   /** Service principals to add with random keys (`HTTP/web.shop.test`), for service tickets. */
   services: readonly string[] = [],
+  /** Users added without the pre-authentication requirement (the KDC answers their AS-REQ at once): AS-REP roasting's prey. */
+  openUsers: readonly string[] = [],
 ): Promise<MitKdc> => {
   writeFileSync(join(dir, 'krb5.conf'), krb5Conf(proxyPort));
   writeFileSync(join(dir, 'kdc.conf'), kdcConf(dir, kdcPort));
@@ -78,6 +80,12 @@ export const createMitKdc = async (
   await must('/usr/sbin/kdb5_util', ['create', '-s', '-r', kdcRealm, '-P', 'kdc-master-password'], env);
   const addprinc = `addprinc +requires_preauth -pw ${kdcPassword} alice`;
   await must('/usr/sbin/kadmin.local', ['-r', kdcRealm, '-q', addprinc], env);
+  for (const user of openUsers)
+    await must(
+      '/usr/sbin/kadmin.local',
+      ['-r', kdcRealm, '-q', `addprinc -requires_preauth -pw ${kdcPassword} ${user}`],
+      env,
+    );
   for (const service of services)
     await must('/usr/sbin/kadmin.local', ['-r', kdcRealm, '-q', `addprinc -randkey ${service}`], env);
   return { env };
@@ -88,11 +96,15 @@ export const startMitKdc = (kdc: MitKdc): ChildProcess =>
   spawn('/usr/sbin/krb5kdc', ['-n'], { stdio: 'ignore', env: { ...process.env, ...kdc.env } });
 
 /** `kinit alice@SHOP.TEST` with the password on stdin: MIT kinit reads it from a pipe when stdin is not a terminal. */
-export const kinit = (kdc: MitKdc, password: string): Promise<{ code: number; stderr: string }> =>
+export const kinit = (
+  kdc: MitKdc,
+  password: string,
+  principal = kdcUser,
+): Promise<{ code: number; stderr: string }> =>
   new Promise((resolve) => {
     const child = execFile(
       '/usr/bin/kinit',
-      [kdcUser],
+      [principal],
       { env: { ...process.env, ...kdc.env }, timeout: 30_000 },
       (error, _stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

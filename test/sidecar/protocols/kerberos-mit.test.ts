@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { kerberos } from '#sidecar/protocols/kerberos.ts';
+import { asrepRoasting } from '#sidecar/threats/asrep-roasting.ts';
 import { kerberoasting } from '#sidecar/threats/kerberoasting.ts';
 import {
   freePort,
@@ -36,6 +37,7 @@ import { eventLines } from './event-lines.ts';
 const available = hasBinaries(...mitKdcBinaries);
 const wrongPassword = 'not-the-password';
 const services = Array.from({ length: 9 }, (_, i) => `HTTP/web${i}.shop.test`);
+const openUsers = ['svc-backup', 'svc-print', 'legacy-app'];
 // MIT 1.20 kinit asks for its default encryption types, AES first and RC4 (23) among them.
 const asReq = `C AS-REQ client=${kdcUser} service=krbtgt/SHOP.TEST etypes=18,17,20,19,16,23,25,26`;
 const preauthRequired = 'S KRB-ERROR error=25 KDC_ERR_PREAUTH_REQUIRED';
@@ -56,12 +58,14 @@ describe.skipIf(!available)(
     let accepted: Segment[][] = [];
     /** kvno's connections: one TGS-REQ per service (what a Kerberoasting tool does for every SPN it finds). */
     let roasted: Segment[][] = [];
+    /** kinit for three users without pre-authentication: each AS-REQ is answered at once with an AS-REP. */
+    let unprotected: Segment[][] = [];
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'meshward-kdc-'));
       const kdcPort = await freePort();
       proxy = await startRecordingProxy(kdcPort);
-      const kdc = await createMitKdc(dir, kdcPort, proxy.port, services);
+      const kdc = await createMitKdc(dir, kdcPort, proxy.port, services, openUsers);
       server = startMitKdc(kdc);
       await waitForPort(kdcPort);
       const wrong = await kinit(kdc, wrongPassword);
@@ -72,6 +76,9 @@ describe.skipIf(!available)(
       accepted = proxy.connections.slice(refused.length);
       expect((await kvno(kdc, services)).code).toBe(0);
       roasted = proxy.connections.slice(refused.length + accepted.length);
+      const before = proxy.connections.length;
+      for (const user of openUsers) expect((await kinit(kdc, kdcPassword, `${user}@SHOP.TEST`)).code).toBe(0);
+      unprotected = proxy.connections.slice(before);
     }, 30_000);
 
     afterAll(async () => {
@@ -110,6 +117,17 @@ describe.skipIf(!available)(
         /^service tickets for 8 distinct services within 60000 ms \(HTTP\/web0/,
       );
       expect(hits[0]?.evidence).toContain('RC4 (etype 23) asked for');
+    });
+
+    it('reads AS-REPs given without pre-authentication as such, and asrep-roasting reports three accounts', () => {
+      const replies = unprotected
+        .flatMap((c) => feed(kerberos, c) as OperationEvent[])
+        .filter((e) => e.kind === 'operation' && e.operation === 'AS-REP');
+      expect(replies.map((e) => e.detail)).toEqual(
+        openUsers.map((u) => `client=${u}@SHOP.TEST without-preauth`),
+      );
+      const hits = runThreat(asrepRoasting, replies, { flow: flow({ protocol: 'kerberos' }) });
+      expect(hits[0]?.evidence).toMatch(/^AS-REPs without pre-authentication for 3 accounts/);
     });
 
     it('never carries a password in its events, and the engine labels every connection kerberos', () => {

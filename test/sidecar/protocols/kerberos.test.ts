@@ -145,6 +145,18 @@ describe('kerberos parser', () => {
     ]);
   });
 
+  it('marks an AS-REP that answered an AS-REQ without pre-authentication (what AS-REP roasting collects)', () => {
+    const events = feed(kerberos, [
+      ['to-server', asReq('carol', false)],
+      ['to-client', asRep('carol')],
+    ]);
+    expect(eventLines(events)).toEqual([
+      'C AS-REQ client=carol@SHOP.TEST service=krbtgt/SHOP.TEST',
+      'S AS-REP client=carol@SHOP.TEST without-preauth',
+      'S login ok carol@SHOP.TEST',
+    ]);
+  });
+
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
     expect(mutatedFlowsParse(kerberos, 2, 0x4b5)).toBeGreaterThan(300);
   });

@@ -56,6 +56,8 @@ const issueIds = [
   'unsafe-protocol',
   // Many service tickets asked for in a short time, to crack the services' passwords offline (T1558.003).
   'kerberoasting',
+  // Accounts without Kerberos pre-authentication answered to one client: their replies crack offline (T1558.004).
+  'asrep-roasting',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
