@@ -1,6 +1,7 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
- * Server, MongoDB, Redis) and on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and directories (LDAP binds, Kerberos AS exchanges).
+ * Server, MongoDB, Redis), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
+ * directories (LDAP binds, Kerberos AS exchanges).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -31,7 +32,18 @@ export const dbAuthBruteForce: Threat<
   reads: [
     {
       ...readsEvery('db-auth'),
-      protocols: ['mysql', 'postgresql', 'mssql', 'ftp', 'pop3', 'imap', 'telnet'],
+      protocols: [
+        'mysql',
+        'postgresql',
+        'mssql',
+        'smtp',
+        'ftp',
+        'pop3',
+        'imap',
+        'telnet',
+        'ldap',
+        'kerberos',
+      ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },
   ],

@@ -38,6 +38,11 @@ type Armed = {
   packets: number | undefined;
   /** Its slot in the per-flow states, resolved on its first call (`DetectorStates.slotOf`). */
   slot: number;
+  /**
+   * The protocols whose events of this kind it reads, when every read it declares for the kind names them: events of
+   * other protocols' flows are not handed to it (a Kerberos detector is not called for every AMQP operation).
+   */
+  protocols: ReadonlySet<string> | undefined;
 };
 type Observed = ProtocolEvent | PacketEvent | FlowEndEvent;
 
@@ -102,6 +107,13 @@ const episodeKey = (threat: AnyThreat, finding: ThreatFinding, flow: ObservedFlo
   return `${finding.threat}|${finding.client.ip}|${finding.server.ip}${service}`;
 };
 
+/** The protocols a detector reads a kind from, when each of its reads of that kind names them; else undefined. */
+const protocolsRead = (threat: AnyThreat, kind: string): ReadonlySet<string> | undefined => {
+  const reads = (threat.reads ?? []).filter((read) => read.kind === kind);
+  if (reads.length === 0 || reads.some((read) => read.protocols === undefined)) return undefined;
+  return new Set(reads.flatMap((read) => read.protocols ?? []));
+};
+
 /** Enabled detectors with their validated configuration, grouped by the event kinds they read. */
 const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
   const list = options.threats ?? registered;
@@ -122,6 +134,7 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           global: threat.scope === 'global' ? threat.initialState() : undefined,
           packets: packetClassMask(threat.packets),
           slot: -1,
+          protocols: protocolsRead(threat, kind),
         },
       ]);
   }
@@ -233,6 +246,8 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   const run = (detectors: readonly Armed[], event: Observed, flow: ObservedFlow | undefined): void => {
     for (let i = 0; i < detectors.length; i++) {
       const armed = detectors[i] as Armed;
+      if (armed.protocols !== undefined && (flow === undefined || !armed.protocols.has(flow.protocol)))
+        continue;
       let hits: ThreatHit[];
       try {
         hits = armed.threat.inspect(event, stateOf(armed, flow), contextOf(armed, flow));

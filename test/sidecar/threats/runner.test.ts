@@ -63,6 +63,7 @@ describe('createThreatRunner', () => {
     const service = (port: number, i: number) =>
       flow({
         key: `tcp ${port} ${i}`,
+        protocol: port === 110 ? 'pop3' : 'postgresql',
         client: { ip: '10.0.0.5', port: 40_000 + i },
         server: { ip: '10.0.0.9', port },
       });
@@ -77,6 +78,22 @@ describe('createThreatRunner', () => {
       '110 10 failed pop3 logins within 60000 ms for 0 user name(s)',
       '5432 10 failed postgresql logins within 60000 ms for 0 user name(s)',
     ]);
+  });
+
+  it('hands a detector only the events of the protocols its reads name (db-auth from an HTTP flow is not a login)', () => {
+    const runner = createThreatRunner({ policyDir: false });
+    const web = flow({ protocol: 'http', server: { ip: '10.0.0.9', port: 8080 } });
+    for (let i = 0; i < 12; i++)
+      runner.onEvent(web, {
+        kind: 'db-auth',
+        ts: 1_000 + i,
+        direction: 'to-client',
+        dialect: 'mysql',
+        ok: false,
+      });
+    expect(
+      runner.drain(2_000).filter((f) => f.type === 'threat' && f.threat === 'db-auth-brute-force'),
+    ).toEqual([]);
   });
 
   it('masks secrets in evidence', () => {
