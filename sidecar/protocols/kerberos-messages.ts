@@ -3,7 +3,7 @@
  * and service principals with the realm, and a KRB-ERROR's code. DER with single-octet tags (the APPLICATION tags
  * 10 to 30 and context tags [0] to [12] all fit), read with the bounds-checked TLV reader LDAP uses.
  */
-import { berInteger, readTlv, type Tlv } from './ldap-ber.ts';
+import { berInteger, type Tlv, tlvWithin } from './ldap-ber.ts';
 import { text } from './wire-bytes.ts';
 
 /** APPLICATION tags (constructed): AS-REQ 10, AS-REP 11, TGS-REQ 12, TGS-REP 13, KRB-ERROR 30. */
@@ -50,7 +50,7 @@ export type KerberosMessage = {
 const hasPreauth = (b: Uint8Array, field: Tlv | undefined): boolean => {
   const list = inner(b, field);
   if (list?.tag !== 0x30) return false;
-  for (let at = list.contentStart, pa = tlvAt(b, at, list.end); pa; pa = tlvAt(b, at, list.end)) {
+  for (let at = list.contentStart, pa = tlvWithin(b, at, list.end); pa; pa = tlvWithin(b, at, list.end)) {
     const type = pa.tag === 0x30 ? integerOf(b, fields(b, pa).get(1)) : -1;
     if (type === 2 || type === 136) return true;
     at = pa.end;
@@ -58,18 +58,13 @@ const hasPreauth = (b: Uint8Array, field: Tlv | undefined): boolean => {
   return false;
 };
 
-const tlvAt = (b: Uint8Array, at: number, end: number): Tlv | undefined => {
-  const tlv = at < end ? readTlv(b, at) : undefined;
-  return typeof tlv === 'object' && tlv.end <= end ? tlv : undefined;
-};
-
 /** The context-tagged fields of a SEQUENCE, by tag number ([n] is 0xa0 + n). */
 const fields = (b: Uint8Array, sequence: Tlv): Map<number, Tlv> => {
   const out = new Map<number, Tlv>();
   for (
-    let at = sequence.contentStart, field = tlvAt(b, at, sequence.end);
+    let at = sequence.contentStart, field = tlvWithin(b, at, sequence.end);
     field;
-    field = tlvAt(b, at, sequence.end)
+    field = tlvWithin(b, at, sequence.end)
   ) {
     if ((field.tag & 0xe0) === 0xa0) out.set(field.tag & 0x1f, field);
     at = field.end;
@@ -79,7 +74,7 @@ const fields = (b: Uint8Array, sequence: Tlv): Map<number, Tlv> => {
 
 /** The one value inside an explicit context tag. */
 const inner = (b: Uint8Array, field: Tlv | undefined): Tlv | undefined =>
-  field === undefined ? undefined : tlvAt(b, field.contentStart, field.end);
+  field === undefined ? undefined : tlvWithin(b, field.contentStart, field.end);
 
 const integerOf = (b: Uint8Array, field: Tlv | undefined): number => {
   const value = inner(b, field);
@@ -99,9 +94,9 @@ const principal = (b: Uint8Array, field: Tlv | undefined): string | undefined =>
   if (names?.tag !== 0x30) return undefined;
   const parts: string[] = [];
   for (
-    let at = names.contentStart, part = tlvAt(b, at, names.end);
+    let at = names.contentStart, part = tlvWithin(b, at, names.end);
     part && parts.length < 4;
-    part = tlvAt(b, at, names.end)
+    part = tlvWithin(b, at, names.end)
   ) {
     if (part.tag === 0x1b) parts.push(text(b, part.contentStart, part.end, 128));
     at = part.end;
@@ -118,9 +113,9 @@ const etypesOf = (b: Uint8Array, field: Tlv | undefined): number[] => {
   const out: number[] = [];
   if (list?.tag !== 0x30) return out;
   for (
-    let at = list.contentStart, e = tlvAt(b, at, list.end);
+    let at = list.contentStart, e = tlvWithin(b, at, list.end);
     e && out.length < 16;
-    e = tlvAt(b, at, list.end)
+    e = tlvWithin(b, at, list.end)
   ) {
     if (e.tag === 0x02) out.push(berInteger(b, e));
     at = e.end;
@@ -159,7 +154,7 @@ const replyOrError = (b: Uint8Array, name: string, f: Map<number, Tlv>, error: b
 
 /** The message at the start of `b` (one whole DER value), or undefined when it is not a well-formed Kerberos 5 one. */
 export const readKerberosMessage = (b: Uint8Array): KerberosMessage | undefined => {
-  const outer = tlvAt(b, 0, b.length);
+  const outer = tlvWithin(b, 0, b.length);
   const kind = outer === undefined ? undefined : kerberosMessages[outer.tag];
   const sequence = inner(b, outer);
   if (kind === undefined || sequence?.tag !== 0x30) return undefined;

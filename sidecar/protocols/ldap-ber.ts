@@ -17,6 +17,12 @@ export const readTlv = (b: Uint8Array, at: number): Tlv | 'need-more' | 'bad' =>
   return { tag, start: at, contentStart: at + 2 + n, end: at + 2 + n + length };
 };
 
+/** The whole TLV at `at` when it lies before `end` (inside its parent); undefined when cut, invalid or past it. */
+export const tlvWithin = (b: Uint8Array, at: number, end: number): Tlv | undefined => {
+  const tlv = at < end ? readTlv(b, at) : undefined;
+  return typeof tlv === 'object' && tlv.end <= end ? tlv : undefined;
+};
+
 /** A non-negative INTEGER or ENUMERATED value of at most 4 bytes, or -1. */
 export const berInteger = (b: Uint8Array, tlv: Tlv): number => {
   const n = tlv.end - tlv.contentStart;

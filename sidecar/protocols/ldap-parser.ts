@@ -2,7 +2,7 @@
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { loginEvent } from './client-events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
-import { berInteger, readTlv, type Tlv } from './ldap-ber.ts';
+import { berInteger, readTlv, type Tlv, tlvWithin } from './ldap-ber.ts';
 import { ldapMessage } from './ldap-detect.ts';
 import { ldapRequests, ldapResponses, ldapResultCodes, startTlsOid } from './ldap-ops.ts';
 import type { ProtocolParser } from './protocol.ts';
@@ -15,10 +15,7 @@ type State = { startTlsAsked: boolean; bindDn: string | undefined };
 const bindOk = 0;
 const bindRefused = new Set([48, 49, 50, 53]);
 
-const child = (b: Uint8Array, at: number, parent: Tlv): Tlv | undefined => {
-  const tlv = at < parent.end ? readTlv(b, at) : undefined;
-  return typeof tlv === 'object' && tlv.end <= parent.end ? tlv : undefined;
-};
+const child = (b: Uint8Array, at: number, parent: Tlv): Tlv | undefined => tlvWithin(b, at, parent.end);
 
 const string = (b: Uint8Array, tlv: Tlv | undefined): string =>
   tlv ? text(b, tlv.contentStart, tlv.end, maxTextBytes) : '';

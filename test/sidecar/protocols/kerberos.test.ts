@@ -7,17 +7,12 @@ import {
   engineLabel,
   feed,
   type Segment,
+  tlv,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 // DER built from RFC 4120's ASN.1 (§5.4.1 KDC-REQ, §5.4.2 KDC-REP, §5.9.1 KRB-ERROR).
-const tlv = (tag: number, ...content: Uint8Array[]): Uint8Array => {
-  const body = concat(...content);
-  const n = body.length;
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return concat(Uint8Array.of(tag, ...length), body);
-};
 const ctx = (n: number, value: Uint8Array) => tlv(0xa0 + n, value);
 const int = (n: number) => tlv(0x02, Uint8Array.of(n));
 const str = (s: string) => tlv(0x1b, ascii(s));

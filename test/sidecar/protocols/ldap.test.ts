@@ -10,18 +10,13 @@ import {
   feedByteByByte,
   hex,
   type Segment,
+  tlv,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 
 // Built by hand from RFC 4511 (§4.1.1 LDAPMessage, §4.2 Bind, §4.5 Search, §4.3 Unbind, §4.14 StartTLS) with
 // BER definite lengths (X.690 §8.1.3). Cross-checked once with Wireshark's LDAP dissector: the messages below were
 // written to a pcap with text2pcap and tshark 4.0.17 decoded each as the operation named, with no malformed warnings.
-const tlv = (tag: number, ...content: Uint8Array[]): Uint8Array => {
-  const body = concat(...content);
-  const n = body.length;
-  const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return concat(Uint8Array.of(tag, ...length), body);
-};
 const int = (n: number): Uint8Array => tlv(0x02, Uint8Array.of(n));
 const octets = (s: string): Uint8Array => tlv(0x04, ascii(s));
 const msg = (id: number, op: Uint8Array, controls?: Uint8Array): Uint8Array =>
