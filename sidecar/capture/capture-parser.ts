@@ -22,8 +22,14 @@ const pickFormat = (bytes: Uint8Array): CaptureFormat | undefined => {
   return undefined;
 };
 
-/** Bytes of a new chunk joined to the unparsed tail of the last one: enough for any ordinary record. */
-const bridgeBytes = 256 * 1024;
+/**
+ * Bytes of a new chunk first joined to the unparsed tail of the last one: enough for a record of an Ethernet-sized
+ * frame. A longer record (a loopback or GRO capture's 64 KiB frames) grows the bridge eightfold until it fits.
+ */
+const firstBridge = 2048;
+const bridgeGrowth = 8;
+
+const noBytes = new Uint8Array(0);
 
 /** A plain Uint8Array view: Buffer's subarray goes through a slower species constructor, once per record. */
 const plain = (chunk: Uint8Array): Uint8Array =>
@@ -41,7 +47,7 @@ const concat = (left: Uint8Array, right: Uint8Array): Uint8Array => {
 export const createCaptureParser = (sink: CaptureSink): CaptureParser => {
   let format: CaptureFormat | undefined;
   let stopped = false;
-  let pending: Uint8Array = new Uint8Array(0);
+  let pending: Uint8Array = noBytes;
   let base = 0;
   let problems = 0;
   const counted: CaptureSink = {
@@ -53,21 +59,28 @@ export const createCaptureParser = (sink: CaptureSink): CaptureParser => {
   };
 
   /**
-   * Parses across the boundary on a small joined copy, then goes on in the chunk itself (no copy of whole chunks).
-   * Returns what is left of the chunk to parse, or undefined when the bridge took all of it.
+   * Parses across the boundary on a small joined copy, then goes on in the chunk itself (no copy of whole chunks):
+   * the copy grows only while the record that straddles the boundary is not complete in it. Returns what is left of
+   * the chunk to parse, or undefined when the bridge took all of it.
    */
   const acrossBoundary = (active: CaptureFormat, chunk: Uint8Array): Uint8Array | undefined => {
-    const bridge = concat(pending, chunk.subarray(0, bridgeBytes));
-    const used = active.parse(bridge, base, counted);
-    base += used;
-    const whole = bridge.length === pending.length + chunk.length;
-    const held = pending.length;
-    pending = new Uint8Array(0);
-    if (whole) {
-      pending = bridge.subarray(used);
-      return undefined;
+    for (let size = firstBridge; ; size *= bridgeGrowth) {
+      const take = Math.min(chunk.length, size);
+      const bridge = concat(pending, chunk.subarray(0, take));
+      const held = pending.length;
+      const used = active.parse(bridge, base, counted);
+      base += used;
+      if (take === chunk.length) {
+        pending = bridge.subarray(used);
+        return undefined;
+      }
+      if (used >= held) {
+        pending = noBytes;
+        return chunk.subarray(used - held);
+      }
+      // The straddling record (or a corrupt stretch's next valid header) needs more of the chunk.
+      pending = bridge.subarray(used, held);
     }
-    return used < held ? concat(bridge.subarray(used, held), chunk) : chunk.subarray(used - held);
   };
 
   /** Picks the format from the first bytes; false when the capture is not one we read. */

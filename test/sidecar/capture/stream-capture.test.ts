@@ -66,6 +66,47 @@ describe('streamCapture', () => {
     expect(problems).toEqual([expect.objectContaining({ offset: 24, fatal: false })]);
   });
 
+  // Records of up to 64 KiB (loopback and GRO captures) straddle chunk boundaries farther than the first bridge reaches.
+  const large = (seed: number) =>
+    Array.from({ length: 60 }, (_, i) => ({
+      ts: 1_600_000_000_000 + i,
+      data: new Uint8Array(i % 3 === 0 ? 65_000 - ((i * seed) % 900) : 60 + ((i * seed) % 1500)).fill(i),
+    }));
+  const sameRecords = (bytes: Uint8Array) =>
+    readCapture(bytes).records.map((r) => ({
+      ts: r.ts,
+      length: r.data.length,
+      first: r.data[0],
+      offset: r.offset,
+    }));
+
+  for (const [name, file] of Object.entries({
+    pcap: buildPcap({ packets: large(7) }),
+    pcapng: buildPcapng({ interfaces: [{ linkType: 1 }], packets: large(11) }),
+  })) {
+    it(`gives the same records for ${name} with 64 KiB records split into large chunks`, async () => {
+      const expected = sameRecords(file);
+      expect(expected).toHaveLength(60);
+      for (const size of [1500, 2047, 2049, 17_000, 65_536, 100_003, 1 << 20]) {
+        const { records, problems } = await collect(split(file, size));
+        expect(problems).toEqual([]);
+        expect(records).toEqual(expected);
+      }
+    });
+  }
+
+  it('finds the next record after a corrupt header when a 64 KiB record lies between them', async () => {
+    const file = buildPcap({ packets: large(5) });
+    const corrupt = file.slice();
+    // The first record (65,000 bytes) gets an impossible length: the reader resyncs at the second record.
+    new DataView(corrupt.buffer).setUint32(24 + 8, 0xfffffff0, true);
+    for (const size of [3000, 70_001]) {
+      const { records, problems } = await collect(split(corrupt, size));
+      expect(records).toEqual(sameRecords(file).slice(1));
+      expect(problems).toEqual([expect.objectContaining({ offset: 24, fatal: false })]);
+    }
+  });
+
   it('reads a real pcapng capture from a file stream', async () => {
     const path = `${corpusDir('ndpi')}/http.pcapng`;
     let bytes: Uint8Array;
