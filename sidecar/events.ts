@@ -229,6 +229,16 @@ export type ExpectedFlowEvent = Base & {
   port: number;
 };
 
+/**
+ * The first octets of what one direction of a data connection carried (an FTP file or listing), told once: when the
+ * reader has them all (ftp-data.ts) or when the flow ends. `truncated`: bytes were lost after these.
+ */
+export type FileDataEvent = Base & {
+  kind: 'file-data';
+  head: Uint8Array;
+  truncated: boolean;
+};
+
 export type ProtocolEvent =
   | HttpRequestEvent
   | HttpResponseEvent
@@ -247,6 +257,7 @@ export type ProtocolEvent =
   | SshKexInitEvent
   | OperationEvent
   | WebsocketMessageEvent
-  | ExpectedFlowEvent;
+  | ExpectedFlowEvent
+  | FileDataEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

@@ -13,9 +13,16 @@ import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
 import { engineView } from './engine-view.ts';
 import { createExpectedFlows } from './expected-flows.ts';
-import { countBytes, finishDetection, observedFlow, onFlowData } from './flow-data.ts';
+import {
+  announcedFlowState,
+  countBytes,
+  endParser,
+  finishDetection,
+  observedFlow,
+  onFlowData,
+} from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
-import { createAnnouncedFlowState, createFlowState, type FlowState } from './flow-state.ts';
+import { createFlowState, type FlowState } from './flow-state.ts';
 import { packetClassBits, packetClassMask } from './packet-class-bits.ts';
 import { packetEvent, transportOf } from './packet-event.ts';
 import { parseBudget } from './parse-budget.ts';
@@ -82,6 +89,7 @@ const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
   flushReassembler(ctx, state.toServer.reassembler);
   flushReassembler(ctx, state.toClient.reassembler);
   finishDetection(ctx, flow);
+  endParser(ctx, flow);
   totals.ended += 1;
   if (rt.pending.length < ctx.limits.maxPendingFindings) rt.pending.push(flowFinding(flow));
   else totals.dropped += 1;
@@ -92,7 +100,6 @@ const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
     if (anomalies !== undefined) observed.anomalies = anomalies;
     for (const observer of ctx.observers) safely(ctx, () => observer.onFlowEnd?.(observed));
   }
-  state.parser = undefined;
 };
 
 /** A decoded transport packet: its flow, counters, and the bytes for reassembly or the UDP parser. */
@@ -217,7 +224,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
           const announced = ctx.expected.take(flow, packet.ts);
           return announced === undefined
             ? createFlowState(detects(flow.transport), ctx.protocols.length)
-            : createAnnouncedFlowState(announced);
+            : announcedFlowState(ctx, announced);
         },
         end: (flow) => endFlow(rt, flow),
       },

@@ -1,9 +1,12 @@
 /** A flow's in-order bytes: kept and detected while the protocol is unknown, then parsed into events for observers. */
 
+import type { ProtocolId } from '#core/protocol-id.ts';
 import { toHex } from '../decode/byte-reader.ts';
 import type { ObservedFlow } from '../engine-observer.ts';
 import type { Direction, ProtocolEvent } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
+import { announcedProtocols } from '../protocols/announced-protocols.ts';
+import type { Protocol } from '../protocols/protocol.ts';
 import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
 import {
   detectionShape,
@@ -14,7 +17,7 @@ import {
   worthAsking,
 } from './detection-pacing.ts';
 import type { EngineContext } from './engine-context.ts';
-import type { DirectionState, FlowState } from './flow-state.ts';
+import { createFlowState, type DirectionState, type FlowState } from './flow-state.ts';
 import { collectL7, createL7Collector } from './l7-collector.ts';
 import { meshOf } from './mesh-of.ts';
 
@@ -173,15 +176,8 @@ export const giveUp = (ctx: EngineContext, state: FlowState): void => {
   release(state);
 };
 
-const startParsing = (
-  ctx: EngineContext,
-  flow: Flow<FlowState>,
-  index: number,
-  pending: PendingChunk | undefined,
-): void => {
-  const state = flow.state;
-  const protocol = ctx.protocols[index];
-  if (protocol === undefined) return;
+/** The flow takes `protocol`: its parser starts, each direction's budget set from what observers read. */
+const beginParsing = (ctx: EngineContext, state: FlowState, protocol: Protocol): void => {
   state.phase = 'parsing';
   state.protocol = protocol;
   for (const direction of ['to-server', 'to-client'] as const) {
@@ -196,6 +192,18 @@ const startParsing = (
   } catch {
     failParser(ctx, state);
   }
+};
+
+const startParsing = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  index: number,
+  pending: PendingChunk | undefined,
+): void => {
+  const state = flow.state;
+  const protocol = ctx.protocols[index];
+  if (protocol === undefined) return;
+  beginParsing(ctx, state, protocol);
   for (const entry of state.replay) {
     const d = side(state, entry.direction);
     if (d.prefix !== undefined)
@@ -206,6 +214,33 @@ const startParsing = (
     for (const direction of ['to-server', 'to-client'] as const)
       if (side(state, direction).incomplete) gapParser(ctx, state, direction);
   release(state);
+};
+
+/**
+ * A flow a control connection announced (expected-flows.ts): its protocol is known, nothing of it is detected; it is
+ * read by the announced protocol's reader when there is one (announced-protocols.ts), as far as observers read it.
+ */
+export const announcedFlowState = (ctx: EngineContext, protocolId: ProtocolId): FlowState => {
+  const state = createFlowState(false, 0);
+  state.protocolId = protocolId;
+  const reader = announcedProtocols[protocolId];
+  if (reader !== undefined) beginParsing(ctx, state, reader);
+  return state;
+};
+
+/** The flow is over: the parser tells what it still holds (ProtocolParser.end), once, and is let go. */
+export const endParser = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+  const parser = flow.state.parser;
+  flow.state.parser = undefined;
+  if (parser?.end === undefined) return;
+  let events: ProtocolEvent[];
+  try {
+    events = parser.end();
+  } catch {
+    failParser(ctx, flow.state);
+    return;
+  }
+  for (const event of events) handleEvent(ctx, flow, event);
 };
 
 type PendingChunk = { direction: Direction; chunk: Uint8Array; ts: number };

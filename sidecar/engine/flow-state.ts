@@ -123,10 +123,3 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   snapped: false,
   fins: 0,
 });
-
-/** A flow a control connection announced (expected-flows.ts): its protocol is known, nothing of it is detected or read. */
-export const createAnnouncedFlowState = (protocolId: ProtocolId): FlowState => {
-  const state = createFlowState(false, 0);
-  state.protocolId = protocolId;
-  return state;
-};

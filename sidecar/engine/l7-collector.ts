@@ -238,6 +238,8 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
     if (verb !== undefined) add(lists, 'sqlVerbs', verb);
   },
   'db-auth': () => undefined,
+  // Read only as far as observers ask (summaryDirections is empty for ftp-data): nothing for the summary.
+  'file-data': () => undefined,
   'expected-flow': () => undefined,
   'redis-command': ({ lists }, event) => add(lists, 'redisCommands', event.command.toUpperCase()),
   'kafka-request': ({ lists }, event) => {

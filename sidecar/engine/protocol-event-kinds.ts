@@ -35,6 +35,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   cassandra: { kinds: ['sql-query', 'operation'] },
   smtp: { kinds: ['operation', 'db-auth'] },
   ftp: { kinds: ['operation', 'db-auth', 'expected-flow'] },
+  'ftp-data': { kinds: ['file-data'] },
   pop3: { kinds: ['operation', 'db-auth'] },
   imap: { kinds: ['operation', 'db-auth'] },
   telnet: { kinds: ['operation', 'db-auth'] },

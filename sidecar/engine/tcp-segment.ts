@@ -11,7 +11,7 @@ import {
 import { checksumRejects } from './checksum-check.ts';
 import type { EngineContext } from './engine-context.ts';
 import { flagsRejected } from './flag-check.ts';
-import { finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
+import { endParser, finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
@@ -78,7 +78,7 @@ const finished = (state: FlowState): boolean =>
  */
 const settle = (ctx: EngineContext, flow: Flow<FlowState>): void => {
   finishDetection(ctx, flow);
-  flow.state.parser = undefined;
+  endParser(ctx, flow);
 };
 
 /** Someone needs this direction's bytes: detection, or a parser with budget left. */

@@ -9,6 +9,11 @@ export type ProtocolParser = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
   /** Bytes were lost in this direction (reassembly gap): resynchronise or stop parsing it. */
   gap(direction: Direction): void;
+  /**
+   * The flow is over (closed both ways and read to its end, or ended by the table): the events for what the parser
+   * still holds, such as the first octets of a file shorter than it waits for. Called at most once, last.
+   */
+  end?(): ProtocolEvent[];
 };
 
 export type Protocol = {

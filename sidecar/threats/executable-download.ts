@@ -1,16 +1,17 @@
 /**
- * Executable code fetched over HTTP: a response whose body is an ELF, PE, Mach-O or Java class file, or a shell,
- * Python or Perl script (decoded first when the server compressed it). A container that downloads programs at run
+ * Executable code fetched over HTTP or FTP: a response body (decoded first when the server compressed it) or a file on
+ * an FTP data connection that is an ELF, PE, Mach-O or Java class file, or a shell, Python or Perl script. A container that downloads programs at run
  * time has drifted from its image: a second stage after an exploit (Log4Shell's Exploit.class, a miner fetched by
  * `curl | sh`) looks like this, and nothing in a production image should need it.
  */
 import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
-import type { HttpResponseEvent } from '../events.ts';
+import type { FileDataEvent, HttpResponseEvent } from '../events.ts';
 import { executableKind } from '../protocols/executable-magic.ts';
+import { fileHeadBytes } from '../protocols/ftp-data.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
   /** Also report scripts (`#!/bin/sh`, Python, Perl...), not only compiled programs and class files. */
@@ -33,33 +34,71 @@ const bodyKind = (event: HttpResponseEvent): string | undefined => {
 
 const article = (noun: string): string => (/^[AEIOU]/i.test(noun) ? 'an' : 'a');
 
+/** An FTP file's kind, and who received it (a data connection may be opened either way: passive or active mode). */
+const fileKind = (event: FileDataEvent, flow: FlowContext | undefined) => {
+  const kind = executableKind(event.head);
+  if (kind === undefined) return undefined;
+  const receiver = event.direction === 'to-client' ? flow?.client : flow?.server;
+  return { kind, receiver: receiver === undefined ? 'a host' : receiver.ip };
+};
+
+/** The side that sent the executable is on the allow-list (an artifact repository). */
+const allowed = (sender: FlowContext['server'] | undefined, allowServers: readonly string[]): boolean =>
+  sender !== undefined && allowServers.some((s) => s === sender.ip || s === `${sender.ip}:${sender.port}`);
+
+type Config = z.infer<typeof config>;
+
+const overHttp = (event: HttpResponseEvent, flow: FlowContext | undefined, c: Config): ThreatHit[] => {
+  if (event.status < 200 || event.status >= 300) return noHits;
+  const kind = bodyKind(event);
+  if (kind === undefined || (!c.scripts && kind.endsWith(' script')) || allowed(flow?.server, c.allowServers))
+    return noHits;
+  return [
+    {
+      threat: 'executable-download',
+      severity: c.severity,
+      confidence: kind.startsWith('announced') ? 0.7 : 1,
+      evidence: `the client received ${kind.startsWith('announced') ? `a body ${kind}` : `${article(kind)} ${kind}`} over HTTP`,
+      ts: event.ts,
+    },
+  ];
+};
+
+const overFtp = (event: FileDataEvent, flow: FlowContext | undefined, c: Config): ThreatHit[] => {
+  const file = fileKind(event, flow);
+  if (file === undefined || (!c.scripts && file.kind.endsWith(' script'))) return noHits;
+  // The allow-list names the server that sends: on a data connection that is whichever side carried the file.
+  const sender = event.direction === 'to-client' ? flow?.server : flow?.client;
+  if (allowed(sender, c.allowServers)) return noHits;
+  return [
+    {
+      threat: 'executable-download',
+      severity: c.severity,
+      confidence: 1,
+      evidence: `${file.receiver} received ${article(file.kind)} ${file.kind} over an FTP data connection`,
+      ts: event.ts,
+    },
+  ];
+};
+
 export const executableDownload: Threat<typeof config, { reported: boolean }> = {
   id: 'executable-download',
-  on: ['http-response'],
-  // Responses within the summary bound (32 KiB a connection): `curl -O` and a second stage fetch on a fresh one.
-  reads: [readsFirst('http-response')],
+  on: ['http-response', 'file-data'],
+  reads: [
+    // Responses within the summary bound (32 KiB a connection): `curl -O` and a second stage fetch on a fresh one.
+    readsFirst('http-response'),
+    // An FTP file's first octets (ftp-data.ts): each transfer is a connection of its own.
+    readsFirst('file-data', fileHeadBytes),
+  ],
   config,
   scope: 'flow',
   initialState: () => ({ reported: false }),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
-    if (event.kind !== 'http-response' || state.reported || event.status < 200 || event.status >= 300)
-      return noHits;
-    const kind = bodyKind(event);
-    if (kind === undefined || (!c.scripts && kind.endsWith(' script'))) return noHits;
-    if (
-      flow !== undefined &&
-      c.allowServers.some((s) => s === flow.server.ip || s === `${flow.server.ip}:${flow.server.port}`)
-    )
-      return noHits;
-    state.reported = true;
-    return [
-      {
-        threat: 'executable-download',
-        severity: c.severity,
-        confidence: kind.startsWith('announced') ? 0.7 : 1,
-        evidence: `the client received ${kind.startsWith('announced') ? `a body ${kind}` : `${article(kind)} ${kind}`} over HTTP`,
-        ts: event.ts,
-      },
-    ];
+    if (state.reported) return noHits;
+    let hits = noHits;
+    if (event.kind === 'http-response') hits = overHttp(event, flow, c);
+    else if (event.kind === 'file-data') hits = overFtp(event, flow, c);
+    if (hits.length > 0) state.reported = true;
+    return hits;
   },
 };

@@ -2,7 +2,7 @@
  * FTP (vsftpd), POP3 and IMAP (one Dovecot) on ports that belong to other protocols, each driven by curl.
  * The servers run in the foreground on config files written into the capture's dir, never the packages' own.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot } from '#test/helpers/dovecot.ts';
 import { waitForListen } from '#test/helpers/netns.ts';
@@ -46,13 +46,26 @@ export const mailFtpScenarios: Scenario[] = [
       mkdirSync(root, { recursive: true });
       mkdirSync(empty, { recursive: true });
       writeFileSync(join(root, 'file.txt'), 'invoice 42\n');
+      // Executables for executable-download (real-traffic.test.ts): a real ELF program and a short script.
+      copyFileSync('/usr/bin/true', join(root, 'agent'));
+      writeFileSync(join(root, 'setup.sh'), '#!/bin/sh\necho installing\n');
       writeFileSync(join(dir, 'vsftpd.conf'), vsftpdConf(root, empty));
       ns.spawn('/usr/sbin/vsftpd', [join(dir, 'vsftpd.conf')]);
       await waitForListen(ns, ftpPort);
     },
     client(ns) {
-      // Passive mode: the file itself comes over a second connection, to a port in 40000-40009.
+      // Passive mode: each file comes over a second connection, to a port in 40000-40009.
       ns.exec('curl', ['-sS', '-o', '/dev/null', `ftp://127.0.0.1:${ftpPort}/file.txt`]);
+      ns.exec('curl', ['-sS', '-o', '/dev/null', `ftp://127.0.0.1:${ftpPort}/setup.sh`]);
+      // Active mode (EPRT): vsftpd connects back to the port curl listens on.
+      ns.exec('curl', [
+        '-sS',
+        '-o',
+        '/dev/null',
+        '--ftp-port',
+        '127.0.0.1',
+        `ftp://127.0.0.1:${ftpPort}/agent`,
+      ]);
     },
   },
   {

@@ -4,7 +4,8 @@
  * nDPI (ndpiReader) runs on the same capture for comparison; its verdicts are printed, not asserted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
@@ -44,12 +45,25 @@ describe.skipIf(unavailable !== undefined)(
       expect(run.failures).toEqual([]);
     });
 
-    it("vsftpd's data connection, on the port its EPSV answer named, is labelled ftp-data", () => {
-      // mail-ftp-scenarios.ts: passive ports 40000-40009; curl fetches one file.
-      const data = flows.filter(
+    it("vsftpd's data connections, on the ports its EPSV answers and curl's EPRT named, are labelled ftp-data", () => {
+      // mail-ftp-scenarios.ts: passive ports 40000-40009 (file.txt, setup.sh); agent in active mode.
+      const passive = flows.filter(
         (f) => f.transport === 'tcp' && f.server.port >= 40000 && f.server.port <= 40009,
       );
-      expect(data.map((f) => f.protocol)).toEqual(['ftp-data']);
+      expect(passive.map((f) => f.protocol)).toEqual(['ftp-data', 'ftp-data']);
+      expect(flows.filter((f) => f.protocol === 'ftp-data')).toHaveLength(3);
+    });
+
+    it('executable-download names the program and the script fetched over FTP, not the text file', async () => {
+      const result = await inspectFile(run.pcap, { observers: defaultObservers() });
+      const found = result.findings
+        .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'executable-download')
+        .map((f) => f.evidence)
+        .sort();
+      expect(found).toEqual([
+        '127.0.0.1 received a sh script over an FTP data connection',
+        '127.0.0.1 received an ELF program over an FTP data connection',
+      ]);
     });
 
     it.each(scenarios.map((s) => [s.name, s] as const))(

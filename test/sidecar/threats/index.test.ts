@@ -50,7 +50,7 @@ const issueIds = [
   'cleartext-credentials',
   // SSH key exchange, host key, cipher or MAC that is weak, negotiated or accepted by the server.
   'weak-ssh',
-  // Programs, class files and scripts fetched over HTTP: drift from the image, or an exploit's second stage.
+  // Programs, class files and scripts fetched over HTTP or FTP: drift from the image, or an exploit's second stage.
   'executable-download',
   // Protocols that should not be spoken at all (Telnet by default), as nDPI's "Unsafe Protocol" risk.
   'unsafe-protocol',
