@@ -17,6 +17,13 @@ export type ParseBudget = {
   lifts(protocol: Protocol, kind: ProtocolEventKind, direction: Direction): boolean;
 };
 
+/**
+ * Kinds the engine itself reads, every one: announcements of coming flows (expected-flows.ts). A protocol that emits
+ * them is parsed to the end in both directions, observers or not, or a data connection announced after the summary
+ * bound (an FTP session's 1,500th PORT command) would go unlabelled.
+ */
+const engineReads: readonly ProtocolEventKind[] = ['expected-flow'];
+
 /** What one protocol's flows need in one direction. */
 type Plan = { budget: number; lifting: ReadonlySet<ProtocolEventKind> | 'any' };
 
@@ -41,6 +48,8 @@ const planOf = (
 ): Plan => {
   const readers = observers.filter((observer) => observer.onEvent !== undefined);
   if (readers.some((observer) => observer.reads === undefined))
+    return { budget: Number.POSITIVE_INFINITY, lifting: 'any' };
+  if (protocolEventKinds[protocol.id]?.kinds.some((kind) => engineReads.includes(kind)))
     return { budget: Number.POSITIVE_INFINITY, lifting: 'any' };
   const reads = readers
     .flatMap((observer) => observer.reads ?? [])

@@ -64,6 +64,36 @@ describe('expected flows (FTP data connections)', () => {
     });
   });
 
+  it('labels a data connection announced past the summary bound (a long session), with no observer at all', () => {
+    const start = 1_700_000_000_000;
+    // 8,000 NOOPs: 48 KB of commands and 112 KB of replies before the PORT, past the 32 KiB summary bound both ways.
+    const noops: Message[] = Array.from({ length: 16_000 }, (_, i) => ({
+      from: i % 2 === 0 ? 'client' : 'server',
+      data: i % 2 === 0 ? 'NOOP\r\n' : '200 NOOP ok.\r\n',
+    }));
+    const records = [
+      ...tcpConversation(
+        control,
+        [
+          ...session(40001).slice(0, 5),
+          ...noops,
+          { from: 'client', data: 'PORT 10,0,0,5,195,81\r\n' },
+          { from: 'server', data: '200 PORT command successful.\r\n' },
+          { from: 'client', data: 'RETR late.bin\r\n' },
+        ],
+        { start },
+      ),
+      // Active mode: the server connects back to the client's port 50001 (195 * 256 + 81).
+      ...tcpConversation(
+        { client: control.server, server: control.client, clientPort: 20, serverPort: 50001 },
+        [{ from: 'client', data: file }],
+        { start: start + 20_000 },
+      ),
+    ];
+    const data = flowsOf(records).find((f) => f.server.port === 50001);
+    expect(data?.protocol).toBe('ftp-data');
+  });
+
   it('forgets announcements after two minutes and holds at most 256', () => {
     const expected = createExpectedFlows();
     const ends = { client: { ip: '10.0.0.5', port: 1 }, server: { ip: '10.0.0.9', port: 21 } };

@@ -33,6 +33,11 @@ describe('parse budget: how far each direction is parsed, from what observers re
     expect(budgets([{ onFlowEnd: () => undefined }], 'redis')).toEqual([summary, 0]);
   });
 
+  it('a protocol that announces flows (FTP) is read to the end both ways: the engine reads every announcement', () => {
+    expect(budgets([], 'ftp')).toEqual([Infinity, Infinity]);
+    expect(budgets([recorder([])], 'ftp')).toEqual([Infinity, Infinity]);
+  });
+
   it('a reader that does not say what it reads gets every byte of every flow (the safe default)', () => {
     expect(budgets([{ onEvent: () => undefined }], 'http')).toEqual([Infinity, Infinity]);
     expect(budgets([{ onEvent: () => undefined }], 'redis')).toEqual([Infinity, Infinity]);
