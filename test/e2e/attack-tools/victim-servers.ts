@@ -1,6 +1,6 @@
 /**
  * The victim's real servers: the vulnerable shop, sshd (on 80 for the attacker, 22 for the benign client), Redis,
- * PostgreSQL, Dovecot (POP3, and SMTP submission relaying to Python's smtpd), OpenLDAP, dnsmasq, iodined, OpenSSL.
+ * PostgreSQL, Dovecot (POP3, and SMTP submission relaying to a sink, test/helpers/smtp-sink.py), OpenLDAP, dnsmasq, iodined, OpenSSL.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { startDovecot } from '#test/helpers/dovecot.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { slapdAdmin, slapdArgs, slapdBinary } from '#test/helpers/slapd.ts';
+import { smtpSink } from '#test/helpers/smtp-sink.ts';
 import { addresses } from './attack-lab.ts';
 import { startPostgres } from './start-postgres.ts';
 
@@ -101,16 +102,7 @@ const relayPort = 10025;
 const startSubmission = async (victim: Netns, dir: string): Promise<void> => {
   const own = join(dir, 'submission');
   mkdirSync(own, { recursive: true });
-  victim.spawn('python3', [
-    '-W',
-    'ignore',
-    '-m',
-    'smtpd',
-    '-n',
-    '-c',
-    'DebuggingServer',
-    `127.0.0.1:${relayPort}`,
-  ]);
+  victim.spawn('python3', [smtpSink, '127.0.0.1', String(relayPort)]);
   await waitForListen(victim, relayPort);
   await startDovecot(victim, own, {
     listen: addresses.victim,

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDovecot } from '#test/helpers/dovecot.ts';
 import { waitForListen } from '#test/helpers/netns.ts';
+import { smtpSink } from '#test/helpers/smtp-sink.ts';
 import type { Scenario } from './scenario.ts';
 
 const port = 6443;
@@ -29,9 +30,8 @@ export const submissionScenario: Scenario = {
     const own = join(dir, 'submission');
     mkdirSync(own, { recursive: true });
     chmodSync(dir, 0o755);
-    // smtpd is deprecated (gone in Python 3.12) and says so on stderr: -W ignore keeps that quiet.
-    const sink = `127.0.0.1:${relayPort}`;
-    ns.spawn('python3', ['-W', 'ignore', '-m', 'smtpd', '-n', '-c', 'DebuggingServer', sink]);
+    // Our own sink (Python's smtpd module is gone in 3.12).
+    ns.spawn('python3', [smtpSink, '127.0.0.1', String(relayPort)]);
     await waitForListen(ns, relayPort);
     await startDovecot(ns, own, {
       listen: '127.0.0.1',
