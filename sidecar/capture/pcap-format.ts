@@ -26,7 +26,9 @@ const readHeader = (bytes: Uint8Array): Header | undefined => {
   // The link type is the low 16 bits; the upper bits may carry FCS information (draft section 4, LinkType).
   const linkType = read(bytes, 20) & 0xffff;
   const limit = Math.min(Math.max(read(bytes, 16), 262_144), hardLimit);
-  return { ...magic, linkType, limit };
+  // A literal of one fixed shape, not a spread of `magic`: a spread's map is made per call and dies with the reader,
+  // so a reader for the next file had a new map, and the optimized record loop was thrown away for it.
+  return { little: magic.little, nano: magic.nano, linkType, limit };
 };
 
 /** A record header that a real writer could have produced: used only to find the next record after corruption. */
