@@ -5,7 +5,8 @@
  * - First pass: the whole process less the same process on a capture with no packets (startup: Node's own boot and
  *   loading the bundle; nDPI's protocol tables), so neither is charged for starting.
  * - Steady state: the third pass in one process (meshward's `--passes`, `ndpiReader -l`), counted as three passes
- *   less two; by then the JIT has compiled the hot code.
+ *   less two; by then the JIT has compiled the hot code, though not yet the warm code.
+ * - Settled: passes 17 to 24 on the first 64 MiB (settled-instructions.ts), a tap long after warm-up.
  * Instructions are not cycles (the two run different code), but on this capture the first-pass instruction ratio and
  * the CPU-time ratio of `inspect-throughput` agree to a few hundredths. nDPI's count repeats exactly; meshward's
  * within 1% on a quiet machine (two runs side by side: 10.15 and 10.21 G), but on a busy one its garbage collector,
@@ -20,6 +21,7 @@ import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { buildChild, ensureCapture } from './inspect-throughput.bench.ts';
 import { categorize, type InstructionCategories } from './instruction-categories.ts';
 import { childInstructions, countInstructions, valgrindAvailable } from './instruction-count.ts';
+import { type SettledResult, settledInstructions } from './settled-instructions.ts';
 
 const run = promisify(execFile);
 const work = join(import.meta.dirname, 'work');
@@ -37,6 +39,8 @@ export type EngineInstructionResult =
       ratios: { wholeProcess: number; firstPass: number; steady: number };
       /** meshward's instructions by category (instruction-categories.ts): one pass, and three passes. */
       categories: { once: InstructionCategories; thrice: InstructionCategories };
+      /** Passes 17-24 on the first 64 MiB: a tap long after warm-up (settled-instructions.ts). */
+      settled: SettledResult;
     };
 
 /** A classic pcap of Ethernet with no packets: its file header alone. */
@@ -89,5 +93,6 @@ export const runEngineInstructions = async (): Promise<EngineInstructionResult> 
       steady: round((n.thrice - n.twice) / (o.thrice - o.twice)),
     },
     categories: { once: await categorize(keepOnce), thrice: await categorize(keepThrice) },
+    settled: await settledInstructions(child, file, work, root),
   };
 };

@@ -2,6 +2,7 @@
 import { type Benchmark, table } from './benchmark.ts';
 import { type EngineInstructionResult, runEngineInstructions } from './engine-instructions.bench.ts';
 import { billions } from './instruction-count.ts';
+import { settledPasses } from './settled-instructions.ts';
 
 export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
   id: 'engine-instructions',
@@ -48,6 +49,13 @@ export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
       ),
       '',
       `nDPI ÷ meshward (≥ 1: meshward executes no more than nDPI; target ≥ 1): whole process ${r.ratios.wholeProcess}, first pass **${r.ratios.firstPass}** (${met(r.ratios.firstPass)}), steady state **${r.ratios.steady}** (${met(r.ratios.steady)}).`,
+      '',
+      `Settled (a tap long after warm-up): passes ${settledPasses.from + 1} to ${settledPasses.to} of the capture's first ${r.settled.slice.packets} packets (64 MiB) in one process, a pass: meshward ${billions(r.settled.ours)} G, nDPI ${billions(r.settled.ndpi)} G, nDPI ÷ meshward **${r.settled.ratio}** (${met(r.settled.ratio)}). Where meshward's go, a pass:`,
+      '',
+      table(
+        ['category', 'a pass, passes 17 to 24'],
+        Object.keys(r.settled.categories).map((name) => [name, billions(r.settled.categories[name] ?? 0)]),
+      ),
     ].join('\n');
   },
 };

@@ -1,0 +1,60 @@
+/**
+ * The engine long after warm-up, as a tap that has run for hours: instructions a pass over passes 17 to 24 of the
+ * capture's first 64 MiB in one process (24 passes less 16), against nDPI's over the same passes (`ndpiReader -l`).
+ * The third pass (engine-instructions' "steady state") still pays for compiling: V8 optimizes code that runs once per
+ * flow or per message of a rarer protocol only after many thousands of calls, and on the 64 MiB slice TurboFan was
+ * still 30% of passes 11 and 12 and 15% of passes 17 to 24 (2026-11-27). Each pass makes a new engine, as
+ * `meshward inspect` does for each file; a tap keeps one.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { categorize, type InstructionCategories } from './instruction-categories.ts';
+import { childInstructions, countInstructions, sliceCapture } from './instruction-count.ts';
+
+const sliceBytes = 64 * 1024 * 1024;
+export const settledPasses = { from: 16, to: 24 } as const;
+
+export type SettledResult = {
+  slice: { bytes: number; packets: number };
+  /** Instructions a pass, passes 17-24. */
+  ours: number;
+  ndpi: number;
+  /** nDPI ÷ meshward. */
+  ratio: number;
+  /** meshward's instructions a pass by category over those passes. */
+  categories: InstructionCategories;
+};
+
+const perPass = (early: number, late: number) => (late - early) / (settledPasses.to - settledPasses.from);
+
+export const settledInstructions = async (
+  child: string,
+  full: string,
+  work: string,
+  root: string,
+): Promise<SettledResult> => {
+  const slice = join(work, 'synthetic-slice.pcap');
+  const packets = sliceCapture(full, slice, sliceBytes);
+  const keep = (passes: number) => join(work, `cachegrind-settled-${passes}.out`);
+  const ours = (passes: number) => childInstructions(child, slice, 'engine', passes, root, keep(passes));
+  const ndpi = (loops: number) => countInstructions('ndpiReader', ['-i', slice, '-l', String(loops)], root);
+  // Two at a time, a core each (as engine-instructions).
+  const [oursEarly, oursLate] = await Promise.all([ours(settledPasses.from), ours(settledPasses.to)]);
+  const [ndpiEarly, ndpiLate] = await Promise.all([ndpi(settledPasses.from), ndpi(settledPasses.to)]);
+  const [early, late] = await Promise.all([
+    categorize(keep(settledPasses.from)),
+    categorize(keep(settledPasses.to)),
+  ]);
+  const categories = Object.fromEntries(
+    Object.keys(late).map((name) => [name, perPass(early[name] ?? 0, late[name] ?? 0)]),
+  );
+  const o = perPass(oursEarly, oursLate);
+  const n = perPass(ndpiEarly, ndpiLate);
+  return {
+    slice: { bytes: statSync(slice).size, packets },
+    ours: o,
+    ndpi: n,
+    ratio: Math.round((n / o) * 100) / 100,
+    categories,
+  };
+};
