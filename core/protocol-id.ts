@@ -32,6 +32,7 @@ export const protocolIds = [
   'syslog',
   'statsd',
   'kerberos',
+  'snmp',
   'unknown',
 ] as const;
 

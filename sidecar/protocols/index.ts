@@ -23,6 +23,7 @@ import type { Protocol } from './protocol.ts';
 import { quic } from './quic.ts';
 import { redis } from './redis.ts';
 import { smtp } from './smtp.ts';
+import { snmp } from './snmp.ts';
 import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
 import { syslog, syslogStream } from './syslog.ts';
@@ -54,6 +55,9 @@ export const protocols: Protocol[] = [
   ldap,
   // A QUIC client Initial whose protection comes off with the public Initial keys (the AEAD tag verifies).
   quic,
+  // SNMP: one BER message filling the datagram, version 1, 2c or 3, a PDU whose fields hold together. Before DNS,
+  // whose loose header would take many datagrams starting 0x30.
+  snmp,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.

@@ -2,8 +2,9 @@
  * Credentials crossing the network unencrypted: HTTP Basic credentials (and bearer tokens, when asked), passwords in
  * request fields (login forms, JSON bodies, query parameters), SMTP AUTH PLAIN, LOGIN and XOAUTH2 before STARTTLS,
  * Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext password method, FTP and POP3 passwords
- * (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, and POP3 AUTH or IMAP AUTHENTICATE with a mechanism
- * that carries the secret. Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
+ * (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, POP3 AUTH or IMAP AUTHENTICATE with a mechanism
+ * that carries the secret, and SNMP version 1 and 2c community strings (a password in all but name; a well-known
+ * default one is named, as it is no secret). Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
  * addresses are left alone by default: that is where an app talks plaintext to its own mesh proxy (Istio's inbound
  * proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and the user, never the
  * secret.
@@ -139,9 +140,19 @@ const fromMailOrFtp = (event: OperationEvent): Found | undefined => {
     : undefined;
 };
 
+/** The detail of an SNMP request is `version=2c community=public ...` or `community=(set)` (snmp.ts). */
+const fromSnmp = (event: OperationEvent): Found | undefined => {
+  const detail = event.detail ?? '';
+  const version = /^version=(1|2c) community=(\S+)/.exec(detail);
+  if (version === null) return undefined;
+  const community = version[2] === '(set)' ? '' : `, the well-known default "${version[2]}"`;
+  return ['snmp-community', `an SNMPv${version[1]} community string (${event.operation})${community}`];
+};
+
 const fromOperation = (event: OperationEvent): Found | undefined => {
   if (event.direction !== 'to-server') return undefined;
   if (event.protocol === 'smtp') return fromSmtp(event);
+  if (event.protocol === 'snmp') return fromSnmp(event);
   return event.protocol === 'ldap' ? fromLdap(event) : fromMailOrFtp(event);
 };
 
@@ -170,7 +181,7 @@ const fromDbAuth = (event: DbAuthEvent): Found | undefined =>
 export const cleartextCredentials: Threat<typeof config, State> = {
   id: 'cleartext-credentials',
   on: ['http-request', 'operation', 'redis-command', 'db-auth'],
-  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP, FTP, POP3, IMAP and Redis
+  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP, FTP, POP3, IMAP, SNMP and Redis
   // connections.
   reads: [
     readsRequests('http-request'),
@@ -178,7 +189,7 @@ export const cleartextCredentials: Threat<typeof config, State> = {
       kind: 'operation',
       directions: ['to-server'],
       depth: 'first',
-      protocols: ['smtp', 'ldap', 'ftp', 'pop3', 'imap', 'telnet'],
+      protocols: ['smtp', 'ldap', 'ftp', 'pop3', 'imap', 'telnet', 'snmp'],
     },
     { kind: 'redis-command', directions: ['to-server'], depth: 'first' },
     { kind: 'db-auth', directions: ['to-client'], depth: 'first', protocols: ['postgresql'] },

@@ -92,6 +92,7 @@ export const ndpiToOurs: Record<string, string> = {
   Telnet: 'telnet',
   Syslog: 'syslog',
   Kerberos: 'kerberos',
+  SNMP: 'snmp',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

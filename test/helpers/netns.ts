@@ -63,11 +63,16 @@ export const createNetns = (prefix = 'mw'): Netns => {
   };
 };
 
-/** Polls until a TCP port is listening inside the namespace. */
-export const waitForListen = async (ns: Netns, port: number, timeoutMs = 20_000): Promise<void> => {
+/** Polls until a TCP port (or, with `udp`, a UDP port) is listening inside the namespace. */
+export const waitForListen = async (
+  ns: Netns,
+  port: number,
+  timeoutMs = 20_000,
+  transport: 'tcp' | 'udp' = 'tcp',
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const out = ns.exec('ss', ['-Hltn', `sport = :${port}`]);
+    const out = ns.exec('ss', [transport === 'tcp' ? '-Hltn' : '-Hlun', `sport = :${port}`]);
     if (out.trim() !== '') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -10,6 +10,7 @@ import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { logScenarios } from './log-scenarios.ts';
 import { mailFtpScenarios } from './mail-ftp-scenarios.ts';
 import type { Scenario } from './scenario.ts';
+import { snmpScenario } from './snmp-scenario.ts';
 import { submissionScenario } from './submission-scenario.ts';
 import { telnetScenario } from './telnet-scenario.ts';
 
@@ -373,6 +374,7 @@ export const scenarios: Scenario[] = [
   telnetScenario,
   ...logScenarios,
   submissionScenario,
+  snmpScenario,
 ];
 
 /** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */

@@ -1,0 +1,52 @@
+/**
+ * SNMP over UDP (RFC 3416 PDUs; versions 1, 2c and 3): each datagram one message. Every PDU is an operation event
+ * (`GetRequest`, `Response`, `SNMPv2-Trap`...) whose detail gives the version, the first object identifier, and for
+ * versions 1 and 2c whether a community string was sent: the community's value is named only when it is a well-known
+ * default (`public`, `private`), never otherwise. Version 3 with privacy is encrypted: only its header is read.
+ */
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { operationEvent } from './client-events.ts';
+import { readTlv } from './ldap-ber.ts';
+import type { Detection, Protocol } from './protocol.ts';
+import { readSnmpMessage, type SnmpMessage } from './snmp-message.ts';
+
+/** Communities every SNMP agent ships with and every scanner tries first. */
+export const defaultCommunities = new Set(['public', 'private']);
+
+/** The detail of a message's event: `version=2c community=public oid=1.3.6.1.2.1.1.5.0`. */
+export const snmpDetail = (m: SnmpMessage): string => {
+  const parts = [`version=${m.version}`];
+  if (m.community !== undefined)
+    parts.push(defaultCommunities.has(m.community) ? `community=${m.community}` : 'community=(set)');
+  if (m.encrypted) parts.push('encrypted');
+  if (m.errorStatus !== undefined && m.errorStatus > 0 && m.pdu === 'Response')
+    parts.push(`error=${m.errorStatus}`);
+  if (m.oids[0] !== undefined) parts.push(`oid=${m.oids[0]}`);
+  return parts.join(' ');
+};
+
+const detectSnmp = (b: Uint8Array): Detection => {
+  if (b[0] !== 0x30) return 'no-match';
+  if (readSnmpMessage(b) !== undefined) return 'match';
+  // A header cut short, or one saying the message goes on past these octets (a datagram cut by the snap length).
+  const outer = readTlv(b, 0);
+  return outer === 'need-more' || (outer !== 'bad' && outer.end > b.length) ? 'need-more' : 'no-match';
+};
+
+const createSnmpParser = () => ({
+  parse(datagram: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+    const m = readSnmpMessage(datagram);
+    if (m === undefined) return [];
+    return [operationEvent('snmp', ts, m.pdu ?? 'encrypted-pdu', snmpDetail(m), direction)];
+  },
+  gap(): void {},
+});
+
+export const snmp: Protocol = {
+  id: 'snmp',
+  transport: 'udp',
+  ports: [161, 162],
+  encrypted: false,
+  detect: detectSnmp,
+  createParser: createSnmpParser,
+};
