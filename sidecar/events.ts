@@ -154,6 +154,7 @@ export type DbAuthEvent = Base & {
     | 'telnet'
     | 'smtp'
     | 'kerberos'
+    | 'snmp'
     | 'ldap';
   ok: boolean;
   user?: string;

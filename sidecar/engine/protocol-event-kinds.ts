@@ -42,7 +42,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   syslog: operations,
   statsd: operations,
   kerberos: { kinds: ['operation', 'db-auth'] },
-  snmp: operations,
+  snmp: { kinds: ['operation', 'db-auth'] },
   ldap: { kinds: ['operation', 'db-auth'] },
   nats: operations,
   zookeeper: operations,

@@ -3,9 +3,14 @@
  * (`GetRequest`, `Response`, `SNMPv2-Trap`...) whose detail gives the version, the first object identifier, and for
  * versions 1 and 2c whether a community string was sent: the community's value is named only when it is a well-known
  * default (`public`, `private`), never otherwise. Version 3 with privacy is encrypted: only its header is read.
+ *
+ * Community guessing (onesixtyone, nmap's snmp-brute, hydra's snmp module) sends requests with many communities from
+ * one socket; an agent answers the right one and drops the rest without a word. So when a flow's requests carried two
+ * or more communities, its end tells a login per community: in when one of the agent's Responses carried it, refused
+ * when none did (`db-auth`, for `db-auth-brute-force`). A poller with one community, answered or not, tells none.
  */
 import type { Direction, ProtocolEvent } from '../events.ts';
-import { operationEvent } from './client-events.ts';
+import { loginEvent, operationEvent } from './client-events.ts';
 import { readTlv } from './ldap-ber.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { readSnmpMessage, type SnmpMessage } from './snmp-message.ts';
@@ -33,14 +38,36 @@ const detectSnmp = (b: Uint8Array): Detection => {
   return outer === 'need-more' || (outer !== 'bad' && outer.end > b.length) ? 'need-more' : 'no-match';
 };
 
-const createSnmpParser = () => ({
-  parse(datagram: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
-    const m = readSnmpMessage(datagram);
-    if (m === undefined) return [];
-    return [operationEvent('snmp', ts, m.pdu ?? 'encrypted-pdu', snmpDetail(m), direction)];
-  },
-  gap(): void {},
-});
+/** Requests that ask an agent for something with a community: the ones a guesser sends. */
+const requests = new Set(['GetRequest', 'GetNextRequest', 'GetBulkRequest', 'SetRequest']);
+/** Communities remembered per flow. */
+const maxCommunities = 256;
+
+const createSnmpParser = () => {
+  /** Each community the client's requests carried: when first, and whether a Response carried it back. */
+  const communities = new Map<string, { ts: number; answered: boolean }>();
+  const note = (m: SnmpMessage, direction: Direction, ts: number): void => {
+    if (m.community === undefined || m.pdu === undefined) return;
+    const known = communities.get(m.community);
+    if (direction === 'to-client' && m.pdu === 'Response') {
+      if (known !== undefined) known.answered = true;
+    } else if (direction === 'to-server' && requests.has(m.pdu) && known === undefined)
+      if (communities.size < maxCommunities) communities.set(m.community, { ts, answered: false });
+  };
+  return {
+    parse(datagram: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const m = readSnmpMessage(datagram);
+      if (m === undefined) return [];
+      note(m, direction, ts);
+      return [operationEvent('snmp', ts, m.pdu ?? 'encrypted-pdu', snmpDetail(m), direction)];
+    },
+    gap(): void {},
+    end(): ProtocolEvent[] {
+      if (communities.size < 2) return [];
+      return [...communities.values()].map((c) => loginEvent('snmp', c.ts, c.answered, ''));
+    },
+  };
+};
 
 export const snmp: Protocol = {
   id: 'snmp',

@@ -1,7 +1,7 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
  * Server, MongoDB, Redis), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
- * directories (LDAP binds, Kerberos AS exchanges).
+ * directories (LDAP binds, Kerberos AS exchanges), and on SNMP agents (community guessing: snmp.ts).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -43,6 +43,7 @@ export const dbAuthBruteForce: Threat<
         'telnet',
         'ldap',
         'kerberos',
+        'snmp',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },
@@ -59,7 +60,11 @@ export const dbAuthBruteForce: Threat<
     const level = addToRate(item.rate, event.ts, c.windowMs);
     const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
     if (count === 0) return noHits;
-    const evidence = `${level} failed ${event.dialect} logins within ${c.windowMs} ms for ${item.users.size} user name(s)`;
+    // SNMP has no users: a wrong community is a request the agent never answered (snmp.ts).
+    const evidence =
+      event.dialect === 'snmp'
+        ? `${level} SNMP communities the agent never answered within ${c.windowMs} ms (community guessing)`
+        : `${level} failed ${event.dialect} logins within ${c.windowMs} ms for ${item.users.size} user name(s)`;
     return [
       {
         threat: 'db-auth-brute-force',

@@ -31,6 +31,8 @@ const tools = [
   'ssh',
   'ssh-keygen',
   'openssl',
+  'snmpd',
+  'onesixtyone',
 ];
 const clients = ['nc', 'curl', 'dig', 'redis-server', 'redis-cli', 'dnsmasq', 'psql', 'runuser'];
 const unavailable =

@@ -1,13 +1,13 @@
 /**
  * hydra guessing passwords at the victim's services: HTTP Basic on the vulnerable app, POP3 and SMTP AUTH on Dovecot,
- * LDAP binds on OpenLDAP.
+ * LDAP binds on OpenLDAP; onesixtyone guessing SNMP communities at net-snmp's agent.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThreatFinding } from '#core/finding.ts';
 import { type AttackLab, addresses } from './attack-lab.ts';
 import type { Attack } from './attacks.ts';
-import { ldapLogin, pop3Login, ports } from './victim-servers.ts';
+import { ldapLogin, pop3Login, ports, snmpCommunity } from './victim-servers.ts';
 
 const toPort = (port: number) => (f: ThreatFinding) => f.server.port === port;
 const { victim } = addresses;
@@ -20,6 +20,16 @@ const passwordList = (lab: AttackLab, name: string, right: string): string => {
 };
 
 export const passwordAttacks: readonly Attack[] = [
+  {
+    // One socket, a v1 GetRequest for sysDescr.0 per community; the agent answers the right one only.
+    name: 'onesixtyone: SNMP community guessing against snmpd (30 wrong communities, then the right one)',
+    threats: ['db-auth-brute-force', 'cleartext-credentials'],
+    matches: toPort(ports.snmp),
+    run: (lab) =>
+      lab.attacker.exec('onesixtyone', ['-c', passwordList(lab, 'communities.txt', snmpCommunity), victim], {
+        timeoutMs: 60_000,
+      }),
+  },
   {
     name: 'hydra: HTTP Basic password guessing on /admin (30 wrong passwords, then the right one)',
     threats: ['http-auth-brute-force'],

@@ -3,7 +3,7 @@
  * PostgreSQL, Dovecot (POP3, and SMTP submission relaying to a sink, test/helpers/smtp-sink.py), OpenLDAP, dnsmasq, iodined, OpenSSL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDovecot } from '#test/helpers/dovecot.ts';
@@ -22,7 +22,11 @@ export const ports = {
   pop3: 110,
   ldap: 389,
   submission: 587,
+  snmp: 161,
 } as const;
+
+/** The agent's one community, for onesixtyone to guess at. */
+export const snmpCommunity = 'n3tw0rk-ops';
 
 /** The one mailbox on the victim's Dovecot, for hydra to guess at. */
 export const pop3Login = { user: 'alice', password: 'correct-horse' } as const;
@@ -39,6 +43,27 @@ const waitForUdp = async (ns: Netns, address: string, port: number): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`nothing listening on udp ${address}:${port} in ${ns.name}`);
+};
+
+/** net-snmp's agent on the victim's address, answering one read-only community; logs to a file, not a pipe. */
+const startSnmpd = (victim: Netns, dir: string): void => {
+  const own = join(dir, 'snmpd');
+  mkdirSync(own, { recursive: true });
+  const conf = join(own, 'snmpd.conf');
+  writeFileSync(
+    conf,
+    `agentAddress udp:${addresses.victim}:${ports.snmp}\nrocommunity ${snmpCommunity}\n[snmp] persistentDir ${own}\n`,
+  );
+  victim.spawn('snmpd', [
+    '-f',
+    '-Lf',
+    join(own, 'snmpd.log'),
+    '-C',
+    '-c',
+    conf,
+    '-p',
+    join(own, 'snmpd.pid'),
+  ]);
 };
 
 const startSshd = (victim: Netns, dir: string): void => {
@@ -122,6 +147,7 @@ export const startVictimServers = async (
 ): Promise<void> => {
   victim.spawn('node', ['--import', 'tsx', app, String(ports.sqlmapTarget), String(ports.payloadTarget)]);
   startSshd(victim, dir);
+  startSnmpd(victim, dir);
   victim.spawn('redis-server', [
     '--bind',
     addresses.victimForBenign,
@@ -169,6 +195,7 @@ export const startVictimServers = async (
     waitForListen(victim, ports.ldap),
     waitForListen(victim, 443),
     waitForUdp(victim, addresses.victimForBenign, 53),
+    waitForUdp(victim, addresses.victim, ports.snmp),
     ...(options.iodine ? [waitForUdp(victim, addresses.victim, 53)] : []),
   ]);
 };
