@@ -34,6 +34,8 @@ export type SnmpMessage = {
   version: '1' | '2c' | '3';
   /** Versions 1 and 2c: the community string (a password in all but name), as Latin-1. */
   community?: string;
+  /** Version 3: the user the security parameters name (USM, RFC 3414 section 2.4), as Latin-1, at most 64 octets. */
+  user?: string;
   /** Absent when version 3's PDU is encrypted (privacy). */
   pdu?: PduName;
   requestId?: number;
@@ -133,21 +135,37 @@ const globalFlags = (b: Uint8Array, global: Tlv | undefined): number | undefined
   return (signedInteger(b, model) ?? 0) < 1 ? undefined : (b[flags.contentStart] as number);
 };
 
+/** USM's security parameters (RFC 3414 section 2.4): engine id, boots, time, user name, authentication, privacy. */
+const usmUser = (b: Uint8Array, parameters: Tlv): string | undefined => {
+  const inner = tlvWithin(b, parameters.contentStart, parameters.end);
+  const fields = inner?.tag === sequence ? children(b, inner, 6) : undefined;
+  const name = fields?.[3];
+  if (name?.tag !== octetString) return undefined;
+  let text = '';
+  for (let i = name.contentStart; i < Math.min(name.end, name.contentStart + 64); i++)
+    text += String.fromCharCode(b[i] as number);
+  return text;
+};
+
 /** Version 3 (RFC 3412 section 6): msgGlobalData, then security parameters, then the scoped PDU, plain or encrypted. */
 const readV3 = (b: Uint8Array, at: number, end: number): SnmpMessage | undefined => {
   const global = tlvWithin(b, at, end);
   const flags = globalFlags(b, global);
   const security = global === undefined ? undefined : tlvWithin(b, global.end, end);
   const scoped = security?.tag === octetString ? tlvWithin(b, security.end, end) : undefined;
-  if (flags === undefined || scoped === undefined || scoped.end !== end) return undefined;
+  if (flags === undefined || security === undefined || scoped === undefined || scoped.end !== end)
+    return undefined;
   const privacy = (flags & 0x02) !== 0;
-  if (scoped.tag === octetString) return privacy ? { version: '3', oids: [], encrypted: true } : undefined;
+  const user = usmUser(b, security);
+  const named = user === undefined || user === '' ? {} : { user };
+  if (scoped.tag === octetString)
+    return privacy ? { version: '3', ...named, oids: [], encrypted: true } : undefined;
   if (scoped.tag !== sequence || privacy) return undefined;
   // ScopedPDU: contextEngineID, contextName, then the PDU.
   const engine = tlvWithin(b, scoped.contentStart, scoped.end);
   const context = engine?.tag === octetString ? tlvWithin(b, engine.end, scoped.end) : undefined;
   const pdu = context?.tag === octetString ? readPdu(b, context.end, scoped.end) : undefined;
-  return pdu === undefined ? undefined : { version: '3', ...pdu, encrypted: false };
+  return pdu === undefined ? undefined : { version: '3', ...named, ...pdu, encrypted: false };
 };
 
 /** The message that is the whole of `b`, or undefined when `b` is not one. */

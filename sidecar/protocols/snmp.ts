@@ -8,6 +8,8 @@
  * one socket; an agent answers the right one and drops the rest without a word. So when a flow's requests carried two
  * or more communities, its end tells a login per community: in when one of the agent's Responses carried it, refused
  * when none did (`db-auth`, for `db-auth-brute-force`). A poller with one community, answered or not, tells none.
+ * Version 3 refuses out loud: a Report of usmStatsWrongDigests (wrong key) or usmStatsUnknownUserNames is a refused
+ * login of the user it names, told at once.
  */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { loginEvent, operationEvent } from './client-events.ts';
@@ -38,6 +40,9 @@ const detectSnmp = (b: Uint8Array): Detection => {
   return outer === 'need-more' || (outer !== 'bad' && outer.end > b.length) ? 'need-more' : 'no-match';
 };
 
+/** USM's counters a Report names when it refuses a request (RFC 3414 section 5): unknown user, wrong digest. */
+const refusals = new Set(['1.3.6.1.6.3.15.1.1.3.0', '1.3.6.1.6.3.15.1.1.5.0']);
+
 /** Requests that ask an agent for something with a community: the ones a guesser sends. */
 const requests = new Set(['GetRequest', 'GetNextRequest', 'GetBulkRequest', 'SetRequest']);
 /** Communities remembered per flow. */
@@ -59,7 +64,9 @@ const createSnmpParser = () => {
       const m = readSnmpMessage(datagram);
       if (m === undefined) return [];
       note(m, direction, ts);
-      return [operationEvent('snmp', ts, m.pdu ?? 'encrypted-pdu', snmpDetail(m), direction)];
+      const event = operationEvent('snmp', ts, m.pdu ?? 'encrypted-pdu', snmpDetail(m), direction);
+      const refused = direction === 'to-client' && m.pdu === 'Report' && refusals.has(m.oids[0] ?? '');
+      return refused ? [event, loginEvent('snmp', ts, false, m.user ?? '')] : [event];
     },
     gap(): void {},
     end(): ProtocolEvent[] {

@@ -60,10 +60,10 @@ export const dbAuthBruteForce: Threat<
     const level = addToRate(item.rate, event.ts, c.windowMs);
     const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
     if (count === 0) return noHits;
-    // SNMP has no users: a wrong community is a request the agent never answered (snmp.ts).
+    // An SNMP agent refuses a wrong community by never answering it, a wrong SNMPv3 key or user with a Report (snmp.ts).
     const evidence =
       event.dialect === 'snmp'
-        ? `${level} SNMP communities the agent never answered within ${c.windowMs} ms (community guessing)`
+        ? `${level} refused SNMP logins (communities never answered, or SNMPv3 users or keys refused) within ${c.windowMs} ms`
         : `${level} failed ${event.dialect} logins within ${c.windowMs} ms for ${item.users.size} user name(s)`;
     return [
       {

@@ -63,7 +63,12 @@ describe('SNMP', () => {
       errorStatus: 0,
       oids: ['1.3.6.1.2.1.1'],
     });
-    expect(readSnmpMessage(v3Encrypted)).toEqual({ version: '3', oids: [], encrypted: true });
+    expect(readSnmpMessage(v3Encrypted)).toEqual({
+      version: '3',
+      user: 'meshward',
+      oids: [],
+      encrypted: true,
+    });
     expect(readSnmpMessage(v3Probe)).toMatchObject({ version: '3', pdu: 'GetRequest', encrypted: false });
     expect(readSnmpMessage(v3Report)).toMatchObject({ pdu: 'Report', oids: ['1.3.6.1.6.3.15.1.1.4.0'] });
     expect(readSnmpMessage(v1Trap)).toMatchObject({ version: '1', pdu: 'Trap', oids: ['1.3.6.1.4.1.8072'] });

@@ -50,6 +50,29 @@ const run = (client: string, port: number, exchanges: { community: string; answe
     .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'db-auth-brute-force');
 };
 
+// net-snmp 5.9 on this machine: snmpget -v3 -l authNoPriv with a wrong key for user meshward, and as an unknown
+// user mallory; snmpd's Reports name usmStatsWrongDigests (...15.1.1.5.0) and usmStatsUnknownUserNames (...3.0).
+const wrongKeyReport = hex(
+  '30790201033011020409f73dc7020300ffe304010002010304293027041180001f888015605f1c43d6096b0000000002010102010204086d65736877617264040004003036041180001f888015605f1c43d6096b000000000400a81f02042a9d7ee70201000201003011300f060a2b060106030f01010500410101',
+);
+const unknownUserReport = hex(
+  '3078020103301102041ede9ba9020300ffe304010002010304283026041180001f888015605f1c43d6096b0000000002010102010204076d616c6c6f7279040004003036041180001f888015605f1c43d6096b000000000400a81f0204172593970201000201003011300f060a2b060106030f01010300410101',
+);
+
+describe('SNMPv3 refusals', () => {
+  it('tells a refused login of the named user for a wrong key or an unknown user, at once', () => {
+    const parser = snmp.createParser();
+    const events = [
+      ...parser.parse(wrongKeyReport, 'to-client', 5),
+      ...parser.parse(unknownUserReport, 'to-client', 6),
+    ].filter((e): e is DbAuthEvent => e.kind === 'db-auth');
+    expect(events.map((e) => [e.dialect, e.ok, e.user, e.ts])).toEqual([
+      ['snmp', false, 'meshward', 5],
+      ['snmp', false, 'mallory', 6],
+    ]);
+  });
+});
+
 describe('SNMP community guessing', () => {
   it('tells a login per community at the flow end, only when the flow tried two or more', () => {
     const parser = snmp.createParser();
@@ -75,7 +98,7 @@ describe('SNMP community guessing', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ client: { ip: '10.0.4.66' }, server: agent });
     expect(found[0]?.evidence).toMatch(
-      /^\d+ SNMP communities the agent never answered within 60000 ms \(community guessing\)$/,
+      /^\d+ refused SNMP logins \(communities never answered, or SNMPv3 users or keys refused\) within 60000 ms$/,
     );
     const poller = Array.from({ length: 40 }, () => ({ community: 'public', answered: false }));
     expect(run('10.0.4.7', 40162, poller)).toEqual([]);
