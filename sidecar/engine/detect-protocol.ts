@@ -98,18 +98,21 @@ export const detectProtocol = (protocols: readonly Protocol[], input: DetectionI
   const table = candidateTable(protocols);
   if (table === undefined) return detectAskingEvery(protocols, input);
   const masks = input.transport === 'tcp' ? table.tcp : table.udp;
-  const upMask = candidatesOf(masks, input.toServer, 0);
-  const downMask = candidatesOf(masks, input.toClient, 1);
-  let pending = upMask | downMask;
   let waiting = false;
-  while (pending !== 0) {
-    const index = 31 - Math.clz32(pending & -pending);
-    pending &= pending - 1;
-    const protocol = protocols[index] as Protocol;
-    const bit = 1 << index;
-    const detection = askSides(protocol, index, input, (upMask & bit) !== 0, (downMask & bit) !== 0);
-    if (detection === 'match') return { verdict: 'match', index };
-    waiting ||= detection === 'need-more';
+  for (let word: 0 | 1 = 0; ; word = 1) {
+    const upMask = candidatesOf(masks, input.toServer, 0, word);
+    const downMask = candidatesOf(masks, input.toClient, 1, word);
+    let pending = upMask | downMask;
+    while (pending !== 0) {
+      const bitIndex = 31 - Math.clz32(pending & -pending);
+      pending &= pending - 1;
+      const index = word * 32 + bitIndex;
+      const protocol = protocols[index] as Protocol;
+      const bit = 1 << bitIndex;
+      const detection = askSides(protocol, index, input, (upMask & bit) !== 0, (downMask & bit) !== 0);
+      if (detection === 'match') return { verdict: 'match', index };
+      waiting ||= detection === 'need-more';
+    }
+    if (word === 1) return waiting ? needMore : noMatch;
   }
-  return waiting ? needMore : noMatch;
 };

@@ -7,10 +7,13 @@
 import type { Direction } from '../events.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 
-/** Registries larger than this fall back to asking every detector (the masks are 32-bit). */
-export const maxMaskedProtocols = 31;
+/** Registries larger than this fall back to asking every detector (two 32-bit words per mask). */
+export const maxMaskedProtocols = 64;
 
-/** Per transport: 512 masks, [direction * 256 + first octet] → bit i set when detector i may match. */
+/**
+ * Per transport: 512 masks of two 32-bit words, at [(direction * 256 + first octet) * 2 + word]; bit b of word w set
+ * when detector 32 * w + b may match.
+ */
 export type CandidateTable = { tcp: Uint32Array; udp: Uint32Array };
 
 const directions: readonly Direction[] = ['to-server', 'to-client'];
@@ -25,15 +28,15 @@ const refusesOctet = (protocol: Protocol, octet: Uint8Array, direction: Directio
 };
 
 const buildFor = (protocols: readonly Protocol[], transport: 'tcp' | 'udp'): Uint32Array => {
-  const masks = new Uint32Array(512);
+  const masks = new Uint32Array(1024);
   const octet = new Uint8Array(1);
   protocols.forEach((protocol, index) => {
     if (protocol.transport !== 'both' && protocol.transport !== transport) return;
     directions.forEach((direction, side) => {
       for (let first = 0; first < 256; first++) {
         octet[0] = first;
-        const at = side * 256 + first;
-        if (!refusesOctet(protocol, octet, direction)) masks[at] = (masks[at] ?? 0) | (1 << index);
+        const at = (side * 256 + first) * 2 + (index >>> 5);
+        if (!refusesOctet(protocol, octet, direction)) masks[at] = (masks[at] ?? 0) | (1 << (index & 31));
       }
     });
   });
@@ -53,6 +56,6 @@ export const candidateTable = (protocols: readonly Protocol[]): CandidateTable |
   return table;
 };
 
-/** The detectors that may match a direction starting with these bytes (none for an empty direction). */
-export const candidatesOf = (masks: Uint32Array, bytes: Uint8Array, side: 0 | 1): number =>
-  bytes.length === 0 ? 0 : (masks[side * 256 + (bytes[0] as number)] as number);
+/** Word `word` of the detectors that may match a direction starting with these bytes (none for an empty one). */
+export const candidatesOf = (masks: Uint32Array, bytes: Uint8Array, side: 0 | 1, word: 0 | 1): number =>
+  bytes.length === 0 ? 0 : (masks[(side * 256 + (bytes[0] as number)) * 2 + word] as number);

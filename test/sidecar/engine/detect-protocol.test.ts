@@ -127,12 +127,49 @@ describe('detection candidates', () => {
     }
   });
 
+  it('keeps that verdict past 32 detectors, where the masks take their second word', () => {
+    // 30 detectors that refuse everything first, so the real ones sit at indices 30 to 59, across both words.
+    const silent = Array.from(
+      { length: 30 },
+      (_, i): Protocol => ({
+        id: 'unknown',
+        transport: i % 2 === 0 ? 'tcp' : 'udp',
+        ports: [],
+        encrypted: false,
+        detect: () => 'no-match',
+        createParser: () => ({ parse: () => [], gap: () => undefined }),
+      }),
+    );
+    const wide = [...silent, ...protocols];
+    expect(wide.length).toBeGreaterThan(32);
+    expect(candidateTable(wide)).toBeDefined();
+    const random = seededRandom(0x64);
+    const inputs = samples.flatMap((sample) => [
+      inputOf(sample),
+      inputOf(sample, random.bytes(1 + random.int(64))),
+    ]);
+    let matches = 0;
+    for (const input of inputs) {
+      const viaTable = detectProtocol(wide, { ...input, refused: new Uint8Array(wide.length) });
+      expect(viaTable).toEqual(detectAskingEvery(wide, { ...input, refused: new Uint8Array(wide.length) }));
+      const narrow = detectProtocol(protocols, { ...input, refused: new Uint8Array(protocols.length) });
+      expect(viaTable).toEqual(
+        narrow.verdict === 'match' ? { verdict: 'match', index: narrow.index + 30 } : narrow,
+      );
+      if (viaTable.verdict === 'match' && viaTable.index >= 32) matches += 1;
+    }
+    expect(matches).toBeGreaterThan(20);
+    expect(candidateTable([...wide, ...silent])).toBeUndefined();
+  });
+
   it('narrows the field: a TLS record start or an HTTP method meets few detectors', () => {
     const table = candidateTable(protocols);
-    const count = (mask: number) => mask.toString(2).replaceAll('0', '').length;
+    // To-server masks: two words at (first octet) * 2.
+    const bits = (word: number) => word.toString(2).replaceAll('0', '').length;
+    const count = (octet: number) => bits(table?.tcp[octet * 2] ?? 0) + bits(table?.tcp[octet * 2 + 1] ?? 0);
     expect(table).toBeDefined();
-    expect(count(table?.tcp[0x16] ?? 0)).toBeLessThan(protocols.length / 2);
-    expect(count(table?.tcp['G'.charCodeAt(0)] ?? 0)).toBeLessThan(protocols.length / 2);
-    expect(table?.tcp[0x16] ?? 0).toBeGreaterThan(0);
+    expect(count(0x16)).toBeLessThan(protocols.length / 2);
+    expect(count('G'.charCodeAt(0))).toBeLessThan(protocols.length / 2);
+    expect(count(0x16)).toBeGreaterThan(0);
   });
 });
