@@ -4,10 +4,10 @@
  * Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext password method, FTP and POP3 passwords
  * (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, POP3 AUTH or IMAP AUTHENTICATE with a mechanism
  * that carries the secret, and SNMP version 1 and 2c community strings (a password in all but name; a well-known
- * default one is named, as it is no secret). Anyone on the path (a compromised node, a mirrored port) reads them. Flows between loopback
- * addresses are left alone by default: that is where an app talks plaintext to its own mesh proxy (Istio's inbound
- * proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and the user, never the
- * secret.
+ * default one is named, as it is no secret). Anyone on the path (a compromised node, a mirrored port) reads them.
+ * Flows between loopback addresses are left alone by default: that is where an app talks plaintext to its own mesh
+ * proxy (Istio's inbound proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and
+ * the user, never the secret.
  */
 import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
@@ -181,8 +181,8 @@ const fromDbAuth = (event: DbAuthEvent): Found | undefined =>
 export const cleartextCredentials: Threat<typeof config, State> = {
   id: 'cleartext-credentials',
   on: ['http-request', 'operation', 'redis-command', 'db-auth'],
-  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP, FTP, POP3, IMAP, SNMP and Redis
-  // connections.
+  // Requests (which the injection detectors read anyway); logins come first on SMTP, LDAP, FTP, POP3, IMAP, SNMP and
+  // Redis connections.
   reads: [
     readsRequests('http-request'),
     {

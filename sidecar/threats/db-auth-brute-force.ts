@@ -60,7 +60,8 @@ export const dbAuthBruteForce: Threat<
     const level = addToRate(item.rate, event.ts, c.windowMs);
     const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
     if (count === 0) return noHits;
-    // An SNMP agent refuses a wrong community by never answering it, a wrong SNMPv3 key or user with a Report (snmp.ts).
+    // An SNMP agent refuses a wrong community by never answering it, a wrong SNMPv3 key or user with a Report
+    // (snmp.ts).
     const evidence =
       event.dialect === 'snmp'
         ? `${level} refused SNMP logins (communities never answered, or SNMPv3 users or keys refused) within ${c.windowMs} ms`

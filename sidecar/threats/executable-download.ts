@@ -1,8 +1,8 @@
 /**
  * Executable code fetched over HTTP or FTP: a response body (decoded first when the server compressed it) or a file on
- * an FTP data connection that is an ELF, PE, Mach-O or Java class file, or a shell, Python or Perl script. A container that downloads programs at run
- * time has drifted from its image: a second stage after an exploit (Log4Shell's Exploit.class, a miner fetched by
- * `curl | sh`) looks like this, and nothing in a production image should need it.
+ * an FTP data connection that is an ELF, PE, Mach-O or Java class file, or a shell, Python or Perl script. A container
+ * that downloads programs at run time has drifted from its image: a second stage after an exploit (Log4Shell's
+ * Exploit.class, a miner fetched by `curl | sh`) looks like this, and nothing in a production image should need it.
  */
 import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
