@@ -5,6 +5,7 @@
  * Anything that does not hold together (lengths, tags, field ranges) is not SNMP: many UDP payloads start with 0x30.
  */
 import { type Tlv, tlvWithin } from './ldap-ber.ts';
+import { latin1 } from './wire-bytes.ts';
 
 /** PDU types: context-specific constructed tags [0]..[8] (RFC 3416 section 3; [4] is v1's Trap, RFC 1157). */
 const pduNames = [
@@ -140,11 +141,9 @@ const usmUser = (b: Uint8Array, parameters: Tlv): string | undefined => {
   const inner = tlvWithin(b, parameters.contentStart, parameters.end);
   const fields = inner?.tag === sequence ? children(b, inner, 6) : undefined;
   const name = fields?.[3];
-  if (name?.tag !== octetString) return undefined;
-  let text = '';
-  for (let i = name.contentStart; i < Math.min(name.end, name.contentStart + 64); i++)
-    text += String.fromCharCode(b[i] as number);
-  return text;
+  return name?.tag === octetString
+    ? latin1(b, name.contentStart, Math.min(name.end, name.contentStart + 64))
+    : undefined;
 };
 
 /** Version 3 (RFC 3412 section 6): msgGlobalData, then security parameters, then the scoped PDU, plain or encrypted. */
@@ -183,7 +182,6 @@ export const readSnmpMessage = (b: Uint8Array): SnmpMessage | undefined => {
   if (pdu === undefined) return undefined;
   // Trap is version 1's alone; GetBulk, Inform, SNMPv2-Trap and Report came with version 2.
   if (number === 0 ? secondVersionPdus.has(pdu.pdu) : pdu.pdu === 'Trap') return undefined;
-  let text = '';
-  for (let i = community.contentStart; i < community.end; i++) text += String.fromCharCode(b[i] as number);
+  const text = latin1(b, community.contentStart, community.end);
   return { version: number === 0 ? '1' : '2c', community: text, ...pdu, encrypted: false };
 };
