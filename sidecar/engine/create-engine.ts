@@ -13,14 +13,7 @@ import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
 import { engineView } from './engine-view.ts';
 import { createExpectedFlows } from './expected-flows.ts';
-import {
-  announcedFlowState,
-  countBytes,
-  endParser,
-  finishDetection,
-  observedFlow,
-  onFlowData,
-} from './flow-data.ts';
+import { announcedFlowState, concludeFlow, countBytes, observedFlow, onFlowData } from './flow-data.ts';
 import { flowFinding } from './flow-finding.ts';
 import { createFlowState, type FlowState } from './flow-state.ts';
 import { packetClassBits, packetClassMask } from './packet-class-bits.ts';
@@ -88,8 +81,7 @@ const endFlow = (rt: Runtime, flow: Flow<FlowState>): void => {
   const state = flow.state;
   flushReassembler(ctx, state.toServer.reassembler);
   flushReassembler(ctx, state.toClient.reassembler);
-  finishDetection(ctx, flow);
-  endParser(ctx, flow);
+  concludeFlow(ctx, flow);
   totals.ended += 1;
   if (rt.pending.length < ctx.limits.maxPendingFindings) rt.pending.push(flowFinding(flow));
   else totals.dropped += 1;

@@ -229,7 +229,7 @@ export const announcedFlowState = (ctx: EngineContext, protocolId: ProtocolId): 
 };
 
 /** The flow is over: the parser tells what it still holds (ProtocolParser.end), once, and is let go. */
-export const endParser = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+const endParser = (ctx: EngineContext, flow: Flow<FlowState>): void => {
   const parser = flow.state.parser;
   flow.state.parser = undefined;
   if (parser?.end === undefined) return;
@@ -352,7 +352,7 @@ const detectUdp = (
 };
 
 /** The flow is over (closed both ways, or ended): one last attempt on bytes no attempt saw, then `unknown`. */
-export const finishDetection = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+const finishDetection = (ctx: EngineContext, flow: Flow<FlowState>): void => {
   const state = flow.state;
   if (state.phase !== 'detecting') return;
   if (flow.transport === 'tcp' && unasked(state)) {
@@ -360,6 +360,15 @@ export const finishDetection = (ctx: EngineContext, flow: Flow<FlowState>): void
     detectTcp(ctx, flow);
   }
   if (state.phase === 'detecting') giveUp(ctx, state);
+};
+
+/**
+ * What the flow's end decides, once its bytes are all in (settled after both FINs, or ended by the table): detection's
+ * last attempt, then the parser's last events (a last attempt may start a parser, whose end then follows).
+ */
+export const concludeFlow = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+  finishDetection(ctx, flow);
+  endParser(ctx, flow);
 };
 
 export const onFlowData = (

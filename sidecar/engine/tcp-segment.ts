@@ -11,7 +11,7 @@ import {
 import { checksumRejects } from './checksum-check.ts';
 import type { EngineContext } from './engine-context.ts';
 import { flagsRejected } from './flag-check.ts';
-import { endParser, finishDetection, onFlowData, onFlowGap } from './flow-data.ts';
+import { concludeFlow, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
@@ -70,16 +70,6 @@ const finished = (state: FlowState): boolean =>
   (state.parser !== undefined || state.phase === 'detecting') &&
   directionOver(state.toServer) &&
   directionOver(state.toClient);
-
-/**
- * A closed connection whose both directions are over: what the flow's end would decide is decided now, and the
- * parser is let go. The flow lingers in the table for late packets (closedLingerMs) holding only its counters and
- * summary, instead of a parser's buffers and tables for seconds.
- */
-const settle = (ctx: EngineContext, flow: Flow<FlowState>): void => {
-  finishDetection(ctx, flow);
-  endParser(ctx, flow);
-};
 
 /** Someone needs this direction's bytes: detection, or a parser with budget left. */
 const wanted = (state: FlowState, side: DirectionState): boolean =>
@@ -156,6 +146,9 @@ export const tcpSegment = (
     state.fins |= direction === 'to-server' ? 1 : 2;
     if (state.fins === 3) flow.closed = true;
   }
+  // A closed connection whose both directions are over: what the flow's end would decide is decided now, and the
+  // parser is let go. The flow lingers in the table for late packets (closedLingerMs) holding only its counters and
+  // summary, instead of a parser's buffers and tables for seconds.
   if (flow.closed && state.phase !== 'unknown' && state.phase !== 'none' && finished(state))
-    settle(ctx, flow);
+    concludeFlow(ctx, flow);
 };
