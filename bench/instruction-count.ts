@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -41,6 +42,13 @@ export const sliceCapture = (from: string, to: string, limit: number): number =>
     closeSync(input);
     closeSync(output);
   }
+};
+
+/** The instruction benchmarks' slice: the first 64 MiB of the capture `full`, cut afresh to `synthetic-slice.pcap`. */
+export const benchSlice = (full: string, work: string): { path: string; bytes: number; packets: number } => {
+  const path = join(work, 'synthetic-slice.pcap');
+  const packets = sliceCapture(full, path, 64 * 1024 * 1024);
+  return { path, bytes: statSync(path).size, packets };
 };
 
 /** True when valgrind runs here. */

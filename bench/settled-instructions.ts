@@ -6,12 +6,10 @@
  * still 30% of passes 11 and 12 and 15% of passes 17 to 24 (2026-11-27). Each pass makes a new engine, as
  * `meshward inspect` does for each file; a tap keeps one.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { categorize, type InstructionCategories } from './instruction-categories.ts';
-import { childInstructions, countInstructions, sliceCapture } from './instruction-count.ts';
+import { benchSlice, childInstructions, countInstructions } from './instruction-count.ts';
 
-const sliceBytes = 64 * 1024 * 1024;
 export const settledPasses = { from: 16, to: 24 } as const;
 
 export type SettledResult = {
@@ -33,8 +31,7 @@ export const settledInstructions = async (
   work: string,
   root: string,
 ): Promise<SettledResult> => {
-  const slice = join(work, 'synthetic-slice.pcap');
-  const packets = sliceCapture(full, slice, sliceBytes);
+  const { path: slice, bytes, packets } = benchSlice(full, work);
   const keep = (passes: number) => join(work, `cachegrind-settled-${passes}.out`);
   const ours = (passes: number) => childInstructions(child, slice, 'engine', passes, root, keep(passes));
   const ndpi = (loops: number) => countInstructions('ndpiReader', ['-i', slice, '-l', String(loops)], root);
@@ -51,7 +48,7 @@ export const settledInstructions = async (
   const o = perPass(oursEarly, oursLate);
   const n = perPass(ndpiEarly, ndpiLate);
   return {
-    slice: { bytes: statSync(slice).size, packets },
+    slice: { bytes, packets },
     ours: o,
     ndpi: n,
     ratio: Math.round((n / o) * 100) / 100,

@@ -22,15 +22,13 @@
  * out, read ×1.31 for that base and ×1.38 for the next build (first pass ×1.29 and ×1.28). The target is judged on the
  * first pass and on passes 2 to 9.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildChild, ensureCapture } from './inspect-throughput.bench.ts';
 import { categorize } from './instruction-categories.ts';
-import { childInstructions, sliceCapture, valgrindAvailable } from './instruction-count.ts';
+import { benchSlice, childInstructions, valgrindAvailable } from './instruction-count.ts';
 
 const work = join(import.meta.dirname, 'work');
 const root = join(import.meta.dirname, '..');
-const sliceBytes = 64 * 1024 * 1024;
 
 /** Categories that are compilation, not running: they fall pass by pass, at times that shift between builds. */
 const compiling = ['TurboFan compiler', 'source parsing and bytecode'];
@@ -78,8 +76,7 @@ export const runThreatInstructions = async (): Promise<InstructionResult> => {
     return { skipped: 'valgrind is not installed (apt-get install valgrind)' };
   const full = join(work, 'synthetic.pcap');
   await ensureCapture(full);
-  const slice = join(work, 'synthetic-slice.pcap');
-  const packets = sliceCapture(full, slice, sliceBytes);
+  const { path: slice, bytes, packets } = benchSlice(full, work);
   const child = await buildChild();
   // Two at a time (two cores): the counts do not depend on what else runs.
   const engine: Counts = {};
@@ -100,7 +97,7 @@ export const runThreatInstructions = async (): Promise<InstructionResult> => {
   const round = (x: number) => Math.round(x * 100) / 100;
   const ratio = (from: number, to: number) => round(perPass(threats, from, to) / perPass(engine, from, to));
   return {
-    slice: { bytes: statSync(slice).size, packets },
+    slice: { bytes, packets },
     engine,
     threats,
     firstPass: round(perPass(threats, 0, 1) / perPass(engine, 0, 1)),
