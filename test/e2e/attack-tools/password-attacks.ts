@@ -19,6 +19,35 @@ const passwordList = (lab: AttackLab, name: string, right: string): string => {
   return words;
 };
 
+/**
+ * hydra guessing `user`'s password at a service on the victim from a list of 30 wrong ones then `right`: four tasks,
+ * stopping at the first hit (-f), no restore file (-I).
+ */
+const hydra = (
+  lab: AttackLab,
+  login: { user: string; right: string; list: string },
+  port: number,
+  ...service: string[]
+) =>
+  lab.attacker.exec(
+    'hydra',
+    [
+      '-l',
+      login.user,
+      '-P',
+      passwordList(lab, login.list, login.right),
+      '-t',
+      '4',
+      '-f',
+      '-I',
+      '-s',
+      String(port),
+      victim,
+      ...service,
+    ],
+    { timeoutMs: 60_000 },
+  );
+
 export const passwordAttacks: readonly Attack[] = [
   {
     // One socket, a v1 GetRequest for sysDescr.0 per community; the agent answers the right one only.
@@ -35,24 +64,12 @@ export const passwordAttacks: readonly Attack[] = [
     threats: ['http-auth-brute-force'],
     matches: toPort(ports.sqlmapTarget),
     run: (lab) =>
-      lab.attacker.exec(
-        'hydra',
-        [
-          '-l',
-          'admin',
-          '-P',
-          passwordList(lab, 'passwords.txt', 'correct-horse'),
-          '-t',
-          '4',
-          '-f',
-          '-I',
-          '-s',
-          String(ports.sqlmapTarget),
-          victim,
-          'http-get',
-          '/admin',
-        ],
-        { timeoutMs: 60_000 },
+      hydra(
+        lab,
+        { user: 'admin', right: 'correct-horse', list: 'passwords.txt' },
+        ports.sqlmapTarget,
+        'http-get',
+        '/admin',
       ),
   },
   {
@@ -61,48 +78,24 @@ export const passwordAttacks: readonly Attack[] = [
     threats: ['db-auth-brute-force', 'cleartext-credentials'],
     matches: toPort(ports.pop3),
     run: (lab) =>
-      lab.attacker.exec(
-        'hydra',
-        [
-          '-l',
-          pop3Login.user,
-          '-P',
-          passwordList(lab, 'pop3-passwords.txt', pop3Login.password),
-          '-t',
-          '4',
-          '-f',
-          '-I',
-          '-s',
-          String(ports.pop3),
-          victim,
-          'pop3',
-        ],
-        { timeoutMs: 60_000 },
+      hydra(
+        lab,
+        { user: pop3Login.user, right: pop3Login.password, list: 'pop3-passwords.txt' },
+        ports.pop3,
+        'pop3',
       ),
   },
   {
     name: 'hydra: LDAP simple-bind password guessing against OpenLDAP (30 wrong passwords, then the right one)',
     threats: ['db-auth-brute-force', 'cleartext-credentials'],
     matches: toPort(ports.ldap),
+    // ldap3: LDAPv3 binds (hydra's ldap2 module binds with version 2, which slapd refuses as a protocol error).
     run: (lab) =>
-      lab.attacker.exec(
-        'hydra',
-        [
-          '-l',
-          ldapLogin.user,
-          '-P',
-          passwordList(lab, 'ldap-passwords.txt', ldapLogin.password),
-          '-t',
-          '4',
-          '-f',
-          '-I',
-          '-s',
-          String(ports.ldap),
-          victim,
-          // ldap3: LDAPv3 binds (hydra's ldap2 module binds with version 2, which slapd refuses as a protocol error).
-          'ldap3',
-        ],
-        { timeoutMs: 60_000 },
+      hydra(
+        lab,
+        { user: ldapLogin.user, right: ldapLogin.password, list: 'ldap-passwords.txt' },
+        ports.ldap,
+        'ldap3',
       ),
   },
   {
@@ -111,23 +104,11 @@ export const passwordAttacks: readonly Attack[] = [
     threats: ['db-auth-brute-force', 'cleartext-credentials'],
     matches: toPort(ports.submission),
     run: (lab) =>
-      lab.attacker.exec(
-        'hydra',
-        [
-          '-l',
-          pop3Login.user,
-          '-P',
-          passwordList(lab, 'smtp-passwords.txt', pop3Login.password),
-          '-t',
-          '4',
-          '-f',
-          '-I',
-          '-s',
-          String(ports.submission),
-          victim,
-          'smtp',
-        ],
-        { timeoutMs: 60_000 },
+      hydra(
+        lab,
+        { user: pop3Login.user, right: pop3Login.password, list: 'smtp-passwords.txt' },
+        ports.submission,
+        'smtp',
       ),
   },
 ];
