@@ -63,18 +63,22 @@ export const createNetns = (prefix = 'mw'): Netns => {
   };
 };
 
-/** Polls until a TCP port (or, with `udp`, a UDP port) is listening inside the namespace. */
-export const waitForListen = async (
-  ns: Netns,
-  port: number,
-  timeoutMs = 20_000,
-  transport: 'tcp' | 'udp' = 'tcp',
-): Promise<void> => {
+/** Polls until a TCP port is listening inside the namespace. */
+export const waitForListen = async (ns: Netns, port: number, timeoutMs = 20_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const out = ns.exec('ss', [transport === 'tcp' ? '-Hltn' : '-Hlun', `sport = :${port}`]);
+    const out = ns.exec('ss', ['-Hltn', `sport = :${port}`]);
     if (out.trim() !== '') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`nothing listening on port ${port} in ${ns.name} after ${timeoutMs} ms`);
+};
+
+/** Polls until something listens on a UDP address and port inside the namespace. */
+export const waitForUdp = async (ns: Netns, address: string, port: number): Promise<void> => {
+  for (let i = 0; i < 200; i++) {
+    if (ns.exec('ss', ['-Hlun', 'src', `${address}:${port}`]).trim() !== '') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listening on udp ${address}:${port} in ${ns.name}`);
 };

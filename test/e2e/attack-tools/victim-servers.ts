@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDovecot } from '#test/helpers/dovecot.ts';
-import { type Netns, waitForListen } from '#test/helpers/netns.ts';
+import { type Netns, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { slapdAdmin, slapdArgs, slapdBinary } from '#test/helpers/slapd.ts';
 import { smtpSink } from '#test/helpers/smtp-sink.ts';
@@ -35,15 +35,6 @@ export const pop3Login = { user: 'alice', password: 'correct-horse' } as const;
 export const ldapLogin = { user: slapdAdmin, password: 'battery-staple' } as const;
 
 const app = fileURLToPath(new URL('./vulnerable-app.ts', import.meta.url));
-
-/** Polls until something listens on a UDP address and port inside the namespace. */
-const waitForUdp = async (ns: Netns, address: string, port: number): Promise<void> => {
-  for (let i = 0; i < 200; i++) {
-    if (ns.exec('ss', ['-Hlun', 'src', `${address}:${port}`]).trim() !== '') return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listening on udp ${address}:${port} in ${ns.name}`);
-};
 
 /** net-snmp's agent on the victim's address, answering one read-only community; logs to a file, not a pipe. */
 const startSnmpd = (victim: Netns, dir: string): void => {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitForListen } from '#test/helpers/netns.ts';
+import { waitForUdp } from '#test/helpers/netns.ts';
 import type { Scenario } from './scenario.ts';
 
 const port = 5353;
@@ -54,7 +54,7 @@ export const snmpScenario: Scenario = {
       '-p',
       join(own, 'snmpd.pid'),
     ]);
-    await waitForListen(ns, port, 20_000, 'udp');
+    await waitForUdp(ns, '127.0.0.1', port);
   },
   client(ns, dir) {
     const own = join(dir, 'snmp');
