@@ -34,14 +34,6 @@ const bodyKind = (event: HttpResponseEvent): string | undefined => {
 
 const article = (noun: string): string => (/^[AEIOU]/i.test(noun) ? 'an' : 'a');
 
-/** An FTP file's kind, and who received it (a data connection may be opened either way: passive or active mode). */
-const fileKind = (event: FileDataEvent, flow: FlowContext | undefined) => {
-  const kind = executableKind(event.head);
-  if (kind === undefined) return undefined;
-  const receiver = event.direction === 'to-client' ? flow?.client : flow?.server;
-  return { kind, receiver: receiver === undefined ? 'a host' : receiver.ip };
-};
-
 /** The side that sent the executable is on the allow-list (an artifact repository). */
 const allowed = (sender: FlowContext['server'] | undefined, allowServers: readonly string[]): boolean =>
   sender !== undefined && allowServers.some((s) => s === sender.ip || s === `${sender.ip}:${sender.port}`);
@@ -65,17 +57,19 @@ const overHttp = (event: HttpResponseEvent, flow: FlowContext | undefined, c: Co
 };
 
 const overFtp = (event: FileDataEvent, flow: FlowContext | undefined, c: Config): ThreatHit[] => {
-  const file = fileKind(event, flow);
-  if (file === undefined || (!c.scripts && file.kind.endsWith(' script'))) return noHits;
-  // The allow-list names the server that sends: on a data connection that is whichever side carried the file.
-  const sender = event.direction === 'to-client' ? flow?.server : flow?.client;
+  const kind = executableKind(event.head);
+  if (kind === undefined || (!c.scripts && kind.endsWith(' script'))) return noHits;
+  // A data connection may be opened either way (passive or active mode): the file went from one side to the other.
+  // The allow-list names the side that sent it.
+  const [sender, receiver] =
+    event.direction === 'to-client' ? [flow?.server, flow?.client] : [flow?.client, flow?.server];
   if (allowed(sender, c.allowServers)) return noHits;
   return [
     {
       threat: 'executable-download',
       severity: c.severity,
       confidence: 1,
-      evidence: `${file.receiver} received ${article(file.kind)} ${file.kind} over an FTP data connection`,
+      evidence: `${receiver?.ip ?? 'a host'} received ${article(kind)} ${kind} over an FTP data connection`,
       ts: event.ts,
     },
   ];
