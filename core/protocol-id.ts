@@ -33,6 +33,7 @@ export const protocolIds = [
   'statsd',
   'kerberos',
   'snmp',
+  'stratum',
   'unknown',
 ] as const;
 

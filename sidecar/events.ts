@@ -240,6 +240,19 @@ export type FileDataEvent = Base & {
   truncated: boolean;
 };
 
+/**
+ * A step of a mining pool session (Stratum and its dialects, stratum-message.ts): the miner logging in, the pool
+ * handing out work, the miner handing in a share. The account and software are the login's; never its password.
+ */
+export type MiningEvent = Base & {
+  kind: 'mining';
+  step: 'login' | 'job' | 'share';
+  method: string;
+  user?: string;
+  agent?: string;
+  algorithms?: readonly string[];
+};
+
 export type ProtocolEvent =
   | HttpRequestEvent
   | HttpResponseEvent
@@ -259,6 +272,7 @@ export type ProtocolEvent =
   | OperationEvent
   | WebsocketMessageEvent
   | ExpectedFlowEvent
-  | FileDataEvent;
+  | FileDataEvent
+  | MiningEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

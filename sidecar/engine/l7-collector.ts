@@ -241,6 +241,8 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   // Read only as far as observers ask (summaryDirections is empty for ftp-data): nothing for the summary.
   'file-data': () => undefined,
   'expected-flow': () => undefined,
+  // Its method is an operation event too; the login's account and software are the cryptomining finding's.
+  mining: () => undefined,
   'redis-command': ({ lists }, event) => add(lists, 'redisCommands', event.command.toUpperCase()),
   'kafka-request': ({ lists }, event) => {
     add(lists, 'kafkaApis', event.api);

@@ -45,6 +45,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   snmp: { kinds: ['operation', 'db-auth'] },
   ldap: { kinds: ['operation', 'db-auth'] },
   nats: operations,
+  stratum: { kinds: ['operation', 'mining'] },
   zookeeper: operations,
   elasticsearch: operations,
   // TLS only when the client asked for encryption (inside PRELOGIN packets, then bare records).

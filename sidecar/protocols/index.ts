@@ -26,6 +26,7 @@ import { smtp } from './smtp.ts';
 import { snmp } from './snmp.ts';
 import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
+import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
@@ -67,6 +68,8 @@ export const protocols: Protocol[] = [
   // Text protocols with disjoint verbs: NATS INFO/CONNECT JSON or PUB/SUB, SMTP greeting or EHLO/HELO/MAIL/RCPT.
   nats,
   smtp,
+  // Mining pools' JSON-RPC lines: a method of Stratum's dialects with that method's params, nothing looser.
+  stratum,
   // Server-first text protocols: FTP's 220 greeting (SMTP's names SMTP), POP3's "+OK text" (a Redis reply has no
   // text, and Redis clients speak first), IMAP's "* OK"; client commands only where a verb is the protocol's own.
   ftp,

@@ -2,6 +2,7 @@
 import { asrepRoasting } from './asrep-roasting.ts';
 import { cleartextCredentials } from './cleartext-credentials.ts';
 import { commandInjection } from './command-injection.ts';
+import { cryptomining } from './cryptomining.ts';
 import { dbAuthBruteForce } from './db-auth-brute-force.ts';
 import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
@@ -79,4 +80,5 @@ export const threats: readonly Threat<any, any>[] = [
   unsafeProtocol,
   kerberoasting,
   asrepRoasting,
+  cryptomining,
 ];

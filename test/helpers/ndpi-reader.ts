@@ -93,6 +93,7 @@ export const ndpiToOurs: Record<string, string> = {
   Syslog: 'syslog',
   Kerberos: 'kerberos',
   SNMP: 'snmp',
+  Mining: 'stratum',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

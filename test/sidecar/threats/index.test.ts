@@ -58,6 +58,8 @@ const issueIds = [
   'kerberoasting',
   // Accounts without Kerberos pre-authentication answered to one client: their replies crack offline (T1558.004).
   'asrep-roasting',
+  // A miner in a pod: a Stratum session read from its bytes, or a mining pool's name (T1496).
+  'cryptomining',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
