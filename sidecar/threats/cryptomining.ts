@@ -11,28 +11,30 @@
 import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { DnsMessageEvent, MiningEvent, TlsClientHelloEvent } from '../events.ts';
-import { defaultPoolDomains, poolDomainOf } from './mining-pools.ts';
+import { defaultPoolDomains, type PoolDomains, poolDomainOf, poolDomains } from './mining-pools.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
   /** Also report DNS queries and TLS server names under these domains (suffix match on label boundaries). */
   names: z.boolean().default(true),
-  /** Public mining pools' domains. */
+  /** Public mining pools' domains: the built-in list (mining-pools.ts) unless a policy replaces it. */
   poolDomains: z.array(z.string().min(1)).default([...defaultPoolDomains]),
+  /** Domains added to `poolDomains` (a team's own pools or proxies), so a policy need not copy the list. */
+  extraPoolDomains: z.array(z.string().min(1)).default([]),
   /** Severity of a name alone (the session not seen: encrypted, or only resolved). */
   nameSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('high'),
 });
 type Config = z.infer<typeof config>;
 
-/** The lower-cased domain sets, one per configured list (configs are validated once and kept). */
-const domainSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-const domainsOf = (c: Config): ReadonlySet<string> => {
-  let set = domainSets.get(c.poolDomains);
-  if (set === undefined) {
-    set = new Set(c.poolDomains.map((d) => d.toLowerCase().replace(/\.$/, '')));
-    domainSets.set(c.poolDomains, set);
+/** The domain lookup for each validated config (configs are validated once and kept). */
+const domainSets = new WeakMap<Config, PoolDomains>();
+const domainsOf = (c: Config): PoolDomains => {
+  let domains = domainSets.get(c);
+  if (domains === undefined) {
+    domains = poolDomains([...c.poolDomains, ...c.extraPoolDomains]);
+    domainSets.set(c, domains);
   }
-  return set;
+  return domains;
 };
 
 const short = (text: string, max = 120): string => (text.length > max ? `${text.slice(0, max)}…` : text);

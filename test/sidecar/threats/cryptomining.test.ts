@@ -6,7 +6,7 @@ import type { ProtocolEvent, TlsClientHelloEvent } from '#sidecar/events.ts';
 import { stratum } from '#sidecar/protocols/stratum.ts';
 import { cryptomining } from '#sidecar/threats/cryptomining.ts';
 import { defaultPolicyDir } from '#sidecar/threats/load-threat-configs.ts';
-import { defaultPoolDomains } from '#sidecar/threats/mining-pools.ts';
+import { defaultPoolDomains, poolDomainOf, poolDomains } from '#sidecar/threats/mining-pools.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import {
@@ -113,6 +113,14 @@ describe('cryptomining', () => {
         config: { poolDomains: ['Pool.Internal.Example'], nameSeverity: 'medium' },
       }),
     ).toMatchObject([{ severity: 'medium' }]);
+    expect(
+      runThreat(cryptomining, query, { config: { extraPoolDomains: ['internal.example'] } }),
+    ).toHaveLength(1);
+    expect(
+      runThreat(cryptomining, [dnsQuery('pool.supportxmr.com')], {
+        config: { poolDomains: ['other.example'] },
+      }),
+    ).toEqual([]);
     expect(runThreat(cryptomining, [dnsQuery('pool.supportxmr.com')], { config: { names: false } })).toEqual(
       [],
     );
@@ -128,7 +136,58 @@ describe('cryptomining', () => {
       string,
       unknown
     >;
-    expect(yaml).toEqual(cryptomining.config.parse({}));
-    expect(yaml.poolDomains).toEqual(defaultPoolDomains);
+    expect(cryptomining.config.parse(yaml)).toEqual(cryptomining.config.parse({}));
+    expect(cryptomining.config.parse(yaml).poolDomains).toEqual(defaultPoolDomains);
+    expect(Object.keys(yaml).sort()).toEqual([
+      'enabled',
+      'extraPoolDomains',
+      'nameSeverity',
+      'names',
+      'severity',
+    ]);
+  });
+});
+
+describe('pool domain lookup', () => {
+  const domains = poolDomains(['SupportXMR.com', 'pool.internal.example.', 'x.y.z.w']);
+
+  it('finds a listed domain or a parent of the name, any case, a final dot or not', () => {
+    const cases: [string, string | undefined][] = [
+      ['supportxmr.com', 'supportxmr.com'],
+      ['POOL.supportxmr.COM.', 'supportxmr.com'],
+      ['a.b.pool.internal.example', 'pool.internal.example'],
+      ['pool.internal.example.', 'pool.internal.example'],
+      ['x.y.z.w', 'x.y.z.w'],
+      ['internal.example', undefined],
+      ['evilsupportxmr.com', undefined],
+      ['supportxmr.com.evil', undefined],
+      ['com', undefined],
+      ['', undefined],
+      ['.', undefined],
+      ['..supportxmr.com', 'supportxmr.com'],
+    ];
+    for (const [name, expected] of cases) expect(poolDomainOf(name, domains), name).toBe(expected);
+  });
+
+  it('agrees with a plain walk over every parent on generated names', () => {
+    const labels = ['supportxmr', 'com', 'pool', 'internal', 'example', 'x', 'y', 'z', 'w', 'a', ''];
+    const walk = (name: string): string | undefined => {
+      let rest = name.toLowerCase().replace(/\.$/, '');
+      for (;;) {
+        if (domains.names.has(rest)) return rest;
+        const dot = rest.indexOf('.');
+        if (dot < 0) return undefined;
+        rest = rest.slice(dot + 1);
+      }
+    };
+    let seed = 7;
+    for (let i = 0; i < 5000; i++) {
+      const parts = Array.from({ length: 1 + (i % 6) }, () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return labels[seed % labels.length] as string;
+      });
+      const name = parts.join('.') + (i % 3 === 0 ? '.' : '');
+      expect(poolDomainOf(name, domains), name).toBe(walk(name));
+    }
   });
 });
