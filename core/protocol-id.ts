@@ -34,6 +34,7 @@ export const protocolIds = [
   'kerberos',
   'snmp',
   'stratum',
+  'socks',
   'unknown',
 ] as const;
 

@@ -155,6 +155,7 @@ export type DbAuthEvent = Base & {
     | 'smtp'
     | 'kerberos'
     | 'snmp'
+    | 'socks'
     | 'ldap';
   ok: boolean;
   user?: string;

@@ -46,6 +46,11 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   ldap: { kinds: ['operation', 'db-auth'] },
   nats: operations,
   stratum: { kinds: ['operation', 'mining'] },
+  // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
+  socks: {
+    kinds: ['operation', 'db-auth'],
+    tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'],
+  },
   zookeeper: operations,
   elasticsearch: operations,
   // TLS only when the client asked for encryption (inside PRELOGIN packets, then bare records).

@@ -24,6 +24,7 @@ import { quic } from './quic.ts';
 import { redis } from './redis.ts';
 import { smtp } from './smtp.ts';
 import { snmp } from './snmp.ts';
+import { socks } from './socks.ts';
 import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
 import { stratum } from './stratum.ts';
@@ -54,6 +55,8 @@ export const protocols: Protocol[] = [
   mqtt,
   cassandra,
   ldap,
+  // SOCKS: a version 4 request, or a version 5 greeting with the request after it (the greeting alone is 3 octets).
+  socks,
   // A QUIC client Initial whose protection comes off with the public Initial keys (the AEAD tag verifies).
   quic,
   // SNMP: one BER message filling the datagram, version 1, 2c or 3, a PDU whose fields hold together. Before DNS,

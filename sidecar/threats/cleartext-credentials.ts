@@ -192,7 +192,7 @@ export const cleartextCredentials: Threat<typeof config, State> = {
       protocols: ['smtp', 'ldap', 'ftp', 'pop3', 'imap', 'telnet', 'snmp'],
     },
     { kind: 'redis-command', directions: ['to-server'], depth: 'first' },
-    { kind: 'db-auth', directions: ['to-client'], depth: 'first', protocols: ['postgresql'] },
+    { kind: 'db-auth', directions: ['to-client'], depth: 'first', protocols: ['postgresql', 'socks'] },
   ],
   config,
   scope: 'flow',

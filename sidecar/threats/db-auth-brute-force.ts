@@ -44,6 +44,7 @@ export const dbAuthBruteForce: Threat<
         'ldap',
         'kerberos',
         'snmp',
+        'socks',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

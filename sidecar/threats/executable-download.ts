@@ -11,6 +11,7 @@ import { executableKind } from '../protocols/executable-magic.ts';
 import { fileHeadBytes } from '../protocols/ftp-data.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
+import { isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
@@ -35,15 +36,17 @@ const bodyKind = (event: HttpResponseEvent): string | undefined => {
 const article = (noun: string): string => (/^[AEIOU]/i.test(noun) ? 'an' : 'a');
 
 /** The side that sent the executable is on the allow-list (an artifact repository). */
-const allowed = (sender: FlowContext['server'] | undefined, allowServers: readonly string[]): boolean =>
-  sender !== undefined && allowServers.some((s) => s === sender.ip || s === `${sender.ip}:${sender.port}`);
 
 type Config = z.infer<typeof config>;
 
 const overHttp = (event: HttpResponseEvent, flow: FlowContext | undefined, c: Config): ThreatHit[] => {
   if (event.status < 200 || event.status >= 300) return noHits;
   const kind = bodyKind(event);
-  if (kind === undefined || (!c.scripts && kind.endsWith(' script')) || allowed(flow?.server, c.allowServers))
+  if (
+    kind === undefined ||
+    (!c.scripts && kind.endsWith(' script')) ||
+    isAllowedServer(flow?.server, c.allowServers)
+  )
     return noHits;
   return [
     {
@@ -63,7 +66,7 @@ const overFtp = (event: FileDataEvent, flow: FlowContext | undefined, c: Config)
   // The allow-list names the side that sent it.
   const [sender, receiver] =
     event.direction === 'to-client' ? [flow?.server, flow?.client] : [flow?.client, flow?.server];
-  if (allowed(sender, c.allowServers)) return noHits;
+  if (isAllowedServer(sender, c.allowServers)) return noHits;
   return [
     {
       threat: 'executable-download',

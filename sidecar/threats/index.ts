@@ -24,6 +24,7 @@ import { portScan } from './port-scan.ts';
 import { protocolMismatch } from './protocol-mismatch.ts';
 import { shellshock } from './shellshock.ts';
 import { slowloris } from './slowloris.ts';
+import { socksProxy } from './socks-proxy.ts';
 import { sqlInjection } from './sql-injection.ts';
 import { sshV1 } from './ssh-v1.ts';
 import { ssrf } from './ssrf.ts';
@@ -81,4 +82,5 @@ export const threats: readonly Threat<any, any>[] = [
   kerberoasting,
   asrepRoasting,
   cryptomining,
+  socksProxy,
 ];

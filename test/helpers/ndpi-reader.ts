@@ -94,6 +94,7 @@ export const ndpiToOurs: Record<string, string> = {
   Kerberos: 'kerberos',
   SNMP: 'snmp',
   Mining: 'stratum',
+  SOCKS: 'socks',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

@@ -11,6 +11,7 @@ import { logScenarios } from './log-scenarios.ts';
 import { mailFtpScenarios } from './mail-ftp-scenarios.ts';
 import type { Scenario } from './scenario.ts';
 import { snmpScenario } from './snmp-scenario.ts';
+import { socksScenario } from './socks-scenario.ts';
 import { submissionScenario } from './submission-scenario.ts';
 import { telnetScenario } from './telnet-scenario.ts';
 
@@ -375,6 +376,7 @@ export const scenarios: Scenario[] = [
   ...logScenarios,
   submissionScenario,
   snmpScenario,
+  socksScenario,
 ];
 
 /** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */

@@ -60,6 +60,8 @@ const issueIds = [
   'asrep-roasting',
   // A miner in a pod: a Stratum session read from its bytes, or a mining pool's name (T1496).
   'cryptomining',
+  // A SOCKS proxy relaying a connection: pivoting through a pod (T1090).
+  'socks-proxy',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

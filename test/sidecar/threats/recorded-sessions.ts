@@ -24,13 +24,14 @@ export const recordAndInspect = async (
   const records = [];
   for (const [i, session] of sessions.entries()) {
     const chunks = await session.record();
-    const endpoints = {
+    // A session of several connections (a password guesser's) gets a client port per connection.
+    const endpoints = (connection: number) => ({
       client: '10.0.7.5',
       server: '10.0.7.9',
-      clientPort: 44000 + i,
+      clientPort: 44000 + i + 1000 * connection,
       serverPort: session.port,
-    };
-    records.push(...recordedConversations(chunks, () => endpoints, start + i * 1000));
+    });
+    records.push(...recordedConversations(chunks, endpoints, start + i * 1000));
   }
   const pcap = join(dir, name);
   writeFileSync(pcap, writePcap(records).bytes);

@@ -1,0 +1,231 @@
+/**
+ * SOCKS 4, 4a and 5 (socks-message.ts): the handshake as operation events (the methods offered and chosen, the
+ * request with its target, the reply), a username/password login as a db-auth event (its password crossed in the
+ * clear, RFC 1929; never kept), and after a granted CONNECT the tunnel's TLS hellos, as through an HTTP CONNECT.
+ */
+import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Protocol } from './protocol.ts';
+import { detectSocks } from './socks-detect.ts';
+import {
+  methodName,
+  type Read,
+  readGreeting,
+  readPasswordLogin,
+  readPasswordStatus,
+  readReply,
+  readReply4,
+  readRequest,
+  readRequest4,
+  readSelection,
+  replyName,
+  socksCommands,
+} from './socks-message.ts';
+import { createTlsStream, type TlsStream } from './tls-stream.ts';
+import { joinParts } from './wire-bytes.ts';
+
+/** A handshake message is at most 515 octets (a login with 255-octet name and password); more unread is not SOCKS. */
+const maxHeld = 1024;
+
+type ClientStage = 'greeting' | 'login-or-request' | 'request' | 'tunnel' | 'stopped';
+type ProxyStage = 'selection' | 'login-status' | 'reply' | 'reply4' | 'tunnel' | 'stopped';
+
+type Flow = {
+  client: ClientStage;
+  proxy: ProxyStage;
+  held: Record<Direction, Uint8Array>;
+  offered: readonly number[];
+  user?: string;
+  /** The request's version and target (`version=5 target=host:port`), repeated in the reply's event. */
+  requested?: string;
+  tunnel?: TlsStream;
+  /** Per direction: the tunnel's first octets were a TLS record (read), or were not (left alone). */
+  tunnelTls: Partial<Record<Direction, boolean>>;
+};
+
+type Out = { events: ProtocolEvent[]; ts: number };
+
+const operation = (out: Out, direction: Direction, name: string, detail: string): void => {
+  const event: OperationEvent = {
+    kind: 'operation',
+    ts: out.ts,
+    direction,
+    protocol: 'socks',
+    operation: name,
+  };
+  if (detail !== '') event.detail = detail.slice(0, 300);
+  out.events.push(event);
+};
+
+const target = (host: string, port: number): string => `target=${host.slice(0, 255)}:${port}`;
+
+type Step = (flow: Flow, b: Uint8Array, at: number, out: Out) => number;
+
+/** A message's size once `use` has taken it; 0 to wait for more octets, -1 when they are not SOCKS. */
+const consumed = <T>(read: Read<T>, use: (message: T & { size: number }) => void): number => {
+  if (read === 'short') return 0;
+  if (read === undefined) return -1;
+  use(read);
+  return read.size;
+};
+
+const request4: Step = (flow, b, at, out) =>
+  consumed(readRequest4(b, at), (r) => {
+    const user = r.user === '' ? '' : ` user=${r.user.slice(0, 64)}`;
+    flow.requested = `version=4 ${target(r.host, r.port)}`;
+    operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', `${flow.requested}${user}`);
+    flow.client = 'tunnel';
+    flow.proxy = 'reply4';
+  });
+
+const request5: Step = (flow, b, at, out) =>
+  consumed(readRequest(b, at), (r) => {
+    flow.requested = `version=5 ${target(r.host, r.port)}`;
+    operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', flow.requested);
+    flow.client = r.command === 1 ? 'tunnel' : 'stopped';
+  });
+
+const greeting: Step = (flow, b, at, out) =>
+  b[at] === 4
+    ? request4(flow, b, at, out)
+    : consumed(readGreeting(b, at), (g) => {
+        flow.offered = g.methods;
+        operation(out, 'to-server', 'greeting', `version=5 methods=${g.methods.map(methodName).join(',')}`);
+        flow.client = 'login-or-request';
+      });
+
+const loginOrRequest: Step = (flow, b, at, out) =>
+  b[at] === 1 && flow.offered.includes(2)
+    ? consumed(readPasswordLogin(b, at), (login) => {
+        flow.user = login.user;
+        operation(out, 'to-server', 'login', `user=${login.user.slice(0, 64)}`);
+        flow.client = 'request';
+      })
+    : request5(flow, b, at, out);
+
+const clientSteps: Readonly<Record<string, Step>> = {
+  greeting,
+  'login-or-request': loginOrRequest,
+  request: request5,
+};
+
+const loginOutcome = (flow: Flow, ok: boolean, out: Out): void => {
+  const event: DbAuthEvent = {
+    kind: 'db-auth',
+    ts: out.ts,
+    direction: 'to-client',
+    dialect: 'socks',
+    ok,
+    method: 'cleartext',
+  };
+  if (flow.user !== undefined) event.user = flow.user.slice(0, 256);
+  out.events.push(event);
+};
+
+/** `succeeded version=5 target=host:port`: the outcome, and what was asked for when the request was read. */
+const replyDetail = (flow: Flow, code: number): string =>
+  flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
+
+const proxySteps: Readonly<Record<string, Step>> = {
+  reply4: (flow, b, at, out) =>
+    consumed(readReply4(b, at), (r) => {
+      operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
+      flow.proxy = r.code === 0x5a ? 'tunnel' : 'stopped';
+    }),
+  selection: (flow, b, at, out) =>
+    consumed(readSelection(b, at, flow.offered), ({ method }) => {
+      operation(out, 'to-client', 'method', methodName(method));
+      flow.proxy = method === 2 ? 'login-status' : method === 0xff ? 'stopped' : 'reply';
+    }),
+  'login-status': (flow, b, at, out) =>
+    consumed(readPasswordStatus(b, at), ({ ok }) => {
+      loginOutcome(flow, ok, out);
+      flow.proxy = ok ? 'reply' : 'stopped';
+    }),
+  reply: (flow, b, at, out) =>
+    consumed(readReply(b, at), (r) => {
+      operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
+      flow.proxy = r.code === 0 && flow.client !== 'stopped' ? 'tunnel' : 'stopped';
+    }),
+};
+
+/** The tunnel's bytes: TLS hellos are read when the direction's first octet opens a handshake record. */
+const intoTunnel = (flow: Flow, rest: Uint8Array, direction: Direction, out: Out): void => {
+  if (rest.length === 0) return;
+  if (flow.tunnelTls[direction] === undefined) flow.tunnelTls[direction] = rest[0] === 0x16;
+  if (!flow.tunnelTls[direction]) return;
+  flow.tunnel ??= createTlsStream();
+  out.events.push(...flow.tunnel.parse(rest, direction, out.ts));
+};
+
+const stageOf = (flow: Flow, direction: Direction): string =>
+  direction === 'to-server' ? flow.client : flow.proxy;
+
+const stop = (flow: Flow, direction: Direction): void => {
+  if (direction === 'to-server') flow.client = 'stopped';
+  else flow.proxy = 'stopped';
+  flow.held[direction] = new Uint8Array(0);
+};
+
+/** Reads messages from `b` while the direction's stage has a step: how far it read, or -1 when it stopped there. */
+const readSteps = (flow: Flow, b: Uint8Array, direction: Direction, out: Out): number => {
+  let at = 0;
+  while (at < b.length) {
+    const stage = stageOf(flow, direction);
+    if (stage === 'tunnel') {
+      intoTunnel(flow, b.subarray(at), direction, out);
+      return b.length;
+    }
+    const step = (direction === 'to-server' ? clientSteps : proxySteps)[stage];
+    const size = step === undefined ? -1 : step(flow, b, at, out);
+    if (size < 0) return -1;
+    if (size === 0) break;
+    at += size;
+  }
+  return at;
+};
+
+/** Reads the handshake messages a direction holds; what follows a granted CONNECT goes to the tunnel. */
+const run = (flow: Flow, chunk: Uint8Array, direction: Direction, out: Out): void => {
+  if (stageOf(flow, direction) === 'tunnel') {
+    intoTunnel(flow, chunk, direction, out);
+    return;
+  }
+  const held = flow.held[direction];
+  const b = held.length === 0 ? chunk : joinParts([held, chunk], held.length + chunk.length);
+  const at = readSteps(flow, b, direction, out);
+  const rest = b.length - at;
+  if (at < 0 || rest > maxHeld) stop(flow, direction);
+  else flow.held[direction] = rest === 0 ? new Uint8Array(0) : b.slice(at);
+};
+
+const createSocksParser = () => {
+  const flow: Flow = {
+    client: 'greeting',
+    proxy: 'selection',
+    held: { 'to-server': new Uint8Array(0), 'to-client': new Uint8Array(0) },
+    offered: [],
+    tunnelTls: {},
+  };
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: Out = { events: [], ts };
+      // The proxy speaks only after the client's greeting or version 4 request.
+      if (direction === 'to-client' && flow.client === 'greeting') stop(flow, direction);
+      run(flow, chunk, direction, out);
+      return out.events;
+    },
+    gap(direction: Direction): void {
+      if (stageOf(flow, direction) === 'tunnel') flow.tunnel?.gap(direction);
+      stop(flow, direction);
+    },
+  };
+};
+
+export const socks: Protocol = {
+  id: 'socks',
+  transport: 'tcp',
+  ports: [1080],
+  encrypted: false,
+  detect: detectSocks,
+  createParser: createSocksParser,
+};
