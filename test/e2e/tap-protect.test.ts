@@ -2,7 +2,7 @@
  * Protect mode end to end, as root: `meshward serve` computes the group's allow-list from its rules and sends it
  * with the heartbeat answers; the real `meshward tap` in a "pod" namespace enforces it with iptables.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -24,6 +24,8 @@ if (!isRoot)
 const root = join(import.meta.dirname, '..', '..');
 const meshward = join(root, 'bin', 'meshward.js');
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** What to print when a wait times out (the tap's last log lines, its iptables rules), so a failure says why. */
+let explainTimeout: () => Promise<string> = async () => '';
 const until = async <T>(
   what: string,
   check: () => Promise<T | undefined> | T | undefined,
@@ -33,7 +35,7 @@ const until = async <T>(
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${await explainTimeout()}`);
     await wait(100);
   }
 };
@@ -42,6 +44,8 @@ const pod = { namespace: 'shop', name: 'catalog-5d8f7b9c4-q7xkz', uid: randomUUI
 const appScript = (podIp: string) =>
   `require('http').createServer((q, s) => s.end('app-ok')).listen(8080, '${podIp}', () => console.log('ready'))`;
 
+/** The last output of each child started in the namespace. */
+const outputs = new WeakMap<ChildProcess, () => string>();
 const startInNs = (ns: string, argv: string[], env: NodeJS.ProcessEnv, ready: RegExp) =>
   new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn('ip', ['netns', 'exec', ns, ...argv], {
@@ -50,6 +54,7 @@ const startInNs = (ns: string, argv: string[], env: NodeJS.ProcessEnv, ready: Re
       cwd: root,
     });
     let out = '';
+    outputs.set(child, () => out);
     const onData = (chunk: Buffer) => {
       out = (out + chunk.toString()).slice(-20_000);
       if (ready.test(out)) resolve(child);
@@ -160,6 +165,15 @@ describe('protect mode in an emulated pod', () => {
       /"message":"tap started"/,
     );
     store = openSqliteStore(join(dataDir, 'meshward.db'));
+    explainTimeout = async () => {
+      const rules = spawnSync('ip', ['netns', 'exec', ns.name, 'iptables-save'], { encoding: 'utf8' }).stdout;
+      const group = await store.getGroup('shop/catalog');
+      const allow = (await store.listRules({ group: 'shop/catalog' })).map(
+        (r) => `${r.id} ${JSON.stringify(r.from)}`,
+      );
+      const tapLog = (outputs.get(tap)?.() ?? '').split('\n').slice(-25).join('\n');
+      return `group mode: ${group?.mode}\nrules: ${allow.join('; ')}\niptables-save:\n${rules}\ntap log (last lines):\n${tapLog}`;
+    };
   }, 60_000);
 
   afterAll(async () => {
