@@ -35,6 +35,7 @@ export const protocolIds = [
   'snmp',
   'stratum',
   'socks',
+  'irc',
   'unknown',
 ] as const;
 

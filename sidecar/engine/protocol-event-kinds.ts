@@ -46,6 +46,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   ldap: { kinds: ['operation', 'db-auth'] },
   nats: operations,
   stratum: { kinds: ['operation', 'mining'] },
+  irc: operations,
   // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
   socks: {
     kinds: ['operation', 'db-auth'],

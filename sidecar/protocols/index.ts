@@ -8,6 +8,7 @@ import { ftp } from './ftp.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
 import { imap } from './imap.ts';
+import { irc } from './irc.ts';
 import { kafka } from './kafka.ts';
 import { kerberos } from './kerberos.ts';
 import { ldap } from './ldap.ts';
@@ -71,6 +72,8 @@ export const protocols: Protocol[] = [
   // Text protocols with disjoint verbs: NATS INFO/CONNECT JSON or PUB/SUB, SMTP greeting or EHLO/HELO/MAIL/RCPT.
   nats,
   smtp,
+  // IRC: two registration lines from a client (CAP, PASS, NICK, USER), or a server's opening NOTICE, CAP or numeric.
+  irc,
   // Mining pools' JSON-RPC lines: a method of Stratum's dialects with that method's params, nothing looser.
   stratum,
   // Server-first text protocols: FTP's 220 greeting (SMTP's names SMTP), POP3's "+OK text" (a Redis reply has no

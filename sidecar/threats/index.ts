@@ -16,6 +16,7 @@ import { httpSmuggling } from './http-smuggling.ts';
 import { icmpFlood } from './icmp-flood.ts';
 import { icmpTunnel } from './icmp-tunnel.ts';
 import { ipFragmentAttack } from './ip-fragment-attack.ts';
+import { ircC2 } from './irc-c2.ts';
 import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
 import { pathTraversal } from './path-traversal.ts';
@@ -83,4 +84,5 @@ export const threats: readonly Threat<any, any>[] = [
   asrepRoasting,
   cryptomining,
   socksProxy,
+  ircC2,
 ];

@@ -95,6 +95,7 @@ export const ndpiToOurs: Record<string, string> = {
   SNMP: 'snmp',
   Mining: 'stratum',
   SOCKS: 'socks',
+  IRC: 'irc',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

@@ -62,6 +62,8 @@ const issueIds = [
   'cryptomining',
   // A SOCKS proxy relaying a connection: pivoting through a pod (T1090).
   'socks-proxy',
+  // IRC from a pod: a bot's command channel (T1071).
+  'irc-c2',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

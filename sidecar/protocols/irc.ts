@@ -1,0 +1,139 @@
+/**
+ * IRC (irc-message.ts): detected from a client's first two registration lines or a server's opening line; every
+ * line a client sends, and what a server relays from others (PRIVMSG, NOTICE) or answers to registration, as
+ * operation events. Bots take their orders this way (Tsunami/Kaiten, dropped in exposed Docker and Kubernetes
+ * hosts), so a message's target and its first 64 characters go in the event.
+ */
+import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { type IrcLine, isRegistration, isServerOpening, maxIrcLine, parseIrcLine } from './irc-message.ts';
+import type { Detection, Protocol } from './protocol.ts';
+import { joinParts, latin1, utf8View } from './wire-bytes.ts';
+
+const maxEventsPerChunk = 64;
+/** Noise that says nothing about the session. */
+const unreported = new Set(['PING', 'PONG']);
+/** Server numerics worth an event: the welcome, and refusals of a nick or a password. */
+const numerics: Readonly<Record<string, string>> = {
+  '001': 'welcome',
+  '433': 'nick-in-use',
+  '464': 'password-incorrect',
+  '465': 'banned',
+};
+
+/** The complete lines of the first `bytes` (CR LF or LF), and whether a line is still open after them. */
+const firstLines = (bytes: Uint8Array, count: number): { lines: string[]; open: boolean } => {
+  const text = latin1(bytes, 0, maxIrcLine * count);
+  const parts = text.split('\n');
+  const open = parts.pop() !== '';
+  return { lines: parts.slice(0, count), open };
+};
+
+const detectIrc = (bytes: Uint8Array, direction: Direction): Detection => {
+  const { lines, open } = firstLines(bytes, direction === 'to-server' ? 2 : 1);
+  const wanted = direction === 'to-server' ? 2 : 1;
+  for (const text of lines) {
+    const line = parseIrcLine(text);
+    const fits =
+      line !== undefined && (direction === 'to-server' ? isRegistration(line) : isServerOpening(line));
+    if (!fits) return 'no-match';
+  }
+  if (lines.length >= wanted) return 'match';
+  // A line still open, or the first line alone: what follows decides (the engine gives up when its prefix is full).
+  return open || lines.length > 0 ? 'need-more' : 'no-match';
+};
+
+const messageDetail = (line: IrcLine, from: string | undefined): string => {
+  const [target = '', text = ''] = line.params;
+  const sender = from === undefined ? '' : `from=${from.split('!')[0]} `;
+  return `${sender}target=${target.slice(0, 64)} text=${text.slice(0, 64)}`;
+};
+
+const clientEvent = (line: IrcLine): [string, string] | undefined => {
+  if (unreported.has(line.command)) return undefined;
+  if (line.command === 'PRIVMSG' || line.command === 'NOTICE')
+    return [line.command, messageDetail(line, undefined)];
+  if (line.command === 'PASS') return ['PASS', ''];
+  if (line.command === 'USER') return ['USER', `user=${(line.params[0] ?? '').slice(0, 64)}`];
+  return [line.command, line.params.slice(0, 2).join(' ').slice(0, 128)];
+};
+
+const serverEvent = (line: IrcLine): [string, string] | undefined => {
+  const numeric = numerics[line.command];
+  if (numeric !== undefined)
+    return [
+      numeric,
+      `server=${(line.prefix ?? '').slice(0, 64)} nick=${(line.params[0] ?? '').slice(0, 32)}`,
+    ];
+  if (line.command === 'PRIVMSG' || line.command === 'NOTICE')
+    return [line.command, messageDetail(line, line.prefix)];
+  return line.command === 'KICK' || line.command === 'KILL' || line.command === 'ERROR'
+    ? [line.command, line.params.join(' ').slice(0, 128)]
+    : undefined;
+};
+
+type Side = { held: Uint8Array[]; heldBytes: number; skipping: boolean };
+
+const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+  const line = parseIrcLine(text);
+  if (line === undefined || out.length >= maxEventsPerChunk) return;
+  const found = direction === 'to-server' ? clientEvent(line) : serverEvent(line);
+  if (found === undefined) return;
+  const event: OperationEvent = { kind: 'operation', ts, direction, protocol: 'irc', operation: found[0] };
+  if (found[1] !== '') event.detail = found[1];
+  out.push(event);
+};
+
+const lineText = (side: Side, chunk: Uint8Array, start: number, end: number): string => {
+  if (side.held.length === 0) return utf8View(chunk, start, end);
+  const size = side.heldBytes + end - start;
+  return utf8View(joinParts([...side.held, chunk.subarray(start, end)], size), 0, size);
+};
+
+const run = (side: Side, chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
+  const out: ProtocolEvent[] = [];
+  let start = 0;
+  for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
+    if (!side.skipping && side.heldBytes + end - start <= maxIrcLine)
+      onLine(lineText(side, chunk, start, end), direction, ts, out);
+    side.held = [];
+    side.heldBytes = 0;
+    side.skipping = false;
+    start = end + 1;
+  }
+  const rest = chunk.length - start;
+  if (side.skipping || rest === 0) return out;
+  if (side.heldBytes + rest > maxIrcLine) {
+    side.held = [];
+    side.heldBytes = 0;
+    side.skipping = true;
+  } else {
+    side.held.push(chunk.slice(start));
+    side.heldBytes += rest;
+  }
+  return out;
+};
+
+const createIrcParser = () => {
+  const sides: Record<Direction, Side> = {
+    'to-server': { held: [], heldBytes: 0, skipping: false },
+    'to-client': { held: [], heldBytes: 0, skipping: false },
+  };
+  return {
+    parse: (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] =>
+      run(sides[direction], chunk, direction, ts),
+    gap(direction: Direction): void {
+      // Lines resynchronise at the next newline.
+      sides[direction] = { held: [], heldBytes: 0, skipping: true };
+    },
+  };
+};
+
+export const irc: Protocol = {
+  id: 'irc',
+  transport: 'tcp',
+  // 6697 is IRC over TLS: the bytes there are TLS.
+  ports: [6667],
+  encrypted: false,
+  detect: detectIrc,
+  createParser: createIrcParser,
+};

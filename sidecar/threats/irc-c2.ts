@@ -1,0 +1,56 @@
+/**
+ * IRC from a pod (MITRE ATT&CK T1071, application-layer command and control): no production workload chats, but
+ * bots do: Tsunami/Kaiten and its kin, dropped with miners on exposed Docker and Kubernetes hosts, join a channel and
+ * wait for orders there. One finding per session; its story is the surest step seen (a channel joined outranks a
+ * nick registered), and orders relayed to the pod (a PRIVMSG starting with `!` or `.`) are named. Servers a team
+ * runs on purpose go in `allowServers`.
+ */
+import { z } from 'zod';
+import { readsFirst } from '../engine/event-read.ts';
+import type { OperationEvent } from '../events.ts';
+import { isAllowedServer } from './allowed-servers.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('high', {
+  /** IRC servers meant to be used: an address, or address:port. */
+  allowServers: z.array(z.string()).default([]),
+});
+
+/** irc.ts's message detail: `[from=nick ]target=#chan text=…`. */
+const message = /^(?:from=(\S+) )?target=(\S*) text=(.*)$/s;
+
+const story = (event: OperationEvent): { evidence: string; confidence: number } | undefined => {
+  const detail = event.detail ?? '';
+  if (event.direction === 'to-server' && event.operation === 'NICK')
+    return { evidence: `an IRC session registering as ${detail.slice(0, 32)}`, confidence: 0.8 };
+  if (event.direction === 'to-server' && event.operation === 'JOIN')
+    return { evidence: `an IRC session joining ${detail.slice(0, 64)}`, confidence: 0.9 };
+  if (event.direction !== 'to-client' || event.operation !== 'PRIVMSG') return undefined;
+  const [, from = '?', target = '', text = ''] = message.exec(detail) ?? [];
+  if (!/^[!.]\w/.test(text)) return undefined;
+  return {
+    evidence: `an IRC bot given an order in ${target}: ${from} said ${text.slice(0, 48)}`,
+    confidence: 1,
+  };
+};
+
+export const ircC2: Threat<typeof config, undefined> = {
+  id: 'irc-c2',
+  on: ['operation'],
+  reads: [{ ...readsFirst('operation'), protocols: ['irc'] }],
+  config,
+  scope: 'flow',
+  initialState: () => undefined,
+  inspect(event, _state, { flow, config: c }): ThreatHit[] {
+    if (
+      event.kind !== 'operation' ||
+      event.protocol !== 'irc' ||
+      isAllowedServer(flow?.server, c.allowServers)
+    )
+      return noHits;
+    const found = story(event);
+    return found === undefined
+      ? noHits
+      : [{ threat: 'irc-c2', severity: c.severity, ...found, ts: event.ts }];
+  },
+};
