@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
+import { ircScenario } from './irc-scenario.ts';
 import { logScenarios } from './log-scenarios.ts';
 import { mailFtpScenarios } from './mail-ftp-scenarios.ts';
 import type { Scenario } from './scenario.ts';
@@ -377,6 +378,7 @@ export const scenarios: Scenario[] = [
   submissionScenario,
   snmpScenario,
   socksScenario,
+  ircScenario,
 ];
 
 /** The ws package this repository installs (a devDependency), imported by absolute URL from scripts in a temp dir. */
