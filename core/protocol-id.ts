@@ -36,6 +36,7 @@ export const protocolIds = [
   'stratum',
   'socks',
   'irc',
+  'vnc',
   'unknown',
 ] as const;
 

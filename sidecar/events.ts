@@ -156,6 +156,7 @@ export type DbAuthEvent = Base & {
     | 'kerberos'
     | 'snmp'
     | 'socks'
+    | 'vnc'
     | 'ldap';
   ok: boolean;
   user?: string;

@@ -32,6 +32,7 @@ import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
+import { vnc } from './vnc.ts';
 import { zookeeper } from './zookeeper.ts';
 
 export const protocols: Protocol[] = [
@@ -41,6 +42,8 @@ export const protocols: Protocol[] = [
   http2,
   http,
   ssh,
+  // VNC's RFB: either side's `RFB xxx.yyy\n` version line.
+  vnc,
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,

@@ -1,7 +1,8 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
  * Server, MongoDB, Redis), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
- * directories (LDAP binds, Kerberos AS exchanges), and on SNMP agents (community guessing: snmp.ts).
+ * directories (LDAP binds, Kerberos AS exchanges), on SOCKS5 proxies and VNC servers, and on SNMP agents (community
+ * guessing: snmp.ts).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -45,6 +46,7 @@ export const dbAuthBruteForce: Threat<
         'kerberos',
         'snmp',
         'socks',
+        'vnc',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

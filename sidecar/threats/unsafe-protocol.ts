@@ -20,9 +20,10 @@ const reasons: Record<string, string> = {
   ftp: 'FTP: files and passwords without encryption (use SFTP or FTPS)',
   pop3: 'POP3 without TLS: mail and passwords readable on the path',
   imap: 'IMAP without TLS: mail and passwords readable on the path',
+  vnc: 'VNC: a remote desktop whose screen and keystrokes cross the network unencrypted, its password checked with 56-bit DES (tunnel it through SSH or TLS)',
 };
 
-/** The events the protocols that may be listed emit (telnet, ftp, pop3, imap: operations and login outcomes). */
+/** The events the protocols that may be listed emit (telnet, ftp, pop3, imap, vnc: operations and login outcomes). */
 const judgedOn = ['operation', 'db-auth'] as const;
 
 /**

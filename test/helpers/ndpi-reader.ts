@@ -96,6 +96,7 @@ export const ndpiToOurs: Record<string, string> = {
   Mining: 'stratum',
   SOCKS: 'socks',
   IRC: 'irc',
+  VNC: 'vnc',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
