@@ -7,7 +7,8 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { type IrcLine, isRegistration, isServerOpening, maxIrcLine, parseIrcLine } from './irc-message.ts';
 import type { Detection, Protocol } from './protocol.ts';
-import { joinParts, latin1, utf8View } from './wire-bytes.ts';
+import { completeLines, feedLines, type LineSide, lineGap, lineSide } from './text-lines.ts';
+import { latin1 } from './wire-bytes.ts';
 
 const maxEventsPerChunk = 64;
 /** Noise that says nothing about the session. */
@@ -20,26 +21,19 @@ const numerics: Readonly<Record<string, string>> = {
   '465': 'banned',
 };
 
-/** The complete lines of the first `bytes` (CR LF or LF), and whether a line is still open after them. */
-const firstLines = (bytes: Uint8Array, count: number): { lines: string[]; open: boolean } => {
-  const text = latin1(bytes, 0, maxIrcLine * count);
-  const parts = text.split('\n');
-  const open = parts.pop() !== '';
-  return { lines: parts.slice(0, count), open };
-};
-
 const detectIrc = (bytes: Uint8Array, direction: Direction): Detection => {
-  const { lines, open } = firstLines(bytes, direction === 'to-server' ? 2 : 1);
   const wanted = direction === 'to-server' ? 2 : 1;
-  for (const text of lines) {
-    const line = parseIrcLine(text);
+  const text = latin1(bytes, 0, maxIrcLine * wanted);
+  const lines = completeLines(text, wanted);
+  for (const raw of lines) {
+    const line = parseIrcLine(raw);
     const fits =
       line !== undefined && (direction === 'to-server' ? isRegistration(line) : isServerOpening(line));
     if (!fits) return 'no-match';
   }
   if (lines.length >= wanted) return 'match';
-  // A line still open, or the first line alone: what follows decides (the engine gives up when its prefix is full).
-  return open || lines.length > 0 ? 'need-more' : 'no-match';
+  // The first line alone, or one still open: what follows decides (the engine gives up when its prefix is full).
+  return text.length > 0 ? 'need-more' : 'no-match';
 };
 
 const messageDetail = (line: IrcLine, from: string | undefined): string => {
@@ -71,8 +65,6 @@ const serverEvent = (line: IrcLine): [string, string] | undefined => {
     : undefined;
 };
 
-type Side = { held: Uint8Array[]; heldBytes: number; skipping: boolean };
-
 const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
   const line = parseIrcLine(text);
   if (line === undefined || out.length >= maxEventsPerChunk) return;
@@ -83,48 +75,16 @@ const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEve
   out.push(event);
 };
 
-const lineText = (side: Side, chunk: Uint8Array, start: number, end: number): string => {
-  if (side.held.length === 0) return utf8View(chunk, start, end);
-  const size = side.heldBytes + end - start;
-  return utf8View(joinParts([...side.held, chunk.subarray(start, end)], size), 0, size);
-};
-
-const run = (side: Side, chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
-  const out: ProtocolEvent[] = [];
-  let start = 0;
-  for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
-    if (!side.skipping && side.heldBytes + end - start <= maxIrcLine)
-      onLine(lineText(side, chunk, start, end), direction, ts, out);
-    side.held = [];
-    side.heldBytes = 0;
-    side.skipping = false;
-    start = end + 1;
-  }
-  const rest = chunk.length - start;
-  if (side.skipping || rest === 0) return out;
-  if (side.heldBytes + rest > maxIrcLine) {
-    side.held = [];
-    side.heldBytes = 0;
-    side.skipping = true;
-  } else {
-    side.held.push(chunk.slice(start));
-    side.heldBytes += rest;
-  }
-  return out;
-};
-
 const createIrcParser = () => {
-  const sides: Record<Direction, Side> = {
-    'to-server': { held: [], heldBytes: 0, skipping: false },
-    'to-client': { held: [], heldBytes: 0, skipping: false },
-  };
+  const sides: Record<Direction, LineSide> = { 'to-server': lineSide(), 'to-client': lineSide() };
   return {
-    parse: (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] =>
-      run(sides[direction], chunk, direction, ts),
-    gap(direction: Direction): void {
-      // Lines resynchronise at the next newline.
-      sides[direction] = { held: [], heldBytes: 0, skipping: true };
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      feedLines(sides[direction], chunk, maxIrcLine, (line) => onLine(line, direction, ts, out));
+      return out;
     },
+    // Lines resynchronise at the next newline.
+    gap: (direction: Direction): void => lineGap(sides[direction]),
   };
 };
 

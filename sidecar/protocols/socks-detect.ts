@@ -4,9 +4,9 @@
  * the proxy, a version 5 method choice followed by its reply. A greeting alone (three octets) is too little to say.
  */
 import type { Direction } from '../events.ts';
+import type { Read } from './handshake-read.ts';
 import type { Detection } from './protocol.ts';
 import {
-  type Read,
   readGreeting,
   readPasswordLogin,
   readPasswordStatus,

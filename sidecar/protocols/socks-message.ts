@@ -4,10 +4,8 @@
  * for TCP proxy across firewalls" and "SOCKS 4A"). Each reader answers the message and its size, `short` when the
  * bytes so far are a true prefix of one, or undefined when they cannot be one.
  */
+import type { Read, Short } from './handshake-read.ts';
 import { latin1 } from './wire-bytes.ts';
-
-export type Short = 'short';
-export type Read<T> = (T & { size: number }) | Short | undefined;
 
 export const socksCommands: Readonly<Record<number, string>> = {
   1: 'CONNECT',

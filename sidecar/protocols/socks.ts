@@ -4,11 +4,11 @@
  * clear, RFC 1929; never kept), and after a granted CONNECT the tunnel's TLS hellos, as through an HTTP CONNECT.
  */
 import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { consumed } from './handshake-read.ts';
 import type { Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
 import {
   methodName,
-  type Read,
   readGreeting,
   readPasswordLogin,
   readPasswordStatus,
@@ -59,14 +59,6 @@ const operation = (out: Out, direction: Direction, name: string, detail: string)
 const target = (host: string, port: number): string => `target=${host.slice(0, 255)}:${port}`;
 
 type Step = (flow: Flow, b: Uint8Array, at: number, out: Out) => number;
-
-/** A message's size once `use` has taken it; 0 to wait for more octets, -1 when they are not SOCKS. */
-const consumed = <T>(read: Read<T>, use: (message: T & { size: number }) => void): number => {
-  if (read === 'short') return 0;
-  if (read === undefined) return -1;
-  use(read);
-  return read.size;
-};
 
 const request4: Step = (flow, b, at, out) =>
   consumed(readRequest4(b, at), (r) => {

@@ -7,14 +7,12 @@ import type { Direction, MiningEvent, OperationEvent, ProtocolEvent } from '../e
 import type { Protocol } from './protocol.ts';
 import { detectStratum } from './stratum-detect.ts';
 import { jsonLine, readStratumLine, type StratumLine } from './stratum-message.ts';
-import { joinParts, utf8View } from './wire-bytes.ts';
+import { feedLines, type LineSide, lineGap, lineSide } from './text-lines.ts';
 
-/** A pool's job line with a long merkle branch is a few KiB; past this a line is skipped to its end. */
+/** A pool's job line with a long merkle branch is a few KiB; a longer line stops the direction. */
 const maxLine = 64 * 1024;
 const maxEventsPerChunk = 64;
 const maxDetail = 256;
-
-type Side = { pending: Uint8Array[]; pendingBytes: number; skipping: boolean };
 
 const operation = (line: StratumLine, direction: Direction, ts: number): OperationEvent => {
   const event: OperationEvent = {
@@ -50,54 +48,16 @@ const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEve
   if (line.step !== undefined) out.push(mining(line, line.step, direction, ts));
 };
 
-const drop = (side: Side): void => {
-  side.pending = [];
-  side.pendingBytes = 0;
-};
-
-/** The line ending at `end` of this chunk, with what earlier chunks held of it. */
-const lineText = (side: Side, chunk: Uint8Array, start: number, end: number): string => {
-  if (side.pending.length === 0) return utf8View(chunk, start, end);
-  const parts = [...side.pending, chunk.subarray(start, end)];
-  return utf8View(joinParts(parts, side.pendingBytes + end - start), 0, side.pendingBytes + end - start);
-};
-
-/** Splits a direction into lines; a line longer than maxLine, or one cut by a gap, is skipped to its newline. */
-const run = (side: Side, chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
-  const out: ProtocolEvent[] = [];
-  let start = 0;
-  for (let end = chunk.indexOf(0x0a); end >= 0; end = chunk.indexOf(0x0a, start)) {
-    if (!side.skipping && side.pendingBytes + end - start <= maxLine)
-      onLine(lineText(side, chunk, start, end), direction, ts, out);
-    drop(side);
-    side.skipping = false;
-    start = end + 1;
-  }
-  const rest = chunk.length - start;
-  if (side.skipping || rest === 0) return out;
-  if (side.pendingBytes + rest > maxLine) {
-    drop(side);
-    side.skipping = true;
-  } else {
-    side.pending.push(chunk.slice(start));
-    side.pendingBytes += rest;
-  }
-  return out;
-};
-
 const createStratumParser = () => {
-  const sides: Record<Direction, Side> = {
-    'to-server': { pending: [], pendingBytes: 0, skipping: false },
-    'to-client': { pending: [], pendingBytes: 0, skipping: false },
-  };
+  const sides: Record<Direction, LineSide> = { 'to-server': lineSide(), 'to-client': lineSide() };
   return {
-    parse: (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] =>
-      run(sides[direction], chunk, direction, ts),
-    gap(direction: Direction): void {
-      // JSON lines resynchronise at the next newline.
-      drop(sides[direction]);
-      sides[direction].skipping = true;
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      feedLines(sides[direction], chunk, maxLine, (line) => onLine(line, direction, ts, out));
+      return out;
     },
+    // JSON lines resynchronise at the next newline.
+    gap: (direction: Direction): void => lineGap(sides[direction]),
   };
 };
 

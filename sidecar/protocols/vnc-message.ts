@@ -3,10 +3,8 @@
  * the server offers (version 3.7 and later: a count and the types; 3.3: one 32-bit type), the client's choice, the
  * SecurityResult (and version 3.8's reason on failure), and the ServerInit's desktop size and name.
  */
+import type { Read } from './handshake-read.ts';
 import { latin1, u16be, u32be } from './wire-bytes.ts';
-
-export type Short = 'short';
-export type Read<T> = (T & { size: number }) | Short | undefined;
 
 const versionLine = /^RFB \d{3}\.\d{3}\n$/;
 

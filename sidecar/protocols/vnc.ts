@@ -5,9 +5,9 @@
  * follows (framebuffer updates, keystrokes) is not read.
  */
 import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { consumed } from './handshake-read.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import {
-  type Read,
   readSecurityResult,
   readSecurityType33,
   readSecurityTypes,
@@ -42,13 +42,6 @@ const operation = (out: Out, direction: Direction, name: string, detail: string)
   };
   if (detail !== '') event.detail = detail.slice(0, 300);
   out.events.push(event);
-};
-
-const consumed = <T>(read: Read<T>, use: (message: T & { size: number }) => void): number => {
-  if (read === 'short') return 0;
-  if (read === undefined) return -1;
-  use(read);
-  return read.size;
 };
 
 /** After the security handshake: 3.8 always answers with a SecurityResult, earlier versions only for VNC auth. */

@@ -99,13 +99,13 @@ describe('irc parser', () => {
     expect(feedByteByByte(irc, session)).toEqual(feed(irc, session));
   });
 
-  it('skips an overlong line and the line a gap cut, and reads on', () => {
+  it('drops the line a gap cut and reads on; a line still open past 8,704 octets is not IRC and stops the direction', () => {
     const parser = irc.createParser();
-    expect(parser.parse(ascii(`PRIVMSG #c :${'x'.repeat(9000)}`), 'to-server', 1)).toEqual([]);
-    expect(ops(parser.parse(ascii('\r\nJOIN #a\r\n'), 'to-server', 2))).toEqual(['C JOIN #a']);
     parser.parse(ascii('JOIN #lo'), 'to-server', 3);
     parser.gap('to-server');
     expect(ops(parser.parse(ascii('st\r\nJOIN #b\r\n'), 'to-server', 4))).toEqual(['C JOIN #b']);
+    expect(parser.parse(ascii(`PRIVMSG #c :${'x'.repeat(9000)}`), 'to-server', 5)).toEqual([]);
+    expect(parser.parse(ascii('\r\nJOIN #a\r\n'), 'to-server', 6)).toEqual([]);
   });
 
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {

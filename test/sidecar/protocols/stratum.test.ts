@@ -146,14 +146,16 @@ describe('stratum parser', () => {
     expect(feedByteByByte(stratum, monero)).toEqual(feed(stratum, monero));
   });
 
-  it('skips a line past 64 KiB and the line a gap cut, and reads on from the next newline', () => {
+  it('drops the line a gap cut and reads on from the next newline; a line still open past 64 KiB stops the direction', () => {
     const parser = stratum.createParser();
-    const long = ascii(`{"id":9,"method":"mining.submit","params":["${'a'.repeat(70_000)}"]}\n`);
-    expect(parser.parse(long.subarray(0, 40_000), 'to-server', 1)).toEqual([]);
-    expect(parser.parse(long.subarray(40_000), 'to-server', 2)).toEqual([]);
     parser.parse(ascii(moneroSubmit.slice(0, 30)), 'to-server', 3);
     parser.gap('to-server');
     expect(parser.parse(ascii(`${moneroSubmit.slice(30)}${moneroSubmit}`), 'to-server', 4)).toHaveLength(2);
+    // 70,000 octets and still no newline: not a pool's line.
+    const long = ascii(`{"id":9,"method":"mining.submit","params":["${'a'.repeat(70_000)}`);
+    expect(parser.parse(long.subarray(0, 40_000), 'to-server', 5)).toEqual([]);
+    expect(parser.parse(long.subarray(40_000), 'to-server', 6)).toEqual([]);
+    expect(parser.parse(ascii(`"]}\n${moneroSubmit}`), 'to-server', 7)).toEqual([]);
   });
 
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
