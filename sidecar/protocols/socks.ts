@@ -3,8 +3,8 @@
  * request with its target, the reply), a username/password login as a db-auth event (its password crossed in the
  * clear, RFC 1929; never kept), and after a granted CONNECT the tunnel's TLS hellos, as through an HTTP CONNECT.
  */
-import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
-import { consumed } from './handshake-read.ts';
+import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
+import { consumed, type Out, pushOperation } from './handshake-read.ts';
 import type { Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
 import {
@@ -42,19 +42,8 @@ type Flow = {
   tunnelTls: Partial<Record<Direction, boolean>>;
 };
 
-type Out = { events: ProtocolEvent[]; ts: number };
-
-const operation = (out: Out, direction: Direction, name: string, detail: string): void => {
-  const event: OperationEvent = {
-    kind: 'operation',
-    ts: out.ts,
-    direction,
-    protocol: 'socks',
-    operation: name,
-  };
-  if (detail !== '') event.detail = detail.slice(0, 300);
-  out.events.push(event);
-};
+const operation = (out: Out, direction: Direction, name: string, detail: string): void =>
+  pushOperation(out, 'socks', direction, name, detail);
 
 const target = (host: string, port: number): string => `target=${host.slice(0, 255)}:${port}`;
 

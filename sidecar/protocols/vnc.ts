@@ -4,8 +4,8 @@
  * db-auth-brute-force; the DES challenge and response are never kept), and the desktop's name and size. What
  * follows (framebuffer updates, keystrokes) is not read.
  */
-import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
-import { consumed } from './handshake-read.ts';
+import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
+import { consumed, type Out, pushOperation } from './handshake-read.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import {
   readSecurityResult,
@@ -29,20 +29,10 @@ type Flow = {
   security?: number;
 };
 
-type Out = { events: ProtocolEvent[]; ts: number };
 type Step = (flow: Flow, b: Uint8Array, at: number, out: Out) => number;
 
-const operation = (out: Out, direction: Direction, name: string, detail: string): void => {
-  const event: OperationEvent = {
-    kind: 'operation',
-    ts: out.ts,
-    direction,
-    protocol: 'vnc',
-    operation: name,
-  };
-  if (detail !== '') event.detail = detail.slice(0, 300);
-  out.events.push(event);
-};
+const operation = (out: Out, direction: Direction, name: string, detail: string): void =>
+  pushOperation(out, 'vnc', direction, name, detail);
 
 /** After the security handshake: 3.8 always answers with a SecurityResult, earlier versions only for VNC auth. */
 const afterSecurity = (flow: Flow, type: number): void => {

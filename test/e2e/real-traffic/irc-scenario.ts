@@ -2,22 +2,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitForListen } from '#test/helpers/netns.ts';
+import { ngircdConfig } from '#test/helpers/ngircd.ts';
 import type { Scenario } from './scenario.ts';
 
 const port = 5222;
-
-const ngircdConf = (dir: string) => `[Global]
-Name = irc.shop.test
-Info = meshward real traffic
-Listen = 127.0.0.1
-Ports = ${port}
-MotdPhrase = "hello"
-PidFile = ${join(dir, 'ngircd.pid')}
-[Options]
-PAM = no
-Ident = no
-DNS = no
-`;
 
 export const ircScenario: Scenario = {
   name: 'ngircd and sic (IRC) on the XMPP port',
@@ -28,7 +16,7 @@ export const ircScenario: Scenario = {
   commands: ['ngircd', 'sic', 'sh'],
   operations: ['NICK', 'USER', 'welcome', 'JOIN'],
   async start(ns, dir) {
-    writeFileSync(join(dir, 'ngircd.conf'), ngircdConf(dir));
+    writeFileSync(join(dir, 'ngircd.conf'), ngircdConfig(port, dir));
     ns.spawn('ngircd', ['-n', '-f', join(dir, 'ngircd.conf')]);
     await waitForListen(ns, port);
   },

@@ -20,25 +20,13 @@ import {
   waitForPort,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { ngircdConfig } from '#test/helpers/ngircd.ts';
 import { startRecorder } from '../protocols/loopback-recorder.ts';
 import { ndpiLineFor, type RecordedSession, recordAndInspect } from './recorded-sessions.ts';
 
 const available = hasBinaries('/usr/sbin/ngircd', '/usr/bin/sic') && ndpiAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'meshward-irc-'));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const ngircdConf = (port: number) => `[Global]
-Name = irc.shop.test
-Info = meshward test server
-Listen = 127.0.0.1
-Ports = ${port}
-MotdPhrase = "hello"
-PidFile = ${join(dir, 'ngircd.pid')}
-[Options]
-PAM = no
-Ident = no
-DNS = no
-`;
 
 /** Resolves when `text` has arrived on the socket. */
 const seen = (socket: net.Socket, text: string): Promise<void> =>
@@ -92,7 +80,7 @@ describe.skipIf(!available)(
 
     beforeAll(async () => {
       const port = await freePort();
-      writeFileSync(join(dir, 'ngircd.conf'), ngircdConf(port));
+      writeFileSync(join(dir, 'ngircd.conf'), ngircdConfig(port, dir));
       server = startDaemon('ngircd', ['-n', '-f', join(dir, 'ngircd.conf')]);
       await waitForPort(port);
       const sessions: RecordedSession[] = [
