@@ -36,10 +36,14 @@ const detectIrc = (bytes: Uint8Array, direction: Direction): Detection => {
   return text.length > 0 ? 'need-more' : 'no-match';
 };
 
+/** Services that take passwords in messages (`PRIVMSG NickServ :IDENTIFY secret`): only their verb is kept. */
+const passwordServices = /^(nickserv|chanserv|q|x|authserv)(@|$)/i;
+
 const messageDetail = (line: IrcLine, from: string | undefined): string => {
   const [target = '', text = ''] = line.params;
   const sender = from === undefined ? '' : `from=${from.split('!')[0]} `;
-  return `${sender}target=${target.slice(0, 64)} text=${text.slice(0, 64)}`;
+  const said = passwordServices.test(target) ? (text.split(' ')[0] ?? '') : text;
+  return `${sender}target=${target.slice(0, 64)} text=${said.slice(0, 64)}`;
 };
 
 const clientEvent = (line: IrcLine): [string, string] | undefined => {

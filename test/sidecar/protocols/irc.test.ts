@@ -81,6 +81,17 @@ describe('irc parser', () => {
     ]);
   });
 
+  it('keeps only the verb of a message to a password service', () => {
+    const events = feed(irc, [
+      ['to-server', ascii('PRIVMSG NickServ :IDENTIFY hunter2\r\nPRIVMSG #c :IDENTIFY x\r\n')],
+    ]);
+    expect(ops(events)).toEqual([
+      'C PRIVMSG target=NickServ text=IDENTIFY',
+      'C PRIVMSG target=#c text=IDENTIFY x',
+    ]);
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+  });
+
   it('parses tags, prefixes and trailing parameters as RFC 2812 and IRCv3 write them', () => {
     expect(parseIrcLine('@id=1 :n!u@h PRIVMSG #c :hello there\r')).toEqual({
       prefix: 'n!u@h',
