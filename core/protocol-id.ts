@@ -37,6 +37,7 @@ export const protocolIds = [
   'socks',
   'irc',
   'vnc',
+  'shell',
   'unknown',
 ] as const;
 

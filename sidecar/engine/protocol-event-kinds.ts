@@ -47,6 +47,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   nats: operations,
   stratum: { kinds: ['operation', 'mining'] },
   irc: operations,
+  shell: operations,
   vnc: { kinds: ['operation', 'db-auth'] },
   // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
   socks: {

@@ -23,6 +23,7 @@ import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
 import { quic } from './quic.ts';
 import { redis } from './redis.ts';
+import { shell } from './shell.ts';
 import { smtp } from './smtp.ts';
 import { snmp } from './snmp.ts';
 import { socks } from './socks.ts';
@@ -92,4 +93,6 @@ export const protocols: Protocol[] = [
   statsd,
   // A Kerberos 5 message whose pvno and msg-type agree with its APPLICATION tag, or a TCP record holding one.
   kerberos,
+  // Last: a shell talking over a bare connection (bash's no-terminal complaints, a prompt, `id`'s answer).
+  shell,
 ];

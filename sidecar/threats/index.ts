@@ -23,6 +23,7 @@ import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
 import { protocolMismatch } from './protocol-mismatch.ts';
+import { reverseShell } from './reverse-shell.ts';
 import { shellshock } from './shellshock.ts';
 import { slowloris } from './slowloris.ts';
 import { socksProxy } from './socks-proxy.ts';
@@ -85,4 +86,5 @@ export const threats: readonly Threat<any, any>[] = [
   cryptomining,
   socksProxy,
   ircC2,
+  reverseShell,
 ];

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type DetectionInput, detectAskingEvery, detectProtocol } from '#sidecar/engine/detect-protocol.ts';
-import { candidateTable } from '#sidecar/engine/detection-candidates.ts';
+import { candidateTable, maxMaskedProtocols } from '#sidecar/engine/detection-candidates.ts';
 import type { Direction } from '#sidecar/events.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
@@ -128,9 +128,9 @@ describe('detection candidates', () => {
   });
 
   it('keeps that verdict past 32 detectors, where the masks take their second word', () => {
-    // 30 detectors that refuse everything first, so the real ones sit at indices 30 to 59, across both words.
+    // Detectors that refuse everything first, so the real ones sit across both words, up to index 63.
     const silent = Array.from(
-      { length: 30 },
+      { length: Math.min(30, maxMaskedProtocols - protocols.length) },
       (_, i): Protocol => ({
         id: 'unknown',
         transport: i % 2 === 0 ? 'tcp' : 'udp',
@@ -142,6 +142,8 @@ describe('detection candidates', () => {
     );
     const wide = [...silent, ...protocols];
     expect(wide.length).toBeGreaterThan(32);
+    expect(silent.length).toBeLessThan(32);
+    expect(wide.length).toBeLessThanOrEqual(maxMaskedProtocols);
     expect(candidateTable(wide)).toBeDefined();
     const random = seededRandom(0x64);
     const inputs = samples.flatMap((sample) => [
@@ -154,7 +156,7 @@ describe('detection candidates', () => {
       expect(viaTable).toEqual(detectAskingEvery(wide, { ...input, refused: new Uint8Array(wide.length) }));
       const narrow = detectProtocol(protocols, { ...input, refused: new Uint8Array(protocols.length) });
       expect(viaTable).toEqual(
-        narrow.verdict === 'match' ? { verdict: 'match', index: narrow.index + 30 } : narrow,
+        narrow.verdict === 'match' ? { verdict: 'match', index: narrow.index + silent.length } : narrow,
       );
       if (viaTable.verdict === 'match' && viaTable.index >= 32) matches += 1;
     }

@@ -64,6 +64,8 @@ const issueIds = [
   'socks-proxy',
   // IRC from a pod: a bot's command channel (T1071).
   'irc-c2',
+  // A shell driven over the network: reverse or bind (T1059.004).
+  'reverse-shell',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -6,7 +6,8 @@ import { compareCapture, ndpiDir } from '#bench/ndpi-threats-report.ts';
 const attacks: readonly [capture: string, threats: readonly string[]][] = [
   ['WebattackSQLinj.pcap', ['sql-injection']],
   // The JNDI lookup, and the victim fetching the attacker's Exploit.class twice (nDPI: Binary App Transfer).
-  ['log4j-webapp-exploit.pcap', ['log4shell', 'executable-download']],
+  // The exploit's callback is a reverse shell on port 9001 (the attacker runs id, pwd, sudo cat /etc/shadow).
+  ['log4j-webapp-exploit.pcap', ['log4shell', 'executable-download', 'reverse-shell']],
   ['dns-tunnel-iodine.pcap', ['dns-tunnel', 'dns-type-null']],
   ['dns-exf.pcap', ['dns-tunnel']],
   ['synscan.pcap', ['port-scan']],
