@@ -5,21 +5,13 @@
  * nick registered), and orders relayed to the pod (a PRIVMSG starting with `!` or `.`) are named. Servers a team
  * runs on purpose go in `allowServers`.
  */
-import { z } from 'zod';
-import { readsFirst } from '../engine/event-read.ts';
 import type { OperationEvent } from '../events.ts';
-import { isAllowedServer } from './allowed-servers.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
-
-const config = detectorConfig('high', {
-  /** IRC servers meant to be used: an address, or address:port. */
-  allowServers: z.array(z.string()).default([]),
-});
+import { operationStory, type Story } from './operation-story.ts';
 
 /** irc.ts's message detail: `[from=nick ]target=#chan text=…`. */
 const message = /^(?:from=(\S+) )?target=(\S*) text=(.*)$/s;
 
-const story = (event: OperationEvent): { evidence: string; confidence: number } | undefined => {
+const story = (event: OperationEvent): Story | undefined => {
   const detail = event.detail ?? '';
   if (event.direction === 'to-server' && event.operation === 'NICK')
     return { evidence: `an IRC session registering as ${detail.slice(0, 32)}`, confidence: 0.8 };
@@ -34,23 +26,4 @@ const story = (event: OperationEvent): { evidence: string; confidence: number } 
   };
 };
 
-export const ircC2: Threat<typeof config, undefined> = {
-  id: 'irc-c2',
-  on: ['operation'],
-  reads: [{ ...readsFirst('operation'), protocols: ['irc'] }],
-  config,
-  scope: 'flow',
-  initialState: () => undefined,
-  inspect(event, _state, { flow, config: c }): ThreatHit[] {
-    if (
-      event.kind !== 'operation' ||
-      event.protocol !== 'irc' ||
-      isAllowedServer(flow?.server, c.allowServers)
-    )
-      return noHits;
-    const found = story(event);
-    return found === undefined
-      ? noHits
-      : [{ threat: 'irc-c2', severity: c.severity, ...found, ts: event.ts }];
-  },
-};
+export const ircC2 = operationStory({ id: 'irc-c2', protocol: 'irc', severity: 'high', story });

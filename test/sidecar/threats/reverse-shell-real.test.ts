@@ -86,7 +86,8 @@ describe.skipIf(!available)(
       console.log(
         `nDPI on the reverse shells:\n${sessions.map((s) => ndpiLineFor(ndpiLines, s.port).slice(0, 120)).join('\n')}`,
       );
-      expect(flowOn(443)?.l7?.operations).toEqual(['prompt', 'command']);
+      // In either order: under load the first command can cross before bash has printed its prompt.
+      expect([...(flowOn(443)?.l7?.operations ?? [])].sort()).toEqual(['command', 'prompt']);
       expect(flowOn(53)?.l7?.operations).toEqual(['command']);
     });
 

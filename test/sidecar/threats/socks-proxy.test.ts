@@ -33,18 +33,18 @@ describe('socks-proxy', () => {
   it('leaves refused requests and sanctioned proxies alone', () => {
     expect(runThreat(socksProxy, events(connect('05')), { flow: proxy })).toEqual([]);
     expect(
-      runThreat(socksProxy, events(connect('00')), { flow: proxy, config: { allowProxies: ['10.0.0.9'] } }),
+      runThreat(socksProxy, events(connect('00')), { flow: proxy, config: { allowServers: ['10.0.0.9'] } }),
     ).toEqual([]);
     expect(
       runThreat(socksProxy, events(connect('00')), {
         flow: proxy,
-        config: { allowProxies: ['10.0.0.9:1080'] },
+        config: { allowServers: ['10.0.0.9:1080'] },
       }),
     ).toEqual([]);
     expect(
       runThreat(socksProxy, events(connect('00')), {
         flow: proxy,
-        config: { allowProxies: ['10.0.0.9:3128'] },
+        config: { allowServers: ['10.0.0.9:3128'] },
       }),
     ).toHaveLength(1);
   });
