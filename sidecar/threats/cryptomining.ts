@@ -9,9 +9,11 @@
  * hit's (a login naming the account outranks a subscription naming only the software).
  */
 import { z } from 'zod';
+import { severitySchema } from '#core/finding.ts';
 import { readsFirst } from '../engine/event-read.ts';
 import type { DnsMessageEvent, MiningEvent, TlsClientHelloEvent } from '../events.ts';
 import { defaultPoolDomains, type PoolDomains, poolDomainOf, poolDomains } from './mining-pools.ts';
+import type { Story } from './operation-story.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
@@ -22,7 +24,7 @@ const config = detectorConfig('critical', {
   /** Domains added to `poolDomains` (a team's own pools or proxies), so a policy need not copy the list. */
   extraPoolDomains: z.array(z.string().min(1)).default([]),
   /** Severity of a name alone (the session not seen: encrypted, or only resolved). */
-  nameSeverity: z.enum(['info', 'low', 'medium', 'high', 'critical']).default('high'),
+  nameSeverity: severitySchema.default('high'),
 });
 type Config = z.infer<typeof config>;
 
@@ -39,7 +41,7 @@ const domainsOf = (c: Config): PoolDomains => {
 
 const short = (text: string, max = 120): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 
-const loginStory = (event: MiningEvent): { evidence: string; confidence: number } => {
+const loginStory = (event: MiningEvent): Story => {
   const software = event.agent === undefined ? '' : ` with ${short(event.agent, 80)}`;
   const algorithms =
     event.algorithms === undefined || event.algorithms.length === 0
@@ -56,7 +58,7 @@ const loginStory = (event: MiningEvent): { evidence: string; confidence: number 
   };
 };
 
-const stepStory = (event: MiningEvent): { evidence: string; confidence: number } => {
+const stepStory = (event: MiningEvent): Story => {
   if (event.step === 'login') return loginStory(event);
   if (event.step === 'share')
     return { evidence: `handed in a mining share to a pool (Stratum ${event.method})`, confidence: 0.95 };
