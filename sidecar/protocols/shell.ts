@@ -3,7 +3,7 @@
  * direction's lines are the operator's commands, each an operation event (`command`, its first 128 characters), and
  * the first prompt names the user and host the shell runs as (`prompt`, `user=root host=checkout-7d9`). A shell that
  * prints nothing before its first command (`nc -e /bin/sh`) is known by its answer; the commands sent before that are
- * kept (16 at most) and told then.
+ * kept (16 at most) and told with their direction's next chunk, or when the flow ends (`end`).
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
