@@ -120,7 +120,7 @@ describe.skipIf(!available)(
     afterAll(async () => {
       for (const daemon of daemons) await stopDaemon(daemon);
       web?.close();
-      if (!process.env.KEEP_SOCKS) rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     });
 
     const labels = (port: number) => [
