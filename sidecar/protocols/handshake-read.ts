@@ -4,9 +4,14 @@
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import type { Detection } from './protocol.ts';
 
 export type Short = 'short';
 export type Read<T> = (T & { size: number }) | Short | undefined;
+
+/** A whole message is a match, a true prefix of one wants more octets, anything else is no match. */
+export const verdict = <T>(read: Read<T>): Detection =>
+  read === 'short' ? 'need-more' : read === undefined ? 'no-match' : 'match';
 
 /** A message's size once `use` has taken it; 0 to wait for more octets, -1 when they cannot be the message. */
 export const consumed = <T>(read: Read<T>, use: (message: T & { size: number }) => void): number => {

@@ -60,7 +60,7 @@ const onLine = (flow: Flow, line: string, direction: Direction, ts: number, out:
     return;
   }
   if (flow.prompted) return;
-  const found = promptOf(line) ?? promptOf(`${line.slice(0, line.length - afterPrompt(line).length)}`);
+  const found = promptOf(line) ?? promptOf(line.slice(0, line.length - afterPrompt(line).length));
   if (found === undefined) return;
   flow.prompted = true;
   out.push(operation(direction, ts, 'prompt', `user=${found.user} host=${found.host}`));

@@ -4,7 +4,7 @@
  * the proxy, a version 5 method choice followed by its reply. A greeting alone (three octets) is too little to say.
  */
 import type { Direction } from '../events.ts';
-import type { Read } from './handshake-read.ts';
+import { verdict } from './handshake-read.ts';
 import type { Detection } from './protocol.ts';
 import {
   readGreeting,
@@ -14,9 +14,6 @@ import {
   readRequest,
   readRequest4,
 } from './socks-message.ts';
-
-const verdict = <T>(read: Read<T>): Detection =>
-  read === 'short' ? 'need-more' : read === undefined ? 'no-match' : 'match';
 
 const detectClient = (b: Uint8Array): Detection => {
   if (b[0] === 4) return verdict(readRequest4(b, 0));

@@ -22,9 +22,6 @@ export const detectStratum = (bytes: Uint8Array, direction: Direction): Detectio
   const line = readStratumLine(message, direction === 'to-server');
   if (line === undefined) return 'no-match';
   // An answer without a job (`{"id":1,"result":true}`) could be any JSON-RPC's.
-  return line.method !== 'result' && line.method !== 'error'
-    ? 'match'
-    : line.step === 'job'
-      ? 'match'
-      : 'no-match';
+  const answer = line.method === 'result' || line.method === 'error';
+  return !answer || line.step === 'job' ? 'match' : 'no-match';
 };

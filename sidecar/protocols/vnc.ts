@@ -5,7 +5,7 @@
  * follows (framebuffer updates, keystrokes) is not read.
  */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
-import { consumed, type Out, pushOperation } from './handshake-read.ts';
+import { consumed, type Out, pushOperation, verdict } from './handshake-read.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import {
   readSecurityResult,
@@ -185,10 +185,7 @@ const createVncParser = () => {
   };
 };
 
-const detectVnc = (bytes: Uint8Array): Detection => {
-  const version = readVersion(bytes, 0);
-  return version === 'short' ? 'need-more' : version === undefined ? 'no-match' : 'match';
-};
+const detectVnc = (bytes: Uint8Array): Detection => verdict(readVersion(bytes, 0));
 
 export const vnc: Protocol = {
   id: 'vnc',
