@@ -157,14 +157,9 @@ const run = (flow: Flow, chunk: Uint8Array, direction: Direction, out: Out): voi
   const at = readSteps(flow, b, direction, out);
   const rest = b.length - at;
   if (at < 0 || rest > maxHeld) stop(flow, direction);
+  // Bytes a stage waits on the other side for (a server's challenge before the client's choice is read) stay held
+  // until this direction's next chunk: a parse call tells only events of its own direction.
   else flow.held[direction] = rest === 0 ? new Uint8Array(0) : b.slice(at);
-  // A 3.3 server's choice, or the client's, may have let the other side's held bytes go on.
-  const other: Direction = direction === 'to-server' ? 'to-client' : 'to-server';
-  if (at > 0 && flow.held[other].length > 0 && stageOf(flow, other) !== 'stopped') {
-    const waiting = flow.held[other];
-    flow.held[other] = new Uint8Array(0);
-    run(flow, waiting, other, out);
-  }
 };
 
 const createVncParser = () => {

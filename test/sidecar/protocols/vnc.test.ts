@@ -137,6 +137,19 @@ describe('vnc parser', () => {
       ...accepted.slice(5),
     ] as Segment[];
     expect(lines(feed(vnc, early))).toEqual(lines(feed(vnc, accepted)));
+    // Each parse call tells only events of the direction it was given, even when the server's challenge and result
+    // are read before the client's choice (they wait for the server's next chunk).
+    const reordered: Segment[] = [
+      ...accepted.slice(0, 3),
+      ['to-client', concat(challenge, hex('00000000'))],
+      ...accepted.slice(3, 4),
+      ...accepted.slice(5, 6),
+      ...accepted.slice(7),
+    ];
+    expect(lines(feed(vnc, reordered))).toEqual(lines(feed(vnc, accepted)));
+    const parser = vnc.createParser();
+    for (const [direction, bytes] of reordered)
+      for (const event of parser.parse(bytes, direction, 1)) expect(event.direction).toBe(direction);
   });
 
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
