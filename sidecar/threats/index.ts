@@ -15,6 +15,7 @@ import { httpAuthBruteForce } from './http-auth-brute-force.ts';
 import { httpSmuggling } from './http-smuggling.ts';
 import { icmpFlood } from './icmp-flood.ts';
 import { icmpTunnel } from './icmp-tunnel.ts';
+import { instanceMetadata } from './instance-metadata.ts';
 import { ipFragmentAttack } from './ip-fragment-attack.ts';
 import { ircC2 } from './irc-c2.ts';
 import { kerberoasting } from './kerberoasting.ts';
@@ -52,6 +53,7 @@ export const threats: readonly Threat<any, any>[] = [
   log4shell,
   shellshock,
   ssrf,
+  instanceMetadata,
   xmlExternalEntity,
   protocolMismatch,
   dnsTunnel,

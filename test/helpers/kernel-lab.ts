@@ -13,8 +13,13 @@ export type KernelLab = {
   macs: [string, string];
   /** The client-side and server-side interface names. */
   clientDev: string;
-  /** Starts tcpdump on the server side; the returned function stops it after letting the last packets in. */
-  capture(pcap: string, filter: string): Promise<() => Promise<void>>;
+  /**
+   * Starts tcpdump on the server side (`-i any` unless an interface is named: nDPI 4.2 cannot read the Linux cooked
+   * v2 frames `-i any` writes); the returned function stops it after letting the last packets in.
+   */
+  capture(pcap: string, filter: string, dev?: string): Promise<() => Promise<void>>;
+  /** The server-side interface name. */
+  serverDev: string;
   destroy(): void;
 };
 
@@ -32,10 +37,15 @@ export type KernelLabOptions = {
 const mac = (ns: Netns, dev: string): string =>
   /link\/ether ([0-9a-f:]{17})/.exec(ns.exec('ip', ['link', 'show', 'dev', dev]))?.[1] ?? '';
 
-const startCapture = async (ns: Netns, pcap: string, filter: string): Promise<() => Promise<void>> => {
+const startCapture = async (
+  ns: Netns,
+  pcap: string,
+  filter: string,
+  dev = 'any',
+): Promise<() => Promise<void>> => {
   const capture = ns.spawn('tcpdump', [
     // Immediate mode rings hold few snaplen-sized frames: a small snap length and a large buffer keep bursts.
-    ...['-i', 'any', '--immediate-mode', '-s', '4096', '-B', '32768'],
+    ...['-i', dev, '--immediate-mode', '-s', '4096', '-B', '32768'],
     ...['-U', '-n', '-w', pcap, filter],
   ]);
   await new Promise<void>((resolve, reject) => {
@@ -93,7 +103,8 @@ export const createKernelLab = (o: KernelLabOptions): KernelLab => {
       clientNs,
       macs: [mac(clientNs, clientDev), mac(serverNs, serverDev)],
       clientDev,
-      capture: (pcap, filter) => startCapture(serverNs, pcap, filter),
+      serverDev,
+      capture: (pcap, filter, dev) => startCapture(serverNs, pcap, filter, dev),
       destroy,
     };
   } catch (error) {

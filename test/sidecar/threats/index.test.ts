@@ -66,6 +66,8 @@ const issueIds = [
   'irc-c2',
   // A shell driven over the network: reverse or bind (T1059.004).
   'reverse-shell',
+  // A pod reading its node's cloud metadata: the node role's credentials, user data, identity tokens (T1552.005).
+  'instance-metadata',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
