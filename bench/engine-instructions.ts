@@ -50,7 +50,7 @@ export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
       '',
       `nDPI ÷ meshward (≥ 1: meshward executes no more than nDPI; target ≥ 1): whole process ${r.ratios.wholeProcess}, first pass **${r.ratios.firstPass}** (${met(r.ratios.firstPass)}), steady state **${r.ratios.steady}** (${met(r.ratios.steady)}).`,
       '',
-      `Settled (a tap long after warm-up): passes ${settledPasses.from + 1} to ${settledPasses.to} of the capture's first ${r.settled.slice.packets} packets (64 MiB) in one process, a pass: meshward ${billions(r.settled.ours)} G, nDPI ${billions(r.settled.ndpi)} G, nDPI ÷ meshward **${r.settled.ratio}** (${met(r.settled.ratio)}). Where meshward's go, a pass:`,
+      `Settled (a tap long after warm-up): passes ${settledPasses.from + 1} to ${settledPasses.to} of the capture's first ${r.settled.slice.packets} packets (64 MiB) through one engine, each pass a second after the last as a tap reads, a pass: meshward ${billions(r.settled.ours)} G, nDPI ${billions(r.settled.ndpi)} G, nDPI ÷ meshward **${r.settled.ratio}** (${met(r.settled.ratio)}). Where meshward's go, a pass:`,
       '',
       table(
         ['category', 'a pass, passes 17 to 24'],

@@ -84,7 +84,10 @@ export const countInstructions = async (
   return Number((refs[1] as string).replaceAll(',', ''));
 };
 
-/** Instructions the inspect child executed over `passes` passes of `mode` on `file` (V8 `--predictable`). */
+/**
+ * Instructions the inspect child executed over `passes` passes of `mode` on `file` (V8 `--predictable`); `extra`:
+ * more of the child's flags (`--continuous`).
+ */
 export const childInstructions = (
   child: string,
   file: string,
@@ -92,10 +95,11 @@ export const childInstructions = (
   passes: number,
   cwd?: string,
   keep?: string,
+  extra: readonly string[] = [],
 ): Promise<number> =>
   countInstructions(
     process.execPath,
-    ['--predictable', child, file, mode, '--passes', String(passes)],
+    ['--predictable', child, file, mode, '--passes', String(passes), ...extra],
     cwd,
     keep,
   );

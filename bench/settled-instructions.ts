@@ -1,10 +1,12 @@
 /**
  * The engine long after warm-up, as a tap that has run for hours: instructions a pass over passes 17 to 24 of the
- * capture's first 64 MiB in one process (24 passes less 16), against nDPI's over the same passes (`ndpiReader -l`).
+ * capture's first 64 MiB through one engine (24 passes less 16), against nDPI's over the same passes (`ndpiReader -l`).
  * The third pass (engine-instructions' "steady state") still pays for compiling: V8 optimizes code that runs once per
  * flow or per message of a rarer protocol only after many thousands of calls, and on the 64 MiB slice TurboFan was
- * still 30% of passes 11 and 12 and 15% of passes 17 to 24 (2026-11-27). Each pass makes a new engine, as
- * `meshward inspect` does for each file; a tap keeps one.
+ * still 30% of passes 11 and 12 and 15% of passes 17 to 24 (2026-11-27). Every pass goes through one engine, as a
+ * tap's traffic does (`--continuous`); a new engine per pass, as `meshward inspect` makes per file, let every parser
+ * of a pass die at its end, and V8 then dropped their optimized code (held weakly) and compiled it again: 0.50–0.59 G a
+ * pass where one engine reads 0.50 G in repeated runs (2026-11-27).
  */
 import { join } from 'node:path';
 import { categorize, type InstructionCategories } from './instruction-categories.ts';
@@ -33,7 +35,9 @@ export const settledInstructions = async (
 ): Promise<SettledResult> => {
   const { path: slice, bytes, packets } = benchSlice(full, work);
   const keep = (passes: number) => join(work, `cachegrind-settled-${passes}.out`);
-  const ours = (passes: number) => childInstructions(child, slice, 'engine', passes, root, keep(passes));
+  // One engine for every pass, as a tap (bench/inspect-child.ts `--continuous`).
+  const ours = (passes: number) =>
+    childInstructions(child, slice, 'engine', passes, root, keep(passes), ['--continuous']);
   const ndpi = (loops: number) => countInstructions('ndpiReader', ['-i', slice, '-l', String(loops)], root);
   // Two at a time, a core each (as engine-instructions).
   const [oursEarly, oursLate] = await Promise.all([ours(settledPasses.from), ours(settledPasses.to)]);
