@@ -9,12 +9,13 @@
  * proxy (Istio's inbound proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and
  * the user, never the secret.
  */
+
 import { z } from 'zod';
-import type { Endpoint } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import type { DbAuthEvent, HttpRequestEvent, OperationEvent, RedisCommandEvent } from '../events.ts';
 import { anonymousUsers } from '../protocols/ftp.ts';
 import { headerNamed } from '../protocols/http-head.ts';
+import { isLoopback } from './loopback.ts';
 import { passwordField } from './text/password-fields.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -39,8 +40,6 @@ type Found = [kind: string, what: string];
 
 /** The kinds already reported on this flow: one finding per kind per flow. */
 type State = Set<string>;
-
-const isLoopback = (e: Endpoint): boolean => e.ip.startsWith('127.') || e.ip === '::1';
 
 /** SASL mechanisms that carry the secret itself (RFC 4616 PLAIN, LOGIN, RFC 7628 XOAUTH2/OAUTHBEARER). */
 const cleartextMechanisms = new Set(['PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER']);

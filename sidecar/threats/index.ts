@@ -7,6 +7,7 @@ import { dbAuthBruteForce } from './db-auth-brute-force.ts';
 import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
 import { dnsZoneTransfer } from './dns-zone-transfer.ts';
+import { dockerApi } from './docker-api.ts';
 import { executableDownload } from './executable-download.ts';
 import { graphqlAbuse } from './graphql-abuse.ts';
 import { heartbleed } from './heartbleed.ts';
@@ -54,6 +55,7 @@ export const threats: readonly Threat<any, any>[] = [
   shellshock,
   ssrf,
   instanceMetadata,
+  dockerApi,
   xmlExternalEntity,
   protocolMismatch,
   dnsTunnel,

@@ -68,6 +68,8 @@ const issueIds = [
   'reverse-shell',
   // A pod reading its node's cloud metadata: the node role's credentials, user data, identity tokens (T1552.005).
   'instance-metadata',
+  // A Docker Engine API driven from a pod: containers given the host escape outside admission control (T1610, T1611).
+  'docker-api',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
