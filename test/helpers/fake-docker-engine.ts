@@ -87,38 +87,33 @@ export const fakeDockerEngine = () => {
     },
   });
 
+  const start = (c: Container): Reply => {
+    if (c.running) return { status: 304 };
+    c.running = true;
+    return { status: 204 };
+  };
+
+  const exec = (c: Container, body: string): Reply => {
+    if (!c.running) return failure(409, `Container ${c.id} is not running`);
+    const spec = parseJson(body);
+    if (!Array.isArray(spec?.Cmd) || spec.Cmd.length === 0) return failure(400, 'No exec command specified');
+    const id = randomBytes(32).toString('hex');
+    execs.set(id, c.id);
+    return { status: 201, body: { Id: id } };
+  };
+
   const onContainer = (method: string, ref: string, action: string, body: string): Reply => {
     const c = find(ref);
     if (c === undefined) return failure(404, `No such container: ${ref}`);
-    if (method === 'GET' && action === 'json') return inspect(c);
-    if (method === 'POST' && action === 'start') {
-      if (c.running) return { status: 304 };
-      c.running = true;
-      return { status: 204 };
-    }
-    if (method === 'POST' && action === 'exec') {
-      if (!c.running) return failure(409, `Container ${c.id} is not running`);
-      const spec = parseJson(body);
-      if (!Array.isArray(spec?.Cmd) || spec.Cmd.length === 0)
-        return failure(400, 'No exec command specified');
-      const id = randomBytes(32).toString('hex');
-      execs.set(id, c.id);
-      return { status: 201, body: { Id: id } };
-    }
+    const key = `${method} ${action}`;
+    if (key === 'GET json') return inspect(c);
+    if (key === 'POST start') return start(c);
+    if (key === 'POST exec') return exec(c, body);
     return failure(404, 'page not found');
   };
 
-  const route = async (req: IncomingMessage): Promise<Reply> => {
-    const url = new URL(req.url ?? '/', 'http://docker');
-    const version = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
-    if (version !== null && Number(version[1]) > Number(maxApiVersion))
-      return failure(
-        400,
-        `client version ${version[1]} is too new. Maximum supported API version is ${maxApiVersion}`,
-      );
-    const path = version?.[2] ?? url.pathname;
-    const method = req.method ?? 'GET';
-    const body = await readBody(req);
+  /** The engine's own endpoints, which take no container. */
+  const engineEndpoint = (path: string, method: string): Reply | undefined => {
     const headers = { 'api-version': maxApiVersion, 'docker-experimental': 'false', ostype: 'linux' };
     if (path === '/_ping') return { status: 200, body: 'OK', headers };
     if (path === '/version')
@@ -133,6 +128,22 @@ export const fakeDockerEngine = () => {
         status: 200,
         body: [...containers.values()].map((c) => ({ Id: c.id, Names: [c.name], Image: c.image })),
       };
+    return undefined;
+  };
+
+  const route = async (req: IncomingMessage): Promise<Reply> => {
+    const url = new URL(req.url ?? '/', 'http://docker');
+    const version = /^\/v(\d+\.\d+)(\/.*)$/.exec(url.pathname);
+    if (version !== null && Number(version[1]) > Number(maxApiVersion))
+      return failure(
+        400,
+        `client version ${version[1]} is too new. Maximum supported API version is ${maxApiVersion}`,
+      );
+    const path = version?.[2] ?? url.pathname;
+    const method = req.method ?? 'GET';
+    const body = await readBody(req);
+    const answered = engineEndpoint(path, method);
+    if (answered !== undefined) return answered;
     if (path === '/containers/create' && method === 'POST') return create(req, body, url.searchParams);
     const container = /^\/containers\/([^/]+)\/(json|start|exec)$/.exec(path);
     if (container !== null) return onContainer(method, container[1] ?? '', container[2] ?? '', body);

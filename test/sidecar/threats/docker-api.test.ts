@@ -39,10 +39,13 @@ describe('docker-api: reading Docker Engine API requests', () => {
   });
 
   it('tells a container given the host from any other, and exec from reads', () => {
-    const escape = dockerAction(
+    const breakout = dockerAction(
       post('/v1.41/containers/create', { Image: 'alpine', HostConfig: { Privileged: true } }),
     );
-    expect(escape).toEqual({ kind: 'escape', what: 'created a container (image alpine) that is privileged' });
+    expect(breakout).toEqual({
+      kind: 'escape',
+      what: 'created a container (image alpine) that is privileged',
+    });
     expect(dockerAction(post('/v1.41/containers/create?name=x', { Image: 'nginx', HostConfig: {} }))).toEqual(
       {
         kind: 'control',
@@ -117,9 +120,9 @@ describe('docker-api: findings', () => {
 
   it('leaves loopback (a Docker-in-Docker sidecar) and allowed servers alone unless asked', () => {
     const dind = flow({ client: { ip: '127.0.0.1', port: 40000 }, server: { ip: '127.0.0.1', port: 2375 } });
-    const escape = post('/v1.41/containers/create', { Image: 'a', HostConfig: { Privileged: true } });
-    expect(run(escape, { f: dind })).toEqual([]);
-    expect(run(escape, { f: dind, config: { loopback: true } })).toHaveLength(1);
-    expect(run(escape, { config: { allowServers: ['10.0.0.1:2375'] } })).toEqual([]);
+    const breakout = post('/v1.41/containers/create', { Image: 'a', HostConfig: { Privileged: true } });
+    expect(run(breakout, { f: dind })).toEqual([]);
+    expect(run(breakout, { f: dind, config: { loopback: true } })).toHaveLength(1);
+    expect(run(breakout, { config: { allowServers: ['10.0.0.1:2375'] } })).toEqual([]);
   });
 });
