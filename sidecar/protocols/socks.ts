@@ -5,6 +5,14 @@
  */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { consumed, type Out, pushOperation } from './handshake-read.ts';
+import {
+  heldNothing,
+  runSteps,
+  type Stages,
+  type Step,
+  type Stepper,
+  stopDirection,
+} from './handshake-steps.ts';
 import type { Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
 import {
@@ -21,7 +29,6 @@ import {
   socksCommands,
 } from './socks-message.ts';
 import { createTlsStream, type TlsStream } from './tls-stream.ts';
-import { joinParts } from './wire-bytes.ts';
 
 /** A handshake message is at most 515 octets (a login with 255-octet name and password); more unread is not SOCKS. */
 const maxHeld = 1024;
@@ -29,10 +36,12 @@ const maxHeld = 1024;
 type ClientStage = 'greeting' | 'login-or-request' | 'request' | 'tunnel' | 'stopped';
 type ProxyStage = 'selection' | 'login-status' | 'reply' | 'reply4' | 'tunnel' | 'stopped';
 
-type Flow = {
-  client: ClientStage;
-  proxy: ProxyStage;
-  held: Record<Direction, Uint8Array>;
+/** The client's side (to-server) and the proxy's (to-client). */
+const client = 'to-server';
+const proxy = 'to-client';
+
+type Flow = Stages & {
+  stage: { [client]: ClientStage; [proxy]: ProxyStage };
   offered: readonly number[];
   user?: string;
   /** The request's version and target (`version=5 target=host:port`), repeated in the reply's event. */
@@ -47,43 +56,41 @@ const operation = (out: Out, direction: Direction, name: string, detail: string)
 
 const target = (host: string, port: number): string => `target=${host.slice(0, 255)}:${port}`;
 
-type Step = (flow: Flow, b: Uint8Array, at: number, out: Out) => number;
-
-const request4: Step = (flow, b, at, out) =>
+const request4: Step<Flow> = (flow, b, at, out) =>
   consumed(readRequest4(b, at), (r) => {
     const user = r.user === '' ? '' : ` user=${r.user.slice(0, 64)}`;
     flow.requested = `version=4 ${target(r.host, r.port)}`;
     operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', `${flow.requested}${user}`);
-    flow.client = 'tunnel';
-    flow.proxy = 'reply4';
+    flow.stage[client] = 'tunnel';
+    flow.stage[proxy] = 'reply4';
   });
 
-const request5: Step = (flow, b, at, out) =>
+const request5: Step<Flow> = (flow, b, at, out) =>
   consumed(readRequest(b, at), (r) => {
     flow.requested = `version=5 ${target(r.host, r.port)}`;
     operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', flow.requested);
-    flow.client = r.command === 1 ? 'tunnel' : 'stopped';
+    flow.stage[client] = r.command === 1 ? 'tunnel' : 'stopped';
   });
 
-const greeting: Step = (flow, b, at, out) =>
+const greeting: Step<Flow> = (flow, b, at, out) =>
   b[at] === 4
     ? request4(flow, b, at, out)
     : consumed(readGreeting(b, at), (g) => {
         flow.offered = g.methods;
         operation(out, 'to-server', 'greeting', `version=5 methods=${g.methods.map(methodName).join(',')}`);
-        flow.client = 'login-or-request';
+        flow.stage[client] = 'login-or-request';
       });
 
-const loginOrRequest: Step = (flow, b, at, out) =>
+const loginOrRequest: Step<Flow> = (flow, b, at, out) =>
   b[at] === 1 && flow.offered.includes(2)
     ? consumed(readPasswordLogin(b, at), (login) => {
         flow.user = login.user;
         operation(out, 'to-server', 'login', `user=${login.user.slice(0, 64)}`);
-        flow.client = 'request';
+        flow.stage[client] = 'request';
       })
     : request5(flow, b, at, out);
 
-const clientSteps: Readonly<Record<string, Step>> = {
+const clientSteps: Readonly<Record<string, Step<Flow>>> = {
   greeting,
   'login-or-request': loginOrRequest,
   request: request5,
@@ -106,26 +113,26 @@ const loginOutcome = (flow: Flow, ok: boolean, out: Out): void => {
 const replyDetail = (flow: Flow, code: number): string =>
   flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
 
-const proxySteps: Readonly<Record<string, Step>> = {
+const proxySteps: Readonly<Record<string, Step<Flow>>> = {
   reply4: (flow, b, at, out) =>
     consumed(readReply4(b, at), (r) => {
       operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
-      flow.proxy = r.code === 0x5a ? 'tunnel' : 'stopped';
+      flow.stage[proxy] = r.code === 0x5a ? 'tunnel' : 'stopped';
     }),
   selection: (flow, b, at, out) =>
     consumed(readSelection(b, at, flow.offered), ({ method }) => {
       operation(out, 'to-client', 'method', methodName(method));
-      flow.proxy = method === 2 ? 'login-status' : method === 0xff ? 'stopped' : 'reply';
+      flow.stage[proxy] = method === 2 ? 'login-status' : method === 0xff ? 'stopped' : 'reply';
     }),
   'login-status': (flow, b, at, out) =>
     consumed(readPasswordStatus(b, at), ({ ok }) => {
       loginOutcome(flow, ok, out);
-      flow.proxy = ok ? 'reply' : 'stopped';
+      flow.stage[proxy] = ok ? 'reply' : 'stopped';
     }),
   reply: (flow, b, at, out) =>
     consumed(readReply(b, at), (r) => {
       operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
-      flow.proxy = r.code === 0 && flow.client !== 'stopped' ? 'tunnel' : 'stopped';
+      flow.stage[proxy] = r.code === 0 && flow.stage[client] !== 'stopped' ? 'tunnel' : 'stopped';
     }),
 };
 
@@ -138,52 +145,16 @@ const intoTunnel = (flow: Flow, rest: Uint8Array, direction: Direction, out: Out
   out.events.push(...flow.tunnel.parse(rest, direction, out.ts));
 };
 
-const stageOf = (flow: Flow, direction: Direction): string =>
-  direction === 'to-server' ? flow.client : flow.proxy;
-
-const stop = (flow: Flow, direction: Direction): void => {
-  if (direction === 'to-server') flow.client = 'stopped';
-  else flow.proxy = 'stopped';
-  flow.held[direction] = new Uint8Array(0);
-};
-
-/** Reads messages from `b` while the direction's stage has a step: how far it read, or -1 when it stopped there. */
-const readSteps = (flow: Flow, b: Uint8Array, direction: Direction, out: Out): number => {
-  let at = 0;
-  while (at < b.length) {
-    const stage = stageOf(flow, direction);
-    if (stage === 'tunnel') {
-      intoTunnel(flow, b.subarray(at), direction, out);
-      return b.length;
-    }
-    const step = (direction === 'to-server' ? clientSteps : proxySteps)[stage];
-    const size = step === undefined ? -1 : step(flow, b, at, out);
-    if (size < 0) return -1;
-    if (size === 0) break;
-    at += size;
-  }
-  return at;
-};
-
-/** Reads the handshake messages a direction holds; what follows a granted CONNECT goes to the tunnel. */
-const run = (flow: Flow, chunk: Uint8Array, direction: Direction, out: Out): void => {
-  if (stageOf(flow, direction) === 'tunnel') {
-    intoTunnel(flow, chunk, direction, out);
-    return;
-  }
-  const held = flow.held[direction];
-  const b = held.length === 0 ? chunk : joinParts([held, chunk], held.length + chunk.length);
-  const at = readSteps(flow, b, direction, out);
-  const rest = b.length - at;
-  if (at < 0 || rest > maxHeld) stop(flow, direction);
-  else flow.held[direction] = rest === 0 ? new Uint8Array(0) : b.slice(at);
+const stepper: Stepper<Flow> = {
+  steps: { [client]: clientSteps, [proxy]: proxySteps },
+  maxHeld,
+  tunnel: intoTunnel,
 };
 
 const createSocksParser = () => {
   const flow: Flow = {
-    client: 'greeting',
-    proxy: 'selection',
-    held: { 'to-server': new Uint8Array(0), 'to-client': new Uint8Array(0) },
+    stage: { [client]: 'greeting', [proxy]: 'selection' },
+    held: heldNothing(),
     offered: [],
     tunnelTls: {},
   };
@@ -191,13 +162,13 @@ const createSocksParser = () => {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
       const out: Out = { events: [], ts };
       // The proxy speaks only after the client's greeting or version 4 request.
-      if (direction === 'to-client' && flow.client === 'greeting') stop(flow, direction);
-      run(flow, chunk, direction, out);
+      if (direction === proxy && flow.stage[client] === 'greeting') stopDirection(flow, direction);
+      runSteps(stepper, flow, chunk, direction, out);
       return out.events;
     },
     gap(direction: Direction): void {
-      if (stageOf(flow, direction) === 'tunnel') flow.tunnel?.gap(direction);
-      stop(flow, direction);
+      if (flow.stage[direction] === 'tunnel') flow.tunnel?.gap(direction);
+      stopDirection(flow, direction);
     },
   };
 };
