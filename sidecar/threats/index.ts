@@ -8,6 +8,7 @@ import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
 import { dnsZoneTransfer } from './dns-zone-transfer.ts';
 import { dockerApi } from './docker-api.ts';
+import { etcdAccess } from './etcd-access.ts';
 import { executableDownload } from './executable-download.ts';
 import { graphqlAbuse } from './graphql-abuse.ts';
 import { heartbleed } from './heartbleed.ts';
@@ -56,6 +57,7 @@ export const threats: readonly Threat<any, any>[] = [
   ssrf,
   instanceMetadata,
   dockerApi,
+  etcdAccess,
   xmlExternalEntity,
   protocolMismatch,
   dnsTunnel,

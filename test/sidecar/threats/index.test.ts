@@ -70,6 +70,8 @@ const issueIds = [
   'instance-metadata',
   // A Docker Engine API driven from a pod: containers given the host escape outside admission control (T1610, T1611).
   'docker-api',
+  // A pod talking to the cluster's etcd: Secrets read past RBAC, state written past admission (T1552.007, T1613).
+  'etcd-access',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
