@@ -26,6 +26,7 @@ import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
 import { protocolMismatch } from './protocol-mismatch.ts';
+import { redisAbuse } from './redis-abuse.ts';
 import { reverseShell } from './reverse-shell.ts';
 import { shellshock } from './shellshock.ts';
 import { slowloris } from './slowloris.ts';
@@ -58,6 +59,7 @@ export const threats: readonly Threat<any, any>[] = [
   instanceMetadata,
   dockerApi,
   etcdAccess,
+  redisAbuse,
   xmlExternalEntity,
   protocolMismatch,
   dnsTunnel,

@@ -72,6 +72,8 @@ const issueIds = [
   'docker-api',
   // A pod talking to the cluster's etcd: Secrets read past RBAC, state written past admission (T1552.007, T1613).
   'etcd-access',
+  // Redis turned against its host: dumps written as SSH keys or cron jobs, modules loaded, Lua sandbox escapes.
+  'redis-abuse',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
