@@ -122,6 +122,8 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
   for (const threat of list) {
     const config = configs[threat.id] as Record<string, unknown>;
     if (config.enabled === false) continue;
+    // One state per detector, whatever kinds it reads: a detector pairing requests with answers sees both.
+    const global = threat.scope === 'global' ? threat.initialState() : undefined;
     for (const kind of threat.on)
       byKind.set(kind, [
         ...(byKind.get(kind) ?? []),
@@ -131,7 +133,7 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
           bare: { config },
           withFlow: undefined,
           stateless: false,
-          global: threat.scope === 'global' ? threat.initialState() : undefined,
+          global,
           packets: packetClassMask(threat.packets),
           slot: -1,
           protocols: protocolsRead(threat, kind),
@@ -203,7 +205,11 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   const allArmed = [...byKind.values()].flat();
   /** Global detectors with a timer. */
   const ticking = allArmed.filter(
-    (armed) => armed.threat.tick !== undefined && armed.threat.scope === 'global',
+    (armed, i) =>
+      armed.threat.tick !== undefined &&
+      armed.threat.scope === 'global' &&
+      // Once per detector, not once per kind it reads: its state is one.
+      allArmed.findIndex((other) => other.threat === armed.threat) === i,
   );
   /** The one event tick hits are recorded against (no flow, no packet: endpoints come from the hit). */
   const tickEvent: FlowEndEvent = { kind: 'flow-end', ts: 0 };

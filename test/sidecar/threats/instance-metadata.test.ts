@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Header } from '#sidecar/events.ts';
+import type { Header, HttpResponseEvent } from '#sidecar/events.ts';
 import { instanceMetadata } from '#sidecar/threats/instance-metadata.ts';
 import { metadataRead } from '#sidecar/threats/metadata-services.ts';
 import { flow, httpRequest, runThreat } from './threat-factories.ts';
@@ -104,7 +104,7 @@ describe('instance-metadata: what a request to a metadata service asks for', () 
 describe('instance-metadata: findings', () => {
   it('reports the node role credentials read with IMDSv1 at the detector severity, with advice', () => {
     const found = hit('/latest/meta-data/iam/security-credentials/web-role');
-    expect(found).toMatchObject({ threat: 'instance-metadata', severity: 'high', confidence: 1 });
+    expect(found).toMatchObject({ threat: 'instance-metadata', severity: 'high', confidence: 0.9 });
     expect(found?.evidence).toBe(
       "asked AWS instance metadata (IMDS) at 169.254.169.254 for the instance role's credentials (role web-role), with IMDSv1 (no session token): a pod must not hold its node role (block IMDS from pods, or a hop limit of 1)",
     );
@@ -161,5 +161,59 @@ describe('instance-metadata: findings', () => {
   it('rejects a policy that names a severity that does not exist', () => {
     expect(() => instanceMetadata.config.parse({ tokens: 'loud' })).toThrow();
     expect(() => instanceMetadata.config.parse({ otherReads: 'off', tokens: 'critical' })).not.toThrow();
+  });
+
+  it('reads the answers in order: credentials, a token or user data handed over make the finding surer', () => {
+    const answer = (status: number, body: string): HttpResponseEvent => ({
+      kind: 'http-response',
+      ts: 1_001,
+      direction: 'to-client',
+      version: '1.1',
+      status,
+      headers: [],
+      body: new TextEncoder().encode(body),
+      bodyTruncated: false,
+    });
+    const credentials = '{"Code":"Success","AccessKeyId":"ASIAABCDEFGHIJKLMNOP","SecretAccessKey":"s3cr3t"}';
+    const hits = runThreat(
+      instanceMetadata,
+      [
+        request('/latest/api/token', [], 'PUT'),
+        request('/latest/meta-data/iam/security-credentials/web-role', [token]),
+        answer(200, 'AQAEAN-session-token'),
+        answer(200, credentials),
+      ],
+      { flow: imds },
+    );
+    expect(hits.map((h) => [h.severity, h.confidence])).toEqual([
+      ['low', 0.3],
+      ['high', 0.9],
+      ['high', 1],
+    ]);
+    expect(hits[2]?.evidence).toContain('; it answered with temporary credentials (ASIA…)');
+    expect(JSON.stringify(hits)).not.toContain('s3cr3t');
+    expect(JSON.stringify(hits)).not.toContain('ABCDEFGH');
+  });
+
+  it('says nothing more of a refused or unanswered read, nor of answers on other connections', () => {
+    const refusedAnswer: HttpResponseEvent = {
+      kind: 'http-response',
+      ts: 1_001,
+      direction: 'to-client',
+      version: '1.1',
+      status: 401,
+      headers: [],
+      body: new Uint8Array(0),
+      bodyTruncated: false,
+    };
+    const target = '/latest/meta-data/iam/security-credentials/web-role';
+    expect(runThreat(instanceMetadata, [request(target), refusedAnswer], { flow: imds })).toHaveLength(1);
+    expect(runThreat(instanceMetadata, [request(target)], { flow: imds })).toHaveLength(1);
+    const elsewhere = {
+      ...refusedAnswer,
+      status: 200,
+      body: new TextEncoder().encode('{"AccessKeyId":"ASIAX"}'),
+    };
+    expect(runThreat(instanceMetadata, [elsewhere], { flow: flow() })).toEqual([]);
   });
 });

@@ -183,4 +183,48 @@ describe('createThreatRunner', () => {
       ['protocol-mismatch', '10.0.0.9', 'expected redis on 10.0.0.9:8080, saw http'],
     ]);
   });
+
+  it('gives a global detector one state for every kind it reads, and ticks it once', () => {
+    const config = detectorConfig('low', {});
+    let ticks = 0;
+    const pairing: Threat<typeof config, { asked: number }> = {
+      id: 'pairing',
+      on: ['http-request', 'http-response'],
+      config,
+      scope: 'global',
+      initialState: () => ({ asked: 0 }),
+      inspect(event, state) {
+        if (event.kind === 'http-request') state.asked += 1;
+        if (event.kind !== 'http-response' || state.asked === 0) return [];
+        return [
+          {
+            threat: 'pairing',
+            severity: 'low',
+            confidence: 1,
+            evidence: `answered after ${state.asked}`,
+            ts: event.ts,
+          },
+        ];
+      },
+      tick() {
+        ticks += 1;
+        return [];
+      },
+    };
+    const runner = createThreatRunner({ policyDir: false, threats: [pairing] });
+    runner.onEvent(flow(), httpRequest('/a'));
+    runner.onEvent(flow(), {
+      kind: 'http-response',
+      ts: 1_001,
+      direction: 'to-client',
+      version: '1.1',
+      status: 200,
+      headers: [],
+      body: new Uint8Array(0),
+      bodyTruncated: false,
+    });
+    runner.onTick?.(5_000);
+    expect(runner.drain(5_000).map((f) => f.evidence)).toEqual(['answered after 1']);
+    expect(ticks).toBe(1);
+  });
 });
