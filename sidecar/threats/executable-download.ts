@@ -35,8 +35,6 @@ const bodyKind = (event: HttpResponseEvent): string | undefined => {
 
 const article = (noun: string): string => (/^[AEIOU]/i.test(noun) ? 'an' : 'a');
 
-/** The side that sent the executable is on the allow-list (an artifact repository). */
-
 type Config = z.infer<typeof config>;
 
 const overHttp = (event: HttpResponseEvent, flow: FlowContext | undefined, c: Config): ThreatHit[] => {
