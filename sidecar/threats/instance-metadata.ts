@@ -45,7 +45,7 @@ const answeredConfidence: Partial<Record<MetadataKind, number>> = {
 };
 
 /** Per connection to a metadata service, the reads still unanswered, oldest first (a few: keep-alive SDKs). */
-type State = BoundedMap<(MetadataRead | undefined)[]>;
+type State = BoundedMap<MetadataRead[]>;
 const maxPending = 16;
 const connection = (flow: FlowContext): string =>
   `${flow.client.ip}:${flow.client.port}>${flow.server.ip}:${flow.server.port}`;
