@@ -3,6 +3,7 @@ import { asrepRoasting } from './asrep-roasting.ts';
 import { cleartextCredentials } from './cleartext-credentials.ts';
 import { commandInjection } from './command-injection.ts';
 import { cryptomining } from './cryptomining.ts';
+import { databaseDump } from './database-dump.ts';
 import { dbAuthBruteForce } from './db-auth-brute-force.ts';
 import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
@@ -60,6 +61,7 @@ export const threats: readonly Threat<any, any>[] = [
   dockerApi,
   etcdAccess,
   redisAbuse,
+  databaseDump,
   xmlExternalEntity,
   protocolMismatch,
   dnsTunnel,

@@ -74,6 +74,8 @@ const issueIds = [
   'etcd-access',
   // Redis turned against its host: dumps written as SSH keys or cron jobs, modules loaded, Lua sandbox escapes.
   'redis-abuse',
+  // A database copied out whole: mysqldump's and pg_dump's statements, Redis full syncs to a non-replica (T1005).
+  'database-dump',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

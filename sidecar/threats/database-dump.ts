@@ -1,0 +1,91 @@
+/**
+ * A database copied out whole (MITRE ATT&CK T1005, T1213), read from the statements dump tools send: mysqldump's
+ * and mariadb-dump's `SELECT /*!40001 SQL_NO_CACHE *\/ * FROM` per table, pg_dump's and psql's `COPY … TO stdout`,
+ * and Redis's full synchronisation asked for by a client that never said it was a replica (`redis-cli --rdb`). One
+ * finding per connection, naming the first table; its count is the tables read. A backup job does the same: allow its clients, or
+ * its database servers, in the policy.
+ */
+import { z } from 'zod';
+import { readsRequests } from '../engine/event-read.ts';
+import type { RedisCommandEvent, SqlQueryEvent } from '../events.ts';
+import { isAllowedServer } from './allowed-servers.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('medium', {
+  /** Tables read whole before the finding is sure (the first one already reports, less surely). */
+  tables: z.number().int().min(1).max(1000).default(3),
+  /** Clients allowed to dump (a backup job): an address, or address:port. */
+  allowClients: z.array(z.string()).default([]),
+  /** Database servers whose dumps are expected (a replica kept for backups): an address, or address:port. */
+  allowServers: z.array(z.string()).default([]),
+});
+
+type Config = z.infer<typeof config>;
+
+/** Per connection: the tables read whole so far, and whether the Redis client said it was a replica. */
+type State = { tables: string[]; replica: boolean };
+const maxTables = 1000;
+
+/** mysqldump's marker, then `*` (MySQL) or the column list (MariaDB 10.11's mariadb-dump), then the table. */
+const mysqldumpRow =
+  /^\s*SELECT\s+\/\*!40001\s+SQL_NO_CACHE\s*\*\/\s[^;]*?\bFROM\s+(`[^`]+`(?:\.`[^`]+`)?|\w+(?:\.\w+)?)/i;
+const copyOut = /^\s*COPY\s+(.+?)\s*(?:\([^)]*\))?\s+TO\s+stdout\b/i;
+
+const tableRead = (event: SqlQueryEvent): { table: string; tool: string } | undefined => {
+  const dumped = mysqldumpRow.exec(event.text);
+  if (dumped !== null) return { table: dumped[1] ?? '', tool: "mysqldump's statements" };
+  const copied = copyOut.exec(event.text);
+  if (copied !== null && event.dialect === 'postgresql')
+    return { table: copied[1] ?? '', tool: 'COPY … TO stdout' };
+  return undefined;
+};
+
+const sqlHit = (event: SqlQueryEvent, state: State, c: Config): ThreatHit[] => {
+  const read = tableRead(event);
+  if (read === undefined || state.tables.length >= maxTables) return noHits;
+  state.tables.push(read.table.slice(0, 128));
+  // The finding's count is the tables read; its story is told again, surer, once they reach the policy's number.
+  return [
+    {
+      threat: 'database-dump',
+      severity: c.severity,
+      confidence: state.tables.length >= c.tables ? 0.9 : 0.6,
+      evidence: `tables read whole with ${read.tool}, the first ${state.tables[0]}`,
+      ts: event.ts,
+    },
+  ];
+};
+
+const redisHit = (event: RedisCommandEvent, state: State, c: Config): ThreatHit[] => {
+  const args = event.args.map((a) => a.toLowerCase());
+  if (event.command === 'REPLCONF' && args[0] === 'listening-port') state.replica = true;
+  if ((event.command !== 'SYNC' && event.command !== 'PSYNC') || state.replica) return noHits;
+  return [
+    {
+      threat: 'database-dump',
+      severity: c.severity,
+      confidence: 0.9,
+      evidence: `the whole Redis dataset asked for (${event.command}) by a client that never said it was a replica`,
+      ts: event.ts,
+    },
+  ];
+};
+
+export const databaseDump: Threat<typeof config, State> = {
+  id: 'database-dump',
+  on: ['sql-query', 'redis-command'],
+  reads: [
+    { ...readsRequests('sql-query'), protocols: ['mysql', 'postgresql'] },
+    { ...readsRequests('redis-command'), protocols: ['redis'] },
+  ],
+  config,
+  scope: 'flow',
+  initialState: () => ({ tables: [], replica: false }),
+  inspect(event, state, { flow, config: c }): ThreatHit[] {
+    if ((event.kind !== 'sql-query' && event.kind !== 'redis-command') || event.direction !== 'to-server')
+      return noHits;
+    if (isAllowedServer(flow?.client, c.allowClients) || isAllowedServer(flow?.server, c.allowServers))
+      return noHits;
+    return event.kind === 'sql-query' ? sqlHit(event, state, c) : redisHit(event, state, c);
+  },
+};

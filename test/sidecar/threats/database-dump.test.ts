@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { RedisCommandEvent, SqlQueryEvent } from '#sidecar/events.ts';
+import { databaseDump } from '#sidecar/threats/database-dump.ts';
+import { flow, runThreat } from './threat-factories.ts';
+
+const sql = (text: string, dialect: SqlQueryEvent['dialect'] = 'mysql'): SqlQueryEvent => ({
+  kind: 'sql-query',
+  ts: 1_000,
+  direction: 'to-server',
+  dialect,
+  text,
+});
+const redis = (command: string, ...args: string[]): RedisCommandEvent => ({
+  kind: 'redis-command',
+  ts: 1_000,
+  direction: 'to-server',
+  command,
+  args,
+});
+const run = (events: (SqlQueryEvent | RedisCommandEvent)[], config?: Record<string, unknown>) =>
+  runThreat(databaseDump, events, config === undefined ? {} : { config });
+
+describe('database-dump', () => {
+  it("reads mysqldump's per-table statements: less sure at the first table, sure from the third", () => {
+    const hits = run(
+      ['users', 'orders', 'cards', 'audit'].map((t) =>
+        sql(`SELECT /*!40001 SQL_NO_CACHE */ * FROM \`${t}\``),
+      ),
+    );
+    expect(hits.map((h) => h.confidence)).toEqual([0.6, 0.6, 0.9, 0.9]);
+    expect(hits[0]).toMatchObject({
+      threat: 'database-dump',
+      severity: 'medium',
+      evidence: "tables read whole with mysqldump's statements, the first `users`",
+    });
+  });
+
+  it("reads mariadb-dump's form, which lists the columns", () => {
+    expect(run([sql('SELECT /*!40001 SQL_NO_CACHE */ `id`, `v` FROM `users`')])[0]?.evidence).toBe(
+      "tables read whole with mysqldump's statements, the first `users`",
+    );
+  });
+
+  it('reads pg_dump and psql COPY … TO stdout, on PostgreSQL only', () => {
+    const copy = 'COPY public.customers (id, name, email) TO stdout;';
+    expect(run([sql(copy, 'postgresql')])[0]?.evidence).toBe(
+      'tables read whole with COPY … TO stdout, the first public.customers',
+    );
+    expect(run([sql('COPY (SELECT * FROM t) TO STDOUT WITH CSV', 'postgresql')])).toHaveLength(1);
+    expect(run([sql(copy, 'mysql')])).toEqual([]);
+  });
+
+  it('leaves ordinary statements alone', () => {
+    for (const text of [
+      'SELECT * FROM users',
+      'SELECT SQL_NO_CACHE * FROM users WHERE id = 1',
+      'COPY t FROM stdin',
+      "SELECT '/*!40001 SQL_NO_CACHE */ * FROM `x`'",
+    ])
+      expect(run([sql(text, 'postgresql'), sql(text)])).toEqual([]);
+  });
+
+  it('reports a Redis full sync asked for by a client that is no replica, not by one that is', () => {
+    expect(run([redis('REPLCONF', 'rdb-only', '1'), redis('SYNC')])[0]?.evidence).toBe(
+      'the whole Redis dataset asked for (SYNC) by a client that never said it was a replica',
+    );
+    expect(run([redis('REPLCONF', 'listening-port', '6379'), redis('PSYNC', '?', '-1')])).toEqual([]);
+  });
+
+  it('follows the policy: the number of tables, allowed clients and servers', () => {
+    const one = [sql('SELECT /*!40001 SQL_NO_CACHE */ * FROM `db`.`t`')];
+    expect(run(one, { tables: 1 })[0]?.confidence).toBe(0.9);
+    expect(runThreat(databaseDump, one, { flow: flow(), config: { allowClients: ['10.0.0.5'] } })).toEqual(
+      [],
+    );
+    expect(
+      runThreat(databaseDump, one, { flow: flow(), config: { allowServers: ['10.0.0.9:8080'] } }),
+    ).toEqual([]);
+    expect(() => databaseDump.config.parse({ tables: 0 })).toThrow();
+  });
+});
