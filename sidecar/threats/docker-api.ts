@@ -5,14 +5,11 @@
  * Kubernetes API; MITRE ATT&CK T1610, T1611); any other container or exec started there runs outside Kubernetes too.
  */
 import { z } from 'zod';
-import { severitySchema } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import { isAllowedServer } from './allowed-servers.ts';
 import { type DockerAction, dockerAction } from './docker-api-request.ts';
 import { isLoopback } from './loopback.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
-
-const severityOrOff = z.union([severitySchema, z.literal('off')]);
+import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
   /** Containers created or commands run there without host access, images pulled, anything else that changes it. */

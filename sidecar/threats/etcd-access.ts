@@ -6,13 +6,10 @@
  * (kube-hunter and Peirates look for it). Read from the requests themselves: gRPC (etcd v3), its JSON gateway, v2.
  */
 import { z } from 'zod';
-import { severitySchema } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import { isAllowedServer } from './allowed-servers.ts';
 import { type EtcdKind, etcdCall } from './etcd-request.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
-
-const severityOrOff = z.union([severitySchema, z.literal('off')]);
+import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
   /** Other Kubernetes objects read (pods, config maps, service accounts). */

@@ -8,15 +8,19 @@
  * so; with IMDS's hop limit at 1 a pod's request gets no answer, and the finding stays an attempt.
  */
 import { z } from 'zod';
-import { severitySchema } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, HttpResponseEvent } from '../events.ts';
 import { isAllowedServer } from './allowed-servers.ts';
 import { type MetadataKind, type MetadataRead, metadataRead } from './metadata-services.ts';
-import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
+import {
+  detectorConfig,
+  type FlowContext,
+  noHits,
+  severityOrOff,
+  type Threat,
+  type ThreatHit,
+} from './threat.ts';
 import { type BoundedMap, boundedMap } from './window/bounded-map.ts';
-
-const severityOrOff = z.union([severitySchema, z.literal('off')]);
 
 const config = detectorConfig('high', {
   /** Identity tokens the server hands a caller (GCP service account, Azure managed identity): on GKE with Workload Identity, the pod's own. */

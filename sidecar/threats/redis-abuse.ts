@@ -7,12 +7,9 @@
  * and protections turned off (`protected-mode no`, protected configs, the module command). One finding per connection.
  */
 import { z } from 'zod';
-import { severitySchema } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import { isAllowedServer } from './allowed-servers.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
-
-const severityOrOff = z.union([severitySchema, z.literal('off')]);
+import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
   /** The server made a replica of another (`REPLICAOF`, `SLAVEOF`): Sentinel does it at failover. */

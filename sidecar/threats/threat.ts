@@ -149,6 +149,9 @@ export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   tick?(now: number, state: State, context: ThreatContext<z.infer<Config>>): ThreatHit[];
 };
 
+/** A policy key that is a severity, or `off` for a part of a detector a team does not want reported. */
+export const severityOrOff = z.union([severitySchema, z.literal('off')]);
+
 /** Every detector's YAML has `enabled` and `severity`; detectors add their thresholds to this base. */
 export const detectorConfig = <Shape extends z.ZodRawShape>(severity: Severity, shape: Shape) =>
   z.strictObject({

@@ -15,6 +15,7 @@ import {
   startDaemon,
   startRecordingProxy,
   stopDaemon,
+  userIds,
   waitForPort,
 } from '#test/fixtures/protocols/live-servers.ts';
 import {
@@ -381,12 +382,3 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
     expect(JSON.stringify(feed(postgresql, last))).not.toContain('oldpw');
   });
 });
-
-function userIds(name: string): { uid: number; gid: number } {
-  const line =
-    readFileSync('/etc/passwd', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith(`${name}:`)) ?? '';
-  const [, , uid = '0', gid = '0'] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
-}

@@ -5,7 +5,7 @@
  * unreported. Root: the servers run as root or as postgres; skipped otherwise.
  */
 import type { ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
   run,
   startDaemon,
   stopDaemon,
+  userIds,
   waitForPort,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
@@ -36,14 +37,6 @@ const available =
   hasBinaries(`${pgBin}/initdb`, `${pgBin}/postgres`, `${pgBin}/psql`, `${pgBin}/pg_dump`) &&
   hasBinaries('/usr/bin/redis-server', '/usr/bin/redis-cli');
 
-const ids = (name: string) => {
-  const line =
-    readFileSync('/etc/passwd', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith(`${name}:`)) ?? '';
-  const [, , uid = '0', gid = '0'] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
-};
 const tables = ['users', 'orders', 'cards', 'audit'];
 const dir = mkdtempSync(join(tmpdir(), 'meshward-dump-'));
 const daemons: ChildProcess[] = [];
@@ -76,7 +69,7 @@ const startMariadb = async () => {
 };
 
 const startPostgres = async () => {
-  const { uid, gid } = ids('postgres');
+  const { uid, gid } = userIds('postgres');
   const data = join(dir, 'pg');
   chownSync(dir, uid, gid);
   expect(
