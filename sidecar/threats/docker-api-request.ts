@@ -104,8 +104,9 @@ const created = (event: HttpRequestEvent): DockerAction => {
 };
 
 const execCreated = (event: HttpRequestEvent, container: string): DockerAction => {
-  const cmd = strings(jsonBody(event)?.Cmd).join(' ').slice(0, 80);
-  const privileged = jsonBody(event)?.Privileged === true ? ' (privileged)' : '';
+  const body = jsonBody(event);
+  const cmd = strings(body?.Cmd).join(' ').slice(0, 80);
+  const privileged = body?.Privileged === true ? ' (privileged)' : '';
   return { kind: 'control', what: `ran \`${cmd}\` in container ${container.slice(0, 12)}${privileged}` };
 };
 
