@@ -27,7 +27,7 @@ type State = { dir?: string; file?: string; replicaOf?: string };
 
 /** Where a dump file becomes code or a login: SSH keys, cron, web roots, shell start-up files, system directories. */
 const dangerousPlace =
-  /(?:\/\.ssh\b|authorized_keys|\/cron|crontab|\/var\/www|\/srv\/|\/html\b|\.php$|\.jsp$|\.bashrc|\.profile|^\/etc\b|^\/root\b|^\/usr\b|^\/bin\b)/i;
+  /(?:\/\.ssh\b|authorized_keys|\/cron|crontab|\/var\/www|\/html\b|\.php$|\.jsp$|\.bashrc|\.profile|^\/etc\b|^\/root\b|^\/usr\b|^\/bin\b)/i;
 const luaEscape =
   /\bpackage\.loadlib\b|\bio\.popen\b|\bos\.execute\b|\bluaopen_(?:io|os)\b|\bdofile\b|\bloadfile\b/;
 const protections: Record<string, RegExp> = {

@@ -41,6 +41,7 @@ describe('redis-abuse', () => {
 
   it('leaves an ordinary dump place and plain saves alone', () => {
     expect(run(['CONFIG SET dir /data', 'CONFIG SET dbfilename dump.rdb', 'SAVE', 'BGSAVE'])).toEqual([]);
+    expect(run(['CONFIG SET dir /srv/redis', 'CONFIG SET dbfilename cache.rdb', 'BGSAVE'])).toEqual([]);
     expect(run(['SAVE', 'CONFIG GET dir', 'CONFIG SET maxmemory 100mb'])).toEqual([]);
   });
 
