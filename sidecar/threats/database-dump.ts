@@ -29,14 +29,19 @@ const maxTables = 1000;
 /** mysqldump's marker, then `*` (MySQL) or the column list (MariaDB 10.11's mariadb-dump), then the table. */
 const mysqldumpRow =
   /^\s*SELECT\s+\/\*!40001\s+SQL_NO_CACHE\s*\*\/\s[^;]*?\bFROM\s+(`[^`]+`(?:\.`[^`]+`)?|\w+(?:\.\w+)?)/i;
-const copyOut = /^\s*COPY\s+(.+?)\s*(?:\([^)]*\))?\s+TO\s+stdout\b/i;
+/** A table (a name, quoted or not, with its column list) or a query copied out; both forms read in linear time. */
+const copyTable = /^\s*COPY\s+((?:"[^"]*"|[^\s("])+)\s*(?:\([^)]*\))?\s+TO\s+stdout\b/i;
+const copyQuery = /^\s*COPY\s*\(/i;
+const toStdout = /\)\s*TO\s+stdout\b/i;
 
 const tableRead = (event: SqlQueryEvent): { table: string; tool: string } | undefined => {
   const dumped = mysqldumpRow.exec(event.text);
   if (dumped !== null) return { table: dumped[1] ?? '', tool: "mysqldump's statements" };
-  const copied = copyOut.exec(event.text);
-  if (copied !== null && event.dialect === 'postgresql')
-    return { table: copied[1] ?? '', tool: 'COPY … TO stdout' };
+  if (event.dialect !== 'postgresql') return undefined;
+  const copied = copyTable.exec(event.text);
+  if (copied !== null) return { table: copied[1] ?? '', tool: 'COPY … TO stdout' };
+  if (copyQuery.test(event.text) && toStdout.test(event.text))
+    return { table: '(a query)', tool: 'COPY … TO stdout' };
   return undefined;
 };
 

@@ -50,6 +50,13 @@ describe('database-dump', () => {
     expect(run([sql(copy, 'mysql')])).toEqual([]);
   });
 
+  it('leaves hostile look-alikes unreported', () => {
+    const hostile = `COPY ${'('.repeat(4000)}${'a '.repeat(2000)}`;
+    expect(
+      run([sql(hostile, 'postgresql'), sql(`SELECT /*!40001 SQL_NO_CACHE */ ${'x,'.repeat(4000)}`)]),
+    ).toEqual([]);
+  });
+
   it('leaves ordinary statements alone', () => {
     for (const text of [
       'SELECT * FROM users',
