@@ -20,7 +20,6 @@ import {
   type Threat,
   type ThreatHit,
 } from './threat.ts';
-import { type BoundedMap, boundedMap } from './window/bounded-map.ts';
 
 const config = detectorConfig('high', {
   /** Identity tokens the server hands a caller (GCP service account, Azure managed identity): on GKE with Workload Identity, the pod's own. */
@@ -48,11 +47,13 @@ const answeredConfidence: Partial<Record<MetadataKind, number>> = {
   'identity-token': 0.7,
 };
 
-/** Per connection to a metadata service, the reads still unanswered, oldest first (a few: keep-alive SDKs). */
-type State = BoundedMap<MetadataRead[]>;
+/**
+ * Per connection to a metadata service, the reads still unanswered, oldest first (a few: keep-alive SDKs). Keyed by
+ * the engine's one flow object per connection, so a connection that ends unanswered (hop limit 1) takes its entry
+ * with it.
+ */
+type State = WeakMap<FlowContext, MetadataRead[]>;
 const maxPending = 16;
-const connection = (flow: FlowContext): string =>
-  `${flow.client.ip}:${flow.client.port}>${flow.server.ip}:${flow.server.port}`;
 
 /** What an answer handed over, as a phrase, or undefined when it handed nothing over. */
 const handedOver = (read: MetadataRead, response: HttpResponseEvent): string | undefined => {
@@ -84,8 +85,9 @@ const evidenceOf = (read: MetadataRead, server: string): string => {
 const asked = (event: HttpRequestEvent, state: State, flow: FlowContext, c: Config): ThreatHit[] => {
   const read = metadataRead(event, flow.server.ip);
   if (read === undefined || isAllowedServer(flow.client, c.allowClients)) return noHits;
-  const pending = state.upsert(connection(flow), () => []);
-  if (pending.length < maxPending) pending.push(read);
+  const pending = state.get(flow);
+  if (pending === undefined) state.set(flow, [read]);
+  else if (pending.length < maxPending) pending.push(read);
   const severity = severityOf(read, c);
   if (severity === 'off') return noHits;
   return [
@@ -104,9 +106,9 @@ const asked = (event: HttpRequestEvent, state: State, flow: FlowContext, c: Conf
 };
 
 const answered = (event: HttpResponseEvent, state: State, flow: FlowContext, c: Config): ThreatHit[] => {
-  const pending = state.get(connection(flow));
+  const pending = state.get(flow);
   const read = pending?.shift();
-  if (pending?.length === 0) state.delete(connection(flow));
+  if (pending?.length === 0) state.delete(flow);
   const sure = read === undefined || read.step === true ? undefined : answeredConfidence[read.kind];
   if (read === undefined || sure === undefined) return noHits;
   const what = handedOver(read, event);
@@ -133,11 +135,11 @@ export const instanceMetadata: Threat<typeof config, State> = {
   ],
   config,
   scope: 'global',
-  initialState: () => boundedMap(4096),
+  initialState: () => new WeakMap(),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (flow === undefined) return noHits;
     if (event.kind === 'http-request' && event.direction === 'to-server') return asked(event, state, flow, c);
-    if (event.kind === 'http-response' && state.size > 0) return answered(event, state, flow, c);
+    if (event.kind === 'http-response') return answered(event, state, flow, c);
     return noHits;
   },
 };
