@@ -4,7 +4,7 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import type { FlowFinding } from '#core/finding.ts';
 import { createCaptureParser } from '#sidecar/capture/capture-parser.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
-import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { createEngine, type Engine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { EngineStats } from '#sidecar/engine/engine-stats.ts';
 import { type InspectResult, inspectFile } from '#sidecar/engine/inspect-file.ts';
@@ -46,11 +46,16 @@ const readOnly = async (path: string): Promise<InspectResult> => {
   return { findings: [], problems: [], size, stats: { packets } as EngineStats, compressed: false };
 };
 
-/** One engine for every pass (`--continuous`), each pass's packet times moved on by the capture's span. */
-const tapEngine = createEngine({ observers: mode === 'threats' ? defaultObservers() : [] });
+/**
+ * One engine for every pass (`--continuous`), each pass's packet times moved on by the capture's span; made on the
+ * first such pass, so the other modes' first pass does not pay for it.
+ */
+let tapEngine: Engine | undefined;
 let shift = 0;
 const tapRecord: PacketRecord = { ts: 0, linkType: 0, data: new Uint8Array(0), originalLength: 0, offset: 0 };
 const throughTap = async (path: string): Promise<InspectResult> => {
+  tapEngine ??= createEngine({ observers: mode === 'threats' ? defaultObservers() : [] });
+  const engine = tapEngine;
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
   let size = 0;
@@ -63,7 +68,7 @@ const throughTap = async (path: string): Promise<InspectResult> => {
       tapRecord.data = data;
       tapRecord.originalLength = originalLength;
       tapRecord.offset = offset;
-      tapEngine.push(tapRecord);
+      engine.push(tapRecord);
     },
     problem: () => undefined,
   });
@@ -72,9 +77,9 @@ const throughTap = async (path: string): Promise<InspectResult> => {
     size += (chunk as Uint8Array).length;
   }
   parser.end();
-  const findings = tapEngine.flush(last + shift);
+  const findings = engine.flush(last + shift);
   shift += last - first + 1000;
-  return { findings, problems: [], size, stats: tapEngine.stats(), compressed: false };
+  return { findings, problems: [], size, stats: engine.stats(), compressed: false };
 };
 
 const inspect = (path: string): Promise<InspectResult> =>

@@ -62,8 +62,7 @@ const sqlHit = (event: SqlQueryEvent, state: State, c: Config): ThreatHit[] => {
 };
 
 const redisHit = (event: RedisCommandEvent, state: State, c: Config): ThreatHit[] => {
-  const args = event.args.map((a) => a.toLowerCase());
-  if (event.command === 'REPLCONF' && args[0] === 'listening-port') state.replica = true;
+  if (event.command === 'REPLCONF' && event.args[0]?.toLowerCase() === 'listening-port') state.replica = true;
   if ((event.command !== 'SYNC' && event.command !== 'PSYNC') || state.replica) return noHits;
   return [
     {

@@ -112,9 +112,8 @@ const execCreated = (event: HttpRequestEvent, container: string): DockerAction =
 
 /** The action a Docker API request takes, or undefined when the request is not one. */
 export const dockerAction = (event: HttpRequestEvent): DockerAction | undefined => {
-  if (event.direction !== 'to-server') return undefined;
+  if (event.direction !== 'to-server' || !isDockerRequest(event, event.path)) return undefined;
   const path = event.path.replace(/^\/v1\.\d{1,2}(?=\/)/, '').replace(/^\/libpod(?=\/)/, '');
-  if (!isDockerRequest(event, event.path)) return undefined;
   const method = event.method.toUpperCase();
   if (method === 'POST' && path === '/containers/create') return created(event);
   const exec = /^\/containers\/([^/]+)\/exec$/.exec(path);

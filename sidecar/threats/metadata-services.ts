@@ -144,6 +144,16 @@ const decodeSafe = (text: string): string => {
   }
 };
 
+/** ECS's task metadata endpoint: the task role's credentials, or other task metadata. */
+const ecsRead = (path: string): MetadataRead =>
+  path.startsWith('/v2/credentials')
+    ? {
+        service: 'ECS credentials endpoint',
+        kind: 'workload-credentials',
+        what: "the task role's credentials",
+      }
+    : { service: 'ECS task metadata', kind: 'other', what: `task metadata (${path.slice(0, 80)})` };
+
 /** Which provider answers on the shared address, from the path's first segment. */
 const sharedRead = (event: HttpRequestEvent, path: string): MetadataRead | undefined => {
   if (path.startsWith('/computeMetadata/') || path.startsWith('/0.1/meta-data')) return gcpRead(event, path);
@@ -165,26 +175,20 @@ const sharedRead = (event: HttpRequestEvent, path: string): MetadataRead | undef
  * metadata service's.
  */
 export const metadataRead = (event: HttpRequestEvent, serverIp: string): MetadataRead | undefined => {
-  const path = pathOf(event);
+  // The path is read only once the server or the name is a metadata service's: this runs on every HTTP request.
   const ip = serverIp.toLowerCase();
-  if (ip === ecsAddress)
-    return path.startsWith('/v2/credentials')
-      ? {
-          service: 'ECS credentials endpoint',
-          kind: 'workload-credentials',
-          what: "the task role's credentials",
-        }
-      : { service: 'ECS task metadata', kind: 'other', what: `task metadata (${path.slice(0, 80)})` };
+  if (ip === ecsAddress) return ecsRead(pathOf(event));
   if (podIdentityAddresses.has(ip))
     return {
       service: 'EKS Pod Identity agent',
       kind: 'workload-credentials',
       what: "the pod's own role credentials",
     };
-  if (ip === alibabaAddress) return awsRead(event, path, 'Alibaba Cloud metadata');
-  if (sharedAddresses.has(ip)) return sharedRead(event, path);
+  if (ip === alibabaAddress) return awsRead(event, pathOf(event), 'Alibaba Cloud metadata');
+  if (sharedAddresses.has(ip)) return sharedRead(event, pathOf(event));
   const host = namedHost(event);
   if (!metadataNames.has(host)) return undefined;
+  const path = pathOf(event);
   if (host === alibabaAddress) return awsRead(event, path, 'Alibaba Cloud metadata');
   return host.startsWith('metadata') ? gcpRead(event, path) : sharedRead(event, path);
 };
