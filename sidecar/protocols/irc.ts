@@ -6,8 +6,8 @@
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { type IrcLine, isRegistration, isServerOpening, maxIrcLine, parseIrcLine } from './irc-message.ts';
-import type { Detection, Protocol } from './protocol.ts';
-import { completeLines, feedLines, type LineSide, lineGap, lineSide } from './text-lines.ts';
+import type { Detection, Protocol, ProtocolParser } from './protocol.ts';
+import { completeLines, createLineParser } from './text-lines.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxEventsPerChunk = 64;
@@ -79,18 +79,7 @@ const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEve
   out.push(event);
 };
 
-const createIrcParser = () => {
-  const sides: Record<Direction, LineSide> = { 'to-server': lineSide(), 'to-client': lineSide() };
-  return {
-    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
-      const out: ProtocolEvent[] = [];
-      feedLines(sides[direction], chunk, maxIrcLine, (line) => onLine(line, direction, ts, out));
-      return out;
-    },
-    // Lines resynchronise at the next newline.
-    gap: (direction: Direction): void => lineGap(sides[direction]),
-  };
-};
+const createIrcParser = (): ProtocolParser => createLineParser(maxIrcLine, onLine);
 
 export const irc: Protocol = {
   id: 'irc',

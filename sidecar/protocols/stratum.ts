@@ -4,10 +4,10 @@
  * are mining events too, for the cryptomining detector.
  */
 import type { Direction, MiningEvent, OperationEvent, ProtocolEvent } from '../events.ts';
-import type { Protocol } from './protocol.ts';
+import type { Protocol, ProtocolParser } from './protocol.ts';
 import { detectStratum } from './stratum-detect.ts';
 import { jsonLine, readStratumLine, type StratumLine } from './stratum-message.ts';
-import { feedLines, type LineSide, lineGap, lineSide } from './text-lines.ts';
+import { createLineParser } from './text-lines.ts';
 
 /** A pool's job line with a long merkle branch is a few KiB; a longer line stops the direction. */
 const maxLine = 64 * 1024;
@@ -48,18 +48,7 @@ const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEve
   if (line.step !== undefined) out.push(mining(line, line.step, direction, ts));
 };
 
-const createStratumParser = () => {
-  const sides: Record<Direction, LineSide> = { 'to-server': lineSide(), 'to-client': lineSide() };
-  return {
-    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
-      const out: ProtocolEvent[] = [];
-      feedLines(sides[direction], chunk, maxLine, (line) => onLine(line, direction, ts, out));
-      return out;
-    },
-    // JSON lines resynchronise at the next newline.
-    gap: (direction: Direction): void => lineGap(sides[direction]),
-  };
-};
+const createStratumParser = (): ProtocolParser => createLineParser(maxLine, onLine);
 
 export const stratum: Protocol = {
   id: 'stratum',

@@ -2,7 +2,8 @@
  * One direction of a line-based text protocol (FTP, POP3, IMAP): chunks in, complete lines out, with octets to pass
  * over (IMAP literals, POP3 message bodies are lines too) and resynchronisation after a reassembly gap.
  */
-import type { Detection } from './protocol.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+import type { Detection, ProtocolParser } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
 
 export type LineSide = {
@@ -75,6 +76,26 @@ export const lineGap = (side: LineSide): void => {
   side.text = '';
   side.skip = 0;
   side.discard = true;
+};
+
+/** What a protocol makes of one complete line of `direction`: its events, pushed onto `out`. */
+export type OnLine = (line: string, direction: Direction, ts: number, out: ProtocolEvent[]) => void;
+
+/**
+ * A parser for a protocol whose lines each stand alone, in both directions (IRC, Stratum's JSON lines): each complete
+ * line goes to `onLine`; a line longer than `maxLine` stops its direction; after a gap lines resynchronise at the next
+ * line end.
+ */
+export const createLineParser = (maxLine: number, onLine: OnLine): ProtocolParser => {
+  const sides: Record<Direction, LineSide> = { 'to-server': lineSide(), 'to-client': lineSide() };
+  return {
+    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+      const out: ProtocolEvent[] = [];
+      feedLines(sides[direction], chunk, maxLine, (line) => onLine(line, direction, ts, out));
+      return out;
+    },
+    gap: (direction: Direction): void => lineGap(sides[direction]),
+  };
 };
 
 /** A command line's verb (upper-cased) and its argument, trimmed. */
