@@ -4,6 +4,7 @@
  */
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitUntil } from '#test/fixtures/protocols/live-servers.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { addresses } from './attack-lab.ts';
 
@@ -49,6 +50,16 @@ export const startPostgres = async (victim: Netns, dir: string): Promise<void> =
     data,
   ]);
   await waitForListen(victim, 5432, 30_000);
+  // Listening is not ready: until recovery ends, logins get "the database system is starting up" (seen once in CI).
+  const ready = () => {
+    try {
+      asPostgres('pg_isready', ['-h', data, '-q']);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitUntil(ready, 'PostgreSQL not accepting logins');
   // Over the Unix socket, which the capture does not see.
   asPostgres('psql', ['-h', data, '-U', 'postgres', '-c', 'CREATE ROLE app LOGIN']);
 };

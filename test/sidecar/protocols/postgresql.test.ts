@@ -16,7 +16,7 @@ import {
   startRecordingProxy,
   stopDaemon,
   userIds,
-  waitForPort,
+  waitForPostgres,
 } from '#test/fixtures/protocols/live-servers.ts';
 import {
   ascii,
@@ -297,7 +297,7 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
       'fsync=off',
     ];
     server = startDaemon(`${pgBin}/postgres`, args, { uid, gid });
-    await waitForPort(port);
+    await waitForPostgres(pgBin, '127.0.0.1', port);
     const createRole = ['-h', dir, '-p', String(port), '-U', 'app', '-d', 'postgres'];
     const role = await run(
       `${pgBin}/psql`,

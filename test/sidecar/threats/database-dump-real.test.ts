@@ -19,6 +19,7 @@ import {
   stopDaemon,
   userIds,
   waitForPort,
+  waitForPostgres,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
@@ -89,7 +90,7 @@ const startPostgres = async () => {
     'fsync=off',
   ];
   daemons.push(startDaemon(`${pgBin}/postgres`, args, { uid, gid }));
-  await waitForPort(ports.postgres);
+  await waitForPostgres(pgBin, '127.0.0.1', ports.postgres);
   const ddl = tables.map(
     (t) => `CREATE TABLE ${t} (id int primary key, v text); INSERT INTO ${t} VALUES (1, 'x');`,
   );
