@@ -107,6 +107,33 @@ export const l7SummarySchema = z.object({
 });
 export type L7Summary = z.infer<typeof l7SummarySchema>;
 
+const proxyText = z.string().max(255);
+
+export const proxyHeaderSchema = z.object({
+  version: z.union([z.literal(1), z.literal(2)]),
+  /** `local`: the balancer's own connection (a health check), naming no client. */
+  command: z.enum(['proxy', 'local']),
+  transport: z.enum(['tcp', 'udp', 'unix', 'unknown']),
+  client: endpointSchema.optional(),
+  server: endpointSchema.optional(),
+  /** Version 2 TLVs: the ALPN and server name the client gave the balancer, the balancer's connection id. */
+  alpn: proxyText.optional(),
+  authority: proxyText.optional(),
+  uniqueId: z.string().max(128).optional(),
+  /** The client's TLS, when the balancer ended it. */
+  tls: z
+    .object({
+      version: proxyText.optional(),
+      cipher: proxyText.optional(),
+      commonName: proxyText.optional(),
+      clientCertificate: z.boolean(),
+      verified: z.boolean(),
+    })
+    .optional(),
+  /** AWS PrivateLink's VPC endpoint id. */
+  awsVpcEndpoint: proxyText.optional(),
+});
+
 const flowBase = {
   transport: transportSchema,
   client: endpointSchema,
@@ -134,6 +161,11 @@ export const flowFindingSchema = z.object({
     .optional(),
   /** Conditions seen while reassembling: gaps, mid-stream pickup, truncation. */
   notes: z.array(z.string().max(128)).max(16).optional(),
+  /**
+   * The PROXY header a load balancer put before the client's bytes (ADR 25): the client it names (behind a balancer,
+   * `client` above is the balancer), the address that client connected to, and what a version 2 header adds.
+   */
+  proxy: proxyHeaderSchema.optional(),
 });
 export type FlowFinding = z.infer<typeof flowFindingSchema>;
 
@@ -151,6 +183,8 @@ export const threatFindingSchema = z.object({
   firstSeen: time,
   lastSeen: time,
   count: z.number().int().min(1),
+  /** The client a load balancer's PROXY header named, when the flow had one (`client` is then the balancer). */
+  origin: endpointSchema.optional(),
 });
 export type ThreatFinding = z.infer<typeof threatFindingSchema>;
 

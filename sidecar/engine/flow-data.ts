@@ -20,6 +20,7 @@ import type { EngineContext } from './engine-context.ts';
 import { createFlowState, type DirectionState, type FlowState } from './flow-state.ts';
 import { collectL7, createL7Collector } from './l7-collector.ts';
 import { meshOf } from './mesh-of.ts';
+import { awaitsProxyHeader, proxyOrigin, releaseProxyHold, throughProxyHeader } from './proxy-stage.ts';
 
 const empty = new Uint8Array(0);
 /** Replay entries (runs of one side's chunks) kept while detecting. */
@@ -37,6 +38,7 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
     server: flow.server,
     protocol: flow.state.protocolId,
     handshake: flow.orientation === 'syn' || flow.orientation === 'syn-ack',
+    origin: proxyOrigin(flow.state),
   };
   return flow.state.observed;
 };
@@ -367,11 +369,14 @@ const finishDetection = (ctx: EngineContext, flow: Flow<FlowState>): void => {
  * last attempt, then the parser's last events (a last attempt may start a parser, whose end then follows).
  */
 export const concludeFlow = (ctx: EngineContext, flow: Flow<FlowState>): void => {
+  const held = releaseProxyHold(flow.state, 'the connection ended inside its PROXY header');
+  if (held !== undefined) afterProxyHeader(ctx, flow, 'to-server', held.bytes, held.ts);
   finishDetection(ctx, flow);
   endParser(ctx, flow);
 };
 
-export const onFlowData = (
+/** A chunk of a flow's bytes, in order, once any PROXY header is read off the client's side. */
+const afterProxyHeader = (
   ctx: EngineContext,
   flow: Flow<FlowState>,
   direction: Direction,
@@ -399,8 +404,27 @@ export const onFlowData = (
   detectTcp(ctx, flow, first);
 };
 
+export const onFlowData = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  chunk: Uint8Array,
+  ts: number,
+): void => {
+  if (direction !== 'to-server' || !awaitsProxyHeader(flow)) {
+    afterProxyHeader(ctx, flow, direction, chunk, ts);
+    return;
+  }
+  const rest = throughProxyHeader(flow, chunk, ts);
+  if (rest !== undefined && rest.length > 0) afterProxyHeader(ctx, flow, direction, rest, ts);
+};
+
 export const onFlowGap = (ctx: EngineContext, flow: Flow<FlowState>, direction: Direction): void => {
   const state = flow.state;
+  if (direction === 'to-server') {
+    const held = releaseProxyHold(state, 'bytes were lost inside its PROXY header');
+    if (held !== undefined) afterProxyHeader(ctx, flow, direction, held.bytes, held.ts);
+  }
   side(state, direction).gaps += 1;
   if (state.phase === 'parsing') gapParser(ctx, state, direction);
   else if (state.phase === 'detecting') side(state, direction).incomplete = true;

@@ -77,6 +77,8 @@ export const flowFinding = (flow: Flow<FlowState>): FlowFinding => {
   if (l7 !== undefined) finding.l7 = l7;
   const evidence = evidenceOf(state);
   if (evidence !== undefined) finding.evidence = evidence;
+  const proxy = state.proxy?.header;
+  if (proxy !== undefined) finding.proxy = proxy;
   const notes = flowNotes(flow);
   if (notes.length > 0) finding.notes = notes;
   return finding;

@@ -48,6 +48,8 @@ export const flowNotes = (flow: Flow<FlowState>): string[] => {
     notes.push('no handshake seen: client is the first sender');
   if (state.toServer.reassembler?.midStream || state.toClient.reassembler?.midStream)
     notes.push('mid-stream pickup (no SYN)');
+  const proxyProblem = state.proxy?.problem;
+  if (proxyProblem !== undefined) notes.push(`PROXY header not read: ${proxyProblem}`.slice(0, 128));
   directionNotes('to-server', state.toServer, notes);
   directionNotes('to-client', state.toClient, notes);
   if (state.snapped) notes.push('payload cut by the capture snap length');

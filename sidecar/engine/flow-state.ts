@@ -6,6 +6,7 @@ import type { Protocol, ProtocolParser } from '../protocols/protocol.ts';
 import type { StreamReassembler } from '../reassembly/stream-reassembler.ts';
 import type { L7Collector } from './l7-collector.ts';
 import type { Mesh } from './mesh-of.ts';
+import type { ProxyHeader } from './proxy-header.ts';
 
 /** detecting → parsing (a protocol matched) or unknown (none did); `none` for transports without detection. */
 export type Phase = 'detecting' | 'parsing' | 'unknown' | 'none';
@@ -48,6 +49,15 @@ export type DirectionState = {
   offloadedRun: number;
 };
 
+/**
+ * The client side's PROXY header (proxy-header.ts): the bytes held while it is incomplete, the header once read, or
+ * the rule it broke. Undefined until the client's first bytes; `noProxyHeader` for the flows that have none.
+ */
+export type ProxyState = { held?: Uint8Array; heldTs?: number; header?: ProxyHeader; problem?: string };
+
+/** The state of every flow whose client did not begin with a PROXY header (shared: never written to). */
+export const noProxyHeader: ProxyState = Object.freeze({});
+
 /** One chunk kept for replay into the parser once a protocol matches, in arrival order across directions. */
 export type Replay = { direction: Direction; start: number; end: number; ts: number };
 
@@ -76,6 +86,7 @@ export type FlowState = {
   snapped: boolean;
   /** FIN seen: bit 1 to-server, bit 2 to-client. */
   fins: number;
+  proxy: ProxyState | undefined;
 };
 
 const direction = (): DirectionState => ({
@@ -122,4 +133,5 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   observed: undefined,
   snapped: false,
   fins: 0,
+  proxy: undefined,
 });

@@ -1,5 +1,5 @@
 /** Renders findings as an aligned text table: one line per flow (client → server, protocol, bytes, short L7) and per threat. */
-import type { Finding, FlowFinding, L7Summary, ThreatFinding } from '#core/finding.ts';
+import type { Endpoint, Finding, FlowFinding, L7Summary, ThreatFinding } from '#core/finding.ts';
 
 const maxBrief = 72;
 
@@ -41,11 +41,15 @@ export const l7Brief = (l7: L7Summary | undefined): string => {
   return text.length > maxBrief ? `${text.slice(0, maxBrief - 1)}…` : text;
 };
 
-const endpoint = (value: { ip: string; port: number }): string =>
+const endpoint = (value: Endpoint): string =>
   value.ip.includes(':') ? `[${value.ip}]:${value.port}` : `${value.ip}:${value.port}`;
 
+/** Behind a load balancer, the client its PROXY header named, then the balancer the connection came from. */
+const clientOf = (client: Endpoint, origin: Endpoint | undefined): string =>
+  origin === undefined ? endpoint(client) : `${endpoint(origin)} via ${endpoint(client)}`;
+
 const flowRow = (f: FlowFinding): string[] => [
-  `${endpoint(f.client)} → ${endpoint(f.server)}`,
+  `${clientOf(f.client, f.proxy?.client)} → ${endpoint(f.server)}`,
   f.transport,
   f.protocol,
   f.confidence,
@@ -55,7 +59,7 @@ const flowRow = (f: FlowFinding): string[] => [
 ];
 
 const threatRow = (f: ThreatFinding): string[] => [
-  `${endpoint(f.client)} → ${endpoint(f.server)}`,
+  `${clientOf(f.client, f.origin)} → ${endpoint(f.server)}`,
   f.threat,
   f.severity,
   String(f.count),

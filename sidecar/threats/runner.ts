@@ -94,6 +94,7 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
     firstSeen: iso(hit.ts),
     lastSeen: iso(hit.ts),
     count: Math.max(1, Math.round(hit.count ?? 1)),
+    ...(flow?.origin === undefined ? {} : { origin: { ip: flow.origin.ip, port: flow.origin.port } }),
   };
 };
 

@@ -60,6 +60,11 @@ export type FlowContext = {
   handshake?: boolean;
   /** TCP, at the flow's end, when any: evasion tricks the reassembly saw and undid (both directions). */
   anomalies?: TcpAnomalies;
+  /**
+   * The client a load balancer's PROXY header named (the engine reads it off, ADR 25): behind a balancer, `client`
+   * is the balancer and this is who connected to it. Set only by a header; what it says is the balancer's word.
+   */
+  origin?: Endpoint | undefined;
 };
 
 /** Counts of what a client (or server) did that Linux undoes and a naive inspector would be fooled by (docs/evasion.md). */

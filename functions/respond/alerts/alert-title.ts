@@ -18,8 +18,19 @@ export const alertTitle = (record: ResponseFinding): string =>
 
 const flowFacts = (finding: Finding): [string, string][] => {
   if (finding.type === 'threat') {
+    // Behind a load balancer the peer is the balancer; its PROXY header names the client (ADR 25).
+    const origin: [string, string][] =
+      finding.origin === undefined
+        ? []
+        : [
+            [
+              'Origin',
+              `${finding.origin.ip}:${finding.origin.port} (as the load balancer's PROXY header says)`,
+            ],
+          ];
     return [
       ['Peer', `${finding.client.ip} → ${finding.server.ip}:${finding.server.port}`],
+      ...origin,
       ['Protocol', finding.protocol],
       ['Threat', finding.threat],
       ['Severity', finding.severity],

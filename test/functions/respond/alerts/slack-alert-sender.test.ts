@@ -6,7 +6,7 @@ import { createSlackAlertSender } from '#functions/respond/alerts/slack-alert-se
 import type { ResponseStore } from '#functions/respond/store/response-store.ts';
 import { openSqliteResponseStore } from '#functions/respond/store/sqlite-response-store.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
-import { minute, responseFinding } from '../findings.ts';
+import { minute, responseFinding, threat } from '../findings.ts';
 
 let fake: FakeSlackApi;
 let slack: SlackApi;
@@ -73,6 +73,18 @@ describe('createSlackAlertSender', () => {
         message: { channel: 'C0SECURITY', ts: sent.ts },
       });
     }
+  });
+
+  it('names the client behind a load balancer as the PROXY header gave it, and only when there was one', async () => {
+    const sender = createSlackAlertSender(slack, store);
+    const behind = responseFinding(threat({ origin: { ip: '203.0.113.9', port: 51234 } }));
+    const sent = await sender.notify(request({ finding: behind }), minute(0));
+    expect(allText(sent.ts)).toContain("203.0.113.9:51234 (as the load balancer's PROXY header says)");
+    const direct = await sender.notify(
+      request({ finding: responseFinding(threat({ threat: 'xss' })) }),
+      minute(1),
+    );
+    expect(allText(direct.ts)).not.toContain('Origin');
   });
 
   it('groups repeats into one message: counted between refreshes, then updated with a summary and a thread reply', async () => {
