@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+import { callerOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
 import { addToRate, rateWindow } from './window/rate-window.ts';
@@ -58,7 +58,7 @@ export const dbAuthBruteForce: Threat<
   initialState: () => boundedMap(4096),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (event.kind !== 'db-auth' || event.ok || flow === undefined) return noHits;
-    const item = state.upsert(`${flow.client.ip}>${flow.server.ip}:${flow.server.port}`, pair);
+    const item = state.upsert(`${callerOf(flow).ip}>${flow.server.ip}:${flow.server.port}`, pair);
     if (event.user !== undefined && item.users.size < 64) item.users.add(event.user.slice(0, 64));
     const level = addToRate(item.rate, event.ts, c.windowMs);
     const count = advanceEpisode(item.episode, event.ts, level, c.threshold);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { HttpResponseEvent } from '../events.ts';
 import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
-import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+import { callerOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
 import { addToRate, rateWindow } from './window/rate-window.ts';
@@ -60,7 +60,7 @@ export const httpAuthBruteForce: Threat<
     if (event.kind !== 'http-response' || flow === undefined) return noHits;
     const label = refusal(event, c);
     if (label === undefined) return noHits;
-    const item = state.upsert(`${flow.client.ip}>${flow.server.ip}:${flow.server.port}`, pair);
+    const item = state.upsert(`${callerOf(flow).ip}>${flow.server.ip}:${flow.server.port}`, pair);
     if (item.refusals.has(label) || item.refusals.size < maxLabels)
       item.refusals.set(label, (item.refusals.get(label) ?? 0) + 1);
     const level = addToRate(item.rate, event.ts, c.windowMs);

@@ -105,7 +105,8 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
 const episodeKey = (threat: AnyThreat, finding: ThreatFinding, flow: ObservedFlow | undefined): string => {
   if (threat.scope === 'flow' && flow !== undefined) return `${finding.threat}|${flow.key}`;
   const service = threat.episodes === 'service' ? `:${finding.server.port}` : '';
-  return `${finding.threat}|${finding.client.ip}|${finding.server.ip}${service}`;
+  // Behind a load balancer, callers are told apart by the client its PROXY header names (ADR 25).
+  return `${finding.threat}|${finding.origin?.ip ?? finding.client.ip}|${finding.server.ip}${service}`;
 };
 
 /** The protocols a detector reads a kind from, when each of its reads of that kind names them; else undefined. */

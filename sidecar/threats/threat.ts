@@ -67,6 +67,12 @@ export type FlowContext = {
   origin?: Endpoint | undefined;
 };
 
+/**
+ * The client to count a caller by: behind a load balancer, the one its PROXY header names (ADR 25), since the peer
+ * is then the balancer for every caller alike.
+ */
+export const callerOf = (flow: FlowContext): Endpoint => flow.origin ?? flow.client;
+
 /** Counts of what a client (or server) did that Linux undoes and a naive inspector would be fooled by (docs/evasion.md). */
 export type TcpAnomalies = {
   /** Overlapping segments whose bytes differed. */

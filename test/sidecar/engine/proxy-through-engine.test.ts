@@ -139,6 +139,32 @@ describe('a PROXY header before the client bytes', () => {
     );
   });
 
+  it('tells callers behind one balancer apart: 22 refused logins from one client are guessing, 3 from another are not', async () => {
+    const login = 'POST /login HTTP/1.1\r\nHost: shop\r\nContent-Length: 0\r\n\r\n';
+    const refused = 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
+    const records = Array.from({ length: 25 }, (_, i) => {
+      const origin = i % 8 === 7 ? '198.51.100.7' : '203.0.113.9';
+      const header = `PROXY TCP4 ${origin} 10.0.0.2 ${50000 + i} 8080\r\n`;
+      return tcpConversation(
+        { ...balancer, clientPort: 40000 + i },
+        [
+          { from: 'client', data: `${header}${login}` },
+          { from: 'server', data: refused },
+        ],
+        { start: 1_700_000_000_000 + i * 1000 },
+      );
+    }).flat();
+    const { threats } = await inspect(records);
+    const guessing = threats.filter((t) => t.threat === 'http-auth-brute-force');
+    expect(guessing.map((t) => [t.origin?.ip, t.client.ip, t.evidence])).toEqual([
+      [
+        '203.0.113.9',
+        '10.0.0.1',
+        expect.stringMatching(/^2[0-2] refused requests within 60000 ms \(401 ×2[0-2]\)$/),
+      ],
+    ]);
+  });
+
   it('reads a header only at the start: the same line later in a connection is data', async () => {
     const { flows } = await conversation([
       { from: 'client', data: 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' },
