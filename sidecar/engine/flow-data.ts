@@ -59,17 +59,25 @@ export const countBytes = (flow: Flow<FlowState>, observed: ObservedFlow): void 
   }
 };
 
+/** What an event tells the engine about its flow: gRPC inside HTTP/2, a TLS handshake (and mesh), a coming flow. */
+const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
+  const state = flow.state;
+  if (event.kind === 'grpc-call' && state.protocolId === 'http2') {
+    state.protocolId = 'grpc';
+    if (state.observed !== undefined) state.observed.protocol = 'grpc';
+  } else if (event.kind === 'tls-client-hello') {
+    state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
+    state.tlsSeen = true;
+  } else if (event.kind === 'tls-server-hello') state.tlsSeen = true;
+  else if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
+};
+
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
   const state = flow.state;
   ctx.counters.events += 1;
   state.l7 ??= createL7Collector();
   collectL7(state.l7, event);
-  if (event.kind === 'grpc-call' && state.protocolId === 'http2') {
-    state.protocolId = 'grpc';
-    if (state.observed !== undefined) state.observed.protocol = 'grpc';
-  }
-  if (event.kind === 'tls-client-hello') state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
-  if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
+  noteFlowFacts(ctx, flow, event);
   liftBudget(ctx, state, event);
   const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;
   if (observed !== undefined) countBytes(flow, observed);

@@ -80,6 +80,8 @@ export type FlowState = {
   refused: Uint8Array;
   l7: L7Collector | undefined;
   mesh: Mesh | undefined;
+  /** A TLS handshake was read on the flow: its own, or after STARTTLS, an SSLRequest, a CONNECT (flow-finding `encrypted`). */
+  tlsSeen: boolean;
   /** The parser threw: it is dropped and the flow counted; the tap keeps going. */
   parserFailed: boolean;
   observed: ObservedFlow | undefined;
@@ -129,6 +131,7 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   refused: new Uint8Array(detect ? protocolCount : 0),
   l7: undefined,
   mesh: undefined,
+  tlsSeen: false,
   parserFailed: false,
   observed: undefined,
   snapped: false,

@@ -15,6 +15,15 @@ const http: EventKinds = {
   tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate', 'websocket-message'],
 };
 const operations: EventKinds = { kinds: ['operation'] };
+/** The TLS reader's kinds, for protocols that carry TLS only from some point on (tls-upgrade.ts, CONNECT tunnels). */
+const tlsKinds: readonly ProtocolEventKind[] = [
+  'tls-client-hello',
+  'tls-server-hello',
+  'tls-record',
+  'tls-certificate',
+];
+/** A plaintext protocol that may turn to TLS part way (STARTTLS, an accepted SSLRequest). */
+const upgrades = (kinds: readonly ProtocolEventKind[]): EventKinds => ({ kinds, tunnelled: tlsKinds });
 
 export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   http,
@@ -23,8 +32,8 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   tls: { kinds: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },
   dns: { kinds: ['dns-message'] },
   quic: { kinds: ['tls-client-hello', 'tls-server-hello'] },
-  postgresql: { kinds: ['sql-query', 'db-auth'] },
-  mysql: { kinds: ['sql-query', 'db-auth'] },
+  postgresql: upgrades(['sql-query', 'db-auth']),
+  mysql: upgrades(['sql-query', 'db-auth']),
   redis: { kinds: ['redis-command', 'db-auth'] },
   mongodb: { kinds: ['db-auth', 'operation'] },
   kafka: { kinds: ['kafka-request'] },
@@ -33,17 +42,17 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   memcached: operations,
   ssh: { kinds: ['ssh-banner', 'ssh-kexinit'] },
   cassandra: { kinds: ['sql-query', 'operation'] },
-  smtp: { kinds: ['operation', 'db-auth'] },
-  ftp: { kinds: ['operation', 'db-auth', 'expected-flow'] },
+  smtp: upgrades(['operation', 'db-auth']),
+  ftp: upgrades(['operation', 'db-auth', 'expected-flow']),
   'ftp-data': { kinds: ['file-data'] },
-  pop3: { kinds: ['operation', 'db-auth'] },
-  imap: { kinds: ['operation', 'db-auth'] },
+  pop3: upgrades(['operation', 'db-auth']),
+  imap: upgrades(['operation', 'db-auth']),
   telnet: { kinds: ['operation', 'db-auth'] },
   syslog: operations,
   statsd: operations,
   kerberos: { kinds: ['operation', 'db-auth'] },
   snmp: { kinds: ['operation', 'db-auth'] },
-  ldap: { kinds: ['operation', 'db-auth'] },
+  ldap: upgrades(['operation', 'db-auth']),
   nats: operations,
   stratum: { kinds: ['operation', 'mining'] },
   irc: operations,

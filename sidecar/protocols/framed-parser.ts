@@ -14,6 +14,8 @@ export type FrameContext = {
   truncated: boolean;
   /** Stops parsing a direction for good (e.g. after a switch to TLS). */
   stop(direction: Direction): void;
+  /** The octets of a direction received and not yet framed (behind the current message): for a switch to TLS. */
+  rest(direction: Direction): Uint8Array;
 };
 
 export type FramedSpec = {
@@ -101,6 +103,10 @@ class FramedParser implements ProtocolParser {
   private readonly toServer = newSide();
   private readonly toClient = newSide();
   private readonly stop = (direction: Direction): void => stoppedSide(this.side(direction));
+  private readonly rest = (direction: Direction): Uint8Array => {
+    const side = this.side(direction);
+    return side.skip > 0 ? empty : join([side.buf, ...side.pending]);
+  };
 
   constructor(private readonly spec: FramedSpec) {}
 
@@ -137,7 +143,7 @@ class FramedParser implements ProtocolParser {
   }
 
   private drain(side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void {
-    const context = { direction, ts, truncated: false, stop: this.stop };
+    const context = { direction, ts, truncated: false, stop: this.stop, rest: this.rest };
     while (!side.stopped && side.buf.length > 0 && this.step(side, context, out)) {
       // step() consumed one message
     }

@@ -9,7 +9,16 @@ import { loginEvent, operationEvent } from './client-events.ts';
 import { type DataAddress, extendedPassivePort, extendedPort, hostPort } from './ftp-data-address.ts';
 import { detectFtpCommands, detectFtpGreeting } from './ftp-detect.ts';
 import type { Protocol } from './protocol.ts';
-import { feedLines, hasControl, type LineSide, lineGap, lineSide, splitCommand } from './text-lines.ts';
+import {
+  feedLines,
+  hasControl,
+  type LineSide,
+  lineGap,
+  lineSide,
+  splitCommand,
+  toTls,
+} from './text-lines.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 
 const maxEvents = 64;
 const maxLine = 4096;
@@ -50,7 +59,7 @@ const announcedByReply = (code: string, line: string, ts: number): ExpectedFlowE
   return code === '229' ? dataFlow(ts, 'server', extendedPassivePort(line)) : [];
 };
 
-const createFtpParser = () => {
+const createFtpParser = (upgrade: TlsUpgrade) => {
   const client = lineSide();
   const server = lineSide();
   let user = '';
@@ -91,10 +100,8 @@ const createFtpParser = () => {
     }
     const code = line.slice(0, 3);
     out.push(...announcedByReply(code, line, ts));
-    if (code === '234' && authTls) {
-      client.stopped = true;
-      server.stopped = true;
-    } else if (loginStep !== '') onLoginReply(code, ts, out);
+    if (code === '234' && authTls) toTls(upgrade, client, server);
+    else if (loginStep !== '') onLoginReply(code, ts, out);
     authTls = false;
   };
 
@@ -122,5 +129,5 @@ export const ftp: Protocol = {
   encrypted: false,
   detect: (bytes, direction) =>
     direction === 'to-server' ? detectFtpCommands(bytes) : detectFtpGreeting(bytes),
-  createParser: createFtpParser,
+  createParser: () => upgradable(createFtpParser),
 };

@@ -9,7 +9,8 @@ import { loginEvent, operationEvent } from './client-events.ts';
 import { detectImapCommand, detectImapGreeting, imapCommands, taggedLine } from './imap-detect.ts';
 import type { Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
-import { feedLines, hasControl, type LineSide, lineGap, lineSide } from './text-lines.ts';
+import { feedLines, hasControl, type LineSide, lineGap, lineSide, toTls } from './text-lines.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 
 const maxEvents = 64;
 const maxLine = 16 * 1024;
@@ -59,7 +60,7 @@ const userOf = (command: string, rest: string): string => {
   return command === 'AUTHENTICATE' && initial !== undefined ? (saslUser(mechanism, initial) ?? '') : '';
 };
 
-const createImapParser = () => {
+const createImapParser = (upgrade: TlsUpgrade) => {
   const client = lineSide();
   const server = lineSide();
   const tags = new Map<string, Sent>();
@@ -114,10 +115,7 @@ const createImapParser = () => {
     const ok = status === 'OK';
     if ((sent.command === 'LOGIN' || sent.command === 'AUTHENTICATE') && out.length < maxEvents)
       out.push(login(ts, ok, sent));
-    if (ok && sent.command === 'STARTTLS') {
-      client.stopped = true;
-      server.stopped = true;
-    }
+    if (ok && sent.command === 'STARTTLS') toTls(upgrade, client, server);
   };
 
   const onResponse = (line: string, ts: number, out: ProtocolEvent[]): void => {
@@ -152,5 +150,5 @@ export const imap: Protocol = {
   encrypted: false,
   detect: (bytes, direction) =>
     direction === 'to-server' ? detectImapCommand(bytes) : detectImapGreeting(bytes),
-  createParser: createImapParser,
+  createParser: () => upgradable(createImapParser),
 };

@@ -6,6 +6,7 @@ import { berInteger, readTlv, type Tlv, tlvWithin } from './ldap-ber.ts';
 import { ldapMessage } from './ldap-detect.ts';
 import { ldapRequests, ldapResponses, ldapResultCodes, startTlsOid } from './ldap-ops.ts';
 import type { ProtocolParser } from './protocol.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { maxTextBytes, text } from './wire-bytes.ts';
 
 /** `bindDn`: the DN of the last BindRequest, until its BindResponse says how it went. */
@@ -61,7 +62,7 @@ const resultDetail = (b: Uint8Array, op: Tlv): string | undefined => {
   return `result=${value} ${name}${diagnostic ? `: ${diagnostic}` : ''}`;
 };
 
-const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
+const message = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   const toServer = ctx.direction === 'to-server';
   const parsed = ldapMessage(m, toServer ? ldapRequests : ldapResponses);
   if (typeof parsed === 'string') return [];
@@ -72,7 +73,11 @@ const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   const detail = toServer ? requestDetail(m, op, state) : resultDetail(m, op);
   const login = trackBind(state, toServer, op.tag, detail, ctx.ts);
   if (!toServer && op.tag === 0x78 && state.startTlsAsked && detail?.startsWith('result=0 ')) {
-    for (const d of ['to-server', 'to-client'] as Direction[]) ctx.stop(d); // TLS follows (RFC 4511 §4.14.2)
+    // TLS follows (RFC 4511 §4.14.2): read by the TLS reader.
+    for (const d of ['to-server', 'to-client'] as Direction[]) {
+      upgrade.start(d, ctx.rest(d));
+      ctx.stop(d);
+    }
   }
   const event: ProtocolEvent = {
     kind: 'operation',
@@ -109,14 +114,15 @@ const bindOutcome = (state: State, detail: string | undefined, ts: number): DbAu
   return loginEvent('ldap', ts, code === bindOk, dn.slice(0, 256));
 };
 
-export const createLdapParser = (): ProtocolParser => {
-  const state: State = { startTlsAsked: false, bindDn: undefined };
-  return createFramedParser({
-    frame: (b) => {
-      const seq = readTlv(b, 0);
-      if (seq === 'need-more') return 0;
-      return seq === 'bad' || seq.tag !== 0x30 ? -1 : seq.end;
-    },
-    message: (m, ctx) => message(state, m, ctx),
+export const createLdapParser = (): ProtocolParser =>
+  upgradable((upgrade) => {
+    const state: State = { startTlsAsked: false, bindDn: undefined };
+    return createFramedParser({
+      frame: (b) => {
+        const seq = readTlv(b, 0);
+        if (seq === 'need-more') return 0;
+        return seq === 'bad' || seq.tag !== 0x30 ? -1 : seq.end;
+      },
+      message: (m, ctx) => message(state, upgrade, m, ctx),
+    });
   });
-};

@@ -3,6 +3,7 @@ import type { ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { clientProtocol41, clientSsl } from './mysql-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { cString, indexOfNul, maxSqlBytes, maxTextBytes, text, u16le, u24le, u32le } from './wire-bytes.ts';
 
 type State = {
@@ -49,12 +50,14 @@ const fromServer = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
   return state.phase === 'auth' ? authOutcome(state, p, ctx) : [];
 };
 
-const handshakeResponse = (state: State, p: Uint8Array, ctx: FrameContext): void => {
+const handshakeResponse = (state: State, upgrade: TlsUpgrade, p: Uint8Array, ctx: FrameContext): void => {
   state.clientCaps = u32le(p, 0);
   if (p.length === 32 && (state.clientCaps & clientSsl) !== 0) {
-    // SSLRequest: TLS follows in both directions.
-    ctx.stop('to-server');
-    ctx.stop('to-client');
+    // SSLRequest: TLS follows in both directions, the client's ClientHello often in the same segment.
+    for (const direction of ['to-server', 'to-client'] as const) {
+      upgrade.start(direction, ctx.rest(direction));
+      ctx.stop(direction);
+    }
     return;
   }
   const user = cString(p, 32);
@@ -68,10 +71,10 @@ const queryStart = (state: State, p: Uint8Array): number => {
   return p[1] === 0 && p[2] === 1 ? 3 : -1;
 };
 
-const fromClient = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
+const fromClient = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   const p = m.subarray(4);
   if (state.phase !== 'command' && m[3] === 1 && p.length >= 32 && (u32le(p, 0) & clientProtocol41) !== 0) {
-    handshakeResponse(state, p, ctx);
+    handshakeResponse(state, upgrade, p, ctx);
     return [];
   }
   if (m[3] !== 0) return [];
@@ -89,11 +92,12 @@ const fromClient = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
   ];
 };
 
-export const createMysqlParser = (): ProtocolParser => {
-  const state: State = { phase: 'greeting', serverCaps: 0, clientCaps: 0 };
-  return createFramedParser({
-    frame: (b) => (b.length < 4 ? 0 : 4 + u24le(b, 0)),
-    message: (m, ctx) =>
-      ctx.direction === 'to-server' ? fromClient(state, m, ctx) : fromServer(state, m, ctx),
+export const createMysqlParser = (): ProtocolParser =>
+  upgradable((upgrade) => {
+    const state: State = { phase: 'greeting', serverCaps: 0, clientCaps: 0 };
+    return createFramedParser({
+      frame: (b) => (b.length < 4 ? 0 : 4 + u24le(b, 0)),
+      message: (m, ctx) =>
+        ctx.direction === 'to-server' ? fromClient(state, upgrade, m, ctx) : fromServer(state, m, ctx),
+    });
   });
-};

@@ -8,7 +8,8 @@ import { loginEvent, operationEvent } from './client-events.ts';
 import { detectPop3Commands, detectPop3Greeting } from './pop3-detect.ts';
 import type { Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
-import { feedLines, hasControl, lineGap, lineSide, splitCommand } from './text-lines.ts';
+import { feedLines, hasControl, lineGap, lineSide, splitCommand, toTls } from './text-lines.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 
 const maxEvents = 64;
 const maxLine = 4096;
@@ -40,7 +41,7 @@ const detailOf = (verb: string, argument: string, user: string): string => {
   return argument;
 };
 
-const createPop3Parser = () => {
+const createPop3Parser = (upgrade: TlsUpgrade) => {
   const client = lineSide();
   const server = lineSide();
   const awaiting: Awaited[] = [];
@@ -96,10 +97,7 @@ const createPop3Parser = () => {
     if (command === undefined) return; // the greeting, or an answer to a command sent before the capture began
     if (command.verb === 'AUTH') [sasl, challenged] = [false, false];
     if (command.login && out.length < maxEvents) out.push(login(ts, ok, command.verb));
-    if (ok && command.verb === 'STLS') {
-      client.stopped = true;
-      server.stopped = true;
-    }
+    if (ok && command.verb === 'STLS') toTls(upgrade, client, server);
     inBody = ok && command.multiLine;
   };
 
@@ -135,5 +133,5 @@ export const pop3: Protocol = {
   encrypted: false,
   detect: (bytes, direction) =>
     direction === 'to-server' ? detectPop3Commands(bytes) : detectPop3Greeting(bytes),
-  createParser: createPop3Parser,
+  createParser: () => upgradable(createPop3Parser),
 };

@@ -3,6 +3,7 @@ import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { pgGssEncRequest, pgProtocol3, pgSslRequest, pgStartupParams } from './postgresql-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { cString, indexOfNul, maxSqlBytes, maxTextBytes, u32be, utf8View } from './wire-bytes.ts';
 
 type State = {
@@ -59,14 +60,19 @@ const authEvent = (state: State, ctx: FrameContext, ok: boolean, message?: strin
   return event;
 };
 
-const fromServer = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
+/** The answer to an SSLRequest or GSSENCRequest: 'S' (TLS follows, read by the TLS reader), 'G' (GSSAPI), 'N' (no). */
+const encryptionAnswer = (upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): void => {
+  if (m[0] === 0x4e) return;
+  for (const direction of ['to-client', 'to-server'] as const) {
+    if (m[0] === 0x53) upgrade.start(direction, ctx.rest(direction));
+    ctx.stop(direction);
+  }
+};
+
+const fromServer = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   if (state.encryptionAsked) {
     state.encryptionAsked = false;
-    // 'S' (SSL) or 'G' (GSSAPI) means the rest of the connection is encrypted.
-    if (m[0] !== 0x4e) {
-      ctx.stop('to-client');
-      ctx.stop('to-server');
-    }
+    encryptionAnswer(upgrade, m, ctx);
     return [];
   }
   if (m[0] === 0x52 && !state.authenticated) {
@@ -110,11 +116,12 @@ const fromClient = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
   return name ? sql(ctx, m, name.next) : [];
 };
 
-export const createPostgresqlParser = (): ProtocolParser => {
-  const state: State = { encryptionAsked: false, authenticated: false };
-  return createFramedParser({
-    frame: (b, direction) => frame(state, b, direction),
-    message: (m, ctx) =>
-      ctx.direction === 'to-server' ? fromClient(state, m, ctx) : fromServer(state, m, ctx),
+export const createPostgresqlParser = (): ProtocolParser =>
+  upgradable((upgrade) => {
+    const state: State = { encryptionAsked: false, authenticated: false };
+    return createFramedParser({
+      frame: (b, direction) => frame(state, b, direction),
+      message: (m, ctx) =>
+        ctx.direction === 'to-server' ? fromClient(state, m, ctx) : fromServer(state, upgrade, m, ctx),
+    });
   });
-};

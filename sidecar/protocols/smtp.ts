@@ -4,6 +4,8 @@ import { loginEvent } from './client-events.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
 import { detectSmtpCommand, detectSmtpGreeting } from './smtp-detect.ts';
+import { octetsOf } from './text-lines.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxEvents = 64;
@@ -39,7 +41,7 @@ const skipped = (side: Side): boolean => {
   return side.skip === 0;
 };
 
-const createSmtpParser = () => {
+const createSmtpParser = (upgrade: TlsUpgrade) => {
   const sides: Record<Direction, Side> = {
     'to-server': { text: '', mode: 'lines', skip: 0, dataLines: 0, discard: false },
     'to-client': { text: '', mode: 'lines', skip: 0, dataLines: 0, discard: false },
@@ -140,8 +142,11 @@ const createSmtpParser = () => {
   const afterStartTls = (code: string): void => {
     startTls = false;
     if (code !== '220') return;
-    sides['to-server'].mode = 'stopped';
-    sides['to-client'].mode = 'stopped';
+    for (const direction of ['to-server', 'to-client'] as const) {
+      upgrade.start(direction, octetsOf(sides[direction].text));
+      sides[direction].mode = 'stopped';
+      sides[direction].text = '';
+    }
   };
 
   const onLine = (side: Side, direction: Direction, line: string, ts: number, out: ProtocolEvent[]): void => {
@@ -192,5 +197,5 @@ export const smtp: Protocol = {
   encrypted: false,
   detect: (bytes: Uint8Array, direction: Direction): Detection =>
     direction === 'to-server' ? detectSmtpCommand(bytes) : detectSmtpGreeting(bytes),
-  createParser: createSmtpParser,
+  createParser: () => upgradable(createSmtpParser),
 };

@@ -4,6 +4,7 @@
  */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import type { Detection, ProtocolParser } from './protocol.ts';
+import type { TlsUpgrade } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
 export type LineSide = {
@@ -69,6 +70,26 @@ export const feedLines = (
   }
   if (side.text.length > maxLine && side.skip === 0) side.stopped = true;
   if (side.stopped) side.text = '';
+};
+
+/** Text held past a side's last line as octets again (latin-1 is one character per octet): for a switch to TLS. */
+export const octetsOf = (text: string): Uint8Array => {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+};
+
+/**
+ * Both sides of a line protocol turn to TLS (an accepted STARTTLS, STLS, AUTH TLS): each stops, and what it held past
+ * its last line goes to the TLS reader.
+ */
+export const toTls = (upgrade: TlsUpgrade, client: LineSide, server: LineSide): void => {
+  upgrade.start('to-server', octetsOf(client.text));
+  upgrade.start('to-client', octetsOf(server.text));
+  for (const side of [client, server]) {
+    side.stopped = true;
+    side.text = '';
+  }
 };
 
 /** After a gap: what was pending is lost, and the partial line that follows is dropped. */

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ftp } from '#sidecar/protocols/ftp.ts';
 import {
   ascii,
+  concat,
   contractCheck,
   engineLabel,
   everySplitAgrees,
   feed,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -127,14 +129,14 @@ describe('ftp parser', () => {
     expect(everySplitAgrees(ftp, session).mismatch).toBeUndefined();
   });
 
-  it('stops both directions once AUTH TLS is accepted (RFC 4217), and reads on when it is refused', () => {
+  it('reads TLS in both directions once AUTH TLS is accepted (RFC 4217), and FTP on when it is refused', () => {
     const accepted = feed(ftp, [
       ['to-client', ascii('220 FTP ready\r\n')],
       ['to-server', ascii('AUTH TLS\r\n')],
       ['to-client', ascii('234 Proceed with negotiation.\r\n')],
-      ['to-server', ascii('\x16\x03\x01\x00\x05hello\r\nUSER not-parsed\r\n')],
+      ['to-server', concat(clientHelloSample, ascii('USER not-parsed\r\n'))],
     ]);
-    expect(ops(accepted)).toEqual(['C AUTH TLS']);
+    expect(ops(accepted)).toEqual(['C AUTH TLS', 'C TLS record', 'C TLS ClientHello sni=api.example.com']);
     const refused = feed(ftp, [
       ['to-server', ascii('AUTH TLS\r\n')],
       ['to-client', ascii('530 Please login with USER and PASS.\r\n')],

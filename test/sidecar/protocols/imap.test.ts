@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { imap } from '#sidecar/protocols/imap.ts';
 import {
   ascii,
+  concat,
   contractCheck,
   engineLabel,
   everySplitAgrees,
   feed,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -87,7 +89,7 @@ describe('imap parser', () => {
     expect(everySplitAgrees(imap, session).mismatch).toBeUndefined();
   });
 
-  it('keeps SASL responses out of events and stops after STARTTLS is accepted', () => {
+  it('keeps SASL responses out of events and reads TLS, not IMAP, after STARTTLS is accepted', () => {
     const events = feed(imap, [
       ['to-client', ascii('* OK ready\r\n')],
       ['to-server', ascii('a AUTHENTICATE PLAIN\r\n')],
@@ -96,9 +98,15 @@ describe('imap parser', () => {
       ['to-client', ascii('a OK Logged in\r\n')],
       ['to-server', ascii('b STARTTLS\r\n')],
       ['to-client', ascii('b OK Begin TLS negotiation now.\r\n')],
-      ['to-server', ascii('\x16\x03\x01\x00\x05hello\r\nc LOGIN not parsed\r\n')],
+      ['to-server', concat(clientHelloSample, ascii('c LOGIN not parsed\r\n'))],
     ]);
-    expect(ops(events)).toEqual(['C AUTHENTICATE PLAIN', 'S login ok sasl alice', 'C STARTTLS']);
+    expect(ops(events)).toEqual([
+      'C AUTHENTICATE PLAIN',
+      'S login ok sasl alice',
+      'C STARTTLS',
+      'C TLS record',
+      'C TLS ClientHello sni=api.example.com',
+    ]);
     expect(JSON.stringify(events)).not.toContain('AGFsaWNl');
   });
 

@@ -12,7 +12,7 @@ import {
   type Segment,
   tlv,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
+import { clientHelloSample, samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
 
 // Built by hand from RFC 4511 (§4.1.1 LDAPMessage, §4.2 Bind, §4.5 Search, §4.3 Unbind, §4.14 StartTLS) with
 // BER definite lengths (X.690 §8.1.3). Cross-checked once with Wireshark's LDAP dissector: the messages below were
@@ -190,16 +190,18 @@ describe('ldap parser', () => {
     ]);
   });
 
-  it('stops after a successful StartTLS', () => {
+  it('reads TLS, not LDAP, after a successful StartTLS (RFC 4511 §4.14.2)', () => {
     const events = feed(ldap, [
       ['to-server', startTls],
       ['to-client', startTlsOk],
-      ['to-server', bind],
+      ['to-server', concat(clientHelloSample, bind)],
     ]);
-    expect(events).toEqual([
+    expect(events.slice(0, 2)).toEqual([
       op('to-server', 'extendedRequest', 'oid=1.3.6.1.4.1.1466.20037'),
       op('to-client', 'extendedResponse', 'result=0 success'),
     ]);
+    expect(events.slice(2).map((e) => e.kind)).toEqual(['tls-record', 'tls-client-hello']);
+    expect(events[3]).toMatchObject({ sni: 'api.example.com' });
   });
 
   it('reads a message longer than 255 bytes (long-form length)', () => {

@@ -145,10 +145,20 @@ describe('mysql parser', () => {
     ]);
   });
 
-  it('stops after an SSLRequest, so TLS records are not read as packets', () => {
+  it('reads TLS after an SSLRequest, in both directions: the hellos, not MySQL packets', () => {
     const flow = ndpiFlows('mysql')[1]?.segments ?? [];
     expect(flow.length).toBeGreaterThan(5);
-    expect(feed(mysql, flow)).toEqual([]);
+    const events = feed(mysql, flow);
+    expect(events.map((e) => e.kind)).toEqual([
+      'tls-record',
+      'tls-client-hello',
+      'tls-record',
+      'tls-server-hello',
+      'tls-record',
+      'tls-record',
+    ]);
+    expect(events[1]).toMatchObject({ version: 'TLS1.3', ja3Hash: 'dd99f0b11b7a721ecdb698a10a9585cb' });
+    expect(events[3]).toMatchObject({ version: 'TLS1.3', cipherSuite: 0x1302 });
   });
 
   it('passes the local contract check', () => {

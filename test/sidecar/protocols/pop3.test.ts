@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { pop3 } from '#sidecar/protocols/pop3.ts';
 import {
   ascii,
+  concat,
   contractCheck,
   engineLabel,
   everySplitAgrees,
   feed,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -86,7 +88,7 @@ describe('pop3 parser', () => {
     expect(everySplitAgrees(pop3, session).mismatch).toBeUndefined();
   });
 
-  it('keeps SASL responses out of events (RFC 5034) and stops after STLS is accepted (RFC 2595)', () => {
+  it('keeps SASL responses out of events (RFC 5034) and reads TLS, not POP3, after STLS is accepted (RFC 2595)', () => {
     const events = feed(pop3, [
       ['to-client', ascii('+OK ready\r\n')],
       ['to-server', ascii('AUTH\r\n')],
@@ -99,9 +101,16 @@ describe('pop3 parser', () => {
       ['to-client', ascii('-ERR [AUTH] Authentication failed.\r\n')],
       ['to-server', ascii('STLS\r\n')],
       ['to-client', ascii('+OK Begin TLS negotiation now.\r\n')],
-      ['to-server', ascii('\x16\x03\x01\x00\x05hello\r\nUSER not-parsed\r\n')],
+      ['to-server', concat(clientHelloSample, ascii('USER not-parsed\r\n'))],
     ]);
-    expect(ops(events)).toEqual(['C AUTH', 'C AUTH LOGIN', 'S login refused sasl alice', 'C STLS']);
+    expect(ops(events)).toEqual([
+      'C AUTH',
+      'C AUTH LOGIN',
+      'S login refused sasl alice',
+      'C STLS',
+      'C TLS record',
+      'C TLS ClientHello sni=api.example.com',
+    ]);
     expect(JSON.stringify(events)).not.toMatch(/YWxpY2U|czNjcmV0/);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { smtp } from '#sidecar/protocols/smtp.ts';
 import {
   ascii,
+  concat,
   contractCheck,
   detectFlow,
   everySplitAgrees,
@@ -9,6 +10,7 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -100,13 +102,13 @@ describe('smtp parser', () => {
     expect(everySplitAgrees(smtp, session).mismatch).toBeUndefined();
   });
 
-  it('skips BDAT chunks (RFC 3030) and stops both directions after STARTTLS is accepted (RFC 3207)', () => {
+  it('skips BDAT chunks (RFC 3030) and reads TLS, not SMTP, in both directions after STARTTLS is accepted (RFC 3207)', () => {
     const events = feed(smtp, [
       ['to-server', ascii('BDAT 12 LAST\r\nMAIL FROM:<>NOOP\r\n')],
       ['to-client', ascii('250 12 octets received\r\n250 OK\r\n')],
       ['to-server', ascii('STARTTLS\r\n')],
       ['to-client', ascii('220 Ready to start TLS\r\n')],
-      ['to-server', ascii('\x16\x03\x01\x00\x05hello\r\nEHLO after.tls\r\n')],
+      ['to-server', concat(clientHelloSample, ascii('EHLO after.tls\r\n'))],
       ['to-client', ascii('250 not parsed\r\n')],
     ]);
     expect(ops(events)).toEqual([
@@ -116,6 +118,8 @@ describe('smtp parser', () => {
       'S reply 250 OK',
       'C STARTTLS',
       'S reply 220 Ready to start TLS',
+      'C TLS record',
+      'C TLS ClientHello sni=api.example.com',
     ]);
   });
 
