@@ -200,7 +200,10 @@ describe('ldap parser', () => {
       op('to-server', 'extendedRequest', 'oid=1.3.6.1.4.1.1466.20037'),
       op('to-client', 'extendedResponse', 'result=0 success'),
     ]);
-    expect(events.slice(2).map((e) => e.kind)).toEqual(['tls-record', 'tls-client-hello']);
+    expect(events.slice(2).map((e) => (e as { kind: string }).kind)).toEqual([
+      'tls-record',
+      'tls-client-hello',
+    ]);
     expect(events[3]).toMatchObject({ sni: 'api.example.com' });
   });
 

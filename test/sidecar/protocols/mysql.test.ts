@@ -149,7 +149,7 @@ describe('mysql parser', () => {
     const flow = ndpiFlows('mysql')[1]?.segments ?? [];
     expect(flow.length).toBeGreaterThan(5);
     const events = feed(mysql, flow);
-    expect(events.map((e) => e.kind)).toEqual([
+    expect(events.map((e) => (e as { kind: string }).kind)).toEqual([
       'tls-record',
       'tls-client-hello',
       'tls-record',

@@ -16,7 +16,7 @@ const gssEncRequest = hex('00000008 04d21630');
 /** A simple query (`Q`, length, text and its NUL). */
 const query = (sql: string) =>
   concat(hex(`51 ${(sql.length + 5).toString(16).padStart(8, '0')}`), ascii(`${sql}\0`));
-const kinds = (events: ProtocolEvent[]) => events.map((e) => e.kind);
+const kinds = (events: unknown[]) => (events as ProtocolEvent[]).map((e) => e.kind);
 
 describe('PostgreSQL after an SSLRequest', () => {
   it("reads the ClientHello once the server answers 'S'", () => {
