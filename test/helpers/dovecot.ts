@@ -23,6 +23,8 @@ export type DovecotOptions = {
   failedLoginDelays?: boolean;
   /** SMTP submission (package dovecot-submissiond): AUTH, then each accepted message is relayed to another MTA. */
   submission?: SubmissionOptions;
+  /** A certificate and key (PEM files): STARTTLS (IMAP, submission) and STLS (POP3) are offered. Without, `ssl = no`. */
+  tls?: { cert: string; key: string };
 };
 
 export type SubmissionOptions = {
@@ -36,7 +38,7 @@ export type SubmissionOptions = {
   mechanisms?: string;
 };
 
-/** The TLS twin (pop3s, imaps, submissions) is switched off, as everything here runs with ssl = no. */
+/** The TLS twin (pop3s, imaps, submissions) is switched off: TLS, when on, is reached by STARTTLS or STLS. */
 const listener = (service: string, name: string, port: number) => `service ${service}-login {
   inet_listener ${name} {
     port = ${port}
@@ -76,7 +78,7 @@ listen = ${o.listen}
 base_dir = ${dir}/dovecot-run
 state_dir = ${dir}/dovecot-state
 log_path = ${dir}/dovecot.log
-ssl = no
+${o.tls === undefined ? 'ssl = no' : `ssl = yes\nssl_cert = <${o.tls.cert}\nssl_key = <${o.tls.key}`}
 disable_plaintext_auth = no
 default_internal_user = dovecot
 default_login_user = dovenull
