@@ -1,11 +1,11 @@
 /**
- * Mail turning to TLS part way, for real: Dovecot with a certificate (IMAP and SMTP submission offer STARTTLS, POP3
- * offers STLS) in a "server" namespace on ports of other protocols, and curl with `--ssl-reqd` in a "client"
- * namespace reading the mailbox, listing POP3 mail and sending a message. Captured with tcpdump as the tap captures,
- * read by our engine and, side by side, by ndpiReader.
+ * Mail and FTP turning to TLS part way, for real: Dovecot with a certificate (IMAP and SMTP submission offer STARTTLS,
+ * POP3 offers STLS) and vsftpd with `ssl_enable` (AUTH TLS) in a "server" namespace on ports of other protocols, and
+ * curl with `--ssl-reqd` in a "client" namespace reading the mailbox, listing POP3 mail, sending a message and
+ * fetching a file. Captured with tcpdump as the tap captures, read by our engine and, side by side, by ndpiReader.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,16 +19,38 @@ import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { smtpSink } from '#test/helpers/smtp-sink.ts';
 
 const unavailable =
-  netnsUnavailable(['tcpdump', 'curl', 'openssl', 'python3', '/usr/sbin/dovecot']) ??
+  netnsUnavailable(['tcpdump', 'curl', 'openssl', 'python3', '/usr/sbin/dovecot', '/usr/sbin/vsftpd']) ??
   (ndpiAvailable() ? undefined : 'ndpiReader is not installed (apt-get install libndpi-bin)');
 
 const server = '10.48.0.1';
-/** IMAP on PostgreSQL's port, POP3 on MySQL's, submission on the Kubernetes API's. */
-const ports = { imap: 5432, pop3: 3306, smtp: 6443 };
+/** IMAP on PostgreSQL's port, POP3 on MySQL's, submission on the Kubernetes API's, FTP on SQL Server's. */
+const ports = { imap: 5432, pop3: 3306, smtp: 6443, ftp: 1433 };
+
+/** Anonymous, read-only, TLS required for logins and offered for data; curl reuses no TLS session on data. */
+const vsftpdConf = (root: string, empty: string, cert: string, key: string) => `listen=YES
+listen_address=${server}
+listen_port=${ports.ftp}
+background=NO
+anonymous_enable=YES
+anon_root=${root}
+local_enable=NO
+write_enable=NO
+seccomp_sandbox=NO
+secure_chroot_dir=${empty}
+pasv_min_port=40000
+pasv_max_port=40009
+ssl_enable=YES
+allow_anon_ssl=YES
+force_anon_logins_ssl=YES
+force_anon_data_ssl=NO
+require_ssl_reuse=NO
+rsa_cert_file=${cert}
+rsa_private_key_file=${key}
+`;
 const relayPort = 10025;
 
 describe.skipIf(unavailable !== undefined)(
-  `IMAP STARTTLS, POP3 STLS and SMTP STARTTLS with Dovecot and curl, against nDPI${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  `IMAP STARTTLS, POP3 STLS, SMTP STARTTLS (Dovecot) and FTP AUTH TLS (vsftpd) with curl, against nDPI${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
   () => {
     let lab: KernelLab | undefined;
     const dir = mkdtempSync(join(tmpdir(), 'meshward-starttls-'));
@@ -63,6 +85,12 @@ describe.skipIf(unavailable !== undefined)(
         submission: { port: ports.smtp, relay: { host: '127.0.0.1', port: relayPort } },
         tls: { cert, key },
       });
+      const [root, empty] = [join(dir, 'ftp-root'), join(dir, 'ftp-empty')];
+      for (const d of [root, empty]) mkdirSync(d, { recursive: true });
+      writeFileSync(join(root, 'invoice.txt'), 'invoice 42\n');
+      writeFileSync(join(dir, 'vsftpd.conf'), vsftpdConf(root, empty, cert, key));
+      lab.serverNs.spawn('/usr/sbin/vsftpd', [join(dir, 'vsftpd.conf')]);
+      await waitForListen(lab.serverNs, ports.ftp);
       const pcap = join(dir, 'starttls.pcap');
       const stop = await lab.capture(pcap, 'tcp', lab.serverDev);
       const curl = (name: string, args: string[]) => {
@@ -77,6 +105,7 @@ describe.skipIf(unavailable !== undefined)(
         ...['--url', `smtp://${server}:${ports.smtp}/shop.test`, '--mail-from', 'app@shop.test'],
         ...['--mail-rcpt', 'ops@shop.test', '-u', 'alice:s3cret', '--upload-file', mail],
       ]);
+      curl('ftp', [`ftp://${server}:${ports.ftp}/invoice.txt`]);
       await stop();
       const { findings } = await inspectFile(pcap);
       flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
@@ -85,9 +114,10 @@ describe.skipIf(unavailable !== undefined)(
 
     const flowOn = (port: number) => flows.find((f) => f.server.port === port);
 
-    it('curl did its work over TLS: the mailbox searched, the POP3 listing read, the mail sent', () => {
+    it('curl did its work over TLS: the mailbox searched, the POP3 listing read, the mail sent, the file fetched', () => {
       expect(answers.imap).toMatch(/SEARCH/);
       expect(answers.pop3).toMatch(/^1 \d+/m);
+      expect(answers.ftp).toBe('invoice 42\n');
     });
 
     it('each flow keeps its protocol, is encrypted, and has the TLS the client negotiated after the switch', () => {
@@ -105,13 +135,14 @@ describe.skipIf(unavailable !== undefined)(
       }
     });
 
-    it('nDPI 4.2: IMAP after STARTTLS is IMAPS, encrypted; it calls the SMTP clear text and the POP3 MySQL by port', () => {
+    it('nDPI 4.2: IMAP after STARTTLS is IMAPS, encrypted; it calls the SMTP and FTP clear text and the POP3 MySQL by port', () => {
       const line = (port: number) => ndpiText.split('\n').find((l) => l.includes(`${server}:${port} `)) ?? '';
       const facts = (port: number) =>
         /\[proto: [\d.]+\/(\w+)\]\[(\w+)\]\[Confidence: ([\w ]+)\]/.exec(line(port))?.slice(1);
       expect(facts(ports.imap)).toEqual(['IMAPS', 'Encrypted', 'DPI']);
       expect(facts(ports.smtp)).toEqual(['SMTP', 'ClearText', 'DPI']);
       expect(facts(ports.pop3)).toEqual(['MySQL', 'ClearText', 'Match by port']);
+      expect(facts(ports.ftp)).toEqual(['FTP_CONTROL', 'ClearText', 'DPI']);
     });
   },
 );
