@@ -55,6 +55,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
     tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'],
   },
   zookeeper: operations,
+  wireguard: operations,
   elasticsearch: operations,
   // TLS only when the client asked for encryption (inside PRELOGIN packets, then bare records).
   mssql: {

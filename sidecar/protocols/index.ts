@@ -34,6 +34,7 @@ import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
 import { vnc } from './vnc.ts';
+import { wireguard } from './wireguard.ts';
 import { zookeeper } from './zookeeper.ts';
 
 export const protocols: Protocol[] = [
@@ -69,6 +70,10 @@ export const protocols: Protocol[] = [
   snmp,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
+  // WireGuard: one of its four messages exactly (type 1-4, three zero octets, the type's length, a MAC or a live
+  // counter). After DNS, whose strict parse refuses them, since a resolver's query with ID 0x0100 and no flags
+  // could otherwise pass for a transport datagram.
+  wireguard,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
   memcached,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
