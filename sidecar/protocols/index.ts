@@ -18,6 +18,7 @@ import { mqtt } from './mqtt.ts';
 import { mssql } from './mssql.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
+import { openvpn, openvpnStream } from './openvpn.ts';
 import { pop3 } from './pop3.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
@@ -74,6 +75,10 @@ export const protocols: Protocol[] = [
   // counter). After DNS, whose strict parse refuses them, since a resolver's query with ID 0x0100 and no flags
   // could otherwise pass for a transport datagram.
   wireguard,
+  // OpenVPN: a hard reset (key id 0) whose whole plain, tls-auth or tls-crypt layout holds, a datagram or a TCP packet
+  // after its 2-octet length (first octet 0-7, then opcode 7, 8 or 10 at the third).
+  openvpn,
+  openvpnStream,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
   memcached,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
