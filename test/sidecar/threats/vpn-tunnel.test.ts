@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '#sidecar/events.ts';
+import { openvpn } from '#sidecar/protocols/openvpn.ts';
 import { wireguard } from '#sidecar/protocols/wireguard.ts';
 import { octetsText } from '#sidecar/threats/vpn-stories.ts';
 import { vpnTunnel } from '#sidecar/threats/vpn-tunnel.ts';
+import { clientReset, control, serverReset, sessionA } from '#test/fixtures/protocols/openvpn-packets.ts';
 import type { Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import {
   wgCookieReply,
@@ -116,5 +118,55 @@ describe('vpn-tunnel on WireGuard', () => {
       '12.0 MB',
       '3.2 GB',
     ]);
+  });
+});
+
+describe('vpn-tunnel on OpenVPN', () => {
+  const ovpnFlow = flow({
+    protocol: 'openvpn',
+    server: { ip: '198.51.100.7', port: 443 },
+    bytes: { toServer: 800, toClient: 400 },
+  });
+  const ovpnEvents = (segments: readonly Segment[]): ProtocolEvent[] => {
+    const parser = openvpn.createParser();
+    return [...segments.flatMap(([d, b], i) => parser.parse(b, d, 1_000 + i)), ...(parser.end?.() ?? [])];
+  };
+  const tell = (events: readonly ProtocolEvent[]) =>
+    runThreat(vpnTunnel, events, { flow: ovpnFlow }).map((h) => [h.evidence, h.confidence]);
+
+  it('tells the mode, the echo of the session id as surer than the client reset, and the end', () => {
+    expect(
+      tell(
+        ovpnEvents([
+          ['to-server', clientReset({ mode: 'tls-auth', hmac: 20 })],
+          ['to-client', serverReset({ mode: 'tls-auth', hmac: 20 })],
+        ]),
+      ),
+    ).toEqual([
+      ['OpenVPN (tls-auth) client reset to 198.51.100.7:443, not answered yet', 0.6],
+      ["OpenVPN (tls-auth) session with 198.51.100.7:443: its reset echoes the client's session id", 0.95],
+      ['OpenVPN (tls-auth) session with 198.51.100.7:443 answered, 1.2 kB through the tunnel', 0.97],
+    ]);
+  });
+
+  it('tells a client never answered as less sure, and names renegotiations', () => {
+    expect(tell(ovpnEvents([['to-server', clientReset({ mode: 'tls-crypt' })]])).at(-1)).toEqual([
+      'OpenVPN (tls-crypt) client resets to 198.51.100.7:443, never answered',
+      0.6,
+    ]);
+    const renegotiated = ovpnEvents([
+      ['to-server', clientReset({ mode: 'plain' })],
+      ['to-client', serverReset({ mode: 'plain' })],
+      [
+        'to-server',
+        control({ opcode: 3, key: 1, session: sessionA, layout: { mode: 'plain' }, messageId: 0 }),
+      ],
+    ]);
+    expect(tell(renegotiated).at(-1)?.[0]).toBe(
+      'OpenVPN (plain) session with 198.51.100.7:443 answered, 1.2 kB through the tunnel, 1 key renegotiation',
+    );
+    expect(
+      runThreat(vpnTunnel, renegotiated, { flow: ovpnFlow, config: { protocols: ['wireguard'] } }),
+    ).toEqual([]);
   });
 });
