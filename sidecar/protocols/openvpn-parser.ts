@@ -1,5 +1,6 @@
 /**
- * An OpenVPN flow's story as operation events: the client's and the server's hard resets (`hard-reset-client`,
+ * An OpenVPN flow's story as operation events: the mode its first reset shows (`mode-plain`, `mode-tls-auth`,
+ * `mode-tls-crypt`, `mode-tls-crypt-v2`), the client's and the server's hard resets (`hard-reset-client`,
  * `hard-reset-server`, with the mode their layout shows), `session-answered` when the server's reset echoes the
  * client's session id (or, under tls-crypt, where that id is encrypted, when a server reset answers a client's),
  * `key-renegotiation` when control packets move to a newer key id, `data` at the first data packet each way, and at the
@@ -108,6 +109,8 @@ export const createOpenvpnPackets = (): OpenvpnPackets => {
     ts: number,
     out: ProtocolEvent[],
   ): void => {
+    // The mode once, as an operation of its own, so the flow's summary names it (`mode-tls-crypt`).
+    if (layout === undefined) tell(out, ts, d, `mode-${found.mode}`, '');
     layout ??= found;
     if (isClientReset(opcodeOf(p[0] ?? 0))) onClientReset(p, found, d, ts, out);
     else onServerReset(p, found, d, ts, out);

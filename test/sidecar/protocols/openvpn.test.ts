@@ -195,6 +195,7 @@ describe('OpenVPN events', () => {
       ...(parser.end?.() ?? []),
     ];
     expect(ops(events).filter((e) => !e.startsWith('tls-record'))).toEqual([
+      'mode-tls-auth undefined',
       'hard-reset-client session=06ce5114867fc54e mode=tls-auth version=2',
       'hard-reset-server session=4c9f39601f866b78 mode=tls-auth echoes=client',
       'session-answered client=06ce5114867fc54e server=4c9f39601f866b78 mode=tls-auth by=echo',
@@ -211,7 +212,8 @@ describe('OpenVPN events', () => {
 
   it("under tls-crypt, where the echo is encrypted, a server reset after the client's answers the session; no TLS is read", () => {
     const events = ops(feed(openvpn, session(crypt)));
-    expect(events.slice(0, 3)).toEqual([
+    expect(events.slice(0, 4)).toEqual([
+      'mode-tls-crypt undefined',
       'hard-reset-client session=06ce5114867fc54e mode=tls-crypt version=2',
       'hard-reset-server session=4c9f39601f866b78 mode=tls-crypt echoes=encrypted',
       'session-answered client=06ce5114867fc54e server=4c9f39601f866b78 mode=tls-crypt by=reset',
@@ -227,6 +229,7 @@ describe('OpenVPN events', () => {
       ]),
     );
     expect(events).toEqual([
+      'mode-plain undefined',
       'hard-reset-client session=06ce5114867fc54e mode=plain version=2',
       'hard-reset-server session=4c9f39601f866b78 mode=plain echoes=other',
     ]);
@@ -255,7 +258,7 @@ describe('OpenVPN events', () => {
 
   it('stops a TCP direction at a hostile length or a gap, and never throws on hostile bytes', () => {
     const parser = openvpnStream.createParser();
-    expect(parser.parse(framed(clientReset(plain)), 'to-server', 1)).toHaveLength(1);
+    expect(parser.parse(framed(clientReset(plain)), 'to-server', 1)).toHaveLength(2);
     expect(parser.parse(hex('0000 38'), 'to-server', 2)).toEqual([]);
     expect(parser.parse(framed(clientReset(plain, sessionB)), 'to-server', 3)).toEqual([]);
     const other = openvpnStream.createParser();
