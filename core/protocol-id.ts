@@ -37,6 +37,8 @@ export const protocolIds = [
   'socks',
   'irc',
   'vnc',
+  'wireguard',
+  'openvpn',
   'shell',
   'unknown',
 ] as const;

@@ -64,6 +64,9 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
     tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'],
   },
   zookeeper: operations,
+  wireguard: operations,
+  // The control channel's TLS, read in plain and tls-auth modes.
+  openvpn: { kinds: ['operation', 'tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },
   elasticsearch: operations,
   // TLS only when the client asked for encryption (inside PRELOGIN packets, then bare records).
   mssql: {

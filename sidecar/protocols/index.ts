@@ -18,6 +18,7 @@ import { mqtt } from './mqtt.ts';
 import { mssql } from './mssql.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
+import { openvpn, openvpnStream } from './openvpn.ts';
 import { pop3 } from './pop3.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
@@ -34,6 +35,7 @@ import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
 import { vnc } from './vnc.ts';
+import { wireguard } from './wireguard.ts';
 import { zookeeper } from './zookeeper.ts';
 
 export const protocols: Protocol[] = [
@@ -69,6 +71,14 @@ export const protocols: Protocol[] = [
   snmp,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
+  // WireGuard: one of its four messages exactly (type 1-4, three zero octets, the type's length, a MAC or a live
+  // counter). After DNS, whose strict parse refuses them, since a resolver's query with ID 0x0100 and no flags
+  // could otherwise pass for a transport datagram.
+  wireguard,
+  // OpenVPN: a hard reset (key id 0) whose whole plain, tls-auth or tls-crypt layout holds, a datagram or a TCP packet
+  // after its 2-octet length (first octet 0-7, then opcode 7, 8 or 10 at the third).
+  openvpn,
+  openvpnStream,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
   memcached,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.

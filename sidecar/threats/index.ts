@@ -43,6 +43,7 @@ import type { Threat } from './threat.ts';
 import { tlsCertificate } from './tls-certificate.ts';
 import { udpFlood } from './udp-flood.ts';
 import { unsafeProtocol } from './unsafe-protocol.ts';
+import { vpnTunnel } from './vpn-tunnel.ts';
 import { weakSsh } from './weak-ssh.ts';
 import { weakTls } from './weak-tls.ts';
 import { xmlExternalEntity } from './xml-external-entity.ts';
@@ -97,4 +98,5 @@ export const threats: readonly Threat<any, any>[] = [
   socksProxy,
   ircC2,
   reverseShell,
+  vpnTunnel,
 ];

@@ -97,6 +97,8 @@ export const ndpiToOurs: Record<string, string> = {
   SOCKS: 'socks',
   IRC: 'irc',
   VNC: 'vnc',
+  WireGuard: 'wireguard',
+  OpenVPN: 'openvpn',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

@@ -76,6 +76,8 @@ const issueIds = [
   'redis-abuse',
   // A database copied out whole: mysqldump's and pg_dump's statements, Redis full syncs to a non-replica (T1005).
   'database-dump',
+  // A pod opening a VPN: WireGuard or OpenVPN, whose traffic no policy or detector sees (T1572, T1133).
+  'vpn-tunnel',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
