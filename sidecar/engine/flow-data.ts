@@ -39,6 +39,7 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
     protocol: flow.state.protocolId,
     handshake: flow.orientation === 'syn' || flow.orientation === 'syn-ack',
     origin: proxyOrigin(flow.state),
+    tls: flow.state.tlsSeen,
   };
   return flow.state.observed;
 };
@@ -67,9 +68,14 @@ const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: Protoco
     if (state.observed !== undefined) state.observed.protocol = 'grpc';
   } else if (event.kind === 'tls-client-hello') {
     state.mesh = meshOf(event.sni, event.alpn) ?? state.mesh;
-    state.tlsSeen = true;
-  } else if (event.kind === 'tls-server-hello') state.tlsSeen = true;
+    sawTls(state);
+  } else if (event.kind === 'tls-server-hello') sawTls(state);
   else if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
+};
+
+const sawTls = (state: FlowState): void => {
+  state.tlsSeen = true;
+  if (state.observed !== undefined) state.observed.tls = true;
 };
 
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {

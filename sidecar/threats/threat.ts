@@ -65,6 +65,8 @@ export type FlowContext = {
    * is the balancer and this is who connected to it. Set only by a header; what it says is the balancer's word.
    */
   origin?: Endpoint | undefined;
+  /** A TLS handshake was read on the flow: its own, or after STARTTLS or an SSLRequest, or inside a tunnel. */
+  tls?: boolean | undefined;
 };
 
 /**

@@ -27,6 +27,20 @@ const reasons: Record<string, string> = {
 const judgedOn = ['operation', 'db-auth'] as const;
 
 /**
+ * Protocols that may turn to TLS part way (STARTTLS, STLS, AUTH TLS, an SSLRequest: tls-upgrade.ts): judged at the
+ * flow's end, when it is known whether they did; a session that did is not in the clear.
+ */
+const mayTurnToTls: ReadonlySet<string> = new Set([
+  'ftp',
+  'pop3',
+  'imap',
+  'smtp',
+  'ldap',
+  'postgresql',
+  'mysql',
+]);
+
+/**
  * Stateless (no state per flow for the thousands of flows it only glances at): every event of a listed protocol's
  * flow is a hit, and the runner merges a flow's hits into one finding per episode.
  */
@@ -39,6 +53,7 @@ export const unsafeProtocol: Threat<typeof config, undefined> = {
   initialState: () => undefined,
   inspect(event, _state, { flow, config: c }): ThreatHit[] {
     if (flow === undefined || !c.protocols.includes(flow.protocol)) return noHits;
+    if (mayTurnToTls.has(flow.protocol) && (event.kind !== 'flow-end' || flow.tls === true)) return noHits;
     const evidence = reasons[flow.protocol] ?? `${flow.protocol}: a protocol this cluster's policy rules out`;
     return [{ threat: 'unsafe-protocol', severity: c.severity, confidence: 1, evidence, ts: event.ts }];
   },

@@ -31,9 +31,22 @@ describe('unsafe-protocol', () => {
     const pass = { ...login, protocol: 'ftp' as const, operation: 'PASS' };
     expect(runThreat(unsafeProtocol, [pass], { flow: ftp })).toEqual([]);
     expect(
-      runThreat(unsafeProtocol, [pass], { flow: ftp, config: { protocols: ['telnet', 'ftp'] } }).map(
-        (h) => h.evidence,
-      ),
+      runThreat(unsafeProtocol, [pass, { kind: 'flow-end', ts: 2 }], {
+        flow: ftp,
+        config: { protocols: ['telnet', 'ftp'] },
+      }).map((h) => h.evidence),
     ).toEqual(['FTP: files and passwords without encryption (use SFTP or FTPS)']);
+  });
+
+  it('judges a protocol that may turn to TLS at its end: an FTP session that did (AUTH TLS) is not in the clear', () => {
+    const config = { protocols: ['ftp'] };
+    const ftp = (tls: boolean) => flow({ protocol: 'ftp', tls });
+    const end = { kind: 'flow-end' as const, ts: 5 };
+    const user = { ...login, protocol: 'ftp' as const, operation: 'USER' };
+    expect(runThreat(unsafeProtocol, [user], { flow: ftp(false), config })).toEqual([]);
+    expect(runThreat(unsafeProtocol, [user, end], { flow: ftp(false), config }).map((h) => h.ts)).toEqual([
+      5,
+    ]);
+    expect(runThreat(unsafeProtocol, [user, end], { flow: ftp(true), config })).toEqual([]);
   });
 });
