@@ -53,7 +53,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   kerberos: { kinds: ['operation', 'db-auth'] },
   snmp: { kinds: ['operation', 'db-auth'] },
   ldap: upgrades(['operation', 'db-auth']),
-  nats: operations,
+  nats: upgrades(['operation']),
   stratum: { kinds: ['operation', 'mining'] },
   irc: operations,
   shell: operations,

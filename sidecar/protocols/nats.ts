@@ -2,6 +2,8 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { detectNats, natsJson } from './nats-detect.ts';
 import type { Protocol } from './protocol.ts';
+import { octetsOf } from './text-lines.ts';
+import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 65536;
@@ -60,8 +62,25 @@ const onLine = (line: string, direction: Direction, ts: number, out: ProtocolEve
   }
 };
 
-const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-  for (;;) {
+/**
+ * What the server's INFO says of TLS: `required` (the client's TLS handshake follows at once, before CONNECT),
+ * `available` (NATS 2.10: the client may start TLS, or go on in the clear), or nothing.
+ */
+const tlsOffer = (line: string): 'required' | 'available' | undefined => {
+  if ((line[0] !== 'I' && line[0] !== 'i') || !/^INFO[ \t]/i.test(line)) return undefined;
+  const info = natsJson(line.slice(5).trim());
+  if (info?.tls_required === true) return 'required';
+  return info?.tls_available === true ? 'available' : undefined;
+};
+
+const run = (
+  side: Side,
+  direction: Direction,
+  ts: number,
+  out: ProtocolEvent[],
+  onInfo: (offer: 'required' | 'available' | undefined) => void,
+): void => {
+  while (!side.stopped) {
     if (side.skip > 0) {
       const skipped = Math.min(side.skip, side.text.length);
       side.skip -= skipped;
@@ -73,24 +92,45 @@ const run = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[])
     const line = side.text.slice(0, end).replace(/\r$/, '');
     side.text = side.text.slice(end + 1);
     side.skip = onLine(line, direction, ts, out);
+    if (direction === 'to-client') onInfo(tlsOffer(line));
     // Parsing continues past the event cap so that payload skipping stays right; only events are dropped.
     if (out.length > maxEvents) out.length = maxEvents;
   }
   if (side.text.length > maxLine) side.stopped = true;
 };
 
-const createNatsParser = () => {
+const createNatsParser = (upgrade: TlsUpgrade) => {
   const sides: Record<Direction, Side> = {
     'to-server': { text: '', skip: 0, stopped: false },
     'to-client': { text: '', skip: 0, stopped: false },
+  };
+  /** TLS was offered but not required: whether the client's next octet opens a TLS record decides. */
+  let offered = false;
+  const toTls = (): void => {
+    for (const direction of ['to-client', 'to-server'] as const) {
+      upgrade.start(direction, octetsOf(sides[direction].text));
+      Object.assign(sides[direction], { text: '', skip: 0, stopped: true });
+    }
+  };
+  const onInfo = (offer: 'required' | 'available' | undefined): void => {
+    if (offer === 'required') toTls();
+    else if (offer === 'available') offered = true;
   };
   return {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
       const side = sides[direction];
       const out: ProtocolEvent[] = [];
       if (side.stopped) return out;
+      if (offered && direction === 'to-server' && side.text === '') {
+        offered = false;
+        if (chunk[0] === 0x16) {
+          toTls();
+          upgrade.start('to-server', chunk);
+          return out;
+        }
+      }
       side.text += latin1(chunk);
-      run(side, direction, ts, out);
+      run(side, direction, ts, out, onInfo);
       return out;
     },
     gap(direction: Direction): void {
@@ -106,5 +146,5 @@ export const nats: Protocol = {
   ports: [4222],
   encrypted: false,
   detect: detectNats,
-  createParser: createNatsParser,
+  createParser: () => upgradable(createNatsParser),
 };

@@ -10,6 +10,7 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 import { startRecorder } from './loopback-recorder.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 import { converse, freePort, startServer } from './real-server.ts';
@@ -119,5 +120,36 @@ describe('nats on real traffic: nats-server on loopback', () => {
       'C PUB jobs.new',
       'S MSG jobs.new',
     ]);
+  });
+});
+
+describe('nats turning to TLS (docs.nats.io "Client Protocol": INFO tls_required, tls_available)', () => {
+  const kinds = (events: unknown[]) => (events as { kind: string }[]).map((e) => e.kind);
+  const info = (fields: string) =>
+    ascii(`INFO {"server_id":"N1","version":"2.10.0","proto":1,${fields}}\r\n`);
+
+  it('reads the client TLS hello that follows an INFO requiring TLS', () => {
+    const events = feed(nats, [
+      ['to-client', info('"tls_required":true')],
+      ['to-server', clientHelloSample],
+    ]);
+    expect(kinds(events)).toEqual(['operation', 'tls-record', 'tls-client-hello']);
+  });
+
+  it('after an INFO offering TLS, follows the client: its TLS hello, or its CONNECT in the clear', () => {
+    const offered = info('"tls_available":true');
+    expect(
+      kinds(
+        feed(nats, [
+          ['to-client', offered],
+          ['to-server', clientHelloSample],
+        ]),
+      ),
+    ).toEqual(['operation', 'tls-record', 'tls-client-hello']);
+    const clear = feed(nats, [
+      ['to-client', offered],
+      ['to-server', ascii('CONNECT {"verbose":false,"lang":"go"}\r\nPUB a 1\r\nx\r\n')],
+    ]);
+    expect(kinds(clear)).toEqual(['operation', 'operation', 'operation']);
   });
 });
