@@ -37,6 +37,7 @@ export const protocolIds = [
   'socks',
   'irc',
   'vnc',
+  'smb',
   'shell',
   'unknown',
 ] as const;
