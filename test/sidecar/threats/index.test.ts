@@ -76,6 +76,10 @@ const issueIds = [
   'redis-abuse',
   // A database copied out whole: mysqldump's and pg_dump's statements, Redis full syncs to a non-replica (T1005).
   'database-dump',
+  // SMB version 1 negotiated or the only version offered: EternalBlue's protocol, as nDPI's "SMB Insecure Version".
+  'smb-v1',
+  // Administrative shares and remote-administration pipes over SMB: PsExec, smbexec, atexec (T1021.002, T1569.002).
+  'smb-lateral-movement',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
