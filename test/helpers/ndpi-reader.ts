@@ -97,6 +97,8 @@ export const ndpiToOurs: Record<string, string> = {
   SOCKS: 'socks',
   IRC: 'irc',
   VNC: 'vnc',
+  SMBv1: 'smb',
+  SMBv23: 'smb',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
