@@ -1,9 +1,10 @@
 /**
  * SMB1 messages (MS-CIFS §2.2.3.1 header, §2.2.4 commands): NEGOTIATE's dialect strings and the server's choice,
- * SESSION_SETUP_ANDX (an NTLMSSP or Kerberos blob with extended security, or the account in the clear), TREE_CONNECT_ANDX
- * paths and NT_CREATE_ANDX names, following AndX chains (§2.2.3.4). Strings are UTF-16LE, aligned to two octets from
- * the header, when Flags2 says Unicode; OEM otherwise.
+ * SESSION_SETUP_ANDX (an NTLMSSP or Kerberos blob with extended security, or the account in the clear),
+ * TREE_CONNECT_ANDX paths, NT_CREATE_ANDX names and DCE/RPC binds written to pipes, following AndX chains
+ * (§2.2.3.4). Strings are UTF-16LE, aligned to two octets from the header, when Flags2 says Unicode; OEM otherwise.
  */
+import { bindInterface } from './dcerpc-bind.ts';
 import { readLogin } from './ntlmssp.ts';
 import {
   answered,
@@ -133,9 +134,25 @@ const ntCreate = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow): Pending =>
   return share === undefined ? pending : { ...pending, share, pipe: isIpcShare(share) };
 };
 
+/**
+ * Data written to a pipe: WRITE_ANDX (§2.2.4.43.1: DataLength and DataOffset at words 10 and 11) or a TRANSACTION
+ * such as TransactNmPipe (§2.2.4.33.1: DataCount and DataOffset at words 11 and 12); a DCE/RPC bind's interface.
+ */
+const pipeData = (m: Uint8Array, b: Block, flow: SmbFlow, out: SmbOut): void => {
+  const [lengthAt, offsetAt] = b.command === 0x2f ? [20, 22] : [22, 24];
+  const offset = u16le(m, b.words + offsetAt);
+  const rpc =
+    b.wordCount * 2 >= offsetAt + 2 && offset >= 32
+      ? bindInterface(m, offset, Math.min(offset + u16le(m, b.words + lengthAt), m.length))
+      : undefined;
+  if (rpc === undefined) tellFirst(out, flow, 1, commandNames[b.command] ?? 'unknown');
+  else tell(out, 1, commandNames[b.command] ?? 'unknown', { rpc });
+};
+
 const request = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut): void => {
   let pending: Pending | undefined;
   if (b.command === 0x72) negotiateRequest(m, b, flow, out);
+  else if (b.command === 0x2f || b.command === 0x25) pipeData(m, b, flow, out);
   else if (b.command === 0x73) pending = sessionSetup(m, b, h);
   else if (b.command === 0x75) pending = treeConnect(m, b, h);
   else if (b.command === 0xa2) pending = ntCreate(m, b, h, flow);

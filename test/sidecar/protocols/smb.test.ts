@@ -34,6 +34,7 @@ import {
   smb1SessionSetupResponse,
   smb1TreeConnect,
   smb1TreeConnectResponse,
+  smb1WriteAndx,
   smb2Header,
   spnegoResponse,
   transform,
@@ -337,6 +338,14 @@ describe('smb1 parser', () => {
       'S smb1 create {"name":"\\\\samr","write":true,"share":"\\\\\\\\FS\\\\IPC$","pipe":true,"status":"STATUS_SUCCESS","ok":true}',
     ]);
     expect(JSON.stringify(events)).not.toMatch(/a5a5/);
+  });
+
+  it('names the interface of a DCE/RPC bind written to a pipe with WRITE_ANDX', () => {
+    const bind = smb1WriteAndx(dcerpcBind('1ff70682-0a51-30e8-076d-740be8cee98b', 1), 0x800, 5);
+    expect(lines(feed(smb, [['to-server', netbios(bind)]]))).toEqual(['C smb1 write-andx {"rpc":"atsvc"}']);
+    expect(lines(feed(smb, [['to-server', netbios(smb1WriteAndx(new Uint8Array(40), 1, 6))]]))).toEqual([
+      'C smb1 write-andx {}',
+    ]);
   });
 
   it('names a password sent in the clear as such (and never keeps it)', () => {
