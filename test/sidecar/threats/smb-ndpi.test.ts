@@ -4,7 +4,7 @@
  * belongs to PostgreSQL, and clients in a "pod" namespace: smbclient over SMB3 (listing and getting a file) and over
  * SMB1 (NT1), twelve wrong passwords, then Impacket's psexec (through a DNAT from 445, the only ports it accepts),
  * samrdump and lookupsid. A second smbd with encryption offered (on 8080) shows the transform header; two smbclient
- * sessions on 445 show what nDPI names SMB on its own port. Captured with tcpdump on the server side, read by our
+ * sessions and hydra's guessing on 445 show what nDPI names SMB on its own port. Captured with tcpdump on the server side, read by our
  * engine and by ndpiReader.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
@@ -65,6 +65,8 @@ const sambaConfig = (dir: string, ports: string, encrypt: 'off' | 'default'): st
   map to guest = never
   username map = ${dir}/users.map
   server smb encrypt = ${encrypt}
+  # hydra's smb module answers with NTLMv1, which Samba 4.17 refuses by default (ntlmv2-only) even for the password.
+  ntlm auth = yes
 [share]
   path = ${dir}/share
   read only = yes
@@ -172,6 +174,10 @@ describe.skipIf(unavailable !== undefined)(
       smbclient('sealed', '8080', `alice%${password}`, '--client-protection=encrypt', '-c', 'ls');
       smbclient('port445-smb3', '445', `alice%${password}`, '-c', 'ls');
       smbclient('port445-smb1', '445', `alice%${password}`, '-m', 'NT1', '-c', 'ls');
+      // hydra's smb module (SMB1, the account in the clear, LM and NTLM responses): twelve wrong passwords, the right one.
+      const words = join(dir, 'words');
+      writeFileSync(words, `${[...Array(12).keys()].map((i) => `hydra-${i}`).join('\n')}\n${password}\n`);
+      run('hydra', 'hydra', ['-l', 'alice', '-P', words, '-s', '445', '-t', '1', server, 'smb']);
       // Impacket's examples accept only ports 139 and 445: the pod's 445 is sent to the server's 5432.
       clientNs.exec('iptables', [
         '-t',
@@ -249,24 +255,32 @@ describe.skipIf(unavailable !== undefined)(
       expect(offers.map((e) => e.dialects)).toContainEqual(['NT LANMAN 1.0', 'NT LM 0.12']);
       const v1 = threats.filter((t) => t.threat === 'smb-v1');
       console.log(`smb-v1: ${v1.map((t) => `${t.server.port} ${t.evidence}`).join('; ')}`);
-      // Samba answers NT1 by the first of its names the client offered: NT LANMAN 1.0.
-      expect(v1.map((t) => `${t.server.port} ${t.severity} ${t.evidence}`).sort()).toEqual([
-        '445 medium server negotiated SMB1 (dialect NT LANMAN 1.0)',
-        '5432 medium server negotiated SMB1 (dialect NT LANMAN 1.0)',
-      ]);
+      // Samba answers NT1 by the first of its names the client offered: NT LANMAN 1.0. One finding per flow: the
+      // smbclient session on each port, and each of hydra's connections on 445.
+      const told = new Set(v1.map((t) => `${t.server.port} ${t.severity} ${t.evidence}`));
+      expect(told).toEqual(
+        new Set([
+          '445 medium server negotiated SMB1 (dialect NT LANMAN 1.0)',
+          '5432 medium server negotiated SMB1 (dialect NT LANMAN 1.0)',
+        ]),
+      );
+      expect(v1.filter((t) => t.server.port === 5432)).toHaveLength(1);
+      expect(v1.filter((t) => t.server.port === 445).length).toBeGreaterThanOrEqual(14);
     });
 
-    it('tells twelve refused logins and reports the password guessing', () => {
+    it("tells twelve refused logins from smbclient and twelve from hydra, and reports each service's guessing", () => {
+      console.log(`hydra said:\n${said.hydra}`);
+      expect(said.hydra).toContain(`login: alice   password: ${password}`);
       const refused = logins().filter((e) => !e.ok);
-      expect(refused).toHaveLength(12);
-      expect(
-        refused.every(
-          (e) => e.dialect === 'smb' && e.user === 'MWLAB\\alice' && e.message === 'STATUS_LOGON_FAILURE',
-        ),
-      ).toBe(true);
+      expect(refused.map((e) => `${e.user} ${e.message}`)).toEqual([
+        ...Array(12).fill('MWLAB\\alice STATUS_LOGON_FAILURE'),
+        ...Array(12).fill('alice STATUS_LOGON_FAILURE'),
+      ]);
+      expect(refused.every((e) => e.dialect === 'smb')).toBe(true);
       const brute = threats.filter((t) => t.threat === 'db-auth-brute-force');
-      expect(brute).toHaveLength(1);
-      expect(brute[0]?.evidence).toMatch(/^1[0-2] failed smb logins within 60000 ms for 1 user name\(s\)$/);
+      expect(brute.map((t) => t.server.port).sort()).toEqual([445, 5432]);
+      for (const t of brute)
+        expect(t.evidence).toMatch(/^1[0-2] failed smb logins within 60000 ms for 1 user name\(s\)$/);
     });
 
     it('says where encryption starts and reads nothing after it', () => {
@@ -314,22 +328,23 @@ describe.skipIf(unavailable !== undefined)(
         .sort();
       console.log(`nDPI on the SMB capture:\n${[...new Set(lines)].join('\n')}`);
       const on = (port: number) => ndpi.filter((f) => f.b.endsWith(`:${port}`));
-      expect(
-        on(445)
-          .map((f) => ourIdOf(f))
-          .sort(),
-      ).toEqual(['smb', 'smb']);
-      expect(
-        on(445)
-          .map((f) => f.app)
-          .sort(),
-      ).toEqual(['SMBv1', 'SMBv23']);
+      expect(on(445).every((f) => ourIdOf(f) === 'smb')).toBe(true);
+      const tally: Record<string, number> = {};
+      for (const f of on(445))
+        tally[`${f.app} ${f.confidence}`] = (tally[`${f.app} ${f.confidence}`] ?? 0) + 1;
+      // smbclient's SMB3 session; smbclient's SMB1 session and hydra's thirteen logins; hydra's first connection, an
+      // SMB1 negotiate and nothing more, which nDPI names by the port alone (and SMBv23 at that).
+      expect(tally).toEqual({ 'SMBv23 DPI': 1, 'SMBv1 DPI': 14, 'SMBv23 Match by port': 1 });
+      const ours = flows.filter((f) => f.server.port === 445);
+      expect(ours.map((f) => f.protocol)).toEqual(Array(16).fill('smb'));
       // Oddly, also "Known Protocol on Non Standard Port" and "Unsafe Protocol" for SMBv1 on its own port.
-      expect(on(445).find((f) => f.app === 'SMBv1')?.risks).toEqual([
-        'Known Protocol on Non Standard Port',
-        'SMB Insecure Version',
-        'Unsafe Protocol',
-      ]);
+      for (const f of on(445).filter((f) => f.app === 'SMBv1'))
+        expect(f.risks).toEqual([
+          'Known Protocol on Non Standard Port',
+          'SMB Insecure Version',
+          'Unsafe Protocol',
+        ]);
+      // nDPI has no login failure risk for SMB: hydra's guessing is only SMBv1 flows to it.
       // Off 445 its dissector never looks: PsExec, the guessing and the SMB1 session on 5432 are PostgreSQL by port.
       expect(new Set(on(5432).map((f) => `${f.app} ${f.confidence} ${f.risks.length}`))).toEqual(
         new Set(['PostgreSQL Match by port 0']),
