@@ -26,6 +26,7 @@ import {
   sessionRequest,
   sessionSetupRequest,
   sessionSetupResponse,
+  smb1Chain,
   smb1Negotiate,
   smb1NegotiateResponse,
   smb1NtCreate,
@@ -356,6 +357,42 @@ describe('smb1 parser', () => {
     expect(events.map((e) => e.method ?? (e as unknown as SmbEvent).auth)).toEqual([
       'cleartext',
       'cleartext',
+    ]);
+  });
+
+  it('follows an AndX chain: a login and a tree connect in one request, both answered in one reply', () => {
+    const request = smb1Chain(smb1SessionSetup('bob', 'CORP'), smb1TreeConnect('\\\\FS\\C$', 2));
+    const reply = smb1Chain(smb1SessionSetupResponse(0), smb1TreeConnectResponse(2, 0, 0x900));
+    // A NetBIOS keep-alive (type 0x85, RFC 1002 §4.3.7) between them changes nothing.
+    const events = lines(
+      feed(smb, [
+        ['to-server', netbios(request)],
+        ['to-server', hex('85000000')],
+        ['to-client', netbios(reply)],
+      ]),
+    );
+    expect(events).toEqual([
+      'S smb1 session-setup {"status":"STATUS_SUCCESS","ok":true,"auth":"other","user":"bob","domain":"CORP"}',
+      'S db-auth smb ok CORP\\bob STATUS_SUCCESS',
+      'S smb1 tree-connect {"share":"\\\\\\\\FS\\\\C$","status":"STATUS_SUCCESS","ok":true}',
+    ]);
+  });
+
+  it('stops at an AndX offset that points back, and at words or bytes past the message', () => {
+    const looping = smb1Chain(smb1SessionSetup('bob', 'CORP'), smb1TreeConnect('\\\\FS\\C$', 2));
+    looping.set(le16(32), 35); // AndXOffset back at the first block
+    const short = smb1NtCreate('\\svcctl', 1, 9).subarray(0, 60);
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(looping)],
+          ['to-server', netbios(short)],
+          ['to-client', netbios(smb1SessionSetupResponse(0))],
+        ]),
+      ),
+    ).toEqual([
+      'S smb1 session-setup {"status":"STATUS_SUCCESS","ok":true,"auth":"other","user":"bob","domain":"CORP"}',
+      'S db-auth smb ok CORP\\bob STATUS_SUCCESS',
     ]);
   });
 
