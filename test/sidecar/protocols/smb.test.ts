@@ -23,9 +23,17 @@ import {
   netbios,
   ntlmAuthenticate,
   responseMarker,
-  sessionRequest,
   sessionSetupRequest,
   sessionSetupResponse,
+  smb2Header,
+  spnegoResponse,
+  transform,
+  treeConnectRequest,
+  treeConnectResponse,
+  writeRequest,
+} from '#test/fixtures/protocols/smb-messages.ts';
+import {
+  sessionRequest,
   smb1Chain,
   smb1Negotiate,
   smb1NegotiateResponse,
@@ -36,13 +44,7 @@ import {
   smb1TreeConnect,
   smb1TreeConnectResponse,
   smb1WriteAndx,
-  smb2Header,
-  spnegoResponse,
-  transform,
-  treeConnectRequest,
-  treeConnectResponse,
-  writeRequest,
-} from '#test/fixtures/protocols/smb-messages.ts';
+} from '#test/fixtures/protocols/smb1-messages.ts';
 import { itRejectsForeignBytes } from './ndpi-flow-checks.ts';
 
 /** One line per event: side, command and what it says. */
