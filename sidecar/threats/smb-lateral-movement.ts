@@ -89,13 +89,10 @@ const pipeHits = (event: SmbEvent, pipe: string, pair: Pair, c: Config, as: stri
 
 const shareHits = (event: SmbEvent, pair: Pair, c: Config, as: string): ThreatHit[] => {
   if (!isAdminShare(event.share)) return noHits;
-  if (event.command === 'tree-connect')
-    return hit(
-      c.severity,
-      0.8,
-      `reached the administrative share ${event.share}${refusal(event)} as ${as}`,
-      event.ts,
-    );
+  if (event.command === 'tree-connect') {
+    const evidence = `reached the administrative share ${event.share}${refusal(event)} as ${as}`;
+    return hit(c.severity, event.ok === false ? 0.6 : 0.8, evidence, event.ts);
+  }
   if (event.command !== 'create' || event.write !== true || event.ok !== true || !event.name) return noHits;
   pair.wrote = `${event.name.slice(0, 128)} to ${event.share}`;
   return hit(c.severity, 0.85, `wrote ${pair.wrote} as ${as}`, event.ts);

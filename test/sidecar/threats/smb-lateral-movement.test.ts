@@ -79,6 +79,11 @@ describe('smb-lateral-movement', () => {
     ]);
     expect(summary([pipe('srvsvc')], { enumeration: 'off' })).toEqual([]);
     expect(summary([answer('tree-connect', { share: '\\\\fs\\d$' })])).toHaveLength(1);
+    expect(
+      summary([answer('tree-connect', { share: '\\\\fs\\C$', ok: false, status: 'STATUS_ACCESS_DENIED' })]),
+    ).toEqual([
+      'high 0.6 reached the administrative share \\\\fs\\C$ (refused: STATUS_ACCESS_DENIED) as an unnamed user',
+    ]);
   });
 
   it('leaves ordinary file sharing, IPC$ alone, reads of admin shares and allowed hosts alone', () => {
