@@ -102,6 +102,11 @@ export const l7SummarySchema = z.object({
     .object({ client: z.string(), server: z.string(), hassh: z.string(), hasshServer: z.string() })
     .partial()
     .optional(),
+  /** SMB: the dialects chosen, commands used, shares (trees) and named pipes opened, and the accounts logged in. */
+  smb: z
+    .object({ dialects: list(4), commands: list(), shares: list(), pipes: list(), users: list(16) })
+    .partial()
+    .optional(),
   /** Verbs or operations of the other protocols (memcached commands, AMQP methods, SMTP verbs, ...). */
   operations: list().optional(),
 });

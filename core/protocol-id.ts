@@ -39,6 +39,7 @@ export const protocolIds = [
   'vnc',
   'wireguard',
   'openvpn',
+  'smb',
   'shell',
   'unknown',
 ] as const;

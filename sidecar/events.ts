@@ -157,7 +157,8 @@ export type DbAuthEvent = Base & {
     | 'snmp'
     | 'socks'
     | 'vnc'
-    | 'ldap';
+    | 'ldap'
+    | 'smb';
   ok: boolean;
   user?: string;
   message?: string;
@@ -255,6 +256,43 @@ export type MiningEvent = Base & {
   algorithms?: readonly string[];
 };
 
+/**
+ * One SMB step worth telling (smb.ts): a negotiation, a login, a share or file opened (each told with the server's
+ * answer), a DCE/RPC bind on a named pipe, the start of encryption; any other command only the first time a flow uses
+ * it, for the summary. Names are as sent (UTF-16 decoded); never a password, hash or NTLM response.
+ */
+export type SmbEvent = Base & {
+  kind: 'smb';
+  /** 1: SMB1 (MS-CIFS), 2: SMB 2 and 3 (MS-SMB2). */
+  version: 1 | 2;
+  /** `negotiate`, `session-setup`, `tree-connect`, `create`, `write`, `ioctl`, `encrypted`, `netbios-session`... */
+  command: string;
+  /** The server's NT status, on an answer (`STATUS_LOGON_FAILURE`, or the code in hex when unnamed). */
+  status?: string;
+  /** The answer succeeded. */
+  ok?: boolean;
+  /** Dialects the client offers (`2.0.2`, `3.1.1`, `NT LM 0.12`). */
+  dialects?: readonly string[];
+  /** The dialect the server chose. */
+  dialect?: string;
+  /** The tree: `\\host\IPC$`. */
+  share?: string;
+  /** A file or named pipe opened, as sent (`svcctl`, `\srvsvc`, `Windows\PSEXESVC.exe`). */
+  name?: string;
+  /** The name is a named pipe (opened on IPC$). */
+  pipe?: boolean;
+  /** The open asked for write access (data, append, generic write or all) or to create or overwrite. */
+  write?: boolean;
+  /** A DCE/RPC bind's interface on a pipe (`svcctl`, `samr`), or its UUID when unnamed. */
+  rpc?: string;
+  /** The login's account, domain and workstation (NTLMSSP AUTHENTICATE, or SMB1's account in the clear). */
+  user?: string;
+  domain?: string;
+  workstation?: string;
+  /** How the client logged in. */
+  auth?: 'ntlm' | 'kerberos' | 'anonymous' | 'cleartext' | 'other';
+};
+
 export type ProtocolEvent =
   | HttpRequestEvent
   | HttpResponseEvent
@@ -275,6 +313,7 @@ export type ProtocolEvent =
   | WebsocketMessageEvent
   | ExpectedFlowEvent
   | FileDataEvent
-  | MiningEvent;
+  | MiningEvent
+  | SmbEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

@@ -1,6 +1,6 @@
 /** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
 import type { CertificateSummary, L7Summary } from '#core/finding.ts';
-import type { DnsAnswer, ProtocolEvent, TlsCertificateEvent } from '../events.ts';
+import type { DnsAnswer, ProtocolEvent, SmbEvent, TlsCertificateEvent } from '../events.ts';
 import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
 import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
 import { headerNamed } from '../protocols/http-head.ts';
@@ -27,6 +27,11 @@ const bounds = {
   kafkaApis: 64,
   mqttTopics: 64,
   mqttPackets: 64,
+  smbDialects: 4,
+  smbCommands: 64,
+  smbShares: 64,
+  smbPipes: 64,
+  smbUsers: 16,
   operations: 64,
 } as const;
 
@@ -56,6 +61,12 @@ export const createL7Collector = (): L7Collector => ({ lists: {}, tls: {}, ssh: 
 
 const add = (lists: Lists, name: ListName, value: string): void =>
   boundedAdd(lists, name, bounds[name], value);
+
+/** `DOMAIN\\user`, `user`, or how the client logged in when it named no one (`anonymous`, `kerberos`). */
+const smbUser = (event: SmbEvent): string => {
+  if (event.user === undefined) return event.auth ?? 'unknown';
+  return event.domain === undefined ? event.user : `${event.domain}\\${event.user}`;
+};
 
 const statusClass = (status: number): string =>
   status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
@@ -113,6 +124,11 @@ const placements: readonly (readonly [ListName, keyof L7Summary, string, ((value
   ['kafkaApis', 'kafka', 'apis'],
   ['mqttTopics', 'mqtt', 'topics'],
   ['mqttPackets', 'mqtt', 'packets'],
+  ['smbDialects', 'smb', 'dialects'],
+  ['smbCommands', 'smb', 'commands'],
+  ['smbShares', 'smb', 'shares'],
+  ['smbPipes', 'smb', 'pipes'],
+  ['smbUsers', 'smb', 'users'],
 ];
 
 type Sections = Record<string, unknown>;
@@ -257,6 +273,14 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   },
   'ssh-kexinit': ({ ssh }, event) => {
     ssh[event.direction === 'to-server' ? 'hassh' : 'hasshServer'] = event.hassh;
+  },
+  smb: ({ lists }, event) => {
+    add(lists, 'smbCommands', event.command);
+    if (event.dialect !== undefined) add(lists, 'smbDialects', event.dialect);
+    if (event.ok !== true) return;
+    if (event.command === 'tree-connect' && event.share !== undefined) add(lists, 'smbShares', event.share);
+    if (event.pipe === true && event.name !== undefined) add(lists, 'smbPipes', event.name);
+    if (event.command === 'session-setup') add(lists, 'smbUsers', smbUser(event));
   },
   operation: ({ lists }, event) => add(lists, 'operations', event.operation),
   'websocket-message': ({ lists }, event) => add(lists, 'operations', `websocket ${event.opcode}`),

@@ -58,6 +58,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   irc: operations,
   shell: operations,
   vnc: { kinds: ['operation', 'db-auth'] },
+  smb: { kinds: ['smb', 'db-auth'] },
   // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
   socks: {
     kinds: ['operation', 'db-auth'],

@@ -25,6 +25,7 @@ import type { Protocol } from './protocol.ts';
 import { quic } from './quic.ts';
 import { redis } from './redis.ts';
 import { shell } from './shell.ts';
+import { smb } from './smb.ts';
 import { smtp } from './smtp.ts';
 import { snmp } from './snmp.ts';
 import { socks } from './socks.ts';
@@ -47,6 +48,9 @@ export const protocols: Protocol[] = [
   ssh,
   // VNC's RFB: either side's `RFB xxx.yyy\n` version line.
   vnc,
+  // SMB: a session message holding \xffSMB, \xfeSMB or \xfdSMB and a header whose fixed fields agree with its
+  // length and direction, or NetBIOS's session request with two encoded names.
+  smb,
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,

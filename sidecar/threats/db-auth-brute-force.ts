@@ -1,8 +1,9 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
  * Server, MongoDB, Redis), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
- * directories (LDAP binds, Kerberos AS exchanges), on SOCKS5 proxies and VNC servers, and on SNMP agents (community
- * guessing: snmp.ts).
+ * directories (LDAP binds, Kerberos AS exchanges), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
+ * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), and on SNMP agents
+ * (community guessing: snmp.ts).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -47,6 +48,7 @@ export const dbAuthBruteForce: Threat<
         'snmp',
         'socks',
         'vnc',
+        'smb',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

@@ -31,6 +31,8 @@ import { redisAbuse } from './redis-abuse.ts';
 import { reverseShell } from './reverse-shell.ts';
 import { shellshock } from './shellshock.ts';
 import { slowloris } from './slowloris.ts';
+import { smbLateralMovement } from './smb-lateral-movement.ts';
+import { smbV1 } from './smb-v1.ts';
 import { socksProxy } from './socks-proxy.ts';
 import { sqlInjection } from './sql-injection.ts';
 import { sshV1 } from './ssh-v1.ts';
@@ -79,6 +81,7 @@ export const threats: readonly Threat<any, any>[] = [
   tlsCertificate,
   heartbleed,
   sshV1,
+  smbV1,
   dnsZoneTransfer,
   dnsTypeNull,
   icmpTunnel,
@@ -99,4 +102,5 @@ export const threats: readonly Threat<any, any>[] = [
   ircC2,
   reverseShell,
   vpnTunnel,
+  smbLateralMovement,
 ];

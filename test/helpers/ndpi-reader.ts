@@ -99,6 +99,8 @@ export const ndpiToOurs: Record<string, string> = {
   VNC: 'vnc',
   WireGuard: 'wireguard',
   OpenVPN: 'openvpn',
+  SMBv1: 'smb',
+  SMBv23: 'smb',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

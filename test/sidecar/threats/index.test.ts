@@ -78,6 +78,10 @@ const issueIds = [
   'database-dump',
   // A pod opening a VPN: WireGuard or OpenVPN, whose traffic no policy or detector sees (T1572, T1133).
   'vpn-tunnel',
+  // SMB version 1 negotiated or the only version offered: EternalBlue's protocol, as nDPI's "SMB Insecure Version".
+  'smb-v1',
+  // Administrative shares and remote-administration pipes over SMB: PsExec, smbexec, atexec (T1021.002, T1569.002).
+  'smb-lateral-movement',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

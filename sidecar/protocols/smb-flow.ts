@@ -1,0 +1,114 @@
+/**
+ * What one SMB connection remembers between messages: requests waiting for their answer (by message id), the trees
+ * the server granted (tree id → share), the SMB1 dialects offered, the commands already told; and how events are told.
+ * Every map is bounded: a client that never reads its answers cannot grow them.
+ */
+import type { DbAuthEvent, Direction, ProtocolEvent, SmbEvent } from '../events.ts';
+import type { Login } from './ntlmssp.ts';
+import { refusesLogin, statusName, statusSuccess } from './smb-status.ts';
+
+/** What a request said that its answer's event tells. */
+export type Pending = {
+  command: string;
+  share?: string;
+  name?: string;
+  pipe?: boolean;
+  write?: boolean;
+  login?: Login | { auth: 'cleartext' | 'other'; user?: string; domain?: string; workstation?: string };
+};
+
+export type SmbFlow = {
+  pending: Map<number, Pending>;
+  trees: Map<number, string>;
+  told: Set<string>;
+  smb1Dialects: string[];
+};
+
+const maxPending = 128;
+const maxTrees = 64;
+const maxTold = 64;
+export const maxNameChars = 512;
+
+export const createSmbFlow = (): SmbFlow => ({
+  pending: new Map(),
+  trees: new Map(),
+  told: new Set(),
+  smb1Dialects: [],
+});
+
+const bounded = <V>(map: Map<number, V>, max: number, key: number, value: V): void => {
+  if (!map.has(key) && map.size >= max) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+  map.set(key, value);
+};
+
+export const remember = (flow: SmbFlow, key: number, pending: Pending): void =>
+  bounded(flow.pending, maxPending, key, pending);
+
+export const grantTree = (flow: SmbFlow, key: number, share: string): void =>
+  bounded(flow.trees, maxTrees, key, share);
+
+/** Takes the request an answer is for, if it was remembered. */
+export const answered = (flow: SmbFlow, key: number): Pending | undefined => {
+  const pending = flow.pending.get(key);
+  if (pending !== undefined) flow.pending.delete(key);
+  return pending;
+};
+
+/** `\\host\IPC$` (any case): the tree whose opens are named pipes. */
+export const isIpcShare = (share: string | undefined): boolean =>
+  share !== undefined && share.length >= 4 && share.slice(-4).toUpperCase() === 'IPC$';
+
+/** The events one message tells, its capture time and direction. */
+export type SmbOut = { events: ProtocolEvent[]; ts: number; direction: Direction };
+
+export const tell = (out: SmbOut, version: 1 | 2, command: string, fields: Partial<SmbEvent> = {}): void => {
+  out.events.push({
+    kind: 'smb',
+    ts: out.ts,
+    direction: out.direction,
+    version,
+    command,
+    ...fields,
+  } as SmbEvent);
+};
+
+/** Tells a command the flow has not used before (for the summary), and nothing more for it. */
+export const tellFirst = (out: SmbOut, flow: SmbFlow, version: 1 | 2, command: string): void => {
+  if (flow.told.has(command) || flow.told.size >= maxTold) return;
+  flow.told.add(command);
+  tell(out, version, command);
+};
+
+/** A request's facts and the answer's status as one event. */
+export const tellAnswer = (out: SmbOut, version: 1 | 2, pending: Pending, status: number): void => {
+  const { command, login, ...fields } = pending;
+  const event: Partial<SmbEvent> = { ...fields, status: statusName(status), ok: status === statusSuccess };
+  if (login !== undefined) Object.assign(event, login);
+  tell(out, version, command, event);
+};
+
+/**
+ * A login's outcome for db-auth-brute-force: success, or a refusal of the credentials (STATUS_LOGON_FAILURE,
+ * STATUS_ACCOUNT_*). Anonymous logins guess no password; other failures (an unsupported mechanism) are not told.
+ * A named user let in only as guest did not have their password accepted.
+ */
+export const tellLogin = (out: SmbOut, pending: Pending, status: number, guest: boolean): void => {
+  const login = pending.login;
+  if (login === undefined || login.auth === 'anonymous') return;
+  if (status !== statusSuccess && !refusesLogin(status)) return;
+  const event: DbAuthEvent = {
+    kind: 'db-auth',
+    ts: out.ts,
+    direction: out.direction,
+    dialect: 'smb',
+    ok: status === statusSuccess && !(guest && login.user !== undefined),
+    method: login.auth === 'cleartext' ? 'cleartext' : 'other',
+    message: guest && status === statusSuccess ? 'logged in as guest' : statusName(status),
+  };
+  if (login.user !== undefined)
+    event.user = login.domain === undefined ? login.user : `${login.domain}\\${login.user}`;
+  out.events.push(event);
+};
