@@ -38,6 +38,7 @@ export const protocolIds = [
   'irc',
   'vnc',
   'shell',
+  'bittorrent',
   'unknown',
 ] as const;
 

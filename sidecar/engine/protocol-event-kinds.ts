@@ -49,6 +49,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   irc: operations,
   shell: operations,
   vnc: { kinds: ['operation', 'db-auth'] },
+  bittorrent: { kinds: ['operation', 'p2p'] },
   // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
   socks: {
     kinds: ['operation', 'db-auth'],
