@@ -57,17 +57,29 @@ const azureusStyle = (id: Uint8Array): string | undefined => {
   return name === undefined ? `unknown client ${tag}` : `${name} ${tag}`;
 };
 
-/** aria2 (`A2-1-36-0-`) and Mainline (`M7-4-0--`): a prefix, then dash-separated version numbers. */
+/** Three dash-terminated groups of digits from `from` (`1-36-0-`), or undefined. */
+const dashedVersion = (id: Uint8Array, from: number): string | undefined => {
+  const groups: string[] = [];
+  let group = '';
+  for (let i = from; i < 20 && groups.length < 3; i++) {
+    const b = id[i] as number;
+    if (b === 0x2d && group !== '') {
+      groups.push(group);
+      group = '';
+    } else if (b >= 0x30 && b <= 0x39 && group.length < 3) group += String.fromCharCode(b);
+    else return undefined;
+  }
+  return groups.length === 3 ? groups.join('.') : undefined;
+};
+
+/** aria2 (`A2-1-36-0-`) and Mainline (`M7-4-0--`): a prefix, then three dash-terminated version numbers. */
 const dashedStyle = (id: Uint8Array): string | undefined => {
-  const name =
-    id[0] === 0x41 && id[1] === 0x32 ? 'aria2' : id[0] === 0x4d ? 'BitTorrent Mainline' : undefined;
-  const from = name === 'aria2' ? 3 : 1;
-  if (name === undefined || (name !== 'aria2' && !isAlnum(id[1]))) return undefined;
-  let end = from;
-  while (end < 12 && (isAlnum(id[end]) || id[end] === 0x2d)) end++;
-  const version = ascii(id, from, end).split('-').filter(Boolean);
-  if (version.length < 2 || version.some((part) => !/^\d{1,3}$/.test(part))) return undefined;
-  return `${name} ${version.join('.')}`;
+  if (id[0] === 0x41 && id[1] === 0x32 && id[2] === 0x2d) {
+    const version = dashedVersion(id, 3);
+    return version === undefined ? undefined : `aria2 ${version}`;
+  }
+  const version = id[0] === 0x4d ? dashedVersion(id, 1) : undefined;
+  return version === undefined ? undefined : `BitTorrent Mainline ${version}`;
 };
 
 /** One letter, five version characters, `---`. */

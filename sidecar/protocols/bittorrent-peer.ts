@@ -163,8 +163,8 @@ const step = (b: Uint8Array, at: number, own: Side, other: Side, out: Out): numb
     onMessage(b, at + 4, length, own, other, out);
     return at + 4 + length;
   }
+  onMessage(b, at + 4, 1, own, other, out);
   if (id === pieceId) onPiece(own, length, out);
-  else onMessage(b, at + 4, 1, own, other, out);
   own.skip = length - 1;
   return at + 5;
 };
