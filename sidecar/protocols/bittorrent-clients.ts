@@ -90,6 +90,17 @@ const shadowStyle = (id: Uint8Array): string | undefined => {
   return `${name} ${ascii(id, 0, 6).replace(/-+$/, '')}`;
 };
 
+/**
+ * The software a DHT message's `v` names (BEP 5: two letters of client, as in peer ids, then two octets of
+ * version; aria2 writes `A2`): `aria2 (DHT v0.3)`.
+ */
+export const clientOfDhtVersion = (v: Uint8Array): string | undefined => {
+  if (v.length !== 4 || !isAlnum(v[0]) || !isAlnum(v[1])) return undefined;
+  const code = ascii(v, 0, 2);
+  const name = code === 'A2' ? 'aria2' : (azureus[code] ?? code);
+  return `${name} (DHT v${v[2]}.${v[3]})`;
+};
+
 /** The software a peer id names, or undefined when it follows none of the conventions. */
 export const clientOfPeerId = (id: Uint8Array): string | undefined => {
   if (id.length !== 20) return undefined;

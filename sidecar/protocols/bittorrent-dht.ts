@@ -5,6 +5,7 @@
  * BEP 5 (ping, find_node, get_peers, announce_peer), BEP 44 (get, put) and BEP 51 (sample_infohashes).
  */
 import { type BDict, bytesAt, dictAt, isBytes, isDict, readBencode } from './bencode.ts';
+import { clientOfDhtVersion } from './bittorrent-clients.ts';
 import { hex } from './bittorrent-wire.ts';
 
 export type KrpcMessage = {
@@ -29,8 +30,7 @@ const nodeId = (args: BDict | undefined): boolean => args !== undefined && bytes
 
 const clientOf = (dict: BDict): string | undefined => {
   const v = bytesAt(dict, 'v');
-  if (v === undefined || v.length !== 4 || !isPrintable(v.subarray(0, 2))) return undefined;
-  return `${String.fromCharCode(v[0] as number, v[1] as number)} ${(v[2] as number).toString()}.${(v[3] as number).toString()}`;
+  return v === undefined ? undefined : clientOfDhtVersion(v);
 };
 
 const readQuery = (dict: BDict): KrpcMessage | undefined => {

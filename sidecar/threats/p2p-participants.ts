@@ -77,7 +77,7 @@ export const uploads = (p: Participant): boolean => p.uploaded > 0 || p.reported
 export const evidenceOf = (p: Participant): string => {
   const parts = [`joined a BitTorrent swarm (${listed(p.ways, 4)})`];
   if (p.hashes.size > 0) parts.push(`info hash ${listed(p.hashes)}`);
-  if (p.clients.size > 0) parts.push(`client ${listed(p.clients)}`);
+  if (p.clients.size > 0) parts.push(`client ${listed(p.clients, 4)}`);
   if (p.dhtQueries.size > 0) parts.push(`DHT ${listed(p.dhtQueries, 6)}`);
   const announced = p.announced > 0 ? `, ${p.announced} more handed over` : '';
   parts.push(`${p.peers.size} peer${p.peers.size === 1 ? '' : 's'} talked to${announced}`);
