@@ -1,7 +1,8 @@
 /**
  * BitTorrent: the TCP peer wire (bittorrent-peer.ts), detected from either side's handshake, and over UDP the DHT's
- * KRPC messages (bittorrent-dht.ts) and the UDP tracker protocol (bittorrent-udp-tracker.ts). Message stream
- * encryption (MSE/PE) starts with a Diffie-Hellman key, random octets with no fixed signature: not identified.
+ * KRPC messages (bittorrent-dht.ts), the peer wire over uTP (bittorrent-utp.ts) and the UDP tracker protocol
+ * (bittorrent-udp-tracker.ts). Message stream encryption (MSE/PE) starts with a Diffie-Hellman key, random octets
+ * with no fixed signature: not identified.
  */
 import type { Direction, OperationEvent, P2pEvent, ProtocolEvent } from '../events.ts';
 import { type KrpcMessage, readKrpc } from './bittorrent-dht.ts';
@@ -12,6 +13,7 @@ import {
   readTrackerRequest,
   type TrackerMessage,
 } from './bittorrent-udp-tracker.ts';
+import { createUtpParser, detectUtp } from './bittorrent-utp.ts';
 import { detectHandshake } from './bittorrent-wire.ts';
 import type { Detection, Protocol, ProtocolParser } from './protocol.ts';
 
@@ -75,10 +77,18 @@ const createDatagramParser = (): ProtocolParser => {
     } else if (!transactions.includes(m.transactionId)) return [];
     return trackerEvents(m, ts, direction);
   };
+  /** A UDP tracker flow starts with a connect request; any other is DHT and uTP (libtorrent shares one socket). */
+  let isTracker: boolean | undefined;
+  let utp: ProtocolParser | undefined;
   const read = (datagram: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
     if (datagram[0] === 0x64) {
       const krpc = readKrpc(datagram);
       return krpc === undefined ? [] : dhtEvents(krpc, ts, direction);
+    }
+    isTracker ??= detectTrackerConnect(datagram) === 'match';
+    if (!isTracker) {
+      utp ??= createUtpParser();
+      return utp.parse(datagram, direction, ts);
     }
     const m = direction === 'to-server' ? readTrackerRequest(datagram) : readTrackerAnswer(datagram);
     return tracker(m, ts, direction);
@@ -90,17 +100,24 @@ const createDatagramParser = (): ProtocolParser => {
       told += events.length;
       return events;
     },
-    gap() {},
+    gap(direction) {
+      utp?.gap(direction);
+    },
+    end: () => utp?.end?.() ?? [],
   };
 };
 
-/** A KRPC message (a datagram starting `d`) or a UDP tracker's connect request (starting with the protocol id). */
+/**
+ * A KRPC message (a datagram starting `d`), a uTP data packet carrying the peer wire handshake (starting 0x01), or a
+ * UDP tracker's connect request (starting with the protocol id).
+ */
 const detectDatagram = (bytes: Uint8Array, direction: Direction): Detection => {
   if (bytes.length === 0) return 'need-more';
   if (bytes[0] === 0x64) {
     if (bytes.length === 1) return 'need-more';
     return readKrpc(bytes) === undefined ? 'no-match' : 'match';
   }
+  if (bytes[0] === 0x01) return detectUtp(bytes);
   return direction === 'to-server' ? detectTrackerConnect(bytes) : 'no-match';
 };
 

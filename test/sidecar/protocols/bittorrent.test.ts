@@ -14,6 +14,7 @@ import {
   trackerConnect,
   trackerConnected,
   transmissionPeerId,
+  utp,
 } from '#test/fixtures/protocols/bittorrent-bytes.ts';
 import {
   ascii,
@@ -220,5 +221,65 @@ describe('bittorrent over UDP: DHT (BEP 5), UDP tracker (BEP 15)', () => {
 
   it('keeps the contract on random datagrams', () => {
     expect(contractCheck(bittorrentDatagrams, ['to-server', krpc.getPeers]).randomMatches).toBe(0);
+  });
+});
+
+describe('bittorrent over uTP (BEP 29)', () => {
+  // BEP 29: ST_SYN (type 4) opens, ST_STATE (2) answers, ST_DATA (0) carries the peer wire; a selective ack extension
+  // (type 1, 4 octets) chained before the payload.
+  const sack = hex('00 04 00000000');
+  const data = handshake(transmissionPeerId);
+  const blocks = concat(piece(0, 3000), piece(1, 3000));
+  const flow: Segment[] = [
+    ['to-server', utp(4, 1)],
+    ['to-client', utp(2, 500)],
+    ['to-server', utp(0, 2, data)],
+    ['to-client', utp(0, 501, handshake(aria2PeerId), sack)],
+    ['to-client', utp(0, 502, blocks.subarray(0, 2000))],
+    ['to-client', utp(0, 503, blocks.subarray(2000, 4000))],
+    ['to-client', utp(0, 504, blocks.subarray(4000))],
+  ];
+  const inOrder = udp(flow);
+
+  it('detects a data packet carrying the handshake; a SYN alone, another version or a broken extension chain is not', () => {
+    expect(bittorrentDatagrams.detect(utp(0, 2, data), 'to-server')).toBe('match');
+    expect(bittorrentDatagrams.detect(utp(0, 501, handshake(aria2PeerId), sack), 'to-client')).toBe('match');
+    expect(bittorrentDatagrams.detect(utp(4, 1), 'to-server')).toBe('no-match');
+    expect(bittorrentDatagrams.detect(utp(0, 2, ascii('GET / HTTP/1.1\r\n\r\n')), 'to-server')).toBe(
+      'no-match',
+    );
+    expect(bittorrentDatagrams.detect(utp(0, 2, data, hex('00 05 0000000000')), 'to-server')).toBe(
+      'no-match',
+    );
+    expect(bittorrentDatagrams.detect(utp(0, 2, data, hex('00 30')), 'to-server')).toBe('no-match');
+    const v2 = Uint8Array.from(utp(0, 2, data));
+    v2[0] = 0x02;
+    expect(bittorrentDatagrams.detect(v2, 'to-server')).toBe('no-match');
+  });
+
+  it('reads the peer wire inside, in sequence order: reordered and retransmitted packets change nothing', () => {
+    expect(inOrder).toContain(
+      `C handshake info_hash=${hash} client=Transmission -TR3000- extensions=ltep,dht,fast`,
+    );
+    expect(inOrder).toContain(`S handshake info_hash=${hash} client=aria2 1.36.0 extensions=ltep,dht,fast`);
+    expect(inOrder).toContain('S p2p pieces {"pieces":1,"bytes":3000}');
+    const shuffled: Segment[] = [
+      flow[0],
+      flow[1],
+      flow[2],
+      flow[3],
+      flow[5],
+      flow[2],
+      flow[4],
+      flow[6],
+      flow[5],
+    ] as Segment[];
+    expect(udp(shuffled)).toEqual(inOrder);
+  });
+
+  it('tells both pieces at the end of the flow', () => {
+    const parser = bittorrentDatagrams.createParser();
+    for (const [d, b] of flow) parser.parse(b, d, 1);
+    expect(lines(parser.end?.() ?? [])).toEqual(['S p2p pieces {"pieces":2,"bytes":6000}']);
   });
 });
