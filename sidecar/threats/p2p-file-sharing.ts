@@ -52,6 +52,12 @@ const ways: Record<P2pEvent['step'], string> = {
   tracker: 'UDP tracker',
 };
 
+/** How an event was seen: uTP carries the peer wire over UDP. */
+const wayOf = (event: P2pEvent, flow: FlowContext): string => {
+  const way = ways[event.step];
+  return way === 'peer wire' && flow.transport === 'udp' ? 'peer wire over uTP' : way;
+};
+
 const participant = (state: State, who: Endpoint, other: Endpoint): Participant =>
   state.participants.upsert(who.ip, () => newParticipant(other));
 
@@ -94,7 +100,7 @@ const fromServer = (
 ): ThreatHit[] => {
   if (c.allowClients.includes(flow.server.ip)) return noHits;
   const p = participant(state, flow.server, flow.client);
-  addWay(p, 'peer wire');
+  addWay(p, wayOf(event, flow));
   addHash(p, event.infoHash);
   addClient(p, event.client);
   addPeer(p, flow.client.ip);
@@ -107,7 +113,7 @@ const fromServer = (
 /** What an event of the flow's client's (or answered to it) says of the client. */
 const learn = (p: Participant, event: P2pEvent, flow: FlowContext, added: number): void => {
   const fromClient = event.direction === 'to-server';
-  addWay(p, ways[event.step]);
+  addWay(p, wayOf(event, flow));
   addHash(p, event.infoHash);
   if (fromClient) addClient(p, event.client);
   if (event.step === 'dht' && fromClient) addQuery(p, event.action);

@@ -258,3 +258,111 @@ describe.skipIf(unavailable !== undefined)(
     });
   },
 );
+
+/**
+ * uTP (BEP 29) for real: two transmission-cli 3.00, a seeder in the "node" namespace and a leecher in the "pod"
+ * namespace, uTP on (their default), DHT and LPD off, talk over UDP: the peer wire rides in uTP data packets.
+ */
+describe.skipIf(unavailable !== undefined)(
+  `BitTorrent over uTP between two transmission-cli, against nDPI${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    let lab: KernelLab | undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-utp-'));
+    const [seedDir, leechDir] = [join(dir, 'seed'), join(dir, 'leech')];
+    let infoHash = '';
+    let findings: Finding[] = [];
+    let ndpi: NdpiFlow[] = [];
+    const udpNode = '10.49.0.1';
+    const udpPod = '10.49.0.2';
+    const half = 2 << 20;
+
+    afterAll(() => {
+      lab?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    beforeAll(async () => {
+      for (const d of ['seed', 'seed-config', 'leech', 'leech-config']) mkdirSync(join(dir, d));
+      const payload = join(seedDir, 'payload.bin');
+      writeFileSync(payload, randomBytes(half));
+      const torrent = join(dir, 'payload.torrent');
+      execFileSync('transmission-create', [
+        '-o',
+        torrent,
+        '-t',
+        `http://${udpNode}:6969/announce`,
+        '-s',
+        '256',
+        payload,
+      ]);
+      infoHash = infoHashOf(readFileSync(torrent));
+      lab = createKernelLab({ prefix: 'mwu', server: udpNode, client: udpPod });
+      const { serverNs, clientNs } = lab;
+      serverNs.spawn('node', ['--import', 'tsx', 'test/helpers/bittorrent-tracker-main.ts', udpNode, '6969']);
+      await waitForListen(serverNs, 6969);
+      const pcap = join(dir, 'utp.pcap');
+      const stop = await capture(lab, pcap);
+      const settings = JSON.stringify({
+        'utp-enabled': true,
+        'lpd-enabled': false,
+        'dht-enabled': false,
+        encryption: 0,
+      });
+      const cli = (ns: typeof serverNs, name: string, port: string, files: string) => {
+        writeFileSync(join(dir, `${name}-config`, 'settings.json'), settings);
+        return ns.spawn('transmission-cli', [
+          '-et',
+          '-M',
+          '-p',
+          port,
+          '-g',
+          join(dir, `${name}-config`),
+          '-w',
+          files,
+          torrent,
+        ]);
+      };
+      const seeder = cli(serverNs, 'seed', '51413', seedDir);
+      await waitForListen(serverNs, 51413);
+      const leecher = cli(clientNs, 'leech', '51414', leechDir);
+      await waitUntil(
+        () => sameFile(join(leechDir, 'payload.bin'), payload),
+        'the uTP download finished',
+        90_000,
+      );
+      leecher.kill('SIGTERM');
+      seeder.kill('SIGTERM');
+      await stop();
+      ({ findings } = await inspectFile(pcap, { observers: [createThreatRunner()] }));
+      ndpi = runNdpi(pcap);
+    }, 180_000);
+
+    it('the download completed over uTP: one UDP flow between the peers, bittorrent here and for nDPI', () => {
+      expect(sameFile(join(leechDir, 'payload.bin'), join(seedDir, 'payload.bin'))).toBe(true);
+      const peers = findings.filter(
+        (f) => f.type === 'flow' && (f as { transport?: string }).transport === 'udp',
+      ) as (Finding & { protocol: string; server: { port: number } })[];
+      const utpFlows = peers.filter((f) => f.server.port === 51413 || f.server.port === 51414);
+      expect(utpFlows.map((f) => f.protocol)).toEqual(['bittorrent']);
+      const theirs = ndpi.filter((f) => f.transport === 'udp' && /:5141[34]$/.test(f.b));
+      console.log(`nDPI on uTP: ${theirs.map((f) => `${f.a} ${f.b} ${f.app} ${f.confidence}`).join('; ')}`);
+      expect(theirs.map((f) => f.app)).toEqual(['BitTorrent']);
+    });
+
+    it('reads the peer wire inside uTP: the info hash, and every octet of the file as pieces, in order', () => {
+      const pod = findings.find(
+        (f): f is ThreatFinding =>
+          f.type === 'threat' && f.threat === 'p2p-file-sharing' && f.client.ip === udpPod,
+      );
+      const seeder = findings.find(
+        (f): f is ThreatFinding =>
+          f.type === 'threat' && f.threat === 'p2p-file-sharing' && f.client.ip === udpNode,
+      );
+      console.log(`uTP pod: ${pod?.evidence}\nuTP seeder: ${seeder?.evidence}`);
+      expect(pod?.evidence).toContain(`info hash ${infoHash}`);
+      expect(pod?.evidence).toContain('pieces downloaded 2.0 MiB');
+      expect(pod?.evidence).toContain('joined a BitTorrent swarm (HTTP tracker, peer wire over uTP)');
+      expect(seeder?.evidence).toContain('uploaded 2.0 MiB; seeding');
+    });
+  },
+);
