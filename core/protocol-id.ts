@@ -41,6 +41,7 @@ export const protocolIds = [
   'openvpn',
   'smb',
   'shell',
+  'bittorrent',
   'unknown',
 ] as const;
 

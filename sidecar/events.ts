@@ -293,6 +293,29 @@ export type SmbEvent = Base & {
   auth?: 'ntlm' | 'kerberos' | 'anonymous' | 'cleartext' | 'other';
 };
 
+/**
+ * A step of a BitTorrent session (bittorrent*.ts): a peer's handshake naming the torrent (its info hash, hex) and
+ * the peer's software, an extended handshake's client name, pieces sent in one direction so far (a count and
+ * octets, never their content), a DHT query, or a UDP tracker's action (an announce with what the client reports).
+ */
+export type P2pEvent = Base & {
+  kind: 'p2p';
+  step: 'handshake' | 'extended' | 'pieces' | 'dht' | 'tracker';
+  infoHash?: string;
+  client?: string;
+  /** A DHT query's name (`get_peers`) or a UDP tracker's action (`announce`). */
+  action?: string;
+  /** `pieces`: blocks this direction's sender has sent so far in the flow, and their octets. */
+  pieces?: number;
+  bytes?: number;
+  /** Peers a tracker's answer, a DHT answer or a PEX message (BEP 11) hands over. */
+  peers?: number;
+  /** A tracker announce: octets the client says it has uploaded, downloaded, and still needs (0: a seeder). */
+  uploaded?: number;
+  downloaded?: number;
+  left?: number;
+};
+
 export type ProtocolEvent =
   | HttpRequestEvent
   | HttpResponseEvent
@@ -314,6 +337,7 @@ export type ProtocolEvent =
   | ExpectedFlowEvent
   | FileDataEvent
   | MiningEvent
-  | SmbEvent;
+  | SmbEvent
+  | P2pEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

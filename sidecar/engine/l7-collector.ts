@@ -259,6 +259,8 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   'expected-flow': () => undefined,
   // Its method is an operation event too; the login's account and software are the cryptomining finding's.
   mining: () => undefined,
+  // Its steps are operation events too; the info hashes and byte counts are the p2p-file-sharing finding's.
+  p2p: () => undefined,
   'redis-command': ({ lists }, event) => add(lists, 'redisCommands', event.command.toUpperCase()),
   'kafka-request': ({ lists }, event) => {
     add(lists, 'kafkaApis', event.api);

@@ -59,6 +59,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   shell: operations,
   vnc: { kinds: ['operation', 'db-auth'] },
   smb: { kinds: ['smb', 'db-auth'] },
+  bittorrent: { kinds: ['operation', 'p2p'] },
   // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
   socks: {
     kinds: ['operation', 'db-auth'],

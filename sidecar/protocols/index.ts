@@ -1,6 +1,7 @@
 /** Every protocol detector, in detection priority order: more specific signatures first. */
 
 import { amqp } from './amqp.ts';
+import { bittorrent, bittorrentDatagrams } from './bittorrent.ts';
 import { cassandra } from './cassandra.ts';
 import { dns } from './dns.ts';
 import { elasticsearch } from './elasticsearch.ts';
@@ -51,6 +52,8 @@ export const protocols: Protocol[] = [
   // SMB: a session message holding \xffSMB, \xfeSMB or \xfdSMB and a header whose fixed fields agree with its
   // length and direction, or NetBIOS's session request with two encoded names.
   smb,
+  // BitTorrent's peer wire: either side's handshake, `\x13BitTorrent protocol` (20 octets).
+  bittorrent,
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,
@@ -73,6 +76,10 @@ export const protocols: Protocol[] = [
   // SNMP: one BER message filling the datagram, version 1, 2c or 3, a PDU whose fields hold together. Before DNS,
   // whose loose header would take many datagrams starting 0x30.
   snmp,
+  // BitTorrent over UDP: one whole bencoded KRPC dictionary (DHT) with `t`, `y` and a 20-octet node id, or a UDP
+  // tracker's 16-octet connect request with the protocol id 0x41727101980. Before DNS, whose loose header would
+  // take a datagram starting `d` or 0x00.
+  bittorrentDatagrams,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // WireGuard: one of its four messages exactly (type 1-4, three zero octets, the type's length, a MAC or a live

@@ -23,6 +23,7 @@ import { ipFragmentAttack } from './ip-fragment-attack.ts';
 import { ircC2 } from './irc-c2.ts';
 import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
+import { p2pFileSharing } from './p2p-file-sharing.ts';
 import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
@@ -99,6 +100,7 @@ export const threats: readonly Threat<any, any>[] = [
   asrepRoasting,
   cryptomining,
   socksProxy,
+  p2pFileSharing,
   ircC2,
   reverseShell,
   vpnTunnel,

@@ -63,6 +63,7 @@ export const runNdpi = (pcap: string): NdpiFlow[] =>
 /** nDPI application names → our protocol ids, for the protocols both identify. */
 export const ndpiToOurs: Record<string, string> = {
   HTTP: 'http',
+  BitTorrent: 'bittorrent',
   HTTP_Connect: 'http',
   HTTP_Proxy: 'http',
   HTTP2: 'http2',

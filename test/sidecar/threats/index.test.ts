@@ -62,6 +62,8 @@ const issueIds = [
   'cryptomining',
   // A SOCKS proxy relaying a connection: pivoting through a pod (T1090).
   'socks-proxy',
+  // A pod in a BitTorrent swarm: peer wire, DHT, UDP or HTTP tracker; seeding is data leaving it (T1048, T1567).
+  'p2p-file-sharing',
   // IRC from a pod: a bot's command channel (T1071).
   'irc-c2',
   // A shell driven over the network: reverse or bind (T1059.004).
