@@ -51,6 +51,10 @@ export const ndpiAvailable = (): boolean => {
   }
 };
 
+/** What a test title adds when ndpiReader is missing (its tests are skipped), and nothing when it is there. */
+export const ndpiSkipNote = (): string =>
+  ndpiAvailable() ? '' : ' (skipped: ndpiReader is not installed, apt-get install libndpi-bin)';
+
 export const runNdpi = (pcap: string): NdpiFlow[] =>
   parseNdpiFlows(
     execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], {

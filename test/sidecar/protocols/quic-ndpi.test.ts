@@ -13,7 +13,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
-import { ndpiAvailable, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiSkipNote, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { cryptoFrame, sealInitial } from './quic-seal.ts';
 
@@ -45,56 +45,53 @@ const flows = [
   },
 ];
 
-describe.skipIf(!ndpiAvailable())(
-  'quic against nDPI (skipped: ndpiReader is not installed, apt-get install libndpi-bin)',
-  () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-quic-'));
-    afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const pcap = join(dir, 'quic.pcap');
-    writeFileSync(
-      pcap,
-      writePcap(
-        flows.flatMap(({ port, packets }, i) =>
-          udpExchange(
-            { client: '10.0.3.4', server: '10.0.9.9', clientPort: 50000 + i, serverPort: port },
-            packets.map((data, n) => ({ from: n === 1 && port === 4433 ? 'server' : 'client', data })),
-            1_700_000_000_000 + i * 1000,
-          ),
+describe.skipIf(!ndpiAvailable())(`quic against nDPI${ndpiSkipNote()}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshward-quic-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const pcap = join(dir, 'quic.pcap');
+  writeFileSync(
+    pcap,
+    writePcap(
+      flows.flatMap(({ port, packets }, i) =>
+        udpExchange(
+          { client: '10.0.3.4', server: '10.0.9.9', clientPort: 50000 + i, serverPort: port },
+          packets.map((data, n) => ({ from: n === 1 && port === 4433 ? 'server' : 'client', data })),
+          1_700_000_000_000 + i * 1000,
         ),
-      ).bytes,
-    );
+      ),
+    ).bytes,
+  );
 
-    it('agrees with nDPI on every flow nDPI calls QUIC (SNI and JA3), and reads version 2, which nDPI 4.2 does not', async () => {
-      const ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
-      const ndpi = parseNdpiFlows(ndpiText);
-      const ours = (await inspectFile(pcap)).findings.filter((f): f is FlowFinding => f.type === 'flow');
-      const rows = flows.map(({ port, version }) => {
-        const line = ndpiText.split('\n').find((l) => l.includes(`:${port} `));
-        const mine = ours.find((f) => f.server.port === port);
-        const tls = (mine?.l7 as { tls?: { ja3Hash?: string } } | undefined)?.tls;
-        return {
-          version,
-          ndpi: ndpi.find((f) => f.b.endsWith(`:${port}`))?.master,
-          ndpiSni: /\[Hostname\/SNI: ([^\]]+)\]/.exec(line ?? '')?.[1],
-          ndpiJa3: /\[JA3C: ([0-9a-f]+)\]/.exec(line ?? '')?.[1],
-          meshward: mine?.protocol,
-          sni: mine?.tls?.sni,
-          ja3: tls?.ja3Hash,
-        };
-      });
-      console.log(
-        rows
-          .map((r) => `| ${r.version} | nDPI ${r.ndpi} ${r.ndpiSni} | meshward ${r.meshward} ${r.sni} |`)
-          .join('\n'),
-      );
-      expect(rows.map((r) => [r.meshward, r.sni])).toEqual([
-        ['quic', 'example.com'],
-        ['quic', 'example.com'],
-        ['quic', 'api.example.com'],
-      ]);
-      const quicForNdpi = rows.filter((r) => r.ndpi === 'QUIC');
-      expect(quicForNdpi.length).toBeGreaterThanOrEqual(2);
-      for (const row of quicForNdpi) expect([row.sni, row.ja3]).toEqual([row.ndpiSni, row.ndpiJa3]);
+  it('agrees with nDPI on every flow nDPI calls QUIC (SNI and JA3), and reads version 2, which nDPI 4.2 does not', async () => {
+    const ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
+    const ndpi = parseNdpiFlows(ndpiText);
+    const ours = (await inspectFile(pcap)).findings.filter((f): f is FlowFinding => f.type === 'flow');
+    const rows = flows.map(({ port, version }) => {
+      const line = ndpiText.split('\n').find((l) => l.includes(`:${port} `));
+      const mine = ours.find((f) => f.server.port === port);
+      const tls = (mine?.l7 as { tls?: { ja3Hash?: string } } | undefined)?.tls;
+      return {
+        version,
+        ndpi: ndpi.find((f) => f.b.endsWith(`:${port}`))?.master,
+        ndpiSni: /\[Hostname\/SNI: ([^\]]+)\]/.exec(line ?? '')?.[1],
+        ndpiJa3: /\[JA3C: ([0-9a-f]+)\]/.exec(line ?? '')?.[1],
+        meshward: mine?.protocol,
+        sni: mine?.tls?.sni,
+        ja3: tls?.ja3Hash,
+      };
     });
-  },
-);
+    console.log(
+      rows
+        .map((r) => `| ${r.version} | nDPI ${r.ndpi} ${r.ndpiSni} | meshward ${r.meshward} ${r.sni} |`)
+        .join('\n'),
+    );
+    expect(rows.map((r) => [r.meshward, r.sni])).toEqual([
+      ['quic', 'example.com'],
+      ['quic', 'example.com'],
+      ['quic', 'api.example.com'],
+    ]);
+    const quicForNdpi = rows.filter((r) => r.ndpi === 'QUIC');
+    expect(quicForNdpi.length).toBeGreaterThanOrEqual(2);
+    for (const row of quicForNdpi) expect([row.sni, row.ja3]).toEqual([row.ndpiSni, row.ndpiJa3]);
+  });
+});

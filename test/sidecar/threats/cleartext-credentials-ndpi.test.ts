@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
-import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiSkipNote } from '#test/helpers/ndpi-reader.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 import { ndpiLineFor, type RecordedSession, recordAndInspect } from './recorded-sessions.ts';
 
@@ -121,7 +121,7 @@ const sessions: RecordedSession[] = [
 ];
 
 describe.skipIf(!ndpiAvailable())(
-  'credentials in the clear from real clients, against nDPI (skipped: ndpiReader is not installed, apt-get install libndpi-bin)',
+  `credentials in the clear from real clients, against nDPI${ndpiSkipNote()}`,
   () => {
     let ours: ThreatFinding[] = [];
     let ndpiLines: string[] = [];

@@ -14,7 +14,7 @@ import type { CertificateSummary, FlowFinding, ThreatFinding } from '#core/findi
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiSkipNote } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 import { recordTlsConnection } from '../protocols/tls-recording.ts';
@@ -173,7 +173,7 @@ const handshakes = async (): Promise<RecordedChunk[][]> => {
 type Row = { name: string; ours: string[]; ndpi: string[] };
 
 describe.skipIf(!ndpiAvailable())(
-  'certificates in real TLS 1.2 handshakes, against nDPI (skipped: ndpiReader is not installed, apt-get install libndpi-bin)',
+  `certificates in real TLS 1.2 handshakes, against nDPI${ndpiSkipNote()}`,
   () => {
     const pcap = join(dir, 'certificates.pcap');
     let flows: FlowFinding[] = [];

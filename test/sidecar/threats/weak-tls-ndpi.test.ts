@@ -14,7 +14,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiSkipNote } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 import { recordTlsConnection } from '../protocols/tls-recording.ts';
@@ -44,7 +44,7 @@ const handshake = async (cipher: string, key: Buffer, cert: Buffer): Promise<Rec
 };
 
 describe.skipIf(!ndpiAvailable())(
-  'cipher suites in real TLS 1.2 handshakes, against nDPI (skipped: ndpiReader is not installed, apt-get install libndpi-bin)',
+  `cipher suites in real TLS 1.2 handshakes, against nDPI${ndpiSkipNote()}`,
   () => {
     let flows: FlowFinding[] = [];
     let weak: ThreatFinding[] = [];
