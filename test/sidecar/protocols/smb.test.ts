@@ -407,6 +407,13 @@ describe('smb1 parser', () => {
     ]);
   });
 
+  it('tells nothing of a session request cut inside its calling name (no name made of missing octets)', () => {
+    const request = sessionRequest('FILESERVER', 'WS01');
+    const cut = Uint8Array.from(request.subarray(0, 4 + 34 + 10));
+    cut[3] = cut.length - 4;
+    expect(lines(feed(smb, [['to-server', cut]]))).toEqual([]);
+  });
+
   it('tells a negative NetBIOS session response', () => {
     expect(lines(feed(smb, [['to-client', hex('8300000182')]]))).toEqual([
       'S smb1 netbios-session {"ok":false,"status":"negative 0x82"}',
