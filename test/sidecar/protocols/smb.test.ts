@@ -371,6 +371,20 @@ describe('smb1 parser', () => {
     ]);
   });
 
+  it("reads the server's SecurityMode: an NTLMv2 response with an empty LMv2 is no password in the clear", () => {
+    const auth = (securityMode: number) =>
+      (
+        feed(smb, [
+          ['to-server', netbios(smb1Negotiate(['NT LM 0.12']))],
+          ['to-client', netbios(smb1NegotiateResponse(0, securityMode))],
+          ['to-server', netbios(smb1SessionSetup('dave', 'CORP', 0, 70))],
+          ['to-client', netbios(smb1SessionSetupResponse(logonFailure))],
+        ]) as (SmbEvent | DbAuthEvent)[]
+      ).map((e) => (e.kind === 'db-auth' ? e.method : e.command === 'session-setup' ? e.auth : undefined));
+    expect(auth(0x03)).toEqual([undefined, undefined, 'other', 'other']);
+    expect(auth(0x01)).toEqual([undefined, undefined, 'cleartext', 'cleartext']);
+  });
+
   it('follows an AndX chain: a login and a tree connect in one request, both answered in one reply', () => {
     const request = smb1Chain(smb1SessionSetup('bob', 'CORP'), smb1TreeConnect('\\\\FS\\C$', 2));
     const reply = smb1Chain(smb1SessionSetupResponse(0), smb1TreeConnectResponse(2, 0, 0x900));
