@@ -3,7 +3,7 @@
  * is one of the remote-administration or enumeration interfaces (the pipes' MS-SCMR, MS-TSCH, MS-RRP, MS-SAMR, MS-LSAD,
  * MS-SRVS, MS-NRPC, MS-WKST).
  */
-import { u16le, u32le } from './wire-bytes.ts';
+import { u16be, u16le, u32be, u32le } from './wire-bytes.ts';
 
 const interfaces: ReadonlyMap<string, string> = new Map([
   ['367abb81-9844-35f1-ad32-98f038001003', 'svcctl'],
@@ -21,17 +21,36 @@ const interfaces: ReadonlyMap<string, string> = new Map([
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
-/** The UUID at `at` in its wire order (the first three fields little-endian, C706 Appendix A). */
-const uuidAt = (b: Uint8Array, at: number): string => {
+/** Presentation contexts looked at in one bind: clients offer one to three. */
+const maxContexts = 8;
+
+/** The UUID at `at` (C706 Appendix A: its first three fields are integers, in the PDU's byte order). */
+const uuidAt = (b: Uint8Array, at: number, little: boolean): string => {
   const tail = Array.from(b.subarray(at + 8, at + 16), (x) => hex(x, 2)).join('');
-  return `${hex(u32le(b, at), 8)}-${hex(u16le(b, at + 4), 4)}-${hex(u16le(b, at + 6), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
+  const [u16, u32] = little ? [u16le, u32le] : [u16be, u32be];
+  return `${hex(u32(b, at), 8)}-${hex(u16(b, at + 4), 4)}-${hex(u16(b, at + 6), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
 };
 
-/** The interface a bind (or alter-context) PDU at `b[at, end)` asks for: its name, or its UUID; else undefined. */
+/**
+ * The interface a bind (or alter-context) PDU at `b[at, end)` asks for: the first named one among its presentation
+ * contexts (C706 §12.6.3.1 p_cont_list_t: a benign interface may come first), else the first one's UUID; undefined
+ * when it is no bind.
+ */
 export const bindInterface = (b: Uint8Array, at: number, end: number): string | undefined => {
   // Version 5.0, PTYPE bind (11) or alter_context (14), at least one presentation context.
   if (end > b.length || at + 52 > end || b[at] !== 5 || b[at + 1] !== 0) return undefined;
   if ((b[at + 2] !== 11 && b[at + 2] !== 14) || b[at + 24] === 0) return undefined;
-  const uuid = uuidAt(b, at + 32);
-  return interfaces.get(uuid) ?? uuid;
+  // The data representation's first octet: integers big-endian when its high nibble is 0 (C706 §14.2.5).
+  const little = ((b[at + 4] as number) & 0xf0) !== 0;
+  const count = Math.min(b[at + 24] as number, maxContexts);
+  let first: string | undefined;
+  // Each p_cont_elem_t: context id (2), n_transfer_syn (1), reserved (1), abstract syntax (20), transfer syntaxes (20 each).
+  for (let i = 0, context = at + 28; i < count && context + 24 <= end; i++) {
+    const uuid = uuidAt(b, context + 4, little);
+    const name = interfaces.get(uuid);
+    if (name !== undefined) return name;
+    first ??= uuid;
+    context += 24 + 20 * (b[context + 2] as number);
+  }
+  return first;
 };

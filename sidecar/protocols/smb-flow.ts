@@ -22,6 +22,8 @@ export type SmbFlow = {
   trees: Map<number, string>;
   told: Set<string>;
   smb1Dialects: string[];
+  /** The SMB1 server's NEGOTIATE answer asked for challenge responses, not passwords (SecurityMode bit 1); unknown before it. */
+  smb1Challenge?: boolean;
 };
 
 const maxPending = 128;

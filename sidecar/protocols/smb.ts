@@ -35,7 +35,8 @@ const netbiosName = (b: Uint8Array, at: number): string => {
 
 const sessionRequest = (b: Uint8Array, out: SmbOut): void => {
   const called = encodedNameEnd(b, 4, b.length);
-  if (typeof called !== 'number' || encodedNameEnd(b, called, b.length) === undefined) return;
+  // Both names whole: a message cut inside the calling name would decode octets that are not there.
+  if (typeof called !== 'number' || typeof encodedNameEnd(b, called, b.length) !== 'number') return;
   tell(out, 1, 'netbios-session', { name: netbiosName(b, 4), workstation: netbiosName(b, called) });
 };
 

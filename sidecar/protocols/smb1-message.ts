@@ -105,7 +105,7 @@ const negotiateRequest = (m: Uint8Array, b: Block, flow: SmbFlow, out: SmbOut): 
 };
 
 /** SESSION_SETUP_ANDX: 12 words with extended security (a blob), 13 (NT LM 0.12) or 10 (LANMAN) with the account. */
-const sessionSetup = (m: Uint8Array, b: Block, h: Header): Pending | undefined => {
+const sessionSetup = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow): Pending | undefined => {
   if (b.wordCount === 12) {
     const login = readLogin(m, b.bytes, b.bytes + u16le(m, b.words + 14));
     return login === undefined ? undefined : { command: 'session-setup', login };
@@ -115,8 +115,10 @@ const sessionSetup = (m: Uint8Array, b: Block, h: Header): Pending | undefined =
   const wide = b.wordCount === 13 ? u16le(m, b.words + 16) : 0;
   const [user, next] = stringAt(m, b.bytes + oem + wide, b.byteEnd, h.unicode);
   const [domain] = stringAt(m, next, b.byteEnd, h.unicode);
-  // 24-octet passwords are LM/NTLM challenge responses; anything else was typed in the clear (never kept).
-  const auth = user === '' ? 'anonymous' : oem === 24 || wide === 24 ? 'other' : 'cleartext';
+  // Challenge responses when the server asked for them (an NTLMv2 response is longer than 24 octets, and its LMv2 may
+  // be empty); without its answer, 24-octet LM/NTLM responses. Anything else was typed in the clear (never kept).
+  const challenge = flow.smb1Challenge ?? (oem === 24 || wide === 24);
+  const auth = user === '' ? 'anonymous' : challenge ? 'other' : 'cleartext';
   const login = { auth, ...(user === '' ? {} : { user }), ...(domain === '' ? {} : { domain }) } as const;
   return { command: 'session-setup', login };
 };
@@ -153,7 +155,7 @@ const request = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut)
   let pending: Pending | undefined;
   if (b.command === 0x72) negotiateRequest(m, b, flow, out);
   else if (b.command === 0x2f || b.command === 0x25) pipeData(m, b, flow, out);
-  else if (b.command === 0x73) pending = sessionSetup(m, b, h);
+  else if (b.command === 0x73) pending = sessionSetup(m, b, h, flow);
   else if (b.command === 0x75) pending = treeConnect(m, b, h);
   else if (b.command === 0xa2) pending = ntCreate(m, b, h, flow);
   else tellFirst(out, flow, 1, commandNames[b.command] ?? `0x${b.command.toString(16)}`);
@@ -163,6 +165,8 @@ const request = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut)
 const response = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut): void => {
   if (b.command === 0x72) {
     const dialect = b.wordCount >= 1 ? flow.smb1Dialects[u16le(m, b.words)] : undefined;
+    // SecurityMode's NEGOTIATE_ENCRYPT_PASSWORDS (§2.2.4.52.2), in NT LM 0.12's 17 words and LANMAN's 13.
+    if (h.status === 0 && b.wordCount >= 13) flow.smb1Challenge = ((m[b.words + 2] as number) & 0x2) !== 0;
     tell(out, 1, 'negotiate', { ok: h.status === 0, ...(dialect === undefined ? {} : { dialect }) });
     return;
   }
