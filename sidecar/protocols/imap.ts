@@ -15,6 +15,8 @@ import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 const maxEvents = 64;
 const maxLine = 16 * 1024;
 const maxTags = 64;
+/** Commands kept per reused tag. */
+const maxSameTag = 8;
 
 /** A literal announced at the end of a line (`{n}`, or `{n+}` without waiting, RFC 7888): its length. */
 const literalLength = (line: string): number => {
@@ -63,7 +65,8 @@ const userOf = (command: string, rest: string): string => {
 const createImapParser = (upgrade: TlsUpgrade) => {
   const client = lineSide();
   const server = lineSide();
-  const tags = new Map<string, Sent>();
+  /** Commands awaiting their tagged answer, by tag: a tag a client reuses holds its commands in the order sent. */
+  const tags = new Map<string, Sent[]>();
   /** The client's next line continues its last command (after a literal), rather than starting one. */
   let continued = false;
   /** The tag of an AUTHENTICATE under way: the client's lines are SASL responses until its answer. */
@@ -71,19 +74,30 @@ const createImapParser = (upgrade: TlsUpgrade) => {
   /** Its mechanism, until its first client message has named the user. */
   let saslMechanism = '';
 
+  /**
+   * A tag reused while its command awaits an answer (RFC 9051 §2.2.1 asks for unique ones) queues behind it: answers
+   * come in the order sent, so `a NOOP` then `a STARTTLS` cannot take the NOOP's OK as an accepted STARTTLS.
+   */
+  const remember = (tag: string, sent: Sent): void => {
+    const queue = tags.get(tag);
+    if (queue !== undefined) {
+      if (queue.length < maxSameTag) queue.push(sent);
+    } else if (tags.size < maxTags) tags.set(tag, [sent]);
+  };
+
   /** A tagged command: its event, and its tag remembered until the tagged answer. */
   const onTagged = (tag: string, name: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
     if (!imapCommands.has(name)) return;
     const command = name === 'UID' ? `UID ${(rest.split(' ')[0] ?? '').toUpperCase()}` : name;
     if (out.length < maxEvents) out.push(operation(ts, command, detailOf(name, rest)));
     const [mechanism = '', initial] = rest.split(' ');
-    if (tags.size < maxTags) tags.set(tag, { command: name, user: userOf(name, rest) });
+    remember(tag, { command: name, user: userOf(name, rest) });
     if (name === 'AUTHENTICATE' && initial === undefined) [authenticating, saslMechanism] = [tag, mechanism];
   };
 
   /** A SASL client message of the AUTHENTICATE under way: the first one names the user (never the password). */
   const onSaslMessage = (line: string): void => {
-    const sent = authenticating === undefined ? undefined : tags.get(authenticating);
+    const sent = authenticating === undefined ? undefined : tags.get(authenticating)?.at(-1);
     if (sent !== undefined && saslMechanism !== '') sent.user = saslUser(saslMechanism, line) ?? '';
     saslMechanism = '';
   };
@@ -108,10 +122,11 @@ const createImapParser = (upgrade: TlsUpgrade) => {
     loginEvent('imap', ts, ok, sent.user, sent.command === 'LOGIN' ? undefined : 'sasl');
 
   const onAnswer = (tag: string, status: string, ts: number, out: ProtocolEvent[]): void => {
-    const sent = tags.get(tag);
-    if (sent === undefined) return;
-    tags.delete(tag);
-    if (authenticating === tag) authenticating = undefined;
+    const queue = tags.get(tag);
+    const sent = queue?.shift();
+    if (queue === undefined || sent === undefined) return;
+    if (queue.length === 0) tags.delete(tag);
+    if (authenticating === tag && queue.length === 0) authenticating = undefined;
     const ok = status === 'OK';
     if ((sent.command === 'LOGIN' || sent.command === 'AUTHENTICATE') && out.length < maxEvents)
       out.push(login(ts, ok, sent));

@@ -9,8 +9,12 @@ import type { ProtocolParser } from './protocol.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { maxTextBytes, text } from './wire-bytes.ts';
 
-/** `bindDn`: the DN of the last BindRequest, until its BindResponse says how it went. */
-type State = { startTlsAsked: boolean; bindDn: string | undefined };
+/**
+ * `startTlsId`: the message ID of a StartTLS request awaiting its response (only that response can accept it: another
+ * extended operation's success after a refused StartTLS must not turn the reader to TLS). `bindDn`: the DN of the last
+ * BindRequest, until its BindResponse says how it went.
+ */
+type State = { startTlsId: number | undefined; bindDn: string | undefined };
 
 /** RFC 4511 §4.1.9: success, and the codes a wrong or refused password gives (invalidCredentials first of all). */
 const bindOk = 0;
@@ -22,11 +26,11 @@ const string = (b: Uint8Array, tlv: Tlv | undefined): string =>
   tlv ? text(b, tlv.contentStart, tlv.end, maxTextBytes) : '';
 
 /** The DN a request names: BindRequest after its version; DelRequest is the DN itself; others start with it. */
-const requestDetail = (b: Uint8Array, op: Tlv, state: State): string | undefined => {
+const requestDetail = (b: Uint8Array, op: Tlv, state: State, id: number): string | undefined => {
   if (op.tag === 0x4a) return `dn=${string(b, op)}`;
   if (op.tag === 0x77) {
     const oid = string(b, child(b, op.contentStart, op));
-    if (oid === startTlsOid) state.startTlsAsked = true;
+    if (oid === startTlsOid && id !== 0) state.startTlsId = id;
     return `oid=${oid}`;
   }
   if (op.tag === 0x42 || op.tag === 0x50) return undefined;
@@ -70,10 +74,13 @@ const message = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameCon
   const operation = (toServer ? ldapRequests : ldapResponses)[op.tag] ?? 'unknown';
   // Entries and referrals are data, not operations.
   if (op.tag === 0x64 || op.tag === 0x73) return [];
-  const detail = toServer ? requestDetail(m, op, state) : resultDetail(m, op);
+  const detail = toServer ? requestDetail(m, op, state, parsed.id) : resultDetail(m, op);
   const login = trackBind(state, toServer, op.tag, detail, ctx.ts);
-  if (!toServer && op.tag === 0x78 && state.startTlsAsked && detail?.startsWith('result=0 ')) {
-    // TLS follows (RFC 4511 §4.14.2): read by the TLS reader.
+  // RFC 4511 §4.14.2: the StartTLS response carries the request's message ID; its success means TLS follows.
+  const startTlsAnswer = !toServer && op.tag === 0x78 && parsed.id === state.startTlsId;
+  if (startTlsAnswer) state.startTlsId = undefined;
+  if (startTlsAnswer && detail?.startsWith('result=0 ')) {
+    // Read by the TLS reader.
     for (const d of ['to-server', 'to-client'] as Direction[]) {
       upgrade.start(d, ctx.rest(d));
       ctx.stop(d);
@@ -116,7 +123,7 @@ const bindOutcome = (state: State, detail: string | undefined, ts: number): DbAu
 
 export const createLdapParser = (): ProtocolParser =>
   upgradable((upgrade) => {
-    const state: State = { startTlsAsked: false, bindDn: undefined };
+    const state: State = { startTlsId: undefined, bindDn: undefined };
     return createFramedParser({
       frame: (b) => {
         const seq = readTlv(b, 0);

@@ -121,9 +121,11 @@ const createNatsParser = (upgrade: TlsUpgrade) => {
       const side = sides[direction];
       const out: ProtocolEvent[] = [];
       if (side.stopped) return out;
-      if (offered && direction === 'to-server' && side.text === '') {
+      // Only the client's first octets after the offer decide: a later chunk that starts with 0x16 (a payload's, after
+      // a line the client began before the INFO) is not a ClientHello.
+      if (offered && direction === 'to-server') {
         offered = false;
-        if (chunk[0] === 0x16) {
+        if (side.text === '' && side.skip === 0 && chunk[0] === 0x16) {
           toTls();
           upgrade.start('to-server', chunk);
           return out;

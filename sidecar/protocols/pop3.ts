@@ -54,6 +54,11 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
   let challenged = false;
   /** The mechanism of the AUTH under way, until its first client message has named the user (PLAIN, LOGIN). */
   let saslMechanism = '';
+  /**
+   * A status line has been read. The first may be the greeting with commands sent early awaiting answers (or an answer,
+   * on a connection picked up part way): it never accepts STLS.
+   */
+  let greeted = false;
 
   /** A SASL client message: the first one names the user (never the password); "*" cancels. */
   const onSaslMessage = (message: string): void => {
@@ -93,11 +98,13 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
 
   const onStatus = (line: string, ts: number, out: ProtocolEvent[]): void => {
     const ok = line.startsWith('+OK');
+    const first = !greeted;
+    greeted = true;
     const command = awaiting.shift();
     if (command === undefined) return; // the greeting, or an answer to a command sent before the capture began
     if (command.verb === 'AUTH') [sasl, challenged] = [false, false];
     if (command.login && out.length < maxEvents) out.push(login(ts, ok, command.verb));
-    if (ok && command.verb === 'STLS') toTls(upgrade, client, server);
+    if (ok && command.verb === 'STLS' && !first) toTls(upgrade, client, server);
     inBody = ok && command.multiLine;
   };
 

@@ -47,6 +47,8 @@ const createSmtpParser = (upgrade: TlsUpgrade) => {
     'to-client': { text: '', mode: 'lines', skip: 0, dataLines: 0, discard: false },
   };
   let startTls = false;
+  /** A final reply has been read: a 220 before it is the greeting, even with commands sent early awaiting replies. */
+  let greeted = false;
   /** Verbs awaiting a reply, in order (pipelining, RFC 2920), so a reply can be matched to its command. */
   const awaiting: string[] = [];
   /**
@@ -123,7 +125,9 @@ const createSmtpParser = (upgrade: TlsUpgrade) => {
       sasl.challenged = true;
       return;
     }
-    const command = code === '220' && awaiting.length === 0 ? 'greeting' : awaiting.shift();
+    // §3.1: the client waits for the greeting; a STARTTLS sent before it must not take the greeting as its 220.
+    const command = code === '220' && (awaiting.length === 0 || !greeted) ? 'greeting' : awaiting.shift();
+    greeted = true;
     afterReply(command, code, ts, out);
   };
 

@@ -94,8 +94,21 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
     firstSeen: iso(hit.ts),
     lastSeen: iso(hit.ts),
     count: Math.max(1, Math.round(hit.count ?? 1)),
-    ...(flow?.origin === undefined ? {} : { origin: { ip: flow.origin.ip, port: flow.origin.port } }),
+    ...(originOf(hit, flow) ?? {}),
   };
+};
+
+/**
+ * The client a PROXY header named (ADR 25), for a finding about the flow's client; not for one whose client is
+ * someone else (a peer-to-peer finding about the flow's server).
+ */
+const originOf = (hit: ThreatHit, flow: ObservedFlow | undefined): { origin: Endpoint } | undefined => {
+  const origin = flow?.origin;
+  if (origin === undefined) return undefined;
+  const about = hit.client;
+  if (about !== undefined && (about.ip !== flow?.client.ip || about.port !== flow.client.port))
+    return undefined;
+  return { origin: { ip: origin.ip, port: origin.port } };
 };
 
 /**

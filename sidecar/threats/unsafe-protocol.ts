@@ -27,7 +27,7 @@ const reasons: Record<string, string> = {
 const judgedOn = ['operation', 'db-auth'] as const;
 
 /**
- * Protocols that may turn to TLS part way (STARTTLS, STLS, AUTH TLS, an SSLRequest: tls-upgrade.ts): judged at the
+ * Protocols that may turn to TLS part way (STARTTLS, STLS, AUTH TLS, an SSLRequest, NATS's INFO: tls-upgrade.ts): judged at the
  * flow's end, when it is known whether they did; a session that did is not in the clear.
  */
 const mayTurnToTls: ReadonlySet<string> = new Set([
@@ -38,6 +38,7 @@ const mayTurnToTls: ReadonlySet<string> = new Set([
   'ldap',
   'postgresql',
   'mysql',
+  'nats',
 ]);
 
 /**

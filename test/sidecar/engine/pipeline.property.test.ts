@@ -23,7 +23,10 @@ const seeds = [
   'SSH-2.0-OpenSSH_9.6\r\n',
   '220 mail ESMTP\r\n',
   'PING x\n',
-].map((text) => new TextEncoder().encode(text));
+  // A load balancer's PROXY header (ADR 25), versions 1 and 2 (PROXY, TCP over IPv4), before a request.
+  'PROXY TCP4 203.0.113.9 10.0.0.2 51234 80\r\nGET / HTTP/1.1\r\n\r\n',
+  '\r\n\r\n\0\r\nQUIT\n\x21\x11\x00\x0c\xcb\x00\x71\x09\x0a\x00\x00\x02\xc8\x22\x00\x50GET / HTTP/1.1\r\n\r\n',
+].map((text) => Uint8Array.from(text, (c) => c.charCodeAt(0)));
 const tlsHello = Uint8Array.from([
   0x16,
   0x03,

@@ -207,6 +207,32 @@ describe('ldap parser', () => {
     expect(events[3]).toMatchObject({ sni: 'api.example.com' });
   });
 
+  it('stays in the clear when StartTLS is refused and another extended operation then succeeds', () => {
+    // A client behind a server without TLS: StartTLS refused (52 unavailable), then Who am I? (RFC 4532) succeeds.
+    // Only the response with the StartTLS request's message ID may accept it (RFC 4511 §4.14.2).
+    const refused = msg(5, tlv(0x78, tlv(0x0a, Uint8Array.of(52)), octets(''), octets('')));
+    const whoami = msg(6, tlv(0x77, tlv(0x80, ascii('1.3.6.1.4.1.4203.1.11.3'))));
+    const whoamiOk = msg(6, tlv(0x78, tlv(0x0a, Uint8Array.of(0)), octets(''), octets('')));
+    const pipelined = feed(ldap, [
+      ['to-server', concat(whoami, startTls)],
+      ['to-client', whoamiOk],
+      ['to-server', bind],
+    ]);
+    expect(pipelined).toContainEqual(
+      op('to-server', 'bindRequest', 'dn=cn=admin,dc=example,dc=org auth=simple'),
+    );
+    const events = feed(ldap, [
+      ['to-server', startTls],
+      ['to-client', refused],
+      ['to-server', whoami],
+      ['to-client', whoamiOk],
+      ['to-server', bind],
+    ]);
+    expect(events.at(-1)).toEqual(
+      op('to-server', 'bindRequest', 'dn=cn=admin,dc=example,dc=org auth=simple'),
+    );
+  });
+
   it('reads a message longer than 255 bytes (long-form length)', () => {
     const long = msg(9, tlv(0x68, octets(`cn=${'x'.repeat(300)},dc=example,dc=org`), tlv(0x30)));
     expect(long[1]).toBe(0x82);

@@ -152,4 +152,16 @@ describe('nats turning to TLS (docs.nats.io "Client Protocol": INFO tls_required
     ]);
     expect(kinds(clear)).toEqual(['operation', 'operation', 'operation']);
   });
+
+  it("decides on the client's first chunk after the offer only: a later payload starting 0x16 is not a hello", () => {
+    // A client that began its CONNECT line before the INFO, then publishes a payload whose first octet is 0x16.
+    const events = feed(nats, [
+      ['to-server', ascii('CONN')],
+      ['to-client', info('"tls_available":true')],
+      ['to-server', ascii('ECT {"verbose":false}\r\nPUB a 3\r\n')],
+      ['to-server', ascii('\x16ab\r\n')],
+      ['to-server', ascii('SUB secrets 1\r\n')],
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'operation', operation: 'SUB', detail: 'secrets 1' });
+  });
 });

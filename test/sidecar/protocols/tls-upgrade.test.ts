@@ -5,10 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '#sidecar/events.ts';
+import { imap } from '#sidecar/protocols/imap.ts';
 import { mysql } from '#sidecar/protocols/mysql.ts';
+import { pop3 } from '#sidecar/protocols/pop3.ts';
 import { postgresql } from '#sidecar/protocols/postgresql.ts';
 import { smtp } from '#sidecar/protocols/smtp.ts';
-import { ascii, concat, feed, hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import {
+  ascii,
+  concat,
+  everySplitAgrees,
+  feed,
+  hex,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
 import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 
 const sslRequest = hex('00000008 04d2162f');
@@ -19,14 +28,17 @@ const query = (sql: string) =>
 const kinds = (events: unknown[]) => (events as ProtocolEvent[]).map((e) => e.kind);
 
 describe('PostgreSQL after an SSLRequest', () => {
-  it("reads the ClientHello once the server answers 'S'", () => {
-    const events = feed(postgresql, [
-      ['to-server', sslRequest],
-      ['to-client', ascii('S')],
-      ['to-server', clientHelloSample],
-    ]);
+  const accepted: Segment[] = [
+    ['to-server', sslRequest],
+    ['to-client', ascii('S')],
+    ['to-server', clientHelloSample],
+  ];
+
+  it("reads the ClientHello once the server answers 'S', however its octets are split", () => {
+    const events = feed(postgresql, accepted);
     expect(kinds(events)).toEqual(['tls-record', 'tls-client-hello']);
     expect(events[1]).toMatchObject({ sni: 'api.example.com', alpn: ['h2', 'http/1.1'] });
+    expect(everySplitAgrees(postgresql, accepted).mismatch).toBeUndefined();
   });
 
   it("reads on in the clear when the server answers 'N'", () => {
@@ -60,14 +72,16 @@ describe('MySQL after an SSL request', () => {
   /** The 32-octet SSL request (sequence 1): CLIENT_PROTOCOL_41 | CLIENT_SSL | …, max packet, charset, filler. */
   const sslRequestPacket = concat(hex('200000 01 0aae0100 00000001 21'), new Uint8Array(23));
 
-  it('hands the ClientHello that shares the SSL request its segment to the TLS reader', () => {
+  it('hands the ClientHello that shares the SSL request its segment to the TLS reader, wherever it is cut', () => {
     expect(greeting.length - 4).toBe(0x4a);
-    const events = feed(mysql, [
+    const session: Segment[] = [
       ['to-client', greeting],
       ['to-server', concat(sslRequestPacket, clientHelloSample)],
-    ]);
+    ];
+    const events = feed(mysql, session);
     expect(kinds(events)).toEqual(['tls-record', 'tls-client-hello']);
     expect(events[1]).toMatchObject({ sni: 'api.example.com' });
+    expect(everySplitAgrees(mysql, session).mismatch).toBeUndefined();
   });
 });
 
@@ -79,5 +93,55 @@ describe('a refused STARTTLS', () => {
       ['to-server', ascii('MAIL FROM:<a@b>\r\n')],
     ]);
     expect(kinds(events)).toEqual(['operation', 'operation', 'operation']);
+  });
+});
+
+describe('SMTP STARTTLS', () => {
+  it('gives the same events wherever the segments are cut', () => {
+    const session: Segment[] = [
+      ['to-client', ascii('220 mx.shop.test ESMTP\r\n')],
+      ['to-server', ascii('EHLO app\r\n')],
+      ['to-client', ascii('250-mx.shop.test\r\n250 STARTTLS\r\n')],
+      ['to-server', ascii('STARTTLS\r\n')],
+      ['to-client', ascii('220 2.0.0 Ready to start TLS\r\n')],
+      ['to-server', clientHelloSample],
+    ];
+    expect(kinds(feed(smtp, session)).slice(-2)).toEqual(['tls-record', 'tls-client-hello']);
+    expect(everySplitAgrees(smtp, session).mismatch).toBeUndefined();
+  });
+});
+
+/** What the client says in the clear after the switch is refused: it must still be read. */
+describe('a client in the clear cannot turn the reader to TLS without the server accepting', () => {
+  it("SMTP: a STARTTLS sent before the greeting does not take the greeting's 220 as its answer", () => {
+    const events = feed(smtp, [
+      ['to-server', ascii('STARTTLS\r\n')],
+      ['to-client', ascii('220 mx.shop.test ESMTP\r\n')],
+      ['to-client', ascii('454 4.7.0 TLS not available\r\n')],
+      ['to-server', ascii('AUTH LOGIN\r\n')],
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'operation', operation: 'AUTH' });
+  });
+
+  it("POP3: an STLS sent before the greeting does not take the greeting's +OK as its answer", () => {
+    const events = feed(pop3, [
+      ['to-server', ascii('STLS\r\n')],
+      ['to-client', ascii('+OK POP3 ready\r\n')],
+      ['to-client', ascii('-ERR not now\r\n')],
+      ['to-server', ascii('USER alice\r\n')],
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'operation', operation: 'USER' });
+  });
+
+  it("IMAP: a tag reused for STARTTLS does not take the first command's OK as its answer", () => {
+    const events = feed(imap, [
+      ['to-client', ascii('* OK IMAP4rev1 ready\r\n')],
+      ['to-server', ascii('a NOOP\r\na STARTTLS\r\n')],
+      ['to-client', ascii('a OK NOOP completed\r\n')],
+      ['to-client', ascii('a BAD STARTTLS not available\r\n')],
+      ['to-server', ascii('b LOGIN alice secret\r\n')],
+      ['to-client', ascii('b NO [AUTHENTICATIONFAILED] wrong\r\n')],
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'db-auth', ok: false, user: 'alice' });
   });
 });

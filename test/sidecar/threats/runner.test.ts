@@ -151,6 +151,39 @@ describe('createThreatRunner', () => {
     expect(runner.stats()).toMatchObject({ events: 1, errors: 1, hits: 0 });
   });
 
+  it("gives a finding the origin a PROXY header named only when the finding's client is the flow's client", () => {
+    const behind = flow({ origin: { ip: '203.0.113.9', port: 51234 } });
+    const aboutEach: Threat<ReturnType<typeof detectorConfig>, undefined> = {
+      id: 'about-each',
+      on: ['http-request'],
+      config: detectorConfig('low', {}),
+      scope: 'global',
+      initialState: () => undefined,
+      // One finding about the flow's client, one about its server (as p2p-file-sharing makes per participant).
+      inspect: (event, _state, { flow: f }) =>
+        f === undefined
+          ? []
+          : [f.client, f.server].map((who) => ({
+              threat: 'about-each',
+              severity: 'low' as const,
+              confidence: 1,
+              evidence: who.ip,
+              ts: event.ts,
+              client: who,
+              server: who === f.client ? f.server : f.client,
+            })),
+    };
+    const runner = createThreatRunner({ policyDir: false, threats: [aboutEach] });
+    runner.onEvent(behind, httpRequest('/'));
+    const findings = runner
+      .drain(10_000)
+      .flatMap((f) => (f.type === 'threat' ? [[f.evidence, f.origin?.ip]] : []));
+    expect(findings).toEqual([
+      [behind.client.ip, '203.0.113.9'],
+      [behind.server.ip, undefined],
+    ]);
+  });
+
   it('runs flow-end detectors with the flow and forgets per-flow state afterwards', () => {
     const runner = createThreatRunner({ policyDir: false });
     const odd = flow({

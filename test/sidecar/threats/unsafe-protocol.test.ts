@@ -49,4 +49,15 @@ describe('unsafe-protocol', () => {
     ]);
     expect(runThreat(unsafeProtocol, [user, end], { flow: ftp(true), config })).toEqual([]);
   });
+
+  it("leaves a listed NATS session alone whose server's INFO, read in the clear, turned it to TLS", () => {
+    const config = { protocols: ['nats'] };
+    const nats = (tls: boolean) => flow({ protocol: 'nats', tls });
+    const info = { ...login, direction: 'to-client' as const, protocol: 'nats' as const, operation: 'INFO' };
+    const end = { kind: 'flow-end' as const, ts: 5 };
+    expect(runThreat(unsafeProtocol, [info, end], { flow: nats(true), config })).toEqual([]);
+    expect(runThreat(unsafeProtocol, [info, end], { flow: nats(false), config }).map((h) => h.ts)).toEqual([
+      5,
+    ]);
+  });
 });
