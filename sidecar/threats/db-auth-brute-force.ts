@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
-import { callerOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+import { callersOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
 import { addToRate, rateWindow } from './window/rate-window.ts';
@@ -19,6 +19,12 @@ const config = detectorConfig('high', {
 });
 
 const pair = () => ({ rate: rateWindow(), episode: episode(), users: new Set<string>() });
+
+/** An SNMP agent refuses a wrong community by never answering it, a wrong SNMPv3 key or user with a Report (snmp.ts). */
+const evidenceOf = (dialect: string, level: number, users: number, windowMs: number): string =>
+  dialect === 'snmp'
+    ? `${level} refused SNMP logins (communities never answered, or SNMPv3 users or keys refused) within ${windowMs} ms`
+    : `${level} failed ${dialect} logins within ${windowMs} ms for ${users} user name(s)`;
 
 export const dbAuthBruteForce: Threat<
   typeof config,
@@ -60,28 +66,25 @@ export const dbAuthBruteForce: Threat<
   initialState: () => boundedMap(4096),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (event.kind !== 'db-auth' || event.ok || flow === undefined) return noHits;
-    const item = state.upsert(`${callerOf(flow).ip}>${flow.server.ip}:${flow.server.port}`, pair);
-    if (event.user !== undefined && item.users.size < 64) item.users.add(event.user.slice(0, 64));
-    const level = addToRate(item.rate, event.ts, c.windowMs);
-    const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
-    if (count === 0) return noHits;
-    // An SNMP agent refuses a wrong community by never answering it, a wrong SNMPv3 key or user with a Report
-    // (snmp.ts).
-    const evidence =
-      event.dialect === 'snmp'
-        ? `${level} refused SNMP logins (communities never answered, or SNMPv3 users or keys refused) within ${c.windowMs} ms`
-        : `${level} failed ${event.dialect} logins within ${c.windowMs} ms for ${item.users.size} user name(s)`;
-    return [
-      {
+    const hits: ThreatHit[] = [];
+    for (const caller of callersOf(flow)) {
+      const item = state.upsert(`${caller.key}>${flow.server.ip}:${flow.server.port}`, pair);
+      if (event.user !== undefined && item.users.size < 64) item.users.add(event.user.slice(0, 64));
+      const level = addToRate(item.rate, event.ts, c.windowMs);
+      const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
+      if (count === 0) continue;
+      hits.push({
         threat: 'db-auth-brute-force',
         severity: c.severity,
         confidence: 0.9,
-        evidence,
+        evidence: evidenceOf(event.dialect, level, item.users.size, c.windowMs),
         ts: event.ts,
         count,
         client: flow.client,
         server: flow.server,
-      },
-    ];
+        origin: caller.origin,
+      });
+    }
+    return hits;
   },
 };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { HttpResponseEvent } from '../events.ts';
 import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
-import { callerOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+import { callersOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
 import { addToRate, rateWindow } from './window/rate-window.ts';
@@ -60,14 +60,15 @@ export const httpAuthBruteForce: Threat<
     if (event.kind !== 'http-response' || flow === undefined) return noHits;
     const label = refusal(event, c);
     if (label === undefined) return noHits;
-    const item = state.upsert(`${callerOf(flow).ip}>${flow.server.ip}:${flow.server.port}`, pair);
-    if (item.refusals.has(label) || item.refusals.size < maxLabels)
-      item.refusals.set(label, (item.refusals.get(label) ?? 0) + 1);
-    const level = addToRate(item.rate, event.ts, c.windowMs);
-    const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
-    if (count === 0) return noHits;
-    return [
-      {
+    const hits: ThreatHit[] = [];
+    for (const caller of callersOf(flow)) {
+      const item = state.upsert(`${caller.key}>${flow.server.ip}:${flow.server.port}`, pair);
+      if (item.refusals.has(label) || item.refusals.size < maxLabels)
+        item.refusals.set(label, (item.refusals.get(label) ?? 0) + 1);
+      const level = addToRate(item.rate, event.ts, c.windowMs);
+      const count = advanceEpisode(item.episode, event.ts, level, c.threshold);
+      if (count === 0) continue;
+      hits.push({
         threat: 'http-auth-brute-force',
         severity: c.severity,
         confidence: 0.9,
@@ -76,7 +77,9 @@ export const httpAuthBruteForce: Threat<
         count,
         client: flow.client,
         server: flow.server,
-      },
-    ];
+        origin: caller.origin,
+      });
+    }
+    return hits;
   },
 };

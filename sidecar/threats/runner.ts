@@ -103,7 +103,8 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
  * someone else (a peer-to-peer finding about the flow's server).
  */
 const originOf = (hit: ThreatHit, flow: ObservedFlow | undefined): { origin: Endpoint } | undefined => {
-  const origin = flow?.origin;
+  if (hit.origin === null) return undefined;
+  const origin = hit.origin ?? flow?.origin;
   if (origin === undefined) return undefined;
   const about = hit.client;
   if (about !== undefined && (about.ip !== flow?.client.ip || about.port !== flow.client.port))

@@ -69,11 +69,20 @@ export type FlowContext = {
   tls?: boolean | undefined;
 };
 
+/** One count a detector keeps per caller: its key, and the origin its hits name (`null`: the peer's own count). */
+export type Caller = { key: string; origin: Endpoint | null };
+
 /**
- * The client to count a caller by: behind a load balancer, the one its PROXY header names (ADR 25), since the peer
- * is then the balancer for every caller alike.
+ * Whom to count a caller's failures by (ADR 25): always the peer the packets came from, and behind a load balancer
+ * also the client its PROXY header names. The header is the balancer's word, and any client that reaches a server
+ * directly can write one: counting by it alone would let a guesser spread its attempts over forged addresses, each
+ * below the threshold. Behind a real balancer the peer's count is the balancer's (allow it, `allowClients`, where many
+ * callers fail through it).
  */
-export const callerOf = (flow: FlowContext): Endpoint => flow.origin ?? flow.client;
+export const callersOf = (flow: FlowContext): readonly Caller[] => {
+  const peer: Caller = { key: flow.client.ip, origin: null };
+  return flow.origin === undefined ? [peer] : [peer, { key: `via ${flow.origin.ip}`, origin: flow.origin }];
+};
 
 /** Counts of what a client (or server) did that Linux undoes and a naive inspector would be fooled by (docs/evasion.md). */
 export type TcpAnomalies = {
@@ -122,6 +131,11 @@ export type ThreatHit = {
   server?: Endpoint;
   /** The transport, for a hit with no flow or packet behind it (one from `tick`). */
   transport?: Transport;
+  /**
+   * The client behind a load balancer this hit is about (ADR 25). Left out: the flow's, when the hit is about the
+   * flow's client; `null`: none, the hit is about the peer itself (a count by the address the packets came from).
+   */
+  origin?: Endpoint | null;
 };
 
 /**

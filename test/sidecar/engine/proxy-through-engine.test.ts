@@ -139,12 +139,12 @@ describe('a PROXY header before the client bytes', () => {
     );
   });
 
-  it('tells callers behind one balancer apart: 22 refused logins from one client are guessing, 3 from another are not', async () => {
+  /** 25 refused logins through one peer, each connection's PROXY header naming `originOf(i)`. */
+  const refusedLogins = async (originOf: (i: number) => string) => {
     const login = 'POST /login HTTP/1.1\r\nHost: shop\r\nContent-Length: 0\r\n\r\n';
     const refused = 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
     const records = Array.from({ length: 25 }, (_, i) => {
-      const origin = i % 8 === 7 ? '198.51.100.7' : '203.0.113.9';
-      const header = `PROXY TCP4 ${origin} 10.0.0.2 ${50000 + i} 8080\r\n`;
+      const header = `PROXY TCP4 ${originOf(i)} 10.0.0.2 ${50000 + i} 8080\r\n`;
       return tcpConversation(
         { ...balancer, clientPort: 40000 + i },
         [
@@ -155,13 +155,26 @@ describe('a PROXY header before the client bytes', () => {
       );
     }).flat();
     const { threats } = await inspect(records);
-    const guessing = threats.filter((t) => t.threat === 'http-auth-brute-force');
-    expect(guessing.map((t) => [t.origin?.ip, t.client.ip, t.evidence])).toEqual([
+    return threats
+      .filter((t) => t.threat === 'http-auth-brute-force')
+      .map((t) => [t.origin?.ip ?? 'no origin', t.client.ip, t.evidence]);
+  };
+
+  it('tells callers behind one balancer apart: 22 refused logins from one client are guessing, 3 from another are not', async () => {
+    // The peer's own count (the balancer's, 25) stands beside the origin's: a header is the balancer's word.
+    expect(await refusedLogins((i) => (i % 8 === 7 ? '198.51.100.7' : '203.0.113.9'))).toEqual([
+      ['no origin', '10.0.0.1', expect.stringMatching(/^2\d refused requests within 60000 ms \(401 ×2\d\)$/)],
       [
         '203.0.113.9',
         '10.0.0.1',
         expect.stringMatching(/^2[0-2] refused requests within 60000 ms \(401 ×2[0-2]\)$/),
       ],
+    ]);
+  });
+
+  it('does not let a guesser hide behind forged headers: 25 refused logins, each naming a new origin, are still its own', async () => {
+    expect(await refusedLogins((i) => `192.0.2.${i + 1}`)).toEqual([
+      ['no origin', '10.0.0.1', expect.stringMatching(/^2\d refused requests within 60000 ms/)],
     ]);
   });
 
