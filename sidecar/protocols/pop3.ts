@@ -45,6 +45,8 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
   const client = lineSide();
   const server = lineSide();
   const awaiting: Awaited[] = [];
+  /** A command was left out of the full queue: answers may be matched to the wrong command from then on. */
+  let overflowed = false;
   let user = '';
   /** The server's answer lines are message or listing text until a lone ".". */
   let inBody = false;
@@ -74,6 +76,13 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
     if (initial !== undefined) onSaslMessage(initial);
   };
 
+  /** The command's place among those awaiting an answer; past the bound it is left out, and the queue untrusted. */
+  const queue = (verb: string, argument: string): void => {
+    if (awaiting.length < maxAwaiting)
+      awaiting.push({ verb, multiLine: multiLine(verb, argument), login: isLogin(verb, argument) });
+    else overflowed = true;
+  };
+
   const onCommand = (line: string, ts: number, out: ProtocolEvent[]): void => {
     if (challenged) {
       onSaslMessage(line);
@@ -88,8 +97,7 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
     if (verb === 'USER' || verb === 'APOP') user = (argument.split(' ')[0] ?? '').slice(0, 64);
     if (verb === 'AUTH' && argument !== '') startSasl(argument);
     if (out.length < maxEvents) out.push(operation(ts, verb, detailOf(verb, argument, user)));
-    if (awaiting.length < maxAwaiting)
-      awaiting.push({ verb, multiLine: multiLine(verb, argument), login: isLogin(verb, argument) });
+    queue(verb, argument);
   };
 
   // PASS has no method to name: the command itself is the credential (cleartext-credentials reads it).
@@ -104,7 +112,7 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
     if (command === undefined) return; // the greeting, or an answer to a command sent before the capture began
     if (command.verb === 'AUTH') [sasl, challenged] = [false, false];
     if (command.login && out.length < maxEvents) out.push(login(ts, ok, command.verb));
-    if (ok && command.verb === 'STLS' && !first) toTls(upgrade, client, server);
+    if (ok && command.verb === 'STLS' && !first && !overflowed) toTls(upgrade, client, server);
     inBody = ok && command.multiLine;
   };
 

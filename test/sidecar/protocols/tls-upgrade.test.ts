@@ -145,3 +145,21 @@ describe('a client in the clear cannot turn the reader to TLS without the server
     expect(events.at(-1)).toMatchObject({ kind: 'db-auth', ok: false, user: 'alice' });
   });
 });
+
+describe('a queue of commands awaiting answers that overflowed', () => {
+  it("no longer lets POP3's +OK switch to TLS: it may answer a command left out of the queue", () => {
+    // 70 NOOPs: 64 queued, 6 left out. After the 64 answers the client sends STLS; the next +OK answers a NOOP left
+    // out, not STLS, which the server then refuses: USER in the clear must still be read.
+    const events = feed(pop3, [
+      ['to-client', ascii('+OK ready\r\n')],
+      ['to-server', ascii('NOOP\r\n'.repeat(70))],
+      ['to-client', ascii('+OK\r\n'.repeat(64))],
+      ['to-server', ascii('STLS\r\n')],
+      ['to-client', ascii('+OK\r\n'.repeat(6))],
+      ['to-client', ascii('-ERR STLS not supported\r\n')],
+      ['to-server', ascii('USER alice\r\n')],
+    ]);
+    expect(kinds(events)).not.toContain('tls-record');
+    expect(events.at(-1)).toMatchObject({ kind: 'operation', operation: 'USER' });
+  });
+});
