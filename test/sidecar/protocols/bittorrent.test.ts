@@ -277,6 +277,22 @@ describe('bittorrent over uTP (BEP 29)', () => {
     expect(udp(shuffled)).toEqual(inOrder);
   });
 
+  it('holds at most 256 KiB out of order per direction: past it the late packet is a hole, not waited for', () => {
+    // A lost packet (502) and 60 000-octet datagrams after it: six of them hold more than TCP reassembly's bound
+    // (256 KiB), so the hole is declared there; before, 64 datagrams of up to 64 KiB (4 MiB a direction) were held.
+    const stream = piece(0, 6 * 60_000);
+    const held: Segment[] = [1, 2, 3, 4, 5, 6].map(
+      (n): Segment => ['to-client', utp(0, 502 + n, stream.subarray(n * 60_000, (n + 1) * 60_000))],
+    );
+    const late: Segment = ['to-client', utp(0, 502, stream.subarray(0, 60_000))];
+    const opened = flow.slice(0, 4);
+    const events = udp([...opened, ...held, late]);
+    expect(events).toContain(`S handshake info_hash=${hash} client=aria2 1.36.0 extensions=ltep,dht,fast`);
+    expect(events.filter((e) => e.startsWith('S p2p pieces'))).toEqual([]);
+    // Fewer octets held wait for the late packet, as before.
+    expect(udp([...opened, ...held.slice(0, 3), late])).toContain('S piece');
+  });
+
   it('tells both pieces at the end of the flow', () => {
     const parser = bittorrentDatagrams.createParser();
     for (const [d, b] of flow) parser.parse(b, d, 1);
