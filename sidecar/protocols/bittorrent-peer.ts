@@ -27,7 +27,13 @@ const firstReport = 1 << 20;
 
 type Side = {
   stage: 'handshake' | 'messages' | 'stopped';
-  held: Uint8Array | undefined;
+  /**
+   * Octets of a unit not yet whole, as they came (copies), and how many the unit needs: joined once it can be read,
+   * not at every chunk (a 64 KiB message sent an octet at a time would copy 2 GiB).
+   */
+  held: Uint8Array[];
+  heldBytes: number;
+  need: number;
   /** Octets of the current message still to skip. */
   skip: number;
   told: Set<number>;
@@ -44,7 +50,9 @@ type Out = { events: ProtocolEvent[]; ts: number; direction: Direction };
 
 const newSide = (): Side => ({
   stage: 'handshake',
-  held: undefined,
+  held: [],
+  heldBytes: 0,
+  need: 0,
   skip: 0,
   told: new Set(),
   pieces: 0,
@@ -141,25 +149,25 @@ const onPiece = (own: Side, length: number, out: Out): void => {
 };
 
 const readHandshakeUnit = (b: Uint8Array, at: number, own: Side, out: Out): number => {
-  if (b.length < at + handshakeLength) return -1;
+  if (b.length < at + handshakeLength) return -handshakeLength;
   own.stage = onHandshake(b, at, out) ? 'messages' : 'stopped';
   return at + handshakeLength;
 };
 
-/** Reads one unit from `b` at `at`: returns the offset after it, or -1 when more bytes are needed. */
+/** Reads one unit from `b` at `at`: returns the offset after it, or minus the octets the unit needs from `at`. */
 const step = (b: Uint8Array, at: number, own: Side, other: Side, out: Out): number => {
   if (own.stage === 'handshake') return readHandshakeUnit(b, at, own, out);
-  if (b.length < at + 4) return -1;
+  if (b.length < at + 4) return -4;
   const length = u32be(b, at);
   if (length === 0) return at + 4;
   if (length > maxMessage) {
     own.stage = 'stopped';
     return b.length;
   }
-  if (b.length < at + 5) return -1;
+  if (b.length < at + 5) return -5;
   const id = b[at + 4] as number;
   if ((id === extendedId || id === portId) && length <= maxRead) {
-    if (b.length < at + 4 + length) return -1;
+    if (b.length < at + 4 + length) return -(4 + length);
     onMessage(b, at + 4, length, own, other, out);
     return at + 4 + length;
   }
@@ -169,9 +177,22 @@ const step = (b: Uint8Array, at: number, own: Side, other: Side, out: Out): numb
   return at + 5;
 };
 
+/** The octets to read: the chunk, or what was held and the chunk once the unit waited for is whole (else undefined). */
+const joined = (chunk: Uint8Array, own: Side): Uint8Array | undefined => {
+  if (own.heldBytes === 0) return chunk;
+  // The chunk is the caller's only during this call: what waits is copied.
+  own.held.push(chunk.slice());
+  own.heldBytes += chunk.length;
+  if (own.heldBytes < own.need) return undefined;
+  const b = joinParts(own.held, own.heldBytes);
+  own.held = [];
+  own.heldBytes = 0;
+  return b;
+};
+
 const parseSide = (chunk: Uint8Array, own: Side, other: Side, out: Out): void => {
-  const b = own.held === undefined ? chunk : joinParts([own.held, chunk], own.held.length + chunk.length);
-  own.held = undefined;
+  const b = joined(chunk, own);
+  if (b === undefined) return;
   let at = 0;
   while (at < b.length && own.stage !== 'stopped') {
     if (own.skip > 0) {
@@ -182,7 +203,9 @@ const parseSide = (chunk: Uint8Array, own: Side, other: Side, out: Out): void =>
     }
     const next = step(b, at, own, other, out);
     if (next < 0) {
-      own.held = b.slice(at);
+      own.held = [b.slice(at)];
+      own.heldBytes = b.length - at;
+      own.need = -next;
       return;
     }
     at = next;
@@ -203,7 +226,8 @@ export const createPeerWireParser = (): ProtocolParser => {
     },
     gap(direction) {
       sides[direction].stage = 'stopped';
-      sides[direction].held = undefined;
+      sides[direction].held = [];
+      sides[direction].heldBytes = 0;
     },
     end() {
       const events: ProtocolEvent[] = [];

@@ -51,25 +51,42 @@ export const detectUtp = (b: Uint8Array): Detection => {
 
 /** Out-of-order payloads held per direction, waiting for the one before them; more is a hole (a gap). */
 const maxHeld = 64;
+/**
+ * And their octets, as TCP reassembly bounds its own (stream-reassembler.ts): real uTP packets stay under the path
+ * MTU (64 of them are under 100 KiB), but a datagram may carry 64 KiB, and 64 of those would be 4 MiB a direction.
+ */
+const maxHeldBytes = 256 * 1024;
 
-type Side = { expected: number | undefined; held: Map<number, Uint8Array> };
+type Side = { expected: number | undefined; held: Map<number, Uint8Array>; heldBytes: number };
+
+const take = (side: Side, seq: number): Uint8Array | undefined => {
+  const payload = side.held.get(seq);
+  if (payload === undefined) return undefined;
+  side.held.delete(seq);
+  side.heldBytes -= payload.length;
+  return payload;
+};
+
+const hold = (side: Side, seq: number, payload: Uint8Array): void => {
+  side.heldBytes += payload.length - (side.held.get(seq)?.length ?? 0);
+  side.held.set(seq, payload);
+};
 
 /** The peer wire inside one uTP connection, both directions, payloads in sequence order. */
 export const createUtpParser = (): ProtocolParser => {
   const wire = createPeerWireParser();
   const sides: Record<Direction, Side> = {
-    'to-server': { expected: undefined, held: new Map() },
-    'to-client': { expected: undefined, held: new Map() },
+    'to-server': { expected: undefined, held: new Map(), heldBytes: 0 },
+    'to-client': { expected: undefined, held: new Map(), heldBytes: 0 },
   };
   /** Feeds the expected payload and those held after it. */
   const flush = (side: Side, first: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
     const events = [...wire.parse(first, direction, ts)];
     for (
-      let next = side.held.get(side.expected ?? -1);
+      let next = take(side, side.expected ?? -1);
       next !== undefined;
-      next = side.held.get(side.expected ?? -1)
+      next = take(side, side.expected ?? -1)
     ) {
-      side.held.delete(side.expected ?? -1);
       side.expected = ((side.expected ?? 0) + 1) & 0xffff;
       events.push(...wire.parse(next, direction, ts));
     }
@@ -82,8 +99,7 @@ export const createUtpParser = (): ProtocolParser => {
     const earliest = [...side.held.keys()].sort(
       (x, y) => ((x - base) & 0xffff) - ((y - base) & 0xffff),
     )[0] as number;
-    const payload = side.held.get(earliest) as Uint8Array;
-    side.held.delete(earliest);
+    const payload = take(side, earliest) as Uint8Array;
     side.expected = (earliest + 1) & 0xffff;
     return flush(side, payload, direction, ts);
   };
@@ -97,8 +113,8 @@ export const createUtpParser = (): ProtocolParser => {
     // 16-bit sequence numbers wrap: behind the expected one (within half the space) is a retransmission.
     if (((p.seq - side.expected) & 0xffff) >= 0x8000) return [];
     // A copy: the datagram's octets may be reused once this call returns.
-    side.held.set(p.seq, p.payload.slice());
-    return side.held.size > maxHeld ? skipHole(side, direction, ts) : [];
+    hold(side, p.seq, p.payload.slice());
+    return side.held.size > maxHeld || side.heldBytes > maxHeldBytes ? skipHole(side, direction, ts) : [];
   };
   return {
     parse(datagram, direction, ts) {

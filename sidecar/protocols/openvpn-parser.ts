@@ -51,6 +51,9 @@ const answeredBy = (echoes: string, client: string): string => {
   return echoes === 'encrypted' && client !== '' ? 'reset' : '';
 };
 
+/** A hard reset as read: the packet, its layout, where it went and when, and the events it adds to. */
+type Reset = { p: Uint8Array; found: ResetLayout; d: Direction; ts: number; out: ProtocolEvent[] };
+
 export const createOpenvpnPackets = (): OpenvpnPackets => {
   const tls = createControlTls();
   let layout: ResetLayout | undefined;
@@ -70,29 +73,13 @@ export const createOpenvpnPackets = (): OpenvpnPackets => {
     out.push(operationEvent('openvpn', ts, name, detail, d));
   };
 
-  const onClientReset = (
-    p: Uint8Array,
-    found: ResetLayout,
-    d: Direction,
-    ts: number,
-    out: ProtocolEvent[],
-  ): void => {
-    const session = sessionText(p, 1);
-    if (session === client) return;
+  const onClientReset = ({ p, found, d, ts, out }: Reset, session: string): void => {
     client = session;
     const version = opcodeOf(p[0] ?? 0) === opcodes.hardResetClientV3 ? 3 : 2;
     tell(out, ts, d, 'hard-reset-client', `session=${session} mode=${found.mode} version=${version}`);
   };
 
-  const onServerReset = (
-    p: Uint8Array,
-    found: ResetLayout,
-    d: Direction,
-    ts: number,
-    out: ProtocolEvent[],
-  ): void => {
-    const session = sessionText(p, 1);
-    if (session === server) return;
+  const onServerReset = ({ p, found, d, ts, out }: Reset, session: string): void => {
     server = session;
     const echoes = echoOf(p, found, client);
     tell(out, ts, d, 'hard-reset-server', `session=${session} mode=${found.mode} echoes=${echoes}`);
@@ -102,18 +89,15 @@ export const createOpenvpnPackets = (): OpenvpnPackets => {
     tell(out, ts, d, 'session-answered', `client=${client} server=${server} mode=${found.mode} by=${by}`);
   };
 
-  const onReset = (
-    p: Uint8Array,
-    found: ResetLayout,
-    d: Direction,
-    ts: number,
-    out: ProtocolEvent[],
-  ): void => {
+  const onReset = (reset: Reset): void => {
     // The mode once, as an operation of its own, so the flow's summary names it (`mode-tls-crypt`).
-    if (layout === undefined) tell(out, ts, d, `mode-${found.mode}`, '');
-    layout ??= found;
-    if (isClientReset(opcodeOf(p[0] ?? 0))) onClientReset(p, found, d, ts, out);
-    else onServerReset(p, found, d, ts, out);
+    if (layout === undefined) tell(reset.out, reset.ts, reset.d, `mode-${reset.found.mode}`, '');
+    layout ??= reset.found;
+    // A retransmitted reset (the same session id again) is told once.
+    const session = sessionText(reset.p, 1);
+    if (isClientReset(opcodeOf(reset.p[0] ?? 0))) {
+      if (session !== client) onClientReset(reset, session);
+    } else if (session !== server) onServerReset(reset, session);
   };
 
   const onControl = (p: Uint8Array, op: number, d: Direction, ts: number, out: ProtocolEvent[]): void => {
@@ -152,7 +136,7 @@ export const createOpenvpnPackets = (): OpenvpnPackets => {
       }
       if (!isControl(op)) return out;
       const reset = readReset(p);
-      if (reset !== undefined) onReset(p, reset, d, ts, out);
+      if (reset !== undefined) onReset({ p, found: reset, d, ts, out });
       else onControl(p, op, d, ts, out);
       return out;
     },

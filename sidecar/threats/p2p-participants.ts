@@ -28,7 +28,11 @@ export type Participant = {
 
 const maxHashes = 8;
 const maxClients = 8;
-const maxPeers = 1024;
+/**
+ * Peers remembered per address, to count them: state is global, so this times the 4096 addresses bounds the
+ * detector (at 1024 a peer, 4M addresses: near 280 MB of heap; at 256, 60 MB). Past it the count is told "or more".
+ */
+export const maxPeers = 256;
 const maxNames = 16;
 
 export const createParticipants = (max = 4096) => boundedMap<Participant>(max);
@@ -80,7 +84,8 @@ export const evidenceOf = (p: Participant): string => {
   if (p.clients.size > 0) parts.push(`client ${listed(p.clients, 4)}`);
   if (p.dhtQueries.size > 0) parts.push(`DHT ${listed(p.dhtQueries, 6)}`);
   const announced = p.announced > 0 ? `, ${p.announced} more handed over` : '';
-  parts.push(`${p.peers.size} peer${p.peers.size === 1 ? '' : 's'} talked to${announced}`);
+  const more = p.peers.size >= maxPeers ? ' or more' : '';
+  parts.push(`${p.peers.size}${more} peer${p.peers.size === 1 ? '' : 's'} talked to${announced}`);
   parts.push(`pieces downloaded ${octets(p.downloaded)}, uploaded ${octets(p.uploaded)}`);
   if (p.reportedUpload > 0) parts.push(`a tracker was told ${octets(p.reportedUpload)} uploaded`);
   if (uploads(p)) parts.push('seeding: data leaves the pod');

@@ -109,11 +109,14 @@ const openvpnStory = (event: OperationEvent, flow: FlowContext): Story | undefin
         evidence: `${modeText(event.detail)} client reset to ${server}, not answered yet`,
         confidence: 0.6,
       };
-    case 'session-answered':
-      return {
-        evidence: `${modeText(event.detail)} session with ${server}: its reset echoes the client's session id`,
-        confidence: 0.95,
-      };
+    case 'session-answered': {
+      // tls-crypt encrypts the echo (by=reset): a server reset after the client's is what was seen.
+      const how =
+        field(event.detail, 'by') === 'echo'
+          ? "its reset echoes the client's session id"
+          : "a server reset answered the client's";
+      return { evidence: `${modeText(event.detail)} session with ${server}: ${how}`, confidence: 0.95 };
+    }
     case 'tunnel':
       return openvpnEnd(event, flow);
     default:

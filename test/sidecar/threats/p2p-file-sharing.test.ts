@@ -169,6 +169,14 @@ describe('p2p-file-sharing', () => {
     expect(percentDecode('a'.repeat(21), 20)).toBeUndefined();
   });
 
+  it('remembers 256 peers an address talked to, and says "or more" past them (global state, bounded)', () => {
+    const many = Array.from({ length: 300 }, (_, n) =>
+      download({ ip: `10.1.${n >> 8}.${n & 255}`, port: 6881 }, 1),
+    );
+    const [mine] = run(many).filter((f) => f.client === pod.ip);
+    expect(mine?.evidence).toContain('; 256 or more peers talked to; ');
+  });
+
   it('allowClients leaves a sanctioned seeder out, and its peers still count', () => {
     const found = run([download(peer(1), 2)], { allowClients: ['10.0.1.1'] });
     expect(found.map((f) => f.client)).toEqual([pod.ip]);

@@ -149,6 +149,19 @@ describe('vpn-tunnel on OpenVPN', () => {
     ]);
   });
 
+  it('under tls-crypt, whose echo is encrypted, says a server reset answered: not that it echoes the session id', () => {
+    const hits = tell(
+      ovpnEvents([
+        ['to-server', clientReset({ mode: 'tls-crypt' })],
+        ['to-client', serverReset({ mode: 'tls-crypt' })],
+      ]),
+    );
+    expect(hits[1]).toEqual([
+      "OpenVPN (tls-crypt) session with 198.51.100.7:443: a server reset answered the client's",
+      0.95,
+    ]);
+  });
+
   it('tells a client never answered as less sure, and names renegotiations', () => {
     expect(tell(ovpnEvents([['to-server', clientReset({ mode: 'tls-crypt' })]])).at(-1)).toEqual([
       'OpenVPN (tls-crypt) client resets to 198.51.100.7:443, never answered',
