@@ -113,22 +113,20 @@ describe('bittorrent peer wire (BEP 3, BEP 6, BEP 10)', () => {
     expect(feedByteByByte(bittorrent, session)).toEqual(feed(bittorrent, session));
   });
 
-  it('holds a message an octet at a time without copying what it held at every octet (64 KiB in well under 250 ms)', () => {
-    // An extended handshake padded to 64 KiB (the longest read), sent as one-octet TCP segments: joining what was held
-    // with each new octet copied 2 GiB (about 550 ms here); held parts are joined once the message is whole.
+  it('reads a 64 KiB message sent an octet at a time (held parts joined once the message is whole)', () => {
+    // An extended handshake padded to 64 KiB (the longest read), sent as one-octet TCP segments. Joining what was held
+    // with each new octet copied 2 GiB (about 550 ms, measured by the reviewer); the cost is not asserted here (speed
+    // belongs to the benchmarks, not to tests), only that the message is read whole.
     const pad = 'x'.repeat(64 * 1024 - 60);
     const big = extendedHandshake({ m: { ut_pex: 1 }, p: pad, v: 'Transmission 3.00' });
     const parser = bittorrent.createParser();
     parser.parse(handshake(transmissionPeerId), 'to-server', 1);
-    const started = performance.now();
     const events = [];
     for (let i = 0; i < big.length; i++) events.push(...parser.parse(big.subarray(i, i + 1), 'to-server', 1));
-    const elapsed = performance.now() - started;
     expect(lines(events)).toEqual([
       'C extended-handshake v=Transmission 3.00 m=ut_pex',
       'C p2p extended {"client":"Transmission 3.00"}',
     ]);
-    expect(elapsed).toBeLessThan(250);
   });
 
   it('detects either side from the 20-octet protocol name; another first octet is no match at once', () => {
