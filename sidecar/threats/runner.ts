@@ -119,8 +119,10 @@ const originOf = (hit: ThreatHit, flow: ObservedFlow | undefined): { origin: End
 const episodeKey = (threat: AnyThreat, finding: ThreatFinding, flow: ObservedFlow | undefined): string => {
   if (threat.scope === 'flow' && flow !== undefined) return `${finding.threat}|${flow.key}`;
   const service = threat.episodes === 'service' ? `:${finding.server.port}` : '';
-  // Behind a load balancer, callers are told apart by the client its PROXY header names (ADR 25).
-  return `${finding.threat}|${finding.origin?.ip ?? finding.client.ip}|${finding.server.ip}${service}`;
+  // Behind a load balancer, callers are told apart by the client its PROXY header names (ADR 25); `via` keeps an
+  // origin's episode apart from a peer's with the same address.
+  const caller = finding.origin === undefined ? finding.client.ip : `via ${finding.origin.ip}`;
+  return `${finding.threat}|${caller}|${finding.server.ip}${service}`;
 };
 
 /** The protocols a detector reads a kind from, when each of its reads of that kind names them; else undefined. */
