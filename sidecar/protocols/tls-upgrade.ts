@@ -1,6 +1,7 @@
 /**
  * A plaintext protocol whose connection turns to TLS part way (SMTP, IMAP, POP3 and FTP after STARTTLS, STLS or AUTH
- * TLS; LDAP's StartTLS; PostgreSQL's accepted SSLRequest; MySQL's SSL request): once its parser says a direction has
+ * TLS; LDAP's StartTLS; PostgreSQL's accepted SSLRequest; MySQL's SSL request; NATS after an INFO that requires or
+ * offers TLS): once its parser says a direction has
  * switched, that direction's bytes go to the TLS reader (`tls-stream.ts`), so the hellos (version, SNI, ALPN, JA3,
  * JA4), the server's certificate (TLS 1.2) and heartbeats are read as on any TLS connection, and the flow is known to
  * be encrypted from there on.
