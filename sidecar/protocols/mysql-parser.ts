@@ -52,7 +52,10 @@ const fromServer = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
 
 const handshakeResponse = (state: State, upgrade: TlsUpgrade, p: Uint8Array, ctx: FrameContext): void => {
   state.clientCaps = u32le(p, 0);
-  if (p.length === 32 && (state.clientCaps & clientSsl) !== 0) {
+  // A server whose greeting did not offer SSL ends such a connection: only a greeting that offered it, or one not seen
+  // (a connection picked up late), lets the request switch the reader to TLS.
+  const offered = state.serverCaps === 0 || (state.serverCaps & clientSsl) !== 0;
+  if (p.length === 32 && (state.clientCaps & clientSsl) !== 0 && offered) {
     // SSLRequest: TLS follows in both directions, the client's ClientHello often in the same segment.
     for (const direction of ['to-server', 'to-client'] as const) {
       upgrade.start(direction, ctx.rest(direction));

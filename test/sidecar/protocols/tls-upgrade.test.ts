@@ -72,6 +72,21 @@ describe('MySQL after an SSL request', () => {
   /** The 32-octet SSL request (sequence 1): CLIENT_PROTOCOL_41 | CLIENT_SSL | …, max packet, charset, filler. */
   const sslRequestPacket = concat(hex('200000 01 0aae0100 00000001 21'), new Uint8Array(23));
 
+  it('does not switch when the greeting did not offer SSL (capability 0x0800 clear): what follows is still MySQL', () => {
+    const noSsl = Uint8Array.from(greeting);
+    // The capability flags' lower two octets follow the version, the connection id, 8 octets of salt and a filler.
+    const caps = 4 + 1 + '8.0.36'.length + 1 + 4 + 8 + 1;
+    expect([noSsl[caps], noSsl[caps + 1]]).toEqual([0xff, 0xff]);
+    noSsl[caps + 1] = 0xf7;
+    const query = concat(hex('090000 00 03'), ascii('select 1'));
+    const events = feed(mysql, [
+      ['to-client', noSsl],
+      ['to-server', sslRequestPacket],
+      ['to-server', query],
+    ]);
+    expect(events).toMatchObject([{ kind: 'sql-query', text: 'select 1' }]);
+  });
+
   it('hands the ClientHello that shares the SSL request its segment to the TLS reader, wherever it is cut', () => {
     expect(greeting.length - 4).toBe(0x4a);
     const session: Segment[] = [
