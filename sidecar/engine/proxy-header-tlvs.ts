@@ -3,15 +3,11 @@
  * length, a value. Read into the header: ALPN, authority (the SNI the client sent the balancer), unique id, the SSL
  * TLV with its sub-TLVs, AWS's VPC endpoint id. CRC32C, NOOP, NETNS and unknown types are passed over.
  */
+import { toHex } from '../decode/byte-reader.ts';
 import { latin1, u16be, u32be } from '../protocols/wire-bytes.ts';
 import type { ProxyHeader } from './proxy-header.ts';
 
 const maxText = 255;
-const hex = (b: Uint8Array, start: number, end: number): string => {
-  let out = '';
-  for (let i = start; i < end && i < start + 64; i++) out += (b[i] ?? 0).toString(16).padStart(2, '0');
-  return out;
-};
 const textOf = (b: Uint8Array, start: number, end: number): string =>
   latin1(b, start, Math.min(end, start + maxText));
 
@@ -49,7 +45,7 @@ const tlvReaders: Readonly<Record<number, TlvReader>> = {
     return undefined;
   },
   5: (b, start, end, header) => {
-    header.uniqueId = hex(b, start, end);
+    header.uniqueId = toHex(b.subarray(start, end), 64);
     return undefined;
   },
   32: (b, start, end, header) => {

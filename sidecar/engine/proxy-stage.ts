@@ -5,15 +5,9 @@
  */
 import type { Endpoint } from '#core/finding.ts';
 import type { Flow } from '../flow/flow.ts';
+import { joinParts } from '../protocols/wire-bytes.ts';
 import { type FlowState, noProxyHeader } from './flow-state.ts';
 import { readProxyHeader } from './proxy-header.ts';
-
-const join = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
 
 /** True when this chunk of the client's side must first go through `throughProxyHeader`. */
 export const awaitsProxyHeader = (flow: Flow<FlowState>): boolean => {
@@ -40,7 +34,7 @@ export const throughProxyHeader = (
     state.proxy = noProxyHeader;
     return chunk;
   }
-  const bytes = held === undefined ? chunk : join(held, chunk);
+  const bytes = held === undefined ? chunk : joinParts([held, chunk], held.length + chunk.length);
   const read = readProxyHeader(bytes);
   if (read.kind === 'need-more' && bytes.length < read.upTo) {
     state.proxy = { held: bytes, heldTs: state.proxy?.heldTs ?? ts };

@@ -1,12 +1,12 @@
 /** Streaming LDAP parser: one `operation` event per request or result, with the DN or result code as detail. */
-import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
+import type { DbAuthEvent, ProtocolEvent } from '../events.ts';
 import { loginEvent } from './client-events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { berInteger, readTlv, type Tlv, tlvWithin } from './ldap-ber.ts';
 import { ldapMessage } from './ldap-detect.ts';
 import { ldapRequests, ldapResponses, ldapResultCodes, startTlsOid } from './ldap-ops.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
+import { framedToTls, type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { maxTextBytes, text } from './wire-bytes.ts';
 
 /**
@@ -80,11 +80,7 @@ const message = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameCon
   const startTlsAnswer = !toServer && op.tag === 0x78 && parsed.id === state.startTlsId;
   if (startTlsAnswer) state.startTlsId = undefined;
   if (startTlsAnswer && detail?.startsWith('result=0 ')) {
-    // Read by the TLS reader.
-    for (const d of ['to-server', 'to-client'] as Direction[]) {
-      upgrade.start(d, ctx.rest(d));
-      ctx.stop(d);
-    }
+    framedToTls(upgrade, ctx);
   }
   const event: ProtocolEvent = {
     kind: 'operation',

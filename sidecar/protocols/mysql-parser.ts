@@ -3,7 +3,7 @@ import type { ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { clientProtocol41, clientSsl } from './mysql-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
+import { framedToTls, type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { cString, indexOfNul, maxSqlBytes, maxTextBytes, text, u16le, u24le, u32le } from './wire-bytes.ts';
 
 type State = {
@@ -57,10 +57,7 @@ const handshakeResponse = (state: State, upgrade: TlsUpgrade, p: Uint8Array, ctx
   const offered = state.serverCaps === 0 || (state.serverCaps & clientSsl) !== 0;
   if (p.length === 32 && (state.clientCaps & clientSsl) !== 0 && offered) {
     // SSLRequest: TLS follows in both directions, the client's ClientHello often in the same segment.
-    for (const direction of ['to-server', 'to-client'] as const) {
-      upgrade.start(direction, ctx.rest(direction));
-      ctx.stop(direction);
-    }
+    framedToTls(upgrade, ctx);
     return;
   }
   const user = cString(p, 32);

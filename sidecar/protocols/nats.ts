@@ -2,7 +2,7 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { detectNats, natsJson } from './nats-detect.ts';
 import type { Protocol } from './protocol.ts';
-import { octetsOf } from './text-lines.ts';
+import { toTls as switchToTls } from './text-lines.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -106,12 +106,7 @@ const createNatsParser = (upgrade: TlsUpgrade) => {
   };
   /** TLS was offered but not required: whether the client's next octet opens a TLS record decides. */
   let offered = false;
-  const toTls = (): void => {
-    for (const direction of ['to-client', 'to-server'] as const) {
-      upgrade.start(direction, octetsOf(sides[direction].text));
-      Object.assign(sides[direction], { text: '', skip: 0, stopped: true });
-    }
-  };
+  const toTls = (): void => switchToTls(upgrade, sides['to-server'], sides['to-client']);
   const onInfo = (offer: 'required' | 'available' | undefined): void => {
     if (offer === 'required') toTls();
     else if (offer === 'available') offered = true;

@@ -3,7 +3,7 @@ import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { pgGssEncRequest, pgProtocol3, pgSslRequest, pgStartupParams } from './postgresql-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
+import { framedToTls, type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { cString, indexOfNul, maxSqlBytes, maxTextBytes, u32be, utf8View } from './wire-bytes.ts';
 
 type State = {
@@ -62,11 +62,8 @@ const authEvent = (state: State, ctx: FrameContext, ok: boolean, message?: strin
 
 /** The answer to an SSLRequest or GSSENCRequest: 'S' (TLS follows, read by the TLS reader), 'G' (GSSAPI), 'N' (no). */
 const encryptionAnswer = (upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): void => {
-  if (m[0] === 0x4e) return;
-  for (const direction of ['to-client', 'to-server'] as const) {
-    if (m[0] === 0x53) upgrade.start(direction, ctx.rest(direction));
-    ctx.stop(direction);
-  }
+  if (m[0] === 0x53) framedToTls(upgrade, ctx);
+  else if (m[0] !== 0x4e) for (const direction of ['to-client', 'to-server'] as const) ctx.stop(direction);
 };
 
 const fromServer = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {

@@ -83,7 +83,11 @@ export const octetsOf = (text: string): Uint8Array => {
  * Both sides of a line protocol turn to TLS (an accepted STARTTLS, STLS, AUTH TLS): each stops, and what it held past
  * its last line goes to the TLS reader.
  */
-export const toTls = (upgrade: TlsUpgrade, client: LineSide, server: LineSide): void => {
+export const toTls = (
+  upgrade: TlsUpgrade,
+  client: Pick<LineSide, 'text' | 'stopped'>,
+  server: Pick<LineSide, 'text' | 'stopped'>,
+): void => {
   upgrade.start('to-server', octetsOf(client.text));
   upgrade.start('to-client', octetsOf(server.text));
   for (const side of [client, server]) {

@@ -7,6 +7,7 @@
  * be encrypted from there on.
  */
 import type { Direction, ProtocolEvent } from '../events.ts';
+import type { FrameContext } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { createTlsStream, type TlsStream } from './tls-stream.ts';
 
@@ -19,6 +20,17 @@ export type TlsUpgrade = {
 };
 
 const none: readonly ProtocolEvent[] = [];
+
+/**
+ * Both directions of a message-framed protocol turn to TLS (an accepted SSLRequest, SSL request or StartTLS): each
+ * stops, and what it holds past the current message goes to the TLS reader.
+ */
+export const framedToTls = (upgrade: TlsUpgrade, ctx: FrameContext): void => {
+  for (const direction of ['to-server', 'to-client'] as const) {
+    upgrade.start(direction, ctx.rest(direction));
+    ctx.stop(direction);
+  }
+};
 
 /**
  * Wraps the parser `build` makes, handing it the switch. The inner parser sees nothing of a direction after its
