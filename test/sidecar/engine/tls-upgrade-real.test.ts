@@ -16,9 +16,9 @@ import {
   isRoot,
   run,
   startDaemon,
+  startMariadb,
   stopDaemon,
   userIds,
-  waitForPort,
   waitForPostgres,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
@@ -66,25 +66,10 @@ const startPostgres = async (data: string, maxTls: string): Promise<number> => {
   return port;
 };
 
-const startMariadb = async (): Promise<number> => {
-  const data = join(dir, 'maria');
+const startMariadbWithTls = async (): Promise<number> => {
   const { key, cert } = await certificate('maria.shop.test');
-  const install = [
-    '--no-defaults',
-    `--datadir=${data}`,
-    '--auth-root-authentication-method=normal',
-    '--user=root',
-  ];
-  expect((await run('/usr/bin/mariadb-install-db', [...install, '--skip-test-db'])).code).toBe(0);
-  const port = await freePort();
-  daemons.push(
-    startDaemon('/usr/sbin/mariadbd', [
-      ...['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1'],
-      ...[`--socket=${join(dir, 'maria.sock')}`, `--pid-file=${join(dir, 'maria.pid')}`, '--user=root'],
-      ...['--skip-log-bin', '--innodb-buffer-pool-size=16M', `--ssl-cert=${cert}`, `--ssl-key=${key}`],
-    ]),
-  );
-  await waitForPort(port, 30_000);
+  const { port, daemon } = await startMariadb(dir, [`--ssl-cert=${cert}`, `--ssl-key=${key}`]);
+  daemons.push(daemon);
   return port;
 };
 
@@ -120,7 +105,7 @@ describe.skipIf(!available)(
       [ports.postgres, ports.postgres12, ports.mariadb] = await Promise.all([
         startPostgres(join(dir, 'pg'), 'TLSv1.3'),
         startPostgres(join(dir, 'pg12'), 'TLSv1.2'),
-        startMariadb(),
+        startMariadbWithTls(),
       ]);
       const result = await recordAndInspect(
         [

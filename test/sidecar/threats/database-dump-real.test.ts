@@ -16,6 +16,7 @@ import {
   isRoot,
   run,
   startDaemon,
+  startMariadb,
   stopDaemon,
   userIds,
   waitForPort,
@@ -43,24 +44,10 @@ const dir = mkdtempSync(join(tmpdir(), 'meshward-dump-'));
 const daemons: ChildProcess[] = [];
 const ports = { mariadb: 0, postgres: 0, redis: 0 };
 
-const startMariadb = async () => {
-  const data = join(dir, 'maria');
-  const install = [
-    '--no-defaults',
-    `--datadir=${data}`,
-    '--auth-root-authentication-method=normal',
-    '--user=root',
-  ];
-  expect((await run('/usr/bin/mariadb-install-db', [...install, '--skip-test-db'])).code).toBe(0);
-  ports.mariadb = await freePort();
-  daemons.push(
-    startDaemon('/usr/sbin/mariadbd', [
-      ...['--no-defaults', `--datadir=${data}`, `--port=${ports.mariadb}`, '--bind-address=127.0.0.1'],
-      ...[`--socket=${join(dir, 'maria.sock')}`, `--pid-file=${join(dir, 'maria.pid')}`, '--user=root'],
-      ...['--skip-log-bin', '--innodb-buffer-pool-size=16M'],
-    ]),
-  );
-  await waitForPort(ports.mariadb, 30_000);
+const startShopMariadb = async () => {
+  const { port, daemon } = await startMariadb(dir);
+  ports.mariadb = port;
+  daemons.push(daemon);
   const ddl = tables.map(
     (t) => `CREATE TABLE shop.${t} (id INT PRIMARY KEY, v TEXT); INSERT INTO shop.${t} VALUES (1, 'x');`,
   );
@@ -197,7 +184,7 @@ describe.skipIf(!available)(
     let ndpiLines: string[] = [];
 
     beforeAll(async () => {
-      await Promise.all([startMariadb(), startPostgres(), startRedis()]);
+      await Promise.all([startShopMariadb(), startPostgres(), startRedis()]);
       const result = await recordAndInspect(sessions, dir, 'dumps.pcap');
       found = result.ours.filter((f) => f.threat === 'database-dump');
       ndpiLines = result.ndpiLines;
