@@ -174,6 +174,9 @@ export const flowFindingSchema = z.object({
 });
 export type FlowFinding = z.infer<typeof flowFindingSchema>;
 
+export const originBySchema = z.enum(['proxy-header', 'x-forwarded-for', 'forwarded', 'x-real-ip']);
+export type OriginBy = z.infer<typeof originBySchema>;
+
 export const threatFindingSchema = z.object({
   type: z.literal('threat'),
   threat: z.string().min(1).max(64),
@@ -188,8 +191,13 @@ export const threatFindingSchema = z.object({
   firstSeen: time,
   lastSeen: time,
   count: z.number().int().min(1),
-  /** The client a load balancer's PROXY header named, when the flow had one (`client` is then the balancer). */
+  /**
+   * The client behind a proxy: the one a load balancer's PROXY header named for the connection, or a forwarding
+   * proxy's header for the request (`client` is then the balancer or proxy). Port 0 when the header gave none.
+   */
   origin: endpointSchema.optional(),
+  /** Who named `origin`: the PROXY header, or the request's `X-Forwarded-For`, `Forwarded` or `X-Real-IP`. */
+  originBy: originBySchema.optional(),
 });
 export type ThreatFinding = z.infer<typeof threatFindingSchema>;
 

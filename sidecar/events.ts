@@ -28,6 +28,12 @@ export type HttpRequestEvent = Base & {
   streamId?: number;
 };
 
+/**
+ * The request a response answers, as far as the parser paired them (in order on HTTP/1, by stream on HTTP/2): its
+ * method, target, and its forwarding headers only (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`; ADR 28).
+ */
+export type HttpRequestRef = { method: string; target: string; forwarding: readonly Header[] };
+
 export type HttpResponseEvent = Base & {
   kind: 'http-response';
   version: string;
@@ -36,6 +42,8 @@ export type HttpResponseEvent = Base & {
   body: Uint8Array;
   bodyTruncated: boolean;
   streamId?: number;
+  /** Undefined when the request was not seen (a flow picked up mid-stream, more than 64 outstanding). */
+  request?: HttpRequestRef | undefined;
 };
 
 export type GrpcCallEvent = Base & { kind: 'grpc-call'; service: string; method: string; streamId?: number };

@@ -7,9 +7,10 @@ import { ipv4Number } from '#sidecar/decode/local-addresses.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { type TrustedProxies, trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
 import type { CliCommand, CommandIo } from '../command.ts';
 
-const usage = `Usage: meshward inspect FILE... [--json] [--flows-only] [--pod-ip IP]...
+const usage = `Usage: meshward inspect FILE... [--json] [--flows-only] [--pod-ip IP]... [--trusted-proxy CIDR]...
 
 Reads pcap or pcapng captures (tcpdump, Wireshark, tcpdump -i any), plain or gzip-compressed, and
 prints, for every flow, the client and server, the transport, the application protocol identified from
@@ -23,7 +24,11 @@ Options:
   --flows-only  flow findings only: do not run the default observers (threat detection)
   --pod-ip IP   the capturing pod's IPv4 address (repeatable), as the tap knows it: in a capture with Linux
                 cooked headers (tcpdump -i any), packets received with it as their source are dropped as the
-                pod's kernel drops them (martians; counted, see docs/evasion.md)`;
+                pod's kernel drops them (martians; counted, see docs/evasion.md)
+  --trusted-proxy CIDR
+                a proxy in front of the server (an address or CIDR, repeatable): its X-Forwarded-For or
+                Forwarded entries are skipped, so threats name the client before it (docs/adr/0028). Without
+                it, a request's forwarding header is read one hop deep (what the peer says)`;
 
 /** The --pod-ip values, each an IPv4 address: anything else is an error naming it. */
 const podIps = (values: readonly string[]): string[] => {
@@ -31,6 +36,16 @@ const podIps = (values: readonly string[]): string[] => {
   if (wrong !== undefined)
     throw new AppError('bad-request', `--pod-ip ${wrong}: not an IPv4 address (a.b.c.d)\n\n${usage}`);
   return [...values];
+};
+
+/** The --trusted-proxy values; a wrong one is an error naming it. */
+const proxiesOf = (values: readonly string[]): TrustedProxies | undefined => {
+  if (values.length === 0) return undefined;
+  try {
+    return trustedProxies(values, '--trusted-proxy');
+  } catch (error) {
+    throw new AppError('bad-request', `${(error as Error).message}\n\n${usage}`);
+  }
 };
 
 /** Files larger than this get a progress line on stderr. */
@@ -64,12 +79,22 @@ const print = (unsorted: Finding[], json: boolean, io: CommandIo): void => {
 /** Inspects one file; returns false when it was missing or had problems (already reported on stderr). */
 const inspectOne = async (
   file: string,
-  options: { json: boolean; flowsOnly: boolean; heading: boolean; podIps: string[] },
+  options: {
+    json: boolean;
+    flowsOnly: boolean;
+    heading: boolean;
+    podIps: string[];
+    trustedProxies: TrustedProxies | undefined;
+  },
   io: CommandIo,
 ) => {
   try {
     const result = await inspectFile(file, {
-      observers: options.flowsOnly ? [] : defaultObservers(),
+      observers: options.flowsOnly
+        ? []
+        : defaultObservers(
+            options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies },
+          ),
       onProgress: progress(file, io),
       localAddresses: options.podIps,
     });
@@ -98,10 +123,12 @@ export const inspectCommand: CliCommand = {
         json: { type: 'boolean', default: false },
         'flows-only': { type: 'boolean', default: false },
         'pod-ip': { type: 'string', multiple: true, default: [] },
+        'trusted-proxy': { type: 'string', multiple: true, default: [] },
       },
     });
     if (positionals.length === 0) throw new AppError('bad-request', `no capture file given\n\n${usage}`);
     const pod = podIps(values['pod-ip']);
+    const proxies = proxiesOf(values['trusted-proxy']);
     let ok = true;
     for (const file of positionals) {
       const options = {
@@ -109,6 +136,7 @@ export const inspectCommand: CliCommand = {
         flowsOnly: values['flows-only'],
         heading: positionals.length > 1,
         podIps: pod,
+        trustedProxies: proxies,
       };
       ok = (await inspectOne(file, options, io)) && ok;
     }

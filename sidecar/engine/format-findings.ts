@@ -44,9 +44,12 @@ export const l7Brief = (l7: L7Summary | undefined): string => {
 const endpoint = (value: Endpoint): string =>
   value.ip.includes(':') ? `[${value.ip}]:${value.port}` : `${value.ip}:${value.port}`;
 
-/** Behind a load balancer, the client its PROXY header named, then the balancer the connection came from. */
-const clientOf = (client: Endpoint, origin: Endpoint | undefined): string =>
-  origin === undefined ? endpoint(client) : `${endpoint(origin)} via ${endpoint(client)}`;
+/** Behind a proxy, the client it named, then the proxy the connection came from. */
+const clientOf = (client: Endpoint, origin: Endpoint | undefined): string => {
+  if (origin === undefined) return endpoint(client);
+  // A forwarding header's client names no port (0).
+  return `${origin.port === 0 ? origin.ip : endpoint(origin)} via ${endpoint(client)}`;
+};
 
 const flowRow = (f: FlowFinding): string[] => [
   `${clientOf(f.client, f.proxy?.client)} → ${endpoint(f.server)}`,

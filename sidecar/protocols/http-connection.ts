@@ -33,7 +33,7 @@ type Side = {
 };
 
 /** What the response side needs to know about each outstanding request (RFC 9112 §6.3). */
-type Outstanding = { method: string; h2c: boolean; websocket: boolean };
+type Outstanding = { method: string; h2c: boolean; websocket: boolean; head: HttpHead };
 const maxOutstanding = 64;
 
 export type HttpConnection = {
@@ -171,14 +171,15 @@ export const createHttpConnection = (): HttpConnection => {
   };
 
   const onHead = (side: Side, head: HttpHead, ts: number, out: ProtocolEvent[]): void => {
-    side.message = newHttpMessage(head, side.direction);
     const isRequest = side.direction === 'to-server';
+    side.message = newHttpMessage(head, side.direction, isRequest ? undefined : outstanding[0]?.head);
     if (isRequest && outstanding.length < maxOutstanding) {
       const upgradeTo = headerValue(head.headers, 'upgrade');
       outstanding.push({
         method: head.first[0],
         h2c: hasToken(upgradeTo, 'h2c'),
         websocket: hasToken(upgradeTo, 'websocket'),
+        head,
       });
     }
     const found = isRequest ? requestFraming(head) : responseFraming(head);

@@ -1,5 +1,12 @@
 /** Builds HTTP/1.x request and response events from a parsed head and a bounded body. */
-import type { Direction, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
+import type {
+  Direction,
+  HttpRequestEvent,
+  HttpRequestRef,
+  HttpResponseEvent,
+  ProtocolEvent,
+} from '../events.ts';
+import { forwardingHeaders } from './http-forwarded.ts';
 import type { HttpHead } from './http-head.ts';
 import { joinParts } from './wire-bytes.ts';
 
@@ -13,16 +20,24 @@ export type HttpMessage = {
   size: number;
   truncated: boolean;
   emitted: boolean;
+  /** A response's request head, when it was seen. */
+  request: HttpHead | undefined;
 };
 
-export const newHttpMessage = (head: HttpHead, direction: Direction): HttpMessage => ({
+export const newHttpMessage = (head: HttpHead, direction: Direction, request?: HttpHead): HttpMessage => ({
   head,
   direction,
   parts: [],
   size: 0,
   truncated: false,
   emitted: false,
+  request,
 });
+
+const requestRef = (head: HttpHead | undefined): HttpRequestRef | undefined =>
+  head === undefined
+    ? undefined
+    : { method: head.first[0], target: head.first[1], forwarding: forwardingHeaders(head.headers) };
 
 /** Keeps body bytes up to the limit; returns true when the limit was passed. */
 export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
@@ -56,6 +71,7 @@ export const httpEvent = (message: HttpMessage, ts: number): ProtocolEvent => {
       version: versionOf(a),
       status: Number(b) || 0,
       bodyTruncated: message.truncated,
+      request: requestRef(message.request),
     };
     return response;
   }

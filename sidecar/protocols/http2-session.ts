@@ -11,7 +11,7 @@ import {
   unpad,
 } from './http2-frame.ts';
 import { http2GrpcCall } from './http2-grpc.ts';
-import { createHttp2Messages, type Http2Messages } from './http2-streams.ts';
+import { createHttp2Messages, type Http2Messages, Http2PendingRequests } from './http2-streams.ts';
 import { joinParts } from './wire-bytes.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
@@ -67,6 +67,7 @@ export const createHttp2Session = (): Http2Session => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
   const peer = (side: Side): Side =>
     side.direction === 'to-server' ? sides['to-client'] : sides['to-server'];
+  const awaiting = new Http2PendingRequests();
 
   /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
   const onHeaderBlock = (
@@ -95,10 +96,12 @@ export const createHttp2Session = (): Http2Session => {
       const status = headers.find((h) => h[0] === ':status')?.[1] ?? '';
       if (status.startsWith('1')) return false;
       peer(side).messages.flush(streamId, ts, out, true);
-    } else {
-      const call = http2GrpcCall(headers, streamId, ts);
-      if (call && out.length < http2MaxEvents) out.push(call);
+      side.messages.open(streamId, headers, ts, out, awaiting.take(streamId));
+      return true;
     }
+    const call = http2GrpcCall(headers, streamId, ts);
+    if (call && out.length < http2MaxEvents) out.push(call);
+    awaiting.remember(streamId, headers);
     side.messages.open(streamId, headers, ts, out);
     return true;
   };

@@ -1,5 +1,13 @@
 /** HTTP/2 per-stream message assembly: headers plus a bounded body, turned into http-request/response events. */
-import type { Direction, Header, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } from '../events.ts';
+import type {
+  Direction,
+  Header,
+  HttpRequestEvent,
+  HttpRequestRef,
+  HttpResponseEvent,
+  ProtocolEvent,
+} from '../events.ts';
+import { forwardingHeaders } from './http-forwarded.ts';
 import { joinParts } from './wire-bytes.ts';
 
 export const http2BodyLimit = 8192;
@@ -16,6 +24,32 @@ const boundHeaders = (headers: readonly Header[]): Header[] =>
   });
 const maxOpenStreams = 128;
 
+/** A request's method, target and forwarding headers, kept for the response on its stream. */
+export const http2RequestRef = (headers: readonly Header[]): HttpRequestRef => {
+  const method = pseudo(headers, ':method');
+  const target = method === 'CONNECT' ? pseudo(headers, ':authority') : pseudo(headers, ':path');
+  return { method, target: target.slice(0, maxPath), forwarding: forwardingHeaders(headers) };
+};
+
+/** Requests awaiting their response, by stream id; the oldest is forgotten past the open-stream bound. */
+export class Http2PendingRequests {
+  private requests: Map<number, HttpRequestRef> | undefined;
+
+  remember(streamId: number, headers: readonly Header[]): void {
+    this.requests ??= new Map();
+    this.requests.delete(streamId);
+    const oldest = this.requests.keys().next();
+    if (this.requests.size >= maxOpenStreams && !oldest.done) this.requests.delete(oldest.value);
+    this.requests.set(streamId, http2RequestRef(headers));
+  }
+
+  take(streamId: number): HttpRequestRef | undefined {
+    const request = this.requests?.get(streamId);
+    if (request !== undefined) this.requests?.delete(streamId);
+    return request;
+  }
+}
+
 export type Http2Message = {
   streamId: number;
   headers: Header[];
@@ -23,6 +57,8 @@ export type Http2Message = {
   size: number;
   truncated: boolean;
   emitted: boolean;
+  /** A response's request, when its headers were seen on the stream. */
+  request: HttpRequestRef | undefined;
 };
 
 const pseudo = (headers: readonly Header[], name: string): string =>
@@ -44,6 +80,7 @@ const toEvent = (message: Http2Message, direction: Direction, ts: number): Proto
       streamId: message.streamId,
       kind: 'http-response',
       status: Number(pseudo(message.headers, ':status')) || 0,
+      request: message.request,
     };
     return response;
   }
@@ -70,7 +107,13 @@ const toEvent = (message: Http2Message, direction: Direction, ts: number): Proto
 
 /** Open messages of one direction, keyed by stream id, bounded in number. */
 export type Http2Messages = {
-  open(streamId: number, headers: Header[], ts: number, out: ProtocolEvent[]): Http2Message;
+  open(
+    streamId: number,
+    headers: Header[],
+    ts: number,
+    out: ProtocolEvent[],
+    request?: HttpRequestRef,
+  ): Http2Message;
   get(streamId: number): Http2Message | undefined;
   /** Emits the message once (complete, truncated, reset or answered) and forgets it when `close`. */
   flush(streamId: number, ts: number, out: ProtocolEvent[], close: boolean): void;
@@ -93,7 +136,13 @@ class Messages implements Http2Messages {
     if (out.length < this.maxEvents) out.push(toEvent(message, this.direction, ts));
   }
 
-  open(streamId: number, headers: Header[], ts: number, out: ProtocolEvent[]): Http2Message {
+  open(
+    streamId: number,
+    headers: Header[],
+    ts: number,
+    out: ProtocolEvent[],
+    request?: HttpRequestRef,
+  ): Http2Message {
     this.flush(streamId, ts, out, true);
     this.messages ??= new Map();
     const oldest = this.messages.keys().next();
@@ -105,6 +154,7 @@ class Messages implements Http2Messages {
       size: 0,
       truncated: false,
       emitted: false,
+      request,
     };
     this.messages.set(streamId, message);
     return message;

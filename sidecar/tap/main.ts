@@ -97,7 +97,7 @@ const buildParts = async (deps: TapDeps): Promise<Parts> => {
   );
   // Live flows report sooner than a file's: a closed flow after 2 s, a long-lived one every 5 minutes.
   const engine = createEngine({
-    observers: defaultObservers(),
+    observers: defaultObservers({ trustedProxies: ctx.config.trustedProxies }),
     limits: { flows: { closedLingerMs: 2_000, maxLifetimeMs: 300_000 } },
     // Packets from outside that claim the pod's own address are dropped by its kernel, and by the engine.
     localAddresses: state.identity.ips,

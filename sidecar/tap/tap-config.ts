@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '#core/errors.ts';
 import { describeZodError } from '#core/issue.ts';
 import { modeSchema } from '#core/mode.ts';
+import { trustedProxies } from '../protocols/trusted-proxies.ts';
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -40,6 +41,25 @@ export const tapConfigSchema = z.object({
     .transform((value) => value === 'true'),
   /** The node's IP: kubelet probes come from it, so quarantine keeps it reachable when set. */
   hostIp: z.string().optional(),
+  /**
+   * Proxies in front of this pod whose forwarding headers are read a hop further (ADR 28): addresses and CIDRs,
+   * comma-separated (an ingress controller's pod range, a mesh gateway's). None by default.
+   */
+  trustedProxies: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const entries = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      try {
+        return trustedProxies(entries, 'MESHWARD_TRUSTED_PROXIES');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 export type TapConfig = z.infer<typeof tapConfigSchema>;
 
@@ -65,6 +85,7 @@ const envNames: Record<string, keyof TapConfig> = {
   MESHWARD_HEARTBEAT_SECONDS: 'heartbeatSeconds',
   MESHWARD_ENFORCE: 'enforce',
   MESHWARD_HOST_IP: 'hostIp',
+  MESHWARD_TRUSTED_PROXIES: 'trustedProxies',
 };
 
 export const tapConfigFromEnv = (env: NodeJS.ProcessEnv): TapConfig => {

@@ -83,6 +83,7 @@ export const dbAuthBruteForce: Threat<
         client: flow.client,
         server: flow.server,
         origin: caller.origin,
+        originBy: caller.by,
       });
     }
     return hits;

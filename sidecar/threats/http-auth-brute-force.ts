@@ -56,12 +56,12 @@ export const httpAuthBruteForce: Threat<
   // One finding per attacked service: guessing at two APIs (ports) of one host are two episodes.
   episodes: 'service',
   initialState: () => boundedMap(4096),
-  inspect(event, state, { flow, config: c }): ThreatHit[] {
+  inspect(event, state, { flow, config: c, proxies }): ThreatHit[] {
     if (event.kind !== 'http-response' || flow === undefined) return noHits;
     const label = refusal(event, c);
     if (label === undefined) return noHits;
     const hits: ThreatHit[] = [];
-    for (const caller of callersOf(flow)) {
+    for (const caller of callersOf(flow, event, proxies)) {
       const item = state.upsert(`${caller.key}>${flow.server.ip}:${flow.server.port}`, pair);
       if (item.refusals.has(label) || item.refusals.size < maxLabels)
         item.refusals.set(label, (item.refusals.get(label) ?? 0) + 1);
@@ -78,6 +78,7 @@ export const httpAuthBruteForce: Threat<
         client: flow.client,
         server: flow.server,
         origin: caller.origin,
+        originBy: caller.by,
       });
     }
     return hits;

@@ -1,12 +1,14 @@
 /** Runs the threat detectors as an engine observer: routes events and packets, keeps per-flow state, merges hits into findings. */
-import type { Endpoint, ThreatFinding } from '#core/finding.ts';
+import type { Endpoint, OriginBy, ThreatFinding } from '#core/finding.ts';
 import type { ProtocolId } from '#core/protocol-id.ts';
 import type { EngineView } from '../engine/engine-view.ts';
 import { type EventRead, readsEvery } from '../engine/event-read.ts';
 import type { EngineObserver, ObservedFlow } from '../engine-observer.ts';
 import type { ProtocolEvent } from '../events.ts';
+import { noTrustedProxies, type TrustedProxies } from '../protocols/trusted-proxies.ts';
 import { threats as registered } from './index.ts';
 import { loadThreatConfigs } from './load-threat-configs.ts';
+import { requestOrigin } from './request-origin.ts';
 import { redactEvidence } from './text/redact-evidence.ts';
 import {
   type FlowContext,
@@ -27,11 +29,13 @@ type AnyThreat = Threat<any, any>;
 type Armed = {
   threat: AnyThreat;
   config: Record<string, unknown>;
-  bare: { config: Record<string, unknown>; engine?: EngineView };
+  bare: { config: Record<string, unknown>; engine?: EngineView; proxies: TrustedProxies };
   /** Its state is undefined everywhere (learned on the first call): no per-flow lookup. */
   stateless: boolean;
   /** Refilled with the event's flow for each call (detectors do not keep the context). */
-  withFlow: { flow: ObservedFlow; config: Record<string, unknown>; engine?: EngineView } | undefined;
+  withFlow:
+    | { flow: ObservedFlow; config: Record<string, unknown>; engine?: EngineView; proxies: TrustedProxies }
+    | undefined;
   /** A global detector's one state, resolved once instead of looked up per packet. */
   global: unknown;
   /** The packet classes it reads, as bits (`Threat.packets`); undefined: every packet. */
@@ -60,6 +64,11 @@ export type ThreatRunnerOptions = {
    * judges against it (and falls back to the server port's protocol). The tap plugs its rules in here.
    */
   expectProtocol?: (flow: FlowContext) => ProtocolId | undefined;
+  /**
+   * Proxies whose forwarding headers are read a hop further (ADR 28): an ingress controller's and a mesh sidecar's
+   * addresses. None by default: a request's forwarding header is read one hop deep.
+   */
+  trustedProxies?: TrustedProxies;
 };
 
 export type ThreatRunnerStats = { events: number; packets: number; hits: number; errors: number };
@@ -79,7 +88,12 @@ const endpointOf = (endpoint: Endpoint | undefined): Endpoint | undefined =>
   endpoint === undefined ? undefined : { ip: endpoint.ip, port: endpoint.port };
 
 /** The core finding for a hit: endpoints from the hit, else the flow, else the packet; evidence redacted. */
-const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefined): ThreatFinding => {
+const toFinding = (
+  hit: ThreatHit,
+  event: Observed,
+  flow: ObservedFlow | undefined,
+  proxies: TrustedProxies,
+): ThreatFinding => {
   const packet = event.kind === 'packet' ? event : undefined;
   return {
     type: 'threat',
@@ -94,22 +108,31 @@ const toFinding = (hit: ThreatHit, event: Observed, flow: ObservedFlow | undefin
     firstSeen: iso(hit.ts),
     lastSeen: iso(hit.ts),
     count: Math.max(1, Math.round(hit.count ?? 1)),
-    ...(originOf(hit, flow) ?? {}),
+    ...(originOf(hit, event, flow, proxies) ?? {}),
   };
 };
 
 /**
- * The client a PROXY header named (ADR 25), for a finding about the flow's client; not for one whose client is
- * someone else (a peer-to-peer finding about the flow's server).
+ * The client behind a proxy (ADR 25, 28), for a finding about the flow's client; not for one whose client is someone
+ * else (a peer-to-peer finding about the flow's server). The hit's, else the connection's PROXY header's (the peer's
+ * own word), else the request's forwarding header's.
  */
-const originOf = (hit: ThreatHit, flow: ObservedFlow | undefined): { origin: Endpoint } | undefined => {
+const originOf = (
+  hit: ThreatHit,
+  event: Observed,
+  flow: ObservedFlow | undefined,
+  proxies: TrustedProxies,
+): { origin: Endpoint; originBy: OriginBy } | undefined => {
   if (hit.origin === null) return undefined;
-  const origin = hit.origin ?? flow?.origin;
-  if (origin === undefined) return undefined;
   const about = hit.client;
   if (about !== undefined && (about.ip !== flow?.client.ip || about.port !== flow.client.port))
     return undefined;
-  return { origin: { ip: origin.ip, port: origin.port } };
+  if (hit.origin !== undefined)
+    return { origin: { ip: hit.origin.ip, port: hit.origin.port }, originBy: hit.originBy ?? 'proxy-header' };
+  if (flow?.origin !== undefined)
+    return { origin: { ip: flow.origin.ip, port: flow.origin.port }, originBy: 'proxy-header' };
+  const named = requestOrigin(event, proxies);
+  return named === undefined ? undefined : { origin: named.endpoint, originBy: named.by };
 };
 
 /**
@@ -119,8 +142,8 @@ const originOf = (hit: ThreatHit, flow: ObservedFlow | undefined): { origin: End
 const episodeKey = (threat: AnyThreat, finding: ThreatFinding, flow: ObservedFlow | undefined): string => {
   if (threat.scope === 'flow' && flow !== undefined) return `${finding.threat}|${flow.key}`;
   const service = threat.episodes === 'service' ? `:${finding.server.port}` : '';
-  // Behind a load balancer, callers are told apart by the client its PROXY header names (ADR 25); `via` keeps an
-  // origin's episode apart from a peer's with the same address.
+  // Behind a proxy, callers are told apart by the client it names (ADR 25, 28); `via` keeps an origin's episode
+  // apart from a peer's with the same address.
   const caller = finding.origin === undefined ? finding.client.ip : `via ${finding.origin.ip}`;
   return `${finding.threat}|${caller}|${finding.server.ip}${service}`;
 };
@@ -135,6 +158,7 @@ const protocolsRead = (threat: AnyThreat, kind: string): ReadonlySet<string> | u
 /** Enabled detectors with their validated configuration, grouped by the event kinds they read. */
 const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
   const list = options.threats ?? registered;
+  const proxies = options.trustedProxies ?? noTrustedProxies;
   const configs = loadThreatConfigs(list, options.policyDir, options.configs ?? {});
   const byKind = new Map<string, Armed[]>();
   for (const threat of list) {
@@ -148,7 +172,7 @@ const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
         {
           threat,
           config,
-          bare: { config },
+          bare: { config, proxies },
           withFlow: undefined,
           stateless: false,
           global,
@@ -239,6 +263,7 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
         flow,
         config: armed.config,
         ...(armed.bare.engine === undefined ? {} : { engine: armed.bare.engine }),
+        proxies: armed.bare.proxies,
       };
     else armed.withFlow.flow = flow;
     return armed.withFlow;
@@ -261,7 +286,7 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
     for (let i = 0; i < hits.length; i++) {
       const hit = hits[i] as ThreatHit;
       counters.hits++;
-      const finding = toFinding(hit, event, flow);
+      const finding = toFinding(hit, event, flow, armed.bare.proxies);
       episodes.add(episodeKey(armed.threat, finding, flow), hit.ts, finding);
     }
   };

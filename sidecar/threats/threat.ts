@@ -1,10 +1,12 @@
 /** The threat seam: a detector reads typed events (or packet summaries) and returns findings. */
 import { z } from 'zod';
-import { type Endpoint, type Severity, severitySchema } from '#core/finding.ts';
+import { type Endpoint, type OriginBy, type Severity, severitySchema } from '#core/finding.ts';
 import type { ProtocolId, Transport } from '#core/protocol-id.ts';
 import type { EngineView } from '../engine/engine-view.ts';
 import type { EventRead } from '../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../events.ts';
+import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
+import { requestOrigin } from './request-origin.ts';
 
 /**
  * Packet-level facts for volumetric and reconnaissance detectors (no payload bytes). The engine reuses one event
@@ -70,18 +72,27 @@ export type FlowContext = {
 };
 
 /** One count a detector keeps per caller: its key, and the origin its hits name (`null`: the peer's own count). */
-export type Caller = { key: string; origin: Endpoint | null };
+export type Caller = { key: string; origin: Endpoint | null; by?: OriginBy };
 
 /**
- * Whom to count a caller's failures by (ADR 25): always the peer the packets came from, and behind a load balancer
- * also the client its PROXY header names. The header is the balancer's word, and any client that reaches a server
- * directly can write one: counting by it alone would let a guesser spread its attempts over forged addresses, each
- * below the threshold. Behind a real balancer the peer's count is the balancer's (allow it, `allowClients`, where many
- * callers fail through it).
+ * Whom to count a caller's failures by (ADR 25, 28): always the peer the packets came from, and behind a proxy also
+ * the client it names: a load balancer's PROXY header for the connection, else (HTTP) the request's forwarding
+ * header. Either is the proxy's word, and any client that reaches a server directly can write one: counting by it
+ * alone would let a guesser spread its attempts over forged addresses, each below the threshold. Behind a real proxy
+ * the peer's count is the proxy's (allow it, `allowClients`, where many callers fail through it).
  */
-export const callersOf = (flow: FlowContext): readonly Caller[] => {
+export const callersOf = (
+  flow: FlowContext,
+  event?: { kind: string },
+  proxies?: TrustedProxies,
+): readonly Caller[] => {
   const peer: Caller = { key: flow.client.ip, origin: null };
-  return flow.origin === undefined ? [peer] : [peer, { key: `via ${flow.origin.ip}`, origin: flow.origin }];
+  if (flow.origin !== undefined)
+    return [peer, { key: `via ${flow.origin.ip}`, origin: flow.origin, by: 'proxy-header' }];
+  const named = requestOrigin(event, proxies);
+  return named === undefined
+    ? [peer]
+    : [peer, { key: `via ${named.endpoint.ip}`, origin: named.endpoint, by: named.by }];
 };
 
 /** Counts of what a client (or server) did that Linux undoes and a naive inspector would be fooled by (docs/evasion.md). */
@@ -132,17 +143,26 @@ export type ThreatHit = {
   /** The transport, for a hit with no flow or packet behind it (one from `tick`). */
   transport?: Transport;
   /**
-   * The client behind a load balancer this hit is about (ADR 25). Left out: the flow's, when the hit is about the
-   * flow's client; `null`: none, the hit is about the peer itself (a count by the address the packets came from).
+   * The client behind a proxy this hit is about (ADR 25, 28). Left out: the flow's PROXY header's, else the request's
+   * forwarding header's, when the hit is about the flow's client; `null`: none, the hit is about the peer itself (a
+   * count by the address the packets came from).
    */
   origin?: Endpoint | null;
+  /** Who named `origin`, when the hit gives one ('proxy-header' when left out). */
+  originBy?: OriginBy | undefined;
 };
 
 /**
  * What `inspect` and `tick` are given besides the event and state: the flow (event detectors), the validated config,
  * and the engine's view when the detector runs inside an engine (absent when it is run on bare events).
  */
-export type ThreatContext<Config> = { flow?: FlowContext; config: Config; engine?: EngineView };
+export type ThreatContext<Config> = {
+  flow?: FlowContext;
+  config: Config;
+  engine?: EngineView;
+  /** The proxies whose forwarding headers are read a hop further (ADR 28); none when left out. */
+  proxies?: TrustedProxies;
+};
 
 export type Threat<Config extends z.ZodType = z.ZodType, State = unknown> = {
   id: string;

@@ -32,6 +32,9 @@ export const tapContainer = (config: Config, native: boolean): Record<string, un
     { name: 'MESHWARD_PODINFO_DIR', value: podinfoPath },
     { name: 'MESHWARD_COMMAND_JWKS_URL', value: `${config.controlPlaneUrl}/keys/commands` },
     fieldEnv('MESHWARD_HOST_IP', 'status.hostIP'),
+    ...(config.inject.trustedProxies.length === 0
+      ? []
+      : [{ name: 'MESHWARD_TRUSTED_PROXIES', value: config.inject.trustedProxies.join(',') }]),
     // Inline, not a ConfigMap volume: a pod can only mount ConfigMaps of its own namespace.
     ...(config.inject.caBundle === undefined
       ? []

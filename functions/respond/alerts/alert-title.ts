@@ -1,5 +1,5 @@
 /** The one-line title and the facts of an alert, from its finding. */
-import type { Finding } from '#core/finding.ts';
+import type { Endpoint, Finding, OriginBy } from '#core/finding.ts';
 import type { ResponseFinding } from '../response-finding.ts';
 
 const where = (record: ResponseFinding): string => record.group ?? record.pod?.name ?? record.namespace;
@@ -16,18 +16,24 @@ const titles: { [K in Finding['type']]: (finding: Extract<Finding, { type: K }>,
 export const alertTitle = (record: ResponseFinding): string =>
   (titles[record.finding.type] as (finding: Finding, at: string) => string)(record.finding, where(record));
 
+const originSays: Record<OriginBy, string> = {
+  'proxy-header': "as the load balancer's PROXY header says",
+  'x-forwarded-for': 'as the request’s X-Forwarded-For says',
+  forwarded: 'as the request’s Forwarded header says',
+  'x-real-ip': 'as the request’s X-Real-IP says',
+};
+
+const originText = (origin: Endpoint): string =>
+  origin.port === 0 ? origin.ip : `${origin.ip}:${origin.port}`;
+
 const flowFacts = (finding: Finding): [string, string][] => {
   if (finding.type === 'threat') {
-    // Behind a load balancer the peer is the balancer; its PROXY header names the client (ADR 25).
+    // Behind a proxy the peer is the proxy; its PROXY header or the request's forwarding header names the client
+    // (ADR 25, 28). That is the proxy's word, so the alert says whose.
     const origin: [string, string][] =
       finding.origin === undefined
         ? []
-        : [
-            [
-              'Origin',
-              `${finding.origin.ip}:${finding.origin.port} (as the load balancer's PROXY header says)`,
-            ],
-          ];
+        : [['Origin', `${originText(finding.origin)} (${originSays[finding.originBy ?? 'proxy-header']})`]];
     return [
       ['Peer', `${finding.client.ip} → ${finding.server.ip}:${finding.server.port}`],
       ...origin,

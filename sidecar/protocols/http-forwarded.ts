@@ -1,0 +1,138 @@
+/**
+ * The client a forwarding proxy names in an HTTP request (ADR 28): behind ingress-nginx, Envoy (Istio's gateways and
+ * sidecars), HAProxy, Traefik or a cloud's HTTP balancer, every request reaches the pod from the proxy, and the
+ * proxy writes who connected to it into `X-Forwarded-For` (appending to what it received), RFC 7239's `Forwarded`,
+ * or `X-Real-IP`. Each hop appends on the right, so the rightmost entry is the one the nearest proxy wrote and the
+ * leftmost is whatever the first client claimed. The client is the rightmost entry that is not a trusted proxy:
+ * with none trusted, the address our peer says connected to it.
+ *
+ * `X-Forwarded-For` is read first when present: it is what those proxies manage; a client can send its own
+ * `Forwarded`, which a proxy that manages only `X-Forwarded-For` passes on untouched.
+ */
+import { isIP } from 'node:net';
+import type { Header } from '../events.ts';
+import type { TrustedProxies } from './trusted-proxies.ts';
+
+export type ForwardedBy = 'x-forwarded-for' | 'forwarded' | 'x-real-ip';
+export type ForwardedClient = { ip: string; port: number; by: ForwardedBy };
+
+/** Hops read from the right: a chain longer than this is cut on its left (the entries nobody can vouch for). */
+export const maxForwardedHops = 16;
+/** Header text read per header (a proxy chain of 16 IPv6 hops with ports fits well within it). */
+const maxText = 2048;
+
+/** The last `maxText` characters, from the first whole entry on: a cut entry could read as another address. */
+const tail = (text: string): string => {
+  if (text.length <= maxText) return text;
+  const cut = text.slice(text.length - maxText);
+  return cut.slice(cut.indexOf(',') + 1);
+};
+
+/** Every line of a header, joined in order (RFC 9110 §5.3); undefined when there is none. */
+const valuesOf = (headers: readonly Header[], name: string): string | undefined => {
+  let joined: string | undefined;
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] as Header;
+    if (header[0].length !== name.length || header[0].toLowerCase() !== name) continue;
+    joined = joined === undefined ? header[1] : `${joined},${header[1]}`;
+  }
+  return joined;
+};
+
+const forwardingNames = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+const none: readonly Header[] = Object.freeze([]);
+
+/** A request's forwarding headers, each value cut to the text read; a shared empty list when there are none. */
+export const forwardingHeaders = (headers: readonly Header[]): readonly Header[] => {
+  let kept: Header[] | undefined;
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i] as Header;
+    const name = header[0];
+    if (name.length < 9 || name.length > 15 || !forwardingNames.has(name.toLowerCase())) continue;
+    kept ??= [];
+    if (kept.length < maxForwardedHops)
+      kept.push(header[1].length <= maxText ? header : [name, header[1].slice(-maxText)]);
+  }
+  return kept ?? none;
+};
+
+type Hop = { ip: string; port: number } | undefined;
+
+/** `192.0.2.1`, `192.0.2.1:4711`, `2001:db8::1`, `[2001:db8::1]`, `[2001:db8::1]:4711`; undefined for anything else. */
+export const hopAddress = (raw: string): Hop => {
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close < 0) return undefined;
+    const ip = text.slice(1, close);
+    const rest = text.slice(close + 1);
+    if (isIP(ip) !== 6) return undefined;
+    if (rest === '') return { ip, port: 0 };
+    return /^:\d{1,5}$/.test(rest) && Number(rest.slice(1)) <= 65535
+      ? { ip, port: Number(rest.slice(1)) }
+      : undefined;
+  }
+  if (isIP(text) !== 0) return { ip: text, port: 0 };
+  const colon = text.lastIndexOf(':');
+  if (colon < 0 || text.indexOf(':') !== colon) return undefined;
+  const ip = text.slice(0, colon);
+  const port = text.slice(colon + 1);
+  if (isIP(ip) !== 4 || !/^\d{1,5}$/.test(port) || Number(port) > 65535) return undefined;
+  return { ip, port: Number(port) };
+};
+
+/** RFC 7239 `for=` of each forwarded element, left to right; a quoted value loses its quotes. */
+const forwardedFors = (text: string): string[] => {
+  const hops: string[] = [];
+  for (const element of text.split(',')) {
+    for (const pair of element.split(';')) {
+      const equals = pair.indexOf('=');
+      if (equals < 0 || pair.slice(0, equals).trim().toLowerCase() !== 'for') continue;
+      const value = pair.slice(equals + 1).trim();
+      hops.push(
+        value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value,
+      );
+    }
+  }
+  return hops;
+};
+
+type Chain = { hops: string[]; by: ForwardedBy; cut: boolean };
+
+/** The hops a request's forwarding header lists, left to right, which header said so, and whether text was cut. */
+const chainOf = (headers: readonly Header[]): Chain | undefined => {
+  const xff = valuesOf(headers, 'x-forwarded-for');
+  if (xff !== undefined)
+    return { hops: tail(xff).split(','), by: 'x-forwarded-for', cut: xff.length > maxText };
+  const forwarded = valuesOf(headers, 'forwarded');
+  if (forwarded !== undefined)
+    return { hops: forwardedFors(tail(forwarded)), by: 'forwarded', cut: forwarded.length > maxText };
+  const real = valuesOf(headers, 'x-real-ip');
+  // X-Real-IP names one address; a repeated line is a client's addition (or a proxy's mistake): not read.
+  if (real !== undefined && !real.includes(',')) return { hops: [real], by: 'x-real-ip', cut: false };
+  return undefined;
+};
+
+/**
+ * The client a request's forwarding header names: the rightmost hop that is not a trusted proxy (every hop trusted:
+ * the leftmost, as nginx's `real_ip_recursive` does, unless the chain was cut, when the client is not in what was
+ * read). Undefined without such a header, or when the hop to name is not an address (`unknown`, an obfuscated `_node`
+ * name, garbage): the hop nobody vouches for is not skipped.
+ */
+export const forwardedClient = (
+  headers: readonly Header[],
+  trusted?: TrustedProxies,
+): ForwardedClient | undefined => {
+  const chain = chainOf(headers);
+  if (chain === undefined) return undefined;
+  const { hops, by } = chain;
+  const first = Math.max(0, hops.length - maxForwardedHops);
+  const cut = chain.cut || first > 0;
+  for (let i = hops.length - 1; i >= first; i--) {
+    const hop = hopAddress(hops[i] as string);
+    if (hop === undefined) return undefined;
+    if ((i > first || cut) && trusted?.has(hop.ip)) continue;
+    return { ip: hop.ip, port: hop.port, by };
+  }
+  return undefined;
+};

@@ -1,0 +1,132 @@
+/**
+ * A forwarding proxy's header through the whole engine (ADR 28): behind ingress-nginx or Envoy every request comes
+ * from the proxy, often many clients' requests on one pooled connection. Threats name the client the request's
+ * `X-Forwarded-For` (or `Forwarded`, `X-Real-IP`) gives; password guessing is counted by that client as well as by
+ * the peer, per request, so one client's refusals are not lost among everyone's, and forged headers hide nothing.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ThreatFinding } from '#core/finding.ts';
+import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
+import { type DefaultObserverOptions, defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { formatFindings } from '#sidecar/engine/format-findings.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
+import { type Message, tcpConversation } from './conversation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshward-forwarded-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ingress = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
+const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+const refused = 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
+const injection = (forwarding: string) =>
+  `GET /search?q=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: shop\r\nUser-Agent: sqlmap/1.7\r\n${forwarding}\r\n\r\n`;
+const login = (forwarding: string) =>
+  `POST /login HTTP/1.1\r\nHost: shop\r\n${forwarding}\r\nContent-Length: 13\r\n\r\nuser=a&pass=b`;
+
+let n = 0;
+const inspect = async (records: PacketRecord[], options: DefaultObserverOptions = {}) => {
+  const file = join(dir, `c${n++}.pcap`);
+  writeFileSync(file, writePcap(records).bytes);
+  const { findings } = await inspectFile(file, { observers: defaultObservers(options) });
+  return {
+    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    table: formatFindings(findings).join('\n'),
+  };
+};
+const sqli = async (messages: Message[], options?: DefaultObserverOptions) => {
+  const { threats, table } = await inspect(tcpConversation(ingress, messages), options);
+  return { finding: threats.find((t) => t.threat === 'sql-injection'), table };
+};
+
+describe('a request through a forwarding proxy', () => {
+  it('names the client the proxy appended to X-Forwarded-For, not the one the first client claimed', async () => {
+    const { finding, table } = await sqli([
+      { from: 'client', data: injection('X-Forwarded-For: 198.51.100.66, 203.0.113.9') },
+      { from: 'server', data: ok },
+    ]);
+    expect(finding).toMatchObject({
+      client: { ip: '10.0.0.1', port: 40000 },
+      origin: { ip: '203.0.113.9', port: 0 },
+      originBy: 'x-forwarded-for',
+    });
+    expect(table).toContain('203.0.113.9 via 10.0.0.1:40000 → 10.0.0.2:8080');
+  });
+
+  it('reads RFC 7239 Forwarded and X-Real-IP too, and names nobody without a forwarding header', async () => {
+    const forwarded = await sqli([
+      { from: 'client', data: injection('Forwarded: for="[2001:db8::7]:5100";proto=https') },
+    ]);
+    expect(forwarded.finding).toMatchObject({
+      origin: { ip: '2001:db8::7', port: 5100 },
+      originBy: 'forwarded',
+    });
+    const real = await sqli([{ from: 'client', data: injection('X-Real-IP: 203.0.113.9') }]);
+    expect(real.finding).toMatchObject({ origin: { ip: '203.0.113.9', port: 0 }, originBy: 'x-real-ip' });
+    const none = await sqli([{ from: 'client', data: injection('Accept: */*') }]);
+    expect(none.finding).toBeDefined();
+    expect(none.finding?.origin).toBeUndefined();
+    expect(none.finding?.originBy).toBeUndefined();
+  });
+
+  it('skips the proxies it is told to trust (an ingress, then a mesh gateway) and names the client before them', async () => {
+    const messages: Message[] = [
+      { from: 'client', data: injection('X-Forwarded-For: 203.0.113.9, 10.2.0.5') },
+    ];
+    expect((await sqli(messages)).finding?.origin?.ip).toBe('10.2.0.5');
+    const trusted = await sqli(messages, { trustedProxies: trustedProxies(['10.0.0.0/8']) });
+    expect(trusted.finding?.origin?.ip).toBe('203.0.113.9');
+  });
+
+  it("takes a load balancer's PROXY header over a request's X-Forwarded-For: the header is the peer's own word", async () => {
+    const { finding } = await sqli([
+      {
+        from: 'client',
+        data: `PROXY TCP4 192.0.2.50 10.0.0.2 51234 8080\r\n${injection('X-Forwarded-For: 203.0.113.9')}`,
+      },
+    ]);
+    expect(finding).toMatchObject({ origin: { ip: '192.0.2.50', port: 51234 }, originBy: 'proxy-header' });
+  });
+});
+
+describe('password guessing through a proxy that pools its connections', () => {
+  /** 25 refused logins on ONE connection from the proxy, request `i` naming `originOf(i)`. */
+  const refusedLogins = async (originOf: (i: number) => string) => {
+    const messages = Array.from({ length: 25 }, (_, i): Message[] => [
+      { from: 'client', data: login(`X-Forwarded-For: ${originOf(i)}`) },
+      { from: 'server', data: refused },
+    ]).flat();
+    const { threats } = await inspect(tcpConversation(ingress, messages));
+    return threats
+      .filter((t) => t.threat === 'http-auth-brute-force')
+      .map((t) => [t.origin?.ip ?? 'no origin', t.originBy ?? '-', t.client.ip, t.evidence]);
+  };
+
+  it('tells the clients of one connection apart: 22 refusals from one are guessing, 3 from another are not', async () => {
+    // Without the pairing of responses to requests, every refusal is the proxy's and neither client is named.
+    expect(await refusedLogins((i) => (i % 8 === 7 ? '198.51.100.7' : '203.0.113.9'))).toEqual([
+      [
+        'no origin',
+        '-',
+        '10.0.0.1',
+        expect.stringMatching(/^2\d refused requests within 60000 ms \(401 ×2\d\)$/),
+      ],
+      [
+        '203.0.113.9',
+        'x-forwarded-for',
+        '10.0.0.1',
+        expect.stringMatching(/^2[0-2] refused requests within 60000 ms \(401 ×2[0-2]\)$/),
+      ],
+    ]);
+  });
+
+  it('does not let a guesser hide behind forged headers: 25 refusals, each naming a new client, are still its own', async () => {
+    expect(await refusedLogins((i) => `192.0.2.${i + 1}`)).toEqual([
+      ['no origin', '-', '10.0.0.1', expect.stringMatching(/^2\d refused requests within 60000 ms/)],
+    ]);
+  });
+});

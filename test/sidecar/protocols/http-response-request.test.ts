@@ -1,0 +1,112 @@
+/**
+ * A response names the request it answers (ADR 28): its method, target and forwarding headers, so a detector that
+ * counts refusals (401, 403) can count them by the client a proxy named for that request. HTTP/1 pairs in order
+ * (pipelined requests included), HTTP/2 by stream, whatever order the answers come in.
+ */
+import { once } from 'node:events';
+import nodeHttp2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { HttpResponseEvent } from '#sidecar/events.ts';
+import { http } from '#sidecar/protocols/http.ts';
+import { http2 } from '#sidecar/protocols/http2.ts';
+import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { startRecorder } from './loopback-recorder.ts';
+
+const responses = (events: unknown[]): HttpResponseEvent[] =>
+  events.filter((e): e is HttpResponseEvent => (e as { kind: string }).kind === 'http-response');
+
+const get = (path: string, xff: string) =>
+  `GET ${path} HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: ${xff}\r\nCookie: s=1\r\n\r\n`;
+
+describe('an HTTP/1 response', () => {
+  it('names its request, pipelined requests each their own, with only the forwarding headers kept (names lowercased by the parser)', () => {
+    const segments: Segment[] = [
+      [
+        'to-server',
+        ascii(
+          `${get('/a', '203.0.113.9')}${get('/b', '198.51.100.7')}HEAD /c HTTP/1.1\r\nHost: shop\r\n\r\n`,
+        ),
+      ],
+      [
+        'to-client',
+        ascii(
+          'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n' +
+            'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\nno' +
+            'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n',
+        ),
+      ],
+    ];
+    const answers = responses(feed(http, segments));
+    expect(answers.map((r) => [r.status, r.request])).toEqual([
+      [401, { method: 'GET', target: '/a', forwarding: [['x-forwarded-for', '203.0.113.9']] }],
+      [100, { method: 'GET', target: '/b', forwarding: [['x-forwarded-for', '198.51.100.7']] }],
+      [403, { method: 'GET', target: '/b', forwarding: [['x-forwarded-for', '198.51.100.7']] }],
+      // HEAD's response has no body though it says 100 octets: the pairing is what tells the framing.
+      [200, { method: 'HEAD', target: '/c', forwarding: [] }],
+    ]);
+  });
+
+  it('names no request when the flow was picked up after it (a response first)', () => {
+    const answers = responses(
+      feed(http, [['to-client', ascii('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n')]]),
+    );
+    expect(answers).toHaveLength(1);
+    expect(answers[0]?.request).toBeUndefined();
+  });
+});
+
+describe('an HTTP/2 response', () => {
+  it('names the request of its own stream when the answers come in another order (node:http2, recorded)', async () => {
+    // The first request is answered last: pairing by order would give each the other's client.
+    const server = nodeHttp2.createServer();
+    const held: (() => void)[] = [];
+    server.on('stream', (stream, headers) => {
+      const answer = () => {
+        stream.respond({ ':status': headers[':path'] === '/slow' ? 401 : 403 });
+        stream.end();
+      };
+      if (headers[':path'] === '/slow') held.push(answer);
+      else {
+        answer();
+        for (const release of held.splice(0)) release();
+      }
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const recorder = await startRecorder((server.address() as AddressInfo).port);
+    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
+    const ask = (path: string, xff: string) => {
+      const request = client.request({ ':path': path, 'x-forwarded-for': xff, forwarded: 'for=192.0.2.1' });
+      request.end();
+      request.resume();
+      return once(request, 'end');
+    };
+    const slow = ask('/slow', '203.0.113.9');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([slow, ask('/fast', '198.51.100.7')]);
+    client.close();
+    await recorder.close();
+    server.close();
+    const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
+    const answers = responses(feed(http2, segments));
+    expect(answers.map((r) => [r.status, r.request?.target, r.request?.forwarding])).toEqual([
+      [
+        403,
+        '/fast',
+        [
+          ['x-forwarded-for', '198.51.100.7'],
+          ['forwarded', 'for=192.0.2.1'],
+        ],
+      ],
+      [
+        401,
+        '/slow',
+        [
+          ['x-forwarded-for', '203.0.113.9'],
+          ['forwarded', 'for=192.0.2.1'],
+        ],
+      ],
+    ]);
+  });
+});
