@@ -48,7 +48,8 @@ export const forwardingHeaders = (headers: readonly Header[]): readonly Header[]
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i] as Header;
     const name = header[0];
-    if (name.length < 9 || name.length > 15 || !forwardingNames.has(name.toLowerCase())) continue;
+    // Only names of 9 or 15 characters can be one (every response pays this scan of its request's headers).
+    if ((name.length !== 9 && name.length !== 15) || !forwardingNames.has(name.toLowerCase())) continue;
     kept ??= [];
     if (kept.length < maxForwardedHops)
       kept.push(header[1].length <= maxText ? header : [name, header[1].slice(-maxText)]);

@@ -110,6 +110,47 @@ describe('meshward inspect', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('names the client behind trusted proxies with --trusted-proxy, and refuses a wrong one by name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
+    const file = join(dir, 'ingress.pcap');
+    const request =
+      "GET /q?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: 203.0.113.9, 10.42.0.5\r\n\r\n";
+    const frames = [
+      tcp4Frame({ src: '10.42.0.7', dst: '10.1.0.2', srcPort: 41000, dstPort: 8080, seq: 1, flags: 2 }),
+      tcp4Frame({
+        src: '10.1.0.2',
+        dst: '10.42.0.7',
+        srcPort: 8080,
+        dstPort: 41000,
+        seq: 100,
+        ack: 2,
+        flags: 0x12,
+      }),
+      tcp4Frame({
+        src: '10.42.0.7',
+        dst: '10.1.0.2',
+        srcPort: 41000,
+        dstPort: 8080,
+        seq: 2,
+        ack: 101,
+        flags: 0x18,
+        payload: Buffer.from(request, 'latin1'),
+      }),
+    ];
+    writeFileSync(file, buildPcap({ packets: frames.map((data, i) => ({ ts: 1_000 + i, data })) }));
+    const originOf = (out: string[]) =>
+      out.map((line) => JSON.parse(line)).find((f) => f.type === 'threat' && f.threat === 'sql-injection')
+        ?.origin?.ip;
+    expect(originOf((await run(file, '--json')).out)).toBe('10.42.0.5');
+    expect(originOf((await run(file, '--json', '--trusted-proxy', '10.42.0.0/16')).out)).toBe('203.0.113.9');
+    const wrong = await run(file, '--trusted-proxy', 'ingress');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err.join('\n')).toContain(
+      '--trusted-proxy: "ingress" is not an IPv4 or IPv6 address or CIDR',
+    );
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads a gzip-compressed capture as the same capture', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
     const file = join(dir, 'three-flows.pcap.gz');

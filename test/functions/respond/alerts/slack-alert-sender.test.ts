@@ -87,6 +87,13 @@ describe('createSlackAlertSender', () => {
     expect(allText(direct.ts)).not.toContain('Origin');
   });
 
+  it('says which forwarding header named the client behind a proxy, and leaves out a port it did not give', async () => {
+    const sender = createSlackAlertSender(slack, store);
+    const finding = threat({ origin: { ip: '203.0.113.9', port: 0 }, originBy: 'x-forwarded-for' });
+    const sent = await sender.notify(request({ finding: responseFinding(finding) }), minute(0));
+    expect(allText(sent.ts)).toContain('203.0.113.9 (as the request’s X-Forwarded-For says)');
+  });
+
   it('groups repeats into one message: counted between refreshes, then updated with a summary and a thread reply', async () => {
     const sender = createSlackAlertSender(slack, store, { updateIntervalSeconds: 30 });
     const first = await sender.notify(request(), minute(0));

@@ -1,0 +1,45 @@
+/** Trusted proxies (ADR 28): the injector's inject.trustedProxies → MESHWARD_TRUSTED_PROXIES → the tap's list. */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '#core/config.ts';
+import { mutateReview } from '#functions/admission/mutate/run.ts';
+import { tapConfigFromEnv } from '#sidecar/tap/tap-config.ts';
+import { applyResponse, loadReview, testConfig } from '#test/helpers/admission-fixtures.ts';
+
+const injectedEnv = (config: ReturnType<typeof testConfig>) => {
+  const review = loadReview('bare-pod');
+  const pod = applyResponse(review, mutateReview(review.request, { config, namespaceOptedIn: false }));
+  const tap = pod.spec.initContainers?.find((c) => c.name === 'meshward-tap') as {
+    env: { name: string; value?: string }[];
+  };
+  return tap.env;
+};
+
+const tapEnv = { MESHWARD_CONTROL_PLANE_URL: 'https://x', MESHWARD_TOKEN_PATH: '/t' };
+
+describe('trusted proxies from the injector to the tap', () => {
+  it('injects the configured list, and the tap trusts exactly those addresses', () => {
+    const env = injectedEnv(testConfig({ inject: { trustedProxies: ['10.42.0.0/16', 'fd00::7'] } }));
+    expect(env).toContainEqual({ name: 'MESHWARD_TRUSTED_PROXIES', value: '10.42.0.0/16,fd00::7' });
+    const value = env.find((e) => e.name === 'MESHWARD_TRUSTED_PROXIES')?.value ?? '';
+    const { trustedProxies } = tapConfigFromEnv({ ...tapEnv, MESHWARD_TRUSTED_PROXIES: value });
+    expect(['10.42.9.9', 'fd00::7', '10.43.0.1'].map((ip) => trustedProxies.has(ip))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('injects nothing by default, and the tap then trusts nobody', () => {
+    expect(injectedEnv(testConfig()).map((e) => e.name)).not.toContain('MESHWARD_TRUSTED_PROXIES');
+    expect(tapConfigFromEnv(tapEnv).trustedProxies.entries).toEqual([]);
+  });
+
+  it('refuses a wrong entry, naming it, in the control plane config and in the tap', () => {
+    expect(() => parseConfig({ inject: { trustedProxies: ['10.0.0.0/40'] } })).toThrow(
+      /inject\.trustedProxies.*address or CIDR/s,
+    );
+    expect(() => tapConfigFromEnv({ ...tapEnv, MESHWARD_TRUSTED_PROXIES: '10.0.0.0/8, ingress' })).toThrow(
+      /MESHWARD_TRUSTED_PROXIES: "ingress" is not an IPv4 or IPv6 address or CIDR/,
+    );
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * A real reverse proxy in front of a real server (ADR 28): nginx as an ingress controller is, appending each client
+ * to `X-Forwarded-For` and pooling its connections to the backend (`keepalive`), so one connection carries many
+ * clients' requests. Clients call from three loopback addresses; the proxy-to-backend leg is recorded and read. Our
+ * engine names each client from the header nginx wrote, counts one client's refused logins apart from another's, and
+ * does not believe the address a client wrote into the header itself.
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import {
+  freePort,
+  hasBinaries,
+  startDaemon,
+  stopDaemon,
+  waitForPort,
+} from '#test/fixtures/protocols/live-servers.ts';
+import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { startRecorder } from '../protocols/loopback-recorder.ts';
+import { recordAndInspect } from '../threats/recorded-sessions.ts';
+
+const available = hasBinaries('/usr/sbin/nginx') && ndpiAvailable();
+const dir = mkdtempSync(join(tmpdir(), 'meshward-forwarded-real-'));
+/** The port the recorded leg is written on: it belongs to another protocol. */
+const port = 5432;
+
+const nginxConf = (front: number, back: number, recorder: number): string =>
+  [
+    'daemon off;',
+    'master_process off;',
+    `error_log ${dir}/nginx-error.log;`,
+    `pid ${dir}/nginx.pid;`,
+    'events {}',
+    'http {',
+    '  access_log off;',
+    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir};`),
+    `  upstream app { server 127.0.0.1:${recorder}; keepalive 4; }`,
+    `  server { listen 127.0.0.1:${front};`,
+    '    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";',
+    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }',
+    `  server { listen 127.0.0.1:${back};`,
+    '    location /login { return 401; }',
+    '    location / { return 200 "ok\\n"; } }',
+    '}',
+    '',
+  ].join('\n');
+
+/** One request from a loopback address of our choosing, as a client on another host would come. */
+const call = (
+  front: number,
+  from: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+) =>
+  new Promise<number>((resolve, reject) => {
+    const request = http.request(
+      { host: '127.0.0.1', port: front, localAddress: from, method, path, headers, agent: false },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(method === 'POST' ? 'user=admin&password=guess' : undefined);
+  });
+
+describe.skipIf(!available)(
+  `X-Forwarded-For from nginx as a pooling reverse proxy${available ? '' : ' (skipped: apt-get install nginx-light libndpi-bin)'}`,
+  () => {
+    let nginx: ReturnType<typeof startDaemon> | undefined;
+    let ours: ThreatFinding[] = [];
+    let flows: FlowFinding[] = [];
+    const statuses: number[] = [];
+
+    beforeAll(async () => {
+      const [front, back] = [await freePort(), await freePort()];
+      const recorder = await startRecorder(back);
+      writeFileSync(join(dir, 'nginx.conf'), nginxConf(front, back, recorder.port));
+      nginx = startDaemon('nginx', ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')]);
+      await waitForPort(front);
+      const result = await recordAndInspect(
+        [
+          {
+            name: 'ingress',
+            port,
+            record: async () => {
+              // 25 refused logins: 22 from one client, 3 from another, interleaved on the pooled connections.
+              for (let i = 0; i < 25; i++)
+                statuses.push(await call(front, i % 8 === 7 ? '127.0.0.3' : '127.0.0.2', 'POST', '/login'));
+              // An injection from the third client, which writes a forged address into the header itself.
+              statuses.push(
+                await call(front, '127.0.0.4', 'GET', "/search?q=1'%20OR%20'1'='1", {
+                  'X-Forwarded-For': '198.51.100.7',
+                  'User-Agent': 'sqlmap/1.7',
+                }),
+              );
+              await recorder.close();
+              return recorder.chunks;
+            },
+          },
+        ],
+        dir,
+        'forwarded.pcap',
+      );
+      ours = result.ours;
+      flows = result.flows;
+    }, 90_000);
+
+    afterAll(async () => {
+      await stopDaemon(nginx);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('nginx answered every call, over fewer backend connections than requests (pooled)', () => {
+      expect(statuses.filter((s) => s === 401)).toHaveLength(25);
+      expect(statuses.at(-1)).toBe(200);
+      const legs = flows.filter((f) => f.server.port === port && f.protocol === 'http');
+      expect(legs.length).toBeGreaterThan(0);
+      expect(legs.length).toBeLessThan(26);
+    });
+
+    it('counts the 22 refusals of one client apart from the 3 of another, beside the proxy’s own count', () => {
+      const guessing = ours.filter((t) => t.threat === 'http-auth-brute-force');
+      expect(guessing.map((t) => [t.origin?.ip ?? 'peer', t.originBy ?? '-'])).toEqual([
+        ['peer', '-'],
+        ['127.0.0.2', 'x-forwarded-for'],
+      ]);
+    });
+
+    it('names the injector by the address nginx saw, not the one it wrote into the header', () => {
+      const sqli = ours.find((t) => t.threat === 'sql-injection');
+      expect(sqli).toMatchObject({ origin: { ip: '127.0.0.4', port: 0 }, originBy: 'x-forwarded-for' });
+    });
+  },
+);
