@@ -11,6 +11,7 @@ import { dnsZoneTransfer } from './dns-zone-transfer.ts';
 import { dockerApi } from './docker-api.ts';
 import { etcdAccess } from './etcd-access.ts';
 import { executableDownload } from './executable-download.ts';
+import { forwardedSpoofing } from './forwarded-spoofing.ts';
 import { graphqlAbuse } from './graphql-abuse.ts';
 import { heartbleed } from './heartbleed.ts';
 import { hostSweep } from './host-sweep.ts';
@@ -92,6 +93,7 @@ export const threats: readonly Threat<any, any>[] = [
   ipFragmentAttack,
   dbAuthBruteForce,
   httpAuthBruteForce,
+  forwardedSpoofing,
   cleartextCredentials,
   weakSsh,
   executableDownload,

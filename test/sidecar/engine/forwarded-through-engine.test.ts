@@ -93,6 +93,44 @@ describe('a request through a forwarding proxy', () => {
   });
 });
 
+describe('a client writing its own forwarding headers', () => {
+  it('claiming to be the server itself is reported, about the peer; other findings still say what the header says', async () => {
+    const { threats } = await inspect(
+      tcpConversation(ingress, [
+        { from: 'client', data: injection('X-Forwarded-For: 127.0.0.1\r\nX-Real-IP: 127.0.0.1') },
+        { from: 'server', data: ok },
+      ]),
+    );
+    const spoof = threats.find((t) => t.threat === 'forwarded-spoofing');
+    expect(spoof).toMatchObject({ severity: 'medium', client: { ip: '10.0.0.1' } });
+    expect(spoof?.evidence).toContain('x-forwarded-for: 127.0.0.1, x-real-ip: 127.0.0.1 from 10.0.0.1');
+    expect(spoof?.origin).toBeUndefined();
+    // Behind a trusted proxy, what it appended is its word, even a loopback client of its own; what the client
+    // wrote before it is the claim.
+    const behind = await inspect(
+      tcpConversation(ingress, [
+        { from: 'client', data: injection('X-Forwarded-For: 127.0.0.1, 127.0.0.9') },
+      ]),
+      { trustedProxies: trustedProxies(['10.0.0.1']) },
+    );
+    const claim = behind.threats.find((t) => t.threat === 'forwarded-spoofing');
+    expect(claim?.evidence).toContain('x-forwarded-for: 127.0.0.1 from 10.0.0.1');
+    expect(claim?.evidence).not.toContain('127.0.0.9');
+    // The origin is the header's word (ADR 28), and forwarded-spoofing says what that word is worth here.
+    expect(threats.find((t) => t.threat === 'sql-injection')?.origin).toEqual({ ip: '127.0.0.1', port: 0 });
+  });
+
+  it('from a peer that is not a trusted proxy is reported when trusted proxies are configured', async () => {
+    const records = tcpConversation(ingress, [
+      { from: 'client', data: login('X-Forwarded-For: 203.0.113.9') },
+    ]);
+    const untrusted = await inspect(records, { trustedProxies: trustedProxies(['10.42.0.0/16']) });
+    expect(untrusted.threats.find((t) => t.threat === 'forwarded-spoofing')?.severity).toBe('low');
+    const trusted = await inspect(records, { trustedProxies: trustedProxies(['10.0.0.1']) });
+    expect(trusted.threats.find((t) => t.threat === 'forwarded-spoofing')).toBeUndefined();
+  });
+});
+
 describe('password guessing through a proxy that pools its connections', () => {
   /** 25 refused logins on ONE connection from the proxy, request `i` naming `originOf(i)`. */
   const refusedLogins = async (originOf: (i: number) => string) => {

@@ -84,6 +84,8 @@ const issueIds = [
   'smb-v1',
   // Administrative shares and remote-administration pipes over SMB: PsExec, smbexec, atexec (T1021.002, T1569.002).
   'smb-lateral-movement',
+  // A client's own X-Forwarded-For and cousins claiming the server itself, or from a peer that is no trusted proxy.
+  'forwarded-spoofing',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
-import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { type DefaultObserverOptions, defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { recordedConversations } from '../engine/conversation.ts';
@@ -19,6 +19,7 @@ export const recordAndInspect = async (
   sessions: readonly RecordedSession[],
   dir: string,
   name: string,
+  observers: DefaultObserverOptions = {},
 ): Promise<{ ours: ThreatFinding[]; flows: FlowFinding[]; ndpiLines: string[] }> => {
   const start = Date.now();
   const records = [];
@@ -35,7 +36,7 @@ export const recordAndInspect = async (
   }
   const pcap = join(dir, name);
   writeFileSync(pcap, writePcap(records).bytes);
-  const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
+  const { findings } = await inspectFile(pcap, { observers: defaultObservers(observers) });
   const ours = findings.filter((f): f is ThreatFinding => f.type === 'threat');
   const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
   const ndpiLines = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' })

@@ -2,6 +2,7 @@
 import type { Endpoint } from '#core/finding.ts';
 import type { ObservedFlow } from '#sidecar/engine-observer.ts';
 import type { DnsMessageEvent, Header, HttpRequestEvent, ProtocolEvent } from '#sidecar/events.ts';
+import type { TrustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
 import type { FlowEndEvent, PacketEvent, Threat, ThreatHit } from '#sidecar/threats/threat.ts';
 
 export const client: Endpoint = { ip: '10.0.0.5', port: 40000 };
@@ -79,11 +80,15 @@ export const packet = (
 export const runThreat = (
   threat: Threat<any, any>,
   events: readonly (ProtocolEvent | PacketEvent | FlowEndEvent)[],
-  options: { flow?: ObservedFlow; config?: Record<string, unknown> } = {},
+  options: { flow?: ObservedFlow; config?: Record<string, unknown>; proxies?: TrustedProxies } = {},
 ): ThreatHit[] => {
   const config = threat.config.parse(options.config ?? {});
   const state = threat.initialState();
-  const context = { flow: options.flow ?? flow(), config };
+  const context = {
+    flow: options.flow ?? flow(),
+    config,
+    ...(options.proxies === undefined ? {} : { proxies: options.proxies }),
+  };
   return events.flatMap((event) => threat.inspect(event, state, context));
 };
 

@@ -1,0 +1,164 @@
+/**
+ * A client writing its own client-address headers to pass for someone else (CWE-290, CWE-348): `X-Forwarded-For:
+ * 127.0.0.1` and its cousins (`X-Real-IP`, `X-Client-IP`, `X-Originating-IP`, `True-Client-IP`, `Forwarded`, ...)
+ * are what "403 bypass" tools and scanners send to reach admin pages an application keeps for the server itself, to
+ * slip past per-address rate limits and lock-outs, or to poison the logs. Behind a proxy those headers are the
+ * proxy's word (ADR 28); from anyone else they are the client's claim.
+ *
+ * Two verdicts, each on one request:
+ * - **a loopback, unspecified or link-local claim** from a peer that is not on loopback: no proxy in front of a pod
+ *   writes that a remote client was 127.0.0.1 or 169.254.169.254; several such headers at once is the bypass tools'
+ *   signature (surer);
+ * - **forwarding headers from a peer that is not a trusted proxy**, when trusted proxies are configured
+ *   (`MESHWARD_TRUSTED_PROXIES`): only they write those headers, so the client wrote its own (low by default).
+ */
+import { isIP } from 'node:net';
+import { readsRequests } from '../engine/event-read.ts';
+import type { Header, HttpRequestEvent } from '../events.ts';
+import { hopAddress } from '../protocols/http-forwarded.ts';
+import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
+import { isLoopback } from './loopback.ts';
+import {
+  detectorConfig,
+  type FlowContext,
+  noHits,
+  severityOrOff,
+  type Threat,
+  type ThreatHit,
+} from './threat.ts';
+
+const config = detectorConfig('medium', {
+  /** Forwarding headers from a peer outside the configured trusted proxies (nothing is judged when none are). */
+  untrustedPeers: severityOrOff.default('low'),
+});
+
+/** Headers applications and frameworks take a client's address from (Express, Spring, Django, Rails, PHP, WAFs). */
+const addressHeaders = new Set([
+  'x-forwarded-for',
+  'forwarded',
+  'x-real-ip',
+  'x-client-ip',
+  'x-originating-ip',
+  'x-remote-ip',
+  'x-remote-addr',
+  'x-remote-host',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'x-cluster-client-ip',
+  'client-ip',
+]);
+/** The ones a proxy writes (ADR 28): what a trusted proxy is trusted for. */
+const forwardingHeaders = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+
+/** Values that say "the server itself" or its node: loopback, unspecified, link-local (cloud metadata). */
+const selfClaim = (raw: string): string | undefined => {
+  const text = raw.trim().replace(/^for=/i, '').replace(/^"|"$/g, '');
+  if (/^localhost(:\d+)?$/i.test(text)) return text;
+  const hop = hopAddress(text);
+  if (hop === undefined) return undefined;
+  const ip = hop.ip.toLowerCase().replace(/^::ffff:/, '');
+  const v4 = isIP(ip) === 4;
+  if (v4 && (ip.startsWith('127.') || ip === '0.0.0.0' || ip.startsWith('169.254.'))) return hop.ip;
+  if (!v4 && (ip === '::1' || ip === '::' || ip.startsWith('fe80:'))) return hop.ip;
+  return undefined;
+};
+
+/**
+ * The entries of a forwarding chain its last trusted proxy vouches for: the hops it and the trusted proxies before it
+ * appended, down to the client they name (even a loopback client of the first proxy). Entries left of that are claims.
+ */
+const vouchedFor = (values: readonly string[], trusted: TrustedProxies): number => {
+  let vouched = 0;
+  for (let i = values.length - 1; i >= 0; i--) {
+    vouched++;
+    const hop = hopAddress((values[i] as string).trim().replace(/^for=/i, '').replace(/^"|"$/g, ''));
+    if (hop === undefined || !trusted.has(hop.ip)) break;
+  }
+  return vouched;
+};
+
+/**
+ * Every address-header value of a request that claims the server itself, as `name: value`, at most eight. Names come
+ * lowercased from the HTTP/1 and HTTP/2 parsers; each request's are looked at, so a first-letter test goes first.
+ * From a trusted proxy, the forwarding entries it vouches for are its word, not claims.
+ */
+const selfClaims = (headers: readonly Header[], peerTrusted: TrustedProxies | undefined): string[] => {
+  const found: string[] = [];
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i] as Header;
+    const first = name.charCodeAt(0);
+    if (first !== 0x78 && first !== 0x66 && first !== 0x74 && first !== 0x63) continue; // x f t c
+    if (addressHeaders.has(name)) claimsIn(name, value, peerTrusted, found);
+  }
+  return found;
+};
+
+/** Adds one header's claims to `found`. */
+const claimsIn = (
+  name: string,
+  value: string,
+  peerTrusted: TrustedProxies | undefined,
+  found: string[],
+): void => {
+  const parts =
+    name === 'forwarded' ? value.split(/[,;]/).filter((p) => /^\s*for=/i.test(p)) : value.split(',');
+  const vouched =
+    peerTrusted !== undefined && forwardingHeaders.has(name) ? vouchedFor(parts, peerTrusted) : 0;
+  for (let j = 0; j < parts.length - vouched && found.length < 8; j++) {
+    const claim = selfClaim(parts[j] as string);
+    if (claim !== undefined) found.push(`${name}: ${claim}`);
+  }
+};
+
+const forwardingOf = (headers: readonly Header[]): string | undefined =>
+  headers.find(([name]) => forwardingHeaders.has(name))?.[0];
+
+const selfHit = (
+  event: HttpRequestEvent,
+  flow: FlowContext,
+  claims: string[],
+  c: { severity: ThreatHit['severity'] },
+) => ({
+  threat: 'forwarded-spoofing',
+  severity: c.severity,
+  confidence: claims.length >= 2 ? 0.9 : 0.7,
+  evidence: `${event.method} ${event.path} with ${claims.join(', ')} from ${flow.client.ip}: a client passing for the server itself${claims.length >= 2 ? ' (several headers at once, as bypass tools send)' : ''}`,
+  ts: event.ts,
+  origin: null,
+});
+
+const untrustedHit = (
+  event: HttpRequestEvent,
+  flow: FlowContext,
+  header: string,
+  proxies: TrustedProxies,
+) => ({
+  threat: 'forwarded-spoofing',
+  confidence: 0.5,
+  evidence: `${header} from ${flow.client.ip}, which is not a trusted proxy (${proxies.entries.slice(0, 4).join(', ')}${proxies.entries.length > 4 ? ', …' : ''}): the client wrote its own`,
+  ts: event.ts,
+  origin: null,
+});
+
+export const forwardedSpoofing: Threat<typeof config, undefined> = {
+  id: 'forwarded-spoofing',
+  on: ['http-request'],
+  reads: [{ ...readsRequests('http-request'), protocols: ['http', 'http2', 'grpc'] }],
+  config,
+  scope: 'flow',
+  initialState: () => undefined,
+  inspect(event, _state, { flow, config: c, proxies }): ThreatHit[] {
+    if (event.kind !== 'http-request' || flow === undefined) return noHits;
+    const peerTrusted = proxies?.has(flow.client.ip) === true ? proxies : undefined;
+    if (!isLoopback(flow.client)) {
+      const claims = selfClaims(event.headers, peerTrusted);
+      if (claims.length > 0) return [selfHit(event, flow, claims, c)];
+    }
+    if (c.untrustedPeers === 'off' || proxies === undefined || proxies.entries.length === 0) return noHits;
+    if (peerTrusted !== undefined) return noHits;
+    const header = forwardingOf(event.headers);
+    return header === undefined
+      ? noHits
+      : [{ ...untrustedHit(event, flow, header, proxies), severity: c.untrustedPeers }];
+  },
+};

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { Header } from '#sidecar/events.ts';
+import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
+import { forwardedSpoofing } from '#sidecar/threats/forwarded-spoofing.ts';
+import { flow, httpRequest, runThreat } from './threat-factories.ts';
+
+const remote = flow({ client: { ip: '10.0.0.5', port: 40000 } });
+const local = flow({ client: { ip: '127.0.0.6', port: 40000 } });
+const ingress = trustedProxies(['10.42.0.0/16']);
+const run = (headers: Header[], options: Parameters<typeof runThreat>[2] = {}) =>
+  runThreat(forwardedSpoofing, [httpRequest('/admin', { headers })], { flow: remote, ...options });
+
+describe('forwarded-spoofing: a client passing for the server itself', () => {
+  it.each([
+    [[['x-forwarded-for', '127.0.0.1']], 'x-forwarded-for: 127.0.0.1'],
+    [[['x-real-ip', '127.1.2.3']], 'x-real-ip: 127.1.2.3'],
+    [[['x-forwarded-for', '203.0.113.9, ::1']], 'x-forwarded-for: ::1'],
+    [[['forwarded', 'for="[::1]:80";proto=http']], 'forwarded: ::1'],
+    [[['x-client-ip', 'localhost']], 'x-client-ip: localhost'],
+    [[['true-client-ip', '0.0.0.0']], 'true-client-ip: 0.0.0.0'],
+    [[['x-originating-ip', '169.254.169.254']], 'x-originating-ip: 169.254.169.254'],
+    [[['x-forwarded-for', '::ffff:127.0.0.1']], 'x-forwarded-for: ::ffff:127.0.0.1'],
+  ] as [Header[], string][])('reports %j', (headers, claim) => {
+    const hits = run(headers);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ severity: 'medium', confidence: 0.7, origin: null });
+    expect(hits[0]?.evidence).toBe(
+      `GET /admin with ${claim} from 10.0.0.5: a client passing for the server itself`,
+    );
+  });
+
+  it('is surer when several headers claim it at once, as bypass tools send them', () => {
+    const hits = run([
+      ['x-forwarded-for', '127.0.0.1'],
+      ['x-real-ip', '127.0.0.1'],
+      ['x-originating-ip', '127.0.0.1'],
+    ]);
+    expect(hits[0]?.confidence).toBe(0.9);
+    expect(hits[0]?.evidence).toContain('several headers at once');
+  });
+
+  it.each([
+    [[['x-forwarded-for', '203.0.113.9, 10.42.0.7']]],
+    [[['x-forwarded-for', '1127.0.0.1']]],
+    [[['forwarded', 'for=192.0.2.60;by=127.0.0.1']]],
+    [[['host', '127.0.0.1']]],
+    [[['referer', 'http://127.0.0.1/']]],
+    [[['x-forwarded-for', 'unknown']]],
+  ] as [Header[]][])('leaves %j alone', (headers) => {
+    expect(run(headers)).toEqual([]);
+  });
+
+  it('leaves a peer on loopback alone: a mesh sidecar hands requests to the app from 127.0.0.6', () => {
+    expect(run([['x-forwarded-for', '127.0.0.1']], { flow: local })).toEqual([]);
+  });
+});
+
+describe('forwarded-spoofing: forwarding headers from a peer that is not a trusted proxy', () => {
+  it('reports them only when trusted proxies are configured, at low severity', () => {
+    const headers: Header[] = [['x-forwarded-for', '203.0.113.9']];
+    expect(run(headers)).toEqual([]);
+    const hits = run(headers, { proxies: ingress });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ severity: 'low', origin: null });
+    expect(hits[0]?.evidence).toBe(
+      'x-forwarded-for from 10.0.0.5, which is not a trusted proxy (10.42.0.0/16): the client wrote its own',
+    );
+  });
+
+  it('leaves a trusted proxy alone, requests with no forwarding header, and can be turned off', () => {
+    const fromIngress = flow({ client: { ip: '10.42.3.3', port: 40000 } });
+    expect(run([['x-forwarded-for', '203.0.113.9']], { proxies: ingress, flow: fromIngress })).toEqual([]);
+    expect(run([['accept', '*/*']], { proxies: ingress })).toEqual([]);
+    expect(
+      run([['x-real-ip', '203.0.113.9']], { proxies: ingress, config: { untrustedPeers: 'off' } }),
+    ).toEqual([]);
+  });
+});
