@@ -1,5 +1,62 @@
-/** A policy's list of servers allowed to do what a detector reports: each an address, or address:port. */
+/**
+ * A policy's list of peers allowed to do what a detector reports: each an address or `address:port` (compared as
+ * written), or a CIDR, optionally with a port: `10.42.0.0/16`, `10.96.0.0/12:5432`, `fd00::/8:443`. A pod range or a
+ * Service range is one entry, not one per address.
+ */
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
 
+type Range = { list: BlockList; family: 'ipv4' | 'ipv6'; port: number | undefined };
+
+/** `address/bits` or `address/bits:port`; undefined when the entry is not one. */
+const parseRange = (entry: string): Range | undefined => {
+  const slash = entry.indexOf('/');
+  if (slash < 0) return undefined;
+  const address = entry.slice(0, slash);
+  const match = /^(\d{1,3})(?::(\d{1,5}))?$/.exec(entry.slice(slash + 1));
+  const family = isIP(address);
+  if (match === null || family === 0) return undefined;
+  const bits = Number(match[1]);
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (bits > (family === 4 ? 32 : 128) || (port !== undefined && port > 65535)) return undefined;
+  const list = new BlockList();
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  list.addSubnet(address, bits, type);
+  return { list, family: type, port };
+};
+
+/** Parsed ranges by entry: a policy's few entries, parsed once. */
+const ranges = new Map<string, Range | undefined>();
+const rangeOf = (entry: string): Range | undefined => {
+  if (!ranges.has(entry)) {
+    if (ranges.size >= 4096) ranges.clear();
+    ranges.set(entry, parseRange(entry));
+  }
+  return ranges.get(entry);
+};
+
+const inRange = (entry: string, peer: Endpoint): boolean => {
+  const range = rangeOf(entry);
+  if (range === undefined || (range.port !== undefined && range.port !== peer.port)) return false;
+  const family = isIP(peer.ip);
+  return (
+    (family === 4 ? 'ipv4' : 'ipv6') === range.family &&
+    family !== 0 &&
+    range.list.check(peer.ip, range.family)
+  );
+};
+
 export const isAllowedServer = (server: Endpoint | undefined, allowed: readonly string[]): boolean =>
-  server !== undefined && allowed.some((s) => s === server.ip || s === `${server.ip}:${server.port}`);
+  server !== undefined &&
+  allowed.some(
+    (s) => s === server.ip || s === `${server.ip}:${server.port}` || (s.includes('/') && inRange(s, server)),
+  );
+
+/** What an entry may be; a CIDR that does not parse is refused at load, with the entry named. */
+const allowEntry = z.string().refine((entry) => !entry.includes('/') || parseRange(entry) !== undefined, {
+  message: 'must be an address, address:port, CIDR (address/bits) or CIDR:port',
+});
+
+/** A detector's `allowClients` / `allowServers` list. */
+export const allowList = () => z.array(allowEntry).default([]);

@@ -8,16 +8,16 @@
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
 import type { RedisCommandEvent, SqlQueryEvent } from '../events.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
   /** Tables read whole before the finding is sure (the first one already reports, less surely). */
   tables: z.number().int().min(1).max(1000).default(3),
-  /** Clients allowed to dump (a backup job): an address, or address:port. */
-  allowClients: z.array(z.string()).default([]),
-  /** Database servers whose dumps are expected (a replica kept for backups): an address, or address:port. */
-  allowServers: z.array(z.string()).default([]),
+  /** Clients allowed to dump (a backup job): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
+  allowClients: allowList(),
+  /** Database servers whose dumps are expected (a replica kept for backups): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
+  allowServers: allowList(),
 });
 
 type Config = z.infer<typeof config>;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
+import { allowList } from './allowed-servers.ts';
 import { callersOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
@@ -15,6 +16,11 @@ import { addToRate, rateWindow } from './window/rate-window.ts';
 const config = detectorConfig('high', {
   windowMs: z.number().int().positive().default(60_000),
   /** Failed logins within the window that start an episode. */
+  /**
+   * Callers not counted (an address, CIDR, or either with :port): a prober, or a proxy that is not in the trusted
+   * proxies and through which many callers fail.
+   */
+  allowClients: allowList(),
   threshold: z.number().int().positive().default(10),
 });
 
@@ -64,10 +70,10 @@ export const dbAuthBruteForce: Threat<
   // One finding per attacked service: guessing at a host's database and at its mail server are two episodes.
   episodes: 'service',
   initialState: () => boundedMap(4096),
-  inspect(event, state, { flow, config: c }): ThreatHit[] {
+  inspect(event, state, { flow, config: c, proxies }): ThreatHit[] {
     if (event.kind !== 'db-auth' || event.ok || flow === undefined) return noHits;
     const hits: ThreatHit[] = [];
-    for (const caller of callersOf(flow)) {
+    for (const caller of callersOf(flow, event, proxies, c.allowClients)) {
       const item = state.upsert(`${caller.key}>${flow.server.ip}:${flow.server.port}`, pair);
       if (event.user !== undefined && item.users.size < 64) item.users.add(event.user.slice(0, 64));
       const level = addToRate(item.rate, event.ts, c.windowMs);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { type DockerAction, dockerAction } from './docker-api-request.ts';
 import { isLoopback } from './loopback.ts';
 import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
@@ -18,8 +18,8 @@ const config = detectorConfig('critical', {
   reads: severityOrOff.default('medium'),
   /** Also between loopback addresses: off, since a CI pod's Docker-in-Docker sidecar is reached there. */
   loopback: z.boolean().default(false),
-  /** Docker API servers a pod may drive (a build service): an address, or address:port. */
-  allowServers: z.array(z.string()).default([]),
+  /** Docker API servers a pod may drive (a build service): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
+  allowServers: allowList(),
 });
 
 const confidence: Record<DockerAction['kind'], number> = { escape: 1, control: 0.8, read: 0.6 };

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { type EtcdKind, etcdCall } from './etcd-request.ts';
 import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
@@ -22,8 +22,8 @@ const config = detectorConfig('critical', {
   prefixes: z
     .array(z.string().regex(/^\/.*\/$/, 'a key prefix starts and ends with /'))
     .default(['/registry/', '/kubernetes.io/']),
-  /** Clients allowed to speak to etcd (a backup job's pod): an address, or address:port. */
-  allowClients: z.array(z.string()).default([]),
+  /** Clients allowed to speak to etcd (a backup job's pod): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
+  allowClients: allowList(),
 });
 
 type Config = z.infer<typeof config>;

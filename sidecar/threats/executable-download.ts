@@ -11,14 +11,14 @@ import { executableKind } from '../protocols/executable-magic.ts';
 import { fileHeadBytes } from '../protocols/ftp-data.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
   /** Also report scripts (`#!/bin/sh`, Python, Perl...), not only compiled programs and class files. */
   scripts: z.boolean().default(true),
   /** Server addresses (`10.0.3.7` or `10.0.3.7:8081`) that serve executables on purpose: an artifact repository. */
-  allowServers: z.array(z.string()).default([]),
+  allowServers: allowList(),
 });
 
 /** Content types that announce executable code, for a body too short or too encoded to read. */

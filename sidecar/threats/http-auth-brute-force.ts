@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { HttpResponseEvent } from '../events.ts';
 import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
+import { allowList } from './allowed-servers.ts';
 import { callersOf, detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { boundedMap } from './window/bounded-map.ts';
 import { advanceEpisode, episode } from './window/episode.ts';
@@ -16,6 +17,11 @@ import { addToRate, rateWindow } from './window/rate-window.ts';
 const config = detectorConfig('high', {
   windowMs: z.number().int().positive().default(60_000),
   /** Refused requests within the window that start an episode. */
+  /**
+   * Callers not counted (an address, CIDR, or either with :port): a prober, or a proxy that is not in the trusted
+   * proxies and through which many callers fail.
+   */
+  allowClients: allowList(),
   threshold: z.number().int().positive().default(20),
   /** HTTP statuses that refuse a caller. */
   statuses: z.array(z.number().int()).default([401, 403]),
@@ -61,7 +67,7 @@ export const httpAuthBruteForce: Threat<
     const label = refusal(event, c);
     if (label === undefined) return noHits;
     const hits: ThreatHit[] = [];
-    for (const caller of callersOf(flow, event, proxies)) {
+    for (const caller of callersOf(flow, event, proxies, c.allowClients)) {
       const item = state.upsert(`${caller.key}>${flow.server.ip}:${flow.server.port}`, pair);
       if (item.refusals.has(label) || item.refusals.size < maxLabels)
         item.refusals.set(label, (item.refusals.get(label) ?? 0) + 1);

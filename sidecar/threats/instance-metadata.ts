@@ -7,10 +7,10 @@
  * too (HTTP/1.1 answers in order): credentials, a token or user data handed over (200) make the finding surer and say
  * so; with IMDS's hop limit at 1 a pod's request gets no answer, and the finding stays an attempt.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, HttpResponseEvent } from '../events.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { type MetadataKind, type MetadataRead, metadataRead } from './metadata-services.ts';
 import {
   detectorConfig,
@@ -27,7 +27,7 @@ const config = detectorConfig('high', {
   /** Any other metadata (region, instance id), and the per-pod credential endpoints of ECS and EKS Pod Identity. */
   otherReads: severityOrOff.default('low'),
   /** Client addresses allowed to read the node's metadata, credentials included (a node agent). */
-  allowClients: z.array(z.string()).default([]),
+  allowClients: allowList(),
 });
 
 type Config = z.infer<typeof config>;

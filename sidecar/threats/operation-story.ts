@@ -1,14 +1,13 @@
 /**
  * A detector that reads one protocol's operation events and tells a session's story (socks-proxy, irc-c2,
  * reverse-shell): stateless, each telling step a hit, the runner merging a flow's hits into one finding whose story is
- * the surest hit's; servers a team runs on purpose go in `allowServers` (an address, or address:port).
+ * the surest hit's; servers a team runs on purpose go in `allowServers` (an address, address:port, CIDR or CIDR:port).
  */
-import { z } from 'zod';
 import type { Severity } from '#core/finding.ts';
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { readsFirst } from '../engine/event-read.ts';
 import type { OperationEvent } from '../events.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 export type Story = { evidence: string; confidence: number };
@@ -16,7 +15,7 @@ export type Story = { evidence: string; confidence: number };
 const configOf = (severity: Severity) =>
   detectorConfig(severity, {
     /** Servers meant to be used this way: an address, or address:port. */
-    allowServers: z.array(z.string()).default([]),
+    allowServers: allowList(),
   });
 
 export const operationStory = (spec: {

@@ -10,11 +10,12 @@
  * client does at least one), and the side that accepts one when it sends pieces. A peer that only connects to a
  * pod is reported as a participant too: it is one, and a tap sees only its own pod's flows.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
 import { severitySchema } from '#core/finding.ts';
 import { readsEvery, readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, P2pEvent } from '../events.ts';
+import { allowList } from './allowed-servers.ts';
 import { trackerAnnounce } from './http-tracker-announce.ts';
 import {
   addClient,
@@ -34,7 +35,7 @@ const config = detectorConfig('medium', {
   /** Severity once the address uploads (sends pieces, or tells a tracker it has uploaded or has it all). */
   uploads: severitySchema.default('high'),
   /** Addresses allowed to take part (a sanctioned distribution seeder): their flows are not reported. */
-  allowClients: z.array(z.string()).default([]),
+  allowClients: allowList(),
 });
 type Config = z.infer<typeof config>;
 

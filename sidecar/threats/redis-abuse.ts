@@ -6,9 +6,9 @@
  * a replica of another host (the rogue master's first step, and Sentinel's failover: a lower severity on its own);
  * and protections turned off (`protected-mode no`, protected configs, the module command). One finding per connection.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
@@ -16,8 +16,8 @@ const config = detectorConfig('critical', {
   replication: severityOrOff.default('medium'),
   /** A protection turned off (`protected-mode no`, protected configs or the module command allowed). */
   protections: severityOrOff.default('high'),
-  /** Clients allowed to do all of it (Sentinels, an operator's pod): an address, or address:port. */
-  allowClients: z.array(z.string()).default([]),
+  /** Clients allowed to do all of it (Sentinels, an operator's pod): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
+  allowClients: allowList(),
 });
 
 type Config = z.infer<typeof config>;

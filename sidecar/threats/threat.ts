@@ -6,7 +6,8 @@ import type { EngineView } from '../engine/engine-view.ts';
 import type { EventRead } from '../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../events.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
-import { requestOrigin } from './request-origin.ts';
+import { isAllowedServer } from './allowed-servers.ts';
+import { type Origin, requestOrigin } from './request-origin.ts';
 
 /**
  * Packet-level facts for volumetric and reconnaissance detectors (no payload bytes). The engine reuses one event
@@ -75,24 +76,28 @@ export type FlowContext = {
 export type Caller = { key: string; origin: Endpoint | null; by?: OriginBy };
 
 /**
- * Whom to count a caller's failures by (ADR 25, 28): always the peer the packets came from, and behind a proxy also
- * the client it names: a load balancer's PROXY header for the connection, else (HTTP) the request's forwarding
- * header. Either is the proxy's word, and any client that reaches a server directly can write one: counting by it
- * alone would let a guesser spread its attempts over forged addresses, each below the threshold. Behind a real proxy
- * the peer's count is the proxy's (allow it, `allowClients`, where many callers fail through it).
+ * Whom to count a caller's failures by (ADR 25, 28): the peer the packets came from, and behind a proxy also the
+ * client it names: a load balancer's PROXY header for the connection, else (HTTP) the request's forwarding header.
+ * Either is the proxy's word, and any client that reaches a server directly can write one: counting by it alone would
+ * let a guesser spread its attempts over forged addresses, each below the threshold, so the peer is counted too;
+ * unless the peer is a trusted proxy, whose count is everyone's behind it and whose word is trusted. Callers in
+ * `allowed` (addresses or CIDRs) are not counted.
  */
 export const callersOf = (
   flow: FlowContext,
   event?: { kind: string },
   proxies?: TrustedProxies,
+  allowed: readonly string[] = [],
 ): readonly Caller[] => {
   const peer: Caller = { key: flow.client.ip, origin: null };
-  if (flow.origin !== undefined)
-    return [peer, { key: `via ${flow.origin.ip}`, origin: flow.origin, by: 'proxy-header' }];
-  const named = requestOrigin(event, proxies);
-  return named === undefined
-    ? [peer]
-    : [peer, { key: `via ${named.endpoint.ip}`, origin: named.endpoint, by: named.by }];
+  const named: Origin | undefined =
+    flow.origin !== undefined ? { endpoint: flow.origin, by: 'proxy-header' } : requestOrigin(event, proxies);
+  const callers: Caller[] = [];
+  const trustedPeer = named !== undefined && proxies?.has(flow.client.ip) === true;
+  if (!trustedPeer && !isAllowedServer(flow.client, allowed)) callers.push(peer);
+  if (named !== undefined && !isAllowedServer(named.endpoint, allowed))
+    callers.push({ key: `via ${named.endpoint.ip}`, origin: named.endpoint, by: named.by });
+  return callers;
 };
 
 /** Counts of what a client (or server) did that Linux undoes and a naive inspector would be fooled by (docs/evasion.md). */

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { readsEvery } from '../engine/event-read.ts';
-import { isAllowedServer } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { vpnStory } from './vpn-stories.ts';
 
@@ -21,8 +21,8 @@ const tunnels = ['wireguard', 'openvpn'] as const;
 const config = detectorConfig('high', {
   /** The VPN protocols reported. */
   protocols: z.array(z.enum(tunnels)).default([...tunnels]),
-  /** The company's own VPN gateways: an address, or address:port. */
-  allowServers: z.array(z.string()).default([]),
+  /** The company's own VPN gateways: an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
+  allowServers: allowList(),
 });
 
 export const vpnTunnel: Threat<typeof config, undefined> = {

@@ -134,12 +134,12 @@ describe.skipIf(!available)(
       expect(legs.length).toBeLessThan(27);
     });
 
-    it('counts the 22 refusals of one client apart from the 3 of another, beside the proxy’s own count', () => {
+    it('counts the 22 refusals of one client apart from the 3 of another; nginx, trusted, is not counted itself', () => {
       const guessing = ours.filter((t) => t.threat === 'http-auth-brute-force');
       expect(guessing.map((t) => [t.origin?.ip ?? 'peer', t.originBy ?? '-'])).toEqual([
-        ['peer', '-'],
         ['127.0.0.2', 'x-forwarded-for'],
       ]);
+      expect(guessing[0]?.evidence).toMatch(/^2[0-2] refused requests within 60000 ms \(401 ×2[0-2]\)$/);
     });
 
     it('names the injector by the address nginx saw, not the one it wrote into the header', () => {

@@ -133,12 +133,12 @@ describe('a client writing its own forwarding headers', () => {
 
 describe('password guessing through a proxy that pools its connections', () => {
   /** 25 refused logins on ONE connection from the proxy, request `i` naming `originOf(i)`. */
-  const refusedLogins = async (originOf: (i: number) => string) => {
+  const refusedLogins = async (originOf: (i: number) => string, options: DefaultObserverOptions = {}) => {
     const messages = Array.from({ length: 25 }, (_, i): Message[] => [
       { from: 'client', data: login(`X-Forwarded-For: ${originOf(i)}`) },
       { from: 'server', data: refused },
     ]).flat();
-    const { threats } = await inspect(tcpConversation(ingress, messages));
+    const { threats } = await inspect(tcpConversation(ingress, messages), options);
     return threats
       .filter((t) => t.threat === 'http-auth-brute-force')
       .map((t) => [t.origin?.ip ?? 'no origin', t.originBy ?? '-', t.client.ip, t.evidence]);
@@ -159,6 +159,13 @@ describe('password guessing through a proxy that pools its connections', () => {
         '10.0.0.1',
         expect.stringMatching(/^2[0-2] refused requests within 60000 ms \(401 ×2[0-2]\)$/),
       ],
+    ]);
+  });
+
+  it('behind a trusted proxy counts only the clients it names: its own count is everyone behind it', async () => {
+    const trusted = { trustedProxies: trustedProxies(['10.0.0.0/24']) };
+    expect(await refusedLogins((i) => (i % 8 === 7 ? '198.51.100.7' : '203.0.113.9'), trusted)).toEqual([
+      ['203.0.113.9', 'x-forwarded-for', '10.0.0.1', expect.stringMatching(/^2[0-2] refused requests/)],
     ]);
   });
 

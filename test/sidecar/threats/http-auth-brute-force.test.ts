@@ -25,6 +25,23 @@ describe('http-auth-brute-force', () => {
     expect(hits[0]?.evidence).toBe('20 refused requests within 60000 ms (401 ×15, 403 ×5)');
   });
 
+  it('counts no caller in allowClients (an address or CIDR), by the peer or by the client a proxy names', () => {
+    const answered = (xff: string) =>
+      every(25, 401, 100).map((r) => ({
+        ...r,
+        request: { method: 'POST', target: '/login', forwarding: [['x-forwarded-for', xff]] as Header[] },
+      }));
+    const origins = (config: Record<string, unknown>, xff = '203.0.113.9') => [
+      ...new Set(runThreat(httpAuthBruteForce, answered(xff), { config }).map((h) => h.origin?.ip ?? 'peer')),
+    ];
+    expect(origins({})).toEqual(['peer', '203.0.113.9']);
+    expect(origins({ allowClients: ['10.0.0.0/24'] })).toEqual(['203.0.113.9']);
+    expect(origins({ allowClients: ['203.0.113.0/24', '10.0.0.5'] })).toEqual([]);
+    expect(() => runThreat(httpAuthBruteForce, [], { config: { allowClients: ['10.0.0.0/40'] } })).toThrow(
+      /CIDR/,
+    );
+  });
+
   it('leaves alone refusals spread thinner than the window, and other statuses', () => {
     expect(runThreat(httpAuthBruteForce, every(40, 401, 4_000))).toEqual([]);
     expect(
