@@ -94,7 +94,8 @@ const createKerberosParser = () => {
       if (buf.length < 4) return 0;
       const length = u32be(buf, 0);
       if (length < 16 || length > maxMessage) return -1;
-      return buf.length < 4 + length ? 0 : 4 + length;
+      // The whole length at once: the framed parser then waits for it without joining each chunk.
+      return 4 + length;
     },
     message: (m, ctx) => events(m.subarray(4), ctx.direction, ctx.ts),
   });

@@ -8,6 +8,8 @@ import {
   contractCheck,
   engineLabel,
   feed,
+  feedByteByByte,
+  octetsCopied,
   type Segment,
   tlv,
 } from '#test/fixtures/protocols/protocol-harness.ts';
@@ -159,6 +161,37 @@ describe('kerberos parser', () => {
       'S AS-REP client=bob@SHOP.TEST',
       'S login ok bob@SHOP.TEST',
     ]);
+  });
+
+  it('reads a 30 KiB TCP record fed one octet at a time in linear work, the same as fed whole', () => {
+    const padata = tlv(0x30, tlv(0x30, ctx(1, int(2)), ctx(2, tlv(0x04, new Uint8Array(30_000).fill(0x41)))));
+    const big = tlv(
+      0x6a,
+      tlv(
+        0x30,
+        ctx(1, int(5)),
+        ctx(2, int(10)),
+        ctx(3, padata),
+        ctx(4, tlv(0x30, ctx(1, name('bob')), ctx(2, str(realm)))),
+      ),
+    );
+    const segments: Segment[] = [
+      ['to-server', record(big)],
+      ['to-client', record(krbError(24, 'bob'))],
+    ];
+    const whole = eventLines(feed(kerberos, segments));
+    expect(whole).toEqual([
+      'C AS-REQ client=bob@SHOP.TEST',
+      'S KRB-ERROR error=24 KDC_ERR_PREAUTH_FAILED',
+      'S login refused bob@SHOP.TEST',
+    ]);
+    let events: unknown[] = [];
+    const copied = octetsCopied(() => {
+      events = feedByteByByte(kerberos, segments);
+    });
+    expect(eventLines(events)).toEqual(whole);
+    // Joining each octet onto what came before copies 30000²/2 octets.
+    expect(copied).toBeLessThan(4 * (record(big).length + record(krbError(24, 'bob')).length));
   });
 
   it('marks an AS-REP that answered an AS-REQ without pre-authentication (what AS-REP roasting collects)', () => {
