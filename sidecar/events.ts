@@ -291,6 +291,8 @@ export type SmbEvent = Base & {
   workstation?: string;
   /** How the client logged in. */
   auth?: 'ntlm' | 'kerberos' | 'anonymous' | 'cleartext' | 'other';
+  /** The Kerberos error a login's answer carried in its security blob (`KRB_AP_ERR_SKEW`). */
+  krbError?: string;
 };
 
 /**

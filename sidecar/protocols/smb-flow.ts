@@ -1,9 +1,12 @@
 /**
- * What one SMB connection remembers between messages: requests waiting for their answer (by message id), the trees
- * the server granted (tree id → share), the SMB1 dialects offered, the commands already told; and how events are told.
+ * What one SMB connection remembers between messages: requests waiting for their answer (by message id), logins
+ * whose answer asked for another leg (by session), the trees the server granted (tree id → share), the SMB1 dialects
+ * offered, the commands already told, the SMB version once the conversation shows it; and how events are told.
  * Every map is bounded: a client that never reads its answers cannot grow them.
  */
 import type { DbAuthEvent, Direction, ProtocolEvent, SmbEvent } from '../events.ts';
+import type { KerberosAnswer } from './kerberos-answer.ts';
+import { kerberosErrorName } from './kerberos-errors.ts';
 import type { Login } from './ntlmssp.ts';
 import { refusesLogin, statusName, statusSuccess } from './smb-status.ts';
 
@@ -19,6 +22,8 @@ export type Pending = {
 
 export type SmbFlow = {
   pending: Map<number, Pending>;
+  /** Logins answered with STATUS_MORE_PROCESSING_REQUIRED, by session (SMB1 UID, SMB2 SessionId): the next leg's. */
+  legs: Map<number, Pending>;
   trees: Map<number, string>;
   told: Set<string>;
   smb1Dialects: string[];
@@ -27,12 +32,14 @@ export type SmbFlow = {
 };
 
 const maxPending = 128;
+const maxLegs = 16;
 const maxTrees = 64;
 const maxTold = 64;
 export const maxNameChars = 512;
 
 export const createSmbFlow = (): SmbFlow => ({
   pending: new Map(),
+  legs: new Map(),
   trees: new Map(),
   told: new Set(),
   smb1Dialects: [],
@@ -51,6 +58,18 @@ export const remember = (flow: SmbFlow, key: number, pending: Pending): void =>
 
 export const grantTree = (flow: SmbFlow, key: number, share: string): void =>
   bounded(flow.trees, maxTrees, key, share);
+
+/** A login's answer asked for another leg (STATUS_MORE_PROCESSING_REQUIRED): its next request on the session is it. */
+export const continueLogin = (flow: SmbFlow, session: number, pending: Pending): void => {
+  if (pending.login !== undefined) bounded(flow.legs, maxLegs, session, pending);
+};
+
+/** The login a session's next leg carries on (a Kerberos mechListMIC names no one), if one is in progress. */
+export const resumeLogin = (flow: SmbFlow, session: number): Pending | undefined => {
+  const pending = flow.legs.get(session);
+  if (pending !== undefined) flow.legs.delete(session);
+  return pending;
+};
 
 /** Takes the request an answer is for, if it was remembered. */
 export const answered = (flow: SmbFlow, key: number): Pending | undefined => {
@@ -84,23 +103,39 @@ export const tellFirst = (out: SmbOut, flow: SmbFlow, version: 1 | 2, command: s
   tell(out, version, command);
 };
 
-/** A request's facts and the answer's status as one event. */
-export const tellAnswer = (out: SmbOut, version: 1 | 2, pending: Pending, status: number): void => {
+/** A request's facts and the answer's status as one event; a Kerberos error the answer carried, named. */
+export const tellAnswer = (
+  out: SmbOut,
+  version: 1 | 2,
+  pending: Pending,
+  status: number,
+  answer?: KerberosAnswer,
+): void => {
   const { command, login, ...fields } = pending;
   const event: Partial<SmbEvent> = { ...fields, status: statusName(status), ok: status === statusSuccess };
   if (login !== undefined) Object.assign(event, login);
+  if (answer !== undefined && 'error' in answer) event.krbError = kerberosErrorName(answer.error);
   tell(out, version, command, event);
 };
 
 /**
  * A login's outcome for db-auth-brute-force: success, or a refusal of the credentials (STATUS_LOGON_FAILURE,
  * STATUS_ACCOUNT_*). Anonymous logins guess no password; other failures (an unsupported mechanism) are not told.
- * A named user let in only as guest did not have their password accepted.
+ * A named user let in only as guest did not have their password accepted. A Kerberos login the server answered with
+ * a KRB-ERROR (a clock skew, a ticket it cannot read) is not told either: its password was proven to the KDC, never
+ * to the file server, so no error here says anything about it.
  */
-export const tellLogin = (out: SmbOut, pending: Pending, status: number, guest: boolean): void => {
+export const tellLogin = (
+  out: SmbOut,
+  pending: Pending,
+  status: number,
+  guest: boolean,
+  answer?: KerberosAnswer,
+): void => {
   const login = pending.login;
   if (login === undefined || login.auth === 'anonymous') return;
   if (status !== statusSuccess && !refusesLogin(status)) return;
+  if (answer !== undefined && 'error' in answer) return;
   const event: DbAuthEvent = {
     kind: 'db-auth',
     ts: out.ts,

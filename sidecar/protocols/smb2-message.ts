@@ -5,13 +5,16 @@
  * FSCTL_PIPE_TRANSCEIVE §2.2.31). Requests are remembered by MessageId and told with their answer's status.
  */
 import { bindInterface } from './dcerpc-bind.ts';
+import { readKerberosAnswer } from './kerberos-answer.ts';
 import { readLogin } from './ntlmssp.ts';
 import {
   answered,
+  continueLogin,
   grantTree,
   isIpcShare,
   maxNameChars,
   remember,
+  resumeLogin,
   type SmbFlow,
   type SmbOut,
   tell,
@@ -65,7 +68,14 @@ const writeAccess = 0x2 | 0x4 | 0x10000000 | 0x40000000;
 /** FILE_OPEN (1) only opens; every other disposition may create or overwrite. */
 const fileOpen = 1;
 
-type Header = { command: number; status: number; key: number; treeId: number; flags: number };
+type Header = {
+  command: number;
+  status: number;
+  key: number;
+  treeId: number;
+  flags: number;
+  session: number;
+};
 
 const readHeader = (m: Uint8Array): Header | undefined => {
   if (m.length < headerSize + 2 || u32le(m, 0) !== 0x424d53fe || u16le(m, 4) !== 64) return undefined;
@@ -76,6 +86,7 @@ const readHeader = (m: Uint8Array): Header | undefined => {
     key: u32le(m, 24) + (u32le(m, 28) & 0x1fffff) * 0x100000000,
     treeId: (flags & flagAsync) === 0 ? u32le(m, 36) : -1,
     flags,
+    session: u32le(m, 40) + (u32le(m, 44) & 0x1fffff) * 0x100000000,
   };
 };
 
@@ -102,10 +113,30 @@ const pipeData = ({ m, flow, out }: Request, command: string, offset: number, le
   else tell(out, 2, command, { rpc });
 };
 
+/** A login, or the next leg of the session's login in progress (a Kerberos mechListMIC names no one). */
 const sessionSetup = ({ m, h, flow }: Request): void => {
   const offset = u16le(m, headerSize + 12);
   const login = readLogin(m, offset, offset + u16le(m, headerSize + 14));
-  if (login !== undefined) remember(flow, h.key, { command: 'session-setup', login });
+  const pending = login === undefined ? resumeLogin(flow, h.session) : { command: 'session-setup', login };
+  if (pending !== undefined) remember(flow, h.key, pending);
+};
+
+/**
+ * A SESSION_SETUP answer (§2.2.6): another leg asked for (the login carries on under the SessionId the server gave),
+ * or the login's outcome, with the Kerberos AP-REP or KRB-ERROR in the server's security buffer read for it.
+ */
+const sessionSetupAnswer = (m: Uint8Array, h: Header, flow: SmbFlow, out: SmbOut): void => {
+  const pending = answered(flow, h.key);
+  if (pending?.command !== 'session-setup') return;
+  if (h.status === statusMoreProcessing) {
+    continueLogin(flow, h.session, pending);
+    return;
+  }
+  const offset = u16le(m, headerSize + 4);
+  const answer =
+    offset >= headerSize ? readKerberosAnswer(m, offset, offset + u16le(m, headerSize + 6)) : undefined;
+  tellAnswer(out, 2, pending, h.status, answer);
+  tellLogin(out, pending, h.status, (u16le(m, headerSize + 2) & 1) !== 0, answer);
 };
 
 const create = ({ m, h, treeId, flow }: Request): void => {
@@ -151,13 +182,15 @@ const response = (m: Uint8Array, h: Header, flow: SmbFlow, out: SmbOut): void =>
     tell(out, 2, 'negotiate', { dialect: dialectName(u16le(m, headerSize + 4)), ok: h.status === 0 });
     return;
   }
-  if (h.command === 1 && h.status === statusMoreProcessing) return;
+  if (h.command === 1) {
+    sessionSetupAnswer(m, h, flow, out);
+    return;
+  }
   const pending = answered(flow, h.key);
   if (pending === undefined || pending.command !== commandNames[h.command]) return;
   if (h.command === 3 && h.status === 0 && pending.share !== undefined && h.treeId >= 0)
     grantTree(flow, h.treeId, pending.share);
   tellAnswer(out, 2, pending, h.status);
-  if (h.command === 1) tellLogin(out, pending, h.status, (u16le(m, headerSize + 2) & 1) !== 0);
 };
 
 /** One session message of SMB2 headers: each compounded message in turn. */

@@ -15,6 +15,7 @@ import {
   createRequest,
   createResponse,
   dcerpcBind,
+  kerberosAnswer,
   kerberosBlob,
   le16,
   le32,
@@ -26,6 +27,8 @@ import {
   sessionSetupRequest,
   sessionSetupResponse,
   smb2Header,
+  spnegoAccept,
+  spnegoMic,
   spnegoResponse,
   transform,
   treeConnectRequest,
@@ -40,6 +43,8 @@ import {
   smb1NtCreate,
   smb1NtCreateResponse,
   smb1SessionSetup,
+  smb1SessionSetupBlob,
+  smb1SessionSetupBlobResponse,
   smb1SessionSetupResponse,
   smb1TreeConnect,
   smb1TreeConnectResponse,
@@ -189,6 +194,36 @@ describe('smb2 parser', () => {
     );
     expect(events).toHaveLength(2);
     expect(events[1]).toBe('S db-auth smb refused CORP\\alice STATUS_LOGON_FAILURE');
+  });
+
+  it("follows a Kerberos login through its mechListMIC leg: the AP-REP answer's session, then the outcome", () => {
+    const moreProcessing = 0xc0000016;
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(sessionSetupRequest(2, kerberosBlob()))],
+          ['to-client', netbios(sessionSetupResponse(2, moreProcessing, 0, kerberosAnswer(1)))],
+          ['to-server', netbios(sessionSetupRequest(3, spnegoMic(), 0x1122334455))],
+          ['to-client', netbios(sessionSetupResponse(3, 0, 0, spnegoAccept()))],
+        ]),
+      ),
+    ).toEqual([
+      'S smb2 session-setup {"status":"STATUS_SUCCESS","ok":true,"auth":"kerberos"}',
+      'S db-auth smb ok - STATUS_SUCCESS',
+    ]);
+  });
+
+  it('tells a Kerberos login refused with a KRB-ERROR (a clock skew) by its error, and not as a refused password', () => {
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(sessionSetupRequest(2, kerberosBlob()))],
+          ['to-client', netbios(sessionSetupResponse(2, logonFailure, 0, kerberosAnswer(2, 37)))],
+        ]),
+      ),
+    ).toEqual([
+      'S smb2 session-setup {"status":"STATUS_LOGON_FAILURE","ok":false,"auth":"kerberos","krbError":"KRB_AP_ERR_SKEW"}',
+    ]);
   });
 
   it('names an anonymous login (no db-auth: no password was guessed) and a Kerberos one', () => {
@@ -357,6 +392,39 @@ describe('smb1 parser', () => {
     expect(lines(feed(smb, [['to-server', netbios(bind)]]))).toEqual(['C smb1 write-andx {"rpc":"atsvc"}']);
     expect(lines(feed(smb, [['to-server', netbios(smb1WriteAndx(new Uint8Array(40), 1, 6))]]))).toEqual([
       'C smb1 write-andx {}',
+    ]);
+  });
+
+  it("reads a Kerberos login's outcome from the answer carrying the AP-REP, in one leg or through the mechListMIC leg", () => {
+    const moreProcessing = 0xc0000016;
+    const login = (legs: Segment[]) => lines(feed(smb, legs));
+    const told = [
+      'S smb1 session-setup {"status":"STATUS_SUCCESS","ok":true,"auth":"kerberos"}',
+      'S db-auth smb ok - STATUS_SUCCESS',
+    ];
+    expect(
+      login([
+        ['to-server', netbios(smb1SessionSetupBlob(kerberosBlob(), 2))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(0, kerberosAnswer(0), 2, 0x800))],
+      ]),
+    ).toEqual(told);
+    // When SPNEGO wants the client's mechListMIC (RFC 4178 §5), the AP-REP comes with MORE_PROCESSING_REQUIRED under
+    // the new UID, and the MIC's leg gets the session's status.
+    expect(
+      login([
+        ['to-server', netbios(smb1SessionSetupBlob(kerberosBlob(), 2))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(moreProcessing, kerberosAnswer(1), 2, 0x800))],
+        ['to-server', netbios(smb1SessionSetupBlob(spnegoMic(), 3, 0x800))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(0, spnegoAccept(), 3, 0x800))],
+      ]),
+    ).toEqual(told);
+    expect(
+      login([
+        ['to-server', netbios(smb1SessionSetupBlob(kerberosBlob(), 2))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(logonFailure, kerberosAnswer(2, 37), 2, 0))],
+      ]),
+    ).toEqual([
+      'S smb1 session-setup {"status":"STATUS_LOGON_FAILURE","ok":false,"auth":"kerberos","krbError":"KRB_AP_ERR_SKEW"}',
     ]);
   });
 
