@@ -263,8 +263,11 @@ export type MiningEvent = Base & {
  */
 export type SmbEvent = Base & {
   kind: 'smb';
-  /** 1: SMB1 (MS-CIFS), 2: SMB 2 and 3 (MS-SMB2). */
-  version: 1 | 2;
+  /**
+   * 1: SMB1 (MS-CIFS), 2: SMB 2 and 3 (MS-SMB2). A NetBIOS session event gets the version of the SMB that follows
+   * it; absent when none follows (a negative session response, a flow that ends first).
+   */
+  version?: 1 | 2;
   /** `negotiate`, `session-setup`, `tree-connect`, `create`, `write`, `ioctl`, `encrypted`, `netbios-session`... */
   command: string;
   /** The server's NT status, on an answer (`STATUS_LOGON_FAILURE`, or the code in hex when unnamed). */

@@ -29,12 +29,17 @@ export type SmbFlow = {
   smb1Dialects: string[];
   /** The SMB1 server's NEGOTIATE answer asked for challenge responses, not passwords (SecurityMode bit 1); unknown before it. */
   smb1Challenge?: boolean;
+  /** The SMB the conversation speaks, once its messages show it. */
+  version?: 1 | 2;
+  /** NetBIOS session events told before the version was known, waiting for it (at most `maxHeld`). */
+  held: SmbEvent[];
 };
 
 const maxPending = 128;
 const maxLegs = 16;
 const maxTrees = 64;
 const maxTold = 64;
+const maxHeld = 4;
 export const maxNameChars = 512;
 
 export const createSmbFlow = (): SmbFlow => ({
@@ -43,6 +48,7 @@ export const createSmbFlow = (): SmbFlow => ({
   trees: new Map(),
   told: new Set(),
   smb1Dialects: [],
+  held: [],
 });
 
 const bounded = <V>(map: Map<number, V>, max: number, key: number, value: V): void => {
@@ -94,6 +100,50 @@ export const tell = (out: SmbOut, version: 1 | 2, command: string, fields: Parti
     command,
     ...fields,
   } as SmbEvent);
+};
+
+/**
+ * A NetBIOS session packet's event (RFC 1002 §4.3), which comes before any SMB message: told with the flow's version
+ * when known, else held until `settleVersion` knows it. A negative answer ends the session: it and what was held are
+ * told at once, with no version.
+ */
+export const tellSession = (out: SmbOut, flow: SmbFlow, fields: Partial<SmbEvent>, last = false): void => {
+  const event = {
+    kind: 'smb',
+    ts: out.ts,
+    direction: out.direction,
+    command: 'netbios-session',
+    ...fields,
+  } as SmbEvent;
+  if (flow.version !== undefined) event.version = flow.version;
+  if (flow.version === undefined && !last) {
+    if (flow.held.length < maxHeld) flow.held.push(event);
+    return;
+  }
+  out.events.push(...releaseHeld(flow), event);
+};
+
+/** The held NetBIOS session events, with the version when known; none are held after. */
+export const releaseHeld = (flow: SmbFlow): SmbEvent[] => {
+  const held = flow.held;
+  flow.held = [];
+  return flow.version === undefined ? held : held.map((e) => ({ ...e, version: flow.version }) as SmbEvent);
+};
+
+/** SMB1 NEGOTIATE dialects that ask a server for SMB 2 or later (MS-SMB2 §3.3.5.3.1). */
+const smb2Offers = new Set(['SMB 2.002', 'SMB 2.???']);
+
+/**
+ * Settles the flow's version from an SMB message just read (its magic's version): SMB 2 and 3 at once; SMB1 from the
+ * server, or from a client that offered no SMB 2 dialect (one that did may still be answered in SMB2, MS-SMB2
+ * §3.3.5.3.1). The NetBIOS session events held for it go first in `out`.
+ */
+export const settleVersion = (flow: SmbFlow, out: SmbOut, version: 1 | 2): void => {
+  if (flow.version !== undefined) return;
+  const offered = flow.smb1Dialects.some((d) => smb2Offers.has(d));
+  if (version === 1 && out.direction === 'to-server' && offered) return;
+  flow.version = version;
+  out.events.unshift(...releaseHeld(flow));
 };
 
 /** Tells a command the flow has not used before (for the summary), and nothing more for it. */

@@ -59,7 +59,7 @@ const lines = (events: unknown[]): string[] =>
     if (e.kind === 'db-auth')
       return `${side} db-auth ${e.dialect} ${e.ok ? 'ok' : 'refused'} ${e.user ?? '-'} ${e.message}`;
     const { kind: _k, direction: _d, version, command, ...rest } = e as SmbEvent & { ts?: number };
-    return `${side} smb${version} ${command} ${JSON.stringify(rest)}`;
+    return `${side} smb${version ?? ''} ${command} ${JSON.stringify(rest)}`;
   });
 
 /**
@@ -496,9 +496,58 @@ describe('smb1 parser', () => {
     expect(lines(feed(smb, [['to-server', cut]]))).toEqual([]);
   });
 
-  it('tells a negative NetBIOS session response', () => {
-    expect(lines(feed(smb, [['to-client', hex('8300000182')]]))).toEqual([
-      'S smb1 netbios-session {"ok":false,"status":"negative 0x82"}',
+  it('tells a negative NetBIOS session response, and the request before it, with no version: no SMB follows', () => {
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', sessionRequest('FILESERVER', 'WS01')],
+          ['to-client', hex('8300000182')],
+        ]),
+      ),
+    ).toEqual([
+      'C smb netbios-session {"name":"FILESERVER","workstation":"WS01"}',
+      'S smb netbios-session {"ok":false,"status":"negative 0x82"}',
+    ]);
+  });
+
+  it('tells the NetBIOS session with the version of the SMB after it: SMB2 at once, or as the server answers', () => {
+    const session: Segment[] = [
+      ['to-server', sessionRequest('FILESERVER', 'WS01')],
+      ['to-client', hex('82000000')],
+    ];
+    const smb2 = lines(
+      feed(smb, [
+        ...session,
+        ['to-server', netbios(negotiateRequest(0, ['2.1', '3.1.1']))],
+        ['to-client', netbios(negotiateResponse(0, '3.1.1'))],
+      ]),
+    );
+    expect(smb2).toEqual([
+      'C smb2 netbios-session {"name":"FILESERVER","workstation":"WS01"}',
+      'S smb2 netbios-session {"ok":true,"status":"positive"}',
+      'C smb2 negotiate {"dialects":["2.1","3.1.1"]}',
+      'S smb2 negotiate {"dialect":"3.1.1","ok":true}',
+    ]);
+    // A multi-protocol negotiate (SMB1, offering SMB 2.???) may be answered in SMB2: the server's answer decides.
+    const multi = lines(
+      feed(smb, [
+        ...session,
+        ['to-server', netbios(smb1Negotiate(['NT LM 0.12', 'SMB 2.002', 'SMB 2.???']))],
+        ['to-client', netbios(negotiateResponse(0, '2.0.2'))],
+      ]),
+    );
+    expect(multi).toEqual([
+      'C smb1 negotiate {"dialects":["NT LM 0.12","SMB 2.002","SMB 2.???"]}',
+      'C smb2 netbios-session {"name":"FILESERVER","workstation":"WS01"}',
+      'S smb2 netbios-session {"ok":true,"status":"positive"}',
+      'S smb2 negotiate {"dialect":"2.0.2","ok":true}',
+    ]);
+    // A session with nothing after it is told when the flow ends, with no version.
+    const parser = smb.createParser();
+    expect(session.flatMap(([d, b], i) => parser.parse(b, d, i))).toEqual([]);
+    expect(lines(parser.end?.() ?? [])).toEqual([
+      'C smb netbios-session {"ts":0,"name":"FILESERVER","workstation":"WS01"}',
+      'S smb netbios-session {"ts":1,"ok":true,"status":"positive"}',
     ]);
   });
 });
