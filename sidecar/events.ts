@@ -286,8 +286,11 @@ export type SmbEvent = Base & {
   pipe?: boolean;
   /** The open asked for write access (data, append, generic write or all) or to create or overwrite. */
   write?: boolean;
-  /** A DCE/RPC bind's interface on a pipe (`svcctl`, `samr`), or its UUID when unnamed. */
+  /** A DCE/RPC bind's interface on a pipe (`svcctl`, `samr`), or its UUID when unnamed; a request's, by its pipe. */
   rpc?: string;
+  /** A DCE/RPC request's operation number on the pipe's interface, and its name (`SamrEnumerateUsersInDomain`). */
+  opnum?: number;
+  call?: string;
   /** The login's account, domain and workstation (NTLMSSP AUTHENTICATE, or SMB1's account in the clear). */
   user?: string;
   domain?: string;

@@ -5,6 +5,7 @@
  * Every map is bounded: a client that never reads its answers cannot grow them.
  */
 import type { DbAuthEvent, Direction, ProtocolEvent, SmbEvent } from '../events.ts';
+import { operationName } from './dcerpc-request.ts';
 import type { KerberosAnswer } from './kerberos-answer.ts';
 import { kerberosErrorName } from './kerberos-errors.ts';
 import type { Login } from './ntlmssp.ts';
@@ -25,7 +26,11 @@ export type SmbFlow = {
   /** Logins answered with STATUS_MORE_PROCESSING_REQUIRED, by session (SMB1 UID, SMB2 SessionId): the next leg's. */
   legs: Map<number, Pending>;
   trees: Map<number, string>;
+  /** The interface each pipe was bound to (by file id), for its requests' operations. */
+  pipes: Map<string, string>;
   told: Set<string>;
+  /** The RPC operations already told (`samr 13`). */
+  calls: Set<string>;
   smb1Dialects: string[];
   /** The SMB1 server's NEGOTIATE answer asked for challenge responses, not passwords (SecurityMode bit 1); unknown before it. */
   smb1Challenge?: boolean;
@@ -39,6 +44,8 @@ const maxPending = 128;
 const maxLegs = 16;
 const maxTrees = 64;
 const maxTold = 64;
+const maxPipes = 64;
+const maxCalls = 128;
 const maxHeld = 4;
 export const maxNameChars = 512;
 
@@ -46,12 +53,14 @@ export const createSmbFlow = (): SmbFlow => ({
   pending: new Map(),
   legs: new Map(),
   trees: new Map(),
+  pipes: new Map(),
   told: new Set(),
+  calls: new Set(),
   smb1Dialects: [],
   held: [],
 });
 
-const bounded = <V>(map: Map<number, V>, max: number, key: number, value: V): void => {
+const bounded = <K, V>(map: Map<K, V>, max: number, key: K, value: V): void => {
   if (!map.has(key) && map.size >= max) {
     const oldest = map.keys().next();
     if (oldest.done !== true) map.delete(oldest.value);
@@ -144,6 +153,34 @@ export const settleVersion = (flow: SmbFlow, out: SmbOut, version: 1 | 2): void 
   if (version === 1 && out.direction === 'to-server' && offered) return;
   flow.version = version;
   out.events.unshift(...releaseHeld(flow));
+};
+
+/**
+ * Data written to a pipe (`file`: its file id): a DCE/RPC bind, told with its interface and remembered for the
+ * pipe; a request on a bound pipe, told with its operation the first time the flow calls it (a SID brute force calls
+ * one operation thousands of times); anything else as the command, once.
+ */
+export const tellPipeData = (
+  out: SmbOut,
+  flow: SmbFlow,
+  version: 1 | 2,
+  command: string,
+  data: { file: string; rpc?: string | undefined; opnum?: number | undefined },
+): void => {
+  if (data.rpc !== undefined) {
+    bounded(flow.pipes, maxPipes, data.file, data.rpc);
+    tell(out, version, command, { rpc: data.rpc });
+    return;
+  }
+  const rpc = flow.pipes.get(data.file);
+  if (rpc === undefined || data.opnum === undefined) {
+    tellFirst(out, flow, version, command);
+    return;
+  }
+  const key = `${rpc} ${data.opnum}`;
+  if (flow.calls.has(key) || flow.calls.size >= maxCalls) return;
+  flow.calls.add(key);
+  tell(out, version, command, { rpc, opnum: data.opnum, call: operationName(rpc, data.opnum) });
 };
 
 /** Tells a command the flow has not used before (for the summary), and nothing more for it. */

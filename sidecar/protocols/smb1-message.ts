@@ -5,6 +5,7 @@
  * (§2.2.3.4). Strings are UTF-16LE, aligned to two octets from the header, when Flags2 says Unicode; OEM otherwise.
  */
 import { bindInterface } from './dcerpc-bind.ts';
+import { requestOpnum } from './dcerpc-request.ts';
 import { readKerberosAnswer } from './kerberos-answer.ts';
 import { readLogin } from './ntlmssp.ts';
 import {
@@ -22,6 +23,7 @@ import {
   tellAnswer,
   tellFirst,
   tellLogin,
+  tellPipeData,
 } from './smb-flow.ts';
 import { statusMoreProcessing } from './smb-status.ts';
 import { indexOfNul, latin1, u16le, u32le, utf16le } from './wire-bytes.ts';
@@ -145,18 +147,19 @@ const ntCreate = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow): Pending =>
 };
 
 /**
- * Data written to a pipe: WRITE_ANDX (§2.2.4.43.1: DataLength and DataOffset at words 10 and 11) or a TRANSACTION
- * such as TransactNmPipe (§2.2.4.33.1: DataCount and DataOffset at words 11 and 12); a DCE/RPC bind's interface.
+ * Data written to a pipe: WRITE_ANDX (§2.2.4.43.1: the FID at word 2, DataLength and DataOffset at words 10 and 11)
+ * or a TRANSACTION such as TransactNmPipe (§2.2.4.33.1: DataCount and DataOffset at words 11 and 12, the FID in its
+ * second setup word, word 15); a DCE/RPC bind or request when it is one.
  */
 const pipeData = (m: Uint8Array, b: Block, flow: SmbFlow, out: SmbOut): void => {
-  const [lengthAt, offsetAt] = b.command === 0x2f ? [20, 22] : [22, 24];
+  const [fileAt, lengthAt, offsetAt] = b.command === 0x2f ? [4, 20, 22] : [30, 22, 24];
   const offset = u16le(m, b.words + offsetAt);
-  const rpc =
-    b.wordCount * 2 >= offsetAt + 2 && offset >= 32
-      ? bindInterface(m, offset, Math.min(offset + u16le(m, b.words + lengthAt), m.length))
-      : undefined;
-  if (rpc === undefined) tellFirst(out, flow, 1, commandNames[b.command] ?? 'unknown');
-  else tell(out, 1, commandNames[b.command] ?? 'unknown', { rpc });
+  const readable = b.wordCount * 2 >= offsetAt + 2 && offset >= 32;
+  const end = Math.min(offset + u16le(m, b.words + lengthAt), m.length);
+  const rpc = readable ? bindInterface(m, offset, end) : undefined;
+  const opnum = readable && rpc === undefined ? requestOpnum(m, offset, end) : undefined;
+  const file = b.wordCount * 2 >= fileAt + 2 ? String(u16le(m, b.words + fileAt)) : '';
+  tellPipeData(out, flow, 1, commandNames[b.command] ?? 'unknown', { file, rpc, opnum });
 };
 
 const request = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut): void => {

@@ -5,6 +5,7 @@
  * FSCTL_PIPE_TRANSCEIVE §2.2.31). Requests are remembered by MessageId and told with their answer's status.
  */
 import { bindInterface } from './dcerpc-bind.ts';
+import { requestOpnum } from './dcerpc-request.ts';
 import { readKerberosAnswer } from './kerberos-answer.ts';
 import { readLogin } from './ntlmssp.ts';
 import {
@@ -21,6 +22,7 @@ import {
   tellAnswer,
   tellFirst,
   tellLogin,
+  tellPipeData,
 } from './smb-flow.ts';
 import { statusMoreProcessing, statusPending } from './smb-status.ts';
 import { u16le, u32le, utf16le } from './wire-bytes.ts';
@@ -105,12 +107,17 @@ const negotiateRequest = (m: Uint8Array, out: SmbOut): void => {
 /** What a request handler reads: the message (from its header), its tree and the flow. */
 type Request = { m: Uint8Array; h: Header; treeId: number; flow: SmbFlow; out: SmbOut };
 
-/** Data written to a file: a DCE/RPC bind's interface when it is one. */
-const pipeData = ({ m, flow, out }: Request, command: string, offset: number, length: number): void => {
-  const rpc =
-    offset >= headerSize ? bindInterface(m, offset, Math.min(offset + length, m.length)) : undefined;
-  if (rpc === undefined) tellFirst(out, flow, 2, command);
-  else tell(out, 2, command, { rpc });
+/** The 16-octet FileId at `at`, as a map key. */
+const fileId = (m: Uint8Array, at: number): string =>
+  `${u32le(m, at)}.${u32le(m, at + 4)}.${u32le(m, at + 8)}.${u32le(m, at + 12)}`;
+
+/** Data written to the file whose FileId is at `fileAt`: a DCE/RPC bind or request when it is one. */
+const pipeData = (r: Request, command: string, fileAt: number, offset: number, length: number): void => {
+  const { m, flow, out } = r;
+  const end = Math.min(offset + length, m.length);
+  const rpc = offset >= headerSize ? bindInterface(m, offset, end) : undefined;
+  const opnum = offset >= headerSize && rpc === undefined ? requestOpnum(m, offset, end) : undefined;
+  tellPipeData(out, flow, 2, command, { file: fileId(m, fileAt), rpc, opnum });
 };
 
 /** A login, or the next leg of the session's login in progress (a Kerberos mechListMIC names no one). */
@@ -156,10 +163,11 @@ const requests: Readonly<Record<number, (request: Request) => void>> = {
       share: name16(m, u16le(m, headerSize + 4), u16le(m, headerSize + 6)),
     }),
   5: create,
-  9: (r) => pipeData(r, 'write', u16le(r.m, headerSize + 2), u32le(r.m, headerSize + 4)),
+  // WRITE (§2.2.21): DataOffset, Length, then FileId at 16; IOCTL (§2.2.31): CtlCode, FileId at 8, InputOffset.
+  9: (r) => pipeData(r, 'write', headerSize + 16, u16le(r.m, headerSize + 2), u32le(r.m, headerSize + 4)),
   11: (r) => {
     if (u32le(r.m, headerSize + 4) === pipeTransceive)
-      pipeData(r, 'ioctl', u32le(r.m, headerSize + 24), u32le(r.m, headerSize + 28));
+      pipeData(r, 'ioctl', headerSize + 8, u32le(r.m, headerSize + 24), u32le(r.m, headerSize + 28));
     else tellFirst(r.out, r.flow, 2, 'ioctl');
   },
 };

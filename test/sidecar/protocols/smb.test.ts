@@ -15,6 +15,7 @@ import {
   createRequest,
   createResponse,
   dcerpcBind,
+  dcerpcRequest,
   kerberosAnswer,
   kerberosBlob,
   le16,
@@ -30,6 +31,7 @@ import {
   spnegoAccept,
   spnegoMic,
   spnegoResponse,
+  transceiveRequest,
   transform,
   treeConnectRequest,
   treeConnectResponse,
@@ -315,6 +317,32 @@ describe('smb2 parser', () => {
     ]);
   });
 
+  it("names each DCE/RPC operation called on a bound pipe (WRITE or IOCTL transceive) once, by the pipe's interface", () => {
+    const samr = '12345778-1234-abcd-ef00-0123456789ac';
+    const srvsvc = '4b324fc8-1670-01d3-1278-5a47bf6ee188';
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(writeRequest(5, 1, dcerpcBind(samr), {}, 7))],
+          ['to-server', netbios(writeRequest(6, 1, dcerpcBind(srvsvc), {}, 8))],
+          ['to-server', netbios(transceiveRequest(7, 1, 7, dcerpcRequest(13)))],
+          ['to-server', netbios(transceiveRequest(8, 1, 7, dcerpcRequest(13)))],
+          ['to-server', netbios(writeRequest(9, 1, dcerpcRequest(15), {}, 8))],
+          ['to-server', netbios(transceiveRequest(10, 1, 7, dcerpcRequest(99)))],
+          // A request on a pipe with no bind seen: no interface to name its operation by.
+          ['to-server', netbios(transceiveRequest(11, 1, 9, dcerpcRequest(13)))],
+        ]),
+      ),
+    ).toEqual([
+      'C smb2 write {"rpc":"samr"}',
+      'C smb2 write {"rpc":"srvsvc"}',
+      'C smb2 ioctl {"rpc":"samr","opnum":13,"call":"SamrEnumerateUsersInDomain"}',
+      'C smb2 write {"rpc":"srvsvc","opnum":15,"call":"NetrShareEnum"}',
+      'C smb2 ioctl {"rpc":"samr","opnum":99,"call":"opnum 99"}',
+      'C smb2 ioctl {}',
+    ]);
+  });
+
   it('tells other commands once each, for the summary', () => {
     const read = (id: number) =>
       netbios(smb2Header({ command: 8, messageId: id, treeId: 1 }), le16(49), new Uint8Array(48));
@@ -387,11 +415,22 @@ describe('smb1 parser', () => {
     expect(carriesSecret(events)).toBe(false);
   });
 
-  it('names the interface of a DCE/RPC bind written to a pipe with WRITE_ANDX', () => {
+  it('names the interface of a DCE/RPC bind written to a pipe with WRITE_ANDX, and the calls on that pipe', () => {
     const bind = smb1WriteAndx(dcerpcBind('1ff70682-0a51-30e8-076d-740be8cee98b', 1), 0x800, 5);
     expect(lines(feed(smb, [['to-server', netbios(bind)]]))).toEqual(['C smb1 write-andx {"rpc":"atsvc"}']);
     expect(lines(feed(smb, [['to-server', netbios(smb1WriteAndx(new Uint8Array(40), 1, 6))]]))).toEqual([
       'C smb1 write-andx {}',
+    ]);
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(bind)],
+          ['to-server', netbios(smb1WriteAndx(dcerpcRequest(0), 0x800, 6))],
+        ]),
+      ),
+    ).toEqual([
+      'C smb1 write-andx {"rpc":"atsvc"}',
+      'C smb1 write-andx {"rpc":"atsvc","opnum":0,"call":"NetrJobAdd"}',
     ]);
   });
 
