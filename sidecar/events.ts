@@ -271,8 +271,11 @@ export type MiningEvent = Base & {
  */
 export type SmbEvent = Base & {
   kind: 'smb';
-  /** 1: SMB1 (MS-CIFS), 2: SMB 2 and 3 (MS-SMB2). */
-  version: 1 | 2;
+  /**
+   * 1: SMB1 (MS-CIFS), 2: SMB 2 and 3 (MS-SMB2). A NetBIOS session event gets the version of the SMB that follows
+   * it; absent when none follows (a negative session response, a flow that ends first).
+   */
+  version?: 1 | 2;
   /** `negotiate`, `session-setup`, `tree-connect`, `create`, `write`, `ioctl`, `encrypted`, `netbios-session`... */
   command: string;
   /** The server's NT status, on an answer (`STATUS_LOGON_FAILURE`, or the code in hex when unnamed). */
@@ -291,14 +294,19 @@ export type SmbEvent = Base & {
   pipe?: boolean;
   /** The open asked for write access (data, append, generic write or all) or to create or overwrite. */
   write?: boolean;
-  /** A DCE/RPC bind's interface on a pipe (`svcctl`, `samr`), or its UUID when unnamed. */
+  /** A DCE/RPC bind's interface on a pipe (`svcctl`, `samr`), or its UUID when unnamed; a request's, by its pipe. */
   rpc?: string;
+  /** A DCE/RPC request's operation number on the pipe's interface, and its name (`SamrEnumerateUsersInDomain`). */
+  opnum?: number;
+  call?: string;
   /** The login's account, domain and workstation (NTLMSSP AUTHENTICATE, or SMB1's account in the clear). */
   user?: string;
   domain?: string;
   workstation?: string;
   /** How the client logged in. */
   auth?: 'ntlm' | 'kerberos' | 'anonymous' | 'cleartext' | 'other';
+  /** The Kerberos error a login's answer carried in its security blob (`KRB_AP_ERR_SKEW`). */
+  krbError?: string;
 };
 
 /**

@@ -15,23 +15,6 @@ export const kerberosMessages: Readonly<Record<number, { name: string; msgType: 
   126: { name: 'KRB-ERROR', msgType: 30 },
 };
 
-/** RFC 4120 §7.5.9's codes a KDC answers logins with most. */
-const errorNames: Readonly<Record<number, string>> = {
-  6: 'KDC_ERR_C_PRINCIPAL_UNKNOWN',
-  7: 'KDC_ERR_S_PRINCIPAL_UNKNOWN',
-  12: 'KDC_ERR_POLICY',
-  14: 'KDC_ERR_ETYPE_NOSUPP',
-  18: 'KDC_ERR_CLIENT_REVOKED',
-  23: 'KDC_ERR_KEY_EXPIRED',
-  24: 'KDC_ERR_PREAUTH_FAILED',
-  25: 'KDC_ERR_PREAUTH_REQUIRED',
-  31: 'KRB_AP_ERR_BAD_INTEGRITY',
-  37: 'KRB_AP_ERR_SKEW',
-  41: 'KRB_AP_ERR_MODIFIED',
-  68: 'KDC_ERR_WRONG_REALM',
-};
-export const kerberosErrorName = (code: number): string => errorNames[code] ?? 'error';
-
 export type KerberosMessage = {
   name: string;
   /** The client principal with its realm (`alice@SHOP.TEST`), when the message names one. */

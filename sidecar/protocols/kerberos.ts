@@ -1,28 +1,22 @@
 /**
  * Kerberos 5 (RFC 4120) to a KDC, over UDP (one message a datagram) or TCP (each message after a 4-octet length,
  * §7.2.2): requests and replies as operation events with the client and service principals, errors with their code,
- * and the outcome of a password login (an AS exchange: AS-REP in, KDC_ERR_PREAUTH_FAILED or an unknown client out)
- * as a `db-auth` event, so that password spraying and guessing against a KDC are counted. Tickets and encrypted parts
- * are not opened.
+ * and the outcome of a password login (an AS exchange: AS-REP in, a refusal of the password or account out:
+ * kerberos-errors.ts) as a `db-auth` event, so that password spraying and guessing against a KDC are counted; an
+ * error that says nothing about the password (PREAUTH_REQUIRED, SKEW...) ends the exchange without one. Tickets and
+ * encrypted parts are not opened.
  */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { loginEvent, operationEvent } from './client-events.ts';
 import { createFramedParser } from './framed-parser.ts';
-import {
-  type KerberosMessage,
-  kerberosErrorName,
-  kerberosMessages,
-  readKerberosMessage,
-} from './kerberos-messages.ts';
+import { kerberosErrorName, refusesLogin } from './kerberos-errors.ts';
+import { type KerberosMessage, kerberosMessages, readKerberosMessage } from './kerberos-messages.ts';
 import { readTlv } from './ldap-ber.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { u32be } from './wire-bytes.ts';
 
 /** Messages this large are not Kerberos' (a ticket with a big PAC is a few tens of KiB). */
 const maxMessage = 1 << 20;
-/** A refused login's codes (§7.5.9): wrong password (pre-authentication failed), or no such client. */
-const refusedCodes = new Set([6, 24]);
-
 const isMessageTag = (octet: number | undefined): boolean =>
   octet !== undefined && kerberosMessages[octet] !== undefined;
 
@@ -74,16 +68,24 @@ const createKerberosParser = () => {
       operationEvent('kerberos', ts, m.name, `${detailOf(m)}${unproven}`, direction),
     ];
     if (m.name === 'AS-REQ') [asClient, asPreauth] = [m.client, m.preauth ?? true];
+    // A TGS request's answer is not a password login's.
+    if (m.name === 'TGS-REQ') asClient = undefined;
     const login = loginAfter(m, ts);
     if (login !== undefined) out.push(login);
     return out;
   };
 
-  /** The answer to a password login (an AS exchange): in with an AS-REP, out with a refusal. */
+  /**
+   * The answer to a password login (an AS exchange): in with an AS-REP, out with a refusal. Any other error ends the
+   * exchange untold: the client's next AS-REQ (with pre-authentication, or its clock set right) starts another.
+   */
   const loginAfter = (m: KerberosMessage, ts: number): DbAuthEvent | undefined => {
-    if (asClient === undefined || !(m.name === 'AS-REP' || refusedCodes.has(m.error ?? -1))) return undefined;
-    const event = loginEvent('kerberos', ts, m.name === 'AS-REP', m.client ?? asClient);
+    const client = asClient;
+    if (client === undefined || (m.name !== 'AS-REP' && m.error === undefined)) return undefined;
     asClient = undefined;
+    if (m.error !== undefined && !refusesLogin(m.error)) return undefined;
+    const event = loginEvent('kerberos', ts, m.name === 'AS-REP', m.client ?? client);
+    if (m.error !== undefined) event.message = kerberosErrorName(m.error);
     return event;
   };
 
@@ -92,7 +94,8 @@ const createKerberosParser = () => {
       if (buf.length < 4) return 0;
       const length = u32be(buf, 0);
       if (length < 16 || length > maxMessage) return -1;
-      return buf.length < 4 + length ? 0 : 4 + length;
+      // The whole length at once: the framed parser then waits for it without joining each chunk.
+      return 4 + length;
     },
     message: (m, ctx) => events(m.subarray(4), ctx.direction, ctx.ts),
   });

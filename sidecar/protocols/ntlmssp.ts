@@ -37,15 +37,19 @@ const indexOfSignature = (b: Uint8Array, from: number, end: number): number => {
   return -1;
 };
 
-const isKerberos = (b: Uint8Array, from: number, end: number): boolean => {
+/**
+ * Where the krb5 mechanism's token with TOK_ID `tokenId` 00 (RFC 4121 §4.1: 01 AP-REQ, 02 AP-REP, 03 KRB-ERROR)
+ * starts in `b[from, end)`: the offset after its TOK_ID, or -1. The OID followed by the TOK_ID is the token's, not
+ * the same OID in a mechanism list.
+ */
+export const krb5TokenAt = (b: Uint8Array, from: number, end: number, tokenId: number): number => {
   const stop = Math.min(end, from + searchedOctets, b.length) - 13;
   for (let i = from; i <= stop; i++) {
     if (b[i] !== 0x06 || !startsAt(b, i, krb5)) continue;
-    // The OID inside the InitialContextToken, then TOK_ID 01 00 (AP-REQ); not the same OID in a mechanism list.
-    if (krb5Tails.some((tail) => startsAt(b, i + 5, tail)) && b[i + 11] === 0x01 && b[i + 12] === 0x00)
-      return true;
+    if (krb5Tails.some((tail) => startsAt(b, i + 5, tail)) && b[i + 11] === tokenId && b[i + 12] === 0x00)
+      return i + 13;
   }
-  return false;
+  return -1;
 };
 
 /** A security buffer's field (length, max length, offset from the message's start): its text. */
@@ -82,5 +86,5 @@ export const readLogin = (b: Uint8Array, start: number, end: number): Login | un
   if (start < 0 || stop <= start) return undefined;
   const at = indexOfSignature(b, start, stop);
   if (at >= 0) return u32le(b, at + 8) === 3 && at + 64 <= stop ? authenticate(b, at, stop) : undefined;
-  return isKerberos(b, start, stop) ? { auth: 'kerberos' } : undefined;
+  return krb5TokenAt(b, start, stop, 0x01) >= 0 ? { auth: 'kerberos' } : undefined;
 };

@@ -7,10 +7,11 @@
  * nDPI needs the handshake too. A server's reset echoing the client's session id is the parser's strong evidence
  * (`session-answered`), which the vpn-tunnel detector rates above a lone client reset.
  */
-import type { Direction } from '../events.ts';
+import { createFramedParser } from './framed-parser.ts';
 import { readReset } from './openvpn-packet.ts';
 import { createOpenvpnPackets } from './openvpn-parser.ts';
 import type { Detection, Protocol, ProtocolParser } from './protocol.ts';
+import { u16be } from './wire-bytes.ts';
 
 /** The first octets of a key id 0 hard reset: client V2 (0x38), server V2 (0x40), client V3 (0x50, tls-crypt-v2). */
 const resetOctet = (octet: number): boolean => octet === 0x38 || octet === 0x40 || octet === 0x50;
@@ -50,49 +51,29 @@ const createDatagramParser = (): ProtocolParser => {
   };
 };
 
-type StreamSide = { buffer: Uint8Array; stopped: boolean };
-
-const append = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
-
+/**
+ * Over TCP each packet follows its 2-octet length. The framed parser holds a packet's chunks until the whole of it is
+ * there and joins them once (many small segments cost linear time); a zero or hostile length stops the direction,
+ * and so does a gap (packet boundaries are lost with the bytes).
+ */
 const createStreamParser = (): ProtocolParser => {
   const packets = createOpenvpnPackets();
-  const sides: Record<Direction, StreamSide> = {
-    'to-server': { buffer: new Uint8Array(0), stopped: false },
-    'to-client': { buffer: new Uint8Array(0), stopped: false },
-  };
+  const framed = createFramedParser({
+    frame: (b) => {
+      if (b.length < 2) return 0;
+      const length = u16be(b, 0);
+      if (length === 0 || length > maxPacketLength) return -1;
+      // The whole length at once: the framed parser then waits for it without joining each chunk.
+      return 2 + length;
+    },
+    message: (m, context) => packets.packet(m.subarray(2), context.direction, context.ts),
+  });
   return {
     parse(chunk, direction, ts) {
       packets.count(chunk.length, ts);
-      const side = sides[direction];
-      if (side.stopped) return [];
-      let rest = append(side.buffer, chunk);
-      const out = [];
-      while (rest.length >= 2) {
-        const length = ((rest[0] ?? 0) << 8) | (rest[1] ?? 0);
-        if (length === 0 || length > maxPacketLength) {
-          side.stopped = true;
-          rest = new Uint8Array(0);
-          break;
-        }
-        if (rest.length < 2 + length) break;
-        out.push(...packets.packet(rest.subarray(2, 2 + length), direction, ts));
-        rest = rest.subarray(2 + length);
-      }
-      // The chunk is the caller's only during this call: what waits for its packet's end is copied.
-      side.buffer = rest.slice();
-      return out;
+      return framed.parse(chunk, direction, ts);
     },
-    gap(direction) {
-      // Packet boundaries are lost with the bytes: nothing after can be trusted to align.
-      sides[direction].stopped = true;
-      sides[direction].buffer = new Uint8Array(0);
-    },
+    gap: (direction) => framed.gap(direction),
     end: () => packets.end('tcp'),
   };
 };

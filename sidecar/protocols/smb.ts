@@ -8,7 +8,15 @@ import type { ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import type { Protocol } from './protocol.ts';
 import { detectSmb, encodedNameEnd } from './smb-detect.ts';
-import { createSmbFlow, type SmbFlow, type SmbOut, tell } from './smb-flow.ts';
+import {
+  createSmbFlow,
+  releaseHeld,
+  type SmbFlow,
+  type SmbOut,
+  settleVersion,
+  tell,
+  tellSession,
+} from './smb-flow.ts';
 import { readSmb1 } from './smb1-message.ts';
 import { readSmb2 } from './smb2-message.ts';
 import { u32le } from './wire-bytes.ts';
@@ -33,26 +41,29 @@ const netbiosName = (b: Uint8Array, at: number): string => {
   return name.trimEnd();
 };
 
-const sessionRequest = (b: Uint8Array, out: SmbOut): void => {
+const sessionRequest = (b: Uint8Array, flow: SmbFlow, out: SmbOut): void => {
   const called = encodedNameEnd(b, 4, b.length);
   // Both names whole: a message cut inside the calling name would decode octets that are not there.
   if (typeof called !== 'number' || typeof encodedNameEnd(b, called, b.length) !== 'number') return;
-  tell(out, 1, 'netbios-session', { name: netbiosName(b, 4), workstation: netbiosName(b, called) });
+  tellSession(out, flow, { name: netbiosName(b, 4), workstation: netbiosName(b, called) });
 };
 
-/** NetBIOS session service packets: the request, and the server's positive (0x82) or negative (0x83) answer. */
-const netbiosPacket = (b: Uint8Array, out: SmbOut): void => {
+/**
+ * NetBIOS session service packets: the request, and the server's positive (0x82) or negative (0x83) answer. They
+ * come before any SMB message, so their events wait for the version of the SMB that follows (smb-flow.ts).
+ */
+const netbiosPacket = (b: Uint8Array, flow: SmbFlow, out: SmbOut): void => {
   const type = b[0];
-  if (type === 0x81 && out.direction === 'to-server') sessionRequest(b, out);
-  else if (type === 0x82) tell(out, 1, 'netbios-session', { ok: true, status: 'positive' });
+  if (type === 0x81 && out.direction === 'to-server') sessionRequest(b, flow, out);
+  else if (type === 0x82) tellSession(out, flow, { ok: true, status: 'positive' });
   else if (type === 0x83)
-    tell(out, 1, 'netbios-session', { ok: false, status: `negative 0x${(b[4] ?? 0).toString(16)}` });
+    tellSession(out, flow, { ok: false, status: `negative 0x${(b[4] ?? 0).toString(16)}` }, true);
 };
 
 const message = (b: Uint8Array, flow: SmbFlow, context: FrameContext): readonly ProtocolEvent[] => {
   const out: SmbOut = { events: [], ts: context.ts, direction: context.direction };
   if (b[0] !== 0x00) {
-    netbiosPacket(b, out);
+    netbiosPacket(b, flow, out);
     return out.events;
   }
   const body = b.subarray(4);
@@ -62,7 +73,8 @@ const message = (b: Uint8Array, flow: SmbFlow, context: FrameContext): readonly 
   else if (magic === 0x424d53fd || magic === 0x424d53fc) {
     tell(out, 2, magic === 0x424d53fd ? 'encrypted' : 'compressed');
     context.stop(context.direction);
-  }
+  } else return out.events;
+  settleVersion(flow, out, magic === 0x424d53ff ? 1 : 2);
   return out.events;
 };
 
@@ -74,6 +86,12 @@ export const smb: Protocol = {
   detect: detectSmb,
   createParser: () => {
     const flow = createSmbFlow();
-    return createFramedParser({ frame, message: (b, context) => message(b, flow, context) });
+    const framed = createFramedParser({ frame, message: (b, context) => message(b, flow, context) });
+    return {
+      parse: (chunk, direction, ts) => framed.parse(chunk, direction, ts),
+      gap: (direction) => framed.gap(direction),
+      // A session with no SMB after it: its events, with no version.
+      end: () => releaseHeld(flow),
+    };
   },
 };

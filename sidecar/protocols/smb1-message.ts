@@ -5,21 +5,27 @@
  * (§2.2.3.4). Strings are UTF-16LE, aligned to two octets from the header, when Flags2 says Unicode; OEM otherwise.
  */
 import { bindInterface } from './dcerpc-bind.ts';
+import { requestOpnum } from './dcerpc-request.ts';
+import { readKerberosAnswer } from './kerberos-answer.ts';
 import { readLogin } from './ntlmssp.ts';
 import {
   answered,
+  continueLogin,
   grantTree,
   isIpcShare,
   maxNameChars,
   type Pending,
   remember,
+  resumeLogin,
   type SmbFlow,
   type SmbOut,
   tell,
   tellAnswer,
   tellFirst,
   tellLogin,
+  tellPipeData,
 } from './smb-flow.ts';
+import { statusMoreProcessing } from './smb-status.ts';
 import { indexOfNul, latin1, u16le, u32le, utf16le } from './wire-bytes.ts';
 
 const commandNames: Readonly<Record<number, string>> = {
@@ -47,7 +53,7 @@ const ntStatusFlag = 0x4000;
 const replyFlag = 0x80;
 const writeAccess = 0x2 | 0x4 | 0x10000000 | 0x40000000;
 
-type Header = { unicode: boolean; status: number; key: number; tid: number };
+type Header = { unicode: boolean; status: number; key: number; tid: number; uid: number };
 /** One command of a chain: its command, words and bytes (offsets from the header). */
 type Block = { command: number; words: number; wordCount: number; bytes: number; byteEnd: number };
 
@@ -66,6 +72,7 @@ const readHeader = (m: Uint8Array): Header | undefined => {
     // MID and PID identify a request's answer (§3.2.4.1.1 and §3.3.5.2).
     key: -1 - (u16le(m, 30) + u16le(m, 26) * 0x10000) * 256,
     tid: u16le(m, 24),
+    uid: u16le(m, 28),
   };
 };
 
@@ -104,11 +111,14 @@ const negotiateRequest = (m: Uint8Array, b: Block, flow: SmbFlow, out: SmbOut): 
   tell(out, 1, 'negotiate', { dialects });
 };
 
-/** SESSION_SETUP_ANDX: 12 words with extended security (a blob), 13 (NT LM 0.12) or 10 (LANMAN) with the account. */
+/**
+ * SESSION_SETUP_ANDX: 12 words with extended security (a blob: a login, or the next leg of the session's login in
+ * progress), 13 (NT LM 0.12) or 10 (LANMAN) with the account.
+ */
 const sessionSetup = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow): Pending | undefined => {
   if (b.wordCount === 12) {
     const login = readLogin(m, b.bytes, b.bytes + u16le(m, b.words + 14));
-    return login === undefined ? undefined : { command: 'session-setup', login };
+    return login === undefined ? resumeLogin(flow, h.uid) : { command: 'session-setup', login };
   }
   if (b.wordCount !== 13 && b.wordCount !== 10) return undefined;
   const oem = u16le(m, b.words + 14);
@@ -137,18 +147,19 @@ const ntCreate = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow): Pending =>
 };
 
 /**
- * Data written to a pipe: WRITE_ANDX (§2.2.4.43.1: DataLength and DataOffset at words 10 and 11) or a TRANSACTION
- * such as TransactNmPipe (§2.2.4.33.1: DataCount and DataOffset at words 11 and 12); a DCE/RPC bind's interface.
+ * Data written to a pipe: WRITE_ANDX (§2.2.4.43.1: the FID at word 2, DataLength and DataOffset at words 10 and 11)
+ * or a TRANSACTION such as TransactNmPipe (§2.2.4.33.1: DataCount and DataOffset at words 11 and 12, the FID in its
+ * second setup word, word 15); a DCE/RPC bind or request when it is one.
  */
 const pipeData = (m: Uint8Array, b: Block, flow: SmbFlow, out: SmbOut): void => {
-  const [lengthAt, offsetAt] = b.command === 0x2f ? [20, 22] : [22, 24];
+  const [fileAt, lengthAt, offsetAt] = b.command === 0x2f ? [4, 20, 22] : [30, 22, 24];
   const offset = u16le(m, b.words + offsetAt);
-  const rpc =
-    b.wordCount * 2 >= offsetAt + 2 && offset >= 32
-      ? bindInterface(m, offset, Math.min(offset + u16le(m, b.words + lengthAt), m.length))
-      : undefined;
-  if (rpc === undefined) tellFirst(out, flow, 1, commandNames[b.command] ?? 'unknown');
-  else tell(out, 1, commandNames[b.command] ?? 'unknown', { rpc });
+  const readable = b.wordCount * 2 >= offsetAt + 2 && offset >= 32;
+  const end = Math.min(offset + u16le(m, b.words + lengthAt), m.length);
+  const rpc = readable ? bindInterface(m, offset, end) : undefined;
+  const opnum = readable && rpc === undefined ? requestOpnum(m, offset, end) : undefined;
+  const file = b.wordCount * 2 >= fileAt + 2 ? String(u16le(m, b.words + fileAt)) : '';
+  tellPipeData(out, flow, 1, commandNames[b.command] ?? 'unknown', { file, rpc, opnum });
 };
 
 const request = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut): void => {
@@ -172,13 +183,35 @@ const response = (m: Uint8Array, b: Block, h: Header, flow: SmbFlow, out: SmbOut
   }
   const pending = answered(flow, h.key - b.command);
   if (pending === undefined) return;
-  if (b.command === 0x73 && h.status === 0xc0000016) return;
+  if (b.command === 0x73) {
+    sessionSetupAnswer(m, b, h, { flow, out, pending });
+    return;
+  }
   if (b.command === 0x75 && h.status === 0 && pending.share !== undefined)
     grantTree(flow, h.tid, pending.share);
   tellAnswer(out, 1, pending, h.status);
+};
+
+/**
+ * A SESSION_SETUP_ANDX answer: another leg asked for (the login carries on under the UID the server gave), or the
+ * login's outcome, with the Kerberos AP-REP or KRB-ERROR in the server's blob (MS-SMB §2.2.4.6.2: 4 words, the blob's
+ * length the fourth) read for it.
+ */
+const sessionSetupAnswer = (
+  m: Uint8Array,
+  b: Block,
+  h: Header,
+  { flow, out, pending }: { flow: SmbFlow; out: SmbOut; pending: Pending },
+): void => {
+  if (h.status === statusMoreProcessing) {
+    continueLogin(flow, h.uid, pending);
+    return;
+  }
+  const answer =
+    b.wordCount === 4 ? readKerberosAnswer(m, b.bytes, b.bytes + u16le(m, b.words + 6)) : undefined;
+  tellAnswer(out, 1, pending, h.status, answer);
   // Action bit 0: logged in as guest (§2.2.4.53.2).
-  if (b.command === 0x73)
-    tellLogin(out, pending, h.status, b.wordCount >= 3 && (u16le(m, b.words + 4) & 1) !== 0);
+  tellLogin(out, pending, h.status, b.wordCount >= 3 && (u16le(m, b.words + 4) & 1) !== 0, answer);
 };
 
 /** One SMB1 message: its command and the AndX commands chained after it. */

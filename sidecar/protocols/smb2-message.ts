@@ -5,19 +5,24 @@
  * FSCTL_PIPE_TRANSCEIVE §2.2.31). Requests are remembered by MessageId and told with their answer's status.
  */
 import { bindInterface } from './dcerpc-bind.ts';
+import { requestOpnum } from './dcerpc-request.ts';
+import { readKerberosAnswer } from './kerberos-answer.ts';
 import { readLogin } from './ntlmssp.ts';
 import {
   answered,
+  continueLogin,
   grantTree,
   isIpcShare,
   maxNameChars,
   remember,
+  resumeLogin,
   type SmbFlow,
   type SmbOut,
   tell,
   tellAnswer,
   tellFirst,
   tellLogin,
+  tellPipeData,
 } from './smb-flow.ts';
 import { statusMoreProcessing, statusPending } from './smb-status.ts';
 import { u16le, u32le, utf16le } from './wire-bytes.ts';
@@ -65,7 +70,14 @@ const writeAccess = 0x2 | 0x4 | 0x10000000 | 0x40000000;
 /** FILE_OPEN (1) only opens; every other disposition may create or overwrite. */
 const fileOpen = 1;
 
-type Header = { command: number; status: number; key: number; treeId: number; flags: number };
+type Header = {
+  command: number;
+  status: number;
+  key: number;
+  treeId: number;
+  flags: number;
+  session: number;
+};
 
 const readHeader = (m: Uint8Array): Header | undefined => {
   if (m.length < headerSize + 2 || u32le(m, 0) !== 0x424d53fe || u16le(m, 4) !== 64) return undefined;
@@ -76,6 +88,7 @@ const readHeader = (m: Uint8Array): Header | undefined => {
     key: u32le(m, 24) + (u32le(m, 28) & 0x1fffff) * 0x100000000,
     treeId: (flags & flagAsync) === 0 ? u32le(m, 36) : -1,
     flags,
+    session: u32le(m, 40) + (u32le(m, 44) & 0x1fffff) * 0x100000000,
   };
 };
 
@@ -94,18 +107,43 @@ const negotiateRequest = (m: Uint8Array, out: SmbOut): void => {
 /** What a request handler reads: the message (from its header), its tree and the flow. */
 type Request = { m: Uint8Array; h: Header; treeId: number; flow: SmbFlow; out: SmbOut };
 
-/** Data written to a file: a DCE/RPC bind's interface when it is one. */
-const pipeData = ({ m, flow, out }: Request, command: string, offset: number, length: number): void => {
-  const rpc =
-    offset >= headerSize ? bindInterface(m, offset, Math.min(offset + length, m.length)) : undefined;
-  if (rpc === undefined) tellFirst(out, flow, 2, command);
-  else tell(out, 2, command, { rpc });
+/** The 16-octet FileId at `at`, as a map key. */
+const fileId = (m: Uint8Array, at: number): string =>
+  `${u32le(m, at)}.${u32le(m, at + 4)}.${u32le(m, at + 8)}.${u32le(m, at + 12)}`;
+
+/** Data written to the file whose FileId is at `fileAt`: a DCE/RPC bind or request when it is one. */
+const pipeData = (r: Request, command: string, fileAt: number, offset: number, length: number): void => {
+  const { m, flow, out } = r;
+  const end = Math.min(offset + length, m.length);
+  const rpc = offset >= headerSize ? bindInterface(m, offset, end) : undefined;
+  const opnum = offset >= headerSize && rpc === undefined ? requestOpnum(m, offset, end) : undefined;
+  tellPipeData(out, flow, 2, command, { file: fileId(m, fileAt), rpc, opnum });
 };
 
+/** A login, or the next leg of the session's login in progress (a Kerberos mechListMIC names no one). */
 const sessionSetup = ({ m, h, flow }: Request): void => {
   const offset = u16le(m, headerSize + 12);
   const login = readLogin(m, offset, offset + u16le(m, headerSize + 14));
-  if (login !== undefined) remember(flow, h.key, { command: 'session-setup', login });
+  const pending = login === undefined ? resumeLogin(flow, h.session) : { command: 'session-setup', login };
+  if (pending !== undefined) remember(flow, h.key, pending);
+};
+
+/**
+ * A SESSION_SETUP answer (§2.2.6): another leg asked for (the login carries on under the SessionId the server gave),
+ * or the login's outcome, with the Kerberos AP-REP or KRB-ERROR in the server's security buffer read for it.
+ */
+const sessionSetupAnswer = (m: Uint8Array, h: Header, flow: SmbFlow, out: SmbOut): void => {
+  const pending = answered(flow, h.key);
+  if (pending?.command !== 'session-setup') return;
+  if (h.status === statusMoreProcessing) {
+    continueLogin(flow, h.session, pending);
+    return;
+  }
+  const offset = u16le(m, headerSize + 4);
+  const answer =
+    offset >= headerSize ? readKerberosAnswer(m, offset, offset + u16le(m, headerSize + 6)) : undefined;
+  tellAnswer(out, 2, pending, h.status, answer);
+  tellLogin(out, pending, h.status, (u16le(m, headerSize + 2) & 1) !== 0, answer);
 };
 
 const create = ({ m, h, treeId, flow }: Request): void => {
@@ -125,10 +163,11 @@ const requests: Readonly<Record<number, (request: Request) => void>> = {
       share: name16(m, u16le(m, headerSize + 4), u16le(m, headerSize + 6)),
     }),
   5: create,
-  9: (r) => pipeData(r, 'write', u16le(r.m, headerSize + 2), u32le(r.m, headerSize + 4)),
+  // WRITE (§2.2.21): DataOffset, Length, then FileId at 16; IOCTL (§2.2.31): CtlCode, FileId at 8, InputOffset.
+  9: (r) => pipeData(r, 'write', headerSize + 16, u16le(r.m, headerSize + 2), u32le(r.m, headerSize + 4)),
   11: (r) => {
     if (u32le(r.m, headerSize + 4) === pipeTransceive)
-      pipeData(r, 'ioctl', u32le(r.m, headerSize + 24), u32le(r.m, headerSize + 28));
+      pipeData(r, 'ioctl', headerSize + 8, u32le(r.m, headerSize + 24), u32le(r.m, headerSize + 28));
     else tellFirst(r.out, r.flow, 2, 'ioctl');
   },
 };
@@ -151,13 +190,15 @@ const response = (m: Uint8Array, h: Header, flow: SmbFlow, out: SmbOut): void =>
     tell(out, 2, 'negotiate', { dialect: dialectName(u16le(m, headerSize + 4)), ok: h.status === 0 });
     return;
   }
-  if (h.command === 1 && h.status === statusMoreProcessing) return;
+  if (h.command === 1) {
+    sessionSetupAnswer(m, h, flow, out);
+    return;
+  }
   const pending = answered(flow, h.key);
   if (pending === undefined || pending.command !== commandNames[h.command]) return;
   if (h.command === 3 && h.status === 0 && pending.share !== undefined && h.treeId >= 0)
     grantTree(flow, h.treeId, pending.share);
   tellAnswer(out, 2, pending, h.status);
-  if (h.command === 1) tellLogin(out, pending, h.status, (u16le(m, headerSize + 2) & 1) !== 0);
 };
 
 /** One session message of SMB2 headers: each compounded message in turn. */

@@ -1,7 +1,7 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
  * Server, MongoDB, Redis), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
- * directories (LDAP binds, Kerberos AS exchanges), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
+ * directories (LDAP binds, Kerberos AS exchanges refused for the password or the account: kerberos-errors.ts), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
  * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), and on SNMP agents
  * (community guessing: snmp.ts).
  */

@@ -1,13 +1,15 @@
 /**
  * Kerberos against a real MIT KDC (Debian's krb5kdc on its own config files) and the real kinit, over TCP through a
  * recording proxy on loopback: a wrong password is refused by the KDC (PREAUTH_FAILED) and a right one gets an
- * AS-REP, each after the usual PREAUTH_REQUIRED first round; the password never leaves the parser, and the whole
- * engine labels every connection kerberos.
+ * AS-REP, each after the usual PREAUTH_REQUIRED first round; the right password with a clock an hour off (Impacket's
+ * getKerberosTGT, its clock shifted) is refused with KRB_AP_ERR_SKEW and told as no login; the password never leaves
+ * the parser, and the whole engine labels every connection kerberos.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { kerberos } from '#sidecar/protocols/kerberos.ts';
@@ -17,6 +19,7 @@ import {
   freePort,
   hasBinaries,
   type RecordingProxy,
+  run,
   startRecordingProxy,
   stopDaemon,
   waitForPort,
@@ -35,6 +38,8 @@ import { flow, runThreat } from '../threats/threat-factories.ts';
 import { eventLines } from './event-lines.ts';
 
 const available = hasBinaries(...mitKdcBinaries);
+/** Debian's python3-impacket, for a login with a skewed clock (kinit has no way to shift its clock). */
+const impacket = existsSync('/usr/lib/python3/dist-packages/impacket/krb5/kerberosv5.py');
 const wrongPassword = 'not-the-password';
 const services = Array.from({ length: 9 }, (_, i) => `HTTP/web${i}.shop.test`);
 const openUsers = ['svc-backup', 'svc-print', 'legacy-app'];
@@ -60,6 +65,8 @@ describe.skipIf(!available)(
     let roasted: Segment[][] = [];
     /** kinit for three users without pre-authentication: each AS-REQ is answered at once with an AS-REP. */
     let unprotected: Segment[][] = [];
+    /** Impacket asking for alice's TGT with the right password and a clock an hour ahead. */
+    let skewed: Segment[][] = [];
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'meshward-kdc-'));
@@ -79,6 +86,15 @@ describe.skipIf(!available)(
       const before = proxy.connections.length;
       for (const user of openUsers) expect((await kinit(kdc, kdcPassword, `${user}@SHOP.TEST`)).code).toBe(0);
       unprotected = proxy.connections.slice(before);
+      if (impacket) {
+        const start = proxy.connections.length;
+        const skewedTgt = fileURLToPath(new URL('../../helpers/kerberos-skewed-tgt.py', import.meta.url));
+        const args = [skewedTgt, String(proxy.port), '3600', 'alice', kdcPassword, 'SHOP.TEST'];
+        // The right password, an hour ahead of the KDC's clock (5 minutes are allowed).
+        const answer = await run('/usr/bin/python3', args);
+        expect(answer.stdout.trim(), answer.stderr).toBe('37');
+        skewed = proxy.connections.slice(start);
+      }
     }, 30_000);
 
     afterAll(async () => {
@@ -106,6 +122,20 @@ describe.skipIf(!available)(
         'kerberos',
       ]);
     });
+
+    it.skipIf(!impacket)(
+      'tells no refused login when the KDC refuses a right password for a clock an hour off (SKEW)',
+      () => {
+        expect(skewed.map(operations)).toEqual([
+          ['C AS-REQ client=alice@SHOP.TEST service=krbtgt/SHOP.TEST etypes=18', preauthRequired],
+          [
+            'C AS-REQ client=alice@SHOP.TEST service=krbtgt/SHOP.TEST etypes=18',
+            'S KRB-ERROR error=37 KRB_AP_ERR_SKEW',
+          ],
+        ]);
+        expect(logins(skewed)).toEqual([]);
+      },
+    );
 
     it('reads kvno asking for nine service tickets as TGS requests that kerberoasting reports', () => {
       const requests = roasted

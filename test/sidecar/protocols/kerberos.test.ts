@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { ProtocolEvent } from '#sidecar/events.ts';
 import { kerberos } from '#sidecar/protocols/kerberos.ts';
+import { dbAuthBruteForce } from '#sidecar/threats/db-auth-brute-force.ts';
 import {
   ascii,
   concat,
   contractCheck,
   engineLabel,
   feed,
+  feedByteByByte,
+  octetsCopied,
   type Segment,
   tlv,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { flow, runThreat } from '../threats/threat-factories.ts';
 import { eventLines } from './event-lines.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -68,6 +73,24 @@ const asRep = (user: string) =>
       ctx(4, name(user)),
       ctx(5, tlv(0x61, tlv(0x30))),
       ctx(6, tlv(0x30)),
+    ),
+  );
+const tgsReq = (service: string) =>
+  tlv(
+    0x6c,
+    tlv(
+      0x30,
+      ctx(1, int(5)),
+      ctx(2, int(12)),
+      ctx(
+        4,
+        tlv(
+          0x30,
+          ctx(0, tlv(0x03, Uint8Array.of(0, 0x40, 0, 0, 0))),
+          ctx(2, str(realm)),
+          ctx(3, name(service)),
+        ),
+      ),
     ),
   );
 /** TCP framing (§7.2.2): a 4-octet big-endian length before each message. */
@@ -140,6 +163,37 @@ describe('kerberos parser', () => {
     ]);
   });
 
+  it('reads a 30 KiB TCP record fed one octet at a time in linear work, the same as fed whole', () => {
+    const padata = tlv(0x30, tlv(0x30, ctx(1, int(2)), ctx(2, tlv(0x04, new Uint8Array(30_000).fill(0x41)))));
+    const big = tlv(
+      0x6a,
+      tlv(
+        0x30,
+        ctx(1, int(5)),
+        ctx(2, int(10)),
+        ctx(3, padata),
+        ctx(4, tlv(0x30, ctx(1, name('bob')), ctx(2, str(realm)))),
+      ),
+    );
+    const segments: Segment[] = [
+      ['to-server', record(big)],
+      ['to-client', record(krbError(24, 'bob'))],
+    ];
+    const whole = eventLines(feed(kerberos, segments));
+    expect(whole).toEqual([
+      'C AS-REQ client=bob@SHOP.TEST',
+      'S KRB-ERROR error=24 KDC_ERR_PREAUTH_FAILED',
+      'S login refused bob@SHOP.TEST',
+    ]);
+    let events: unknown[] = [];
+    const copied = octetsCopied(() => {
+      events = feedByteByByte(kerberos, segments);
+    });
+    expect(eventLines(events)).toEqual(whole);
+    // Joining each octet onto what came before copies 30000²/2 octets.
+    expect(copied).toBeLessThan(4 * (record(big).length + record(krbError(24, 'bob')).length));
+  });
+
   it('marks an AS-REP that answered an AS-REQ without pre-authentication (what AS-REP roasting collects)', () => {
     const events = feed(kerberos, [
       ['to-server', asReq('carol', false)],
@@ -149,6 +203,60 @@ describe('kerberos parser', () => {
       'C AS-REQ client=carol@SHOP.TEST service=krbtgt/SHOP.TEST',
       'S AS-REP client=carol@SHOP.TEST without-preauth',
       'S login ok carol@SHOP.TEST',
+    ]);
+  });
+
+  it('counts only the errors that refuse the password or the account as refused logins (RFC 4120 §7.5.9)', () => {
+    const answer = (code: number) =>
+      (
+        feed(kerberos, [
+          ['to-server', asReq('alice', true)],
+          ['to-client', krbError(code, 'alice')],
+        ]) as { kind: string; message?: string }[]
+      )
+        .filter((e) => e.kind === 'db-auth')
+        .map((e) => e.message);
+    // Wrong password (older Windows DCs answer one with BAD_INTEGRITY), no such user, an account that may not log in.
+    for (const [code, name] of [
+      [24, 'KDC_ERR_PREAUTH_FAILED'],
+      [31, 'KRB_AP_ERR_BAD_INTEGRITY'],
+      [6, 'KDC_ERR_C_PRINCIPAL_UNKNOWN'],
+      [18, 'KDC_ERR_CLIENT_REVOKED'],
+      [23, 'KDC_ERR_KEY_EXPIRED'],
+      [1, 'KDC_ERR_NAME_EXP'],
+    ] as const)
+      expect(answer(code), name).toEqual([name]);
+    // The first round of every login, the clock, policy, encryption types, a wrong service, retry over TCP, a referral.
+    for (const code of [25, 37, 12, 14, 7, 52, 68, 41, 60]) expect(answer(code), `code ${code}`).toEqual([]);
+  });
+
+  it('ends a login at an error that says nothing about the password: a later refusal of a TGS request is not one', () => {
+    const events = feed(kerberos, [
+      ['to-server', asReq('alice', true)],
+      ['to-client', krbError(37, 'alice')],
+      ['to-server', tgsReq('cifs')],
+      ['to-client', krbError(6, 'alice')],
+    ]);
+    expect(eventLines(events)).toEqual([
+      'C AS-REQ client=alice@SHOP.TEST service=krbtgt/SHOP.TEST',
+      'S KRB-ERROR error=37 KRB_AP_ERR_SKEW',
+      'C TGS-REQ service=cifs',
+      'S KRB-ERROR error=6 KDC_ERR_C_PRINCIPAL_UNKNOWN',
+    ]);
+  });
+
+  it('feeds db-auth-brute-force: a client whose clock is off is no guesser; wrong passwords as BAD_INTEGRITY are', () => {
+    const tries = (code: number) =>
+      Array.from({ length: 12 }, (_, i) =>
+        feed(kerberos, [
+          ['to-server', record(asReq(`user${i}`, true))],
+          ['to-client', record(krbError(code, `user${i}`))],
+        ]).map((e) => ({ ...(e as ProtocolEvent), ts: 1000 + i })),
+      ).flat();
+    const kdc = flow({ protocol: 'kerberos', server: { ip: '10.0.0.9', port: 88 } });
+    expect(runThreat(dbAuthBruteForce, tries(37), { flow: kdc })).toEqual([]);
+    expect(runThreat(dbAuthBruteForce, tries(31), { flow: kdc }).map((h) => h.evidence)).toEqual([
+      '10 failed kerberos logins within 60000 ms for 10 user name(s)',
     ]);
   });
 

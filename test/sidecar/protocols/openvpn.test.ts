@@ -17,6 +17,7 @@ import {
   feed,
   feedByteByByte,
   hex,
+  octetsCopied,
   prng,
   randomBytes,
   type Segment,
@@ -254,6 +255,41 @@ describe('OpenVPN events', () => {
     );
     expect(whole).toContain('tls-client-hello');
     expect(ops(feedByteByByte(openvpnStream, stream(plain)))).toEqual(whole);
+  });
+
+  it('over TCP, reads a 16 KiB packet fed one octet at a time in linear work, the same as fed whole', () => {
+    const big = Uint8Array.from([0x48, 0, 0, 7, ...randomBytes(prng(4), 16_000)]);
+    const stream = Uint8Array.from([
+      ...framed(clientReset(plain)),
+      ...framed(big),
+      ...framed(clientReset(plain)),
+    ]);
+    const whole = ops(feed(openvpnStream, [['to-server', stream]]));
+    expect(whole).toEqual([
+      'mode-plain undefined',
+      'hard-reset-client session=06ce5114867fc54e mode=plain version=2',
+      'data opcode=P_DATA_V2 key=0',
+    ]);
+    let events: unknown[] = [];
+    const copied = octetsCopied(() => {
+      events = feedByteByByte(openvpnStream, [['to-server', stream]]);
+    });
+    expect(ops(events)).toEqual(whole);
+    // Each octet copied a few times at most; joining each octet onto what came before copies 16000²/2 octets.
+    expect(copied).toBeLessThan(4 * stream.length);
+  });
+
+  it('over TCP, stops at a length past 16 KiB, fed one octet at a time, and keeps counting octets', () => {
+    const parser = openvpnStream.createParser();
+    const hostile = Uint8Array.from([...framed(clientReset(plain)), 0x40, 0x01, ...new Uint8Array(20_000)]);
+    const events = [...hostile].flatMap((octet, i) => parser.parse(Uint8Array.of(octet), 'to-server', i));
+    expect(ops(events)).toEqual([
+      'mode-plain undefined',
+      'hard-reset-client session=06ce5114867fc54e mode=plain version=2',
+    ]);
+    expect(ops(parser.end?.() ?? [])).toEqual([
+      `tunnel mode=plain session=client-only transport=tcp data=0/0 renegotiations=0 octets=${hostile.length}`,
+    ]);
   });
 
   it('stops a TCP direction at a hostile length or a gap, and never throws on hostile bytes', () => {

@@ -15,6 +15,8 @@ import {
   createRequest,
   createResponse,
   dcerpcBind,
+  dcerpcRequest,
+  kerberosAnswer,
   kerberosBlob,
   le16,
   le32,
@@ -26,7 +28,10 @@ import {
   sessionSetupRequest,
   sessionSetupResponse,
   smb2Header,
+  spnegoAccept,
+  spnegoMic,
   spnegoResponse,
+  transceiveRequest,
   transform,
   treeConnectRequest,
   treeConnectResponse,
@@ -40,6 +45,8 @@ import {
   smb1NtCreate,
   smb1NtCreateResponse,
   smb1SessionSetup,
+  smb1SessionSetupBlob,
+  smb1SessionSetupBlobResponse,
   smb1SessionSetupResponse,
   smb1TreeConnect,
   smb1TreeConnectResponse,
@@ -54,7 +61,7 @@ const lines = (events: unknown[]): string[] =>
     if (e.kind === 'db-auth')
       return `${side} db-auth ${e.dialect} ${e.ok ? 'ok' : 'refused'} ${e.user ?? '-'} ${e.message}`;
     const { kind: _k, direction: _d, version, command, ...rest } = e as SmbEvent & { ts?: number };
-    return `${side} smb${version} ${command} ${JSON.stringify(rest)}`;
+    return `${side} smb${version ?? ''} ${command} ${JSON.stringify(rest)}`;
   });
 
 /**
@@ -191,6 +198,36 @@ describe('smb2 parser', () => {
     expect(events[1]).toBe('S db-auth smb refused CORP\\alice STATUS_LOGON_FAILURE');
   });
 
+  it("follows a Kerberos login through its mechListMIC leg: the AP-REP answer's session, then the outcome", () => {
+    const moreProcessing = 0xc0000016;
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(sessionSetupRequest(2, kerberosBlob()))],
+          ['to-client', netbios(sessionSetupResponse(2, moreProcessing, 0, kerberosAnswer(1)))],
+          ['to-server', netbios(sessionSetupRequest(3, spnegoMic(), 0x1122334455))],
+          ['to-client', netbios(sessionSetupResponse(3, 0, 0, spnegoAccept()))],
+        ]),
+      ),
+    ).toEqual([
+      'S smb2 session-setup {"status":"STATUS_SUCCESS","ok":true,"auth":"kerberos"}',
+      'S db-auth smb ok - STATUS_SUCCESS',
+    ]);
+  });
+
+  it('tells a Kerberos login refused with a KRB-ERROR (a clock skew) by its error, and not as a refused password', () => {
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(sessionSetupRequest(2, kerberosBlob()))],
+          ['to-client', netbios(sessionSetupResponse(2, logonFailure, 0, kerberosAnswer(2, 37)))],
+        ]),
+      ),
+    ).toEqual([
+      'S smb2 session-setup {"status":"STATUS_LOGON_FAILURE","ok":false,"auth":"kerberos","krbError":"KRB_AP_ERR_SKEW"}',
+    ]);
+  });
+
   it('names an anonymous login (no db-auth: no password was guessed) and a Kerberos one', () => {
     const anonymous = spnegoResponse(ntlmAuthenticate({ ntResponse: 0 }));
     expect(
@@ -280,6 +317,32 @@ describe('smb2 parser', () => {
     ]);
   });
 
+  it("names each DCE/RPC operation called on a bound pipe (WRITE or IOCTL transceive) once, by the pipe's interface", () => {
+    const samr = '12345778-1234-abcd-ef00-0123456789ac';
+    const srvsvc = '4b324fc8-1670-01d3-1278-5a47bf6ee188';
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(writeRequest(5, 1, dcerpcBind(samr), {}, 7))],
+          ['to-server', netbios(writeRequest(6, 1, dcerpcBind(srvsvc), {}, 8))],
+          ['to-server', netbios(transceiveRequest(7, 1, 7, dcerpcRequest(13)))],
+          ['to-server', netbios(transceiveRequest(8, 1, 7, dcerpcRequest(13)))],
+          ['to-server', netbios(writeRequest(9, 1, dcerpcRequest(15), {}, 8))],
+          ['to-server', netbios(transceiveRequest(10, 1, 7, dcerpcRequest(99)))],
+          // A request on a pipe with no bind seen: no interface to name its operation by.
+          ['to-server', netbios(transceiveRequest(11, 1, 9, dcerpcRequest(13)))],
+        ]),
+      ),
+    ).toEqual([
+      'C smb2 write {"rpc":"samr"}',
+      'C smb2 write {"rpc":"srvsvc"}',
+      'C smb2 ioctl {"rpc":"samr","opnum":13,"call":"SamrEnumerateUsersInDomain"}',
+      'C smb2 write {"rpc":"srvsvc","opnum":15,"call":"NetrShareEnum"}',
+      'C smb2 ioctl {"rpc":"samr","opnum":99,"call":"opnum 99"}',
+      'C smb2 ioctl {}',
+    ]);
+  });
+
   it('tells other commands once each, for the summary', () => {
     const read = (id: number) =>
       netbios(smb2Header({ command: 8, messageId: id, treeId: 1 }), le16(49), new Uint8Array(48));
@@ -352,11 +415,55 @@ describe('smb1 parser', () => {
     expect(carriesSecret(events)).toBe(false);
   });
 
-  it('names the interface of a DCE/RPC bind written to a pipe with WRITE_ANDX', () => {
+  it('names the interface of a DCE/RPC bind written to a pipe with WRITE_ANDX, and the calls on that pipe', () => {
     const bind = smb1WriteAndx(dcerpcBind('1ff70682-0a51-30e8-076d-740be8cee98b', 1), 0x800, 5);
     expect(lines(feed(smb, [['to-server', netbios(bind)]]))).toEqual(['C smb1 write-andx {"rpc":"atsvc"}']);
     expect(lines(feed(smb, [['to-server', netbios(smb1WriteAndx(new Uint8Array(40), 1, 6))]]))).toEqual([
       'C smb1 write-andx {}',
+    ]);
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', netbios(bind)],
+          ['to-server', netbios(smb1WriteAndx(dcerpcRequest(0), 0x800, 6))],
+        ]),
+      ),
+    ).toEqual([
+      'C smb1 write-andx {"rpc":"atsvc"}',
+      'C smb1 write-andx {"rpc":"atsvc","opnum":0,"call":"NetrJobAdd"}',
+    ]);
+  });
+
+  it("reads a Kerberos login's outcome from the answer carrying the AP-REP, in one leg or through the mechListMIC leg", () => {
+    const moreProcessing = 0xc0000016;
+    const login = (legs: Segment[]) => lines(feed(smb, legs));
+    const told = [
+      'S smb1 session-setup {"status":"STATUS_SUCCESS","ok":true,"auth":"kerberos"}',
+      'S db-auth smb ok - STATUS_SUCCESS',
+    ];
+    expect(
+      login([
+        ['to-server', netbios(smb1SessionSetupBlob(kerberosBlob(), 2))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(0, kerberosAnswer(0), 2, 0x800))],
+      ]),
+    ).toEqual(told);
+    // When SPNEGO wants the client's mechListMIC (RFC 4178 §5), the AP-REP comes with MORE_PROCESSING_REQUIRED under
+    // the new UID, and the MIC's leg gets the session's status.
+    expect(
+      login([
+        ['to-server', netbios(smb1SessionSetupBlob(kerberosBlob(), 2))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(moreProcessing, kerberosAnswer(1), 2, 0x800))],
+        ['to-server', netbios(smb1SessionSetupBlob(spnegoMic(), 3, 0x800))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(0, spnegoAccept(), 3, 0x800))],
+      ]),
+    ).toEqual(told);
+    expect(
+      login([
+        ['to-server', netbios(smb1SessionSetupBlob(kerberosBlob(), 2))],
+        ['to-client', netbios(smb1SessionSetupBlobResponse(logonFailure, kerberosAnswer(2, 37), 2, 0))],
+      ]),
+    ).toEqual([
+      'S smb1 session-setup {"status":"STATUS_LOGON_FAILURE","ok":false,"auth":"kerberos","krbError":"KRB_AP_ERR_SKEW"}',
     ]);
   });
 
@@ -428,9 +535,58 @@ describe('smb1 parser', () => {
     expect(lines(feed(smb, [['to-server', cut]]))).toEqual([]);
   });
 
-  it('tells a negative NetBIOS session response', () => {
-    expect(lines(feed(smb, [['to-client', hex('8300000182')]]))).toEqual([
-      'S smb1 netbios-session {"ok":false,"status":"negative 0x82"}',
+  it('tells a negative NetBIOS session response, and the request before it, with no version: no SMB follows', () => {
+    expect(
+      lines(
+        feed(smb, [
+          ['to-server', sessionRequest('FILESERVER', 'WS01')],
+          ['to-client', hex('8300000182')],
+        ]),
+      ),
+    ).toEqual([
+      'C smb netbios-session {"name":"FILESERVER","workstation":"WS01"}',
+      'S smb netbios-session {"ok":false,"status":"negative 0x82"}',
+    ]);
+  });
+
+  it('tells the NetBIOS session with the version of the SMB after it: SMB2 at once, or as the server answers', () => {
+    const session: Segment[] = [
+      ['to-server', sessionRequest('FILESERVER', 'WS01')],
+      ['to-client', hex('82000000')],
+    ];
+    const smb2 = lines(
+      feed(smb, [
+        ...session,
+        ['to-server', netbios(negotiateRequest(0, ['2.1', '3.1.1']))],
+        ['to-client', netbios(negotiateResponse(0, '3.1.1'))],
+      ]),
+    );
+    expect(smb2).toEqual([
+      'C smb2 netbios-session {"name":"FILESERVER","workstation":"WS01"}',
+      'S smb2 netbios-session {"ok":true,"status":"positive"}',
+      'C smb2 negotiate {"dialects":["2.1","3.1.1"]}',
+      'S smb2 negotiate {"dialect":"3.1.1","ok":true}',
+    ]);
+    // A multi-protocol negotiate (SMB1, offering SMB 2.???) may be answered in SMB2: the server's answer decides.
+    const multi = lines(
+      feed(smb, [
+        ...session,
+        ['to-server', netbios(smb1Negotiate(['NT LM 0.12', 'SMB 2.002', 'SMB 2.???']))],
+        ['to-client', netbios(negotiateResponse(0, '2.0.2'))],
+      ]),
+    );
+    expect(multi).toEqual([
+      'C smb1 negotiate {"dialects":["NT LM 0.12","SMB 2.002","SMB 2.???"]}',
+      'C smb2 netbios-session {"name":"FILESERVER","workstation":"WS01"}',
+      'S smb2 netbios-session {"ok":true,"status":"positive"}',
+      'S smb2 negotiate {"dialect":"2.0.2","ok":true}',
+    ]);
+    // A session with nothing after it is told when the flow ends, with no version.
+    const parser = smb.createParser();
+    expect(session.flatMap(([d, b], i) => parser.parse(b, d, i))).toEqual([]);
+    expect(lines(parser.end?.() ?? [])).toEqual([
+      'C smb netbios-session {"ts":0,"name":"FILESERVER","workstation":"WS01"}',
+      'S smb netbios-session {"ts":1,"ok":true,"status":"positive"}',
     ]);
   });
 });

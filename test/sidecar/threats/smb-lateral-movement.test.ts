@@ -7,11 +7,13 @@ import {
   createRequest,
   createResponse,
   dcerpcBind,
+  dcerpcRequest,
   netbios,
   ntlmAuthenticate,
   sessionSetupRequest,
   sessionSetupResponse,
   spnegoResponse,
+  transceiveRequest,
   treeConnectRequest,
   treeConnectResponse,
   writeRequest,
@@ -72,12 +74,47 @@ describe('smb-lateral-movement', () => {
     );
   });
 
-  it('tells enumeration pipes at their own key, and any drive share', () => {
-    expect(summary([login, pipe('samr'), pipe('lsarpc')])).toEqual([
-      'medium 0.6 opened the samr pipe (account enumeration) on \\\\fs\\IPC$ as CORP\\alice',
-      'medium 0.6 opened the lsarpc pipe (SID and account lookup) on \\\\fs\\IPC$ as CORP\\alice',
+  it('tells reconnaissance calls at their own key, not the pipes they use, and any drive share', () => {
+    const call = (rpc: string, name: string): SmbEvent => ({
+      kind: 'smb',
+      ts: 1,
+      direction: 'to-server',
+      version: 2,
+      command: 'ioctl',
+      rpc,
+      opnum: 1,
+      call: name,
+    });
+    expect(summary([login, pipe('samr'), pipe('lsarpc'), pipe('srvsvc'), pipe('wkssvc')])).toEqual([]);
+    expect(
+      summary([
+        login,
+        call('samr', 'SamrEnumerateUsersInDomain'),
+        call('lsarpc', 'LsarLookupSids'),
+        call('srvsvc', 'NetrSessionEnum'),
+        call('wkssvc', 'NetrWkstaUserEnum'),
+      ]),
+    ).toEqual([
+      'medium 0.7 called SamrEnumerateUsersInDomain on the samr pipe (accounts and groups) as CORP\\alice',
+      'medium 0.7 called LsarLookupSids on the lsarpc pipe (SIDs and the domain policy) as CORP\\alice',
+      'medium 0.7 called NetrSessionEnum on the srvsvc pipe (shares and sessions) as CORP\\alice',
+      'medium 0.7 called NetrWkstaUserEnum on the wkssvc pipe (the workstation and its users) as CORP\\alice',
     ]);
-    expect(summary([pipe('srvsvc')], { enumeration: 'off' })).toEqual([]);
+    // Share listing and the calls around it are browsing: Windows Explorer and smbclient -L make them.
+    expect(
+      summary([
+        call('srvsvc', 'NetrShareEnum'),
+        call('srvsvc', 'NetrServerGetInfo'),
+        call('lsarpc', 'LsarOpenPolicy2'),
+      ]),
+    ).toEqual([]);
+    expect(summary([call('samr', 'SamrEnumerateUsersInDomain')], { enumeration: 'off' })).toEqual([]);
+    expect(summary([call('svcctl', 'RCreateServiceW')])).toEqual([
+      'high 1 called RCreateServiceW on the svcctl pipe (service control: PsExec, Impacket psexec and smbexec) as an unnamed user',
+    ]);
+    expect(summary([upload, call('svcctl', 'RStartServiceW')])[1]).toBe(
+      'critical 1 called RStartServiceW on the svcctl pipe (service control: PsExec, Impacket psexec and smbexec) as an unnamed user after writing PSEXESVC.exe to \\\\fs\\ADMIN$: the PsExec chain',
+    );
     expect(summary([answer('tree-connect', { share: '\\\\fs\\d$' })])).toHaveLength(1);
     expect(
       summary([answer('tree-connect', { share: '\\\\fs\\C$', ok: false, status: 'STATUS_ACCESS_DENIED' })]),
@@ -132,5 +169,27 @@ describe('smb-lateral-movement', () => {
     const events = feed(smb, segments).map((e) => ({ ts: 1, ...(e as object) })) as SmbEvent[];
     const hits = runThreat(smbLateralMovement, events);
     expect(hits.map((h) => h.severity)).toEqual(['high', 'high', 'critical', 'critical']);
+  });
+
+  it("reads the parser's own events: share listing is no finding, enumerating users is", () => {
+    const onPipe = (uuid: string, opnum: number): Segment[] => [
+      ['to-server', netbios(treeConnectRequest(3, '\\\\fs\\IPC$'))],
+      ['to-client', netbios(treeConnectResponse(3, 0, 1, 2))],
+      ['to-server', netbios(createRequest(4, 'srvsvc', { treeId: 1, access: 0x12019f }))],
+      ['to-client', netbios(createResponse(4, 0, 1))],
+      ['to-server', netbios(writeRequest(5, 1, dcerpcBind(uuid), {}, 7))],
+      ['to-server', netbios(transceiveRequest(6, 1, 7, dcerpcRequest(opnum)))],
+    ];
+    const hitsOf = (segments: Segment[]) =>
+      runThreat(
+        smbLateralMovement,
+        feed(smb, segments).map((e) => ({ ts: 1, ...(e as object) })) as SmbEvent[],
+      ).map((h) => h.evidence);
+    // smbclient -L: srvsvc bound, NetrShareEnum (15) called.
+    expect(hitsOf(onPipe('4b324fc8-1670-01d3-1278-5a47bf6ee188', 15))).toEqual([]);
+    // samrdump: samr bound, SamrEnumerateUsersInDomain (13) called.
+    expect(hitsOf(onPipe('12345778-1234-abcd-ef00-0123456789ac', 13))).toEqual([
+      'called SamrEnumerateUsersInDomain on the samr pipe (accounts and groups) as an unnamed user',
+    ]);
   });
 });

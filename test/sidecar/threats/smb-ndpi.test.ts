@@ -16,9 +16,11 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { DbAuthEvent, ProtocolEvent, SmbEvent } from '#sidecar/events.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { smbLateralMovement } from '#sidecar/threats/smb-lateral-movement.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { flow, runThreat } from './threat-factories.ts';
 
 const examples = '/usr/share/doc/python3-impacket/examples';
 const unavailable =
@@ -166,6 +168,30 @@ describe.skipIf(unavailable !== undefined)(
       for (let i = 0; i < 12; i++) smbclient(`wrong${i}`, '5432', `alice%guess-${i}`, '-c', 'ls');
       smbclient('sealed', '8080', `alice%${password}`, '--client-protection=encrypt', '-c', 'ls');
       smbclient('port445-smb3', '445', `alice%${password}`, '-c', 'ls');
+      // Share listing, as a user browses: srvsvc's NetrShareEnum (SMB1's workgroup listing left out).
+      run('listing', 'smbclient', [
+        '-s',
+        plainConf,
+        '-p',
+        '5432',
+        '-L',
+        `//${server}`,
+        '-U',
+        `alice%${password}`,
+        '--option=client min protocol=SMB2',
+      ]);
+      // What enum4linux runs: rpcclient's server info and shares (browsing), then sessions, users and the policy.
+      run('rpcclient', 'rpcclient', [
+        '-s',
+        plainConf,
+        '-p',
+        '5432',
+        '-U',
+        `alice%${password}`,
+        '-c',
+        'srvinfo;netshareenumall;netsessenum;enumdomusers;lsaquery',
+        server,
+      ]);
       smbclient('port445-smb1', '445', `alice%${password}`, '-m', 'NT1', '-c', 'ls');
       // hydra's smb module (SMB1, the account in the clear, LM and NTLM responses): twelve wrong passwords, the right one.
       const words = join(dir, 'words');
@@ -312,6 +338,56 @@ describe.skipIf(unavailable !== undefined)(
       expect(moved[0]).toMatchObject({ severity: 'critical', confidence: 1 });
       expect(moved[0]?.evidence).toBe(
         `opened the svcctl pipe (service control: PsExec, Impacket psexec and smbexec) on \\\\${server}\\IPC$ after writing ${upload?.name} to \\\\${server}\\ADMIN$ as alice: the PsExec chain`,
+      );
+    });
+
+    it('tells share listing apart from reconnaissance: smbclient -L is no finding, rpcclient, samrdump and lookupsid are', () => {
+      console.log(`smbclient -L said:\n${said.listing}\nrpcclient said:\n${said.rpcclient}`);
+      expect(said.listing).toContain('ADMIN$');
+      const flowsOf = new Map<number, SmbEvent[]>();
+      for (const s of seen.filter((s) => s.serverPort === 5432 && s.event.kind === 'smb'))
+        flowsOf.set(s.port, [...(flowsOf.get(s.port) ?? []), s.event as SmbEvent]);
+      const calls = (events: SmbEvent[]) =>
+        events.flatMap((e) => (e.call === undefined ? [] : [`${e.rpc} ${e.call}`]));
+      for (const [port, events] of flowsOf)
+        if (calls(events).length > 0) console.log(`${port}: ${calls(events).join(', ')}`);
+      const flows = [...flowsOf.values()];
+      const hitsOf = (events: SmbEvent[]) =>
+        runThreat(smbLateralMovement, events, { flow: flow({ protocol: 'smb' }) }).map(
+          (h) => `${h.severity} ${h.evidence}`,
+        );
+      // smbclient -L: srvsvc opened and bound, the shares listed; nothing else on the pipe.
+      const listing = flows.filter((events) => calls(events).join() === 'srvsvc NetrShareEnum');
+      expect(listing).toHaveLength(1);
+      expect(listing[0]).toContainEqual(
+        expect.objectContaining({ command: 'create', name: 'srvsvc', pipe: true }),
+      );
+      expect(hitsOf(listing[0] ?? [])).toEqual([]);
+      // rpcclient: the same listing, then sessions, users and the domain policy, each told.
+      const rpcclient = flows.find((events) => calls(events).includes('srvsvc NetrSessionEnum')) ?? [];
+      expect(calls(rpcclient)).toEqual(
+        expect.arrayContaining([
+          'srvsvc NetrShareEnum',
+          'samr SamrEnumerateUsersInDomain',
+          'lsarpc LsarQueryInformationPolicy',
+        ]),
+      );
+      expect(hitsOf(rpcclient)).toEqual([
+        'medium called NetrSessionEnum on the srvsvc pipe (shares and sessions) as MWLAB\\alice',
+        'medium called SamrEnumerateDomainsInSamServer on the samr pipe (accounts and groups) as MWLAB\\alice',
+        'medium called SamrEnumerateUsersInDomain on the samr pipe (accounts and groups) as MWLAB\\alice',
+        'medium called LsarQueryInformationPolicy on the lsarpc pipe (SIDs and the domain policy) as MWLAB\\alice',
+      ]);
+      // Impacket's samrdump enumerates the users; lookupsid asks for the domain's SID (a standalone Samba has no
+      // domain, and lookupsid stops there, before its SID lookups).
+      const all = flows.flatMap(calls);
+      expect(all).toEqual(
+        expect.arrayContaining([
+          'samr SamrEnumerateDomainsInSamServer',
+          'samr SamrEnumerateUsersInDomain',
+          'lsarpc LsarOpenPolicy2',
+          'lsarpc LsarQueryInformationPolicy2',
+        ]),
       );
     });
 
