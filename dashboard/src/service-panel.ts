@@ -3,6 +3,7 @@ import type { ApiClient } from './api-client.ts';
 import { describePeer, type FindingRecord, type Group, type Mode, type Rule } from './api-types.ts';
 import { el, replaceChildren, timeAgo } from './dom.ts';
 import { exportPanel } from './export-view.ts';
+import { threatParties } from './finding-summary.ts';
 import { podsSection } from './pods-section.ts';
 
 export type PanelContext = { api: ApiClient; operator: boolean; onChanged: () => void };
@@ -18,8 +19,11 @@ const ruleLine = (rule: Rule) =>
 
 const findingLine = (record: FindingRecord) => {
   const f = record.finding;
+  const parties = f.type === 'threat' ? threatParties(f) : undefined;
   const what =
-    f.type === 'threat' ? `${String(f.threat)} (${String(f.severity)})` : String(f.reason ?? f.type);
+    f.type === 'threat'
+      ? `${String(f.threat)} (${String(f.severity)})${parties === undefined ? '' : ` ${parties}`}`
+      : String(f.reason ?? f.type);
   return el('li', { class: `finding ${record.kind}` }, [`${timeAgo(record.at)} · ${record.kind}: ${what}`]);
 };
 

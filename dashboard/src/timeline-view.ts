@@ -2,12 +2,7 @@
 import type { ApiClient } from './api-client.ts';
 import type { FindingRecord } from './api-types.ts';
 import { el, emptyState, replaceChildren } from './dom.ts';
-
-const summary = (record: FindingRecord): string => {
-  const f = record.finding;
-  if (f.type === 'threat') return `${String(f.threat)} · ${String(f.severity)} · ${String(f.evidence ?? '')}`;
-  return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}`;
-};
+import { findingSummary } from './finding-summary.ts';
 
 type TimelineContext = { api: ApiClient; operator: boolean; onChanged: () => void };
 
@@ -33,7 +28,7 @@ const item = (record: FindingRecord, context: TimelineContext) =>
   el('li', { class: `finding ${record.kind}`, 'data-kind': record.kind }, [
     el('time', { datetime: record.at }, [new Date(record.at).toLocaleString()]),
     el('span', { class: 'badge' }, [record.kind]),
-    el('span', {}, [summary(record)]),
+    el('span', {}, [findingSummary(record)]),
     record.kind === 'violation' && context.operator ? allowButton(record, context) : undefined,
   ]);
 
