@@ -31,7 +31,8 @@ export type RecordedCall = {
   status: number;
   body?: unknown;
 };
-type Hook = (fake: FakeKubeApi) => void;
+/** Runs before a request is served; a returned promise holds the request until it settles (a slow API server). */
+type Hook = (fake: FakeKubeApi) => void | Promise<void>;
 
 const patchTypes = [
   'application/merge-patch+json',
@@ -189,7 +190,7 @@ export class FakeKubeApi {
       .map(([, object]) => structuredClone(object));
   }
 
-  /** Runs `hook` once, just before the next matching request is served (e.g. a concurrent writer). */
+  /** Runs `hook` once, just before the next matching request is served (e.g. a concurrent writer, or a hold). */
   before(method: string, path: string, hook: Hook): void {
     this.hooks.push({ method, path, hook });
   }
@@ -229,7 +230,7 @@ export class FakeKubeApi {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'https://fake');
     const hookIndex = this.hooks.findIndex((h) => h.method === method && url.pathname.endsWith(h.path));
-    if (hookIndex >= 0) this.hooks.splice(hookIndex, 1)[0]?.hook(this);
+    if (hookIndex >= 0) await this.hooks.splice(hookIndex, 1)[0]?.hook(this);
     if (request.headers.authorization !== `Bearer ${this.token}`) {
       return this.send(response, request, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }
