@@ -1,5 +1,5 @@
 /** Kubernetes lookups are wired only where a cluster is configured, and then name IPs through the API. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.
 
 let kube: FakeKubeApi;
 let kubeconfig: string;
+let dir = '';
 beforeAll(async () => {
   kube = await startFakeKubeApi();
-  kubeconfig = join(mkdtempSync(join(tmpdir(), 'meshward-kubeconfig-')), 'config');
+  dir = mkdtempSync(join(tmpdir(), 'meshward-kubeconfig-'));
+  kubeconfig = join(dir, 'config');
   writeFileSync(kubeconfig, kube.kubeConfig().exportConfig());
   kube.put('pods', {
     metadata: {
@@ -28,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await kube.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('kubePeersFromEnv', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ let runtime: Runtime;
 let respond: RespondRuntime;
 let server: LocalServer;
 let base = '';
+let dataDir = '';
 let ca = '';
 
 const send = (method: string, url: string, body: string | Buffer, headers: Record<string, string> = {}) =>
@@ -62,7 +63,7 @@ const pod = { namespace: 'shop', name: 'frontend-7d9c5b6f4d-x2x4q', uid: 'uid-e2
 
 beforeAll(async () => {
   [kube, slack] = await Promise.all([startFakeKubeApi(), startFakeSlackApi()]);
-  const dataDir = mkdtempSync(join(tmpdir(), 'respond-e2e-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'meshward-respond-e2e-'));
   runtime = await createLocalRuntime({ dataDir, log: silentLogger });
   const tls = await ensureTlsMaterial(dataDir, 'meshward');
   ca = tls.caCert;
@@ -97,6 +98,7 @@ afterAll(async () => {
   await respond.close();
   await runtime.close();
   await Promise.all([kube.stop(), slack.stop()]);
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const message: BusMessage = {
