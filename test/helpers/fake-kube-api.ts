@@ -1,4 +1,5 @@
 /** A fake Kubernetes API server on loopback (HTTPS, bearer token) for pods, network policies and events, recording calls. */
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -133,7 +134,7 @@ export class FakeKubeApi {
   url = '';
 
   async start(): Promise<this> {
-    this.dir = await mkdtemp(join(tmpdir(), 'fake-kube-'));
+    this.dir = await mkdtemp(join(tmpdir(), 'meshward-fake-kube-'));
     const tls = await ensureTlsMaterial(this.dir, 'meshward');
     this.caCert = tls.caCert;
     this.server = createServer({ key: tls.key, cert: tls.cert }, (request, response) => {
@@ -164,6 +165,13 @@ export class FakeKubeApi {
       currentContext: 'fake',
     });
     return kc;
+  }
+
+  /** That kubeconfig as a file (for MESHWARD_KUBECONFIG), in this server's directory: `stop()` removes it. */
+  kubeConfigFile(): string {
+    const path = join(this.dir, 'kubeconfig.json');
+    writeFileSync(path, this.kubeConfig().exportConfig());
+    return path;
   }
 
   /** Seeds an object as if created by someone else; returns the stored copy. */

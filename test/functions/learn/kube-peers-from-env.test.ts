@@ -1,7 +1,4 @@
 /** Kubernetes lookups are wired only where a cluster is configured, and then name IPs through the API. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubePeersFromEnv } from '#functions/learn/kube-peers-from-env.ts';
 import { localRuntimeOptionsFromEnv } from '#functions/platform/runtime.ts';
@@ -9,12 +6,9 @@ import { type FakeKubeApi, startFakeKubeApi } from '#test/helpers/fake-kube-api.
 
 let kube: FakeKubeApi;
 let kubeconfig: string;
-let dir = '';
 beforeAll(async () => {
   kube = await startFakeKubeApi();
-  dir = mkdtempSync(join(tmpdir(), 'meshward-kubeconfig-'));
-  kubeconfig = join(dir, 'config');
-  writeFileSync(kubeconfig, kube.kubeConfig().exportConfig());
+  kubeconfig = kube.kubeConfigFile();
   kube.put('pods', {
     metadata: {
       name: 'redis-0',
@@ -30,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await kube.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('kubePeersFromEnv', () => {
