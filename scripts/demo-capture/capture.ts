@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import {
   type DemoExternal,
   type DemoPod,
@@ -172,19 +173,6 @@ const makeCert = (dir: string) => {
   };
 };
 
-const waitForTcpdump = (child: ChildProcess) =>
-  new Promise<void>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      if (err.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-
 const cleanup = () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   for (const ns of [...namespaces, bridgeNs]) {
@@ -220,7 +208,7 @@ const main = async () => {
     },
   );
   children.push(tcpdump);
-  await waitForTcpdump(tcpdump);
+  await tcpdumpListening(tcpdump);
   const byRuns = (runs: string) => demoPods.filter((pod) => pod.runs === runs);
   for (const pod of byRuns('dnsmasq')) run(nsFor(pod.name), 'dnsmasq', dnsmasqArgs(demoPods, demoExternals));
   for (const pod of byRuns('redis-server'))
@@ -252,11 +240,7 @@ const main = async () => {
   curl(loadgenPod.name, `http://productpage.bookinfo.svc.cluster.local:9080${demoIncident.attack.path}`);
   const details = byRuns('details')[0] as DemoPod;
   curl(details.name, `http://ratings.bookinfo.svc.cluster.local:9080${demoIncident.offGraph.path}`);
-  await sleep(1500);
-  await new Promise((resolve) => {
-    tcpdump.once('exit', resolve);
-    tcpdump.kill('SIGINT');
-  });
+  await stopTcpdump(tcpdump, 1500);
   const out = join(root, 'demo');
   mkdirSync(out, { recursive: true });
   copyFileSync(pcap, join(out, 'capture.pcap'));

@@ -1,5 +1,5 @@
 /** A real local control plane for CLI tests: the local HTTPS host serving every function, on a free port. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudFunctions } from '#functions/index.ts';
@@ -25,6 +25,7 @@ export const startControlPlane = async (): Promise<TestControlPlane> => {
       await server.close();
       setRuntime(undefined);
       await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 };

@@ -1,6 +1,5 @@
 /** `meshward keys`: a key made here verifies its tokens in the AWS runtime's API verifier, given only the public JWKS. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { keysCommand } from '#bin/commands/keys.ts';
@@ -8,6 +7,7 @@ import { jwksSource } from '#functions/platform/auth/jwks-source.ts';
 import { apiAudience } from '#functions/platform/auth/local-issuer.ts';
 import { createApiTokenVerifier } from '#functions/platform/auth/verify-api-token.ts';
 import { awsRuntimeConfigFromEnv } from '#functions/platform/aws-env.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const run = async (args: string[]): Promise<string> => {
   const out: string[] = [];
@@ -17,7 +17,7 @@ const run = async (args: string[]): Promise<string> => {
 
 describe('meshward keys', () => {
   it('new api → jwks (the ApiTokenJwks parameter) → token accepted with its role; another key’s token refused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-keys-'));
+    const dir = tempDir('meshward-keys-');
     const keyFile = join(dir, 'api-key.json');
     writeFileSync(keyFile, await run(['new', 'api']));
     const jwks = await run(['jwks', keyFile]);

@@ -1,11 +1,11 @@
 /** `meshward policy test|lint` through the CLI entry, with files written to a temp folder. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { policyCommand } from '#bin/commands/policy.ts';
 import { main } from '#bin/main.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const run = async (...argv: string[]) => {
   const out: string[] = [];
@@ -18,7 +18,7 @@ const run = async (...argv: string[]) => {
 const fixtures = fileURLToPath(new URL('../fixtures/admission/real/', import.meta.url));
 
 const workspace = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'meshward-policy-cli-'));
+  const dir = tempDir('meshward-policy-cli-');
   const privileged = `# Source: chart/templates/deployment.yaml
 apiVersion: apps/v1
 kind: Deployment

@@ -1,13 +1,11 @@
 /** When `meshward serve` replays the demo: loopback only, never in a pod, never into a store that has pods. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoRefusal, startServeDemo } from '#bin/commands/serve-demo.ts';
 import { learnConfigSchema } from '#functions/learn/learn-config.ts';
 import { podRecordOf } from '#functions/learn/register-heartbeat.ts';
 import { createLocalRuntime, setRuntime } from '#functions/platform/runtime.ts';
 import { heartbeat, podRef } from '#test/functions/platform/factories.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 describe('demoRefusal', () => {
   it('allows loopback addresses outside a pod', () => {
@@ -28,7 +26,7 @@ describe('startServeDemo', () => {
   afterEach(() => setRuntime(undefined));
 
   it('replays nothing into a data directory that already has pods', async () => {
-    const runtime = await createLocalRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'meshward-demo-')) });
+    const runtime = await createLocalRuntime({ dataDir: tempDir('meshward-demo-') });
     await runtime.store.putPod(
       podRecordOf(podRef('web-7d9c5b6f4d-abcde'), heartbeat(), learnConfigSchema.parse({})),
     );

@@ -4,10 +4,9 @@
  * Pod actions reach the fake Kubernetes API server the respond tests use (serve reads its kubeconfig).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -175,9 +174,7 @@ const startFakeCluster = async (): Promise<{ fake: FakeKubeApi; kubeconfig: stri
       containers: [{ name: 'productpage', image: 'docker.io/istio/examples-bookinfo-productpage-v1:1.20.2' }],
     },
   });
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'meshward-e2e-kube-')), 'kubeconfig.json');
-  writeFileSync(kubeconfig, fake.kubeConfig().exportConfig());
-  return { fake, kubeconfig };
+  return { fake, kubeconfig: fake.kubeConfigFile() };
 };
 
 const pcapFixture = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'pcap', 'three-flows.pcap'));

@@ -80,7 +80,8 @@ const get = (url: string) =>
 
 describe('the tap in an emulated pod', () => {
   let ns: TestNetns;
-  let dataDir: string;
+  let dataDir = '';
+  let podDir = '';
   let serve: ChildProcess;
   let app: ChildProcess;
   let proxy: ChildProcess;
@@ -141,7 +142,7 @@ describe('the tap in an emulated pod', () => {
     uploadPort = (uploads.address() as AddressInfo).port;
     app = (await startInNs(ns.name, [process.execPath, '-e', appScript])).child;
     proxy = (await startInNs(ns.name, [process.execPath, '-e', proxyScript(ns.podIp)])).child;
-    const podDir = mkdtempSync(join(tmpdir(), 'meshward-e2e-pod-'));
+    podDir = mkdtempSync(join(tmpdir(), 'meshward-e2e-pod-'));
     mkdirSync(join(podDir, 'podinfo'));
     writeFileSync(join(podDir, 'podinfo', 'labels'), 'app="catalog"\npod-template-hash="5d8f7b9c4"\n');
     writeFileSync(join(podDir, 'podinfo', 'annotations'), 'meshward.io/inject="true"\n');
@@ -186,6 +187,7 @@ describe('the tap in an emulated pod', () => {
     );
     ns?.remove();
     rmSync(`/etc/netns/${ns?.name}`, { recursive: true, force: true });
+    for (const dir of [dataDir, podDir]) if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
   it.skipIf(!isRoot)(

@@ -100,7 +100,8 @@ const again = (socket: Socket) =>
 
 describe('protect mode in an emulated pod', () => {
   let ns: TestNetns;
-  let dataDir: string;
+  let dataDir = '';
+  let podDir = '';
   let serve: ChildProcess;
   let app: ChildProcess;
   let tap: ChildProcess;
@@ -137,7 +138,7 @@ describe('protect mode in an emulated pod', () => {
       await until('serve to listen', () => /"message":"listening","port":(\d+)/.exec(serveOut)?.[1]),
     );
     app = await startInNs(ns.name, [process.execPath, '-e', appScript(ns.podIp)], process.env, /ready/);
-    const podDir = mkdtempSync(join(tmpdir(), 'meshward-e2e-protect-pod-'));
+    podDir = mkdtempSync(join(tmpdir(), 'meshward-e2e-protect-pod-'));
     mkdirSync(join(podDir, 'podinfo'));
     writeFileSync(join(podDir, 'podinfo', 'labels'), 'app="catalog"\npod-template-hash="5d8f7b9c4"\n');
     writeFileSync(join(podDir, 'podinfo', 'annotations'), '');
@@ -182,6 +183,7 @@ describe('protect mode in an emulated pod', () => {
     await store?.close();
     ns?.remove();
     rmSync(`/etc/netns/${ns?.name}`, { recursive: true, force: true });
+    for (const dir of [dataDir, podDir]) if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
   it.skipIf(!isRoot)(

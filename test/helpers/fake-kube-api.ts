@@ -1,4 +1,5 @@
 /** A fake Kubernetes API server on loopback (HTTPS, bearer token) for pods, network policies and events, recording calls. */
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -31,7 +32,8 @@ export type RecordedCall = {
   status: number;
   body?: unknown;
 };
-type Hook = (fake: FakeKubeApi) => void;
+/** Runs before a request is served; a returned promise holds the request until it settles (a slow API server). */
+type Hook = (fake: FakeKubeApi) => void | Promise<void>;
 
 const patchTypes = [
   'application/merge-patch+json',
@@ -132,7 +134,7 @@ export class FakeKubeApi {
   url = '';
 
   async start(): Promise<this> {
-    this.dir = await mkdtemp(join(tmpdir(), 'fake-kube-'));
+    this.dir = await mkdtemp(join(tmpdir(), 'meshward-fake-kube-'));
     const tls = await ensureTlsMaterial(this.dir, 'meshward');
     this.caCert = tls.caCert;
     this.server = createServer({ key: tls.key, cert: tls.cert }, (request, response) => {
@@ -165,6 +167,13 @@ export class FakeKubeApi {
     return kc;
   }
 
+  /** That kubeconfig as a file (for MESHWARD_KUBECONFIG), in this server's directory: `stop()` removes it. */
+  kubeConfigFile(): string {
+    const path = join(this.dir, 'kubeconfig.json');
+    writeFileSync(path, this.kubeConfig().exportConfig());
+    return path;
+  }
+
   /** Seeds an object as if created by someone else; returns the stored copy. */
   put(resource: Route['resource'], object: KubeObject): KubeObject {
     const route = routes.find((candidate) => candidate.resource === resource) as Route;
@@ -189,7 +198,7 @@ export class FakeKubeApi {
       .map(([, object]) => structuredClone(object));
   }
 
-  /** Runs `hook` once, just before the next matching request is served (e.g. a concurrent writer). */
+  /** Runs `hook` once, just before the next matching request is served (e.g. a concurrent writer, or a hold). */
   before(method: string, path: string, hook: Hook): void {
     this.hooks.push({ method, path, hook });
   }
@@ -229,7 +238,7 @@ export class FakeKubeApi {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'https://fake');
     const hookIndex = this.hooks.findIndex((h) => h.method === method && url.pathname.endsWith(h.path));
-    if (hookIndex >= 0) this.hooks.splice(hookIndex, 1)[0]?.hook(this);
+    if (hookIndex >= 0) await this.hooks.splice(hookIndex, 1)[0]?.hook(this);
     if (request.headers.authorization !== `Bearer ${this.token}`) {
       return this.send(response, request, 401, status(401, 'Unauthorized', 'Unauthorized'));
     }

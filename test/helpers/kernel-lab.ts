@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createNetns, type Netns } from './netns.ts';
+import { stopTcpdump, tcpdumpListening } from './tcpdump.ts';
 
 export type KernelLab = {
   serverNs: Netns;
@@ -48,20 +49,8 @@ const startCapture = async (
     ...['-i', dev, '--immediate-mode', '-s', '4096', '-B', '32768'],
     ...['-U', '-n', '-w', pcap, filter],
   ]);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-    capture.stderr?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    capture.kill('SIGINT');
-    await new Promise((resolve) => capture.once('exit', resolve));
-  };
+  await tcpdumpListening(capture);
+  return () => stopTcpdump(capture);
 };
 
 export const createKernelLab = (o: KernelLabOptions): KernelLab => {

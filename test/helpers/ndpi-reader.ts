@@ -55,14 +55,21 @@ export const ndpiAvailable = (): boolean => {
 export const ndpiSkipNote = (): string =>
   ndpiAvailable() ? '' : ' (skipped: ndpiReader is not installed, apt-get install libndpi-bin)';
 
-export const runNdpi = (pcap: string): NdpiFlow[] =>
-  parseNdpiFlows(
-    execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  );
+/** ndpiReader's verbose report on a capture (`-v 2`: a line per flow with its labels and risks). */
+export const ndpiReport = (pcap: string): string =>
+  execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+
+/** The report's TCP flow lines. */
+export const ndpiTcpLines = (pcap: string): string[] =>
+  ndpiReport(pcap)
+    .split('\n')
+    .filter((line) => /^\s+\d+\s+TCP /.test(line));
+
+export const runNdpi = (pcap: string): NdpiFlow[] => parseNdpiFlows(ndpiReport(pcap));
 
 /** nDPI application names → our protocol ids, for the protocols both identify. */
 export const ndpiToOurs: Record<string, string> = {

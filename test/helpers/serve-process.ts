@@ -1,6 +1,6 @@
 /** Starts `meshward serve` as a real child process on a free port and talks to it over verified HTTPS. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,12 +54,16 @@ export const startServe = async (
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
   });
   const ca = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
-  const stop = () =>
-    new Promise<number | null>((resolve) => {
+  /** Stops the server and removes its data directory; the exit code stays the answer on a second call. */
+  const stop = async () => {
+    const code = await new Promise<number | null>((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
+      child.once('exit', (exitCode) => resolve(exitCode));
       child.kill('SIGTERM');
     });
+    rmSync(dataDir, { recursive: true, force: true });
+    return code;
+  };
   return { port, dataDir, ca, child, output: () => out, stop };
 };
 

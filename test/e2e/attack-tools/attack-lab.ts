@@ -2,12 +2,12 @@
  * Three network namespaces for the attack-tools e2e: a victim joined by one veth pair to an attacker and by
  * another to a benign client, with tcpdump recording every interface of the victim. Nothing leaves them.
  */
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns, type Netns } from '#test/helpers/netns.ts';
+import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 
 export const addresses = {
   /** The victim on the attacker's link, and a second victim address there (the oversized ping's target). */
@@ -43,19 +43,6 @@ const link = (a: Netns, aAddress: string, b: Netns, bAddress: string, name: stri
   ip('-n', b.name, 'link', 'set', `${name}b`, 'up');
 };
 
-const listening = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      if (err.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-
 export const createAttackLab = async (): Promise<AttackLab> => {
   const dir = mkdtempSync(join(tmpdir(), 'meshward-attacks-'));
   const pcap = join(dir, 'attacks.pcap');
@@ -90,13 +77,8 @@ export const createAttackLab = async (): Promise<AttackLab> => {
       '-w',
       pcap,
     ]);
-    await listening(tcpdump);
-    const stopCapture = () =>
-      new Promise<void>((resolve) => {
-        if (tcpdump.exitCode !== null) return resolve();
-        tcpdump.once('exit', () => resolve());
-        tcpdump.kill('SIGINT');
-      });
+    await tcpdumpListening(tcpdump);
+    const stopCapture = () => stopTcpdump(tcpdump, 0);
     return { victim, attacker, benign, dir, pcap, stopCapture, destroy };
   } catch (error) {
     destroy();

@@ -1,5 +1,5 @@
 /** One request per embedded-attack class, placed where an attacker puts it, sent by curl (nc for the raw smuggling request). */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -75,15 +75,20 @@ export const payloadRequests: readonly PayloadRequest[] = [
     tool: 'curl (gzip-compressed JSON body)',
     evidence: 'json $.filter',
     run: (ns, target) => {
-      const file = join(mkdtempSync(join(tmpdir(), 'meshward-gzip-')), 'body.json.gz');
+      const dir = mkdtempSync(join(tmpdir(), 'meshward-gzip-'));
+      const file = join(dir, 'body.json.gz');
       writeFileSync(file, gzipSync(JSON.stringify({ filter: "x' UNION SELECT password FROM users--" })));
-      curl(
-        ns,
-        target,
-        '/api/search',
-        ['Content-Type: application/json', 'Content-Encoding: gzip'],
-        `@${file}`,
-      );
+      try {
+        curl(
+          ns,
+          target,
+          '/api/search',
+          ['Content-Type: application/json', 'Content-Encoding: gzip'],
+          `@${file}`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   },
   {

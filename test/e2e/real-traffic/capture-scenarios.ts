@@ -3,22 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns } from '#test/helpers/netns.ts';
+import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import type { Scenario } from './scenarios.ts';
 
 export type CaptureRun = { pcap: string; dir: string; failures: { scenario: string; error: string }[] };
-
-const waitForTcpdump = (child: import('node:child_process').ChildProcess) =>
-  new Promise<void>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`tcpdump did not start: ${err}`)), 10_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-      if (err.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
 
 export const captureScenarios = async (list: readonly Scenario[]): Promise<CaptureRun> => {
   const dir = mkdtempSync(join(tmpdir(), 'meshward-real-'));
@@ -27,7 +15,7 @@ export const captureScenarios = async (list: readonly Scenario[]): Promise<Captu
   const failures: CaptureRun['failures'] = [];
   try {
     const tcpdump = ns.spawn('tcpdump', ['-i', 'lo', '-U', '-n', '-s', '0', '-w', pcap]);
-    await waitForTcpdump(tcpdump);
+    await tcpdumpListening(tcpdump);
     for (const scenario of list) {
       try {
         await scenario.start(ns, dir);
@@ -36,13 +24,8 @@ export const captureScenarios = async (list: readonly Scenario[]): Promise<Captu
         failures.push({ scenario: scenario.name, error: String(error).slice(0, 500) });
       }
     }
-    // libpcap hands packets over a block at a time, a block at most 1 s old (tcpdump's default timeout), and tcpdump
-    // stops at SIGINT without draining the block in hand: the last scenario's packets need that second to arrive.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await new Promise<void>((resolve) => {
-      tcpdump.once('exit', () => resolve());
-      tcpdump.kill('SIGINT');
-    });
+    // The last scenario's packets may be in a block libpcap has not handed over yet.
+    await stopTcpdump(tcpdump, 1500);
   } finally {
     ns.destroy();
   }

@@ -2,8 +2,8 @@
  * FTP (vsftpd), POP3 and IMAP (one Dovecot) on ports that belong to other protocols, each driven by curl.
  * The servers run in the foreground on config files written into the capture's dir, never the packages' own.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startVsftpd } from '#test/fixtures/protocols/live-servers.ts';
 import { startDovecot } from '#test/helpers/dovecot.ts';
 import { waitForListen } from '#test/helpers/netns.ts';
 import type { Scenario } from './scenario.ts';
@@ -11,22 +11,6 @@ import type { Scenario } from './scenario.ts';
 const ftpPort = 25;
 const pop3Port = 389;
 const imapPort = 9042;
-
-/** Anonymous and read-only. `ftp` (the default anonymous user) is created by Debian's package; `nobody` would not
- * do, as vsftpd changes into the user's home (/nonexistent) before anon_root. Passive ports are kept off the others. */
-const vsftpdConf = (root: string, empty: string) => `listen=YES
-listen_address=127.0.0.1
-listen_port=${ftpPort}
-background=NO
-anonymous_enable=YES
-anon_root=${root}
-local_enable=NO
-write_enable=NO
-seccomp_sandbox=NO
-secure_chroot_dir=${empty}
-pasv_min_port=40000
-pasv_max_port=40009
-`;
 
 const message =
   'From: bob@shop.test\r\nTo: alice@shop.test\r\nSubject: order 42\r\n\r\nYour socks have shipped.\r\n';
@@ -41,17 +25,16 @@ export const mailFtpScenarios: Scenario[] = [
     commands: ['/usr/sbin/vsftpd', 'curl'],
     operations: ['USER', 'PASS', 'RETR'],
     async start(ns, dir) {
-      const root = join(dir, 'ftp-root');
-      const empty = join(dir, 'ftp-empty');
-      mkdirSync(root, { recursive: true });
-      mkdirSync(empty, { recursive: true });
-      writeFileSync(join(root, 'file.txt'), 'invoice 42\n');
-      // Executables for executable-download (real-traffic.test.ts): a real ELF program and a short script.
-      copyFileSync('/usr/bin/true', join(root, 'agent'));
-      writeFileSync(join(root, 'setup.sh'), '#!/bin/sh\necho installing\n');
-      writeFileSync(join(dir, 'vsftpd.conf'), vsftpdConf(root, empty));
-      ns.spawn('/usr/sbin/vsftpd', [join(dir, 'vsftpd.conf')]);
-      await waitForListen(ns, ftpPort);
+      await startVsftpd(ns, dir, {
+        address: '127.0.0.1',
+        port: ftpPort,
+        files: {
+          'file.txt': 'invoice 42\n',
+          // Executables for executable-download (real-traffic.test.ts): a real ELF program and a short script.
+          agent: readFileSync('/usr/bin/true'),
+          'setup.sh': '#!/bin/sh\necho installing\n',
+        },
+      });
     },
     client(ns) {
       // Passive mode: each file comes over a second connection, to a port in 40000-40009.

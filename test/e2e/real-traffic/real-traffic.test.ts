@@ -3,6 +3,7 @@
  * captured with tcpdump in a network namespace: every flow must be identified from its bytes.
  * nDPI (ndpiReader) runs on the same capture for comparison; its verdicts are printed, not asserted.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
@@ -39,6 +40,7 @@ describe.skipIf(unavailable !== undefined)(
         return `${scenario.protocol.padEnd(10)} on ${String(scenario.port).padEnd(5)} (${scenario.portBelongsTo.padEnd(10)}) meshward: ${ours.join(',').padEnd(12)} nDPI: ${theirs.join(', ')}`;
       });
       console.log(`Real traffic, protocol on a port that belongs to another:\n${rows.join('\n')}`);
+      rmSync(run.dir, { recursive: true, force: true });
     });
 
     it('every scenario ran: servers started and clients connected', () => {

@@ -1,18 +1,18 @@
 /** The dashboard build: made when missing or older than its sources, once per process; a clear error without sources. */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '#core/errors.ts';
 import { buildDashboard } from '#functions/dashboard/build-dashboard.ts';
 import { dashboardPaths } from '#functions/dashboard/dashboard-paths.ts';
 import { dashboardStale, ensureDashboardBuilt } from '#functions/dashboard/ensure-dashboard.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const source = dashboardPaths().root;
 
 /** A private copy of the dashboard sources, so tests never race the repository's own dist/. */
 const copy = () => {
-  const root = mkdtempSync(join(tmpdir(), 'meshward-dashboard-'));
+  const root = tempDir('meshward-dashboard-');
   for (const name of ['src', 'index.html', 'style.css'])
     cpSync(join(source, name), join(root, name), { recursive: true });
   return dashboardPaths(root);
@@ -70,10 +70,10 @@ describe('dashboard build', () => {
   it('serves a shipped build without sources, and says so when there is neither', async () => {
     const built = copy();
     await buildDashboard(built);
-    const shipped = dashboardPaths(mkdtempSync(join(tmpdir(), 'meshward-dashboard-shipped-')));
+    const shipped = dashboardPaths(tempDir('meshward-dashboard-shipped-'));
     cpSync(built.dist, shipped.dist, { recursive: true });
     await expect(ensureDashboardBuilt(shipped)).resolves.toBeUndefined();
-    const empty = dashboardPaths(mkdtempSync(join(tmpdir(), 'meshward-dashboard-empty-')));
+    const empty = dashboardPaths(tempDir('meshward-dashboard-empty-'));
     const error = await ensureDashboardBuilt(empty).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'unavailable' });

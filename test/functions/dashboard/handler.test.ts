@@ -1,15 +1,15 @@
 /** The dashboard's Lambda handler: builds on first request, then serves the page and the bundle it names. */
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dashboardPaths } from '#functions/dashboard/dashboard-paths.ts';
 import { handler } from '#functions/dashboard/handler.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { httpEvent } from '../platform/factories.ts';
 
 describe('dashboard handler', () => {
   it('builds a fresh copy on the first request and serves index.html and its script', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'meshward-dashboard-handler-'));
+    const root = tempDir('meshward-dashboard-handler-');
     for (const name of ['src', 'index.html', 'style.css'])
       cpSync(join(dashboardPaths().root, name), join(root, name), { recursive: true });
     process.env.MESHWARD_DASHBOARD_DIR = root;

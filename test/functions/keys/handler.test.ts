@@ -1,17 +1,15 @@
 /** GET /keys/commands publishes the command-signing public keys, never a private part. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handler } from '#functions/keys/handler.ts';
 import { createLocalRuntime, setRuntime } from '#functions/platform/runtime.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 afterEach(() => setRuntime(undefined));
 
 describe('command keys route', () => {
   it('serves a JWKS that verifies the commands this control plane signs', async () => {
-    const runtime = await createLocalRuntime({ dataDir: mkdtempSync(join(tmpdir(), 'meshward-keys-')) });
+    const runtime = await createLocalRuntime({ dataDir: tempDir('meshward-keys-') });
     setRuntime(runtime);
     const response = await handler();
     expect(response.statusCode).toBe(200);

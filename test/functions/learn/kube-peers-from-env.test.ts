@@ -1,7 +1,4 @@
 /** Kubernetes lookups are wired only where a cluster is configured, and then name IPs through the API. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubePeersFromEnv } from '#functions/learn/kube-peers-from-env.ts';
 import { localRuntimeOptionsFromEnv } from '#functions/platform/runtime.ts';
@@ -11,8 +8,7 @@ let kube: FakeKubeApi;
 let kubeconfig: string;
 beforeAll(async () => {
   kube = await startFakeKubeApi();
-  kubeconfig = join(mkdtempSync(join(tmpdir(), 'meshward-kubeconfig-')), 'config');
-  writeFileSync(kubeconfig, kube.kubeConfig().exportConfig());
+  kubeconfig = kube.kubeConfigFile();
   kube.put('pods', {
     metadata: {
       name: 'redis-0',

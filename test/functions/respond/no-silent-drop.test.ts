@@ -2,7 +2,7 @@
  * "Never dropped without a trace": a burst of findings through the shipped rules is one Slack message that
  * summarises the repeats, with every finding audited; and failing actions (Slack and Kubernetes away) lose no finding.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,11 +23,17 @@ const iso = () => new Date(clock).toISOString();
 let slack: FakeSlackApi;
 let runtime: Runtime;
 const opened: RespondRuntime[] = [];
+const dirs: string[] = [];
+const newDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
 
 beforeAll(async () => {
   slack = await startFakeSlackApi();
   runtime = await createLocalRuntime({
-    dataDir: mkdtempSync(join(tmpdir(), 'no-silent-drop-')),
+    dataDir: newDir('meshward-no-silent-drop-'),
     log: silentLogger,
     now: () => new Date(clock),
   });
@@ -36,12 +42,13 @@ afterAll(async () => {
   for (const respond of opened) await respond.close();
   await runtime.close();
   await slack.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A respond runtime with its own store; Slack at `slackApiUrl` (the fake, or a closed port). */
 const respondWith = (slackApiUrl: string) => {
   const respond = createRespondRuntime(runtime, {
-    dataDir: mkdtempSync(join(tmpdir(), 'no-silent-drop-respond-')),
+    dataDir: newDir('meshward-no-silent-drop-respond-'),
     capturesUrl: 'https://127.0.0.1:1/captures',
     kube: unavailableKube('the API server is unreachable'),
     slack: createWebClientSlackApi({ token: slack.token, slackApiUrl, retryConfig: { retries: 0 } }),

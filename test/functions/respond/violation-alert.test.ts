@@ -1,5 +1,5 @@
 /** Local wiring end to end: taps' batches in through ingest, learn raises a violation in monitor mode, Slack alerts, Allow learns. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,10 +28,11 @@ let slack: FakeSlackApi;
 let runtime: Runtime;
 let respond: RespondRuntime;
 let background: BackgroundWork;
+let dataDir = '';
 
 beforeAll(async () => {
   slack = await startFakeSlackApi();
-  const dataDir = mkdtempSync(join(tmpdir(), 'violation-alert-'));
+  dataDir = mkdtempSync(join(tmpdir(), 'meshward-violation-alert-'));
   runtime = await createLocalRuntime({
     dataDir,
     log: silentLogger,
@@ -67,6 +68,7 @@ afterAll(async () => {
   await respond.close();
   await runtime.close();
   await slack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A tap's batch through ingest (pod token from the local issuer), then everything the bus set off. */

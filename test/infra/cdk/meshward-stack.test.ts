@@ -1,4 +1,6 @@
 /** CDK assertions on the synthesised AWS template (bundling skipped here; `npm run synth` and the benchmark bundle for real). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -15,11 +17,17 @@ const functionNamed = (id: string): any =>
   )?.[1];
 
 beforeAll(() => {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new MeshwardStack(app, 'Meshward', {
-    repositoryRoot: join(import.meta.dirname, '..', '..', '..'),
-  });
-  template = Template.fromStack(stack);
+  // Synthesis writes into the app's outdir (a new temporary cdk.out* when none is given); the template is read by then.
+  const outdir = mkdtempSync(join(tmpdir(), 'meshward-cdk-'));
+  try {
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MeshwardStack(app, 'Meshward', {
+      repositoryRoot: join(import.meta.dirname, '..', '..', '..'),
+    });
+    template = Template.fromStack(stack);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }, 120_000);
 
 const resourcesOf = (type: string) => template.findResources(type);

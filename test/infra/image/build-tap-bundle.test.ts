@@ -1,11 +1,11 @@
 /** The tap bundle: esbuild builds one file without tsx or TypeScript in it, and `meshward tap` runs it when named. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildTapBundle } from '#infra/image/build-tap-bundle.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const execFileAsync = promisify(execFile);
 const meshward = join(import.meta.dirname, '..', '..', '..', 'bin', 'meshward.js');
@@ -23,7 +23,7 @@ const runTap = async (env: NodeJS.ProcessEnv) => {
 
 describe('the tap bundle', () => {
   it('is one ESM file without tsx, and meshward.js runs it only when asked', async () => {
-    const out = await buildTapBundle(join(mkdtempSync(join(tmpdir(), 'meshward-bundle-')), 'tap.mjs'));
+    const out = await buildTapBundle(join(tempDir('meshward-bundle-'), 'tap.mjs'));
     const text = readFileSync(out, 'utf8');
     expect(text).not.toMatch(/from ["']tsx|require\(["']typescript["']\)/);
     expect(text).toContain('MESHWARD-ALLOW-IN');
@@ -31,7 +31,7 @@ describe('the tap bundle', () => {
     expect(bundled.code).toBe(2);
     expect(bundled.stderr).toMatch(/^meshward tap: tap configuration is invalid/);
     // meshward.js imports exactly the file named; a missing one falls back to the sources, and says so.
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-stub-'));
+    const dir = tempDir('meshward-stub-');
     writeFileSync(join(dir, 'stub.mjs'), "process.stderr.write('stub bundle ran'); process.exitCode = 7;\n");
     expect(await runTap({ MESHWARD_TAP_BUNDLE: join(dir, 'stub.mjs') })).toEqual({
       code: 7,

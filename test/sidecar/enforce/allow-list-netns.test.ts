@@ -1,9 +1,7 @@
 /** Protect mode's allow-list with real iptables in a network namespace (root only). */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +9,7 @@ import { type AllowList, allowListSchema } from '#core/allow-list.ts';
 import { inNetns } from '#sidecar/enforce/command-runner.ts';
 import { loadEnforcementState, saveEnforcementState } from '#sidecar/enforce/enforcement-state.ts';
 import { createEnforcer } from '#sidecar/enforce/enforcer.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { createTestNetns, type TestNetns } from './netns.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -125,7 +124,7 @@ describe('protect mode allow-list in a network namespace', () => {
     'allowed client connects, others are refused, established connections survive, release restores',
     async () => {
       const before = saved(ns.name);
-      const statePath = join(mkdtempSync(join(tmpdir(), 'meshward-allow-')), 'state.json');
+      const statePath = join(tempDir('meshward-allow-'), 'state.json');
       const options = {
         run: inNetns(ns.name),
         channel: { controlPlaneIps: [ns.hostIp], controlPlanePort: cpPort, metricsPort: 15090 },

@@ -1,14 +1,13 @@
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNetns } from '#sidecar/enforce/command-runner.ts';
 import { loadEnforcementState, saveEnforcementState } from '#sidecar/enforce/enforcement-state.ts';
 import { createEnforcer } from '#sidecar/enforce/enforcer.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { createTestNetns, type TestNetns } from './netns.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -158,7 +157,7 @@ describe('createEnforcer in a network namespace', () => {
     'quarantine cuts a live connection, keeps the app and the control-plane channel; release leaves nothing behind',
     async () => {
       const before = saved(ns.name);
-      const statePath = join(mkdtempSync(join(tmpdir(), 'meshward-enforce-')), 'state.json');
+      const statePath = join(tempDir('meshward-enforce-'), 'state.json');
       const options = {
         run: inNetns(ns.name),
         channel: { controlPlaneIps: [ns.hostIp], controlPlanePort: cpPort, metricsPort: 15090 },

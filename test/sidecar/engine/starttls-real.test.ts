@@ -5,15 +5,16 @@
  * fetching a file. Captured with tcpdump as the tap captures, read by our engine and, side by side, by ndpiReader.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { startVsftpd } from '#test/fixtures/protocols/live-servers.ts';
 import { startDovecot } from '#test/helpers/dovecot.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
-import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { smtpSink } from '#test/helpers/smtp-sink.ts';
@@ -26,27 +27,6 @@ const server = '10.48.0.1';
 /** IMAP on PostgreSQL's port, POP3 on MySQL's, submission on the Kubernetes API's, FTP on SQL Server's. */
 const ports = { imap: 5432, pop3: 3306, smtp: 6443, ftp: 1433 };
 
-/** Anonymous, read-only, TLS required for logins and offered for data; curl reuses no TLS session on data. */
-const vsftpdConf = (root: string, empty: string, cert: string, key: string) => `listen=YES
-listen_address=${server}
-listen_port=${ports.ftp}
-background=NO
-anonymous_enable=YES
-anon_root=${root}
-local_enable=NO
-write_enable=NO
-seccomp_sandbox=NO
-secure_chroot_dir=${empty}
-pasv_min_port=40000
-pasv_max_port=40009
-ssl_enable=YES
-allow_anon_ssl=YES
-force_anon_logins_ssl=YES
-force_anon_data_ssl=NO
-require_ssl_reuse=NO
-rsa_cert_file=${cert}
-rsa_private_key_file=${key}
-`;
 const relayPort = 10025;
 
 describe.skipIf(unavailable !== undefined)(
@@ -85,12 +65,12 @@ describe.skipIf(unavailable !== undefined)(
         submission: { port: ports.smtp, relay: { host: '127.0.0.1', port: relayPort } },
         tls: { cert, key },
       });
-      const [root, empty] = [join(dir, 'ftp-root'), join(dir, 'ftp-empty')];
-      for (const d of [root, empty]) mkdirSync(d, { recursive: true });
-      writeFileSync(join(root, 'invoice.txt'), 'invoice 42\n');
-      writeFileSync(join(dir, 'vsftpd.conf'), vsftpdConf(root, empty, cert, key));
-      lab.serverNs.spawn('/usr/sbin/vsftpd', [join(dir, 'vsftpd.conf')]);
-      await waitForListen(lab.serverNs, ports.ftp);
+      await startVsftpd(lab.serverNs, dir, {
+        address: server,
+        port: ports.ftp,
+        files: { 'invoice.txt': 'invoice 42\n' },
+        tls: { cert, key },
+      });
       const pcap = join(dir, 'starttls.pcap');
       const stop = await lab.capture(pcap, 'tcp', lab.serverDev);
       const curl = (name: string, args: string[]) => {
@@ -109,7 +89,7 @@ describe.skipIf(unavailable !== undefined)(
       await stop();
       const { findings } = await inspectFile(pcap);
       flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
+      ndpiText = ndpiReport(pcap);
     }, 120_000);
 
     const flowOn = (port: number) => flows.find((f) => f.server.port === port);

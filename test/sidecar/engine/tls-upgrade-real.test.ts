@@ -23,7 +23,7 @@ import {
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
-import { startRecorder } from '../protocols/loopback-recorder.ts';
+import { recordClient } from '../protocols/loopback-recorder.ts';
 import { recordAndInspect } from '../threats/recorded-sessions.ts';
 
 const pgBin = '/usr/lib/postgresql/15/bin';
@@ -74,14 +74,12 @@ const startMariadbWithTls = async (): Promise<number> => {
 };
 
 /** A client through a recorder in front of `target`: the recorded chunks, and what the client printed. */
-const through = async (target: number, client: (port: number) => [string, string[]]) => {
-  const recorder = await startRecorder(target);
-  const [command, args] = client(recorder.port);
-  const result = await run(command, args);
-  expect(result.code, result.stderr).toBe(0);
-  await recorder.close();
-  return recorder.chunks;
-};
+const through = (target: number, client: (port: number) => [string, string[]]) =>
+  recordClient(target, async (port) => {
+    const [command, args] = client(port);
+    const result = await run(command, args);
+    expect(result.code, result.stderr).toBe(0);
+  });
 
 const psql = (port: number): [string, string[]] => [
   `${pgBin}/psql`,

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPodIdentity } from '#sidecar/identity/pod-identity.ts';
 import { type PodInfo, watchPodInfo } from '#sidecar/identity/watch-pod-info.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const env = (dir: string): NodeJS.ProcessEnv => ({
   MESHWARD_POD_NAME: 'cart-7d9f8c6b5-x2k9p',
@@ -32,7 +32,7 @@ const kubeletWrite = (dir: string, generation: number, labels: string, annotatio
 
 describe('readPodIdentity', () => {
   it('combines the downward API env and files into the pod identity with its owner', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-podinfo-'));
+    const dir = tempDir('meshward-podinfo-');
     kubeletWrite(dir, 1, 'app="cart"\npod-template-hash="7d9f8c6b5"', 'meshward.io/inject="true"');
     expect(await readPodIdentity(env(dir))).toEqual({
       namespace: 'shop',
@@ -54,7 +54,7 @@ describe('readPodIdentity', () => {
   });
 
   it('notices a relabel written by the kubelet, and only real changes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-podinfo-'));
+    const dir = tempDir('meshward-podinfo-');
     kubeletWrite(dir, 1, 'app="cart"', '');
     const changes: PodInfo[] = [];
     const first = await readPodIdentity(env(dir));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { ensureTlsMaterial, type TlsMaterial } from '#functions/local/tls-materi
 import { createCaptureRecorder } from '#sidecar/pcap/capture-recorder.ts';
 import { createPacketRing } from '#sidecar/pcap/packet-ring.ts';
 import { createCaptureUploader } from '#sidecar/pcap/upload-capture.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { type FrameSpec, ipv4Frame } from './ipv4-frame.ts';
 
 const frame = (ts: number, spec: FrameSpec) => {
@@ -23,10 +24,12 @@ describe('createCaptureRecorder with a real HTTPS upload target', () => {
   let tls: TlsMaterial;
   let server: Server;
   let base: string;
+  let tlsDir = '';
   const uploads: { path: string; contentType: string | undefined; body: Buffer }[] = [];
 
   beforeAll(async () => {
-    tls = await ensureTlsMaterial(mkdtempSync(join(tmpdir(), 'meshward-upload-')), 'meshward');
+    tlsDir = mkdtempSync(join(tmpdir(), 'meshward-upload-'));
+    tls = await ensureTlsMaterial(tlsDir, 'meshward');
     server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,7 +45,10 @@ describe('createCaptureRecorder with a real HTTPS upload target', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `https://localhost:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(tlsDir, { recursive: true, force: true });
+  });
 
   it('writes packets from before the trigger and for the time after, filtered to one flow, and uploads them', async () => {
     let clock = 1_764_000_000_000;
@@ -88,7 +94,7 @@ describe('createCaptureRecorder with a real HTTPS upload target', () => {
     const upload = uploads.at(-1);
     expect(upload?.path).toBe('/captures/shop/cmd-capture-1.pcap?X-Amz-Signature=secret');
     expect(upload?.contentType).toBe('application/vnd.tcpdump.pcap');
-    const path = join(mkdtempSync(join(tmpdir(), 'meshward-capture-')), 'capture.pcap');
+    const path = join(tempDir('meshward-capture-'), 'capture.pcap');
     writeFileSync(path, upload?.body ?? Buffer.alloc(0));
     const uris = execFileSync(
       'tshark',

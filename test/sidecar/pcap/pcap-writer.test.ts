@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { type StoredPacket, writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { ipv4Frame } from './ipv4-frame.ts';
 
 const packets: StoredPacket[] = [
@@ -48,7 +48,7 @@ describe('writePcap', () => {
   it('writes a file that tshark opens, with the right times, addresses and payload', () => {
     const pcap = writePcap(packets);
     expect(pcap).toMatchObject({ packets: 2, skipped: 1 });
-    const path = join(mkdtempSync(join(tmpdir(), 'meshward-pcap-')), 'out.pcap');
+    const path = join(tempDir('meshward-pcap-'), 'out.pcap');
     writeFileSync(path, pcap.bytes);
     expect(
       tshark(path, [
@@ -94,7 +94,7 @@ describe('writePcap', () => {
   });
 
   it('writes a valid empty capture', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'meshward-pcap-')), 'empty.pcap');
+    const path = join(tempDir('meshward-pcap-'), 'empty.pcap');
     writeFileSync(path, writePcap([]).bytes);
     expect(
       execFileSync('tshark', ['-r', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),

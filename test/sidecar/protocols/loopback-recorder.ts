@@ -52,6 +52,17 @@ export const startRecorder = async (targetPort: number): Promise<Recorder> => {
   };
 };
 
+/** Runs `client` against a recorder in front of `targetPort`, then closes it: what crossed, both ways. */
+export const recordClient = async (
+  targetPort: number,
+  client: (port: number) => Promise<unknown>,
+): Promise<RecordedChunk[]> => {
+  const recorder = await startRecorder(targetPort);
+  await client(recorder.port);
+  await recorder.close();
+  return recorder.chunks;
+};
+
 /** Concatenates the recorded bytes of one direction. */
 export const directionBytes = (chunks: readonly RecordedChunk[], direction: Direction): Uint8Array =>
   Uint8Array.from(Buffer.concat(chunks.filter((c) => c.direction === direction).map((c) => c.bytes)));

@@ -3,7 +3,6 @@
  * built with the test sealer, written to a pcap, read by both. Where nDPI says QUIC, we must say quic with the same
  * SNI and JA3 client hash; nDPI 4.2 predates QUIC version 2 (RFC 9369), which we read.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
-import { ndpiAvailable, ndpiSkipNote, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport, ndpiSkipNote, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { cryptoFrame, sealInitial } from './quic-seal.ts';
 
@@ -63,7 +62,7 @@ describe.skipIf(!ndpiAvailable())(`quic against nDPI${ndpiSkipNote()}`, () => {
   );
 
   it('agrees with nDPI on every flow nDPI calls QUIC (SNI and JA3), and reads version 2, which nDPI 4.2 does not', async () => {
-    const ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
+    const ndpiText = ndpiReport(pcap);
     const ndpi = parseNdpiFlows(ndpiText);
     const ours = (await inspectFile(pcap)).findings.filter((f): f is FlowFinding => f.type === 'flow');
     const rows = flows.map(({ port, version }) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FindingBatch } from '#core/finding.ts';
 import { ensureTlsMaterial, type TlsMaterial } from '#functions/local/tls-material.ts';
 import { commandsOf, createHttpsSender } from '#sidecar/report/https-sender.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const batch = (): FindingBatch => ({
   version: 1,
@@ -21,11 +22,13 @@ describe('createHttpsSender against a real HTTPS server', () => {
   let tls: TlsMaterial;
   let server: Server;
   let url: string;
+  let tlsDir = '';
   const seen: { auth: string | undefined; body: string }[] = [];
   let answer = { status: 200, body: '{"commands":["a.b.c",{"jws":"d.e.f"}]}' };
 
   beforeAll(async () => {
-    tls = await ensureTlsMaterial(mkdtempSync(join(tmpdir(), 'meshward-sender-')), 'meshward');
+    tlsDir = mkdtempSync(join(tmpdir(), 'meshward-sender-'));
+    tls = await ensureTlsMaterial(tlsDir, 'meshward');
     server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => {
@@ -39,10 +42,13 @@ describe('createHttpsSender against a real HTTPS server', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `https://localhost:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(tlsDir, { recursive: true, force: true });
+  });
 
   it('re-reads the token file before every send, so a rotated token is used at once', async () => {
-    const tokenPath = join(mkdtempSync(join(tmpdir(), 'meshward-token-')), 'token');
+    const tokenPath = join(tempDir('meshward-token-'), 'token');
     writeFileSync(tokenPath, 'token-one\n');
     const send = createHttpsSender({ url, tokenPath, ca: tls.caCert });
     expect(await send(batch())).toEqual({ ok: true, status: 200, commands: ['a.b.c', 'd.e.f'] });
@@ -53,7 +59,7 @@ describe('createHttpsSender against a real HTTPS server', () => {
   });
 
   it('classifies answers: 5xx and 401 retry, 400 does not', async () => {
-    const tokenPath = join(mkdtempSync(join(tmpdir(), 'meshward-token-')), 'token');
+    const tokenPath = join(tempDir('meshward-token-'), 'token');
     writeFileSync(tokenPath, 't');
     const send = createHttpsSender({ url, tokenPath, ca: tls.caCert });
     answer = { status: 503, body: 'busy' };
@@ -66,7 +72,7 @@ describe('createHttpsSender against a real HTTPS server', () => {
   });
 
   it('refuses a server whose certificate it does not trust', async () => {
-    const tokenPath = join(mkdtempSync(join(tmpdir(), 'meshward-token-')), 'token');
+    const tokenPath = join(tempDir('meshward-token-'), 'token');
     writeFileSync(tokenPath, 't');
     const result = await createHttpsSender({ url, tokenPath })(batch());
     expect(result).toMatchObject({ ok: false, retry: true });
@@ -78,7 +84,7 @@ describe('createHttpsSender against a real HTTPS server', () => {
     );
     expect(missing).toMatchObject({ ok: false, retry: true });
     expect(missing.ok ? '' : missing.reason).toMatch(/token file unreadable/);
-    const tokenPath = join(mkdtempSync(join(tmpdir(), 'meshward-token-')), 'token');
+    const tokenPath = join(tempDir('meshward-token-'), 'token');
     writeFileSync(tokenPath, 't');
     const down = await createHttpsSender({ url: 'https://127.0.0.1:1', tokenPath })(batch());
     expect(down.ok ? '' : down.reason).toMatch(/unreachable/);

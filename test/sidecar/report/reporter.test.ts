@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Finding, type FindingBatch, findingBatchSchema } from '#core/finding.ts';
@@ -9,6 +8,7 @@ import { ensureTlsMaterial } from '#functions/local/tls-material.ts';
 import { createFindingQueue } from '#sidecar/report/finding-queue.ts';
 import { createHttpsSender } from '#sidecar/report/https-sender.ts';
 import { createReporter } from '#sidecar/report/reporter.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const pod = { namespace: 'shop', name: 'cart-7d9f8c6b5-x2k9p', uid: 'uid-cart-1' };
 const finding = (n: number): Finding => ({
@@ -20,7 +20,7 @@ const idOf = (f: Finding) => (f.type === 'heartbeat' ? f.ips[0] : '');
 
 /** A real HTTPS control plane that can be down (port closed), failing (503) or up (records parsed batches). */
 const controlPlane = async () => {
-  const tls = await ensureTlsMaterial(mkdtempSync(join(tmpdir(), 'meshward-cp-')), 'meshward');
+  const tls = await ensureTlsMaterial(tempDir('meshward-cp-'), 'meshward');
   const received: FindingBatch[] = [];
   const attempts: string[] = [];
   let failWith503 = 0;
@@ -70,7 +70,7 @@ describe('createReporter with the control plane down, then failing, then up', ()
 
   it('keeps a bounded queue, loses nothing within the bound, counts drops and reports them, backs off with jitter', async () => {
     cp = await controlPlane();
-    const tokenPath = join(mkdtempSync(join(tmpdir(), 'meshward-token-')), 'token');
+    const tokenPath = join(tempDir('meshward-token-'), 'token');
     writeFileSync(tokenPath, 'pod-token');
     const queue = createFindingQueue(20);
     const delays: number[] = [];

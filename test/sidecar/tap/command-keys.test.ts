@@ -1,9 +1,6 @@
 /** The command-signing JWKS fetched from the control plane over HTTPS under its private CA (real TLS server). */
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { commandJwsType } from '#core/command.ts';
@@ -12,10 +9,11 @@ import { generateCommandKey } from '#functions/platform/keys/command-key.ts';
 import { createCommandSigner } from '#functions/platform/keys/command-signer.ts';
 import { commandKeys } from '#sidecar/tap/command-keys.ts';
 import { tapConfigFromEnv } from '#sidecar/tap/tap-config.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 describe('commandKeys from a JWKS URL', () => {
   it('trusts the configured CA for the JWKS fetch, and fails without it', async () => {
-    const tls = await ensureTlsMaterial(mkdtempSync(join(tmpdir(), 'meshward-keys-')), 'meshward');
+    const tls = await ensureTlsMaterial(tempDir('meshward-keys-'), 'meshward');
     const signer = await createCommandSigner(await generateCommandKey('ES256'));
     const server = createServer({ key: tls.key, cert: tls.cert }, (_, res) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signer.jwks)),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { type CommandSigner, createCommandSigner } from '#functions/platform/key
 import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { startTap } from '#sidecar/tap/main.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { ipv4Frame } from '../pcap/ipv4-frame.ts';
 
 const podUid = randomUUID();
@@ -53,13 +54,15 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
   let server: Server;
   let signer: CommandSigner;
   let url: string;
+  let tlsDir = '';
   const batches: FindingBatch[] = [];
   const tokens: string[] = [];
   const uploads: Buffer[] = [];
   let pendingCommands: string[] = [];
 
   beforeAll(async () => {
-    tls = await ensureTlsMaterial(mkdtempSync(join(tmpdir(), 'meshward-tapmain-')), 'meshward');
+    tlsDir = mkdtempSync(join(tmpdir(), 'meshward-tapmain-'));
+    tls = await ensureTlsMaterial(tlsDir, 'meshward');
     signer = await createCommandSigner(await generateCommandKey('EdDSA'));
     server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
       const chunks: Buffer[] = [];
@@ -80,10 +83,13 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `https://localhost:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(tlsDir, { recursive: true, force: true });
+  });
 
   it('reports heartbeat and flows with the pod identity, runs a signed capture command, rejects a forged one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-tapmain-'));
+    const dir = tempDir('meshward-tapmain-');
     const podinfo = join(dir, 'podinfo');
     mkdirSync(podinfo);
     writeFileSync(join(podinfo, 'labels'), 'app="catalog"\npod-template-hash="5d8f7b9c4"');
@@ -175,7 +181,7 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
   });
 
   it('takes commands from the pod annotation when the kubelet updates it (the fallback channel)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-tapmain-'));
+    const dir = tempDir('meshward-tapmain-');
     const podinfo = join(dir, 'podinfo');
     mkdirSync(podinfo);
     writeFileSync(join(podinfo, 'labels'), 'app="catalog"');

@@ -23,7 +23,7 @@ import {
   waitForPostgres,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
+import { type RecordedChunk, recordClient } from '../protocols/loopback-recorder.ts';
 import { ndpiLineFor, type RecordedSession, recordAndInspect } from './recorded-sessions.ts';
 
 const pgBin = '/usr/lib/postgresql/15/bin';
@@ -119,15 +119,13 @@ const startRedis = async () => {
 const through = async (
   target: () => number,
   client: (port: number) => [string, string[]],
-): Promise<RecordedChunk[]> => {
-  const recorder = await startRecorder(target());
-  const [command, args] = client(recorder.port);
-  const result = await run(command, args);
-  expect(result.code, result.stderr).toBe(0);
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  await recorder.close();
-  return recorder.chunks;
-};
+): Promise<RecordedChunk[]> =>
+  recordClient(target(), async (port) => {
+    const [command, args] = client(port);
+    const result = await run(command, args);
+    expect(result.code, result.stderr).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  });
 
 const sessions: RecordedSession[] = [
   {

@@ -14,7 +14,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
-import { ndpiAvailable, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
 const sdkMissing = (() => {
@@ -65,7 +65,7 @@ describe.skipIf(unavailable !== undefined)(
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
       found = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'docker-api');
-      ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
+      ndpiText = ndpiReport(pcap);
     }, 120_000);
 
     const on = (port: number) => found.filter((f) => f.server.port === port);

@@ -5,7 +5,6 @@
  * taken (12379), and an app's own keys (42379, left alone). Captured with tcpdump as the tap captures, read by our
  * engine and, side by side, by ndpiReader.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
-import { ndpiAvailable, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
 const unavailable =
@@ -72,7 +71,7 @@ describe.skipIf(unavailable !== undefined)(
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
       flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
       found = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'etcd-access');
-      ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
+      ndpiText = ndpiReport(pcap);
     }, 120_000);
 
     const on = (port: number) => found.filter((f) => f.server.port === port);

@@ -5,7 +5,6 @@
  * tokens, a forged GCP request without its header), each scenario from its own address so each is its own finding.
  * Captured with tcpdump as the tap captures, read by our engine and, side by side, by ndpiReader.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
-import { ndpiAvailable, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
 const unavailable =
@@ -105,7 +104,7 @@ describe.skipIf(unavailable !== undefined)(
       found = findings.filter(
         (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'instance-metadata',
       );
-      ndpiLines = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' })
+      ndpiLines = ndpiReport(pcap)
         .split('\n')
         .filter((line) => line.includes(':80 '));
     }, 120_000);

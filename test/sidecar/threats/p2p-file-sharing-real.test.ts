@@ -25,6 +25,7 @@ import { waitUntil } from '#test/fixtures/protocols/live-servers.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
+import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'aria2c', 'transmission-cli', 'transmission-create']) ??
@@ -62,20 +63,8 @@ const capture = async (lab: KernelLab, pcap: string): Promise<() => Promise<void
     '-w',
     pcap,
   ]);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-    tcpdump.stderr?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    tcpdump.kill('SIGINT');
-    await once(tcpdump, 'exit');
-  };
+  await tcpdumpListening(tcpdump);
+  return () => stopTcpdump(tcpdump);
 };
 
 const sameFile = (a: string, b: string): boolean =>

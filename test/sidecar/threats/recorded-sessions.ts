@@ -2,13 +2,13 @@
  * Real clients' sessions recorded through the loopback relay into one pcap, each as its own TCP conversation between
  * fixed addresses on the port it names, then read by our engine (threat findings) and by Debian's ndpiReader.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { type DefaultObserverOptions, defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { ndpiTcpLines } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 
@@ -39,9 +39,7 @@ export const recordAndInspect = async (
   const { findings } = await inspectFile(pcap, { observers: defaultObservers(observers) });
   const ours = findings.filter((f): f is ThreatFinding => f.type === 'threat');
   const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-  const ndpiLines = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => /^\s+\d+\s+TCP /.test(l));
+  const ndpiLines = ndpiTcpLines(pcap);
   return { ours, flows, ndpiLines };
 };
 

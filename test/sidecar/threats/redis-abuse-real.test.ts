@@ -6,7 +6,6 @@
  * protected mode turned off, and the rogue-master chain (REPLICAOF, then MODULE LOAD). Captured with tcpdump as the
  * tap captures, read by our engine and, side by side, by ndpiReader.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
-import { ndpiAvailable, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 
 const unavailable =
@@ -71,7 +70,7 @@ describe.skipIf(unavailable !== undefined)(
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
       found = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'redis-abuse');
-      ndpiText = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' });
+      ndpiText = ndpiReport(pcap);
     }, 120_000);
 
     const told = (text: string) => found.find((f) => f.evidence.includes(text));

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '#core/errors.ts';
@@ -8,6 +7,7 @@ import type { DbAuthEvent } from '#sidecar/events.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import type { Threat } from '#sidecar/threats/threat.ts';
 import { detectorConfig } from '#sidecar/threats/threat.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { flow, httpRequest, packet } from './threat-factories.ts';
 
 const sqli = (ts: number) => httpRequest(`/items?id=${encodeURIComponent("1' OR '1'='1")}`, { ts });
@@ -113,7 +113,7 @@ describe('createThreatRunner', () => {
   });
 
   it('loads thresholds and on/off from YAML, and reports every invalid file at once', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threats-'));
+    const dir = tempDir('threats-');
     writeFileSync(join(dir, 'sql-injection.yaml'), 'enabled: false\n');
     writeFileSync(join(dir, 'syn-flood.yaml'), 'threshold: 5\nseverity: critical\n');
     const runner = createThreatRunner({ policyDir: dir });

@@ -20,6 +20,7 @@ import { smbLateralMovement } from '#sidecar/threats/smb-lateral-movement.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { flow, runThreat } from './threat-factories.ts';
 
 const examples = '/usr/share/doc/python3-impacket/examples';
@@ -100,20 +101,8 @@ const capture = async (ns: Netns, dev: string, pcap: string): Promise<() => Prom
     pcap,
     'tcp',
   ]);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tcpdump did not start')), 10_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
-  };
+  await tcpdumpListening(child);
+  return () => stopTcpdump(child);
 };
 
 type Seen = { port: number; serverPort: number; event: ProtocolEvent };

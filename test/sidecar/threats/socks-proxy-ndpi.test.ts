@@ -21,7 +21,7 @@ import {
   waitForPort,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
+import { type RecordedChunk, recordClient } from '../protocols/loopback-recorder.ts';
 import { ndpiLineFor, type RecordedSession, recordAndInspect } from './recorded-sessions.ts';
 
 const run = promisify(execFile);
@@ -39,12 +39,7 @@ const daemons: ReturnType<typeof startDaemon>[] = [];
 const through = async (
   proxyPort: number,
   client: (port: number) => Promise<unknown>,
-): Promise<RecordedChunk[]> => {
-  const recorder = await startRecorder(proxyPort);
-  await client(recorder.port).catch(() => undefined);
-  await recorder.close();
-  return recorder.chunks;
-};
+): Promise<RecordedChunk[]> => recordClient(proxyPort, (port) => client(port).catch(() => undefined));
 
 const curl = (port: number, extra: string[]) =>
   run('curl', [

@@ -3,12 +3,12 @@
  * network namespace, captured with tcpdump, read by our engine and by Debian's ndpiReader side by side: both must
  * say Telnet and call it unsafe; we also read the user, the password line (never its text) and the refusal.
  */
-import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
-import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiReport } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
 import { captureScenarios } from '../../e2e/real-traffic/capture-scenarios.ts';
 import { telnetScenario } from '../../e2e/real-traffic/telnet-scenario.ts';
@@ -26,16 +26,20 @@ describe.skipIf(unavailable !== undefined)(
 
     beforeAll(async () => {
       const run = await captureScenarios([telnetScenario]);
-      expect(run.failures).toEqual([]);
-      // The capture is on the namespace's loopback: ask cleartext-credentials to look there too.
-      const runner = createThreatRunner({ configs: { 'cleartext-credentials': { loopback: true } } });
-      const { findings } = await inspectFile(run.pcap, { observers: [runner] });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
-      ndpiLine =
-        execFileSync('ndpiReader', ['-i', run.pcap, '-v', '2'], { encoding: 'utf8' })
-          .split('\n')
-          .find((l) => l.includes(`:${telnetScenario.port} `)) ?? '';
+      try {
+        expect(run.failures).toEqual([]);
+        // The capture is on the namespace's loopback: ask cleartext-credentials to look there too.
+        const runner = createThreatRunner({ configs: { 'cleartext-credentials': { loopback: true } } });
+        const { findings } = await inspectFile(run.pcap, { observers: [runner] });
+        flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+        threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+        ndpiLine =
+          ndpiReport(run.pcap)
+            .split('\n')
+            .find((l) => l.includes(`:${telnetScenario.port} `)) ?? '';
+      } finally {
+        rmSync(run.dir, { recursive: true, force: true });
+      }
     }, 120_000);
 
     it('both identify Telnet on a port that is not its own', () => {

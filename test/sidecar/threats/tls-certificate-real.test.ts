@@ -14,7 +14,7 @@ import type { CertificateSummary, FlowFinding, ThreatFinding } from '#core/findi
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { ndpiAvailable, ndpiSkipNote } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiSkipNote, ndpiTcpLines } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 import { recordTlsConnection } from '../protocols/tls-recording.ts';
@@ -202,9 +202,7 @@ describe.skipIf(!ndpiAvailable())(
       threats = findings.filter(
         (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'tls-certificate',
       );
-      ndpiLines = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' })
-        .split('\n')
-        .filter((l) => /^\s+\d+\s+TCP /.test(l));
+      ndpiLines = ndpiTcpLines(pcap);
     }, 60_000);
 
     const certificateOf = (port: number): CertificateSummary | undefined =>

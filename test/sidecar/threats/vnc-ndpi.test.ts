@@ -18,7 +18,7 @@ import {
   waitForPort,
 } from '#test/fixtures/protocols/live-servers.ts';
 import { ndpiAvailable } from '#test/helpers/ndpi-reader.ts';
-import { startRecorder } from '../protocols/loopback-recorder.ts';
+import { recordClient } from '../protocols/loopback-recorder.ts';
 import { ndpiLineFor, recordAndInspect } from './recorded-sessions.ts';
 
 const run = promisify(execFile);
@@ -72,14 +72,12 @@ describe.skipIf(!available)(
           {
             name: 'hydra vnc',
             port: 8080,
-            record: async () => {
-              const recorder = await startRecorder(port);
-              await run('hydra', ['-P', list, '-t', '1', '-s', String(recorder.port), '127.0.0.1', 'vnc'], {
-                timeout: 60_000,
-              }).catch(() => undefined);
-              await recorder.close();
-              return recorder.chunks;
-            },
+            record: () =>
+              recordClient(port, (recorderPort) =>
+                run('hydra', ['-P', list, '-t', '1', '-s', String(recorderPort), '127.0.0.1', 'vnc'], {
+                  timeout: 60_000,
+                }).catch(() => undefined),
+              ),
           },
         ],
         dir,

@@ -14,7 +14,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { ndpiAvailable, ndpiSkipNote } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ndpiSkipNote, ndpiTcpLines } from '#test/helpers/ndpi-reader.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 import { recordTlsConnection } from '../protocols/tls-recording.ts';
@@ -89,9 +89,7 @@ describe.skipIf(!ndpiAvailable())(
       const findings = (await inspectFile(pcap, { observers: defaultObservers() })).findings;
       flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
       weak = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'weak-tls');
-      ndpiLines = execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], { encoding: 'utf8' })
-        .split('\n')
-        .filter((l) => /^\s+\d+\s+TCP /.test(l));
+      ndpiLines = ndpiTcpLines(pcap);
     }, 60_000);
 
     const ndpiLine = (port: number) => ndpiLines.find((l) => l.includes(`:${port} `)) ?? '';

@@ -1,11 +1,11 @@
 /** Broken policy files are reported with file, line and what is wrong; none is silently skipped. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '#core/errors.ts';
 import { loadPolicySet, loadPolicySetOrThrow } from '#functions/admission/policy/load-policy-set.ts';
 import { parsePolicyDocuments } from '#functions/admission/policy/parse-policy-documents.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const head = (name: string) => `apiVersion: meshward.io/v1
 kind: AdmissionPolicy
@@ -92,7 +92,7 @@ spec:
 
 describe('loadPolicySet', () => {
   const folder = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshward-policies-'));
+    const dir = tempDir('meshward-policies-');
     writeFileSync(join(dir, 'a.yaml'), `${head('a')}  action: enforce\n  check: {id: privileged}\n`);
     writeFileSync(join(dir, 'b.yml'), `${head('a')}  action: warn\n  check: {id: hostPorts}\n`);
     writeFileSync(

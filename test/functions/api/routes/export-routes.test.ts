@@ -1,12 +1,11 @@
 /** GET /api/export over a real SQLite store: learned rules out as each policy dialect. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { exportRoutes } from '#functions/api/routes/export-routes.ts';
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import type { Store } from '#functions/platform/store/store.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { bookinfo, rulesOf } from '#test/helpers/topology.ts';
 
 let store: Store | undefined;
@@ -15,7 +14,7 @@ afterEach(async () => {
 });
 
 const seeded = async () => {
-  store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'meshward-export-')), 'store.db'));
+  store = openSqliteStore(join(tempDir('meshward-export-'), 'store.db'));
   const topology = bookinfo();
   await store.putRules(rulesOf(topology));
   for (const w of topology.workloads) {

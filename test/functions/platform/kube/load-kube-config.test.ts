@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kubeConfigSource, loadKubeConfig } from '#functions/platform/kube/load-kube-config.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const kubeconfig = `apiVersion: v1
 kind: Config
@@ -26,7 +26,7 @@ describe('loadKubeConfig', () => {
     expect(loadKubeConfig({ type: 'text', text: kubeconfig }).getCurrentCluster()?.server).toBe(
       'https://127.0.0.1:6443',
     );
-    const path = join(mkdtempSync(join(tmpdir(), 'kc-')), 'config');
+    const path = join(tempDir('meshward-kubeconfig-'), 'config');
     writeFileSync(path, kubeconfig);
     expect(loadKubeConfig({ type: 'file', path }).getCurrentUser()?.token).toBe('abc');
   });

@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLocalObjectStore } from '#functions/platform/object-store/local-object-store.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const setup = (now = 1_795_694_400) => {
-  const dir = mkdtempSync(join(tmpdir(), 'objects-'));
+  const dir = tempDir('meshward-objects-');
   let clock = now;
   const store = createLocalObjectStore({
     dir,

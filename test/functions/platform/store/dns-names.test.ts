@@ -1,11 +1,10 @@
 /** The IP → FQDN cache of DNS answers on both store adapters: last answer wins, expiry decided on read, reopen keeps it. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDynamoStore } from '#functions/platform/store/dynamodb.ts';
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import type { Store } from '#functions/platform/store/store.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { type LocalDynamo, startDynalite } from './dynalite.ts';
 
 const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
@@ -39,9 +38,7 @@ const dnsNameContract = (name: string, open: () => Promise<Store>) =>
     });
   });
 
-dnsNameContract('sqlite', async () =>
-  openSqliteStore(join(mkdtempSync(join(tmpdir(), 'meshward-dns-')), 'meshward.db')),
-);
+dnsNameContract('sqlite', async () => openSqliteStore(join(tempDir('meshward-dns-'), 'meshward.db')));
 
 let dynamo: LocalDynamo;
 beforeAll(async () => {
@@ -56,7 +53,7 @@ dnsNameContract('dynamodb (dynalite)', async () =>
 
 describe('sqlite: DNS names survive a reopen', () => {
   it('reads what an earlier process stored', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'meshward-dns-')), 'meshward.db');
+    const file = join(tempDir('meshward-dns-'), 'meshward.db');
     const first = openSqliteStore(file);
     await first.putDnsNames([{ ip: '198.51.100.7', fqdn: 'api.example.org', expiresAt: t(10) }]);
     await first.close();

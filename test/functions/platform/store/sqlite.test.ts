@@ -1,15 +1,14 @@
 /** The SQLite store: the shared contract, plus WAL, migrations and cross-connection idempotency. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import { sqliteMigrations } from '#functions/platform/store/sqlite-migrations.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 import { at, flow } from '../factories.ts';
 import { describeStoreContract } from './store-contract.ts';
 
-const tempFile = () => join(mkdtempSync(join(tmpdir(), 'meshward-store-')), 'meshward.db');
+const tempFile = () => join(tempDir('meshward-store-'), 'meshward.db');
 
 describeStoreContract('sqlite', async () => openSqliteStore(tempFile()));
 

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actions } from '#functions/respond/actions/index.ts';
 import { loadResponseRules, parseResponseRule } from '#functions/respond/rules/load-response-rules.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const problemsOf = (file: string, text: string): string[] => {
   const result = parseResponseRule(file, text, actions);
@@ -60,7 +60,7 @@ describe('response rule files', () => {
   });
 
   it('fails the whole load with every problem at once', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    const dir = tempDir('meshward-rules-');
     writeFileSync(join(dir, 'a.yaml'), minimal.replace('id: r', 'id: a').replace('notify-slack', 'x'));
     writeFileSync(join(dir, 'b.yaml'), 'id: b\n');
     expect(() => loadResponseRules(dir, actions)).toThrow(/a\.yaml: actions\.0\.action[\s\S]*b\.yaml/);
