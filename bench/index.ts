@@ -2,6 +2,7 @@
 import { admissionMutateBenchmark } from './admission-mutate.ts';
 import { admissionValidateBenchmark } from './admission-validate.ts';
 import type { Benchmark } from './benchmark.ts';
+import { boundedMapBenchmark } from './bounded-map.ts';
 import { bundlesBenchmark } from './bundles.ts';
 import { controlPlaneBenchmark } from './control-plane.bench.ts';
 import { engineInstructionsBenchmark } from './engine-instructions.ts';
@@ -20,6 +21,7 @@ export const benchmarks: Benchmark<never>[] = [
   engineInstructionsBenchmark as Benchmark<never>,
   threatInstructionsBenchmark as Benchmark<never>,
   fuzzBenchmark as Benchmark<never>,
+  boundedMapBenchmark as Benchmark<never>,
   kernelAgreementBenchmark as Benchmark<never>,
   payloadsBenchmark as Benchmark<never>,
   ndpiThreatsBenchmark as Benchmark<never>,
