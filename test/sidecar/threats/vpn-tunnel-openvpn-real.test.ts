@@ -216,14 +216,14 @@ describe.skipIf(unavailable !== undefined)(
       // The plain session on port 53 is DNS to nDPI, by DPI or by port depending on the random session id, whose
       // octets it reads as a DNS header's id and flags.
       expect(['DNS/DPI', 'DNS/Match by port']).toContain(labels[0]);
-      expect(labels.slice(1)).toEqual([
-        'OpenVPN/DPI',
-        'Unknown/Unknown',
-        'TLS/Match by port',
-        'SSH/Match by port',
-      ]);
+      // The tls-auth session is OpenVPN to nDPI when it reads the client's reset and the server's answer as a pair;
+      // on a loaded machine (a CI run beside other tests) the client resent its reset before the answer came and
+      // nDPI fell back to the port's protocol (NTP), once in many runs. Ours is told above either way.
+      expect(['OpenVPN/DPI', 'NTP/Match by port']).toContain(labels[1]);
+      expect(labels.slice(2)).toEqual(['Unknown/Unknown', 'TLS/Match by port', 'SSH/Match by port']);
       const tlsAuth = ndpi.find((f) => f.app === 'OpenVPN');
-      expect(tlsAuth === undefined ? undefined : ourIdOf(tlsAuth)).toBe('openvpn');
+      if (labels[1] === 'OpenVPN/DPI')
+        expect(tlsAuth === undefined ? undefined : ourIdOf(tlsAuth)).toBe('openvpn');
     });
   },
 );
