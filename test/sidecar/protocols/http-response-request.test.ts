@@ -7,9 +7,11 @@ import { once } from 'node:events';
 import nodeHttp2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { HttpResponseEvent } from '#sidecar/events.ts';
+import type { HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
+import { forwardedClient } from '#sidecar/protocols/http-forwarded.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
+import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
 import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
@@ -108,5 +110,75 @@ describe('an HTTP/2 response', () => {
         ],
       ],
     ]);
+  });
+});
+
+describe('forwarding headers as the parsers keep them', () => {
+  const cluster = trustedProxies(['10.0.0.0/8']);
+  const requests = (events: unknown[]): HttpRequestEvent[] =>
+    events.filter((e): e is HttpRequestEvent => (e as { kind: string }).kind === 'http-request');
+  /** The client each event names, the request's own headers first, then its response's. */
+  const named = (events: unknown[]) => [
+    ...requests(events).map((r) => forwardedClient(r.headers, cluster)?.ip),
+    ...responses(events).map((r) => forwardedClient(r.request?.forwarding ?? [], cluster)?.ip),
+  ];
+
+  it("HTTP/1: keep the proxy's entry after a client's 1 KiB of its own, and its own line after 128 others", () => {
+    // Values of other headers are cut to their first 1 KiB; that kept the client's forged entry and dropped the one
+    // the proxy appended. A proxy that adds its own line (HAProxy) adds it last: past the 128 headers kept.
+    const padded = `${'198.18.0.1, '.repeat(84)}2001:db8::a:1000, 203.0.113.9`;
+    const junk = Array.from({ length: 130 }, (_, i) => `X-Pad-${i}: ${i}\r\n`).join('');
+    const segments: Segment[] = [
+      [
+        'to-server',
+        ascii(
+          `GET /a HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: ${padded}\r\n\r\n` +
+            `GET /b HTTP/1.1\r\nX-Forwarded-For: 192.0.2.66\r\n${junk}X-Forwarded-For: 203.0.113.7\r\n\r\n`,
+        ),
+      ],
+      ['to-client', ascii(`${'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n'.repeat(2)}`)],
+    ];
+    expect(named(feed(http, segments))).toEqual(['203.0.113.9', '203.0.113.7', '203.0.113.9', '203.0.113.7']);
+  });
+
+  it('HTTP/1: a folded line continues the header it follows, and one after a header not kept is no header', () => {
+    const junk = Array.from({ length: 130 }, (_, i) => `X-Pad-${i}: ${i}\r\n`).join('');
+    const segments: Segment[] = [
+      [
+        'to-server',
+        ascii(
+          `GET /a HTTP/1.1\r\nX-Forwarded-For: 192.0.2.66,\r\n 203.0.113.9\r\n\r\n` +
+            `GET /b HTTP/1.1\r\n${junk}X-Trailing: a\r\n X-Forwarded-For: 192.0.2.66\r\n\r\n`,
+        ),
+      ],
+    ];
+    expect(named(feed(http, segments))).toEqual(['203.0.113.9', undefined]);
+  });
+
+  it("HTTP/2: keep the proxy's entry after a client's 1 KiB of its own (node:http2, recorded)", async () => {
+    const server = nodeHttp2.createServer();
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 401 });
+      stream.end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const recorder = await startRecorder((server.address() as AddressInfo).port);
+    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
+    const request = client.request({
+      ':path': '/login',
+      'x-forwarded-for': `${'198.18.0.1, '.repeat(84)}2001:db8::a:1000, 203.0.113.9`,
+    });
+    request.end();
+    request.resume();
+    await once(request, 'end');
+    client.close();
+    await recorder.close();
+    server.close();
+    const events = feed(
+      http2,
+      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
+    );
+    expect(named(events)).toEqual(['203.0.113.9', '203.0.113.9']);
   });
 });
