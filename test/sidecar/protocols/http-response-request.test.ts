@@ -152,3 +152,42 @@ describe('forwarding headers as the parsers keep them', () => {
     expect(named(events)).toEqual(['203.0.113.9', '203.0.113.9']);
   });
 });
+
+describe('an HTTP/2 request with trailers', () => {
+  it('takes no forwarding header from its trailers (RFC 9110 §6.5.1: not merged into the header section)', async () => {
+    // A proxy writes the request's header section; trailers come from the client, after it: read as one list,
+    // a client's trailer was the rightmost entry, the client a finding on the request named.
+    const server = nodeHttp2.createServer();
+    server.on('stream', (stream) => {
+      stream.resume();
+      stream.on('end', () => {
+        stream.respond({ ':status': 200 });
+        stream.end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const recorder = await startRecorder((server.address() as AddressInfo).port);
+    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
+    const request = client.request(
+      { ':method': 'POST', ':path': '/upload', 'x-forwarded-for': '203.0.113.9' },
+      { waitForTrailers: true },
+    );
+    request.on('wantTrailers', () =>
+      request.sendTrailers({ 'x-forwarded-for': '192.0.2.66', 'x-checksum': 'a' }),
+    );
+    request.end('data');
+    request.resume();
+    await once(request, 'end');
+    client.close();
+    await recorder.close();
+    server.close();
+    const events = feed(
+      http2,
+      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
+    );
+    const sent = events.find((e): e is HttpRequestEvent => (e as { kind: string }).kind === 'http-request');
+    expect(sent?.headers).toContainEqual(['x-checksum', 'a']);
+    expect(forwardedClient(sent?.headers ?? [])?.ip).toBe('203.0.113.9');
+  });
+});
