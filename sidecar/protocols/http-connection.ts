@@ -2,12 +2,12 @@
  * One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels (TLS hellos read), h2c upgrades
  * and WebSocket upgrades (messages read).
  */
-import type { Direction, ProtocolEvent } from '../events.ts';
+import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import { type ChunkedState, decodeChunked } from './http-chunked.ts';
 import { detectRequestLine, detectStatusLine } from './http-detect.ts';
 import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
-import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
+import { addBody, type HttpMessage, httpEvent, newHttpMessage, requestRef } from './http-message.ts';
 import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
 import { createHttp2Session, type Http2Session, http2MaxEvents, http2Preface } from './http2-session.ts';
 import { createTlsStream, type TlsStream } from './tls-stream.ts';
@@ -32,8 +32,8 @@ type Side = {
   message: HttpMessage | undefined;
 };
 
-/** What the response side needs to know about each outstanding request (RFC 9112 §6.3). */
-type Outstanding = { method: string; h2c: boolean; websocket: boolean; head: HttpHead };
+/** What the response side needs to know about each outstanding request (RFC 9112 §6.3), and what its answer names. */
+type Outstanding = { method: string; h2c: boolean; websocket: boolean; request: HttpRequestRef };
 const maxOutstanding = 64;
 
 export type HttpConnection = {
@@ -75,6 +75,12 @@ const resync = (side: Side): { at: number; found: boolean } => {
 export const createHttpConnection = (): HttpConnection => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
   const outstanding: Outstanding[] = [];
+  /**
+   * Requests past the bound, not remembered, in line behind those that are: their answers come after the remembered
+   * ones' and name no request, and every request until they are answered joins them (remembering a later one in
+   * their place would pair each answer after with the next request).
+   */
+  let unremembered = 0;
   let session: Http2Session | undefined;
   /** Inside a CONNECT tunnel, TLS is read for its hellos (SNI, ALPN); anything else stops at its first byte. */
   let tunnel: TlsStream | undefined;
@@ -149,7 +155,9 @@ export const createHttpConnection = (): HttpConnection => {
     if (message?.direction !== 'to-client') return;
     const status = Number(message.head.first[1]) || 0;
     if (status >= 100 && status < 200 && status !== 101) return;
-    afterResponse(message.head, outstanding.shift(), ts, out);
+    const answered = outstanding.shift();
+    if (answered === undefined && unremembered > 0) unremembered--;
+    afterResponse(message.head, answered, ts, out);
   };
 
   /** §6.3 rules for responses: HEAD, 1xx, 204, 304 and CONNECT 2xx have no body. */
@@ -172,14 +180,15 @@ export const createHttpConnection = (): HttpConnection => {
 
   const onHead = (side: Side, head: HttpHead, ts: number, out: ProtocolEvent[]): void => {
     const isRequest = side.direction === 'to-server';
-    side.message = newHttpMessage(head, side.direction, isRequest ? undefined : outstanding[0]?.head);
-    if (isRequest && outstanding.length < maxOutstanding) {
+    side.message = newHttpMessage(head, side.direction, isRequest ? undefined : outstanding[0]?.request);
+    if (isRequest && (outstanding.length >= maxOutstanding || unremembered > 0)) unremembered++;
+    else if (isRequest) {
       const upgradeTo = headerValue(head.headers, 'upgrade');
       outstanding.push({
         method: head.first[0],
         h2c: hasToken(upgradeTo, 'h2c'),
         websocket: hasToken(upgradeTo, 'websocket'),
-        head,
+        request: requestRef(head),
       });
     }
     const found = isRequest ? requestFraming(head) : responseFraming(head);
@@ -295,7 +304,10 @@ export const createHttpConnection = (): HttpConnection => {
       // Frames cannot be found again after lost octets: that direction stops.
       if (side.mode === 'websocket') side.mode = 'stopped';
       if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return;
-      if (direction === 'to-client') outstanding.length = 0;
+      if (direction === 'to-client') {
+        outstanding.length = 0;
+        unremembered = 0;
+      }
       side.message = undefined;
       side.pending = Uint8Array.of(0x0a);
       side.mode = 'resync';

@@ -42,17 +42,64 @@ const valuesOf = (headers: readonly Header[], name: string): string | undefined 
 const forwardingNames = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 const none: readonly Header[] = Object.freeze([]);
 
-/** A request's forwarding headers, each value cut to the text read; a shared empty list when there are none. */
+/** A lowercase header name that is a forwarding header (only names of 9 or 15 characters can be one). */
+export const isForwardingName = (name: string): boolean =>
+  (name.length === 9 || name.length === 15) && forwardingNames.has(name);
+
+/**
+ * A forwarding header's value as events keep it: whole up to twice the text read, else its last `maxText + 1`
+ * characters. The right end is the nearest proxy's (cutting the start, as for other headers, would keep the entries
+ * the client wrote and drop the one the proxy appended); anything past `maxText` tells `forwardedClient` the value was
+ * cut, so the entry cut through is dropped, and the slack keeps joining thousands of short lines linear (a cut every
+ * 2 KiB, not one per line).
+ */
+export const boundForwarding = (value: string): string =>
+  value.length <= 2 * maxText ? value : value.slice(-(maxText + 1));
+
+/** Where a header list being built has each forwarding header's line, so later lines of that name join it. */
+export type ForwardingLines = Partial<Record<ForwardedBy, number>>;
+
+/**
+ * Adds a forwarding header's line (`key`: its name lowercased) to `headers`, or joins it onto the earlier line of its name
+ * (RFC 9110 §5.3: one list), bounded from the left: a proxy that adds its own line (HAProxy's `option forwardfor`)
+ * adds it last, after however many lines the client sent, so no line is dropped for a count and none cut on its right.
+ */
+export const addForwardingLine = (
+  headers: Header[],
+  lines: ForwardingLines,
+  key: ForwardedBy,
+  name: string,
+  value: string,
+): void => {
+  const at = lines[key];
+  const earlier = at === undefined ? undefined : headers[at];
+  if (at === undefined || earlier === undefined) {
+    lines[key] = headers.length;
+    headers.push([name, boundForwarding(value)]);
+  } else headers[at] = [earlier[0], boundForwarding(`${earlier[1]}, ${value}`)];
+};
+
+/**
+ * A request's forwarding headers, each name's lines joined into one and bounded as `boundForwarding` does (at most
+ * three headers of at most 4 KiB, however many lines were sent); a shared empty list when there are none.
+ */
 export const forwardingHeaders = (headers: readonly Header[]): readonly Header[] => {
   let kept: Header[] | undefined;
+  let lines: ForwardingLines | undefined;
   for (let i = 0; i < headers.length; i++) {
     const header = headers[i] as Header;
     const name = header[0];
-    // Only names of 9 or 15 characters can be one (every response pays this scan of its request's headers).
-    if ((name.length !== 9 && name.length !== 15) || !forwardingNames.has(name.toLowerCase())) continue;
+    // Every request paired with its response pays this scan: a length test before any lowercasing.
+    if (name.length !== 9 && name.length !== 15) continue;
+    const lower = name.toLowerCase();
+    if (!forwardingNames.has(lower)) continue;
     kept ??= [];
-    if (kept.length < maxForwardedHops)
-      kept.push(header[1].length <= maxText ? header : [name, header[1].slice(-maxText)]);
+    lines ??= {};
+    const key = lower as ForwardedBy;
+    if (lines[key] === undefined && header[1].length <= 2 * maxText) {
+      lines[key] = kept.length;
+      kept.push(header);
+    } else addForwardingLine(kept, lines, key, name, header[1]);
   }
   return kept ?? none;
 };

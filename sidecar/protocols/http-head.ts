@@ -1,5 +1,12 @@
 /** HTTP/1.x message heads (RFC 9112 §2–§5): start line and header fields, with bounds. */
 import type { Header } from '../events.ts';
+import {
+  addForwardingLine,
+  boundForwarding,
+  type ForwardedBy,
+  type ForwardingLines,
+  isForwardingName,
+} from './http-forwarded.ts';
 import { latin1 } from './wire-bytes.ts';
 
 export type HttpHead = {
@@ -37,27 +44,51 @@ const splitFirst = (line: string): readonly [string, string, string] | undefined
   return [line.slice(0, a), line.slice(a + 1, b).slice(0, maxTarget), line.slice(b + 1)];
 };
 
-/** §5.2 obsolete line folding continues the previous field value. */
+/**
+ * §5.2 obsolete line folding continues the previous field value. Forwarding headers are kept whatever their count and
+ * length, their lines joined into one, from the right (`addForwardingLine`): the nearest proxy's entry is last.
+ */
 const parseFields = (lines: readonly string[]): Header[] => {
   const headers: Header[] = [];
+  let forwarding: ForwardingLines | undefined;
+  let previous: Header | undefined;
   for (const line of lines) {
-    if (headers.length >= maxHeaders) break;
-    const previous = headers[headers.length - 1];
-    if ((line.startsWith(' ') || line.startsWith('\t')) && previous) {
-      headers[headers.length - 1] = [previous[0], `${previous[1]} ${line.trim()}`.slice(0, maxValue)];
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      // A folded line continues the header it follows (none: one not kept), never starts one of its own.
+      if (previous) previous = fold(headers, previous, line.trim());
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    headers.push([
-      line.slice(0, colon).trim().toLowerCase(),
-      line
-        .slice(colon + 1)
-        .trim()
-        .slice(0, maxValue),
-    ]);
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (isForwardingName(name)) {
+      forwarding ??= {};
+      addForwardingLine(headers, forwarding, name as ForwardedBy, name, line.slice(colon + 1).trim());
+      previous = headers[forwarding[name as ForwardedBy] as number];
+    } else if (headers.length < maxHeaders) {
+      previous = [
+        name,
+        line
+          .slice(colon + 1)
+          .trim()
+          .slice(0, maxValue),
+      ];
+      headers.push(previous);
+    } else previous = undefined;
   }
   return headers;
+};
+
+/** A folded line joins the value of the header it continues (the last line read); returns that header. */
+const fold = (headers: Header[], previous: Header, text: string): Header => {
+  const at = headers.lastIndexOf(previous);
+  const joined = `${previous[1]} ${text}`;
+  const next: Header = [
+    previous[0],
+    isForwardingName(previous[0]) ? boundForwarding(joined) : joined.slice(0, maxValue),
+  ];
+  headers[at] = next;
+  return next;
 };
 
 /** Parses a head at the start of `bytes`. Header names are lowercased. */

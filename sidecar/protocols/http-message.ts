@@ -20,11 +20,15 @@ export type HttpMessage = {
   size: number;
   truncated: boolean;
   emitted: boolean;
-  /** A response's request head, when it was seen. */
-  request: HttpHead | undefined;
+  /** A response's request, when it was seen. */
+  request: HttpRequestRef | undefined;
 };
 
-export const newHttpMessage = (head: HttpHead, direction: Direction, request?: HttpHead): HttpMessage => ({
+export const newHttpMessage = (
+  head: HttpHead,
+  direction: Direction,
+  request?: HttpRequestRef,
+): HttpMessage => ({
   head,
   direction,
   parts: [],
@@ -34,10 +38,12 @@ export const newHttpMessage = (head: HttpHead, direction: Direction, request?: H
   request,
 });
 
-const requestRef = (head: HttpHead | undefined): HttpRequestRef | undefined =>
-  head === undefined
-    ? undefined
-    : { method: head.first[0], target: head.first[1], forwarding: forwardingHeaders(head.headers) };
+/** What a response keeps of its request (not the head: up to 64 await their answers on a connection). */
+export const requestRef = (head: HttpHead): HttpRequestRef => ({
+  method: head.first[0],
+  target: head.first[1],
+  forwarding: forwardingHeaders(head.headers),
+});
 
 /** Keeps body bytes up to the limit; returns true when the limit was passed. */
 export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
@@ -71,7 +77,7 @@ export const httpEvent = (message: HttpMessage, ts: number): ProtocolEvent => {
       version: versionOf(a),
       status: Number(b) || 0,
       bodyTruncated: message.truncated,
-      request: requestRef(message.request),
+      request: message.request,
     };
     return response;
   }

@@ -1,6 +1,7 @@
 /** An HTTP/2 connection seen from the wire: preface, frames, HPACK per direction, streams → events. */
 import type { Direction, Header, ProtocolEvent } from '../events.ts';
 import { createHpackDecoder, type HpackDecoder } from './hpack-decoder.ts';
+import { isForwardingName } from './http-forwarded.ts';
 import {
   type FrameHeader,
   frameFlag,
@@ -62,6 +63,10 @@ const newSide = (direction: Direction): Side => ({
   messages: createHttp2Messages(direction, http2MaxEvents),
 });
 
+/** The trailers a message keeps: the first `maxTrailers`, no forwarding header among them. */
+const trailersOf = (headers: readonly Header[]): Header[] =>
+  headers.slice(0, maxTrailers).filter((header) => !isForwardingName(header[0]));
+
 /** Creates a session; the client preface is consumed when present (absent when picked up mid-stream). */
 export const createHttp2Session = (): Http2Session => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
@@ -85,8 +90,9 @@ export const createHttp2Session = (): Http2Session => {
     if (block.push) return;
     const open = side.messages.get(block.streamId);
     if (open === undefined && !openMessage(side, block.streamId, headers, ts, out)) return;
-    // Trailers (RFC 9113 §8.1): a gRPC answer's status comes here, so they join the message's headers.
-    if (open !== undefined && !open.emitted) open.headers.push(...headers.slice(0, maxTrailers));
+    // Trailers (RFC 9113 §8.1): a gRPC answer's status comes here, so they join the message's headers; forwarding
+    // headers do not (RFC 9110 §6.5.1): a proxy writes the header section, a client's trailer would be read after it.
+    if (open !== undefined && !open.emitted) open.headers.push(...trailersOf(headers));
     if (block.endStream) side.messages.flush(block.streamId, ts, out, true);
   };
 

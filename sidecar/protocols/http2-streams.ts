@@ -7,7 +7,13 @@ import type {
   HttpResponseEvent,
   ProtocolEvent,
 } from '../events.ts';
-import { forwardingHeaders } from './http-forwarded.ts';
+import {
+  addForwardingLine,
+  type ForwardedBy,
+  type ForwardingLines,
+  forwardingHeaders,
+  isForwardingName,
+} from './http-forwarded.ts';
 import { joinParts } from './wire-bytes.ts';
 
 export const http2BodyLimit = 8192;
@@ -15,13 +21,25 @@ export const http2BodyLimit = 8192;
 const maxValue = 1024;
 const maxPath = 8192;
 
-/** Each header list is decoded afresh for its message, so a value within bounds keeps its tuple. */
-const boundHeaders = (headers: readonly Header[]): Header[] =>
-  headers.map((header) => {
+/**
+ * Each header list is decoded afresh for its message, so a value within bounds keeps its tuple. Forwarding headers
+ * are joined and bounded from the right instead (`addForwardingLine`): the nearest proxy's entry is last.
+ */
+const boundHeaders = (headers: readonly Header[]): Header[] => {
+  const bounded: Header[] = [];
+  let forwarding: ForwardingLines | undefined;
+  for (const header of headers) {
     const [name, value] = header;
+    if (isForwardingName(name)) {
+      forwarding ??= {};
+      addForwardingLine(bounded, forwarding, name as ForwardedBy, name, value);
+      continue;
+    }
     const limit = name === ':path' ? maxPath : maxValue;
-    return value.length <= limit ? header : [name, value.slice(0, limit)];
-  });
+    bounded.push(value.length <= limit ? header : [name, value.slice(0, limit)]);
+  }
+  return bounded;
+};
 const maxOpenStreams = 128;
 
 /** A request's method, target and forwarding headers, kept for the response on its stream. */

@@ -53,10 +53,24 @@ export const isAllowedServer = (server: Endpoint | undefined, allowed: readonly 
     (s) => s === server.ip || s === `${server.ip}:${server.port}` || (s.includes('/') && inRange(s, server)),
   );
 
-/** What an entry may be; a CIDR that does not parse is refused at load, with the entry named. */
-const allowEntry = z.string().refine((entry) => !entry.includes('/') || parseRange(entry) !== undefined, {
-  message: 'must be an address, address:port, CIDR (address/bits) or CIDR:port',
-});
+/** `address` or `address:port` (an IPv6 address with a port is written as the two joined, as peers are compared). */
+const isAddressEntry = (entry: string): boolean => {
+  if (isIP(entry) !== 0) return true;
+  const colon = entry.lastIndexOf(':');
+  const port = entry.slice(colon + 1);
+  return colon > 0 && isIP(entry.slice(0, colon)) !== 0 && /^\d{1,5}$/.test(port) && Number(port) <= 65535;
+};
+
+/**
+ * What an entry may be, checked when the policy loads with the entry named: one that is none of these would never
+ * match (a host name, a typo, a range written `a-b`) and allow nobody, silently.
+ */
+const allowEntry = z
+  .string()
+  .refine((entry) => (entry.includes('/') ? parseRange(entry) !== undefined : isAddressEntry(entry)), {
+    error: (issue) =>
+      `"${String(issue.input)}" is not an address, address:port, CIDR (address/bits) or CIDR:port`,
+  });
 
 /** A detector's `allowClients` / `allowServers` list. */
 export const allowList = () => z.array(allowEntry).default([]);

@@ -15,12 +15,12 @@ import { addToRate, rateWindow } from './window/rate-window.ts';
 
 const config = detectorConfig('high', {
   windowMs: z.number().int().positive().default(60_000),
-  /** Failed logins within the window that start an episode. */
   /**
    * Callers not counted (an address, CIDR, or either with :port): a prober, or a proxy that is not in the trusted
    * proxies and through which many callers fail.
    */
   allowClients: allowList(),
+  /** Failed logins within the window that start an episode. */
   threshold: z.number().int().positive().default(10),
 });
 

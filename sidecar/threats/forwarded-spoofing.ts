@@ -12,7 +12,7 @@
  * - **forwarding headers from a peer that is not a trusted proxy**, when trusted proxies are configured
  *   (`MESHWARD_TRUSTED_PROXIES`): only they write those headers, so the client wrote its own (low by default).
  */
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { readsRequests } from '../engine/event-read.ts';
 import type { Header, HttpRequestEvent } from '../events.ts';
 import { hopAddress } from '../protocols/http-forwarded.ts';
@@ -32,7 +32,11 @@ const config = detectorConfig('medium', {
   untrustedPeers: severityOrOff.default('low'),
 });
 
-/** Headers applications and frameworks take a client's address from (Express, Spring, Django, Rails, PHP, WAFs). */
+/**
+ * Headers applications and frameworks take a client's address from (Express, Spring, Django, Rails, PHP, WebLogic,
+ * WAFs and CDNs), and those the "403 bypass" tools send (Burp's 403 Bypasser, PortSwigger's
+ * `X-Custom-IP-Authorization`, byp4xx's list).
+ */
 const addressHeaders = new Set([
   'x-forwarded-for',
   'forwarded',
@@ -46,9 +50,37 @@ const addressHeaders = new Set([
   'cf-connecting-ip',
   'x-cluster-client-ip',
   'client-ip',
+  'x-custom-ip-authorization',
+  'x-forwarded',
+  'forwarded-for',
+  'x-forward-for',
+  'x-original-forwarded-for',
+  'x-original-remote-addr',
+  'x-proxyuser-ip',
+  'proxy-client-ip',
+  'wl-proxy-client-ip',
+  'x-true-client-ip',
+  'fastly-client-ip',
+  'real-ip',
 ]);
+/**
+ * The shortest and longest of those names, and their first letters: most of a request's headers (host, accept,
+ * user-agent, content-type...) are told apart by these before the set is looked in.
+ */
+const shortest = Math.min(...[...addressHeaders].map((name) => name.length));
+const longest = Math.max(...[...addressHeaders].map((name) => name.length));
+const firstLetters = new Set([...addressHeaders].map((name) => name.charCodeAt(0)));
 /** The ones a proxy writes (ADR 28): what a trusted proxy is trusted for. */
 const forwardingHeaders = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+
+/** Loopback, unspecified and link-local (cloud metadata) ranges; IPv4-mapped IPv6 and every IPv6 spelling match. */
+const selfRanges = new BlockList();
+selfRanges.addSubnet('127.0.0.0', 8, 'ipv4');
+selfRanges.addAddress('0.0.0.0', 'ipv4');
+selfRanges.addSubnet('169.254.0.0', 16, 'ipv4');
+selfRanges.addAddress('::1', 'ipv6');
+selfRanges.addAddress('::', 'ipv6');
+selfRanges.addSubnet('fe80::', 10, 'ipv6');
 
 /** Values that say "the server itself" or its node: loopback, unspecified, link-local (cloud metadata). */
 const selfClaim = (raw: string): string | undefined => {
@@ -56,11 +88,7 @@ const selfClaim = (raw: string): string | undefined => {
   if (/^localhost(:\d+)?$/i.test(text)) return text;
   const hop = hopAddress(text);
   if (hop === undefined) return undefined;
-  const ip = hop.ip.toLowerCase().replace(/^::ffff:/, '');
-  const v4 = isIP(ip) === 4;
-  if (v4 && (ip.startsWith('127.') || ip === '0.0.0.0' || ip.startsWith('169.254.'))) return hop.ip;
-  if (!v4 && (ip === '::1' || ip === '::' || ip.startsWith('fe80:'))) return hop.ip;
-  return undefined;
+  return selfRanges.check(hop.ip, isIP(hop.ip) === 4 ? 'ipv4' : 'ipv6') ? hop.ip : undefined;
 };
 
 /**
@@ -79,35 +107,43 @@ const vouchedFor = (values: readonly string[], trusted: TrustedProxies): number 
 
 /**
  * Every address-header value of a request that claims the server itself, as `name: value`, at most eight. Names come
- * lowercased from the HTTP/1 and HTTP/2 parsers; each request's are looked at, so a first-letter test goes first.
- * From a trusted proxy, the forwarding entries it vouches for are its word, not claims.
+ * lowercased from the HTTP/1 and HTTP/2 parsers; each request's are looked at, so a length test goes first, and the
+ * list is made only when a claim is found. From a trusted proxy, the forwarding entries it vouches for are its word,
+ * not claims.
  */
-const selfClaims = (headers: readonly Header[], peerTrusted: TrustedProxies | undefined): string[] => {
-  const found: string[] = [];
+const selfClaims = (
+  headers: readonly Header[],
+  peerTrusted: TrustedProxies | undefined,
+): string[] | undefined => {
+  let found: string[] | undefined;
   for (let i = 0; i < headers.length; i++) {
     const [name, value] = headers[i] as Header;
-    const first = name.charCodeAt(0);
-    if (first !== 0x78 && first !== 0x66 && first !== 0x74 && first !== 0x63) continue; // x f t c
-    if (addressHeaders.has(name)) claimsIn(name, value, peerTrusted, found);
+    if (name.length < shortest || name.length > longest || !firstLetters.has(name.charCodeAt(0))) continue;
+    if (!addressHeaders.has(name)) continue;
+    found = claimsIn(name, value, peerTrusted, found);
   }
   return found;
 };
 
-/** Adds one header's claims to `found`. */
+/** Adds one header's claims to `found` (made at the first). */
 const claimsIn = (
   name: string,
   value: string,
   peerTrusted: TrustedProxies | undefined,
-  found: string[],
-): void => {
+  found: string[] | undefined,
+): string[] | undefined => {
   const parts =
     name === 'forwarded' ? value.split(/[,;]/).filter((p) => /^\s*for=/i.test(p)) : value.split(',');
   const vouched =
     peerTrusted !== undefined && forwardingHeaders.has(name) ? vouchedFor(parts, peerTrusted) : 0;
-  for (let j = 0; j < parts.length - vouched && found.length < 8; j++) {
+  let kept = found;
+  for (let j = 0; j < parts.length - vouched && (kept?.length ?? 0) < 8; j++) {
     const claim = selfClaim(parts[j] as string);
-    if (claim !== undefined) found.push(`${name}: ${claim}`);
+    if (claim === undefined) continue;
+    kept ??= [];
+    kept.push(`${name}: ${claim}`);
   }
+  return kept;
 };
 
 const forwardingOf = (headers: readonly Header[]): string | undefined =>
@@ -152,7 +188,7 @@ export const forwardedSpoofing: Threat<typeof config, undefined> = {
     const peerTrusted = proxies?.has(flow.client.ip) === true ? proxies : undefined;
     if (!isLoopback(flow.client)) {
       const claims = selfClaims(event.headers, peerTrusted);
-      if (claims.length > 0) return [selfHit(event, flow, claims, c)];
+      if (claims !== undefined) return [selfHit(event, flow, claims, c)];
     }
     if (c.untrustedPeers === 'off' || proxies === undefined || proxies.entries.length === 0) return noHits;
     if (peerTrusted !== undefined) return noHits;

@@ -15,7 +15,7 @@ import type { Endpoint } from '#core/finding.ts';
 import { severitySchema } from '#core/finding.ts';
 import { readsEvery, readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, P2pEvent } from '../events.ts';
-import { allowList } from './allowed-servers.ts';
+import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { trackerAnnounce } from './http-tracker-announce.ts';
 import {
   addClient,
@@ -34,7 +34,7 @@ import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit }
 const config = detectorConfig('medium', {
   /** Severity once the address uploads (sends pieces, or tells a tracker it has uploaded or has it all). */
   uploads: severitySchema.default('high'),
-  /** Addresses allowed to take part (a sanctioned distribution seeder): their flows are not reported. */
+  /** Addresses allowed to take part (a sanctioned distribution seeder; addresses or CIDRs): their flows are not reported. */
   allowClients: allowList(),
 });
 type Config = z.infer<typeof config>;
@@ -99,7 +99,7 @@ const fromServer = (
   flow: FlowContext,
   c: Config,
 ): ThreatHit[] => {
-  if (c.allowClients.includes(flow.server.ip)) return noHits;
+  if (isAllowedServer(flow.server, c.allowClients)) return noHits;
   const p = participant(state, flow.server, flow.client);
   addWay(p, wayOf(event, flow));
   addHash(p, event.infoHash);
@@ -130,7 +130,7 @@ const onP2p = (event: P2pEvent, state: State, flow: FlowContext, c: Config): Thr
   const peerWire = event.step !== 'tracker' && event.step !== 'dht';
   const server =
     event.direction === 'to-client' && peerWire ? fromServer(event, added, state, flow, c) : noHits;
-  if (c.allowClients.includes(flow.client.ip)) return server;
+  if (isAllowedServer(flow.client, c.allowClients)) return server;
   const p = participant(state, flow.client, flow.server);
   learn(p, event, flow, added);
   const client = hit(p, flow.client, event.ts, c);
@@ -139,7 +139,7 @@ const onP2p = (event: P2pEvent, state: State, flow: FlowContext, c: Config): Thr
 
 const onAnnounce = (event: HttpRequestEvent, state: State, flow: FlowContext, c: Config): ThreatHit[] => {
   const announce = trackerAnnounce(event);
-  if (announce === undefined || c.allowClients.includes(flow.client.ip)) return noHits;
+  if (announce === undefined || isAllowedServer(flow.client, c.allowClients)) return noHits;
   const p = participant(state, flow.client, flow.server);
   addWay(p, 'HTTP tracker');
   addHash(p, announce.infoHash);

@@ -120,6 +120,20 @@ describe('a client writing its own forwarding headers', () => {
     expect(threats.find((t) => t.threat === 'sql-injection')?.origin).toEqual({ ip: '127.0.0.1', port: 0 });
   });
 
+  it("is reported behind a trusted proxy that adds its own line (HAProxy's option forwardfor)", async () => {
+    // Judged line by line, the client's own line ended in the entry a proxy vouches for: its claim passed.
+    const { threats } = await inspect(
+      tcpConversation(ingress, [
+        { from: 'client', data: injection('X-Forwarded-For: 127.0.0.1\r\nX-Forwarded-For: 203.0.113.9') },
+      ]),
+      { trustedProxies: trustedProxies(['10.0.0.1']) },
+    );
+    expect(threats.find((t) => t.threat === 'forwarded-spoofing')?.evidence).toContain(
+      'x-forwarded-for: 127.0.0.1 from 10.0.0.1',
+    );
+    expect(threats.find((t) => t.threat === 'sql-injection')?.origin).toEqual({ ip: '203.0.113.9', port: 0 });
+  });
+
   it('from a peer that is not a trusted proxy is reported when trusted proxies are configured', async () => {
     const records = tcpConversation(ingress, [
       { from: 'client', data: login('X-Forwarded-For: 203.0.113.9') },
@@ -166,6 +180,17 @@ describe('password guessing through a proxy that pools its connections', () => {
     const trusted = { trustedProxies: trustedProxies(['10.0.0.0/24']) };
     expect(await refusedLogins((i) => (i % 8 === 7 ? '198.51.100.7' : '203.0.113.9'), trusted)).toEqual([
       ['203.0.113.9', 'x-forwarded-for', '10.0.0.1', expect.stringMatching(/^2[0-2] refused requests/)],
+    ]);
+  });
+
+  it('behind a trusted proxy, names the client the proxy appended however long the chain the client wrote before it', async () => {
+    // The client pads its own X-Forwarded-For (nginx takes lines of 8 KiB) so that its forged entry, a new address
+    // each request, ends exactly at 1 KiB and the proxy's entry comes after. Reading the value's first 1 KiB named
+    // the forged addresses, one refusal each, and the trusted proxy itself is not counted: nobody was.
+    const padding = '198.18.0.1, '.repeat(84);
+    const trusted = { trustedProxies: trustedProxies(['10.0.0.0/24']) };
+    expect(await refusedLogins((i) => `${padding}2001:db8::a:${1000 + i}, 203.0.113.9`, trusted)).toEqual([
+      ['203.0.113.9', 'x-forwarded-for', '10.0.0.1', expect.stringMatching(/^2\d refused requests/)],
     ]);
   });
 

@@ -109,6 +109,13 @@ describe('the forwarded client', () => {
     ]);
     expect(forwardingHeaders(h(['Host', 'shop']))).toHaveLength(0);
   });
+
+  it("joins each forwarding header's lines, so the last line (a proxy's own) is kept however many came before", () => {
+    const lines = Array.from({ length: 20 }, (_, i): [string, string] => ['x-forwarded-for', `192.0.2.${i}`]);
+    const kept = forwardingHeaders(h(...lines, ['x-forwarded-for', '203.0.113.9']));
+    expect(kept).toHaveLength(1);
+    expect(forwardedClient(kept)?.ip).toBe('203.0.113.9');
+  });
 });
 
 describe('trusted proxies', () => {

@@ -7,9 +7,11 @@ import { once } from 'node:events';
 import nodeHttp2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { HttpResponseEvent } from '#sidecar/events.ts';
+import type { HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
+import { forwardedClient } from '#sidecar/protocols/http-forwarded.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
+import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
 import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
@@ -54,59 +56,138 @@ describe('an HTTP/1 response', () => {
     expect(answers).toHaveLength(1);
     expect(answers[0]?.request).toBeUndefined();
   });
+
+  it('names no request for answers to requests past the 64 remembered, nor pairs one with a later request', () => {
+    // 65 pipelined, the 65th not remembered; the first answered, then a 66th sent. Remembering the 66th in the
+    // 65th's place named /66 (and its client) on the 65th answer.
+    const ask = (i: number) => `GET /${i} HTTP/1.1\r\nX-Forwarded-For: 192.0.2.${i}\r\n\r\n`;
+    const answer = 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
+    const segments: Segment[] = [
+      ['to-server', ascii(Array.from({ length: 65 }, (_, i) => ask(i + 1)).join(''))],
+      ['to-client', ascii(answer)],
+      ['to-server', ascii(ask(66))],
+      // In two segments: a parse call gives at most 64 events.
+      ['to-client', ascii(answer.repeat(33))],
+      ['to-client', ascii(answer.repeat(32))],
+      ['to-server', ascii(ask(67))],
+      ['to-client', ascii(answer)],
+    ];
+    const answers = responses(feed(http, segments));
+    expect(answers.map((r) => r.request?.target)).toEqual([
+      ...Array.from({ length: 64 }, (_, i) => `/${i + 1}`),
+      undefined,
+      undefined,
+      // Every request past the bound answered, the next is remembered again.
+      '/67',
+    ]);
+  });
 });
 
-describe('an HTTP/2 response', () => {
-  it('names the request of its own stream when the answers come in another order (node:http2, recorded)', async () => {
-    // The first request is answered last: pairing by order would give each the other's client.
+describe('forwarding headers as the parsers keep them', () => {
+  const cluster = trustedProxies(['10.0.0.0/8']);
+  const requests = (events: unknown[]): HttpRequestEvent[] =>
+    events.filter((e): e is HttpRequestEvent => (e as { kind: string }).kind === 'http-request');
+  /** The client each event names, the request's own headers first, then its response's. */
+  const named = (events: unknown[]) => [
+    ...requests(events).map((r) => forwardedClient(r.headers, cluster)?.ip),
+    ...responses(events).map((r) => forwardedClient(r.request?.forwarding ?? [], cluster)?.ip),
+  ];
+
+  it("HTTP/1: keep the proxy's entry after a client's 1 KiB of its own, and its own line after 128 others", () => {
+    // Values of other headers are cut to their first 1 KiB; that kept the client's forged entry and dropped the one
+    // the proxy appended. A proxy that adds its own line (HAProxy) adds it last: past the 128 headers kept.
+    const padded = `${'198.18.0.1, '.repeat(84)}2001:db8::a:1000, 203.0.113.9`;
+    const junk = Array.from({ length: 130 }, (_, i) => `X-Pad-${i}: ${i}\r\n`).join('');
+    const segments: Segment[] = [
+      [
+        'to-server',
+        ascii(
+          `GET /a HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: ${padded}\r\n\r\n` +
+            `GET /b HTTP/1.1\r\nX-Forwarded-For: 192.0.2.66\r\n${junk}X-Forwarded-For: 203.0.113.7\r\n\r\n`,
+        ),
+      ],
+      ['to-client', ascii(`${'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n'.repeat(2)}`)],
+    ];
+    expect(named(feed(http, segments))).toEqual(['203.0.113.9', '203.0.113.7', '203.0.113.9', '203.0.113.7']);
+  });
+
+  it('HTTP/1: a folded line continues the header it follows, and one after a header not kept is no header', () => {
+    const junk = Array.from({ length: 130 }, (_, i) => `X-Pad-${i}: ${i}\r\n`).join('');
+    const segments: Segment[] = [
+      [
+        'to-server',
+        ascii(
+          `GET /a HTTP/1.1\r\nX-Forwarded-For: 192.0.2.66,\r\n 203.0.113.9\r\n\r\n` +
+            `GET /b HTTP/1.1\r\n${junk}X-Trailing: a\r\n X-Forwarded-For: 192.0.2.66\r\n\r\n`,
+        ),
+      ],
+    ];
+    expect(named(feed(http, segments))).toEqual(['203.0.113.9', undefined]);
+  });
+
+  it("HTTP/2: keep the proxy's entry after a client's 1 KiB of its own (node:http2, recorded)", async () => {
     const server = nodeHttp2.createServer();
-    const held: (() => void)[] = [];
-    server.on('stream', (stream, headers) => {
-      const answer = () => {
-        stream.respond({ ':status': headers[':path'] === '/slow' ? 401 : 403 });
-        stream.end();
-      };
-      if (headers[':path'] === '/slow') held.push(answer);
-      else {
-        answer();
-        for (const release of held.splice(0)) release();
-      }
+    server.on('stream', (stream) => {
+      stream.respond({ ':status': 401 });
+      stream.end();
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const recorder = await startRecorder((server.address() as AddressInfo).port);
     const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
-    const ask = (path: string, xff: string) => {
-      const request = client.request({ ':path': path, 'x-forwarded-for': xff, forwarded: 'for=192.0.2.1' });
-      request.end();
-      request.resume();
-      return once(request, 'end');
-    };
-    const slow = ask('/slow', '203.0.113.9');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await Promise.all([slow, ask('/fast', '198.51.100.7')]);
+    const request = client.request({
+      ':path': '/login',
+      'x-forwarded-for': `${'198.18.0.1, '.repeat(84)}2001:db8::a:1000, 203.0.113.9`,
+    });
+    request.end();
+    request.resume();
+    await once(request, 'end');
     client.close();
     await recorder.close();
     server.close();
-    const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
-    const answers = responses(feed(http2, segments));
-    expect(answers.map((r) => [r.status, r.request?.target, r.request?.forwarding])).toEqual([
-      [
-        403,
-        '/fast',
-        [
-          ['x-forwarded-for', '198.51.100.7'],
-          ['forwarded', 'for=192.0.2.1'],
-        ],
-      ],
-      [
-        401,
-        '/slow',
-        [
-          ['x-forwarded-for', '203.0.113.9'],
-          ['forwarded', 'for=192.0.2.1'],
-        ],
-      ],
-    ]);
+    const events = feed(
+      http2,
+      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
+    );
+    expect(named(events)).toEqual(['203.0.113.9', '203.0.113.9']);
+  });
+});
+
+describe('an HTTP/2 request with trailers', () => {
+  it('takes no forwarding header from its trailers (RFC 9110 §6.5.1: not merged into the header section)', async () => {
+    // A proxy writes the request's header section; trailers come from the client, after it: read as one list,
+    // a client's trailer was the rightmost entry, the client a finding on the request named.
+    const server = nodeHttp2.createServer();
+    server.on('stream', (stream) => {
+      stream.resume();
+      stream.on('end', () => {
+        stream.respond({ ':status': 200 });
+        stream.end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const recorder = await startRecorder((server.address() as AddressInfo).port);
+    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
+    const request = client.request(
+      { ':method': 'POST', ':path': '/upload', 'x-forwarded-for': '203.0.113.9' },
+      { waitForTrailers: true },
+    );
+    request.on('wantTrailers', () =>
+      request.sendTrailers({ 'x-forwarded-for': '192.0.2.66', 'x-checksum': 'a' }),
+    );
+    request.end('data');
+    request.resume();
+    await once(request, 'end');
+    client.close();
+    await recorder.close();
+    server.close();
+    const events = feed(
+      http2,
+      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
+    );
+    const sent = events.find((e): e is HttpRequestEvent => (e as { kind: string }).kind === 'http-request');
+    expect(sent?.headers).toContainEqual(['x-checksum', 'a']);
+    expect(forwardedClient(sent?.headers ?? [])?.ip).toBe('203.0.113.9');
   });
 });

@@ -33,15 +33,30 @@ describe('a policy allow list', () => {
     expect(isAllowedServer(peer('10.0.0.1'), ['0.0.0.0/0'])).toBe(true);
   });
 
-  it('refuses a CIDR that does not parse when the policy is loaded, naming the entry', () => {
-    for (const wrong of ['10.0.0.0/33', '10.0.0/8', '10.0.0.0/8:70000', 'fd00::/129', 'pods/16']) {
-      const parsed = allowList().safeParse(['10.0.0.1', wrong]);
+  it('refuses an entry that is not an address, address:port, CIDR or CIDR:port when the policy is loaded, naming it', () => {
+    const wrong = [
+      '10.0.0.0/33',
+      '10.0.0/8',
+      '10.0.0.0/8:70000',
+      'fd00::/129',
+      'pods/16',
+      // Never matched (peers are compared as address text): now refused instead of silently allowing nobody.
+      '10.0.0.300',
+      '10.0.0.1:99999',
+      'db.internal',
+      ' 10.0.0.1',
+      '10.0.0.1-10.0.0.9',
+    ];
+    for (const entry of wrong) {
+      const parsed = allowList().safeParse(['10.0.0.1', entry]);
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues[0]).toMatchObject({
         path: [1],
-        message: 'must be an address, address:port, CIDR (address/bits) or CIDR:port',
+        message: `"${entry}" is not an address, address:port, CIDR (address/bits) or CIDR:port`,
       });
     }
-    expect(allowList().parse(['10.0.0.0/8', 'fd00::/8:443', '192.0.2.7:80'])).toHaveLength(3);
+    expect(
+      allowList().parse(['10.0.0.0/8', 'fd00::/8:443', '192.0.2.7:80', 'fd00::7', '2001:db8::1:443']),
+    ).toHaveLength(5);
   });
 });

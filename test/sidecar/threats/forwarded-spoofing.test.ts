@@ -20,6 +20,22 @@ describe('forwarded-spoofing: a client passing for the server itself', () => {
     [[['true-client-ip', '0.0.0.0']], 'true-client-ip: 0.0.0.0'],
     [[['x-originating-ip', '169.254.169.254']], 'x-originating-ip: 169.254.169.254'],
     [[['x-forwarded-for', '::ffff:127.0.0.1']], 'x-forwarded-for: ::ffff:127.0.0.1'],
+    // Other spellings of the same addresses.
+    [[['x-forwarded-for', '0:0:0:0:0:0:0:1']], 'x-forwarded-for: 0:0:0:0:0:0:0:1'],
+    [[['x-real-ip', '::ffff:7f00:1']], 'x-real-ip: ::ffff:7f00:1'],
+    [[['x-forwarded-for', 'FE80::1']], 'x-forwarded-for: FE80::1'],
+    // Headers the bypass tools and PortSwigger's lab send that applications read too (Burp's 403 Bypasser sends
+    // X-Custom-IP-Authorization; WebLogic's and Java proxies' Proxy-Client-IP and WL-Proxy-Client-IP).
+    [[['x-custom-ip-authorization', '127.0.0.1']], 'x-custom-ip-authorization: 127.0.0.1'],
+    [[['x-forwarded', '127.0.0.1']], 'x-forwarded: 127.0.0.1'],
+    [[['forwarded-for', '127.0.0.1']], 'forwarded-for: 127.0.0.1'],
+    [[['x-original-remote-addr', '127.0.0.1']], 'x-original-remote-addr: 127.0.0.1'],
+    [[['x-proxyuser-ip', '127.0.0.1']], 'x-proxyuser-ip: 127.0.0.1'],
+    [[['proxy-client-ip', '127.0.0.1']], 'proxy-client-ip: 127.0.0.1'],
+    [[['wl-proxy-client-ip', '127.0.0.1']], 'wl-proxy-client-ip: 127.0.0.1'],
+    [[['x-true-client-ip', '127.0.0.1']], 'x-true-client-ip: 127.0.0.1'],
+    [[['fastly-client-ip', '127.0.0.1']], 'fastly-client-ip: 127.0.0.1'],
+    [[['real-ip', '127.0.0.1']], 'real-ip: 127.0.0.1'],
   ] as [Header[], string][])('reports %j', (headers, claim) => {
     const hits = run(headers);
     expect(hits).toHaveLength(1);

@@ -180,6 +180,10 @@ describe('p2p-file-sharing', () => {
   it('allowClients leaves a sanctioned seeder out, and its peers still count', () => {
     const found = run([download(peer(1), 2)], { allowClients: ['10.0.1.1'] });
     expect(found.map((f) => f.client)).toEqual([pod.ip]);
+    // A CIDR, as every allow list takes (the schema took it, the code compared it as an address: nobody left out).
+    expect(run([download(peer(1), 2)], { allowClients: ['10.0.1.0/24'] }).map((f) => f.client)).toEqual([
+      pod.ip,
+    ]);
   });
 
   it('returns at once for events of other protocols', () => {
