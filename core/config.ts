@@ -54,6 +54,8 @@ export const configSchema = z.object({
        * forwarding headers the tap reads a hop further (ADR 28); the tap gets them as MESHWARD_TRUSTED_PROXIES.
        */
       trustedProxies: z.array(cidrOrAddress).max(64).default([]),
+      /** The one forwarding header those proxies write; the tap gets it as MESHWARD_FORWARDED_HEADER. */
+      forwardedHeader: z.enum(['x-forwarded-for', 'forwarded', 'x-real-ip']).optional(),
     })
     .prefault({}),
 });

@@ -7,10 +7,16 @@ import { ipv4Number } from '#sidecar/decode/local-addresses.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { type TrustedProxies, trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
+import {
+  type ForwardingHeader,
+  forwardingHeaderNames,
+  type TrustedProxies,
+  trustedProxies,
+} from '#sidecar/protocols/trusted-proxies.ts';
 import type { CliCommand, CommandIo } from '../command.ts';
 
 const usage = `Usage: meshward inspect FILE... [--json] [--flows-only] [--pod-ip IP]... [--trusted-proxy CIDR]...
+       [--forwarded-header NAME]
 
 Reads pcap or pcapng captures (tcpdump, Wireshark, tcpdump -i any), plain or gzip-compressed, and
 prints, for every flow, the client and server, the transport, the application protocol identified from
@@ -28,7 +34,10 @@ Options:
   --trusted-proxy CIDR
                 a proxy in front of the server (an address or CIDR, repeatable): its X-Forwarded-For or
                 Forwarded entries are skipped, so threats name the client before it (docs/adr/0028). Without
-                it, a request's forwarding header is read one hop deep (what the peer says)`;
+                it, a request's forwarding header is read one hop deep (what the peer says)
+  --forwarded-header NAME
+                the one header those proxies write: x-forwarded-for, forwarded or x-real-ip (the others are then
+                the client's own); unset: X-Forwarded-For, else Forwarded, else X-Real-IP`;
 
 /** The --pod-ip values, each an IPv4 address: anything else is an error naming it. */
 const podIps = (values: readonly string[]): string[] => {
@@ -39,10 +48,15 @@ const podIps = (values: readonly string[]): string[] => {
 };
 
 /** The --trusted-proxy values; a wrong one is an error naming it. */
-const proxiesOf = (values: readonly string[]): TrustedProxies | undefined => {
-  if (values.length === 0) return undefined;
+const proxiesOf = (values: readonly string[], header: string | undefined): TrustedProxies | undefined => {
+  if (header !== undefined && !(forwardingHeaderNames as readonly string[]).includes(header))
+    throw new AppError(
+      'bad-request',
+      `--forwarded-header ${header}: not one of ${forwardingHeaderNames.join(', ')}\n\n${usage}`,
+    );
+  if (values.length === 0 && header === undefined) return undefined;
   try {
-    return trustedProxies(values, '--trusted-proxy');
+    return trustedProxies(values, '--trusted-proxy', header as ForwardingHeader | undefined);
   } catch (error) {
     throw new AppError('bad-request', `${(error as Error).message}\n\n${usage}`);
   }
@@ -124,11 +138,12 @@ export const inspectCommand: CliCommand = {
         'flows-only': { type: 'boolean', default: false },
         'pod-ip': { type: 'string', multiple: true, default: [] },
         'trusted-proxy': { type: 'string', multiple: true, default: [] },
+        'forwarded-header': { type: 'string' },
       },
     });
     if (positionals.length === 0) throw new AppError('bad-request', `no capture file given\n\n${usage}`);
     const pod = podIps(values['pod-ip']);
-    const proxies = proxiesOf(values['trusted-proxy']);
+    const proxies = proxiesOf(values['trusted-proxy'], values['forwarded-header']);
     let ok = true;
     for (const file of positionals) {
       const options = {

@@ -19,7 +19,8 @@ Optional: MESHWARD_CA_FILE or MESHWARD_CA_PEM (the control plane's CA; the injec
   MESHWARD_RING_MAX_BYTES, MESHWARD_RING_MAX_SECONDS, MESHWARD_QUEUE_MAX_FINDINGS, MESHWARD_BATCH_MAX_FINDINGS,
   MESHWARD_BATCH_MAX_DELAY_MS, MESHWARD_HEARTBEAT_SECONDS, MESHWARD_ENFORCE (true), MESHWARD_HOST_IP,
   MESHWARD_TRUSTED_PROXIES (comma-separated addresses and CIDRs of proxies in front of the pod, whose
-  X-Forwarded-For / Forwarded headers are read a hop further; none by default).
+  X-Forwarded-For / Forwarded headers are read a hop further; none by default), MESHWARD_FORWARDED_HEADER
+  (x-forwarded-for | forwarded | x-real-ip: the one header those proxies write; unset, the first of them there).
 In protect mode it enforces the allow-list the control plane signs and re-sends with every heartbeat answer
 (new connections the learned rules do not allow are refused; see docs/adr/0005-protect-mode-allow-list.md).
 MESHWARD_TAP_BUNDLE=PATH runs a prebuilt esbuild bundle instead of the sources (the image does this by default).

@@ -147,15 +147,19 @@ const forwardedFors = (text: string): string[] => {
 
 type Chain = { hops: string[]; by: ForwardedBy; cut: boolean };
 
-/** The hops a request's forwarding header lists, left to right, which header said so, and whether text was cut. */
-const chainOf = (headers: readonly Header[]): Chain | undefined => {
-  const xff = valuesOf(headers, 'x-forwarded-for');
+/**
+ * The hops a request's forwarding header lists, left to right, which header said so, and whether text was cut: the
+ * one header `only` names, or else X-Forwarded-For, Forwarded, X-Real-IP, the first there.
+ */
+const chainOf = (headers: readonly Header[], only: ForwardedBy | undefined): Chain | undefined => {
+  const xff =
+    only === undefined || only === 'x-forwarded-for' ? valuesOf(headers, 'x-forwarded-for') : undefined;
   if (xff !== undefined)
     return { hops: tail(xff).split(','), by: 'x-forwarded-for', cut: xff.length > maxText };
-  const forwarded = valuesOf(headers, 'forwarded');
+  const forwarded = only === undefined || only === 'forwarded' ? valuesOf(headers, 'forwarded') : undefined;
   if (forwarded !== undefined)
     return { hops: forwardedFors(tail(forwarded)), by: 'forwarded', cut: forwarded.length > maxText };
-  const real = valuesOf(headers, 'x-real-ip');
+  const real = only === undefined || only === 'x-real-ip' ? valuesOf(headers, 'x-real-ip') : undefined;
   // X-Real-IP names one address; a repeated line is a client's addition (or a proxy's mistake): not read.
   if (real !== undefined && !real.includes(',')) return { hops: [real], by: 'x-real-ip', cut: false };
   return undefined;
@@ -171,7 +175,7 @@ export const forwardedClient = (
   headers: readonly Header[],
   trusted?: TrustedProxies,
 ): ForwardedClient | undefined => {
-  const chain = chainOf(headers);
+  const chain = chainOf(headers, trusted?.header);
   if (chain === undefined) return undefined;
   const { hops, by } = chain;
   const first = Math.max(0, hops.length - maxForwardedHops);

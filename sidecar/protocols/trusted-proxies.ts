@@ -5,34 +5,63 @@
  */
 import { BlockList, isIP } from 'node:net';
 
-export type TrustedProxies = { has(ip: string): boolean; readonly entries: readonly string[] };
+/** The forwarding headers a proxy writes (ADR 28). */
+export const forwardingHeaderNames = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
+export type ForwardingHeader = (typeof forwardingHeaderNames)[number];
+
+export type TrustedProxies = {
+  has(ip: string): boolean;
+  readonly entries: readonly string[];
+  /**
+   * The one header the trusted proxies write, when said: the others are the client's and never name it (a proxy that
+   * sets only X-Real-IP passes a client's own X-Forwarded-For on). Unsaid: X-Forwarded-For, else Forwarded, else
+   * X-Real-IP.
+   */
+  readonly header?: ForwardingHeader | undefined;
+};
+
+/** Adds one entry to the list; a wrong one, or one that trusts every address, is an error naming it. */
+const addEntry = (list: BlockList, raw: string, source: string): void => {
+  const entry = raw.trim();
+  const [address = '', bits, extra] = entry.split('/');
+  const family = isIP(address);
+  const width = family === 4 ? 32 : 128;
+  const valid =
+    family !== 0 &&
+    extra === undefined &&
+    (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= width));
+  if (!valid) throw new Error(`${source}: "${raw}" is not an IPv4 or IPv6 address or CIDR (address/bits)`);
+  if (bits !== undefined && Number(bits) === 0)
+    throw new Error(
+      `${source}: "${raw}" trusts every address, so any client could name any other: list the proxies' addresses`,
+    );
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (bits === undefined) list.addAddress(address, type);
+  else list.addSubnet(address, Number(bits), type);
+};
 
 /** Parses `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`; a wrong entry is an error naming it. */
-export const trustedProxies = (entries: readonly string[], source = 'trusted proxies'): TrustedProxies => {
+export const trustedProxies = (
+  entries: readonly string[],
+  source = 'trusted proxies',
+  header?: ForwardingHeader,
+): TrustedProxies => {
   const list = new BlockList();
-  for (const raw of entries) {
-    const entry = raw.trim();
-    const [address = '', bits, extra] = entry.split('/');
-    const family = isIP(address);
-    const width = family === 4 ? 32 : 128;
-    const valid =
-      family !== 0 &&
-      extra === undefined &&
-      (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= width));
-    if (!valid) throw new Error(`${source}: "${raw}" is not an IPv4 or IPv6 address or CIDR (address/bits)`);
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(bits), type);
-  }
+  for (const raw of entries) addEntry(list, raw, source);
   const kept = entries.map((entry) => entry.trim());
   return {
     entries: kept,
+    header,
     has: (ip) => {
       const family = isIP(ip);
       return kept.length > 0 && family !== 0 && list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
     },
   };
 };
+
+/** The same proxies, writing only `header` (or any of the three, undefined). */
+export const withHeader = (proxies: TrustedProxies, header: ForwardingHeader | undefined): TrustedProxies =>
+  header === undefined ? proxies : { has: (ip) => proxies.has(ip), entries: proxies.entries, header };
 
 /** None trusted: a forwarding header is read one hop deep (what the peer says connected to it). */
 export const noTrustedProxies: TrustedProxies = trustedProxies([]);

@@ -13,6 +13,7 @@ import { watchPodInfo } from '../identity/watch-pod-info.ts';
 import { createCaptureRecorder } from '../pcap/capture-recorder.ts';
 import { createPacketRing, type PacketRing } from '../pcap/packet-ring.ts';
 import { createCaptureUploader } from '../pcap/upload-capture.ts';
+import { withHeader } from '../protocols/trusted-proxies.ts';
 import { heartbeatFinding } from '../report/heartbeat.ts';
 import type { Reporter } from '../report/reporter.ts';
 import { annotationInbox } from './annotation-inbox.ts';
@@ -97,7 +98,9 @@ const buildParts = async (deps: TapDeps): Promise<Parts> => {
   );
   // Live flows report sooner than a file's: a closed flow after 2 s, a long-lived one every 5 minutes.
   const engine = createEngine({
-    observers: defaultObservers({ trustedProxies: ctx.config.trustedProxies }),
+    observers: defaultObservers({
+      trustedProxies: withHeader(ctx.config.trustedProxies, ctx.config.forwardedHeader),
+    }),
     limits: { flows: { closedLingerMs: 2_000, maxLifetimeMs: 300_000 } },
     // Packets from outside that claim the pod's own address are dropped by its kernel, and by the engine.
     localAddresses: state.identity.ips,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '#core/errors.ts';
 import { describeZodError } from '#core/issue.ts';
 import { modeSchema } from '#core/mode.ts';
-import { trustedProxies } from '../protocols/trusted-proxies.ts';
+import { forwardingHeaderNames, trustedProxies } from '../protocols/trusted-proxies.ts';
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -60,6 +60,8 @@ export const tapConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** The one forwarding header those proxies write (ADR 28); unset: X-Forwarded-For, else Forwarded, else X-Real-IP. */
+  forwardedHeader: z.enum(forwardingHeaderNames).optional(),
 });
 export type TapConfig = z.infer<typeof tapConfigSchema>;
 
@@ -86,6 +88,7 @@ const envNames: Record<string, keyof TapConfig> = {
   MESHWARD_ENFORCE: 'enforce',
   MESHWARD_HOST_IP: 'hostIp',
   MESHWARD_TRUSTED_PROXIES: 'trustedProxies',
+  MESHWARD_FORWARDED_HEADER: 'forwardedHeader',
 };
 
 export const tapConfigFromEnv = (env: NodeJS.ProcessEnv): TapConfig => {

@@ -135,7 +135,9 @@ const claimsIn = (
   const parts =
     name === 'forwarded' ? value.split(/[,;]/).filter((p) => /^\s*for=/i.test(p)) : value.split(',');
   const vouched =
-    peerTrusted !== undefined && forwardingHeaders.has(name) ? vouchedFor(parts, peerTrusted) : 0;
+    peerTrusted !== undefined && forwardingHeaders.has(name) && (peerTrusted.header ?? name) === name
+      ? vouchedFor(parts, peerTrusted)
+      : 0;
   let kept = found;
   for (let j = 0; j < parts.length - vouched && (kept?.length ?? 0) < 8; j++) {
     const claim = selfClaim(parts[j] as string);

@@ -35,6 +35,9 @@ export const tapContainer = (config: Config, native: boolean): Record<string, un
     ...(config.inject.trustedProxies.length === 0
       ? []
       : [{ name: 'MESHWARD_TRUSTED_PROXIES', value: config.inject.trustedProxies.join(',') }]),
+    ...(config.inject.forwardedHeader === undefined
+      ? []
+      : [{ name: 'MESHWARD_FORWARDED_HEADER', value: config.inject.forwardedHeader }]),
     // Inline, not a ConfigMap volume: a pod can only mount ConfigMaps of its own namespace.
     ...(config.inject.caBundle === undefined
       ? []

@@ -71,6 +71,18 @@ describe('the forwarded client', () => {
     expect(forwardedClient(headers)).toEqual({ ip: '203.0.113.9', port: 0, by: 'x-forwarded-for' });
   });
 
+  it("reads only the header the trusted proxies write when told: a client's own X-Forwarded-For then names nobody", () => {
+    const headers = h(['X-Forwarded-For', '192.0.2.66'], ['X-Real-IP', '203.0.113.9']);
+    expect(forwardedClient(headers)?.ip).toBe('192.0.2.66');
+    const nginx = trustedProxies(['10.42.0.0/16'], 'test', 'x-real-ip');
+    expect(forwardedClient(headers, nginx)).toEqual({ ip: '203.0.113.9', port: 0, by: 'x-real-ip' });
+    expect(forwardedClient(h(['X-Forwarded-For', '192.0.2.66']), nginx)).toBeUndefined();
+    const haproxy = trustedProxies(['10.42.0.0/16'], 'test', 'forwarded');
+    expect(
+      forwardedClient(h(['X-Forwarded-For', '192.0.2.66'], ['Forwarded', 'for=203.0.113.9']), haproxy)?.ip,
+    ).toBe('203.0.113.9');
+  });
+
   it('reads X-Real-IP when there is nothing else, but not a repeated one', () => {
     expect(forwardedClient(h(['X-Real-IP', '203.0.113.9']))?.by).toBe('x-real-ip');
     expect(forwardedClient(h(['X-Real-IP', '203.0.113.9'], ['X-Real-IP', '192.0.2.1']))).toBeUndefined();
@@ -133,6 +145,12 @@ describe('trusted proxies', () => {
       false,
       false,
     ]);
+  });
+
+  it.each(['0.0.0.0/0', '::/0', '10.0.0.0/0'])('refuses %j, which would trust every address', (entry) => {
+    expect(() => trustedProxies([entry], 'MESHWARD_TRUSTED_PROXIES')).toThrow(
+      `MESHWARD_TRUSTED_PROXIES: "${entry}" trusts every address, so any client could name any other`,
+    );
   });
 
   it.each(['10.0.0.0/33', '10.0.0/8', 'fd00::/129', 'ingress', '10.0.0.1/8/2', '10.0.0.0/x'])(

@@ -71,6 +71,17 @@ describe('forwarded-spoofing: a client passing for the server itself', () => {
   });
 });
 
+describe('forwarded-spoofing behind a trusted proxy that writes one header', () => {
+  it("judges the other forwarding headers as the client's own, every entry of them", () => {
+    const fromIngress = flow({ client: { ip: '10.42.3.3', port: 40000 } });
+    const headers: Header[] = [['x-forwarded-for', '127.0.0.1']];
+    // Writing X-Forwarded-For itself, the proxy vouches for its rightmost entry; writing only X-Real-IP, it does not.
+    expect(run(headers, { proxies: ingress, flow: fromIngress })).toEqual([]);
+    const realIpOnly = trustedProxies(['10.42.0.0/16'], 'test', 'x-real-ip');
+    expect(run(headers, { proxies: realIpOnly, flow: fromIngress })).toHaveLength(1);
+  });
+});
+
 describe('forwarded-spoofing: forwarding headers from a peer that is not a trusted proxy', () => {
   it('reports them only when trusted proxies are configured, at low severity', () => {
     const headers: Header[] = [['x-forwarded-for', '203.0.113.9']];

@@ -29,6 +29,22 @@ describe('trusted proxies from the injector to the tap', () => {
     ]);
   });
 
+  it('passes the one header the proxies write, and refuses another name', () => {
+    const env = injectedEnv(
+      testConfig({ inject: { trustedProxies: ['10.42.0.0/16'], forwardedHeader: 'x-real-ip' } }),
+    );
+    expect(env).toContainEqual({ name: 'MESHWARD_FORWARDED_HEADER', value: 'x-real-ip' });
+    expect(tapConfigFromEnv({ ...tapEnv, MESHWARD_FORWARDED_HEADER: 'x-real-ip' }).forwardedHeader).toBe(
+      'x-real-ip',
+    );
+    expect(() => tapConfigFromEnv({ ...tapEnv, MESHWARD_FORWARDED_HEADER: 'x-client-ip' })).toThrow(
+      /forwardedHeader/,
+    );
+    expect(() => parseConfig({ inject: { forwardedHeader: 'x-client-ip' } })).toThrow(
+      /inject\.forwardedHeader/,
+    );
+  });
+
   it('injects nothing by default, and the tap then trusts nobody', () => {
     expect(injectedEnv(testConfig()).map((e) => e.name)).not.toContain('MESHWARD_TRUSTED_PROXIES');
     expect(tapConfigFromEnv(tapEnv).trustedProxies.entries).toEqual([]);
