@@ -148,6 +148,21 @@ describe('meshward inspect', () => {
     expect(wrong.err.join('\n')).toContain(
       '--trusted-proxy: "ingress" is not an IPv4 or IPv6 address or CIDR',
     );
+    // Told the proxies write only X-Real-IP, this request's X-Forwarded-For is the client's and names nobody.
+    const realIp = await run(
+      file,
+      '--json',
+      '--trusted-proxy',
+      '10.42.0.0/16',
+      '--forwarded-header',
+      'x-real-ip',
+    );
+    expect(originOf(realIp.out)).toBeUndefined();
+    const header = await run(file, '--forwarded-header', 'x-client-ip');
+    expect(header.code).toBe(2);
+    expect(header.err.join('\n')).toContain(
+      '--forwarded-header x-client-ip: not one of x-forwarded-for, forwarded, x-real-ip',
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
