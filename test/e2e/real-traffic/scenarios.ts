@@ -5,6 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { waitUntil } from '#test/fixtures/protocols/live-servers.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { ircScenario } from './irc-scenario.ts';
@@ -79,6 +80,20 @@ export const scenarios: Scenario[] = [
         data,
       ]);
       await waitForListen(ns, 6379, 30_000);
+      // Listening is not ready: until recovery ends the server refuses logins ("the database system is starting
+      // up"), which once failed psql below on a loaded machine. pg_isready's own connections are PostgreSQL too.
+      await waitUntil(
+        () => {
+          try {
+            ns.exec(`${pgBin}/pg_isready`, ['-h', '127.0.0.1', '-p', '6379', '-U', 'postgres']);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        'PostgreSQL accepting connections',
+        30_000,
+      );
     },
     client(ns) {
       ns.exec('psql', [
