@@ -82,12 +82,38 @@ selfRanges.addAddress('::1', 'ipv6');
 selfRanges.addAddress('::', 'ipv6');
 selfRanges.addSubnet('fe80::', 10, 'ipv6');
 
+/** One inet_aton part: decimal, octal (leading 0) or hexadecimal (0x). */
+const aton = (part: string): number => {
+  if (/^0x/i.test(part)) return Number.parseInt(part.slice(2), 16);
+  if (!/^0\d/.test(part)) return Number(part);
+  return /^0[0-7]+$/.test(part) ? Number.parseInt(part, 8) : Number.NaN;
+};
+
+/**
+ * An IPv4 address in the shorthands inet_aton, and so many a library and URL parser, accept: `127.1`, `2130706433`,
+ * `0x7f000001`, `0177.0.0.1` (the last part fills the octets left). Undefined for anything else.
+ */
+export const shorthandIpv4 = (text: string): string | undefined => {
+  if (!/^(0x[0-9a-f]+|\d+)(\.(0x[0-9a-f]+|\d+)){0,3}$/i.test(text)) return undefined;
+  const parts = text.split('.').map(aton);
+  if (parts.some((part) => !Number.isFinite(part))) return undefined;
+  const last = parts.pop() as number;
+  if (parts.some((part) => part > 255) || last >= 2 ** (8 * (4 - parts.length))) return undefined;
+  const value = parts.reduce((sum, part, i) => sum + part * 2 ** (8 * (3 - i)), 0) + last;
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+};
+
 /** Values that say "the server itself" or its node: loopback, unspecified, link-local (cloud metadata). */
 const selfClaim = (raw: string): string | undefined => {
   const text = raw.trim().replace(/^for=/i, '').replace(/^"|"$/g, '');
   if (/^localhost(:\d+)?$/i.test(text)) return text;
   const hop = hopAddress(text);
-  if (hop === undefined) return undefined;
+  if (hop === undefined) {
+    const shorthand = shorthandIpv4(text);
+    return shorthand !== undefined && selfRanges.check(shorthand, 'ipv4')
+      ? `${text} (${shorthand})`
+      : undefined;
+  }
   return selfRanges.check(hop.ip, isIP(hop.ip) === 4 ? 'ipv4' : 'ipv6') ? hop.ip : undefined;
 };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Header } from '#sidecar/events.ts';
 import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
-import { forwardedSpoofing } from '#sidecar/threats/forwarded-spoofing.ts';
+import { forwardedSpoofing, shorthandIpv4 } from '#sidecar/threats/forwarded-spoofing.ts';
 import { flow, httpRequest, runThreat } from './threat-factories.ts';
 
 const remote = flow({ client: { ip: '10.0.0.5', port: 40000 } });
@@ -9,6 +9,31 @@ const local = flow({ client: { ip: '127.0.0.6', port: 40000 } });
 const ingress = trustedProxies(['10.42.0.0/16']);
 const run = (headers: Header[], options: Parameters<typeof runThreat>[2] = {}) =>
   runThreat(forwardedSpoofing, [httpRequest('/admin', { headers })], { flow: remote, ...options });
+
+describe('IPv4 shorthands, as inet_aton reads them', () => {
+  it.each([
+    ['127.1', '127.0.0.1'],
+    ['2130706433', '127.0.0.1'],
+    ['0x7f000001', '127.0.0.1'],
+    ['0177.0.0.1', '127.0.0.1'],
+    ['0x7f.1', '127.0.0.1'],
+    ['169.254.43518', '169.254.169.254'],
+    ['10.1.2.3', '10.1.2.3'],
+  ])('reads %s as %s', (text, ip) => expect(shorthandIpv4(text)).toBe(ip));
+
+  it.each(['127.256.0.1', '089.0.0.1', '4294967296', '1.2.3.4.5', '127.', 'x7f', ''])('refuses %j', (text) =>
+    expect(shorthandIpv4(text)).toBeUndefined(),
+  );
+
+  it('reports a shorthand loopback claim, naming what it reads as', () => {
+    const hits = run([['x-forwarded-for', '127.1']]);
+    expect(hits[0]?.evidence).toBe(
+      'GET /admin with x-forwarded-for: 127.1 (127.0.0.1) from 10.0.0.5: a client passing for the server itself',
+    );
+    expect(run([['x-client-ip', '2130706433']])).toHaveLength(1);
+    expect(run([['x-forwarded-for', '167772161']])).toEqual([]);
+  });
+});
 
 describe('forwarded-spoofing: a client passing for the server itself', () => {
   it.each([
