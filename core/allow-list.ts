@@ -1,16 +1,13 @@
 /** Protect mode's allow-list for one group, as the control plane sends it to each of the group's taps. */
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr } from './cidr.ts';
 
 /** Most rendered rules per direction (one per address × port entry): past it the direction is left open. */
 export const maxAllowRulesPerDirection = 512;
 
-const cidrSchema = z.string().refine((value) => {
-  const [address = '', bits, extra] = value.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}, 'must be an IPv4 or IPv6 CIDR (address/bits)');
+const cidrSchema = z
+  .string()
+  .refine((value) => parseCidr(value) !== undefined, 'must be an IPv4 or IPv6 CIDR (address/bits)');
 
 /** Peers allowed on a port range of one transport; ICMP is never subject to the allow-list. */
 export const allowEntrySchema = z

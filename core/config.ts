@@ -1,17 +1,17 @@
 /** Configuration: one zod schema with safe defaults, loaded from env and a YAML file, every problem at once. */
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr } from './cidr.ts';
 import { AppError } from './errors.ts';
 import { describeZodError } from './issue.ts';
 import { modeSchema } from './mode.ts';
 
 /** `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`. */
-const cidrOrAddress = z.string().refine((value) => {
-  const [address = '', bits, extra] = value.split('/');
-  const family = isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
-}, 'must be an IPv4 or IPv6 address or CIDR (address/bits)');
+const cidrOrAddress = z
+  .string()
+  .refine(
+    (value) => parseCidr(value, { bareAddress: true }) !== undefined,
+    'must be an IPv4 or IPv6 address or CIDR (address/bits)',
+  );
 
 export const configSchema = z.object({
   /** Where the control plane is reachable from taps. */

@@ -4,6 +4,7 @@
  * before the first of them be named. Addresses and CIDRs, IPv4 and IPv6.
  */
 import { BlockList, isIP } from 'node:net';
+import { parseCidr } from '#core/cidr.ts';
 
 /** The forwarding headers a proxy writes (ADR 28). */
 export const forwardingHeaderNames = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
@@ -22,22 +23,14 @@ export type TrustedProxies = {
 
 /** Adds one entry to the list; a wrong one, or one that trusts every address, is an error naming it. */
 const addEntry = (list: BlockList, raw: string, source: string): void => {
-  const entry = raw.trim();
-  const [address = '', bits, extra] = entry.split('/');
-  const family = isIP(address);
-  const width = family === 4 ? 32 : 128;
-  const valid =
-    family !== 0 &&
-    extra === undefined &&
-    (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= width));
-  if (!valid) throw new Error(`${source}: "${raw}" is not an IPv4 or IPv6 address or CIDR (address/bits)`);
-  if (bits !== undefined && Number(bits) === 0)
+  const cidr = parseCidr(raw.trim(), { bareAddress: true });
+  if (cidr === undefined)
+    throw new Error(`${source}: "${raw}" is not an IPv4 or IPv6 address or CIDR (address/bits)`);
+  if (cidr.bits === 0)
     throw new Error(
       `${source}: "${raw}" trusts every address, so any client could name any other: list the proxies' addresses`,
     );
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (bits === undefined) list.addAddress(address, type);
-  else list.addSubnet(address, Number(bits), type);
+  list.addSubnet(cidr.address, cidr.bits, cidr.family);
 };
 
 /** Parses `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`; a wrong entry is an error naming it. */

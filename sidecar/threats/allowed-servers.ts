@@ -5,6 +5,7 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { parseCidr } from '#core/cidr.ts';
 import type { Endpoint } from '#core/finding.ts';
 
 type Range = { list: BlockList; family: 'ipv4' | 'ipv6'; port: number | undefined };
@@ -13,17 +14,13 @@ type Range = { list: BlockList; family: 'ipv4' | 'ipv6'; port: number | undefine
 const parseRange = (entry: string): Range | undefined => {
   const slash = entry.indexOf('/');
   if (slash < 0) return undefined;
-  const address = entry.slice(0, slash);
   const match = /^(\d{1,3})(?::(\d{1,5}))?$/.exec(entry.slice(slash + 1));
-  const family = isIP(address);
-  if (match === null || family === 0) return undefined;
-  const bits = Number(match[1]);
-  const port = match[2] === undefined ? undefined : Number(match[2]);
-  if (bits > (family === 4 ? 32 : 128) || (port !== undefined && port > 65535)) return undefined;
+  const cidr = match === null ? undefined : parseCidr(`${entry.slice(0, slash)}/${match[1]}`);
+  const port = match?.[2] === undefined ? undefined : Number(match[2]);
+  if (cidr === undefined || (port !== undefined && port > 65535)) return undefined;
   const list = new BlockList();
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  list.addSubnet(address, bits, type);
-  return { list, family: type, port };
+  list.addSubnet(cidr.address, cidr.bits, cidr.family);
+  return { list, family: cidr.family, port };
 };
 
 /** Parsed ranges by entry: a policy's few entries, parsed once. */
