@@ -91,6 +91,16 @@ const envKeys: Record<string, (config: Record<string, unknown>, value: string) =
   MESHWARD_TAP_CA_BUNDLE: (c, v) => {
     c.inject = { ...(c.inject as object), caBundle: v };
   },
+  MESHWARD_TAP_TRUSTED_PROXIES: (c, v) => {
+    const entries = v
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+    c.inject = { ...(c.inject as object), trustedProxies: entries };
+  },
+  MESHWARD_TAP_FORWARDED_HEADER: (c, v) => {
+    c.inject = { ...(c.inject as object), forwardedHeader: v };
+  },
   MESHWARD_KUBERNETES_MINOR: (c, v) => {
     c.inject = { ...(c.inject as object), kubernetesMinor: Number(v) };
   },

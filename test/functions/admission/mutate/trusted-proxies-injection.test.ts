@@ -1,6 +1,6 @@
 /** Trusted proxies (ADR 28): the injector's inject.trustedProxies → MESHWARD_TRUSTED_PROXIES → the tap's list. */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '#core/config.ts';
+import { applyEnv, parseConfig } from '#core/config.ts';
 import { mutateReview } from '#functions/admission/mutate/run.ts';
 import { tapConfigFromEnv } from '#sidecar/tap/tap-config.ts';
 import { applyResponse, loadReview, testConfig } from '#test/helpers/admission-fixtures.ts';
@@ -42,6 +42,22 @@ describe('trusted proxies from the injector to the tap', () => {
     );
     expect(() => parseConfig({ inject: { forwardedHeader: 'x-client-ip' } })).toThrow(
       /inject\.forwardedHeader/,
+    );
+  });
+
+  it("takes the list and the header from the control plane's environment too", () => {
+    const config = parseConfig(
+      applyEnv(
+        {},
+        { MESHWARD_TAP_TRUSTED_PROXIES: '10.42.0.0/16, fd00::7', MESHWARD_TAP_FORWARDED_HEADER: 'x-real-ip' },
+      ),
+    );
+    expect(config.inject).toMatchObject({
+      trustedProxies: ['10.42.0.0/16', 'fd00::7'],
+      forwardedHeader: 'x-real-ip',
+    });
+    expect(() => parseConfig(applyEnv({}, { MESHWARD_TAP_TRUSTED_PROXIES: '10.42.0.0/16,ingress' }))).toThrow(
+      /inject\.trustedProxies/,
     );
   });
 
