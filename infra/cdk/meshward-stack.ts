@@ -81,6 +81,17 @@ const parametersOf = (scope: Construct) => ({
     description: 'The tap sidecar image the mutating webhook injects',
     default: 'ghcr.io/meshward/tap:latest',
   }),
+  tapTrustedProxies: new CfnParameter(scope, 'TapTrustedProxies', {
+    description:
+      "Proxies in front of injected pods (ingress controller's pod range), comma-separated addresses or CIDRs, whose X-Forwarded-For entries taps read a hop further (ADR 28); empty: none",
+    default: '',
+  }),
+  tapForwardedHeader: new CfnParameter(scope, 'TapForwardedHeader', {
+    description:
+      'The one forwarding header those proxies write; empty: X-Forwarded-For, else Forwarded, else X-Real-IP',
+    default: '',
+    allowedValues: ['', 'x-forwarded-for', 'forwarded', 'x-real-ip'],
+  }),
 });
 
 export class MeshwardStack extends Stack {
@@ -147,6 +158,8 @@ export class MeshwardStack extends Stack {
         MESHWARD_WEBHOOK_PATH_SECRET: webhookPath.secretValue.unsafeUnwrap(),
         MESHWARD_POLICY_DIR: taskPath('policies/admission'),
         MESHWARD_TAP_IMAGE: params.tapImage.valueAsString,
+        MESHWARD_TAP_TRUSTED_PROXIES: params.tapTrustedProxies.valueAsString,
+        MESHWARD_TAP_FORWARDED_HEADER: params.tapForwardedHeader.valueAsString,
       },
       reservedConcurrentExecutions: 50,
       memorySize: 1024,

@@ -58,6 +58,19 @@ describe('meshward AWS stack', () => {
     expect(actions.every((a: string) => a.startsWith('secretsmanager:'))).toBe(true);
   });
 
+  it('passes the trusted proxies and their header to the injector as deploy-time parameters, empty by default', () => {
+    template.hasParameter('TapTrustedProxies', { Type: 'String', Default: '' });
+    template.hasParameter('TapForwardedHeader', {
+      Default: '',
+      AllowedValues: ['', 'x-forwarded-for', 'forwarded', 'x-real-ip'],
+    });
+    const admission = functionNamed('Admission');
+    expect(admission.Properties.Environment.Variables).toMatchObject({
+      MESHWARD_TAP_TRUSTED_PROXIES: { Ref: 'TapTrustedProxies' },
+      MESHWARD_TAP_FORWARDED_HEADER: { Ref: 'TapForwardedHeader' },
+    });
+  });
+
   it('uses no wildcard actions on data resources', () => {
     for (const [id, policy] of Object.entries(resourcesOf('AWS::IAM::Policy')) as [string, any][]) {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
