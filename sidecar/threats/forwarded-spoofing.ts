@@ -177,19 +177,26 @@ const claimsIn = (
 const forwardingOf = (headers: readonly Header[]): string | undefined =>
   headers.find(([name]) => forwardingHeaders.has(name))?.[0];
 
+/** How many distinct headers made the claims (`name: value` each). */
+const headerCount = (claims: readonly string[]): number =>
+  new Set(claims.map((claim) => claim.slice(0, claim.indexOf(':')))).size;
+
 const selfHit = (
   event: HttpRequestEvent,
   flow: FlowContext,
   claims: string[],
   c: { severity: ThreatHit['severity'] },
-) => ({
-  threat: 'forwarded-spoofing',
-  severity: c.severity,
-  confidence: claims.length >= 2 ? 0.9 : 0.7,
-  evidence: `${event.method} ${event.path} with ${claims.join(', ')} from ${flow.client.ip}: a client passing for the server itself${claims.length >= 2 ? ' (several headers at once, as bypass tools send)' : ''}`,
-  ts: event.ts,
-  origin: null,
-});
+) => {
+  const several = headerCount(claims) >= 2;
+  return {
+    threat: 'forwarded-spoofing',
+    severity: c.severity,
+    confidence: several ? 0.9 : 0.7,
+    evidence: `${event.method} ${event.path} with ${claims.join(', ')} from ${flow.client.ip}: a client passing for the server itself${several ? ' (several headers at once, as bypass tools send)' : ''}`,
+    ts: event.ts,
+    origin: null,
+  };
+};
 
 const untrustedHit = (
   event: HttpRequestEvent,

@@ -70,6 +70,12 @@ describe('forwarded-spoofing: a client passing for the server itself', () => {
     );
   });
 
+  it('is not surer for two loopback entries in one header: that is one header, not a tool trying several', () => {
+    const hits = run([['x-forwarded-for', '127.0.0.1, 127.0.0.2']]);
+    expect(hits[0]?.confidence).toBe(0.7);
+    expect(hits[0]?.evidence).not.toContain('several headers');
+  });
+
   it('is surer when several headers claim it at once, as bypass tools send them', () => {
     const hits = run([
       ['x-forwarded-for', '127.0.0.1'],
