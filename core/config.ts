@@ -6,12 +6,9 @@ import { describeZodError } from './issue.ts';
 import { modeSchema } from './mode.ts';
 
 /** `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`. */
-const cidrOrAddress = z
-  .string()
-  .refine(
-    (value) => parseCidr(value, { bareAddress: true }) !== undefined,
-    'must be an IPv4 or IPv6 address or CIDR (address/bits)',
-  );
+const cidrOrAddress = z.string().refine((value) => parseCidr(value, { bareAddress: true }) !== undefined, {
+  error: (issue) => `"${String(issue.input)}" is not an IPv4 or IPv6 address or CIDR (address/bits)`,
+});
 
 export const configSchema = z.object({
   /** Where the control plane is reachable from taps. */
