@@ -204,6 +204,12 @@ export type SshKexInitEvent = Base & {
 };
 
 /** A request or operation of any other protocol: memcached commands, AMQP methods, SMTP verbs, LDAP ops... */
+/**
+ * The operation a parser emits when what follows on the flow is encrypted by the protocol itself, not by TLS (a
+ * PostgreSQL connection after its GSSENCRequest was accepted): the engine marks the flow `encrypted`.
+ */
+export const encryptedOperation = 'encrypted';
+
 export type OperationEvent = Base & {
   kind: 'operation';
   protocol: ProtocolId;

@@ -3,7 +3,7 @@
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { toHex } from '../decode/byte-reader.ts';
 import type { ObservedFlow } from '../engine-observer.ts';
-import type { Direction, ProtocolEvent } from '../events.ts';
+import { type Direction, encryptedOperation, type ProtocolEvent } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { announcedProtocols } from '../protocols/announced-protocols.ts';
 import type { Protocol } from '../protocols/protocol.ts';
@@ -71,6 +71,7 @@ const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: Protoco
     sawTls(state);
   } else if (event.kind === 'tls-server-hello') sawTls(state);
   else if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
+  else if (event.kind === 'operation' && event.operation === encryptedOperation) state.sealed = true;
 };
 
 const sawTls = (state: FlowState): void => {

@@ -64,7 +64,8 @@ export const flowFinding = (flow: Flow<FlowState>): FlowFinding => {
     server: { ...flow.server },
     protocol: state.protocolId,
     confidence: confidenceOf(flow),
-    encrypted: (state.protocol?.encrypted ?? false) || state.mesh !== undefined || state.tlsSeen,
+    encrypted:
+      (state.protocol?.encrypted ?? false) || state.mesh !== undefined || state.tlsSeen || state.sealed,
     bytes: { toServer: flow.bytesToServer, toClient: flow.bytesToClient },
     packets: { toServer: flow.packetsToServer, toClient: flow.packetsToClient },
     firstSeen: iso(flow.firstSeen),

@@ -32,7 +32,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   tls: { kinds: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },
   dns: { kinds: ['dns-message'] },
   quic: { kinds: ['tls-client-hello', 'tls-server-hello'] },
-  postgresql: upgrades(['sql-query', 'db-auth']),
+  postgresql: upgrades(['sql-query', 'db-auth', 'operation']),
   mysql: upgrades(['sql-query', 'db-auth']),
   redis: { kinds: ['redis-command', 'db-auth'] },
   mongodb: { kinds: ['db-auth', 'operation'] },

@@ -1,5 +1,5 @@
 /** Streaming PostgreSQL parser: queries (simple and extended) and the outcome of authentication. */
-import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
+import { type DbAuthEvent, type Direction, encryptedOperation, type ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { pgGssEncRequest, pgProtocol3, pgSslRequest, pgStartupParams } from './postgresql-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
@@ -9,6 +9,8 @@ import { cString, indexOfNul, maxSqlBytes, maxTextBytes, u32be, utf8View } from 
 type State = {
   user?: string;
   encryptionAsked: boolean;
+  /** The request was a GSSENCRequest: a 'G' answer means GSSAPI-wrapped (encrypted) messages follow. */
+  gssAsked: boolean;
   authenticated: boolean;
   method?: DbAuthEvent['method'];
 };
@@ -66,10 +68,22 @@ const encryptionAnswer = (upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext)
   else if (m[0] !== 0x4e) for (const direction of ['to-client', 'to-server'] as const) ctx.stop(direction);
 };
 
+/** The operation that tells the engine the flow is encrypted from here (`encryptedOperation`). */
+const gssEncryption = (ctx: FrameContext): ProtocolEvent => ({
+  kind: 'operation',
+  ts: ctx.ts,
+  direction: ctx.direction,
+  protocol: 'postgresql',
+  operation: encryptedOperation,
+  detail: 'GSSAPI encryption',
+});
+
 const fromServer = (state: State, upgrade: TlsUpgrade, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   if (state.encryptionAsked) {
     state.encryptionAsked = false;
     encryptionAnswer(upgrade, m, ctx);
+    // GSSAPI encryption accepted (PostgreSQL 12+): the rest is sealed, unread, and the flow is encrypted.
+    if (state.gssAsked && m[0] === 0x47) return [gssEncryption(ctx)];
     return [];
   }
   if (m[0] === 0x52 && !state.authenticated) {
@@ -99,7 +113,10 @@ const sql = (ctx: FrameContext, m: Uint8Array, start: number): ProtocolEvent[] =
 const fromClient = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   if (m[0] === 0) {
     const code = u32be(m, 4);
-    if (code === pgSslRequest || code === pgGssEncRequest) state.encryptionAsked = true;
+    if (code === pgSslRequest || code === pgGssEncRequest) {
+      state.encryptionAsked = true;
+      state.gssAsked = code === pgGssEncRequest;
+    }
     if (code === pgProtocol3) {
       const user = pgStartupParams(m, m.length)?.get('user');
       if (user !== undefined) state.user = user.slice(0, maxTextBytes);
@@ -115,7 +132,7 @@ const fromClient = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEve
 
 export const createPostgresqlParser = (): ProtocolParser =>
   upgradable((upgrade) => {
-    const state: State = { encryptionAsked: false, authenticated: false };
+    const state: State = { encryptionAsked: false, gssAsked: false, authenticated: false };
     return createFramedParser({
       frame: (b, direction) => frame(state, b, direction),
       message: (m, ctx) =>

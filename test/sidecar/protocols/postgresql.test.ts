@@ -208,6 +208,42 @@ describe('postgresql parser', () => {
     ).toHaveLength(1);
   });
 
+  it('tells GSSAPI encryption accepted (G) as the encrypted operation and reads no further; reads on after N', () => {
+    // GSSENCRequest (PostgreSQL 12+): Int32 8, Int32 80877104; the server answers 'G' or 'N' (protocol-flow §55.2.11).
+    const gssencRequest = hex('00000008 04d21630');
+    const secret = query('SELECT secret');
+    expect(
+      feed(postgresql, [
+        ['to-server', gssencRequest],
+        ['to-client', ascii('G')],
+        ['to-server', secret],
+      ]),
+    ).toEqual([
+      {
+        kind: 'operation',
+        direction: 'to-client',
+        protocol: 'postgresql',
+        operation: 'encrypted',
+        detail: 'GSSAPI encryption',
+      },
+    ]);
+    expect(
+      feed(postgresql, [
+        ['to-server', gssencRequest],
+        ['to-client', ascii('N')],
+        ['to-server', secret],
+      ]),
+    ).toMatchObject([{ kind: 'sql-query', text: 'SELECT secret' }]);
+    // 'G' answers only a GSSENCRequest: after an SSLRequest it is no answer the protocol has, and reading stops.
+    expect(
+      feed(postgresql, [
+        ['to-server', sslRequest],
+        ['to-client', ascii('G')],
+        ['to-server', secret],
+      ]),
+    ).toEqual([]);
+  });
+
   it('keeps at most 8 KiB of SQL text and survives a 100 KiB query', () => {
     const big = query(`SELECT '${'x'.repeat(100_000)}'`);
     const events = feed(postgresql, [
