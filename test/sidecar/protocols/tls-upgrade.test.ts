@@ -50,14 +50,23 @@ describe('PostgreSQL after an SSLRequest', () => {
     expect(events).toMatchObject([{ kind: 'sql-query', text: 'select 1' }]);
   });
 
-  it("reads nothing more after GSSAPI encryption is accepted ('G'): it is not TLS", () => {
+  it("reads nothing more after GSSAPI encryption is accepted ('G'): it is not TLS, and the flow is encrypted", () => {
     const events = feed(postgresql, [
       ['to-server', gssEncRequest],
       ['to-client', ascii('G')],
       ['to-server', clientHelloSample],
       ['to-server', query('select 1')],
     ]);
-    expect(events).toEqual([]);
+    // Only the operation that tells the engine the flow is encrypted from here (sealed-flow.test.ts): no TLS hello.
+    expect(events).toEqual([
+      {
+        kind: 'operation',
+        direction: 'to-client',
+        protocol: 'postgresql',
+        operation: 'encrypted',
+        detail: 'GSSAPI encryption',
+      },
+    ]);
   });
 });
 
