@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { parseCidr } from './cidr.ts';
 import { AppError } from './errors.ts';
+import { forwardingHeaderSchema } from './finding.ts';
 import { describeZodError } from './issue.ts';
 import { modeSchema } from './mode.ts';
 
@@ -52,7 +53,7 @@ export const configSchema = z.object({
        */
       trustedProxies: z.array(cidrOrAddress).max(64).default([]),
       /** The one forwarding header those proxies write; the tap gets it as MESHWARD_FORWARDED_HEADER. */
-      forwardedHeader: z.enum(['x-forwarded-for', 'forwarded', 'x-real-ip']).optional(),
+      forwardedHeader: forwardingHeaderSchema.optional(),
     })
     .prefault({}),
 });

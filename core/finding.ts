@@ -174,7 +174,10 @@ export const flowFindingSchema = z.object({
 });
 export type FlowFinding = z.infer<typeof flowFindingSchema>;
 
-export const originBySchema = z.enum(['proxy-header', 'x-forwarded-for', 'forwarded', 'x-real-ip']);
+/** The headers a forwarding proxy writes the client into (ADR 28): the one list the tap, configs and findings use. */
+export const forwardingHeaderSchema = z.enum(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+export type ForwardingHeader = z.infer<typeof forwardingHeaderSchema>;
+export const originBySchema = z.enum(['proxy-header', ...forwardingHeaderSchema.options]);
 export type OriginBy = z.infer<typeof originBySchema>;
 
 export const threatFindingSchema = z.object({

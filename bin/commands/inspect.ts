@@ -1,14 +1,13 @@
 /** `meshward inspect FILE... [--json]`: every flow in packet captures, its protocol identified from the bytes. */
 import { parseArgs } from 'node:util';
 import { AppError, isAppError } from '#core/errors.ts';
-import type { Finding } from '#core/finding.ts';
+import type { Finding, ForwardingHeader } from '#core/finding.ts';
 import { describeProblem } from '#sidecar/capture/capture-problem.ts';
 import { ipv4Number } from '#sidecar/decode/local-addresses.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import {
-  type ForwardingHeader,
   forwardingHeaderNames,
   type TrustedProxies,
   trustedProxies,

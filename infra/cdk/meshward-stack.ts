@@ -12,6 +12,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { forwardingHeaderSchema } from '#core/finding.ts';
 import { storeTable } from '#functions/platform/store/dynamodb-table.ts';
 import { httpRoutes } from './http-routes.ts';
 import { MeshwardFunction, type MeshwardFunctionProps, taskPath } from './meshward-function.ts';
@@ -90,7 +91,7 @@ const parametersOf = (scope: Construct) => ({
     description:
       'The one forwarding header those proxies write; empty: X-Forwarded-For, else Forwarded, else X-Real-IP',
     default: '',
-    allowedValues: ['', 'x-forwarded-for', 'forwarded', 'x-real-ip'],
+    allowedValues: ['', ...forwardingHeaderSchema.options],
   }),
 });
 

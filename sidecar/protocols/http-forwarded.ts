@@ -10,11 +10,11 @@
  * `Forwarded`, which a proxy that manages only `X-Forwarded-For` passes on untouched.
  */
 import { isIP } from 'node:net';
+import type { ForwardingHeader } from '#core/finding.ts';
 import type { Header } from '../events.ts';
-import type { TrustedProxies } from './trusted-proxies.ts';
+import { forwardingHeaderNames, type TrustedProxies } from './trusted-proxies.ts';
 
-export type ForwardedBy = 'x-forwarded-for' | 'forwarded' | 'x-real-ip';
-export type ForwardedClient = { ip: string; port: number; by: ForwardedBy };
+export type ForwardedClient = { ip: string; port: number; by: ForwardingHeader };
 
 /** Hops read from the right: a chain longer than this is cut on its left (the entries nobody can vouch for). */
 export const maxForwardedHops = 16;
@@ -39,7 +39,7 @@ const valuesOf = (headers: readonly Header[], name: string): string | undefined 
   return joined;
 };
 
-const forwardingNames = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+const forwardingNames: ReadonlySet<string> = new Set(forwardingHeaderNames);
 const none: readonly Header[] = Object.freeze([]);
 
 /** A lowercase header name that is a forwarding header (only names of 9 or 15 characters can be one). */
@@ -57,7 +57,7 @@ export const boundForwarding = (value: string): string =>
   value.length <= 2 * maxText ? value : value.slice(-(maxText + 1));
 
 /** Where a header list being built has each forwarding header's line, so later lines of that name join it. */
-export type ForwardingLines = Partial<Record<ForwardedBy, number>>;
+export type ForwardingLines = Partial<Record<ForwardingHeader, number>>;
 
 /**
  * Adds a forwarding header's line (`key`: its name lowercased) to `headers`, or joins it onto the earlier line of its name
@@ -67,7 +67,7 @@ export type ForwardingLines = Partial<Record<ForwardedBy, number>>;
 export const addForwardingLine = (
   headers: Header[],
   lines: ForwardingLines,
-  key: ForwardedBy,
+  key: ForwardingHeader,
   name: string,
   value: string,
 ): void => {
@@ -95,7 +95,7 @@ export const forwardingHeaders = (headers: readonly Header[]): readonly Header[]
     if (!forwardingNames.has(lower)) continue;
     kept ??= [];
     lines ??= {};
-    const key = lower as ForwardedBy;
+    const key = lower as ForwardingHeader;
     if (lines[key] === undefined && header[1].length <= 2 * maxText) {
       lines[key] = kept.length;
       kept.push(header);
@@ -145,13 +145,13 @@ const forwardedFors = (text: string): string[] => {
   return hops;
 };
 
-type Chain = { hops: string[]; by: ForwardedBy; cut: boolean };
+type Chain = { hops: string[]; by: ForwardingHeader; cut: boolean };
 
 /**
  * The hops a request's forwarding header lists, left to right, which header said so, and whether text was cut: the
  * one header `only` names, or else X-Forwarded-For, Forwarded, X-Real-IP, the first there.
  */
-const chainOf = (headers: readonly Header[], only: ForwardedBy | undefined): Chain | undefined => {
+const chainOf = (headers: readonly Header[], only: ForwardingHeader | undefined): Chain | undefined => {
   const xff =
     only === undefined || only === 'x-forwarded-for' ? valuesOf(headers, 'x-forwarded-for') : undefined;
   if (xff !== undefined)

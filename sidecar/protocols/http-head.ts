@@ -1,9 +1,10 @@
 /** HTTP/1.x message heads (RFC 9112 §2–§5): start line and header fields, with bounds. */
+
+import type { ForwardingHeader } from '#core/finding.ts';
 import type { Header } from '../events.ts';
 import {
   addForwardingLine,
   boundForwarding,
-  type ForwardedBy,
   type ForwardingLines,
   isForwardingName,
 } from './http-forwarded.ts';
@@ -63,8 +64,8 @@ const parseFields = (lines: readonly string[]): Header[] => {
     const name = line.slice(0, colon).trim().toLowerCase();
     if (isForwardingName(name)) {
       forwarding ??= {};
-      addForwardingLine(headers, forwarding, name as ForwardedBy, name, line.slice(colon + 1).trim());
-      previous = headers[forwarding[name as ForwardedBy] as number];
+      addForwardingLine(headers, forwarding, name as ForwardingHeader, name, line.slice(colon + 1).trim());
+      previous = headers[forwarding[name as ForwardingHeader] as number];
     } else if (headers.length < maxHeaders) {
       previous = [
         name,

@@ -1,4 +1,6 @@
 /** HTTP/2 per-stream message assembly: headers plus a bounded body, turned into http-request/response events. */
+
+import type { ForwardingHeader } from '#core/finding.ts';
 import type {
   Direction,
   Header,
@@ -9,7 +11,6 @@ import type {
 } from '../events.ts';
 import {
   addForwardingLine,
-  type ForwardedBy,
   type ForwardingLines,
   forwardingHeaders,
   isForwardingName,
@@ -32,7 +33,7 @@ const boundHeaders = (headers: readonly Header[]): Header[] => {
     const [name, value] = header;
     if (isForwardingName(name)) {
       forwarding ??= {};
-      addForwardingLine(bounded, forwarding, name as ForwardedBy, name, value);
+      addForwardingLine(bounded, forwarding, name as ForwardingHeader, name, value);
       continue;
     }
     const limit = name === ':path' ? maxPath : maxValue;

@@ -5,10 +5,10 @@
  */
 import { BlockList, isIP } from 'node:net';
 import { parseCidr } from '#core/cidr.ts';
+import { type ForwardingHeader, forwardingHeaderSchema } from '#core/finding.ts';
 
 /** The forwarding headers a proxy writes (ADR 28). */
-export const forwardingHeaderNames = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
-export type ForwardingHeader = (typeof forwardingHeaderNames)[number];
+export const forwardingHeaderNames = forwardingHeaderSchema.options;
 
 export type TrustedProxies = {
   has(ip: string): boolean;

@@ -1,9 +1,10 @@
 /** The tap's configuration from its environment (what the injector sets, plus optional tuning), validated at once. */
 import { z } from 'zod';
 import { AppError } from '#core/errors.ts';
+import { forwardingHeaderSchema } from '#core/finding.ts';
 import { describeZodError } from '#core/issue.ts';
 import { modeSchema } from '#core/mode.ts';
-import { forwardingHeaderNames, trustedProxies } from '../protocols/trusted-proxies.ts';
+import { trustedProxies } from '../protocols/trusted-proxies.ts';
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -61,7 +62,7 @@ export const tapConfigSchema = z.object({
       }
     }),
   /** The one forwarding header those proxies write (ADR 28); unset: X-Forwarded-For, else Forwarded, else X-Real-IP. */
-  forwardedHeader: z.enum(forwardingHeaderNames).optional(),
+  forwardedHeader: forwardingHeaderSchema.optional(),
 });
 export type TapConfig = z.infer<typeof tapConfigSchema>;
 

@@ -15,7 +15,7 @@
 import { BlockList, isIP } from 'node:net';
 import { readsRequests } from '../engine/event-read.ts';
 import type { Header, HttpRequestEvent } from '../events.ts';
-import { hopAddress } from '../protocols/http-forwarded.ts';
+import { hopAddress, isForwardingName } from '../protocols/http-forwarded.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 import { isLoopback } from './loopback.ts';
 import {
@@ -70,8 +70,6 @@ const addressHeaders = new Set([
 const shortest = Math.min(...[...addressHeaders].map((name) => name.length));
 const longest = Math.max(...[...addressHeaders].map((name) => name.length));
 const firstLetters = new Set([...addressHeaders].map((name) => name.charCodeAt(0)));
-/** The ones a proxy writes (ADR 28): what a trusted proxy is trusted for. */
-const forwardingHeaders = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 
 /** Loopback, unspecified and link-local (cloud metadata) ranges; IPv4-mapped IPv6 and every IPv6 spelling match. */
 const selfRanges = new BlockList();
@@ -161,7 +159,7 @@ const claimsIn = (
   const parts =
     name === 'forwarded' ? value.split(/[,;]/).filter((p) => /^\s*for=/i.test(p)) : value.split(',');
   const vouched =
-    peerTrusted !== undefined && forwardingHeaders.has(name) && (peerTrusted.header ?? name) === name
+    peerTrusted !== undefined && isForwardingName(name) && (peerTrusted.header ?? name) === name
       ? vouchedFor(parts, peerTrusted)
       : 0;
   let kept = found;
@@ -175,7 +173,7 @@ const claimsIn = (
 };
 
 const forwardingOf = (headers: readonly Header[]): string | undefined =>
-  headers.find(([name]) => forwardingHeaders.has(name))?.[0];
+  headers.find(([name]) => isForwardingName(name))?.[0];
 
 /** How many distinct headers made the claims (`name: value` each). */
 const headerCount = (claims: readonly string[]): number =>
