@@ -54,7 +54,7 @@ export const trustedProxies = (
 
 /** The same proxies, writing only `header` (or any of the three, undefined). */
 export const withHeader = (proxies: TrustedProxies, header: ForwardingHeader | undefined): TrustedProxies =>
-  header === undefined ? proxies : { has: (ip) => proxies.has(ip), entries: proxies.entries, header };
+  header === undefined ? proxies : { ...proxies, header };
 
 /** None trusted: a forwarding header is read one hop deep (what the peer says connected to it). */
 export const noTrustedProxies: TrustedProxies = trustedProxies([]);

@@ -101,9 +101,12 @@ export const shorthandIpv4 = (text: string): string | undefined => {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 };
 
+/** One entry as an address is written: `for=` and quotes (RFC 7239's) taken off. */
+const hopText = (raw: string): string => raw.trim().replace(/^for=/i, '').replace(/^"|"$/g, '');
+
 /** Values that say "the server itself" or its node: loopback, unspecified, link-local (cloud metadata). */
 const selfClaim = (raw: string): string | undefined => {
-  const text = raw.trim().replace(/^for=/i, '').replace(/^"|"$/g, '');
+  const text = hopText(raw);
   if (/^localhost(:\d+)?$/i.test(text)) return text;
   const hop = hopAddress(text);
   if (hop === undefined) {
@@ -123,7 +126,7 @@ const vouchedFor = (values: readonly string[], trusted: TrustedProxies): number 
   let vouched = 0;
   for (let i = values.length - 1; i >= 0; i--) {
     vouched++;
-    const hop = hopAddress((values[i] as string).trim().replace(/^for=/i, '').replace(/^"|"$/g, ''));
+    const hop = hopAddress(hopText(values[i] as string));
     if (hop === undefined || !trusted.has(hop.ip)) break;
   }
   return vouched;
