@@ -4,8 +4,6 @@
  * (pipelined requests included), HTTP/2 by stream, whatever order the answers come in.
  */
 import { once } from 'node:events';
-import nodeHttp2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
@@ -13,7 +11,7 @@ import { forwardedClient } from '#sidecar/protocols/http-forwarded.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
 import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
 import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
-import { startRecorder } from './loopback-recorder.ts';
+import { http2Ask, recordHttp2 } from './http2-recording.ts';
 
 const responses = (events: unknown[]): HttpResponseEvent[] =>
   events.filter((e): e is HttpResponseEvent => (e as { kind: string }).kind === 'http-response');
@@ -83,6 +81,52 @@ describe('an HTTP/1 response', () => {
   });
 });
 
+describe('an HTTP/2 response', () => {
+  it('names the request of its own stream when the answers come in another order (node:http2, recorded)', async () => {
+    // The first request is answered last: pairing by order would give each the other's client.
+    const held: (() => void)[] = [];
+    const segments = await recordHttp2(
+      (stream, headers) => {
+        const answer = () => {
+          stream.respond({ ':status': headers[':path'] === '/slow' ? 401 : 403 });
+          stream.end();
+        };
+        if (headers[':path'] === '/slow') held.push(answer);
+        else {
+          answer();
+          for (const release of held.splice(0)) release();
+        }
+      },
+      async (client) => {
+        const ask = (path: string, xff: string) =>
+          http2Ask(client, { ':path': path, 'x-forwarded-for': xff, forwarded: 'for=192.0.2.1' });
+        const slow = ask('/slow', '203.0.113.9');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await Promise.all([slow, ask('/fast', '198.51.100.7')]);
+      },
+    );
+    const answers = responses(feed(http2, segments));
+    expect(answers.map((r) => [r.status, r.request?.target, r.request?.forwarding])).toEqual([
+      [
+        403,
+        '/fast',
+        [
+          ['x-forwarded-for', '198.51.100.7'],
+          ['forwarded', 'for=192.0.2.1'],
+        ],
+      ],
+      [
+        401,
+        '/slow',
+        [
+          ['x-forwarded-for', '203.0.113.9'],
+          ['forwarded', 'for=192.0.2.1'],
+        ],
+      ],
+    ]);
+  });
+});
+
 describe('forwarding headers as the parsers keep them', () => {
   const cluster = trustedProxies(['10.0.0.0/8']);
   const requests = (events: unknown[]): HttpRequestEvent[] =>
@@ -126,30 +170,18 @@ describe('forwarding headers as the parsers keep them', () => {
   });
 
   it("HTTP/2: keep the proxy's entry after a client's 1 KiB of its own (node:http2, recorded)", async () => {
-    const server = nodeHttp2.createServer();
-    server.on('stream', (stream) => {
-      stream.respond({ ':status': 401 });
-      stream.end();
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const recorder = await startRecorder((server.address() as AddressInfo).port);
-    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
-    const request = client.request({
-      ':path': '/login',
-      'x-forwarded-for': `${'198.18.0.1, '.repeat(84)}2001:db8::a:1000, 203.0.113.9`,
-    });
-    request.end();
-    request.resume();
-    await once(request, 'end');
-    client.close();
-    await recorder.close();
-    server.close();
-    const events = feed(
-      http2,
-      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
+    const segments = await recordHttp2(
+      (stream) => {
+        stream.respond({ ':status': 401 });
+        stream.end();
+      },
+      (client) =>
+        http2Ask(client, {
+          ':path': '/login',
+          'x-forwarded-for': `${'198.18.0.1, '.repeat(84)}2001:db8::a:1000, 203.0.113.9`,
+        }),
     );
-    expect(named(events)).toEqual(['203.0.113.9', '203.0.113.9']);
+    expect(named(feed(http2, segments))).toEqual(['203.0.113.9', '203.0.113.9']);
   });
 });
 
@@ -157,35 +189,28 @@ describe('an HTTP/2 request with trailers', () => {
   it('takes no forwarding header from its trailers (RFC 9110 §6.5.1: not merged into the header section)', async () => {
     // A proxy writes the request's header section; trailers come from the client, after it: read as one list,
     // a client's trailer was the rightmost entry, the client a finding on the request named.
-    const server = nodeHttp2.createServer();
-    server.on('stream', (stream) => {
-      stream.resume();
-      stream.on('end', () => {
-        stream.respond({ ':status': 200 });
-        stream.end();
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const recorder = await startRecorder((server.address() as AddressInfo).port);
-    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
-    const request = client.request(
-      { ':method': 'POST', ':path': '/upload', 'x-forwarded-for': '203.0.113.9' },
-      { waitForTrailers: true },
+    const segments = await recordHttp2(
+      (stream) => {
+        stream.resume();
+        stream.on('end', () => {
+          stream.respond({ ':status': 200 });
+          stream.end();
+        });
+      },
+      async (client) => {
+        const request = client.request(
+          { ':method': 'POST', ':path': '/upload', 'x-forwarded-for': '203.0.113.9' },
+          { waitForTrailers: true },
+        );
+        request.on('wantTrailers', () =>
+          request.sendTrailers({ 'x-forwarded-for': '192.0.2.66', 'x-checksum': 'a' }),
+        );
+        request.end('data');
+        request.resume();
+        await once(request, 'end');
+      },
     );
-    request.on('wantTrailers', () =>
-      request.sendTrailers({ 'x-forwarded-for': '192.0.2.66', 'x-checksum': 'a' }),
-    );
-    request.end('data');
-    request.resume();
-    await once(request, 'end');
-    client.close();
-    await recorder.close();
-    server.close();
-    const events = feed(
-      http2,
-      recorder.chunks.map((c): Segment => [c.direction, c.bytes]),
-    );
+    const events = feed(http2, segments);
     const sent = events.find((e): e is HttpRequestEvent => (e as { kind: string }).kind === 'http-request');
     expect(sent?.headers).toContainEqual(['x-checksum', 'a']);
     expect(forwardedClient(sent?.headers ?? [])?.ip).toBe('203.0.113.9');

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import nodeHttp2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequestEvent } from '#sidecar/events.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
@@ -15,7 +12,7 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { startRecorder } from './loopback-recorder.ts';
+import { http2Ask, recordHttp2 } from './http2-recording.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 /** RFC 9113 §3.4 client preface. */
@@ -195,29 +192,20 @@ describe('http2 parser', () => {
 
 describe('http2 on real traffic from node:http2 (nghttp2) on loopback', () => {
   it('identifies and decodes gRPC-style calls with Huffman-coded, indexed headers', async () => {
-    const server = nodeHttp2.createServer();
-    server.on('stream', (stream) => {
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
-      stream.end('reply');
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const recorder = await startRecorder((server.address() as AddressInfo).port);
-    const client = nodeHttp2.connect(`http://127.0.0.1:${recorder.port}`);
-    for (const path of ['/shop.Cart/AddItem', '/shop.Cart/GetCart']) {
-      const request = client.request({
-        ':method': 'POST',
-        ':path': path,
-        'content-type': 'application/grpc+proto',
-      });
-      request.end('payload');
-      request.resume();
-      await once(request, 'end');
-    }
-    client.close();
-    await recorder.close();
-    server.close();
-    const segments = recorder.chunks.map((c): Segment => [c.direction, c.bytes]);
+    const segments = await recordHttp2(
+      (stream) => {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+        stream.end('reply');
+      },
+      async (client) => {
+        for (const path of ['/shop.Cart/AddItem', '/shop.Cart/GetCart'])
+          await http2Ask(
+            client,
+            { ':method': 'POST', ':path': path, 'content-type': 'application/grpc+proto' },
+            'payload',
+          );
+      },
+    );
     expect(detectFlow(http2, segments)).toBe(true);
     const calls = feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'grpc-call');
     expect(calls).toEqual([
