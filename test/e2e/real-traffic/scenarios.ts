@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { waitUntil } from '#test/fixtures/protocols/live-servers.ts';
+import { nginxConf, waitUntil } from '#test/fixtures/protocols/live-servers.ts';
 import { type Netns, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { ircScenario } from './irc-scenario.ts';
@@ -425,7 +425,10 @@ const startNginx = async (ns: Netns, dir: string) => {
   const conf = join(dir, 'nginx.conf');
   writeFileSync(
     conf,
-    `daemon off;\nmaster_process off;\nerror_log ${dir}/nginx-error.log;\npid ${dir}/nginx.pid;\nevents {}\nhttp {\n  access_log off;\n  client_body_temp_path ${dir};\n  proxy_temp_path ${dir};\n  fastcgi_temp_path ${dir};\n  uwsgi_temp_path ${dir};\n  scgi_temp_path ${dir};\n  server { listen 127.0.0.1:27017; root ${dir}; location / { try_files $uri /index.html; } }\n  server { listen 127.0.0.1:9092 ssl; server_name shop.test; ssl_certificate ${cert}; ssl_certificate_key ${key}; root ${dir}; }\n}\n`,
+    nginxConf(dir, [
+      `server { listen 127.0.0.1:27017; root ${dir}; location / { try_files $uri /index.html; } }`,
+      `server { listen 127.0.0.1:9092 ssl; server_name shop.test; ssl_certificate ${cert}; ssl_certificate_key ${key}; root ${dir}; }`,
+    ]),
   );
   ns.spawn('nginx', ['-c', conf, '-e', join(dir, 'nginx-error.log')]);
   await waitForListen(ns, 27017);

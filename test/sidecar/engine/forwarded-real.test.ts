@@ -16,6 +16,7 @@ import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
 import {
   freePort,
   hasBinaries,
+  nginxConf,
   startDaemon,
   stopDaemon,
   waitForPort,
@@ -29,26 +30,16 @@ const dir = mkdtempSync(join(tmpdir(), 'meshward-forwarded-real-'));
 /** The port the recorded leg is written on: it belongs to another protocol. */
 const port = 5432;
 
-const nginxConf = (front: number, back: number, recorder: number): string =>
-  [
-    'daemon off;',
-    'master_process off;',
-    `error_log ${dir}/nginx-error.log;`,
-    `pid ${dir}/nginx.pid;`,
-    'events {}',
-    'http {',
-    '  access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir};`),
-    `  upstream app { server 127.0.0.1:${recorder}; keepalive 4; }`,
-    `  server { listen 127.0.0.1:${front};`,
-    '    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";',
-    '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }',
-    `  server { listen 127.0.0.1:${back};`,
-    '    location /login { return 401; }',
-    '    location / { return 200 "ok\\n"; } }',
-    '}',
-    '',
-  ].join('\n');
+const proxyConf = (front: number, back: number, recorder: number): string =>
+  nginxConf(dir, [
+    `upstream app { server 127.0.0.1:${recorder}; keepalive 4; }`,
+    `server { listen 127.0.0.1:${front};`,
+    '  location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";',
+    '    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; } }',
+    `server { listen 127.0.0.1:${back};`,
+    '  location /login { return 401; }',
+    '  location / { return 200 "ok\\n"; } }',
+  ]);
 
 /** One request from a loopback address of our choosing, as a client on another host would come. */
 const call = (
@@ -81,7 +72,7 @@ describe.skipIf(!available)(
     beforeAll(async () => {
       const [front, back] = [await freePort(), await freePort()];
       const recorder = await startRecorder(back);
-      writeFileSync(join(dir, 'nginx.conf'), nginxConf(front, back, recorder.port));
+      writeFileSync(join(dir, 'nginx.conf'), proxyConf(front, back, recorder.port));
       nginx = startDaemon('nginx', ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')]);
       await waitForPort(front);
       const result = await recordAndInspect(

@@ -13,6 +13,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import {
   freePort,
   hasBinaries,
+  nginxConf,
   run,
   startDaemon,
   stopDaemon,
@@ -32,22 +33,12 @@ const ports = { v1: 5432, v2tls: 6379, v2ssl: 3306 };
 /** nginx tells who it thinks the client is (from the PROXY header), so the test can hold our reading to it. */
 const said = /client=([\d.]+):(\d+) ssl=(\S*)/;
 
-const nginxConf = (http: number, https: number, cert: string, key: string): string =>
-  [
-    'daemon off;',
-    'master_process off;',
-    `error_log ${dir}/nginx-error.log;`,
-    `pid ${dir}/nginx.pid;`,
-    'events {}',
-    'http {',
-    '  access_log off;',
-    ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir};`),
-    `  server { listen 127.0.0.1:${http} proxy_protocol; location / { return 200 "client=$proxy_protocol_addr:$proxy_protocol_port ssl=-\\n"; } }`,
-    `  server { listen 127.0.0.1:${https} ssl proxy_protocol; server_name shop.test; ssl_certificate ${cert}; ssl_certificate_key ${key};`,
-    '    location / { return 200 "client=$proxy_protocol_addr:$proxy_protocol_port ssl=$ssl_protocol\\n"; } }',
-    '}',
-    '',
-  ].join('\n');
+const proxiedConf = (http: number, https: number, cert: string, key: string): string =>
+  nginxConf(dir, [
+    `server { listen 127.0.0.1:${http} proxy_protocol; location / { return 200 "client=$proxy_protocol_addr:$proxy_protocol_port ssl=-\\n"; } }`,
+    `server { listen 127.0.0.1:${https} ssl proxy_protocol; server_name shop.test; ssl_certificate ${cert}; ssl_certificate_key ${key};`,
+    '  location / { return 200 "client=$proxy_protocol_addr:$proxy_protocol_port ssl=$ssl_protocol\\n"; } }',
+  ]);
 
 /** Three front ends: TCP with v1, TCP (TLS passing through) with v2, and TLS ended here with v2 and its TLVs. */
 const haproxyConf = (front: number[], back: number[], pem: string): string =>
@@ -85,7 +76,7 @@ describe.skipIf(!available)(
       const pem = join(dir, 'haproxy.pem');
       writeFileSync(pem, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
       const [http, https] = [await freePort(), await freePort()];
-      writeFileSync(join(dir, 'nginx.conf'), nginxConf(http, https, cert, key));
+      writeFileSync(join(dir, 'nginx.conf'), proxiedConf(http, https, cert, key));
       nginx = startDaemon('nginx', ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')]);
       await waitForPort(http);
       await waitForPort(https);
