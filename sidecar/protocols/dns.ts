@@ -4,7 +4,6 @@ import { type DnsMessage, parseDnsMessage, plausibleDnsHeader, readDnsHeader } f
 import { dnsRcodeName } from './dns-names.ts';
 import type { Detection, Protocol } from './protocol.ts';
 
-const maxEvents = 64;
 const maxTcpBuffer = 65536 + 2;
 
 /**
@@ -85,7 +84,7 @@ const createDnsParser = () => {
       const length = ((b[0] ?? 0) << 8) | (b[1] ?? 0);
       if (b.length < 2 + length) break;
       const parsed = parseDnsMessage(b.subarray(2, 2 + length), false);
-      if (parsed && out.length < maxEvents) out.push(toEvent(parsed, length, direction, ts, true));
+      if (parsed) out.push(toEvent(parsed, length, direction, ts, true));
       b = b.subarray(2 + length);
     }
     pending[direction] = b.length > maxTcpBuffer ? new Uint8Array(0) : b.slice();

@@ -4,8 +4,6 @@ import type { ProtocolParser } from './protocol.ts';
 
 /** The most bytes buffered per direction; a longer message is handed over truncated and its rest skipped. */
 export const maxBuffered = 64 * 1024;
-/** The most events one `parse` call returns. */
-export const maxEventsPerChunk = 64;
 
 export type FrameContext = {
   direction: Direction;
@@ -116,7 +114,7 @@ class FramedParser implements ProtocolParser {
 
   private emit(out: ProtocolEvent[], message: Uint8Array, context: FrameContext): void {
     for (const event of this.spec.message(message, context)) {
-      if (out.length < maxEventsPerChunk) out.push(event);
+      out.push(event);
     }
   }
 

@@ -20,7 +20,6 @@ import {
 } from './text-lines.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 
-const maxEvents = 64;
 const maxLine = 4096;
 
 /** Users that stand for "no account" (RFC 1635): their password is by custom an e-mail address, not a secret. */
@@ -77,7 +76,7 @@ const createFtpParser = (upgrade: TlsUpgrade) => {
     if (verb === 'USER' || verb === 'PASS') loginStep = verb;
     authTls = verb === 'AUTH' && /^(TLS|SSL|TLS-C|TLS-P)$/i.test(argument);
     // The password is never kept: PASS says whose it is.
-    if (out.length < maxEvents) out.push(operation(ts, verb, verb === 'PASS' ? `user=${user}` : argument));
+    out.push(operation(ts, verb, verb === 'PASS' ? `user=${user}` : argument));
     // Past the event cap too: a long session's later transfers are still announced.
     out.push(...announcedByCommand(verb, argument, ts));
   };
@@ -87,7 +86,7 @@ const createFtpParser = (upgrade: TlsUpgrade) => {
   /** A login step's answer: 230 in, 530 refused, 331/332 asks for the next step; anything else ends the attempt. */
   const onLoginReply = (code: string, ts: number, out: ProtocolEvent[]): void => {
     if (code === '230' || code === '530') {
-      if (out.length < maxEvents) out.push(login(ts, code === '230'));
+      out.push(login(ts, code === '230'));
       loginStep = '';
     } else if (code !== '331' && code !== '332') loginStep = '';
   };

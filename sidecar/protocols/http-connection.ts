@@ -9,7 +9,7 @@ import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
 import { addBody, type HttpMessage, httpEvent, newHttpMessage, requestRef } from './http-message.ts';
 import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
-import { createHttp2Session, type Http2Session, http2MaxEvents, http2Preface } from './http2-session.ts';
+import { createHttp2Session, type Http2Session, http2Preface } from './http2-session.ts';
 import { createTlsStream, type TlsStream } from './tls-stream.ts';
 
 type Mode =
@@ -91,7 +91,7 @@ export const createHttpConnection = (): HttpConnection => {
     const message = side.message;
     if (message === undefined || message.emitted) return;
     message.emitted = true;
-    if (out.length < http2MaxEvents) out.push(httpEvent(message, ts));
+    out.push(httpEvent(message, ts));
   };
 
   /** Switches both directions to HTTP/2 (RFC 7540 §3.2), handing over what each has buffered. */

@@ -18,7 +18,6 @@ import { joinParts } from './wire-bytes.ts';
 /** RFC 9113 §3.4: the client connection preface. */
 export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'));
 
-export const http2MaxEvents = 64;
 /** Largest frame we buffer whole; larger DATA frames are skipped, larger header frames end parsing. */
 const maxBufferedFrame = 65536;
 const maxHeaderBlock = 65536;
@@ -60,7 +59,7 @@ const newSide = (direction: Direction): Side => ({
   skip: 0,
   hpack: createHpackDecoder(),
   block: undefined,
-  messages: createHttp2Messages(direction, http2MaxEvents),
+  messages: createHttp2Messages(direction),
 });
 
 /** The trailers a message keeps: the first `maxTrailers`, no forwarding header among them. */
@@ -106,7 +105,7 @@ export const createHttp2Session = (): Http2Session => {
       return true;
     }
     const call = http2GrpcCall(headers, streamId, ts);
-    if (call && out.length < http2MaxEvents) out.push(call);
+    if (call) out.push(call);
     awaiting.remember(streamId, headers);
     side.messages.open(streamId, headers, ts, out);
     return true;

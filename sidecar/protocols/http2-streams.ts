@@ -144,15 +144,12 @@ export type Http2Messages = {
 class Messages implements Http2Messages {
   private messages: Map<number, Http2Message> | undefined;
 
-  constructor(
-    private readonly direction: Direction,
-    private readonly maxEvents: number,
-  ) {}
+  constructor(private readonly direction: Direction) {}
 
   private emit(message: Http2Message, ts: number, out: ProtocolEvent[]): void {
     if (message.emitted) return;
     message.emitted = true;
-    if (out.length < this.maxEvents) out.push(toEvent(message, this.direction, ts));
+    out.push(toEvent(message, this.direction, ts));
   }
 
   open(
@@ -210,5 +207,4 @@ class Messages implements Http2Messages {
   }
 }
 
-export const createHttp2Messages = (direction: Direction, maxEvents: number): Http2Messages =>
-  new Messages(direction, maxEvents);
+export const createHttp2Messages = (direction: Direction): Http2Messages => new Messages(direction);

@@ -12,7 +12,6 @@ import { saslUser } from './sasl-user.ts';
 import { feedLines, hasControl, type LineSide, lineGap, lineSide, toTls } from './text-lines.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 
-const maxEvents = 64;
 const maxLine = 16 * 1024;
 const maxTags = 64;
 /** Commands kept per reused tag. */
@@ -89,7 +88,7 @@ const createImapParser = (upgrade: TlsUpgrade) => {
   const onTagged = (tag: string, name: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
     if (!imapCommands.has(name)) return;
     const command = name === 'UID' ? `UID ${(rest.split(' ')[0] ?? '').toUpperCase()}` : name;
-    if (out.length < maxEvents) out.push(operation(ts, command, detailOf(name, rest)));
+    out.push(operation(ts, command, detailOf(name, rest)));
     const [mechanism = '', initial] = rest.split(' ');
     remember(tag, { command: name, user: userOf(name, rest) });
     if (name === 'AUTHENTICATE' && initial === undefined) [authenticating, saslMechanism] = [tag, mechanism];
@@ -128,8 +127,7 @@ const createImapParser = (upgrade: TlsUpgrade) => {
     if (queue.length === 0) tags.delete(tag);
     if (authenticating === tag && queue.length === 0) authenticating = undefined;
     const ok = status === 'OK';
-    if ((sent.command === 'LOGIN' || sent.command === 'AUTHENTICATE') && out.length < maxEvents)
-      out.push(login(ts, ok, sent));
+    if (sent.command === 'LOGIN' || sent.command === 'AUTHENTICATE') out.push(login(ts, ok, sent));
     if (ok && sent.command === 'STARTTLS') toTls(upgrade, client, server);
   };
 

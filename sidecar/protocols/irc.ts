@@ -10,7 +10,6 @@ import type { Detection, Protocol, ProtocolParser } from './protocol.ts';
 import { completeLines, createLineParser } from './text-lines.ts';
 import { latin1 } from './wire-bytes.ts';
 
-const maxEventsPerChunk = 64;
 /** Noise that says nothing about the session. */
 const unreported = new Set(['PING', 'PONG']);
 /** Server numerics worth an event: the welcome, and refusals of a nick or a password. */
@@ -71,7 +70,7 @@ const serverEvent = (line: IrcLine): [string, string] | undefined => {
 
 const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
   const line = parseIrcLine(text);
-  if (line === undefined || out.length >= maxEventsPerChunk) return;
+  if (line === undefined) return;
   const found = direction === 'to-server' ? clientEvent(line) : serverEvent(line);
   if (found === undefined) return;
   const event: OperationEvent = { kind: 'operation', ts, direction, protocol: 'irc', operation: found[0] };

@@ -17,7 +17,6 @@ import type { Detection, Protocol } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 2048;
-const maxEvents = 64;
 const maxDetail = 1024;
 const replyWords = [
   'VALUE',
@@ -124,8 +123,7 @@ const onTextLine = (
   out: ProtocolEvent[],
 ): void => {
   const word = firstWord(text, start, end);
-  const isEvent =
-    (direction === 'to-server' ? memcachedVerbs.has(word) : errorWords.has(word)) && out.length < maxEvents;
+  const isEvent = direction === 'to-server' ? memcachedVerbs.has(word) : errorWords.has(word);
   if (!isEvent && !dataWords.has(word)) return;
   const words = tokens(text.slice(start, end));
   side.skip = memcachedDataLength(words);
@@ -174,8 +172,7 @@ const runBinary = (side: Side, direction: Direction, ts: number, out: ProtocolEv
     if (b.length < keyStart + h.keyLength) break;
     const key = latin1(b, keyStart, keyStart + h.keyLength);
     const event = binaryEvent(h, key, direction, ts);
-    // Past the event cap framing goes on; only events are dropped.
-    if (event && out.length < maxEvents) out.push(event);
+    if (event) out.push(event);
     side.skip = memcachedHeaderLength + h.bodyLength;
     const skipped = Math.min(side.skip, b.length);
     side.skip -= skipped;

@@ -7,7 +7,6 @@ import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 65536;
-const maxEvents = 64;
 const maxDetail = 1024;
 
 type Side = { text: string; skip: number; stopped: boolean };
@@ -93,8 +92,6 @@ const run = (
     side.text = side.text.slice(end + 1);
     side.skip = onLine(line, direction, ts, out);
     if (direction === 'to-client') onInfo(tlsOffer(line));
-    // Parsing continues past the event cap so that payload skipping stays right; only events are dropped.
-    if (out.length > maxEvents) out.length = maxEvents;
   }
   if (side.text.length > maxLine) side.stopped = true;
 };

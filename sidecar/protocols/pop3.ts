@@ -11,7 +11,6 @@ import { saslUser } from './sasl-user.ts';
 import { feedLines, hasControl, lineGap, lineSide, splitCommand, toTls } from './text-lines.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 
-const maxEvents = 64;
 const maxLine = 4096;
 /** Pipelined commands remembered while their answers are awaited (RFC 2449 PIPELINING). */
 const maxAwaiting = 64;
@@ -96,7 +95,7 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
     }
     if (verb === 'USER' || verb === 'APOP') user = (argument.split(' ')[0] ?? '').slice(0, 64);
     if (verb === 'AUTH' && argument !== '') startSasl(argument);
-    if (out.length < maxEvents) out.push(operation(ts, verb, detailOf(verb, argument, user)));
+    out.push(operation(ts, verb, detailOf(verb, argument, user)));
     queue(verb, argument);
   };
 
@@ -111,7 +110,7 @@ const createPop3Parser = (upgrade: TlsUpgrade) => {
     const command = awaiting.shift();
     if (command === undefined) return; // the greeting, or an answer to a command sent before the capture began
     if (command.verb === 'AUTH') [sasl, challenged] = [false, false];
-    if (command.login && out.length < maxEvents) out.push(login(ts, ok, command.verb));
+    if (command.login) out.push(login(ts, ok, command.verb));
     if (ok && command.verb === 'STLS' && !first && !overflowed) toTls(upgrade, client, server);
     inBody = ok && command.multiLine;
   };

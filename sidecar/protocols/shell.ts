@@ -13,7 +13,6 @@ import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 16 * 1024;
 const maxWaiting = 16;
-const maxEventsPerChunk = 64;
 
 /** Text a terminal shows: printable ASCII, tab, CR, LF and ESC (colour sequences). */
 const terminalText = /^[\x20-\x7e\t\r\n\x1b]*$/;
@@ -53,7 +52,6 @@ const operation = (direction: Direction, ts: number, name: string, detail: strin
 });
 
 const onLine = (flow: Flow, line: string, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-  if (out.length >= maxEventsPerChunk) return;
   if (direction !== flow.shell) {
     const command = line.trim();
     if (command !== '') out.push(operation(direction, ts, 'command', command));

@@ -178,15 +178,16 @@ export const tellPipeData = (
     return;
   }
   const key = `${rpc} ${data.opnum}`;
-  if (flow.calls.has(key) || flow.calls.size >= maxCalls) return;
-  flow.calls.add(key);
+  // Told once each while the memory has room; once it is full, every new call is told (ADR 29): never silence.
+  if (flow.calls.has(key)) return;
+  if (flow.calls.size < maxCalls) flow.calls.add(key);
   tell(out, version, command, { rpc, opnum: data.opnum, call: operationName(rpc, data.opnum) });
 };
 
 /** Tells a command the flow has not used before (for the summary), and nothing more for it. */
 export const tellFirst = (out: SmbOut, flow: SmbFlow, version: 1 | 2, command: string): void => {
-  if (flow.told.has(command) || flow.told.size >= maxTold) return;
-  flow.told.add(command);
+  if (flow.told.has(command)) return;
+  if (flow.told.size < maxTold) flow.told.add(command);
   tell(out, version, command);
 };
 

@@ -8,7 +8,7 @@ import { octetsOf } from './text-lines.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
-const maxEvents = 64;
+const maxAwaiting = 64;
 const maxLine = 4096;
 const maxDetail = 1024;
 
@@ -79,8 +79,8 @@ const createSmtpParser = (upgrade: TlsUpgrade) => {
 
   /** The command's event (within the cap) and its place in the queue of commands awaiting replies. */
   const record = (verb: string, rest: string, ts: number, out: ProtocolEvent[]): void => {
-    if (out.length < maxEvents) out.push(operation('to-server', ts, verb, commandDetail(verb, rest)));
-    if (awaiting.length < maxEvents) awaiting.push(verb);
+    out.push(operation('to-server', ts, verb, commandDetail(verb, rest)));
+    if (awaiting.length < maxAwaiting) awaiting.push(verb);
   };
 
   /** What a command starts: message content, TLS, an AUTH exchange, or BDAT's chunk of octets. */
@@ -119,7 +119,7 @@ const createSmtpParser = (upgrade: TlsUpgrade) => {
     }
     if (line[3] === '-') return;
     const code = line.slice(0, 3);
-    if (out.length < maxEvents) out.push(operation('to-client', ts, 'reply', line));
+    out.push(operation('to-client', ts, 'reply', line));
     // A 334 challenge continues the AUTH exchange: the command still awaits its final reply.
     if (code === '334' && sasl !== undefined) {
       sasl.challenged = true;
@@ -135,7 +135,7 @@ const createSmtpParser = (upgrade: TlsUpgrade) => {
   const afterReply = (command: string | undefined, code: string, ts: number, out: ProtocolEvent[]): void => {
     const client = sides['to-server'];
     const login = command === 'AUTH' ? authOutcome(code, ts) : undefined;
-    if (login !== undefined && out.length < maxEvents) out.push(login);
+    if (login !== undefined) out.push(login);
     // A refused DATA (not 354) means no content follows.
     if (command === 'DATA' && client.mode === 'data' && client.dataLines === 0 && code !== '354')
       client.mode = 'lines';

@@ -9,7 +9,6 @@ import type { Detection, Protocol } from './protocol.ts';
 import { isPrintable, latin1 } from './wire-bytes.ts';
 
 const maxDatagram = 65_507;
-const maxEvents = 64;
 const metricLine = /^([^:|\s@#]{1,250}):([^|\s]{1,250})\|(c|g|ms|h|s|d)(\|.*)?$/;
 const eventLine = /^_e\{(\d{1,5}),(\d{1,5})\}:/;
 const serviceCheckLine = /^_sc\|([^|]{1,250})\|([0-3])(\|.*)?$/;
@@ -56,7 +55,7 @@ const operationOf = (line: Line): string => {
 const createStatsdParser = () => ({
   parse(datagram: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
     const lines = readDatagram(datagram) ?? [];
-    return lines.slice(0, maxEvents).map(
+    return lines.map(
       (line): OperationEvent => ({
         kind: 'operation',
         ts,

@@ -11,7 +11,6 @@ import { createLineParser } from './text-lines.ts';
 
 /** A pool's job line with a long merkle branch is a few KiB; a longer line stops the direction. */
 const maxLine = 64 * 1024;
-const maxEventsPerChunk = 64;
 const maxDetail = 256;
 
 const operation = (line: StratumLine, direction: Direction, ts: number): OperationEvent => {
@@ -43,7 +42,7 @@ const mining = (
 const onLine = (text: string, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
   const message = jsonLine(text);
   const line = message === undefined ? undefined : readStratumLine(message, direction === 'to-server');
-  if (line === undefined || out.length >= maxEventsPerChunk) return;
+  if (line === undefined) return;
   if (line.method !== 'result') out.push(operation(line, direction, ts));
   if (line.step !== undefined) out.push(mining(line, line.step, direction, ts));
 };

@@ -8,7 +8,6 @@ import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
 
-const maxEvents = 64;
 const maxHeader = 512;
 const maxTcpBuffer = 64 * 1024;
 
@@ -132,7 +131,7 @@ const createStreamParser = () => {
       const out: ProtocolEvent[] = [];
       for (const message of messages(latin1(chunk))) {
         const header = readHeader(message.slice(0, maxHeader));
-        if (header !== undefined && out.length < maxEvents) out.push(event(ts, direction, header));
+        if (header !== undefined) out.push(event(ts, direction, header));
       }
       return out;
     },

@@ -11,7 +11,6 @@ import type { Protocol } from './protocol.ts';
 import { detectTelnet } from './telnet-detect.ts';
 import { createIacReader } from './telnet-iac.ts';
 
-const maxEvents = 64;
 /** Server text remembered for prompt matching: the end of the current output. */
 const maxTail = 256;
 const maxLine = 256;
@@ -44,10 +43,6 @@ const createTelnetParser = () => {
   let expecting: Expecting = 'nothing';
   let user = '';
 
-  const push = (out: ProtocolEvent[], event: ProtocolEvent): void => {
-    if (out.length < maxEvents) out.push(event);
-  };
-
   const login = (ts: number, ok: boolean) => loginEvent('telnet', ts, ok, user);
 
   /** A line the client finished with CR or LF, read by what the server last asked for. */
@@ -56,10 +51,10 @@ const createTelnetParser = () => {
       user = edited(line)
         .replace(/[^\x20-\x7e]/g, '')
         .slice(0, 64);
-      push(out, operation(ts, 'login', user));
+      out.push(operation(ts, 'login', user));
       expecting = 'nothing';
     } else if (expecting === 'password') {
-      push(out, operation(ts, 'password', `user=${user}`));
+      out.push(operation(ts, 'password', `user=${user}`));
       expecting = 'outcome';
     }
   };
@@ -79,11 +74,11 @@ const createTelnetParser = () => {
   const onOutcome = (ts: number, out: ProtocolEvent[]): void => {
     const refusal = refused.exec(tail);
     if (refusal !== null) {
-      push(out, login(ts, false));
+      out.push(login(ts, false));
       tail = tail.slice(refusal.index + refusal[0].length);
       expecting = 'nothing';
     } else if (loggedIn.test(tail.trimEnd())) {
-      push(out, login(ts, true));
+      out.push(login(ts, true));
       tail = '';
       expecting = 'shell';
     }
@@ -105,7 +100,7 @@ const createTelnetParser = () => {
       const name = Buffer.from(body.subarray(1, 41))
         .toString('latin1')
         .replace(/[^\x20-\x7e]/g, '');
-      if (name !== '') push(out, operation(ts, 'terminal-type', name));
+      if (name !== '') out.push(operation(ts, 'terminal-type', name));
     };
 
   return {

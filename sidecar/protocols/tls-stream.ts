@@ -16,7 +16,6 @@ const contentType = {
 /** §5.2: a TLSCiphertext fragment is at most 2^14 + 256 octets (2^14 + 2048 in TLS 1.2). */
 const maxRecord = 16384 + 2048;
 const maxHandshakeBuffer = 65536;
-const maxEvents = 64;
 
 type Side = {
   direction: Direction;
@@ -124,7 +123,7 @@ const onRecord = (
   ts: number,
   out: ProtocolEvent[],
 ) => {
-  if (out.length < maxEvents) out.push(recordEvent(side, type, version, fragment, ts));
+  out.push(recordEvent(side, type, version, fragment, ts));
   if (type === contentType.changeCipherSpec) side.encrypted = true;
   if (type !== contentType.handshake || side.encrypted) return;
   side.recordVersion ||= version;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '#sidecar/events.ts';
-import { createFramedParser, maxBuffered, maxEventsPerChunk } from '#sidecar/protocols/framed-parser.ts';
+import { createFramedParser, maxBuffered } from '#sidecar/protocols/framed-parser.ts';
 
 // A toy framing for the tests: a 4-byte big-endian length (of the whole message), then the payload.
 const frame = (b: Uint8Array): number =>
@@ -61,10 +61,10 @@ describe('framed-parser', () => {
     expect(seen).toEqual([{ length: 10, first: 1, truncated: false }]);
   });
 
-  it('bounds the events of one call and keeps going on the next', () => {
+  it('returns every message of one call as an event, however many (ADR 29), and goes on with the next', () => {
     const { parser, seen } = recorder();
     const many = Buffer.concat(Array.from({ length: 100 }, (_, i) => message([i])));
-    expect(parser.parse(many, 'to-client', 0)).toHaveLength(maxEventsPerChunk);
+    expect(parser.parse(many, 'to-client', 0)).toHaveLength(100);
     expect(seen).toHaveLength(100);
     expect(parser.parse(message([1]), 'to-client', 0)).toHaveLength(1);
   });

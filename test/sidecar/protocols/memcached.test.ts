@@ -144,10 +144,10 @@ describe('memcached parser', () => {
     expect(everySplitAgrees(memcached, segments).mismatch).toBeUndefined();
   });
 
-  it('caps events at 64 per chunk but keeps parsing, so the next chunk is still understood', () => {
+  it('returns every command of a chunk as an event (ADR 29), and the next chunk is still understood', () => {
     const parser = memcached.createParser();
     const first = parser.parse(ascii('set big 0 0 3\r\nabc\r\n'.repeat(200)), 'to-server', 1);
-    expect(first).toHaveLength(64);
+    expect(first).toHaveLength(200);
     expect(ops(parser.parse(ascii('delete last\r\n'), 'to-server', 2))).toEqual(['C delete last']);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DbAuthEvent, SmbEvent } from '#sidecar/events.ts';
+import type { DbAuthEvent, Direction, SmbEvent } from '#sidecar/events.ts';
 import { smb } from '#sidecar/protocols/smb.ts';
 import {
   concat,
@@ -341,6 +341,25 @@ describe('smb2 parser', () => {
       'C smb2 ioctl {"rpc":"samr","opnum":99,"call":"opnum 99"}',
       'C smb2 ioctl {}',
     ]);
+  });
+
+  it('still names a call after 130 distinct others: a full memory of calls told stops the deduplication, not the telling', () => {
+    const samr = '12345778-1234-abcd-ef00-0123456789ac';
+    const svcctl = '367abb81-9844-35f1-ad32-98f038001003';
+    const padding = Array.from({ length: 130 }, (_, i): [Direction, Uint8Array] => [
+      'to-server',
+      netbios(transceiveRequest(10 + i, 1, 7, dcerpcRequest(i))),
+    ]);
+    const events = lines(
+      feed(smb, [
+        ['to-server', netbios(writeRequest(5, 1, dcerpcBind(samr), {}, 7))],
+        ['to-server', netbios(writeRequest(6, 1, dcerpcBind(svcctl), {}, 8))],
+        ...padding,
+        ['to-server', netbios(transceiveRequest(200, 1, 8, dcerpcRequest(12)))],
+      ]),
+    );
+    expect(events).toHaveLength(133);
+    expect(events.at(-1)).toBe('C smb2 ioctl {"rpc":"svcctl","opnum":12,"call":"RCreateServiceW"}');
   });
 
   it('tells other commands once each, for the summary', () => {
