@@ -136,8 +136,9 @@ const gapParser = (ctx: EngineContext, state: FlowState, direction: Direction): 
 };
 
 /**
- * Copies a chunk into the direction's prefix (growing it up to the bound); false when it did not all fit. On a
- * stream, each run of chunks from one side is one replay entry (a datagram is always its own).
+ * Copies a chunk into the direction's prefix (growing it up to the bound); returns the octets copied, fewer than the
+ * chunk's when it did not all fit. On a stream, each run of chunks from one side is one replay entry (a datagram is
+ * always its own).
  */
 const keep = (
   ctx: EngineContext,
@@ -146,15 +147,15 @@ const keep = (
   chunk: Uint8Array,
   ts: number,
   stream: boolean,
-): boolean => {
+): number => {
   const d = side(state, direction);
-  if (d.incomplete) return false;
+  if (d.incomplete) return 0;
   const last = stream ? state.replay[state.replay.length - 1] : undefined;
   // Each run of chunks from one side is one replay entry (tiny segments must not cost an object each); a flow that
   // switches sides more often than that before detection decides stops keeping bytes.
   if (last?.direction !== direction && state.replay.length >= maxReplayEntries) {
     d.incomplete = true;
-    return false;
+    return 0;
   }
   const needed = Math.min(d.prefixLength + chunk.length, ctx.limits.prefixBytes);
   if (d.prefix === undefined || d.prefix.length < needed) {
@@ -174,7 +175,7 @@ const keep = (
     d.prefixLength += count;
   }
   if (count < chunk.length) d.incomplete = true;
-  return count === chunk.length;
+  return count;
 };
 
 const release = (state: FlowState): void => {
@@ -266,12 +267,22 @@ type PendingChunk = { direction: Direction; chunk: Uint8Array; ts: number };
  * Runs the detectors when worth it (detection-pacing.ts); a match starts the parser, a refusal of both sides ends.
  * `known`: the verdict on exactly the bytes kept, already asked (the flow's first chunk, detected in place).
  */
-const detectTcp = (ctx: EngineContext, flow: Flow<FlowState>, known?: DetectionVerdict): void => {
+const detectTcp = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  known?: DetectionVerdict,
+  rest?: PendingChunk,
+): void => {
   const state = flow.state;
   const shape = detectionShape(state, ctx.limits.prefixBytes);
   if (known !== undefined || worthAsking(state, ctx.limits, shape)) {
     noteAttempt(state, shape);
     const verdict = known ?? askDetectors(ctx, state);
+    if (verdict.verdict === 'match' && rest !== undefined) {
+      startParsing(ctx, flow, verdict.index, rest);
+      gapOthers(ctx, state, rest.direction);
+      return;
+    }
     if (verdict.verdict === 'match') {
       startParsing(ctx, flow, verdict.index, undefined);
       return;
@@ -327,8 +338,13 @@ const startInPlace = (
   noteAttempt(state, detectionShape(state, ctx.limits.prefixBytes) | bytes);
   state.askedBytes = chunk.chunk.length;
   startParsing(ctx, flow, index, chunk);
+  gapOthers(ctx, state, undefined);
+};
+
+/** After a parser started on a chunk handed over whole: a gap for each direction whose kept bytes were cut. */
+const gapOthers = (ctx: EngineContext, state: FlowState, except: Direction | undefined): void => {
   for (const direction of ['to-server', 'to-client'] as const)
-    if (side(state, direction).incomplete) gapParser(ctx, state, direction);
+    if (direction !== except && side(state, direction).incomplete) gapParser(ctx, state, direction);
 };
 
 const askDetectors = (ctx: EngineContext, state: FlowState): DetectionVerdict => {
@@ -406,7 +422,7 @@ const afterProxyHeader = (
   if (state.phase !== 'detecting' || chunk.length === 0) return;
   state.dataPackets += 1;
   if (flow.transport === 'udp') {
-    const kept = keep(ctx, state, direction, chunk, ts, false);
+    const kept = keep(ctx, state, direction, chunk, ts, false) === chunk.length;
     detectUdp(ctx, flow, direction, chunk, ts, kept);
     return;
   }
@@ -415,8 +431,12 @@ const afterProxyHeader = (
     startInPlace(ctx, flow, first.index, { direction, chunk, ts });
     return;
   }
-  keep(ctx, state, direction, chunk, ts, true);
-  detectTcp(ctx, flow, first);
+  // A chunk larger than what is left of the prefix (a first segment past 4 KiB, on loopback or after GRO): when the
+  // bytes kept decide now, the parser gets the rest of it too, rather than a gap in the middle of the message.
+  const whole = !side(state, direction).incomplete;
+  const kept = keep(ctx, state, direction, chunk, ts, true);
+  const rest = whole && kept < chunk.length ? { direction, chunk: chunk.subarray(kept), ts } : undefined;
+  detectTcp(ctx, flow, first, rest);
 };
 
 export const onFlowData = (

@@ -9,11 +9,16 @@ export type HpackDecoder = {
   decode(block: Uint8Array): Header[] | undefined;
 };
 
-/** Octets kept per decoded string; longer values are truncated but still sized correctly. */
-const maxStringKept = 8192;
+/** Octets kept per decoded string (a block is at most 64 KiB); longer values are truncated but sized correctly. */
+const maxStringKept = 65536;
 /** Largest dynamic table we accept via a size update (§6.3); bounds memory on hostile input. */
 const maxTableSizeLimit = 65536;
-const maxHeadersPerBlock = 256;
+/**
+ * Decoded size of the fields kept from one block (RFC 7541 §4.1: name, value and 32 octets each), as HTTP/1 keeps a
+ * head of 64 KiB (ADR 30). Not a count: 256 harmless fields used to hide the 257th. A bound is still needed, as one
+ * octet can repeat a 64 KiB table entry: fields past it are dropped.
+ */
+const maxListSize = 65536;
 const staticCount = hpackStaticTable.length;
 
 type Entry = { name: string; value: string; size: number };
@@ -123,10 +128,13 @@ class Decoder implements HpackDecoder {
   decode(block: Uint8Array): Header[] | undefined {
     const headers: Header[] = [];
     const cursor: Cursor = { at: 0 };
+    let size = 0;
     while (cursor.at < block.length) {
       const field = this.readField(block, cursor);
       if (field === undefined) return undefined;
-      if (field !== null && headers.length < maxHeadersPerBlock) headers.push(field);
+      if (field === null) continue;
+      size += field[0].length + field[1].length + 32;
+      if (size <= maxListSize) headers.push(field);
     }
     return headers;
   }

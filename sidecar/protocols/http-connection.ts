@@ -266,7 +266,7 @@ export const createHttpConnection = (): HttpConnection => {
   };
 
   const run = (side: Side, ts: number, out: ProtocolEvent[]): void => {
-    // Every step consumes bytes or changes mode; events past the cap are dropped, parsing goes on.
+    // Every step consumes bytes or changes mode.
     for (let guard = 0; guard < 1_000_000 && side.pending.length > 0; guard += 1) {
       if (!step(side, ts, out)) break;
     }

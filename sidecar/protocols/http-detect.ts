@@ -27,8 +27,12 @@ export const httpMethods: readonly string[] = [
 const methodBytes = httpMethods.map((m) => Uint8Array.from(Buffer.from(`${m} `, 'latin1')));
 const version = Uint8Array.from(Buffer.from(' HTTP/1.', 'latin1'));
 const statusPrefix = Uint8Array.from(Buffer.from('HTTP/1.', 'latin1'));
-/** A request line longer than this without its version is not worth waiting for. */
-const maxRequestLine = 8192;
+/**
+ * A method, a space and this many target octets with no end in sight is a request whose line is still coming: long
+ * queries are an attacker's padding (ADR 30), and waiting for the line's end would outlast the bytes kept for
+ * detection (4 KiB), losing the request.
+ */
+const longTarget = 1024;
 
 const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
 /** §3.2 request-target: visible ASCII, and obs-text octets some clients send unescaped. */
@@ -65,7 +69,7 @@ const afterMethod = (bytes: Uint8Array, start: number): Detection => {
     at += 1;
   }
   if (at === start) return 'no-match';
-  if (at >= bytes.length) return at - start > maxRequestLine ? 'no-match' : 'need-more';
+  if (at >= bytes.length) return at - start >= longTarget ? 'match' : 'need-more';
   const sep = compareAt(bytes, at, version);
   return sep === 'match' ? versionTail(bytes, at + version.length) : sep;
 };

@@ -18,12 +18,12 @@ export type HttpHead = {
 
 export type HeadResult = { head: HttpHead; length: number } | 'incomplete' | 'malformed';
 
-/** Largest head we buffer (request line plus fields); larger is treated as malformed. */
+/**
+ * Largest head we buffer (request line plus fields); larger is treated as malformed. Within it every field and the
+ * whole target are kept (ADR 30): a head is read whole before it is parsed, and its event lives only while the
+ * observers read it, so a bound on fields or values saved no memory and hid whatever was put past it.
+ */
 export const maxHeadLength = 65536;
-const maxHeaders = 128;
-const maxValue = 1024;
-/** The request target is kept longer: threat detectors read queries. */
-export const maxTarget = 8192;
 
 /**
  * Position just past the empty line ending the head (CRLF CRLF, or bare LF LF tolerated by §2.2), or -1.
@@ -42,7 +42,7 @@ const splitFirst = (line: string): readonly [string, string, string] | undefined
   const b = line.indexOf(' ', a + 1);
   if (a <= 0) return undefined;
   if (b < 0) return [line.slice(0, a), line.slice(a + 1), ''];
-  return [line.slice(0, a), line.slice(a + 1, b).slice(0, maxTarget), line.slice(b + 1)];
+  return [line.slice(0, a), line.slice(a + 1, b), line.slice(b + 1)];
 };
 
 /**
@@ -52,44 +52,32 @@ const splitFirst = (line: string): readonly [string, string, string] | undefined
 const parseFields = (lines: readonly string[]): Header[] => {
   const headers: Header[] = [];
   let forwarding: ForwardingLines | undefined;
-  let previous: Header | undefined;
+  /** Where the header the last line read went (-1: none yet, or the line was not a field). */
+  let previous = -1;
   for (const line of lines) {
     if (line.startsWith(' ') || line.startsWith('\t')) {
-      // A folded line continues the header it follows (none: one not kept), never starts one of its own.
-      if (previous) previous = fold(headers, previous, line.trim());
+      // A folded line continues the header it follows (none: the line before was not a field), never starts its own.
+      if (previous >= 0) fold(headers, previous, line.trim());
       continue;
     }
     const colon = line.indexOf(':');
+    previous = -1;
     if (colon <= 0) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     if (isForwardingName(name)) {
       forwarding ??= {};
       addForwardingLine(headers, forwarding, name as ForwardingHeader, name, line.slice(colon + 1).trim());
-      previous = headers[forwarding[name as ForwardingHeader] as number];
-    } else if (headers.length < maxHeaders) {
-      previous = [
-        name,
-        line
-          .slice(colon + 1)
-          .trim()
-          .slice(0, maxValue),
-      ];
-      headers.push(previous);
-    } else previous = undefined;
+      previous = forwarding[name as ForwardingHeader] ?? -1;
+    } else previous = headers.push([name, line.slice(colon + 1).trim()]) - 1;
   }
   return headers;
 };
 
-/** A folded line joins the value of the header it continues (the last line read); returns that header. */
-const fold = (headers: Header[], previous: Header, text: string): Header => {
-  const at = headers.lastIndexOf(previous);
-  const joined = `${previous[1]} ${text}`;
-  const next: Header = [
-    previous[0],
-    isForwardingName(previous[0]) ? boundForwarding(joined) : joined.slice(0, maxValue),
-  ];
-  headers[at] = next;
-  return next;
+/** A folded line joins the value of the header at `at` (the last line read). */
+const fold = (headers: Header[], at: number, text: string): void => {
+  const [name, value] = headers[at] as Header;
+  const joined = `${value} ${text}`;
+  headers[at] = [name, isForwardingName(name) ? boundForwarding(joined) : joined];
 };
 
 /** Parses a head at the start of `bytes`. Header names are lowercased. */

@@ -38,10 +38,13 @@ export const newHttpMessage = (
   request,
 });
 
+/** A request's target as its answer names it: kept across calls, while up to 64 (HTTP/2: 128) await answers. */
+export const maxRefTarget = 8192;
+
 /** What a response keeps of its request (not the head: up to 64 await their answers on a connection). */
 export const requestRef = (head: HttpHead): HttpRequestRef => ({
   method: head.first[0],
-  target: head.first[1],
+  target: head.first[1].slice(0, maxRefTarget),
   forwarding: forwardingHeaders(head.headers),
 });
 

@@ -15,16 +15,14 @@ import {
   forwardingHeaders,
   isForwardingName,
 } from './http-forwarded.ts';
+import { maxRefTarget } from './http-message.ts';
 import { joinParts } from './wire-bytes.ts';
 
 export const http2BodyLimit = 8192;
-/** Header values in events: 1 KiB, the path 8 KiB (threat detectors read queries), as for HTTP/1. */
-const maxValue = 1024;
-const maxPath = 8192;
-
 /**
- * Each header list is decoded afresh for its message, so a value within bounds keeps its tuple. Forwarding headers
- * are joined and bounded from the right instead (`addForwardingLine`): the nearest proxy's entry is last.
+ * Each header list is decoded afresh for its message and kept whole, values uncut, as HTTP/1 keeps its head (ADR
+ * 30: the decoder bounds the list's size). Forwarding headers are joined and bounded from the right instead
+ * (`addForwardingLine`): the nearest proxy's entry is last.
  */
 const boundHeaders = (headers: readonly Header[]): Header[] => {
   const bounded: Header[] = [];
@@ -36,8 +34,7 @@ const boundHeaders = (headers: readonly Header[]): Header[] => {
       addForwardingLine(bounded, forwarding, name as ForwardingHeader, name, value);
       continue;
     }
-    const limit = name === ':path' ? maxPath : maxValue;
-    bounded.push(value.length <= limit ? header : [name, value.slice(0, limit)]);
+    bounded.push(header);
   }
   return bounded;
 };
@@ -47,7 +44,7 @@ const maxOpenStreams = 128;
 export const http2RequestRef = (headers: readonly Header[]): HttpRequestRef => {
   const method = pseudo(headers, ':method');
   const target = method === 'CONNECT' ? pseudo(headers, ':authority') : pseudo(headers, ':path');
-  return { method, target: target.slice(0, maxPath), forwarding: forwardingHeaders(headers) };
+  return { method, target: target.slice(0, maxRefTarget), forwarding: forwardingHeaders(headers) };
 };
 
 /** Requests awaiting their response, by stream id; the oldest is forgotten past the open-stream bound. */

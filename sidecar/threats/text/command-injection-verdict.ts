@@ -1,5 +1,6 @@
 /** Judges a request value as OS command injection: a control operator followed by a real command line, or shell-only syntax. */
 import { type ShellSegment, shellSegments } from './shell-segments.ts';
+import { inWindows } from './text-windows.ts';
 
 const maxLength = 4096;
 const hint = /[;|&`$\n\r(#]|^\s*[a-z]/i;
@@ -67,10 +68,8 @@ const segmentVerdict = (segment: ShellSegment): string | undefined => {
   return undefined;
 };
 
-/** A short reason when `value` (already decoded) would run commands if it reached a shell; undefined otherwise. */
-export const commandInjectionVerdict = (value: string): string | undefined => {
-  if (value.length < 2 || !hint.test(value)) return undefined;
-  const text = value.length > maxLength ? value.slice(0, maxLength) : value;
+/** One window's verdict; a window that does not start the value has no first command of its own. */
+const judge = (text: string, atStart: boolean): string | undefined => {
   const syntax = shellOnly.exec(text);
   if (syntax !== null) return `shell syntax ${syntax[0].trim()}`;
   for (const match of text.matchAll(substitution)) {
@@ -80,8 +79,14 @@ export const commandInjectionVerdict = (value: string): string | undefined => {
   const segments = shellSegments(text);
   const attacked = segments.some((s) => s.afterOperator) ? segments : segments.slice(0, 1);
   for (const segment of attacked) {
+    // A later window's first segment starts wherever the window cut the text: it is no command.
+    if (!atStart && !segment.afterOperator) continue;
     const verdict = segmentVerdict(segment);
     if (verdict !== undefined) return verdict;
   }
   return undefined;
 };
+
+/** A short reason when `value` (already decoded) would run commands if it reached a shell; undefined otherwise. */
+export const commandInjectionVerdict = (value: string): string | undefined =>
+  value.length < 2 || !hint.test(value) ? undefined : inWindows(value, maxLength, judge);

@@ -13,6 +13,10 @@ import { type PayloadInput, payloadInput } from './payload-input.ts';
 
 /** Bytes of body inspected; the parser already bounds what it hands us. */
 const maxBodyBytes = 64 * 1024;
+/**
+ * Inputs judged one by one. Past them, what is left of a part is judged as one input, `… (rest)`, window by window
+ * (ADR 30): an attack after 256 harmless parameters is still read, at a cost linear in the request's octets.
+ */
 const maxInputs = 256;
 /** Headers whose values are framing or fixed vocabularies, not free text; smuggling checks read them separately. */
 const skippedHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'accept-encoding']);
@@ -25,8 +29,14 @@ const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 const formPairs = (text: string, where: string, into: PayloadInput[]): void => {
+  let at = 0;
   for (const pair of text.split('&')) {
-    if (pair === '' || into.length >= maxInputs) continue;
+    at += pair.length + 1;
+    if (pair === '') continue;
+    if (into.length >= maxInputs) {
+      into.push(payloadInput(`${where} (rest)`, lenientUrlDecode(text.slice(at - pair.length - 1), true)));
+      return;
+    }
     const eq = pair.indexOf('=');
     const name = lenientUrlDecode(eq < 0 ? pair : pair.slice(0, eq), true);
     const value = eq < 0 ? name : lenientUrlDecode(pair.slice(eq + 1), true);
@@ -35,9 +45,14 @@ const formPairs = (text: string, where: string, into: PayloadInput[]): void => {
 };
 
 const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
-  for (const [rawName, value] of event.headers) {
+  for (const [index, [rawName, value]] of event.headers.entries()) {
     const name = rawName.toLowerCase();
-    if (skippedHeaders.has(name) || into.length >= maxInputs) continue;
+    if (skippedHeaders.has(name)) continue;
+    if (into.length >= maxInputs) {
+      const rest = event.headers.slice(index).map(([n, v]) => `${n}: ${v}`);
+      into.push(payloadInput('headers (rest)', rest.join('\n')));
+      return;
+    }
     if (name !== 'cookie') {
       into.push(payloadInput(`header ${name}`, value));
       continue;
@@ -71,16 +86,21 @@ const grpcInputs = (event: HttpRequestEvent, type: string, into: PayloadInput[])
 };
 
 const jsonInputs = (text: string, where: string, into: PayloadInput[]): boolean => {
-  const strings = jsonStrings(text, maxInputs - into.length);
+  const room = Math.max(maxInputs - into.length, 0);
+  const strings = jsonStrings(text, room);
   if (strings === undefined) return false;
   for (const [path, value] of strings) into.push(payloadInput(`${where}${path}`, value));
+  // As many strings as there was room for: more may follow, so the whole document is read as one.
+  if (strings.length >= room) into.push(payloadInput(`${where}(rest)`, text));
   return true;
 };
 
 /** Each form field on its own, a file's name too; a file whose content is binary (a NUL in it) is not text to judge. */
 const multipartInputs = (text: string, type: string, into: PayloadInput[]): boolean => {
-  const parts = multipartParts(text, type, maxInputs - into.length);
+  const room = Math.max(maxInputs - into.length, 0);
+  const parts = multipartParts(text, type, room);
   if (parts === undefined) return false;
+  if (parts.length >= room) into.push(payloadInput('multipart (rest)', text));
   for (const part of parts) {
     const where = `multipart ${part.name.slice(0, 64)}`;
     if (part.filename !== undefined) into.push(payloadInput(`${where} filename`, part.filename));

@@ -1,5 +1,7 @@
 /** Judges a value as a Log4j lookup attack by resolving the nested `${...}` lookups the way Log4j would, then looking for JNDI. */
 
+import { inWindows } from './text-windows.ts';
+
 const maxLength = 4096;
 const maxRounds = 64;
 /** Lookups that disclose secrets or only serve obfuscation; none belongs in a request. */
@@ -33,10 +35,8 @@ const expand = (text: string): string => {
   return current;
 };
 
-/** A short reason when `value` (already decoded) carries a Log4Shell lookup; undefined otherwise. */
-export const log4shellVerdict = (value: string): string | undefined => {
-  if (value.indexOf('${') < 0) return undefined;
-  const text = value.length > maxLength ? value.slice(0, maxLength) : value;
+/** One window of the value (`inWindows`). */
+const judge = (text: string): string | undefined => {
   if (jndiProtocol.test(text) && /\$\{\s*jndi/i.test(text)) return 'JNDI lookup';
   const expanded = expand(text);
   if (expanded.includes('\u0001jndi:') || /\u0001?jndi:/i.test(expanded.normalize('NFKC')))
@@ -44,3 +44,7 @@ export const log4shellVerdict = (value: string): string | undefined => {
   if (/\$\{[^}]*\$\{/.test(text) && lookupPrefix.test(text)) return 'nested lookup';
   return lookupPrefix.test(text) ? 'Log4j lookup' : undefined;
 };
+
+/** A short reason when `value` (already decoded) carries a Log4Shell lookup; undefined otherwise. */
+export const log4shellVerdict = (value: string): string | undefined =>
+  value.indexOf('${') < 0 ? undefined : inWindows(value, maxLength, judge);

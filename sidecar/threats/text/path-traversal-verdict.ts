@@ -1,5 +1,7 @@
 /** Judges a value as path traversal: `..` segments or system files, after undoing the separator and dot disguises. */
 
+import { inWindows } from './text-windows.ts';
+
 const maxLength = 4096;
 const hint = /[\^\u0080-\uffff]|\.|%|\\|\/|\u2215|\u2216|\uff0e|\uff0f|\uff3c|0x2e|0x2f|0x5c/i;
 /** Unicode look-alikes (and dotdotpwn's `%c0%5e`, left as `^`) that some servers fold to `.`, `/` and `\`. */
@@ -36,9 +38,9 @@ const fold = (value: string): string =>
     .replace(/\/{2,}/g, '/')
     .toLowerCase();
 
-export const pathTraversalVerdict = (value: string): string | undefined => {
-  if (value.length < 3 || !hint.test(value)) return undefined;
-  const text = fold(value.length > maxLength ? value.slice(0, maxLength) : value);
+/** One window of the value (`inWindows`). */
+const judge = (window: string): string | undefined => {
+  const text = fold(window);
   const file = systemFile.exec(text);
   if (file !== null) return `system file ${file[0].replace(/^\//, '')}`;
   const loose = text.includes('..') ? looseSystemFile.exec(text) : null;
@@ -49,3 +51,6 @@ export const pathTraversalVerdict = (value: string): string | undefined => {
     ? 'directory climb ../'
     : 'parent directory reference';
 };
+
+export const pathTraversalVerdict = (value: string): string | undefined =>
+  value.length < 3 || !hint.test(value) ? undefined : inWindows(value, maxLength, judge);

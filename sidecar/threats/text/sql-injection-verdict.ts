@@ -10,6 +10,7 @@ import {
   statementKeywords,
 } from './sql-shapes.ts';
 import { type SqlToken, sqlTokenize } from './sql-tokenize.ts';
+import { inWindows } from './text-windows.ts';
 
 const maxLength = 4096;
 /** Cheap pre-filter: without one of these there is no SQL structure to judge. */
@@ -109,10 +110,8 @@ const anywhereVerdict = (tokens: readonly SqlToken[]): string | undefined => {
   return hasStatement && object !== undefined ? `system catalog ${object.text}` : undefined;
 };
 
-/** A short reason when `value` injects SQL structure; undefined for data, including prose with SQL words in it. */
-export const sqlInjectionVerdict = (value: string): string | undefined => {
-  if (value.length < 2 || !hint.test(value)) return undefined;
-  const text = value.length > maxLength ? value.slice(0, maxLength) : value;
+/** One window of the value (`inWindows`). */
+const judge = (text: string): string | undefined => {
   const bare = sqlTokenize(text);
   const found = anywhereVerdict(bare) ?? tailVerdict(bare, tailStart(bare, true), false);
   if (found !== undefined) return found;
@@ -124,3 +123,7 @@ export const sqlInjectionVerdict = (value: string): string | undefined => {
   }
   return undefined;
 };
+
+/** A short reason when `value` injects SQL structure; undefined for data, including prose with SQL words in it. */
+export const sqlInjectionVerdict = (value: string): string | undefined =>
+  value.length < 2 || !hint.test(value) ? undefined : inWindows(value, maxLength, judge);

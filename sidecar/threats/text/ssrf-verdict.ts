@@ -1,5 +1,7 @@
 /** Judges a value as SSRF to cloud metadata: a URL or host that the WHATWG URL parser resolves to a metadata endpoint. */
 
+import { inWindows } from './text-windows.ts';
+
 const maxLength = 2048;
 const maxCandidates = 8;
 /** Instance-metadata endpoints of AWS, GCP, Azure, Oracle, DigitalOcean, Alibaba, OpenStack and ECS tasks. */
@@ -28,10 +30,8 @@ const hostOf = (text: string): string | undefined => {
   return new URL(withScheme).hostname.toLowerCase();
 };
 
-/** A short reason when `value` (already decoded) points a server-side fetch at instance metadata; undefined otherwise. */
-export const ssrfVerdict = (value: string): string | undefined => {
-  if (value.length < 6 || !hint.test(value)) return undefined;
-  const text = value.length > maxLength ? value.slice(0, maxLength) : value;
+/** One window of the value (`inWindows`). */
+const judge = (text: string): string | undefined => {
   let seen = 0;
   for (const match of text.matchAll(candidate)) {
     if (++seen > maxCandidates) break;
@@ -42,3 +42,7 @@ export const ssrfVerdict = (value: string): string | undefined => {
   }
   return undefined;
 };
+
+/** A short reason when `value` (already decoded) points a server-side fetch at instance metadata; undefined otherwise. */
+export const ssrfVerdict = (value: string): string | undefined =>
+  value.length < 6 || !hint.test(value) ? undefined : inWindows(value, maxLength, judge);

