@@ -12,6 +12,7 @@
 import { isIP } from 'node:net';
 import type { ForwardingHeader } from '#core/finding.ts';
 import type { Header } from '../events.ts';
+import { canonicalAddress } from './canonical-address.ts';
 import { forwardingHeaderNames, type TrustedProxies } from './trusted-proxies.ts';
 
 export type ForwardedClient = { ip: string; port: number; by: ForwardingHeader };
@@ -227,7 +228,8 @@ const chainOf = (headers: readonly Header[], only: ForwardingHeader | undefined)
  * The client a request's forwarding header names: the rightmost hop that is not a trusted proxy (every hop trusted:
  * the leftmost, as nginx's `real_ip_recursive` does, unless the chain was cut, when the client is not in what was
  * read). Undefined without such a header, or when the hop to name is not an address (`unknown`, an obfuscated `_node`
- * name, garbage): the hop nobody vouches for is not skipped.
+ * name, garbage): the hop nobody vouches for is not skipped. Each hop is matched and named in one spelling
+ * (`canonicalAddress`): `::ffff:192.0.2.1` is 192.0.2.1, so a client is not several callers.
  */
 export const forwardedClient = (
   headers: readonly Header[],
@@ -241,8 +243,9 @@ export const forwardedClient = (
   for (let i = hops.length - 1; i >= first; i--) {
     const hop = hopAddress(hops[i] as string);
     if (hop === undefined) return undefined;
-    if ((i > first || cut) && trusted?.has(hop.ip)) continue;
-    return { ip: hop.ip, port: hop.port, by };
+    const ip = canonicalAddress(hop.ip);
+    if ((i > first || cut) && trusted?.has(ip)) continue;
+    return { ip, port: hop.port, by };
   }
   return undefined;
 };

@@ -112,6 +112,29 @@ describe('the forwarded client', () => {
     expect(forwardedClient(h(['Forwarded', `${forged}, for=10.1.1.1`]), cluster)).toBeUndefined();
   });
 
+  it('names a client in one spelling however a proxy wrote it (IPv4-mapped, RFC 5952, zone id), and matches trusted proxies in it', () => {
+    const named = (name: string, value: string) => forwardedClient(h([name, value]))?.ip;
+    expect([
+      named('X-Forwarded-For', '::ffff:192.0.2.1'),
+      named('X-Forwarded-For', '::FFFF:c000:201'),
+      named('Forwarded', 'for="[::ffff:c000:201]:4711"'),
+      named('X-Real-IP', '0:0:0:0:0:ffff:192.0.2.1'),
+    ]).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.1', '192.0.2.1']);
+    expect([
+      named('X-Forwarded-For', 'FE80:0::1%eth0'),
+      named('Forwarded', 'for="[fe80::1%25eth0]"'),
+      named('X-Forwarded-For', '2001:DB8:0:0:0:0:0:1'),
+    ]).toEqual(['fe80::1', 'fe80::1', '2001:db8::1']);
+    const cluster = trustedProxies(['10.0.0.0/8', 'fe80::/10']);
+    expect(
+      forwardedClient(h(['X-Forwarded-For', '::ffff:c000:201, ::ffff:10.1.2.3, fe80::7%eth0']), cluster),
+    ).toEqual({
+      ip: '192.0.2.1',
+      port: 0,
+      by: 'x-forwarded-for',
+    });
+  });
+
   it('prefers X-Forwarded-For to a Forwarded header a client could have sent through a proxy that manages only XFF', () => {
     const headers = h(['Forwarded', 'for=192.0.2.1'], ['X-Forwarded-For', '203.0.113.9']);
     expect(forwardedClient(headers)).toEqual({ ip: '203.0.113.9', port: 0, by: 'x-forwarded-for' });
