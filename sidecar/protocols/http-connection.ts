@@ -99,9 +99,12 @@ export const createHttpConnection = (): HttpConnection => {
     if (out.length < http2MaxEvents) out.push(httpEvent(message, ts));
   };
 
-  /** Switches both directions to HTTP/2 (RFC 7540 §3.2), handing over what each has buffered. */
-  const upgrade = (ts: number, out: ProtocolEvent[]): void => {
-    session ??= createHttp2Session();
+  /**
+   * Switches both directions to HTTP/2 (RFC 7540 §3.2), handing over what each has buffered; `upgraded`, the request
+   * that asked for h2c, is answered on stream 1.
+   */
+  const upgrade = (ts: number, out: ProtocolEvent[], upgraded?: HttpRequestRef): void => {
+    session ??= createHttp2Session(upgraded);
     for (const side of [sides['to-server'], sides['to-client']]) {
       side.mode = 'h2';
       const rest = side.pending;
@@ -146,7 +149,7 @@ export const createHttpConnection = (): HttpConnection => {
     const status = Number(response.first[1]) || 0;
     const connected = request?.method === 'CONNECT' && status >= 200 && status < 300;
     const switched = status === 101 && hasToken(headerValue(response.headers, 'upgrade'), 'websocket');
-    if (status === 101 && request?.h2c) upgrade(ts, out);
+    if (status === 101 && request?.h2c) upgrade(ts, out, request.request);
     else if (switched && request?.websocket) openWebsocket(response, ts, out);
     else if (status === 101 || connected) openTunnel(connected, ts, out);
   };

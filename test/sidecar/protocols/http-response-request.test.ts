@@ -10,7 +10,7 @@ import { http } from '#sidecar/protocols/http.ts';
 import { forwardedClient } from '#sidecar/protocols/http-forwarded.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
 import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
-import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { ascii, concat, feed, hex, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import { http2Ask, recordHttp2 } from './http2-recording.ts';
 
 const responses = (events: unknown[]): HttpResponseEvent[] =>
@@ -147,6 +147,49 @@ describe('an HTTP/1 response after lost bytes (a reassembly gap)', () => {
         ['to-client', ascii(`lost\r\n${refused}`)],
       ]),
     ).toEqual(['/b', '/c']);
+  });
+});
+
+describe('the answer to an h2c upgrade', () => {
+  it('on stream 1 names the HTTP/1.1 request that asked for the upgrade (RFC 7540 §3.2), its forwarding headers too', () => {
+    /** An HTTP/2 frame (RFC 9113 §4.1): length, type, flags, stream, payload. */
+    const frame = (type: number, flags: number, stream: number, payload: string) =>
+      concat(
+        hex(`${(payload.replace(/\s/g, '').length / 2).toString(16).padStart(6, '0')} 0${type} 0${flags}`),
+        hex(stream.toString(16).padStart(8, '0')),
+        hex(payload),
+      );
+    const upgrade =
+      'GET /login HTTP/1.1\r\nHost: shop\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n' +
+      'HTTP2-Settings: AAMAAABkAAQAAP__\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n';
+    const events = feed(http, [
+      ['to-server', ascii(upgrade)],
+      [
+        'to-client',
+        concat(
+          ascii('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n'),
+          frame(4, 0, 0, ''),
+          // HEADERS, END_STREAM and END_HEADERS, on stream 1: :status 401 (a literal with the static name 8).
+          frame(1, 5, 1, '48 03 343031'),
+        ),
+      ],
+      // The client preface, then a request on stream 3: GET http / www.example.com (RFC 7541 C.3.1).
+      [
+        'to-server',
+        concat(
+          ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+          frame(4, 0, 0, ''),
+          frame(1, 5, 3, '8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d'),
+        ),
+      ],
+      ['to-client', frame(1, 5, 3, '88')],
+    ]);
+    const asked = { method: 'GET', target: '/login', forwarding: [['x-forwarded-for', '203.0.113.9']] };
+    expect(responses(events).map((r) => [r.version, r.status, r.streamId, r.request])).toEqual([
+      ['1.1', 101, undefined, asked],
+      ['2', 401, 1, asked],
+      ['2', 200, 3, { method: 'GET', target: '/', forwarding: [] }],
+    ]);
   });
 });
 
