@@ -81,6 +81,11 @@ export const createHttpConnection = (): HttpConnection => {
    * their place would pair each answer after with the next request).
    */
   let unremembered = 0;
+  /**
+   * Bytes were lost with requests or answers in line (a gap, `afterGap`): how many is never learnt, so once the
+   * requests still remembered are answered no answer names a request again on this connection, and none is remembered.
+   */
+  let unpaired = false;
   let session: Http2Session | undefined;
   /** Inside a CONNECT tunnel, TLS is read for its hellos (SNI, ALPN); anything else stops at its first byte. */
   let tunnel: TlsStream | undefined;
@@ -94,9 +99,12 @@ export const createHttpConnection = (): HttpConnection => {
     out.push(httpEvent(message, ts));
   };
 
-  /** Switches both directions to HTTP/2 (RFC 7540 §3.2), handing over what each has buffered. */
-  const upgrade = (ts: number, out: ProtocolEvent[]): void => {
-    session ??= createHttp2Session();
+  /**
+   * Switches both directions to HTTP/2 (RFC 7540 §3.2), handing over what each has buffered; `upgraded`, the request
+   * that asked for h2c, is answered on stream 1.
+   */
+  const upgrade = (ts: number, out: ProtocolEvent[], upgraded?: HttpRequestRef): void => {
+    session ??= createHttp2Session(upgraded);
     for (const side of [sides['to-server'], sides['to-client']]) {
       side.mode = 'h2';
       const rest = side.pending;
@@ -141,7 +149,7 @@ export const createHttpConnection = (): HttpConnection => {
     const status = Number(response.first[1]) || 0;
     const connected = request?.method === 'CONNECT' && status >= 200 && status < 300;
     const switched = status === 101 && hasToken(headerValue(response.headers, 'upgrade'), 'websocket');
-    if (status === 101 && request?.h2c) upgrade(ts, out);
+    if (status === 101 && request?.h2c) upgrade(ts, out, request.request);
     else if (switched && request?.websocket) openWebsocket(response, ts, out);
     else if (status === 101 || connected) openTunnel(connected, ts, out);
   };
@@ -178,19 +186,26 @@ export const createHttpConnection = (): HttpConnection => {
     return found;
   };
 
+  /** Keeps a request for its answer, or counts it among those in line not remembered. */
+  const remember = (head: HttpHead): void => {
+    if (unpaired) return;
+    if (outstanding.length >= maxOutstanding || unremembered > 0) {
+      unremembered++;
+      return;
+    }
+    const upgradeTo = headerValue(head.headers, 'upgrade');
+    outstanding.push({
+      method: head.first[0],
+      h2c: hasToken(upgradeTo, 'h2c'),
+      websocket: hasToken(upgradeTo, 'websocket'),
+      request: requestRef(head),
+    });
+  };
+
   const onHead = (side: Side, head: HttpHead, ts: number, out: ProtocolEvent[]): void => {
     const isRequest = side.direction === 'to-server';
     side.message = newHttpMessage(head, side.direction, isRequest ? undefined : outstanding[0]?.request);
-    if (isRequest && (outstanding.length >= maxOutstanding || unremembered > 0)) unremembered++;
-    else if (isRequest) {
-      const upgradeTo = headerValue(head.headers, 'upgrade');
-      outstanding.push({
-        method: head.first[0],
-        h2c: hasToken(upgradeTo, 'h2c'),
-        websocket: hasToken(upgradeTo, 'websocket'),
-        request: requestRef(head),
-      });
-    }
+    if (isRequest) remember(head);
     const found = isRequest ? requestFraming(head) : responseFraming(head);
     if (found === undefined) {
       side.mode = 'stopped';
@@ -249,6 +264,31 @@ export const createHttpConnection = (): HttpConnection => {
     return take > 0;
   };
 
+  /**
+   * What lost bytes leave of the pairing of answers with requests (RFC 9112 §9.3.2: answers come in the order asked;
+   * none says which request it answers). Lost client bytes may hold any number of requests, answered after those
+   * remembered: after them, answers cannot be paired. Lost server bytes may hold answers to any of the requests in
+   * line, so those cannot either; except with none in line, when they held none (nothing is answered before it is
+   * asked), and when the one request in line was being answered: its answer ends in them or in what resync skips,
+   * and no other answer can be among them, so the next answer is the next request's (a proxy's pooled connection, one
+   * request at a time, losing bytes of a long answer).
+   */
+  const afterGap = (side: Side): void => {
+    if (side.direction === 'to-server') {
+      unpaired = true;
+      return;
+    }
+    const inLine = outstanding.length + unremembered;
+    if (inLine === 0) return;
+    if (inLine === 1 && side.message !== undefined) {
+      if (outstanding.shift() === undefined) unremembered--;
+      return;
+    }
+    outstanding.length = 0;
+    unremembered = 0;
+    unpaired = true;
+  };
+
   const stepResync = (side: Side): boolean => {
     const found = resync(side);
     side.pending = side.pending.subarray(found.at);
@@ -304,10 +344,7 @@ export const createHttpConnection = (): HttpConnection => {
       // Frames cannot be found again after lost octets: that direction stops.
       if (side.mode === 'websocket') side.mode = 'stopped';
       if (side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped') return;
-      if (direction === 'to-client') {
-        outstanding.length = 0;
-        unremembered = 0;
-      }
+      afterGap(side);
       side.message = undefined;
       side.pending = Uint8Array.of(0x0a);
       side.mode = 'resync';

@@ -12,6 +12,7 @@
 import { isIP } from 'node:net';
 import type { ForwardingHeader } from '#core/finding.ts';
 import type { Header } from '../events.ts';
+import { canonicalAddress } from './canonical-address.ts';
 import { forwardingHeaderNames, type TrustedProxies } from './trusted-proxies.ts';
 
 export type ForwardedClient = { ip: string; port: number; by: ForwardingHeader };
@@ -129,20 +130,78 @@ export const hopAddress = (raw: string): Hop => {
   return { ip, port: Number(port) };
 };
 
-/** RFC 7239 `for=` of each forwarded element, left to right; a quoted value loses its quotes. */
-const forwardedFors = (text: string): string[] => {
-  const hops: string[] = [];
-  for (const element of text.split(',')) {
-    for (const pair of element.split(';')) {
-      const equals = pair.indexOf('=');
-      if (equals < 0 || pair.slice(0, equals).trim().toLowerCase() !== 'for') continue;
-      const value = pair.slice(equals + 1).trim();
-      hops.push(
-        value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value,
-      );
+const quote = 0x22;
+const backslash = 0x5c;
+const comma = 0x2c;
+const semicolon = 0x3b;
+
+/** A quoted-string's content (RFC 9110 §5.6.4): the quotes taken off, each quoted-pair `\x` read as `x`. */
+const unquoted = (value: string): string =>
+  value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1).replace(/\\([\s\S])/g, '$1')
+    : value;
+
+/** Adds a `for=` pair's value to `fors`; any other pair is passed over. */
+const addFor = (fors: string[], pair: string): void => {
+  const equals = pair.indexOf('=');
+  if (equals < 0 || pair.slice(0, equals).trim().toLowerCase() !== 'for') return;
+  fors.push(unquoted(pair.slice(equals + 1).trim()));
+};
+
+/** How many backslashes come right before `at`, not looking before `start`. */
+const backslashesBefore = (text: string, at: number, start: number): number => {
+  let i = at - 1;
+  while (i >= start && text.charCodeAt(i) === backslash) i--;
+  return at - 1 - i;
+};
+
+/**
+ * Where the quoted string that ends at `close` opens, reading leftwards: the first `"` not escaped (inside a quoted
+ * string a `"` after an odd run of backslashes is a quoted-pair, and the run is the string's too); -1 when none is
+ * at or after `start`.
+ */
+const openingQuote = (text: string, close: number, start: number): number => {
+  for (let i = close - 1; i >= start; i--) {
+    if (text.charCodeAt(i) !== quote) continue;
+    const run = backslashesBefore(text, i, start);
+    if (run % 2 === 0) return i;
+    i -= run;
+  }
+  return -1;
+};
+
+/**
+ * RFC 7239 `for=` of each forwarded element, left to right, from the last `maxText` characters; undefined when a
+ * quoted string is left open. Values may be quoted-strings (RFC 9110 §5.6.4, RFC 7230's `"…"` with `\` quoted-pairs)
+ * holding `,` `;` and `=` (`by="a,b"`, or a proxy's `host="…"` with the client's Host in it): only separators outside
+ * quotes split. The text is read from its right end, which the nearest proxy wrote and where a value ends outside any
+ * quote, so what a cut on the left keeps is split the same as the whole (a `"` inside quotes is escaped when an odd
+ * run of backslashes precedes it); the element the cut runs through is dropped, as for X-Forwarded-For. A quote still
+ * open at the value's start (one `"` too many: read from the left, as RFC 7239 reads, it takes in every element
+ * after it, the proxies' own included) leaves the chain unreadable: nobody is named. Linear: a character is looked at
+ * at most twice.
+ */
+const forwardedFors = (text: string): string[] | undefined => {
+  const start = Math.max(0, text.length - maxText);
+  const fors: string[] = [];
+  let whole = 0;
+  let end = text.length;
+  let open = false;
+  for (let i = text.length - 1; i >= start; i--) {
+    const c = text.charCodeAt(i);
+    if (c === quote) {
+      i = openingQuote(text, i, start);
+      open = i < 0;
+    } else if (c === comma || c === semicolon) {
+      addFor(fors, text.slice(i + 1, end));
+      end = i;
+      if (c === comma) whole = fors.length;
     }
   }
-  return hops;
+  if (start > 0) return fors.slice(0, whole).reverse();
+  if (open) return undefined;
+  addFor(fors, text.slice(0, end));
+  return fors.reverse();
 };
 
 type Chain = { hops: string[]; by: ForwardingHeader; cut: boolean };
@@ -158,7 +217,7 @@ const chainOf = (headers: readonly Header[], only: ForwardingHeader | undefined)
     return { hops: tail(xff).split(','), by: 'x-forwarded-for', cut: xff.length > maxText };
   const forwarded = only === undefined || only === 'forwarded' ? valuesOf(headers, 'forwarded') : undefined;
   if (forwarded !== undefined)
-    return { hops: forwardedFors(tail(forwarded)), by: 'forwarded', cut: forwarded.length > maxText };
+    return { hops: forwardedFors(forwarded) ?? [], by: 'forwarded', cut: forwarded.length > maxText };
   const real = only === undefined || only === 'x-real-ip' ? valuesOf(headers, 'x-real-ip') : undefined;
   // X-Real-IP names one address; a repeated line is a client's addition (or a proxy's mistake): not read.
   if (real !== undefined && !real.includes(',')) return { hops: [real], by: 'x-real-ip', cut: false };
@@ -169,7 +228,8 @@ const chainOf = (headers: readonly Header[], only: ForwardingHeader | undefined)
  * The client a request's forwarding header names: the rightmost hop that is not a trusted proxy (every hop trusted:
  * the leftmost, as nginx's `real_ip_recursive` does, unless the chain was cut, when the client is not in what was
  * read). Undefined without such a header, or when the hop to name is not an address (`unknown`, an obfuscated `_node`
- * name, garbage): the hop nobody vouches for is not skipped.
+ * name, garbage): the hop nobody vouches for is not skipped. Each hop is matched and named in one spelling
+ * (`canonicalAddress`): `::ffff:192.0.2.1` is 192.0.2.1, so a client is not several callers.
  */
 export const forwardedClient = (
   headers: readonly Header[],
@@ -183,8 +243,9 @@ export const forwardedClient = (
   for (let i = hops.length - 1; i >= first; i--) {
     const hop = hopAddress(hops[i] as string);
     if (hop === undefined) return undefined;
-    if ((i > first || cut) && trusted?.has(hop.ip)) continue;
-    return { ip: hop.ip, port: hop.port, by };
+    const ip = canonicalAddress(hop.ip);
+    if ((i > first || cut) && trusted?.has(ip)) continue;
+    return { ip, port: hop.port, by };
   }
   return undefined;
 };

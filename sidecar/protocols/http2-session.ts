@@ -1,5 +1,5 @@
 /** An HTTP/2 connection seen from the wire: preface, frames, HPACK per direction, streams → events. */
-import type { Direction, Header, ProtocolEvent } from '../events.ts';
+import type { Direction, Header, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import { createHpackDecoder, type HpackDecoder } from './hpack-decoder.ts';
 import { isForwardingName } from './http-forwarded.ts';
 import {
@@ -12,7 +12,12 @@ import {
   unpad,
 } from './http2-frame.ts';
 import { http2GrpcCall } from './http2-grpc.ts';
-import { createHttp2Messages, type Http2Messages, Http2PendingRequests } from './http2-streams.ts';
+import {
+  createHttp2Messages,
+  type Http2Messages,
+  Http2PendingRequests,
+  http2RequestRef,
+} from './http2-streams.ts';
 import { joinParts } from './wire-bytes.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
@@ -66,12 +71,17 @@ const newSide = (direction: Direction): Side => ({
 const trailersOf = (headers: readonly Header[]): Header[] =>
   headers.slice(0, maxTrailers).filter((header) => !isForwardingName(header[0]));
 
-/** Creates a session; the client preface is consumed when present (absent when picked up mid-stream). */
-export const createHttp2Session = (): Http2Session => {
+/**
+ * Creates a session; the client preface is consumed when present (absent when picked up mid-stream). After an h2c
+ * upgrade, `upgraded` is the HTTP/1.1 request that asked for it: it is stream 1, and the server answers it there
+ * (RFC 7540 §3.2; RFC 9113 §3.1 deprecates the upgrade, which curl's `--http2` still makes over plain HTTP).
+ */
+export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
   const peer = (side: Side): Side =>
     side.direction === 'to-server' ? sides['to-client'] : sides['to-server'];
   const awaiting = new Http2PendingRequests();
+  if (upgraded !== undefined) awaiting.remember(1, upgraded);
 
   /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
   const onHeaderBlock = (
@@ -106,7 +116,7 @@ export const createHttp2Session = (): Http2Session => {
     }
     const call = http2GrpcCall(headers, streamId, ts);
     if (call) out.push(call);
-    awaiting.remember(streamId, headers);
+    awaiting.remember(streamId, http2RequestRef(headers));
     side.messages.open(streamId, headers, ts, out);
     return true;
   };

@@ -194,6 +194,20 @@ describe('password guessing through a proxy that pools its connections', () => {
     ]);
   });
 
+  it('counts a client once however the proxies in front spell it: IPv4-mapped, hex, RFC 5952, a zone id', async () => {
+    // Each spelling its own caller, 25 refusals were four or five counts below the threshold, and the trusted proxy
+    // (whose count is everyone's behind it) is not counted: no finding at all.
+    const trusted = { trustedProxies: trustedProxies(['10.0.0.0/24']) };
+    const mapped = ['192.0.2.1', '::ffff:192.0.2.1', '::FFFF:c000:201', '0:0:0:0:0:ffff:c000:0201'];
+    expect(await refusedLogins((i) => mapped[i % mapped.length] as string, trusted)).toEqual([
+      ['192.0.2.1', 'x-forwarded-for', '10.0.0.1', expect.stringMatching(/^2\d refused requests/)],
+    ]);
+    const linkLocal = ['fe80::1%eth0', 'FE80::1', 'fe80:0:0:0:0:0:0:1%eth1', 'fe80::0001%25eth0', 'fe80::1'];
+    expect(await refusedLogins((i) => linkLocal[i % linkLocal.length] as string, trusted)).toEqual([
+      ['fe80::1', 'x-forwarded-for', '10.0.0.1', expect.stringMatching(/^2\d refused requests/)],
+    ]);
+  });
+
   it('does not let a guesser hide behind forged headers: 25 refusals, each naming a new client, are still its own', async () => {
     expect(await refusedLogins((i) => `192.0.2.${i + 1}`)).toEqual([
       ['no origin', '-', '10.0.0.1', expect.stringMatching(/^2\d refused requests within 60000 ms/)],

@@ -66,6 +66,75 @@ describe('the forwarded client', () => {
     expect(forwardedClient(h(['Forwarded', 'for=_hidden']))).toBeUndefined();
   });
 
+  it('splits Forwarded elements and pairs only outside quoted strings (RFC 7239 §4, quoted-strings with , ; and \\")', () => {
+    const cluster = trustedProxies(['192.0.2.0/24']);
+    const one = (value: string, trusted = cluster) => forwardedClient(h(['Forwarded', value]), trusted);
+    expect(one('for="[2001:db8::1]:4711";by="a,b", for=192.0.2.60')).toEqual({
+      ip: '2001:db8::1',
+      port: 4711,
+      by: 'forwarded',
+    });
+    // Split at the comma inside by="…", the last element read `for=198.51.100.77"`: nobody was named.
+    expect(one('for=203.0.113.9;by="x, for=198.51.100.77"', undefined)?.ip).toBe('203.0.113.9');
+    // A proxy that writes the client's Host into its own element: a Host of `shop, for=198.51.100.77;x` named
+    // 198.51.100.77, whom the client chose, as the rightmost hop.
+    expect(one('for=203.0.113.9;host="shop, for=198.51.100.77;x"', undefined)?.ip).toBe('203.0.113.9');
+    // A quoted-pair: \" does not end the string, \\ is one backslash and does not escape the quote after it.
+    expect(one('for=203.0.113.9;by="a\\", for=198.51.100.77;b=\\\\", for=192.0.2.61')?.ip).toBe(
+      '203.0.113.9',
+    );
+    expect(one('for="203.0.113.9";by="a\\\\", for=192.0.2.61')?.ip).toBe('203.0.113.9');
+  });
+
+  it('names nobody from a Forwarded header with a quoted string left open, however it is shaped', () => {
+    // Read from the left, the client's open quote takes in the proxy's element: the header has no reading to trust.
+    expect(forwardedClient(h(['Forwarded', 'for=198.51.100.77;by="x, for=203.0.113.9']))).toBeUndefined();
+    expect(forwardedClient(h(['Forwarded', '"for=203.0.113.9']))).toBeUndefined();
+    for (const hostile of [
+      '"'.repeat(4095),
+      `"${'\\'.repeat(2047)}`,
+      `${'\\"'.repeat(1365)}"`,
+      ';"'.repeat(2048),
+    ])
+      expect(forwardedClient(h(['Forwarded', hostile]))).toBeUndefined();
+  });
+
+  it('keeps the right of a long Forwarded header whose 2 KiB cut falls inside a quoted string', () => {
+    const cluster = trustedProxies(['10.0.0.0/8']);
+    // The element cut through is dropped; the quoted text that is read holds commas and `for=` and is not split.
+    const forged = `for=198.51.100.1;host="${'a, for=198.51.100.77;'.repeat(150)}"`;
+    expect(forwardedClient(h(['Forwarded', `${forged}, for=203.0.113.9, for=10.1.1.1`]), cluster)).toEqual({
+      ip: '203.0.113.9',
+      port: 0,
+      by: 'forwarded',
+    });
+    // Only the cut element before the trusted hop: every hop read is trusted, the client is not in what was read.
+    expect(forwardedClient(h(['Forwarded', `${forged}, for=10.1.1.1`]), cluster)).toBeUndefined();
+  });
+
+  it('names a client in one spelling however a proxy wrote it (IPv4-mapped, RFC 5952, zone id), and matches trusted proxies in it', () => {
+    const named = (name: string, value: string) => forwardedClient(h([name, value]))?.ip;
+    expect([
+      named('X-Forwarded-For', '::ffff:192.0.2.1'),
+      named('X-Forwarded-For', '::FFFF:c000:201'),
+      named('Forwarded', 'for="[::ffff:c000:201]:4711"'),
+      named('X-Real-IP', '0:0:0:0:0:ffff:192.0.2.1'),
+    ]).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.1', '192.0.2.1']);
+    expect([
+      named('X-Forwarded-For', 'FE80:0::1%eth0'),
+      named('Forwarded', 'for="[fe80::1%25eth0]"'),
+      named('X-Forwarded-For', '2001:DB8:0:0:0:0:0:1'),
+    ]).toEqual(['fe80::1', 'fe80::1', '2001:db8::1']);
+    const cluster = trustedProxies(['10.0.0.0/8', 'fe80::/10']);
+    expect(
+      forwardedClient(h(['X-Forwarded-For', '::ffff:c000:201, ::ffff:10.1.2.3, fe80::7%eth0']), cluster),
+    ).toEqual({
+      ip: '192.0.2.1',
+      port: 0,
+      by: 'x-forwarded-for',
+    });
+  });
+
   it('prefers X-Forwarded-For to a Forwarded header a client could have sent through a proxy that manages only XFF', () => {
     const headers = h(['Forwarded', 'for=192.0.2.1'], ['X-Forwarded-For', '203.0.113.9']);
     expect(forwardedClient(headers)).toEqual({ ip: '203.0.113.9', port: 0, by: 'x-forwarded-for' });

@@ -5,12 +5,12 @@
  */
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
+import type { Direction, HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { forwardedClient } from '#sidecar/protocols/http-forwarded.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
 import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
-import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { ascii, concat, feed, hex, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import { http2Ask, recordHttp2 } from './http2-recording.ts';
 
 const responses = (events: unknown[]): HttpResponseEvent[] =>
@@ -77,6 +77,118 @@ describe('an HTTP/1 response', () => {
       undefined,
       // Every request past the bound answered, the next is remembered again.
       '/67',
+    ]);
+  });
+});
+
+describe('an HTTP/1 response after lost bytes (a reassembly gap)', () => {
+  type Step = Segment | { gap: Direction };
+  /** The target each response names, feeding `steps` to one parser: segments, and gaps where bytes were lost. */
+  const named = (steps: Step[]): (string | undefined)[] => {
+    const parser = http.createParser();
+    const events = steps.flatMap((step) => {
+      if ('gap' in step) {
+        parser.gap(step.gap);
+        return [];
+      }
+      return parser.parse(step[1], step[0], 1000);
+    });
+    return responses(events).map((r) => r.request?.target);
+  };
+  const refused = 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
+  const long = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789';
+
+  it('names no request after lost client bytes once the requests remembered are answered, for the rest of the connection', () => {
+    // A request lost in the gap (from another client, on the proxy's pooled connection) is answered before /b: paired
+    // in order, its refusal named /b, and /b's answer named none.
+    expect(
+      named([
+        ['to-server', ascii(get('/a', '203.0.113.9'))],
+        { gap: 'to-server' },
+        ['to-server', ascii(`lost\r\n${get('/b', '198.51.100.7')}`)],
+        ['to-client', ascii(refused.repeat(3))],
+        ['to-server', ascii(get('/c', '198.51.100.7'))],
+        ['to-client', ascii(refused)],
+      ]),
+    ).toEqual(['/a', undefined, undefined, undefined]);
+  });
+
+  it('names no request after lost server bytes that may have held answers to several requests in line', () => {
+    // /a's answer is cut (and so not told), and /b's is lost with it. The queue was emptied and /d remembered in its
+    // place: /c's answer named /d.
+    expect(
+      named([
+        [
+          'to-server',
+          ascii(`${get('/a', '203.0.113.9')}${get('/b', '198.51.100.7')}${get('/c', '192.0.2.1')}`),
+        ],
+        ['to-client', ascii(long)],
+        { gap: 'to-client' },
+        ['to-client', ascii(`lost\r\n${refused}`)],
+        ['to-server', ascii(get('/d', '192.0.2.2'))],
+        ['to-client', ascii(refused.repeat(2))],
+      ]),
+    ).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('stays paired after lost server bytes when none or only the answer being read was in line', () => {
+    // One request at a time (a proxy's pooled connection): the bytes lost end the answer being read (cut, it is not
+    // told), or are no answer.
+    expect(
+      named([
+        ['to-server', ascii(get('/a', '203.0.113.9'))],
+        ['to-client', ascii(long)],
+        { gap: 'to-client' },
+        ['to-client', ascii('rest of the body\r\n')],
+        ['to-server', ascii(get('/b', '198.51.100.7'))],
+        ['to-client', ascii(refused)],
+        { gap: 'to-client' },
+        ['to-server', ascii(get('/c', '192.0.2.1'))],
+        ['to-client', ascii(`lost\r\n${refused}`)],
+      ]),
+    ).toEqual(['/b', '/c']);
+  });
+});
+
+describe('the answer to an h2c upgrade', () => {
+  it('on stream 1 names the HTTP/1.1 request that asked for the upgrade (RFC 7540 §3.2), its forwarding headers too', () => {
+    /** An HTTP/2 frame (RFC 9113 §4.1): length, type, flags, stream, payload. */
+    const frame = (type: number, flags: number, stream: number, payload: string) =>
+      concat(
+        hex(`${(payload.replace(/\s/g, '').length / 2).toString(16).padStart(6, '0')} 0${type} 0${flags}`),
+        hex(stream.toString(16).padStart(8, '0')),
+        hex(payload),
+      );
+    const upgrade =
+      'GET /login HTTP/1.1\r\nHost: shop\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n' +
+      'HTTP2-Settings: AAMAAABkAAQAAP__\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n';
+    const events = feed(http, [
+      ['to-server', ascii(upgrade)],
+      [
+        'to-client',
+        concat(
+          ascii('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n'),
+          frame(4, 0, 0, ''),
+          // HEADERS, END_STREAM and END_HEADERS, on stream 1: :status 401 (a literal with the static name 8).
+          frame(1, 5, 1, '48 03 343031'),
+        ),
+      ],
+      // The client preface, then a request on stream 3: GET http / www.example.com (RFC 7541 C.3.1).
+      [
+        'to-server',
+        concat(
+          ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+          frame(4, 0, 0, ''),
+          frame(1, 5, 3, '8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d'),
+        ),
+      ],
+      ['to-client', frame(1, 5, 3, '88')],
+    ]);
+    const asked = { method: 'GET', target: '/login', forwarding: [['x-forwarded-for', '203.0.113.9']] };
+    expect(responses(events).map((r) => [r.version, r.status, r.streamId, r.request])).toEqual([
+      ['1.1', 101, undefined, asked],
+      ['2', 401, 1, asked],
+      ['2', 200, 3, { method: 'GET', target: '/', forwarding: [] }],
     ]);
   });
 });
