@@ -12,7 +12,12 @@ import {
   unpad,
 } from './http2-frame.ts';
 import { http2GrpcCall } from './http2-grpc.ts';
-import { createHttp2Messages, type Http2Messages, Http2PendingRequests } from './http2-streams.ts';
+import {
+  createHttp2Messages,
+  type Http2Messages,
+  Http2PendingRequests,
+  http2RequestRef,
+} from './http2-streams.ts';
 import { joinParts } from './wire-bytes.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
@@ -105,9 +110,11 @@ export const createHttp2Session = (): Http2Session => {
       side.messages.open(streamId, headers, ts, out, awaiting.take(streamId));
       return true;
     }
-    const call = http2GrpcCall(headers, streamId, ts);
+    // One scan for the forwarding headers, which the call and the response's request share.
+    const request = http2RequestRef(headers);
+    const call = http2GrpcCall(headers, streamId, ts, request.forwarding);
     if (call && out.length < http2MaxEvents) out.push(call);
-    awaiting.remember(streamId, headers);
+    awaiting.remember(streamId, request);
     side.messages.open(streamId, headers, ts, out);
     return true;
   };

@@ -54,12 +54,12 @@ export const http2RequestRef = (headers: readonly Header[]): HttpRequestRef => {
 export class Http2PendingRequests {
   private requests: Map<number, HttpRequestRef> | undefined;
 
-  remember(streamId: number, headers: readonly Header[]): void {
+  remember(streamId: number, request: HttpRequestRef): void {
     this.requests ??= new Map();
     this.requests.delete(streamId);
     const oldest = this.requests.keys().next();
     if (this.requests.size >= maxOpenStreams && !oldest.done) this.requests.delete(oldest.value);
-    this.requests.set(streamId, http2RequestRef(headers));
+    this.requests.set(streamId, request);
   }
 
   take(streamId: number): HttpRequestRef | undefined {
