@@ -138,6 +138,17 @@ describe.skipIf(!available)(
       expect(sqli).toMatchObject({ origin: { ip: '127.0.0.4', port: 0 }, originBy: 'x-forwarded-for' });
     });
 
+    it('lists on the pooled connections the clients nginx named, and never the addresses the clients wrote', () => {
+      const legs = flows.filter((f) => f.server.port === port && f.protocol === 'http');
+      const named = legs.flatMap((f) => f.l7?.forwarded?.clients ?? []);
+      expect(new Set(named.map((c) => `${c.ip} ${c.by}`))).toEqual(
+        new Set(['127.0.0.2 x-forwarded-for', '127.0.0.3 x-forwarded-for', '127.0.0.4 x-forwarded-for']),
+      );
+      // Each connection carried several clients' requests: one flow names more than one.
+      expect(Math.max(...legs.map((f) => f.l7?.forwarded?.clients.length ?? 0))).toBeGreaterThan(1);
+      expect(legs.every((f) => f.l7?.forwarded?.otherRequests === undefined)).toBe(true);
+    });
+
     it('reports only the client that claimed to be the server, not the loopback clients nginx itself named', () => {
       const spoofs = ours.filter((t) => t.threat === 'forwarded-spoofing');
       expect(spoofs).toHaveLength(1);
