@@ -45,6 +45,28 @@ export const certificateSummarySchema = z
   .partial();
 export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 
+/** The headers a forwarding proxy writes the client into (ADR 28): the one list the tap, configs and findings use. */
+export const forwardingHeaderSchema = z.enum(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+export type ForwardingHeader = z.infer<typeof forwardingHeaderSchema>;
+export const originBySchema = z.enum(['proxy-header', ...forwardingHeaderSchema.options]);
+export type OriginBy = z.infer<typeof originBySchema>;
+
+/** The most clients a flow finding lists behind trusted forwarding proxies (ADR 31). */
+export const maxForwardedClients = 8;
+
+/**
+ * The clients trusted forwarding proxies named in a flow's requests (ADR 31): up to `maxForwardedClients` distinct
+ * addresses, in the order first named, each with the header that named it, and how many requests named another
+ * client once the list was full (`otherRequests`, absent when none did).
+ */
+export const forwardedClientsSchema = z.object({
+  clients: z
+    .array(z.object({ ip: endpointSchema.shape.ip, by: forwardingHeaderSchema }))
+    .max(maxForwardedClients),
+  otherRequests: z.number().int().min(1).optional(),
+});
+export type ForwardedClients = z.infer<typeof forwardedClientsSchema>;
+
 /** Layer-7 summary of one flow; every list is bounded so a hostile flow cannot grow it. */
 export const l7SummarySchema = z.object({
   http: z
@@ -109,6 +131,11 @@ export const l7SummarySchema = z.object({
     .optional(),
   /** Verbs or operations of the other protocols (memcached commands, AMQP methods, SMTP verbs, ...). */
   operations: list().optional(),
+  /**
+   * Behind trusted forwarding proxies (ADR 31): the clients their requests named, where the flow's peer is one of them
+   * (a pooled connection from an ingress carries many clients' requests; `client` is the ingress).
+   */
+  forwarded: forwardedClientsSchema.optional(),
 });
 export type L7Summary = z.infer<typeof l7SummarySchema>;
 
@@ -173,12 +200,6 @@ export const flowFindingSchema = z.object({
   proxy: proxyHeaderSchema.optional(),
 });
 export type FlowFinding = z.infer<typeof flowFindingSchema>;
-
-/** The headers a forwarding proxy writes the client into (ADR 28): the one list the tap, configs and findings use. */
-export const forwardingHeaderSchema = z.enum(['x-forwarded-for', 'forwarded', 'x-real-ip']);
-export type ForwardingHeader = z.infer<typeof forwardingHeaderSchema>;
-export const originBySchema = z.enum(['proxy-header', ...forwardingHeaderSchema.options]);
-export type OriginBy = z.infer<typeof originBySchema>;
 
 export const threatFindingSchema = z.object({
   type: z.literal('threat'),

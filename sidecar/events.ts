@@ -46,7 +46,18 @@ export type HttpResponseEvent = Base & {
   request?: HttpRequestRef | undefined;
 };
 
-export type GrpcCallEvent = Base & { kind: 'grpc-call'; service: string; method: string; streamId?: number };
+export type GrpcCallEvent = Base & {
+  kind: 'grpc-call';
+  service: string;
+  method: string;
+  streamId?: number;
+  /**
+   * The call's forwarding headers only (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`; ADR 31), joined and bounded as a
+   * response's `request` keeps them; undefined when its request had none. The rest of its headers are the
+   * `http-request` event's that follows.
+   */
+  forwarding?: readonly Header[] | undefined;
+};
 
 export type TlsClientHelloEvent = Base & {
   kind: 'tls-client-hello';
@@ -231,6 +242,11 @@ export type WebsocketMessageEvent = Base & {
   text?: string;
   /** A binary MessagePack message's strings, with their paths (`$.query`). */
   strings?: readonly (readonly [path: string, value: string])[];
+  /**
+   * The upgrade request's forwarding headers only (ADR 31), on every message of either direction: after the upgrade the
+   * connection is that one client's, so a proxy does not pool it. Undefined when the upgrade request had none.
+   */
+  forwarding?: readonly Header[] | undefined;
 };
 
 /**

@@ -32,8 +32,9 @@ Options:
                 pod's kernel drops them (martians; counted, see docs/evasion.md)
   --trusted-proxy CIDR
                 a proxy in front of the server (an address or CIDR, repeatable): its X-Forwarded-For or
-                Forwarded entries are skipped, so threats name the client before it (docs/adr/0028). Without
-                it, a request's forwarding header is read one hop deep (what the peer says)
+                Forwarded entries are skipped, so threats name the client before it (docs/adr/0028), and a
+                flow from it lists the clients its requests named (l7.forwarded, "a,b via proxy"; ADR 31).
+                Without it, a request's forwarding header is read one hop deep (what the peer says)
   --forwarded-header NAME
                 the one header those proxies write: x-forwarded-for, forwarded or x-real-ip (the others are then
                 the client's own); unset: X-Forwarded-For, else Forwarded, else X-Real-IP`;
@@ -102,14 +103,13 @@ const inspectOne = async (
   io: CommandIo,
 ) => {
   try {
+    const proxies = options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies };
     const result = await inspectFile(file, {
-      observers: options.flowsOnly
-        ? []
-        : defaultObservers(
-            options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies },
-          ),
+      observers: options.flowsOnly ? [] : defaultObservers(proxies),
       onProgress: progress(file, io),
       localAddresses: options.podIps,
+      // Flow findings list the clients trusted proxies named (ADR 31), with --flows-only too.
+      ...proxies,
     });
     if (options.heading && !options.json) io.stdout(`==> ${file} <==`);
     print(result.findings, options.json, io);

@@ -8,6 +8,7 @@ import type { Flow } from '../flow/flow.ts';
 import { createFlowTable, type FlowTable } from '../flow/flow-table.ts';
 import { protocols as registered } from '../protocols/index.ts';
 import type { Protocol } from '../protocols/protocol.ts';
+import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 import type { EngineContext } from './engine-context.ts';
 import { type EngineLimitsInput, resolveLimits } from './engine-limits.ts';
 import type { EngineStats } from './engine-stats.ts';
@@ -32,6 +33,11 @@ export type EngineOptions = {
    * source is dropped, as the pod's kernel drops it. Empty (no such check) for captures from elsewhere.
    */
   localAddresses?: readonly string[];
+  /**
+   * Proxies whose forwarding headers are believed (ADR 28): a flow from one of them lists, in its finding's summary,
+   * the clients its requests named (ADR 31). None, or an empty list: no such list.
+   */
+  trustedProxies?: TrustedProxies;
 };
 
 export type Engine = {
@@ -201,6 +207,7 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
     limits,
     counters: { events: 0, parserErrors: 0, observerErrors: 0, heldBytes: 0 },
     expected: createExpectedFlows(),
+    trustedProxies: (options.trustedProxies?.entries.length ?? 0) > 0 ? options.trustedProxies : undefined,
   };
   const detects = (transport: string) => transport === 'tcp' || transport === 'udp';
   const packetObservers = observers.filter((observer) => observer.onPacket !== undefined);

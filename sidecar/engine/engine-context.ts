@@ -1,6 +1,7 @@
 /** What the engine's per-flow handlers share: the registry, observers, limits and counters. */
 import type { EngineObserver } from '../engine-observer.ts';
 import type { Protocol } from '../protocols/protocol.ts';
+import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 import type { EngineLimits } from './engine-limits.ts';
 import type { ExpectedFlows } from './expected-flows.ts';
 import type { ParseBudget } from './parse-budget.ts';
@@ -25,4 +26,6 @@ export type EngineContext = {
   counters: EngineCounters;
   /** Flows control connections announced (FTP data connections). */
   expected: ExpectedFlows;
+  /** Trusted forwarding proxies, when some are configured: flow findings list the clients they name (ADR 31). */
+  trustedProxies: TrustedProxies | undefined;
 };

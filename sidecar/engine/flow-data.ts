@@ -3,10 +3,11 @@
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { toHex } from '../decode/byte-reader.ts';
 import type { ObservedFlow } from '../engine-observer.ts';
-import { type Direction, encryptedOperation, type ProtocolEvent } from '../events.ts';
+import { type Direction, encryptedOperation, type HttpRequestEvent, type ProtocolEvent } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { announcedProtocols } from '../protocols/announced-protocols.ts';
 import type { Protocol } from '../protocols/protocol.ts';
+import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
 import {
   detectionShape,
@@ -18,7 +19,8 @@ import {
 } from './detection-pacing.ts';
 import type { EngineContext } from './engine-context.ts';
 import { createFlowState, type DirectionState, type FlowState } from './flow-state.ts';
-import { collectL7, createL7Collector } from './l7-collector.ts';
+import { tallyForwardedClient } from './forwarded-clients.ts';
+import { collectL7, createL7Collector, type L7Collector } from './l7-collector.ts';
 import { meshOf } from './mesh-of.ts';
 import { awaitsProxyHeader, proxyOrigin, releaseProxyHold, throughProxyHeader } from './proxy-stage.ts';
 
@@ -79,11 +81,28 @@ const sawTls = (state: FlowState): void => {
   if (state.observed !== undefined) state.observed.tls = true;
 };
 
+/**
+ * Behind trusted forwarding proxies, the client a request names, for the flow finding (ADR 31); only when the peer
+ * that passed it on is one of them: the client a PROXY header named when there is one (the balancer before it relays
+ * bytes and writes no header), else the connection's.
+ */
+const noteForwarded = (
+  proxies: TrustedProxies,
+  flow: Flow<FlowState>,
+  l7: L7Collector,
+  event: HttpRequestEvent,
+): void => {
+  l7.trustedPeer ??= proxies.has(proxyOrigin(flow.state)?.ip ?? flow.client.ip);
+  if (l7.trustedPeer) l7.forwarded = tallyForwardedClient(l7.forwarded, event.headers, proxies);
+};
+
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
   const state = flow.state;
   ctx.counters.events += 1;
   state.l7 ??= createL7Collector();
   collectL7(state.l7, event);
+  if (ctx.trustedProxies !== undefined && event.kind === 'http-request')
+    noteForwarded(ctx.trustedProxies, flow, state.l7, event);
   noteFlowFacts(ctx, flow, event);
   liftBudget(ctx, state, event);
   const observed = ctx.observers.length > 0 ? observedFlow(flow) : undefined;

@@ -51,8 +51,21 @@ const clientOf = (client: Endpoint, origin: Endpoint | undefined): string => {
   return `${origin.port === 0 ? origin.ip : endpoint(origin)} via ${endpoint(client)}`;
 };
 
+/**
+ * A flow's client: behind a PROXY header, the client it named via the balancer; from a trusted forwarding proxy, the
+ * first clients its requests named before that (ADR 31), `…` when requests named more than the finding lists.
+ */
+const flowClient = (f: FlowFinding): string => {
+  const peer = clientOf(f.client, f.proxy?.client);
+  const forwarded = f.l7?.forwarded;
+  if (forwarded === undefined) return peer;
+  const ips = forwarded.clients.map((client) => client.ip);
+  const named = [few(ips, 2), forwarded.otherRequests && '…'].filter((part) => part).join(',');
+  return `${named} via ${peer}`;
+};
+
 const flowRow = (f: FlowFinding): string[] => [
-  `${clientOf(f.client, f.proxy?.client)} → ${endpoint(f.server)}`,
+  `${flowClient(f)} → ${endpoint(f.server)}`,
   f.transport,
   f.protocol,
   f.confidence,

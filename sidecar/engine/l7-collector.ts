@@ -6,6 +6,7 @@ import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql
 import { headerNamed } from '../protocols/http-head.ts';
 import { cipherSuiteText } from '../protocols/tls-cipher-names.ts';
 import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
+import { type ForwardedTally, forwardedClientsOf } from './forwarded-clients.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
 
@@ -53,11 +54,25 @@ export type TlsFacts = {
 type Ssh = { client?: string; server?: string; hassh?: string; hasshServer?: string };
 
 /** One flow's collected facts; each list is allocated when something is first added to it. */
-export type L7Collector = { lists: Lists; tls: TlsFacts; ssh: Ssh };
+export type L7Collector = {
+  lists: Lists;
+  tls: TlsFacts;
+  ssh: Ssh;
+  /** Behind trusted forwarding proxies (ADR 31): the flow's peer is one, decided on its first request. */
+  trustedPeer: boolean | undefined;
+  /** The clients its requests named through them, once one did. */
+  forwarded: ForwardedTally | undefined;
+};
 
 const maxAlpn = 16;
 
-export const createL7Collector = (): L7Collector => ({ lists: {}, tls: {}, ssh: {} });
+export const createL7Collector = (): L7Collector => ({
+  lists: {},
+  tls: {},
+  ssh: {},
+  trustedPeer: undefined,
+  forwarded: undefined,
+});
 
 const add = (lists: Lists, name: ListName, value: string): void =>
   boundedAdd(lists, name, bounds[name], value);
@@ -146,7 +161,7 @@ const listSections = (lists: Lists): Sections | undefined => {
   return out;
 };
 
-export const l7Summary = ({ lists, tls, ssh }: L7Collector): L7Summary | undefined => {
+export const l7Summary = ({ lists, tls, ssh, forwarded }: L7Collector): L7Summary | undefined => {
   let out = listSections(lists);
   const tlsFacts = compact(tls);
   if (tlsFacts !== undefined) {
@@ -163,6 +178,10 @@ export const l7Summary = ({ lists, tls, ssh }: L7Collector): L7Summary | undefin
   if (operations !== undefined) {
     out ??= {};
     out.operations = operations;
+  }
+  if (forwarded !== undefined) {
+    out ??= {};
+    out.forwarded = forwardedClientsOf(forwarded);
   }
   return out as L7Summary | undefined;
 };

@@ -124,12 +124,21 @@ export const createHttpConnection = (): HttpConnection => {
     }
   };
 
-  /** Both directions read WebSocket frames (RFC 6455 §4), with permessage-deflate when the server agreed to it. */
-  const openWebsocket = (response: HttpHead, ts: number, out: ProtocolEvent[]): void => {
+  /**
+   * Both directions read WebSocket frames (RFC 6455 §4), with permessage-deflate when the server agreed to it; each
+   * message names the upgrade request's forwarding headers (ADR 31).
+   */
+  const openWebsocket = (
+    response: HttpHead,
+    request: HttpRequestRef,
+    ts: number,
+    out: ProtocolEvent[],
+  ): void => {
     const agreed = websocketDeflate(headerValue(response.headers, 'sec-websocket-extensions'));
+    const forwarding = request.forwarding.length > 0 ? request.forwarding : undefined;
     websocket = {
-      'to-server': createWebsocketReader('to-server', agreed.client),
-      'to-client': createWebsocketReader('to-client', agreed.server),
+      'to-server': createWebsocketReader('to-server', agreed.client, forwarding),
+      'to-client': createWebsocketReader('to-client', agreed.server, forwarding),
     };
     for (const side of [sides['to-server'], sides['to-client']]) {
       side.mode = 'websocket';
@@ -150,7 +159,7 @@ export const createHttpConnection = (): HttpConnection => {
     const connected = request?.method === 'CONNECT' && status >= 200 && status < 300;
     const switched = status === 101 && hasToken(headerValue(response.headers, 'upgrade'), 'websocket');
     if (status === 101 && request?.h2c) upgrade(ts, out, request.request);
-    else if (switched && request?.websocket) openWebsocket(response, ts, out);
+    else if (switched && request?.websocket) openWebsocket(response, request.request, ts, out);
     else if (status === 101 || connected) openTunnel(connected, ts, out);
   };
 

@@ -9,7 +9,7 @@
  * later compressed messages from that side are reported without their text (docs/protocols.md).
  */
 import { constants, inflateRawSync } from 'node:zlib';
-import type { Direction, WebsocketMessageEvent } from '../events.ts';
+import type { Direction, Header, WebsocketMessageEvent } from '../events.ts';
 import { msgpackStrings } from './msgpack-strings.ts';
 import { joinParts, utf8Text } from './wire-bytes.ts';
 
@@ -89,7 +89,15 @@ const readBinary = (event: WebsocketMessageEvent, bytes: Uint8Array, cut: boolea
   if (strings !== undefined) event.strings = strings;
 };
 
-export const createWebsocketReader = (direction: Direction, deflate: WebsocketDeflate): WebsocketReader => {
+/**
+ * `forwarding`: the upgrade request's forwarding headers (ADR 31), handed to every message event as they are (one
+ * list for the connection, no copy per message); undefined when it had none.
+ */
+export const createWebsocketReader = (
+  direction: Direction,
+  deflate: WebsocketDeflate,
+  forwarding?: readonly Header[],
+): WebsocketReader => {
   const header = new Uint8Array(14);
   let have = 0;
   let frame: Frame | undefined;
@@ -185,6 +193,7 @@ export const createWebsocketReader = (direction: Direction, deflate: WebsocketDe
       opcode,
       length: m.compressed && bytes !== undefined ? bytes.length : m.length,
       compressed: m.compressed,
+      forwarding,
     };
     if (bytes === undefined) return event;
     const kept = bytes.subarray(0, websocketKeptBytes);

@@ -114,9 +114,11 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       side.messages.open(streamId, headers, ts, out, awaiting.take(streamId));
       return true;
     }
-    const call = http2GrpcCall(headers, streamId, ts);
+    // One scan for the forwarding headers, which the call and the response's request share.
+    const request = http2RequestRef(headers);
+    const call = http2GrpcCall(headers, streamId, ts, request.forwarding);
     if (call) out.push(call);
-    awaiting.remember(streamId, http2RequestRef(headers));
+    awaiting.remember(streamId, request);
     side.messages.open(streamId, headers, ts, out);
     return true;
   };

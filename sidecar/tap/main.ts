@@ -96,11 +96,12 @@ const buildParts = async (deps: TapDeps): Promise<Parts> => {
     () => state.identity,
     (tokens) => void handleCommands(tokens),
   );
+  const trustedProxies = withHeader(ctx.config.trustedProxies, ctx.config.forwardedHeader);
   // Live flows report sooner than a file's: a closed flow after 2 s, a long-lived one every 5 minutes.
   const engine = createEngine({
-    observers: defaultObservers({
-      trustedProxies: withHeader(ctx.config.trustedProxies, ctx.config.forwardedHeader),
-    }),
+    observers: defaultObservers({ trustedProxies }),
+    // Flow findings list the clients the trusted proxies named (ADR 31).
+    trustedProxies,
     limits: { flows: { closedLingerMs: 2_000, maxLifetimeMs: 300_000 } },
     // Packets from outside that claim the pod's own address are dropped by its kernel, and by the engine.
     localAddresses: state.identity.ips,

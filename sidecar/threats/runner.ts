@@ -113,9 +113,10 @@ const toFinding = (
 };
 
 /**
- * The client behind a proxy (ADR 25, 28), for a finding about the flow's client; not for one whose client is someone
- * else (a peer-to-peer finding about the flow's server). The hit's, else the connection's PROXY header's (the peer's
- * own word), else the request's forwarding header's.
+ * The client behind a proxy (ADR 25, 28, 29), for a finding about the flow's client; not for one whose client is
+ * someone else (a peer-to-peer finding about the flow's server). The hit's, else the connection's PROXY header's (the
+ * peer's own word), else the forwarding header's of the request the event belongs to (an HTTP request or response, a
+ * gRPC call, a WebSocket message's upgrade).
  */
 const originOf = (
   hit: ThreatHit,

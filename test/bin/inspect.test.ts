@@ -166,6 +166,49 @@ describe('meshward inspect', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('lists the clients a trusted proxy named on its flow: table, --json, --flows-only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
+    const file = join(dir, 'pooled.pcap');
+    const requests = ['203.0.113.9', '198.51.100.7', '2001:db8::7', '203.0.113.9']
+      .map((ip) => `GET / HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: ${ip}, 10.42.0.5\r\n\r\n`)
+      .join('');
+    const from = { src: '10.42.0.7', dst: '10.1.0.2', srcPort: 41000, dstPort: 8080 };
+    const frames = [
+      tcp4Frame({ ...from, seq: 1, flags: 2 }),
+      tcp4Frame({
+        src: '10.1.0.2',
+        dst: '10.42.0.7',
+        srcPort: 8080,
+        dstPort: 41000,
+        seq: 100,
+        ack: 2,
+        flags: 0x12,
+      }),
+      tcp4Frame({ ...from, seq: 2, ack: 101, flags: 0x18, payload: Buffer.from(requests, 'latin1') }),
+    ];
+    writeFileSync(file, buildPcap({ packets: frames.map((data, i) => ({ ts: 1_000 + i, data })) }));
+    const trusted = ['--trusted-proxy', '10.42.0.0/16'];
+    const table = await run(file, ...trusted);
+    expect(table.out[1]).toMatch(
+      /^203\.0\.113\.9,198\.51\.100\.7,\+1 via 10\.42\.0\.7:41000 → 10\.1\.0\.2:8080 /,
+    );
+    const forwardedOf = (out: string[]) =>
+      out.map((line) => findingSchema.parse(JSON.parse(line))).find((f) => f.type === 'flow')?.l7?.forwarded;
+    const listed = {
+      clients: [
+        { ip: '203.0.113.9', by: 'x-forwarded-for' },
+        { ip: '198.51.100.7', by: 'x-forwarded-for' },
+        { ip: '2001:db8::7', by: 'x-forwarded-for' },
+      ],
+    };
+    expect(forwardedOf((await run(file, '--json', ...trusted)).out)).toEqual(listed);
+    const flowsOnly = await run(file, '--json', '--flows-only', ...trusted);
+    expect(flowsOnly.out).toHaveLength(1);
+    expect(forwardedOf(flowsOnly.out)).toEqual(listed);
+    expect(forwardedOf((await run(file, '--json')).out)).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads a gzip-compressed capture as the same capture', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshward-inspect-'));
     const file = join(dir, 'three-flows.pcap.gz');

@@ -37,6 +37,29 @@ describe('finding schemas', () => {
     expect(findingSchema.safeParse({ ...flow, l7: { http: { paths } } }).success).toBe(false);
   });
 
+  it("keeps a flow's forwarded clients (ADR 31), bounded, and still reads findings without them", () => {
+    const forwarded = {
+      clients: [
+        { ip: '203.0.113.9', by: 'x-forwarded-for' },
+        { ip: '2001:db8::7', by: 'forwarded' },
+      ],
+      otherRequests: 3,
+    };
+    const http = { methods: ['GET'] };
+    expect(findingSchema.parse({ ...flow, l7: { http, forwarded } })).toMatchObject({
+      l7: { http, forwarded },
+    });
+    expect(findingSchema.parse({ ...flow, l7: { http } })).toEqual({ ...flow, l7: { http } });
+    const nine = Array.from({ length: 9 }, (_, i) => ({ ip: `192.0.2.${i}`, by: 'x-real-ip' }));
+    for (const wrong of [
+      { clients: nine },
+      { clients: [{ ip: '192.0.2.1', by: 'x-client-ip' }] },
+      { clients: [{ ip: `fe80::1%${'a'.repeat(60)}`, by: 'x-forwarded-for' }] },
+      { clients: [], otherRequests: 0 },
+    ])
+      expect(findingSchema.safeParse({ ...flow, l7: { forwarded: wrong } }).success).toBe(false);
+  });
+
   it('rejects a batch with a bad version or id', () => {
     const batch = {
       version: 2,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
+import { type FlowFinding, flowFindingSchema, type ThreatFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { type DefaultObserverOptions, defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
@@ -32,9 +32,11 @@ let n = 0;
 const inspect = async (records: PacketRecord[], options: DefaultObserverOptions = {}) => {
   const file = join(dir, `c${n++}.pcap`);
   writeFileSync(file, writePcap(records).bytes);
-  const { findings } = await inspectFile(file, { observers: defaultObservers(options) });
+  const proxies = options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies };
+  const { findings } = await inspectFile(file, { observers: defaultObservers(options), ...proxies });
   return {
     threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
     table: formatFindings(findings).join('\n'),
   };
 };
@@ -212,5 +214,78 @@ describe('password guessing through a proxy that pools its connections', () => {
     expect(await refusedLogins((i) => `192.0.2.${i + 1}`)).toEqual([
       ['no origin', '-', '10.0.0.1', expect.stringMatching(/^2\d refused requests within 60000 ms/)],
     ]);
+  });
+});
+
+describe('the clients a flow from a trusted proxy carried (ADR 31)', () => {
+  const get = (forwarding: string) => `GET / HTTP/1.1\r\nHost: shop\r\n${forwarding}\r\n\r\n`;
+  /** One pooled connection from the ingress, a request per forwarding header given; the flow finding and its row. */
+  const pooled = async (headers: readonly string[], options: DefaultObserverOptions = {}, first = '') => {
+    const messages = headers.flatMap((forwarding, i): Message[] => [
+      { from: 'client', data: `${i === 0 ? first : ''}${get(forwarding)}` },
+      { from: 'server', data: ok },
+    ]);
+    const { flows, table } = await inspect(tcpConversation(ingress, messages), options);
+    const flow = flows.find((f) => f.server.port === 8080);
+    return { flow, forwarded: flow?.l7?.forwarded, row: table.split('\n').find((l) => l.includes(':8080')) };
+  };
+  const ingressTrusted = { trustedProxies: trustedProxies(['10.0.0.1']) };
+
+  it('lists the first 8 distinct clients in order, each with its header, and counts the requests past them', async () => {
+    const clients = Array.from({ length: 10 }, (_, i) => `203.0.113.${i + 1}`);
+    const headers = [
+      ...clients.map((ip) => `X-Forwarded-For: 198.51.100.66, ${ip}`),
+      'X-Forwarded-For: 203.0.113.1',
+      'X-Forwarded-For: 203.0.113.10',
+      'Accept: */*',
+    ];
+    const { flow, forwarded, row } = await pooled(headers, ingressTrusted);
+    expect(forwarded).toEqual({
+      clients: clients.slice(0, 8).map((ip) => ({ ip, by: 'x-forwarded-for' })),
+      otherRequests: 3,
+    });
+    expect(flowFindingSchema.parse(flow)).toEqual(flow);
+    expect(flow?.client).toEqual({ ip: '10.0.0.1', port: 40000 });
+    expect(row).toMatch(/^203\.0\.113\.1,203\.0\.113\.2,\+6,… via 10\.0\.0\.1:40000 → 10\.0\.0\.2:8080 /);
+  });
+
+  it('names each client by its header, past the proxies trusted, and counts none twice', async () => {
+    const { forwarded, row } = await pooled(
+      [
+        'X-Forwarded-For: 192.0.2.1, 10.0.0.9',
+        'Forwarded: for="[2001:db8::7]:5100";proto=https',
+        'X-Real-IP: 198.51.100.7',
+        'X-Forwarded-For: 192.0.2.1',
+      ],
+      { trustedProxies: trustedProxies(['10.0.0.0/24']) },
+    );
+    expect(forwarded).toEqual({
+      clients: [
+        { ip: '192.0.2.1', by: 'x-forwarded-for' },
+        { ip: '2001:db8::7', by: 'forwarded' },
+        { ip: '198.51.100.7', by: 'x-real-ip' },
+      ],
+    });
+    expect(row).toMatch(/^192\.0\.2\.1,2001:db8::7,\+1 via 10\.0\.0\.1:40000 → /);
+  });
+
+  it('lists nobody from a peer that is not a trusted proxy, or with none trusted: its header is its claim', async () => {
+    const headers = ['X-Forwarded-For: 203.0.113.9'];
+    expect((await pooled(headers)).forwarded).toBeUndefined();
+    expect(
+      (await pooled(headers, { trustedProxies: trustedProxies(['10.42.0.0/16']) })).forwarded,
+    ).toBeUndefined();
+    const { flow, row } = await pooled(['Accept: */*'], ingressTrusted);
+    expect(flow?.l7?.forwarded).toBeUndefined();
+    expect(row).toMatch(/^10\.0\.0\.1:40000 → /);
+  });
+
+  it('behind a PROXY header, trusts the client it named, not the balancer: that client wrote the header', async () => {
+    const proxy = 'PROXY TCP4 192.0.2.50 10.0.0.2 51234 8080\r\n';
+    const headers = ['X-Forwarded-For: 203.0.113.9'];
+    const trusted = await pooled(headers, { trustedProxies: trustedProxies(['192.0.2.50']) }, proxy);
+    expect(trusted.forwarded).toEqual({ clients: [{ ip: '203.0.113.9', by: 'x-forwarded-for' }] });
+    expect(trusted.row).toMatch(/^203\.0\.113\.9 via 192\.0\.2\.50:51234 via 10\.0\.0\.1:40000 → /);
+    expect((await pooled(headers, ingressTrusted, proxy)).forwarded).toBeUndefined();
   });
 });

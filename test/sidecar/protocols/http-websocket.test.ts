@@ -4,6 +4,7 @@ import { constants, createDeflateRaw, type DeflateRaw } from 'node:zlib';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { Direction, WebsocketMessageEvent } from '#sidecar/events.ts';
@@ -268,6 +269,30 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
     expect(other.map((e) => e.kind)).toEqual(['http-request', 'http-response']);
   });
 
+  it("names the upgrade request's forwarding headers on every message, both ways, and only those", () => {
+    // A proxy that adds its own line (HAProxy's option forwardfor) after the client's: the lines are one list.
+    const forwarded = ascii(
+      'GET /chat HTTP/1.1\r\nHost: app\r\nX-Forwarded-For: 198.51.100.7\r\nUpgrade: websocket\r\n' +
+        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+        'X-Forwarded-For: 203.0.113.9\r\n\r\n',
+    );
+    const messages = (request: Uint8Array) =>
+      (
+        feed(http, [
+          ['to-server', request],
+          ['to-client', concat(switching, frame(1, text('{"welcome":true}')))],
+          ['to-server', frame(1, text('{"cmd":"list"}'), { mask })],
+          ['to-server', frame(2, text('{"cmd":"more"}'), { mask })],
+        ]) as WebsocketMessageEvent[]
+      ).filter((e) => e.kind === 'websocket-message');
+    expect(messages(forwarded).map((e) => [e.direction, e.forwarding])).toEqual([
+      ['to-client', [['x-forwarded-for', '198.51.100.7, 203.0.113.9']]],
+      ['to-server', [['x-forwarded-for', '198.51.100.7, 203.0.113.9']]],
+      ['to-server', [['x-forwarded-for', '198.51.100.7, 203.0.113.9']]],
+    ]);
+    expect(messages(upgradeRequest).map((e) => e.forwarding)).toEqual([undefined, undefined, undefined]);
+  });
+
   /**
    * A real `ws` client and server with permessage-deflate through the loopback recorder: each message is sent and its
    * answer awaited; returns the WebSocket message events the HTTP parser reads from the recorded bytes.
@@ -361,5 +386,25 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
     };
     expect(flow.protocol).toBe('http');
     expect(flow.l7?.operations).toEqual(['websocket text']);
+  });
+
+  it('names the client a proxy wrote into the upgrade request in the finding about a message', () => {
+    const web: Endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
+    const request = ascii(
+      'GET /chat HTTP/1.1\r\nHost: app\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'X-Forwarded-For: 198.51.100.7, 203.0.113.9\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+        'Sec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const engine = createEngine({ observers: defaultObservers() });
+    const records = tcpConversation(web, [
+      { from: 'client', data: request },
+      { from: 'server', data: switching },
+      { from: 'client', data: frame(1, text('{"q":"1\' UNION SELECT password FROM users--"}'), { mask }) },
+    ]);
+    for (const record of records) engine.push(record);
+    const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+    expect(threats.map((t) => [t.threat, t.client.ip, t.origin, t.originBy])).toEqual([
+      ['sql-injection', '10.0.0.1', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
+    ]);
   });
 });

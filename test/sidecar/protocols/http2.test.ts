@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HttpRequestEvent } from '#sidecar/events.ts';
+import type { GrpcCallEvent, HttpRequestEvent } from '#sidecar/events.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
 import {
   ascii,
@@ -215,5 +215,37 @@ describe('http2 on real traffic from node:http2 (nghttp2) on loopback', () => {
     expect(
       feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'http-response'),
     ).toHaveLength(2);
+  });
+
+  it('keeps the forwarding headers an ingress wrote on the gRPC call, and no other header', async () => {
+    const call = { ':method': 'POST', ':path': '/shop.Cart/AddItem', 'content-type': 'application/grpc' };
+    const segments = await recordHttp2(
+      (stream) => {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+        stream.end('reply');
+      },
+      async (client) => {
+        await http2Ask(
+          client,
+          { ...call, 'x-forwarded-for': '198.51.100.7, 203.0.113.9', 'user-agent': 'grpc-node-js/1.12' },
+          'payload',
+        );
+        await http2Ask(client, {
+          ...call,
+          forwarded: 'for=203.0.113.9;proto=https',
+          'x-real-ip': '203.0.113.9',
+        });
+        await http2Ask(client, call, 'payload');
+      },
+    );
+    const calls = feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'grpc-call');
+    expect(calls.map((e) => (e as GrpcCallEvent).forwarding)).toEqual([
+      [['x-forwarded-for', '198.51.100.7, 203.0.113.9']],
+      [
+        ['forwarded', 'for=203.0.113.9;proto=https'],
+        ['x-real-ip', '203.0.113.9'],
+      ],
+      undefined,
+    ]);
   });
 });

@@ -24,6 +24,7 @@ message SearchReply { repeated string ids = 1; }
 type CatalogClient = grpc.Client & {
   Search(
     request: object,
+    metadata: grpc.Metadata,
     callback: (error: grpc.ServiceError | null, reply?: { ids: string[] }) => void,
   ): void;
 };
@@ -33,8 +34,11 @@ const shop = grpc.loadPackageDefinition(definition).shop as unknown as {
   Catalog: grpc.ServiceClientConstructor;
 };
 
-/** One Search call from a real client, recorded; `compression` 2 is gzip in grpc-js's numbering. */
-const recordSearch = async (request: object, compression?: number) => {
+/**
+ * One Search call from a real client, recorded; `compression` 2 is gzip in grpc-js's numbering; `metadata` is sent
+ * as request headers (what an ingress in front of the server adds).
+ */
+const recordSearch = async (request: object, compression?: number, metadata?: Record<string, string>) => {
   const server = new grpc.Server();
   server.addService(shop.Catalog.service, {
     Search: (_call: unknown, callback: (e: null, reply: object) => void) =>
@@ -52,8 +56,10 @@ const recordSearch = async (request: object, compression?: number) => {
     grpc.credentials.createInsecure(),
     options,
   ) as unknown as CatalogClient;
+  const headers = new grpc.Metadata();
+  for (const [name, value] of Object.entries(metadata ?? {})) headers.set(name, value);
   const reply = await new Promise<{ ids: string[] } | undefined>((resolve, reject) =>
-    client.Search(request, (e, r) => (e ? reject(e) : resolve(r))),
+    client.Search(request, headers, (e, r) => (e ? reject(e) : resolve(r))),
   );
   client.close();
   await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
@@ -61,13 +67,14 @@ const recordSearch = async (request: object, compression?: number) => {
   return { reply, chunks: recorder.chunks };
 };
 
-const findingsOf = (chunks: Awaited<ReturnType<typeof recordSearch>>['chunks']) => {
+/** The engine's findings for the recorded call, its server on `serverPort` (a system port is a protocol's hint). */
+const findingsOf = (chunks: Awaited<ReturnType<typeof recordSearch>>['chunks'], serverPort = 3550) => {
   const engine = createEngine({ observers: defaultObservers() });
   const messages = chunks.map((c) => ({
     from: c.direction === 'to-server' ? ('client' as const) : ('server' as const),
     data: c.bytes,
   }));
-  const endpoints = { client: '10.0.1.5', server: '10.0.2.9', clientPort: 41000, serverPort: 3550 };
+  const endpoints = { client: '10.0.1.5', server: '10.0.2.9', clientPort: 41000, serverPort };
   for (const record of tcpConversation(endpoints, messages)) engine.push(record);
   return engine.flush();
 };
@@ -99,6 +106,19 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
       expect(threats[0]?.evidence).toContain(`grpc $.4.2: ${injected}`);
     },
   );
+
+  it('names the client an ingress wrote into the call, on its fields and on the call itself', async () => {
+    // The server listens on LDAP's port: protocol-mismatch judges the flow on its first event, the grpc-call; the
+    // injection is found in the HTTP/2 request event that follows it, with the same headers.
+    const { chunks } = await recordSearch(request, undefined, {
+      'x-forwarded-for': '198.51.100.7, 203.0.113.9',
+    });
+    const threats = findingsOf(chunks, 389).filter((f): f is ThreatFinding => f.type === 'threat');
+    expect(threats.map((t) => [t.threat, t.client.ip, t.origin, t.originBy])).toEqual([
+      ['protocol-mismatch', '10.0.1.5', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
+      ['sql-injection', '10.0.1.5', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
+    ]);
+  });
 
   it('flags nothing in the same call with ordinary values', async () => {
     const { chunks } = await recordSearch({

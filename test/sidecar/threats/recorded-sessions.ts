@@ -36,7 +36,8 @@ export const recordAndInspect = async (
   }
   const pcap = join(dir, name);
   writeFileSync(pcap, writePcap(records).bytes);
-  const { findings } = await inspectFile(pcap, { observers: defaultObservers(observers) });
+  const proxies = observers.trustedProxies === undefined ? {} : { trustedProxies: observers.trustedProxies };
+  const { findings } = await inspectFile(pcap, { observers: defaultObservers(observers), ...proxies });
   const ours = findings.filter((f): f is ThreatFinding => f.type === 'threat');
   const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
   const ndpiLines = ndpiTcpLines(pcap);
