@@ -16,6 +16,7 @@ const redis = (command: string, ...args: string[]): RedisCommandEvent => ({
   direction: 'to-server',
   command,
   args,
+  seq: 0,
 });
 const run = (events: (SqlQueryEvent | RedisCommandEvent)[], config?: Record<string, unknown>) =>
   runThreat(databaseDump, events, config === undefined ? {} : { config });

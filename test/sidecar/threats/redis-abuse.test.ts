@@ -5,7 +5,14 @@ import { flow, runThreat } from './threat-factories.ts';
 
 const redis = (line: string): RedisCommandEvent => {
   const [command = '', ...args] = line.split(' ');
-  return { kind: 'redis-command', ts: 1_000, direction: 'to-server', command: command.toUpperCase(), args };
+  return {
+    kind: 'redis-command',
+    ts: 1_000,
+    direction: 'to-server',
+    command: command.toUpperCase(),
+    args,
+    seq: 0,
+  };
 };
 const run = (lines: string[], config?: Record<string, unknown>) =>
   runThreat(
