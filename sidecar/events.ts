@@ -241,6 +241,11 @@ export type OperationEvent = Base & {
   protocol: ProtocolId;
   operation: string;
   detail?: string;
+  /**
+   * The operation reads its target whole, as a dump does (a MongoDB `find` on a collection with no filter, or an
+   * empty one, and no limit). Set, always true, only by parsers that can tell.
+   */
+  whole?: true;
 };
 
 /**
