@@ -185,7 +185,33 @@ export type DbAuthEvent = Base & {
   method?: 'cleartext' | 'md5' | 'sasl' | 'other';
 };
 
-export type RedisCommandEvent = Base & { kind: 'redis-command'; command: string; args: readonly string[] };
+export type RedisCommandEvent = Base & {
+  kind: 'redis-command';
+  command: string;
+  args: readonly string[];
+  /** Its place among the connection's commands (0 the first): the `redis-reply` that answers it names the same. */
+  seq: number;
+};
+
+/**
+ * A Redis server's answer to a command that acts on the server rather than its data (`serverCommands` in
+ * protocols/redis-commands.ts), paired with that command by order: RESP answers a connection's commands in order,
+ * pipelined or not.
+ */
+export type RedisReplyEvent = Base & {
+  kind: 'redis-reply';
+  /**
+   * The command answered; '' for an error sent before any command, as Redis refuses a connection at accept and then
+   * closes it (protected mode's DENIED, too many clients): the answer to every command sent on the connection.
+   */
+  command: string;
+  /** The `seq` of the command it answers. */
+  seq: number;
+  /** `ok`: a reply that is not an error; `error`: refused or failed; `queued`: inside MULTI (EXEC's reply, unread, has the outcome). */
+  outcome: 'ok' | 'error' | 'queued';
+  /** An error reply's first word, its code: ERR, NOAUTH, NOPERM, READONLY, DENIED, ... */
+  error?: string;
+};
 
 export type KafkaRequestEvent = Base & {
   kind: 'kafka-request';
@@ -226,6 +252,11 @@ export type OperationEvent = Base & {
   protocol: ProtocolId;
   operation: string;
   detail?: string;
+  /**
+   * The operation reads its target whole, as a dump does (a MongoDB `find` on a collection with no filter, or an
+   * empty one, and no limit). Set, always true, only by parsers that can tell.
+   */
+  whole?: true;
 };
 
 /**
@@ -366,6 +397,7 @@ export type ProtocolEvent =
   | SqlQueryEvent
   | DbAuthEvent
   | RedisCommandEvent
+  | RedisReplyEvent
   | KafkaRequestEvent
   | MqttEvent
   | SshBannerEvent

@@ -281,6 +281,8 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   // Its steps are operation events too; the info hashes and byte counts are the p2p-file-sharing finding's.
   p2p: () => undefined,
   'redis-command': ({ lists }, event) => add(lists, 'redisCommands', event.command.toUpperCase()),
+  // Replies are the threat detectors' (redis-abuse): the summary lists the commands.
+  'redis-reply': () => undefined,
   'kafka-request': ({ lists }, event) => {
     add(lists, 'kafkaApis', event.api);
     addAll(lists, 'kafkaTopics', event.topics);

@@ -34,7 +34,7 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   quic: { kinds: ['tls-client-hello', 'tls-server-hello'] },
   postgresql: upgrades(['sql-query', 'db-auth', 'operation']),
   mysql: upgrades(['sql-query', 'db-auth']),
-  redis: { kinds: ['redis-command', 'db-auth'] },
+  redis: { kinds: ['redis-command', 'db-auth', 'redis-reply'] },
   mongodb: { kinds: ['db-auth', 'operation'] },
   kafka: { kinds: ['kafka-request'] },
   amqp: operations,

@@ -2,7 +2,8 @@
 import { cString, i32le, isPrintable, latin1, maxTextBytes, text } from './wire-bytes.ts';
 
 export type BsonValue = string | number | boolean | null | undefined;
-export type BsonField = { key: string; type: number; value: BsonValue };
+/** `size`: the bytes of its value (5 for an empty document). */
+export type BsonField = { key: string; type: number; value: BsonValue; size: number };
 
 /** Fixed sizes of element values by type; -1 means an int32 length prefix decides (strings, documents, ...). */
 const fixedSizes: Record<number, number> = {
@@ -72,14 +73,19 @@ const readElement = (
   const size = valueSize(b, type, key.next);
   if (size < 0 || key.next + size > docEnd) return undefined;
   const value = key.next + size <= b.length ? readValue(b, type, key.next, size) : undefined;
-  return { field: { key: key.value, type, value }, next: key.next + size };
+  return { field: { key: key.value, type, value, size }, next: key.next + size };
 };
 
 /**
  * Top-level fields of the document at `offset`, stopping at the first element that does not fit in the bytes
- * present (so a truncated document still yields its first fields). Undefined when the first element is not valid BSON.
+ * present (so a truncated document still yields its first fields), and whether they are all of them (the whole
+ * document read, up to its closing NUL). Undefined when the first element is not valid BSON.
  */
-export const bsonFields = (b: Uint8Array, offset: number, maxFields = 64): BsonField[] | undefined => {
+export const bsonDocument = (
+  b: Uint8Array,
+  offset: number,
+  maxFields = 64,
+): { fields: BsonField[]; complete: boolean } | undefined => {
   const length = i32le(b, offset);
   if (length < 5 || length > 48 * 1024 * 1024) return undefined;
   const end = Math.min(b.length, offset + length - 1);
@@ -91,5 +97,10 @@ export const bsonFields = (b: Uint8Array, offset: number, maxFields = 64): BsonF
     fields.push(element.field);
     at = element.next;
   }
-  return fields.length > 0 || length === 5 ? fields : undefined;
+  if (fields.length === 0 && length !== 5) return undefined;
+  return { fields, complete: at === offset + length - 1 && b[at] === 0 };
 };
+
+/** The top-level fields of the document at `offset` (as `bsonDocument`). */
+export const bsonFields = (b: Uint8Array, offset: number, maxFields = 64): BsonField[] | undefined =>
+  bsonDocument(b, offset, maxFields)?.fields;

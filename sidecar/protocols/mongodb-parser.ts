@@ -1,20 +1,40 @@
-/** Streaming MongoDB parser: command names (and target collection) from requests, authentication outcome from replies. */
+/**
+ * Streaming MongoDB parser: command names (and target collection) from requests, and whether a find reads its
+ * collection whole; authentication outcome from replies.
+ */
 import { inflateSync } from 'node:zlib';
 import type { ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
-import { type BsonField, bsonFields } from './mongodb-bson.ts';
+import { type BsonField, bsonDocument } from './mongodb-bson.ts';
 import { legacyOps, maxMessage, opCompressed, opMsg, opQuery, opReply } from './mongodb-detect.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { cString, i32le, maxTextBytes } from './wire-bytes.ts';
 
-type Command = { operation: string; detail?: string; user?: string };
+type Command = { operation: string; detail?: string; user?: string; whole?: true };
+type Document = { fields: BsonField[]; db?: string; complete: boolean };
 type State = { pending: Map<number, Command> };
 
 const authCommands = new Set(['saslStart', 'saslContinue', 'authenticate']);
 const field = (fields: readonly BsonField[], key: string) => fields.find((f) => f.key === key)?.value;
 
+/**
+ * A `find` on a named collection with no filter, or an empty one, and no limit reads the collection whole, as
+ * mongodump and mongoexport do (mongo-tools: `Find(nil, bson.D{}, opts)`, with at most a `hint` of `_id` and a read
+ * preference). Told only of a command read whole: a filter or a limit past what was read would be missed.
+ */
+const readsWhole = ({ fields, complete }: Document): boolean => {
+  const [first] = fields;
+  if (!complete || first?.key !== 'find' || typeof first.value !== 'string' || first.value === '')
+    return false;
+  const limit = field(fields, 'limit');
+  if (typeof limit === 'number' && limit !== 0) return false;
+  const filter = fields.find((f) => f.key === 'filter');
+  return filter === undefined || (filter.type === 0x03 && filter.size === 5);
+};
+
 /** The command is the first field; its string value names the collection; `$db` (OP_MSG) names the database. */
-const command = (fields: readonly BsonField[], db?: string): Command | undefined => {
+const command = (doc: Document): Command | undefined => {
+  const { fields, db } = doc;
   const [first] = fields;
   if (!first) return undefined;
   const database = db ?? field(fields, '$db');
@@ -28,19 +48,24 @@ const command = (fields: readonly BsonField[], db?: string): Command | undefined
     operation: first.key.slice(0, 128),
     ...(detail ? { detail: detail.slice(0, maxTextBytes) } : {}),
     ...(typeof user === 'string' && user ? { user } : {}),
+    ...(readsWhole(doc) ? { whole: true as const } : {}),
   };
 };
 
+const read = (m: Uint8Array, offset: number): Document =>
+  bsonDocument(m, offset) ?? { fields: [], complete: false };
+
 /** The first document of a message (OP_MSG kind 0 section, OP_QUERY query, OP_REPLY first document). */
-const document = (m: Uint8Array, opCode: number): { fields: BsonField[]; db?: string } | undefined => {
-  if (opCode === opMsg) return m[20] === 0 ? { fields: bsonFields(m, 21) ?? [] } : undefined;
-  if (opCode === opReply) return { fields: bsonFields(m, 36) ?? [] };
+const document = (m: Uint8Array, opCode: number): Document | undefined => {
+  if (opCode === opMsg) return m[20] === 0 ? read(m, 21) : undefined;
+  if (opCode === opReply) return read(m, 36);
   if (opCode !== opQuery) return undefined;
   const name = cString(m, 20);
   if (!name) return undefined;
   const [db = '', coll = ''] = name.value.split(/\.(.*)/s);
-  if (coll !== '$cmd') return { fields: [{ key: 'query', type: 2, value: coll }], db };
-  return { fields: bsonFields(m, name.next + 8) ?? [], db };
+  if (coll !== '$cmd')
+    return { fields: [{ key: 'query', type: 2, value: coll, size: 0 }], db, complete: false };
+  return { ...read(m, name.next + 8), db };
 };
 
 /** OP_COMPRESSED with the noop or zlib compressor is unwrapped into the original message; others stay opaque. */
@@ -67,7 +92,7 @@ const request = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   const opCode = i32le(m, 12);
   const legacy = legacyOps[opCode];
   const doc = document(m, opCode);
-  const found = legacy ? { operation: legacy } : doc ? command(doc.fields, doc.db) : undefined;
+  const found: Command | undefined = legacy ? { operation: legacy } : doc ? command(doc) : undefined;
   if (!found) return [];
   if (state.pending.size >= 256) state.pending.clear();
   if (authCommands.has(found.operation)) state.pending.set(i32le(m, 4), found);
@@ -80,6 +105,7 @@ const request = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
       protocol: 'mongodb',
       operation: found.operation,
       ...detail,
+      ...(found.whole === true ? { whole: true as const } : {}),
     },
   ];
 };

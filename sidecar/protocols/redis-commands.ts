@@ -1,4 +1,7 @@
-/** Redis command names (redis.io/commands), for recognising inline commands, and those too ambiguous to trust inline. */
+/**
+ * Redis command names (redis.io/commands): for recognising inline commands, those too ambiguous to trust inline, the
+ * commands whose replies the parser tells, and those after which replies no longer pair with commands.
+ */
 
 export const redisCommands: ReadonlySet<string> = new Set(
   (
@@ -31,3 +34,27 @@ export const redisCommands: ReadonlySet<string> = new Set(
 export const ambiguousInline: ReadonlySet<string> = new Set(
   'GET SET APPEND INCR DECR TOUCH QUIT PING INFO TYPE AUTH MOVE COPY TIME ECHO'.split(' '),
 );
+
+/**
+ * Commands that act on the server rather than on its data (Redis's @admin and @dangerous ACL categories, less the
+ * ones clients send for themselves, and scripts): the parser tells their replies' outcome as `redis-reply` events.
+ */
+export const serverCommands: ReadonlySet<string> = new Set(
+  (
+    'ACL BGREWRITEAOF BGSAVE CLUSTER CONFIG DEBUG EVAL EVAL_RO EVALSHA EVALSHA_RO FAILOVER FCALL FCALL_RO FLUSHALL ' +
+    'FLUSHDB FUNCTION MIGRATE MODULE REPLICAOF RESTORE SAVE SCRIPT SHUTDOWN SLAVEOF SWAPDB'
+  ).split(' '),
+);
+
+/**
+ * Commands after which the server no longer answers one reply per command: a subscription (RESP2 answers each
+ * channel, then sends messages; RESP3 answers with pushes), MONITOR's and a replica's streams (SYNC, PSYNC send the
+ * dataset as a bulk string without its CRLF). CLIENT REPLY OFF and SKIP, which silence replies, are told by `silences`.
+ */
+export const unpairingCommands: ReadonlySet<string> = new Set(
+  'SUBSCRIBE PSUBSCRIBE SSUBSCRIBE UNSUBSCRIBE PUNSUBSCRIBE SUNSUBSCRIBE MONITOR SYNC PSYNC'.split(' '),
+);
+
+/** `CLIENT REPLY OFF` or `CLIENT REPLY SKIP`: the server leaves the next replies out. */
+export const silences = (command: string, args: readonly string[]): boolean =>
+  command === 'CLIENT' && (args[0] ?? '').toUpperCase() === 'REPLY' && (args[1] ?? '').toUpperCase() !== 'ON';

@@ -1,7 +1,11 @@
-/** Streaming Redis parser: commands from clients, and the outcome of AUTH (or NOAUTH/WRONGPASS) from replies. */
+/**
+ * Streaming Redis parser: commands from clients; from replies, the outcome of AUTH (or NOAUTH/WRONGPASS) and of the
+ * commands that act on the server, each reply paired with its command by order (RESP answers in order).
+ */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
+import { serverCommands, silences, unpairingCommands } from './redis-commands.ts';
 import {
   isAggregate,
   isRespMarker,
@@ -13,10 +17,22 @@ import {
 } from './redis-resp.ts';
 import { createRespAssembler, type RespAssembler, type RespValue } from './redis-values.ts';
 
-type Pending = { command: string; user?: string };
-type State = { pending: Pending[]; assemblers: Record<Direction, RespAssembler> };
+/** A command whose reply is told: AUTH (or HELLO ... AUTH), or one of `serverCommands`. */
+type Asked = { seq: number; command: string; user?: string };
+type State = {
+  /** Commands read so far: the next one's `seq`. */
+  sent: number;
+  /** Replies read so far: the next one answers the command of this `seq`. */
+  answered: number;
+  /** The commands whose replies are told, oldest first, not answered yet. */
+  asked: Asked[];
+  /** False once replies no longer pair with commands by order (a gap, a subscription, silenced replies, overflow). */
+  paired: boolean;
+  assemblers: Record<Direction, RespAssembler>;
+};
 
-const maxPending = 1024;
+/** Commands whose replies are awaited at once; more (replies unseen: a one-sided capture, past the budget) unpair. */
+const maxAsked = 256;
 const maxArgs = 32;
 
 /** AUTH [user] password and HELLO ... AUTH user password: the password never leaves the parser. */
@@ -29,38 +45,94 @@ const redact = (command: string, args: string[]): { args: string[]; user?: strin
   return { args: redacted, user: args[at + 1] ?? '' };
 };
 
+/** Pairing stops for good: whatever the server sends next cannot be told apart from answers by order. */
+const unpair = (state: State): void => {
+  state.paired = false;
+  state.asked = [];
+};
+
+/** Remembers a command whose reply is told, or stops pairing when the server will answer out of step. */
+const ask = (state: State, seq: number, command: string, args: readonly string[], user?: string): void => {
+  const isAuth = command === 'AUTH' || user !== undefined;
+  if (unpairingCommands.has(command) || silences(command, args) || state.asked.length >= maxAsked)
+    unpair(state);
+  else if (state.paired && (isAuth || serverCommands.has(command)))
+    state.asked.push({ seq, command: isAuth ? 'AUTH' : command, ...(user === undefined ? {} : { user }) });
+};
+
 const command = (state: State, value: RespValue, ctx: FrameContext): ProtocolEvent[] => {
   if (value.marker !== '*' && value.marker !== 'inline') return [];
   const [name, ...rest] = value.items;
   if (!name) return [];
   const upper = name.toUpperCase();
   const { args, user } = redact(upper, rest.slice(0, maxArgs));
-  // Replies we never see (a one-sided capture) must not grow the queue; dropping half at once keeps this O(1).
-  if (state.pending.length >= maxPending) state.pending.splice(0, maxPending / 2);
-  const isAuth = upper === 'AUTH' || user !== undefined;
-  state.pending.push({ command: isAuth ? 'AUTH' : upper, ...(user === undefined ? {} : { user }) });
-  return [{ kind: 'redis-command', ts: ctx.ts, direction: ctx.direction, command: upper, args }];
+  const seq = state.sent++;
+  ask(state, seq, upper, args, user);
+  return [{ kind: 'redis-command', ts: ctx.ts, direction: ctx.direction, command: upper, args, seq }];
+};
+
+/** The command this reply answers, when its reply is told; every reply moves the count on. */
+const answered = (state: State): Asked | undefined => {
+  const seq = state.answered++;
+  const { asked } = state;
+  while (asked.length > 0 && (asked[0]?.seq ?? seq) < seq) asked.shift();
+  return asked[0]?.seq === seq ? asked.shift() : undefined;
+};
+
+const authEvent = (
+  asked: Asked | undefined,
+  error: string | undefined,
+  ctx: FrameContext,
+): ProtocolEvent => ({
+  kind: 'db-auth',
+  ts: ctx.ts,
+  direction: ctx.direction,
+  dialect: 'redis',
+  ok: error === undefined,
+  ...(asked?.user === undefined ? {} : { user: asked.user }),
+  ...(error === undefined ? {} : { message: error }),
+});
+
+const replyEvent = (
+  asked: Asked,
+  value: RespValue,
+  error: string | undefined,
+  ctx: FrameContext,
+): ProtocolEvent => {
+  const outcome =
+    error !== undefined ? 'error' : value.marker === '+' && value.text === 'QUEUED' ? 'queued' : 'ok';
+  const code = error === undefined ? undefined : (/^\S+/.exec(error)?.[0] ?? '').slice(0, 32);
+  return {
+    kind: 'redis-reply',
+    ts: ctx.ts,
+    direction: ctx.direction,
+    command: asked.command,
+    seq: asked.seq,
+    outcome,
+    ...(code === undefined ? {} : { error: code }),
+  };
+};
+
+/** The errors Redis sends when it refuses a connection at accept, then closes it (networking.c, acceptCommonHandler). */
+const acceptRefusal = /^(?:DENIED |ERR max number of clients reached)/;
+
+/**
+ * Such an error before any command (the server writes it at once, so it may pass the first command on the wire):
+ * told as the answer to every command, `command` ''. It is counted as an answer all the same.
+ */
+const refusal = (state: State, error: string | undefined): Asked | undefined => {
+  if (!state.paired || state.sent > 0 || error === undefined || !acceptRefusal.test(error)) return undefined;
+  state.answered++;
+  return { seq: 0, command: '' };
 };
 
 const reply = (state: State, value: RespValue, ctx: FrameContext): ProtocolEvent[] => {
   if (value.marker === '>') return []; // RESP3 push: not a reply to a command
-  const pending = state.pending.shift();
   const error = value.marker === '-' || value.marker === '!' ? value.text : undefined;
+  const asked = refusal(state, error) ?? (state.paired ? answered(state) : undefined);
   const refused = error !== undefined && /^(NOAUTH|WRONGPASS)\b/.test(error);
-  if (pending?.command !== 'AUTH' && !refused) return [];
-  const user = pending?.user === undefined ? {} : { user: pending.user };
-  const message = error === undefined ? {} : { message: error };
-  return [
-    {
-      kind: 'db-auth',
-      ts: ctx.ts,
-      direction: ctx.direction,
-      dialect: 'redis',
-      ok: error === undefined,
-      ...user,
-      ...message,
-    },
-  ];
+  if (asked?.command === 'AUTH' || refused) return [authEvent(asked, error, ctx)];
+  return asked === undefined ? [] : [replyEvent(asked, value, error, ctx)];
 };
 
 /** Client bytes not starting with a RESP marker are an inline command: one line; else a run of whole tokens. */
@@ -72,15 +144,17 @@ const frame = (b: Uint8Array, direction: Direction): number => {
   return isRespMarker(b[0]) ? respRunLength(b) : -1;
 };
 
-const isError = (marker: number | undefined): boolean => marker === 0x2d || marker === 0x21;
+/** `-` error, `!` bulk error, `+` simple string: a status reply, whose text the reply reader reads. */
+const isStatus = (marker: number | undefined): boolean =>
+  marker === 0x2d || marker === 0x21 || marker === 0x2b;
 
 /**
- * Adds the token at `m[at, end)`. Texts nobody reads (a reply's elements, its non-error strings) are skipped
+ * Adds the token at `m[at, end)`. Texts nobody reads (a reply's elements, its other strings) are skipped
  * by position, without a token object: a reply of thousands of elements costs a scan, not an allocation each.
  */
 const addToken = (assembler: RespAssembler, m: Uint8Array, at: number, end: number, all: boolean) => {
   const marker = m[at] ?? 0;
-  if (all || !isRespMarker(marker) || (assembler.atTop && isError(marker)))
+  if (all || !isRespMarker(marker) || (assembler.atTop && isStatus(marker)))
     return assembler.add(respToken(m.subarray(at, end)));
   if (!isAggregate(marker)) return assembler.skip(String.fromCharCode(marker));
   return assembler.open(String.fromCharCode(marker), respInteger(m, at + 1, lineEnd(m, at) - 1));
@@ -135,8 +209,19 @@ const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
 
 export const createRedisParser = (): ProtocolParser => {
   const state: State = {
-    pending: [],
-    assemblers: { 'to-server': createRespAssembler(), 'to-client': createRespAssembler('errors') },
+    sent: 0,
+    answered: 0,
+    asked: [],
+    paired: true,
+    assemblers: { 'to-server': createRespAssembler(), 'to-client': createRespAssembler('status') },
   };
-  return createFramedParser({ frame, message: (m, ctx) => message(state, m, ctx) });
+  const framed = createFramedParser({ frame, message: (m, ctx) => message(state, m, ctx) });
+  return {
+    parse: (chunk, direction, ts) => framed.parse(chunk, direction, ts),
+    // Lost bytes hold commands or replies uncounted: later replies can no longer be paired by order.
+    gap(direction) {
+      unpair(state);
+      framed.gap(direction);
+    },
+  };
 };

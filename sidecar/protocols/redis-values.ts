@@ -15,7 +15,7 @@ export type RespValue = {
   marker: string;
   /** For a string-like value: its text (bounded; '' when the assembler does not decode it). */
   text: string;
-  /** For a top-level array: its string elements (bounded), in order (none when texts are 'errors'). */
+  /** For a top-level array: its string elements (bounded), in order (none when texts are 'status'). */
   items: string[];
 };
 
@@ -32,7 +32,7 @@ export type RespAssembler = {
   /** Adds a string-like token whose text nobody reads: only its place in the value counts. */
   skip(marker: string): RespValue | undefined;
   /**
-   * With texts 'errors', inside an aggregate: takes the whole, well-formed tokens of `m` from `at` as `open` and
+   * With texts 'status', inside an aggregate: takes the whole, well-formed tokens of `m` from `at` as `open` and
    * `skip` would, one after the other, without a call or an object per token (a reply of thousands of elements is
    * read for its end only). Stops at the top level, after the token that finishes a value (then in `finished`), or
    * before a token it leaves to `add`, `open` and `skip` (not whole in `m`, not well formed). Returns where it stopped.
@@ -44,10 +44,13 @@ export type RespAssembler = {
   readonly atTop: boolean;
 };
 
-/** Which strings the assembler decodes: all of them, or only a top-level error's text (all a reply reader needs). */
-export type RespTexts = 'all' | 'errors';
+/**
+ * Which strings the assembler decodes: all of them, or only a top-level error's or simple string's text (a status
+ * reply: `-ERR ...`, `+OK`, `+QUEUED`; all a reply reader needs).
+ */
+export type RespTexts = 'all' | 'status';
 
-const isError = (marker: string): boolean => marker === '-' || marker === '!';
+const isStatus = (marker: string): boolean => marker === '-' || marker === '!' || marker === '+';
 
 export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => {
   const stack: Frame[] = [];
@@ -126,7 +129,7 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
         return { marker: 'inline', text: line, items: line.trim().split(/\s+/).slice(0, maxItems) };
       }
       // Decoding every reply value to text cost more than the rest of the parser: skip what is never read.
-      const wanted = texts === 'all' || (stack.length === 0 && isError(token.marker));
+      const wanted = texts === 'all' || (stack.length === 0 && isStatus(token.marker));
       const value = wanted ? text(token.value, 0, token.value.length, maxTextBytes) : '';
       if (stack.length === 0) top = { marker: token.marker, text: value, items: [] };
       else if (wanted && stack.length === 1 && top && top.items.length < maxItems) top.items.push(value);

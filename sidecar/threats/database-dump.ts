@@ -1,18 +1,19 @@
 /**
  * A database copied out whole (MITRE ATT&CK T1005, T1213), read from the statements dump tools send: mysqldump's
  * and mariadb-dump's `SELECT /*!40001 SQL_NO_CACHE *\/ * FROM` per table, pg_dump's and psql's `COPY … TO stdout`,
- * and Redis's full synchronisation asked for by a client that never said it was a replica (`redis-cli --rdb`). One
- * finding per connection, naming the first table; its count is the tables read. A backup job does the same: allow its clients, or
- * its database servers, in the policy.
+ * mongodump's and mongoexport's `find` with no filter per collection, and Redis's full synchronisation asked for by a
+ * client that never said it was a replica (`redis-cli --rdb`). One finding per connection, naming the first table;
+ * its count is the tables (collections) read. A backup job does the same: allow its clients, or its database
+ * servers, in the policy.
  */
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
-import type { RedisCommandEvent, SqlQueryEvent } from '../events.ts';
+import type { OperationEvent, RedisCommandEvent, SqlQueryEvent } from '../events.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
-  /** Tables read whole before the finding is sure (the first one already reports, less surely). */
+  /** Tables (MongoDB collections) read whole before the finding is sure (the first one already reports, less surely). */
   tables: z.number().int().min(1).max(1000).default(3),
   /** Clients allowed to dump (a backup job): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
   allowClients: allowList(),
@@ -22,7 +23,7 @@ const config = detectorConfig('medium', {
 
 type Config = z.infer<typeof config>;
 
-/** Per connection: the tables read whole so far, and whether the Redis client said it was a replica. */
+/** Per connection: the tables (or distinct collections) read whole so far, and whether the Redis client said it was a replica. */
 type State = { tables: string[]; replica: boolean };
 const maxTables = 1000;
 
@@ -45,20 +46,37 @@ const tableRead = (event: SqlQueryEvent): { table: string; tool: string } | unde
   return undefined;
 };
 
-const sqlHit = (event: SqlQueryEvent, state: State, c: Config): ThreatHit[] => {
-  const read = tableRead(event);
-  if (read === undefined || state.tables.length >= maxTables) return noHits;
-  state.tables.push(read.table.slice(0, 128));
-  // The finding's count is the tables read; its story is told again, surer, once they reach the policy's number.
+/** One more table read whole: the finding's count is the tables read; told again, surer, from the policy's number. */
+const tableHit = (table: string, story: string, ts: number, state: State, c: Config): ThreatHit[] => {
+  if (state.tables.length >= maxTables) return noHits;
+  state.tables.push(table.slice(0, 128));
   return [
     {
       threat: 'database-dump',
       severity: c.severity,
       confidence: state.tables.length >= c.tables ? 0.9 : 0.6,
-      evidence: `tables read whole with ${read.tool}, the first ${state.tables[0]}`,
-      ts: event.ts,
+      evidence: `${story}, the first ${state.tables[0]}`,
+      ts,
     },
   ];
+};
+
+const sqlHit = (event: SqlQueryEvent, state: State, c: Config): ThreatHit[] => {
+  const read = tableRead(event);
+  if (read === undefined) return noHits;
+  return tableHit(read.table, `tables read whole with ${read.tool}`, event.ts, state, c);
+};
+
+/**
+ * mongodump and mongoexport read each collection with a `find` with no filter (the parser's `whole`). Collections are
+ * counted once each: an application that reads one small collection whole again and again stays less sure.
+ */
+const mongoHit = (event: OperationEvent, state: State, c: Config): ThreatHit[] => {
+  if (event.protocol !== 'mongodb' || event.operation !== 'find' || event.whole !== true) return noHits;
+  const collection = (event.detail ?? '').slice(0, 128);
+  if (state.tables.includes(collection)) return noHits;
+  const story = 'collections read whole with find and no filter (as mongodump and mongoexport do)';
+  return tableHit(collection, story, event.ts, state, c);
 };
 
 const redisHit = (event: RedisCommandEvent, state: State, c: Config): ThreatHit[] => {
@@ -77,19 +95,22 @@ const redisHit = (event: RedisCommandEvent, state: State, c: Config): ThreatHit[
 
 export const databaseDump: Threat<typeof config, State> = {
   id: 'database-dump',
-  on: ['sql-query', 'redis-command'],
+  on: ['sql-query', 'redis-command', 'operation'],
   reads: [
     { ...readsRequests('sql-query'), protocols: ['mysql', 'postgresql'] },
     { ...readsRequests('redis-command'), protocols: ['redis'] },
+    { ...readsRequests('operation'), protocols: ['mongodb'] },
   ],
   config,
   scope: 'flow',
   initialState: () => ({ tables: [], replica: false }),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
-    if ((event.kind !== 'sql-query' && event.kind !== 'redis-command') || event.direction !== 'to-server')
+    if (event.kind !== 'sql-query' && event.kind !== 'redis-command' && event.kind !== 'operation')
       return noHits;
+    if (event.direction !== 'to-server') return noHits;
     if (isAllowedServer(flow?.client, c.allowClients) || isAllowedServer(flow?.server, c.allowServers))
       return noHits;
+    if (event.kind === 'operation') return mongoHit(event, state, c);
     return event.kind === 'sql-query' ? sqlHit(event, state, c) : redisHit(event, state, c);
   },
 };

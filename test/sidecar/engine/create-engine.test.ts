@@ -432,7 +432,7 @@ describe('engine: layer-7 summaries', () => {
           direction: 'to-server',
         },
       ],
-      redis: [{ kind: 'redis-command', command: 'get', args: ['k'], ts: 0, direction: 'to-server' }],
+      redis: [{ kind: 'redis-command', command: 'get', args: ['k'], seq: 0, ts: 0, direction: 'to-server' }],
       kafka: [
         {
           kind: 'kafka-request',

@@ -48,10 +48,10 @@ describe('parse budget: how far each direction is parsed, from what observers re
     expect(budgets(runner, 'http')).toEqual([Infinity, summary]);
     expect(budgets(runner, 'http2')).toEqual([Infinity, summary]);
     // Failed logins are server replies: db-auth-brute-force reads them to the end for MySQL and PostgreSQL, and
-    // the first 4 KiB of Redis replies (dozens of failed logins; their other replies are long). MongoDB replies
-    // feed the summary: the bound holds there.
+    // the first 4 KiB of Redis replies (dozens of failed logins; their other replies are long); redis-abuse the
+    // first 8 KiB (an INFO reply, then an attack's answers). MongoDB replies feed the summary: the bound holds there.
     for (const id of ['mysql', 'postgresql']) expect(budgets(runner, id)).toEqual([Infinity, Infinity]);
-    expect(budgets(runner, 'redis')).toEqual([Infinity, 4096]);
+    expect(budgets(runner, 'redis')).toEqual([Infinity, 8192]);
     expect(budgets(runner, 'mongodb')).toEqual([Infinity, summary]);
     // Heartbleed reads TLS records both ways; DNS detectors read DNS both ways.
     expect(budgets(runner, 'tls')).toEqual([Infinity, Infinity]);
@@ -67,9 +67,16 @@ describe('parse budget: how far each direction is parsed, from what observers re
       createThreatRunner({ policyDir: false, configs: { 'db-auth-brute-force': { enabled: false } } }),
     ];
     expect(budgets(runner, 'postgresql')).toEqual([Infinity, summary]);
-    // Redis replies feed no summary: only protocol-mismatch's first look (4 KiB) reads them; without a reader they
-    // are not parsed at all.
-    expect(budgets(runner, 'redis')).toEqual([Infinity, 4096]);
+    // Redis replies feed no summary: redis-abuse's first 8 KiB, without it only protocol-mismatch's first look
+    // (4 KiB); without a reader they are not parsed at all.
+    expect(budgets(runner, 'redis')).toEqual([Infinity, 8192]);
+    const noAbuse = [
+      createThreatRunner({
+        policyDir: false,
+        configs: { 'db-auth-brute-force': { enabled: false }, 'redis-abuse': { enabled: false } },
+      }),
+    ];
+    expect(budgets(noAbuse, 'redis')).toEqual([Infinity, 4096]);
     const none = [createThreatRunner({ policyDir: false, threats: [] })];
     expect(budgets(none, 'redis')).toEqual([summary, 0]);
   });

@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { mongodb } from '#sidecar/protocols/mongodb.ts';
+import { bson, i32, message, opMsg, opQueryCommand } from '#test/fixtures/protocols/mongodb-wire.ts';
 import {
   concat,
   contractCheck,
@@ -14,33 +15,6 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept } from '#test/fixtures/protocols/wire-samples.ts';
-
-// A minimal BSON encoder written from bsonspec.org (v1.1): int32 total length, elements, 0x00.
-type Value = string | number | boolean | Uint8Array | { [k: string]: Value };
-const i32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(n);
-  return b;
-};
-const element = (key: string, v: Value): Buffer => {
-  const k = Buffer.from(`${key}\0`);
-  if (typeof v === 'string')
-    return Buffer.concat([Buffer.of(0x02), k, i32(Buffer.byteLength(v) + 1), Buffer.from(`${v}\0`)]);
-  if (typeof v === 'boolean') return Buffer.concat([Buffer.of(0x08), k, Buffer.of(v ? 1 : 0)]);
-  if (typeof v === 'number') return Buffer.concat([Buffer.of(0x10), k, i32(v)]);
-  if (v instanceof Uint8Array) return Buffer.concat([Buffer.of(0x05), k, i32(v.length), Buffer.of(0), v]);
-  return Buffer.concat([Buffer.of(0x03), k, bson(v)]);
-};
-const bson = (doc: { [k: string]: Value }): Buffer => {
-  const body = Buffer.concat(Object.entries(doc).map(([k, v]) => element(k, v)));
-  return Buffer.concat([i32(body.length + 5), body, Buffer.of(0)]);
-};
-// Standard message header (wire protocol docs): messageLength, requestID, responseTo, opCode, all int32 LE.
-const message = (requestId: number, responseTo: number, opCode: number, body: Uint8Array): Uint8Array =>
-  concat(i32(16 + body.length), i32(requestId), i32(responseTo), i32(opCode), body);
-// OP_MSG (2013): flagBits 0, one kind-0 section holding the command document.
-const opMsg = (id: number, to: number, doc: { [k: string]: Value }): Uint8Array =>
-  message(id, to, 2013, concat(i32(0), Buffer.of(0), bson(doc)));
 
 const find = opMsg(1, 0, { find: 'users', filter: { age: 30 }, $db: 'shop' });
 const hello = opMsg(2, 0, { hello: 1, $db: 'admin' });
@@ -214,6 +188,76 @@ describe('mongodb parser', () => {
 
   it('passes the local contract check', () => {
     expect(contractCheck(mongodb, ['to-server', find]).randomMatches).toBe(0);
+  });
+});
+
+/** The find operations among a parser's events: collection, and whether it is read whole. */
+const finds = (segments: Segment[]) =>
+  (feed(mongodb, segments) as { operation?: string; detail?: string; whole?: true }[])
+    .filter((e) => e.operation === 'find')
+    .map((e) => [e.detail, e.whole ?? false]);
+
+describe('mongodb whole-collection reads', () => {
+  // mongo-tools' find (mongodump's DumpIntent, mongoexport's getCursor): Coll.Find(nil, bson.D{}, opts), the Go
+  // driver sending the empty filter, a hint of _id (MMAPv1; mongoexport without a query), a session and, off the
+  // primary, $readPreference. Built here from the wire specification: no MongoDB server runs on this machine.
+  const lsid = { id: new Uint8Array(16) };
+  const dumpFind = opMsg(20, 0, {
+    find: 'users',
+    filter: {},
+    hint: { _id: 1 },
+    skip: 0n,
+    lsid,
+    $db: 'shop',
+    $readPreference: { mode: 'secondaryPreferred' },
+  });
+
+  it("tells mongodump's and mongoexport's find, with an empty filter or none, as a whole read", () => {
+    expect(
+      finds([
+        ['to-server', dumpFind],
+        ['to-server', opMsg(21, 0, { find: 'orders', $db: 'shop' })],
+        ['to-server', opMsg(22, 0, { find: 'audit', filter: {}, limit: 0n, $db: 'shop' })],
+        // The same command the legacy way (OP_QUERY on <db>.$cmd), as old drivers sent it.
+        ['to-server', opQueryCommand(23, 'shop', { find: 'cards', filter: {} })],
+      ]),
+    ).toEqual([
+      ['shop.users', true],
+      ['shop.orders', true],
+      ['shop.audit', true],
+      ['shop.cards', true],
+    ]);
+  });
+
+  it('leaves a find with a filter, a limit (findOne) or no collection name a plain find', () => {
+    expect(
+      finds([
+        ['to-server', opMsg(30, 0, { find: 'users', filter: { age: 30 }, $db: 'shop' })],
+        ['to-server', opMsg(31, 0, { find: 'users', filter: {}, limit: 1, singleBatch: true, $db: 'shop' })],
+        ['to-server', opMsg(32, 0, { find: 'users', filter: {}, limit: 20n, $db: 'shop' })],
+        ['to-server', opMsg(33, 0, { find: '', filter: {}, $db: 'shop' })],
+      ]),
+    ).toEqual([
+      ['shop.users', false],
+      ['shop.users', false],
+      ['shop.users', false],
+      ['shop.', false],
+    ]);
+  });
+
+  it('tells a whole read only of a command read whole: a filter past an unreadable element might be there', () => {
+    const command = opMsg(40, 0, { find: 'users', comment: 'x', filter: { age: 30 }, $db: 'shop' });
+    const unreadable = command.slice();
+    // The `comment` element's type byte (after the 21-byte header and section kind, the length, the `find` element).
+    const at = 21 + 4 + (1 + 5 + 4 + 6);
+    expect(unreadable[at]).toBe(0x02);
+    unreadable[at] = 0x42;
+    // Read up to it: the command and its collection, not its database (`$db` comes last).
+    expect(finds([['to-server', unreadable]])).toEqual([['users', false]]);
+  });
+
+  it('gives the same whole reads for every split point', () => {
+    expect(everySplitAgrees(mongodb, [['to-server', concat(dumpFind, dumpFind)]]).mismatch).toBeUndefined();
   });
 });
 

@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redis } from '#sidecar/protocols/redis.ts';
 import {
@@ -13,6 +15,7 @@ import {
 } from '#test/fixtures/protocols/live-servers.ts';
 import {
   ascii,
+  concat,
   contractCheck,
   detectFlow,
   engineLabel,
@@ -88,11 +91,11 @@ const dbAuth = (events: unknown[]) => events.filter((e) => (e as { kind: string 
 
 describe('redis parser', () => {
   const expected = [
-    { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['app', '***'] },
+    { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['app', '***'], seq: 0 },
     { kind: 'db-auth', direction: 'to-client', dialect: 'redis', ok: true, user: 'app' },
-    { kind: 'redis-command', direction: 'to-server', command: 'HELLO', args: ['3'] },
-    { kind: 'redis-command', direction: 'to-server', command: 'SET', args: ['user', 'alice'] },
-    { kind: 'redis-command', direction: 'to-server', command: 'GET', args: ['user'] },
+    { kind: 'redis-command', direction: 'to-server', command: 'HELLO', args: ['3'], seq: 1 },
+    { kind: 'redis-command', direction: 'to-server', command: 'SET', args: ['user', 'alice'], seq: 2 },
+    { kind: 'redis-command', direction: 'to-server', command: 'GET', args: ['user'], seq: 3 },
   ];
 
   it('emits commands (password redacted) and the AUTH outcome, through RESP3 maps, attributes and pushes', () => {
@@ -112,7 +115,7 @@ describe('redis parser', () => {
       ['to-client', ascii('-NOAUTH Authentication required.\r\n')],
     ]);
     expect(events).toEqual([
-      { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['***'] },
+      { kind: 'redis-command', direction: 'to-server', command: 'AUTH', args: ['***'], seq: 0 },
       {
         kind: 'db-auth',
         direction: 'to-client',
@@ -120,7 +123,7 @@ describe('redis parser', () => {
         ok: false,
         message: 'WRONGPASS invalid username-password pair or user is disabled.',
       },
-      { kind: 'redis-command', direction: 'to-server', command: 'GET', args: ['k'] },
+      { kind: 'redis-command', direction: 'to-server', command: 'GET', args: ['k'], seq: 1 },
       {
         kind: 'db-auth',
         direction: 'to-client',
@@ -133,7 +136,13 @@ describe('redis parser', () => {
 
   it('redacts the password of HELLO ... AUTH user pass', () => {
     expect(feed(redis, [['to-server', resp('HELLO', '3', 'AUTH', 'app', 'pw')]])).toEqual([
-      { kind: 'redis-command', direction: 'to-server', command: 'HELLO', args: ['3', 'AUTH', 'app', '***'] },
+      {
+        kind: 'redis-command',
+        direction: 'to-server',
+        command: 'HELLO',
+        args: ['3', 'AUTH', 'app', '***'],
+        seq: 0,
+      },
     ]);
   });
 
@@ -183,6 +192,119 @@ describe('redis parser', () => {
 
   it('passes the local contract check', () => {
     expect(contractCheck(redis, ['to-server', resp('GET', 'k')]).randomMatches).toBe(0);
+  });
+});
+
+/** The answers told among a parser's events, without their kind, direction and time. */
+const replies = (events: unknown[]) =>
+  (events as { kind: string; direction?: string; ts?: number }[])
+    .filter((e) => e.kind === 'redis-reply')
+    .map(({ kind: _kind, direction: _direction, ts: _ts, ...rest }) => rest);
+
+describe('redis replies', () => {
+  // Pipelined: the commands in one segment, the answers in another, in order (a data command's answer is counted,
+  // not told); a RESP3 attribute and push in between are no answers.
+  const pipelined: Segment[] = [
+    [
+      'to-server',
+      concat(
+        resp('CONFIG', 'SET', 'dir', '/tmp'),
+        resp('GET', 'k'),
+        resp('SAVE'),
+        resp('MULTI'),
+        resp('FLUSHALL'),
+        resp('EXEC'),
+        resp('EVAL', 'return 1', '0'),
+        resp('SCRIPT', 'FLUSH'),
+      ),
+    ],
+    [
+      'to-client',
+      ascii(
+        "+OK\r\n$1\r\nv\r\n-NOPERM User app has no permissions to run the 'save' command\r\n+OK\r\n" +
+          '+QUEUED\r\n>2\r\n$10\r\ninvalidate\r\n$1\r\nk\r\n*1\r\n+OK\r\n|1\r\n+ttl\r\n:1\r\n:1\r\n' +
+          '!21\r\nSYNTAX invalid syntax\r\n',
+      ),
+    ],
+  ];
+  const told = [
+    { command: 'CONFIG', seq: 0, outcome: 'ok' },
+    { command: 'SAVE', seq: 2, outcome: 'error', error: 'NOPERM' },
+    { command: 'FLUSHALL', seq: 4, outcome: 'queued' },
+    { command: 'EVAL', seq: 6, outcome: 'ok' },
+    { command: 'SCRIPT', seq: 7, outcome: 'error', error: 'SYNTAX' },
+  ];
+
+  it('pairs each answer with its command by order, pipelined, and tells those of server commands', () => {
+    expect(replies(feed(redis, pipelined))).toEqual(told);
+  });
+
+  it('gives the same answers for every split point and byte by byte', () => {
+    expect(everySplitAgrees(redis, pipelined).mismatch).toBeUndefined();
+    expect(replies(feedByteByByte(redis, pipelined))).toEqual(told);
+  });
+
+  // Each server answers the way it does after the first command; paired by order, an answer would go to the wrong one.
+  it.each([
+    [
+      'a subscription (RESP2: one answer per channel, then refusals)',
+      concat(resp('SUBSCRIBE', 'a', 'b'), resp('CONFIG', 'SET', 'dir', '/tmp'), resp('SAVE')),
+      '*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n' +
+        "-ERR Can't execute 'config|set'\r\n-ERR Can't execute 'save'\r\n",
+    ],
+    [
+      'CLIENT REPLY SKIP (no answer to it, nor to the next command)',
+      concat(
+        resp('CLIENT', 'REPLY', 'SKIP'),
+        resp('CONFIG', 'SET', 'dir', '/tmp'),
+        resp('CONFIG', 'GET', 'dir'),
+        resp('SAVE'),
+      ),
+      '*2\r\n$3\r\ndir\r\n$4\r\n/tmp\r\n-ERR x\r\n',
+    ],
+    [
+      'MONITOR (then a stream of status lines)',
+      concat(resp('MONITOR'), resp('CONFIG', 'SET', 'dir', '/tmp')),
+      '+OK\r\n+1700000000.1 [0 10.0.0.5:40000] "ping"\r\n',
+    ],
+  ])('stops pairing after %s', (_, commands, answers) => {
+    const events = feed(redis, [
+      ['to-server', commands],
+      ['to-client', ascii(answers)],
+    ]);
+    expect(replies(events)).toEqual([]);
+  });
+
+  it('tells an error sent before any command (protected mode refusing the connection) as the answer to every command', () => {
+    const denied = '-DENIED Redis is running in protected mode because protected mode is enabled\r\n';
+    const events = feed(redis, [
+      ['to-client', ascii(denied)],
+      ['to-server', resp('CONFIG', 'SET', 'dir', '/tmp')],
+    ]);
+    expect(replies(events)).toEqual([{ command: '', seq: 0, outcome: 'error', error: 'DENIED' }]);
+    const other = feed(redis, [
+      ['to-client', ascii('-ERR unknown command\r\n')],
+      ['to-server', resp('CONFIG', 'SET', 'dir', '/tmp')],
+    ]);
+    expect(replies(other)).toEqual([]);
+  });
+
+  it('resets the pairing on a gap', () => {
+    const parser = redis.createParser();
+    parser.parse(resp('CONFIG', 'SET', 'dir', '/tmp'), 'to-server', 1);
+    parser.gap('to-server');
+    expect(replies(parser.parse(ascii('+OK\r\n'), 'to-client', 2))).toEqual([]);
+  });
+
+  it('bounds the commands awaiting answers: past 256 (answers unseen), pairing stops', () => {
+    const parser = redis.createParser();
+    const asks = concat(...Array.from({ length: 256 }, () => resp('CONFIG', 'GET', 'dir')));
+    parser.parse(asks, 'to-server', 1);
+    expect(replies(parser.parse(ascii('+OK\r\n'), 'to-client', 2))).toEqual([
+      { command: 'CONFIG', seq: 0, outcome: 'ok' },
+    ]);
+    parser.parse(concat(resp('CONFIG', 'GET', 'dir'), resp('CONFIG', 'GET', 'dir')), 'to-server', 3);
+    expect(replies(parser.parse(ascii('+OK\r\n'), 'to-client', 4))).toEqual([]);
   });
 });
 
@@ -271,6 +393,47 @@ describe.skipIf(!redisBinaries)(
       expect(JSON.stringify(events)).not.toContain('s3cret');
       expect([engineLabel(first), engineLabel(second)]).toEqual(['redis', 'redis']);
       expect(everySplitAgrees(redis, second).mismatch).toBeUndefined();
+    });
+
+    it("pairs the real server's answers to a pipeline: refusals (a protected config, the module command, an ACL), MULTI, a script error", async () => {
+      const pipeline = concat(
+        resp('AUTH', 'default', 's3cret'),
+        resp('CONFIG', 'SET', 'dir', '/tmp'),
+        resp('CONFIG', 'GET', 'dir'),
+        resp('MODULE', 'LOAD', '/tmp/meshward-no-such-module.so'),
+        resp('SET', 'k', 'v'),
+        resp('MULTI'),
+        resp('CONFIG', 'GET', 'maxmemory'),
+        resp('EXEC'),
+        resp('EVAL', "return redis.call('nope')", '0'),
+        resp('ACL', 'SETUSER', 'app', 'on', '>apppw', '~*', '+@all', '-@admin', '-@dangerous'),
+        resp('AUTH', 'app', 'apppw'),
+        resp('CONFIG', 'GET', 'dir'),
+        resp('QUIT'),
+      );
+      // One write; the server answers each command in order, then closes after QUIT.
+      const socket = net.connect(proxy?.port ?? 0, '127.0.0.1');
+      socket.on('data', () => undefined);
+      await once(socket, 'connect');
+      socket.write(pipeline);
+      await once(socket, 'end');
+      socket.destroy();
+      const segments = proxy?.connections.at(-1) ?? [];
+      const events = feed(redis, segments);
+      expect(replies(events)).toEqual([
+        { command: 'CONFIG', seq: 1, outcome: 'error', error: 'ERR' },
+        { command: 'CONFIG', seq: 2, outcome: 'ok' },
+        { command: 'MODULE', seq: 3, outcome: 'error', error: 'ERR' },
+        { command: 'CONFIG', seq: 6, outcome: 'queued' },
+        { command: 'EVAL', seq: 8, outcome: 'error', error: 'ERR' },
+        { command: 'ACL', seq: 9, outcome: 'ok' },
+        { command: 'CONFIG', seq: 11, outcome: 'error', error: 'NOPERM' },
+      ]);
+      expect(dbAuth(events).map((e) => (e as { ok: boolean; user?: string }).user)).toEqual([
+        'default',
+        'app',
+      ]);
+      expect(replies(feedByteByByte(redis, segments))).toEqual(replies(events));
     });
   },
 );

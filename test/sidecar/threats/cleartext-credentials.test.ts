@@ -18,6 +18,7 @@ const redis = (command: string, ...args: string[]): RedisCommandEvent => ({
   direction: 'to-server',
   command,
   args,
+  seq: 0,
 });
 const evidence = (events: Parameters<typeof runThreat>[1], options: Parameters<typeof runThreat>[2] = {}) =>
   runThreat(cleartextCredentials, events, options).map((h) => h.evidence);

@@ -21,6 +21,7 @@ describe('path-traversal', () => {
       direction: 'to-server' as const,
       command: 'CONFIG',
       args: ['SET', 'dir', '../../../../var/spool/cron'],
+      seq: 0,
     };
     expect(runThreat(pathTraversal, [event])).toHaveLength(1);
   });
