@@ -15,24 +15,22 @@ const unavailable = netnsUnavailable(['tcpdump', 'dnsmasq', 'redis-server', 'ope
 const root = join(import.meta.dirname, '..', '..', '..');
 const script = join(root, 'scripts', 'demo-capture', 'capture.ts');
 
-type Capture = { child: ChildProcess; exited: Promise<number | string>; output: () => string };
+type Capture = { child: ChildProcess; exited: Promise<number | string>; errors: () => string };
 
 const startCapture = (args: string[], env: Record<string, string>): Capture => {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its errors, and its servers' (they inherit it); what they log on stdout is not needed.
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
+  let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+    errors += chunk.toString();
   });
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
-  return { child, exited, output: () => out };
+  return { child, exited, errors: () => errors };
 };
 
 /** The processes of a session (`detached` made the script its leader): state and command line, for the report. */
@@ -101,7 +99,7 @@ const loadgenRunning = async (capture: Capture, session: number): Promise<void> 
     exited = true;
   });
   while (!sessionProcesses(session).some((p) => p.process.endsWith('bookinfo-service.ts loadgen'))) {
-    if (exited) throw new Error(`the capture ended before its load generator ran:\n${capture.output()}`);
+    if (exited) throw new Error(`the capture ended before its load generator ran:\n${capture.errors()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 };
@@ -123,7 +121,7 @@ describe.skipIf(unavailable !== undefined)(
       const session = capture.child.pid ?? 0;
       onTestFinished(() => sweep(session));
       expect(await capture.exited).toBe(1);
-      expect(capture.output()).toContain('curl: refused by the test');
+      expect(capture.errors()).toContain('curl: refused by the test');
       expect(leftovers(tmp, session)).toEqual(nothing);
     }, 120_000);
 
