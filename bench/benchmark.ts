@@ -6,6 +6,8 @@ export type Benchmark<Result = unknown> = {
   run(): Promise<Result>;
   /** Markdown for the report. */
   render(result: Result): string;
+  /** The targets the result misses, one line each; any fails `npm run bench` (exit status 1) once the report is written. */
+  missed?(result: Result): string[];
 };
 
 export const table = (header: string[], rows: (string | number)[][]): string =>

@@ -8,7 +8,7 @@ import type { FindingBatch, FlowFinding } from '#core/finding.ts';
 import type { PodRef } from '#core/workload.ts';
 import { handler } from '#functions/ingest/handler.ts';
 import { silentLogger } from '#functions/platform/logger.ts';
-import { createLocalRuntime, setRuntime } from '#functions/platform/runtime.ts';
+import { createLocalRuntime, type Runtime, setRuntime } from '#functions/platform/runtime.ts';
 import { type Benchmark, table } from './benchmark.ts';
 
 export type ControlPlaneBenchOptions = {
@@ -96,14 +96,11 @@ const eventOf = (body: string, token: string) =>
     body,
   }) as unknown as APIGatewayProxyEventV2;
 
-/** Runs the benchmark; timing covers the server side only (handler, store, bus, learn), not batch generation. */
-export const runControlPlaneBench = async (
-  options: ControlPlaneBenchOptions = {},
-): Promise<ControlPlaneBenchResult> => {
-  const { findings = 1_000_000, workloads = 500, batchSize = 1000, peersPerWorkload = 3 } = options;
-  const dataDir = mkdtempSync(join(tmpdir(), 'meshward-bench-'));
-  const runtime = await createLocalRuntime({ dataDir, log: silentLogger });
-  setRuntime(runtime);
+type Sizes = Required<ControlPlaneBenchOptions>;
+
+/** Sends every batch through the ingest handler; times the server side only (handler, store, bus, learn). */
+const ingestAll = async (runtime: Runtime, sizes: Sizes) => {
+  const { findings, workloads, batchSize, peersPerWorkload } = sizes;
   const tokens = await Promise.all(
     Array.from({ length: workloads }, (_, w) => runtime.issuer?.mintPodToken(podOf(w)) ?? ''),
   );
@@ -129,12 +126,18 @@ export const runControlPlaneBench = async (
   const began = performance.now();
   await runtime.idle();
   busy += performance.now() - began;
+  return { batches, busy, cpu, peakRss };
+};
+
+const measure = async (runtime: Runtime, sizes: Sizes): Promise<ControlPlaneBenchResult> => {
+  const { findings, workloads, batchSize, peersPerWorkload } = sizes;
+  const { batches, busy, cpu, peakRss } = await ingestAll(runtime, sizes);
   const edges = new Set(
     Array.from({ length: workloads }, (_, w) =>
       peersOf(w, peersPerWorkload, workloads).map((p) => `${w}>${p}`),
     ).flat(),
   );
-  const result: ControlPlaneBenchResult = {
+  return {
     findings,
     workloads,
     batches,
@@ -148,10 +151,26 @@ export const runControlPlaneBench = async (
     rules: (await runtime.store.listRules()).length,
     distinctEdges: edges.size,
   };
-  setRuntime(undefined);
-  await runtime.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  return result;
+};
+
+/** Runs the benchmark in a data directory and runtime of its own, removed and closed whether it succeeds or fails. */
+export const runControlPlaneBench = async (
+  options: ControlPlaneBenchOptions = {},
+): Promise<ControlPlaneBenchResult> => {
+  const { findings = 1_000_000, workloads = 500, batchSize = 1000, peersPerWorkload = 3 } = options;
+  const dataDir = mkdtempSync(join(tmpdir(), 'meshward-bench-'));
+  try {
+    const runtime = await createLocalRuntime({ dataDir, log: silentLogger });
+    setRuntime(runtime);
+    try {
+      return await measure(runtime, { findings, workloads, batchSize, peersPerWorkload });
+    } finally {
+      setRuntime(undefined);
+      await runtime.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 };
 
 export const controlPlaneBenchmark: Benchmark<ControlPlaneBenchResult> = {

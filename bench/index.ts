@@ -5,6 +5,7 @@ import type { Benchmark } from './benchmark.ts';
 import { boundedMapBenchmark } from './bounded-map.ts';
 import { bundlesBenchmark } from './bundles.ts';
 import { controlPlaneBenchmark } from './control-plane.bench.ts';
+import { dashboardGraphBenchmark } from './dashboard-graph.ts';
 import { engineInstructionsBenchmark } from './engine-instructions.ts';
 import { fuzzBenchmark } from './fuzz.ts';
 import { inspectThroughputBenchmark } from './inspect-throughput.ts';
@@ -28,5 +29,6 @@ export const benchmarks: Benchmark<never>[] = [
   bundlesBenchmark as Benchmark<never>,
   ruleQualityBenchmark as Benchmark<never>,
   controlPlaneBenchmark as Benchmark<never>,
+  dashboardGraphBenchmark as Benchmark<never>,
   tapBenchmark as Benchmark<never>,
 ];

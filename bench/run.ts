@@ -1,4 +1,7 @@
-/** `npm run bench`: runs every benchmark in one process and writes bench/results/report.{md,json}. */
+/**
+ * `npm run bench`: runs every benchmark in one process and writes bench/results/report.{md,json}; exits 1 when a
+ * benchmark's result misses a target it declares (`missed`).
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchmarks } from './index.ts';
@@ -12,6 +15,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const results: Record<string, unknown> = {};
+const missed: string[] = [];
 const sections: string[] = [
   `# meshward benchmark report\n\nRun ${new Date().toISOString()} on Node ${process.version}, ${process.platform}/${process.arch}.\n`,
 ];
@@ -23,6 +27,7 @@ for (const bench of benchmarks) {
   try {
     const result = await bench.run();
     results[bench.id] = result;
+    missed.push(...(bench.missed?.(result) ?? []).map((miss) => `${bench.id}: ${miss}`));
     sections.push(
       `## ${bench.title}\n\n${bench.render(result)}\n\n(${Math.round(performance.now() - started)} ms)\n`,
     );
@@ -39,3 +44,7 @@ const report = sections.join('\n');
 await writeFile(join(dir, 'report.md'), report);
 await writeFile(join(dir, 'report.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${report}\nWritten to bench/results/report.md and report.json\n`);
+if (missed.length > 0) {
+  process.stderr.write(`bench: targets missed:\n  ${missed.join('\n  ')}\n`);
+  process.exitCode = 1;
+}

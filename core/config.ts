@@ -6,10 +6,17 @@ import { forwardingHeaderSchema } from './finding.ts';
 import { describeZodError } from './issue.ts';
 import { modeSchema } from './mode.ts';
 
-/** `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`. */
-const cidrOrAddress = z.string().refine((value) => parseCidr(value, { bareAddress: true }) !== undefined, {
-  error: (issue) => `"${String(issue.input)}" is not an IPv4 or IPv6 address or CIDR (address/bits)`,
-});
+/** A list entry as its author wrote it (`"ingress"`, `42`, `{"cidr":"10.0.0.0/8"}`), so an error can quote it. */
+const quoted = (input: unknown): string =>
+  typeof input === 'string' ? `"${input}"` : (JSON.stringify(input) ?? String(input));
+
+const notCidrOrAddress = (issue: { input: unknown }) =>
+  `${quoted(issue.input)} is not an IPv4 or IPv6 address or CIDR (address/bits)`;
+
+/** `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`; anything else, a number or a mapping too, is an error quoting it. */
+const cidrOrAddress = z
+  .string({ error: notCidrOrAddress })
+  .refine((value) => parseCidr(value, { bareAddress: true }) !== undefined, { error: notCidrOrAddress });
 
 export const configSchema = z.object({
   /** Where the control plane is reachable from taps. */

@@ -3,12 +3,13 @@
  * real servers (Node http/https/http2, redis-server, dnsmasq) and clients, tcpdump on the bridge.
  * Usage: npm run demo:capture [-- --duration-ms 45000]
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { cleanUpOnSignals, cleanup, recordDirectory, recordNamespace, startIn } from './capture-cleanup.ts';
 import {
   type DemoExternal,
   type DemoPod,
@@ -20,8 +21,6 @@ import {
 
 const root = join(import.meta.dirname, '..', '..');
 const bridgeNs = 'mwdemo-br';
-const children: ChildProcess[] = [];
-const namespaces: string[] = [];
 
 const sh = (...argv: string[]): string =>
   execFileSync(argv[0] ?? 'false', argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,7 +33,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const addHost = (index: number, ip: string, prefix: number) => {
   const ns = nsOf(index);
   sh('ip', 'netns', 'add', ns);
-  namespaces.push(ns);
+  recordNamespace(ns);
   sh(
     'ip',
     'link',
@@ -64,18 +63,11 @@ const addHost = (index: number, ip: string, prefix: number) => {
   return ns;
 };
 
-const run = (ns: string, command: string, args: string[], env: Record<string, string> = {}) => {
-  const child = spawn(
-    'ip',
-    ['netns', 'exec', ns, 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      cwd: root,
-    },
-  );
-  children.push(child);
-  return child;
-};
+const run = (ns: string, command: string, args: string[], env: Record<string, string> = {}) =>
+  startIn(ns, ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: root,
+  });
 
 const service = (ns: string, role: string, env: Record<string, string> = {}) =>
   run(ns, process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'bookinfo-service.ts'), role], env);
@@ -173,25 +165,14 @@ const makeCert = (dir: string) => {
   };
 };
 
-const cleanup = () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const ns of [...namespaces, bridgeNs]) {
-    try {
-      for (const pid of sh('ip', 'netns', 'pids', ns).split('\n').filter(Boolean))
-        process.kill(Number(pid), 'SIGKILL');
-      sh('ip', 'netns', 'del', ns);
-    } catch {
-      // already gone
-    }
-    rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
-  }
-};
-
 const main = async () => {
   const { values } = parseArgs({ options: { 'duration-ms': { type: 'string', default: '45000' } } });
   if (process.getuid?.() !== 0) throw new Error('needs root (network namespaces and tcpdump)');
   const work = mkdtempSync(join(tmpdir(), 'meshward-demo-'));
+  recordDirectory(work);
   const pcap = join(work, 'capture.pcap');
+  // Recorded before it is made: a bridge a killed run left behind is deleted when this run fails to make it.
+  recordNamespace(bridgeNs);
   sh('ip', 'netns', 'add', bridgeNs);
   inNs(bridgeNs, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
   inNs(bridgeNs, 'ip', 'link', 'set', 'br0', 'up');
@@ -200,14 +181,10 @@ const main = async () => {
   for (const [i, ext] of demoExternals.entries()) podNs.set(ext.name, addHost(50 + i, ext.ip, 24));
   const nsFor = (name: string) => podNs.get(name) as string;
   const certs = makeCert(work);
-  const tcpdump = spawn(
-    'ip',
-    ['netns', 'exec', bridgeNs, 'tcpdump', '-i', 'br0', '-U', '-n', '-s', '0', '-w', pcap, 'ip'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  children.push(tcpdump);
+  const tcpdump = startIn(bridgeNs, ['tcpdump', '-i', 'br0', '-U', '-n', '-s', '0', '-w', pcap, 'ip'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: root,
+  });
   await tcpdumpListening(tcpdump);
   const byRuns = (runs: string) => demoPods.filter((pod) => pod.runs === runs);
   for (const pod of byRuns('dnsmasq')) run(nsFor(pod.name), 'dnsmasq', dnsmasqArgs(demoPods, demoExternals));
@@ -256,11 +233,12 @@ const main = async () => {
   };
   writeFileSync(join(out, 'pods.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`wrote demo/capture.pcap (${statSync(pcap).size} bytes) and demo/pods.json`);
-  rmSync(work, { recursive: true, force: true });
 };
+
+cleanUpOnSignals();
 
 try {
   await main();
 } finally {
-  cleanup();
+  await cleanup();
 }

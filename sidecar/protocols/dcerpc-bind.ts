@@ -3,6 +3,7 @@
  * is one of the remote-administration or enumeration interfaces (the pipes' MS-SCMR, MS-TSCH, MS-RRP, MS-SAMR, MS-LSAD,
  * MS-SRVS, MS-NRPC, MS-WKST).
  */
+import { dcerpcLittleEndian } from './dcerpc-byte-order.ts';
 import { u16be, u16le, u32be, u32le } from './wire-bytes.ts';
 
 const interfaces: ReadonlyMap<string, string> = new Map([
@@ -40,8 +41,7 @@ export const bindInterface = (b: Uint8Array, at: number, end: number): string | 
   // Version 5.0, PTYPE bind (11) or alter_context (14), at least one presentation context.
   if (end > b.length || at + 52 > end || b[at] !== 5 || b[at + 1] !== 0) return undefined;
   if ((b[at + 2] !== 11 && b[at + 2] !== 14) || b[at + 24] === 0) return undefined;
-  // The data representation's first octet: integers big-endian when its high nibble is 0 (C706 §14.2.5).
-  const little = ((b[at + 4] as number) & 0xf0) !== 0;
+  const little = dcerpcLittleEndian(b, at);
   const count = Math.min(b[at + 24] as number, maxContexts);
   let first: string | undefined;
   // Each p_cont_elem_t: context id (2), n_transfer_syn (1), reserved (1), abstract syntax (20), transfer syntaxes (20 each).

@@ -3,6 +3,7 @@
  * interfaces a remote-administration or reconnaissance tool calls (MS-SAMR §3.1.5, MS-LSAD §3.1.4, MS-LSAT §3.1.4,
  * MS-SRVS §3.1.4, MS-WKST §3.2.4, MS-SCMR §3.1.4, MS-TSCH §3.2.5), by the interface the pipe was bound to.
  */
+import { dcerpcLittleEndian } from './dcerpc-byte-order.ts';
 import { u16be, u16le } from './wire-bytes.ts';
 
 const operations: Readonly<Record<string, Readonly<Record<number, string>>>> = {
@@ -102,6 +103,6 @@ export const operationName = (rpc: string, opnum: number): string =>
 export const requestOpnum = (b: Uint8Array, at: number, end: number): number | undefined => {
   if (end > b.length || at < 0 || at + 24 > end || b[at] !== 5 || b[at + 1] !== 0 || b[at + 2] !== 0)
     return undefined;
-  const u16 = ((b[at + 4] as number) & 0xf0) !== 0 ? u16le : u16be;
+  const u16 = dcerpcLittleEndian(b, at) ? u16le : u16be;
   return u16(b, at + 8) < 24 ? undefined : u16(b, at + 22);
 };

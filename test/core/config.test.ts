@@ -33,6 +33,23 @@ describe('config', () => {
     expect(error.message).toMatch(/inject\.kubernetesMinor/);
   });
 
+  it('quotes each bad entry of a list, whatever its type, as well as naming its index', () => {
+    // What YAML makes of `- 10`, `- cidr: 10.0.0.0/8`, `- ~` and `- ingress` under inject.trustedProxies.
+    expect(() =>
+      parseConfig({
+        inject: { trustedProxies: ['10.0.0.0/8', 10, { cidr: '10.0.0.0/8' }, null, 'ingress'] },
+      }),
+    ).toThrow(
+      [
+        'configuration is invalid:',
+        '  inject.trustedProxies.1: 10 is not an IPv4 or IPv6 address or CIDR (address/bits)',
+        '  inject.trustedProxies.2: {"cidr":"10.0.0.0/8"} is not an IPv4 or IPv6 address or CIDR (address/bits)',
+        '  inject.trustedProxies.3: null is not an IPv4 or IPv6 address or CIDR (address/bits)',
+        '  inject.trustedProxies.4: "ingress" is not an IPv4 or IPv6 address or CIDR (address/bits)',
+      ].join('\n'),
+    );
+  });
+
   it('overlays MESHWARD_* environment variables', () => {
     const raw = applyEnv(
       { inject: { image: 'x' } },
