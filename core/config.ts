@@ -18,6 +18,15 @@ const cidrOrAddress = z
   .string({ error: notCidrOrAddress })
   .refine((value) => parseCidr(value, { bareAddress: true }) !== undefined, { error: notCidrOrAddress });
 
+/**
+ * A trusted proxy: an address or CIDR, but not one that trusts every address (`0.0.0.0/0`, `::/0`), which the tap
+ * refuses at start (`trusted-proxies.ts`): refused here too, so a pod is never injected with a tap that cannot run.
+ */
+const trustedProxy = cidrOrAddress.refine((value) => parseCidr(value, { bareAddress: true })?.bits !== 0, {
+  error: (issue) =>
+    `${quoted(issue.input)} trusts every address, so any client could name any other: list the proxies' addresses`,
+});
+
 export const configSchema = z.object({
   /** Where the control plane is reachable from taps. */
   controlPlaneUrl: z.string().url().default('https://meshward.meshward.svc:8443'),
@@ -58,7 +67,7 @@ export const configSchema = z.object({
        * Proxies in front of injected pods (an ingress controller's and mesh gateways' addresses or CIDRs) whose
        * forwarding headers the tap reads a hop further (ADR 28); the tap gets them as MESHWARD_TRUSTED_PROXIES.
        */
-      trustedProxies: z.array(cidrOrAddress).max(64).default([]),
+      trustedProxies: z.array(trustedProxy).max(64).default([]),
       /** The one forwarding header those proxies write; the tap gets it as MESHWARD_FORWARDED_HEADER. */
       forwardedHeader: forwardingHeaderSchema.optional(),
     })

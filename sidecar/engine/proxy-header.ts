@@ -9,6 +9,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { z } from 'zod';
 import type { Endpoint, proxyHeaderSchema } from '#core/finding.ts';
 import { ipv6Text } from '../decode/ipv6.ts';
+import { canonicalAddress } from '../protocols/canonical-address.ts';
 import { u16be } from '../protocols/wire-bytes.ts';
 import { readProxyTlvs } from './proxy-header-tlvs.ts';
 
@@ -70,8 +71,8 @@ const v1Fields = (fields: readonly string[], length: number): ProxyRead => {
     version: 1,
     command: 'proxy',
     transport: 'tcp',
-    client: { ip: src, port: from },
-    server: { ip: dst, port: to },
+    client: { ip: canonicalAddress(src), port: from },
+    server: { ip: canonicalAddress(dst), port: to },
   };
   return { kind: 'header', length, header };
 };
@@ -103,8 +104,8 @@ const addressesOf = (
   if (family === 2)
     return {
       size: 36,
-      client: { ip: ipv6Text(b, 16), port: u16be(b, 48) },
-      server: { ip: ipv6Text(b, 32), port: u16be(b, 50) },
+      client: { ip: canonicalAddress(ipv6Text(b, 16)), port: u16be(b, 48) },
+      server: { ip: canonicalAddress(ipv6Text(b, 32)), port: u16be(b, 50) },
     };
   if (family === 3) return { size: 216 };
   return family === 0 ? { size: 0 } : undefined;

@@ -181,7 +181,7 @@ const openingQuote = (text: string, close: number, start: number): number => {
  * after it, the proxies' own included) leaves the chain unreadable: nobody is named. Linear: a character is looked at
  * at most twice.
  */
-const forwardedFors = (text: string): string[] | undefined => {
+export const forwardedFors = (text: string): string[] | undefined => {
   const start = Math.max(0, text.length - maxText);
   const fors: string[] = [];
   let whole = 0;

@@ -15,7 +15,7 @@
 import { BlockList, isIP } from 'node:net';
 import { readsRequests } from '../engine/event-read.ts';
 import type { Header, HttpRequestEvent } from '../events.ts';
-import { hopAddress, isForwardingName } from '../protocols/http-forwarded.ts';
+import { forwardedFors, hopAddress, isForwardingName } from '../protocols/http-forwarded.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 import { isLoopback } from './loopback.ts';
 import {
@@ -159,8 +159,8 @@ const claimsIn = (
   peerTrusted: TrustedProxies | undefined,
   found: string[] | undefined,
 ): string[] | undefined => {
-  const parts =
-    name === 'forwarded' ? value.split(/[,;]/).filter((p) => /^\s*for=/i.test(p)) : value.split(',');
+  // RFC 7239 values may be quoted strings holding `,` and `;` (a Host in `host="…"`): split as the reader does.
+  const parts = name === 'forwarded' ? (forwardedFors(value) ?? []) : value.split(',');
   const vouched =
     peerTrusted !== undefined && isForwardingName(name) && (peerTrusted.header ?? name) === name
       ? vouchedFor(parts, peerTrusted)

@@ -50,6 +50,16 @@ describe('config', () => {
     );
   });
 
+  it('refuses a trusted proxy that trusts every address, as the injected tap would at start', () => {
+    expect(() => parseConfig({ inject: { trustedProxies: ['10.0.0.0/8', '0.0.0.0/0', '::/0'] } })).toThrow(
+      [
+        'configuration is invalid:',
+        '  inject.trustedProxies.1: "0.0.0.0/0" trusts every address, so any client could name any other: list the proxies\' addresses',
+        '  inject.trustedProxies.2: "::/0" trusts every address, so any client could name any other: list the proxies\' addresses',
+      ].join('\n'),
+    );
+  });
+
   it('overlays MESHWARD_* environment variables', () => {
     const raw = applyEnv(
       { inject: { image: 'x' } },

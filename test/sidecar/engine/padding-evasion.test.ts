@@ -87,6 +87,18 @@ describe('an attack padded past what detectors used to read is still reported', 
     expect(await threatsOf(padded)).toContain(threat);
   });
 
+  it('shows the attack in its evidence, not the padding before it', async () => {
+    const file = join(dir, 'evidence.pcap');
+    const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
+    const request = get(`/search?q=${'a'.repeat(5000)}${sqli}`);
+    writeFileSync(file, writePcap(tcpConversation(endpoints, [{ from: 'client', data: request }])).bytes);
+    const { findings } = await inspectFile(file, { observers: defaultObservers() });
+    const finding = findings.find(
+      (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'sql-injection',
+    );
+    expect(finding?.evidence).toMatch(/query q: \(characters \d+ to 5012 of 5012, decoded\) a+1' OR '1'='1/);
+  });
+
   it('a first request larger than the 4 KiB kept for detection, in one segment or in 1448-octet ones', async () => {
     // A request line past 4 KiB used to leave detection waiting for its end; the server's answer then named the
     // protocol and the request was lost. A head past 4 KiB in one segment lost everything after its first 4 KiB.

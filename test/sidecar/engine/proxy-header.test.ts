@@ -53,6 +53,18 @@ describe('PROXY header, version 1 (§2.1)', () => {
     });
   });
 
+  it('writes each address one way (canonicalAddress): an IPv4-mapped client is its IPv4 address, in v1 and v2', () => {
+    const v1 = readProxyHeader(ascii('PROXY TCP6 ::FFFF:203.0.113.9 2001:DB8:0:0::2 51234 8080\r\n'));
+    expect(v1).toMatchObject({
+      header: { client: { ip: '203.0.113.9', port: 51234 }, server: { ip: '2001:db8::2', port: 8080 } },
+    });
+    // AF_INET6 (0x21): ::ffff:cb00:7109 → 2001:db8::2, ports 51234 and 8080.
+    const mapped = hex('00000000 00000000 0000ffff cb007109 20010db8 00000000 00000000 00000002 c822 1f90');
+    expect(readProxyHeader(v2(1, 0x21, mapped))).toMatchObject({
+      header: { client: { ip: '203.0.113.9', port: 51234 }, server: { ip: '2001:db8::2', port: 8080 } },
+    });
+  });
+
   it('waits for the rest of a header, at most 107 octets', () => {
     expect(readProxyHeader(ascii('PRO'))).toEqual({ kind: 'need-more', upTo: 107 });
     expect(readProxyHeader(ascii('PROXY TCP4 192.168.0.1 19'))).toEqual({ kind: 'need-more', upTo: 107 });

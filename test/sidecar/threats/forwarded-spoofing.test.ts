@@ -70,6 +70,11 @@ describe('forwarded-spoofing: a client passing for the server itself', () => {
     );
   });
 
+  it('reads Forwarded as the client reader does: a quoted value holding "for=127.0.0.1" is no claim', () => {
+    expect(run([['forwarded', 'for=203.0.113.9;host="shop, for=127.0.0.1;x"']])).toEqual([]);
+    expect(run([['forwarded', 'for=203.0.113.9;by="a,b", for=127.0.0.1']])).toHaveLength(1);
+  });
+
   it('is not surer for two loopback entries in one header: that is one header, not a tool trying several', () => {
     const hits = run([['x-forwarded-for', '127.0.0.1, 127.0.0.2']]);
     expect(hits[0]?.confidence).toBe(0.7);
