@@ -41,6 +41,8 @@ export type HttpConnection = {
   gap(direction: Direction): void;
 };
 
+const crlf = Uint8Array.of(0x0d, 0x0a);
+
 const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
@@ -234,6 +236,31 @@ export const createHttpConnection = (): HttpConnection => {
     return prefix.length === http2Preface.length ? true : undefined;
   };
 
+  /**
+   * A head past the 64 KiB we hold (Go reads heads up to 1 MiB, so a server may take it): what its first 64 KiB hold
+   * is told as a message, its body unread, and reading goes on at the next message, as after lost bytes. Stopping
+   * here let one oversized header hide every later request on the connection (ADR 30).
+   */
+  const cutHead = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+    const lastLine = side.pending.subarray(0, maxHeadLength).lastIndexOf(0x0a);
+    const kept =
+      lastLine > 0 ? parseHttpHead(concat(side.pending.subarray(0, lastLine + 1), crlf)) : 'malformed';
+    if (typeof kept === 'object') {
+      const isRequest = side.direction === 'to-server';
+      side.message = newHttpMessage(
+        kept.head,
+        side.direction,
+        isRequest ? undefined : outstanding[0]?.request,
+      );
+      side.message.truncated = true;
+      emit(side, ts, out);
+    }
+    afterGap(side);
+    side.message = undefined;
+    side.pending = concat(Uint8Array.of(0x0a), side.pending.subarray(lastLine + 1));
+    side.mode = 'resync';
+  };
+
   const stepHead = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
     const preface = startsPreface(side);
     if (preface !== false) {
@@ -242,6 +269,10 @@ export const createHttpConnection = (): HttpConnection => {
     }
     const result = parseHttpHead(side.pending);
     if (result === 'incomplete') return false;
+    if (result === 'malformed' && side.pending.length >= maxHeadLength) {
+      cutHead(side, ts, out);
+      return true;
+    }
     if (result === 'malformed') {
       side.mode = 'stopped';
       return false;

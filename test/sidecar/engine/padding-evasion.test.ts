@@ -87,6 +87,16 @@ describe('an attack padded past what detectors used to read is still reported', 
     expect(await threatsOf(padded)).toContain(threat);
   });
 
+  it('a head past the 64 KiB held: its own request is judged, and so are the requests after it', async () => {
+    // Go's servers read heads of up to 1 MiB. Stopping at 64 KiB hid every later request on the connection.
+    const oversized = (target: string) => get(target, `X-Padding: ${'b'.repeat(70_000)}\r\n`);
+    const next = get(`/search?q=${sqli}`);
+    for (const mss of [1448, 60_000]) {
+      expect(await threatsOf(oversized(`/search?q=${sqli}`), mss)).toContain('sql-injection');
+      expect(await threatsOf(oversized('/') + next, mss)).toContain('sql-injection');
+    }
+  });
+
   it('shows the attack in its evidence, not the padding before it', async () => {
     const file = join(dir, 'evidence.pcap');
     const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
