@@ -10,6 +10,7 @@ const typeNames: Readonly<Record<number, string>> = {
   13: 'HINFO',
   15: 'MX',
   16: 'TXT',
+  25: 'KEY',
   28: 'AAAA',
   33: 'SRV',
   35: 'NAPTR',
@@ -43,6 +44,9 @@ const rcodeNames: readonly string[] = [
   'NOTAUTH',
   'NOTZONE',
 ];
+
+/** The type mnemonics `dnsTypeName` gives. */
+export const dnsTypeMnemonics: ReadonlySet<string> = new Set(Object.values(typeNames));
 
 /** The mnemonic, or TYPEnnn for types without one (RFC 3597 §5). */
 export const dnsTypeName = (type: number): string => typeNames[type] ?? `TYPE${type}`;

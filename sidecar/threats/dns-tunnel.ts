@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { readsEvery } from '../engine/event-read.ts';
 import type { DnsMessageEvent } from '../events.ts';
+import { dnsTypeEntry, privateDnsType } from './policy-lists.ts';
 import { registeredDomain } from './text/registered-domain.ts';
 import { shannonEntropy } from './text/shannon-entropy.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
@@ -21,7 +22,7 @@ const config = detectorConfig('high', {
   /** One query is enough when its subdomain is this long with this entropy (or carries non-hostname bytes). */
   singleNameLength: z.number().int().positive().default(52),
   singleNameEntropy: z.number().positive().default(4.5),
-  tunnelTypes: z.array(z.string()).default(['TXT', 'NULL', 'CNAME', 'MX', 'SRV', 'PRIVATE', 'ANY', 'KEY']),
+  tunnelTypes: z.array(dnsTypeEntry).default(['TXT', 'NULL', 'CNAME', 'MX', 'SRV', 'PRIVATE', 'ANY', 'KEY']),
   /** Registered domains and suffixes never judged: cluster search paths, reverse lookups, CDNs and cloud SDK endpoints. */
   ignoreSuffixes: z
     .array(z.string())
@@ -87,6 +88,10 @@ const under = (domain: string, suffix: string): boolean =>
 
 const ignored = (domain: string, c: Config): boolean => c.ignoreSuffixes.some((s) => under(domain, s));
 
+/** A query type tunnels use: one the policy lists, or any of the private-use range when it lists `PRIVATE`. */
+const tunnelType = (type: string, c: Config): boolean =>
+  c.tunnelTypes.includes(type) || (privateDnsType(type) && c.tunnelTypes.includes('PRIVATE'));
+
 const record = (item: Stats, event: DnsMessageEvent, sub: string, c: Config): void => {
   if (event.isResponse) {
     item.responses++;
@@ -94,7 +99,7 @@ const record = (item: Stats, event: DnsMessageEvent, sub: string, c: Config): vo
     return;
   }
   item.queries++;
-  if (c.tunnelTypes.includes(event.questions[0]?.type.toUpperCase() ?? '')) item.typed++;
+  if (tunnelType(event.questions[0]?.type.toUpperCase() ?? '', c)) item.typed++;
   if (sub === '' || item.unique.has(sub) || item.unique.size >= 1024) return;
   item.unique.add(sub);
   const bare = sub.replaceAll('.', '');

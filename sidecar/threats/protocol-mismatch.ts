@@ -3,18 +3,19 @@ import { z } from 'zod';
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { readsFirst } from '../engine/event-read.ts';
 import { type Expectation, expectationOf } from './expected-protocols.ts';
+import { protocolEntry } from './policy-lists.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
   /** Pairs (expected → seen) that are legitimate upgrades, e.g. HTTP to HTTP/2 or gRPC, and TLS on an HTTP port. */
-  compatible: z.record(z.string(), z.array(z.string())).default({
+  compatible: z.record(protocolEntry, z.array(protocolEntry)).default({
     http: ['http2', 'grpc'],
     http2: ['http', 'grpc'],
     grpc: ['http2'],
     tls: ['http', 'http2', 'grpc'],
   }),
   /** Seen protocols accepted on any flow: a mesh (Istio, Linkerd) wraps every port in mutual TLS between pods. */
-  anyPort: z.array(z.string()).default(['tls']),
+  anyPort: z.array(protocolEntry).default(['tls']),
   /** Without a learned rule, expect the protocol that declares the server port (`tcp/80` → HTTP, `udp/53` → DNS). */
   portHints: z.boolean().default(true),
   /**

