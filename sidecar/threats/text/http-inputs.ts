@@ -45,11 +45,13 @@ const formPairs = (text: string, where: string, into: PayloadInput[]): void => {
 };
 
 const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
-  for (const [index, [rawName, value]] of event.headers.entries()) {
+  const headers = event.headers;
+  for (let index = 0; index < headers.length; index++) {
+    const [rawName, value] = headers[index] as (typeof headers)[number];
     const name = rawName.toLowerCase();
     if (skippedHeaders.has(name)) continue;
     if (into.length >= maxInputs) {
-      const rest = event.headers.slice(index).map(([n, v]) => `${n}: ${v}`);
+      const rest = headers.slice(index).map(([n, v]) => `${n}: ${v}`);
       into.push(payloadInput('headers (rest)', rest.join('\n')));
       return;
     }

@@ -97,6 +97,35 @@ describe('an attack padded past what detectors used to read is still reported', 
     }
   });
 
+  it('reads no attack into large harmless bodies judged past 256 inputs as one (quotes, SQL words, paths, markup)', async () => {
+    const words = [
+      "O'Brien",
+      'select all',
+      'Union Station',
+      'order by date',
+      'drop-off',
+      "it's 1=1 fine",
+      'x or y',
+    ];
+    words.push(
+      '--verbose',
+      'C:\\temp',
+      'http://example.com/a?b=1',
+      '<b>bold</b>',
+      'cat dog',
+      '; ok',
+      '$HOME',
+    );
+    words.push("Let's go", "d'Artagnan", 'where we go', "Rock 'n' roll", '"quoted"');
+    const word = (i: number) => words[i % words.length] as string;
+    const objects = Array.from({ length: 150 }, (_, i) => ({ name: word(i), note: `${word(i + 3)} ${i}` }));
+    const form = Array.from({ length: 300 }, (_, i) => `f${i}=${encodeURIComponent(word(i))}`).join('&');
+    expect(await threatsOf(post('application/json', JSON.stringify(objects)))).toEqual([]);
+    expect(await threatsOf(post('application/x-www-form-urlencoded', form))).toEqual([]);
+    const items = JSON.stringify({ items: Array.from({ length: 400 }, (_, i) => word(i)) });
+    expect(await threatsOf(post('application/json', items))).toEqual([]);
+  });
+
   it('shows the attack in its evidence, not the padding before it', async () => {
     const file = join(dir, 'evidence.pcap');
     const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
