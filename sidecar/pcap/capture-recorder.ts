@@ -30,10 +30,24 @@ type Live = { keep: (packet: StoredPacket) => boolean; packets: StoredPacket[]; 
 
 export const createCaptureRecorder = (options: CaptureRecorderOptions) => {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  /** Wakes every capture still in its after-window (`finish`). */
+  const waking = new Set<() => void>();
+  const timed = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        waking.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      waking.add(wake);
+    });
+  const sleep = options.sleep ?? timed;
   const maxBytesAfter = options.maxBytesAfter ?? 32 * 1024 * 1024;
   const live = new Set<Live>();
   let captures = 0;
+  /** The tap is stopping: a capture asked for now (the last exchange's commands) does not wait for its after-window. */
+  let finished = false;
 
   /** Every live packet: into the ring, and into each capture that is recording. */
   const observe = (packet: StoredPacket) => {
@@ -52,7 +66,7 @@ export const createCaptureRecorder = (options: CaptureRecorderOptions) => {
     const session: Live = { keep, packets: [], bytes: 0 };
     live.add(session);
     try {
-      if (request.afterSeconds > 0) await sleep(request.afterSeconds * 1000);
+      if (request.afterSeconds > 0 && !finished) await sleep(request.afterSeconds * 1000);
     } finally {
       live.delete(session);
     }
@@ -73,5 +87,15 @@ export const createCaptureRecorder = (options: CaptureRecorderOptions) => {
     return { ok: true, finding, bytes: pcap.bytes };
   };
 
-  return { observe, record, stats: () => ({ captures, recording: live.size }) };
+  /**
+   * The tap is stopping: every capture still recording ends its after-window now and uploads what it has, and one
+   * asked for later (commands in the reporter's last exchange) does not wait at all, rather than keep the process
+   * alive for the rest of it (up to minutes) after it was told to stop.
+   */
+  const finish = (): void => {
+    finished = true;
+    for (const wake of [...waking]) wake();
+  };
+
+  return { observe, record, finish, stats: () => ({ captures, recording: live.size }) };
 };

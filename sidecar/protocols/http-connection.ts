@@ -257,7 +257,12 @@ export const createHttpConnection = (): HttpConnection => {
     }
     afterGap(side);
     side.message = undefined;
-    side.pending = concat(Uint8Array.of(0x0a), side.pending.subarray(lastLine + 1));
+    // From the line after the last whole one; with no line end in 64 KiB (one line that long), past all of it: each
+    // cut consumes octets, so a line that never ends cannot loop.
+    side.pending =
+      lastLine > 0
+        ? concat(Uint8Array.of(0x0a), side.pending.subarray(lastLine + 1))
+        : side.pending.subarray(maxHeadLength);
     side.mode = 'resync';
   };
 

@@ -58,6 +58,7 @@ type Parts = {
   engine: ReturnType<typeof createEngine>;
   pipeline: LivePipeline;
   supervisor: ReturnType<typeof tapCapture>;
+  recorder: ReturnType<typeof createCaptureRecorder>;
 };
 
 /** In protect mode a high-severity attack cuts its peer off (for a while); the findings go to the reporter either way. */
@@ -108,7 +109,19 @@ const buildParts = async (deps: TapDeps): Promise<Parts> => {
   });
   const pipeline = createLivePipeline({ engine, observe: recorder.observe, report, metrics });
   const supervisor = tapCapture(ctx, deps.spawnCapture, (stdout) => pipeline.consume(stdout as never));
-  return { ctx, state, enforcer, ring, reporter, report, handleCommands, engine, pipeline, supervisor };
+  return {
+    ctx,
+    state,
+    enforcer,
+    ring,
+    reporter,
+    report,
+    handleCommands,
+    engine,
+    pipeline,
+    supervisor,
+    recorder,
+  };
 };
 
 const heartbeatOf = (parts: Parts) => () =>
@@ -205,6 +218,8 @@ export const startTap = async (deps: TapDeps): Promise<RunningTap> => {
     for (const timer of timers) clearInterval(timer);
     watcher?.close();
     captureStop.abort();
+    // Captures still in their after-window upload what they have now, in the reporter's last seconds.
+    parts.recorder.finish();
     await enforcer?.teardown();
     await atMost(capturing, 3_000);
     report([...engine.flush(), heartbeat()]);

@@ -126,6 +126,12 @@ describe('an attack padded past what detectors used to read is still reported', 
     expect(await threatsOf(post('application/json', items))).toEqual([]);
   });
 
+  it('a request line past 64 KiB is skipped, and the request after it judged (no endless re-reading)', async () => {
+    const next = get(`/search?q=${sqli}`);
+    const line = `GET /${'c'.repeat(70_000)} HTTP/1.1\r\nHost: shop\r\n\r\n`;
+    expect(await threatsOf(line + next, 1448)).toContain('sql-injection');
+  });
+
   it('shows the attack in its evidence, not the padding before it', async () => {
     const file = join(dir, 'evidence.pcap');
     const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };

@@ -108,6 +108,34 @@ describe('createCaptureRecorder with a real HTTPS upload target', () => {
     expect(recorder.stats()).toEqual({ captures: 1, recording: 0 });
   });
 
+  it('ends a capture in its after-window when the tap stops (finish), uploading what it has', async () => {
+    const recorder = createCaptureRecorder({
+      ring: createPacketRing({ maxBytes: 1e6, maxSeconds: 60 }),
+      upload: createCaptureUploader({ ca: tls.caCert }),
+    });
+    // Ten minutes after: without finish() the outcome would come then, and the tap's process would wait for it.
+    const pending = recorder.record({
+      commandId: 'c3',
+      beforeSeconds: 0,
+      afterSeconds: 600,
+      uploadUrl: `${base}/c3.pcap`,
+    });
+    recorder.observe(frame(Date.now(), { ...app, payload: 'late' }));
+    expect(recorder.stats().recording).toBe(1);
+    recorder.finish();
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ ok: true, finding: { commandId: 'c3', packets: 1 } });
+    expect(recorder.stats().recording).toBe(0);
+    // A capture asked for after that (the reporter's last exchange brings commands) does not wait either.
+    const late = await recorder.record({
+      commandId: 'c4',
+      beforeSeconds: 0,
+      afterSeconds: 600,
+      uploadUrl: `${base}/c4.pcap`,
+    });
+    expect(late).toMatchObject({ ok: true, finding: { commandId: 'c4' } });
+  });
+
   it('reports a refused upload as a failed outcome', async () => {
     const recorder = createCaptureRecorder({
       ring: createPacketRing({ maxBytes: 1e6, maxSeconds: 60 }),
