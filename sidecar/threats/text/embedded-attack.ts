@@ -6,6 +6,7 @@ import type { ProtocolEvent, ProtocolEventKind } from '../../events.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from '../threat.ts';
 import { eventInputs } from './event-inputs.ts';
 import type { PayloadInput } from './payload-input.ts';
+import { firstWindow } from './text-windows.ts';
 
 export type Verdict = (decoded: string, input: PayloadInput) => string | undefined;
 
@@ -29,15 +30,6 @@ export type EmbeddedAttackOptions = {
   inspectEvent?: (event: ProtocolEvent) => { reason: string; evidence: string } | undefined;
 };
 
-/** The first window of `text` (`size` characters, a quarter overlapping) the verdict finds the attack in. */
-const hitWindow = (text: string, size: number, judge: (window: string) => boolean): number | undefined => {
-  for (let start = 0; start < text.length; start += size - size / 4) {
-    if (judge(text.slice(start, start + size))) return start;
-    if (start + size >= text.length) return undefined;
-  }
-  return undefined;
-};
-
 /**
  * What the evidence shows of an input: its start, or for a long one the 256 characters the attack is in, so a value
  * padded past the first window (ADR 30) shows the attack, not the padding. Looked for on a hit only, in windows of
@@ -46,10 +38,10 @@ const hitWindow = (text: string, size: number, judge: (window: string) => boolea
 const snippet = (input: PayloadInput, verdict: Verdict): string => {
   const text = input.decoded;
   if (input.raw.length <= snippetLength || text.length <= 256) return input.raw.slice(0, snippetLength);
-  const judge = (window: string) => verdict(window, input) !== undefined;
-  const outer = hitWindow(text, 1024, judge);
+  const judge = (window: string) => verdict(window, input);
+  const outer = firstWindow(text, 1024, judge)?.start;
   if (outer === undefined) return input.raw.slice(0, snippetLength);
-  const inner = hitWindow(text.slice(outer, outer + 1024), 256, judge) ?? 0;
+  const inner = firstWindow(text.slice(outer, outer + 1024), 256, judge)?.start ?? 0;
   const from = outer + inner;
   const end = Math.min(from + 256, text.length);
   return `(characters ${from + 1} to ${end} of ${text.length}, decoded) ${text.slice(from, end)}`;

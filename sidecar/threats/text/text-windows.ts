@@ -8,11 +8,19 @@
 /** One window's verdict; `atStart` is false for a window that begins inside the text, cut wherever it fell. */
 export type WindowVerdict = (text: string, atStart: boolean) => string | undefined;
 
-export const inWindows = (text: string, size: number, judge: WindowVerdict): string | undefined => {
-  if (text.length <= size) return judge(text, true);
+/** The first window with a verdict: where it starts, and the verdict; undefined when none has one. */
+export const firstWindow = (
+  text: string,
+  size: number,
+  judge: WindowVerdict,
+): { start: number; found: string } | undefined => {
   const step = size - (size >> 2);
   for (let start = 0; ; start += step) {
     const found = judge(text.slice(start, start + size), start === 0);
-    if (found !== undefined || start + size >= text.length) return found;
+    if (found !== undefined) return { start, found };
+    if (start + size >= text.length) return undefined;
   }
 };
+
+export const inWindows = (text: string, size: number, judge: WindowVerdict): string | undefined =>
+  text.length <= size ? judge(text, true) : firstWindow(text, size, judge)?.found;
