@@ -20,6 +20,25 @@ const run = async (...args: string[]) => {
   return { code, out, err };
 };
 
+/** An ingress pod (10.42.0.7) connecting to the app (10.1.0.2:8080): the handshake, then `payload` in one segment. */
+const writeIngressPcap = (file: string, payload: string): void => {
+  const from = { src: '10.42.0.7', dst: '10.1.0.2', srcPort: 41000, dstPort: 8080 };
+  const frames = [
+    tcp4Frame({ ...from, seq: 1, flags: 2 }),
+    tcp4Frame({
+      src: '10.1.0.2',
+      dst: '10.42.0.7',
+      srcPort: 8080,
+      dstPort: 41000,
+      seq: 100,
+      ack: 2,
+      flags: 0x12,
+    }),
+    tcp4Frame({ ...from, seq: 2, ack: 101, flags: 0x18, payload: Buffer.from(payload, 'latin1') }),
+  ];
+  writeFileSync(file, buildPcap({ packets: frames.map((data, i) => ({ ts: 1_000 + i, data })) }));
+};
+
 describe('meshward inspect', () => {
   it('prints an aligned table with one row per flow, client → server first', async () => {
     const { code, out, err } = await run(`${fixtures}/three-flows.pcap`);
@@ -115,29 +134,7 @@ describe('meshward inspect', () => {
     const file = join(dir, 'ingress.pcap');
     const request =
       "GET /q?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: 203.0.113.9, 10.42.0.5\r\n\r\n";
-    const frames = [
-      tcp4Frame({ src: '10.42.0.7', dst: '10.1.0.2', srcPort: 41000, dstPort: 8080, seq: 1, flags: 2 }),
-      tcp4Frame({
-        src: '10.1.0.2',
-        dst: '10.42.0.7',
-        srcPort: 8080,
-        dstPort: 41000,
-        seq: 100,
-        ack: 2,
-        flags: 0x12,
-      }),
-      tcp4Frame({
-        src: '10.42.0.7',
-        dst: '10.1.0.2',
-        srcPort: 41000,
-        dstPort: 8080,
-        seq: 2,
-        ack: 101,
-        flags: 0x18,
-        payload: Buffer.from(request, 'latin1'),
-      }),
-    ];
-    writeFileSync(file, buildPcap({ packets: frames.map((data, i) => ({ ts: 1_000 + i, data })) }));
+    writeIngressPcap(file, request);
     const originOf = (out: string[]) =>
       out.map((line) => JSON.parse(line)).find((f) => f.type === 'threat' && f.threat === 'sql-injection')
         ?.origin?.ip;
@@ -172,21 +169,7 @@ describe('meshward inspect', () => {
     const requests = ['203.0.113.9', '198.51.100.7', '2001:db8::7', '203.0.113.9']
       .map((ip) => `GET / HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: ${ip}, 10.42.0.5\r\n\r\n`)
       .join('');
-    const from = { src: '10.42.0.7', dst: '10.1.0.2', srcPort: 41000, dstPort: 8080 };
-    const frames = [
-      tcp4Frame({ ...from, seq: 1, flags: 2 }),
-      tcp4Frame({
-        src: '10.1.0.2',
-        dst: '10.42.0.7',
-        srcPort: 8080,
-        dstPort: 41000,
-        seq: 100,
-        ack: 2,
-        flags: 0x12,
-      }),
-      tcp4Frame({ ...from, seq: 2, ack: 101, flags: 0x18, payload: Buffer.from(requests, 'latin1') }),
-    ];
-    writeFileSync(file, buildPcap({ packets: frames.map((data, i) => ({ ts: 1_000 + i, data })) }));
+    writeIngressPcap(file, requests);
     const trusted = ['--trusted-proxy', '10.42.0.0/16'];
     const table = await run(file, ...trusted);
     expect(table.out[1]).toMatch(
