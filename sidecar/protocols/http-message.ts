@@ -10,8 +10,18 @@ import { forwardingHeaders } from './http-forwarded.ts';
 import type { HttpHead } from './http-head.ts';
 import { joinParts } from './wire-bytes.ts';
 
-/** Body bytes kept per message: threat detectors read up to this much. */
-export const httpBodyLimit = 8192;
+/**
+ * Request body bytes kept per message: every injection detector reads them, so a request padded with harmless bytes
+ * hides nothing in its first 64 KiB, as much as its head holds (ADR 33). What passes it is told by `bodyTruncated`,
+ * which `uninspected-body` reports for bodies of text.
+ */
+export const requestBodyLimit = 64 * 1024;
+/** Response body bytes kept: magic numbers, metadata answers and leak checks read a response's start. */
+export const responseBodyLimit = 8192;
+
+/** The body bound of a message sent in `direction`. */
+export const bodyLimit = (direction: Direction): number =>
+  direction === 'to-server' ? requestBodyLimit : responseBodyLimit;
 
 export type HttpMessage = {
   head: HttpHead;
@@ -50,7 +60,7 @@ export const requestRef = (head: HttpHead): HttpRequestRef => ({
 
 /** Keeps body bytes up to the limit; returns true when the limit was passed. */
 export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
-  const room = httpBodyLimit - message.size;
+  const room = bodyLimit(message.direction) - message.size;
   if (room > 0 && data.length > 0) {
     const kept = data.slice(0, room);
     message.parts.push(kept);

@@ -280,10 +280,8 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       if (side.stopped) return;
       const rest = side.skip > 0 ? skipBytes(side, chunk) : chunk;
       if (rest.length === 0) return;
-      if (side.pending.length + rest.length > maxBufferedFrame * 2) {
-        side.stopped = true;
-        return;
-      }
+      // No bound on the chunk: what is left pending after a drain is one partial frame of at most maxBufferedFrame
+      // (longer DATA is skipped, other frames stop the side), and a reassembler may hand over 256 KiB at once.
       if (side.pending.length === 0) side.pending = rest;
       else {
         const merged = new Uint8Array(side.pending.length + rest.length);

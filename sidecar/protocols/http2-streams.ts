@@ -15,10 +15,15 @@ import {
   forwardingHeaders,
   isForwardingName,
 } from './http-forwarded.ts';
-import { maxRefTarget } from './http-message.ts';
+import { bodyLimit, maxRefTarget, responseBodyLimit } from './http-message.ts';
 import { joinParts } from './wire-bytes.ts';
 
-export const http2BodyLimit = 8192;
+/**
+ * Body bytes one direction's open messages hold together (as much as the reassembler holds a direction). A message is
+ * kept to its bound (`bodyLimit`: 64 KiB a request) while they fit, and to the response bound (8 KiB) at least, so 128
+ * concurrent streams cannot make a connection hold 8 MiB.
+ */
+const maxHeldBody = 256 * 1024;
 /**
  * Each header list is decoded afresh for its message and kept whole, values uncut, as HTTP/1 keeps its head (ADR
  * 30: the decoder bounds the list's size). Forwarding headers are joined and bounded from the right instead
@@ -140,12 +145,15 @@ export type Http2Messages = {
 /** One object per direction with its methods on the prototype; the map is made when a first stream opens. */
 class Messages implements Http2Messages {
   private messages: Map<number, Http2Message> | undefined;
+  /** Body bytes kept by messages not yet emitted. */
+  private held = 0;
 
   constructor(private readonly direction: Direction) {}
 
   private emit(message: Http2Message, ts: number, out: ProtocolEvent[]): void {
     if (message.emitted) return;
     message.emitted = true;
+    this.held -= message.size;
     out.push(toEvent(message, this.direction, ts));
   }
 
@@ -191,11 +199,14 @@ class Messages implements Http2Messages {
 
   append(message: Http2Message, data: Uint8Array, ts: number, out: ProtocolEvent[]): void {
     if (message.emitted) return;
-    const room = http2BodyLimit - message.size;
+    const free = maxHeldBody - this.held;
+    const bound = Math.min(bodyLimit(this.direction), Math.max(responseBodyLimit, message.size + free));
+    const room = bound - message.size;
     const kept = data.subarray(0, Math.max(0, room));
     if (kept.length > 0) {
       message.parts.push(kept.slice());
       message.size += kept.length;
+      this.held += kept.length;
     }
     if (data.length > room) {
       message.truncated = true;

@@ -46,6 +46,7 @@ import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import type { Threat } from './threat.ts';
 import { tlsCertificate } from './tls-certificate.ts';
 import { udpFlood } from './udp-flood.ts';
+import { uninspectedBody } from './uninspected-body.ts';
 import { unsafeProtocol } from './unsafe-protocol.ts';
 import { vpnTunnel } from './vpn-tunnel.ts';
 import { weakSsh } from './weak-ssh.ts';
@@ -78,6 +79,7 @@ export const threats: readonly Threat<any, any>[] = [
   hostSweep,
   httpSmuggling,
   graphqlAbuse,
+  uninspectedBody,
   slowloris,
   weakTls,
   tlsCertificate,

@@ -11,8 +11,11 @@ import { lenientUrlDecode } from './lenient-url-decode.ts';
 import { multipartParts } from './multipart-parts.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
 
-/** Bytes of body inspected; the parser already bounds what it hands us. */
-const maxBodyBytes = 64 * 1024;
+/**
+ * Decoded body bytes inspected: the parser keeps 64 KiB of a request's body, and a compressed one may decode to 1 MiB,
+ * which would make a kilobyte sent cost a megabyte judged. Past it, `uninspected-body` reports the rest.
+ */
+export const inspectedBodyBytes = 64 * 1024;
 /**
  * Inputs judged one by one. Past them, what is left of a part is judged as one input, `… (rest)`, window by window
  * (ADR 30): an attack after 256 harmless parameters is still read, at a cost linear in the request's octets.
@@ -69,7 +72,7 @@ const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
 const contentType = (event: HttpRequestEvent): string => headerToken(event.headers, 'content-type');
 
 const bodyText = (body: Uint8Array): string => {
-  const slice = body.subarray(0, maxBodyBytes);
+  const slice = body.subarray(0, inspectedBodyBytes);
   const text = utf8.decode(slice);
   return text.includes('\ufffd') ? latin1.decode(slice) : text;
 };

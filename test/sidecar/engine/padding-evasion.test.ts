@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
@@ -19,7 +20,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
 /** The request in one segment, or cut into segments of `mss` octets as a real network carries it. */
-const threatsOf = async (request: string, mss = request.length): Promise<string[]> => {
+const threatsOf = async (
+  request: string | Uint8Array,
+  mss = Math.min(request.length, 60_000),
+): Promise<string[]> => {
   const file = join(dir, `c${n++}.pcap`);
   const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
   const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
@@ -78,6 +82,18 @@ const cases: { name: string; threat: string; plain: string; padded: string }[] =
     threat: 'sql-injection',
     plain: post('application/json', JSON.stringify({ q: "1' OR '1'='1" })),
     padded: post('application/json', JSON.stringify({ a: Array(300).fill('x'), q: "1' OR '1'='1" })),
+  },
+  {
+    name: 'a SQL injection after 9000 octets of a form body (the 8 KiB bound of request bodies before)',
+    threat: 'sql-injection',
+    plain: post('application/x-www-form-urlencoded', `q=${sqli}`),
+    padded: post('application/x-www-form-urlencoded', `pad=${'a'.repeat(9000)}&q=${sqli}`),
+  },
+  {
+    name: 'a SQL injection after 60,000 octets of a JSON body',
+    threat: 'sql-injection',
+    plain: post('application/json', JSON.stringify({ q: "1' OR '1'='1" })),
+    padded: post('application/json', JSON.stringify({ pad: 'x'.repeat(60_000), q: "1' OR '1'='1" })),
   },
 ];
 
@@ -153,5 +169,41 @@ describe('an attack padded past what detectors used to read is still reported', 
       expect(await threatsOf(request)).toContain('sql-injection');
       expect(await threatsOf(request, 1448)).toContain('sql-injection');
     }
+  });
+});
+
+describe('a body of text padded past what is judged is reported as uninspected', () => {
+  const gzipPost = (body: Uint8Array, encoding = 'gzip') => {
+    const head = `POST /search HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const request = new Uint8Array(head.length + body.length);
+    request.set(new TextEncoder().encode(head));
+    request.set(body, head.length);
+    return request;
+  };
+
+  it('a form body past the 64 KiB kept, in 1448-octet segments', async () => {
+    const padded = post('application/x-www-form-urlencoded', `pad=${'a'.repeat(70_000)}&q=${sqli}`);
+    expect(await threatsOf(padded, 1448)).toEqual(['uninspected-body']);
+  });
+
+  it('a gzip body that decodes past the 64 KiB judged, and one in a coding not decoded (zstd)', async () => {
+    const json = JSON.stringify({ pad: 'x'.repeat(100_000), q: "1' OR '1'='1" });
+    expect(await threatsOf(gzipPost(gzipSync(json)))).toEqual(['uninspected-body']);
+    expect(await threatsOf(gzipPost(new TextEncoder().encode(json.slice(0, 500)), 'zstd'))).toEqual([
+      'uninspected-body',
+    ]);
+    // Within the bound, the decoded body is judged and nothing is uninspected.
+    expect(await threatsOf(gzipPost(gzipSync(JSON.stringify({ q: "1' OR '1'='1" }))))).toEqual([
+      'sql-injection',
+    ]);
+  });
+
+  it('not long uploads of files, nor text within the bound', async () => {
+    const file = 'z'.repeat(100_000);
+    expect(await threatsOf(post('application/octet-stream', file), 1448)).toEqual([]);
+    expect(await threatsOf(post('image/png', file), 1448)).toEqual([]);
+    expect(
+      await threatsOf(post('application/json', JSON.stringify({ text: 'y'.repeat(60_000) })), 1448),
+    ).toEqual([]);
   });
 });

@@ -129,8 +129,8 @@ describe('http parser', () => {
     expect(events.slice(2)).toMatchObject([{ status: 200, body: new Uint8Array() }, { status: 304 }]);
   });
 
-  it('bounds bodies at 8 KiB and keeps counting to the next message', () => {
-    const body = 'a'.repeat(20000);
+  it('bounds request bodies at 64 KiB and keeps counting to the next message', () => {
+    const body = 'a'.repeat(70000);
     const events = feed(http, [
       [
         'to-server',
@@ -138,8 +138,20 @@ describe('http parser', () => {
       ],
     ]) as HttpRequestEvent[];
     expect(events.map((e) => [e.path, e.body.length, e.bodyTruncated])).toEqual([
-      ['/u', 8192, true],
+      ['/u', 65536, true],
       ['/next', 0, false],
+    ]);
+  });
+
+  it('keeps a request body of 60,000 octets whole and a response body to 8 KiB', () => {
+    const body = 'b'.repeat(60000);
+    const events = feed(http, [
+      ['to-server', ascii(`POST /u HTTP/1.1\r\nContent-Length: ${body.length}\r\n\r\n${body}`)],
+      ['to-client', ascii(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`)],
+    ]) as (HttpRequestEvent | HttpResponseEvent)[];
+    expect(events.map((e) => [e.kind, e.body.length, e.bodyTruncated])).toEqual([
+      ['http-request', 60000, false],
+      ['http-response', 8192, true],
     ]);
   });
 

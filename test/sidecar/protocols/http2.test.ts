@@ -149,13 +149,46 @@ describe('http2 parser', () => {
     expect(request?.headers.find(([name]) => name === 'user-agent')?.[1]).toBe('x'.repeat(3000));
   });
 
-  it('bounds bodies at 8 KiB and marks them truncated', () => {
-    const big = new Uint8Array(10000).fill(0x61);
+  it('bounds request bodies at 64 KiB and marks them truncated', () => {
+    const big = new Uint8Array(16000).fill(0x61);
+    const data = Array.from({ length: 5 }, () => frame(0, 0x0, 1, big));
     const events = feed(http2, [
-      ['to-server', concat(preface, frame(1, 0x4, 1, hex('83 86 84')), frame(0, 0x1, 1, big))],
+      ['to-server', concat(preface, frame(1, 0x4, 1, hex('83 86 84')), ...data, frame(0, 0x1, 1, big))],
     ]);
     expect(events[0]).toMatchObject({ kind: 'http-request', bodyTruncated: true });
-    expect((events[0] as HttpRequestEvent).body.length).toBe(8192);
+    expect((events[0] as HttpRequestEvent).body.length).toBe(65536);
+  });
+
+  it('reads frames from one chunk past 128 KiB (a BIG TCP segment of 185 KB, captured whole)', () => {
+    const body = new Uint8Array(16000).fill(0x62);
+    const frames = [preface];
+    for (let stream = 1; stream <= 23; stream += 2)
+      frames.push(frame(1, 0x4, stream, hex('82 86 84')), frame(0, 0x1, stream, body));
+    const chunk = concat(...frames);
+    expect(chunk.length).toBeGreaterThan(190_000);
+    const events = feed(http2, [['to-server', chunk]]) as HttpRequestEvent[];
+    expect(events.map((e) => e.streamId)).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23]);
+  });
+
+  it('holds at most 256 KiB of request bodies a connection: later streams keep 8 KiB each', () => {
+    const big = new Uint8Array(16000).fill(0x61);
+    const frames: Uint8Array[] = [preface];
+    for (let stream = 1; stream <= 13; stream += 2) {
+      frames.push(frame(1, 0x4, stream, hex('83 86 84')));
+      for (let n = 0; n < 4; n++) frames.push(frame(0, 0x0, stream, big));
+    }
+    for (let stream = 1; stream <= 13; stream += 2) frames.push(frame(0, 0x1, stream, new Uint8Array(0)));
+    const events = feed(http2, [['to-server', concat(...frames)]]) as HttpRequestEvent[];
+    const kept = events.map((e) => [e.streamId ?? 0, e.body.length, e.bodyTruncated] as const);
+    expect(kept.sort((a, b) => a[0] - b[0])).toEqual([
+      [1, 64000, false],
+      [3, 64000, false],
+      [5, 64000, false],
+      [7, 64000, false],
+      [9, 8192, true],
+      [11, 8192, true],
+      [13, 8192, true],
+    ]);
   });
 
   it('stops a direction on a broken header block and on a gap, without throwing', () => {

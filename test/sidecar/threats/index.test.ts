@@ -42,6 +42,8 @@ const issueIds = [
   'xml-external-entity',
   // GraphQL APIs: introspection, aliasing and batching brute force, deep nesting.
   'graphql-abuse',
+  // Request bodies of text longer than what injection detectors judge (64 KiB), or in a coding not decoded.
+  'uninspected-body',
   // Certificates in TLS 1.2 handshakes: expired, self-signed, not covering the SNI, weak signature or key.
   'tls-certificate',
   // API password guessing and authorization probing (HTTP 401/403, gRPC UNAUTHENTICATED/PERMISSION_DENIED).

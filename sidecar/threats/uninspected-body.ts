@@ -1,0 +1,97 @@
+/**
+ * A request body of text the injection detectors could not read to its end: longer than the 64 KiB kept of a request,
+ * decoding (Content-Encoding) to more than the 64 KiB judged, or in a Content-Encoding that is not decoded (zstd,
+ * compress, or a compression bomb past 1 MiB). Padding a body past an inspector's bound is the known way past one
+ * (AWS WAF reads 8 KiB and ships `SizeRestrictions_BODY` to block the rest); this reports it instead of letting an
+ * attack after the bound pass unseen. Bodies of files (multipart uploads, octet streams, images) are not reported by
+ * default: they are long on purpose.
+ */
+import { z } from 'zod';
+import { readsRequests } from '../engine/event-read.ts';
+import type { HttpRequestEvent } from '../events.ts';
+import { decodedBody } from '../protocols/http-content-decoding.ts';
+import { headerToken } from '../protocols/http-head.ts';
+import { requestBodyLimit } from '../protocols/http-message.ts';
+import { inspectedBodyBytes } from './text/http-inputs.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('low', {
+  /**
+   * Media types whose bodies are read as text (`text/*`, `*+json`; `none` for a body without Content-Type). Add
+   * `multipart/form-data` to hear of form uploads whose fields may follow a long file.
+   */
+  contentTypes: z
+    .array(z.string().min(1))
+    .default([
+      'application/x-www-form-urlencoded',
+      'application/json',
+      '*+json',
+      'application/xml',
+      '*+xml',
+      'application/graphql',
+      'text/*',
+      'none',
+    ]),
+});
+
+type Config = z.infer<typeof config>;
+
+/** `type` (lowercase, parameters cut) matches `pattern`: exact, `text/*` or `*+json`. */
+const typeMatches = (type: string, pattern: string): boolean => {
+  const p = pattern.toLowerCase();
+  if (p.endsWith('/*')) return type.startsWith(p.slice(0, -1));
+  if (p.startsWith('*+')) return type.endsWith(p.slice(1));
+  return type === p;
+};
+
+const isText = (type: string, c: Config): boolean =>
+  c.contentTypes.some((pattern) => (type === '' ? pattern === 'none' : typeMatches(type, pattern)));
+
+/** Why the body was not read to its end, or undefined when it was. */
+const unreadPart = (event: HttpRequestEvent): string | undefined => {
+  const declared = Number(headerToken(event.headers, 'content-length'));
+  const size = declared > 0 ? `${declared} octets` : 'more than 64 KiB';
+  if (event.bodyTruncated) return `its body (${size}) passes the ${requestBodyLimit} octets kept`;
+  const encoding = headerToken(event.headers, 'content-encoding').trim();
+  if (encoding === '' || event.body.length === 0) return undefined;
+  const decoded = decodedBody(event);
+  if (decoded === undefined)
+    return `its body's Content-Encoding ${encoding} was not decoded (unknown, corrupt or past 1 MiB)`;
+  if (decoded.length > inspectedBodyBytes)
+    return `its ${encoding} body decodes to ${decoded.length} octets, past the ${inspectedBodyBytes} judged`;
+  return undefined;
+};
+
+const judge = (event: HttpRequestEvent, c: Config): ThreatHit[] => {
+  const type = headerToken(event.headers, 'content-type').split(';')[0]?.trim() ?? '';
+  if (!isText(type, c)) return noHits;
+  const unread = unreadPart(event);
+  if (unread === undefined) return noHits;
+  const path = event.path.slice(0, 200);
+  return [
+    {
+      threat: 'uninspected-body',
+      severity: c.severity,
+      confidence: 0.5,
+      evidence: `${event.method} ${path} (${type === '' ? 'no Content-Type' : type}): ${unread}; the rest was not judged`,
+      ts: event.ts,
+    },
+  ];
+};
+
+export const uninspectedBody: Threat<typeof config, { reported: boolean }> = {
+  id: 'uninspected-body',
+  on: ['http-request'],
+  reads: [readsRequests('http-request')],
+  config,
+  // Once a connection: a client that sends long bodies sends many.
+  scope: 'flow',
+  initialState: () => ({ reported: false }),
+  inspect(event, state, { config: c }): ThreatHit[] {
+    if (state.reported || event.kind !== 'http-request' || event.direction !== 'to-server') return noHits;
+    if (!event.bodyTruncated && event.body.length === 0) return noHits;
+    const hits = judge(event, c);
+    if (hits.length > 0) state.reported = true;
+    return hits;
+  },
+};
