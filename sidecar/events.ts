@@ -269,7 +269,7 @@ export type WebsocketMessageEvent = Base & {
   opcode: 'text' | 'binary';
   length: number;
   compressed: boolean;
-  /** A text message's first 16 KiB decoded; also a binary message's, when it is UTF-8 text. */
+  /** A text message's first 64 KiB decoded; also a binary message's, when it is UTF-8 text. */
   text?: string;
   /** A binary MessagePack message's strings, with their paths (`$.query`). */
   strings?: readonly (readonly [path: string, value: string])[];

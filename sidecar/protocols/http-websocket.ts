@@ -13,8 +13,11 @@ import type { Direction, Header, WebsocketMessageEvent } from '../events.ts';
 import { msgpackStrings } from './msgpack-strings.ts';
 import { joinParts, utf8Text } from './wire-bytes.ts';
 
-/** Octets of a message's payload kept for its event: what the threat detectors judge. */
-export const websocketKeptBytes = 16 * 1024;
+/**
+ * Octets of a message's payload kept for its event: what the threat detectors judge, as much as of a request body
+ * (ADR 33); a longer text message is reported by `uninspected-body`.
+ */
+export const websocketKeptBytes = 64 * 1024;
 /** A compressed message is inflated only when its compressed form is at most this long… */
 const maxCompressed = 256 * 1024;
 /** …and its output at most this long (a bomb costs no more than this). */

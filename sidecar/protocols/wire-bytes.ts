@@ -2,8 +2,8 @@
 
 /** Bytes of text kept in an event field, except SQL text. */
 export const maxTextBytes = 1024;
-/** Bytes of SQL text kept, enough for the injection detectors. */
-export const maxSqlBytes = 8 * 1024;
+/** Bytes of SQL text kept: the statement verdict reads them all (a padded literal hides nothing before 64 KiB). */
+export const maxSqlBytes = 64 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -8,10 +8,11 @@
  */
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
-import type { HttpRequestEvent } from '../events.ts';
+import type { HttpRequestEvent, WebsocketMessageEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
 import { requestBodyLimit } from '../protocols/http-message.ts';
+import { websocketKeptBytes } from '../protocols/http-websocket.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -79,18 +80,39 @@ const judge = (event: HttpRequestEvent, c: Config): ThreatHit[] => {
   ];
 };
 
+/** A client's WebSocket message whose text was not read to its end. */
+const judgeMessage = (event: WebsocketMessageEvent, c: Config): ThreatHit[] => {
+  let unread: string | undefined;
+  if (event.opcode === 'text' && event.length > websocketKeptBytes)
+    unread = `a text message of ${event.length} octets passes the ${websocketKeptBytes} kept`;
+  else if (event.compressed && event.text === undefined && event.strings === undefined && event.length > 0)
+    unread = `a compressed ${event.opcode} message of ${event.length} octets was not inflated (compressed past 256 KiB, inflating past 1 MiB, corrupt, or after one that was not)`;
+  if (unread === undefined) return noHits;
+  return [
+    {
+      threat: 'uninspected-body',
+      severity: c.severity,
+      confidence: 0.5,
+      evidence: `WebSocket: ${unread}; the rest was not judged`,
+      ts: event.ts,
+    },
+  ];
+};
+
 export const uninspectedBody: Threat<typeof config, { reported: boolean }> = {
   id: 'uninspected-body',
-  on: ['http-request'],
-  reads: [readsRequests('http-request')],
+  on: ['http-request', 'websocket-message'],
+  reads: [readsRequests('http-request'), readsRequests('websocket-message')],
   config,
   // Once a connection: a client that sends long bodies sends many.
   scope: 'flow',
   initialState: () => ({ reported: false }),
   inspect(event, state, { config: c }): ThreatHit[] {
-    if (state.reported || event.kind !== 'http-request' || event.direction !== 'to-server') return noHits;
-    if (!event.bodyTruncated && event.body.length === 0) return noHits;
-    const hits = judge(event, c);
+    if (state.reported || !('direction' in event) || event.direction !== 'to-server') return noHits;
+    let hits = noHits;
+    if (event.kind === 'websocket-message') hits = judgeMessage(event, c);
+    else if (event.kind === 'http-request' && (event.bodyTruncated || event.body.length > 0))
+      hits = judge(event, c);
     if (hits.length > 0) state.reported = true;
     return hits;
   },

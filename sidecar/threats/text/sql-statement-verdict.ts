@@ -8,7 +8,11 @@ import {
 } from './sql-shapes.ts';
 import { type SqlToken, sqlTokenize } from './sql-tokenize.ts';
 
-const maxLength = 16 * 1024;
+/**
+ * Characters of a statement judged, all of its tokens (the parsers keep 64 KiB of SQL text): an IN list of 1000 ids
+ * or a long literal before the injected condition hides nothing. The cost is linear in the text.
+ */
+const maxLength = 64 * 1024;
 
 /** An odd quote left open, or a line comment holding the application's own closing quote: the query was cut short. */
 const isTruncated = (tokens: readonly SqlToken[]): boolean => {
@@ -41,7 +45,7 @@ const conditionalDelay = (tokens: readonly SqlToken[]): boolean =>
 /** A short reason when the statement carries injected structure; undefined for ordinary application SQL. */
 export const sqlStatementVerdict = (statement: string): string | undefined => {
   const text = statement.length > maxLength ? statement.slice(0, maxLength) : statement;
-  const tokens = sqlTokenize(text);
+  const tokens = sqlTokenize(text, Number.POSITIVE_INFINITY);
   if (orTautology(tokens)) return 'OR tautology in condition';
   if (conditionalDelay(tokens)) return 'time or error function in condition';
   const truncated = isTruncated(tokens);

@@ -23,7 +23,8 @@ export type SqlTokenType =
   | 'x';
 export type SqlToken = { type: SqlTokenType; text: string; open?: boolean };
 
-const maxTokens = 512;
+/** Tokens read from a request value's window by default (a window is judged on its own; ADR 30). */
+const valueTokens = 512;
 const logic = new Set(['and', 'or', 'xor', '&&', '||']);
 const comparisons = new Set(['like', 'rlike', 'regexp', 'in', 'is', 'between', 'sounds', 'glob', 'ilike']);
 const keywords = new Set(
@@ -153,7 +154,8 @@ const next = (cur: Cursor): SqlToken | undefined => {
   return readSymbol(cur);
 };
 
-export const sqlTokenize = (text: string): SqlToken[] => {
+/** The tokens of `text`, at most `maxTokens` of them (a statement's verdict reads them all). */
+export const sqlTokenize = (text: string, maxTokens = valueTokens): SqlToken[] => {
   const cur: Cursor = { text, at: 0, versioned: 0 };
   const tokens: SqlToken[] = [];
   while (cur.at < text.length && tokens.length < maxTokens) {

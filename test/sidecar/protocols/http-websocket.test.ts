@@ -111,7 +111,7 @@ describe('websocket frames', () => {
         opcode: 'text',
         length: 70_000,
         compressed: false,
-        text: 'A'.repeat(16 * 1024),
+        text: 'A'.repeat(64 * 1024),
       },
       {
         kind: 'websocket-message',

@@ -72,6 +72,22 @@ describe('sql-injection', () => {
     expect(runThreat(sqlInjection, [sql(text, 'postgresql')])).toEqual([]);
   });
 
+  it('finds the injected condition after an IN list of 1000 ids or a literal of 20,000 characters', () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => i).join(',');
+    expect(
+      runThreat(sqlInjection, [sql(`SELECT * FROM t WHERE id IN (${ids}) AND name = 'x' OR '1'='1'`)]),
+    ).toHaveLength(1);
+    const padded = `SELECT * FROM users WHERE note = '${'a'.repeat(20_000)}' OR '1'='1'`;
+    const [hit] = runThreat(sqlInjection, [sql(padded)]);
+    expect(hit?.evidence).toMatch(
+      /— mysql: SELECT \* FROM users WHERE note = 'a+ … a+' OR '1'='1' \(20046 characters\)$/,
+    );
+    // The same long shapes without an injection stay quiet: a bulk insert and a long IN list.
+    const rows = Array.from({ length: 2000 }, (_, i) => `(${i}, 'name ${i}', 'it''s row ${i}')`).join(', ');
+    expect(runThreat(sqlInjection, [sql(`INSERT INTO t (id, name, note) VALUES ${rows}`)])).toEqual([]);
+    expect(runThreat(sqlInjection, [sql(`SELECT * FROM t WHERE id IN (${ids}) AND name = 'x'`)])).toEqual([]);
+  });
+
   it('redacts nothing itself but keeps evidence bounded', () => {
     const [hit] = runThreat(sqlInjection, [
       httpRequest(`/x?id=${encodeURIComponent(`1 UNION SELECT ${'a,'.repeat(500)}b`)}`),

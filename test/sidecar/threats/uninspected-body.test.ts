@@ -1,0 +1,93 @@
+/**
+ * uninspected-body on events as the parsers make them: a body cut at the 64 KiB kept, WebSocket messages past it or
+ * not inflated, the media types it reads as text (and a team's own), once a connection. The padding-evasion test
+ * drives it through the whole engine from a capture.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HttpRequestEvent, WebsocketMessageEvent } from '#sidecar/events.ts';
+import { uninspectedBody } from '#sidecar/threats/uninspected-body.ts';
+import { httpRequest, runThreat } from './threat-factories.ts';
+
+const cut = (type: string | undefined, length = 70_000): HttpRequestEvent => ({
+  ...httpRequest('/import', {
+    headers: type === undefined ? [] : [['Content-Type', type]],
+    body: 'a'.repeat(65_536),
+  }),
+  headers: [
+    ['Host', 'shop.example'],
+    ...(type === undefined ? [] : ([['Content-Type', type]] as [string, string][])),
+    ['Content-Length', String(length)],
+  ],
+  bodyTruncated: true,
+});
+
+const message = (
+  overrides: Partial<WebsocketMessageEvent>,
+  text: string | null = 'hello',
+): WebsocketMessageEvent => ({
+  kind: 'websocket-message',
+  ts: 1_000,
+  direction: 'to-server',
+  opcode: 'text',
+  length: 100,
+  compressed: false,
+  forwarding: undefined,
+  ...(text === null ? {} : { text }),
+  ...overrides,
+});
+
+describe('uninspected-body', () => {
+  it('reports a text body cut at the 64 KiB kept, naming its length, type and path', () => {
+    const [hit] = runThreat(uninspectedBody, [cut('application/json; charset=utf-8')]);
+    expect(hit).toMatchObject({ threat: 'uninspected-body', severity: 'low' });
+    expect(hit?.evidence).toBe(
+      'POST /import (application/json): its body (70000 octets) passes the 65536 octets kept; the rest was not judged',
+    );
+  });
+
+  it('reads form, XML, text/*, +json and untyped bodies as text; files and gRPC are not reported by default', () => {
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'application/problem+json',
+      undefined,
+    ])
+      expect(runThreat(uninspectedBody, [cut(type)]), String(type)).toHaveLength(1);
+    for (const type of [
+      'multipart/form-data; boundary=x',
+      'application/octet-stream',
+      'image/png',
+      'application/grpc',
+    ])
+      expect(runThreat(uninspectedBody, [cut(type)]), type).toEqual([]);
+  });
+
+  it("a team's own list: multipart uploads reported, JSON not", () => {
+    const config = { contentTypes: ['multipart/form-data'] };
+    expect(runThreat(uninspectedBody, [cut('multipart/form-data; boundary=x')], { config })).toHaveLength(1);
+    expect(runThreat(uninspectedBody, [cut('application/json')], { config })).toEqual([]);
+  });
+
+  it('once a connection, and nothing for a whole body or a response', () => {
+    expect(runThreat(uninspectedBody, [cut('application/json'), cut('application/json')])).toHaveLength(1);
+    const whole = httpRequest('/x', { headers: [['Content-Type', 'application/json']], body: '{"a":1}' });
+    expect(runThreat(uninspectedBody, [whole])).toEqual([]);
+    expect(runThreat(uninspectedBody, [{ ...cut('application/json'), direction: 'to-client' }])).toEqual([]);
+  });
+
+  it('WebSocket: a text message past the 64 KiB kept, or a compressed one not inflated; not a short one', () => {
+    const [long] = runThreat(uninspectedBody, [message({ length: 70_000 })]);
+    expect(long?.evidence).toBe(
+      'WebSocket: a text message of 70000 octets passes the 65536 kept; the rest was not judged',
+    );
+    const lost = message({ compressed: true, length: 300_000 }, null);
+    expect(runThreat(uninspectedBody, [lost])).toHaveLength(1);
+    expect(runThreat(uninspectedBody, [message({}), message({ opcode: 'binary', length: 70_000 })])).toEqual(
+      [],
+    );
+  });
+
+  it('rejects a media type list with an empty entry, naming the key', () => {
+    expect(() => uninspectedBody.config.parse({ contentTypes: [''] })).toThrow(/contentTypes/);
+  });
+});
