@@ -6,7 +6,8 @@ import type { FindingRecord } from './api-types.ts';
 
 type Endpoint = { ip?: unknown; port?: unknown };
 
-const endpoint = (value: unknown): string | undefined => {
+/** `ip:port` (`[ip]:port` for IPv6), the address alone when the port is 0 or absent; undefined when unreadable. */
+export const endpoint = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const { ip, port } = value as Endpoint;
   if (typeof ip !== 'string') return undefined;
