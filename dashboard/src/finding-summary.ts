@@ -1,8 +1,10 @@
 /**
  * One line for a finding in the timeline: a threat's id, severity, who (the client behind a proxy "via" the peer
- * the packets came from, ADRs 25 and 28) and evidence; a violation's group, peer and reason.
+ * the packets came from, ADRs 25 and 28) and evidence; a violation's group, peer and reason, and behind a trusted
+ * proxy the clients it forwarded for (ADR 31).
  */
 import type { FindingRecord } from './api-types.ts';
+import { forwardedText } from './forwarded-text.ts';
 
 type Endpoint = { ip?: unknown; port?: unknown };
 
@@ -32,5 +34,6 @@ export const findingSummary = (record: FindingRecord): string => {
       .filter((part) => part !== undefined)
       .join(' · ');
   }
-  return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}`;
+  const forwarded = forwardedText(f.forwarded);
+  return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}${forwarded === undefined ? '' : ` · ${forwarded}`}`;
 };

@@ -8,6 +8,7 @@ import { el, replaceChildren, timeAgo } from './dom.ts';
 import { exportPanel } from './export-view.ts';
 import { threatParties } from './finding-summary.ts';
 import { flowParties } from './flow-parties.ts';
+import { forwardedText } from './forwarded-text.ts';
 import { podsSection } from './pods-section.ts';
 
 export type PanelContext = { api: ApiClient; operator: boolean; onChanged: () => void };
@@ -21,14 +22,18 @@ const ruleLine = (rule: Rule) =>
     ` (${rule.source}, ${rule.hits} hits)`,
   ]);
 
-/** What a finding says: a threat's id, severity and parties; a flow's protocol and parties; a violation's reason. */
+/**
+ * What a finding says: a threat's id, severity and parties; a flow's protocol and parties; a violation's reason and
+ * the clients a trusted proxy forwarded for.
+ */
 const findingText = (f: FindingRecord['finding']): string => {
   if (f.type === 'threat') {
     const parties = threatParties(f);
     return `${String(f.threat)} (${String(f.severity)})${parties === undefined ? '' : ` ${parties}`}`;
   }
   if (f.type === 'flow') return `${String(f.protocol)} ${flowParties(f) ?? ''}`.trim();
-  return String(f.reason ?? f.type);
+  const forwarded = forwardedText(f.forwarded);
+  return `${String(f.reason ?? f.type)}${forwarded === undefined ? '' : ` · ${forwarded}`}`;
 };
 
 const findingLine = (record: FindingRecord) => {
