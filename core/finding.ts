@@ -260,6 +260,11 @@ export const violationFindingSchema = z.object({
   reason: z.string().max(512),
   firstSeen: time,
   lastSeen: time,
+  /**
+   * The flow's `l7.forwarded` (ADR 31), as evidence: the clients a trusted proxy named in the flow's requests, any of
+   * which may have made the request that left the baseline. `client` is the proxy, as is the peer rules name for it.
+   */
+  forwarded: forwardedClientsSchema.optional(),
 });
 export type ViolationFinding = z.infer<typeof violationFindingSchema>;
 

@@ -1,12 +1,15 @@
 /**
  * One line for a finding in the timeline: a threat's id, severity, who (the client behind a proxy "via" the peer
- * the packets came from, ADRs 25 and 28) and evidence; a violation's group, peer and reason.
+ * the packets came from, ADRs 25 and 28) and evidence; a violation's group, peer and reason, and behind a trusted
+ * proxy the clients it forwarded for (ADR 31).
  */
 import type { FindingRecord } from './api-types.ts';
+import { forwardedText } from './forwarded-text.ts';
 
 type Endpoint = { ip?: unknown; port?: unknown };
 
-const endpoint = (value: unknown): string | undefined => {
+/** `ip:port` (`[ip]:port` for IPv6), the address alone when the port is 0 or absent; undefined when unreadable. */
+export const endpoint = (value: unknown): string | undefined => {
   if (typeof value !== 'object' || value === null) return undefined;
   const { ip, port } = value as Endpoint;
   if (typeof ip !== 'string') return undefined;
@@ -31,5 +34,6 @@ export const findingSummary = (record: FindingRecord): string => {
       .filter((part) => part !== undefined)
       .join(' · ');
   }
-  return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}`;
+  const forwarded = forwardedText(f.forwarded);
+  return `${String(f.group)} ↔ ${String(f.peer)} · ${String(f.reason)}${forwarded === undefined ? '' : ` · ${forwarded}`}`;
 };

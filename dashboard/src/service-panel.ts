@@ -1,9 +1,14 @@
-/** The panel for one service: its mode and pods (operators act on them), its rules, recent threats and violations, its policy. */
+/**
+ * The panel for one service: its mode and pods (operators act on them), its rules, recent threats, violations and
+ * flows (with the clients a trusted proxy forwarded for), its policy.
+ */
 import type { ApiClient } from './api-client.ts';
 import { describePeer, type FindingRecord, type Group, type Mode, type Rule } from './api-types.ts';
 import { el, replaceChildren, timeAgo } from './dom.ts';
 import { exportPanel } from './export-view.ts';
 import { threatParties } from './finding-summary.ts';
+import { flowParties } from './flow-parties.ts';
+import { forwardedText } from './forwarded-text.ts';
 import { podsSection } from './pods-section.ts';
 
 export type PanelContext = { api: ApiClient; operator: boolean; onChanged: () => void };
@@ -17,13 +22,22 @@ const ruleLine = (rule: Rule) =>
     ` (${rule.source}, ${rule.hits} hits)`,
   ]);
 
+/**
+ * What a finding says: a threat's id, severity and parties; a flow's protocol and parties; a violation's reason and
+ * the clients a trusted proxy forwarded for.
+ */
+const findingText = (f: FindingRecord['finding']): string => {
+  if (f.type === 'threat') {
+    const parties = threatParties(f);
+    return `${String(f.threat)} (${String(f.severity)})${parties === undefined ? '' : ` ${parties}`}`;
+  }
+  if (f.type === 'flow') return `${String(f.protocol)} ${flowParties(f) ?? ''}`.trim();
+  const forwarded = forwardedText(f.forwarded);
+  return `${String(f.reason ?? f.type)}${forwarded === undefined ? '' : ` · ${forwarded}`}`;
+};
+
 const findingLine = (record: FindingRecord) => {
-  const f = record.finding;
-  const parties = f.type === 'threat' ? threatParties(f) : undefined;
-  const what =
-    f.type === 'threat'
-      ? `${String(f.threat)} (${String(f.severity)})${parties === undefined ? '' : ` ${parties}`}`
-      : String(f.reason ?? f.type);
+  const what = findingText(record.finding);
   return el('li', { class: `finding ${record.kind}` }, [`${timeAgo(record.at)} · ${record.kind}: ${what}`]);
 };
 
@@ -96,6 +110,7 @@ const loadService = (api: ApiClient, id: string) => {
     api.get<{ rules: Rule[] }>(`/api/rules?group=${q}`),
     api.get<{ findings: FindingRecord[] }>(`/api/findings?group=${q}&kind=threat&limit=20`),
     api.get<{ findings: FindingRecord[] }>(`/api/violations?group=${q}&limit=20`),
+    api.get<{ findings: FindingRecord[] }>(`/api/findings?group=${q}&kind=flow&limit=20`),
   ]);
 };
 
@@ -103,7 +118,7 @@ export const renderServicePanel = async (panel: HTMLElement, id: string, context
   panel.hidden = false;
   panel.dataset.service = id;
   replaceChildren(panel, [el('p', {}, [`Loading ${id}…`])]);
-  const [groups, rules, threats, violations] = await loadService(context.api, id);
+  const [groups, rules, threats, violations, flows] = await loadService(context.api, id);
   const group = groups.ok ? groups.value.groups.find((g) => g.key === id) : undefined;
   const pods = group === undefined ? undefined : await podsSection(group, context);
   if (panel.dataset.service !== id) return; // another service was opened meanwhile
@@ -123,6 +138,7 @@ export const renderServicePanel = async (panel: HTMLElement, id: string, context
       violations.ok ? violations.value.findings.map(findingLine) : [],
       'No violations.',
     ),
+    section('Recent flows', flows.ok ? flows.value.findings.map(findingLine) : [], 'No flows reported.'),
     group === undefined ? undefined : exportPanel(context.api, group),
   ]);
   panel.querySelector('h2')?.focus();

@@ -1,4 +1,7 @@
-/** A violation: the flow, the group whose baseline it left, the nearest rule and why it did not match. */
+/**
+ * A violation: the flow, the group whose baseline it left, the nearest rule and why it did not match, and behind a
+ * trusted proxy the clients the flow's requests named.
+ */
 import { createHash } from 'node:crypto';
 import type { ViolationFinding } from '#core/finding.ts';
 import type { Mode } from '#core/mode.ts';
@@ -54,6 +57,9 @@ export const violationOf = (input: ViolationInput, batchId: string): FindingReco
     lastSeen: edge.lastSeen,
   };
   if (input.nearest !== undefined) finding.nearestRule = input.nearest.id;
+  // Evidence only: the rule and its proposal name the proxy the connection came from, as enforcement sees it.
+  const forwarded = edge.flow.l7?.forwarded;
+  if (forwarded !== undefined) finding.forwarded = forwarded;
   const flowKey = [
     input.group,
     edge.flow.client.ip,

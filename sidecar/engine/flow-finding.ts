@@ -3,7 +3,7 @@ import type { FlowFinding } from '#core/finding.ts';
 import type { Flow } from '../flow/flow.ts';
 import { flowNotes } from './flow-notes.ts';
 import type { FlowState } from './flow-state.ts';
-import { l7Summary } from './l7-collector.ts';
+import { l7Summary } from './l7-summary.ts';
 
 /**
  * dpi: identified from the bytes of a conversation seen from its start in both directions (or in its one direction,

@@ -1,12 +1,15 @@
-/** Builds a flow's bounded layer-7 summary (core l7SummarySchema) from the protocol events its parser emits. */
-import type { CertificateSummary, L7Summary } from '#core/finding.ts';
+/**
+ * Collects a flow's layer-7 facts from the protocol events its parser emits, into bounded lists and fields that
+ * l7-summary.ts shapes into the finding's summary (core l7SummarySchema).
+ */
+import type { CertificateSummary } from '#core/finding.ts';
 import type { DnsAnswer, ProtocolEvent, SmbEvent, TlsCertificateEvent } from '../events.ts';
 import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
 import { graphqlOperationNames, graphqlRequest } from '../protocols/http-graphql.ts';
 import { headerNamed } from '../protocols/http-head.ts';
 import { cipherSuiteText } from '../protocols/tls-cipher-names.ts';
-import { type BoundedSets, boundedAdd, boundedValues } from './bounded-set.ts';
-import { type ForwardedTally, forwardedClientsOf } from './forwarded-clients.ts';
+import { type BoundedSets, boundedAdd } from './bounded-set.ts';
+import type { ForwardedTally } from './forwarded-clients.ts';
 import { pathTemplate } from './path-template.ts';
 import { sqlVerb } from './sql-verb.ts';
 
@@ -36,8 +39,8 @@ const bounds = {
   operations: 64,
 } as const;
 
-type ListName = keyof typeof bounds;
-type Lists = BoundedSets<ListName>;
+export type ListName = keyof typeof bounds;
+export type Lists = BoundedSets<ListName>;
 export type TlsFacts = {
   sni?: string;
   alpn?: string[];
@@ -64,8 +67,6 @@ export type L7Collector = {
   forwarded: ForwardedTally | undefined;
 };
 
-const maxAlpn = 16;
-
 export const createL7Collector = (): L7Collector => ({
   lists: {},
   tls: {},
@@ -86,24 +87,6 @@ const smbUser = (event: SmbEvent): string => {
 const statusClass = (status: number): string =>
   status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'other';
 
-/** `value` without its undefined fields, or undefined when none is left. */
-const compact = <T extends object>(value: T): T | undefined => {
-  let out: Record<string, unknown> | undefined;
-  for (const key in value) {
-    const v: unknown = value[key];
-    if (Object.hasOwn(value, key) && v !== undefined) {
-      out ??= {};
-      out[key] = v;
-    }
-  }
-  return out as T | undefined;
-};
-
-const splitQuery = (key: string): { name: string; type: string } => {
-  const at = key.lastIndexOf(' ');
-  return { name: key.slice(0, at), type: key.slice(at + 1) };
-};
-
 /** Answer records kept as `name type ttl data` (no spaces in names or in A, AAAA and CNAME data). */
 const namingTypes = new Set(['A', 'AAAA', 'CNAME']);
 const isNamingAnswer = (a: DnsAnswer): boolean =>
@@ -111,80 +94,6 @@ const isNamingAnswer = (a: DnsAnswer): boolean =>
   a.name.length <= 255 &&
   a.data.length <= 255 &&
   !`${a.name}${a.data}`.includes(' ');
-const splitAnswer = (key: string) => {
-  const [name = '', type = '', ttl = '0', data = ''] = key.split(' ');
-  return { name, type, ttl: Number(ttl), data };
-};
-
-/**
- * Where each list goes in the summary: its section, its field there, and how its values are shaped (as they are when
- * no function is given). In the summary's key order, so output is stable whatever order the lists filled in; TLS, SSH
- * and `operations` follow them (l7Summary).
- */
-const placements: readonly (readonly [ListName, keyof L7Summary, string, ((value: string) => unknown)?])[] = [
-  ['httpMethods', 'http', 'methods'],
-  ['httpPaths', 'http', 'paths'],
-  ['httpStatuses', 'http', 'statuses'],
-  ['httpHosts', 'http', 'hosts'],
-  ['httpUserAgents', 'http', 'userAgents'],
-  ['graphqlOperations', 'http', 'graphql'],
-  ['grpcMethods', 'grpc', 'methods'],
-  ['grpcStatuses', 'grpc', 'statuses'],
-  ['dnsQueries', 'dns', 'queries', splitQuery],
-  ['dnsRcodes', 'dns', 'rcodes'],
-  ['dnsAnswers', 'dns', 'answers', splitAnswer],
-  ['sqlVerbs', 'sql', 'verbs'],
-  ['redisCommands', 'redis', 'commands'],
-  ['kafkaTopics', 'kafka', 'topics'],
-  ['kafkaApis', 'kafka', 'apis'],
-  ['mqttTopics', 'mqtt', 'topics'],
-  ['mqttPackets', 'mqtt', 'packets'],
-  ['smbDialects', 'smb', 'dialects'],
-  ['smbCommands', 'smb', 'commands'],
-  ['smbShares', 'smb', 'shares'],
-  ['smbPipes', 'smb', 'pipes'],
-  ['smbUsers', 'smb', 'users'],
-];
-
-type Sections = Record<string, unknown>;
-
-/** The lists' sections, in summary order; one small loop rather than an object per section for every flow. */
-const listSections = (lists: Lists): Sections | undefined => {
-  let out: Sections | undefined;
-  for (const [name, section, field, shape] of placements) {
-    const values = boundedValues(lists[name]);
-    if (values === undefined) continue;
-    out ??= {};
-    out[section] ??= {};
-    (out[section] as Record<string, unknown>)[field] = shape === undefined ? values : values.map(shape);
-  }
-  return out;
-};
-
-export const l7Summary = ({ lists, tls, ssh, forwarded }: L7Collector): L7Summary | undefined => {
-  let out = listSections(lists);
-  const tlsFacts = compact(tls);
-  if (tlsFacts !== undefined) {
-    if (tlsFacts.alpn !== undefined) tlsFacts.alpn = tlsFacts.alpn.slice(0, maxAlpn);
-    out ??= {};
-    out.tls = tlsFacts;
-  }
-  const sshFacts = compact(ssh);
-  if (sshFacts !== undefined) {
-    out ??= {};
-    out.ssh = sshFacts;
-  }
-  const operations = boundedValues(lists.operations);
-  if (operations !== undefined) {
-    out ??= {};
-    out.operations = operations;
-  }
-  if (forwarded !== undefined) {
-    out ??= {};
-    out.forwarded = forwardedClientsOf(forwarded);
-  }
-  return out as L7Summary | undefined;
-};
 
 type Handler<K extends ProtocolEvent['kind']> = (
   c: L7Collector,

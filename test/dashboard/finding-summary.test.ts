@@ -39,4 +39,12 @@ describe('a finding on the dashboard', () => {
       ),
     ).toBe('shop/web ↔ 10.9.9.9:443 · no rule');
   });
+
+  it("tells the clients a trusted proxy forwarded for on a violation's flow, as the proxy's word", () => {
+    const violation = { type: 'violation', group: 'shop/web', peer: 'ingress/nginx', reason: 'path /admin' };
+    const forwarded = { clients: [{ ip: '203.0.113.7', by: 'x-forwarded-for' }], otherRequests: 2 };
+    expect(findingSummary(record({ ...violation, forwarded }))).toBe(
+      'shop/web ↔ ingress/nginx · path /admin · forwarded for 203.0.113.7 (+2 requests for other clients)',
+    );
+  });
 });

@@ -80,6 +80,44 @@ const threat: FindingRecord = {
   },
 };
 
+/**
+ * A flow into productpage from an ingress the tap trusts, which named three clients (ADR 31); two more are what a
+ * hostile tap or an older one could send: the schema bounds an address's length, not its characters.
+ */
+const hostileClients = ['<script>alert(1)</script>', '<img src=x onerror=window.pwned=1>'];
+const forwardedFlow: FindingRecord = {
+  id: 'f-ingress-productpage',
+  batchId: 'seed',
+  namespace: 'default',
+  group: 'default/productpage',
+  kind: 'flow',
+  at: seen,
+  finding: {
+    type: 'flow',
+    transport: 'tcp',
+    client: { ip: '10.0.0.9', port: 52000 },
+    server: { ip: '10.0.0.7', port: 9080 },
+    protocol: 'http',
+    confidence: 'dpi',
+    encrypted: false,
+    bytes: { toServer: 1200, toClient: 48_000 },
+    packets: { toServer: 12, toClient: 40 },
+    firstSeen: seen,
+    lastSeen: seen,
+    l7: {
+      http: { methods: ['GET'], paths: ['/productpage'] },
+      forwarded: {
+        clients: [
+          { ip: '203.0.113.7', by: 'x-forwarded-for' },
+          { ip: '198.51.100.2', by: 'x-forwarded-for' },
+          ...hostileClients.map((ip) => ({ ip, by: 'x-forwarded-for' as const })),
+        ],
+        otherRequests: 5,
+      },
+    },
+  },
+};
+
 const seedBookinfo = async (store: Store) => {
   const app = bookinfo();
   for (const workload of app.workloads) {
@@ -105,7 +143,7 @@ const seedBookinfo = async (store: Store) => {
     rule('default/productpage', 'istio-system/istiod', 15012, 'tls'),
     rule('default/reviews', 'istio-system/istiod', 15012, 'tls'),
   ]);
-  await store.putFindings([violation, threat]);
+  await store.putFindings([violation, threat, forwardedFlow]);
 };
 
 /** A free loopback port, so serve can be told its own URL (capture links point at the control plane). */
@@ -332,6 +370,22 @@ describe.skipIf(!hasChromium)('dashboard in Chromium: Bookinfo with istiod', () 
     await page.waitForSelector('#panel[data-service="default/productpage"] li.finding.threat');
     expect(await page.textContent('#panel li.finding.threat')).toContain('sql-injection');
     await shot(page, '04-service-panel');
+  });
+
+  it("lists the service's recent flows, with the clients a trusted proxy forwarded for, hostile ones as text", async () => {
+    const line = '#panel[data-service="default/productpage"] li.finding.flow';
+    await page.waitForSelector(line, { timeout: 8000 });
+    expect(await page.textContent(line)).toContain(
+      `flow: http forwarded for 203.0.113.7, 198.51.100.2, ${hostileClients.join(', ')} ` +
+        '(+5 requests for other clients) via proxy 10.0.0.9:52000 → 10.0.0.7:9080',
+    );
+    const html = await page.$eval(line, (item) => item.innerHTML);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;img src=x onerror=window.pwned=1&gt;');
+    expect(await page.$$('#panel script, #panel img')).toHaveLength(0);
+    expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
+    await page.$eval(line, (item) => item.scrollIntoView());
+    await shot(page, '04a-service-flows');
   });
 
   it('switches the service to protect mode through the API', async () => {

@@ -176,6 +176,53 @@ describe('learn batch', () => {
     expect(await store.listRules()).toHaveLength(1);
   });
 
+  it('through a trusted proxy, learns the proxy as the peer; a violation keeps the clients it forwarded for', async () => {
+    // frontend (10.0.0.1) stands for an ingress the tap trusts; cart's tap lists the clients its requests named.
+    const { store, send, hello } = harness();
+    await hello();
+    const forwarded = {
+      clients: [
+        { ip: '203.0.113.7', by: 'x-forwarded-for' as const },
+        { ip: '198.51.100.2', by: 'x-forwarded-for' as const },
+      ],
+      otherRequests: 4,
+    };
+    const viaProxy = (paths: string[]) => flow({ l7: { http: { methods: ['GET'], paths }, forwarded } });
+    await send(cart, [viaProxy(['/cart'])]);
+    const [rule] = await store.listRules();
+    expect(rule).toMatchObject({
+      from: { type: 'group', namespace: 'shop', name: 'frontend' },
+      to: { type: 'group', namespace: 'shop', name: 'cart' },
+      http: { methods: ['GET'], paths: ['/cart'] },
+    });
+    expect(Object.keys(rule ?? {}).sort()).toEqual([
+      'firstSeen',
+      'from',
+      'hits',
+      'http',
+      'id',
+      'lastSeen',
+      'port',
+      'protocol',
+      'source',
+      'to',
+      'transport',
+    ]);
+    const group = await store.getGroup('shop/cart');
+    await store.putGroup({ ...(group as NonNullable<typeof group>), mode: 'monitor' });
+    const outcome = await send(cart, [viaProxy(['/admin'])]);
+    expect(outcome.violations.map((v) => v.finding)).toEqual([
+      expect.objectContaining({ group: 'shop/cart', peer: 'shop/frontend', forwarded }),
+    ]);
+    const [stored] = await store.listFindings({ kind: 'violation', group: 'shop/cart' });
+    expect(stored?.finding).toMatchObject({ forwarded });
+    expect(outcome.violations[0]?.proposal?.from).toEqual({
+      type: 'group',
+      namespace: 'shop',
+      name: 'frontend',
+    });
+  });
+
   it('freezes a monitored group: a discover peer cannot widen its baseline, the frozen group raises it', async () => {
     const { store, send, hello } = harness();
     await hello();
