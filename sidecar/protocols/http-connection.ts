@@ -4,11 +4,13 @@
  */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { decodeChunked } from './http-chunked.ts';
+import { detectStatusLine } from './http-detect.ts';
 import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
 import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
 import { afterLoss, answered, newHttpPairing, type Outstanding, remember } from './http-pairing.ts';
 import {
+  type BodyMode,
   concat,
   findStart,
   type HttpSide,
@@ -54,6 +56,18 @@ export const createHttpConnection = (): HttpConnection => {
     else if (status === 101 || connected) switched.toTunnel(connected, ts, out);
   };
 
+  /**
+   * A 101 no request in line asked for (RFC 9110 §7.8: a server switches only to a protocol the request's Upgrade
+   * named) switches nothing: a server's 101 made the rest of the connection an unread tunnel. When the request is
+   * known it is not answered either (its answer comes next, as after any 1xx). When it is not (after lost octets, or
+   * on a connection seen from its middle) it may have asked: each side looks for its next message line by line, which
+   * reads no frame of another protocol as HTTP and finds HTTP at once when it goes on.
+   */
+  const unaskedSwitch = (): void => {
+    if (pairing.outstanding[0] !== undefined) return;
+    for (const side of [sides['to-server'], sides['to-client']]) if (side.mode === 'head') startResync(side);
+  };
+
   const finish = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
     emit(side, ts, out);
     const message = side.message;
@@ -62,7 +76,8 @@ export const createHttpConnection = (): HttpConnection => {
       side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'websocket' ? side.mode : 'head';
     if (message?.direction !== 'to-client') return;
     const status = Number(message.head.first[1]) || 0;
-    if (status < 100 || status >= 200 || status === 101)
+    if (status === 101 && pairing.outstanding[0]?.upgrade !== true) unaskedSwitch();
+    else if (status < 100 || status >= 200 || status === 101)
       afterResponse(message.head, answered(pairing), ts, out);
   };
 
@@ -98,6 +113,23 @@ export const createHttpConnection = (): HttpConnection => {
     side.remaining = found.length;
     side.chunked = { phase: 'size', remaining: 0 };
     if (found.mode === 'head') finish(side, ts, out);
+    else if (!isRequest && request === undefined) {
+      side.declared = found.mode as BodyMode;
+      side.mode = 'probe';
+    }
+  };
+
+  /**
+   * The body a response declared when its request is not known: a response to HEAD declares the body it would have
+   * had (RFC 9110 §9.3.2) and sends none, and read as a body it swallowed the answers after it. A status line where
+   * the body would start is the next answer, so this one had none. Decided within 13 octets (`detectStatusLine`).
+   */
+  const stepProbe = (side: HttpSide, ts: number, out: ProtocolEvent[]): boolean => {
+    const verdict = detectStatusLine(side.pending);
+    if (verdict === 'need-more') return false;
+    if (verdict === 'match') finish(side, ts, out);
+    else side.mode = side.declared;
+    return true;
   };
 
   /** A client that switches to HTTP/2 sends the connection preface (RFC 9113 §3.4). */
@@ -193,6 +225,7 @@ export const createHttpConnection = (): HttpConnection => {
   const step = (side: HttpSide, ts: number, out: ProtocolEvent[]): boolean => {
     if (side.mode === 'head') return stepHead(side, ts, out);
     if (side.mode === 'resync') return stepResync(side);
+    if (side.mode === 'probe') return stepProbe(side, ts, out);
     if (side.mode === 'length' || side.mode === 'chunked' || side.mode === 'until-close') {
       return stepBody(side, ts, out);
     }
@@ -204,7 +237,9 @@ export const createHttpConnection = (): HttpConnection => {
     for (let guard = 0; guard < 1_000_000 && side.pending.length > 0; guard += 1) {
       if (!step(side, ts, out)) break;
     }
-    if (side.mode === 'until-close') emit(side, ts, out);
+    // A body until the connection closes is told with what the call brought (a probed one too: it has no other end).
+    if (side.mode === 'until-close' || (side.mode === 'probe' && side.declared === 'until-close'))
+      emit(side, ts, out);
     const stop =
       side.mode === 'stopped' ||
       side.mode === 'tunnel' ||

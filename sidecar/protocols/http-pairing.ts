@@ -10,6 +10,8 @@ import { requestRef } from './http-message.ts';
 /** What the response side needs to know about each outstanding request (§6.3), and what its answer names. */
 export type Outstanding = {
   method: string;
+  /** The request named protocols in Upgrade: a 101 answers it (RFC 9110 §7.8); h2c and websocket are read. */
+  upgrade: boolean;
   h2c: boolean;
   websocket: boolean;
   request: HttpRequestRef;
@@ -44,6 +46,7 @@ export const remember = (pairing: HttpPairing, head: HttpHead): void => {
   const upgradeTo = headerValue(head.headers, 'upgrade');
   pairing.outstanding.push({
     method: head.first[0],
+    upgrade: (upgradeTo ?? '').trim() !== '',
     h2c: hasToken(upgradeTo, 'h2c'),
     websocket: hasToken(upgradeTo, 'websocket'),
     request: requestRef(head),

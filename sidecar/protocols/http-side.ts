@@ -6,6 +6,8 @@ import type { HttpMessage } from './http-message.ts';
 
 export type HttpMode =
   | 'head'
+  /** A response whose request is not known declared a body: is the next status line where it would start? */
+  | 'probe'
   | 'length'
   | 'chunked'
   | 'until-close'
@@ -15,6 +17,8 @@ export type HttpMode =
   | 'websocket'
   | 'stopped';
 
+export type BodyMode = 'length' | 'chunked' | 'until-close';
+
 export type HttpSide = {
   direction: Direction;
   pending: Uint8Array;
@@ -22,6 +26,8 @@ export type HttpSide = {
   remaining: number;
   chunked: ChunkedState;
   message: HttpMessage | undefined;
+  /** While probing: how the head said its body is delimited, taken when no status line starts there. */
+  declared: BodyMode;
   /** The capture time of the last octets read: a message cut by lost octets is told at it. */
   ts: number;
   /** In 'resync': `pending` starts where a line does, so its first line is a candidate too. */
@@ -35,6 +41,7 @@ export const newHttpSide = (direction: Direction): HttpSide => ({
   remaining: 0,
   chunked: { phase: 'size', remaining: 0 },
   message: undefined,
+  declared: 'length',
   ts: 0,
   lineStart: false,
 });
