@@ -146,12 +146,20 @@ const feed = (
   if (d.parsed >= d.budget) d.done = true;
 };
 
-const gapParser = (ctx: EngineContext, state: FlowState, direction: Direction): void => {
+/**
+ * Bytes of `direction` were lost: `lost` octets of it, when known (a sequence-number hole; not when detection stopped
+ * keeping a side's bytes). The parser's events for what the loss cut go to the observers.
+ */
+const gapParser = (ctx: EngineContext, flow: Flow<FlowState>, direction: Direction, lost?: number): void => {
+  const state = flow.state;
+  let events: ProtocolEvent[];
   try {
-    state.parser?.gap(direction);
+    events = state.parser?.gap(direction, lost) ?? [];
   } catch {
     failParser(ctx, state);
+    return;
   }
+  for (const event of events) handleEvent(ctx, flow, event);
 };
 
 /**
@@ -249,7 +257,7 @@ const startParsing = (
   if (pending !== undefined) feed(ctx, flow, pending.direction, pending.chunk, pending.ts);
   else
     for (const direction of ['to-server', 'to-client'] as const)
-      if (side(state, direction).incomplete) gapParser(ctx, state, direction);
+      if (side(state, direction).incomplete) gapParser(ctx, flow, direction);
   release(state);
 };
 
@@ -299,7 +307,7 @@ const detectTcp = (
     const verdict = known ?? askDetectors(ctx, state);
     if (verdict.verdict === 'match' && rest !== undefined) {
       startParsing(ctx, flow, verdict.index, rest);
-      gapOthers(ctx, state, rest.direction);
+      gapOthers(ctx, flow, rest.direction);
       return;
     }
     if (verdict.verdict === 'match') {
@@ -357,13 +365,13 @@ const startInPlace = (
   noteAttempt(state, detectionShape(state, ctx.limits.prefixBytes) | bytes);
   state.askedBytes = chunk.chunk.length;
   startParsing(ctx, flow, index, chunk);
-  gapOthers(ctx, state, undefined);
+  gapOthers(ctx, flow, undefined);
 };
 
 /** After a parser started on a chunk handed over whole: a gap for each direction whose kept bytes were cut. */
-const gapOthers = (ctx: EngineContext, state: FlowState, except: Direction | undefined): void => {
+const gapOthers = (ctx: EngineContext, flow: Flow<FlowState>, except: Direction | undefined): void => {
   for (const direction of ['to-server', 'to-client'] as const)
-    if (direction !== except && side(state, direction).incomplete) gapParser(ctx, state, direction);
+    if (direction !== except && side(flow.state, direction).incomplete) gapParser(ctx, flow, direction);
 };
 
 const askDetectors = (ctx: EngineContext, state: FlowState): DetectionVerdict => {
@@ -473,13 +481,19 @@ export const onFlowData = (
   if (rest !== undefined && rest.length > 0) afterProxyHeader(ctx, flow, direction, rest, ts);
 };
 
-export const onFlowGap = (ctx: EngineContext, flow: Flow<FlowState>, direction: Direction): void => {
+/** `lost` octets of `direction` will never come (a hole the reassembler gave up). */
+export const onFlowGap = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  lost: number,
+): void => {
   const state = flow.state;
   if (direction === 'to-server') {
     const held = releaseProxyHold(state, 'bytes were lost inside its PROXY header');
     if (held !== undefined) afterProxyHeader(ctx, flow, direction, held.bytes, held.ts);
   }
   side(state, direction).gaps += 1;
-  if (state.phase === 'parsing') gapParser(ctx, state, direction);
+  if (state.phase === 'parsing') gapParser(ctx, flow, direction, lost);
   else if (state.phase === 'detecting') side(state, direction).incomplete = true;
 };

@@ -33,8 +33,8 @@ class DirectionSink implements StreamSink {
     onFlowData(this.ctx, this.flow, this.direction, chunk, ts);
   }
 
-  gap(): void {
-    onFlowGap(this.ctx, this.flow, this.direction);
+  gap(lost: number): void {
+    onFlowGap(this.ctx, this.flow, this.direction, lost);
   }
 }
 

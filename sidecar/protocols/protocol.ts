@@ -7,8 +7,14 @@ export type Detection = 'match' | 'no-match' | 'need-more';
 /** A per-flow parser. TCP: chunks are reassembled, in order, per direction. UDP: one datagram per call. */
 export type ProtocolParser = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
-  /** Bytes were lost in this direction (reassembly gap): resynchronise or stop parsing it. */
-  gap(direction: Direction): void;
+  /**
+   * Bytes were lost in this direction (reassembly gap): resynchronise or stop parsing it. `lost`, when known, is how
+   * many octets the receiver read that never reached the parser, so a parser inside a message of known length can
+   * skip them and stay in frame (ADR 33). The events returned are for what the loss cut (a message told with what was
+   * seen of it); parsers with none to tell return nothing.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a parser with nothing to tell still returns nothing at all.
+  gap(direction: Direction, lost?: number): ProtocolEvent[] | void;
   /**
    * The flow is over (closed both ways and read to its end, or ended by the table): the events for what the parser
    * still holds, such as the first octets of a file shorter than it waits for. Called at most once, last.

@@ -8,7 +8,10 @@ import { seqAdd, seqDiff } from './seq.ts';
 export type StreamSink = {
   /** In-order bytes (a view valid only during the call). */
   data(chunk: Uint8Array, ts: number): void;
-  /** `lost` bytes will never come: the consumer must resynchronise. */
+  /**
+   * Bytes will never come: the consumer must resynchronise. `lost`: how many octets of the stream the receiver read
+   * there (the sequence numbers skipped, less an urgent octet among them).
+   */
   gap(lost: number): void;
 };
 
@@ -181,11 +184,18 @@ class Reassembler implements StreamReassembler {
     if (payload.length < wireLength) this.skip(wireLength - payload.length);
   }
 
+  /**
+   * `lost` sequence numbers are given up. The receiver read all of them but the urgent octet, when it lies among them
+   * (`deliver` takes it out too): the sink is told what the receiver read, so a parser skipping them stays in frame.
+   */
   private skip(lost: number): void {
     this.stats.gaps += 1;
     this.stats.gapBytes += lost;
+    const urgent = this.urgentAt < 0 ? -1 : seqDiff(this.urgentAt, this.next);
+    const inHole = urgent >= 0 && urgent < lost;
+    if (inHole) this.urgentAt = -1;
     this.next = seqAdd(this.next, lost);
-    this.sink.gap(lost);
+    this.sink.gap(inHole ? lost - 1 : lost);
   }
 
   private checkFin(): void {

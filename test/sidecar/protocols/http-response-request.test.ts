@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { Direction, HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
+import type { HttpRequestEvent, HttpResponseEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { forwardedClient } from '#sidecar/protocols/http-forwarded.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
@@ -78,75 +78,6 @@ describe('an HTTP/1 response', () => {
       // Every request past the bound answered, the next is remembered again.
       '/67',
     ]);
-  });
-});
-
-describe('an HTTP/1 response after lost bytes (a reassembly gap)', () => {
-  type Step = Segment | { gap: Direction };
-  /** The target each response names, feeding `steps` to one parser: segments, and gaps where bytes were lost. */
-  const named = (steps: Step[]): (string | undefined)[] => {
-    const parser = http.createParser();
-    const events = steps.flatMap((step) => {
-      if ('gap' in step) {
-        parser.gap(step.gap);
-        return [];
-      }
-      return parser.parse(step[1], step[0], 1000);
-    });
-    return responses(events).map((r) => r.request?.target);
-  };
-  const refused = 'HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n';
-  const long = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789';
-
-  it('names no request after lost client bytes once the requests remembered are answered, for the rest of the connection', () => {
-    // A request lost in the gap (from another client, on the proxy's pooled connection) is answered before /b: paired
-    // in order, its refusal named /b, and /b's answer named none.
-    expect(
-      named([
-        ['to-server', ascii(get('/a', '203.0.113.9'))],
-        { gap: 'to-server' },
-        ['to-server', ascii(`lost\r\n${get('/b', '198.51.100.7')}`)],
-        ['to-client', ascii(refused.repeat(3))],
-        ['to-server', ascii(get('/c', '198.51.100.7'))],
-        ['to-client', ascii(refused)],
-      ]),
-    ).toEqual(['/a', undefined, undefined, undefined]);
-  });
-
-  it('names no request after lost server bytes that may have held answers to several requests in line', () => {
-    // /a's answer is cut (and so not told), and /b's is lost with it. The queue was emptied and /d remembered in its
-    // place: /c's answer named /d.
-    expect(
-      named([
-        [
-          'to-server',
-          ascii(`${get('/a', '203.0.113.9')}${get('/b', '198.51.100.7')}${get('/c', '192.0.2.1')}`),
-        ],
-        ['to-client', ascii(long)],
-        { gap: 'to-client' },
-        ['to-client', ascii(`lost\r\n${refused}`)],
-        ['to-server', ascii(get('/d', '192.0.2.2'))],
-        ['to-client', ascii(refused.repeat(2))],
-      ]),
-    ).toEqual([undefined, undefined, undefined]);
-  });
-
-  it('stays paired after lost server bytes when none or only the answer being read was in line', () => {
-    // One request at a time (a proxy's pooled connection): the bytes lost end the answer being read (cut, it is not
-    // told), or are no answer.
-    expect(
-      named([
-        ['to-server', ascii(get('/a', '203.0.113.9'))],
-        ['to-client', ascii(long)],
-        { gap: 'to-client' },
-        ['to-client', ascii('rest of the body\r\n')],
-        ['to-server', ascii(get('/b', '198.51.100.7'))],
-        ['to-client', ascii(refused)],
-        { gap: 'to-client' },
-        ['to-server', ascii(get('/c', '192.0.2.1'))],
-        ['to-client', ascii(`lost\r\n${refused}`)],
-      ]),
-    ).toEqual(['/b', '/c']);
   });
 });
 

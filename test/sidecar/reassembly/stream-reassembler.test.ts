@@ -110,6 +110,19 @@ describe('stream reassembler', () => {
     expect(late.text()).toBe('abcdef');
   });
 
+  it('counts a hole as the octets the receiver read there: an urgent octet in it is not one of them', () => {
+    const urg = 32;
+    const r = recording();
+    r.send(0, '', syn);
+    // Urgent pointer 6: the octet at sequence 6 is out of band, in the next segment; the snap length keeps only "de"
+    // of its "de!fg". The receiver reads "defg": 2 octets lost to the capture, not 3.
+    r.send(1, 'abc', ack | urg, 3, 6);
+    r.send(4, 'de', ack, 5);
+    r.send(9, 'hi');
+    expect(r.seen).toEqual(['abc', 'de', '[gap 2]', 'hi']);
+    expect(r.reassembler.stats.gapBytes).toBe(3);
+  });
+
   it('follows sequence numbers across 2^32', () => {
     const r = recording();
     const isn = 0xfffffff0;

@@ -1,0 +1,86 @@
+/**
+ * What an HTTP/1.x connection becomes when it switches protocols: HTTP/2 after an h2c upgrade or a client's preface,
+ * a tunnel after CONNECT or another upgrade (TLS hellos read in a CONNECT tunnel), WebSocket frames after a WebSocket
+ * upgrade.
+ */
+import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
+import { type HttpHead, headerValue } from './http-head.ts';
+import type { HttpSide } from './http-side.ts';
+import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
+import { createHttp2Session, type Http2Session } from './http2-session.ts';
+import { createTlsStream, type TlsStream } from './tls-stream.ts';
+
+export type HttpSwitched = {
+  /** Both directions become HTTP/2 (RFC 7540 §3.2); `upgraded`, the request that asked for h2c, is answered on stream 1. */
+  toHttp2(ts: number, out: ProtocolEvent[], upgraded?: HttpRequestRef): void;
+  /** Both directions become a tunnel; a CONNECT tunnel reads TLS from what each side has buffered. */
+  toTunnel(readTls: boolean, ts: number, out: ProtocolEvent[]): void;
+  /** Both directions read WebSocket frames (RFC 6455 §4), as the server's `response` to `request` agreed. */
+  toWebsocket(response: HttpHead, request: HttpRequestRef, ts: number, out: ProtocolEvent[]): void;
+  /** A chunk for a side that switched (or stopped): read by what it switched to; false when the side reads HTTP/1. */
+  read(side: HttpSide, chunk: Uint8Array, ts: number, out: ProtocolEvent[]): boolean;
+  /** Octets were lost on a side that switched (or stopped): true when it is not reading HTTP/1. */
+  gap(side: HttpSide): boolean;
+};
+
+export const createHttpSwitched = (sides: Readonly<Record<Direction, HttpSide>>): HttpSwitched => {
+  let session: Http2Session | undefined;
+  /** Inside a CONNECT tunnel, TLS is read for its hellos (SNI, ALPN); anything else stops at its first byte. */
+  let tunnel: TlsStream | undefined;
+  /** After a WebSocket upgrade: one frame reader per direction. */
+  let websocket: Record<Direction, WebsocketReader> | undefined;
+
+  /** Each side takes `mode` and hands what it has buffered to `read`. */
+  const handOver = (
+    mode: 'h2' | 'tunnel' | 'websocket',
+    read: (rest: Uint8Array, side: HttpSide) => void,
+  ) => {
+    for (const side of [sides['to-server'], sides['to-client']]) {
+      side.mode = mode;
+      const rest = side.pending;
+      side.pending = new Uint8Array(0);
+      if (rest.length > 0) read(rest, side);
+    }
+  };
+
+  return {
+    toHttp2(ts, out, upgraded) {
+      const started = session ?? createHttp2Session(upgraded);
+      session = started;
+      handOver('h2', (rest, side) => started.feed(rest, side.direction, ts, out));
+    },
+    toTunnel(readTls, ts, out) {
+      if (readTls) tunnel = createTlsStream();
+      handOver('tunnel', (rest, side) => {
+        if (tunnel) out.push(...tunnel.parse(rest, side.direction, ts));
+      });
+    },
+    toWebsocket(response, request, ts, out) {
+      // Each message names the upgrade request's forwarding headers (ADR 31).
+      const agreed = websocketDeflate(headerValue(response.headers, 'sec-websocket-extensions'));
+      const forwarding = request.forwarding.length > 0 ? request.forwarding : undefined;
+      const readers = {
+        'to-server': createWebsocketReader('to-server', agreed.client, forwarding),
+        'to-client': createWebsocketReader('to-client', agreed.server, forwarding),
+      };
+      websocket = readers;
+      handOver('websocket', (rest, side) => out.push(...readers[side.direction].read(rest, ts)));
+    },
+    read(side, chunk, ts, out) {
+      if (side.mode === 'h2') session?.feed(chunk, side.direction, ts, out);
+      else if (side.mode === 'tunnel') {
+        if (tunnel) out.push(...tunnel.parse(chunk, side.direction, ts));
+      } else if (side.mode === 'websocket') {
+        if (websocket) out.push(...websocket[side.direction].read(chunk, ts));
+      } else return side.mode === 'stopped';
+      return true;
+    },
+    gap(side) {
+      if (side.mode === 'h2') session?.gap(side.direction);
+      if (side.mode === 'tunnel') tunnel?.gap(side.direction);
+      // Frames cannot be found again after lost octets: that direction stops.
+      if (side.mode === 'websocket') side.mode = 'stopped';
+      return side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped';
+    },
+  };
+};
