@@ -5,11 +5,7 @@
  * ("forwarded for … via proxy"), never as the flow's client. Text only: the view sets it as text, never as HTML.
  */
 import { endpoint } from './finding-summary.ts';
-import { forwardedText } from './forwarded-text.ts';
-
-/** A field of an object, or undefined when `value` is not one. */
-const field = (value: unknown, name: string): unknown =>
-  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+import { field, forwardedText } from './forwarded-text.ts';
 
 /**
  * `10.0.0.5:41000 → 10.0.0.6:9080`; behind a trusted proxy `forwarded for 203.0.113.7 via proxy 10.0.0.5:41000 → …`,

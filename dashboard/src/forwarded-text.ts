@@ -7,7 +7,7 @@
 type Forwarded = { ips: string[]; otherRequests: number };
 
 /** A field of an object, or undefined when `value` is not one. */
-const field = (value: unknown, name: string): unknown =>
+export const field = (value: unknown, name: string): unknown =>
   typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
 
 /** A `forwarded` field as far as it reads: its clients' addresses and the requests past the list; undefined when none. */

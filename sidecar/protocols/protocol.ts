@@ -10,7 +10,7 @@ export type ProtocolParser = {
   /**
    * Bytes were lost in this direction (reassembly gap): resynchronise or stop parsing it. `lost`, when known, is how
    * many octets the receiver read that never reached the parser, so a parser inside a message of known length can
-   * skip them and stay in frame (ADR 33). The events returned are for what the loss cut (a message told with what was
+   * skip them and stay in frame (ADR 34). The events returned are for what the loss cut (a message told with what was
    * seen of it); parsers with none to tell return nothing.
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a parser with nothing to tell still returns nothing at all.

@@ -13,7 +13,7 @@ const feed = (protocol: Protocol, chunks: Uint8Array[]) => {
   const events = chunks.flatMap((chunk, index) =>
     parser.parse(chunk, directions[index % 2] ?? 'to-server', 1000 + index),
   );
-  // A loss of known length (ADR 33) and one of unknown length; the events they return are the flow's too.
+  // A loss of known length (ADR 34) and one of unknown length; the events they return are the flow's too.
   events.push(...(parser.gap('to-server', 7) ?? []), ...(parser.gap('to-client') ?? []));
   events.push(...parser.parse(chunks[0] ?? new Uint8Array(), 'to-server', 5000));
   return events;

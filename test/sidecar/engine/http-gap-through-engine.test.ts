@@ -1,5 +1,5 @@
 /**
- * Octets the capture lost, through the whole engine (ADR 33): the snap length cuts a request body and a response
+ * Octets the capture lost, through the whole engine (ADR 34): the snap length cuts a request body and a response
  * body; the reassembler knows how many octets each hole held and the HTTP/1 parser skips them in frame. Each cut
  * message reaches the observers with what was seen of it, and the answers after stay paired with their requests.
  */

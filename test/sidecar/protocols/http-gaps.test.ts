@@ -1,5 +1,5 @@
 /**
- * HTTP/1 after lost octets (a reassembly gap, ADR 33): what the loss cut is told with what was seen of it; a loss
+ * HTTP/1 after lost octets (a reassembly gap, ADR 34): what the loss cut is told with what was seen of it; a loss
  * inside a body whose end is known is skipped and reading stays in frame; any other loss makes each side find its
  * next message again, and answers are paired with requests only as far as the loss leaves that known.
  */

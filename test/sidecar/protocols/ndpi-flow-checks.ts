@@ -19,7 +19,7 @@ const allFlows = (): NdpiFlow[] =>
 export const foreignFlows = (own: readonly string[]): NdpiFlow[] =>
   allFlows().filter((f) => !own.includes(f.fixture));
 
-/** Half the losses have a known length (ADR 33): the split point's, so the random draws stay the same. */
+/** Half the losses have a known length (ADR 34): the split point's, so the random draws stay the same. */
 const lostAt = (cut: number): number | undefined => (cut % 2 === 0 ? cut : undefined);
 
 /**

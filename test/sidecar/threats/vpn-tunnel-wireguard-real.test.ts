@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,16 +26,21 @@ const [server, client] = ['10.48.0.1', '10.48.0.2'];
 const [innerServer, innerClient] = ['10.49.0.1', '10.49.0.2'];
 const port = 53;
 
-const waitForLink = async (ns: Netns, dev: string): Promise<void> => {
+/**
+ * wireguard-go makes its TUN device first and its control socket after: `wg set` before the socket exists falls back
+ * to the kernel's netlink and fails ("Protocol not supported"), as it did once on a loaded machine.
+ */
+const waitForDevice = async (ns: Netns, dev: string): Promise<void> => {
   for (let i = 0; i < 100; i++) {
     try {
       ns.exec('ip', ['link', 'show', 'dev', dev]);
-      return;
+      if (existsSync(`/var/run/wireguard/${dev}.sock`)) return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // not there yet
     }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`wireguard-go did not create ${dev} in ${ns.name}`);
+  throw new Error(`wireguard-go did not create ${dev} and its control socket in ${ns.name} within 10 s`);
 };
 
 const daemons: ChildProcess[] = [];
@@ -64,7 +69,7 @@ const stopDaemons = async (): Promise<void> => {
 /** One wireguard-go interface in a namespace, its private key written to `dir`; returns its public key. */
 const startInterface = async (ns: Netns, dev: string, dir: string, address: string): Promise<string> => {
   daemons.push(ns.spawn('wireguard-go', ['-f', dev]));
-  await waitForLink(ns, dev);
+  await waitForDevice(ns, dev);
   const key = execFileSync('wg', ['genkey'], { encoding: 'utf8' }).trim();
   writeFileSync(join(dir, `${dev}.key`), `${key}\n`, { mode: 0o600 });
   ns.exec('wg', ['set', dev, 'private-key', join(dir, `${dev}.key`)]);
