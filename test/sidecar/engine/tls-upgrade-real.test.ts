@@ -61,8 +61,9 @@ const startPostgres = async (data: string, maxTls: string): Promise<number> => {
     `ssl_max_protocol_version=${maxTls}`,
   ];
   const args = ['-D', data, '-p', String(port), '-k', dir, ...settings.flatMap((s) => ['-c', s])];
-  daemons.push(startDaemon(`${pgBin}/postgres`, args, owner));
-  await waitForPostgres(pgBin, '127.0.0.1', port);
+  const server = startDaemon(`${pgBin}/postgres`, args, owner);
+  daemons.push(server);
+  await waitForPostgres(pgBin, '127.0.0.1', port, server);
   return port;
 };
 

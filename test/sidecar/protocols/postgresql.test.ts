@@ -333,7 +333,7 @@ describe.skipIf(!pgAvailable)('postgresql against a real PostgreSQL 15 server an
       'fsync=off',
     ];
     server = startDaemon(`${pgBin}/postgres`, args, { uid, gid });
-    await waitForPostgres(pgBin, '127.0.0.1', port);
+    await waitForPostgres(pgBin, '127.0.0.1', port, server);
     const createRole = ['-h', dir, '-p', String(port), '-U', 'app', '-d', 'postgres'];
     const role = await run(
       `${pgBin}/psql`,

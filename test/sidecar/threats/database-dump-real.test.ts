@@ -76,8 +76,9 @@ const startPostgres = async () => {
     '-c',
     'fsync=off',
   ];
-  daemons.push(startDaemon(`${pgBin}/postgres`, args, { uid, gid }));
-  await waitForPostgres(pgBin, '127.0.0.1', ports.postgres);
+  const server = startDaemon(`${pgBin}/postgres`, args, { uid, gid });
+  daemons.push(server);
+  await waitForPostgres(pgBin, '127.0.0.1', ports.postgres, server);
   const ddl = tables.map(
     (t) => `CREATE TABLE ${t} (id int primary key, v text); INSERT INTO ${t} VALUES (1, 'x');`,
   );
