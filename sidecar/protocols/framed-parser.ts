@@ -162,8 +162,39 @@ class FramedParser implements ProtocolParser {
     return out;
   }
 
-  gap(direction: Direction): void {
-    this.stop(direction);
+  /**
+   * Lost octets (ADR 34): inside a message whose length is known, they are skipped with the rest of that message and
+   * the direction stays in frame; the cut message is not told (a statement cut in a quote would read as an
+   * injection). A loss of unknown length, one at a message boundary, or one that runs past the message stops it.
+   */
+  gap(direction: Direction, lost?: number): void {
+    const side = this.side(direction);
+    if (side.stopped) return;
+    let kept = false;
+    try {
+      kept = lost !== undefined && this.skipLoss(side, direction, lost);
+    } catch {
+      kept = false;
+    }
+    if (!kept) this.stop(direction);
+  }
+
+  /** True when the loss fell inside the current message: it and the rest of that message are skipped. */
+  private skipLoss(side: Side, direction: Direction, lost: number): boolean {
+    if (!(lost > 0)) return lost === 0;
+    if (side.skip > 0) {
+      // The rest of a message already told truncated.
+      if (lost > side.skip) return false;
+      side.skip -= lost;
+      return true;
+    }
+    const buf = side.pending.length > 0 ? join([side.buf, ...side.pending]) : side.buf;
+    if (buf.length === 0) return false;
+    const length = this.spec.frame(buf, direction);
+    const left = length - buf.length;
+    if (length <= 0 || left <= 0 || lost > left) return false;
+    Object.assign(side, newSide(), { skip: left - lost });
+    return true;
   }
 }
 

@@ -107,8 +107,8 @@ const createKerberosParser = () => {
       framing ??= chunk[0] === 0 ? 'stream' : 'datagram';
       return framing === 'stream' ? stream.parse(chunk, direction, ts) : events(chunk, direction, ts);
     },
-    gap(direction: Direction): void {
-      if (framing === 'stream') stream.gap(direction);
+    gap(direction: Direction, lost?: number): void {
+      if (framing === 'stream') stream.gap(direction, lost);
     },
   };
 };

@@ -73,7 +73,7 @@ const createStreamParser = (): ProtocolParser => {
       packets.count(chunk.length, ts);
       return framed.parse(chunk, direction, ts);
     },
-    gap: (direction) => framed.gap(direction),
+    gap: (direction, lost) => framed.gap(direction, lost),
     end: () => packets.end('tcp'),
   };
 };

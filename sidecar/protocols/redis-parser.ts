@@ -219,9 +219,9 @@ export const createRedisParser = (): ProtocolParser => {
   return {
     parse: (chunk, direction, ts) => framed.parse(chunk, direction, ts),
     // Lost bytes hold commands or replies uncounted: later replies can no longer be paired by order.
-    gap(direction) {
+    gap(direction, lost) {
       unpair(state);
-      framed.gap(direction);
+      framed.gap(direction, lost);
     },
   };
 };

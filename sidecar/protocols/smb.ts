@@ -89,7 +89,7 @@ export const smb: Protocol = {
     const framed = createFramedParser({ frame, message: (b, context) => message(b, flow, context) });
     return {
       parse: (chunk, direction, ts) => framed.parse(chunk, direction, ts),
-      gap: (direction) => framed.gap(direction),
+      gap: (direction, lost) => framed.gap(direction, lost),
       // A session with no SMB after it: its events, with no version.
       end: () => releaseHeld(flow),
     };

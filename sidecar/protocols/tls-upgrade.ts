@@ -62,10 +62,10 @@ export const upgradable = (build: (upgrade: TlsUpgrade) => ProtocolParser): Prot
       if (switched) return tls?.parse(chunk, direction, ts) ?? (none as ProtocolEvent[]);
       return handOver(inner.parse(chunk, direction, ts), ts);
     },
-    gap(direction) {
+    gap(direction, lost) {
       const switched = direction === 'to-server' ? toServer : toClient;
       if (switched) tls?.gap(direction);
-      else inner.gap(direction);
+      else return inner.gap(direction, lost);
     },
   };
   const end = inner.end;

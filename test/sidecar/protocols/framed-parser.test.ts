@@ -85,6 +85,40 @@ describe('framed-parser', () => {
     expect(throwing.parse(message([1]), 'to-server', 0)).toEqual([]);
   });
 
+  it('skips a loss of known length inside a message and reads the next one; the cut message is not told', () => {
+    const { parser, seen } = recorder();
+    const long = message(new Uint8Array(5000).fill(3));
+    // 1000 octets of the long message arrive, 1500 are lost, then its last 2504 and the next message.
+    parser.parse(long.subarray(0, 1000), 'to-client', 0);
+    parser.gap('to-client', 1500);
+    parser.parse(Buffer.concat([long.subarray(2500), message([4])]), 'to-client', 0);
+    expect(seen).toEqual([{ length: 5, first: 4, truncated: false }]);
+    // In the untold rest of a message past 64 KiB, as well.
+    const huge = message(new Uint8Array(100_000).fill(5));
+    parser.parse(huge.subarray(0, 70_000), 'to-client', 0);
+    parser.gap('to-client', 10_000);
+    parser.parse(Buffer.concat([huge.subarray(80_000), message([6])]), 'to-client', 0);
+    expect(seen.slice(1)).toEqual([
+      { length: maxBuffered, first: 5, truncated: true },
+      { length: 5, first: 6, truncated: false },
+    ]);
+  });
+
+  it('stops on a loss past the message, at a boundary, before the length is read, or of unknown length', () => {
+    const cases: [Uint8Array, number | undefined][] = [
+      [message([1, 2, 3, 4, 5, 6]).subarray(0, 6), 5], // 4 octets were left, 5 lost
+      [new Uint8Array(0), 3], // at a boundary: where the next message starts is not known
+      [Uint8Array.of(0, 0), 2], // the length itself was cut
+      [message([1, 2, 3, 4, 5, 6]).subarray(0, 6), undefined],
+    ];
+    for (const [head, lost] of cases) {
+      const { parser } = recorder();
+      parser.parse(head, 'to-server', 0);
+      parser.gap('to-server', lost);
+      expect(parser.parse(message([9]), 'to-server', 0)).toEqual([]);
+    }
+  });
+
   it('stops when no frame fits in the buffer bound', () => {
     const control = createFramedParser({
       frame: (b) => (b.length > 100 ? 5 : 0),

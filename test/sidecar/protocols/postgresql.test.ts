@@ -253,6 +253,15 @@ describe('postgresql parser', () => {
     expect(events.map((e) => e.text.length)).toEqual([65536, 8]);
   });
 
+  it('stays in frame across a loss of known length inside a long query, and reads the next one (ADR 34)', () => {
+    const parser = postgresql.createParser();
+    const big = query(`SELECT '${'x'.repeat(5000)}'`);
+    expect(parser.parse(big.subarray(0, 1000), 'to-server', 1)).toEqual([]);
+    parser.gap('to-server', 2000);
+    const rest = new Uint8Array([...big.subarray(3000), ...query('SELECT 2')]);
+    expect(parser.parse(rest, 'to-server', 2)).toMatchObject([{ kind: 'sql-query', text: 'SELECT 2' }]);
+  });
+
   it('stops a direction on garbage instead of throwing', () => {
     expect(
       feed(postgresql, [
