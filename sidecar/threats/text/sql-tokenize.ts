@@ -23,7 +23,6 @@ export type SqlTokenType =
   | 'x';
 export type SqlToken = { type: SqlTokenType; text: string; open?: boolean };
 
-const maxTokens = 512;
 const logic = new Set(['and', 'or', 'xor', '&&', '||']);
 const comparisons = new Set(['like', 'rlike', 'regexp', 'in', 'is', 'between', 'sounds', 'glob', 'ilike']);
 const keywords = new Set(
@@ -153,10 +152,11 @@ const next = (cur: Cursor): SqlToken | undefined => {
   return readSymbol(cur);
 };
 
+/** Every token, however many come first (ADR 30): the caller bounds the text (a window, or a statement's 16 KiB). */
 export const sqlTokenize = (text: string): SqlToken[] => {
   const cur: Cursor = { text, at: 0, versioned: 0 };
   const tokens: SqlToken[] = [];
-  while (cur.at < text.length && tokens.length < maxTokens) {
+  while (cur.at < text.length) {
     const token = next(cur);
     if (token !== undefined) tokens.push(token);
   }
