@@ -23,7 +23,10 @@ export type KerberosMessage = {
   service?: string;
   /** A KRB-ERROR's error-code. */
   error?: number;
-  /** A request's encryption types, in the client's order of preference (23 is RC4-HMAC, which Kerberoasting asks for). */
+  /**
+   * A request's encryption types, in the client's order of preference (23 is RC4-HMAC, which Kerberoasting asks for):
+   * the first 16, then any DES or RC4 type listed after them.
+   */
   etypes?: number[];
   /** An AS-REQ proves knowledge of the password (PA-ENC-TIMESTAMP, type 2; or FAST's PA-FX-FAST, 136). */
   preauth?: boolean;
@@ -90,17 +93,22 @@ const principal = (b: Uint8Array, field: Tlv | undefined): string | undefined =>
 const withRealm = (name: string | undefined, realm: string | undefined): string | undefined =>
   name === undefined ? undefined : realm === undefined ? name : `${name}@${realm}`;
 
-/** etype [8] SEQUENCE OF Int32, at most 16 of them. */
+/** Encryption types told however far down the list they come: DES (1, 2, 3) and RC4-HMAC (23, 24, RFC 8429). */
+const weakEtypes = new Set([1, 2, 3, 23, 24]);
+const maxEtypes = 16;
+
+/**
+ * etype [8] SEQUENCE OF Int32, read to its end: the first 16, then each weak one listed after them, once. A KDC reads
+ * the whole list, so a weak type put after 16 others is still asked for (ADR 30); the event stays small.
+ */
 const etypesOf = (b: Uint8Array, field: Tlv | undefined): number[] => {
   const list = inner(b, field);
   const out: number[] = [];
   if (list?.tag !== 0x30) return out;
-  for (
-    let at = list.contentStart, e = tlvWithin(b, at, list.end);
-    e && out.length < 16;
-    e = tlvWithin(b, at, list.end)
-  ) {
-    if (e.tag === 0x02) out.push(berInteger(b, e));
+  for (let at = list.contentStart, e = tlvWithin(b, at, list.end); e; e = tlvWithin(b, at, list.end)) {
+    const etype = e.tag === 0x02 ? berInteger(b, e) : undefined;
+    if (etype !== undefined && (out.length < maxEtypes || (weakEtypes.has(etype) && !out.includes(etype))))
+      out.push(etype);
     at = e.end;
   }
   return out;

@@ -44,8 +44,11 @@ const delimited = (b: Uint8Array): Map<number, Uint8Array[]> | undefined => {
   return fields;
 };
 
-const text = (field: Uint8Array[] | undefined): string =>
-  field?.[0] === undefined ? '' : latin1.decode(field[0]);
+/** A bytes field's value: the last one when the message repeats it, as protobuf (and so etcd) reads it. */
+const text = (field: Uint8Array[] | undefined): string => {
+  const last = field?.at(-1);
+  return last === undefined ? '' : latin1.decode(last);
+};
 
 /** Key fields 1 and 2 of a Range, Put, DeleteRange or WatchCreate request. */
 const rangeOf = (message: Uint8Array | undefined, write: boolean): KeyRange[] => {
@@ -74,17 +77,21 @@ const txnRanges = (message: Uint8Array): KeyRange[] => {
   });
 };
 
-/** The first message of a gRPC body (5-octet prefix: compressed flag, length), uncompressed ones only. */
-const grpcMessage = (body: Uint8Array): Uint8Array | undefined => {
-  if (body.length < 5 || body[0] !== 0) return undefined;
-  const length =
-    (((body[1] ?? 0) << 24) | ((body[2] ?? 0) << 16) | ((body[3] ?? 0) << 8) | (body[4] ?? 0)) >>> 0;
-  return body.subarray(5, Math.min(body.length, 5 + length));
+/**
+ * Every message of a gRPC body (5-octet prefix: compressed flag, length), uncompressed ones only: a Watch stream
+ * sends one WatchRequest after another, and the one on Secrets need not be the first (ADR 30).
+ */
+const grpcMessages = (body: Uint8Array): Uint8Array[] => {
+  const messages: Uint8Array[] = [];
+  for (let at = 0; at + 5 <= body.length && (body[at] ?? 0) <= 1; ) {
+    const length = new DataView(body.buffer, body.byteOffset + at + 1, 4).getUint32(0);
+    if (body[at] === 0) messages.push(body.subarray(at + 5, Math.min(body.length, at + 5 + length)));
+    at += 5 + length;
+  }
+  return messages;
 };
 
-const grpcRanges = (method: string, body: Uint8Array): KeyRange[] => {
-  const message = grpcMessage(body);
-  if (message === undefined) return [];
+const messageRanges = (method: string, message: Uint8Array): KeyRange[] => {
   if (method === 'KV/Range') return rangeOf(message, false);
   if (method === 'KV/Put') return rangeOf(message, true);
   if (method === 'KV/DeleteRange') return rangeOf(message, false).map((r) => ({ ...r, write: true }));
@@ -92,6 +99,9 @@ const grpcRanges = (method: string, body: Uint8Array): KeyRange[] => {
   if (method === 'Watch/Watch') return rangeOf(delimited(message)?.get(1)?.[0], false);
   return [];
 };
+
+const grpcRanges = (method: string, body: Uint8Array): KeyRange[] =>
+  grpcMessages(body).flatMap((message) => messageRanges(method, message));
 
 const base64 = (value: unknown): string =>
   typeof value === 'string' ? latin1.decode(Buffer.from(value, 'base64')) : '';

@@ -44,21 +44,27 @@ export const percentDecode = (value: string, max: number): Uint8Array | undefine
   return Uint8Array.from(out);
 };
 
-const maxParameters = 32;
+/** The parameters read; the others, however many come first, are passed over (ADR 30) and not kept. */
+const readParameters = new Set(['info_hash', 'peer_id', 'uploaded', 'downloaded', 'left', 'event']);
 
 const count = (value: string | undefined): number | undefined => {
   if (value === undefined || !/^\d{1,16}$/.test(value)) return undefined;
   return Number(value);
 };
 
+const announceParameters = (query: string): Map<string, string> => {
+  const params = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && readParameters.has(pair.slice(0, at))) params.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  return params;
+};
+
 /** The announce an HTTP request is, or undefined (a path not an announce's, or no 20-octet info hash). */
 export const trackerAnnounce = (event: HttpRequestEvent): Announce | undefined => {
   if (!isAnnouncePath(event.path) || !event.query.includes('info_hash=')) return undefined;
-  const params = new Map<string, string>();
-  for (const pair of event.query.split('&', maxParameters)) {
-    const at = pair.indexOf('=');
-    if (at > 0) params.set(pair.slice(0, at), pair.slice(at + 1));
-  }
+  const params = announceParameters(event.query);
   const hash = percentDecode(params.get('info_hash') ?? '', 20);
   if (hash?.length !== 20) return undefined;
   const out: Announce = { infoHash: Buffer.from(hash).toString('hex') };

@@ -25,7 +25,8 @@ const pair = () => ({ services: distinctWindow(), episode: episode(), rc4: false
 const requestOf = (detail: string): { service: string; etypes: number[] } | undefined => {
   const service = /(?:^| )service=(\S+)/.exec(detail)?.[1];
   if (service === undefined || service.toLowerCase().startsWith('krbtgt/')) return undefined;
-  const etypes = (/(?:^| )etypes=([\d,]+)/.exec(detail)?.[1] ?? '').split(',').map(Number);
+  // Negative types too: a list that starts with one (-128) is read whole, not as none.
+  const etypes = (/(?:^| )etypes=([-\d,]+)/.exec(detail)?.[1] ?? '').split(',').map(Number);
   return { service: service.slice(0, 128), etypes };
 };
 

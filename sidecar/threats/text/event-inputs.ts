@@ -7,17 +7,19 @@ import { httpInputs } from './http-inputs.ts';
 import { jsonStrings } from './json-strings.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
 
-const maxArgs = 64;
+/** Strings judged one by one; past them the whole message is judged as one input, as a request's JSON body is (ADR 30). */
+const maxStrings = 256;
 
 /** A text message: its JSON string leaves (most WebSocket APIs speak JSON), else the whole text. */
 const websocketInputs = (text: string): readonly PayloadInput[] => {
   const leaves =
     text.trimStart().startsWith('{') || text.trimStart().startsWith('[')
-      ? jsonStrings(text, maxArgs)
+      ? jsonStrings(text, maxStrings)
       : undefined;
-  return leaves === undefined
-    ? [payloadInput('websocket message', text)]
-    : leaves.map(([path, value]) => payloadInput(`websocket json ${path}`, value));
+  if (leaves === undefined) return [payloadInput('websocket message', text)];
+  const inputs = leaves.map(([path, value]) => payloadInput(`websocket json ${path}`, value));
+  if (leaves.length >= maxStrings) inputs.push(payloadInput('websocket json (rest)', text));
+  return inputs;
 };
 /**
  * The last event's inputs: the runner shows one event to each of its detectors in a row, so one entry serves them
@@ -31,9 +33,8 @@ const last: { event: ProtocolEvent | undefined; inputs: readonly PayloadInput[] 
 const extract = (event: ProtocolEvent): readonly PayloadInput[] => {
   if (event.kind === 'http-request') return httpInputs(event);
   if (event.kind === 'redis-command') {
-    return event.args
-      .slice(0, maxArgs)
-      .map((arg, i) => payloadInput(`redis ${event.command} arg ${i + 1}`, arg));
+    // Every argument the parser kept (it bounds them).
+    return event.args.map((arg, i) => payloadInput(`redis ${event.command} arg ${i + 1}`, arg));
   }
   if (event.kind === 'operation' && event.detail !== undefined) {
     return [payloadInput(`${event.protocol} ${event.operation}`, event.detail)];

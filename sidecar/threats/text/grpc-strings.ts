@@ -2,39 +2,49 @@
  * The text fields of a gRPC request body: each length-prefixed message (a compressed-flag octet and a 4-octet
  * length), inflated when `grpc-encoding` is gzip or deflate, read as protobuf without its schema (`+json` as JSON).
  * gRPC-Web uses the same framing (`grpc-web-text` in base64). Undefined when the body is not gRPC framing.
+ *
+ * Every message of the body is read, and every text field of each (ADR 30): the body the parser kept bounds the work.
+ * What is inflated is bounded in octets instead: 1 MiB for the whole body, as for a `Content-Encoding` body.
  */
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { jsonStrings } from './json-strings.ts';
 import { protobufStrings } from './protobuf-strings.ts';
 
 type Leaf = [path: string, value: string];
 
-const maxMessages = 16;
-/** A compressed message that inflates past this is a bomb, not a request: it is skipped. */
+/**
+ * Octets inflated from the compressed messages of one body, all of them together. A message that inflates past
+ * what is left is a bomb, not a request: it is skipped, and the messages after it are still read.
+ */
 const maxInflated = 1024 * 1024;
-const maxWalked = 64 * 1024;
 const latin1 = new TextDecoder('latin1');
 
-const inflated = (message: Uint8Array, encoding: string): Uint8Array | undefined => {
+/**
+ * A message as sent: inflated when compressed, within what `budget` has left of the body's octets (which it takes);
+ * a message the body's bound cut gives what its first part inflates to. Undefined when it cannot be read.
+ */
+const plainOf = (
+  { compressed, message }: { compressed: boolean; message: Uint8Array },
+  encoding: string,
+  budget: { room: number },
+): Uint8Array | undefined => {
+  if (!compressed) return message;
+  if (budget.room === 0) return undefined;
+  const options = { maxOutputLength: budget.room, finishFlush: constants.Z_SYNC_FLUSH };
+  let plain: Uint8Array | undefined;
   try {
-    if (encoding === 'gzip') return gunzipSync(message, { maxOutputLength: maxInflated });
-    if (encoding === 'deflate') return inflateSync(message, { maxOutputLength: maxInflated });
+    if (encoding === 'gzip') plain = gunzipSync(message, options);
+    else if (encoding === 'deflate') plain = inflateSync(message, options); // snappy, zstd and others are not read
   } catch {
     return undefined;
   }
-  return undefined; // snappy, zstd and others are not read
+  budget.room -= plain?.length ?? 0;
+  return plain;
 };
 
-const leavesOf = (
-  message: Uint8Array,
-  json: boolean,
-  path: string,
-  max: number,
-  cut: boolean,
-): Leaf[] | undefined => {
-  const bytes = message.subarray(0, maxWalked);
-  if (!json) return protobufStrings(bytes, max, path, cut || bytes.length < message.length);
-  return jsonStrings(new TextDecoder().decode(bytes), max)?.map(
+const leavesOf = (message: Uint8Array, json: boolean, path: string, cut: boolean): Leaf[] | undefined => {
+  if (!json) return protobufStrings(message, path, cut);
+  return jsonStrings(new TextDecoder().decode(message), Number.POSITIVE_INFINITY)?.map(
     ([p, v]): Leaf => [`${path}${p.slice(1)}`, v],
   );
 };
@@ -45,7 +55,7 @@ const framedMessages = (
 ): { compressed: boolean; message: Uint8Array; cut: boolean }[] | undefined => {
   const messages = [];
   let at = 0;
-  while (messages.length < maxMessages && at + 5 <= bytes.length) {
+  while (at + 5 <= bytes.length) {
     const flag = bytes[at] ?? 0;
     if (flag > 1) break; // 0x80 is gRPC-Web's trailer frame
     const length = new DataView(bytes.buffer, bytes.byteOffset + at + 1, 4).getUint32(0);
@@ -59,12 +69,8 @@ const framedMessages = (
   return messages.length === 0 ? undefined : messages;
 };
 
-export const grpcStrings = (
-  body: Uint8Array,
-  contentType: string,
-  encoding: string,
-  max: number,
-): Leaf[] | undefined => {
+/** Every text field of every message, in order; the caller bounds how many it judges one by one. */
+export const grpcStrings = (body: Uint8Array, contentType: string, encoding: string): Leaf[] | undefined => {
   const bytes = contentType.startsWith('application/grpc-web-text')
     ? new Uint8Array(Buffer.from(latin1.decode(body), 'base64'))
     : body;
@@ -72,13 +78,16 @@ export const grpcStrings = (
   if (messages === undefined) return undefined;
   const json = contentType.includes('+json');
   const leaves: Leaf[] = [];
-  for (const [index, { compressed, message, cut }] of messages.entries()) {
-    const plain = compressed ? inflated(message, encoding) : message;
+  const budget = { room: maxInflated };
+  for (const [index, framed] of messages.entries()) {
+    const plain = plainOf(framed, encoding, budget);
     if (plain === undefined) continue;
     // A body cut at the parser's bound keeps its last message's head: what it holds is still judged.
-    const found = leavesOf(plain, json, index === 0 ? '$' : `$[${index}]`, max - leaves.length, cut);
-    if (found === undefined) return index === 0 ? undefined : leaves;
-    leaves.push(...found);
+    const found = leavesOf(plain, json, index === 0 ? '$' : `$[${index}]`, framed.cut);
+    // Not a message: the body is not gRPC after all if it is the first; a later one is skipped, not the rest with it.
+    if (found === undefined && index === 0) return undefined;
+    if (found === undefined) continue;
+    for (const leaf of found) leaves.push(leaf);
   }
   return leaves;
 };

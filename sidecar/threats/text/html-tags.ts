@@ -3,7 +3,6 @@
 export type HtmlAttribute = { name: string; value: string };
 export type HtmlTag = { name: string; attributes: HtmlAttribute[] };
 
-const maxTags = 64;
 const nameStart = /[a-zA-Z]/;
 const space = /[\s/\u0000]/;
 
@@ -34,7 +33,7 @@ const readValue = (text: string, at: number): [value: string, next: number] => {
 const readAttributes = (text: string, at: number): [attributes: HtmlAttribute[], next: number] => {
   const attributes: HtmlAttribute[] = [];
   let i = at;
-  while (i < text.length && text[i] !== '>' && attributes.length < 32) {
+  while (i < text.length && text[i] !== '>') {
     i = skip(text, i, space);
     const nameEnd = Math.max(readUntil(text, i, /[\s/>=]/), i + 1);
     const name = text.slice(i, nameEnd).toLowerCase();
@@ -46,10 +45,11 @@ const readAttributes = (text: string, at: number): [attributes: HtmlAttribute[],
   return [attributes, i + 1];
 };
 
+/** Every tag and every attribute, however many come first (ADR 30): the caller's window bounds the text. */
 export const htmlTags = (text: string): HtmlTag[] => {
   const tags: HtmlTag[] = [];
   let at = text.indexOf('<');
-  while (at >= 0 && at < text.length && tags.length < maxTags) {
+  while (at >= 0 && at < text.length) {
     const start = text[at + 1] === '/' ? at + 2 : at + 1;
     if (!nameStart.test(text[start] ?? '')) {
       at = text.indexOf('<', at + 1);

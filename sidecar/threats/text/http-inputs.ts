@@ -77,16 +77,19 @@ const bodyText = (body: Uint8Array): string => {
   return text.includes('\ufffd') ? latin1.decode(slice) : text;
 };
 
-/** gRPC and gRPC-Web: each message's text fields; false when the body is not gRPC framing after all. */
+/**
+ * gRPC and gRPC-Web: each message's text fields; false when the body is not gRPC framing after all. The fields past
+ * the inputs' bound are judged as one, `grpc (rest)`, a line each.
+ */
 const grpcInputs = (event: HttpRequestEvent, type: string, into: PayloadInput[]): boolean => {
-  const leaves = grpcStrings(
-    event.body,
-    type,
-    headerToken(event.headers, 'grpc-encoding').trim(),
-    maxInputs - into.length,
-  );
+  const leaves = grpcStrings(event.body, type, headerToken(event.headers, 'grpc-encoding').trim());
   if (leaves === undefined) return false;
-  for (const [path, value] of leaves) into.push(payloadInput(`grpc ${path}`, value));
+  const room = Math.max(maxInputs - into.length, 0);
+  for (const [path, value] of leaves.slice(0, room)) into.push(payloadInput(`grpc ${path}`, value));
+  if (leaves.length > room) {
+    const rest = leaves.slice(room).map(([, value]) => value);
+    into.push(payloadInput('grpc (rest)', rest.join('\n')));
+  }
   return true;
 };
 

@@ -38,38 +38,36 @@ const fieldAt = (bytes: Uint8Array, at: number): Field | undefined => {
 };
 
 /** A length-delimited value: text is a leaf; anything else is tried as a nested message, kept only if it is one. */
-const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[], max: number): void => {
+const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[]): void => {
   if (inner.length === 0) return;
   const text = utf8Text(inner);
   if (text !== undefined) {
-    if (into.length < max) into.push([path, text]);
+    into.push([path, text]);
     return;
   }
   if (depth >= maxDepth) return;
   const mark = into.length;
-  if (!walk(inner, path, depth + 1, into, max)) into.length = mark;
+  if (!walk(inner, path, depth + 1, into)) into.length = mark;
 };
 
 /** Walks one message; false when the bytes are not a well-formed message (the caller then keeps nothing of it). */
-function walk(bytes: Uint8Array, path: string, depth: number, into: Leaf[], max: number): boolean {
+function walk(bytes: Uint8Array, path: string, depth: number, into: Leaf[]): boolean {
   let at = 0;
   while (at < bytes.length) {
     const field = fieldAt(bytes, at);
     if (field === undefined || field.end > bytes.length) return false;
     if (field.wireType === 2)
-      delimited(bytes.subarray(field.start, field.end), `${path}.${field.field}`, depth, into, max);
+      delimited(bytes.subarray(field.start, field.end), `${path}.${field.field}`, depth, into);
     at = field.end;
   }
   return true;
 }
 
-/** `cut`: the message was cut short (a bounded body), so the fields before the cut are kept. */
-export const protobufStrings = (
-  bytes: Uint8Array,
-  max: number,
-  path = '$',
-  cut = false,
-): Leaf[] | undefined => {
+/**
+ * Every text field, however many (ADR 30): each is a part of `bytes`, so they hold no more than it does. `cut`: the
+ * message was cut short (a bounded body), so the fields before the cut are kept.
+ */
+export const protobufStrings = (bytes: Uint8Array, path = '$', cut = false): Leaf[] | undefined => {
   const leaves: Leaf[] = [];
-  return walk(bytes, path, 0, leaves, max) || (cut && leaves.length > 0) ? leaves : undefined;
+  return walk(bytes, path, 0, leaves) || (cut && leaves.length > 0) ? leaves : undefined;
 };

@@ -2,7 +2,6 @@
 
 export type ShellSegment = { words: string[]; afterOperator: boolean };
 
-const maxSegments = 64;
 /** `;` `|` `||` `&` `&&` newline (also a literal `\n` left by a template), backticks and `$(`/`)` all start a new command for the shell. */
 const operator = /\|\||&&|[;|&\n\r`]|\$\(|\)|\\n/g;
 const wordSplit = /(?:\s|\$\{IFS\}|\$IFS\b|\t|,)+/;
@@ -13,12 +12,12 @@ const words = (segment: string): string[] =>
     .map((w) => w.replace(/^[({'"]+/, ''))
     .filter((w) => w !== '');
 
+/** Every segment, however many come first (ADR 30): the caller's window bounds the text. */
 export const shellSegments = (text: string): ShellSegment[] => {
   const segments: ShellSegment[] = [];
   let last = 0;
   let afterOperator = false;
   for (const match of text.matchAll(operator)) {
-    if (segments.length >= maxSegments) break;
     segments.push({ words: words(text.slice(last, match.index)), afterOperator });
     last = match.index + match[0].length;
     afterOperator = true;

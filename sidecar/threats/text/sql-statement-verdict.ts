@@ -45,7 +45,7 @@ const conditionalDelay = (tokens: readonly SqlToken[]): boolean =>
 /** A short reason when the statement carries injected structure; undefined for ordinary application SQL. */
 export const sqlStatementVerdict = (statement: string): string | undefined => {
   const text = statement.length > maxLength ? statement.slice(0, maxLength) : statement;
-  const tokens = sqlTokenize(text, Number.POSITIVE_INFINITY);
+  const tokens = sqlTokenize(text);
   if (orTautology(tokens)) return 'OR tautology in condition';
   if (conditionalDelay(tokens)) return 'time or error function in condition';
   const truncated = isTruncated(tokens);

@@ -23,8 +23,6 @@ export type SqlTokenType =
   | 'x';
 export type SqlToken = { type: SqlTokenType; text: string; open?: boolean };
 
-/** Tokens read from a request value's window by default (a window is judged on its own; ADR 30). */
-const valueTokens = 512;
 const logic = new Set(['and', 'or', 'xor', '&&', '||']);
 const comparisons = new Set(['like', 'rlike', 'regexp', 'in', 'is', 'between', 'sounds', 'glob', 'ilike']);
 const keywords = new Set(
@@ -154,11 +152,11 @@ const next = (cur: Cursor): SqlToken | undefined => {
   return readSymbol(cur);
 };
 
-/** The tokens of `text`, at most `maxTokens` of them (a statement's verdict reads them all). */
-export const sqlTokenize = (text: string, maxTokens = valueTokens): SqlToken[] => {
+/** Every token, however many come first (ADR 30): the caller bounds the text (a window, or a statement's 64 KiB). */
+export const sqlTokenize = (text: string): SqlToken[] => {
   const cur: Cursor = { text, at: 0, versioned: 0 };
   const tokens: SqlToken[] = [];
-  while (cur.at < text.length && tokens.length < maxTokens) {
+  while (cur.at < text.length) {
     const token = next(cur);
     if (token !== undefined) tokens.push(token);
   }

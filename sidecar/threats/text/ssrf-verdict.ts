@@ -2,8 +2,8 @@
 
 import { inWindows } from './text-windows.ts';
 
+/** A window's length: it bounds the candidates judged in it, so each is judged, however many come first (ADR 30). */
 const maxLength = 2048;
-const maxCandidates = 8;
 /** Instance-metadata endpoints of AWS, GCP, Azure, Oracle, DigitalOcean, Alibaba, OpenStack and ECS tasks. */
 const metadataHosts = new Set([
   '169.254.169.254',
@@ -30,13 +30,32 @@ const hostOf = (text: string): string | undefined => {
   return new URL(withScheme).hostname.toLowerCase();
 };
 
-/** One window of the value (`inWindows`). */
+/** The first octets of the metadata IPv4 addresses (169, 100). */
+const metadataFirstOctets = new Set(
+  [...metadataHosts].filter((h) => /^\d+\./.test(h)).map((h) => Number(h.slice(0, h.indexOf('.')))),
+);
+/** A number as the WHATWG IPv4 parser reads one part: 0x hexadecimal, a leading 0 octal, else decimal. */
+const ipv4Part = (part: string): number =>
+  /^0x/i.test(part)
+    ? Number.parseInt(part.slice(2) || '0', 16)
+    : Number.parseInt(part, /^0\d/.test(part) ? 8 : 10);
+
+/**
+ * A bare number that cannot spell a metadata address, told without parsing a URL: a decimal shorter than 8 digits,
+ * or a dotted number whose first part (its first octet) is not a metadata address's. Text full of numbers stays cheap.
+ */
+const notMetadataNumber = (token: string): boolean => {
+  if (!/^\d/.test(token)) return false;
+  const dot = token.indexOf('.');
+  if (dot < 0) return /^\d{1,7}$/.test(token);
+  return !metadataFirstOctets.has(ipv4Part(token.slice(0, dot)));
+};
+
+/** One window of the value (`inWindows`): every candidate in it, however many harmless ones come first (ADR 30). */
 const judge = (text: string): string | undefined => {
-  let seen = 0;
   for (const match of text.matchAll(candidate)) {
-    if (++seen > maxCandidates) break;
     const token = match[0];
-    if (/^\d+$/.test(token) && token.length < 8) continue;
+    if (notMetadataNumber(token)) continue;
     const host = hostOf(token);
     if (host !== undefined && metadataHosts.has(host)) return `cloud metadata address ${token.slice(0, 80)}`;
   }

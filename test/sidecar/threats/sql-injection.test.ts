@@ -88,6 +88,15 @@ describe('sql-injection', () => {
     expect(runThreat(sqlInjection, [sql(`SELECT * FROM t WHERE id IN (${ids}) AND name = 'x'`)])).toEqual([]);
   });
 
+  it('reads a statement past its 512th token: the injected condition after a long column list (ADR 30)', () => {
+    const columns = Array.from({ length: 300 }, (_, i) => `c${i}`).join(', ');
+    const text = `SELECT ${columns} FROM users WHERE name = '' OR '1'='1'`;
+    expect(text.length).toBeLessThan(16 * 1024);
+    expect(runThreat(sqlInjection, [sql(text)]).map((h) => h.evidence)).toEqual([
+      expect.stringContaining('OR tautology'),
+    ]);
+  });
+
   it('redacts nothing itself but keeps evidence bounded', () => {
     const [hit] = runThreat(sqlInjection, [
       httpRequest(`/x?id=${encodeURIComponent(`1 UNION SELECT ${'a,'.repeat(500)}b`)}`),
@@ -96,7 +105,29 @@ describe('sql-injection', () => {
   });
 });
 
-describe('sql-injection in binary WebSocket messages', () => {
+describe('sql-injection in WebSocket messages', () => {
+  const text = (body: string): ProtocolEvent => ({
+    kind: 'websocket-message',
+    ts: 1,
+    direction: 'to-server',
+    opcode: 'text',
+    length: body.length,
+    compressed: false,
+    text: body,
+  });
+
+  it('judges every string of a JSON message: past the 256th, the message as one input (ADR 30)', () => {
+    const padded = JSON.stringify({
+      items: Array.from({ length: 300 }, (_, i) => `item ${i}`),
+      q: "1' OR '1'='1",
+    });
+    expect(runThreat(sqlInjection, [text(padded)]).map((h) => h.evidence)).toEqual([
+      expect.stringContaining('websocket json (rest)'),
+    ]);
+    const harmless = JSON.stringify({ items: Array.from({ length: 300 }, (_, i) => `O'Brien ordered ${i}`) });
+    expect(runThreat(sqlInjection, [text(harmless)])).toEqual([]);
+  });
+
   it('judges each string of a MessagePack message at its path', () => {
     const message: ProtocolEvent = {
       kind: 'websocket-message',

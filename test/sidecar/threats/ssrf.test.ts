@@ -24,6 +24,30 @@ describe('ssrf', () => {
     },
   );
 
+  // Each of these used to end the search: only the first 8 candidate addresses of a window were judged.
+  const decoys = [
+    ...Array.from({ length: 12 }, (_, i) => `https://cdn${i}.example.com/img/${i}.png`),
+    ...Array.from({ length: 12 }, (_, i) => `1.${i} 10.0.0.${i} 169.254.1.${i} 0x64.1.2.${i} 2024.${i}`),
+  ].join(' ');
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data/iam/',
+    'http://metadata.google.internal/computeMetadata/v1/',
+    '0251.0376.0251.0376',
+    '0xa9.254.169.254',
+    '2852039166',
+  ])('flags %s after many harmless URLs and numbers in the same value (ADR 30)', (target) => {
+    const value = `${decoys} ${target}`;
+    expect(value.length).toBeLessThan(2048); // one window: the decoys are not padding past a window
+    const hits = runThreat(ssrf, [httpRequest(`/fetch?urls=${encodeURIComponent(value)}`)]);
+    expect(hits.map((h) => h.threat)).toEqual(['ssrf']);
+  });
+
+  it('does not flag a value of many harmless URLs, versions and addresses, 169.254.x.x and 100.x.x.x among them', () => {
+    const value = `${decoys} ${decoys} http://169.254.170.20/ 100.100.100.201 http://[::ffff:a9fe:a9ff]/`;
+    expect(runThreat(ssrf, [httpRequest(`/fetch?urls=${encodeURIComponent(value)}`)])).toEqual([]);
+  });
+
   it('ignores the Host header: a pod calling its metadata service is not SSRF', () => {
     const event = httpRequest('/latest/meta-data/');
     const withHost = { ...event, headers: [['Host', '169.254.169.254'] as const] };

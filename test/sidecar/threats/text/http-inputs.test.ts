@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { httpInputs } from '#sidecar/threats/text/http-inputs.ts';
+import { protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 import { httpRequest } from '../threat-factories.ts';
 
 const where = (event: Parameters<typeof httpInputs>[0]) => httpInputs(event).map((i) => [i.where, i.decoded]);
@@ -36,6 +37,19 @@ describe('httpInputs', () => {
       body: JSON.stringify({ a: Array(300).fill('x'), q: 'last' }),
     });
     expect(where(json).at(-1)).toEqual(['json (rest)', expect.stringContaining('"q":"last"')]);
+    // gRPC: 300 text fields in one message; those past the bound are judged as one, a line each.
+    const fields = [
+      ...Array.from({ length: 300 }, (_, i) => protobufText(1, `v${i}`)).flat(),
+      ...protobufText(2, 'last'),
+    ];
+    const grpc = {
+      ...httpRequest('/shop.Catalog/Search', { headers: [['Content-Type', 'application/grpc']], body: 'x' }),
+      body: Uint8Array.from([0, ...[24, 16, 8, 0].map((s) => (fields.length >>> s) & 0xff), ...fields]),
+    };
+    const grpcInputs = where(grpc);
+    expect(grpcInputs).toHaveLength(256 + 1);
+    expect(grpcInputs[255]).toEqual(['grpc $.1', 'v252']);
+    expect(grpcInputs[256]).toEqual(['grpc (rest)', expect.stringMatching(/^v253\nv254\n.*\nv299\nlast$/s)]);
   });
 
   it('reads form bodies and every JSON string (and odd keys), falling back to the raw body', () => {

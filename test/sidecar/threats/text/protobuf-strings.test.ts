@@ -17,7 +17,7 @@ describe('protobufStrings', () => {
       item("B' OR 1=1--"),
       text(5, 'note'),
     );
-    expect(protobufStrings(order, 64)).toEqual([
+    expect(protobufStrings(order)).toEqual([
       ['$.1', 'alice'],
       ['$.4.1', 'A-1'],
       ['$.4.1', "B' OR 1=1--"],
@@ -29,36 +29,35 @@ describe('protobufStrings', () => {
     const fixed64 = [0x19, 1, 2, 3, 4, 5, 6, 7, 8];
     const fixed32 = [0x25, 0, 0, 0x80, 0x3f];
     const binary = delimited(6, [0xff, 0xfe, 0x00, 0x01]);
-    expect(protobufStrings(message(fixed64, fixed32, binary, text(7, 'kept')), 64)).toEqual([
-      ['$.7', 'kept'],
-    ]);
+    expect(protobufStrings(message(fixed64, fixed32, binary, text(7, 'kept')))).toEqual([['$.7', 'kept']]);
   });
 
   it('reads UTF-8 text, tabs and newlines included, and not text with other control characters', () => {
-    expect(protobufStrings(message(text(1, 'naïve\tline\r\n'), delimited(2, [0x41, 0x07])), 64)).toEqual([
+    expect(protobufStrings(message(text(1, 'naïve\tline\r\n'), delimited(2, [0x41, 0x07])))).toEqual([
       ['$.1', 'naïve\tline\r\n'],
     ]);
   });
 
   it('is undefined for bytes that are not a message (field 0, a cut length, groups)', () => {
-    expect(protobufStrings(Uint8Array.of(0x02, 0x01, 0x41), 64)).toBeUndefined();
-    expect(protobufStrings(Uint8Array.of(0x0a, 0x05, 0x41), 64)).toBeUndefined();
-    expect(protobufStrings(Uint8Array.of(0x0b, 0x0c), 64)).toBeUndefined();
-    expect(protobufStrings(new TextEncoder().encode('plain text body'), 64)).toBeUndefined();
+    expect(protobufStrings(Uint8Array.of(0x02, 0x01, 0x41))).toBeUndefined();
+    expect(protobufStrings(Uint8Array.of(0x0a, 0x05, 0x41))).toBeUndefined();
+    expect(protobufStrings(Uint8Array.of(0x0b, 0x0c))).toBeUndefined();
+    expect(protobufStrings(new TextEncoder().encode('plain text body'))).toBeUndefined();
   });
 
   it('keeps the fields before the cut when told the message was cut short', () => {
     const cut = message(text(1, "1' OR '1'='1"), text(2, 'x'.repeat(50))).subarray(0, 30);
-    expect(protobufStrings(cut, 64)).toBeUndefined();
-    expect(protobufStrings(cut, 64, '$', true)).toEqual([['$.1', "1' OR '1'='1"]]);
+    expect(protobufStrings(cut)).toBeUndefined();
+    expect(protobufStrings(cut, '$', true)).toEqual([['$.1', "1' OR '1'='1"]]);
   });
 
-  it('stops listing at the bound and at nesting depth 8', () => {
-    const many = message(...Array.from({ length: 10 }, (_, i) => text(1, `v${i}`)));
-    expect(protobufStrings(many, 3)).toHaveLength(3);
+  it('lists every text field, however many (ADR 30), and stops at nesting depth 8', () => {
+    const many = message(...Array.from({ length: 1000 }, (_, i) => text(1, `v${i}`)));
+    expect(protobufStrings(many)?.at(-1)).toEqual(['$.1', 'v999']);
+    expect(protobufStrings(many)).toHaveLength(1000);
     let deep = message(text(1, 'bottom'));
     for (let i = 0; i < 10; i++) deep = message(delimited(2, deep));
-    expect(protobufStrings(deep, 64)).toEqual([]);
+    expect(protobufStrings(deep)).toEqual([]);
   });
 
   it('never throws on random bytes', () => {
@@ -68,7 +67,7 @@ describe('protobufStrings', () => {
         x = (x * 1_103_515_245 + 12_345) >>> 0;
         return x >>> 24;
       });
-      expect(() => protobufStrings(bytes, 16)).not.toThrow();
+      expect(() => protobufStrings(bytes)).not.toThrow();
     }
   });
 });

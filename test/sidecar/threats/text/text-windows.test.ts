@@ -58,3 +58,29 @@ describe('each verdict reads past its first window (ADR 30)', () => {
     expect(sqlInjectionVerdict(prose)).toBeUndefined();
   });
 });
+
+describe('each verdict reads every item of a window, however many harmless ones come first (ADR 30)', () => {
+  // Each verdict used to stop counting inside a window: 64 tags, 64 shell segments, 512 SQL tokens, 8 addresses.
+  it.each([
+    ['xss after 70 tags', xssVerdict, '<b>x</b>'.repeat(70), '<script>alert(1)</script>'],
+    ['command injection after 70 segments', commandInjectionVerdict, 'a;'.repeat(70), ' cat /etc/passwd'],
+    [
+      'sql injection after 600 tokens',
+      sqlInjectionVerdict,
+      'a '.repeat(600),
+      '1 UNION SELECT password FROM users--',
+    ],
+    ['ssrf after 20 addresses', ssrfVerdict, '10.0.0.1 '.repeat(20), 'http://169.254.169.254/latest/'],
+  ] as const)('%s', (_name, verdict, decoys, attack) => {
+    expect(verdict(attack)).toBeDefined();
+    expect(decoys.length + attack.length).toBeLessThan(2048); // inside one window of every verdict
+    expect(verdict(`${decoys}${attack}`)).toBeDefined();
+  });
+
+  it('finds nothing in as many harmless items: tags, sentences, SQL-ish words, numbers', () => {
+    const prose = 'Fish; chips, and a cat (grey) sat by the door & slept; then we left. '.repeat(25);
+    expect(commandInjectionVerdict(prose)).toBeUndefined();
+    expect(sqlInjectionVerdict(`${'select a seat or order by date, '.repeat(60)}`)).toBeUndefined();
+    expect(xssVerdict('<b>bold</b> <i>it</i> <a href="/x">link</a> '.repeat(40))).toBeUndefined();
+  });
+});
