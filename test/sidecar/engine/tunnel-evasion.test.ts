@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
@@ -17,13 +17,14 @@ const dir = mkdtempSync(join(tmpdir(), 'meshward-tunnel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
-const threatsOf = async (messages: Message[]): Promise<string[]> => {
+const findingsOf = async (messages: Message[]) => {
   const file = join(dir, `t${n++}.pcap`);
   const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 3128 };
   writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
-  const { findings } = await inspectFile(file, { observers: defaultObservers() });
-  return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  return (await inspectFile(file, { observers: defaultObservers() })).findings;
 };
+const threatsOf = async (messages: Message[]): Promise<string[]> =>
+  (await findingsOf(messages)).filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
 
 const connect = (target: string): Message[] => [
   { from: 'client', data: `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n` },
@@ -48,5 +49,13 @@ describe('an attack sent in the clear inside a CONNECT tunnel', () => {
     ];
     expect(await threatsOf(redis)).toContain('redis-abuse');
     expect(await threatsOf([...connect('cache:6379'), ...redis])).toContain('redis-abuse');
+  });
+
+  it("is the HTTP flow's, whose summary names the protocol inside and its facts", async () => {
+    const findings = await findingsOf([...connect('backend:80'), ...injection]);
+    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    expect(flow?.protocol).toBe('http');
+    expect(flow?.l7?.operations).toEqual(['tunnel http']);
+    expect(flow?.l7?.http?.methods).toEqual(['CONNECT', 'GET']);
   });
 });
