@@ -246,6 +246,12 @@ export type SshKexInitEvent = Base & {
  * PostgreSQL connection after its GSSENCRequest was accepted): the engine marks the flow `encrypted`.
  */
 export const encryptedOperation = 'encrypted';
+/**
+ * The operation an HTTP/1 tunnel's reader emits when it finds the protocol inside (`tunnel redis`, `detail` its id),
+ * before that protocol's events: the engine notes it on the flow (`tunnelled`), so detectors of that protocol judge
+ * them, and the summary's operations name it.
+ */
+export const tunnelOperation = 'tunnel';
 
 export type OperationEvent = Base & {
   kind: 'operation';

@@ -3,7 +3,14 @@
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { toHex } from '../decode/byte-reader.ts';
 import type { ObservedFlow } from '../engine-observer.ts';
-import { type Direction, encryptedOperation, type HttpRequestEvent, type ProtocolEvent } from '../events.ts';
+import {
+  type Direction,
+  encryptedOperation,
+  type HttpRequestEvent,
+  type OperationEvent,
+  type ProtocolEvent,
+  tunnelOperation,
+} from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { announcedProtocols } from '../protocols/announced-protocols.ts';
 import type { Protocol } from '../protocols/protocol.ts';
@@ -42,6 +49,7 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
     handshake: flow.orientation === 'syn' || flow.orientation === 'syn-ack',
     origin: proxyOrigin(flow.state),
     tls: flow.state.tlsSeen,
+    tunnelled: flow.state.tunnelled,
   };
   return flow.state.observed;
 };
@@ -62,7 +70,10 @@ export const countBytes = (flow: Flow<FlowState>, observed: ObservedFlow): void 
   }
 };
 
-/** What an event tells the engine about its flow: gRPC inside HTTP/2, a TLS handshake (and mesh), a coming flow. */
+/**
+ * What an event tells the engine about its flow: gRPC inside HTTP/2, a TLS handshake (and mesh), a coming flow, its
+ * own encryption, a tunnel's protocol.
+ */
 const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {
   const state = flow.state;
   if (event.kind === 'grpc-call' && state.protocolId === 'http2') {
@@ -73,7 +84,16 @@ const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: Protoco
     sawTls(state);
   } else if (event.kind === 'tls-server-hello') sawTls(state);
   else if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
-  else if (event.kind === 'operation' && event.operation === encryptedOperation) state.sealed = true;
+  else if (event.kind === 'operation') noteOperation(state, event);
+};
+
+/** A protocol's own encryption from here on, or the protocol found inside a tunnel. */
+const noteOperation = (state: FlowState, event: OperationEvent): void => {
+  if (event.operation === encryptedOperation) state.sealed = true;
+  else if (event.detail !== undefined && event.operation === `${tunnelOperation} ${event.detail}`) {
+    state.tunnelled = event.detail as ProtocolId;
+    if (state.observed !== undefined) state.observed.tunnelled = state.tunnelled;
+  }
 };
 
 const sawTls = (state: FlowState): void => {

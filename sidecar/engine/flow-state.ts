@@ -82,6 +82,8 @@ export type FlowState = {
   mesh: Mesh | undefined;
   /** A TLS handshake was read on the flow: its own, or after STARTTLS, an SSLRequest, a CONNECT (flow-finding `encrypted`). */
   tlsSeen: boolean;
+  /** The protocol read inside the flow's tunnel (`tunnelOperation`), the innermost when nested. */
+  tunnelled: ProtocolId | undefined;
   /** The protocol said what follows is encrypted by itself (`encryptedOperation`: PostgreSQL's GSSAPI encryption). */
   sealed: boolean;
   /** The parser threw: it is dropped and the flow counted; the tap keeps going. */
@@ -134,6 +136,7 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   l7: undefined,
   mesh: undefined,
   tlsSeen: false,
+  tunnelled: undefined,
   sealed: false,
   parserFailed: false,
   observed: undefined,

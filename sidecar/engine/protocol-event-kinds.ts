@@ -1,8 +1,8 @@
 /**
  * The event kinds each registered protocol's parser emits, so the engine can tell that no observer reads a direction
  * of a flow. `tunnelled`: kinds emitted only once the connection carries something else (an HTTP CONNECT tunnel's
- * TLS records); they do not decide a direction's budget up front, but the first one seen lifts it (see
- * parse-budget.ts). A protocol not listed is treated as emitting every kind. A test replays real traffic and fails
+ * TLS records, or any other protocol's events); they do not decide a direction's budget up front, but the first one
+ * seen lifts it (see parse-budget.ts). A protocol not listed is treated as emitting every kind. A test replays real traffic and fails
  * when a parser emits a kind missing here.
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
@@ -25,7 +25,7 @@ const tlsKinds: readonly ProtocolEventKind[] = [
 /** A plaintext protocol that may turn to TLS part way (STARTTLS, an accepted SSLRequest). */
 const upgrades = (kinds: readonly ProtocolEventKind[]): EventKinds => ({ kinds, tunnelled: tlsKinds });
 
-export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
+const listed: Partial<Record<ProtocolId, EventKinds>> = {
   http,
   http2: http,
   grpc: http,
@@ -75,4 +75,14 @@ export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
     kinds: ['sql-query', 'db-auth', 'operation'],
     tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'],
   },
+};
+
+/** Every kind a listed protocol emits: what an HTTP/1 tunnel may carry, since its inner protocol is read too. */
+const everyKind = [
+  ...new Set(Object.values(listed).flatMap((entry) => [...entry.kinds, ...(entry.tunnelled ?? [])])),
+];
+
+export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
+  ...listed,
+  http: { kinds: http.kinds, tunnelled: everyKind },
 };

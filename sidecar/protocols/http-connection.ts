@@ -1,5 +1,5 @@
 /**
- * One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels (TLS hellos read), h2c upgrades
+ * One HTTP/1.x connection: pipelined requests and responses, bodies, CONNECT tunnels (what they carry read), h2c upgrades
  * and WebSocket upgrades (messages read).
  */
 import type { Direction, ProtocolEvent } from '../events.ts';
@@ -25,14 +25,16 @@ import { http2Preface } from './http2-session.ts';
 export type HttpConnection = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
   gap(direction: Direction, lost?: number): ProtocolEvent[];
+  end(): ProtocolEvent[];
 };
 
 const crlf = Uint8Array.of(0x0d, 0x0a);
 
-export const createHttpConnection = (): HttpConnection => {
+/** `tunnelDepth`: how many tunnels the connection is inside (0 for a flow's own; see Protocol.createParser). */
+export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
   const sides = { 'to-server': newHttpSide('to-server'), 'to-client': newHttpSide('to-client') } as const;
   const pairing = newHttpPairing();
-  const switched = createHttpSwitched(sides);
+  const switched = createHttpSwitched(sides, tunnelDepth);
 
   const emit = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
     const message = side.message;
@@ -53,7 +55,7 @@ export const createHttpConnection = (): HttpConnection => {
     const toWebsocket = status === 101 && hasToken(headerValue(response.headers, 'upgrade'), 'websocket');
     if (status === 101 && request?.h2c) switched.toHttp2(ts, out, request.request);
     else if (toWebsocket && request?.websocket) switched.toWebsocket(response, request.request, ts, out);
-    else if (status === 101 || connected) switched.toTunnel(connected, ts, out);
+    else if (status === 101 || connected) switched.toTunnel(ts, out);
   };
 
   /**
@@ -271,7 +273,7 @@ export const createHttpConnection = (): HttpConnection => {
       const out: ProtocolEvent[] = [];
       const side = sides[direction];
       // None lost to the receiver (the hole held only an urgent octet), or a side not reading HTTP/1.
-      if (lost === 0 || switched.gap(side)) return out;
+      if (lost === 0 || switched.gap(side, lost, out)) return out;
       tellCut(side, out);
       if (skipInFrame(side, lost)) {
         // The body's end was lost with it: the next octets start the next message.
@@ -284,5 +286,6 @@ export const createHttpConnection = (): HttpConnection => {
       startResync(side);
       return out;
     },
+    end: () => switched.end(),
   };
 };

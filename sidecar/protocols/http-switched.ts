@@ -1,32 +1,41 @@
 /**
  * What an HTTP/1.x connection becomes when it switches protocols: HTTP/2 after an h2c upgrade or a client's preface,
- * a tunnel after CONNECT or another upgrade (TLS hellos read in a CONNECT tunnel), WebSocket frames after a WebSocket
- * upgrade.
+ * a tunnel after CONNECT or another upgrade (its inner protocol detected and read, tunnel-inner.ts), WebSocket frames
+ * after a WebSocket upgrade.
  */
 import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
 import type { HttpSide } from './http-side.ts';
 import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
 import { createHttp2Session, type Http2Session } from './http2-session.ts';
-import { createTlsStream, type TlsStream } from './tls-stream.ts';
+import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
 
 export type HttpSwitched = {
   /** Both directions become HTTP/2 (RFC 7540 §3.2); `upgraded`, the request that asked for h2c, is answered on stream 1. */
   toHttp2(ts: number, out: ProtocolEvent[], upgraded?: HttpRequestRef): void;
-  /** Both directions become a tunnel; a CONNECT tunnel reads TLS from what each side has buffered. */
-  toTunnel(readTls: boolean, ts: number, out: ProtocolEvent[]): void;
+  /** Both directions become a tunnel, whose inner protocol is read from what each side has buffered on. */
+  toTunnel(ts: number, out: ProtocolEvent[]): void;
   /** Both directions read WebSocket frames (RFC 6455 §4), as the server's `response` to `request` agreed. */
   toWebsocket(response: HttpHead, request: HttpRequestRef, ts: number, out: ProtocolEvent[]): void;
   /** A chunk for a side that switched (or stopped): read by what it switched to; false when the side reads HTTP/1. */
   read(side: HttpSide, chunk: Uint8Array, ts: number, out: ProtocolEvent[]): boolean;
-  /** Octets were lost on a side that switched (or stopped): true when it is not reading HTTP/1. */
-  gap(side: HttpSide): boolean;
+  /**
+   * `lost` octets were lost on a side that switched (or stopped), the events for what they cut put in `out`: true
+   * when it is not reading HTTP/1.
+   */
+  gap(side: HttpSide, lost: number | undefined, out: ProtocolEvent[]): boolean;
+  /** The connection is over: the events for what the tunnel's reader still holds. */
+  end(): ProtocolEvent[];
 };
 
-export const createHttpSwitched = (sides: Readonly<Record<Direction, HttpSide>>): HttpSwitched => {
+/** `tunnelDepth`: how many tunnels the connection is itself inside (0 for a flow's own). */
+export const createHttpSwitched = (
+  sides: Readonly<Record<Direction, HttpSide>>,
+  tunnelDepth: number,
+): HttpSwitched => {
   let session: Http2Session | undefined;
-  /** Inside a CONNECT tunnel, TLS is read for its hellos (SNI, ALPN); anything else stops at its first byte. */
-  let tunnel: TlsStream | undefined;
+  /** Inside a tunnel: whatever protocol its first octets are (TLS for its hellos, HTTP, Redis...), to a bound depth. */
+  let tunnel: TunnelInner | undefined;
   /** After a WebSocket upgrade: one frame reader per direction. */
   let websocket: Record<Direction, WebsocketReader> | undefined;
 
@@ -49,11 +58,10 @@ export const createHttpSwitched = (sides: Readonly<Record<Direction, HttpSide>>)
       session = started;
       handOver('h2', (rest, side) => started.feed(rest, side.direction, ts, out));
     },
-    toTunnel(readTls, ts, out) {
-      if (readTls) tunnel = createTlsStream();
-      handOver('tunnel', (rest, side) => {
-        if (tunnel) out.push(...tunnel.parse(rest, side.direction, ts));
-      });
+    toTunnel(ts, out) {
+      const inner = createTunnelInner('http', tunnelDepth + 1);
+      tunnel = inner;
+      handOver('tunnel', (rest, side) => out.push(...inner.parse(rest, side.direction, ts)));
     },
     toWebsocket(response, request, ts, out) {
       // Each message names the upgrade request's forwarding headers (ADR 31).
@@ -75,12 +83,13 @@ export const createHttpSwitched = (sides: Readonly<Record<Direction, HttpSide>>)
       } else return side.mode === 'stopped';
       return true;
     },
-    gap(side) {
+    gap(side, lost, out) {
       if (side.mode === 'h2') session?.gap(side.direction);
-      if (side.mode === 'tunnel') tunnel?.gap(side.direction);
+      if (side.mode === 'tunnel' && tunnel) out.push(...tunnel.gap(side.direction, lost));
       // Frames cannot be found again after lost octets: that direction stops.
       if (side.mode === 'websocket') side.mode = 'stopped';
       return side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped';
     },
+    end: () => tunnel?.end() ?? [],
   };
 };

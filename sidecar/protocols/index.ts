@@ -36,6 +36,7 @@ import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
 import { tls } from './tls.ts';
+import { readTunnelsWith } from './tunnel-protocols.ts';
 import { vnc } from './vnc.ts';
 import { wireguard } from './wireguard.ts';
 import { zookeeper } from './zookeeper.ts';
@@ -117,3 +118,6 @@ export const protocols: Protocol[] = [
   // Last: a shell talking over a bare connection (bash's no-terminal complaints, a prompt, `id`'s answer).
   shell,
 ];
+
+// A tunnel's inner protocol (an HTTP/1 CONNECT's) is detected with the whole registry.
+readTunnelsWith(() => protocols);

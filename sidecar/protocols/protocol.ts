@@ -41,5 +41,10 @@ export type Protocol = {
    * `match` only when the bytes are this protocol's; `need-more` when a longer prefix could decide.
    */
   detect(bytes: Uint8Array, direction: Direction): Detection;
-  createParser(): ProtocolParser;
+  /**
+   * `tunnelDepth`: how many tunnels the flow's octets are read inside (0, the default, for the flow itself). A parser
+   * that reads a tunnel's inner protocol (HTTP/1 CONNECT) creates that protocol's parser with one more, and stops
+   * reading past a bound (tunnel-inner.ts).
+   */
+  createParser(tunnelDepth?: number): ProtocolParser;
 };

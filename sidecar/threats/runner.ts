@@ -156,6 +156,11 @@ const protocolsRead = (threat: AnyThreat, kind: string): ReadonlySet<string> | u
   return new Set(reads.flatMap((read) => read.protocols ?? []));
 };
 
+/** A detector that reads only some protocols reads a flow of one, or one whose tunnel carries one. */
+const readsFlow = (protocols: ReadonlySet<string>, flow: ObservedFlow | undefined): boolean =>
+  flow !== undefined &&
+  (protocols.has(flow.protocol) || (flow.tunnelled !== undefined && protocols.has(flow.tunnelled)));
+
 /** Enabled detectors with their validated configuration, grouped by the event kinds they read. */
 const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {
   const list = options.threats ?? registered;
@@ -296,8 +301,7 @@ export const createThreatRunner = (options: ThreatRunnerOptions = {}): ThreatRun
   const run = (detectors: readonly Armed[], event: Observed, flow: ObservedFlow | undefined): void => {
     for (let i = 0; i < detectors.length; i++) {
       const armed = detectors[i] as Armed;
-      if (armed.protocols !== undefined && (flow === undefined || !armed.protocols.has(flow.protocol)))
-        continue;
+      if (armed.protocols !== undefined && !readsFlow(armed.protocols, flow)) continue;
       let hits: ThreatHit[];
       try {
         hits = armed.threat.inspect(event, stateOf(armed, flow), contextOf(armed, flow));

@@ -70,6 +70,8 @@ export type FlowContext = {
   origin?: Endpoint | undefined;
   /** A TLS handshake was read on the flow: its own, or after STARTTLS or an SSLRequest, or inside a tunnel. */
   tls?: boolean | undefined;
+  /** The protocol read inside the flow's tunnel (an HTTP/1 CONNECT's; the innermost when nested), once found. */
+  tunnelled?: ProtocolId | undefined;
 };
 
 /** One count a detector keeps per caller: its key, and the origin its hits name (`null`: the peer's own count). */

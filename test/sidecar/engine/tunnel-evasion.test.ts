@@ -1,0 +1,61 @@
+/**
+ * Tunnel evasion: a pod that opens a CONNECT tunnel through a forward proxy and sends its attack inside it in the
+ * clear. The tunnel used to be read for TLS hellos only, so every detector missed what it carried; its inner protocol
+ * is now detected from its bytes and read as the flow's events.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { type Message, tcpConversation } from './conversation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshward-tunnel-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+const findingsOf = async (messages: Message[]) => {
+  const file = join(dir, `t${n++}.pcap`);
+  const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 3128 };
+  writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
+  return (await inspectFile(file, { observers: defaultObservers() })).findings;
+};
+const threatsOf = async (messages: Message[]): Promise<string[]> =>
+  (await findingsOf(messages)).filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+
+const connect = (target: string): Message[] => [
+  { from: 'client', data: `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n` },
+  { from: 'server', data: 'HTTP/1.1 200 Connection established\r\n\r\n' },
+];
+const injection: Message[] = [
+  { from: 'client', data: "GET /items?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: backend\r\n\r\n" },
+  { from: 'server', data: 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n' },
+];
+
+describe('an attack sent in the clear inside a CONNECT tunnel', () => {
+  it('is a SQL injection there as it is outside one', async () => {
+    expect(await threatsOf(injection)).toContain('sql-injection');
+    expect(await threatsOf([...connect('backend:80'), ...injection])).toContain('sql-injection');
+  });
+
+  it('is Redis abuse when the tunnel carries CONFIG SET dir', async () => {
+    const config = '*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$10\r\n/root/.ssh\r\n';
+    const redis: Message[] = [
+      { from: 'client', data: config },
+      { from: 'server', data: '+OK\r\n' },
+    ];
+    expect(await threatsOf(redis)).toContain('redis-abuse');
+    expect(await threatsOf([...connect('cache:6379'), ...redis])).toContain('redis-abuse');
+  });
+
+  it("is the HTTP flow's, whose summary names the protocol inside and its facts", async () => {
+    const findings = await findingsOf([...connect('backend:80'), ...injection]);
+    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    expect(flow?.protocol).toBe('http');
+    expect(flow?.l7?.operations).toEqual(['tunnel http']);
+    expect(flow?.l7?.http?.methods).toEqual(['CONNECT', 'GET']);
+  });
+});
