@@ -286,6 +286,15 @@ export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
       startResync(side);
       return out;
     },
-    end: () => switched.end(),
+    end() {
+      const out = [...switched.end()];
+      // The connection closed: a body read until the close ends there; any other message held was cut by it.
+      for (const side of [sides['to-server'], sides['to-client']]) {
+        if (side.message === undefined || side.message.emitted) continue;
+        if (side.mode !== 'until-close') side.message.truncated = true;
+        emit(side, side.ts, out);
+      }
+      return out;
+    },
   };
 };

@@ -3,15 +3,16 @@ import type { Direction, HttpRequestEvent, HttpResponseEvent, ProtocolEvent } fr
 import { http } from '#sidecar/protocols/http.ts';
 import type { Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 
-/** A segment, or octets lost in one direction: `lost` of them when the reassembler knew how many. */
-export type Step = Segment | { gap: Direction; lost?: number };
+/** A segment, octets lost in one direction (`lost` of them when the reassembler knew how many), or the flow's end. */
+export type Step = Segment | { gap: Direction; lost?: number } | { end: true };
 
 /** Every event, in order: those of each segment and those each loss returns (what it cut). */
 export const runSteps = (steps: readonly Step[]): ProtocolEvent[] => {
   const parser = http.createParser();
-  return steps.flatMap((step, i) =>
-    'gap' in step ? (parser.gap(step.gap, step.lost) ?? []) : parser.parse(step[1], step[0], 1000 + i),
-  );
+  return steps.flatMap((step, i) => {
+    if ('end' in step) return parser.end?.() ?? [];
+    return 'gap' in step ? (parser.gap(step.gap, step.lost) ?? []) : parser.parse(step[1], step[0], 1000 + i);
+  });
 };
 
 export const responses = (events: readonly ProtocolEvent[]): HttpResponseEvent[] =>

@@ -171,3 +171,25 @@ describe('an HTTP/1 response after lost octets of unknown length', () => {
     expect(named(steps)).toEqual(['/a', '/b', '/c']);
   });
 });
+
+describe('HTTP/1 messages the connection closed on', () => {
+  it('are told at the end, cut: a request body and an answer short of their Content-Length', () => {
+    const events = runSteps([['to-server', ascii(upload)], ['to-client', ascii(long)], { end: true }]);
+    expect(requests(events).map((r) => [r.path, text(r.body), r.bodyTruncated])).toEqual([
+      ['/upload', '0123456789', true],
+    ]);
+    expect(responses(events).map((r) => [r.status, r.request?.target, r.bodyTruncated])).toEqual([
+      [200, '/upload', true],
+    ]);
+  });
+
+  it('a body read until the close is told once, whole; a connection with nothing held tells nothing', () => {
+    const events = runSteps([
+      ['to-server', ascii(get('/a', '198.51.100.7'))],
+      ['to-client', ascii('HTTP/1.0 200 OK\r\n\r\nabc')],
+      { end: true },
+    ]);
+    expect(responses(events).map((r) => [text(r.body), r.bodyTruncated])).toEqual([['abc', false]]);
+    expect(runSteps([['to-server', ascii(get('/a', '198.51.100.7'))], { end: true }])).toHaveLength(1);
+  });
+});
