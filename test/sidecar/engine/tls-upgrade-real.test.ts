@@ -38,9 +38,9 @@ const ports = { postgres: 0, postgres12: 0, mariadb: 0 };
 const recorded = { postgres: 8080, postgres12: 8443, mariadb: 6379 };
 
 /** A certificate for `name`, readable only by `uid` (PostgreSQL refuses a key others can read). */
-const certificate = async (name: string, owner?: { uid: number; gid: number }) => {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.crt`);
+const certificate = async (name: string, owner?: { uid: number; gid: number }, file = name) => {
+  const key = join(dir, `${file}.key`);
+  const cert = join(dir, `${file}.crt`);
   expect((await run('openssl', selfSignedCertArgs(key, cert, name))).code).toBe(0);
   if (owner !== undefined) for (const file of [key, cert]) chownSync(file, owner.uid, owner.gid);
   return { key, cert };
@@ -48,7 +48,8 @@ const certificate = async (name: string, owner?: { uid: number; gid: number }) =
 
 const startPostgres = async (data: string, maxTls: string): Promise<number> => {
   const owner = userIds('postgres');
-  const { key, cert } = await certificate('db.shop.test', owner);
+  // A pair of files per server: both start at once, and one pair written over by the other mismatched its key.
+  const { key, cert } = await certificate('db.shop.test', owner, `db.shop.test-${maxTls}`);
   const init = await run(`${pgBin}/initdb`, [`-D${data}`, '-Uapp', '--auth=trust', '-N'], owner);
   expect(init.code, init.stderr).toBe(0);
   const port = await freePort();
@@ -101,11 +102,18 @@ describe.skipIf(!available)(
 
     beforeAll(async () => {
       chownSync(dir, userIds('postgres').uid, userIds('postgres').gid);
-      [ports.postgres, ports.postgres12, ports.mariadb] = await Promise.all([
+      // All three settle before any failure is thrown, so afterAll stops every server that started.
+      const started = await Promise.allSettled([
         startPostgres(join(dir, 'pg'), 'TLSv1.3'),
         startPostgres(join(dir, 'pg12'), 'TLSv1.2'),
         startMariadbWithTls(),
       ]);
+      const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      const [postgres = 0, postgres12 = 0, mariadb = 0] = started.map((s) =>
+        s.status === 'fulfilled' ? s.value : 0,
+      );
+      Object.assign(ports, { postgres, postgres12, mariadb });
       const result = await recordAndInspect(
         [
           {
