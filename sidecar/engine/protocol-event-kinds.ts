@@ -1,9 +1,9 @@
 /**
  * The event kinds each registered protocol's parser emits, so the engine can tell that no observer reads a direction
- * of a flow. `tunnelled`: kinds emitted only once the connection carries something else (an HTTP CONNECT tunnel's
- * TLS records, or any other protocol's events); they do not decide a direction's budget up front, but the first one
- * seen lifts it (see parse-budget.ts). A protocol not listed is treated as emitting every kind. A test replays real traffic and fails
- * when a parser emits a kind missing here.
+ * of a flow. `tunnelled`: kinds emitted only once the connection carries something else (the TLS records after a
+ * STARTTLS, or any protocol's events inside an HTTP CONNECT or SOCKS tunnel); they do not decide a direction's budget
+ * up front, but the first one seen lifts it (see parse-budget.ts). A protocol not listed is treated as emitting every
+ * kind. A test replays real traffic and fails when a parser emits a kind missing here.
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
 import type { ProtocolEventKind } from '../events.ts';
@@ -14,6 +14,8 @@ const http: EventKinds = {
   kinds: ['http-request', 'http-response', 'grpc-call'],
   tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate', 'websocket-message'],
 };
+/** SOCKS's own handshake; what a granted CONNECT carries is any protocol's (below). */
+const socks: EventKinds = { kinds: ['operation', 'db-auth'] };
 const operations: EventKinds = { kinds: ['operation'] };
 /** The TLS reader's kinds, for protocols that carry TLS only from some point on (tls-upgrade.ts, CONNECT tunnels). */
 const tlsKinds: readonly ProtocolEventKind[] = [
@@ -60,11 +62,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   vnc: { kinds: ['operation', 'db-auth'] },
   smb: { kinds: ['smb', 'db-auth'] },
   bittorrent: { kinds: ['operation', 'p2p'] },
-  // TLS only inside a granted CONNECT, as through an HTTP CONNECT.
-  socks: {
-    kinds: ['operation', 'db-auth'],
-    tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'],
-  },
+  socks,
   zookeeper: operations,
   wireguard: operations,
   // The control channel's TLS, read in plain and tls-auth modes.
@@ -77,7 +75,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   },
 };
 
-/** Every kind a listed protocol emits: what an HTTP/1 tunnel may carry, since its inner protocol is read too. */
+/** Every kind a listed protocol emits: what an HTTP/1 or SOCKS tunnel may carry, since its inner protocol is read too. */
 const everyKind = [
   ...new Set(Object.values(listed).flatMap((entry) => [...entry.kinds, ...(entry.tunnelled ?? [])])),
 ];
@@ -85,4 +83,5 @@ const everyKind = [
 export const protocolEventKinds: Partial<Record<ProtocolId, EventKinds>> = {
   ...listed,
   http: { kinds: http.kinds, tunnelled: everyKind },
+  socks: { kinds: socks.kinds, tunnelled: everyKind },
 };

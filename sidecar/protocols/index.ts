@@ -119,5 +119,5 @@ export const protocols: Protocol[] = [
   shell,
 ];
 
-// A tunnel's inner protocol (an HTTP/1 CONNECT's) is detected with the whole registry.
+// A tunnel's inner protocol (an HTTP/1 CONNECT's, a SOCKS CONNECT's) is detected with the whole registry.
 readTunnelsWith(() => protocols);

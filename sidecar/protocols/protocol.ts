@@ -43,8 +43,8 @@ export type Protocol = {
   detect(bytes: Uint8Array, direction: Direction): Detection;
   /**
    * `tunnelDepth`: how many tunnels the flow's octets are read inside (0, the default, for the flow itself). A parser
-   * that reads a tunnel's inner protocol (HTTP/1 CONNECT) creates that protocol's parser with one more, and stops
-   * reading past a bound (tunnel-inner.ts).
+   * that reads a tunnel's inner protocol (HTTP/1 CONNECT, SOCKS) creates that protocol's parser with one more, and
+   * stops reading past a bound (tunnel-inner.ts).
    */
   createParser(tunnelDepth?: number): ProtocolParser;
 };

@@ -1,7 +1,8 @@
 /**
  * SOCKS 4, 4a and 5 (socks-message.ts): the handshake as operation events (the methods offered and chosen, the
  * request with its target, the reply), a username/password login as a db-auth event (its password crossed in the
- * clear, RFC 1929; never kept), and after a granted CONNECT the tunnel's TLS hellos, as through an HTTP CONNECT.
+ * clear, RFC 1929; never kept), and after a granted CONNECT what the tunnel carries: its protocol detected from its
+ * first octets and read by that protocol's parser (tunnel-inner.ts), as through an HTTP CONNECT.
  */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { consumed, type Out, pushOperation } from './handshake-read.ts';
@@ -28,7 +29,7 @@ import {
   replyName,
   socksCommands,
 } from './socks-message.ts';
-import { createTlsStream, type TlsStream } from './tls-stream.ts';
+import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
 
 /** A handshake message is at most 515 octets (a login with 255-octet name and password); more unread is not SOCKS. */
 const maxHeld = 1024;
@@ -46,9 +47,10 @@ type Flow = Stages & {
   user?: string;
   /** The request's version and target (`version=5 target=host:port`), repeated in the reply's event. */
   requested?: string;
-  tunnel?: TlsStream;
-  /** Per direction: the tunnel's first octets were a TLS record (read), or were not (left alone). */
-  tunnelTls: Partial<Record<Direction, boolean>>;
+  /** How many tunnels the connection is itself inside (0 for a flow's own): its tunnel is one deeper. */
+  depth: number;
+  /** What the tunnel carries, read once either direction reaches it (TLS hellos, an HTTP request, Redis...). */
+  tunnel?: TunnelInner;
 };
 
 const operation = (out: Out, direction: Direction, name: string, detail: string): void =>
@@ -136,13 +138,14 @@ const proxySteps: Readonly<Record<string, Step<Flow>>> = {
     }),
 };
 
-/** The tunnel's bytes: TLS hellos are read when the direction's first octet opens a handshake record. */
+const tunnelOf = (flow: Flow): TunnelInner => {
+  flow.tunnel ??= createTunnelInner('socks', flow.depth + 1);
+  return flow.tunnel;
+};
+
+/** The tunnel's octets, read as the protocol they are (the client's may come before the proxy's reply). */
 const intoTunnel = (flow: Flow, rest: Uint8Array, direction: Direction, out: Out): void => {
-  if (rest.length === 0) return;
-  if (flow.tunnelTls[direction] === undefined) flow.tunnelTls[direction] = rest[0] === 0x16;
-  if (!flow.tunnelTls[direction]) return;
-  flow.tunnel ??= createTlsStream();
-  out.events.push(...flow.tunnel.parse(rest, direction, out.ts));
+  if (rest.length > 0) out.events.push(...tunnelOf(flow).parse(rest, direction, out.ts));
 };
 
 const stepper: Stepper<Flow> = {
@@ -151,12 +154,13 @@ const stepper: Stepper<Flow> = {
   tunnel: intoTunnel,
 };
 
-const createSocksParser = () => {
+/** `tunnelDepth`: how many tunnels the connection is itself inside (0 for a flow's own; see Protocol.createParser). */
+const createSocksParser = (tunnelDepth = 0) => {
   const flow: Flow = {
     stage: { [client]: 'greeting', [proxy]: 'selection' },
     held: heldNothing(),
     offered: [],
-    tunnelTls: {},
+    depth: tunnelDepth,
   };
   return {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
@@ -166,10 +170,13 @@ const createSocksParser = () => {
       runSteps(stepper, flow, chunk, direction, out);
       return out.events;
     },
-    gap(direction: Direction): void {
-      if (flow.stage[direction] === 'tunnel') flow.tunnel?.gap(direction);
+    /** A loss in the tunnel is the inner parser's to skip or stop at; in the handshake it stops the direction. */
+    gap(direction: Direction, lost?: number): ProtocolEvent[] {
+      if (flow.stage[direction] === 'tunnel') return tunnelOf(flow).gap(direction, lost);
       stopDirection(flow, direction);
+      return [];
     },
+    end: (): ProtocolEvent[] => flow.tunnel?.end() ?? [],
   };
 };
 

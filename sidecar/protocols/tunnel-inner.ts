@@ -1,6 +1,7 @@
 /**
- * What an HTTP/1 tunnel carries (after a CONNECT's 2xx, or a 101 to a protocol not read as HTTP/2 or WebSocket): the
- * protocol its first octets name, detected as the engine detects a flow's, then read by that protocol's parser.
+ * What a tunnel carries (an HTTP/1 CONNECT's after its 2xx, or a 101's to a protocol not read as HTTP/2 or WebSocket;
+ * a SOCKS CONNECT's): the protocol its first octets name, detected as the engine detects a flow's, then read by that
+ * protocol's parser.
  */
 
 import type { ProtocolId } from '#core/protocol-id.ts';
@@ -31,10 +32,10 @@ const appended = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 
 /**
  * `carrier`: the protocol whose tunnel it is, which tells what it found first (`tunnelOperation`, before that
- * protocol's events). `depth`: the tunnel's nesting (1 inside the flow's own HTTP). Deeper than `maxTunnelDepth`, nothing is read. Until
- * the inner protocol is known each direction's first `tunnelPrefixBytes` are held, with the times they came at; a
- * direction's octets past that are told to the parser as lost. Octets lost before a verdict, or prefixes of both
- * directions that no detector takes, stop the tunnel's reading.
+ * protocol's events). `depth`: the tunnel's nesting (1 inside the flow's own HTTP or SOCKS). Deeper than
+ * `maxTunnelDepth`, nothing is read. Until the inner protocol is known each direction's first `tunnelPrefixBytes` are
+ * held, with the times they came at; a direction's octets past that are told to the parser as lost. Octets lost
+ * before a verdict, or prefixes of both directions that no detector takes, stop the tunnel's reading.
  */
 export const createTunnelInner = (carrier: ProtocolId, depth: number): TunnelInner => {
   let stopped = depth > maxTunnelDepth;

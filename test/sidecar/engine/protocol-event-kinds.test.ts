@@ -1,11 +1,14 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { protocolEventKinds } from '#sidecar/engine/protocol-event-kinds.ts';
+import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { corpusDir } from '#test/helpers/corpus.ts';
+import { tcpConversation } from './conversation.ts';
 
 /**
  * The engine stops parsing a direction nobody reads by trusting protocol-event-kinds.ts: replay real captures
@@ -46,6 +49,17 @@ const recording = (seen: Seen): Protocol[] =>
     },
   }));
 
+/** `protocol kind` pairs emitted but not listed for the protocol. */
+const unlisted = (seen: Seen): string[] =>
+  [...seen.emitted].filter((entry) => {
+    const [id, kind] = entry.split(' ') as [keyof typeof protocolEventKinds, string];
+    const listed = protocolEventKinds[id];
+    return listed === undefined || ![...listed.kinds, ...(listed.tunnelled ?? [])].includes(kind as never);
+  });
+
+const dir = mkdtempSync(join(tmpdir(), 'meshward-kinds-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('protocol event kinds (what the parse budget trusts)', () => {
   if (captures.length === 0)
     console.log('skip: nDPI corpus missing at', corpus, '(real-traffic fixture only)');
@@ -55,15 +69,28 @@ describe('protocol event kinds (what the parse budget trusts)', () => {
     // Every byte parsed: an observer that reads events without saying which.
     const observers = [{ onEvent: () => undefined }];
     for (const file of fixtures) await inspectFile(file, { protocols: recording(seen), observers });
-    const unlisted = [...seen.emitted].filter((entry) => {
-      const [id, kind] = entry.split(' ') as [keyof typeof protocolEventKinds, string];
-      const listed = protocolEventKinds[id];
-      return listed === undefined || ![...listed.kinds, ...(listed.tunnelled ?? [])].includes(kind as never);
-    });
-    expect(unlisted).toEqual([]);
+    expect(unlisted(seen)).toEqual([]);
     expect(seen.misdirected).toEqual([]);
     // The replay really covered the protocols (not a vacuous pass).
     expect(seen.emitted.size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('lists as a SOCKS tunnel’s what it carries: plain HTTP, as through an HTTP CONNECT', async () => {
+    const file = join(dir, 'socks-http.pcap');
+    const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 1080 };
+    const conversation = tcpConversation(endpoints, [
+      { from: 'client', data: Buffer.from('050100', 'hex') },
+      { from: 'server', data: Buffer.from('0500', 'hex') },
+      { from: 'client', data: Buffer.from('050100010a0000030050', 'hex') },
+      { from: 'server', data: Buffer.from('050000010a0000030050', 'hex') },
+      { from: 'client', data: 'GET / HTTP/1.1\r\nHost: backend\r\n\r\n' },
+      { from: 'server', data: 'HTTP/1.1 204 No Content\r\n\r\n' },
+    ]);
+    writeFileSync(file, writePcap(conversation).bytes);
+    const seen: Seen = { emitted: new Set(), misdirected: [] };
+    await inspectFile(file, { protocols: recording(seen), observers: [{ onEvent: () => undefined }] });
+    expect(seen.emitted).toContain('socks http-request');
+    expect(unlisted(seen)).toEqual([]);
   });
 
   it('lists every registered protocol', () => {

@@ -1,7 +1,7 @@
 /**
- * Tunnel evasion: a pod that opens a CONNECT tunnel through a forward proxy and sends its attack inside it in the
- * clear. The tunnel used to be read for TLS hellos only, so every detector missed what it carried; its inner protocol
- * is now detected from its bytes and read as the flow's events.
+ * Tunnel evasion: a pod that opens a CONNECT tunnel through a forward proxy (HTTP or SOCKS) and sends its attack
+ * inside it in the clear. The tunnel used to be read for TLS hellos only, so every detector missed what it carried;
+ * its inner protocol is now detected from its bytes and read as the flow's events.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,18 +17,25 @@ const dir = mkdtempSync(join(tmpdir(), 'meshward-tunnel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
-const findingsOf = async (messages: Message[]) => {
+const findingsOf = async (messages: Message[], serverPort = 3128) => {
   const file = join(dir, `t${n++}.pcap`);
-  const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 3128 };
+  const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort };
   writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
   return (await inspectFile(file, { observers: defaultObservers() })).findings;
 };
-const threatsOf = async (messages: Message[]): Promise<string[]> =>
-  (await findingsOf(messages)).filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+const threatsOf = async (messages: Message[], serverPort?: number): Promise<string[]> =>
+  (await findingsOf(messages, serverPort))
+    .filter((f): f is ThreatFinding => f.type === 'threat')
+    .map((f) => f.threat);
 
 const connect = (target: string): Message[] => [
   { from: 'client', data: `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n` },
   { from: 'server', data: 'HTTP/1.1 200 Connection established\r\n\r\n' },
+];
+const config = '*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$10\r\n/root/.ssh\r\n';
+const redis: Message[] = [
+  { from: 'client', data: config },
+  { from: 'server', data: '+OK\r\n' },
 ];
 const injection: Message[] = [
   { from: 'client', data: "GET /items?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: backend\r\n\r\n" },
@@ -42,11 +49,6 @@ describe('an attack sent in the clear inside a CONNECT tunnel', () => {
   });
 
   it('is Redis abuse when the tunnel carries CONFIG SET dir', async () => {
-    const config = '*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$10\r\n/root/.ssh\r\n';
-    const redis: Message[] = [
-      { from: 'client', data: config },
-      { from: 'server', data: '+OK\r\n' },
-    ];
     expect(await threatsOf(redis)).toContain('redis-abuse');
     expect(await threatsOf([...connect('cache:6379'), ...redis])).toContain('redis-abuse');
   });
@@ -57,5 +59,44 @@ describe('an attack sent in the clear inside a CONNECT tunnel', () => {
     expect(flow?.protocol).toBe('http');
     expect(flow?.l7?.operations).toEqual(['tunnel http']);
     expect(flow?.l7?.http?.methods).toEqual(['CONNECT', 'GET']);
+  });
+});
+
+// RFC 1928 (no authentication, CONNECT by name to backend:80) and SOCKS 4A (CONNECT to cache:6379 by name).
+const socks5: Message[] = [
+  { from: 'client', data: Buffer.from('050100', 'hex') },
+  { from: 'server', data: Buffer.from('0500', 'hex') },
+  {
+    from: 'client',
+    data: Buffer.concat([
+      Buffer.from('0501000307', 'hex'),
+      Buffer.from('backend'),
+      Buffer.from('0050', 'hex'),
+    ]),
+  },
+  { from: 'server', data: Buffer.from('050000010a0000020050', 'hex') },
+];
+const socks4a: Message[] = [
+  { from: 'client', data: Buffer.concat([Buffer.from('040118eb0000000100', 'hex'), Buffer.from('cache\0')]) },
+  { from: 'server', data: Buffer.from('005a000000000000', 'hex') },
+];
+
+describe('an attack sent in the clear through a SOCKS proxy', () => {
+  it('is a SQL injection inside a SOCKS5 CONNECT, the relay reported too', async () => {
+    const threats = await threatsOf([...socks5, ...injection], 1080);
+    expect(threats).toContain('sql-injection');
+    expect(threats).toContain('socks-proxy');
+  });
+
+  it('is Redis abuse inside a SOCKS 4A CONNECT', async () => {
+    expect(await threatsOf([...socks4a, ...redis], 1080)).toContain('redis-abuse');
+  });
+
+  it("is the SOCKS flow's, whose summary names the protocol inside and its facts", async () => {
+    const findings = await findingsOf([...socks5, ...injection], 1080);
+    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    expect(flow?.protocol).toBe('socks');
+    expect(flow?.l7?.operations).toEqual(expect.arrayContaining(['CONNECT', 'reply', 'tunnel http']));
+    expect(flow?.l7?.http?.methods).toEqual(['GET']);
   });
 });

@@ -104,12 +104,13 @@ describe('socks detect', () => {
 });
 
 describe('socks parser', () => {
-  it('reads a version 5 CONNECT by name and the TLS hello that goes through the tunnel', () => {
+  it('reads a version 5 CONNECT by name, then names the TLS the tunnel carries and reads its hello', () => {
     expect(lines(feed(socks, socks5))).toEqual([
       'C greeting version=5 methods=no-auth',
       'S method no-auth',
       'C CONNECT version=5 target=checkout.shop.io:443',
       'S reply succeeded version=5 target=checkout.shop.io:443',
+      'C tunnel tls tls',
       'C tls sni=api.example.com',
     ]);
   });

@@ -135,6 +135,14 @@ describe.skipIf(!available)(
       expect(flows.filter((f) => f.server.port === 1080).length).toBe(13);
     });
 
+    it('reads the HTTP curl sends through each tunnel: the flow names `tunnel http` and the request', () => {
+      const tunnels = (port: number) =>
+        flows
+          .filter((f) => f.server.port === port)
+          .map((f) => [f.l7?.operations?.includes('tunnel http'), f.l7?.http?.methods]);
+      expect([tunnels(8080), tunnels(443)]).toEqual([[[true, ['GET']]], [[true, ['GET']]]]);
+    });
+
     it('reports the connections the proxy relayed, naming the target, not the refused logins', () => {
       const target = `127.0.0.1:${webPort}`;
       const relayed = threat('socks-proxy').map((f) => [f.server.port, f.evidence]);

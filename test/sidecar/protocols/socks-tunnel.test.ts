@@ -1,0 +1,172 @@
+/**
+ * What a SOCKS tunnel carries after a granted CONNECT is read as the protocol its first octets name, with the whole
+ * registry, as an HTTP/1 CONNECT's is: a plain HTTP request or a Redis command relayed by a SOCKS proxy is the flow's
+ * event, TLS hellos as before.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ProtocolEvent } from '#sidecar/events.ts';
+import { protocols } from '#sidecar/protocols/index.ts';
+import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { createTlsStream } from '#sidecar/protocols/tls-stream.ts';
+import {
+  ascii,
+  concat,
+  feed,
+  hex,
+  ndpiFlows,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
+import { seededRandom } from '#test/helpers/random.ts';
+
+/** The registry's SOCKS and HTTP, as the engine gives them to a flow (importing the registry names it to tunnels). */
+const socks = protocols.find((p) => p.id === 'socks') as Protocol;
+const http = protocols.find((p) => p.id === 'http') as Protocol;
+
+// RFC 1928: no authentication, CONNECT by name (ATYP 3) to backend:80, granted with an IPv4 address.
+const socks5 = (host: string, port: number): Segment[] => [
+  ['to-server', hex('050100')],
+  ['to-client', hex('0500')],
+  [
+    'to-server',
+    concat(hex(`050100030${host.length.toString(16)}`), ascii(host), Uint8Array.of(port >> 8, port)),
+  ],
+  ['to-client', hex('050000017f0000010438')],
+];
+// SOCKS 4A: CONNECT to cache:6379 (address 0.0.0.1, no user, then the name); granted.
+const socks4aRequest = concat(hex('040118eb0000000100'), ascii('cache'), hex('00'));
+const granted4 = hex('005a000000000000');
+
+const injection: Segment[] = [
+  ['to-server', ascii("GET /items?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: backend\r\n\r\n")],
+  ['to-client', ascii('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')],
+];
+const config = ascii('*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$10\r\n/root/.ssh\r\n');
+
+type Seen = { kind: string; operation?: string; target?: string };
+/** A granted SOCKS5 tunnel carrying six random chunks either way, some followed by a loss: its events after the handshake's. */
+const randomTunnel = (random: ReturnType<typeof seededRandom>): ProtocolEvent[] => {
+  const parser = socks.createParser();
+  const events: ProtocolEvent[] = [];
+  for (const [d, b] of socks5('x', 1)) events.push(...parser.parse(b, d, 0));
+  const handshake = events.length;
+  for (let i = 0; i < 6; i += 1) {
+    const d = random.int(2) === 0 ? 'to-server' : 'to-client';
+    events.push(...parser.parse(random.bytes(1 + random.int(8192)), d, i));
+    if (random.int(4) === 0) events.push(...(parser.gap(d, random.int(9)) ?? []));
+  }
+  events.push(...(parser.end?.() ?? []));
+  return events.slice(handshake);
+};
+
+describe('a SOCKS tunnel', () => {
+  it('reads a plain HTTP request relayed through a SOCKS5 CONNECT as an http-request, and its answer', () => {
+    const events = feed(socks, [...socks5('backend', 80), ...injection]);
+    expect(events.slice(3)).toMatchObject([
+      {
+        kind: 'operation',
+        protocol: 'socks',
+        operation: 'reply',
+        detail: 'succeeded version=5 target=backend:80',
+      },
+      {
+        kind: 'operation',
+        protocol: 'socks',
+        operation: 'tunnel http',
+        detail: 'http',
+        direction: 'to-server',
+      },
+      { kind: 'http-request', method: 'GET', target: "/items?id=1'%20OR%20'1'='1" },
+      { kind: 'http-response', status: 200 },
+    ]);
+  });
+
+  it('reads a Redis command relayed through SOCKS 4A as a redis-command, the bytes sent before the reply included', () => {
+    // The client does not wait for the proxy's reply: its first command follows the request in the same segment.
+    const events = feed(socks, [
+      ['to-server', concat(socks4aRequest, config.subarray(0, 9))],
+      ['to-client', granted4],
+      ['to-server', config.subarray(9)],
+      ['to-client', ascii('+OK\r\n')],
+    ]) as Seen[];
+    expect(events.map((e) => e.operation ?? e.kind)).toEqual([
+      'CONNECT',
+      'reply',
+      'tunnel redis',
+      'redis-command',
+      'redis-reply',
+    ]);
+    expect(events[3]).toMatchObject({
+      kind: 'redis-command',
+      command: 'CONFIG',
+      args: ['SET', 'dir', '/root/.ssh'],
+    });
+  });
+
+  it('tells a loss inside the tunnel to the inner parser, which stays in frame in a body of known length', () => {
+    const parser = socks.createParser();
+    for (const [d, b] of socks5('backend', 80)) parser.parse(b, d, 0);
+    parser.parse(ascii('POST /a HTTP/1.1\r\nHost: b\r\nContent-Length: 10\r\n\r\n12'), 'to-server', 1);
+    parser.gap('to-server', 4);
+    const after = parser.parse(
+      ascii("7890GET /b?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: b\r\n\r\n"),
+      'to-server',
+      2,
+    );
+    expect(after.map((e) => (e.kind === 'http-request' ? e.target : e.kind))).toContain(
+      "/b?id=1'%20OR%20'1'='1",
+    );
+  });
+
+  it('reads through an HTTP CONNECT and a SOCKS proxy, one more depth for each, and nothing past the bound', () => {
+    const connect: Segment[] = [
+      ['to-server', ascii('CONNECT socks:1080 HTTP/1.1\r\nHost: socks:1080\r\n\r\n')],
+      ['to-client', ascii('HTTP/1.1 200 Connection established\r\n\r\n')],
+    ];
+    const through = (hops: Segment[]) =>
+      (feed(http, [...hops, ...socks5('backend', 80), ...injection]) as Seen[])
+        .map((e) => e.target ?? e.operation ?? e.kind)
+        .filter((name) => name.startsWith('/') || name.startsWith('tunnel'));
+    // HTTP (depth 0) → SOCKS (1) → HTTP (2): read.
+    expect(through(connect)).toEqual(['tunnel socks', 'tunnel http', "/items?id=1'%20OR%20'1'='1"]);
+    // HTTP (0) → HTTP (1) → SOCKS (2) → HTTP (3): the SOCKS handshake is read, not what its tunnel carries.
+    const twice: Segment[] = [
+      ['to-server', ascii('CONNECT proxy2:3128 HTTP/1.1\r\nHost: proxy2:3128\r\n\r\n')],
+      ['to-client', ascii('HTTP/1.1 200 Connection established\r\n\r\n')],
+      ...connect,
+    ];
+    expect(through(twice)).toEqual(['tunnel http', 'tunnel socks']);
+    // A SOCKS parser created at the bound's depth reads nothing inside its tunnel.
+    const deep = socks.createParser(2);
+    const events = [...socks5('backend', 80), ...injection].flatMap(([d, b]) => deep.parse(b, d, 1));
+    expect(events.map((e) => e.kind)).toEqual(['operation', 'operation', 'operation', 'operation']);
+  });
+
+  it('gives the same TLS events as the TLS reader alone, after naming it (nDPI http_connect.pcap)', () => {
+    const flow = ndpiFlows('http-connect').find((f) => f.segments.length > 4);
+    const inner = flow?.segments.slice(2) ?? [];
+    const parser = socks.createParser();
+    const events = [...socks5('www.example.com', 443), ...inner].flatMap(([d, b], i) =>
+      parser.parse(b, d, 1000 + i),
+    );
+    const tls = createTlsStream();
+    const expected = inner.flatMap(([d, b], i) => tls.parse(b, d, 1004 + i));
+    expect(expected.some((e) => e.kind === 'tls-client-hello')).toBe(true);
+    expect(expected.some((e) => e.kind === 'tls-server-hello')).toBe(true);
+    expect(events[4]).toEqual({
+      kind: 'operation',
+      protocol: 'socks',
+      operation: 'tunnel tls',
+      detail: 'tls',
+      direction: 'to-server',
+      ts: 1004,
+    });
+    expect(events.slice(5)).toEqual(expected);
+  });
+
+  it('reads nothing of random bytes, with losses among them, and never throws', () => {
+    const random = seededRandom(0x50c5);
+    const found = new Set<string>();
+    for (let run = 0; run < 300; run += 1) for (const event of randomTunnel(random)) found.add(event.kind);
+    expect([...found]).toEqual([]);
+  });
+});
