@@ -1,6 +1,7 @@
 /**
  * Debian's microsocks, a SOCKS5 proxy, on the IRC port, relaying curl to a web server (Python's http.server on 8088):
- * the proxied connection is `socks` from its handshake, and the connection the proxy opens is plain HTTP.
+ * the proxied connection is `socks` from its handshake, the HTTP inside it read (`tunnel http`), and the connection
+ * the proxy opens is plain HTTP.
  */
 import { waitForListen } from '#test/helpers/netns.ts';
 import type { Scenario } from './scenario.ts';
@@ -15,7 +16,7 @@ export const socksScenario: Scenario = {
   port,
   portBelongsTo: 'irc',
   commands: ['microsocks', 'curl', 'python3'],
-  operations: ['greeting', 'CONNECT', 'reply'],
+  operations: ['greeting', 'CONNECT', 'reply', 'tunnel http'],
   async start(ns, dir) {
     ns.spawn('python3', ['-m', 'http.server', String(webPort), '--bind', '127.0.0.1', '--directory', dir]);
     ns.spawn('microsocks', ['-i', '127.0.0.1', '-p', String(port)]);
