@@ -84,7 +84,7 @@ export const createHttpSwitched = (
       return true;
     },
     gap(side, lost, out) {
-      if (side.mode === 'h2') session?.gap(side.direction);
+      if (side.mode === 'h2') session?.gap(side.direction, lost, out);
       if (side.mode === 'tunnel' && tunnel) out.push(...tunnel.gap(side.direction, lost));
       // Frames cannot be found again after lost octets: that direction stops.
       if (side.mode === 'websocket') side.mode = 'stopped';

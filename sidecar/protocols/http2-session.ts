@@ -38,6 +38,8 @@ type Side = {
   prefaceChecked: boolean;
   stopped: boolean;
   skip: number;
+  /** The capture time of the last chunk: what a loss cuts is told then. */
+  ts: number;
   hpack: HpackDecoder;
   block: OpenBlock | undefined;
   messages: Http2Messages;
@@ -45,7 +47,8 @@ type Side = {
 
 export type Http2Session = {
   feed(chunk: Uint8Array, direction: Direction, ts: number, out: ProtocolEvent[]): void;
-  gap(direction: Direction): void;
+  /** Octets lost (`lost` of them when known): skipped inside a frame that holds no header block, else the side stops. */
+  gap(direction: Direction, lost: number | undefined, out: ProtocolEvent[]): void;
 };
 
 const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
@@ -62,6 +65,7 @@ const newSide = (direction: Direction): Side => ({
   prefaceChecked: direction === 'to-client',
   stopped: false,
   skip: 0,
+  ts: 0,
   hpack: createHpackDecoder(),
   block: undefined,
   messages: createHttp2Messages(direction),
@@ -258,6 +262,30 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     return skipBytes(side, bytes);
   };
 
+  /**
+   * A loss of known length inside a frame whose header was read, in the frame: skipped with the rest of the frame (ADR
+   * 34), so a long-lived connection is not blind after one lost segment of a body. A DATA frame's message is told
+   * cut. Not for a header block (HEADERS, CONTINUATION, PUSH_PROMISE): HPACK's table would be wrong from there on.
+   */
+  const skipLoss = (side: Side, lost: number, out: ProtocolEvent[]): boolean => {
+    if (!(lost > 0)) return lost === 0;
+    if (side.skip > 0) {
+      if (lost > side.skip) return false;
+      side.skip -= lost;
+      return true;
+    }
+    if (!side.prefaceChecked || side.block !== undefined || side.pending.length < frameHeaderLength)
+      return false;
+    const header = readFrameHeader(side.pending, 0);
+    const left = frameHeaderLength + header.length - side.pending.length;
+    const blocks = header.type === frameType.headers || header.type === frameType.continuation;
+    if (left <= 0 || lost > left || blocks || header.type === frameType.pushPromise) return false;
+    if (header.type === frameType.data) onData(side, header, undefined, side.ts, out);
+    side.pending = empty;
+    side.skip = left - lost;
+    return true;
+  };
+
   const drain = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     let bytes = side.pending;
     // Frames past the event cap are still parsed (HPACK state must follow every header block).
@@ -278,6 +306,7 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     feed(chunk, direction, ts, out) {
       const side = sides[direction];
       if (side.stopped) return;
+      side.ts = ts;
       const rest = side.skip > 0 ? skipBytes(side, chunk) : chunk;
       if (rest.length === 0) return;
       // No bound on the chunk: what is left pending after a drain is one partial frame of at most maxBufferedFrame
@@ -292,10 +321,12 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       if (checkPreface(side)) drain(side, ts, out);
       else if (side.pending === rest) side.pending = rest.slice();
     },
-    gap(direction) {
-      // HPACK state cannot survive lost bytes (RFC 7541 §2.2): stop this direction.
-      sides[direction].stopped = true;
-      sides[direction].pending = empty;
+    gap(direction, lost, out) {
+      const side = sides[direction];
+      if (side.stopped || (lost !== undefined && skipLoss(side, lost, out))) return;
+      // HPACK state cannot survive lost bytes of a header block (RFC 7541 §2.2), nor framing a loss of unknown length.
+      side.stopped = true;
+      side.pending = empty;
     },
   };
 };

@@ -44,7 +44,11 @@ export const http2: Protocol = {
         session.feed(chunk, direction, ts, out);
         return out;
       },
-      gap: (direction) => session.gap(direction),
+      gap(direction, lost) {
+        const out: ProtocolEvent[] = [];
+        session.gap(direction, lost, out);
+        return out;
+      },
     };
   },
 };

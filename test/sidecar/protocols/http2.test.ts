@@ -159,6 +159,38 @@ describe('http2 parser', () => {
     expect((events[0] as HttpRequestEvent).body.length).toBe(65536);
   });
 
+  it('stays in frame across a loss of known length inside a DATA frame; the cut message is told (ADR 34)', () => {
+    const parser = http2.createParser();
+    const body = frame(0, 0x1, 1, new Uint8Array(10_000).fill(0x61));
+    const next = frame(1, 0x5, 3, hex('82 86 84'));
+    const first = parser.parse(
+      concat(preface, frame(1, 0x4, 1, hex('83 86 84')), body.subarray(0, 3000)),
+      'to-server',
+      1,
+    );
+    expect(first).toEqual([]);
+    const cut = parser.gap('to-server', 2000) ?? [];
+    expect(cut).toMatchObject([{ kind: 'http-request', method: 'POST', streamId: 1, bodyTruncated: true }]);
+    const after = parser.parse(concat(body.subarray(5000), next), 'to-server', 2) as HttpRequestEvent[];
+    expect(after.map((e) => [e.method, e.streamId])).toEqual([['GET', 3]]);
+  });
+
+  it('stops a side on a loss inside a header block, at a frame boundary, or past the frame', () => {
+    const headers = frame(1, 0x5, 1, hex('83 86 84 0f 2b 7f b9 16 78 78 78 78'));
+    const data = frame(0, 0x1, 1, new Uint8Array(100));
+    const cases: [Uint8Array, number][] = [
+      [concat(preface, headers.subarray(0, 12)), 2],
+      [concat(preface, headers), 5],
+      [concat(preface, frame(1, 0x4, 1, hex('83 86 84')), data.subarray(0, 50)), 60],
+    ];
+    for (const [sent, lost] of cases) {
+      const parser = http2.createParser();
+      parser.parse(sent, 'to-server', 1);
+      parser.gap('to-server', lost);
+      expect(parser.parse(frame(1, 0x5, 3, hex('82 86 84')), 'to-server', 2)).toEqual([]);
+    }
+  });
+
   it('reads frames from one chunk past 128 KiB (a BIG TCP segment of 185 KB, captured whole)', () => {
     const body = new Uint8Array(16000).fill(0x62);
     const frames = [preface];
