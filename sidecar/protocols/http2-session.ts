@@ -262,6 +262,13 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     return skipBytes(side, bytes);
   };
 
+  /** A loss inside the rest of a frame already being skipped: true when it ends within it. */
+  const skipWithin = (side: Side, lost: number): boolean => {
+    if (lost > side.skip) return false;
+    side.skip -= lost;
+    return true;
+  };
+
   /**
    * A loss of known length inside a frame whose header was read, in the frame: skipped with the rest of the frame (ADR
    * 34), so a long-lived connection is not blind after one lost segment of a body. A DATA frame's message is told
@@ -269,11 +276,7 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
    */
   const skipLoss = (side: Side, lost: number, out: ProtocolEvent[]): boolean => {
     if (!(lost > 0)) return lost === 0;
-    if (side.skip > 0) {
-      if (lost > side.skip) return false;
-      side.skip -= lost;
-      return true;
-    }
+    if (side.skip > 0) return skipWithin(side, lost);
     if (!side.prefaceChecked || side.block !== undefined || side.pending.length < frameHeaderLength)
       return false;
     const header = readFrameHeader(side.pending, 0);
