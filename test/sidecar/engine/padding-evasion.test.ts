@@ -275,6 +275,39 @@ describe('an attack in a Redis argument past the 32 the parser kept is still rep
   });
 });
 
+describe("an attack past an operation detail's first 256 characters is still reported", () => {
+  /** An FTP session (vsftpd's greeting) whose client sends `lines`, each answered. */
+  const ftpThreats = async (...lines: string[]): Promise<string[]> => {
+    const file = join(dir, `f${n++}.pcap`);
+    const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 21 };
+    const segments = [
+      { from: 'server' as const, data: '220 (vsFTPd 3.0.3)\r\n' },
+      ...lines.flatMap((line) => [
+        { from: 'client' as const, data: `${line}\r\n` },
+        { from: 'server' as const, data: '550 Failed to change directory.\r\n' },
+      ]),
+    ];
+    writeFileSync(file, writePcap(tcpConversation(endpoints, segments)).bytes);
+    const { findings } = await inspectFile(file, { observers: defaultObservers() });
+    return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  };
+
+  it.each([
+    ['log4shell', jndi],
+    ['command-injection', '; cat /etc/passwd'],
+  ])('%s after 300 characters of an FTP CWD argument', async (threat, attack) => {
+    expect(await ftpThreats(`CWD /srv/${attack}`)).toContain(threat);
+    expect(await ftpThreats(`CWD /srv/${'a'.repeat(300)}${attack}`)).toContain(threat);
+  });
+
+  it('reads no attack into long harmless FTP paths', async () => {
+    const path = Array.from({ length: 120 }, (_, i) => `dir-${i}`).join('/');
+    expect(
+      await ftpThreats(`CWD /srv/${path}`, `RETR /srv/${path}/report.csv`, 'MKD reports 2026 (copy)'),
+    ).toEqual([]);
+  });
+});
+
 describe('a body of text padded past what is judged is reported as uninspected', () => {
   const gzipPost = (body: Uint8Array, encoding = 'gzip') => {
     const head = `POST /search HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\n\r\n`;
