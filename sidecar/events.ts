@@ -277,7 +277,10 @@ export type WebsocketMessageEvent = Base & {
   compressed: boolean;
   /** A text message's first 64 KiB decoded; also a binary message's, when it is UTF-8 text. */
   text?: string;
-  /** A binary MessagePack message's strings, with their paths (`$.query`). */
+  /**
+   * A binary MessagePack message's strings, with their paths (`$.query`): the first 256, then the others as one
+   * string, a line each, at the path `(rest)`.
+   */
   strings?: readonly (readonly [path: string, value: string])[];
   /**
    * The upgrade request's forwarding headers only (ADR 31), on every message of either direction: after the upgrade the

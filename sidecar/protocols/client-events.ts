@@ -6,7 +6,12 @@
 import type { ProtocolId } from '#core/protocol-id.ts';
 import type { DbAuthEvent, Direction, OperationEvent } from '../events.ts';
 
-const maxDetail = 256;
+/**
+ * Characters of a detail kept: as long as the FTP and POP3 lines it comes from, so an attack after padding in a
+ * command's argument is judged (the verdicts read long values in windows, ADR 30). It was 256: a JNDI lookup after
+ * 300 characters of a CWD was never judged. Events are not held; flow summaries keep operation names, not details.
+ */
+const maxDetail = 4096;
 
 /** A command (or, with `direction`, a reply) as an operation event; an empty detail is left out. */
 export const operationEvent = (

@@ -75,7 +75,10 @@ const payloadLength = (b: Uint8Array): number => {
   return (high >>> 0) * 2 ** 32 + (low >>> 0);
 };
 
-/** Strings of a binary message listed at most; a message is judged like a request, so as many as a request's inputs. */
+/**
+ * Strings of a binary message listed with their paths, as many as a request's inputs (a message is judged like a
+ * request); the others follow as one, `(rest)`, a line each (ADR 35).
+ */
 const maxBinaryStrings = 256;
 /**
  * A binary message that is UTF-8 text is reported as text (some clients send JSON in binary frames); one that is

@@ -2,7 +2,8 @@
  * The strings of a MessagePack value (msgpack spec), with their paths (`$.query`, `$[2]`), for binary WebSocket
  * messages: socket.io's msgpack parser and ASP.NET SignalR's MessagePack hub protocol (each message prefixed with
  * its length as a 7-bit varint) send what text APIs send as JSON. Undefined when the bytes are not MessagePack to
- * their end (or to the cut, for a message kept only in part) or hold no string.
+ * their end (or to the cut, for a message kept only in part) or hold no string. The caller bounds the bytes (a
+ * WebSocket message's kept 64 KiB): every item is read, however many (ADR 35).
  */
 
 import { leb128 } from './wire-bytes.ts';
@@ -10,10 +11,10 @@ import { leb128 } from './wire-bytes.ts';
 type Leaf = [path: string, value: string];
 
 const maxDepth = 16;
-const maxItems = 4096;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-type Reader = { b: Uint8Array; view: DataView; leaves: Leaf[]; max: number; items: number };
+/** `leaves`: the first `max` strings with their paths; `rest`: the strings after them, values only. */
+type Reader = { b: Uint8Array; view: DataView; leaves: Leaf[]; rest: string[]; max: number };
 
 /** Octets after the type octet for fixed-size types (nil, booleans, numbers, fixext), by type octet. */
 const fixedSizes = new Map<number, number>([
@@ -103,30 +104,42 @@ const container = (r: Reader, head: Head, path: string, depth: number): number =
 /** The value at `at`; returns the offset after it, or -1 when it is cut or invalid. */
 function value(r: Reader, at: number, path: string, depth: number): number {
   const head = headAt(r, at);
-  if (head === undefined || depth > maxDepth || ++r.items > maxItems) return -1;
+  if (head === undefined || depth > maxDepth) return -1;
   const { kind, count, body } = head;
   if (kind === 'array' || kind === 'map') return container(r, head, path, depth);
   if (body + count > r.b.length) return -1;
-  if (kind === 'str' && r.leaves.length < r.max)
-    r.leaves.push([path, utf8.decode(r.b.subarray(body, body + count))]);
+  if (kind !== 'str') return body + count;
+  const text = utf8.decode(r.b.subarray(body, body + count));
+  if (r.leaves.length < r.max) r.leaves.push([path, text]);
+  else r.rest.push(text);
   return body + count;
 }
 
 /** Skips a map key without listing it as a value. */
 const skip = (r: Reader, at: number, depth: number): number => {
   const leaves = r.leaves.length;
+  const rest = r.rest.length;
   const next = value(r, at, '', depth + 1);
   r.leaves.length = leaves;
+  r.rest.length = rest;
   return next;
 };
 
-const readerOf = (b: Uint8Array, max: number): Reader => ({
+/** A reader of `b`; SignalR's frames share one list of leaves and one rest. */
+const readerOf = (b: Uint8Array, max: number, leaves: Leaf[] = [], rest: string[] = []): Reader => ({
   b,
   view: new DataView(b.buffer, b.byteOffset, b.byteLength),
-  leaves: [],
+  leaves,
+  rest,
   max,
-  items: 0,
 });
+
+/** The leaves, and past `max` of them one more, `(rest)`: the other strings, a line each (ADR 35). */
+const listed = (r: Reader): Leaf[] | undefined => {
+  if (r.leaves.length === 0) return undefined;
+  if (r.rest.length > 0) r.leaves.push(['(rest)', r.rest.join('\n')]);
+  return r.leaves;
+};
 
 /** SignalR's framing: a 7-bit varint length (at most 5 octets) before each message. */
 const signalrFrames = (b: Uint8Array): Uint8Array[] | undefined => {
@@ -141,18 +154,20 @@ const signalrFrames = (b: Uint8Array): Uint8Array[] | undefined => {
   return frames;
 };
 
-/** `cut`: the message was kept only in part, so a value cut at the end still gives the strings before it. */
+/**
+ * The first `max` strings with their paths, then the others as one more leaf, `(rest)`, a line each. `cut`: the
+ * message was kept only in part, so a value cut at the end still gives the strings before it.
+ */
 export const msgpackStrings = (b: Uint8Array, max: number, cut = false): Leaf[] | undefined => {
   const plain = readerOf(b, max);
   const end = value(plain, 0, '$', 0);
-  if ((end === b.length || (cut && end < 0)) && plain.leaves.length > 0) return plain.leaves;
+  if ((end === b.length || (cut && end < 0)) && plain.leaves.length > 0) return listed(plain);
   const frames = signalrFrames(b);
   if (frames === undefined) return undefined;
   const framed = readerOf(b, max);
   for (const [i, frame] of frames.entries()) {
-    const r = readerOf(frame, max - framed.leaves.length);
+    const r = readerOf(frame, max, framed.leaves, framed.rest);
     if (value(r, 0, `$[${i}]`, 0) !== frame.length) return undefined;
-    framed.leaves.push(...r.leaves);
   }
-  return framed.leaves.length > 0 ? framed.leaves : undefined;
+  return listed(framed);
 };

@@ -33,7 +33,6 @@ type State = {
 
 /** Commands whose replies are awaited at once; more (replies unseen: a one-sided capture, past the budget) unpair. */
 const maxAsked = 256;
-const maxArgs = 32;
 
 /** AUTH [user] password and HELLO ... AUTH user password: the password never leaves the parser. */
 const redact = (command: string, args: string[]): { args: string[]; user?: string } => {
@@ -65,7 +64,8 @@ const command = (state: State, value: RespValue, ctx: FrameContext): ProtocolEve
   const [name, ...rest] = value.items;
   if (!name) return [];
   const upper = name.toUpperCase();
-  const { args, user } = redact(upper, rest.slice(0, maxArgs));
+  // Every argument the assembler kept (bounded in octets, `maxItemBytes`).
+  const { args, user } = redact(upper, rest);
   const seq = state.sent++;
   ask(state, seq, upper, args, user);
   return [{ kind: 'redis-command', ts: ctx.ts, direction: ctx.direction, command: upper, args, seq }];

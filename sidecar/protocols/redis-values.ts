@@ -1,4 +1,4 @@
-/** Assembles RESP tokens into top-level values (bounded depth and items), one direction at a time. */
+/** Assembles RESP tokens into top-level values (bounded depth, items bounded in octets), one direction at a time. */
 import {
   lineEnd,
   type RespToken,
@@ -15,14 +15,23 @@ export type RespValue = {
   marker: string;
   /** For a string-like value: its text (bounded; '' when the assembler does not decode it). */
   text: string;
-  /** For a top-level array: its string elements (bounded), in order (none when texts are 'status'). */
+  /**
+   * For a top-level array: its string elements, in order, each cut at `maxTextBytes`, as many as `maxItemBytes` holds
+   * (none when texts are 'status').
+   */
   items: string[];
 };
 
 type Frame = { remaining: number; attribute: boolean };
 
 const maxDepth = 32;
-const maxItems = 64;
+/**
+ * What a top-level array's elements may hold, in octets: each element's characters and `itemCost` more (what holding
+ * one costs besides). They are held across calls until the array ends, so the bound is on octets, not a count: a
+ * command of 64 KiB of small arguments keeps them all (ADR 35). Past it, the elements are dropped, not cut.
+ */
+export const maxItemBytes = 64 * 1024;
+const itemCost = 16;
 
 export type RespAssembler = {
   /** Adds one token; returns a finished top-level value, undefined while one is open, or 'malformed'. */
@@ -55,6 +64,17 @@ const isStatus = (marker: string): boolean => marker === '-' || marker === '!' |
 export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => {
   const stack: Frame[] = [];
   let top: RespValue | undefined;
+  /** Octets `top.items` holds (`maxItemBytes` once one did not fit: the later ones are dropped too). */
+  let held = 0;
+  const keep = (value: string): void => {
+    const cost = value.length + itemCost;
+    if (!top || held + cost > maxItemBytes) {
+      held = maxItemBytes;
+      return;
+    }
+    top.items.push(value);
+    held += cost;
+  };
   const finishOne = (): RespValue | undefined => {
     for (;;) {
       const frame = stack[stack.length - 1];
@@ -68,7 +88,10 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
   };
   const open = (marker: string, count: number): RespValue | undefined | 'malformed' => {
     if (Number.isNaN(count) || stack.length >= maxDepth) return 'malformed';
-    if (stack.length === 0 && marker !== '|') top = { marker, text: '', items: [] };
+    if (stack.length === 0 && marker !== '|') {
+      top = { marker, text: '', items: [] };
+      held = 0;
+    }
     const n = marker === '%' || marker === '|' ? count * 2 : count;
     if (n <= 0) return marker === '|' ? undefined : finishOne();
     stack.push({ remaining: n, attribute: marker === '|' });
@@ -126,13 +149,14 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
       if (token.type === 'aggregate') return open(token.marker, token.count);
       if (token.type === 'inline') {
         const line = text(token.value, 0, token.value.length, maxTextBytes);
-        return { marker: 'inline', text: line, items: line.trim().split(/\s+/).slice(0, maxItems) };
+        // The line is at most `maxTextBytes`: its words are all kept.
+        return { marker: 'inline', text: line, items: line.trim().split(/\s+/) };
       }
       // Decoding every reply value to text cost more than the rest of the parser: skip what is never read.
       const wanted = texts === 'all' || (stack.length === 0 && isStatus(token.marker));
       const value = wanted ? text(token.value, 0, token.value.length, maxTextBytes) : '';
       if (stack.length === 0) top = { marker: token.marker, text: value, items: [] };
-      else if (wanted && stack.length === 1 && top && top.items.length < maxItems) top.items.push(value);
+      else if (wanted && stack.length === 1) keep(value);
       return finishOne();
     },
   };

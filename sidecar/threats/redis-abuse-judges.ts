@@ -39,7 +39,6 @@ const protections: Record<string, RegExp> = {
   'enable-module-command': /^(?:yes|local)$/i,
   'enable-debug-command': /^(?:yes|local)$/i,
 };
-const maxSettings = 16;
 
 /** A verdict's confidence when its command's answer was not seen, raised when it succeeded, lowered when refused. */
 const sure = (unseen: number, o: Outcome): number =>
@@ -129,16 +128,25 @@ const replicated = (ask: Ask, o: Outcome, place: Place): Verdict => {
 
 type Reader = (command: string, args: readonly string[]) => Pick<Ask, 'settings' | 'target'> | undefined;
 
+/**
+ * CONFIG SET's settings read here, each once (the last value given; Redis refuses a name given twice): at most six,
+ * however many arguments the command has.
+ */
 const readConfigSet: Reader = (_, args) => {
   if ((args[0] ?? '').toUpperCase() !== 'SET') return undefined;
-  const settings: [string, string][] = [];
-  for (let i = 1; i + 1 < args.length && settings.length < maxSettings; i += 2) {
+  const settings = new Map<string, string>();
+  for (let i = 1; i + 1 < args.length; i += 2) {
     const name = (args[i] ?? '').toLowerCase();
     const value = args[i + 1] ?? '';
-    if (name === 'dir' || name === 'dbfilename' || protections[name]?.test(value))
-      settings.push([name, value.slice(0, 256)]);
+    // Own names only: `constructor` or `__proto__` would find Object's, whose `test` is no function.
+    if (
+      name === 'dir' ||
+      name === 'dbfilename' ||
+      (Object.hasOwn(protections, name) && protections[name]?.test(value))
+    )
+      settings.set(name, value.slice(0, 256));
   }
-  return settings.length > 0 ? { settings } : undefined;
+  return settings.size > 0 ? { settings: [...settings] } : undefined;
 };
 const readLua: Reader = (_, args) => (luaEscape.test(args.join(' ')) ? {} : undefined);
 const readReplicaOf: Reader = (_, args) =>

@@ -21,6 +21,20 @@ const websocketInputs = (text: string): readonly PayloadInput[] => {
   if (leaves.length >= maxStrings) inputs.push(payloadInput('websocket json (rest)', text));
   return inputs;
 };
+
+/**
+ * A command's arguments (the parser keeps them up to 64 KiB): past `maxStrings`, the rest judged as one input, an
+ * argument a line, as a request's parameters are (ADR 30).
+ */
+const redisInputs = (command: string, args: readonly string[]): readonly PayloadInput[] => {
+  const inputs = args
+    .slice(0, maxStrings)
+    .map((arg, i) => payloadInput(`redis ${command} arg ${i + 1}`, arg));
+  if (args.length > maxStrings)
+    inputs.push(payloadInput(`redis ${command} arg (rest)`, args.slice(maxStrings).join('\n')));
+  return inputs;
+};
+
 /**
  * The last event's inputs: the runner shows one event to each of its detectors in a row, so one entry serves them
  * all (a WeakMap entry per event cost the garbage collector more than it saved).
@@ -32,10 +46,7 @@ const last: { event: ProtocolEvent | undefined; inputs: readonly PayloadInput[] 
 
 const extract = (event: ProtocolEvent): readonly PayloadInput[] => {
   if (event.kind === 'http-request') return httpInputs(event);
-  if (event.kind === 'redis-command') {
-    // Every argument the parser kept (it bounds them).
-    return event.args.map((arg, i) => payloadInput(`redis ${event.command} arg ${i + 1}`, arg));
-  }
+  if (event.kind === 'redis-command') return redisInputs(event.command, event.args);
   if (event.kind === 'operation' && event.detail !== undefined) {
     return [payloadInput(`${event.protocol} ${event.operation}`, event.detail)];
   }

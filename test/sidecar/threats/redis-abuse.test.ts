@@ -297,6 +297,31 @@ describe('redis-abuse', () => {
     ]);
   });
 
+  it('reads a CONFIG SET setting past the 32nd argument, and a setting named after an Object property', () => {
+    // The parser kept 32 arguments; `constructor` found Object's and threw, which hid the dump's place.
+    const settings = Array.from({ length: 20 }, (_, i) => [`maxmemory-samples`, String(i)]).flat();
+    expect(throughParser([['to-server', resp('CONFIG', 'SET', ...settings, 'dir', '/root/.ssh')]])).toEqual([
+      [0.8, 'a client pointed its dump at /root/.ssh/dump.rdb (CONFIG SET)'],
+    ]);
+    expect(stories(['CONFIG SET constructor x __proto__ y dir /var/www/html'])).toEqual([
+      ['critical', 0.8, 'a client pointed its dump at /var/www/html/dump.rdb (CONFIG SET)'],
+    ]);
+  });
+
+  it('keeps one value of each setting it reads, however long the command', () => {
+    const repeated = Array.from({ length: 2000 }, (_, i) => [
+      'dir',
+      `/data/${i}`,
+      'protected-mode',
+      'no',
+    ]).flat();
+    const read = judges.CONFIG?.read('CONFIG', ['SET', ...repeated, 'dir', '/root/.ssh']);
+    expect(read?.settings).toEqual([
+      ['dir', '/root/.ssh'],
+      ['protected-mode', 'no'],
+    ]);
+  });
+
   it('reads the answers of every command it judges (the parser tells only those of server commands)', () => {
     expect(Object.keys(judges).filter((command) => !serverCommands.has(command))).toEqual([]);
   });
