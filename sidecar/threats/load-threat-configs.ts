@@ -36,12 +36,26 @@ const readYaml = (file: string): unknown => {
   return value;
 };
 
-/** Raw input per detector: the override when given, else its YAML file, else `{}` (all defaults). */
-const rawConfig = (id: string, dir: string | false, overrides: Record<string, unknown>): unknown => {
-  if (id in overrides) return overrides[id];
-  if (dir === false) return {};
+/** Raw input per detector and where it came from: the override when given, else its YAML file, else `{}` (defaults). */
+const rawConfig = (
+  id: string,
+  dir: string | false,
+  overrides: Record<string, unknown>,
+): { raw: unknown; source: string } => {
+  if (id in overrides) return { raw: overrides[id], source: `${id} (override)` };
+  if (dir === false) return { raw: {}, source: id };
   const file = join(dir, `${id}.yaml`);
-  return existsSync(file) ? readYaml(file) : {};
+  return existsSync(file) ? { raw: readYaml(file), source: file } : { raw: {}, source: id };
+};
+
+/** The value a problem is about, when it is a short scalar (a list entry, a threshold), to name it in the message. */
+const valueAt = (raw: unknown, path: readonly PropertyKey[]): string => {
+  let value: unknown = raw;
+  for (const key of path)
+    value = typeof value === 'object' && value !== null ? (value as never)[key] : undefined;
+  if (typeof value === 'object' || value === undefined) return '';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? '' : ` (${text})`;
 };
 
 export const loadThreatConfigs = (
@@ -53,14 +67,26 @@ export const loadThreatConfigs = (
   const configs: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const threat of threats) {
-    const raw = rawConfig(threat.id, dir, overrides);
+    const { raw, source } = rawConfig(threat.id, dir, overrides);
     if (raw instanceof AppError) {
       problems.push(raw.message);
       continue;
     }
     const parsed = threat.config.safeParse(raw);
     if (parsed.success) configs[threat.id] = parsed.data;
-    else problems.push(...describeZodError(parsed.error).map((line) => `${threat.id}: ${line}`));
+    else {
+      // `file: key.3 ("value"): what is wrong`, so the line to fix is found without counting list entries.
+      const lines = describeZodError(parsed.error);
+      const issues: readonly { path: readonly PropertyKey[] }[] = parsed.error.issues;
+      issues.forEach((issue, i) => {
+        const [path, ...rest] = (lines[i] ?? '').split(': ');
+        const message = rest.join(': ');
+        const value = valueAt(raw, issue.path);
+        // A message that already quotes the value (`"json" is not a media type`) is not given it twice.
+        const named = value !== '' && message.includes(value.slice(2, -1)) ? '' : value;
+        problems.push(`${source}: ${path}${named}: ${message}`);
+      });
+    }
   }
   if (problems.length > 0) {
     throw new AppError('config-invalid', `threat configuration is invalid:\n  ${problems.join('\n  ')}`, {

@@ -16,13 +16,22 @@ import { websocketKeptBytes } from '../protocols/http-websocket.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
+/** `application/json`, `text/*`, `*+json` or `none`: RFC 6838's restricted names. */
+const mediaPattern =
+  /^(none|[a-z0-9][a-z0-9!#$&^_.+-]*\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)|\*\+[a-z0-9][a-z0-9!#$&^_.+-]*)$/i;
+
 const config = detectorConfig('low', {
   /**
    * Media types whose bodies are read as text (`text/*`, `*+json`; `none` for a body without Content-Type). Add
    * `multipart/form-data` to hear of form uploads whose fields may follow a long file.
    */
   contentTypes: z
-    .array(z.string().min(1))
+    .array(
+      z.string().regex(mediaPattern, {
+        error: (issue) =>
+          `${JSON.stringify(issue.input)} is not a media type: write type/subtype, type/*, *+suffix or none`,
+      }),
+    )
     .default([
       'application/x-www-form-urlencoded',
       'application/json',

@@ -87,7 +87,14 @@ describe('uninspected-body', () => {
     );
   });
 
-  it('rejects a media type list with an empty entry, naming the key', () => {
-    expect(() => uninspectedBody.config.parse({ contentTypes: [''] })).toThrow(/contentTypes/);
+  it('rejects an entry that is not a media type, naming it', () => {
+    for (const entry of ['', 'json', 'application/', 'text/html; charset=utf-8']) {
+      const parsed = uninspectedBody.config.safeParse({ contentTypes: [entry] });
+      expect(parsed.error?.issues[0]?.message, entry).toMatch(`${JSON.stringify(entry)} is not a media type`);
+      expect(parsed.error?.issues[0]?.path).toEqual(['contentTypes', 0]);
+    }
+    expect(
+      uninspectedBody.config.parse({ contentTypes: ['application/vnd.api+json', '*+cbor', 'none'] }),
+    ).toBeTruthy();
   });
 });
