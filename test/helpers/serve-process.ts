@@ -40,7 +40,7 @@ export const startServe = async (
   child.stderr?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const started = new Promise<number>((resolve, reject) => {
     // Generous but inside the 60 s hook timeout: the first start creates keys and a CA and tsx compiles the import graph (15 s on a loaded 2-core box).
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 50_000);
     const check = () => {
@@ -53,6 +53,19 @@ export const startServe = async (
     child.stdout?.on('data', check);
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
   });
+  let port: number;
+  try {
+    port = await started;
+  } catch (error) {
+    // A server that did not start leaves nothing behind: neither its process nor its data directory.
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const ca = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
   /** Stops the server and removes its data directory; the exit code stays the answer on a second call. */
   const stop = async () => {
