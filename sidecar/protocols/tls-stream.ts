@@ -32,7 +32,8 @@ type Side = {
 
 export type TlsStream = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
-  gap(direction: Direction): void;
+  /** Octets lost (`lost` when known): skipped inside a record whose header was read, else the direction stops. */
+  gap(direction: Direction, lost?: number): void;
 };
 
 const empty = new Uint8Array(0);
@@ -174,6 +175,27 @@ const startSide = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
   return true;
 };
 
+/**
+ * A loss of known length inside a record whose header was read (ADR 34): skipped with the rest of the record, and the
+ * direction stays in frame (application data, the bulk of a connection, is skipped by length anyway). Not inside a
+ * plaintext handshake record: its messages are put together across records.
+ */
+const skipLoss = (side: Side, lost: number): boolean => {
+  if (!(lost > 0)) return lost === 0;
+  if (side.skip > 0) {
+    if (lost > side.skip) return false;
+    side.skip -= lost;
+    return true;
+  }
+  const b = side.pending;
+  if (!side.started || b.length < 5) return false;
+  const left = 5 + (((b[3] ?? 0) << 8) | (b[4] ?? 0)) - b.length;
+  if (left <= 0 || lost > left || (b[0] === contentType.handshake && !side.encrypted)) return false;
+  side.pending = empty;
+  side.skip = left - lost;
+  return true;
+};
+
 export const createTlsStream = (): TlsStream => {
   const sides = { 'to-server': newSide('to-server'), 'to-client': newSide('to-client') } as const;
   return {
@@ -193,10 +215,12 @@ export const createTlsStream = (): TlsStream => {
       if (side.pending.length > 2 * maxRecord) side.stopped = true;
       return out;
     },
-    gap(direction) {
+    gap(direction, lost) {
+      const side = sides[direction];
+      if (side.stopped || (lost !== undefined && skipLoss(side, lost))) return;
       // Record boundaries are lost with the bytes; nothing later can be trusted to align.
-      sides[direction].stopped = true;
-      sides[direction].pending = empty;
+      side.stopped = true;
+      side.pending = empty;
     },
   };
 };

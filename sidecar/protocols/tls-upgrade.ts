@@ -64,7 +64,7 @@ export const upgradable = (build: (upgrade: TlsUpgrade) => ProtocolParser): Prot
     },
     gap(direction, lost) {
       const switched = direction === 'to-server' ? toServer : toClient;
-      if (switched) tls?.gap(direction);
+      if (switched) tls?.gap(direction, lost);
       else return inner.gap(direction, lost);
     },
   };

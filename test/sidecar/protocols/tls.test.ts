@@ -212,6 +212,27 @@ describe('tls parser', () => {
     expect(midStream && detectFlow(tls, midStream.segments)).toBe(true);
   });
 
+  it('stays in frame across a loss of known length inside a record, and reads the heartbeat after it (ADR 34)', () => {
+    const record = (type: number, length: number) =>
+      concat(hex(`${type.toString(16)} 0303 ${u16(length)}`), new Uint8Array(length));
+    const data = record(23, 10_000);
+    const parser = tls.createParser();
+    expect(parser.parse(data.subarray(0, 3000), 'to-server', 1)).toEqual([]);
+    parser.gap('to-server', 2000);
+    const after = parser.parse(concat(data.subarray(5000), record(24, 19)), 'to-server', 2);
+    expect(after).toMatchObject([{ kind: 'tls-record', contentType: 24, length: 19 }]);
+    // A loss in a plaintext handshake record (its messages span records), or past the record, stops the side.
+    for (const [sent, lost] of [
+      [clientHello.subarray(0, 20), 5],
+      [data.subarray(0, 3000), 7006],
+    ] as const) {
+      const stopped = tls.createParser();
+      stopped.parse(sent, 'to-server', 1);
+      stopped.gap('to-server', lost);
+      expect(stopped.parse(record(24, 19), 'to-server', 2)).toEqual([]);
+    }
+  });
+
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
     expect(mutatedFlowsParse(tls, 3, 0x8e30)).toBeGreaterThan(300);
   });
