@@ -7,7 +7,8 @@ import type {
   ProtocolEvent,
 } from '../events.ts';
 import { forwardingHeaders } from './http-forwarded.ts';
-import type { HttpHead } from './http-head.ts';
+import { type HttpHead, headerValue } from './http-head.ts';
+import { createMultipartTail, type MultipartTail } from './multipart-tail.ts';
 import { joinParts } from './wire-bytes.ts';
 
 /**
@@ -32,6 +33,8 @@ export type HttpMessage = {
   emitted: boolean;
   /** A response's request, when it was seen. */
   request: HttpRequestRef | undefined;
+  /** A multipart request past its bound: the later parts' headers and fields (multipart-tail.ts). */
+  tail?: MultipartTail | undefined;
 };
 
 export const newHttpMessage = (
@@ -58,7 +61,10 @@ export const requestRef = (head: HttpHead): HttpRequestRef => ({
   forwarding: forwardingHeaders(head.headers),
 });
 
-/** Keeps body bytes up to the limit; returns true when the limit was passed. */
+/**
+ * Keeps body bytes up to the limit; returns true when the limit was passed and the message is to be told now. A
+ * multipart request reads on past it (its later fields, multipart-tail.ts) and is told when it ends.
+ */
 export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
   const room = bodyLimit(message.direction) - message.size;
   if (room > 0 && data.length > 0) {
@@ -66,12 +72,21 @@ export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
     message.parts.push(kept);
     message.size += kept.length;
   }
-  if (data.length > room) message.truncated = true;
-  return message.truncated;
+  if (data.length > room) {
+    if (!message.truncated && message.direction === 'to-server')
+      message.tail = createMultipartTail(headerValue(message.head.headers, 'content-type') ?? '');
+    message.truncated = true;
+    message.tail?.feed(room > 0 ? data.subarray(room) : data);
+  }
+  return message.truncated && message.tail === undefined;
 };
 
-/** The kept body: its parts are copies (addBody), so a single one can be handed over as it is. */
-const body = (message: HttpMessage): Uint8Array => joinParts(message.parts, message.size);
+/** The kept body and a multipart request's later parts: the kept parts are copies, so one is handed over as it is. */
+const body = (message: HttpMessage): Uint8Array => {
+  const later = message.tail?.result();
+  if (later === undefined || later.length === 0) return joinParts(message.parts, message.size);
+  return joinParts([...message.parts, later], message.size + later.length);
+};
 
 const versionOf = (text: string): string => (text.startsWith('HTTP/') ? text.slice(5) : text);
 

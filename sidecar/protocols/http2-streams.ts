@@ -15,7 +15,9 @@ import {
   forwardingHeaders,
   isForwardingName,
 } from './http-forwarded.ts';
+import { headerValue } from './http-head.ts';
 import { bodyLimit, maxRefTarget, responseBodyLimit } from './http-message.ts';
+import { createMultipartTail, type MultipartTail, multipartTailBytes } from './multipart-tail.ts';
 import { joinParts } from './wire-bytes.ts';
 
 /**
@@ -80,6 +82,8 @@ export type Http2Message = {
   emitted: boolean;
   /** A response's request, when its headers were seen on the stream. */
   request: HttpRequestRef | undefined;
+  /** A multipart request past its bound: the later parts' headers and fields (multipart-tail.ts). */
+  tail?: MultipartTail | undefined;
 };
 
 const pseudo = (headers: readonly Header[], name: string): string =>
@@ -89,7 +93,11 @@ const pseudo = (headers: readonly Header[], name: string): string =>
 const toEvent = (message: Http2Message, direction: Direction, ts: number): ProtocolEvent => {
   const headers = boundHeaders(message.headers);
   // The parts are copies (`kept.slice()` below), so a single one can be handed over as it is.
-  const body = joinParts(message.parts, message.size);
+  const later = message.tail?.result();
+  const body =
+    later === undefined || later.length === 0
+      ? joinParts(message.parts, message.size)
+      : joinParts([...message.parts, later], message.size + later.length);
   if (direction === 'to-client') {
     const response: HttpResponseEvent = {
       ts,
@@ -153,7 +161,7 @@ class Messages implements Http2Messages {
   private emit(message: Http2Message, ts: number, out: ProtocolEvent[]): void {
     if (message.emitted) return;
     message.emitted = true;
-    this.held -= message.size;
+    this.held -= message.size + (message.tail === undefined ? 0 : multipartTailBytes);
     out.push(toEvent(message, this.direction, ts));
   }
 
@@ -209,8 +217,16 @@ class Messages implements Http2Messages {
       this.held += kept.length;
     }
     if (data.length > room) {
+      // A multipart request reads on for its later fields (as HTTP/1's, addBody) and is told when it ends.
+      // Its later parts count against what the direction holds: 128 streams cannot hold 64 KiB each of them either.
+      const fits = this.held + multipartTailBytes <= maxHeldBody;
+      if (!message.truncated && this.direction === 'to-server' && fits) {
+        message.tail = createMultipartTail(headerValue(message.headers, 'content-type') ?? '');
+        if (message.tail !== undefined) this.held += multipartTailBytes;
+      }
       message.truncated = true;
-      this.emit(message, ts, out);
+      message.tail?.feed(data.subarray(Math.max(0, room)));
+      if (message.tail === undefined) this.emit(message, ts, out);
     }
   }
 }

@@ -5,6 +5,7 @@
 import type { HttpRequestEvent } from '../../events.ts';
 import { decodedBody } from '../../protocols/http-content-decoding.ts';
 import { headerToken } from '../../protocols/http-head.ts';
+import { multipartTailBytes } from '../../protocols/multipart-tail.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
@@ -71,8 +72,11 @@ const headerInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
 
 const contentType = (event: HttpRequestEvent): string => headerToken(event.headers, 'content-type');
 
-const bodyText = (body: Uint8Array): string => {
-  const slice = body.subarray(0, inspectedBodyBytes);
+/** A multipart body holds its first 64 KiB and the later parts' headers and fields (multipart-tail.ts). */
+const multipartBodyBytes = inspectedBodyBytes + multipartTailBytes;
+
+const bodyText = (body: Uint8Array, bound: number): string => {
+  const slice = body.subarray(0, bound);
   const text = utf8.decode(slice);
   return text.includes('\ufffd') ? latin1.decode(slice) : text;
 };
@@ -124,7 +128,7 @@ const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   const type = contentType(event);
   if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
   const body = decodedBody(event) ?? event.body;
-  const text = bodyText(body);
+  const text = bodyText(body, type.startsWith('multipart/') ? multipartBodyBytes : inspectedBodyBytes);
   const trimmed = text.trimStart();
   const looksJson = type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (looksJson && jsonInputs(text, 'json ', into)) return;

@@ -4,9 +4,10 @@
  * filename is a classic). Undefined when the body does not hold the boundary the Content-Type names.
  */
 
+import { multipartBoundary } from '../../protocols/multipart-tail.ts';
+
 export type MultipartPart = { name: string; filename?: string; contentType?: string; content: string };
 
-const boundaryParameter = /;\s*boundary=(?:"([^"]{1,70})"|([^;\s]{1,70}))/i;
 const dispositionName = /;\s*name\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
 const dispositionFilename = /;\s*filename\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
 
@@ -45,8 +46,7 @@ export const multipartParts = (
   contentType: string,
   max: number,
 ): MultipartPart[] | undefined => {
-  const boundary = boundaryParameter.exec(contentType);
-  const value = boundary?.[1] ?? boundary?.[2];
+  const value = multipartBoundary(contentType);
   if (value === undefined) return undefined;
   const pieces = text.split(`--${value}`);
   if (pieces.length < 2) return undefined;

@@ -60,6 +60,10 @@ const grpcSqli = "1' OR '1'='1";
 const fillerHeaders = (count: number) =>
   Array.from({ length: count }, (_, i) => `X-Filler-${i}: a\r\n`).join('');
 
+const multipartType = 'multipart/form-data; boundary=----x7';
+const formPart = (name: string, content: string, filename?: string) =>
+  `------x7\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${content}\r\n`;
+
 const cases: { name: string; threat: string; plain: string | Uint8Array; padded: string | Uint8Array }[] = [
   {
     name: 'a JNDI lookup in the 131st header line',
@@ -102,6 +106,15 @@ const cases: { name: string; threat: string; plain: string | Uint8Array; padded:
     threat: 'sql-injection',
     plain: post('application/x-www-form-urlencoded', `q=${sqli}`),
     padded: post('application/x-www-form-urlencoded', `pad=${'a'.repeat(9000)}&q=${sqli}`),
+  },
+  {
+    name: 'a SQL injection in a form field after a 70,000-octet file (past the 64 KiB kept of a body)',
+    threat: 'sql-injection',
+    plain: post(multipartType, `${formPart('q', "1' OR '1'='1")}------x7--\r\n`),
+    padded: post(
+      multipartType,
+      `${formPart('upload', 'A'.repeat(70_000), 'big.bin')}${formPart('q', "1' OR '1'='1")}------x7--\r\n`,
+    ),
   },
   {
     name: 'a SQL injection after 60,000 octets of a JSON body',

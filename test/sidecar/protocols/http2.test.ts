@@ -191,6 +191,28 @@ describe('http2 parser', () => {
     }
   });
 
+  it('reads a multipart request on past its 64 KiB for the fields after a long file, and tells it at its end', () => {
+    const type = 'multipart/form-data; boundary=----x7';
+    const part = (name: string, content: string, filename = '') =>
+      `------x7\r\nContent-Disposition: form-data; name="${name}"${filename}\r\n\r\n${content}\r\n`;
+    const body = ascii(
+      `${part('f', 'A'.repeat(70_000), '; filename="a.bin"')}${part('q', 'field after')}------x7--\r\n`,
+    );
+    // :method POST, :scheme http, :path /, then content-type (static index 31) as a literal without indexing.
+    const block = concat(hex('83 86 84 0f 10'), Uint8Array.of(type.length), ascii(type));
+    const frames = [preface, frame(1, 0x4, 1, block)];
+    for (let at = 0; at < body.length; at += 16_000) {
+      const end = Math.min(body.length, at + 16_000);
+      frames.push(frame(0, end === body.length ? 0x1 : 0x0, 1, body.subarray(at, end)));
+    }
+    const events = feed(http2, [['to-server', concat(...frames)]]) as HttpRequestEvent[];
+    expect(events).toHaveLength(1);
+    const text = new TextDecoder('latin1').decode(events[0]?.body);
+    expect(events[0]?.bodyTruncated).toBe(true);
+    expect(text).toContain('name="q"\r\n\r\nfield after');
+    expect(text.length).toBeLessThan(66_000);
+  });
+
   it('reads frames from one chunk past 128 KiB (a BIG TCP segment of 185 KB, captured whole)', () => {
     const body = new Uint8Array(16000).fill(0x62);
     const frames = [preface];
