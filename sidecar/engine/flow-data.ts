@@ -196,12 +196,16 @@ const keep = (
   stream: boolean,
 ): number => {
   const d = side(state, direction);
-  if (d.incomplete) return 0;
+  if (d.incomplete) {
+    d.unkept += chunk.length;
+    return 0;
+  }
   const last = stream ? state.replay[state.replay.length - 1] : undefined;
   // Each run of chunks from one side is one replay entry (tiny segments must not cost an object each); a flow that
   // switches sides more often than that before detection decides stops keeping bytes.
   if (last?.direction !== direction && state.replay.length >= maxReplayEntries) {
     d.incomplete = true;
+    d.unkept += chunk.length;
     return 0;
   }
   const needed = Math.min(d.prefixLength + chunk.length, ctx.limits.prefixBytes);
@@ -221,7 +225,10 @@ const keep = (
     } else state.replay.push({ direction, start: d.prefixLength, end: d.prefixLength + count, ts });
     d.prefixLength += count;
   }
-  if (count < chunk.length) d.incomplete = true;
+  if (count < chunk.length) {
+    d.incomplete = true;
+    d.unkept += chunk.length - count;
+  }
   return count;
 };
 
@@ -275,9 +282,8 @@ const startParsing = (
       feed(ctx, flow, entry.direction, d.prefix.subarray(entry.start, entry.end), entry.ts);
   }
   if (pending !== undefined) feed(ctx, flow, pending.direction, pending.chunk, pending.ts);
-  else
-    for (const direction of ['to-server', 'to-client'] as const)
-      if (side(state, direction).incomplete) gapParser(ctx, flow, direction);
+  // The pending chunk is the rest of its direction's bytes; the other direction may still have lost some.
+  gapOthers(ctx, flow, pending?.direction);
   release(state);
 };
 
@@ -385,13 +391,13 @@ const startInPlace = (
   noteAttempt(state, detectionShape(state, ctx.limits.prefixBytes) | bytes);
   state.askedBytes = chunk.chunk.length;
   startParsing(ctx, flow, index, chunk);
-  gapOthers(ctx, flow, undefined);
 };
 
 /** After a parser started on a chunk handed over whole: a gap for each direction whose kept bytes were cut. */
 const gapOthers = (ctx: EngineContext, flow: Flow<FlowState>, except: Direction | undefined): void => {
   for (const direction of ['to-server', 'to-client'] as const)
-    if (direction !== except && side(flow.state, direction).incomplete) gapParser(ctx, flow, direction);
+    if (direction !== except && side(flow.state, direction).incomplete)
+      gapParser(ctx, flow, direction, side(flow.state, direction).unkept);
 };
 
 const askDetectors = (ctx: EngineContext, state: FlowState): DetectionVerdict => {
@@ -515,5 +521,8 @@ export const onFlowGap = (
   }
   side(state, direction).gaps += 1;
   if (state.phase === 'parsing') gapParser(ctx, flow, direction, lost);
-  else if (state.phase === 'detecting') side(state, direction).incomplete = true;
+  else if (state.phase === 'detecting') {
+    side(state, direction).incomplete = true;
+    side(state, direction).unkept += lost;
+  }
 };

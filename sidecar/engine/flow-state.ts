@@ -18,6 +18,11 @@ export type DirectionState = {
   prefixLength: number;
   /** Bytes of this direction were not kept for detection (prefix full, or a gap): the parser must resynchronise. */
   incomplete: boolean;
+  /**
+   * How many octets of this direction were not kept while detecting (past the prefix, or lost in a hole): the parser
+   * is told that many were lost, so one framed by length can skip them and stay in frame (ADR 34).
+   */
+  unkept: number;
   /** Hex of the first bytes, kept when the flow stays unknown. */
   evidence: string | undefined;
   gaps: number;
@@ -100,6 +105,7 @@ const direction = (): DirectionState => ({
   prefix: undefined,
   prefixLength: 0,
   incomplete: false,
+  unkept: 0,
   evidence: undefined,
   gaps: 0,
   parsed: 0,
