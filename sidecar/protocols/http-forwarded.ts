@@ -142,11 +142,37 @@ const unquoted = (value: string): string =>
     : value;
 
 /** Adds a `for=` pair's value to `fors`; any other pair is passed over. */
-const addFor = (fors: string[], pair: string): void => {
+/** Adds a pair's `for=` value; true when the pair is `for=`. */
+const addFor = (fors: string[], pair: string): boolean => {
   const equals = pair.indexOf('=');
-  if (equals < 0 || pair.slice(0, equals).trim().toLowerCase() !== 'for') return;
+  if (equals < 0 || pair.slice(0, equals).trim().toLowerCase() !== 'for') return false;
   fors.push(unquoted(pair.slice(equals + 1).trim()));
+  return true;
 };
+
+/**
+ * One forwarded element's pairs, read right to left: a `for=` is its hop, and an element with pairs but no `for=` is
+ * a hop of `unknown` (RFC 7239 §5.2's word for a client not disclosed). A proxy that names no client does not vouch
+ * for the hop before it: skipping its element made the client's own `for=` the one named. Empty elements are ignored
+ * (RFC 9110 §5.6.1).
+ */
+class Element {
+  private named = false;
+  private pairs = false;
+
+  constructor(private readonly fors: string[]) {}
+
+  pair(text: string): void {
+    this.named = addFor(this.fors, text) || this.named;
+    this.pairs ||= text.trim() !== '';
+  }
+
+  close(): void {
+    if (this.pairs && !this.named) this.fors.push('unknown');
+    this.named = false;
+    this.pairs = false;
+  }
+}
 
 /** How many backslashes come right before `at`, not looking before `start`. */
 const backslashesBefore = (text: string, at: number, start: number): number => {
@@ -184,6 +210,7 @@ const openingQuote = (text: string, close: number, start: number): number => {
 export const forwardedFors = (text: string): string[] | undefined => {
   const start = Math.max(0, text.length - maxText);
   const fors: string[] = [];
+  const element = new Element(fors);
   let whole = 0;
   let end = text.length;
   let open = false;
@@ -193,14 +220,18 @@ export const forwardedFors = (text: string): string[] | undefined => {
       i = openingQuote(text, i, start);
       open = i < 0;
     } else if (c === comma || c === semicolon) {
-      addFor(fors, text.slice(i + 1, end));
+      element.pair(text.slice(i + 1, end));
       end = i;
-      if (c === comma) whole = fors.length;
+      if (c === comma) {
+        element.close();
+        whole = fors.length;
+      }
     }
   }
   if (start > 0) return fors.slice(0, whole).reverse();
   if (open) return undefined;
-  addFor(fors, text.slice(0, end));
+  element.pair(text.slice(0, end));
+  element.close();
   return fors.reverse();
 };
 

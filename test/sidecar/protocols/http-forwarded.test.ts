@@ -86,6 +86,20 @@ describe('the forwarded client', () => {
     expect(one('for="203.0.113.9";by="a\\\\", for=192.0.2.61')?.ip).toBe('203.0.113.9');
   });
 
+  it('a Forwarded element without for= is a hop nobody vouches for: the client before it is not named', () => {
+    const proxy = trustedProxies(['192.0.2.0/24']);
+    // The client sent `for=127.0.0.1`; the trusted proxy added an element naming no client (proto only).
+    expect(
+      forwardedClient(h(['Forwarded', 'for=127.0.0.1, proto=https;by=192.0.2.5']), proxy),
+    ).toBeUndefined();
+    expect(forwardedClient(h(['Forwarded', 'for=127.0.0.1, proto=https']), proxy)).toBeUndefined();
+    // Empty elements are not hops (RFC 9110 §5.6.1); an element with its for= is read as before.
+    expect(forwardedClient(h(['Forwarded', 'for=203.0.113.9, , ']), proxy)?.ip).toBe('203.0.113.9');
+    expect(forwardedClient(h(['Forwarded', 'for=127.0.0.1, proto=https;for=203.0.113.9']), proxy)?.ip).toBe(
+      '203.0.113.9',
+    );
+  });
+
   it('names nobody from a Forwarded header with a quoted string left open, however it is shaped', () => {
     // Read from the left, the client's open quote takes in the proxy's element: the header has no reading to trust.
     expect(forwardedClient(h(['Forwarded', 'for=198.51.100.77;by="x, for=203.0.113.9']))).toBeUndefined();
