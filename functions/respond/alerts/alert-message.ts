@@ -71,7 +71,8 @@ export const alertMessage = (group: AlertGroup): SlackMessage => {
   const target = `${request.finding.namespace}/${request.finding.pod?.name ?? request.finding.group ?? '?'}`;
   const blocks: Block[] = [
     header(title),
-    fields(alertFacts(request.finding)),
+    // Values come from findings (a peer, an address a header named): escaped, so none becomes a mention or a link.
+    fields(alertFacts(request.finding).map(([name, value]): [string, string] => [name, escapeMrkdwn(value)])),
     ...(detail === undefined ? [] : [section(`\`\`\`${truncate(escapeMrkdwn(detail), 1000)}\`\`\``)]),
     ...(summary === undefined
       ? []

@@ -1,5 +1,5 @@
 /** The one-line title and the facts of an alert, from its finding. */
-import type { Endpoint, Finding, OriginBy } from '#core/finding.ts';
+import type { Endpoint, Finding, ForwardedClients, OriginBy } from '#core/finding.ts';
 import type { ResponseFinding } from '../response-finding.ts';
 
 const where = (record: ResponseFinding): string => record.group ?? record.pod?.name ?? record.namespace;
@@ -26,6 +26,18 @@ const originSays: Record<OriginBy, string> = {
 const originText = (origin: Endpoint): string =>
   origin.port === 0 ? origin.ip : `${origin.ip}:${origin.port}`;
 
+/**
+ * Behind a trusted proxy, the clients its requests named (ADR 31): the proxies' word, as the dashboard says it. The
+ * rule a person may allow still names the proxy, the connection's peer.
+ */
+const forwardedFact = (forwarded: ForwardedClients | undefined): [string, string][] => {
+  if (forwarded === undefined) return [];
+  const ips = forwarded.clients.map((client) => client.ip);
+  const other = forwarded.otherRequests ?? 0;
+  const more = other === 0 ? '' : ` (+${other} ${other === 1 ? 'request' : 'requests'} for other clients)`;
+  return [['Forwarded for', `${ips.length > 0 ? ips.join(', ') : 'clients not listed'}${more}`]];
+};
+
 const flowFacts = (finding: Finding): [string, string][] => {
   if (finding.type === 'threat') {
     // Behind a proxy the peer is the proxy; its PROXY header or the request's forwarding header names the client
@@ -45,6 +57,7 @@ const flowFacts = (finding: Finding): [string, string][] => {
   if (finding.type === 'violation') {
     return [
       ['Peer', finding.peer],
+      ...forwardedFact(finding.forwarded),
       ['Protocol', `${finding.protocol} ${finding.server.port}/${finding.transport}`],
       ['Rule', finding.nearestRule ?? 'none near'],
       ['Mode', finding.mode],

@@ -6,7 +6,7 @@ import { createSlackAlertSender } from '#functions/respond/alerts/slack-alert-se
 import type { ResponseStore } from '#functions/respond/store/response-store.ts';
 import { openSqliteResponseStore } from '#functions/respond/store/sqlite-response-store.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '#test/helpers/fake-slack-api.ts';
-import { minute, responseFinding, threat } from '../findings.ts';
+import { minute, responseFinding, threat, violation } from '../findings.ts';
 
 let fake: FakeSlackApi;
 let slack: SlackApi;
@@ -92,6 +92,25 @@ describe('createSlackAlertSender', () => {
     const finding = threat({ origin: { ip: '203.0.113.9', port: 0 }, originBy: 'x-forwarded-for' });
     const sent = await sender.notify(request({ finding: responseFinding(finding) }), minute(0));
     expect(allText(sent.ts)).toContain('203.0.113.9 (as the request’s X-Forwarded-For says)');
+  });
+
+  it("names a violation's forwarded clients, and escapes fact values so none becomes a mention or a link", async () => {
+    const sender = createSlackAlertSender(slack, store);
+    const forwarded = {
+      clients: [
+        { ip: '203.0.113.7', by: 'x-forwarded-for' as const },
+        { ip: '<!channel>', by: 'forwarded' as const },
+      ],
+      otherRequests: 3,
+    };
+    const sent = await sender.notify(
+      request({ finding: responseFinding(violation({ forwarded, peer: 'ingress <http://x|y>' })) }),
+      minute(0),
+    );
+    const text = allText(sent.ts);
+    expect(text).toContain('*Forwarded for*\\n203.0.113.7, &lt;!channel&gt; (+3 requests for other clients)');
+    expect(text).toContain('ingress &lt;http://x|y&gt;');
+    expect(text).not.toContain('<!channel>');
   });
 
   it('groups repeats into one message: counted between refreshes, then updated with a summary and a thread reply', async () => {
