@@ -15,6 +15,7 @@ import type { Rule } from '#core/rule.ts';
 import { createLocalIssuer, type IssuerKey } from '#functions/platform/auth/local-issuer.ts';
 import type { FindingRecord, GroupRecord, Store } from '#functions/platform/store/store.ts';
 import { openSqliteResponseStore } from '#functions/respond/store/sqlite-response-store.ts';
+import { flow } from '#test/functions/platform/factories.ts';
 import { snapshot } from '#test/functions/respond/kube-fixtures.ts';
 import {
   chromiumPath,
@@ -92,14 +93,9 @@ const forwardedFlow: FindingRecord = {
   group: 'default/productpage',
   kind: 'flow',
   at: seen,
-  finding: {
-    type: 'flow',
-    transport: 'tcp',
+  finding: flow({
     client: { ip: '10.0.0.9', port: 52000 },
     server: { ip: '10.0.0.7', port: 9080 },
-    protocol: 'http',
-    confidence: 'dpi',
-    encrypted: false,
     bytes: { toServer: 1200, toClient: 48_000 },
     packets: { toServer: 12, toClient: 40 },
     firstSeen: seen,
@@ -115,7 +111,7 @@ const forwardedFlow: FindingRecord = {
         otherRequests: 5,
       },
     },
-  },
+  }),
 };
 
 const seedBookinfo = async (store: Store) => {
