@@ -33,7 +33,9 @@ const fieldAt = (bytes: Uint8Array, at: number): Field | undefined => {
     const length = varint(bytes, start);
     if (length === undefined) return undefined;
     return { field, wireType, start: length[1], end: length[1] + length[0] };
-  } else return undefined; // groups (3, 4) are deprecated; 6 and 7 do not exist
+  } else if (wireType === 3 || wireType === 4)
+    end = start; // a group's start or end: a marker, no value
+  else return undefined; // 6 and 7 do not exist
   return { field, wireType, start, end };
 };
 
@@ -50,17 +52,26 @@ const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[])
   if (!walk(inner, path, depth + 1, into)) into.length = mark;
 };
 
-/** Walks one message; false when the bytes are not a well-formed message (the caller then keeps nothing of it). */
+/**
+ * Walks one message; false when the bytes are not a well-formed message (the caller then keeps nothing of it).
+ * Groups (wire types 3 and 4, deprecated but still accepted by protobuf's parsers) are read inline: a group's fields
+ * are its message's, under the group's field number, and each must end with its own number, or the bytes are not
+ * a message. Before, a message with a group was taken for something else, and one later in a body was skipped.
+ */
 function walk(bytes: Uint8Array, path: string, depth: number, into: Leaf[]): boolean {
+  const groups: number[] = [];
   let at = 0;
   while (at < bytes.length) {
     const field = fieldAt(bytes, at);
     if (field === undefined || field.end > bytes.length) return false;
+    const inside = groups.length === 0 ? path : `${path}.${groups.join('.')}`;
     if (field.wireType === 2)
-      delimited(bytes.subarray(field.start, field.end), `${path}.${field.field}`, depth, into);
+      delimited(bytes.subarray(field.start, field.end), `${inside}.${field.field}`, depth, into);
+    else if (field.wireType === 3 && groups.length < maxDepth) groups.push(field.field);
+    else if (field.wireType === 3 || (field.wireType === 4 && groups.pop() !== field.field)) return false;
     at = field.end;
   }
-  return true;
+  return groups.length === 0;
 }
 
 /**

@@ -32,16 +32,31 @@ describe('protobufStrings', () => {
     expect(protobufStrings(message(fixed64, fixed32, binary, text(7, 'kept')))).toEqual([['$.7', 'kept']]);
   });
 
+  it('reads groups (wire types 3 and 4) inline, under their field number, and refuses unbalanced ones', () => {
+    // Field 3 as a group: tag (3 << 3) | 3 = 0x1b opens it, (3 << 3) | 4 = 0x1c closes it.
+    const grouped = message(text(1, 'a'), [0x1b], text(2, "1' OR '1'='1"), [0x1c], text(4, 'b'));
+    expect(protobufStrings(grouped)).toEqual([
+      ['$.1', 'a'],
+      ['$.3.2', "1' OR '1'='1"],
+      ['$.4', 'b'],
+    ]);
+    // A group closed with another number, or left open, is not a message.
+    expect(protobufStrings(message([0x1b], text(2, 'x'), [0x24]))).toBeUndefined();
+    expect(protobufStrings(message([0x1b], text(2, 'x')))).toBeUndefined();
+  });
+
   it('reads UTF-8 text, tabs and newlines included, and not text with other control characters', () => {
     expect(protobufStrings(message(text(1, 'naïve\tline\r\n'), delimited(2, [0x41, 0x07])))).toEqual([
       ['$.1', 'naïve\tline\r\n'],
     ]);
   });
 
-  it('is undefined for bytes that are not a message (field 0, a cut length, groups)', () => {
+  it('is undefined for bytes that are not a message (field 0, a cut length, a group closed by another field)', () => {
     expect(protobufStrings(Uint8Array.of(0x02, 0x01, 0x41))).toBeUndefined();
     expect(protobufStrings(Uint8Array.of(0x0a, 0x05, 0x41))).toBeUndefined();
-    expect(protobufStrings(Uint8Array.of(0x0b, 0x0c))).toBeUndefined();
+    expect(protobufStrings(Uint8Array.of(0x0b, 0x14))).toBeUndefined();
+    // An empty group is a message with no text in it.
+    expect(protobufStrings(Uint8Array.of(0x0b, 0x0c))).toEqual([]);
     expect(protobufStrings(new TextEncoder().encode('plain text body'))).toBeUndefined();
   });
 
