@@ -1,4 +1,5 @@
 /** DNS RDATA in presentation form (RFC 1035 §3.3, RFC 3596, RFC 2782; RFC 3597 §5 for unknown types). */
+import { ipv6Text } from '../decode/ipv6.ts';
 import { readDnsName } from './dns-domain.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -8,22 +9,6 @@ const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at +
 const u32 = (b: Uint8Array, at: number): number => u16(b, at) * 65536 + u16(b, at + 2);
 
 const hex = (b: Uint8Array): string => Buffer.from(b.subarray(0, maxText / 2)).toString('hex');
-
-/** RFC 5952 §4: lowercase, leading zeros dropped, the longest run of two or more zero groups as "::". */
-export const formatIpv6 = (b: Uint8Array): string => {
-  const groups = Array.from({ length: 8 }, (_, i) => u16(b, i * 2));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j > i ? j : i + 1;
-  }
-  const text = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return text.join(':');
-  return `${text.slice(0, bestStart).join(':')}::${text.slice(bestStart + bestLength).join(':')}`;
-};
 
 /** RFC 1035 §3.3.14 character-strings, quoted with '"' and '\' escaped. */
 const characterStrings = (b: Uint8Array): string => {
@@ -54,7 +39,7 @@ export const formatRdata = (msg: Uint8Array, type: number, at: number, length: n
     case 1:
       return length === 4 ? data.join('.') : `\\# ${length} ${hex(data)}`;
     case 28:
-      return length === 16 ? formatIpv6(data) : `\\# ${length} ${hex(data)}`;
+      return length === 16 ? ipv6Text(data, 0) : `\\# ${length} ${hex(data)}`;
     case 2:
     case 5:
     case 12:
