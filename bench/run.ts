@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeNdpiScratch } from '#test/helpers/ndpi-reader.ts';
 import { benchmarks } from './index.ts';
 
 const only = process.argv.slice(2);
@@ -37,6 +38,8 @@ for (const bench of benchmarks) {
   }
   process.stderr.write(`bench: ${bench.id} done\n`);
 }
+// ndpiReader's own files in /tmp, written by the runs the benchmarks compare against.
+removeNdpiScratch();
 
 const dir = join(import.meta.dirname, 'results');
 await mkdir(dir, { recursive: true });

@@ -1,5 +1,6 @@
 /** Runs Debian's ndpiReader on a capture and parses its per-flow labels, for side-by-side comparisons. */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 export type NdpiFlow = {
   transport: string;
@@ -55,13 +56,28 @@ export const ndpiAvailable = (): boolean => {
 export const ndpiSkipNote = (): string =>
   ndpiAvailable() ? '' : ' (skipped: ndpiReader is not installed, apt-get install libndpi-bin)';
 
+/**
+ * ndpiReader 4.2 writes flow statistics to these fixed paths on every run, whatever TMPDIR says: removed after ours, so
+ * the tests and benchmarks leave nothing in /tmp. Another run writing them meanwhile loses nothing it reads.
+ */
+const ndpiScratch = ['/tmp/ses_result.csv', '/tmp/des_result.csv', '/tmp/result.csv'];
+
+export const removeNdpiScratch = (): void => {
+  for (const file of ndpiScratch) rmSync(file, { force: true });
+};
+
 /** ndpiReader's verbose report on a capture (`-v 2`: a line per flow with its labels and risks). */
-export const ndpiReport = (pcap: string): string =>
-  execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+export const ndpiReport = (pcap: string): string => {
+  try {
+    return execFileSync('ndpiReader', ['-i', pcap, '-v', '2'], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } finally {
+    removeNdpiScratch();
+  }
+};
 
 /** The report's TCP flow lines. */
 export const ndpiTcpLines = (pcap: string): string[] =>
