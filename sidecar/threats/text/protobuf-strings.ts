@@ -52,6 +52,19 @@ const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[])
   if (!walk(inner, path, depth + 1, into)) into.length = mark;
 };
 
+/** A field's path inside the groups open around it. */
+const groupPath = (path: string, groups: readonly number[] | undefined): string =>
+  groups === undefined || groups.length === 0 ? path : `${path}.${groups.join('.')}`;
+
+/** A group's start or end: the groups open after it, or false when it closes another group or nests too deep. */
+const groupMark = (groups: number[] | undefined, field: Field): number[] | undefined | false => {
+  if (field.wireType === 4) return groups?.pop() === field.field ? groups : false;
+  const open = groups ?? [];
+  if (open.length >= maxDepth) return false;
+  open.push(field.field);
+  return open;
+};
+
 /**
  * Walks one message; false when the bytes are not a well-formed message (the caller then keeps nothing of it).
  * Groups (wire types 3 and 4, deprecated but still accepted by protobuf's parsers) are read inline: a group's fields
@@ -59,19 +72,27 @@ const delimited = (inner: Uint8Array, path: string, depth: number, into: Leaf[])
  * a message. Before, a message with a group was taken for something else, and one later in a body was skipped.
  */
 function walk(bytes: Uint8Array, path: string, depth: number, into: Leaf[]): boolean {
-  const groups: number[] = [];
+  // Made at the first group only: messages walked per request are many, groups rare.
+  let groups: number[] | undefined;
   let at = 0;
   while (at < bytes.length) {
     const field = fieldAt(bytes, at);
     if (field === undefined || field.end > bytes.length) return false;
-    const inside = groups.length === 0 ? path : `${path}.${groups.join('.')}`;
     if (field.wireType === 2)
-      delimited(bytes.subarray(field.start, field.end), `${inside}.${field.field}`, depth, into);
-    else if (field.wireType === 3 && groups.length < maxDepth) groups.push(field.field);
-    else if (field.wireType === 3 || (field.wireType === 4 && groups.pop() !== field.field)) return false;
+      delimited(
+        bytes.subarray(field.start, field.end),
+        `${groupPath(path, groups)}.${field.field}`,
+        depth,
+        into,
+      );
+    else if (field.wireType === 3 || field.wireType === 4) {
+      const open = groupMark(groups, field);
+      if (open === false) return false;
+      groups = open;
+    }
     at = field.end;
   }
-  return groups.length === 0;
+  return (groups?.length ?? 0) === 0;
 }
 
 /**
