@@ -90,7 +90,12 @@ const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: Protoco
 /** A protocol's own encryption from here on, or the protocol found inside a tunnel. */
 const noteOperation = (state: FlowState, event: OperationEvent): void => {
   if (event.operation === encryptedOperation) state.sealed = true;
-  else if (event.detail !== undefined && event.operation === `${tunnelOperation} ${event.detail}`) {
+  // Most operations are not a tunnel's: a test that allocates nothing comes before the one that builds a string.
+  else if (
+    event.detail !== undefined &&
+    event.operation.startsWith(tunnelOperation) &&
+    event.operation === `${tunnelOperation} ${event.detail}`
+  ) {
     state.tunnelled = event.detail as ProtocolId;
     if (state.observed !== undefined) state.observed.tunnelled = state.tunnelled;
   }

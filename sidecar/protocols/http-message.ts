@@ -8,8 +8,7 @@ import type {
 } from '../events.ts';
 import { forwardingHeaders } from './http-forwarded.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
-import { createMultipartTail, type MultipartTail } from './multipart-tail.ts';
-import { joinParts } from './wire-bytes.ts';
+import { bodyWithTail, createMultipartTail, type MultipartTail } from './multipart-tail.ts';
 
 /**
  * Request body bytes kept per message: every injection detector reads them, so a request padded with harmless bytes
@@ -81,12 +80,7 @@ export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
   return message.truncated && message.tail === undefined;
 };
 
-/** The kept body and a multipart request's later parts: the kept parts are copies, so one is handed over as it is. */
-const body = (message: HttpMessage): Uint8Array => {
-  const later = message.tail?.result();
-  if (later === undefined || later.length === 0) return joinParts(message.parts, message.size);
-  return joinParts([...message.parts, later], message.size + later.length);
-};
+const body = (message: HttpMessage): Uint8Array => bodyWithTail(message.parts, message.size, message.tail);
 
 const versionOf = (text: string): string => (text.startsWith('HTTP/') ? text.slice(5) : text);
 

@@ -17,8 +17,12 @@ import {
 } from './http-forwarded.ts';
 import { headerValue } from './http-head.ts';
 import { bodyLimit, maxRefTarget, responseBodyLimit } from './http-message.ts';
-import { createMultipartTail, type MultipartTail, multipartTailBytes } from './multipart-tail.ts';
-import { joinParts } from './wire-bytes.ts';
+import {
+  bodyWithTail,
+  createMultipartTail,
+  type MultipartTail,
+  multipartTailBytes,
+} from './multipart-tail.ts';
 
 /**
  * Body bytes one direction's open messages hold together (as much as the reassembler holds a direction). A message is
@@ -93,11 +97,7 @@ const pseudo = (headers: readonly Header[], name: string): string =>
 const toEvent = (message: Http2Message, direction: Direction, ts: number): ProtocolEvent => {
   const headers = boundHeaders(message.headers);
   // The parts are copies (`kept.slice()` below), so a single one can be handed over as it is.
-  const later = message.tail?.result();
-  const body =
-    later === undefined || later.length === 0
-      ? joinParts(message.parts, message.size)
-      : joinParts([...message.parts, later], message.size + later.length);
+  const body = bodyWithTail(message.parts, message.size, message.tail);
   if (direction === 'to-client') {
     const response: HttpResponseEvent = {
       ts,

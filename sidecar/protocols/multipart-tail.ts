@@ -144,6 +144,20 @@ class Tail implements MultipartTail {
   }
 }
 
+/**
+ * A message's body as told: the parts kept (copies, so a single one is handed over as it is) and, for a multipart
+ * request read past its bound, the later parts its tail kept.
+ */
+export const bodyWithTail = (
+  parts: readonly Uint8Array[],
+  size: number,
+  tail: MultipartTail | undefined,
+): Uint8Array => {
+  const later = tail?.result();
+  if (later === undefined || later.length === 0) return joinParts(parts, size);
+  return joinParts([...parts, later], size + later.length);
+};
+
 /** A reader of the body past the bound, for a multipart Content-Type that names its boundary; else undefined. */
 export const createMultipartTail = (contentType: string): MultipartTail | undefined => {
   if (!/^\s*multipart\/form-data\b/i.test(contentType)) return undefined;

@@ -9,6 +9,7 @@ import { detectProtocol } from '../engine/detect-protocol.ts';
 import { type Direction, type ProtocolEvent, tunnelOperation } from '../events.ts';
 import type { Protocol, ProtocolParser } from './protocol.ts';
 import { tunnelProtocols } from './tunnel-protocols.ts';
+import { joinParts } from './wire-bytes.ts';
 
 export type TunnelInner = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
@@ -22,13 +23,6 @@ export const maxTunnelDepth = 2;
 export const tunnelPrefixBytes = 4096;
 
 type Held = { direction: Direction; bytes: Uint8Array; ts: number };
-
-const appended = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
 
 /**
  * `carrier`: the protocol whose tunnel it is, which tells what it found first (`tunnelOperation`, before that
@@ -71,7 +65,7 @@ export const createTunnelInner = (carrier: ProtocolId, depth: number): TunnelInn
   const hold = (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
     const taken = chunk.subarray(0, Math.max(0, tunnelPrefixBytes - prefix[direction].length));
     if (taken.length > 0) {
-      prefix[direction] = appended(prefix[direction], taken);
+      prefix[direction] = joinParts([prefix[direction], taken], prefix[direction].length + taken.length);
       held.push({ direction, bytes: taken.slice(), ts });
     }
     past[direction] += chunk.length - taken.length;

@@ -72,40 +72,22 @@ const unreadPart = (event: HttpRequestEvent): string | undefined => {
   return undefined;
 };
 
-const judge = (event: HttpRequestEvent, c: Config): ThreatHit[] => {
+/** What a request's body of text left unjudged, as evidence; undefined when it was read to its end. */
+const requestEvidence = (event: HttpRequestEvent, c: Config): string | undefined => {
   const type = headerToken(event.headers, 'content-type').split(';')[0]?.trim() ?? '';
-  if (!isText(type, c)) return noHits;
+  if (!isText(type, c)) return undefined;
   const unread = unreadPart(event);
-  if (unread === undefined) return noHits;
-  const path = event.path.slice(0, 200);
-  return [
-    {
-      threat: 'uninspected-body',
-      severity: c.severity,
-      confidence: 0.5,
-      evidence: `${event.method} ${path} (${type === '' ? 'no Content-Type' : type}): ${unread}; the rest was not judged`,
-      ts: event.ts,
-    },
-  ];
+  if (unread === undefined) return undefined;
+  return `${event.method} ${event.path.slice(0, 200)} (${type === '' ? 'no Content-Type' : type}): ${unread}`;
 };
 
-/** A client's WebSocket message whose text was not read to its end. */
-const judgeMessage = (event: WebsocketMessageEvent, c: Config): ThreatHit[] => {
-  let unread: string | undefined;
+/** What a client's WebSocket message left unjudged, as evidence; undefined when it was read to its end. */
+const messageEvidence = (event: WebsocketMessageEvent): string | undefined => {
   if (event.opcode === 'text' && event.length > websocketKeptBytes)
-    unread = `a text message of ${event.length} octets passes the ${websocketKeptBytes} kept`;
-  else if (event.compressed && event.text === undefined && event.strings === undefined && event.length > 0)
-    unread = `a compressed ${event.opcode} message of ${event.length} octets was not inflated (compressed past 256 KiB, inflating past 1 MiB, corrupt, or after one that was not)`;
-  if (unread === undefined) return noHits;
-  return [
-    {
-      threat: 'uninspected-body',
-      severity: c.severity,
-      confidence: 0.5,
-      evidence: `WebSocket: ${unread}; the rest was not judged`,
-      ts: event.ts,
-    },
-  ];
+    return `WebSocket: a text message of ${event.length} octets passes the ${websocketKeptBytes} kept`;
+  if (event.compressed && event.text === undefined && event.strings === undefined && event.length > 0)
+    return `WebSocket: a compressed ${event.opcode} message of ${event.length} octets was not inflated (compressed past 256 KiB, inflating past 1 MiB, corrupt, or after one that was not)`;
+  return undefined;
 };
 
 export const uninspectedBody: Threat<typeof config, { reported: boolean }> = {
@@ -118,11 +100,20 @@ export const uninspectedBody: Threat<typeof config, { reported: boolean }> = {
   initialState: () => ({ reported: false }),
   inspect(event, state, { config: c }): ThreatHit[] {
     if (state.reported || !('direction' in event) || event.direction !== 'to-server') return noHits;
-    let hits = noHits;
-    if (event.kind === 'websocket-message') hits = judgeMessage(event, c);
+    let evidence: string | undefined;
+    if (event.kind === 'websocket-message') evidence = messageEvidence(event);
     else if (event.kind === 'http-request' && (event.bodyTruncated || event.body.length > 0))
-      hits = judge(event, c);
-    if (hits.length > 0) state.reported = true;
-    return hits;
+      evidence = requestEvidence(event, c);
+    if (evidence === undefined) return noHits;
+    state.reported = true;
+    return [
+      {
+        threat: 'uninspected-body',
+        severity: c.severity,
+        confidence: 0.5,
+        evidence: `${evidence}; the rest was not judged`,
+        ts: event.ts,
+      },
+    ];
   },
 };
