@@ -13,6 +13,7 @@ import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
 import { requestBodyLimit } from '../protocols/http-message.ts';
 import { websocketKeptBytes } from '../protocols/http-websocket.ts';
+import { grpcBody } from './text/grpc-strings.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -72,9 +73,29 @@ const unreadPart = (event: HttpRequestEvent): string | undefined => {
   return undefined;
 };
 
+/**
+ * Compressed gRPC messages a server reads that were not inflated: past the 1 MiB inflated for one body (padding in
+ * the messages before), or in a grpc-encoding not read (snappy, zstd). Reported whatever `contentTypes` says: the
+ * size of a gRPC body alone is not, but these messages were skipped, not cut.
+ */
+const grpcUnread = (event: HttpRequestEvent, contentType: string): string | undefined => {
+  const encoding = headerToken(event.headers, 'grpc-encoding').trim();
+  // The whole Content-Type, as the injection inputs pass it: the same body is then read once (grpcBody's memo).
+  const read = encoding === '' ? undefined : grpcBody(event.body, contentType, encoding);
+  if (read === undefined || read.unread === 0) return undefined;
+  const why =
+    encoding === 'gzip' || encoding === 'deflate'
+      ? 'past the 1 MiB inflated for one body'
+      : `grpc-encoding ${encoding} is not read`;
+  return `${read.unread} compressed message${read.unread === 1 ? ' was' : 's were'} not inflated (${why})`;
+};
+
 /** What a request's body of text left unjudged, as evidence; undefined when it was read to its end. */
 const requestEvidence = (event: HttpRequestEvent, c: Config): string | undefined => {
-  const type = headerToken(event.headers, 'content-type').split(';')[0]?.trim() ?? '';
+  const contentType = headerToken(event.headers, 'content-type');
+  const type = contentType.split(';')[0]?.trim() ?? '';
+  const grpc = type.startsWith('application/grpc') ? grpcUnread(event, contentType) : undefined;
+  if (grpc !== undefined) return `${event.method} ${event.path.slice(0, 200)} (${type}): ${grpc}`;
   if (!isText(type, c)) return undefined;
   const unread = unreadPart(event);
   if (unread === undefined) return undefined;

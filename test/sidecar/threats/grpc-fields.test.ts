@@ -1,7 +1,7 @@
 /**
  * Injection inside gRPC: a real grpc-js client and server (protobuf encoded by protobufjs from a .proto) talk through
  * the loopback recorder, and the engine judges the request message's text fields, nested ones and gzip-compressed
- * ones included.
+ * ones included; a compressed message past the 1 MiB inflated for a body is reported as not judged.
  */
 import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
@@ -16,12 +16,18 @@ import { startRecorder } from '../protocols/loopback-recorder.ts';
 const proto = `
 syntax = "proto3";
 package shop;
-service Catalog { rpc Search (SearchRequest) returns (SearchReply); }
+service Catalog {
+  rpc Search (SearchRequest) returns (SearchReply);
+  rpc Upload (stream SearchRequest) returns (SearchReply);
+}
 message Filter { string name = 1; string value = 2; }
 message SearchRequest { string user = 1; int32 page_size = 2; string query = 3; repeated Filter filters = 4; }
 message SearchReply { repeated string ids = 1; }
 `;
 type CatalogClient = grpc.Client & {
+  Upload(
+    callback: (error: grpc.ServiceError | null, reply?: { ids: string[] }) => void,
+  ): grpc.ClientWritableStream<object>;
   Search(
     request: object,
     metadata: grpc.Metadata,
@@ -38,11 +44,22 @@ const shop = grpc.loadPackageDefinition(definition).shop as unknown as {
  * One Search call from a real client, recorded; `compression` 2 is gzip in grpc-js's numbering; `metadata` is sent
  * as request headers (what an ingress in front of the server adds).
  */
-const recordSearch = async (request: object, compression?: number, metadata?: Record<string, string>) => {
+const recordSearch = async (
+  request: object | object[],
+  compression?: number,
+  metadata?: Record<string, string>,
+) => {
   const server = new grpc.Server();
   server.addService(shop.Catalog.service, {
     Search: (_call: unknown, callback: (e: null, reply: object) => void) =>
       callback(null, { ids: ['sku-1'] }),
+    Upload: (call: grpc.ServerReadableStream<object, object>, callback: (e: null, reply: object) => void) => {
+      let count = 0;
+      call.on('data', () => {
+        count += 1;
+      });
+      call.on('end', () => callback(null, { ids: [`received ${count}`] }));
+    },
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
@@ -58,9 +75,14 @@ const recordSearch = async (request: object, compression?: number, metadata?: Re
   ) as unknown as CatalogClient;
   const headers = new grpc.Metadata();
   for (const [name, value] of Object.entries(metadata ?? {})) headers.set(name, value);
-  const reply = await new Promise<{ ids: string[] } | undefined>((resolve, reject) =>
-    client.Search(request, headers, (e, r) => (e ? reject(e) : resolve(r))),
-  );
+  // An array is sent as a client stream (Upload), one message each.
+  const reply = await new Promise<{ ids: string[] } | undefined>((resolve, reject) => {
+    const done = (e: grpc.ServiceError | null, r?: { ids: string[] }) => (e ? reject(e) : resolve(r));
+    if (!Array.isArray(request)) return client.Search(request, headers, done);
+    const stream = client.Upload(done);
+    for (const message of request) stream.write(message);
+    stream.end();
+  });
   client.close();
   await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
   await recorder.close();
@@ -118,6 +140,23 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
       ['protocol-mismatch', '10.0.1.5', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
       ['sql-injection', '10.0.1.5', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
     ]);
+  });
+
+  it('reports the compressed message after 1 MiB of compressed padding as not judged (it was skipped unseen)', async () => {
+    const padding = { user: 'alice', query: 'p'.repeat(1024 * 1024 - 16) };
+    const { reply, chunks } = await recordSearch([padding, request], 2);
+    expect(reply?.ids).toEqual(['received 2']);
+    const threats = findingsOf(chunks).filter((f): f is ThreatFinding => f.type === 'threat');
+    expect(threats.map((t) => [t.threat, t.evidence])).toEqual([
+      [
+        'uninspected-body',
+        'POST /shop.Catalog/Upload (application/grpc): 1 compressed message was not inflated (past the 1 MiB inflated for one body); the rest was not judged',
+      ],
+    ]);
+    // Without the padding the same stream's injection is found, and nothing is reported as unread.
+    const plain = await recordSearch([{ user: 'alice' }, request], 2);
+    const found = findingsOf(plain.chunks).filter((f): f is ThreatFinding => f.type === 'threat');
+    expect(found.map((t) => t.threat)).toEqual(['sql-injection']);
   });
 
   it('flags nothing in the same call with ordinary values', async () => {

@@ -3,9 +3,11 @@
  * not inflated, the media types it reads as text (and a team's own), once a connection. The padding-evasion test
  * drives it through the whole engine from a capture.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequestEvent, WebsocketMessageEvent } from '#sidecar/events.ts';
 import { uninspectedBody } from '#sidecar/threats/uninspected-body.ts';
+import { protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 import { httpRequest, runThreat } from './threat-factories.ts';
 
 const cut = (type: string | undefined, length = 70_000): HttpRequestEvent => ({
@@ -60,6 +62,36 @@ describe('uninspected-body', () => {
       'application/grpc',
     ])
       expect(runThreat(uninspectedBody, [cut(type)]), type).toEqual([]);
+  });
+
+  it('reports compressed gRPC messages not inflated: after 1 MiB of padding, or in an encoding not read', () => {
+    const frame = (message: Uint8Array): Uint8Array => {
+      const out = new Uint8Array(5 + message.length);
+      out[0] = 1;
+      new DataView(out.buffer).setUint32(1, message.length);
+      out.set(message, 5);
+      return out;
+    };
+    const padding = frame(gzipSync(Uint8Array.from(protobufText(1, 'p'.repeat(1024 * 1024 - 10)))));
+    const attack = frame(gzipSync(Uint8Array.from(protobufText(1, "1' OR '1'='1"))));
+    const grpc = (encoding: string, ...messages: Uint8Array[]): HttpRequestEvent => ({
+      ...httpRequest('/shop.Catalog/Search', { method: 'POST' }),
+      headers: [
+        ['Content-Type', 'application/grpc'],
+        ['grpc-encoding', encoding],
+      ],
+      body: Uint8Array.from(Buffer.concat(messages)),
+    });
+    const [padded] = runThreat(uninspectedBody, [grpc('gzip', padding, attack)]);
+    expect(padded?.evidence).toBe(
+      'POST /shop.Catalog/Search (application/grpc): 1 compressed message was not inflated (past the 1 MiB inflated for one body); the rest was not judged',
+    );
+    const [zstd] = runThreat(uninspectedBody, [grpc('zstd', attack, attack)]);
+    expect(zstd?.evidence).toMatch(
+      '2 compressed messages were not inflated (grpc-encoding zstd is not read)',
+    );
+    // Read to the end: nothing to report, as for any gRPC body by default.
+    expect(runThreat(uninspectedBody, [grpc('gzip', attack, attack)])).toEqual([]);
   });
 
   it("a team's own list: multipart uploads reported, JSON not", () => {

@@ -1,6 +1,6 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { grpcStrings } from '#sidecar/threats/text/grpc-strings.ts';
+import { grpcBody, grpcStrings } from '#sidecar/threats/text/grpc-strings.ts';
 import { protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 
 const field1 = (value: string): Uint8Array => {
@@ -56,6 +56,22 @@ describe('grpcStrings', () => {
       ['$.1', 600 * 1024],
       ['$[2].1', 5],
     ]);
+  });
+
+  it('counts the compressed messages a server reads that were not inflated: past the bound, or an encoding not read', () => {
+    // Padding that inflates to just under the 1 MiB leaves no room for the attack compressed after it.
+    const padding = frame(gzipSync(field1Long('p'.repeat(1024 * 1024 - 10))), true);
+    const attack = frame(gzipSync(field1("1' OR '1'='1")), true);
+    const padded = grpcBody(concat(padding, attack, frame(field1('plain'))), 'application/grpc', 'gzip');
+    expect(padded?.unread).toBe(1);
+    expect(padded?.leaves.map(([path]) => path)).toEqual(['$.1', '$[2].1']);
+    expect(grpcBody(attack, 'application/grpc', 'snappy')).toEqual({ leaves: [], unread: 1 });
+    expect(grpcBody(attack, 'application/grpc', 'zstd')?.unread).toBe(1);
+    // Read to the end, corrupt (its server refuses it too), or compressed without an encoding: nothing unread.
+    expect(grpcBody(concat(attack, attack), 'application/grpc', 'gzip')?.unread).toBe(0);
+    const corrupt = frame(Uint8Array.of(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff), true);
+    expect(grpcBody(concat(corrupt, frame(field1('x'))), 'application/grpc', 'gzip')?.unread).toBe(0);
+    expect(grpcBody(concat(attack, frame(field1('x'))), 'application/grpc', 'identity')?.unread).toBe(0);
   });
 
   it('reads the first part of a compressed message the body bound cut', () => {
