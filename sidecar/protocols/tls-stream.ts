@@ -28,6 +28,11 @@ type Side = {
   handshake: Uint8Array;
   recordVersion: number;
   certificateSeen: boolean;
+  /**
+   * Octets of a plaintext handshake record were lost: its messages span records, so where the next one starts is not
+   * known, and no handshake message of this side is read again. Records still are (alerts, heartbeats).
+   */
+  handshakeLost: boolean;
 };
 
 export type TlsStream = {
@@ -59,6 +64,7 @@ const newSide = (direction: Direction): Side => ({
   handshake: empty,
   recordVersion: 0,
   certificateSeen: false,
+  handshakeLost: false,
 });
 
 const handshakeType = { clientHello: 1, serverHello: 2, certificate: 11 } as const;
@@ -126,7 +132,7 @@ const onRecord = (
 ) => {
   out.push(recordEvent(side, type, version, fragment, ts));
   if (type === contentType.changeCipherSpec) side.encrypted = true;
-  if (type !== contentType.handshake || side.encrypted) return;
+  if (type !== contentType.handshake || side.encrypted || side.handshakeLost) return;
   side.recordVersion ||= version;
   side.handshake = concat(side.handshake, fragment);
   drainHandshake(side, ts, out);
@@ -177,8 +183,9 @@ const startSide = (side: Side, ts: number, out: ProtocolEvent[]): boolean => {
 
 /**
  * A loss of known length inside a record whose header was read (ADR 34): skipped with the rest of the record, and the
- * direction stays in frame (application data, the bulk of a connection, is skipped by length anyway). Not inside a
- * plaintext handshake record: its messages are put together across records.
+ * direction stays in frame (application data, the bulk of a connection, is skipped by length anyway). Inside a
+ * plaintext handshake record the record is skipped too, and the side's handshake messages are no longer read: they
+ * are put together across records, and the next record may start inside one.
  */
 const skipLoss = (side: Side, lost: number): boolean => {
   if (!(lost > 0)) return lost === 0;
@@ -190,7 +197,11 @@ const skipLoss = (side: Side, lost: number): boolean => {
   const b = side.pending;
   if (!side.started || b.length < 5) return false;
   const left = 5 + (((b[3] ?? 0) << 8) | (b[4] ?? 0)) - b.length;
-  if (left <= 0 || lost > left || (b[0] === contentType.handshake && !side.encrypted)) return false;
+  if (left <= 0 || lost > left) return false;
+  if (b[0] === contentType.handshake && !side.encrypted) {
+    side.handshakeLost = true;
+    side.handshake = empty;
+  }
   side.pending = empty;
   side.skip = left - lost;
   return true;

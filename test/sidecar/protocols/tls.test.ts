@@ -221,16 +221,46 @@ describe('tls parser', () => {
     parser.gap('to-server', 2000);
     const after = parser.parse(concat(data.subarray(5000), record(24, 19)), 'to-server', 2);
     expect(after).toMatchObject([{ kind: 'tls-record', contentType: 24, length: 19 }]);
-    // A loss in a plaintext handshake record (its messages span records), or past the record, stops the side.
-    for (const [sent, lost] of [
-      [clientHello.subarray(0, 20), 5],
-      [data.subarray(0, 3000), 7006],
-    ] as const) {
-      const stopped = tls.createParser();
-      stopped.parse(sent, 'to-server', 1);
-      stopped.gap('to-server', lost);
-      expect(stopped.parse(record(24, 19), 'to-server', 2)).toEqual([]);
-    }
+    // A loss past the record stops the side: where the next record starts is not known.
+    const stopped = tls.createParser();
+    stopped.parse(data.subarray(0, 3000), 'to-server', 1);
+    stopped.gap('to-server', 7006);
+    expect(stopped.parse(record(24, 19), 'to-server', 2)).toEqual([]);
+  });
+
+  it('skips a loss inside a plaintext handshake record: later records are read, handshake messages no more', () => {
+    // A certificate chain spans records; before, one lost segment of it made the side blind, heartbeats included.
+    const parser = tls.createParser();
+    expect(parser.parse(clientHello.subarray(0, 20), 'to-server', 1)).toEqual([]);
+    parser.gap('to-server', 5);
+    const heartbeat = concat(hex('18 0303 0003'), hex('01 4000'));
+    const after = parser.parse(concat(clientHello.subarray(25), heartbeat, clientHello), 'to-server', 2);
+    // The heartbeat is read and its claimed payload length told; the cut hello, and the next (its messages may now
+    // start anywhere), are not read as handshake messages.
+    expect(after).toEqual([
+      {
+        kind: 'tls-record',
+        ts: 2,
+        direction: 'to-server',
+        contentType: 24,
+        version: 'TLS1.2',
+        length: 3,
+        heartbeatPayloadLength: 0x4000,
+      },
+      {
+        kind: 'tls-record',
+        ts: 2,
+        direction: 'to-server',
+        contentType: 22,
+        version: 'TLS1.0',
+        length: clientHello.length - 5,
+      },
+    ]);
+    // The other side is not touched.
+    expect(parser.parse(clientHello, 'to-client', 3).map((e) => e.kind)).toEqual([
+      'tls-record',
+      'tls-client-hello',
+    ]);
   });
 
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
