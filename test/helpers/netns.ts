@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 
 export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-const hasCommand = (command: string): boolean => {
+export const hasCommand = (command: string): boolean => {
   try {
     execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
     return true;
