@@ -50,6 +50,22 @@ const text = (field: Uint8Array[] | undefined): string => {
   return last === undefined ? '' : latin1.decode(last);
 };
 
+/**
+ * An embedded message field as protobuf parses it: copies of it are merged, as if their encodings were concatenated
+ * (the later copy's scalar fields win, repeated ones add up). A client that splits a RequestOp's range into two copies
+ * gets etcd to read the merged one, so reading only the first copy read a different key.
+ */
+const merged = (copies: Uint8Array[] | undefined): Uint8Array | undefined => {
+  if (copies === undefined || copies.length < 2) return copies?.[0];
+  const out = new Uint8Array(copies.reduce((sum, copy) => sum + copy.length, 0));
+  let at = 0;
+  for (const copy of copies) {
+    out.set(copy, at);
+    at += copy.length;
+  }
+  return out;
+};
+
 /** Key fields 1 and 2 of a Range, Put, DeleteRange or WatchCreate request. */
 const rangeOf = (message: Uint8Array | undefined, write: boolean): KeyRange[] => {
   const fields = message === undefined ? undefined : delimited(message);
@@ -65,14 +81,14 @@ const txnRanges = (message: Uint8Array): KeyRange[] => {
   return ops.flatMap((op) => {
     const parts = delimited(op);
     if (parts === undefined) return [];
+    // A oneof: etcd runs the member read last, but each is judged (a superset of what runs).
+    const deleted = merged(parts.get(3));
+    const txn = merged(parts.get(4));
     return [
-      ...rangeOf(parts.get(1)?.[0], false),
-      ...rangeOf(parts.get(2)?.[0], true),
-      ...(parts.get(3) ?? []).map((d) => ({
-        ...(rangeOf(d, false)[0] ?? { key: '', end: '' }),
-        write: true,
-      })),
-      ...(parts.get(4) ?? []).flatMap(txnRanges),
+      ...rangeOf(merged(parts.get(1)), false),
+      ...rangeOf(merged(parts.get(2)), true),
+      ...(deleted === undefined ? [] : rangeOf(deleted, false).map((r) => ({ ...r, write: true }))),
+      ...(txn === undefined ? [] : txnRanges(txn)),
     ];
   });
 };
@@ -96,7 +112,7 @@ const messageRanges = (method: string, message: Uint8Array): KeyRange[] => {
   if (method === 'KV/Put') return rangeOf(message, true);
   if (method === 'KV/DeleteRange') return rangeOf(message, false).map((r) => ({ ...r, write: true }));
   if (method === 'KV/Txn') return txnRanges(message);
-  if (method === 'Watch/Watch') return rangeOf(delimited(message)?.get(1)?.[0], false);
+  if (method === 'Watch/Watch') return rangeOf(merged(delimited(message)?.get(1)), false);
   return [];
 };
 

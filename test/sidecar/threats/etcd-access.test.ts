@@ -134,6 +134,31 @@ describe('etcd-access: reading etcd requests', () => {
     });
   });
 
+  it('merges the copies of a nested message as protobuf (and etcd) does: a RequestOp or watch split in two', () => {
+    // The first copy names a harmless key, the second the Secrets range: etcd reads the merged message.
+    const first = bytesField(1, Uint8Array.from(range('/app/config')));
+    const second = bytesField(1, Uint8Array.from(range('/registry/secrets/', '/registry/secrets0')));
+    const txn = bytesField(2, Uint8Array.from([...first, ...second]));
+    expect(judged(call('KV/Txn', txn))).toEqual({
+      kind: 'secrets',
+      what: 'read Secrets: /registry/secrets/* (KV/Txn)',
+    });
+    // The second copy sets only range_end: merged, the key of the first and the end of the second.
+    const endOnly = bytesField(1, Uint8Array.from(bytesField(2, '/registry0')));
+    const split = bytesField(
+      2,
+      Uint8Array.from([...bytesField(1, Uint8Array.from(range('/registry/'))), ...endOnly]),
+    );
+    expect(judged(call('KV/Txn', split))?.kind).toBe('secrets');
+    const watch = [
+      ...bytesField(1, Uint8Array.from(range('/app/config/', '/app/config0'))),
+      ...bytesField(1, Uint8Array.from(range('/registry/secrets/', '/registry/secrets0'))),
+    ];
+    expect(judged(call('Watch/Watch', watch))?.kind).toBe('secrets');
+    // One copy of a harmless range stays harmless.
+    expect(judged(call('KV/Txn', bytesField(2, Uint8Array.from(first))))?.kind).toBe('other');
+  });
+
   it('reads a key the way etcd does when a request repeats it: the last one counts (protobuf)', () => {
     const twice = [...bytesField(1, '/app/config'), ...bytesField(1, '/registry/secrets/default/db')];
     expect(judged(call('KV/Range', twice))?.kind).toBe('secrets');
