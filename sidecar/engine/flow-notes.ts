@@ -1,6 +1,7 @@
 /** The conditions worth telling about a flow (core FlowFinding `notes`): guessed orientation, pickup, gaps, overlaps. */
 import type { Flow } from '../flow/flow.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
+import { windowDrops } from './window-check.ts';
 
 const maxNotes = 16;
 
@@ -12,6 +13,11 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
   if (direction.badFlags > 0)
     notes.push(
       `${name}: ${direction.badFlags} segments dropped for their flags (data without ACK, or on a stray SYN)`,
+    );
+  const pastWindow = windowDrops(direction);
+  if (pastWindow > 0)
+    notes.push(
+      `${name}: ${pastWindow} segments past the receive window dropped (the receiver never took them)`,
     );
   if (direction.pawsDrops > 0)
     notes.push(`${name}: ${direction.pawsDrops} segments with an older timestamp dropped (PAWS)`);

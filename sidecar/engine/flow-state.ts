@@ -7,6 +7,7 @@ import type { StreamReassembler } from '../reassembly/stream-reassembler.ts';
 import type { L7Collector } from './l7-collector.ts';
 import type { Mesh } from './mesh-of.ts';
 import type { ProxyHeader } from './proxy-header.ts';
+import type { AsideSegment } from './window-check.ts';
 
 /** detecting → parsing (a protocol matched) or unknown (none did); `none` for transports without detection. */
 export type Phase = 'detecting' | 'parsing' | 'unknown' | 'none';
@@ -52,6 +53,16 @@ export type DirectionState = {
   badChecksums: number;
   /** Unfinished (offloaded) checksums in a row from this sender (checksum-check.ts). */
   offloadedRun: number;
+  /** The window scale option on this sender's SYN (-1: none, or no SYN seen); window-check.ts. */
+  windowScale: number;
+  /** The right edge of the window this direction's receiver offered, once known (window-check.ts). */
+  windowEdge: number;
+  edgeKnown: boolean;
+  /** Segments past that edge, held until the receiver acknowledges them, and their payload octets. */
+  aside: AsideSegment[] | undefined;
+  asideBytes: number;
+  /** Segments past the window that the receiver never took (zero-window probes aside). */
+  windowDrops: number;
 };
 
 /**
@@ -123,6 +134,12 @@ const direction = (): DirectionState => ({
   checksumsVerified: false,
   badChecksums: 0,
   offloadedRun: 0,
+  windowScale: -1,
+  windowEdge: 0,
+  edgeKnown: false,
+  aside: undefined,
+  asideBytes: 0,
+  windowDrops: 0,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

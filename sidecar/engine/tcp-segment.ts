@@ -15,9 +15,11 @@ import { concludeFlow, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
+import { holdAside, noteOfferedWindow, noteWindowScale, pastWindow, takenAside } from './window-check.ts';
 
 const fin = 1;
 const syn = 2;
+const noBytes = new Uint8Array(0);
 const rst = 4;
 const ack = 16;
 
@@ -82,6 +84,12 @@ const wanted = (state: FlowState, side: DirectionState): boolean =>
 const matters = (state: FlowState, side: DirectionState, packet: DecodedPacket): boolean =>
   (packet.tcpFlags & (syn | fin | rst)) !== 0 || (packet.payloadLength > 0 && wanted(state, side));
 
+/** What a segment changed in the held bytes goes to the global budget; past it the direction's held bytes flush. */
+const rebudget = (ctx: EngineContext, reassembler: StreamReassembler, before: number): void => {
+  ctx.counters.heldBytes += reassembler.heldBytes - before;
+  if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
+};
+
 /** Hands the segment to its direction's reassembler while someone needs the bytes, keeping the held-bytes budget. */
 const reassemble = (
   ctx: EngineContext,
@@ -101,8 +109,44 @@ const reassemble = (
     packet.ts,
     packet.urgentPointer,
   );
-  ctx.counters.heldBytes += reassembler.heldBytes - before;
-  if (ctx.counters.heldBytes > ctx.limits.maxHeldBytes) flushReassembler(ctx, reassembler);
+  rebudget(ctx, reassembler, before);
+};
+
+/** A FIN (not stale) or a RST the receiver took: the flow closes once both sides have sent a FIN, or at once. */
+const closes = (flow: Flow<FlowState>, direction: Direction, flags: number, countsAsFin: boolean): void => {
+  const state = flow.state;
+  if (flags & rst) flow.closed = true;
+  else if (countsAsFin) {
+    state.fins |= direction === 'to-server' ? 1 : 2;
+    if (state.fins === 3) flow.closed = true;
+  }
+};
+
+/**
+ * The receiver acknowledged up to `ackNumber`: segments of `direction` held aside past the window that this passes
+ * were taken by its kernel, and are read now (window-check.ts).
+ */
+const releaseAside = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  side: DirectionState,
+  ackNumber: number,
+): void => {
+  if (side.aside === undefined || side.aside.length === 0) return;
+  const readable = (side.reassembler?.heldBytes ?? 0) === 0;
+  for (const segment of takenAside(side, ackNumber, readable)) {
+    const countsAsFin = (segment.flags & fin) !== 0 && !staleFin(side, segment.seq, segment.wireLength);
+    trackSequence(side, segment.seq, segment.flags, segment.wireLength);
+    if (wanted(flow.state, side)) {
+      const reassembler = reassemblerFor(ctx, flow, direction, side);
+      const before = reassembler.heldBytes;
+      const { seq, flags, payload, wireLength, ts, urgentPointer } = segment;
+      reassembler.segment(seq, flags, payload, wireLength, ts, urgentPointer);
+      rebudget(ctx, reassembler, before);
+    }
+    closes(flow, direction, segment.flags, countsAsFin);
+  }
 };
 
 /**
@@ -133,19 +177,26 @@ export const tcpSegment = (
   packet: DecodedPacket,
 ): void => {
   const state = flow.state;
-  const side = direction === 'to-server' ? state.toServer : state.toClient;
+  const toServer = direction === 'to-server';
+  const side = toServer ? state.toServer : state.toClient;
+  const other = toServer ? state.toClient : state.toServer;
   if (receiverDrops(state, side, packet)) return;
+  noteWindowScale(side, packet);
+  // Past the window the receiver offered: its kernel drops it unless it turns out to have taken it (its ACK).
+  if (pastWindow(side, packet)) {
+    holdAside(side, packet, wanted(state, side) ? payloadOf(packet) : noBytes);
+    return;
+  }
   notePaws(side, packet);
-  if (packet.tcpFlags & ack)
-    acknowledge(direction === 'to-server' ? state.toClient : state.toServer, packet.ack);
+  if (packet.tcpFlags & ack) {
+    noteOfferedWindow(side, other, packet);
+    releaseAside(ctx, flow, toServer ? 'to-client' : 'to-server', other, packet.ack);
+    acknowledge(other, packet.ack);
+  }
   const countsAsFin = (packet.tcpFlags & fin) !== 0 && !staleFin(side, packet.seq, packet.payloadLength);
   trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
   reassemble(ctx, flow, direction, side, packet);
-  if (packet.tcpFlags & rst) flow.closed = true;
-  else if (countsAsFin) {
-    state.fins |= direction === 'to-server' ? 1 : 2;
-    if (state.fins === 3) flow.closed = true;
-  }
+  closes(flow, direction, packet.tcpFlags, countsAsFin);
   // A closed connection whose both directions are over: what the flow's end would decide is decided now, and the
   // parser is let go. The flow lingers in the table for late packets (closedLingerMs) holding only its counters and
   // summary, instead of a parser's buffers and tables for seconds.

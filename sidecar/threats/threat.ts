@@ -118,6 +118,8 @@ export type TcpAnomalies = {
   badChecksums: number;
   /** Segments the receiver discards for their flags: data without ACK, data on a stray SYN. */
   badFlags: number;
+  /** Segments past the receive window that the receiver never took (window-check.ts). */
+  windowDrops: number;
 };
 
 /** Every count zero: a flow's starting point. */
@@ -129,11 +131,19 @@ export const noTcpAnomalies = (): TcpAnomalies => ({
   pawsDrops: 0,
   badChecksums: 0,
   badFlags: 0,
+  windowDrops: 0,
 });
 
 /** How many tricks, of every kind. */
 export const anomalyCount = (a: TcpAnomalies): number =>
-  a.conflicts + a.ignoredResets + a.staleFins + a.urgentOctets + a.pawsDrops + a.badChecksums + a.badFlags;
+  a.conflicts +
+  a.ignoredResets +
+  a.staleFins +
+  a.urgentOctets +
+  a.pawsDrops +
+  a.badChecksums +
+  a.badFlags +
+  a.windowDrops;
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */
 export type ThreatHit = {

@@ -156,6 +156,24 @@ elif trick == "many-holes":
     time.sleep(0.05)
     send(seq, ack, ACK | PSH, request)
     sent = len(request)
+elif trick == "past-window":
+    # A harmless copy of the request a window ahead: no window we are offered without scaling reaches 70,000 octets
+    # ahead, so Linux drops it. Then a request that pads the stream up to it (paced, as the server reads), then the
+    # real request there, in the window by then.
+    size = 70_000
+    head = lambda n: b"POST /pad HTTP/1.1\r\nHost: lab\r\nContent-Length: %d\r\n\r\n" % n
+    body_length = size - len(head(size))
+    while len(head(body_length)) + body_length != size:
+        body_length += size - len(head(body_length)) - body_length
+    padding = head(body_length) + b"p" * body_length
+    send(seq + size, ack, ACK | PSH, harmless)
+    time.sleep(0.05)
+    for at in range(0, size, 1400):
+        send(seq + at, ack, ACK, padding[at : at + 1400])
+        time.sleep(0.002)
+    time.sleep(0.05)
+    send(seq + size, ack, ACK | PSH, request)
+    sent = size + len(request)
 else:
     send(seq, ack, ACK | PSH, request, options=stamp(1002) if timestamps else b"")
     sent = len(request)
@@ -168,4 +186,5 @@ for s, a, flags, payload in receive(time.time() + 3):
     if flags & FIN or b"\r\n\r\n" in body and body.endswith(b"/stream"):
         break
 send(seq + sent, ack, RST)
-print(body.split(b"\r\n\r\n", 1)[-1].decode("latin-1"))
+# The last answer's body: a trick that pads with a request of its own gets two answers.
+print(body.split(b"\r\n\r\n")[-1].decode("latin-1"))

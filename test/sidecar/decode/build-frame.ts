@@ -149,6 +149,8 @@ export type Tcp4 = {
   seq?: number;
   ack?: number;
   flags?: number;
+  /** The window field (65535 when not given). */
+  window?: number;
   urgentPointer?: number;
   options?: number[];
   payload?: Uint8Array | string;

@@ -1,0 +1,158 @@
+/**
+ * Data past the receive window (window-check.ts, ADR 37): a harmless copy sent a window ahead, which the server's
+ * kernel drops, must not stand in for the real bytes sent there later; and a segment that only looks past the window
+ * because the capture missed the receiver's window update is read once the receiver acknowledges it. The real kernel
+ * is the oracle in test/e2e/kernel-streams.test.ts (the `past-window` trick).
+ */
+import { describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
+import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { flags, tcp4Frame } from '../decode/build-frame.ts';
+
+const client = '10.1.0.1';
+const server = '10.1.0.2';
+let ts = 1_700_000_000_000;
+
+/** A segment of the one connection (client 41000 → server 8080), client numbers from 1000, server's from 5000. */
+const segment = (
+  from: 'client' | 'server',
+  o: { seq: number; ack: number; flags?: number; window?: number; payload?: string; options?: number[] },
+): PacketRecord => {
+  const fromClient = from === 'client';
+  const data = tcp4Frame({
+    src: fromClient ? client : server,
+    dst: fromClient ? server : client,
+    srcPort: fromClient ? 41000 : 8080,
+    dstPort: fromClient ? 8080 : 41000,
+    flags: flags.ack | (o.payload === undefined ? 0 : flags.psh),
+    ...o,
+  });
+  return { ts: ts++, linkType: 1, data, originalLength: data.length, offset: 0 };
+};
+
+/** A request of exactly `size` octets (a POST whose body pads it). */
+const padRequest = (size: number): string => {
+  const head = (length: number) => `POST /pad HTTP/1.1\r\nHost: shop\r\nContent-Length: ${length}\r\n\r\n`;
+  let body = size - head(0).length;
+  while (head(body).length + body > size) body -= 1;
+  return head(body) + 'p'.repeat(size - head(body).length);
+};
+
+const attack = 'GET /items?id=1%27%20OR%20%271%27%3D%271 HTTP/1.1\r\nHost: shop\r\n\r\n';
+const harmless = attack.replace('1%27%20OR%20%271%27%3D%271', 'x'.repeat(27));
+const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
+/** The window scale option (RFC 7323 section 2.2), after a NOP. */
+const scaleOption = (shift: number) => [1, 3, 3, shift];
+
+const inspect = (records: readonly PacketRecord[]) => {
+  const engine = createEngine({ observers: defaultObservers() });
+  for (const r of records) engine.push(r);
+  const findings = engine.flush();
+  const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+  const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+  return {
+    flow,
+    threats: threats.map((t) => t.threat),
+    evasion: threats.find((t) => t.threat === 'tcp-evasion'),
+  };
+};
+
+/** The handshake: the server offers `window` (unscaled on its SYN-ACK; its later windows shifted by `shift`). */
+const handshake = (window: number, shift?: number): PacketRecord[] => [
+  segment('client', {
+    seq: 1000,
+    ack: 0,
+    flags: flags.syn,
+    ...(shift === undefined ? {} : { options: scaleOption(7) }),
+  }),
+  segment('server', {
+    seq: 5000,
+    ack: 1001,
+    flags: flags.syn | flags.ack,
+    window,
+    ...(shift === undefined ? {} : { options: scaleOption(shift) }),
+  }),
+  segment('client', { seq: 1001, ack: 5001 }),
+];
+
+describe('data past the receive window', () => {
+  it('does not read a harmless copy sent a window ahead in place of the request sent there later', () => {
+    // The server offers 1000 octets: a copy at 2001 lies past them, and Linux drops it. Then 1000 octets of padding
+    // and the real request at 2001, in the window once the server has acknowledged the padding.
+    const pad = padRequest(1000);
+    const seen = inspect([
+      ...handshake(1000),
+      segment('client', { seq: 2001, ack: 5001, payload: harmless }),
+      segment('client', { seq: 1001, ack: 5001, payload: pad }),
+      segment('server', { seq: 5001, ack: 2001, window: 1000, payload: answer }),
+      segment('client', { seq: 2001, ack: 5001 + answer.length, payload: attack }),
+      segment('server', {
+        seq: 5001 + answer.length,
+        ack: 2001 + attack.length,
+        window: 1000,
+        payload: answer,
+      }),
+    ]);
+    expect(seen.flow?.protocol).toBe('http');
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
+    expect(seen.threats).toContain('sql-injection');
+  });
+
+  it('counts a segment past the window that the receiver never takes as an evasion trick', () => {
+    const seen = inspect([
+      ...handshake(1000),
+      segment('client', { seq: 1001, ack: 5001, payload: attack }),
+      // Far past the window, never acknowledged: the kernel dropped it.
+      segment('client', { seq: 9001, ack: 5001, payload: harmless }),
+      segment('server', { seq: 5001, ack: 1001 + attack.length, window: 1000, payload: answer }),
+    ]);
+    expect(seen.threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
+    expect(seen.evasion?.evidence).toMatch(/past the receive window/);
+  });
+
+  it('reads a segment that looked past the window because the window update was not captured', () => {
+    // The server's ACK opening the window to 3000 octets is missing from the capture; the next one covers the bytes.
+    const pad = padRequest(1000);
+    const seen = inspect([
+      ...handshake(1000),
+      segment('client', { seq: 1001, ack: 5001, payload: pad }),
+      segment('client', { seq: 2001, ack: 5001, payload: attack }),
+      segment('server', { seq: 5001, ack: 2001 + attack.length, window: 3000, payload: answer }),
+    ]);
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
+    expect(seen.threats).toEqual(['sql-injection']);
+  });
+
+  it('scales the window as the SYNs agreed: a scaled window is not mistaken for a small one', () => {
+    // Both SYNs carry the option; the server shifts by 4, so a window field of 100 offers 1600 octets.
+    const pad = padRequest(1000);
+    const records = [
+      ...handshake(1000, 4),
+      segment('server', { seq: 5001, ack: 1001, window: 100 }),
+      segment('client', { seq: 1001, ack: 5001, payload: pad }),
+      segment('client', { seq: 2001, ack: 5001, payload: attack }),
+    ];
+    const seen = inspect(records);
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
+    expect(seen.threats).toEqual(['sql-injection']);
+    // Without the client's option no scaling is in effect (RFC 7323): 100 octets, so the window stays at the 1000
+    // the SYN-ACK offered (it never shrinks), and the request past it waits for an ACK that never comes.
+    const unscaled = inspect([
+      segment('client', { seq: 1000, ack: 0, flags: flags.syn }),
+      ...records.slice(1),
+    ]);
+    expect(unscaled.flow?.l7?.http?.paths).toEqual(['/pad']);
+  });
+
+  it('does not check a connection whose handshake it did not see (the scale is unknown)', () => {
+    const seen = inspect([
+      segment('client', { seq: 1001, ack: 5001, payload: padRequest(1000) }),
+      segment('server', { seq: 5001, ack: 2001, window: 10 }),
+      segment('client', { seq: 2001, ack: 5001, payload: attack }),
+    ]);
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
+    expect(seen.threats).toEqual(['sql-injection']);
+  });
+});
