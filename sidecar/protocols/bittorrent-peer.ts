@@ -70,7 +70,8 @@ const operation = (out: Out, name: string, detail?: string): void => {
     protocol: 'bittorrent',
     operation: name,
   };
-  if (detail !== undefined && detail !== '') event.detail = detail.slice(0, 256);
+  // Whole: a detail is at most as long as the message read (`maxRead`); cut at 256, padding hid its end (ADR 36).
+  if (detail !== undefined && detail !== '') event.detail = detail.slice(0, maxRead);
   out.events.push(event);
 };
 
@@ -102,7 +103,7 @@ const onExtendedHandshake = (payload: Uint8Array, own: Side, out: Out): void => 
   const handshake = readExtendedHandshake(payload);
   if (handshake === undefined) return;
   own.extensions = handshake.extensions;
-  const v = handshake.client === undefined ? '' : `v=${handshake.client} `;
+  const v = handshake.version === undefined ? '' : `v=${handshake.version} `;
   operation(out, 'extended-handshake', `${v}m=${handshake.names.join(',')}`);
   p2p(out, 'extended', handshake.client === undefined ? {} : { client: handshake.client });
 };

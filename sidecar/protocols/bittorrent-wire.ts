@@ -70,21 +70,34 @@ export const pieceId = 7;
 export const portId = 9;
 export const extendedId = 20;
 
-/** BEP 10's handshake: the client's name and version (`v`), its extensions and their message ids (`m`). */
-export type ExtendedHandshake = { client?: string; extensions: Map<number, string>; names: string[] };
+/**
+ * BEP 10's handshake: the client's name and version (`v`: `client` when it is a name's length, `version` however
+ * long), its extensions and their message ids (`m`). Every name is kept, however many and however long: the message
+ * (at most 64 KiB read) bounds them, and the operation's detail is judged (ADR 36).
+ */
+export type ExtendedHandshake = {
+  client?: string;
+  version?: string;
+  extensions: Map<number, string>;
+  names: string[];
+};
 
-const maxExtensions = 32;
+/** A client name longer than this is no name (the p2p event's `client`); the whole `v` is still the detail's. */
+const maxClient = 128;
+/** An extension name longer than this names no message (BEP 10's are a dozen characters). */
+const maxName = 64;
 
 /** `m`: extension names and the message ids the sender wants them sent with. */
 const extensionsOf = (m: BDict | undefined): Pick<ExtendedHandshake, 'extensions' | 'names'> => {
   const extensions = new Map<number, string>();
   const names: string[] = [];
   for (const [name, id] of m?.entries ?? []) {
-    if (names.length >= maxExtensions) break;
-    const printable = asciiOf(Buffer.from(name, 'latin1'), 64);
+    const printable = asciiOf(Buffer.from(name, 'latin1'), name.length);
     if (printable === undefined) continue;
     names.push(printable);
-    if (typeof id === 'number' && id > 0 && id < 256) extensions.set(id, printable);
+    // Held for the connection, to name its messages: only a name's length (a longer one names none of them).
+    if (typeof id === 'number' && id > 0 && id < 256 && printable.length <= maxName)
+      extensions.set(id, printable);
   }
   return { extensions, names };
 };
@@ -94,9 +107,10 @@ export const readExtendedHandshake = (payload: Uint8Array): ExtendedHandshake | 
   const read = readBencode(payload);
   if (!read.ok || read.end !== payload.length || !isDict(read.value)) return undefined;
   const v = bytesAt(read.value, 'v');
-  const client = v === undefined || v.length > 128 ? undefined : utf8Text(v);
+  const version = v === undefined ? undefined : utf8Text(v);
   const found = extensionsOf(dictAt(read.value, 'm'));
-  return client === undefined || client === '' ? found : { client, ...found };
+  if (version === undefined || version === '') return found;
+  return version.length > maxClient ? { version, ...found } : { client: version, version, ...found };
 };
 
 /** BEP 11's ut_pex message: how many peers it adds (6 octets each for IPv4, 18 for IPv6). */

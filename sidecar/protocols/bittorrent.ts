@@ -20,10 +20,13 @@ import type { Detection, Protocol, ProtocolParser } from './protocol.ts';
 /** Events a UDP flow tells at most (a DHT node's flow with one other node carries a few dozen messages). */
 const maxDatagramEvents = 512;
 const maxTransactions = 16;
+/** Characters of a detail kept, as client-events.ts keeps them (it was 256: ADR 36). */
+const maxDetail = 4096;
 
 const operation = (ts: number, direction: Direction, name: string, detail: string): OperationEvent => {
   const event: OperationEvent = { kind: 'operation', ts, direction, protocol: 'bittorrent', operation: name };
-  if (detail !== '') event.detail = detail.slice(0, 256);
+  // Its parts are each bounded (an info hash, a client's name, a count, an error of 128 characters): none is cut.
+  if (detail !== '') event.detail = detail.slice(0, maxDetail);
   return event;
 };
 

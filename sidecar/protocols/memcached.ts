@@ -17,7 +17,8 @@ import type { Detection, Protocol } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 2048;
-const maxDetail = 1024;
+/** A command's keys are kept whole, as long as its line: cut at 1 KiB, the keys after it were not judged (ADR 36). */
+const maxDetail = maxLine;
 const replyWords = [
   'VALUE',
   'STAT',

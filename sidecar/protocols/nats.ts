@@ -7,7 +7,11 @@ import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
 const maxLine = 65536;
-const maxDetail = 1024;
+/**
+ * A detail is kept whole: as long as its line. It was cut at 1 KiB, so a lookup after padding in CONNECT's name or a
+ * subject was never judged (ADR 36). Events are not held.
+ */
+const maxDetail = maxLine;
 
 type Side = { text: string; skip: number; stopped: boolean };
 

@@ -58,3 +58,12 @@ export const unpairingCommands: ReadonlySet<string> = new Set(
 /** `CLIENT REPLY OFF` or `CLIENT REPLY SKIP`: the server leaves the next replies out. */
 export const silences = (command: string, args: readonly string[]): boolean =>
   command === 'CLIENT' && (args[0] ?? '').toUpperCase() === 'REPLY' && (args[1] ?? '').toUpperCase() !== 'ON';
+
+/**
+ * Commands whose arguments the server runs as code or takes as its configuration: scripts (EVAL, SCRIPT LOAD),
+ * function libraries, modules, settings, a master to replicate. Their arguments are kept whole (up to the command's
+ * 64 KiB) for detectors to judge: padding before a script's escape hid it past the 1 KiB other arguments keep (ADR 36).
+ */
+export const wholeArgumentCommands: ReadonlySet<string> = new Set(
+  'CONFIG EVAL EVAL_RO FUNCTION MODULE REPLICAOF SCRIPT SLAVEOF'.split(' '),
+);

@@ -1,4 +1,6 @@
 /** Assembles RESP tokens into top-level values (bounded depth, items bounded in octets), one direction at a time. */
+
+import { wholeArgumentCommands } from './redis-commands.ts';
 import {
   lineEnd,
   type RespToken,
@@ -16,8 +18,8 @@ export type RespValue = {
   /** For a string-like value: its text (bounded; '' when the assembler does not decode it). */
   text: string;
   /**
-   * For a top-level array: its string elements, in order, each cut at `maxTextBytes`, as many as `maxItemBytes` holds
-   * (none when texts are 'status').
+   * For a top-level array: its string elements, in order, each cut at `maxTextBytes` (kept whole for the commands of
+   * `wholeArgumentCommands`), as many as `maxItemBytes` holds (none when texts are 'status').
    */
   items: string[];
 };
@@ -28,7 +30,8 @@ const maxDepth = 32;
 /**
  * What a top-level array's elements may hold, in octets: each element's characters and `itemCost` more (what holding
  * one costs besides). They are held across calls until the array ends, so the bound is on octets, not a count: a
- * command of 64 KiB of small arguments keeps them all (ADR 35). Past it, the elements are dropped, not cut.
+ * command of 64 KiB of small arguments keeps them all (ADR 35). Past it, the elements are dropped, not cut; an
+ * argument kept whole (ADR 36) is cut to what is left, so a script as long as the command still has its first 64 KiB.
  */
 export const maxItemBytes = 64 * 1024;
 const itemCost = 16;
@@ -61,20 +64,41 @@ export type RespTexts = 'all' | 'status';
 
 const isStatus = (marker: string): boolean => marker === '-' || marker === '!' || marker === '+';
 
+/**
+ * An inline command: its line's first `maxTextBytes`, or the whole line (framed at 64 KiB) when it names one of
+ * `wholeArgumentCommands`. Its words are all kept.
+ */
+const inline = (bytes: Uint8Array): RespValue => {
+  const head = text(bytes, 0, bytes.length, maxTextBytes);
+  const name = /^\s*(\S+)/.exec(head)?.[1] ?? '';
+  const line =
+    bytes.length > maxTextBytes && wholeArgumentCommands.has(name.toUpperCase())
+      ? text(bytes, 0, bytes.length, bytes.length)
+      : head;
+  return { marker: 'inline', text: line, items: line.trim().split(/\s+/) };
+};
+
 export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => {
   const stack: Frame[] = [];
   let top: RespValue | undefined;
   /** Octets `top.items` holds (`maxItemBytes` once one did not fit: the later ones are dropped too). */
   let held = 0;
+  /** The open command's arguments are kept whole (its name is one of `wholeArgumentCommands`). */
+  let whole = false;
   const keep = (value: string): void => {
-    const cost = value.length + itemCost;
-    if (!top || held + cost > maxItemBytes) {
+    const room = maxItemBytes - held - itemCost;
+    if (!top || (value.length > room && !(whole && room > 0))) {
       held = maxItemBytes;
       return;
     }
-    top.items.push(value);
-    held += cost;
+    if (top.items.length === 0) whole = wholeArgumentCommands.has(value.toUpperCase());
+    const kept = value.length > room ? value.slice(0, room) : value;
+    top.items.push(kept);
+    held += kept.length + itemCost;
   };
+  /** How many octets of the next element to decode: a command's arguments whole when it is one of those. */
+  const elementBytes = (): number =>
+    whole && top !== undefined && top.items.length > 0 ? maxItemBytes : maxTextBytes;
   const finishOne = (): RespValue | undefined => {
     for (;;) {
       const frame = stack[stack.length - 1];
@@ -91,6 +115,7 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
     if (stack.length === 0 && marker !== '|') {
       top = { marker, text: '', items: [] };
       held = 0;
+      whole = false;
     }
     const n = marker === '%' || marker === '|' ? count * 2 : count;
     if (n <= 0) return marker === '|' ? undefined : finishOne();
@@ -147,14 +172,11 @@ export const createRespAssembler = (texts: RespTexts = 'all'): RespAssembler => 
     },
     add(token) {
       if (token.type === 'aggregate') return open(token.marker, token.count);
-      if (token.type === 'inline') {
-        const line = text(token.value, 0, token.value.length, maxTextBytes);
-        // The line is at most `maxTextBytes`: its words are all kept.
-        return { marker: 'inline', text: line, items: line.trim().split(/\s+/) };
-      }
+      if (token.type === 'inline') return inline(token.value);
       // Decoding every reply value to text cost more than the rest of the parser: skip what is never read.
       const wanted = texts === 'all' || (stack.length === 0 && isStatus(token.marker));
-      const value = wanted ? text(token.value, 0, token.value.length, maxTextBytes) : '';
+      const max = stack.length === 1 ? elementBytes() : maxTextBytes;
+      const value = wanted ? text(token.value, 0, token.value.length, max) : '';
       if (stack.length === 0) top = { marker: token.marker, text: value, items: [] };
       else if (wanted && stack.length === 1) keep(value);
       return finishOne();

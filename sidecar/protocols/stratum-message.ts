@@ -28,8 +28,11 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Length bounds on what a line carries into an event. */
-const maxField = 256;
+/**
+ * Length bounds on what a line carries into an event: a field as long as its line (stratum.ts reads lines of up to
+ * 64 KiB; events are not held). Cut at 256 characters, an agent or account padded past them hid its end (ADR 36).
+ */
+const maxField = 64 * 1024;
 const maxAlgorithms = 16;
 
 const field = (value: unknown): string | undefined =>

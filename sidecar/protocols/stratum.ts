@@ -11,7 +11,8 @@ import { createLineParser } from './text-lines.ts';
 
 /** A pool's job line with a long merkle branch is a few KiB; a longer line stops the direction. */
 const maxLine = 64 * 1024;
-const maxDetail = 256;
+/** A detail (a miner's agent, an error) is kept whole: cut at 256 characters, padding hid its end (ADR 36). */
+const maxDetail = maxLine;
 
 const operation = (line: StratumLine, direction: Direction, ts: number): OperationEvent => {
   const event: OperationEvent = {

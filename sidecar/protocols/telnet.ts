@@ -13,7 +13,14 @@ import { createIacReader } from './telnet-iac.ts';
 
 /** Server text remembered for prompt matching: the end of the current output. */
 const maxTail = 256;
-const maxLine = 256;
+/**
+ * Characters of a typed line kept, as the terminal shows it (backspace and DEL applied as they are typed): the
+ * operation detail bound of client-events.ts. It was 256 typed characters before editing, so a line padded past
+ * them, or typed after 250 characters taken back, hid its end (ADR 36). Held across calls until the line ends.
+ */
+const maxLine = 4096;
+/** Characters of the user name that the login's other events carry (`password`'s detail, `db-auth`). */
+const maxUser = 64;
 /** RFC 1091: TERMINAL-TYPE's option number, and IS (what the client sends). */
 const terminalType = 24;
 const is = 0;
@@ -29,11 +36,10 @@ type Expecting = 'nothing' | 'user' | 'password' | 'outcome' | 'shell';
 
 const operation = (ts: number, name: string, detail: string) => operationEvent('telnet', ts, name, detail);
 
-/** A typed line as the terminal would show it: backspace and DEL take back the character before them. */
-const edited = (typed: string): string => {
-  let out = '';
-  for (const ch of typed) out = ch === '\b' || ch === '\x7f' ? out.slice(0, -1) : out + ch;
-  return out;
+/** The typed line with `ch` typed: backspace and DEL take back the character before them, as the terminal shows. */
+const typedWith = (line: string, ch: string): string => {
+  if (ch === '\b' || ch === '\x7f') return line.slice(0, -1);
+  return line.length < maxLine ? line + ch : line;
 };
 
 const createTelnetParser = () => {
@@ -48,10 +54,10 @@ const createTelnetParser = () => {
   /** A line the client finished with CR or LF, read by what the server last asked for. */
   const onTypedLine = (line: string, ts: number, out: ProtocolEvent[]): void => {
     if (expecting === 'user') {
-      user = edited(line)
-        .replace(/[^\x20-\x7e]/g, '')
-        .slice(0, 64);
-      out.push(operation(ts, 'login', user));
+      // The whole line is judged (the detail); the user the other events name is its start.
+      const printable = line.replace(/[^\x20-\x7e]/g, '');
+      user = printable.slice(0, maxUser);
+      out.push(operation(ts, 'login', printable));
       expecting = 'nothing';
     } else if (expecting === 'password') {
       out.push(operation(ts, 'password', `user=${user}`));
@@ -62,7 +68,7 @@ const createTelnetParser = () => {
   const onClientText = (text: string, ts: number, out: ProtocolEvent[]): void => {
     for (const ch of text) {
       if (ch !== '\r' && ch !== '\n' && ch !== '\0') {
-        if (typed.length < maxLine) typed += ch;
+        typed = typedWith(typed, ch);
         continue;
       }
       if (typed !== '' || ch === '\r') onTypedLine(typed, ts, out);

@@ -57,6 +57,9 @@ const told = (command: string, o: Outcome): string =>
 const tried = (o: Outcome, done: string, attempt: string): string => (o.said === 'refused' ? attempt : done);
 
 const dumpPlace = (p: Place): string => `${p.dir ?? '.'}/${p.file ?? 'dump.rdb'}`;
+/** A place as a story shows it: its start and its end (where the directory that matters is) when it is long. */
+const shown = (place: string): string =>
+  place.length <= 120 ? place : `${place.slice(0, 40)}…${place.slice(-79)}`;
 const isDangerous = (p: Place): boolean =>
   (p.dir !== undefined || p.file !== undefined) && dangerousPlace.test(dumpPlace(p));
 
@@ -82,14 +85,14 @@ const configSet = (ask: Ask, o: Outcome, place: Place): Verdict | undefined => {
   return {
     kind: 'code',
     confidence: sure(0.8, o),
-    story: `${tried(o, 'pointed', 'tried to point')} its dump at ${dumpPlace(next).slice(0, 120)} (${told('CONFIG SET', o)})`,
+    story: `${tried(o, 'pointed', 'tried to point')} its dump at ${shown(dumpPlace(next))} (${told('CONFIG SET', o)})`,
   };
 };
 
 /** SAVE, BGSAVE with the dump placed where it becomes code: the file written, surest when each step succeeded. */
 const saved = (ask: Ask, o: Outcome, place: Place): Verdict | undefined => {
   if (!isDangerous(place)) return undefined;
-  const where = dumpPlace(place).slice(0, 120);
+  const where = shown(dumpPlace(place));
   const placed = place.placedSurely === true && o.said !== 'refused';
   const story =
     o.said === 'refused'
@@ -129,6 +132,12 @@ const replicated = (ask: Ask, o: Outcome, place: Place): Verdict => {
 type Reader = (command: string, args: readonly string[]) => Pick<Ask, 'settings' | 'target'> | undefined;
 
 /**
+ * A setting's value as kept: a directory longer than PATH_MAX (4096 octets on Linux) is refused by chdir, so what is
+ * kept is all a server could take. It was cut at 256 characters: `/./././…/root/.ssh` hid its end (ADR 36).
+ */
+const maxSettingValue = 4096;
+
+/**
  * CONFIG SET's settings read here, each once (the last value given; Redis refuses a name given twice): at most six,
  * however many arguments the command has.
  */
@@ -144,7 +153,7 @@ const readConfigSet: Reader = (_, args) => {
       name === 'dbfilename' ||
       (Object.hasOwn(protections, name) && protections[name]?.test(value))
     )
-      settings.set(name, value.slice(0, 256));
+      settings.set(name, value.slice(0, maxSettingValue));
   }
   return settings.size > 0 ? { settings: [...settings] } : undefined;
 };
@@ -167,6 +176,7 @@ export const judges: Readonly<Record<string, Judge>> = {
   EVAL: { read: readLua, judge: lua },
   EVAL_RO: { read: readLua, judge: lua },
   SCRIPT: { read: readLua, judge: lua },
+  FUNCTION: { read: readLua, judge: lua },
   REPLICAOF: { read: readReplicaOf, judge: replicated },
   SLAVEOF: { read: readReplicaOf, judge: replicated },
 };

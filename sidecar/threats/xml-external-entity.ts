@@ -16,8 +16,11 @@ const base64Text = /^[A-Za-z0-9+/ \r\n]{40,}={0,2}\s*$/;
 const maxWrapped = 256 * 1024;
 const samlName = /saml(?:request|response)/i;
 
-/** XML wrapped in base64, or in deflate then base64 when the input is a SAML message; undefined if none. */
-const unwrapped = (input: PayloadInput): string | undefined => {
+/**
+ * XML wrapped in base64, or in deflate then base64 when the input is a SAML message; undefined if none; 'too long'
+ * for a SAML message that inflates past `maxWrapped`, whose end is not read.
+ */
+const unwrapped = (input: PayloadInput): string | 'too long' | undefined => {
   const raw = input.raw;
   if (raw.length > maxWrapped || !base64Text.test(raw)) return undefined;
   const bytes = Buffer.from(raw.replaceAll(' ', '+'), 'base64');
@@ -26,8 +29,8 @@ const unwrapped = (input: PayloadInput): string | undefined => {
   if (!samlName.test(input.where)) return undefined;
   try {
     return inflateRawSync(bytes, { maxOutputLength: maxWrapped }).toString('latin1');
-  } catch {
-    return undefined;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too long' : undefined;
   }
 };
 
@@ -43,6 +46,8 @@ const verdict = (_decoded: string, input: PayloadInput): string | undefined => {
   if (raw.length < minWrapped) return undefined;
   const inner = unwrapped(input);
   if (inner === undefined) return undefined;
+  // Padding that deflates to nothing would push a declaration past what is read: the message is told instead.
+  if (inner === 'too long') return 'SAML message inflating past 256 KiB (not read to its end)';
   const found = xxeVerdict(inner);
   return found === undefined ? undefined : `base64 XML: ${found}`;
 };

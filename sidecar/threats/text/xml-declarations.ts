@@ -71,11 +71,14 @@ const declarationAt = (text: string, at: number): EntityDeclaration | 'none' | '
   return typeof literal === 'object' ? { name, value: literal.value, end: literal.end } : literal;
 };
 
-/** The first `max` entity declarations in `text`. */
-export const entityDeclarations = (text: string, max: number): EntityDeclaration[] => {
+/**
+ * Every entity declaration in `text`, in one pass: the text (bounded by its caller) bounds how many there are, so
+ * harmless declarations before one that fetches cannot hide it (they did past the first 64: ADR 36).
+ */
+export const entityDeclarations = (text: string): EntityDeclaration[] => {
   const found: EntityDeclaration[] = [];
   entityStart.lastIndex = 0;
-  while (found.length < max) {
+  for (;;) {
     const m = entityStart.exec(text);
     if (m === null) break;
     const declaration = declarationAt(text, m.index + m[0].length);
@@ -85,6 +88,15 @@ export const entityDeclarations = (text: string, max: number): EntityDeclaration
     entityStart.lastIndex = declaration.end;
   }
   return found;
+};
+
+const internalSubsetStart = /<!DOCTYPE\s[^>[]*\[/i;
+const internalSubsetEnd = /\]\s*>/;
+
+/** True when `text` opens a DOCTYPE's internal subset (`<!DOCTYPE r [`) and does not close it (`]>`). */
+export const internalSubsetOpen = (text: string): boolean => {
+  const m = internalSubsetStart.exec(text);
+  return m !== null && !internalSubsetEnd.test(text.slice(m.index + m[0].length));
 };
 
 /** The external identifier of the first DOCTYPE (`<!DOCTYPE root SYSTEM "uri">`), if it has one. */

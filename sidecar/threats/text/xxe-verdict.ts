@@ -7,15 +7,24 @@
  * - XInclude (`<xi:include href="file:///etc/passwd"/>`);
  * - any other entity declaration: requests to APIs carry no DTDs, so an inline entity is a probe for entity
  *   processing (the first step of most XXE attacks);
- * - a document declared in UTF-7, whose `+ADw-` spellings hide markup from filters.
+ * - a document declared in UTF-7, whose `+ADw-` spellings hide markup from filters;
+ * - a DTD that does not end within the first `maxScan` characters: what it declares after them is not read.
  */
 
-import { doctypeExternalId, entityDeclarations } from './xml-declarations.ts';
+import { doctypeExternalId, entityDeclarations, internalSubsetOpen } from './xml-declarations.ts';
 
-const maxScan = 64 * 1024;
-const maxDeclarations = 64;
+/**
+ * Characters of a value read: the most a judged value holds (a request body is kept to 64 KiB; a base64 or SAML
+ * document is unwrapped to at most 256 KiB). A longer value whose DTD does not end within them is reported (ADR 36).
+ */
+export const maxScan = 256 * 1024;
 /** Characters an entity may expand to before it is a bomb (libxml2 refuses far smaller amplifications). */
 const bombCharacters = 100_000;
+/**
+ * Entities nested in one another that are followed: libxml2 refuses a nesting deeper than 40, and following a deeper
+ * one would take a call each (a document of 256 KiB declares 10,000 in a chain).
+ */
+const maxNesting = 64;
 const entityReference = /([&%])([^\s;&%<>"']+);/g;
 const xincludeNamespace = 'http://www.w3.org/2001/xinclude';
 /** Bounded within the tag, so that many unclosed tags cost a bounded scan each. */
@@ -43,7 +52,7 @@ type Declarations = {
 
 const readDeclarations = (text: string): Declarations => {
   const found: Declarations = { internal: new Map(), end: 0 };
-  for (const declaration of entityDeclarations(text, maxDeclarations)) {
+  for (const declaration of entityDeclarations(text)) {
     const { name, external, value, end } = declaration;
     found.first ??= name;
     found.end = end;
@@ -61,6 +70,7 @@ const expansionVerdict = (internal: Map<string, string>, documentText: string): 
   if (internal.size === 0) return undefined;
   const sizes = new Map<string, number>();
   const visiting = new Set<string>();
+  let tooDeep = false;
   const expanded = (text: string): number => {
     let total = text.length;
     for (const ref of text.matchAll(entityReference)) {
@@ -75,6 +85,10 @@ const expansionVerdict = (internal: Map<string, string>, documentText: string): 
     const value = internal.get(name);
     if (value === undefined) return name.length + 1;
     if (visiting.has(name)) return Number.POSITIVE_INFINITY;
+    if (visiting.size >= maxNesting) {
+      tooDeep = true;
+      return Number.POSITIVE_INFINITY;
+    }
     visiting.add(name);
     const total = expanded(value);
     visiting.delete(name);
@@ -85,7 +99,8 @@ const expansionVerdict = (internal: Map<string, string>, documentText: string): 
   let most = 0;
   for (const name of internal.keys()) {
     const n = size(name);
-    if (n === Number.POSITIVE_INFINITY) return `recursive entity ${name};`;
+    if (n === Number.POSITIVE_INFINITY)
+      return tooDeep ? `entity nesting deeper than ${maxNesting}: ${name};` : `recursive entity ${name};`;
     if (n > most) [largest, most] = [name, n];
   }
   if (most > bombCharacters)
@@ -116,21 +131,25 @@ const xincludeVerdict = (text: string): string | undefined => {
 const withoutNuls = (text: string): string =>
   text.indexOf('\u0000') < 0 ? text : text.replaceAll('\u0000', '');
 
+/** What the document's declarations (`<!ENTITY`, `<!DOCTYPE`) make a parser do, in the order of the reasons above. */
+const declarationsVerdict = (text: string, cut: boolean): string | undefined => {
+  const declarations = readDeclarations(text);
+  if (declarations.external !== undefined) return declarations.external;
+  const bomb = expansionVerdict(declarations.internal, text.slice(declarations.end));
+  if (bomb !== undefined) return bomb;
+  const doctype = doctypeVerdict(text);
+  if (doctype !== undefined) return doctype;
+  if (declarations.first !== undefined)
+    return `entity declaration ${declarations.first}; in a request (probe for entity processing)`;
+  return cut && internalSubsetOpen(text) ? 'DTD longer than 256 KiB (not read to its end)' : undefined;
+};
+
 /** A short reason when `value`, read as XML, declares or pulls in what XXE attacks use; undefined otherwise. */
 export const xxeVerdict = (value: string): string | undefined => {
   if (value.indexOf('<') < 0 && value.indexOf('+ADw-') < 0) return undefined;
-  const text = withoutNuls(value.length > maxScan ? value.slice(0, maxScan) : value);
+  const cut = value.length > maxScan;
+  const text = withoutNuls(cut ? value.slice(0, maxScan) : value);
   if (utf7Declaration.test(text)) return 'XML declared in UTF-7 (hides markup from filters)';
-  const hasDeclaration = text.indexOf('<!') >= 0;
-  if (hasDeclaration) {
-    const declarations = readDeclarations(text);
-    if (declarations.external !== undefined) return declarations.external;
-    const bomb = expansionVerdict(declarations.internal, text.slice(declarations.end));
-    if (bomb !== undefined) return bomb;
-    const doctype = doctypeVerdict(text);
-    if (doctype !== undefined) return doctype;
-    if (declarations.first !== undefined)
-      return `entity declaration ${declarations.first}; in a request (probe for entity processing)`;
-  }
-  return xincludeVerdict(text);
+  const declared = text.indexOf('<!') >= 0 ? declarationsVerdict(text, cut) : undefined;
+  return declared ?? xincludeVerdict(text);
 };

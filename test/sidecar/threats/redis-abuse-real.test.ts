@@ -119,6 +119,14 @@ describe.skipIf(unavailable !== undefined)(
         resp(['CONFIG', 'SET', 'dir', ssh], ['CONFIG', 'SET', 'dbfilename', 'authorized_keys'], ['SAVE']),
       );
       cli(['-p', '6380', 'CONFIG', 'SET', 'dir', '/var/www/html']);
+      // Padded past the 1 KiB an argument was cut at (ADR 36): a Lua comment before the escape, `/.` before the
+      // directory (chdir takes it; 3 KB, past one segment).
+      cli([
+        ...['-p', '6379', 'EVAL'],
+        `--[[${'padding '.repeat(400)}]] local io_l = package.loadlib("/usr/lib/x86_64-linux-gnu/liblua5.1.so.0", "luaopen_io"); return 1`,
+        '0',
+      ]);
+      cli(['-p', '6379', 'CONFIG', 'SET', 'dir', `${'/.'.repeat(1500)}${ssh}`]);
       for (let i = 0; i < 100 && !existsSync(join(cron, 'root')); i++) await sleep(50);
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
@@ -180,7 +188,17 @@ describe.skipIf(unavailable !== undefined)(
         confidence: 0.65,
         evidence: 'a client tried to point its dump at /var/www/html/dump.rdb (CONFIG SET, refused: DENIED)',
       });
-      expect(found).toHaveLength(7);
+      expect(found).toHaveLength(9);
+    });
+
+    it('judges a script and a directory padded past 1 KiB, whole (ADR 36)', () => {
+      expect(replies[8]).toMatch(/ERR|attempt to call/i);
+      expect(replies[9]).toMatch(/^OK/);
+      expect(found.filter((f) => f.evidence.includes('outside its sandbox'))).toHaveLength(2);
+      expect(told('/./.')).toMatchObject({ severity: 'critical', confidence: 0.9 });
+      expect(told('/./.')?.evidence).toMatch(
+        /^a client pointed its dump at \/\.\/\..*\/\.ssh\/dump\.rdb \(CONFIG SET, succeeded\)$/,
+      );
     });
 
     it('nDPI 4.2 names the connections to the open server Redis (by port or by their bytes), not the one protected mode refused, and raises nothing', () => {
@@ -189,7 +207,7 @@ describe.skipIf(unavailable !== undefined)(
         `nDPI on the Redis attacks:\n${flows.map((f) => `${f.a} ${f.b} ${f.app} ${f.confidence} [${f.risks.join(', ')}]`).join('\n')}`,
       );
       const apps = (port: number) => flows.filter((f) => f.b === `${node}:${port}`).map((f) => f.app);
-      expect(apps(6379)).toEqual(Array(7).fill('Redis'));
+      expect(apps(6379)).toEqual(Array(9).fill('Redis'));
       expect(apps(6380)).toEqual(['Unknown']);
       expect(flows.flatMap((f) => f.risks)).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent, RedisCommandEvent, RedisReplyEvent } from '#sidecar/events.ts';
-import { serverCommands } from '#sidecar/protocols/redis-commands.ts';
+import { serverCommands, wholeArgumentCommands } from '#sidecar/protocols/redis-commands.ts';
 import { createRedisParser } from '#sidecar/protocols/redis-parser.ts';
 import { redisAbuse } from '#sidecar/threats/redis-abuse.ts';
 import { judges } from '#sidecar/threats/redis-abuse-judges.ts';
@@ -324,5 +324,78 @@ describe('redis-abuse', () => {
 
   it('reads the answers of every command it judges (the parser tells only those of server commands)', () => {
     expect(Object.keys(judges).filter((command) => !serverCommands.has(command))).toEqual([]);
+  });
+});
+
+describe('redis-abuse: padding before the text it judges (ADR 36)', () => {
+  const sandboxEscape = 'local f = package.loadlib("/usr/lib/x86_64-linux-gnu/liblua5.1.so.0", "luaopen_io")';
+  const luaStory = [0.9, 'a client ran Lua that reaches outside its sandbox (EVAL, CVE-2022-0543)'];
+
+  it('judges a Lua script whole: an sandboxEscape after 1200 octets of comments, whitespace or a long script', () => {
+    // Each argument was cut at 1 KiB: the sandboxEscape after it was never read.
+    const comment = `--[[${'x'.repeat(1200)}]]\n${sandboxEscape}\nreturn 1`;
+    expect(throughParser([['to-server', resp('EVAL', comment, '0')]])).toEqual([luaStory]);
+    expect(throughParser([['to-server', resp('EVAL', `${' '.repeat(1200)}${sandboxEscape}`, '0')]])).toEqual([
+      luaStory,
+    ]);
+    const long = `${'-- a comment line of a long script\n'.repeat(1800)}${sandboxEscape}`;
+    expect(long.length).toBeGreaterThan(60_000);
+    expect(throughParser([['to-server', resp('EVAL', long, '0')]])).toEqual([luaStory]);
+    expect(throughParser([['to-server', resp('SCRIPT', 'LOAD', comment)]])).toEqual([
+      [0.9, 'a client ran Lua that reaches outside its sandbox (SCRIPT, CVE-2022-0543)'],
+    ]);
+  });
+
+  it('judges an inline command whole: an sandboxEscape after its first 1 KiB', () => {
+    expect(throughParser([['to-server', `EVAL "${' '.repeat(1200)}${sandboxEscape}" 0\r\n`]])).toEqual([
+      luaStory,
+    ]);
+  });
+
+  it('judges a script sent in segments, its sandboxEscape in the last one', () => {
+    const script = `${'-- padding\n'.repeat(300)}${sandboxEscape}`;
+    const command = resp('EVAL', script, '0');
+    const segments = [command.slice(0, 1448), command.slice(1448, 2896), command.slice(2896)];
+    expect(throughParser(segments.map((s) => ['to-server', s] as const))).toEqual([luaStory]);
+  });
+
+  it('judges a dump place padded past 1 KiB, and past 256 characters', () => {
+    for (const padding of [300, 1200]) {
+      const dir = `${'/.'.repeat(padding / 2)}/root/.ssh`;
+      const [story] = throughParser([['to-server', resp('CONFIG', 'SET', 'dir', dir)]]);
+      expect(story?.[1]).toMatch(/^a client pointed its dump at .*\/root\/\.ssh\/dump\.rdb \(CONFIG SET\)$/);
+      expect(String(story?.[1]).length).toBeLessThan(200);
+    }
+  });
+
+  it('leaves a long cache value alone, and keeps it cut at 1 KiB', () => {
+    const value = `${'{"session":"'.padEnd(2000, 'a')}"} package.loadlib`;
+    expect(throughParser([['to-server', resp('SET', 'session:1', value)]])).toEqual([]);
+    const parser = createRedisParser();
+    const [event] = parser.parse(new TextEncoder().encode(resp('SET', 'k', value)), 'to-server', 1);
+    expect(event?.kind === 'redis-command' ? event.args[1]?.length : undefined).toBe(1024);
+    expect(
+      throughParser([['to-server', resp('EVAL', `${'-- a comment\n'.repeat(200)}return 1`, '0')]]),
+    ).toEqual([]);
+  });
+
+  it('keeps whole the arguments of every command it judges (SAVE and BGSAVE take none)', () => {
+    const withArguments = Object.keys(judges).filter((command) => command !== 'SAVE' && command !== 'BGSAVE');
+    expect(withArguments.filter((command) => !wholeArgumentCommands.has(command))).toEqual([]);
+  });
+
+  it('judges a function library as it judges a script (FUNCTION LOAD runs Lua too)', () => {
+    const library = `#!lua name=lib\n${'-- padding\n'.repeat(200)}redis.register_function('f', function() ${sandboxEscape} end)`;
+    expect(throughParser([['to-server', resp('FUNCTION', 'LOAD', 'REPLACE', library)]])).toEqual([
+      [0.9, 'a client ran Lua that reaches outside its sandbox (FUNCTION, CVE-2022-0543)'],
+    ]);
+    expect(
+      throughParser([
+        [
+          'to-server',
+          resp('FUNCTION', 'LOAD', "#!lua name=ok\nredis.register_function('f', function() return 1 end)"),
+        ],
+      ]),
+    ).toEqual([]);
   });
 });

@@ -105,3 +105,60 @@ describe('xml-external-entity', () => {
     expect(runThreat(xmlExternalEntity, [event], { config: { ignore: ['body'] } })).toEqual([]);
   });
 });
+
+describe('xml-external-entity: declarations and padding before the one that fetches (ADR 36)', () => {
+  const harmless = (count: number) => Array.from({ length: count }, (_, i) => `<!ENTITY a${i} "x">`).join('');
+  const external = '<!ENTITY x SYSTEM "file:///etc/passwd">';
+
+  it('names an external entity declared after 64 harmless ones, not the first of them', () => {
+    // The first 64 declarations were read: the report was the inline probe, the fetch unnamed.
+    const body = `<?xml version="1.0"?><!DOCTYPE r [${harmless(64)}${external}]><r>&x;</r>`;
+    expect(evidence(post(body, 'application/xml'))).toMatch(
+      /^external entity &x → file:\/\/\/etc\/passwd — /,
+    );
+  });
+
+  it('names a bomb declared after 64 harmless entities', () => {
+    const bomb = `<!ENTITY b0 "${'x'.repeat(1000)}"><!ENTITY b1 "${'&b0;'.repeat(200)}">`;
+    const body = `<!DOCTYPE r [${harmless(64)}${bomb}]><r>&b1;</r>`;
+    expect(evidence(post(body, 'application/xml'))).toMatch(/^entity expansion bomb: &b1;/);
+  });
+
+  it('reads a deflated SAML message to its end: an external entity after 70 KB of comments', () => {
+    const padded = `<?xml version="1.0"?><!DOCTYPE r [<!-- ${'x'.repeat(70_000)} -->${external}]><r>&x;</r>`;
+    const wrapped = deflateRawSync(Buffer.from(padded)).toString('base64');
+    expect(evidence(httpRequest(`/sso?${form({ SAMLRequest: wrapped })}`))).toMatch(
+      /^base64 XML: external entity &x → file:\/\/\/etc\/passwd/,
+    );
+  });
+
+  it('reports a SAML message that inflates past what is read, rather than passing it', () => {
+    const padded = `<?xml version="1.0"?><!DOCTYPE r [<!-- ${'x'.repeat(300_000)} -->${external}]><r>&x;</r>`;
+    const wrapped = deflateRawSync(Buffer.from(padded)).toString('base64');
+    expect(evidence(httpRequest(`/sso?${form({ SAMLRequest: wrapped })}`))).toMatch(
+      /^SAML message inflating past 256 KiB \(not read to its end\)/,
+    );
+  });
+
+  it('leaves a SAML message of 200 harmless attributes, and a deflated one, alone', () => {
+    const attributes = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `<saml:Attribute Name="a${i}"><saml:AttributeValue>v${i}</saml:AttributeValue></saml:Attribute>`,
+    ).join('');
+    const saml = benignSaml.replace(
+      '<saml:Assertion',
+      `<saml:Assertion>${attributes}</saml:Assertion><saml:Assertion`,
+    );
+    expect(
+      runThreat(xmlExternalEntity, [
+        post(
+          form({ SAMLResponse: Buffer.from(saml).toString('base64') }),
+          'application/x-www-form-urlencoded',
+        ),
+      ]),
+    ).toEqual([]);
+    const wrapped = deflateRawSync(Buffer.from(saml)).toString('base64');
+    expect(runThreat(xmlExternalEntity, [httpRequest(`/sso?${form({ SAMLRequest: wrapped })}`)])).toEqual([]);
+  });
+});

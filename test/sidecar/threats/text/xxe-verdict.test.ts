@@ -118,3 +118,32 @@ describe('xxeVerdict', () => {
     );
   });
 });
+
+describe('xxeVerdict: every declaration within what it reads (ADR 36)', () => {
+  const harmless = (count: number) => Array.from({ length: count }, (_, i) => `<!ENTITY a${i} "x">`).join('');
+
+  it('reads an external entity after 64 harmless declarations, and after 10,000', () => {
+    for (const count of [64, 10_000]) {
+      const doc = `<!DOCTYPE r [${harmless(count)}<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`;
+      expect(xxeVerdict(doc)).toBe('external entity &x → file:///etc/passwd');
+    }
+  });
+
+  it('reads 200 internal entities as the probe they always were, neither a fetch nor a bomb', () => {
+    const doc = `<!DOCTYPE r [${harmless(200)}]><r>${Array.from({ length: 200 }, (_, i) => `&a${i};`).join('')}</r>`;
+    expect(xxeVerdict(doc)).toBe('entity declaration &a0; in a request (probe for entity processing)');
+  });
+
+  it('tells a chain of 10,000 nested entities, declared last first, without running out of stack', () => {
+    const chain = Array.from({ length: 10_000 }, (_, i) => `<!ENTITY a${10_000 - i} "&a${9_999 - i};">`);
+    const doc = `<!DOCTYPE d [${chain.join('')}<!ENTITY a0 "x">]><d>&a10000;</d>`;
+    expect(doc.length).toBeLessThan(256 * 1024);
+    expect(xxeVerdict(doc)).toBe('entity nesting deeper than 64: &a10000;');
+  });
+
+  it('reports a DTD that does not end within the 256 KiB it reads', () => {
+    const doc = `<!DOCTYPE r [<!-- ${'x'.repeat(300_000)} --><!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`;
+    expect(xxeVerdict(doc)).toBe('DTD longer than 256 KiB (not read to its end)');
+    expect(xxeVerdict(`<r>${'<p>long text</p>'.repeat(20_000)}</r>`)).toBeUndefined();
+  });
+});
