@@ -252,6 +252,11 @@ export const encryptedOperation = 'encrypted';
  * detectors of that protocol judge them, and the summary's operations name it.
  */
 export const tunnelOperation = 'tunnel';
+/**
+ * The operation a tunnel's reader emits when the inner protocol's parser threw (`detail` its id): the tunnel is no
+ * longer read, the carrier's parser goes on. The engine counts it as a parser error and notes it on the flow.
+ */
+export const tunnelFailedOperation = 'tunnel-failed';
 
 export type OperationEvent = Base & {
   kind: 'operation';

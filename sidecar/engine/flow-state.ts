@@ -89,6 +89,8 @@ export type FlowState = {
   tlsSeen: boolean;
   /** The protocol read inside the flow's tunnel (`tunnelOperation`), the innermost when nested. */
   tunnelled: ProtocolId | undefined;
+  /** A tunnel's parser threw (`tunnelFailedOperation`): its protocol. The tunnel's reading stopped, not the flow's. */
+  tunnelFailed: ProtocolId | undefined;
   /** The protocol said what follows is encrypted by itself (`encryptedOperation`: PostgreSQL's GSSAPI encryption). */
   sealed: boolean;
   /** The parser threw: it is dropped and the flow counted; the tap keeps going. */
@@ -143,6 +145,7 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   mesh: undefined,
   tlsSeen: false,
   tunnelled: undefined,
+  tunnelFailed: undefined,
   sealed: false,
   parserFailed: false,
   observed: undefined,

@@ -15,7 +15,7 @@ import {
   type Stepper,
   stopDirection,
 } from './handshake-steps.ts';
-import type { Protocol } from './protocol.ts';
+import type { ParserContext, Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
 import { type EarlyOctets, holdEarly, loseEarly, noEarlyOctets } from './socks-early.ts';
 import {
@@ -32,6 +32,7 @@ import {
   socksCommands,
 } from './socks-message.ts';
 import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
+import { parserContext } from './tunnel-protocols.ts';
 
 /** A handshake message is at most 515 octets (a login with 255-octet name and password); more unread is not SOCKS. */
 const maxHeld = 1024;
@@ -49,8 +50,8 @@ type Flow = Stages & {
   user?: string;
   /** The request's version and target (`version=5 target=host:port`), repeated in the reply's event. */
   requested?: string;
-  /** How many tunnels the connection is itself inside (0 for a flow's own): its tunnel is one deeper. */
-  depth: number;
+  /** The connection's parser context (how deep in tunnels it is, the protocols its tunnel may carry). */
+  context: ParserContext;
   /** Replies the proxy still owes: a SOCKS 4 BIND has two, when it listens and when the peer connects. */
   replies: number;
   /** The client's octets sent before the proxy's reply decided, and losses among them (socks-early.ts). */
@@ -124,7 +125,7 @@ const replyDetail = (flow: Flow, code: number): string =>
   flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
 
 const tunnelOf = (flow: Flow): TunnelInner => {
-  flow.tunnel ??= createTunnelInner('socks', flow.depth + 1);
+  flow.tunnel ??= createTunnelInner('socks', flow.context);
   return flow.tunnel;
 };
 
@@ -219,13 +220,13 @@ const stepper: Stepper<Flow> = {
   tunnel: intoTunnel,
 };
 
-/** `tunnelDepth`: how many tunnels the connection is itself inside (0 for a flow's own; see Protocol.createParser). */
-const createSocksParser = (tunnelDepth = 0) => {
+/** `context`: how deep in tunnels the connection is, and what its tunnel may carry (see Protocol.createParser). */
+const createSocksParser = (context?: ParserContext) => {
   const flow: Flow = {
     stage: { [client]: 'greeting', [proxy]: 'selection' },
     held: heldNothing(),
     offered: [],
-    depth: tunnelDepth,
+    context: parserContext(context),
     replies: 1,
   };
   return {

@@ -1,6 +1,6 @@
 /**
- * What a SOCKS tunnel carries after a granted CONNECT is read as the protocol its first octets name, with the whole
- * registry, as an HTTP/1 CONNECT's is: a plain HTTP request or a
+ * What a SOCKS tunnel carries after a granted CONNECT is read as the protocol its first octets name, among the engine's
+ * protocols (the whole registry for a parser made outside one), as an HTTP/1 CONNECT's is: a plain HTTP request or a
  * Redis command relayed by a SOCKS proxy is the flow's event, TLS hellos as before. What the client sends before the
  * proxy's reply waits for it: read when it grants, dropped when it refuses.
  */
@@ -17,11 +17,13 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { withBuggyParser } from '#test/helpers/buggy-parser.ts';
 import { seededRandom } from '#test/helpers/random.ts';
 
 /** The registry's SOCKS and HTTP, as the engine gives them to a flow (importing the registry names it to tunnels). */
 const socks = protocols.find((p) => p.id === 'socks') as Protocol;
 const http = protocols.find((p) => p.id === 'http') as Protocol;
+const redis = protocols.find((p) => p.id === 'redis') as Protocol;
 
 // RFC 1928: no authentication, CONNECT by name (ATYP 3) to backend:80, granted with an IPv4 address.
 const socks5 = (host: string, port: number): Segment[] => [
@@ -141,7 +143,7 @@ describe('a SOCKS tunnel', () => {
     ];
     expect(through(twice)).toEqual(['tunnel http', 'tunnel socks']);
     // A SOCKS parser created at the bound's depth reads nothing inside its tunnel.
-    const deep = socks.createParser(2);
+    const deep = socks.createParser({ tunnelDepth: 2, protocols });
     const events = [...socks5('backend', 80), ...injection].flatMap(([d, b]) => deep.parse(b, d, 1));
     expect(events.map((e) => e.kind)).toEqual(['operation', 'operation', 'operation', 'operation']);
   });
@@ -287,5 +289,27 @@ describe("a SOCKS proxy's reply", () => {
         e.kind === 'http-request' ? e.target : e.kind === 'operation' ? e.operation : e.kind,
       ),
     ).toEqual(['reply', 'tunnel http', '/a']);
+  });
+});
+
+describe('a SOCKS tunnel whose parser throws', () => {
+  it("stops reading the tunnel and tells it; the handshake's events stay, the SOCKS reader goes on", () => {
+    const parser = socks.createParser({ tunnelDepth: 0, protocols: [socks, withBuggyParser(redis)] });
+    expect(names(parser.parse(concat(socks4aRequest, config), 'to-server', 1))).toEqual(['CONNECT']);
+    const events = parser.parse(granted4, 'to-client', 2) as Seen[];
+    expect(names(events)).toEqual(['reply', 'tunnel redis', 'tunnel-failed']);
+    expect(events[2]).toMatchObject({ protocol: 'socks', detail: 'redis' });
+    expect(parser.parse(config, 'to-server', 3)).toEqual([]);
+    expect(parser.end?.()).toEqual([]);
+  });
+});
+
+describe('a SOCKS tunnel in an engine', () => {
+  it("detects what it carries among the engine's protocols only", () => {
+    const parser = socks.createParser({ tunnelDepth: 0, protocols: [socks, http] });
+    const events = [...socks5('backend', 80), ['to-server', config] as Segment].flatMap(([d, b]) =>
+      parser.parse(b, d, 1),
+    );
+    expect(names(events)).toEqual(['greeting', 'method', 'CONNECT', 'reply']);
   });
 });
