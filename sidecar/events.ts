@@ -248,8 +248,8 @@ export type SshKexInitEvent = Base & {
 export const encryptedOperation = 'encrypted';
 /**
  * The operation a tunnel's reader (HTTP/1 CONNECT or upgrade, SOCKS CONNECT) emits when it finds the protocol inside
- * (`tunnel redis`, `detail` its id), before that protocol's events: the engine notes it on the flow (`tunnelled`), so
- * detectors of that protocol judge them, and the summary's operations name it.
+ * (`tunnel redis`, `detail` its id), before that protocol's events: the engine notes it on the flow (`tunnelled`, one
+ * entry per layer), so detectors of that protocol judge them, and the summary's operations name it.
  */
 export const tunnelOperation = 'tunnel';
 /**

@@ -16,6 +16,7 @@ import type { Flow } from '../flow/flow.ts';
 import { announcedProtocols } from '../protocols/announced-protocols.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
+import { maxTunnelDepth } from '../protocols/tunnel-inner.ts';
 import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
 import {
   detectionShape,
@@ -89,8 +90,8 @@ const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: Protoco
 };
 
 /**
- * A protocol's own encryption from here on, or the protocol found inside a tunnel, or a tunnel's parser that failed
- * (a parser error: the tunnel is no longer read, the flow's parser goes on).
+ * A protocol's own encryption from here on, or the protocol found inside a tunnel (one more layer, outermost first),
+ * or a tunnel's parser that failed (a parser error: the tunnel is no longer read, the flow's parser goes on).
  */
 const noteOperation = (ctx: EngineContext, state: FlowState, event: OperationEvent): void => {
   if (event.operation === encryptedOperation) {
@@ -103,7 +104,9 @@ const noteOperation = (ctx: EngineContext, state: FlowState, event: OperationEve
     state.tunnelFailed = event.detail as ProtocolId;
     ctx.counters.parserErrors += 1;
   } else if (event.operation === `${tunnelOperation} ${event.detail}`) {
-    state.tunnelled = event.detail as ProtocolId;
+    // A tunnel reader at depth d names the layer d deep; none is read past maxTunnelDepth.
+    state.tunnelled ??= [];
+    if (state.tunnelled.length < maxTunnelDepth) state.tunnelled.push(event.detail as ProtocolId);
     if (state.observed !== undefined) state.observed.tunnelled = state.tunnelled;
   }
 };

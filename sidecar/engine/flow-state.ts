@@ -87,8 +87,8 @@ export type FlowState = {
   mesh: Mesh | undefined;
   /** A TLS handshake was read on the flow: its own, or after STARTTLS, an SSLRequest, a CONNECT (flow-finding `encrypted`). */
   tlsSeen: boolean;
-  /** The protocol read inside the flow's tunnel (`tunnelOperation`), the innermost when nested. */
-  tunnelled: ProtocolId | undefined;
+  /** The protocols read inside the flow's tunnels (`tunnelOperation`), one per layer, outermost first. */
+  tunnelled: ProtocolId[] | undefined;
   /** A tunnel's parser threw (`tunnelFailedOperation`): its protocol. The tunnel's reading stopped, not the flow's. */
   tunnelFailed: ProtocolId | undefined;
   /** The protocol said what follows is encrypted by itself (`encryptedOperation`: PostgreSQL's GSSAPI encryption). */

@@ -11,6 +11,7 @@ import type { Finding, FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { InspectOptions } from '#sidecar/engine/inspect-stream.ts';
+import type { ObservedFlow } from '#sidecar/engine-observer.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
@@ -133,5 +134,13 @@ describe('a tunnel read by an engine', () => {
     expect(flow?.notes).not.toContain('protocol parser failed: parsing stopped');
     expect(flow?.l7?.operations).toEqual(['tunnel redis', 'tunnel-failed']);
     expect(flow?.l7?.http?.statuses).toEqual(['2xx']);
+  });
+
+  it('names every layer its tunnels carry on the flow, outermost first', async () => {
+    const layers: (readonly string[] | undefined)[] = [];
+    const observer = { onFlowEnd: (flow: ObservedFlow) => layers.push(flow.tunnelled) };
+    const messages = [...connect('socks:1080'), ...socks5, ...injection];
+    await inspect(messages, 3128, { observers: [observer] });
+    expect(layers).toEqual([['socks', 'http']]);
   });
 });
