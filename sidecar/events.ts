@@ -248,10 +248,15 @@ export type SshKexInitEvent = Base & {
 export const encryptedOperation = 'encrypted';
 /**
  * The operation a tunnel's reader (HTTP/1 CONNECT or upgrade, SOCKS CONNECT) emits when it finds the protocol inside
- * (`tunnel redis`, `detail` its id), before that protocol's events: the engine notes it on the flow (`tunnelled`), so
- * detectors of that protocol judge them, and the summary's operations name it.
+ * (`tunnel redis`, `detail` its id), before that protocol's events: the engine notes it on the flow (`tunnelled`, one
+ * entry per layer), so detectors of that protocol judge them, and the summary's operations name it.
  */
 export const tunnelOperation = 'tunnel';
+/**
+ * The operation a tunnel's reader emits when the inner protocol's parser threw (`detail` its id): the tunnel is no
+ * longer read, the carrier's parser goes on. The engine counts it as a parser error and notes it on the flow.
+ */
+export const tunnelFailedOperation = 'tunnel-failed';
 
 export type OperationEvent = Base & {
   kind: 'operation';

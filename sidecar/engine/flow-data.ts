@@ -9,12 +9,14 @@ import {
   type HttpRequestEvent,
   type OperationEvent,
   type ProtocolEvent,
+  tunnelFailedOperation,
   tunnelOperation,
 } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { announcedProtocols } from '../protocols/announced-protocols.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
+import { maxTunnelDepth } from '../protocols/tunnel-inner.ts';
 import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
 import {
   detectionShape,
@@ -84,19 +86,27 @@ const noteFlowFacts = (ctx: EngineContext, flow: Flow<FlowState>, event: Protoco
     sawTls(state);
   } else if (event.kind === 'tls-server-hello') sawTls(state);
   else if (event.kind === 'expected-flow') ctx.expected.add(flow, event);
-  else if (event.kind === 'operation') noteOperation(state, event);
+  else if (event.kind === 'operation') noteOperation(ctx, state, event);
 };
 
-/** A protocol's own encryption from here on, or the protocol found inside a tunnel. */
-const noteOperation = (state: FlowState, event: OperationEvent): void => {
-  if (event.operation === encryptedOperation) state.sealed = true;
+/**
+ * A protocol's own encryption from here on, or the protocol found inside a tunnel (one more layer, outermost first),
+ * or a tunnel's parser that failed (a parser error: the tunnel is no longer read, the flow's parser goes on).
+ */
+const noteOperation = (ctx: EngineContext, state: FlowState, event: OperationEvent): void => {
+  if (event.operation === encryptedOperation) {
+    state.sealed = true;
+    return;
+  }
   // Most operations are not a tunnel's: a test that allocates nothing comes before the one that builds a string.
-  else if (
-    event.detail !== undefined &&
-    event.operation.startsWith(tunnelOperation) &&
-    event.operation === `${tunnelOperation} ${event.detail}`
-  ) {
-    state.tunnelled = event.detail as ProtocolId;
+  if (event.detail === undefined || !event.operation.startsWith(tunnelOperation)) return;
+  if (event.operation === tunnelFailedOperation) {
+    state.tunnelFailed = event.detail as ProtocolId;
+    ctx.counters.parserErrors += 1;
+  } else if (event.operation === `${tunnelOperation} ${event.detail}`) {
+    // A tunnel reader at depth d names the layer d deep; none is read past maxTunnelDepth.
+    state.tunnelled ??= [];
+    if (state.tunnelled.length < maxTunnelDepth) state.tunnelled.push(event.detail as ProtocolId);
     if (state.observed !== undefined) state.observed.tunnelled = state.tunnelled;
   }
 };
@@ -265,7 +275,8 @@ const beginParsing = (ctx: EngineContext, state: FlowState, protocol: Protocol):
   state.protocolId = protocol.id;
   if (state.observed !== undefined) state.observed.protocol = protocol.id;
   try {
-    state.parser = protocol.createParser();
+    // Its tunnels, if it reads any, detect what they carry among the engine's protocols, as the flow was detected.
+    state.parser = protocol.createParser({ tunnelDepth: 0, protocols: ctx.protocols });
   } catch {
     failParser(ctx, state);
   }

@@ -60,6 +60,8 @@ export const flowNotes = (flow: Flow<FlowState>): string[] => {
   directionNotes('to-client', state.toClient, notes);
   if (state.snapped) notes.push('payload cut by the capture snap length');
   if (state.parserFailed) notes.push('protocol parser failed: parsing stopped');
+  if (state.tunnelFailed !== undefined)
+    notes.push(`${state.tunnelFailed} parser inside the tunnel failed: the tunnel's reading stopped`);
   const ended = flow.endReason === undefined ? undefined : endNotes[flow.endReason];
   if (ended !== undefined) notes.push(ended);
   return notes.slice(0, maxNotes).map((note) => note.slice(0, 128));

@@ -98,8 +98,10 @@ export type FlowState = {
   mesh: Mesh | undefined;
   /** A TLS handshake was read on the flow: its own, or after STARTTLS, an SSLRequest, a CONNECT (flow-finding `encrypted`). */
   tlsSeen: boolean;
-  /** The protocol read inside the flow's tunnel (`tunnelOperation`), the innermost when nested. */
-  tunnelled: ProtocolId | undefined;
+  /** The protocols read inside the flow's tunnels (`tunnelOperation`), one per layer, outermost first. */
+  tunnelled: ProtocolId[] | undefined;
+  /** A tunnel's parser threw (`tunnelFailedOperation`): its protocol. The tunnel's reading stopped, not the flow's. */
+  tunnelFailed: ProtocolId | undefined;
   /** The protocol said what follows is encrypted by itself (`encryptedOperation`: PostgreSQL's GSSAPI encryption). */
   sealed: boolean;
   /** The parser threw: it is dropped and the flow counted; the tap keeps going. */
@@ -160,6 +162,7 @@ export const createFlowState = (detect: boolean, protocolCount: number): FlowSta
   mesh: undefined,
   tlsSeen: false,
   tunnelled: undefined,
+  tunnelFailed: undefined,
   sealed: false,
   parserFailed: false,
   observed: undefined,

@@ -21,6 +21,8 @@ import {
 } from './http-side.ts';
 import { createHttpSwitched } from './http-switched.ts';
 import { http2Preface } from './http2-session.ts';
+import type { ParserContext } from './protocol.ts';
+import { parserContext } from './tunnel-protocols.ts';
 
 export type HttpConnection = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
@@ -30,11 +32,11 @@ export type HttpConnection = {
 
 const crlf = Uint8Array.of(0x0d, 0x0a);
 
-/** `tunnelDepth`: how many tunnels the connection is inside (0 for a flow's own; see Protocol.createParser). */
-export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
+/** `context`: how deep in tunnels the connection is, and what its tunnel may carry (see Protocol.createParser). */
+export const createHttpConnection = (context?: ParserContext): HttpConnection => {
   const sides = { 'to-server': newHttpSide('to-server'), 'to-client': newHttpSide('to-client') } as const;
   const pairing = newHttpPairing();
-  const switched = createHttpSwitched(sides, tunnelDepth);
+  const switched = createHttpSwitched(sides, parserContext(context));
 
   const emit = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
     const message = side.message;

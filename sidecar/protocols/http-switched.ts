@@ -8,6 +8,7 @@ import { type HttpHead, headerValue } from './http-head.ts';
 import type { HttpSide } from './http-side.ts';
 import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
 import { createHttp2Session, type Http2Session } from './http2-session.ts';
+import type { ParserContext } from './protocol.ts';
 import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
 
 export type HttpSwitched = {
@@ -28,10 +29,10 @@ export type HttpSwitched = {
   end(): ProtocolEvent[];
 };
 
-/** `tunnelDepth`: how many tunnels the connection is itself inside (0 for a flow's own). */
+/** `context`: the connection's parser context (how deep in tunnels it is, the protocols its tunnel may carry). */
 export const createHttpSwitched = (
   sides: Readonly<Record<Direction, HttpSide>>,
-  tunnelDepth: number,
+  context: ParserContext,
 ): HttpSwitched => {
   let session: Http2Session | undefined;
   /** Inside a tunnel: whatever protocol its first octets are (TLS for its hellos, HTTP, Redis...), to a bound depth. */
@@ -59,7 +60,7 @@ export const createHttpSwitched = (
       handOver('h2', (rest, side) => started.feed(rest, side.direction, ts, out));
     },
     toTunnel(ts, out) {
-      const inner = createTunnelInner('http', tunnelDepth + 1);
+      const inner = createTunnelInner('http', context);
       tunnel = inner;
       handOver('tunnel', (rest, side) => out.push(...inner.parse(rest, side.direction, ts)));
     },

@@ -119,5 +119,6 @@ export const protocols: Protocol[] = [
   shell,
 ];
 
-// A tunnel's inner protocol (an HTTP/1 CONNECT's, a SOCKS CONNECT's) is detected with the whole registry.
+// A parser created outside an engine (no ParserContext) detects its tunnels' inner protocols with the whole registry;
+// the engine gives its own protocols.
 readTunnelsWith(() => protocols);

@@ -22,6 +22,18 @@ export type ProtocolParser = {
   end?(): ProtocolEvent[];
 };
 
+/**
+ * What a parser is created with: how deep in tunnels it reads, and the protocols a tunnel's inner protocol is
+ * detected among. The engine gives its own (`EngineOptions.protocols`), so a tunnel never finds a protocol the flow
+ * could not have been found as; parsers that read no tunnel ignore it.
+ */
+export type ParserContext = {
+  /** How many tunnels the flow's octets are read inside: 0 for the flow itself. */
+  tunnelDepth: number;
+  /** The engine's protocols, in its detection order. */
+  protocols: readonly Protocol[];
+};
+
 export type Protocol = {
   id: ProtocolId;
   transport: 'tcp' | 'udp' | 'both';
@@ -42,9 +54,9 @@ export type Protocol = {
    */
   detect(bytes: Uint8Array, direction: Direction): Detection;
   /**
-   * `tunnelDepth`: how many tunnels the flow's octets are read inside (0, the default, for the flow itself). A parser
-   * that reads a tunnel's inner protocol (HTTP/1 CONNECT, SOCKS) creates that protocol's parser with one more, and
-   * stops reading past a bound (tunnel-inner.ts).
+   * A parser that reads a tunnel's inner protocol (HTTP/1 CONNECT, SOCKS) detects it among `context.protocols` and
+   * creates its parser one tunnel deeper, with the same protocols; past a bound it reads nothing (tunnel-inner.ts).
+   * Without a context (a parser made outside an engine): the flow itself, its tunnels read with the whole registry.
    */
-  createParser(tunnelDepth?: number): ProtocolParser;
+  createParser(context?: ParserContext): ProtocolParser;
 };

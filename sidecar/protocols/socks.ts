@@ -1,8 +1,9 @@
 /**
  * SOCKS 4, 4a and 5 (socks-message.ts): the handshake as operation events (the methods offered and chosen, the
  * request with its target, the reply), a username/password login as a db-auth event (its password crossed in the
- * clear, RFC 1929; never kept), and after a granted CONNECT what the tunnel carries: its protocol detected from its
- * first octets and read by that protocol's parser (tunnel-inner.ts), as through an HTTP CONNECT.
+ * clear, RFC 1929; never kept), and after a granted CONNECT (or SOCKS 4 BIND) what the tunnel carries: its protocol
+ * detected from its first octets and read by that protocol's parser (tunnel-inner.ts), as through an HTTP CONNECT.
+ * What the client sends before the proxy's reply is held until the reply decides (socks-early.ts).
  */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { consumed, type Out, pushOperation } from './handshake-read.ts';
@@ -14,8 +15,9 @@ import {
   type Stepper,
   stopDirection,
 } from './handshake-steps.ts';
-import type { Protocol } from './protocol.ts';
+import type { ParserContext, Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
+import { type EarlyOctets, holdEarly, loseEarly, noEarlyOctets } from './socks-early.ts';
 import {
   methodName,
   readGreeting,
@@ -30,6 +32,7 @@ import {
   socksCommands,
 } from './socks-message.ts';
 import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
+import { parserContext } from './tunnel-protocols.ts';
 
 /** A handshake message is at most 515 octets (a login with 255-octet name and password); more unread is not SOCKS. */
 const maxHeld = 1024;
@@ -47,9 +50,13 @@ type Flow = Stages & {
   user?: string;
   /** The request's version and target (`version=5 target=host:port`), repeated in the reply's event. */
   requested?: string;
-  /** How many tunnels the connection is itself inside (0 for a flow's own): its tunnel is one deeper. */
-  depth: number;
-  /** What the tunnel carries, read once either direction reaches it (TLS hellos, an HTTP request, Redis...). */
+  /** The connection's parser context (how deep in tunnels it is, the protocols its tunnel may carry). */
+  context: ParserContext;
+  /** Replies the proxy still owes: a SOCKS 4 BIND has two, when it listens and when the peer connects. */
+  replies: number;
+  /** The client's octets sent before the proxy's reply decided, and losses among them (socks-early.ts). */
+  early?: EarlyOctets | undefined;
+  /** What the tunnel carries, read once the proxy grants it (TLS hellos, an HTTP request, Redis...). */
   tunnel?: TunnelInner;
 };
 
@@ -63,6 +70,8 @@ const request4: Step<Flow> = (flow, b, at, out) =>
     const user = r.user === '' ? '' : ` user=${r.user.slice(0, 64)}`;
     flow.requested = `version=4 ${target(r.host, r.port)}`;
     operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', `${flow.requested}${user}`);
+    // SOCKS 4 BIND (command 2): a reply when the proxy listens, another when the peer connects.
+    flow.replies = r.command === 2 ? 2 : 1;
     flow.stage[client] = 'tunnel';
     flow.stage[proxy] = 'reply4';
   });
@@ -115,37 +124,94 @@ const loginOutcome = (flow: Flow, ok: boolean, out: Out): void => {
 const replyDetail = (flow: Flow, code: number): string =>
   flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
 
+const tunnelOf = (flow: Flow): TunnelInner => {
+  flow.tunnel ??= createTunnelInner('socks', flow.context);
+  return flow.tunnel;
+};
+
+/** The client's octets held for the reply go to the tunnel, in the order they came, with their losses. */
+const releaseEarly = (flow: Flow, out: Out): void => {
+  const early = flow.early;
+  flow.early = undefined;
+  if (early === undefined) return;
+  const tunnel = tunnelOf(flow);
+  for (const item of early.items)
+    out.events.push(
+      ...(item.bytes === undefined
+        ? tunnel.gap(client, item.lost)
+        : tunnel.parse(item.bytes, client, item.ts)),
+    );
+};
+
+/** The proxy granted the tunnel: it opens, the client's octets sent before the reply read first. */
+const grant = (flow: Flow, out: Out): void => {
+  flow.stage[proxy] = 'tunnel';
+  releaseEarly(flow, out);
+};
+
+/**
+ * No tunnel follows (a refusal, a failed login, no acceptable method, or a command whose stream is not read): the
+ * proxy closes the connection (RFC 1928 §6), and what the client sent before it replied reached no one.
+ */
+const noTunnel = (flow: Flow): void => {
+  stopDirection(flow, proxy);
+  stopDirection(flow, client);
+  flow.early = undefined;
+};
+
 const proxySteps: Readonly<Record<string, Step<Flow>>> = {
   reply4: (flow, b, at, out) =>
     consumed(readReply4(b, at), (r) => {
       operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
-      flow.stage[proxy] = r.code === 0x5a ? 'tunnel' : 'stopped';
+      flow.replies -= 1;
+      if (r.code !== 0x5a) noTunnel(flow);
+      else if (flow.replies <= 0) grant(flow, out);
     }),
   selection: (flow, b, at, out) =>
     consumed(readSelection(b, at, flow.offered), ({ method }) => {
       operation(out, 'to-client', 'method', methodName(method));
-      flow.stage[proxy] = method === 2 ? 'login-status' : method === 0xff ? 'stopped' : 'reply';
+      if (method === 0xff) noTunnel(flow);
+      else flow.stage[proxy] = method === 2 ? 'login-status' : 'reply';
     }),
   'login-status': (flow, b, at, out) =>
     consumed(readPasswordStatus(b, at), ({ ok }) => {
       loginOutcome(flow, ok, out);
-      flow.stage[proxy] = ok ? 'reply' : 'stopped';
+      if (ok) flow.stage[proxy] = 'reply';
+      else noTunnel(flow);
     }),
   reply: (flow, b, at, out) =>
     consumed(readReply(b, at), (r) => {
       operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
-      flow.stage[proxy] = r.code === 0 && flow.stage[client] !== 'stopped' ? 'tunnel' : 'stopped';
+      if (r.code === 0 && flow.stage[client] !== 'stopped') grant(flow, out);
+      else noTunnel(flow);
     }),
 };
 
-const tunnelOf = (flow: Flow): TunnelInner => {
-  flow.tunnel ??= createTunnelInner('socks', flow.depth + 1);
-  return flow.tunnel;
+const earlyOf = (flow: Flow): EarlyOctets => {
+  flow.early ??= noEarlyOctets();
+  return flow.early;
 };
 
-/** The tunnel's octets, read as the protocol they are (the client's may come before the proxy's reply). */
+/** The proxy has yet to say whether the tunnel opens: its reply, or a message before it, is still to be read. */
+const deciding = (flow: Flow): boolean => flow.stage[proxy] !== 'tunnel' && flow.stage[proxy] !== 'stopped';
+
+/**
+ * The tunnel's octets, read as the protocol they are. The client's may come before the proxy's reply: they are held
+ * (socks-early.ts) until it grants the tunnel (read) or refuses it (dropped).
+ */
 const intoTunnel = (flow: Flow, rest: Uint8Array, direction: Direction, out: Out): void => {
-  if (rest.length > 0) out.events.push(...tunnelOf(flow).parse(rest, direction, out.ts));
+  if (rest.length === 0) return;
+  if (direction === client && deciding(flow)) holdEarly(earlyOf(flow), rest, out.ts);
+  else out.events.push(...tunnelOf(flow).parse(rest, direction, out.ts));
+};
+
+/**
+ * The proxy's side stopped before a reply could be read (octets lost, or not a SOCKS message): whether it granted the
+ * tunnel is unknown, and most requests are granted, so the client's held octets are read, as they were before they
+ * were held; the proxy's side is not (where its reply ended is unknown).
+ */
+const settle = (flow: Flow, out: Out): void => {
+  if (flow.early !== undefined && flow.stage[proxy] === 'stopped') releaseEarly(flow, out);
 };
 
 const stepper: Stepper<Flow> = {
@@ -154,13 +220,14 @@ const stepper: Stepper<Flow> = {
   tunnel: intoTunnel,
 };
 
-/** `tunnelDepth`: how many tunnels the connection is itself inside (0 for a flow's own; see Protocol.createParser). */
-const createSocksParser = (tunnelDepth = 0) => {
+/** `context`: how deep in tunnels the connection is, and what its tunnel may carry (see Protocol.createParser). */
+const createSocksParser = (context?: ParserContext) => {
   const flow: Flow = {
     stage: { [client]: 'greeting', [proxy]: 'selection' },
     held: heldNothing(),
     offered: [],
-    depth: tunnelDepth,
+    context: parserContext(context),
+    replies: 1,
   };
   return {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
@@ -168,14 +235,25 @@ const createSocksParser = (tunnelDepth = 0) => {
       // The proxy speaks only after the client's greeting or version 4 request.
       if (direction === proxy && flow.stage[client] === 'greeting') stopDirection(flow, direction);
       runSteps(stepper, flow, chunk, direction, out);
+      settle(flow, out);
       return out.events;
     },
-    /** A loss in the tunnel is the inner parser's to skip or stop at; in the handshake it stops the direction. */
+    /**
+     * A loss in the tunnel is the inner parser's to skip or stop at (one among the client's octets held for the reply
+     * is told it in its place); in the handshake it stops the direction.
+     */
     gap(direction: Direction, lost?: number): ProtocolEvent[] {
-      if (flow.stage[direction] === 'tunnel') return tunnelOf(flow).gap(direction, lost);
+      if (flow.stage[direction] === 'tunnel') {
+        if (direction === proxy || !deciding(flow)) return tunnelOf(flow).gap(direction, lost);
+        loseEarly(earlyOf(flow), lost);
+        return [];
+      }
       stopDirection(flow, direction);
-      return [];
+      const out: Out = { events: [], ts: 0 };
+      settle(flow, out);
+      return out.events;
     },
+    /** Octets still held for a reply that never came reached no one: dropped. */
     end: (): ProtocolEvent[] => flow.tunnel?.end() ?? [],
   };
 };

@@ -1,14 +1,13 @@
 /**
  * What a tunnel carries (an HTTP/1 CONNECT's after its 2xx, or a 101's to a protocol not read as HTTP/2 or WebSocket;
- * a SOCKS CONNECT's): the protocol its first octets name, detected as the engine detects a flow's, then read by that
- * protocol's parser.
+ * a SOCKS CONNECT's): the protocol its first octets name, detected among the engine's protocols as the engine detects
+ * a flow's, then read by that protocol's parser.
  */
 
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { detectProtocol } from '../engine/detect-protocol.ts';
-import { type Direction, type ProtocolEvent, tunnelOperation } from '../events.ts';
-import type { Protocol, ProtocolParser } from './protocol.ts';
-import { tunnelProtocols } from './tunnel-protocols.ts';
+import { type Direction, type ProtocolEvent, tunnelFailedOperation, tunnelOperation } from '../events.ts';
+import type { ParserContext, Protocol, ProtocolParser } from './protocol.ts';
 import { joinParts } from './wire-bytes.ts';
 
 export type TunnelInner = {
@@ -26,15 +25,21 @@ type Held = { direction: Direction; bytes: Uint8Array; ts: number };
 
 /**
  * `carrier`: the protocol whose tunnel it is, which tells what it found first (`tunnelOperation`, before that
- * protocol's events). `depth`: the tunnel's nesting (1 inside the flow's own HTTP or SOCKS). Deeper than
- * `maxTunnelDepth`, nothing is read. Until the inner protocol is known each direction's first `tunnelPrefixBytes` are
- * held, with the times they came at; a direction's octets past that are told to the parser as lost. Octets lost
- * before a verdict, or prefixes of both directions that no detector takes, stop the tunnel's reading.
+ * protocol's events). `outer`: the carrier's parser context; the tunnel is one deeper, its protocol detected among the
+ * same protocols. Deeper than `maxTunnelDepth`, nothing is read. Until the inner protocol is known each direction's
+ * first `tunnelPrefixBytes` are held, with the times they came at; a direction's octets past that are told to the
+ * parser as lost. Octets lost before a verdict, or prefixes of both directions that no detector takes, stop the
+ * tunnel's reading. An inner parser that throws stops it too (`tunnelFailedOperation`): the carrier reads on.
  */
-export const createTunnelInner = (carrier: ProtocolId, depth: number): TunnelInner => {
-  let stopped = depth > maxTunnelDepth;
+export const createTunnelInner = (carrier: ProtocolId, outer: ParserContext): TunnelInner => {
+  const context: ParserContext = { tunnelDepth: outer.tunnelDepth + 1, protocols: outer.protocols };
+  let stopped = context.tunnelDepth > maxTunnelDepth;
   let parser: ProtocolParser | undefined;
-  const protocols: readonly Protocol[] = stopped ? [] : tunnelProtocols();
+  /** The inner protocol, once found, and where the tunnel's octets last came from (what a failure is told with). */
+  let inner: ProtocolId = carrier;
+  let lastDirection: Direction = 'to-server';
+  let lastTs = 0;
+  const protocols: readonly Protocol[] = stopped ? [] : context.protocols;
   const refused = new Uint8Array(protocols.length);
   let held: Held[] = [];
   const prefix: Record<Direction, Uint8Array> = {
@@ -43,23 +48,51 @@ export const createTunnelInner = (carrier: ProtocolId, depth: number): TunnelInn
   };
   const past: Record<Direction, number> = { 'to-server': 0, 'to-client': 0 };
 
-  const start = (protocol: Protocol, direction: Direction, ts: number): ProtocolEvent[] => {
-    const started = protocol.createParser(depth);
-    parser = started;
-    const found = `${tunnelOperation} ${protocol.id}`;
-    const out: ProtocolEvent[] = [
-      { kind: 'operation', protocol: carrier, operation: found, detail: protocol.id, direction, ts },
-    ];
-    for (const item of held) out.push(...started.parse(item.bytes, item.direction, item.ts));
-    for (const side of ['to-server', 'to-client'] as const)
-      if (past[side] > 0) out.push(...(started.gap(side, past[side]) ?? []));
-    held = [];
-    return out;
-  };
-
   const stop = (): void => {
     stopped = true;
+    parser = undefined;
     held = [];
+  };
+
+  /** The inner parser threw (a bug in it): its tunnel is read no further, and the failure is told. */
+  const fail = (): ProtocolEvent[] => {
+    stop();
+    const detail = inner;
+    return [
+      {
+        kind: 'operation',
+        protocol: carrier,
+        operation: tunnelFailedOperation,
+        detail,
+        direction: lastDirection,
+        ts: lastTs,
+      },
+    ];
+  };
+
+  const start = (protocol: Protocol, direction: Direction, ts: number): ProtocolEvent[] => {
+    inner = protocol.id;
+    const out: ProtocolEvent[] = [
+      {
+        kind: 'operation',
+        protocol: carrier,
+        operation: `${tunnelOperation} ${protocol.id}`,
+        detail: protocol.id,
+        direction,
+        ts,
+      },
+    ];
+    try {
+      const started = protocol.createParser(context);
+      parser = started;
+      for (const item of held) out.push(...started.parse(item.bytes, item.direction, item.ts));
+      for (const side of ['to-server', 'to-client'] as const)
+        if (past[side] > 0) out.push(...(started.gap(side, past[side]) ?? []));
+    } catch {
+      out.push(...fail());
+    }
+    held = [];
+    return out;
   };
 
   const hold = (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
@@ -86,14 +119,32 @@ export const createTunnelInner = (carrier: ProtocolId, depth: number): TunnelInn
 
   return {
     parse(chunk, direction, ts) {
-      if (parser !== undefined) return parser.parse(chunk, direction, ts);
-      return stopped || chunk.length === 0 ? [] : hold(chunk, direction, ts);
+      lastDirection = direction;
+      lastTs = ts;
+      if (parser === undefined) return stopped || chunk.length === 0 ? [] : hold(chunk, direction, ts);
+      try {
+        return parser.parse(chunk, direction, ts);
+      } catch {
+        return fail();
+      }
     },
     gap(direction, lost) {
-      if (parser !== undefined) return parser.gap(direction, lost) ?? [];
-      if (lost !== 0) stop();
-      return [];
+      if (parser === undefined) {
+        if (lost !== 0) stop();
+        return [];
+      }
+      try {
+        return parser.gap(direction, lost) ?? [];
+      } catch {
+        return fail();
+      }
     },
-    end: () => parser?.end?.() ?? [],
+    end() {
+      try {
+        return parser?.end?.() ?? [];
+      } catch {
+        return fail();
+      }
+    },
   };
 };

@@ -156,10 +156,16 @@ const protocolsRead = (threat: AnyThreat, kind: string): ReadonlySet<string> | u
   return new Set(reads.flatMap((read) => read.protocols ?? []));
 };
 
-/** A detector that reads only some protocols reads a flow of one, or one whose tunnel carries one. */
-const readsFlow = (protocols: ReadonlySet<string>, flow: ObservedFlow | undefined): boolean =>
-  flow !== undefined &&
-  (protocols.has(flow.protocol) || (flow.tunnelled !== undefined && protocols.has(flow.tunnelled)));
+const noLayers: readonly string[] = [];
+
+/** A detector that reads only some protocols reads a flow of one, or one whose tunnels carry one at any layer. */
+const readsFlow = (protocols: ReadonlySet<string>, flow: ObservedFlow | undefined): boolean => {
+  if (flow === undefined) return false;
+  if (protocols.has(flow.protocol)) return true;
+  const layers = flow.tunnelled ?? noLayers;
+  for (let i = 0; i < layers.length; i++) if (protocols.has(layers[i] as string)) return true;
+  return false;
+};
 
 /** Enabled detectors with their validated configuration, grouped by the event kinds they read. */
 const route = (options: ThreatRunnerOptions): Map<string, Armed[]> => {

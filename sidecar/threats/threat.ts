@@ -70,8 +70,11 @@ export type FlowContext = {
   origin?: Endpoint | undefined;
   /** A TLS handshake was read on the flow: its own, or after STARTTLS or an SSLRequest, or inside a tunnel. */
   tls?: boolean | undefined;
-  /** The protocol read inside the flow's tunnel (an HTTP/1 CONNECT's; the innermost when nested), once found. */
-  tunnelled?: ProtocolId | undefined;
+  /**
+   * The protocols read inside the flow's tunnels (HTTP/1 CONNECT, SOCKS), one per layer, outermost first, as they are
+   * found: `['http', 'tls']` for TLS through an HTTP CONNECT inside a SOCKS flow.
+   */
+  tunnelled?: readonly ProtocolId[] | undefined;
 };
 
 /** One count a detector keeps per caller: its key, and the origin its hits name (`null`: the peer's own count). */

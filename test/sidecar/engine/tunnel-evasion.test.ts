@@ -7,26 +7,34 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { Finding, FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import type { InspectOptions } from '#sidecar/engine/inspect-stream.ts';
+import type { ObservedFlow } from '#sidecar/engine-observer.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { protocols } from '#sidecar/protocols/index.ts';
+import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { withBuggyParser } from '#test/helpers/buggy-parser.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-tunnel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let n = 0;
-const findingsOf = async (messages: Message[], serverPort = 3128) => {
+const inspect = (messages: Message[], serverPort = 3128, options: InspectOptions = {}) => {
   const file = join(dir, `t${n++}.pcap`);
   const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort };
   writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
-  return (await inspectFile(file, { observers: defaultObservers() })).findings;
+  return inspectFile(file, { observers: defaultObservers(), ...options });
 };
+const findingsOf = async (messages: Message[], serverPort?: number) =>
+  (await inspect(messages, serverPort)).findings;
+const threats = (findings: readonly Finding[]): string[] =>
+  findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
 const threatsOf = async (messages: Message[], serverPort?: number): Promise<string[]> =>
-  (await findingsOf(messages, serverPort))
-    .filter((f): f is ThreatFinding => f.type === 'threat')
-    .map((f) => f.threat);
+  threats(await findingsOf(messages, serverPort));
+const flowOf = (findings: readonly Finding[]) => findings.find((f): f is FlowFinding => f.type === 'flow');
 
 const connect = (target: string): Message[] => [
   { from: 'client', data: `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n` },
@@ -98,5 +106,41 @@ describe('an attack sent in the clear through a SOCKS proxy', () => {
     expect(flow?.protocol).toBe('socks');
     expect(flow?.l7?.operations).toEqual(expect.arrayContaining(['CONNECT', 'reply', 'tunnel http']));
     expect(flow?.l7?.http?.methods).toEqual(['GET']);
+  });
+});
+
+describe('a tunnel read by an engine', () => {
+  const redisReader = protocols.find((p) => p.id === 'redis') as Protocol;
+
+  it('carries only the protocols the engine was given: none it was not is found inside', async () => {
+    const withoutRedis = protocols.filter((p) => p !== redisReader);
+    const result = await inspect([...connect('cache:6379'), ...redis], 3128, { protocols: withoutRedis });
+    expect(threats(result.findings)).not.toContain('redis-abuse');
+    expect(flowOf(result.findings)?.l7?.operations).toBeUndefined();
+  });
+
+  it("whose parser throws is no longer read: a parser error and a note, the flow's own parser and events stay", async () => {
+    const buggy = protocols.map((p) => (p === redisReader ? withBuggyParser(redisReader) : p));
+    // The command right behind the CONNECT is handed to the tunnel in the call that reads the 200.
+    const messages: Message[] = [
+      { from: 'client', data: `CONNECT cache:6379 HTTP/1.1\r\nHost: cache:6379\r\n\r\n${config}` },
+      { from: 'server', data: 'HTTP/1.1 200 Connection established\r\n\r\n' },
+      ...redis,
+    ];
+    const result = await inspect(messages, 3128, { protocols: buggy });
+    expect(result.stats.parserErrors).toBe(1);
+    const flow = flowOf(result.findings);
+    expect(flow?.notes).toContain("redis parser inside the tunnel failed: the tunnel's reading stopped");
+    expect(flow?.notes).not.toContain('protocol parser failed: parsing stopped');
+    expect(flow?.l7?.operations).toEqual(['tunnel redis', 'tunnel-failed']);
+    expect(flow?.l7?.http?.statuses).toEqual(['2xx']);
+  });
+
+  it('names every layer its tunnels carry on the flow, outermost first', async () => {
+    const layers: (readonly string[] | undefined)[] = [];
+    const observer = { onFlowEnd: (flow: ObservedFlow) => layers.push(flow.tunnelled) };
+    const messages = [...connect('socks:1080'), ...socks5, ...injection];
+    await inspect(messages, 3128, { observers: [observer] });
+    expect(layers).toEqual([['socks', 'http']]);
   });
 });

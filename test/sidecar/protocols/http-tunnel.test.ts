@@ -1,6 +1,7 @@
 /**
- * What an HTTP/1 CONNECT tunnel carries is read as the protocol its first octets name, with the whole registry: a
- * plain HTTP request or a Redis command sent through a forward proxy is the flow's event, as TLS hellos were before.
+ * What an HTTP/1 CONNECT tunnel carries is read as the protocol its first octets name, among the engine's protocols
+ * (the whole registry for a parser made outside one): a plain HTTP request or a Redis command sent through a forward
+ * proxy is the flow's event, as TLS hellos were before. A parser that throws inside it ends the tunnel's reading only.
  */
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '#sidecar/events.ts';
@@ -8,10 +9,14 @@ import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { createTlsStream } from '#sidecar/protocols/tls-stream.ts';
 import { ascii, feed, ndpiFlows, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { withBuggyParser } from '#test/helpers/buggy-parser.ts';
 import { seededRandom } from '#test/helpers/random.ts';
 
 /** The registry's HTTP, as the engine gives it to a flow (importing the registry names it to tunnels). */
 const http = protocols.find((p) => p.id === 'http') as Protocol;
+const redis = protocols.find((p) => p.id === 'redis') as Protocol;
+const config = ascii('*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$10\r\n/root/.ssh\r\n');
+const names = (events: ProtocolEvent[]) => events.map((e) => (e.kind === 'operation' ? e.operation : e.kind));
 
 const connect = (target: string): Segment[] => [
   ['to-server', ascii(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`)],
@@ -119,5 +124,35 @@ describe('an HTTP/1 CONNECT tunnel', () => {
     const found = new Set<string>();
     for (let run = 0; run < 300; run += 1) for (const event of randomTunnel(random)) found.add(event.kind);
     expect([...found]).toEqual([]);
+  });
+});
+
+describe('an HTTP/1 CONNECT tunnel in an engine', () => {
+  it("detects what it carries among the engine's protocols, a tunnel inside it too", () => {
+    const parser = http.createParser({ tunnelDepth: 0, protocols: [http] });
+    const segments: Segment[] = [...connect('proxy2:3128'), ...connect('cache:6379'), ['to-server', config]];
+    const events = segments.flatMap(([d, b]) => parser.parse(b, d, 1));
+    expect(names(events)).toEqual([
+      'http-request',
+      'http-response',
+      'tunnel http',
+      'http-request',
+      'http-response',
+    ]);
+  });
+
+  it("stops reading a tunnel whose parser throws, and tells it; the CONNECT's events stay, HTTP reads on", () => {
+    const parser = http.createParser({ tunnelDepth: 0, protocols: [http, withBuggyParser(redis)] });
+    const [request, answer] = connect('cache:6379') as [Segment, Segment];
+    // The command right behind the CONNECT is handed to the tunnel in the call that reads the 200.
+    expect(names(parser.parse(Uint8Array.from([...request[1], ...config]), 'to-server', 1))).toEqual([
+      'http-request',
+    ]);
+    const events = parser.parse(answer[1], 'to-client', 2);
+    expect(names(events)).toEqual(['http-response', 'tunnel redis', 'tunnel-failed']);
+    expect(events[2]).toMatchObject({ protocol: 'http', detail: 'redis', direction: 'to-server', ts: 2 });
+    expect(parser.parse(config, 'to-server', 3)).toEqual([]);
+    expect(parser.gap('to-client', 5)).toEqual([]);
+    expect(parser.end?.()).toEqual([]);
   });
 });

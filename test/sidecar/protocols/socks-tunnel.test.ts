@@ -1,7 +1,8 @@
 /**
- * What a SOCKS tunnel carries after a granted CONNECT is read as the protocol its first octets name, with the whole
- * registry, as an HTTP/1 CONNECT's is: a plain HTTP request or a Redis command relayed by a SOCKS proxy is the flow's
- * event, TLS hellos as before.
+ * What a SOCKS tunnel carries after a granted CONNECT is read as the protocol its first octets name, among the engine's
+ * protocols (the whole registry for a parser made outside one), as an HTTP/1 CONNECT's is: a plain HTTP request or a
+ * Redis command relayed by a SOCKS proxy is the flow's event, TLS hellos as before. What the client sends before the
+ * proxy's reply waits for it: read when it grants, dropped when it refuses.
  */
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent } from '#sidecar/events.ts';
@@ -16,11 +17,13 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { withBuggyParser } from '#test/helpers/buggy-parser.ts';
 import { seededRandom } from '#test/helpers/random.ts';
 
 /** The registry's SOCKS and HTTP, as the engine gives them to a flow (importing the registry names it to tunnels). */
 const socks = protocols.find((p) => p.id === 'socks') as Protocol;
 const http = protocols.find((p) => p.id === 'http') as Protocol;
+const redis = protocols.find((p) => p.id === 'redis') as Protocol;
 
 // RFC 1928: no authentication, CONNECT by name (ATYP 3) to backend:80, granted with an IPv4 address.
 const socks5 = (host: string, port: number): Segment[] => [
@@ -42,7 +45,11 @@ const injection: Segment[] = [
 ];
 const config = ascii('*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$3\r\ndir\r\n$10\r\n/root/.ssh\r\n');
 
-type Seen = { kind: string; operation?: string; target?: string };
+type Seen = { kind: string; operation?: string; target?: string; detail?: string };
+const names = (events: unknown[]) => (events as Seen[]).map((e) => e.operation ?? e.kind);
+/** A SOCKS5 greeting offering no authentication, then a CONNECT by name to cache:6379, as one client segment. */
+const greetingAndConnect = concat(hex('050100'), hex('0501000305'), ascii('cache'), hex('18eb'));
+
 /** A granted SOCKS5 tunnel carrying six random chunks either way, some followed by a loss: its events after the handshake's. */
 const randomTunnel = (random: ReturnType<typeof seededRandom>): ProtocolEvent[] => {
   const parser = socks.createParser();
@@ -136,7 +143,7 @@ describe('a SOCKS tunnel', () => {
     ];
     expect(through(twice)).toEqual(['tunnel http', 'tunnel socks']);
     // A SOCKS parser created at the bound's depth reads nothing inside its tunnel.
-    const deep = socks.createParser(2);
+    const deep = socks.createParser({ tunnelDepth: 2, protocols });
     const events = [...socks5('backend', 80), ...injection].flatMap(([d, b]) => deep.parse(b, d, 1));
     expect(events.map((e) => e.kind)).toEqual(['operation', 'operation', 'operation', 'operation']);
   });
@@ -168,5 +175,141 @@ describe('a SOCKS tunnel', () => {
     const found = new Set<string>();
     for (let run = 0; run < 300; run += 1) for (const event of randomTunnel(random)) found.add(event.kind);
     expect([...found]).toEqual([]);
+  });
+});
+
+describe("a SOCKS proxy's reply", () => {
+  // What the client sends right behind its request (its first Redis command) waits for the reply's verdict.
+  const refusals: [string, Segment[]][] = [
+    [
+      'SOCKS 4A, rejected',
+      [
+        ['to-server', concat(socks4aRequest, config)],
+        ['to-client', hex('005b000000000000')],
+      ],
+    ],
+    [
+      'SOCKS5, connection refused',
+      [
+        ['to-server', concat(greetingAndConnect, config)],
+        ['to-client', hex('0500')],
+        ['to-client', hex('050500017f0000010438')],
+      ],
+    ],
+    [
+      'SOCKS5, no acceptable method',
+      [
+        ['to-server', concat(greetingAndConnect, config)],
+        ['to-client', hex('05ff')],
+      ],
+    ],
+    [
+      'SOCKS5, login failed',
+      [
+        ['to-server', concat(hex('050102'), hex('0105'), ascii('alice'), hex('06'), ascii('secret'))],
+        ['to-server', concat(hex('0501000305'), ascii('cache'), hex('18eb'), config)],
+        ['to-client', hex('0502')],
+        ['to-client', hex('0101')],
+      ],
+    ],
+  ];
+
+  it.each(refusals)(
+    '%s: what the client sent before it is dropped, and nothing after read',
+    (_, handshake) => {
+      const events = feed(socks, [...handshake, ['to-server', config], ['to-client', ascii('+OK\r\n')]]);
+      expect(names(events).filter((name) => name.startsWith('tunnel') || name.startsWith('redis'))).toEqual(
+        [],
+      );
+    },
+  );
+
+  it('when granted, has what the client sent before it read first, a loss among it told in its place', () => {
+    const parser = socks.createParser();
+    const events: ProtocolEvent[] = [];
+    for (const [d, b] of socks5('backend', 80).slice(0, 3)) events.push(...parser.parse(b, d, 0));
+    // A body of 10 octets, 4 of them lost, then an injection: the HTTP reader skips the loss and stays in frame.
+    events.push(
+      ...parser.parse(ascii('POST /a HTTP/1.1\r\nHost: b\r\nContent-Length: 10\r\n\r\n12'), 'to-server', 1),
+    );
+    events.push(...(parser.gap('to-server', 4) ?? []));
+    events.push(
+      ...parser.parse(ascii("7890GET /b?id=1'%20OR%20'1'='1 HTTP/1.1\r\nHost: b\r\n\r\n"), 'to-server', 2),
+    );
+    expect(names(events)).toEqual(['greeting', 'method', 'CONNECT']);
+    const granted = parser.parse(hex('050000017f0000010438'), 'to-client', 3);
+    expect(
+      granted.map((e) =>
+        e.kind === 'http-request' ? e.target : e.kind === 'operation' ? e.operation : e.kind,
+      ),
+    ).toEqual(['reply', 'tunnel http', '/a', "/b?id=1'%20OR%20'1'='1"]);
+  });
+
+  it('when lost, leaves the outcome unknown: what the client sent is read, as most requests are granted', () => {
+    const parser = socks.createParser();
+    parser.parse(concat(greetingAndConnect, config), 'to-server', 1);
+    parser.parse(hex('0500'), 'to-client', 2);
+    const events = [
+      ...(parser.gap('to-client', 10) ?? []),
+      ...parser.parse(ascii('PING\r\n'), 'to-server', 3),
+    ];
+    expect(names(events)).toEqual(['tunnel redis', 'redis-command', 'redis-command']);
+  });
+
+  it('reads the two replies of a SOCKS 4 BIND as replies, and the tunnel after the second', () => {
+    // BIND (command 2) for 10.0.0.2:80; the proxy listens on 8080, then the peer connects from 10.0.0.2:80.
+    const events = feed(socks, [
+      ['to-server', hex('040200500a00000200')],
+      ['to-client', hex('005a1f9000000000')],
+      ['to-client', hex('005a00500a000002')],
+      ...injection,
+    ]) as Seen[];
+    expect(events.map((e) => e.target ?? e.operation ?? e.kind)).toEqual([
+      'BIND',
+      'reply',
+      'reply',
+      'tunnel http',
+      "/items?id=1'%20OR%20'1'='1",
+      'http-response',
+    ]);
+  });
+
+  it('holds at most a tunnel prefix of what the client sent before it, the rest told as lost', () => {
+    const parser = socks.createParser();
+    parser.parse(socks4aRequest, 'to-server', 1);
+    // A request whose body runs past the bound: its head is read; the rest, a request among it, is told as lost.
+    const body = 'x'.repeat(6000);
+    const sent = ascii(
+      `POST /a HTTP/1.1\r\nHost: b\r\nContent-Length: ${body.length}\r\n\r\n${body}GET /b HTTP/1.1\r\nHost: b\r\n\r\n`,
+    );
+    parser.parse(sent, 'to-server', 2);
+    const events = parser.parse(granted4, 'to-client', 3);
+    expect(
+      events.map((e) =>
+        e.kind === 'http-request' ? e.target : e.kind === 'operation' ? e.operation : e.kind,
+      ),
+    ).toEqual(['reply', 'tunnel http', '/a']);
+  });
+});
+
+describe('a SOCKS tunnel whose parser throws', () => {
+  it("stops reading the tunnel and tells it; the handshake's events stay, the SOCKS reader goes on", () => {
+    const parser = socks.createParser({ tunnelDepth: 0, protocols: [socks, withBuggyParser(redis)] });
+    expect(names(parser.parse(concat(socks4aRequest, config), 'to-server', 1))).toEqual(['CONNECT']);
+    const events = parser.parse(granted4, 'to-client', 2) as Seen[];
+    expect(names(events)).toEqual(['reply', 'tunnel redis', 'tunnel-failed']);
+    expect(events[2]).toMatchObject({ protocol: 'socks', detail: 'redis' });
+    expect(parser.parse(config, 'to-server', 3)).toEqual([]);
+    expect(parser.end?.()).toEqual([]);
+  });
+});
+
+describe('a SOCKS tunnel in an engine', () => {
+  it("detects what it carries among the engine's protocols only", () => {
+    const parser = socks.createParser({ tunnelDepth: 0, protocols: [socks, http] });
+    const events = [...socks5('backend', 80), ['to-server', config] as Segment].flatMap(([d, b]) =>
+      parser.parse(b, d, 1),
+    );
+    expect(names(events)).toEqual(['greeting', 'method', 'CONNECT', 'reply']);
   });
 });

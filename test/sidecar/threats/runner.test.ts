@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '#core/errors.ts';
 import { threatFindingSchema } from '#core/finding.ts';
-import type { DbAuthEvent } from '#sidecar/events.ts';
+import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import type { Threat } from '#sidecar/threats/threat.ts';
 import { detectorConfig } from '#sidecar/threats/threat.ts';
@@ -259,5 +259,24 @@ describe('createThreatRunner', () => {
     runner.onTick?.(5_000);
     expect(runner.drain(5_000).map((f) => f.evidence)).toEqual(['answered after 1']);
     expect(ticks).toBe(1);
+  });
+
+  it('gives a detector of one protocol the events of a flow whose tunnels carry it at any layer, not only the last', () => {
+    const reply: OperationEvent = {
+      kind: 'operation',
+      ts: 1_000,
+      direction: 'to-client',
+      protocol: 'socks',
+      operation: 'reply',
+      detail: 'succeeded version=5 target=backend:80',
+    };
+    const judged = (tunnelled: OperationEvent['protocol'][]) => {
+      const runner = createThreatRunner({ policyDir: false });
+      runner.onEvent(flow({ tunnelled }), reply);
+      return runner.drain(1_000).map((f) => (f.type === 'threat' ? f.threat : f.type));
+    };
+    // An HTTP flow to a forward proxy, whose CONNECT reaches a SOCKS proxy, whose tunnel carries HTTP.
+    expect(judged(['socks', 'http'])).toEqual(['socks-proxy']);
+    expect(judged(['tls'])).toEqual([]);
   });
 });
