@@ -34,6 +34,8 @@ export type DecodedPacket = {
   windowScale: number;
   /** TCP timestamp option (RFC 7323): the sender's TSval, or -1 without the option (PAWS, reset-check.ts). */
   tsVal: number;
+  /** A TCP authentication option's kind: 19 (MD5 signature, RFC 2385), 29 (TCP-AO, RFC 5925), or 0 (auth-option-check.ts). */
+  authOption: number;
   /**
    * Transport payload as captured: octets [payloadStart, payloadEnd) of `l4Bytes`. Offsets rather than a view: most
    * payloads are never read (bulk past every parse budget), and a view per packet was a quarter of a million typed
@@ -99,6 +101,7 @@ export const emptyPacket = (): DecodedPacket => ({
   mss: -1,
   windowScale: -1,
   tsVal: -1,
+  authOption: 0,
   payloadStart: 0,
   payloadEnd: 0,
   payloadLength: 0,

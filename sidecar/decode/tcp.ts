@@ -2,7 +2,7 @@
 import { u8, u16, u32 } from './byte-reader.ts';
 import type { DecodedPacket, DecodeOutcome } from './decoded-packet.ts';
 
-/** The options that matter: MSS (2), window scale (3), timestamps (8, the sender's TSval). */
+/** The options that matter: MSS (2), window scale (3), timestamps (8, the sender's TSval), MD5 (19), AO (29). */
 const readOption = (
   bytes: Uint8Array,
   at: number,
@@ -13,6 +13,8 @@ const readOption = (
   if (kind === 2 && length === 4) out.mss = u16(bytes, at + 2);
   else if (kind === 3 && length === 3) out.windowScale = u8(bytes, at + 2);
   else if (kind === 8 && length === 10) out.tsVal = u32(bytes, at + 2);
+  // TCP MD5 (RFC 2385: Linux reads only the 18-octet form) and TCP-AO (RFC 5925).
+  else if ((kind === 19 && length === 18) || kind === 29) out.authOption = kind;
 };
 
 /**
@@ -48,6 +50,7 @@ export const tcp = (out: DecodedPacket): DecodeOutcome => {
   out.mss = -1;
   out.windowScale = -1;
   out.tsVal = -1;
+  out.authOption = 0;
   if (headerLength > 20 && !readOptions(bytes, at, at + headerLength, out)) return 'malformed-tcp';
   out.transport = 'tcp';
   out.srcPort = u16(bytes, at);

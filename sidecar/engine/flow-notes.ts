@@ -1,7 +1,6 @@
 /** The conditions worth telling about a flow (core FlowFinding `notes`): guessed orientation, pickup, gaps, overlaps. */
 import type { Flow } from '../flow/flow.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
-import { windowDrops } from './window-check.ts';
 
 const maxNotes = 16;
 
@@ -14,11 +13,14 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
     notes.push(
       `${name}: ${direction.badFlags} segments dropped for their flags (data without ACK, or on a stray SYN)`,
     );
-  const pastWindow = windowDrops(direction);
-  if (pastWindow > 0)
-    notes.push(
-      `${name}: ${pastWindow} segments past the receive window dropped (the receiver never took them)`,
-    );
+  const drops = (reason: 'window' | 'ack' | 'auth', what: string): void => {
+    const count = direction.asideDrops[reason];
+    if (count > 0)
+      notes.push(`${name}: ${count} copies ${what} refused by the receiver, their octets sent again`);
+  };
+  drops('window', 'past the receive window');
+  drops('ack', 'with a bad acknowledgement');
+  drops('auth', 'with an MD5 or AO option');
   if (direction.pawsDrops > 0)
     notes.push(`${name}: ${direction.pawsDrops} segments with an older timestamp dropped (PAWS)`);
   if (direction.ignoredResets > 0)

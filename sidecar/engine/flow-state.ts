@@ -4,10 +4,10 @@ import type { ObservedFlow } from '../engine-observer.ts';
 import type { Direction } from '../events.ts';
 import type { Protocol, ProtocolParser } from '../protocols/protocol.ts';
 import type { StreamReassembler } from '../reassembly/stream-reassembler.ts';
+import type { AsideReason, AsideSegment } from './held-aside.ts';
 import type { L7Collector } from './l7-collector.ts';
 import type { Mesh } from './mesh-of.ts';
 import type { ProxyHeader } from './proxy-header.ts';
-import type { AsideSegment } from './window-check.ts';
 
 /** detecting → parsing (a protocol matched) or unknown (none did); `none` for transports without detection. */
 export type Phase = 'detecting' | 'parsing' | 'unknown' | 'none';
@@ -58,11 +58,15 @@ export type DirectionState = {
   /** The right edge of the window this direction's receiver offered, once known (window-check.ts). */
   windowEdge: number;
   edgeKnown: boolean;
-  /** Segments past that edge, held until the receiver acknowledges them, and their payload octets. */
+  /** The largest window this direction's receiver offered (Linux's `max_window` of the sender; ack-check.ts). */
+  maxWindow: number;
+  /** This sender's SYN carried a TCP authentication option (auth-option-check.ts). */
+  synAuth: boolean;
+  /** Segments the receiver may have dropped, held until it acknowledges them, and their payload octets (held-aside.ts). */
   aside: AsideSegment[] | undefined;
   asideBytes: number;
-  /** Segments past the window that the receiver never took (zero-window probes aside). */
-  windowDrops: number;
+  /** Copies held aside that the receiver refused, their octets taken from another segment, by reason (held-aside.ts). */
+  asideDrops: Record<AsideReason, number>;
 };
 
 /**
@@ -139,9 +143,11 @@ const direction = (): DirectionState => ({
   windowScale: -1,
   windowEdge: 0,
   edgeKnown: false,
+  maxWindow: 0,
+  synAuth: false,
   aside: undefined,
   asideBytes: 0,
-  windowDrops: 0,
+  asideDrops: { window: 0, ack: 0, auth: 0 },
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

@@ -1,14 +1,15 @@
 /** The evasion tricks a flow's reassembly saw and undid (docs/evasion.md), for observers at the flow's end. */
 import { anomalyCount, noTcpAnomalies, type TcpAnomalies } from '../threats/threat.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
-import { windowDrops } from './window-check.ts';
 
 const add = (sum: TcpAnomalies, d: DirectionState): void => {
   sum.ignoredResets += d.ignoredResets;
   sum.pawsDrops += d.pawsDrops;
   sum.badChecksums += d.badChecksums;
   sum.badFlags += d.badFlags;
-  sum.windowDrops += windowDrops(d);
+  sum.windowDrops += d.asideDrops.window;
+  sum.ackDrops += d.asideDrops.ack;
+  sum.authDrops += d.asideDrops.auth;
   const stats = d.reassembler?.stats;
   if (stats === undefined) return;
   sum.conflicts += stats.conflicts;

@@ -8,14 +8,17 @@ import {
   type StreamReassembler,
   type StreamSink,
 } from '../reassembly/stream-reassembler.ts';
+import { ackRefused } from './ack-check.ts';
+import { authUnexpected, noteAuthOption } from './auth-option-check.ts';
 import { checksumRejects } from './checksum-check.ts';
 import type { EngineContext } from './engine-context.ts';
 import { flagsRejected } from './flag-check.ts';
 import { concludeFlow, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
+import { type AsideReason, countRefusedCopy, holdAside, takenAside } from './held-aside.ts';
 import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
-import { holdAside, noteOfferedWindow, noteWindowScale, pastWindow, takenAside } from './window-check.ts';
+import { noteOfferedWindow, noteWindowScale, pastWindow } from './window-check.ts';
 
 const fin = 1;
 const syn = 2;
@@ -123,8 +126,8 @@ const closes = (flow: Flow<FlowState>, direction: Direction, flags: number, coun
 };
 
 /**
- * The receiver acknowledged up to `ackNumber`: segments of `direction` held aside past the window that this passes
- * were taken by its kernel, and are read now (window-check.ts).
+ * The receiver acknowledged up to `ackNumber`: segments of `direction` held aside that this passes were taken by its
+ * kernel, and are read now (held-aside.ts).
  */
 const releaseAside = (
   ctx: EngineContext,
@@ -138,6 +141,7 @@ const releaseAside = (
   for (const segment of takenAside(side, ackNumber, readable)) {
     const countsAsFin = (segment.flags & fin) !== 0 && !staleFin(side, segment.seq, segment.wireLength);
     trackSequence(side, segment.seq, segment.flags, segment.wireLength);
+    countRefusedCopy(side, segment, side.reassembler?.expectedSeq ?? -1);
     if (wanted(flow.state, side)) {
       const reassembler = reassemblerFor(ctx, flow, direction, side);
       const before = reassembler.heldBytes;
@@ -158,6 +162,20 @@ const acknowledge = (other: DirectionState, ackNumber: number): void => {
   if (ackNumber === other.peerAck || (other.peerAck >= 0 && seqDiff(ackNumber, other.peerAck) < 0)) return;
   other.peerAck = ackNumber;
   other.reassembler?.acknowledged(ackNumber);
+};
+
+/**
+ * Why the receiving kernel may drop this segment on grounds the capture can leave in doubt: an authentication option
+ * it does not expect, an ACK it refuses, data past its window. Undefined when none.
+ */
+const doubtOf = (
+  side: DirectionState,
+  other: DirectionState,
+  packet: DecodedPacket,
+): AsideReason | undefined => {
+  if (authUnexpected(side, other, packet)) return 'auth';
+  if (ackRefused(side, other, packet)) return 'ack';
+  return pastWindow(side, packet) ? 'window' : undefined;
 };
 
 /** The receiving kernel would drop this segment (checksum, flags, reset number, PAWS): counted on the side, and true. */
@@ -182,9 +200,14 @@ export const tcpSegment = (
   const other = toServer ? state.toClient : state.toServer;
   if (receiverDrops(state, side, packet)) return;
   noteWindowScale(side, packet);
-  // Past the window the receiver offered: its kernel drops it unless it turns out to have taken it (its ACK).
-  if (pastWindow(side, packet)) {
-    holdAside(side, packet, wanted(state, side) ? payloadOf(packet) : noBytes);
+  noteAuthOption(side, packet);
+  // The receiver's kernel may drop it: its data waits for the receiver's ACK, the rest of it is not acted on.
+  const doubt = doubtOf(side, other, packet);
+  if (doubt !== undefined) {
+    if (packet.payloadLength > 0) {
+      holdAside(side, packet, wanted(state, side) ? payloadOf(packet) : noBytes, doubt);
+      trackSequence(side, packet.seq, packet.tcpFlags, packet.payloadLength);
+    }
     return;
   }
   notePaws(side, packet);

@@ -1,5 +1,5 @@
 /**
- * Data past the receive window (Ptacek and Newsham 1998; ADR 36). The receiving Linux kernel drops a segment that
+ * Data past the receive window (Ptacek and Newsham 1998; ADR 37). The receiving Linux kernel drops a segment that
  * starts at or past the right edge of the window it last offered (tcp_sequence, tcp_data_queue: drop reasons
  * TCP_INVALID_SEQUENCE, TCP_OVERWINDOW, TCP_ZEROWINDOW), and since 6.x one that ends past it while the application
  * has unread data (TCP_INVALID_END_SEQUENCE). A client that sends a harmless copy a window ahead, then the bytes up
@@ -8,10 +8,7 @@
  * The tap knows the window from the receiver's own segments: the ACK number plus the window field, shifted by the
  * scale the receiver announced on its SYN when both SYNs announced one (RFC 7323 section 2). Without both SYNs the
  * scale, and so the window, is unknown, and nothing is checked. A segment that ends past the edge is held aside
- * rather than read: the kernel took it only if it acknowledges its bytes, so it is read once the receiver's ACK
- * passes its end (the tap missed a window update: capture loss), and otherwise never. A segment held aside is not
- * read where the reassembler already holds out-of-order bytes: a late copy must not displace one that came in the
- * window. What is never read is counted (`windowDrops`) for `tcp-evasion`.
+ * (held-aside.ts): read once the receiver acknowledges it (the tap missed a window update), never otherwise.
  */
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
 import { seqAdd, seqDiff } from '../reassembly/seq.ts';
@@ -21,24 +18,6 @@ const syn = 2;
 const ack = 16;
 /** RFC 7323 section 2.3: a shift past 14 is taken as 14. */
 const maxShift = 14;
-/** Held aside per direction at most: past it the oldest is dropped (counted), as the kernel would have. */
-const maxAside = 64;
-const maxAsideBytes = 256 * 1024;
-
-/** A segment held aside, its payload copied (the capture chunk is reused). */
-export type AsideSegment = {
-  seq: number;
-  flags: number;
-  payload: Uint8Array;
-  wireLength: number;
-  ts: number;
-  urgentPointer: number;
-  /**
-   * A zero-window probe as Windows sends it: one octet at the edge of a closed window. Not counted as a trick (the
-   * kernel drops it, and the sender sends the octet again once the window opens).
-   */
-  probe: boolean;
-};
 
 /** The window scale option on this sender's SYN (-1: none), for the windows it offers later. */
 export const noteWindowScale = (sender: DirectionState, packet: DecodedPacket): void => {
@@ -61,7 +40,10 @@ const offeredEdge = (
   return seqAdd(packet.ack, packet.window * 2 ** (scaled ? Math.min(sender.windowScale, maxShift) : 0));
 };
 
-/** A packet with ACK from the receiver of `other`: the edge of the window it offers moves right (Linux never shrinks it). */
+/**
+ * A packet with ACK from the receiver of `other`: the edge of the window it offers moves right (Linux never shrinks
+ * it), and the largest window it offered is kept (the other side's `max_window`, which ack-check.ts reads).
+ */
 export const noteOfferedWindow = (
   sender: DirectionState,
   other: DirectionState,
@@ -72,6 +54,8 @@ export const noteOfferedWindow = (
   if (edge === undefined) return;
   if (!other.edgeKnown || seqDiff(edge, other.windowEdge) > 0) other.windowEdge = edge;
   other.edgeKnown = true;
+  const window = seqDiff(edge, packet.ack);
+  if (window > other.maxWindow) other.maxWindow = window;
 };
 
 /** The segment's data ends past the window its receiver offered (a SYN's data is not checked: no window yet). */
@@ -80,55 +64,3 @@ export const pastWindow = (side: DirectionState, packet: DecodedPacket): boolean
   packet.payloadLength > 0 &&
   (packet.tcpFlags & syn) === 0 &&
   seqDiff(seqAdd(packet.seq, packet.payloadLength), side.windowEdge) > 0;
-
-const dropped = (side: DirectionState, segment: AsideSegment): void => {
-  if (!segment.probe) side.windowDrops += 1;
-};
-
-/**
- * Holds the segment aside, its payload copied (none when no one reads the direction's bytes: it is still counted
- * unless acknowledged); past the bound the oldest held is given up.
- */
-export const holdAside = (side: DirectionState, packet: DecodedPacket, payload: Uint8Array): void => {
-  side.aside ??= [];
-  const aside = side.aside;
-  aside.push({
-    seq: packet.seq,
-    flags: packet.tcpFlags,
-    payload: payload.slice(),
-    wireLength: packet.payloadLength,
-    ts: packet.ts,
-    urgentPointer: packet.urgentPointer,
-    probe: packet.payloadLength === 1 && packet.seq === side.windowEdge,
-  });
-  side.asideBytes += payload.length;
-  while (aside.length > maxAside || side.asideBytes > maxAsideBytes) {
-    const oldest = aside.shift() as AsideSegment;
-    side.asideBytes -= oldest.payload.length;
-    dropped(side, oldest);
-  }
-};
-
-/**
- * The receiver acknowledged up to `ackNumber`: the segments held aside that this passes were taken by the kernel,
- * returned in the order they came to be read; `readable` says whether the reassembler holds nothing out of order
- * (else they are given up). Those still ahead of the ACK stay.
- */
-export const takenAside = (side: DirectionState, ackNumber: number, readable: boolean): AsideSegment[] => {
-  const aside = side.aside;
-  if (aside === undefined || aside.length === 0) return [];
-  const taken: AsideSegment[] = [];
-  const kept: AsideSegment[] = [];
-  for (const segment of aside) {
-    if (seqDiff(ackNumber, seqAdd(segment.seq, segment.wireLength)) < 0) kept.push(segment);
-    else if (readable) taken.push(segment);
-    else dropped(side, segment);
-  }
-  side.aside = kept;
-  side.asideBytes = kept.reduce((sum, segment) => sum + segment.payload.length, 0);
-  return taken;
-};
-
-/** Segments past the window the kernel never took: given up, and still held aside (a flow's end counts them). */
-export const windowDrops = (side: DirectionState): number =>
-  side.windowDrops + (side.aside?.filter((segment) => !segment.probe).length ?? 0);

@@ -2,8 +2,9 @@
  * TCP evasion attempts: a flow whose packets disagree with themselves in ways only an attacker (or a badly broken
  * stack) produces, each of which the tap undid as the pod's Linux kernel does (docs/evasion.md): overlapping
  * segments with different bytes, resets and FINs the receiver drops, octets slipped in as urgent data, segments with
- * an old timestamp (PAWS), a bad checksum or flags the receiver discards, data past the receive window. Reported once at the flow's end with the counts; the attack they tried to hide is judged by the other detectors on what the pod
- * received.
+ * an old timestamp (PAWS), a bad checksum or flags the receiver discards, data past the receive window, with an
+ * acknowledgement it refuses or an authentication option it does not expect. Reported once at the flow's end with the
+ * counts; the attack they tried to hide is judged by the other detectors on what the pod received.
  */
 import {
   anomalyCount,
@@ -25,7 +26,9 @@ const described = (a: TcpAnomalies): string[] =>
     a.pawsDrops > 0 ? `${a.pawsDrops} segments with an older timestamp (PAWS)` : '',
     a.badChecksums > 0 ? `${a.badChecksums} segments with a bad checksum` : '',
     a.badFlags > 0 ? `${a.badFlags} segments the receiver discards for their flags` : '',
-    a.windowDrops > 0 ? `${a.windowDrops} segments past the receive window the receiver never took` : '',
+    a.windowDrops > 0 ? `${a.windowDrops} copies past the receive window, refused and sent again` : '',
+    a.ackDrops > 0 ? `${a.ackDrops} copies with an acknowledgement the receiver refuses, sent again` : '',
+    a.authDrops > 0 ? `${a.authDrops} copies with an unexpected MD5 or AO option, sent again` : '',
   ].filter((part) => part !== '');
 
 export const tcpEvasion: Threat<typeof config, undefined> = {

@@ -121,8 +121,14 @@ export type TcpAnomalies = {
   badChecksums: number;
   /** Segments the receiver discards for their flags: data without ACK, data on a stray SYN. */
   badFlags: number;
-  /** Segments past the receive window that the receiver never took (window-check.ts). */
+  /**
+   * Copies the receiver refused, whose octets then came in a segment it took (held-aside.ts): past the receive window
+   * (window-check.ts), with an ACK of data it never sent or too old (ack-check.ts), with a TCP MD5 or AO option on a
+   * connection that does not sign (auth-option-check.ts).
+   */
   windowDrops: number;
+  ackDrops: number;
+  authDrops: number;
 };
 
 /** Every count zero: a flow's starting point. */
@@ -135,6 +141,8 @@ export const noTcpAnomalies = (): TcpAnomalies => ({
   badChecksums: 0,
   badFlags: 0,
   windowDrops: 0,
+  ackDrops: 0,
+  authDrops: 0,
 });
 
 /** How many tricks, of every kind. */
@@ -146,7 +154,9 @@ export const anomalyCount = (a: TcpAnomalies): number =>
   a.pawsDrops +
   a.badChecksums +
   a.badFlags +
-  a.windowDrops;
+  a.windowDrops +
+  a.ackDrops +
+  a.authDrops;
 
 /** A detector's raw result; the engine turns it into a core ThreatFinding and suppresses duplicates. */
 export type ThreatHit = {

@@ -4,7 +4,8 @@
  * connection with one evasion trick (a harmless copy with a bad checksum, without ACK, on a stray SYN, with an old
  * timestamp, with IP source routing; a reset with a wrong number; an urgent octet; overlapping segments, in order and
  * while held; 1,100 separate segments ahead of the request; 8-octet IP fragments last to first; a harmless copy in
- * overlapping IP fragments; a harmless copy past the receive window). The server
+ * overlapping IP fragments; a harmless copy past the receive window, with an ACK of unsent data, with a too-old ACK,
+ * with an MD5 signature). The server
  * answers with the path its HTTP parser read. Captured with `tcpdump -i any` as the tap captures, the engine must
  * read the same path as the application, trick by trick.
  */
@@ -40,6 +41,9 @@ const tricks = [
   'fragments',
   'fragment-overlap',
   'past-window',
+  'unsent-ack',
+  'old-ack',
+  'md5-option',
 ] as const;
 /** What Linux hands the application where a trick's copy is not simply dropped (overlaps: see tcp-tricks.py). */
 const kernelReads: Partial<Record<(typeof tricks)[number], string>> = {

@@ -103,6 +103,16 @@ elif trick == "old-timestamp":
     send(seq, ack, ACK | PSH, harmless, options=stamp(500))
 elif trick == "wrong-reset":
     send(seq + 50_000, ack, RST)
+elif trick == "unsent-ack":
+    # Acknowledges 100,000 octets the server never sent: Linux drops the segment (RFC 9293: ACK of unsent data).
+    send(seq, ack + 100_000, ACK | PSH, harmless)
+elif trick == "old-ack":
+    # Acknowledges a point a million octets before what the server's unacknowledged data starts at, past any window
+    # we offered: Linux drops it (RFC 5961 section 5.2, blind data injection).
+    send(seq, (ack - 1_000_000) % 2**32, ACK | PSH, harmless)
+elif trick == "md5-option":
+    # Carries a TCP MD5 signature (RFC 2385) on a connection without a key: Linux drops it (TCPMD5UNEXPECTED).
+    send(seq, ack, ACK | PSH, harmless, options=b"\x13\x12" + bytes(16) + b"\x01\x01")
 elif trick == "source-route":
     send(seq, ack, ACK | PSH, harmless, ip_options=b"\x83\x07\x04" + dst + b"\x00")
 time.sleep(0.05)

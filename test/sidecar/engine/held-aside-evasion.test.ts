@@ -1,8 +1,9 @@
 /**
- * Data past the receive window (window-check.ts, ADR 37): a harmless copy sent a window ahead, which the server's
- * kernel drops, must not stand in for the real bytes sent there later; and a segment that only looks past the window
- * because the capture missed the receiver's window update is read once the receiver acknowledges it. The real kernel
- * is the oracle in test/e2e/kernel-streams.test.ts (the `past-window` trick).
+ * Segments the server's kernel drops on grounds the capture can leave in doubt, held aside until it acknowledges
+ * them (held-aside.ts, ADR 37): data past the receive window, an ACK it refuses, an MD5 option it does not expect. A
+ * harmless copy of either kind must not stand in for the real bytes; a segment that only looks refused because the
+ * capture missed a window update or the server's data is read once the server acknowledges it. The real kernel is
+ * the oracle in test/e2e/kernel-streams.test.ts (the `past-window`, `unsent-ack`, `old-ack` and `md5-option` tricks).
  */
 import { describe, expect, it } from 'vitest';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
@@ -41,7 +42,7 @@ const padRequest = (size: number): string => {
 };
 
 const attack = 'GET /items?id=1%27%20OR%20%271%27%3D%271 HTTP/1.1\r\nHost: shop\r\n\r\n';
-const harmless = attack.replace('1%27%20OR%20%271%27%3D%271', 'x'.repeat(27));
+const harmless = attack.replace('1%27%20OR%20%271%27%3D%271', 'x'.repeat(26));
 const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n';
 /** The window scale option (RFC 7323 section 2.2), after a NOP. */
 const scaleOption = (shift: number) => [1, 3, 3, shift];
@@ -100,16 +101,33 @@ describe('data past the receive window', () => {
     expect(seen.threats).toContain('sql-injection');
   });
 
-  it('counts a segment past the window that the receiver never takes as an evasion trick', () => {
-    const seen = inspect([
+  it('reports the copy as an evasion trick once its octets came again, not a copy never acknowledged', () => {
+    const pad = padRequest(1000);
+    const tricked = inspect([
+      ...handshake(1000),
+      segment('client', { seq: 2001, ack: 5001, payload: harmless }),
+      segment('client', { seq: 1001, ack: 5001, payload: pad }),
+      segment('server', { seq: 5001, ack: 2001, window: 1000, payload: answer }),
+      segment('client', { seq: 2001, ack: 5001 + answer.length, payload: attack }),
+      segment('server', {
+        seq: 5001 + answer.length,
+        ack: 2001 + attack.length,
+        window: 1000,
+        payload: answer,
+      }),
+    ]);
+    expect(tricked.evasion?.evidence).toMatch(/1 copies past the receive window, refused and sent again/);
+    expect(tricked.flow?.notes).toContain(
+      'to-server: 1 copies past the receive window refused by the receiver, their octets sent again',
+    );
+    // Far past the window and never acknowledged: a capture that ends early leaves the same, so it is not counted.
+    const ahead = inspect([
       ...handshake(1000),
       segment('client', { seq: 1001, ack: 5001, payload: attack }),
-      // Far past the window, never acknowledged: the kernel dropped it.
       segment('client', { seq: 9001, ack: 5001, payload: harmless }),
       segment('server', { seq: 5001, ack: 1001 + attack.length, window: 1000, payload: answer }),
     ]);
-    expect(seen.threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
-    expect(seen.evasion?.evidence).toMatch(/past the receive window/);
+    expect(ahead.threats).toEqual(['sql-injection']);
   });
 
   it('reads a segment that looked past the window because the window update was not captured', () => {
@@ -153,6 +171,55 @@ describe('data past the receive window', () => {
       segment('client', { seq: 2001, ack: 5001, payload: attack }),
     ]);
     expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
+    expect(seen.threats).toEqual(['sql-injection']);
+  });
+});
+
+describe('segments with an acknowledgement or an option the receiver refuses', () => {
+  /** A TCP MD5 signature option (RFC 2385: kind 19, 18 octets) and two NOPs. */
+  const md5 = [19, 18, ...Array.from({ length: 16 }, (_, i) => i), 1, 1];
+  const reply = segment('server', { seq: 5001, ack: 1001 + attack.length, payload: answer });
+
+  it.each([
+    ['an ACK of data the server never sent', { ack: 5001 + 100_000 }, 'acknowledgement the receiver refuses'],
+    ['an ACK far behind what the server has had acknowledged', { ack: 5001 - 1_000_000 }, 'acknowledgement'],
+    [
+      'an MD5 signature on a connection whose SYNs carried none',
+      { ack: 5001, options: md5 },
+      'MD5 or AO option',
+    ],
+  ])('does not read a harmless copy with %s in place of the request', (_name, chaff, evidence) => {
+    const seen = inspect([
+      ...handshake(65535),
+      segment('client', { seq: 1001, payload: harmless, ...chaff }),
+      segment('client', { seq: 1001, ack: 5001, payload: attack }),
+      reply,
+    ]);
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/items']);
+    expect(seen.threats).toEqual(expect.arrayContaining(['sql-injection', 'tcp-evasion']));
+    expect(seen.evasion?.evidence).toContain(evidence);
+  });
+
+  it('reads a request whose ACK names server data the capture missed, once the server acknowledges it', () => {
+    // The server's 100-octet answer is not in the capture; the client acknowledges it with its next request.
+    const seen = inspect([
+      ...handshake(65535),
+      segment('client', { seq: 1001, ack: 5101, payload: attack }),
+      segment('server', { seq: 5101, ack: 1001 + attack.length, payload: answer }),
+    ]);
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/items']);
+    expect(seen.threats).toEqual(['sql-injection']);
+  });
+
+  it('reads every segment of a connection that signs from its SYNs on (a BGP-style MD5 session)', () => {
+    const signed = [
+      segment('client', { seq: 1000, ack: 0, flags: flags.syn, options: md5 }),
+      segment('server', { seq: 5000, ack: 1001, flags: flags.syn | flags.ack, options: md5 }),
+      segment('client', { seq: 1001, ack: 5001, options: md5 }),
+      segment('client', { seq: 1001, ack: 5001, options: md5, payload: attack }),
+    ];
+    const seen = inspect(signed);
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/items']);
     expect(seen.threats).toEqual(['sql-injection']);
   });
 });
