@@ -5,7 +5,7 @@
  * timestamp, with IP source routing; a reset with a wrong number; an urgent octet; overlapping segments, in order and
  * while held; 1,100 separate segments ahead of the request; 8-octet IP fragments last to first; a harmless copy in
  * overlapping IP fragments; a harmless copy past the receive window, with an ACK of unsent data, with a too-old ACK,
- * with an MD5 signature). The server
+ * with an MD5 signature; one without the timestamp option the SYNs agreed on, which Linux reads). The server
  * answers with the path its HTTP parser read. Captured with `tcpdump -i any` as the tap captures, the engine must
  * read the same path as the application, trick by trick.
  */
@@ -44,11 +44,14 @@ const tricks = [
   'unsent-ack',
   'old-ack',
   'md5-option',
+  'no-timestamp',
 ] as const;
 /** What Linux hands the application where a trick's copy is not simply dropped (overlaps: see tcp-tricks.py). */
 const kernelReads: Partial<Record<(typeof tricks)[number], string>> = {
   overlap: '/fake/stream',
   'held-earlier': '/rake/stream',
+  // RFC 7323 says a receiver SHOULD drop a segment without the timestamps both SYNs agreed on; Linux reads it.
+  'no-timestamp': '/fake/stream',
 };
 /** Requests a trick sends before the one whose path the server echoes (the padding of `past-window`). */
 const sentBefore: Partial<Record<(typeof tricks)[number], string[]>> = { 'past-window': ['/pad'] };

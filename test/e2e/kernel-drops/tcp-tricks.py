@@ -84,7 +84,7 @@ request = b"GET /real/stream HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n"
 harmless = request.replace(b"/real/", b"/fake/")
 stamp = lambda value: b"\x01\x01\x08\x0a" + struct.pack("!II", value, 0)
 
-timestamps = trick == "old-timestamp"
+timestamps = trick in ("old-timestamp", "no-timestamp")
 send(isn, 0, SYN, options=stamp(1000) if timestamps else b"")
 server_isn = next((seq for seq, _, flags, _ in receive(time.time() + 3) if flags & (SYN | ACK) == SYN | ACK), None)
 if server_isn is None:
@@ -103,6 +103,9 @@ elif trick == "old-timestamp":
     send(seq, ack, ACK | PSH, harmless, options=stamp(500))
 elif trick == "wrong-reset":
     send(seq + 50_000, ack, RST)
+elif trick == "no-timestamp":
+    # Timestamps were agreed on the SYNs; the copy carries none (RFC 7323 section 3.2: a receiver SHOULD drop it).
+    send(seq, ack, ACK | PSH, harmless)
 elif trick == "unsent-ack":
     # Acknowledges 100,000 octets the server never sent: Linux drops the segment (RFC 9293: ACK of unsent data).
     send(seq, ack + 100_000, ACK | PSH, harmless)
