@@ -29,12 +29,27 @@ export type HttpConnection = {
 };
 
 const crlf = Uint8Array.of(0x0d, 0x0a);
+/** Octets that tell a status line from other text (`detectStatusLine`: `HTTP/1.1 200 `). */
+const statusLineOctets = 13;
+
+/**
+ * A response after which no other comes on the connection: one with the `close` option (RFC 9112 §9.6: the server
+ * closes after it) or an HTTP/1.0 one without `keep-alive` (§9.3). What follows its head can only be its body.
+ */
+const lastAnswer = (head: HttpHead): boolean => {
+  const connection = headerValue(head.headers, 'connection');
+  return (
+    hasToken(connection, 'close') || (head.first[0] === 'HTTP/1.0' && !hasToken(connection, 'keep-alive'))
+  );
+};
 
 /** `tunnelDepth`: how many tunnels the connection is inside (0 for a flow's own; see Protocol.createParser). */
 export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
   const sides = { 'to-server': newHttpSide('to-server'), 'to-client': newHttpSide('to-client') } as const;
   const pairing = newHttpPairing();
   const switched = createHttpSwitched(sides, tunnelDepth);
+  /** The connection closed: what is held is all there will be. */
+  let ending = false;
 
   const emit = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
     const message = side.message;
@@ -115,7 +130,7 @@ export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
     side.remaining = found.length;
     side.chunked = { phase: 'size', remaining: 0 };
     if (found.mode === 'head') finish(side, ts, out);
-    else if (!isRequest && request === undefined) {
+    else if (!isRequest && request === undefined && !lastAnswer(head)) {
       side.declared = found.mode as BodyMode;
       side.mode = 'probe';
     }
@@ -124,14 +139,37 @@ export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
   /**
    * The body a response declared when its request is not known: a response to HEAD declares the body it would have
    * had (RFC 9110 §9.3.2) and sends none, and read as a body it swallowed the answers after it. A status line where
-   * the body would start is the next answer, so this one had none. Decided within 13 octets (`detectStatusLine`).
+   * the body would start may be the next answer, so this one had none, or the start of a body (a download its sender
+   * chose, which could then make the tap read its own answers in it). Which, `hasBody` decides.
    */
   const stepProbe = (side: HttpSide, ts: number, out: ProtocolEvent[]): boolean => {
     const verdict = detectStatusLine(side.pending);
-    if (verdict === 'need-more') return false;
-    if (verdict === 'match') finish(side, ts, out);
-    else side.mode = side.declared;
+    if (verdict === 'need-more' && !ending) return false;
+    const body = verdict === 'match' ? hasBody(side) : true;
+    if (body === undefined) return false;
+    if (body) side.mode = side.declared;
+    else finish(side, ts, out);
     return true;
+  };
+
+  /**
+   * After a status line where a body would start: true when the octets are the body, false when they are the next
+   * answer, undefined until that is known.
+   * - Chunked: the body would start with a chunk's size in hex (RFC 9112 §7.1), never with a status line.
+   * - A Content-Length within what a side holds: the body's end is where the next answer must start. A status line
+   *   there, or the connection's end right there, makes them a body; other octets there make them the next answer.
+   *   Its sender chooses a body's octets, not what follows the body.
+   * - Longer, or read until the close (without `Connection: close`, which `lastAnswer` reads as a body): nothing
+   *   tells them apart that the sender of a body does not choose. They are taken for the next answer, as a response
+   *   to HEAD; a body that starts with a status line there is read as answers.
+   */
+  const hasBody = (side: HttpSide): boolean | undefined => {
+    const length = side.remaining;
+    if (side.declared !== 'length' || length + statusLineOctets > maxHeadLength) return false;
+    if (side.pending.length < length) return ending ? false : undefined;
+    const next = detectStatusLine(side.pending.subarray(length));
+    if (next === 'need-more') return ending ? true : undefined;
+    return next === 'match';
   };
 
   /** A client that switches to HTTP/2 sends the connection preface (RFC 9113 §3.4). */
@@ -288,8 +326,11 @@ export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
     },
     end() {
       const out = [...switched.end()];
-      // The connection closed: a body read until the close ends there; any other message held was cut by it.
+      // The connection closed: a body read until the close ends there; any other message held was cut by it. An answer
+      // whose body was in doubt is decided with what is held, and what follows it read.
+      ending = true;
       for (const side of [sides['to-server'], sides['to-client']]) {
+        if (side.mode === 'probe' && stepProbe(side, side.ts, out)) run(side, side.ts, out);
         if (side.message === undefined || side.message.emitted) continue;
         if (side.mode !== 'until-close') side.message.truncated = true;
         emit(side, side.ts, out);
