@@ -277,9 +277,6 @@ export const createHttpConnection = (tunnelDepth = 0): HttpConnection => {
     for (let guard = 0; guard < 1_000_000 && side.pending.length > 0; guard += 1) {
       if (!step(side, ts, out)) break;
     }
-    // A body until the connection closes is told with what the call brought (a probed one too: it has no other end).
-    if (side.mode === 'until-close' || (side.mode === 'probe' && side.declared === 'until-close'))
-      emit(side, ts, out);
     const stop =
       side.mode === 'stopped' ||
       side.mode === 'tunnel' ||

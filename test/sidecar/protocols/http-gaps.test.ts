@@ -192,4 +192,28 @@ describe('HTTP/1 messages the connection closed on', () => {
     expect(responses(events).map((r) => [text(r.body), r.bodyTruncated])).toEqual([['abc', false]]);
     expect(runSteps([['to-server', ascii(get('/a', '198.51.100.7'))], { end: true }])).toHaveLength(1);
   });
+
+  it('a body read until the close holds what every call brings, to the bound of its direction', () => {
+    // Told with its first call's octets, it lost the rest: 'def' and the 9000 after.
+    const answer = runSteps([
+      ['to-server', ascii(get('/a', '198.51.100.7'))],
+      ['to-client', ascii('HTTP/1.0 200 OK\r\n\r\nabc')],
+      ['to-client', ascii('def')],
+      ['to-client', ascii('x'.repeat(9000))],
+      ['to-client', ascii('more')],
+      { end: true },
+    ]);
+    expect(responses(answer).map((r) => [r.body.length, text(r.body).slice(0, 7), r.bodyTruncated])).toEqual([
+      [8192, 'abcdefx', true],
+    ]);
+    // A request whose Transfer-Encoding does not end in chunked (RFC 9112 §6.3) is read to the close too.
+    const request = runSteps([
+      ['to-server', ascii('POST /q HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\nid=1')],
+      ['to-server', ascii(`' OR '1'='1${'y'.repeat(70_000)}`)],
+      { end: true },
+    ]);
+    expect(requests(request).map((r) => [r.body.length, text(r.body).slice(0, 15), r.bodyTruncated])).toEqual(
+      [[65536, "id=1' OR '1'='1", true]],
+    );
+  });
 });
