@@ -73,7 +73,10 @@ export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
   }
   if (data.length > room) {
     if (!message.truncated && message.direction === 'to-server')
-      message.tail = createMultipartTail(headerValue(message.head.headers, 'content-type') ?? '');
+      message.tail = createMultipartTail(
+        headerValue(message.head.headers, 'content-type') ?? '',
+        headerValue(message.head.headers, 'content-encoding'),
+      );
     message.truncated = true;
     message.tail?.feed(room > 0 ? data.subarray(room) : data);
   }

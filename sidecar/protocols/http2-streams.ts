@@ -221,7 +221,10 @@ class Messages implements Http2Messages {
       // Its later parts count against what the direction holds: 128 streams cannot hold 64 KiB each of them either.
       const fits = this.held + multipartTailBytes <= maxHeldBody;
       if (!message.truncated && this.direction === 'to-server' && fits) {
-        message.tail = createMultipartTail(headerValue(message.headers, 'content-type') ?? '');
+        message.tail = createMultipartTail(
+          headerValue(message.headers, 'content-type') ?? '',
+          headerValue(message.headers, 'content-encoding'),
+        );
         if (message.tail !== undefined) this.held += multipartTailBytes;
       }
       message.truncated = true;

@@ -158,9 +158,15 @@ export const bodyWithTail = (
   return joinParts([...parts, later], size + later.length);
 };
 
-/** A reader of the body past the bound, for a multipart Content-Type that names its boundary; else undefined. */
-export const createMultipartTail = (contentType: string): MultipartTail | undefined => {
+/**
+ * A reader of the body past the bound, for a multipart Content-Type that names its boundary; else undefined. Not for
+ * a body with a Content-Encoding: its boundaries are compressed, and octets that look like one (a deflate stored block
+ * holds them as they are) would be appended to compressed octets, which then no longer decode. The injection inputs
+ * read such a body's later parts once decoded (http-inputs.ts).
+ */
+export const createMultipartTail = (contentType: string, contentEncoding = ''): MultipartTail | undefined => {
   if (!/^\s*multipart\/form-data\b/i.test(contentType)) return undefined;
+  if (!/^\s*(identity\s*)?$/i.test(contentEncoding)) return undefined;
   const boundary = multipartBoundary(contentType);
   return boundary === undefined ? undefined : new Tail(encoder.encode(`--${boundary}`));
 };

@@ -72,11 +72,23 @@ const unreadPart = (event: HttpRequestEvent): string | undefined => {
   return undefined;
 };
 
+/**
+ * A compressed form whose later parts were not read: a plain one's are read past the 64 KiB kept (multipart-tail.ts),
+ * a compressed one's only once decoded, so when its compressed octets pass what is kept, or it does not decode, the
+ * fields after the cut are judged by nothing. Reported whatever the media types configured.
+ */
+const compressedFormUnread = (event: HttpRequestEvent, type: string): string | undefined => {
+  const encoding = headerToken(event.headers, 'content-encoding').trim();
+  if (type !== 'multipart/form-data' || encoding === '' || encoding === 'identity') return undefined;
+  if (event.bodyTruncated)
+    return `its ${encoding} body passes the ${requestBodyLimit} octets kept, compressed: the parts after them were not read`;
+  return decodedBody(event) === undefined ? unreadPart(event) : undefined;
+};
+
 /** What a request's body of text left unjudged, as evidence; undefined when it was read to its end. */
 const requestEvidence = (event: HttpRequestEvent, c: Config): string | undefined => {
   const type = headerToken(event.headers, 'content-type').split(';')[0]?.trim() ?? '';
-  if (!isText(type, c)) return undefined;
-  const unread = unreadPart(event);
+  const unread = isText(type, c) ? unreadPart(event) : compressedFormUnread(event, type);
   if (unread === undefined) return undefined;
   return `${event.method} ${event.path.slice(0, 200)} (${type === '' ? 'no Content-Type' : type}): ${unread}`;
 };

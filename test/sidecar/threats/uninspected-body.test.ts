@@ -3,6 +3,7 @@
  * not inflated, the media types it reads as text (and a team's own), once a connection. The padding-evasion test
  * drives it through the whole engine from a capture.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequestEvent, WebsocketMessageEvent } from '#sidecar/events.ts';
 import { uninspectedBody } from '#sidecar/threats/uninspected-body.ts';
@@ -60,6 +61,26 @@ describe('uninspected-body', () => {
       'application/grpc',
     ])
       expect(runThreat(uninspectedBody, [cut(type)]), type).toEqual([]);
+  });
+
+  it('reports a compressed form whose later parts no reader reached, whatever the list; not one decoded whole', () => {
+    const form = 'multipart/form-data; boundary=x';
+    const coded = (encoding: string, event = cut(form)): HttpRequestEvent => ({
+      ...event,
+      headers: [...event.headers, ['Content-Encoding', encoding]],
+    });
+    // Cut at the 64 KiB kept, compressed: the parser's tail reads no compressed boundary.
+    const [hit] = runThreat(uninspectedBody, [coded('gzip')]);
+    expect(hit?.evidence).toBe(
+      'POST /import (multipart/form-data): its gzip body passes the 65536 octets kept, compressed: the parts after them were not read; the rest was not judged',
+    );
+    // Whole but in a coding not decoded; whole and decoded (its later parts are read, http-inputs.ts); plain.
+    const whole = { ...cut(form), bodyTruncated: false, body: new Uint8Array(gzipSync('--x--\r\n')) };
+    expect(runThreat(uninspectedBody, [coded('zstd', { ...whole, body: Uint8Array.of(1, 2) })])).toHaveLength(
+      1,
+    );
+    expect(runThreat(uninspectedBody, [coded('gzip', whole)])).toEqual([]);
+    expect(runThreat(uninspectedBody, [coded('identity')])).toEqual([]);
   });
 
   it("a team's own list: multipart uploads reported, JSON not", () => {
