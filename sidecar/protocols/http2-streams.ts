@@ -20,6 +20,7 @@ import { bodyLimit, maxRefTarget, responseBodyLimit } from './http-message.ts';
 import {
   bodyWithTail,
   createMultipartTail,
+  lastOctet,
   type MultipartTail,
   multipartTailBytes,
 } from './multipart-tail.ts';
@@ -224,6 +225,7 @@ class Messages implements Http2Messages {
         message.tail = createMultipartTail(
           headerValue(message.headers, 'content-type') ?? '',
           headerValue(message.headers, 'content-encoding'),
+          lastOctet(message.parts, data, room),
         );
         if (message.tail !== undefined) this.held += multipartTailBytes;
       }

@@ -116,7 +116,11 @@ const jsonInputs = (text: string, where: string, into: PayloadInput[]): boolean 
 const multipartText = (event: HttpRequestEvent, body: Uint8Array): string => {
   const tail =
     body !== event.body && body.length > inspectedBodyBytes
-      ? createMultipartTail(headerNamed(event.headers, 'content-type') ?? '')
+      ? createMultipartTail(
+          headerNamed(event.headers, 'content-type') ?? '',
+          '',
+          body[inspectedBodyBytes - 1],
+        )
       : undefined;
   if (tail === undefined) return bodyText(body, multipartBodyBytes);
   tail.feed(body.subarray(inspectedBodyBytes));

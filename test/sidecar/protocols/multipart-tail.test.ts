@@ -42,7 +42,8 @@ describe('multipart tail', () => {
   it('keeps at most 64 KiB of later parts, and reads nothing for other types or without a boundary', () => {
     const tail = createMultipartTail(type);
     tail?.feed(ascii(`x\r\n${part('a', 'b'.repeat(200_000))}`));
-    expect(tail?.result().length).toBeLessThanOrEqual(multipartTailBytes + 4);
+    // What is kept, then the close put after it.
+    expect(tail?.result().length).toBeLessThanOrEqual(multipartTailBytes + '\r\n------x7--\r\n'.length);
     expect(createMultipartTail('application/json')).toBeUndefined();
     expect(createMultipartTail('multipart/form-data')).toBeUndefined();
   });
@@ -75,5 +76,31 @@ describe('multipart tail', () => {
     expect(
       events.map((e) => [(e as HttpRequestEvent).body.length, (e as HttpRequestEvent).bodyTruncated]),
     ).toEqual([[65_536, true]]);
+  });
+  it('ends at a close after CRLF only: a `--boundary--` in a value, or after a bare LF, hid the parts after it', () => {
+    const tail = createMultipartTail(type, '', 0x0a);
+    const later = `${part('note', 'x------x7--')}${part('memo', 'y\n------x7--\nz')}${part('q', "1' OR '1'='1")}------x7--\r\n`;
+    tail?.feed(ascii(`fff\r\n${later}`));
+    const parts = multipartParts(
+      `${part('upload', 'ffff', 'big.bin')}${text(tail?.result() ?? new Uint8Array(0))}`,
+      type,
+      10,
+    );
+    expect(parts?.map((p) => [p.name, p.content])).toEqual([
+      ['upload', 'ffff\r\n'],
+      ['note', 'x------x7--'],
+      ['memo', 'y\n------x7--\nz'],
+      ['q', "1' OR '1'='1"],
+    ]);
+  });
+
+  it('takes a delimiter right at the bound only after a line end kept before it', () => {
+    const at = (before: number) => {
+      const tail = createMultipartTail(type, '', before);
+      tail?.feed(ascii(`------x7\r\n${part('q', 'v').slice('------x7\r\n'.length)}------x7--\r\n`));
+      return text(tail?.result() ?? new Uint8Array(0));
+    };
+    expect(at(0x0a)).toContain('name="q"');
+    expect(at(0x41)).toBe('');
   });
 });
