@@ -8,18 +8,29 @@ import { detectStatusLine } from './http-detect.ts';
 import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http-head.ts';
 import { addBody, type HttpMessage, httpEvent, newHttpMessage } from './http-message.ts';
-import { afterLoss, answered, newHttpPairing, type Outstanding, remember } from './http-pairing.ts';
+import {
+  afterInterimLoss,
+  afterLoss,
+  answered,
+  newHttpPairing,
+  type Outstanding,
+  remember,
+  settleInterim,
+} from './http-pairing.ts';
 import {
   type BodyMode,
   concat,
   findStart,
+  firstLine,
   type HttpSide,
+  interimHead,
+  leadingLineEnds,
   newHttpSide,
   skipInFrame,
-  startLine,
   startResync,
 } from './http-side.ts';
 import { createHttpSwitched } from './http-switched.ts';
+import { hasBody, interimStatus, lastAnswer } from './http-unknown-request.ts';
 import { http2Preface } from './http2-session.ts';
 import type { ParserContext } from './protocol.ts';
 import { parserContext } from './tunnel-protocols.ts';
@@ -37,6 +48,13 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
   const sides = { 'to-server': newHttpSide('to-server'), 'to-client': newHttpSide('to-client') } as const;
   const pairing = newHttpPairing();
   const switched = createHttpSwitched(sides, parserContext(context));
+  /** The connection closed: what is held is all there will be. */
+  let ending = false;
+  /**
+   * A request asked to switch protocols (CONNECT, Upgrade) and an answer is awaited: what the client sends behind it
+   * may be the new protocol's (a client need not wait for the answer), so it is held as it is until the answer comes.
+   */
+  let switchAsked = false;
 
   const emit = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
     const message = side.message;
@@ -80,6 +98,7 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
       side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'websocket' ? side.mode : 'head';
     if (message?.direction !== 'to-client') return;
     const status = Number(message.head.first[1]) || 0;
+    if (!interimStatus(message.head) && pairing.outstanding.length <= 1) switchAsked = false;
     if (status === 101 && pairing.outstanding[0]?.upgrade !== true) unaskedSwitch();
     else if (status < 100 || status >= 200 || status === 101)
       afterResponse(message.head, answered(pairing), ts, out);
@@ -103,11 +122,23 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
     return found;
   };
 
+  /** A request is read: kept for its answer, and whether it asked to switch protocols. */
+  const asked = (head: HttpHead): void => {
+    remember(pairing, head);
+    switchAsked = head.first[0] === 'CONNECT' || (headerValue(head.headers, 'upgrade') ?? '').trim() !== '';
+  };
+
+  /** The request an answer's head answers, when known; a final one settles a loss that cut an interim answer. */
+  const answering = (head: HttpHead): Outstanding | undefined => {
+    if (!interimStatus(head)) settleInterim(pairing);
+    return pairing.outstanding[0];
+  };
+
   const onHead = (side: HttpSide, head: HttpHead, ts: number, out: ProtocolEvent[]): void => {
     const isRequest = side.direction === 'to-server';
-    const request = isRequest ? undefined : pairing.outstanding[0];
+    const request = isRequest ? undefined : answering(head);
     side.message = newHttpMessage(head, side.direction, request?.request);
-    if (isRequest) remember(pairing, head);
+    if (isRequest) asked(head);
     const found = isRequest ? requestFraming(head) : responseFraming(head);
     if (found === undefined) {
       side.mode = 'stopped';
@@ -117,7 +148,7 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
     side.remaining = found.length;
     side.chunked = { phase: 'size', remaining: 0 };
     if (found.mode === 'head') finish(side, ts, out);
-    else if (!isRequest && request === undefined) {
+    else if (!isRequest && request === undefined && !lastAnswer(head)) {
       side.declared = found.mode as BodyMode;
       side.mode = 'probe';
     }
@@ -126,13 +157,16 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
   /**
    * The body a response declared when its request is not known: a response to HEAD declares the body it would have
    * had (RFC 9110 §9.3.2) and sends none, and read as a body it swallowed the answers after it. A status line where
-   * the body would start is the next answer, so this one had none. Decided within 13 octets (`detectStatusLine`).
+   * the body would start may be the next answer, so this one had none, or the start of a body (a download its sender
+   * chose, which could then make the tap read its own answers in it). Which, `hasBody` decides.
    */
   const stepProbe = (side: HttpSide, ts: number, out: ProtocolEvent[]): boolean => {
     const verdict = detectStatusLine(side.pending);
-    if (verdict === 'need-more') return false;
-    if (verdict === 'match') finish(side, ts, out);
-    else side.mode = side.declared;
+    if (verdict === 'need-more' && !ending) return false;
+    const body = verdict === 'match' ? hasBody(side, ending) : true;
+    if (body === undefined) return false;
+    if (body) side.mode = side.declared;
+    else finish(side, ts, out);
     return true;
   };
 
@@ -147,8 +181,12 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
   /** A cut head's whole lines, told as a message whose body is unread (none when no line is whole). */
   const tellCutHead = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
     const lastLine = side.pending.subarray(0, maxHeadLength).lastIndexOf(0x0a);
+    // Read with the line end put after them: with lines to the 64 KiB's last octet, it fell past the bound, and
+    // nothing was told.
     const kept =
-      lastLine > 0 ? parseHttpHead(concat(side.pending.subarray(0, lastLine + 1), crlf)) : 'malformed';
+      lastLine > 0
+        ? parseHttpHead(concat(side.pending.subarray(0, lastLine + 1), crlf), maxHeadLength + crlf.length)
+        : 'malformed';
     if (typeof kept !== 'object') return;
     const request = side.direction === 'to-server' ? undefined : pairing.outstanding[0]?.request;
     side.message = newHttpMessage(kept.head, side.direction, request);
@@ -162,14 +200,34 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
    * here let one oversized header hide every later request on the connection (ADR 30).
    */
   const cutHead = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
+    // `stepHead` read the first line when it ended; one that does not end in 64 KiB is no start line either.
+    if (firstLine(side) !== 'match') {
+      outOfFrame(side);
+      if (side.pending.indexOf(0x0a) < 0) side.pending = side.pending.subarray(maxHeadLength);
+      return;
+    }
     const lastLine = side.pending.subarray(0, maxHeadLength).lastIndexOf(0x0a);
+    const interim = interimHead(side);
     tellCutHead(side, ts, out);
-    afterLoss(pairing, side.direction, side.message !== undefined);
+    afterCut(side, interim);
     side.message = undefined;
     // From the line after the last whole one; with no line end in 64 KiB (one line that long), past all of it: each
     // cut consumes octets, so a line that never ends cannot loop.
     side.pending = side.pending.subarray(lastLine > 0 ? lastLine + 1 : maxHeadLength);
     startResync(side, lastLine > 0);
+  };
+
+  /**
+   * Before a head, line ends are skipped (RFC 9112 §2.2) and octets that start no message read past (`outOfFrame`);
+   * true when either was. Not what a client sends after asking to switch protocols: it may be the new protocol's.
+   */
+  const beforeHead = (side: HttpSide): boolean => {
+    if (side.direction === 'to-server' && switchAsked) return false;
+    const ends = leadingLineEnds(side.pending);
+    if (ends > 0) side.pending = side.pending.subarray(ends);
+    else if (firstLine(side) === 'no-match') outOfFrame(side);
+    else return false;
+    return true;
   };
 
   const stepHead = (side: HttpSide, ts: number, out: ProtocolEvent[]): boolean => {
@@ -178,6 +236,7 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
       if (preface) switched.toHttp2(ts, out);
       return preface === true;
     }
+    if (beforeHead(side)) return true;
     const result = parseHttpHead(side.pending);
     if (result === 'incomplete') return false;
     if (result === 'malformed' && side.pending.length >= maxHeadLength) {
@@ -241,9 +300,6 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
     for (let guard = 0; guard < 1_000_000 && side.pending.length > 0; guard += 1) {
       if (!step(side, ts, out)) break;
     }
-    // A body until the connection closes is told with what the call brought (a probed one too: it has no other end).
-    if (side.mode === 'until-close' || (side.mode === 'probe' && side.declared === 'until-close'))
-      emit(side, ts, out);
     const stop =
       side.mode === 'stopped' ||
       side.mode === 'tunnel' ||
@@ -252,13 +308,31 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
     side.pending = stop ? new Uint8Array(0) : side.pending.slice();
   };
 
+  /**
+   * What the side holds starts with no request (or status) line: a body longer than its framing said, or octets of
+   * something else. Read as a head, it stopped the side for good, or made a message of any line with a space in it.
+   * How many messages the octets held is not known (as after a loss), and the side looks for its next start line.
+   */
+  const outOfFrame = (side: HttpSide): void => {
+    afterLoss(pairing, side.direction, false);
+    startResync(side, false);
+  };
+
+  /**
+   * What the pairing keeps after octets the side reads past: an interim answer's head they cut leaves its request in
+   * line for its final answer; any other message (`reading`) or octets are a loss as `afterLoss` says.
+   */
+  const afterCut = (side: HttpSide, interim: boolean): void => {
+    if (interim) afterInterimLoss(pairing);
+    else afterLoss(pairing, side.direction, side.message !== undefined);
+  };
+
   /** What lost octets cut is told with what was seen: a message's head and the body kept, or a head's whole lines. */
   const tellCut = (side: HttpSide, out: ProtocolEvent[]): void => {
     if (side.message !== undefined) {
       side.message.truncated = true;
       emit(side, side.ts, out);
-    } else if (side.mode === 'head' && startLine(side)(side.pending) === 'match')
-      tellCutHead(side, side.ts, out);
+    } else if (side.mode === 'head' && firstLine(side) === 'match') tellCutHead(side, side.ts, out);
   };
 
   return {
@@ -276,13 +350,14 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
       const side = sides[direction];
       // None lost to the receiver (the hole held only an urgent octet), or a side not reading HTTP/1.
       if (lost === 0 || switched.gap(side, lost, out)) return out;
+      const interim = interimHead(side);
       tellCut(side, out);
       if (skipInFrame(side, lost)) {
         // The body's end was lost with it: the next octets start the next message.
         if (side.mode === 'length' && side.remaining === 0) finish(side, side.ts, out);
         return out;
       }
-      afterLoss(pairing, direction, side.message !== undefined);
+      afterCut(side, interim);
       side.message = undefined;
       side.pending = new Uint8Array(0);
       startResync(side);
@@ -290,8 +365,11 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
     },
     end() {
       const out = [...switched.end()];
-      // The connection closed: a body read until the close ends there; any other message held was cut by it.
+      // The connection closed: a body read until the close ends there; any other message held was cut by it. An answer
+      // whose body was in doubt is decided with what is held, and what follows it read.
+      ending = true;
       for (const side of [sides['to-server'], sides['to-client']]) {
+        if (side.mode === 'probe' && stepProbe(side, side.ts, out)) run(side, side.ts, out);
         if (side.message === undefined || side.message.emitted) continue;
         if (side.mode !== 'until-close') side.message.truncated = true;
         emit(side, side.ts, out);

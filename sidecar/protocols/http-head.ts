@@ -29,8 +29,8 @@ export const maxHeadLength = 65536;
  * Position just past the empty line ending the head (CRLF CRLF, or bare LF LF tolerated by §2.2), or -1.
  * Searched in the bytes, so that only the head is ever converted to text.
  */
-const headEnd = (bytes: Uint8Array): number => {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, maxHeadLength));
+const headEnd = (bytes: Uint8Array, bound: number): number => {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, bound));
   const crlf = view.indexOf('\r\n\r\n', 0, 'latin1');
   const lf = view.indexOf('\n\n', 0, 'latin1');
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
@@ -80,10 +80,12 @@ const fold = (headers: Header[], at: number, text: string): void => {
   headers[at] = [name, isForwardingName(name) ? boundForwarding(joined) : joined];
 };
 
-/** Parses a head at the start of `bytes`. Header names are lowercased. */
-export const parseHttpHead = (bytes: Uint8Array): HeadResult => {
-  const end = headEnd(bytes);
-  if (end < 0) return bytes.length >= maxHeadLength ? 'malformed' : 'incomplete';
+/**
+ * Parses a head at the start of `bytes`, its end looked for within `bound` octets. Header names are lowercased.
+ */
+export const parseHttpHead = (bytes: Uint8Array, bound = maxHeadLength): HeadResult => {
+  const end = headEnd(bytes, bound);
+  if (end < 0) return bytes.length >= bound ? 'malformed' : 'incomplete';
   const lines = latin1(bytes, 0, end).split(/\r?\n/);
   const first = splitFirst(lines[0] ?? '');
   if (first === undefined) return 'malformed';

@@ -8,7 +8,7 @@ import type {
 } from '../events.ts';
 import { forwardingHeaders } from './http-forwarded.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
-import { bodyWithTail, createMultipartTail, type MultipartTail } from './multipart-tail.ts';
+import { bodyWithTail, createMultipartTail, lastOctet, type MultipartTail } from './multipart-tail.ts';
 
 /**
  * Request body bytes kept per message: every injection detector reads them, so a request padded with harmless bytes
@@ -73,7 +73,11 @@ export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
   }
   if (data.length > room) {
     if (!message.truncated && message.direction === 'to-server')
-      message.tail = createMultipartTail(headerValue(message.head.headers, 'content-type') ?? '');
+      message.tail = createMultipartTail(
+        headerValue(message.head.headers, 'content-type') ?? '',
+        headerValue(message.head.headers, 'content-encoding'),
+        lastOctet(message.parts, data, room),
+      );
     message.truncated = true;
     message.tail?.feed(room > 0 ? data.subarray(room) : data);
   }

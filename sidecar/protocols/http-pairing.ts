@@ -30,11 +30,21 @@ export type HttpPairing = {
    * requests still remembered are answered, no answer names a request again on this connection.
    */
   unpaired: boolean;
+  /**
+   * Lost server octets cut an interim (1xx) answer to the one request in line: its final answer is the next one read
+   * unless the lost octets held it too, which they did only if another request was asked since (`settleInterim`).
+   */
+  interimCut: boolean;
 };
 
 const maxOutstanding = 64;
 
-export const newHttpPairing = (): HttpPairing => ({ outstanding: [], unremembered: 0, unpaired: false });
+export const newHttpPairing = (): HttpPairing => ({
+  outstanding: [],
+  unremembered: 0,
+  unpaired: false,
+  interimCut: false,
+});
 
 /** Keeps a request for its answer, or counts it among those in line not remembered. */
 export const remember = (pairing: HttpPairing, head: HttpHead): void => {
@@ -69,6 +79,7 @@ export const answered = (pairing: HttpPairing): Outstanding | undefined => {
  * next request's (a proxy's pooled connection, one request at a time, losing bytes of a long answer).
  */
 export const afterLoss = (pairing: HttpPairing, direction: Direction, reading: boolean): void => {
+  pairing.interimCut = false;
   if (direction === 'to-server') {
     pairing.unpaired = true;
     return;
@@ -79,6 +90,33 @@ export const afterLoss = (pairing: HttpPairing, direction: Direction, reading: b
     answered(pairing);
     return;
   }
+  pairing.outstanding.length = 0;
+  pairing.unremembered = 0;
+  pairing.unpaired = true;
+};
+
+/**
+ * Lost server octets cut an interim (1xx) answer (RFC 9110 §15.2: the final answer to the same request follows). With
+ * one request in line, that request stays in line: the next final answer is its own, unless the lost octets held that
+ * answer too (`settleInterim` tells). With more in line, the loss is any other (`afterLoss`).
+ */
+export const afterInterimLoss = (pairing: HttpPairing): void => {
+  if (pairing.outstanding.length + pairing.unremembered !== 1) {
+    afterLoss(pairing, 'to-client', false);
+    return;
+  }
+  pairing.interimCut = true;
+};
+
+/**
+ * A final answer's head is read after a loss cut an interim answer. A server answers only what it was asked, so when
+ * no other request is in line, this answer is the one in line's. When another is, the lost octets may have held the
+ * first one's final answer and this one answer the next: no answer names a request again (as after `afterLoss`).
+ */
+export const settleInterim = (pairing: HttpPairing): void => {
+  if (!pairing.interimCut) return;
+  pairing.interimCut = false;
+  if (pairing.outstanding.length + pairing.unremembered <= 1) return;
   pairing.outstanding.length = 0;
   pairing.unremembered = 0;
   pairing.unpaired = true;

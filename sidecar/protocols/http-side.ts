@@ -3,6 +3,8 @@ import type { Direction } from '../events.ts';
 import type { ChunkedState } from './http-chunked.ts';
 import { detectRequestLine, detectStatusLine } from './http-detect.ts';
 import type { HttpMessage } from './http-message.ts';
+import type { Detection } from './protocol.ts';
+import { latin1 } from './wire-bytes.ts';
 
 export type HttpMode =
   | 'head'
@@ -57,6 +59,40 @@ export const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
 /** The side's start-line detector: a request line to the server, a status line to the client. */
 export const startLine = (side: HttpSide): ((bytes: Uint8Array) => 'match' | 'no-match' | 'need-more') =>
   side.direction === 'to-server' ? detectRequestLine : detectStatusLine;
+
+/**
+ * RFC 9112 §3: method SP request-target SP HTTP-version. The method is any token, as servers read it (Go and nginx pass
+ * methods they do not know on to the application); the target any visible octet, as `detectRequestLine` reads it.
+ */
+const requestLinePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ [\x21-\x7e\x80-\xff]+ HTTP\/1\.\d\r?$/;
+
+/**
+ * Whether what the side holds starts with its kind of start line: a request line to the server (read once its line
+ * ends), a status line to the client. 'no-match': the octets are no message's start, out of frame.
+ */
+export const firstLine = (side: HttpSide): Detection => {
+  if (side.direction === 'to-client') return detectStatusLine(side.pending);
+  const end = side.pending.indexOf(0x0a);
+  if (end < 0) return 'need-more';
+  return requestLinePattern.test(latin1(side.pending, 0, end)) ? 'match' : 'no-match';
+};
+
+/** How many line ends (CR, LF) start what the side holds: RFC 9112 §2.2 has a server ignore them before a request. */
+export const leadingLineEnds = (bytes: Uint8Array): number => {
+  let at = 0;
+  while (bytes[at] === 0x0d || bytes[at] === 0x0a) at++;
+  return at;
+};
+
+/**
+ * The side holds the start of an interim answer's head (RFC 9110 §15.2: a 1xx other than 101, which switches
+ * protocols and is final): a status line whose code starts with 1, its digits after `HTTP/1.x `.
+ */
+export const interimHead = (side: HttpSide): boolean => {
+  const b = side.pending;
+  if (side.direction !== 'to-client' || side.mode !== 'head' || detectStatusLine(b) !== 'match') return false;
+  return b[9] === 0x31 && !(b[10] === 0x30 && b[11] === 0x31);
+};
 
 /**
  * The side looks for its next message line by line; `lineStart`: what it holds starts a line, so the first line is a

@@ -20,6 +20,7 @@ import { bodyLimit, maxRefTarget, responseBodyLimit } from './http-message.ts';
 import {
   bodyWithTail,
   createMultipartTail,
+  lastOctet,
   type MultipartTail,
   multipartTailBytes,
 } from './multipart-tail.ts';
@@ -221,7 +222,11 @@ class Messages implements Http2Messages {
       // Its later parts count against what the direction holds: 128 streams cannot hold 64 KiB each of them either.
       const fits = this.held + multipartTailBytes <= maxHeldBody;
       if (!message.truncated && this.direction === 'to-server' && fits) {
-        message.tail = createMultipartTail(headerValue(message.headers, 'content-type') ?? '');
+        message.tail = createMultipartTail(
+          headerValue(message.headers, 'content-type') ?? '',
+          headerValue(message.headers, 'content-encoding'),
+          lastOctet(message.parts, data, room),
+        );
         if (message.tail !== undefined) this.held += multipartTailBytes;
       }
       message.truncated = true;

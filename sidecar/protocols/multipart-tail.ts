@@ -51,22 +51,46 @@ const headerEnd = (b: Uint8Array, from: number): number => {
 
 type Mode = 'skip' | 'keep' | 'after' | 'headers' | 'done';
 
+const crlf = encoder.encode('\r\n');
+const dashes = encoder.encode('--');
+const isLineEnd = (octet: number | undefined): boolean => octet === 0x0d || octet === 0x0a;
+
 export type MultipartTail = {
   /** The next octets of the body past the bound. */
   feed(data: Uint8Array): void;
-  /** The later parts kept, as body octets to append (a delimiter, then each part), closed; empty when none. */
+  /** The later parts kept, as body octets to append (each part after a CRLF and its delimiter), closed; empty when none. */
   result(): Uint8Array;
 };
 
+/**
+ * Delimiters (RFC 2046 §5.1.1) count at a line's start only: CRLF before them, or a bare LF or CR, which some servers
+ * take for one (Go after a first LF-only line, PHP, Werkzeug) and others for content (busboy, Commons FileUpload,
+ * Rack). A part begun after a bare line end is kept as any part is; a close after one ends reading only for the
+ * servers that took it, so reading goes on in the part it is in. Found anywhere, a `--boundary--` in a field's value
+ * ended reading and hid the parts after it from the judges, while every server read them.
+ */
 class Tail implements MultipartTail {
   /** Reading starts inside the part the bound cut: its rest is skipped, whatever it is. */
   private mode: Mode = 'skip';
-  /** Octets not decided yet: a delimiter's or a header block's start. */
+  /** The content mode before the delimiter just found: a close after a bare line end goes back to it. */
+  private partMode: Mode = 'skip';
+  /** Octets not decided yet: a delimiter's (with the line end before it) or a header block's start. */
   private carry = empty;
   private readonly kept: Uint8Array[] = [];
   private size = 0;
+  /** The two octets before what is read next (the carry, then new octets). */
+  private before1: number;
+  private before2 = 0;
+  /** The line end before the delimiter just found: CRLF, or a bare LF or CR. */
+  private lineEnd = crlf;
 
-  constructor(private readonly delimiter: Uint8Array) {}
+  /** `before`: the body's octet before the first one fed. */
+  constructor(
+    private readonly delimiter: Uint8Array,
+    before: number,
+  ) {
+    this.before1 = before;
+  }
 
   private keep(bytes: Uint8Array): void {
     const room = multipartTailBytes - this.size;
@@ -76,16 +100,40 @@ class Tail implements MultipartTail {
     this.size += taken.length;
   }
 
-  /** Content up to the next delimiter; returns the offset after it, or -1 when the buffer ends first. */
+  /** The octet at `at` in `b`, or before it (-1, -2). */
+  private octet(b: Uint8Array, at: number): number | undefined {
+    if (at >= 0) return b[at];
+    return at === -1 ? this.before1 : this.before2;
+  }
+
+  /** The octets from `from` wait for more; the two before them are remembered. */
+  private hold(b: Uint8Array, from: number): void {
+    const before2 = this.octet(b, from - 2) ?? 0;
+    this.before1 = this.octet(b, from - 1) ?? 0;
+    this.before2 = before2;
+    this.carry = b.slice(from);
+  }
+
+  /** The next delimiter from `at` at a line's start, or -1. */
+  private nextDelimiter(b: Uint8Array, at: number): number {
+    let found = indexOf(b, this.delimiter, at);
+    while (found >= 0 && !isLineEnd(this.octet(b, found - 1))) found = indexOf(b, this.delimiter, found + 1);
+    return found;
+  }
+
+  /** Content up to the next delimiter (its line end not kept); the offset after it, or -1 when the buffer ends first. */
   private content(b: Uint8Array, at: number): number {
-    const found = indexOf(b, this.delimiter, at);
-    const end = found < 0 ? Math.max(at, b.length - this.delimiter.length + 1) : found;
-    if (this.mode === 'keep') this.keep(b.subarray(at, end));
+    const found = this.nextDelimiter(b, at);
     if (found < 0) {
-      this.carry = b.slice(end);
+      const end = Math.max(at, b.length - this.delimiter.length - 1);
+      if (this.mode === 'keep') this.keep(b.subarray(at, end));
+      this.hold(b, end);
       return -1;
     }
-    this.keep(this.delimiter);
+    const before = this.octet(b, found - 1) ?? 0;
+    this.lineEnd = before === 0x0a && this.octet(b, found - 2) === 0x0d ? crlf : Uint8Array.of(before);
+    if (this.mode === 'keep') this.keep(b.subarray(at, Math.max(at, found - this.lineEnd.length)));
+    this.partMode = this.mode;
     this.mode = 'after';
     return found + this.delimiter.length;
   }
@@ -98,7 +146,7 @@ class Tail implements MultipartTail {
       return at;
     }
     if (end < 0) {
-      this.carry = b.slice(at);
+      this.hold(b, at);
       return -1;
     }
     const block = b.subarray(at, end);
@@ -107,12 +155,34 @@ class Tail implements MultipartTail {
     return end;
   }
 
+  /** After a delimiter: `--` closes the body (after a bare line end, only to some servers), else a part starts. */
+  private after(b: Uint8Array, at: number): number {
+    if (b.length - at < 2) {
+      this.hold(b, at);
+      return -1;
+    }
+    const close = b[at] === 0x2d && b[at + 1] === 0x2d;
+    if (close && this.lineEnd === crlf) this.mode = 'done';
+    else if (close) {
+      // Content to a server that wants CRLF: the part goes on, the close in it.
+      if (this.partMode === 'keep')
+        this.keep(joinParts([this.lineEnd, this.delimiter], this.lineEnd.length + this.delimiter.length));
+      this.mode = this.partMode;
+    } else {
+      this.keep(crlf);
+      this.keep(this.delimiter);
+      this.mode = 'headers';
+    }
+    return at;
+  }
+
   feed(data: Uint8Array): void {
     if (this.mode === 'done' || data.length === 0) return;
     const b = this.carry.length === 0 ? data : joinParts([this.carry, data], this.carry.length + data.length);
     this.carry = empty;
     let at = 0;
     while (at >= 0 && at < b.length && this.reading()) at = this.step(b, at);
+    if (at >= b.length) this.hold(b, b.length);
   }
 
   /** Not past the closing delimiter (a method: a step changes the mode, which a narrowed field would hide). */
@@ -120,23 +190,16 @@ class Tail implements MultipartTail {
     return this.mode !== 'done';
   }
 
-  /** One step from `at`: the offset to go on from, or -1 when the rest waits for more octets (carried). */
+  /** One step from `at`: the offset to go on from, or -1 when the rest waits for more octets (held). */
   private step(b: Uint8Array, at: number): number {
     if (this.mode === 'skip' || this.mode === 'keep') return this.content(b, at);
     if (this.mode === 'headers') return this.headers(b, at);
-    if (b.length - at < 2) {
-      this.carry = b.slice(at);
-      return -1;
-    }
-    // After a delimiter: `--` closes the body, anything else (a line end) starts a part's headers.
-    this.mode = b[at] === 0x2d && b[at + 1] === 0x2d ? 'done' : 'headers';
-    return at;
+    return this.after(b, at);
   }
 
   result(): Uint8Array {
     if (this.size === 0) return empty;
-    const close = encoder.encode('\r\n');
-    const parts = [encoder.encode('\r\n'), ...this.kept, close];
+    const parts = [...this.kept, crlf, this.delimiter, dashes, crlf];
     return joinParts(
       parts,
       parts.reduce((n, p) => n + p.length, 0),
@@ -158,9 +221,24 @@ export const bodyWithTail = (
   return joinParts([...parts, later], size + later.length);
 };
 
-/** A reader of the body past the bound, for a multipart Content-Type that names its boundary; else undefined. */
-export const createMultipartTail = (contentType: string): MultipartTail | undefined => {
+/**
+ * A reader of the body past the bound, for a multipart Content-Type that names its boundary; else undefined. Not for
+ * a body with a Content-Encoding: its boundaries are compressed, and octets that look like one (a deflate stored block
+ * holds them as they are) would be appended to compressed octets, which then no longer decode. The injection inputs
+ * read such a body's later parts once decoded (http-inputs.ts). `before`: the body's last octet before the first fed,
+ * for a delimiter right there, which counts after a line end only.
+ */
+export const createMultipartTail = (
+  contentType: string,
+  contentEncoding = '',
+  before = 0,
+): MultipartTail | undefined => {
   if (!/^\s*multipart\/form-data\b/i.test(contentType)) return undefined;
+  if (!/^\s*(identity\s*)?$/i.test(contentEncoding)) return undefined;
   const boundary = multipartBoundary(contentType);
-  return boundary === undefined ? undefined : new Tail(encoder.encode(`--${boundary}`));
+  return boundary === undefined ? undefined : new Tail(encoder.encode(`--${boundary}`), before);
 };
+
+/** The body's last octet kept when `data` passed the bound with `room` octets of it kept: what a tail reads after. */
+export const lastOctet = (parts: readonly Uint8Array[], data: Uint8Array, room: number): number =>
+  (room > 0 ? data[room - 1] : parts.at(-1)?.at(-1)) ?? 0;

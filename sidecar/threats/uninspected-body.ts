@@ -90,14 +90,26 @@ const grpcUnread = (event: HttpRequestEvent, contentType: string): string | unde
   return `${read.unread} compressed message${read.unread === 1 ? ' was' : 's were'} not inflated (${why})`;
 };
 
+/**
+ * A compressed form whose later parts were not read: a plain one's are read past the 64 KiB kept (multipart-tail.ts),
+ * a compressed one's only once decoded, so when its compressed octets pass what is kept, or it does not decode, the
+ * fields after the cut are judged by nothing. Reported whatever the media types configured.
+ */
+const compressedFormUnread = (event: HttpRequestEvent, type: string): string | undefined => {
+  const encoding = headerToken(event.headers, 'content-encoding').trim();
+  if (type !== 'multipart/form-data' || encoding === '' || encoding === 'identity') return undefined;
+  if (event.bodyTruncated)
+    return `its ${encoding} body passes the ${requestBodyLimit} octets kept, compressed: the parts after them were not read`;
+  return decodedBody(event) === undefined ? unreadPart(event) : undefined;
+};
+
 /** What a request's body of text left unjudged, as evidence; undefined when it was read to its end. */
 const requestEvidence = (event: HttpRequestEvent, c: Config): string | undefined => {
   const contentType = headerToken(event.headers, 'content-type');
   const type = contentType.split(';')[0]?.trim() ?? '';
   const grpc = type.startsWith('application/grpc') ? grpcUnread(event, contentType) : undefined;
   if (grpc !== undefined) return `${event.method} ${event.path.slice(0, 200)} (${type}): ${grpc}`;
-  if (!isText(type, c)) return undefined;
-  const unread = unreadPart(event);
+  const unread = isText(type, c) ? unreadPart(event) : compressedFormUnread(event, type);
   if (unread === undefined) return undefined;
   return `${event.method} ${event.path.slice(0, 200)} (${type === '' ? 'no Content-Type' : type}): ${unread}`;
 };

@@ -4,8 +4,8 @@
  */
 import type { HttpRequestEvent } from '../../events.ts';
 import { decodedBody } from '../../protocols/http-content-decoding.ts';
-import { headerToken } from '../../protocols/http-head.ts';
-import { multipartTailBytes } from '../../protocols/multipart-tail.ts';
+import { headerNamed, headerToken } from '../../protocols/http-head.ts';
+import { bodyWithTail, createMultipartTail, multipartTailBytes } from '../../protocols/multipart-tail.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
@@ -107,10 +107,35 @@ const jsonInputs = (text: string, where: string, into: PayloadInput[]): boolean 
   return true;
 };
 
-/** Each form field on its own, a file's name too; a file whose content is binary (a NUL in it) is not text to judge. */
-const multipartInputs = (text: string, type: string, into: PayloadInput[]): boolean => {
+/**
+ * A multipart/form-data body's text: its first 64 KiB and the later parts' headers and fields (multipart-tail.ts). The
+ * parser reads a plain body that way. A compressed one (Content-Encoding) can be read so only once decoded, here (to
+ * 1 MiB, `decodedBody`): its boundaries are compressed on the wire. Read as 128 KiB of decoded text, a field after a
+ * file of more than that passed unjudged.
+ */
+const multipartText = (event: HttpRequestEvent, body: Uint8Array): string => {
+  const tail =
+    body !== event.body && body.length > inspectedBodyBytes
+      ? createMultipartTail(
+          headerNamed(event.headers, 'content-type') ?? '',
+          '',
+          body[inspectedBodyBytes - 1],
+        )
+      : undefined;
+  if (tail === undefined) return bodyText(body, multipartBodyBytes);
+  tail.feed(body.subarray(inspectedBodyBytes));
+  const joined = bodyWithTail([body.subarray(0, inspectedBodyBytes)], inspectedBodyBytes, tail);
+  return bodyText(joined, joined.length);
+};
+
+/**
+ * Each form field on its own, a file's name too; a file whose content is binary (a NUL in it) is not text to judge.
+ * The boundary is read from the Content-Type as sent: lowercased, a browser's (`----WebKitFormBoundaryAbC…`) was
+ * not found, and the body was judged as one input, no file name on its own.
+ */
+const multipartInputs = (text: string, event: HttpRequestEvent, into: PayloadInput[]): boolean => {
   const room = Math.max(maxInputs - into.length, 0);
-  const parts = multipartParts(text, type, room);
+  const parts = multipartParts(text, headerNamed(event.headers, 'content-type') ?? '', room);
   if (parts === undefined) return false;
   if (parts.length >= room) into.push(payloadInput('multipart (rest)', text));
   for (const part of parts) {
@@ -128,11 +153,14 @@ const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   const type = contentType(event);
   if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
   const body = decodedBody(event) ?? event.body;
-  const text = bodyText(body, type.startsWith('multipart/') ? multipartBodyBytes : inspectedBodyBytes);
+  const form = type.startsWith('multipart/form-data');
+  const text = form
+    ? multipartText(event, body)
+    : bodyText(body, type.startsWith('multipart/') ? multipartBodyBytes : inspectedBodyBytes);
   const trimmed = text.trimStart();
   const looksJson = type.includes('json') || trimmed.startsWith('{') || trimmed.startsWith('[');
   if (looksJson && jsonInputs(text, 'json ', into)) return;
-  if (type.startsWith('multipart/form-data') && multipartInputs(text, type, into)) return;
+  if (form && multipartInputs(text, event, into)) return;
   if (type.includes('x-www-form-urlencoded')) formPairs(text, 'form', into);
   else into.push(payloadInput('body', text));
 };

@@ -34,13 +34,45 @@ const readPart = (raw: string): MultipartPart | undefined => {
   if (disposition === undefined) return undefined;
   const name = dispositionName.exec(disposition);
   const filename = dispositionFilename.exec(disposition);
-  const part: MultipartPart = { name: name?.[1] ?? name?.[2] ?? '', content: content.replace(/\r?\n$/, '') };
+  const part: MultipartPart = { name: name?.[1] ?? name?.[2] ?? '', content };
   if (filename !== null) part.filename = filename[1] ?? filename[2] ?? '';
   const type = headerValue(headers, 'content-type');
   if (type !== undefined) part.contentType = type.toLowerCase();
   return part;
 };
 
+/**
+ * A close (`--` after the boundary) ends the form for every server after CRLF, or opening the body; after a bare line
+ * end, only what follows it can be a value to a server that reads on.
+ */
+const formEnds = (lineEnd: string, piece: string): boolean =>
+  piece.startsWith('--') && (lineEnd === '\r\n' || lineEnd === '' || piece.slice(2).trim() === '');
+
+/**
+ * A piece after `delimiter` (with its line end): a part, or, when it is none (or a close read on), the rest of the
+ * part before it. False when a part is past `max`.
+ */
+const addPiece = (parts: MultipartPart[], delimiter: string, piece: string, max: number): boolean => {
+  const part = piece.startsWith('--') ? undefined : readPart(piece);
+  const previous = parts.at(-1);
+  if (part === undefined && previous !== undefined) previous.content += `${delimiter}${piece}`;
+  if (part === undefined) return true;
+  if (parts.length >= max) return false;
+  parts.push(part);
+  return true;
+};
+
+/** RegExp source for `text` as it is. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Splits at delimiters (RFC 2046 §5.1.1: CRLF, `--` and the boundary; the first may open the body) at a line's start
+ * only, the line end taken with them. Found anywhere, `--boundary` in a field's value cut the value there (the rest, no
+ * part, was dropped) and `--boundary--` ended the form, while every server read the value whole. Servers differ on a
+ * bare LF or CR before one (Go after a first LF-only line, PHP and Werkzeug split there; busboy, Commons FileUpload and
+ * Rack do not), so the splitter splits there too, loses nothing to the servers that do not: a piece that is no part
+ * is judged with the part before it, and a close after a bare line end reads on.
+ */
 export const multipartParts = (
   text: string,
   contentType: string,
@@ -48,14 +80,14 @@ export const multipartParts = (
 ): MultipartPart[] | undefined => {
   const value = multipartBoundary(contentType);
   if (value === undefined) return undefined;
-  const pieces = text.split(`--${value}`);
-  if (pieces.length < 2) return undefined;
+  // [preamble, line end, piece, line end, piece, ...]: a split with a group keeps what the group matched.
+  const pieces = text.split(new RegExp(`(^|\\r\\n|\\r|\\n)--${literal(value)}`));
+  if (pieces.length < 3) return undefined;
   const parts: MultipartPart[] = [];
-  // pieces[0] is the preamble; a piece starting with "--" follows the closing delimiter.
-  for (const piece of pieces.slice(1)) {
-    if (piece.startsWith('--') || parts.length >= max) break;
-    const part = readPart(piece);
-    if (part !== undefined) parts.push(part);
+  for (let at = 2; at < pieces.length; at += 2) {
+    const lineEnd = pieces[at - 1] ?? '';
+    const piece = pieces[at] ?? '';
+    if (formEnds(lineEnd, piece) || !addPiece(parts, `${lineEnd}--${value}`, piece, max)) break;
   }
   return parts;
 };

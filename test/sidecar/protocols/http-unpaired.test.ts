@@ -23,18 +23,61 @@ const statuses = (steps: Step[]): number[] => responses(runSteps(steps)).map((r)
 
 describe('an HTTP/1 response whose request is not known', () => {
   it('has no body when a status line starts where it would: a HEAD answer declares one it does not send', () => {
-    // A Content-Length, chunked, and neither (read to the close): each swallowed the 404 after it.
-    for (const head of [
-      'HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n',
-      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
-      'HTTP/1.0 200 OK\r\n\r\n',
-    ]) {
-      const steps: Step[] = [
+    const answered = (head: string, after: Step[] = []): number[] =>
+      statuses([
         ...unpaired,
         ['to-server', ascii('HEAD /b HTTP/1.1\r\n\r\nGET /c HTTP/1.1\r\n\r\n')],
         ['to-client', ascii(`${refused}${head}${missing}`)],
-      ];
-      expect(statuses(steps), head).toEqual([401, 200, 404]);
+        ...after,
+      ]);
+    // Chunked, and neither (read to the close, the connection kept alive): each swallowed the 404 after it.
+    for (const head of [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n',
+      'HTTP/1.1 200 OK\r\n\r\n',
+      'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n',
+    ])
+      expect(answered(head), head).toEqual([401, 200, 404]);
+    // A Content-Length: decided where the body would end, once octets reach it, or when the connection ends.
+    expect(answered('HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n')).toEqual([401, 200, 404]);
+    const long = 'HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n';
+    expect(answered(long, [{ end: true }])).toEqual([401, 200, 404]);
+    expect(answered(long, [['to-client', ascii(missing.repeat(120))]])).toHaveLength(123);
+  });
+
+  it('reads a body of known length that starts with a status line as its body: what follows it tells, not its octets', () => {
+    // A download whose content is an HTTP answer (a file its sender chose): read as an answer, the Content-Length in
+    // it swallowed the server's 500 after it.
+    const fake = 'HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\nnothing to see';
+    const download = `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${fake.length}\r\n\r\n${fake}`;
+    const leak = 'HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\nleak!';
+    const told = (steps: Step[]) => responses(runSteps(steps)).map((r) => [r.status, text(r.body)]);
+    // After lost client octets; seen from the connection's middle, the next answer in a later segment; at the end.
+    expect(told([...unpaired, ['to-client', ascii(`${download}${leak}`)]])).toEqual([
+      [200, fake],
+      [500, 'leak!'],
+    ]);
+    expect(
+      told([
+        ['to-client', ascii(download)],
+        ['to-client', ascii(leak)],
+      ]),
+    ).toEqual([
+      [200, fake],
+      [500, 'leak!'],
+    ]);
+    expect(told([['to-client', ascii(download)], { end: true }])).toEqual([[200, fake]]);
+    const segments: Segment[] = [['to-client', ascii(`${download}${leak}`)]];
+    expect(everySplitAgrees(http, segments).mismatch).toBeUndefined();
+  });
+
+  it("reads what follows the head of the connection's last answer as its body (Connection: close, HTTP/1.0)", () => {
+    const fake = 'HTTP/1.1 204 No Content\r\n\r\nMZ\x90\x00';
+    for (const head of ['HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n', 'HTTP/1.0 200 OK\r\n\r\n']) {
+      const events = runSteps([['to-client', ascii(`${head}${fake}`)], { end: true }]);
+      expect(
+        responses(events).map((r) => [r.status, text(r.body), r.bodyTruncated]),
+        head,
+      ).toEqual([[200, fake, false]]);
     }
   });
 

@@ -2,6 +2,7 @@
  * The multipart reader past a request body's bound: later fields and file names kept, file contents skipped, the same
  * whatever the chunking, bounded, and the whole request through the HTTP/1 parser.
  */
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { HttpRequestEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
@@ -41,7 +42,8 @@ describe('multipart tail', () => {
   it('keeps at most 64 KiB of later parts, and reads nothing for other types or without a boundary', () => {
     const tail = createMultipartTail(type);
     tail?.feed(ascii(`x\r\n${part('a', 'b'.repeat(200_000))}`));
-    expect(tail?.result().length).toBeLessThanOrEqual(multipartTailBytes + 4);
+    // What is kept, then the close put after it.
+    expect(tail?.result().length).toBeLessThanOrEqual(multipartTailBytes + '\r\n------x7--\r\n'.length);
     expect(createMultipartTail('application/json')).toBeUndefined();
     expect(createMultipartTail('multipart/form-data')).toBeUndefined();
   });
@@ -59,5 +61,46 @@ describe('multipart tail', () => {
     const parts = multipartParts(text(events[0]?.body ?? new Uint8Array(0)), type, 10);
     expect(parts?.map((p) => p.name)).toEqual(['upload', 'q']);
     expect(parts?.[1]?.content).toBe("1' OR '1'='1");
+  });
+  it('reads no tail of a body with a Content-Encoding: such a request is told at the bound, its octets as sent', () => {
+    expect(createMultipartTail(type, 'gzip')).toBeUndefined();
+    expect(createMultipartTail(type, 'identity')).toBeDefined();
+    // Stored deflate blocks (level 0) hold the parts as they are: the tail found them and appended them, as text, to
+    // the compressed octets kept.
+    const form = `${part('upload', 'A'.repeat(70_000), 'big.bin')}${part('q', "1' OR '1'='1")}------x7--\r\n`;
+    const body = gzipSync(form, { level: 0 });
+    const head = `POST /upload HTTP/1.1\r\nContent-Type: ${type}\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`;
+    const events = http
+      .createParser()
+      .parse(new Uint8Array(Buffer.concat([ascii(head), body])), 'to-server', 1);
+    expect(
+      events.map((e) => [(e as HttpRequestEvent).body.length, (e as HttpRequestEvent).bodyTruncated]),
+    ).toEqual([[65_536, true]]);
+  });
+  it('ends at a close after CRLF only: a `--boundary--` in a value, or after a bare LF, hid the parts after it', () => {
+    const tail = createMultipartTail(type, '', 0x0a);
+    const later = `${part('note', 'x------x7--')}${part('memo', 'y\n------x7--\nz')}${part('q', "1' OR '1'='1")}------x7--\r\n`;
+    tail?.feed(ascii(`fff\r\n${later}`));
+    const parts = multipartParts(
+      `${part('upload', 'ffff', 'big.bin')}${text(tail?.result() ?? new Uint8Array(0))}`,
+      type,
+      10,
+    );
+    expect(parts?.map((p) => [p.name, p.content])).toEqual([
+      ['upload', 'ffff\r\n'],
+      ['note', 'x------x7--'],
+      ['memo', 'y\n------x7--\nz'],
+      ['q', "1' OR '1'='1"],
+    ]);
+  });
+
+  it('takes a delimiter right at the bound only after a line end kept before it', () => {
+    const at = (before: number) => {
+      const tail = createMultipartTail(type, '', before);
+      tail?.feed(ascii(`------x7\r\n${part('q', 'v').slice('------x7\r\n'.length)}------x7--\r\n`));
+      return text(tail?.result() ?? new Uint8Array(0));
+    };
+    expect(at(0x0a)).toContain('name="q"');
+    expect(at(0x41)).toBe('');
   });
 });

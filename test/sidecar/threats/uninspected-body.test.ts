@@ -94,6 +94,26 @@ describe('uninspected-body', () => {
     expect(runThreat(uninspectedBody, [grpc('gzip', attack, attack)])).toEqual([]);
   });
 
+  it('reports a compressed form whose later parts no reader reached, whatever the list; not one decoded whole', () => {
+    const form = 'multipart/form-data; boundary=x';
+    const coded = (encoding: string, event = cut(form)): HttpRequestEvent => ({
+      ...event,
+      headers: [...event.headers, ['Content-Encoding', encoding]],
+    });
+    // Cut at the 64 KiB kept, compressed: the parser's tail reads no compressed boundary.
+    const [hit] = runThreat(uninspectedBody, [coded('gzip')]);
+    expect(hit?.evidence).toBe(
+      'POST /import (multipart/form-data): its gzip body passes the 65536 octets kept, compressed: the parts after them were not read; the rest was not judged',
+    );
+    // Whole but in a coding not decoded; whole and decoded (its later parts are read, http-inputs.ts); plain.
+    const whole = { ...cut(form), bodyTruncated: false, body: new Uint8Array(gzipSync('--x--\r\n')) };
+    expect(runThreat(uninspectedBody, [coded('zstd', { ...whole, body: Uint8Array.of(1, 2) })])).toHaveLength(
+      1,
+    );
+    expect(runThreat(uninspectedBody, [coded('gzip', whole)])).toEqual([]);
+    expect(runThreat(uninspectedBody, [coded('identity')])).toEqual([]);
+  });
+
   it("a team's own list: multipart uploads reported, JSON not", () => {
     const config = { contentTypes: ['multipart/form-data'] };
     expect(runThreat(uninspectedBody, [cut('multipart/form-data; boundary=x')], { config })).toHaveLength(1);

@@ -132,4 +132,48 @@ describe('httpInputs: compressed and multipart bodies', () => {
       ['multipart upload filename', '..\\..\\win.ini'],
     ]);
   });
+
+  it('reads the fields after a long file in a gzip multipart body, decoded: later headers and fields, no file content', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const part = (name: string, content: string, file = '') =>
+      `--b\r\nContent-Disposition: form-data; name="${name}"${file}\r\n\r\n${content}\r\n`;
+    // Read as 128 KiB of decoded text, the field after 300,000 octets was not judged (after 70,000 it was, with 70,000
+    // octets of file content).
+    for (const size of [300_000, 70_000]) {
+      const form = `${part('upload', 'A'.repeat(size), '; filename="big.bin"')}${part('q', "1' OR '1'='1")}--b--\r\n`;
+      const event = withBody(
+        [
+          ['Content-Type', 'multipart/form-data; boundary=b'],
+          ['Content-Encoding', 'gzip'],
+        ],
+        new Uint8Array(gzipSync(form)),
+      );
+      const inputs = httpInputs(event).filter((i) => i.where.startsWith('multipart'));
+      expect(
+        inputs.map((i) => i.where),
+        String(size),
+      ).toEqual(['multipart upload filename', 'multipart upload', 'multipart q']);
+      expect(inputs[2]?.decoded).toBe("1' OR '1'='1");
+      // The file's content past the first 64 KiB is skipped, as the parser's tail skips a plain body's.
+      expect(inputs[1]?.decoded.length).toBeLessThan(65_536);
+    }
+  });
+
+  it("finds a browser's boundary as sent: lowercased, it was not found and the form was judged as one input", () => {
+    const body = [
+      '------WebKitFormBoundaryAbCdEf',
+      'Content-Disposition: form-data; name="avatar"; filename="../../.ssh/authorized_keys"',
+      '',
+      'ssh-ed25519 AAAA',
+      '------WebKitFormBoundaryAbCdEf--',
+    ].join('\r\n');
+    const event = withBody(
+      [['Content-Type', 'multipart/form-data; boundary=----WebKitFormBoundaryAbCdEf']],
+      new TextEncoder().encode(body),
+    );
+    expect(where(event).filter(([w]) => String(w).startsWith('multipart'))).toEqual([
+      ['multipart avatar filename', '../../.ssh/authorized_keys'],
+      ['multipart avatar', 'ssh-ed25519 AAAA'],
+    ]);
+  });
 });
