@@ -14,7 +14,7 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
       `${name}: ${direction.badFlags} segments dropped for their flags (data without ACK, or on a stray SYN)`,
     );
   const drops = (reason: 'window' | 'ack' | 'auth', what: string): void => {
-    const count = direction.asideDrops[reason];
+    const count = direction.asideDrops?.[reason] ?? 0;
     if (count > 0)
       notes.push(`${name}: ${count} copies ${what} refused by the receiver, their octets sent again`);
   };

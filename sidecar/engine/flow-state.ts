@@ -66,7 +66,7 @@ export type DirectionState = {
   aside: AsideSegment[] | undefined;
   asideBytes: number;
   /** Copies held aside that the receiver refused, their octets taken from another segment, by reason (held-aside.ts). */
-  asideDrops: Record<AsideReason, number>;
+  asideDrops: Record<AsideReason, number> | undefined;
 };
 
 /**
@@ -147,7 +147,7 @@ const direction = (): DirectionState => ({
   synAuth: false,
   aside: undefined,
   asideBytes: 0,
-  asideDrops: { window: 0, ack: 0, auth: 0 },
+  asideDrops: undefined,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

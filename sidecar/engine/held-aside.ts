@@ -87,6 +87,7 @@ export const takenAside = (side: DirectionState, ackNumber: number, readable: bo
  * start, its octets came in another segment the kernel took, so this copy was refused: counted.
  */
 export const countRefusedCopy = (side: DirectionState, segment: AsideSegment, expected: number): void => {
-  if (expected >= 0 && !segment.probe && seqDiff(expected, segment.seq) > 0)
-    side.asideDrops[segment.reason] += 1;
+  if (expected < 0 || segment.probe || seqDiff(expected, segment.seq) <= 0) return;
+  side.asideDrops ??= { window: 0, ack: 0, auth: 0 };
+  side.asideDrops[segment.reason] += 1;
 };

@@ -7,9 +7,11 @@ const add = (sum: TcpAnomalies, d: DirectionState): void => {
   sum.pawsDrops += d.pawsDrops;
   sum.badChecksums += d.badChecksums;
   sum.badFlags += d.badFlags;
-  sum.windowDrops += d.asideDrops.window;
-  sum.ackDrops += d.asideDrops.ack;
-  sum.authDrops += d.asideDrops.auth;
+  if (d.asideDrops !== undefined) {
+    sum.windowDrops += d.asideDrops.window;
+    sum.ackDrops += d.asideDrops.ack;
+    sum.authDrops += d.asideDrops.auth;
+  }
   const stats = d.reassembler?.stats;
   if (stats === undefined) return;
   sum.conflicts += stats.conflicts;

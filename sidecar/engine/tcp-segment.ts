@@ -1,5 +1,6 @@
 /** Feeds one TCP segment to its direction's reassembler (only while someone needs the bytes) and tracks the close. */
 import { type DecodedPacket, payloadOf } from '../decode/decoded-packet.ts';
+import { linkDirection } from '../decode/local-addresses.ts';
 import type { Direction } from '../events.ts';
 import type { Flow } from '../flow/flow.ts';
 import { seqDiff } from '../reassembly/seq.ts';
@@ -166,13 +167,16 @@ const acknowledge = (other: DirectionState, ackNumber: number): void => {
 
 /**
  * Why the receiving kernel may drop this segment on grounds the capture can leave in doubt: an authentication option
- * it does not expect, an ACK it refuses, data past its window. Undefined when none.
+ * it does not expect, an ACK it refuses, data past its window. Undefined when none. Judged only where the capture is
+ * the receiver's own (a cooked header says the host received it): elsewhere the receiver's ACKs may be missing or
+ * late (a filter that drops small packets, another vantage point, a generated capture).
  */
 const doubtOf = (
   side: DirectionState,
   other: DirectionState,
   packet: DecodedPacket,
 ): AsideReason | undefined => {
+  if (packet.direction !== linkDirection.received) return undefined;
   if (authUnexpected(side, other, packet)) return 'auth';
   if (ackRefused(side, other, packet)) return 'ack';
   return pastWindow(side, packet) ? 'window' : undefined;

@@ -11,6 +11,7 @@
  * (held-aside.ts): read once the receiver acknowledges it (the tap missed a window update), never otherwise.
  */
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
+import { linkDirection } from '../decode/local-addresses.ts';
 import { seqAdd, seqDiff } from '../reassembly/seq.ts';
 import type { DirectionState } from './flow-state.ts';
 
@@ -37,7 +38,8 @@ const offeredEdge = (
   if (packet.tcpFlags & syn) return seqAdd(packet.ack, packet.window);
   if (sender.isn < 0 || other.isn < 0) return undefined;
   const scaled = sender.windowScale >= 0 && other.windowScale >= 0;
-  return seqAdd(packet.ack, packet.window * 2 ** (scaled ? Math.min(sender.windowScale, maxShift) : 0));
+  // At most 65535 << 14: within 31 bits.
+  return seqAdd(packet.ack, packet.window << (scaled ? Math.min(sender.windowScale, maxShift) : 0));
 };
 
 /**
@@ -49,7 +51,8 @@ export const noteOfferedWindow = (
   other: DirectionState,
   packet: DecodedPacket,
 ): void => {
-  if ((packet.tcpFlags & ack) === 0) return;
+  // Only a capture that says who received what is checked (tcp-segment.ts): in any other, nothing to note.
+  if ((packet.tcpFlags & ack) === 0 || packet.direction === linkDirection.unknown) return;
   const edge = offeredEdge(sender, other, packet);
   if (edge === undefined) return;
   if (!other.edgeKnown || seqDiff(edge, other.windowEdge) > 0) other.windowEdge = edge;

@@ -10,7 +10,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
-import { flags, tcp4Frame } from '../decode/build-frame.ts';
+import { flags, sllFrame, tcp4Frame } from '../decode/build-frame.ts';
 
 const client = '10.1.0.1';
 const server = '10.1.0.2';
@@ -22,7 +22,7 @@ const segment = (
   o: { seq: number; ack: number; flags?: number; window?: number; payload?: string; options?: number[] },
 ): PacketRecord => {
   const fromClient = from === 'client';
-  const data = tcp4Frame({
+  const ethernet = tcp4Frame({
     src: fromClient ? client : server,
     dst: fromClient ? server : client,
     srcPort: fromClient ? 41000 : 8080,
@@ -30,7 +30,10 @@ const segment = (
     flags: flags.ack | (o.payload === undefined ? 0 : flags.psh),
     ...o,
   });
-  return { ts: ts++, linkType: 1, data, originalLength: data.length, offset: 0 };
+  // Captured as the tap captures, at the server: a cooked header says the client's packets were received (0) and
+  // the server's sent (4). The checks judge only what the capturing host received.
+  const data = sllFrame(ethernet, fromClient ? 0 : 4);
+  return { ts: ts++, linkType: 113, data, originalLength: data.length, offset: 0 };
 };
 
 /** A request of exactly `size` octets (a POST whose body pads it). */
@@ -162,6 +165,31 @@ describe('data past the receive window', () => {
       ...records.slice(1),
     ]);
     expect(unscaled.flow?.l7?.http?.paths).toEqual(['/pad']);
+  });
+
+  it('does not check a capture taken elsewhere than at the receiver (Ethernet: who received what is unknown)', () => {
+    // A filter that drops small packets, or a vantage point that sees ACKs late, would make every bulk transfer look
+    // past the window there; the same harmless copy is then read, as before.
+    const pad = padRequest(1000);
+    // The cooked header as Ethernet: a destination MAC, the source MAC it holds, then its protocol and the packet.
+    const ethernet = (r: PacketRecord): PacketRecord => {
+      const data = Uint8Array.from([
+        ...[2, 0, 0, 0, 0, 1],
+        ...r.data.subarray(6, 12),
+        ...r.data.subarray(14),
+      ]);
+      return { ...r, linkType: 1, data, originalLength: data.length };
+    };
+    const seen = inspect(
+      [
+        ...handshake(1000),
+        segment('client', { seq: 2001, ack: 5001, payload: harmless }),
+        segment('client', { seq: 1001, ack: 5001, payload: pad }),
+        segment('client', { seq: 2001, ack: 5001, payload: attack }),
+      ].map(ethernet),
+    );
+    expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
+    expect(seen.threats).toEqual([]);
   });
 
   it('does not check a connection whose handshake it did not see (the scale is unknown)', () => {
