@@ -5,7 +5,7 @@
  * server keeps every object under a prefix (`/registry/` by default; OpenShift's `/kubernetes.io/`).
  */
 import type { HttpRequestEvent } from '../events.ts';
-import { leb128 } from '../protocols/wire-bytes.ts';
+import { joinParts, leb128 } from '../protocols/wire-bytes.ts';
 
 /** `secrets`: Kubernetes Secrets read; `write`: cluster state written; `cluster-read`: other objects read. */
 export type EtcdKind = 'secrets' | 'write' | 'cluster-read' | 'snapshot' | 'other';
@@ -55,16 +55,13 @@ const text = (field: Uint8Array[] | undefined): string => {
  * (the later copy's scalar fields win, repeated ones add up). A client that splits a RequestOp's range into two copies
  * gets etcd to read the merged one, so reading only the first copy read a different key.
  */
-const merged = (copies: Uint8Array[] | undefined): Uint8Array | undefined => {
-  if (copies === undefined || copies.length < 2) return copies?.[0];
-  const out = new Uint8Array(copies.reduce((sum, copy) => sum + copy.length, 0));
-  let at = 0;
-  for (const copy of copies) {
-    out.set(copy, at);
-    at += copy.length;
-  }
-  return out;
-};
+const merged = (copies: Uint8Array[] | undefined): Uint8Array | undefined =>
+  copies === undefined || copies.length === 0
+    ? undefined
+    : joinParts(
+        copies,
+        copies.reduce((sum, copy) => sum + copy.length, 0),
+      );
 
 /** Key fields 1 and 2 of a Range, Put, DeleteRange or WatchCreate request. */
 const rangeOf = (message: Uint8Array | undefined, write: boolean): KeyRange[] => {

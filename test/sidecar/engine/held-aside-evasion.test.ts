@@ -81,44 +81,29 @@ const handshake = (window: number, shift?: number): PacketRecord[] => [
   segment('client', { seq: 1001, ack: 5001 }),
 ];
 
+/**
+ * The server offers 1000 octets: a harmless copy at 2001 lies past them, and Linux drops it. Then 1000 octets of
+ * padding and the real request at 2001, in the window once the server has acknowledged the padding.
+ */
+const pastWindowTrick = (): PacketRecord[] => [
+  ...handshake(1000),
+  segment('client', { seq: 2001, ack: 5001, payload: harmless }),
+  segment('client', { seq: 1001, ack: 5001, payload: padRequest(1000) }),
+  segment('server', { seq: 5001, ack: 2001, window: 1000, payload: answer }),
+  segment('client', { seq: 2001, ack: 5001 + answer.length, payload: attack }),
+  segment('server', { seq: 5001 + answer.length, ack: 2001 + attack.length, window: 1000, payload: answer }),
+];
+
 describe('data past the receive window', () => {
   it('does not read a harmless copy sent a window ahead in place of the request sent there later', () => {
-    // The server offers 1000 octets: a copy at 2001 lies past them, and Linux drops it. Then 1000 octets of padding
-    // and the real request at 2001, in the window once the server has acknowledged the padding.
-    const pad = padRequest(1000);
-    const seen = inspect([
-      ...handshake(1000),
-      segment('client', { seq: 2001, ack: 5001, payload: harmless }),
-      segment('client', { seq: 1001, ack: 5001, payload: pad }),
-      segment('server', { seq: 5001, ack: 2001, window: 1000, payload: answer }),
-      segment('client', { seq: 2001, ack: 5001 + answer.length, payload: attack }),
-      segment('server', {
-        seq: 5001 + answer.length,
-        ack: 2001 + attack.length,
-        window: 1000,
-        payload: answer,
-      }),
-    ]);
+    const seen = inspect(pastWindowTrick());
     expect(seen.flow?.protocol).toBe('http');
     expect(seen.flow?.l7?.http?.paths).toEqual(['/pad', '/items']);
     expect(seen.threats).toContain('sql-injection');
   });
 
   it('reports the copy as an evasion trick once its octets came again, not a copy never acknowledged', () => {
-    const pad = padRequest(1000);
-    const tricked = inspect([
-      ...handshake(1000),
-      segment('client', { seq: 2001, ack: 5001, payload: harmless }),
-      segment('client', { seq: 1001, ack: 5001, payload: pad }),
-      segment('server', { seq: 5001, ack: 2001, window: 1000, payload: answer }),
-      segment('client', { seq: 2001, ack: 5001 + answer.length, payload: attack }),
-      segment('server', {
-        seq: 5001 + answer.length,
-        ack: 2001 + attack.length,
-        window: 1000,
-        payload: answer,
-      }),
-    ]);
+    const tricked = inspect(pastWindowTrick());
     expect(tricked.evasion?.evidence).toMatch(/1 copies past the receive window, refused and sent again/);
     expect(tricked.flow?.notes).toContain(
       'to-server: 1 copies past the receive window refused by the receiver, their octets sent again',
