@@ -34,7 +34,7 @@ export type DecodedPacket = {
   windowScale: number;
   /** TCP timestamp option (RFC 7323): the sender's TSval, or -1 without the option (PAWS, reset-check.ts). */
   tsVal: number;
-  /** A TCP authentication option's kind: 19 (MD5 signature, RFC 2385), 29 (TCP-AO, RFC 5925), or 0 (auth-option-check.ts). */
+  /** A TCP authentication option's kind: 19 (MD5, RFC 2385), 29 (TCP-AO, RFC 5925), or 0 (auth-option-check.ts). */
   authOption: number;
   /**
    * Transport payload as captured: octets [payloadStart, payloadEnd) of `l4Bytes`. Offsets rather than a view: most

@@ -16,8 +16,9 @@ const rst = 4;
 const ack = 16;
 
 /**
- * `side` is the segment's direction, `other` the receiver's: how far its sender has sent (the receiver's SND.NXT), what this segment's
- * sender has acknowledged of it (SND.UNA) and the largest window this sender offered it (`max_window`).
+ * `side` is the segment's direction, `other` the receiver's: how far its sender has sent (the receiver's SND.NXT),
+ * what this segment's sender has acknowledged of it (SND.UNA), and the largest window this sender offered it
+ * (`max_window`).
  */
 export const ackRefused = (side: DirectionState, other: DirectionState, packet: DecodedPacket): boolean => {
   const flags = packet.tcpFlags;

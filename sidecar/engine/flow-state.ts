@@ -62,10 +62,10 @@ export type DirectionState = {
   maxWindow: number;
   /** This sender's SYN carried a TCP authentication option (auth-option-check.ts). */
   synAuth: boolean;
-  /** Segments the receiver may have dropped, held until it acknowledges them, and their payload octets (held-aside.ts). */
+  /** Segments the receiver may have dropped, held until it acknowledges them, and their octets (held-aside.ts). */
   aside: AsideSegment[] | undefined;
   asideBytes: number;
-  /** Copies held aside that the receiver refused, their octets taken from another segment, by reason (held-aside.ts). */
+  /** Copies held aside that the receiver refused, their octets taken from another segment, by reason. */
   asideDrops: Record<AsideReason, number> | undefined;
 };
 

@@ -37,7 +37,10 @@ export type AsideSegment = {
 const maxAside = 64;
 const maxAsideBytes = 256 * 1024;
 
-/** Holds the segment aside, its payload copied (none when no one reads the direction's bytes); past the bound the oldest held is given up. */
+/**
+ * Holds the segment aside, its payload copied (none when no one reads the direction's bytes); past the bound the
+ * oldest held is given up.
+ */
 export const holdAside = (
   side: DirectionState,
   packet: DecodedPacket,
