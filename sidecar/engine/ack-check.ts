@@ -25,9 +25,6 @@ export const ackRefused = (side: DirectionState, other: DirectionState, packet: 
   // A reset is judged by its sequence number alone (reset-check.ts); a SYN belongs to the handshake.
   if ((flags & ack) === 0 || (flags & (syn | rst)) !== 0 || side.isn < 0 || other.isn < 0) return false;
   if (other.seqKnown && seqDiff(packet.ack, other.nextSeq) > 0) return true;
-  return (
-    other.peerAck >= 0 &&
-    other.maxWindow > 0 &&
-    seqDiff(packet.ack, seqAdd(other.peerAck, -other.maxWindow)) < 0
-  );
+  const maxWindow = other.view?.maxWindow ?? 0;
+  return other.peerAck >= 0 && maxWindow > 0 && seqDiff(packet.ack, seqAdd(other.peerAck, -maxWindow)) < 0;
 };

@@ -8,13 +8,16 @@
  * machine's) acknowledges it, and it is read then.
  */
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
+import { linkDirection } from '../decode/local-addresses.ts';
 import type { DirectionState } from './flow-state.ts';
+import { receiverView } from './receiver-view.ts';
 
 const syn = 2;
 
 /** A SYN's authentication option: the connection signs its segments. */
 export const noteAuthOption = (sender: DirectionState, packet: DecodedPacket): void => {
-  if (packet.tcpFlags & syn && packet.authOption !== 0) sender.synAuth = true;
+  if (packet.tcpFlags & syn && packet.authOption !== 0 && packet.direction !== linkDirection.unknown)
+    receiverView(sender).synAuth = true;
 };
 
 export const authUnexpected = (side: DirectionState, other: DirectionState, packet: DecodedPacket): boolean =>
@@ -22,5 +25,5 @@ export const authUnexpected = (side: DirectionState, other: DirectionState, pack
   (packet.tcpFlags & syn) === 0 &&
   side.isn >= 0 &&
   other.isn >= 0 &&
-  !side.synAuth &&
-  !other.synAuth;
+  side.view?.synAuth !== true &&
+  other.view?.synAuth !== true;

@@ -1,8 +1,25 @@
 /** The conditions worth telling about a flow (core FlowFinding `notes`): guessed orientation, pickup, gaps, overlaps. */
 import type { Flow } from '../flow/flow.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
+import type { AsideReason } from './held-aside.ts';
 
 const maxNotes = 16;
+
+/** Copies held aside that the receiver refused (held-aside.ts), by reason, as a note names them. */
+const refusedCopies: readonly (readonly [AsideReason, string])[] = [
+  ['window', 'past the receive window'],
+  ['ack', 'with a bad acknowledgement'],
+  ['auth', 'with an MD5 or AO option'],
+];
+
+/** Copies held aside that the receiver refused, their octets sent again (only where the capture is the receiver's). */
+const refusedNotes = (name: string, direction: DirectionState, notes: string[]): void => {
+  const drops = direction.view?.asideDrops;
+  if (drops === undefined) return;
+  for (const [reason, what] of refusedCopies)
+    if (drops[reason] > 0)
+      notes.push(`${name}: ${drops[reason]} copies ${what} refused by the receiver, their octets sent again`);
+};
 
 const directionNotes = (name: string, direction: DirectionState, notes: string[]): void => {
   if (direction.badChecksums > 0)
@@ -13,14 +30,7 @@ const directionNotes = (name: string, direction: DirectionState, notes: string[]
     notes.push(
       `${name}: ${direction.badFlags} segments dropped for their flags (data without ACK, or on a stray SYN)`,
     );
-  const drops = (reason: 'window' | 'ack' | 'auth', what: string): void => {
-    const count = direction.asideDrops?.[reason] ?? 0;
-    if (count > 0)
-      notes.push(`${name}: ${count} copies ${what} refused by the receiver, their octets sent again`);
-  };
-  drops('window', 'past the receive window');
-  drops('ack', 'with a bad acknowledgement');
-  drops('auth', 'with an MD5 or AO option');
+  refusedNotes(name, direction, notes);
   if (direction.pawsDrops > 0)
     notes.push(`${name}: ${direction.pawsDrops} segments with an older timestamp dropped (PAWS)`);
   if (direction.ignoredResets > 0)

@@ -4,10 +4,10 @@ import type { ObservedFlow } from '../engine-observer.ts';
 import type { Direction } from '../events.ts';
 import type { Protocol, ProtocolParser } from '../protocols/protocol.ts';
 import type { StreamReassembler } from '../reassembly/stream-reassembler.ts';
-import type { AsideReason, AsideSegment } from './held-aside.ts';
 import type { L7Collector } from './l7-collector.ts';
 import type { Mesh } from './mesh-of.ts';
 import type { ProxyHeader } from './proxy-header.ts';
+import type { ReceiverView } from './receiver-view.ts';
 
 /** detecting → parsing (a protocol matched) or unknown (none did); `none` for transports without detection. */
 export type Phase = 'detecting' | 'parsing' | 'unknown' | 'none';
@@ -53,20 +53,8 @@ export type DirectionState = {
   badChecksums: number;
   /** Unfinished (offloaded) checksums in a row from this sender (checksum-check.ts). */
   offloadedRun: number;
-  /** The window scale option on this sender's SYN (-1: none, or no SYN seen); window-check.ts. */
-  windowScale: number;
-  /** The right edge of the window this direction's receiver offered, once known (window-check.ts). */
-  windowEdge: number;
-  edgeKnown: boolean;
-  /** The largest window this direction's receiver offered (Linux's `max_window` of the sender; ack-check.ts). */
-  maxWindow: number;
-  /** This sender's SYN carried a TCP authentication option (auth-option-check.ts). */
-  synAuth: boolean;
-  /** Segments the receiver may have dropped, held until it acknowledges them, and their octets (held-aside.ts). */
-  aside: AsideSegment[] | undefined;
-  asideBytes: number;
-  /** Copies held aside that the receiver refused, their octets taken from another segment, by reason. */
-  asideDrops: Record<AsideReason, number> | undefined;
+  /** What a capture at the receiver tells of this direction (receiver-view.ts); undefined in any other capture. */
+  view: ReceiverView | undefined;
 };
 
 /**
@@ -140,14 +128,7 @@ const direction = (): DirectionState => ({
   checksumsVerified: false,
   badChecksums: 0,
   offloadedRun: 0,
-  windowScale: -1,
-  windowEdge: 0,
-  edgeKnown: false,
-  maxWindow: 0,
-  synAuth: false,
-  aside: undefined,
-  asideBytes: 0,
-  asideDrops: undefined,
+  view: undefined,
 });
 
 export const createFlowState = (detect: boolean, protocolCount: number): FlowState => ({

@@ -13,6 +13,7 @@
 import type { DecodedPacket } from '../decode/decoded-packet.ts';
 import { seqAdd, seqDiff } from '../reassembly/seq.ts';
 import type { DirectionState } from './flow-state.ts';
+import { receiverView } from './receiver-view.ts';
 
 /** Why a segment is held aside. */
 export type AsideReason = 'window' | 'ack' | 'auth';
@@ -47,8 +48,9 @@ export const holdAside = (
   payload: Uint8Array,
   reason: AsideReason,
 ): void => {
-  side.aside ??= [];
-  const aside = side.aside;
+  const view = receiverView(side);
+  view.aside ??= [];
+  const aside = view.aside;
   aside.push({
     seq: packet.seq,
     flags: packet.tcpFlags,
@@ -57,12 +59,12 @@ export const holdAside = (
     ts: packet.ts,
     urgentPointer: packet.urgentPointer,
     reason,
-    probe: reason === 'window' && packet.payloadLength === 1 && packet.seq === side.windowEdge,
+    probe: reason === 'window' && packet.payloadLength === 1 && packet.seq === view.windowEdge,
   });
-  side.asideBytes += payload.length;
-  while (aside.length > maxAside || side.asideBytes > maxAsideBytes) {
+  view.asideBytes += payload.length;
+  while (aside.length > maxAside || view.asideBytes > maxAsideBytes) {
     const oldest = aside.shift() as AsideSegment;
-    side.asideBytes -= oldest.payload.length;
+    view.asideBytes -= oldest.payload.length;
   }
 };
 
@@ -72,16 +74,17 @@ export const holdAside = (
  * (else they are given up). Those still ahead of the ACK stay.
  */
 export const takenAside = (side: DirectionState, ackNumber: number, readable: boolean): AsideSegment[] => {
-  const aside = side.aside;
-  if (aside === undefined || aside.length === 0) return [];
+  const view = side.view;
+  const aside = view?.aside;
+  if (view === undefined || aside === undefined || aside.length === 0) return [];
   const taken: AsideSegment[] = [];
   const kept: AsideSegment[] = [];
   for (const segment of aside) {
     if (seqDiff(ackNumber, seqAdd(segment.seq, segment.wireLength)) < 0) kept.push(segment);
     else if (readable) taken.push(segment);
   }
-  side.aside = kept;
-  side.asideBytes = kept.reduce((sum, segment) => sum + segment.payload.length, 0);
+  view.aside = kept;
+  view.asideBytes = kept.reduce((sum, segment) => sum + segment.payload.length, 0);
   return taken;
 };
 
@@ -91,6 +94,7 @@ export const takenAside = (side: DirectionState, ackNumber: number, readable: bo
  */
 export const countRefusedCopy = (side: DirectionState, segment: AsideSegment, expected: number): void => {
   if (expected < 0 || segment.probe || seqDiff(expected, segment.seq) <= 0) return;
-  side.asideDrops ??= { window: 0, ack: 0, auth: 0 };
-  side.asideDrops[segment.reason] += 1;
+  const view = receiverView(side);
+  view.asideDrops ??= { window: 0, ack: 0, auth: 0 };
+  view.asideDrops[segment.reason] += 1;
 };

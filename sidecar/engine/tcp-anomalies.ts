@@ -7,10 +7,11 @@ const add = (sum: TcpAnomalies, d: DirectionState): void => {
   sum.pawsDrops += d.pawsDrops;
   sum.badChecksums += d.badChecksums;
   sum.badFlags += d.badFlags;
-  if (d.asideDrops !== undefined) {
-    sum.windowDrops += d.asideDrops.window;
-    sum.ackDrops += d.asideDrops.ack;
-    sum.authDrops += d.asideDrops.auth;
+  const drops = d.view?.asideDrops;
+  if (drops !== undefined) {
+    sum.windowDrops += drops.window;
+    sum.ackDrops += drops.ack;
+    sum.authDrops += drops.auth;
   }
   const stats = d.reassembler?.stats;
   if (stats === undefined) return;

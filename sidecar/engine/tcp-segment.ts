@@ -137,7 +137,8 @@ const releaseAside = (
   side: DirectionState,
   ackNumber: number,
 ): void => {
-  if (side.aside === undefined || side.aside.length === 0) return;
+  const aside = side.view?.aside;
+  if (aside === undefined || aside.length === 0) return;
   const readable = (side.reassembler?.heldBytes ?? 0) === 0;
   for (const segment of takenAside(side, ackNumber, readable)) {
     const countsAsFin = (segment.flags & fin) !== 0 && !staleFin(side, segment.seq, segment.wireLength);

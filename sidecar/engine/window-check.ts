@@ -14,6 +14,7 @@ import type { DecodedPacket } from '../decode/decoded-packet.ts';
 import { linkDirection } from '../decode/local-addresses.ts';
 import { seqAdd, seqDiff } from '../reassembly/seq.ts';
 import type { DirectionState } from './flow-state.ts';
+import { receiverView } from './receiver-view.ts';
 
 const syn = 2;
 const ack = 16;
@@ -22,7 +23,8 @@ const maxShift = 14;
 
 /** The window scale option on this sender's SYN (-1: none), for the windows it offers later. */
 export const noteWindowScale = (sender: DirectionState, packet: DecodedPacket): void => {
-  if (packet.tcpFlags & syn) sender.windowScale = packet.windowScale;
+  if (packet.tcpFlags & syn && packet.direction !== linkDirection.unknown)
+    receiverView(sender).windowScale = packet.windowScale;
 };
 
 /**
@@ -37,9 +39,10 @@ const offeredEdge = (
   // The window on a SYN is never scaled (RFC 7323 section 2.2).
   if (packet.tcpFlags & syn) return seqAdd(packet.ack, packet.window);
   if (sender.isn < 0 || other.isn < 0) return undefined;
-  const scaled = sender.windowScale >= 0 && other.windowScale >= 0;
+  const shift = sender.view?.windowScale ?? -1;
+  const scaled = shift >= 0 && (other.view?.windowScale ?? -1) >= 0;
   // At most 65535 << 14: within 31 bits.
-  return seqAdd(packet.ack, packet.window << (scaled ? Math.min(sender.windowScale, maxShift) : 0));
+  return seqAdd(packet.ack, packet.window << (scaled ? Math.min(shift, maxShift) : 0));
 };
 
 /**
@@ -55,15 +58,20 @@ export const noteOfferedWindow = (
   if ((packet.tcpFlags & ack) === 0 || packet.direction === linkDirection.unknown) return;
   const edge = offeredEdge(sender, other, packet);
   if (edge === undefined) return;
-  if (!other.edgeKnown || seqDiff(edge, other.windowEdge) > 0) other.windowEdge = edge;
-  other.edgeKnown = true;
+  const view = receiverView(other);
+  if (!view.edgeKnown || seqDiff(edge, view.windowEdge) > 0) view.windowEdge = edge;
+  view.edgeKnown = true;
   const window = seqDiff(edge, packet.ack);
-  if (window > other.maxWindow) other.maxWindow = window;
+  if (window > view.maxWindow) view.maxWindow = window;
 };
 
 /** The segment's data ends past the window its receiver offered (a SYN's data is not checked: no window yet). */
-export const pastWindow = (side: DirectionState, packet: DecodedPacket): boolean =>
-  side.edgeKnown &&
-  packet.payloadLength > 0 &&
-  (packet.tcpFlags & syn) === 0 &&
-  seqDiff(seqAdd(packet.seq, packet.payloadLength), side.windowEdge) > 0;
+export const pastWindow = (side: DirectionState, packet: DecodedPacket): boolean => {
+  const view = side.view;
+  if (view === undefined || !view.edgeKnown) return false;
+  return (
+    packet.payloadLength > 0 &&
+    (packet.tcpFlags & syn) === 0 &&
+    seqDiff(seqAdd(packet.seq, packet.payloadLength), view.windowEdge) > 0
+  );
+};
