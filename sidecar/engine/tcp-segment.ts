@@ -141,8 +141,8 @@ const releaseAside = (
   if (aside === undefined || aside.length === 0) return;
   const readable = (side.reassembler?.heldBytes ?? 0) === 0;
   for (const segment of takenAside(side, ackNumber, readable)) {
+    // Its sequence was followed when it was held aside (tcpSegment): only its octets and its FIN are new here.
     const countsAsFin = (segment.flags & fin) !== 0 && !staleFin(side, segment.seq, segment.wireLength);
-    trackSequence(side, segment.seq, segment.flags, segment.wireLength);
     countRefusedCopy(side, segment, side.reassembler?.expectedSeq ?? -1);
     if (wanted(flow.state, side)) {
       const reassembler = reassemblerFor(ctx, flow, direction, side);

@@ -108,8 +108,7 @@ const requestEvidence = (event: HttpRequestEvent, c: Config): string | undefined
   const contentType = headerToken(event.headers, 'content-type');
   const type = contentType.split(';')[0]?.trim() ?? '';
   const grpc = type.startsWith('application/grpc') ? grpcUnread(event, contentType) : undefined;
-  if (grpc !== undefined) return `${event.method} ${event.path.slice(0, 200)} (${type}): ${grpc}`;
-  const unread = isText(type, c) ? unreadPart(event) : compressedFormUnread(event, type);
+  const unread = grpc ?? (isText(type, c) ? unreadPart(event) : compressedFormUnread(event, type));
   if (unread === undefined) return undefined;
   return `${event.method} ${event.path.slice(0, 200)} (${type === '' ? 'no Content-Type' : type}): ${unread}`;
 };
