@@ -30,4 +30,9 @@ export const admissionValidateBenchmark: Benchmark<Result> = {
         ['HTTPS, 16 concurrent', r.inProcess.policies, r.https.p50Ms, r.https.p99Ms, '', r.https.perSecond],
       ],
     )}\n\nTarget p99 < 2 ms in-process: wall ${r.inProcess.p99Ms < 2 ? 'met' : 'MISSED'}, CPU ${r.inProcess.cpuP99Ms < 2 ? 'met' : 'MISSED'} (wall-clock p99 includes time slices taken by other processes).`,
+  // CPU time is judged: wall-clock p99 takes in other processes' time slices on a shared machine.
+  missed: (r) =>
+    r.inProcess.cpuP99Ms < 2
+      ? []
+      : [`in-process review p99 ${r.inProcess.cpuP99Ms} ms of CPU, target < 2 ms`],
 };

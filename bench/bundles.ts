@@ -30,4 +30,9 @@ export const bundlesBenchmark: Benchmark<BundleResult[]> = {
         r.bytes < 1_048_576 && r.loadCpuMs < 300 ? 'met' : 'MISSED',
       ]),
     ),
+  missed: (rows) =>
+    rows.flatMap((r) => [
+      ...(r.bytes < 1_048_576 ? [] : [`${r.name}: ${Math.round(r.bytes / 1024)} KiB, target < 1024 KiB`]),
+      ...(r.loadCpuMs < 300 ? [] : [`${r.name}: module load ${r.loadCpuMs} ms of CPU, target < 300 ms`]),
+    ]),
 };

@@ -58,4 +58,14 @@ export const engineInstructionsBenchmark: Benchmark<EngineInstructionResult> = {
       ),
     ].join('\n');
   },
+  missed: (r) => {
+    if ('skipped' in r) return [];
+    const below = (name: string, ratio: number) =>
+      ratio >= 1 ? [] : [`${name}: nDPI ÷ meshward ${ratio} in instructions, target ≥ 1`];
+    return [
+      ...below('first pass', r.ratios.firstPass),
+      ...below('steady state (third pass)', r.ratios.steady),
+      ...below('settled (passes 17 to 24 of the slice)', r.settled.ratio),
+    ];
+  },
 };
