@@ -319,6 +319,33 @@ export type FileDataEvent = Base & {
 };
 
 /**
+ * What one side of an HTTP/2 connection did that costs a server work without a request to show for it (RFC 9113
+ * §10.5; http2-control.ts), told when a count reaches 64 and at each doubling after, so a flood of a million frames is
+ * twenty events. `resets`: the client's RST_STREAMs of streams the server had not answered (Rapid Reset,
+ * CVE-2023-44487); `pings`, `settings`: those frames, acknowledgements aside (CVE-2019-9512, -9515); `empty-frames`:
+ * DATA without payload or END_STREAM, CONTINUATION without payload (CVE-2019-9518). Told once each: `continuation`,
+ * a header block of 32 CONTINUATION frames or more (the CONTINUATION flood, CVE-2024-27316 and its kin) or one past
+ * the 64 KiB read, after which the side is not read (`octets`, `stopped`); `hpack-expansion`, a header block that
+ * decodes to at least 64 KiB and 16 times its own size (the HPACK bomb, CVE-2016-6581).
+ */
+export type Http2ControlEvent = Base & {
+  kind: 'http2-control';
+  control: 'resets' | 'pings' | 'settings' | 'empty-frames' | 'continuation' | 'hpack-expansion';
+  /** How many so far on this side of the connection; for a header block, its frames. */
+  count: number;
+  /** The capture time of the first of them. */
+  since: number;
+  /** The streams the client opened so far on the connection. */
+  streams: number;
+  /** A header block's octets as sent. */
+  octets?: number;
+  /** What it decoded to (`hpack-expansion`). */
+  decoded?: number;
+  /** The side is read no further (a header block past the 64 KiB read). */
+  stopped?: boolean;
+};
+
+/**
  * A step of a mining pool session (Stratum and its dialects, stratum-message.ts): the miner logging in, the pool
  * handing out work, the miner handing in a share. The account and software are the login's; never its password.
  */
@@ -422,6 +449,7 @@ export type ProtocolEvent =
   | FileDataEvent
   | MiningEvent
   | SmbEvent
-  | P2pEvent;
+  | P2pEvent
+  | Http2ControlEvent;
 
 export type ProtocolEventKind = ProtocolEvent['kind'];

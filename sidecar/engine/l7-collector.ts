@@ -216,6 +216,8 @@ const handlers: { [K in ProtocolEvent['kind']]: Handler<K> } = {
   },
   operation: ({ lists }, event) => add(lists, 'operations', event.operation),
   'websocket-message': ({ lists }, event) => add(lists, 'operations', `websocket ${event.opcode}`),
+  // Told only past 64 frames of a kind or for a header block that runs on: the summary names the kind once.
+  'http2-control': ({ lists }, event) => add(lists, 'operations', `http2 ${event.control}`),
 };
 
 export const collectL7 = (collector: L7Collector, event: ProtocolEvent): void => {

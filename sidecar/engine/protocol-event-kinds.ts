@@ -11,7 +11,7 @@ import type { ProtocolEventKind } from '../events.ts';
 export type EventKinds = { kinds: readonly ProtocolEventKind[]; tunnelled?: readonly ProtocolEventKind[] };
 
 const http: EventKinds = {
-  kinds: ['http-request', 'http-response', 'grpc-call'],
+  kinds: ['http-request', 'http-response', 'grpc-call', 'http2-control'],
   tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate', 'websocket-message'],
 };
 /** SOCKS's own handshake; what a granted CONNECT carries is any protocol's (below). */

@@ -7,6 +7,8 @@ import { latin1 } from './wire-bytes.ts';
 export type HpackDecoder = {
   /** Decodes one complete header block; undefined when it is malformed (the connection's state is then lost). */
   decode(block: Uint8Array): Header[] | undefined;
+  /** The last block's decoded size (RFC 7541 §4.1: name, value and 32 octets each), its fields past the bound too. */
+  readonly listSize: number;
 };
 
 /** Octets kept per decoded string (a block is at most 64 KiB); longer values are truncated but sized correctly. */
@@ -60,6 +62,7 @@ class Decoder implements HpackDecoder {
   private readonly table: Entry[] = [];
   private tableSize = 0;
   private maxSize = 4096;
+  listSize = 0;
 
   private evict(): void {
     while (this.tableSize > this.maxSize && this.table.length > 0)
@@ -136,6 +139,7 @@ class Decoder implements HpackDecoder {
       size += field[0].length + field[1].length + 32;
       if (size <= maxListSize) headers.push(field);
     }
+    this.listSize = size;
     return headers;
   }
 }

@@ -2,6 +2,7 @@
 import type { Direction, Header, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import { createHpackDecoder, type HpackDecoder } from './hpack-decoder.ts';
 import { isForwardingName } from './http-forwarded.ts';
+import { expansionOctets, Http2Control, maxHeaderBlock } from './http2-control.ts';
 import {
   type FrameHeader,
   frameFlag,
@@ -25,12 +26,20 @@ export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nS
 
 /** Largest frame we buffer whole; larger DATA frames are skipped, larger header frames end parsing. */
 const maxBufferedFrame = 65536;
-const maxHeaderBlock = 65536;
 
 /** Trailer fields kept per message (gRPC sends two or three). */
 const maxTrailers = 16;
 
-type OpenBlock = { streamId: number; push: boolean; endStream: boolean; parts: Uint8Array[]; size: number };
+type OpenBlock = {
+  streamId: number;
+  push: boolean;
+  endStream: boolean;
+  parts: Uint8Array[];
+  size: number;
+  /** CONTINUATION frames so far, and when the block's HEADERS came. */
+  frames: number;
+  since: number;
+};
 
 type Side = {
   direction: Direction;
@@ -43,6 +52,8 @@ type Side = {
   hpack: HpackDecoder;
   block: OpenBlock | undefined;
   messages: Http2Messages;
+  /** Frames that make the peer work without a request (http2-control.ts), made at the first. */
+  control: Http2Control | undefined;
 };
 
 export type Http2Session = {
@@ -69,7 +80,13 @@ const newSide = (direction: Direction): Side => ({
   hpack: createHpackDecoder(),
   block: undefined,
   messages: createHttp2Messages(direction),
+  control: undefined,
 });
+
+const control = (side: Side): Http2Control => {
+  side.control ??= new Http2Control(side.direction);
+  return side.control;
+};
 
 /** The trailers a message keeps: the first `maxTrailers`, no forwarding header among them. */
 const trailersOf = (headers: readonly Header[]): Header[] =>
@@ -86,6 +103,8 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     side.direction === 'to-server' ? sides['to-client'] : sides['to-server'];
   const awaiting = new Http2PendingRequests();
   if (upgraded !== undefined) awaiting.remember(1, upgraded);
+  /** The streams the client opened: what its resets are a share of. */
+  let streams = upgraded === undefined ? 0 : 1;
 
   /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
   const onHeaderBlock = (
@@ -100,6 +119,8 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       side.stopped = true;
       return;
     }
+    if (side.hpack.listSize >= expansionOctets)
+      control(side).expansion(bytes.length, side.hpack.listSize, ts, streams, out);
     if (block.push) return;
     const open = side.messages.get(block.streamId);
     if (open === undefined && !openMessage(side, block.streamId, headers, ts, out)) return;
@@ -123,6 +144,7 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     const call = http2GrpcCall(headers, streamId, ts, request.forwarding);
     if (call) out.push(call);
     awaiting.remember(streamId, request);
+    streams += 1;
     side.messages.open(streamId, headers, ts, out);
     return true;
   };
@@ -145,6 +167,8 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       endStream: header.type === frameType.headers && (header.flags & frameFlag.endStream) !== 0,
       parts: [],
       size: fragment.length,
+      frames: 0,
+      since: ts,
     };
     // A whole block in one frame (the usual case) is decoded in place; CONTINUATION frames need a copy.
     if (header.flags & frameFlag.endHeaders) onHeaderBlock(side, block, fragment, ts, out);
@@ -168,11 +192,15 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     out: ProtocolEvent[],
   ) => {
     const block = side.block;
-    if (
-      block === undefined ||
-      block.streamId !== header.streamId ||
-      block.size + payload.length > maxHeaderBlock
-    ) {
+    if (block === undefined || block.streamId !== header.streamId) {
+      side.stopped = true;
+      return;
+    }
+    block.frames += 1;
+    if (payload.length === 0 && (header.flags & frameFlag.endHeaders) === 0)
+      control(side).count('empty-frames', ts, streams, out);
+    control(side).continuation(block.frames, block.size + payload.length, block.since, ts, streams, out);
+    if (block.size + payload.length > maxHeaderBlock) {
       side.stopped = true;
       return;
     }
@@ -188,6 +216,8 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     ts: number,
     out: ProtocolEvent[],
   ) => {
+    if (header.length === 0 && (header.flags & frameFlag.endStream) === 0)
+      control(side).count('empty-frames', ts, streams, out);
     const message = side.messages.get(header.streamId);
     if (message === undefined) return;
     const data = payload === undefined ? undefined : unpad(payload, header.flags);
@@ -196,6 +226,14 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     if (payload === undefined || header.flags & frameFlag.endStream) {
       side.messages.flush(header.streamId, ts, out, (header.flags & frameFlag.endStream) !== 0);
     }
+  };
+
+  const onReset = (side: Side, header: FrameHeader, ts: number, out: ProtocolEvent[]): void => {
+    // Rapid Reset: the client cancels a stream the server has not answered (CVE-2023-44487).
+    if (side.direction === 'to-server' && awaiting.forget(header.streamId))
+      control(side).count('resets', ts, streams, out);
+    side.messages.flush(header.streamId, ts, out, true);
+    peer(side).messages.flush(header.streamId, ts, out, true);
   };
 
   const onFrame = (
@@ -221,8 +259,12 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
         onData(side, header, payload, ts, out);
         return;
       case frameType.rstStream:
-        side.messages.flush(header.streamId, ts, out, true);
-        peer(side).messages.flush(header.streamId, ts, out, true);
+        onReset(side, header, ts, out);
+        return;
+      case frameType.ping:
+      case frameType.settings:
+        if ((header.flags & frameFlag.ack) === 0)
+          control(side).count(header.type === frameType.ping ? 'pings' : 'settings', ts, streams, out);
         return;
       case frameType.goaway:
         sides['to-server'].messages.flushAll(ts, out);

@@ -71,6 +71,11 @@ export class Http2PendingRequests {
     this.requests.set(streamId, request);
   }
 
+  /** The stream's request is dropped unanswered (the client reset it); true when it was awaiting its answer. */
+  forget(streamId: number): boolean {
+    return this.requests?.delete(streamId) === true;
+  }
+
   take(streamId: number): HttpRequestRef | undefined {
     const request = this.requests?.get(streamId);
     if (request !== undefined) this.requests?.delete(streamId);

@@ -17,6 +17,7 @@ import { heartbleed } from './heartbleed.ts';
 import { hostSweep } from './host-sweep.ts';
 import { httpAuthBruteForce } from './http-auth-brute-force.ts';
 import { httpSmuggling } from './http-smuggling.ts';
+import { http2Abuse } from './http2-abuse.ts';
 import { icmpFlood } from './icmp-flood.ts';
 import { icmpTunnel } from './icmp-tunnel.ts';
 import { instanceMetadata } from './instance-metadata.ts';
@@ -109,4 +110,5 @@ export const threats: readonly Threat<any, any>[] = [
   reverseShell,
   vpnTunnel,
   smbLateralMovement,
+  http2Abuse,
 ];

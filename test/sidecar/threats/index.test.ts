@@ -88,6 +88,8 @@ const issueIds = [
   'smb-lateral-movement',
   // A client's own X-Forwarded-For and cousins claiming the server itself, or from a peer that is no trusted proxy.
   'forwarded-spoofing',
+  // HTTP/2 as a weapon: Rapid Reset, PING/SETTINGS/empty-frame floods, CONTINUATION floods, HPACK bombs.
+  'http2-abuse',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -1,0 +1,82 @@
+/**
+ * HTTP/2 frames that make a server work without a request to show for it (RFC 9113 §10.5), counted per side of a
+ * connection and told as `http2-control` events: at 64 and each doubling after for the floods, once for a header
+ * block that runs on (events.ts `Http2ControlEvent`). The tally is made at the first such frame, so a connection that
+ * sends none costs nothing but a stream count.
+ */
+import type { Direction, Http2ControlEvent, ProtocolEvent } from '../events.ts';
+
+type Flood = 'resets' | 'pings' | 'settings' | 'empty-frames';
+const floods: readonly Flood[] = ['resets', 'pings', 'settings', 'empty-frames'];
+
+/** The first count told; each doubling after it is told too. */
+export const firstTold = 64;
+/** CONTINUATION frames in one header block from which it is told: a large legitimate block takes a handful. */
+export const continuationFrames = 32;
+/** A header block decoding to this much, at this many times its own size, is told (`hpack-expansion`). */
+export const expansionOctets = 65536;
+export const expansionFactor = 16;
+
+type Count = { count: number; since: number };
+
+export class Http2Control {
+  private readonly counts: Count[] = floods.map(() => ({ count: 0, since: 0 }));
+  private continuationTold = false;
+  private expansionTold = false;
+
+  constructor(private readonly direction: Direction) {}
+
+  /** One more frame of a flood kind; tells the count when it reaches 64 or a doubling of it. */
+  count(kind: Flood, ts: number, streams: number, out: ProtocolEvent[]): void {
+    const tally = this.counts[floods.indexOf(kind)] as Count;
+    if (tally.count === 0) tally.since = ts;
+    tally.count += 1;
+    const n = tally.count;
+    if (n >= firstTold && (n & (n - 1)) === 0) out.push(this.event(kind, n, tally.since, ts, streams));
+  }
+
+  /**
+   * A header block grew by a CONTINUATION frame (`frames` so far, `octets` so far): told once per side, when its
+   * frames reach `continuationFrames` or when `stopped` (past the octets read; the side is then read no further).
+   */
+  continuation(
+    frames: number,
+    octets: number,
+    since: number,
+    ts: number,
+    streams: number,
+    out: ProtocolEvent[],
+  ) {
+    if (this.continuationTold || (frames < continuationFrames && !stopped(octets))) return;
+    this.continuationTold = true;
+    const event = this.event('continuation', frames, since, ts, streams);
+    event.octets = octets;
+    if (stopped(octets)) event.stopped = true;
+    out.push(event);
+  }
+
+  /** A header block of `octets` decoded to `decoded` octets (RFC 7541 §4.1 sizes): told once when it expanded. */
+  expansion(octets: number, decoded: number, ts: number, streams: number, out: ProtocolEvent[]): void {
+    if (this.expansionTold || decoded < expansionOctets || decoded < octets * expansionFactor) return;
+    this.expansionTold = true;
+    const event = this.event('hpack-expansion', 1, ts, ts, streams);
+    event.octets = octets;
+    event.decoded = decoded;
+    out.push(event);
+  }
+
+  private event(
+    control: Http2ControlEvent['control'],
+    count: number,
+    since: number,
+    ts: number,
+    streams: number,
+  ): Http2ControlEvent {
+    return { kind: 'http2-control', ts, direction: this.direction, control, count, since, streams };
+  }
+}
+
+/** The header block octets the session reads (http2-session.ts `maxHeaderBlock`); past them the side stops. */
+export const maxHeaderBlock = 65536;
+
+const stopped = (octets: number): boolean => octets > maxHeaderBlock;
