@@ -14,7 +14,7 @@ export type LineSide = {
   skip: number;
   /** Nothing more is read in this direction (encrypted after STARTTLS, or not the protocol after all). */
   stopped: boolean;
-  /** A gap lost part of a line: drop what comes before the next line end. */
+  /** A gap lost part of a line, or a line ran past the bound: drop what comes before the next line end. */
   discard: boolean;
 };
 
@@ -50,7 +50,9 @@ const passOver = (side: LineSide): boolean => {
 
 /**
  * Adds a chunk and hands each complete line (without CR LF) to `onLine`, which may set `side.skip` or
- * `side.stopped`. A line longer than `maxLine` stops the side: no text protocol here allows one.
+ * `side.stopped`. A line longer than `maxLine` is handed over as its first `maxLine` octets, and the rest of it is
+ * passed over to its end: servers read on past one (bash reads any length, Postfix cuts long lines into pieces), so
+ * stopping there would let one padded line, or a long base64 payload piped to a shell, hide every line after it.
  */
 export const feedLines = (
   side: LineSide,
@@ -68,8 +70,17 @@ export const feedLines = (
     if (side.discard) side.discard = false;
     else onLine(line);
   }
-  if (side.text.length > maxLine && side.skip === 0) side.stopped = true;
+  if (!side.stopped && side.text.length > maxLine && side.skip === 0) cutLongLine(side, maxLine, onLine);
   if (side.stopped) side.text = '';
+};
+
+/** A line past `maxLine` and still going: its head is the line; what follows, to its end, is dropped as it comes. */
+const cutLongLine = (side: LineSide, maxLine: number, onLine: (line: string) => void): void => {
+  const head = side.text.slice(0, maxLine);
+  side.text = '';
+  if (side.discard) return;
+  side.discard = true;
+  onLine(head);
 };
 
 /** Text held past a side's last line as octets again (latin-1 is one character per octet): for a switch to TLS. */
@@ -108,8 +119,8 @@ export type OnLine = (line: string, direction: Direction, ts: number, out: Proto
 
 /**
  * A parser for a protocol whose lines each stand alone, in both directions (IRC, Stratum's JSON lines): each complete
- * line goes to `onLine`; a line longer than `maxLine` stops its direction; after a gap lines resynchronise at the next
- * line end.
+ * line goes to `onLine`; a line longer than `maxLine` is cut to its first `maxLine` octets (`feedLines`); after a gap
+ * lines resynchronise at the next line end.
  */
 export const createLineParser = (maxLine: number, onLine: OnLine): ProtocolParser => {
   const sides: Record<Direction, LineSide> = { 'to-server': lineSide(), 'to-client': lineSide() };

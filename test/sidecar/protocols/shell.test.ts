@@ -103,6 +103,21 @@ describe('shell parser', () => {
     expect(ops(parser.end?.() ?? [])).toEqual(['S command id']);
   });
 
+  it('reads on past a line longer than it keeps: a 40 KB base64 payload piped to sh does not hide the next command', () => {
+    const payload = 'A'.repeat(40_000);
+    const padded: Segment[] = [
+      ...reverse.slice(0, 3),
+      ['to-client', ascii(`echo ${payload.slice(0, 20_000)}`)],
+      ['to-client', ascii(`${payload.slice(20_000)} | base64 -d | sh\n`)],
+      ['to-client', ascii('cat /etc/shadow\n')],
+    ];
+    const told = ops(feed(shell, padded));
+    expect(told.slice(0, 2)).toEqual(['C prompt user=root host=checkout-7d9', 'S command id']);
+    // The long line is told by its head (as every command's detail is bounded), and the command after it in full.
+    expect(told[2]).toMatch(/^S command echo A{100}/);
+    expect(told.slice(3)).toEqual(['S command cat /etc/shadow']);
+  });
+
   it("never throws on nDPI's real flows with octets overwritten, split and with gaps", () => {
     expect(mutatedFlowsParse(shell, 2, 0x5e11)).toBeGreaterThan(300);
   });
