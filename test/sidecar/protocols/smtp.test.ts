@@ -133,6 +133,24 @@ describe('smtp parser', () => {
     expect(ops(parser.parse(ascii('lost\r\nQUIT\r\n'), 'to-server', 5))).toEqual(['C QUIT']);
   });
 
+  it('reads on past a padded command line, and never takes the tail of a long body line for the end of DATA', () => {
+    const parser = smtp.createParser();
+    // 10,000 octets of command, its first 5000 with no line end yet: the server answers 500 and reads on.
+    expect(ops(parser.parse(ascii(`NOOP ${'x'.repeat(5000)}`), 'to-server', 1))).toEqual([
+      `C NOOP ${'x'.repeat(4091)}`,
+    ]);
+    expect(ops(parser.parse(ascii(`${'x'.repeat(5000)}\r\nAUTH LOGIN\r\n`), 'to-server', 2))).toEqual([
+      'C AUTH LOGIN',
+    ]);
+    parser.parse(ascii('DATA\r\n'), 'to-server', 3);
+    parser.parse(ascii('354 go ahead\r\n'), 'to-client', 4);
+    // A body line of 4096 octets and then `.`: one line to the server, not the end of the message.
+    parser.parse(ascii('y'.repeat(4096)), 'to-server', 5);
+    expect(ops(parser.parse(ascii('.\r\nRCPT TO:<x@y>\r\n.\r\nQUIT\r\n'), 'to-server', 6))).toEqual([
+      'C QUIT',
+    ]);
+  });
+
   it('decodes nDPI smtp.pcap (Sendmail 8.8.7 in 1999)', () => {
     const [flow] = ndpiFlows('smtp');
     expect(flow && detectFlow(smtp, flow.segments)).toBe(true);
