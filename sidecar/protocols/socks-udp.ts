@@ -35,7 +35,7 @@ const innerProtocols = (): readonly Protocol[] => {
 /** Whether some UDP protocol's detector takes the relayed data (the registry's: a detector is given no engine). */
 const innerVerdict = (data: Uint8Array, direction: Direction): Detection => {
   const toServer = direction === 'to-server';
-  const verdict = detectProtocol(innerProtocols(), {
+  return detectProtocol(innerProtocols(), {
     transport: 'udp',
     toServer: toServer ? data : empty,
     toClient: toServer ? empty : data,
@@ -43,7 +43,6 @@ const innerVerdict = (data: Uint8Array, direction: Direction): Detection => {
     fullToServer: false,
     fullToClient: false,
   }).verdict;
-  return verdict === 'need-more' ? 'need-more' : verdict;
 };
 
 /** Strict: both reserved octets zero, no fragment, a valid address and port, and data another protocol takes. */
