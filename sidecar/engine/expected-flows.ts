@@ -1,8 +1,9 @@
 /**
  * Flows a control connection announced (FTP's data connections, a SOCKS UDP relay's datagrams): where they will go,
- * over which transport, who will open them, and what they carry. A new flow to an announced address and port, from the control connection's other side, takes the
- * announced protocol and is not detected (a file's bytes say nothing about the protocol). Each announcement is used
- * once and forgotten after two minutes of capture time; at most 256 are held (the oldest go first).
+ * over which transport, who will open them, and what they carry. A new flow to an announced address and port, from
+ * the control connection's other side, takes the announced protocol and is not detected (a file's bytes say nothing
+ * about the protocol). Each announcement is used once and forgotten after two minutes of capture time; at most 256
+ * are held (the oldest go first).
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
 import type { ExpectedFlowEvent } from '../events.ts';

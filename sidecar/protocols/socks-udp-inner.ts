@@ -14,7 +14,7 @@ export type DatagramInner = {
   end(): ProtocolEvent[];
 };
 
-/** Datagrams that no detector takes before the destination's reading stops (the engine's `detectionAttempts`). */
+/** Datagrams to one destination that no detector takes before its reading stops: a few, as a UDP flow gets. */
 export const maxUndetectedDatagrams = 8;
 
 const empty = new Uint8Array(0);

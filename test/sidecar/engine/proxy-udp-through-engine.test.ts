@@ -24,7 +24,7 @@ const balancer = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, se
 const header = proxyV2Dgram4([203, 0, 113, 9], 5353, [10, 0, 0, 2], 53);
 
 describe('PROXY v2 headers on datagrams', () => {
-  it('are read off each datagram: the DNS inside is detected and read, and the flow names the client behind', async () => {
+  it('are read off each datagram: the DNS inside is read, and the flow names the client behind', async () => {
     const file = join(dir, 'dns.pcap');
     const records = udpExchange(balancer, [
       { from: 'client', data: concat(header, dnsQuery(1, 'first.example.com')) },

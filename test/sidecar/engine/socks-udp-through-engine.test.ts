@@ -77,7 +77,7 @@ describe('a SOCKS 5 UDP relay through the engine', () => {
     });
   });
 
-  it('takes the announced flow as SOCKS whatever it carries: the relay names its destination, its data is unknown', async () => {
+  it('takes the announced flow as SOCKS whatever it carries: its destination named, its data unknown', async () => {
     // A game's datagrams, or anything no detector takes: announced, the flow is the relay's; alone, it is unknown.
     const opaque = udpExchange(
       relay,

@@ -40,7 +40,7 @@ describe('a SOCKS 5 UDP ASSOCIATE', () => {
     ]);
   });
 
-  it('announces a relay at "any" address on the port alone, an IPv6 one in its canonical form, none when refused', () => {
+  it('announces an "any" relay address by port alone, an IPv6 one canonical, none when refused', () => {
     expect(relayAnnounced({ host: '0.0.0.0', port: 40000 }, 1)).toEqual([
       {
         kind: 'expected-flow',
