@@ -295,8 +295,9 @@ export type WebsocketMessageEvent = Base & {
 };
 
 /**
- * A connection a control connection announced (FTP's PASV and EPSV answers, PORT and EPRT commands): the engine gives
- * the next flow to that port `protocol` instead of detecting it, since its bytes are a file, not a protocol.
+ * A connection a control connection announced (FTP's PASV and EPSV answers, PORT and EPRT commands; a SOCKS 5 UDP
+ * ASSOCIATE's reply): the engine gives the next flow to that port `protocol` instead of detecting it, since its bytes
+ * are a file, not a protocol (or are a relay's datagrams, whose header is read before what they carry).
  */
 export type ExpectedFlowEvent = Base & {
   kind: 'expected-flow';
@@ -306,6 +307,8 @@ export type ExpectedFlowEvent = Base & {
   /** The address the message names, when it names one (PASV, PORT, EPRT; EPSV does not). */
   ip?: string;
   port: number;
+  /** The coming flow's transport when it is not TCP (a SOCKS UDP ASSOCIATE's relay). */
+  transport?: 'udp';
 };
 
 /**

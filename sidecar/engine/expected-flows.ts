@@ -1,8 +1,9 @@
 /**
- * Flows a control connection announced (FTP's data connections): where they will go, who will open them, and what
- * they carry. A new flow to an announced address and port, from the control connection's other side, takes the
- * announced protocol and is not detected (a file's bytes say nothing about the protocol). Each announcement is used
- * once and forgotten after two minutes of capture time; at most 256 are held (the oldest go first).
+ * Flows a control connection announced (FTP's data connections, a SOCKS UDP relay's datagrams): where they will go,
+ * over which transport, who will open them, and what they carry. A new flow to an announced address and port, from
+ * the control connection's other side, takes the announced protocol and is not detected (a file's bytes say nothing
+ * about the protocol). Each announcement is used once and forgotten after two minutes of capture time; at most 256
+ * are held (the oldest go first).
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
 import type { ExpectedFlowEvent } from '../events.ts';
@@ -12,6 +13,9 @@ const maxHeld = 256;
 const lifetimeMs = 120_000;
 
 type Expected = { protocol: ProtocolId; from: string; until: number };
+
+/** A flow's key: its transport, its server's address and port (a UDP relay and a TCP listener may share a port). */
+const keyOf = (transport: string, ip: string, port: number): string => `${transport} ${ip} ${port}`;
 
 export type ExpectedFlows = {
   /** A control flow's announcement. */
@@ -33,13 +37,15 @@ export const createExpectedFlows = (): ExpectedFlows => {
       const [listener, opener] =
         event.listener === 'server' ? [control.server, control.client] : [control.client, control.server];
       const expected = { protocol: event.protocol, from: opener.ip, until: event.ts + lifetimeMs };
-      put(`${listener.ip} ${event.port}`, expected);
+      const transport = event.transport ?? 'tcp';
+      put(keyOf(transport, listener.ip, event.port), expected);
       // The address announced may differ from the one seen (NAT, or a server told to announce another): both count.
-      if (event.ip !== undefined && event.ip !== listener.ip) put(`${event.ip} ${event.port}`, expected);
+      if (event.ip !== undefined && event.ip !== listener.ip)
+        put(keyOf(transport, event.ip, event.port), expected);
     },
     take(flow, ts) {
-      if (flow.transport !== 'tcp' || held.size === 0) return undefined;
-      const key = `${flow.server.ip} ${flow.server.port}`;
+      if ((flow.transport !== 'tcp' && flow.transport !== 'udp') || held.size === 0) return undefined;
+      const key = keyOf(flow.transport, flow.server.ip, flow.server.port);
       const expected = held.get(key);
       if (expected === undefined) return undefined;
       if (ts > expected.until) held.delete(key);

@@ -5,7 +5,10 @@
 import type { ProtocolId } from '#core/protocol-id.ts';
 import { ftpData } from './ftp-data.ts';
 import type { Protocol } from './protocol.ts';
+import { socksDatagrams } from './socks-udp.ts';
 
 export const announcedProtocols: Partial<Record<ProtocolId, Protocol>> = {
   'ftp-data': ftpData,
+  // Only a UDP ASSOCIATE's relay is announced as SOCKS (socks-udp-relay.ts).
+  socks: socksDatagrams,
 };

@@ -30,6 +30,7 @@ import { smb } from './smb.ts';
 import { smtp } from './smtp.ts';
 import { snmp } from './snmp.ts';
 import { socks } from './socks.ts';
+import { socksDatagrams } from './socks-udp.ts';
 import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
 import { stratum } from './stratum.ts';
@@ -72,6 +73,9 @@ export const protocols: Protocol[] = [
   ldap,
   // SOCKS: a version 4 request, or a version 5 greeting with the request after it (the greeting alone is 3 octets).
   socks,
+  // A SOCKS 5 UDP relay's datagram: zero reserved octets, no fragment, a valid destination, and data another UDP
+  // protocol's detector takes. Before those protocols, which would take or refuse the header's octets.
+  socksDatagrams,
   // A QUIC client Initial whose protection comes off with the public Initial keys (the AEAD tag verifies).
   quic,
   // SNMP: one BER message filling the datagram, version 1, 2c or 3, a PDU whose fields hold together. Before DNS,

@@ -124,7 +124,7 @@ const ipv6 = (b: Uint8Array, at: number): string => {
 };
 
 /** ATYP, the address and the port, from `at` (the ATYP octet). */
-const readAddress = (b: Uint8Array, at: number): Read<Address> => {
+export const readAddress = (b: Uint8Array, at: number): Read<Address> => {
   const type = b[at];
   if (type === undefined) return 'short';
   let length: number;

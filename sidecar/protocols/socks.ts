@@ -1,7 +1,7 @@
 /**
  * SOCKS 4, 4a and 5 (socks-message.ts): the handshake as operation events (the methods offered and chosen, the
  * request with its target, the reply), a username/password login as a db-auth event (its password crossed in the
- * clear, RFC 1929; never kept), and after a granted CONNECT (or SOCKS 4 BIND) what the tunnel carries: its protocol
+ * clear, RFC 1929; never kept), and after a granted CONNECT (or a BIND) what the tunnel carries: its protocol
  * detected from its first octets and read by that protocol's parser (tunnel-inner.ts), as through an HTTP CONNECT.
  * What the client sends before the proxy's reply is held until the reply decides (socks-early.ts).
  */
@@ -31,6 +31,7 @@ import {
   replyName,
   socksCommands,
 } from './socks-message.ts';
+import { boundDetail, relayAnnounced } from './socks-udp-relay.ts';
 import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
 import { parserContext } from './tunnel-protocols.ts';
 
@@ -52,8 +53,10 @@ type Flow = Stages & {
   requested?: string;
   /** The connection's parser context (how deep in tunnels it is, the protocols its tunnel may carry). */
   context: ParserContext;
-  /** Replies the proxy still owes: a SOCKS 4 BIND has two, when it listens and when the peer connects. */
+  /** Replies the proxy still owes: a BIND has two (4 and 5), when it listens and when the peer connects. */
   replies: number;
+  /** The version 5 request's command (socksCommands). */
+  command?: number;
   /** The client's octets sent before the proxy's reply decided, and losses among them (socks-early.ts). */
   early?: EarlyOctets | undefined;
   /** What the tunnel carries, read once the proxy grants it (TLS hellos, an HTTP request, Redis...). */
@@ -80,7 +83,11 @@ const request5: Step<Flow> = (flow, b, at, out) =>
   consumed(readRequest(b, at), (r) => {
     flow.requested = `version=5 ${target(r.host, r.port)}`;
     operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', flow.requested);
-    flow.stage[client] = r.command === 1 ? 'tunnel' : 'stopped';
+    flow.command = r.command;
+    // BIND (2): a reply when the proxy listens, another when the peer connects, then the tunnel (RFC 1928 §6). UDP
+    // ASSOCIATE (3): the datagrams go through a relay the reply names (socks-udp-relay.ts); nothing follows here.
+    flow.replies = r.command === 2 ? 2 : 1;
+    flow.stage[client] = r.command === 3 ? 'stopped' : 'tunnel';
   });
 
 const greeting: Step<Flow> = (flow, b, at, out) =>
@@ -181,9 +188,11 @@ const proxySteps: Readonly<Record<string, Step<Flow>>> = {
     }),
   reply: (flow, b, at, out) =>
     consumed(readReply(b, at), (r) => {
-      operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
-      if (r.code === 0 && flow.stage[client] !== 'stopped') grant(flow, out);
-      else noTunnel(flow);
+      operation(out, 'to-client', 'reply', `${replyDetail(flow, r.code)}${boundDetail(flow.command, r)}`);
+      flow.replies -= 1;
+      if (r.code === 0 && flow.command === 3) out.events.push(...relayAnnounced(r, out.ts));
+      if (r.code !== 0 || flow.stage[client] === 'stopped') noTunnel(flow);
+      else if (flow.replies <= 0) grant(flow, out);
     }),
 };
 

@@ -113,4 +113,27 @@ describe('expected flows (FTP data connections)', () => {
     expect(expected.take(data(30000), 1)).toBeUndefined();
     expect(expected.take(data(30299), 1)).toBe('ftp-data');
   });
+
+  it('matches an announcement to a flow of its transport only (a SOCKS UDP relay and a TCP listener may share a port)', () => {
+    const expected = createExpectedFlows();
+    const ends = { client: { ip: '10.0.0.5', port: 40000 }, server: { ip: '10.0.0.9', port: 1080 } };
+    const relay: ExpectedFlowEvent = {
+      kind: 'expected-flow',
+      ts: 0,
+      direction: 'to-client',
+      protocol: 'socks',
+      listener: 'server',
+      port: 40500,
+      transport: 'udp',
+    };
+    expected.add(ends, relay);
+    const flow = (transport: 'tcp' | 'udp') => ({
+      ...ends,
+      server: { ip: '10.0.0.9', port: 40500 },
+      transport,
+    });
+    expect(expected.take(flow('tcp'), 1)).toBeUndefined();
+    expect(expected.take(flow('udp'), 1)).toBe('socks');
+    expect(expected.take(flow('udp'), 2)).toBeUndefined();
+  });
 });
