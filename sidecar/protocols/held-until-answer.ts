@@ -37,54 +37,63 @@ export type HeldUntilAnswer = {
   discard(): void;
 };
 
-export const createHeldUntilAnswer = (): HeldUntilAnswer => {
-  let items: (Chunk | Loss)[] = [];
-  let sizes: Record<Direction, number> = { 'to-server': 0, 'to-client': 0 };
+type Held = {
+  items: (Chunk | Loss)[];
+  sizes: Record<Direction, number>;
   /** Each direction's last loss while no octets of that direction came after it: the next loss joins it. */
-  let lastLoss: Record<Direction, Loss | undefined> = { 'to-server': undefined, 'to-client': undefined };
+  lastLoss: Record<Direction, Loss | undefined>;
+};
 
-  const reset = (): void => {
-    items = [];
-    sizes = { 'to-server': 0, 'to-client': 0 };
-    lastLoss = { 'to-server': undefined, 'to-client': undefined };
-  };
+const nothingHeld = (): Held => ({
+  items: [],
+  sizes: { 'to-server': 0, 'to-client': 0 },
+  lastLoss: { 'to-server': undefined, 'to-client': undefined },
+});
 
-  const lose = (direction: Direction, lost: number | undefined): void => {
-    const last = lastLoss[direction];
-    if (last === undefined) {
-      const loss: Loss = { direction, lost };
-      items.push(loss);
-      lastLoss[direction] = loss;
-    } else last.lost = last.lost === undefined || lost === undefined ? undefined : last.lost + lost;
-  };
+const lose = (held: Held, direction: Direction, lost: number | undefined): void => {
+  const last = held.lastLoss[direction];
+  if (last !== undefined) {
+    last.lost = last.lost === undefined || lost === undefined ? undefined : last.lost + lost;
+    return;
+  }
+  const loss: Loss = { direction, lost };
+  held.items.push(loss);
+  held.lastLoss[direction] = loss;
+};
 
+const hold = (held: Held, chunk: Uint8Array, direction: Direction, ts: number): void => {
+  const taken = chunk.subarray(0, Math.max(0, heldBytes - held.sizes[direction]));
+  if (taken.length > 0) {
+    held.items.push({ direction, bytes: taken.slice(), ts });
+    held.sizes[direction] += taken.length;
+    held.lastLoss[direction] = undefined;
+  }
+  if (taken.length < chunk.length) lose(held, direction, chunk.length - taken.length);
+};
+
+export const createHeldUntilAnswer = (): HeldUntilAnswer => {
+  let held = nothingHeld();
   return {
-    hold(chunk, direction, ts) {
-      const taken = chunk.subarray(0, Math.max(0, heldBytes - sizes[direction]));
-      if (taken.length > 0) {
-        items.push({ direction, bytes: taken.slice(), ts });
-        sizes[direction] += taken.length;
-        lastLoss[direction] = undefined;
-      }
-      if (taken.length < chunk.length) lose(direction, chunk.length - taken.length);
-    },
-    lose,
-    size: (direction) => sizes[direction],
+    hold: (chunk, direction, ts) => hold(held, chunk, direction, ts),
+    lose: (direction, lost) => lose(held, direction, lost),
+    size: (direction) => held.sizes[direction],
     octets(direction) {
       const parts: Uint8Array[] = [];
-      for (const item of items)
+      for (const item of held.items)
         if (item.direction === direction && item.bytes !== undefined) parts.push(item.bytes);
-      return parts.length === 0 ? new Uint8Array(0) : joinParts(parts, sizes[direction]);
+      return parts.length === 0 ? new Uint8Array(0) : joinParts(parts, held.sizes[direction]);
     },
-    empty: () => items.length === 0,
+    empty: () => held.items.length === 0,
     open(reader) {
       // Taken first: the reader may hold octets again (an HTTP request replayed may ask to switch protocols).
-      const taken = items;
-      reset();
+      const taken = held.items;
+      held = nothingHeld();
       for (const item of taken)
         if (item.bytes === undefined) reader.gap(item.direction, item.lost);
         else reader.parse(item.bytes, item.direction, item.ts);
     },
-    discard: reset,
+    discard() {
+      held = nothingHeld();
+    },
   };
 };
