@@ -8,6 +8,7 @@ import { type HttpFraming, hasToken, requestFraming } from './http-framing.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
 import { answered, type Outstanding, settleInterim } from './http-pairing.ts';
 import { type HttpSide, startResync } from './http-side.ts';
+import { answerCame } from './http-switch-asked.ts';
 import { interimStatus } from './http-unknown-request.ts';
 
 /** After a response completes: CONNECT 2xx opens a tunnel, 101 switches protocols (§7.8 of RFC 9110). */
@@ -39,7 +40,10 @@ const unaskedSwitch = (conn: HttpConnectionState): void => {
     if (side.mode === 'head') startResync(side);
 };
 
-/** The side's message is complete: told, and a final answer pairs its request and may switch protocols. */
+/**
+ * The side's message is complete: told, and a final answer pairs its request and may switch protocols; the one to a
+ * request that asked to switch decides what the client sent behind it (http-switch-asked.ts).
+ */
 export const finish = (conn: HttpConnectionState, side: HttpSide, ts: number, out: ProtocolEvent[]): void => {
   emit(side, ts, out);
   const message = side.message;
@@ -51,6 +55,7 @@ export const finish = (conn: HttpConnectionState, side: HttpSide, ts: number, ou
   if (status === 101 && conn.pairing.outstanding[0]?.upgrade !== true) unaskedSwitch(conn);
   else if (status < 100 || status >= 200 || status === 101)
     afterResponse(conn, message.head, answered(conn.pairing), ts, out);
+  if (!conn.switchAsked) answerCame(conn, out);
 };
 
 /** §6.3 rules for responses: HEAD, 1xx, 204, 304 and CONNECT 2xx have no body. */

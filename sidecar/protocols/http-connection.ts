@@ -11,6 +11,7 @@ import { afterCut, tellCut } from './http-cut.ts';
 import { maxHeadLength } from './http-head.ts';
 import { stepHead } from './http-head-step.ts';
 import { concat, findStart, type HttpSide, interimHead, skipInFrame, startResync } from './http-side.ts';
+import { holdForAnswer, holdingForAnswer, readHeldAsHttp } from './http-switch-asked.ts';
 import type { ParserContext } from './protocol.ts';
 import { parserContext } from './tunnel-protocols.ts';
 
@@ -51,40 +52,72 @@ const run = (conn: HttpConnectionState, side: HttpSide, ts: number, out: Protoco
   side.pending = stop ? new Uint8Array(0) : side.pending.slice();
 };
 
+/** Reads a chunk of `side`; what the client sends behind a request that asked to switch waits for the answer. */
+const read = (
+  conn: HttpConnectionState,
+  side: HttpSide,
+  chunk: Uint8Array,
+  ts: number,
+  out: ProtocolEvent[],
+) => {
+  side.ts = ts;
+  if (conn.switched.read(side, chunk, ts, out)) return;
+  if (holdingForAnswer(conn, side)) {
+    holdForAnswer(conn, chunk, ts, out);
+    return;
+  }
+  side.pending = concat(side.pending, chunk);
+  run(conn, side, ts, out);
+  if (!holdingForAnswer(conn, side) || side.pending.length === 0) return;
+  const behind = side.pending;
+  side.pending = new Uint8Array(0);
+  holdForAnswer(conn, behind, ts, out);
+};
+
+/** Octets lost on `side`: what they cut is told, and reading goes on in frame or at the next message. */
+const lose = (conn: HttpConnectionState, side: HttpSide, lost: number | undefined, out: ProtocolEvent[]) => {
+  // None lost to the receiver (the hole held only an urgent octet), or a side not reading HTTP/1.
+  if (lost === 0 || conn.switched.gap(side, lost, out)) return;
+  if (holdingForAnswer(conn, side)) {
+    conn.held.lose(side.direction, lost);
+    return;
+  }
+  const interim = interimHead(side);
+  tellCut(conn, side, out);
+  if (skipInFrame(side, lost)) {
+    // The body's end was lost with it: the next octets start the next message.
+    if (side.mode === 'length' && side.remaining === 0) finish(conn, side, side.ts, out);
+    return;
+  }
+  afterCut(conn, side, interim);
+  side.message = undefined;
+  side.pending = new Uint8Array(0);
+  startResync(side);
+};
+
 /** `context`: how deep in tunnels the connection is, and what its tunnel may carry (see Protocol.createParser). */
 export const createHttpConnection = (context?: ParserContext): HttpConnection => {
-  const conn = newHttpConnectionState(parserContext(context));
+  const conn: HttpConnectionState = newHttpConnectionState(parserContext(context), {
+    parse: (chunk, direction, ts, out) => read(conn, conn.sides[direction], chunk, ts, out),
+    gap: (direction, lost, out) => lose(conn, conn.sides[direction], lost, out),
+  });
   const { sides, switched } = conn;
   return {
     parse(chunk, direction, ts) {
       const out: ProtocolEvent[] = [];
-      const side = sides[direction];
-      side.ts = ts;
-      if (switched.read(side, chunk, ts, out)) return out;
-      side.pending = concat(side.pending, chunk);
-      run(conn, side, ts, out);
+      read(conn, sides[direction], chunk, ts, out);
       return out;
     },
     gap(direction, lost) {
       const out: ProtocolEvent[] = [];
-      const side = sides[direction];
-      // None lost to the receiver (the hole held only an urgent octet), or a side not reading HTTP/1.
-      if (lost === 0 || switched.gap(side, lost, out)) return out;
-      const interim = interimHead(side);
-      tellCut(conn, side, out);
-      if (skipInFrame(side, lost)) {
-        // The body's end was lost with it: the next octets start the next message.
-        if (side.mode === 'length' && side.remaining === 0) finish(conn, side, side.ts, out);
-        return out;
-      }
-      afterCut(conn, side, interim);
-      side.message = undefined;
-      side.pending = new Uint8Array(0);
-      startResync(side);
+      lose(conn, sides[direction], lost, out);
       return out;
     },
     end() {
       const out = [...switched.end()];
+      // No answer came to a request that asked to switch: what the client sent behind it is read as HTTP, as a server
+      // that has not switched reads it (a CONNECT's tunnel octets then tell nothing).
+      if (!conn.held.empty()) readHeldAsHttp(conn, out);
       // The connection closed: a body read until the close ends there; any other message held was cut by it. An answer
       // whose body was in doubt is decided with what is held, and what follows it read.
       conn.ending = true;

@@ -11,6 +11,7 @@ import { type HttpHead, headerValue, maxHeadLength, parseHttpHead } from './http
 import { newHttpMessage } from './http-message.ts';
 import { remember } from './http-pairing.ts';
 import { type BodyMode, firstLine, type HttpSide, leadingLineEnds } from './http-side.ts';
+import { holdingForAnswer } from './http-switch-asked.ts';
 import { lastAnswer } from './http-unknown-request.ts';
 import { http2Preface } from './http2-session.ts';
 
@@ -57,10 +58,9 @@ const startsPreface = (side: HttpSide): boolean | undefined => {
 
 /**
  * Before a head, line ends are skipped (RFC 9112 §2.2) and octets that start no message read past (`outOfFrame`);
- * true when either was. Not what a client sends after asking to switch protocols: it may be the new protocol's.
+ * true when either was.
  */
 const beforeHead = (conn: HttpConnectionState, side: HttpSide): boolean => {
-  if (side.direction === 'to-server' && conn.switchAsked) return false;
   const ends = leadingLineEnds(side.pending);
   if (ends > 0) side.pending = side.pending.subarray(ends);
   else if (firstLine(side) === 'no-match') outOfFrame(conn, side);
@@ -68,13 +68,17 @@ const beforeHead = (conn: HttpConnectionState, side: HttpSide): boolean => {
   return true;
 };
 
-/** One step where a head starts: false when it waits for more octets (or stopped). */
+/**
+ * One step where a head starts: false when it waits for more octets (or stopped), or for the answer to a request that
+ * asked to switch protocols (what the client sent behind it is held: http-switch-asked.ts).
+ */
 export const stepHead = (
   conn: HttpConnectionState,
   side: HttpSide,
   ts: number,
   out: ProtocolEvent[],
 ): boolean => {
+  if (holdingForAnswer(conn, side)) return false;
   const preface = startsPreface(side);
   if (preface !== false) {
     if (preface) conn.switched.toHttp2(ts, out);
