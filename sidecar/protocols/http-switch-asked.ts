@@ -38,8 +38,10 @@ export const holdForAnswer = (
   out: ProtocolEvent[],
 ) => {
   const { held } = conn;
-  if (held.size('to-server') + chunk.length > heldBytes) {
-    const first = held.size('to-server') > 0 ? held.octets('to-server') : chunk;
+  const size = held.size('to-server');
+  // Decided once, when the bound is first passed: after, the hold is full and the rest joins its loss.
+  if (size < heldBytes && size + chunk.length > heldBytes) {
+    const first = size > 0 ? held.octets('to-server') : chunk;
     if (methodPattern.test(latin1(first, 0, Math.min(first.length, 64)))) {
       readHeldAsHttp(conn, out);
       conn.reread.parse(chunk, 'to-server', ts, out);

@@ -49,6 +49,14 @@ describe("what a client sends behind a CONNECT, before the proxy's answer", () =
     expect(words(events)).toEqual(['cache:6379', 200, 'tunnel redis', 'redis-command']);
   });
 
+  it('is held to 4 KiB when it starts with no request, the rest told to the tunnel as lost', () => {
+    const events = feed(http, [
+      ['to-server', concat(connect, config, new Uint8Array(5000).fill(0x78))],
+      ['to-client', established],
+    ]);
+    expect(words(events)).toEqual(['cache:6379', 200, 'tunnel redis', 'redis-command']);
+  });
+
   it('tells a loss among it to the tunnel in its place: a body of known length stays in frame', () => {
     const parser = http.createParser();
     const events: ProtocolEvent[] = [];
