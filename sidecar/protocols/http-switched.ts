@@ -4,6 +4,7 @@
  * after a WebSocket upgrade.
  */
 import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
+import type { HeldUntilAnswer } from './held-until-answer.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
 import type { HttpSide } from './http-side.ts';
 import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
@@ -29,10 +30,14 @@ export type HttpSwitched = {
   end(): ProtocolEvent[];
 };
 
-/** `context`: the connection's parser context (how deep in tunnels it is, the protocols its tunnel may carry). */
+/**
+ * `context`: the connection's parser context (how deep in tunnels it is, the protocols its tunnel may carry).
+ * `held`: what the client sent behind the request that asked to switch, read first by what the connection becomes.
+ */
 export const createHttpSwitched = (
   sides: Readonly<Record<Direction, HttpSide>>,
   context: ParserContext,
+  held: HeldUntilAnswer,
 ): HttpSwitched => {
   let session: Http2Session | undefined;
   /** Inside a tunnel: whatever protocol its first octets are (TLS for its hellos, HTTP, Redis...), to a bound depth. */
@@ -40,29 +45,31 @@ export const createHttpSwitched = (
   /** After a WebSocket upgrade: one frame reader per direction. */
   let websocket: Record<Direction, WebsocketReader> | undefined;
 
-  /** Each side takes `mode` and hands what it has buffered to `read`. */
-  const handOver = (
-    mode: 'h2' | 'tunnel' | 'websocket',
-    read: (rest: Uint8Array, side: HttpSide) => void,
-  ) => {
+  /**
+   * Each side takes `mode`; what the client sent while the answer was awaited is read first, each chunk at its time
+   * and each loss in its place, then what each side has buffered, at `ts`.
+   */
+  const handOver = (mode: 'h2' | 'tunnel' | 'websocket', ts: number, out: ProtocolEvent[]) => {
+    for (const side of [sides['to-server'], sides['to-client']]) side.mode = mode;
+    held.open({
+      parse: (chunk, direction, at) => switched.read(sides[direction], chunk, at, out),
+      gap: (direction, lost) => switched.gap(sides[direction], lost, out),
+    });
     for (const side of [sides['to-server'], sides['to-client']]) {
-      side.mode = mode;
       const rest = side.pending;
       side.pending = new Uint8Array(0);
-      if (rest.length > 0) read(rest, side);
+      if (rest.length > 0) switched.read(side, rest, ts, out);
     }
   };
 
-  return {
+  const switched: HttpSwitched = {
     toHttp2(ts, out, upgraded) {
-      const started = session ?? createHttp2Session(upgraded);
-      session = started;
-      handOver('h2', (rest, side) => started.feed(rest, side.direction, ts, out));
+      session ??= createHttp2Session(upgraded);
+      handOver('h2', ts, out);
     },
     toTunnel(ts, out) {
-      const inner = createTunnelInner('http', context);
-      tunnel = inner;
-      handOver('tunnel', (rest, side) => out.push(...inner.parse(rest, side.direction, ts)));
+      tunnel = createTunnelInner('http', context, ts);
+      handOver('tunnel', ts, out);
     },
     toWebsocket(response, request, ts, out) {
       // Each message names the upgrade request's forwarding headers (ADR 31).
@@ -73,7 +80,7 @@ export const createHttpSwitched = (
         'to-client': createWebsocketReader('to-client', agreed.server, forwarding),
       };
       websocket = readers;
-      handOver('websocket', (rest, side) => out.push(...readers[side.direction].read(rest, ts)));
+      handOver('websocket', ts, out);
     },
     read(side, chunk, ts, out) {
       if (side.mode === 'h2') session?.feed(chunk, side.direction, ts, out);
@@ -93,4 +100,5 @@ export const createHttpSwitched = (
     },
     end: () => tunnel?.end() ?? [],
   };
+  return switched;
 };

@@ -3,7 +3,7 @@
  * request with its target, the reply), a username/password login as a db-auth event (its password crossed in the
  * clear, RFC 1929; never kept), and after a granted CONNECT (or a BIND) what the tunnel carries: its protocol
  * detected from its first octets and read by that protocol's parser (tunnel-inner.ts), as through an HTTP CONNECT.
- * What the client sends before the proxy's reply is held until the reply decides (socks-early.ts).
+ * What the client sends before the proxy's reply is held until the reply decides (held-until-answer.ts).
  */
 import type { DbAuthEvent, Direction, ProtocolEvent } from '../events.ts';
 import { consumed, type Out, pushOperation } from './handshake-read.ts';
@@ -15,9 +15,9 @@ import {
   type Stepper,
   stopDirection,
 } from './handshake-steps.ts';
+import { createHeldUntilAnswer, type HeldUntilAnswer } from './held-until-answer.ts';
 import type { ParserContext, Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
-import { type EarlyOctets, holdEarly, loseEarly, noEarlyOctets } from './socks-early.ts';
 import {
   methodName,
   readGreeting,
@@ -57,8 +57,8 @@ type Flow = Stages & {
   replies: number;
   /** The version 5 request's command (socksCommands). */
   command?: number;
-  /** The client's octets sent before the proxy's reply decided, and losses among them (socks-early.ts). */
-  early?: EarlyOctets | undefined;
+  /** The client's octets sent before the proxy's reply decided, and losses among them (held-until-answer.ts). */
+  early?: HeldUntilAnswer | undefined;
   /** What the tunnel carries, read once the proxy grants it (TLS hellos, an HTTP request, Redis...). */
   tunnel?: TunnelInner;
 };
@@ -131,8 +131,9 @@ const loginOutcome = (flow: Flow, ok: boolean, out: Out): void => {
 const replyDetail = (flow: Flow, code: number): string =>
   flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
 
-const tunnelOf = (flow: Flow): TunnelInner => {
-  flow.tunnel ??= createTunnelInner('socks', flow.context);
+/** `ts`: when the tunnel opens, if it does now (what it tells itself is told no earlier). */
+const tunnelOf = (flow: Flow, ts: number): TunnelInner => {
+  flow.tunnel ??= createTunnelInner('socks', flow.context, ts);
   return flow.tunnel;
 };
 
@@ -141,13 +142,11 @@ const releaseEarly = (flow: Flow, out: Out): void => {
   const early = flow.early;
   flow.early = undefined;
   if (early === undefined) return;
-  const tunnel = tunnelOf(flow);
-  for (const item of early.items)
-    out.events.push(
-      ...(item.bytes === undefined
-        ? tunnel.gap(client, item.lost)
-        : tunnel.parse(item.bytes, client, item.ts)),
-    );
+  const tunnel = tunnelOf(flow, out.ts);
+  early.open({
+    parse: (bytes, direction, ts) => out.events.push(...tunnel.parse(bytes, direction, ts)),
+    gap: (direction, lost) => out.events.push(...tunnel.gap(direction, lost)),
+  });
 };
 
 /** The proxy granted the tunnel: it opens, the client's octets sent before the reply read first. */
@@ -196,8 +195,8 @@ const proxySteps: Readonly<Record<string, Step<Flow>>> = {
     }),
 };
 
-const earlyOf = (flow: Flow): EarlyOctets => {
-  flow.early ??= noEarlyOctets();
+const earlyOf = (flow: Flow): HeldUntilAnswer => {
+  flow.early ??= createHeldUntilAnswer();
   return flow.early;
 };
 
@@ -206,12 +205,12 @@ const deciding = (flow: Flow): boolean => flow.stage[proxy] !== 'tunnel' && flow
 
 /**
  * The tunnel's octets, read as the protocol they are. The client's may come before the proxy's reply: they are held
- * (socks-early.ts) until it grants the tunnel (read) or refuses it (dropped).
+ * (held-until-answer.ts) until it grants the tunnel (read) or refuses it (dropped).
  */
 const intoTunnel = (flow: Flow, rest: Uint8Array, direction: Direction, out: Out): void => {
   if (rest.length === 0) return;
-  if (direction === client && deciding(flow)) holdEarly(earlyOf(flow), rest, out.ts);
-  else out.events.push(...tunnelOf(flow).parse(rest, direction, out.ts));
+  if (direction === client && deciding(flow)) earlyOf(flow).hold(rest, direction, out.ts);
+  else out.events.push(...tunnelOf(flow, out.ts).parse(rest, direction, out.ts));
 };
 
 /**
@@ -253,8 +252,8 @@ const createSocksParser = (context?: ParserContext) => {
      */
     gap(direction: Direction, lost?: number): ProtocolEvent[] {
       if (flow.stage[direction] === 'tunnel') {
-        if (direction === proxy || !deciding(flow)) return tunnelOf(flow).gap(direction, lost);
-        loseEarly(earlyOf(flow), lost);
+        if (direction === proxy || !deciding(flow)) return tunnelOf(flow, 0).gap(direction, lost);
+        earlyOf(flow).lose(direction, lost);
         return [];
       }
       stopDirection(flow, direction);

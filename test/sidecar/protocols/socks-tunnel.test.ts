@@ -313,3 +313,17 @@ describe('a SOCKS tunnel in an engine', () => {
     expect(names(events)).toEqual(['greeting', 'method', 'CONNECT', 'reply']);
   });
 });
+
+describe('a SOCKS tunnel opened with what the client sent before the reply', () => {
+  it('tells what it found and its failure at the reply, the inner events at the times their octets came', () => {
+    const found = socks.createParser();
+    found.parse(concat(socks4aRequest, config), 'to-server', 1);
+    expect(found.parse(granted4, 'to-client', 2).slice(1)).toMatchObject([
+      { operation: 'tunnel redis', ts: 2 },
+      { kind: 'redis-command', ts: 1 },
+    ]);
+    const failing = socks.createParser({ tunnelDepth: 0, protocols: [socks, withBuggyParser(redis)] });
+    failing.parse(concat(socks4aRequest, config), 'to-server', 1);
+    expect(failing.parse(granted4, 'to-client', 2)[2]).toMatchObject({ operation: 'tunnel-failed', ts: 2 });
+  });
+});
