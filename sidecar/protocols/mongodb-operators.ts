@@ -178,10 +178,17 @@ function walk(b: Uint8Array, offset: number, depth: number, outer: Context): voi
   }
 }
 
+/** Whether the identifier in `m[start, end)` is one of `filterSequences` (a loop: no closure per section). */
+const filterSequence = (m: Uint8Array, start: number, end: number): boolean => {
+  for (let i = 0; i < filterSequences.length; i++)
+    if (keyIs(m, start, end, filterSequences[i] as string)) return true;
+  return false;
+};
+
 /** The documents of a kind-1 section's body `[from, end)` whose identifier names filters. */
 const walkSequence = (m: Uint8Array, from: number, end: number): void => {
   const nul = indexOfNul(m, from, end);
-  if (nul < 0 || !filterSequences.some((id) => keyIs(m, from, nul, id))) return;
+  if (nul < 0 || !filterSequence(m, from, nul)) return;
   for (let doc = nul + 1; doc + 5 <= end && budget.elements < maxElements; ) {
     const length = i32le(m, doc);
     if (length < 5) return;

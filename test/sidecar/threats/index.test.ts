@@ -88,6 +88,8 @@ const issueIds = [
   'smb-lateral-movement',
   // A client's own X-Forwarded-For and cousins claiming the server itself, or from a peer that is no trusted proxy.
   'forwarded-spoofing',
+  // MongoDB operators in request inputs, and server-side JavaScript sent to MongoDB (OWASP WSTG-INPV-05.6).
+  'nosql-injection',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
