@@ -42,11 +42,14 @@ const queryOperators = new Set([
 /** A JSON object inside a value with an operator key (a cookie `j:{"$ne":1}`, a `filter` parameter), and the key it tests. */
 const embeddedOperator =
   /(?:"([^"\\]{1,64})"\s*:\s*\{\s*)?"\$(where|function|accumulator|ne|gt|gte|lt|lte|in|nin|regex|exists|not|nor|or|and|expr|elemMatch|all|size)"\s*:/;
-/** Fields a login or password reset tests: an operator there bypasses it or reads the secret out. */
+/**
+ * Fields a login or password reset tests: an operator there bypasses it or reads the secret out. Not ids (`userId`):
+ * Feathers lists by `userId[$in][]=`. Paths: not `session` or `verify`, which conferences and shops have too.
+ */
 const loginField =
-  /^(?:user(?:_?name|_?id)?|login|e-?mail|mail|pass(?:word|wd|code)?|pwd|pin|otp|(?:access_?|refresh_?)?token|secret|api_?key|credentials?)$/i;
+  /^(?:user(?:_?name)?|login|e-?mail|mail|pass(?:word|wd|code)?|pwd|pin|otp|(?:access_?|refresh_?)?token|secret|api_?key|credentials?)$/i;
 const loginPath =
-  /(?:^|[/_.-])(?:log-?in|log-?on|sign-?in|auth\w*|sessions?|token|oauth\w*|password|passwd|reset|otp|mfa|2fa|verify)(?:$|[/_.?-])/i;
+  /(?:^|[/_.-])(?:log-?in|log-?on|sign-?in|auth\w*|token|oauth\w*|password|passwd|reset|otp|mfa|2fa)(?:$|[/_.?-])/i;
 
 export const stronger = (a: Sighting | undefined, b: Sighting | undefined): Sighting | undefined =>
   a === undefined || (b !== undefined && b.level > a.level) ? b : a;

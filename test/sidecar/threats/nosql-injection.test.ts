@@ -31,6 +31,8 @@ describe('nosql-injection in HTTP parameter names', () => {
     ['/login?user%5B%24ne%5D=x', 'high 0.85'],
     // Elsewhere than a login: the same operators as Strapi's filters use, reported low.
     ['/api/products?price[$gt]=10', 'low 0.5'],
+    ['/messages?userId[$in][]=1&userId[$in][]=2', 'low 0.5'],
+    ['/api/sessions?start[$gt]=2024-05-01', 'low 0.5'],
     ['/search?q[$where]=this.price%20%3C%2010', 'high 0.9'],
     ['/search?q[$where]=sleep(5000)', 'critical 0.95'],
     ['/search?$where=function()%7Bwhile(true)%7B%7D%7D', 'critical 0.95'],
