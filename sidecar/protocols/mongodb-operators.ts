@@ -20,7 +20,10 @@ const maxElements = 4096;
 /** Kind-1 sections (OP_MSG) whose documents hold filters: update and delete statements, bulkWrite's operations. */
 const filterSequences = ['updates', 'deletes', 'ops'];
 
-/** Where a string element sits: a string is JavaScript only as `$where`, a `$function`'s or `$accumulator`'s body, or a mapReduce function. */
+/**
+ * Where a string element sits: a string is JavaScript only as `$where`, a `$function`'s or `$accumulator`'s body, or a
+ * mapReduce function.
+ */
 type Context = 'plain' | 'function' | 'map-reduce';
 
 /** One message's findings; reset per message, so a message with none allocates nothing. */
@@ -124,7 +127,7 @@ const javascriptString = (b: Uint8Array, start: number, end: number, context: Co
 const nestedContext = (b: Uint8Array, start: number, end: number): Context =>
   keyIs(b, start, end, '$function') || keyIs(b, start, end, '$accumulator') ? 'function' : 'plain';
 
-/** A value that is code: BSON JavaScript (0x0D), code with scope (0x0F: total, string, scope), or a string in context. */
+/** A value that is code: BSON code (0x0D), code with scope (0x0F: total, string, scope), or a string in context. */
 const noteCode = (
   b: Uint8Array,
   type: number,

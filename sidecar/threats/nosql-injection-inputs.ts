@@ -39,7 +39,10 @@ const queryOperators = new Set([
   'all',
   'size',
 ]);
-/** A JSON object inside a value with an operator key (a cookie `j:{"$ne":1}`, a `filter` parameter), and the key it tests. */
+/**
+ * A JSON object inside a value with an operator key (a cookie `j:{"$ne":1}`, a `filter` parameter), and the key it
+ * tests.
+ */
 const embeddedOperator =
   /(?:"([^"\\]{1,64})"\s*:\s*\{\s*)?"\$(where|function|accumulator|ne|gt|gte|lt|lte|in|nin|regex|exists|not|nor|or|and|expr|elemMatch|all|size)"\s*:/;
 /**
@@ -56,7 +59,10 @@ export const stronger = (a: Sighting | undefined, b: Sighting | undefined): Sigh
 
 type Use = { field: string; path: string; where: string; values: readonly string[]; bare: boolean };
 
-/** A JavaScript operator: judged by what its code does. A bare `$where=` is also Socrata's SoQL filter: not unless it reads as JavaScript. */
+/**
+ * A JavaScript operator: judged by what its code does. A bare `$where=` is also Socrata's SoQL filter: not unless it
+ * reads as JavaScript.
+ */
 const javascriptSighting = (op: string, { where, values, bare }: Use): Sighting | undefined => {
   const value = values[0] ?? '';
   if (bare && !looksLikeJavascript(value)) return undefined;

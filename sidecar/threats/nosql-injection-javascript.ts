@@ -3,13 +3,16 @@
  * no application filter needs, and whether a `$where` value is JavaScript at all.
  */
 
-/** What the code does, each a technique of OWASP's "Testing for NoSQL Injection" (WSTG-INPV-05.6) or its sequels. */
+/**
+ * What the code does, each a technique of OWASP's "Testing for NoSQL Injection" (WSTG-INPV-05.6) or its sequels.
+ * The word `process` or a field `this.db` alone is no harm: only `process.` or `process[`, and `db.` not after a dot.
+ */
 const harms: readonly (readonly [pattern: RegExp, does: string])[] = [
   [/\bsleep\s*\(/, 'sleeps (a time-based blind injection)'],
   [/\bwhile\s*\(\s*(?:true|1|!0)\s*\)|\bfor\s*\(\s*;\s*;\s*\)/, 'loops forever (a denial of service)'],
   [/\bconstructor\b/, 'reaches for the Function constructor (a sandbox escape)'],
-  [/\bprocess\b|\brequire\s*\(/, 'reaches for the server process'],
-  [/\bdb\s*\.\s*\w/, 'calls the database from inside the query'],
+  [/\bprocess\s*[.[]|\brequire\s*\(/, 'reaches for the server process'],
+  [/(?<![.\w$])db\s*\.\s*\w/, 'calls the database from inside the query'],
 ];
 
 /** What the code does that an application's filter never needs, or undefined. */

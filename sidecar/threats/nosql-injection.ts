@@ -103,7 +103,8 @@ const wireHit = (event: OperationEvent, flow: FlowContext | undefined, c: Config
   if (harm === undefined && isAllowedServer(flow?.client, c.allowJavascriptClients)) return noHits;
   const target = event.detail === undefined ? '' : ` on ${event.detail}`;
   const story = harm === undefined ? 'from a client not listed as running JavaScript' : `that ${harm}`;
-  const evidence = `MongoDB ${event.operation}${target} with server-side JavaScript (${carrier}) ${story}: ${shown.slice(0, 200)}`;
+  const what = `MongoDB ${event.operation}${target} with server-side JavaScript (${carrier})`;
+  const evidence = `${what} ${story}: ${shown.slice(0, 200)}`;
   return harm === undefined
     ? hit('medium', 0.7, evidence, event.ts)
     : hit('critical', 0.95, evidence, event.ts);

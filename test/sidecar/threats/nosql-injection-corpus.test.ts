@@ -37,7 +37,7 @@ describe.skipIf(!existsSync(payloadCorpusDir))('nosql-injection on the payload c
     expect(flagged(place(controls))).toHaveLength(controls.length * placements.length);
   });
 
-  it("flags none of the other classes' attacks (SQL, XSS, traversal, commands, Log4Shell, Shellshock, XXE) in JSON", () => {
+  it("flags none of the other classes' attacks (SQL, XSS, traversal, command, Log4Shell, Shellshock, XXE)", () => {
     const attacks = payloadClasses().flatMap((name) =>
       readLines(join(payloadCorpusDir, name, 'true-positives.txt')),
     );

@@ -21,7 +21,7 @@ const mongoFlow = flow({
   server: { ip: '10.0.0.9', port: 27017 },
 });
 
-/** The nosql-injection findings of a flow's segments, parsed by `protocol` and run through every registered detector. */
+/** The nosql-injection findings of a flow's segments, parsed by `protocol`, run through every registered detector. */
 const findings = (protocol: typeof http, observed: typeof webFlow, segments: readonly Segment[]) => {
   const parser = protocol.createParser();
   const runner = createThreatRunner();

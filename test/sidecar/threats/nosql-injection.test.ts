@@ -185,6 +185,9 @@ describe('nosql-injection on MongoDB requests', () => {
     const allowed = { allowJavascriptClients: ['10.0.0.0/24'] };
     expect(wire(op({ operators: ['$where'], javascript: ['this.a == this.b'] }), allowed)).toEqual([]);
     expect(wire(op({ operators: ['$where'], javascript: ['sleep(100)'] }), allowed)[0]?.[0]).toBe('critical');
+    // The word process as data, a field named db: plain JavaScript, not harm.
+    for (const js of ['this.step == "process"', 'this.db.name == "x"'])
+      expect(wire(op({ operators: ['$where'], javascript: [js] }))[0]?.[0]).toBe('medium');
   });
 
   it('leaves comparison and update operators, code stored as data, and other protocols alone', () => {
