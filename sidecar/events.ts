@@ -268,6 +268,16 @@ export type OperationEvent = Base & {
    * empty one, and no limit). Set, always true, only by parsers that can tell.
    */
   whole?: true;
+  /**
+   * MongoDB: the `$`-keys below the command's top level (query, update and pipeline operators), at most 64 distinct;
+   * absent when there are none (mongodb-operators.ts).
+   */
+  operators?: readonly string[];
+  /**
+   * MongoDB: the server-side JavaScript the command carries (`$where`, `$function` and `$accumulator` bodies, mapReduce
+   * functions, BSON code values), at most 4 KiB in all; absent when there is none.
+   */
+  javascript?: readonly string[];
 };
 
 /**

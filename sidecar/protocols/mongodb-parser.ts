@@ -1,12 +1,13 @@
 /**
- * Streaming MongoDB parser: command names (and target collection) from requests, and whether a find reads its
- * collection whole; authentication outcome from replies.
+ * Streaming MongoDB parser: command names (and target collection) from requests, whether a find reads its collection
+ * whole, and the operators and server-side JavaScript a request carries; authentication outcome from replies.
  */
 import { inflateSync } from 'node:zlib';
 import type { ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import { type BsonField, bsonDocument } from './mongodb-bson.ts';
 import { legacyOps, maxMessage, opCompressed, opMsg, opQuery, opReply } from './mongodb-detect.ts';
+import { mongodbQuery } from './mongodb-operators.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { cString, i32le, maxTextBytes } from './wire-bytes.ts';
 
@@ -97,6 +98,7 @@ const request = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   if (state.pending.size >= 256) state.pending.clear();
   if (authCommands.has(found.operation)) state.pending.set(i32le(m, 4), found);
   const detail = found.detail === undefined ? {} : { detail: found.detail };
+  const query = mongodbQuery(m, opCode);
   return [
     {
       kind: 'operation',
@@ -106,6 +108,7 @@ const request = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
       operation: found.operation,
       ...detail,
       ...(found.whole === true ? { whole: true as const } : {}),
+      ...query,
     },
   ];
 };

@@ -25,6 +25,7 @@ import { ipFragmentAttack } from './ip-fragment-attack.ts';
 import { ircC2 } from './irc-c2.ts';
 import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
+import { nosqlInjection } from './nosql-injection.ts';
 import { p2pFileSharing } from './p2p-file-sharing.ts';
 import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
@@ -58,6 +59,7 @@ import { xss } from './xss.ts';
 // biome-ignore lint/suspicious/noExplicitAny: detectors differ in config and state types; the runner treats them uniformly.
 export const threats: readonly Threat<any, any>[] = [
   sqlInjection,
+  nosqlInjection,
   xss,
   pathTraversal,
   commandInjection,
