@@ -35,6 +35,7 @@ import { statsd } from './statsd.ts';
 import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
+import { thrift } from './thrift.ts';
 import { tls } from './tls.ts';
 import { readTunnelsWith } from './tunnel-protocols.ts';
 import { vnc } from './vnc.ts';
@@ -70,6 +71,11 @@ export const protocols: Protocol[] = [
   mqtt,
   cassandra,
   ldap,
+  // Thrift: a strict binary (0x80 0x01 0x00 type) or compact (0x82, version 1) message header with an identifier for
+  // a name, at the start, after a frame length or in a THeader frame; the old unversioned header only with a whole
+  // struct after it. After the length-prefixed protocols above, whose fixed fields refuse it; before DNS, whose looser
+  // header could take a Jaeger agent's datagram.
+  thrift,
   // SOCKS: a version 4 request, or a version 5 greeting with the request after it (the greeting alone is 3 octets).
   socks,
   // A QUIC client Initial whose protection comes off with the public Initial keys (the AEAD tag verifies).
