@@ -225,6 +225,21 @@ describe('thrift parse', () => {
     expect(unframed.parse(concat(binaryAdd(1).subarray(16), binaryAdd(2)), 'to-server', 2)).toEqual([]);
   });
 
+  it('reads a framed message past 64 KiB by its header and skips past it; an unframed one stops its direction', () => {
+    const big = (seqid: number) =>
+      concat(b.strict(CALL, 'put', seqid), b.body(b.string(1, 'x'.repeat(70_000))));
+    // In 1460-octet segments, as TCP brings them.
+    const segments = (bytes: Uint8Array): Segment[] =>
+      Array.from({ length: Math.ceil(bytes.length / 1460) }, (_, i) =>
+        C(bytes.subarray(i * 1460, (i + 1) * 1460)),
+      );
+    expect(lines(feed(thrift, segments(concat(framed(big(1)), framed(binaryAdd(2))))))).toEqual([
+      'C put call binary framed',
+      'C add call binary framed',
+    ]);
+    expect(lines(feed(thrift, segments(concat(big(1), binaryAdd(2)))))).toEqual([]);
+  });
+
   it('refuses nesting deeper than any IDL, and parses hostile nesting without throwing', () => {
     let nested = c.body();
     for (let i = 0; i < 40; i += 1) nested = c.body(c.struct(1, 1, nested.subarray(0, -1)));
