@@ -35,7 +35,7 @@ import { statsd } from './statsd.ts';
 import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
-import { thrift } from './thrift.ts';
+import { thrift, thriftDatagrams } from './thrift.ts';
 import { tls } from './tls.ts';
 import { readTunnelsWith } from './tunnel-protocols.ts';
 import { vnc } from './vnc.ts';
@@ -76,6 +76,8 @@ export const protocols: Protocol[] = [
   // struct after it. After the length-prefixed protocols above, whose fixed fields refuse it; before DNS, whose looser
   // header could take a Jaeger agent's datagram.
   thrift,
+  // Over UDP: one-way datagrams (Jaeger agents'), each one whole message.
+  thriftDatagrams,
   // SOCKS: a version 4 request, or a version 5 greeting with the request after it (the greeting alone is 3 octets).
   socks,
   // A QUIC client Initial whose protection comes off with the public Initial keys (the AEAD tag verifies).

@@ -124,6 +124,8 @@ describe.skipIf(missing !== undefined)(
       for (const port of [...Object.values(sessions), ...Object.values(datagrams)])
         expect(byPort.get(port)?.protocol, String(port)).toBe('thrift');
       expect(flows).toHaveLength(Object.keys(sessions).length + Object.keys(datagrams).length);
+      // Seen from their start, both ways (a datagram's one way is its whole conversation).
+      expect(flows.map((f) => f.confidence)).toEqual(flows.map(() => 'dpi'));
     });
 
     it('summarises methods, services and errors per flow', () => {

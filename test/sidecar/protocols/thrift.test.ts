@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OperationEvent } from '#sidecar/events.ts';
-import { thrift } from '#sidecar/protocols/thrift.ts';
+import { thrift, thriftDatagrams } from '#sidecar/protocols/thrift.ts';
 import { maxWaiting } from '#sidecar/protocols/thrift-parser.ts';
 import {
   ascii,
@@ -121,9 +121,10 @@ describe('thrift detect', () => {
   });
 
   it('matches a Jaeger agent datagram (emitBatch, one-way), compact and binary', () => {
-    expect(thrift.detect(jaegerCompact(1), 'to-server')).toBe('match');
-    expect(thrift.detect(jaegerBinary(1), 'to-server')).toBe('match');
-    expect(thrift.transport).toBe('both');
+    expect(thriftDatagrams.detect(jaegerCompact(1), 'to-server')).toBe('match');
+    expect(thriftDatagrams.detect(jaegerBinary(1), 'to-server')).toBe('match');
+    // A flow of datagrams one way is the whole conversation (confidence dpi, not partial).
+    expect([thriftDatagrams.transport, thriftDatagrams.oneWay]).toEqual(['udp', true]);
   });
 
   it('is what the whole registry calls these flows', () => {
