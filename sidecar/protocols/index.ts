@@ -73,8 +73,9 @@ export const protocols: Protocol[] = [
   ldap,
   // Thrift: a strict binary (0x80 0x01 0x00 type) or compact (0x82, version 1) message header with an identifier for
   // a name, at the start, after a frame length or in a THeader frame; the old unversioned header only with a whole
-  // struct after it. After the length-prefixed protocols above, whose fixed fields refuse it; before DNS, whose looser
-  // header could take a Jaeger agent's datagram.
+  // struct after it. After the length-prefixed protocols above: their fixed fields refuse Thrift's messages, and a
+  // flow of theirs whose first octets also suit Thrift stays theirs. Before the datagram and text protocols, none of
+  // which takes a Thrift message either (wire-samples.ts).
   thrift,
   // Over UDP: one-way datagrams (Jaeger agents'), each one whole message.
   thriftDatagrams,
