@@ -42,6 +42,7 @@ export const protocolIds = [
   'smb',
   'shell',
   'bittorrent',
+  'thrift',
   'unknown',
 ] as const;
 

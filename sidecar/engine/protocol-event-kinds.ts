@@ -64,6 +64,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   bittorrent: { kinds: ['operation', 'p2p'] },
   socks,
   zookeeper: operations,
+  thrift: operations,
   wireguard: operations,
   // The control channel's TLS, read in plain and tls-auth modes.
   openvpn: { kinds: ['operation', 'tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },

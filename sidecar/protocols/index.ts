@@ -36,6 +36,7 @@ import { statsd } from './statsd.ts';
 import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { telnet } from './telnet.ts';
+import { thrift, thriftDatagrams } from './thrift.ts';
 import { tls } from './tls.ts';
 import { readTunnelsWith } from './tunnel-protocols.ts';
 import { vnc } from './vnc.ts';
@@ -71,6 +72,14 @@ export const protocols: Protocol[] = [
   mqtt,
   cassandra,
   ldap,
+  // Thrift: a strict binary (0x80 0x01 0x00 type) or compact (0x82, version 1) message header with an identifier for
+  // a name, at the start, after a frame length or in a THeader frame; the old unversioned header only with a whole
+  // struct after it. After the length-prefixed protocols above: their fixed fields refuse Thrift's messages, and a
+  // flow of theirs whose first octets also suit Thrift stays theirs. Before the datagram and text protocols, none of
+  // which takes a Thrift message either (wire-samples.ts).
+  thrift,
+  // Over UDP: one-way datagrams (Jaeger agents'), each one whole message.
+  thriftDatagrams,
   // SOCKS: a version 4 request, or a version 5 greeting with the request after it (the greeting alone is 3 octets).
   socks,
   // A SOCKS 5 UDP relay's datagram: zero reserved octets, no fragment, a valid destination, and data another UDP

@@ -1,0 +1,136 @@
+/**
+ * Streaming Thrift parser: each call and one-way message by its method (`Service/method` through a multiplexed
+ * protocol), and each call's outcome from the reply with its seqid: success, a declared exception, or a
+ * TApplicationException with its type and message. Framed and THeader frames have their length, so a loss inside one
+ * skips to the next; unframed messages are as long as their struct.
+ */
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import type { ProtocolParser } from './protocol.ts';
+import { type Framing, framingOf, maxFrame, theader } from './thrift-detect.ts';
+import { type MessageHeader, messageTypes, readHeader } from './thrift-message.ts';
+import { type Encoding, type Field, i32Field, needMore, stringField, walkStruct } from './thrift-struct.ts';
+import { i32be, maxTextBytes, utf8View } from './wire-bytes.ts';
+
+/** Calls waiting for their reply, by seqid; the oldest is forgotten past this. */
+export const maxWaiting = 128;
+
+/** TApplicationException.type (lib/py/src/Thrift.py, lib/java TApplicationException). */
+const applicationErrors = [
+  'UNKNOWN',
+  'UNKNOWN_METHOD',
+  'INVALID_MESSAGE_TYPE',
+  'WRONG_METHOD_NAME',
+  'BAD_SEQUENCE_ID',
+  'MISSING_RESULT',
+  'INTERNAL_ERROR',
+  'PROTOCOL_ERROR',
+  'INVALID_TRANSFORM',
+  'INVALID_PROTOCOL',
+  'UNSUPPORTED_CLIENT_TYPE',
+];
+
+type State = { framing: Partial<Record<Direction, Framing>>; waiting: Map<number, string> };
+
+/** The message's length at the start of `b`: > 0 the length, 0 when more octets are needed, -1 malformed. */
+const frame = (state: State, b: Uint8Array, direction: Direction): number => {
+  const seen = state.framing[direction] ?? framingOf(b);
+  if (seen === undefined) return 0;
+  if (seen === 'malformed') return -1;
+  state.framing[direction] = seen;
+  if (seen !== 'unframed') {
+    if (b.length < 4) return 0;
+    const length = i32be(b, 0);
+    return length >= 2 && length <= maxFrame ? 4 + length : -1;
+  }
+  const header = readHeader(b, 0, true);
+  if (typeof header === 'number') return header === needMore ? 0 : -1;
+  const end = walkStruct(header.encoding, b, header.body);
+  return end === needMore ? 0 : end;
+};
+
+/** `Service:method` as the summary writes gRPC's calls, `Service/method`. */
+const operationName = (name: string): string => name.replace(':', '/');
+
+const op = (ctx: FrameContext, operation: string, detail: string): ProtocolEvent => ({
+  kind: 'operation',
+  ts: ctx.ts,
+  direction: ctx.direction,
+  protocol: 'thrift',
+  operation,
+  detail,
+});
+
+const textOf = (bytes: Uint8Array | undefined): string =>
+  bytes === undefined ? '' : utf8View(bytes, 0, Math.min(bytes.length, maxTextBytes));
+
+/** A TApplicationException struct: field 1 its message, field 2 its type. */
+const applicationError = (encoding: Encoding, m: Uint8Array, fields: readonly Field[]): string => {
+  const message = fields.find((f) => f.id === 1);
+  const type = fields.find((f) => f.id === 2);
+  const code = type === undefined ? undefined : i32Field(encoding, m, type);
+  const name = code === undefined ? 'UNKNOWN' : (applicationErrors[code] ?? String(code));
+  const text = message === undefined ? '' : textOf(stringField(encoding, m, message));
+  return text === '' ? name : `${name}: ${text}`;
+};
+
+/** A reply's result struct: field 0 the success value (none for a void method), any other a declared exception. */
+const replyOutcome = (encoding: Encoding, m: Uint8Array, fields: readonly Field[]): string | undefined => {
+  const [first] = fields;
+  if (first === undefined || first.id === 0) return undefined;
+  const inner: Field[] = [];
+  walkStruct(encoding, m, first.at, inner);
+  // Exceptions usually carry their message in a string field: the first one names the failure.
+  const text = textOf(inner.map((f) => stringField(encoding, m, f)).find((x) => x !== undefined));
+  return `exception field ${first.id}${text === '' ? '' : `: ${text}`}`;
+};
+
+const response = (state: State, header: MessageHeader, m: Uint8Array, ctx: FrameContext): ProtocolEvent => {
+  const called = state.waiting.get(header.seqid);
+  state.waiting.delete(header.seqid);
+  const name = called ?? operationName(header.name);
+  const fields: Field[] = [];
+  walkStruct(header.encoding, m, header.body, fields);
+  const failure =
+    header.type === 3
+      ? `TApplicationException ${applicationError(header.encoding, m, fields)}`
+      : replyOutcome(header.encoding, m, fields);
+  return failure === undefined ? op(ctx, name, 'ok') : op(ctx, 'error', `${name} ${failure}`);
+};
+
+const call = (state: State, header: MessageHeader, ctx: FrameContext, how: string): ProtocolEvent => {
+  const name = operationName(header.name);
+  if (header.type === 1) {
+    state.waiting.delete(header.seqid);
+    if (state.waiting.size >= maxWaiting) state.waiting.delete(state.waiting.keys().next().value ?? 0);
+    state.waiting.set(header.seqid, name);
+  }
+  return op(ctx, name, `${messageTypes[header.type]} ${how}`);
+};
+
+/** Where the message header starts in a frame, and how it came: `binary framed`, `compact header`, ... */
+const start = (framing: Framing, m: Uint8Array): number | undefined => {
+  if (framing === 'unframed') return 0;
+  if (framing === 'framed') return 4;
+  const found = theader(m);
+  return typeof found === 'number' || found.transforms > 0 ? undefined : found.payload;
+};
+
+const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
+  const framing = state.framing[ctx.direction] ?? 'unframed';
+  const at = start(framing, m);
+  const header = at === undefined ? undefined : readHeader(m, at, true);
+  if (header === undefined || typeof header === 'number') return [];
+  const how = `${header.strict ? header.encoding : 'binary non-strict'} ${framing}`;
+  return [
+    header.type === 1 || header.type === 4 ? call(state, header, ctx, how) : response(state, header, m, ctx),
+  ];
+};
+
+export const createThriftParser = (): ProtocolParser => {
+  const state: State = { framing: {}, waiting: new Map() };
+  return createFramedParser({
+    frame: (b, d) => frame(state, b, d),
+    message: (m, ctx) => message(state, m, ctx),
+  });
+};
