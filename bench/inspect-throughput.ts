@@ -85,6 +85,7 @@ export const inspectThroughputBenchmark: Benchmark<ThroughputResult> = {
       ...labels.examples.map((e) => `- ${e}`),
     ].join('\n');
   },
+  // Threat detection's ×1.5 is judged by threat-instructions (instructions; CPU time here swings with the machine).
   missed: (r) => [
     ...(r.ratio === undefined || r.ratio >= 1
       ? []
@@ -92,9 +93,6 @@ export const inspectThroughputBenchmark: Benchmark<ThroughputResult> = {
     ...(r.steady.ratio === undefined || r.steady.ratio >= 1
       ? []
       : [`steady state: meshward / nDPI ${r.steady.ratio} in CPU time, target ≥ 1`]),
-    ...(r.oursWithThreats.slowdown <= 1.5
-      ? []
-      : [`threat detection ×${r.oursWithThreats.slowdown} of the engine's CPU time, target ≤ 1.5`]),
     ...(r.labels.ndpiRightWeWrong === undefined || r.labels.ndpiRightWeWrong === 0
       ? []
       : [`${r.labels.ndpiRightWeWrong} flows nDPI labels right and meshward misses, target 0`]),

@@ -74,14 +74,13 @@ describe('benchmark targets fail npm run bench when missed', () => {
     ]);
   });
 
-  it('inspect-throughput: ratios under 1, threat cost over ×1.5 and flows nDPI gets right that we miss', () => {
-    expect(inspectThroughputBenchmark.missed?.(throughput(1, 1.1, 1.5, 0))).toEqual([]);
-    // Without ndpiReader there is no ratio to judge; the threat cost still is.
+  it('inspect-throughput: ratios under 1 and flows nDPI gets right that we miss; threat cost is not judged on time', () => {
+    expect(inspectThroughputBenchmark.missed?.(throughput(1, 1.1, 1.9, 0))).toEqual([]);
+    // Without ndpiReader there is no ratio to judge.
     expect(inspectThroughputBenchmark.missed?.(throughput(undefined, undefined, 1.2))).toEqual([]);
     expect(inspectThroughputBenchmark.missed?.(throughput(0.31, 0.58, 1.7, 2))).toEqual([
       'first pass: meshward / nDPI 0.31 in CPU time, target ≥ 1',
       'steady state: meshward / nDPI 0.58 in CPU time, target ≥ 1',
-      "threat detection ×1.7 of the engine's CPU time, target ≤ 1.5",
       '2 flows nDPI labels right and meshward misses, target 0',
     ]);
   });
