@@ -6,6 +6,7 @@ import { createPacketDecoder, type PacketDecoder } from '../decode/packet-decode
 import type { EngineObserver } from '../engine-observer.ts';
 import type { Flow } from '../flow/flow.ts';
 import { createFlowTable, type FlowTable } from '../flow/flow-table.ts';
+import { turnAround } from '../flow/turn-around.ts';
 import { protocols as registered } from '../protocols/index.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
@@ -221,9 +222,10 @@ export const createEngine = (options: EngineOptions = {}): Engine => {
       {
         create: (flow, packet) => {
           const announced = ctx.expected.take(flow, packet.ts);
-          return announced === undefined
-            ? createFlowState(detects(flow.transport), ctx.protocols.length)
-            : announcedFlowState(ctx, announced);
+          if (announced === undefined) return createFlowState(detects(flow.transport), ctx.protocols.length);
+          // Its ends guessed the wrong way round (a relay's high port facing the client's low one): the listener serves.
+          if (announced.reversed) turnAround(flow);
+          return announcedFlowState(ctx, announced.protocol);
         },
         end: (flow) => endFlow(rt, flow),
       },

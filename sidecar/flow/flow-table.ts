@@ -6,7 +6,7 @@ import { defaultFlowLimits, type FlowLimits } from './flow-limits.ts';
 import { orient } from './orient.ts';
 
 export type FlowTableHooks<State> = {
-  /** Creates the engine's per-flow state. */
+  /** Creates the engine's per-flow state; it may turn the new flow round first (turn-around.ts). */
   create(flow: Flow<undefined>, packet: DecodedPacket): State;
   /** A flow left the table; `flow.endReason` says why. */
   end(flow: Flow<State>): void;

@@ -2,8 +2,11 @@
 import type { Endpoint } from '#core/finding.ts';
 import type { Transport } from '#core/protocol-id.ts';
 
-/** How the client was chosen: from the handshake, by the port heuristic, or as the first packet's sender. */
-export type Orientation = 'syn' | 'syn-ack' | 'port-heuristic' | 'first-packet';
+/**
+ * How the client was chosen: from the handshake, by the port heuristic, as the first packet's sender, or from a
+ * control connection's announcement (the listener it named is the server: engine/expected-flows.ts).
+ */
+export type Orientation = 'syn' | 'syn-ack' | 'port-heuristic' | 'first-packet' | 'announced';
 
 export type FlowEndReason = 'closed' | 'idle' | 'evicted' | 'lifetime' | 'end-of-capture';
 

@@ -1,4 +1,7 @@
-/** memcached, text and binary protocols: commands (and errors) as operation events, data blocks skipped. */
+/**
+ * memcached, text and binary protocols: commands (and errors) as operation events, data blocks skipped; a text line past
+ * 2048 octets read as memcached reads it (a multi-get's head, else the side stops).
+ */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import {
   detectMemcachedBinary,
@@ -88,6 +91,8 @@ const detectMemcached = (bytes: Uint8Array, direction: Direction): Detection => 
 type Side = {
   mode: 'unknown' | 'text' | 'binary' | 'stopped';
   text: string;
+  /** The head of a long multi-get was read: what comes before the next line end is its rest, passed over. */
+  discard: boolean;
   bytes: Uint8Array;
   skip: number;
 };
@@ -132,26 +137,89 @@ const onTextLine = (
   if (isEvent) out.push(operation(direction, ts, word, words.slice(1).join(' ')));
 };
 
-/** Text: one command per line; storage commands and VALUE replies carry a data block (bytes + CRLF). */
+/**
+ * memcached reads a multi-get line of any length and closes the connection on any other line it finds no end to in
+ * its first kilobyte or two (try_read_command_ascii: `get ` or `gets ` after at most 100 spaces); `gat` and `gats`,
+ * multi-gets too, are read the same way here.
+ */
+const longMultiGet = /^ {0,100}(?:gets?|gats?) /;
+
+/**
+ * A line past `maxLine` from `start`, whole or still coming: a client's multi-get is read as its first `maxLine`
+ * octets, the keys whole in them (the last is cut unless the octet after the head ends it), and true is returned (the
+ * rest of the line is to be passed over); any other stops the side. Whole or in pieces, a line is read the same way
+ * (a whole one in a chunk was read at any length, one in pieces stopped the side).
+ */
+const readLongLine = (
+  side: Side,
+  text: string,
+  start: number,
+  direction: Direction,
+  ts: number,
+  out: ProtocolEvent[],
+): boolean => {
+  const head = text.slice(start, start + maxLine);
+  if (direction !== 'to-server' || !longMultiGet.test(head)) {
+    side.mode = 'stopped';
+    side.text = '';
+    return false;
+  }
+  const whole = text.charCodeAt(start + maxLine) === 0x20 ? head : head.slice(0, head.lastIndexOf(' '));
+  onTextLine(side, whole, 0, whole.length, direction, ts, out);
+  return true;
+};
+
+/** One complete line: the rest of a long one passed over, a short one read, a long one read or the side stopped. */
+const readLine = (
+  side: Side,
+  text: string,
+  start: number,
+  end: number,
+  direction: Direction,
+  ts: number,
+  out: ProtocolEvent[],
+): boolean => {
+  if (side.discard) side.discard = false;
+  else if (end - start <= maxLine) onTextLine(side, text, start, end, direction, ts, out);
+  else return readLongLine(side, text, start, direction, ts, out);
+  return true;
+};
+
+/** Octets of a data block passed over from `at`; the new position. */
+const skipData = (side: Side, text: string, at: number): number => {
+  const skipped = Math.min(side.skip, text.length - at);
+  side.skip -= skipped;
+  return at + skipped;
+};
+
+/** What follows the last line end, held for the next chunk; a line still going past the bound is read (or stopped). */
+const holdRest = (side: Side, rest: string, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
+  side.text = rest;
+  if (rest.length <= maxLine) return;
+  // Its head read now (or already): the rest dropped as it comes.
+  if (!side.discard && !readLongLine(side, rest, 0, direction, ts, out)) return;
+  side.discard = true;
+  side.text = '';
+};
+
+/**
+ * Text: one command per line; storage commands and VALUE replies carry a data block (bytes + CRLF). `side.discard`:
+ * the rest of a long line whose head was read, passed over to its end.
+ */
 const runText = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
   const text = side.text;
   let at = 0;
   for (;;) {
-    if (side.skip > 0) {
-      const skipped = Math.min(side.skip, text.length - at);
-      side.skip -= skipped;
-      at += skipped;
-      if (side.skip > 0) break;
-    }
+    if (side.skip > 0) at = skipData(side, text, at);
+    if (side.skip > 0) break;
     const end = text.indexOf('\n', at);
     if (end < 0) break;
     const lineEnd = end > at && text.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
     const start = at;
     at = end + 1;
-    onTextLine(side, text, start, lineEnd, direction, ts, out);
+    if (!readLine(side, text, start, lineEnd, direction, ts, out)) return;
   }
-  side.text = at === 0 ? text : text.slice(at);
-  if (side.text.length > maxLine) side.mode = 'stopped';
+  holdRest(side, at === 0 ? text : text.slice(at), direction, ts, out);
 };
 
 /** Requests by opcode name with their key; responses only when they failed. */
@@ -184,8 +252,8 @@ const runBinary = (side: Side, direction: Direction, ts: number, out: ProtocolEv
 
 const createMemcachedParser = () => {
   const sides: Record<Direction, Side> = {
-    'to-server': { mode: 'unknown', text: '', bytes: new Uint8Array(0), skip: 0 },
-    'to-client': { mode: 'unknown', text: '', bytes: new Uint8Array(0), skip: 0 },
+    'to-server': { mode: 'unknown', text: '', discard: false, bytes: new Uint8Array(0), skip: 0 },
+    'to-client': { mode: 'unknown', text: '', discard: false, bytes: new Uint8Array(0), skip: 0 },
   };
   return {
     parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {

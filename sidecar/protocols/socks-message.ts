@@ -217,12 +217,14 @@ export const readRequest4 = (b: Uint8Array, at: number): Read<Request4> => {
   return { command, host: latin1(b, userEnd + 1, hostEnd), port, user, size: hostEnd + 1 - at };
 };
 
-/** `00 CD PORT IP`: 90 granted, 91 to 93 refused. */
-export const readReply4 = (b: Uint8Array, at: number): Read<{ code: number }> => {
+/** `00 CD PORT IP`: 90 granted, 91 to 93 refused; a BIND's address is where the proxy listens, then the peer. */
+export const readReply4 = (b: Uint8Array, at: number): Read<Address & { code: number }> => {
   if (b.length <= at) return 'short';
   if (b[at] !== 0) return undefined;
   const code = b[at + 1];
   if (code === undefined) return 'short';
   if (code < 0x5a || code > 0x5d) return undefined;
-  return b.length < at + 8 ? 'short' : { code, size: 8 };
+  if (b.length < at + 8) return 'short';
+  const port = ((b[at + 2] as number) << 8) | (b[at + 3] as number);
+  return { code, host: Array.from(b.subarray(at + 4, at + 8)).join('.'), port, size: 8 };
 };

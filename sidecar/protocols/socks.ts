@@ -19,6 +19,7 @@ import { createHeldUntilAnswer, type HeldUntilAnswer } from './held-until-answer
 import type { ParserContext, Protocol } from './protocol.ts';
 import { detectSocks } from './socks-detect.ts';
 import {
+  type Address,
   methodName,
   readGreeting,
   readPasswordLogin,
@@ -55,7 +56,7 @@ type Flow = Stages & {
   context: ParserContext;
   /** Replies the proxy still owes: a BIND has two (4 and 5), when it listens and when the peer connects. */
   replies: number;
-  /** The version 5 request's command (socksCommands). */
+  /** The request's command (socksCommands). */
   command?: number;
   /** The client's octets sent before the proxy's reply decided, and losses among them (held-until-answer.ts). */
   early?: HeldUntilAnswer | undefined;
@@ -73,6 +74,7 @@ const request4: Step<Flow> = (flow, b, at, out) =>
     const user = r.user === '' ? '' : ` user=${r.user.slice(0, 64)}`;
     flow.requested = `version=4 ${target(r.host, r.port)}`;
     operation(out, 'to-server', socksCommands[r.command] ?? 'CONNECT', `${flow.requested}${user}`);
+    flow.command = r.command;
     // SOCKS 4 BIND (command 2): a reply when the proxy listens, another when the peer connects.
     flow.replies = r.command === 2 ? 2 : 1;
     flow.stage[client] = 'tunnel';
@@ -127,9 +129,14 @@ const loginOutcome = (flow: Flow, ok: boolean, out: Out): void => {
   out.events.push(event);
 };
 
-/** `succeeded version=5 target=host:port`: the outcome, and what was asked for when the request was read. */
-const replyDetail = (flow: Flow, code: number): string =>
-  flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
+/**
+ * `succeeded version=5 target=host:port`: the outcome, what was asked for when the request was read, and for a BIND
+ * or a UDP ASSOCIATE the command and the address the reply names (socks-udp-relay.ts).
+ */
+const replyDetail = (flow: Flow, code: number, reply: Address & { granted: boolean }): string => {
+  const outcome = flow.requested === undefined ? replyName(code) : `${replyName(code)} ${flow.requested}`;
+  return `${outcome}${boundDetail(flow.command, reply, flow.replies <= 1)}`;
+};
 
 /** `ts`: when the tunnel opens, if it does now (what it tells itself is told no earlier). */
 const tunnelOf = (flow: Flow, ts: number): TunnelInner => {
@@ -168,7 +175,8 @@ const noTunnel = (flow: Flow): void => {
 const proxySteps: Readonly<Record<string, Step<Flow>>> = {
   reply4: (flow, b, at, out) =>
     consumed(readReply4(b, at), (r) => {
-      operation(out, 'to-client', 'reply', replyDetail(flow, r.code));
+      const granted = r.code === 0x5a;
+      operation(out, 'to-client', 'reply', replyDetail(flow, r.code, { ...r, granted }));
       flow.replies -= 1;
       if (r.code !== 0x5a) noTunnel(flow);
       else if (flow.replies <= 0) grant(flow, out);
@@ -187,7 +195,7 @@ const proxySteps: Readonly<Record<string, Step<Flow>>> = {
     }),
   reply: (flow, b, at, out) =>
     consumed(readReply(b, at), (r) => {
-      operation(out, 'to-client', 'reply', `${replyDetail(flow, r.code)}${boundDetail(flow.command, r)}`);
+      operation(out, 'to-client', 'reply', replyDetail(flow, r.code, { ...r, granted: r.code === 0 }));
       flow.replies -= 1;
       if (r.code === 0 && flow.command === 3) out.events.push(...relayAnnounced(r, out.ts));
       if (r.code !== 0 || flow.stage[client] === 'stopped') noTunnel(flow);

@@ -105,13 +105,18 @@ describe('expected flows (FTP data connections)', () => {
       listener: 'server',
       port,
     });
-    const data = (port: number) => ({ ...ends, server: { ip: '10.0.0.9', port }, transport: 'tcp' as const });
+    const data = (port: number) => ({
+      ...ends,
+      server: { ip: '10.0.0.9', port },
+      transport: 'tcp' as const,
+      orientation: 'syn' as const,
+    });
     expected.add(ends, announce(40001, 0));
     expect(expected.take(data(40001), 120_001)).toBeUndefined();
     for (let port = 30000; port < 30300; port++) expected.add(ends, announce(port, 0));
     expect(expected.size).toBe(256);
     expect(expected.take(data(30000), 1)).toBeUndefined();
-    expect(expected.take(data(30299), 1)).toBe('ftp-data');
+    expect(expected.take(data(30299), 1)).toEqual({ protocol: 'ftp-data', reversed: false });
   });
 
   it('matches an announcement to a flow of its transport only (a SOCKS UDP relay and a TCP listener may share a port)', () => {
@@ -131,9 +136,36 @@ describe('expected flows (FTP data connections)', () => {
       ...ends,
       server: { ip: '10.0.0.9', port: 40500 },
       transport,
+      orientation: 'port-heuristic' as const,
     });
     expect(expected.take(flow('tcp'), 1)).toBeUndefined();
-    expect(expected.take(flow('udp'), 1)).toBe('socks');
+    expect(expected.take(flow('udp'), 1)).toEqual({ protocol: 'socks', reversed: false });
     expect(expected.take(flow('udp'), 2)).toBeUndefined();
+  });
+
+  it('matches a flow whose guessed ends are the wrong way round, and says so; never one oriented by its handshake', () => {
+    const expected = createExpectedFlows();
+    const ends = { client: { ip: '10.0.0.5', port: 40000 }, server: { ip: '10.0.0.9', port: 1080 } };
+    const relay: ExpectedFlowEvent = {
+      kind: 'expected-flow',
+      ts: 0,
+      direction: 'to-client',
+      protocol: 'socks',
+      listener: 'server',
+      port: 40500,
+      transport: 'udp',
+    };
+    // The client's port 20000 below the relay's 40500: the ports made the relay the client.
+    const backwards = (orientation: 'port-heuristic' | 'syn', opener = '10.0.0.5') => ({
+      client: { ip: '10.0.0.9', port: 40500 },
+      server: { ip: opener, port: 20000 },
+      transport: 'udp' as const,
+      orientation,
+    });
+    expected.add(ends, relay);
+    expect(expected.take(backwards('syn'), 1)).toBeUndefined();
+    expect(expected.take(backwards('port-heuristic', '10.0.0.66'), 1)).toBeUndefined();
+    expect(expected.take(backwards('port-heuristic'), 1)).toEqual({ protocol: 'socks', reversed: true });
+    expect(expected.take(backwards('port-heuristic'), 2)).toBeUndefined();
   });
 });

@@ -90,6 +90,33 @@ describe('a SOCKS 5 UDP relay through the engine', () => {
     expect(relayFlow((await inspect(opaque)).flows)?.protocol).toBe('unknown');
   });
 
+  it('makes the announced relay the server when the ports would make it the client (the client on a low port)', async () => {
+    // The client's datagrams from port 20000 to the relay's 40500: the port heuristic alone makes the relay the
+    // client, and the announcement, looked up at the relay as the server, was missed (the flow was `unknown`).
+    const low = { ...relay, clientPort: 20000 };
+    const opaque = [
+      { from: 'client' as const, data: concat(udpHeader4([10, 0, 0, 9], 27015), hex('ffffffff54')) },
+    ];
+    const found = relayFlow((await inspect([...associate, ...udpExchange(low, opaque, start + 100)])).flows);
+    expect(found).toMatchObject({
+      protocol: 'socks',
+      client: { ip: '10.0.0.1', port: 20000 },
+      server: { ip: '10.0.0.2', port: 40500 },
+      l7: { operations: ['relay 10.0.0.9:27015'] },
+    });
+    expect(found?.notes ?? []).not.toContain('no handshake seen: client and server guessed from the ports');
+    // The relay's answer first (the client's datagram lost): the relay is still the server.
+    const answerFirst = relayFlow(
+      (
+        await inspect([
+          ...associate,
+          ...udpExchange(low, [{ ...opaque[0], from: 'server' } as Message], start + 100),
+        ])
+      ).flows,
+    );
+    expect(answerFirst).toMatchObject({ protocol: 'socks', server: { ip: '10.0.0.2', port: 40500 } });
+  });
+
   it('detects a relay flow picked up without its TCP connection from its datagrams', async () => {
     const { flows } = await inspect(udpExchange(relay, lookup(0x1234, 'shop.example.com'), start));
     expect(flows).toHaveLength(1);

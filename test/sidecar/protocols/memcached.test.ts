@@ -151,6 +151,46 @@ describe('memcached parser', () => {
     expect(ops(parser.parse(ascii('delete last\r\n'), 'to-server', 2))).toEqual(['C delete last']);
   });
 
+  it('reads a multi-get past 2048 octets as the keys whole in its first 2048, passes over the rest, reads on', () => {
+    // 300 keys of 7 octets: the line is 2,403 octets; its first 2,048 hold 255 keys whole and a piece of the 256th.
+    const keys = Array.from({ length: 300 }, (_, i) => `key${String(i).padStart(4, '0')}`);
+    const head = keys.slice(0, 255).join(' ');
+    for (const [line, event] of [
+      [`get ${keys.join(' ')}`, `C get ${head}`],
+      [`  gets ${keys.join(' ')}`, `C gets ${head}`],
+      [`gat 60 ${keys.slice(1).join(' ')}`, `C gat 60 ${keys.slice(1, 256).join(' ')}`],
+    ] as const) {
+      const segments: Segment[] = [['to-server', ascii(`${line}\r\ndelete last\r\n`)]];
+      expect(ops(feed(memcached, segments))).toEqual([event, 'C delete last']);
+      expect(everySplitAgrees(memcached, segments).mismatch).toBeUndefined();
+    }
+    // Sent in pieces: the line's rest is passed over as it comes, however long.
+    const long = `get ${keys.join(' ')} ${keys.join(' ')} ${keys.join(' ')}\r\n`;
+    const parser = memcached.createParser();
+    const events = Array.from({ length: Math.ceil(long.length / 1000) }, (_, i) =>
+      parser.parse(ascii(long.slice(i * 1000, i * 1000 + 1000)), 'to-server', i),
+    ).flat();
+    events.push(...parser.parse(ascii('delete last\r\n'), 'to-server', 9));
+    expect(ops(events)).toEqual([`C get ${head}`, 'C delete last']);
+  });
+
+  it('stops a side at any other line past 2048 octets (memcached closes the connection), whole or in pieces', () => {
+    for (const line of [
+      `stats ${'x'.repeat(3000)}`,
+      `set ${'k'.repeat(3000)} 0 0 1`,
+      `get${'x'.repeat(3000)}`,
+    ]) {
+      const segments: Segment[] = [['to-server', ascii(`${line}\r\ndelete last\r\n`)]];
+      expect(ops(feed(memcached, segments))).toEqual([]);
+      expect(everySplitAgrees(memcached, segments).mismatch).toBeUndefined();
+    }
+    // The server's side alone: the client's commands are still read.
+    const parser = memcached.createParser();
+    parser.parse(ascii(`SERVER_ERROR ${'x'.repeat(3000)}\r\n`), 'to-client', 1);
+    expect(ops(parser.parse(ascii('SERVER_ERROR out of memory\r\n'), 'to-client', 2))).toEqual([]);
+    expect(ops(parser.parse(ascii('delete last\r\n'), 'to-server', 3))).toEqual(['C delete last']);
+  });
+
   it('decodes nDPI memcached.cap (stats)', () => {
     const [flow] = ndpiFlows('memcached');
     expect(flow && detectFlow(memcached, flow.segments)).toBe(true);

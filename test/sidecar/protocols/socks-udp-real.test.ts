@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
@@ -38,6 +38,7 @@ describe.skipIf(unavailable !== undefined)(
     const dir = mkdtempSync(join(tmpdir(), 'meshward-socks-udp-real-'));
     let ns: Netns | undefined;
     let flows: FlowFinding[] = [];
+    let threats: ThreatFinding[] = [];
     let said = '';
 
     afterAll(() => {
@@ -67,10 +68,9 @@ describe.skipIf(unavailable !== undefined)(
         'shop.example.test',
       ]);
       await stopTcpdump(tcpdump);
-      ({ findings: flows } = (await inspectFile(pcap, { observers: defaultObservers() })) as {
-        findings: FlowFinding[];
-      });
-      flows = flows.filter((f) => f.type === 'flow');
+      const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
+      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
     }, 60_000);
 
     it('reads the relay flow as SOCKS, with the DNS inside: its destination, query and answer', () => {
@@ -100,6 +100,32 @@ describe.skipIf(unavailable !== undefined)(
         l7: { operations: expect.arrayContaining(['tunnel http']), http: { methods: ['GET'] } },
       });
       expect(JSON.stringify(bind?.l7?.http)).toContain('/reports/');
+    });
+
+    it('reports the relay danted opened, where its datagrams went, and the BIND once, as a reverse connection', () => {
+      const relayPort = Number(/^relay 127\.0\.0\.1 (\d+) answer/m.exec(said)?.[1]);
+      const stories = threats
+        .filter((t) => t.threat === 'socks-proxy')
+        .map((t) => [t.transport, t.evidence.replace(/:\d{4,5}\b/g, ':PORT'), t.count]);
+      expect(stories).toEqual(
+        expect.arrayContaining([
+          ['tcp', 'a SOCKS5 proxy opened a UDP relay at 127.0.0.1:PORT', 1],
+          ['udp', 'a SOCKS5 UDP relay carried datagrams to 127.0.0.1:53', 1],
+        ]),
+      );
+      expect(threats.find((t) => t.evidence.includes('opened a UDP relay'))?.evidence).toContain(
+        `:${relayPort}`,
+      );
+      const bind = stories.filter(([, evidence]) => String(evidence).includes('BIND'));
+      expect(bind).toEqual([
+        [
+          'tcp',
+          expect.stringMatching(
+            /^a SOCKS5 BIND: the proxy accepted a reverse connection from 127\.0\.0\.1:PORT/,
+          ),
+          1,
+        ],
+      ]);
     });
   },
 );

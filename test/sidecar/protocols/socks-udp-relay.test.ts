@@ -35,7 +35,7 @@ describe('a SOCKS 5 UDP ASSOCIATE', () => {
       'greeting version=5 methods=no-auth',
       'method no-auth',
       'UDP ASSOCIATE version=5 target=0.0.0.0:0',
-      'reply succeeded version=5 target=0.0.0.0:0 bound=10.0.0.2:40000',
+      'reply succeeded version=5 target=0.0.0.0:0 command=UDP-ASSOCIATE bound=10.0.0.2:40000',
       'expect udp 10.0.0.2:40000 socks',
     ]);
   });
@@ -57,7 +57,7 @@ describe('a SOCKS 5 UDP ASSOCIATE', () => {
     expect(relayAnnounced({ host: 'relay.internal', port: 40000 }, 1)[0]?.ip).toBeUndefined();
     expect(relayAnnounced({ host: '10.0.0.2', port: 0 }, 1)).toEqual([]);
     expect(lines(feed(socks, associate('05020001 0a000002 9c40')) as ProtocolEvent[]).at(-1)).toBe(
-      'reply not allowed by ruleset version=5 target=0.0.0.0:0',
+      'reply not allowed by ruleset version=5 target=0.0.0.0:0 command=UDP-ASSOCIATE',
     );
   });
 });
@@ -77,8 +77,8 @@ describe('a SOCKS 5 BIND', () => {
       'greeting version=5 methods=no-auth',
       'method no-auth',
       'BIND version=5 target=10.0.0.5:21',
-      'reply succeeded version=5 target=10.0.0.5:21 bound=10.0.0.2:8080',
-      'reply succeeded version=5 target=10.0.0.5:21 bound=10.0.0.5:20',
+      'reply succeeded version=5 target=10.0.0.5:21 command=BIND bound=10.0.0.2:8080',
+      'reply succeeded version=5 target=10.0.0.5:21 command=BIND peer=10.0.0.5:20',
       'tunnel http',
       'http GET /files?id=1',
       'http-response',
@@ -95,7 +95,7 @@ describe('a SOCKS 5 BIND', () => {
       ['to-client', hex('05000001 0a000005 0014')],
     ]) as ProtocolEvent[];
     expect(lines(events).slice(-3)).toEqual([
-      'reply succeeded version=5 target=10.0.0.5:21 bound=10.0.0.5:20',
+      'reply succeeded version=5 target=10.0.0.5:21 command=BIND peer=10.0.0.5:20',
       'tunnel http',
       'http GET /early',
     ]);
@@ -110,7 +110,7 @@ describe('a SOCKS 5 BIND', () => {
       ['to-server', ascii('GET /early HTTP/1.1\r\nHost: peer\r\n\r\n')],
       ['to-client', hex('05060001 00000000 0000')],
     ]) as ProtocolEvent[];
-    expect(lines(events).at(-1)).toBe('reply TTL expired version=5 target=10.0.0.5:21');
+    expect(lines(events).at(-1)).toBe('reply TTL expired version=5 target=10.0.0.5:21 command=BIND');
     expect(lines(events)).not.toContain('tunnel http');
   });
 });
