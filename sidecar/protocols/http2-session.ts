@@ -19,7 +19,6 @@ import {
   Http2PendingRequests,
   http2RequestRef,
 } from './http2-streams.ts';
-import { joinParts } from './wire-bytes.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
 export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'));
@@ -34,7 +33,7 @@ type OpenBlock = {
   streamId: number;
   push: boolean;
   endStream: boolean;
-  parts: Uint8Array[];
+  /** Octets so far: the HPACK decoder takes each fragment as it comes (hpack-decoder.ts `feed`), none is kept. */
   size: number;
   /** CONTINUATION frames so far, and when the block's HEADERS came. */
   frames: number;
@@ -106,21 +105,20 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
   /** The streams the client opened: what its resets are a share of. */
   let streams = upgraded === undefined ? 0 : 1;
 
-  /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
+  /** A complete header block, decoded (always, to keep HPACK state; undefined when malformed): open, trail or ignore. */
   const onHeaderBlock = (
     side: Side,
     block: OpenBlock,
-    bytes: Uint8Array,
+    headers: Header[] | undefined,
     ts: number,
     out: ProtocolEvent[],
   ): void => {
-    const headers = side.hpack.decode(bytes);
     if (headers === undefined) {
       side.stopped = true;
       return;
     }
     if (side.hpack.listSize >= expansionOctets)
-      control(side).expansion(bytes.length, side.hpack.listSize, ts, streams, out);
+      control(side).expansion(block.size, side.hpack.listSize, ts, streams, out);
     if (block.push) return;
     const open = side.messages.get(block.streamId);
     if (open === undefined && !openMessage(side, block.streamId, headers, ts, out)) return;
@@ -165,23 +163,17 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       streamId: header.streamId,
       push: header.type === frameType.pushPromise,
       endStream: header.type === frameType.headers && (header.flags & frameFlag.endStream) !== 0,
-      parts: [],
       size: fragment.length,
       frames: 0,
       since: ts,
     };
-    // A whole block in one frame (the usual case) is decoded in place; CONTINUATION frames need a copy.
-    if (header.flags & frameFlag.endHeaders) onHeaderBlock(side, block, fragment, ts, out);
+    // A whole block in one frame (the usual case) is decoded in place; one in CONTINUATION frames piece by piece.
+    if (header.flags & frameFlag.endHeaders) onHeaderBlock(side, block, side.hpack.decode(fragment), ts, out);
     else {
-      block.parts.push(fragment.slice());
+      side.hpack.begin();
       side.block = block;
+      if (!side.hpack.feed(fragment)) side.stopped = true;
     }
-  };
-
-  const finishBlock = (side: Side, ts: number, out: ProtocolEvent[]): void => {
-    const block = side.block;
-    side.block = undefined;
-    if (block) onHeaderBlock(side, block, joinParts(block.parts, block.size), ts, out);
   };
 
   const onContinuation = (
@@ -200,13 +192,15 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     if (payload.length === 0 && (header.flags & frameFlag.endHeaders) === 0)
       control(side).count('empty-frames', ts, streams, out);
     control(side).continuation(block.frames, block.size + payload.length, block.since, ts, streams, out);
-    if (block.size + payload.length > maxHeaderBlock) {
+    block.size += payload.length;
+    if (block.size > maxHeaderBlock || !side.hpack.feed(payload)) {
       side.stopped = true;
       return;
     }
-    block.parts.push(payload.slice());
-    block.size += payload.length;
-    if (header.flags & frameFlag.endHeaders) finishBlock(side, ts, out);
+    if (header.flags & frameFlag.endHeaders) {
+      side.block = undefined;
+      onHeaderBlock(side, block, side.hpack.finish(), ts, out);
+    }
   };
 
   const onData = (
