@@ -1,12 +1,7 @@
 /** HPACK header block decoder (RFC 7541): static and dynamic tables, integers, Huffman strings; whole or in pieces. */
 import type { Header } from '../events.ts';
-import {
-  type HuffmanRun,
-  hpackHuffman,
-  hpackHuffmanEnds,
-  hpackHuffmanFeed,
-  hpackHuffmanRun,
-} from './hpack-huffman.ts';
+import { hpackHuffman } from './hpack-huffman.ts';
+import { endString, type OpenString, openString, takeString } from './hpack-open-string.ts';
 import { hpackStaticTable } from './hpack-static-table.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -42,13 +37,6 @@ type Entry = { name: string; value: string; size: number };
 type Cursor = { at: number };
 /** A field read across fragments: its name once read (undefined while the name literal is still to come). */
 type OpenField = { indexing: boolean; name: string | undefined; nameLength: number };
-/** A string literal (§5.2) longer than the rest of its fragment: its first octets kept, all of them counted. */
-type OpenString = {
-  length: number;
-  seen: number;
-  raw: Uint8Array | undefined;
-  huffman: HuffmanRun | undefined;
-};
 /** What a step of the piecewise decoder did: read on, wait for the next fragment, or found the block malformed. */
 type Step = 'done' | 'more' | 'bad';
 
@@ -83,32 +71,6 @@ const prefixOf = (first: number): number => {
   if (first & 0x80) return 7;
   if ((first & 0xe0) === 0x20) return 5;
   return (first & 0xc0) === 0x40 ? 6 : 4;
-};
-
-const openString = (huffman: boolean, length: number): OpenString => ({
-  length,
-  seen: 0,
-  raw: huffman ? undefined : new Uint8Array(Math.min(length, maxStringKept)),
-  huffman: huffman ? hpackHuffmanRun(Math.min(maxStringKept, Math.ceil((length * 8) / 5))) : undefined,
-});
-
-/** Takes the string's octets from `block`; false when its Huffman code is invalid. */
-const takeString = (string: OpenString, block: Uint8Array, cursor: Cursor): boolean => {
-  const take = Math.min(string.length - string.seen, block.length - cursor.at);
-  const piece = block.subarray(cursor.at, cursor.at + take);
-  cursor.at += take;
-  if (string.raw !== undefined && string.seen < string.raw.length)
-    string.raw.set(piece.subarray(0, string.raw.length - string.seen), string.seen);
-  string.seen += take;
-  return string.huffman === undefined || hpackHuffmanFeed(string.huffman, piece);
-};
-
-/** A whole string's kept text and decoded length; undefined when its Huffman code ends badly (§5.2 padding). */
-const endString = (string: OpenString): { text: string; length: number } | undefined => {
-  const run = string.huffman;
-  if (run === undefined) return { text: latin1(string.raw ?? empty), length: string.length };
-  if (!hpackHuffmanEnds(run)) return undefined;
-  return { text: latin1(run.out, 0, run.produced), length: run.produced };
 };
 
 /** §5.1 integer with an N-bit prefix; undefined on truncation or a value over 2^28. */
@@ -333,7 +295,7 @@ class Decoder implements HpackDecoder {
         const whole = readString(block, cursor);
         return whole === undefined ? 'bad' : this.endOfString(whole.text, whole.length);
       }
-      string = openString(huffman, length);
+      string = openString(huffman, length, maxStringKept);
       this.string = string;
     }
     if (!takeString(string, block, cursor)) return 'bad';
