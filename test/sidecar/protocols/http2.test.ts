@@ -152,7 +152,7 @@ describe('http2 parser', () => {
 
   it('reads on past a 200 KiB header block in HEADERS and CONTINUATION frames: the next request is told', () => {
     const model = new HpackTableModel();
-    const cookie = 'session=' + 'c'.repeat(200 * 1024);
+    const cookie = `session=${'c'.repeat(200 * 1024)}`;
     const first = hpackBlock(model, [
       { kind: 'indexed', index: 2 }, // :method GET
       { kind: 'indexed', index: 6 }, // :scheme http
@@ -192,6 +192,60 @@ describe('http2 parser', () => {
       );
       expect(events[1]?.headers).toContainEqual([':authority', 'shop.example']);
     }
+  });
+
+  it('reads a header frame past 64 KiB as it comes (a 200 KiB HEADERS frame, padded, with priority), and on after it', () => {
+    const model = new HpackTableModel();
+    const cookie = `session=${'c'.repeat(200 * 1024)}`;
+    const first = hpackBlock(model, [
+      { kind: 'indexed', index: 2 },
+      { kind: 'indexed', index: 4 },
+      { kind: 'incremental', name: 1, value: 'shop.example', huffman: false },
+      { kind: 'without', name: 32, value: cookie, huffman: false },
+    ]).block;
+    const second = hpackBlock(model, [
+      { kind: 'indexed', index: 2 },
+      { kind: 'without', name: 4, value: "/items?id=1' OR 1=1--", huffman: false },
+      { kind: 'indexed', index: 62 },
+    ]).block;
+    // §6.2: pad length 200, stream dependency and weight, the fragment, 200 octets of padding (0xbe: index 62 if read).
+    const padded = concat(hex('c8 80000000 10'), first.subarray(0, 100_000), new Uint8Array(200).fill(0xbe));
+    const headers = frame(1, 0x8 | 0x20 | 0x1, 1, padded); // PADDED | PRIORITY | END_STREAM, no END_HEADERS
+    const continuation = frame(9, 0x4, 1, first.subarray(100_000)); // a CONTINUATION past 64 KiB too
+    const wire = concat(preface, headers, continuation, frame(1, 0x5, 3, second));
+    const chunked = Array.from({ length: Math.ceil(wire.length / 1000) }, (_, i) =>
+      wire.subarray(i * 1000, i * 1000 + 1000),
+    );
+    for (const chunks of [[wire], chunked]) {
+      const events = feed(
+        http2,
+        chunks.map((c): Segment => ['to-server', c]),
+      ) as HttpRequestEvent[];
+      expect(events.map((e) => [e.kind, e.streamId, e.target])).toEqual([
+        ['http-request', 1, '/'],
+        ['http-request', 3, "/items?id=1' OR 1=1--"],
+      ]);
+      expect(events[0]?.headers.find((h) => h[0] === 'cookie')?.[1].startsWith('session=ccc')).toBe(true);
+      expect(events[1]?.headers).toContainEqual([':authority', 'shop.example']);
+    }
+  });
+
+  it('stops a side at a header frame past 1 MiB that comes in pieces, and tells it', () => {
+    // A frame whole in one chunk is read in place, whatever its size; one in pieces is bounded as a block is.
+    const huge = frame(1, 0x4, 1, new Uint8Array(1_100_000).fill(0x82));
+    const wire = concat(preface, huge, frame(1, 0x5, 3, hex('82 84')));
+    const chunks = Array.from(
+      { length: Math.ceil(wire.length / 16_384) },
+      (_, i): Segment => ['to-server', wire.subarray(i * 16_384, i * 16_384 + 16_384)],
+    );
+    expect(feed(http2, chunks)).toEqual([
+      expect.objectContaining({
+        kind: 'http2-control',
+        control: 'continuation',
+        octets: 1_100_000,
+        stopped: true,
+      }),
+    ]);
   });
 
   it('bounds request bodies at 64 KiB and marks them truncated', () => {
