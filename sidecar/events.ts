@@ -337,8 +337,8 @@ export type FileDataEvent = Base & {
  * twenty events. `resets`: the client's RST_STREAMs of streams the server had not answered (Rapid Reset,
  * CVE-2023-44487); `pings`, `settings`: those frames, acknowledgements aside (CVE-2019-9512, -9515); `empty-frames`:
  * DATA without payload or END_STREAM, CONTINUATION without payload (CVE-2019-9518). Told once each: `continuation`,
- * a header block of 32 CONTINUATION frames or more (the CONTINUATION flood, CVE-2024-27316 and its kin) or one past
- * the 64 KiB read, after which the side is not read (`octets`, `stopped`); `hpack-expansion`, a header block that
+ * a header block of 32 CONTINUATION frames or more (the CONTINUATION flood, CVE-2024-27316 and its kin), and one past
+ * the 1 MiB read, after which the side is not read (`octets`, `stopped`); `hpack-expansion`, a header block that
  * decodes to at least 64 KiB and 16 times its own size (the HPACK bomb, CVE-2016-6581).
  */
 export type Http2ControlEvent = Base & {
@@ -354,7 +354,7 @@ export type Http2ControlEvent = Base & {
   octets?: number;
   /** What it decoded to (`hpack-expansion`). */
   decoded?: number;
-  /** The side is read no further (a header block past the 64 KiB read). */
+  /** The side is read no further (a header block past the 1 MiB read). */
   stopped?: boolean;
 };
 

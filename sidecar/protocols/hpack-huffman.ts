@@ -4,7 +4,7 @@
  * Code length in bits of symbols 0..255 and EOS (256), the `len` column of RFC 7541 Appendix B.
  * The code is canonical: codes are assigned in order of (length, symbol), so lengths define it.
  */
-const codeLengths: readonly number[] = [
+export const hpackCodeLengths: readonly number[] = [
   13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28,
   28, 28, 28, 28, 28, 6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7,
   8, 15, 6, 12, 10, 13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19,
@@ -23,8 +23,8 @@ type Canonical = { firstCode: number[]; count: number[]; offset: number[]; symbo
 
 const buildCanonical = (): Canonical => {
   const count = new Array<number>(maxLength + 1).fill(0);
-  for (const length of codeLengths) count[length] = (count[length] ?? 0) + 1;
-  const symbols = codeLengths
+  for (const length of hpackCodeLengths) count[length] = (count[length] ?? 0) + 1;
+  const symbols = hpackCodeLengths
     .map((length, symbol) => ({ length, symbol }))
     .sort((a, b) => a.length - b.length || a.symbol - b.symbol)
     .map((entry) => entry.symbol);
@@ -157,3 +157,44 @@ export const hpackHuffman = (
   if (produced < 0) return undefined;
   return { bytes: out.subarray(0, Math.min(produced, out.length)), length: produced };
 };
+
+/** A Huffman string decoded in pieces (a string split across CONTINUATION frames): the state between them. */
+export type HuffmanRun = {
+  /** The nibble table's state: the unfinished code's bits so far; -1 once the code was invalid. */
+  state: number;
+  /** Symbols decoded so far (the string's decoded length once it ends), those past `out` too. */
+  produced: number;
+  /** The decoded octets kept: the string's first `out.length`. */
+  readonly out: Uint8Array;
+};
+
+/** Starts a run keeping at most `kept` decoded octets. */
+export const hpackHuffmanRun = (kept: number): HuffmanRun => ({
+  state: 0,
+  produced: 0,
+  out: new Uint8Array(kept),
+});
+
+/** Runs the next octets of a string through `run`; false when the code is invalid (EOS or an impossible code). */
+export const hpackHuffmanFeed = (run: HuffmanRun, input: Uint8Array): boolean => {
+  const { next, symbol } = table;
+  const out = run.out;
+  let state = run.state;
+  let produced = run.produced;
+  for (let i = 0; i < input.length * 2 && state >= 0; i += 1) {
+    const entry = state * 16 + (((input[i >> 1] ?? 0) >> (i & 1 ? 0 : 4)) & 0xf);
+    const emitted = symbol[entry] ?? -1;
+    state = next[entry] ?? -1;
+    if (emitted >= 0) {
+      if (produced < out.length) out[produced] = emitted;
+      produced += 1;
+    }
+  }
+  run.state = state;
+  run.produced = produced;
+  return state >= 0;
+};
+
+/** True when the string may end where the run is (§5.2: at most 7 bits of padding, all ones). */
+export const hpackHuffmanEnds = (run: HuffmanRun): boolean =>
+  run.state >= 0 && table.accepting[run.state] === 1;

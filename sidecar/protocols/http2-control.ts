@@ -22,6 +22,7 @@ type Count = { count: number; since: number };
 export class Http2Control {
   private readonly counts: Count[] = floods.map(() => ({ count: 0, since: 0 }));
   private continuationTold = false;
+  private stopTold = false;
   private expansionTold = false;
 
   constructor(private readonly direction: Direction) {}
@@ -36,8 +37,9 @@ export class Http2Control {
   }
 
   /**
-   * A header block grew by a CONTINUATION frame (`frames` so far, `octets` so far): told once per side, when its
-   * frames reach `continuationFrames` or when `stopped` (past the octets read; the side is then read no further).
+   * A header block grew by a CONTINUATION frame (`frames` so far, `octets` so far): told once per side when its frames
+   * reach `continuationFrames`, and once more when `stopped` (past the octets read; the side is then read no further),
+   * which 1 MiB in frames of the default 16 KiB reaches only after 64 frames.
    */
   continuation(
     frames: number,
@@ -47,11 +49,13 @@ export class Http2Control {
     streams: number,
     out: ProtocolEvent[],
   ) {
-    if (this.continuationTold || (frames < continuationFrames && !stopped(octets))) return;
+    const stop = stopped(octets);
+    if (stop ? this.stopTold : this.continuationTold || frames < continuationFrames) return;
     this.continuationTold = true;
+    this.stopTold = stop;
     const event = this.event('continuation', frames, since, ts, streams);
     event.octets = octets;
-    if (stopped(octets)) event.stopped = true;
+    if (stop) event.stopped = true;
     out.push(event);
   }
 
@@ -76,7 +80,11 @@ export class Http2Control {
   }
 }
 
-/** The header block octets the session reads (http2-session.ts `maxHeaderBlock`); past them the side stops. */
-export const maxHeaderBlock = 65536;
+/**
+ * The header block octets the session reads, decoded piece by piece (hpack-decoder.ts `feed`); past them the side
+ * stops, as HPACK's table cannot be followed past a block not decoded. 1 MiB: Go's servers take a header list of up to
+ * 1 MiB (`http.DefaultMaxHeaderBytes`), nghttp2 64 KiB by default.
+ */
+export const maxHeaderBlock = 1 << 20;
 
 const stopped = (octets: number): boolean => octets > maxHeaderBlock;

@@ -19,13 +19,18 @@ import {
   Http2PendingRequests,
   http2RequestRef,
 } from './http2-streams.ts';
-import { joinParts } from './wire-bytes.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
 export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'));
 
-/** Largest frame we buffer whole; larger DATA frames are skipped, larger header frames end parsing. */
+/** Largest frame we buffer whole; larger DATA frames are skipped, larger header frames read as they come, others end parsing. */
 const maxBufferedFrame = 65536;
+
+/** HEADERS, PUSH_PROMISE and CONTINUATION frames carry a header block fragment (RFC 9113 §4.3). */
+const carriesBlock = (header: FrameHeader): boolean =>
+  header.type === frameType.headers ||
+  header.type === frameType.pushPromise ||
+  header.type === frameType.continuation;
 
 /** Trailer fields kept per message (gRPC sends two or three). */
 const maxTrailers = 16;
@@ -34,12 +39,18 @@ type OpenBlock = {
   streamId: number;
   push: boolean;
   endStream: boolean;
-  parts: Uint8Array[];
+  /** Octets so far: the HPACK decoder takes each fragment as it comes (hpack-decoder.ts `feed`), none is kept. */
   size: number;
   /** CONTINUATION frames so far, and when the block's HEADERS came. */
   frames: number;
   since: number;
 };
+
+/**
+ * A HEADERS, PUSH_PROMISE or CONTINUATION frame past `maxBufferedFrame` (a peer sends up to 16 MiB once told it may,
+ * SETTINGS_MAX_FRAME_SIZE; Go's servers allow 1 MiB): its payload octets `at` so far, its fragment `[start, end)`.
+ */
+type LargeFrame = { header: FrameHeader; at: number; start: number; end: number };
 
 type Side = {
   direction: Direction;
@@ -51,6 +62,8 @@ type Side = {
   ts: number;
   hpack: HpackDecoder;
   block: OpenBlock | undefined;
+  /** A header frame too large to buffer, fed to HPACK as its octets come. */
+  large: LargeFrame | undefined;
   messages: Http2Messages;
   /** Frames that make the peer work without a request (http2-control.ts), made at the first. */
   control: Http2Control | undefined;
@@ -79,6 +92,7 @@ const newSide = (direction: Direction): Side => ({
   ts: 0,
   hpack: createHpackDecoder(),
   block: undefined,
+  large: undefined,
   messages: createHttp2Messages(direction),
   control: undefined,
 });
@@ -106,21 +120,20 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
   /** The streams the client opened: what its resets are a share of. */
   let streams = upgraded === undefined ? 0 : 1;
 
-  /** A complete header block: decode (always, to keep HPACK state), then open, trail or ignore. */
+  /** A complete header block, decoded (always, to keep HPACK state; undefined when malformed): open, trail or ignore. */
   const onHeaderBlock = (
     side: Side,
     block: OpenBlock,
-    bytes: Uint8Array,
+    headers: Header[] | undefined,
     ts: number,
     out: ProtocolEvent[],
   ): void => {
-    const headers = side.hpack.decode(bytes);
     if (headers === undefined) {
       side.stopped = true;
       return;
     }
     if (side.hpack.listSize >= expansionOctets)
-      control(side).expansion(bytes.length, side.hpack.listSize, ts, streams, out);
+      control(side).expansion(block.size, side.hpack.listSize, ts, streams, out);
     if (block.push) return;
     const open = side.messages.get(block.streamId);
     if (open === undefined && !openMessage(side, block.streamId, headers, ts, out)) return;
@@ -149,6 +162,19 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     return true;
   };
 
+  /** The block a HEADERS or PUSH_PROMISE frame opens with `octets`; undefined on stream 0 (RFC 9113 §6.2). */
+  const newBlock = (header: FrameHeader, octets: number, ts: number): OpenBlock | undefined =>
+    header.streamId === 0
+      ? undefined
+      : {
+          streamId: header.streamId,
+          push: header.type === frameType.pushPromise,
+          endStream: header.type === frameType.headers && (header.flags & frameFlag.endStream) !== 0,
+          size: octets,
+          frames: 0,
+          since: ts,
+        };
+
   const onHeadersFrame = (
     side: Side,
     header: FrameHeader,
@@ -157,31 +183,41 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     out: ProtocolEvent[],
   ) => {
     const fragment = headerFragment(header, payload);
-    if (fragment === undefined || header.streamId === 0) {
+    const block = fragment && newBlock(header, fragment.length, ts);
+    if (fragment === undefined || block === undefined) {
       side.stopped = true;
       return;
     }
-    const block: OpenBlock = {
-      streamId: header.streamId,
-      push: header.type === frameType.pushPromise,
-      endStream: header.type === frameType.headers && (header.flags & frameFlag.endStream) !== 0,
-      parts: [],
-      size: fragment.length,
-      frames: 0,
-      since: ts,
-    };
-    // A whole block in one frame (the usual case) is decoded in place; CONTINUATION frames need a copy.
-    if (header.flags & frameFlag.endHeaders) onHeaderBlock(side, block, fragment, ts, out);
+    // A whole block in one frame (the usual case) is decoded in place; one in CONTINUATION frames piece by piece.
+    if (header.flags & frameFlag.endHeaders) onHeaderBlock(side, block, side.hpack.decode(fragment), ts, out);
     else {
-      block.parts.push(fragment.slice());
+      side.hpack.begin();
       side.block = block;
+      if (!side.hpack.feed(fragment)) side.stopped = true;
     }
   };
 
-  const finishBlock = (side: Side, ts: number, out: ProtocolEvent[]): void => {
+  /** The open block grown by a CONTINUATION frame of `octets`; undefined when it does not continue it or is too long. */
+  const growBlock = (
+    side: Side,
+    header: FrameHeader,
+    octets: number,
+    ts: number,
+    out: ProtocolEvent[],
+  ): OpenBlock | undefined => {
     const block = side.block;
+    if (block === undefined || block.streamId !== header.streamId) return undefined;
+    block.frames += 1;
+    if (octets === 0 && (header.flags & frameFlag.endHeaders) === 0)
+      control(side).count('empty-frames', ts, streams, out);
+    control(side).continuation(block.frames, block.size + octets, block.since, ts, streams, out);
+    block.size += octets;
+    return block.size > maxHeaderBlock ? undefined : block;
+  };
+
+  const endBlock = (side: Side, block: OpenBlock, ts: number, out: ProtocolEvent[]): void => {
     side.block = undefined;
-    if (block) onHeaderBlock(side, block, joinParts(block.parts, block.size), ts, out);
+    onHeaderBlock(side, block, side.hpack.finish(), ts, out);
   };
 
   const onContinuation = (
@@ -191,22 +227,58 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     ts: number,
     out: ProtocolEvent[],
   ) => {
+    const block = growBlock(side, header, payload.length, ts, out);
+    if (block === undefined || !side.hpack.feed(payload)) side.stopped = true;
+    else if (header.flags & frameFlag.endHeaders) endBlock(side, block, ts, out);
+  };
+
+  /** Opens or grows the block of a header frame too large to buffer, with `octets` of fragment; false to stop. */
+  const openLarge = (side: Side, header: FrameHeader, octets: number, ts: number, out: ProtocolEvent[]) => {
+    if (header.type === frameType.continuation) return growBlock(side, header, octets, ts, out) !== undefined;
+    const block = side.block === undefined ? newBlock(header, octets, ts) : undefined;
+    if (block === undefined) return false;
+    if (octets > maxHeaderBlock) {
+      control(side).continuation(0, octets, ts, ts, streams, out);
+      return false;
+    }
+    side.hpack.begin();
+    side.block = block;
+    return true;
+  };
+
+  /** Starts a header frame past `maxBufferedFrame` from its frame header (and pad length): its payload comes next. */
+  const startLarge = (
+    side: Side,
+    header: FrameHeader,
+    bytes: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ) => {
+    const padded = (header.flags & frameFlag.padded) !== 0;
+    const priority = header.type === frameType.headers && (header.flags & frameFlag.priority) !== 0;
+    const start = (padded ? 1 : 0) + (header.type === frameType.pushPromise ? 4 : priority ? 5 : 0);
+    const end = header.length - (padded ? (bytes[frameHeaderLength] ?? 0) : 0);
+    if (end < start || !openLarge(side, header, end - start, ts, out)) {
+      side.stopped = true;
+      return bytes;
+    }
+    side.large = { header, at: 0, start, end };
+    return bytes.subarray(frameHeaderLength);
+  };
+
+  /** The next octets of a large header frame: its fragment's to HPACK, its end ends the block at END_HEADERS. */
+  const takeLarge = (side: Side, large: LargeFrame, bytes: Uint8Array, ts: number, out: ProtocolEvent[]) => {
+    const n = Math.min(bytes.length, large.header.length - large.at);
+    const from = Math.max(large.start, large.at);
+    const to = Math.min(large.end, large.at + n);
+    if (to > from && !side.hpack.feed(bytes.subarray(from - large.at, to - large.at))) side.stopped = true;
+    large.at += n;
+    if (large.at < large.header.length) return bytes.subarray(n);
+    side.large = undefined;
     const block = side.block;
-    if (block === undefined || block.streamId !== header.streamId) {
-      side.stopped = true;
-      return;
-    }
-    block.frames += 1;
-    if (payload.length === 0 && (header.flags & frameFlag.endHeaders) === 0)
-      control(side).count('empty-frames', ts, streams, out);
-    control(side).continuation(block.frames, block.size + payload.length, block.since, ts, streams, out);
-    if (block.size + payload.length > maxHeaderBlock) {
-      side.stopped = true;
-      return;
-    }
-    block.parts.push(payload.slice());
-    block.size += payload.length;
-    if (header.flags & frameFlag.endHeaders) finishBlock(side, ts, out);
+    if (!side.stopped && block !== undefined && large.header.flags & frameFlag.endHeaders)
+      endBlock(side, block, ts, out);
+    return bytes.subarray(n);
   };
 
   const onData = (
@@ -331,17 +403,40 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     return true;
   };
 
+  /**
+   * A frame not all here: undefined to wait for the rest when it fits `maxBufferedFrame` (or a large header frame's
+   * pad length is still to come), else what is left once it is skipped (DATA), begun (a header frame) or stops the side.
+   */
+  const partialFrame = (
+    side: Side,
+    header: FrameHeader,
+    bytes: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ): Uint8Array | undefined => {
+    if (header.length <= maxBufferedFrame) return undefined;
+    if (!carriesBlock(header)) return oversized(side, header, bytes, ts, out);
+    return bytes.length > frameHeaderLength ? startLarge(side, header, bytes, ts, out) : undefined;
+  };
+
+  /** One frame, or the next octets of a large header frame, from `bytes`: what is left, undefined to wait for more. */
+  const step = (side: Side, bytes: Uint8Array, ts: number, out: ProtocolEvent[]): Uint8Array | undefined => {
+    if (side.large !== undefined) return takeLarge(side, side.large, bytes, ts, out);
+    if (bytes.length < frameHeaderLength) return undefined;
+    const header = readFrameHeader(bytes, 0);
+    const total = frameHeaderLength + header.length;
+    if (bytes.length < total) return partialFrame(side, header, bytes, ts, out);
+    onFrame(side, header, bytes.subarray(frameHeaderLength, total), ts, out);
+    return bytes.subarray(total);
+  };
+
   const drain = (side: Side, ts: number, out: ProtocolEvent[]): void => {
     let bytes = side.pending;
     // Frames past the event cap are still parsed (HPACK state must follow every header block).
-    while (!side.stopped && bytes.length >= frameHeaderLength) {
-      const header = readFrameHeader(bytes, 0);
-      const total = frameHeaderLength + header.length;
-      if (bytes.length >= total) {
-        onFrame(side, header, bytes.subarray(frameHeaderLength, total), ts, out);
-        bytes = bytes.subarray(total);
-      } else if (header.length > maxBufferedFrame) bytes = oversized(side, header, bytes, ts, out);
-      else break;
+    while (!side.stopped && bytes.length > 0) {
+      const rest = step(side, bytes, ts, out);
+      if (rest === undefined) break;
+      bytes = rest;
     }
     // A copy of what is left: the caller may reuse the chunk's memory once `feed` returns.
     side.pending = side.stopped || bytes.length === 0 ? empty : bytes.slice();

@@ -27,7 +27,7 @@ const config = detectorConfig('high', {
   frames: count(256),
   /** ... at this many a second or more since the first (gRPC keepalive pings come minutes apart). */
   framesPerSecond: rate(10),
-  /** Report a header block past the 64 KiB the tap reads (the connection's later frames go unread). */
+  /** Report a header block past the 1 MiB the tap reads (the connection's later frames go unread). */
   oversizedBlocks: z.boolean().default(true),
 });
 type Config = z.infer<typeof config>;
@@ -70,7 +70,7 @@ const judgeBlock = (event: Http2ControlEvent, c: Config): [string, number] | und
   const flood = event.count >= continuationFrames;
   if (!flood && !(c.oversizedBlocks && event.stopped === true)) return undefined;
   const what = `${side(event)} sent a header block of ${event.count} CONTINUATION frames and ${octets} octets`;
-  const stop = event.stopped === true ? '; past the 64 KiB read, the rest of this side is not inspected' : '';
+  const stop = event.stopped === true ? '; past the 1 MiB read, the rest of this side is not inspected' : '';
   return flood ? [`${what} (CONTINUATION flood, CVE-2024-27316)${stop}`, 0.9] : [`${what}${stop}`, 0.5];
 };
 

@@ -102,7 +102,7 @@ describe('HPACK decoder (RFC 7541 Appendix C)', () => {
     expect(headers?.at(-1)).toEqual(['user-agent', 'attack']);
   });
 
-  it('drops fields past 64 KiB decoded, which one octet each can reach through a large table entry', () => {
+  it('cuts the field across 64 KiB decoded and drops those after, which one octet each reach through a table entry', () => {
     const decoder = createHpackDecoder();
     // A size update to 64 KiB (§6.3), then a 60 000-octet value added to the table (§6.2.1, name x-big).
     const big = 'b'.repeat(60_000);
@@ -122,9 +122,14 @@ describe('HPACK decoder (RFC 7541 Appendix C)', () => {
     ]);
     const first = decoder.decode(insert);
     expect(first).toEqual([['x-big', big]]);
-    // Index 62 (the new entry) a thousand times: 60 MB decoded from 1000 octets; only what fits in 64 KiB is kept.
+    // Index 62 (the new entry) a thousand times: 60 MB decoded from 1000 octets; only what fits in 64 KiB is kept,
+    // the second with the 5462 octets of its value left of it (65 536 - 60 037 - 37).
     const repeated = decoder.decode(new Uint8Array(1000).fill(0xbe));
-    expect(repeated).toHaveLength(1);
+    expect(repeated).toEqual([
+      ['x-big', big],
+      ['x-big', big.slice(0, 5462)],
+    ]);
+    expect(decoder.listSize).toBe(1000 * 60_037);
   });
 
   it('never throws on random blocks', () => {

@@ -4,9 +4,10 @@
  * block that runs on told once, and a block that decodes to far more than it is.
  */
 import { describe, expect, it } from 'vitest';
-import type { Http2ControlEvent, ProtocolEvent } from '#sidecar/events.ts';
+import type { Http2ControlEvent, HttpRequestEvent, ProtocolEvent } from '#sidecar/events.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
 import { ascii, concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { HpackTableModel, hpackBlock } from './hpack-encoder.ts';
 
 const preface = ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -97,13 +98,43 @@ describe('HTTP/2 frames that cost a server work', () => {
     expect(events.some((e) => e.kind === 'http-request' && e.method === 'GET')).toBe(true);
   });
 
-  it('tells a header block past the 64 KiB read with its octets, as the side stops being read', () => {
+  it('tells a header block past the 1 MiB read with its octets, as the side stops being read, after the flood', () => {
+    // 16 000-octet fragments of index 6 (:scheme http): the 66th frame takes the block to 1 056 000 octets.
     const big = new Uint8Array(16_000).fill(0x86);
     const steps: Step[] = [['to-server', concat(preface, frame(0x1, 0, 1, big)), 5]];
-    for (let i = 0; i < 5; i++) steps.push(['to-server', frame(0x9, 0, 1, big), 6 + i]);
+    for (let i = 0; i < 70; i++) steps.push(['to-server', frame(0x9, 0, 1, big), 6 + i]);
     const events = run(steps);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ control: 'continuation', count: 4, octets: 80_000, stopped: true });
+    expect(events.map((e) => [e.control, e.count, e.octets, e.stopped])).toEqual([
+      ['continuation', 32, 33 * 16_000, undefined],
+      ['continuation', 65, 66 * 16_000, true],
+    ]);
+  });
+
+  it('reads on through a header block of 80 000 octets in 16 000-octet frames, past the 64 KiB it once stopped at', () => {
+    const model = new HpackTableModel();
+    const { block } = hpackBlock(model, [
+      { kind: 'indexed', index: 2 }, // :method GET
+      { kind: 'indexed', index: 4 }, // :path /
+      { kind: 'incremental', name: 1, value: 'a', huffman: false }, // :authority a, now index 62
+      { kind: 'without', name: 'x-pad', value: 'p'.repeat(79_980), huffman: false },
+    ]);
+    const steps: Step[] = [['to-server', concat(preface, frame(0x1, 0x1, 1, block.subarray(0, 16_000))), 5]];
+    for (let at = 16_000; at < block.length; at += 16_000) {
+      const last = at + 16_000 >= block.length;
+      steps.push(['to-server', frame(0x9, last ? 0x4 : 0, 1, block.subarray(at, at + 16_000)), 6]);
+    }
+    steps.push(['to-server', frame(0x1, 0x5, 3, hex('82 84 be')), 10]); // the next request names `a` by index 62
+    const parser = http2.createParser();
+    const events = steps.flatMap(([direction, bytes, ts]) => parser.parse(bytes, direction, ts));
+    expect(events.filter((e) => e.kind === 'http2-control')).toEqual([]);
+    const authority = (e: HttpRequestEvent) => e.headers.find((h) => h[0] === ':authority')?.[1];
+    const requests = events.flatMap((e) =>
+      e.kind === 'http-request' ? [[e.method, e.path, authority(e)]] : [],
+    );
+    expect(requests).toEqual([
+      ['GET', '/', 'a'],
+      ['GET', '/', 'a'],
+    ]);
   });
 
   it('tells a header block that decodes to 64 KiB and more, at 16 times its size (HPACK bomb)', () => {

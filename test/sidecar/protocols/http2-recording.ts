@@ -2,27 +2,33 @@
 import { once } from 'node:events';
 import nodeHttp2, {
   type ClientHttp2Session,
+  type ClientSessionOptions,
   type ClientSessionRequestOptions,
   type IncomingHttpHeaders,
   type OutgoingHttpHeaders,
+  type SecureServerOptions,
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import { recordClient } from './loopback-recorder.ts';
 
-/** Serves each stream with `onStream` while `talk` drives a client through the relay; returns what crossed. */
+/**
+ * Serves each stream with `onStream` while `talk` drives a client through the relay; returns what crossed. `options`
+ * go to the server and the client (limits such as `settings.maxHeaderListSize`).
+ */
 export const recordHttp2 = async (
   onStream: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void,
   talk: (client: ClientHttp2Session) => Promise<unknown>,
+  options: { server?: SecureServerOptions; client?: ClientSessionOptions } = {},
 ): Promise<Segment[]> => {
-  const server = nodeHttp2.createServer();
+  const server = nodeHttp2.createServer(options.server ?? {});
   server.on('stream', onStream);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
     const chunks = await recordClient((server.address() as AddressInfo).port, async (port) => {
-      const client = nodeHttp2.connect(`http://127.0.0.1:${port}`);
+      const client = nodeHttp2.connect(`http://127.0.0.1:${port}`, options.client ?? {});
       try {
         await talk(client);
       } finally {

@@ -12,6 +12,7 @@ import {
   ndpiFlows,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { HpackTableModel, hpackBlock } from './hpack-encoder.ts';
 import { http2Ask, recordHttp2 } from './http2-recording.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -147,6 +148,104 @@ describe('http2 parser', () => {
       ['to-server', concat(preface, frame(1, 0x5, 1, block))],
     ]) as HttpRequestEvent[];
     expect(request?.headers.find(([name]) => name === 'user-agent')?.[1]).toBe('x'.repeat(3000));
+  });
+
+  it('reads on past a 200 KiB header block in HEADERS and CONTINUATION frames: the next request is told', () => {
+    const model = new HpackTableModel();
+    const cookie = `session=${'c'.repeat(200 * 1024)}`;
+    const first = hpackBlock(model, [
+      { kind: 'indexed', index: 2 }, // :method GET
+      { kind: 'indexed', index: 6 }, // :scheme http
+      { kind: 'indexed', index: 4 }, // :path /
+      { kind: 'incremental', name: 1, value: 'shop.example', huffman: true }, // :authority, now index 62
+      { kind: 'without', name: 32, value: cookie, huffman: true }, // cookie (index 32)
+    ]).block;
+    const second = hpackBlock(model, [
+      { kind: 'indexed', index: 2 },
+      { kind: 'indexed', index: 6 },
+      { kind: 'without', name: 4, value: "/items?id=1' OR 1=1--", huffman: true },
+      { kind: 'indexed', index: 62 }, // right only if the first block was decoded
+    ]).block;
+    const frames = [frame(1, 0x1, 1, first.subarray(0, 16_384))]; // END_STREAM, the block goes on
+    for (let at = 16_384; at < first.length; at += 16_384)
+      frames.push(frame(9, at + 16_384 >= first.length ? 0x4 : 0, 1, first.subarray(at, at + 16_384)));
+    const wire = concat(preface, ...frames, frame(1, 0x5, 3, second));
+    // Whole, and in 1000-octet chunks (frames cut anywhere).
+    for (const chunks of [
+      [wire],
+      Array.from({ length: Math.ceil(wire.length / 1000) }, (_, i) =>
+        wire.subarray(i * 1000, i * 1000 + 1000),
+      ),
+    ]) {
+      const events = feed(
+        http2,
+        chunks.map((c): Segment => ['to-server', c]),
+      ) as HttpRequestEvent[];
+      expect(events.map((e) => [e.kind, e.streamId, e.target])).toEqual([
+        ['http-request', 1, '/'],
+        ['http-request', 3, "/items?id=1' OR 1=1--"],
+      ]);
+      // The cookie crosses the 64 KiB of header list kept: its value's start is kept (65 536 - 4 fields before it).
+      const kept = events[0]?.headers.find((h) => h[0] === 'cookie')?.[1];
+      expect(kept).toBe(
+        cookie.slice(0, 65_536 - (7 + 3 + 32) - (7 + 4 + 32) - (5 + 1 + 32) - (10 + 12 + 32) - 38),
+      );
+      expect(events[1]?.headers).toContainEqual([':authority', 'shop.example']);
+    }
+  });
+
+  it('reads a header frame past 64 KiB as it comes (a 200 KiB HEADERS frame, padded, with priority), and on after it', () => {
+    const model = new HpackTableModel();
+    const cookie = `session=${'c'.repeat(200 * 1024)}`;
+    const first = hpackBlock(model, [
+      { kind: 'indexed', index: 2 },
+      { kind: 'indexed', index: 4 },
+      { kind: 'incremental', name: 1, value: 'shop.example', huffman: false },
+      { kind: 'without', name: 32, value: cookie, huffman: false },
+    ]).block;
+    const second = hpackBlock(model, [
+      { kind: 'indexed', index: 2 },
+      { kind: 'without', name: 4, value: "/items?id=1' OR 1=1--", huffman: false },
+      { kind: 'indexed', index: 62 },
+    ]).block;
+    // §6.2: pad length 200, stream dependency and weight, the fragment, 200 octets of padding (0xbe: index 62 if read).
+    const padded = concat(hex('c8 80000000 10'), first.subarray(0, 100_000), new Uint8Array(200).fill(0xbe));
+    const headers = frame(1, 0x8 | 0x20 | 0x1, 1, padded); // PADDED | PRIORITY | END_STREAM, no END_HEADERS
+    const continuation = frame(9, 0x4, 1, first.subarray(100_000)); // a CONTINUATION past 64 KiB too
+    const wire = concat(preface, headers, continuation, frame(1, 0x5, 3, second));
+    const chunked = Array.from({ length: Math.ceil(wire.length / 1000) }, (_, i) =>
+      wire.subarray(i * 1000, i * 1000 + 1000),
+    );
+    for (const chunks of [[wire], chunked]) {
+      const events = feed(
+        http2,
+        chunks.map((c): Segment => ['to-server', c]),
+      ) as HttpRequestEvent[];
+      expect(events.map((e) => [e.kind, e.streamId, e.target])).toEqual([
+        ['http-request', 1, '/'],
+        ['http-request', 3, "/items?id=1' OR 1=1--"],
+      ]);
+      expect(events[0]?.headers.find((h) => h[0] === 'cookie')?.[1].startsWith('session=ccc')).toBe(true);
+      expect(events[1]?.headers).toContainEqual([':authority', 'shop.example']);
+    }
+  });
+
+  it('stops a side at a header frame past 1 MiB that comes in pieces, and tells it', () => {
+    // A frame whole in one chunk is read in place, whatever its size; one in pieces is bounded as a block is.
+    const huge = frame(1, 0x4, 1, new Uint8Array(1_100_000).fill(0x82));
+    const wire = concat(preface, huge, frame(1, 0x5, 3, hex('82 84')));
+    const chunks = Array.from(
+      { length: Math.ceil(wire.length / 16_384) },
+      (_, i): Segment => ['to-server', wire.subarray(i * 16_384, i * 16_384 + 16_384)],
+    );
+    expect(feed(http2, chunks)).toEqual([
+      expect.objectContaining({
+        kind: 'http2-control',
+        control: 'continuation',
+        octets: 1_100_000,
+        stopped: true,
+      }),
+    ]);
   });
 
   it('bounds request bodies at 64 KiB and marks them truncated', () => {
@@ -302,6 +401,45 @@ describe('http2 on real traffic from node:http2 (nghttp2) on loopback', () => {
     expect(
       feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'http-response'),
     ).toHaveLength(2);
+  });
+
+  it('reads the request after one with 200 KiB of cookie, its header block in HEADERS and CONTINUATION frames', async () => {
+    // nghttp2 takes no single field past 64 KiB (NGHTTP2_HD_MAX_NV), so the cookie goes as four crumbs of 50 KiB, as
+    // RFC 9113 §8.2.3 allows; the server is told to take a 1 MiB header list, Go's default.
+    const crumbs = Array.from({ length: 4 }, (_, i) => `s${i}=${'c'.repeat(50 * 1024)}`);
+    const attack = "/items?id=1'%20OR%201=1--";
+    const limits = { maxHeaderListSize: 1 << 20, settings: { maxHeaderListSize: 1 << 20 } };
+    const received: number[] = [];
+    const segments = await recordHttp2(
+      (stream, headers) => {
+        received.push(String(headers.cookie ?? '').length);
+        stream.respond({ ':status': 200 });
+        stream.end('ok');
+      },
+      async (client) => {
+        await http2Ask(client, { ':path': '/', cookie: crumbs });
+        await http2Ask(client, { ':path': attack });
+      },
+      { server: limits, client: { ...limits, maxSendHeaderBlockLength: 1 << 20 } },
+    );
+    expect(received).toEqual([crumbs.join('; ').length, 0]); // the server had the whole cookie
+    // The client's frames (§4.1), after the preface: the block (128 KiB, the cookie Huffman-coded) came as a HEADERS
+    // frame and CONTINUATION frames of 16 KiB, past the 64 KiB at which the side used to stop.
+    const wire = concat(...segments.filter(([d]) => d === 'to-server').map(([, b]) => b)).subarray(
+      preface.length,
+    );
+    const types: number[] = [];
+    for (
+      let at = 0;
+      at + 9 <= wire.length;
+      at += 9 + ((wire[at] ?? 0) << 16) + ((wire[at + 1] ?? 0) << 8) + (wire[at + 2] ?? 0)
+    )
+      types.push(wire[at + 3] ?? -1);
+    expect(types.filter((t) => t === 9).length).toBeGreaterThanOrEqual(4);
+    const requests = feed(http2, segments).filter((e) => (e as { kind: string }).kind === 'http-request');
+    expect(requests.map((e) => (e as HttpRequestEvent).target)).toEqual(['/', attack]);
+    const cookies = (requests[0] as HttpRequestEvent).headers.filter((h) => h[0] === 'cookie');
+    expect(cookies.map((h) => h[1].length)).toEqual([crumbs[0]?.length, expect.any(Number)]); // the second crumb cut
   });
 
   it('keeps the forwarding headers an ingress wrote on the gRPC call, and no other header', async () => {

@@ -68,14 +68,15 @@ describe('http2-abuse', () => {
       evidence:
         'client sent a header block of 32 CONTINUATION frames and 33 octets (CONTINUATION flood, CVE-2024-27316)',
     });
-    expect(judge({ ...block, count: 4, octets: 80_000, stopped: true })[0]).toMatchObject({
+    // Past 1 MiB in fewer than 32 frames: frames of 64 KiB, which a peer may send once told it can (SETTINGS_MAX_FRAME_SIZE).
+    expect(judge({ ...block, count: 16, octets: 1_100_000, stopped: true })[0]).toMatchObject({
       confidence: 0.5,
       evidence:
-        'client sent a header block of 4 CONTINUATION frames and 80000 octets; past the 64 KiB read, the rest of this side is not inspected',
+        'client sent a header block of 16 CONTINUATION frames and 1100000 octets; past the 1 MiB read, the rest of this side is not inspected',
     });
-    expect(judge({ ...block, count: 4, octets: 80_000, stopped: true }, { oversizedBlocks: false })).toEqual(
-      [],
-    );
+    expect(
+      judge({ ...block, count: 16, octets: 1_100_000, stopped: true }, { oversizedBlocks: false }),
+    ).toEqual([]);
   });
 
   it('reports an HPACK bomb with the block and what it decoded to', () => {
