@@ -8,24 +8,8 @@ import type { Http2ControlEvent, HttpRequestEvent, ProtocolEvent } from '#sideca
 import { http2 } from '#sidecar/protocols/http2.ts';
 import { ascii, concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { HpackTableModel, hpackBlock } from './hpack-encoder.ts';
+import { frame, getBlock, preface } from './http2-frames.ts';
 
-const preface = ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
-
-const frame = (type: number, flags: number, stream: number, payload: Uint8Array = new Uint8Array(0)) => {
-  const header = new Uint8Array(9);
-  header.set([
-    (payload.length >> 16) & 0xff,
-    (payload.length >> 8) & 0xff,
-    payload.length & 0xff,
-    type,
-    flags,
-  ]);
-  new DataView(header.buffer).setUint32(5, stream);
-  return concat(header, payload);
-};
-
-/** RFC 7541 C.3.1: GET / on www.example.com (static-table indices and one literal). */
-const getBlock = hex('8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d');
 const headers = (stream: number) => frame(0x1, 0x5, stream, getBlock); // END_STREAM | END_HEADERS
 const cancel = (stream: number) => frame(0x3, 0, stream, hex('00000008')); // RST_STREAM CANCEL
 const ok = (stream: number) => frame(0x1, 0x5, stream, hex('88')); // :status 200

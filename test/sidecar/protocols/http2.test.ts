@@ -13,30 +13,14 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { HpackTableModel, hpackBlock } from './hpack-encoder.ts';
+import { frame, getBlock, preface } from './http2-frames.ts';
 import { http2Ask, recordHttp2 } from './http2-recording.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
-/** RFC 9113 §3.4 client preface. */
-const preface = ascii('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 /** §6.5 SETTINGS frame: length 6, type 4, flags 0, stream 0; SETTINGS_MAX_CONCURRENT_STREAMS (3) = 100. */
 const settings = hex('000006 04 00 00000000 0003 00000064');
 
-/** A frame (§4.1): 24-bit length, type, flags, stream id, payload. */
-const frame = (type: number, flags: number, stream: number, payload: Uint8Array): Uint8Array => {
-  const header = new Uint8Array(9);
-  header.set([
-    (payload.length >> 16) & 0xff,
-    (payload.length >> 8) & 0xff,
-    payload.length & 0xff,
-    type,
-    flags,
-  ]);
-  new DataView(header.buffer).setUint32(5, stream);
-  return concat(header, payload);
-};
-
-// HPACK blocks from RFC 7541 C.3.1 (GET / on www.example.com) and a literal content-type header.
-const getBlock = hex('8286 8441 0f77 7777 2e65 7861 6d70 6c65 2e63 6f6d');
+// HPACK blocks: a literal content-type header (the RFC 7541 GET block is in http2-frames.ts).
 /** :method POST (3), :scheme http (6), :path literal "/helloworld.Greeter/SayHello" (4), content-type literal. */
 const grpcBlock = concat(
   hex('83 86 44 1c'),
