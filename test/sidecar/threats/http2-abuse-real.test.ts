@@ -49,7 +49,12 @@ const captured = async (talk: (port: number) => Promise<void>, prefix: string) =
   ]);
   try {
     await tcpdumpListening(tcpdump);
-    await talk(port);
+    // Bounded, so that a client that hangs fails the test and tcpdump is still stopped (below), not left running.
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the HTTP/2 client did not finish within 20 s')), 20_000);
+    });
+    await Promise.race([talk(port), hung]).finally(() => clearTimeout(timer));
   } finally {
     await stopTcpdump(tcpdump, 500);
     server.close();
