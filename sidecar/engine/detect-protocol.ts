@@ -116,3 +116,25 @@ export const detectProtocol = (protocols: readonly Protocol[], input: DetectionI
     if (word === 1) return waiting ? needMore : noMatch;
   }
 };
+
+const noBytes = new Uint8Array(0);
+
+/**
+ * One UDP datagram on its own, from `direction`: a datagram stands alone, so there is no prefix across datagrams and
+ * no refusal remembered between them (the engine's UDP flows, a SOCKS relay's datagrams and what they carry).
+ */
+export const detectDatagram = (
+  protocols: readonly Protocol[],
+  datagram: Uint8Array,
+  direction: Direction,
+): DetectionVerdict => {
+  const toServer = direction === 'to-server';
+  return detectProtocol(protocols, {
+    transport: 'udp',
+    toServer: toServer ? datagram : noBytes,
+    toClient: toServer ? noBytes : datagram,
+    refused: noBytes,
+    fullToServer: false,
+    fullToClient: false,
+  });
+};

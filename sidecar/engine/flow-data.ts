@@ -17,7 +17,7 @@ import { announcedProtocols } from '../protocols/announced-protocols.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 import { maxTunnelDepth } from '../protocols/tunnel-inner.ts';
-import { type DetectionVerdict, detectProtocol } from './detect-protocol.ts';
+import { type DetectionVerdict, detectDatagram, detectProtocol } from './detect-protocol.ts';
 import {
   detectionShape,
   noteAttempt,
@@ -439,15 +439,7 @@ const detectUdp = (
   kept: boolean,
 ): void => {
   const state = flow.state;
-  const toServer = direction === 'to-server';
-  const result = detectProtocol(ctx.protocols, {
-    transport: 'udp',
-    toServer: toServer ? chunk : empty,
-    toClient: toServer ? empty : chunk,
-    refused: noCache,
-    fullToServer: false,
-    fullToClient: false,
-  });
+  const result = detectDatagram(ctx.protocols, chunk, direction);
   if (result.verdict === 'match')
     startParsing(ctx, flow, result.index, kept ? undefined : { direction, chunk, ts });
   else if (state.dataPackets >= ctx.limits.detectionAttempts) giveUp(ctx, state);

@@ -4,7 +4,7 @@
  * parser one tunnel deeper. The datagram counterpart of tunnel-inner.ts, which reads a stream.
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
-import { detectProtocol } from '../engine/detect-protocol.ts';
+import { detectDatagram } from '../engine/detect-protocol.ts';
 import { type Direction, type ProtocolEvent, tunnelFailedOperation, tunnelOperation } from '../events.ts';
 import type { ParserContext, Protocol, ProtocolParser } from './protocol.ts';
 import { maxTunnelDepth } from './tunnel-inner.ts';
@@ -16,9 +16,6 @@ export type DatagramInner = {
 
 /** Datagrams to one destination that no detector takes before its reading stops: a few, as a UDP flow gets. */
 export const maxUndetectedDatagrams = 8;
-
-const empty = new Uint8Array(0);
-const noCache = new Uint8Array(0);
 
 const operation = (carrier: ProtocolId, name: string, detail: ProtocolId, direction: Direction, ts: number) =>
   ({ kind: 'operation', protocol: carrier, operation: name, detail, direction, ts }) as const;
@@ -62,15 +59,7 @@ export const createDatagramInner = (
   };
 
   const detect = (datagram: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
-    const toServer = direction === 'to-server';
-    const verdict = detectProtocol(context.protocols, {
-      transport: 'udp',
-      toServer: toServer ? datagram : empty,
-      toClient: toServer ? empty : datagram,
-      refused: noCache,
-      fullToServer: false,
-      fullToClient: false,
-    });
+    const verdict = detectDatagram(context.protocols, datagram, direction);
     if (verdict.verdict === 'match')
       return start(context.protocols[verdict.index] as Protocol, direction, ts);
     undetected += 1;

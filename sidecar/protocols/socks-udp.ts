@@ -6,7 +6,7 @@
  * fragment (not reassembled), and reads each destination's data as its protocol (socks-udp-inner.ts).
  */
 import type { ProtocolId } from '#core/protocol-id.ts';
-import { detectProtocol } from '../engine/detect-protocol.ts';
+import { detectDatagram } from '../engine/detect-protocol.ts';
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { type Out, pushOperation } from './handshake-read.ts';
 import type { Detection, ParserContext, Protocol, ProtocolParser } from './protocol.ts';
@@ -16,9 +16,6 @@ import { parserContext } from './tunnel-protocols.ts';
 
 /** Destinations told and read per flow; datagrams to others are counted in one operation, not read. */
 export const maxRelayTargets = 16;
-
-const empty = new Uint8Array(0);
-const noCache = new Uint8Array(0);
 
 /** The registry without the relay's own detector (a header inside a header is not taken on sight), built once. */
 const innerOf = new WeakMap<readonly Protocol[], readonly Protocol[]>();
@@ -33,17 +30,8 @@ const innerProtocols = (): readonly Protocol[] => {
 };
 
 /** Whether some UDP protocol's detector takes the relayed data (the registry's: a detector is given no engine). */
-const innerVerdict = (data: Uint8Array, direction: Direction): Detection => {
-  const toServer = direction === 'to-server';
-  return detectProtocol(innerProtocols(), {
-    transport: 'udp',
-    toServer: toServer ? data : empty,
-    toClient: toServer ? empty : data,
-    refused: noCache,
-    fullToServer: false,
-    fullToClient: false,
-  }).verdict;
-};
+const innerVerdict = (data: Uint8Array, direction: Direction): Detection =>
+  detectDatagram(innerProtocols(), data, direction).verdict;
 
 /** Strict: both reserved octets zero, no fragment, a valid address and port, and data another protocol takes. */
 export const detectSocksDatagram = (bytes: Uint8Array, direction: Direction): Detection => {
