@@ -4,7 +4,7 @@ import { loginEvent } from './client-events.ts';
 import type { Detection, Protocol } from './protocol.ts';
 import { saslUser } from './sasl-user.ts';
 import { detectSmtpCommand, detectSmtpGreeting } from './smtp-detect.ts';
-import { octetsOf } from './text-lines.ts';
+import { cutLongLine, octetsOf } from './text-lines.ts';
 import { type TlsUpgrade, upgradable } from './tls-upgrade.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -175,20 +175,11 @@ const createSmtpParser = (upgrade: TlsUpgrade) => {
       side.text = side.text.slice(end + 1);
       onLine(side, direction, line, ts, out);
     }
-    if (side.mode !== 'stopped' && side.text.length > maxLine) cutLongLine(side, direction, ts, out);
-  };
-
-  /**
-   * A line past `maxLine` and still going is read as its first `maxLine` octets, and the rest is dropped to its end
-   * (text-lines.ts does the same): a padded command does not stop the reading of the commands after it (a server
-   * answers 500 and reads on), and the tail of a long body line is never taken for the `.` that ends DATA.
-   */
-  const cutLongLine = (side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void => {
-    const head = side.text.slice(0, maxLine);
-    side.text = '';
-    if (side.discard) return;
-    onLine(side, direction, head, ts, out);
-    side.discard = true;
+    // A line past `maxLine` is read by its head and the rest dropped to its end (text-lines.ts): a padded command does
+    // not stop the reading of the commands after it (a server answers 500 and reads on), and the tail of a long body
+    // line is never taken for the `.` that ends DATA.
+    if (side.mode !== 'stopped' && side.text.length > maxLine)
+      cutLongLine(side, maxLine, (line) => onLine(side, direction, line, ts, out));
   };
 
   return {

@@ -74,13 +74,20 @@ export const feedLines = (
   if (side.stopped) side.text = '';
 };
 
-/** A line past `maxLine` and still going: its head is the line; what follows, to its end, is dropped as it comes. */
-const cutLongLine = (side: LineSide, maxLine: number, onLine: (line: string) => void): void => {
+/**
+ * A line past `maxLine` and still going: its head is the line; what follows, to its end, is dropped as it comes (a
+ * line being dropped already stays dropped). `onLine` sees `discard` as it was, for readers that keep their own.
+ */
+export const cutLongLine = (
+  side: Pick<LineSide, 'text' | 'discard'>,
+  maxLine: number,
+  onLine: (line: string) => void,
+): void => {
   const head = side.text.slice(0, maxLine);
   side.text = '';
   if (side.discard) return;
-  side.discard = true;
   onLine(head);
+  side.discard = true;
 };
 
 /** Text held past a side's last line as octets again (latin-1 is one character per octet): for a switch to TLS. */
