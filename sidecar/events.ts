@@ -147,7 +147,8 @@ export type DnsMessageEvent = Base & {
   answers: readonly DnsAnswer[];
   /** Size of the DNS message in bytes. */
   size: number;
-  transport: 'udp' | 'tcp';
+  /** `http`: in an HTTP request or response (DNS over HTTPS, RFC 8484, read where it is plaintext). */
+  transport: 'udp' | 'tcp' | 'http';
   /** Set when the message did not parse completely (bad header counts, names or records); the lists hold what did. */
   malformed?: boolean;
 };

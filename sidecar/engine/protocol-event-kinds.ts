@@ -10,9 +10,17 @@ import type { ProtocolEventKind } from '../events.ts';
 
 export type EventKinds = { kinds: readonly ProtocolEventKind[]; tunnelled?: readonly ProtocolEventKind[] };
 
+/** `dns-message`: only a flow that turns out to carry DNS over HTTPS (http-doh.ts) emits it, so it lifts, not decides. */
 const http: EventKinds = {
   kinds: ['http-request', 'http-response', 'grpc-call', 'http2-control'],
-  tunnelled: ['tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate', 'websocket-message'],
+  tunnelled: [
+    'tls-client-hello',
+    'tls-server-hello',
+    'tls-record',
+    'tls-certificate',
+    'websocket-message',
+    'dns-message',
+  ],
 };
 /** SOCKS's own handshake; what a granted CONNECT carries is any protocol's (below). */
 const socks: EventKinds = { kinds: ['operation', 'db-auth'] };

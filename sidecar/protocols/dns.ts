@@ -1,7 +1,7 @@
 /** DNS (RFC 1035) over UDP, and over TCP with the two-octet length prefix (§4.2.2). */
-import type { Direction, DnsMessageEvent, ProtocolEvent } from '../events.ts';
+import type { Direction, ProtocolEvent } from '../events.ts';
+import { dnsMessageEvent } from './dns-event.ts';
 import { type DnsMessage, parseDnsMessage, plausibleDnsHeader, readDnsHeader } from './dns-message.ts';
-import { dnsRcodeName } from './dns-names.ts';
 import type { Detection, Protocol } from './protocol.ts';
 
 const maxTcpBuffer = 65536 + 2;
@@ -27,30 +27,6 @@ const detectTcp = (b: Uint8Array): Detection => {
 const detectDns = (bytes: Uint8Array): Detection =>
   isMessage(parseDnsMessage(bytes), bytes.length) ? 'match' : detectTcp(bytes);
 
-const toEvent = (
-  parsed: DnsMessage,
-  size: number,
-  direction: Direction,
-  ts: number,
-  tcp: boolean,
-): DnsMessageEvent => {
-  const event: DnsMessageEvent = {
-    kind: 'dns-message',
-    ts,
-    direction,
-    id: parsed.header.id,
-    isResponse: (parsed.header.flags & 0x8000) !== 0,
-    opcode: (parsed.header.flags >> 11) & 0xf,
-    rcode: dnsRcodeName(parsed.header.flags & 0xf),
-    questions: parsed.questions,
-    answers: parsed.answers,
-    size,
-    transport: tcp ? 'tcp' : 'udp',
-  };
-  if (parsed.end !== size) event.malformed = true;
-  return event;
-};
-
 type Framing = 'unknown' | 'udp' | 'tcp';
 
 /**
@@ -71,7 +47,7 @@ const createDnsParser = () => {
 
   const udp = (chunk: Uint8Array, direction: Direction, ts: number, strict?: DnsMessage): ProtocolEvent[] => {
     const parsed = strict ?? parseDnsMessage(chunk, false);
-    return parsed ? [toEvent(parsed, chunk.length, direction, ts, false)] : [];
+    return parsed ? [dnsMessageEvent(parsed, chunk.length, direction, ts, 'udp')] : [];
   };
 
   const tcp = (chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
@@ -84,7 +60,7 @@ const createDnsParser = () => {
       const length = ((b[0] ?? 0) << 8) | (b[1] ?? 0);
       if (b.length < 2 + length) break;
       const parsed = parseDnsMessage(b.subarray(2, 2 + length), false);
-      if (parsed) out.push(toEvent(parsed, length, direction, ts, true));
+      if (parsed) out.push(dnsMessageEvent(parsed, length, direction, ts, 'tcp'));
       b = b.subarray(2 + length);
     }
     pending[direction] = b.length > maxTcpBuffer ? new Uint8Array(0) : b.slice();

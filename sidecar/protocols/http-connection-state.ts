@@ -1,6 +1,7 @@
 /** What the units reading one HTTP/1.x connection share: its two sides, the pairing of answers, its switches. */
 import type { Direction, ProtocolEvent } from '../events.ts';
 import { createHeldUntilAnswer, type HeldUntilAnswer } from './held-until-answer.ts';
+import { dohMessage } from './http-doh.ts';
 import { httpEvent } from './http-message.ts';
 import { type HttpPairing, newHttpPairing } from './http-pairing.ts';
 import { type HttpSide, newHttpSide } from './http-side.ts';
@@ -53,5 +54,8 @@ export const emit = (side: HttpSide, ts: number, out: ProtocolEvent[]): void => 
   const message = side.message;
   if (message === undefined || message.emitted) return;
   message.emitted = true;
-  out.push(httpEvent(message, ts));
+  const event = httpEvent(message, ts);
+  out.push(event);
+  const dns = dohMessage(event);
+  if (dns !== undefined) out.push(dns);
 };

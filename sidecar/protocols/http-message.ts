@@ -1,11 +1,5 @@
 /** Builds HTTP/1.x request and response events from a parsed head and a bounded body. */
-import type {
-  Direction,
-  HttpRequestEvent,
-  HttpRequestRef,
-  HttpResponseEvent,
-  ProtocolEvent,
-} from '../events.ts';
+import type { Direction, HttpRequestEvent, HttpRequestRef, HttpResponseEvent } from '../events.ts';
 import { forwardingHeaders } from './http-forwarded.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
 import { bodyWithTail, createMultipartTail, lastOctet, type MultipartTail } from './multipart-tail.ts';
@@ -89,7 +83,7 @@ const body = (message: HttpMessage): Uint8Array => bodyWithTail(message.parts, m
 const versionOf = (text: string): string => (text.startsWith('HTTP/') ? text.slice(5) : text);
 
 /** The event for a message; requests split the target into path and query. Literals, not spreads (key order kept). */
-export const httpEvent = (message: HttpMessage, ts: number): ProtocolEvent => {
+export const httpEvent = (message: HttpMessage, ts: number): HttpRequestEvent | HttpResponseEvent => {
   const [a, b, c] = message.head.first;
   const { direction } = message;
   const headers = message.head.headers;

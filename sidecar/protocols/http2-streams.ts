@@ -9,6 +9,7 @@ import type {
   HttpResponseEvent,
   ProtocolEvent,
 } from '../events.ts';
+import { dohMessage } from './http-doh.ts';
 import {
   addForwardingLine,
   type ForwardingLines,
@@ -100,7 +101,11 @@ const pseudo = (headers: readonly Header[], name: string): string =>
   headers.find((h) => h[0] === name)?.[1] ?? '';
 
 /** Events are built as literals (an object spread costs more than the rest of the event); key order as before. */
-const toEvent = (message: Http2Message, direction: Direction, ts: number): ProtocolEvent => {
+const toEvent = (
+  message: Http2Message,
+  direction: Direction,
+  ts: number,
+): HttpRequestEvent | HttpResponseEvent => {
   const headers = boundHeaders(message.headers);
   // The parts are copies (`kept.slice()` below), so a single one can be handed over as it is.
   const body = bodyWithTail(message.parts, message.size, message.tail);
@@ -168,7 +173,10 @@ class Messages implements Http2Messages {
     if (message.emitted) return;
     message.emitted = true;
     this.held -= message.size + (message.tail === undefined ? 0 : multipartTailBytes);
-    out.push(toEvent(message, this.direction, ts));
+    const event = toEvent(message, this.direction, ts);
+    out.push(event);
+    const dns = dohMessage(event);
+    if (dns !== undefined) out.push(dns);
   }
 
   open(

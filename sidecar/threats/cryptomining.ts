@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
 import { readsFirst } from '../engine/event-read.ts';
 import type { DnsMessageEvent, MiningEvent, TlsClientHelloEvent } from '../events.ts';
-import { defaultPoolDomains, type PoolDomains, poolDomainOf, poolDomains } from './mining-pools.ts';
+import { type DomainSuffixes, domainSuffixes, domainUnder } from './domain-suffixes.ts';
+import { defaultPoolDomains } from './mining-pools.ts';
 import type { Story } from './operation-story.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -29,11 +30,11 @@ const config = detectorConfig('critical', {
 type Config = z.infer<typeof config>;
 
 /** The domain lookup for each validated config (configs are validated once and kept). */
-const domainSets = new WeakMap<Config, PoolDomains>();
-const domainsOf = (c: Config): PoolDomains => {
+const domainSets = new WeakMap<Config, DomainSuffixes>();
+const domainsOf = (c: Config): DomainSuffixes => {
   let domains = domainSets.get(c);
   if (domains === undefined) {
-    domains = poolDomains([...c.poolDomains, ...c.extraPoolDomains]);
+    domains = domainSuffixes([...c.poolDomains, ...c.extraPoolDomains]);
     domainSets.set(c, domains);
   }
   return domains;
@@ -71,7 +72,7 @@ const fromSession = (event: MiningEvent, c: Config): ThreatHit[] => [
 ];
 
 const fromName = (ts: number, name: string, how: string, c: Config): ThreatHit[] => {
-  const domain = poolDomainOf(name, domainsOf(c));
+  const domain = domainUnder(name, domainsOf(c));
   if (domain === undefined) return noHits;
   const evidence = `${how} ${short(name)}, under the mining pool domain ${domain}`;
   return [{ threat: 'cryptomining', severity: c.nameSeverity, confidence: 0.8, evidence, ts }];

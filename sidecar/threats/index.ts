@@ -9,6 +9,7 @@ import { dnsTunnel } from './dns-tunnel.ts';
 import { dnsTypeNull } from './dns-type-null.ts';
 import { dnsZoneTransfer } from './dns-zone-transfer.ts';
 import { dockerApi } from './docker-api.ts';
+import { encryptedDns } from './encrypted-dns.ts';
 import { etcdAccess } from './etcd-access.ts';
 import { executableDownload } from './executable-download.ts';
 import { forwardedSpoofing } from './forwarded-spoofing.ts';
@@ -69,6 +70,7 @@ export const threats: readonly Threat<any, any>[] = [
   instanceMetadata,
   dockerApi,
   etcdAccess,
+  encryptedDns,
   redisAbuse,
   databaseDump,
   xmlExternalEntity,

@@ -43,6 +43,21 @@ describe('a PROXY v2 header on a datagram (proxy-protocol.txt §2.2, DGRAM)', ()
     expect(state.proxy?.header?.client?.ip).toBe('203.0.113.9');
   });
 
+  it('keeps a header naming no client (LOCAL: a health check) only until one names a client', () => {
+    const state = fresh();
+    // Version 2, command LOCAL (0x20), family and transport UNSPEC, no addresses (proxy-protocol.txt §2.2).
+    const local = hex('0d0a0d0a000d0a515549540a 20000000');
+    expect(throughProxyDatagram(state, concat(local, query))).toEqual(query);
+    expect(state.proxy?.header).toMatchObject({ command: 'local', transport: 'unknown' });
+    throughProxyDatagram(state, concat(proxyV2Dgram4([203, 0, 113, 9], 5353, [10, 0, 0, 2], 53), query));
+    expect(state.proxy?.header).toMatchObject({
+      command: 'proxy',
+      client: { ip: '203.0.113.9', port: 5353 },
+    });
+    throughProxyDatagram(state, concat(local, query));
+    expect(state.proxy?.header?.client?.ip).toBe('203.0.113.9');
+  });
+
   it('leaves a datagram without one as it is, and the flow without a header', () => {
     const state = fresh();
     expect(throughProxyDatagram(state, query)).toBe(query);

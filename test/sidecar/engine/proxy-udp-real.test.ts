@@ -68,7 +68,12 @@ describe.skipIf(unavailable !== undefined)(
       // The resolver heard the client through dnsdist's header, and the client got its answer.
       const client = /^from (127\.0\.0\.1):(\d+) shop\.example\.test$/m.exec(heard);
       expect(said.trim()).toBe('answer 10.0.0.80');
-      const relayed = flows.find((f) => f.server.ip === '127.0.0.2' && f.server.port === 53);
+      // dnsdist's health checks reach the resolver too, each from its own socket under a LOCAL header, and may come
+      // first: the relayed query's flow is the one whose header names a client.
+      const toResolver = flows.filter((f) => f.server.ip === '127.0.0.2' && f.server.port === 53);
+      const relayed = toResolver.find((f) => f.proxy?.command === 'proxy');
+      for (const check of toResolver.filter((f) => f !== relayed))
+        expect(check.proxy).toMatchObject({ command: 'local', transport: 'unknown' });
       expect(relayed).toMatchObject({
         transport: 'udp',
         protocol: 'dns',

@@ -29,8 +29,21 @@ export type RunningServer = { stop(): Promise<void> };
 
 /** Spawns `command` and waits (up to ~5 s) until `port` accepts connections. */
 export const startServer = async (command: string, args: string[], port: number): Promise<RunningServer> => {
-  const child: ChildProcess = spawn(command, args, { stdio: 'ignore' });
-  for (let i = 0; i < 100 && !(await accepts(port)); i += 1) await sleep(50);
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let said = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (said.length < 4096) said += chunk.toString();
+  });
+  let listening = false;
+  for (let i = 0; i < 100 && child.exitCode === null && !listening; i += 1) {
+    listening = await accepts(port);
+    if (!listening) await sleep(50);
+  }
+  // A server that stopped or never listened is told with what it said, not left for the test to time out on.
+  if (!listening) {
+    child.kill('SIGKILL');
+    throw new Error(`${command} did not listen on port ${port} (exit ${child.exitCode}): ${said.trim()}`);
+  }
   return {
     async stop() {
       if (child.exitCode === null) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent, SshKexInitEvent } from '#sidecar/events.ts';
 import { ssh } from '#sidecar/protocols/ssh.ts';
@@ -140,6 +140,8 @@ describe('ssh parser', () => {
 describe('ssh on real traffic: the OpenSSH client against sshd on loopback', () => {
   it.skipIf(!isRoot)('identifies both banners (needs root to run sshd with the host keys)', async () => {
     const port = await freePort();
+    // sshd insists on its privilege separation directory, which lives on /run and is gone after a reboot.
+    mkdirSync('/run/sshd', { recursive: true });
     const sshd = await startServer(
       '/usr/sbin/sshd',
       ['-D', '-e', '-p', String(port), '-o', 'ListenAddress=127.0.0.1', '-o', 'PidFile=none'],

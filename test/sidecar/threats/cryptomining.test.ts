@@ -5,8 +5,12 @@ import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent, TlsClientHelloEvent } from '#sidecar/events.ts';
 import { stratum } from '#sidecar/protocols/stratum.ts';
 import { cryptomining } from '#sidecar/threats/cryptomining.ts';
+import {
+  domainUnder as poolDomainOf,
+  domainSuffixes as poolDomains,
+} from '#sidecar/threats/domain-suffixes.ts';
 import { defaultPolicyDir } from '#sidecar/threats/load-threat-configs.ts';
-import { defaultPoolDomains, poolDomainOf, poolDomains } from '#sidecar/threats/mining-pools.ts';
+import { defaultPoolDomains } from '#sidecar/threats/mining-pools.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import {

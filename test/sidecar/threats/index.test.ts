@@ -76,6 +76,8 @@ const issueIds = [
   'docker-api',
   // A pod talking to the cluster's etcd: Secrets read past RBAC, state written past admission (T1552.007, T1613).
   'etcd-access',
+  // DNS past the cluster's resolver: DNS over HTTPS, TLS or QUIC (T1071.004, T1572).
+  'encrypted-dns',
   // Redis turned against its host: dumps written as SSH keys or cron jobs, modules loaded, Lua sandbox escapes.
   'redis-abuse',
   // A database copied out whole: mysqldump's and pg_dump's statements, Redis full syncs to a non-replica (T1005).
