@@ -3,6 +3,7 @@
  * header line an HTTP response or a mail would take as its own, or by a blank line and a second body (response
  * splitting). Only what holds a line break, or two characters whose low octets are CR and LF, is read further.
  */
+import { headerReason, mediumReason } from './crlf-header-lines.ts';
 import { inWindows } from './text-windows.ts';
 
 const maxLength = 4096;
@@ -25,13 +26,6 @@ const foldPair = new RegExp(`[${foldChars}]{2}`, 'g');
 const lowOctets = (pair: string): string =>
   String.fromCharCode(pair.charCodeAt(0) & 0xff, pair.charCodeAt(1) & 0xff);
 
-/** Headers that take over the response: a cookie planted (session fixation), a redirect. */
-const takeover = /^(set-cookie2?|location|refresh)[ \t]*:/i;
-/** Other response (and forwarded request) headers a split can add. */
-const httpHeader =
-  /^(content-(?:length|type|disposition|encoding|security-policy|location)|transfer-encoding|access-control-allow-[a-z-]+|cache-control|strict-transport-security|www-authenticate|link|host|cookie|x-[a-z0-9-]+)[ \t]*:/i;
-/** Mail headers a mailer reads from a form field put into a message's head: an address added is a spam relay. */
-const mailHeader = /^(bcc|cc|to|from|reply-to|sender)[ \t]*:[^\n]*@|^(subject)[ \t]*:/i;
 /** A status line: a second response in the text. */
 const statusLine = /^HTTP\/\d(?:\.\d)? \d{3}\b/;
 /** A second body after the blank line: markup, or a response of its own. */
@@ -39,19 +33,6 @@ const secondBody = /^[ \t]*(?:<[a-z!?/]|HTTP\/\d)/i;
 /** Any header-shaped line: a value that opens with one is a block of headers sent on purpose (a webhook's mail). */
 const headerShaped = /^[\w-]+[ \t]*:/;
 const lineBreak = /\r\n|\r|\n/;
-
-export const mediumReason = (reason: string): boolean => reason.startsWith('a line break then');
-
-/** The injected header a line is, as a reason; undefined for a line that is none. */
-const headerReason = (line: string): string | undefined => {
-  const match = takeover.exec(line) ?? httpHeader.exec(line);
-  if (match !== null) {
-    const name = match[1] as string;
-    return takeover.test(line) ? `an injected ${name} header` : `a line break then the header ${name}`;
-  }
-  const mail = mailHeader.exec(line);
-  return mail === null ? undefined : `a line break then the mail header ${mail[1] ?? mail[2]}`;
-};
 
 type Scan = { lines: readonly string[]; contiguous: boolean };
 
@@ -118,3 +99,4 @@ const fieldPlaces = /^(?:form|json|multipart|body|websocket|grpc)\b/;
 export const isField = (where: string): boolean => fieldPlaces.test(where);
 
 export const crlfVerdict = { line: judgeLine, field: judgeField };
+export { mediumReason };

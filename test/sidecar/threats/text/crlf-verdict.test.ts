@@ -20,7 +20,7 @@ describe('crlfVerdict.line (query, path, header, cookie values)', () => {
     ['x\r\nContent-Type: text/html', 'a line break then the header Content-Type'],
     ['x\r\nX-Injected: 1', 'a line break then the header X-Injected'],
     ['a@b.example\nBcc: victim@c.example', 'a line break then the mail header Bcc'],
-    ['Hello\r\nSubject: win', 'a line break then the mail header Subject'],
+    ['x\r\nHost: evil.example', 'a line break then the header Host'],
     [`${'a'.repeat(5000)}\r\nSet-Cookie: a=b`, 'an injected Set-Cookie header'],
   ])('%j: %s', (text, reason) => {
     expect(line(text)).toBe(reason);
@@ -31,6 +31,9 @@ describe('crlfVerdict.line (query, path, header, cookie values)', () => {
     'x\r\nnot a header',
     'x\r\n Set-Cookie: folded onto the line before',
     'x\r\nTo: nobody (no address)',
+    'Hello\r\nSubject: no mail header but addresses is reported',
+    'Agenda\r\nLocation: Room 4',
+    'x\r\nSet-Cookie: is a header',
     'x\r\n\r\nplain second paragraph',
     '上Set-Cookie: one character folding to LF is Chinese prose, not a break',
     'Set-Cookie: a=b (no break before it)',
