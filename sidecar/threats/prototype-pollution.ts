@@ -17,6 +17,7 @@ const config = detectorConfig('high', {
   ignore: z.array(z.string()).default([]),
 });
 
+const protoBytes = new TextEncoder().encode('_proto');
 const constructorBytes = new TextEncoder().encode('constructor');
 
 /** Whether `bytes` hold `word` (ASCII octets). */
@@ -29,12 +30,22 @@ const holdsWord = (bytes: Uint8Array, word: Uint8Array): boolean => {
   return false;
 };
 
+/** Whether `bytes` hold an escaped `_` (`%5F`) or lowercase letter (`%6x`, `%7x`), which could spell a step. */
+const holdsEscapedStep = (bytes: Uint8Array): boolean => {
+  for (let i = bytes.indexOf(0x25); i >= 0; i = bytes.indexOf(0x25, i + 1)) {
+    const high = bytes[i + 1];
+    if (high === 0x36 || high === 0x37 || (high === 0x35 && ((bytes[i + 2] ?? 0) | 0x20) === 0x66))
+      return true;
+  }
+  return false;
+};
+
 /**
- * Octets of a form body that could spell a prototype step: an `_` (`__proto__`), a `%` (an escaped one) or
- * `constructor`. Looked at before the body is made text.
+ * Octets of a form body that could spell a prototype step, looked at before the body is made text: `_proto`,
+ * `constructor`, or an escape that could spell either (prototypeHint, in octets).
  */
 const bodyHint = (body: Uint8Array): boolean =>
-  body.indexOf(0x5f) >= 0 || body.indexOf(0x25) >= 0 || holdsWord(body, constructorBytes);
+  holdsWord(body, protoBytes) || holdsWord(body, constructorBytes) || holdsEscapedStep(body);
 
 /** A request's prototype writes: query and form names read whole, then JSON keys, multipart names and values. */
 const requestSighting = (event: ProtocolEvent): Sighting | undefined => {

@@ -8,7 +8,7 @@
  * its options object, own or inherited: a polluted one runs the attacker's code in every child spawned (PortSwigger,
  * "Server-side prototype pollution", 2023; Kibana CVE-2019-7609 set `env.NODE_OPTIONS` through
  * `constructor.prototype`). EJS reads `outputFunctionName`, `escapeFunction`, `client`, `localsName` and
- * `destructuredLocals` from its options into the template function it compiles (CVE-2022-29078, CVE-2023-29827).
+ * `destructuredLocals` from its options into the template function it compiles (CVE-2022-29078).
  * lodash's `template` reads `sourceURL` and `variable` into the code it compiles (CVE-2021-23337). Pug reads `block`
  * from its AST nodes (Posix's AST injection, 2020). Authorisation checks read `isAdmin`, `admin`, `role`, `roles`
  * and `permissions` from a user object that lacks them (PortSwigger's privilege escalation labs).

@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(payloadCorpusDir))(
         readLines(join(payloadCorpusDir, name, 'true-positives.txt')),
       );
       expect(attacks.length).toBeGreaterThan(10_000);
-      // 234 of them hold %0d or %0a (XSS and command injection break their lines so): only this one is a second body.
+      // 192 of them hold %0d or %0a (XSS and command injection break their lines so): only this one is a second body.
       const split = 'crlf-injection: HTTP response splitting (a blank line, then a second body) — query q:';
       expect(flagged(attacks.map((line) => placePayload(line, 'query')))).toEqual([
         `${split} %0A%0D%0A<script>confirm(1)</script>`,

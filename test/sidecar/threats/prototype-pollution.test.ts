@@ -60,6 +60,14 @@ describe('prototype-pollution: parameter names', () => {
     );
   });
 
+  it.each([
+    'a=1&%5F%5Fproto%5F%5F%5Bpolluted%5D=1',
+    'a=1&__pr%6Fto__%5Bpolluted%5D=1',
+    'a[constructor][prototype][polluted]=1',
+  ])('reads a form body whose names spell a step only once decoded, or in plain words: %s', (body) => {
+    expect(found(httpRequest('/a', { body, headers: form }))[0]?.[1]).toContain('Object.prototype.polluted');
+  });
+
   it('reads a multipart field name', () => {
     const body =
       '--b\r\nContent-Disposition: form-data; name="__proto__[outputFunctionName]"\r\n\r\nx;process.exit()//\r\n--b--\r\n';
