@@ -2,6 +2,7 @@
 import { asrepRoasting } from './asrep-roasting.ts';
 import { cleartextCredentials } from './cleartext-credentials.ts';
 import { commandInjection } from './command-injection.ts';
+import { crlfInjection } from './crlf-injection.ts';
 import { cryptomining } from './cryptomining.ts';
 import { databaseDump } from './database-dump.ts';
 import { dbAuthBruteForce } from './db-auth-brute-force.ts';
@@ -32,6 +33,7 @@ import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
 import { protocolMismatch } from './protocol-mismatch.ts';
+import { prototypePollution } from './prototype-pollution.ts';
 import { redisAbuse } from './redis-abuse.ts';
 import { reverseShell } from './reverse-shell.ts';
 import { shellshock } from './shellshock.ts';
@@ -61,6 +63,8 @@ import { xss } from './xss.ts';
 export const threats: readonly Threat<any, any>[] = [
   sqlInjection,
   nosqlInjection,
+  prototypePollution,
+  crlfInjection,
   xss,
   pathTraversal,
   commandInjection,

@@ -3,7 +3,7 @@
  * object with an operator key. Only inputs with a `$` in them are read further; nothing is allocated for the others.
  */
 import { javascriptHarm, looksLikeJavascript } from './nosql-injection-javascript.ts';
-import { lenientUrlDecode } from './text/lenient-url-decode.ts';
+import { formNames } from './text/form-names.ts';
 import type { PayloadInput } from './text/payload-input.ts';
 
 /**
@@ -186,17 +186,14 @@ export const inputsSighting = (inputs: readonly PayloadInput[], path: string): S
   return best;
 };
 
+/** Whether a parameter name as sent holds `$` or its escape `%24`. */
+export const holdsDollarText = (text: string): boolean => text.indexOf('$') >= 0 || text.indexOf('%24') >= 0;
+
 /** The strongest sighting among the names of a query string or urlencoded form whose text holds `$` or `%24`. */
-export const formSighting = (text: string, where: string, path: string): Sighting | undefined => {
-  if (text.indexOf('$') < 0 && text.indexOf('%24') < 0) return undefined;
+export const formSighting = (text: string, place: string, path: string): Sighting | undefined => {
+  if (!holdsDollarText(text)) return undefined;
   let best: Sighting | undefined;
-  for (const pair of text.split('&')) {
-    const eq = pair.indexOf('=');
-    const rawName = eq < 0 ? pair : pair.slice(0, eq);
-    if (rawName.indexOf('$') < 0 && rawName.indexOf('%24') < 0) continue;
-    const name = lenientUrlDecode(rawName, true);
-    const value = eq < 0 ? '' : lenientUrlDecode(pair.slice(eq + 1), true);
-    best = stronger(best, nameSighting(name, value, `${where} ${name.slice(0, 64)}`, path));
-  }
+  for (const { name, value, where } of formNames(text, place, holdsDollarText))
+    best = stronger(best, nameSighting(name, value, where, path));
   return best;
 };

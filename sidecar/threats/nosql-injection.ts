@@ -6,14 +6,12 @@
 import { z } from 'zod';
 import type { Severity } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
-import type { HttpRequestEvent, OperationEvent, ProtocolEvent } from '../events.ts';
-import { headerToken } from '../protocols/http-head.ts';
-import { latin1 } from '../protocols/wire-bytes.ts';
+import type { OperationEvent, ProtocolEvent } from '../events.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { formSighting, inputsSighting, type Sighting, stronger } from './nosql-injection-inputs.ts';
 import { javascriptHarm } from './nosql-injection-javascript.ts';
 import { eventInputs } from './text/event-inputs.ts';
-import { inspectedBodyBytes } from './text/http-inputs.ts';
+import { formTexts } from './text/form-names.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
@@ -50,12 +48,10 @@ const holdsDollar = (bytes: Uint8Array): boolean => {
 /** A request's operators: query and form names read whole, then every input with a `$`. */
 const requestSighting = (event: ProtocolEvent): Sighting | undefined => {
   if (event.kind !== 'http-request') return inputsSighting(eventInputs(event), '');
-  const request: HttpRequestEvent = event;
-  const path = request.path;
-  let best = request.query === '' ? undefined : formSighting(request.query, 'query', path);
-  const body = request.body;
-  if (holdsDollar(body) && headerToken(request.headers, 'content-type').includes('x-www-form-urlencoded'))
-    best = stronger(best, formSighting(latin1(body, 0, inspectedBodyBytes), 'form', path));
+  const path = event.path;
+  let best: Sighting | undefined;
+  for (const [text, place] of formTexts(event, holdsDollar))
+    best = stronger(best, formSighting(text, place, path));
   if (best !== undefined && best.level === 3) return best;
   return stronger(best, inputsSighting(eventInputs(event), path));
 };

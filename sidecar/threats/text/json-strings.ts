@@ -1,6 +1,14 @@
-/** Parses a JSON body and lists its string leaves (and keys) with their paths; undefined when it is not JSON. */
+/**
+ * Parses a JSON body and lists its string leaves (and keys) with their paths; undefined when it is not JSON. Keys
+ * that are not words are listed, and every key of an object under `__proto__` or `constructor.prototype` (what a
+ * recursive merge writes onto Object.prototype), as `<path> key`.
+ */
 
 type Leaf = [path: string, value: string];
+
+/** Whether the object at `path` is one a recursive merge would write onto Object.prototype. */
+const ontoPrototype = (path: string): boolean =>
+  path.endsWith('.__proto__') || path.endsWith('.constructor.prototype');
 
 const walk = (value: unknown, path: string, into: Leaf[], max: number): void => {
   if (into.length >= max) return;
@@ -15,8 +23,9 @@ const walk = (value: unknown, path: string, into: Leaf[], max: number): void => 
     return;
   }
   if (value !== null && typeof value === 'object') {
+    const listAll = ontoPrototype(path);
     for (const [key, item] of Object.entries(value)) {
-      if (!/^[\w-]*$/.test(key) && into.length < max) into.push([`${path} key`, key]);
+      if ((listAll || !/^[\w-]*$/.test(key)) && into.length < max) into.push([`${path} key`, key]);
       walk(item, `${path}.${key.slice(0, 32)}`, into, max);
     }
   }

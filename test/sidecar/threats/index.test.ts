@@ -94,6 +94,10 @@ const issueIds = [
   'http2-abuse',
   // MongoDB operators in request inputs, and server-side JavaScript sent to MongoDB (OWASP WSTG-INPV-05.6).
   'nosql-injection',
+  // Request keys a merge, a path setter or qs turns into writes on Object.prototype (Node.js; CVE-2019-10744).
+  'prototype-pollution',
+  // A line break and a header line or a second body in a value a server copies into a response or a mail (CWE-113).
+  'crlf-injection',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
