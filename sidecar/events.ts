@@ -361,7 +361,10 @@ export type Http2ControlEvent = Base & {
   count: number;
   /** The capture time of the first of them. */
   since: number;
-  /** The streams the client opened so far on the connection. */
+  /**
+   * The streams the client opened so far on the connection; for `server-resets`, those up to the last one the server
+   * reset (the server is often far behind a client that writes its streams at once).
+   */
   streams: number;
   /** A header block's octets as sent. */
   octets?: number;

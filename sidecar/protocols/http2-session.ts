@@ -179,13 +179,13 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     }
     // Not a request's trailers (it has no open message): a header block on a stream the client has ended.
     if (errors.afterEnd(streamId)) streamError(side, 'HEADERS after END_STREAM', ts, out);
+    else streams += 1;
     errors.opened(streamId);
     // One scan for the forwarding headers, which the call and the response's request share.
     const request = http2RequestRef(headers);
     const call = http2GrpcCall(headers, streamId, ts, request.forwarding);
     if (call) out.push(call);
     awaiting.remember(streamId, request);
-    streams += 1;
     side.messages.open(streamId, headers, ts, out);
     return true;
   };
@@ -344,7 +344,7 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     } else {
       // MadeYouReset: the server resets a client's stream for the client's error (CVE-2025-8671).
       const code = errors.serverReset(header.streamId, payload);
-      if (code !== undefined) control(side).count('server-resets', ts, streams, out, code);
+      if (code !== undefined) control(side).count('server-resets', ts, errors.dealtWith(streams), out, code);
     }
     side.messages.flush(header.streamId, ts, out, true);
     peer(side).messages.flush(header.streamId, ts, out, true);

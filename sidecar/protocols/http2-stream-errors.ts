@@ -65,6 +65,7 @@ export class Http2StreamErrors {
   private ids: Int32Array | undefined;
   private next = 0;
   private lastOpened = 0;
+  private lastReset = 0;
 
   /** The client opened `streamId` (its HEADERS began a request). */
   opened(streamId: number): void {
@@ -90,6 +91,18 @@ export class Http2StreamErrors {
   /** The code of a server's RST_STREAM of a stream the client opened (odd, §5.1.1), when it blames the client. */
   serverReset(streamId: number, payload: Uint8Array): string | undefined {
     if ((streamId & 1) === 0 || streamId > this.lastOpened) return undefined;
-    return blamingReset(payload);
+    const code = blamingReset(payload);
+    if (code !== undefined && streamId > this.lastReset) this.lastReset = streamId;
+    return code;
+  }
+
+  /**
+   * Of the client's `opened` streams, those up to the last the server reset for its errors: the share of streams the
+   * server has dealt with that it reset, though a client that writes all its streams at once is seen far ahead of the
+   * server's answers. Client streams are numbered 1, 3, 5, ... (§5.1.1); one that skips numbers counts no more than
+   * the streams it opened.
+   */
+  dealtWith(opened: number): number {
+    return Math.min(opened, (this.lastReset + 1) >>> 1);
   }
 }

@@ -76,7 +76,7 @@ const judgeStreamErrors = (event: Http2ControlEvent, c: Config): [string, number
   const what =
     event.control === 'stream-errors'
       ? `client sent ${event.count} frames that are stream errors on the ${event.streams} streams it opened`
-      : `server reset ${event.count} of the ${event.streams} streams the client opened for the client's errors`;
+      : `server reset ${event.count} of the client's first ${event.streams} streams for the client's errors`;
   return [`${what} (${causesOf(event)}), in ${seconds(event)} (MadeYouReset, CVE-2025-8671)`, 0.9];
 };
 
