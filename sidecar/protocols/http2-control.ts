@@ -6,7 +6,7 @@
  */
 import type { Direction, Http2ControlEvent, ProtocolEvent } from '../events.ts';
 
-export type Flood = 'resets' | 'pings' | 'settings' | 'empty-frames' | 'stream-errors' | 'server-resets';
+type Flood = 'resets' | 'pings' | 'settings' | 'empty-frames' | 'stream-errors' | 'server-resets';
 const floods: readonly Flood[] = [
   'resets',
   'pings',
