@@ -340,16 +340,32 @@ export type FileDataEvent = Base & {
  * DATA without payload or END_STREAM, CONTINUATION without payload (CVE-2019-9518). Told once each: `continuation`,
  * a header block of 32 CONTINUATION frames or more (the CONTINUATION flood, CVE-2024-27316 and its kin), and one past
  * the 1 MiB read, after which the side is not read (`octets`, `stopped`); `hpack-expansion`, a header block that
- * decodes to at least 64 KiB and 16 times its own size (the HPACK bomb, CVE-2016-6581).
+ * decodes to at least 64 KiB and 16 times its own size (the HPACK bomb, CVE-2016-6581). MadeYouReset (CVE-2025-8671),
+ * counted as the floods are: `stream-errors`, the client's frames that are a stream error for the server (a zero
+ * WINDOW_UPDATE, a PRIORITY of bad length or on itself, DATA or HEADERS after its own END_STREAM); `server-resets`,
+ * the server's RST_STREAMs of client streams that blame the client (PROTOCOL_ERROR, FLOW_CONTROL_ERROR,
+ * STREAM_CLOSED, FRAME_SIZE_ERROR), within what is read of the server's side (http2-stream-errors.ts). Both with
+ * `causes`.
  */
 export type Http2ControlEvent = Base & {
   kind: 'http2-control';
-  control: 'resets' | 'pings' | 'settings' | 'empty-frames' | 'continuation' | 'hpack-expansion';
+  control:
+    | 'resets'
+    | 'pings'
+    | 'settings'
+    | 'empty-frames'
+    | 'continuation'
+    | 'hpack-expansion'
+    | 'stream-errors'
+    | 'server-resets';
   /** How many so far on this side of the connection; for a header block, its frames. */
   count: number;
   /** The capture time of the first of them. */
   since: number;
-  /** The streams the client opened so far on the connection. */
+  /**
+   * The streams the client opened so far on the connection; for `server-resets`, those up to the last one the server
+   * reset (the server is often far behind a client that writes its streams at once).
+   */
   streams: number;
   /** A header block's octets as sent. */
   octets?: number;
@@ -357,6 +373,8 @@ export type Http2ControlEvent = Base & {
   decoded?: number;
   /** The side is read no further (a header block past the 1 MiB read). */
   stopped?: boolean;
+  /** What the frames counted were, each with its count: frame kinds (`stream-errors`), error codes (`server-resets`). */
+  causes?: Readonly<Record<string, number>>;
 };
 
 /**

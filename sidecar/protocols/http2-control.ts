@@ -6,8 +6,15 @@
  */
 import type { Direction, Http2ControlEvent, ProtocolEvent } from '../events.ts';
 
-type Flood = 'resets' | 'pings' | 'settings' | 'empty-frames';
-const floods: readonly Flood[] = ['resets', 'pings', 'settings', 'empty-frames'];
+type Flood = 'resets' | 'pings' | 'settings' | 'empty-frames' | 'stream-errors' | 'server-resets';
+const floods: readonly Flood[] = [
+  'resets',
+  'pings',
+  'settings',
+  'empty-frames',
+  'stream-errors',
+  'server-resets',
+];
 
 /** The first count told; each doubling after it is told too. */
 export const firstTold = 64;
@@ -17,7 +24,8 @@ export const continuationFrames = 32;
 export const expansionOctets = 65536;
 export const expansionFactor = 16;
 
-type Count = { count: number; since: number };
+/** `causes`: what the frames were (MadeYouReset's kinds), made at the first that has one. */
+type Count = { count: number; since: number; causes?: Record<string, number> };
 
 export class Http2Control {
   private readonly counts: Count[] = floods.map(() => ({ count: 0, since: 0 }));
@@ -27,13 +35,23 @@ export class Http2Control {
 
   constructor(private readonly direction: Direction) {}
 
-  /** One more frame of a flood kind; tells the count when it reaches 64 or a doubling of it. */
-  count(kind: Flood, ts: number, streams: number, out: ProtocolEvent[]): void {
+  /**
+   * One more frame of a flood kind, `cause` naming what it was when the kind tells them; tells the count when it
+   * reaches 64 or a doubling of it, with the causes so far.
+   */
+  count(kind: Flood, ts: number, streams: number, out: ProtocolEvent[], cause?: string): void {
     const tally = this.counts[floods.indexOf(kind)] as Count;
     if (tally.count === 0) tally.since = ts;
     tally.count += 1;
+    if (cause !== undefined) {
+      tally.causes ??= {};
+      tally.causes[cause] = (tally.causes[cause] ?? 0) + 1;
+    }
     const n = tally.count;
-    if (n >= firstTold && (n & (n - 1)) === 0) out.push(this.event(kind, n, tally.since, ts, streams));
+    if (n < firstTold || (n & (n - 1)) !== 0) return;
+    const event = this.event(kind, n, tally.since, ts, streams);
+    if (tally.causes !== undefined) event.causes = { ...tally.causes };
+    out.push(event);
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   unpad,
 } from './http2-frame.ts';
 import { http2GrpcCall } from './http2-grpc.ts';
+import { clientStreamError, Http2StreamErrors } from './http2-stream-errors.ts';
 import {
   createHttp2Messages,
   type Http2Messages,
@@ -116,9 +117,31 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
   const peer = (side: Side): Side =>
     side.direction === 'to-server' ? sides['to-client'] : sides['to-server'];
   const awaiting = new Http2PendingRequests();
-  if (upgraded !== undefined) awaiting.remember(1, upgraded);
+  /** Stream errors the client provokes and the server's resets for them (MadeYouReset). */
+  const errors = new Http2StreamErrors();
+  if (upgraded !== undefined) {
+    awaiting.remember(1, upgraded);
+    // The upgrade request was the client's whole stream 1 (RFC 7540 §3.2): half-closed for the server from the start.
+    errors.opened(1);
+    errors.ended(1);
+  }
   /** The streams the client opened: what its resets are a share of. */
   let streams = upgraded === undefined ? 0 : 1;
+
+  const clientEnded = (side: Side, streamId: number): void => {
+    if (side.direction === 'to-server') errors.ended(streamId);
+  };
+
+  /** A client's DATA frame: one on a stream it ended has no open message (it was told at END_STREAM). */
+  const clientData = (side: Side, header: FrameHeader, open: boolean, ts: number, out: ProtocolEvent[]) => {
+    if (!open && errors.afterEnd(header.streamId)) streamError(side, 'DATA after END_STREAM', ts, out);
+    else if (header.flags & frameFlag.endStream) errors.ended(header.streamId);
+  };
+
+  /** A client frame that is a stream error for the server (http2-stream-errors.ts), when `cause` names one. */
+  const streamError = (side: Side, cause: string | undefined, ts: number, out: ProtocolEvent[]): void => {
+    if (cause !== undefined) control(side).count('stream-errors', ts, streams, out, cause);
+  };
 
   /** A complete header block, decoded (always, to keep HPACK state; undefined when malformed): open, trail or ignore. */
   const onHeaderBlock = (
@@ -140,7 +163,9 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     // Trailers (RFC 9113 §8.1): a gRPC answer's status comes here, so they join the message's headers; forwarding
     // headers do not (RFC 9110 §6.5.1): a proxy writes the header section, a client's trailer would be read after it.
     if (open !== undefined && !open.emitted) open.headers.push(...trailersOf(headers));
-    if (block.endStream) side.messages.flush(block.streamId, ts, out, true);
+    if (!block.endStream) return;
+    clientEnded(side, block.streamId);
+    side.messages.flush(block.streamId, ts, out, true);
   };
 
   /** A new request (maybe a gRPC call) or a final response, which completes the request it answers. */
@@ -152,12 +177,15 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       side.messages.open(streamId, headers, ts, out, awaiting.take(streamId));
       return true;
     }
+    // Not a request's trailers (it has no open message): a header block on a stream the client has ended.
+    if (errors.afterEnd(streamId)) streamError(side, 'HEADERS after END_STREAM', ts, out);
+    else streams += 1;
+    errors.opened(streamId);
     // One scan for the forwarding headers, which the call and the response's request share.
     const request = http2RequestRef(headers);
     const call = http2GrpcCall(headers, streamId, ts, request.forwarding);
     if (call) out.push(call);
     awaiting.remember(streamId, request);
-    streams += 1;
     side.messages.open(streamId, headers, ts, out);
     return true;
   };
@@ -182,6 +210,8 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     ts: number,
     out: ProtocolEvent[],
   ) => {
+    if (header.flags & frameFlag.priority && side.direction === 'to-server')
+      streamError(side, clientStreamError(header, payload), ts, out);
     const fragment = headerFragment(header, payload);
     const block = fragment && newBlock(header, fragment.length, ts);
     if (fragment === undefined || block === undefined) {
@@ -291,6 +321,7 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     if (header.length === 0 && (header.flags & frameFlag.endStream) === 0)
       control(side).count('empty-frames', ts, streams, out);
     const message = side.messages.get(header.streamId);
+    if (side.direction === 'to-server') clientData(side, header, message !== undefined, ts, out);
     if (message === undefined) return;
     const data = payload === undefined ? undefined : unpad(payload, header.flags);
     if (data === undefined) message.truncated = true;
@@ -300,10 +331,21 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
     }
   };
 
-  const onReset = (side: Side, header: FrameHeader, ts: number, out: ProtocolEvent[]): void => {
+  const onReset = (
+    side: Side,
+    header: FrameHeader,
+    payload: Uint8Array,
+    ts: number,
+    out: ProtocolEvent[],
+  ): void => {
     // Rapid Reset: the client cancels a stream the server has not answered (CVE-2023-44487).
-    if (side.direction === 'to-server' && awaiting.forget(header.streamId))
-      control(side).count('resets', ts, streams, out);
+    if (side.direction === 'to-server') {
+      if (awaiting.forget(header.streamId)) control(side).count('resets', ts, streams, out);
+    } else {
+      // MadeYouReset: the server resets a client's stream for the client's error (CVE-2025-8671).
+      const code = errors.serverReset(header.streamId, payload);
+      if (code !== undefined) control(side).count('server-resets', ts, errors.dealtWith(streams), out, code);
+    }
     side.messages.flush(header.streamId, ts, out, true);
     peer(side).messages.flush(header.streamId, ts, out, true);
   };
@@ -331,7 +373,11 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
         onData(side, header, payload, ts, out);
         return;
       case frameType.rstStream:
-        onReset(side, header, ts, out);
+        onReset(side, header, payload, ts, out);
+        return;
+      case frameType.priority:
+      case frameType.windowUpdate:
+        if (side.direction === 'to-server') streamError(side, clientStreamError(header, payload), ts, out);
         return;
       case frameType.ping:
       case frameType.settings:

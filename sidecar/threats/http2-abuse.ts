@@ -4,8 +4,10 @@
  * SETTINGS frames that each demand an acknowledgement (CVE-2019-9512, -9515), sends empty frames that cost work and
  * carry nothing (CVE-2019-9518), keeps a header block open with CONTINUATION frames (CVE-2024-27316 in Apache httpd,
  * CVE-2023-45288 in Go, CVE-2024-27983 in Node and others), or compresses a few octets of HPACK into a huge header
- * list (CVE-2016-6581). The parser counts these frames per side of a connection (protocols/http2-control.ts); this
- * judges the counts against rates no ordinary client reaches. One finding per connection.
+ * list (CVE-2016-6581), or makes the server reset its streams with frames that are stream errors (MadeYouReset,
+ * CVE-2025-8671: the streams stop counting against the server's limit while its application still works on them). The
+ * parser counts these frames per side of a connection (protocols/http2-control.ts); this judges the counts against
+ * rates no ordinary client reaches. One finding per connection.
  */
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
@@ -23,6 +25,12 @@ const config = detectorConfig('high', {
   resetShare: z.number().min(0).max(1).default(0.5),
   /** ... at this many a second or more since the first. */
   resetsPerSecond: rate(50),
+  /**
+   * MadeYouReset: the client's frames that are stream errors for the server, or the server's resets of the client's
+   * streams for its errors: at least this many, with the share and rate of Rapid Reset above (it is Rapid Reset with
+   * the server's hand on the reset, and servers fixed it by counting both against one limit).
+   */
+  streamErrors: count(128),
   /** PING, SETTINGS or empty frames: at least this many of one kind... */
   frames: count(256),
   /** ... at this many a second or more since the first (gRPC keepalive pings come minutes apart). */
@@ -54,6 +62,24 @@ const judgeResets = (event: Http2ControlEvent, c: Config): [string, number] | un
   ];
 };
 
+/** `WINDOW_UPDATE of 0 ×128, DATA after END_STREAM ×2`: most first. */
+const causesOf = (event: Http2ControlEvent): string =>
+  Object.entries(event.causes ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .map(([cause, n]) => `${cause} ×${n}`)
+    .join(', ');
+
+/** MadeYouReset, from the client's frames (`stream-errors`) or from the server's resets (`server-resets`). */
+const judgeStreamErrors = (event: Http2ControlEvent, c: Config): [string, number] | undefined => {
+  if (event.count < c.streamErrors || perSecond(event) < c.resetsPerSecond) return undefined;
+  if (event.count < c.resetShare * event.streams) return undefined;
+  const what =
+    event.control === 'stream-errors'
+      ? `client sent ${event.count} frames that are stream errors on the ${event.streams} streams it opened`
+      : `server reset ${event.count} of the client's first ${event.streams} streams for the client's errors`;
+  return [`${what} (${causesOf(event)}), in ${seconds(event)} (MadeYouReset, CVE-2025-8671)`, 0.9];
+};
+
 const judgeFlood = (event: Http2ControlEvent, c: Config): [string, number] | undefined => {
   const names = floodNames[event.control as keyof typeof floodNames];
   if (names === undefined || event.count < c.frames || perSecond(event) < c.framesPerSecond) return undefined;
@@ -76,6 +102,8 @@ const judgeBlock = (event: Http2ControlEvent, c: Config): [string, number] | und
 
 const judge = (event: Http2ControlEvent, c: Config): [string, number] | undefined => {
   if (event.control === 'resets') return judgeResets(event, c);
+  if (event.control === 'stream-errors' || event.control === 'server-resets')
+    return judgeStreamErrors(event, c);
   if (event.control === 'continuation' || event.control === 'hpack-expansion') return judgeBlock(event, c);
   return judgeFlood(event, c);
 };
@@ -83,8 +111,12 @@ const judge = (event: Http2ControlEvent, c: Config): [string, number] | undefine
 export const http2Abuse: Threat<typeof config, undefined> = {
   id: 'http2-abuse',
   on: ['http2-control'],
-  // The client's frames only: reading the server's would parse every HTTP answer to its end (parse-budget.ts).
-  reads: [readsRequests('http2-control')],
+  // The client's frames to the end; the server's within the summary bound, as far as it is parsed anyway: reading
+  // all of the server's would parse every HTTP answer to its end (parse-budget.ts).
+  reads: [
+    readsRequests('http2-control'),
+    { kind: 'http2-control', directions: ['to-client'], depth: 'first' },
+  ],
   config,
   scope: 'flow',
   initialState: () => undefined,

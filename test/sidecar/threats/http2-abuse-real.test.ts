@@ -6,18 +6,12 @@
  * PINGs sent with the library's own call without waiting (a ping flood). A client as browsers and gRPC behave
  * (requests answered, a few cancelled, a keepalive PING) is not reported.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import nodeHttp2, { type ClientHttp2Session } from 'node:http2';
-import net, { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
-import { defaultObservers } from '#sidecar/engine/default-observers.ts';
-import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
-import { tempDir } from '#test/helpers/temp-dir.ts';
+import { captureOn, getBlock, h2Frame, rawClient } from './http2-capture.ts';
 
 const unavailable = !isRoot
   ? 'needs root for tcpdump (runs as root in CI)'
@@ -26,7 +20,7 @@ const unavailable = !isRoot
     : 'tcpdump missing (installed by .ci/run)';
 
 /** Serves every stream with a short answer; captures what `talk` does to it on loopback; inspects the capture. */
-const captured = async (talk: (port: number) => Promise<void>, prefix: string) => {
+const captured = async (talk: (port: number) => Promise<unknown>, prefix: string) => {
   const server = nodeHttp2.createServer();
   server.on('stream', (stream) => {
     stream.on('error', () => undefined);
@@ -37,34 +31,11 @@ const captured = async (talk: (port: number) => Promise<void>, prefix: string) =
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
-  const pcap = join(tempDir(prefix), 'h2.pcap');
-  const tcpdump: ChildProcess = spawn('tcpdump', [
-    '-i',
-    'lo',
-    '-U',
-    '--immediate-mode',
-    '-w',
-    pcap,
-    `tcp port ${port}`,
-  ]);
   try {
-    await tcpdumpListening(tcpdump);
-    // Bounded, so that a client that hangs fails the test and tcpdump is still stopped (below), not left running.
-    let timer: NodeJS.Timeout | undefined;
-    const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the HTTP/2 client did not finish within 20 s')), 20_000);
-    });
-    await Promise.race([talk(port), hung]).finally(() => clearTimeout(timer));
+    return await captureOn(port, () => talk(port), prefix);
   } finally {
-    await stopTcpdump(tcpdump, 500);
     server.close();
   }
-  const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-  const flows = findings.filter((f): f is FlowFinding => f.type === 'flow' && f.server.port === port);
-  const threats = findings.filter(
-    (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'http2-abuse',
-  );
-  return { flows, threats };
 };
 
 /** A node:http2 client session for `talk`, closed when it is done. */
@@ -77,40 +48,15 @@ const session = async (port: number, talk: (client: ClientHttp2Session) => Promi
   await once(client, 'close');
 };
 
-/** An HTTP/2 frame (RFC 9113 §4.1). */
-const frame = (type: number, flags: number, stream: number, payload: Buffer) => {
-  const header = Buffer.alloc(9);
-  header.writeUIntBE(payload.length, 0, 3);
-  header.writeUInt8(type, 3);
-  header.writeUInt8(flags, 4);
-  header.writeUInt32BE(stream, 5);
-  return Buffer.concat([header, payload]);
-};
-
 /**
  * Rapid Reset as its tools send it: the preface, then `streams` GETs each followed by its RST_STREAM (CANCEL) in the
- * same write, ten streams a write; then it reads what the server sent until the server closes or a second passes.
+ * same write, ten streams a write.
  */
-const rapidReset = async (port: number, streams: number) => {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  socket.resume();
-  await once(socket, 'connect');
-  socket.write(
-    Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), frame(0x4, 0, 0, Buffer.alloc(0))]),
-  );
-  // RFC 7541 C.3.1: GET http://www.example.com/ (static-table indices and one literal).
-  const get = Buffer.from('828684410f7777772e6578616d706c652e636f6d', 'hex');
-  for (let first = 0; first < streams; first += 10) {
-    const batch: Buffer[] = [];
-    for (let i = first; i < Math.min(first + 10, streams); i++) {
-      batch.push(frame(0x1, 0x5, 1 + 2 * i, get), frame(0x3, 0, 1 + 2 * i, Buffer.from('00000008', 'hex')));
-    }
-    socket.write(Buffer.concat(batch));
-  }
-  await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 1000))]);
-  socket.destroy();
-};
+const rapidReset = (port: number, streams: number) =>
+  rawClient(port, streams, 10, (stream) => [
+    h2Frame(0x1, 0x5, stream, getBlock),
+    h2Frame(0x3, 0, stream, Buffer.from('00000008', 'hex')),
+  ]);
 
 /** Opens a stream and cancels it at once, as a browser leaving a page or a gRPC client past its deadline does. */
 const openAndCancel = (client: ClientHttp2Session) =>

@@ -48,6 +48,40 @@ describe('http2-abuse', () => {
     expect(judge({ count: 64, streams: 64 }, { resets: 64 })).toHaveLength(1);
   });
 
+  it('reports MadeYouReset from the server’s resets: 128 of the client’s streams, half of them, 50 a second', () => {
+    const resets = {
+      control: 'server-resets' as const,
+      direction: 'to-client' as const,
+      causes: { STREAM_CLOSED: 28, PROTOCOL_ERROR: 100 },
+    };
+    expect(judge(resets)).toEqual([
+      {
+        threat: 'http2-abuse',
+        severity: 'high',
+        confidence: 0.9,
+        evidence:
+          "server reset 128 of the client's first 130 streams for the client's errors (PROTOCOL_ERROR ×100, STREAM_CLOSED ×28), in 1.00 s (MadeYouReset, CVE-2025-8671)",
+        ts: 10_000,
+      },
+    ]);
+    expect(config).toMatchObject({ streamErrors: 128 });
+    expect(judge({ ...resets, count: 64, streams: 64 })).toEqual([]);
+    expect(judge({ ...resets, since: 10_000 - 2_600 })).toEqual([]); // 49 a second
+    expect(judge({ ...resets, streams: 257 })).toEqual([]);
+    expect(judge({ ...resets, streams: 256 })).toHaveLength(1);
+    expect(judge({ ...resets, count: 64, streams: 64 }, { streamErrors: 64 })).toHaveLength(1);
+  });
+
+  it('reports MadeYouReset from the client’s frames that are stream errors, naming them', () => {
+    const frames = { control: 'stream-errors' as const, causes: { 'WINDOW_UPDATE of 0': 128 } };
+    expect(judge(frames)[0]?.evidence).toBe(
+      'client sent 128 frames that are stream errors on the 130 streams it opened (WINDOW_UPDATE of 0 ×128), in 1.00 s (MadeYouReset, CVE-2025-8671)',
+    );
+    expect(judge({ ...frames, count: 64 })).toEqual([]);
+    expect(judge({ ...frames, since: 10_000 - 2_600 })).toEqual([]);
+    expect(judge({ ...frames, streams: 300 })).toEqual([]);
+  });
+
   it('reports PING, SETTINGS and empty-frame floods from either side past 256 at 10 a second', () => {
     const flood = { count: 256, since: 10_000 - 25_000, streams: 0 };
     expect(judge({ ...flood, control: 'pings' })[0]?.evidence).toBe(

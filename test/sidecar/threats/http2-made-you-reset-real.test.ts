@@ -1,0 +1,158 @@
+/**
+ * MadeYouReset (CVE-2025-8671) on real HTTP/2 servers, captured on loopback by tcpdump and read by the engine with the
+ * default detectors. A raw-socket client sends each request whole (HEADERS with END_STREAM) and then a frame that is
+ * an error on its stream, as the researchers' tools do. nghttpd (the nghttp2 library's own server) resets each stream
+ * whose window a WINDOW_UPDATE pushes past 2^31-1 with FLOW_CONTROL_ERROR (RFC 9113 §6.9.1) and keeps the connection:
+ * the tap reports the server's resets. node:http2 ends the connection at the first such frame (GOAWAY), yet a client
+ * that wrote 300 zero WINDOW_UPDATEs is reported from its own frames. A burst of plain requests that nghttpd partly
+ * refuses (REFUSED_STREAM past its 100 concurrent streams) is not reported.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import nodeHttp2 from 'node:http2';
+import net, { type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { tempDir } from '#test/helpers/temp-dir.ts';
+import { captureOn, frameCounts, getBlock, h2Frame, rawClient } from './http2-capture.ts';
+
+const missing = ['tcpdump', 'nghttpd'].filter((command) => !hasCommand(command));
+const unavailable = !isRoot
+  ? 'needs root for tcpdump (runs as root in CI)'
+  : missing.length > 0
+    ? `missing ${missing.join(', ')} (installed by .ci/run)`
+    : undefined;
+
+const freePort = async (): Promise<number> => {
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+};
+
+/** Resolves once `port` accepts a connection, or rejects after 5 s. */
+const accepting = async (port: number): Promise<void> => {
+  for (let tries = 0; tries < 50; tries++) {
+    const socket = net.connect(port, '127.0.0.1');
+    const ok = await new Promise<boolean>((resolve) => {
+      socket.once('connect', () => resolve(true));
+      socket.once('error', () => resolve(false));
+    });
+    socket.destroy();
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+};
+
+/** nghttpd serving a directory in cleartext (prior knowledge) while `talk` runs; stopped after, whatever happens. */
+const withNghttpd = async <T>(talk: (port: number) => Promise<T>): Promise<T> => {
+  const port = await freePort();
+  const server: ChildProcess = spawn('nghttpd', [
+    '--no-tls',
+    '-a',
+    '127.0.0.1',
+    '-d',
+    tempDir('meshward-h2-www-'),
+    `${port}`,
+  ]);
+  try {
+    await accepting(port);
+    return await talk(port);
+  } finally {
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = once(server, 'exit');
+      server.kill();
+      await exited;
+    }
+  }
+};
+
+const get = (stream: number) => h2Frame(0x1, 0x5, stream, getBlock);
+const windowUpdate = (stream: number, increment: number) => {
+  const payload = Buffer.alloc(4);
+  payload.writeUInt32BE(increment);
+  return h2Frame(0x8, 0, stream, payload);
+};
+
+describe.skipIf(unavailable !== undefined)(
+  `MadeYouReset on real servers${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
+  () => {
+    it('nghttpd resets 300 streams whose window a WINDOW_UPDATE overflows: reported from the server’s resets', async () => {
+      let answer = Buffer.alloc(0);
+      const { flows, threats } = await withNghttpd((port) =>
+        captureOn(
+          port,
+          async () => {
+            answer = await rawClient(port, 300, 10, (stream) => [
+              get(stream),
+              windowUpdate(stream, 0x7fffffff),
+            ]);
+          },
+          'meshward-h2-myr-',
+        ),
+      );
+      // FLOW_CONTROL_ERROR is 3 (§7).
+      expect(frameCounts(answer)['3:3']).toBeGreaterThanOrEqual(128);
+      expect(flows.map((f) => f.protocol)).toEqual(['http2']);
+      expect(flows[0]?.l7?.operations).toContain('http2 server-resets');
+      expect(threats.map((t) => t.evidence)).toEqual([
+        expect.stringMatching(
+          /^server reset \d+ of the client's first \d+ streams for the client's errors \(FLOW_CONTROL_ERROR ×\d+\), in [\d.]+ s \(MadeYouReset, CVE-2025-8671\)$/,
+        ),
+      ]);
+    }, 30_000);
+
+    it('node:http2 ends the connection at a zero WINDOW_UPDATE; 300 written at once are reported from the client’s frames', async () => {
+      const server = nodeHttp2.createServer();
+      server.on('stream', (stream) => {
+        stream.on('error', () => undefined);
+        if (!stream.closed) stream.respond({ ':status': 200 });
+        if (!stream.closed) stream.end('ok\n');
+      });
+      server.on('session', (session) => session.on('error', () => undefined));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const port = (server.address() as AddressInfo).port;
+      let answer = Buffer.alloc(0);
+      try {
+        const { threats } = await captureOn(
+          port,
+          async () => {
+            answer = await rawClient(port, 300, 300, (stream) => [get(stream), windowUpdate(stream, 0)]);
+          },
+          'meshward-h2-myr-node-',
+        );
+        expect(Object.keys(frameCounts(answer)).some((key) => key.startsWith('7:'))).toBe(true); // GOAWAY
+        expect(threats.map((t) => t.evidence)).toEqual([
+          expect.stringMatching(
+            /^client sent \d+ frames that are stream errors on the \d+ streams it opened \(WINDOW_UPDATE of 0 ×\d+\), in [\d.]+ s \(MadeYouReset, CVE-2025-8671\)$/,
+          ),
+        ]);
+      } finally {
+        server.close();
+      }
+    }, 30_000);
+
+    it('leaves alone a burst of 300 plain requests of which nghttpd refuses some (REFUSED_STREAM)', async () => {
+      let answer = Buffer.alloc(0);
+      const { flows, threats } = await withNghttpd((port) =>
+        captureOn(
+          port,
+          async () => {
+            // In one write: nghttpd takes the first streams up to its limit of 100 at once and refuses most others.
+            answer = await rawClient(port, 300, 300, (stream) => [get(stream)]);
+          },
+          'meshward-h2-refused-',
+        ),
+      );
+      // REFUSED_STREAM is 7 (§7): the server turned some streams away, and answered the rest (HEADERS, type 1).
+      expect(frameCounts(answer)['3:7']).toBeGreaterThan(0);
+      expect(frameCounts(answer)['1']).toBeGreaterThanOrEqual(100);
+      expect(flows.map((f) => f.protocol)).toEqual(['http2']);
+      expect(threats).toEqual([]);
+    }, 30_000);
+  },
+);
