@@ -90,7 +90,6 @@ const dotnetGadgets: readonly (readonly [string, string])[] = [
   ['System.Windows.Markup.XamlReader', 'XamlReader (ysoserial.net)'],
   ['System.Windows.ResourceDictionary', 'ResourceDictionary (ysoserial.net)'],
   ['System.Resources.ResXResourceSet', 'ResXResourceSet (ysoserial.net)'],
-  ['System.Data.DataSet,', 'DataSet (ysoserial.net)'],
   ['System.Runtime.Remoting.ObjRef', 'ObjRef (ysoserial.net)'],
   ['System.Web.UI.ObjectStateFormatter', 'ObjectStateFormatter (ysoserial.net)'],
   ['System.Web.UI.LosFormatter', 'LosFormatter (ysoserial.net)'],

@@ -26,6 +26,11 @@ const base64Alphabet = /[A-Za-z0-9+/_-]/;
 /** Characters of one token decoded: 64 KiB of text, as a body is judged. */
 const maxToken = 64 * 1024;
 const minToken = 12;
+/**
+ * gzip tokens inflated per value: an inflate costs a fraction of a millisecond however short its input, so a value of
+ * thousands of `H4sIA…` tokens would cost seconds. Decoding the others costs in proportion to their length.
+ */
+const maxInflated = 2;
 
 /** Base64 as servers take it: URL-safe letters, and `+` a form decoding turned into a space. */
 const fromBase64 = (token: string): Uint8Array =>
@@ -40,10 +45,12 @@ const stronger = (a: Serialized | undefined, b: Serialized | undefined): Seriali
 /** Each token that starts a base64 run (not in the middle of one), decoded and judged; the strongest finding. */
 const base64Tokens = (text: string): Serialized | undefined => {
   let best: Serialized | undefined;
+  let inflated = 0;
   for (const match of text.matchAll(base64Token)) {
     const token = match[0].trimEnd();
     const before = text[match.index - 1];
     if (token.length < minToken || (before !== undefined && base64Alphabet.test(before))) continue;
+    if (token.startsWith('H4sI') && ++inflated > maxInflated) continue;
     best = stronger(best, through(serializedBytes(fromBase64(token)), 'base64'));
     if (best?.gadget !== undefined) return best;
   }

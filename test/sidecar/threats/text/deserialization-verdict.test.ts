@@ -210,3 +210,19 @@ describe('serializedBytes on hostile octets', () => {
     );
   });
 });
+
+describe('deserializationVerdict on values made to cost', () => {
+  it('inflates only gzip with a plausible trailer, two a value, and still reads the other tokens after them', () => {
+    const trailer = (i: number) =>
+      base64(Uint8Array.from([0x1f, 0x8b, 8, 0, ...Array(10).fill(i % 256), 5, 0, 0, 0]));
+    const openings = Array.from({ length: 4000 }, (_, i) => trailer(i)).join(',');
+    const started = performance.now();
+    expect(verdict(openings)).toBeUndefined();
+    // 4000 inflates take seconds (about 0.5 ms each on a busy machine); two take about one.
+    expect(performance.now() - started).toBeLessThan(400);
+    const late = `${openings},${base64(javaStream(plainJavaObject))}`;
+    expect(verdict(late)?.format).toBe('Java serialized object com.example.shop.Cart, base64');
+    const gzipLate = `${trailer(1)},${trailer(2)},${base64(new Uint8Array(gzipSync(javaStream(plainJavaObject))))}`;
+    expect(verdict(gzipLate)).toBeUndefined();
+  });
+});
