@@ -12,7 +12,7 @@ import { readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, ProtocolEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
-import { deserializationVerdict } from './text/deserialization-verdict.ts';
+import { hasSerializedOpening, judgeSerialized } from './text/deserialization-verdict.ts';
 import { eventInputs } from './text/event-inputs.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
@@ -33,7 +33,10 @@ type Config = z.infer<typeof config>;
 
 type Sighting = { found: Serialized; where: string; shown: string };
 
-const verdict = memoVerdict(deserializationVerdict);
+/** Values with an opening are remembered (a Rails `BAh7…` session cookie comes with every request); others cost one test. */
+const judged = memoVerdict(judgeSerialized);
+const verdict = (value: string): Serialized | undefined =>
+  hasSerializedOpening(value) ? judged(value) : undefined;
 /** First octets of the binary streams a body may be sent as: Java, BinaryFormatter, ObjectStateFormatter, Marshal, pickle. */
 const binaryOpenings = new Set([0xac, 0x00, 0xff, 0x04, 0x80]);
 

@@ -71,9 +71,11 @@ const pickleText = (text: string): Serialized | undefined => {
   return at < 0 ? undefined : serializedBytes(Buffer.from(text.slice(at, at + maxToken), 'latin1'));
 };
 
-/** What `value` (decoded) deserializes as; undefined for ordinary values. */
-export const deserializationVerdict = (value: string): Serialized | undefined => {
-  if (!trigger.test(value)) return undefined;
+/** Whether `value` holds one of the formats' openings: the one test most values get. */
+export const hasSerializedOpening = (value: string): boolean => trigger.test(value);
+
+/** What a value with an opening deserializes as; undefined when it is not an object after all. */
+export const judgeSerialized = (value: string): Serialized | undefined => {
   let best = base64Tokens(value);
   for (const judge of [hexTokens, phpSerialized, pickleText, typedDocument]) {
     if (best?.gadget !== undefined) return best;
@@ -81,3 +83,7 @@ export const deserializationVerdict = (value: string): Serialized | undefined =>
   }
   return best;
 };
+
+/** What `value` (decoded) deserializes as; undefined for ordinary values. */
+export const deserializationVerdict = (value: string): Serialized | undefined =>
+  hasSerializedOpening(value) ? judgeSerialized(value) : undefined;
