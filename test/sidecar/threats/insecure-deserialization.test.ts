@@ -106,6 +106,11 @@ describe('insecure-deserialization through the parser and the runner', () => {
     expect(findings(post('/api', ['Content-Type: application/json'], ascii(escaped)))[0]?.[0]).toBe(
       'critical',
     );
+    // `\x40` is not JSON: fastjson reads it, JSON.parse does not, so the body is judged whole, its escapes peeled.
+    const hexEscaped = fastjson.replace('@type', '\\x40type');
+    expect(findings(post('/api', ['Content-Type: application/json'], ascii(hexEscaped)))).toEqual([
+      ['critical', `fastjson @type with gadget JdbcRowSetImpl JNDI lookup — body: ${hexEscaped}`],
+    ]);
     const jsonNet =
       '{"$type":"System.Windows.Data.ObjectDataProvider, PresentationFramework","MethodName":"Start"}';
     expect(findings(post('/api', ['Content-Type: application/json'], ascii(jsonNet)))[0]?.[0]).toBe(
