@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Header, ProtocolEvent } from '#sidecar/events.ts';
 import { commandInjection } from '#sidecar/threats/command-injection.ts';
+import { insecureDeserialization } from '#sidecar/threats/insecure-deserialization.ts';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
 import { pathTraversal } from '#sidecar/threats/path-traversal.ts';
 import { shellshock } from '#sidecar/threats/shellshock.ts';
@@ -42,6 +43,7 @@ const embedded: readonly Detector[] = [
   shellshock,
   ssrf,
   xmlExternalEntity,
+  insecureDeserialization,
 ];
 const detectorOf: Record<string, Detector | undefined> = {
   sqli: sqlInjection,

@@ -22,6 +22,7 @@ import { httpSmuggling } from './http-smuggling.ts';
 import { http2Abuse } from './http2-abuse.ts';
 import { icmpFlood } from './icmp-flood.ts';
 import { icmpTunnel } from './icmp-tunnel.ts';
+import { insecureDeserialization } from './insecure-deserialization.ts';
 import { instanceMetadata } from './instance-metadata.ts';
 import { ipFragmentAttack } from './ip-fragment-attack.ts';
 import { ircC2 } from './irc-c2.ts';
@@ -70,6 +71,7 @@ export const threats: readonly Threat<any, any>[] = [
   commandInjection,
   log4shell,
   shellshock,
+  insecureDeserialization,
   ssrf,
   instanceMetadata,
   dockerApi,

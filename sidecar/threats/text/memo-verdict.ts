@@ -4,11 +4,16 @@
  * one hash. Bounded: texts past `maxText` characters are judged every time, and the memory is cleared when full.
  */
 
-export type TextVerdict = (text: string) => string | undefined;
+/** A verdict on a text: a reason (or any finding) when it holds an attack, undefined when it does not. */
+export type TextVerdict<Found = string> = (text: string) => Found | undefined;
 
-export const memoVerdict = (verdict: TextVerdict, maxEntries = 2048, maxText = 512): TextVerdict => {
+export const memoVerdict = <Found extends NonNullable<unknown> = string>(
+  verdict: TextVerdict<Found>,
+  maxEntries = 2048,
+  maxText = 512,
+): TextVerdict<Found> => {
   /** The verdict per text; null when it found nothing (undefined is "not seen"). */
-  const seen = new Map<string, string | null>();
+  const seen = new Map<string, Found | null>();
   return (text) => {
     if (text.length > maxText) return verdict(text);
     const known = seen.get(text);

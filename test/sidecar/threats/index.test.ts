@@ -15,6 +15,7 @@ const issueIds = [
   'command-injection',
   'log4shell',
   'shellshock',
+  'insecure-deserialization',
   'ssrf',
   'protocol-mismatch',
   'dns-tunnel',

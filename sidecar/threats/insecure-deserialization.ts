@@ -1,0 +1,99 @@
+/**
+ * Insecure deserialization (CWE-502; ModSecurity CRS 944 Java, 933 PHP): serialized objects a client sends that a
+ * server would turn into objects of the client's choosing. Java serialization streams (binary body, base64, gzip,
+ * hex), .NET BinaryFormatter and ViewState gadgets, PHP `serialize()` objects, Python pickles, Ruby Marshal and YAML
+ * gadgets, typed JSON (fastjson, Jackson, Json.NET), XStream and XMLDecoder documents, node-serialize functions.
+ * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
+ * with none (a server should not take one from a client at all).
+ */
+import { z } from 'zod';
+import { severitySchema } from '#core/finding.ts';
+import { readsRequests } from '../engine/event-read.ts';
+import type { HttpRequestEvent, ProtocolEvent } from '../events.ts';
+import { decodedBody } from '../protocols/http-content-decoding.ts';
+import { headerToken } from '../protocols/http-head.ts';
+import { hasSerializedOpening, judgeSerialized } from './text/deserialization-verdict.ts';
+import { eventInputs } from './text/event-inputs.ts';
+import { inspectedBodyBytes } from './text/http-inputs.ts';
+import { memoVerdict } from './text/memo-verdict.ts';
+import { serializedBytes } from './text/serialized-bytes.ts';
+import type { Serialized } from './text/serialized-format.ts';
+import { typeSlot } from './text/typed-documents.ts';
+import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+const config = detectorConfig('critical', {
+  /** Severity of a serialized object that names no known gadget (`severity` is that of one that does). */
+  severityWithoutGadget: severitySchema.default('high'),
+  confidence: z.number().min(0).max(1).default(0.95),
+  confidenceWithoutGadget: z.number().min(0).max(1).default(0.8),
+  /** Input locations (`cookie JSESSIONSTATE`, `form javax.faces.ViewState`, `body`, ...) to leave alone, by prefix. */
+  ignore: z.array(z.string()).default([]),
+});
+type Config = z.infer<typeof config>;
+
+type Sighting = { found: Serialized; where: string; shown: string };
+
+/** Values with an opening are remembered (a Rails `BAh7…` session cookie comes with every request); others cost one test. */
+const judged = memoVerdict(judgeSerialized);
+const verdict = (value: string): Serialized | undefined =>
+  hasSerializedOpening(value) ? judged(value) : undefined;
+/** First octets of the binary streams a body may be sent as: Java, BinaryFormatter, ObjectStateFormatter, Marshal, pickle. */
+const binaryOpenings = new Set([0xac, 0x00, 0xff, 0x04, 0x80]);
+
+const hex = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.subarray(0, 24)).toString('hex').replace(/(..)/g, '$1 ');
+
+/** A binary body: judged by its octets (the text inputs see it as Latin-1, with NULs removed). */
+const binaryBody = (event: HttpRequestEvent): Sighting | undefined => {
+  const first = event.body[0];
+  if (first === undefined) return undefined;
+  if (!binaryOpenings.has(first) && headerToken(event.headers, 'content-encoding') === '') return undefined;
+  const body = decodedBody(event);
+  if (body === undefined || !binaryOpenings.has(body[0] ?? 0x20)) return undefined;
+  const found = serializedBytes(body.subarray(0, inspectedBodyBytes));
+  return found === undefined ? undefined : { found, where: 'body', shown: `octets ${hex(body).trimEnd()}` };
+};
+
+const ignored = (where: string, c: Config): boolean =>
+  c.ignore.length > 0 && c.ignore.some((prefix) => where.startsWith(prefix));
+
+/** The strongest sighting of the event: the first naming a gadget, else the first at all. */
+const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
+  let best = event.kind === 'http-request' ? binaryBody(event) : undefined;
+  if (best !== undefined && ignored(best.where, c)) best = undefined;
+  for (const input of eventInputs(event)) {
+    if (best?.found.gadget !== undefined) return best;
+    if (ignored(input.where, c)) continue;
+    const found = verdict(input.decoded) ?? typeSlot(input.where, input.decoded);
+    if (found !== undefined && (best === undefined || found.gadget !== undefined))
+      best = { found, where: input.where, shown: input.raw.slice(0, 200) };
+  }
+  return best;
+};
+
+export const insecureDeserialization: Threat<typeof config, undefined> = {
+  id: 'insecure-deserialization',
+  on: ['http-request', 'websocket-message'],
+  // Attacks come from clients: only client→server events.
+  reads: [readsRequests('http-request'), readsRequests('websocket-message')],
+  config,
+  scope: 'flow',
+  initialState: () => undefined,
+  inspect(event, _state, { config: c }): ThreatHit[] {
+    if (event.kind !== 'http-request' && event.kind !== 'websocket-message') return noHits;
+    if (event.direction !== 'to-server') return noHits;
+    const seen = sighting(event, c);
+    if (seen === undefined) return noHits;
+    const { format, gadget } = seen.found;
+    const what = gadget === undefined ? `${format}, no known gadget` : `${format} with gadget ${gadget}`;
+    return [
+      {
+        threat: 'insecure-deserialization',
+        severity: gadget === undefined ? c.severityWithoutGadget : c.severity,
+        confidence: gadget === undefined ? c.confidenceWithoutGadget : c.confidence,
+        evidence: `${what} — ${seen.where}: ${seen.shown}`,
+        ts: event.ts,
+      },
+    ];
+  },
+};
