@@ -28,6 +28,8 @@ export type EmbeddedAttackOptions = {
   on: readonly ProtocolEventKind[];
   /** Extra judgement for events that are not split into inputs (e.g. whole SQL statements). */
   inspectEvent?: (event: ProtocolEvent) => { reason: string; evidence: string } | undefined;
+  /** The severity of one finding, from its reason and the policy's severity (the policy's when absent). */
+  severityOf?: (reason: string, configured: Severity) => Severity;
 };
 
 /**
@@ -78,7 +80,7 @@ export const embeddedAttack = (
     return [
       {
         threat: options.id,
-        severity: config.severity,
+        severity: options.severityOf?.(found.reason, config.severity) ?? config.severity,
         confidence: config.confidence,
         evidence: `${found.reason} — ${found.evidence}`,
         ts: event.ts,

@@ -92,6 +92,8 @@ const issueIds = [
   'http2-abuse',
   // MongoDB operators in request inputs, and server-side JavaScript sent to MongoDB (OWASP WSTG-INPV-05.6).
   'nosql-injection',
+  // Server-side template and expression-language injection: SSTI, OGNL, SpEL, Spring4Shell.
+  'template-injection',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -1,0 +1,93 @@
+/**
+ * What in a template expression reaches code execution or the runtime's internals, by language: Python object
+ * internals and process calls, Java runtime and reflection, OGNL member access, SpEL type references, FreeMarker
+ * object construction, Node.js processes, the JavaScript Function constructor, Ruby and PHP process calls. Identifiers
+ * are matched case-sensitively, as the languages read them.
+ */
+
+export type Language =
+  | 'python'
+  | 'mako'
+  | 'java'
+  | 'ognl'
+  | 'spel'
+  | 'freemarker'
+  | 'node'
+  | 'javascript'
+  | 'ruby'
+  | 'twig'
+  | 'process'
+  | 'generic';
+
+export type Internals = { what: string; language: Language };
+
+const table: readonly (readonly [RegExp, string, Language])[] = [
+  [
+    /__(?:class|mro|subclasses|globals|builtins|import|init|base|bases|dict|getattribute|code|loader|spec|reduce)__/,
+    'object internals',
+    'python',
+  ],
+  [
+    /\b(?:os\.(?:system|popen|exec[lv]p?e?|spawn\w*)|subprocess\.\w+|pty\.spawn|commands\.getoutput)\s*\(|\bimport\s+(?:os|subprocess|pty|socket|commands|builtins)\b|\bfrom\s+(?:os|subprocess)\s+import\b/,
+    'a process call',
+    'python',
+  ],
+  [/\bself\.(?:module|template)\b|\.util\.os\b/, 'module internals', 'mako'],
+  [
+    /_memberAccess|DEFAULT_MEMBER_ACCESS|\bOgnl(?:Context|Util)\b|#context\s*\[|@[a-z]\w*(?:\.\w+)+@\w/,
+    'static calls',
+    'ognl',
+  ],
+  [/\bT\s*\(\s*[a-z]\w*(?:\.\w+)+\s*\)/, 'a type reference', 'spel'],
+  [/freemarker\.template\.utility\.|\?new\s*\(|\?api\b/, 'object construction', 'freemarker'],
+  [
+    /\bjava\.lang\.(?:Runtime|ProcessBuilder|System|Class|Thread|reflect)\b|\bgetRuntime\s*\(|\bProcessBuilder\b|\bScriptEngineManager\b/,
+    'the Java runtime',
+    'java',
+  ],
+  [
+    /\.(?:forName|getClassLoader|newInstance|getDeclaredMethod|getMethod|invoke)\s*\(|\.getClass\s*\(\s*\)|\bclass\.(?:forName|classLoader|module)\b|\bclassLoader\b/,
+    'Java reflection',
+    'java',
+  ],
+  [
+    /child_process|\bmainModule\b|\bprocess\.(?:binding|dlopen|kill|exit)\b|\bglobal\.process\b|\brequire\s*\(\s*['"`]|\b(?:exec|spawn)Sync\b/,
+    'the Node.js process',
+    'node',
+  ],
+  [
+    /\bconstructor\s*\.\s*constructor\b|\bconstructor\s*\(|['"]constructor['"]|\bFunction\s*\(|__proto__/,
+    'the Function constructor',
+    'javascript',
+  ],
+  [/\bIO\.popen\b|\bOpen3\.|\bKernel\.|%x\(|\bProcess\.spawn\b/, 'a process call', 'ruby'],
+  [
+    /_self\.env\b|registerUndefinedFilterCallback|\bgetFilter\s*\(|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)\b/,
+    'environment callbacks',
+    'twig',
+  ],
+  [
+    /\b(?:system|passthru|shell_exec|proc_open|popen|phpinfo|file_get_contents|readfile)\s*\(/,
+    'a process call',
+    'process',
+  ],
+  [/\b(?:exec|eval)\s*\(/, 'code evaluation', 'generic'],
+];
+
+/** String pieces joined back (`'__cla'+'ss__'`, `"__cla" ~ "ss__"`), as filter-evading payloads split names. */
+const joined = (body: string): string => body.replace(/['"]\s*[+~]?\s*['"]/g, '');
+
+/** A shell command in backticks: Ruby runs it in ERB and `#{…}`; elsewhere backticks are strings or template literals. */
+const rubyShell = /^\s*=?\s*`[^`]+`/;
+
+/** What `body` reaches, if it reaches code execution or internals; `opener` tells Ruby's backticks apart. */
+export const templateInternals = (body: string, opener = ''): Internals | undefined => {
+  if ((opener === '<%' || opener === '#{') && rubyShell.test(body))
+    return { what: `a shell command (${body.trim().slice(0, 40)})`, language: 'ruby' };
+  const flat = body.indexOf("'") < 0 && body.indexOf('"') < 0 ? body : joined(body);
+  for (const [pattern, what, language] of table) {
+    const match = pattern.exec(flat);
+    if (match !== null) return { what: `${what} (${match[0].trim().slice(0, 40)})`, language };
+  }
+  return undefined;
+};
