@@ -21,48 +21,92 @@ export type Language =
 
 export type Internals = { what: string; language: Language };
 
+/** One pattern of alternatives, written one a line. */
+const either = (...alternatives: string[]): RegExp => new RegExp(alternatives.join('|'));
+
 const table: readonly (readonly [RegExp, string, Language])[] = [
   [
-    /__(?:class|mro|subclasses|globals|builtins|import|init|base|bases|dict|getattribute|code|loader|spec|reduce)__/,
+    either(
+      '__(?:class|mro|subclasses|globals|builtins|import|init|base|bases|dict|getattribute)__',
+      '__(?:code|loader|spec|reduce)__',
+    ),
     'object internals',
     'python',
   ],
   [
-    /\b(?:os\.(?:system|popen|exec[lv]p?e?|spawn\w*)|subprocess\.\w+|pty\.spawn|commands\.getoutput)\s*\(|\bimport\s+(?:os|subprocess|pty|socket|commands|builtins)\b|\bfrom\s+(?:os|subprocess)\s+import\b/,
+    either(
+      String.raw`\b(?:os\.(?:system|popen|exec[lv]p?e?|spawn\w*)|subprocess\.\w+|pty\.spawn|commands\.getoutput)\s*\(`,
+      String.raw`\bimport\s+(?:os|subprocess|pty|socket|commands|builtins)\b`,
+      String.raw`\bfrom\s+(?:os|subprocess)\s+import\b`,
+    ),
     'a process call',
     'python',
   ],
   [/\bself\.(?:module|template)\b|\.util\.os\b/, 'module internals', 'mako'],
   [
-    /_memberAccess|DEFAULT_MEMBER_ACCESS|\bOgnl(?:Context|Util)\b|#context\s*\[|@[a-z]\w*(?:\.\w+)+@\w/,
+    either(
+      '_memberAccess',
+      'DEFAULT_MEMBER_ACCESS',
+      String.raw`\bOgnl(?:Context|Util)\b`,
+      String.raw`#context\s*\[`,
+      String.raw`@[a-z]\w*(?:\.\w+)+@\w`,
+    ),
     'static calls',
     'ognl',
   ],
   [/\bT\s*\(\s*[a-z]\w*(?:\.\w+)+\s*\)/, 'a type reference', 'spel'],
   [/freemarker\.template\.utility\.|\?new\s*\(|\?api\b/, 'object construction', 'freemarker'],
   [
-    /\bjava\.lang\.(?:Runtime|ProcessBuilder|System|Class|Thread|reflect)\b|\bgetRuntime\s*\(|\bProcessBuilder\b|\bScriptEngineManager\b/,
+    either(
+      String.raw`\bjava\.lang\.(?:Runtime|ProcessBuilder|System|Class|Thread|reflect)\b`,
+      String.raw`\bgetRuntime\s*\(`,
+      String.raw`\bProcessBuilder\b`,
+      String.raw`\bScriptEngineManager\b`,
+    ),
     'the Java runtime',
     'java',
   ],
   [
-    /\.(?:forName|getClassLoader|newInstance|getDeclaredMethod|getMethod|invoke)\s*\(|\.getClass\s*\(\s*\)|\bclass\.(?:forName|classLoader|module)\b|\bclassLoader\b/,
+    either(
+      String.raw`\.(?:forName|getClassLoader|newInstance|getDeclaredMethod|getMethod|invoke)\s*\(`,
+      String.raw`\.getClass\s*\(\s*\)`,
+      String.raw`\bclass\.(?:forName|classLoader|module)\b`,
+      String.raw`\bclassLoader\b`,
+    ),
     'Java reflection',
     'java',
   ],
   [
-    /child_process|\bmainModule\b|\bprocess\.(?:binding|dlopen|kill|exit)\b|\bglobal\.process\b|\brequire\s*\(\s*['"`]|\b(?:exec|spawn)Sync\b/,
+    either(
+      'child_process',
+      String.raw`\bmainModule\b`,
+      String.raw`\bprocess\.(?:binding|dlopen|kill|exit)\b`,
+      String.raw`\bglobal\.process\b`,
+      String.raw`\brequire\s*\(\s*['"\x60]`,
+      String.raw`\b(?:exec|spawn)Sync\b`,
+    ),
     'the Node.js process',
     'node',
   ],
   [
-    /\bconstructor\s*\.\s*constructor\b|\bconstructor\s*\(|['"]constructor['"]|\bFunction\s*\(|__proto__/,
+    either(
+      String.raw`\bconstructor\s*\.\s*constructor\b`,
+      String.raw`\bconstructor\s*\(`,
+      `['"]constructor['"]`,
+      String.raw`\bFunction\s*\(`,
+      '__proto__',
+    ),
     'the Function constructor',
     'javascript',
   ],
   [/\bIO\.popen\b|\bOpen3\.|\bKernel\.|%x\(|\bProcess\.spawn\b/, 'a process call', 'ruby'],
   [
-    /_self\.env\b|registerUndefinedFilterCallback|\bgetFilter\s*\(|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)\b/,
+    either(
+      String.raw`_self\.env\b`,
+      'registerUndefinedFilterCallback',
+      String.raw`\bgetFilter\s*\(`,
+      String.raw`\|\s*(?:filter|map|reduce|sort)\s*\(\s*['"](?:system|exec|passthru|shell_exec|popen)\b`,
+    ),
     'environment callbacks',
     'twig',
   ],
@@ -77,7 +121,7 @@ const table: readonly (readonly [RegExp, string, Language])[] = [
 /** String pieces joined back (`'__cla'+'ss__'`, `"__cla" ~ "ss__"`), as filter-evading payloads split names. */
 const joined = (body: string): string => body.replace(/['"]\s*[+~]?\s*['"]/g, '');
 
-/** A shell command in backticks: Ruby runs it in ERB and `#{…}`; elsewhere backticks are strings or template literals. */
+/** A shell command in backticks: Ruby runs it in ERB and `#{…}`; elsewhere backticks are strings or literals. */
 const rubyShell = /^\s*=?\s*`[^`]+`/;
 
 /** What `body` reaches, if it reaches code execution or internals; `opener` tells Ruby's backticks apart. */

@@ -17,7 +17,15 @@ const critical: readonly (readonly [RegExp, string, string])[] = [
     'object construction',
   ],
   [
-    /\{\/?php\}|(?<![$#%*{])\{(?:if\s+)?(?:system|passthru|exec|shell_exec|popen|proc_open|phpinfo|readfile|file_get_contents)\s*\(|\{Smarty_Internal_\w+::|\{self::getStreamVariable\s*\(/,
+    new RegExp(
+      [
+        String.raw`\{\/?php\}`,
+        String.raw`(?<![$#%*{])\{(?:if\s+)?(?:system|passthru|exec|shell_exec|popen|proc_open|phpinfo|readfile)\s*\(`,
+        String.raw`(?<![$#%*{])\{(?:if\s+)?file_get_contents\s*\(`,
+        String.raw`\{Smarty_Internal_\w+::`,
+        String.raw`\{self::getStreamVariable\s*\(`,
+      ].join('|'),
+    ),
     'Smarty',
     'PHP execution',
   ],

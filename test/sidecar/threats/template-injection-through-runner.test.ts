@@ -30,7 +30,8 @@ const findings = (request: string) => {
 };
 const get = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: app.example\r\n${headers}\r\n`;
 const post = (target: string, type: string, body: string, headers = '') =>
-  `POST ${target} HTTP/1.1\r\nHost: app.example\r\nContent-Type: ${type}\r\n${headers}Content-Length: ${body.length}\r\n\r\n${body}`;
+  `POST ${target} HTTP/1.1\r\nHost: app.example\r\nContent-Type: ${type}\r\n${headers}` +
+  `Content-Length: ${body.length}\r\n\r\n${body}`;
 
 describe('template-injection through the parser and the runner', () => {
   it('reports Struts2 OGNL in a Content-Type header (CVE-2017-5638)', () => {

@@ -46,7 +46,7 @@ describe('template-injection', () => {
     expect(evidence(httpRequest('/x?class=economy&classLoader=1&module=a'))).toEqual([]);
   });
 
-  it('reports SpEL in the Spring Cloud Function routing header (CVE-2022-22963), a type reference alone at high', () => {
+  it('reports SpEL in the routing header of Spring Cloud Function (CVE-2022-22963), a bare type call at high', () => {
     const header = (value: string) =>
       httpRequest('/functionRouter', {
         body: 'x',
