@@ -54,7 +54,16 @@ const table: readonly (readonly [RegExp, string, Language])[] = [
     'static calls',
     'ognl',
   ],
-  [/\bT\s*\(\s*[a-z]\w*(?:\.\w+)+\s*\)/, 'a type reference', 'spel'],
+  // A type reference to a class that runs, loads or reads (Thymeleaf pages call `T(java.time.LocalDate).now()`).
+  [
+    either(
+      String.raw`\bT\s*\(\s*java\.lang\.(?:Runtime|ProcessBuilder|System|Class|ClassLoader|Thread)\s*\)`,
+      String.raw`\bT\s*\(\s*(?:java\.lang\.reflect|javax\.script|java\.io|java\.nio\.file)\.\w+\s*\)`,
+      String.raw`\bT\s*\(\s*org\.springframework\.util\.StreamUtils\s*\)`,
+    ),
+    'a type reference',
+    'spel',
+  ],
   [/freemarker\.template\.utility\.|\?new\s*\(|\?api\b/, 'object construction', 'freemarker'],
   [
     either(

@@ -63,6 +63,7 @@ export const criticalMarker = (text: string): Marker | undefined => {
 /** A marker that only probes for evaluation, if `text` holds one. */
 export const probeMarker = (text: string): Marker | undefined => {
   const found = first(text, probes, true);
-  if (found !== undefined || !spelCall.test(text)) return found;
+  // Bare SpEL only (a routing header): inside `${…}` a harmless type (`T(java.time.LocalDate).now()`) is a page's own.
+  if (found !== undefined || text.includes('{') || !spelCall.test(text)) return found;
   return { engine: 'SpEL (Spring)', what: 'a type reference called', probe: true };
 };
