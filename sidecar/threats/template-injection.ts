@@ -6,13 +6,20 @@
 import { embeddedAttack } from './text/embedded-attack.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import { springClassBinding } from './text/spring-class-binding.ts';
-import { templateInjectionSeverity, templateInjectionVerdict } from './text/template-injection-verdict.ts';
+import {
+  mayHoldTemplate,
+  templateInjectionSeverity,
+  templateInjectionVerdict,
+} from './text/template-injection-verdict.ts';
+
+/** Values that hold no trigger leave after one test, before the memo's hash lookup. */
+const remembered = memoVerdict(templateInjectionVerdict);
 
 export const templateInjection = embeddedAttack({
   id: 'template-injection',
   severity: 'critical',
   on: ['http-request', 'websocket-message'],
-  verdict: memoVerdict(templateInjectionVerdict),
+  verdict: (text) => (mayHoldTemplate(text) ? remembered(text) : undefined),
   inspectEvent: (event) => (event.kind === 'http-request' ? springClassBinding(event) : undefined),
   severityOf: templateInjectionSeverity,
 });

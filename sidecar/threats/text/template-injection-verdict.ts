@@ -73,6 +73,9 @@ const judge = (text: string): string | undefined => {
   return found ?? (probe === undefined ? undefined : markerReason(probe));
 };
 
+/** The one test an ordinary value costs: whether it holds anything the verdict reads further. */
+export const mayHoldTemplate = (value: string): boolean => hint.test(value);
+
 /** A short reason, naming the engine family, when `value` (already decoded) is template injection. */
 export const templateInjectionVerdict = (value: string): string | undefined =>
   hint.test(value) ? inWindows(value, maxLength, judge) : undefined;
