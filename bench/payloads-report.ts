@@ -11,6 +11,7 @@ import { pathTraversal } from '#sidecar/threats/path-traversal.ts';
 import { shellshock } from '#sidecar/threats/shellshock.ts';
 import { sqlInjection } from '#sidecar/threats/sql-injection.ts';
 import { ssrf } from '#sidecar/threats/ssrf.ts';
+import { templateInjection } from '#sidecar/threats/template-injection.ts';
 import type { Threat } from '#sidecar/threats/threat.ts';
 import { xmlExternalEntity } from '#sidecar/threats/xml-external-entity.ts';
 import { xss } from '#sidecar/threats/xss.ts';
@@ -44,6 +45,7 @@ const embedded: readonly Detector[] = [
   ssrf,
   xmlExternalEntity,
   insecureDeserialization,
+  templateInjection,
 ];
 const detectorOf: Record<string, Detector | undefined> = {
   sqli: sqlInjection,

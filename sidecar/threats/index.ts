@@ -49,6 +49,7 @@ import { synFlood } from './syn-flood.ts';
 import { tcpEvasion } from './tcp-evasion.ts';
 import { tcpSplitHandshake } from './tcp-split-handshake.ts';
 import { tcpSynWithData } from './tcp-syn-with-data.ts';
+import { templateInjection } from './template-injection.ts';
 import type { Threat } from './threat.ts';
 import { tlsCertificate } from './tls-certificate.ts';
 import { udpFlood } from './udp-flood.ts';
@@ -70,6 +71,7 @@ export const threats: readonly Threat<any, any>[] = [
   pathTraversal,
   commandInjection,
   log4shell,
+  templateInjection,
   shellshock,
   insecureDeserialization,
   ssrf,

@@ -28,8 +28,8 @@ export type EmbeddedAttackOptions = {
   on: readonly ProtocolEventKind[];
   /** Extra judgement for events that are not split into inputs (e.g. whole SQL statements). */
   inspectEvent?: (event: ProtocolEvent) => { reason: string; evidence: string } | undefined;
-  /** A severity of its own for some reasons (undefined: the policy's), e.g. a lesser form of the attack. */
-  severityOf?: (reason: string) => Severity | undefined;
+  /** The severity of one finding, from its reason and the policy's severity (the policy's when absent or undefined). */
+  severityOf?: (reason: string, configured: Severity) => Severity | undefined;
 };
 
 /**
@@ -80,7 +80,7 @@ export const embeddedAttack = (
     return [
       {
         threat: options.id,
-        severity: options.severityOf?.(found.reason) ?? config.severity,
+        severity: options.severityOf?.(found.reason, config.severity) ?? config.severity,
         confidence: config.confidence,
         evidence: `${found.reason} — ${found.evidence}`,
         ts: event.ts,

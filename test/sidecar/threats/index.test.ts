@@ -99,6 +99,8 @@ const issueIds = [
   'prototype-pollution',
   // A line break and a header line or a second body in a value a server copies into a response or a mail (CWE-113).
   'crlf-injection',
+  // Server-side template and expression-language injection: SSTI, OGNL, SpEL, Spring4Shell.
+  'template-injection',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(

@@ -1,0 +1,50 @@
+/**
+ * Spring4Shell (CVE-2022-22965): request parameters that Spring's data binding follows from `class` to the class
+ * loader (`class.module.classLoader.resources.context.parent.pipeline.first.pattern=…`). The attack is in the
+ * parameter names, which are not values the text verdicts see, so the query and a form body are read whole.
+ */
+import type { HttpRequestEvent } from '../../events.ts';
+import { latin1 } from '../../protocols/wire-bytes.ts';
+import { inspectedBodyBytes } from './http-inputs.ts';
+import { lenientUrlDecode } from './lenient-url-decode.ts';
+
+/** `lass`, or a percent escape of a letter (`%63lass`): anything without either names no `class` parameter. */
+const hint = /lass|%[4-7][0-9a-fA-F]/;
+const binding =
+  /(?:^|&)\s*[cC]lass\s*(?:\.|\[['"]?)\s*(?:module\s*(?:\.|\[['"]?\]?\.?)\s*)?(?:classLoader|protectionDomain)\b[^=&]*/;
+
+/** Whether the octets hold `lass` or a `%`: looked at before a form body is made text. */
+const mayHold = (bytes: Uint8Array): boolean => {
+  if (bytes.indexOf(0x25) >= 0) return true;
+  for (let i = bytes.indexOf(0x6c); i >= 0; i = bytes.indexOf(0x6c, i + 1))
+    if (bytes[i + 1] === 0x61 && bytes[i + 2] === 0x73 && bytes[i + 3] === 0x73) return true;
+  return false;
+};
+
+const bindingIn = (form: string, where: string): { reason: string; evidence: string } | undefined => {
+  if (!hint.test(form)) return undefined;
+  const name = binding.exec(lenientUrlDecode(form, true))?.[0];
+  if (name === undefined) return undefined;
+  const shown = name.replace(/^&?\s*/, '').slice(0, 120);
+  return {
+    reason:
+      'template injection (Spring data binding, Spring4Shell CVE-2022-22965): a parameter bound to the class loader',
+    evidence: `${where}: ${shown}`,
+  };
+};
+
+const isForm = (event: HttpRequestEvent): boolean =>
+  event.headers.some(
+    ([name, value]) =>
+      name.toLowerCase() === 'content-type' && value.toLowerCase().includes('x-www-form-urlencoded'),
+  );
+
+/** The first query or form parameter bound to the class loader, if any. */
+export const springClassBinding = (
+  event: HttpRequestEvent,
+): { reason: string; evidence: string } | undefined => {
+  const fromQuery = event.query === '' ? undefined : bindingIn(event.query, 'query');
+  if (fromQuery !== undefined || event.body.length === 0 || !mayHold(event.body) || !isForm(event))
+    return fromQuery;
+  return bindingIn(latin1(event.body, 0, inspectedBodyBytes), 'form');
+};
