@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Header, ProtocolEvent } from '#sidecar/events.ts';
 import { commandInjection } from '#sidecar/threats/command-injection.ts';
+import { crlfInjection } from '#sidecar/threats/crlf-injection.ts';
 import { insecureDeserialization } from '#sidecar/threats/insecure-deserialization.ts';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
+import { nosqlInjection } from '#sidecar/threats/nosql-injection.ts';
 import { pathTraversal } from '#sidecar/threats/path-traversal.ts';
+import { prototypePollution } from '#sidecar/threats/prototype-pollution.ts';
 import { shellshock } from '#sidecar/threats/shellshock.ts';
 import { sqlInjection } from '#sidecar/threats/sql-injection.ts';
 import { ssrf } from '#sidecar/threats/ssrf.ts';
@@ -46,6 +49,9 @@ const embedded: readonly Detector[] = [
   xmlExternalEntity,
   insecureDeserialization,
   templateInjection,
+  nosqlInjection,
+  prototypePollution,
+  crlfInjection,
 ];
 const detectorOf: Record<string, Detector | undefined> = {
   sqli: sqlInjection,
@@ -206,7 +212,7 @@ export const placePayload = (payload: string, placement: Placement): ProtocolEve
 
 const configs = new Map(embedded.map((d) => [d.id, d.config.parse({})]));
 const flags = (detector: Detector, event: ProtocolEvent): boolean =>
-  detector.inspect(event, undefined, { config: configs.get(detector.id) }).length > 0;
+  detector.inspect(event, detector.initialState(), { config: configs.get(detector.id) }).length > 0;
 const anyFlags = (event: ProtocolEvent): boolean => embedded.some((d) => flags(d, event));
 
 export const readLines = (file: string): string[] =>
