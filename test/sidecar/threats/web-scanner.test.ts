@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Header, HttpResponseEvent } from '#sidecar/events.ts';
 import type { PacketEvent, ThreatHit } from '#sidecar/threats/threat.ts';
@@ -21,7 +22,7 @@ const answer = (
   request: { method: 'GET', target, forwarding: [] },
 });
 
-const ua = (value: string, ts = 1_000): Header[] => [['User-Agent', value]];
+const ua = (value: string): Header[] => [['User-Agent', value]];
 const request = (target: string, ts: number, headers: Header[] = []) => httpRequest(target, { ts, headers });
 /** A request and its answer, as a connection brings them. */
 const exchange = (target: string, status: number, ts: number, headers: Header[] = []) => [
@@ -189,6 +190,27 @@ describe('web-scanner: sensitive probes and exposures', () => {
       ...exchange('/xmlrpc.php', 403, 3_000),
     ];
     expect(runThreat(webScanner, prober)).toHaveLength(1);
+  });
+
+  it('counts a probe path refused with 401 by a client never refused before', () => {
+    const prober = [
+      answer('/manager/html', 401, 1_000),
+      answer('/jmx-console/', 401, 2_000),
+      answer('/solr/admin/', 401, 3_000),
+    ];
+    expect(runThreat(webScanner, prober).map((h) => h.evidence)).toEqual([
+      'probes of 3 or more sensitive paths within 60000 ms: /manager/html, /jmx-console/, /solr/admin/',
+    ]);
+  });
+
+  it('reads a compressed answer before judging it (Content-Encoding gzip)', () => {
+    const zipped = gzipSync('[core]\n\tbare = false\n');
+    const event = { ...answer('/.git/config', 200, 1_000), body: new Uint8Array(zipped) };
+    event.headers = [
+      ['Content-Type', 'text/plain'],
+      ['Content-Encoding', 'gzip'],
+    ];
+    expect(runThreat(webScanner, [event]).map((h) => h.severity)).toEqual(['high']);
   });
 
   it('reports a secret file served (high), and not an HTML page served for every path (a SPA)', () => {
