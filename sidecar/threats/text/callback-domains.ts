@@ -21,6 +21,8 @@ export const callbackMatcher = (callback: readonly string[], shared: readonly st
   const domains = [...tiers.keys()].sort((a, b) => b.length - a.length);
   const pattern = new RegExp(`(?:${domains.map(escapeRegExp).join('|')})(?![a-z0-9-]|\\.[a-z0-9-])`, 'gi');
   return (text) => {
+    // Every domain has a dot: most values (numbers, ids, tokens, words) have none and cost one indexOf.
+    if (text.indexOf('.') < 0) return undefined;
     pattern.lastIndex = 0;
     for (let found = pattern.exec(text); found !== null; found = pattern.exec(text)) {
       const before = found.index === 0 ? '' : (text[found.index - 1] ?? '');

