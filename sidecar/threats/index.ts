@@ -58,6 +58,7 @@ import { unsafeProtocol } from './unsafe-protocol.ts';
 import { vpnTunnel } from './vpn-tunnel.ts';
 import { weakSsh } from './weak-ssh.ts';
 import { weakTls } from './weak-tls.ts';
+import { webScanner } from './web-scanner.ts';
 import { xmlExternalEntity } from './xml-external-entity.ts';
 import { xss } from './xss.ts';
 
@@ -123,4 +124,5 @@ export const threats: readonly Threat<any, any>[] = [
   vpnTunnel,
   smbLateralMovement,
   http2Abuse,
+  webScanner,
 ];

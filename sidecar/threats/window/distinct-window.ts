@@ -71,12 +71,21 @@ const mapOf = (window: DistinctWindow): Map<Value, number> => {
   return seen;
 };
 
-/** Records `value` at `ts` and returns how many distinct values were seen within `windowMs`. */
-export const addDistinct = (window: DistinctWindow, value: Value, ts: number, windowMs: number): number => {
-  if (ts - window.prunedAt >= windowMs / 4 || sizeOf(window) >= maxValues) prune(window, ts, windowMs);
+/**
+ * Records `value` at `ts` and returns how many distinct values were seen within `windowMs`, counting at most `max`
+ * (an owner that only asks whether a threshold is reached keeps no more values than that).
+ */
+export const addDistinct = (
+  window: DistinctWindow,
+  value: Value,
+  ts: number,
+  windowMs: number,
+  max = maxValues,
+): number => {
+  if (ts - window.prunedAt >= windowMs / 4 || sizeOf(window) >= max) prune(window, ts, windowMs);
   if (window.seen === undefined && addInline(window, value, ts)) return sizeOf(window);
   const seen = mapOf(window);
-  if (seen.size < maxValues || seen.has(value)) {
+  if (seen.size < max || seen.has(value)) {
     seen.delete(value);
     seen.set(value, ts);
   }

@@ -58,7 +58,8 @@ const hping = (lab: AttackLab, args: string[]) =>
 export const attacks: readonly Attack[] = [
   {
     name: 'sqlmap: boolean-based blind injection on GET id',
-    threats: ['sql-injection'],
+    // web-scanner: sqlmap names itself in its user-agent (web-scanner-real.test.ts).
+    threats: ['sql-injection', 'web-scanner'],
     matches: toPort(ports.sqlmapTarget),
     run: (lab) =>
       lab.attacker.exec(

@@ -93,6 +93,8 @@ const issueIds = [
   'forwarded-spoofing',
   // HTTP/2 as a weapon: Rapid Reset, PING/SETTINGS/empty-frame floods, CONTINUATION floods, HPACK bombs.
   'http2-abuse',
+  // Vulnerability scanners, forced browsing, secret files served, out-of-band callback domains.
+  'web-scanner',
   // MongoDB operators in request inputs, and server-side JavaScript sent to MongoDB (OWASP WSTG-INPV-05.6).
   'nosql-injection',
   // Request keys a merge, a path setter or qs turns into writes on Object.prototype (Node.js; CVE-2019-10744).

@@ -45,4 +45,14 @@ describe('distinctWindow', () => {
     expect(addDistinct(window, 80, 5_000, 1_000)).toBe(2);
     expect(window.seen?.size).toBe(2);
   });
+
+  it('keeps at most the values its owner asks for, counted as the plain model with that bound counts them', () => {
+    const window = distinctWindow();
+    const model = reference();
+    for (let i = 0; i < 500; i++) {
+      const ts = 1_000 + i * 10;
+      expect(addDistinct(window, `/p${i % 300}`, ts, 2_000, 100)).toBe(model(`/p${i % 300}`, ts, 2_000, 100));
+    }
+    expect(window.seen?.size).toBe(100);
+  });
 });
