@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
 import { readsFirst } from '../engine/event-read.ts';
 import type { DnsMessageEvent, MiningEvent, TlsClientHelloEvent } from '../events.ts';
-import { type DomainSuffixes, domainSuffixes, domainUnder } from './domain-suffixes.ts';
+import { domainSuffixesOf, domainUnder } from './domain-suffixes.ts';
 import { defaultPoolDomains } from './mining-pools.ts';
 import type { Story } from './operation-story.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
@@ -29,16 +29,8 @@ const config = detectorConfig('critical', {
 });
 type Config = z.infer<typeof config>;
 
-/** The domain lookup for each validated config (configs are validated once and kept). */
-const domainSets = new WeakMap<Config, DomainSuffixes>();
-const domainsOf = (c: Config): DomainSuffixes => {
-  let domains = domainSets.get(c);
-  if (domains === undefined) {
-    domains = domainSuffixes([...c.poolDomains, ...c.extraPoolDomains]);
-    domainSets.set(c, domains);
-  }
-  return domains;
-};
+/** The domain lookup for each validated config. */
+const domainsOf = domainSuffixesOf<Config>((c) => [...c.poolDomains, ...c.extraPoolDomains]);
 
 const short = (text: string, max = 120): string => (text.length > max ? `${text.slice(0, max)}…` : text);
 

@@ -37,3 +37,21 @@ export const domainUnder = (name: string, domains: DomainSuffixes): string | und
   }
   return undefined;
 };
+
+/**
+ * The lookup of the domains a validated config lists (`domains` picks them), made once per config: configs are
+ * validated once and kept, and the lookup is asked for every DNS question and TLS server name.
+ */
+export const domainSuffixesOf = <Config extends object>(
+  domains: (config: Config) => readonly string[],
+): ((config: Config) => DomainSuffixes) => {
+  const made = new WeakMap<Config, DomainSuffixes>();
+  return (config) => {
+    let suffixes = made.get(config);
+    if (suffixes === undefined) {
+      suffixes = domainSuffixes(domains(config));
+      made.set(config, suffixes);
+    }
+    return suffixes;
+  };
+};

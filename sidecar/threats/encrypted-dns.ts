@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { DnsMessageEvent, TlsClientHelloEvent } from '../events.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
-import { type DomainSuffixes, domainSuffixes, domainUnder } from './domain-suffixes.ts';
+import { domainSuffixesOf, domainUnder } from './domain-suffixes.ts';
 import { defaultResolverAddresses, defaultResolverNames } from './public-resolvers.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
@@ -30,15 +30,7 @@ const config = detectorConfig('medium', {
 });
 type Config = z.infer<typeof config>;
 
-const suffixSets = new WeakMap<Config, DomainSuffixes>();
-const namesOf = (c: Config): DomainSuffixes => {
-  let names = suffixSets.get(c);
-  if (names === undefined) {
-    names = domainSuffixes([...c.resolverNames, ...c.extraResolverNames]);
-    suffixSets.set(c, names);
-  }
-  return names;
-};
+const namesOf = domainSuffixesOf<Config>((c) => [...c.resolverNames, ...c.extraResolverNames]);
 
 const clip = (text: string): string => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
 

@@ -15,6 +15,7 @@ import { headerToken } from '../protocols/http-head.ts';
 import { hasSerializedOpening, judgeSerialized } from './text/deserialization-verdict.ts';
 import { eventInputs } from './text/event-inputs.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
+import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
@@ -27,7 +28,7 @@ const config = detectorConfig('critical', {
   confidence: z.number().min(0).max(1).default(0.95),
   confidenceWithoutGadget: z.number().min(0).max(1).default(0.8),
   /** Input locations (`cookie JSESSIONSTATE`, `form javax.faces.ViewState`, `body`, ...) to leave alone, by prefix. */
-  ignore: z.array(z.string()).default([]),
+  ignore: ignoreList(),
 });
 type Config = z.infer<typeof config>;
 
@@ -54,8 +55,7 @@ const binaryBody = (event: HttpRequestEvent): Sighting | undefined => {
   return found === undefined ? undefined : { found, where: 'body', shown: `octets ${hex(body).trimEnd()}` };
 };
 
-const ignored = (where: string, c: Config): boolean =>
-  c.ignore.length > 0 && c.ignore.some((prefix) => where.startsWith(prefix));
+const ignored = (where: string, c: Config): boolean => isIgnored(where, c.ignore);
 
 /** The strongest sighting of the event: the first naming a gadget, else the first at all. */
 const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {

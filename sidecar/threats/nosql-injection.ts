@@ -12,6 +12,7 @@ import { formSighting, inputsSighting, type Sighting, stronger } from './nosql-i
 import { javascriptHarm } from './nosql-injection-javascript.ts';
 import { eventInputs } from './text/event-inputs.ts';
 import { formTexts } from './text/form-names.ts';
+import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
@@ -22,7 +23,7 @@ const config = detectorConfig('high', {
    */
   comparisonsElsewhere: z.boolean().default(true),
   /** Input locations (`query`, `json`, `cookie`, ...) to leave alone, by prefix. */
-  ignore: z.array(z.string()).default([]),
+  ignore: ignoreList(),
   /**
    * Clients expected to send MongoDB server-side JavaScript (a reporting job's mapReduce or $where): an address,
    * address:port, CIDR or CIDR:port. Their JavaScript is reported only when it does harm (sleeps, loops forever, ...).
@@ -66,7 +67,7 @@ const levels: readonly (readonly [Severity | 'policy', number])[] = [
 const requestHit = (event: ProtocolEvent, c: Config): ThreatHit[] => {
   const found = requestSighting(event);
   if (found === undefined || (found.level === 0 && !c.comparisonsElsewhere)) return noHits;
-  if (c.ignore.length > 0 && c.ignore.some((prefix) => found.where.startsWith(prefix))) return noHits;
+  if (isIgnored(found.where, c.ignore)) return noHits;
   const [severity, confidence] = levels[found.level] as (typeof levels)[number];
   const evidence = `${found.reason} — ${found.where}: ${found.value.slice(0, 200)}`;
   return hit(severity === 'policy' ? c.severity : severity, confidence, evidence, event.ts);

@@ -4,17 +4,17 @@
  * Object.prototype (`__proto__[isAdmin]=1`, `{"constructor":{"prototype":{"shell":…}}}`); critical when the
  * property written is a known gadget for code execution or privilege.
  */
-import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
 import type { ProtocolEvent } from '../events.ts';
 import { formSighting, inputsSighting, type Sighting, stronger } from './prototype-pollution-inputs.ts';
 import { eventInputs } from './text/event-inputs.ts';
 import { formTexts } from './text/form-names.ts';
+import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
   /** Input locations (`query`, `json`, `multipart`, ...) to leave alone, by prefix. */
-  ignore: z.array(z.string()).default([]),
+  ignore: ignoreList(),
 });
 
 const protoBytes = new TextEncoder().encode('_proto');
@@ -69,7 +69,7 @@ export const prototypePollution: Threat<typeof config, undefined> = {
     if (event.direction !== 'to-server') return noHits;
     const found = requestSighting(event);
     if (found === undefined) return noHits;
-    if (c.ignore.length > 0 && c.ignore.some((prefix) => found.where.startsWith(prefix))) return noHits;
+    if (isIgnored(found.where, c.ignore)) return noHits;
     const severity = found.level === 2 ? 'critical' : c.severity;
     const confidence = found.level === 2 ? 0.95 : 0.9;
     const evidence = `${found.reason} — ${found.where}: ${found.value.slice(0, 200)}`;

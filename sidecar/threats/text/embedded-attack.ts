@@ -5,6 +5,7 @@ import { readsRequests } from '../../engine/event-read.ts';
 import type { ProtocolEvent, ProtocolEventKind } from '../../events.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from '../threat.ts';
 import { eventInputs } from './event-inputs.ts';
+import { ignoreList, isIgnored } from './ignored-inputs.ts';
 import type { PayloadInput } from './payload-input.ts';
 import { firstWindow } from './text-windows.ts';
 
@@ -15,7 +16,7 @@ const snippetLength = 200;
 const embeddedConfig = (severity: Severity) =>
   detectorConfig(severity, {
     /** Input locations (`header user-agent`, `cookie`, `query`, `json`, ...) to leave alone, by prefix. */
-    ignore: z.array(z.string()).default([]),
+    ignore: ignoreList(),
     confidence: z.number().min(0).max(1).default(0.9),
   });
 type EmbeddedConfig = z.infer<ReturnType<typeof embeddedConfig>>;
@@ -55,7 +56,7 @@ const judgeInputs = (
   config: EmbeddedConfig,
 ): { reason: string; evidence: string } | undefined => {
   for (const input of eventInputs(event)) {
-    if (config.ignore.length > 0 && config.ignore.some((prefix) => input.where.startsWith(prefix))) continue;
+    if (isIgnored(input.where, config.ignore)) continue;
     const reason = verdict(input.decoded, input);
     if (reason !== undefined) return { reason, evidence: `${input.where}: ${snippet(input, verdict)}` };
   }
