@@ -8,6 +8,7 @@
  * Stateless: each step is a hit, and the runner merges a flow's hits into one finding, whose story is the surest
  * hit's (a login naming the account outranks a subscription naming only the software).
  */
+
 import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
 import { readsFirst } from '../engine/event-read.ts';
@@ -15,6 +16,7 @@ import type { DnsMessageEvent, MiningEvent, TlsClientHelloEvent } from '../event
 import { domainSuffixesOf, domainUnder } from './domain-suffixes.ts';
 import { defaultPoolDomains } from './mining-pools.ts';
 import type { Story } from './operation-story.ts';
+import { clip } from './text/clip.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
@@ -32,17 +34,15 @@ type Config = z.infer<typeof config>;
 /** The domain lookup for each validated config. */
 const domainsOf = domainSuffixesOf<Config>((c) => [...c.poolDomains, ...c.extraPoolDomains]);
 
-const short = (text: string, max = 120): string => (text.length > max ? `${text.slice(0, max)}…` : text);
-
 const loginStory = (event: MiningEvent): Story => {
-  const software = event.agent === undefined ? '' : ` with ${short(event.agent, 80)}`;
+  const software = event.agent === undefined ? '' : ` with ${clip(event.agent, 80)}`;
   const algorithms =
     event.algorithms === undefined || event.algorithms.length === 0
       ? ''
-      : ` (algorithms ${short(event.algorithms.join(', '), 80)})`;
+      : ` (algorithms ${clip(event.algorithms.join(', '), 80)})`;
   if (event.user !== undefined)
     return {
-      evidence: `logged in to a mining pool (Stratum ${event.method}) as ${short(event.user)}${software}${algorithms}`,
+      evidence: `logged in to a mining pool (Stratum ${event.method}) as ${clip(event.user)}${software}${algorithms}`,
       confidence: 1,
     };
   return {
@@ -66,7 +66,7 @@ const fromSession = (event: MiningEvent, c: Config): ThreatHit[] => [
 const fromName = (ts: number, name: string, how: string, c: Config): ThreatHit[] => {
   const domain = domainUnder(name, domainsOf(c));
   if (domain === undefined) return noHits;
-  const evidence = `${how} ${short(name)}, under the mining pool domain ${domain}`;
+  const evidence = `${how} ${clip(name)}, under the mining pool domain ${domain}`;
   return [{ threat: 'cryptomining', severity: c.nameSeverity, confidence: 0.8, evidence, ts }];
 };
 

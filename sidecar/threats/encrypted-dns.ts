@@ -8,12 +8,14 @@
  * - a DNS message read in plaintext HTTP (RFC 8484 or the JSON API: `http-doh.ts`), to any server not allowed.
  * A team's own resolvers go in `allowServers`; names of resolvers it sanctions can be taken out of `resolverNames`.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { readsFirst } from '../engine/event-read.ts';
 import type { DnsMessageEvent, TlsClientHelloEvent } from '../events.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
 import { domainSuffixesOf, domainUnder } from './domain-suffixes.ts';
 import { defaultResolverAddresses, defaultResolverNames } from './public-resolvers.ts';
+import { clip } from './text/clip.ts';
 import { detectorConfig, type FlowContext, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
@@ -32,11 +34,14 @@ type Config = z.infer<typeof config>;
 
 const namesOf = domainSuffixesOf<Config>((c) => [...c.resolverNames, ...c.extraResolverNames]);
 
-const clip = (text: string): string => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
-
-/** An SNI that is an address literal names no server (RFC 6066 §3 forbids it, and some clients send one anyway). */
+/**
+ * An SNI that is an address literal names no server (RFC 6066 §3 forbids it, and some clients send one anyway):
+ * IPv4, or IPv6 with or without its URL brackets.
+ */
 const namesNoServer = (sni: string | undefined): boolean =>
-  sni === undefined || sni === '' || /^[\d.:]+$/.test(sni);
+  sni === undefined ||
+  sni === '' ||
+  isIP(sni.startsWith('[') && sni.endsWith(']') ? sni.slice(1, -1) : sni) !== 0;
 
 type Told = { evidence: string; confidence: number };
 

@@ -54,6 +54,15 @@ describe('encrypted-dns', () => {
     ]);
     expect(runThreat(encryptedDns, [hello('8.8.8.8')], tls('8.8.8.8'))).toHaveLength(1);
     expect(runThreat(encryptedDns, [hello(undefined)], tls('2606:4700:4700::1111'))).toHaveLength(1);
+    // An IPv6 literal with hex letters is an address too, bracketed or not.
+    expect(
+      runThreat(encryptedDns, [hello('2001:4860:4860::8888')], tls('2001:4860:4860::8888')),
+    ).toHaveLength(1);
+    expect(
+      runThreat(encryptedDns, [hello('[2606:4700:4700::1111]')], tls('2606:4700:4700::1111')),
+    ).toHaveLength(1);
+    // A name made only of hex letters and digits is still a name.
+    expect(runThreat(encryptedDns, [hello('cafe.beef')], tls('1.1.1.1'))).toEqual([]);
     expect(runThreat(encryptedDns, [hello(undefined)], tls('45.90.28.77'))).toHaveLength(1);
     // A named site on a resolver's address is that site.
     expect(runThreat(encryptedDns, [hello('www.example.com')], tls('1.1.1.1'))).toEqual([]);
