@@ -5,27 +5,17 @@
  * opening. The same harness flags a serialized object in every placement, so a zero here is not a detector that is off.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  payloadClasses,
-  payloadCorpusDir,
-  placements,
-  placePayload,
-  readLines,
-  wordList,
-} from '#bench/payloads-report.ts';
+import { payloadCorpusDir, placements, placePayload, readLines, wordList } from '#bench/payloads-report.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { insecureDeserialization } from '#sidecar/threats/insecure-deserialization.ts';
 import { deserializationVerdict } from '#sidecar/threats/text/deserialization-verdict.ts';
 import { base64, javaStream, plainJavaObject } from '#test/fixtures/serialization/serialized-objects.ts';
-import { httpRequest, runThreat } from './threat-factories.ts';
+import { attackLines, benignLines, everywhere, flaggedBy, wordBatches, wordQuery } from './corpus-harness.ts';
+import { httpRequest } from './threat-factories.ts';
 
-const flagged = (events: readonly ProtocolEvent[]): string[] =>
-  events.flatMap((event) => runThreat(insecureDeserialization, [event]).map((hit) => hit.evidence));
-const place = (lines: readonly string[]) =>
-  lines.flatMap((line) => placements.map((placement) => placePayload(line, placement)));
+const flagged = flaggedBy([insecureDeserialization]);
 
 /** A harness check: objects that are flagged in every placement. */
 const controls = [
@@ -36,18 +26,14 @@ const controls = [
 
 describe.skipIf(!existsSync(payloadCorpusDir))('insecure-deserialization on the payload corpus', () => {
   it('flags none of the benign lines of any class, in any placement', () => {
-    const benign = payloadClasses().flatMap((name) =>
-      readLines(join(payloadCorpusDir, name, 'false-positives.txt')),
-    );
+    const benign = benignLines();
     expect(benign.length).toBeGreaterThan(50);
-    expect(flagged(place(benign))).toEqual([]);
-    expect(flagged(place(controls))).toHaveLength(controls.length * placements.length);
+    expect(flagged(everywhere(benign))).toEqual([]);
+    expect(flagged(everywhere(controls))).toHaveLength(controls.length * placements.length);
   });
 
   it("flags none of the other classes' attacks (SQL, XSS, traversal, command, Log4Shell, Shellshock, XXE)", () => {
-    const attacks = payloadClasses().flatMap((name) =>
-      readLines(join(payloadCorpusDir, name, 'true-positives.txt')),
-    );
+    const attacks = attackLines();
     expect(attacks.length).toBeGreaterThan(10_000);
     expect(flagged(attacks.map((line) => placePayload(line, 'json')))).toEqual([]);
     expect(flagged(attacks.map((line) => placePayload(line, 'query')))).toEqual([]);
@@ -59,13 +45,8 @@ describe.skipIf(!existsSync(wordList))("insecure-deserialization on Debian's wor
     const words = readLines(wordList);
     expect(words.length).toBeGreaterThan(50_000);
     const events: ProtocolEvent[] = [];
-    for (let i = 0; i < words.length; i += 50) {
-      const batch = words.slice(i, i + 50);
-      events.push(
-        httpRequest(
-          `/find?${batch.map((w) => `${encodeURIComponent(w)}=${encodeURIComponent(w)}`).join('&')}`,
-        ),
-      );
+    for (const batch of wordBatches(words)) {
+      events.push(httpRequest(`/find?${wordQuery(batch)}`));
       const body = JSON.stringify(Object.fromEntries(batch.map((w) => [w, [w, { [w]: w }]])));
       events.push(httpRequest('/api', { body, headers: [['Content-Type', 'application/json']] }));
     }

@@ -6,32 +6,15 @@
  * written here in every placement, so a zero is not a detector that is off.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  payloadClasses,
-  payloadCorpusDir,
-  placements,
-  placePayload,
-  readLines,
-  wordList,
-} from '#bench/payloads-report.ts';
+import { payloadCorpusDir, placements, placePayload, readLines, wordList } from '#bench/payloads-report.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { crlfInjection } from '#sidecar/threats/crlf-injection.ts';
 import { prototypePollution } from '#sidecar/threats/prototype-pollution.ts';
-import type { Threat } from '#sidecar/threats/threat.ts';
-import { httpRequest, runThreat } from './threat-factories.ts';
+import { attackLines, benignLines, everywhere, flaggedBy, wordBatches, wordQuery } from './corpus-harness.ts';
+import { httpRequest } from './threat-factories.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the two detectors differ in config type; both are run the same way.
-const detectors: readonly Threat<any, any>[] = [prototypePollution, crlfInjection];
-const flagged = (events: readonly ProtocolEvent[]): string[] =>
-  events.flatMap((event) =>
-    detectors.flatMap((detector) =>
-      runThreat(detector, [event]).map((hit) => `${hit.threat}: ${hit.evidence}`),
-    ),
-  );
-const place = (lines: readonly string[]) =>
-  lines.flatMap((line) => placements.map((placement) => placePayload(line, placement)));
+const flagged = flaggedBy([prototypePollution, crlfInjection], true);
 
 /** Harness checks: a set path (a value, so it can be placed anywhere) and a header injection, in every placement. */
 const controls = ['__proto__.isAdmin', 'en\r\nSet-Cookie: sid=attacker'];
@@ -40,18 +23,14 @@ describe.skipIf(!existsSync(payloadCorpusDir))(
   'prototype-pollution and crlf-injection on the payload corpus',
   () => {
     it('flag none of the benign lines of any class, in any placement', () => {
-      const benign = payloadClasses().flatMap((name) =>
-        readLines(join(payloadCorpusDir, name, 'false-positives.txt')),
-      );
+      const benign = benignLines();
       expect(benign.length).toBeGreaterThan(50);
-      expect(flagged(place(benign))).toEqual([]);
-      expect(flagged(place(controls))).toHaveLength(controls.length * placements.length);
+      expect(flagged(everywhere(benign))).toEqual([]);
+      expect(flagged(everywhere(controls))).toHaveLength(controls.length * placements.length);
     });
 
     it("flag of the other classes' attacks only the one response splitting, in a query", () => {
-      const attacks = payloadClasses().flatMap((name) =>
-        readLines(join(payloadCorpusDir, name, 'true-positives.txt')),
-      );
+      const attacks = attackLines();
       expect(attacks.length).toBeGreaterThan(10_000);
       // 192 of them hold %0d or %0a (XSS and command injection break their lines so): only this one is a second body.
       const split = 'crlf-injection: HTTP response splitting (a blank line, then a second body) — query q:';
@@ -68,10 +47,8 @@ describe.skipIf(!existsSync(wordList))("prototype-pollution and crlf-injection o
     const words = readLines(wordList);
     expect(words.length).toBeGreaterThan(50_000);
     const events: ProtocolEvent[] = [];
-    for (let i = 0; i < words.length; i += 50) {
-      const batch = words.slice(i, i + 50);
-      const query = batch.map((w) => `${encodeURIComponent(w)}=${encodeURIComponent(w)}`).join('&');
-      events.push(httpRequest(`/search?${query}&lines=${encodeURIComponent(batch.join('\r\n'))}`));
+    for (const batch of wordBatches(words)) {
+      events.push(httpRequest(`/search?${wordQuery(batch)}&lines=${encodeURIComponent(batch.join('\r\n'))}`));
       const body = JSON.stringify(Object.fromEntries(batch.map((w) => [w, { [w]: `${w}\n${w}: ${w}` }])));
       events.push(httpRequest('/api', { body, headers: [['Content-Type', 'application/json']] }));
     }

@@ -19,12 +19,10 @@ import {
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { templateInjection } from '#sidecar/threats/template-injection.ts';
 import { honestTemplates, templateAttacks } from '#test/fixtures/payloads/template-injection.ts';
-import { httpRequest, runThreat } from './threat-factories.ts';
+import { benignLines, everywhere, flaggedBy, wordBatches, wordQuery } from './corpus-harness.ts';
+import { httpRequest } from './threat-factories.ts';
 
-const flagged = (events: readonly ProtocolEvent[]): string[] =>
-  events.flatMap((event) => runThreat(templateInjection, [event]).map((hit) => hit.evidence));
-const everywhere = (lines: readonly string[]) =>
-  lines.flatMap((line) => placements.map((placement) => placePayload(line, placement)));
+const flagged = flaggedBy([templateInjection]);
 
 describe('template-injection on honest templates', () => {
   it('reports none of them in any placement, and every attack of the fixture in every placement', () => {
@@ -36,9 +34,7 @@ describe('template-injection on honest templates', () => {
 
 describe.skipIf(!existsSync(payloadCorpusDir))('template-injection on the payload corpus', () => {
   it('flags none of the benign lines of any class, in any placement', () => {
-    const benign = payloadClasses().flatMap((name) =>
-      readLines(join(payloadCorpusDir, name, 'false-positives.txt')),
-    );
+    const benign = benignLines();
     expect(benign.length).toBeGreaterThan(50);
     expect(flagged(everywhere(benign))).toEqual([]);
   });
@@ -70,10 +66,8 @@ describe.skipIf(!existsSync(wordList))("template-injection on Debian's word list
     const words = readLines(wordList);
     expect(words.length).toBeGreaterThan(50_000);
     const events: ProtocolEvent[] = [];
-    for (let i = 0; i < words.length; i += 50) {
-      const batch = words.slice(i, i + 50);
-      const query = batch.map((w) => `${encodeURIComponent(w)}=${encodeURIComponent(w)}`).join('&');
-      events.push(httpRequest(`/search?${query}`));
+    for (const batch of wordBatches(words)) {
+      events.push(httpRequest(`/search?${wordQuery(batch)}`));
       const body = JSON.stringify(Object.fromEntries(batch.map((w) => [w, w])));
       events.push(httpRequest('/api/search', { body, headers: [['Content-Type', 'application/json']] }));
     }
