@@ -2,6 +2,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
+/**
+ * tcpdump's first arguments in the tests: a 32 MiB kernel buffer (`-B`, in KiB; libpcap's default is 2 MiB), so a
+ * burst written while a loaded machine (CI on 2 cores) keeps tcpdump off the CPU is held, not dropped.
+ */
+export const tcpdumpBuffer: readonly string[] = ['-B', '32768'];
+
+/** The count in tcpdump's closing `N packets dropped by kernel` line, or 0. */
+export const droppedByKernel = (stderr: string): number =>
+  Number(/(\d+) packets? dropped by kernel/.exec(stderr)?.[1] ?? 0);
+
 /** Resolves once tcpdump says `listening on` (its stderr), or rejects with what it said after 10 s. */
 export const tcpdumpListening = (child: ChildProcess): Promise<void> =>
   new Promise<void>((resolve, reject) => {
@@ -23,7 +33,15 @@ export const tcpdumpListening = (child: ChildProcess): Promise<void> =>
 export const stopTcpdump = async (child: ChildProcess, settleMs = 1_000): Promise<void> => {
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   if (child.exitCode !== null || child.signalCode !== null) return;
+  let said = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    said += chunk.toString();
+  });
   const exited = once(child, 'exit');
   child.kill('SIGINT');
   await exited;
+  // A capture that lost packets explains a failing assertion on what it holds: say so where the failure is read.
+  const dropped = droppedByKernel(said);
+  if (dropped > 0)
+    console.warn(`tcpdump: ${dropped} packets dropped by kernel (a loaded machine); the capture is short`);
 };

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns, type Netns } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 
 export const addresses = {
   /** The victim on the attacker's link, and a second victim address there (the oversized ping's target). */
@@ -66,6 +66,7 @@ export const createAttackLab = async (): Promise<AttackLab> => {
     ip('-n', attacker.name, 'route', 'add', addresses.sweep, 'via', addresses.victim);
     // -i any: both veths and the victim's loopback, as Linux cooked capture v1 (the tap decodes v1 and v2; nDPI 4.2 only v1).
     const tcpdump = victim.spawn('tcpdump', [
+      ...tcpdumpBuffer,
       '-i',
       'any',
       '-y',

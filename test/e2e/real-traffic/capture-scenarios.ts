@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNetns } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import type { Scenario } from './scenarios.ts';
 
 export type CaptureRun = { pcap: string; dir: string; failures: { scenario: string; error: string }[] };
@@ -14,7 +14,7 @@ export const captureScenarios = async (list: readonly Scenario[]): Promise<Captu
   const ns = createNetns('mwrt');
   const failures: CaptureRun['failures'] = [];
   try {
-    const tcpdump = ns.spawn('tcpdump', ['-i', 'lo', '-U', '-n', '-s', '0', '-w', pcap]);
+    const tcpdump = ns.spawn('tcpdump', [...tcpdumpBuffer, '-i', 'lo', '-U', '-n', '-s', '0', '-w', pcap]);
     await tcpdumpListening(tcpdump);
     for (const scenario of list) {
       try {

@@ -13,7 +13,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'danted', 'dnsmasq', 'python3']);
 
@@ -59,7 +59,7 @@ describe.skipIf(unavailable !== undefined)(
       await waitForListen(ns, 1080);
       await waitForUdp(ns, '127.0.0.1', 53);
       const pcap = join(dir, 'socks.pcap');
-      const tcpdump = ns.spawn('tcpdump', ['-i', 'lo', '-s', '0', '-U', '-n', '-w', pcap]);
+      const tcpdump = ns.spawn('tcpdump', [...tcpdumpBuffer, '-i', 'lo', '-s', '0', '-U', '-n', '-w', pcap]);
       await tcpdumpListening(tcpdump);
       said = ns.exec('python3', [
         'test/helpers/socks5-client.py',

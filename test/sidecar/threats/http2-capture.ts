@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
 /** Captures what `talk` does to the server on `port` of loopback, then inspects the capture: its flows, its findings. */
 export const captureOn = async (port: number, talk: () => Promise<unknown>, prefix: string) => {
   const pcap = join(tempDir(prefix), 'h2.pcap');
   const tcpdump: ChildProcess = spawn('tcpdump', [
+    ...tcpdumpBuffer,
     '-i',
     'lo',
     '-U',

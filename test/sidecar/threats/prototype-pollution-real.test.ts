@@ -15,7 +15,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
 const unavailable = !isRoot
@@ -63,6 +63,7 @@ describe.skipIf(unavailable !== undefined)(
       const port = (server.address() as AddressInfo).port;
       const pcap = join(tempDir('prototype-pollution'), 'merge.pcap');
       const tcpdump: ChildProcess = spawn('tcpdump', [
+        ...tcpdumpBuffer,
         '-i',
         'lo',
         '-U',
