@@ -1,10 +1,13 @@
 /**
  * Spring4Shell (CVE-2022-22965): request parameters that Spring's data binding follows from `class` to the class
  * loader (`class.module.classLoader.resources.context.parent.pipeline.first.pattern=…`). The attack is in the
- * parameter names, which are not values the text verdicts see, so the query and a form body are read whole.
+ * parameter names, which are not values the text verdicts see, so the query and a form body are read whole, and a
+ * multipart body's field names (Spring binds them alike) as the request's inputs keep them (their first 64 characters,
+ * which hold `class.module.classLoader`).
  */
 import type { HttpRequestEvent } from '../../events.ts';
 import { latin1 } from '../../protocols/wire-bytes.ts';
+import { eventInputs } from './event-inputs.ts';
 import { inspectedBodyBytes } from './http-inputs.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
 
@@ -33,18 +36,27 @@ const bindingIn = (form: string, where: string): { reason: string; evidence: str
   };
 };
 
-const isForm = (event: HttpRequestEvent): boolean =>
-  event.headers.some(
-    ([name, value]) =>
-      name.toLowerCase() === 'content-type' && value.toLowerCase().includes('x-www-form-urlencoded'),
-  );
+const contentType = (event: HttpRequestEvent): string =>
+  event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1].toLowerCase() ?? '';
+
+/** A multipart field's name, as the inputs place it (`multipart <name>`); not a JSON part's path nor a file name. */
+const multipartBinding = (event: HttpRequestEvent): { reason: string; evidence: string } | undefined => {
+  for (const { where } of eventInputs(event)) {
+    if (!where.startsWith('multipart ') || where.includes(' $') || where.endsWith(' filename')) continue;
+    const found = bindingIn(where.slice(10), 'multipart');
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
 
 /** The first query or form parameter bound to the class loader, if any. */
 export const springClassBinding = (
   event: HttpRequestEvent,
 ): { reason: string; evidence: string } | undefined => {
   const fromQuery = event.query === '' ? undefined : bindingIn(event.query, 'query');
-  if (fromQuery !== undefined || event.body.length === 0 || !mayHold(event.body) || !isForm(event))
-    return fromQuery;
-  return bindingIn(latin1(event.body, 0, inspectedBodyBytes), 'form');
+  if (fromQuery !== undefined || event.body.length === 0 || !mayHold(event.body)) return fromQuery;
+  const type = contentType(event);
+  if (type.includes('x-www-form-urlencoded'))
+    return bindingIn(latin1(event.body, 0, inspectedBodyBytes), 'form');
+  return type.startsWith('multipart/') ? multipartBinding(event) : undefined;
 };

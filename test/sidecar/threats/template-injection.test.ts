@@ -46,6 +46,36 @@ describe('template-injection', () => {
     expect(evidence(httpRequest('/x?class=economy&classLoader=1&module=a'))).toEqual([]);
   });
 
+  it('reports Spring4Shell by the field names of a multipart body, and leaves honest field names alone', () => {
+    const names = 'class.module.classLoader.resources.context.parent.pipeline.first';
+    const multipart = (fields: [string, string][]) =>
+      httpRequest('/upload', {
+        body: `${fields.map(([n, v]) => `--b0\r\nContent-Disposition: form-data; name="${n}"\r\n\r\n${v}\r\n`).join('')}--b0--\r\n`,
+        headers: [['Content-Type', 'multipart/form-data; boundary=b0']],
+      });
+    const attack = multipart([
+      ['title', 'hello'],
+      [`${names}.pattern`, '%{c2}i'],
+      [`${names}.suffix`, '.jsp'],
+    ]);
+    expect(evidence(attack)).toEqual([
+      [
+        'critical',
+        'template injection (Spring data binding, Spring4Shell CVE-2022-22965): a parameter bound to the class loader — ' +
+          `multipart: ${names}`,
+      ],
+    ]);
+    expect(
+      evidence(
+        multipart([
+          ['class', 'economy'],
+          ['classLoader', '1'],
+          ['glass', 'half'],
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
   it('reports SpEL in the routing header of Spring Cloud Function (CVE-2022-22963), a bare type call at high', () => {
     const header = (value: string) =>
       httpRequest('/functionRouter', {
