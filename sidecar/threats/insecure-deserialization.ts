@@ -3,8 +3,9 @@
  * server would turn into objects of the client's choosing. Java serialization streams (binary body, base64, gzip,
  * hex), .NET BinaryFormatter and ViewState gadgets, PHP `serialize()` objects, Python pickles, Ruby Marshal and YAML
  * gadgets, typed JSON (fastjson, Jackson, Json.NET), XStream and XMLDecoder documents, node-serialize functions.
- * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
- * with none (a server should not take one from a client at all).
+ * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). Critical when a known gadget
+ * chain or a command-running global is named; high, by policy, for a serialized object with none (a server should not
+ * take one from a client at all).
  */
 import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
@@ -17,10 +18,23 @@ import { eventInputs } from './text/event-inputs.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
+import type { PayloadInput } from './text/payload-input.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
+import { shiroCookie } from './text/shiro-cookies.ts';
+import { defaultShiroKeys } from './text/shiro-keys.ts';
+import { shiroKeys } from './text/shiro-remember-me.ts';
 import { typeSlot } from './text/typed-documents.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
+
+/** A key the policy lists: refused at load, with its text, when it is not base64 of an AES key. */
+const shiroKey = z.string().superRefine((text, ctx) => {
+  try {
+    shiroKeys([text]);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
 
 const config = detectorConfig('critical', {
   /** Severity of a serialized object that names no known gadget (`severity` is that of one that does). */
@@ -29,10 +43,23 @@ const config = detectorConfig('critical', {
   confidenceWithoutGadget: z.number().min(0).max(1).default(0.8),
   /** Input locations (`cookie JSESSIONSTATE`, `form javax.faces.ViewState`, `body`, ...) to leave alone, by prefix. */
   ignore: ignoreList(),
+  /** Cookies that Apache Shiro keeps its encrypted `rememberMe` in (an application can rename it). */
+  shiroCookies: z.array(z.string().min(1)).default(['rememberMe']),
+  /** Public Shiro keys tried on them (base64 AES keys, `shiro-keys.ts`); `extraShiroKeys` adds to them. */
+  shiroKeys: z.array(shiroKey).default([...defaultShiroKeys]),
+  extraShiroKeys: z.array(shiroKey).default([]),
 });
 type Config = z.infer<typeof config>;
 
 type Sighting = { found: Serialized; where: string; shown: string };
+
+/** A Shiro cookie opened: the format says how, so the evidence names the CVE, the key and the mode. */
+const shiroSighting = (input: PayloadInput, c: Config): Sighting | undefined => {
+  const opened = shiroCookie(input, c);
+  if (opened === undefined) return undefined;
+  const format = `Apache Shiro rememberMe (CVE-2016-4437) opened with the public key ${opened.key} (AES-${opened.mode}): ${opened.found.format}`;
+  return { found: { ...opened.found, format }, where: input.where, shown: input.raw.slice(0, 80) };
+};
 
 /** Values with an opening are remembered (a Rails `BAh7…` session cookie comes with every request); others cost one test. */
 const judged = memoVerdict(judgeSerialized);
@@ -65,8 +92,11 @@ const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
     if (best?.found.gadget !== undefined) return best;
     if (ignored(input.where, c)) continue;
     const found = verdict(input.decoded) ?? typeSlot(input.where, input.decoded);
-    if (found !== undefined && (best === undefined || found.gadget !== undefined))
-      best = { found, where: input.where, shown: input.raw.slice(0, 200) };
+    const seen =
+      found === undefined
+        ? shiroSighting(input, c)
+        : { found, where: input.where, shown: input.raw.slice(0, 200) };
+    if (seen !== undefined && (best === undefined || seen.found.gadget !== undefined)) best = seen;
   }
   return best;
 };
