@@ -16,16 +16,21 @@ import {
   report,
   type State,
 } from './web-scanner-reports.ts';
+import { clearsCookie, shiroRefusal } from './web-scanner-shiro.ts';
 
-/** What one answer shows of its caller's count: forced browsing, a refused probe. */
+type Answered = { miss: boolean; probe: boolean; exposed: Found | undefined; cleared: boolean };
+
+/** What one answer shows of its caller's count: forced browsing, a refused probe, an exposure, Shiro key guessing. */
 const judgeAnswer = (
   client: ScannerClient,
   event: HttpResponseEvent,
   path: string,
-  refused: { miss: boolean; probe: boolean },
+  refused: Answered,
   c: WebScannerConfig,
 ) => {
-  const found: Found[] = [];
+  const found: Found[] = refused.exposed === undefined ? [] : [refused.exposed];
+  const guessing = refused.cleared ? shiroRefusal(client, event, c) : undefined;
+  if (guessing !== undefined) found.push(guessing);
   const browsing = countAnswer(client, path, refused.miss, event.ts, c);
   if (browsing !== undefined && c.forcedBrowsing)
     found.push({
@@ -68,20 +73,21 @@ export const scannerAnswer = (event: HttpResponseEvent, state: State, ctx: Conte
   const c = ctx.config;
   const path = pathOf(target);
   const m = matchersFor(c);
-  const refused = {
+  const refused: Answered = {
     miss: m.missStatuses.has(event.status),
     probe: c.probes && event.status >= 400 && m.probe(path) !== undefined,
+    exposed: event.status === 200 ? exposureIn(event, target, path, c) : undefined,
+    cleared: c.shiroGuessingSeverity !== 'off' && clearsCookie(event.headers, c.shiroCookie),
   };
-  const exposed = event.status === 200 ? exposureIn(event, target, path, c) : undefined;
-  // A client's count starts at its first miss, refused probe or exposure: ordinary clients cost no state.
-  const starts = refused.miss || refused.probe || exposed !== undefined;
+  // A client's count starts at its first miss, refused probe, exposure or cleared Shiro cookie: ordinary clients cost
+  // no state.
+  const starts = refused.miss || refused.probe || refused.exposed !== undefined || refused.cleared;
   if (!starts && state.size === 0) return noHits;
   const hits: ThreatHit[] = [];
   for (const caller of callersOf(ctx.flow, event, ctx.proxies, c.allowClients)) {
     const client = starts ? state.upsert(caller.key, scannerClient) : state.get(caller.key);
     if (client === undefined) continue;
     const found = judgeAnswer(client, event, path, refused, c);
-    if (exposed !== undefined) found.push(exposed);
     if (found.length > 0) hits.push(...report(client, caller, found, event.ts, ctx));
   }
   return hits;

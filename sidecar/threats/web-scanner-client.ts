@@ -14,6 +14,8 @@ export type ScannerClient = {
   probes: DistinctWindow;
   /** Report label (`tool Nikto`, `forced browsing`, `exposure /.env`) → when it was last reported. */
   reported: Map<string, number>;
+  /** Shiro's refusals of its `rememberMe` cookies and the distinct cookies sent after the first (web-scanner-shiro.ts). */
+  shiro?: { cookies: DistinctWindow; refused: RateWindow; distinct: number };
 };
 
 /** Clients followed at once; past it the oldest is forgotten (spoofed sources cannot grow the state). */

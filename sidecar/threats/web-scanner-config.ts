@@ -124,5 +124,12 @@ export const webScannerConfig = detectorConfig('medium', {
   sharedCallbackDomains: z.array(z.string().min(1)).default(sharedCallbackDomains),
   sharedCallbackSeverity: severityOrOff.default('low'),
   sharedCallbackLookupSeverity: severityOrOff.default('medium'),
+  /** Apache Shiro key guessing: different `shiroCookie` cookies refused (`deleteMe`) within the window. */
+  shiroCookie: z
+    .string()
+    .regex(/^[!#-+\--:<-[\]-~]+$/, 'a cookie name (RFC 6265 token)')
+    .default('rememberMe'),
+  minShiroGuesses: z.number().int().min(2).default(10),
+  shiroGuessingSeverity: severityOrOff.default('high'),
 });
 export type WebScannerConfig = z.infer<typeof webScannerConfig>;

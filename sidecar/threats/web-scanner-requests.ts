@@ -14,6 +14,7 @@ import {
   report,
   type State,
 } from './web-scanner-reports.ts';
+import { countShiroCookie } from './web-scanner-shiro.ts';
 
 const callbackFound = (match: CallbackMatch, where: string, text: string, c: WebScannerConfig): Found => ({
   label: `callback ${match.domain}`,
@@ -33,6 +34,7 @@ const callbackIn = (event: HttpRequestEvent, c: WebScannerConfig): Found | undef
 
 export const scannerRequest = (event: HttpRequestEvent, state: State, ctx: Context): ThreatHit[] => {
   const c = ctx.config;
+  countShiroCookie(event, state, ctx);
   const mark = c.fingerprints ? scannerMark(event.path, event.headers) : undefined;
   const named = mark !== undefined && !c.ignoreTools.includes(mark.tool) ? mark : undefined;
   const secret = c.probes ? matchersFor(c).secret(event.path) : undefined;
