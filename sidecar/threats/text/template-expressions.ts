@@ -3,7 +3,9 @@
  * `${…}`, `#{…}`, `%{…}`, `*{…}` and `<%…%>`, each with its opener and body, outer ones first. Linear in the text:
  * braces are paired in one pass, fixed closers looked up once each, bodies bounded at 2048 characters, and the
  * bodies handed out at most four times the text's length in all (nested bodies repeat their insides; an outer one
- * already holds what an inner one does).
+ * already holds what an inner one does). A longer body is handed out condensed when that brings it within the bound:
+ * string literals of 64 characters or more emptied and runs of white space made one, since padding an expression
+ * with a long literal or blanks past an inspector's bound changes nothing of what the engine evaluates.
  */
 
 export type Opener = '{{' | '{%' | '${' | '#{' | '%{' | '*{' | '<%';
@@ -12,6 +14,14 @@ export type TemplateExpression = { opener: Opener; body: string; at: number };
 const maxBody = 2048;
 const openers = /\{\{|\{%|[$#%*]\{|<%/g;
 const fixedClosers: Partial<Record<Opener, string>> = { '{{': '}}', '{%': '%}', '<%': '%>' };
+const longLiterals = /'[^'\\\n]{64,}'|"[^"\\\n]{64,}"/g;
+const blanks = /\s{2,}/g;
+
+/** A body past the bound with its padding taken out, or undefined when it is still past the bound. */
+const condensed = (body: string): string | undefined => {
+  const short = body.replace(longLiterals, (literal) => `${literal[0]}${literal[0]}`).replace(blanks, ' ');
+  return short.length > maxBody ? undefined : short;
+};
 
 /** For each `{`, where its `}` is (-1: never closed), nesting counted. */
 const bracePairs = (text: string): Int32Array => {
@@ -49,9 +59,10 @@ export const templateExpressions = (text: string): TemplateExpression[] => {
     const close = fixedClosers[opener];
     if (close === undefined) pairs ??= bracePairs(text);
     const end = close === undefined ? (pairs?.[from - 1] ?? -1) : find(close, from);
-    if (end < 0 || end - from > maxBody) continue;
-    found.push({ opener, body: text.slice(from, end), at: match.index });
+    if (end < 0) continue;
+    const body = end - from > maxBody ? condensed(text.slice(from, end)) : text.slice(from, end);
     budget -= end - from;
+    if (body !== undefined) found.push({ opener, body, at: match.index });
   }
   return found;
 };

@@ -46,6 +46,18 @@ describe('template-injection', () => {
     expect(evidence(httpRequest('/x?class=economy&classLoader=1&module=a'))).toEqual([]);
   });
 
+  it('reads an expression padded past 2 KiB with a long literal or blanks, and not one of 2 KiB of real tokens', () => {
+    const pad = 'A'.repeat(3000);
+    const literal = `{{ ''.__class__.__mro__[1].__subclasses__() ~ '${pad}' }}`;
+    const blanks = `{{${' '.repeat(3000)}cycler.__init__.__globals__.os.popen('id').read()}}`;
+    for (const payload of [literal, blanks])
+      expect(
+        evidence(httpRequest(`/page?name=${encodeURIComponent(payload)}`)).map(([severity]) => severity),
+      ).toEqual(['critical']);
+    const tokens = `{{ ${'x + '.repeat(600)}__class__ }}`;
+    expect(evidence(httpRequest(`/page?name=${encodeURIComponent(tokens)}`))).toEqual([]);
+  });
+
   it('reports Spring4Shell by the field names of a multipart body, and leaves honest field names alone', () => {
     const names = 'class.module.classLoader.resources.context.parent.pipeline.first';
     const multipart = (fields: [string, string][]) =>
