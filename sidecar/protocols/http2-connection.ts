@@ -3,6 +3,7 @@ import type { HttpRequestRef, ProtocolEvent } from '../events.ts';
 import { control, newSide, type Side } from './http2-side.ts';
 import { Http2StreamErrors } from './http2-stream-errors.ts';
 import { Http2PendingRequests } from './http2-streams.ts';
+import type { Http2WindowOverflow } from './http2-window-overflow.ts';
 
 export type Http2Connection = {
   readonly sides: { readonly 'to-server': Side; readonly 'to-client': Side };
@@ -11,6 +12,8 @@ export type Http2Connection = {
   readonly errors: Http2StreamErrors;
   /** The streams the client opened: what its resets are a share of. */
   streams: number;
+  /** The client's stream windows against the connection's (MadeYouReset), made at its preface. */
+  windows: Http2WindowOverflow | undefined;
 };
 
 /**
@@ -24,6 +27,7 @@ export const createHttp2Connection = (upgraded: HttpRequestRef | undefined): Htt
     awaiting: new Http2PendingRequests(),
     errors: new Http2StreamErrors(),
     streams: 0,
+    windows: undefined,
   };
   if (upgraded !== undefined) {
     conn.awaiting.remember(1, upgraded);

@@ -1,6 +1,6 @@
 /**
  * HTTP/2 frames that carry no message (RFC 9113 §6.3-§6.9): RST_STREAM (Rapid Reset, MadeYouReset), PRIORITY and
- * WINDOW_UPDATE (stream errors), PING and SETTINGS (floods), GOAWAY (ends every message).
+ * WINDOW_UPDATE (stream errors, http2-window-overflow.ts), PING and SETTINGS (floods), GOAWAY (ends every message).
  */
 import type { ProtocolEvent } from '../events.ts';
 import { type Http2Connection, peerOf, streamError } from './http2-connection.ts';
@@ -29,6 +29,24 @@ const onReset = (
   peerOf(conn, side).messages.flush(header.streamId, ts, out, true);
 };
 
+/** A client WINDOW_UPDATE that is a stream error: an increment of 0, or one past 2^31-1 no DATA covered. */
+const windowError = (conn: Http2Connection, header: FrameHeader, payload: Uint8Array): string | undefined =>
+  clientStreamError(header, payload) ?? conn.windows?.update(header, payload);
+
+/** A PING or SETTINGS frame that asks for an acknowledgement; the client's SETTINGS may set its streams' window. */
+const onPingOrSettings = (
+  conn: Http2Connection,
+  side: Side,
+  header: FrameHeader,
+  payload: Uint8Array,
+  ts: number,
+  out: ProtocolEvent[],
+): void => {
+  const ping = header.type === frameType.ping;
+  control(side).count(ping ? 'pings' : 'settings', ts, conn.streams, out);
+  if (!ping && side.direction === 'to-server') conn.windows?.settings(payload, conn.streams > 0);
+};
+
 /** A frame of one of these kinds; other kinds (and unknown ones, §5.5) are left alone. */
 export const onControlFrame = (
   conn: Http2Connection,
@@ -43,14 +61,16 @@ export const onControlFrame = (
       onReset(conn, side, header, payload, ts, out);
       return;
     case frameType.priority:
-    case frameType.windowUpdate:
       if (side.direction === 'to-server')
         streamError(conn, side, clientStreamError(header, payload), ts, out);
       return;
+    case frameType.windowUpdate:
+      if (side.direction === 'to-server')
+        streamError(conn, side, windowError(conn, header, payload), ts, out);
+      return;
     case frameType.ping:
     case frameType.settings:
-      if ((header.flags & frameFlag.ack) === 0)
-        control(side).count(header.type === frameType.ping ? 'pings' : 'settings', ts, conn.streams, out);
+      if ((header.flags & frameFlag.ack) === 0) onPingOrSettings(conn, side, header, payload, ts, out);
       return;
     case frameType.goaway:
       conn.sides['to-server'].messages.flushAll(ts, out);

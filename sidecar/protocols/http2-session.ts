@@ -1,9 +1,10 @@
 /** An HTTP/2 connection seen from the wire: preface, frames, HPACK per direction, streams → events. */
 import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
-import { createHttp2Connection } from './http2-connection.ts';
+import { createHttp2Connection, type Http2Connection } from './http2-connection.ts';
 import { drain, skipBytes } from './http2-frame-walk.ts';
 import { skipLoss } from './http2-losses.ts';
 import { empty, type Side } from './http2-side.ts';
+import { Http2WindowOverflow } from './http2-window-overflow.ts';
 
 /** RFC 9113 §3.4: the client connection preface. */
 export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'));
@@ -20,11 +21,17 @@ const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
   return true;
 };
 
-/** Consumes the client preface when present; false while a short prefix still matches it. */
-const checkPreface = (side: Side): boolean => {
+/**
+ * Consumes the client preface when present; false while a short prefix still matches it. With it, the connection is
+ * seen from its start: the client's windows can be accounted for.
+ */
+const checkPreface = (conn: Http2Connection, side: Side): boolean => {
   if (side.prefaceChecked) return true;
   if (side.pending.length < http2Preface.length && startsWith(side.pending, http2Preface)) return false;
-  if (startsWith(side.pending, http2Preface)) side.pending = side.pending.subarray(http2Preface.length);
+  if (startsWith(side.pending, http2Preface)) {
+    side.pending = side.pending.subarray(http2Preface.length);
+    conn.windows = new Http2WindowOverflow();
+  }
   side.prefaceChecked = true;
   return true;
 };
@@ -56,7 +63,7 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       // No bound on the chunk: what is left pending after a drain is one partial frame of at most maxBufferedFrame
       // (longer DATA is skipped, other frames stop the side), and a reassembler may hand over 256 KiB at once.
       append(side, rest);
-      if (checkPreface(side)) drain(conn, side, ts, out);
+      if (checkPreface(conn, side)) drain(conn, side, ts, out);
       else if (side.pending === rest) side.pending = rest.slice();
     },
     gap(direction, lost, out) {
