@@ -11,7 +11,7 @@ export const http2Preface = Uint8Array.from(Buffer.from('PRI * HTTP/2.0\r\n\r\nS
 
 export type Http2Session = {
   feed(chunk: Uint8Array, direction: Direction, ts: number, out: ProtocolEvent[]): void;
-  /** Octets lost (`lost` of them when known): skipped inside a frame that holds no header block, else the side stops. */
+  /** Octets lost (`lost` of them when known): skipped inside a frame holding no header block, else the side stops. */
   gap(direction: Direction, lost: number | undefined, out: ProtocolEvent[]): void;
 };
 
@@ -23,14 +23,15 @@ const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
 
 /**
  * Consumes the client preface when present; false while a short prefix still matches it. With it, the connection is
- * seen from its start: the client's windows can be accounted for.
+ * seen from its start and the client's windows can be accounted for, unless an h2c upgrade came first: its
+ * HTTP2-Settings header, not read, may have set stream 1's window (RFC 7540 §3.2.1).
  */
 const checkPreface = (conn: Http2Connection, side: Side): boolean => {
   if (side.prefaceChecked) return true;
   if (side.pending.length < http2Preface.length && startsWith(side.pending, http2Preface)) return false;
   if (startsWith(side.pending, http2Preface)) {
     side.pending = side.pending.subarray(http2Preface.length);
-    conn.windows = new Http2WindowOverflow();
+    if (conn.streams === 0) conn.windows = new Http2WindowOverflow();
   }
   side.prefaceChecked = true;
   return true;

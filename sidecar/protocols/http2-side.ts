@@ -1,4 +1,4 @@
-/** One direction of an HTTP/2 connection as the session reads it: pending octets, HPACK, open header block, messages. */
+/** One direction of an HTTP/2 connection as the session reads it: pending octets, HPACK, open block, messages. */
 import type { Direction } from '../events.ts';
 import { createHpackDecoder, type HpackDecoder } from './hpack-decoder.ts';
 import { Http2Control } from './http2-control.ts';
@@ -39,7 +39,10 @@ export type Side = {
   control: Http2Control | undefined;
 };
 
-/** Largest frame we buffer whole; larger DATA frames are skipped, larger header frames read as they come, others end parsing. */
+/**
+ * Largest frame we buffer whole; larger DATA frames are skipped, larger header frames read as they come, others end
+ * parsing.
+ */
 export const maxBufferedFrame = 65536;
 
 export const empty = new Uint8Array(0);

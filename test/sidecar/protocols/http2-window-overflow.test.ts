@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Http2ControlEvent, ProtocolEvent } from '#sidecar/events.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
+import { createHttp2Session } from '#sidecar/protocols/http2-session.ts';
 import { concat } from '#test/fixtures/protocols/protocol-harness.ts';
 import { frame, getBlock, preface } from './http2-frames.ts';
 
@@ -116,5 +117,13 @@ describe('MadeYouReset: stream windows pushed past 2^31-1, from the client’s f
   it('does not count a connection picked up without its preface: its earlier windows are not known', () => {
     const steps: Step[] = [['to-server', frame(0x4, 0, 0)]];
     expect(controls([...steps, ...overflow(300, maxWindow)])).toEqual([]);
+  });
+
+  it('does not count after an h2c upgrade, whose HTTP2-Settings header is not read', () => {
+    const session = createHttp2Session({ method: 'GET', target: '/', forwarding: [] });
+    const out: ProtocolEvent[] = [];
+    session.feed(concat(preface, frame(0x4, 0, 0)), 'to-server', 0, out);
+    for (const [direction, bytes] of overflow(300, maxWindow)) session.feed(bytes, direction, 1, out);
+    expect(out.filter((e) => e.kind === 'http2-control')).toEqual([]);
   });
 });

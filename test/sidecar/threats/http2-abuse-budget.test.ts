@@ -108,7 +108,7 @@ describe('MadeYouReset after a large answer', () => {
     ]);
   }, 30_000);
 
-  it('reports windows pushed past 2^31-1 after a 10 MiB answer from the client’s frames, the server’s side as before', () => {
+  it('reports windows pushed past 2^31-1 after a 10 MiB answer from the client’s frames, parsing as before', () => {
     // FLOW_CONTROL_ERROR resets, past the bound: not seen. The answer's 10 MiB of window covers 161 of the streams'
     // 65,535 octets past 2^31-1; the other 439 are counted, and reported once they are half the streams.
     const overflow = (stream: number) => frame(0x8, 0, stream, u32(0x7fffffff));
