@@ -2,7 +2,9 @@
  * What MadeYouReset's counting costs the server's side through the engine with the threat runner: a 10 MiB answer
  * (640 DATA frames of 16 KiB) is handed to the HTTP/2 parser no further than the summary bound, as before, so neither
  * its HEADERS nor its DATA past it reach HPACK or the body reader; the client's stream-error frames after it are still
- * counted (its side is read to the end) and reported, while the server's resets past the bound are not seen.
+ * counted (its side is read to the end) and reported, while the server's resets past the bound are not seen. Stream
+ * windows pushed past 2^31-1 after the answer, which the server resets past the bound, are reported from the client's
+ * frames alone (http2-window-overflow.ts), the server's side still handed over no further than the bound.
  */
 import { describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
@@ -39,38 +41,61 @@ const u32 = (value: number) => {
   return bytes;
 };
 
+const chunk = new Uint8Array(16_384).fill(0x61);
+
+/**
+ * A 10 MiB answer on stream 1 (granted back on the stream and the connection as it comes when `grant`), then `n` new
+ * streams in batches of 10, each a GET and `after` on it, which the server resets with `code`.
+ */
+const largeAnswerThen = (n: number, after: (stream: number) => Uint8Array, code: number, grant: boolean) => {
+  const messages: Message[] = [
+    { from: 'client', data: concat(preface, frame(0x4, 0, 0), frame(0x1, 0x5, 1, getBlock)) },
+    { from: 'server', data: concat(frame(0x4, 0, 0), frame(0x1, 0x4, 1, hex('88'))) }, // :status 200
+  ];
+  const granted = concat(frame(0x8, 0, 1, u32(chunk.length)), frame(0x8, 0, 0, u32(chunk.length)));
+  for (let i = 0; i < 640; i++) {
+    messages.push({ from: 'server', data: frame(0x0, i === 639 ? 1 : 0, 1, chunk) });
+    if (grant) messages.push({ from: 'client', data: granted });
+  }
+  for (let first = 0; first < n; first += 10) {
+    const batch: Uint8Array[] = [];
+    const resets: Uint8Array[] = [];
+    for (let i = first; i < first + 10; i++) {
+      const stream = 3 + 2 * i;
+      batch.push(frame(0x1, 0x5, stream, getBlock), after(stream));
+      resets.push(frame(0x3, 0, stream, u32(code)));
+    }
+    messages.push({ from: 'client', data: concat(...batch) }, { from: 'server', data: concat(...resets) });
+  }
+  return messages;
+};
+
+/** The conversation through the engine with the threat runner: octets handed per direction, events, findings. */
+const inspect = (messages: readonly Message[]) => {
+  const handed: Record<Direction, number> = { 'to-server': 0, 'to-client': 0 };
+  const events: ProtocolEvent[] = [];
+  const engine = createEngine({
+    protocols: [counting(handed, events)],
+    observers: [createThreatRunner({ policyDir: false })],
+  });
+  for (const record of tcpConversation(web, messages)) engine.push(record);
+  const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+  return { handed, events, threats };
+};
+
+const controls = (events: readonly ProtocolEvent[]) =>
+  events.flatMap((e) => (e.kind === 'http2-control' ? [[e.control, e.count]] : []));
+
 describe('MadeYouReset after a large answer', () => {
   it('parses 32 KiB of a 10 MiB answer, as before, and reports the client’s zero WINDOW_UPDATEs after it', () => {
-    const chunk = new Uint8Array(16_384).fill(0x61);
-    const messages: Message[] = [
-      { from: 'client', data: concat(preface, frame(0x4, 0, 0), frame(0x1, 0x5, 1, getBlock)) },
-      { from: 'server', data: concat(frame(0x4, 0, 0), frame(0x1, 0x4, 1, hex('88'))) }, // :status 200
-    ];
-    for (let i = 0; i < 640; i++)
-      messages.push({ from: 'server', data: frame(0x0, i === 639 ? 1 : 0, 1, chunk) });
-    for (let first = 0; first < 300; first += 10) {
-      const batch: Uint8Array[] = [];
-      const resets: Uint8Array[] = [];
-      for (let i = first; i < first + 10; i++) {
-        const stream = 3 + 2 * i;
-        batch.push(frame(0x1, 0x5, stream, getBlock), frame(0x8, 0, stream, u32(0)));
-        resets.push(frame(0x3, 0, stream, u32(0x1))); // PROTOCOL_ERROR
-      }
-      messages.push({ from: 'client', data: concat(...batch) }, { from: 'server', data: concat(...resets) });
-    }
-    const handed: Record<Direction, number> = { 'to-server': 0, 'to-client': 0 };
-    const events: ProtocolEvent[] = [];
-    const engine = createEngine({
-      protocols: [counting(handed, events)],
-      observers: [createThreatRunner({ policyDir: false })],
-    });
-    for (const record of tcpConversation(web, messages)) engine.push(record);
-    const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+    // PROTOCOL_ERROR resets.
+    const zero = (stream: number) => frame(0x8, 0, stream, u32(0));
+    const { handed, events, threats } = inspect(largeAnswerThen(300, zero, 0x1, false));
     // The summary bound (32 KiB) and the segment that crosses it: two DATA frames, not 640.
     expect(handed['to-client']).toBeLessThanOrEqual(32 * 1024 + 16_393);
     expect(handed['to-server']).toBeGreaterThan(300 * 30);
     expect(events.filter((e) => e.kind === 'http-response')).toHaveLength(1);
-    expect(events.flatMap((e) => (e.kind === 'http2-control' ? [[e.control, e.count]] : []))).toEqual([
+    expect(controls(events)).toEqual([
       ['stream-errors', 64],
       ['stream-errors', 128],
       ['stream-errors', 256],
@@ -79,6 +104,27 @@ describe('MadeYouReset after a large answer', () => {
       [
         'http2-abuse',
         expect.stringMatching(/^client sent 128 frames that are stream errors on the 129 streams it opened/),
+      ],
+    ]);
+  }, 30_000);
+
+  it('reports windows pushed past 2^31-1 after a 10 MiB answer from the client’s frames, parsing as before', () => {
+    // FLOW_CONTROL_ERROR resets, past the bound: not seen. The answer's 10 MiB of window covers 161 of the streams'
+    // 65,535 octets past 2^31-1; the other 439 are counted, and reported once they are half the streams.
+    const overflow = (stream: number) => frame(0x8, 0, stream, u32(0x7fffffff));
+    const { handed, events, threats } = inspect(largeAnswerThen(600, overflow, 0x3, true));
+    expect(handed['to-client']).toBeLessThanOrEqual(32 * 1024 + 16_393);
+    expect(controls(events)).toEqual([
+      ['stream-errors', 64],
+      ['stream-errors', 128],
+      ['stream-errors', 256],
+    ]);
+    expect(threats.map((t) => [t.threat, t.evidence])).toEqual([
+      [
+        'http2-abuse',
+        expect.stringMatching(
+          /^client sent 256 frames that are stream errors on the 418 streams it opened \(window past 2\^31-1 ×256\)/,
+        ),
       ],
     ]);
   }, 30_000);

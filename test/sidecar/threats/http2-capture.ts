@@ -58,16 +58,28 @@ export const h2Frame = (type: number, flags: number, stream: number, payload: Bu
 /** RFC 7541 C.3.1: GET http://www.example.com/ (static-table indices and one literal). */
 export const getBlock = Buffer.from('828684410f7777772e6578616d706c652e636f6d', 'hex');
 
+/** What a raw client does first on stream 1, and how many octets of the server's it waits for before going on. */
+export type Opening = { frames: Buffer; octets: number };
+
+/** Resolves once `received` holds `octets` octets, or after 5 s. */
+const awaitOctets = async (received: Buffer[], octets: number): Promise<void> => {
+  for (let tries = 0; tries < 100; tries++) {
+    if (received.reduce((n, chunk) => n + chunk.length, 0) >= octets) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 /**
- * A raw client: the preface and an empty SETTINGS, then `streams` client streams (1, 3, 5, ...), what `send` gives for
- * each, `batch` streams a write; then it reads what the server sends until the server closes or a second passes, and
- * returns it.
+ * A raw client: the preface and an empty SETTINGS, then `opening` when given (on stream 1, waited for), then `streams`
+ * client streams (1, 3, 5, ..., or from 3 after an opening), what `send` gives for each, `batch` streams a write; then
+ * it reads what the server sends until the server closes or a second passes, and returns it.
  */
 export const rawClient = async (
   port: number,
   streams: number,
   batch: number,
   send: (stream: number) => Buffer[],
+  opening?: Opening,
 ) => {
   const socket = net.connect(port, '127.0.0.1');
   const received: Buffer[] = [];
@@ -77,9 +89,14 @@ export const rawClient = async (
   socket.write(
     Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), h2Frame(0x4, 0, 0, Buffer.alloc(0))]),
   );
+  if (opening !== undefined) {
+    socket.write(opening.frames);
+    await awaitOctets(received, opening.octets);
+  }
+  const base = opening === undefined ? 1 : 3;
   for (let first = 0; first < streams; first += batch) {
     const frames: Buffer[] = [];
-    for (let i = first; i < Math.min(first + batch, streams); i++) frames.push(...send(1 + 2 * i));
+    for (let i = first; i < Math.min(first + batch, streams); i++) frames.push(...send(base + 2 * i));
     socket.write(Buffer.concat(frames));
   }
   await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 1000))]);
