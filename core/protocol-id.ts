@@ -43,6 +43,7 @@ export const protocolIds = [
   'shell',
   'bittorrent',
   'thrift',
+  'rmi',
   'unknown',
 ] as const;
 

@@ -279,6 +279,11 @@ export type OperationEvent = Base & {
    * functions, BSON code values), at most 4 KiB in all; absent when there is none.
    */
   javascript?: readonly string[];
+  /**
+   * Java RMI: a call's object serialization stream (`AC ED 00 05` on), its first 64 KiB, for the detectors that judge
+   * what it would deserialize into (java-rmi-parser.ts).
+   */
+  serialized?: Uint8Array;
 };
 
 /**

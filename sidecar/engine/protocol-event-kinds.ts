@@ -73,6 +73,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   socks,
   zookeeper: operations,
   thrift: operations,
+  rmi: operations,
   wireguard: operations,
   // The control channel's TLS, read in plain and tls-auth modes.
   openvpn: { kinds: ['operation', 'tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },

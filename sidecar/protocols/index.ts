@@ -10,6 +10,7 @@ import { http } from './http.ts';
 import { http2 } from './http2.ts';
 import { imap } from './imap.ts';
 import { irc } from './irc.ts';
+import { javaRmi } from './java-rmi.ts';
 import { kafka } from './kafka.ts';
 import { kerberos } from './kerberos.ts';
 import { ldap } from './ldap.ts';
@@ -52,6 +53,8 @@ export const protocols: Protocol[] = [
   ssh,
   // VNC's RFB: either side's `RFB xxx.yyy\n` version line.
   vnc,
+  // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
+  javaRmi,
   // SMB: a session message holding \xffSMB, \xfeSMB or \xfdSMB and a header whose fixed fields agree with its
   // length and direction, or NetBIOS's session request with two encoded names.
   smb,

@@ -9,10 +9,12 @@
  */
 import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
-import { readsRequests } from '../engine/event-read.ts';
-import type { HttpRequestEvent, ProtocolEvent } from '../events.ts';
+import { readsEvery, readsRequests } from '../engine/event-read.ts';
+import type { HttpRequestEvent, OperationEvent, ProtocolEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
+import { latin1 } from '../protocols/wire-bytes.ts';
+import { gadgetIn } from './text/deserialization-gadgets.ts';
 import { hasSerializedOpening, judgeSerialized } from './text/deserialization-verdict.ts';
 import { eventInputs } from './text/event-inputs.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
@@ -84,6 +86,26 @@ const binaryBody = (event: HttpRequestEvent): Sighting | undefined => {
 
 const ignored = (where: string, c: Config): boolean => isIgnored(where, c.ignore);
 
+/**
+ * A Java RMI call (`rmi`): serialization is what RMI is, so only a known gadget chain among its classes is told
+ * (ysoserial's RMIRegistryExploit binds one; JRMPClient sends one to the DGC). Its first 64 KiB are read.
+ */
+const rmiSighting = (event: OperationEvent): Sighting | undefined => {
+  const stream = event.serialized;
+  if (event.protocol !== 'rmi' || stream === undefined) return undefined;
+  const gadget = gadgetIn(latin1(stream), 'java');
+  if (gadget === undefined) return undefined;
+  const named = event.detail === undefined ? '' : ` "${event.detail.slice(0, 80)}"`;
+  return {
+    found: {
+      format: `Java RMI call ${event.operation}${named}, its arguments a Java serialized object`,
+      gadget,
+    },
+    where: 'rmi call',
+    shown: `${stream.length} octets`,
+  };
+};
+
 /** The strongest sighting of the event: the first naming a gadget, else the first at all. */
 const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
   let best = event.kind === 'http-request' ? binaryBody(event) : undefined;
@@ -103,16 +125,25 @@ const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
 
 export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
-  on: ['http-request', 'websocket-message'],
-  // Attacks come from clients: only client→server events.
-  reads: [readsRequests('http-request'), readsRequests('websocket-message')],
+  on: ['http-request', 'websocket-message', 'operation'],
+  // Attacks come from clients: only client→server events; of operations, only Java RMI's calls.
+  reads: [
+    readsRequests('http-request'),
+    readsRequests('websocket-message'),
+    { ...readsEvery('operation', ['to-server']), protocols: ['rmi'] },
+  ],
   config,
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'http-request' && event.kind !== 'websocket-message') return noHits;
-    if (event.direction !== 'to-server') return noHits;
-    const seen = sighting(event, c);
+    if (event.kind === 'packet' || event.kind === 'flow-end' || event.direction !== 'to-server')
+      return noHits;
+    const seen =
+      event.kind === 'operation'
+        ? rmiSighting(event)
+        : event.kind === 'http-request' || event.kind === 'websocket-message'
+          ? sighting(event, c)
+          : undefined;
     if (seen === undefined) return noHits;
     const { format, gadget } = seen.found;
     const what = gadget === undefined ? `${format}, no known gadget` : `${format} with gadget ${gadget}`;
