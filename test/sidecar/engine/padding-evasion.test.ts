@@ -169,6 +169,12 @@ const cases: { name: string; threat: string; plain: string | Uint8Array; padded:
     padded: chunkedPost(formType, `pad=${'A'.repeat(70_000)}&q=${sqli}`),
   },
   {
+    name: 'a __proto__ field name after a field of 70,000 octets',
+    threat: 'prototype-pollution',
+    plain: post(formType, '__proto__%5BisAdmin%5D=true'),
+    padded: post(formType, `pad=${'A'.repeat(70_000)}&__proto__%5BisAdmin%5D=true`),
+  },
+  {
     name: 'an XSS in a JSON object after a 70 KB array of records',
     threat: 'xss',
     plain: post('application/json', JSON.stringify([{ q: xss }])),
