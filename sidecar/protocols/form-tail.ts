@@ -33,7 +33,7 @@ const cutField = (kept: readonly Uint8Array[]): { name: Uint8Array; inValue: boo
 };
 
 class FormTail implements LaterTail {
-  private readonly kept = new KeptValues();
+  private readonly kept = new KeptValues(true);
   private readonly name = new ValueWindow(nameWindow);
   private readonly value = new ValueWindow(formValueWindow);
   private inValue: boolean;

@@ -1,13 +1,15 @@
 /**
  * The strings of a JSON request body past the 64 KiB kept of it (ADR 46): `[…70 KB of records…, {"q":"<script>…"}]`
- * used to hide its end. A scanner follows strings only (RFC 8259 §7: a string is `"` to the next `"` not escaped by
- * `\`), so it needs no stack and holds no more than one string's windows, however deep or long the document. The
- * octets kept before the bound are scanned first, to know whether the bound fell inside a string. Each later string is
- * a key when a `:` follows it, else a value; values are offered to `KeptValues` under the last key seen, and keys
- * that are not words under `key`, as the JSON inputs list them (json-strings.ts). Escapes are decoded as JSON.parse
- * does; one cut by a long string's passed-by middle is kept as sent.
+ * used to hide its end. A scanner follows strings (RFC 8259 §7: a string is `"` to the next `"` not escaped by `\`)
+ * and, between them, brackets for the path (json-tail-path.ts); it holds one string's windows and 32 names, however
+ * deep or long the document. The octets kept before the bound are scanned first, to know where the bound fell. Each
+ * later string is a key when a `:` follows it, else a value; values are offered to `KeptValues` under their path
+ * (`$.rows[].q`), and keys that are not words, or of an object under `__proto__` or `constructor.prototype`, as
+ * `<path> key`, as the JSON inputs list them (json-strings.ts). Escapes are decoded as JSON.parse does; one cut by a
+ * long string's passed-by middle is kept as sent.
  */
 import type { LaterValues } from '../events.ts';
+import { JsonTailPath } from './json-tail-path.ts';
 import { KeptValues, type LaterTail } from './later-values.ts';
 import { octetsText, ValueWindow } from './value-window.ts';
 
@@ -36,14 +38,14 @@ export const jsonUnescape = (raw: string): string => {
 const decode = (bytes: Uint8Array): string => jsonUnescape(octetsText(bytes));
 
 class JsonTail implements LaterTail {
-  private readonly kept = new KeptValues();
+  private readonly kept = new KeptValues(false);
   private readonly string = new ValueWindow(jsonStringWindow);
   private inString = false;
   /** The octet after a `\` comes in the next chunk. */
   private escaped = false;
-  /** A string ended, key or value as the next octet not a space says. */
-  private pending: string | undefined;
-  private key = '';
+  /** A string ended (its octets still in `string`), key or value as the next octet not a space says. */
+  private pending = false;
+  private readonly path = new JsonTailPath();
   /** Strings offered from now on: false while the octets kept before the bound are scanned. */
   private keeping = false;
   private cutStrings = 0;
@@ -51,8 +53,8 @@ class JsonTail implements LaterTail {
   constructor(kept: readonly Uint8Array[]) {
     for (const part of kept) this.feed(part);
     this.keeping = true;
-    this.pending = undefined;
-    this.string.clear();
+    // The string the bound cut: only its rest is kept. One that ended just before the bound is told as it comes.
+    if (this.inString) this.string.clear();
   }
 
   feed(data: Uint8Array): void {
@@ -92,43 +94,55 @@ class JsonTail implements LaterTail {
     }
     this.string.add(b, from, end);
     this.inString = false;
-    if (this.keeping) {
-      if (this.string.cut) this.cutStrings++;
-      this.pending = this.kept.full ? undefined : this.string.text(decode);
-      if (this.kept.full) this.kept.unread++;
-    }
-    this.string.clear();
+    if (this.keeping && this.string.cut) this.cutStrings++;
+    this.pending = true;
     return end + 1;
   }
 
-  /** Between strings from `at`: a pending string told key or value, then on to the next string. */
+  /** Between strings from `at`: a pending string told key or value, brackets followed, on to the next string. */
   private outside(b: Uint8Array, at: number): number {
     let next = at;
-    if (this.pending !== undefined) {
+    if (this.pending) {
       while (next < b.length && isSpace(b[next] as number)) next++;
       if (next >= b.length) return next;
       this.tell(b[next] === 0x3a);
     }
-    const open = b.indexOf(quote, next);
-    if (open < 0) return b.length;
-    this.inString = true;
-    return open + 1;
+    for (; next < b.length; next++) {
+      const octet = b[next];
+      if (octet === quote) {
+        this.inString = true;
+        return next + 1;
+      }
+      if (octet === 0x7b || octet === 0x5b) this.path.open(octet === 0x5b);
+      else if (octet === 0x7d || octet === 0x5d) this.path.close();
+    }
+    return next;
   }
 
+  /**
+   * The pending string: a key (kept when not a word, or when it writes onto a prototype), or a value, kept. Its text
+   * is made only when needed: a value past a full bound is counted, not read.
+   */
   private tell(isKey: boolean): void {
-    const text = this.pending ?? '';
-    this.pending = undefined;
-    if (!isKey) this.kept.offer(this.key, text);
-    else {
-      this.key = text.slice(0, 64);
-      if (!/^[\w-]*$/.test(text)) this.kept.offer('key', text);
+    this.pending = false;
+    if (this.keeping && !isKey && this.kept.full) this.kept.unread++;
+    else if (this.keeping || isKey) {
+      const text = this.string.text(decode);
+      if (!this.keeping) this.path.key(text);
+      else if (!isKey) this.kept.offer(this.path.path(true), text);
+      else {
+        if (!/^[\w-]*$/.test(text) || this.path.ontoPrototype())
+          this.kept.offer(`${this.path.path(false)} key`, text);
+        this.path.key(text);
+      }
     }
+    this.string.clear();
   }
 
   result(): LaterValues {
-    if (this.pending !== undefined) this.tell(false);
+    if (this.pending) this.tell(false);
     if (this.inString && this.keeping && this.string.length > 0)
-      this.kept.offer(this.key, this.string.text(decode));
+      this.kept.offer(this.path.path(true), this.string.text(decode));
     this.string.clear();
     return this.kept.result('json', this.cutStrings);
   }

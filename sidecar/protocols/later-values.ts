@@ -36,6 +36,9 @@ export class KeptValues {
   private plainSize = 0;
   private readonly seen = new Set<string>();
 
+  /** `namesCount`: whether a name's characters make a value hold a trigger (a form's, sent by the client; not a JSON path). */
+  constructor(private readonly namesCount: boolean) {}
+
   /** Whether a value can still be kept at all: when not, a reader may count it unread without making its text. */
   get full(): boolean {
     return this.size + perValueCost > laterValuesBudget;
@@ -45,7 +48,7 @@ export class KeptValues {
     const key = `${name}\u0000${value}`;
     if (this.seen.has(key)) return;
     const cost = name.length + value.length + perValueCost;
-    const plain = !trigger.test(value) && !trigger.test(name);
+    const plain = !trigger.test(value) && !(this.namesCount && trigger.test(name));
     if (this.size + cost > laterValuesBudget || (plain && this.plainSize + cost > plainShare)) {
       this.unread++;
       return;

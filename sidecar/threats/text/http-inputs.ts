@@ -151,7 +151,7 @@ const multipartInputs = (text: string, event: HttpRequestEvent, into: PayloadInp
 
 /**
  * A form's fields or a JSON document's strings past the body's 64 KiB (ADR 46), each an input as the ones before it
- * are (a form's `form <name>`, a JSON string's `json (later).<key>`, the last key before it); past the inputs'
+ * are (a form's `form <name>`, a JSON string's `json <path>`, `$.rows[].q`: json-tail-path.ts); past the inputs'
  * bound, the rest as one, a line each.
  */
 const laterInputs = (
@@ -166,9 +166,7 @@ const laterInputs = (
   const room = Math.max(maxInputs - into.length, 0);
   const values = later.values;
   for (const [name, value] of values.slice(0, room)) {
-    const where = form
-      ? `form ${text(name).slice(0, 64)}`
-      : `json (later)${name === 'key' ? ' key' : `.${name}`}`;
+    const where = form ? `form ${text(name).slice(0, 64)}` : `json ${name}`;
     into.push(payloadInput(where, text(value)));
   }
   if (values.length > room)

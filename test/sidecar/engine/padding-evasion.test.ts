@@ -175,6 +175,21 @@ const cases: { name: string; threat: string; plain: string | Uint8Array; padded:
     padded: post(formType, `pad=${'A'.repeat(70_000)}&__proto__%5BisAdmin%5D=true`),
   },
   {
+    name: 'a JSON key under __proto__ after a string of 70,000 octets',
+    threat: 'prototype-pollution',
+    plain: post('application/json', '{"__proto__": {"isAdmin": true}}'),
+    padded: post('application/json', `{"pad": "${'A'.repeat(70_000)}", "__proto__": {"isAdmin": true}}`),
+  },
+  {
+    name: 'a MongoDB operator as a JSON key after 70 KB of records',
+    threat: 'nosql-injection',
+    plain: post('application/json', '{"user": "ada", "password": {"$ne": null}}'),
+    padded: post(
+      'application/json',
+      JSON.stringify({ rows: records(0, 1200), user: 'ada', password: { $ne: null } }),
+    ),
+  },
+  {
     name: 'an XSS in a JSON object after a 70 KB array of records',
     threat: 'xss',
     plain: post('application/json', JSON.stringify([{ q: xss }])),

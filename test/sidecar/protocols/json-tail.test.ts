@@ -23,11 +23,11 @@ describe('json tail', () => {
     const rest = `x"}, {"q": "<script>alert(1)<\\/script>", "n": 5, "a\\"b": ["caf\\u00e9", "\\\\"], "ok": true}]`;
     const whole = read('[{"pad": "xxx', rest, rest.length);
     expect(whole.values).toEqual([
-      ['', 'x'],
-      ['q', '<script>alert(1)</script>'],
-      ['key', 'a"b'],
-      ['a"b', 'café'],
-      ['a"b', '\\'],
+      ['$[].pad', 'x'],
+      ['$[].q', '<script>alert(1)</script>'],
+      ['$[] key', 'a"b'],
+      ['$[].a"b[]', 'café'],
+      ['$[].a"b[]', '\\'],
     ]);
     expect(whole.unread).toBe(0);
     for (const chunk of [1, 2, 3, 5, 1000])
@@ -38,10 +38,10 @@ describe('json tail', () => {
     // The kept part ends inside a string, after an escaped quote: the rest of that string is not a key or a value
     // of its own, and the string after it is.
     expect(read('{"a": "say \\"hi', '\\" there", "q": "\' OR 1=1--"}').values).toEqual([
-      ['', '" there'],
-      ['q', "' OR 1=1--"],
+      ['$.a', '" there'],
+      ['$.q', "' OR 1=1--"],
     ]);
-    expect(read('{"a": "done", ', '"q": "\' OR 1=1--"}').values).toEqual([['q', "' OR 1=1--"]]);
+    expect(read('{"a": "done", ', '"q": "\' OR 1=1--"}').values).toEqual([['$.q', "' OR 1=1--"]]);
   });
 
   it('a 70 KB array of records, then the attack, then more records: the attack is kept', () => {
@@ -51,7 +51,7 @@ describe('json tail', () => {
         (_, i) => `{"id": ${from + i}, "name": "user${from + i}", "city": "Paris"}`,
       ).join(',');
     const later = read('[', `${records(0)}, {"q": "<script>alert(1)</script>"}, ${records(1500)}]`);
-    expect(later.values).toContainEqual(['q', '<script>alert(1)</script>']);
+    expect(later.values).toContainEqual(['$[].q', '<script>alert(1)</script>']);
   });
 
   it('chooses JSON by media type or by a text body that opens with { or [; a form by its type; not others', () => {
@@ -86,8 +86,25 @@ describe('json tail', () => {
     const started = performance.now();
     for (let i = 0; i < 10 * 1024; i++) tail.feed(chunk);
     tail.feed(utf8('"}'));
-    expect(tail.result().values).toEqual([['', '\n'.repeat(64)]]);
+    expect(tail.result().values).toEqual([['$.a', '\n'.repeat(64)]]);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('names each string by its path, deep or not, and keeps every key of an object written onto a prototype', () => {
+    const rest = '{"b": {"c": ["d", {"$ne": 1}]}}, "__proto__": {"isAdmin": true, "shell": "x"}, "e": "f"}';
+    expect(read('{"a": ', rest).values).toEqual([
+      ['$.a.b.c[]', 'd'],
+      ['$.a.b.c[] key', '$ne'],
+      ['$.__proto__ key', 'isAdmin'],
+      ['$.__proto__ key', 'shell'],
+      ['$.__proto__.shell', 'x'],
+      ['$.e', 'f'],
+    ]);
+    const deep = `${'['.repeat(40)}"x"${']'.repeat(40)}`;
+    expect(read('{"a": ', `${deep}, "b": "y"}`).values).toEqual([
+      [`$.a${'[]'.repeat(31)}…`, 'x'],
+      ['$.b', 'y'],
+    ]);
   });
 
   it('decodes escapes as JSON.parse does, and keeps a cut or bad one as sent', () => {
