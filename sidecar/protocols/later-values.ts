@@ -18,8 +18,8 @@ const plainShare = 16 * 1024;
 const perValueCost = 16;
 /**
  * A character or pair some injection detector's first cheap test reacts to: quotes, markup, shell and template
- * syntax, escapes (`%`, `\`), line breaks, a climb (`..`) or a scheme (`://`). A form's value is tested as sent, so
- * `%27` counts.
+ * syntax, escapes (`%`, `\`), line breaks, slashes (paths, schemes) and a climb (`..`). A form's value is tested as
+ * sent, so `%27` counts.
  */
 const trigger = /['"`<>$;|&(){}[\]\\%=*#!\r\n/]|\.\./;
 
@@ -39,7 +39,10 @@ export class KeptValues {
   /** `namesCount`: whether a name's characters make a value hold a trigger (a form's, sent by the client; not a JSON path). */
   constructor(private readonly namesCount: boolean) {}
 
-  /** Whether a value can still be kept at all: when not, a reader may count it unread without making its text. */
+  /**
+   * Whether a value can still be kept at all: when not, a reader counts the next ones unread without making their
+   * text (a repeat then counts too).
+   */
   get full(): boolean {
     return this.size + perValueCost > laterValuesBudget;
   }
