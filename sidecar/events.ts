@@ -24,8 +24,24 @@ export type HttpRequestEvent = Base & {
   /** Body bytes, up to a bound; `bodyTruncated` says when more was sent. */
   body: Uint8Array;
   bodyTruncated: boolean;
+  /**
+   * A form's fields or a JSON document's strings read past the body's bound, when it was passed (ADR 46): a bounded
+   * choice of them, and how many were not kept.
+   */
+  later?: LaterValues;
   /** HTTP/2 stream id, for multiplexed requests. */
   streamId?: number;
+};
+
+/** A value read past a request body's bound: its name (a form field's, a JSON key's) and its text. */
+export type LaterValue = readonly [name: string, value: string];
+
+export type LaterValues = {
+  /** How the values are read: a form's still percent-encoded (as sent), a JSON document's decoded. */
+  kind: 'form' | 'json';
+  values: readonly LaterValue[];
+  /** Values read past the bound and not kept (the bound was full), and long values whose middle was not kept. */
+  unread: number;
 };
 
 /**

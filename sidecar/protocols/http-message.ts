@@ -2,6 +2,8 @@
 import type { Direction, HttpRequestEvent, HttpRequestRef, HttpResponseEvent } from '../events.ts';
 import { forwardingHeaders } from './http-forwarded.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
+import { createLaterTail } from './later-tail.ts';
+import type { LaterTail } from './later-values.ts';
 import { bodyWithTail, createMultipartTail, lastOctet, type MultipartTail } from './multipart-tail.ts';
 
 /**
@@ -28,6 +30,8 @@ export type HttpMessage = {
   request: HttpRequestRef | undefined;
   /** A multipart request past its bound: the later parts' headers and fields (multipart-tail.ts). */
   tail?: MultipartTail | undefined;
+  /** A form or JSON request past its bound: its later fields or strings (later-tail.ts, ADR 46). */
+  later?: LaterTail | undefined;
 };
 
 export const newHttpMessage = (
@@ -54,9 +58,18 @@ export const requestRef = (head: HttpHead): HttpRequestRef => ({
   forwarding: forwardingHeaders(head.headers),
 });
 
+/** A request passing its bound: a reader of what follows, for multipart, form and JSON bodies. */
+const startTail = (message: HttpMessage, data: Uint8Array, room: number): void => {
+  const type = headerValue(message.head.headers, 'content-type') ?? '';
+  const encoding = headerValue(message.head.headers, 'content-encoding') ?? '';
+  message.tail = createMultipartTail(type, encoding, lastOctet(message.parts, data, room));
+  if (message.tail === undefined) message.later = createLaterTail(type, encoding, message.parts);
+};
+
 /**
  * Keeps body bytes up to the limit; returns true when the limit was passed and the message is to be told now. A
- * multipart request reads on past it (its later fields, multipart-tail.ts) and is told when it ends.
+ * multipart, form or JSON request reads on past it (its later fields: multipart-tail.ts, later-tail.ts) and is told
+ * when it ends.
  */
 export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
   const room = bodyLimit(message.direction) - message.size;
@@ -66,16 +79,13 @@ export const addBody = (message: HttpMessage, data: Uint8Array): boolean => {
     message.size += kept.length;
   }
   if (data.length > room) {
-    if (!message.truncated && message.direction === 'to-server')
-      message.tail = createMultipartTail(
-        headerValue(message.head.headers, 'content-type') ?? '',
-        headerValue(message.head.headers, 'content-encoding'),
-        lastOctet(message.parts, data, room),
-      );
+    if (!message.truncated && message.direction === 'to-server') startTail(message, data, room);
     message.truncated = true;
-    message.tail?.feed(room > 0 ? data.subarray(room) : data);
+    const rest = room > 0 ? data.subarray(room) : data;
+    message.tail?.feed(rest);
+    message.later?.feed(rest);
   }
-  return message.truncated && message.tail === undefined;
+  return message.truncated && message.tail === undefined && message.later === undefined;
 };
 
 const body = (message: HttpMessage): Uint8Array => bodyWithTail(message.parts, message.size, message.tail);
@@ -115,5 +125,6 @@ export const httpEvent = (message: HttpMessage, ts: number): HttpRequestEvent | 
     query: mark < 0 ? '' : b.slice(mark + 1),
     bodyTruncated: message.truncated,
   };
+  if (message.later !== undefined) request.later = message.later.result();
   return request;
 };

@@ -18,6 +18,8 @@ import {
 } from './http-forwarded.ts';
 import { headerValue } from './http-head.ts';
 import { bodyLimit, maxRefTarget, responseBodyLimit } from './http-message.ts';
+import { createLaterTail } from './later-tail.ts';
+import type { LaterTail } from './later-values.ts';
 import {
   bodyWithTail,
   createMultipartTail,
@@ -95,6 +97,8 @@ export type Http2Message = {
   request: HttpRequestRef | undefined;
   /** A multipart request past its bound: the later parts' headers and fields (multipart-tail.ts). */
   tail?: MultipartTail | undefined;
+  /** A form or JSON request past its bound: its later fields or strings (later-tail.ts, ADR 46). */
+  later?: LaterTail | undefined;
 };
 
 const pseudo = (headers: readonly Header[], name: string): string =>
@@ -142,6 +146,7 @@ const toEvent = (
     path: mark < 0 ? target : target.slice(0, mark),
     query: mark < 0 ? '' : target.slice(mark + 1),
   };
+  if (message.later !== undefined) request.later = message.later.result();
   return request;
 };
 
@@ -172,7 +177,8 @@ class Messages implements Http2Messages {
   private emit(message: Http2Message, ts: number, out: ProtocolEvent[]): void {
     if (message.emitted) return;
     message.emitted = true;
-    this.held -= message.size + (message.tail === undefined ? 0 : multipartTailBytes);
+    this.held -=
+      message.size + (message.tail === undefined && message.later === undefined ? 0 : multipartTailBytes);
     const event = toEvent(message, this.direction, ts);
     out.push(event);
     const dns = dohMessage(event);
@@ -231,21 +237,24 @@ class Messages implements Http2Messages {
       this.held += kept.length;
     }
     if (data.length > room) {
-      // A multipart request reads on for its later fields (as HTTP/1's, addBody) and is told when it ends.
-      // Its later parts count against what the direction holds: 128 streams cannot hold 64 KiB each of them either.
+      // A multipart, form or JSON request reads on for its later fields (as HTTP/1's, addBody), told when it ends.
+      // Its later fields count against what the direction holds: 128 streams cannot hold 64 KiB each of them either.
       const fits = this.held + multipartTailBytes <= maxHeldBody;
-      if (!message.truncated && this.direction === 'to-server' && fits) {
-        message.tail = createMultipartTail(
-          headerValue(message.headers, 'content-type') ?? '',
-          headerValue(message.headers, 'content-encoding'),
-          lastOctet(message.parts, data, room),
-        );
-        if (message.tail !== undefined) this.held += multipartTailBytes;
-      }
+      if (!message.truncated && this.direction === 'to-server' && fits) this.startTail(message, data, room);
       message.truncated = true;
-      message.tail?.feed(data.subarray(Math.max(0, room)));
-      if (message.tail === undefined) this.emit(message, ts, out);
+      const rest = data.subarray(Math.max(0, room));
+      message.tail?.feed(rest);
+      message.later?.feed(rest);
+      if (message.tail === undefined && message.later === undefined) this.emit(message, ts, out);
     }
+  }
+
+  private startTail(message: Http2Message, data: Uint8Array, room: number): void {
+    const type = headerValue(message.headers, 'content-type') ?? '';
+    const encoding = headerValue(message.headers, 'content-encoding') ?? '';
+    message.tail = createMultipartTail(type, encoding, lastOctet(message.parts, data, room));
+    if (message.tail === undefined) message.later = createLaterTail(type, encoding, message.parts);
+    if (message.tail !== undefined || message.later !== undefined) this.held += multipartTailBytes;
   }
 }
 

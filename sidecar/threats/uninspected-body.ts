@@ -8,13 +8,15 @@
  */
 import { z } from 'zod';
 import { readsRequests } from '../engine/event-read.ts';
-import type { HttpRequestEvent, WebsocketMessageEvent } from '../events.ts';
+import type { HttpRequestEvent, LaterValues, WebsocketMessageEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
 import { requestBodyLimit } from '../protocols/http-message.ts';
 import { websocketKeptBytes } from '../protocols/http-websocket.ts';
+import { laterValuesBudget } from '../protocols/later-values.ts';
 import { grpcBody } from './text/grpc-strings.ts';
 import { inspectedBodyBytes } from './text/http-inputs.ts';
+import { laterValues } from './text/later-inputs.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 /** `application/json`, `text/*`, `*+json` or `none`: RFC 6838's restricted names. */
@@ -58,19 +60,33 @@ const typeMatches = (type: string, pattern: string): boolean => {
 const isText = (type: string, c: Config): boolean =>
   c.contentTypes.some((pattern) => (type === '' ? pattern === 'none' : typeMatches(type, pattern)));
 
+/**
+ * What a form's or JSON document's reader past the bound (ADR 46) left unjudged: undefined when it kept every value
+ * (repeats once), else how many it did not keep.
+ */
+const laterUnread = (later: LaterValues, where: string): string | undefined => {
+  if (later.unread === 0) return undefined;
+  const what = later.kind === 'form' ? 'form fields' : 'JSON strings';
+  return `${where}; past them ${later.values.length} ${what} were kept for judging and ${later.unread} were not (the ${laterValuesBudget} characters kept were full, or a long value's middle was not padding)`;
+};
+
 /** Why the body was not read to its end, or undefined when it was. */
 const unreadPart = (event: HttpRequestEvent): string | undefined => {
   const declared = Number(headerToken(event.headers, 'content-length'));
   const size = declared > 0 ? `${declared} octets` : 'more than 64 KiB';
-  if (event.bodyTruncated) return `its body (${size}) passes the ${requestBodyLimit} octets kept`;
+  if (event.bodyTruncated) {
+    const where = `its body (${size}) passes the ${requestBodyLimit} octets kept`;
+    return event.later === undefined ? where : laterUnread(event.later, where);
+  }
   const encoding = headerToken(event.headers, 'content-encoding').trim();
   if (encoding === '' || event.body.length === 0) return undefined;
   const decoded = decodedBody(event);
   if (decoded === undefined)
     return `its body's Content-Encoding ${encoding} was not decoded (unknown, corrupt or past 1 MiB)`;
-  if (decoded.length > inspectedBodyBytes)
-    return `its ${encoding} body decodes to ${decoded.length} octets, past the ${inspectedBodyBytes} judged`;
-  return undefined;
+  if (decoded.length <= inspectedBodyBytes) return undefined;
+  const where = `its ${encoding} body decodes to ${decoded.length} octets, past the ${inspectedBodyBytes} judged`;
+  const later = laterValues(event, decoded);
+  return later === undefined ? where : laterUnread(later, where);
 };
 
 /**

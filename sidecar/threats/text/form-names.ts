@@ -28,9 +28,16 @@ export const formNames = (text: string, place: string, holds: (rawName: string) 
   return found;
 };
 
+/** A form's fields read past the body's 64 KiB (ADR 46), as sent, as one text again. */
+const laterForm = (request: HttpRequestEvent): string | undefined => {
+  const later = request.later;
+  if (later?.kind !== 'form' || later.values.length === 0) return undefined;
+  return later.values.map(([name, value]) => `${name}=${value}`).join('&');
+};
+
 /**
  * A request's query string and, when its body is an urlencoded form whose octets pass `bodyHolds`, the form's text
- * (the 64 KiB judged): the texts whose names `formNames` reads, with their place.
+ * (the 64 KiB judged) and its fields read past that: the texts whose names `formNames` reads, with their place.
  */
 export const formTexts = (
   request: HttpRequestEvent,
@@ -45,5 +52,7 @@ export const formTexts = (
     headerToken(request.headers, 'content-type').includes('x-www-form-urlencoded')
   )
     texts.push([latin1(body, 0, inspectedBodyBytes), 'form']);
+  const later = laterForm(request);
+  if (later !== undefined) texts.push([later, 'form']);
   return texts;
 };

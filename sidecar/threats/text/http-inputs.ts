@@ -8,6 +8,7 @@ import { headerNamed, headerToken } from '../../protocols/http-head.ts';
 import { bodyWithTail, createMultipartTail, multipartTailBytes } from '../../protocols/multipart-tail.ts';
 import { grpcStrings } from './grpc-strings.ts';
 import { jsonStrings } from './json-strings.ts';
+import { laterValues } from './later-inputs.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
 import { multipartParts } from './multipart-parts.ts';
 import { type PayloadInput, payloadInput } from './payload-input.ts';
@@ -148,11 +149,44 @@ const multipartInputs = (text: string, event: HttpRequestEvent, into: PayloadInp
   return true;
 };
 
-const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
-  if (event.body.length === 0) return;
-  const type = contentType(event);
-  if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
-  const body = decodedBody(event) ?? event.body;
+/**
+ * A form's fields or a JSON document's strings past the body's 64 KiB (ADR 46), each an input as the ones before it
+ * are (a form's `form <name>`, a JSON string's `json <path>`, `$.rows[].q`: json-tail-path.ts); past the inputs'
+ * bound, the rest as one, a line each.
+ */
+const laterInputs = (
+  event: HttpRequestEvent,
+  decoded: Uint8Array | undefined,
+  into: PayloadInput[],
+): void => {
+  const later = laterValues(event, decoded);
+  if (later === undefined || later.values.length === 0) return;
+  const form = later.kind === 'form';
+  const text = (value: string) => (form ? lenientUrlDecode(value, true) : value);
+  const room = Math.max(maxInputs - into.length, 0);
+  const values = later.values;
+  for (const [name, value] of values.slice(0, room)) {
+    const where = form ? `form ${text(name).slice(0, 64)}` : `json ${name}`;
+    into.push(payloadInput(where, text(value)));
+  }
+  if (values.length > room)
+    into.push(
+      payloadInput(
+        `${form ? 'form' : 'json'} (later, rest)`,
+        values
+          .slice(room)
+          .map(([, v]) => text(v))
+          .join('\n'),
+      ),
+    );
+};
+
+const firstBodyInputs = (
+  event: HttpRequestEvent,
+  type: string,
+  body: Uint8Array,
+  into: PayloadInput[],
+): void => {
   const form = type.startsWith('multipart/form-data');
   const text = form
     ? multipartText(event, body)
@@ -163,6 +197,17 @@ const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   if (form && multipartInputs(text, event, into)) return;
   if (type.includes('x-www-form-urlencoded')) formPairs(text, 'form', into);
   else into.push(payloadInput('body', text));
+};
+
+/** The body's inputs (its first 64 KiB, decoded when compressed) and then, when it passed that, its later ones. */
+const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
+  if (event.body.length === 0) return;
+  const type = contentType(event);
+  if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
+  const decoded = decodedBody(event);
+  const body = decoded ?? event.body;
+  firstBodyInputs(event, type, body, into);
+  if (event.bodyTruncated || decoded !== event.body) laterInputs(event, decoded, into);
 };
 
 const extract = (event: HttpRequestEvent): PayloadInput[] => {

@@ -60,6 +60,28 @@ const grpcSqli = "1' OR '1'='1";
 const fillerHeaders = (count: number) =>
   Array.from({ length: count }, (_, i) => `X-Filler-${i}: a\r\n`).join('');
 
+/** The same request in chunked transfer coding, in chunks of 4000 octets (RFC 9112 §7.1). */
+const chunkedPost = (type: string, body: string) => {
+  const chunks = Array.from({ length: Math.ceil(body.length / 4000) }, (_, i) =>
+    body.slice(i * 4000, (i + 1) * 4000),
+  );
+  const coded = `${chunks.map((c) => `${c.length.toString(16)}\r\n${c}\r\n`).join('')}0\r\n\r\n`;
+  return `POST /search HTTP/1.1\r\nHost: shop\r\nContent-Type: ${type}\r\nTransfer-Encoding: chunked\r\n\r\n${coded}`;
+};
+const formType = 'application/x-www-form-urlencoded';
+const xss = '<script>alert(1)</script>';
+/** `count` ordinary records of a shop's export, from `from`. */
+const records = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    id: from + i,
+    name: `user${from + i}`,
+    city: 'Paris',
+    vip: false,
+  }));
+/** `count` different form fields of words and numbers, from `from`. */
+const plainFields = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => `f${from + i}=value+${from + i}`).join('&');
+
 const multipartType = 'multipart/form-data; boundary=----x7';
 const formPart = (name: string, content: string, filename?: string) =>
   `------x7\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${content}\r\n`;
@@ -121,6 +143,66 @@ const cases: { name: string; threat: string; plain: string | Uint8Array; padded:
     threat: 'sql-injection',
     plain: post('application/json', JSON.stringify({ q: "1' OR '1'='1" })),
     padded: post('application/json', JSON.stringify({ pad: 'x'.repeat(60_000), q: "1' OR '1'='1" })),
+  },
+  {
+    name: 'a SQL injection in a form field after a field of 70,000 octets (past the 64 KiB kept of a body)',
+    threat: 'sql-injection',
+    plain: post(formType, `q=${sqli}`),
+    padded: post(formType, `pad=${'A'.repeat(70_000)}&q=${sqli}`),
+  },
+  {
+    name: 'a SQL injection at the end of a field of 70,000 octets, the bound inside it',
+    threat: 'sql-injection',
+    plain: post(formType, `q=${sqli}`),
+    padded: post(formType, `q=${'A'.repeat(70_000)}${sqli}`),
+  },
+  {
+    name: 'a SQL injection between 90,000 octets of different small fields and 90,000 more',
+    threat: 'sql-injection',
+    plain: post(formType, `q=${sqli}`),
+    padded: post(formType, `${plainFields(0, 5000)}&q=${sqli}&${plainFields(5000, 5000)}`),
+  },
+  {
+    name: 'a SQL injection after 70,000 octets of a form in chunked transfer coding',
+    threat: 'sql-injection',
+    plain: chunkedPost(formType, `q=${sqli}`),
+    padded: chunkedPost(formType, `pad=${'A'.repeat(70_000)}&q=${sqli}`),
+  },
+  {
+    name: 'a __proto__ field name after a field of 70,000 octets',
+    threat: 'prototype-pollution',
+    plain: post(formType, '__proto__%5BisAdmin%5D=true'),
+    padded: post(formType, `pad=${'A'.repeat(70_000)}&__proto__%5BisAdmin%5D=true`),
+  },
+  {
+    name: 'a JSON key under __proto__ after a string of 70,000 octets',
+    threat: 'prototype-pollution',
+    plain: post('application/json', '{"__proto__": {"isAdmin": true}}'),
+    padded: post('application/json', `{"pad": "${'A'.repeat(70_000)}", "__proto__": {"isAdmin": true}}`),
+  },
+  {
+    name: 'a MongoDB operator as a JSON key after 70 KB of records',
+    threat: 'nosql-injection',
+    plain: post('application/json', '{"user": "ada", "password": {"$ne": null}}'),
+    padded: post(
+      'application/json',
+      JSON.stringify({ rows: records(0, 1200), user: 'ada', password: { $ne: null } }),
+    ),
+  },
+  {
+    name: 'an XSS in a JSON object after a 70 KB array of records',
+    threat: 'xss',
+    plain: post('application/json', JSON.stringify([{ q: xss }])),
+    padded: post(
+      'application/json',
+      JSON.stringify([...records(0, 1200), { q: xss }, ...records(1200, 300)]),
+    ),
+  },
+  {
+    name: 'an XSS after 70 KB of records of a JSON body in chunked transfer coding',
+    threat: 'xss',
+    plain: chunkedPost('application/json', JSON.stringify([{ q: xss }])),
+    padded: chunkedPost('application/json', JSON.stringify({ rows: records(0, 1200), q: xss })),
   },
   {
     name: 'a SQL injection in the 20th gRPC message of a request',
@@ -330,14 +412,31 @@ describe('a body of text padded past what is judged is reported as uninspected',
     return request;
   };
 
-  it('a form body past the 64 KiB kept, in 1448-octet segments', async () => {
+  it('a form body past the 64 KiB kept, in 1448-octet segments: its later fields judged, nothing left unread', async () => {
+    // Until ADR 46 only `uninspected-body` told this body; its padding is one run, read once.
     const padded = post('application/x-www-form-urlencoded', `pad=${'a'.repeat(70_000)}&q=${sqli}`);
-    expect(await threatsOf(padded, 1448)).toEqual(['uninspected-body']);
+    expect(await threatsOf(padded, 1448)).toEqual(['sql-injection']);
+    // Different text past the 64 KiB kept of the padding: not all read, still reported with the attack.
+    const words = Array.from({ length: 14_000 }, (_, i) => `w${i}`).join('+');
+    expect(await threatsOf(post(formType, `pad=${words}&q=${sqli}`), 1448)).toEqual([
+      'sql-injection',
+      'uninspected-body',
+    ]);
   });
 
-  it('a gzip body that decodes past the 64 KiB judged, and one in a coding not decoded (zstd)', async () => {
+  it('a form padded with different fields that each hold a trigger character, past the bound: reported unread', async () => {
+    // The limit of what is kept (later-values.ts): 64 KiB of such fields in front of the attack push it out.
+    const quoted = Array.from({ length: 9000 }, (_, i) => `f${i}=it%27s+${i}`).join('&');
+    expect(await threatsOf(post(formType, `${quoted}&q=${sqli}`), 1448)).toEqual(['uninspected-body']);
+  });
+
+  it('a gzip body that decodes past the 64 KiB judged: its later strings judged; a coding not decoded (zstd)', async () => {
     const json = JSON.stringify({ pad: 'x'.repeat(100_000), q: "1' OR '1'='1" });
-    expect(await threatsOf(gzipPost(gzipSync(json)))).toEqual(['uninspected-body']);
+    expect(await threatsOf(gzipPost(gzipSync(json)))).toEqual(['sql-injection']);
+    const form = new TextEncoder().encode(`pad=${'A'.repeat(100_000)}&q=${sqli}`);
+    const gzipForm = gzipPost(gzipSync(form));
+    const formRequest = new TextDecoder('latin1').decode(gzipForm).replace('application/json', formType);
+    expect(await threatsOf(Uint8Array.from(formRequest, (c) => c.charCodeAt(0)))).toEqual(['sql-injection']);
     expect(await threatsOf(gzipPost(new TextEncoder().encode(json.slice(0, 500)), 'zstd'))).toEqual([
       'uninspected-body',
     ]);
@@ -345,6 +444,32 @@ describe('a body of text padded past what is judged is reported as uninspected',
     expect(await threatsOf(gzipPost(gzipSync(JSON.stringify({ q: "1' OR '1'='1" }))))).toEqual([
       'sql-injection',
     ]);
+  });
+
+  it('honest large bodies past the bound report no attack: 1 MiB of JSON records, a big form of words', async () => {
+    const words = [
+      "O'Brien",
+      'select all',
+      'Union Station',
+      'order by date',
+      "it's 1=1 fine",
+      '<b>bold</b>',
+      '$HOME',
+    ];
+    const rows = Array.from({ length: 8000 }, (_, i) => ({
+      id: i,
+      name: `${words[i % words.length]} ${i}`,
+      email: `user${i}@example.com`,
+      note: `bought ${i % 7} items; see https://shop.example/orders/${i}`,
+    }));
+    const json = JSON.stringify(rows);
+    expect(json.length).toBeGreaterThan(1_000_000);
+    const injections = (found: string[]) => found.filter((t) => t !== 'uninspected-body');
+    expect(injections(await threatsOf(post('application/json', json), 1448))).toEqual([]);
+    const form = rows.map(
+      (r) => `n${r.id}=${encodeURIComponent(r.name)}&e${r.id}=${encodeURIComponent(r.note)}`,
+    );
+    expect(injections(await threatsOf(post(formType, form.join('&')), 1448))).toEqual([]);
   });
 
   it('not long uploads of files, nor text within the bound', async () => {

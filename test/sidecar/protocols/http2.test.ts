@@ -296,6 +296,28 @@ describe('http2 parser', () => {
     expect(text.length).toBeLessThan(66_000);
   });
 
+  it('reads a form request on past its 64 KiB for the fields after it, and tells it at its end (ADR 46)', () => {
+    const type = 'application/x-www-form-urlencoded';
+    const body = ascii(`pad=${'A'.repeat(70_000)}&q=1%27+OR+1%3D1--`);
+    const block = concat(hex('83 86 84 0f 10'), Uint8Array.of(type.length), ascii(type));
+    const frames = [preface, frame(1, 0x4, 1, block)];
+    for (let at = 0; at < body.length; at += 16_000) {
+      const end = Math.min(body.length, at + 16_000);
+      frames.push(frame(0, end === body.length ? 0x1 : 0x0, 1, body.subarray(at, end)));
+    }
+    const events = feed(http2, [['to-server', concat(...frames)]]) as HttpRequestEvent[];
+    expect(events).toHaveLength(1);
+    expect(events[0]?.bodyTruncated).toBe(true);
+    expect(events[0]?.later).toEqual({
+      kind: 'form',
+      values: [
+        ['pad', 'A'.repeat(64)],
+        ['q', '1%27+OR+1%3D1--'],
+      ],
+      unread: 0,
+    });
+  });
+
   it('reads frames from one chunk past 128 KiB (a BIG TCP segment of 185 KB, captured whole)', () => {
     const body = new Uint8Array(16000).fill(0x62);
     const frames = [preface];

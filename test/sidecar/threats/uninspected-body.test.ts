@@ -47,6 +47,37 @@ describe('uninspected-body', () => {
     );
   });
 
+  it('a form or JSON body read on past the bound (ADR 46): reported only when values were left unread, counted', () => {
+    const read = (unread: number): HttpRequestEvent => ({
+      ...cut('application/x-www-form-urlencoded'),
+      later: { kind: 'form', values: [['q', '1']], unread },
+    });
+    expect(runThreat(uninspectedBody, [read(0)])).toEqual([]);
+    const [hit] = runThreat(uninspectedBody, [read(7)]);
+    expect(hit?.evidence).toBe(
+      "POST /import (application/x-www-form-urlencoded): its body (70000 octets) passes the 65536 octets kept; past them 1 form fields were kept for judging and 7 were not (the 65536 characters kept were full, or a long value's middle was not padding); the rest was not judged",
+    );
+  });
+
+  it('a compressed JSON body that decodes past 64 KiB: not reported when its later strings were all read', () => {
+    const compressed = (json: string): HttpRequestEvent => ({
+      ...httpRequest('/import', { headers: [['Content-Type', 'application/json']] }),
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Content-Encoding', 'gzip'],
+      ],
+      body: new Uint8Array(gzipSync(json)),
+    });
+    expect(
+      runThreat(uninspectedBody, [compressed(JSON.stringify({ pad: 'x'.repeat(100_000), q: 'a' }))]),
+    ).toEqual([]);
+    const words = Array.from({ length: 20_000 }, (_, i) => `w${i}`).join(' ');
+    const [hit] = runThreat(uninspectedBody, [compressed(JSON.stringify({ pad: words, q: 'a' }))]);
+    expect(hit?.evidence).toMatch(
+      /its gzip body decodes to \d+ octets, past the 65536 judged; past them 2 JSON strings were kept for judging and 1 were not/,
+    );
+  });
+
   it('reads form, XML, text/*, +json and untyped bodies as text; files and gRPC are not reported by default', () => {
     for (const type of [
       'application/x-www-form-urlencoded',
