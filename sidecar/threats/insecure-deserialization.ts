@@ -23,7 +23,7 @@ import { memoVerdict } from './text/memo-verdict.ts';
 import type { PayloadInput } from './text/payload-input.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
-import { shiroCookie } from './text/shiro-cookies.ts';
+import { carriesShiroCookie, shiroCookie } from './text/shiro-cookies.ts';
 import { defaultShiroKeys } from './text/shiro-keys.ts';
 import { shiroKeys } from './text/shiro-remember-me.ts';
 import { typeSlot } from './text/typed-documents.ts';
@@ -106,18 +106,23 @@ const rmiSighting = (event: OperationEvent): Sighting | undefined => {
   };
 };
 
+/** One input's sighting: a format in its text, or (when the request carries one) a Shiro cookie opened. */
+const inputSighting = (input: PayloadInput, c: Config, shiro: boolean): Sighting | undefined => {
+  const found = verdict(input.decoded) ?? typeSlot(input.where, input.decoded);
+  if (found !== undefined) return { found, where: input.where, shown: input.raw.slice(0, 200) };
+  return shiro ? shiroSighting(input, c) : undefined;
+};
+
 /** The strongest sighting of the event: the first naming a gadget, else the first at all. */
 const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
   let best = event.kind === 'http-request' ? binaryBody(event) : undefined;
   if (best !== undefined && ignored(best.where, c)) best = undefined;
+  // Shiro's cookie is looked for among the inputs only when a Cookie header names it.
+  const shiro = event.kind === 'http-request' && carriesShiroCookie(event.headers, c);
   for (const input of eventInputs(event)) {
     if (best?.found.gadget !== undefined) return best;
     if (ignored(input.where, c)) continue;
-    const found = verdict(input.decoded) ?? typeSlot(input.where, input.decoded);
-    const seen =
-      found === undefined
-        ? shiroSighting(input, c)
-        : { found, where: input.where, shown: input.raw.slice(0, 200) };
+    const seen = inputSighting(input, c, shiro);
     if (seen !== undefined && (best === undefined || seen.found.gadget !== undefined)) best = seen;
   }
   return best;

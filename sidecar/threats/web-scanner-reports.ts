@@ -1,7 +1,6 @@
 /** What the `web-scanner` detector's parts share: its matchers per policy, what a finding is, one report per window. */
 import type { Severity } from '#core/finding.ts';
 import { callbackMatcher } from './text/callback-domains.ts';
-import { memoVerdict } from './text/memo-verdict.ts';
 import { pathMatcher } from './text/sensitive-paths.ts';
 import type { Caller, FlowContext, ThreatContext, ThreatHit } from './threat.ts';
 import { dueReport, type ScannerClient, type scannerClients } from './web-scanner-client.ts';
@@ -12,8 +11,7 @@ export const webScannerId = 'web-scanner';
 
 /** The policy's lists, made into matchers once per configuration. */
 const matchersOf = (c: WebScannerConfig) => ({
-  // Remembered per text: header values (User-Agent, Accept, Host) repeat from request to request, and most hold a dot.
-  callback: memoVerdict(callbackMatcher(c.callbackDomains, c.sharedCallbackDomains)),
+  callback: callbackMatcher(c.callbackDomains, c.sharedCallbackDomains),
   secret: pathMatcher(c.secretPaths),
   probe: pathMatcher(c.probePaths.map((path) => ({ path }))),
   missStatuses: new Set(c.missStatuses),

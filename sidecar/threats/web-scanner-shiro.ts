@@ -27,11 +27,14 @@ export const requestCookie = (headers: readonly Header[], name: string): string 
 };
 
 /** Whether the answer clears the cookie as Shiro does when it cannot open it (`rememberMe=deleteMe`). */
-export const clearsCookie = (headers: readonly Header[], name: string): boolean =>
-  headers.some(
-    ([header, value]) =>
-      header.length === 10 && header.toLowerCase() === 'set-cookie' && value.startsWith(`${name}=deleteMe`),
-  );
+export const clearsCookie = (headers: readonly Header[], name: string): boolean => {
+  for (let i = 0; i < headers.length; i++) {
+    const [header, value] = headers[i] as Header;
+    if (header.length === 10 && value.startsWith(name) && header.toLowerCase() === 'set-cookie')
+      if (value.startsWith(`${name}=deleteMe`)) return true;
+  }
+  return false;
+};
 
 /**
  * A request's cookie, counted for each caller already refused once: distinct values, by their first 256 characters.

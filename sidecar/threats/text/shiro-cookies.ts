@@ -3,6 +3,7 @@
  * per policy (its keys made AES keys once), remembering recent cookies, since a browser sends the same one with every
  * request and trying the keys on it costs a few AES blocks each.
  */
+import type { Header } from '../../events.ts';
 import { memoVerdict, type TextVerdict } from './memo-verdict.ts';
 import type { PayloadInput } from './payload-input.ts';
 import { openShiroCookie, type ShiroOpened, shiroKeys } from './shiro-remember-me.ts';
@@ -27,6 +28,19 @@ const openerOf = (policy: ShiroPolicy): Opener => {
     openers.set(policy, opener);
   }
   return opener;
+};
+
+/**
+ * Whether a request's Cookie headers name one of the policy's cookies: asked once a request, so its inputs are tried
+ * only when one is there.
+ */
+export const carriesShiroCookie = (headers: readonly Header[], policy: ShiroPolicy): boolean => {
+  for (let i = 0; i < headers.length; i++) {
+    const [header, value] = headers[i] as Header;
+    if (header.length !== 6 || header.toLowerCase() !== 'cookie') continue;
+    for (const name of policy.shiroCookies) if (value.includes(`${name}=`)) return true;
+  }
+  return false;
 };
 
 /** A cookie sent percent-encoded (`%2B`, `%3D`): its base64 as Shiro reads it, or the text when it is not. */
