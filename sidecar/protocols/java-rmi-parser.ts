@@ -9,11 +9,10 @@
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { opensStream, readRmiCall } from './java-rmi-call.ts';
 import type { ProtocolParser } from './protocol.ts';
-import { latin1 } from './wire-bytes.ts';
+import { joinParts, latin1 } from './wire-bytes.ts';
 
 /** Octets of one call kept: past them the stream is counted, not kept. */
 const maxCall = 64 * 1024;
-const none = new Uint8Array(0);
 
 type Pending = { parts: Uint8Array[]; size: number; ts: number };
 
@@ -28,17 +27,6 @@ const exceptionClass = (b: Uint8Array): string | undefined => {
   return undefined;
 };
 
-const joined = (pending: Pending): Uint8Array => {
-  if (pending.parts.length === 1) return pending.parts[0] ?? none;
-  const out = new Uint8Array(pending.size);
-  let at = 0;
-  for (const part of pending.parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
-
 export const createJavaRmiParser = (): ProtocolParser => {
   /** Client side: before the header, before its endpoint, or in messages. Server side: before its ack, or after. */
   let client: 'header' | 'endpoint' | 'messages' | 'stopped' = 'header';
@@ -50,7 +38,7 @@ export const createJavaRmiParser = (): ProtocolParser => {
     const pending = call;
     call = undefined;
     if (pending === undefined) return [];
-    const stream = joined(pending);
+    const stream = joinParts(pending.parts, pending.size);
     const header = readRmiCall(stream);
     const event: OperationEvent = {
       kind: 'operation',

@@ -3,8 +3,10 @@
  * `__proto__` or `constructor.prototype`, a value that is a set path `__proto__.isAdmin`. Only names and values with
  * `__proto__` or `constructor` in them (or an escape that could spell them) are read further.
  */
+
 import { formNames } from './text/form-names.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
+import { multipartFieldName } from './text/multipart-field-name.ts';
 import type { PayloadInput } from './text/payload-input.ts';
 import { prototypeGadget } from './text/prototype-gadgets.ts';
 import { type PrototypeWrite, prototypeWrite, setPathWrite } from './text/prototype-path.ts';
@@ -62,12 +64,6 @@ const valueSighting = ({ where, decoded }: PayloadInput): Sighting | undefined =
   return sighting({ via, property }, 'a set path', where, decoded);
 };
 
-/** A multipart field's name as the inputs keep it; not a JSON part's paths (`multipart data $.a`) nor a file name. */
-const multipartName = (where: string): string | undefined =>
-  where.startsWith('multipart ') && !where.includes(' $') && !where.endsWith(' filename')
-    ? where.slice(10)
-    : undefined;
-
 /** The strongest sighting among the inputs: JSON keys, multipart field names, and values that are set paths. */
 export const inputsSighting = (inputs: readonly PayloadInput[]): Sighting | undefined => {
   let best: Sighting | undefined;
@@ -78,7 +74,7 @@ export const inputsSighting = (inputs: readonly PayloadInput[]): Sighting | unde
       const write = jsonKeyWrite(where, input.raw);
       if (write !== undefined) best = stronger(best, sighting(write, 'a JSON key', where, input.raw));
     }
-    const name = multipartName(where);
+    const name = multipartFieldName(where);
     if (name !== undefined && prototypeHint.test(name))
       best = stronger(best, nameSighting(name, input.raw, where));
     best = stronger(best, valueSighting(input));

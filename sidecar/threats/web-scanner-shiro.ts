@@ -6,25 +6,13 @@
  * different cookies, each refused, are a guess. State starts at a client's first `deleteMe`.
  */
 import type { Header, HttpRequestEvent, HttpResponseEvent } from '../events.ts';
+import { requestCookie } from './text/request-cookie.ts';
 import { callersOf } from './threat.ts';
 import type { ScannerClient } from './web-scanner-client.ts';
 import type { WebScannerConfig } from './web-scanner-config.ts';
 import type { Context, Found, State } from './web-scanner-reports.ts';
 import { addDistinct, distinctWindow } from './window/distinct-window.ts';
 import { addToRate, rateWindow } from './window/rate-window.ts';
-
-/** The value of the cookie named `name` in the request's Cookie headers, or undefined. */
-export const requestCookie = (headers: readonly Header[], name: string): string | undefined => {
-  for (const [header, value] of headers) {
-    if (header.length !== 6 || header.toLowerCase() !== 'cookie') continue;
-    for (let at = value.indexOf(`${name}=`); at >= 0; at = value.indexOf(`${name}=`, at + 1)) {
-      if (at > 0 && value[at - 1] !== ' ' && value[at - 1] !== ';') continue;
-      const end = value.indexOf(';', at);
-      return value.slice(at + name.length + 1, end < 0 ? value.length : end).trim();
-    }
-  }
-  return undefined;
-};
 
 /** Whether the answer clears the cookie as Shiro does when it cannot open it (`rememberMe=deleteMe`). */
 export const clearsCookie = (headers: readonly Header[], name: string): boolean => {

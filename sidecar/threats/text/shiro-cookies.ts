@@ -6,6 +6,7 @@
 import type { Header } from '../../events.ts';
 import { memoVerdict, type TextVerdict } from './memo-verdict.ts';
 import type { PayloadInput } from './payload-input.ts';
+import { requestCookie } from './request-cookie.ts';
 import { openShiroCookie, type ShiroOpened, shiroKeys } from './shiro-remember-me.ts';
 
 export type ShiroPolicy = {
@@ -34,14 +35,8 @@ const openerOf = (policy: ShiroPolicy): Opener => {
  * Whether a request's Cookie headers name one of the policy's cookies: asked once a request, so its inputs are tried
  * only when one is there.
  */
-export const carriesShiroCookie = (headers: readonly Header[], policy: ShiroPolicy): boolean => {
-  for (let i = 0; i < headers.length; i++) {
-    const [header, value] = headers[i] as Header;
-    if (header.length !== 6 || header.toLowerCase() !== 'cookie') continue;
-    for (const name of policy.shiroCookies) if (value.includes(`${name}=`)) return true;
-  }
-  return false;
-};
+export const carriesShiroCookie = (headers: readonly Header[], policy: ShiroPolicy): boolean =>
+  policy.shiroCookies.some((name) => requestCookie(headers, name) !== undefined);
 
 /** A cookie sent percent-encoded (`%2B`, `%3D`): its base64 as Shiro reads it, or the text when it is not. */
 const unescaped = (text: string): string => {

@@ -6,10 +6,12 @@
  * which hold `class.module.classLoader`).
  */
 import type { HttpRequestEvent } from '../../events.ts';
+import { headerToken } from '../../protocols/http-head.ts';
 import { latin1 } from '../../protocols/wire-bytes.ts';
 import { eventInputs } from './event-inputs.ts';
 import { inspectedBodyBytes } from './http-inputs.ts';
 import { lenientUrlDecode } from './lenient-url-decode.ts';
+import { multipartFieldName } from './multipart-field-name.ts';
 
 /** `lass`, or a percent escape of a letter (`%63lass`): anything without either names no `class` parameter. */
 const hint = /lass|%[4-7][0-9a-fA-F]/;
@@ -36,14 +38,11 @@ const bindingIn = (form: string, where: string): { reason: string; evidence: str
   };
 };
 
-const contentType = (event: HttpRequestEvent): string =>
-  event.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1].toLowerCase() ?? '';
-
-/** A multipart field's name, as the inputs place it (`multipart <name>`); not a JSON part's path nor a file name. */
+/** A multipart field's name bound to the class loader, among the inputs' field names. */
 const multipartBinding = (event: HttpRequestEvent): { reason: string; evidence: string } | undefined => {
   for (const { where } of eventInputs(event)) {
-    if (!where.startsWith('multipart ') || where.includes(' $') || where.endsWith(' filename')) continue;
-    const found = bindingIn(where.slice(10), 'multipart');
+    const name = multipartFieldName(where);
+    const found = name === undefined ? undefined : bindingIn(name, 'multipart');
     if (found !== undefined) return found;
   }
   return undefined;
@@ -55,7 +54,7 @@ export const springClassBinding = (
 ): { reason: string; evidence: string } | undefined => {
   const fromQuery = event.query === '' ? undefined : bindingIn(event.query, 'query');
   if (fromQuery !== undefined || event.body.length === 0 || !mayHold(event.body)) return fromQuery;
-  const type = contentType(event);
+  const type = headerToken(event.headers, 'content-type');
   if (type.includes('x-www-form-urlencoded'))
     return bindingIn(latin1(event.body, 0, inspectedBodyBytes), 'form');
   return type.startsWith('multipart/') ? multipartBinding(event) : undefined;

@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Header, HttpResponseEvent } from '#sidecar/events.ts';
+import { requestCookie } from '#sidecar/threats/text/request-cookie.ts';
 import type { ThreatHit } from '#sidecar/threats/threat.ts';
 import { webScanner } from '#sidecar/threats/web-scanner.ts';
-import { clearsCookie, requestCookie } from '#sidecar/threats/web-scanner-shiro.ts';
+import { clearsCookie } from '#sidecar/threats/web-scanner-shiro.ts';
 import { httpRequest, runThreat } from './threat-factories.ts';
 
 const answer = (ts: number, headers: Header[]): HttpResponseEvent => ({
