@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { AppError } from '#core/errors.ts';
 import { describeZodError } from '#core/issue.ts';
+import { preParsedPolicy } from './parsed-policies.ts';
 import type { Threat } from './threat.ts';
 
 export const defaultPolicyDir = fileURLToPath(new URL('../../policies/threats/', import.meta.url));
@@ -20,9 +21,10 @@ const parseYaml = (file: string, text: string): unknown => {
 };
 
 /**
- * The last text read from each policy file and what it parsed to. Parsing the 41 policies costs about 3.5 ms, more
- * than reading them; every engine that runs threat detection loads them (`meshward inspect` once per file, the
- * benchmarks once per pass), so a file whose text has not changed is not parsed again. The parsed value is only read
+ * The last text read from each policy file and what it parsed to. Parsing the policies costs more than reading them;
+ * every engine that runs threat detection loads them (`meshward inspect` once per file, the benchmarks once per
+ * pass), so a file whose text has not changed is not parsed again. The shipped files' values come parsed ahead of
+ * time (`parsed-policies.ts`, ADR 48). The parsed value is only read
  * (validation builds new objects), never changed.
  */
 const parsedFiles = new Map<string, { text: string; value: unknown }>();
@@ -31,7 +33,7 @@ const readYaml = (file: string): unknown => {
   const text = readFileSync(file, 'utf8');
   const cached = parsedFiles.get(file);
   if (cached !== undefined && cached.text === text) return cached.value;
-  const value = parseYaml(file, text);
+  const value = preParsedPolicy(text) ?? parseYaml(file, text);
   parsedFiles.set(file, { text, value });
   return value;
 };
