@@ -30,6 +30,7 @@ import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
 import { nosqlInjection } from './nosql-injection.ts';
 import { p2pFileSharing } from './p2p-file-sharing.ts';
+import { paddingOracle } from './padding-oracle.ts';
 import { pathTraversal } from './path-traversal.ts';
 import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
@@ -125,4 +126,5 @@ export const threats: readonly Threat<any, any>[] = [
   smbLateralMovement,
   http2Abuse,
   webScanner,
+  paddingOracle,
 ];

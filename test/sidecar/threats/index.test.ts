@@ -103,6 +103,8 @@ const issueIds = [
   'crlf-injection',
   // Server-side template and expression-language injection: SSTI, OGNL, SpEL, Spring4Shell.
   'template-injection',
+  // CBC padding oracle attacks on encrypted tokens: Shiro-721 (CVE-2019-12422), ASP.NET's MS10-070.
+  'padding-oracle',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
