@@ -37,8 +37,11 @@ export type HttpRequestEvent = Base & {
 export type LaterValue = readonly [name: string, value: string];
 
 export type LaterValues = {
-  /** How the values are read: a form's still percent-encoded (as sent), a JSON document's decoded. */
-  kind: 'form' | 'json';
+  /**
+   * How the values are read: a form's still percent-encoded (as sent), a JSON document's decoded, an XML document's
+   * element texts and attribute values with entities as sent, a text's lines.
+   */
+  kind: 'form' | 'json' | 'xml' | 'text';
   values: readonly LaterValue[];
   /** Values read past the bound and not kept (the bound was full), and long values whose middle was not kept. */
   unread: number;

@@ -1,10 +1,13 @@
 /**
- * Chooses the reader of a request body past its 64 KiB kept (ADR 46): a form's fields, a JSON document's strings.
- * Other bodies of text (XML, plain text) are not read on: `uninspected-body` reports them cut.
+ * Chooses the reader of a request body past its 64 KiB kept (ADR 46): a form's fields, a JSON document's strings, an
+ * XML document's texts and attributes, a text's lines. Other bodies (binary types) are not read on: `uninspected-body`
+ * reports a text body cut only when values were left unread.
  */
 import { createFormTail } from './form-tail.ts';
 import { createJsonTail } from './json-tail.ts';
 import type { LaterTail } from './later-values.ts';
+import { createTextTail } from './text-tail.ts';
+import { createXmlTail } from './xml-tail.ts';
 
 /** The first octet of the body that is not white space (RFC 8259 §2), or undefined. */
 const firstOctet = (kept: readonly Uint8Array[]): number | undefined => {
@@ -25,6 +28,12 @@ const isJson = (type: string, kept: readonly Uint8Array[]): boolean => {
   return first === 0x7b || first === 0x5b;
 };
 
+/** An XML body: an `xml` media type (`application/soap+xml` too), or a body of text that opens with `<`. */
+const isXml = (type: string, kept: readonly Uint8Array[]): boolean => {
+  if (type.endsWith('xml')) return true;
+  return (type === '' || type.startsWith('text/')) && firstOctet(kept) === 0x3c;
+};
+
 /**
  * The reader for a request body past its bound, or undefined. `contentType` as sent; not for a body with a
  * Content-Encoding, whose octets past the bound are compressed: the injection inputs read such a body's rest once
@@ -38,5 +47,7 @@ export const createLaterTail = (
   if (!/^\s*(identity\s*)?$/i.test(contentEncoding)) return undefined;
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return createFormTail(kept);
-  return isJson(type, kept) ? createJsonTail(kept) : undefined;
+  if (isJson(type, kept)) return createJsonTail(kept);
+  if (isXml(type, kept)) return createXmlTail(kept);
+  return type === '' || type.startsWith('text/') ? createTextTail() : undefined;
 };

@@ -60,13 +60,21 @@ const typeMatches = (type: string, pattern: string): boolean => {
 const isText = (type: string, c: Config): boolean =>
   c.contentTypes.some((pattern) => (type === '' ? pattern === 'none' : typeMatches(type, pattern)));
 
+/** What each reader past the bound keeps (ADR 46). */
+const laterKinds: Record<LaterValues['kind'], string> = {
+  form: 'form fields',
+  json: 'JSON strings',
+  xml: 'XML texts and attributes',
+  text: 'lines',
+};
+
 /**
- * What a form's or JSON document's reader past the bound (ADR 46) left unjudged: undefined when it kept every value
+ * What a form's, JSON, XML or text document's reader past the bound (ADR 46) left unjudged: undefined when it kept every value
  * (repeats once), else how many it did not keep.
  */
 const laterUnread = (later: LaterValues, where: string): string | undefined => {
   if (later.unread === 0) return undefined;
-  const what = later.kind === 'form' ? 'form fields' : 'JSON strings';
+  const what = laterKinds[later.kind];
   return `${where}; past them ${later.values.length} ${what} were kept for judging and ${later.unread} were not (the ${laterValuesBudget} characters kept were full, or a long value's middle was not padding)`;
 };
 

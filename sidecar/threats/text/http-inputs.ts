@@ -150,9 +150,10 @@ const multipartInputs = (text: string, event: HttpRequestEvent, into: PayloadInp
 };
 
 /**
- * A form's fields or a JSON document's strings past the body's 64 KiB (ADR 46), each an input as the ones before it
- * are (a form's `form <name>`, a JSON string's `json <path>`, `$.rows[].q`: json-tail-path.ts); past the inputs'
- * bound, the rest as one, a line each.
+ * A form's fields, a JSON document's strings, an XML document's texts and attributes or a text's lines past the
+ * body's 64 KiB (ADR 46), each an input as the ones before it are (a form's `form <name>`, a JSON string's
+ * `json <path>`, `$.rows[].q`: json-tail-path.ts; `xml <element>`, `xml <element> @<attribute>`, `text`); past the
+ * inputs' bound, the rest as one, a line each.
  */
 const laterInputs = (
   event: HttpRequestEvent,
@@ -166,13 +167,17 @@ const laterInputs = (
   const room = Math.max(maxInputs - into.length, 0);
   const values = later.values;
   for (const [name, value] of values.slice(0, room)) {
-    const where = form ? `form ${text(name).slice(0, 64)}` : `json ${name}`;
+    const where = form
+      ? `form ${text(name).slice(0, 64)}`
+      : name === ''
+        ? later.kind
+        : `${later.kind} ${name}`;
     into.push(payloadInput(where, text(value)));
   }
   if (values.length > room)
     into.push(
       payloadInput(
-        `${form ? 'form' : 'json'} (later, rest)`,
+        `${later.kind} (later, rest)`,
         values
           .slice(room)
           .map(([, v]) => text(v))

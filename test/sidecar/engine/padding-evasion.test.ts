@@ -446,6 +446,26 @@ describe('a body of text padded past what is judged is reported as uninspected',
     ]);
   });
 
+  it('an XML or text body past the 64 KiB kept, in 1448-octet segments: its later texts, attributes and lines judged', async () => {
+    // Until now only `uninspected-body` told these bodies.
+    const soap = (inner: string) =>
+      `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><search><pad>${'A'.repeat(70_000)}</pad><!-- filler -->${inner}</search></soap:Body></soap:Envelope>`;
+    const xml = 'application/soap+xml; charset=utf-8';
+    expect(await threatsOf(post(xml, soap("<q>1' OR '1'='1</q>")), 1448)).toEqual(['sql-injection']);
+    expect(await threatsOf(post(xml, soap(`<q><![CDATA[${xss}]]></q>`)), 1448)).toEqual(['xss']);
+    expect(
+      await threatsOf(post('text/xml', soap('<q>&lt;script&gt;alert(1)&lt;/script&gt;</q>')), 1448),
+    ).toEqual(['xss']);
+    expect(
+      await threatsOf(
+        post('application/xml', soap('<q kind="&lt;script&gt;alert(1)&lt;/script&gt;">x</q>')),
+        1448,
+      ),
+    ).toEqual(['xss']);
+    const lines = `${'note: all fine\n'.repeat(5_000)}1' OR '1'='1\n`;
+    expect(await threatsOf(post('text/plain', lines), 1448)).toEqual(['sql-injection']);
+  });
+
   it('honest large bodies past the bound report no attack: 1 MiB of JSON records, a big form of words', async () => {
     const words = [
       "O'Brien",
@@ -470,6 +490,15 @@ describe('a body of text padded past what is judged is reported as uninspected',
       (r) => `n${r.id}=${encodeURIComponent(r.name)}&e${r.id}=${encodeURIComponent(r.note)}`,
     );
     expect(injections(await threatsOf(post(formType, form.join('&')), 1448))).toEqual([]);
+    const xmlRows = rows
+      .map(
+        (r) =>
+          `<row id="${r.id}"><name>${r.name.replace('<b>', '&lt;b&gt;').replace('</b>', '&lt;/b&gt;')}</name><note>${r.note}</note></row>`,
+      )
+      .join('');
+    expect(injections(await threatsOf(post('application/xml', `<rows>${xmlRows}</rows>`), 1448))).toEqual([]);
+    const log = rows.map((r) => `${r.email} ${r.name}: ${r.note}`).join('\n');
+    expect(injections(await threatsOf(post('text/plain', log), 1448))).toEqual([]);
   });
 
   it('not long uploads of files, nor text within the bound', async () => {

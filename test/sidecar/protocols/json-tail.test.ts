@@ -54,16 +54,23 @@ describe('json tail', () => {
     expect(later.values).toContainEqual(['$[].q', '<script>alert(1)</script>']);
   });
 
-  it('chooses JSON by media type or by a text body that opens with { or [; a form by its type; not others', () => {
+  it('chooses JSON by media type or by a text body that opens with { or [; XML, a form, text by theirs', () => {
     const kept = [utf8(' [1, 2')];
-    expect(createLaterTail('application/json; charset=utf-8', '', kept)).toBeDefined();
-    expect(createLaterTail('application/vnd.api+json', 'identity', kept)).toBeDefined();
-    expect(createLaterTail('', '', kept)).toBeDefined();
-    expect(createLaterTail('text/plain', '', kept)).toBeDefined();
-    expect(createLaterTail('text/plain', '', [utf8('hello')])).toBeUndefined();
-    expect(createLaterTail('application/xml', '', kept)).toBeUndefined();
-    expect(createLaterTail('application/json', 'gzip', kept)).toBeUndefined();
-    expect(createLaterTail('Application/X-WWW-Form-Urlencoded', '', [utf8('a=1')])).toBeDefined();
+    const kind = (type: string, encoding: string, from: Uint8Array[]) =>
+      createLaterTail(type, encoding, from)?.result().kind;
+    expect(kind('application/json; charset=utf-8', '', kept)).toBe('json');
+    expect(kind('application/vnd.api+json', 'identity', kept)).toBe('json');
+    expect(kind('', '', kept)).toBe('json');
+    expect(kind('text/plain', '', kept)).toBe('json');
+    expect(kind('text/plain', '', [utf8('hello')])).toBe('text');
+    expect(kind('', '', [utf8('hello')])).toBe('text');
+    expect(kind('application/xml', '', kept)).toBe('xml');
+    expect(kind('application/soap+xml; charset=utf-8', '', kept)).toBe('xml');
+    expect(kind('text/plain', '', [utf8('  <a>')])).toBe('xml');
+    expect(kind('application/json', 'gzip', kept)).toBeUndefined();
+    expect(kind('application/octet-stream', '', [utf8('hello')])).toBeUndefined();
+    expect(kind('image/png', '', [utf8('<a>')])).toBeUndefined();
+    expect(kind('Application/X-WWW-Form-Urlencoded', '', [utf8('a=1')])).toBe('form');
   });
 
   it('10 MiB in 1-KiB chunks: what is kept stays within the bound, in linear time', () => {
