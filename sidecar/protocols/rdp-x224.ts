@@ -52,7 +52,8 @@ const readCookie = (b: Uint8Array, request: ConnectionRequest): number => {
   if (latin1(b, 0, 8) !== 'Cookie: ') return 0;
   const end = crlf(b);
   if (end < 0) return -1;
-  const line = latin1(b, 8, end);
+  // Control characters as `.`: the line is told as it is, in a detail that may be printed.
+  const line = latin1(b, 8, Math.min(end, 8 + 9 + 64)).replace(/[\x00-\x1f\x7f]/g, '.');
   if (line.startsWith('mstshash=')) request.user = line.slice(9, 9 + 64);
   else request.token = line.slice(0, 64);
   return end + 2;

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { OperationEvent } from '#sidecar/events.ts';
 import { rdp } from '#sidecar/protocols/rdp.ts';
 import {
+  ascii,
   concat,
   everySplitAgrees,
   feed,
   feedByteByByte,
   hex,
+  prng,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import {
   freerdpConnectInitial,
@@ -23,7 +25,7 @@ import {
 } from '#test/fixtures/protocols/rdp-messages.ts';
 import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
 import { blueKeepChannels, connectInitial, connectionRequest } from '#test/helpers/rdp-pdus.ts';
-import { itRejectsForeignBytes } from './ndpi-flow-checks.ts';
+import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
 const ops = (events: unknown[]) =>
   (events as OperationEvent[])
@@ -80,6 +82,17 @@ describe('rdp negotiation', () => {
     expect(events.find((e) => (e as { kind: string }).kind === 'tls-client-hello')).toMatchObject({
       sni: 'api.example.com',
     });
+  });
+
+  it('tells a routing token as such, and control characters in a cookie as dots', () => {
+    // A load balancer's routing token ([MS-RDPBCGR] §2.2.1.1: `Cookie: msts=…`), 36 octets: TPKT length 47, LI 42.
+    const request = concat(hex('0300002f2ae00000000000'), ascii('Cookie: msts=3640205228.15629.0000\r\n'));
+    expect(ops(feed(rdp, [['to-server', request]]))).toEqual([
+      ['to-server', 'connect', 'token=msts=3640205228.15629.0000'],
+    ]);
+    expect(ops(feed(rdp, [['to-server', connectionRequest('ad\u0001min', 1)]]))).toEqual([
+      ['to-server', 'connect', 'user=ad.min requested=ssl'],
+    ]);
   });
 
   it("tells a refusal by its code's name, and reads nothing after it", () => {
@@ -159,5 +172,30 @@ describe('rdp negotiation', () => {
       ['to-server', lying],
     ]);
     expect((events[2] as OperationEvent).channels).toEqual(['rdpdr', 'MS_T120']);
+  });
+});
+
+describe('rdp on other protocols mutated', () => {
+  it("never throws on nDPI's real flows with octets overwritten, cut and lost", () => {
+    expect(mutatedFlowsParse(rdp, 1, 3389)).toBeGreaterThan(100);
+  });
+});
+
+describe('rdp on its own openings mutated', () => {
+  it("never throws on FreeRDP's and xrdp's messages with octets overwritten (2,000 sessions)", () => {
+    const next = prng(0x0708);
+    const session = [freerdpRequestRdp, xrdpConfirmBare, freerdpConnectInitial, xrdpConnectResponse];
+    let told = 0;
+    for (let round = 0; round < 2000; round++) {
+      const parser = rdp.createParser();
+      session.forEach((message, i) => {
+        const mutated = Uint8Array.from(message);
+        for (let n = 0; n < 1 + next() * 6; n++)
+          mutated[Math.floor(next() * mutated.length)] = Math.floor(next() * 256);
+        told += parser.parse(mutated, i % 2 === 0 ? 'to-server' : 'to-client', i).length;
+      });
+    }
+    // Some sessions still read (a mutation in a name or in padding), the others stop: none throws.
+    expect(told).toBeGreaterThan(100);
   });
 });
