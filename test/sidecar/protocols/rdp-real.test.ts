@@ -7,6 +7,7 @@
  * nDPI's labels are printed beside ours.
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,8 +80,9 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
     ns.spawn('xrdp', ['--nodaemon', '--config', ini]);
     await waitForListen(ns, port);
   }
-  const display = `:${40 + Math.floor(Math.random() * 50)}`;
-  ns.spawn('Xvnc', [display, '-SecurityTypes', 'None', '-rfbport', '-1', '-nolisten', 'tcp']);
+  const number = 40 + Math.floor(Math.random() * 50);
+  const display = `:${number}`;
+  const xvnc = ns.spawn('Xvnc', [display, '-SecurityTypes', 'None', '-rfbport', '-1', '-nolisten', 'tcp']);
   const pcap = join(dir, 'rdp.pcap');
   const tcpdump = ns.spawn('tcpdump', [
     ...tcpdumpBuffer,
@@ -110,12 +112,17 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   };
   node('bluekeep', standardPort);
   node('tls', negotiatePort);
+  await displayReady(number);
   for (const [sec, port] of [
     ['rdp', standardPort],
     ['tls', negotiatePort],
   ] as const)
     freerdp(ns, dir, display, sec, port);
   await stopTcpdump(tcpdump);
+  // Asked to stop, Xvnc removes its socket and lock file; killed with the namespace, it would leave them in /tmp.
+  const exited = once(xvnc, 'exit');
+  xvnc.kill('SIGTERM');
+  await exited;
   const ops: (OperationEvent & { port: number })[] = [];
   const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder(ops)] });
   return {
@@ -125,6 +132,12 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
     said,
     pcap,
   };
+};
+
+/** Xvnc's socket for the display, once it listens (it is up long before: the Node clients ran meanwhile). */
+const displayReady = async (number: number): Promise<void> => {
+  for (let i = 0; i < 100 && !existsSync(`/tmp/.X11-unix/X${number}`); i++)
+    await new Promise((resolve) => setTimeout(resolve, 100));
 };
 
 /** xfreerdp authenticating only (`alice`, a wrong password: the logon is xrdp's, after what is read here). */
