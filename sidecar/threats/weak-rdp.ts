@@ -11,16 +11,25 @@ import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts
 
 const config = detectorConfig('medium', {});
 
-type State = { told: boolean };
+/** `asked`: the protocols the client's Connection Request asked for beyond Standard RDP Security, when it did. */
+type State = { told: boolean; asked?: string };
+
+/** rdp-parser.ts's `connect` detail: `requested=ssl,hybrid` among its words. */
+const requested = /(?:^| )requested=(\S+)/;
 
 /**
  * The server's explicit choice (an RDP_NEG_RSP selecting PROTOCOL_RDP: `negotiated protocol=rdp`) or its MCS Connect
  * Response under Standard RDP Security (`server-security`). A bare confirm (`protocol=rdp implied`, to a client that
  * asked for nothing better) is not enough: xrdp with `security_layer=tls` sends one, then ends the session.
  */
-const story = (event: OperationEvent): { evidence: string; confidence: number } | undefined => {
-  if (event.operation === 'negotiated' && event.detail === 'protocol=rdp')
-    return { evidence: 'RDP server chose Standard RDP Security (no TLS, no NLA)', confidence: 0.9 };
+const story = (
+  event: OperationEvent,
+  asked?: string,
+): { evidence: string; confidence: number } | undefined => {
+  if (event.operation === 'negotiated' && event.detail === 'protocol=rdp') {
+    const over = asked === undefined ? '' : ` over the ${asked} the client asked for`;
+    return { evidence: `RDP server chose Standard RDP Security (no TLS, no NLA)${over}`, confidence: 0.9 };
+  }
   if (event.operation !== 'server-security') return undefined;
   const what =
     event.detail?.startsWith('encryption=none') === true ? 'and no encryption at all' : event.detail;
@@ -33,16 +42,19 @@ const story = (event: OperationEvent): { evidence: string; confidence: number } 
 export const weakRdp: Threat<typeof config, State> = {
   id: 'weak-rdp',
   on: ['operation'],
-  // The server's confirm and MCS Connect Response; the parser reads nothing after them.
-  reads: [{ ...readsFirst('operation'), directions: ['to-client'], protocols: ['rdp'] }],
+  // The client's request, the server's confirm and MCS Connect Response; the parser reads nothing after them.
+  reads: [{ ...readsFirst('operation'), protocols: ['rdp'] }],
   config,
   scope: 'flow',
-  initialState: () => ({ told: false }),
+  initialState: (): State => ({ told: false }),
   inspect(event, state, { config: c }): ThreatHit[] {
-    if (event.kind !== 'operation' || event.protocol !== 'rdp' || event.direction !== 'to-client')
+    if (event.kind !== 'operation' || event.protocol !== 'rdp' || state.told) return noHits;
+    if (event.direction === 'to-server') {
+      const asked = event.operation === 'connect' ? requested.exec(event.detail ?? '')?.[1] : undefined;
+      if (asked !== undefined && asked !== 'rdp') state.asked = asked;
       return noHits;
-    if (state.told) return noHits;
-    const found = story(event);
+    }
+    const found = story(event, state.asked);
     if (found === undefined) return noHits;
     state.told = true;
     return [{ threat: 'weak-rdp', severity: c.severity, ...found, ts: event.ts }];

@@ -35,7 +35,7 @@ describe('weak-rdp', () => {
         threat: 'weak-rdp',
         severity: 'medium',
         confidence: 0.9,
-        evidence: 'RDP server chose Standard RDP Security (no TLS, no NLA)',
+        evidence: 'RDP server chose Standard RDP Security (no TLS, no NLA) over the ssl the client asked for',
         ts: 1,
       },
     ]);
