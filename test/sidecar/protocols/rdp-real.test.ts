@@ -21,6 +21,7 @@ import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { blueKeepChannels } from '#test/helpers/rdp-pdus.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { displayReady, freerdp, xrdpIni } from '#test/helpers/xrdp.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'xrdp', 'xfreerdp', 'Xvnc', 'openssl']) ??
@@ -28,31 +29,6 @@ const unavailable =
 
 const standardPort = 5432;
 const negotiatePort = 5433;
-
-/** xrdp's own ini, only what these runs need: no fork, logs on the console, the four usual channels allowed. */
-const xrdpIni = (port: number, layer: 'rdp' | 'negotiate', dir: string): string =>
-  [
-    '[Globals]',
-    'ini_version=1',
-    'fork=false',
-    `port=${port}`,
-    `security_layer=${layer}`,
-    'crypt_level=high',
-    `certificate=${join(dir, 'cert.pem')}`,
-    `key_file=${join(dir, 'key.pem')}`,
-    'ssl_protocols=TLSv1.2, TLSv1.3',
-    'allow_channels=true',
-    '[Logging]',
-    `LogFile=${join(dir, `xrdp-${port}.log`)}`,
-    'LogLevel=INFO',
-    'EnableSyslog=false',
-    '[Channels]',
-    'rdpdr=true',
-    'rdpsnd=true',
-    'drdynvc=true',
-    'cliprdr=true',
-    '',
-  ].join('\n');
 
 type Run = {
   flows: FlowFinding[];
@@ -132,34 +108,6 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
     said,
     pcap,
   };
-};
-
-/** Xvnc's socket for the display, once it listens (it is up long before: the Node clients ran meanwhile). */
-const displayReady = async (number: number): Promise<void> => {
-  for (let i = 0; i < 100 && !existsSync(`/tmp/.X11-unix/X${number}`); i++)
-    await new Promise((resolve) => setTimeout(resolve, 100));
-};
-
-/** xfreerdp authenticating only (`alice`, a wrong password: the logon is xrdp's, after what is read here). */
-const freerdp = (ns: Netns, dir: string, display: string, sec: string, port: number): void => {
-  try {
-    execFileSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        ns.name,
-        'xfreerdp',
-        `/v:127.0.0.1:${port}`,
-        '/u:alice',
-        '/p:wrong',
-        `/sec:${sec}`,
-      ].concat(['+auth-only', '/cert:ignore']),
-      { env: { ...process.env, DISPLAY: display, HOME: dir }, timeout: 30_000, stdio: 'ignore' },
-    );
-  } catch {
-    // auth-only exits 1 when the logon does not complete; the opening is on the wire either way.
-  }
 };
 
 describe.skipIf(unavailable !== undefined)(
