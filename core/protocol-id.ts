@@ -44,6 +44,7 @@ export const protocolIds = [
   'bittorrent',
   'thrift',
   'rmi',
+  'rdp',
   'unknown',
 ] as const;
 

@@ -303,6 +303,11 @@ export type OperationEvent = Base & {
    * what it would deserialize into (java-rmi-parser.ts).
    */
   serialized?: Uint8Array;
+  /**
+   * RDP: the static virtual channels a client's MCS Connect Initial asks for (CS_NET), as named (case kept), at most
+   * 64 (rdp-client-data.ts).
+   */
+  channels?: readonly string[];
 };
 
 /**

@@ -25,6 +25,7 @@ import { pop3 } from './pop3.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
 import { quic } from './quic.ts';
+import { rdp } from './rdp.ts';
 import { redis } from './redis.ts';
 import { shell } from './shell.ts';
 import { smb } from './smb.ts';
@@ -55,6 +56,9 @@ export const protocols: Protocol[] = [
   vnc,
   // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
   javaRmi,
+  // RDP: a TPKT holding the client's X.224 Connection Request (a cookie and RDP_NEG_REQ at most) or the server's
+  // Connection Confirm, every length agreeing. Before the binary database protocols: TDS's RPC packet type is 0x03 too.
+  rdp,
   // SMB: a session message holding \xffSMB, \xfeSMB or \xfdSMB and a header whose fixed fields agree with its
   // length and direction, or NetBIOS's session request with two encoded names.
   smb,

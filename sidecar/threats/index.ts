@@ -36,6 +36,7 @@ import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
 import { protocolMismatch } from './protocol-mismatch.ts';
 import { prototypePollution } from './prototype-pollution.ts';
+import { rdpAbuse } from './rdp-abuse.ts';
 import { redisAbuse } from './redis-abuse.ts';
 import { reverseShell } from './reverse-shell.ts';
 import { shellshock } from './shellshock.ts';
@@ -57,6 +58,7 @@ import { udpFlood } from './udp-flood.ts';
 import { uninspectedBody } from './uninspected-body.ts';
 import { unsafeProtocol } from './unsafe-protocol.ts';
 import { vpnTunnel } from './vpn-tunnel.ts';
+import { weakRdp } from './weak-rdp.ts';
 import { weakSsh } from './weak-ssh.ts';
 import { weakTls } from './weak-tls.ts';
 import { webScanner } from './web-scanner.ts';
@@ -101,6 +103,7 @@ export const threats: readonly Threat<any, any>[] = [
   heartbleed,
   sshV1,
   smbV1,
+  weakRdp,
   dnsZoneTransfer,
   dnsTypeNull,
   icmpTunnel,
@@ -124,6 +127,7 @@ export const threats: readonly Threat<any, any>[] = [
   reverseShell,
   vpnTunnel,
   smbLateralMovement,
+  rdpAbuse,
   http2Abuse,
   webScanner,
   paddingOracle,

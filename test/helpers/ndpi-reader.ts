@@ -129,6 +129,7 @@ export const ndpiToOurs: Record<string, string> = {
   OpenVPN: 'openvpn',
   SMBv1: 'smb',
   SMBv23: 'smb',
+  RDP: 'rdp',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

@@ -89,6 +89,10 @@ const issueIds = [
   'smb-v1',
   // Administrative shares and remote-administration pipes over SMB: PsExec, smbexec, atexec (T1021.002, T1569.002).
   'smb-lateral-movement',
+  // BlueKeep against RDP: a client asking for the MS_T120 channel (CVE-2019-0708, T1210).
+  'rdp-abuse',
+  // An RDP server accepting Standard RDP Security: no TLS, no Network Level Authentication.
+  'weak-rdp',
   // A client's own X-Forwarded-For and cousins claiming the server itself, or from a peer that is no trusted proxy.
   'forwarded-spoofing',
   // HTTP/2 as a weapon: Rapid Reset, PING/SETTINGS/empty-frame floods, CONTINUATION floods, HPACK bombs.
