@@ -44,6 +44,8 @@ export const protocolIds = [
   'bittorrent',
   'thrift',
   'rmi',
+  'epmd',
+  'erlang',
   'unknown',
 ] as const;
 

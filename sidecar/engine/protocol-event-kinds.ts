@@ -74,6 +74,8 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   zookeeper: operations,
   thrift: operations,
   rmi: operations,
+  epmd: operations,
+  erlang: { kinds: ['operation', 'db-auth'] },
   wireguard: operations,
   // The control channel's TLS, read in plain and tls-auth modes.
   openvpn: { kinds: ['operation', 'tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },

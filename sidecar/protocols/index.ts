@@ -5,6 +5,8 @@ import { bittorrent, bittorrentDatagrams } from './bittorrent.ts';
 import { cassandra } from './cassandra.ts';
 import { dns } from './dns.ts';
 import { elasticsearch } from './elasticsearch.ts';
+import { epmd } from './epmd.ts';
+import { erlangDist } from './erlang-dist.ts';
 import { ftp } from './ftp.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
@@ -55,6 +57,11 @@ export const protocols: Protocol[] = [
   vnc,
   // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
   javaRmi,
+  // Erlang: an EPMD request whose 2-octet length equals what follows, a known tag and a body that holds together (or
+  // the daemon's PORT2_RESP or node list); a distribution handshake's send_name (`n`/`N`, flags, `alive@host`) or
+  // the acceptor's status. Whole messages alone, so a length-prefixed protocol's first write is not taken.
+  epmd,
+  erlangDist,
   // SMB: a session message holding \xffSMB, \xfeSMB or \xfdSMB and a header whose fixed fields agree with its
   // length and direction, or NetBIOS's session request with two encoded names.
   smb,
