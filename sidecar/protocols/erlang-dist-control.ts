@@ -60,12 +60,21 @@ const listItems = (term: Term | undefined): Term[] | undefined => {
   return undefined;
 };
 
+/**
+ * The call of `m:f(args)`; `erlang:apply(M, F, Args)` with a module and function named is the call of M:F(Args)
+ * (`rpc:call(Node, erlang, apply, [os, cmd, ["id"]])` runs os:cmd; nested applies as deep as the term was read).
+ */
 const callOf = (via: DistCall['via'], m: Term | undefined, f: Term | undefined, args: Term | undefined) => {
   const module = atomOf(m);
   const fn = atomOf(f);
   if (module === undefined || fn === undefined) return undefined;
+  const items = listItems(args);
+  if (module === 'erlang' && fn === 'apply' && items?.length === 3) {
+    const [am, af, aa] = items;
+    if (atomOf(am) !== undefined && atomOf(af) !== undefined) return callOf(via, am, af, aa);
+  }
   const call: DistCall = { via, module, fn };
-  const arg = textOf(listItems(args)?.[0]);
+  const arg = textOf(items?.[0]);
   if (arg !== undefined) call.arg = arg;
   return call;
 };

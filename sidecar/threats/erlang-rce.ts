@@ -16,7 +16,18 @@ const moduleFunction = z.string().regex(/^[^\s:]+:[^\s:]+$/, 'module:function, a
 
 const config = detectorConfig('critical', {
   /** Functions that run a program or change what programs the node runs: `module:function`. */
-  functions: z.array(moduleFunction).default(['os:cmd', 'erlang:open_port', 'os:putenv', 'os:unsetenv']),
+  functions: z.array(moduleFunction).default([
+    'os:cmd',
+    'erlang:open_port',
+    'os:putenv',
+    'os:unsetenv',
+    // Elixir's: System.cmd/shell, Port.open, System.put_env, and code evaluated from text.
+    'Elixir.System:cmd',
+    'Elixir.System:shell',
+    'Elixir.Port:open',
+    'Elixir.System:put_env',
+    'Elixir.Code:eval_string',
+  ]),
   /** Functions that load code into the node. */
   loaders: z.array(moduleFunction).default(['code:load_binary', 'erlang:load_module', 'code:load_abs']),
   loaderSeverity: severitySchema.default('high'),

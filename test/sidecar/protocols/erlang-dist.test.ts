@@ -195,6 +195,35 @@ describe('erlang distribution packets', () => {
     ]);
   });
 
+  it("unwraps erlang:apply to the call it makes, and reads Elixir's module names", () => {
+    const control = hex(
+      '83680461065864000D6E6F6E6F6465406E6F686F7374000000500000000000000000640000640003726578',
+    );
+    // term_to_binary({'$gen_call', {Pid, Ref}, {call, erlang, apply, [os, cmd, ["id"]], Pid}}).
+    const viaApply = hex(
+      '8368036400092467656E5F63616C6C68025864000D6E6F6E6F6465406E6F686F73740000005000000000000000005A000364000D6E6F' +
+        '6E6F6465406E6F686F7374000000000002D22BA0840001AE13DC69680564000463616C6C64000665726C616E676400056170706C79' +
+        '6C000000036400026F73640003636D646C000000016B000269646A6A5864000D6E6F6E6F6465406E6F686F73740000005000000000' +
+        '00000000',
+    );
+    // term_to_binary({'$gen_call', {Pid, Ref}, {call, 'Elixir.System', cmd, [<<"sh">>, [<<"-c">>, <<"id">>]], Pid}}).
+    const elixir = hex(
+      '8368036400092467656E5F63616C6C68025864000D6E6F6E6F6465406E6F686F73740000005000000000000000005A000364000D6E6F' +
+        '6E6F6465406E6F686F7374000000000002D232A0840001AE13DC69680564000463616C6C64000D456C697869722E53797374656D64' +
+        '0003636D646C000000026D0000000273686C000000026D000000022D636D0000000269646A6A5864000D6E6F6E6F6465406E6F686F' +
+        '7374000000500000000000000000',
+    );
+    const events = run([
+      ...handshakeD,
+      ['to-server', passThrough(control, viaApply)],
+      ['to-server', passThrough(control, elixir)],
+    ]);
+    expect(ops(events).filter(([, op]) => op?.startsWith('call'))).toEqual([
+      ['to-server', 'call os:cmd', 'id'],
+      ['to-server', 'call Elixir.System:cmd', 'sh'],
+    ]);
+  });
+
   it('reads a connection split anywhere, skips a packet past 64 KiB, and survives random and cut input', () => {
     expect(everySplitAgrees(erlangDist, [...handshakeD, ['to-server', spawnOsCmd]]).mismatch).toBeUndefined();
     // A packet of 100 000 octets (its first 64 KiB read, the rest skipped), then the call.

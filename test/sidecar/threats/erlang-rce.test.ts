@@ -64,6 +64,9 @@ describe('erlang-rce', () => {
       ['critical', 'an Erlang distribution peer ran erlang:open_port on the server through spawn'],
       ['critical', 'an Erlang distribution peer ran os:putenv "LD_PRELOAD" on the client through call'],
     ]);
+    expect(
+      runThreat(erlangRce, [call('call Elixir.System:cmd', 'sh')], { flow: erlangFlow })[0]?.severity,
+    ).toBe('critical');
     const quiet = [call('call rabbit_nodes:all_running'), call('spawn-request'), call('call os:cmdx')];
     expect(runThreat(erlangRce, quiet, { flow: erlangFlow })).toEqual([]);
     expect(
