@@ -93,11 +93,16 @@ const spawnCall = (control: Term[], args: Term | undefined): DistCall | undefine
   return callOf('spawn', m, f, args);
 };
 
-/** A message to `rex`, the rpc server: `{call | block_call | cast, M, F, A, GL}`, maybe inside a gen_server call or cast. */
+/**
+ * A message to `rex`, the rpc server: `{call | block_call | cast, M, F, A, GL}`, inside a gen_server call or cast, or
+ * after the caller's pid.
+ */
 const rexCall = (message: Term | undefined): DistCall | undefined => {
   if (message?.t !== 'tuple') return undefined;
   const wrapper = atomOf(message.v[0]);
-  const inner = wrapper === '$gen_call' ? message.v[2] : wrapper === '$gen_cast' ? message.v[1] : message;
+  // rex also takes `{From, Request}` as a plain message (what Metasploit's erlang_cookie_rce sends).
+  const plain = message.v.length === 2 && message.v[1]?.t === 'tuple' ? message.v[1] : message;
+  const inner = wrapper === '$gen_call' ? message.v[2] : wrapper === '$gen_cast' ? message.v[1] : plain;
   if (inner?.t !== 'tuple' || inner.v.length < 4) return undefined;
   if (!['call', 'block_call', 'cast'].includes(atomOf(inner.v[0]) ?? '')) return undefined;
   return callOf('call', inner.v[1], inner.v[2], inner.v[3]);

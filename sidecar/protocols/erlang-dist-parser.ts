@@ -171,7 +171,9 @@ export const createErlangDistParser = (): ProtocolParser => {
       return out.events;
     },
     gap(direction: Direction): void {
-      // The framing is lost with the octets: the direction is read no further.
+      // The framing is lost with the octets: the direction is read no further. A loss on the acceptor's side before
+      // its ack may have taken the ack: the login's outcome is then not known, and not told.
+      if (direction === 'to-client' && !acked) replied = false;
       const side = sides[direction];
       side.phase = 'stopped';
       side.parts = [];

@@ -70,6 +70,12 @@ describe('erlang distribution detection', () => {
     expect(erlangDist.detect(statusOk, 'to-client')).toBe('match');
     expect(erlangDist.detect(concat(statusOk, challengeToB.subarray(0, 4)), 'to-client')).toBe('match');
     expect(erlangDist.detect(statusOk.subarray(0, 4), 'to-client')).toBe('need-more');
+    // A version 5 send_name (`n`, flags 0x0007499c, `kxsgdfbt@bzcpxbvr`), as tools speaking the old handshake send it.
+    const old = concat(hex('00186e00050007499c'), new TextEncoder().encode('kxsgdfbt@bzcpxbvr'));
+    expect(erlangDist.detect(old, 'to-server')).toBe('match');
+    expect(erlangDist.detect(concat(hex('00186e00060007499c'), old.subarray(9)), 'to-server')).toBe(
+      'no-match',
+    );
   });
 
   it('refuses a name without @, flags without the mandatory ones, a length that is not what follows', () => {
@@ -116,8 +122,14 @@ describe('erlang distribution handshake', () => {
       ['to-server', replyFromC],
     ]);
     expect(logins(events)).toEqual([['erlang', false, 'c@127.0.0.1']]);
-    // A connection that ended before its reply is no login at all.
+    // A connection that ended before its reply is no login at all; nor is one whose acceptor side lost octets.
     expect(logins(run([['to-server', sendNameC]]))).toEqual([]);
+    const parser = erlangDist.createParser();
+    parser.parse(sendNameC, 'to-server', 1);
+    parser.parse(concat(statusOk, challengeToC), 'to-client', 2);
+    parser.parse(replyFromC, 'to-server', 3);
+    parser.gap('to-client', 17);
+    expect(logins(parser.end?.() ?? [])).toEqual([]);
   });
 });
 
@@ -222,6 +234,20 @@ describe('erlang distribution packets', () => {
       ['to-server', 'call os:cmd', 'id'],
       ['to-server', 'call Elixir.System:cmd', 'sh'],
     ]);
+  });
+
+  it("tells a rex call sent as `{Pid, {call, M, F, A, GL}}`, the layout of Metasploit's erlang_cookie_rce", () => {
+    // Checked with binary_to_term: {6, <8818.3.0>, '', rex} and {<8818.3.0>, {call, os, cmd, ["id"], user}}, a
+    // PID_EXT and ATOM_EXT atoms, as an old-style (version 5) tool writes them.
+    const control = hex(
+      '8368046106676400116b7873676466627440627a637078627672000000030000000000640000640003726578',
+    );
+    const message = hex(
+      '836802676400116b7873676466627440627a637078627672000000030000000000680564000463616c6c6400026f73640003636d64' +
+        '6c000000016b000269646a64000475736572',
+    );
+    const events = run([...handshakeD, ['to-server', passThrough(control, message)]]);
+    expect(ops(events).at(-1)).toEqual(['to-server', 'call os:cmd', 'id']);
   });
 
   it('reads a connection split anywhere, skips a packet past 64 KiB, and survives random and cut input', () => {
