@@ -20,17 +20,17 @@ import { tempDir } from '#test/helpers/temp-dir.ts';
 const unavailable = netnsUnavailable(['tcpdump', 'erl', 'epmd', 'ss']);
 const node = 'a@127.0.0.1';
 
+/** erl wants a HOME (for a cookie file it does not read when given -setcookie): its own, whatever the runner's is. */
+const erl = (args: string[]): [string, string[]] => [
+  'env',
+  [`HOME=${tempDir('meshward-erlang-home-')}`, 'erl', ...args],
+];
+
 /** A second node that runs `expression` against a and halts: what it printed. */
-const second = (ns: Netns, name: string, cookie: string, expression: string): string =>
-  ns
-    .exec(
-      'erl',
-      ['-name', `${name}@127.0.0.1`, '-setcookie', cookie, '-noshell', '-eval', `${expression}, halt().`],
-      {
-        timeoutMs: 60_000,
-      },
-    )
-    .trim();
+const second = (ns: Netns, name: string, cookie: string, expression: string): string => {
+  const [command, args] = erl(['-name', `${name}@127.0.0.1`, '-setcookie', cookie, '-noshell']);
+  return ns.exec(command, [...args, '-eval', `${expression}, halt().`], { timeoutMs: 60_000 }).trim();
+};
 
 /** c guesses the cookie ten times, a connection each: ten logins refused, db-auth-brute-force's threshold. */
 const guesses = `io:format("~p~n", [lists:usort([begin erlang:set_cookie('${node}', list_to_atom("guess" ++ integer_to_list(I))), net_adm:ping('${node}') end || I <- lists:seq(1, 10)])])`;
@@ -53,10 +53,12 @@ const capture = async (pcap: string): Promise<string[]> => {
     await tcpdumpListening(tcpdump);
     ns.exec('epmd', ['-daemon']);
     await waitForListen(ns, 4369);
-    ns.spawn('erl', [
-      ...['-name', node, '-setcookie', 'c1', '-noshell'],
-      ...['-kernel', 'inet_dist_listen_min', '6379', 'inet_dist_listen_max', '6379'],
-    ]);
+    ns.spawn(
+      ...erl([
+        ...['-name', node, '-setcookie', 'c1', '-noshell'],
+        ...['-kernel', 'inet_dist_listen_min', '6379', 'inet_dist_listen_max', '6379'],
+      ]),
+    );
     await waitForListen(ns, 6379, 60_000);
     const said = [
       second(ns, 'b', 'c1', `io:format("~p~n", [rpc:call('${node}', erlang, node, [])])`),
