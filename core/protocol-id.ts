@@ -45,6 +45,8 @@ export const protocolIds = [
   'thrift',
   'rmi',
   'rdp',
+  'epmd',
+  'erlang',
   'unknown',
 ] as const;
 

@@ -197,7 +197,8 @@ export type DbAuthEvent = Base & {
     | 'socks'
     | 'vnc'
     | 'ldap'
-    | 'smb';
+    | 'smb'
+    | 'erlang';
   ok: boolean;
   user?: string;
   message?: string;

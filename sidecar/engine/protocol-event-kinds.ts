@@ -76,6 +76,8 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   rmi: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
+  epmd: operations,
+  erlang: { kinds: ['operation', 'db-auth'] },
   wireguard: operations,
   // The control channel's TLS, read in plain and tls-auth modes.
   openvpn: { kinds: ['operation', 'tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },

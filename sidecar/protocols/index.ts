@@ -5,6 +5,8 @@ import { bittorrent, bittorrentDatagrams } from './bittorrent.ts';
 import { cassandra } from './cassandra.ts';
 import { dns } from './dns.ts';
 import { elasticsearch } from './elasticsearch.ts';
+import { epmd } from './epmd.ts';
+import { erlangDist } from './erlang-dist.ts';
 import { ftp } from './ftp.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
@@ -59,6 +61,11 @@ export const protocols: Protocol[] = [
   // RDP: a TPKT holding the client's X.224 Connection Request (a cookie and RDP_NEG_REQ at most) or the server's
   // Connection Confirm, every length agreeing. Before the binary database protocols: TDS's RPC packet type is 0x03 too.
   rdp,
+  // Erlang: an EPMD request whose 2-octet length equals what follows, a known tag and a body that holds together (or
+  // the daemon's PORT2_RESP or node list); a distribution handshake's send_name (`n`/`N`, flags, `alive@host`) or
+  // the acceptor's status. Whole messages alone, so a length-prefixed protocol's first write is not taken.
+  epmd,
+  erlangDist,
   // SMB: a session message holding \xffSMB, \xfeSMB or \xfdSMB and a header whose fixed fields agree with its
   // length and direction, or NetBIOS's session request with two encoded names.
   smb,

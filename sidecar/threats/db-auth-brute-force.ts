@@ -61,6 +61,7 @@ export const dbAuthBruteForce: Threat<
         'socks',
         'vnc',
         'smb',
+        'erlang',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

@@ -11,6 +11,7 @@ import { dnsTypeNull } from './dns-type-null.ts';
 import { dnsZoneTransfer } from './dns-zone-transfer.ts';
 import { dockerApi } from './docker-api.ts';
 import { encryptedDns } from './encrypted-dns.ts';
+import { erlangRce } from './erlang-rce.ts';
 import { etcdAccess } from './etcd-access.ts';
 import { executableDownload } from './executable-download.ts';
 import { forwardedSpoofing } from './forwarded-spoofing.ts';
@@ -84,6 +85,7 @@ export const threats: readonly Threat<any, any>[] = [
   etcdAccess,
   encryptedDns,
   redisAbuse,
+  erlangRce,
   databaseDump,
   xmlExternalEntity,
   protocolMismatch,
