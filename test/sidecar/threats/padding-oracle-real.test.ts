@@ -6,68 +6,32 @@
  * tcpdump on loopback and read by the engine with the default detectors: padding-oracle tells it, and nothing reads
  * it as key guessing.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createDecipheriv, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { sealWithShiro, shiroUnavailable, startShiroServer } from '#test/helpers/shiro.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 import { paddingOracleAttack } from './padding-oracle-attack.ts';
 
-const classPath = ['/usr/share/java/shiro-core.jar', '/usr/share/java/slf4j-api.jar'].join(':');
-const missing = [
-  ...['tcpdump', 'java'].filter((command) => !hasCommand(command)),
-  ...classPath.split(':').filter((jar) => !existsSync(jar)),
-];
-const unavailable = !isRoot
-  ? 'needs root for tcpdump (runs as root in CI)'
-  : missing.length > 0
-    ? `missing ${missing.join(', ')} (.ci/apt/deserialization.txt)`
-    : undefined;
+const unavailable = shiroUnavailable();
 
 /** The server's own key: random, as Shiro has made it since 1.2.5. */
 const serverKey = randomBytes(16);
 
 /** Alice's rememberMe cookie as Shiro 1.3.2 writes it under the server's key. */
-const aliceCookie = (): Buffer =>
-  Buffer.from(
-    execFileSync('java', ['-cp', classPath, 'test/fixtures/shiro/Seal.java', serverKey.toString('base64')], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim(),
-    'base64',
-  );
-
-const startServer = async (): Promise<{ server: ChildProcess; port: number }> => {
-  const server = spawn(
-    'java',
-    ['-cp', classPath, 'test/fixtures/shiro/Server.java', serverKey.toString('base64')],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  const [line] = (await Promise.race([
-    once(server.stdout as NodeJS.ReadableStream, 'data'),
-    new Promise((_, reject) =>
-      setTimeout(() => reject(new Error('the Shiro server did not start in 60 s')), 60_000),
-    ),
-  ])) as [Buffer];
-  return { server, port: Number(line.toString().trim()) };
-};
+const aliceCookie = (): Buffer => Buffer.from(sealWithShiro(serverKey.toString('base64')), 'base64');
 
 describe.skipIf(unavailable !== undefined)(
   `Shiro-721 padding oracle against Shiro's own remember-me${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
   () => {
     it('reads a block of the cookie through Shiro, and padding-oracle reports it', async () => {
       const cookie = aliceCookie();
-      const { server, port } = await startServer();
+      const { server, port } = await startShiroServer(serverKey.toString('base64'));
       const pcap = join(tempDir('meshward-shiro721-'), 'shiro721.pcap');
       const tcpdump = spawn('tcpdump', [
         ...tcpdumpBuffer,

@@ -5,44 +5,25 @@
  * tcpdump on loopback and read by the engine with the default detectors: web-scanner tells the guessing, and
  * insecure-deserialization each forged cookie, naming the key that opened the server.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { defaultShiroKeys } from '#sidecar/threats/text/shiro-keys.ts';
-import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { sealWithShiro, shiroUnavailable, startShiroServer } from '#test/helpers/shiro.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
-const classPath = ['/usr/share/java/shiro-core.jar', '/usr/share/java/slf4j-api.jar'].join(':');
-const missing = [
-  ...['tcpdump', 'java'].filter((command) => !hasCommand(command)),
-  ...classPath.split(':').filter((jar) => !existsSync(jar)),
-];
-const unavailable = !isRoot
-  ? 'needs root for tcpdump (runs as root in CI)'
-  : missing.length > 0
-    ? `missing ${missing.join(', ')} (.ci/apt/deserialization.txt)`
-    : undefined;
+const unavailable = shiroUnavailable();
 
 /** The server's key: the thirteenth the tools try, so twelve guesses are refused first. */
 const serverKey = defaultShiroKeys[12] as string;
 
 /** Shiro's own serialized principals for `alice`, as tools carry them. */
-const principals = (): Buffer =>
-  Buffer.from(
-    execFileSync('java', ['-cp', classPath, 'test/fixtures/shiro/Seal.java', '--plain'], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim(),
-    'base64',
-  );
+const principals = (): Buffer => Buffer.from(sealWithShiro('--plain'), 'base64');
 
 /** AES-CBC with a random vector first, in base64: Shiro 1.3's cookie. */
 const seal = (plain: Buffer, key: string): string => {
@@ -51,26 +32,12 @@ const seal = (plain: Buffer, key: string): string => {
   return Buffer.concat([iv, cipher.update(plain), cipher.final()]).toString('base64');
 };
 
-/** Starts the Shiro server; resolves with it and its port once it prints the port. */
-const startServer = async (): Promise<{ server: ChildProcess; port: number }> => {
-  const server = spawn('java', ['-cp', classPath, 'test/fixtures/shiro/Server.java', serverKey], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const [line] = (await Promise.race([
-    once(server.stdout as NodeJS.ReadableStream, 'data'),
-    new Promise((_, reject) =>
-      setTimeout(() => reject(new Error('the Shiro server did not start in 60 s')), 60_000),
-    ),
-  ])) as [Buffer];
-  return { server, port: Number(line.toString().trim()) };
-};
-
 describe.skipIf(unavailable !== undefined)(
   `Apache Shiro key guessing against Shiro's own remember-me${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
   () => {
     it('is reported by web-scanner, and each forged cookie by insecure-deserialization', async () => {
       const plain = principals();
-      const { server, port } = await startServer();
+      const { server, port } = await startShiroServer(serverKey);
       const pcap = join(tempDir('meshward-shiro-guess-'), 'guess.pcap');
       const tcpdump = spawn('tcpdump', [
         ...tcpdumpBuffer,

@@ -4,9 +4,8 @@
  * and read by the engine with the default detectors: the cookie an application writes when it sets the public key
  * (CVE-2016-4437) is reported, naming the key; the one written with Shiro's own random key (since 1.2.5) is left alone.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,34 +14,16 @@ import { describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { sealWithShiro, shiroUnavailable } from '#test/helpers/shiro.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
-const classPath = ['/usr/share/java/shiro-core.jar', '/usr/share/java/slf4j-api.jar'];
-const missing = [
-  ...['tcpdump', 'curl', 'java'].filter((command) => !hasCommand(command)),
-  ...classPath.filter((jar) => !existsSync(jar)),
-];
-const unavailable = !isRoot
-  ? 'needs root for tcpdump (runs as root in CI)'
-  : missing.length > 0
-    ? `missing ${missing.join(', ')} (.ci/apt/deserialization.txt)`
-    : undefined;
+const unavailable = shiroUnavailable(['tcpdump', 'curl', 'java']);
 
 const publicKey = 'kPH+bIxk5D2deZiIxcaaaA==';
 
 /** The cookie Shiro writes for `alice`, with the key given or its own. */
-const shiroCookie = (key?: string): string =>
-  execFileSync(
-    'java',
-    ['-cp', classPath.join(':'), 'test/fixtures/shiro/Seal.java', ...(key === undefined ? [] : [key])],
-    {
-      encoding: 'utf8',
-      timeout: 60_000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  ).trim();
+const shiroCookie = (key?: string): string => sealWithShiro(...(key === undefined ? [] : [key]));
 
 describe.skipIf(unavailable !== undefined)(
   `insecure-deserialization on Apache Shiro's own rememberMe cookies${unavailable === undefined ? '' : ` (skipped: ${unavailable})`}`,
