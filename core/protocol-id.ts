@@ -45,6 +45,7 @@ export const protocolIds = [
   'thrift',
   'rmi',
   'rdp',
+  'openwire',
   'unknown',
 ] as const;
 
