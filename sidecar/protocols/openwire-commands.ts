@@ -78,8 +78,9 @@ const destination = (r: OpenWireReader, cache: OpenWireCache | undefined, before
 const detailOf = (type: number, r: OpenWireReader, cache: OpenWireCache | undefined): string | undefined => {
   if (type === 3) return who(r, cache);
   if (type === 5) return destination(r, cache, 1, true);
-  if (type === 6 || type === 21 || isMessage(type)) return destination(r, cache, 1);
-  if (type === 8 || type === 20) return destination(r, cache, 1);
+  // ProducerInfo, DestinationInfo, MessagePull, MessageDispatch and messages: an id, then the destination.
+  if (type === 6 || type === 8 || type === 20 || type === 21 || isMessage(type))
+    return destination(r, cache, 1);
   if (type === 22) return destination(r, cache, 0);
   if (type === 2) return brokerUrl(r, cache);
   return undefined;
