@@ -2,9 +2,15 @@
  * OpenWire commands by type (activemq-client `CommandTypes`) and what an operation tells of them: who connects
  * (ConnectionInfo's client id and user, never the password), the destinations produced to, consumed from, sent to,
  * dispatched from and acknowledged, the broker's URL, and the Throwable an ExceptionResponse or ConnectionError
- * carries. Every command starts with BaseCommand's id (u32) and response-required flag.
+ * carries, or a MessageAck as its poison cause. Every command starts with BaseCommand's id (u32) and response-required flag.
  */
-import { cachedObject, type OpenWireCache, type Thrown, throwable } from './openwire-objects.ts';
+import {
+  cachedObject,
+  nestedObject,
+  type OpenWireCache,
+  type Thrown,
+  throwable,
+} from './openwire-objects.ts';
 import { OpenWireReader } from './openwire-reader.ts';
 
 const names: Record<number, string> = {
@@ -86,6 +92,17 @@ const detailOf = (type: number, r: OpenWireReader, cache: OpenWireCache | undefi
   return undefined;
 };
 
+/** MessageAck past its destination: transaction and consumer ids, type, first and last message ids, count, cause. */
+const poisonCause = (r: OpenWireReader, cache: OpenWireCache | undefined): Thrown | undefined => {
+  cachedObject(r, cache);
+  cachedObject(r, cache);
+  r.octet();
+  nestedObject(r, cache);
+  nestedObject(r, cache);
+  r.u32();
+  return r.bad ? undefined : throwable(r);
+};
+
 /** The Throwable of an ExceptionResponse (after its correlation id) or a ConnectionError, in one encoding. */
 const thrownIn = (frame: Uint8Array, tight: boolean): Thrown | undefined => {
   const r = new OpenWireReader(frame, 1, tight);
@@ -113,5 +130,7 @@ export const readCommand = (frame: Uint8Array, encoding: Encoding): Command => {
   r.bool();
   const detail = detailOf(type, r, encoding.cache);
   if (!r.bad && detail !== undefined) command.detail = detail;
+  const thrown = type === 22 && !r.bad ? poisonCause(r, encoding.cache) : undefined;
+  if (thrown !== undefined) command.thrown = thrown;
   return command;
 };

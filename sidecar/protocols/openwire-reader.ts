@@ -78,6 +78,11 @@ export class OpenWireReader {
     this.skip(size);
   }
 
+  /** A byte array, skipped: a presence flag, a u32 length, the octets. */
+  bytes(): void {
+    if (this.bool()) this.skip(this.u32());
+  }
+
   /** A string (null when absent): tight, a presence and an ASCII bit; either way a u16 length then the octets. */
   string(): string | null {
     if (!this.bool()) return null;

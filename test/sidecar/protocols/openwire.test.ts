@@ -5,6 +5,7 @@ import { openwire } from '#sidecar/protocols/openwire.ts';
 import {
   clientOpening,
   exceptionResponse,
+  messageAck,
   openwireExchange,
   serverOpening,
 } from '#test/fixtures/protocols/openwire-frames.ts';
@@ -122,5 +123,20 @@ describe('openwire commands', () => {
     expect(ops(feed(openwire, split))).toEqual(ops(feed(openwire, openwireExchange)));
     for (let n = 0; n < exploit.length; n++) feed(openwire, [['to-server', exploit.subarray(0, n)]]);
     expect(contractCheck(openwire, ['to-server', clientOpening]).randomMatches).toBe(0);
+  });
+});
+
+describe('openwire acknowledgements', () => {
+  it("reads the captured tight MessageAck to its end (no poison cause), and a loose one's poison cause", () => {
+    const acks = (feed(openwire, openwireExchange) as OperationEvent[]).filter((e) => e.operation === 'ack');
+    expect(acks.map((e) => [e.detail, e.thrown])).toEqual([['queue://orders', undefined]]);
+    const [told] = feed(openwire, [
+      ['to-server', messageAck('java.io.FileOutputStream', '/tmp/x')],
+    ]) as OperationEvent[];
+    expect([told?.operation, told?.detail, told?.thrown]).toEqual([
+      'ack',
+      'queue://orders',
+      { className: 'java.io.FileOutputStream', message: '/tmp/x' },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import type { Direction, ProtocolEvent } from '#sidecar/events.ts';
 import { openwire } from '#sidecar/protocols/openwire.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
-import { exceptionResponse, openwireExchange } from '#test/fixtures/protocols/openwire-frames.ts';
+import { exceptionResponse, messageAck, openwireExchange } from '#test/fixtures/protocols/openwire-frames.ts';
 import { flow } from './threat-factories.ts';
 
 const brokerFlow = flow({ protocol: 'openwire' });
@@ -43,6 +43,12 @@ describe('insecure-deserialization on OpenWire', () => {
       ['to-server', exceptionResponse(fileSystem, 'http://x/a.xml')],
     ];
     expect(findings(after as [Direction, Uint8Array][]).map(([severity]) => severity)).toEqual(['critical']);
+    // A MessageAck's poison cause is instantiated the same way.
+    const [[severity, evidence] = []] = findings([['to-server', messageAck(spring, 'http://x/b.xml')]]);
+    expect([severity, evidence?.split(' — ')[1]]).toEqual([
+      'critical',
+      'openwire ack: message "http://x/b.xml"',
+    ]);
   });
 
   it("reports another class high, and leaves the JDK's and ActiveMQ's exceptions and the real exchange alone", () => {
