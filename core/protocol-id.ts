@@ -47,6 +47,7 @@ export const protocolIds = [
   'rdp',
   'epmd',
   'erlang',
+  'openwire',
   'unknown',
 ] as const;
 

@@ -309,6 +309,11 @@ export type OperationEvent = Base & {
    * 64 (rdp-client-data.ts).
    */
   channels?: readonly string[];
+  /**
+   * OpenWire: the Throwable an ExceptionResponse or ConnectionError carries, its class name and message (the broker
+   * instantiates the class with the message: CVE-2023-46604; openwire-objects.ts).
+   */
+  thrown?: { className: string; message: string };
 };
 
 /**

@@ -23,6 +23,7 @@ import { mssql } from './mssql.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
 import { openvpn, openvpnStream } from './openvpn.ts';
+import { openwire } from './openwire.ts';
 import { pop3 } from './pop3.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
@@ -58,6 +59,10 @@ export const protocols: Protocol[] = [
   vnc,
   // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
   javaRmi,
+  // ActiveMQ's OpenWire: either side's WIREFORMAT_INFO (a u32 size, type 1, `ActiveMQ`, a version), or a client's
+  // first frame a loose ExceptionResponse or ConnectionError naming a Java class (the CVE-2023-46604 exploits').
+  // Before the length-prefixed binary protocols, whose first octets it shares.
+  openwire,
   // RDP: a TPKT holding the client's X.224 Connection Request (a cookie and RDP_NEG_REQ at most) or the server's
   // Connection Confirm, every length agreeing. Before the binary database protocols: TDS's RPC packet type is 0x03 too.
   rdp,

@@ -3,9 +3,10 @@
  * server would turn into objects of the client's choosing. Java serialization streams (binary body, base64, gzip,
  * hex), .NET BinaryFormatter and ViewState gadgets, PHP `serialize()` objects, Python pickles, Ruby Marshal and YAML
  * gadgets, typed JSON (fastjson, Jackson, Json.NET), XStream and XMLDecoder documents, node-serialize functions.
- * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). Critical when a known gadget
- * chain or a command-running global is named; high, by policy, for a serialized object with none (a server should not
- * take one from a client at all).
+ * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). ActiveMQ OpenWire commands a
+ * client sends carrying a Throwable of a class that is not an exception of the JDK or ActiveMQ (CVE-2023-46604).
+ * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
+ * with none (a server should not take one from a client at all).
  */
 import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
@@ -106,6 +107,34 @@ const rmiSighting = (event: OperationEvent): Sighting | undefined => {
   };
 };
 
+/** The JDK's and ActiveMQ's own exceptions: what a broker or client has reason to marshal. */
+const ownThrowable =
+  /^(?:java|javax|org\.apache\.activemq)\.(?:[\w$]+\.)*[\w$]*(?:Exception|Error|Throwable)$/;
+/** What public CVE-2023-46604 exploits name: Spring's (or XBean's) XML application contexts, which load the URL. */
+const throwableGadget = /\.(?:ClassPathXml|FileSystemXml)ApplicationContext$/;
+
+/**
+ * An OpenWire command from a client carrying a Throwable (`openwire`): ActiveMQ before 5.15.16, 5.16.7, 5.17.6 and
+ * 5.18.3 instantiates its class with the message as the constructor's one String (CVE-2023-46604). Told when the
+ * class is not a `java.*`, `javax.*` or `org.apache.activemq.*` exception; a known gadget is critical.
+ */
+const openwireSighting = (event: OperationEvent): Sighting | undefined => {
+  const thrown = event.thrown;
+  if (thrown === undefined || event.protocol !== 'openwire' || ownThrowable.test(thrown.className))
+    return undefined;
+  const gadget = throwableGadget.test(thrown.className)
+    ? `${thrown.className} (a Spring XML application context: loads and runs the bean definitions at the URL)`
+    : undefined;
+  return {
+    found: {
+      format: `ActiveMQ OpenWire ${event.operation} carrying a Throwable of class ${thrown.className}, which a broker instantiates with its message (CVE-2023-46604)`,
+      ...(gadget === undefined ? {} : { gadget }),
+    },
+    where: `openwire ${event.operation}`,
+    shown: `message ${JSON.stringify(thrown.message.slice(0, 200))}`,
+  };
+};
+
 /** One input's sighting: a format in its text, or (when the request carries one) a Shiro cookie opened. */
 const inputSighting = (input: PayloadInput, c: Config, shiro: boolean): Sighting | undefined => {
   const found = verdict(input.decoded) ?? typeSlot(input.where, input.decoded);
@@ -131,11 +160,11 @@ const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
 export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
-  // Attacks come from clients: only client→server events; of operations, only Java RMI's calls.
+  // Attacks come from clients: only client→server events; of operations, Java RMI's calls and OpenWire's commands.
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
-    { ...readsEvery('operation', ['to-server']), protocols: ['rmi'] },
+    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 'openwire'] },
   ],
   config,
   scope: 'flow',
@@ -145,7 +174,7 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
       return noHits;
     const seen =
       event.kind === 'operation'
-        ? rmiSighting(event)
+        ? (rmiSighting(event) ?? openwireSighting(event))
         : event.kind === 'http-request' || event.kind === 'websocket-message'
           ? sighting(event, c)
           : undefined;

@@ -1,0 +1,71 @@
+/**
+ * OpenWire's frames (activemq-client `OpenWireFormat`): a u32 size then the command, its type octet first. Each
+ * side's first frame is its WIREFORMAT_INFO; once both are seen the frames use what both enabled (tight encoding, the
+ * marshalling cache, one per direction); before that, loose and uncached. A frame past 64 KiB is read from its first
+ * 64 KiB and the rest skipped by its size; with the size prefix turned off the frames cannot be found, so parsing stops.
+ */
+import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { type Encoding, readCommand } from './openwire-commands.ts';
+import type { OpenWireCache } from './openwire-objects.ts';
+import { readWireFormat, type WireFormat } from './openwire-wireformat.ts';
+import type { ProtocolParser } from './protocol.ts';
+import { u32be } from './wire-bytes.ts';
+
+/** The largest size taken as a frame's (ActiveMQ's maxFrameSize defaults to 100 MB). */
+const maxFrame = 100 * 1024 * 1024;
+
+const frameLength = (b: Uint8Array): number => {
+  if (b.length < 4) return 0;
+  const size = u32be(b, 0);
+  return size === 0 || size > maxFrame ? -1 : 4 + size;
+};
+
+export const createOpenWireParser = (): ProtocolParser => {
+  const opened: Partial<Record<Direction, WireFormat>> = {};
+  const caches: Record<Direction, OpenWireCache> = { 'to-server': new Map(), 'to-client': new Map() };
+
+  const encoding = (direction: Direction): Encoding => {
+    const client = opened['to-server'];
+    const server = opened['to-client'];
+    if (client === undefined || server === undefined) return { tight: false, cache: undefined };
+    const cache = client.cache && server.cache ? caches[direction] : undefined;
+    return { tight: client.tight && server.tight, cache };
+  };
+
+  const wireFormat = (frame: Uint8Array, context: FrameContext): OperationEvent[] => {
+    const format = readWireFormat(frame);
+    if (format === undefined) return [];
+    opened[context.direction] = format;
+    const other = opened[context.direction === 'to-server' ? 'to-client' : 'to-server'];
+    if (other !== undefined && format.sizePrefixDisabled && other.sizePrefixDisabled) {
+      context.stop('to-server');
+      context.stop('to-client');
+    }
+    const detail = [`version=${format.version}`, ...format.properties].join(' ');
+    return [event(context, 'wireformat-info', detail)];
+  };
+
+  const message = (m: Uint8Array, context: FrameContext): readonly ProtocolEvent[] => {
+    const frame = m.subarray(4);
+    if (frame[0] === 1) return wireFormat(frame, context);
+    const command = readCommand(frame, encoding(context.direction));
+    const told = event(context, command.name, command.detail);
+    if (command.thrown !== undefined) told.thrown = command.thrown;
+    return [told];
+  };
+
+  return createFramedParser({ frame: frameLength, message });
+};
+
+const event = (context: FrameContext, operation: string, detail: string | undefined): OperationEvent => {
+  const told: OperationEvent = {
+    kind: 'operation',
+    ts: context.ts,
+    direction: context.direction,
+    protocol: 'openwire',
+    operation,
+  };
+  if (detail !== undefined) told.detail = detail;
+  return told;
+};

@@ -1,0 +1,162 @@
+/**
+ * OpenWire for real, in a network namespace the test creates: Debian's ActiveMQ 5.17.2 (test/fixtures/openwire/
+ * OpenWire.java, a BrokerService without persistence or JMX) listening on Redis's port (6379); its own Java client
+ * (ActiveMQConnectionFactory, user alice, client id shop-1) sending a text message to queue://orders and receiving it;
+ * and a Node client shaped as the CVE-2023-46604 exploits (openwire-exploit-main.ts: WIREFORMAT_INFO, then an
+ * EXCEPTION_RESPONSE naming Spring's ClassPathXmlApplicationContext and a loopback URL that goes nowhere). Debian's
+ * broker is patched and refuses the class; the tap judges the request. Captured by tcpdump, read by the engine with
+ * the default detectors; nDPI's labels are printed beside ours.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import type { EngineObserver } from '#sidecar/engine-observer.ts';
+import type { OperationEvent } from '#sidecar/events.ts';
+import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+
+const jars = [
+  'activemq-broker',
+  'activemq-client',
+  'geronimo-jms_1.1_spec',
+  'geronimo-j2ee-management-1.1-spec',
+]
+  .concat(['hawtbuf', 'slf4j-api', 'slf4j-nop'])
+  .map((name) => `/usr/share/java/${name}.jar`);
+const unavailable =
+  netnsUnavailable(['tcpdump', 'ss', 'java']) ??
+  (jars.every((jar) => existsSync(jar)) ? undefined : 'ActiveMQ is missing (apt-get install activemq)');
+const port = 6379;
+const spring = 'org.springframework.context.support.ClassPathXmlApplicationContext';
+const url = 'http://127.0.0.1:9/poc.xml';
+
+type Run = { flows: FlowFinding[]; threats: ThreatFinding[]; ops: string[]; said: string[]; pcap: string };
+
+const recorder = (ops: string[]): EngineObserver => ({
+  onEvent(flow, event) {
+    if (event.kind === 'operation' && event.protocol === 'openwire')
+      ops.push(
+        `${flow.client.port} ${event.direction} ${event.operation} ${(event as OperationEvent).detail ?? ''}`,
+      );
+  },
+});
+
+const session = async (ns: Netns, dir: string): Promise<Run> => {
+  const java = (mode: string): string[] => [
+    '-cp',
+    jars.join(':'),
+    'test/fixtures/openwire/OpenWire.java',
+    mode,
+    `${port}`,
+  ];
+  ns.spawn('java', java('broker'));
+  await waitForListen(ns, port, 60_000);
+  const pcap = join(dir, 'openwire.pcap');
+  const tcpdump = ns.spawn('tcpdump', [
+    ...tcpdumpBuffer,
+    '-i',
+    'lo',
+    '-s',
+    '0',
+    '-U',
+    '-n',
+    '-w',
+    pcap,
+    'tcp',
+  ]);
+  await tcpdumpListening(tcpdump);
+  const said = [ns.exec('java', java('client'), { timeoutMs: 60_000 }).trim()];
+  const exploit = [
+    '--import',
+    'tsx',
+    'test/helpers/openwire-exploit-main.ts',
+    '127.0.0.1',
+    `${port}`,
+    spring,
+    url,
+  ];
+  said.push(ns.exec('node', exploit, { timeoutMs: 30_000 }).trim());
+  await stopTcpdump(tcpdump);
+  const ops: string[] = [];
+  const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder(ops)] });
+  return {
+    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
+    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    ops,
+    said,
+    pcap,
+  };
+};
+
+describe.skipIf(unavailable !== undefined)(
+  `OpenWire against Debian's ActiveMQ${unavailable === undefined ? '' : ` (skipped: ${unavailable}; .ci/apt/activemq.txt)`}`,
+  () => {
+    let ns: Netns | undefined;
+    let run: Run;
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-openwire-real-'));
+
+    beforeAll(async () => {
+      ns = createNetns('mwow');
+      run = await session(ns, dir);
+    }, 180_000);
+
+    afterAll(() => {
+      ns?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('labels both connections openwire, on a port that says redis', () => {
+      expect(run.said[0]).toBe('order 42');
+      expect(JSON.parse(run.said[1] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
+      const flows = run.flows.filter((f) => f.server.port === port);
+      expect(flows).toHaveLength(2);
+      for (const flow of flows) expect(flow.protocol, `${flow.client.port}`).toBe('openwire');
+    });
+
+    it("reads the client's connect, its destination, the message sent and dispatched, and the exploit's Throwable", () => {
+      const told = run.ops.map((op) => op.split(' ').slice(1).join(' ').trim());
+      expect(told).toEqual(
+        expect.arrayContaining([
+          'to-client broker-info tcp://localhost:6379',
+          'to-server connect client-id=shop-1 user=alice',
+          'to-server produce queue://orders',
+          'to-server send queue://orders',
+          'to-server consume queue://orders',
+          'to-client dispatch queue://orders',
+          'to-server ack queue://orders',
+          'to-server shutdown',
+          `to-server exception-response ${spring}: ${url}`,
+        ]),
+      );
+      expect(run.ops.join('\n')).not.toContain('s3cret');
+    });
+
+    it('reports the exploit critical, naming the class and the URL, and the real client not at all', () => {
+      const exploitPort = run.ops.find((op) => op.includes('exception-response'))?.split(' ')[0];
+      expect(
+        run.threats.map((t) => [t.threat, t.severity, `${t.client.port}`, t.evidence.split(' — ')[1]]),
+      ).toEqual([
+        [
+          'insecure-deserialization',
+          'critical',
+          exploitPort,
+          `openwire exception-response: message "${url}"`,
+        ],
+      ]);
+      expect(run.threats[0]?.evidence).toContain(`class ${spring}`);
+    });
+
+    it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {
+      const ndpi = runNdpi(run.pcap).filter((f) => f.b.endsWith(`:${port}`));
+      console.log(
+        `nDPI on the OpenWire flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) [${f.risks.join(', ')}]`).join('; ')}; meshward: ${run.flows.map((f) => f.protocol).join(', ')}`,
+      );
+      expect(ndpi).toHaveLength(2);
+    });
+  },
+);
