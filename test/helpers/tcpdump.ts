@@ -1,6 +1,7 @@
 /** tcpdump in the capture tests: know when it is capturing, and stop it once what it holds is written. */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { Netns } from './netns.ts';
 
 /**
  * tcpdump's first arguments in the tests: a 32 MiB kernel buffer (`-B`, in KiB; libpcap's default is 2 MiB), so a
@@ -44,4 +45,29 @@ export const stopTcpdump = async (child: ChildProcess, settleMs = 1_000): Promis
   const dropped = droppedByKernel(said);
   if (dropped > 0)
     console.warn(`tcpdump: ${dropped} packets dropped by kernel (a loaded machine); the capture is short`);
+};
+
+/**
+ * tcpdump on a namespace's loopback (`-s 0 -U -n`, whole packets written as they come), writing `pcap`, limited by
+ * `filter`; resolves once it is capturing. Stop it with `stopTcpdump`.
+ */
+export const captureInNamespace = async (
+  ns: Pick<Netns, 'spawn'>,
+  pcap: string,
+  filter: string,
+): Promise<ChildProcess> => {
+  const tcpdump = ns.spawn('tcpdump', [
+    ...tcpdumpBuffer,
+    '-i',
+    'lo',
+    '-s',
+    '0',
+    '-U',
+    '-n',
+    '-w',
+    pcap,
+    filter,
+  ]);
+  await tcpdumpListening(tcpdump);
+  return tcpdump;
 };

@@ -12,7 +12,7 @@ import type { FlowFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForUdp } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'dnsdist', 'python3']);
 
@@ -50,19 +50,7 @@ describe.skipIf(unavailable !== undefined)(
       ns.spawn('dnsdist', ['--supervised', '--disable-syslog', '-C', conf]);
       await waitForUdp(ns, '127.0.0.1', 5300);
       const pcap = join(dir, 'proxied.pcap');
-      const tcpdump = ns.spawn('tcpdump', [
-        ...tcpdumpBuffer,
-        '-i',
-        'lo',
-        '-s',
-        '0',
-        '-U',
-        '-n',
-        '-w',
-        pcap,
-        'udp',
-      ]);
-      await tcpdumpListening(tcpdump);
+      const tcpdump = await captureInNamespace(ns, pcap, 'udp');
       said = ns.exec('python3', [
         'test/helpers/proxied-dns.py',
         'query',

@@ -18,7 +18,7 @@ import type { EngineObserver } from '#sidecar/engine-observer.ts';
 import type { OperationEvent } from '#sidecar/events.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
-import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const jars = [
   'activemq-broker',
@@ -57,19 +57,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   ns.spawn('java', java('broker'));
   await waitForListen(ns, port, 60_000);
   const pcap = join(dir, 'openwire.pcap');
-  const tcpdump = ns.spawn('tcpdump', [
-    ...tcpdumpBuffer,
-    '-i',
-    'lo',
-    '-s',
-    '0',
-    '-U',
-    '-n',
-    '-w',
-    pcap,
-    'tcp',
-  ]);
-  await tcpdumpListening(tcpdump);
+  const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
   const said = [ns.exec('java', java('client'), { timeoutMs: 60_000 }).trim()];
   const exploit = [
     '--import',

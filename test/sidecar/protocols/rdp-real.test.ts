@@ -20,7 +20,7 @@ import type { OperationEvent } from '#sidecar/events.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { blueKeepChannels } from '#test/helpers/rdp-pdus.ts';
-import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 import { displayReady, freerdp, xrdpIni } from '#test/helpers/xrdp.ts';
 
 const unavailable =
@@ -60,19 +60,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const display = `:${number}`;
   const xvnc = ns.spawn('Xvnc', [display, '-SecurityTypes', 'None', '-rfbport', '-1', '-nolisten', 'tcp']);
   const pcap = join(dir, 'rdp.pcap');
-  const tcpdump = ns.spawn('tcpdump', [
-    ...tcpdumpBuffer,
-    '-i',
-    'lo',
-    '-s',
-    '0',
-    '-U',
-    '-n',
-    '-w',
-    pcap,
-    'tcp',
-  ]);
-  await tcpdumpListening(tcpdump);
+  const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
   const said: string[] = [];
   const node = (mode: string, port: number): void => {
     said.push(

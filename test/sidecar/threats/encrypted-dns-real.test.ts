@@ -16,7 +16,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { dnsQuery } from '#test/fixtures/protocols/socks-udp-datagrams.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
-import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
+import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'dnsdist', 'dig', 'curl', 'openssl']);
 
@@ -65,19 +65,7 @@ describe.skipIf(unavailable !== undefined)(
       ns.spawn('dnsdist', ['--supervised', '--disable-syslog', '-C', join(dir, 'dnsdist.conf')]);
       for (const port of [8053, 8853, 8443]) await waitForListen(ns, port);
       const pcap = join(dir, 'dns.pcap');
-      const tcpdump = ns.spawn('tcpdump', [
-        ...tcpdumpBuffer,
-        '-i',
-        'lo',
-        '-s',
-        '0',
-        '-U',
-        '-n',
-        '-w',
-        pcap,
-        'tcp',
-      ]);
-      await tcpdumpListening(tcpdump);
+      const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
       try {
         const dig = (...args: string[]) =>
           ns?.exec('dig', ['@127.0.0.1', '+short', '+tries=1', ...args]) ?? '';
