@@ -10,6 +10,7 @@
 import type { LaterValues } from '../events.ts';
 import { KeptValues, type LaterTail } from './later-values.ts';
 import { octetsText, ValueWindow } from './value-window.ts';
+import { tagKind, XmlTagEnd } from './xml-tag-end.ts';
 
 /** Octets kept of a text's start and end (xss reads 8 KiB of a value at once), and of a tag's. */
 export const xmlTextWindow = 8 * 1024;
@@ -34,6 +35,7 @@ class XmlTail implements LaterTail {
   private readonly kept = new KeptValues(false);
   private readonly text = new ValueWindow(xmlTextWindow);
   private readonly tag = new ValueWindow(xmlTextWindow);
+  private readonly tagEnd = new XmlTagEnd();
   private mode: Mode = 'text';
   /** A markup's first octets while its kind is not known (at most 8). */
   private opening = '';
@@ -79,7 +81,7 @@ class XmlTail implements LaterTail {
     return end + 1;
   }
 
-  /** A tag from `at`: its first octets decide whether it is one, then on to its `>`. */
+  /** A tag from `at`: its first octets decide whether it is one, then on to its `>` (`XmlTagEnd`). */
   private inTag(b: Uint8Array, at: number): number {
     let from = at;
     while (this.opening.length < 9 && from < b.length && this.tag.length === 0) {
@@ -94,9 +96,10 @@ class XmlTail implements LaterTail {
       }
       const bytes = Uint8Array.from(this.opening, (c) => c.charCodeAt(0));
       this.tag.add(bytes, 0, bytes.length);
-      if (bytes.at(-1) === gt) return this.endTag(from);
+      this.tagEnd.start(tagKind(this.opening.charAt(0)));
+      if (this.tagEnd.find(bytes, 0) >= 0) return this.endTag(from);
     }
-    const end = b.indexOf(gt, from);
+    const end = this.tagEnd.find(b, from);
     if (end < 0) {
       this.tag.add(b, from, b.length);
       return b.length;

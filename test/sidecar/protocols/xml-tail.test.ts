@@ -57,6 +57,30 @@ describe('xml tail', () => {
     ]);
   });
 
+  it('a > in a quoted value, a PI or a DOCTYPE subset does not end the tag early and open a false section', () => {
+    const cases: [string, [string, string][]][] = [
+      [
+        `<q a="x><![CDATA[">' OR 1=1--</q>`,
+        [
+          ['q @a', 'x><![CDATA['],
+          ['q', "' OR 1=1--"],
+        ],
+      ],
+      [
+        `<q a='<!--'>' OR 2=2--</q>`,
+        [
+          ['q @a', '<!--'],
+          ['q', "' OR 2=2--"],
+        ],
+      ],
+      [`<?pi it's > here ?><q>' OR 3=3--</q>`, [['q', "' OR 3=3--"]]],
+      [`<!DOCTYPE a [<!ENTITY e "<![CDATA["> <!-- it's ] > --> ]><q>' OR 4=4--</q>`, [['q', "' OR 4=4--"]]],
+    ];
+    for (const [later, values] of cases)
+      for (const chunk of [1, 2, 3, 1000])
+        expect(read('<a>', `${later}</a>`, chunk).values, later).toEqual(values);
+  });
+
   it('70 KB of elements, then the attack, then more: the attack is kept, padding repeats cost nothing', () => {
     const rows = (n: number) => '<row><city>Paris</city><vip>false</vip></row>'.repeat(n);
     const later = read('<rows>', `${rows(1500)}<row><q>' OR 1=1--</q></row>${rows(1500)}</rows>`);
