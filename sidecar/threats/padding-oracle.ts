@@ -47,11 +47,26 @@ const maxTracks = 4096;
 type State = BoundedMap<TokenTrack>;
 
 /**
- * Inputs a token is sent in: cookies, query and form parameters. Not the path: a crawler walking numbered paths would
- * change one block of it, octet after octet.
+ * Inputs a token is sent in: cookies, headers (`Authorization: Bearer <token>` read past its scheme), query, form and
+ * multipart fields, JSON strings. Not the path: a crawler walking numbered paths would change one block of it, octet
+ * after octet.
  */
-const judged = (where: string): boolean =>
-  where.startsWith('cookie ') || where.startsWith('query ') || where.startsWith('form ');
+const judged = /^(?:cookie|header|query|form|multipart|json) /;
+
+/** Characters of base64, base64url and hex only (a form turns `+` into a space): a user agent is no token. */
+const tokenShape = /^[A-Za-z0-9+/_= -]+$/;
+
+/**
+ * The token an input carries, if it may be one: an Authorization header's credentials after their scheme, else the
+ * value; undefined for an input not judged, a value of the wrong length or with characters no token has.
+ */
+const tokenText = (input: PayloadInput, config: Config): string | undefined => {
+  if (input.raw.length < minTokenLength || !judged.test(input.where)) return undefined;
+  const space = input.where === 'header authorization' ? input.raw.indexOf(' ') : -1;
+  const raw = space < 0 ? input.raw : input.raw.slice(space + 1).trim();
+  if (raw.length < minTokenLength || raw.length > maxTokenLength || !tokenShape.test(raw)) return undefined;
+  return isIgnored(input.where, config.ignore) ? undefined : raw;
+};
 
 const shiroNote = (where: string): string =>
   where === 'cookie rememberMe'
@@ -68,28 +83,29 @@ const evidence = (track: TokenTrack, where: string, ts: number): string =>
 const judgeToken = (
   state: State,
   key: string,
-  input: PayloadInput,
+  where: string,
+  raw: string,
   ts: number,
   config: Config,
 ): string | undefined => {
   const known = state.get(key);
-  if (known !== undefined && known.raw === input.raw) return undefined;
-  const bytes = cipherToken(input.raw);
+  if (known !== undefined && known.raw === raw) return undefined;
+  const bytes = cipherToken(raw);
   if (bytes === undefined) return undefined;
   if (known === undefined || known.bytes.length !== bytes.length) {
     if (known !== undefined) state.delete(key);
-    state.upsert(key, () => tokenTrack(input.raw, bytes, ts));
+    state.upsert(key, () => tokenTrack(raw, bytes, ts));
     return undefined;
   }
   const change = tokenChange(known.bytes, bytes);
-  known.raw = input.raw;
+  known.raw = raw;
   known.bytes = bytes;
   if (change === undefined) return undefined;
   if (ts - known.started > config.windowMs || ts < known.started) restartWindow(known, ts);
   countChange(known, change);
   if (!looksLikeOracleAttack(known, config) || ts - known.reported < config.windowMs) return undefined;
   known.reported = ts;
-  return evidence(known, input.where, ts);
+  return evidence(known, where, ts);
 };
 
 const hit = (event: HttpRequestEvent, caller: Caller, text: string, config: Config): ThreatHit => ({
@@ -114,12 +130,11 @@ export const paddingOracle: Threat<typeof paddingOracleConfig, State> = {
     if (event.kind !== 'http-request' || event.direction !== 'to-server' || flow === undefined) return noHits;
     let hits = noHits;
     for (const input of eventInputs(event)) {
-      const length = input.raw.length;
-      if (length < minTokenLength || length > maxTokenLength || !judged(input.where)) continue;
-      if (isIgnored(input.where, config.ignore)) continue;
+      const raw = tokenText(input, config);
+      if (raw === undefined) continue;
       for (const caller of callersOf(flow, event, proxies, config.allowClients)) {
         const key = `${caller.key} ${flow.server.ip} ${flow.server.port} ${input.where}`;
-        const found = judgeToken(state, key, input, event.ts, config);
+        const found = judgeToken(state, key, input.where, raw, event.ts, config);
         if (found !== undefined) hits = [...hits, hit(event, caller, found, config)];
       }
     }

@@ -70,6 +70,36 @@ describe('padding-oracle', () => {
     ]);
   });
 
+  it('reports one in a bearer token, a header of its own and a JSON body; a user agent is never a token', async () => {
+    const { sent } = await paddingOracleAttack(issued.subarray(0, 48), lastBlock, oracle);
+    const carriers: [string, (token: string, ts: number) => HttpRequestEvent][] = [
+      [
+        'header authorization',
+        (t, ts) => httpRequest('/me', { ts, headers: [['Authorization', `Bearer ${t}`]] }),
+      ],
+      ['header x-reset-token', (t, ts) => httpRequest('/reset', { ts, headers: [['X-Reset-Token', t]] })],
+      [
+        'json $.session.token',
+        (t, ts) => httpRequest('/api', { ts, body: JSON.stringify({ session: { token: t } }) }),
+      ],
+    ];
+    for (const [where, request] of carriers) {
+      const hits = runThreat(
+        paddingOracle,
+        sent.map((t, i) => request(t.toString('base64'), i)),
+      );
+      expect(stories(hits), where).toEqual([
+        expect.stringMatching(
+          new RegExp(`^high CBC padding oracle attack on ${where.replaceAll('$', '\\$')}: `),
+        ),
+      ]);
+    }
+    const agents = sent.map((t, i) =>
+      httpRequest('/', { ts: i, headers: [['User-Agent', `Mozilla/5.0 (X11) ${t.toString('hex')}`]] }),
+    );
+    expect(runThreat(paddingOracle, agents)).toEqual([]);
+  });
+
   it('needs a second octet: one octet tried through all its values is what a counter in a token also does', () => {
     const oneOctet = Array.from({ length: 256 }, (_, value) => {
       const varied = Buffer.alloc(16);
