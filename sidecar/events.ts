@@ -39,9 +39,9 @@ export type LaterValue = readonly [name: string, value: string];
 export type LaterValues = {
   /**
    * How the values are read: a form's still percent-encoded (as sent), a JSON document's decoded, an XML document's
-   * element texts and attribute values with entities as sent, a text's lines.
+   * element texts and attribute values with entities as sent, a text's lines, a gRPC body's text fields.
    */
-  kind: 'form' | 'json' | 'xml' | 'text';
+  kind: 'form' | 'json' | 'xml' | 'text' | 'grpc';
   values: readonly LaterValue[];
   /** Values read past the bound and not kept (the bound was full), and long values whose middle was not kept. */
   unread: number;

@@ -1,13 +1,22 @@
 /**
  * Chooses the reader of a request body past its 64 KiB kept (ADR 46): a form's fields, a JSON document's strings, an
- * XML document's texts and attributes, a text's lines. Other bodies (binary types) are not read on: `uninspected-body`
+ * XML document's texts and attributes, a text's lines, a gRPC body's text fields. Other bodies (binary types) are not read on: `uninspected-body`
  * reports a text body cut only when values were left unread.
  */
 import { createFormTail } from './form-tail.ts';
+import { createGrpcTail } from './grpc-tail.ts';
 import { createJsonTail } from './json-tail.ts';
 import type { LaterTail } from './later-values.ts';
 import { createTextTail } from './text-tail.ts';
 import { createXmlTail } from './xml-tail.ts';
+
+/** gRPC bodies of binary protobuf messages (not gRPC-Web's base64 text, nor `+json`). */
+const grpcTypes = new Set([
+  'application/grpc',
+  'application/grpc+proto',
+  'application/grpc-web',
+  'application/grpc-web+proto',
+]);
 
 /** The first octet of the body that is not white space (RFC 8259 §2), or undefined. */
 const firstOctet = (kept: readonly Uint8Array[]): number | undefined => {
@@ -47,6 +56,7 @@ export const createLaterTail = (
   if (!/^\s*(identity\s*)?$/i.test(contentEncoding)) return undefined;
   const type = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded') return createFormTail(kept);
+  if (grpcTypes.has(type)) return createGrpcTail(kept);
   if (isJson(type, kept)) return createJsonTail(kept);
   if (isXml(type, kept)) return createXmlTail(kept);
   return type === '' || type.startsWith('text/') ? createTextTail() : undefined;

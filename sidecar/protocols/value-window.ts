@@ -13,8 +13,9 @@ export const octetsText = (bytes: Uint8Array): string => {
   return text.includes('\ufffd') ? latin1.decode(bytes) : text;
 };
 
+/** A run of one character past 64: padding, of which 64 are kept. */
 const longRun = /(.)\1{64,}/gs;
-const shortRuns = (text: string): string =>
+export const shortRuns = (text: string): string =>
   text.length > 64 ? text.replace(longRun, (run) => run.slice(0, 64)) : text;
 
 /** The middle's octet while it is one run; `none` before any, `mixed` once two differ. */

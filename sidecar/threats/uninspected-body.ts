@@ -66,6 +66,7 @@ const laterKinds: Record<LaterValues['kind'], string> = {
   json: 'JSON strings',
   xml: 'XML texts and attributes',
   text: 'lines',
+  grpc: 'gRPC text fields',
 };
 
 /**
@@ -99,10 +100,9 @@ const unreadPart = (event: HttpRequestEvent): string | undefined => {
 
 /**
  * Compressed gRPC messages a server reads that were not inflated: past the 1 MiB inflated for one body (padding in
- * the messages before), or in a grpc-encoding not read (snappy, zstd). Reported whatever `contentTypes` says: the
- * size of a gRPC body alone is not, but these messages were skipped, not cut.
+ * the messages before), or in a grpc-encoding not read (snappy, zstd).
  */
-const grpcUnread = (event: HttpRequestEvent, contentType: string): string | undefined => {
+const grpcCompressedUnread = (event: HttpRequestEvent, contentType: string): string | undefined => {
   const encoding = headerToken(event.headers, 'grpc-encoding').trim();
   // The whole Content-Type, as the injection inputs pass it: the same body is then read once (grpcBody's memo).
   const read = encoding === '' ? undefined : grpcBody(event.body, contentType, encoding);
@@ -112,6 +112,18 @@ const grpcUnread = (event: HttpRequestEvent, contentType: string): string | unde
       ? 'past the 1 MiB inflated for one body'
       : `grpc-encoding ${encoding} is not read`;
   return `${read.unread} compressed message${read.unread === 1 ? ' was' : 's were'} not inflated (${why})`;
+};
+
+/**
+ * What a gRPC body left unjudged: compressed messages not inflated, and, past the 64 KiB kept, text fields the reader
+ * on (grpc-tail.ts) did not keep, or the whole rest when it was not read on (gRPC-Web's base64 text, `+json`).
+ * Reported whatever `contentTypes` says: the size of a gRPC body alone is not, but these fields went unjudged.
+ */
+const grpcUnread = (event: HttpRequestEvent, contentType: string): string | undefined => {
+  const compressed = grpcCompressedUnread(event, contentType);
+  if (compressed !== undefined || !event.bodyTruncated) return compressed;
+  const where = `its body passes the ${requestBodyLimit} octets kept`;
+  return event.later === undefined ? `${where} and was not read on` : laterUnread(event.later, where);
 };
 
 /**

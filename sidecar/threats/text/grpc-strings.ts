@@ -9,8 +9,8 @@
  * such messages are counted, and `uninspected-body` reports them; a corrupt one a server refuses too, and is not.
  */
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
+import { protobufStrings } from '../../protocols/protobuf-strings.ts';
 import { jsonStrings } from './json-strings.ts';
-import { protobufStrings } from './protobuf-strings.ts';
 
 type Leaf = [path: string, value: string];
 

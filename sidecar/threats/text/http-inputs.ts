@@ -208,7 +208,10 @@ const firstBodyInputs = (
 const bodyInputs = (event: HttpRequestEvent, into: PayloadInput[]): void => {
   if (event.body.length === 0) return;
   const type = contentType(event);
-  if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) return;
+  if (type.startsWith('application/grpc') && grpcInputs(event, type, into)) {
+    if (event.later !== undefined) laterInputs(event, undefined, into);
+    return;
+  }
   const decoded = decodedBody(event);
   const body = decoded ?? event.body;
   firstBodyInputs(event, type, body, into);

@@ -13,7 +13,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
+import { protobufDelimited, protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 import { tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-padding-'));
@@ -464,6 +464,34 @@ describe('a body of text padded past what is judged is reported as uninspected',
     ).toEqual(['xss']);
     const lines = `${'note: all fine\n'.repeat(5_000)}1' OR '1'='1\n`;
     expect(await threatsOf(post('text/plain', lines), 1448)).toEqual(['sql-injection']);
+  });
+
+  it('a plain gRPC body past the 64 KiB kept, in 1448-octet segments: later fields and messages judged', async () => {
+    // Until now neither judged nor reported: a plain gRPC body's size alone is not `uninspected-body`'s.
+    const nested = (inner: number[]) => protobufDelimited(3, inner);
+    const longField = grpcPost(
+      Uint8Array.from(grpcFrame([...text1('A'.repeat(70_000)), ...protobufText(2, grpcSqli)])),
+    );
+    expect(await threatsOf(longField, 1448)).toEqual(['sql-injection']);
+    const inNested = grpcPost(
+      Uint8Array.from(grpcFrame(nested([...text1('A'.repeat(80_000)), ...protobufText(2, xss)]))),
+    );
+    expect(await threatsOf(inNested, 1448)).toEqual(['xss']);
+    const stream = grpcPost(
+      Uint8Array.from([
+        ...Array.from({ length: 80 }, (_, i) => grpcFrame(text1(`item ${i} ${'x'.repeat(1000)}`))).flat(),
+        ...grpcFrame(text1(grpcSqli)),
+      ]),
+    );
+    expect(await threatsOf(stream, 1448)).toEqual(['sql-injection']);
+    const honest = grpcPost(
+      Uint8Array.from(
+        Array.from({ length: 200 }, (_, i) =>
+          grpcFrame([...text1(`order ${i}`), ...protobufText(2, 'x'.repeat(900))]),
+        ).flat(),
+      ),
+    );
+    expect(await threatsOf(honest, 1448)).toEqual([]);
   });
 
   it('honest large bodies past the bound report no attack: 1 MiB of JSON records, a big form of words', async () => {

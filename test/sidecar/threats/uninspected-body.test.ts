@@ -78,7 +78,7 @@ describe('uninspected-body', () => {
     );
   });
 
-  it('reads form, XML, text/*, +json and untyped bodies as text; files and gRPC are not reported by default', () => {
+  it('reads form, XML, text/*, +json and untyped bodies as text; files are not reported by default', () => {
     for (const type of [
       'application/x-www-form-urlencoded',
       'text/plain',
@@ -90,9 +90,22 @@ describe('uninspected-body', () => {
       'multipart/form-data; boundary=x',
       'application/octet-stream',
       'image/png',
-      'application/grpc',
     ])
       expect(runThreat(uninspectedBody, [cut(type)]), type).toEqual([]);
+  });
+
+  it('a gRPC body past the bound: reported when its reader on left fields unread, or nothing read it on', () => {
+    const later = (unread: number): HttpRequestEvent => ({
+      ...cut('application/grpc'),
+      later: { kind: 'grpc', values: [['$.2', 'a']], unread },
+    });
+    expect(runThreat(uninspectedBody, [later(0)])).toEqual([]);
+    expect(runThreat(uninspectedBody, [later(3)])[0]?.evidence).toMatch(
+      /\(application\/grpc\): its body passes the 65536 octets kept; past them 1 gRPC text fields were kept for judging and 3 were not/,
+    );
+    expect(runThreat(uninspectedBody, [cut('application/grpc-web-text')])[0]?.evidence).toMatch(
+      /\(application\/grpc-web-text\): its body passes the 65536 octets kept and was not read on/,
+    );
   });
 
   it('reports compressed gRPC messages not inflated: after 1 MiB of padding, or in an encoding not read', () => {

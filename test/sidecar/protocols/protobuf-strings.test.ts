@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { protobufStrings } from '#sidecar/threats/text/protobuf-strings.ts';
+import { protobufStrings } from '#sidecar/protocols/protobuf-strings.ts';
 import { protobufDelimited, protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
 
 // Messages built by hand from the protobuf encoding guide (protobuf-encode.ts).

@@ -6,9 +6,9 @@
  * nothing). Undefined when the bytes are not a protobuf message.
  */
 
-import { leb128, utf8Text } from '../../protocols/wire-bytes.ts';
+import { leb128, utf8Text } from './wire-bytes.ts';
 
-type Leaf = [path: string, value: string];
+export type Leaf = [path: string, value: string];
 
 const maxDepth = 8;
 /** A protobuf varint: at most 10 octets (a 64-bit value). */
@@ -94,6 +94,13 @@ function walk(bytes: Uint8Array, path: string, depth: number, into: Leaf[]): boo
   }
   return (groups?.length ?? 0) === 0;
 }
+
+/** A length-delimited value's text fields: itself when it is text, else its fields if it is a message, else none. */
+export const delimitedStrings = (inner: Uint8Array, path: string): Leaf[] => {
+  const leaves: Leaf[] = [];
+  delimited(inner, path, 0, leaves);
+  return leaves;
+};
 
 /**
  * Every text field, however many (ADR 30): each is a part of `bytes`, so they hold no more than it does. `cut`: the
