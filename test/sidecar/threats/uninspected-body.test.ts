@@ -86,11 +86,7 @@ describe('uninspected-body', () => {
       undefined,
     ])
       expect(runThreat(uninspectedBody, [cut(type)]), String(type)).toHaveLength(1);
-    for (const type of [
-      'multipart/form-data; boundary=x',
-      'application/octet-stream',
-      'image/png',
-    ])
+    for (const type of ['multipart/form-data; boundary=x', 'application/octet-stream', 'image/png'])
       expect(runThreat(uninspectedBody, [cut(type)]), type).toEqual([]);
   });
 
