@@ -3,7 +3,7 @@
  * representation, Huffman or not, size updates), with a model of the dynamic table it fills so that it only names
  * entries the decoder holds.
  */
-import { hpackCodeLengths } from '#sidecar/protocols/hpack-huffman.ts';
+import { hpackCodeLengths } from '#sidecar/protocols/hpack-nibble-build.ts';
 import { hpackStaticTable } from '#sidecar/protocols/hpack-static-table.ts';
 
 /** §5.1: `value` with an N-bit prefix, the first octet's high bits set to `flags`. */
