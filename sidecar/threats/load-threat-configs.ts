@@ -1,14 +1,14 @@
 /** Loads and validates each detector's `policies/threats/<id>.yaml` with the detector's own schema; every problem at once. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { AppError } from '#core/errors.ts';
 import { describeZodError } from '#core/issue.ts';
 import { preParsedPolicy } from './parsed-policies.ts';
+import { shippedPolicyDir } from './shipped-policy-dir.ts';
 import type { Threat } from './threat.ts';
 
-export const defaultPolicyDir = fileURLToPath(new URL('../../policies/threats/', import.meta.url));
+export const defaultPolicyDir = shippedPolicyDir(import.meta.url);
 
 const parseYaml = (file: string, text: string): unknown => {
   try {

@@ -8,11 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { shippedPolicyDir } from './shipped-policy-dir.ts';
 
-export const parsedPoliciesFile = fileURLToPath(
-  new URL('../../policies/threats/parsed.json', import.meta.url),
-);
+export const parsedPoliciesFile = `${shippedPolicyDir(import.meta.url)}parsed.json`;
 
 /** The file's shape: one entry per YAML file, by name. */
 export type ParsedPolicies = {
