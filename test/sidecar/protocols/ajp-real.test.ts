@@ -136,7 +136,9 @@ describe.skipIf(unavailable !== undefined)(
       if (ndpiAvailable())
         console.log(
           `nDPI on the AJP flows: ${runNdpi(run.pcap)
-            .map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence})`)
+            .map(
+              (f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) risks: ${f.risks.join(', ') || 'none'}`,
+            )
             .join('; ')}`,
         );
     });
