@@ -43,93 +43,97 @@ const controls: Readonly<Record<number, string>> = {
 const isData = (payload: Uint8Array): boolean =>
   payload.length === 0 || u16be(payload, 0) === payload.length - 2;
 
-export const createAjpParser = (): ProtocolParser => {
-  const fromProxy = new AjpPackets(0x12, 0x34);
-  const fromContainer = new AjpPackets(0x41, 0x42);
-  let request: AjpRequest | undefined;
-  let answered: HttpRequestRef | undefined;
-  let version = 'HTTP/1.1';
-  let response: HttpMessage | undefined;
-  const toldOps = new Set<string>();
+/** One connection's state: one object per flow, its methods on the prototype. */
+class AjpConnection implements ProtocolParser {
+  private readonly fromProxy = new AjpPackets(0x12, 0x34);
+  private readonly fromContainer = new AjpPackets(0x41, 0x42);
+  private request: AjpRequest | undefined;
+  /** The request the next SEND_HEADERS answers. */
+  private answered: HttpRequestRef | undefined;
+  private version = 'HTTP/1.1';
+  private response: HttpMessage | undefined;
+  private readonly toldOps = new Set<string>();
   /** The last chunk's time: what a loss or the flow's end tells is told at it. */
-  let lastTs = 0;
+  private lastTs = 0;
 
-  const operation = (direction: Direction, name: string, ts: number, out: ProtocolEvent[]): void => {
-    if (toldOps.has(name)) return;
-    toldOps.add(name);
+  parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
+    const out: ProtocolEvent[] = [];
+    this.lastTs = ts;
+    if (direction === 'to-server')
+      for (const payload of this.fromProxy.take(chunk)) this.proxyPacket(payload, ts, out);
+    else for (const payload of this.fromContainer.take(chunk)) this.containerPacket(payload, ts, out);
+    return out;
+  }
+
+  gap(direction: Direction): ProtocolEvent[] {
+    // The lost octets' side is read no further; what it had in hand is told with what was seen.
+    (direction === 'to-server' ? this.fromProxy : this.fromContainer).stop();
+    return this.end();
+  }
+
+  end(): ProtocolEvent[] {
+    const out: ProtocolEvent[] = [];
+    this.tellRequest(this.lastTs, out);
+    this.tellResponse(this.lastTs, out);
+    return out;
+  }
+
+  private operation(direction: Direction, name: string, ts: number, out: ProtocolEvent[]): void {
+    if (this.toldOps.has(name)) return;
+    this.toldOps.add(name);
     const event: OperationEvent = { kind: 'operation', ts, direction, protocol: 'ajp', operation: name };
     out.push(event);
-  };
+  }
 
   /** The request in hand, told (with what came of its body) if it was not yet. */
-  const tellRequest = (ts: number, out: ProtocolEvent[]): void => {
-    if (request !== undefined && !request.told) out.push(requestEvent(request, ts));
-  };
+  private tellRequest(ts: number, out: ProtocolEvent[]): void {
+    if (this.request !== undefined && !this.request.told) out.push(requestEvent(this.request, ts));
+  }
 
-  const tellResponse = (ts: number, out: ProtocolEvent[]): void => {
-    if (response !== undefined && !response.emitted) out.push(responseEvent(response, ts));
-    response = undefined;
-  };
+  private tellResponse(ts: number, out: ProtocolEvent[]): void {
+    if (this.response !== undefined && !this.response.emitted) out.push(responseEvent(this.response, ts));
+    this.response = undefined;
+  }
 
-  const forward = (payload: Uint8Array, ts: number, out: ProtocolEvent[]): void => {
+  private forward(payload: Uint8Array, ts: number, out: ProtocolEvent[]): void {
     const read = readForwardRequest(payload);
     if (typeof read === 'string') return;
-    request = newAjpRequest(read);
-    answered = refOf(request);
-    version = read.protocol;
-    if (request.toCome === 0) tellRequest(ts, out);
-  };
+    this.request = newAjpRequest(read);
+    this.answered = refOf(this.request);
+    this.version = read.protocol;
+    if (this.request.toCome === 0) this.tellRequest(ts, out);
+  }
 
-  const proxyPacket = (payload: Uint8Array, ts: number, out: ProtocolEvent[]): void => {
+  /** A data packet while a body is awaited joins it; any other packet ends the request in hand first. */
+  private proxyPacket(payload: Uint8Array, ts: number, out: ProtocolEvent[]): void {
+    const request = this.request;
     if (request !== undefined && !request.told && request.toCome !== 0 && isData(payload)) {
-      if (addRequestBody(request, payload.subarray(2))) tellRequest(ts, out);
+      if (addRequestBody(request, payload.subarray(2))) this.tellRequest(ts, out);
       return;
     }
-    tellRequest(ts, out);
+    this.tellRequest(ts, out);
     const code = payload[0] ?? -1;
-    if (code === forwardRequestCode) forward(payload, ts, out);
-    else if (controls[code] !== undefined && payload.length === 1)
-      operation('to-server', controls[code], ts, out);
-  };
+    const control = controls[code];
+    if (code === forwardRequestCode) this.forward(payload, ts, out);
+    else if (control !== undefined && payload.length === 1) this.operation('to-server', control, ts, out);
+  }
 
-  const containerPacket = (payload: Uint8Array, ts: number, out: ProtocolEvent[]): void => {
+  private containerPacket(payload: Uint8Array, ts: number, out: ProtocolEvent[]): void {
     const code = payload[0];
     if (code === sendHeadersCode) {
       const read = readSendHeaders(payload);
       if (typeof read === 'string') return;
-      tellResponse(ts, out);
-      response = newAjpResponse(read, answered, version);
-      answered = undefined;
-    } else if (code === sendBodyChunkCode && response !== undefined && !response.emitted) {
+      this.tellResponse(ts, out);
+      this.response = newAjpResponse(read, this.answered, this.version);
+      this.answered = undefined;
+    } else if (code === sendBodyChunkCode && this.response !== undefined && !this.response.emitted) {
       const length = Math.min(u16be(payload, 1), payload.length - 3);
-      if (addBody(response, payload.subarray(3, 3 + length))) tellResponse(ts, out);
+      if (addBody(this.response, payload.subarray(3, 3 + length))) this.tellResponse(ts, out);
     } else if (code === endResponseCode) {
-      tellRequest(ts, out);
-      tellResponse(ts, out);
-    } else if (code === cpongCode) operation('to-client', 'cpong', ts, out);
-  };
+      this.tellRequest(ts, out);
+      this.tellResponse(ts, out);
+    } else if (code === cpongCode) this.operation('to-client', 'cpong', ts, out);
+  }
+}
 
-  const flush = (): ProtocolEvent[] => {
-    const out: ProtocolEvent[] = [];
-    tellRequest(lastTs, out);
-    tellResponse(lastTs, out);
-    return out;
-  };
-
-  return {
-    parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] {
-      const out: ProtocolEvent[] = [];
-      lastTs = ts;
-      if (direction === 'to-server')
-        for (const payload of fromProxy.take(chunk)) proxyPacket(payload, ts, out);
-      else for (const payload of fromContainer.take(chunk)) containerPacket(payload, ts, out);
-      return out;
-    },
-    gap(direction: Direction): ProtocolEvent[] {
-      // The lost octets' side is read no further; what it had in hand is told with what was seen.
-      (direction === 'to-server' ? fromProxy : fromContainer).stop();
-      return flush();
-    },
-    end: flush,
-  };
-};
+export const createAjpParser = (): ProtocolParser => new AjpConnection();

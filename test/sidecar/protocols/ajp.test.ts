@@ -34,6 +34,7 @@ import {
   everySplitAgrees,
   feed,
   hex,
+  octetsCopied,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { itRejectsForeignBytes } from './ndpi-flow-checks.ts';
@@ -218,6 +219,19 @@ describe('ajp requests and answers', () => {
     parser.parse(post, 'to-server', 1);
     parser.parse(bodyPacket(Buffer.from('a=1')), 'to-server', 2);
     expect(requests(parser.end?.() ?? [])).toEqual([['POST', '/p', '/p', '', 'a=1']]);
+  });
+
+  it('joins a packet trickled an octet at a time once, not at every octet', () => {
+    const body = bodyPacket(new Uint8Array(60_000).fill(0x61));
+    const post = forwardRequest({ method: 4, uri: '/p', headers: [[0xa008, '60000']] });
+    let told: unknown[] = [];
+    const copied = octetsCopied(() => {
+      const parser = ajp.createParser();
+      parser.parse(post, 'to-server', 1);
+      for (let i = 0; i < body.length; i++) told = parser.parse(body.subarray(i, i + 1), 'to-server', 2);
+    });
+    expect(requests(told)).toEqual([['POST', '/p', '/p', '', 'a'.repeat(60_000)]]);
+    expect(copied).toBeLessThan(4 * body.length);
   });
 
   it('tells a SHUTDOWN once, stops a direction at a wrong magic, and survives random and truncated input', () => {
