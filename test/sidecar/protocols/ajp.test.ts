@@ -31,6 +31,7 @@ import {
 import {
   concat,
   contractCheck,
+  engineLabel,
   everySplitAgrees,
   feed,
   hex,
@@ -96,6 +97,13 @@ describe('ajp detection', () => {
     expect(ajp.detect(fromContainer(hex('040063 0000 00 0000')), 'to-client')).toBe('no-match');
     expect(ajp.detect(hex('414200020502'), 'to-client')).toBe('no-match');
     expect(ajp.detect(new TextEncoder().encode('ABORT everything\r\n'), 'to-client')).toBe('no-match');
+  });
+
+  it('is the label the whole registry gives them, on a port that says nothing', () => {
+    expect(engineLabel([['to-server', cping]])).toBe('ajp');
+    expect(engineLabel([['to-server', ghostcat]])).toBe('ajp');
+    expect(engineLabel([['to-client', concat(ok200, helloChunk, endReuse)]])).toBe('ajp');
+    expect(engineLabel(session)).toBe('ajp');
   });
 
   itRejectsForeignBytes(ajp, ['ajp']);
