@@ -49,18 +49,21 @@ const ghostcatEvidence = (
   event: HttpRequestEvent,
   found: readonly Header[],
   attributes: readonly Header[],
-) => {
+): string => {
   const file = fileOf(found).slice(0, 256);
   const named = found.map(([name, value]) => `${name}=${value.slice(0, 256)}`).join(', ');
   const how = /\.jspx?$/i.test(event.path)
-    ? `to run as a JSP (its request ${event.path.slice(0, 256)}): code execution when the file was uploaded`
-    : 'to serve it';
-  const where =
-    protectedSegment.test(file) || file.includes('..') ? ', inside the protected WEB-INF or META-INF' : '';
+    ? `to run the file ${file} as a JSP (its request ${event.path.slice(0, 256)}: code execution when the file was uploaded)`
+    : `to serve the file ${file}`;
+  const where = protectedSegment.test(file)
+    ? ', inside WEB-INF or META-INF'
+    : file.includes('..')
+      ? ', climbing out of the application with ..'
+      : '';
   const secret = attributes.some(([name]) => name === 'secret')
     ? '; it carries the connector secret (not kept)'
     : '';
-  return `AJP request sets the include attributes ${named} (Ghostcat, CVE-2020-1938): it asks the container for the file ${file}${where} ${how}${secret}`;
+  return `AJP request sets the include attributes ${named} (Ghostcat, CVE-2020-1938): it asks the container ${how}${where}${secret}`;
 };
 
 const judgeRequest = (event: HttpRequestEvent, state: State, c: z.infer<typeof config>): ThreatHit[] => {

@@ -132,7 +132,9 @@ describe.skipIf(unavailable !== undefined)(
       expect(run.threats.map((t) => [t.threat, t.severity, t.server.port])).toEqual([
         ['ajp-abuse', 'critical', ajpPort],
       ]);
-      expect(run.threats[0]?.evidence).toContain('it asks the container for the file /WEB-INF/web.xml');
+      expect(run.threats[0]?.evidence).toContain(
+        'it asks the container to serve the file /WEB-INF/web.xml, inside WEB-INF',
+      );
       if (ndpiAvailable())
         console.log(
           `nDPI on the AJP flows: ${runNdpi(run.pcap)

@@ -42,7 +42,7 @@ describe('ajp-abuse', () => {
     expect(run(events(['to-server', ghostcat], ['to-server', ghostcat]))).toEqual([
       [
         'critical',
-        'AJP request sets the include attributes javax.servlet.include.request_uri=/, javax.servlet.include.path_info=/WEB-INF/web.xml, javax.servlet.include.servlet_path=/ (Ghostcat, CVE-2020-1938): it asks the container for the file /WEB-INF/web.xml, inside the protected WEB-INF or META-INF to serve it',
+        'AJP request sets the include attributes javax.servlet.include.request_uri=/, javax.servlet.include.path_info=/WEB-INF/web.xml, javax.servlet.include.servlet_path=/ (Ghostcat, CVE-2020-1938): it asks the container to serve the file /WEB-INF/web.xml, inside WEB-INF or META-INF',
       ],
     ]);
   });
@@ -54,11 +54,13 @@ describe('ajp-abuse', () => {
     const [hit] = run(request('/x.jsp', [...jakarta, [0x0c, 'hunter2']]));
     expect(hit?.[0]).toBe('critical');
     expect(hit?.[1]).toContain('jakarta.servlet.include.path_info=/upload/shell.txt');
-    expect(hit?.[1]).toContain('the file /upload/shell.txt to run as a JSP (its request /x.jsp)');
+    expect(hit?.[1]).toContain(
+      'to run the file /upload/shell.txt as a JSP (its request /x.jsp: code execution',
+    );
     expect(hit?.[1]).toContain('it carries the connector secret (not kept)');
     expect(hit?.[1]).not.toContain('hunter2');
     expect(run(request('/a', ghostcatAttributes('/../conf/tomcat-users.xml')))[0]?.[1]).toContain(
-      'the file /../conf/tomcat-users.xml, inside the protected',
+      'to serve the file /../conf/tomcat-users.xml, climbing out of the application with ..',
     );
   });
 
