@@ -44,6 +44,7 @@ export const protocolIds = [
   'bittorrent',
   'thrift',
   'rmi',
+  'ajp',
   'rdp',
   'epmd',
   'erlang',

@@ -29,6 +29,12 @@ export type HttpRequestEvent = Base & {
    * choice of them, and how many were not kept.
    */
   later?: LaterValues;
+  /**
+   * AJP (ajp-forward-request.ts): the request attributes the proxy set, the coded ones by Tomcat's name
+   * (`query_string`, `remote_user`, `ssl_cipher`...), `req_attribute` pairs by their own name
+   * (`javax.servlet.include.path_info`); a `secret`'s value is never kept (''). Absent on HTTP.
+   */
+  attributes?: readonly Header[];
   /** HTTP/2 stream id, for multiplexed requests. */
   streamId?: number;
 };

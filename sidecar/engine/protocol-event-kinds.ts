@@ -74,6 +74,8 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   zookeeper: operations,
   thrift: operations,
   rmi: operations,
+  // The requests it forwards and their answers, as HTTP's; its control packets (CPING, SHUTDOWN) as operations.
+  ajp: { kinds: ['http-request', 'http-response', 'operation'] },
   openwire: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),

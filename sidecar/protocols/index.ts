@@ -1,5 +1,6 @@
 /** Every protocol detector, in detection priority order: more specific signatures first. */
 
+import { ajp } from './ajp.ts';
 import { amqp } from './amqp.ts';
 import { bittorrent, bittorrentDatagrams } from './bittorrent.ts';
 import { cassandra } from './cassandra.ts';
@@ -59,6 +60,10 @@ export const protocols: Protocol[] = [
   vnc,
   // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
   javaRmi,
+  // AJP13: the proxy's 0x12 0x34 packet holding a FORWARD_REQUEST whose fields hold together (or a CPING, PING or
+  // SHUTDOWN alone), or the container's `AB` packet of a known kind and its exact shape. Before the length-prefixed
+  // binary protocols.
+  ajp,
   // ActiveMQ's OpenWire: either side's WIREFORMAT_INFO (a u32 size, type 1, `ActiveMQ`, a version), or a client's
   // first frame a loose ExceptionResponse or ConnectionError naming a Java class (the CVE-2023-46604 exploits').
   // Before the length-prefixed binary protocols, whose first octets it shares.

@@ -1,4 +1,5 @@
 /** Every threat detector; adding one is a new file here plus its `policies/threats/<id>.yaml`. */
+import { ajpAbuse } from './ajp-abuse.ts';
 import { asrepRoasting } from './asrep-roasting.ts';
 import { cleartextCredentials } from './cleartext-credentials.ts';
 import { commandInjection } from './command-injection.ts';
@@ -130,6 +131,7 @@ export const threats: readonly Threat<any, any>[] = [
   vpnTunnel,
   smbLateralMovement,
   rdpAbuse,
+  ajpAbuse,
   http2Abuse,
   webScanner,
   paddingOracle,

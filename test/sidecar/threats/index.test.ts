@@ -93,6 +93,8 @@ const issueIds = [
   'smb-lateral-movement',
   // BlueKeep against RDP: a client asking for the MS_T120 channel (CVE-2019-0708, T1210).
   'rdp-abuse',
+  // Ghostcat over AJP: a request setting the include attributes (CVE-2020-1938, T1190).
+  'ajp-abuse',
   // An RDP server accepting Standard RDP Security: no TLS, no Network Level Authentication.
   'weak-rdp',
   // A client's own X-Forwarded-For and cousins claiming the server itself, or from a peer that is no trusted proxy.

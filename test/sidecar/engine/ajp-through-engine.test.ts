@@ -1,0 +1,66 @@
+/**
+ * Requests forwarded over AJP13 through the whole engine: the web detectors judge them as they judge HTTP's (an
+ * injection in the `query_string` attribute, a script in a form body sent in a data packet), the flow's summary names
+ * their methods, path templates and statuses as HTTP's does, and ajp-abuse judges the Ghostcat request beside them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { bodyPacket, forwardRequest } from '#test/fixtures/protocols/ajp-encode.ts';
+import { endReuse, ghostcat, helloChunk, notFound404, ok200 } from '#test/fixtures/protocols/ajp-packets.ts';
+import { concat } from '#test/fixtures/protocols/protocol-harness.ts';
+import { tcpConversation } from './conversation.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'meshward-ajp-engine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const proxy = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8009 };
+const form = 'comment=%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E';
+
+describe('AJP requests through the engine', () => {
+  it('are judged by the web detectors and summarised as HTTP requests', async () => {
+    const records = tcpConversation(proxy, [
+      {
+        from: 'client',
+        data: forwardRequest({ method: 2, uri: '/users/42', attributes: [[0x05, "id=1'+OR+'1'='1"]] }),
+      },
+      { from: 'server', data: concat(ok200, helloChunk, endReuse) },
+      {
+        from: 'client',
+        data: forwardRequest({
+          method: 4,
+          uri: '/comments',
+          headers: [
+            [0xa007, 'application/x-www-form-urlencoded'],
+            [0xa008, String(form.length)],
+          ],
+        }),
+      },
+      { from: 'client', data: bodyPacket(Buffer.from(form)) },
+      { from: 'server', data: concat(notFound404, endReuse) },
+      { from: 'client', data: ghostcat },
+      { from: 'server', data: concat(notFound404, endReuse) },
+    ]);
+    const file = join(dir, 'ajp.pcap');
+    writeFileSync(file, writePcap(records).bytes);
+    const { findings } = await inspectFile(file, { observers: defaultObservers() });
+    const [flow] = findings.filter((f): f is FlowFinding => f.type === 'flow');
+    expect(flow?.protocol).toBe('ajp');
+    expect(flow?.l7?.http).toMatchObject({
+      methods: ['GET', 'POST'],
+      paths: ['/users/{id}', '/comments', '/asdf'],
+      statuses: ['2xx', '4xx'],
+    });
+    const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+    expect(threats.map((t) => [t.threat, t.severity]).sort()).toEqual([
+      ['ajp-abuse', 'critical'],
+      ['sql-injection', 'high'],
+      ['xss', 'high'],
+    ]);
+  });
+});

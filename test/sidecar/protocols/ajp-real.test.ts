@@ -1,0 +1,148 @@
+/**
+ * AJP13 for real, in a network namespace the test creates: Debian's Tomcat 10.1 with an AJP connector on Redis's port
+ * (6379), Apache 2.4's mod_proxy_ajp in front of it (test/helpers/tomcat-ajp.ts) proxying curl's requests (a GET with
+ * a query, a form POST, a missing page), each connection opened with a CPING; and a Ghostcat client
+ * (test/helpers/ajp-ghostcat-main.ts) asking for /WEB-INF/web.xml, which this Tomcat refuses (403: it rejects request
+ * attributes it does not know). Captured by tcpdump, read by the engine with the default detectors; nDPI's labels are
+ * printed beside ours.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import type { EngineObserver } from '#sidecar/engine-observer.ts';
+import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
+import { startApache, startTomcat, tomcatAjpMissing } from '#test/helpers/tomcat-ajp.ts';
+
+const unavailable = netnsUnavailable(['tcpdump', 'ss', 'java', 'apache2', 'curl']) ?? tomcatAjpMissing();
+const ajpPort = 6379;
+const httpPort = 8080;
+
+type Run = {
+  flows: FlowFinding[];
+  threats: ThreatFinding[];
+  requests: string[];
+  said: string[];
+  pcap: string;
+};
+
+/** Every request the engine told on an AJP flow, with its body. */
+const recorder = (requests: string[]): EngineObserver => ({
+  onEvent(flow, event) {
+    if (flow.protocol === 'ajp' && event.kind === 'http-request')
+      requests.push(`${event.method} ${event.target} ${Buffer.from(event.body).toString('latin1')}`.trim());
+  },
+});
+
+const session = async (ns: Netns, dir: string): Promise<Run> => {
+  startTomcat(ns, dir, ajpPort);
+  startApache(ns, dir, httpPort, ajpPort);
+  await waitForListen(ns, ajpPort, 60_000);
+  await waitForListen(ns, httpPort);
+  const pcap = join(dir, 'ajp.pcap');
+  const tcpdump = await captureInNamespace(ns, pcap, `tcp port ${ajpPort}`);
+  const said = [
+    ns.exec('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      `http://127.0.0.1:${httpPort}/index.html?lang=en`,
+    ]),
+    ns.exec('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-d',
+      'name=alice&q=1',
+      `http://127.0.0.1:${httpPort}/index.html`,
+    ]),
+    ns.exec('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${httpPort}/missing`]),
+  ];
+  const ghostcat = [
+    '--import',
+    'tsx',
+    'test/helpers/ajp-ghostcat-main.ts',
+    '127.0.0.1',
+    `${ajpPort}`,
+    '/WEB-INF/web.xml',
+  ];
+  said.push(ns.exec('node', ghostcat, { timeoutMs: 30_000 }).trim());
+  await stopTcpdump(tcpdump);
+  const requests: string[] = [];
+  const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder(requests)] });
+  return {
+    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
+    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    requests,
+    said,
+    pcap,
+  };
+};
+
+describe.skipIf(unavailable !== undefined)(
+  `AJP between Debian's Apache and Tomcat${unavailable === undefined ? '' : ` (skipped: ${unavailable}; .ci/apt/ajp.txt)`}`,
+  () => {
+    let ns: Netns | undefined;
+    let run: Run;
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-ajp-real-'));
+
+    beforeAll(async () => {
+      ns = createNetns('mwajp');
+      run = await session(ns, dir);
+    }, 120_000);
+
+    afterAll(() => {
+      ns?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('labels every connection to the AJP connector ajp, on a port that says redis', () => {
+      expect(run.said).toEqual(['200', '200', '404', JSON.stringify({ status: 403, body: 628 })]);
+      expect(run.flows.length).toBeGreaterThanOrEqual(2);
+      for (const flow of run.flows) expect(flow.protocol, `${flow.client.port}`).toBe('ajp');
+      const operations = new Set(run.flows.flatMap((f) => f.l7?.operations ?? []));
+      expect([...operations].sort()).toEqual(['cping', 'cpong']);
+    });
+
+    it('tells the proxied requests with their paths, query and form, and their answers in the summary', () => {
+      expect(run.requests).toEqual([
+        'GET /index.html?lang=en',
+        'POST /index.html name=alice&q=1',
+        'GET /missing',
+        'GET /asdf',
+      ]);
+      const http = run.flows.map((f) => f.l7?.http);
+      expect(new Set(http.flatMap((h) => h?.paths ?? []))).toEqual(
+        new Set(['/index.html', '/missing', '/asdf']),
+      );
+      expect(new Set(http.flatMap((h) => h?.methods ?? []))).toEqual(new Set(['GET', 'POST']));
+      expect(new Set(http.flatMap((h) => h?.statuses ?? []))).toEqual(new Set(['2xx', '4xx']));
+    });
+
+    it('reports the Ghostcat request critical once, naming /WEB-INF/web.xml, and nothing else', () => {
+      expect(run.threats.map((t) => [t.threat, t.severity, t.server.port])).toEqual([
+        ['ajp-abuse', 'critical', ajpPort],
+      ]);
+      expect(run.threats[0]?.evidence).toContain(
+        'it asks the container to serve the file /WEB-INF/web.xml, inside WEB-INF',
+      );
+      if (ndpiAvailable())
+        console.log(
+          `nDPI on the AJP flows: ${runNdpi(run.pcap)
+            .map(
+              (f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) risks: ${f.risks.join(', ') || 'none'}`,
+            )
+            .join('; ')}`,
+        );
+    });
+  },
+);
