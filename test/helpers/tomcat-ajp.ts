@@ -2,7 +2,7 @@
  * Debian's Tomcat 10 and Apache 2.4 set up for ajp-real.test.ts inside a test's network namespace: Catalina run from
  * /usr/share/tomcat10 (tomcat10-common) with a CATALINA_BASE written into a temp dir (one AJP connector on loopback,
  * `secretRequired="false"`, a ROOT application served by the default servlet), and Apache (apache2-bin) with
- * mod_proxy_ajp proxying HTTP on loopback to it, pinging each connection first (CPING, `ping=2`).
+ * mod_proxy_ajp proxying HTTP on loopback to it, pinging each connection first (CPING, `ping=10`: a loaded CI machine can take more than 2 s to answer the first).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,7 +75,7 @@ export const startApache = (ns: Netns, dir: string, httpPort: number, ajpPort: n
     `ErrorLog ${join(root, 'error.log')}`,
     'User nobody',
     'Group nogroup',
-    `ProxyPass / ajp://127.0.0.1:${ajpPort}/ ping=2`,
+    `ProxyPass / ajp://127.0.0.1:${ajpPort}/ ping=10`,
   ];
   writeFileSync(join(root, 'httpd.conf'), `${conf.join('\n')}\n`);
   ns.exec('apache2', ['-f', join(root, 'httpd.conf'), '-k', 'start']);
