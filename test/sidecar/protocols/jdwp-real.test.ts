@@ -2,11 +2,13 @@
  * JDWP for real, in a network namespace the test creates: test/fixtures/jdwp/Target.java run by the JDK 17 under
  * `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:6379` (Redis's port, which says nothing
  * true here), and the JDK's own jdb attached twice: once listing classes and threads, once stopping at a breakpoint
- * in Target.tick and printing `java.lang.Runtime.getRuntime().exec("id")`, which runs `id` in the JVM. Captured by
- * tcpdump, read by the engine with the default detectors; nDPI's labels are printed beside ours.
+ * in Target.tick and printing `java.lang.Runtime.getRuntime().exec("id")`, which runs `id` in the JVM; then a Node
+ * client doing what jdwp-shellifier does (test/helpers/jdwp-shellifier-main.ts: AllClasses, Methods, a breakpoint,
+ * CreateString, getRuntime, exec) to run `touch <dir>/pwned`. Captured by tcpdump, read by the engine with the
+ * default detectors; nDPI's labels are printed beside ours.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +57,16 @@ const jdbExec = async (ns: Netns): Promise<string> => {
   }
 };
 
-type Run = { flows: FlowFinding[]; threats: ThreatFinding[]; listed: string; printed: string; pcap: string };
+type Run = {
+  flows: FlowFinding[];
+  threats: ThreatFinding[];
+  listed: string;
+  printed: string;
+  shellified: string;
+  pcap: string;
+};
+
+const touch = (dir: string): string => `touch ${join(dir, 'pwned')}`;
 
 const session = async (ns: Netns, dir: string): Promise<Run> => {
   const agent = `-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=${address}`;
@@ -69,6 +80,15 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
     timeoutMs: 15_000,
   });
   const printed = await jdbExec(ns);
+  const shellifier = [
+    '--import',
+    'tsx',
+    'test/helpers/jdwp-shellifier-main.ts',
+    '127.0.0.1',
+    `${port}`,
+    'Target',
+  ];
+  const shellified = ns.exec('node', [...shellifier, 'tick', touch(dir)], { timeoutMs: 15_000 }).trim();
   await stopTcpdump(tcpdump);
   const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
   return {
@@ -76,6 +96,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
     threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
     listed,
     printed,
+    shellified,
     pcap,
   };
 };
@@ -90,57 +111,61 @@ describe.skipIf(unavailable !== undefined)(
     beforeAll(async () => {
       ns = createNetns('mwjd');
       run = await session(ns, dir);
-    }, 60_000);
+    }, 90_000);
 
     afterAll(() => {
       ns?.destroy();
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('labels both debugger connections jdwp on a port that says redis, with the VM and the commands', () => {
+    /** The three connections in the order they were made: jdb listing, jdb's exec, the shellifier. */
+    const flows = () => [...run.flows].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
+
+    it('labels every debugger connection jdwp on a port that says redis, with the VM and the commands', () => {
       expect(run.listed).toContain('java.lang.Runtime');
       expect(run.printed).toMatch(/^exec\("id"\) = "Process\[pid=\d+, exitValue=/);
-      expect(run.flows).toHaveLength(2);
+      expect(JSON.parse(run.shellified)).toMatchObject({ vm: true, process: 'L' });
+      expect(existsSync(join(dir, 'pwned'))).toBe(true);
+      expect(run.flows).toHaveLength(3);
       for (const flow of run.flows) {
         expect(flow.protocol, `${flow.client.port}`).toBe('jdwp');
         const ops = flow.l7?.operations ?? [];
         expect(ops.find((op) => op.startsWith('vm '))).toMatch(/^vm OpenJDK 64-Bit Server VM 17\.\d/);
-        expect(ops).toEqual(
-          expect.arrayContaining([
-            'handshake',
-            'VirtualMachine.IDSizes',
-            'VirtualMachine.AllClassesWithGeneric',
-          ]),
-        );
+        expect(ops).toEqual(expect.arrayContaining(['handshake', 'VirtualMachine.IDSizes']));
       }
-      const exec = run.flows.find((f) => f.l7?.operations?.includes('invoke java.lang.Runtime.exec'));
-      expect(exec?.l7?.operations).toEqual(
+      const [listing, jdb, shellifier] = flows().map((f) => f.l7?.operations ?? []);
+      expect(listing).toContain('VirtualMachine.AllClassesWithGeneric');
+      expect(listing?.some((op) => op.startsWith('invoke'))).toBe(false);
+      const calls = ['event-request breakpoint', 'invoke java.lang.Runtime.getRuntime', 'create-string'];
+      expect(jdb).toEqual(expect.arrayContaining([...calls, 'invoke java.lang.Runtime.exec']));
+      expect(shellifier).toEqual(
         expect.arrayContaining([
-          'event-request breakpoint',
-          'invoke java.lang.Runtime.getRuntime',
-          'create-string',
+          ...calls,
+          'VirtualMachine.AllClasses',
+          'all-classes',
+          'ReferenceType.Methods',
         ]),
       );
     });
 
-    it('reports the listing session high only, and the exec critical naming id', () => {
-      const [listing, exec] = [...run.flows].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
+    it('reports the listing session high only, and each exec critical naming its command', () => {
       const of = (flow: FlowFinding | undefined) =>
         run.threats
           .filter((t) => t.client.port === flow?.client.port)
           .map((t) => [t.threat, t.severity, t.count, t.evidence.split(' — ')[0]]);
       const attached = `A JDWP debugger at 127.0.0.1 attached to the JVM at ${address}: its debug port lets whoever connects run any code in it`;
+      const ran = (what: string) =>
+        `a JDWP debugger invoked java.lang.Runtime.exec(${JSON.stringify(what)}) in the JVM at ${address} (code run through the debug port)`;
+      const [listing, jdb, shellifier] = flows();
       expect(of(listing)).toEqual([['jdwp-abuse', 'high', 1, attached]]);
       // One finding per flow: the exec's story, counting the attachment too.
-      expect(of(exec)).toEqual([
-        [
-          'jdwp-abuse',
-          'critical',
-          2,
-          `a JDWP debugger invoked java.lang.Runtime.exec("id") in the JVM at ${address} (code run through the debug port)`,
-        ],
+      expect(of(jdb)).toEqual([['jdwp-abuse', 'critical', 2, ran('id')]]);
+      // command-injection reads the created string too (the JDWP strings are client values), and finds a command.
+      expect(of(shellifier)).toEqual([
+        ['jdwp-abuse', 'critical', 2, ran(touch(dir))],
+        ['command-injection', 'critical', 2, 'command touch with arguments'],
       ]);
-      expect(run.threats).toHaveLength(2);
+      expect(run.threats).toHaveLength(4);
     });
 
     it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {
@@ -148,7 +173,7 @@ describe.skipIf(unavailable !== undefined)(
       console.log(
         `nDPI on the JDWP flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) [${f.risks.join(', ')}]`).join('; ')}; meshward: ${run.flows.map((f) => f.protocol).join(', ')}`,
       );
-      expect(ndpi).toHaveLength(2);
+      expect(ndpi).toHaveLength(3);
     });
   },
 );
