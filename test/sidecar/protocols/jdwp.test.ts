@@ -183,6 +183,27 @@ describe('jdwp session', () => {
     expect(ops(events).at(-1)?.[1]).toBe('VirtualMachine.Version');
   });
 
+  it('reads a padded invoke cut in segments, skips the rest of it, and reads the next packet', () => {
+    const padded = new Uint8Array(maxPacket + 5000);
+    padded.set(execCommand);
+    new DataView(padded.buffer).setUint32(0, padded.length);
+    const stream = concat(handshake, createStringCommand, padded, versionCommand);
+    const parser = jdwp.createParser();
+    const told: unknown[] = [];
+    for (let at = 0; at < stream.length; at += 1448) {
+      told.push(...parser.parse(stream.subarray(at, at + 1448), 'to-server', 1));
+      if (at === 0) parser.parse(concat(handshake, createStringReply), 'to-client', 1);
+    }
+    expect(ops(told).map(([, o, d]) => `${o} ${d ?? ''}`.trim())).toEqual([
+      'handshake',
+      'VirtualMachine.CreateString',
+      'create-string id',
+      'ObjectReference.InvokeMethod',
+      'invoke class@000000000000076f.method@00007fbc00004320 "id"',
+      'VirtualMachine.Version',
+    ]);
+  });
+
   it('stops a side whose first octets are no handshake or whose length is below the header', () => {
     expect(
       feed(jdwp, [
