@@ -45,6 +45,7 @@ export const protocolIds = [
   'thrift',
   'rmi',
   'ajp',
+  'jdwp',
   'rdp',
   'epmd',
   'erlang',

@@ -76,6 +76,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   rmi: operations,
   // The requests it forwards and their answers, as HTTP's; its control packets (CPING, SHUTDOWN) as operations.
   ajp: { kinds: ['http-request', 'http-response', 'operation'] },
+  jdwp: operations,
   openwire: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),

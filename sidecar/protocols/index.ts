@@ -14,6 +14,7 @@ import { http2 } from './http2.ts';
 import { imap } from './imap.ts';
 import { irc } from './irc.ts';
 import { javaRmi } from './java-rmi.ts';
+import { jdwp } from './jdwp.ts';
 import { kafka } from './kafka.ts';
 import { kerberos } from './kerberos.ts';
 import { ldap } from './ldap.ts';
@@ -64,6 +65,8 @@ export const protocols: Protocol[] = [
   // SHUTDOWN alone), or the container's `AB` packet of a known kind and its exact shape. Before the length-prefixed
   // binary protocols.
   ajp,
+  // JDWP: either side's 14-octet `JDWP-Handshake` (the debugger's, then the VM's echo).
+  jdwp,
   // ActiveMQ's OpenWire: either side's WIREFORMAT_INFO (a u32 size, type 1, `ActiveMQ`, a version), or a client's
   // first frame a loose ExceptionResponse or ConnectionError naming a Java class (the CVE-2023-46604 exploits').
   // Before the length-prefixed binary protocols, whose first octets it shares.

@@ -28,6 +28,7 @@ import { insecureDeserialization } from './insecure-deserialization.ts';
 import { instanceMetadata } from './instance-metadata.ts';
 import { ipFragmentAttack } from './ip-fragment-attack.ts';
 import { ircC2 } from './irc-c2.ts';
+import { jdwpAbuse } from './jdwp-abuse.ts';
 import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
 import { nosqlInjection } from './nosql-injection.ts';
@@ -87,6 +88,7 @@ export const threats: readonly Threat<any, any>[] = [
   encryptedDns,
   redisAbuse,
   erlangRce,
+  jdwpAbuse,
   databaseDump,
   xmlExternalEntity,
   protocolMismatch,

@@ -83,6 +83,7 @@ const issueIds = [
   'redis-abuse',
   // Commands run on an Erlang node through its distribution port with its cookie: os:cmd, open_port, code loaded.
   'erlang-rce',
+  'jdwp-abuse',
   // A database copied out whole: mysqldump's and pg_dump's statements, Redis full syncs to a non-replica (T1005).
   'database-dump',
   // A pod opening a VPN: WireGuard or OpenVPN, whose traffic no policy or detector sees (T1572, T1133).
