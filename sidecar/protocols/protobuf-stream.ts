@@ -160,6 +160,8 @@ export class ProtobufStream {
       return;
     }
     if (this.frames.length >= maxDepth) {
+      // Too deep to follow: its text, if it is text, goes unjudged, and is counted so.
+      this.sink.unread(1);
       this.skipLeft = length;
       this.step = 'skip';
       return;

@@ -83,6 +83,15 @@ describe('grpc tail', () => {
     expect(read(frame(protobufText(1, printable)), 10).values).toEqual([['$.1', expect.any(String)]]);
   });
 
+  it('a long field nested deeper than 8 levels is passed by and counted unread', () => {
+    let nested = protobufText(1, `${'C'.repeat(20_000)}${sqli}`);
+    for (let level = 0; level < 8; level++) nested = protobufDelimited(2, nested);
+    expect(read(frame(nested), 10)).toMatchObject({ values: [], unread: 1 });
+    let shallow = protobufText(1, `${'C'.repeat(20_000)}${sqli}`);
+    for (let level = 0; level < 6; level++) shallow = protobufDelimited(2, shallow);
+    expect(read(frame(shallow), 10).values).toEqual([['$.2.2.2.2.2.2.1', `${'C'.repeat(64)}${sqli}`]]);
+  });
+
   it('10 MiB of messages in 1-KiB chunks: what is kept stays within the bound', () => {
     const tail = createGrpcTail([new Uint8Array(0)]);
     for (let i = 0; i < 10 * 1024; i++)
