@@ -44,6 +44,7 @@ export const protocolIds = [
   'bittorrent',
   'thrift',
   'rmi',
+  'clickhouse',
   'rdp',
   'epmd',
   'erlang',

@@ -74,6 +74,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   zookeeper: operations,
   thrift: operations,
   rmi: operations,
+  clickhouse: { kinds: ['sql-query', 'db-auth', 'operation'] },
   openwire: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),

@@ -1,0 +1,131 @@
+/**
+ * ClickHouse's native protocol for real, in a network namespace the test creates: Debian's clickhouse-server 18.16
+ * (test/helpers/clickhouse-server.ts) listening on Redis's port (6379), Debian's clickhouse-client logging in as alice
+ * to create a table, insert into it, select from it and read it whole, then ten logins with wrong passwords. Captured
+ * by tcpdump, read by the engine with the default detectors (cleartext-credentials told to look at loopback too).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import type { EngineObserver } from '#sidecar/engine-observer.ts';
+import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { startClickhouse } from '#test/helpers/clickhouse-server.ts';
+import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { createNetns, type Netns, netnsUnavailable } from '#test/helpers/netns.ts';
+import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
+
+const unavailable = netnsUnavailable(['tcpdump', 'ss', 'clickhouse-server', 'clickhouse-client']);
+const port = 6379;
+const alice = { name: 'alice', password: 'Blue-Heron-42' };
+const queries = [
+  'CREATE TABLE users (id UInt32, name String, email String) ENGINE = Memory',
+  "INSERT INTO users VALUES (1, 'ann', 'ann@example.org'), (2, 'bob', 'bob@example.org')",
+  'SELECT name FROM users WHERE id = 1',
+  'SELECT * FROM users',
+];
+const wrongLogins = 10;
+
+type Run = { flows: FlowFinding[]; threats: ThreatFinding[]; events: string[]; said: string[]; pcap: string };
+
+const recorder = (events: string[]): EngineObserver => ({
+  onEvent(flow, event) {
+    const at = `${flow.client.port}`;
+    if (event.kind === 'sql-query') events.push(`${at} sql ${event.dialect} ${event.text}`);
+    if (event.kind === 'db-auth') events.push(`${at} auth ${event.ok} ${event.user} ${event.method}`);
+    if (event.kind === 'operation' && event.protocol === 'clickhouse')
+      events.push(`${at} op ${event.operation} ${event.detail ?? ''}`);
+  },
+});
+
+const client = (ns: Netns, password: string, query: string): string => {
+  const args = ['--host', '127.0.0.1', '--port', `${port}`, '--user', alice.name, '--password', password];
+  try {
+    return ns.exec('clickhouse-client', [...args, '--query', query]).trim();
+  } catch (error) {
+    return `refused: ${String((error as { stderr?: string }).stderr ?? error).split('\n')[0]}`;
+  }
+};
+
+const session = async (ns: Netns, dir: string): Promise<Run> => {
+  await startClickhouse(ns, dir, port, alice);
+  const pcap = join(dir, 'clickhouse.pcap');
+  const tcpdump = await captureInNamespace(ns, pcap, `tcp port ${port}`);
+  const said = queries.map((query) => client(ns, alice.password, query));
+  for (let i = 0; i < wrongLogins; i++) said.push(client(ns, `guess-${i}`, 'SELECT 1'));
+  await stopTcpdump(tcpdump);
+  const events: string[] = [];
+  // The capture is on the namespace's loopback: ask cleartext-credentials to look there too.
+  const runner = createThreatRunner({ configs: { 'cleartext-credentials': { loopback: true } } });
+  const { findings } = await inspectFile(pcap, { observers: [runner, recorder(events)] });
+  return {
+    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
+    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    events,
+    said,
+    pcap,
+  };
+};
+
+describe.skipIf(unavailable !== undefined)(
+  `ClickHouse against Debian's clickhouse-server${unavailable === undefined ? '' : ` (skipped: ${unavailable}; .ci/apt/clickhouse.txt)`}`,
+  () => {
+    let ns: Netns | undefined;
+    let run: Run;
+    const dir = mkdtempSync(join(tmpdir(), 'meshward-clickhouse-real-'));
+
+    beforeAll(async () => {
+      ns = createNetns('mwch');
+      run = await session(ns, dir);
+    }, 120_000);
+
+    afterAll(() => {
+      ns?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('labels every connection clickhouse, on a port that says redis', () => {
+      expect(run.said.slice(2, 4)).toEqual(['ann', '1\tann\tann@example.org\n2\tbob\tbob@example.org']);
+      expect(run.said.slice(4).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
+      expect(run.flows).toHaveLength(queries.length + wrongLogins);
+      for (const flow of run.flows) expect(flow.protocol, `${flow.client.port}`).toBe('clickhouse');
+    });
+
+    it('tells each query, its verb in the summary, and the logins accepted and refused', () => {
+      const sql = run.events.filter((e) => e.includes(' sql ')).map((e) => e.split(' sql ')[1]);
+      expect(sql).toEqual(
+        queries.map((q) => `clickhouse ${q.startsWith('INSERT') ? 'INSERT INTO users VALUES ' : q}`),
+      );
+      expect(run.flows.flatMap((f) => f.l7?.sql?.verbs ?? []).sort()).toEqual([
+        'CREATE',
+        'INSERT',
+        'SELECT',
+        'SELECT',
+      ]);
+      const auth = run.events.filter((e) => e.includes(' auth ')).map((e) => e.split(' auth ')[1]);
+      expect(auth).toEqual([
+        ...queries.map(() => 'true alice cleartext'),
+        ...Array.from({ length: wrongLogins }, () => 'false alice cleartext'),
+      ]);
+      expect(run.flows[0]?.l7?.operations).toContain('login user=alice client=ClickHouse client 18.16');
+      expect(JSON.stringify([run.events, run.flows, run.threats])).not.toContain(alice.password);
+    });
+
+    it('reports the password sent in the clear and the guessing, and nothing else', () => {
+      const told = [...new Set(run.threats.map((t) => `${t.threat}: ${t.evidence}`))].sort();
+      expect(told).toEqual([
+        'cleartext-credentials: a clickhouse password for user alice (cleartext method) sent unencrypted',
+        `db-auth-brute-force: ${wrongLogins} failed clickhouse logins within 60000 ms for 1 user name(s)`,
+      ]);
+    });
+
+    it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {
+      const ndpi = runNdpi(run.pcap).filter((f) => f.b.endsWith(`:${port}`));
+      const labels = [...new Set(ndpi.map((f) => `${f.master}.${f.app} (${f.confidence})`))];
+      console.log(`nDPI on the ${ndpi.length} ClickHouse flows: ${labels.join('; ')}; meshward: clickhouse`);
+      expect(ndpi).toHaveLength(run.flows.length);
+    });
+  },
+);
