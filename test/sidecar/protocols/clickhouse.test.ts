@@ -67,6 +67,15 @@ describe('clickhouse sessions', () => {
     ]);
   });
 
+  it("finds the query in a later revision's layout: python3-clickhouse-driver at 54453, a setting as a string", () => {
+    expect(told(feed(clickhouse, clickhouseSession('driver-54453')))).toEqual([
+      'op login user=bob client=ClickHouse orders-svc 20.10: database=shop revision 54453',
+      'op server-hello: ClickHouse 21.8 revision 54453',
+      'auth true bob cleartext',
+      "sql SELECT id, total FROM orders WHERE status = 'paid'",
+    ]);
+  });
+
   it('tells a wrong password and an unknown user as refused logins, a failed query as an exception', () => {
     expect(told(feed(clickhouse, clickhouseSession('wrong-password'))).slice(1)).toEqual([
       'op exception 193: DB::Exception: DB::Exception: Wrong password for user alice',
@@ -83,7 +92,7 @@ describe('clickhouse sessions', () => {
   });
 
   it('tells the same events however the segments are cut', () => {
-    for (const name of ['select', 'insert-plain', 'setting', 'query-error'])
+    for (const name of ['select', 'insert-plain', 'setting', 'query-error', 'driver-54453'])
       expect(everySplitAgrees(clickhouse, clickhouseSession(name)), name).toEqual({
         cuts: expect.any(Number),
       });
