@@ -97,7 +97,11 @@ const tail = (b: Uint8Array, at: number, revision: number, found: boolean): Quer
   return b[r.at] === 2 ? { end: r.at, text, compressed: compression === 1 } : -1;
 };
 
-/** The first place from `from` where the packet's tail reads whole; 0 when one is cut short by the octets' end. */
+/**
+ * The first place from `from` where the packet's tail reads whole; 0 when one is cut short by the octets' end. Linear
+ * in the octets: a candidate's text is checked only up to its first octet that is not text, and every candidate
+ * starts with two (its stage and compression flag), so the texts checked do not overlap.
+ */
 const scan = (b: Uint8Array, from: number, revision: number, whole: boolean): Query | number => {
   const stop = Math.min(b.length, from + scanLimit);
   for (let at = from; at < stop; at++) {

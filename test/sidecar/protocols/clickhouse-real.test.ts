@@ -29,6 +29,8 @@ const queries = [
   "INSERT INTO users VALUES (1, 'ann', 'ann@example.org'), (2, 'bob', 'bob@example.org')",
   'SELECT name FROM users WHERE id = 1',
   'SELECT * FROM users',
+  // What an application whose filter was injected (`' OR '1'='1`) sends.
+  "SELECT name FROM users WHERE name = '' OR '1'='1'",
 ];
 const wrongLogins = 10;
 /** Debian's python3-clickhouse-driver (0.2.5, revision 54453; 54412 with this server), uncompressed, with a setting. */
@@ -98,12 +100,13 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('labels every connection clickhouse, on a port that says redis', () => {
-      expect(run.said.slice(2, 5)).toEqual([
+      expect(run.said.slice(2, 6)).toEqual([
         'ann',
         '1\tann\tann@example.org\n2\tbob\tbob@example.org',
+        'ann\nbob',
         "[(2, 'bob@example.org')]",
       ]);
-      expect(run.said.slice(5).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
+      expect(run.said.slice(6).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
       expect(run.flows).toHaveLength(queries.length + 1 + wrongLogins);
       for (const flow of run.flows) expect(flow.protocol, `${flow.client.port}`).toBe('clickhouse');
     });
@@ -114,7 +117,7 @@ describe.skipIf(unavailable !== undefined)(
       const heads = queries.map((q) => (q.startsWith('INSERT') ? 'INSERT INTO users VALUES ' : q));
       expect(sql).toEqual([...heads, driverQuery].map((q) => `clickhouse ${q}`));
       const verbs = run.flows.flatMap((f) => f.l7?.sql?.verbs ?? []).sort();
-      expect(verbs).toEqual(['CREATE', 'INSERT', 'SELECT', 'SELECT', 'SELECT']);
+      expect(verbs).toEqual(['CREATE', 'INSERT', 'SELECT', 'SELECT', 'SELECT', 'SELECT']);
       const auth = run.events.filter((e) => e.includes(' auth ')).map((e) => e.split(' auth ')[1]);
       expect(auth).toEqual([
         ...[...queries, driverQuery].map(() => 'true alice cleartext'),
@@ -130,11 +133,12 @@ describe.skipIf(unavailable !== undefined)(
       expect(JSON.stringify([run.events, run.flows, run.threats])).not.toContain(alice.password);
     });
 
-    it('reports the password sent in the clear and the guessing, and nothing else', () => {
+    it('reports the password sent in the clear, the guessing and the injected query, and nothing else', () => {
       const told = [...new Set(run.threats.map((t) => `${t.threat}: ${t.evidence}`))].sort();
       expect(told).toEqual([
         'cleartext-credentials: a clickhouse password for user alice (cleartext method) sent unencrypted',
         `db-auth-brute-force: ${wrongLogins} failed clickhouse logins within 60000 ms for 1 user name(s)`,
+        "sql-injection: OR tautology in condition — clickhouse: SELECT name FROM users WHERE name = '' OR '1'='1'",
       ]);
     });
 
