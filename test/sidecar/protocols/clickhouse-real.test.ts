@@ -2,7 +2,7 @@
  * ClickHouse's native protocol for real, in a network namespace the test creates: Debian's clickhouse-server 18.16
  * (test/helpers/clickhouse-server.ts) listening on Redis's port (6379), Debian's clickhouse-client logging in as alice
  * to create a table, insert into it, select from it and read it whole, Debian's python3-clickhouse-driver selecting
- * with a setting, then ten logins with wrong passwords. Captured
+ * with a setting, two queries on one connection, then ten logins with wrong passwords. Captured
  * by tcpdump, read by the engine with the default detectors (cleartext-credentials told to look at loopback too).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +33,8 @@ const queries = [
   "SELECT name FROM users WHERE name = '' OR '1'='1'",
 ];
 const wrongLogins = 10;
+/** Two queries on one connection (`--multiquery`): the second is read only if both directions stayed in frame. */
+const twoQueries = ['SELECT count() FROM users', 'SELECT nosuchcol FROM users'];
 /** Debian's python3-clickhouse-driver (0.2.5, revision 54453; 54412 with this server), uncompressed, with a setting. */
 const driverQuery = "SELECT id, email FROM users WHERE name = 'bob'";
 const driver = `from clickhouse_driver import Client
@@ -52,10 +54,10 @@ const recorder = (events: string[]): EngineObserver => ({
   },
 });
 
-const client = (ns: Netns, password: string, query: string): string => {
+const client = (ns: Netns, password: string, query: string, more: string[] = []): string => {
   const args = ['--host', '127.0.0.1', '--port', `${port}`, '--user', alice.name, '--password', password];
   try {
-    return ns.exec('clickhouse-client', [...args, '--query', query]).trim();
+    return ns.exec('clickhouse-client', [...args, ...more, '--query', query]).trim();
   } catch (error) {
     return `refused: ${String((error as { stderr?: string }).stderr ?? error).split('\n')[0]}`;
   }
@@ -67,6 +69,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const tcpdump = await captureInNamespace(ns, pcap, `tcp port ${port}`);
   const said = queries.map((query) => client(ns, alice.password, query));
   said.push(ns.exec('/usr/bin/python3', ['-c', driver]).trim());
+  said.push(client(ns, alice.password, twoQueries.join('; '), ['--multiquery']));
   for (let i = 0; i < wrongLogins; i++) said.push(client(ns, `guess-${i}`, 'SELECT 1'));
   await stopTcpdump(tcpdump);
   const events: string[] = [];
@@ -106,8 +109,8 @@ describe.skipIf(unavailable !== undefined)(
         'ann\nbob',
         "[(2, 'bob@example.org')]",
       ]);
-      expect(run.said.slice(6).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
-      expect(run.flows).toHaveLength(queries.length + 1 + wrongLogins);
+      expect(run.said.slice(7).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
+      expect(run.flows).toHaveLength(queries.length + 2 + wrongLogins);
       for (const flow of run.flows) expect(flow.protocol, `${flow.client.port}`).toBe('clickhouse');
     });
 
@@ -115,12 +118,16 @@ describe.skipIf(unavailable !== undefined)(
       const sql = run.events.filter((e) => e.includes(' sql ')).map((e) => e.split(' sql ')[1]);
       // clickhouse-client sends an INSERT's rows as a Data block after the statement's head.
       const heads = queries.map((q) => (q.startsWith('INSERT') ? 'INSERT INTO users VALUES ' : q));
-      expect(sql).toEqual([...heads, driverQuery].map((q) => `clickhouse ${q}`));
+      // clickhouse-client sends each of several queries with the separator after it.
+      expect(sql).toEqual(
+        [...heads, driverQuery, `${twoQueries[0]}; `, twoQueries[1]].map((q) => `clickhouse ${q}`),
+      );
       const verbs = run.flows.flatMap((f) => f.l7?.sql?.verbs ?? []).sort();
-      expect(verbs).toEqual(['CREATE', 'INSERT', 'SELECT', 'SELECT', 'SELECT', 'SELECT']);
+      // One SELECT per connection that sent one (a flow's verbs are listed once each).
+      expect(verbs).toEqual(['CREATE', 'INSERT', ...Array.from({ length: 5 }, () => 'SELECT')]);
       const auth = run.events.filter((e) => e.includes(' auth ')).map((e) => e.split(' auth ')[1]);
       expect(auth).toEqual([
-        ...[...queries, driverQuery].map(() => 'true alice cleartext'),
+        ...[...queries, driverQuery, twoQueries].map(() => 'true alice cleartext'),
         ...Array.from({ length: wrongLogins }, () => 'false alice cleartext'),
       ]);
       const logins = run.flows.flatMap((f) => f.l7?.operations?.filter((o) => o.startsWith('login')) ?? []);
@@ -131,6 +138,18 @@ describe.skipIf(unavailable !== undefined)(
         ]),
       );
       expect(JSON.stringify([run.events, run.flows, run.threats])).not.toContain(alice.password);
+    });
+
+    it('follows a connection through a result (compressed blocks, progress, profile) to its next query and its error', () => {
+      const port = run.events.find((e) => e.endsWith(` sql clickhouse ${twoQueries[1]}`))?.split(' ')[0];
+      const sameFlow = run.events.filter((e) => e.startsWith(`${port} `) && !e.includes(' auth '));
+      expect(sameFlow.map((e) => e.slice(e.indexOf(' ') + 1))).toEqual([
+        'op login user=alice client=ClickHouse client 18.16 database=(default) revision 54412',
+        'op server-hello ClickHouse 18.16 revision 54412',
+        `sql clickhouse ${twoQueries[0]}; `,
+        `sql clickhouse ${twoQueries[1]}`,
+        'op exception 47 DB::Exception: DB::Exception: Unknown identifier: nosuchcol',
+      ]);
     });
 
     it('reports the password sent in the clear, the guessing and the injected query, and nothing else', () => {
