@@ -46,6 +46,7 @@ export const protocolIds = [
   'rmi',
   'ajp',
   'jdwp',
+  'clickhouse',
   'rdp',
   'epmd',
   'erlang',

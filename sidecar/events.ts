@@ -180,7 +180,7 @@ export type DnsMessageEvent = Base & {
 
 export type SqlQueryEvent = Base & {
   kind: 'sql-query';
-  dialect: 'postgresql' | 'mysql' | 'cassandra' | 'mssql';
+  dialect: 'postgresql' | 'mysql' | 'cassandra' | 'mssql' | 'clickhouse';
   text: string;
 };
 
@@ -204,7 +204,8 @@ export type DbAuthEvent = Base & {
     | 'vnc'
     | 'ldap'
     | 'smb'
-    | 'erlang';
+    | 'erlang'
+    | 'clickhouse';
   ok: boolean;
   user?: string;
   message?: string;

@@ -77,6 +77,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   // The requests it forwards and their answers, as HTTP's; its control packets (CPING, SHUTDOWN) as operations.
   ajp: { kinds: ['http-request', 'http-response', 'operation'] },
   jdwp: operations,
+  clickhouse: { kinds: ['sql-query', 'db-auth', 'operation'] },
   openwire: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),

@@ -4,6 +4,7 @@ import { ajp } from './ajp.ts';
 import { amqp } from './amqp.ts';
 import { bittorrent, bittorrentDatagrams } from './bittorrent.ts';
 import { cassandra } from './cassandra.ts';
+import { clickhouse } from './clickhouse.ts';
 import { dns } from './dns.ts';
 import { elasticsearch } from './elasticsearch.ts';
 import { epmd } from './epmd.ts';
@@ -87,6 +88,10 @@ export const protocols: Protocol[] = [
   // Binary database/messaging protocols: each requires magic bytes or self-consistent length fields.
   postgresql,
   mysql,
+  // ClickHouse's native protocol: a Hello from either side whose name, versions, revision (54xxx) and strings all hold
+  // their bounds, or the server's Exception naming an exception class. After PostgreSQL, whose startup's second octet
+  // (0) is no name length here.
+  clickhouse,
   // A PRELOGIN packet (or the server's answer) whose option table holds together.
   mssql,
   mongodb,

@@ -1,6 +1,6 @@
 /**
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
- * Server, MongoDB, Redis), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
+ * Server, MongoDB, Redis, ClickHouse), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
  * directories (LDAP binds, Kerberos AS exchanges refused for the password or the account: kerberos-errors.ts), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
  * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), and on SNMP agents
  * (community guessing: snmp.ts).
@@ -62,6 +62,7 @@ export const dbAuthBruteForce: Threat<
         'vnc',
         'smb',
         'erlang',
+        'clickhouse',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },
