@@ -1,7 +1,7 @@
 /**
  * Chooses the reader of a request body past its 64 KiB kept (ADR 46): a form's fields, a JSON document's strings, an
- * XML document's texts and attributes, a text's lines, a gRPC body's text fields. Other bodies (binary types) are not read on: `uninspected-body`
- * reports a text body cut only when values were left unread.
+ * XML document's texts and attributes, a text's lines, a gRPC body's text fields. Other bodies (binary types) are not
+ * read on: `uninspected-body` reports a text body cut only when values were left unread.
  */
 import { createFormTail } from './form-tail.ts';
 import { createGrpcTail } from './grpc-tail.ts';
