@@ -10,7 +10,6 @@
 import type { LaterValues } from '../events.ts';
 import { KeptValues, type LaterTail } from './later-values.ts';
 import { type LeafSink, ProtobufStream } from './protobuf-stream.ts';
-import { shortRuns } from './value-window.ts';
 
 const headerBytes = 5;
 
@@ -32,8 +31,7 @@ class GrpcTail implements LaterTail {
       if (!this.keeping) return;
       if (cut) this.unread++;
       if (this.kept.full) this.kept.unread++;
-      // A run of one character is kept as 64 of it, as a long field's is: padding costs little of the bound.
-      else this.kept.offer(path, shortRuns(value));
+      else this.kept.offer(path, value);
     },
     unread: (count) => {
       if (this.keeping) this.unread += count;

@@ -1,6 +1,7 @@
 /** HPACK Huffman string decoding (RFC 7541 §5.2) with the canonical code of Appendix B. */
 
-import { decodeNibbleTable, hpackNibbleTable } from './hpack-nibble-table.ts';
+import { decodeNibbleTable } from './hpack-nibble-decode.ts';
+import { hpackNibbleTable } from './hpack-nibble-table.ts';
 
 /**
  * The decoder as a table over 4-bit input (as nghttp2 does): a state is an unfinished code (its bits so far); each

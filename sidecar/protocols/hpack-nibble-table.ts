@@ -1,10 +1,11 @@
 /**
  * The HPACK Huffman decoder's nibble table (hpack-nibble-build.ts), written by `npm run hpack:table`: do not edit.
- * `next` and `symbol` are little-endian 16-bit integers, `accepting` octets, each in base64.
+ * `next` and `symbol` are little-endian 16-bit integers, `accepting` octets, each in base64
+ * (hpack-nibble-decode.ts reads them).
  */
-import type { NibbleTable } from './hpack-nibble-build.ts';
+import type { EncodedNibbleTable } from './hpack-nibble-decode.ts';
 
-export const hpackNibbleTable = {
+export const hpackNibbleTable: EncodedNibbleTable = {
   next: [
     'AQACAAMABAAFAAYABwAIAAkACgALAAwADQAOAA8AEAARABIAEwAUABUAFgAXABgAEQASABMAFAAVABYAFwAYABEAEgATABQAFQAW',
     'ABcAGAARABIAEwAUABUAFgAXABgAEQASABMAFAAVABYAFwAYABEAEgATABQAFQAWABcAGAARABIAEwAUABUAFgAXABgAEQASABMA',
@@ -236,18 +237,3 @@ export const hpackNibbleTable = {
     'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==',
   ],
 };
-
-const int16s = (base64: readonly string[]): Int16Array => {
-  const bytes = Buffer.from(base64.join(''), 'base64');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const out = new Int16Array(bytes.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt16(i * 2, true);
-  return out;
-};
-
-/** The table's typed arrays from their base64. */
-export const decodeNibbleTable = (encoded: typeof hpackNibbleTable): NibbleTable => ({
-  next: int16s(encoded.next),
-  symbol: int16s(encoded.symbol),
-  accepting: new Uint8Array(Buffer.from(encoded.accepting.join(''), 'base64')),
-});

@@ -7,6 +7,7 @@
  */
 import { ProtobufFrame } from './protobuf-frame.ts';
 import { delimitedStrings, type Leaf } from './protobuf-strings.ts';
+import { shortRuns } from './value-window.ts';
 
 /** Delimited fields held whole and read at once; longer ones are streamed. */
 export const heldFieldBytes = 16 * 1024;
@@ -174,8 +175,9 @@ export class ProtobufStream {
     this.held.set(b.subarray(at, at + n), this.heldAt);
     this.heldAt += n;
     if (this.heldAt === this.held.length) {
+      // A run of one character is kept as 64 of it, as a long field's text is (ValueWindow): padding costs little.
       for (const [path, value] of delimitedStrings(this.held, `${top.path}.${this.field}`))
-        this.emit(path, value, false);
+        this.emit(path, shortRuns(value), false);
       this.held = new Uint8Array(0);
       this.step = 'tag';
     }

@@ -8,7 +8,7 @@ import { preParsedPolicy } from './parsed-policies.ts';
 import { shippedPolicyDir } from './shipped-policy-dir.ts';
 import type { Threat } from './threat.ts';
 
-export const defaultPolicyDir = shippedPolicyDir(import.meta.url);
+export const defaultPolicyDir = shippedPolicyDir;
 
 const parseYaml = (file: string, text: string): unknown => {
   try {

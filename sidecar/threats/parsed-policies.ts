@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { shippedPolicyDir } from './shipped-policy-dir.ts';
 
-export const parsedPoliciesFile = `${shippedPolicyDir(import.meta.url)}parsed.json`;
+export const parsedPoliciesFile = `${shippedPolicyDir}parsed.json`;
 
 /** The file's shape: one entry per YAML file, by name. */
 export type ParsedPolicies = {

@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 /** Directories walked up from this module's: a bundle sits one or two below the root, the sources two. */
 const maxLevels = 4;
 
-/** The shipped policy directory (with a trailing separator) as seen from the module at `moduleUrl`. */
-export const shippedPolicyDir = (moduleUrl: string): string => {
-  let dir = dirname(fileURLToPath(moduleUrl));
+/** The shipped policy directory, with a trailing separator. */
+const findShippedPolicyDir = (): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
   for (let level = 0; level <= maxLevels; level++) {
     const policies = join(dir, 'policies', 'threats');
     if (existsSync(join(dir, 'package.json')) && existsSync(policies)) return `${policies}${sep}`;
@@ -23,5 +23,11 @@ export const shippedPolicyDir = (moduleUrl: string): string => {
     dir = parent;
   }
   // None found: where the sources keep it, which a loader reports as missing files, each detector on its defaults.
-  return fileURLToPath(new URL('../../policies/threats/', moduleUrl));
+  return fileURLToPath(new URL('../../policies/threats/', import.meta.url));
 };
+
+/**
+ * Found once, from this module: the policy loader and the pre-parsed cache sit beside it in the sources, and share its
+ * URL in a bundle.
+ */
+export const shippedPolicyDir = findShippedPolicyDir();

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildNibbleTable } from '#sidecar/protocols/hpack-nibble-build.ts';
-import { decodeNibbleTable, hpackNibbleTable } from '#sidecar/protocols/hpack-nibble-table.ts';
+import { decodeNibbleTable } from '#sidecar/protocols/hpack-nibble-decode.ts';
+import { hpackNibbleTable } from '#sidecar/protocols/hpack-nibble-table.ts';
 
 describe('hpack nibble table', () => {
   it('decodes to the table built from the code lengths (run npm run hpack:table if not)', () => {
