@@ -48,7 +48,13 @@ export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
 /** The headers a forwarding proxy writes the client into (ADR 28): the one list the tap, configs and findings use. */
 export const forwardingHeaderSchema = z.enum(['x-forwarded-for', 'forwarded', 'x-real-ip']);
 export type ForwardingHeader = z.infer<typeof forwardingHeaderSchema>;
-export const originBySchema = z.enum(['proxy-header', ...forwardingHeaderSchema.options]);
+/**
+ * Who named a request's client (ADR 28, 52): a forwarding header, or AJP's `remote_addr`, the address the proxy that
+ * forwarded the request over AJP says connected to it.
+ */
+export const forwardedBySchema = z.enum([...forwardingHeaderSchema.options, 'ajp-remote-addr']);
+export type ForwardedBy = z.infer<typeof forwardedBySchema>;
+export const originBySchema = z.enum(['proxy-header', ...forwardedBySchema.options]);
 export type OriginBy = z.infer<typeof originBySchema>;
 
 /** The most clients a flow finding lists behind trusted forwarding proxies (ADR 31). */
@@ -60,9 +66,7 @@ export const maxForwardedClients = 8;
  * client once the list was full (`otherRequests`, absent when none did).
  */
 export const forwardedClientsSchema = z.object({
-  clients: z
-    .array(z.object({ ip: endpointSchema.shape.ip, by: forwardingHeaderSchema }))
-    .max(maxForwardedClients),
+  clients: z.array(z.object({ ip: endpointSchema.shape.ip, by: forwardedBySchema })).max(maxForwardedClients),
   otherRequests: z.number().int().min(1).optional(),
 });
 export type ForwardedClients = z.infer<typeof forwardedClientsSchema>;
@@ -220,7 +224,10 @@ export const threatFindingSchema = z.object({
    * proxy's header for the request (`client` is then the balancer or proxy). Port 0 when the header gave none.
    */
   origin: endpointSchema.optional(),
-  /** Who named `origin`: the PROXY header, or the request's `X-Forwarded-For`, `Forwarded` or `X-Real-IP`. */
+  /**
+   * Who named `origin`: the PROXY header, the request's `X-Forwarded-For`, `Forwarded` or `X-Real-IP`, or an AJP
+   * request's `remote_addr`.
+   */
   originBy: originBySchema.optional(),
 });
 export type ThreatFinding = z.infer<typeof threatFindingSchema>;

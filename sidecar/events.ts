@@ -35,6 +35,11 @@ export type HttpRequestEvent = Base & {
    * (`javax.servlet.include.path_info`); a `secret`'s value is never kept (''). Absent on HTTP.
    */
   attributes?: readonly Header[];
+  /**
+   * AJP: the client the proxy names outside the headers, `remote_addr` (with `AJP_REMOTE_PORT` when sent: `a.b.c.d:p`,
+   * `[v6]:p`), the nearest hop of the request's forwarding chain (ADR 52). Absent on HTTP.
+   */
+  remoteAddr?: string;
   /** HTTP/2 stream id, for multiplexed requests. */
   streamId?: number;
 };
@@ -57,7 +62,13 @@ export type LaterValues = {
  * The request a response answers, as far as the parser paired them (in order on HTTP/1, by stream on HTTP/2): its
  * method, target, and its forwarding headers only (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`; ADR 28).
  */
-export type HttpRequestRef = { method: string; target: string; forwarding: readonly Header[] };
+export type HttpRequestRef = {
+  method: string;
+  target: string;
+  forwarding: readonly Header[];
+  /** The request's `remoteAddr` (AJP), when it had one. */
+  remoteAddr?: string;
+};
 
 export type HttpResponseEvent = Base & {
   kind: 'http-response';

@@ -128,7 +128,8 @@ const noteForwarded = (
   event: HttpRequestEvent,
 ): void => {
   l7.trustedPeer ??= proxies.has(proxyOrigin(flow.state)?.ip ?? flow.client.ip);
-  if (l7.trustedPeer) l7.forwarded = tallyForwardedClient(l7.forwarded, event.headers, proxies);
+  if (l7.trustedPeer)
+    l7.forwarded = tallyForwardedClient(l7.forwarded, event.headers, proxies, event.remoteAddr);
 };
 
 const handleEvent = (ctx: EngineContext, flow: Flow<FlowState>, event: ProtocolEvent): void => {

@@ -4,6 +4,7 @@
  * `query_string` attribute), its body from the proxy's data packets, bounded as HTTP/1's; the answer's from
  * SEND_HEADERS and the body chunks, told at END_RESPONSE.
  */
+import { isIP } from 'node:net';
 import type { HttpRequestEvent, HttpRequestRef, HttpResponseEvent } from '../events.ts';
 import type { AjpForwardRequest } from './ajp-forward-request.ts';
 import type { AjpSendHeaders } from './ajp-send-headers.ts';
@@ -16,6 +17,8 @@ export type BodyToCome = number | 'open';
 export type AjpRequest = {
   message: HttpMessage;
   attributes: AjpForwardRequest['attributes'];
+  /** The client the proxy names (ADR 52), as a forwarding hop; absent when `remote_addr` was empty. */
+  remoteAddr: string | undefined;
   toCome: BodyToCome;
   told: boolean;
 };
@@ -27,12 +30,26 @@ const bodyToCome = (request: AjpForwardRequest): BodyToCome => {
   return headerValue(request.headers, 'transfer-encoding') === undefined ? 0 : 'open';
 };
 
+/**
+ * `remote_addr` as a forwarding hop, with the port mod_proxy_ajp and mod_jk send as the `AJP_REMOTE_PORT` request
+ * attribute when it is one (`192.0.2.1:35718`, `[2001:db8::1]:35718`); what is not an address is kept as sent, and
+ * names nobody (ajp-remote-client.ts).
+ */
+const remoteHop = (request: AjpForwardRequest): string | undefined => {
+  const addr = request.remoteAddr.trim();
+  if (addr === '') return undefined;
+  const port = request.attributes.find((a) => a[0] === 'AJP_REMOTE_PORT')?.[1] ?? '';
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535 || isIP(addr) === 0) return addr.slice(0, 128);
+  return isIP(addr) === 6 ? `[${addr}]:${Number(port)}` : `${addr}:${Number(port)}`;
+};
+
 export const newAjpRequest = (request: AjpForwardRequest): AjpRequest => {
   const target = request.query === '' ? request.uri : `${request.uri}?${request.query}`;
   const head = { first: [request.method, target, request.protocol] as const, headers: request.headers };
   return {
     message: newHttpMessage(head, 'to-server'),
     attributes: request.attributes,
+    remoteAddr: remoteHop(request),
     toCome: bodyToCome(request),
     told: false,
   };
@@ -50,10 +67,15 @@ export const requestEvent = (request: AjpRequest, ts: number): HttpRequestEvent 
   request.told = true;
   const event = httpEvent(request.message, ts) as HttpRequestEvent;
   event.attributes = request.attributes;
+  if (request.remoteAddr !== undefined) event.remoteAddr = request.remoteAddr;
   return event;
 };
 
-export const refOf = (request: AjpRequest): HttpRequestRef => requestRef(request.message.head);
+export const refOf = (request: AjpRequest): HttpRequestRef => {
+  const ref = requestRef(request.message.head);
+  if (request.remoteAddr !== undefined) ref.remoteAddr = request.remoteAddr;
+  return ref;
+};
 
 export const newAjpResponse = (
   answer: AjpSendHeaders,

@@ -10,12 +10,12 @@
  * `Forwarded`, which a proxy that manages only `X-Forwarded-For` passes on untouched.
  */
 import { isIP } from 'node:net';
-import type { ForwardingHeader } from '#core/finding.ts';
+import type { ForwardedBy, ForwardingHeader } from '#core/finding.ts';
 import type { Header } from '../events.ts';
 import { canonicalAddress } from './canonical-address.ts';
 import { forwardingHeaderNames, type TrustedProxies } from './trusted-proxies.ts';
 
-export type ForwardedClient = { ip: string; port: number; by: ForwardingHeader };
+export type ForwardedClient = { ip: string; port: number; by: ForwardedBy };
 
 /** Hops read from the right: a chain longer than this is cut on its left (the entries nobody can vouch for). */
 export const maxForwardedHops = 16;
@@ -254,6 +254,10 @@ const chainOf = (headers: readonly Header[], only: ForwardingHeader | undefined)
   if (real !== undefined && !real.includes(',')) return { hops: [real], by: 'x-real-ip', cut: false };
   return undefined;
 };
+
+/** Whether the request has a forwarding header to read (the one `only` names, when set). */
+export const hasForwardingChain = (headers: readonly Header[], only: ForwardingHeader | undefined): boolean =>
+  chainOf(headers, only) !== undefined;
 
 /**
  * The client a request's forwarding header names: the rightmost hop that is not a trusted proxy (every hop trusted:

@@ -5,10 +5,16 @@
  */
 import type { Endpoint, OriginBy } from '#core/finding.ts';
 import type { Header, ProtocolEvent } from '../events.ts';
-import { forwardedClient } from '../protocols/http-forwarded.ts';
+import { requestClient } from '../protocols/ajp-remote-client.ts';
 import type { TrustedProxies } from '../protocols/trusted-proxies.ts';
 
 export type Origin = { endpoint: Endpoint; by: OriginBy };
+
+/** The remote address an AJP request (or the request a response answers) names: the nearest hop (ADR 52). */
+const remoteAddrOf = (event: ProtocolEvent): string | undefined => {
+  if (event.kind === 'http-request') return event.remoteAddr;
+  return event.kind === 'http-response' ? event.request?.remoteAddr : undefined;
+};
 
 /** The forwarding headers an event carries or names; undefined for events of other kinds, or without any. */
 const forwardingOf = (event: ProtocolEvent): readonly Header[] | undefined => {
@@ -31,6 +37,7 @@ export const requestOrigin = (
 ): Origin | undefined => {
   if (event === undefined) return undefined;
   const headers = forwardingOf(event as ProtocolEvent);
-  const found = headers === undefined ? undefined : forwardedClient(headers, proxies);
+  const found =
+    headers === undefined ? undefined : requestClient(headers, proxies, remoteAddrOf(event as ProtocolEvent));
   return found === undefined ? undefined : { endpoint: { ip: found.ip, port: found.port }, by: found.by };
 };

@@ -21,6 +21,7 @@ const originSays: Record<OriginBy, string> = {
   'x-forwarded-for': 'as the request’s X-Forwarded-For says',
   forwarded: 'as the request’s Forwarded header says',
   'x-real-ip': 'as the request’s X-Real-IP says',
+  'ajp-remote-addr': 'as the AJP proxy’s remote_addr says',
 };
 
 const originText = (origin: Endpoint): string =>

@@ -11,10 +11,11 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
-import { bodyPacket, forwardRequest } from '#test/fixtures/protocols/ajp-encode.ts';
+import { type TrustedProxies, trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
+import { bodyPacket, forwardRequest, sendHeaders } from '#test/fixtures/protocols/ajp-encode.ts';
 import { endReuse, ghostcat, helloChunk, notFound404, ok200 } from '#test/fixtures/protocols/ajp-packets.ts';
 import { concat } from '#test/fixtures/protocols/protocol-harness.ts';
-import { tcpConversation } from './conversation.ts';
+import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-ajp-engine-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,5 +63,46 @@ describe('AJP requests through the engine', () => {
       ['sql-injection', 'high'],
       ['xss', 'high'],
     ]);
+  });
+
+  it("counts refused logins by the client remote_addr names, not the proxy or a client's own X-Forwarded-For", async () => {
+    // One pooled connection from Apache: 22 refused logins from 203.0.113.7 (each claiming another address in its
+    // own X-Forwarded-For, which mod_proxy_ajp passes on untouched), 3 from 203.0.113.8.
+    const login = (remoteAddr: string, i: number): Message[] => [
+      {
+        from: 'client',
+        data: forwardRequest({
+          method: 4,
+          uri: '/login',
+          remoteAddr,
+          headers: [['X-Forwarded-For', `198.51.100.${i}`]],
+          attributes: [['AJP_REMOTE_PORT', String(50_000 + i)]],
+        }),
+      },
+      { from: 'server', data: concat(sendHeaders(401, 'Unauthorized'), endReuse) },
+    ];
+    const messages = [
+      ...Array.from({ length: 22 }, (_, i) => login('203.0.113.7', i)),
+      ...Array.from({ length: 3 }, (_, i) => login('203.0.113.8', 100 + i)),
+    ].flat();
+    const file = join(dir, 'ajp-logins.pcap');
+    writeFileSync(file, writePcap(tcpConversation(proxy, messages)).bytes);
+    const guessing = async (options: { trustedProxies?: TrustedProxies }) => {
+      const { findings } = await inspectFile(file, { observers: defaultObservers(options), ...options });
+      return findings.filter(
+        (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'http-auth-brute-force',
+      );
+    };
+    // As over HTTP (ADR 28), the peer's count is everyone's and stays until the proxy is trusted: an AJP client
+    // can write any remote_addr.
+    const untrusted = await guessing({});
+    expect(untrusted.map((t) => [t.client.ip, t.origin?.ip, t.originBy])).toEqual([
+      ['10.0.0.1', undefined, undefined],
+      ['10.0.0.1', '203.0.113.7', 'ajp-remote-addr'],
+    ]);
+    const trusted = await guessing({ trustedProxies: trustedProxies(['10.0.0.1']) });
+    expect(trusted.map((t) => [t.origin?.ip, t.originBy])).toEqual([['203.0.113.7', 'ajp-remote-addr']]);
+    expect(trusted[0]?.origin?.port).toBeGreaterThanOrEqual(50_000);
+    expect(trusted[0]?.evidence).not.toContain('198.51.100');
   });
 });

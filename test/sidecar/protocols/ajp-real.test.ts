@@ -66,6 +66,17 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
       `http://127.0.0.1:${httpPort}/index.html`,
     ]),
     ns.exec('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${httpPort}/missing`]),
+    // An injection from a client that names someone else in its own X-Forwarded-For (mod_proxy_ajp passes it on).
+    ns.exec('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      'X-Forwarded-For: 198.51.100.99',
+      `http://127.0.0.1:${httpPort}/index.html?id=1'+OR+'1'='1`,
+    ]),
   ];
   const ghostcat = [
     '--import',
@@ -106,7 +117,7 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('labels every connection to the AJP connector ajp, on a port that says redis', () => {
-      expect(run.said).toEqual(['200', '200', '404', JSON.stringify({ status: 403, body: 628 })]);
+      expect(run.said).toEqual(['200', '200', '404', '200', JSON.stringify({ status: 403, body: 628 })]);
       expect(run.flows.length).toBeGreaterThanOrEqual(2);
       for (const flow of run.flows) expect(flow.protocol, `${flow.client.port}`).toBe('ajp');
       const operations = new Set(run.flows.flatMap((f) => f.l7?.operations ?? []));
@@ -118,6 +129,7 @@ describe.skipIf(unavailable !== undefined)(
         'GET /index.html?lang=en',
         'POST /index.html name=alice&q=1',
         'GET /missing',
+        "GET /index.html?id=1'+OR+'1'='1",
         'GET /asdf',
       ]);
       const http = run.flows.map((f) => f.l7?.http);
@@ -128,11 +140,21 @@ describe.skipIf(unavailable !== undefined)(
       expect(new Set(http.flatMap((h) => h?.statuses ?? []))).toEqual(new Set(['2xx', '4xx']));
     });
 
+    it("names the injection's client by Apache's remote_addr, not the X-Forwarded-For the client wrote", () => {
+      const injection = run.threats.find((t) => t.threat === 'sql-injection');
+      expect(injection?.originBy).toBe('ajp-remote-addr');
+      expect(injection?.origin?.ip).toBe('127.0.0.1');
+      // mod_proxy_ajp's AJP_REMOTE_PORT: curl's own port, not Apache's connection to Tomcat.
+      expect(injection?.origin?.port).toBeGreaterThan(0);
+      expect(injection?.origin?.port).not.toBe(injection?.client.port);
+    });
+
     it('reports the Ghostcat request critical once, naming /WEB-INF/web.xml, and nothing else', () => {
-      expect(run.threats.map((t) => [t.threat, t.severity, t.server.port])).toEqual([
+      expect(run.threats.map((t) => [t.threat, t.severity, t.server.port]).sort()).toEqual([
         ['ajp-abuse', 'critical', ajpPort],
+        ['sql-injection', 'high', ajpPort],
       ]);
-      expect(run.threats[0]?.evidence).toContain(
+      expect(run.threats.find((t) => t.threat === 'ajp-abuse')?.evidence).toContain(
         'it asks the container to serve the file /WEB-INF/web.xml, inside WEB-INF',
       );
       if (ndpiAvailable())
