@@ -7,7 +7,7 @@
  * is known of it so far: torrents, software, peers, octets; `uploads` severity once data leaves it (seeding).
  *
  * Who takes part: the side that opens a flow (it announces, queries the DHT, connects to peers: every BitTorrent
- * client does at least one), and the side that accepts one when it sends pieces. A peer that only connects to a
+ * client does at least one), and the side that accepts one when it sends or is sent pieces. A peer that only connects to a
  * pod is reported as a participant too: it is one, and a tap sees only its own pod's flows.
  */
 import type { z } from 'zod';
@@ -91,7 +91,11 @@ const newOctets = (state: State, flow: FlowContext, event: P2pEvent): number => 
   return added;
 };
 
-/** Peer wire from the flow's server: what it says of itself; when it sends pieces, it seeds and is reported. */
+/**
+ * Peer wire and the flow's server: what it says of itself; when it sends pieces, it seeds and is reported, and when
+ * it is sent pieces (it asked for them: a peer that opened the connection to it, as uTP peers often do, uploads to
+ * it), it downloads and is reported.
+ */
 const fromServer = (
   event: P2pEvent,
   added: number,
@@ -99,15 +103,18 @@ const fromServer = (
   flow: FlowContext,
   c: Config,
 ): ThreatHit[] => {
-  if (isAllowedServer(flow.server, c.allowClients)) return noHits;
+  const sent = event.direction === 'to-client';
+  if ((!sent && event.step !== 'pieces') || isAllowedServer(flow.server, c.allowClients)) return noHits;
   const p = participant(state, flow.server, flow.client);
   addWay(p, wayOf(event, flow));
   addHash(p, event.infoHash);
-  addClient(p, event.client);
+  if (sent) addClient(p, event.client);
   addPeer(p, flow.client.ip);
   if (event.step !== 'pieces') return noHits;
-  p.uploaded += added;
-  p.seeding = true;
+  if (sent) {
+    p.uploaded += added;
+    p.seeding = true;
+  } else p.downloaded += added;
   return hit(p, flow.server, event.ts, c);
 };
 
@@ -128,8 +135,7 @@ const learn = (p: Participant, event: P2pEvent, flow: FlowContext, added: number
 const onP2p = (event: P2pEvent, state: State, flow: FlowContext, c: Config): ThreatHit[] => {
   const added = event.step === 'pieces' ? newOctets(state, flow, event) : 0;
   const peerWire = event.step !== 'tracker' && event.step !== 'dht';
-  const server =
-    event.direction === 'to-client' && peerWire ? fromServer(event, added, state, flow, c) : noHits;
+  const server = peerWire ? fromServer(event, added, state, flow, c) : noHits;
   if (isAllowedServer(flow.client, c.allowClients)) return server;
   const p = participant(state, flow.client, flow.server);
   learn(p, event, flow, added);

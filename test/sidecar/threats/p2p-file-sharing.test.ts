@@ -105,6 +105,26 @@ describe('p2p-file-sharing', () => {
     expect(finding?.evidence).toContain('uploaded 16.0 KiB; seeding: data leaves the pod');
   });
 
+  it('a pod a seeder connected to is credited with the pieces it was sent (uTP peers connect both ways)', () => {
+    // The seeder opens the connection and uploads: the pod, the flow's server, downloads.
+    const pushed = [
+      wire(peer(5), pod),
+      events(bittorrent, [
+        ['to-server', handshake(aria2PeerId)],
+        ['to-client', handshake(transmissionPeerId)],
+        ['to-server', concat(piece(0, 16384), piece(1, 16384))],
+      ]),
+    ] as const;
+    const found = run([pushed]);
+    const mine = found.find((f) => f.client === pod.ip);
+    expect(mine?.severity).toBe('medium');
+    expect(mine?.evidence).toContain(`info hash ${hash}; client Transmission -TR3000-; 1 peer talked to`);
+    expect(mine?.evidence).toContain('pieces downloaded 32.0 KiB, uploaded 0 B');
+    expect(found.find((f) => f.client === '10.0.1.5')?.evidence).toContain(
+      'pieces downloaded 0 B, uploaded 32.0 KiB; seeding',
+    );
+  });
+
   it('DHT queries and a UDP tracker announce from the pod are the same one finding', () => {
     const dht = flow({
       key: 'udp dht',
