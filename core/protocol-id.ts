@@ -44,6 +44,7 @@ export const protocolIds = [
   'bittorrent',
   'thrift',
   'rmi',
+  't3',
   'ajp',
   'jdwp',
   'clickhouse',

@@ -318,8 +318,8 @@ export type OperationEvent = Base & {
    */
   javascript?: readonly string[];
   /**
-   * Java RMI: a call's object serialization stream (`AC ED 00 05` on), its first 64 KiB, for the detectors that judge
-   * what it would deserialize into (java-rmi-parser.ts).
+   * Java RMI: a call's (T3: a client message's) object serialization stream (`AC ED 00 05` on), its first 64 KiB,
+   * for the detectors that judge what it would deserialize into (java-rmi-parser.ts, t3-parser.ts).
    */
   serialized?: Uint8Array;
   /**

@@ -43,6 +43,7 @@ import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
 import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
+import { t3 } from './t3.ts';
 import { telnet } from './telnet.ts';
 import { thrift, thriftDatagrams } from './thrift.ts';
 import { tls } from './tls.ts';
@@ -62,6 +63,8 @@ export const protocols: Protocol[] = [
   vnc,
   // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
   javaRmi,
+  // WebLogic's T3: the client's `t3 <version>` line, or the server's `HELO:<version>` or `LGIN:` answer.
+  t3,
   // AJP13: the proxy's 0x12 0x34 packet holding a FORWARD_REQUEST whose fields hold together (or a CPING, PING or
   // SHUTDOWN alone), or the container's `AB` packet of a known kind and its exact shape. Before the length-prefixed
   // binary protocols.

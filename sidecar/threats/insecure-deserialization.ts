@@ -87,22 +87,28 @@ const binaryBody = (event: HttpRequestEvent): Sighting | undefined => {
 
 const ignored = (where: string, c: Config): boolean => isIgnored(where, c.ignore);
 
+/** How a Java stream's carrier is told, by protocol. */
+const javaCarriers: Record<string, (event: OperationEvent) => string> = {
+  rmi: (event) =>
+    `Java RMI call ${event.operation}${event.detail === undefined ? '' : ` "${event.detail.slice(0, 80)}"`}, its arguments a Java serialized object`,
+  t3: (event) =>
+    `WebLogic T3 ${event.operation} message${event.detail === undefined ? '' : ` (${event.detail.slice(0, 200)})`}, carrying Java serialized objects`,
+};
+
 /**
- * A Java RMI call (`rmi`): serialization is what RMI is, so only a known gadget chain among its classes is told
- * (ysoserial's RMIRegistryExploit binds one; JRMPClient sends one to the DGC). Its first 64 KiB are read.
+ * A Java RMI call (`rmi`) or a WebLogic T3 message (`t3`): serialization is what they carry, so only a known gadget
+ * chain among its classes is told (ysoserial's RMIRegistryExploit binds one; JRMPClient sends one to the DGC; the
+ * public T3 exploits put one in a message's streams). The first 64 KiB are read.
  */
-const rmiSighting = (event: OperationEvent): Sighting | undefined => {
+const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   const stream = event.serialized;
-  if (event.protocol !== 'rmi' || stream === undefined) return undefined;
+  const carrier = javaCarriers[event.protocol];
+  if (stream === undefined || carrier === undefined) return undefined;
   const gadget = gadgetIn(latin1(stream), 'java');
   if (gadget === undefined) return undefined;
-  const named = event.detail === undefined ? '' : ` "${event.detail.slice(0, 80)}"`;
   return {
-    found: {
-      format: `Java RMI call ${event.operation}${named}, its arguments a Java serialized object`,
-      gadget,
-    },
-    where: 'rmi call',
+    found: { format: carrier(event), gadget },
+    where: `${event.protocol} ${event.protocol === 'rmi' ? 'call' : 'message'}`,
     shown: `${stream.length} octets`,
   };
 };
@@ -160,11 +166,12 @@ const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
 export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
-  // Attacks come from clients: only client→server events; of operations, Java RMI's calls and OpenWire's commands.
+  // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages and OpenWire's
+  // commands.
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
-    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 'openwire'] },
+    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire'] },
   ],
   config,
   scope: 'flow',
@@ -174,7 +181,7 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
       return noHits;
     const seen =
       event.kind === 'operation'
-        ? (rmiSighting(event) ?? openwireSighting(event))
+        ? (javaStreamSighting(event) ?? openwireSighting(event))
         : event.kind === 'http-request' || event.kind === 'websocket-message'
           ? sighting(event, c)
           : undefined;

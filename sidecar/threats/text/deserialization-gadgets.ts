@@ -28,6 +28,17 @@ const javaGadgets: readonly (readonly [string, string])[] = [
   ['JdkDynamicAopProxy', 'Spring JdkDynamicAopProxy (ysoserial Spring2)'],
   ['JtaTransactionManager', 'Spring JtaTransactionManager JNDI lookup'],
   ['JdbcRowSetImpl', 'JdbcRowSetImpl JNDI lookup'],
+  // WebLogic's own and Oracle Coherence's, as the T3 and IIOP exploits of their CVEs name them.
+  ['tangosol.util.extractor.ReflectionExtractor', 'Oracle Coherence ReflectionExtractor (CVE-2020-2555)'],
+  ['tangosol.util.extractor.MvelExtractor', 'Oracle Coherence MvelExtractor (CVE-2020-2883)'],
+  ['tangosol.util.extractor.UniversalExtractor', 'Oracle Coherence UniversalExtractor (CVE-2020-14645)'],
+  ['tangosol.internal.util.invoke.RemoteConstructor', 'Oracle Coherence RemoteConstructor (CVE-2020-14644)'],
+  ['weblogic.jms.common.StreamMessageImpl', 'WebLogic StreamMessageImpl wrapper (CVE-2016-0638)'],
+  ['weblogic.corba.utils.MarshalledObject', 'WebLogic MarshalledObject wrapper (CVE-2016-3510)'],
+  [
+    'weblogic.deployment.jms.ForeignOpaqueReference',
+    'WebLogic ForeignOpaqueReference JNDI lookup (CVE-2023-21839)',
+  ],
   ['ConvertedClosure', 'Groovy ConvertedClosure (ysoserial Groovy1)'],
   ['MethodClosure', 'Groovy MethodClosure'],
   ['syndication.feed.impl.ObjectBean', 'ROME ObjectBean (ysoserial ROME)'],
