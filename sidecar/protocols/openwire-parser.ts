@@ -3,6 +3,7 @@
  * side's first frame is its WIREFORMAT_INFO; once both are seen the frames use what both enabled (tight encoding, the
  * marshalling cache, one per direction); before that, loose and uncached. A frame past 64 KiB is read from its first
  * 64 KiB and the rest skipped by its size; with the size prefix turned off the frames cannot be found, so parsing stops.
+ * A client's object message carries its serialized body (`serialized`) for `insecure-deserialization`.
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
@@ -19,6 +20,20 @@ const frameLength = (b: Uint8Array): number => {
   if (b.length < 4) return 0;
   const size = u32be(b, 0);
   return size === 0 || size > maxFrame ? -1 : 4 + size;
+};
+
+/** ActiveMQObjectMessage's type: its body is a Java serialized object, which every consumer's getObject() reads. */
+const objectMessage = 26;
+
+/**
+ * An object message's serialized body: from the first `AC ED 00 05` in its frame (the fields before it are ids, the
+ * destination and headers; a compressed body, `useCompression`, has none and is not read). A copy: the frame's
+ * memory is the caller's.
+ */
+const objectBody = (frame: Uint8Array): Uint8Array | undefined => {
+  for (let at = frame.indexOf(0xac); at >= 0; at = frame.indexOf(0xac, at + 1))
+    if (frame[at + 1] === 0xed && frame[at + 2] === 0 && frame[at + 3] === 5) return frame.slice(at);
+  return undefined;
 };
 
 export const createOpenWireParser = (): ProtocolParser => {
@@ -52,6 +67,10 @@ export const createOpenWireParser = (): ProtocolParser => {
     const command = readCommand(frame, encoding(context.direction));
     const told = event(context, command.name, command.detail);
     if (command.thrown !== undefined) told.thrown = command.thrown;
+    if (frame[0] === objectMessage && context.direction === 'to-server') {
+      const stream = objectBody(frame);
+      if (stream !== undefined) told.serialized = stream;
+    }
     return [told];
   };
 

@@ -91,14 +91,17 @@ const ignored = (where: string, c: Config): boolean => isIgnored(where, c.ignore
 const javaCarriers: Record<string, (event: OperationEvent) => string> = {
   rmi: (event) =>
     `Java RMI call ${event.operation}${event.detail === undefined ? '' : ` "${event.detail.slice(0, 80)}"`}, its arguments a Java serialized object`,
+  openwire: (event) =>
+    `ActiveMQ OpenWire object message${event.detail === undefined ? '' : ` to ${event.detail.slice(0, 120)}`}, its body a Java serialized object every consumer's getObject() deserializes (CVE-2015-5254)`,
   t3: (event) =>
     `WebLogic T3 ${event.operation} message${event.detail === undefined ? '' : ` (${event.detail.slice(0, 200)})`}, carrying Java serialized objects`,
 };
 
 /**
- * A Java RMI call (`rmi`) or a WebLogic T3 message (`t3`): serialization is what they carry, so only a known gadget
- * chain among its classes is told (ysoserial's RMIRegistryExploit binds one; JRMPClient sends one to the DGC; the
- * public T3 exploits put one in a message's streams). The first 64 KiB are read.
+ * A Java RMI call (`rmi`), a WebLogic T3 message (`t3`) or an ActiveMQ object message (`openwire`): serialization is
+ * what they carry, so only a known gadget chain among its classes is told (ysoserial's RMIRegistryExploit binds one;
+ * JRMPClient sends one to the DGC; the public T3 exploits put one in a message's streams; a producer can put one in a
+ * queue for its consumers). The first 64 KiB are read.
  */
 const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   const stream = event.serialized;

@@ -1,7 +1,8 @@
 /**
  * OpenWire for real, in a network namespace the test creates: Debian's ActiveMQ 5.17.2 (test/fixtures/openwire/
  * OpenWire.java, a BrokerService without persistence or JMX) listening on Redis's port (6379); its own Java client
- * (ActiveMQConnectionFactory, user alice, client id shop-1) sending a text message to queue://orders and receiving it;
+ * (ActiveMQConnectionFactory, user alice, client id shop-1) sending a text message to queue://orders and receiving it,
+ * then an object message whose body is a gadget's trigger (CVE-2015-5254's way to the queue's consumers);
  * and a Node client shaped as the CVE-2023-46604 exploits (openwire-exploit-main.ts: WIREFORMAT_INFO, then an
  * EXCEPTION_RESPONSE naming Spring's ClassPathXmlApplicationContext and a loopback URL that goes nowhere). Debian's
  * broker is patched and refuses the class; the tap judges the request. Captured by tcpdump, read by the engine with
@@ -59,6 +60,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const pcap = join(dir, 'openwire.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
   const said = [ns.exec('java', java('client'), { timeoutMs: 60_000 }).trim()];
+  said.push(ns.exec('java', java('object'), { timeoutMs: 60_000 }).trim());
   const exploit = [
     '--import',
     'tsx',
@@ -98,11 +100,11 @@ describe.skipIf(unavailable !== undefined)(
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('labels both connections openwire, on a port that says redis', () => {
-      expect(run.said[0]).toBe('order 42');
-      expect(JSON.parse(run.said[1] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
+    it('labels every connection openwire, on a port that says redis', () => {
+      expect(run.said.slice(0, 2)).toEqual(['order 42', 'sent']);
+      expect(JSON.parse(run.said[2] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
       const flows = run.flows.filter((f) => f.server.port === port);
-      expect(flows).toHaveLength(2);
+      expect(flows).toHaveLength(3);
       for (const flow of flows) expect(flow.protocol, `${flow.client.port}`).toBe('openwire');
     });
 
@@ -124,19 +126,19 @@ describe.skipIf(unavailable !== undefined)(
       expect(run.ops.join('\n')).not.toContain('s3cret');
     });
 
-    it('reports the exploit critical, naming the class and the URL, and the real client not at all', () => {
+    it('reports the exploit and the gadget sent to the queue critical, and the real client not at all', () => {
       const exploitPort = run.ops.find((op) => op.includes('exception-response'))?.split(' ')[0];
-      expect(
-        run.threats.map((t) => [t.threat, t.severity, `${t.client.port}`, t.evidence.split(' — ')[1]]),
-      ).toEqual([
-        [
-          'insecure-deserialization',
-          'critical',
-          exploitPort,
-          `openwire exception-response: message "${url}"`,
-        ],
+      const exploit = run.threats.filter((t) => `${t.client.port}` === exploitPort);
+      expect(exploit.map((t) => [t.threat, t.severity, t.evidence.split(' — ')[1]])).toEqual([
+        ['insecure-deserialization', 'critical', `openwire exception-response: message "${url}"`],
       ]);
-      expect(run.threats[0]?.evidence).toContain(`class ${spring}`);
+      expect(exploit[0]?.evidence).toContain(`class ${spring}`);
+      const others = run.threats.filter((t) => `${t.client.port}` !== exploitPort);
+      expect(others.map((t) => [t.threat, t.severity])).toEqual([['insecure-deserialization', 'critical']]);
+      expect(others[0]?.evidence).toContain(
+        'ActiveMQ OpenWire object message to queue://orders, its body a Java serialized object every consumer',
+      );
+      expect(others[0]?.evidence).toContain('with gadget BadAttributeValueExpException toString trigger');
     });
 
     it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {
@@ -144,7 +146,7 @@ describe.skipIf(unavailable !== undefined)(
       console.log(
         `nDPI on the OpenWire flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) [${f.risks.join(', ')}]`).join('; ')}; meshward: ${run.flows.map((f) => f.protocol).join(', ')}`,
       );
-      expect(ndpi).toHaveLength(2);
+      expect(ndpi).toHaveLength(3);
     });
   },
 );

@@ -9,6 +9,8 @@ import type { Direction, ProtocolEvent } from '#sidecar/events.ts';
 import { openwire } from '#sidecar/protocols/openwire.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { exceptionResponse, messageAck, openwireExchange } from '#test/fixtures/protocols/openwire-frames.ts';
+import { concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { dateStream, gadgetStream } from '#test/fixtures/protocols/t3-messages.ts';
 import { flow } from './threat-factories.ts';
 
 const brokerFlow = flow({ protocol: 'openwire' });
@@ -68,5 +70,22 @@ describe('insecure-deserialization on OpenWire', () => {
     expect(findings(openwireExchange)).toEqual([]);
     // From the broker: not the client's doing.
     expect(findings([['to-client', exceptionResponse(spring, 'http://x/a.xml')]])).toEqual([]);
+  });
+
+  it("judges an object message's body for a known gadget (CVE-2015-5254), not an ordinary object's", () => {
+    // ActiveMQObjectMessage (26), loosely encoded: ids and headers stand in before the body (openwire-real.test.ts
+    // sends a real one through Debian's ActiveMQ).
+    const objectMessage = (body: Uint8Array) => {
+      const frame = concat(hex('1a 00000007 01 00 0000'), body);
+      return concat(hex((frame.length >>> 0).toString(16).padStart(8, '0')), frame);
+    };
+    const [gadget] = findings([['to-server', objectMessage(gadgetStream)]]);
+    expect(gadget?.[0]).toBe('critical');
+    expect(gadget?.[1]).toContain(
+      'ActiveMQ OpenWire object message, its body a Java serialized object every consumer',
+    );
+    expect(findings([['to-server', objectMessage(dateStream)]])).toEqual([]);
+    // From the broker (a dispatch to this consumer) it is not the client's attack.
+    expect(findings([['to-client', objectMessage(gadgetStream)]])).toEqual([]);
   });
 });
