@@ -14,7 +14,8 @@ const settings =
   "(?:\\s+SETTINGS\\s+\\w+\\s*=\\s*(?:'[^']*'|[\\w.+-]+)(?:\\s*,\\s*\\w+\\s*=\\s*(?:'[^']*'|[\\w.+-]+))*)?";
 const orderBy = '(?:\\s+ORDER\\s+BY\\s+\\w+(?:\\s+(?:ASC|DESC))?(?:\\s*,\\s*\\w+(?:\\s+(?:ASC|DESC))?)*)?';
 const outfile =
-  "(?:\\s+INTO\\s+OUTFILE\\s+'(?:[^'\\\\]|\\\\.)*'(?:\\s+(?:AND\\s+STDOUT|APPEND|TRUNCATE))*(?:\\s+COMPRESSION\\s+'[^']*'(?:\\s+LEVEL\\s+\\d+)?)?)?";
+  "(?:\\s+INTO\\s+OUTFILE\\s+'(?:[^'\\\\]|\\\\.)*'(?:\\s+(?:AND\\s+STDOUT|APPEND|TRUNCATE))*" +
+  "(?:\\s+COMPRESSION\\s+'[^']*'(?:\\s+LEVEL\\s+\\d+)?)?)?";
 /**
  * What may follow the table, in ClickHouse's order (SELECT … ORDER BY … SETTINGS … INTO OUTFILE … FORMAT … SETTINGS);
  * each part begins with a keyword after white space, so a part matches in one way only and the test is linear.

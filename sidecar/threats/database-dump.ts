@@ -21,7 +21,7 @@ const config = detectorConfig('medium', {
    * ClickHouse `SELECT * FROM` a table with no FORMAT or OUTFILE only at this number).
    */
   tables: z.number().int().min(1).max(1000).default(3),
-  /** A copy to a place the statement names (ClickHouse: BACKUP … TO S3(…), INSERT INTO FUNCTION s3(…)/url(…)/remote(…)). */
+  /** A copy to a place the statement names (ClickHouse: BACKUP … TO S3(…), INSERT INTO FUNCTION s3(…), url(…)…). */
   offSiteSeverity: severitySchema.default('high'),
   /** Clients allowed to dump (a backup job): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
   allowClients: allowList(),

