@@ -2,19 +2,27 @@
  * A database copied out whole (MITRE ATT&CK T1005, T1213), read from the statements dump tools send: mysqldump's
  * and mariadb-dump's `SELECT /*!40001 SQL_NO_CACHE *\/ * FROM` per table, pg_dump's and psql's `COPY … TO stdout`,
  * mongodump's and mongoexport's `find` with no filter per collection, and Redis's full synchronisation asked for by a
- * client that never said it was a replica (`redis-cli --rdb`). One finding per connection, naming the first table;
+ * client that never said it was a replica (`redis-cli --rdb`); on ClickHouse, `SELECT * FROM` a table, `BACKUP … TO`
+ * and `INSERT INTO FUNCTION s3(…)` (database-dump-clickhouse.ts). One finding per connection, naming the first table;
  * its count is the tables (collections) read. A backup job does the same: allow its clients, or its database
  * servers, in the policy.
  */
 import { z } from 'zod';
+import { severitySchema } from '#core/finding.ts';
 import { readsRequests } from '../engine/event-read.ts';
 import type { OperationEvent, RedisCommandEvent, SqlQueryEvent } from '../events.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
+import { clickhouseDumpHits } from './database-dump-clickhouse.ts';
 import { detectorConfig, noHits, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('medium', {
-  /** Tables (MongoDB collections) read whole before the finding is sure (the first one already reports, less surely). */
+  /**
+   * Tables (MongoDB collections) read whole before the finding is sure (the first one already reports, less surely; a
+   * ClickHouse `SELECT * FROM` a table with no FORMAT or OUTFILE only at this number).
+   */
   tables: z.number().int().min(1).max(1000).default(3),
+  /** A copy to a place the statement names (ClickHouse: BACKUP … TO S3(…), INSERT INTO FUNCTION s3(…), url(…)…). */
+  offSiteSeverity: severitySchema.default('high'),
   /** Clients allowed to dump (a backup job): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
   allowClients: allowList(),
   /** Database servers whose dumps are expected (a replica kept for backups): an address, address:port, CIDR (10.42.0.0/16) or CIDR:port. */
@@ -23,8 +31,11 @@ const config = detectorConfig('medium', {
 
 type Config = z.infer<typeof config>;
 
-/** Per connection: the tables (or distinct collections) read whole so far, and whether the Redis client said it was a replica. */
-type State = { tables: string[]; replica: boolean };
+/**
+ * Per connection: the tables (or distinct collections) read whole so far, how many of them findings told (ClickHouse),
+ * and whether the Redis client said it was a replica.
+ */
+type State = { tables: string[]; told: number; replica: boolean };
 const maxTables = 1000;
 
 /** mysqldump's marker, then `*` (MySQL) or the column list (MariaDB 10.11's mariadb-dump), then the table. */
@@ -62,6 +73,7 @@ const tableHit = (table: string, story: string, ts: number, state: State, c: Con
 };
 
 const sqlHit = (event: SqlQueryEvent, state: State, c: Config): ThreatHit[] => {
+  if (event.dialect === 'clickhouse') return clickhouseDumpHits(event, state, c);
   const read = tableRead(event);
   if (read === undefined) return noHits;
   return tableHit(read.table, `tables read whole with ${read.tool}`, event.ts, state, c);
@@ -97,13 +109,13 @@ export const databaseDump: Threat<typeof config, State> = {
   id: 'database-dump',
   on: ['sql-query', 'redis-command', 'operation'],
   reads: [
-    { ...readsRequests('sql-query'), protocols: ['mysql', 'postgresql'] },
+    { ...readsRequests('sql-query'), protocols: ['mysql', 'postgresql', 'clickhouse'] },
     { ...readsRequests('redis-command'), protocols: ['redis'] },
     { ...readsRequests('operation'), protocols: ['mongodb'] },
   ],
   config,
   scope: 'flow',
-  initialState: () => ({ tables: [], replica: false }),
+  initialState: () => ({ tables: [], told: 0, replica: false }),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (event.kind !== 'sql-query' && event.kind !== 'redis-command' && event.kind !== 'operation')
       return noHits;

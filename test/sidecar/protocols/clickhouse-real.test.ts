@@ -2,8 +2,9 @@
  * ClickHouse's native protocol for real, in a network namespace the test creates: Debian's clickhouse-server 18.16
  * (test/helpers/clickhouse-server.ts) listening on Redis's port (6379), Debian's clickhouse-client logging in as alice
  * to create a table, insert into it, select from it and read it whole, Debian's python3-clickhouse-driver selecting
- * with a setting, two queries on one connection, then ten logins with wrong passwords. Captured
- * by tcpdump, read by the engine with the default detectors (cleartext-credentials told to look at loopback too).
+ * with a setting, two queries on one connection, three tables dumped in ClickHouse's Native format on one connection
+ * (`--multiquery`, as a script copying a database out would), then ten logins with wrong passwords. Captured by tcpdump,
+ * read by the engine with the default detectors (cleartext-credentials told to look at loopback too).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,9 @@ const wrongLogins = 10;
 /** Two queries on one connection (`--multiquery`): the second is read only if both directions stayed in frame. */
 const twoQueries = ['SELECT count() FROM users', 'SELECT nosuchcol FROM users'];
 /** Debian's python3-clickhouse-driver (0.2.5, revision 54453; 54412 with this server), uncompressed, with a setting. */
+/** Tables created before the capture, so that the dump reads three: users (created under capture), orders, cards. */
+const moreTables = ['orders', 'cards'];
+const dump = ['users', ...moreTables].map((t) => `SELECT * FROM ${t} FORMAT Native`);
 const driverQuery = "SELECT id, email FROM users WHERE name = 'bob'";
 const driver = `from clickhouse_driver import Client
 c = Client(host='127.0.0.1', port=${port}, user='${alice.name}', password='${alice.password}', client_name='orders-svc',
@@ -65,11 +69,14 @@ const client = (ns: Netns, password: string, query: string, more: string[] = [])
 
 const session = async (ns: Netns, dir: string): Promise<Run> => {
   await startClickhouse(ns, dir, port, alice);
+  for (const t of moreTables)
+    client(ns, alice.password, `CREATE TABLE ${t} (id UInt32, note String) ENGINE = Memory`);
   const pcap = join(dir, 'clickhouse.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, `tcp port ${port}`);
   const said = queries.map((query) => client(ns, alice.password, query));
   said.push(ns.exec('/usr/bin/python3', ['-c', driver]).trim());
   said.push(client(ns, alice.password, twoQueries.join('; '), ['--multiquery']));
+  said.push(client(ns, alice.password, dump.join('; '), ['--multiquery']));
   for (let i = 0; i < wrongLogins; i++) said.push(client(ns, `guess-${i}`, 'SELECT 1'));
   await stopTcpdump(tcpdump);
   const events: string[] = [];
@@ -109,8 +116,10 @@ describe.skipIf(unavailable !== undefined)(
         'ann\nbob',
         "[(2, 'bob@example.org')]",
       ]);
-      expect(run.said.slice(7).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
-      expect(run.flows).toHaveLength(queries.length + 2 + wrongLogins);
+      // Native blocks: the column names and the rows' bytes as they are.
+      expect(run.said[7]).toContain('ann@example.org');
+      expect(run.said.slice(8).every((s) => s.includes('Wrong password for user alice'))).toBe(true);
+      expect(run.flows).toHaveLength(queries.length + 3 + wrongLogins);
       for (const flow of run.flows) expect(flow.protocol, `${flow.client.port}`).toBe('clickhouse');
     });
 
@@ -120,14 +129,22 @@ describe.skipIf(unavailable !== undefined)(
       const heads = queries.map((q) => (q.startsWith('INSERT') ? 'INSERT INTO users VALUES ' : q));
       // clickhouse-client sends each of several queries with the separator after it.
       expect(sql).toEqual(
-        [...heads, driverQuery, `${twoQueries[0]}; `, twoQueries[1]].map((q) => `clickhouse ${q}`),
+        [
+          ...heads,
+          driverQuery,
+          `${twoQueries[0]}; `,
+          twoQueries[1],
+          `${dump[0]}; `,
+          `${dump[1]}; `,
+          dump[2],
+        ].map((q) => `clickhouse ${q}`),
       );
       const verbs = run.flows.flatMap((f) => f.l7?.sql?.verbs ?? []).sort();
       // One SELECT per connection that sent one (a flow's verbs are listed once each).
-      expect(verbs).toEqual(['CREATE', 'INSERT', ...Array.from({ length: 5 }, () => 'SELECT')]);
+      expect(verbs).toEqual(['CREATE', 'INSERT', ...Array.from({ length: 6 }, () => 'SELECT')]);
       const auth = run.events.filter((e) => e.includes(' auth ')).map((e) => e.split(' auth ')[1]);
       expect(auth).toEqual([
-        ...[...queries, driverQuery, twoQueries].map(() => 'true alice cleartext'),
+        ...[...queries, driverQuery, twoQueries, dump].map(() => 'true alice cleartext'),
         ...Array.from({ length: wrongLogins }, () => 'false alice cleartext'),
       ]);
       const logins = run.flows.flatMap((f) => f.l7?.operations?.filter((o) => o.startsWith('login')) ?? []);
@@ -152,10 +169,19 @@ describe.skipIf(unavailable !== undefined)(
       ]);
     });
 
-    it('reports the password sent in the clear, the guessing and the injected query, and nothing else', () => {
+    it('reports the three tables dumped as one database-dump whose count is 3, and no other query as one', () => {
+      const port = run.events.find((e) => e.endsWith(` sql clickhouse ${dump[2]}`))?.split(' ')[0];
+      const dumps = run.threats.filter((t) => t.threat === 'database-dump');
+      expect(dumps.map((t) => [`${t.client.port}`, t.severity, t.confidence, t.count, t.evidence])).toEqual([
+        [port, 'medium', 0.9, 3, 'tables read whole with SELECT * … FORMAT Native, the first users'],
+      ]);
+    });
+
+    it('reports the password sent in the clear, the guessing, the injected query and the dump, and nothing else', () => {
       const told = [...new Set(run.threats.map((t) => `${t.threat}: ${t.evidence}`))].sort();
       expect(told).toEqual([
         'cleartext-credentials: a clickhouse password for user alice (cleartext method) sent unencrypted',
+        'database-dump: tables read whole with SELECT * … FORMAT Native, the first users',
         `db-auth-brute-force: ${wrongLogins} failed clickhouse logins within 60000 ms for 1 user name(s)`,
         "sql-injection: OR tautology in condition — clickhouse: SELECT name FROM users WHERE name = '' OR '1'='1'",
       ]);
