@@ -1,47 +1,7 @@
-/** CLI composition root: finds the command, prints help, maps errors to exit codes and clear messages. */
-import { isAppError } from '#core/errors.ts';
-import type { CliCommand, CommandIo } from './command.ts';
+/** CLI composition root: every command, run by run-command.ts. */
+import type { CommandIo } from './command.ts';
 import { commands } from './commands/index.ts';
+import { processIo, runCommand } from './run-command.ts';
 
-const processIo: CommandIo = {
-  stdout: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  stderr: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-};
-
-const overview = (list: readonly CliCommand[]): string => {
-  const width = Math.max(...list.map((command) => command.name.length), 8);
-  const lines = list.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return `meshward: a security mesh for the service mesh\n\nUsage: meshward <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'meshward <command> --help' for a command's options.`;
-};
-
-const reportError = (name: string, error: unknown, io: CommandIo): number => {
-  if (isAppError(error)) {
-    io.stderr(`meshward ${name}: ${error.message}`);
-    return error.code === 'bad-request' || error.code === 'config-invalid' ? 2 : 1;
-  }
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr(`meshward ${name}: unexpected error: ${text}`);
-  return 1;
-};
-
-export const main = async (argv: string[], io: CommandIo = processIo, list = commands): Promise<number> => {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(overview(list));
-    return name === undefined ? 1 : 0;
-  }
-  const command = list.find((candidate) => candidate.name === name);
-  if (command === undefined) {
-    io.stderr(`meshward: unknown command '${name}'\n\n${overview(list)}`);
-    return 2;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.usage);
-    return 0;
-  }
-  try {
-    return await command.run(rest, io);
-  } catch (error) {
-    return reportError(name, error, io);
-  }
-};
+export const main = (argv: string[], io: CommandIo = processIo, list = commands): Promise<number> =>
+  runCommand(argv, io, list);

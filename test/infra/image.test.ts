@@ -19,6 +19,15 @@ describe('sidecar and control-plane image', () => {
     expect(dockerfile).toMatch(/^FROM node:22/m);
   });
 
+  it("copies the file npm ci's prepare step runs before npm ci runs it", () => {
+    const prepare: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.prepare;
+    const file = /^node (\S+)$/.exec(prepare)?.[1];
+    expect(file, prepare).toBeDefined();
+    const copied = dockerfile.indexOf(`COPY ${file} ./${file}`);
+    expect(copied).toBeGreaterThan(0);
+    expect(copied).toBeLessThan(dockerfile.indexOf('&& npm ci'));
+  });
+
   it('is the image the injector uses by default', () => {
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
     expect(parseConfig({}).inject.image).toBe(`ghcr.io/meshward/meshward:${version}`);
