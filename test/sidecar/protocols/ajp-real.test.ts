@@ -46,37 +46,23 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   await waitForListen(ns, httpPort);
   const pcap = join(dir, 'ajp.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, `tcp port ${ajpPort}`);
+  /** curl's status for a request to Apache, which proxies it over AJP. */
+  const curl = (path: string, ...options: string[]): string =>
+    ns.exec('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      ...options,
+      `http://127.0.0.1:${httpPort}${path}`,
+    ]);
   const said = [
-    ns.exec('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      `http://127.0.0.1:${httpPort}/index.html?lang=en`,
-    ]),
-    ns.exec('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '-d',
-      'name=alice&q=1',
-      `http://127.0.0.1:${httpPort}/index.html`,
-    ]),
-    ns.exec('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${httpPort}/missing`]),
+    curl('/index.html?lang=en'),
+    curl('/index.html', '-d', 'name=alice&q=1'),
+    curl('/missing'),
     // An injection from a client that names someone else in its own X-Forwarded-For (mod_proxy_ajp passes it on).
-    ns.exec('curl', [
-      '-s',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      '-H',
-      'X-Forwarded-For: 198.51.100.99',
-      `http://127.0.0.1:${httpPort}/index.html?id=1'+OR+'1'='1`,
-    ]),
+    curl("/index.html?id=1'+OR+'1'='1", '-H', 'X-Forwarded-For: 198.51.100.99'),
   ];
   const ghostcat = [
     '--import',
