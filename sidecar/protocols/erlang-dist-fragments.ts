@@ -10,7 +10,7 @@
  * are dropped.
  */
 import { type AtomCache, readDistHeader } from './erlang-dist-header.ts';
-import { joinParts, u32be } from './wire-bytes.ts';
+import { u32be } from './wire-bytes.ts';
 
 /** Octets of a message read, whole or in fragments: past them it is read as far as it came. */
 export const maxMessage = 1024 * 1024;
@@ -20,7 +20,8 @@ export const maxOpen = 4;
 /** A message's octets after its distribution header (control message, then payload) and the header's atoms. */
 export type GatheredMessage = { bytes: Uint8Array; refs: readonly string[] };
 
-type Gathering = { refs: readonly string[]; parts: Uint8Array[]; size: number; next: bigint };
+/** `bytes` grows by doubling, so a message of many small fragments is one buffer, not one object a fragment. */
+type Gathering = { refs: readonly string[]; bytes: Uint8Array; size: number; next: bigint };
 
 /** One direction's messages being gathered, by sequence id, oldest first (a Map keeps the order they opened in). */
 export type Fragments = Map<bigint, Gathering>;
@@ -32,16 +33,21 @@ const u64be = (b: Uint8Array, at: number): bigint => (BigInt(u32be(b, at)) << 32
 
 const done = (open: Fragments, id: bigint, gathering: Gathering): GatheredMessage => {
   open.delete(id);
-  return { bytes: joinParts(gathering.parts, gathering.size), refs: gathering.refs };
+  return { bytes: gathering.bytes.subarray(0, gathering.size), refs: gathering.refs };
 };
 
 /** Adds `b` from `from` on, up to the bound (copied: the frame's buffer is not kept); false when the bound cut it. */
 const add = (gathering: Gathering, b: Uint8Array, from: number): boolean => {
-  const room = maxMessage - gathering.size;
-  const piece = b.slice(from, from + room);
-  gathering.parts.push(piece);
-  gathering.size += piece.length;
-  return b.length - from <= room;
+  const piece = b.subarray(from, from + maxMessage - gathering.size);
+  const size = gathering.size + piece.length;
+  if (size > gathering.bytes.length) {
+    const grown = new Uint8Array(Math.min(maxMessage, Math.max(size, gathering.bytes.length * 2)));
+    grown.set(gathering.bytes.subarray(0, gathering.size));
+    gathering.bytes = grown;
+  }
+  gathering.bytes.set(piece, gathering.size);
+  gathering.size = size;
+  return from + piece.length >= b.length;
 };
 
 /** A first fragment (from its 131): the messages it ends, its own when it is the only one or already past the bound. */
@@ -59,7 +65,7 @@ export const firstFragment = (open: Fragments, b: Uint8Array, cache: AtomCache):
     const [oldestId, oldest] = open.entries().next().value as [bigint, Gathering];
     read.push(done(open, oldestId, oldest));
   }
-  const gathering: Gathering = { refs: header.refs, parts: [], size: 0, next: count - 1n };
+  const gathering: Gathering = { refs: header.refs, bytes: new Uint8Array(0), size: 0, next: count - 1n };
   open.set(id, gathering);
   if (!add(gathering, b, header.next) || count <= 1n) read.push(done(open, id, gathering));
   return read;

@@ -77,6 +77,9 @@ describe('fragmented erlang distribution messages', () => {
       expect(told(...fragments(spawn, [cut], 7n)), `${cut}`).toEqual(whole);
     for (let cut = 1; cut + 40 < spawn.length; cut += 3)
       expect(told(...fragments(spawn, [cut, cut + 40], 7n)), `${cut}`).toEqual(whole);
+    // One octet a fragment: 186 fragments gathered into one buffer.
+    const octets = Array.from({ length: spawn.length - 1 }, (_, i) => i + 1);
+    expect(told(...fragments(spawn, octets, 7n))).toEqual(whole);
   });
 
   it('finds os:cmd behind a 150 000-octet binary, in the last of three 64 KiB fragments', () => {
@@ -152,7 +155,7 @@ describe('fragmented erlang distribution messages', () => {
     let read = 0;
     for (let id = sequence - 1n; id > sequence - 40n; id--) {
       read += nextFragment(open, continuation(sequence, id, chunk).subarray(4)).length;
-      const held = [...open.values()].reduce((sum, gathering) => sum + gathering.size, 0);
+      const held = [...open.values()].reduce((sum, gathering) => sum + gathering.bytes.length, 0);
       expect(held).toBeLessThanOrEqual(maxMessage);
     }
     // Read once, at the bound; the continuations after it belong to no message.
