@@ -49,7 +49,7 @@ const callBehindBinary = (file: string): string =>
   [
     `{rex, '${node}'} ! {'$gen_call', {self(), binary:copy(<<"x">>, 150000)}, {call, os, cmd, ["touch ${file}"], user}}`,
     `Wait = fun W(0) -> timeout; W(N) -> case filelib:is_file("${file}") of true -> ran; false -> timer:sleep(100), W(N - 1) end end`,
-    'io:format("~p~n", [Wait(100)])',
+    'io:format("~p~n", [Wait(300)])',
   ].join(', ');
 
 /** `rpc:call` of os:cmd with a command of 65 534 characters: `touch FILE; : xxx…`. */
