@@ -41,7 +41,7 @@ const readRef = (b: Uint8Array, at: number, flag: number, longAtoms: boolean, ca
 
 /**
  * The header of a packet `b` (from its 131): undefined when it is not a normal header or a first fragment's, or is
- * cut. A continuation fragment (131 70) carries no control message and is not read.
+ * cut. A continuation fragment (131 70) has no header: erlang-dist-fragments.ts adds its octets to its message.
  */
 export const readDistHeader = (b: Uint8Array, cache: AtomCache): DistHeader | undefined => {
   if (b[0] !== 131 || (b[1] !== 68 && b[1] !== 69)) return undefined;

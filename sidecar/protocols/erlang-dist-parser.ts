@@ -1,21 +1,30 @@
 /**
  * An Erlang distribution connection: the handshake in 2-octet frames, then packets in 4-octet frames (0 is a tick),
- * each a pass-through (112) control message or a distribution header with its atom cache (erlang-dist-header.ts) and
- * a control message (erlang-dist-control.ts). Told: both node names and flags, the status, the login as a db-auth
- * event (in when the acceptor sends challenge_ack; refused when the connection ends after a challenge_reply with no
- * ack, as a node does when the cookie is wrong), each control message kind once a direction, each registered name
- * sent to once, and every remote call (`call os:cmd`, its first argument's text as detail).
+ * each a pass-through (112) control message, or a distribution header with its atom cache (erlang-dist-header.ts)
+ * and a control message (erlang-dist-control.ts), or a fragment of such a message, read once the message is whole
+ * (erlang-dist-fragments.ts). Told: both node names and flags, the status, the login as a db-auth event (in when the
+ * acceptor sends challenge_ack; refused when the connection ends after a challenge_reply with no ack, as a node does
+ * when the cookie is wrong), each control message kind once a direction, each registered name sent to once, and
+ * every remote call (`call os:cmd`, its first argument's text as detail).
  */
 import type { DbAuthEvent, Direction, OperationEvent, ProtocolEvent } from '../events.ts';
-import { readControl } from './erlang-dist-control.ts';
+import { type DistControl, readControl } from './erlang-dist-control.ts';
+import {
+  drainFragments,
+  type Fragments,
+  firstFragment,
+  type GatheredMessage,
+  maxMessage,
+  nextFragment,
+} from './erlang-dist-fragments.ts';
 import { goesOn, helloDetail, readHello, readStatus } from './erlang-dist-handshake.ts';
 import { type AtomCache, createAtomCache, readDistHeader } from './erlang-dist-header.ts';
 import { type Out, pushOperation } from './handshake-read.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { joinParts } from './wire-bytes.ts';
 
-/** Octets of a packet read: past them a packet is skipped (its control message and arguments come first). */
-const maxPacket = 64 * 1024;
+/** Octets of a packet read: past them a packet is skipped, as a fragmented message past the same bound. */
+const maxPacket = maxMessage;
 /** Registered names told per direction. */
 const maxNames = 64;
 /** A call's argument text kept. */
@@ -28,6 +37,7 @@ type Side = {
   /** Octets of a packet past maxPacket still to come, dropped. */
   skip: number;
   cache?: AtomCache;
+  fragments?: Fragments;
   told: Set<string>;
 };
 
@@ -115,14 +125,7 @@ export const createErlangDistParser = (): ProtocolParser => {
     return true;
   };
 
-  const packet = (side: Side, direction: Direction, body: Uint8Array, out: Out): void => {
-    let control: ReturnType<typeof readControl>;
-    if (body[0] === 112) control = readControl(body, 1, [], true);
-    else {
-      side.cache ??= createAtomCache();
-      const header = readDistHeader(body, side.cache);
-      control = header === undefined ? undefined : readControl(body, header.next, header.refs, false);
-    }
+  const tell = (side: Side, direction: Direction, control: DistControl | undefined, out: Out): void => {
     if (control === undefined) return;
     if (once(side, control.kind)) pushOperation(out, 'erlang', direction, control.kind, '');
     if (control.name !== undefined && control.name !== '' && once(side, `name ${control.name}`))
@@ -138,6 +141,28 @@ export const createErlangDistParser = (): ProtocolParser => {
     };
     if (call.arg !== undefined) event.detail = call.arg.slice(0, maxArgument);
     out.events.push(event);
+  };
+
+  /** Messages gathered from fragments, read as an unfragmented message's control message and payload. */
+  const tellGathered = (side: Side, direction: Direction, messages: GatheredMessage[], out: Out): void => {
+    for (const message of messages)
+      tell(side, direction, readControl(message.bytes, 0, message.refs, false), out);
+  };
+
+  const packet = (side: Side, direction: Direction, body: Uint8Array, out: Out): void => {
+    if (body[0] === 112) tell(side, direction, readControl(body, 1, [], true), out);
+    if (body[0] !== 131) return;
+    side.cache ??= createAtomCache();
+    if (body[1] === 68) {
+      const header = readDistHeader(body, side.cache);
+      if (header !== undefined)
+        tell(side, direction, readControl(body, header.next, header.refs, false), out);
+    } else if (body[1] === 69 || body[1] === 70) {
+      side.fragments ??= new Map();
+      const whole =
+        body[1] === 69 ? firstFragment(side.fragments, body, side.cache) : nextFragment(side.fragments, body);
+      tellGathered(side, direction, whole, out);
+    }
   };
 
   const frame = (direction: Direction, body: Uint8Array, out: Out): void => {
@@ -178,11 +203,17 @@ export const createErlangDistParser = (): ProtocolParser => {
       side.phase = 'stopped';
       side.parts = [];
       side.size = 0;
+      delete side.fragments;
     },
     end(): ProtocolEvent[] {
       const out: Out = { events: [], ts: lastTs };
       if (replied && !acked) login(out, false);
       replied = false;
+      // Messages whose last fragments never came are read as far as they came.
+      for (const direction of ['to-server', 'to-client'] as const) {
+        const side = sides[direction];
+        if (side.fragments !== undefined) tellGathered(side, direction, drainFragments(side.fragments), out);
+      }
       return out.events;
     },
   };

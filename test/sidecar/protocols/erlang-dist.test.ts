@@ -250,14 +250,14 @@ describe('erlang distribution packets', () => {
     expect(ops(events).at(-1)).toEqual(['to-server', 'call os:cmd', 'id']);
   });
 
-  it('reads a connection split anywhere, skips a packet past 64 KiB, and survives random and cut input', () => {
+  it('reads a connection split anywhere, skips a packet past 1 MiB, and survives random and cut input', () => {
     expect(everySplitAgrees(erlangDist, [...handshakeD, ['to-server', spawnOsCmd]]).mismatch).toBeUndefined();
-    // A packet of 100 000 octets (its first 64 KiB read, the rest skipped), then the call.
-    const big = concat(hex('000186a0'), new Uint8Array(100_000));
+    // A packet of 1 200 000 octets (its first 1 MiB read, the rest skipped), then the call.
+    const big = concat(hex('00124f80'), new Uint8Array(1_200_000));
     const events = run([
       ...handshakeD,
-      ['to-server', big.subarray(0, 70_000)],
-      ['to-server', concat(big.subarray(70_000), spawnOsCmd)],
+      ['to-server', big.subarray(0, 1_100_000)],
+      ['to-server', concat(big.subarray(1_100_000), spawnOsCmd)],
     ]);
     expect(ops(events).at(-1)).toEqual(['to-server', 'call os:cmd', 'id']);
     for (let cut = 0; cut < spawnOsCmd.length; cut += 7)

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationEvent, ProtocolEvent } from '#sidecar/events.ts';
 import { erlangDist } from '#sidecar/protocols/erlang-dist.ts';
 import { erlangRce } from '#sidecar/threats/erlang-rce.ts';
+import { fragments, messageOf, rexMessage } from '#test/fixtures/protocols/erlang-fragments.ts';
 import {
   ackToD,
   challengeToD,
@@ -47,6 +48,22 @@ describe('erlang-rce', () => {
       ],
     ]);
     expect(runThreat(erlangRce, connection(spawnErlangNode), { flow: erlangFlow })).toEqual([]);
+  });
+
+  it('reports os:cmd sent in a later fragment than its message starts in: after its control message, a large binary', () => {
+    // rpc:call's spawn request with its argument list [Ref, os, cmd, ["id"]] alone in the second fragment.
+    const spawnParts = fragments(messageOf(spawnOsCmd), [128], 1n);
+    expect(
+      runThreat(erlangRce, connection(...spawnParts), { flow: erlangFlow }).map((h) => h.severity),
+    ).toEqual(['critical']);
+    // A rex call behind 150 000 octets: in the third of three fragments.
+    const rex = rexMessage(150_000, 'id');
+    const hits = runThreat(erlangRce, connection(...fragments(rex, [65_536, 131_072], 2n)), {
+      flow: erlangFlow,
+    });
+    expect(hits.map((h) => h.evidence.split(' (')[0])).toEqual([
+      'an Erlang distribution peer ran os:cmd "id" on the server through call',
+    ]);
   });
 
   it('reports code loading at loaderSeverity, a direct spawn and a call on the client, and honours the lists', () => {
