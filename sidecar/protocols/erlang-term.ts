@@ -36,11 +36,25 @@ const atomAt = (b: Uint8Array, at: number, lengthOctets: 1 | 2, utf8: boolean): 
   return [{ t: 'atom', v: utf8 ? utf8View(b, start, end) : latin1(b, start, end) }, end];
 };
 
+/**
+ * Octets of a scalar stepped over without a term's cost once the elements kept are full: SMALL_INTEGER_EXT (97),
+ * INTEGER_EXT (98), NIL (106). A long list of them (a string of over 65 535 characters is one: one integer a
+ * character) would otherwise spend the term budget and hide what follows it; the walk stays bounded by the octets.
+ */
+const scalarOctets = (tag: number | undefined): number =>
+  tag === 97 ? 2 : tag === 98 ? 5 : tag === 106 ? 1 : 0;
+
 /** Elements one after another: `count` terms from `at`, the first `maxKept` kept. */
 const sequence = (b: Uint8Array, at: number, count: number, c: TermContext, depth: number) => {
   const kept: Term[] = [];
   let next = at;
   for (let i = 0; i < count; i++) {
+    const scalar = kept.length >= maxKept ? scalarOctets(b[next]) : 0;
+    if (scalar > 0) {
+      next += scalar;
+      if (next > b.length) return undefined;
+      continue;
+    }
     const step = readTermAt(b, next, c, depth + 1);
     if (step === undefined) return undefined;
     if (kept.length < maxKept) kept.push(step[0]);
@@ -174,7 +188,10 @@ export const readTermAt = (b: Uint8Array, at: number, c: TermContext, depth = 0)
   return readers[tag]?.(b, tag, at + 1, c, depth);
 };
 
-/** Terms walked per message at most: a message of 64 KiB of nested nils and small integers stops here. */
+/**
+ * Terms walked per message at most: a message of nested tuples and atoms stops here. Small integers and nils past
+ * a list's kept elements are stepped over without it (`scalarOctets`).
+ */
 export const termBudget = 20_000;
 
 /** An atom's text, or undefined. */

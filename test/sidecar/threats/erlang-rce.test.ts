@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { OperationEvent, ProtocolEvent } from '#sidecar/events.ts';
 import { erlangDist } from '#sidecar/protocols/erlang-dist.ts';
 import { erlangRce } from '#sidecar/threats/erlang-rce.ts';
-import { fragments, messageOf, rexMessage } from '#test/fixtures/protocols/erlang-fragments.ts';
+import {
+  binary,
+  cutsEvery,
+  fragments,
+  messageOf,
+  rexCall,
+  rexMessage,
+  string,
+} from '#test/fixtures/protocols/erlang-fragments.ts';
 import {
   ackToD,
   challengeToD,
@@ -64,6 +72,37 @@ describe('erlang-rce', () => {
     expect(hits.map((h) => h.evidence.split(' (')[0])).toEqual([
       'an Erlang distribution peer ran os:cmd "id" on the server through call',
     ]);
+  });
+
+  it('reports os:cmd behind a list of 30 000 small integers, and a command sent as 70 000 character codes', () => {
+    // A list of small integers is one term an element: walked one by one, the term budget ran out before the call.
+    const integers = (codes: readonly number[]) => {
+      // LIST_EXT of SMALL_INTEGER_EXT elements, then NIL (written whole: one argument an element is too many).
+      const out = new Uint8Array(5 + 2 * codes.length + 1);
+      out.set([
+        108,
+        codes.length >>> 24,
+        (codes.length >>> 16) & 0xff,
+        (codes.length >>> 8) & 0xff,
+        codes.length & 0xff,
+      ]);
+      codes.forEach((code, i) => out.set([97, code], 5 + 2 * i));
+      out[out.length - 1] = 106;
+      return out;
+    };
+    const behind = rexCall(integers(Array.from({ length: 30_000 }, (_, i) => i % 256)), string('id'));
+    const longCommand = rexCall(
+      binary(new Uint8Array(8)),
+      integers([...'id;'.repeat(23_334)].map((c) => c.charCodeAt(0))),
+    );
+    for (const message of [behind, longCommand]) {
+      const hits = runThreat(erlangRce, connection(...fragments(message, cutsEvery(message, 65_536), 3n)), {
+        flow: erlangFlow,
+      });
+      expect(hits.map((h) => h.evidence.split(' on the server')[0])).toEqual([
+        expect.stringMatching(/^an Erlang distribution peer ran os:cmd "(id|id;id;id)/),
+      ]);
+    }
   });
 
   it('reports code loading at loaderSeverity, a direct spawn and a call on the client, and honours the lists', () => {
