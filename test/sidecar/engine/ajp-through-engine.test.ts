@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { bodyPacket, forwardRequest } from '#test/fixtures/protocols/ajp-encode.ts';
 import { endReuse, ghostcat, helloChunk, notFound404, ok200 } from '#test/fixtures/protocols/ajp-packets.ts';
 import { concat } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-ajp-engine-'));
@@ -49,14 +49,14 @@ describe('AJP requests through the engine', () => {
     const file = join(dir, 'ajp.pcap');
     writeFileSync(file, writePcap(records).bytes);
     const { findings } = await inspectFile(file, { observers: defaultObservers() });
-    const [flow] = findings.filter((f): f is FlowFinding => f.type === 'flow');
+    const { flows, threats } = splitFindings(findings);
+    const [flow] = flows;
     expect(flow?.protocol).toBe('ajp');
     expect(flow?.l7?.http).toMatchObject({
       methods: ['GET', 'POST'],
       paths: ['/users/{id}', '/comments', '/asdf'],
       statuses: ['2xx', '4xx'],
     });
-    const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
     expect(threats.map((t) => [t.threat, t.severity]).sort()).toEqual([
       ['ajp-abuse', 'critical'],
       ['sql-injection', 'high'],
