@@ -8,12 +8,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { DbAuthEvent, OperationEvent, ProtocolEvent } from '#sidecar/events.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -87,7 +87,7 @@ describe.skipIf(unavailable !== undefined)(
       const events: ProtocolEvent[] = [];
       const recorder = { onEvent: (_flow: unknown, event: ProtocolEvent) => void events.push(event) };
       const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder] });
-      const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      const { flows, threats } = splitFindings(findings);
       const epmdFlows = flows.filter((f) => f.server.port === 4369);
       const distFlows = flows.filter((f) => f.server.port === 6379);
       // Each of the four nodes registers, three ask for a's port, and `epmd -names` asks for the list.
@@ -115,7 +115,6 @@ describe.skipIf(unavailable !== undefined)(
         'd@127.0.0.1 in',
       ]);
 
-      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
       console.log(
         `threats on the Erlang capture: ${threats.map((t) => `${t.threat} ${t.severity}`).join('; ')}`,
       );
