@@ -1,13 +1,13 @@
 /** Child process of the throughput benchmark: inspects one capture and prints timing, memory and labels as JSON. */
 
 import { createReadStream, writeFileSync } from 'node:fs';
-import type { FlowFinding } from '#core/finding.ts';
 import { createCaptureParser } from '#sidecar/capture/capture-parser.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { createEngine, type Engine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { EngineStats } from '#sidecar/engine/engine-stats.ts';
 import { type InspectResult, inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const modes = ['read', 'pipeline', 'engine', 'threats'] as const;
 /** `--passes N`: inspect the capture N times in this one process (a tap runs for days: later passes are steady state). */
@@ -110,7 +110,7 @@ for (let pass = 1; pass < passes; pass++) {
   last = await inspect(file);
   passCpuMs.push(cpuNow() - before);
 }
-const flows = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
+const { flows, threats } = splitFindings(result.findings);
 if (labelsOut !== undefined) {
   const labels = Object.fromEntries(
     flows.map((f) => [
@@ -130,7 +130,7 @@ process.stdout.write(
     lastPackets: last.stats.packets,
     bytes: result.size,
     flows: flows.length,
-    threats: result.findings.filter((f) => f.type === 'threat').length,
+    threats: threats.length,
     maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   })}\n`,
 );

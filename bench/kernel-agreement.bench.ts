@@ -8,10 +8,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createKernelLab } from '#test/helpers/kernel-lab.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 export type KernelAgreement =
   | { skipped: string }
@@ -68,9 +68,8 @@ export const runKernelAgreement = async (
     await stop();
     const result = await inspectFile(pcap, { localAddresses: [server] });
     const tap = new Map<number, string>();
-    for (const f of result.findings)
-      if (f.type === 'flow')
-        tap.set(f.client.port, (f as FlowFinding).evidence?.toServer ?? `(${f.protocol})`);
+    for (const f of splitFindings(result.findings).flows)
+      tap.set(f.client.port, f.evidence?.toServer ?? `(${f.protocol})`);
     const text = (hex: string) => (hex.startsWith('(') ? hex : Buffer.from(hex, 'hex').toString('latin1'));
     const disagreements = [...app].flatMap(([source, { echo: echoed, schedule }]) => {
       const read = (tap.get(source) ?? '(no flow)').slice(0, echoed.length);

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 export const ndpiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/corpus/ndpi');
 
@@ -53,8 +54,8 @@ const ndpiRisks = (outFile: string): Record<string, number> => {
 export const compareCapture = async (capture: string): Promise<CaptureComparison> => {
   const result = await inspectFile(join(ndpiDir, capture), { observers: [createThreatRunner()] });
   const meshward: Record<string, number> = {};
-  for (const f of result.findings)
-    if (f.type === 'threat') meshward[f.threat] = (meshward[f.threat] ?? 0) + f.count;
+  for (const f of splitFindings(result.findings).threats)
+    meshward[f.threat] = (meshward[f.threat] ?? 0) + f.count;
   const out = join(ndpiDir, `${capture}.out`);
   return { capture, ndpi: existsSync(out) ? ndpiRisks(out) : {}, meshward };
 };

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { main } from '#bin/main.ts';
 import { findingSchema } from '#core/finding.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { buildPcap } from '#test/sidecar/capture/build-capture.ts';
 import { sllFrame, tcp4Frame } from '#test/sidecar/decode/build-frame.ts';
 
@@ -176,7 +177,7 @@ describe('meshward inspect', () => {
       /^203\.0\.113\.9,198\.51\.100\.7,\+1 via 10\.42\.0\.7:41000 → 10\.1\.0\.2:8080 /,
     );
     const forwardedOf = (out: string[]) =>
-      out.map((line) => findingSchema.parse(JSON.parse(line))).find((f) => f.type === 'flow')?.l7?.forwarded;
+      splitFindings(out.map((line) => findingSchema.parse(JSON.parse(line)))).flows[0]?.l7?.forwarded;
     const listed = {
       clients: [
         { ip: '203.0.113.9', by: 'x-forwarded-for' },

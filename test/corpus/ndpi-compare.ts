@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { type NdpiFlow, ourIdOf, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 export const ndpiCorpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'ndpi');
 
@@ -18,7 +19,7 @@ const ourKey = (f: FlowFinding) =>
 export const compareCapture = async (file: string): Promise<{ pairings: Pairing[]; ours: FlowFinding[] }> => {
   const ndpi = parseNdpiFlows(readFileSync(join(ndpiCorpus, `${file}.out`), 'utf8'));
   const result = await inspectFile(join(ndpiCorpus, file));
-  const ours = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
+  const ours = splitFindings(result.findings).flows;
   const byKey = new Map<string, FlowFinding[]>();
   for (const flow of ours) byKey.set(ourKey(flow), [...(byKey.get(ourKey(flow)) ?? []), flow]);
   // The same 5-tuple can appear on several VLANs: pick ours with nDPI's packet count, else the busiest.

@@ -9,11 +9,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding, FlowFinding } from '#core/finding.ts';
+import type { Finding } from '#core/finding.ts';
 import { type NdpiFlow, ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type AttackLab, addresses, createAttackLab } from './attack-tools/attack-lab.ts';
-import { attackReport, benignSide, detections, isThreat, ndpiReport } from './attack-tools/attack-report.ts';
+import { attackReport, benignSide, detections, ndpiReport } from './attack-tools/attack-report.ts';
 import { type Attack, attacks } from './attack-tools/attacks.ts';
 import { benignClients } from './attack-tools/benign-traffic.ts';
 import { postgresBin } from './attack-tools/start-postgres.ts';
@@ -126,7 +127,7 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     const expectDetected = (name: string, attack: Attack) => {
-      for (const detection of detections(attack, run.findings.filter(isThreat)))
+      for (const detection of detections(attack, splitFindings(run.findings).threats))
         expect(detection.findings, `${detection.id} not reported for ${name}`).toBeGreaterThan(0);
     };
     const rows = (list: readonly Attack[]) => list.map((a) => [a.name, a] as const);
@@ -137,16 +138,12 @@ describe.skipIf(unavailable !== undefined)(
     );
 
     it('benign clients were captured and identified, and none of their traffic is flagged as an attack', () => {
-      const flows = run.findings.filter(
-        (f): f is FlowFinding =>
-          f.type === 'flow' && f.client.ip === addresses.benign && f.transport !== 'icmp',
-      );
+      const { flows: all, threats } = splitFindings(run.findings);
+      const flows = all.filter((f) => f.client.ip === addresses.benign && f.transport !== 'icmp');
       expect(new Set(flows.map((f) => f.protocol))).toEqual(
         new Set(['http', 'tls', 'redis', 'postgresql', 'dns', 'ssh']),
       );
-      const flagged = run.findings
-        .filter(isThreat)
-        .filter((f) => benignSide(f.client.ip) || benignSide(f.server.ip));
+      const flagged = threats.filter((f) => benignSide(f.client.ip) || benignSide(f.server.ip));
       // The login form crosses plain HTTP: its password is a true finding, not a false alarm (a quote and a
       // semicolon in it must still not read as SQL injection).
       expect(flagged.map((f) => `${f.threat}: ${f.evidence}`)).toEqual([

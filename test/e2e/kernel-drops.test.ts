@@ -16,6 +16,7 @@ import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'hping3', 'ss', 'python3']);
 const server = '10.68.0.1';
@@ -110,9 +111,8 @@ describe.skipIf(unavailable !== undefined)(
       const result = await inspectFile(pcap, { localAddresses: [server] });
       expect(result.stats.decode['source-routed']).toBe(2);
       expect(result.stats.decode.martian).toBe(1);
-      const clientPorts = result.findings.flatMap((f) =>
-        f.type === 'flow' && f.server.port === port ? [f.client.port] : [],
-      );
+      const { flows } = splitFindings(result.findings);
+      const clientPorts = flows.filter((f) => f.server.port === port).map((f) => f.client.port);
       expect(clientPorts.sort()).toEqual([...answered()].sort());
     });
   },

@@ -19,6 +19,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'iptables', 'python3', 'ss']);
 const server = '10.69.0.1';
@@ -82,7 +83,7 @@ describe.skipIf(unavailable !== undefined)(
       });
       await stop();
       const result = await inspectFile(pcap, { observers: defaultObservers(), localAddresses: [server] });
-      flows = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
+      flows = splitFindings(result.findings).flows;
     }, 120_000);
 
     afterAll(() => {

@@ -1,10 +1,9 @@
 /** The e2e's printed report: per attack, each expected threat found or not with its count; extras; benign traffic and false positives; nDPI alongside. */
 import type { Finding, ThreatFinding } from '#core/finding.ts';
 import type { NdpiFlow } from '#test/helpers/ndpi-reader.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { addresses } from './attack-lab.ts';
 import type { Attack } from './attacks.ts';
-
-export const isThreat = (f: Finding): f is ThreatFinding => f.type === 'threat';
 
 /** Addresses on the benign client's link: a threat naming one of them is a false positive. */
 export const benignSide = (ip: string) => ip === addresses.benign || ip === addresses.victimForBenign;
@@ -35,7 +34,7 @@ export const attackReport = (
   benign: { requests: number },
   tun: boolean,
 ): string[] => {
-  const threats = findings.filter(isThreat);
+  const { flows, threats } = splitFindings(findings);
   const ran = attacks.filter((a) => tun || a.needsTun !== true);
   const rows = attacks.map((attack) => {
     if (!ran.includes(attack)) return `  ${attack.name}: skipped (no /dev/net/tun)`;
@@ -46,12 +45,12 @@ export const attackReport = (
   });
   const detected = ran.filter((a) => detections(a, threats).every((d) => d.findings > 0)).length;
   const flagged = threats.filter((f) => benignSide(f.client.ip) || benignSide(f.server.ip));
-  const flows = findings.filter((f) => f.type === 'flow' && f.client.ip === addresses.benign).length;
+  const benignFlows = flows.filter((f) => f.client.ip === addresses.benign).length;
   return [
     `  detected ${detected} of ${ran.length} attacks (count = occurrences in the findings):`,
     ...rows,
     `  also raised on attack traffic: ${JSON.stringify(extras(attacks, threats))}`,
-    `  benign: ${benign.requests} requests in ${flows} flows, ${flagged.length} flagged`,
+    `  benign: ${benign.requests} requests in ${benignFlows} flows, ${flagged.length} flagged`,
     ...flagged.map((f) => `    FALSE POSITIVE ${f.threat}: ${f.evidence}`),
   ];
 };

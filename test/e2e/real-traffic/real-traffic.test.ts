@@ -5,11 +5,12 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { FlowFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { type CaptureRun, captureScenarios } from './capture-scenarios.ts';
 import { scenarios } from './scenarios.ts';
 
@@ -24,7 +25,7 @@ describe.skipIf(unavailable !== undefined)(
     beforeAll(async () => {
       run = await captureScenarios(scenarios);
       const result = await inspectFile(run.pcap);
-      flows = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
+      flows = splitFindings(result.findings).flows;
     }, 240_000);
 
     afterAll(() => {
@@ -58,8 +59,7 @@ describe.skipIf(unavailable !== undefined)(
 
     it('executable-download names the program and the script fetched over FTP, not the text file', async () => {
       const result = await inspectFile(run.pcap, { observers: defaultObservers() });
-      const found = result.findings
-        .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'executable-download')
+      const found = threatsBy(result.findings, 'executable-download')
         .map((f) => f.evidence)
         .sort();
       expect(found).toEqual([

@@ -11,6 +11,7 @@ import { learnConfigSchema } from '#functions/learn/learn-config.ts';
 import { learnBatch } from '#functions/learn/run.ts';
 import { openSqliteStore } from '#functions/platform/store/sqlite.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { heartbeat } from '../platform/factories.ts';
 
 const capture = join(import.meta.dirname, '..', '..', '..', 'demo', 'capture.pcap');
@@ -24,9 +25,8 @@ const statsdIp = '203.0.113.20';
 
 let flows: FlowFinding[] = [];
 beforeAll(async () => {
-  flows = (await inspectFile(capture)).findings.filter(
-    (f): f is FlowFinding =>
-      f.type === 'flow' && (f.client.ip === productpageIp || f.server.ip === productpageIp),
+  flows = splitFindings((await inspectFile(capture)).findings).flows.filter(
+    (f) => f.client.ip === productpageIp || f.server.ip === productpageIp,
   );
 });
 

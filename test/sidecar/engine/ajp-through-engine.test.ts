@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
@@ -15,6 +14,7 @@ import { type TrustedProxies, trustedProxies } from '#sidecar/protocols/trusted-
 import { bodyPacket, forwardRequest, sendHeaders } from '#test/fixtures/protocols/ajp-encode.ts';
 import { endReuse, ghostcat, helloChunk, notFound404, ok200 } from '#test/fixtures/protocols/ajp-packets.ts';
 import { concat } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-ajp-engine-'));
@@ -50,14 +50,14 @@ describe('AJP requests through the engine', () => {
     const file = join(dir, 'ajp.pcap');
     writeFileSync(file, writePcap(records).bytes);
     const { findings } = await inspectFile(file, { observers: defaultObservers() });
-    const [flow] = findings.filter((f): f is FlowFinding => f.type === 'flow');
+    const { flows, threats } = splitFindings(findings);
+    const [flow] = flows;
     expect(flow?.protocol).toBe('ajp');
     expect(flow?.l7?.http).toMatchObject({
       methods: ['GET', 'POST'],
       paths: ['/users/{id}', '/comments', '/asdf'],
       statuses: ['2xx', '4xx'],
     });
-    const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
     expect(threats.map((t) => [t.threat, t.severity]).sort()).toEqual([
       ['ajp-abuse', 'critical'],
       ['sql-injection', 'high'],
@@ -89,9 +89,7 @@ describe('AJP requests through the engine', () => {
     writeFileSync(file, writePcap(tcpConversation(proxy, messages)).bytes);
     const guessing = async (options: { trustedProxies?: TrustedProxies }) => {
       const { findings } = await inspectFile(file, { observers: defaultObservers(options), ...options });
-      return findings.filter(
-        (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'http-auth-brute-force',
-      );
+      return threatsBy(findings, 'http-auth-brute-force');
     };
     // As over HTTP (ADR 28), the peer's count is everyone's and stays until the proxy is trusted: an AJP client
     // can write any remote_addr.

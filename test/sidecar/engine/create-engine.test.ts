@@ -4,6 +4,7 @@ import { createEngine, type EngineOptions } from '#sidecar/engine/create-engine.
 import type { EngineObserver } from '#sidecar/engine-observer.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { flags, tcp4Frame } from '../decode/build-frame.ts';
 import { type Endpoints, record, tcpConversation, udpExchange } from './conversation.ts';
 import { eventProtocol, lineProtocol } from './toy-protocols.ts';
@@ -14,7 +15,7 @@ const run = (records: ReturnType<typeof tcpConversation>, options: EngineOptions
   const engine = createEngine(options);
   for (const r of records) engine.push(r);
   const findings = engine.flush();
-  return { engine, findings, flows: findings.filter((f): f is FlowFinding => f.type === 'flow') };
+  return { engine, findings, flows: splitFindings(findings).flows };
 };
 
 const only = (flows: FlowFinding[]): FlowFinding => {
@@ -590,8 +591,8 @@ describe('engine: flows, observers, bounds', () => {
     expect(stats.flows.evicted).toBe(7);
     const findings = engine.flush();
     expect(
-      findings.filter(
-        (f) => f.type === 'flow' && f.notes?.includes('flow table full: evicted before its end'),
+      splitFindings(findings).flows.filter((f) =>
+        f.notes?.includes('flow table full: evicted before its end'),
       ),
     ).toHaveLength(7);
   });

@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FlowFinding, flowFindingSchema } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const capture = join(import.meta.dirname, '..', '..', '..', 'demo', 'capture.pcap');
 
 let flows: FlowFinding[] = [];
 beforeAll(async () => {
-  flows = (await inspectFile(capture)).findings.filter(
-    (f): f is FlowFinding => f.type === 'flow' && f.protocol === 'dns',
-  );
+  flows = splitFindings((await inspectFile(capture)).findings).flows.filter((f) => f.protocol === 'dns');
 });
 
 describe('DNS answers in the L7 summary', () => {

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { dnsQuery } from '#test/fixtures/protocols/socks-udp-datagrams.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-doh-'));
@@ -37,10 +37,8 @@ const inspect = async (messages: Message[]) => {
   const file = join(dir, `${messages.length}-${Math.random().toString(36).slice(2)}.pcap`);
   writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
   const { findings } = await inspectFile(file, { observers: defaultObservers() });
-  return {
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
-    flow: findings.find((f): f is FlowFinding => f.type === 'flow'),
-  };
+  const { flows, threats } = splitFindings(findings);
+  return { threats, flow: flows[0] };
 };
 
 describe('DNS over HTTP through the engine', () => {

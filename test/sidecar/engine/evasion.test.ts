@@ -4,10 +4,10 @@
  * engine before its fix.
  */
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import {
   badTcpChecksum,
   ethernetFrame,
@@ -28,11 +28,11 @@ const inspect = (records: readonly PacketRecord[], localAddresses: string[] = []
   const engine = createEngine({ observers: defaultObservers(), localAddresses });
   for (const r of records) engine.push(r);
   const findings = engine.flush();
-  const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+  const { flows, threats } = splitFindings(findings);
   return {
     protocols: flows.map((f) => f.protocol),
     notes: flows.flatMap((f) => f.notes ?? []),
-    threats: findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat),
+    threats: threats.map((f) => f.threat),
   };
 };
 

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-event-volume-'));
@@ -29,7 +29,7 @@ const threatsOf = async (serverPort: number, messages: Message[]): Promise<strin
   const endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort };
   writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
   const { findings } = await inspectFile(file, { observers: defaultObservers() });
-  return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  return splitFindings(findings).threats.map((f) => f.threat);
 };
 
 /** RFC 7540 §4.1 frame: length (24), type, flags, stream (31). */

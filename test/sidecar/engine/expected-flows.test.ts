@@ -3,6 +3,7 @@ import type { FlowFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { createExpectedFlows } from '#sidecar/engine/expected-flows.ts';
 import type { ExpectedFlowEvent } from '#sidecar/events.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, type Message, tcpConversation } from './conversation.ts';
 
 const control: Endpoints = { client: '10.0.0.5', server: '10.0.0.9', clientPort: 40100, serverPort: 21 };
@@ -22,7 +23,7 @@ const file = Uint8Array.from({ length: 3000 }, (_, i) => (i * 2654435761) >>> 24
 const flowsOf = (records: ReturnType<typeof tcpConversation>): FlowFinding[] => {
   const engine = createEngine();
   for (const r of records.sort((a, b) => a.ts - b.ts)) engine.push(r);
-  return engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
+  return splitFindings(engine.flush()).flows;
 };
 
 describe('expected flows (FTP data connections)', () => {

@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type FlowFinding, flowFindingSchema, type ThreatFinding } from '#core/finding.ts';
+import { flowFindingSchema } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { type DefaultObserverOptions, defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { trustedProxies } from '#sidecar/protocols/trusted-proxies.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-forwarded-'));
@@ -35,8 +36,7 @@ const inspect = async (records: PacketRecord[], options: DefaultObserverOptions 
   const proxies = options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies };
   const { findings } = await inspectFile(file, { observers: defaultObservers(options), ...proxies });
   return {
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
+    ...splitFindings(findings),
     table: formatFindings(findings).join('\n'),
   };
 };

@@ -6,10 +6,10 @@
  * the oracle in test/e2e/kernel-streams.test.ts (the `past-window`, `unsent-ack`, `old-ack` and `md5-option` tricks).
  */
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { flags, sllFrame, tcp4Frame } from '../decode/build-frame.ts';
 
 const client = '10.1.0.1';
@@ -54,8 +54,8 @@ const inspect = (records: readonly PacketRecord[]) => {
   const engine = createEngine({ observers: defaultObservers() });
   for (const r of records) engine.push(r);
   const findings = engine.flush();
-  const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
-  const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+  const { flows, threats } = splitFindings(findings);
+  const [flow] = flows;
   return {
     flow,
     threats: threats.map((t) => t.threat),

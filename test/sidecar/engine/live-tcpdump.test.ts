@@ -4,6 +4,7 @@ import { connect, createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { type FlowFinding, flowFindingSchema } from '#core/finding.ts';
 import { inspectStream } from '#sidecar/engine/inspect-stream.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { lineProtocol } from './toy-protocols.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -56,7 +57,7 @@ const collect = async (tcpdump: ChildProcess, log: string[]): Promise<FlowFindin
   const protocols = [lineProtocol('nats', { 'to-server': 'PING ' }, log)];
   for await (const update of inspectStream(tcpdump.stdout, { protocols })) {
     expect(update.problems).toEqual([]);
-    for (const finding of update.findings) if (finding.type === 'flow') findings.push(finding);
+    findings.push(...splitFindings(update.findings).flows);
   }
   return findings;
 };

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type FlowFinding, flowFindingSchema } from '#core/finding.ts';
+import { flowFindingSchema } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { corpusDir } from '#test/helpers/corpus.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 /**
  * nDPI's own test captures with its per-flow output (see ../shared/corpus/README.md). nDPI's flow lines read
@@ -53,7 +54,7 @@ describe.skipIf(captures.length === 0)('nDPI test captures (corpus missing: skip
         /malformed|truncated|unsupported/.test(outcome),
       );
       expect(bad).toEqual([]);
-      const flows = result.findings.filter((f): f is FlowFinding => f.type === 'flow');
+      const { flows } = splitFindings(result.findings);
       for (const flow of flows) flowFindingSchema.parse(flow);
       // The same 5-tuple may appear on two VLANs (a mirror port): compare the packet counts per 5-tuple as lists.
       const group = (entries: [string, number][]) => {
@@ -85,13 +86,10 @@ describe.skipIf(captures.length === 0)('nDPI test captures (corpus missing: skip
     let compared = 0;
     const disagreements: string[] = [];
     for (const name of captures) {
-      const { findings } = await inspectFile(`${corpus}/${name}`);
+      const { flows } = splitFindings((await inspectFile(`${corpus}/${name}`)).findings);
       const byKey = new Map(
-        findings
-          .filter(
-            (f): f is FlowFinding =>
-              f.type === 'flow' && !f.notes?.some((note) => note.startsWith('no handshake')),
-          )
+        flows
+          .filter((f) => !f.notes?.some((note) => note.startsWith('no handshake')))
           .map((f) => [unordered(f.transport, text(f.client), text(f.server)), f]),
       );
       for (const flow of ndpiFlows(name)) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { corpusDir } from '#test/helpers/corpus.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 /**
  * The TLS facts nDPI prints in its own test captures' expected output (../shared/corpus/ndpi, written by nDPI's
@@ -61,9 +62,7 @@ describe.skipIf(expected.length === 0)(
     });
 
     it.each(expected.map((e) => [`${e.capture} ${e.ports}`, e] as const))('%s', async (_name, e) => {
-      const flows = (await inspectFile(`${corpus}/${e.capture}`)).findings.filter(
-        (f): f is FlowFinding => f.type === 'flow',
-      );
+      const { flows } = splitFindings((await inspectFile(`${corpus}/${e.capture}`)).findings);
       const flow = flows.find((f) => `${f.client.port}>${f.server.port}` === e.ports);
       const tls = flow?.l7?.tls;
       const ours: Expected = { capture: e.capture, ports: e.ports };

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { protobufDelimited, protobufText } from '#test/fixtures/protocols/protobuf-encode.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-padding-'));
@@ -35,7 +35,7 @@ const threatsOf = async (
   const records = tcpConversation(endpoints, [...segments, { from: 'server', data: answer }]);
   writeFileSync(file, writePcap(records).bytes);
   const { findings } = await inspectFile(file, { observers: defaultObservers() });
-  return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  return splitFindings(findings).threats.map((f) => f.threat);
 };
 
 const sqli = "1'%20OR%20'1'='1";
@@ -299,9 +299,7 @@ describe('an attack padded past what detectors used to read is still reported', 
     const request = get(`/search?q=${'a'.repeat(5000)}${sqli}`);
     writeFileSync(file, writePcap(tcpConversation(endpoints, [{ from: 'client', data: request }])).bytes);
     const { findings } = await inspectFile(file, { observers: defaultObservers() });
-    const finding = findings.find(
-      (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'sql-injection',
-    );
+    const [finding] = threatsBy(findings, 'sql-injection');
     expect(finding?.evidence).toMatch(/query q: \(characters \d+ to 5012 of 5012, decoded\) a+1' OR '1'='1/);
   });
 
@@ -330,7 +328,7 @@ describe('an attack in a Redis argument past the 32 the parser kept is still rep
     ]);
     writeFileSync(file, writePcap(tcpConversation(endpoints, segments)).bytes);
     const { findings } = await inspectFile(file, { observers: defaultObservers() });
-    return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+    return splitFindings(findings).threats.map((f) => f.threat);
   };
   const pairs = (count: number, value = (i: number) => `v${i}`) =>
     Array.from({ length: count }, (_, i) => [`k${i}`, value(i)]).flat();
@@ -384,7 +382,7 @@ describe("an attack past an operation detail's first 256 characters is still rep
     ];
     writeFileSync(file, writePcap(tcpConversation(endpoints, segments)).bytes);
     const { findings } = await inspectFile(file, { observers: defaultObservers() });
-    return findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+    return splitFindings(findings).threats.map((f) => f.threat);
   };
 
   it.each([

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import type { EventRead } from '#sidecar/engine/event-read.ts';
 import { parseBudget } from '#sidecar/engine/parse-budget.ts';
@@ -8,6 +7,7 @@ import type { ProtocolEvent } from '#sidecar/events.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, type Message, tcpConversation } from './conversation.ts';
 import { eventProtocol } from './toy-protocols.ts';
 
@@ -102,11 +102,7 @@ const run = (
 ) => {
   const engine = createEngine({ ...options, observers });
   for (const r of tcpConversation(web, messages)) engine.push(r);
-  const findings = engine.flush();
-  return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
-  };
+  return splitFindings(engine.flush());
 };
 
 describe('parse budget through the engine', () => {
@@ -147,7 +143,7 @@ describe('parse budget through the engine', () => {
     const redis: Endpoints = { ...web, serverPort: 6379 };
     const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
     for (const r of tcpConversation(redis, messages)) engine.push(r);
-    const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+    const { threats } = splitFindings(engine.flush());
     expect(threats.map((t) => [t.threat, t.protocol])).toEqual([
       ['cleartext-credentials', 'redis'],
       ['db-auth-brute-force', 'redis'],

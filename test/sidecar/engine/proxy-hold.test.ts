@@ -11,6 +11,7 @@ import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { noProxyHeader } from '#sidecar/engine/flow-state.ts';
 import { ascii, concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { clientHelloSample } from '#test/fixtures/protocols/wire-samples.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const balancer = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
@@ -23,7 +24,7 @@ const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 const flowsOf = (records: PacketRecord[]): FlowFinding[] => {
   const engine = createEngine();
   for (const r of records) engine.push(r);
-  return engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
+  return splitFindings(engine.flush()).flows;
 };
 const run = (messages: Message[]) => flowsOf(tcpConversation(balancer, messages));
 /** What the flow read: protocol, L7 summary, TLS, header and notes (not packet counts or times). */

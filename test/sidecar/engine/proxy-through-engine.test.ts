@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
@@ -15,6 +14,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ascii, concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-proxy-'));
@@ -31,8 +31,7 @@ const inspect = async (records: PacketRecord[]) => {
   writeFileSync(file, writePcap(records).bytes);
   const { findings } = await inspectFile(file, { observers: defaultObservers() });
   return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    ...splitFindings(findings),
     table: formatFindings(findings).join('\n'),
   };
 };

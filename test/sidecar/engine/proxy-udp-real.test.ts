@@ -12,6 +12,7 @@ import type { FlowFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForUdp } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'dnsdist', 'python3']);
@@ -60,7 +61,7 @@ describe.skipIf(unavailable !== undefined)(
       ]);
       await stopTcpdump(tcpdump);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      flows = splitFindings(findings).flows;
     }, 60_000);
 
     it('reads the relayed flow as DNS with the header off, naming the client the header gave', () => {

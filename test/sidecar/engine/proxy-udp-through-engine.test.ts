@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { formatFindings } from '#sidecar/engine/format-findings.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
@@ -15,6 +14,7 @@ import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { concat } from '#test/fixtures/protocols/protocol-harness.ts';
 import { proxyV2Dgram4 } from '#test/fixtures/protocols/proxy-v2-datagram.ts';
 import { dnsAnswer, dnsQuery } from '#test/fixtures/protocols/socks-udp-datagrams.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { udpExchange } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-proxy-udp-'));
@@ -33,7 +33,7 @@ describe('PROXY v2 headers on datagrams', () => {
     ]);
     writeFileSync(file, writePcap(records).bytes);
     const { findings } = await inspectFile(file, { observers: defaultObservers() });
-    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    const [flow] = splitFindings(findings).flows;
     expect(flow).toMatchObject({
       transport: 'udp',
       protocol: 'dns',

@@ -11,6 +11,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ascii, concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { corpusDir } from '#test/helpers/corpus.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const pgsqlCapture = join(corpusDir('ndpi'), 'pgsql.pcap');
@@ -30,7 +31,7 @@ const flowOf = async (messages: Message[], name: string): Promise<FlowFinding | 
   const file = join(dir, name);
   writeFileSync(file, writePcap(tcpConversation(endpoints, messages)).bytes);
   const { findings } = await inspectFile(file, { observers: [] });
-  return findings.find((f): f is FlowFinding => f.type === 'flow');
+  return splitFindings(findings).flows[0];
 };
 
 describe('a PostgreSQL connection with GSSAPI encryption', () => {
@@ -65,8 +66,9 @@ describe('a PostgreSQL connection with GSSAPI encryption', () => {
     `in nDPI's own pgsql.pcap: the two connections whose GSSENCRequest got G are encrypted, which nDPI 4.2 calls ClearText${existsSync(pgsqlCapture) ? '' : ' (skipped: ../shared/corpus/ndpi is absent)'}`,
     async () => {
       const { findings } = await inspectFile(pgsqlCapture, { observers: [] });
-      const encrypted = findings
-        .filter((f): f is FlowFinding => f.type === 'flow' && f.encrypted)
+      const { flows } = splitFindings(findings);
+      const encrypted = flows
+        .filter((f) => f.encrypted)
         .map((f) => `${f.client.port} ${f.protocol}`)
         .sort();
       expect(encrypted).toEqual(['59036 postgresql', '59038 postgresql']);

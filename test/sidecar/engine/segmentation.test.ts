@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 type Session = { label: string; transport: 'tcp' | 'udp'; messages: { fromClient: boolean; hex: string }[] };
@@ -33,7 +33,7 @@ const messagesOf = (session: Session): Message[] =>
 const verdictOf = (records: ReturnType<typeof tcpConversation>) => {
   const engine = createEngine();
   for (const r of records) engine.push(r);
-  const flows = engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
+  const { flows } = splitFindings(engine.flush());
   return flows.map((f) => ({ protocol: f.protocol, l7: f.l7, tls: f.tls }));
 };
 

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-shell-end-'));
@@ -26,12 +26,10 @@ describe('a shell that answers only after every command', () => {
     const pcap = join(dir, 'shell.pcap');
     writeFileSync(pcap, writePcap(records).bytes);
     const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    const [flow] = splitFindings(findings).flows;
     expect(flow?.protocol).toBe('shell');
     expect(flow?.l7?.operations).toEqual(['command']);
-    const threats = findings.filter(
-      (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'reverse-shell',
-    );
+    const threats = threatsBy(findings, 'reverse-shell');
     expect(threats.map((f) => [f.evidence, f.count])).toEqual([
       ['a reverse shell: the server ran `id` in it', 3],
     ]);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { FlowFinding } from '#core/finding.ts';
 import type { PacketRecord } from '#sidecar/capture/packet-record.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
@@ -16,6 +16,7 @@ import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { dnsAnswer, dnsQuery, udpHeader4 } from '#test/fixtures/protocols/socks-udp-datagrams.ts';
 import { seededRandom } from '#test/helpers/random.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation, udpExchange } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-socks-udp-'));
@@ -48,10 +49,7 @@ const inspect = async (records: PacketRecord[]) => {
   const file = join(dir, `c${n++}.pcap`);
   writeFileSync(file, writePcap(records).bytes);
   const { findings } = await inspectFile(file, { observers: defaultObservers() });
-  return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
-  };
+  return splitFindings(findings);
 };
 
 const relayFlow = (flows: FlowFinding[]) => flows.find((f) => f.transport === 'udp');

@@ -18,6 +18,7 @@ import { ndpiAvailable, ndpiReport } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
 import { smtpSink } from '#test/helpers/smtp-sink.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'curl', 'openssl', 'python3', '/usr/sbin/dovecot', '/usr/sbin/vsftpd']) ??
@@ -88,7 +89,7 @@ describe.skipIf(unavailable !== undefined)(
       curl('ftp', [`ftp://${server}:${ports.ftp}/invoice.txt`]);
       await stop();
       const { findings } = await inspectFile(pcap);
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      flows = splitFindings(findings).flows;
       ndpiText = ndpiReport(pcap);
     }, 120_000);
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Finding, FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { Finding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { InspectOptions } from '#sidecar/engine/inspect-stream.ts';
@@ -16,6 +16,7 @@ import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { protocols } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { withBuggyParser } from '#test/helpers/buggy-parser.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from './conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-tunnel-'));
@@ -31,10 +32,10 @@ const inspect = (messages: Message[], serverPort = 3128, options: InspectOptions
 const findingsOf = async (messages: Message[], serverPort?: number) =>
   (await inspect(messages, serverPort)).findings;
 const threats = (findings: readonly Finding[]): string[] =>
-  findings.filter((f): f is ThreatFinding => f.type === 'threat').map((f) => f.threat);
+  splitFindings(findings).threats.map((f) => f.threat);
 const threatsOf = async (messages: Message[], serverPort?: number): Promise<string[]> =>
   threats(await findingsOf(messages, serverPort));
-const flowOf = (findings: readonly Finding[]) => findings.find((f): f is FlowFinding => f.type === 'flow');
+const flowOf = (findings: readonly Finding[]) => splitFindings(findings).flows[0];
 
 const connect = (target: string): Message[] => [
   { from: 'client', data: `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n` },
@@ -63,7 +64,7 @@ describe('an attack sent in the clear inside a CONNECT tunnel', () => {
 
   it("is the HTTP flow's, whose summary names the protocol inside and its facts", async () => {
     const findings = await findingsOf([...connect('backend:80'), ...injection]);
-    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    const flow = flowOf(findings);
     expect(flow?.protocol).toBe('http');
     expect(flow?.l7?.operations).toEqual(['tunnel http']);
     expect(flow?.l7?.http?.methods).toEqual(['CONNECT', 'GET']);
@@ -102,7 +103,7 @@ describe('an attack sent in the clear through a SOCKS proxy', () => {
 
   it("is the SOCKS flow's, whose summary names the protocol inside and its facts", async () => {
     const findings = await findingsOf([...socks5, ...injection], 1080);
-    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    const flow = flowOf(findings);
     expect(flow?.protocol).toBe('socks');
     expect(flow?.l7?.operations).toEqual(expect.arrayContaining(['CONNECT', 'reply', 'tunnel http']));
     expect(flow?.l7?.http?.methods).toEqual(['GET']);

@@ -16,6 +16,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { EngineObserver } from '#sidecar/engine-observer.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 import { startApache, startTomcat, tomcatAjpMissing } from '#test/helpers/tomcat-ajp.ts';
 
@@ -77,8 +78,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const requests: string[] = [];
   const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder(requests)] });
   return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    ...splitFindings(findings),
     requests,
     said,
     pcap,

@@ -17,6 +17,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { startClickhouse } from '#test/helpers/clickhouse-server.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const pythonDriver = '/usr/lib/python3/dist-packages/clickhouse_driver';
@@ -84,8 +85,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const runner = createThreatRunner({ configs: { 'cleartext-credentials': { loopback: true } } });
   const { findings } = await inspectFile(pcap, { observers: [runner, recorder(events)] });
   return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    ...splitFindings(findings),
     events,
     said,
     pcap,

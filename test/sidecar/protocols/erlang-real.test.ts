@@ -11,7 +11,6 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { payloadOf } from '#sidecar/decode/decoded-packet.ts';
 import { createPacketDecoder } from '#sidecar/decode/packet-decoder.ts';
@@ -20,6 +19,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { DbAuthEvent, OperationEvent, ProtocolEvent } from '#sidecar/events.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -150,7 +150,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(said[3]).toContain('name a at port 6379');
 
       const { findings, events } = await inspect(pcap);
-      const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      const { flows, threats } = splitFindings(findings);
       const epmdFlows = flows.filter((f) => f.server.port === 4369);
       const distFlows = flows.filter((f) => f.server.port === 6379);
       // Each of the four nodes registers, three ask for a's port, and `epmd -names` asks for the list.
@@ -178,7 +178,6 @@ describe.skipIf(unavailable !== undefined)(
         'd@127.0.0.1 in',
       ]);
 
-      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
       console.log(
         `threats on the Erlang capture: ${threats.map((t) => `${t.threat} ${t.severity}`).join('; ')}`,
       );
@@ -216,9 +215,7 @@ describe.skipIf(unavailable !== undefined)(
         .filter((e): e is OperationEvent => e.kind === 'operation' && e.operation === 'call os:cmd')
         .map((e) => e.detail);
       expect(calls).toEqual(commands.map((command) => command.slice(0, 1024)));
-      const rce = findings.filter(
-        (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'erlang-rce',
-      );
+      const rce = threatsBy(findings, 'erlang-rce');
       expect(rce.map((f) => [f.severity, f.evidence.split(' on the server')[0]])).toEqual(
         commands.map((command) => [
           'critical',

@@ -4,7 +4,6 @@ import { constants, createDeflateRaw, type DeflateRaw } from 'node:zlib';
 import { encode } from '@msgpack/msgpack';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { Direction, WebsocketMessageEvent } from '#sidecar/events.ts';
@@ -19,6 +18,7 @@ import {
   randomBytes,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, tcpConversation } from '../engine/conversation.ts';
 import { runThreat } from '../threats/threat-factories.ts';
 import { startRecorder } from './loopback-recorder.ts';
@@ -396,17 +396,13 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
     ]);
     for (const record of records) engine.push(record);
     const findings = engine.flush();
-    const threat = findings.find((f) => f.type === 'threat') as
-      | { threat: string; evidence: string }
-      | undefined;
+    const { flows, threats } = splitFindings(findings);
+    const [threat] = threats;
+    const [flow] = flows;
     expect(threat?.threat).toBe('sql-injection');
     expect(threat?.evidence).toContain('websocket json $.q');
-    const flow = findings.find((f) => f.type === 'flow') as {
-      protocol: string;
-      l7?: { operations?: string[] };
-    };
-    expect(flow.protocol).toBe('http');
-    expect(flow.l7?.operations).toEqual(['websocket text']);
+    expect(flow?.protocol).toBe('http');
+    expect(flow?.l7?.operations).toEqual(['websocket text']);
   });
 
   it('names the client a proxy wrote into the upgrade request in the finding about a message', () => {
@@ -423,7 +419,7 @@ describe('websocket after an HTTP/1.1 upgrade', () => {
       { from: 'client', data: frame(1, text('{"q":"1\' UNION SELECT password FROM users--"}'), { mask }) },
     ]);
     for (const record of records) engine.push(record);
-    const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+    const { threats } = splitFindings(engine.flush());
     expect(threats.map((t) => [t.threat, t.client.ip, t.origin, t.originBy])).toEqual([
       ['sql-injection', '10.0.0.1', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
     ]);

@@ -10,11 +10,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -75,7 +75,7 @@ describe.skipIf(unavailable !== undefined)(
       }
       expect(said).toEqual(['hello alice', 'greeter', 'refused: java.rmi.ServerException']);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      const { flows, threats } = splitFindings(findings);
       expect(flows.length).toBeGreaterThanOrEqual(3);
       for (const flow of flows) expect(flow.protocol, `${flow.server.port}`).toBe('rmi');
       const operations = new Set(flows.flatMap((f) => f.l7?.operations ?? []));
@@ -89,7 +89,6 @@ describe.skipIf(unavailable !== undefined)(
         'exception',
       ])
         expect(operations, op).toContain(op);
-      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
       expect(threats.map((f) => [f.threat, f.severity, f.evidence.split(' — ')[0]])).toEqual([
         [
           'insecure-deserialization',

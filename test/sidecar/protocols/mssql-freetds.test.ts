@@ -9,6 +9,7 @@ import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { mssql } from '#sidecar/protocols/mssql.ts';
 import { engineLabel, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, tcpConversation } from '../engine/conversation.ts';
 import { type FakeTdsServer, startFakeTdsServer } from './fake-tds-server.ts';
 import { type RecordedChunk, type Recorder, startRecorder } from './loopback-recorder.ts';
@@ -105,10 +106,9 @@ describe.skipIf(!hasTsql)(
         for (const record of records) engine.push(record);
       }
       const findings = engine.flush();
-      const flows = findings.filter((f) => f.type === 'flow');
+      const { flows, threats } = splitFindings(findings);
       expect(flows).toHaveLength(failedLogins + 1);
-      expect(flows.every((f) => f.type === 'flow' && f.protocol === 'mssql')).toBe(true);
-      const threats = findings.flatMap((f) => (f.type === 'threat' ? [f] : []));
+      expect(flows.every((f) => f.protocol === 'mssql')).toBe(true);
       expect(threats.find((t) => t.threat === 'sql-injection')?.evidence).toContain("OR '1'='1'");
       expect(threats.map((t) => t.threat)).toContain('db-auth-brute-force');
     });

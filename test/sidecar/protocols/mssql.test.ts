@@ -14,6 +14,7 @@ import {
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
 import { samplesExcept, wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, tcpConversation } from '../engine/conversation.ts';
 
 // Built by hand from [MS-TDS] (version 36.0): the packet header (2.2.3.1), PRELOGIN (2.2.6.5), LOGIN7 (2.2.6.4),
@@ -260,10 +261,11 @@ describe('mssql through the engine', () => {
     ];
     for (const records of flows) for (const record of records) engine.push(record);
     const findings = engine.flush();
-    const threats = findings.filter((f) => f.type === 'threat').map((f) => (f as { threat: string }).threat);
-    expect(threats).toEqual(expect.arrayContaining(['sql-injection', 'db-auth-brute-force']));
-    const flowsSeen = findings.filter((f) => f.type === 'flow');
+    const { flows: flowsSeen, threats } = splitFindings(findings);
+    expect(threats.map((f) => f.threat)).toEqual(
+      expect.arrayContaining(['sql-injection', 'db-auth-brute-force']),
+    );
     expect(flowsSeen).toHaveLength(13);
-    expect(flowsSeen.every((f) => f.type === 'flow' && f.protocol === 'mssql')).toBe(true);
+    expect(flowsSeen.every((f) => f.protocol === 'mssql')).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ import type { EngineObserver } from '#sidecar/engine-observer.ts';
 import type { OperationEvent } from '#sidecar/events.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const jars = [
@@ -75,8 +76,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const ops: string[] = [];
   const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder(ops)] });
   return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    ...splitFindings(findings),
     ops,
     said,
     pcap,

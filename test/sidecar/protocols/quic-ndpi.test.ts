@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
 import { ndpiAvailable, ndpiReport, ndpiSkipNote, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { cryptoFrame, sealInitial } from './quic-seal.ts';
 
@@ -64,7 +64,7 @@ describe.skipIf(!ndpiAvailable())(`quic against nDPI${ndpiSkipNote()}`, () => {
   it('agrees with nDPI on every flow nDPI calls QUIC (SNI and JA3), and reads version 2, which nDPI 4.2 does not', async () => {
     const ndpiText = ndpiReport(pcap);
     const ndpi = parseNdpiFlows(ndpiText);
-    const ours = (await inspectFile(pcap)).findings.filter((f): f is FlowFinding => f.type === 'flow');
+    const ours = splitFindings((await inspectFile(pcap)).findings).flows;
     const rows = flows.map(({ port, version }) => {
       const line = ndpiText.split('\n').find((l) => l.includes(`:${port} `));
       const mine = ours.find((f) => f.server.port === port);

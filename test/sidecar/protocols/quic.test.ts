@@ -6,6 +6,7 @@ import { quic } from '#sidecar/protocols/quic.ts';
 import { initialKeys, openInitial, readLongHeader } from '#sidecar/protocols/quic-initial.ts';
 import { concat, contractCheck, feed, hex, hexFixture } from '#test/fixtures/protocols/protocol-harness.ts';
 import { wireSamples } from '#test/fixtures/protocols/wire-samples.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { cryptoFrame, sealInitial } from './quic-seal.ts';
 
@@ -204,7 +205,7 @@ describe('quic through the engine', () => {
       { from: 'server', data: serverInitialV1 },
     ]))
       engine.push(record);
-    const flow = engine.flush().find((f) => f.type === 'flow');
+    const [flow] = splitFindings(engine.flush()).flows;
     expect(flow).toMatchObject({
       protocol: 'quic',
       transport: 'udp',

@@ -20,6 +20,7 @@ import type { OperationEvent } from '#sidecar/events.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { blueKeepChannels } from '#test/helpers/rdp-pdus.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 import { displayReady, freerdp, xrdpIni } from '#test/helpers/xrdp.ts';
 
@@ -90,8 +91,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const ops: (OperationEvent & { port: number })[] = [];
   const { findings } = await inspectFile(pcap, { observers: [...defaultObservers(), recorder(ops)] });
   return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
+    ...splitFindings(findings),
     ops,
     said,
     pcap,

@@ -13,6 +13,7 @@ import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'danted', 'dnsmasq', 'python3']);
@@ -69,8 +70,7 @@ describe.skipIf(unavailable !== undefined)(
       ]);
       await stopTcpdump(tcpdump);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      ({ flows, threats } = splitFindings(findings));
     }, 60_000);
 
     it('reads the relay flow as SOCKS, with the DNS inside: its destination, query and answer', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import type { OperationEvent } from '#sidecar/events.ts';
 import { statsd } from '#sidecar/protocols/statsd.ts';
 import { ascii, contractCheck, feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { udpExchange } from '../engine/conversation.ts';
 import { itRejectsForeignBytes, mutatedFlowsParse } from './ndpi-flow-checks.ts';
 
@@ -59,7 +59,7 @@ describe('statsd', () => {
       datagrams.slice(0, 2).map(([, data]) => ({ from: 'client' as const, data })),
     ))
       engine.push(r);
-    const [flow] = engine.flush().filter((f): f is FlowFinding => f.type === 'flow');
+    const [flow] = splitFindings(engine.flush()).flows;
     expect(flow).toMatchObject({ protocol: 'statsd', confidence: 'dpi', server: { port: 5353 } });
     expect(flow?.l7?.operations).toEqual(['c gorets', 'ms glork', 'g gaugor', 's uniques', 'c page.views']);
   });

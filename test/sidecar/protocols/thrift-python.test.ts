@@ -17,6 +17,7 @@ import type { OperationEvent } from '#sidecar/events.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { thrift } from '#sidecar/protocols/thrift.ts';
 import { feed, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { recordedConversations, udpExchange } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from './loopback-recorder.ts';
 import { freePort, startServer } from './real-server.ts';
@@ -114,7 +115,7 @@ describe.skipIf(missing !== undefined)(
       const pcap = join(dir, 'thrift.pcap');
       writeFileSync(pcap, writePcap(records).bytes);
       const { findings } = await inspectFile(pcap);
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+      flows = splitFindings(findings).flows;
     }, 120_000);
 
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

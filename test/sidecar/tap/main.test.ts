@@ -13,6 +13,7 @@ import { type CommandSigner, createCommandSigner } from '#functions/platform/key
 import { readCapture } from '#sidecar/capture/read-capture.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { startTap } from '#sidecar/tap/main.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 import { ipv4Frame } from '../pcap/ipv4-frame.ts';
 
@@ -168,7 +169,7 @@ describe('startTap (capture replaced by a recorded stream; real HTTPS control pl
       await tap.stop();
     }
     const findings = batches.flatMap((batch) => batch.findings);
-    const flow = findings.find((finding) => finding.type === 'flow');
+    const [flow] = splitFindings(findings).flows;
     expect(flow).toMatchObject({
       client: { ip: '10.1.0.5', port: 43000 },
       server: { ip: '10.1.0.7', port: 8080 },

@@ -3,10 +3,10 @@
  * "public", v1 with a community of its own, v3 authPriv), captured with tcpdump, replayed between pod addresses.
  */
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { udp4Frame } from '../decode/build-frame.ts';
 import { record } from '../engine/conversation.ts';
 
@@ -32,16 +32,12 @@ const run = () => {
 describe('SNMP community strings (engine and threat runner)', () => {
   it('labels every datagram snmp and reports the v1 and v2c communities, naming only the default one', () => {
     const findings = run();
-    expect(
-      findings.filter((f): f is FlowFinding => f.type === 'flow').map((f) => [f.client.port, f.protocol]),
-    ).toEqual([
+    expect(splitFindings(findings).flows.map((f) => [f.client.port, f.protocol])).toEqual([
       [40000, 'snmp'],
       [40001, 'snmp'],
       [40002, 'snmp'],
     ]);
-    const threats = findings
-      .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'cleartext-credentials')
-      .map((f) => [f.client.port, f.evidence]);
+    const threats = threatsBy(findings, 'cleartext-credentials').map((f) => [f.client.port, f.evidence]);
     expect(threats).toEqual([
       [40000, 'an SNMPv2c community string (GetRequest), the well-known default "public" sent unencrypted'],
       [40001, 'an SNMPv1 community string (GetRequest) sent unencrypted'],

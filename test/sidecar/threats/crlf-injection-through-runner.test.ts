@@ -3,11 +3,11 @@
  * detector and the shipped policies, as the tap does. Payloads after OWASP CRS REQUEST-921 and CWE-113.
  */
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flow } from './threat-factories.ts';
 
 const webFlow = flow({ protocol: 'http' });
@@ -20,10 +20,7 @@ const findings = (segments: readonly Segment[]) => {
       runner.onEvent(webFlow, event);
   });
   runner.onFlowEnd(webFlow);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'crlf-injection')
-    .map((f) => [f.severity, f.evidence]);
+  return threatsBy(runner.drain(1_000_000), 'crlf-injection').map((f) => [f.severity, f.evidence]);
 };
 
 const request = (text: string): Segment => ['to-server', ascii(text)];

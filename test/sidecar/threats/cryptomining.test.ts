@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent, TlsClientHelloEvent } from '#sidecar/events.ts';
 import { stratum } from '#sidecar/protocols/stratum.ts';
 import { cryptomining } from '#sidecar/threats/cryptomining.ts';
@@ -33,10 +32,7 @@ const findings = (events: readonly ProtocolEvent[], observed = pool) => {
   const runner = createThreatRunner({ policyDir: false, threats: [cryptomining] });
   for (const event of events) runner.onEvent(observed, event);
   runner.onFlowEnd(observed);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat')
-    .map((f) => [f.evidence, f.severity, f.count]);
+  return runner.drain(1_000_000).map((f) => [f.evidence, f.severity, f.count]);
 };
 
 /** The parser's events, each at its own capture time (the harness leaves times out). */

@@ -16,6 +16,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 
 const sdkMissing = (() => {
   try {
@@ -64,7 +65,7 @@ describe.skipIf(unavailable !== undefined)(
         );
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      found = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'docker-api');
+      found = threatsBy(findings, 'docker-api');
       ndpiText = ndpiReport(pcap);
     }, 120_000);
 

@@ -16,6 +16,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { dnsQuery } from '#test/fixtures/protocols/socks-udp-datagrams.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { selfSignedCertArgs } from '#test/helpers/self-signed-cert.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'dnsdist', 'dig', 'curl', 'openssl']);
@@ -102,8 +103,7 @@ describe.skipIf(unavailable !== undefined)(
         configs: { 'encrypted-dns': { resolverAddresses: ['127.0.0.1:8443'] } },
       });
       const { findings } = await inspectFile(pcap, { observers: [runner] });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      ({ flows, threats } = splitFindings(findings));
     }, 90_000);
 
     it('got real answers over every road', () => {

@@ -86,7 +86,9 @@ describe('erlang-rce', () => {
         (codes.length >>> 8) & 0xff,
         codes.length & 0xff,
       ]);
-      codes.forEach((code, i) => out.set([97, code], 5 + 2 * i));
+      codes.forEach((code, i) => {
+        out.set([97, code], 5 + 2 * i);
+      });
       out[out.length - 1] = 106;
       return out;
     };

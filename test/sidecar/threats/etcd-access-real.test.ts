@@ -15,6 +15,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'etcd', 'etcdctl']) ??
@@ -69,8 +70,8 @@ describe.skipIf(unavailable !== undefined)(
       pod(ports.app, 'get', '/apisix/routes/1');
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      found = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'etcd-access');
+      flows = splitFindings(findings).flows;
+      found = threatsBy(findings, 'etcd-access');
       ndpiText = ndpiReport(pcap);
     }, 120_000);
 

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { type Endpoints, type Message, tcpConversation } from '../engine/conversation.ts';
 
 const elf = readFileSync(process.execPath).subarray(0, 6000);
@@ -52,10 +52,12 @@ const run = (
   for (const r of records.sort((a, b) => a.ts - b.ts)) engine.push(r);
   const findings = engine.flush();
   return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings
-      .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'executable-download')
-      .map((f) => [`${f.client.ip}:${f.client.port}`, `${f.server.ip}:${f.server.port}`, f.evidence]),
+    flows: splitFindings(findings).flows,
+    threats: threatsBy(findings, 'executable-download').map((f) => [
+      `${f.client.ip}:${f.client.port}`,
+      `${f.server.ip}:${f.server.port}`,
+      f.evidence,
+    ]),
   };
 };
 

@@ -9,10 +9,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { executableKind } from '#sidecar/protocols/executable-magic.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import { startRecorder } from '../protocols/loopback-recorder.ts';
 
@@ -80,10 +80,7 @@ const serveAndFetch = async (
     serverPort: 80,
   });
   for (const record of recordedConversations(recorder.chunks, endpoints)) engine.push(record);
-  return engine
-    .flush()
-    .filter((f): f is ThreatFinding => f.type === 'threat')
-    .map((f) => [f.client.port - 45000, f.threat, f.evidence]);
+  return splitFindings(engine.flush()).threats.map((f) => [f.client.port - 45000, f.threat, f.evidence]);
 };
 
 describe('executable downloads through the engine (node:http server and client)', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { ethernetFrame, icmpMessage, ipv4Packet } from '../decode/build-frame.ts';
 
 const attacker = '10.66.0.2';
@@ -29,7 +30,7 @@ const fragmentedEcho = (src: string, dst: string, size: number, mtu: number, id:
 const threatsOf = (records: ReturnType<typeof frame>[]): ThreatFinding[] => {
   const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
   for (const record of records) engine.push(record);
-  return engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+  return splitFindings(engine.flush()).threats;
 };
 
 describe('IP fragments through the engine', () => {

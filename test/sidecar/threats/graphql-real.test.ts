@@ -8,9 +8,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSchema, graphql } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { tcpConversation } from '../engine/conversation.ts';
 import { startRecorder } from '../protocols/loopback-recorder.ts';
 
@@ -80,11 +80,9 @@ describe('GraphQL through the engine (graphql-js server, fetch client)', () => {
       for (const record of tcpConversation(endpoints, messages)) engine.push(record);
     }
     const findings = engine.flush();
-    const operations = findings
-      .filter((f): f is FlowFinding => f.type === 'flow')
-      .flatMap((f) => f.l7?.http?.graphql ?? []);
+    const { flows, threats } = splitFindings(findings);
+    const operations = flows.flatMap((f) => f.l7?.http?.graphql ?? []);
     expect(operations).toEqual(expect.arrayContaining(['query GetUser', 'mutation Guess']));
-    const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
     expect(threats.map((t) => [t.threat, t.evidence.split(' — ')[0]])).toEqual([
       ['graphql-abuse', 'field login aliased 30 times'],
     ]);

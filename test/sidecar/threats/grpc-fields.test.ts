@@ -7,9 +7,9 @@ import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { tcpConversation } from '../engine/conversation.ts';
 import { startRecorder } from '../protocols/loopback-recorder.ts';
 
@@ -121,9 +121,8 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
     async (_name, compression) => {
       const { reply, chunks } = await recordSearch(request, compression);
       expect(reply?.ids).toEqual(['sku-1']);
-      const findings = findingsOf(chunks);
-      expect(findings.find((f) => f.type === 'flow')).toMatchObject({ protocol: 'grpc' });
-      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      const { flows, threats } = splitFindings(findingsOf(chunks));
+      expect(flows[0]).toMatchObject({ protocol: 'grpc' });
       expect(threats.map((t) => t.threat)).toEqual(['sql-injection']);
       expect(threats[0]?.evidence).toContain(`grpc $.4.2: ${injected}`);
     },
@@ -135,7 +134,7 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
     const { chunks } = await recordSearch(request, undefined, {
       'x-forwarded-for': '198.51.100.7, 203.0.113.9',
     });
-    const threats = findingsOf(chunks, 389).filter((f): f is ThreatFinding => f.type === 'threat');
+    const { threats } = splitFindings(findingsOf(chunks, 389));
     expect(threats.map((t) => [t.threat, t.client.ip, t.origin, t.originBy])).toEqual([
       ['protocol-mismatch', '10.0.1.5', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
       ['sql-injection', '10.0.1.5', { ip: '203.0.113.9', port: 0 }, 'x-forwarded-for'],
@@ -146,7 +145,7 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
     const padding = { user: 'alice', query: 'p'.repeat(1024 * 1024 - 16) };
     const { reply, chunks } = await recordSearch([padding, request], 2);
     expect(reply?.ids).toEqual(['received 2']);
-    const threats = findingsOf(chunks).filter((f): f is ThreatFinding => f.type === 'threat');
+    const { threats } = splitFindings(findingsOf(chunks));
     expect(threats.map((t) => [t.threat, t.evidence])).toEqual([
       [
         'uninspected-body',
@@ -155,7 +154,7 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
     ]);
     // Without the padding the same stream's injection is found, and nothing is reported as unread.
     const plain = await recordSearch([{ user: 'alice' }, request], 2);
-    const found = findingsOf(plain.chunks).filter((f): f is ThreatFinding => f.type === 'threat');
+    const { threats: found } = splitFindings(findingsOf(plain.chunks));
     expect(found.map((t) => t.threat)).toEqual(['sql-injection']);
   });
 
@@ -164,6 +163,6 @@ describe('injection in gRPC messages (grpc-js client and server, protobufjs enco
       ...request,
       filters: [{ name: 'colour', value: "dark red, men's" }],
     });
-    expect(findingsOf(chunks).filter((f) => f.type === 'threat')).toEqual([]);
+    expect(splitFindings(findingsOf(chunks)).threats).toEqual([]);
   });
 });

@@ -10,9 +10,10 @@ import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import type { Finding, FlowFinding, ThreatFinding } from '#core/finding.ts';
+import type { Finding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 
@@ -29,8 +30,7 @@ const findingsOf = (chunks: RecordedChunk[], serverPort: number): Finding[] => {
   return engine.flush();
 };
 
-const threatsOf = (findings: Finding[]) =>
-  findings.filter((f): f is ThreatFinding => f.type === 'threat').map((t) => [t.threat, t.evidence]);
+const threatsOf = (findings: Finding[]) => splitFindings(findings).threats.map((t) => [t.threat, t.evidence]);
 
 /** A Basic-auth API: `admin:hunter2` gets 200, anyone else 401 (and `guest` 403). */
 const recordHttpGuesses = async (passwords: string[], keepAlive: boolean) => {
@@ -160,7 +160,7 @@ describe('API password guessing (real HTTP and gRPC servers and clients)', () =>
     expect(threatsOf(findings)).toEqual([
       ['http-auth-brute-force', '20 refused requests within 60000 ms (grpc UNAUTHENTICATED ×20)'],
     ]);
-    const flow = findings.find((f): f is FlowFinding => f.type === 'flow');
+    const [flow] = splitFindings(findings).flows;
     expect(flow?.protocol).toBe('grpc');
     expect(flow?.l7?.grpc).toEqual({
       methods: ['bank.Accounts/Balance'],

@@ -7,13 +7,13 @@
  * frames alone (http2-window-overflow.ts), the server's side still handed over no further than the bound.
  */
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import type { Direction, ProtocolEvent } from '#sidecar/events.ts';
 import { http2 } from '#sidecar/protocols/http2.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, type Message, tcpConversation } from '../engine/conversation.ts';
 import { frame, getBlock, preface } from '../protocols/http2-frames.ts';
 
@@ -79,7 +79,7 @@ const inspect = (messages: readonly Message[]) => {
     observers: [createThreatRunner({ policyDir: false })],
   });
   for (const record of tcpConversation(web, messages)) engine.push(record);
-  const threats = engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+  const { threats } = splitFindings(engine.flush());
   return { handed, events, threats };
 };
 

@@ -7,9 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { join } from 'node:path';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -38,11 +38,8 @@ export const captureOn = async (port: number, talk: () => Promise<unknown>, pref
     await stopTcpdump(tcpdump, 500);
   }
   const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-  const flows = findings.filter((f): f is FlowFinding => f.type === 'flow' && f.server.port === port);
-  const threats = findings.filter(
-    (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'http2-abuse',
-  );
-  return { flows, threats };
+  const flows = splitFindings(findings).flows.filter((f) => f.server.port === port);
+  return { flows, threats: threatsBy(findings, 'http2-abuse') };
 };
 
 /** An HTTP/2 frame (RFC 9113 §4.1). */

@@ -4,13 +4,13 @@
  * the shipped policy, as the tap does.
  */
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { Direction, ProtocolEvent } from '#sidecar/events.ts';
 import { openwire } from '#sidecar/protocols/openwire.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { exceptionResponse, messageAck, openwireExchange } from '#test/fixtures/protocols/openwire-frames.ts';
 import { concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { dateStream, gadgetStream } from '#test/fixtures/protocols/t3-messages.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flow } from './threat-factories.ts';
 
 const brokerFlow = flow({ protocol: 'openwire' });
@@ -23,10 +23,7 @@ const findings = (segments: readonly (readonly [Direction, Uint8Array])[]): [str
     for (const event of parser.parse(bytes, direction, 1_000) as ProtocolEvent[])
       runner.onEvent(brokerFlow, event);
   runner.onFlowEnd(brokerFlow);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'insecure-deserialization')
-    .map((f) => [f.severity, f.evidence]);
+  return threatsBy(runner.drain(1_000_000), 'insecure-deserialization').map((f) => [f.severity, f.evidence]);
 };
 
 const spring = 'org.springframework.context.support.ClassPathXmlApplicationContext';

@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -169,9 +169,9 @@ describe.skipIf(unavailable !== undefined)(
         server.close();
       }
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const found = findings
-        .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'insecure-deserialization')
-        .map((f) => `${f.severity} ${f.evidence.split(' — ')[0]}`);
+      const found = threatsBy(findings, 'insecure-deserialization').map(
+        (f) => `${f.severity} ${f.evidence.split(' — ')[0]}`,
+      );
       expect(found).toEqual([
         'critical Python pickle (protocol 4), base64 with gadget global posix.system called',
         'high Java serialized object java.util.HashMap, no known gadget',

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
@@ -19,6 +18,7 @@ import {
   t3Helo,
   t3Message,
 } from '#test/fixtures/protocols/t3-messages.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Message, tcpConversation } from '../engine/conversation.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshward-t3-'));
@@ -31,10 +31,7 @@ const inspect = async (messages: Message[]) => {
   const file = join(dir, `t3-${n++}.pcap`);
   writeFileSync(file, writePcap(tcpConversation(weblogic, messages)).bytes);
   const { findings } = await inspectFile(file, { observers: defaultObservers() });
-  return {
-    flows: findings.filter((f): f is FlowFinding => f.type === 'flow'),
-    threats: findings.filter((f): f is ThreatFinding => f.type === 'threat'),
-  };
+  return splitFindings(findings);
 };
 
 const exploit = (stream: Uint8Array): Message[] => [

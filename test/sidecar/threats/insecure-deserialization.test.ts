@@ -5,7 +5,6 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { insecureDeserialization } from '#sidecar/threats/insecure-deserialization.ts';
@@ -19,6 +18,7 @@ import {
   pickleCall,
   plainJavaObject,
 } from '#test/fixtures/serialization/serialized-objects.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flow, httpRequest, runThreat } from './threat-factories.ts';
 
 const webFlow = flow({ protocol: 'http' });
@@ -30,10 +30,7 @@ const findings = (request: Uint8Array): [string, string][] => {
   for (const event of parser.parse(request, 'to-server', 1_000) as ProtocolEvent[])
     runner.onEvent(webFlow, event);
   runner.onFlowEnd(webFlow);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'insecure-deserialization')
-    .map((f) => [f.severity, f.evidence]);
+  return threatsBy(runner.drain(1_000_000), 'insecure-deserialization').map((f) => [f.severity, f.evidence]);
 };
 
 const post = (path: string, headers: readonly string[], body: Uint8Array): Uint8Array =>

@@ -15,6 +15,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'curl']) ??
@@ -101,9 +102,7 @@ describe.skipIf(unavailable !== undefined)(
           );
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      found = findings.filter(
-        (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'instance-metadata',
-      );
+      found = threatsBy(findings, 'instance-metadata');
       ndpiLines = ndpiReport(pcap)
         .split('\n')
         .filter((line) => line.includes(':80 '));

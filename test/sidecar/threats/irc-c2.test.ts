@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { irc } from '#sidecar/protocols/irc.ts';
 import { ircC2 } from '#sidecar/threats/irc-c2.ts';
@@ -15,10 +14,7 @@ const findings = (list: readonly ProtocolEvent[]) => {
   const runner = createThreatRunner({ policyDir: false, threats: [ircC2] });
   for (const event of list) runner.onEvent(server, event);
   runner.onFlowEnd(server);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat')
-    .map((f) => [f.evidence, f.count]);
+  return runner.drain(1_000_000).map((f) => [f.evidence, f.count]);
 };
 
 const registered: Segment[] = [['to-server', ascii('NICK kaiten42\r\nUSER k 0 * :k\r\n')]];

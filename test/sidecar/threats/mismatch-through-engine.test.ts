@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { ethernetFrame, flags, ipv4Packet, tcpSegment, udpDatagram } from '../decode/build-frame.ts';
 
 const client = '10.66.1.2';
@@ -32,7 +33,7 @@ const tcp = (toServer: boolean, flag: number, seq: number, ack: number, payload 
 const threats = (records: ReturnType<typeof frame>[]): ThreatFinding[] => {
   const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
   for (const record of records) engine.push(record);
-  return engine.flush().filter((f): f is ThreatFinding => f.type === 'threat');
+  return splitFindings(engine.flush()).threats;
 };
 
 describe('protocol-mismatch through the engine', () => {

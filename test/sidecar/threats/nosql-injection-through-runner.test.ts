@@ -4,13 +4,13 @@
  * policies, as the tap does. Payloads written here from OWASP's "Testing for NoSQL Injection" (WSTG-INPV-05.6).
  */
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { mongodb } from '#sidecar/protocols/mongodb.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { BsonCode, opMsg } from '#test/fixtures/protocols/mongodb-wire.ts';
 import { ascii, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flow } from './threat-factories.ts';
 
 const webFlow = flow({ protocol: 'http' });
@@ -30,10 +30,7 @@ const findings = (protocol: typeof http, observed: typeof webFlow, segments: rea
       runner.onEvent(observed, event);
   });
   runner.onFlowEnd(observed);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'nosql-injection')
-    .map((f) => [f.severity, f.evidence]);
+  return threatsBy(runner.drain(1_000_000), 'nosql-injection').map((f) => [f.severity, f.evidence]);
 };
 
 const post = (path: string, type: string, body: string): Segment => [

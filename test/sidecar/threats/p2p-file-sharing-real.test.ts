@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Finding, ThreatFinding } from '#core/finding.ts';
+import type { Finding } from '#core/finding.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { ObservedFlow } from '#sidecar/engine-observer.ts';
 import type { P2pEvent, ProtocolEvent } from '#sidecar/events.ts';
@@ -25,6 +25,7 @@ import { waitUntil } from '#test/fixtures/protocols/live-servers.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 
 const unavailable =
@@ -156,16 +157,12 @@ describe.skipIf(unavailable !== undefined)(
       ndpi = runNdpi(pcap);
     }, 240_000);
 
-    const flows = () => findings.filter((f) => f.type !== 'threat') as (Finding & { protocol: string })[];
+    const flows = () => splitFindings(findings).flows;
     const p2p = (test: (e: P2pEvent, flow: ObservedFlow) => boolean) =>
       seen.filter(
         (s): s is { flow: ObservedFlow; event: P2pEvent } => s.event.kind === 'p2p' && test(s.event, s.flow),
       );
-    const threat = (ip: string) =>
-      findings.find(
-        (f): f is ThreatFinding =>
-          f.type === 'threat' && f.threat === 'p2p-file-sharing' && f.client.ip === ip,
-      );
+    const threat = (ip: string) => threatsBy(findings, 'p2p-file-sharing').find((f) => f.client.ip === ip);
 
     it('both leechers downloaded the whole file, octet for octet', () => {
       expect(aria2Exit).toBe(0);
@@ -203,15 +200,15 @@ describe.skipIf(unavailable !== undefined)(
       expect(dht.length).toBeGreaterThan(2);
       expect(new Set(dht.map((s) => s.event.action).filter(Boolean))).toContain('find_node');
       expect(dht.some((s) => s.event.client === 'aria2 (DHT v0.3)')).toBe(true);
-      const trackers = flows().filter((f) => (f as { server?: { port: number } }).server?.port === 6969);
+      const trackers = flows().filter((f) => f.server.port === 6969);
       expect(trackers.length).toBeGreaterThanOrEqual(2);
       expect(new Set(trackers.map((f) => f.protocol))).toEqual(new Set(['http']));
     });
 
     it('leaves encrypted (MSE) peer connections unidentified: aria2c encrypts the connections it opens', () => {
       const peerFlows = flows().filter((f) => {
-        const port = (f as { server?: { port: number } }).server?.port;
-        return f.type === 'flow' && (port === 5432 || port === 8080 || port === 6379);
+        const port = f.server.port;
+        return port === 5432 || port === 8080 || port === 6379;
       });
       const labels = peerFlows.map((f) => f.protocol);
       console.log(`our labels on peer connections: ${labels.join(', ')}`);
@@ -225,7 +222,7 @@ describe.skipIf(unavailable !== undefined)(
       console.log(
         `pod: ${leechers?.severity} ${leechers?.evidence}\nseeder: ${seeder?.severity} ${seeder?.evidence}`,
       );
-      expect(findings.filter((f) => f.type === 'threat' && f.threat === 'p2p-file-sharing')).toHaveLength(2);
+      expect(threatsBy(findings, 'p2p-file-sharing')).toHaveLength(2);
       expect(leechers?.evidence).toContain(`info hash ${infoHash}`);
       expect(leechers?.evidence).toContain('Transmission -TR3000-');
       expect(leechers?.evidence).toMatch(/pieces downloaded 4\.0 MiB/);
@@ -343,9 +340,7 @@ describe.skipIf(unavailable !== undefined)(
 
     it('the download completed over uTP: one UDP flow between the peers, bittorrent here and for nDPI', () => {
       expect(sameFile(join(leechDir, 'payload.bin'), join(seedDir, 'payload.bin'))).toBe(true);
-      const peers = findings.filter(
-        (f) => f.type === 'flow' && (f as { transport?: string }).transport === 'udp',
-      ) as (Finding & { protocol: string; server: { port: number } })[];
+      const peers = splitFindings(findings).flows.filter((f) => f.transport === 'udp');
       const utpFlows = peers.filter((f) => f.server.port === 51413 || f.server.port === 51414);
       expect(utpFlows.map((f) => f.protocol)).toEqual(['bittorrent']);
       const theirs = ndpi.filter((f) => f.transport === 'udp' && /:5141[34]$/.test(f.b));
@@ -354,14 +349,8 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('reads the peer wire inside uTP: the info hash, and every octet of the file as pieces, in order', () => {
-      const pod = findings.find(
-        (f): f is ThreatFinding =>
-          f.type === 'threat' && f.threat === 'p2p-file-sharing' && f.client.ip === udpPod,
-      );
-      const seeder = findings.find(
-        (f): f is ThreatFinding =>
-          f.type === 'threat' && f.threat === 'p2p-file-sharing' && f.client.ip === udpNode,
-      );
+      const pod = threatsBy(findings, 'p2p-file-sharing').find((f) => f.client.ip === udpPod);
+      const seeder = threatsBy(findings, 'p2p-file-sharing').find((f) => f.client.ip === udpNode);
       console.log(`uTP pod: ${pod?.evidence}\nuTP seeder: ${seeder?.evidence}`);
       expect(pod?.evidence).toContain(`info hash ${infoHash}`);
       expect(pod?.evidence).toContain('pieces downloaded 2.0 MiB');

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ObservedFlow } from '#sidecar/engine-observer.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { bittorrent, bittorrentDatagrams } from '#sidecar/protocols/bittorrent.ts';
@@ -45,7 +44,6 @@ const run = (flows: readonly (readonly [ObservedFlow, readonly ProtocolEvent[]])
   }
   return runner
     .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat')
     .map((f) => ({ client: f.client.ip, severity: f.severity, evidence: f.evidence }));
 };
 

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -100,9 +100,7 @@ describe.skipIf(unavailable !== undefined)(
       }
       expect(answers).toEqual([sqli, xss, sqli]);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const threats = findings
-        .filter((f): f is ThreatFinding => f.type === 'threat')
-        .map((f) => [f.threat, f.evidence.slice(0, 40)]);
+      const threats = splitFindings(findings).threats.map((f) => [f.threat, f.evidence.slice(0, 40)]);
       expect(threats).toEqual([
         ['sql-injection', expect.stringContaining('form q')],
         ['xss', expect.stringContaining('json (later')],

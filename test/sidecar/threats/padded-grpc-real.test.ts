@@ -11,10 +11,10 @@ import * as grpc from '@grpc/grpc-js';
 import { fromJSON } from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -123,9 +123,7 @@ describe.skipIf(unavailable !== undefined)(
       }
       expect(answers).toEqual([sqli, xss, sqli]);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const threats = findings
-        .filter((f): f is ThreatFinding => f.type === 'threat')
-        .map((f) => [f.threat, f.evidence.slice(0, 60)]);
+      const threats = splitFindings(findings).threats.map((f) => [f.threat, f.evidence.slice(0, 60)]);
       expect(threats).toEqual([
         ['sql-injection', expect.stringContaining('grpc $.2')],
         ['xss', expect.stringContaining('grpc $.3.2')],

@@ -10,10 +10,10 @@ import { spawn } from 'node:child_process';
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { sealWithShiro, shiroUnavailable, startShiroServer } from '#test/helpers/shiro.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 import { paddingOracleAttack } from './padding-oracle-attack.ts';
@@ -68,7 +68,7 @@ describe.skipIf(unavailable !== undefined)(
       const target = cookie.subarray(cookie.length - 16);
       expect(attack.intermediate.subarray(12)).toEqual(ecb.update(target).subarray(12));
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      const { threats } = splitFindings(findings);
       const oracle = threats.filter((f) => f.threat === 'padding-oracle');
       expect(oracle.map((f) => f.severity)).toEqual(['high']);
       expect(oracle[0]?.evidence).toMatch(

@@ -11,10 +11,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { hasCommand, isRoot } from '#test/helpers/netns.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -94,9 +94,7 @@ describe.skipIf(unavailable !== undefined)(
       expect(answers).toEqual([{ polluted: false }, { polluted: true }]);
       expect(polluted()).toBe(false);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const threats = findings
-        .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'prototype-pollution')
-        .map((f) => [f.severity, f.evidence]);
+      const threats = threatsBy(findings, 'prototype-pollution').map((f) => [f.severity, f.evidence]);
       expect(threats).toEqual([
         [
           'critical',

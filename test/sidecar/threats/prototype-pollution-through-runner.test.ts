@@ -4,11 +4,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flow } from './threat-factories.ts';
 
 const webFlow = flow({ protocol: 'http' });
@@ -22,10 +22,7 @@ const findings = (segments: readonly Segment[]) => {
       runner.onEvent(webFlow, event);
   });
   runner.onFlowEnd(webFlow);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'prototype-pollution')
-    .map((f) => [f.severity, f.evidence]);
+  return threatsBy(runner.drain(1_000_000), 'prototype-pollution').map((f) => [f.severity, f.evidence]);
 };
 
 const post = (path: string, head: string, body: Uint8Array): Segment => [

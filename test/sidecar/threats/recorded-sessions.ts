@@ -9,6 +9,7 @@ import { type DefaultObserverOptions, defaultObservers } from '#sidecar/engine/d
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiTcpLines } from '#test/helpers/ndpi-reader.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 
@@ -38,8 +39,7 @@ export const recordAndInspect = async (
   writeFileSync(pcap, writePcap(records).bytes);
   const proxies = observers.trustedProxies === undefined ? {} : { trustedProxies: observers.trustedProxies };
   const { findings } = await inspectFile(pcap, { observers: defaultObservers(observers), ...proxies });
-  const ours = findings.filter((f): f is ThreatFinding => f.type === 'threat');
-  const flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
+  const { flows, threats: ours } = splitFindings(findings);
   const ndpiLines = ndpiTcpLines(pcap);
   return { ours, flows, ndpiLines };
 };

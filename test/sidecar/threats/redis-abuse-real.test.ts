@@ -22,6 +22,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { ndpiAvailable, ndpiReport, parseNdpiFlows } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'redis-server', 'redis-cli']) ??
@@ -130,7 +131,7 @@ describe.skipIf(unavailable !== undefined)(
       for (let i = 0; i < 100 && !existsSync(join(cron, 'root')); i++) await sleep(50);
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      found = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'redis-abuse');
+      found = threatsBy(findings, 'redis-abuse');
       ndpiText = ndpiReport(pcap);
     }, 120_000);
 

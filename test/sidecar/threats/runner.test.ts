@@ -7,6 +7,7 @@ import type { DbAuthEvent, OperationEvent } from '#sidecar/events.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import type { Threat } from '#sidecar/threats/threat.ts';
 import { detectorConfig } from '#sidecar/threats/threat.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 import { flow, httpRequest, packet } from './threat-factories.ts';
 
@@ -38,17 +39,17 @@ describe('createThreatRunner', () => {
     runner.onEvent(flow(), sqli(1_000));
     runner.onEvent(flow(), sqli(60_000));
     runner.onEvent(flow({ key: 'other', client: { ip: '10.0.0.6', port: 1 } }), sqli(60_000));
-    expect(runner.drain(60_000).map((f) => (f.type === 'threat' ? f.count : 0))).toEqual([1, 1, 1]);
+    expect(runner.drain(60_000).map((f) => f.count)).toEqual([1, 1, 1]);
   });
 
   it('reports a flood as one finding per episode, however many packets', () => {
     const runner = createThreatRunner({ policyDir: false });
     for (let i = 0; i < 5_000; i++)
       runner.onPacket(packet({ ts: 1_000 + i * 0.2, src: { ip: `203.0.113.${i % 200}`, port: 1_000 + i } }));
-    const floods = runner.drain(2_000).filter((f) => f.type === 'threat' && f.threat === 'syn-flood');
+    const floods = threatsBy(runner.drain(2_000), 'syn-flood');
     expect(floods).toHaveLength(1);
     expect(floods[0]).toMatchObject({ transport: 'tcp', server: { ip: '10.0.0.9' } });
-    expect(floods[0]?.type === 'threat' && floods[0].count).toBeGreaterThan(4_500);
+    expect(floods[0]?.count).toBeGreaterThan(4_500);
   });
 
   it('keeps password guessing against two services of one host apart, in one episode window', () => {
@@ -70,10 +71,9 @@ describe('createThreatRunner', () => {
     for (let i = 0; i < 12; i++) runner.onEvent(service(110, i), failedLogin(1_000 + i * 100, 'pop3'));
     for (let i = 0; i < 12; i++)
       runner.onEvent(service(5432, i), failedLogin(20_000 + i * 100, 'postgresql'));
-    const guessing = runner
-      .drain(30_000)
-      .filter((f) => f.type === 'threat' && f.threat === 'db-auth-brute-force')
-      .map((f) => `${f.server.port} ${f.type === 'threat' ? f.evidence : ''}`);
+    const guessing = threatsBy(runner.drain(30_000), 'db-auth-brute-force').map(
+      (f) => `${f.server.port} ${f.evidence}`,
+    );
     expect(guessing).toEqual([
       '110 10 failed pop3 logins within 60000 ms for 0 user name(s)',
       '5432 10 failed postgresql logins within 60000 ms for 0 user name(s)',
@@ -91,9 +91,7 @@ describe('createThreatRunner', () => {
         dialect: 'mysql',
         ok: false,
       });
-    expect(
-      runner.drain(2_000).filter((f) => f.type === 'threat' && f.threat === 'db-auth-brute-force'),
-    ).toEqual([]);
+    expect(threatsBy(runner.drain(2_000), 'db-auth-brute-force')).toEqual([]);
   });
 
   it('masks secrets in evidence', () => {
@@ -107,7 +105,7 @@ describe('createThreatRunner', () => {
         ],
       }),
     );
-    const evidence = runner.drain(2_000).map((f) => (f.type === 'threat' ? f.evidence : ''));
+    const evidence = runner.drain(2_000).map((f) => f.evidence);
     expect(evidence.length).toBeGreaterThan(0);
     for (const text of evidence) expect(text).not.toMatch(/abc|Bearer '/);
   });
@@ -119,9 +117,7 @@ describe('createThreatRunner', () => {
     const runner = createThreatRunner({ policyDir: dir });
     runner.onEvent(flow(), sqli(1_000));
     for (let i = 0; i < 10; i++) runner.onPacket(packet({ ts: 1_000 + i }));
-    expect(runner.drain(2_000).map((f) => (f.type === 'threat' ? `${f.threat}:${f.severity}` : ''))).toEqual([
-      'syn-flood:critical',
-    ]);
+    expect(runner.drain(2_000).map((f) => `${f.threat}:${f.severity}`)).toEqual(['syn-flood:critical']);
 
     writeFileSync(join(dir, 'xss.yaml'), 'severity: extreme\n');
     writeFileSync(join(dir, 'udp-flood.yaml'), 'threshold: -1\nbogus: 1\n');
@@ -175,9 +171,7 @@ describe('createThreatRunner', () => {
     };
     const runner = createThreatRunner({ policyDir: false, threats: [aboutEach] });
     runner.onEvent(behind, httpRequest('/'));
-    const findings = runner
-      .drain(10_000)
-      .flatMap((f) => (f.type === 'threat' ? [[f.evidence, f.origin?.ip]] : []));
+    const findings = runner.drain(10_000).map((f) => [f.evidence, f.origin?.ip]);
     expect(findings).toEqual([
       [behind.client.ip, '203.0.113.9'],
       [behind.server.ip, undefined],
@@ -212,7 +206,7 @@ describe('createThreatRunner', () => {
     runner.onFlowEnd(ruled);
     expect(asked).toEqual(['10.0.0.9', '10.0.0.10']);
     const findings = runner.drain(2_000);
-    expect(findings.map((f) => (f.type === 'threat' ? [f.threat, f.server.ip, f.evidence] : []))).toEqual([
+    expect(findings.map((f) => [f.threat, f.server.ip, f.evidence])).toEqual([
       ['protocol-mismatch', '10.0.0.9', 'expected redis on 10.0.0.9:8080, saw http'],
     ]);
   });
@@ -273,7 +267,7 @@ describe('createThreatRunner', () => {
     const judged = (tunnelled: OperationEvent['protocol'][]) => {
       const runner = createThreatRunner({ policyDir: false });
       runner.onEvent(flow({ tunnelled }), reply);
-      return runner.drain(1_000).map((f) => (f.type === 'threat' ? f.threat : f.type));
+      return runner.drain(1_000).map((f) => f.threat);
     };
     // An HTTP flow to a forward proxy, whose CONNECT reaches a SOCKS proxy, whose tunnel carries HTTP.
     expect(judged(['socks', 'http'])).toEqual(['socks-proxy']);

@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { defaultShiroKeys } from '#sidecar/threats/text/shiro-keys.ts';
 import { sealWithShiro, shiroUnavailable, startShiroServer } from '#test/helpers/shiro.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -60,7 +60,7 @@ describe.skipIf(unavailable !== undefined)(
       // Shiro itself refused the twelve wrong keys and opened the thirteenth.
       expect(answers).toEqual([...Array(12).fill('deleteMe guest'), 'hello alice']);
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      const { threats } = splitFindings(findings);
       expect(threats.filter((f) => f.threat === 'web-scanner').map((f) => [f.severity, f.evidence])).toEqual([
         [
           'high',

@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { sealWithShiro, shiroUnavailable } from '#test/helpers/shiro.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpBuffer, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { tempDir } from '#test/helpers/temp-dir.ts';
 
@@ -63,9 +63,9 @@ describe.skipIf(unavailable !== undefined)(
         server.close();
       }
       const { findings } = await inspectFile(pcap, { observers: defaultObservers() });
-      const found = findings
-        .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'insecure-deserialization')
-        .map((f) => `${f.severity} ${f.evidence.split(' — ')[0]}`);
+      const found = threatsBy(findings, 'insecure-deserialization').map(
+        (f) => `${f.severity} ${f.evidence.split(' — ')[0]}`,
+      );
       expect(found).toEqual([
         `high Apache Shiro rememberMe (CVE-2016-4437) opened with the public key ${publicKey} (AES-CBC): Java serialized object org.apache.shiro.subject.SimplePrincipalCollection, no known gadget`,
       ]);

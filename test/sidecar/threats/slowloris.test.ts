@@ -4,6 +4,7 @@ import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { slowloris } from '#sidecar/threats/slowloris.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flags, tcp4Frame } from '../decode/build-frame.ts';
 import { packet, runThreat, server } from './threat-factories.ts';
 
@@ -50,7 +51,7 @@ const traffic = (connections: number, bytes: number, endAt?: number): Record[] =
 const slowlorisFindings = (records: readonly Record[]): ThreatFinding[] => {
   const engine = createEngine({ observers: [createThreatRunner({ policyDir: false })] });
   for (const r of records) engine.push(r);
-  return engine.flush().filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'slowloris');
+  return threatsBy(engine.flush(), 'slowloris');
 };
 
 describe('slowloris', () => {

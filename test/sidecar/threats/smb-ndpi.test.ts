@@ -20,6 +20,7 @@ import { smbLateralMovement } from '#sidecar/threats/smb-lateral-movement.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { stopTcpdump, tcpdumpListening } from '#test/helpers/tcpdump.ts';
 import { flow, runThreat } from './threat-factories.ts';
 
@@ -218,8 +219,7 @@ describe.skipIf(unavailable !== undefined)(
           },
         ],
       });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      ({ flows, threats } = splitFindings(findings));
       ndpi = runNdpi(pcap);
     }, 300_000);
 

@@ -4,12 +4,12 @@
  * unanswered (an agent down): only the first is password guessing.
  */
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import type { DbAuthEvent } from '#sidecar/events.ts';
 import { snmp } from '#sidecar/protocols/snmp.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii, hex, tlv } from '#test/fixtures/protocols/protocol-harness.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { udp4Frame } from '../decode/build-frame.ts';
 import { record } from '../engine/conversation.ts';
 
@@ -45,9 +45,7 @@ const run = (client: string, port: number, exchanges: { community: string; answe
       engine.push(record(reply, ts + 1));
     }
   });
-  return engine
-    .flush()
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'db-auth-brute-force');
+  return threatsBy(engine.flush(), 'db-auth-brute-force');
 };
 
 // net-snmp 5.9 on this machine: snmpget -v3 -l authNoPriv with a wrong key for user meshward, and as an unknown

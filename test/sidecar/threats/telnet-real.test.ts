@@ -10,6 +10,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ndpiAvailable, ndpiReport } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureScenarios } from '../../e2e/real-traffic/capture-scenarios.ts';
 import { telnetScenario } from '../../e2e/real-traffic/telnet-scenario.ts';
 
@@ -31,8 +32,7 @@ describe.skipIf(unavailable !== undefined)(
         // The capture is on the namespace's loopback: ask cleartext-credentials to look there too.
         const runner = createThreatRunner({ configs: { 'cleartext-credentials': { loopback: true } } });
         const { findings } = await inspectFile(run.pcap, { observers: [runner] });
-        flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-        threats = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+        ({ flows, threats } = splitFindings(findings));
         ndpiLine =
           ndpiReport(run.pcap)
             .split('\n')

@@ -15,6 +15,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const jinja2Missing = (() => {
   try {
@@ -64,7 +65,7 @@ describe.skipIf(unavailable !== undefined)(
         ]);
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      found = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      found = splitFindings(findings).threats;
     }, 60_000);
 
     it('Jinja2 evaluated both payloads: the page says 49, and the output of the command it ran', () => {

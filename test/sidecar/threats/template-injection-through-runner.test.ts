@@ -6,11 +6,11 @@
  * Function) and CVE-2022-22965 (Spring4Shell).
  */
 import { describe, expect, it } from 'vitest';
-import type { ThreatFinding } from '#core/finding.ts';
 import type { ProtocolEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { flow } from './threat-factories.ts';
 
 const webFlow = flow({ protocol: 'http' });
@@ -23,10 +23,10 @@ const findings = (request: string) => {
   for (const event of parser.parse(segment[1], segment[0], 1_000) as ProtocolEvent[])
     runner.onEvent(webFlow, event);
   runner.onFlowEnd(webFlow);
-  return runner
-    .drain(1_000_000)
-    .filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'template-injection')
-    .map((f) => [f.severity, f.evidence.slice(0, 120)]);
+  return threatsBy(runner.drain(1_000_000), 'template-injection').map((f) => [
+    f.severity,
+    f.evidence.slice(0, 120),
+  ]);
 };
 const get = (target: string, headers = '') => `GET ${target} HTTP/1.1\r\nHost: app.example\r\n${headers}\r\n`;
 const post = (target: string, type: string, body: string, headers = '') =>

@@ -15,6 +15,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable, ndpiSkipNote, ndpiTcpLines } from '#test/helpers/ndpi-reader.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 import { recordTlsConnection } from '../protocols/tls-recording.ts';
@@ -198,10 +199,8 @@ describe.skipIf(!ndpiAvailable())(
       );
       writeFileSync(pcap, writePcap(records).bytes);
       const findings = (await inspectFile(pcap, { observers: defaultObservers() })).findings;
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      threats = findings.filter(
-        (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'tls-certificate',
-      );
+      flows = splitFindings(findings).flows;
+      threats = threatsBy(findings, 'tls-certificate');
       ndpiLines = ndpiTcpLines(pcap);
     }, 60_000);
 

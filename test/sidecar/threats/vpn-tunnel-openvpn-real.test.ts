@@ -17,6 +17,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'openvpn', 'openssl', 'socat']) ??
@@ -159,8 +160,9 @@ describe.skipIf(unavailable !== undefined)(
       for (const s of sessions) await runSession(lab, dir, s);
       await stopCapture();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow' && f.transport !== 'icmpv6');
-      found = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      const split = splitFindings(findings);
+      flows = split.flows.filter((f) => f.transport !== 'icmpv6');
+      found = split.threats;
       ndpi = runNdpi(pcap).filter((f) => f.transport === 'udp' || f.transport === 'tcp');
     }, 180_000);
 

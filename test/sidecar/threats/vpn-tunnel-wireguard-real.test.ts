@@ -17,6 +17,7 @@ import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { createKernelLab, type KernelLab } from '#test/helpers/kernel-lab.ts';
 import { type NdpiFlow, ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const unavailable =
   netnsUnavailable(['tcpdump', 'ss', 'wireguard-go', 'wg', 'socat']) ??
@@ -121,8 +122,7 @@ describe.skipIf(unavailable !== undefined)(
       send();
       await stop();
       const { findings } = await inspectFile(pcap, { observers: [createThreatRunner()] });
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      found = findings.filter((f): f is ThreatFinding => f.type === 'threat');
+      ({ flows, threats: found } = splitFindings(findings));
       ndpi = runNdpi(pcap);
     }, 120_000);
 

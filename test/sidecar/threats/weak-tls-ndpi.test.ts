@@ -15,6 +15,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { writePcap } from '#sidecar/pcap/pcap-writer.ts';
 import { ndpiAvailable, ndpiSkipNote, ndpiTcpLines } from '#test/helpers/ndpi-reader.ts';
+import { splitFindings, threatsBy } from '#test/helpers/split-findings.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import type { RecordedChunk } from '../protocols/loopback-recorder.ts';
 import { recordTlsConnection } from '../protocols/tls-recording.ts';
@@ -87,8 +88,8 @@ describe.skipIf(!ndpiAvailable())(
       const pcap = join(dir, 'ciphers.pcap');
       writeFileSync(pcap, writePcap(records).bytes);
       const findings = (await inspectFile(pcap, { observers: defaultObservers() })).findings;
-      flows = findings.filter((f): f is FlowFinding => f.type === 'flow');
-      weak = findings.filter((f): f is ThreatFinding => f.type === 'threat' && f.threat === 'weak-tls');
+      flows = splitFindings(findings).flows;
+      weak = threatsBy(findings, 'weak-tls');
       ndpiLines = ndpiTcpLines(pcap);
     }, 60_000);
 

@@ -9,11 +9,12 @@ import { ndpiDir } from '#bench/ndpi-threats-report.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { webScanner } from '#sidecar/threats/web-scanner.ts';
+import { splitFindings } from '#test/helpers/split-findings.ts';
 
 const stories = async (capture: string): Promise<string[]> => {
   const runner = createThreatRunner({ threats: [webScanner], policyDir: false });
   const result = await inspectFile(join(ndpiDir, capture), { observers: [runner] });
-  return result.findings.flatMap((f) => (f.type === 'threat' ? [`${f.severity} ${f.evidence}`] : []));
+  return splitFindings(result.findings).threats.map((f) => `${f.severity} ${f.evidence}`);
 };
 
 const captures = existsSync(ndpiDir) ? readdirSync(ndpiDir).filter((name) => !name.endsWith('.out')) : [];

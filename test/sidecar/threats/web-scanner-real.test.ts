@@ -19,6 +19,7 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { webScanner } from '#sidecar/threats/web-scanner.ts';
 import { hasBinaries } from '#test/fixtures/protocols/live-servers.ts';
+import { threatsBy } from '#test/helpers/split-findings.ts';
 import { recordedConversations } from '../engine/conversation.ts';
 import { type RecordedChunk, startRecorder } from '../protocols/loopback-recorder.ts';
 
@@ -52,9 +53,7 @@ const scanned = async (scan: (port: number) => Promise<unknown>, apart = false):
   await scan(recorder.port);
   await recorder.close();
   server.close();
-  return findingsOf(recorder.chunks, apart).filter(
-    (f): f is ThreatFinding => f.type === 'threat' && f.threat === 'web-scanner',
-  );
+  return threatsBy(findingsOf(recorder.chunks, apart), 'web-scanner');
 };
 
 /** Every detector as deployed; or web-scanner alone, each hit its own finding (no episode merges them). */
