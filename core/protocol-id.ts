@@ -44,6 +44,7 @@ export const protocolIds = [
   'bittorrent',
   'thrift',
   'rmi',
+  'giop',
   'ajp',
   'jdwp',
   'clickhouse',

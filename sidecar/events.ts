@@ -319,7 +319,8 @@ export type OperationEvent = Base & {
   javascript?: readonly string[];
   /**
    * Java RMI: a call's object serialization stream (`AC ED 00 05` on), its first 64 KiB, for the detectors that judge
-   * what it would deserialize into (java-rmi-parser.ts).
+   * what it would deserialize into (java-rmi-parser.ts). GIOP: a Request's CDR-encoded arguments, within its first
+   * 64 KiB, where RMI-IIOP's value types name their Java classes (giop-message.ts).
    */
   serialized?: Uint8Array;
   /**

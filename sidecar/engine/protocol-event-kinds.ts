@@ -74,6 +74,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   zookeeper: operations,
   thrift: operations,
   rmi: operations,
+  giop: operations,
   // The requests it forwards and their answers, as HTTP's; its control packets (CPING, SHUTDOWN) as operations.
   ajp: { kinds: ['http-request', 'http-response', 'operation'] },
   jdwp: operations,

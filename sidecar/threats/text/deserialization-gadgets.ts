@@ -70,6 +70,13 @@ const javaGadgets: readonly (readonly [string, string])[] = [
   ['java.lang.AutoCloseable', 'fastjson AutoCloseable expectClass bypass'],
   ['java.net.Inet4Address', 'fastjson DNS probe (Inet4Address)'],
   ['java.net.Inet6Address', 'fastjson DNS probe (Inet6Address)'],
+  [
+    'weblogic.deployment.jms.ForeignOpaqueReference',
+    'WebLogic ForeignOpaqueReference JNDI lookup (CVE-2023-21839)',
+  ],
+  ['tangosol.util.extractor.ReflectionExtractor', 'Coherence ReflectionExtractor (CVE-2020-2555)'],
+  ['tangosol.util.extractor.UniversalExtractor', 'Coherence UniversalExtractor (CVE-2020-14645)'],
+  ['tangosol.internal.util.invoke.RemoteConstructor', 'Coherence RemoteConstructor (CVE-2020-14644)'],
 ];
 
 const dotnetGadgets: readonly (readonly [string, string])[] = [
