@@ -11,8 +11,8 @@ import type { Protocol } from './protocol.ts';
 export const giop: Protocol = {
   id: 'giop',
   transport: 'tcp',
-  // 2809: corbaloc's default and the Naming Service's; 683: IANA's corba-iiop; 900 and 1050: omniNames' and orbd's.
-  ports: [2809, 683, 900, 1050],
+  // 2809: corbaloc's default, where omniNames listens; 683: IANA's corba-iiop; 1050: the JDK's orbd.
+  ports: [2809, 683, 1050],
   encrypted: false,
   detect: (bytes) => {
     const header = readGiopHeader(bytes);
