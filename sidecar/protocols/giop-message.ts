@@ -6,8 +6,8 @@
  * request id) and an exception's repository id.
  */
 import type { Direction, OperationEvent } from '../events.ts';
-import { cdrReader } from './cdr-reader.ts';
-import type { GiopHeader } from './giop-header.ts';
+import { cdrReader, ulong } from './cdr-reader.ts';
+import { type GiopHeader, giopHeaderSize } from './giop-header.ts';
 import { readGiopLocateReply, readGiopLocateRequest } from './giop-locate.ts';
 import { namingName } from './giop-naming-name.ts';
 import { readGiopReply } from './giop-reply.ts';
@@ -71,7 +71,10 @@ const told = (message: Uint8Array, h: GiopHeader, d: Direction, pending: GiopPen
   if (h.type === 'reply') return reply(message, h, d, pending);
   if (h.type === 'locate-request') return locate(message, h);
   if (h.type === 'locate-reply') return located(message, h);
-  return { operation: h.type, detail: `GIOP 1.${h.minor}` };
+  // CancelRequest is one request id (giop-header.ts holds it to 4 octets); the others carry nothing.
+  const id =
+    h.type === 'cancel-request' ? ` id=${ulong(cdrReader(message, giopHeaderSize, h.little)) ?? ''}` : '';
+  return { operation: h.type, detail: `GIOP 1.${h.minor}${id}` };
 };
 
 export const giopMessageEvent = (
