@@ -45,6 +45,7 @@ export const protocolIds = [
   'thrift',
   'rmi',
   't3',
+  'giop',
   'ajp',
   'jdwp',
   'clickhouse',

@@ -319,7 +319,9 @@ export type OperationEvent = Base & {
   javascript?: readonly string[];
   /**
    * Java RMI: a call's (T3: a client message's) object serialization stream (`AC ED 00 05` on), its first 64 KiB,
-   * for the detectors that judge what it would deserialize into (java-rmi-parser.ts, t3-parser.ts).
+   * for the detectors that judge what it would deserialize into (java-rmi-parser.ts, t3-parser.ts). GIOP: a
+   * Request's CDR-encoded arguments, within its first 64 KiB, where RMI-IIOP's value types name their Java classes
+   * (giop-message.ts).
    */
   serialized?: Uint8Array;
   /**

@@ -75,6 +75,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   thrift: operations,
   rmi: operations,
   t3: operations,
+  giop: operations,
   // The requests it forwards and their answers, as HTTP's; its control packets (CPING, SHUTDOWN) as operations.
   ajp: { kinds: ['http-request', 'http-response', 'operation'] },
   jdwp: operations,

@@ -10,6 +10,7 @@ import { elasticsearch } from './elasticsearch.ts';
 import { epmd } from './epmd.ts';
 import { erlangDist } from './erlang-dist.ts';
 import { ftp } from './ftp.ts';
+import { giop } from './giop.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
 import { imap } from './imap.ts';
@@ -65,6 +66,9 @@ export const protocols: Protocol[] = [
   javaRmi,
   // WebLogic's T3: the client's `t3 <version>` line, or the server's `HELO:<version>` or `LGIN:` answer.
   t3,
+  // CORBA's GIOP (IIOP): either side's 12-octet header, `GIOP`, version 1.0-1.2, flags and a message type that suit
+  // the version, a size the type can have.
+  giop,
   // AJP13: the proxy's 0x12 0x34 packet holding a FORWARD_REQUEST whose fields hold together (or a CPING, PING or
   // SHUTDOWN alone), or the container's `AB` packet of a known kind and its exact shape. Before the length-prefixed
   // binary protocols.

@@ -5,6 +5,7 @@
  * gadgets, typed JSON (fastjson, Jackson, Json.NET), XStream and XMLDecoder documents, node-serialize functions.
  * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). ActiveMQ OpenWire commands a
  * client sends carrying a Throwable of a class that is not an exception of the JDK or ActiveMQ (CVE-2023-46604).
+ * GIOP requests whose RMI-IIOP value types name a known gadget class (WebLogic's IIOP, CVE-2020-2551).
  * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
  * with none (a server should not take one from a client at all).
  */
@@ -22,6 +23,7 @@ import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import type { PayloadInput } from './text/payload-input.ts';
+import { rmiIiopClasses } from './text/rmi-iiop-classes.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
 import { carriesShiroCookie, shiroCookie } from './text/shiro-cookies.ts';
@@ -116,6 +118,31 @@ const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   };
 };
 
+/**
+ * A GIOP request (`giop`) whose arguments hold RMI-IIOP value types of a known gadget class (WebLogic's IIOP:
+ * CVE-2020-2551's JtaTransactionManager, CVE-2023-21839's ForeignOpaqueReference). RMI-IIOP is serialization by
+ * design and CORBA naming carries none, so only a gadget is told.
+ */
+const giopSighting = (event: OperationEvent): Sighting | undefined => {
+  const body = event.serialized;
+  if (event.protocol !== 'giop' || body === undefined) return undefined;
+  const classes = rmiIiopClasses(body);
+  let gadget: string | undefined;
+  const named = classes.find((name) => {
+    gadget = gadgetIn(name, 'java');
+    return gadget !== undefined;
+  });
+  if (named === undefined || gadget === undefined) return undefined;
+  return {
+    found: {
+      format: `GIOP request ${event.operation}, its arguments RMI-IIOP value types of ${named}`,
+      gadget,
+    },
+    where: 'giop request',
+    shown: `${event.detail ?? ''}; repository ids RMI:${classes.slice(0, 4).join(', RMI:')}`.slice(0, 400),
+  };
+};
+
 /** The JDK's and ActiveMQ's own exceptions: what a broker or client has reason to marshal. */
 const ownThrowable =
   /^(?:java|javax|org\.apache\.activemq)\.(?:[\w$]+\.)*[\w$]*(?:Exception|Error|Throwable)$/;
@@ -169,12 +196,12 @@ const sighting = (event: ProtocolEvent, c: Config): Sighting | undefined => {
 export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
-  // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages and OpenWire's
-  // commands.
+  // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages, OpenWire's
+  // commands and GIOP's requests.
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
-    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire'] },
+    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop'] },
   ],
   config,
   scope: 'flow',
@@ -184,7 +211,7 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
       return noHits;
     const seen =
       event.kind === 'operation'
-        ? (javaStreamSighting(event) ?? openwireSighting(event))
+        ? (javaStreamSighting(event) ?? openwireSighting(event) ?? giopSighting(event))
         : event.kind === 'http-request' || event.kind === 'websocket-message'
           ? sighting(event, c)
           : undefined;
