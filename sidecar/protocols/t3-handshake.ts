@@ -9,7 +9,10 @@ import { isPrintable, latin1 } from './wire-bytes.ts';
 /** The longest handshake read: past it without an empty line, the octets are not T3's. */
 export const maxHandshake = 2048;
 
-/** Octets the handshake at the start of `b` takes (through its empty line): 0 when more are needed, -1 when too long. */
+/**
+ * Octets the handshake at the start of `b` takes (through its empty line): 0 when more are needed, -1 when too
+ * long.
+ */
 export const handshakeLength = (b: Uint8Array): number => {
   for (let i = 1; i < Math.min(b.length, maxHandshake); i++)
     if (b[i] === 0x0a && b[i - 1] === 0x0a) return i + 1;

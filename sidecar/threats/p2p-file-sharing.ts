@@ -7,8 +7,8 @@
  * is known of it so far: torrents, software, peers, octets; `uploads` severity once data leaves it (seeding).
  *
  * Who takes part: the side that opens a flow (it announces, queries the DHT, connects to peers: every BitTorrent
- * client does at least one), and the side that accepts one when it sends or is sent pieces. A peer that only connects to a
- * pod is reported as a participant too: it is one, and a tap sees only its own pod's flows.
+ * client does at least one), and the side that accepts one when it sends or is sent pieces. A peer that only
+ * connects to a pod is reported as a participant too: it is one, and a tap sees only its own pod's flows.
  */
 import type { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
