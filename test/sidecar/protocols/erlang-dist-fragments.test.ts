@@ -23,23 +23,8 @@ import {
   rexMessage,
   wholePacket,
 } from '#test/fixtures/protocols/erlang-fragments.ts';
-import {
-  ackToD,
-  challengeToD,
-  replyFromD,
-  sendNameD,
-  spawnOsCmd,
-  statusOk,
-} from '#test/fixtures/protocols/erlang-messages.ts';
+import { handshakeD, spawnOsCmd } from '#test/fixtures/protocols/erlang-messages.ts';
 import type { Segment } from '#test/fixtures/protocols/protocol-harness.ts';
-
-const handshakeD: Segment[] = [
-  ['to-server', sendNameD],
-  ['to-client', statusOk],
-  ['to-client', challengeToD],
-  ['to-server', replyFromD],
-  ['to-client', ackToD],
-];
 
 /** The operations told after d's handshake for `packets` sent to a, the connection's end included. */
 const told = (...packets: Uint8Array[]): (string | undefined)[][] => {

@@ -9,21 +9,18 @@ import { erlangDist } from '#sidecar/protocols/erlang-dist.ts';
 import { createAtomCache, readDistHeader } from '#sidecar/protocols/erlang-dist-header.ts';
 import {
   ackToB,
-  ackToD,
   cachedFromD,
   challengeToB,
   challengeToC,
-  challengeToD,
   globalFromD,
+  handshakeD,
   regSendRexFromA,
   regSendRexFromD,
   replyFromB,
   replyFromC,
-  replyFromD,
   returnToD,
   sendNameB,
   sendNameC,
-  sendNameD,
   spawnErlangNode,
   spawnOsCmd,
   statusOk,
@@ -48,14 +45,6 @@ const ops = (events: ProtocolEvent[]) =>
     .map((e) => [e.direction, e.operation, e.detail]);
 const logins = (events: ProtocolEvent[]) =>
   events.filter((e): e is DbAuthEvent => e.kind === 'db-auth').map((e) => [e.dialect, e.ok, e.user]);
-
-const handshakeD: Segment[] = [
-  ['to-server', sendNameD],
-  ['to-client', statusOk],
-  ['to-client', challengeToD],
-  ['to-server', replyFromD],
-  ['to-client', ackToD],
-];
 
 /** A pass-through packet (112, then each term with its 131): its 4-octet length first. */
 const passThrough = (...terms: Uint8Array[]): Uint8Array => {

@@ -12,15 +12,7 @@ import {
   rexMessage,
   string,
 } from '#test/fixtures/protocols/erlang-fragments.ts';
-import {
-  ackToD,
-  challengeToD,
-  replyFromD,
-  sendNameD,
-  spawnErlangNode,
-  spawnOsCmd,
-  statusOk,
-} from '#test/fixtures/protocols/erlang-messages.ts';
+import { handshakeD, spawnErlangNode, spawnOsCmd } from '#test/fixtures/protocols/erlang-messages.ts';
 import type { Segment } from '#test/fixtures/protocols/protocol-harness.ts';
 import { flow, runThreat } from './threat-factories.ts';
 
@@ -28,14 +20,7 @@ const erlangFlow = flow({ protocol: 'erlang', server: { ip: '10.0.0.9', port: 25
 
 /** The events the parser tells for d's connection to a, then `packets`. */
 const connection = (...packets: Uint8Array[]): ProtocolEvent[] => {
-  const segments: Segment[] = [
-    ['to-server', sendNameD],
-    ['to-client', statusOk],
-    ['to-client', challengeToD],
-    ['to-server', replyFromD],
-    ['to-client', ackToD],
-    ...packets.map((p): Segment => ['to-server', p]),
-  ];
+  const segments: Segment[] = [...handshakeD, ...packets.map((p): Segment => ['to-server', p])];
   const parser = erlangDist.createParser();
   return segments.flatMap(([direction, bytes], i) => parser.parse(bytes, direction, i));
 };
