@@ -7,6 +7,7 @@
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { opensStream } from './java-rmi-call.ts';
 import { type Encoding, readCommand } from './openwire-commands.ts';
 import type { OpenWireCache } from './openwire-objects.ts';
 import { readWireFormat, type WireFormat } from './openwire-wireformat.ts';
@@ -32,7 +33,7 @@ const objectMessage = 26;
  */
 const objectBody = (frame: Uint8Array): Uint8Array | undefined => {
   for (let at = frame.indexOf(0xac); at >= 0; at = frame.indexOf(0xac, at + 1))
-    if (frame[at + 1] === 0xed && frame[at + 2] === 0 && frame[at + 3] === 5) return frame.slice(at);
+    if (opensStream(frame, at)) return frame.slice(at);
   return undefined;
 };
 

@@ -5,6 +5,7 @@
  * `FE 01 00 00`, ordinary Java serialization streams (`AC ED 00 05`): the JVM id, the peer info, the work context.
  * Public T3 exploits put their gadget chain in place of one of those streams.
  */
+import { opensStream } from './java-rmi-call.ts';
 import { latin1, u16be, u32be } from './wire-bytes.ts';
 
 const commands = [
@@ -24,7 +25,6 @@ const commands = [
 
 /** Class names told per message at most. */
 const maxClasses = 4;
-const streamMagic = [0xac, 0xed, 0x00, 0x05] as const;
 
 export type T3Message = {
   command: string;
@@ -33,12 +33,6 @@ export type T3Message = {
   /** Offset of the first serialization stream, -1 when none. */
   firstStream: number;
 };
-
-const streamAt = (b: Uint8Array, at: number): boolean =>
-  b[at] === streamMagic[0] &&
-  b[at + 1] === streamMagic[1] &&
-  b[at + 2] === streamMagic[2] &&
-  b[at + 3] === streamMagic[3];
 
 /** A name of `length` octets at `at` when it reads as a Java class name. */
 const className = (b: Uint8Array, at: number, length: number): string | undefined => {
@@ -62,7 +56,7 @@ export const readT3Message = (b: Uint8Array): T3Message => {
   const classes: string[] = [];
   let firstStream = -1;
   for (let at = b.indexOf(0xac, 5); at >= 0 && at + 4 <= b.length; at = b.indexOf(0xac, at + 1)) {
-    if (!streamAt(b, at)) continue;
+    if (!opensStream(b, at)) continue;
     if (firstStream < 0) firstStream = at;
     const name = firstClass(b, at + 4);
     if (name !== undefined && classes.length < maxClasses) classes.push(name);
