@@ -31,20 +31,41 @@ export const framingOf = (b: Uint8Array): Framing | 'malformed' | undefined => {
   return 'unframed';
 };
 
-/** Where a THeader frame's payload starts, its protocol id (0 binary, 2 compact) and transform count. */
-export const theader = (
-  b: Uint8Array,
-): { payload: number; protocol: number; transforms: number } | number => {
+/** THeader's transform ids (TTransform in fbthrift's THeader.h): zlib is 1; 2 was HMAC, 3 snappy, 4 QuickLZ, 5 zstd. */
+export const zlibTransform = 1;
+/** A header naming more transforms than this is not one a library writes. */
+const maxTransforms = 8;
+
+export type THeaderFrame = { payload: number; protocol: number; transforms: readonly number[] };
+
+/** `count` transform ids from `at`, each a varint inside the header (before `end`). */
+const transformIds = (b: Uint8Array, at: number, count: number, end: number): number[] | number => {
+  const ids: number[] = [];
+  let next = at;
+  for (let i = 0; i < count; i += 1) {
+    const id = varint(b, next, 5);
+    if (typeof id === 'number') return id;
+    if (id.next > end) return malformed;
+    ids.push(id.value);
+    next = id.next;
+  }
+  return ids;
+};
+
+/** Where a THeader frame's payload starts, its protocol id (0 binary, 2 compact) and its transform ids in order. */
+export const theader = (b: Uint8Array): THeaderFrame | number => {
   if (b.length < 14) return isHeaderMagic(b, 4) || b.length < 6 ? needMore : malformed;
   if (!isHeaderMagic(b, 4)) return malformed;
   const payload = 14 + u16be(b, 12) * 4;
   if (payload > 4 + u32be(b, 0)) return malformed;
   const protocol = varint(b, 14, 5);
   if (typeof protocol === 'number') return protocol;
-  const transforms = varint(b, protocol.next, 5);
+  const count = varint(b, protocol.next, 5);
+  if (typeof count === 'number') return count;
+  if ((protocol.value !== 0 && protocol.value !== 2) || count.value > maxTransforms) return malformed;
+  const transforms = transformIds(b, count.next, count.value, payload);
   if (typeof transforms === 'number') return transforms;
-  const valid = (protocol.value === 0 || protocol.value === 2) && transforms.value <= 8;
-  return valid ? { payload, protocol: protocol.value, transforms: transforms.value } : malformed;
+  return { payload, protocol: protocol.value, transforms };
 };
 
 const expected = (direction: Direction, header: MessageHeader): boolean =>
@@ -88,7 +109,7 @@ const header = (b: Uint8Array, direction: Direction): Detection => {
   const found = theader(b);
   if (found === needMore) return 'need-more';
   if (typeof found === 'number') return 'no-match';
-  if (found.transforms > 0) return 'match';
+  if (found.transforms.length > 0) return 'match';
   // The payload's first octet is the protocol the header names: 0x80 binary, 0x82 compact.
   const first = b[found.payload];
   if (first !== undefined && first !== (found.protocol === 0 ? 0x80 : 0x82)) return 'no-match';

@@ -8,6 +8,7 @@ import type { Direction, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { type Framing, framingOf, maxFrame, theader } from './thrift-detect.ts';
+import { theaderPayload } from './thrift-header-payload.ts';
 import { type MessageHeader, messageTypes, readHeader } from './thrift-message.ts';
 import { type Encoding, type Field, i32Field, needMore, stringField, walkStruct } from './thrift-struct.ts';
 import { i32be, maxTextBytes, utf8View } from './wire-bytes.ts';
@@ -108,22 +109,28 @@ const call = (state: State, header: MessageHeader, ctx: FrameContext, how: strin
   return op(ctx, name, `${messageTypes[header.type]} ${how}`);
 };
 
-/** Where the message header starts in a frame, and how it came: `binary framed`, `compact header`, ... */
-const start = (framing: Framing, m: Uint8Array): number | undefined => {
-  if (framing === 'unframed') return 0;
-  if (framing === 'framed') return 4;
+/** The message in a frame, where its header starts, and how it came: `binary framed`, `compact header zlib`, ... */
+const unwrap = (
+  framing: Framing,
+  m: Uint8Array,
+): { bytes: Uint8Array; at: number; how: string } | undefined => {
+  if (framing !== 'header') return { bytes: m, at: framing === 'framed' ? 4 : 0, how: framing };
   const found = theader(m);
-  return typeof found === 'number' || found.transforms > 0 ? undefined : found.payload;
+  const payload = typeof found === 'number' ? undefined : theaderPayload(m, found);
+  return payload === undefined
+    ? undefined
+    : { bytes: payload.bytes, at: 0, how: `header${payload.transform}` };
 };
 
 const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
-  const framing = state.framing[ctx.direction] ?? 'unframed';
-  const at = start(framing, m);
-  const header = at === undefined ? undefined : readHeader(m, at, true);
-  if (header === undefined || typeof header === 'number') return [];
-  const how = `${header.strict ? header.encoding : 'binary non-strict'} ${framing}`;
+  const found = unwrap(state.framing[ctx.direction] ?? 'unframed', m);
+  const header = found === undefined ? undefined : readHeader(found.bytes, found.at, true);
+  if (found === undefined || header === undefined || typeof header === 'number') return [];
+  const how = `${header.strict ? header.encoding : 'binary non-strict'} ${found.how}`;
   return [
-    header.type === 1 || header.type === 4 ? call(state, header, ctx, how) : response(state, header, m, ctx),
+    header.type === 1 || header.type === 4
+      ? call(state, header, ctx, how)
+      : response(state, header, found.bytes, ctx),
   ];
 };
 

@@ -1,6 +1,6 @@
 /**
  * Thrift on real traffic: Debian's python3-thrift (0.17) serving and calling through its own protocols and transports
- * (test/fixtures/protocols/thrift-peer.py), each connection recorded on loopback and written into a pcap on another
+ * (test/fixtures/protocols/thrift-peer.py; THeader with and without its zlib transform), each connection recorded on loopback and written into a pcap on another
  * protocol's port, with Jaeger agent emitBatch datagrams on DNS's and SNMP's; read by the engine.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -44,6 +44,7 @@ const sessions = {
   'oldbinary-buffered': 9092,
   'oldbinary-framed': 3306,
   'binary-header-mux': 9042,
+  'compact-header-zlib-mux': 5672,
 } as const;
 type Mode = keyof typeof sessions;
 /** Jaeger agent datagrams: compact (the agent's 6831) on DNS's port, binary (6832) on SNMP's. */
@@ -173,6 +174,13 @@ describe.skipIf(missing !== undefined)(
         'C Health/check call binary header',
         'S Health/check ok',
       ]);
+      // Both sides compress every payload (THeader's zlib transform); the client's first frame has an info header too.
+      expect(events('compact-header-zlib-mux').slice(0, 3)).toEqual([
+        'C Calculator/add call compact header zlib',
+        'S Calculator/add ok',
+        'C Calculator/divide call compact header zlib',
+      ]);
+      expect(events('compact-header-zlib-mux')).toHaveLength(9);
       for (const mode of [
         'compact-framed',
         'compact-buffered-mux',
