@@ -56,7 +56,13 @@ export const commandName = (type: number): string =>
   names[type] ?? (isMessage(type) ? 'send' : `command-${type}`);
 
 export type Encoding = { tight: boolean; cache: OpenWireCache | undefined };
-export type Command = { name: string; detail?: string; thrown?: Thrown };
+export type Command = {
+  name: string;
+  detail?: string;
+  thrown?: Thrown;
+  /** A MessageDispatch's message type (26 an object message), read after its consumer id and destination. */
+  carries?: number;
+};
 
 const who = (r: OpenWireReader, cache: OpenWireCache | undefined): string | undefined => {
   cachedObject(r, cache);
@@ -130,6 +136,10 @@ export const readCommand = (frame: Uint8Array, encoding: Encoding): Command => {
   r.bool();
   const detail = detailOf(type, r, encoding.cache);
   if (!r.bad && detail !== undefined) command.detail = detail;
+  if (type === 21 && !r.bad && r.bool()) {
+    const carries = r.octet();
+    if (!r.bad) command.carries = carries;
+  }
   const thrown = type === 22 && !r.bad ? poisonCause(r, encoding.cache) : undefined;
   if (thrown !== undefined) command.thrown = thrown;
   return command;

@@ -3,12 +3,13 @@
  * side's first frame is its WIREFORMAT_INFO; once both are seen the frames use what both enabled (tight encoding, the
  * marshalling cache, one per direction); before that, loose and uncached. A frame past 64 KiB is read from its first
  * 64 KiB and the rest skipped by its size; with the size prefix turned off the frames cannot be found, so parsing stops.
- * A client's object message carries its serialized body (`serialized`) for `insecure-deserialization`.
+ * An object message a client sends, or one the broker dispatches to it, carries its serialized body (`serialized`,
+ * plain or compressed) for `insecure-deserialization`.
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
-import { opensStream } from './java-rmi-call.ts';
-import { type Encoding, readCommand } from './openwire-commands.ts';
+import { type Command, type Encoding, readCommand } from './openwire-commands.ts';
+import { objectBody } from './openwire-object-body.ts';
 import type { OpenWireCache } from './openwire-objects.ts';
 import { readWireFormat, type WireFormat } from './openwire-wireformat.ts';
 import type { ProtocolParser } from './protocol.ts';
@@ -25,17 +26,12 @@ const frameLength = (b: Uint8Array): number => {
 
 /** ActiveMQObjectMessage's type: its body is a Java serialized object, which every consumer's getObject() reads. */
 const objectMessage = 26;
+/** MessageDispatch: the broker hands a consumer a message. */
+const dispatch = 21;
 
-/**
- * An object message's serialized body: from the first `AC ED 00 05` in its frame (the fields before it are ids, the
- * destination and headers; a compressed body, `useCompression`, has none and is not read). A copy: the frame's
- * memory is the caller's.
- */
-const objectBody = (frame: Uint8Array): Uint8Array | undefined => {
-  for (let at = frame.indexOf(0xac); at >= 0; at = frame.indexOf(0xac, at + 1))
-    if (opensStream(frame, at)) return frame.slice(at);
-  return undefined;
-};
+/** An object message a producer sends, or one the broker dispatches to this consumer. */
+const carriesObject = (type: number | undefined, command: Command, direction: Direction): boolean =>
+  direction === 'to-server' ? type === objectMessage : type === dispatch && command.carries === objectMessage;
 
 export const createOpenWireParser = (): ProtocolParser => {
   const opened: Partial<Record<Direction, WireFormat>> = {};
@@ -68,7 +64,7 @@ export const createOpenWireParser = (): ProtocolParser => {
     const command = readCommand(frame, encoding(context.direction));
     const told = event(context, command.name, command.detail);
     if (command.thrown !== undefined) told.thrown = command.thrown;
-    if (frame[0] === objectMessage && context.direction === 'to-server') {
+    if (carriesObject(frame[0], command, context.direction)) {
       const stream = objectBody(frame);
       if (stream !== undefined) told.serialized = stream;
     }

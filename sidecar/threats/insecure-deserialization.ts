@@ -94,7 +94,9 @@ const javaCarriers: Record<string, (event: OperationEvent) => string> = {
   rmi: (event) =>
     `Java RMI call ${event.operation}${event.detail === undefined ? '' : ` "${event.detail.slice(0, 80)}"`}, its arguments a Java serialized object`,
   openwire: (event) =>
-    `ActiveMQ OpenWire object message${event.detail === undefined ? '' : ` to ${event.detail.slice(0, 120)}`}, its body a Java serialized object every consumer's getObject() deserializes (CVE-2015-5254)`,
+    event.direction === 'to-client'
+      ? `ActiveMQ OpenWire object message dispatched to this consumer${event.detail === undefined ? '' : ` from ${event.detail.slice(0, 120)}`}, its body a Java serialized object its getObject() deserializes (CVE-2015-5254)`
+      : `ActiveMQ OpenWire object message${event.detail === undefined ? '' : ` to ${event.detail.slice(0, 120)}`}, its body a Java serialized object every consumer's getObject() deserializes (CVE-2015-5254)`,
   t3: (event) =>
     `WebLogic T3 ${event.operation} message${event.detail === undefined ? '' : ` (${event.detail.slice(0, 200)})`}, carrying Java serialized objects`,
 };
@@ -113,10 +115,14 @@ const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   if (gadget === undefined) return undefined;
   return {
     found: { format: carrier(event), gadget },
-    where: `${event.protocol} ${event.protocol === 'rmi' ? 'call' : 'message'}`,
+    where: `${event.protocol} ${event.protocol === 'rmi' ? 'call' : event.direction === 'to-client' ? 'dispatch' : 'message'}`,
     shown: `${stream.length} octets`,
   };
 };
+
+/** An object message an OpenWire broker dispatches to its consumer, the one event judged from a server. */
+const dispatchedObject = (event: ProtocolEvent): boolean =>
+  event.kind === 'operation' && event.protocol === 'openwire' && event.serialized !== undefined;
 
 /**
  * A GIOP request (`giop`) whose arguments hold RMI-IIOP value types of a known gadget class (WebLogic's IIOP:
@@ -197,18 +203,20 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
   // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages, OpenWire's
-  // commands and GIOP's requests.
+  // commands and GIOP's requests. One exception: an OpenWire broker's dispatch of an object message to a consumer,
+  // which the consumer deserializes; its tap may be the only one that sees it (the producer elsewhere).
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
     { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop'] },
+    { ...readsEvery('operation', ['to-client']), protocols: ['openwire'] },
   ],
   config,
   scope: 'flow',
   initialState: () => undefined,
   inspect(event, _state, { config: c }): ThreatHit[] {
-    if (event.kind === 'packet' || event.kind === 'flow-end' || event.direction !== 'to-server')
-      return noHits;
+    if (event.kind === 'packet' || event.kind === 'flow-end') return noHits;
+    if (event.direction !== 'to-server' && !dispatchedObject(event)) return noHits;
     const seen =
       event.kind === 'operation'
         ? (javaStreamSighting(event) ?? openwireSighting(event) ?? giopSighting(event))

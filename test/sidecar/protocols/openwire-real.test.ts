@@ -2,7 +2,8 @@
  * OpenWire for real, in a network namespace the test creates: Debian's ActiveMQ 5.17.2 (test/fixtures/openwire/
  * OpenWire.java, a BrokerService without persistence or JMX) listening on Redis's port (6379); its own Java client
  * (ActiveMQConnectionFactory, user alice, client id shop-1) sending a text message to queue://orders and receiving it,
- * then an object message whose body is a gadget's trigger (CVE-2015-5254's way to the queue's consumers);
+ * then an object message whose body is a gadget's trigger (CVE-2015-5254's way to the queue's consumers), the same
+ * compressed (useCompression), and a consumer receiving both (the broker's dispatches; getObject() refuses them);
  * and a Node client shaped as the CVE-2023-46604 exploits (openwire-exploit-main.ts: WIREFORMAT_INFO, then an
  * EXCEPTION_RESPONSE naming Spring's ClassPathXmlApplicationContext and a loopback URL that goes nowhere). Debian's
  * broker is patched and refuses the class; the tap judges the request. Captured by tcpdump, read by the engine with
@@ -61,7 +62,8 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const pcap = join(dir, 'openwire.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
   const said = [ns.exec('java', java('client'), { timeoutMs: 60_000 }).trim()];
-  said.push(ns.exec('java', java('object'), { timeoutMs: 60_000 }).trim());
+  for (const mode of ['object', 'object-compressed', 'consume'])
+    said.push(ns.exec('java', java(mode), { timeoutMs: 60_000 }).trim());
   const exploit = [
     '--import',
     'tsx',
@@ -101,10 +103,11 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('labels every connection openwire, on a port that says redis', () => {
-      expect(run.said.slice(0, 2)).toEqual(['order 42', 'sent']);
-      expect(JSON.parse(run.said[2] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
+      // The consumer's getObject() refuses both gadgets: javax.management is not among ActiveMQ's trusted packages.
+      expect(run.said.slice(0, 4)).toEqual(['order 42', 'sent', 'sent', 'refused, refused']);
+      expect(JSON.parse(run.said[4] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
       const flows = run.flows.filter((f) => f.server.port === port);
-      expect(flows).toHaveLength(3);
+      expect(flows).toHaveLength(5);
       for (const flow of flows) expect(flow.protocol, `${flow.client.port}`).toBe('openwire');
     });
 
@@ -133,12 +136,21 @@ describe.skipIf(unavailable !== undefined)(
         ['insecure-deserialization', 'critical', `openwire exception-response: message "${url}"`],
       ]);
       expect(exploit[0]?.evidence).toContain(`class ${spring}`);
+      // The two producers (plain, then compressed) and the consumer the broker dispatched both to.
       const others = run.threats.filter((t) => `${t.client.port}` !== exploitPort);
-      expect(others.map((t) => [t.threat, t.severity])).toEqual([['insecure-deserialization', 'critical']]);
+      expect(others.map((t) => [t.threat, t.severity, t.evidence.split(' — ')[1]?.split(':')[0]])).toEqual([
+        ['insecure-deserialization', 'critical', 'openwire message'],
+        ['insecure-deserialization', 'critical', 'openwire message'],
+        ['insecure-deserialization', 'critical', 'openwire dispatch'],
+      ]);
       expect(others[0]?.evidence).toContain(
         'ActiveMQ OpenWire object message to queue://orders, its body a Java serialized object every consumer',
       );
-      expect(others[0]?.evidence).toContain('with gadget BadAttributeValueExpException toString trigger');
+      expect(others[2]?.evidence).toContain(
+        'ActiveMQ OpenWire object message dispatched to this consumer from queue://orders, its body a Java serialized object its getObject() deserializes',
+      );
+      for (const threat of others)
+        expect(threat.evidence).toContain('with gadget BadAttributeValueExpException toString trigger');
     });
 
     it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {
@@ -146,7 +158,7 @@ describe.skipIf(unavailable !== undefined)(
       console.log(
         `nDPI on the OpenWire flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) [${f.risks.join(', ')}]`).join('; ')}; meshward: ${run.flows.map((f) => f.protocol).join(', ')}`,
       );
-      expect(ndpi).toHaveLength(3);
+      expect(ndpi).toHaveLength(5);
     });
   },
 );

@@ -8,6 +8,10 @@ import type { Direction, ProtocolEvent } from '#sidecar/events.ts';
 import { openwire } from '#sidecar/protocols/openwire.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { exceptionResponse, messageAck, openwireExchange } from '#test/fixtures/protocols/openwire-frames.ts';
+import {
+  compressedObjectMessage,
+  consumerExchange,
+} from '#test/fixtures/protocols/openwire-object-frames.ts';
 import { concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { dateStream, gadgetStream } from '#test/fixtures/protocols/t3-messages.ts';
 import { threatsBy } from '#test/helpers/split-findings.ts';
@@ -82,7 +86,33 @@ describe('insecure-deserialization on OpenWire', () => {
       'ActiveMQ OpenWire object message, its body a Java serialized object every consumer',
     );
     expect(findings([['to-server', objectMessage(dateStream)]])).toEqual([]);
-    // From the broker (a dispatch to this consumer) it is not the client's attack.
+    // From the broker, only a MessageDispatch carrying an object message is judged (below): not a bare one.
     expect(findings([['to-client', objectMessage(gadgetStream)]])).toEqual([]);
+  });
+
+  it('judges the object messages the broker dispatches to this consumer, plain and compressed', () => {
+    // The capture's two dispatches: the plain message (1,336 octets), then the compressed one (774).
+    const plain = consumerExchange.filter(([, bytes]) => bytes.length !== 774);
+    const compressed = consumerExchange.filter(([, bytes]) => bytes.length !== 1336);
+    expect(plain.length + compressed.length).toBe(2 * consumerExchange.length - 2);
+    for (const [exchange, octets] of [
+      [plain, 1194],
+      [compressed, 1168],
+    ] as const) {
+      const told = findings(exchange);
+      expect(told.map(([severity, evidence]) => [severity, evidence.split(' — ')[1]])).toEqual([
+        ['critical', `openwire dispatch: ${octets} octets`],
+      ]);
+      // Without the plain dispatch, the compressed one's destination (cached by the first) is not known.
+      expect(told[0]?.[1]).toMatch(
+        /^ActiveMQ OpenWire object message dispatched to this consumer( from queue:\/\/orders)?, its body a Java serialized object its getObject\(\) deserializes \(CVE-2015-5254\) with gadget BadAttributeValueExpException toString trigger/,
+      );
+    }
+    expect(findings(consumerExchange)[0]?.[1]).toContain('dispatched to this consumer from queue://orders');
+    // A producer's compressed object message is judged as a plain one.
+    const producer = [...openwireExchange.slice(0, 2), ['to-server', compressedObjectMessage] as const];
+    expect(findings(producer).map(([severity, evidence]) => [severity, evidence.split(' — ')[1]])).toEqual([
+      ['critical', 'openwire message: 1168 octets'],
+    ]);
   });
 });
