@@ -7,6 +7,7 @@
  */
 import type { Direction } from '../events.ts';
 import type { Detection } from './protocol.ts';
+import { detectJson, jsonOpen } from './thrift-json.ts';
 import { type MessageHeader, readHeader } from './thrift-message.ts';
 import { malformed, needMore, varint, walkStruct } from './thrift-struct.ts';
 import { u16be, u32be } from './wire-bytes.ts';
@@ -22,11 +23,11 @@ const isHeaderMagic = (b: Uint8Array, at: number): boolean => b[at] === 0x0f && 
 export const framingOf = (b: Uint8Array): Framing | 'malformed' | undefined => {
   const first = b[0];
   if (first === undefined) return undefined;
-  if (first === 0x80 || first === 0x82) return 'unframed';
+  if (first === 0x80 || first === 0x82 || first === jsonOpen) return 'unframed';
   if (first !== 0) return 'malformed';
   const fifth = b[4];
   if (fifth === undefined) return undefined;
-  if (fifth === 0x80 || fifth === 0x82 || fifth === 0) return 'framed';
+  if (fifth === 0x80 || fifth === 0x82 || fifth === 0 || fifth === jsonOpen) return 'framed';
   if (fifth === 0x0f) return 'header';
   return 'unframed';
 };
@@ -90,6 +91,7 @@ const body = (b: Uint8Array, header: MessageHeader, end: number | undefined): De
  * seen, when unframed).
  */
 const message = (b: Uint8Array, at: number, end: number | undefined, direction: Direction): Detection => {
+  if (b[at] === jsonOpen) return detectJson(b, at, direction);
   const header = readHeader(b, at, true);
   if (header === needMore) return 'need-more';
   if (typeof header === 'number' || (end !== undefined && header.body >= end)) return 'no-match';

@@ -9,10 +9,13 @@ import { createFramedParser, type FrameContext } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { type Framing, framingOf, maxFrame, theader } from './thrift-detect.ts';
 import { theaderPayload } from './thrift-header-payload.ts';
+import { jsonApplicationError, jsonEnd, jsonOpen, jsonReplyOutcome, readJson } from './thrift-json.ts';
 import { type MessageHeader, messageTypes, readHeader } from './thrift-message.ts';
 import { type Encoding, type Field, i32Field, needMore, stringField, walkStruct } from './thrift-struct.ts';
 import { i32be, maxTextBytes, utf8View } from './wire-bytes.ts';
 
+/** An unframed TJSON message longer than this stops its direction, as a binary one past 64 KiB does. */
+const maxUnframedJson = 64 * 1024;
 /** Calls waiting for their reply, by seqid; the oldest is forgotten past this. */
 export const maxWaiting = 128;
 
@@ -44,10 +47,19 @@ const frame = (state: State, b: Uint8Array, direction: Direction): number => {
     const length = i32be(b, 0);
     return length >= 2 && length <= maxFrame ? 4 + length : -1;
   }
+  return unframedLength(b);
+};
+
+/** Where an unframed binary or compact message's struct ends, or needMore/malformed. */
+const structEnd = (b: Uint8Array): number => {
   const header = readHeader(b, 0, true);
-  if (typeof header === 'number') return header === needMore ? 0 : -1;
-  const end = walkStruct(header.encoding, b, header.body);
-  return end === needMore ? 0 : end;
+  return typeof header === 'number' ? header : walkStruct(header.encoding, b, header.body);
+};
+
+/** An unframed message's length: its struct's (or its JSON array's) end. */
+const unframedLength = (b: Uint8Array): number => {
+  const end = b[0] === jsonOpen ? jsonEnd(b, 0, maxUnframedJson) : structEnd(b);
+  return end === needMore ? 0 : end < 0 ? -1 : end;
 };
 
 /** `Service:method` as the summary writes gRPC's calls, `Service/method`. */
@@ -86,20 +98,53 @@ const replyOutcome = (encoding: Encoding, m: Uint8Array, fields: readonly Field[
   return `exception field ${first.id}${text === '' ? '' : `: ${text}`}`;
 };
 
-const response = (state: State, header: MessageHeader, m: Uint8Array, ctx: FrameContext): ProtocolEvent => {
+/** An answer, named by the call its seqid pairs it with (else by its own name), and its failure if any. */
+const answered = (
+  state: State,
+  header: Pick<MessageHeader, 'name' | 'seqid'>,
+  failure: string | undefined,
+  ctx: FrameContext,
+): ProtocolEvent => {
   const called = state.waiting.get(header.seqid);
   state.waiting.delete(header.seqid);
   const name = called ?? operationName(header.name);
+  return failure === undefined ? op(ctx, name, 'ok') : op(ctx, 'error', `${name} ${failure}`);
+};
+
+const response = (state: State, header: MessageHeader, m: Uint8Array, ctx: FrameContext): ProtocolEvent => {
   const fields: Field[] = [];
   walkStruct(header.encoding, m, header.body, fields);
   const failure =
     header.type === 3
       ? `TApplicationException ${applicationError(header.encoding, m, fields)}`
       : replyOutcome(header.encoding, m, fields);
-  return failure === undefined ? op(ctx, name, 'ok') : op(ctx, 'error', `${name} ${failure}`);
+  return answered(state, header, failure, ctx);
 };
 
-const call = (state: State, header: MessageHeader, ctx: FrameContext, how: string): ProtocolEvent => {
+/** A TJSON message: a call as any other, an answer's outcome from its parsed struct. */
+const jsonMessage = (
+  state: State,
+  m: Uint8Array,
+  at: number,
+  how: string,
+  ctx: FrameContext,
+): ProtocolEvent[] => {
+  const read = readJson(utf8View(m, at, m.length));
+  if (read === undefined) return [];
+  if (read.type === 1 || read.type === 4) return [call(state, read, ctx, `json ${how}`)];
+  const failure =
+    read.type === 3
+      ? `TApplicationException ${jsonApplicationError(read.struct, applicationErrors)}`
+      : jsonReplyOutcome(read.struct);
+  return [answered(state, read, failure, ctx)];
+};
+
+const call = (
+  state: State,
+  header: Pick<MessageHeader, 'name' | 'seqid' | 'type'>,
+  ctx: FrameContext,
+  how: string,
+): ProtocolEvent => {
   const name = operationName(header.name);
   if (header.type === 1) {
     state.waiting.delete(header.seqid);
@@ -124,6 +169,8 @@ const unwrap = (
 
 const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
   const found = unwrap(state.framing[ctx.direction] ?? 'unframed', m);
+  if (found !== undefined && found.bytes[found.at] === jsonOpen)
+    return jsonMessage(state, found.bytes, found.at, found.how, ctx);
   const header = found === undefined ? undefined : readHeader(found.bytes, found.at, true);
   if (found === undefined || header === undefined || typeof header === 'number') return [];
   const how = `${header.strict ? header.encoding : 'binary non-strict'} ${found.how}`;

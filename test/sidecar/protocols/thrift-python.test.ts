@@ -45,6 +45,8 @@ const sessions = {
   'oldbinary-framed': 3306,
   'binary-header-mux': 9042,
   'compact-header-zlib-mux': 5672,
+  'json-buffered': 1883,
+  'json-framed-mux': 389,
 } as const;
 type Mode = keyof typeof sessions;
 /** Jaeger agent datagrams: compact (the agent's 6831) on DNS's port, binary (6832) on SNMP's. */
@@ -181,6 +183,21 @@ describe.skipIf(missing !== undefined)(
         'C Calculator/divide call compact header zlib',
       ]);
       expect(events('compact-header-zlib-mux')).toHaveLength(9);
+      // TJSONProtocol: the same calls and outcomes, read from the JSON arrays.
+      expect(events('json-buffered')).toEqual([
+        'C add call json unframed',
+        'S add ok',
+        'C divide call json unframed',
+        'S error divide exception field 1: division by zero',
+        'C log oneway json unframed',
+        'C nosuch call json unframed',
+        'S error nosuch TApplicationException UNKNOWN_METHOD: Unknown function nosuch',
+      ]);
+      expect(events('json-framed-mux').slice(0, 2)).toEqual([
+        'C Calculator/add call json framed',
+        'S Calculator/add ok',
+      ]);
+      expect(events('json-framed-mux')).toHaveLength(9);
       for (const mode of [
         'compact-framed',
         'compact-buffered-mux',
