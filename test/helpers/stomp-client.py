@@ -2,7 +2,8 @@
 
 session: STOMP 1.2 as alice (heart-beats every 500 ms), subscribes to /queue/orders with client-individual acks,
 sends "order 42" and a transaction of two messages, acks what comes back, waits for heart-beats, disconnects with a
-receipt; prints the bodies received. refused: STOMP 1.1 with a wrong passcode; prints the ERROR frame's message.
+receipt; prints the bodies received. refused [N]: N connections (1 unless given) logging in with STOMP 1.1 and a wrong
+passcode; prints the first ERROR frame's message.
 legacy: STOMP 1.0 as alice, sends to /queue/objects a body shaped as a Java object stream of
 javax.management.BadAttributeValueExpException (the trigger of ysoserial's CommonsCollections5: a class descriptor
 only, written here), then disconnects; prints "sent".
@@ -53,7 +54,7 @@ def session():
     print(" ".join(listener.bodies))
 
 
-def refused():
+def refused_once():
     conn = stomp.Connection11([(host, port)])
     listener = Listener(conn)
     conn.set_listener("", listener)
@@ -62,7 +63,12 @@ def refused():
     except stomp.exception.ConnectFailedException:
         pass
     listener.done.wait(5)
-    print(listener.errors[0] if listener.errors else "no error")
+    return listener.errors[0] if listener.errors else "no error"
+
+
+def refused():
+    count = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    print([refused_once() for _ in range(count)][0])
 
 
 def java_stream(name):
