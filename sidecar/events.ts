@@ -197,7 +197,10 @@ export type SqlQueryEvent = Base & {
 
 export type DbAuthEvent = Base & {
   kind: 'db-auth';
-  /** The database, or the server with a login of its own (SMTP, FTP, POP3, IMAP, Telnet, LDAP, a Kerberos KDC). */
+  /**
+   * The database, or the server with a login of its own (SMTP, FTP, POP3, IMAP, Telnet, LDAP, a Kerberos KDC, a STOMP
+   * broker).
+   */
   dialect:
     | 'postgresql'
     | 'mysql'
@@ -216,7 +219,8 @@ export type DbAuthEvent = Base & {
     | 'ldap'
     | 'smb'
     | 'erlang'
-    | 'clickhouse';
+    | 'clickhouse'
+    | 'stomp';
   ok: boolean;
   user?: string;
   message?: string;
@@ -321,7 +325,8 @@ export type OperationEvent = Base & {
    * Java RMI: a call's (T3: a client message's) object serialization stream (`AC ED 00 05` on), its first 64 KiB,
    * for the detectors that judge what it would deserialize into (java-rmi-parser.ts, t3-parser.ts). GIOP: a
    * Request's CDR-encoded arguments, within its first 64 KiB, where RMI-IIOP's value types name their Java classes
-   * (giop-message.ts).
+   * (giop-message.ts). STOMP: a SEND's body that is a Java object stream or that ActiveMQ unmarshals with XStream, its
+   * first 64 KiB (stomp-parser.ts).
    */
   serialized?: Uint8Array;
   /**

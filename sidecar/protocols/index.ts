@@ -42,6 +42,7 @@ import { socks } from './socks.ts';
 import { socksDatagrams } from './socks-udp.ts';
 import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
+import { stomp } from './stomp.ts';
 import { stratum } from './stratum.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { t3 } from './t3.ts';
@@ -145,6 +146,10 @@ export const protocols: Protocol[] = [
   openvpnStream,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
   memcached,
+  // STOMP: a frame of its side's command (upper case, alone on its line), `name:value` header lines, a blank line, and
+  // the frame's NUL where its content-length or its first NUL says (or, while the body comes, a header its command
+  // cannot go without). Before Redis, whose inline commands would take a SUBSCRIBE frame's first line.
+  stomp,
   // Text: a RESP array naming a command, or an inline command whose name no other text protocol uses.
   redis,
   // Text protocols with disjoint verbs: NATS INFO/CONNECT JSON or PUB/SUB, SMTP greeting or EHLO/HELO/MAIL/RCPT.

@@ -3,8 +3,9 @@
  * request fields (login forms, JSON bodies, query parameters), SMTP AUTH PLAIN, LOGIN and XOAUTH2 before STARTTLS,
  * Redis AUTH and HELLO AUTH, LDAP simple binds, PostgreSQL's cleartext password method, a ClickHouse Hello's password,
  * FTP and POP3 passwords (PASS), IMAP LOGIN, a password typed at a Telnet login prompt, POP3 AUTH or IMAP
- * AUTHENTICATE with a mechanism that carries the secret, and SNMP version 1 and 2c community strings (a password in all but name; a well-known
- * default one is named, as it is no secret). Anyone on the path (a compromised node, a mirrored port) reads them.
+ * AUTHENTICATE with a mechanism that carries the secret, SNMP version 1 and 2c community strings (a password in all
+ * but name; a well-known default one is named, as it is no secret), and a STOMP CONNECT's passcode (told with the
+ * broker's answer). Anyone on the path (a compromised node, a mirrored port) reads them.
  * Flows between loopback addresses are left alone by default: that is where an app talks plaintext to its own mesh
  * proxy (Istio's inbound proxy connects from 127.0.0.6), which encrypts on the wire. The evidence names the scheme and
  * the user, never the secret.
@@ -195,7 +196,7 @@ export const cleartextCredentials: Threat<typeof config, State> = {
       kind: 'db-auth',
       directions: ['to-client'],
       depth: 'first',
-      protocols: ['postgresql', 'socks', 'clickhouse'],
+      protocols: ['postgresql', 'socks', 'clickhouse', 'stomp'],
     },
   ],
   config,

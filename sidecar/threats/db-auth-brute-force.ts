@@ -2,8 +2,8 @@
  * Password guessing: repeated failed logins from one client to one server, on databases (MySQL, PostgreSQL, SQL
  * Server, MongoDB, Redis, ClickHouse), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
  * directories (LDAP binds, Kerberos AS exchanges refused for the password or the account: kerberos-errors.ts), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
- * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), and on SNMP agents
- * (community guessing: snmp.ts).
+ * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), on SNMP agents
+ * (community guessing: snmp.ts), and on STOMP brokers (a CONNECT answered by ERROR: stomp-parser.ts).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -63,6 +63,7 @@ export const dbAuthBruteForce: Threat<
         'smb',
         'erlang',
         'clickhouse',
+        'stomp',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

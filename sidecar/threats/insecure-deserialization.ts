@@ -5,7 +5,8 @@
  * gadgets, typed JSON (fastjson, Jackson, Json.NET), XStream and XMLDecoder documents, node-serialize functions.
  * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). ActiveMQ OpenWire commands a
  * client sends carrying a Throwable of a class that is not an exception of the JDK or ActiveMQ (CVE-2023-46604).
- * GIOP requests whose RMI-IIOP value types name a known gadget class (WebLogic's IIOP, CVE-2020-2551).
+ * GIOP requests whose RMI-IIOP value types name a known gadget class (WebLogic's IIOP, CVE-2020-2551). STOMP SENDs
+ * whose body, a Java stream or the XML/JSON ActiveMQ unmarshals with XStream, names one.
  * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
  * with none (a server should not take one from a client at all).
  */
@@ -15,6 +16,7 @@ import { readsEvery, readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, OperationEvent, ProtocolEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
 import { headerToken } from '../protocols/http-head.ts';
+import { opensStream } from '../protocols/java-rmi-call.ts';
 import { latin1 } from '../protocols/wire-bytes.ts';
 import { gadgetIn } from './text/deserialization-gadgets.ts';
 import { hasSerializedOpening, judgeSerialized } from './text/deserialization-verdict.ts';
@@ -99,13 +101,21 @@ const javaCarriers: Record<string, (event: OperationEvent) => string> = {
       : `ActiveMQ OpenWire object message${event.detail === undefined ? '' : ` to ${event.detail.slice(0, 120)}`}, its body a Java serialized object every consumer's getObject() deserializes (CVE-2015-5254)`,
   t3: (event) =>
     `WebLogic T3 ${event.operation} message${event.detail === undefined ? '' : ` (${event.detail.slice(0, 200)})`}, carrying Java serialized objects`,
+  // A SEND's body (stomp-parser.ts): a Java stream as it is, or the XML or JSON that ActiveMQ's JmsFrameTranslator
+  // unmarshals with XStream for a `jms-object-*` or `jms-map-*` transformation (XStream's own CVEs reach it: AMQ-8358
+  // took XStream 1.4.18 for CVE-2021-39154).
+  stomp: (event) =>
+    opensStream(event.serialized ?? new Uint8Array(), 0)
+      ? `STOMP ${event.operation.slice(0, 200)}, its body a Java serialized object a consumer that reads it deserializes`
+      : `STOMP ${event.operation.slice(0, 200)} with an XStream transformation (${event.detail?.slice(0, 200) ?? ''}), its body a document ActiveMQ's broker unmarshals with XStream into the classes it names`,
 };
 
 /**
- * A Java RMI call (`rmi`), a WebLogic T3 message (`t3`) or an ActiveMQ object message (`openwire`): serialization is
- * what they carry, so only a known gadget chain among its classes is told (ysoserial's RMIRegistryExploit binds one;
- * JRMPClient sends one to the DGC; the public T3 exploits put one in a message's streams; a producer can put one in a
- * queue for its consumers). The first 64 KiB are read.
+ * A Java RMI call (`rmi`), a WebLogic T3 message (`t3`), an ActiveMQ object message (`openwire`) or a STOMP SEND whose
+ * body is a Java stream or XStream's input (`stomp`): serialization is what they carry, so only a known gadget chain
+ * among its classes is told (ysoserial's RMIRegistryExploit binds one; JRMPClient sends one to the DGC; the public T3
+ * exploits put one in a message's streams; a producer can put one in a queue for its consumers). The first 64 KiB are
+ * read.
  */
 const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   const stream = event.serialized;
@@ -203,12 +213,12 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
   // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages, OpenWire's
-  // commands and GIOP's requests. One exception: an OpenWire broker's dispatch of an object message to a consumer,
-  // which the consumer deserializes; its tap may be the only one that sees it (the producer elsewhere).
+  // commands, GIOP's requests and STOMP's frames. One exception: an OpenWire broker's dispatch of an object message to
+  // a consumer, which the consumer deserializes; its tap may be the only one that sees it (the producer elsewhere).
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
-    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop'] },
+    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop', 'stomp'] },
     { ...readsEvery('operation', ['to-client']), protocols: ['openwire'] },
   ],
   config,

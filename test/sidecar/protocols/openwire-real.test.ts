@@ -1,15 +1,16 @@
 /**
- * OpenWire for real, in a network namespace the test creates: Debian's ActiveMQ 5.17.2 (test/fixtures/openwire/
- * OpenWire.java, a BrokerService without persistence or JMX) listening on Redis's port (6379); its own Java client
- * (ActiveMQConnectionFactory, user alice, client id shop-1) sending a text message to queue://orders and receiving it,
- * then an object message whose body is a gadget's trigger (CVE-2015-5254's way to the queue's consumers), the same
- * compressed (useCompression), and a consumer receiving both (the broker's dispatches; getObject() refuses them);
+ * OpenWire for real, in a network namespace the test creates: Debian's ActiveMQ 5.17.2 (test/helpers/activemq.ts, a
+ * BrokerService without persistence or JMX) listening on Redis's port (6379); its own Java client
+ * (test/fixtures/openwire/OpenWire.java: ActiveMQConnectionFactory, user alice, client id shop-1) sending a text
+ * message to queue://orders and receiving it, then an object message whose body is a gadget's trigger (CVE-2015-5254's
+ * way to the queue's consumers), the same compressed (useCompression), and a consumer receiving both (the broker's
+ * dispatches; getObject() refuses them);
  * and a Node client shaped as the CVE-2023-46604 exploits (openwire-exploit-main.ts: WIREFORMAT_INFO, then an
  * EXCEPTION_RESPONSE naming Spring's ClassPathXmlApplicationContext and a loopback URL that goes nowhere). Debian's
  * broker is patched and refuses the class; the tap judges the request. Captured by tcpdump, read by the engine with
  * the default detectors; nDPI's labels are printed beside ours.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,22 +19,13 @@ import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import type { EngineObserver } from '#sidecar/engine-observer.ts';
 import type { OperationEvent } from '#sidecar/events.ts';
+import { activemqClasspath, activemqUnavailable, startActiveMq } from '#test/helpers/activemq.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
-import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
+import { createNetns, type Netns } from '#test/helpers/netns.ts';
 import { splitFindings } from '#test/helpers/split-findings.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
-const jars = [
-  'activemq-broker',
-  'activemq-client',
-  'geronimo-jms_1.1_spec',
-  'geronimo-j2ee-management-1.1-spec',
-]
-  .concat(['hawtbuf', 'slf4j-api', 'slf4j-nop'])
-  .map((name) => `/usr/share/java/${name}.jar`);
-const unavailable =
-  netnsUnavailable(['tcpdump', 'ss', 'java']) ??
-  (jars.every((jar) => existsSync(jar)) ? undefined : 'ActiveMQ is missing (apt-get install activemq)');
+const unavailable = activemqUnavailable();
 const port = 6379;
 const spring = 'org.springframework.context.support.ClassPathXmlApplicationContext';
 const url = 'http://127.0.0.1:9/poc.xml';
@@ -52,13 +44,12 @@ const recorder = (ops: string[]): EngineObserver => ({
 const session = async (ns: Netns, dir: string): Promise<Run> => {
   const java = (mode: string): string[] => [
     '-cp',
-    jars.join(':'),
+    activemqClasspath,
     'test/fixtures/openwire/OpenWire.java',
     mode,
     `${port}`,
   ];
-  ns.spawn('java', java('broker'));
-  await waitForListen(ns, port, 60_000);
+  await startActiveMq(ns, `tcp://127.0.0.1:${port}`, port);
   const pcap = join(dir, 'openwire.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
   const said = [ns.exec('java', java('client'), { timeoutMs: 60_000 }).trim()];
