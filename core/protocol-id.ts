@@ -53,6 +53,7 @@ export const protocolIds = [
   'epmd',
   'erlang',
   'openwire',
+  'zabbix',
   'unknown',
 ] as const;
 
