@@ -17,6 +17,7 @@ const detect = (bytes: Uint8Array): Detection => {
 export const zabbix: Protocol = {
   id: 'zabbix',
   transport: 'tcp',
+  // 10050: the agent's passive checks; 10051: the server's (and a proxy's) trapper, where active checks and senders go.
   ports: [10050, 10051],
   encrypted: false,
   detect,

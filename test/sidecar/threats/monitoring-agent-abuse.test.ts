@@ -116,7 +116,7 @@ describe('monitoring-agent-abuse', () => {
         ['to-client', answerFile],
       ],
       ask('vfs.fs.size[/,pfree]', answerLoad),
-      ask('vfs.file.cksum[/etc/passwd]', answerLoad),
+      ask('vfs.file.cksum[/etc/passwd,sha256]', answerLoad),
       ask('vfs.file.contents[/etc/os-release]', answerFile),
       ask('vfs.file.contents[/var/log/secrets-rotation.log]', answerFile),
       ask('system.runtime', answerLoad),
