@@ -3,7 +3,8 @@
  * server's trapper). Identified by either side's first header, `ZBXD` and a flags octet with 0x01 set and only
  * 0x02 (zlib) or 0x04 (large packet) beside it, with lengths within Zabbix's own bounds (zabbix-header.ts). Requests
  * without a header (agents before 4.0 took a bare `key\n`) are not identified: an item key on a line of its own is a
- * dotted word like any text protocol's command, and the agent's answer has no header either.
+ * dotted word like any text protocol's command, and the answer to it has no header either. Agent 6.0 ignores them
+ * itself ("Message from 127.0.0.1 is missing header. Message ignored.", tried against Debian's zabbix_agentd 6.0.14).
  */
 import type { Detection, Protocol } from './protocol.ts';
 import { readZabbixHeader } from './zabbix-header.ts';
