@@ -54,6 +54,7 @@ export const protocolIds = [
   'erlang',
   'openwire',
   'stomp',
+  'zabbix',
   'unknown',
 ] as const;
 

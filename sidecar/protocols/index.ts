@@ -52,6 +52,7 @@ import { tls } from './tls.ts';
 import { readTunnelsWith } from './tunnel-protocols.ts';
 import { vnc } from './vnc.ts';
 import { wireguard } from './wireguard.ts';
+import { zabbix } from './zabbix.ts';
 import { zookeeper } from './zookeeper.ts';
 
 export const protocols: Protocol[] = [
@@ -76,6 +77,9 @@ export const protocols: Protocol[] = [
   ajp,
   // JDWP: either side's 14-octet `JDWP-Handshake` (the debugger's, then the VM's echo).
   jdwp,
+  // Zabbix: either side's `ZBXD` header, a flags octet with 0x01 set and nothing undefined, lengths within Zabbix's
+  // bounds. Before the length-prefixed binary protocols.
+  zabbix,
   // ActiveMQ's OpenWire: either side's WIREFORMAT_INFO (a u32 size, type 1, `ActiveMQ`, a version), or a client's
   // first frame a loose ExceptionResponse or ConnectionError naming a Java class (the CVE-2023-46604 exploits').
   // Before the length-prefixed binary protocols, whose first octets it shares.

@@ -31,6 +31,7 @@ import { ircC2 } from './irc-c2.ts';
 import { jdwpAbuse } from './jdwp-abuse.ts';
 import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
+import { monitoringAgentAbuse } from './monitoring-agent-abuse.ts';
 import { nosqlInjection } from './nosql-injection.ts';
 import { p2pFileSharing } from './p2p-file-sharing.ts';
 import { paddingOracle } from './padding-oracle.ts';
@@ -89,6 +90,7 @@ export const threats: readonly Threat<any, any>[] = [
   redisAbuse,
   erlangRce,
   jdwpAbuse,
+  monitoringAgentAbuse,
   databaseDump,
   xmlExternalEntity,
   protocolMismatch,

@@ -1,0 +1,81 @@
+/**
+ * Zabbix's JSON messages (active checks, agent and sender data, proxies): a request's kind (`active checks` with the
+ * host it asks for, `agent data` and `sender data` with how many values and from which hosts) and the server's
+ * response (`success` or `failed`, its info, the item keys an active checks answer hands the agent). A message cut at
+ * the parser's bound does not parse as JSON: its request or response is then read from its first octets.
+ */
+
+export type Told = { operation: string; detail?: string };
+
+const maxName = 64;
+const maxInfo = 256;
+/** Hosts and keys named in one message's detail. */
+const maxListed = 8;
+
+const bounded = (value: unknown, max: number): string | undefined =>
+  typeof value !== 'string' ? undefined : value.length <= max ? value : `${value.slice(0, max)}…`;
+
+const parsed = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A top-level string field read off the first octets of a message cut short (the first occurrence). */
+const fieldOf = (text: string, name: string): string | undefined =>
+  new RegExp(
+    `^\\{\\s*(?:"[^"]*"\\s*:\\s*"[^"]*"\\s*,\\s*)*"${name}"\\s*:\\s*"([^"\\\\]{1,${maxName}})"`,
+  ).exec(text)?.[1];
+
+/** Distinct string values of `field` across the `data` array's entries, at most `maxListed`. */
+const listed = (data: unknown, field: string): string[] => {
+  const out = new Set<string>();
+  if (!Array.isArray(data)) return [];
+  for (const entry of data) {
+    const value = bounded((entry as Record<string, unknown> | null)?.[field], maxName);
+    if (value !== undefined) out.add(value);
+    if (out.size >= maxListed) break;
+  }
+  return [...out];
+};
+
+const count = (data: unknown, noun: string): string => (Array.isArray(data) ? `${data.length} ${noun}` : '');
+
+const joined = (...parts: string[]): string | undefined => {
+  const text = parts.filter((p) => p !== '').join('; ');
+  return text === '' ? undefined : text;
+};
+
+/** A JSON request: its kind as the operation, with the host an active checks request names. */
+export const jsonRequest = (text: string): Told => {
+  const message = parsed(text);
+  const kind = message === undefined ? fieldOf(text, 'request') : bounded(message.request, maxName);
+  if (kind === undefined)
+    return { operation: 'json request', detail: message === undefined ? 'cut' : 'no kind' };
+  if (message === undefined) return { operation: kind, detail: 'cut' };
+  const host = bounded(message.host, maxName);
+  const operation = kind === 'active checks' && host !== undefined ? `${kind} ${host}` : kind;
+  const hosts = listed(message.data, 'host');
+  const detail = joined(count(message.data, 'values'), hosts.length > 0 ? `hosts ${hosts.join(', ')}` : '');
+  return detail === undefined ? { operation } : { operation, detail };
+};
+
+/** A JSON response: `response success` or `response failed`, its info or the keys it hands an agent. */
+export const jsonResponse = (text: string): Told => {
+  const message = parsed(text);
+  const said = message === undefined ? fieldOf(text, 'response') : bounded(message.response, maxName);
+  const operation = said === undefined ? 'json response' : `response ${said}`;
+  if (message === undefined) return { operation, detail: 'cut' };
+  const keys = listed(message.data, 'key');
+  const detail = joined(
+    bounded(message.info, maxInfo) ?? '',
+    count(message.data, 'items'),
+    keys.length > 0 ? `keys ${keys.join(', ')}` : '',
+  );
+  return detail === undefined ? { operation } : { operation, detail };
+};
