@@ -1,5 +1,6 @@
 /** NATS client protocol detection (docs.nats.io "Client Protocol"): INFO/CONNECT with JSON, or PUB/SUB lines. */
 import type { Direction } from '../events.ts';
+import { jsonObject } from './json-object.ts';
 import type { Detection } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -16,17 +17,6 @@ export const isNatsSubject = (s: string | undefined): boolean =>
   /^[\x21-\x7e]+$/.test(s) &&
   !s.startsWith('.') &&
   !s.endsWith('.');
-
-const jsonObject = (text: string): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** `OP {json}`: the op, a space, a JSON object holding at least one of the keys NATS defines for it. */
 const detectJsonOp = (text: string, op: string, keys: readonly string[]): Detection => {

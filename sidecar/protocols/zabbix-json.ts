@@ -4,6 +4,7 @@
  * response (`success` or `failed`, its info, the item keys an active checks answer hands the agent). A message cut at
  * the parser's bound does not parse as JSON: its request or response is then read from its first octets.
  */
+import { jsonObject } from './json-object.ts';
 
 export type Told = { operation: string; detail?: string };
 
@@ -14,17 +15,6 @@ const maxListed = 8;
 
 const bounded = (value: unknown, max: number): string | undefined =>
   typeof value !== 'string' ? undefined : value.length <= max ? value : `${value.slice(0, max)}…`;
-
-const parsed = (text: string): Record<string, unknown> | undefined => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** A top-level string field read off the first octets of a message cut short (the first occurrence). */
 const fieldOf = (text: string, name: string): string | undefined =>
@@ -53,7 +43,7 @@ const joined = (...parts: string[]): string | undefined => {
 
 /** A JSON request: its kind as the operation, with the host an active checks request names. */
 export const jsonRequest = (text: string): Told => {
-  const message = parsed(text);
+  const message = jsonObject(text);
   const kind = message === undefined ? fieldOf(text, 'request') : bounded(message.request, maxName);
   if (kind === undefined)
     return { operation: 'json request', detail: message === undefined ? 'cut' : 'no kind' };
@@ -67,7 +57,7 @@ export const jsonRequest = (text: string): Told => {
 
 /** A JSON response: `response success` or `response failed`, its info or the keys it hands an agent. */
 export const jsonResponse = (text: string): Told => {
-  const message = parsed(text);
+  const message = jsonObject(text);
   const said = message === undefined ? fieldOf(text, 'response') : bounded(message.response, maxName);
   const operation = said === undefined ? 'json response' : `response ${said}`;
   if (message === undefined) return { operation, detail: 'cut' };
