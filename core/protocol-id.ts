@@ -53,6 +53,7 @@ export const protocolIds = [
   'epmd',
   'erlang',
   'openwire',
+  'stun',
   'unknown',
 ] as const;
 

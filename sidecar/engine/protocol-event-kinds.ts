@@ -81,6 +81,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   jdwp: operations,
   clickhouse: { kinds: ['sql-query', 'db-auth', 'operation'] },
   openwire: operations,
+  stun: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
   epmd: operations,
