@@ -5,17 +5,23 @@
  * (`granted`, `refused <code>`) and the first data relayed with it, carrying `turnPeer` for `turn-relay-abuse`;
  * Send and Data indications and ChannelData counted (octets, never contents), told at the flow's end.
  */
-import type { Direction, OperationEvent, ProtocolEvent, TurnPeer } from '../events.ts';
+import type { Direction, ProtocolEvent, TurnPeer } from '../events.ts';
 import { operationEvent } from './client-events.ts';
 import { type StunAddress, type StunFacts, stunFacts } from './stun-attributes.ts';
 import { addressText, stunDetail } from './stun-detail.ts';
 import type { StunMessage } from './stun-message.ts';
 import { methodName, operationName } from './stun-names.ts';
 
-/** Requests awaiting their answer, channels bound, distinct facts and peer steps told: each bounded per flow. */
+/** Requests awaiting their answer, channels bound, permissions granted, facts told: each bounded per flow. */
 const maxPending = 64;
 const maxChannels = 64;
-const maxTold = 64;
+const maxGranted = 256;
+const maxFacts = 32;
+/**
+ * Peer steps remembered as told. Past it the memory is cleared and steps are told again, never dropped: a client
+ * naming many public peers first must not hide the loopback one it names after them.
+ */
+const maxSteps = 256;
 /** Message events per flow; past it messages are still read (peers, counts), not told one by one. */
 const maxMessages = 512;
 /** Indications told one by one per flow; the rest only counted. */
@@ -48,7 +54,6 @@ export type StunSession = {
   end(ts: number): ProtocolEvent[];
 };
 
-const peerKey = (a: StunAddress): string => `${a.ip}|${a.port}`;
 const withError = (peer: TurnPeer, error: string | undefined): TurnPeer =>
   error === undefined ? peer : { ...peer, error };
 const errorText = (f: StunFacts): string | undefined =>
@@ -57,33 +62,37 @@ const errorText = (f: StunFacts): string | undefined =>
 export const createStunSession = (): StunSession => {
   const pending = new Map<string, Pending>();
   const channels = new Map<number, { peer: StunAddress; granted: boolean }>();
+  /** Peer addresses the server granted: a permission is for an address, whatever the port (RFC 8656 §9). */
   const granted = new Set<string>();
-  const told = new Set<string>();
+  const facts = new Set<string>();
+  const steps = new Set<string>();
   const counts: Counts = { send: count(), data: count(), toPeer: count(), fromPeer: count(), up: 0, down: 0 };
   const others = { dtls: 0, rtp: 0, other: 0 };
   let messages = 0;
   let indications = 0;
   let connectionBound = false;
 
-  const once = (out: ProtocolEvent[], key: string, event: () => OperationEvent): void => {
-    if (told.has(key) || told.size >= maxTold) return;
-    told.add(key);
-    out.push(event());
+  const grant = (peer: StunAddress): void => {
+    if (granted.size >= maxGranted) granted.delete(granted.values().next().value as string);
+    granted.add(peer.ip);
   };
 
   const peerStep = (out: ProtocolEvent[], ts: number, d: Direction, peer: TurnPeer): void => {
     const step = peer.step === 'refused' ? `refused ${peer.error?.split(' ')[0] ?? ''}`.trim() : peer.step;
     const name = `peer ${addressText(peer)} ${peer.method} ${step}`;
-    once(out, name, () => {
-      const event = operationEvent('stun', ts, name, peer.error ?? '', d);
-      event.turnPeer = peer;
-      return event;
-    });
+    if (steps.has(name)) return;
+    if (steps.size >= maxSteps) steps.clear();
+    steps.add(name);
+    const event = operationEvent('stun', ts, name, peer.error ?? '', d);
+    event.turnPeer = peer;
+    out.push(event);
   };
 
-  const facts = (f: StunFacts, d: Direction, ts: number, out: ProtocolEvent[]): void => {
+  const tellFacts = (f: StunFacts, d: Direction, ts: number, out: ProtocolEvent[]): void => {
     const tell = (name: string | undefined) => {
-      if (name !== undefined) once(out, name, () => operationEvent('stun', ts, name, '', d));
+      if (name === undefined || facts.has(name) || facts.size >= maxFacts) return;
+      facts.add(name);
+      out.push(operationEvent('stun', ts, name, '', d));
     };
     tell(f.software === undefined ? undefined : `software ${f.software.slice(0, 64)}`);
     tell(f.realm === undefined ? undefined : `realm ${f.realm.slice(0, 64)}`);
@@ -122,7 +131,7 @@ export const createStunSession = (): StunSession => {
       error: errorText(f),
     } as const;
     for (const peer of request.peers) {
-      if (ok) granted.add(peerKey(peer));
+      if (ok) grant(peer);
       peerStep(out, ts, d, withError({ ...peer, method: step.method, step: step.step }, step.error));
     }
     if (request.channel !== undefined) bind(request.channel, request.peers[0], ok);
@@ -137,8 +146,7 @@ export const createStunSession = (): StunSession => {
     const method = methodName(m.method);
     if (m.method === send) peerStep(out, ts, d, { ...peer, method, step: 'asked' });
     // A Data indication is the server relaying what the peer sent; a Send to a peer it granted is relayed too.
-    if (m.method === data || granted.has(peerKey(peer)))
-      peerStep(out, ts, d, { ...peer, method, step: 'relayed' });
+    if (m.method === data || granted.has(peer.ip)) peerStep(out, ts, d, { ...peer, method, step: 'relayed' });
   };
 
   const tellMessage = (
@@ -165,7 +173,7 @@ export const createStunSession = (): StunSession => {
     message(m, d, ts, out) {
       const f = stunFacts(m);
       tellMessage(m, f, d, ts, out);
-      facts(f, d, ts, out);
+      tellFacts(f, d, ts, out);
       if (m.class === 'request') ask(m, peerRequests.has(m.method) ? f : { ...f, peers: [] }, d, ts, out);
       else if (m.class === 'indication') indication(m, f, d, ts, out);
       else answer(m, f, d, ts, out);

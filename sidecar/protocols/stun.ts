@@ -30,13 +30,17 @@ const detectStun =
     return readStunMessage(b) === undefined ? 'no-match' : 'match';
   };
 
-/** 3478: STUN and TURN over UDP and TCP; 5349 is TURN over TLS and DTLS (nothing to read inside). */
-const ports = [3478, 5349];
+/**
+ * 3478: STUN and TURN over UDP and TCP. 5349 is TURN over TLS (a `tls` flow, which protocol-mismatch takes on any port)
+ * and over DTLS, which the tap does not read: hinted for TCP only, so a DTLS flow there is not called a mismatch.
+ */
+const udpPorts = [3478];
+const tcpPorts = [3478, 5349];
 
 export const stun: Protocol = {
   id: 'stun',
   transport: 'udp',
-  ports,
+  ports: udpPorts,
   encrypted: false,
   detect: detectStun(true),
   createParser: createStunParser('udp'),
@@ -45,7 +49,7 @@ export const stun: Protocol = {
 export const stunStream: Protocol = {
   id: 'stun',
   transport: 'tcp',
-  ports,
+  ports: tcpPorts,
   encrypted: false,
   detect: detectStun(false),
   createParser: createStunParser('tcp'),

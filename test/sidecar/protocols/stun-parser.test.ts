@@ -186,6 +186,25 @@ describe('stun parser: hand-built', () => {
     expect(detailOf(list, 'multiplexed')).toBe('dtls=1 rtp/rtcp=1 other=0');
   });
 
+  it('still tells a loopback peer named after 300 public ones (what it remembers as told is cleared, not full)', () => {
+    const asks = Array.from({ length: 300 }, (_, i) =>
+      up(
+        stunMessage(0x0008, transaction(i), [
+          peerAttribute(`203.0.113.${i % 250}`, 1000 + i, transaction(i)),
+        ]),
+      ),
+    );
+    const last = transaction(999);
+    const list = events([...asks, up(stunMessage(0x0008, last, [peerAttribute('127.0.0.1', 6379, last)]))]);
+    expect(list.filter((e) => e.turnPeer !== undefined)).toHaveLength(301);
+    expect(list.at(-1)?.turnPeer).toEqual({
+      ip: '127.0.0.1',
+      port: 6379,
+      method: 'CreatePermission',
+      step: 'asked',
+    });
+  });
+
   it('bounds what it tells: 1,000 Send indications are 8 events and one count', () => {
     const sends = Array.from({ length: 1000 }, (_, i) =>
       up(
