@@ -55,6 +55,7 @@ export const protocolIds = [
   'openwire',
   'stomp',
   'zabbix',
+  'stun',
   'unknown',
 ] as const;
 

@@ -339,6 +339,25 @@ export type OperationEvent = Base & {
    * instantiates the class with the message: CVE-2023-46604; openwire-objects.ts).
    */
   thrown?: { className: string; message: string };
+  /**
+   * TURN (RFC 8656, RFC 6062): a peer a client asked the server to reach, the server's answer, or data relayed with
+   * it, for `turn-relay-abuse` (stun-session.ts).
+   */
+  turnPeer?: TurnPeer;
+};
+
+/**
+ * A TURN peer step: `asked` (a CreatePermission, ChannelBind or Connect request, or a Send indication, naming it in
+ * XOR-PEER-ADDRESS), `granted` or `refused` (the server's answer to that request, paired by transaction id, with the
+ * error's code and reason), `relayed` (data went through: a Send to a granted peer, a Data indication from it,
+ * ChannelData on a channel bound to it).
+ */
+export type TurnPeer = {
+  ip: string;
+  port: number;
+  method: string;
+  step: 'asked' | 'granted' | 'refused' | 'relayed';
+  error?: string;
 };
 
 /**

@@ -83,6 +83,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   clickhouse: { kinds: ['sql-query', 'db-auth', 'operation'] },
   openwire: operations,
   zabbix: operations,
+  stun: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
   epmd: operations,

@@ -44,6 +44,7 @@ import { ssh } from './ssh.ts';
 import { statsd } from './statsd.ts';
 import { stomp } from './stomp.ts';
 import { stratum } from './stratum.ts';
+import { stun, stunStream } from './stun.ts';
 import { syslog, syslogStream } from './syslog.ts';
 import { t3 } from './t3.ts';
 import { telnet } from './telnet.ts';
@@ -71,6 +72,11 @@ export const protocols: Protocol[] = [
   // CORBA's GIOP (IIOP): either side's 12-octet header, `GIOP`, version 1.0-1.2, flags and a message type that suit
   // the version, a size the type can have.
   giop,
+  // STUN and TURN: a whole message opening with 0x00 or 0x01, the magic cookie 0x2112A442 at octet 4 and attributes
+  // ending at its length (filling the datagram over UDP). No other protocol here has the cookie there: asked early,
+  // it takes nothing of theirs, and a TURN flow's Allocate is not left to DNS's or Thrift's looser reading.
+  stun,
+  stunStream,
   // AJP13: the proxy's 0x12 0x34 packet holding a FORWARD_REQUEST whose fields hold together (or a CPING, PING or
   // SHUTDOWN alone), or the container's `AB` packet of a known kind and its exact shape. Before the length-prefixed
   // binary protocols.

@@ -58,6 +58,7 @@ import { tcpSynWithData } from './tcp-syn-with-data.ts';
 import { templateInjection } from './template-injection.ts';
 import type { Threat } from './threat.ts';
 import { tlsCertificate } from './tls-certificate.ts';
+import { turnRelayAbuse } from './turn-relay-abuse.ts';
 import { udpFlood } from './udp-flood.ts';
 import { uninspectedBody } from './uninspected-body.ts';
 import { unsafeProtocol } from './unsafe-protocol.ts';
@@ -139,4 +140,5 @@ export const threats: readonly Threat<any, any>[] = [
   http2Abuse,
   webScanner,
   paddingOracle,
+  turnRelayAbuse,
 ];

@@ -116,6 +116,8 @@ const issueIds = [
   'template-injection',
   // CBC padding oracle attacks on encrypted tokens: Shiro-721 (CVE-2019-12422), ASP.NET's MS10-070.
   'padding-oracle',
+  // A TURN server asked to relay into its own host, link-local and cloud metadata, or the cluster's ranges.
+  'turn-relay-abuse',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
