@@ -116,7 +116,8 @@ export const createIkePackets = (): IkePackets => {
     aggressive ||= m.exchange === 4;
     const r = role(m, d);
     const name = `${exchangeNames[m.exchange] ?? m.exchange} ${r}`;
-    const detail = `version=${m.version} spi=${m.initiatorSpi} message=${m.messageId} octets=${m.length} encrypted=${m.encrypted}`;
+    const header = `version=${m.version} spi=${m.initiatorSpi} message=${m.messageId}`;
+    const detail = `${header} octets=${m.length} encrypted=${m.encrypted}`;
     tell(out, ts, d, name, detail);
     onContents(m, b, r, d, ts, out);
     if (r === 'request') requests++;

@@ -49,8 +49,9 @@ const ikeEnd = (event: OperationEvent, flow: FlowContext): Story | undefined => 
   const how = handshake === 'auth-answered' ? 'authenticated' : 'answered';
   const natT = field(event.detail, 'nat-t') === 'yes' ? ' behind NAT traversal' : '';
   const esp = `ESP ${up}/${down} packets each way`;
+  const weak = weakness(event.detail);
   return {
-    evidence: `${name} with ${server} ${how}${natT}, ${esp}, ${carried(flow, event.detail)} in all${weakness(event.detail)}`,
+    evidence: `${name} with ${server} ${how}${natT}, ${esp}, ${carried(flow, event.detail)} in all${weak}`,
     confidence: 0.97,
   };
 };
