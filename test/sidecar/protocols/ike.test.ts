@@ -27,7 +27,7 @@ import {
   saInitRequest,
   saInitResponse,
 } from '#test/fixtures/protocols/ike-messages.ts';
-import { ascii, concat, contractCheck } from '#test/fixtures/protocols/protocol-harness.ts';
+import { ascii, concat, contractCheck, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { itRejectsForeignBytes } from './ndpi-flow-checks.ts';
 
 type Step = [direction: 'to-server' | 'to-client', bytes: Uint8Array];
@@ -142,6 +142,12 @@ describe('IKE detection', () => {
     for (const m of [saInitRequest, authRequest, aggressiveRequest])
       expect(firstUdpMatch(m, 'to-server')).toBe('ike');
     expect(contractCheck(ike, ['to-server', saInitRequest]).randomMatches).toBe(0);
+    // RFC 8489 §5: a STUN Binding request with a SOFTWARE attribute (36 octets), and RFC 1035's query for
+    // example.com A: neither has IKE's version octet at 17 nor a length of itself at 24.
+    const stun = hex('0001 0010 2112a442 0102030405060708090a0b0c 8022 000c 6d657368776172642d746573');
+    const query = hex('1234 0100 0001 0000 0000 0000 076578616d706c6503636f6d00 0001 0001');
+    for (const b of [stun, query]) expect(ike.detect(b, 'to-server')).not.toBe('match');
+    expect(firstUdpMatch(query, 'to-server')).toBe('dns');
   });
 
   it('over TCP: IKETCP then a framed message behind the marker; the answer framed alone', () => {
