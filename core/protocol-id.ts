@@ -39,6 +39,7 @@ export const protocolIds = [
   'vnc',
   'wireguard',
   'openvpn',
+  'ike',
   'smb',
   'shell',
   'bittorrent',

@@ -89,6 +89,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   epmd: operations,
   erlang: { kinds: ['operation', 'db-auth'] },
   wireguard: operations,
+  ike: operations,
   // The control channel's TLS, read in plain and tls-auth modes.
   openvpn: { kinds: ['operation', 'tls-client-hello', 'tls-server-hello', 'tls-record', 'tls-certificate'] },
   elasticsearch: operations,

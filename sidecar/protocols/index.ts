@@ -13,6 +13,7 @@ import { ftp } from './ftp.ts';
 import { giop } from './giop.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
+import { ike, ikeStream } from './ike.ts';
 import { imap } from './imap.ts';
 import { irc } from './irc.ts';
 import { javaRmi } from './java-rmi.ts';
@@ -63,6 +64,9 @@ export const protocols: Protocol[] = [
   http2,
   http,
   ssh,
+  // IKE over TCP (RFC 8229): the initiator's `IKETCP`, or the responder's first length-prefixed message behind the
+  // non-ESP marker, its IKE header and payload chain whole.
+  ikeStream,
   // VNC's RFB: either side's `RFB xxx.yyy\n` version line.
   vnc,
   // Java RMI: the client's `JRMI` opening, or the server's acknowledgement (0x4E, a NUL, a host, a port) alone.
@@ -144,6 +148,10 @@ export const protocols: Protocol[] = [
   // tracker's 16-octet connect request with the protocol id 0x41727101980. Before DNS, whose loose header would
   // take a datagram starting `d` or 0x00.
   bittorrentDatagrams,
+  // IKE: one whole IKE message (or the non-ESP marker and one) whose version octet, exchange type, length, SPIs and
+  // payload chain hold. Before DNS, whose loose header a message with a zero-led SPI could pass; the detectors above
+  // refuse IKE's octets (a version 0x20 or 0x10 at offset 17 and a length equal to the datagram's).
+  ike,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // WireGuard: one of its four messages exactly (type 1-4, three zero octets, the type's length, a MAC or a live

@@ -16,7 +16,8 @@ export const field = (detail: string | undefined, name: string): string => {
   return '';
 };
 
-const endpoint = ({ ip, port }: Endpoint): string => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+export const endpoint = ({ ip, port }: Endpoint): string =>
+  ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 
 /** Octets in the units a person reads (decimal, as network counters are). */
 export const octetsText = (n: number): string => {
@@ -27,12 +28,12 @@ export const octetsText = (n: number): string => {
 };
 
 /** The payload both ways, from the engine's counts (the whole flow) or else the parser's. */
-const carried = (flow: FlowContext, detail: string | undefined): string => {
+export const carried = (flow: FlowContext, detail: string | undefined): string => {
   const counted = flow.bytes === undefined ? undefined : flow.bytes.toServer + flow.bytes.toClient;
   return octetsText(counted ?? (Number(field(detail, 'octets')) || 0));
 };
 
-const plural = (n: number, one: string): string => (n === 1 ? `1 ${one}` : `${n} ${one}s`);
+export const plural = (n: number, one: string): string => (n === 1 ? `1 ${one}` : `${n} ${one}s`);
 
 const wireguardEnd = (event: OperationEvent, flow: FlowContext): Story | undefined => {
   const server = endpoint(flow.server);
