@@ -99,9 +99,9 @@ export const detectProtocol = (protocols: readonly Protocol[], input: DetectionI
   if (table === undefined) return detectAskingEvery(protocols, input);
   const masks = input.transport === 'tcp' ? table.tcp : table.udp;
   let waiting = false;
-  for (let word: 0 | 1 = 0; ; word = 1) {
-    const upMask = candidatesOf(masks, input.toServer, 0, word);
-    const downMask = candidatesOf(masks, input.toClient, 1, word);
+  for (let word = 0; word < table.words; word++) {
+    const upMask = candidatesOf(table, masks, input.toServer, 0, word);
+    const downMask = candidatesOf(table, masks, input.toClient, 1, word);
     let pending = upMask | downMask;
     while (pending !== 0) {
       const bitIndex = 31 - Math.clz32(pending & -pending);
@@ -113,8 +113,8 @@ export const detectProtocol = (protocols: readonly Protocol[], input: DetectionI
       if (detection === 'match') return { verdict: 'match', index };
       waiting ||= detection === 'need-more';
     }
-    if (word === 1) return waiting ? needMore : noMatch;
   }
+  return waiting ? needMore : noMatch;
 };
 
 const noBytes = new Uint8Array(0);

@@ -7,14 +7,14 @@
 import type { Direction } from '../events.ts';
 import type { Protocol } from '../protocols/protocol.ts';
 
-/** Registries larger than this fall back to asking every detector (two 32-bit words per mask). */
-export const maxMaskedProtocols = 64;
+/** Registries larger than this fall back to asking every detector (four 32-bit words per mask). */
+export const maxMaskedProtocols = 128;
 
 /**
- * Per transport: 512 masks of two 32-bit words, at [(direction * 256 + first octet) * 2 + word]; bit b of word w set
- * when detector 32 * w + b may match.
+ * Per transport: 512 masks of `words` 32-bit words (one per 32 detectors of the registry), at
+ * [(direction * 256 + first octet) * words + word]; bit b of word w set when detector 32 * w + b may match.
  */
-export type CandidateTable = { tcp: Uint32Array; udp: Uint32Array };
+export type CandidateTable = { tcp: Uint32Array; udp: Uint32Array; words: number };
 
 const directions: readonly Direction[] = ['to-server', 'to-client'];
 
@@ -27,15 +27,15 @@ const refusesOctet = (protocol: Protocol, octet: Uint8Array, direction: Directio
   }
 };
 
-const buildFor = (protocols: readonly Protocol[], transport: 'tcp' | 'udp'): Uint32Array => {
-  const masks = new Uint32Array(1024);
+const buildFor = (protocols: readonly Protocol[], transport: 'tcp' | 'udp', words: number): Uint32Array => {
+  const masks = new Uint32Array(512 * words);
   const octet = new Uint8Array(1);
   protocols.forEach((protocol, index) => {
     if (protocol.transport !== 'both' && protocol.transport !== transport) return;
     directions.forEach((direction, side) => {
       for (let first = 0; first < 256; first++) {
         octet[0] = first;
-        const at = (side * 256 + first) * 2 + (index >>> 5);
+        const at = (side * 256 + first) * words + (index >>> 5);
         if (!refusesOctet(protocol, octet, direction)) masks[at] = (masks[at] ?? 0) | (1 << (index & 31));
       }
     });
@@ -45,17 +45,24 @@ const buildFor = (protocols: readonly Protocol[], transport: 'tcp' | 'udp'): Uin
 
 const built = new WeakMap<readonly Protocol[], CandidateTable>();
 
-/** The registry's table, built on first use; undefined for a registry too large for 32-bit masks. */
+/** The registry's table, built on first use; undefined for a registry too large for its masks. */
 export const candidateTable = (protocols: readonly Protocol[]): CandidateTable | undefined => {
   if (protocols.length > maxMaskedProtocols) return undefined;
   let table = built.get(protocols);
   if (table === undefined) {
-    table = { tcp: buildFor(protocols, 'tcp'), udp: buildFor(protocols, 'udp') };
+    const words = Math.max(1, Math.ceil(protocols.length / 32));
+    table = { tcp: buildFor(protocols, 'tcp', words), udp: buildFor(protocols, 'udp', words), words };
     built.set(protocols, table);
   }
   return table;
 };
 
 /** Word `word` of the detectors that may match a direction starting with these bytes (none for an empty one). */
-export const candidatesOf = (masks: Uint32Array, bytes: Uint8Array, side: 0 | 1, word: 0 | 1): number =>
-  bytes.length === 0 ? 0 : (masks[(side * 256 + (bytes[0] as number)) * 2 + word] as number);
+export const candidatesOf = (
+  table: CandidateTable,
+  masks: Uint32Array,
+  bytes: Uint8Array,
+  side: 0 | 1,
+  word: number,
+): number =>
+  bytes.length === 0 ? 0 : (masks[(side * 256 + (bytes[0] as number)) * table.words + word] as number);

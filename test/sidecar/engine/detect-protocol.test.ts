@@ -127,8 +127,8 @@ describe('detection candidates', () => {
     }
   });
 
-  it('keeps that verdict past 32 detectors, where the masks take their second word', () => {
-    // Detectors that refuse everything first, so the real ones sit across both words, up to index 63.
+  it('keeps that verdict past 64 detectors, where the masks take a third word', () => {
+    // Detectors that refuse everything first, so the real ones sit across three words, past index 63.
     const silent = Array.from(
       { length: Math.min(30, maxMaskedProtocols - protocols.length) },
       (_, i): Protocol => ({
@@ -144,7 +144,8 @@ describe('detection candidates', () => {
     expect(wide.length).toBeGreaterThan(32);
     expect(silent.length).toBeLessThan(32);
     expect(wide.length).toBeLessThanOrEqual(maxMaskedProtocols);
-    expect(candidateTable(wide)).toBeDefined();
+    expect(wide.length).toBeGreaterThan(64);
+    expect(candidateTable(wide)?.words).toBe(3);
     const random = seededRandom(0x64);
     const inputs = samples.flatMap((sample) => [
       inputOf(sample),
@@ -158,17 +159,26 @@ describe('detection candidates', () => {
       expect(viaTable).toEqual(
         narrow.verdict === 'match' ? { verdict: 'match', index: narrow.index + silent.length } : narrow,
       );
-      if (viaTable.verdict === 'match' && viaTable.index >= 32) matches += 1;
+      if (viaTable.verdict === 'match' && viaTable.index >= 64) matches += 1;
     }
     expect(matches).toBeGreaterThan(20);
-    expect(candidateTable([...wide, ...silent])).toBeUndefined();
+    const tooWide = Array.from(
+      { length: Math.ceil(maxMaskedProtocols / silent.length) },
+      () => silent,
+    ).flat();
+    expect(candidateTable([...tooWide, ...protocols])).toBeUndefined();
   });
 
   it('narrows the field: a TLS record start or an HTTP method meets few detectors', () => {
     const table = candidateTable(protocols);
-    // To-server masks: two words at (first octet) * 2.
+    // To-server masks: `words` words at (first octet) * words.
     const bits = (word: number) => word.toString(2).replaceAll('0', '').length;
-    const count = (octet: number) => bits(table?.tcp[octet * 2] ?? 0) + bits(table?.tcp[octet * 2 + 1] ?? 0);
+    const words = table?.words ?? 0;
+    const count = (octet: number) =>
+      Array.from({ length: words }, (_, w) => bits(table?.tcp[octet * words + w] ?? 0)).reduce(
+        (a, b) => a + b,
+        0,
+      );
     expect(table).toBeDefined();
     expect(count(0x16)).toBeLessThan(protocols.length / 2);
     expect(count('G'.charCodeAt(0))).toBeLessThan(protocols.length / 2);
