@@ -20,6 +20,16 @@ const groupsOf = (part: string): number[] => {
   return groups;
 };
 
+/** The eight 16-bit groups of an IPv6 address `isIP` accepted, `::` expanded, a zone id (`%eth0`) left off. */
+export const ipv6Groups = (ip: string): number[] => {
+  const percent = ip.indexOf('%');
+  const address = percent < 0 ? ip : ip.slice(0, percent);
+  const double = address.indexOf('::');
+  const head = groupsOf(double < 0 ? address : address.slice(0, double));
+  const tail = double < 0 ? [] : groupsOf(address.slice(double + 2));
+  return [...head, ...new Array<number>(Math.max(0, 8 - head.length - tail.length)).fill(0), ...tail];
+};
+
 /**
  * IPv4-mapped IPv6 (`::ffff:192.0.2.1`, `::ffff:c000:201`: RFC 4291 §2.5.5.2) as the dotted IPv4 address it is; other
  * IPv6 in RFC 5952's form (lowercase, no leading zeros, the longest run of zero groups as `::`), as the packet
@@ -30,12 +40,7 @@ const groupsOf = (part: string): number[] => {
  */
 export const canonicalAddress = (ip: string): string => {
   if (isIP(ip) !== 6) return ip;
-  const percent = ip.indexOf('%');
-  const address = percent < 0 ? ip : ip.slice(0, percent);
-  const double = address.indexOf('::');
-  const head = groupsOf(double < 0 ? address : address.slice(0, double));
-  const tail = double < 0 ? [] : groupsOf(address.slice(double + 2));
-  const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  const groups = ipv6Groups(ip);
   const octets = new Uint8Array(16);
   for (let i = 0; i < 8; i++) {
     const group = groups[i] ?? 0;

@@ -44,6 +44,10 @@ const inRange = (entry: string, peer: Endpoint): boolean => {
   );
 };
 
+/** The first CIDR entry of `entries` that holds `ip` (a range list such as `internalRanges`), or undefined. */
+export const rangeHolding = (ip: string, entries: readonly string[]): string | undefined =>
+  entries.find((entry) => entry.includes('/') && inRange(entry, { ip, port: 0 }));
+
 export const isAllowedServer = (server: Endpoint | undefined, allowed: readonly string[]): boolean =>
   server !== undefined &&
   allowed.some(

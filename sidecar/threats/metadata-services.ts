@@ -38,6 +38,19 @@ const sharedAddresses = new Set(['169.254.169.254', 'fd00:ec2::254']);
 const alibabaAddress = '100.100.100.200';
 const ecsAddress = '169.254.170.2';
 const podIdentityAddresses = new Set(['169.254.170.23', 'fd00:ec2::23']);
+
+/**
+ * Every address above by what answers there, as a phrase for evidence (turn-relay-abuse names a TURN peer so). Kept
+ * beside the sets it lists: an address added there belongs here too.
+ */
+export const metadataAddresses: ReadonlyMap<string, string> = new Map([
+  ['169.254.169.254', 'cloud instance metadata (169.254.169.254)'],
+  [ecsAddress, `the ECS credentials endpoint (${ecsAddress})`],
+  ['169.254.170.23', 'the EKS Pod Identity agent (169.254.170.23)'],
+  [alibabaAddress, `Alibaba Cloud metadata (${alibabaAddress})`],
+  ['fd00:ec2::254', 'AWS instance metadata over IPv6 (fd00:ec2::254)'],
+  ['fd00:ec2::23', 'the EKS Pod Identity agent over IPv6 (fd00:ec2::23)'],
+]);
 /** Host names that resolve to a metadata service (GCP's and AWS's), for requests sent through a proxy. */
 const metadataNames = new Set([
   'metadata.google.internal',
