@@ -5,22 +5,15 @@
  * its end is the array's closing bracket, strings and escapes skipped; it is read with JSON.parse.
  */
 import type { Direction } from '../events.ts';
+import { isJsonObject } from './json-object.ts';
 import type { Detection } from './protocol.ts';
-import type { MessageType, messageTypes } from './thrift-message.ts';
+import { isNameOctet, type MessageType, type messageTypes } from './thrift-message.ts';
 import { malformed, needMore } from './thrift-struct.ts';
 
 export const jsonOpen = 0x5b;
 const quote = 0x22;
 const comma = 0x2c;
 const maxName = 256;
-
-const isNameOctet = (x: number): boolean =>
-  (x >= 0x41 && x <= 0x5a) ||
-  (x >= 0x61 && x <= 0x7a) ||
-  (x >= 0x30 && x <= 0x39) ||
-  x === 0x5f ||
-  x === 0x2e ||
-  x === 0x3a;
 
 /** The offset after a name's closing quote at `at` (its first octet), or needMore/malformed. */
 const afterName = (b: Uint8Array, at: number): number => {
@@ -102,9 +95,6 @@ export const jsonEnd = (b: Uint8Array, at: number, limit: number): number => {
 
 export type JsonMessage = { name: string; type: MessageType; seqid: number; struct: Record<string, unknown> };
 
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
-
 /** The message in `text`, or undefined when it is not a TJSON message. */
 export const readJson = (text: string): JsonMessage | undefined => {
   let value: unknown;
@@ -115,7 +105,7 @@ export const readJson = (text: string): JsonMessage | undefined => {
   }
   if (!Array.isArray(value) || value.length !== 5) return undefined;
   const [version, name, type, seqid, struct] = value as unknown[];
-  if (version !== 1 || typeof name !== 'string' || typeof seqid !== 'number' || !isRecord(struct))
+  if (version !== 1 || typeof name !== 'string' || typeof seqid !== 'number' || !isJsonObject(struct))
     return undefined;
   if (type !== 1 && type !== 2 && type !== 3 && type !== 4) return undefined;
   return { name, type: type as keyof typeof messageTypes, seqid, struct };
@@ -123,7 +113,7 @@ export const readJson = (text: string): JsonMessage | undefined => {
 
 /** The first string a value holds, depth first (an exception's message). */
 const firstString = (value: unknown, depth = 0): string | undefined => {
-  if (!isRecord(value) || depth > 8) return undefined;
+  if (!isJsonObject(value) || depth > 8) return undefined;
   if (typeof value.str === 'string') return value.str;
   for (const inner of Object.values(value)) {
     const found = firstString(inner, depth + 1);
@@ -144,7 +134,7 @@ export const jsonReplyOutcome = (struct: Record<string, unknown>): string | unde
 export const jsonApplicationError = (struct: Record<string, unknown>, names: readonly string[]): string => {
   const message = firstString(struct['1']);
   const typed = struct['2'];
-  const code = isRecord(typed) && typeof typed.i32 === 'number' ? typed.i32 : undefined;
+  const code = isJsonObject(typed) && typeof typed.i32 === 'number' ? typed.i32 : undefined;
   const name = code === undefined ? 'UNKNOWN' : (names[code] ?? String(code));
   return message === undefined ? name : `${name}: ${message.slice(0, 256)}`;
 };

@@ -26,7 +26,8 @@ export type MessageHeader = {
 const maxName = 256;
 
 const isLetter = (x: number): boolean => (x >= 0x41 && x <= 0x5a) || (x >= 0x61 && x <= 0x7a) || x === 0x5f;
-const isNameOctet = (x: number): boolean =>
+/** An octet an IDL name may hold: letters, `_`, digits, `.` and the multiplexed protocol's `:`. */
+export const isNameOctet = (x: number): boolean =>
   isLetter(x) || (x >= 0x30 && x <= 0x39) || x === 0x2e || x === 0x3a;
 
 /**
