@@ -9,6 +9,10 @@ import { constants, inflateSync } from 'node:zlib';
 
 const shortest = 64;
 
+/** RFC 1950: a zlib stream starts with CM 8 and a header whose 16-bit value is a multiple of 31. */
+export const zlibHeaderAt = (b: Uint8Array, at = 0): boolean =>
+  b.length >= at + 2 && ((b[at] ?? 0) & 0x0f) === 8 && (((b[at] ?? 0) << 8) | (b[at + 1] ?? 0)) % 31 === 0;
+
 export const inflateBounded = (compressed: Uint8Array, maxOutput: number): Uint8Array | undefined => {
   const options = { maxOutputLength: maxOutput, finishFlush: constants.Z_SYNC_FLUSH };
   for (

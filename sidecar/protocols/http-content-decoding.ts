@@ -7,6 +7,7 @@
  */
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { HttpRequestEvent, HttpResponseEvent } from '../events.ts';
+import { zlibHeaderAt } from './bounded-inflate.ts';
 import { headerToken } from './http-head.ts';
 
 /** Past this a body is a compression bomb, not a request; it is not read (decoding stops with an error). */
@@ -14,15 +15,11 @@ const maxDecoded = 1024 * 1024;
 const zlibOptions = { maxOutputLength: maxDecoded, finishFlush: constants.Z_SYNC_FLUSH };
 const brotliOptions = { maxOutputLength: maxDecoded, finishFlush: constants.BROTLI_OPERATION_FLUSH };
 
-/** RFC 1950: a zlib stream starts with CM 8 and a header whose 16-bit value is a multiple of 31. */
-const isZlib = (b: Uint8Array): boolean =>
-  b.length >= 2 && ((b[0] ?? 0) & 0x0f) === 8 && (((b[0] ?? 0) << 8) | (b[1] ?? 0)) % 31 === 0;
-
 const decodeOne = (bytes: Uint8Array, coding: string): Uint8Array | undefined => {
   try {
     if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(bytes, zlibOptions);
     if (coding === 'deflate')
-      return isZlib(bytes) ? inflateSync(bytes, zlibOptions) : inflateRawSync(bytes, zlibOptions);
+      return zlibHeaderAt(bytes) ? inflateSync(bytes, zlibOptions) : inflateRawSync(bytes, zlibOptions);
     if (coding === 'br') return brotliDecompressSync(bytes, brotliOptions);
     if (coding === 'identity') return bytes;
   } catch {

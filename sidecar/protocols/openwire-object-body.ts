@@ -5,18 +5,12 @@
  * DeflaterOutputStream), from a zlib stream in the frame that inflates to one. A copy either way: the frame's memory
  * is the caller's. Inflated to 64 KiB at most (`inflateBounded`: past it, the stream's first class names).
  */
-import { inflateBounded } from './bounded-inflate.ts';
+import { inflateBounded, zlibHeaderAt } from './bounded-inflate.ts';
 import { opensStream } from './java-rmi-call.ts';
 
 const maxInflated = 64 * 1024;
 /** zlib streams tried in one frame at most: the body is one field, near the frame's end. */
 const maxCandidates = 8;
-
-/** RFC 1950: CM 8 with a 32 KiB window or less, and a header whose 16-bit value is a multiple of 31. */
-const zlibAt = (b: Uint8Array, at: number): boolean => {
-  const cmf = b[at] ?? 0;
-  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + (b[at + 1] ?? 0)) % 31 === 0;
-};
 
 const plainBody = (frame: Uint8Array): Uint8Array | undefined => {
   for (let at = frame.indexOf(0xac); at >= 0; at = frame.indexOf(0xac, at + 1))
@@ -28,7 +22,8 @@ const plainBody = (frame: Uint8Array): Uint8Array | undefined => {
 const compressedBody = (frame: Uint8Array): Uint8Array | undefined => {
   let tried = 0;
   for (let at = frame.indexOf(0x78); at >= 0 && tried < maxCandidates; at = frame.indexOf(0x78, at + 1)) {
-    if (!zlibAt(frame, at)) continue;
+    // Every candidate starts 0x78 (CM 8, a 32 KiB window), as Java's Deflater writes.
+    if (!zlibHeaderAt(frame, at)) continue;
     tried += 1;
     const body = inflateBounded(frame.subarray(at), maxInflated);
     if (body !== undefined && opensStream(body, 0)) return body;
