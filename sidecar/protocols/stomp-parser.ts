@@ -4,7 +4,9 @@
  * NUL, so one past 64 KiB stops the direction, as a frame whose content-length does not end at a NUL does. A login
  * (CONNECT or STOMP) answered by CONNECTED or ERROR is a db-auth event, `cleartext` when a passcode was sent. A SEND's
  * body that is a Java object stream, or that ActiveMQ unmarshals with XStream (a `jms-object-*`/`jms-map-*`
- * transformation without content-length: activemq-stomp's JmsFrameTranslator), is the event's `serialized`.
+ * transformation without content-length: activemq-stomp's JmsFrameTranslator), is the event's `serialized`; so is a
+ * MESSAGE's body the broker delivers to this consumer when it is a Java object stream (the consumer's own code
+ * deserializes what it takes off the queue; its tap may be the only one that sees it, the producer elsewhere).
  */
 import type { DbAuthEvent, OperationEvent, ProtocolEvent } from '../events.ts';
 import { createFramedParser, type FrameContext } from './framed-parser.ts';
@@ -39,6 +41,16 @@ const serializedBody = (head: StompHead, body: Uint8Array): Uint8Array | undefin
   const transformation = head.headers.get('transformation') ?? '';
   const xstream = xstreamTransformations.has(transformation) && head.contentLength === undefined;
   return xstream || opensStream(body, 0) ? body.slice(0, maxSerialized) : undefined;
+};
+
+/** What a frame carries for insecure-deserialization: a client's SEND (above), a broker's MESSAGE holding a stream. */
+const carried = (head: StompHead, ctx: FrameContext, m: Uint8Array): Uint8Array | undefined => {
+  const sent = head.command === 'SEND' && ctx.direction === 'to-server';
+  const delivered = head.command === 'MESSAGE' && ctx.direction === 'to-client';
+  if (!sent && !delivered) return undefined;
+  const body = m.subarray(head.bodyStart, ctx.truncated ? m.length : m.length - 1);
+  if (sent) return serializedBody(head, body);
+  return opensStream(body, 0) ? body.slice(0, maxSerialized) : undefined;
 };
 
 const loginOutcome = (state: State, ctx: FrameContext, head: StompHead): DbAuthEvent[] => {
@@ -83,11 +95,8 @@ const frame = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] 
     operation,
   };
   if (detail !== '') event.detail = detail;
-  if (head.command === 'SEND' && ctx.direction === 'to-server') {
-    const body = m.subarray(head.bodyStart, ctx.truncated ? m.length : m.length - 1);
-    const serialized = serializedBody(head, body);
-    if (serialized !== undefined) event.serialized = serialized;
-  }
+  const serialized = carried(head, ctx, m);
+  if (serialized !== undefined) event.serialized = serialized;
   if (head.command === 'CONNECT' || head.command === 'STOMP')
     state.login = { user: head.headers.get('login'), passcode: head.headers.has('passcode') };
   return [event, ...loginOutcome(state, ctx, head)];

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
+import type { ProtocolId } from '#core/protocol-id.ts';
 import { readsEvery, readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, OperationEvent, ProtocolEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
@@ -105,9 +106,11 @@ const javaCarriers: Record<string, (event: OperationEvent) => string> = {
   // unmarshals with XStream for a `jms-object-*` or `jms-map-*` transformation (XStream's own CVEs reach it: AMQ-8358
   // took XStream 1.4.18 for CVE-2021-39154).
   stomp: (event) =>
-    opensStream(event.serialized ?? new Uint8Array(), 0)
-      ? `STOMP ${event.operation.slice(0, 200)}, its body a Java serialized object a consumer that reads it deserializes`
-      : `STOMP ${event.operation.slice(0, 200)} with an XStream transformation (${event.detail?.slice(0, 200) ?? ''}), its body a document ActiveMQ's broker unmarshals with XStream into the classes it names`,
+    event.direction === 'to-client'
+      ? `STOMP ${event.operation.slice(0, 200)} delivered to this consumer, its body a Java serialized object the consumer deserializes when it reads it`
+      : opensStream(event.serialized ?? new Uint8Array(), 0)
+        ? `STOMP ${event.operation.slice(0, 200)}, its body a Java serialized object a consumer that reads it deserializes`
+        : `STOMP ${event.operation.slice(0, 200)} with an XStream transformation (${event.detail?.slice(0, 200) ?? ''}), its body a document ActiveMQ's broker unmarshals with XStream into the classes it names`,
 };
 
 /**
@@ -130,9 +133,14 @@ const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   };
 };
 
-/** An object message an OpenWire broker dispatches to its consumer, the one event judged from a server. */
+/** Brokers whose deliveries to a consumer are judged: what they carry, the consumer deserializes. */
+const deliveringProtocols: readonly ProtocolId[] = ['openwire', 'stomp'];
+
+/** An object message a broker delivers to its consumer (OpenWire's dispatch, STOMP's MESSAGE): judged from a server. */
 const dispatchedObject = (event: ProtocolEvent): boolean =>
-  event.kind === 'operation' && event.protocol === 'openwire' && event.serialized !== undefined;
+  event.kind === 'operation' &&
+  deliveringProtocols.includes(event.protocol) &&
+  event.serialized !== undefined;
 
 /**
  * A GIOP request (`giop`) whose arguments hold RMI-IIOP value types of a known gadget class (WebLogic's IIOP:
@@ -213,13 +221,14 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
   // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages, OpenWire's
-  // commands, GIOP's requests and STOMP's frames. One exception: an OpenWire broker's dispatch of an object message to
-  // a consumer, which the consumer deserializes; its tap may be the only one that sees it (the producer elsewhere).
+  // commands, GIOP's requests and STOMP's frames. One exception: a broker's delivery of an object message to a
+  // consumer (OpenWire's dispatch, STOMP's MESSAGE), which the consumer deserializes; its tap may be the only one that
+  // sees it (the producer elsewhere).
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
     { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop', 'stomp'] },
-    { ...readsEvery('operation', ['to-client']), protocols: ['openwire'] },
+    { ...readsEvery('operation', ['to-client']), protocols: deliveringProtocols },
   ],
   config,
   scope: 'flow',

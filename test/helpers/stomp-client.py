@@ -7,6 +7,8 @@ passcode; prints the first ERROR frame's message.
 legacy: STOMP 1.0 as alice, sends to /queue/objects a body shaped as a Java object stream of
 javax.management.BadAttributeValueExpException (the trigger of ysoserial's CommonsCollections5: a class descriptor
 only, written here), then disconnects; prints "sent".
+consume: STOMP 1.2 as alice, subscribes to /queue/objects, takes one message (the one legacy left there), prints
+"took N octets" with its body's length, and disconnects.
 """
 import struct
 import sys
@@ -87,4 +89,17 @@ def legacy():
     print("sent")
 
 
-{"session": session, "refused": refused, "legacy": legacy}[mode]()
+def consume():
+    conn = stomp.Connection12([(host, port)], auto_decode=False)
+    listener = Listener(conn)
+    conn.set_listener("", listener)
+    conn.connect("alice", PASSCODE, wait=True)
+    conn.subscribe("/queue/objects", id="sub-objects", ack="client-individual")
+    deadline = time.time() + 10
+    while not listener.bodies and time.time() < deadline:
+        time.sleep(0.05)
+    conn.disconnect()
+    print(f"took {len(listener.bodies[0])} octets" if listener.bodies else "took nothing")
+
+
+{"session": session, "refused": refused, "legacy": legacy, "consume": consume}[mode]()

@@ -15,7 +15,7 @@ import {
   feedByteByByte,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
-import { legacy10, refused11, session12 } from '#test/fixtures/protocols/stomp-messages.ts';
+import { consumer12, legacy10, refused11, session12 } from '#test/fixtures/protocols/stomp-messages.ts';
 
 const m = session12.messages;
 const session: Segment[] = [
@@ -123,6 +123,26 @@ describe('stomp parser', () => {
     );
     expect(sent(legacy)?.serialized).toHaveLength(67);
     expect(sent(parse(['to-server', session12.send]))?.serialized).toBeUndefined();
+  });
+
+  it("hands the broker's MESSAGE carrying a Java object stream to the detectors, a text MESSAGE and a client's not", () => {
+    const consumer = parse(['to-server', consumer12.subscribe], ['to-client', consumer12.messageObject]);
+    const delivered = consumer.find(
+      (e) => e.kind === 'operation' && e.operation === 'MESSAGE /queue/objects',
+    );
+    expect(delivered?.kind === 'operation' && delivered.direction).toBe('to-client');
+    expect(
+      Buffer.from((delivered?.kind === 'operation' && delivered.serialized) || []).toString('latin1'),
+    ).toMatch(/^\xac\xed\x00\x05sr\x00\.javax\.management\.BadAttributeValueExpException/);
+    expect(delivered?.kind === 'operation' && delivered.serialized).toHaveLength(67);
+    const orders = parse(
+      ['to-client', session12.connected],
+      ...session12.messages.map((m) => ['to-client', m] as const),
+    );
+    expect(orders.filter((e) => e.kind === 'operation' && e.serialized !== undefined)).toEqual([]);
+    // A MESSAGE frame from the client is no delivery (and no command a client has).
+    const backwards = parse(['to-server', consumer12.messageObject]);
+    expect(backwards.filter((e) => e.kind === 'operation' && e.serialized !== undefined)).toEqual([]);
   });
 
   it('hands over the body ActiveMQ unmarshals with XStream: a jms-object or jms-map transformation, no content-length', () => {

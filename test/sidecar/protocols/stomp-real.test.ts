@@ -4,7 +4,8 @@
  * logging in with STOMP 1.2 and heart-beats, subscribing to /queue/orders, sending a message and a transaction of two,
  * acknowledging what comes back and disconnecting with a receipt; ten logins with a wrong passcode, each refused with
  * an ERROR frame; and a STOMP 1.0 client sending /queue/objects a body shaped as a Java object stream of a gadget's
- * trigger. Captured by tcpdump, read by the engine with every detector (cleartext-credentials told to look at
+ * trigger, which a STOMP 1.2 consumer then takes off the queue (the broker's MESSAGE carrying the same stream to the
+consumer's connection). Captured by tcpdump, read by the engine with every detector (cleartext-credentials told to look at
  * loopback too, as the capture is there); nDPI's labels are printed beside ours.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -51,7 +52,12 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   console.log(`ActiveMQ 5.17.2 listened for STOMP ${startMs} ms after the JVM was started`);
   const pcap = join(dir, 'stomp.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
-  const said = [client(ns, 'session'), client(ns, 'refused', `${guesses}`), client(ns, 'legacy')];
+  const said = [
+    client(ns, 'session'),
+    client(ns, 'refused', `${guesses}`),
+    client(ns, 'legacy'),
+    client(ns, 'consume'),
+  ];
   await stopTcpdump(tcpdump);
   const events: string[] = [];
   const runner = createThreatRunner({ configs: { 'cleartext-credentials': { loopback: true } } });
@@ -81,9 +87,10 @@ describe.skipIf(unavailable !== undefined)(
         'order 42 order 43 order 44',
         'User name [alice] or password is invalid.',
         'sent',
+        'took 67 octets',
       ]);
       const flows = run.flows.filter((f) => f.server.port === port);
-      expect(flows).toHaveLength(2 + guesses);
+      expect(flows).toHaveLength(3 + guesses);
       for (const flow of flows) expect(flow.protocol, `${flow.client.port}`).toBe('stomp');
     });
 
@@ -106,6 +113,8 @@ describe.skipIf(unavailable !== undefined)(
           'login false alice cleartext',
           'to-server CONNECT',
           'to-server SEND /queue/objects',
+          'to-server SUBSCRIBE /queue/objects',
+          'to-client MESSAGE /queue/objects',
         ]),
       );
       expect(told.filter((e) => e === 'login false alice cleartext')).toHaveLength(guesses);
@@ -116,9 +125,9 @@ describe.skipIf(unavailable !== undefined)(
       );
     });
 
-    it('reports the passcodes sent in the clear, the guessing, and the gadget sent to the queue', () => {
+    it('reports the passcodes sent in the clear, the guessing, the gadget sent to the queue and delivered from it', () => {
       const byThreat = (id: string): ThreatFinding[] => run.threats.filter((t) => t.threat === id);
-      expect(byThreat('cleartext-credentials')).toHaveLength(2 + guesses);
+      expect(byThreat('cleartext-credentials')).toHaveLength(3 + guesses);
       expect(byThreat('cleartext-credentials')[0]?.evidence).toBe(
         'a stomp password for user alice (cleartext method) sent unencrypted',
       );
@@ -127,12 +136,21 @@ describe.skipIf(unavailable !== undefined)(
       ]);
       expect(
         byThreat('insecure-deserialization').map((t) => [t.severity, t.evidence.split(' — ')[1]]),
-      ).toEqual([['critical', 'stomp message: 67 octets']]);
+      ).toEqual([
+        ['critical', 'stomp message: 67 octets'],
+        ['critical', 'stomp dispatch: 67 octets'],
+      ]);
+      const consumer = byThreat('insecure-deserialization')[1];
+      expect(consumer?.evidence).toContain('STOMP MESSAGE /queue/objects delivered to this consumer');
+      expect(consumer?.client.port).toBe(
+        run.flows.find((f) => f.l7?.operations?.includes('SUBSCRIBE /queue/objects'))?.client.port,
+      );
       expect(JSON.stringify(run.threats)).not.toContain('s3cret');
       expect(run.threats.map((t) => t.threat).sort()).toEqual(
         [
-          ...Array(2 + guesses).fill('cleartext-credentials'),
+          ...Array(3 + guesses).fill('cleartext-credentials'),
           'db-auth-brute-force',
+          'insecure-deserialization',
           'insecure-deserialization',
         ].sort(),
       );
@@ -142,7 +160,7 @@ describe.skipIf(unavailable !== undefined)(
       const ndpi = runNdpi(run.pcap).filter((f) => f.b.endsWith(`:${port}`));
       const labels = [...new Set(ndpi.map((f) => `${f.master}.${f.app} (${f.confidence})`))];
       console.log(`nDPI on the ${ndpi.length} STOMP flows: ${labels.join('; ')}; meshward: stomp`);
-      expect(ndpi).toHaveLength(2 + guesses);
+      expect(ndpi).toHaveLength(3 + guesses);
     });
   },
 );

@@ -2,7 +2,7 @@
  * The detectors that judge STOMP, on frames read by the real parser and handed to the runner with every registered
  * detector and the shipped policy, as the tap does: cleartext-credentials (a CONNECT's passcode, told with the
  * broker's answer), db-auth-brute-force (CONNECTs answered by ERROR), insecure-deserialization (a SEND's Java stream,
- * or the XStream document ActiveMQ unmarshals). Logins are ActiveMQ 5.17.2's and stomp.py 8's (stomp-messages.ts);
+ * or the XStream document ActiveMQ unmarshals, and a MESSAGE delivering a Java stream to a consumer). Logins are ActiveMQ 5.17.2's and stomp.py 8's (stomp-messages.ts);
  * the gadget documents are written here after the public XStream exploits' shape.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import type { Direction, ProtocolEvent } from '#sidecar/events.ts';
 import { stomp } from '#sidecar/protocols/stomp.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { ascii } from '#test/fixtures/protocols/protocol-harness.ts';
-import { legacy10, refused11, session12 } from '#test/fixtures/protocols/stomp-messages.ts';
+import { consumer12, legacy10, refused11, session12 } from '#test/fixtures/protocols/stomp-messages.ts';
 import { flow } from './threat-factories.ts';
 
 type Segments = readonly (readonly [Direction, Uint8Array])[];
@@ -95,6 +95,26 @@ describe('threats on STOMP', () => {
           'BadAttributeValueExpException toString trigger (ysoserial CommonsCollections5) — stomp message: 67 octets',
       ],
     ]);
+  });
+
+  it("reports the MESSAGE that delivers a gadget to a consumer critical, on the consumer's connection", () => {
+    expect(
+      findings([
+        [
+          ['to-server', consumer12.subscribe],
+          ['to-client', consumer12.messageObject],
+        ],
+      ]),
+    ).toEqual([
+      [
+        'insecure-deserialization',
+        'critical',
+        'STOMP MESSAGE /queue/objects delivered to this consumer, its body a Java serialized object the consumer ' +
+          'deserializes when it reads it with gadget BadAttributeValueExpException toString trigger (ysoserial ' +
+          'CommonsCollections5) — stomp dispatch: 67 octets',
+      ],
+    ]);
+    expect(findings([session12.messages.map((m) => ['to-client', m] as const)])).toEqual([]);
   });
 
   it('reports an XStream gadget sent for jms-object-xml critical; the same text as a bytes message, or a POJO, not', () => {
