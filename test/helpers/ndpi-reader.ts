@@ -130,6 +130,9 @@ export const ndpiToOurs: Record<string, string> = {
   SMBv1: 'smb',
   SMBv23: 'smb',
   RDP: 'rdp',
+  IPsec: 'ike',
+  STUN: 'stun',
+  Zabbix: 'zabbix',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
