@@ -344,6 +344,11 @@ export type OperationEvent = Base & {
    * it, for `turn-relay-abuse` (stun-session.ts).
    */
   turnPeer?: TurnPeer;
+  /**
+   * Zabbix: the item keys an active checks answer hands the agent to run, or those whose values agent data sends back
+   * (a `system.run` command among them), whole to 1 KiB, at most 64 (zabbix-json.ts).
+   */
+  items?: readonly string[];
 };
 
 /**

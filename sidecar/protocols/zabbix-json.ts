@@ -2,11 +2,13 @@
  * Zabbix's JSON messages (active checks, agent and sender data, proxies): a request's kind (`active checks` with the
  * host it asks for, `agent data` and `sender data` with how many values and from which hosts) and the server's
  * response (`success` or `failed`, its info, the item keys an active checks answer hands the agent). A message cut at
- * the parser's bound does not parse as JSON: its request or response is then read from its first octets.
+ * the parser's bound does not parse as JSON: its request or response is then read from its first octets. The item
+ * keys an active checks answer hands the agent, and those whose values agent data sends, are the event's `items`
+ * (whole to 1 KiB, at most 64), where a `system.run` command is.
  */
 import { jsonObject } from './json-object.ts';
 
-export type Told = { operation: string; detail?: string };
+export type Told = { operation: string; detail?: string; items?: readonly string[] };
 
 const maxName = 64;
 const maxInfo = 256;
@@ -34,6 +36,28 @@ const listed = (data: unknown, field: string): string[] => {
   return [...out];
 };
 
+const maxItems = 64;
+const maxItemKey = 1024;
+
+/** The distinct item keys of the `data` array's entries, each to 1 KiB, at most `maxItems`. */
+const itemKeys = (data: unknown): string[] => {
+  const out = new Set<string>();
+  if (!Array.isArray(data)) return [];
+  for (const entry of data) {
+    const { key, state } = (entry ?? {}) as Record<string, unknown>;
+    // Agent data marks a value it could not get `state: 1` (ZBX_NOTSUPPORTED): that item did not run.
+    if (typeof key === 'string' && state !== 1) out.add(key.slice(0, maxItemKey));
+    if (out.size >= maxItems) break;
+  }
+  return [...out];
+};
+
+/** The told message, with the item keys its `data` names when it names any. */
+const withItems = (told: Told, data: unknown): Told => {
+  const items = itemKeys(data);
+  return items.length === 0 ? told : { ...told, items };
+};
+
 const count = (data: unknown, noun: string): string => (Array.isArray(data) ? `${data.length} ${noun}` : '');
 
 const joined = (...parts: string[]): string | undefined => {
@@ -52,7 +76,7 @@ export const jsonRequest = (text: string): Told => {
   const operation = kind === 'active checks' && host !== undefined ? `${kind} ${host}` : kind;
   const hosts = listed(message.data, 'host');
   const detail = joined(count(message.data, 'values'), hosts.length > 0 ? `hosts ${hosts.join(', ')}` : '');
-  return detail === undefined ? { operation } : { operation, detail };
+  return withItems(detail === undefined ? { operation } : { operation, detail }, message.data);
 };
 
 /** A JSON response: `response success` or `response failed`, its info or the keys it hands an agent. */
@@ -67,5 +91,5 @@ export const jsonResponse = (text: string): Told => {
     count(message.data, 'items'),
     keys.length > 0 ? `keys ${keys.join(', ')}` : '',
   );
-  return detail === undefined ? { operation } : { operation, detail };
+  return withItems(detail === undefined ? { operation } : { operation, detail }, message.data);
 };

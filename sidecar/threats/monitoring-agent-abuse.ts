@@ -5,7 +5,9 @@
  * node's /etc/shadow, the kubelet's credentials). Reads what zabbix-parser.ts tells of passive checks: a remote
  * command asked for (`commandSeverity`, high; `severity`, critical, when the agent answered with its output rather
  * than ZBX_NOTSUPPORTED: remote commands are enabled), naming the command; a file key (`fileKeys`) of a path under
- * `sensitivePaths` (`fileSeverity`, high). `allowClients` (the real Zabbix server) quiets remote commands only.
+ * `sensitivePaths` (`fileSeverity`, high). `allowClients` (the real Zabbix server) quiets remote commands only. Active
+ * checks, where the agent asks its server what to run and sends the values back, are judged alike
+ * (monitoring-agent-active.ts; `allowServers`).
  */
 import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
@@ -13,6 +15,7 @@ import { readsEvery } from '../engine/event-read.ts';
 import type { OperationEvent } from '../events.ts';
 import { parseItemKey } from '../protocols/zabbix-item-key.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
+import { activeItemHits } from './monitoring-agent-active.ts';
 import { sensitiveEntry } from './text/agent-file-paths.ts';
 import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
@@ -48,12 +51,15 @@ const config = detectorConfig('critical', {
   fileSeverity: severityOrOff.default('high'),
   /** Clients whose remote commands are intended (the Zabbix server, a proxy): an address, address:port, CIDR or CIDR:port. */
   allowClients: allowList(),
+  /** Servers whose active checks may hand out remote commands (the Zabbix server, a proxy), as `allowClients`. */
+  allowServers: allowList(),
 });
 type Config = z.infer<typeof config>;
 
 /** A judged request whose answer is awaited: the agent answers each passive check on its connection, then closes. */
 type Asked = { kind: 'command' | 'file'; key: string; what: string; ts: number; where: string };
-type State = { asked: Asked | undefined };
+/** `reported`: the active check keys told on this flow, as `direction key`. */
+type State = { asked: Asked | undefined; reported: Set<string> };
 
 const maxShown = 200;
 const shown = (text: string): string => (text.length <= maxShown ? text : `${text.slice(0, maxShown)}…`);
@@ -114,7 +120,7 @@ export const monitoringAgentAbuse: Threat<typeof config, State> = {
   reads: [{ ...readsEvery('operation'), protocols: ['zabbix'] }],
   config,
   scope: 'flow',
-  initialState: () => ({ asked: undefined }),
+  initialState: () => ({ asked: undefined, reported: new Set() }),
   inspect(event, state, { flow, config: c }): ThreatHit[] {
     if (event.kind === 'flow-end') {
       const asked = state.asked;
@@ -122,6 +128,7 @@ export const monitoringAgentAbuse: Threat<typeof config, State> = {
       return asked === undefined ? noHits : settle(asked, undefined, c);
     }
     if (event.kind !== 'operation' || event.protocol !== 'zabbix') return noHits;
+    if (event.items !== undefined) return activeItemHits(event, state.reported, c, flow);
     if (event.direction === 'to-client') {
       const asked = state.asked;
       state.asked = undefined;

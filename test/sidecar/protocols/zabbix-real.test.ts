@@ -4,7 +4,8 @@
  * AllowRoot=1, its log and pid file in the test's directory), asked by our own zabbix_get
  * (test/helpers/zabbix-get-main.ts: Debian ships none) for ordinary keys, a file, `system.run[id]`, a key it does not
  * know and a service account token under a host mount the test makes; and the agent's own active checks towards our
- * small server on PostgreSQL's port (test/helpers/zabbix-server-main.ts). Captured by tcpdump, read by the engine with
+ * small server on PostgreSQL's port (test/helpers/zabbix-server-main.ts), which hands it `agent.ping` and a remote
+ * command, `system.run[uname -s]`, whose output the agent sends back. Captured by tcpdump, read by the engine with
  * the default detectors; nDPI's labels are printed beside ours.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,9 +50,11 @@ const agentConfig = (dir: string): string =>
     '',
   ].join('\n');
 
-/** Polls our server's output until the agent has sent values from its active checks. */
+const activeCommand = 'system.run[uname -s]';
+
+/** Polls our server's output until the agent has sent the remote command's value from its active checks. */
 const sentData = async (output: () => string): Promise<void> => {
-  for (let i = 0; i < 150 && !output().includes('"agent data"'); i++)
+  for (let i = 0; i < 150 && !output().includes(`"key":"${activeCommand}"`); i++)
     await new Promise((r) => setTimeout(r, 100));
 };
 
@@ -67,6 +70,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
     'test/helpers/zabbix-server-main.ts',
     `${serverPort}`,
     'agent.ping',
+    activeCommand,
   ]);
   server.stdout?.on('data', (chunk: Buffer) => {
     received += chunk.toString();
@@ -143,10 +147,13 @@ describe.skipIf(unavailable !== undefined)(
       const told = operations(active);
       for (const op of ['active checks meshward-test', 'agent data', 'response success'])
         expect(told, op).toContain(op);
+      expect(run.received).toMatch(/"key":"system\.run\[uname -s\]","value":"Linux"/);
     });
 
     it('reports system.run answered critical naming the command, the token read high, and nothing else', () => {
-      const judged = run.threats.map((t) => [t.threat, t.severity, t.evidence]);
+      const judged = run.threats
+        .filter((t) => t.server.port === agentPort)
+        .map((t) => [t.threat, t.severity, t.evidence]);
       expect(judged).toEqual(
         expect.arrayContaining([
           [
@@ -164,6 +171,23 @@ describe.skipIf(unavailable !== undefined)(
         ]),
       );
       expect(judged).toHaveLength(2);
+    });
+
+    it('reports the remote command our server handed out through active checks high, and its output sent back critical', () => {
+      const active = run.threats.filter((t) => t.server.port === serverPort);
+      const handed = `the Zabbix server at 127.0.0.1:${serverPort} handed the agent at 127.0.0.1 an active check to run \`uname -s\` (system.run)`;
+      const ran = `the Zabbix agent at 127.0.0.1 sent the server at 127.0.0.1:${serverPort} the output of \`uname -s\` (system.run): remote commands are enabled and ran`;
+      const told = active.map((t) => `${t.threat} ${t.severity} ${t.evidence}`);
+      expect(told).toContain(`monitoring-agent-abuse high ${handed}`);
+      expect(told).toContain(`monitoring-agent-abuse critical ${ran}`);
+      // Once per connection: the agent asks for its checks and sends its values on connections of their own.
+      for (const line of told)
+        expect([`monitoring-agent-abuse high ${handed}`, `monitoring-agent-abuse critical ${ran}`]).toContain(
+          line,
+        );
+      console.log(
+        `active checks: ${active.map((t) => `${t.severity} ×${t.count} from port ${t.client.port}`).join(', ')}`,
+      );
     });
 
     it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {

@@ -139,6 +139,38 @@ describe('zabbix JSON', () => {
       ['to-server', 'agent data', '2 values; hosts meshward-test'],
       ['to-client', 'response success', 'processed: 1; failed: 0; total: 1; seconds spent: 0.000055'],
     ]);
+    // The keys whole, for monitoring-agent-abuse: those handed to the agent, and those whose values it sent.
+    expect((events as OperationEvent[]).map((e) => e.items)).toEqual([
+      undefined,
+      ['agent.ping', 'system.hostname'],
+      ['agent.ping', 'system.hostname'],
+      undefined,
+    ]);
+  });
+
+  it('gives item keys whole to 1 KiB, at most 64 distinct, leaving out values agent data marks unsupported', () => {
+    const long = `system.run[${'x'.repeat(2000)}]`;
+    const handed = Array.from({ length: 70 }, (_, i) => ({ key: `k.${i}` }));
+    const [answer] = (
+      feed(zabbix, [
+        ['to-server', activeChecks],
+        [
+          'to-client',
+          zabbixMessage(JSON.stringify({ response: 'success', data: [{ key: long }, ...handed] })),
+        ],
+      ]) as OperationEvent[]
+    ).slice(1);
+    const items = answer?.items ?? [];
+    expect(items).toHaveLength(64);
+    expect(items[0]).toBe(long.slice(0, 1024));
+    const data = [
+      { host: 'h', key: 'system.run[id]', value: 'Unsupported item key.', state: 1 },
+      { host: 'h', key: 'agent.ping', value: '1' },
+    ];
+    const [sent] = feed(zabbix, [
+      ['to-server', zabbixMessage(JSON.stringify({ request: 'agent data', data }))],
+    ]) as OperationEvent[];
+    expect(sent?.items).toEqual(['agent.ping']);
   });
 
   it('inflates compressed data, in a large packet too', () => {

@@ -149,6 +149,78 @@ describe('monitoring-agent-abuse', () => {
     expect(judged(ask('vfs.file.contents[/etc/shadow]', answerFile), { fileSeverity: 'off' })).toEqual([]);
   });
 
+  describe('active checks', () => {
+    const item = (key: string, extra = '') =>
+      `{"key":${JSON.stringify(key)},"itemid":1,"delay":"1s"${extra}}`;
+    const handOut = (...keys: string[]): Segment[] => [
+      ['to-server', activeChecks],
+      ['to-client', zabbixMessage(`{"response":"success","data":[${keys.map((k) => item(k)).join(',')}]}`)],
+    ];
+    const sendBack = (...entries: [string, number][]): Segment[] => [
+      [
+        'to-server',
+        zabbixMessage(
+          `{"request":"agent data","session":"s","data":[${entries
+            .map(
+              ([key, state]) =>
+                `{"host":"h","key":${JSON.stringify(key)},"value":"Linux","state":${state},"id":1}`,
+            )
+            .join(',')}]}`,
+        ),
+      ],
+      ['to-client', agentDataAnswer],
+    ];
+
+    it('reports a remote command or a sensitive file handed to the agent high, once, and ordinary items not', () => {
+      expect(
+        judged(
+          handOut(
+            'agent.ping',
+            'system.run[uname -s,wait]',
+            'vfs.file.contents[/etc/shadow]',
+            'system.run[uname -s,wait]',
+          ),
+        ),
+      ).toEqual([
+        [
+          'high',
+          'the Zabbix server at 10.0.0.9:10050 handed the agent at 10.0.0.5 an active check to run `uname -s` (system.run)',
+        ],
+        [
+          'high',
+          'the Zabbix server at 10.0.0.9:10050 handed the agent at 10.0.0.5 an active check to read /etc/shadow (vfs.file.contents), a sensitive path',
+        ],
+      ]);
+      expect(
+        judged(handOut('agent.ping', 'vfs.file.contents[/etc/hostname]', 'system.cpu.load[all,avg1]')),
+      ).toEqual([]);
+    });
+
+    it("reports a command's output sent back critical, a file's contents high, and an unsupported item not", () => {
+      expect(judged(sendBack(['system.run[uname -s]', 0], ['vfs.file.get[/root/.ssh/id_rsa]', 0]))).toEqual([
+        [
+          'critical',
+          'the Zabbix agent at 10.0.0.5 sent the server at 10.0.0.9:10050 the output of `uname -s` (system.run): remote commands are enabled and ran',
+        ],
+        [
+          'high',
+          'the Zabbix agent at 10.0.0.5 sent the server at 10.0.0.9:10050 the contents of /root/.ssh/id_rsa (vfs.file.get), a sensitive path',
+        ],
+      ]);
+      expect(judged(sendBack(['system.run[uname -s]', 1], ['agent.ping', 0]))).toEqual([]);
+    });
+
+    it('quiets remote commands from allowServers (the real Zabbix server), never sensitive files', () => {
+      const config = { allowServers: ['10.0.0.9'] };
+      expect(judged(handOut('system.run[id]'), config)).toEqual([]);
+      expect(judged(sendBack(['system.run[id]', 0]), config)).toEqual([]);
+      expect(judged(handOut('vfs.file.contents[/etc/shadow]'), config).map(([s]) => s)).toEqual(['high']);
+      expect(judged(handOut('system.run[id]'), { allowClients: ['10.0.0.9'] }).map(([s]) => s)).toEqual([
+        'high',
+      ]);
+    });
+  });
+
   it('normalizes paths as the kernel resolves them', () => {
     expect(normalizedPath('/etc//ssh/../shadow')).toBe('/etc/shadow');
     expect(normalizedPath('/../../etc/./shadow')).toBe('/etc/shadow');
