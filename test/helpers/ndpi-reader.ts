@@ -130,6 +130,7 @@ export const ndpiToOurs: Record<string, string> = {
   SMBv1: 'smb',
   SMBv23: 'smb',
   RDP: 'rdp',
+  SIP: 'sip',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
