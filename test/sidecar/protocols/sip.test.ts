@@ -6,6 +6,7 @@ import {
   ascii,
   concat,
   contractCheck,
+  engineLabel,
   everySplitAgrees,
   feed,
   feedByteByByte,
@@ -71,6 +72,18 @@ describe('sip detection', () => {
       '\r\nVia: SIP/2.0/UDP a\r\nCall-ID: 1\r\nCSeq: 1 INVITE\r\nFrom: <tel:+4930>;tag=1\r\nTo: <tel:+4931>\r\n\r\n';
     expect(sip.detect(ascii(`INVITE tel:+4931 SIP/2.0${head}`), 'to-server')).toBe('match');
     expect(sip.detect(ascii(`SIP/2.0 180 ${head}`), 'to-client')).toBe('match');
+  });
+});
+
+describe('sip in the registry', () => {
+  it("labels SIP's INFO and MESSAGE requests sip, not Redis's inline INFO or anything else, and kamailio's flows sip", () => {
+    const head =
+      'Via: SIP/2.0/UDP a\r\nCall-ID: 1\r\nCSeq: 2 INFO\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@b>\r\n';
+    const info = ascii(`INFO sip:c@b SIP/2.0\r\n${head}Content-Length: 0\r\n\r\n`);
+    expect(engineLabel([['to-server', info]])).toBe('sip');
+    expect(engineLabel([['to-server', ascii(`MESSAGE sip:c@b SIP/2.0\r\n${head}\r\n`)]])).toBe('sip');
+    expect(engineLabel(tcpFlow)).toBe('sip');
+    expect(engineLabel([['to-server', m('svwarRegister')]])).toBe('sip');
   });
 });
 
