@@ -57,6 +57,7 @@ export const protocolIds = [
   'stomp',
   'zabbix',
   'stun',
+  'sip',
   'unknown',
 ] as const;
 

@@ -199,7 +199,7 @@ export type DbAuthEvent = Base & {
   kind: 'db-auth';
   /**
    * The database, or the server with a login of its own (SMTP, FTP, POP3, IMAP, Telnet, LDAP, a Kerberos KDC, a STOMP
-   * broker).
+   * broker, a SIP registrar).
    */
   dialect:
     | 'postgresql'
@@ -220,7 +220,8 @@ export type DbAuthEvent = Base & {
     | 'smb'
     | 'erlang'
     | 'clickhouse'
-    | 'stomp';
+    | 'stomp'
+    | 'sip';
   ok: boolean;
   user?: string;
   message?: string;
@@ -349,6 +350,28 @@ export type OperationEvent = Base & {
    * (a `system.run` command among them), whole to 1 KiB, at most 64 (zabbix-json.ts).
    */
   items?: readonly string[];
+  /** SIP: the message's parties and, for a response, the request it answers (sip-parser.ts). */
+  sip?: SipFacts;
+};
+
+/**
+ * What a SIP message (RFC 3261) tells of its parties, for `sip-scan` and the flow's story: users are the user parts
+ * of the URIs (extensions), at most 128 characters; a digest's response and nonce are never kept.
+ */
+export type SipFacts = {
+  /** A request's method; a response's, the method its CSeq names. */
+  method: string;
+  /** A response's status code; absent on a request. */
+  status?: number;
+  toUser?: string;
+  fromUser?: string;
+  /** A request's User-Agent; a response's Server (or its User-Agent). */
+  agent?: string;
+  /** The username and realm of the message's Authorization or Proxy-Authorization. */
+  authUser?: string;
+  realm?: string;
+  /** A response: the request it answers, paired by Call-ID and CSeq, when the flow carried it. */
+  answers?: { toUser?: string; agent?: string; authorized: boolean };
 };
 
 /**

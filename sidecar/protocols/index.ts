@@ -36,6 +36,7 @@ import { quic } from './quic.ts';
 import { rdp } from './rdp.ts';
 import { redis } from './redis.ts';
 import { shell } from './shell.ts';
+import { sip, sipStream } from './sip.ts';
 import { smb } from './smb.ts';
 import { smtp } from './smtp.ts';
 import { snmp } from './snmp.ts';
@@ -63,6 +64,11 @@ export const protocols: Protocol[] = [
   tls,
   http2,
   http,
+  // SIP: a request line of a known method, a sip, sips or tel URI and `SIP/2.0`, or `SIP/2.0 NNN`, then the five
+  // header fields every message carries. Beside HTTP, whose lines look alike: neither takes the other's, and no other
+  // detector takes a SIP message, a SIP INFO request included (sip.test.ts), so the place decides only the cost.
+  sip,
+  sipStream,
   ssh,
   // IKE over TCP (RFC 8229): the initiator's `IKETCP`, or the responder's first length-prefixed message behind the
   // non-ESP marker, its IKE header and payload chain whole.

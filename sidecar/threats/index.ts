@@ -44,6 +44,7 @@ import { rdpAbuse } from './rdp-abuse.ts';
 import { redisAbuse } from './redis-abuse.ts';
 import { reverseShell } from './reverse-shell.ts';
 import { shellshock } from './shellshock.ts';
+import { sipScan } from './sip-scan.ts';
 import { slowloris } from './slowloris.ts';
 import { smbLateralMovement } from './smb-lateral-movement.ts';
 import { smbV1 } from './smb-v1.ts';
@@ -141,4 +142,5 @@ export const threats: readonly Threat<any, any>[] = [
   webScanner,
   paddingOracle,
   turnRelayAbuse,
+  sipScan,
 ];

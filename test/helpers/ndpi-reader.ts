@@ -133,6 +133,7 @@ export const ndpiToOurs: Record<string, string> = {
   IPsec: 'ike',
   STUN: 'stun',
   Zabbix: 'zabbix',
+  SIP: 'sip',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

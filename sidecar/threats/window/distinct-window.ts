@@ -91,3 +91,9 @@ export const addDistinct = (
   }
   return seen.size;
 };
+
+/** How many distinct values were seen within `windowMs` of `ts`, adding none. */
+export const countDistinct = (window: DistinctWindow, ts: number, windowMs: number): number => {
+  prune(window, ts, windowMs);
+  return sizeOf(window);
+};

@@ -118,6 +118,8 @@ const issueIds = [
   'padding-oracle',
   // A TURN server asked to relay into its own host, link-local and cloud metadata, or the cluster's ranges.
   'turn-relay-abuse',
+  // SIP scanners by User-Agent, and extension enumeration (svwar's many refused To users).
+  'sip-scan',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
