@@ -57,6 +57,7 @@ export const protocolIds = [
   'stomp',
   'zabbix',
   'stun',
+  'radius',
   'unknown',
 ] as const;
 

@@ -220,7 +220,8 @@ export type DbAuthEvent = Base & {
     | 'smb'
     | 'erlang'
     | 'clickhouse'
-    | 'stomp';
+    | 'stomp'
+    | 'radius';
   ok: boolean;
   user?: string;
   message?: string;
@@ -344,6 +345,21 @@ export type OperationEvent = Base & {
    * it, for `turn-relay-abuse` (stun-session.ts).
    */
   turnPeer?: TurnPeer;
+  /**
+   * RADIUS: an Access-Request's answer (Access-Accept, Access-Reject, Access-Challenge) paired with it by identifier,
+   * how the request authenticated, and whether each carried a Message-Authenticator (radius-parser.ts).
+   */
+  radiusAnswer?: RadiusAnswer;
+};
+
+/** How an Access-Request was answered, for `radius-blast` (CVE-2024-3596). */
+export type RadiusAnswer = {
+  answer: string;
+  /** `pap`, `chap`, `mschap`, `eap-md5`..., or `none` when the request named no method. */
+  method: string;
+  eap: boolean;
+  requestAuthenticator: boolean;
+  responseAuthenticator: boolean;
 };
 
 /**

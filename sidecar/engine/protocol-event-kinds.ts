@@ -84,6 +84,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   openwire: operations,
   zabbix: operations,
   stun: operations,
+  radius: { kinds: ['operation', 'db-auth'] },
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
   epmd: operations,
