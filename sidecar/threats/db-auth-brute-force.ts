@@ -3,7 +3,8 @@
  * Server, MongoDB, Redis, ClickHouse), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
  * directories (LDAP binds, Kerberos AS exchanges refused for the password or the account: kerberos-errors.ts), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
  * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), on SNMP agents
- * (community guessing: snmp.ts), and on STOMP brokers (a CONNECT answered by ERROR: stomp-parser.ts).
+ * (community guessing: snmp.ts), on STOMP brokers (a CONNECT answered by ERROR: stomp-parser.ts), and on RADIUS
+ * servers (an Access-Request answered by an Access-Reject: radius-parser.ts).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -64,6 +65,7 @@ export const dbAuthBruteForce: Threat<
         'erlang',
         'clickhouse',
         'stomp',
+        'radius',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

@@ -118,6 +118,8 @@ const issueIds = [
   'padding-oracle',
   // A TURN server asked to relay into its own host, link-local and cloud metadata, or the cluster's ranges.
   'turn-relay-abuse',
+  // A RADIUS server answering without Message-Authenticator what came without one: Blast-RADIUS (CVE-2024-3596).
+  'radius-blast',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
