@@ -58,6 +58,7 @@ export const protocolIds = [
   'zabbix',
   'stun',
   'sip',
+  'radius',
   'unknown',
 ] as const;
 

@@ -221,7 +221,8 @@ export type DbAuthEvent = Base & {
     | 'erlang'
     | 'clickhouse'
     | 'stomp'
-    | 'sip';
+    | 'sip'
+    | 'radius';
   ok: boolean;
   user?: string;
   message?: string;
@@ -352,6 +353,11 @@ export type OperationEvent = Base & {
   items?: readonly string[];
   /** SIP: the message's parties and, for a response, the request it answers (sip-parser.ts). */
   sip?: SipFacts;
+  /**
+   * RADIUS: an Access-Request's answer (Access-Accept, Access-Reject, Access-Challenge) paired with it by identifier,
+   * how the request authenticated, and whether each carried a Message-Authenticator (radius-parser.ts).
+   */
+  radiusAnswer?: RadiusAnswer;
 };
 
 /**
@@ -372,6 +378,16 @@ export type SipFacts = {
   realm?: string;
   /** A response: the request it answers, paired by Call-ID and CSeq, when the flow carried it. */
   answers?: { toUser?: string; agent?: string; authorized: boolean };
+};
+
+/** How an Access-Request was answered, for `radius-blast` (CVE-2024-3596). */
+export type RadiusAnswer = {
+  answer: string;
+  /** `pap`, `chap`, `mschap`, `eap-md5`..., or `none` when the request named no method. */
+  method: string;
+  eap: boolean;
+  requestAuthenticator: boolean;
+  responseAuthenticator: boolean;
 };
 
 /**

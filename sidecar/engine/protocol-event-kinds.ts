@@ -85,6 +85,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   zabbix: operations,
   stun: operations,
   sip: { kinds: ['operation', 'db-auth'] },
+  radius: { kinds: ['operation', 'db-auth'] },
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
   epmd: operations,

@@ -33,6 +33,7 @@ import { pop3 } from './pop3.ts';
 import { postgresql } from './postgresql.ts';
 import type { Protocol } from './protocol.ts';
 import { quic } from './quic.ts';
+import { radius } from './radius.ts';
 import { rdp } from './rdp.ts';
 import { redis } from './redis.ts';
 import { shell } from './shell.ts';
@@ -158,6 +159,10 @@ export const protocols: Protocol[] = [
   // payload chain hold. Before DNS, whose loose header a message with a zero-led SPI could pass; the detectors above
   // refuse IKE's octets (a version 0x20 or 0x10 at offset 17 and a length equal to the datagram's).
   ike,
+  // RADIUS: one whole packet, a code of its own from its side, a length equal to the datagram's (20-4096) and
+  // attributes ending there. Before DNS, whose header a packet could pass for; a DNS query would need its flags to
+  // equal its size (256 or 288 octets) and its name's octets to walk as attributes to be taken.
+  radius,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // WireGuard: one of its four messages exactly (type 1-4, three zero octets, the type's length, a MAC or a live

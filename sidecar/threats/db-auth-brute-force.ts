@@ -3,8 +3,9 @@
  * Server, MongoDB, Redis, ClickHouse), on servers with logins of their own (SMTP AUTH, FTP, POP3, IMAP, Telnet) and on
  * directories (LDAP binds, Kerberos AS exchanges refused for the password or the account: kerberos-errors.ts), on SOCKS5 proxies and VNC servers, on SMB file servers (NTLM or
  * SMB1 session setups refused with STATUS_LOGON_FAILURE or STATUS_ACCOUNT_*: smb-flow.ts), on SNMP agents
- * (community guessing: snmp.ts), on STOMP brokers (a CONNECT answered by ERROR: stomp-parser.ts), and on SIP registrars (a REGISTER or INVITE with
- * digest credentials answered 401, 407 or 403: sip-parser.ts).
+ * (community guessing: snmp.ts), on STOMP brokers (a CONNECT answered by ERROR: stomp-parser.ts), on SIP registrars
+ * (a REGISTER or INVITE with digest credentials answered 401, 407 or 403: sip-parser.ts), and on RADIUS servers (an
+ * Access-Request answered by an Access-Reject: radius-parser.ts).
  */
 import { z } from 'zod';
 import { readsEvery, readsFirst } from '../engine/event-read.ts';
@@ -66,6 +67,7 @@ export const dbAuthBruteForce: Threat<
         'clickhouse',
         'stomp',
         'sip',
+        'radius',
       ],
     },
     { ...readsFirst('db-auth', 4096), protocols: ['redis', 'mongodb'] },

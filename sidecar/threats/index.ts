@@ -40,6 +40,7 @@ import { pingOfDeath } from './ping-of-death.ts';
 import { portScan } from './port-scan.ts';
 import { protocolMismatch } from './protocol-mismatch.ts';
 import { prototypePollution } from './prototype-pollution.ts';
+import { radiusBlast } from './radius-blast.ts';
 import { rdpAbuse } from './rdp-abuse.ts';
 import { redisAbuse } from './redis-abuse.ts';
 import { reverseShell } from './reverse-shell.ts';
@@ -143,4 +144,5 @@ export const threats: readonly Threat<any, any>[] = [
   paddingOracle,
   turnRelayAbuse,
   sipScan,
+  radiusBlast,
 ];

@@ -120,6 +120,8 @@ const issueIds = [
   'turn-relay-abuse',
   // SIP scanners by User-Agent, and extension enumeration (svwar's many refused To users).
   'sip-scan',
+  // A RADIUS server answering without Message-Authenticator what came without one: Blast-RADIUS (CVE-2024-3596).
+  'radius-blast',
 ];
 
 const arbitraryEvent: fc.Arbitrary<ProtocolEvent | PacketEvent> = fc.oneof(
