@@ -57,6 +57,7 @@ export const protocolIds = [
   'stomp',
   'zabbix',
   'stun',
+  'onc-rpc',
   'unknown',
 ] as const;
 
