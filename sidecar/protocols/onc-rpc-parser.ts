@@ -66,9 +66,9 @@ const framingOf = (chunk: Uint8Array): 'stream' | 'datagram' => {
   return (chunk[0] ?? 0) >= 0x80 || readRpcHeader(chunk) === undefined ? 'stream' : 'datagram';
 };
 
-export const createOncRpcParser = (): ProtocolParser => {
+/** One message's event: a call remembered by xid (128 at most, the oldest forgotten), a reply told with its call. */
+const createPairing = () => {
   const waiting = new Map<number, OncRpc>();
-  const continuing = { 'to-server': false, 'to-client': false };
 
   const call = (m: RpcCall, direction: Direction, ts: number): OperationEvent => {
     const rpc = describeCall(m);
@@ -77,13 +77,8 @@ export const createOncRpcParser = (): ProtocolParser => {
     if (waiting.size >= maxWaiting) waiting.delete(waiting.keys().next().value ?? 0);
     waiting.set(m.xid, rpc);
     const operation = argument === undefined ? rpc.name : `${rpc.name} ${argument.slice(0, 256)}`;
-    return event(
-      direction,
-      ts,
-      operation,
-      rpc,
-      extra === undefined ? credentialText(rpc) : `${credentialText(rpc)} ${extra}`,
-    );
+    const credential = credentialText(rpc);
+    return event(direction, ts, operation, rpc, extra === undefined ? credential : `${credential} ${extra}`);
   };
 
   const reply = (m: RpcReply, direction: Direction, ts: number): OperationEvent => {
@@ -96,18 +91,23 @@ export const createOncRpcParser = (): ProtocolParser => {
     return event(direction, ts, `${asked.name} ${status}`, rpc, result?.detail);
   };
 
-  const message = (body: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
+  return (body: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {
     const m = readRpcHeader(body);
     if (m === undefined || m === 'short') return [];
     return [m.type === 'call' ? call(m, direction, ts) : reply(m, direction, ts)];
   };
+};
 
+export const createOncRpcParser = (): ProtocolParser => {
+  const message = createPairing();
+  const continuing = { 'to-server': false, 'to-client': false };
   const stream = createFramedParser({
     frame: (buf) => {
       if (buf.length < 4) return 0;
       const length = u32be(buf, 0) & 0x7fffffff;
       return length > maxFragment ? -1 : 4 + length;
     },
+    // The header is in a record's first fragment: the fragments after one without the last-fragment bit are skipped.
     message: (fragment, { direction, ts }) => {
       const first = !continuing[direction];
       continuing[direction] = ((fragment[0] ?? 0) & 0x80) === 0;

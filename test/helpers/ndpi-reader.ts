@@ -130,6 +130,8 @@ export const ndpiToOurs: Record<string, string> = {
   SMBv1: 'smb',
   SMBv23: 'smb',
   RDP: 'rdp',
+  // nDPI's NFS dissector takes any ONC RPC call or reply (the portmapper's, mountd's), not only NFS's.
+  NFS: 'onc-rpc',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */

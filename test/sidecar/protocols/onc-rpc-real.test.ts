@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowFinding, ThreatFinding } from '#core/finding.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import { inspectFile } from '#sidecar/engine/inspect-file.ts';
-import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
+import { ndpiAvailable, ourIdOf, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen } from '#test/helpers/netns.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
@@ -192,13 +192,18 @@ describe.skipIf(unavailable !== undefined)(
       expect(ordinary.threats.map((t) => [t.threat, t.evidence])).toEqual([]);
     });
 
-    it.skipIf(!ndpiAvailable())("prints nDPI's labels beside ours", () => {
-      for (const capture of [abuse, ordinary]) {
-        const ndpi = runNdpi(capture.pcap);
-        console.log(
-          `nDPI on the ONC RPC flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence})`).join('; ')}; meshward: ${capture.flows.map((f) => f.protocol).join(', ')}`,
-        );
-      }
-    });
+    it.skipIf(!ndpiAvailable())(
+      "prints nDPI's labels beside ours, and agrees where nDPI read the bytes",
+      () => {
+        for (const capture of [abuse, ordinary]) {
+          const ndpi = runNdpi(capture.pcap);
+          console.log(
+            `nDPI on the ONC RPC flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence})`).join('; ')}; meshward: ${capture.flows.map((f) => f.protocol).join(', ')}`,
+          );
+          for (const flow of ndpi.filter((f) => f.confidence === 'DPI'))
+            expect(ourIdOf(flow), flow.b).toBe('onc-rpc');
+        }
+      },
+    );
   },
 );

@@ -71,6 +71,13 @@ describe('nfs-abuse', () => {
       'An RPC client at 10.0.0.5 mounted /var/lib/kubelet/pods (MNT3_OK) on 10.0.0.9:5433: mountd handed over its file handle',
     );
     expect(judged([mnt(6, '/srv/../etc/'), mntOk(6)]).map(([s]) => s)).toEqual(['high', 'critical']);
+    // One finding per flow keeps the surer hit's story: the mount granted outranks the same mount asked for as root.
+    const hits = runThreat(nfsAbuse, events([mnt(9, '/', 0), mntOk(9)]), { flow: mountdFlow });
+    expect(hits.map((h) => [h.severity, h.confidence])).toEqual([
+      ['high', 0.9],
+      ['high', 0.93],
+      ['critical', 1],
+    ]);
     expect(judged([mnt(7, '/srv/nfs'), mntOk(7), mnt(8, '/etcetera'), mntOk(8)])).toEqual([]);
   });
 
