@@ -119,11 +119,14 @@ const mountBody = (x: Xdr): string | undefined => {
   return host === undefined || dir === undefined ? undefined : `${shown(host, 64)}:${shown(dir, 256)}`;
 };
 
+const protocolName = (protocol: number | undefined): string =>
+  protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : `protocol ${protocol}`;
+
 /** pmap (v2) or rpcb (v3, v4) entries: the programs registered. */
 const registered = (version: number) => (x: Xdr) => {
   const [program, vers] = [x.u32(), x.u32()];
   if (program === undefined || vers === undefined) return undefined;
-  const netid = version === 2 ? (x.u32() === 6 ? 'tcp' : 'udp') : x.string(64);
+  const netid = version === 2 ? protocolName(x.u32()) : x.string(64);
   const at = version === 2 ? String(x.u32()) : x.string(128);
   if (version !== 2 && x.string(128) === undefined) return undefined;
   return `${programName(program)} v${vers} ${shown(netid ?? '?', 16)} ${shown(at ?? '?', 64)}`;
