@@ -59,6 +59,7 @@ export const protocolIds = [
   'stun',
   'sip',
   'radius',
+  'onc-rpc',
   'unknown',
 ] as const;
 

@@ -358,6 +358,8 @@ export type OperationEvent = Base & {
    * how the request authenticated, and whether each carried a Message-Authenticator (radius-parser.ts).
    */
   radiusAnswer?: RadiusAnswer;
+  /** ONC RPC: a call, or a reply with the call it answers (onc-rpc-parser.ts), for `nfs-abuse`. */
+  rpc?: OncRpc;
 };
 
 /**
@@ -388,6 +390,25 @@ export type RadiusAnswer = {
   eap: boolean;
   requestAuthenticator: boolean;
   responseAuthenticator: boolean;
+};
+
+/**
+ * An ONC RPC call (RFC 5531) by number and by name (`mount MNT`), what its arguments name (a path, a NIS map, a
+ * program), its credential's flavor and, for AUTH_SYS, the uid, gid and machine name the client wrote itself; on a
+ * reply also the status (`MNT3ERR_ACCES`, `NFS3_OK`, `PROG_UNAVAIL`) and whether the call did what it asked.
+ */
+export type OncRpc = {
+  program: number;
+  version: number;
+  procedure: number;
+  name: string;
+  argument?: string;
+  flavor: number;
+  uid?: number;
+  gid?: number;
+  machine?: string;
+  status?: string;
+  ok?: boolean;
 };
 
 /**

@@ -76,6 +76,7 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   rmi: operations,
   t3: operations,
   giop: operations,
+  'onc-rpc': operations,
   stomp: { kinds: ['operation', 'db-auth'] },
   // The requests it forwards and their answers, as HTTP's; its control packets (CPING, SHUTDOWN) as operations.
   ajp: { kinds: ['http-request', 'http-response', 'operation'] },

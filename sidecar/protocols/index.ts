@@ -27,6 +27,7 @@ import { mqtt } from './mqtt.ts';
 import { mssql } from './mssql.ts';
 import { mysql } from './mysql.ts';
 import { nats } from './nats.ts';
+import { oncRpc } from './onc-rpc.ts';
 import { openvpn, openvpnStream } from './openvpn.ts';
 import { openwire } from './openwire.ts';
 import { pop3 } from './pop3.ts';
@@ -163,6 +164,10 @@ export const protocols: Protocol[] = [
   // attributes ending there. Before DNS, whose header a packet could pass for; a DNS query would need its flags to
   // equal its size (256 or 288 octets) and its name's octets to walk as attributes to be taken.
   radius,
+  // ONC RPC: a CALL (rpcvers 2, credential and verifier of known flavors, each ≤ 400 octets) or a REPLY whose stats
+  // are in range, after a TCP record mark (last-fragment bit set) or filling a datagram of a multiple of 4 octets.
+  // Before DNS: a reply's header (flags 0, one question) is DNS's loose header; DNS's strict parse refuses a call.
+  oncRpc,
   // DNS needs a whole message that parses strictly (or a TCP length prefix with a plausible header).
   dns,
   // WireGuard: one of its four messages exactly (type 1-4, three zero octets, the type's length, a MAC or a live

@@ -32,6 +32,7 @@ import { jdwpAbuse } from './jdwp-abuse.ts';
 import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
 import { monitoringAgentAbuse } from './monitoring-agent-abuse.ts';
+import { nfsAbuse } from './nfs-abuse.ts';
 import { nosqlInjection } from './nosql-injection.ts';
 import { p2pFileSharing } from './p2p-file-sharing.ts';
 import { paddingOracle } from './padding-oracle.ts';
@@ -93,6 +94,7 @@ export const threats: readonly Threat<any, any>[] = [
   redisAbuse,
   erlangRce,
   jdwpAbuse,
+  nfsAbuse,
   monitoringAgentAbuse,
   databaseDump,
   xmlExternalEntity,

@@ -134,6 +134,8 @@ export const ndpiToOurs: Record<string, string> = {
   STUN: 'stun',
   Zabbix: 'zabbix',
   SIP: 'sip',
+  // nDPI's NFS dissector takes any ONC RPC call or reply (the portmapper's, mountd's), not only NFS's.
+  NFS: 'onc-rpc',
 };
 
 /** Our id for an nDPI label: the application when we know it, else its master protocol (`DNS.WhatsApp` → dns). */
