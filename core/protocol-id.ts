@@ -57,6 +57,8 @@ export const protocolIds = [
   'stomp',
   'zabbix',
   'stun',
+  'beanstalkd',
+  'gearman',
   'unknown',
 ] as const;
 

@@ -84,6 +84,8 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   openwire: operations,
   zabbix: operations,
   stun: operations,
+  beanstalkd: operations,
+  gearman: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
   epmd: operations,

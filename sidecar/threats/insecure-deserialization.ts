@@ -6,12 +6,14 @@
  * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). ActiveMQ OpenWire commands a
  * client sends carrying a Throwable of a class that is not an exception of the JDK or ActiveMQ (CVE-2023-46604).
  * GIOP requests whose RMI-IIOP value types name a known gadget class (WebLogic's IIOP, CVE-2020-2551). STOMP SENDs
- * whose body, a Java stream or the XML/JSON ActiveMQ unmarshals with XStream, names one.
+ * whose body, a Java stream or the XML/JSON ActiveMQ unmarshals with XStream, names one. beanstalkd and Gearman jobs,
+ * put or submitted and handed to a worker, whose body builds a known gadget chain (queued-job.ts).
  * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
  * with none (a server should not take one from a client at all).
  */
 import { z } from 'zod';
 import { severitySchema } from '#core/finding.ts';
+import type { ProtocolId } from '#core/protocol-id.ts';
 import { readsEvery, readsRequests } from '../engine/event-read.ts';
 import type { HttpRequestEvent, OperationEvent, ProtocolEvent } from '../events.ts';
 import { decodedBody } from '../protocols/http-content-decoding.ts';
@@ -25,6 +27,7 @@ import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import type { PayloadInput } from './text/payload-input.ts';
+import { queuedJobGadget } from './text/queued-job.ts';
 import { rmiIiopClasses } from './text/rmi-iiop-classes.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
@@ -130,9 +133,37 @@ const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   };
 };
 
-/** An object message an OpenWire broker dispatches to its consumer, the one event judged from a server. */
+/** Protocols whose server hands a client what it deserializes: a broker's dispatch, a job queue's job (ADR 54, 55). */
+const handedOn: readonly ProtocolId[] = ['openwire', 'beanstalkd', 'gearman'];
+
+/** An object message a broker dispatches to its consumer, or a job a queue hands its worker: judged from a server. */
 const dispatchedObject = (event: ProtocolEvent): boolean =>
-  event.kind === 'operation' && event.protocol === 'openwire' && event.serialized !== undefined;
+  event.kind === 'operation' && handedOn.includes(event.protocol) && event.serialized !== undefined;
+
+/** How a job is told: put or submitted by this client, or handed to this worker. */
+const jobCarrier = (event: OperationEvent): string => {
+  const what = `${event.protocol} ${event.operation.slice(0, 200)}${event.detail === undefined ? '' : ` (${event.detail.slice(0, 200)})`}`;
+  return event.direction === 'to-client'
+    ? `${what}, a job handed to this worker, which deserializes its body`
+    : `${what}, a job whose body the worker that takes it deserializes`;
+};
+
+/**
+ * A beanstalkd or Gearman job (`serialized`: the body put, submitted, reserved or assigned): serialized by design, so
+ * only a known gadget chain is told (queued-job.ts), and ordinary jobs, PHP objects among them, are not.
+ */
+const jobSighting = (event: OperationEvent): Sighting | undefined => {
+  const body = event.serialized;
+  if ((event.protocol !== 'beanstalkd' && event.protocol !== 'gearman') || body === undefined)
+    return undefined;
+  const found = queuedJobGadget(body);
+  if (found === undefined) return undefined;
+  return {
+    found: { format: `${jobCarrier(event)}: ${found.format}`, gadget: found.gadget },
+    where: `${event.protocol} ${event.direction === 'to-client' ? 'job handed on' : 'job'}`,
+    shown: `${body.length} octets`,
+  };
+};
 
 /**
  * A GIOP request (`giop`) whose arguments hold RMI-IIOP value types of a known gadget class (WebLogic's IIOP:
@@ -213,13 +244,17 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
   // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages, OpenWire's
-  // commands, GIOP's requests and STOMP's frames. One exception: an OpenWire broker's dispatch of an object message to
-  // a consumer, which the consumer deserializes; its tap may be the only one that sees it (the producer elsewhere).
+  // commands, GIOP's requests, STOMP's frames, beanstalkd's and Gearman's jobs. The exceptions: an OpenWire broker's
+  // dispatch of an object message to a consumer, and a job queue's job handed to a worker, which they deserialize;
+  // their tap may be the only one that sees it (the producer elsewhere).
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
-    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop', 'stomp'] },
-    { ...readsEvery('operation', ['to-client']), protocols: ['openwire'] },
+    {
+      ...readsEvery('operation', ['to-server']),
+      protocols: ['rmi', 't3', 'openwire', 'giop', 'stomp', 'beanstalkd', 'gearman'],
+    },
+    { ...readsEvery('operation', ['to-client']), protocols: handedOn },
   ],
   config,
   scope: 'flow',
@@ -229,7 +264,7 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
     if (event.direction !== 'to-server' && !dispatchedObject(event)) return noHits;
     const seen =
       event.kind === 'operation'
-        ? (javaStreamSighting(event) ?? openwireSighting(event) ?? giopSighting(event))
+        ? (javaStreamSighting(event) ?? openwireSighting(event) ?? giopSighting(event) ?? jobSighting(event))
         : event.kind === 'http-request' || event.kind === 'websocket-message'
           ? sighting(event, c)
           : undefined;
