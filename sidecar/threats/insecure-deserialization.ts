@@ -27,7 +27,7 @@ import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import type { PayloadInput } from './text/payload-input.ts';
-import { queuedJobGadget } from './text/queued-job.ts';
+import { queuedJobSighting } from './text/queued-job-sighting.ts';
 import { rmiIiopClasses } from './text/rmi-iiop-classes.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
@@ -140,31 +140,6 @@ const handedOn: readonly ProtocolId[] = ['openwire', 'beanstalkd', 'gearman'];
 const dispatchedObject = (event: ProtocolEvent): boolean =>
   event.kind === 'operation' && handedOn.includes(event.protocol) && event.serialized !== undefined;
 
-/** How a job is told: put or submitted by this client, or handed to this worker. */
-const jobCarrier = (event: OperationEvent): string => {
-  const what = `${event.protocol} ${event.operation.slice(0, 200)}${event.detail === undefined ? '' : ` (${event.detail.slice(0, 200)})`}`;
-  return event.direction === 'to-client'
-    ? `${what}, a job handed to this worker, which deserializes its body`
-    : `${what}, a job whose body the worker that takes it deserializes`;
-};
-
-/**
- * A beanstalkd or Gearman job (`serialized`: the body put, submitted, reserved or assigned): serialized by design, so
- * only a known gadget chain is told (queued-job.ts), and ordinary jobs, PHP objects among them, are not.
- */
-const jobSighting = (event: OperationEvent): Sighting | undefined => {
-  const body = event.serialized;
-  if ((event.protocol !== 'beanstalkd' && event.protocol !== 'gearman') || body === undefined)
-    return undefined;
-  const found = queuedJobGadget(body);
-  if (found === undefined) return undefined;
-  return {
-    found: { format: `${jobCarrier(event)}: ${found.format}`, gadget: found.gadget },
-    where: `${event.protocol} ${event.direction === 'to-client' ? 'job handed on' : 'job'}`,
-    shown: `${body.length} octets`,
-  };
-};
-
 /**
  * A GIOP request (`giop`) whose arguments hold RMI-IIOP value types of a known gadget class (WebLogic's IIOP:
  * CVE-2020-2551's JtaTransactionManager, CVE-2023-21839's ForeignOpaqueReference). RMI-IIOP is serialization by
@@ -264,7 +239,10 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
     if (event.direction !== 'to-server' && !dispatchedObject(event)) return noHits;
     const seen =
       event.kind === 'operation'
-        ? (javaStreamSighting(event) ?? openwireSighting(event) ?? giopSighting(event) ?? jobSighting(event))
+        ? (javaStreamSighting(event) ??
+          openwireSighting(event) ??
+          giopSighting(event) ??
+          queuedJobSighting(event))
         : event.kind === 'http-request' || event.kind === 'websocket-message'
           ? sighting(event, c)
           : undefined;
