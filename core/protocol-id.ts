@@ -60,6 +60,8 @@ export const protocolIds = [
   'sip',
   'radius',
   'onc-rpc',
+  'beanstalkd',
+  'gearman',
   'unknown',
 ] as const;
 

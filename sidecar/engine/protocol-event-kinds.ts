@@ -87,6 +87,8 @@ const listed: Partial<Record<ProtocolId, EventKinds>> = {
   stun: operations,
   sip: { kinds: ['operation', 'db-auth'] },
   radius: { kinds: ['operation', 'db-auth'] },
+  beanstalkd: operations,
+  gearman: operations,
   // TLS from the server's confirm on when it chose TLS, CredSSP or RDSTLS.
   rdp: upgrades(['operation']),
   epmd: operations,

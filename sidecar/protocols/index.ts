@@ -2,6 +2,7 @@
 
 import { ajp } from './ajp.ts';
 import { amqp } from './amqp.ts';
+import { beanstalkd } from './beanstalkd.ts';
 import { bittorrent, bittorrentDatagrams } from './bittorrent.ts';
 import { cassandra } from './cassandra.ts';
 import { clickhouse } from './clickhouse.ts';
@@ -10,6 +11,7 @@ import { elasticsearch } from './elasticsearch.ts';
 import { epmd } from './epmd.ts';
 import { erlangDist } from './erlang-dist.ts';
 import { ftp } from './ftp.ts';
+import { gearman } from './gearman.ts';
 import { giop } from './giop.ts';
 import { http } from './http.ts';
 import { http2 } from './http2.ts';
@@ -95,6 +97,8 @@ export const protocols: Protocol[] = [
   ajp,
   // JDWP: either side's 14-octet `JDWP-Handshake` (the debugger's, then the VM's echo).
   jdwp,
+  // Gearman: either side's binary packet, `\0REQ` or `\0RES`, a type that side sends and a length it can have.
+  gearman,
   // Zabbix: either side's `ZBXD` header, a flags octet with 0x01 set and nothing undefined, lengths within Zabbix's
   // bounds. Before the length-prefixed binary protocols.
   zabbix,
@@ -178,6 +182,10 @@ export const protocols: Protocol[] = [
   // after its 2-octet length (first octet 0-7, then opcode 7, 8 or 10 at the third).
   openvpn,
   openvpnStream,
+  // beanstalkd: a command line only it takes (`put <pri> <delay> <ttr> <bytes>`, `use`, `watch`, `reserve`, …) or a
+  // reply only it sends (`INSERTED`, `USING`, `RESERVED`, `OK <bytes>` then `---`). Before memcached and Redis, whose
+  // inline WATCH would take a worker's `watch <tube>`; memcached's shared lines (`delete`, `touch`, `stats`) stay its.
+  beanstalkd,
   // memcached: binary magic 0x80/0x81 with a consistent header, or a lowercase command with exact syntax.
   memcached,
   // STOMP: a frame of its side's command (upper case, alone on its line), `name:value` header lines, a blank line, and

@@ -6,7 +6,8 @@
  * Apache Shiro `rememberMe` cookies opened with the public AES keys (CVE-2016-4437). ActiveMQ OpenWire commands a
  * client sends carrying a Throwable of a class that is not an exception of the JDK or ActiveMQ (CVE-2023-46604).
  * GIOP requests whose RMI-IIOP value types name a known gadget class (WebLogic's IIOP, CVE-2020-2551). STOMP SENDs
- * whose body, a Java stream or the XML/JSON ActiveMQ unmarshals with XStream, names one.
+ * whose body, a Java stream or the XML/JSON ActiveMQ unmarshals with XStream, names one. beanstalkd and Gearman jobs,
+ * put or submitted and handed to a worker, whose body builds a known gadget chain (queued-job.ts).
  * Critical when a known gadget chain or a command-running global is named; high, by policy, for a serialized object
  * with none (a server should not take one from a client at all).
  */
@@ -26,6 +27,7 @@ import { inspectedBodyBytes } from './text/http-inputs.ts';
 import { ignoreList, isIgnored } from './text/ignored-inputs.ts';
 import { memoVerdict } from './text/memo-verdict.ts';
 import type { PayloadInput } from './text/payload-input.ts';
+import { queuedJobSighting } from './text/queued-job-sighting.ts';
 import { rmiIiopClasses } from './text/rmi-iiop-classes.ts';
 import { serializedBytes } from './text/serialized-bytes.ts';
 import type { Serialized } from './text/serialized-format.ts';
@@ -133,14 +135,15 @@ const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   };
 };
 
-/** Brokers whose deliveries to a consumer are judged: what they carry, the consumer deserializes. */
-const deliveringProtocols: readonly ProtocolId[] = ['openwire', 'stomp'];
+/**
+ * Protocols whose server hands a client what it deserializes: a broker's delivery (OpenWire's dispatch, STOMP's
+ * MESSAGE), a job queue's job handed to a worker (ADR 54, 55).
+ */
+const handedOn: readonly ProtocolId[] = ['openwire', 'stomp', 'beanstalkd', 'gearman'];
 
-/** An object message a broker delivers to its consumer (OpenWire's dispatch, STOMP's MESSAGE): judged from a server. */
+/** An object message a broker delivers to its consumer, or a job a queue hands its worker: judged from a server. */
 const dispatchedObject = (event: ProtocolEvent): boolean =>
-  event.kind === 'operation' &&
-  deliveringProtocols.includes(event.protocol) &&
-  event.serialized !== undefined;
+  event.kind === 'operation' && handedOn.includes(event.protocol) && event.serialized !== undefined;
 
 /**
  * A GIOP request (`giop`) whose arguments hold RMI-IIOP value types of a known gadget class (WebLogic's IIOP:
@@ -221,14 +224,17 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
   id: 'insecure-deserialization',
   on: ['http-request', 'websocket-message', 'operation'],
   // Attacks come from clients: only client→server events; of operations, Java RMI's calls, T3's messages, OpenWire's
-  // commands, GIOP's requests and STOMP's frames. One exception: a broker's delivery of an object message to a
-  // consumer (OpenWire's dispatch, STOMP's MESSAGE), which the consumer deserializes; its tap may be the only one that
-  // sees it (the producer elsewhere).
+  // commands, GIOP's requests, STOMP's frames, beanstalkd's and Gearman's jobs. The exceptions: a broker's delivery
+  // of an object message to a consumer (OpenWire's dispatch, STOMP's MESSAGE), and a job queue's job handed to a
+  // worker, which they deserialize; their tap may be the only one that sees it (the producer elsewhere).
   reads: [
     readsRequests('http-request'),
     readsRequests('websocket-message'),
-    { ...readsEvery('operation', ['to-server']), protocols: ['rmi', 't3', 'openwire', 'giop', 'stomp'] },
-    { ...readsEvery('operation', ['to-client']), protocols: deliveringProtocols },
+    {
+      ...readsEvery('operation', ['to-server']),
+      protocols: ['rmi', 't3', 'openwire', 'giop', 'stomp', 'beanstalkd', 'gearman'],
+    },
+    { ...readsEvery('operation', ['to-client']), protocols: handedOn },
   ],
   config,
   scope: 'flow',
@@ -238,7 +244,10 @@ export const insecureDeserialization: Threat<typeof config, undefined> = {
     if (event.direction !== 'to-server' && !dispatchedObject(event)) return noHits;
     const seen =
       event.kind === 'operation'
-        ? (javaStreamSighting(event) ?? openwireSighting(event) ?? giopSighting(event))
+        ? (javaStreamSighting(event) ??
+          openwireSighting(event) ??
+          giopSighting(event) ??
+          queuedJobSighting(event))
         : event.kind === 'http-request' || event.kind === 'websocket-message'
           ? sighting(event, c)
           : undefined;
