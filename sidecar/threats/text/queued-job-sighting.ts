@@ -5,9 +5,7 @@
  */
 import type { OperationEvent } from '../../events.ts';
 import { queuedJobGadget } from './queued-job.ts';
-import type { Serialized } from './serialized-format.ts';
-
-export type JobSighting = { found: Serialized; where: string; shown: string };
+import type { Sighting } from './serialized-format.ts';
 
 /** How a job is told: put or submitted by this client, or handed to this worker. */
 const jobCarrier = (event: OperationEvent): string => {
@@ -21,7 +19,7 @@ const jobCarrier = (event: OperationEvent): string => {
  * A beanstalkd or Gearman job (`serialized`: the body put, submitted, reserved or assigned): serialized by design, so
  * only a known gadget chain is told (queued-job.ts), and ordinary jobs, PHP objects among them, are not.
  */
-export const queuedJobSighting = (event: OperationEvent): JobSighting | undefined => {
+export const queuedJobSighting = (event: OperationEvent): Sighting | undefined => {
   const body = event.serialized;
   if ((event.protocol !== 'beanstalkd' && event.protocol !== 'gearman') || body === undefined)
     return undefined;

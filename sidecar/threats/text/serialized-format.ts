@@ -6,6 +6,9 @@ export type Serialized = {
   gadget?: string | undefined;
 };
 
+/** A serialized value found in an event: what it is, where in the event it was read, and what the evidence shows of it. */
+export type Sighting = { found: Serialized; where: string; shown: string };
+
 /** The same finding, read through an encoding (`base64`, `gzip`, `hex`). */
 export const through = (found: Serialized | undefined, encoding: string): Serialized | undefined =>
   found === undefined ? undefined : { ...found, format: `${found.format}, ${encoding}` };
