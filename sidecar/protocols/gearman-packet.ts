@@ -7,7 +7,10 @@ import { u32be } from './wire-bytes.ts';
 
 export const gearmanHeaderLength = 12;
 
-/** A type's name, who sends it (`req`: to the server, `res`: from it), and the NUL-separated arguments before its data. */
+/**
+ * A type's name, who sends it (`req`: to the server, `res`: from it), and the NUL-separated arguments before its
+ * data.
+ */
 export type GearmanType = { name: string; req: boolean; res: boolean; fields: number; empty?: true };
 
 const t = (name: string, side: 'req' | 'res' | 'both', fields: number, empty?: true): GearmanType => ({

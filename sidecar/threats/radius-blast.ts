@@ -1,18 +1,18 @@
 /**
- * A RADIUS server open to Blast-RADIUS (CVE-2024-3596; Goldberg, Haller, Heninger, Milano, Shumow, Stevens and Suhl, "RADIUS/UDP Considered
- * Harmful", USENIX Security 2024, blastradius.fail): an Access-Request without a Message-Authenticator (RFC 2869
- * section 5.14: an HMAC-MD5 over the whole packet) answered by an Access-Accept, Access-Reject or Access-Challenge
- * without one either. The answer is then signed only by RFC 2865's Response Authenticator, an MD5 over the request's
- * authenticator, the answer and the shared secret: a man in the middle who adds Proxy-State attributes to the request
- * (which the server copies into its answer) can make a Reject and a forged Accept collide under MD5 (a chosen-prefix
- * collision computed while the client waits) and hand the client the Accept, for any password, without the secret.
- * A server that requires a Message-Authenticator in Access-Requests refuses the altered request; the fix FreeRADIUS
- * shipped on 2024-07-09 (3.2.5 and 3.0.27) is `require_message_authenticator` and `limit_proxy_state` in its
- * `security` section and per client. Judged on the `radiusAnswer` the parser pairs by identifier: PAP, CHAP and
- * MS-CHAP requests, which need no Message-Authenticator; EAP requires one (RFC 3579 section 3.2), so an EAP exchange
- * without it on either side is told too. A request that carried one, or an answer that does, is left alone: the server
- * checks the request's, the client the answer's. Once per client and server address; clients in `allowClients` are not
- * told (a NAS that cannot send one, accepted knowingly).
+ * A RADIUS server open to Blast-RADIUS (CVE-2024-3596; Goldberg, Haller, Heninger, Milano, Shumow, Stevens and Suhl,
+ * "RADIUS/UDP Considered Harmful", USENIX Security 2024, blastradius.fail): an Access-Request without a
+ * Message-Authenticator (RFC 2869 section 5.14: an HMAC-MD5 over the whole packet) answered by an Access-Accept,
+ * Access-Reject or Access-Challenge without one either. The answer is then signed only by RFC 2865's Response
+ * Authenticator, an MD5 over the request's authenticator, the answer and the shared secret: a man in the middle who
+ * adds Proxy-State attributes to the request (which the server copies into its answer) can make a Reject and a forged
+ * Accept collide under MD5 (a chosen-prefix collision computed while the client waits) and hand the client the Accept,
+ * for any password, without the secret. A server that requires a Message-Authenticator in Access-Requests refuses the
+ * altered request; the fix FreeRADIUS shipped on 2024-07-09 (3.2.5 and 3.0.27) is `require_message_authenticator` and
+ * `limit_proxy_state` in its `security` section and per client. Judged on the `radiusAnswer` the parser pairs by
+ * identifier: PAP, CHAP and MS-CHAP requests, which need no Message-Authenticator; EAP requires one (RFC 3579 section
+ * 3.2), so an EAP exchange without it on either side is told too. A request that carried one, or an answer that does,
+ * is left alone: the server checks the request's, the client the answer's. Once per client and server address; clients
+ * in `allowClients` are not told (a NAS that cannot send one, accepted knowingly).
  */
 import { readsEvery } from '../engine/event-read.ts';
 import type { RadiusAnswer } from '../events.ts';

@@ -6,7 +6,7 @@ export type Serialized = {
   gadget?: string | undefined;
 };
 
-/** A serialized value found in an event: what it is, where in the event it was read, and what the evidence shows of it. */
+/** A serialized value found in an event: what it is, where in the event it was read, what the evidence shows. */
 export type Sighting = { found: Serialized; where: string; shown: string };
 
 /** The same finding, read through an encoding (`base64`, `gzip`, `hex`). */
