@@ -13,10 +13,8 @@ import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
 import { readsEvery } from '../engine/event-read.ts';
 import type { OperationEvent } from '../events.ts';
-import { parseItemKey } from '../protocols/zabbix-item-key.ts';
 import { allowList, isAllowedServer } from './allowed-servers.ts';
-import { activeItemHits } from './monitoring-agent-active.ts';
-import { sensitiveEntry } from './text/agent-file-paths.ts';
+import { activeItemHits, type ItemJudgement, judgeItemKey, shown } from './monitoring-agent-active.ts';
 import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('critical', {
@@ -57,35 +55,20 @@ const config = detectorConfig('critical', {
 type Config = z.infer<typeof config>;
 
 /** A judged request whose answer is awaited: the agent answers each passive check on its connection, then closes. */
-type Asked = { kind: 'command' | 'file'; key: string; what: string; ts: number; where: string };
+type Asked = ItemJudgement & { ts: number; where: string };
 /** `reported`: the active check keys told on this flow, as `direction key`. */
 type State = { asked: Asked | undefined; reported: Set<string> };
-
-const maxShown = 200;
-const shown = (text: string): string => (text.length <= maxShown ? text : `${text.slice(0, maxShown)}…`);
 
 const place = (flow: { client: Endpoint; server: Endpoint } | undefined): string =>
   flow === undefined
     ? 'a client asked a Zabbix agent'
     : `${flow.client.ip} asked the Zabbix agent at ${flow.server.ip}:${flow.server.port}`;
 
-/** The request as judged: a remote command, a sensitive file, or nothing. */
-const judge = (
-  event: OperationEvent,
-  c: Config,
-  client: Endpoint | undefined,
-): Omit<Asked, 'ts' | 'where'> | undefined => {
+/** The request as judged: a remote command, a sensitive file, or nothing. Each severity `off` is applied in settle. */
+const judge = (event: OperationEvent, c: Config, client: Endpoint | undefined): ItemJudgement | undefined => {
   const bracket = event.operation.indexOf('[');
   const name = bracket < 0 ? event.operation : event.operation.slice(0, bracket);
-  const command = c.commandKeys.includes(name);
-  if (!command && !c.fileKeys.includes(name)) return undefined;
-  const first = parseItemKey(`${name}[${event.detail ?? ''}]`)?.params[0] ?? '';
-  if (command)
-    return c.commandSeverity === 'off' || isAllowedServer(client, c.allowClients)
-      ? undefined
-      : { kind: 'command', key: name, what: first };
-  const entry = c.fileSeverity === 'off' ? undefined : sensitiveEntry(first, c.sensitivePaths);
-  return entry === undefined ? undefined : { kind: 'file', key: name, what: first };
+  return judgeItemKey(`${name}[${event.detail ?? ''}]`, c, isAllowedServer(client, c.allowClients));
 };
 
 /** How the agent answered: `ok` with its length, `not supported: …`, `error: …`; undefined when unseen. */

@@ -25,43 +25,47 @@ export type ActiveConfig = {
 };
 
 type Flow = { client: Endpoint; server: Endpoint } | undefined;
-type Judged = { file: boolean; name: string; first: string };
+/** A judged item key: a remote command or a sensitive path, with its first parameter (`what`). */
+export type ItemJudgement = { kind: 'command' | 'file'; key: string; what: string };
+type KeyLists = Pick<ActiveConfig, 'commandKeys' | 'fileKeys' | 'sensitivePaths'>;
 
 const maxShown = 200;
-const shown = (text: string): string => (text.length <= maxShown ? text : `${text.slice(0, maxShown)}…`);
+/** A command or path as shown in evidence: whole up to 200 characters. */
+export const shown = (text: string): string =>
+  text.length <= maxShown ? text : `${text.slice(0, maxShown)}…`;
 const at = (e: Endpoint | undefined): string => (e === undefined ? 'its peer' : `${e.ip}:${e.port}`);
 
-/** What a key asks for, when it is judged: a command or a sensitive path, with its first parameter. */
-const judged = (key: string, c: ActiveConfig, flow: Flow): Judged | undefined => {
+/**
+ * What an item key asks for, when it is judged: a remote command (unless `allowed`, the other side being an intended
+ * Zabbix server) or a sensitive path. Passive and active checks are judged by it alike.
+ */
+export const judgeItemKey = (key: string, c: KeyLists, allowed: boolean): ItemJudgement | undefined => {
   const parsed = parseItemKey(key);
   if (parsed === undefined) return undefined;
-  const first = parsed.params[0] ?? '';
-  if (c.commandKeys.includes(parsed.name))
-    return isAllowedServer(flow?.server, c.allowServers)
-      ? undefined
-      : { file: false, name: parsed.name, first };
-  if (!c.fileKeys.includes(parsed.name) || sensitiveEntry(first, c.sensitivePaths) === undefined)
-    return undefined;
-  return { file: true, name: parsed.name, first };
+  const { name } = parsed;
+  const what = parsed.params[0] ?? '';
+  if (c.commandKeys.includes(name)) return allowed ? undefined : { kind: 'command', key: name, what };
+  if (!c.fileKeys.includes(name) || sensitiveEntry(what, c.sensitivePaths) === undefined) return undefined;
+  return { kind: 'file', key: name, what };
 };
 
 /** The evidence: what the server handed the agent (to-client), or what the agent sent back (to-server). */
-const told = (handed: boolean, found: Judged, flow: Flow): string => {
+const told = (handed: boolean, found: ItemJudgement, flow: Flow): string => {
   const agent = flow?.client.ip ?? 'its client';
-  if (found.file)
+  if (found.kind === 'file')
     return handed
-      ? `the Zabbix server at ${at(flow?.server)} handed the agent at ${agent} an active check to read ${shown(found.first)} (${found.name}), a sensitive path`
-      : `the Zabbix agent at ${agent} sent the server at ${at(flow?.server)} the contents of ${shown(found.first)} (${found.name}), a sensitive path`;
+      ? `the Zabbix server at ${at(flow?.server)} handed the agent at ${agent} an active check to read ${shown(found.what)} (${found.key}), a sensitive path`
+      : `the Zabbix agent at ${agent} sent the server at ${at(flow?.server)} the contents of ${shown(found.what)} (${found.key}), a sensitive path`;
   return handed
-    ? `the Zabbix server at ${at(flow?.server)} handed the agent at ${agent} an active check to run \`${shown(found.first)}\` (${found.name})`
-    : `the Zabbix agent at ${agent} sent the server at ${at(flow?.server)} the output of \`${shown(found.first)}\` (${found.name}): remote commands are enabled and ran`;
+    ? `the Zabbix server at ${at(flow?.server)} handed the agent at ${agent} an active check to run \`${shown(found.what)}\` (${found.key})`
+    : `the Zabbix agent at ${agent} sent the server at ${at(flow?.server)} the output of \`${shown(found.what)}\` (${found.key}): remote commands are enabled and ran`;
 };
 
 const hit = (event: OperationEvent, key: string, c: ActiveConfig, flow: Flow): ThreatHit | undefined => {
-  const found = judged(key, c, flow);
+  const found = judgeItemKey(key, c, isAllowedServer(flow?.server, c.allowServers));
   if (found === undefined) return undefined;
   const handed = event.direction === 'to-client';
-  const severity = found.file ? c.fileSeverity : handed ? c.commandSeverity : c.severity;
+  const severity = found.kind === 'file' ? c.fileSeverity : handed ? c.commandSeverity : c.severity;
   if (severity === 'off') return undefined;
   const evidence = told(handed, found, flow);
   return { threat: 'monitoring-agent-abuse', severity, confidence: handed ? 0.9 : 1, evidence, ts: event.ts };

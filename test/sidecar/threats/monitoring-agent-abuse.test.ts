@@ -147,6 +147,17 @@ describe('monitoring-agent-abuse', () => {
       'high',
     ]);
     expect(judged(ask('vfs.file.contents[/etc/shadow]', answerFile), { fileSeverity: 'off' })).toEqual([]);
+    const quiet = { commandSeverity: 'off' };
+    expect(judged([['to-server', askRun]], quiet)).toEqual([]);
+    expect(
+      judged(
+        [
+          ['to-server', askRun],
+          ['to-client', answerRun],
+        ],
+        quiet,
+      ).map(([s]) => s),
+    ).toEqual(['critical']);
   });
 
   describe('active checks', () => {
@@ -208,6 +219,14 @@ describe('monitoring-agent-abuse', () => {
         ],
       ]);
       expect(judged(sendBack(['system.run[uname -s]', 1], ['agent.ping', 0]))).toEqual([]);
+    });
+
+    it('honours commandSeverity and fileSeverity off as passive checks do: a command that ran stays critical', () => {
+      expect(judged(handOut('vfs.file.contents[/etc/shadow]'), { fileSeverity: 'off' })).toEqual([]);
+      expect(judged(handOut('system.run[id]'), { commandSeverity: 'off' })).toEqual([]);
+      expect(judged(sendBack(['system.run[id]', 0]), { commandSeverity: 'off' }).map(([s]) => s)).toEqual([
+        'critical',
+      ]);
     });
 
     it('quiets remote commands from allowServers (the real Zabbix server), never sensitive files', () => {
