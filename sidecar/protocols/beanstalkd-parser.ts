@@ -7,7 +7,7 @@
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
 import { announcedBody, isCommand, isReply, maxBeanstalkdLine } from './beanstalkd-syntax.ts';
-import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { createFramedParser, type FrameContext, withRestClasses } from './framed-parser.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
 
@@ -83,11 +83,16 @@ const message = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[
   if (carriesJob.has(line.tokens[0] ?? '')) {
     const size = announcedBody(line.tokens) ?? 0;
     event.serialized = m.slice(line.end, Math.min(m.length, line.end + size, line.end + keptJob));
+    withRestClasses(event, ctx);
   }
   return [event];
 };
 
 export const createBeanstalkdParser = (): ProtocolParser => {
   const state: State = { used: 'default', watched: ['default'] };
-  return createFramedParser({ frame: frameLength, message: (m, ctx) => message(state, m, ctx) });
+  return createFramedParser({
+    frame: frameLength,
+    message: (m, ctx) => message(state, m, ctx),
+    scansRest: true,
+  });
 };

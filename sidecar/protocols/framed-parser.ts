@@ -1,5 +1,6 @@
 /** A streaming parser for message-framed protocols: bounded per-direction buffers, truncation, stop on malformed input. */
-import type { Direction, ProtocolEvent } from '../events.ts';
+import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { type ClassScan, createClassScan } from './java-class-scan.ts';
 import type { ProtocolParser } from './protocol.ts';
 
 /** The most bytes buffered per direction; a longer message is handed over truncated and its rest skipped. */
@@ -10,6 +11,11 @@ export type FrameContext = {
   ts: number;
   /** True when `message` holds only the first `maxBuffered` bytes of a longer message. */
   truncated: boolean;
+  /**
+   * A truncated message of a spec that `scansRest`: the Java classes its octets past the first `maxBuffered` name
+   * (java-class-scan.ts), told when the message has gone by.
+   */
+  restClasses?: readonly string[];
   /** Stops parsing a direction for good (e.g. after a switch to TLS). */
   stop(direction: Direction): void;
   /** The octets of a direction received and not yet framed (behind the current message): for a switch to TLS. */
@@ -21,6 +27,23 @@ export type FramedSpec = {
   frame(buf: Uint8Array, direction: Direction): number;
   /** Turns one message into events (may update the protocol's connection state). */
   message(message: Uint8Array, context: FrameContext): readonly ProtocolEvent[];
+  /**
+   * Messages carry Java serialization streams: a message longer than `maxBuffered` is held, its rest scanned for the
+   * classes it names as it goes by, and told when it ends (`restClasses`), or when the flow or the direction ends first.
+   */
+  scansRest?: boolean;
+};
+
+/** A truncated message held while its rest goes by (`scansRest`): its first octets, and what the rest names. */
+type Held = { message: Uint8Array; scan: ClassScan; ts: number };
+
+/** Octets before the cut scanned again with the rest: a class name that straddles the cut is found whole. */
+const straddle = 515;
+
+/** Puts a held message's rest classes on its event, when the event carries a stream and the rest named any. */
+export const withRestClasses = (event: OperationEvent, context: FrameContext): void => {
+  const rest = context.restClasses;
+  if (rest !== undefined && rest.length > 0 && event.serialized !== undefined) event.restClasses = rest;
 };
 
 type Side = {
@@ -32,6 +55,7 @@ type Side = {
   wanted: number;
   skip: number;
   stopped: boolean;
+  held: Held | undefined;
 };
 
 const empty = new Uint8Array(0);
@@ -53,7 +77,15 @@ const join = (parts: readonly Uint8Array[]): Uint8Array => {
   return out;
 };
 
-const newSide = (): Side => ({ buf: empty, pending: [], pendingSize: 0, wanted: 0, skip: 0, stopped: false });
+const newSide = (): Side => ({
+  buf: empty,
+  pending: [],
+  pendingSize: 0,
+  wanted: 0,
+  skip: 0,
+  stopped: false,
+  held: undefined,
+});
 
 /** Adds a chunk; true when enough bytes are buffered to try framing again. */
 const collect = (side: Side, data: Uint8Array): boolean => {
@@ -75,6 +107,7 @@ const skipBytes = (side: Side, data: Uint8Array): Uint8Array => {
   if (side.skip === 0) return data;
   const n = Math.min(side.skip, data.length);
   side.skip -= n;
+  side.held?.scan.push(n === data.length ? data : data.subarray(0, n));
   return n === data.length ? empty : data.subarray(n);
 };
 
@@ -135,13 +168,32 @@ class FramedParser implements ProtocolParser {
     }
     side.skip = length - side.buf.length;
     const message = side.buf.subarray(0, maxBuffered);
+    if (this.spec.scansRest === true) {
+      const scan = createClassScan();
+      scan.push(side.buf.subarray(maxBuffered - straddle));
+      side.held = { message: message.slice(), scan, ts: context.ts };
+      side.buf = empty;
+      return true;
+    }
     side.buf = empty;
     this.emit(out, message, { ...context, truncated: true });
     return true;
   }
 
+  /** Tells a held message (its rest gone by, or cut short by the flow's end or a loss): once. */
+  private release(side: Side, context: FrameContext, out: ProtocolEvent[]): void {
+    const held = side.held;
+    if (held === undefined) return;
+    side.held = undefined;
+    this.emit(out, held.message, { ...context, truncated: true, restClasses: held.scan.names() });
+  }
+
+  private context(direction: Direction, ts: number): FrameContext {
+    return { direction, ts, truncated: false, stop: this.stop, rest: this.rest };
+  }
+
   private drain(side: Side, direction: Direction, ts: number, out: ProtocolEvent[]): void {
-    const context = { direction, ts, truncated: false, stop: this.stop, rest: this.rest };
+    const context = this.context(direction, ts);
     while (!side.stopped && side.buf.length > 0 && this.step(side, context, out)) {
       // step() consumed one message
     }
@@ -152,7 +204,9 @@ class FramedParser implements ProtocolParser {
     if (side.stopped) return [];
     const out: ProtocolEvent[] = [];
     try {
-      if (collect(side, skipBytes(side, chunk))) this.drain(side, direction, ts, out);
+      const data = skipBytes(side, chunk);
+      if (side.skip === 0) this.release(side, this.context(direction, ts), out);
+      if (collect(side, data)) this.drain(side, direction, ts, out);
     } catch {
       // A decoder bug on hostile bytes must not take the tap down: give up on this direction.
       this.stop(direction);
@@ -167,16 +221,38 @@ class FramedParser implements ProtocolParser {
    * the direction stays in frame; the cut message is not told (a statement cut in a quote would read as an
    * injection). A loss of unknown length, one at a message boundary, or one that runs past the message stops it.
    */
-  gap(direction: Direction, lost?: number): void {
+  gap(direction: Direction, lost?: number): ProtocolEvent[] {
     const side = this.side(direction);
-    if (side.stopped) return;
+    if (side.stopped) return [];
     let kept = false;
     try {
       kept = lost !== undefined && this.skipLoss(side, direction, lost);
     } catch {
       kept = false;
     }
-    if (!kept) this.stop(direction);
+    if (kept) return [];
+    const out: ProtocolEvent[] = [];
+    this.releaseHeld(side, direction, out);
+    this.stop(direction);
+    return out;
+  }
+
+  /** The flow is over: a message held while its rest went by is told with what was seen of it. */
+  end(): ProtocolEvent[] {
+    const out: ProtocolEvent[] = [];
+    this.releaseHeld(this.toServer, 'to-server', out);
+    this.releaseHeld(this.toClient, 'to-client', out);
+    return out;
+  }
+
+  private releaseHeld(side: Side, direction: Direction, out: ProtocolEvent[]): void {
+    const ts = side.held?.ts;
+    if (ts === undefined) return;
+    try {
+      this.release(side, this.context(direction, ts), out);
+    } catch {
+      // as in parse(): a decoder bug on hostile bytes must not take the tap down
+    }
   }
 
   /** True when the loss fell inside the current message: it and the rest of that message are skipped. */

@@ -7,7 +7,7 @@
  * stops the direction.
  */
 import type { OperationEvent, ProtocolEvent } from '../events.ts';
-import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { createFramedParser, type FrameContext, withRestClasses } from './framed-parser.ts';
 import { gearmanHeaderLength, opensMagic, readGearmanHeader } from './gearman-packet.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { latin1 } from './wire-bytes.ts';
@@ -80,8 +80,12 @@ const message = (m: Uint8Array, ctx: FrameContext): ProtocolEvent[] => {
     operation,
   };
   if (detail !== '') event.detail = detail;
-  if (name.startsWith('SUBMIT_') || assigned.test(name)) event.serialized = m.slice(data, data + maxJob);
+  if (name.startsWith('SUBMIT_') || assigned.test(name)) {
+    event.serialized = m.slice(data, data + maxJob);
+    withRestClasses(event, ctx);
+  }
   return [event];
 };
 
-export const createGearmanParser = (): ProtocolParser => createFramedParser({ frame: frameLength, message });
+export const createGearmanParser = (): ProtocolParser =>
+  createFramedParser({ frame: frameLength, message, scansRest: true });

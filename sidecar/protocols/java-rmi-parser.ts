@@ -7,14 +7,18 @@
  * first 64 KiB kept for the detectors that judge what it would deserialize.
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
+import { type ClassScan, createClassScan } from './java-class-scan.ts';
 import { opensStream, readRmiCall } from './java-rmi-call.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { joinParts, latin1 } from './wire-bytes.ts';
 
 /** Octets of one call kept: past them the stream is counted, not kept. */
 const maxCall = 64 * 1024;
+/** Octets before the cut scanned again with the rest (a class descriptor's name: at most 512 octets, and its head). */
+const straddle = 515;
 
-type Pending = { parts: Uint8Array[]; size: number; ts: number };
+/** A call being read: its first `maxCall` octets, and the classes named past them (made when the call passes them). */
+type Pending = { parts: Uint8Array[]; size: number; ts: number; rest: ClassScan | undefined };
 
 /** The exception a Return names: the first class descriptor's name in its stream. */
 const exceptionClass = (b: Uint8Array): string | undefined => {
@@ -49,23 +53,36 @@ export const createJavaRmiParser = (): ProtocolParser => {
       serialized: stream,
     };
     if (header?.name !== undefined) event.detail = header.name;
+    const rest = pending.rest?.names() ?? [];
+    if (rest.length > 0) event.restClasses = rest;
     answerNext = true;
     return [event];
   };
 
+  /** Keeps a call's octets up to `maxCall`; past them, scans them for the classes they name (java-class-scan.ts). */
   const keep = (data: Uint8Array): void => {
-    if (call === undefined || call.size >= maxCall || data.length === 0) return;
-    const room = maxCall - call.size;
-    const part = data.length > room ? data.subarray(0, room) : data;
-    call.parts.push(part.slice());
-    call.size += part.length;
+    if (call === undefined || data.length === 0) return;
+    const room = Math.max(0, maxCall - call.size);
+    if (room > 0) {
+      const part = data.length > room ? data.subarray(0, room) : data;
+      call.parts.push(part.slice());
+      call.size += part.length;
+    }
+    if (data.length <= room) return;
+    if (call.rest === undefined) {
+      call.rest = createClassScan();
+      // The octets before the cut again, so that a class name straddling it is found whole.
+      const kept = joinParts(call.parts, call.size);
+      call.rest.push(kept.subarray(Math.max(0, kept.length - straddle)));
+    }
+    call.rest.push(data.subarray(room));
   };
 
   /** A message at the start of `chunk`: a Call opens a new call; Ping and DgcAck are told at once. */
   const startMessage = (chunk: Uint8Array, ts: number): ProtocolEvent[] => {
     const first = chunk[0];
     if (first === 0x50) {
-      call = { parts: [], size: 0, ts };
+      call = { parts: [], size: 0, ts, rest: undefined };
       keep(chunk.subarray(1));
       return [];
     }

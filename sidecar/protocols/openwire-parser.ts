@@ -7,7 +7,7 @@
  * plain or compressed) for `insecure-deserialization`.
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
-import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { createFramedParser, type FrameContext, withRestClasses } from './framed-parser.ts';
 import { type Command, type Encoding, readCommand } from './openwire-commands.ts';
 import { objectBody } from './openwire-object-body.ts';
 import type { OpenWireCache } from './openwire-objects.ts';
@@ -67,11 +67,12 @@ export const createOpenWireParser = (): ProtocolParser => {
     if (carriesObject(frame[0], command, context.direction)) {
       const stream = objectBody(frame);
       if (stream !== undefined) told.serialized = stream;
+      withRestClasses(told, context);
     }
     return [told];
   };
 
-  return createFramedParser({ frame: frameLength, message });
+  return createFramedParser({ frame: frameLength, message, scansRest: true });
 };
 
 const event = (context: FrameContext, operation: string, detail: string | undefined): OperationEvent => {

@@ -9,7 +9,7 @@
  * deserializes what it takes off the queue; its tap may be the only one that sees it, the producer elsewhere).
  */
 import type { DbAuthEvent, OperationEvent, ProtocolEvent } from '../events.ts';
-import { createFramedParser, type FrameContext } from './framed-parser.ts';
+import { createFramedParser, type FrameContext, withRestClasses } from './framed-parser.ts';
 import { opensStream } from './java-rmi-call.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { eolsAt, readStompHead, type StompHead, stompFrameEnd } from './stomp-frame.ts';
@@ -97,6 +97,7 @@ const frame = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] 
   if (detail !== '') event.detail = detail;
   const serialized = carried(head, ctx, m);
   if (serialized !== undefined) event.serialized = serialized;
+  withRestClasses(event, ctx);
   if (head.command === 'CONNECT' || head.command === 'STOMP')
     state.login = { user: head.headers.get('login'), passcode: head.headers.has('passcode') };
   return [event, ...loginOutcome(state, ctx, head)];
@@ -104,5 +105,9 @@ const frame = (state: State, m: Uint8Array, ctx: FrameContext): ProtocolEvent[] 
 
 export const createStompParser = (): ProtocolParser => {
   const state: State = { login: undefined, acks: 0, nacks: 0 };
-  return createFramedParser({ frame: frameLength, message: (m, ctx) => frame(state, m, ctx) });
+  return createFramedParser({
+    frame: frameLength,
+    message: (m, ctx) => frame(state, m, ctx),
+    scansRest: true,
+  });
 };

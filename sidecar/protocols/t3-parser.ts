@@ -28,6 +28,22 @@ const event = (context: FrameContext, operation: string, detail: string): Operat
   return told;
 };
 
+/**
+ * A client message's streams for insecure-deserialization: from the first `AC ED 00 05` kept, and the classes named
+ * past the kept octets (java-class-scan.ts), which tell streams that begin only there.
+ */
+const carryStreams = (
+  told: OperationEvent,
+  firstStream: number,
+  m: Uint8Array,
+  context: FrameContext,
+): void => {
+  const rest = context.restClasses ?? [];
+  if (firstStream < 0 && rest.length === 0) return;
+  told.serialized = firstStream >= 0 ? m.slice(firstStream) : new Uint8Array(0);
+  if (rest.length > 0) told.restClasses = rest;
+};
+
 export const createT3Parser = (): ProtocolParser => {
   const shaken: Record<Direction, boolean> = { 'to-server': false, 'to-client': false };
 
@@ -48,10 +64,9 @@ export const createT3Parser = (): ProtocolParser => {
     }
     const read = readT3Message(m);
     const told = event(context, read.command, read.classes.join(', '));
-    if (context.direction === 'to-server' && read.firstStream >= 0)
-      told.serialized = m.slice(read.firstStream);
+    if (context.direction === 'to-server') carryStreams(told, read.firstStream, m, context);
     return [told];
   };
 
-  return createFramedParser({ frame, message });
+  return createFramedParser({ frame, message, scansRest: true });
 };

@@ -11,6 +11,7 @@ import { opensStream } from '../../protocols/java-rmi-call.ts';
 import { latin1 } from '../../protocols/wire-bytes.ts';
 import { gadgetIn } from './deserialization-gadgets.ts';
 import { queuedJobSighting } from './queued-job-sighting.ts';
+import { restGadget, restShown } from './rest-gadget.ts';
 import { rmiIiopClasses } from './rmi-iiop-classes.ts';
 import type { Sighting } from './serialized-format.ts';
 
@@ -40,18 +41,20 @@ const javaCarriers: Record<string, (event: OperationEvent) => string> = {
  * body is a Java stream or XStream's input (`stomp`): serialization is what they carry, so only a known gadget chain
  * among its classes is told (ysoserial's RMIRegistryExploit binds one; JRMPClient sends one to the DGC; the public T3
  * exploits put one in a message's streams; a producer can put one in a queue for its consumers). The first 64 KiB are
- * read.
+ * read, and the classes the stream names past them (`restClasses`): padding does not hide a chain.
  */
 const javaStreamSighting = (event: OperationEvent): Sighting | undefined => {
   const stream = event.serialized;
   const carrier = javaCarriers[event.protocol];
   if (stream === undefined || carrier === undefined) return undefined;
-  const gadget = gadgetIn(latin1(stream), 'java');
+  const inKept = gadgetIn(latin1(stream), 'java');
+  const past = inKept === undefined ? restGadget(event) : undefined;
+  const gadget = inKept ?? past?.gadget;
   if (gadget === undefined) return undefined;
   return {
     found: { format: carrier(event), gadget },
     where: `${event.protocol} ${event.protocol === 'rmi' ? 'call' : event.direction === 'to-client' ? 'dispatch' : 'message'}`,
-    shown: `${stream.length} octets`,
+    shown: restShown(stream.length, past),
   };
 };
 

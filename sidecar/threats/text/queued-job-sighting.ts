@@ -4,7 +4,9 @@
  * deserializes it: the worker the job goes to, or this worker when the server hands it over.
  */
 import type { OperationEvent } from '../../events.ts';
+import { opensStream } from '../../protocols/java-rmi-call.ts';
 import { queuedJobGadget } from './queued-job.ts';
+import { restGadget, restShown } from './rest-gadget.ts';
 import type { Sighting } from './serialized-format.ts';
 
 /** How a job is told: put or submitted by this client, or handed to this worker. */
@@ -23,11 +25,14 @@ export const queuedJobSighting = (event: OperationEvent): Sighting | undefined =
   const body = event.serialized;
   if ((event.protocol !== 'beanstalkd' && event.protocol !== 'gearman') || body === undefined)
     return undefined;
-  const found = queuedJobGadget(body);
+  const kept = queuedJobGadget(body);
+  const past = kept === undefined && opensStream(body, 0) ? restGadget(event) : undefined;
+  const found =
+    kept ?? (past === undefined ? undefined : { format: 'Java serialized object', gadget: past.gadget });
   if (found === undefined) return undefined;
   return {
     found: { format: `${jobCarrier(event)}: ${found.format}`, gadget: found.gadget },
     where: `${event.protocol} ${event.direction === 'to-client' ? 'job handed on' : 'job'}`,
-    shown: `${body.length} octets`,
+    shown: restShown(body.length, past),
   };
 };

@@ -11,12 +11,19 @@ const message = (payload: number[] | Uint8Array): Uint8Array => {
   out.set(payload, 4);
   return out;
 };
-const recorder = () => {
-  const seen: { length: number; first: number; truncated: boolean }[] = [];
+const recorder = (scansRest = false) => {
+  const seen: { length: number; first: number; truncated: boolean; rest?: readonly string[]; ts?: number }[] =
+    [];
   const parser = createFramedParser({
     frame,
+    scansRest,
     message: (m, ctx) => {
-      seen.push({ length: m.length, first: m[4] ?? -1, truncated: ctx.truncated });
+      seen.push({
+        length: m.length,
+        first: m[4] ?? -1,
+        truncated: ctx.truncated,
+        ...(ctx.restClasses === undefined ? {} : { rest: ctx.restClasses, ts: ctx.ts }),
+      });
       return [
         {
           kind: 'operation',
@@ -29,6 +36,18 @@ const recorder = () => {
     },
   });
   return { parser, seen };
+};
+
+/** A class descriptor as a Java stream carries it (TC_CLASSDESC, the name's length, the name). */
+const descriptor = (name: string): Uint8Array =>
+  Uint8Array.from([0x72, 0, name.length, ...Buffer.from(name, 'latin1')]);
+
+/** A 1 MiB message of 7s with class descriptors at `at` octets, the first straddling the 64 KiB cut. */
+const bigWithClasses = (): Uint8Array => {
+  const payload = new Uint8Array(1024 * 1024).fill(7);
+  payload.set(descriptor('org.example.Straddling'), maxBuffered - 4 - 10);
+  payload.set(descriptor('org.example.Deep'), 900_000);
+  return message(payload);
 };
 
 describe('framed-parser', () => {
@@ -47,6 +66,50 @@ describe('framed-parser', () => {
       { length: maxBuffered, first: 7, truncated: true },
       { length: 6, first: 9, truncated: false },
     ]);
+  });
+
+  it('holds a truncated message of a spec that scans the rest, and tells it at its end with the classes past 64 KiB', () => {
+    const { parser, seen } = recorder(true);
+    const stream = Buffer.concat([bigWithClasses(), message([9, 9])]);
+    const reused = new Uint8Array(1460);
+    for (let at = 0; at < stream.length; at += reused.length) {
+      const n = Math.min(reused.length, stream.length - at);
+      reused.set(stream.subarray(at, at + n));
+      parser.parse(reused.subarray(0, n), 'to-server', at);
+      if (at < 1024 * 1024 - reused.length) expect(seen).toEqual([]);
+      reused.fill(0xee);
+    }
+    expect(seen).toEqual([
+      {
+        length: maxBuffered,
+        first: 7,
+        truncated: true,
+        rest: ['org.example.Straddling', 'org.example.Deep'],
+        ts: 1024 * 1024 + 4 - ((1024 * 1024 + 4) % 1460),
+      },
+      { length: 6, first: 9, truncated: false },
+    ]);
+    expect(parser.end?.()).toEqual([]);
+  });
+
+  it('tells a held message at the flow end, or when a loss stops the direction, once; a loss inside it keeps it', () => {
+    const big = bigWithClasses();
+    const ended = recorder(true);
+    ended.parser.parse(big.subarray(0, 950_000), 'to-client', 5);
+    expect(ended.seen).toEqual([]);
+    expect(ended.parser.end?.()).toHaveLength(1);
+    expect(ended.parser.end?.()).toEqual([]);
+    expect(ended.seen.map((s) => [s.rest, s.ts])).toEqual([
+      [['org.example.Straddling', 'org.example.Deep'], 5],
+    ]);
+
+    const lost = recorder(true);
+    lost.parser.parse(big.subarray(0, 100_000), 'to-server', 1);
+    expect(lost.parser.gap('to-server', 1000)).toEqual([]);
+    expect(lost.seen).toEqual([]);
+    expect(lost.parser.gap('to-server')).toHaveLength(1);
+    expect(lost.seen.map((s) => s.rest)).toEqual([['org.example.Straddling']]);
+    expect(lost.parser.end?.()).toEqual([]);
   });
 
   it('keeps its own copy of a partial message when the caller reuses a Node Buffer', () => {

@@ -53,7 +53,7 @@ const session = async (ns: Netns, dir: string): Promise<Run> => {
   const pcap = join(dir, 'openwire.pcap');
   const tcpdump = await captureInNamespace(ns, pcap, 'tcp');
   const said = [ns.exec('java', java('client'), { timeoutMs: 60_000 }).trim()];
-  for (const mode of ['object', 'object-compressed', 'consume'])
+  for (const mode of ['object', 'object-compressed', 'object-padded', 'consume'])
     said.push(ns.exec('java', java(mode), { timeoutMs: 60_000 }).trim());
   const exploit = [
     '--import',
@@ -95,10 +95,10 @@ describe.skipIf(unavailable !== undefined)(
 
     it('labels every connection openwire, on a port that says redis', () => {
       // The consumer's getObject() refuses both gadgets: javax.management is not among ActiveMQ's trusted packages.
-      expect(run.said.slice(0, 4)).toEqual(['order 42', 'sent', 'sent', 'refused, refused']);
-      expect(JSON.parse(run.said[4] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
+      expect(run.said.slice(0, 5)).toEqual(['order 42', 'sent', 'sent', 'sent', 'refused, refused, refused']);
+      expect(JSON.parse(run.said[5] ?? '{}')).toMatchObject({ sent: true, brokerOpened: 'ActiveMQ' });
       const flows = run.flows.filter((f) => f.server.port === port);
-      expect(flows).toHaveLength(5);
+      expect(flows).toHaveLength(6);
       for (const flow of flows) expect(flow.protocol, `${flow.client.port}`).toBe('openwire');
     });
 
@@ -127,17 +127,22 @@ describe.skipIf(unavailable !== undefined)(
         ['insecure-deserialization', 'critical', `openwire exception-response: message "${url}"`],
       ]);
       expect(exploit[0]?.evidence).toContain(`class ${spring}`);
-      // The two producers (plain, then compressed) and the consumer the broker dispatched both to.
+      // The three producers (plain, compressed, padded past 64 KiB) and the consumer the broker dispatched all to.
       const others = run.threats.filter((t) => `${t.client.port}` !== exploitPort);
       expect(others.map((t) => [t.threat, t.severity, t.evidence.split(' — ')[1]?.split(':')[0]])).toEqual([
         ['insecure-deserialization', 'critical', 'openwire message'],
         ['insecure-deserialization', 'critical', 'openwire message'],
+        ['insecure-deserialization', 'critical', 'openwire message'],
         ['insecure-deserialization', 'critical', 'openwire dispatch'],
       ]);
+      // The padded body: the gadget's class descriptor lies past the 64 KiB kept of the frame.
+      expect(others[2]?.evidence).toMatch(
+        /octets kept, the stream padded past them: javax\.management\.BadAttributeValueExpException named after the first 64 KiB/,
+      );
       expect(others[0]?.evidence).toContain(
         'ActiveMQ OpenWire object message to queue://orders, its body a Java serialized object every consumer',
       );
-      expect(others[2]?.evidence).toContain(
+      expect(others[3]?.evidence).toContain(
         'ActiveMQ OpenWire object message dispatched to this consumer from queue://orders, its body a Java serialized object its getObject() deserializes',
       );
       for (const threat of others)
@@ -149,7 +154,7 @@ describe.skipIf(unavailable !== undefined)(
       console.log(
         `nDPI on the OpenWire flows: ${ndpi.map((f) => `${f.b} ${f.master}.${f.app} (${f.confidence}) [${f.risks.join(', ')}]`).join('; ')}; meshward: ${run.flows.map((f) => f.protocol).join(', ')}`,
       );
-      expect(ndpi).toHaveLength(5);
+      expect(ndpi).toHaveLength(6);
     });
   },
 );
