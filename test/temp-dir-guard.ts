@@ -9,19 +9,27 @@ import { join } from 'node:path';
 
 let runDir = '';
 let previous: string | undefined;
+/** Each project (vitest.config.ts) calls the setup: the first makes the directory, and it alone checks and removes it. */
+let owner = false;
 
 export const setup = (): void => {
+  if (process.env.MESHWARD_TEST_RUN_DIR !== undefined) return;
+  owner = true;
   previous = process.env.TMPDIR;
   runDir = mkdtempSync(join(tmpdir(), 'meshward-test-run-'));
   // Like /tmp: servers the tests start as other users (nobody, ftp) make their files here too.
   chmodSync(runDir, 0o1777);
   process.env.TMPDIR = runDir;
+  process.env.MESHWARD_TEST_RUN_DIR = runDir;
 };
 
 /** tsx's compile cache (`tsx-<uid>`), which every `meshward` child process fills: a cache, not a leak. */
 const isCache = (name: string): boolean => name === `tsx-${userInfo().uid}`;
 
 export const teardown = (): void => {
+  if (!owner) return;
+  owner = false;
+  delete process.env.MESHWARD_TEST_RUN_DIR;
   const left = readdirSync(runDir).filter((name) => !isCache(name));
   rmSync(runDir, { recursive: true, force: true });
   if (previous === undefined) delete process.env.TMPDIR;
