@@ -61,7 +61,10 @@ const readAll = (
   deflate = { on: false, noContextTakeover: false },
 ) => {
   const reader = createWebsocketReader(direction, deflate);
-  const events = chunks.flatMap((chunk) => reader.read(chunk, 1));
+  // With no carrier, a reader tells its messages only.
+  const events = chunks
+    .flatMap((chunk) => reader.read(chunk, 1))
+    .filter((event): event is WebsocketMessageEvent => event.kind === 'websocket-message');
   return { reader, events: events.map(({ ts: _ts, ...rest }) => rest) };
 };
 
