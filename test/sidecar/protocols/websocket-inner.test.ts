@@ -123,7 +123,7 @@ describe('what a WebSocket subprotocol carries', () => {
     ]);
   });
 
-  it("hands a STOMP SEND's Java stream over WebSocket to insecure-deserialization through the engine", () => {
+  it("hands a STOMP login and a SEND's Java stream over WebSocket to their detectors through the engine", () => {
     const web: Endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8080 };
     const engine = createEngine({ observers: defaultObservers() });
     const records = tcpConversation(web, [
@@ -135,7 +135,15 @@ describe('what a WebSocket subprotocol carries', () => {
     ]);
     for (const record of records) engine.push(record);
     const { flows, threats } = splitFindings(engine.flush());
-    expect(threats.map((t) => t.threat)).toContain('insecure-deserialization');
+    // The login inside is STOMP's too: its passcode crossed in the clear.
+    expect(threats.map((t) => [t.threat, t.evidence.split(' —')[0]])).toEqual([
+      ['cleartext-credentials', 'a stomp password for user alice (cleartext method) sent unencrypted'],
+      [
+        'insecure-deserialization',
+        'STOMP SEND /queue/objects, its body a Java serialized object a consumer that reads it deserializes with ' +
+          'gadget BadAttributeValueExpException toString trigger (ysoserial CommonsCollections5)',
+      ],
+    ]);
     expect(flows[0]?.protocol).toBe('http');
     expect(flows[0]?.l7?.operations).toEqual(
       expect.arrayContaining(['tunnel stomp', 'websocket text', 'CONNECT', 'SEND /queue/objects']),
