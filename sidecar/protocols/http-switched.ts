@@ -7,10 +7,11 @@ import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import type { HeldUntilAnswer } from './held-until-answer.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
 import type { HttpSide } from './http-side.ts';
-import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
+import { createWebsocketReader, type WebsocketReader } from './http-websocket.ts';
 import { createHttp2Session, type Http2Session } from './http2-session.ts';
 import type { ParserContext } from './protocol.ts';
 import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
+import { websocketDeflate } from './websocket-deflate.ts';
 import { createWebsocketInner, type WebsocketInner } from './websocket-inner.ts';
 
 export type HttpSwitched = {

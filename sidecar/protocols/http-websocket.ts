@@ -11,6 +11,7 @@
 import { constants, inflateRawSync } from 'node:zlib';
 import type { Direction, Header, ProtocolEvent, WebsocketMessageEvent } from '../events.ts';
 import { msgpackStrings } from './msgpack-strings.ts';
+import type { WebsocketDeflate } from './websocket-deflate.ts';
 import { joinParts, utf8Text } from './wire-bytes.ts';
 
 /**
@@ -26,13 +27,6 @@ const maxInflated = 1024 * 1024;
 const windowBytes = 32 * 1024;
 const syncTail = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const utf8 = new TextDecoder('utf-8', { fatal: false });
-
-export type WebsocketDeflate = {
-  /** permessage-deflate was agreed in the handshake (the server's Sec-WebSocket-Extensions). */
-  on: boolean;
-  /** This side's compressor starts each message afresh (client_ or server_no_context_takeover). */
-  noContextTakeover: boolean;
-};
 
 type Message = { opcode: number; compressed: boolean; parts: Uint8Array[]; kept: number; length: number };
 
@@ -282,24 +276,5 @@ export const createWebsocketReader = (
     get failed() {
       return failed;
     },
-  };
-};
-
-/**
- * What the server's Sec-WebSocket-Extensions agreed (RFC 7692 §5, §7.1): permessage-deflate on or off, and which
- * side compresses each message afresh. A smaller max_window_bits needs nothing: the compressor then refers back less
- * far than the 32 KiB kept.
- */
-export const websocketDeflate = (
-  extensions: string | undefined,
-): { client: WebsocketDeflate; server: WebsocketDeflate } => {
-  const offer = (extensions ?? '')
-    .split(',')
-    .map((extension) => extension.split(';').map((part) => part.trim().toLowerCase()))
-    .find(([name]) => name === 'permessage-deflate');
-  const has = (parameter: string) => offer?.some((part) => part.split('=')[0]?.trim() === parameter) === true;
-  return {
-    client: { on: offer !== undefined, noContextTakeover: has('client_no_context_takeover') },
-    server: { on: offer !== undefined, noContextTakeover: has('server_no_context_takeover') },
   };
 };

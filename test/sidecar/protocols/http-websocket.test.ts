@@ -8,7 +8,8 @@ import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { Direction, WebsocketMessageEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
-import { createWebsocketReader, websocketDeflate } from '#sidecar/protocols/http-websocket.ts';
+import { createWebsocketReader } from '#sidecar/protocols/http-websocket.ts';
+import { websocketDeflate } from '#sidecar/protocols/websocket-deflate.ts';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
 import {
   ascii,

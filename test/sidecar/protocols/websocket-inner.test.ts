@@ -172,6 +172,41 @@ describe('what a WebSocket subprotocol carries', () => {
     expect(scan?.evidence).toContain('SIP extension enumeration: 20 distinct users');
   });
 
+  it('reads the connection to its end for sip-scan: a sweep after 40 KiB of ordinary registrations each way', () => {
+    const web: Endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8443 };
+    const engine = createEngine({ observers: defaultObservers() });
+    // A phone's refreshes answered 200 OK with a long Contact list, as a busy registrar's are: past the summary bound.
+    const ok = (n: number) =>
+      ascii(
+        `SIP/2.0 200 OK\r\nVia: SIP/2.0/WS df7jal23ls0d.invalid;branch=z9hG4bK${n}\r\nTo: <sip:1000@pbx.example>\r\n` +
+          `From: <sip:1000@pbx.example>;tag=t${n}\r\nCall-ID: c${n}\r\nCSeq: ${n} REGISTER\r\n` +
+          `Contact: ${'<sip:1000@df7jal23ls0d.invalid;transport=ws>;expires=600, '.repeat(12)}\r\n\r\n`,
+      );
+    const refreshes = Array.from({ length: 60 }, (_, i) => [
+      { from: 'client' as const, data: websocketFrame(1, register('1000', 100 + i), { mask: clientMask }) },
+      { from: 'server' as const, data: websocketFrame(1, ok(100 + i)) },
+    ]).flat();
+    const sweep = Array.from({ length: 24 }, (_, i) => [
+      {
+        from: 'client' as const,
+        data: websocketFrame(1, register(`${3000 + i}`, i + 1), { mask: clientMask }),
+      },
+      { from: 'server' as const, data: websocketFrame(1, notFound(`${3000 + i}`, i + 1)) },
+    ]).flat();
+    const records = tcpConversation(web, [
+      { from: 'client', data: upgradeOffering(['sip']) },
+      { from: 'server', data: switchingTo('sip') },
+      ...refreshes,
+      ...sweep,
+    ]);
+    expect(refreshes.reduce((n, r) => n + (r.from === 'server' ? r.data.length : 0), 0)).toBeGreaterThan(
+      40 * 1024,
+    );
+    for (const record of records) engine.push(record);
+    const { threats } = splitFindings(engine.flush());
+    expect(threats.map((t) => t.threat)).toEqual(['sip-scan']);
+  });
+
   it('reads a STOMP frame past the kept 64 KiB by its content-length, and the next frame after it', () => {
     const body = new Uint8Array(100_000).fill(0x41);
     const big = concat(
