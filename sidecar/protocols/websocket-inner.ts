@@ -33,19 +33,19 @@ const told = (id: Protocol['id'], operation: string, direction: Direction, ts: n
   ts,
 });
 
-/** One message into the parser: as a datagram, or as the next octets of its direction's stream. */
+/**
+ * One message into the parser: as a datagram, or as the next octets of its direction's stream, whose parser is told
+ * what the reader did not keep (`lost` undefined, with no payload: how much is not known).
+ */
 const feed = (
   parser: ProtocolParser,
   what: CarriedProtocol,
   message: { payload: Uint8Array | undefined; lost: number | undefined; direction: Direction; ts: number },
 ): ProtocolEvent[] => {
   const { payload, lost, direction, ts } = message;
-  if (what.perMessage)
-    return payload === undefined || payload.length === 0 ? [] : parser.parse(payload, direction, ts);
-  const out = payload === undefined || payload.length === 0 ? [] : parser.parse(payload, direction, ts);
-  if (payload === undefined || lost !== 0)
-    out.push(...(parser.gap(direction, payload === undefined ? undefined : lost) ?? []));
-  return out;
+  const read = payload === undefined || payload.length === 0 ? [] : parser.parse(payload, direction, ts);
+  if (what.perMessage || lost === 0) return read;
+  return [...read, ...(parser.gap(direction, lost) ?? [])];
 };
 
 /**

@@ -1,3 +1,4 @@
+import { constants, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
@@ -84,6 +85,24 @@ describe('what a WebSocket subprotocol carries', () => {
       (e) => e.kind === 'operation' && e.operation === '404 Not Found',
     ) as OperationEvent;
     expect(answer.sip?.answers).toEqual({ authorized: false, toUser: '2001', agent: 'JsSIP 3.10.0' });
+  });
+
+  it('reads SIP from permessage-deflate messages as the WebSocket reader inflates them (RFC 7692)', () => {
+    // Each message flushed and its 00 00 ff ff tail cut (§7.2.1), as a compressor does.
+    const deflated = (bytes: Uint8Array) => {
+      const out = deflateRawSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+      return out.subarray(0, out.length - 4);
+    };
+    const events = read([
+      ['to-server', upgradeOffering(['sip'])],
+      ['to-client', switchingTo('sip', 'permessage-deflate')],
+      ['to-server', websocketFrame(1, deflated(register('2002', 2)), { mask: clientMask, rsv1: true })],
+      ['to-client', websocketFrame(1, deflated(notFound('2002', 2)), { rsv1: true })],
+    ]);
+    expect(operations(events).filter(([protocol]) => protocol === 'sip')).toEqual([
+      ['sip', 'REGISTER', 'to-server'],
+      ['sip', '404 Not Found', 'to-client'],
+    ]);
   });
 
   it('reads nothing inside when the server chose no subprotocol or one it does not carry', () => {
