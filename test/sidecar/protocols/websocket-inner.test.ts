@@ -7,7 +7,14 @@ import { http } from '#sidecar/protocols/http.ts';
 import { protocols as registry } from '#sidecar/protocols/index.ts';
 import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { createWebsocketInner } from '#sidecar/protocols/websocket-inner.ts';
-import { ascii, concat, hex, type Segment } from '#test/fixtures/protocols/protocol-harness.ts';
+import {
+  ascii,
+  concat,
+  hex,
+  prng,
+  randomBytes,
+  type Segment,
+} from '#test/fixtures/protocols/protocol-harness.ts';
 import { legacy10, session12 } from '#test/fixtures/protocols/stomp-messages.ts';
 import {
   clientMask,
@@ -264,6 +271,24 @@ describe('what a WebSocket subprotocol carries', () => {
       ['http', 'tunnel-failed', 'to-server'],
       ['http', 'websocket text', 'to-server'],
     ]);
+  });
+
+  it('never throws on hostile messages, whatever the subprotocol, and tells no tunnel failure', () => {
+    const next = prng(56);
+    for (const subprotocol of ['sip', 'mqtt', 'mqttv3.1', 'v10.stomp', 'v11.stomp', 'v12.stomp']) {
+      for (let run = 0; run < 40; run++) {
+        const messages = Array.from({ length: 6 }, (_, i): Segment => {
+          const payload = randomBytes(next, Math.floor(next() * 600));
+          return i % 2 === 0 ? fromClient(payload, 2) : fromServer(payload, 2);
+        });
+        const events = read([
+          ['to-server', upgradeOffering([subprotocol])],
+          ['to-client', switchingTo(subprotocol)],
+          ...messages,
+        ]);
+        expect(operations(events).filter(([, operation]) => operation === 'tunnel-failed')).toEqual([]);
+      }
+    }
   });
 
   it('reads nothing inside past the tunnel depth, or when the engine has no parser for it', () => {
