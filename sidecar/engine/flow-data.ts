@@ -56,10 +56,24 @@ export const observedFlow = (flow: Flow<FlowState>): ObservedFlow => {
   return flow.state.observed;
 };
 
-/** An event someone reads to the end (a CONNECT tunnel's TLS record): parse its direction to the end. */
+/**
+ * An event someone reads to the end (a CONNECT tunnel's TLS record): parse its direction to the end. Read as the
+ * flow's protocol's, or as a tunnel layer's (SIP inside a WebSocket, Redis through a CONNECT), whose detectors read
+ * the flow's events as they would on a flow of its own.
+ */
 const liftBudget = (ctx: EngineContext, state: FlowState, event: ProtocolEvent): void => {
-  if (state.protocol !== undefined && ctx.budget.lifts(state.protocol, event.kind, event.direction))
-    side(state, event.direction).budget = Number.POSITIVE_INFINITY;
+  const d = side(state, event.direction);
+  if (d.budget === Number.POSITIVE_INFINITY || state.protocol === undefined) return;
+  if (ctx.budget.lifts(state.protocol, event.kind, event.direction) || liftsInside(ctx, state, event))
+    d.budget = Number.POSITIVE_INFINITY;
+};
+
+const liftsInside = (ctx: EngineContext, state: FlowState, event: ProtocolEvent): boolean => {
+  const layers = state.tunnelled;
+  if (layers === undefined) return false;
+  for (const protocol of ctx.protocols)
+    if (layers.includes(protocol.id) && ctx.budget.lifts(protocol, event.kind, event.direction)) return true;
+  return false;
 };
 
 /** The flow's byte counts on its observed view, updated in place (observers read them, none keeps the object). */

@@ -7,10 +7,12 @@ import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import type { HeldUntilAnswer } from './held-until-answer.ts';
 import { type HttpHead, headerValue } from './http-head.ts';
 import type { HttpSide } from './http-side.ts';
-import { createWebsocketReader, type WebsocketReader, websocketDeflate } from './http-websocket.ts';
+import { createWebsocketReader, type WebsocketReader } from './http-websocket.ts';
 import { createHttp2Session, type Http2Session } from './http2-session.ts';
 import type { ParserContext } from './protocol.ts';
 import { createTunnelInner, type TunnelInner } from './tunnel-inner.ts';
+import { websocketDeflate } from './websocket-deflate.ts';
+import { createWebsocketInner, type WebsocketInner } from './websocket-inner.ts';
 
 export type HttpSwitched = {
   /** Both directions become HTTP/2 (RFC 7540 §3.2); `upgraded`, the request that asked for h2c, is answered on stream 1. */
@@ -44,6 +46,8 @@ export const createHttpSwitched = (
   let tunnel: TunnelInner | undefined;
   /** After a WebSocket upgrade: one frame reader per direction. */
   let websocket: Record<Direction, WebsocketReader> | undefined;
+  /** What the WebSocket's subprotocol carries, when the engine reads it: one parser for the connection. */
+  let carried: WebsocketInner | undefined;
 
   /**
    * Each side takes `mode`; what the client sent while the answer was awaited is read first, each chunk at its time
@@ -75,9 +79,17 @@ export const createHttpSwitched = (
       // Each message names the upgrade request's forwarding headers (ADR 31).
       const agreed = websocketDeflate(headerValue(response.headers, 'sec-websocket-extensions'));
       const forwarding = request.forwarding.length > 0 ? request.forwarding : undefined;
+      const subprotocol = headerValue(response.headers, 'sec-websocket-protocol');
+      const inner = createWebsocketInner(subprotocol, context, ts, out);
+      carried = inner;
+      const carrier = (direction: Direction) =>
+        inner === undefined
+          ? undefined
+          : (payload: Uint8Array | undefined, lost: number | undefined, at: number) =>
+              inner.message(payload, lost, direction, at);
       const readers = {
-        'to-server': createWebsocketReader('to-server', agreed.client, forwarding),
-        'to-client': createWebsocketReader('to-client', agreed.server, forwarding),
+        'to-server': createWebsocketReader('to-server', agreed.client, forwarding, carrier('to-server')),
+        'to-client': createWebsocketReader('to-client', agreed.server, forwarding, carrier('to-client')),
       };
       websocket = readers;
       handOver('websocket', ts, out);
@@ -98,7 +110,7 @@ export const createHttpSwitched = (
       if (side.mode === 'websocket') side.mode = 'stopped';
       return side.mode === 'h2' || side.mode === 'tunnel' || side.mode === 'stopped';
     },
-    end: () => tunnel?.end() ?? [],
+    end: () => [...(tunnel?.end() ?? []), ...(carried?.end() ?? [])],
   };
   return switched;
 };

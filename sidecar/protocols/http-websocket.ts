@@ -9,8 +9,9 @@
  * later compressed messages from that side are reported without their text (docs/protocols.md).
  */
 import { constants, inflateRawSync } from 'node:zlib';
-import type { Direction, Header, WebsocketMessageEvent } from '../events.ts';
+import type { Direction, Header, ProtocolEvent, WebsocketMessageEvent } from '../events.ts';
 import { msgpackStrings } from './msgpack-strings.ts';
+import type { WebsocketDeflate } from './websocket-deflate.ts';
 import { joinParts, utf8Text } from './wire-bytes.ts';
 
 /**
@@ -27,13 +28,6 @@ const windowBytes = 32 * 1024;
 const syncTail = Uint8Array.of(0x00, 0x00, 0xff, 0xff);
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-export type WebsocketDeflate = {
-  /** permessage-deflate was agreed in the handshake (the server's Sec-WebSocket-Extensions). */
-  on: boolean;
-  /** This side's compressor starts each message afresh (client_ or server_no_context_takeover). */
-  noContextTakeover: boolean;
-};
-
 type Message = { opcode: number; compressed: boolean; parts: Uint8Array[]; kept: number; length: number };
 
 type Frame = {
@@ -47,8 +41,11 @@ type Frame = {
 };
 
 export type WebsocketReader = {
-  /** Reads frames from the next chunk of this direction; the events of the messages it completed. */
-  read(chunk: Uint8Array, ts: number): WebsocketMessageEvent[];
+  /**
+   * Reads frames from the next chunk of this direction; the events of the messages it completed, each followed by
+   * what the carrier made of it.
+   */
+  read(chunk: Uint8Array, ts: number): ProtocolEvent[];
   /** The framing was broken (a reserved opcode or bit, a stray continuation): nothing more is read. */
   readonly failed: boolean;
 };
@@ -96,13 +93,25 @@ const readBinary = (event: WebsocketMessageEvent, bytes: Uint8Array, cut: boolea
 };
 
 /**
+ * What reads each whole message's payload besides its event (websocket-inner.ts): its first `websocketKeptBytes`
+ * (inflated when compressed), and how many octets past them were not kept; `payload` undefined, and `lost` with it,
+ * when a compressed message could not be inflated.
+ */
+export type WebsocketCarrier = (
+  payload: Uint8Array | undefined,
+  lost: number | undefined,
+  ts: number,
+) => ProtocolEvent[];
+
+/**
  * `forwarding`: the upgrade request's forwarding headers (ADR 31), handed to every message event as they are (one
- * list for the connection, no copy per message); undefined when it had none.
+ * list for the connection, no copy per message); undefined when it had none. `carrier`: what the subprotocol carries.
  */
 export const createWebsocketReader = (
   direction: Direction,
   deflate: WebsocketDeflate,
   forwarding?: readonly Header[],
+  carrier?: WebsocketCarrier,
 ): WebsocketReader => {
   const header = new Uint8Array(14);
   let have = 0;
@@ -189,9 +198,12 @@ export const createWebsocketReader = (
     }
   };
 
-  const finishMessage = (m: Message, ts: number): WebsocketMessageEvent => {
-    const opcode = opcodeNames[m.opcode] ?? 'binary';
-    const bytes = m.compressed ? inflate(m) : joinParts(m.parts, m.kept);
+  const messageEvent = (
+    m: Message,
+    opcode: WebsocketMessageEvent['opcode'],
+    bytes: Uint8Array | undefined,
+    ts: number,
+  ): WebsocketMessageEvent => {
     const event: WebsocketMessageEvent = {
       kind: 'websocket-message',
       ts,
@@ -208,8 +220,21 @@ export const createWebsocketReader = (
     return event;
   };
 
+  /** The message's event, then what the carrier made of its payload. */
+  const finishMessage = (m: Message, ts: number, out: ProtocolEvent[]): void => {
+    const opcode = opcodeNames[m.opcode] ?? 'binary';
+    const bytes = m.compressed ? inflate(m) : joinParts(m.parts, m.kept);
+    out.push(messageEvent(m, opcode, bytes, ts));
+    if (carrier === undefined) return;
+    const kept = bytes?.subarray(0, websocketKeptBytes);
+    const whole = m.compressed ? bytes?.length : m.length;
+    out.push(
+      ...carrier(kept, kept === undefined || whole === undefined ? undefined : whole - kept.length, ts),
+    );
+  };
+
   /** Consumes octets of `chunk` from `at`: a header piece or payload. Returns the new offset. */
-  const step = (chunk: Uint8Array, at: number, ts: number, out: WebsocketMessageEvent[]): number => {
+  const step = (chunk: Uint8Array, at: number, ts: number, out: ProtocolEvent[]): number => {
     if (frame === undefined) {
       const piece = Math.min(chunk.length - at, header.length - have);
       header.set(chunk.subarray(at, at + piece), have);
@@ -229,7 +254,7 @@ export const createWebsocketReader = (
     frame.maskAt += bytes.length;
     if (frame.left === 0) {
       if (!frame.control && frame.fin && message !== undefined) {
-        out.push(finishMessage(message, ts));
+        finishMessage(message, ts, out);
         message = undefined;
       }
       frame = undefined;
@@ -239,7 +264,7 @@ export const createWebsocketReader = (
 
   return {
     read(chunk, ts) {
-      const out: WebsocketMessageEvent[] = [];
+      const out: ProtocolEvent[] = [];
       let at = 0;
       // Each step consumes at least one octet or completes a header, so the loop ends.
       for (let guard = 0; guard <= chunk.length * 2 + 2 && !failed; guard++) {
@@ -251,24 +276,5 @@ export const createWebsocketReader = (
     get failed() {
       return failed;
     },
-  };
-};
-
-/**
- * What the server's Sec-WebSocket-Extensions agreed (RFC 7692 §5, §7.1): permessage-deflate on or off, and which
- * side compresses each message afresh. A smaller max_window_bits needs nothing: the compressor then refers back less
- * far than the 32 KiB kept.
- */
-export const websocketDeflate = (
-  extensions: string | undefined,
-): { client: WebsocketDeflate; server: WebsocketDeflate } => {
-  const offer = (extensions ?? '')
-    .split(',')
-    .map((extension) => extension.split(';').map((part) => part.trim().toLowerCase()))
-    .find(([name]) => name === 'permessage-deflate');
-  const has = (parameter: string) => offer?.some((part) => part.split('=')[0]?.trim() === parameter) === true;
-  return {
-    client: { on: offer !== undefined, noContextTakeover: has('client_no_context_takeover') },
-    server: { on: offer !== undefined, noContextTakeover: has('server_no_context_takeover') },
   };
 };

@@ -62,6 +62,25 @@ describe('an attack sent in the clear inside a CONNECT tunnel', () => {
     expect(await threatsOf([...connect('cache:6379'), ...redis])).toContain('redis-abuse');
   });
 
+  it('is a SIP sweep after 40 KiB of answers: the layer’s detectors read the tunnel to its end', async () => {
+    const head = (n: number, user: string) =>
+      `Via: SIP/2.0/TCP 10.0.0.1:40000;branch=z9hG4bK${n}\r\nTo: <sip:${user}@pbx>\r\nFrom: <sip:${user}@pbx>;tag=t${n}\r\n` +
+      `Call-ID: c${n}\r\nCSeq: ${n} REGISTER\r\n`;
+    const exchange = (n: number, user: string, answer: string, extra = ''): Message[] => [
+      { from: 'client', data: `REGISTER sip:pbx SIP/2.0\r\n${head(n, user)}Content-Length: 0\r\n\r\n` },
+      { from: 'server', data: `SIP/2.0 ${answer}\r\n${head(n, user)}${extra}Content-Length: 0\r\n\r\n` },
+    ];
+    // A phone's refreshes, each answered 200 OK with a long Contact list: past the 32 KiB summary bound.
+    const contacts = `Contact: ${'<sip:1000@10.0.0.1:40000;transport=tcp>;expires=600, '.repeat(12)}\r\n`;
+    const refreshes = Array.from({ length: 60 }, (_, i) =>
+      exchange(100 + i, '1000', '200 OK', contacts),
+    ).flat();
+    const sweep = Array.from({ length: 24 }, (_, i) =>
+      exchange(i + 1, `${3000 + i}`, '404 Not Found'),
+    ).flat();
+    expect(await threatsOf([...connect('pbx:5060'), ...refreshes, ...sweep])).toContain('sip-scan');
+  });
+
   it("is the HTTP flow's, whose summary names the protocol inside and its facts", async () => {
     const findings = await findingsOf([...connect('backend:80'), ...injection]);
     const flow = flowOf(findings);

@@ -8,7 +8,8 @@ import { createEngine } from '#sidecar/engine/create-engine.ts';
 import { defaultObservers } from '#sidecar/engine/default-observers.ts';
 import type { Direction, WebsocketMessageEvent } from '#sidecar/events.ts';
 import { http } from '#sidecar/protocols/http.ts';
-import { createWebsocketReader, websocketDeflate } from '#sidecar/protocols/http-websocket.ts';
+import { createWebsocketReader } from '#sidecar/protocols/http-websocket.ts';
+import { websocketDeflate } from '#sidecar/protocols/websocket-deflate.ts';
 import { log4shell } from '#sidecar/threats/log4shell.ts';
 import {
   ascii,
@@ -61,7 +62,10 @@ const readAll = (
   deflate = { on: false, noContextTakeover: false },
 ) => {
   const reader = createWebsocketReader(direction, deflate);
-  const events = chunks.flatMap((chunk) => reader.read(chunk, 1));
+  // With no carrier, a reader tells its messages only.
+  const events = chunks
+    .flatMap((chunk) => reader.read(chunk, 1))
+    .filter((event): event is WebsocketMessageEvent => event.kind === 'websocket-message');
   return { reader, events: events.map(({ ts: _ts, ...rest }) => rest) };
 };
 
