@@ -333,9 +333,9 @@ export type OperationEvent = Base & {
   serialized?: Uint8Array;
   /**
    * A message longer than the 64 KiB kept of it whose `serialized` is a Java stream: the classes its octets past them
-   * name, distinct and in order, at most 256 (java-class-scan.ts). A stream padded past the kept octets hides its gadget
-   * there. Set by RMI, T3, OpenWire, STOMP, beanstalkd and Gearman; absent when the message was not cut or the rest
-   * names no class.
+   * name, distinct and in order, up to 64 KiB of names (java-class-scan.ts). A stream padded past the kept octets
+   * hides its gadget there. Set by RMI, T3, OpenWire, STOMP, beanstalkd and Gearman; absent when the message was not
+   * cut or the rest names no class.
    */
   restClasses?: readonly string[];
   /**

@@ -5,13 +5,17 @@
  * each class descriptor (TC_CLASSDESC, 0x72, then the name's 16-bit length and the name, Java Object Serialization
  * Specification §6.4.2) whose name is a dotted Java class name is kept, distinct, in order. A descriptor that begins in
  * one chunk and ends in the next is carried over; a name longer than `maxName` octets is not a class anyone loads.
+ * The names kept are bounded by their octets (`maxScannedNameOctets`).
  */
 import { latin1 } from './wire-bytes.ts';
 
 /** Longest class name read; a descriptor claiming more is skipped. */
 const maxName = 512;
-/** Most distinct names kept: a stream naming more is padded with junk classes, and the rest are dropped. */
-export const maxScannedClasses = 256;
+/**
+ * Octets of distinct names kept (a message's kept octets again): past them the rest are dropped. Padding with junk
+ * classes needs classes the target has (an unknown one stops Java's read), about 1,600 of the JDK's to fill this.
+ */
+export const maxScannedNameOctets = 64 * 1024;
 /** A class name as a descriptor carries it: package segments and the class, `$` for nested classes. */
 const className = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 
@@ -32,28 +36,36 @@ const nameAt = (bytes: Uint8Array, at: number): string | undefined | 'more' => {
   return className.test(name) ? name : undefined;
 };
 
+/** The distinct names found and their octets in all. */
+type Found = { names: Set<string>; octets: number };
+
 /** Adds the names of the descriptors in `bytes` to `found`; the octets from a descriptor cut short, to carry over. */
-const scanInto = (bytes: Uint8Array, found: Set<string>): Uint8Array | undefined => {
+const scanInto = (bytes: Uint8Array, found: Found): Uint8Array | undefined => {
   for (let at = bytes.indexOf(0x72); at >= 0; at = bytes.indexOf(0x72, at + 1)) {
     const name = nameAt(bytes, at);
     if (name === 'more') return bytes.slice(at);
     if (name === undefined) continue;
-    found.add(name);
-    if (found.size >= maxScannedClasses) return undefined;
+    if (!found.names.has(name)) {
+      if (found.octets + name.length > maxScannedNameOctets) return undefined;
+      found.names.add(name);
+      found.octets += name.length;
+    }
     at += 2 + name.length; // past the name: its own `r`s open nothing
   }
   return undefined;
 };
 
 export const createClassScan = (): ClassScan => {
-  const found = new Set<string>();
+  const found: Found = { names: new Set(), octets: 0 };
+  let full = false;
   let carry: Uint8Array | undefined;
   return {
     push(chunk) {
-      if (chunk.length === 0 || found.size >= maxScannedClasses) return;
+      if (chunk.length === 0 || full) return;
       carry = scanInto(carry === undefined ? chunk : joinTwo(carry, chunk), found);
+      full = found.octets + maxName > maxScannedNameOctets;
     },
-    names: () => [...found],
+    names: () => [...found.names],
   };
 };
 

@@ -3,7 +3,7 @@
  * however the octets are cut into chunks, only names a class can have, distinct, bounded; junk and text find nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { createClassScan, maxScannedClasses } from '#sidecar/protocols/java-class-scan.ts';
+import { createClassScan, maxScannedNameOctets } from '#sidecar/protocols/java-class-scan.ts';
 import {
   commonsCollectionsChain,
   javaStream,
@@ -46,13 +46,17 @@ describe('java class scan', () => {
     expect(scanned(javaStream(plainJavaObject))).toEqual(['com.example.shop.Cart']);
   });
 
-  it(`keeps at most ${maxScannedClasses} names`, () => {
-    const many = Array.from({ length: 400 }, (_, i) =>
-      javaStream({ className: `com.junk.C${i}`, fields: [] }),
-    );
-    const found = scanned(...many);
-    expect(found).toHaveLength(maxScannedClasses);
-    expect(found[0]).toBe('com.junk.C0');
+  it('keeps names to 64 KiB of their octets: 1,500 junk classes before the gadget leave it found', () => {
+    const junk = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        javaStream({ className: `java.junk.Class${1000 + i}`, fields: [] }),
+      );
+    const found = scanned(...junk(1500), chain);
+    expect(found).toHaveLength(1503);
+    expect(found.at(-1)).toBe('org.apache.commons.collections4.functors.InvokerTransformer');
+    const flooded = scanned(...junk(5000), chain);
+    expect(flooded.join('').length).toBeLessThanOrEqual(maxScannedNameOctets);
+    expect(flooded).not.toContain('org.apache.commons.collections4.functors.InvokerTransformer');
   });
 
   it('finds nothing in text, runs of r and random octets', () => {
