@@ -120,7 +120,9 @@ const v4Reached = (rpc: OncRpc, lists: Lists): NfsSighting | undefined => {
     ? undefined
     : {
         kind: 'mounted',
-        what: `reached ${found[0]} over NFS v4 (under ${found[1]}; NFS4_OK for each component, ${rpc.name} ${rpc.status})`,
+        what:
+          `reached ${found[0]} over NFS v4 (under ${found[1]}; ` +
+          `NFS4_OK for each component, ${rpc.name} ${rpc.status})`,
         why: 'the server handed over its file handle',
       };
 };
