@@ -416,6 +416,10 @@ export type OncRpc = {
   machine?: string;
   status?: string;
   ok?: boolean;
+  /** NFS v4: the paths a COMPOUND walked (`/etc/shadow`; `…/x` from a handle not known), at most 8. */
+  paths?: string[];
+  /** NFS v4, on the reply: of those from the root, the part whose every component the server granted (NFS4_OK). */
+  granted?: string[];
 };
 
 /**

@@ -4,11 +4,12 @@
  * (MNT, UMNT), the NIS map (and key) ypserv is asked to read, the name an NFS v3 operation acts on (its diropargs3,
  * RFC 1813), and an NFS v4 COMPOUND's operations (onc-rpc-nfs4.ts). Bounded; whatever does not read is left out.
  */
-import { compoundOperations } from './onc-rpc-nfs4.ts';
+import { type Compound, compoundOperations } from './onc-rpc-nfs4.ts';
+import type { HandleMap } from './onc-rpc-nfs4-walk.ts';
 import { procedureName, programLabel, programName } from './onc-rpc-programs.ts';
 import { shown, Xdr } from './onc-rpc-xdr.ts';
 
-export type CallArguments = { argument?: string; extra?: string };
+export type CallArguments = { argument?: string; extra?: string; paths?: string[]; compound?: Compound };
 
 const transports: Record<number, string> = { 6: 'tcp', 17: 'udp' };
 /** NFS v3 procedures whose arguments open with the directory's handle and a name (diropargs3). */
@@ -57,19 +58,20 @@ const ypserv = (procedure: number, x: Xdr): CallArguments => {
   return { argument: shown(map, 64), extra: `domain ${shown(domain, 64)}${keyed}` };
 };
 
-const nfs = (version: number, procedure: number, x: Xdr): CallArguments => {
-  if (version === 4) return procedure === 1 ? compoundOperations(x) : none;
+const nfs = (version: number, procedure: number, x: Xdr, known: HandleMap): CallArguments => {
+  if (version === 4) return procedure === 1 ? compoundOperations(x, known) : none;
   if (version !== 3 || !nfs3Named.has(procedure) || x.opaque(64) === undefined) return none;
   const name = x.string(255);
   return name === undefined ? none : { argument: shown(name) };
 };
 
-/** What the call's arguments name, when its program and procedure are read here. */
+/** What the call's arguments name, when its program and procedure are read here; `known`: the connection's handles. */
 export const callArguments = (
   program: number,
   version: number,
   procedure: number,
   args: Uint8Array,
+  known: HandleMap,
 ): CallArguments => {
   const x = new Xdr(args);
   if (program === 100000) return portmapper(version, procedure, x);
@@ -79,5 +81,5 @@ export const callArguments = (
     return path === undefined ? none : { argument: shown(path, 1024) };
   }
   if (program === 100004) return ypserv(procedure, x);
-  return program === 100003 ? nfs(version, procedure, x) : none;
+  return program === 100003 ? nfs(version, procedure, x, known) : none;
 };

@@ -10,6 +10,9 @@ import type { Direction, OncRpc, OperationEvent, ProtocolEvent } from '../events
 import { createFramedParser } from './framed-parser.ts';
 import { callArguments } from './onc-rpc-arguments.ts';
 import { type RpcCall, type RpcReply, readRpcHeader } from './onc-rpc-message.ts';
+import type { Compound } from './onc-rpc-nfs4.ts';
+import { compoundGranted } from './onc-rpc-nfs4-results.ts';
+import type { HandleMap } from './onc-rpc-nfs4-walk.ts';
 import { procedureName, programLabel } from './onc-rpc-programs.ts';
 import { replyResult } from './onc-rpc-results.ts';
 import type { ProtocolParser } from './protocol.ts';
@@ -66,16 +69,30 @@ const framingOf = (chunk: Uint8Array): 'stream' | 'datagram' => {
   return (chunk[0] ?? 0) >= 0x80 || readRpcHeader(chunk) === undefined ? 'stream' : 'datagram';
 };
 
-/** One message's event: a call remembered by xid (128 at most, the oldest forgotten), a reply told with its call. */
+/** A call waiting for its reply, with what an NFS v4 COMPOUND's reply is read with. */
+type Waiting = { rpc: OncRpc; compound?: Compound };
+
+/**
+ * One message's event: a call remembered by xid (128 at most, the oldest forgotten), a reply told with its call and,
+ * for an NFS v4 COMPOUND, the paths the server granted; the handles its GETFHs returned are the connection's to know.
+ */
 const createPairing = () => {
-  const waiting = new Map<number, OncRpc>();
+  const waiting = new Map<number, Waiting>();
+  const known: HandleMap = new Map();
 
   const call = (m: RpcCall, direction: Direction, ts: number): OperationEvent => {
     const rpc = describeCall(m);
-    const { argument, extra } = callArguments(m.program, m.version, m.procedure, m.args);
+    const { argument, extra, paths, compound } = callArguments(
+      m.program,
+      m.version,
+      m.procedure,
+      m.args,
+      known,
+    );
     if (argument !== undefined) rpc.argument = argument;
+    if (paths !== undefined) rpc.paths = paths;
     if (waiting.size >= maxWaiting) waiting.delete(waiting.keys().next().value ?? 0);
-    waiting.set(m.xid, rpc);
+    waiting.set(m.xid, compound === undefined ? { rpc } : { rpc, compound });
     const operation = argument === undefined ? rpc.name : `${rpc.name} ${argument.slice(0, 256)}`;
     const credential = credentialText(rpc);
     return event(direction, ts, operation, rpc, extra === undefined ? credential : `${credential} ${extra}`);
@@ -85,10 +102,14 @@ const createPairing = () => {
     const asked = waiting.get(m.xid);
     if (asked === undefined) return event(direction, ts, `reply ${m.status}`);
     waiting.delete(m.xid);
-    const result = m.status === 'SUCCESS' ? replyResult(asked, m.results) : undefined;
+    const result = m.status === 'SUCCESS' ? replyResult(asked.rpc, m.results) : undefined;
     const status = result?.status ?? m.status;
-    const rpc: OncRpc = { ...asked, status, ok: result?.ok ?? m.status === 'SUCCESS' };
-    return event(direction, ts, `${asked.name} ${status}`, rpc, result?.detail);
+    const rpc: OncRpc = { ...asked.rpc, status, ok: result?.ok ?? m.status === 'SUCCESS' };
+    if (asked.compound !== undefined && m.status === 'SUCCESS') {
+      const granted = compoundGranted(m.results, asked.compound, known);
+      if (granted.length > 0) rpc.granted = granted;
+    }
+    return event(direction, ts, `${asked.rpc.name} ${status}`, rpc, result?.detail);
   };
 
   return (body: Uint8Array, direction: Direction, ts: number): ProtocolEvent[] => {

@@ -4,8 +4,8 @@
  * a program, a version and procedure below 65536, a credential and a verifier of a known flavor and at most 400
  * octets, AUTH_NONE's empty and AUTH_SYS's whole) or a REPLY (msg_type 1, accepted with a verifier and an accept_stat
  * 0-5, or denied with a reject_stat and its detail). Over TCP after a record mark (the last-fragment bit and a length
- * that is a multiple of four), over UDP filling the datagram, whose length is a multiple of four too (XDR). The ports
- * (111, 2049) are a hint only.
+ * that is a multiple of four), or a first fragment without that bit holding a CALL's whole header; over UDP filling
+ * the datagram, whose length is a multiple of four too (XDR). The ports (111, 2049) are a hint only.
  */
 
 import { readRpcHeader } from './onc-rpc-message.ts';
@@ -41,10 +41,30 @@ const detectRecord = (b: Uint8Array): Detection => {
   return detectMessage(b.subarray(4, 4 + length), b.length >= 4 + length);
 };
 
+/** A CALL's header before its credential (xid, msg_type, rpcvers, program, version, procedure) and two empty auths. */
+const minCall = 40;
+
+/**
+ * A record's first fragment without the last-fragment bit (a client that writes a large call in pieces): taken only
+ * when its mark's length is a whole number of words and the fragment holds a CALL's whole header, credential and
+ * verifier. A reply, or a header cut by the fragment's end, is not.
+ */
+const detectFirstFragment = (b: Uint8Array): Detection => {
+  const length = u32be(b, 0);
+  if (length < minCall || length > maxFragment || length % 4 !== 0 || u32be(b, 8) !== 0 || u32be(b, 12) !== 2)
+    return 'no-match';
+  const read = readRpcHeader(b.subarray(4, 4 + length));
+  if (read === 'short') return b.length >= 4 + length ? 'no-match' : 'need-more';
+  return read?.type === 'call' ? 'match' : 'no-match';
+};
+
 const detectOncRpc = (b: Uint8Array): Detection => {
   if ((b[0] ?? 0) >= 0x80) {
     const record = detectRecord(b);
     if (record !== 'no-match') return record;
+  } else if (b.length >= 16) {
+    const fragment = detectFirstFragment(b);
+    if (fragment !== 'no-match') return fragment;
   }
   // A datagram's first octet is its xid's: any may start one, so a prefix too short to judge asks for more.
   if (b.length < 12) return 'need-more';

@@ -33,6 +33,7 @@ import { kerberoasting } from './kerberoasting.ts';
 import { log4shell } from './log4shell.ts';
 import { monitoringAgentAbuse } from './monitoring-agent-abuse.ts';
 import { nfsAbuse } from './nfs-abuse.ts';
+import { nfsUidHopping } from './nfs-uid-hopping.ts';
 import { nosqlInjection } from './nosql-injection.ts';
 import { p2pFileSharing } from './p2p-file-sharing.ts';
 import { paddingOracle } from './padding-oracle.ts';
@@ -95,6 +96,7 @@ export const threats: readonly Threat<any, any>[] = [
   erlangRce,
   jdwpAbuse,
   nfsAbuse,
+  nfsUidHopping,
   monitoringAgentAbuse,
   databaseDump,
   xmlExternalEntity,

@@ -63,6 +63,30 @@ const forwarded = (rpc: OncRpc): NfsSighting | undefined =>
 
 export type Lists = { sensitivePaths: readonly string[]; nisMaps: readonly string[] };
 
+/**
+ * The first of an NFS v4 COMPOUND's paths from the root that is sensitive, with the listed path it is under. The
+ * root itself is not: every v4 client starts at the pseudo-root (PUTROOTFH) and lists it to find its export.
+ */
+const sensitiveWalk = (paths: readonly string[] | undefined, lists: Lists): [string, string] | undefined => {
+  for (const path of paths ?? []) {
+    if (!path.startsWith('/') || normalPath(path) === '/') continue;
+    const listed = sensitivePath(path, lists.sensitivePaths);
+    if (listed !== undefined) return [path, listed];
+  }
+  return undefined;
+};
+
+/** An NFS v4 COMPOUND walking to a sensitive path: judged as a MNT of it would be. */
+const v4Walk = (rpc: OncRpc, lists: Lists): NfsSighting | undefined => {
+  const found = rpc.program === nfs ? sensitiveWalk(rpc.paths, lists) : undefined;
+  return found === undefined
+    ? undefined
+    : {
+        kind: 'mount',
+        what: `walked NFS v4 to ${found[0]} (under ${found[1]}; ${rpc.name} ${rpc.argument ?? ''})`,
+      };
+};
+
 /** What a call does that the policy judges, in the order of their weight; `mounted` tells whether a MNT came before. */
 export const callSightings = (rpc: OncRpc, lists: Lists, mounted: boolean): NfsSighting[] => {
   const seen: NfsSighting[] = [];
@@ -72,6 +96,8 @@ export const callSightings = (rpc: OncRpc, lists: Lists, mounted: boolean): NfsS
   const listed = path === undefined ? undefined : sensitivePath(path, lists.sensitivePaths);
   if (path !== undefined && listed !== undefined)
     seen.push({ kind: 'mount', what: `asked mountd to mount ${path} (under ${listed})` });
+  const walked = rpc.paths === undefined ? undefined : v4Walk(rpc, lists);
+  if (walked !== undefined) seen.push(walked);
   const map = rpc.program === ypserv ? rpc.argument : undefined;
   if (map !== undefined && rpc.procedure >= 3 && nisMap(map, lists.nisMaps))
     seen.push({
@@ -87,8 +113,23 @@ export const callSightings = (rpc: OncRpc, lists: Lists, mounted: boolean): NfsS
   return seen;
 };
 
-/** A reply that says a sensitive path was mounted: MNT's status OK for a path the policy lists. */
+/** An NFS v4 reply granting each component of a sensitive path (NFS4_OK): the server handed over its handle. */
+const v4Reached = (rpc: OncRpc, lists: Lists): NfsSighting | undefined => {
+  const found = rpc.program === nfs ? sensitiveWalk(rpc.granted, lists) : undefined;
+  return found === undefined
+    ? undefined
+    : {
+        kind: 'mounted',
+        what:
+          `reached ${found[0]} over NFS v4 (under ${found[1]}; ` +
+          `NFS4_OK for each component, ${rpc.name} ${rpc.status})`,
+        why: 'the server handed over its file handle',
+      };
+};
+
+/** A reply that says a sensitive path was mounted: MNT's status OK, or NFS v4's NFS4_OK for a path's components. */
 export const replySighting = (rpc: OncRpc, lists: Lists): NfsSighting | undefined => {
+  if (rpc.granted !== undefined) return v4Reached(rpc, lists);
   if (rpc.program !== mountd || rpc.procedure !== 1 || rpc.ok !== true || rpc.argument === undefined)
     return undefined;
   const listed = sensitivePath(rpc.argument, lists.sensitivePaths);

@@ -4,10 +4,11 @@
  * has no root_squash, act as root on it) or any other uid; mountd hands a file handle to whoever asks for a path the
  * export allows, and lists the exports; rpcbind lists every RPC service; NIS's ypserv hands out the passwd maps with
  * their hashes; a portmapper that forwards calls (CALLIT, INDIRECT) makes them come from the server itself. Reported,
- * once per flow for each: a call to NFS or mountd claiming uid 0 (`severity`, high), a MNT of a sensitive path
- * (`mountSeverity`, high) and its success (`mountedSeverity`, critical), enumeration (`enumerationSeverity`, medium),
- * a passwd or shadow NIS map read (`nisSeverity`, high), a forwarded call (`forwardSeverity`, medium). Clients in
- * `allowClients` (the real NFS clients: nodes, provisioners) are reported only for a sensitive mount that succeeded.
+ * once per flow for each: a call to NFS or mountd claiming uid 0 (`severity`, high), a MNT of a sensitive path or an
+ * NFS v4 COMPOUND walking to one (`mountSeverity`, high) and its success (`mountedSeverity`, critical), enumeration
+ * (`enumerationSeverity`, medium), a passwd or shadow NIS map read (`nisSeverity`, high), a forwarded call
+ * (`forwardSeverity`, medium). Clients in `allowClients` (the real NFS clients: nodes, provisioners) are reported only
+ * for a sensitive mount that succeeded. Many uids from one client is nfs-uid-hopping's.
  */
 import { z } from 'zod';
 import type { Endpoint } from '#core/finding.ts';
@@ -18,9 +19,9 @@ import { callSightings, type NfsKind, type NfsSighting, replySighting } from './
 import { detectorConfig, noHits, severityOrOff, type Threat, type ThreatHit } from './threat.ts';
 
 const config = detectorConfig('high', {
-  /** A MOUNT (MNT) asked for a path in `sensitivePaths`. */
+  /** A MOUNT (MNT) asked for a path in `sensitivePaths`, or an NFS v4 COMPOUND walking to one. */
   mountSeverity: severityOrOff.default('high'),
-  /** mountd granted that MNT (its status OK). */
+  /** mountd granted that MNT (its status OK), or NFS v4 answered NFS4_OK for each component of that path. */
   mountedSeverity: severityOrOff.default('critical'),
   /** portmap or rpcbind DUMP, mountd EXPORT or DUMP (EXPORT after a MNT on the same flow is a client mounting). */
   enumerationSeverity: severityOrOff.default('medium'),

@@ -3,8 +3,9 @@
  * registry's own port) and nfs-ganesha (`ganesha.nfsd -F`, FSAL VFS) serving NFS v3 and v4 on 5432 (PostgreSQL's
  * port, which says nothing true here) and mountd on 6379 (Redis's), exporting a temporary directory read-write
  * without root squashing and /etc read-only. Clients: rpcinfo -p, showmount -e, libnfs-utils' nfs-ls and nfs-cat
- * (userspace NFS: no kernel mount) with `?uid=` in the URL, and a portmapper CALLIT datagram sent by node. Two
- * captures: what an attacker's pod does, and ordinary reads as uid 1000, which must raise nothing.
+ * (userspace NFS: no kernel mount) with `?uid=` in the URL, and a portmapper CALLIT datagram sent by node; over NFS
+ * v4 a read of a file under the pseudo path /var/lib/kubelet and a sweep of five uids. Two captures: what an
+ * attacker's pod does, and ordinary reads as uid 1000, which must raise nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,8 @@ EXPORT { Export_Id = 1; Path = ${dir}/export; Pseudo = /export; Access_Type = RW
   SecType = sys; Protocols = 3, 4; Transports = TCP, UDP; FSAL { Name = VFS; } }
 EXPORT { Export_Id = 2; Path = /etc; Pseudo = /etc; Access_Type = RO; Squash = Root_Squash;
   SecType = sys; Protocols = 3; Transports = TCP, UDP; FSAL { Name = VFS; } }
+EXPORT { Export_Id = 3; Path = ${dir}/kubelet; Pseudo = /var/lib/kubelet; Access_Type = RO; Squash = Root_Squash;
+  SecType = sys; Protocols = 4; Transports = TCP; FSAL { Name = VFS; } }
 LOG { Default_Log_Level = WARN; }
 `;
 
@@ -104,7 +107,9 @@ describe.skipIf(unavailable !== undefined)(
     beforeAll(async () => {
       mkdirSync(join(dir, 'export'));
       mkdirSync(join(dir, 'recovery'));
+      mkdirSync(join(dir, 'kubelet'));
       writeFileSync(join(dir, 'export', 'hello.txt'), 'hello nfs\n', { mode: 0o644 });
+      writeFileSync(join(dir, 'kubelet', 'token'), 'token-abc\n', { mode: 0o644 });
       writeFileSync(join(dir, 'ganesha.conf'), ganeshaConfig(dir));
       ns = createNetns('mwrpc');
       const netns = ns;
@@ -121,6 +126,7 @@ describe.skipIf(unavailable !== undefined)(
       ]);
       await waitForListen(netns, mountPort);
       const v3 = 'version=3&uid=1000&gid=1000';
+      const v4 = (uid: number) => `version=4&uid=${uid}&gid=${uid}&nfsport=${nfsPort}`;
       [abuse, said] = await captured(netns, join(dir, 'abuse.pcap'), () => [
         run(netns, 'rpcinfo', '-p', '127.0.0.1').includes('mountd') ? 'listed' : 'not listed',
         run(netns, 'showmount', '-e', '127.0.0.1'),
@@ -128,6 +134,11 @@ describe.skipIf(unavailable !== undefined)(
         run(netns, 'nfs-ls', url('/', v3)),
         run(netns, 'nfs-ls', url('/etc', v3)) === '' ? 'empty' : 'listed',
         run(netns, process.execPath, '-e', callit),
+        // NFS v4 walking to a pseudo path under /var/lib/kubelet, then a sweep of five uids, one connection each.
+        run(netns, 'nfs-cat', url('/var/lib/kubelet/token', v4(1000))),
+        ...[1001, 1002, 1003, 1004, 1005].map(
+          (uid) => run(netns, 'nfs-ls', url('/export', v4(uid))).split('\n')[0] ?? '',
+        ),
       ]);
       [ordinary, read] = await captured(netns, join(dir, 'ordinary.pcap'), () => [
         run(netns, 'nfs-cat', url(`${dir}/export/hello.txt`, v3)),
@@ -141,6 +152,8 @@ describe.skipIf(unavailable !== undefined)(
     });
 
     it('runs the clients against the real servers', () => {
+      expect(said.slice(6)).toEqual(['token-abc', ...Array(5).fill(said[7])]);
+      expect(said[7]).toMatch(/hello\.txt$/);
       expect([...said.slice(0, 3), said[4]]).toEqual([
         'listed',
         `Export list for 127.0.0.1:\n${dir}/export (everyone)\n/etc${' '.repeat(Math.max(1, dir.length + 8 - 4))}(everyone)`,
@@ -171,12 +184,13 @@ describe.skipIf(unavailable !== undefined)(
         'nfs3 READDIRPLUS',
         'nfs3 READ NFS3_OK',
         'nfs4 COMPOUND PUTFH,READ',
+        'nfs4 COMPOUND PUTROOTFH,LOOKUP,LOOKUP,LOOKUP,GETATTR,GETFH',
         'portmap CALLIT nfs3 NULL',
       ])
         expect(operations, op).toContain(op);
     });
 
-    it('reports root claimed, / asked for, /etc mounted, enumeration and CALLIT; nothing on ordinary reads', () => {
+    it('reports root claimed, / asked for, /etc mounted, kubelet reached, enumeration, CALLIT and uid hopping', () => {
       const told = abuse.threats.map((t) => `${t.threat} ${t.severity} ${t.evidence}`);
       const has = (pattern: RegExp) =>
         expect(
@@ -189,6 +203,10 @@ describe.skipIf(unavailable !== undefined)(
       has(/^nfs-abuse medium .* listed every RPC program and its port \(portmap DUMP\)/);
       has(/^nfs-abuse (high|medium) .* (claimed uid 0|listed the exports).* mount EXPORT/);
       has(/^nfs-abuse medium .* asked the portmapper to forward a call \(portmap CALLIT nfs3 NULL\)/);
+      has(
+        /^nfs-abuse critical .* reached \/var\/lib\/kubelet(\/token)? over NFS v4 \(under \/var\/lib\/kubelet; NFS4_OK/,
+      );
+      has(/^nfs-uid-hopping high .* as 5 distinct AUTH_SYS uids within 60 s \(0, 1000, 1001, 1002, 1003; /);
       expect(ordinary.threats.map((t) => [t.threat, t.evidence])).toEqual([]);
     });
 

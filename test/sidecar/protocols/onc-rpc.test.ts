@@ -136,12 +136,15 @@ describe('onc-rpc events', () => {
       'nfs4 COMPOUND SETCLIENTID | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0',
       'nfs4 COMPOUND SETCLIENTID_CONFIRM | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0',
       'nfs4 COMPOUND PUTROOTFH,LOOKUP,GETATTR,GETFH | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path /export',
-      'nfs4 COMPOUND PUTFH,GETATTR,ACCESS,OPEN,GETFH | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path …/hello.txt',
-      'nfs4 COMPOUND PUTFH,OPEN_CONFIRM | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path …',
-      'nfs4 COMPOUND PUTFH,GETATTR | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path …',
-      'nfs4 COMPOUND PUTFH,READ | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path …',
-      'nfs4 COMPOUND PUTFH,CLOSE | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path …',
+      'nfs4 COMPOUND PUTFH,GETATTR,ACCESS,OPEN,GETFH | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path /export/hello.txt',
+      'nfs4 COMPOUND PUTFH,OPEN_CONFIRM | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path /export/hello.txt',
+      'nfs4 COMPOUND PUTFH,GETATTR | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path /export/hello.txt',
+      'nfs4 COMPOUND PUTFH,READ | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path /export/hello.txt',
+      'nfs4 COMPOUND PUTFH,CLOSE | AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path /export/hello.txt',
     ]);
+    // A handle this connection was not handed is a place not known.
+    const fresh = feed(oncRpc, real.libnfsV4Read.slice(8)) as OperationEvent[];
+    expect(fresh[0]?.detail).toBe('AUTH_SYS uid 1000 gid 0 machine libnfs minor 0 path …/hello.txt');
     expect(operations(real.libnfsV4Read)).toContain('nfs4 COMPOUND NFS4_OK');
   });
 

@@ -86,6 +86,8 @@ const issueIds = [
   'jdwp-abuse',
   // NFS and its RPC services from a pod: AUTH_SYS root claims, host paths mounted, listings, NIS maps, CALLIT.
   'nfs-abuse',
+  // NFS calls from one client under many AUTH_SYS uids: users impersonated (nfsshell, NfsHack, libnfs ?uid=N).
+  'nfs-uid-hopping',
   // A monitoring agent (Zabbix's) made to run commands or read secrets: system.run, vfs.file.contents (T1059, T1552.001).
   'monitoring-agent-abuse',
   // A database copied out whole: mysqldump's and pg_dump's statements, Redis full syncs to a non-replica (T1005).

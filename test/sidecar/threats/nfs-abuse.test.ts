@@ -10,6 +10,9 @@ import { normalPath, sensitivePath } from '#sidecar/threats/nfs-abuse-judges.ts'
 import {
   authNone,
   authSys,
+  compound,
+  compoundReply,
+  nfsOp,
   rpcCall,
   rpcReply,
   word,
@@ -79,6 +82,42 @@ describe('nfs-abuse', () => {
       ['critical', 1],
     ]);
     expect(judged([mnt(7, '/srv/nfs'), mntOk(7), mnt(8, '/etcetera'), mntOk(8)])).toEqual([]);
+  });
+
+  it('judges the paths NFS v4 walks as mounts: high when asked, critical when each component is granted', () => {
+    expect(judged(real.libnfsV4Kubelet)).toEqual([
+      [
+        'high',
+        'An RPC client at 10.0.0.5 walked NFS v4 to /var/lib/kubelet (under /var/lib/kubelet; nfs4 COMPOUND PUTROOTFH,LOOKUP,LOOKUP,LOOKUP,GETATTR,GETFH) on 10.0.0.9:5433',
+      ],
+      [
+        'critical',
+        'An RPC client at 10.0.0.5 reached /var/lib/kubelet over NFS v4 (under /var/lib/kubelet; NFS4_OK for each component, nfs4 COMPOUND NFS4_OK) on 10.0.0.9:5433: the server handed over its file handle',
+      ],
+    ]);
+    // uid 0 claimed, /etc walked and granted; the OPEN of shadow refused comes after, on the same flow.
+    expect(judged(real.libnfsV4Shadow).map(([sev, e]) => [sev, e?.split(' (')[0]])).toEqual([
+      ['high', 'An RPC client at 10.0.0.5 claimed uid 0'],
+      ['high', 'An RPC client at 10.0.0.5 walked NFS v4 to /etc'],
+      ['critical', 'An RPC client at 10.0.0.5 reached /etc over NFS v4'],
+    ]);
+    expect(judged(real.libnfsV4Kubelet, { sensitivePaths: ['/var/lib/kubelet/pods'] })).toEqual([]);
+  });
+
+  it('leaves NFS v4 alone at the pseudo-root, under a handle not known and where the path is refused', () => {
+    const v4 = (xid: number, ...ops: Uint8Array[]): Segment => [
+      'to-server',
+      rpcCall(xid, [100003, 4, 1], authSys(1000, 1000, 'pod'), compound(...ops)),
+    ];
+    const put = nfsOp(22, xdrString('fh'));
+    expect(
+      judged([v4(1, nfsOp(24), nfsOp(15, xdrString('..'))), v4(2, put, nfsOp(15, xdrString('etc')))]),
+    ).toEqual([]);
+    const refused = [
+      v4(3, nfsOp(24), nfsOp(15, xdrString('etc'))),
+      ['to-client', rpcReply(3, 0, compoundReply(13, word(24, 0), word(15, 13)))] as Segment,
+    ];
+    expect(judged(refused).map(([sev]) => sev)).toEqual(['high']);
   });
 
   it('reports enumeration medium: rpcbind DUMP, showmount -e (with its uid 0), mountd DUMP', () => {
