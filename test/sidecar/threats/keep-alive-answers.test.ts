@@ -2,8 +2,8 @@
  * Refusals deep in a keep-alive connection (ADR 56), through the engine with the threat runner: one connection first
  * carries a 40 KiB answer, then 25 refused logins within a second. Before, a connection's answers were read for its
  * first 32 KiB only, and none of these refusals was counted. HTTP/1.1 (a body of known length, and chunked) and
- * HTTP/2 with prior knowledge (401s, and gRPC UNAUTHENTICATED in trailers); the same connections answered 200 are left
- * alone.
+ * HTTP/2 with prior knowledge (401s, and gRPC UNAUTHENTICATED in trailers); a scanner's 404s after the page, for
+ * web-scanner; the same connections answered 200 are left alone.
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
@@ -90,6 +90,16 @@ describe('refusals after a large answer on one keep-alive connection', () => {
     expect(threatsOf(http2(unauthenticated))).toEqual([
       ['http-auth-brute-force', '20 refused requests within 60000 ms (grpc UNAUTHENTICATED ×20)'],
     ]);
+  });
+
+  it('finds a scanner’s forced browsing after a 40 KiB page', () => {
+    const probes = Array.from({ length: 60 }, (_, i): Message[] => [
+      { from: 'client', data: `GET /backup-${i}.zip HTTP/1.1\r\nHost: shop.test\r\n\r\n` },
+      { from: 'server', data: 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n' },
+    ]).flat();
+    const page: Message = { from: 'client', data: 'GET /catalogue HTTP/1.1\r\nHost: shop.test\r\n\r\n' };
+    const found = threatsOf([page, ...segments('server', largeAnswer(false)), ...probes]);
+    expect(found).toEqual([['web-scanner', expect.stringMatching(/forced browsing|distinct paths/)]]);
   });
 
   it('finds nothing on the same connections answered 200', () => {
