@@ -31,6 +31,7 @@ import { createFlowState, type DirectionState, type FlowState } from './flow-sta
 import { tallyForwardedClient } from './forwarded-clients.ts';
 import { collectL7, createL7Collector, type L7Collector } from './l7-collector.ts';
 import { meshOf } from './mesh-of.ts';
+import { askToPass, lostPastPassing, pastPassing } from './passing.ts';
 import { awaitsProxyHeader, proxyOrigin, releaseProxyHold, throughProxyHeader } from './proxy-stage.ts';
 
 const empty = new Uint8Array(0);
@@ -194,6 +195,24 @@ const feed = (
   for (const event of events) handleEvent(ctx, flow, event);
   // After the events: one an observer reads to the end (a CONNECT tunnel's TLS record) lifts the budget.
   if (d.parsed >= d.budget) d.done = true;
+};
+
+/**
+ * A chunk as it comes (not replayed from detection's prefix, whose later entries the parser has yet to read): the
+ * octets its parser let pass are dropped from its front (passing.ts), the rest fed; then it may let more pass.
+ */
+const feedLive = (
+  ctx: EngineContext,
+  flow: Flow<FlowState>,
+  direction: Direction,
+  chunk: Uint8Array,
+  ts: number,
+): void => {
+  const d = side(flow.state, direction);
+  const rest = pastPassing(d, chunk);
+  if (rest === undefined) return;
+  feed(ctx, flow, direction, rest, ts);
+  askToPass(d, flow.state.parser, direction);
 };
 
 /**
@@ -492,7 +511,7 @@ const afterProxyHeader = (
 ): void => {
   const state = flow.state;
   if (state.phase === 'parsing') {
-    feed(ctx, flow, direction, chunk, ts);
+    feedLive(ctx, flow, direction, chunk, ts);
     return;
   }
   if (state.phase !== 'detecting' || chunk.length === 0) return;
@@ -542,10 +561,14 @@ export const onFlowGap = (
     const held = releaseProxyHold(state, 'bytes were lost inside its PROXY header');
     if (held !== undefined) afterProxyHeader(ctx, flow, direction, held.bytes, held.ts);
   }
-  side(state, direction).gaps += 1;
-  if (state.phase === 'parsing') gapParser(ctx, flow, direction, lost);
+  const d = side(state, direction);
+  d.gaps += 1;
+  if (state.phase === 'parsing' && d.passing > 0) {
+    const past = lostPastPassing(d, lost);
+    if (past > 0) gapParser(ctx, flow, direction, past);
+  } else if (state.phase === 'parsing') gapParser(ctx, flow, direction, lost);
   else if (state.phase === 'detecting') {
-    side(state, direction).incomplete = true;
-    side(state, direction).unkept += lost;
+    d.incomplete = true;
+    d.unkept += lost;
   }
 };

@@ -33,6 +33,8 @@ export type DirectionState = {
   budget: number;
   /** The parser is done with this direction (budget reached): no more reassembly or parsing. */
   done: boolean;
+  /** Octets next in this direction the parser let pass unread (ProtocolParser.pass): reassembled, handed to nobody. */
+  passing: number;
   /** The sender's next sequence number, from every segment it sent (reset-check.ts). */
   nextSeq: number;
   seqKnown: boolean;
@@ -116,6 +118,7 @@ const direction = (): DirectionState => ({
   parsed: 0,
   budget: Number.POSITIVE_INFINITY,
   done: false,
+  passing: 0,
   nextSeq: 0,
   seqKnown: false,
   peerAck: -1,

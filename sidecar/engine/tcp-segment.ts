@@ -17,6 +17,7 @@ import { flagsRejected } from './flag-check.ts';
 import { concludeFlow, onFlowData, onFlowGap } from './flow-data.ts';
 import type { DirectionState, FlowState } from './flow-state.ts';
 import { type AsideReason, countRefusedCopy, holdAside, takenAside } from './held-aside.ts';
+import { passesWhole } from './passing.ts';
 import { notePaws, pawsRejects } from './paws.ts';
 import { resetCounts, staleFin, trackSequence } from './reset-check.ts';
 import { noteOfferedWindow, noteWindowScale, pastWindow } from './window-check.ts';
@@ -83,10 +84,11 @@ const wanted = (state: FlowState, side: DirectionState): boolean =>
 
 /**
  * The segment could change what the tap reads: it opens, closes or resets the stream, or carries bytes someone
- * needs. Only those pay for a checksum (bulk bytes past every budget are counted, not read).
+ * needs. Only those pay for a checksum (bulk bytes past every budget, or let pass by the parser, are not read).
  */
 const matters = (state: FlowState, side: DirectionState, packet: DecodedPacket): boolean =>
-  (packet.tcpFlags & (syn | fin | rst)) !== 0 || (packet.payloadLength > 0 && wanted(state, side));
+  (packet.tcpFlags & (syn | fin | rst)) !== 0 ||
+  (packet.payloadLength > 0 && wanted(state, side) && !passesWhole(side, packet));
 
 /** What a segment changed in the held bytes goes to the global budget; past it the direction's held bytes flush. */
 const rebudget = (ctx: EngineContext, reassembler: StreamReassembler, before: number): void => {

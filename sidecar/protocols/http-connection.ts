@@ -10,6 +10,7 @@ import { emit, type HttpConnectionState, newHttpConnectionState } from './http-c
 import { afterCut, tellCut } from './http-cut.ts';
 import { maxHeadLength } from './http-head.ts';
 import { stepHead } from './http-head-step.ts';
+import { passBody } from './http-pass.ts';
 import { concat, findStart, type HttpSide, interimHead, skipInFrame, startResync } from './http-side.ts';
 import { holdForAnswer, holdingForAnswer, readHeldAsHttp } from './http-switch-asked.ts';
 import type { ParserContext } from './protocol.ts';
@@ -19,6 +20,7 @@ export type HttpConnection = {
   parse(chunk: Uint8Array, direction: Direction, ts: number): ProtocolEvent[];
   gap(direction: Direction, lost?: number): ProtocolEvent[];
   end(): ProtocolEvent[];
+  pass(direction: Direction): number;
 };
 
 const stepResync = (side: HttpSide): boolean => {
@@ -113,6 +115,7 @@ export const createHttpConnection = (context?: ParserContext): HttpConnection =>
       lose(conn, sides[direction], lost, out);
       return out;
     },
+    pass: (direction) => passBody(conn, sides[direction]),
     end() {
       const out = [...switched.end()];
       // No answer came to a request that asked to switch: what the client sent behind it is read as HTTP, as a server

@@ -3,6 +3,7 @@ import type { Direction, HttpRequestRef, ProtocolEvent } from '../events.ts';
 import { createHttp2Connection, type Http2Connection } from './http2-connection.ts';
 import { drain, skipBytes } from './http2-frame-walk.ts';
 import { skipLoss } from './http2-losses.ts';
+import { passData } from './http2-pass.ts';
 import { empty, type Side } from './http2-side.ts';
 import { Http2WindowOverflow } from './http2-window-overflow.ts';
 
@@ -13,6 +14,8 @@ export type Http2Session = {
   feed(chunk: Uint8Array, direction: Direction, ts: number, out: ProtocolEvent[]): void;
   /** Octets lost (`lost` of them when known): skipped inside a frame holding no header block, else the side stops. */
   gap(direction: Direction, lost: number | undefined, out: ProtocolEvent[]): void;
+  /** The server's DATA octets next it lets pass unread (http2-pass.ts). */
+  pass(direction: Direction): number;
 };
 
 const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => {
@@ -74,5 +77,6 @@ export const createHttp2Session = (upgraded?: HttpRequestRef): Http2Session => {
       side.stopped = true;
       side.pending = empty;
     },
+    pass: (direction) => passData(conn.sides[direction]),
   };
 };

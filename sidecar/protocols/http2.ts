@@ -49,6 +49,7 @@ export const http2: Protocol = {
         session.gap(direction, lost, out);
         return out;
       },
+      pass: (direction) => session.pass(direction),
     };
   },
 };

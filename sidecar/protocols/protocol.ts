@@ -20,6 +20,12 @@ export type ProtocolParser = {
    * still holds, such as the first octets of a file shorter than it waits for. Called at most once, last.
    */
   end?(): ProtocolEvent[];
+  /**
+   * Octets next in `direction` the parser would only count (a download's body past what it keeps), taken as read now:
+   * the engine hands them to nobody and the parser's next chunk is what follows them; 0 when none, Infinity when
+   * nothing after them is read (ADR 58). Asked after each chunk the engine reads as it comes.
+   */
+  pass?(direction: Direction): number;
 };
 
 /**

@@ -5,7 +5,7 @@
  * API for what it may reach, all look like this from the wire.
  */
 import { z } from 'zod';
-import { readsFirst } from '../engine/event-read.ts';
+import { readsEvery } from '../engine/event-read.ts';
 import type { HttpResponseEvent } from '../events.ts';
 import { grpcStatusName, grpcStatusOf } from '../protocols/grpc-status.ts';
 import { allowList } from './allowed-servers.ts';
@@ -54,9 +54,10 @@ export const httpAuthBruteForce: Threat<
 > = {
   id: 'http-auth-brute-force',
   on: ['http-response'],
-  // The first responses of each connection (the summary bound, 32 KiB): a guessing tool opens a connection per few
-  // attempts or sends many small refusals on one; either way the threshold is crossed well within it.
-  reads: [readsFirst('http-response')],
+  // Every answer of a connection, however deep (ADR 58): a guesser may first pull a large page on the connection it
+  // then guesses on. A download's body past the 8 KiB the reader keeps is let pass unread (http-pass.ts), so this
+  // costs the answers' heads, not the downloads.
+  reads: [readsEvery('http-response', ['to-client'])],
   config,
   scope: 'global',
   // One finding per attacked service: guessing at two APIs (ports) of one host are two episodes.

@@ -5,7 +5,7 @@
  * answered with the file (an exposure), and out-of-band callback domains (interactsh, Burp Collaborator) in a request
  * value, or looked up by the pod itself: a blind payload that ran. One report per client, kind and window.
  */
-import { readsEvery, readsFirst, readsRequests } from '../engine/event-read.ts';
+import { readsEvery, readsRequests } from '../engine/event-read.ts';
 import type { DnsMessageEvent } from '../events.ts';
 import { callersOf, noHits, type Threat, type ThreatHit } from './threat.ts';
 import { scannerAnswer } from './web-scanner-answers.ts';
@@ -45,11 +45,11 @@ const onDns = (event: DnsMessageEvent, state: State, ctx: Context): ThreatHit[] 
 export const webScanner: Threat<typeof webScannerConfig, State> = {
   id: webScannerId,
   on: ['http-request', 'http-response', 'dns-message'],
-  // Every request (fingerprints, probes, callback domains); the first answers of each connection (32 KiB: a scanner's
-  // 404s are small, so a hundred or more per connection), as http-auth-brute-force reads them; every DNS question.
+  // Every request (fingerprints, probes, callback domains); every answer, however deep in its connection, as
+  // http-auth-brute-force reads them (ADR 58: a scanner's 404s after a large page); every DNS question.
   reads: [
     readsRequests('http-request'),
-    readsFirst('http-response'),
+    readsEvery('http-response', ['to-client']),
     readsEvery('dns-message', ['to-server']),
   ],
   config: webScannerConfig,

@@ -92,6 +92,13 @@ export const tcpConversation = (
   return out;
 };
 
+/** `bytes` from one side as messages of an Ethernet MSS each (so one segment each in `tcpConversation`). */
+export const segments = (from: Message['from'], bytes: Uint8Array, size = 1448): Message[] => {
+  const out: Message[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push({ from, data: bytes.subarray(at, at + size) });
+  return out;
+};
+
 export const udpExchange = (
   e: Endpoints,
   messages: readonly Message[],

@@ -32,9 +32,19 @@ const findingsOf = (chunks: RecordedChunk[], serverPort: number): Finding[] => {
 
 const threatsOf = (findings: Finding[]) => splitFindings(findings).threats.map((t) => [t.threat, t.evidence]);
 
-/** A Basic-auth API: `admin:hunter2` gets 200, anyone else 401 (and `guest` 403). */
-const recordHttpGuesses = async (passwords: string[], keepAlive: boolean) => {
+/** A 40 KiB page, served without authentication. */
+const catalogue = 'x'.repeat(40 * 1024);
+
+/**
+ * A Basic-auth API: `admin:hunter2` gets 200, anyone else 401 (and `guest` 403). `page`: the client first fetches the
+ * 40 KiB `/catalogue`, on the connection it then guesses on when it keeps it alive.
+ */
+const recordHttpGuesses = async (passwords: string[], keepAlive: boolean, page = false) => {
   const server = http.createServer((req, res) => {
+    if (req.url === '/catalogue') {
+      res.end(catalogue);
+      return;
+    }
     const given = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
     const status = given === 'admin:hunter2' ? 200 : given.startsWith('guest:') ? 403 : 401;
     res.writeHead(status, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="api"' });
@@ -45,13 +55,13 @@ const recordHttpGuesses = async (passwords: string[], keepAlive: boolean) => {
   const recorder = await startRecorder((server.address() as AddressInfo).port);
   const agent = new http.Agent({ keepAlive, maxSockets: 1 });
   const statuses: number[] = [];
-  for (const password of passwords) {
+  for (const password of page ? ['', ...passwords] : passwords) {
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.get(
         {
           host: '127.0.0.1',
           port: recorder.port,
-          path: '/api/v1/login',
+          path: password === '' ? '/catalogue' : '/api/v1/login',
           agent,
           headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
         },
@@ -124,11 +134,13 @@ const guesses = Array.from({ length: 30 }, (_, i) => `guess-${i}`);
 
 describe('API password guessing (real HTTP and gRPC servers and clients)', () => {
   it.each([
-    ['a new connection per guess', false],
-    ['one keep-alive connection', true],
-  ])('reports 30 wrong Basic passwords over %s', async (_name, keepAlive) => {
-    const { statuses, chunks } = await recordHttpGuesses(guesses, keepAlive);
-    expect(statuses.every((s) => s === 401)).toBe(true);
+    ['a new connection per guess', false, false],
+    ['one keep-alive connection', true, false],
+    // The page's 40 KiB first: the refusals lie past the first 32 KiB of the server's side (ADR 58).
+    ['one keep-alive connection after a 40 KiB page', true, true],
+  ])('reports 30 wrong Basic passwords over %s', async (_name, keepAlive, page) => {
+    const { statuses, chunks } = await recordHttpGuesses(guesses, keepAlive, page);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(30);
     const threats = threatsOf(findingsOf(chunks, 8080));
     expect(threats.map(([id]) => id)).toEqual(expect.arrayContaining(['http-auth-brute-force']));
     expect(threats.find(([id]) => id === 'http-auth-brute-force')?.[1]).toMatch(

@@ -1,10 +1,10 @@
 /**
  * What MadeYouReset's counting costs the server's side through the engine with the threat runner: a 10 MiB answer
- * (640 DATA frames of 16 KiB) is handed to the HTTP/2 parser no further than the summary bound, as before, so neither
- * its HEADERS nor its DATA past it reach HPACK or the body reader; the client's stream-error frames after it are still
- * counted (its side is read to the end) and reported, while the server's resets past the bound are not seen. Stream
- * windows pushed past 2^31-1 after the answer, which the server resets past the bound, are reported from the client's
- * frames alone (http2-window-overflow.ts), the server's side still handed over no further than the bound.
+ * (640 DATA frames of 16 KiB, in segments of 1,448 octets) reaches the HTTP/2 parser as its first 8 KiB and each later
+ * frame's first segment; the rest of each frame is let pass unread (http2-pass.ts, ADR 58). The server's side is read
+ * to its end (answers are counted by http-auth-brute-force however deep), so the client's stream-error frames after
+ * the answer are counted, and the server's resets after it too: with windows pushed past 2^31-1, which the server
+ * resets, the server's resets tell first.
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '#sidecar/engine/create-engine.ts';
@@ -14,7 +14,7 @@ import type { Protocol } from '#sidecar/protocols/protocol.ts';
 import { createThreatRunner } from '#sidecar/threats/runner.ts';
 import { concat, hex } from '#test/fixtures/protocols/protocol-harness.ts';
 import { splitFindings } from '#test/helpers/split-findings.ts';
-import { type Endpoints, type Message, tcpConversation } from '../engine/conversation.ts';
+import { type Endpoints, type Message, segments, tcpConversation } from '../engine/conversation.ts';
 import { frame, getBlock, preface } from '../protocols/http2-frames.ts';
 
 /** The registered HTTP/2 protocol, counting the octets its parsers are handed per direction. */
@@ -30,6 +30,7 @@ const counting = (handed: Record<Direction, number>, events: ProtocolEvent[]): P
         return out;
       },
       gap: (direction, lost) => parser.gap(direction, lost),
+      pass: (direction) => parser.pass?.(direction) ?? 0,
     };
   },
 });
@@ -54,7 +55,7 @@ const largeAnswerThen = (n: number, after: (stream: number) => Uint8Array, code:
   ];
   const granted = concat(frame(0x8, 0, 1, u32(chunk.length)), frame(0x8, 0, 0, u32(chunk.length)));
   for (let i = 0; i < 640; i++) {
-    messages.push({ from: 'server', data: frame(0x0, i === 639 ? 1 : 0, 1, chunk) });
+    messages.push(...segments('server', frame(0x0, i === 639 ? 1 : 0, 1, chunk)));
     if (grant) messages.push({ from: 'client', data: granted });
   }
   for (let first = 0; first < n; first += 10) {
@@ -87,18 +88,21 @@ const controls = (events: readonly ProtocolEvent[]) =>
   events.flatMap((e) => (e.kind === 'http2-control' ? [[e.control, e.count]] : []));
 
 describe('MadeYouReset after a large answer', () => {
-  it('parses 32 KiB of a 10 MiB answer, as before, and reports the client’s zero WINDOW_UPDATEs after it', () => {
+  it('lets most of a 10 MiB answer pass, and reports the client’s zero WINDOW_UPDATEs after it', () => {
     // PROTOCOL_ERROR resets.
     const zero = (stream: number) => frame(0x8, 0, stream, u32(0));
     const { handed, events, threats } = inspect(largeAnswerThen(300, zero, 0x1, false));
     // The summary bound (32 KiB) and the segment that crosses it: two DATA frames, not 640.
-    expect(handed['to-client']).toBeLessThanOrEqual(32 * 1024 + 16_393);
+    expect(handed['to-client']).toBeLessThanOrEqual(640 * 1448 + 48 * 1024);
     expect(handed['to-server']).toBeGreaterThan(300 * 30);
     expect(events.filter((e) => e.kind === 'http-response')).toHaveLength(1);
     expect(controls(events)).toEqual([
       ['stream-errors', 64],
+      ['server-resets', 64],
       ['stream-errors', 128],
+      ['server-resets', 128],
       ['stream-errors', 256],
+      ['server-resets', 256],
     ]);
     expect(threats.map((t) => [t.threat, t.evidence])).toEqual([
       [
@@ -108,22 +112,26 @@ describe('MadeYouReset after a large answer', () => {
     ]);
   }, 30_000);
 
-  it('reports windows pushed past 2^31-1 after a 10 MiB answer from the client’s frames, parsing as before', () => {
-    // FLOW_CONTROL_ERROR resets, past the bound: not seen. The answer's 10 MiB of window covers 161 of the streams'
-    // 65,535 octets past 2^31-1; the other 439 are counted, and reported once they are half the streams.
+  it('reports windows pushed past 2^31-1 after a 10 MiB answer, the server’s resets of them first', () => {
+    // FLOW_CONTROL_ERROR resets, read now: they tell first. The client's frames are counted all the same: the answer's
+    // 10 MiB of window covers 161 of the streams' 65,535 octets past 2^31-1, and the other 439 are counted.
     const overflow = (stream: number) => frame(0x8, 0, stream, u32(0x7fffffff));
     const { handed, events, threats } = inspect(largeAnswerThen(600, overflow, 0x3, true));
-    expect(handed['to-client']).toBeLessThanOrEqual(32 * 1024 + 16_393);
+    expect(handed['to-client']).toBeLessThanOrEqual(640 * 1448 + 48 * 1024);
     expect(controls(events)).toEqual([
+      ['server-resets', 64],
+      ['server-resets', 128],
       ['stream-errors', 64],
+      ['server-resets', 256],
       ['stream-errors', 128],
       ['stream-errors', 256],
+      ['server-resets', 512],
     ]);
     expect(threats.map((t) => [t.threat, t.evidence])).toEqual([
       [
         'http2-abuse',
         expect.stringMatching(
-          /^client sent 256 frames that are stream errors on the 418 streams it opened \(window past 2\^31-1 ×256\)/,
+          /^server reset 128 of the client's first 129 streams for the client's errors \(FLOW_CONTROL_ERROR ×128\)/,
         ),
       ],
     ]);
