@@ -19,41 +19,16 @@ import {
   randomBytes,
   type Segment,
 } from '#test/fixtures/protocols/protocol-harness.ts';
+import { clientMask, websocketFrame } from '#test/fixtures/protocols/websocket-frames.ts';
 import { splitFindings } from '#test/helpers/split-findings.ts';
 import { type Endpoints, tcpConversation } from '../engine/conversation.ts';
 import { runThreat } from '../threats/threat-factories.ts';
 import { startRecorder } from './loopback-recorder.ts';
 
-// Frames built by hand from RFC 6455 §5.2 (header, lengths, masking), §5.4 (fragments, control frames between
-// them) and RFC 7692 (permessage-deflate: RSV1, raw deflate, the trailing 00 00 ff ff removed).
-const frame = (
-  opcode: number,
-  payload: Uint8Array,
-  options: { fin?: boolean; mask?: number[]; rsv1?: boolean } = {},
-): Uint8Array => {
-  const b0 = (options.fin === false ? 0 : 0x80) | (options.rsv1 ? 0x40 : 0) | opcode;
-  const maskBit = options.mask ? 0x80 : 0;
-  const n = payload.length;
-  const length =
-    n < 126
-      ? Uint8Array.of(maskBit | n)
-      : n < 65536
-        ? Uint8Array.of(maskBit | 126, n >> 8, n & 0xff)
-        : Uint8Array.of(
-            maskBit | 127,
-            0,
-            0,
-            0,
-            0,
-            (n >>> 24) & 0xff,
-            (n >> 16) & 0xff,
-            (n >> 8) & 0xff,
-            n & 0xff,
-          );
-  const body = options.mask ? payload.map((x, i) => x ^ (options.mask?.[i & 3] ?? 0)) : payload;
-  return concat(Uint8Array.of(b0), length, Uint8Array.from(options.mask ?? []), body);
-};
-const mask = [0x37, 0xfa, 0x21, 0x3d];
+// Frames built by hand from RFC 6455 §5.2 (websocket-frames.ts): header, lengths, masking, §5.4's fragments and
+// control frames between them, RFC 7692's permessage-deflate (RSV1, raw deflate, the trailing 00 00 ff ff removed).
+const frame = websocketFrame;
+const mask = clientMask;
 const text = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 
 const readAll = (
