@@ -205,7 +205,7 @@ class FramedParser implements ProtocolParser {
     const out: ProtocolEvent[] = [];
     try {
       const data = skipBytes(side, chunk);
-      if (side.skip === 0) this.release(side, this.context(direction, ts), out);
+      if (side.held !== undefined && side.skip === 0) this.release(side, this.context(direction, ts), out);
       if (collect(side, data)) this.drain(side, direction, ts, out);
     } catch {
       // A decoder bug on hostile bytes must not take the tap down: give up on this direction.
