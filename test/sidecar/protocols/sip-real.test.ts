@@ -16,6 +16,7 @@ import { inspectFile } from '#sidecar/engine/inspect-file.ts';
 import { ndpiAvailable, runNdpi } from '#test/helpers/ndpi-reader.ts';
 import { createNetns, type Netns, netnsUnavailable, waitForListen, waitForUdp } from '#test/helpers/netns.ts';
 import { splitFindings } from '#test/helpers/split-findings.ts';
+import { stopChild } from '#test/helpers/stop-child.ts';
 import { captureInNamespace, stopTcpdump } from '#test/helpers/tcpdump.ts';
 
 const unavailable = netnsUnavailable(['tcpdump', 'ss', 'kamailio', 'sipsak', 'svmap', 'svwar', 'svcrack']);
@@ -54,12 +55,7 @@ request_route {
 let kamailio: ChildProcess | undefined;
 
 /** kamailio told to stop (it then stops its children), given a moment before the namespace is torn down. */
-const stopKamailio = async (): Promise<void> => {
-  if (kamailio === undefined || kamailio.exitCode !== null) return;
-  const exited = new Promise((resolve) => kamailio?.once('exit', resolve));
-  kamailio.kill('SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
-};
+const stopKamailio = (): Promise<void> => stopChild(kamailio);
 
 type Run = { flows: FlowFinding[]; threats: ThreatFinding[]; said: string[]; pcap: string };
 

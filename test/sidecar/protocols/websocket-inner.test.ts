@@ -78,6 +78,12 @@ const mqttConnack = hex('20 02 00 00');
 const mqttSubscribe = hex('82 11 0001 000c 706c616e742f2b2f74656d70 01');
 const mqttPublish = hex('32 12 000c 706c616e742f312f74656d70 0002 3231');
 
+/** A scanner's REGISTERs for 24 extensions through the WebSocket, each answered 404 (a sip-scan sweep). */
+const sweep = Array.from({ length: 24 }, (_, i) => [
+  { from: 'client' as const, data: websocketFrame(1, register(`${3000 + i}`, i + 1), { mask: clientMask }) },
+  { from: 'server' as const, data: websocketFrame(1, notFound(`${3000 + i}`, i + 1)) },
+]).flat();
+
 describe('what a WebSocket subprotocol carries', () => {
   it('reads SIP over WebSocket (RFC 7118) one message per WebSocket message, named as the layer', () => {
     const events = read(sipSession('sip'));
@@ -179,13 +185,6 @@ describe('what a WebSocket subprotocol carries', () => {
   it('lets sip-scan see an extension sweep through a WebRTC gateway’s WebSocket', () => {
     const web: Endpoints = { client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000, serverPort: 8443 };
     const engine = createEngine({ observers: defaultObservers() });
-    const sweep = Array.from({ length: 24 }, (_, i) => [
-      {
-        from: 'client' as const,
-        data: websocketFrame(1, register(`${3000 + i}`, i + 1), { mask: clientMask }),
-      },
-      { from: 'server' as const, data: websocketFrame(1, notFound(`${3000 + i}`, i + 1)) },
-    ]).flat();
     const records = tcpConversation(web, [
       { from: 'client', data: upgradeOffering(['sip']) },
       { from: 'server', data: switchingTo('sip') },
@@ -211,13 +210,6 @@ describe('what a WebSocket subprotocol carries', () => {
     const refreshes = Array.from({ length: 60 }, (_, i) => [
       { from: 'client' as const, data: websocketFrame(1, register('1000', 100 + i), { mask: clientMask }) },
       { from: 'server' as const, data: websocketFrame(1, ok(100 + i)) },
-    ]).flat();
-    const sweep = Array.from({ length: 24 }, (_, i) => [
-      {
-        from: 'client' as const,
-        data: websocketFrame(1, register(`${3000 + i}`, i + 1), { mask: clientMask }),
-      },
-      { from: 'server' as const, data: websocketFrame(1, notFound(`${3000 + i}`, i + 1)) },
     ]).flat();
     const records = tcpConversation(web, [
       { from: 'client', data: upgradeOffering(['sip']) },
