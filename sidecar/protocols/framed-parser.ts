@@ -1,6 +1,6 @@
 /** A streaming parser for message-framed protocols: bounded per-direction buffers, truncation, stop on malformed input. */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
-import { type ClassScan, createClassScan } from './java-class-scan.ts';
+import { type ClassScan, createClassScan, straddleOctets } from './java-class-scan.ts';
 import type { ProtocolParser } from './protocol.ts';
 
 /** The most bytes buffered per direction; a longer message is handed over truncated and its rest skipped. */
@@ -36,9 +36,6 @@ export type FramedSpec = {
 
 /** A truncated message held while its rest goes by (`scansRest`): its first octets, and what the rest names. */
 type Held = { message: Uint8Array; scan: ClassScan; ts: number };
-
-/** Octets before the cut scanned again with the rest: a class name that straddles the cut is found whole. */
-const straddle = 515;
 
 /** Puts a held message's rest classes on its event, when the event carries a stream and the rest named any. */
 export const withRestClasses = (event: OperationEvent, context: FrameContext): void => {
@@ -170,7 +167,7 @@ class FramedParser implements ProtocolParser {
     const message = side.buf.subarray(0, maxBuffered);
     if (this.spec.scansRest === true) {
       const scan = createClassScan();
-      scan.push(side.buf.subarray(maxBuffered - straddle));
+      scan.push(side.buf.subarray(maxBuffered - straddleOctets));
       side.held = { message: message.slice(), scan, ts: context.ts };
       side.buf = empty;
       return true;

@@ -12,6 +12,11 @@ import { latin1 } from './wire-bytes.ts';
 /** Longest class name read; a descriptor claiming more is skipped. */
 const maxName = 512;
 /**
+ * Octets before a message's cut that a scan of its rest starts with: a descriptor's tag, length and longest name, so a
+ * class name that straddles the cut is found whole.
+ */
+export const straddleOctets = 3 + maxName;
+/**
  * Octets of distinct names kept (a message's kept octets again): past them the rest are dropped. Padding with junk
  * classes needs classes the target has (an unknown one stops Java's read), about 1,600 of the JDK's to fill this.
  */

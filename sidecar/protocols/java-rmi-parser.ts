@@ -7,15 +7,13 @@
  * first 64 KiB kept for the detectors that judge what it would deserialize.
  */
 import type { Direction, OperationEvent, ProtocolEvent } from '../events.ts';
-import { type ClassScan, createClassScan } from './java-class-scan.ts';
+import { type ClassScan, createClassScan, straddleOctets } from './java-class-scan.ts';
 import { opensStream, readRmiCall } from './java-rmi-call.ts';
 import type { ProtocolParser } from './protocol.ts';
 import { joinParts, latin1 } from './wire-bytes.ts';
 
 /** Octets of one call kept: past them the stream is counted, not kept. */
 const maxCall = 64 * 1024;
-/** Octets before the cut scanned again with the rest (a class descriptor's name: at most 512 octets, and its head). */
-const straddle = 515;
 
 /** A call being read: its first `maxCall` octets, and the classes named past them (made when the call passes them). */
 type Pending = { parts: Uint8Array[]; size: number; ts: number; rest: ClassScan | undefined };
@@ -73,7 +71,7 @@ export const createJavaRmiParser = (): ProtocolParser => {
       call.rest = createClassScan();
       // The octets before the cut again, so that a class name straddling it is found whole.
       const kept = joinParts(call.parts, call.size);
-      call.rest.push(kept.subarray(Math.max(0, kept.length - straddle)));
+      call.rest.push(kept.subarray(Math.max(0, kept.length - straddleOctets)));
     }
     call.rest.push(data.subarray(room));
   };
